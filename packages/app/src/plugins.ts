@@ -1,0 +1,9 @@
+import type { FrontendPlugin } from '@atrium/frontend-plugin-api';
+import { catalogPlugin } from '@atrium/plugin-catalog/frontend';
+import { systemPlugin } from '@atrium/plugin-system/frontend';
+
+// The installed frontend plugins. Adding a plugin is one line here (and one in the backend's list).
+export const installedPlugins: FrontendPlugin[] = [
+  systemPlugin,
+  catalogPlugin,
+];

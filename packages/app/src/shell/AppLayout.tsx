@@ -1,0 +1,43 @@
+import { AppShell, Container } from '@mantine/core';
+import { useDisclosure } from '@mantine/hooks';
+import { useEffect } from 'react';
+import { Outlet, useLocation } from 'react-router';
+import { AppHeader } from './AppHeader';
+import { SidebarNav } from './SidebarNav';
+import { SkipLink } from './SkipLink';
+
+export const MAIN_CONTENT_ID = 'main-content';
+
+/** The frame around every page: header, plugin-contributed sidebar, and the page itself. */
+export function AppLayout() {
+  const [navOpened, nav] = useDisclosure(false);
+  const { pathname } = useLocation();
+  const closeNav = nav.close;
+
+  // A new page starts at the top, and the mobile menu closes behind the chosen link.
+  useEffect(() => {
+    window.scrollTo(0, 0);
+    closeNav();
+  }, [pathname, closeNav]);
+
+  return (
+    <AppShell
+      header={{ height: 56 }}
+      navbar={{ width: 240, breakpoint: 'sm', collapsed: { mobile: !navOpened } }}
+      padding="lg"
+    >
+      <SkipLink targetId={MAIN_CONTENT_ID} />
+      <AppShell.Header>
+        <AppHeader navOpened={navOpened} onToggleNav={nav.toggle} />
+      </AppShell.Header>
+      <AppShell.Navbar p="sm" aria-label="Main navigation">
+        <SidebarNav />
+      </AppShell.Navbar>
+      <AppShell.Main id={MAIN_CONTENT_ID} tabIndex={-1} style={{ outline: 'none' }}>
+        <Container size="xl" px={0}>
+          <Outlet />
+        </Container>
+      </AppShell.Main>
+    </AppShell>
+  );
+}

@@ -1,0 +1,36 @@
+import { useExtensions, type NavExtension } from '@atrium/frontend-plugin-api';
+import { NavLink, Stack } from '@mantine/core';
+import { IconHome } from '@tabler/icons-react';
+import { Link, useMatch } from 'react-router';
+
+const HOME_ITEM: NavExtension = { title: 'Home', path: '/', icon: <IconHome size={18} stroke={1.6} /> };
+
+/** Home, then the plugins' nav entries in their declared order. */
+export function SidebarNav() {
+  const { nav } = useExtensions();
+  return (
+    <Stack gap={4}>
+      {[HOME_ITEM, ...nav].map((item) => (
+        <SidebarNavLink key={item.path} item={item} />
+      ))}
+    </Stack>
+  );
+}
+
+function SidebarNavLink(props: { item: NavExtension }) {
+  const { item } = props;
+  // Home is active only on "/"; a plugin's entry stays active on its sub-pages.
+  const active = useMatch({ path: item.path, end: item.path === '/' }) !== null;
+  return (
+    <NavLink
+      component={Link}
+      to={item.path}
+      label={item.title}
+      leftSection={item.icon}
+      active={active}
+      aria-current={active ? 'page' : undefined}
+      variant="light"
+      style={{ borderRadius: 'var(--mantine-radius-md)' }}
+    />
+  );
+}

@@ -1,0 +1,138 @@
+import type { Knex } from 'knex';
+import type { Logger } from 'pino';
+import type { JsonSchema } from './validation.js';
+
+export type { Logger };
+
+/** Who is calling. For now every caller is a guest; real sign-in slots in behind this type. */
+export interface Caller {
+  type: 'guest' | 'user' | 'service';
+  /** e.g. `user:default/guest` */
+  userEntityRef: string;
+  /** The refs this caller owns through: itself and its groups. */
+  ownershipEntityRefs: string[];
+  displayName: string;
+}
+
+/** Minimal request view the auth service reads; an Express request satisfies it. */
+export interface RequestLike {
+  headers: Record<string, string | string[] | undefined>;
+}
+
+export interface AuthService {
+  /** Identifies the caller of a request. Throws AuthenticationError when sign-in is required and missing. */
+  getCaller(req: RequestLike): Promise<Caller>;
+  /** The identity used for work the backend does on its own (scheduled jobs, event handlers). */
+  serviceCaller(pluginId: string): Caller;
+}
+
+export interface PermissionRequest {
+  /** e.g. `catalog.entity.delete` */
+  permission: string;
+  /** The entity or object the action targets, when there is one. */
+  resourceRef?: string;
+}
+export interface PermissionDecision {
+  result: 'ALLOW' | 'DENY';
+  reason?: string;
+}
+export interface PermissionsService {
+  authorize(caller: Caller, request: PermissionRequest): Promise<PermissionDecision>;
+  /** authorize() and throw NotAllowedError on DENY. */
+  assert(caller: Caller, request: PermissionRequest): Promise<void>;
+}
+
+export interface AuditEvent {
+  actor: Caller;
+  action: string;
+  target?: string;
+  status?: 'succeeded' | 'failed';
+  meta?: Record<string, unknown>;
+}
+export interface AuditService {
+  record(event: AuditEvent): void;
+}
+
+export interface JobOptions {
+  /** How often the job runs, in seconds (minimum 1). */
+  intervalSeconds: number;
+  /** Run once soon after start instead of waiting a full interval (default true). */
+  runOnStart?: boolean;
+  /** A run still going after this many seconds is considered dead and may be claimed again (default 10 minutes). */
+  timeoutSeconds?: number;
+}
+/**
+ * Named recurring jobs. With several replicas on one database a job runs once per tick:
+ * a replica claims the tick with a conditional UPDATE before running it.
+ */
+export interface SchedulerService {
+  every(id: string, options: JobOptions, fn: (signal: AbortSignal) => Promise<void>): void;
+  /** Runs a job now (on this replica), outside its schedule. */
+  trigger(id: string): Promise<void>;
+}
+
+export interface EventEnvelope<T = unknown> {
+  topic: string;
+  payload: T;
+  /** Id of the replica that published it. */
+  origin: string;
+  publishedAt: string;
+}
+export type EventHandler<T = unknown> = (event: EventEnvelope<T>) => void | Promise<void>;
+/**
+ * Publish/subscribe between plugins. Delivered in-process at once; carried to other
+ * replicas on the same Postgres through LISTEN/NOTIFY.
+ */
+export interface EventsService {
+  publish<T>(topic: string, payload: T): Promise<void>;
+  /** Returns an unsubscribe function. `topic` may end with `*` to match a prefix. */
+  subscribe<T>(topic: string, handler: EventHandler<T>): () => void;
+}
+
+export interface HealthReport {
+  status: 'ok' | 'degraded' | 'down';
+  message?: string;
+}
+
+/** Facts about the running host that admin plugins may read. */
+export interface HostInfoService {
+  version: string;
+  startedAt: Date;
+  database(): { mode: 'embedded' | 'postgres'; location: string; serverVersion: string };
+  plugins(): Promise<PluginStatusInfo[]>;
+  jobs(): Promise<JobStatusInfo[]>;
+}
+export interface PluginStatusInfo {
+  id: string;
+  status: 'starting' | 'running' | 'failed' | 'stopped';
+  error?: string;
+  startupMs?: number;
+  dependsOn: string[];
+  health: HealthReport;
+  migrations: Array<{ name: string; appliedAt: string | null }>;
+}
+export interface JobStatusInfo {
+  id: string;
+  pluginId: string;
+  intervalSeconds: number;
+  lastRunAt: string | null;
+  lastStatus: 'ok' | 'error' | null;
+  lastError: string | null;
+  lastDurationMs: number | null;
+  nextRunAt: string | null;
+  running: boolean;
+}
+
+/** A piece of the OpenAPI document; paths are relative to the plugin's mount point `/api/<id>`. */
+export interface OpenApiFragment {
+  paths?: Record<string, unknown>;
+  components?: { schemas?: Record<string, JsonSchema> };
+  tags?: Array<{ name: string; description?: string }>;
+}
+
+export interface LifecycleService {
+  /** Called on graceful shutdown, in reverse start order. */
+  onShutdown(fn: () => void | Promise<void>): void;
+}
+
+export type Db = Knex;

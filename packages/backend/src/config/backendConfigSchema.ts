@@ -1,0 +1,61 @@
+import type { JsonSchema } from '@atrium/backend-plugin-api';
+
+/** The host's own config keys. Shapes follow Backstage's where Backstage has the same key. */
+export const backendConfigSchema: JsonSchema = {
+  type: 'object',
+  properties: {
+    app: {
+      type: 'object',
+      properties: {
+        title: { type: 'string' },
+        baseUrl: { type: 'string' },
+      },
+    },
+    backend: {
+      type: 'object',
+      properties: {
+        baseUrl: { type: 'string', format: 'uri' },
+        listen: {
+          type: 'object',
+          properties: {
+            port: { type: ['integer', 'string'], pattern: '^[0-9]+$', minimum: 0, maximum: 65535 },
+            host: { type: 'string' },
+          },
+          additionalProperties: false,
+        },
+        database: {
+          type: 'object',
+          properties: {
+            client: { enum: ['pglite', 'pg'] },
+            connection: {
+              anyOf: [
+                { type: 'string' },
+                {
+                  type: 'object',
+                  properties: {
+                    directory: { type: 'string' },
+                    host: { type: 'string' },
+                    port: { type: ['integer', 'string'] },
+                    user: { type: 'string' },
+                    password: { type: 'string' },
+                    database: { type: 'string' },
+                    ssl: {},
+                    connectionString: { type: 'string' },
+                  },
+                },
+              ],
+            },
+            connectTimeoutSeconds: { type: 'number', minimum: 1, maximum: 120 },
+          },
+          additionalProperties: false,
+        },
+        scheduler: {
+          type: 'object',
+          properties: { pollIntervalMs: { type: 'integer', minimum: 50, maximum: 60000 } },
+          additionalProperties: false,
+        },
+        maxRequestBodyBytes: { type: 'integer', minimum: 1024 },
+      },
+    },
+  },
+};

@@ -1,0 +1,18 @@
+import type { Knex } from 'knex';
+
+export interface DatabaseInfo {
+  mode: 'embedded' | 'postgres';
+  /** A data directory, `:memory:`, or `host:port/database` (never a password). */
+  location: string;
+  serverVersion: string;
+}
+
+/** An open database: hands out knex instances scoped to one schema each. */
+export interface Database {
+  info: DatabaseInfo;
+  /** Creates the schema when missing and returns a knex whose search_path is that schema. */
+  forSchema(schema: string): Promise<Knex>;
+  /** Present on a server database: opens a dedicated session for LISTEN. */
+  connectionConfig?: Knex.PgConnectionConfig;
+  close(): Promise<void>;
+}

@@ -1,0 +1,52 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import type { Knex } from 'knex';
+import { StartupError } from '../host/StartupError.js';
+import type { Database } from './Database.js';
+import { lockDataDir } from './dataDirLock.js';
+import { createPgliteKnex, sharePglite } from './pgliteKnex.js';
+
+/** Opens embedded Postgres in `dataDir` (created when missing), or in memory for `:memory:`. */
+export async function openPglite(dataDir: string | ':memory:'): Promise<Database> {
+  let unlock = () => {};
+  if (dataDir !== ':memory:') {
+    try {
+      fs.mkdirSync(dataDir, { recursive: true });
+      fs.accessSync(dataDir, fs.constants.W_OK);
+    } catch (e) {
+      throw new StartupError(
+        `The embedded database directory ${dataDir} cannot be created or written: ${(e as Error).message}. ` +
+          `Fix its permissions, or set backend.database.connection.directory to a writable path.`,
+      );
+    }
+    unlock = lockDataDir(dataDir);
+  }
+  let pglite: PGlite;
+  try {
+    pglite = await PGlite.create(dataDir === ':memory:' ? undefined : dataDir);
+  } catch (e) {
+    unlock();
+    throw new StartupError(
+      `The embedded database in ${dataDir} could not be opened: ${(e as Error).message}. ` +
+        `If the directory holds data from another program or a newer version, move it aside and start again.`,
+    );
+  }
+  const version = (await pglite.query<{ version: string }>('select version()')).rows[0]?.version ?? 'unknown';
+  const shared = sharePglite(pglite);
+  const knexes: Knex[] = [];
+  return {
+    info: { mode: 'embedded', location: dataDir === ':memory:' ? ':memory:' : path.resolve(dataDir), serverVersion: version },
+    async forSchema(schema) {
+      await pglite.exec(`create schema if not exists "${schema}"`);
+      const knex = createPgliteKnex(shared, [schema, 'public']);
+      knexes.push(knex);
+      return knex;
+    },
+    async close() {
+      for (const k of knexes) await k.destroy();
+      await pglite.close();
+      unlock();
+    },
+  };
+}

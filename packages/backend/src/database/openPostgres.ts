@@ -1,0 +1,71 @@
+import knexFactory, { type Knex } from 'knex';
+import pg from 'pg';
+import { StartupError } from '../host/StartupError.js';
+import type { Database } from './Database.js';
+
+export type PgConnection = string | Knex.PgConnectionConfig;
+
+export function toPgConfig(connection: PgConnection): Knex.PgConnectionConfig {
+  return typeof connection === 'string' ? { connectionString: connection } : { ...connection };
+}
+
+/** Where a connection points, without its password, for messages. */
+export function describePg(config: Knex.PgConnectionConfig): string {
+  if (config.connectionString) {
+    try {
+      const u = new URL(config.connectionString);
+      return `${u.hostname}:${u.port || 5432}${u.pathname}`;
+    } catch {
+      return 'the configured connection string';
+    }
+  }
+  return `${config.host ?? 'localhost'}:${config.port ?? 5432}/${config.database ?? ''}`;
+}
+
+/**
+ * Connects to a Postgres server. A server that cannot be reached fails the start within the
+ * connect timeout with the host and the reason, instead of hanging.
+ */
+export async function openPostgres(connection: PgConnection, connectTimeoutSeconds = 10): Promise<Database> {
+  const config: Knex.PgConnectionConfig = {
+    ...toPgConfig(connection),
+    connectionTimeoutMillis: connectTimeoutSeconds * 1000,
+  };
+  const where = describePg(config);
+  let serverVersion: string;
+  const probe = new pg.Client(config as pg.ClientConfig);
+  try {
+    await probe.connect();
+    serverVersion = (await probe.query<{ version: string }>('select version()')).rows[0]?.version ?? 'unknown';
+  } catch (e) {
+    throw new StartupError(
+      `Cannot connect to Postgres at ${where}: ${(e as Error).message || String(e)}. ` +
+        `Check backend.database.connection and that the server is running and reachable.`,
+    );
+  } finally {
+    await probe.end().catch(() => {});
+  }
+
+  const knexes: Knex[] = [];
+  const admin = knexFactory({ client: 'pg', connection: config, pool: { min: 0, max: 1 } });
+  knexes.push(admin);
+  return {
+    info: { mode: 'postgres', location: where, serverVersion },
+    connectionConfig: config,
+    async forSchema(schema) {
+      await admin.raw('create schema if not exists ??', [schema]);
+      const knex = knexFactory({
+        client: 'pg',
+        connection: config,
+        searchPath: [schema, 'public'],
+        pool: { min: 0, max: 5 },
+        acquireConnectionTimeout: 30_000,
+      });
+      knexes.push(knex);
+      return knex;
+    },
+    async close() {
+      await Promise.all(knexes.map((k) => k.destroy()));
+    },
+  };
+}

@@ -1,0 +1,12 @@
+export { createBackend, type Backend, type BackendOptions } from './host/createBackend.js';
+export { StartupError } from './host/StartupError.js';
+export { createLogger } from './host/createLogger.js';
+export { ATRIUM_VERSION } from './host/version.js';
+export { ConfigBundle } from './config/ConfigBundle.js';
+export { loadConfig, type LoadConfigOptions } from './config/loadConfig.js';
+export { openDatabase } from './database/openDatabase.js';
+export { openPglite } from './database/openPglite.js';
+export { openPostgres, describePg } from './database/openPostgres.js';
+export type { Database, DatabaseInfo } from './database/Database.js';
+export { defaultPlugins } from './plugins.js';
+export { resolveAppDist } from './http/resolveAppDist.js';

@@ -1,0 +1,6 @@
+import type { BackendPlugin } from '@atrium/backend-plugin-api';
+import { catalogPlugin } from '@atrium/plugin-catalog/backend';
+import { systemPlugin } from '@atrium/plugin-system/backend';
+
+/** The installed backend plugins. Adding a plugin is one line here (and one in packages/app/src/plugins.ts). */
+export const defaultPlugins: BackendPlugin[] = [systemPlugin, catalogPlugin];

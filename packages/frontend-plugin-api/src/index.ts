@@ -1,0 +1,19 @@
+export type { EntityLike, EntityRelationLike, EntityPredicate } from './entity';
+export type {
+  ComponentLoader,
+  ExtensionContent,
+  RouteExtension,
+  NavExtension,
+  EntityTabExtension,
+  EntityCardExtension,
+  HomeWidgetExtension,
+  HomeWidgetSize,
+} from './extensions';
+export { definePlugin, type FrontendPlugin, type FrontendPluginOptions } from './definePlugin';
+export { createExtensionRegistry, type ExtensionRegistry, type Contributed } from './registry';
+export { ExtensionRegistryProvider, useExtensions } from './ExtensionRegistryContext';
+export { ExtensionElement } from './ExtensionElement';
+export { EntityProvider, useEntity } from './EntityContext';
+export { filterForEntity } from './entityExtensions';
+export { apiFetch, buildApiUrl, API_BASE_PATH, type ApiFetchInit, type QueryValue } from './apiFetch';
+export { ApiError, isApiError, isApiErrorBody, type ApiErrorBody } from './ApiError';

@@ -1,0 +1,16 @@
+export { PageLayout, type PageLayoutProps } from './PageLayout';
+export { usePageTitle, APP_NAME } from './usePageTitle';
+export { LoadingState } from './LoadingState';
+export { EmptyState, type EmptyStateProps } from './EmptyState';
+export { ErrorState, type ErrorStateProps } from './ErrorState';
+export { QueryBoundary, type QueryBoundaryProps, type QueryLike } from './QueryBoundary';
+export { StatusBadge, type StatusBadgeProps } from './StatusBadge';
+export { statusTone, TONE_COLORS, type StatusTone } from './statusTone';
+export { KeyValueTable, type KeyValueItem } from './KeyValueTable';
+export { PluginErrorBoundary, type PluginErrorBoundaryProps } from './PluginErrorBoundary';
+export { PluginContent, type PluginContentProps } from './PluginContent';
+export { errorMessage, errorDetail } from './errorMessage';
+export { SectionCard, type SectionCardProps } from './SectionCard';
+export { RelativeTime } from './RelativeTime';
+export { useNow } from './useNow';
+export { formatDuration, formatMilliseconds, formatRelativeTime, formatDateTime } from './time';

@@ -1,0 +1,38 @@
+import { KeyValueTable, RelativeTime, SectionCard, formatDuration } from '@atrium/ui';
+import { Code, SimpleGrid } from '@mantine/core';
+import type { SystemInfo } from '../common';
+
+const DATABASE_MODE_LABELS = {
+  embedded: 'Embedded Postgres (PGlite)',
+  postgres: 'PostgreSQL server',
+} as const;
+
+/** Facts about the running server and its database. */
+export function RuntimeSummary(props: { info: SystemInfo }) {
+  const { info } = props;
+  return (
+    <SimpleGrid cols={{ base: 1, md: 2 }}>
+      <SectionCard title="Server">
+        <KeyValueTable
+          aria-label="Server"
+          items={[
+            { label: 'Atrium version', value: info.version },
+            { label: 'Node.js', value: info.nodeVersion },
+            { label: 'Uptime', value: formatDuration(info.uptimeSeconds) },
+            { label: 'Started', value: <RelativeTime value={info.startedAt} tickMs={30_000} /> },
+          ]}
+        />
+      </SectionCard>
+      <SectionCard title="Database">
+        <KeyValueTable
+          aria-label="Database"
+          items={[
+            { label: 'Mode', value: DATABASE_MODE_LABELS[info.database.mode] ?? info.database.mode },
+            { label: 'Location', value: <Code>{info.database.location}</Code> },
+            { label: 'Server version', value: info.database.serverVersion },
+          ]}
+        />
+      </SectionCard>
+    </SimpleGrid>
+  );
+}
