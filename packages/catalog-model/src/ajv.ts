@@ -24,7 +24,7 @@ function describeType(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'an array';
   if (typeof value === 'object') return 'an object';
-  return `a ${typeof value} (${quoteValue(value)})`;
+  return `a ${typeof value} (${typeof value === 'string' ? quoteValue(value) : String(value)})`;
 }
 
 function withArticle(type: string): string {

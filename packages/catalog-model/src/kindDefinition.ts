@@ -1,4 +1,4 @@
-import type { JsonSchema } from './envelopeSchema.js';
+import { entityEnvelopeSchema, type JsonSchema } from './envelopeSchema.js';
 
 /**
  * A spec field whose value is an entity ref (or an array of refs) that becomes a relation.
@@ -44,4 +44,29 @@ export function apiVersionsOf(definition: Pick<KindDefinition, 'apiVersion'>): r
 /** The spec path of a relation field, without any leading `spec.`. */
 export function specFieldPath(field: string): string {
   return field.startsWith('spec.') ? field.slice('spec.'.length) : field;
+}
+
+/**
+ * A JSON Schema for whole entities of one kind (envelope plus spec), for editors and
+ * documentation. Validation itself goes through createEntityValidator, which gives better
+ * messages for the metadata format rules than a schema can.
+ */
+export function entitySchemaForKind(definition: KindDefinition): JsonSchema {
+  const { $schema, ...envelope } = entityEnvelopeSchema;
+  return {
+    $schema,
+    ...(definition.description ? { description: definition.description } : {}),
+    allOf: [
+      envelope,
+      {
+        type: 'object',
+        required: ['spec'],
+        properties: {
+          apiVersion: { enum: [...apiVersionsOf(definition)] },
+          kind: { const: definition.kind },
+          spec: definition.specSchema,
+        },
+      },
+    ],
+  };
 }

@@ -22,7 +22,7 @@ export function HomeWidgets() {
     );
   }
   return (
-    <Grid gutter="lg">
+    <Grid gap="lg">
       {homeWidgets.map((widget) => (
         <Grid.Col key={`${widget.pluginId}/${widget.id}`} span={SPANS[widget.size ?? 'medium']}>
           <SectionCard title={widget.title}>

@@ -1,0 +1,1 @@
+export { renderForTest, waitFor, click, type RenderResult } from './renderForTest';

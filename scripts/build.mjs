@@ -1,0 +1,28 @@
+// Builds what is not built yet: TypeScript project references (incremental, so a no-op when
+// nothing changed) and the frontend bundle (only when its sources are newer than the bundle).
+// `--force` rebuilds the frontend regardless.
+import fs from 'node:fs';
+import path from 'node:path';
+import { mtime, newestMtime, repoRoot, run } from './lib.mjs';
+
+const force = process.argv.includes('--force');
+
+const tscCode = await run(process.execPath, [path.join(repoRoot, 'node_modules/typescript/bin/tsc'), '-b', 'tsconfig.build.json']);
+if (tscCode !== 0) {
+  console.error('build: TypeScript compilation failed (see the errors above).');
+  process.exit(tscCode);
+}
+
+const frontendSources = ['packages/app', 'packages/ui', 'packages/frontend-plugin-api', 'packages/catalog-model/src',
+  ...fs.readdirSync(path.join(repoRoot, 'plugins')).map((p) => `plugins/${p}/src`)];
+const bundle = 'packages/app/dist/index.html';
+if (force || mtime(bundle) === 0 || newestMtime(frontendSources) > mtime(bundle)) {
+  console.log('build: bundling the frontend with Vite');
+  const code = await run('npm', ['run', 'build', '-w', '@atrium/app']);
+  if (code !== 0) {
+    console.error('build: the frontend bundle failed (see the errors above).');
+    process.exit(code);
+  }
+} else {
+  console.log('build: frontend bundle is up to date');
+}

@@ -1,0 +1,73 @@
+// `npm test`: typecheck, unit + integration tests (Vitest), then end-to-end tests (Playwright,
+// against the production build in Chromium). Ends with one plain line `N passed, N failed`
+// summed over every runner, read from their JSON reports; exits non-zero on any failure.
+import fs from 'node:fs';
+import path from 'node:path';
+import { repoRoot, run } from './lib.mjs';
+
+const results = path.join(repoRoot, 'test-results');
+fs.mkdirSync(results, { recursive: true });
+const node = process.execPath;
+const bin = (p) => path.join(repoRoot, 'node_modules', p);
+let passed = 0;
+let failed = 0;
+const summary = [];
+
+async function step(name, fn) {
+  const started = Date.now();
+  console.log(`\n=== ${name} ===`);
+  const outcome = await fn();
+  passed += outcome.passed;
+  failed += outcome.failed;
+  summary.push(`${name}: ${outcome.passed} passed, ${outcome.failed} failed (${Math.round((Date.now() - started) / 1000)} s)`);
+}
+
+function readJson(file) {
+  try {
+    return JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch {
+    return undefined;
+  }
+}
+
+await step('typecheck', async () => {
+  let ok = 0;
+  let bad = 0;
+  for (const args of [['-b', 'tsconfig.build.json'], ['-p', 'tsconfig.frontend.json'], ['-p', 'tsconfig.tests.json']]) {
+    const code = await run(node, [bin('typescript/bin/tsc'), ...args]);
+    if (code === 0) ok++;
+    else {
+      bad++;
+      console.error(`typecheck failed: tsc ${args.join(' ')}`);
+    }
+  }
+  return { passed: ok, failed: bad };
+});
+
+await step('unit and integration (vitest)', async () => {
+  const report = path.join(results, 'vitest.json');
+  fs.rmSync(report, { force: true });
+  const code = await run(node, [bin('vitest/vitest.mjs'), 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`]);
+  const r = readJson(report);
+  if (!r) return { passed: 0, failed: 1 };
+  const failedTests = r.numFailedTests + (code !== 0 && r.numFailedTests === 0 ? 1 : 0);
+  return { passed: r.numPassedTests, failed: failedTests };
+});
+
+await step('end-to-end (playwright)', async () => {
+  if ((await run(node, [path.join(repoRoot, 'scripts/build.mjs')])) !== 0) return { passed: 0, failed: 1 };
+  if ((await run(node, [path.join(repoRoot, 'scripts/ensure-browser.mjs')])) !== 0) return { passed: 0, failed: 1 };
+  const report = path.join(results, 'playwright.json');
+  fs.rmSync(report, { force: true });
+  const code = await run(node, [bin('@playwright/test/cli.js'), 'test'], {
+    env: { ...process.env, PLAYWRIGHT_JSON_OUTPUT_NAME: report },
+  });
+  const r = readJson(report);
+  if (!r?.stats) return { passed: 0, failed: 1 };
+  const bad = r.stats.unexpected + (r.stats.flaky ?? 0) * 0;
+  return { passed: r.stats.expected + (r.stats.flaky ?? 0), failed: bad + (code !== 0 && bad === 0 ? 1 : 0) };
+});
+
+console.log('\n' + summary.join('\n'));
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failed > 0 ? 1 : 0);
