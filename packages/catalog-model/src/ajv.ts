@@ -20,7 +20,8 @@ export function createAjv(): Ajv {
 
 const PLACEHOLDER_KEYS = ['$text', '$json', '$yaml'];
 
-function describeType(value: unknown): string {
+/** Describes a JSON value's type for a message: `an array`, `a number (7)`, `null`. */
+export function describeType(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'an array';
   if (typeof value === 'object') return 'an object';

@@ -14,8 +14,8 @@ describe('envelope', () => {
   it.each([
     [null, 'null'],
     [[], 'an array'],
-    ['component:foo', '"component:foo"'],
-    [7, '"7"'],
+    ['component:foo', 'a string ("component:foo")'],
+    [7, 'a number (7)'],
   ])('rejects %j as an entity', (value, what) => {
     expect(validator.validate(value)).toEqual({
       ok: false,

@@ -1,8 +1,8 @@
 import type { ValidateFunction } from 'ajv';
-import { ajvErrorsToIssues, createAjv } from './ajv.js';
+import { ajvErrorsToIssues, createAjv, describeType } from './ajv.js';
 import type { ValidationIssue } from './entity.js';
 import { ENTITY_OUTPUT_FIELDS, ENTITY_ROOT_FIELDS, entityEnvelopeSchema } from './envelopeSchema.js';
-import { isRecord, quoteValue } from './fieldPath.js';
+import { isRecord } from './fieldPath.js';
 import { InvalidKindDefinitionError, validateCustomKindDefinitions } from './customKinds.js';
 import { apiVersionsOf, type CustomKindDefinition, type KindDefinition } from './kindDefinition.js';
 import { createKindRegistry, type KindRegistry } from './kindRegistry.js';
@@ -73,8 +73,10 @@ export function createEntityValidator(options: EntityValidatorOptions = {}): Ent
     },
     validate(entity, validateOptions = {}) {
       if (!isRecord(entity)) {
-        const what = Array.isArray(entity) ? 'an array' : entity === null ? 'null' : `${quoteValue(entity)}`;
-        return { ok: false, errors: [{ path: '', message: `An entity must be a JSON object, but this is ${what}` }] };
+        return {
+          ok: false,
+          errors: [{ path: '', message: `An entity must be a JSON object, but this is ${describeType(entity)}` }],
+        };
       }
       const errors: ValidationIssue[] = [];
       const add = (issue: ValidationIssue) => {
