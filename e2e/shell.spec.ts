@@ -43,6 +43,7 @@ test('the colour scheme toggle switches to dark mode and remembers it', async ({
 
 test('keyboard users can skip straight to the content', async ({ page }) => {
   await page.goto('/');
+  await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
   await page.keyboard.press('Tab');
   const skip = page.getByRole('link', { name: 'Skip to content' });
   await expect(skip).toBeFocused();

@@ -81,9 +81,9 @@ function describeError(error: ErrorObject, path: string, value: unknown): string
     case 'format':
       return `${path} ${quoteValue(value)} must be a valid ${String(p.format)}`;
     case 'anyOf':
-      return `${path} does not match any of the allowed forms`;
+      return `${path} ${quoteValue(value)} does not match any of the allowed forms`;
     case 'oneOf':
-      return `${path} must match exactly one of the allowed forms`;
+      return `${path} ${quoteValue(value)} must match exactly one of the allowed forms`;
     default:
       return `${path} ${error.message ?? 'is not valid'}`;
   }
@@ -101,14 +101,22 @@ export function ajvErrorsToIssues(
   base: readonly PathSegment[] = [],
 ): ValidationIssue[] {
   const all = errors ?? [];
-  const combinators = all
-    .filter((e) => e.keyword === 'anyOf' || e.keyword === 'oneOf')
-    .map((e) => `${e.schemaPath}/`);
+  // ajv reports a failed anyOf/oneOf right after the errors of its branches, which sit at or
+  // under the same instance path; those branch errors are noise once the summary is there.
+  const hidden = new Set<number>();
+  all.forEach((error, index) => {
+    if (error.keyword !== 'anyOf' && error.keyword !== 'oneOf') return;
+    const at = error.instancePath;
+    for (let i = index - 1; i >= 0; i--) {
+      const p = all[i]?.instancePath ?? '';
+      if (p !== at && !p.startsWith(`${at}/`)) break;
+      hidden.add(i);
+    }
+  });
   const issues: ValidationIssue[] = [];
   const seen = new Set<string>();
-  for (const error of all) {
-    if (error.keyword === 'if') continue;
-    if (combinators.some((prefix) => error.schemaPath.startsWith(prefix))) continue;
+  for (const [index, error] of all.entries()) {
+    if (error.keyword === 'if' || hidden.has(index)) continue;
     const segments = pointerToSegments(error.instancePath, data);
     const value = valueAt(data, segments);
     const p = error.params as Record<string, unknown>;

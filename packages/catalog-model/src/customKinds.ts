@@ -60,6 +60,8 @@ export function validateCustomKindDefinition(definition: unknown, ajv: Ajv = cre
   return issues;
 }
 
+const JSON_SCHEMA_TYPES = '"string", "number", "integer", "boolean", "object", "array", "null"';
+
 function checkSpecSchema(schema: unknown, ajv: Ajv, who: string): ValidationIssue[] {
   if (!isRecord(schema)) {
     return [{ path: 'specSchema', message: `${who}: specSchema must be a JSON Schema object describing spec` }];
@@ -75,7 +77,11 @@ function checkSpecSchema(schema: unknown, ajv: Ajv, who: string): ValidationIssu
   if (!ajv.validateSchema(schema)) {
     return ajvErrorsToIssues(ajv.errors, schema, ['specSchema']).map((issue) => ({
       path: issue.path,
-      message: `${who}: specSchema is not a valid JSON Schema: ${issue.message}`,
+      message: `${who}: specSchema is not a valid JSON Schema: ${
+        issue.path.endsWith('.type') && issue.message.includes('allowed forms')
+          ? `${issue.path} must be one of ${JSON_SCHEMA_TYPES} (or a list of them)`
+          : issue.message
+      }`,
     }));
   }
   try {

@@ -25,12 +25,7 @@ export function relationsFromEntity(
   customKinds: readonly KindDefinition[] = [],
 ): RelationsResult {
   if (!isRecord(entity)) return { relations: [], errors: [] };
-  const registry = createKindRegistry(customKinds);
-  const { apiVersion, kind } = entity;
-  if (typeof kind !== 'string') return { relations: [], errors: [] };
-  const definition =
-    (typeof apiVersion === 'string' ? registry.find(apiVersion, kind) : undefined) ??
-    registry.withKind(kind)[0];
+  const definition = createKindRegistry(customKinds).forRelations(entity.apiVersion, entity.kind);
   return relationsFromKind(entity, definition);
 }
 

@@ -191,4 +191,14 @@ describe('relations through the validator', () => {
     });
     expect(validator.relations(null)).toEqual({ relations: [], errors: [] });
   });
+
+  it('relates by kind even when the apiVersion is not one the kind lists', () => {
+    const entity = { ...example('User'), apiVersion: 'backstage.io/v1' };
+    expect(validator.validate(entity).ok).toBe(false);
+    expect(validator.relations(entity).relations[0]).toEqual({
+      sourceRef: 'user:default/jdoe',
+      type: 'memberOf',
+      targetRef: 'group:default/team-a',
+    });
+  });
 });

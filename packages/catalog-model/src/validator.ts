@@ -69,7 +69,9 @@ export function createEntityValidator(options: EntityValidatorOptions = {}): Ent
     kinds: registry.kinds,
     kindOf,
     relations(entity) {
-      return isRecord(entity) ? relationsFromKind(entity, kindOf(entity)) : { relations: [], errors: [] };
+      return isRecord(entity)
+        ? relationsFromKind(entity, registry.forRelations(entity.apiVersion, entity.kind))
+        : { relations: [], errors: [] };
     },
     validate(entity, validateOptions = {}) {
       if (!isRecord(entity)) {

@@ -22,7 +22,7 @@ export interface TestBackend {
   /** fetch() relative to the backend's URL. */
   fetch(path: string, init?: RequestInit): Promise<Response>;
   /** GET/POST JSON helper that returns status and parsed body. */
-  json<T = unknown>(path: string, init?: RequestInit & { body?: unknown }): Promise<{ status: number; body: T }>;
+  json<T = unknown>(path: string, init?: Omit<RequestInit, 'body'> & { body?: unknown }): Promise<{ status: number; body: T }>;
   stop(): Promise<void>;
 }
 
@@ -70,7 +70,7 @@ export async function startTestBackend(options: TestBackendOptions): Promise<Tes
     url,
     ...(kind === 'postgres' ? { postgresUrl: String(connection) } : {}),
     fetch: doFetch,
-    async json<T>(path: string, init?: RequestInit & { body?: unknown }) {
+    async json<T>(path: string, init?: Omit<RequestInit, 'body'> & { body?: unknown }) {
       const hasBody = init?.body !== undefined;
       const res = await doFetch(path, {
         ...init,

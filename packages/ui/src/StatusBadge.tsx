@@ -15,7 +15,7 @@ export interface StatusBadgeProps {
 export function StatusBadge(props: StatusBadgeProps) {
   const tone = props.tone ?? statusTone(props.status);
   return (
-    <Badge color={TONE_COLORS[tone]} variant="light" size={props.size ?? 'sm'} radius="sm">
+    <Badge color={TONE_COLORS[tone]} variant="light" size={props.size ?? 'sm'} radius="sm" style={{ flexShrink: 0 }}>
       {props.label ?? props.status}
     </Badge>
   );

@@ -14,7 +14,7 @@ export function AppLayout() {
   const { pathname } = useLocation();
   const closeNav = nav.close;
 
-  // A new page starts at the top, and the mobile menu closes behind the chosen link.
+  // A new page starts at the top; the mobile menu also closes on back/forward navigation.
   useEffect(() => {
     window.scrollTo(0, 0);
     closeNav();
@@ -31,7 +31,7 @@ export function AppLayout() {
         <AppHeader navOpened={navOpened} onToggleNav={nav.toggle} />
       </AppShell.Header>
       <AppShell.Navbar p="sm" aria-label="Main navigation">
-        <SidebarNav />
+        <SidebarNav onNavigate={closeNav} />
       </AppShell.Navbar>
       <AppShell.Main id={MAIN_CONTENT_ID} tabIndex={-1} style={{ outline: 'none' }}>
         <Container size="xl" px={0}>

@@ -6,18 +6,18 @@ import { Link, useMatch } from 'react-router';
 const HOME_ITEM: NavExtension = { title: 'Home', path: '/', icon: <IconHome size={18} stroke={1.6} /> };
 
 /** Home, then the plugins' nav entries in their declared order. */
-export function SidebarNav() {
+export function SidebarNav(props: { onNavigate?: () => void }) {
   const { nav } = useExtensions();
   return (
     <Stack gap={4}>
       {[HOME_ITEM, ...nav].map((item) => (
-        <SidebarNavLink key={item.path} item={item} />
+        <SidebarNavLink key={item.path} item={item} onNavigate={props.onNavigate} />
       ))}
     </Stack>
   );
 }
 
-function SidebarNavLink(props: { item: NavExtension }) {
+function SidebarNavLink(props: { item: NavExtension; onNavigate?: () => void }) {
   const { item } = props;
   // Home is active only on "/"; a plugin's entry stays active on its sub-pages.
   const active = useMatch({ path: item.path, end: item.path === '/' }) !== null;
@@ -29,6 +29,7 @@ function SidebarNavLink(props: { item: NavExtension }) {
       leftSection={item.icon}
       active={active}
       aria-current={active ? 'page' : undefined}
+      onClick={props.onNavigate}
       variant="light"
       style={{ borderRadius: 'var(--mantine-radius-md)' }}
     />

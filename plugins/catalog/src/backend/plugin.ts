@@ -1,7 +1,74 @@
 import { definePlugin } from '@atrium/backend-plugin-api';
+import { createEntityValidator, InvalidKindDefinitionError } from '@atrium/catalog-model';
+import type { CatalogService } from '../common/index.js';
+import type { CatalogContext } from './catalogContext.js';
+import { catalogServiceRef, createCatalogService } from './catalogService.js';
+import { catalogConfigSchema, resolveCatalogSettings, type RawCatalogConfig } from './config.js';
+import { catalogMigrations } from './migrations/index.js';
+import { catalogOpenApi } from './openapi.js';
+import { CatalogEvents } from './orchestration/catalogEvents.js';
+import { LocationProcessor } from './orchestration/locationProcessor.js';
+import { ProcessingLoop } from './orchestration/processingLoop.js';
+import { EntityLookup } from './query/entityLookup.js';
+import { registerEntityRoutes } from './routes/entityRoutes.js';
+import { registerLocationRoutes } from './routes/locationRoutes.js';
+import { registerMiscRoutes } from './routes/miscRoutes.js';
+import { EntityWriter } from './store/entityWriter.js';
+import { LocationsStore } from './store/locationsStore.js';
 
-// Placeholder until the catalog backend lands (issue 3).
-export const catalogPlugin = definePlugin({
+/**
+ * The software catalog: reads locations (config and registered), stores and stitches their
+ * entities in Postgres, and serves Backstage's catalog REST API at /api/catalog.
+ */
+export const catalogPlugin = definePlugin<RawCatalogConfig, Record<string, never>, CatalogService>({
   id: 'catalog',
-  setup() {},
+  configSchema: catalogConfigSchema,
+  migrations: catalogMigrations,
+  provides: catalogServiceRef,
+  openapi: catalogOpenApi,
+  async setup({ router, db, config, configBaseDir, logger, events, auth, permissions, audit, lifecycle, host }) {
+    const settings = resolveCatalogSettings(config, configBaseDir);
+    let validator;
+    try {
+      validator = createEntityValidator({ customKinds: settings.customKinds });
+    } catch (e) {
+      if (e instanceof InvalidKindDefinitionError) throw new Error(`catalog.kinds: ${e.message}`);
+      throw e;
+    }
+    const replicaId = `${host.startedAt.getTime().toString(36)}-${Math.random().toString(36).slice(2, 10)}`;
+    const locations = new LocationsStore(db);
+    const writer = new EntityWriter(db);
+    const catalogEvents = new CatalogEvents(events, logger);
+    const processor = new LocationProcessor({ db, locations, writer, settings, events: catalogEvents, logger, replicaId });
+    const ctx: CatalogContext = {
+      db,
+      settings,
+      locations,
+      writer,
+      lookup: new EntityLookup(db),
+      processor,
+      events: catalogEvents,
+      validator,
+      logger,
+      auth,
+      permissions,
+      audit,
+    };
+
+    // Config locations: add new ones, drop (with their entities) those no longer configured.
+    const stale = await locations.syncStatic(settings.staticLocations);
+    for (const id of stale) {
+      await processor.removeLocationEntities(id);
+      await locations.delete(id);
+    }
+
+    registerEntityRoutes(router, ctx);
+    registerLocationRoutes(router, ctx);
+    registerMiscRoutes(router, ctx);
+
+    const loop = new ProcessingLoop(processor, settings.processingPollMs, logger);
+    loop.start();
+    lifecycle.onShutdown(() => loop.stop());
+    return createCatalogService(ctx, events);
+  },
 });

@@ -1,1 +1,191 @@
-export {};
+/**
+ * Types shared by the catalog's backend, its UI and other plugins: request and response
+ * shapes of the REST API at /api/catalog (Backstage-compatible), event payloads, and the
+ * CatalogService other backend plugins use in-process.
+ */
+import type { CompoundEntityRef, Entity } from '@atrium/catalog-model';
+
+export type { Entity };
+
+/**
+ * Marks a filter key that only has to exist (`filter=metadata.annotations.x` with no value).
+ * The same registered symbol as @backstage/catalog-client uses, so filters built with either
+ * library mean the same.
+ */
+export const CATALOG_FILTER_EXISTS: unique symbol = Symbol.for(
+  'CATALOG_FILTER_EXISTS_0e15b590c0b343a2bae3e787e84c2111',
+) as never;
+
+/** One AND-set of conditions; an array of sets is OR-ed. Values match case-insensitively. */
+export type EntityFilterSet = Record<string, string | symbol | true | Array<string | symbol>>;
+export type EntityFilterQuery = EntityFilterSet | EntityFilterSet[];
+
+/**
+ * The predicate language of `POST /entities/by-query` (Backstage's filter predicates):
+ * `{ $all: [...] }`, `{ $any: [...] }`, `{ $not: {...} }`, or field matchers
+ * `{ "spec.type": "service" }`, `{ "metadata.tags": { $contains: "java" } }`,
+ * `{ kind: { $in: ["component", "api"] } }`, `{ "metadata.name": { $hasPrefix: "pay" } }`,
+ * `{ "spec.owner": { $exists: true } }`.
+ */
+export type FilterPredicate =
+  | { $all: FilterPredicate[] }
+  | { $any: FilterPredicate[] }
+  | { $not: FilterPredicate }
+  | { [field: string]: FilterValue };
+export type FilterPrimitive = string | number | boolean;
+export type FilterValue =
+  | FilterPrimitive
+  | { $exists: boolean }
+  | { $in: FilterPrimitive[] }
+  | { $hasPrefix: string }
+  | { $contains: FilterPrimitive | { type: string; targetRef?: string | { $in: string[] } } };
+
+export type EntityOrder = { field: string; order: 'asc' | 'desc' };
+
+export interface FullTextFilter {
+  term: string;
+  /** Dot paths to search in; all fields when absent. */
+  fields?: string[];
+}
+
+/** GET /entities/by-query and POST /entities/by-query. */
+export interface QueryEntitiesResponse {
+  items: Entity[];
+  /** Absent when the request asked `totalItems=exclude`. */
+  totalItems?: number;
+  pageInfo: { nextCursor?: string; prevCursor?: string };
+}
+
+/** POST /entities/by-refs */
+export interface GetEntitiesByRefsResponse {
+  items: Array<Entity | null>;
+}
+
+/** GET /entity-facets */
+export interface EntityFacetsResponse {
+  facets: Record<string, Array<{ value: string; count: number }>>;
+}
+
+/** GET /entities/by-name/:kind/:namespace/:name/ancestry */
+export interface EntityAncestryResponse {
+  rootEntityRef: string;
+  items: Array<{ entity: Entity; parentEntityRefs: string[] }>;
+}
+
+export type LocationType = 'file' | 'url' | 'git';
+
+/** A registered location, as Backstage's API returns it. */
+export interface Location {
+  id: string;
+  type: string;
+  target: string;
+}
+
+/** Atrium's extra view of a location: where it came from and how its last read went. */
+export interface LocationStatus extends Location {
+  /** `config`: from `catalog.locations`; `api`: registered through POST /locations. */
+  source: 'config' | 'api';
+  lastReadAt: string | null;
+  nextRefreshAt: string | null;
+  entityCount: number;
+  errors: LocationError[];
+}
+
+export interface LocationError {
+  name: string;
+  message: string;
+  /** e.g. `yaml`, `validation`, `read`, `conflict`. */
+  kind?: string;
+  file?: string;
+  line?: number;
+  column?: number;
+  field?: string;
+  entityRef?: string;
+}
+
+/** POST /locations */
+export interface AddLocationRequest {
+  type: LocationType;
+  target: string;
+  presence?: 'required' | 'optional';
+}
+export interface AddLocationResponse {
+  location: Location;
+  entities: Entity[];
+  /** Only on dry runs: whether the location is already registered. */
+  exists?: boolean;
+}
+
+/** POST /analyze-location */
+export interface AnalyzeLocationRequest {
+  location: { type: string; target: string };
+  catalogFilename?: string;
+}
+export interface AnalyzeLocationResponse {
+  existingEntityFiles: Array<{ entity: Entity; isRegistered: boolean; location: { type: string; target: string } }>;
+  generateEntities: Array<{
+    entity: Partial<Entity>;
+    fields: Array<{
+      field: string;
+      state: 'analysisSuggestedValue' | 'analysisSuggestedNoValue' | 'needsUserInput';
+      value: string | null;
+      description: string;
+    }>;
+  }>;
+}
+
+/** Topics the catalog publishes on the events service. */
+export const CATALOG_EVENTS = {
+  entityUpserted: 'catalog.entity.upserted',
+  entityRemoved: 'catalog.entity.removed',
+  locationError: 'catalog.location.error',
+} as const;
+export interface EntityUpsertedEvent {
+  entityRef: string;
+  uid: string;
+}
+export interface EntityRemovedEvent {
+  entityRef: string;
+}
+export interface LocationErrorEvent {
+  locationId: string;
+  errors: LocationError[];
+}
+
+/** Status item type for processing errors on an entity (Backstage's). */
+export const ENTITY_STATUS_PROCESSING_TYPE = 'backstage.io/catalog-processing';
+/** Status item type listing relation targets that are not in the catalog. */
+export const ENTITY_STATUS_UNRESOLVED_RELATIONS_TYPE = 'atrium.dev/unresolved-relations';
+
+/** In-process API of the catalog for other backend plugins (`catalogServiceRef`). */
+export interface CatalogService {
+  getEntityByRef(ref: string | CompoundEntityRef): Promise<Entity | undefined>;
+  /** Same order as `refs`; undefined for refs not in the catalog. */
+  getEntitiesByRefs(refs: string[], options?: { fields?: string[] }): Promise<Array<Entity | undefined>>;
+  /** Cursor-paginated query, as GET /entities/by-query. */
+  queryEntities(request?: CatalogQueryRequest): Promise<QueryEntitiesResponse>;
+  /** Every entity matching a filter (use for modest result sets; prefer queryEntities for pages). */
+  getEntities(request?: { filter?: EntityFilterQuery; fields?: string[]; order?: EntityOrder[]; limit?: number; offset?: number }): Promise<{ items: Entity[] }>;
+  getEntityFacets(request: { facets: string[]; filter?: EntityFilterQuery }): Promise<EntityFacetsResponse>;
+  /** Re-reads the entity's location now. */
+  refreshEntity(ref: string): Promise<void>;
+  /** Calls `handler` after an entity is stored or removed (on every replica). Returns an unsubscribe function. */
+  onEntityChange(handler: (change: EntityChange) => void | Promise<void>): () => void;
+}
+
+export type EntityChange =
+  | { type: 'upserted'; entityRef: string; uid: string }
+  | { type: 'removed'; entityRef: string };
+
+export type CatalogQueryRequest =
+  | {
+      filter?: EntityFilterQuery;
+      query?: FilterPredicate;
+      fields?: string[];
+      limit?: number;
+      offset?: number;
+      orderFields?: EntityOrder | EntityOrder[];
+      fullTextFilter?: FullTextFilter;
+      totalItems?: 'include' | 'exclude';
+    }
+  | { cursor: string; limit?: number; fields?: string[] };

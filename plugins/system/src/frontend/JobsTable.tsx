@@ -20,12 +20,12 @@ export function JobsTable(props: { jobs: JobInfo[] }) {
       <Table aria-label="Scheduled jobs" verticalSpacing="sm" highlightOnHover>
         <Table.Thead>
           <Table.Tr>
-            <Table.Th scope="col">Job</Table.Th>
-            <Table.Th scope="col">Plugin</Table.Th>
-            <Table.Th scope="col">Interval</Table.Th>
-            <Table.Th scope="col">Last run</Table.Th>
-            <Table.Th scope="col">Next run</Table.Th>
-            <Table.Th scope="col">Last error</Table.Th>
+            <Table.Th scope="col" style={{ whiteSpace: 'nowrap' }}>Job</Table.Th>
+            <Table.Th scope="col" style={{ whiteSpace: 'nowrap' }}>Plugin</Table.Th>
+            <Table.Th scope="col" style={{ whiteSpace: 'nowrap' }}>Interval</Table.Th>
+            <Table.Th scope="col" style={{ whiteSpace: 'nowrap' }}>Last run</Table.Th>
+            <Table.Th scope="col" style={{ whiteSpace: 'nowrap' }}>Next run</Table.Th>
+            <Table.Th scope="col" style={{ whiteSpace: 'nowrap' }}>Last error</Table.Th>
           </Table.Tr>
         </Table.Thead>
         <Table.Tbody>

@@ -1,4 +1,4 @@
-import { EmptyState, StatusBadge, formatMilliseconds } from '@atrium/ui';
+import { EmptyState, StatusBadge, formatMilliseconds, statusTone } from '@atrium/ui';
 import { Stack, Table, Text } from '@mantine/core';
 import { IconPlug } from '@tabler/icons-react';
 import type { PluginInfo } from '../common';
@@ -21,12 +21,12 @@ export function PluginsTable(props: { plugins: PluginInfo[] }) {
       <Table aria-label="Installed plugins" verticalSpacing="sm" highlightOnHover>
         <Table.Thead>
           <Table.Tr>
-            <Table.Th scope="col">Plugin</Table.Th>
-            <Table.Th scope="col">Status</Table.Th>
-            <Table.Th scope="col">Health</Table.Th>
-            <Table.Th scope="col">Start-up</Table.Th>
-            <Table.Th scope="col">Depends on</Table.Th>
-            <Table.Th scope="col">Migrations</Table.Th>
+            <Table.Th scope="col" style={{ whiteSpace: 'nowrap' }}>Plugin</Table.Th>
+            <Table.Th scope="col" style={{ whiteSpace: 'nowrap' }}>Status</Table.Th>
+            <Table.Th scope="col" style={{ whiteSpace: 'nowrap' }}>Health</Table.Th>
+            <Table.Th scope="col" style={{ whiteSpace: 'nowrap' }}>Start-up</Table.Th>
+            <Table.Th scope="col" style={{ whiteSpace: 'nowrap' }}>Depends on</Table.Th>
+            <Table.Th scope="col" style={{ whiteSpace: 'nowrap' }}>Migrations</Table.Th>
           </Table.Tr>
         </Table.Thead>
         <Table.Tbody>
@@ -59,7 +59,7 @@ function StatusWithMessage(props: { status: string; message?: string }) {
     <Stack gap={4} align="flex-start">
       <StatusBadge status={props.status} />
       {props.message && (
-        <Text size="xs" c="dimmed" maw={260} style={{ overflowWrap: 'anywhere' }}>
+        <Text size="xs" c={statusTone(props.status) === 'danger' ? 'red' : 'dimmed'} maw={260} style={{ overflowWrap: 'anywhere' }}>
           {props.message}
         </Text>
       )}

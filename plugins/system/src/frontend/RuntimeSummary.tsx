@@ -7,6 +7,11 @@ const DATABASE_MODE_LABELS = {
   postgres: 'PostgreSQL server',
 } as const;
 
+/** "PostgreSQL 18.6 (PGlite 0.5.16) on wasm32…, compiled by …" → "PostgreSQL 18.6 (PGlite 0.5.16)". */
+export function shortServerVersion(version: string): string {
+  return version.split(' on ')[0] ?? version;
+}
+
 /** Facts about the running server and its database. */
 export function RuntimeSummary(props: { info: SystemInfo }) {
   const { info } = props;
@@ -29,7 +34,10 @@ export function RuntimeSummary(props: { info: SystemInfo }) {
           items={[
             { label: 'Mode', value: DATABASE_MODE_LABELS[info.database.mode] ?? info.database.mode },
             { label: 'Location', value: <Code>{info.database.location}</Code> },
-            { label: 'Server version', value: info.database.serverVersion },
+            {
+              label: 'Server version',
+              value: <span title={info.database.serverVersion}>{shortServerVersion(info.database.serverVersion)}</span>,
+            },
           ]}
         />
       </SectionCard>

@@ -28,20 +28,20 @@ function HealthSummaryView(props: { summary: HealthSummary }) {
         <Text size="sm">{headline(props.summary)}</Text>
       </Group>
       {problems.length > 0 && (
-        <List spacing={4} size="sm" listStyleType="none" aria-label="Plugins with problems">
+        <List spacing="xs" size="sm" listStyleType="none" aria-label="Plugins with problems">
           {problems.map((problem) => (
             <List.Item key={problem.pluginId}>
-              <Group gap={6} wrap="nowrap" align="flex-start">
+              <Group gap={6} wrap="nowrap">
                 <StatusBadge status={problem.status} />
                 <Text size="sm" fw={600}>
                   {problem.pluginId}
                 </Text>
-                {problem.message && (
-                  <Text size="sm" c="dimmed" lineClamp={2}>
-                    {problem.message}
-                  </Text>
-                )}
               </Group>
+              {problem.message && (
+                <Text size="xs" c="dimmed" lineClamp={2} title={problem.message}>
+                  {problem.message}
+                </Text>
+              )}
             </List.Item>
           ))}
         </List>
@@ -60,7 +60,8 @@ function HealthSummaryView(props: { summary: HealthSummary }) {
   );
 }
 
-const OVERALL_LABELS = { ok: 'healthy', degraded: 'degraded', down: 'down' } as const;
+// "down" overall means some plugin is down, not the whole server, hence a softer word.
+const OVERALL_LABELS = { ok: 'healthy', degraded: 'degraded', down: 'failing' } as const;
 
 function headline(summary: HealthSummary): string {
   const { pluginCount, problems } = summary;

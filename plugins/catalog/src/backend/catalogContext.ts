@@ -1,0 +1,25 @@
+import type { AuditService, AuthService, Logger, PermissionsService } from '@atrium/backend-plugin-api';
+import type { EntityValidator } from '@atrium/catalog-model';
+import type { Knex } from 'knex';
+import type { CatalogSettings } from './config.js';
+import type { CatalogEvents } from './orchestration/catalogEvents.js';
+import type { LocationProcessor } from './orchestration/locationProcessor.js';
+import type { EntityLookup } from './query/entityLookup.js';
+import type { EntityWriter } from './store/entityWriter.js';
+import type { LocationsStore } from './store/locationsStore.js';
+
+/** What the routes and the CatalogService share: stores, processor and services. */
+export interface CatalogContext {
+  db: Knex;
+  settings: CatalogSettings;
+  locations: LocationsStore;
+  writer: EntityWriter;
+  lookup: EntityLookup;
+  processor: LocationProcessor;
+  events: CatalogEvents;
+  validator: EntityValidator;
+  logger: Logger;
+  auth: AuthService;
+  permissions: PermissionsService;
+  audit: AuditService;
+}

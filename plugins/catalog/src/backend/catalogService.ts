@@ -1,0 +1,118 @@
+import { createServiceRef, type EventsService } from '@atrium/backend-plugin-api';
+import { parseEntityRef, stringifyEntityRef, type Entity } from '@atrium/catalog-model';
+import {
+  CATALOG_EVENTS,
+  CATALOG_FILTER_EXISTS,
+  type CatalogQueryRequest,
+  type CatalogService,
+  type EntityChange,
+  type EntityFilterQuery,
+  type EntityRemovedEvent,
+  type EntityUpsertedEvent,
+} from '../common/index.js';
+import type { CatalogContext } from './catalogContext.js';
+import { filterFromObject } from './filters/parseFilter.js';
+import { allOf } from './filters/filterNode.js';
+import { entityQueryFromBody, entityQueryFromParams } from './query/entityQueryRequest.js';
+import { projectFields } from './query/fields.js';
+import { entityFacets, finalEntitiesByRefs, listEntityRows, queryEntityPage } from './query/queryEntities.js';
+import { markForStitch } from './store/entityWriter.js';
+
+/** The catalog's in-process API for other backend plugins: `deps: { catalog: catalogServiceRef }`. */
+export const catalogServiceRef = createServiceRef<CatalogService>('catalog');
+
+function canonical(ref: string | { kind: string; namespace?: string; name: string }): string {
+  return stringifyEntityRef(typeof ref === 'string' ? parseEntityRef(ref) : { ...ref, namespace: ref.namespace ?? 'default' });
+}
+
+/** Turns a catalog-client style filter (CATALOG_FILTER_EXISTS or `true` for "exists") into a filter node. */
+function filterNodeOf(filter: EntityFilterQuery | undefined) {
+  if (filter === undefined) return undefined;
+  const sets = (Array.isArray(filter) ? filter : [filter]).map((set) =>
+    Object.fromEntries(
+      Object.entries(set).map(([k, v]) => {
+        const values = (Array.isArray(v) ? v : [v]).filter((x) => x !== CATALOG_FILTER_EXISTS && x !== true && typeof x === 'string');
+        return [k, values.length > 0 ? values : undefined];
+      }),
+    ),
+  );
+  return filterFromObject(sets);
+}
+
+export function createCatalogService(ctx: CatalogContext, events: EventsService): CatalogService {
+  const parse = (texts: string[], fields?: string[]) => texts.map((t) => projectFields(JSON.parse(t) as Entity, fields));
+  return {
+    async getEntityByRef(ref) {
+      const text = await ctx.lookup.finalTextByRef(canonical(ref));
+      return text ? (JSON.parse(text) as Entity) : undefined;
+    },
+    async getEntitiesByRefs(refs, options) {
+      const canonicalRefs = refs.map((r) => {
+        try {
+          return canonical(r);
+        } catch {
+          return undefined;
+        }
+      });
+      const found = await finalEntitiesByRefs(ctx.db, [...new Set(canonicalRefs.filter((r): r is string => r !== undefined))]);
+      return canonicalRefs.map((r) => {
+        const text = r ? found.get(r) : undefined;
+        return text ? projectFields(JSON.parse(text) as Entity, options?.fields) : undefined;
+      });
+    },
+    async queryEntities(request: CatalogQueryRequest = {}) {
+      let query;
+      if ('cursor' in request) query = entityQueryFromParams({ cursor: request.cursor, ...(request.limit !== undefined ? { limit: request.limit } : {}) });
+      else {
+        const orderBy = request.orderFields === undefined ? undefined : Array.isArray(request.orderFields) ? request.orderFields : [request.orderFields];
+        query = entityQueryFromBody({
+          ...(request.limit !== undefined ? { limit: request.limit } : {}),
+          ...(request.offset !== undefined ? { offset: request.offset } : {}),
+          ...(orderBy ? { orderBy } : {}),
+          ...(request.fullTextFilter ? { fullTextFilter: request.fullTextFilter } : {}),
+          ...(request.totalItems ? { totalItems: request.totalItems } : {}),
+          ...(request.query ? { query: request.query } : {}),
+        });
+        const combined = allOf([query.filter, filterNodeOf(request.filter)]);
+        if (combined) query.filter = combined;
+        else delete query.filter;
+        if (request.filter && !request.query) delete query.filterSource;
+      }
+      const page = await queryEntityPage(ctx.db, query);
+      return { items: parse(page.items, request.fields), ...(page.totalItems !== undefined ? { totalItems: page.totalItems } : {}), pageInfo: page.pageInfo };
+    },
+    async getEntities(request = {}) {
+      const filter = filterNodeOf(request.filter);
+      const texts = await listEntityRows(ctx.db, {
+        ...(filter ? { filter } : {}),
+        order: request.order ?? [],
+        offset: request.offset ?? 0,
+        limit: request.limit ?? 1_000_000,
+      });
+      return { items: parse(texts, request.fields) };
+    },
+    async getEntityFacets(request) {
+      return { facets: await entityFacets(ctx.db, request.facets, filterNodeOf(request.filter)) };
+    },
+    async refreshEntity(ref) {
+      const record = await ctx.lookup.byRef(canonical(ref));
+      if (!record) return;
+      if (record.location_id) {
+        await ctx.locations.requestRefresh(record.location_id);
+        await ctx.processor.processNow(record.location_id);
+      } else {
+        await markForStitch(ctx.db, [record.entity_ref]);
+        await ctx.processor.stitch();
+      }
+    },
+    onEntityChange(handler: (change: EntityChange) => void | Promise<void>) {
+      const off1 = events.subscribe<EntityUpsertedEvent>(CATALOG_EVENTS.entityUpserted, (e) => handler({ type: 'upserted', ...e.payload }));
+      const off2 = events.subscribe<EntityRemovedEvent>(CATALOG_EVENTS.entityRemoved, (e) => handler({ type: 'removed', ...e.payload }));
+      return () => {
+        off1();
+        off2();
+      };
+    },
+  };
+}
+

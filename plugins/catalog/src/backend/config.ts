@@ -1,0 +1,158 @@
+import path from 'node:path';
+import type { JsonSchema } from '@atrium/backend-plugin-api';
+import type { CustomKindDefinition } from '@atrium/catalog-model';
+import type { CatalogRule, IngestionOptions, LocationSpec } from './ingestion/index.js';
+
+const ruleSchema: JsonSchema = {
+  type: 'object',
+  required: ['allow'],
+  additionalProperties: false,
+  properties: {
+    allow: {
+      type: 'array',
+      items: {
+        anyOf: [
+          { type: 'string', minLength: 1 },
+          {
+            type: 'object',
+            required: ['kind'],
+            additionalProperties: false,
+            properties: { kind: { type: 'string', minLength: 1 }, 'spec.type': { type: 'string' } },
+          },
+        ],
+      },
+    },
+  },
+};
+
+/** JSON Schema of the `catalog:` config section, in Backstage's shape where Backstage has one. */
+export const catalogConfigSchema: JsonSchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    locations: {
+      type: 'array',
+      default: [],
+      description: 'Static locations, read at start and on every refresh. File targets are relative to the config file.',
+      items: {
+        type: 'object',
+        required: ['type', 'target'],
+        additionalProperties: false,
+        properties: {
+          type: { enum: ['file', 'url', 'git'] },
+          target: { type: 'string', minLength: 1 },
+          presence: { enum: ['required', 'optional'] },
+          rules: { type: 'array', items: ruleSchema },
+        },
+      },
+    },
+    rules: {
+      type: 'array',
+      items: ruleSchema,
+      description: 'Kinds locations may produce. When absent every kind is allowed.',
+    },
+    kinds: {
+      type: 'array',
+      default: [],
+      description: 'Custom kinds: { apiVersion, kind, specSchema, relations? }.',
+      items: { type: 'object' },
+    },
+    orphanStrategy: { enum: ['delete', 'keep'], default: 'delete' },
+    refreshIntervalSeconds: { type: 'number', minimum: 1, default: 120 },
+    /** How often each replica looks for locations due for refresh and entities due for stitching. */
+    processingPollMs: { type: 'number', minimum: 10, default: 1000 },
+    readers: {
+      type: 'object',
+      default: {},
+      additionalProperties: false,
+      properties: {
+        allowPrivateNetworks: { type: 'boolean', default: false },
+        fileRoots: { type: 'array', items: { type: 'string', minLength: 1 }, default: [] },
+        maxBytes: { type: 'number', minimum: 1 },
+        urlTimeoutMs: { type: 'number', minimum: 1 },
+      },
+    },
+  },
+};
+
+export interface RawCatalogConfig {
+  locations: Array<{ type: LocationSpec['type']; target: string; presence?: 'required' | 'optional'; rules?: CatalogRule[] }>;
+  rules?: CatalogRule[];
+  kinds: CustomKindDefinition[];
+  orphanStrategy: 'delete' | 'keep';
+  refreshIntervalSeconds: number;
+  processingPollMs: number;
+  readers: { allowPrivateNetworks: boolean; fileRoots: string[]; maxBytes?: number; urlTimeoutMs?: number };
+}
+
+/** A location named in config, with its file target made absolute. */
+export interface StaticLocation {
+  type: LocationSpec['type'];
+  target: string;
+  presence: 'required' | 'optional';
+  rules?: CatalogRule[];
+}
+
+/** The catalog's settings after relative paths are resolved. */
+export interface CatalogSettings {
+  staticLocations: StaticLocation[];
+  rules?: CatalogRule[];
+  customKinds: CustomKindDefinition[];
+  orphanStrategy: 'delete' | 'keep';
+  refreshIntervalSeconds: number;
+  processingPollMs: number;
+  /** Roots API-registered file locations must stay under. */
+  fileRoots: string[];
+  /** Roots static locations may read under: fileRoots plus the directories config names them from. */
+  staticFileRoots: string[];
+  readers: Pick<IngestionOptions, 'allowPrivateNetworks' | 'maxBytes' | 'urlTimeoutMs'>;
+}
+
+/** Resolves relative paths in the config section against the files that set them. */
+export function resolveCatalogSettings(raw: RawCatalogConfig, baseDirOf: (keyPath: string) => string): CatalogSettings {
+  const locationsDir = baseDirOf('catalog.locations');
+  const rootsDir = baseDirOf('catalog.readers.fileRoots');
+  const fileRoots = (raw.readers?.fileRoots ?? []).map((r) => path.resolve(rootsDir, r));
+  const staticLocations: StaticLocation[] = (raw.locations ?? []).map((l) => ({
+    type: l.type,
+    target: l.type === 'file' ? path.resolve(locationsDir, l.target) : l.target,
+    presence: l.presence ?? 'required',
+    ...(l.rules ? { rules: l.rules } : {}),
+  }));
+  const staticDirs = staticLocations.filter((l) => l.type === 'file').map((l) => globBase(l.target));
+  const staticFileRoots = [...new Set([...fileRoots, ...(staticLocations.some((l) => l.type === 'file') ? [locationsDir] : []), ...staticDirs])];
+  return {
+    staticLocations,
+    ...(raw.rules ? { rules: raw.rules } : {}),
+    customKinds: raw.kinds ?? [],
+    orphanStrategy: raw.orphanStrategy ?? 'delete',
+    refreshIntervalSeconds: raw.refreshIntervalSeconds ?? 120,
+    processingPollMs: raw.processingPollMs ?? 1000,
+    fileRoots,
+    staticFileRoots,
+    readers: {
+      allowPrivateNetworks: raw.readers?.allowPrivateNetworks ?? false,
+      ...(raw.readers?.maxBytes ? { maxBytes: raw.readers.maxBytes } : {}),
+      ...(raw.readers?.urlTimeoutMs ? { urlTimeoutMs: raw.readers.urlTimeoutMs } : {}),
+    },
+  };
+}
+
+/** The directory part of a path or glob before its first wildcard segment. */
+export function globBase(target: string): string {
+  const parts = target.split(path.sep);
+  const firstGlob = parts.findIndex((p) => /[*?[\]{}]/.test(p));
+  if (firstGlob === -1) return path.dirname(target);
+  return parts.slice(0, firstGlob).join(path.sep) || path.sep;
+}
+
+/** True when `target` (absolute) lies under one of `roots`. */
+export function isUnderRoots(target: string, roots: string[]): boolean {
+  const base = path.resolve(globBase(target));
+  const normalized = path.resolve(target);
+  return roots.some((root) => {
+    const r = path.resolve(root);
+    const inside = (p: string) => p === r || p.startsWith(r.endsWith(path.sep) ? r : r + path.sep);
+    return inside(normalized) && inside(base);
+  });
+}

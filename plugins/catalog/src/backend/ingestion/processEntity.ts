@@ -1,0 +1,99 @@
+import {
+  applyEntityDefaults,
+  DEFAULT_NAMESPACE,
+  stringifyEntityRef,
+  type Entity,
+  type EntityRelation,
+  type EntityValidator,
+} from '@atrium/catalog-model';
+import type { LocationAnnotations } from './annotations.js';
+import { isPlainObject } from './fieldPaths.js';
+import type { YamlDocument } from './parseYaml.js';
+import { hasPlaceholders, resolvePlaceholders, type PlaceholderOptions } from './placeholders.js';
+import type { RulesChecker } from './rules.js';
+import type { IngestedEntity, IngestionError, IngestionErrorKind } from './types.js';
+
+export interface EntityContext {
+  /** The file holding the document, as reported in errors. */
+  file: string;
+  locationRef: string;
+  /** The location being read, for rule messages. */
+  locationName: string;
+  annotations: LocationAnnotations;
+  validator: EntityValidator;
+  rules: RulesChecker | undefined;
+  placeholders: PlaceholderOptions;
+}
+
+/** Canonical ref of a raw document, when it has a string kind and name. */
+export function refOfRaw(raw: Record<string, unknown>): string | undefined {
+  const metadata = raw.metadata;
+  if (typeof raw.kind !== 'string' || raw.kind === '' || !isPlainObject(metadata)) return undefined;
+  const { name, namespace } = metadata;
+  if (typeof name !== 'string' || name === '') return undefined;
+  return stringifyEntityRef({
+    kind: raw.kind,
+    namespace: typeof namespace === 'string' && namespace !== '' ? namespace : DEFAULT_NAMESPACE,
+    name,
+  });
+}
+
+/**
+ * One YAML document → one ingested entity: rules, placeholders, validation (envelope,
+ * metadata formats, kind schema incl. custom kinds, relation refs), defaults, location
+ * annotations and forward relations. Errors point at the field's line where they can.
+ */
+export async function processEntity(raw: Record<string, unknown>, doc: YamlDocument, ctx: EntityContext): Promise<IngestedEntity> {
+  const entityRef = refOfRaw(raw);
+  const source = { url: ctx.file, locationRef: ctx.locationRef, line: doc.start.line, column: doc.start.column };
+  const error = (kind: IngestionErrorKind, message: string, field?: string): IngestionError => {
+    const at = field ? doc.locate(field) : doc.start;
+    return { kind, message, file: ctx.file, line: at.line, column: at.column, ...(field ? { field } : {}) };
+  };
+  const result = (errors: IngestionError[], entity?: Entity): IngestedEntity => ({
+    ...(entity ? { entity } : {}),
+    ...(entityRef ? { entityRef } : {}),
+    errors,
+    source,
+  });
+
+  if (ctx.rules && typeof raw.kind === 'string') {
+    const specType = isPlainObject(raw.spec) ? raw.spec.type : undefined;
+    if (!ctx.rules.allows(raw.kind, specType)) {
+      return result([
+        error(
+          'rules',
+          `Entity ${entityRef ?? `of kind ${raw.kind}`} is of kind ${raw.kind}, which is not allowed at location ${ctx.locationName} (catalog.rules allow: ${ctx.rules.describe()})`,
+          'kind',
+        ),
+      ]);
+    }
+  }
+
+  let value: unknown = raw;
+  if (hasPlaceholders(raw)) {
+    const resolved = await resolvePlaceholders(raw, ctx.placeholders);
+    if (resolved.issues.length > 0) {
+      return result(resolved.issues.map((i) => error(i.kind, i.message, i.path || undefined)));
+    }
+    value = resolved.value;
+  }
+
+  const validation = ctx.validator.validate(value, { rejectOutputFields: true });
+  const relations = ctx.validator.relations(value);
+  if (!validation.ok) {
+    const relationPaths = new Set(relations.errors.map((e) => e.path));
+    return result(
+      validation.errors.map((issue) =>
+        error(relationPaths.has(issue.path) ? 'relation' : 'validation', issue.message, issue.path || undefined),
+      ),
+    );
+  }
+
+  const entity = applyEntityDefaults(value as Entity);
+  const selfRef = stringifyEntityRef(entity);
+  const forward: EntityRelation[] = [];
+  for (const r of relations.relations) if (r.sourceRef === selfRef) forward.push({ type: r.type, targetRef: r.targetRef });
+  const annotations = { ...ctx.annotations.defaults, ...entity.metadata.annotations, ...ctx.annotations.forced };
+  return result([], { ...entity, metadata: { ...entity.metadata, annotations }, relations: forward });
+}

@@ -1,0 +1,85 @@
+import type { Migration } from '@atrium/backend-plugin-api';
+
+/**
+ * The catalog's tables, in the plugin's own schema (search_path). Written for Postgres 15
+ * and later (PGlite is 18). search and relations have no foreign keys on purpose: they are
+ * rewritten in bulk and always deleted together with their entity by the store.
+ */
+const init: Migration = {
+  name: '0001_init',
+  async up(knex) {
+    await knex.raw(`
+      create table locations (
+        id uuid primary key,
+        type text not null,
+        target text not null,
+        source text not null check (source in ('config', 'api')),
+        presence text not null default 'required',
+        rules jsonb,
+        content_hash text,
+        revision text,
+        errors jsonb not null default '[]'::jsonb,
+        entity_count integer not null default 0,
+        last_read_at timestamptz,
+        next_refresh_at timestamptz not null default now(),
+        force_refresh boolean not null default false,
+        claimed_by text,
+        claim_expires_at timestamptz,
+        created_at timestamptz not null default now(),
+        unique (type, target)
+      )`);
+    await knex.raw(`create index locations_due on locations (next_refresh_at)`);
+
+    await knex.raw(`
+      create table entities (
+        id uuid primary key,
+        entity_ref text not null unique,
+        location_id uuid references locations(id) on delete set null,
+        source_file text,
+        parent_ref text,
+        processed jsonb not null,
+        hash text not null,
+        errors jsonb not null default '[]'::jsonb,
+        orphan boolean not null default false,
+        final jsonb,
+        etag text,
+        fts tsvector,
+        needs_stitch boolean not null default true,
+        created_at timestamptz not null default now(),
+        updated_at timestamptz not null default now()
+      )`);
+    await knex.raw(`create index entities_location on entities (location_id)`);
+    await knex.raw(`create index entities_needs_stitch on entities (entity_ref) where needs_stitch`);
+    await knex.raw(`create index entities_fts on entities using gin (fts)`);
+
+    // Each relation row is produced by one entity's processing (the originating entity);
+    // a spec field yields a forward row from it and an inverse row from the target.
+    await knex.raw(`
+      create table relations (
+        originating_entity_id uuid not null,
+        source_ref text not null,
+        type text not null,
+        target_ref text not null
+      )`);
+    await knex.raw(`create index relations_source on relations (source_ref)`);
+    await knex.raw(`create index relations_target on relations (target_ref)`);
+    await knex.raw(`create index relations_origin on relations (originating_entity_id)`);
+
+    // Flattened final entities for filters, ordering and facets: lower-cased key and value,
+    // original_value only where its case differs. value is null when longer than 200 chars.
+    await knex.raw(`
+      create table search (
+        entity_id uuid not null,
+        key text not null,
+        value text,
+        original_value text
+      )`);
+    await knex.raw(`create index search_key_value on search (key, value, entity_id)`);
+    await knex.raw(`create index search_entity on search (entity_id)`);
+  },
+  async down(knex) {
+    for (const t of ['search', 'relations', 'entities', 'locations']) await knex.raw(`drop table if exists ${t}`);
+  },
+};
+
+export const catalogMigrations: Migration[] = [init];

@@ -1,0 +1,142 @@
+import type { Logger } from '@atrium/backend-plugin-api';
+import type { Entity } from '@atrium/catalog-model';
+import type { Knex } from 'knex';
+import type { LocationError } from '../../common/index.js';
+import type { CatalogSettings } from '../config.js';
+import { locationRefOf, type IngestionOptions, type LocationSpec } from '../ingestion/index.js';
+import type { EntityWriter } from '../store/entityWriter.js';
+import type { LocationRow, LocationsStore } from '../store/locationsStore.js';
+import { stitchPending } from '../stitching/stitchPending.js';
+import { stableStringify } from '../stitching/hash.js';
+import { applyLocationRead } from './applyLocationRead.js';
+import type { CatalogEvents } from './catalogEvents.js';
+import { readLocationTree, type ReadLocationFn } from './readLocationTree.js';
+import type { LocationTreeRead } from './types.js';
+
+export interface ProcessorDeps {
+  db: Knex;
+  locations: LocationsStore;
+  writer: EntityWriter;
+  settings: CatalogSettings;
+  events: CatalogEvents;
+  logger: Logger;
+  replicaId: string;
+  read?: ReadLocationFn;
+}
+
+/**
+ * Reads locations and stores what they yield. A location is processed by whichever replica
+ * claims it (see LocationsStore.claim); stitching afterwards drains the shared queue.
+ */
+export class LocationProcessor {
+  private readonly abort = new AbortController();
+
+  constructor(private readonly deps: ProcessorDeps) {}
+
+  /** Ingestion options for a location: config locations may read under the config's directories too. */
+  ingestionOptions(source: 'config' | 'api', locationRules?: IngestionOptions['rules']): IngestionOptions {
+    const { settings } = this.deps;
+    return {
+      fileRoots: source === 'config' ? settings.staticFileRoots : settings.fileRoots,
+      ...settings.readers,
+      customKinds: settings.customKinds,
+      ...(settings.rules ? { rules: settings.rules } : {}),
+      ...(locationRules ? { locationRules } : {}),
+      signal: this.abort.signal,
+    };
+  }
+
+  /** Reads a location tree without storing anything (dry runs, analyze-location). */
+  async readTree(spec: LocationSpec, source: 'config' | 'api' = 'api'): Promise<LocationTreeRead> {
+    return readLocationTree(spec, this.ingestionOptions(source), this.deps.read);
+  }
+
+  /** Claims and processes one due location; false when none is due. */
+  async processDue(): Promise<boolean> {
+    const row = await this.deps.locations.claim(this.deps.replicaId, this.deps.settings.refreshIntervalSeconds);
+    if (!row) return false;
+    await this.processClaimed(row);
+    return true;
+  }
+
+  /**
+   * Processes the given location now on this replica, waiting up to `waitMs` while another
+   * run (here or on another replica) holds it. Returns false if it could not be claimed.
+   */
+  async processNow(id: string, waitMs = 30_000): Promise<boolean> {
+    const deadline = Date.now() + waitMs;
+    for (;;) {
+      const row = await this.deps.locations.claim(this.deps.replicaId, this.deps.settings.refreshIntervalSeconds, id);
+      if (row) {
+        await this.processClaimed(row);
+        return true;
+      }
+      if (Date.now() > deadline || this.abort.signal.aborted) return false;
+      if (!(await this.deps.locations.get(id))) return false;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+
+  private async processClaimed(row: LocationRow): Promise<void> {
+    const { locations, writer, settings, logger, replicaId, events } = this.deps;
+    const spec: LocationSpec = { type: row.type, target: row.target, presence: row.presence };
+    const started = Date.now();
+    try {
+      const tree = await readLocationTree(spec, this.ingestionOptions(row.source, row.rules ?? undefined), this.deps.read);
+      if (tree.contentHash === row.content_hash && !row.force_refresh) {
+        await locations.finish(row.id, replicaId, { contentHash: row.content_hash, errors: row.errors ?? [] });
+        await this.stitch();
+        return;
+      }
+      const applied = await applyLocationRead(writer, row.id, tree, { orphanStrategy: settings.orphanStrategy });
+      const errors: LocationError[] = [...tree.errors, ...applied.errors];
+      const entityCount = await writer.countOwned(row.id);
+      await locations.finish(row.id, replicaId, {
+        contentHash: tree.contentHash,
+        ...(tree.revision ? { revision: tree.revision } : {}),
+        errors,
+        entityCount,
+      });
+      logger.info(
+        { location: locationRefOf(spec), written: applied.written, removed: applied.removedRefs.length, errors: errors.length, ms: Date.now() - started },
+        `catalog: processed location ${locationRefOf(spec)}`,
+      );
+      if (errors.length > 0 && stableStringify(errors) !== stableStringify(row.errors ?? [])) {
+        await events.locationError({ locationId: row.id, errors });
+      }
+      await events.removed(applied.removedRefs);
+      await this.stitch();
+    } catch (e) {
+      logger.error({ err: e, location: locationRefOf(spec) }, `catalog: processing location ${locationRefOf(spec)} failed`);
+      await locations.release(row.id, replicaId).catch(() => undefined);
+      throw e;
+    }
+  }
+
+  /** Stitches everything marked for it (by this or any replica) and publishes the changes. */
+  async stitch(): Promise<number> {
+    return stitchPending(this.deps.db, {
+      signal: this.abort.signal,
+      onBatch: (changed) => this.deps.events.upserted(changed),
+    });
+  }
+
+  /** Removes a location's entities (unregistering it) and restitches their neighbours. */
+  async removeLocationEntities(locationId: string): Promise<string[]> {
+    const ids = await this.deps.writer.idsOfLocation(locationId);
+    const removed = await this.deps.writer.remove(ids);
+    await this.deps.events.removed(removed);
+    await this.stitch();
+    return removed;
+  }
+
+  /** Final entities of a location, for the POST /locations answer. */
+  async entitiesOfLocation(locationId: string, limit = 1000): Promise<Entity[]> {
+    const result = await this.deps.db('entities').where({ location_id: locationId }).whereNotNull('final').orderBy('entity_ref').limit(limit).select('final');
+    return result.map((r: { final: Entity }) => r.final);
+  }
+
+  stop(): void {
+    this.abort.abort();
+  }
+}

@@ -1,0 +1,187 @@
+import type { EntityStatusItem } from '@atrium/catalog-model';
+import type { Knex } from 'knex';
+import type { ProcessedItem } from '../orchestration/types.js';
+import { chunk, rows, WRITE_BATCH, type Db } from './sql.js';
+
+export interface StoredEntityState {
+  id: string;
+  entity_ref: string;
+  location_id: string | null;
+  source_file: string | null;
+  hash: string;
+  has_errors: boolean;
+  orphan: boolean;
+}
+
+/**
+ * Writes processed entities, their relations and removals in bulk. Every statement binds
+ * whole arrays (unnest) so a location with 100,000+ entities never approaches Postgres'
+ * 65,535 bind-parameter limit; each batch is its own short transaction, so readers (and the
+ * single PGlite session) are never blocked for long. Every change marks the entities whose
+ * final form it affects (`needs_stitch`): the entity, both ends of its old and new relations,
+ * and entities whose relations point at a ref that appeared or disappeared.
+ */
+export class EntityWriter {
+  constructor(private readonly db: Knex) {}
+
+  /** Current state of every entity this location owns. */
+  async ownedBy(locationId: string): Promise<StoredEntityState[]> {
+    return rows<StoredEntityState>(
+      this.db,
+      `select id, entity_ref, location_id, source_file, hash, jsonb_array_length(errors) > 0 as has_errors, orphan
+       from entities where location_id = ?`,
+      [locationId],
+    );
+  }
+
+  /** Current state of these refs, whoever owns them. */
+  async byRefs(refs: string[]): Promise<StoredEntityState[]> {
+    const out: StoredEntityState[] = [];
+    for (const part of chunk(refs, 10_000)) {
+      out.push(
+        ...(await rows<StoredEntityState>(
+          this.db,
+          `select id, entity_ref, location_id, source_file, hash, jsonb_array_length(errors) > 0 as has_errors, orphan
+           from entities where entity_ref = any(?::text[])`,
+          [part],
+        )),
+      );
+    }
+    return out;
+  }
+
+  /**
+   * Inserts or updates valid entities for a location. A row owned by another location is
+   * left alone (checked again in the statement, so a concurrent replica cannot steal it);
+   * returns the refs that were refused that way.
+   */
+  async upsert(locationId: string, items: ProcessedItem[], newId: () => string): Promise<{ refused: string[] }> {
+    const refused: string[] = [];
+    for (const batch of chunk(items, WRITE_BATCH)) {
+      await this.db.transaction(async (trx) => {
+        const written = await rows<{ id: string; entity_ref: string; inserted: boolean }>(
+          trx,
+          `insert into entities as e (id, entity_ref, location_id, source_file, parent_ref, processed, hash, errors, orphan, needs_stitch, updated_at)
+           select u.id, u.ref, ?::uuid, u.source_file, u.parent_ref, u.processed::jsonb, u.hash, '[]'::jsonb, false, true, now()
+           from unnest(?::uuid[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[]) as u(id, ref, source_file, parent_ref, processed, hash)
+           on conflict (entity_ref) do update set location_id = excluded.location_id, source_file = excluded.source_file,
+             parent_ref = excluded.parent_ref, processed = excluded.processed, hash = excluded.hash, errors = '[]'::jsonb,
+             orphan = false, needs_stitch = true, updated_at = now()
+           where e.location_id is null or e.location_id = excluded.location_id
+           returning id, entity_ref, (xmax = 0) as inserted`,
+          [
+            locationId,
+            batch.map(() => newId()),
+            batch.map((i) => i.entityRef),
+            batch.map((i) => i.sourceFile),
+            batch.map((i) => i.parentRef),
+            batch.map((i) => JSON.stringify(i.entity)),
+            batch.map((i) => i.hash),
+          ],
+        );
+        const ids = new Map(written.map((w) => [w.entity_ref, w.id]));
+        for (const item of batch) if (!ids.has(item.entityRef)) refused.push(item.entityRef);
+        const kept = batch.filter((i) => ids.has(i.entityRef));
+        const oldSources = await this.replaceRelations(trx, kept.map((i) => ({ id: ids.get(i.entityRef)!, item: i })));
+        const inserted = written.filter((w) => w.inserted).map((w) => w.entity_ref);
+        await markForStitch(trx, [...oldSources, ...kept.flatMap((i) => i.relations.map((r) => r.sourceRef))], inserted);
+      });
+    }
+    return { refused };
+  }
+
+  private async replaceRelations(trx: Knex.Transaction, entries: Array<{ id: string; item: ProcessedItem }>): Promise<string[]> {
+    if (entries.length === 0) return [];
+    const old = await rows<{ source_ref: string }>(
+      trx,
+      `delete from relations where originating_entity_id = any(?::uuid[]) returning source_ref`,
+      [entries.map((e) => e.id)],
+    );
+    const cols = { ids: [] as string[], sources: [] as string[], types: [] as string[], targets: [] as string[] };
+    for (const { id, item } of entries) {
+      for (const r of item.relations) {
+        cols.ids.push(id);
+        cols.sources.push(r.sourceRef);
+        cols.types.push(r.type);
+        cols.targets.push(r.targetRef);
+      }
+    }
+    for (let i = 0; i < cols.ids.length; i += WRITE_BATCH * 10) {
+      const end = i + WRITE_BATCH * 10;
+      await trx.raw(`insert into relations (originating_entity_id, source_ref, type, target_ref) select * from unnest(?::uuid[], ?::text[], ?::text[], ?::text[])`, [
+        cols.ids.slice(i, end),
+        cols.sources.slice(i, end),
+        cols.types.slice(i, end),
+        cols.targets.slice(i, end),
+      ]);
+    }
+    return old.map((o) => o.source_ref);
+  }
+
+  /** Keeps an entity's last good version and shows why the newest one was refused. */
+  async setErrors(updates: Array<{ id: string; errors: EntityStatusItem[] }>): Promise<void> {
+    for (const batch of chunk(updates, WRITE_BATCH)) {
+      await this.db.raw(
+        `update entities e set errors = u.errors::jsonb, needs_stitch = true, updated_at = now()
+         from unnest(?::uuid[], ?::text[]) as u(id, errors) where e.id = u.id`,
+        [batch.map((u) => u.id), batch.map((u) => JSON.stringify(u.errors))],
+      );
+    }
+  }
+
+  /** Deletes entities with their relations and index rows; returns the refs removed. */
+  async remove(ids: string[], onlyLocationId?: string): Promise<string[]> {
+    const removed: string[] = [];
+    for (const batch of chunk(ids, WRITE_BATCH)) {
+      await this.db.transaction(async (trx) => {
+        const gone = await rows<{ id: string; entity_ref: string }>(
+          trx,
+          `delete from entities where id = any(?::uuid[]) ${onlyLocationId ? 'and location_id = ?' : ''} returning id, entity_ref`,
+          onlyLocationId ? [batch, onlyLocationId] : [batch],
+        );
+        if (gone.length === 0) return;
+        const goneIds = gone.map((g) => g.id);
+        const old = await rows<{ source_ref: string }>(trx, `delete from relations where originating_entity_id = any(?::uuid[]) returning source_ref`, [goneIds]);
+        await trx.raw(`delete from search where entity_id = any(?::uuid[])`, [goneIds]);
+        const refs = gone.map((g) => g.entity_ref);
+        await markForStitch(trx, old.map((o) => o.source_ref), refs);
+        removed.push(...refs);
+      });
+    }
+    return removed;
+  }
+
+  /** orphanStrategy keep: the entity stays, owned by no location, marked as an orphan. */
+  async orphan(ids: string[]): Promise<void> {
+    for (const batch of chunk(ids, WRITE_BATCH)) {
+      await this.db.raw(`update entities set orphan = true, location_id = null, needs_stitch = true, updated_at = now() where id = any(?::uuid[])`, [batch]);
+    }
+  }
+
+  async countOwned(locationId: string): Promise<number> {
+    const [row] = await rows<{ count: number }>(this.db, `select count(*)::int as count from entities where location_id = ?`, [locationId]);
+    return Number(row?.count ?? 0);
+  }
+
+  /** Ids of every entity a location owns (for unregistering it). */
+  async idsOfLocation(locationId: string): Promise<string[]> {
+    return (await rows<{ id: string }>(this.db, `select id from entities where location_id = ?`, [locationId])).map((r) => r.id);
+  }
+}
+
+/**
+ * Marks for stitching the entities named in `refs`, plus the entities with relations whose
+ * target is one of `appearedOrGone` (their unresolved-relation status changes).
+ */
+export async function markForStitch(db: Db, refs: string[], appearedOrGone: string[] = []): Promise<void> {
+  const unique = [...new Set(refs)];
+  for (const part of chunk(unique, WRITE_BATCH * 10)) {
+    await db.raw(`update entities set needs_stitch = true where entity_ref = any(?::text[]) and not needs_stitch`, [part]);
+  }
+  for (const part of chunk(appearedOrGone, WRITE_BATCH)) {
+    await db.raw(
+      `update entities set needs_stitch = true where not needs_stitch and entity_ref in (select source_ref from relations where target_ref = any(?::text[]))`,
+      [part],
+    );
+  }
+}

@@ -1,0 +1,20 @@
+import type { Knex } from 'knex';
+
+/** Splits a list into slices of at most `size` items. */
+export function chunk<T>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+/** A knex instance or transaction. */
+export type Db = Knex | Knex.Transaction;
+
+/** Rows of a raw query (pg and PGlite both answer `{ rows }`). */
+export async function rows<T>(db: Db, sql: string, bindings: readonly unknown[] = []): Promise<T[]> {
+  const result = (await db.raw(sql, bindings as Knex.RawBinding[])) as { rows: T[] };
+  return result.rows;
+}
+
+/** Rows per statement for bulk writes: whole arrays are bound as one parameter each. */
+export const WRITE_BATCH = 1000;
