@@ -2,7 +2,7 @@ import { defineConfig, devices } from '@playwright/test';
 
 // End-to-end tests drive the production build (served by `atrium start`) in Debian's Chromium;
 // Playwright's own browser download is not reachable here. `scripts/ensure-browser.mjs` installs it.
-const PORT = 17345;
+const PORT = Number(process.env['ATRIUM_E2E_PORT'] ?? 17345);
 const baseURL = `http://localhost:${PORT}`;
 
 export default defineConfig({

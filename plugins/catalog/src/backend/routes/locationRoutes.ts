@@ -128,7 +128,7 @@ export function registerLocationRoutes(router: Router, ctx: CatalogContext): voi
 
 function configured(row: { type: string; target: string }): NotAllowedError {
   return new NotAllowedError(
-    `Location ${locationRefOf(row)} is defined in the catalog.locations config; change the config file to remove or change it`,
+    `Location ${row.type}:${row.target} is defined in the catalog.locations config; change the config file to remove or change it`,
   );
 }
 

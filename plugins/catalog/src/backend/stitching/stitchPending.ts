@@ -103,7 +103,7 @@ async function stitchBatch(trx: Knex.Transaction): Promise<{ claimed: number; ch
     await trx.raw(`delete from search where entity_id = any(?::uuid[])`, [ids]);
     await trx.raw(
       `insert into search (entity_id, key, value, original_value) select * from unnest(?::uuid[], ?::text[], ?::text[], ?::text[])`,
-      [search.ids, search.keys, search.values, search.originals],
+      [search.ids, search.keys, search.values, search.originals] as unknown as Knex.RawBinding[],
     );
   }
   await trx.raw(`update entities set needs_stitch = false where id = any(?::uuid[]) and needs_stitch`, [pending.map((p) => p.id)]);

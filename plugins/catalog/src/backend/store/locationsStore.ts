@@ -54,7 +54,7 @@ export class LocationsStore {
   }
 
   async findByTarget(type: string, target: string): Promise<LocationRow | undefined> {
-    return this.db<LocationRow>('locations').where({ type, target }).first();
+    return this.db<LocationRow>('locations').where('type', type).andWhere('target', target).first();
   }
 
   /** Inserts a location registered through the API; undefined when (type, target) already exists. */
