@@ -1,10 +1,13 @@
 import { StartupError } from '@atrium/backend';
 import { startCommand } from './commands/start.js';
+import { validateCommand } from './commands/validate.js';
 
 const USAGE = `Usage: atrium <command> [options]
 
 Commands:
   start [--config FILE]...   Start the portal (app-config.yaml, app-config.local.yaml, then each --config file)
+  validate <file|glob>...    Check catalog-info.yaml files offline: file:line:column: message, exit 1 on errors
+                             (--format json for tools; --config FILE for custom kinds)
   help                       Show this help
 
 Options:
@@ -17,6 +20,8 @@ export async function run(argv: string[]): Promise<number> {
     switch (command) {
       case 'start':
         return await startCommand(rest);
+      case 'validate':
+        return await validateCommand(rest);
       case '--version':
       case '-v': {
         const { ATRIUM_VERSION } = await import('@atrium/backend');

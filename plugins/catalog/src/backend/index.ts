@@ -10,3 +10,6 @@ export type {
   LocationErrorEvent,
 } from '../common/index.js';
 export { CATALOG_EVENTS, CATALOG_FILTER_EXISTS } from '../common/index.js';
+// Offline validation (`atrium validate`) reads descriptor files with the catalog's own reader.
+export { readLocation } from './ingestion/index.js';
+export type { IngestionError, IngestedEntity, LocationReadResult } from './ingestion/index.js';

@@ -46,6 +46,13 @@ export interface IngestionOptions {
   fileRoots: string[];
   /** Allow `url` reads from loopback, private, link-local and unique-local addresses. Default false. */
   allowPrivateNetworks?: boolean;
+  /**
+   * Hosts that `url` reads (locations and placeholders) and networked git fetches may reach,
+   * like Backstage's `backend.reading.allow`: `example.com`, or `*.example.com` for its
+   * subdomains. Undefined allows every host (the private-network rule still applies);
+   * `[]` allows none.
+   */
+  allowedUrlHosts?: string[];
   /** Per-request timeout for `url` reads (each redirect hop included). Default 10 000 ms. */
   urlTimeoutMs?: number;
   /** Largest file read (descriptor or placeholder target), in bytes. Default 10 MB. A bigger file is an error. */

@@ -9,13 +9,15 @@ import { ReadError } from '../errors.js';
 import { isValidGitRef } from '../locations.js';
 import type { FileReader } from './fileReader.js';
 import { tooLarge } from './fileReader.js';
-import { isPrivateAddress } from './netGuard.js';
+import { isHostAllowed, isPrivateAddress } from './netGuard.js';
 
 export interface GitReaderOptions {
   cacheDir: string;
   timeoutMs: number;
   maxBytes: number;
   allowPrivateNetworks: boolean;
+  /** Hosts git may fetch from over the network; undefined allows all. */
+  allowedHosts?: readonly string[];
   /** file:// repositories must live under the file roots this reader allows. */
   files: FileReader;
   signal?: AbortSignal;
@@ -124,8 +126,11 @@ export class GitReader {
     if (repo.startsWith('-') || /[\0\n\r]/.test(repo)) {
       throw new ReadError('security', `Git repository ${JSON.stringify(repo)} is not a valid repository URL`);
     }
-    const scpLike = /^[\w.-]+@[\w.-]+:(?!\/\/)/.test(repo);
-    if (scpLike) return;
+    const scpLike = /^[\w.-]+@([\w.-]+):(?!\/\/)/.exec(repo);
+    if (scpLike) {
+      if (!isHostAllowed(scpLike[1]!, this.options.allowedHosts)) throw hostRefused(repo, scpLike[1]!);
+      return;
+    }
     let url: URL;
     try {
       url = new URL(repo);
@@ -141,8 +146,9 @@ export class GitReader {
       case 'https:':
       case 'git:':
       case 'ssh:': {
-        if (this.options.allowPrivateNetworks) return;
         const host = url.hostname.replace(/^\[|\]$/g, '');
+        if (!isHostAllowed(host, this.options.allowedHosts)) throw hostRefused(repo, host);
+        if (this.options.allowPrivateNetworks) return;
         const addresses = net.isIP(host)
           ? [host]
           : await dns.lookup(host, { all: true }).then(
@@ -209,4 +215,8 @@ export class GitReader {
       });
     });
   }
+}
+
+function hostRefused(repo: string, host: string): ReadError {
+  return new ReadError('security', `Refusing to fetch ${repo}: host ${host} is not in the allowed URL hosts`);
 }

@@ -24,6 +24,7 @@ export class SourceReaders {
       allowPrivateNetworks,
       maxBytes,
       timeoutMs: options.urlTimeoutMs ?? 10_000,
+      ...(options.allowedUrlHosts ? { allowedHosts: options.allowedUrlHosts } : {}),
       ...(options.signal ? { signal: options.signal } : {}),
     });
     this.git = new GitReader({
@@ -32,6 +33,7 @@ export class SourceReaders {
       files: this.files,
       cacheDir: options.gitCacheDir ?? path.join(os.tmpdir(), 'atrium-git-cache'),
       timeoutMs: options.gitTimeoutMs ?? 60_000,
+      ...(options.allowedUrlHosts ? { allowedHosts: options.allowedUrlHosts } : {}),
       ...(options.signal ? { signal: options.signal } : {}),
     });
   }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isPrivateAddress } from './netGuard.js';
+import { isHostAllowed, isPrivateAddress } from './netGuard.js';
 
 describe('isPrivateAddress', () => {
   it.each([
@@ -18,4 +18,15 @@ describe('isPrivateAddress', () => {
       expect(isPrivateAddress(address)).toBe(false);
     },
   );
+});
+
+describe('isHostAllowed', () => {
+  it('matches exact hosts and *. subdomain patterns, case-insensitively', () => {
+    expect(isHostAllowed('anything.example', undefined)).toBe(true);
+    expect(isHostAllowed('github.com', [])).toBe(false);
+    expect(isHostAllowed('GitHub.com', ['github.com'])).toBe(true);
+    expect(isHostAllowed('raw.githubusercontent.com', ['*.githubusercontent.com'])).toBe(true);
+    expect(isHostAllowed('githubusercontent.com', ['*.githubusercontent.com'])).toBe(false);
+    expect(isHostAllowed('evilgithub.com', ['*.github.com', 'github.com'])).toBe(false);
+  });
 });

@@ -88,3 +88,16 @@ function isPrivateV6(b: number[]): boolean {
   if (b[0] === 0x20 && b[1] === 0x01 && b[2] === 0x0d && b[3] === 0xb8) return true; // documentation
   return false;
 }
+
+/**
+ * Host allow-list check, as Backstage's `backend.reading.allow`: `example.com` matches that
+ * host only, `*.example.com` any subdomain of it. An undefined list allows every host.
+ */
+export function isHostAllowed(host: string, allowed: readonly string[] | undefined): boolean {
+  if (!allowed) return true;
+  const h = host.toLowerCase().replace(/^\[|\]$/g, '').replace(/\.$/, '');
+  return allowed.some((pattern) => {
+    const p = pattern.toLowerCase();
+    return p.startsWith('*.') ? h.endsWith(p.slice(1)) && h.length > p.length - 1 : h === p;
+  });
+}

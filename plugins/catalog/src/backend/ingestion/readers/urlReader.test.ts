@@ -111,6 +111,13 @@ describe('UrlReader', () => {
     expect(error.message).toMatch(/Timed out after 200 ms/);
   });
 
+  it('honours the allowed host list', async () => {
+    expect((await reader({ allowedHosts: ['127.0.0.1'] }).read(`${base}/hello.yaml`)).content.toString()).toBe('hello: world\n');
+    const refused = await failure(reader({ allowedHosts: ['example.com'] }).read(`${base}/hello.yaml`));
+    expect(refused.kind).toBe('security');
+    expect(refused.message).toMatch(/not in the allowed URL hosts/);
+  });
+
   it('accepts only http(s) URLs without credentials', async () => {
     expect((await failure(reader().read('ftp://example.com/x'))).kind).toBe('security');
     expect((await failure(reader().read('https://user:pw@example.com/x'))).kind).toBe('security');

@@ -4,13 +4,15 @@ import https from 'node:https';
 import net, { type LookupFunction } from 'node:net';
 import { ReadError } from '../errors.js';
 import { tooLarge } from './fileReader.js';
-import { isPrivateAddress } from './netGuard.js';
+import { isHostAllowed, isPrivateAddress } from './netGuard.js';
 
 export interface UrlReaderOptions {
   allowPrivateNetworks: boolean;
   timeoutMs: number;
   maxBytes: number;
   maxRedirects?: number;
+  /** Hosts that may be read (`*.example.com` for subdomains); undefined allows all. */
+  allowedHosts?: readonly string[];
   signal?: AbortSignal;
 }
 
@@ -55,6 +57,9 @@ export class UrlReader {
 
   private request(url: URL, signal: AbortSignal, original: string): Promise<IncomingMessage> {
     const host = url.hostname.replace(/^\[|\]$/g, '');
+    if (!isHostAllowed(host, this.options.allowedHosts)) {
+      return Promise.reject(new ReadError('security', `Refusing to read ${url.href}: host ${host} is not in the allowed URL hosts`));
+    }
     if (net.isIP(host) && !this.options.allowPrivateNetworks && isPrivateAddress(host)) {
       return Promise.reject(refused(url, host));
     }
