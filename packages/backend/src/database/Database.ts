@@ -12,6 +12,11 @@ export interface Database {
   info: DatabaseInfo;
   /** Creates the schema when missing and returns a knex whose search_path is that schema. */
   forSchema(schema: string): Promise<Knex>;
+  /**
+   * Runs `fn` while holding a database-wide lock, so replicas starting together on one server
+   * create schemas and run migrations one at a time.
+   */
+  withStartupLock<T>(fn: () => Promise<T>): Promise<T>;
   /** Present on a server database: opens a dedicated session for LISTEN. */
   connectionConfig?: Knex.PgConnectionConfig;
   close(): Promise<void>;

@@ -37,6 +37,8 @@ export async function openPglite(dataDir: string | ':memory:'): Promise<Database
   const knexes: Knex[] = [];
   return {
     info: { mode: 'embedded', location: dataDir === ':memory:' ? ':memory:' : path.resolve(dataDir), serverVersion: version },
+    // One process owns the directory (lock file), so there is nobody to wait for.
+    withStartupLock: (fn) => fn(),
     async forSchema(schema) {
       await pglite.exec(`create schema if not exists "${schema}"`);
       const knex = createPgliteKnex(shared, [schema, 'public']);

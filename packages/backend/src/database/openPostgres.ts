@@ -3,6 +3,9 @@ import pg from 'pg';
 import { StartupError } from '../host/StartupError.js';
 import type { Database } from './Database.js';
 
+// Arbitrary constant naming Atrium's start-up advisory lock.
+const STARTUP_LOCK_KEY = 7_007_001;
+
 export type PgConnection = string | Knex.PgConnectionConfig;
 
 export function toPgConfig(connection: PgConnection): Knex.PgConnectionConfig {
@@ -52,6 +55,17 @@ export async function openPostgres(connection: PgConnection, connectTimeoutSecon
   return {
     info: { mode: 'postgres', location: where, serverVersion },
     connectionConfig: config,
+    async withStartupLock(fn) {
+      const client = new pg.Client(config as pg.ClientConfig);
+      await client.connect();
+      try {
+        await client.query('select pg_advisory_lock($1)', [STARTUP_LOCK_KEY]);
+        return await fn();
+      } finally {
+        await client.query('select pg_advisory_unlock($1)', [STARTUP_LOCK_KEY]).catch(() => {});
+        await client.end().catch(() => {});
+      }
+    },
     async forSchema(schema) {
       await admin.raw('create schema if not exists ??', [schema]);
       const knex = knexFactory({

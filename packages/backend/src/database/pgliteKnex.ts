@@ -27,7 +27,13 @@ interface KnexClientHooks {
   releaseConnection(connection: unknown): Promise<unknown>;
   destroyRawConnection(connection: unknown): Promise<unknown>;
   setSchemaSearchPath(connection: unknown, searchPath?: unknown): Promise<unknown>;
+  processResponse(obj: { method?: string }, runner: unknown): unknown;
 }
+
+// knex-pglite derives the SQL command from the builder method name, which gives "DEL" for
+// .delete() and "COUNTER" for .increment(); knex then returns the raw result instead of the
+// row count. Rename those methods to the command they run.
+const METHOD_COMMANDS: Record<string, string> = { del: 'delete', counter: 'update' };
 
 export function createPgliteKnex(shared: SharedPglite, searchPath: string[]): Knex {
   const pathSql = searchPath.map((s) => `"${s.replace(/"/g, '""')}"`).join(', ');
@@ -67,6 +73,11 @@ export function createPgliteKnex(shared: SharedPglite, searchPath: string[]): Kn
 
     override async setSchemaSearchPath(): Promise<unknown> {
       return true;
+    }
+
+    override processResponse(obj: { method?: string }, runner: unknown): unknown {
+      const method = obj.method && METHOD_COMMANDS[obj.method];
+      return super.processResponse(method ? { ...obj, method } : obj, runner);
     }
   }
 

@@ -73,8 +73,11 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
   const database = options.database ?? (await openDatabase(config));
   let hostDb: Knex;
   try {
-    hostDb = await database.forSchema('atrium_host');
-    await runMigrations(hostDb, 'atrium_host', hostMigrations);
+    hostDb = await database.withStartupLock(async () => {
+      const knex = await database.forSchema('atrium_host');
+      await runMigrations(knex, 'atrium_host', hostMigrations);
+      return knex;
+    });
   } catch (e) {
     await database.close().catch(() => {});
     throw e;
@@ -82,6 +85,11 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
   const pollIntervalMs = (config.get('backend.scheduler.pollIntervalMs') as number | undefined) ?? 1000;
   const scheduler = new Scheduler(hostDb, replicaId, logger.child({ service: 'scheduler' }), pollIntervalMs);
   const events = new EventBus(logger.child({ service: 'events' }), hostDb, database.connectionConfig as never, replicaId);
+  if (database.connectionConfig) {
+    scheduler.forPlugin('host').every('host.prune-event-payloads', { intervalSeconds: 600, runOnStart: false }, async () => {
+      await events.pruneStoredPayloads();
+    });
+  }
 
   const runtimes = new Map<string, PluginRuntime>();
   for (const node of ordered) runtimes.set(node.plugin.id, new PluginRuntime(node.plugin, node.dependsOn, schemaFor(node.plugin.id)));
@@ -147,9 +155,12 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
     const started = Date.now();
     const failedDep = runtime.dependsOn.find((d) => runtimes.get(d)?.status !== 'running');
     if (failedDep) throw new Error(`it depends on the ${failedDep} plugin, which did not start`);
-    const db = await database.forSchema(runtime.schema);
-    runtime.db = db;
-    await runMigrations(db, runtime.schema, plugin.migrations ?? []);
+    const db = await database.withStartupLock(async () => {
+      const knex = await database.forSchema(runtime.schema);
+      runtime.db = knex;
+      await runMigrations(knex, runtime.schema, plugin.migrations ?? []);
+      return knex;
+    });
     const deps: Record<string, unknown> = {};
     for (const [name, ref] of Object.entries((plugin.deps ?? {}) as Record<string, ServiceRef<unknown>>)) {
       deps[name] = [...runtimes.values()].find((r) => r.plugin.provides?.id === ref.id)?.provided;

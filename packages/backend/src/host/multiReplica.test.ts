@@ -78,3 +78,23 @@ describe.skipIf(!testPostgresUrl())('two replicas on one Postgres', () => {
     expect(receivedA.map((e) => e.topic).sort()).toEqual(['demo.large', 'demo.small']);
   });
 });
+
+describe.skipIf(!testPostgresUrl())('replicas starting at the same moment on an empty database', () => {
+  it('all start: schema creation and migrations are serialised', async () => {
+    const db = await createTestPostgresDatabase();
+    const { greetingPlugin } = await import('./testPlugins.fixture.js');
+    const replicas = await Promise.all(
+      [1, 2, 3].map((i) => startTestBackend({ database: 'postgres', postgresUrl: db.url, replicaId: `r${i}`, plugins: [greetingPlugin] })),
+    );
+    try {
+      for (const r of replicas) {
+        expect((await r.json('/readyz')).status).toBe(200);
+      }
+      expect((await replicas[0]!.json('/api/greeting/greetings', { method: 'POST', body: { name: 'x' } })).status).toBe(201);
+      expect((await replicas[2]!.json('/api/greeting/greetings')).body).toEqual({ items: [{ name: 'x' }] });
+    } finally {
+      for (const r of replicas) await r.stop();
+      await db.drop();
+    }
+  });
+});

@@ -99,6 +99,13 @@ export class EventBus {
     }
   }
 
+  /** Deletes stored large payloads old enough that every replica has read them. */
+  async pruneStoredPayloads(olderThanSeconds = 600): Promise<number> {
+    return this.hostDb('event_payloads')
+      .where('created_at', '<', this.hostDb.raw(`now() - make_interval(secs => ?)`, [olderThanSeconds]))
+      .delete();
+  }
+
   /** Waits for handlers already running; used by shutdown and tests. */
   async drain(): Promise<void> {
     while (this.pending.size > 0) await Promise.allSettled([...this.pending]);

@@ -14,4 +14,4 @@ export type {
   LocationSpec,
 } from './types.js';
 export { readLocation } from './readLocation.js';
-export { locationRefOf } from './locations.js';
+export { formatGitTarget, locationRefOf, parseGitTarget, type GitTarget } from './locations.js';

@@ -95,5 +95,7 @@ export async function processEntity(raw: Record<string, unknown>, doc: YamlDocum
   const forward: EntityRelation[] = [];
   for (const r of relations.relations) if (r.sourceRef === selfRef) forward.push({ type: r.type, targetRef: r.targetRef });
   const annotations = { ...ctx.annotations.defaults, ...entity.metadata.annotations, ...ctx.annotations.forced };
-  return result([], { ...entity, metadata: { ...entity.metadata, annotations }, relations: forward });
+  // uid and etag belong to the store; a descriptor that carries them (a copied export) must not set them.
+  const { uid: _uid, etag: _etag, ...metadata } = entity.metadata;
+  return result([], { ...entity, metadata: { ...metadata, annotations }, relations: forward });
 }

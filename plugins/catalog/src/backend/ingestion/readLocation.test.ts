@@ -53,6 +53,7 @@ ${component('my-svc', '  system: payments\n  dependsOn:\n    - resource:db\n  pr
     );
     expect(entity.relations).toHaveLength(4);
     expect(entity.metadata.uid).toBeUndefined();
+    expect(entity.metadata.etag).toBeUndefined();
   });
 
   it('keeps the catalog-owned annotations authoritative but lets descriptors set view/source links', async () => {
@@ -247,6 +248,23 @@ spec: {type: openapi, lifecycle: production, owner: team-a, definition: {$text: 
     expect(second.contentHash).not.toBe(first.contentHash);
     await writeTree(root, { 'a.yaml': `# comment\n${await fs.readFile(path.join(root, 'a.yaml'), 'utf8')}` });
     expect((await readLocation(file('a.yaml'), options)).contentHash).not.toBe(second.contentHash);
+  });
+
+  it('reads a file of almost 10 MB with tens of thousands of entities', async () => {
+    const docs: string[] = [];
+    let size = 0;
+    for (let i = 0; size < 9.5 * 1024 * 1024; i++) {
+      const doc = component(`svc-${i}`, `  dependsOn: [resource:db-${i % 100}]\n  system: sys-${i % 50}`);
+      docs.push(doc);
+      size += doc.length + 4;
+    }
+    await writeTree(root, { 'big.yaml': docs.join('---\n') });
+    const result = await readLocation(file('big.yaml'), options);
+    expect(result.errors).toEqual([]);
+    expect(result.entities).toHaveLength(docs.length);
+    expect(result.entities.every((e) => e.errors.length === 0)).toBe(true);
+    expect(result.entities.at(-1)?.source.line).toBe((docs.length - 1) * 10 + 1);
+    expect(result.entities.at(-1)?.entity?.relations).toHaveLength(3);
   });
 
   it('refuses a file over the 10 MB default as a location error', async () => {

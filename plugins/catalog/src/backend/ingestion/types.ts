@@ -61,6 +61,12 @@ export interface IngestionOptions {
   gitCacheDir?: string;
   /** Timeout for each git command. Default 60 000 ms. */
   gitTimeoutMs?: number;
+  /**
+   * A ref fetched less than this long ago (into the same cache) is read at the commit it
+   * resolved to then, without fetching again, so the child locations of a git Location cost
+   * one fetch, not one each. Default 30 000 ms; 0 always fetches.
+   */
+  gitFetchTtlMs?: number;
   /** Kinds declared in config (or as data), validated like built-in kinds. */
   customKinds?: CustomKindDefinition[];
   /**

@@ -21,8 +21,8 @@ beforeAll(async () => {
   repoUrl = pathToFileURL(work).href;
 });
 
-const reader = (cacheDir: string, roots = [root]) =>
-  new GitReader({ cacheDir, timeoutMs: 30_000, maxBytes: 1024 * 1024, allowPrivateNetworks: false, files: new FileReader(roots, 1024 * 1024) });
+const reader = (cacheDir: string, roots = [root], fetchTtlMs = 0) =>
+  new GitReader({ cacheDir, timeoutMs: 30_000, maxBytes: 1024 * 1024, allowPrivateNetworks: false, fetchTtlMs, files: new FileReader(roots, 1024 * 1024) });
 
 async function failure(p: Promise<unknown>): Promise<ReadError> {
   const error = await p.then(
@@ -52,6 +52,15 @@ describe('GitReader', () => {
     const tree = await reader(cache).open(repoUrl, 'main');
     expect((await tree.read('catalog-info.yaml')).toString()).toBe('two\n');
     expect(tree.commit).toBe(git(work, 'rev-parse', 'HEAD'));
+  });
+
+  it('reuses a recent fetch of the same ref within fetchTtlMs', async () => {
+    const cache = await tempDir();
+    const first = await reader(cache, [root], 60_000).open(repoUrl, 'main');
+    await writeTree(work, { 'catalog-info.yaml': 'three\n' });
+    git(work, 'commit', '--quiet', '-am', 'third');
+    expect((await reader(cache, [root], 60_000).open(repoUrl, 'main')).commit).toBe(first.commit);
+    expect((await reader(cache, [root], 0).open(repoUrl, 'main')).commit).toBe(git(work, 'rev-parse', 'HEAD'));
   });
 
   it('gives clear read errors for a missing ref or repository', async () => {

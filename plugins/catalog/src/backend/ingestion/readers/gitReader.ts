@@ -20,6 +20,8 @@ export interface GitReaderOptions {
   allowedHosts?: readonly string[];
   /** file:// repositories must live under the file roots this reader allows. */
   files: FileReader;
+  /** A ref fetched into the same cache less than this long ago is not fetched again. Default 0. */
+  fetchTtlMs?: number;
   signal?: AbortSignal;
 }
 
@@ -35,6 +37,8 @@ export interface GitTree {
 
 // Fetches into one cache directory run one at a time (FETCH_HEAD and shallow files are shared).
 const cacheLocks = new Map<string, Promise<unknown>>();
+// Commit each ref resolved to at its last fetch, per cache directory, for fetchTtlMs.
+const recentFetches = new Map<string, { commit: string; at: number }>();
 
 async function withLock<T>(key: string, fn: () => Promise<T>): Promise<T> {
   const previous = cacheLocks.get(key) ?? Promise.resolve();
@@ -85,6 +89,8 @@ export class GitReader {
         const known = await this.git(['-C', dir, 'cat-file', '-e', `${ref}^{commit}`]).then(() => true, () => false);
         if (known) return ref;
       }
+      const recent = recentFetches.get(`${dir}\n${ref}`);
+      if (recent && Date.now() - recent.at < (this.options.fetchTtlMs ?? 0)) return recent.commit;
       try {
         await this.git(['-C', dir, ...this.fetchConfig(), 'fetch', '--depth=1', '--no-tags', '--quiet', '--', repo, ref]);
       } catch (error) {
@@ -92,7 +98,10 @@ export class GitReader {
         const notFound = /couldn't find remote ref|does not appear to be a git repository|not found|does not exist|no such/i.test(reason);
         throw new ReadError('read', `Cannot fetch ${JSON.stringify(ref)} from ${repo}: ${reason}`, { notFound });
       }
-      return (await this.git(['-C', dir, 'rev-parse', '--verify', '--quiet', 'FETCH_HEAD^{commit}'])).toString('utf8').trim();
+      const fetched = (await this.git(['-C', dir, 'rev-parse', '--verify', '--quiet', 'FETCH_HEAD^{commit}'])).toString('utf8').trim();
+      if (recentFetches.size > 1000) recentFetches.clear();
+      recentFetches.set(`${dir}\n${ref}`, { commit: fetched, at: Date.now() });
+      return fetched;
     });
     const run = (args: string[], maxBytes?: number) => this.git(['-C', dir, ...args], maxBytes);
     let listing: Promise<string[]> | undefined;

@@ -33,6 +33,7 @@ export class SourceReaders {
       files: this.files,
       cacheDir: options.gitCacheDir ?? path.join(os.tmpdir(), 'atrium-git-cache'),
       timeoutMs: options.gitTimeoutMs ?? 60_000,
+      fetchTtlMs: options.gitFetchTtlMs ?? 30_000,
       ...(options.allowedUrlHosts ? { allowedHosts: options.allowedUrlHosts } : {}),
       ...(options.signal ? { signal: options.signal } : {}),
     });

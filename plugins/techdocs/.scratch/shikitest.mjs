@@ -1,0 +1,12 @@
+import { createHighlighter, bundledLanguages } from 'shiki';
+import { createOnigurumaEngine } from 'shiki/engine/oniguruma';
+let t=Date.now();
+const h = await createHighlighter({ themes: ['github-light','github-dark'], langs: [], engine: createOnigurumaEngine(import('shiki/wasm')) });
+console.log('init', Date.now()-t); t=Date.now();
+await h.loadLanguage('typescript','yaml','bash','python','json');
+console.log('load langs', Date.now()-t); t=Date.now();
+const code = 'const x: number = 1;\nfunction f(a: string) { return a + "<script>"; }\n'.repeat(10);
+for (let i=0;i<200;i++) h.codeToHtml(code, { lang: 'typescript', themes: { light: 'github-light', dark: 'github-dark' }, defaultColor: false });
+console.log('200 blocks', Date.now()-t);
+console.log(h.codeToHtml('a<b', { lang: 'typescript', themes: { light: 'github-light', dark: 'github-dark' }, defaultColor: false }));
+console.log(Object.keys(bundledLanguages).length);
