@@ -14,3 +14,6 @@ export { SectionCard, type SectionCardProps } from './SectionCard';
 export { RelativeTime } from './RelativeTime';
 export { useNow } from './useNow';
 export { formatDuration, formatMilliseconds, formatRelativeTime, formatDateTime } from './time';
+export { EntityRefLink, EntityRefLinks, type EntityRefLinkProps } from './EntityRefLink';
+export { entityRoutePath, humanizeEntityRef, CATALOG_ROUTE } from './entityRoute';
+export { StaleDataNotice } from './StaleDataNotice';

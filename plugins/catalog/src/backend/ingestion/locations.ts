@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ReadError } from './errors.js';
+import { isValidGitRef, isWithin, ReadError } from '@atrium/source-readers';
+export { isValidGitRef, isWithin };
 import type { LocationSpec } from './types.js';
 
 /** One concrete file a reader can open: where a descriptor or placeholder target lives. */
@@ -17,23 +18,8 @@ export interface GitTarget {
 }
 
 const DEFAULT_GIT_PATH = 'catalog-info.yaml';
-// Branch, tag or commit: git's ref-name rules, narrowed to a safe character set.
-const REF_PATTERN = /^[A-Za-z0-9._/-]+$/;
 const SCHEME = /^[a-zA-Z][a-zA-Z0-9+.-]*:/;
 
-export function isValidGitRef(ref: string): boolean {
-  return (
-    REF_PATTERN.test(ref) &&
-    !ref.startsWith('-') &&
-    !ref.startsWith('/') &&
-    !ref.endsWith('/') &&
-    !ref.endsWith('.') &&
-    !ref.endsWith('.lock') &&
-    !ref.includes('..') &&
-    !ref.includes('//') &&
-    !ref.split('/').some((part) => part.startsWith('.'))
-  );
-}
 
 /** Normalises a repository-relative path; throws a security ReadError if it leaves the repository. */
 export function normalizeRepoPath(p: string, what: string): string {
@@ -132,10 +118,6 @@ export function resolvePlace(base: Place, target: string): Place {
 }
 
 /** Lexical containment: is `child` (absolute, normalised) `root` or below it? */
-export function isWithin(root: string, child: string): boolean {
-  const rel = path.relative(root, child);
-  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
-}
 
 /**
  * Resolves a Location entity's target against the file holding it, honouring `spec.type`

@@ -48,6 +48,12 @@ kind: C
     expect(docs[2]?.start.line).toBe(7);
   });
 
+  it('keeps documents after "..." end markers when recovering from a syntax error', () => {
+    const docs = parse('kind: A\n...\nkind: B\n---\nbad: [\n');
+    expect(docs.map((d) => d.value ?? d.problem?.kind)).toEqual([{ kind: 'A' }, { kind: 'B' }, 'yaml']);
+    expect(docs[1]?.start.line).toBe(3);
+  });
+
   it('reports duplicate keys on their document only', () => {
     const docs = parse('kind: A\nkind: B\n---\nkind: C\n');
     expect(docs[0]?.problem?.message).toMatch(/duplicated mapping key.*line 2/);

@@ -136,9 +136,14 @@ function parseChunks(source: string, lines: LineIndex, options: ParseOptions): Y
   bounds.push(source.length);
   const documents: YamlDocument[] = [];
   for (let i = 0; i + 1 < bounds.length; i++) {
-    const base = bounds[i]!;
+    let base = bounds[i]!;
+    if (source.startsWith('...', base)) {
+      // A document end marker: whatever follows it on later lines is a new, bare document.
+      const eol = source.indexOf('\n', base);
+      base = eol === -1 ? bounds[i + 1]! : Math.min(eol + 1, bounds[i + 1]!);
+    }
     const chunk = source.slice(base, bounds[i + 1]);
-    if (chunk.startsWith('...')) continue;
+    if (chunk.trim() === '') continue;
     try {
       documents.push(...documentsOf(chunk, parseEvents(chunk, {}), base, lines, options));
     } catch (error) {

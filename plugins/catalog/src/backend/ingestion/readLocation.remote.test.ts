@@ -4,7 +4,9 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readLocation } from './readLocation.js';
-import { component, git, tempDir, writeTree } from './testUtils.js';
+import { component, git, tempDir, writeTree, removeTempDirs } from './testUtils.js';
+
+afterAll(removeTempDirs);
 
 describe('readLocation: url locations', () => {
   let server: http.Server;

@@ -1,10 +1,12 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { CustomKindDefinition } from '@atrium/catalog-model';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { readLocation } from './readLocation.js';
-import { component, tempDir, writeTree } from './testUtils.js';
+import { component, tempDir, writeTree, removeTempDirs } from './testUtils.js';
 import type { IngestionOptions } from './types.js';
+
+afterAll(removeTempDirs);
 
 let root: string;
 let options: IngestionOptions;
@@ -263,7 +265,7 @@ spec: {type: openapi, lifecycle: production, owner: team-a, definition: {$text: 
     expect(result.errors).toEqual([]);
     expect(result.entities).toHaveLength(docs.length);
     expect(result.entities.every((e) => e.errors.length === 0)).toBe(true);
-    expect(result.entities.at(-1)?.source.line).toBe((docs.length - 1) * 10 + 1);
+    expect(result.entities.at(-1)?.source.line).toBe((docs.length - 1) * 11 + 1); // 10 lines + "---" each
     expect(result.entities.at(-1)?.entity?.relations).toHaveLength(3);
   });
 

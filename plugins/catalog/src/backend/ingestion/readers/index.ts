@@ -1,12 +1,9 @@
 import os from 'node:os';
 import path from 'node:path';
 import picomatch from 'picomatch';
-import { ReadError } from '../errors.js';
+import { FileReader, GitReader, ReadError, UrlReader } from '@atrium/source-readers';
 import { parseGitTarget, type Place } from '../locations.js';
 import type { IngestionOptions, LocationSpec } from '../types.js';
-import { FileReader } from './fileReader.js';
-import { GitReader } from './gitReader.js';
-import { UrlReader } from './urlReader.js';
 
 export const DEFAULT_MAX_BYTES = 10 * 1024 * 1024;
 

@@ -1,10 +1,12 @@
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { ReadError } from '../errors.js';
-import { git, tempDir, writeTree } from '../testUtils.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ReadError } from './ReadError.js';
+import { git, tempDir, writeTree, removeTempDirs } from './testing.js';
 import { FileReader } from './fileReader.js';
 import { GitReader } from './gitReader.js';
+
+afterAll(removeTempDirs);
 
 let root: string;
 let work: string;

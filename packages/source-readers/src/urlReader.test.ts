@@ -1,7 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ReadError } from '../errors.js';
+import { ReadError } from './ReadError.js';
 import { UrlReader } from './urlReader.js';
 
 let server: http.Server;

@@ -2,8 +2,8 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import picomatch from 'picomatch';
 import { glob } from 'tinyglobby';
-import { ReadError } from '../errors.js';
-import { isWithin } from '../locations.js';
+import { ReadError } from './ReadError.js';
+import { isWithin } from './paths.js';
 
 /**
  * Reads local files, but only under the configured roots. Both the path as written

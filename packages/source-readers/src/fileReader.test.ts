@@ -1,9 +1,11 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { ReadError } from '../errors.js';
-import { tempDir, writeTree } from '../testUtils.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ReadError } from './ReadError.js';
+import { tempDir, writeTree, removeTempDirs } from './testing.js';
 import { FileReader } from './fileReader.js';
+
+afterAll(removeTempDirs);
 
 let base: string;
 let root: string;

@@ -2,7 +2,7 @@ import dns from 'node:dns';
 import http, { type IncomingMessage } from 'node:http';
 import https from 'node:https';
 import net, { type LookupFunction } from 'node:net';
-import { ReadError } from '../errors.js';
+import { ReadError } from './ReadError.js';
 import { tooLarge } from './fileReader.js';
 import { isHostAllowed, isPrivateAddress } from './netGuard.js';
 

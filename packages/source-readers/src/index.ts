@@ -1,0 +1,6 @@
+export { ReadError, messageOf } from './ReadError.js';
+export { isValidGitRef, isWithin } from './paths.js';
+export { FileReader, tooLarge } from './fileReader.js';
+export { UrlReader, type UrlReaderOptions } from './urlReader.js';
+export { GitReader, type GitReaderOptions, type GitTree } from './gitReader.js';
+export { isHostAllowed, isPrivateAddress } from './netGuard.js';

@@ -1,0 +1,207 @@
+import { EmptyState, ErrorState, LoadingState, PageLayout, StaleDataNotice } from '@atrium/ui';
+import { Badge, Button, CloseButton, Grid, Group, Stack, Text, TextInput } from '@mantine/core';
+import { useDebouncedCallback } from '@mantine/hooks';
+import { IconFilterOff, IconMapPin, IconPlus, IconSearch } from '@tabler/icons-react';
+import { useEffect, useMemo, useRef, useState } from 'react';
+import { Link } from 'react-router';
+import { columnsForKind, fieldsForColumns, sortFieldFor } from './columns';
+import { EntityTable } from './EntityTable';
+import { ExplorerFilters } from './ExplorerFilters';
+import { activeFilterCount, ALL_KINDS, clearedFilters, type ExplorerState } from './filterState';
+import { useExplorerEntities, useExplorerFacets } from './useExplorerData';
+import { useExplorerState } from './useExplorerState';
+import { countLabel, pluralKind } from '../components/kindLabels';
+
+/** /catalog: every entity, filtered, sorted and paginated on the server, with the state in the URL. */
+export default function CatalogExplorerPage() {
+  const [state, setState] = useExplorerState();
+  const facets = useExplorerFacets(state);
+  const showNamespace = (facets.counts.namespace?.length ?? 0) > 1;
+  const columns = useMemo(() => columnsForKind(state.kind, { showNamespace }), [state.kind, showNamespace]);
+  const fields = useMemo(() => fieldsForColumns(columns), [columns]);
+  const { query, rows, totalItems } = useExplorerEntities(state, columns, fields);
+  const kindLabel = kindTitle(state.kind, facets.counts.kind);
+  const sortColumn = sortFieldFor(columns, state.sort.column).column;
+
+  return (
+    <PageLayout
+      title="Catalog"
+      subtitle="Your organisation's software: components, APIs, resources, systems, teams and people."
+      actions={
+        <>
+          <Button component={Link} to="/catalog/locations" variant="default" leftSection={<IconMapPin size={16} aria-hidden />}>
+            Locations
+          </Button>
+          <Button component={Link} to="/catalog-import" leftSection={<IconPlus size={16} aria-hidden />}>
+            Register existing component
+          </Button>
+        </>
+      }
+    >
+      <Grid gap="lg">
+        <Grid.Col span={{ base: 12, md: 3 }}>
+          <ExplorerFilters state={state} counts={facets.counts} onChange={(next) => setState(next)} />
+        </Grid.Col>
+        <Grid.Col span={{ base: 12, md: 9 }}>
+          <Stack gap="sm">
+            <SearchBox value={state.text} onChange={(text) => setState({ ...state, text }, { replace: true })} />
+            <Group justify="space-between" gap="xs" mih={28}>
+              <Text size="sm" c="dimmed" role="status" aria-live="polite">
+                {totalItems === undefined ? 'Loading…' : countLabel(totalItems, kindLabel)}
+                {state.sort.column !== 'name' && sortColumn.id !== 'name'
+                  ? ` · sorted by ${sortColumn.title.toLowerCase()}; entities without one are not listed`
+                  : ''}
+              </Text>
+              {state.location && (
+                <Badge
+                  variant="light"
+                  size="lg"
+                  tt="none"
+                  radius="sm"
+                  rightSection={
+                    <CloseButton size="xs" aria-label="Stop filtering by location" onClick={() => setState({ ...state, location: undefined })} />
+                  }
+                >
+                  From {state.location}
+                </Badge>
+              )}
+            </Group>
+            {query.error && query.data ? (
+              <StaleDataNotice error={query.error} updatedAt={query.dataUpdatedAt} onRetry={() => void query.refetch()} />
+            ) : null}
+            <ExplorerResults
+              state={state}
+              onChange={setState}
+              query={query}
+              rows={rows}
+              totalItems={totalItems}
+              columns={columns}
+              caption={`Catalog: ${pluralKind(kindLabel)}`}
+            />
+          </Stack>
+        </Grid.Col>
+      </Grid>
+    </PageLayout>
+  );
+}
+
+function ExplorerResults(props: {
+  state: ExplorerState;
+  onChange: (next: ExplorerState) => void;
+  query: ReturnType<typeof useExplorerEntities>['query'];
+  rows: ReturnType<typeof useExplorerEntities>['rows'];
+  totalItems: number | undefined;
+  columns: ReturnType<typeof columnsForKind>;
+  caption: string;
+}) {
+  const { state, query, rows } = props;
+  if (!query.data) {
+    if (query.error) return <ErrorState error={query.error} title="Could not load the catalog" onRetry={() => void query.refetch()} />;
+    return <LoadingState label="Loading entities…" />;
+  }
+  if (rows.length === 0 && !query.isPlaceholderData) {
+    const filtered = activeFilterCount(state) > 0 || state.kind !== ALL_KINDS;
+    if (!filtered) {
+      return (
+        <EmptyState
+          title="The catalog is empty"
+          description="Register a repository's catalog-info.yaml, or add locations to the catalog section of app-config.yaml."
+          action={
+            <Button component={Link} to="/catalog-import" leftSection={<IconPlus size={16} aria-hidden />}>
+              Register existing component
+            </Button>
+          }
+        />
+      );
+    }
+    return (
+      <EmptyState
+        title="No entities match"
+        description={
+          activeFilterCount(state) > 0
+            ? 'Nothing matches these filters. Remove some filters, or search for something else.'
+            : 'There are no entities of this kind yet. Choose another kind, or register a repository that describes some.'
+        }
+        action={
+          activeFilterCount(state) > 0 ? (
+            <Button variant="default" leftSection={<IconFilterOff size={16} aria-hidden />} onClick={() => props.onChange(clearedFilters(state))}>
+              Clear filters
+            </Button>
+          ) : (
+            <Button variant="default" onClick={() => props.onChange({ ...state, kind: ALL_KINDS })}>
+              Show all kinds
+            </Button>
+          )
+        }
+      />
+    );
+  }
+  return (
+    <EntityTable
+      rows={rows}
+      columns={props.columns}
+      totalItems={props.totalItems}
+      sort={state.sort}
+      onSort={(sort) => props.onChange({ ...state, sort })}
+      hasNextPage={query.hasNextPage}
+      isFetchingNextPage={query.isFetchingNextPage}
+      fetchNextPage={() => void query.fetchNextPage()}
+      isStale={query.isPlaceholderData}
+      caption={props.caption}
+    />
+  );
+}
+
+/** The search box: typing updates the URL after a short pause; Back and Forward update the box. */
+function SearchBox(props: { value: string; onChange: (value: string) => void }) {
+  const [text, setText] = useState(props.value);
+  // Only a change that did not come from this box (Back, a link, "Clear filters") replaces what is typed.
+  const committed = useRef(props.value);
+  useEffect(() => {
+    if (props.value !== committed.current) {
+      committed.current = props.value;
+      setText(props.value);
+    }
+  }, [props.value]);
+  const commit = useDebouncedCallback((value: string) => {
+    committed.current = value.trim();
+    props.onChange(value.trim());
+  }, 250);
+  return (
+    <TextInput
+      aria-label="Search the catalog"
+      placeholder="Search by name, description, tag, owner…"
+      leftSection={<IconSearch size={16} aria-hidden />}
+      value={text}
+      onChange={(event) => {
+        setText(event.currentTarget.value);
+        commit(event.currentTarget.value);
+      }}
+      onKeyDown={(event) => {
+        if (event.key === 'Enter') {
+          committed.current = text.trim();
+          props.onChange(text.trim());
+        }
+      }}
+      rightSection={
+        text ? (
+          <CloseButton
+            size="sm"
+            aria-label="Clear search"
+            onClick={() => {
+              setText('');
+              committed.current = '';
+              props.onChange('');
+            }}
+          />
+        ) : null
+      }
+    />
+  );
+}
+
+/** The kind's name as the catalog writes it (`API`, `Component`), or `entity` for the mixed list. */
+function kindTitle(kind: string, counts: Array<{ value: string }> | undefined): string {
+  if (kind === ALL_KINDS) return 'entity';
+  return counts?.find((f) => f.value.toLowerCase() === kind)?.value ?? kind;
+}

@@ -1,0 +1,145 @@
+import { humanizeEntityRef } from '@atrium/ui';
+import { Button, Checkbox, MultiSelect, Paper, Select, Stack, Text, Title } from '@mantine/core';
+import { IconFilterOff } from '@tabler/icons-react';
+import { useId } from 'react';
+import {
+  activeFilterCount,
+  ALL_KINDS,
+  clearedFilters,
+  withFilter,
+  withKind,
+  type ExplorerState,
+  type MultiFilterKey,
+} from './filterState';
+import type { FacetCounts } from './useExplorerData';
+
+export interface ExplorerFiltersProps {
+  state: ExplorerState;
+  counts: FacetCounts;
+  onChange: (next: ExplorerState) => void;
+}
+
+type Option = { value: string; label: string };
+
+/** Options for a facet: every value with its count, plus selected values the counts no longer contain. */
+export function facetOptions(
+  counts: Array<{ value: string; count: number }> | undefined,
+  selected: readonly string[],
+  label: (value: string) => string = (v) => v,
+): Option[] {
+  const seen = new Set<string>();
+  const options: Option[] = [];
+  for (const { value, count } of counts ?? []) {
+    const key = value.toLowerCase();
+    if (seen.has(key)) continue;
+    seen.add(key);
+    options.push({ value, label: `${label(value)} (${count})` });
+  }
+  for (const value of selected) {
+    if (!seen.has(value.toLowerCase())) options.push({ value, label: `${label(value)} (0)` });
+  }
+  return options;
+}
+
+/** The filter panel: kind, type, owner, lifecycle, tags and namespace, each with its counts. */
+export function ExplorerFilters(props: ExplorerFiltersProps) {
+  const { state, counts, onChange } = props;
+  const headingId = useId();
+  const set = (key: MultiFilterKey) => (values: string[]) => onChange(withFilter(state, key, values));
+
+  const kindOptions: Option[] = [
+    { value: ALL_KINDS, label: `All kinds${counts.kind ? ` (${counts.kind.reduce((sum, f) => sum + f.count, 0)})` : ''}` },
+    ...facetOptions(
+      counts.kind?.map((f) => ({ ...f, value: f.value.toLowerCase() })),
+      state.kind === ALL_KINDS ? [] : [state.kind],
+      (kind) => counts.kind?.find((f) => f.value.toLowerCase() === kind)?.value ?? kind,
+    ),
+  ];
+  const namespaces = counts.namespace ?? [];
+  const showNamespace = namespaces.length > 1 || state.filters.namespace.length > 0;
+  const lifecycleOptions = facetOptions(counts.lifecycle, state.filters.lifecycle);
+
+  return (
+    <Paper component="section" withBorder radius="md" p="md" aria-labelledby={headingId}>
+      <Stack gap="md">
+        <Title id={headingId} order={2} size="h5">
+          Filters
+        </Title>
+        <Select
+          label="Kind"
+          data={kindOptions}
+          value={state.kind}
+          onChange={(value) => value && onChange(withKind(state, value))}
+          allowDeselect={false}
+          comboboxProps={{ withinPortal: true }}
+        />
+        <MultiSelect
+          label="Type"
+          placeholder={state.filters.type.length ? undefined : 'Any type'}
+          data={facetOptions(counts.type, state.filters.type)}
+          value={state.filters.type}
+          onChange={set('type')}
+          searchable
+          clearable
+          limit={200}
+        />
+        <MultiSelect
+          label="Owner"
+          placeholder={state.filters.owner.length ? undefined : 'Any owner'}
+          data={facetOptions(counts.owner, state.filters.owner, (ref) => humanizeEntityRef(ref, { defaultKind: 'group' }))}
+          value={state.filters.owner}
+          onChange={set('owner')}
+          searchable
+          clearable
+          limit={200}
+          nothingFoundMessage="No owner matches"
+        />
+        {lifecycleOptions.length > 0 && (
+          <Checkbox.Group label="Lifecycle" value={state.filters.lifecycle} onChange={set('lifecycle')}>
+            <Stack gap={6} mt={6}>
+              {lifecycleOptions.map((option) => (
+                <Checkbox key={option.value} value={option.value} label={option.label} size="sm" />
+              ))}
+            </Stack>
+          </Checkbox.Group>
+        )}
+        <MultiSelect
+          label="Tags"
+          placeholder={state.filters.tag.length ? undefined : 'Any tag'}
+          data={facetOptions(counts.tag, state.filters.tag)}
+          value={state.filters.tag}
+          onChange={set('tag')}
+          searchable
+          clearable
+          limit={200}
+          nothingFoundMessage="No tag matches"
+        />
+        {showNamespace && (
+          <MultiSelect
+            label="Namespace"
+            placeholder={state.filters.namespace.length ? undefined : 'Any namespace'}
+            data={facetOptions(namespaces, state.filters.namespace)}
+            value={state.filters.namespace}
+            onChange={set('namespace')}
+            searchable
+            clearable
+          />
+        )}
+        {activeFilterCount(state) > 0 ? (
+          <Button
+            variant="default"
+            size="xs"
+            leftSection={<IconFilterOff size={14} aria-hidden />}
+            onClick={() => onChange(clearedFilters(state))}
+          >
+            Clear filters
+          </Button>
+        ) : (
+          <Text size="xs" c="dimmed">
+            Counts ignore the search text.
+          </Text>
+        )}
+      </Stack>
+    </Paper>
+  );
+}

@@ -1,0 +1,72 @@
+import type { Entity } from '@atrium/catalog-model';
+import type { EntityFacetsResponse, QueryEntitiesResponse } from '@atrium/plugin-catalog/common';
+import { keepPreviousData, useInfiniteQuery, useQueries } from '@tanstack/react-query';
+import { useMemo } from 'react';
+import * as api from '../api/catalogApi';
+import { catalogKeys, LIST_REFRESH_MS } from '../api/queries';
+import { sortFieldFor, type ColumnSpec } from './columns';
+import { explorerPredicate, FACET_FIELDS, facetRequests, type ExplorerState, type FacetKey } from './filterState';
+
+/** Rows per request: a screenful several times over, small enough to come back fast at 100k entities. */
+export const PAGE_SIZE = 100;
+
+export type FacetCounts = Partial<Record<FacetKey, Array<{ value: string; count: number }>>>;
+
+/** The entity list for a state: server-side filtered, sorted and cursor-paginated. */
+export function useExplorerEntities(state: ExplorerState, columns: readonly ColumnSpec[], fields: string[]) {
+  const request = useMemo(() => {
+    const { field } = sortFieldFor(columns, state.sort.column);
+    const query = explorerPredicate(state);
+    return {
+      ...(query ? { query } : {}),
+      orderBy: [{ field, order: state.sort.order }],
+      ...(state.text ? { fullTextFilter: { term: state.text } } : {}),
+      fields,
+      limit: PAGE_SIZE,
+      totalItems: 'include' as const,
+    };
+  }, [state, columns, fields]);
+
+  const query = useInfiniteQuery({
+    queryKey: catalogKeys.list(request),
+    queryFn: ({ pageParam, signal }): Promise<QueryEntitiesResponse> =>
+      pageParam
+        ? api.queryEntitiesPage(pageParam, { fields, limit: PAGE_SIZE }, { signal })
+        : api.queryEntities(request, { signal }),
+    initialPageParam: undefined as string | undefined,
+    getNextPageParam: (last) => last.pageInfo.nextCursor,
+    // Keep showing the previous rows while a new filter loads, instead of flashing a spinner.
+    placeholderData: keepPreviousData,
+    refetchInterval: LIST_REFRESH_MS,
+  });
+
+  const rows = useMemo<Entity[]>(() => query.data?.pages.flatMap((page) => page.items) ?? [], [query.data]);
+  const totalItems = query.data?.pages[0]?.totalItems;
+  return { query, rows, totalItems };
+}
+
+/** Facet counts for the filter panel, each facet counted under the other filters. */
+export function useExplorerFacets(state: ExplorerState) {
+  const requests = useMemo(() => facetRequests(state), [state]);
+  const results = useQueries({
+    queries: requests.map((request) => {
+      const facets = request.facetKeys.map((key) => FACET_FIELDS[key]);
+      return {
+        queryKey: catalogKeys.facets(facets, request.query),
+        queryFn: ({ signal }: { signal: AbortSignal }): Promise<EntityFacetsResponse> =>
+          api.getEntityFacets(facets, request.query, { signal }),
+        placeholderData: keepPreviousData,
+        refetchInterval: LIST_REFRESH_MS,
+      };
+    }),
+  });
+  // Cheap to merge, so no memo: `results` is a new array on every render anyway.
+  const counts: FacetCounts = {};
+  requests.forEach((request, index) => {
+    const data = results[index]?.data;
+    if (!data) return;
+    for (const key of request.facetKeys) counts[key] = data.facets[FACET_FIELDS[key]] ?? [];
+  });
+  const error = results.find((r) => r.error)?.error ?? null;
+  return { counts, error, isPending: results.some((r) => r.isPending) };
+}
