@@ -27,6 +27,7 @@ export function createServiceRef<T>(id: string): ServiceRef<T> {
 
 type ServiceOf<R> = R extends ServiceRef<infer T> ? T : never;
 export type ResolvedDeps<D extends Record<string, ServiceRef<unknown>>> = { [K in keyof D]: ServiceOf<D[K]> };
+export type ResolvedOptionalDeps<D extends Record<string, ServiceRef<unknown>>> = { [K in keyof D]: ServiceOf<D[K]> | undefined };
 
 /** One schema migration; runs inside the plugin's own Postgres schema, in a transaction. */
 export interface Migration {
@@ -37,7 +38,11 @@ export interface Migration {
 }
 
 /** Everything the host hands a plugin's setup(). */
-export interface PluginContext<C = unknown, D extends Record<string, ServiceRef<unknown>> = Record<string, never>> {
+export interface PluginContext<
+  C = unknown,
+  D extends Record<string, ServiceRef<unknown>> = Record<string, never>,
+  O extends Record<string, ServiceRef<unknown>> = Record<string, never>,
+> {
   pluginId: string;
   /** Mounted at `/api/<pluginId>`; JSON bodies are parsed; thrown errors become JSON error bodies. */
   router: Router;
@@ -62,12 +67,15 @@ export interface PluginContext<C = unknown, D extends Record<string, ServiceRef<
   /** Base URL the backend is reachable at, from `backend.baseUrl`. */
   baseUrl: string;
   deps: ResolvedDeps<D>;
+  /** Services from `optionalDeps`: undefined when no installed plugin provides one (or it failed to start). */
+  optionalDeps: ResolvedOptionalDeps<O>;
 }
 
 export interface BackendPluginDefinition<
   C = unknown,
   D extends Record<string, ServiceRef<unknown>> = Record<string, never>,
   P = void,
+  O extends Record<string, ServiceRef<unknown>> = Record<string, never>,
 > {
   /** Lowercase id; the config section, API mount `/api/<id>` and Postgres schema are named after it. */
   id: string;
@@ -75,22 +83,28 @@ export interface BackendPluginDefinition<
   configSchema?: JsonSchema;
   migrations?: Migration[];
   deps?: D;
+  /**
+   * Services used when installed (e.g. scorecards reading TechDocs build status). The plugin
+   * starts after their providers when present, and without them otherwise.
+   */
+  optionalDeps?: O;
   /** The service this plugin offers to others; setup() must return it. */
   provides?: ServiceRef<P>;
   /** OpenAPI paths this plugin serves, relative to `/api/<id>`. */
   openapi?: OpenApiFragment;
-  setup(ctx: PluginContext<C, D>): Promise<P> | P;
+  setup(ctx: PluginContext<C, D, O>): Promise<P> | P;
   /** Reported on /readyz and on the system page. */
   health?(): Promise<HealthReport> | HealthReport;
 }
 
-export type BackendPlugin = BackendPluginDefinition<any, any, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+export type BackendPlugin = BackendPluginDefinition<any, any, any, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 export function definePlugin<
   C = unknown,
   D extends Record<string, ServiceRef<unknown>> = Record<string, never>,
   P = void,
->(definition: BackendPluginDefinition<C, D, P>): BackendPluginDefinition<C, D, P> {
+  O extends Record<string, ServiceRef<unknown>> = Record<string, never>,
+>(definition: BackendPluginDefinition<C, D, P, O>): BackendPluginDefinition<C, D, P, O> {
   if (!/^[a-z][a-z0-9-]{0,40}$/.test(definition.id)) {
     throw new Error(`Invalid plugin id "${definition.id}": use lowercase letters, digits and dashes`);
   }

@@ -17,6 +17,7 @@ export class PluginRuntime {
     readonly plugin: BackendPlugin,
     readonly dependsOn: string[],
     readonly schema: string,
+    readonly optionalDependsOn: string[] = [],
   ) {}
 
   async health(): Promise<HealthReport> {

@@ -1,6 +1,6 @@
 import { startTestBackend, testDatabaseKinds, type TestBackend } from '@atrium/test-utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { brokenPlugin, brokenProviderPlugin, dependentPlugin, greetingPlugin, welcomePlugin } from './testPlugins.fixture.js';
+import { brokenPlugin, brokenProviderPlugin, dependentPlugin, greetingPlugin, optionalUserPlugin, welcomePlugin } from './testPlugins.fixture.js';
 
 describe.each(testDatabaseKinds())('plugin host on %s', (database) => {
   let t: TestBackend;
@@ -8,7 +8,7 @@ describe.each(testDatabaseKinds())('plugin host on %s', (database) => {
     t = await startTestBackend({
       database,
       // welcome is listed first but depends on greeting, so greeting must start first.
-      plugins: [welcomePlugin, greetingPlugin, brokenPlugin, brokenProviderPlugin, dependentPlugin],
+      plugins: [optionalUserPlugin, welcomePlugin, greetingPlugin, brokenPlugin, brokenProviderPlugin, dependentPlugin],
       config: { greeting: { salutation: 'Hi' } },
     });
   });
@@ -65,6 +65,10 @@ describe.each(testDatabaseKinds())('plugin host on %s', (database) => {
     const dep = await t.json<{ error: { message: string } }>('/api/dependent/x');
     expect(dep.status).toBe(503);
     expect(dep.body.error.message).toContain('depends on the broken-provider plugin, which did not start');
+  });
+
+  it('hands optional services over when their provider runs, and undefined when it failed', async () => {
+    expect((await t.json('/api/optional-user/')).body).toEqual({ greeting: 'Hi, optional', broken: null });
   });
 
   it('merges every plugin\'s paths into one OpenAPI document', async () => {

@@ -92,7 +92,7 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
   }
 
   const runtimes = new Map<string, PluginRuntime>();
-  for (const node of ordered) runtimes.set(node.plugin.id, new PluginRuntime(node.plugin, node.dependsOn, schemaFor(node.plugin.id)));
+  for (const node of ordered) runtimes.set(node.plugin.id, new PluginRuntime(node.plugin, node.dependsOn, schemaFor(node.plugin.id), node.optional));
   const startedAt = new Date();
   const host: HostInfoService = {
     version: ATRIUM_VERSION,
@@ -153,7 +153,7 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
   async function startPlugin(runtime: PluginRuntime): Promise<void> {
     const { plugin } = runtime;
     const started = Date.now();
-    const failedDep = runtime.dependsOn.find((d) => runtimes.get(d)?.status !== 'running');
+    const failedDep = runtime.dependsOn.find((d) => !runtime.optionalDependsOn.includes(d) && runtimes.get(d)?.status !== 'running');
     if (failedDep) throw new Error(`it depends on the ${failedDep} plugin, which did not start`);
     const db = await database.withStartupLock(async () => {
       const knex = await database.forSchema(runtime.schema);
@@ -161,11 +161,15 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
       await runMigrations(knex, runtime.schema, plugin.migrations ?? []);
       return knex;
     });
+    const provided = (ref: ServiceRef<unknown>) =>
+      [...runtimes.values()].find((r) => r.plugin.provides?.id === ref.id && r.status === 'running')?.provided;
     const deps: Record<string, unknown> = {};
-    for (const [name, ref] of Object.entries((plugin.deps ?? {}) as Record<string, ServiceRef<unknown>>)) {
-      deps[name] = [...runtimes.values()].find((r) => r.plugin.provides?.id === ref.id)?.provided;
+    for (const [name, ref] of Object.entries((plugin.deps ?? {}) as Record<string, ServiceRef<unknown>>)) deps[name] = provided(ref);
+    const optionalDeps: Record<string, unknown> = {};
+    for (const [name, ref] of Object.entries((plugin.optionalDeps ?? {}) as Record<string, ServiceRef<unknown>>)) {
+      optionalDeps[name] = provided(ref);
     }
-    const ctx: PluginContext<unknown, Record<string, ServiceRef<unknown>>> = {
+    const ctx: PluginContext<unknown, Record<string, ServiceRef<unknown>>, Record<string, ServiceRef<unknown>>> = {
       pluginId: plugin.id,
       router: runtime.router,
       db,
@@ -183,6 +187,7 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
       host,
       baseUrl,
       deps: deps as never,
+      optionalDeps: optionalDeps as never,
     };
     runtime.provided = await plugin.setup(ctx as never);
     if (plugin.provides && runtime.provided === undefined) {

@@ -3,8 +3,10 @@ import { StartupError } from './StartupError.js';
 
 export interface PluginNode {
   plugin: BackendPlugin;
-  /** Ids of the plugins providing this plugin's dependencies. */
+  /** Ids of the plugins providing this plugin's dependencies (required and installed optional ones). */
   dependsOn: string[];
+  /** The subset of dependsOn that is optional: this plugin still starts when one of them failed. */
+  optional: string[];
 }
 
 /** Orders plugins so every plugin starts after the plugins whose services it uses. */
@@ -28,7 +30,10 @@ export function orderPlugins(plugins: BackendPlugin[]): PluginNode[] {
       }
       return provider;
     });
-    nodes.set(p.id, { plugin: p, dependsOn: [...new Set(dependsOn)] });
+    const optional = Object.values((p.optionalDeps ?? {}) as Record<string, { id: string }>)
+      .map((ref) => providers.get(ref.id))
+      .filter((id): id is string => id !== undefined);
+    nodes.set(p.id, { plugin: p, dependsOn: [...new Set([...dependsOn, ...optional])], optional: [...new Set(optional)].filter((o) => !dependsOn.includes(o)) });
   }
   const ordered: PluginNode[] = [];
   const state = new Map<string, 'visiting' | 'done'>();

@@ -91,3 +91,13 @@ export const dependentPlugin = definePlugin({
   deps: { broken: dependsOnBrokenRef },
   setup() {},
 });
+
+export const optionalUserPlugin = definePlugin({
+  id: 'optional-user',
+  optionalDeps: { greeting: greetingServiceRef, broken: dependsOnBrokenRef },
+  setup({ router, optionalDeps }) {
+    router.get('/', (_req, res) => {
+      res.json({ greeting: optionalDeps.greeting?.greet('optional') ?? null, broken: optionalDeps.broken ?? null });
+    });
+  },
+});
