@@ -1,9 +1,15 @@
 import type { FrontendPlugin } from '@atrium/frontend-plugin-api';
 import { catalogPlugin } from '@atrium/plugin-catalog/frontend';
 import { systemPlugin } from '@atrium/plugin-system/frontend';
+import { scaffolderPlugin } from '@atrium/plugin-scaffolder/frontend';
+import { scorecardsPlugin } from '@atrium/plugin-scorecards/frontend';
+import { techdocsPlugin } from '@atrium/plugin-techdocs/frontend';
 
 // The installed frontend plugins. Adding a plugin is one line here (and one in the backend's list).
 export const installedPlugins: FrontendPlugin[] = [
   systemPlugin,
   catalogPlugin,
+  scaffolderPlugin,
+  scorecardsPlugin,
+  techdocsPlugin,
 ];

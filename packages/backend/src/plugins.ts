@@ -1,6 +1,9 @@
 import type { BackendPlugin } from '@atrium/backend-plugin-api';
 import { catalogPlugin } from '@atrium/plugin-catalog/backend';
 import { systemPlugin } from '@atrium/plugin-system/backend';
+import { scaffolderPlugin } from '@atrium/plugin-scaffolder/backend';
+import { scorecardsPlugin } from '@atrium/plugin-scorecards/backend';
+import { techdocsPlugin } from '@atrium/plugin-techdocs/backend';
 
 /** The installed backend plugins. Adding a plugin is one line here (and one in packages/app/src/plugins.ts). */
-export const defaultPlugins: BackendPlugin[] = [systemPlugin, catalogPlugin];
+export const defaultPlugins: BackendPlugin[] = [systemPlugin, catalogPlugin, scorecardsPlugin, scaffolderPlugin, techdocsPlugin];

@@ -5,7 +5,7 @@ import { Link } from 'react-router';
 import { getEntityFacets } from './api/catalogApi';
 import { catalogKeys, LIST_REFRESH_MS } from './api/queries';
 import { KindIcon } from './components/KindIcon';
-import { pluralKind } from './components/kindLabels';
+import { kindNoun } from './components/kindLabels';
 import classes from './CatalogOverviewWidget.module.css';
 
 /** Home widget: how many entities of each kind, each a link into the explorer. */
@@ -46,7 +46,7 @@ export default function CatalogOverviewWidget() {
                     <Text fw={700}>{count.toLocaleString()}</Text>
                   </Group>
                   <Text size="sm" c="dimmed">
-                    {count === 1 ? value : pluralKind(value)}
+                    {kindNoun(count, value)}
                   </Text>
                 </UnstyledButton>
               </li>

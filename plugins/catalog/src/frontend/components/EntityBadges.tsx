@@ -16,6 +16,7 @@ export function LifecycleBadge(props: { lifecycle: string; size?: 'xs' | 'sm' | 
       size={props.size ?? 'sm'}
       color={LIFECYCLE_COLORS[props.lifecycle.toLowerCase()] ?? 'gray'}
       tt="none"
+      style={{ flexShrink: 0 }}
     >
       {props.lifecycle}
     </Badge>

@@ -8,6 +8,11 @@ export function pluralKind(kindName: string): string {
 
 /** `1 component`, `30 components`, `10 APIs`, `3 entities`. */
 export function countLabel(count: number, kindName: string): string {
-  const singular = kindName === kindName.toUpperCase() ? kindName : kindName.toLowerCase();
-  return `${count.toLocaleString()} ${count === 1 ? singular : pluralKind(kindName)}`;
+  return `${count.toLocaleString()} ${kindNoun(count, kindName)}`;
+}
+
+/** A kind as a noun for a count: `1 component`, `2 systems`, `1 API`. */
+export function kindNoun(count: number, kindName: string): string {
+  if (count !== 1) return pluralKind(kindName);
+  return kindName === kindName.toUpperCase() ? kindName : kindName.toLowerCase();
 }

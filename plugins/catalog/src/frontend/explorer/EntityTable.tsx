@@ -150,7 +150,7 @@ function HeaderCell(props: { column: ColumnSpec; sort: SortState; onSort: (sort:
       <UnstyledButton
         className={classes.sortButton}
         onClick={() => props.onSort({ column: column.id, order: nextOrder })}
-        aria-label={`${column.title}: sort ${nextOrder === 'asc' ? 'ascending' : 'descending'}`}
+        title={`Sort by ${column.title.toLowerCase()}, ${nextOrder === 'asc' ? 'ascending' : 'descending'}`}
       >
         <span>{column.title}</span>
         <Icon size={14} aria-hidden style={{ opacity: active ? 1 : 0.45 }} />

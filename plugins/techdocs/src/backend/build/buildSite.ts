@@ -39,8 +39,15 @@ export async function buildSite(input: BuildSiteInput): Promise<BuildResult> {
   const limits = { ...DEFAULT_LIMITS, ...input.limits };
   const iframeHosts = input.allowedIframeHosts ?? [];
   const { tree } = input;
+  const fingerprint = JSON.stringify({ v: BUILDER_VERSION, iframeHosts, limits });
   try {
     log.info(`Reading ${tree.describe()}`);
+    // A source with a revision (a git commit) is unchanged when the revision is: no need to read it.
+    const revisionHash = tree.revision ? sha256(fingerprint, tree.describe(), tree.revision) : null;
+    if (revisionHash && !input.force && input.previousHash === revisionHash) {
+      log.info(`Revision ${tree.revision!.slice(0, 12)} was built already; nothing to do`);
+      return { outcome: 'unchanged', sourceHash: revisionHash, log: log.toJSON() };
+    }
     const { config, text: configText } = await readConfig(tree, input.entityTitle, log);
     const prefix = config.docsDir ? `${config.docsDir}/` : '';
     const allFiles = (await tree.list(config.docsDir)).filter((f) => f.startsWith(prefix)).map((f) => f.slice(prefix.length));
@@ -66,10 +73,20 @@ export async function buildSite(input: BuildSiteInput): Promise<BuildResult> {
       }
     }
 
-    const fingerprint = JSON.stringify({ v: BUILDER_VERSION, iframeHosts, limits });
-    const sourceHash = tree.revision
-      ? sha256(fingerprint, tree.describe(), tree.revision)
-      : sha256(fingerprint, config.file ?? '', configText ?? '', ...contentDigests(texts, snippetFiles));
+    // Without a revision, every file under docs_dir counts: an image changing must rebuild too.
+    const otherFiles = new Map<string, Buffer | DocsSourceError>();
+    if (!revisionHash) {
+      let bytes = 0;
+      for (const f of allFiles.filter((x) => !isMarkdown(x))) {
+        const b = await sources.buffer(prefix + f, limits.maxAssetBytes);
+        if (!(b instanceof DocsSourceError)) bytes += b.length;
+        if (bytes > limits.maxSiteBytes) throw new DocsSourceError('too-large', `The docs folder is larger than the ${formatBytes(limits.maxSiteBytes)} limit`);
+        otherFiles.set(f, b);
+      }
+    }
+    const sourceHash =
+      revisionHash ??
+      sha256(fingerprint, config.file ?? '', configText ?? '', ...contentDigests(texts, snippetFiles), ...binaryDigests(otherFiles));
     if (!input.force && input.previousHash && sourceHash === input.previousHash) {
       log.info('Sources unchanged since the last build; nothing to do');
       return { outcome: 'unchanged', sourceHash, log: log.toJSON() };
@@ -136,7 +153,7 @@ export async function buildSite(input: BuildSiteInput): Promise<BuildResult> {
     const assets: BuiltAsset[] = [];
     let total = pages.reduce((n, p) => n + p.html.length, 0);
     for (const assetPath of [...links.usedAssets].sort()) {
-      const content = await sources.buffer(prefix + assetPath, limits.maxAssetBytes);
+      const content = otherFiles.get(assetPath) ?? (await sources.buffer(prefix + assetPath, limits.maxAssetBytes));
       if (content instanceof DocsSourceError) {
         log.warn(`Not published: ${content.message}`, prefix + assetPath);
         continue;
@@ -237,6 +254,10 @@ function contentDigests(texts: Map<string, string | DocsSourceError>, snippets: 
   return out;
 }
 
+function binaryDigests(files: Map<string, Buffer | DocsSourceError>): string[] {
+  return [...files].sort(([a], [b]) => a.localeCompare(b)).map(([f, b]) => `file:${f}:${b instanceof DocsSourceError ? `error:${b.message}` : createHash('sha256').update(b).digest('hex')}`);
+}
+
 function sha256(...parts: string[]): string {
   const h = createHash('sha256');
   for (const p of parts) h.update(p).update('\0');
@@ -256,15 +277,19 @@ function stubPage(srcPath: string, route: string, title: string, message: string
   };
 }
 
-/** "Edit this page": mkdocs' repo_url + edit_uri when set, else the source host's edit link. */
+/**
+ * "Edit this page": mkdocs' repo_url + edit_uri when edit_uri is set; else the source host's edit
+ * link (right branch and path); else mkdocs' default edit_uri for GitHub/GitLab repo_urls.
+ */
 function editUrlOf(config: MkdocsConfig, tree: DocsTree, fileInTree: string, srcPath: string): string | null {
-  if (config.editUri !== null) {
-    const uri = config.editUri;
-    let url: string | null = null;
-    if (/^https?:\/\//i.test(uri)) url = uri.replace(/\/?$/, '/') + srcPath;
-    else if (config.repoUrl && /^https?:\/\//i.test(config.repoUrl)) url = `${config.repoUrl.replace(/\/+$/, '')}/${uri.replace(/^\/+/, '').replace(/\/?$/, '/')}${srcPath}`;
-    if (url) return url;
-  }
+  const join = (uri: string) => {
+    if (/^https?:\/\//i.test(uri)) return uri.replace(/\/?$/, '/') + srcPath;
+    if (config.repoUrl && /^https?:\/\//i.test(config.repoUrl)) return `${config.repoUrl.replace(/\/+$/, '')}/${uri.replace(/^\/+/, '').replace(/\/?$/, '/')}${srcPath}`;
+    return null;
+  };
+  if (config.editUri !== null) return config.editUri === '' ? null : join(config.editUri);
   const fromTree = tree.editUrl?.(fileInTree);
-  return fromTree && /^https?:\/\//i.test(fromTree) ? fromTree : null;
+  if (fromTree && /^https?:\/\//i.test(fromTree)) return fromTree;
+  if (config.repoUrl && /^https?:\/\/(github|gitlab)\./i.test(config.repoUrl)) return join(`edit/master/${config.docsDir}/`);
+  return null;
 }

@@ -83,7 +83,7 @@ export class SiteLinks {
     if (joined === '..' || joined.startsWith('../')) return { escapes: true };
     const clean = joined.replace(/^\.\/?/, '').replace(/\/+$/, '');
     const candidates = [clean];
-    if (target.endsWith('/') || clean === '') candidates.push(`${clean}/index.md`, `${clean}/README.md`);
+    if (target.endsWith('/') || clean === '') candidates.push(`${clean}/index.md`, `${clean}/README.md`, `${clean}.md`);
     else if (/\.html?$/i.test(clean)) candidates.push(clean.replace(/\.html?$/i, '.md'), clean.replace(/(\/?)(index)?\.html?$/i, '$1index.md'));
     else if (!/\.[^/]+$/.test(clean)) candidates.push(`${clean}.md`, `${clean}/index.md`, `${clean}/README.md`);
     for (const c of candidates) {

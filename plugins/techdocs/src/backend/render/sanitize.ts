@@ -98,15 +98,12 @@ export function sanitizePage(html: string, options: SanitizeOptions): string {
     allowedSchemesByTag: { img: ['http', 'https', 'data'], iframe: ['https'] },
     allowedSchemesAppliedToAttributes: ['href', 'src', 'cite', 'action'],
     allowProtocolRelative: false,
-    allowedIframeHostnames: [...options.allowedIframeHosts],
+    allowedIframeDomains: [...options.allowedIframeHosts],
     allowIframeRelativeUrls: false,
     disallowedTagsMode: 'discard',
     nonTextTags: ['script', 'style', 'textarea', 'option', 'noscript', 'title', 'template', 'svg', 'math', 'object'],
     exclusiveFilter(frame) {
-      if (frame.tag === 'iframe' && !iframeAllowed(frame.attribs['src'], options.allowedIframeHosts)) {
-        options.warn(`Removed an <iframe> from ${hostOf(frame.attribs['src'])}: add the host to techdocs.sanitizer.allowedIframeHosts to allow it`);
-        return true;
-      }
+      if (frame.tag === 'iframe' && !frame.attribs['src']) return true;
       if (frame.tag === 'input' && frame.attribs['type'] !== 'checkbox') return true;
       return false;
     },
@@ -138,6 +135,14 @@ export function sanitizePage(html: string, options: SanitizeOptions): string {
           else out['src'] = src;
         }
         return { tagName, attribs: out };
+      },
+      iframe(tagName, attribs) {
+        // Runs before attribute filtering, so the refused host can still be named in the log.
+        if (!iframeAllowed(attribs['src'], options.allowedIframeHosts)) {
+          options.warn(`Removed an <iframe> from ${hostOf(attribs['src'])}: add the host to techdocs.sanitizer.allowedIframeHosts to allow it`);
+          return { tagName, attribs: {} };
+        }
+        return { tagName, attribs: { ...attribs, loading: 'lazy' } };
       },
       input(tagName, attribs) {
         const out: sanitizeHtml.Attributes = { type: 'checkbox', disabled: '' };

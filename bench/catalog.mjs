@@ -1,0 +1,648 @@
+#!/usr/bin/env node
+// Catalog benchmark: cold ingest, no-change refresh, idle CPU, 1 % change, query latency, peak RSS.
+//
+//   node bench/catalog.mjs --n 10000 --db pg|pglite [options]      (or: npm run bench -- catalog --n ...)
+//
+// Mirrors the method of the Backstage anchor (../shared/reference/backstage-bench.md): the
+// corpus comes from ../shared/bench/gen-corpus.mjs (nested layout), the script spawns the
+// backend itself (t = 0 is process start, migrations included), and latency is 200 sequential
+// keep-alive requests per endpoint after 10 warm-ups. See bench/README.md for every option.
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { createFreshDatabase, pgBackendPids, psql } from './lib/db.mjs';
+import { loadAverage, machineCpu, machineCpuShare, phaseFigures, processCpuSeconds, processMemory, round, snapshot } from './lib/proc.mjs';
+import { prng, summarize } from './lib/stats.mjs';
+
+const repoRoot = path.resolve(import.meta.dirname, '..');
+const GEN = process.env.BENCH_GEN_CORPUS ?? path.resolve(repoRoot, '../shared/bench/gen-corpus.mjs');
+
+const { values: opt } = parseArgs({
+  options: {
+    n: { type: 'string', default: '1000' },
+    db: { type: 'string', default: 'pglite' },
+    port: { type: 'string' },
+    'poll-ms': { type: 'string', default: '500' },
+    'timeout-s': { type: 'string', default: '1800' },
+    'idle-s': { type: 'string', default: '30' },
+    requests: { type: 'string', default: '200' },
+    warmup: { type: 'string', default: '10' },
+    'refresh-interval': { type: 'string', default: '120' },
+    'request-timeout-s': { type: 'string', default: '30' },
+    'endpoint-budget-s': { type: 'string', default: '180' },
+    analyze: { type: 'boolean', default: false },
+    'scheduled-refresh': { type: 'boolean', default: true },
+    'no-scheduled-refresh': { type: 'boolean', default: false },
+    'skip-change': { type: 'boolean', default: false },
+    out: { type: 'string' },
+    label: { type: 'string', default: '' },
+    keep: { type: 'boolean', default: false },
+  },
+  strict: true,
+});
+
+const N = Number(opt.n);
+const DB = opt.db;
+const PORT = Number(opt.port ?? (DB === 'pg' ? 17910 : 17920));
+if (!Number.isInteger(N) || N < 10) fail('--n must be an integer >= 10');
+if (PORT < 17900 || PORT > 17999) fail('--port must be in 17900-17999 (other ports are taken by other work on this machine)');
+const POLL_MS = Number(opt['poll-ms']);
+const TIMEOUT_S = Number(opt['timeout-s']);
+const IDLE_S = Number(opt['idle-s']);
+const REQUESTS = Number(opt.requests);
+const WARMUP = Number(opt.warmup);
+const REFRESH_INTERVAL = Number(opt['refresh-interval']);
+const REQUEST_TIMEOUT_S = Number(opt['request-timeout-s']);
+const ENDPOINT_BUDGET_S = Number(opt['endpoint-budget-s']);
+if (opt.analyze && DB !== 'pg') fail('--analyze needs --db pg (it runs ANALYZE through psql)');
+const WAIT_SCHEDULED = opt['scheduled-refresh'] && !opt['no-scheduled-refresh'];
+const BASE = `http://127.0.0.1:${PORT}/api/catalog`;
+
+const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+const runId = `${N}_${DB}_${stamp}`;
+const outRoot = path.resolve(opt.out ?? path.join(repoRoot, 'bench/out'));
+const runDir = path.join(outRoot, 'runs', `catalog-${runId}`);
+fs.mkdirSync(runDir, { recursive: true });
+
+// ---------- corpus: generated once per N (deterministic), copied per run because phase 3 edits it ----------
+const cachedCorpus = path.join(outRoot, `corpus-${N}`);
+if (!fs.existsSync(path.join(cachedCorpus, 'manifest.json'))) {
+  log(`generating corpus N=${N} in ${cachedCorpus}`);
+  await runNode([GEN, String(N), cachedCorpus]);
+}
+const corpus = path.join(runDir, 'corpus');
+fs.cpSync(cachedCorpus, corpus, { recursive: true });
+const manifest = JSON.parse(fs.readFileSync(path.join(corpus, 'manifest.json'), 'utf8'));
+const EXPECTED_TOTAL = manifest.expectedCatalogTotal;
+const componentNames = manifest.componentNames;
+if (componentNames.length !== N) fail(`manifest lists ${componentNames.length} component names, expected ${N}`);
+
+// ---------- database and config ----------
+const database = createFreshDatabase(DB, runId);
+const configFile = path.join(runDir, 'bench-config.yaml');
+fs.writeFileSync(
+  configFile,
+  [
+    '# Written by bench/catalog.mjs for one run.',
+    'backend:',
+    `  baseUrl: http://127.0.0.1:${PORT}`,
+    '  listen:',
+    `    port: ${PORT}`,
+    `  database: ${JSON.stringify(database.config)}`,
+    'catalog:',
+    `  refreshIntervalSeconds: ${REFRESH_INTERVAL}`,
+    '  locations:',
+    `    - { type: file, target: ${JSON.stringify(path.join(corpus, 'all.yaml'))} }`,
+    '',
+  ].join('\n'),
+);
+
+const result = {
+  bench: 'catalog',
+  runId,
+  label: opt.label,
+  date: new Date().toISOString(),
+  n: N,
+  db: DB,
+  database: database.describe,
+  node: process.version,
+  machine: { cores: (await import('node:os')).cpus().length, memGiB: round((await import('node:os')).totalmem() / 2 ** 30, 1) },
+  corpus: { entities: manifest.total, locations: manifest.locations, expectedCatalogTotal: EXPECTED_TOTAL, files: manifest.files, layout: manifest.layout },
+  settings: { analyzeAfterIngest: opt.analyze, requestTimeoutS: REQUEST_TIMEOUT_S, endpointBudgetS: ENDPOINT_BUDGET_S, pollMs: POLL_MS, refreshIntervalSeconds: REFRESH_INTERVAL, idleS: IDLE_S, requests: REQUESTS, warmup: WARMUP },
+  loadAtStart: loadAverage(),
+  phases: {},
+  errors: [],
+};
+const timeline = [];
+let snapshotAtForcedEnd = null; // end of the forced refresh: start of a no-change refresh cycle
+
+// ---------- start the backend: t = 0 ----------
+const logFile = fs.openSync(path.join(runDir, 'backend.log'), 'w');
+const t0 = performance.now();
+const cpu0 = machineCpu();
+const backend = spawn(process.execPath, [path.join(repoRoot, 'packages/cli/bin/atrium.js'), 'start', '--config', configFile], {
+  cwd: runDir, // no app-config.yaml here: only the bench config applies
+  env: { ...process.env, NODE_ENV: 'production', LOG_LEVEL: process.env.LOG_LEVEL ?? 'info' },
+  stdio: ['ignore', logFile, logFile],
+});
+const pid = backend.pid;
+let exited = null;
+backend.on('exit', (code, signal) => {
+  exited = { code, signal };
+});
+const since = () => (performance.now() - t0) / 1000;
+let shuttingDown = false;
+const onSignal = async () => {
+  if (shuttingDown) return;
+  shuttingDown = true;
+  await shutdown();
+  process.exit(130);
+};
+process.once('SIGINT', onSignal);
+process.once('SIGTERM', onSignal);
+
+log(`run ${runId}: backend pid ${pid}, port ${PORT}, ${database.describe}, corpus ${manifest.total} entities (${EXPECTED_TOTAL} expected incl. locations)`);
+
+try {
+  await phaseIngest();
+  if (opt.analyze) {
+    // Diagnostic only: what autovacuum's analyze would give (it is off on the CI cluster, absent in PGlite).
+    const t = performance.now();
+    psql('analyze', database.pgDatabase);
+    result.phases.analyze = { wallS: round((performance.now() - t) / 1000, 2) };
+    log(`ran ANALYZE on ${database.pgDatabase} in ${result.phases.analyze.wallS} s`);
+  }
+  const location = await configLocation();
+  await phaseNoChangeRefresh(location);
+  await phaseIdle(location);
+  if (WAIT_SCHEDULED) await phaseScheduledRefresh(location);
+  if (!opt['skip-change']) await phaseChange();
+  await phaseLatency();
+  result.locationStatusAtEnd = await getJson(`/locations/${location.id}/status`).catch(() => null);
+} catch (e) {
+  result.errors.push(String(e?.stack ?? e));
+  log(`ERROR: ${e?.message ?? e}`);
+} finally {
+  const mem = processMemory(pid);
+  result.peakRssMiB = mem ? round(mem.hwmMiB, 0) : null;
+  result.rssAtEndMiB = mem ? round(mem.rssMiB, 0) : null;
+  result.backendCpuTotalS = round(processCpuSeconds(pid), 1);
+  result.machineCpuWholeRun = round(machineCpuShare(cpu0, machineCpu()), 3);
+  result.wallS = round(since(), 1);
+  result.loadAtEnd = loadAverage();
+  await shutdown();
+}
+
+fs.writeFileSync(path.join(runDir, 'result.json'), JSON.stringify(result, null, 2));
+fs.writeFileSync(path.join(runDir, 'timeline.json'), JSON.stringify(timeline));
+printReport();
+console.log(`BENCH_JSON ${JSON.stringify(result)}`);
+process.exit(result.errors.length ? 1 : 0);
+
+// =====================================================================================
+// Phases
+// =====================================================================================
+
+/** (1) cold ingest: poll until every component, every entity and the sampled groups' ownerOf are served. */
+async function phaseIngest() {
+  const start = snapshot(pid);
+  start.at = t0; // t = 0 is process start
+  start.machine = cpu0;
+  const t = { httpUp: null, firstEntity: null, components: null, allVisible: null, groupsComplete: null, done: null };
+  let polls = 0;
+  let peakRss = 0;
+  let maxPollS = 0;
+  for (;;) {
+    if (exited) throw new Error(`backend exited during ingestion (${JSON.stringify(exited)}); see ${runDir}/backend.log`);
+    if (since() > TIMEOUT_S) {
+      result.phases.ingest = { timedOut: true, timeoutS: TIMEOUT_S, ...t, last: timeline.at(-1) };
+      throw new Error(`ingestion not done after ${TIMEOUT_S} s (last poll: ${JSON.stringify(timeline.at(-1))})`);
+    }
+    const point = { t: null, sent: round(since(), 2) };
+    try {
+      point.components = await totalItems('filter=kind=component');
+      point.all = await totalItems('');
+      // Conditions count from when the answers arrived (on PGlite a poll can wait seconds behind processing).
+      point.t = round(since(), 2);
+      maxPollS = Math.max(maxPollS, point.t - point.sent);
+      if (t.httpUp === null) t.httpUp = point.t;
+      if (t.firstEntity === null && point.all > 0) t.firstEntity = point.t;
+      if (t.components === null && point.components === N) t.components = point.t;
+      if (t.allVisible === null && point.all === EXPECTED_TOTAL) t.allVisible = point.t;
+      if (point.components === N && t.groupsComplete === null) {
+        const groups = await sampleGroupsOwnerOf();
+        point.groups = groups.map((g) => g.ownerOf);
+        if (groups.every((g) => g.ownerOf === g.expected)) t.groupsComplete = round(since(), 2);
+      }
+    } catch (e) {
+      point.t = round(since(), 2);
+      point.error = String(e.message ?? e).slice(0, 200);
+    }
+    const mem = processMemory(pid);
+    if (mem) peakRss = Math.max(peakRss, mem.rssMiB);
+    point.rssMiB = mem ? round(mem.rssMiB, 0) : null;
+    point.cpuS = round(processCpuSeconds(pid), 1);
+    point.load1 = loadAverage().one;
+    if (database.pgDatabase && t.httpUp !== null) point.db = pgCounts();
+    timeline.push(point);
+    polls++;
+    if (polls % Math.max(1, Math.round(10_000 / POLL_MS)) === 0 || (t.components !== null && t.done === null)) {
+      log(`  t=${point.t}s components=${point.components ?? '-'}/${N} all=${point.all ?? '-'}/${EXPECTED_TOTAL} rss=${point.rssMiB}MiB cpu=${point.cpuS}s${point.db ? ` db=${JSON.stringify(point.db)}` : ''}${point.error ? ` (${point.error})` : ''}`);
+    }
+    if (t.components !== null && t.allVisible !== null && t.groupsComplete !== null) {
+      t.done = Math.max(t.components, t.allVisible, t.groupsComplete);
+      break;
+    }
+    await sleep(POLL_MS);
+  }
+  const end = snapshot(pid);
+  // Backstage's "(a) done" was components = N plus the sampled groups; ours also needs every entity visible.
+  t.backstageCriterion = Math.max(t.components, t.groupsComplete);
+  const pending = database.pgDatabase ? pgCounts() : null;
+  result.phases.ingest = {
+    ...t,
+    ...phaseFigures(start, end),
+    peakRssDuringMiB: round(peakRss, 0),
+    visiblePerMin: round((EXPECTED_TOTAL / t.done) * 60, 0),
+    pgCountsAtDone: pending,
+    polls,
+    slowestPollS: round(maxPollS, 2),
+  };
+  log(`(1) ingest done at ${t.done} s (components ${t.components} s, all visible ${t.allVisible} s, groups ${t.groupsComplete} s); backend CPU ${result.phases.ingest.backendCpuS} s`);
+}
+
+/** (2) no-change refresh of everything: POST /refresh on an entity of the (single, config) location forces a full re-read and re-apply. */
+async function phaseNoChangeRefresh(location) {
+  const sampleRefs = randomComponentRefs(100, 7);
+  const before = await etagsOf(sampleRefs);
+  const status0 = await getJson(`/locations/${location.id}/status`);
+  const start = snapshot(pid);
+  const post = timedPost('/refresh', { entityRef: `component:default/${componentNames[0]}` });
+  const status = await waitForRead(location, status0.lastReadAt, 600);
+  const postMs = await post;
+  const end = snapshot(pid);
+  const after = await etagsOf(sampleRefs);
+  const unchanged = sampleRefs.every((r) => before.get(r) === after.get(r));
+  result.phases.refreshForced = {
+    ...phaseFigures(start, end),
+    postMs: round(postMs, 0),
+    lastReadAt: status.lastReadAt,
+    entityCount: status.entityCount,
+    locationErrors: status.errors.length,
+    sampleEtagsUnchanged: unchanged,
+  };
+  log(`(2) forced no-change refresh: ${result.phases.refreshForced.wallS} s (POST ${round(postMs / 1000, 2)} s), backend CPU ${result.phases.refreshForced.backendCpuS} s, etags unchanged: ${unchanged}`);
+}
+
+/** (2b) idle: no requests at all for IDLE_S seconds; CPU of the backend (and of its Postgres sessions). */
+async function phaseIdle(location) {
+  const status = await getJson(`/locations/${location.id}/status`);
+  const pgPids = database.pgDatabase ? pgBackendPids(database.pgDatabase) : [];
+  const pgCpu0 = pgPids.map((p) => processCpuSeconds(p));
+  const start = snapshot(pid);
+  await sleep(IDLE_S * 1000);
+  const end = snapshot(pid);
+  const pgCpu1 = pgPids.map((p) => processCpuSeconds(p));
+  const pgCpu = pgPids.reduce((sum, _p, i) => (pgCpu0[i] !== null && pgCpu1[i] !== null ? sum + (pgCpu1[i] - pgCpu0[i]) : sum), 0);
+  const f = phaseFigures(start, end);
+  const statusAfter = await getJson(`/locations/${location.id}/status`);
+  result.phases.idle = {
+    ...f,
+    backendCpuPctOfCore: round((f.backendCpuS / f.wallS) * 100, 2),
+    pgSessions: pgPids.length,
+    pgSessionsCpuS: database.pgDatabase ? round(pgCpu, 2) : null,
+    scheduledRefreshInWindow: statusAfter.lastReadAt !== status.lastReadAt,
+    nextRefreshAt: status.nextRefreshAt,
+  };
+  log(`(2b) idle ${f.wallS} s: backend CPU ${f.backendCpuS} s (${result.phases.idle.backendCpuPctOfCore} % of a core)${database.pgDatabase ? `, Postgres sessions ${round(pgCpu, 2)} s` : ''}`);
+}
+
+/**
+ * (2c) the scheduled refresh (catalog.refreshIntervalSeconds) of unchanged content: the
+ * location is re-read and its content hash matches, so nothing is re-applied. Also gives the
+ * catalog's average CPU over a whole refresh cycle with no changes.
+ */
+async function phaseScheduledRefresh(location) {
+  const status0 = await getJson(`/locations/${location.id}/status`);
+  const cycleStart = result.phases.refreshForced ? snapshotAtForcedEnd : null;
+  const start = snapshot(pid);
+  const dueInS = (Date.parse(status0.nextRefreshAt) - Date.now()) / 1000;
+  log(`(2c) waiting ${round(dueInS, 0)} s for the scheduled refresh`);
+  let claimedAt = null;
+  let lastStatus = status0;
+  for (;;) {
+    if (exited) throw new Error('backend exited');
+    const s = await getJson(`/locations/${location.id}/status`);
+    if (claimedAt === null && s.nextRefreshAt !== status0.nextRefreshAt) claimedAt = snapshot(pid);
+    if (s.lastReadAt !== status0.lastReadAt) {
+      lastStatus = s;
+      break;
+    }
+    if ((performance.now() - start.at) / 1000 > dueInS + 900) throw new Error('scheduled refresh did not happen');
+    await sleep(200);
+  }
+  const end = snapshot(pid);
+  const read = claimedAt ? phaseFigures(claimedAt, end) : null;
+  const cycle = cycleStart ? phaseFigures(cycleStart, end) : null;
+  result.phases.refreshScheduled = {
+    claimToFinish: read,
+    cycle: cycle ? { ...cycle, backendCpuPctOfCore: round((cycle.backendCpuS / cycle.wallS) * 100, 2) } : null,
+    lastReadAt: lastStatus.lastReadAt,
+  };
+  log(`(2c) scheduled no-change refresh: ${read?.wallS} s, backend CPU ${read?.backendCpuS} s; whole cycle ${cycle?.wallS} s at ${result.phases.refreshScheduled.cycle?.backendCpuPctOfCore} % of a core`);
+}
+
+/** (3) 1 % change: new descriptions for every 100th component, then a refresh; until all are served. */
+async function phaseChange() {
+  const marker = `bench change ${stamp}`;
+  const changed = new Map();
+  for (let i = 0; i < N; i += 100) changed.set(componentNames[i], `${marker} ${componentNames[i]}`);
+  const refs = [...changed.keys()].map((n) => `component:default/${n}`);
+  const files = rewriteDescriptions(changed);
+  const start = snapshot(pid);
+  const post = timedPost('/refresh', { entityRef: refs[0] });
+  let served = null;
+  let polls = 0;
+  for (;;) {
+    if (exited) throw new Error('backend exited');
+    const r = await postJson('/entities/by-refs', { entityRefs: refs, fields: ['kind', 'metadata.name', 'metadata.description'] });
+    polls++;
+    const ok = r.items.filter((e, i) => e && e.metadata.description === changed.get(refs[i].split('/')[1])).length;
+    if (ok === refs.length) {
+      served = snapshot(pid);
+      break;
+    }
+    if ((performance.now() - start.at) / 1000 > 900) throw new Error(`changed entities not served after 900 s (${ok}/${refs.length})`);
+    await sleep(100);
+  }
+  const postMs = await post;
+  const end = snapshot(pid);
+  result.phases.change = {
+    changedEntities: refs.length,
+    filesRewritten: files,
+    ...phaseFigures(start, served),
+    postMs: round(postMs, 0),
+    backendCpuToPostReturnS: round(end.cpu - start.cpu, 2),
+    polls,
+  };
+  log(`(3) 1 % change (${refs.length} components in ${files} files): served after ${result.phases.change.wallS} s (POST ${round(postMs / 1000, 2)} s)`);
+}
+
+/** (4) latency: 200 sequential keep-alive requests per endpoint after 10 warm-ups (same as the Backstage anchor). */
+async function phaseLatency() {
+  const rnd = prng(0xbe7c4 ^ N);
+  const term = encodeURIComponent(manifest.fullTextTerm);
+  const endpoints = [
+    { key: 'byQueryKind', label: 'by-query `filter=kind=component&limit=50`', path: () => '/entities/by-query?filter=kind=component&limit=50' },
+    {
+      key: 'fullTextDescription',
+      label: `by-query \`fullTextFilterTerm=${manifest.fullTextTerm}&fullTextFilterFields=metadata.description&limit=50\``,
+      path: () => `/entities/by-query?fullTextFilterTerm=${term}&fullTextFilterFields=metadata.description&limit=50`,
+    },
+    {
+      key: 'fullTextBare',
+      label: `by-query \`fullTextFilterTerm=${manifest.fullTextTerm}&limit=50\` (no fields)`,
+      path: () => `/entities/by-query?fullTextFilterTerm=${term}&limit=50`,
+    },
+    { key: 'facetsSpecType', label: '`entity-facets?facet=spec.type&filter=kind=component`', path: () => '/entity-facets?facet=spec.type&filter=kind=component' },
+    {
+      key: 'byName',
+      label: '`entities/by-name/component/default/<random>`',
+      path: () => `/entities/by-name/component/default/${componentNames[Math.floor(rnd() * N)]}`,
+    },
+    {
+      key: 'byRefs100',
+      label: 'POST `entities/by-refs`, 100 random refs',
+      path: () => '/entities/by-refs',
+      body: () => ({ entityRefs: Array.from({ length: 100 }, () => `component:default/${componentNames[Math.floor(rnd() * N)]}`) }),
+    },
+  ];
+  const out = {};
+  const phaseStart = snapshot(pid);
+  for (const ep of endpoints) {
+    // What the query returns, once: hit counts make the figures interpretable.
+    let probe = null;
+    try {
+      if (!ep.body) probe = await getJson(ep.path(), REQUEST_TIMEOUT_S);
+    } catch (e) {
+      probe = { error: String(e.message ?? e) };
+    }
+    const samples = [];
+    let errors = 0;
+    const start = snapshot(pid);
+    let timeouts = 0;
+    let truncated = false;
+    for (let i = 0; i < WARMUP + REQUESTS; i++) {
+      if ((performance.now() - start.at) / 1000 > ENDPOINT_BUDGET_S || timeouts >= 3) {
+        truncated = true;
+        break;
+      }
+      const t = performance.now();
+      let ms;
+      try {
+        const res = await fetch(BASE + ep.path(), {
+          signal: AbortSignal.timeout(REQUEST_TIMEOUT_S * 1000),
+          ...(ep.body ? { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(ep.body()) } : {}),
+        });
+        await res.arrayBuffer();
+        ms = performance.now() - t;
+        if (res.status !== 200) errors++;
+      } catch (e) {
+        if (e.name !== 'TimeoutError' && e.name !== 'AbortError') throw e;
+        timeouts++;
+        errors++;
+        ms = REQUEST_TIMEOUT_S * 1000;
+      }
+      if (i >= WARMUP) samples.push(ms);
+    }
+    const end = snapshot(pid);
+    out[ep.key] = {
+      label: ep.label,
+      ...summarize(samples),
+      errors,
+      ...(timeouts ? { timeouts, requestTimeoutS: REQUEST_TIMEOUT_S } : {}),
+      ...(truncated ? { truncated: `stopped after ${samples.length} measured requests (budget ${ENDPOINT_BUDGET_S} s per endpoint, at most 3 timeouts)` } : {}),
+      ...(probe && probe.totalItems !== undefined ? { totalItems: probe.totalItems } : {}),
+      ...(probe && probe.facets ? { facetValues: Object.values(probe.facets)[0].length } : {}),
+      machineCpu: phaseFigures(start, end).machineCpu,
+      load1: end.load.one,
+    };
+  }
+  result.phases.latency = { endpoints: out, ...phaseFigures(phaseStart, snapshot(pid)) };
+  log(`(4) latency measured in ${result.phases.latency.wallS} s`);
+}
+
+// =====================================================================================
+// Helpers
+// =====================================================================================
+
+async function totalItems(query) {
+  const r = await getJson(`/entities/by-query?${query}${query ? '&' : ''}limit=1&fields=kind`);
+  return r.totalItems;
+}
+
+async function sampleGroupsOwnerOf() {
+  return Promise.all(
+    manifest.sampleGroups.map(async (g) => {
+      const res = await fetch(`${BASE}/entities/by-name/group/default/${g.name}`);
+      if (res.status !== 200) {
+        await res.arrayBuffer();
+        return { name: g.name, expected: g.ownerOf, ownerOf: -1 };
+      }
+      const e = await res.json();
+      return { name: g.name, expected: g.ownerOf, ownerOf: (e.relations ?? []).filter((r) => r.type === 'ownerOf').length };
+    }),
+  );
+}
+
+async function configLocation() {
+  const all = await getJson('/locations');
+  const target = path.join(corpus, 'all.yaml');
+  const found = all.map((l) => l.data ?? l).find((l) => l.target === target);
+  if (!found) throw new Error(`no location with target ${target} in GET /locations`);
+  return found;
+}
+
+/** Polls a location's status until lastReadAt differs from `previous`. */
+async function waitForRead(location, previous, timeoutS) {
+  const start = performance.now();
+  for (;;) {
+    const s = await getJson(`/locations/${location.id}/status`);
+    if (s.lastReadAt && s.lastReadAt !== previous) {
+      snapshotAtForcedEnd = snapshot(pid);
+      return s;
+    }
+    if ((performance.now() - start) / 1000 > timeoutS) throw new Error(`location not re-read within ${timeoutS} s`);
+    await sleep(100);
+  }
+}
+
+async function etagsOf(refs) {
+  const r = await postJson('/entities/by-refs', { entityRefs: refs, fields: ['kind', 'metadata.name', 'metadata.etag'] });
+  return new Map(r.items.map((e, i) => [refs[i], e?.metadata?.etag ?? null]));
+}
+
+function randomComponentRefs(count, seed) {
+  const rnd = prng(seed ^ N);
+  return Array.from({ length: count }, () => `component:default/${componentNames[Math.floor(rnd() * N)]}`);
+}
+
+/** Rewrites the description line of the named components in the run's corpus copy; returns the number of files changed. */
+function rewriteDescriptions(changed) {
+  const dir = path.join(corpus, 'entities');
+  let filesChanged = 0;
+  let found = 0;
+  for (const file of fs.readdirSync(dir).filter((f) => f.endsWith('.yaml'))) {
+    const full = path.join(dir, file);
+    const docs = fs.readFileSync(full, 'utf8').split(/^---$/m);
+    let touched = false;
+    for (let i = 0; i < docs.length; i++) {
+      if (!/^kind: Component$/m.test(docs[i])) continue;
+      const name = /^ {2}name: (\S+)$/m.exec(docs[i])?.[1];
+      const description = name && changed.get(name);
+      if (!description) continue;
+      const replaced = docs[i].replace(/^ {2}description: .*$/m, `  description: ${JSON.stringify(description)}`);
+      if (replaced === docs[i]) throw new Error(`component ${name} in ${file} has no description line`);
+      docs[i] = replaced;
+      touched = true;
+      found++;
+    }
+    if (touched) {
+      fs.writeFileSync(full, docs.join('---'));
+      filesChanged++;
+    }
+  }
+  if (found !== changed.size) throw new Error(`rewrote ${found} descriptions, expected ${changed.size}`);
+  return filesChanged;
+}
+
+function pgCounts() {
+  try {
+    const [rowsTotal, needsStitch, finals] = psql(
+      `select count(*), count(*) filter (where needs_stitch), count(*) filter (where final is not null) from catalog.entities`,
+      database.pgDatabase,
+    ).split('|');
+    return { rows: Number(rowsTotal), needsStitch: Number(needsStitch), final: Number(finals) };
+  } catch {
+    return null; // schema not migrated yet
+  }
+}
+
+async function getJson(p, timeoutS = 600) {
+  const res = await fetch(BASE + p, { signal: AbortSignal.timeout(timeoutS * 1000) });
+  const text = await res.text();
+  if (res.status !== 200) throw new Error(`GET ${p}: ${res.status} ${text.slice(0, 200)}`);
+  return JSON.parse(text);
+}
+
+async function postJson(p, body) {
+  const res = await fetch(BASE + p, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const text = await res.text();
+  if (res.status !== 200) throw new Error(`POST ${p}: ${res.status} ${text.slice(0, 200)}`);
+  return JSON.parse(text);
+}
+
+/** POSTs and resolves to the wall time in ms once the response is complete. */
+async function timedPost(p, body) {
+  const t = performance.now();
+  const res = await fetch(BASE + p, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const text = await res.text();
+  if (res.status >= 300) throw new Error(`POST ${p}: ${res.status} ${text.slice(0, 200)}`);
+  return performance.now() - t;
+}
+
+async function shutdown() {
+  if (!exited && pid) {
+    backend.kill('SIGTERM');
+    const deadline = Date.now() + 20_000;
+    while (!exited && Date.now() < deadline) await sleep(100);
+    if (!exited) backend.kill('SIGKILL');
+    while (!exited) await sleep(50);
+  }
+  if (!opt.keep) {
+    database.cleanup();
+    fs.rmSync(corpus, { recursive: true, force: true });
+  }
+}
+
+function runNode(args) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, args, { stdio: ['ignore', 'inherit', 'inherit'] });
+    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`node ${args.join(' ')} exited with ${code}`))));
+  });
+}
+
+function sleep(ms) {
+  return new Promise((r) => setTimeout(r, ms));
+}
+
+function log(message) {
+  console.error(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}`);
+}
+
+function fail(message) {
+  console.error(`bench/catalog.mjs: ${message}`);
+  process.exit(2);
+}
+
+function printReport() {
+  const p = result.phases;
+  const rows = [];
+  const row = (k, v) => rows.push(`| ${k} | ${v ?? '–'} |`);
+  const lat = (e) =>
+    e ? `${e.p50} / ${e.p95} / ${e.p99}${e.n < REQUESTS ? ` (only ${e.n} requests)` : ''}${e.errors ? ` (${e.errors} errors${e.timeouts ? `, ${e.timeouts} timeouts at ${e.requestTimeoutS} s` : ''})` : ''}` : '–';
+  row('N components (entities expected)', `${N} (${EXPECTED_TOTAL})`);
+  row('database', result.database);
+  row('load average 1 min at start / end', `${result.loadAtStart.one} / ${result.loadAtEnd?.one}`);
+  if (p.ingest) {
+    row('backend answering HTTP (s)', p.ingest.httpUp);
+    row('components = N (s)', p.ingest.components);
+    row('sampled groups have full ownerOf (s)', p.ingest.groupsComplete);
+    row('all entities visible (s)', p.ingest.allVisible);
+    row('**(1) done: all three (s)**', `**${p.ingest.done ?? 'not reached'}**`);
+    row('visible entities / min', p.ingest.visiblePerMin);
+    row('slowest status poll during ingest (2 count queries) (s)', p.ingest.slowestPollS);
+    row('backend CPU s during ingest / machine CPU', `${p.ingest.backendCpuS} / ${pct(p.ingest.machineCpu)}`);
+    row('load 1 min during ingest (start → done)', `${p.ingest.loadStart} → ${p.ingest.loadEnd}`);
+  }
+  if (p.refreshForced) row('**(2) forced no-change refresh of everything (s)**', `**${p.refreshForced.wallS}** (backend CPU ${p.refreshForced.backendCpuS} s, etags unchanged: ${p.refreshForced.sampleEtagsUnchanged}, load ${p.refreshForced.loadEnd})`);
+  if (p.idle) row(`**(2b) idle CPU over ${p.idle.wallS} s**`, `**${p.idle.backendCpuS} CPU-s = ${p.idle.backendCpuPctOfCore} % of a core**${p.idle.pgSessionsCpuS !== null ? ` (+ Postgres sessions ${p.idle.pgSessionsCpuS} s)` : ''}, load ${p.idle.loadEnd}`);
+  if (p.refreshScheduled) {
+    row('(2c) scheduled no-change refresh (content hash) (s)', `${p.refreshScheduled.claimToFinish?.wallS} (backend CPU ${p.refreshScheduled.claimToFinish?.backendCpuS} s)`);
+    row('(2c) average CPU over a whole no-change refresh cycle', p.refreshScheduled.cycle ? `${p.refreshScheduled.cycle.backendCpuPctOfCore} % of a core over ${p.refreshScheduled.cycle.wallS} s` : '–');
+  }
+  if (p.change) row(`**(3) 1 % change (${p.change.changedEntities} components) served (s)**`, `**${p.change.wallS}** (POST /refresh ${round(p.change.postMs / 1000, 2)} s, load ${p.change.loadEnd})`);
+  if (p.latency) {
+    for (const e of Object.values(p.latency.endpoints)) row(`(4) ${e.label} p50 / p95 / p99 ms`, `${lat(e)}${e.totalItems !== undefined ? ` [${e.totalItems} hits]` : ''} load ${e.load1}`);
+    row('machine CPU during latency phase', pct(p.latency.machineCpu));
+  }
+  row('**(5) peak RSS (VmHWM)**', `**${result.peakRssMiB} MiB**`);
+  row('backend CPU s whole run / wall s', `${result.backendCpuTotalS} / ${result.wallS}`);
+  if (result.errors.length) row('errors', result.errors.map((e) => e.split('\n')[0]).join('; '));
+  console.log(`\n## catalog bench ${runId}\n\n| figure | value |\n|---|---|\n${rows.join('\n')}\n\nraw: ${runDir}/result.json\n`);
+}
+
+function pct(x) {
+  return x === null || x === undefined ? '–' : `${round(x * 100, 0)} %`;
+}

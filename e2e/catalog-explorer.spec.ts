@@ -1,0 +1,111 @@
+import { expect, test } from '@playwright/test';
+import { countEntities, expectNoSeriousA11yViolations } from './catalog-support';
+
+test.describe('catalog explorer', () => {
+  test('lists components with their columns, counts and facet counts', async ({ page, request }) => {
+    const components = await countEntities(request, 'kind=component');
+    await page.goto('/catalog');
+    await expect(page.getByRole('heading', { level: 1, name: 'Catalog' })).toBeVisible();
+    await expect(page).toHaveTitle('Catalog · Atrium');
+    await expect(page.getByRole('status').filter({ hasText: /components?$/ })).toHaveText(`${components} components`);
+    const table = page.getByRole('table', { name: 'Catalog: components' });
+    await expect(table.getByRole('columnheader')).toHaveText(['Name', 'System', 'Owner', 'Type', 'Lifecycle', 'Tags']);
+    await expect(table.getByRole('columnheader', { name: 'Name' })).toHaveAttribute('aria-sort', 'ascending');
+    await expect(table).toHaveAttribute('aria-rowcount', String(components + 1));
+    await expect(page.getByLabel('Kind', { exact: true })).toHaveValue(`Component (${components})`);
+    await expect(page.getByRole('checkbox', { name: /^production \(\d+\)$/ })).toBeVisible();
+  });
+
+  test('filters on the server, keeps the filter in the URL, and Back undoes it', async ({ page, request }) => {
+    const services = await countEntities(request, 'kind=component,spec.type=service');
+    await page.goto('/catalog');
+    const status = page.getByRole('status').filter({ hasText: /components?$/ });
+    await expect(status).toHaveText(/\d+ components/);
+
+    await page.getByLabel('Type', { exact: true }).click();
+    await page.getByRole('option', { name: /^service \(\d+\)$/ }).click();
+    await page.keyboard.press('Escape');
+    await expect(page).toHaveURL(/[?&]type=service/);
+    await expect(status).toHaveText(`${services} components`);
+    const rows = page.getByRole('table', { name: 'Catalog: components' }).getByRole('row');
+    await expect(rows.nth(1)).toBeVisible();
+
+    await page.getByRole('checkbox', { name: /^production/ }).check();
+    await expect(page).toHaveURL(/lifecycle=production/);
+    const both = await countEntities(request, 'kind=component,spec.type=service,spec.lifecycle=production');
+    await expect(status).toHaveText(`${both} components`);
+
+    await page.goBack();
+    await expect(page).not.toHaveURL(/lifecycle=/);
+    await expect(status).toHaveText(`${services} components`);
+    await page.goBack();
+    await expect(page).toHaveURL(/\/catalog$/);
+  });
+
+  test('opens a shared link with its filters applied', async ({ page, request }) => {
+    const apis = await countEntities(request, 'kind=api,spec.type=openapi');
+    await page.goto('/catalog?kind=api&type=openapi');
+    await expect(page.getByRole('status').filter({ hasText: /APIs?$/ })).toHaveText(`${apis} APIs`);
+    await expect(page.getByLabel('Kind', { exact: true })).toHaveValue(/^API \(\d+\)$/);
+    await expect(page.getByRole('table', { name: 'Catalog: APIs' }).getByRole('row')).toHaveCount(apis + 1);
+  });
+
+  test('shows per-kind columns: users have e-mail and groups', async ({ page }) => {
+    await page.goto('/catalog');
+    await page.getByLabel('Kind', { exact: true }).click();
+    await page.getByRole('option', { name: /^User \(\d+\)$/ }).click();
+    await expect(page).toHaveURL(/kind=user/);
+    const table = page.getByRole('table', { name: 'Catalog: users' });
+    await expect(table.getByRole('columnheader')).toHaveText(['Name', 'Email', 'Groups']);
+    await expect(table.getByRole('row').nth(1).getByRole('link').first()).toBeVisible();
+  });
+
+  test('searches as you type and sorts by a column', async ({ page }) => {
+    await page.goto('/catalog');
+    await page.getByRole('textbox', { name: 'Search the catalog' }).fill('payments');
+    await expect(page).toHaveURL(/q=payments/);
+    const table = page.getByRole('table', { name: 'Catalog: components' });
+    await expect(table.getByRole('rowheader').first()).toContainText(/payment/i);
+
+    await page.getByRole('button', { name: 'Clear search' }).click();
+    await expect(page).not.toHaveURL(/q=/);
+    await table.getByRole('button', { name: 'Name' }).click();
+    await expect(page).toHaveURL(/sort=-name/);
+    await expect(table.getByRole('columnheader', { name: 'Name' })).toHaveAttribute('aria-sort', 'descending');
+    const first = await table.getByRole('rowheader').first().getByRole('link').getAttribute('href');
+    await table.getByRole('button', { name: 'Name' }).click();
+    await expect(page).not.toHaveURL(/sort=/);
+    await expect(table.getByRole('rowheader').first().getByRole('link')).not.toHaveAttribute('href', first ?? '');
+  });
+
+  test('renders only the rows near the viewport, and loads the rest on scroll', async ({ page, request }) => {
+    const total = await countEntities(request, 'kind=user');
+    const everything = (await (await request.get('/api/catalog/entities/by-query?limit=1')).json()) as { totalItems: number };
+    await page.setViewportSize({ width: 1280, height: 700 });
+    await page.goto('/catalog?kind=all');
+    const table = page.getByRole('table', { name: 'Catalog: entities' });
+    await expect(table).toHaveAttribute('aria-rowcount', String(everything.totalItems + 1));
+    const rendered = await table.locator('tbody tr[aria-rowindex]').count();
+    expect(rendered).toBeLessThan(everything.totalItems);
+    await page.keyboard.press('End');
+    await page.mouse.wheel(0, 100_000);
+    await expect(table.locator(`tbody tr[aria-rowindex="${everything.totalItems + 1}"]`)).toBeVisible();
+    expect(total).toBeGreaterThan(0);
+  });
+
+  test('says what to do when nothing matches', async ({ page }) => {
+    await page.goto('/catalog?q=zzzz-no-such-thing');
+    await expect(page.getByText('No entities match')).toBeVisible();
+    await page.getByRole('button', { name: 'Clear filters' }).last().click();
+    await expect(page).toHaveURL(/\/catalog$/);
+  });
+
+  test('has no serious accessibility violations, in light and dark mode', async ({ page }) => {
+    await page.goto('/catalog');
+    await expect(page.getByRole('table', { name: 'Catalog: components' }).getByRole('row').nth(1)).toBeVisible();
+    await expectNoSeriousA11yViolations(page);
+    await page.getByRole('button', { name: 'Switch to dark mode' }).click();
+    await expectNoSeriousA11yViolations(page);
+    await page.getByRole('button', { name: 'Switch to light mode' }).click();
+  });
+});

@@ -1,0 +1,76 @@
+import { expect, test } from '@playwright/test';
+import { registerFile, unregister, writeDescriptor } from './catalog-support';
+
+let locationId: string | undefined;
+
+test.beforeAll(async ({ request }) => {
+  // A component whose dependency is not in the catalog, to see how unresolved targets are drawn.
+  const file = writeDescriptor(
+    'graph',
+    `apiVersion: backstage.io/v1alpha1
+kind: Component
+metadata: { name: e2e-graph-probe, title: Graph probe }
+spec:
+  type: service
+  lifecycle: experimental
+  owner: platform-team
+  dependsOn: [component:default/e2e-missing-library, component:default/orders-service]
+`,
+  );
+  locationId = await registerFile(request, file);
+});
+
+test.afterAll(async ({ request }) => {
+  if (locationId) await unregister(request, locationId);
+});
+
+test.describe('dependency graph', () => {
+  test('draws the relations around an entity, with unresolved targets marked', async ({ page }) => {
+    await page.goto('/catalog/default/component/e2e-graph-probe/relations');
+    const graph = page.getByRole('figure', { name: /Relation graph of e2e-graph-probe/ });
+    await expect(graph).toBeVisible();
+    await expect(graph.getByRole('link', { name: 'Graph probe' })).toBeVisible();
+    await expect(graph.getByText('e2e-missing-library')).toBeVisible();
+    await expect(graph.getByText('not in catalog')).toBeVisible();
+    await expect(graph.getByRole('link', { name: 'e2e-missing-library' })).toHaveCount(0);
+    // The probe, its two dependencies and its owner; two dependsOn and one ownedBy.
+    await expect(graph).toHaveAttribute('aria-label', /4 entities, 3 relations/);
+    await expect(page.getByText('Related entities not found in the catalog: component:default/e2e-missing-library')).toBeVisible();
+  });
+
+  test('goes deeper, filters relation types, and navigates on click', async ({ page }) => {
+    await page.goto('/catalog/default/component/e2e-graph-probe/relations');
+    const graph = page.getByRole('figure', { name: /Relation graph/ });
+    await expect(graph).toHaveAttribute('aria-label', /4 entities/);
+
+    await page.getByText('2 hops').click();
+    await expect(graph).not.toHaveAttribute('aria-label', /4 entities/);
+    const deeper = Number((await graph.getAttribute('aria-label'))?.match(/(\d+) entities/)?.[1]);
+    expect(deeper).toBeGreaterThan(4);
+
+    await page.getByText('1 hop').click();
+    await page.getByRole('checkbox', { name: 'Dependencies' }).uncheck();
+    await expect(graph).toHaveAttribute('aria-label', /2 entities, 1 relations/);
+    await page.getByRole('checkbox', { name: 'Dependencies' }).check();
+
+    await page.getByText('Relations as a list (3)').click();
+    await expect(page.getByRole('table', { name: 'Relations in the graph' }).getByRole('row')).toHaveCount(4);
+
+    await graph.getByText('Orders service').click();
+    await expect(page).toHaveURL('/catalog/default/component/orders-service');
+  });
+
+  test('shows a system diagram with its domain and parts', async ({ page, request }) => {
+    const system = (await (await request.get('/api/catalog/entities/by-name/system/default/storefront')).json()) as {
+      relations: Array<{ type: string; targetRef: string }>;
+    };
+    const parts = system.relations.filter((r) => r.type === 'hasPart').length;
+    const domains = system.relations.filter((r) => r.type === 'partOf').length;
+    await page.goto('/catalog/default/system/storefront');
+    await page.getByRole('tab', { name: 'System diagram' }).click();
+    const diagram = page.getByRole('figure', { name: /System diagram of storefront/ });
+    await expect(diagram).toBeVisible();
+    await expect(diagram.locator('.react-flow__node')).toHaveCount(1 + parts + domains);
+    await expect(diagram.getByText('Domain', { exact: true })).toBeVisible();
+  });
+});

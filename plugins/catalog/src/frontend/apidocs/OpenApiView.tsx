@@ -1,0 +1,266 @@
+import { Accordion, Alert, Badge, Code, Group, Stack, Switch, Table, Text, TextInput, Title } from '@mantine/core';
+import { IconSearch } from '@tabler/icons-react';
+import { useMemo, useState } from 'react';
+import classes from './apidocs.module.css';
+import { Markdown } from './Markdown';
+import { buildOpenApiModel, filterOperations, parseDefinition, type ApiContent, type ApiOperation, type OpenApiModel } from './openapiModel';
+import { SchemaView, schemaSummary } from './SchemaView';
+import { TryItPanel } from './TryItPanel';
+
+export const METHOD_COLORS: Record<string, string> = {
+  get: 'blue',
+  post: 'teal',
+  put: 'orange',
+  patch: 'yellow',
+  delete: 'red',
+  head: 'gray',
+  options: 'gray',
+  trace: 'gray',
+};
+
+/** An OpenAPI or Swagger definition as a browsable reference: operations by tag, then schemas. */
+export default function OpenApiView(props: { definition: string }) {
+  const model = useMemo(() => buildOpenApiModel(parseDefinition(props.definition)), [props.definition]);
+  const [search, setSearch] = useState('');
+  const [tryIt, setTryIt] = useState(false);
+  const [open, setOpen] = useState<string[]>([]);
+  const operationCount = new Set(model.tags.flatMap((t) => t.operations.map((o) => o.id))).size;
+
+  return (
+    <Stack gap="lg">
+      <Stack gap={6}>
+        <Group gap="xs">
+          <Title order={2} size="h3">
+            {model.title}
+          </Title>
+          {model.apiVersion && (
+            <Badge variant="light" tt="none">
+              v{model.apiVersion}
+            </Badge>
+          )}
+          <Badge variant="outline" color="gray" tt="none">
+            {model.version}
+          </Badge>
+        </Group>
+        <Markdown source={model.description} />
+        {model.servers.length > 0 && (
+          <Group gap="xs">
+            <Text size="sm" fw={600}>
+              Servers:
+            </Text>
+            {model.servers.map((server) => (
+              <Code key={server.url} title={server.description}>
+                {server.url}
+              </Code>
+            ))}
+          </Group>
+        )}
+      </Stack>
+
+      <Group justify="space-between" align="flex-end">
+        <TextInput
+          aria-label="Filter operations"
+          placeholder={`Filter ${operationCount} operations by path, summary or tag`}
+          leftSection={<IconSearch size={16} aria-hidden />}
+          value={search}
+          onChange={(event) => setSearch(event.currentTarget.value)}
+          w={{ base: '100%', sm: 420 }}
+        />
+        <Switch label="Try it out" description="Send requests from your browser" checked={tryIt} onChange={(e) => setTryIt(e.currentTarget.checked)} />
+      </Group>
+      {tryIt && (
+        <Alert color="yellow" variant="light" p="xs">
+          <Text size="sm">
+            Requests go straight from your browser to the API’s server, with your browser’s cookies for that server. The server must allow this
+            origin (CORS). Do not send production data you would not type into a terminal.
+          </Text>
+        </Alert>
+      )}
+
+      {model.tags.map((tag) => {
+        const operations = filterOperations(tag.operations, search);
+        if (operations.length === 0) return null;
+        return (
+          <section key={tag.name} aria-label={`Operations: ${tag.name}`}>
+            <Title order={3} size="h4" mb={4}>
+              {tag.name}
+            </Title>
+            <Markdown source={tag.description} />
+            <Accordion multiple value={open} onChange={setOpen} variant="separated" mt="xs" chevronPosition="left">
+              {operations.map((operation) => {
+                const value = `${tag.name}:${operation.id}`;
+                return (
+                  <Accordion.Item key={value} value={value}>
+                    <Accordion.Control>
+                      <OperationTitle operation={operation} />
+                    </Accordion.Control>
+                    <Accordion.Panel>
+                      {open.includes(value) && <OperationDetails operation={operation} model={model} tryIt={tryIt} />}
+                    </Accordion.Panel>
+                  </Accordion.Item>
+                );
+              })}
+            </Accordion>
+          </section>
+        );
+      })}
+      {search && model.tags.every((t) => filterOperations(t.operations, search).length === 0) && (
+        <Text size="sm" c="dimmed">
+          No operation matches “{search}”.
+        </Text>
+      )}
+
+      {model.schemas.length > 0 && (
+        <section aria-label="Schemas">
+          <Title order={3} size="h4" mb="xs">
+            Schemas ({model.schemas.length})
+          </Title>
+          <Accordion multiple variant="separated" chevronPosition="left">
+            {model.schemas.map(({ name, schema }) => (
+              <Accordion.Item key={name} value={name}>
+                <Accordion.Control>
+                  <Group gap="xs">
+                    <Code fw={700}>{name}</Code>
+                    <Text size="xs" c="dimmed">
+                      {schemaSummary(schema, model.document)}
+                    </Text>
+                  </Group>
+                </Accordion.Control>
+                <Accordion.Panel>
+                  {typeof schema.description === 'string' && <Markdown source={schema.description} />}
+                  <SchemaView schema={schema} document={model.document} />
+                </Accordion.Panel>
+              </Accordion.Item>
+            ))}
+          </Accordion>
+        </section>
+      )}
+    </Stack>
+  );
+}
+
+function OperationTitle(props: { operation: ApiOperation }) {
+  const { operation } = props;
+  return (
+    <Group gap="sm" wrap="nowrap">
+      <Badge color={METHOD_COLORS[operation.method]} variant="filled" radius="sm" className={classes.method}>
+        {operation.method.toUpperCase()}
+      </Badge>
+      <span className={classes.path} style={operation.deprecated ? { textDecoration: 'line-through' } : undefined}>
+        {operation.path}
+      </span>
+      {operation.summary && (
+        <Text size="sm" c="dimmed" truncate="end">
+          {operation.summary}
+        </Text>
+      )}
+      {operation.deprecated && (
+        <Badge color="gray" variant="light" size="sm" tt="none">
+          deprecated
+        </Badge>
+      )}
+    </Group>
+  );
+}
+
+function OperationDetails(props: { operation: ApiOperation; model: OpenApiModel; tryIt: boolean }) {
+  const { operation, model } = props;
+  return (
+    <Stack gap="md">
+      <Markdown source={operation.description} />
+      {operation.security.length > 0 && (
+        <Text size="sm">
+          Authentication:{' '}
+          {operation.security.map((s) => (
+            <Code key={s} mr={4}>
+              {s}
+            </Code>
+          ))}
+        </Text>
+      )}
+      {operation.parameters.length > 0 && (
+        <div>
+          <Title order={4} size="h6" mb={4}>
+            Parameters
+          </Title>
+          <Table.ScrollContainer minWidth={480}>
+            <Table verticalSpacing={4} aria-label={`Parameters of ${operation.method.toUpperCase()} ${operation.path}`}>
+              <Table.Thead>
+                <Table.Tr>
+                  <Table.Th>Name</Table.Th>
+                  <Table.Th>In</Table.Th>
+                  <Table.Th>Type</Table.Th>
+                  <Table.Th>Description</Table.Th>
+                </Table.Tr>
+              </Table.Thead>
+              <Table.Tbody>
+                {operation.parameters.map((p) => (
+                  <Table.Tr key={`${p.in}:${p.name}`}>
+                    <Table.Td>
+                      <Code fw={600}>{p.name}</Code>
+                      {p.required && (
+                        <Text span size="xs" c="red" ml={4}>
+                          required
+                        </Text>
+                      )}
+                    </Table.Td>
+                    <Table.Td fz="sm">{p.in}</Table.Td>
+                    <Table.Td fz="sm">{schemaSummary(p.schema, model.document)}</Table.Td>
+                    <Table.Td>
+                      <Markdown source={p.description} />
+                    </Table.Td>
+                  </Table.Tr>
+                ))}
+              </Table.Tbody>
+            </Table>
+          </Table.ScrollContainer>
+        </div>
+      )}
+      {operation.requestBody && (
+        <div>
+          <Title order={4} size="h6" mb={4}>
+            Request body {operation.requestBody.required ? <Text span size="xs" c="red">required</Text> : null}
+          </Title>
+          <Markdown source={operation.requestBody.description} />
+          <Contents contents={operation.requestBody.contents} model={model} />
+        </div>
+      )}
+      <div>
+        <Title order={4} size="h6" mb={4}>
+          Responses
+        </Title>
+        <Stack gap="xs">
+          {operation.responses.map((response) => (
+            <div key={response.status}>
+              <Group gap="xs">
+                <Badge variant="light" color={response.status.startsWith('2') ? 'teal' : response.status.startsWith('4') || response.status.startsWith('5') ? 'red' : 'gray'} radius="sm">
+                  {response.status}
+                </Badge>
+                <Text size="sm">{response.description}</Text>
+              </Group>
+              <Contents contents={response.contents} model={model} />
+            </div>
+          ))}
+        </Stack>
+      </div>
+      {props.tryIt && <TryItPanel operation={operation} model={model} />}
+    </Stack>
+  );
+}
+
+function Contents(props: { contents: ApiContent[]; model: OpenApiModel }) {
+  return (
+    <>
+      {props.contents.map((content) => (
+        <details key={content.mediaType} className={classes.nested} open={props.contents.length === 1}>
+          <summary>
+            <Text span size="xs" c="dimmed">
+              <Code>{content.mediaType}</Code> {schemaSummary(content.schema, props.model.document)}
+            </Text>
+          </summary>
+          <SchemaView schema={content.schema} document={props.model.document} />
+        </details>
+      ))}
+    </>
+  );
+}

@@ -1,0 +1,59 @@
+import os from 'node:os';
+import type { JsonSchema } from '@atrium/backend-plugin-api';
+
+/** JSON Schema of the `scaffolder:` config section (Backstage's names where it has them). */
+export const scaffolderConfigSchema: JsonSchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    concurrentTasksLimit: { type: 'integer', minimum: 0, default: 10, description: 'Tasks one replica runs at once; 0 disables its worker.' },
+    taskTimeoutSeconds: { type: 'integer', minimum: 5, default: 30, description: 'A processing task with no heartbeat for this long is marked failed.' },
+    stepTimeoutSeconds: { type: 'integer', minimum: 1, default: 600 },
+    pollMs: { type: 'integer', minimum: 10, default: 500 },
+    secretsKey: { type: 'string', minLength: 16, description: 'Key for encrypting task secrets at rest; generated and stored when absent.' },
+    defaultAuthor: {
+      type: 'object',
+      default: {},
+      properties: { name: { type: 'string', default: 'Atrium Scaffolder' }, email: { type: 'string', default: 'scaffolder@atrium.local' } },
+    },
+    defaultCommitMessage: { type: 'string', default: 'Initial commit' },
+    logs: {
+      type: 'object',
+      default: {},
+      properties: { maxEventsPerTask: { type: 'integer', minimum: 10, default: 2000 }, maxMessageLength: { type: 'integer', minimum: 100, default: 8000 } },
+    },
+    readers: {
+      type: 'object',
+      default: {},
+      properties: {
+        fileRoots: { type: 'array', items: { type: 'string' }, default: [] },
+        allowPrivateNetworks: { type: 'boolean', default: false },
+        maxBytes: { type: 'integer', minimum: 1, default: 10485760 },
+      },
+    },
+    publish: {
+      type: 'object',
+      default: {},
+      properties: { fileRoots: { type: 'array', items: { type: 'string' }, description: 'Where file:// remotes may live (default: the OS temp folder).' } },
+    },
+    http: { type: 'object', default: {}, properties: { allowPrivateNetworks: { type: 'boolean', default: false } } },
+  },
+};
+
+export interface ScaffolderConfig {
+  concurrentTasksLimit: number;
+  taskTimeoutSeconds: number;
+  stepTimeoutSeconds: number;
+  pollMs: number;
+  secretsKey?: string;
+  defaultAuthor: { name: string; email: string };
+  defaultCommitMessage: string;
+  logs: { maxEventsPerTask: number; maxMessageLength: number };
+  readers: { fileRoots: string[]; allowPrivateNetworks: boolean; maxBytes: number };
+  publish: { fileRoots?: string[] };
+  http: { allowPrivateNetworks: boolean };
+}
+
+export function publishFileRoots(config: ScaffolderConfig): string[] {
+  return config.publish?.fileRoots ?? [os.tmpdir()];
+}

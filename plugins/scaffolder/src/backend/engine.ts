@@ -1,0 +1,241 @@
+import { promises as fs } from 'node:fs';
+import type { FieldError } from '@atrium/backend-plugin-api';
+import type { CatalogService } from '@atrium/plugin-catalog/common';
+import type { JsonObject, StepStatus, TaskEventBody, TaskSpec, TaskStep } from '../common/index.js';
+import type { ActionRegistry } from './actions/registry.js';
+import type { StepLogger } from './actions/types.js';
+import type { TemplateSources } from './sources.js';
+import { isTruthy, TemplateRenderer } from './templating/renderer.js';
+import { createTempDir, removeDir } from './workspace.js';
+
+/** A step that cannot run as written: unknown action or input that fails its schema. */
+export class StepValidationError extends Error {
+  constructor(
+    message: string,
+    readonly errors: Array<FieldError & { stepId: string }>,
+  ) {
+    super(message);
+    this.name = 'StepValidationError';
+  }
+}
+
+export class StepTimeoutError extends Error {
+  constructor(stepId: string, ms: number) {
+    super(`Step "${stepId}" timed out after ${Math.round(ms / 1000)} s`);
+    this.name = 'StepTimeoutError';
+  }
+}
+
+export class TaskCancelledError extends Error {
+  constructor() {
+    super('The task was cancelled');
+    this.name = 'TaskCancelledError';
+  }
+}
+
+export interface RunContext {
+  taskId: string;
+  spec: TaskSpec;
+  secrets: Record<string, string>;
+  workspacePath: string;
+  isDryRun: boolean;
+  signal: AbortSignal;
+  registry: ActionRegistry;
+  sources: TemplateSources;
+  catalog: CatalogService;
+  backendFetch(path: string, init?: RequestInit): Promise<Response>;
+  stepTimeoutMs: number;
+  /** Receives log and step-status events (secrets are masked by the sink). */
+  emit(body: TaskEventBody): Promise<void>;
+}
+
+/** Expressions that read a step's output or the loop item can only be checked when the step runs. */
+function dependsOnRuntime(value: unknown): boolean {
+  const text = JSON.stringify(value ?? null);
+  return /\$\{\{[^}]*\b(steps|each)\b/.test(text) || /\{%/.test(text);
+}
+
+/**
+ * Checks every step before anything runs: the action exists, and its input, rendered with the
+ * parameters, matches the action's schema (steps whose input reads other steps' output are
+ * checked again right before they run).
+ */
+export function preflight(spec: TaskSpec, registry: ActionRegistry, secrets: Record<string, string> = {}): void {
+  const renderer = new TemplateRenderer();
+  const errors: Array<FieldError & { stepId: string }> = [];
+  for (const step of spec.steps) {
+    const action = registry.get(step.action);
+    if (!action) {
+      errors.push({ stepId: step.id, path: `steps.${step.id}.action`, message: `unknown action "${step.action}"` });
+      continue;
+    }
+    if (dependsOnRuntime(step.input)) continue;
+    let input: unknown;
+    try {
+      input = renderer.renderValue(step.input ?? {}, { parameters: spec.parameters, secrets, user: spec.user, context: { task: { id: 'preflight' } } });
+    } catch (e) {
+      errors.push({ stepId: step.id, path: `steps.${step.id}.input`, message: (e as Error).message });
+      continue;
+    }
+    for (const fe of registry.validateInput(step.action, stripUndefined(input))) {
+      errors.push({ stepId: step.id, path: `steps.${step.id}.${fe.path}`, message: fe.message });
+    }
+  }
+  if (errors.length) {
+    throw new StepValidationError(`Invalid template steps: ${errors.map((e) => `${e.path} ${e.message}`).join('; ')}`, errors);
+  }
+}
+
+function stripUndefined(v: unknown): unknown {
+  return v === undefined ? undefined : (JSON.parse(JSON.stringify(v ?? null)) as unknown);
+}
+
+/** Runs a task's steps in order against a workspace; returns the rendered `spec.output`. */
+export async function runSteps(run: RunContext): Promise<JsonObject> {
+  const renderer = new TemplateRenderer();
+  const steps: Record<string, { output: JsonObject }> = {};
+  const baseContext = () => ({
+    parameters: run.spec.parameters,
+    steps,
+    secrets: run.secrets,
+    user: run.spec.user,
+    context: { task: { id: run.taskId } },
+  });
+
+  for (const step of run.spec.steps) {
+    if (run.signal.aborted) throw new TaskCancelledError();
+    const status = (s: StepStatus, message: string) => run.emit({ message, stepId: step.id, status: s });
+    const logger: StepLogger = {
+      info: (m) => void run.emit({ message: m, stepId: step.id }).catch(() => undefined),
+      warn: (m) => void run.emit({ message: `warning: ${m}`, stepId: step.id }).catch(() => undefined),
+      error: (m) => void run.emit({ message: `error: ${m}`, stepId: step.id }).catch(() => undefined),
+    };
+
+    if (step.if !== undefined) {
+      const cond = typeof step.if === 'string' ? renderer.renderValue(step.if, baseContext()) : step.if;
+      if (!isTruthy(cond)) {
+        steps[step.id] = { output: {} };
+        await status('skipped', `Skipping step ${step.id}: condition was false`);
+        continue;
+      }
+    }
+    const action = run.registry.get(step.action);
+    if (!action) throw new StepValidationError(`Step "${step.id}": unknown action "${step.action}"`, [{ stepId: step.id, path: `steps.${step.id}.action`, message: `unknown action "${step.action}"` }]);
+    if (run.isDryRun && !action.supportsDryRun) {
+      steps[step.id] = { output: {} };
+      await status('skipped', `Skipping step ${step.id} (${step.action}) in dry run: it has side effects`);
+      continue;
+    }
+
+    await status('processing', `Beginning step ${step.name}`);
+    const iterations = iterationsOf(step, renderer, baseContext());
+    const output: JsonObject = {};
+    try {
+      for (const each of iterations) {
+        const context = each ? { ...baseContext(), each } : baseContext();
+        const input = stripUndefined(renderer.renderValue(step.input ?? {}, context)) as JsonObject;
+        const fieldErrors = run.registry.validateInput(step.action, input);
+        if (fieldErrors.length) {
+          throw new StepValidationError(
+            `Invalid input for step "${step.id}" (${step.action}): ${fieldErrors.map((e) => `${e.path} ${e.message}`).join('; ')}`,
+            fieldErrors.map((e) => ({ ...e, stepId: step.id })),
+          );
+        }
+        if (each) logger.info(`Running ${step.action} for item ${JSON.stringify(each.key)}`);
+        await runWithTimeout(step, run, async (signal) => {
+          const temps: string[] = [];
+          try {
+            await action.handler({
+              input,
+              workspacePath: run.workspacePath,
+              logger,
+              output: (name, value) => void (output[name] = value),
+              createTemporaryDirectory: async () => {
+                const dir = await createTempDir('step');
+                temps.push(dir);
+                return dir;
+              },
+              secrets: run.secrets,
+              user: run.spec.user,
+              templateInfo: run.spec.templateInfo,
+              isDryRun: run.isDryRun,
+              signal,
+              taskId: run.taskId,
+              stepId: step.id,
+              sources: run.sources,
+              backendFetch: run.backendFetch,
+              catalog: run.catalog,
+            });
+          } finally {
+            await Promise.all(temps.map(removeDir));
+          }
+        });
+      }
+    } catch (error) {
+      const cancelled = run.signal.aborted;
+      await status(cancelled ? 'cancelled' : 'failed', cancelled ? `Step ${step.id} cancelled` : `Step ${step.id} failed: ${(error as Error).message}`);
+      throw cancelled ? new TaskCancelledError() : error;
+    }
+    steps[step.id] = { output };
+    await status('completed', `Finished step ${step.name}`);
+  }
+
+  return renderOutput(run.spec.output, renderer, baseContext());
+}
+
+function iterationsOf(step: TaskStep, renderer: TemplateRenderer, context: Record<string, unknown>): Array<{ key: string | number; value: unknown } | undefined> {
+  if (step.each === undefined) return [undefined];
+  const value = typeof step.each === 'string' ? renderer.renderValue(step.each, context) : step.each;
+  if (Array.isArray(value)) return value.map((v, i) => ({ key: i, value: v }));
+  if (value && typeof value === 'object') return Object.entries(value).map(([k, v]) => ({ key: k, value: v }));
+  throw new Error(`Step "${step.id}": each must be an array or an object, got ${JSON.stringify(value)}`);
+}
+
+async function runWithTimeout(step: TaskStep, run: RunContext, fn: (signal: AbortSignal) => Promise<void>): Promise<void> {
+  const controller = new AbortController();
+  const onAbort = () => controller.abort(new TaskCancelledError());
+  run.signal.addEventListener('abort', onAbort, { once: true });
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      const err = new StepTimeoutError(step.id, run.stepTimeoutMs);
+      controller.abort(err);
+      reject(err);
+    }, run.stepTimeoutMs);
+  });
+  const cancelled = new Promise<never>((_, reject) => {
+    controller.signal.addEventListener('abort', () => reject(controller.signal.reason), { once: true });
+  });
+  try {
+    await Promise.race([fn(controller.signal), timeout, cancelled]);
+  } finally {
+    clearTimeout(timer);
+    run.signal.removeEventListener('abort', onAbort);
+  }
+}
+
+function renderOutput(output: JsonObject | undefined, renderer: TemplateRenderer, context: Record<string, unknown>): JsonObject {
+  if (!output) return {};
+  const out: JsonObject = {};
+  for (const [key, value] of Object.entries(output)) {
+    if ((key === 'links' || key === 'text') && Array.isArray(value)) {
+      out[key] = value
+        .filter((item: { if?: unknown }) => item.if === undefined || isTruthy(typeof item.if === 'string' ? renderer.renderValue(item.if, context) : item.if))
+        .map((item: JsonObject) => {
+          const { if: _if, ...rest } = item;
+          return stripUndefined(renderer.renderValue(rest, context));
+        });
+    } else out[key] = stripUndefined(renderer.renderValue(value, context));
+  }
+  return out;
+}
+
+/** Makes a fresh workspace, runs `fn`, and always removes it. */
+export async function withWorkspace<T>(fn: (dir: string) => Promise<T>): Promise<T> {
+  const dir = await createTempDir('ws');
+  try {
+    return await fn(await fs.realpath(dir));
+  } finally {
+    await removeDir(dir);
+  }
+}

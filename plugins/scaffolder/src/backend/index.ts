@@ -1,0 +1,4 @@
+export { scaffolderPlugin } from './plugin.js';
+export { scaffolderActionsRef } from './scaffolderService.js';
+export { createTemplateAction } from './actions/types.js';
+export type { ActionContext, ScaffolderActionsService, StepLogger, TemplateAction } from './actions/types.js';

@@ -1,0 +1,67 @@
+import { definePlugin } from '@atrium/backend-plugin-api';
+import { catalogServiceRef } from '@atrium/plugin-catalog/backend';
+import { createBuiltinRegistry } from './actions/builtin.js';
+import type { ScaffolderActionsService } from './actions/types.js';
+import { publishFileRoots, scaffolderConfigSchema, type ScaffolderConfig } from './config.js';
+import { scaffolderOpenApi } from './openapi.js';
+import { registerTaskRoutes } from './routes/taskRoutes.js';
+import { registerTemplateRoutes } from './routes/templateRoutes.js';
+import { TaskRunner } from './runner.js';
+import { scaffolderActionsRef } from './scaffolderService.js';
+import { scaffolderMigrations } from './tasks/migrations.js';
+import { SecretBox } from './tasks/secrets.js';
+import { TaskStore } from './tasks/taskStore.js';
+import { TaskWorker } from './tasks/taskWorker.js';
+
+/**
+ * Runs Backstage v1beta3 software templates: tasks in Postgres claimed by any replica,
+ * built-in actions plus those plugins register, live logs, dry runs, approvals.
+ */
+export const scaffolderPlugin = definePlugin<ScaffolderConfig, { catalog: typeof catalogServiceRef }, ScaffolderActionsService>({
+  id: 'scaffolder',
+  configSchema: scaffolderConfigSchema,
+  migrations: scaffolderMigrations,
+  deps: { catalog: catalogServiceRef },
+  provides: scaffolderActionsRef,
+  openapi: scaffolderOpenApi,
+  async setup({ router, db, config, logger, scheduler, auth, permissions, audit, lifecycle, host, baseUrl, deps }) {
+    const box = await SecretBox.create(db, config.secretsKey);
+    const store = new TaskStore(db, box, config.logs);
+    const registry = createBuiltinRegistry({
+      store,
+      publish: {
+        fileRemoteRoots: publishFileRoots(config),
+        defaultAuthor: config.defaultAuthor,
+        defaultCommitMessage: config.defaultCommitMessage,
+        timeoutMs: config.stepTimeoutSeconds * 1000,
+      },
+      httpAllowPrivateNetworks: config.http.allowPrivateNetworks,
+    });
+
+    const runner = new TaskRunner({ store, registry, catalog: deps.catalog, config, logger, baseUrl });
+    const worker = new TaskWorker({
+      store,
+      logger,
+      workerId: `${host.startedAt.getTime().toString(36)}-${Math.random().toString(36).slice(2, 10)}`,
+      concurrency: config.concurrentTasksLimit,
+      pollMs: config.pollMs,
+      heartbeatMs: 1000,
+      run: (task, signal) => runner.runTask(task, signal),
+    });
+
+    // Restart handling: tasks left in processing by a stopped replica are marked failed (not resumed).
+    const failed = await store.failStaleTasks(config.taskTimeoutSeconds);
+    if (failed.length) logger.warn({ tasks: failed }, 'scaffolder: marked interrupted tasks as failed');
+    scheduler.every('scaffolder.stale-tasks', { intervalSeconds: Math.max(5, Math.floor(config.taskTimeoutSeconds / 2)) }, async () => {
+      const ids = await store.failStaleTasks(config.taskTimeoutSeconds);
+      if (ids.length) logger.warn({ tasks: ids }, 'scaffolder: marked interrupted tasks as failed');
+    });
+
+    registerTaskRoutes(router, { store, registry, catalog: deps.catalog, worker, auth, permissions, audit });
+    registerTemplateRoutes(router, { registry, catalog: deps.catalog, runner, store, auth, permissions });
+
+    worker.start();
+    lifecycle.onShutdown(() => worker.stop());
+    return { registerAction: (action) => registry.register(action) };
+  },
+});

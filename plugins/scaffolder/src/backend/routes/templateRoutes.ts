@@ -1,0 +1,152 @@
+import { InputError, validateInput, type AuthService, type PermissionsService } from '@atrium/backend-plugin-api';
+import { parseEntityRef, stringifyEntityRef, type Entity } from '@atrium/catalog-model';
+import type { CatalogService } from '@atrium/plugin-catalog/common';
+import type { Router } from 'express';
+import type { DryRunRequest, EntityActionsResponse, JsonObject } from '../../common/index.js';
+import type { ActionRegistry } from '../actions/registry.js';
+import { preflight } from '../engine.js';
+import type { TaskRunner } from '../runner.js';
+import type { TaskStore } from '../tasks/taskStore.js';
+import { templateFilters } from '../templating/filters.js';
+import { assertRunnableTemplate, buildTaskSpec, LOCATION_ANNOTATION, loadTemplate, parameterSchema, templateRefOf, validateSecrets, validateValues, type TemplateLike } from '../templates.js';
+import { rethrowValidation } from './taskRoutes.js';
+
+export interface TemplateRouteDeps {
+  registry: ActionRegistry;
+  catalog: CatalogService;
+  runner: TaskRunner;
+  store: TaskStore;
+  auth: AuthService;
+  permissions: PermissionsService;
+}
+
+const dryRunBody = {
+  type: 'object',
+  required: ['template'],
+  properties: {
+    template: { type: 'object' },
+    values: { type: 'object', default: {} },
+    secrets: { type: 'object', additionalProperties: { type: 'string' } },
+    directoryContents: {
+      type: 'array',
+      maxItems: 5000,
+      items: { type: 'object', required: ['path', 'base64Content'], properties: { path: { type: 'string', minLength: 1 }, base64Content: { type: 'string' } } },
+    },
+  },
+};
+
+/** Case-insensitive match of a Backstage-style entity filter (`{ kind: Component, 'spec.type': [service, website] }`). */
+export function matchesEntityFilter(entity: Entity, filter: JsonObject | JsonObject[]): boolean {
+  const sets = Array.isArray(filter) ? filter : [filter];
+  return sets.some((set) =>
+    Object.entries(set).every(([key, expected]) => {
+      let value: unknown = entity;
+      for (const part of key.split('.')) value = value && typeof value === 'object' ? (value as Record<string, unknown>)[part] : undefined;
+      const actual = (Array.isArray(value) ? value : [value]).filter((v) => v !== undefined).map((v) => String(v).toLowerCase());
+      if (expected === true) return actual.length > 0;
+      const wanted = (Array.isArray(expected) ? expected : [expected]).map((v) => String(v).toLowerCase());
+      return actual.some((a) => wanted.includes(a));
+    }),
+  );
+}
+
+/** The form field a day-2 template pre-fills with the entity: `spec.entityParameter`, else the first EntityPicker, else `entity`. */
+export function entityParameterOf(t: TemplateLike): string {
+  if (typeof t.spec['entityParameter'] === 'string') return t.spec['entityParameter'];
+  const pages = Array.isArray(t.spec.parameters) ? t.spec.parameters : t.spec.parameters ? [t.spec.parameters] : [];
+  for (const page of pages) {
+    for (const [name, prop] of Object.entries((page['properties'] ?? {}) as Record<string, JsonObject>)) {
+      if (prop?.['ui:field'] === 'EntityPicker') return name;
+    }
+  }
+  return 'entity';
+}
+
+export function registerTemplateRoutes(router: Router, deps: TemplateRouteDeps): void {
+  const { registry, catalog, runner, store, auth, permissions } = deps;
+
+  router.get('/v2/actions', (_req, res) => {
+    res.json(registry.list());
+  });
+
+  router.get('/v2/templating-extensions', (_req, res) => {
+    res.json({
+      filters: Object.fromEntries(Object.keys(templateFilters).map((k) => [k, {}])),
+      globals: { functions: { range: {} }, values: {} },
+    });
+  });
+
+  router.get('/v2/templates/:namespace/:kind/:name/parameter-schema', async (req, res) => {
+    const { namespace, kind, name } = req.params as { namespace: string; kind: string; name: string };
+    if (kind.toLowerCase() !== 'template') throw new InputError(`Kind must be template, got ${kind}`);
+    const template = await loadTemplate(catalog, stringifyEntityRef({ kind, namespace, name }));
+    res.json(parameterSchema(template));
+  });
+
+  router.post('/v2/dry-run', async (req, res) => {
+    const caller = await auth.getCaller(req);
+    await permissions.assert(caller, { permission: 'scaffolder.template.dry-run' });
+    const body = validateInput<DryRunRequest>(dryRunBody, req.body ?? {}, 'body');
+    const template = assertRunnableTemplate({ metadata: { name: 'dry-run' }, ...body.template });
+    const errors = [...validateValues(template, body.values), ...validateSecrets(template, body.secrets ?? {})];
+    if (errors.length) throw new InputError(`Invalid template parameters: ${errors.map((e) => `${e.path} ${e.message}`).join('; ')}`, { errors });
+    const spec = buildTaskSpec(template, body.values, { ref: caller.userEntityRef });
+    try {
+      preflight(spec, registry, body.secrets ?? {});
+    } catch (e) {
+      rethrowValidation(e);
+    }
+    // A template sent without its files reads them from where the catalog loaded it.
+    let location = template.metadata.annotations?.[LOCATION_ANNOTATION];
+    if (!location && !body.directoryContents?.length && template.metadata.name) {
+      const stored = await catalog.getEntityByRef(templateRefOf(template)).catch(() => undefined);
+      location = stored?.metadata.annotations?.[LOCATION_ANNOTATION];
+    }
+    const result = await runner.dryRun({
+      spec,
+      secrets: body.secrets ?? {},
+      ...(body.directoryContents ? { directoryContents: body.directoryContents } : {}),
+      ...(location ? { templateLocation: location } : {}),
+    });
+    res.json(result);
+  });
+
+  router.get('/v2/entity-actions', async (req, res) => {
+    const raw = req.query['entityRef'];
+    if (typeof raw !== 'string' || !raw) throw new InputError('Invalid request query: query.entityRef is required');
+    let ref: string;
+    try {
+      ref = stringifyEntityRef(parseEntityRef(raw));
+    } catch (e) {
+      throw new InputError(`Invalid request query: query.entityRef ${(e as Error).message}`);
+    }
+    const entity = await catalog.getEntityByRef(ref);
+    if (!entity) {
+      res.json({ items: [] } satisfies EntityActionsResponse);
+      return;
+    }
+    const { items } = await catalog.getEntities({ filter: { kind: 'template' } });
+    const out: EntityActionsResponse['items'] = [];
+    for (const t of items as unknown as TemplateLike[]) {
+      const filter = t.spec?.entityFilter;
+      if (!filter || !matchesEntityFilter(entity, filter)) continue;
+      out.push({
+        templateRef: templateRefOf(t),
+        title: t.metadata.title ?? t.metadata.name,
+        ...(t.metadata.description ? { description: t.metadata.description } : {}),
+        parameter: entityParameterOf(t),
+      });
+    }
+    res.json({ items: out } satisfies EntityActionsResponse);
+  });
+
+  router.get('/v2/notifications', async (req, res) => {
+    const caller = await auth.getCaller(req);
+    const all = req.query['all'] === 'true';
+    const limit = Math.min(Number(req.query['limit'] ?? 50) || 50, 500);
+    const mine = [caller.userEntityRef, ...caller.ownershipEntityRefs];
+    const user = await catalog.getEntityByRef(caller.userEntityRef).catch(() => undefined);
+    for (const r of user?.relations ?? []) if (r.type === 'memberOf') mine.push(r.targetRef);
+    res.json({ notifications: await store.listNotifications(all ? undefined : mine, limit) });
+  });
+}

@@ -1,0 +1,260 @@
+import { execFileSync } from 'node:child_process';
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { catalogPlugin } from '@atrium/plugin-catalog/backend';
+import { startTestBackend, testDatabaseKinds, type TestBackend } from '@atrium/test-utils';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ListTasksResponse, SerializedTask, SerializedTaskEvent } from '../common/index.js';
+import { scaffolderPlugin } from './plugin.js';
+import { createBareRepo, fixtureFiles, freePort, tempRoot, writeTree } from './testing/fixtures.js';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+describe.each(testDatabaseKinds())('scaffolder on %s', (database) => {
+  let backend: TestBackend;
+  let root: string;
+
+  beforeAll(async () => {
+    root = await tempRoot();
+    await writeTree(root, fixtureFiles());
+    await fs.symlink('/etc/hostname', path.join(root, 'evil-skeleton/link.txt'));
+    const port = await freePort();
+    backend = await startTestBackend({
+      plugins: [catalogPlugin, scaffolderPlugin],
+      database,
+      config: {
+        backend: { baseUrl: `http://127.0.0.1:${port}`, listen: { port, host: '127.0.0.1' } },
+        catalog: {
+          locations: [{ type: 'file', target: path.join(root, 'catalog.yaml') }],
+          processingPollMs: 100,
+          readers: { fileRoots: [root] },
+        },
+        scaffolder: { pollMs: 50, stepTimeoutSeconds: 20, logs: { maxEventsPerTask: 100, maxMessageLength: 500 }, publish: { fileRoots: [root] } },
+      },
+    });
+    // Wait for the catalog to load the fixture templates.
+    for (let i = 0; i < 200; i++) {
+      const r = await backend.json<{ items: unknown[] }>('/api/catalog/entities/by-query?filter=kind=template&limit=100');
+      if (r.body.items?.length >= 13) break;
+      await sleep(100);
+    }
+  });
+
+  afterAll(async () => {
+    await backend?.stop();
+    if (root) await fs.rm(root, { recursive: true, force: true });
+  });
+
+  const create = (name: string, values: Record<string, unknown>, secrets?: Record<string, string>) =>
+    backend.json<{ id?: string; error?: { message: string; details?: { errors: Array<{ path: string; message: string; stepId?: string }> } } }>('/api/scaffolder/v2/tasks', {
+      method: 'POST',
+      body: { templateRef: `template:default/${name}`, values, ...(secrets ? { secrets } : {}) },
+    });
+
+  async function waitFor(id: string, statuses: string[] = ['completed', 'failed', 'cancelled']): Promise<SerializedTask> {
+    for (let i = 0; i < 600; i++) {
+      const { body } = await backend.json<SerializedTask>(`/api/scaffolder/v2/tasks/${id}`);
+      if (statuses.includes(body.status)) return body;
+      await sleep(50);
+    }
+    throw new Error(`task ${id} did not reach ${statuses.join('/')}`);
+  }
+
+  const events = async (id: string) => (await backend.json<SerializedTaskEvent[]>(`/api/scaffolder/v2/tasks/${id}/events`)).body;
+
+  it('lists actions sorted by id with schemas', async () => {
+    const { status, body } = await backend.json<Array<{ id: string; schema: { input?: object } }>>('/api/scaffolder/v2/actions');
+    expect(status).toBe(200);
+    const ids = body.map((a) => a.id);
+    for (const id of ['fetch:plain', 'fetch:plain:file', 'fetch:template', 'fs:rename', 'fs:delete', 'debug:log', 'debug:wait', 'catalog:register', 'catalog:write', 'catalog:fetch', 'publish:git', 'http:request', 'notification:send', 'publish:github']) {
+      expect(ids).toContain(id);
+    }
+    expect([...ids].sort((a, b) => a.localeCompare(b))).toEqual(ids);
+    expect(body.find((a) => a.id === 'publish:git')!.schema.input).toBeTruthy();
+  });
+
+  it('serves the parameter schema', async () => {
+    const { status, body } = await backend.json<{ title: string; steps: Array<{ title: string; schema: { properties: object } }> }>(
+      '/api/scaffolder/v2/templates/default/template/full-run/parameter-schema',
+    );
+    expect(status).toBe(200);
+    expect(body.title).toBe('full-run');
+    expect(body.steps[0]!.title).toBe('Basics');
+    expect(body.steps[0]!.schema.properties).toHaveProperty('name');
+    expect((await backend.json('/api/scaffolder/v2/templates/default/template/nope/parameter-schema')).status).toBe(404);
+  });
+
+  it('runs a template end to end: skeleton, publish to a bare repo, register, outputs, notification', async () => {
+    const remote = createBareRepo(path.join(root, `remote-${database}.git`));
+    const { status, body } = await create('full-run', { name: `svc-${database}`, owner: 'group:default/team-a', remote }, { token: 'sup3r-s3cret' });
+    expect(status).toBe(201);
+    const task = await waitFor(body.id!);
+    const log = await events(body.id!);
+    expect(task.error).toBeUndefined();
+    expect(task.status).toBe('completed');
+    const output = task.output as { links: Array<{ title: string; url?: string; entityRef?: string }>; text: Array<{ content: string }>; commit: string };
+    expect(output.links).toEqual([
+      { title: 'Repository', url: remote },
+      { title: 'Open in catalog', entityRef: `component:default/svc-${database}` },
+    ]);
+    expect(output.text[0]!.content).toBe(`Created **svc-${database}**`);
+    expect(output.commit).toMatch(/^[0-9a-f]{40}$/);
+
+    // The pushed tree has the rendered skeleton.
+    const files = execFileSync('git', ['--git-dir', path.join(root, `remote-${database}.git`), 'ls-tree', '-r', '--name-only', 'main']).toString().trim().split('\n');
+    expect(files.sort()).toEqual(['catalog-info.yaml', 'docs/notes.md', `raw/keep.txt`, `svc-${database}/index.js`].sort());
+    const raw = execFileSync('git', ['--git-dir', path.join(root, `remote-${database}.git`), 'show', 'main:raw/keep.txt']).toString();
+    expect(raw).toContain('${{ values.name }}');
+
+    // Secrets are masked in the log and not kept.
+    const messages = log.map((e) => e.body.message).join('\n');
+    expect(messages).not.toContain('sup3r-s3cret');
+    expect(messages).toContain('secret is ***');
+    expect(messages).toContain('item a');
+    expect(messages).toContain('item b');
+    expect(log.some((e) => e.body.stepId === 'skipped' && e.body.status === 'skipped')).toBe(true);
+    expect(log.at(-1)!.type).toBe('completion');
+
+    // The new component is in the catalog.
+    let found = 0;
+    for (let i = 0; i < 100 && !found; i++) {
+      const r = await backend.json(`/api/catalog/entities/by-name/component/default/svc-${database}`);
+      if (r.status === 200) found = 1;
+      else await sleep(100);
+    }
+    expect(found).toBe(1);
+
+    const notes = await backend.json<{ notifications: Array<{ title: string }> }>('/api/scaffolder/v2/notifications');
+    expect(notes.body.notifications.map((n) => n.title)).toContain(`Created svc-${database}`);
+  });
+
+  it('streams events over SSE in Backstage shape and closes after completion', async () => {
+    const { body } = await create('unknown-action', { name: 'x' });
+    expect(body.id).toBeUndefined();
+    const ok = await create('approval-others', { name: 'x' });
+    // Cancel it so its stream ends.
+    await backend.json(`/api/scaffolder/v2/tasks/${ok.body.id}/cancel`, { method: 'POST', body: {} });
+    const res = await backend.fetch(`/api/scaffolder/v2/tasks/${ok.body.id}/eventstream`);
+    expect(res.headers.get('content-type')).toContain('text/event-stream');
+    const text = await res.text();
+    expect(text).toMatch(/event: log\ndata: \{"id":\d+,"taskId":"/);
+    expect(text).toMatch(/event: cancelled\ndata: /);
+  });
+
+  it('rejects unknown actions and invalid step input before anything runs, naming the step and field', async () => {
+    const unknown = await create('unknown-action', { name: 'x' });
+    expect(unknown.status).toBe(400);
+    expect(unknown.body.error!.message).toContain('steps.bad.action unknown action "acme:does-not-exist"');
+    const bad = await create('bad-input', { name: 'x' });
+    expect(bad.status).toBe(400);
+    const errs = bad.body.error!.details!.errors;
+    expect(errs.map((e) => e.path)).toEqual(expect.arrayContaining(['steps.rename.input.files.0.from', 'steps.rename.input.files.0.to']));
+    const list = await backend.json<ListTasksResponse>('/api/scaffolder/v2/tasks?limit=500');
+    expect(list.body.tasks.every((t) => !['template:default/unknown-action', 'template:default/bad-input'].includes(t.templateRef!))).toBe(true);
+  });
+
+  it('rejects parameters that fail the schema with field errors', async () => {
+    const r = await create('full-run', { name: 'Not Valid!' });
+    expect(r.status).toBe(400);
+    expect(r.body.error!.details!.errors).toEqual(expect.arrayContaining([expect.objectContaining({ path: 'values.name' })]));
+    const missing = await create('full-run', {});
+    expect(missing.body.error!.details!.errors).toEqual([{ path: 'values.name', message: 'is required' }]);
+    const badBody = await backend.json<{ error: { name: string } }>('/api/scaffolder/v2/tasks', { method: 'POST', body: { values: {} } });
+    expect(badBody.status).toBe(400);
+  });
+
+  it('refuses sandbox escapes in expressions', async () => {
+    const r = await create('escape', { name: 'x' });
+    expect(r.status).toBe(400);
+    expect(r.body.error!.message).toMatch(/not allowed/);
+  });
+
+  it('fails skeletons that leave the template folder or link outside it', async () => {
+    const sym = await waitFor((await create('symlink', { name: 'x' })).body.id!);
+    expect(sym.status).toBe('failed');
+    expect(sym.error).toMatch(/symlink|outside/);
+    const out = await waitFor((await create('outside', { name: 'x' })).body.id!);
+    expect(out.status).toBe('failed');
+    expect(out.error).toMatch(/outside the allowed file roots/);
+  });
+
+  it('fails clearly when the remote refuses the push', async () => {
+    const dir = path.join(root, `refusing-${database}.git`);
+    createBareRepo(dir);
+    await fs.writeFile(path.join(dir, 'hooks/pre-receive'), '#!/bin/sh\necho "pushes are frozen" >&2\nexit 1\n', { mode: 0o755 });
+    const t = await waitFor((await create('push-refused', { name: 'x', remote: `file://${dir}` })).body.id!);
+    expect(t.status).toBe('failed');
+    expect(t.error).toMatch(/git push failed.*(pushes are frozen|rejected)/s);
+    const escaped = await waitFor((await create('push-refused', { name: 'x', remote: 'file:///etc/x.git' })).body.id!);
+    expect(escaped.error).toMatch(/outside the allowed roots/);
+  });
+
+  it('reports SaaS publishers as not configured', async () => {
+    const t = await waitFor((await create('saas', { name: 'x' })).body.id!);
+    expect(t.status).toBe('failed');
+    expect(t.error).toMatch(/publish:github is not configured/);
+  });
+
+  it('cancels a running task', async () => {
+    const { body } = await create('wait', { name: 'x' });
+    await waitFor(body.id!, ['processing']);
+    await sleep(200);
+    const c = await backend.json<{ status: string }>(`/api/scaffolder/v2/tasks/${body.id}/cancel`, { method: 'POST', body: {} });
+    expect(c.status).toBe(200);
+    const t = await waitFor(body.id!);
+    expect(t.status).toBe('cancelled');
+  });
+
+  it('bounds the log of a noisy task', async () => {
+    const t = await waitFor((await create('noisy', { name: 'x' })).body.id!);
+    expect(t.status).toBe('completed');
+    const log = await backend.json<SerializedTaskEvent[]>(`/api/scaffolder/v2/tasks/${t.id}/events`);
+    const lines = log.body.filter((e) => e.type === 'log' && !e.body.status);
+    expect(lines.length).toBe(100);
+    expect(lines.at(-1)!.body.message).toMatch(/Log limit of 100 lines reached/);
+  });
+
+  it('waits for approval and records who decided', async () => {
+    const { body } = await create('approval', { name: 'x' });
+    const waiting = await backend.json<SerializedTask>(`/api/scaffolder/v2/tasks/${body.id}`);
+    expect(waiting.body.status).toBe('awaiting-approval');
+    const decided = await backend.json<SerializedTask>(`/api/scaffolder/v2/tasks/${body.id}/approval`, { method: 'POST', body: { decision: 'approve', comment: 'ok' } });
+    expect(decided.status).toBe(200);
+    expect(decided.body.approval).toMatchObject({ decision: 'approved', decidedBy: 'user:default/guest', comment: 'ok' });
+    expect((await waitFor(body.id!)).status).toBe('completed');
+
+    const other = await create('approval-others', { name: 'x' });
+    const denied = await backend.json(`/api/scaffolder/v2/tasks/${other.body.id}/approval`, { method: 'POST', body: { decision: 'approve' } });
+    expect(denied.status).toBe(403);
+  });
+
+  it('starts over with the same values', async () => {
+    const first = await waitFor((await create('noisy', { name: 'again' })).body.id!);
+    const r = await backend.json<{ id: string }>(`/api/scaffolder/v2/tasks/${first.id}/retry`, { method: 'POST', body: {} });
+    expect(r.status).toBe(201);
+    const second = await waitFor(r.body.id);
+    expect(second.retryOf).toBe(first.id);
+    expect(second.spec.parameters).toEqual({ name: 'again' });
+  });
+
+  it('lists day-2 templates for matching entities and runs them with the entity', async () => {
+    const r = await backend.json<{ items: Array<{ templateRef: string; parameter: string }> }>('/api/scaffolder/v2/entity-actions?entityRef=component:default/existing-svc');
+    expect(r.body.items).toEqual([expect.objectContaining({ templateRef: 'template:default/day2', parameter: 'entity' })]);
+    const none = await backend.json<{ items: unknown[] }>('/api/scaffolder/v2/entity-actions?entityRef=group:default/team-a');
+    expect(none.body.items).toEqual([]);
+    const t = await waitFor((await create('day2', { entity: 'component:default/existing-svc' })).body.id!);
+    expect(t.status).toBe('completed');
+    expect((await events(t.id)).map((e) => e.body.message)).toContain('owner group:default/team-a');
+  });
+
+  it('lists tasks (mine / by status)', async () => {
+    const mine = await backend.json<ListTasksResponse>('/api/scaffolder/v2/tasks?owned=true&limit=5&order=desc:created_at');
+    expect(mine.status).toBe(200);
+    expect(mine.body.tasks.length).toBe(5);
+    expect(mine.body.totalTasks).toBeGreaterThan(5);
+    const failed = await backend.json<ListTasksResponse>('/api/scaffolder/v2/tasks?status=failed');
+    expect(failed.body.tasks.every((t) => t.status === 'failed')).toBe(true);
+    expect((await backend.json('/api/scaffolder/v2/tasks?limit=0')).status).toBe(400);
+    expect((await backend.json('/api/scaffolder/v2/tasks/not-a-uuid')).status).toBe(404);
+  });
+});

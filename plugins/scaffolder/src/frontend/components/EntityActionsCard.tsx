@@ -1,0 +1,36 @@
+import { useEntity } from '@atrium/frontend-plugin-api';
+import { SectionCard } from '@atrium/ui';
+import { Button, Group, Text } from '@mantine/core';
+import { IconWand } from '@tabler/icons-react';
+import { Link } from 'react-router';
+import { useEntityActions } from '../api';
+import { refOf, templatePath } from '../refs';
+
+/** Day-2 actions: templates whose `spec.entityFilter` matches this entity, pre-filled with it. */
+export default function EntityActionsCard() {
+  const entity = useEntity();
+  const ref = refOf(entity);
+  const query = useEntityActions(ref);
+  const items = query.data?.items ?? [];
+  if (!items.length) return null;
+  return (
+    <SectionCard title="Actions">
+      <Group gap="xs">
+        {items.map((a) => (
+          <Button
+            key={a.templateRef}
+            size="xs"
+            variant="light"
+            leftSection={<IconWand size={14} aria-hidden />}
+            component={Link}
+            to={`${templatePath(a.templateRef)}?formData=${encodeURIComponent(JSON.stringify({ [a.parameter]: ref }))}`}
+            title={a.description}
+          >
+            {a.title}
+          </Button>
+        ))}
+      </Group>
+      {query.error ? <Text size="xs" c="red">Could not load actions</Text> : null}
+    </SectionCard>
+  );
+}

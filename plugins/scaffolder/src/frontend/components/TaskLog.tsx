@@ -1,0 +1,91 @@
+import { Badge, Code, Group, ScrollArea, Stack, Text, ThemeIcon } from '@mantine/core';
+import { IconCheck, IconCircleDashed, IconLoader2, IconPlayerSkipForward, IconX } from '@tabler/icons-react';
+import { useEffect, useState } from 'react';
+import type { SerializedTaskEvent, TaskSpec } from '../../common/index';
+import { eventStreamUrl } from '../api';
+
+/** Follows a task's event stream (Backstage's SSE shape) until its completion event. */
+export function useTaskEvents(taskId: string): { events: SerializedTaskEvent[]; done: boolean } {
+  const [events, setEvents] = useState<SerializedTaskEvent[]>([]);
+  const [done, setDone] = useState(false);
+  useEffect(() => {
+    setEvents([]);
+    setDone(false);
+    const source = new EventSource(eventStreamUrl(taskId));
+    const onEvent = (e: MessageEvent<string>) => {
+      const event = JSON.parse(e.data) as SerializedTaskEvent;
+      setEvents((prev) => (prev.some((p) => p.id === event.id) ? prev : [...prev, event]));
+      if (event.type === 'completion' || event.type === 'cancelled') {
+        setDone(true);
+        source.close();
+      }
+    };
+    for (const type of ['log', 'completion', 'cancelled', 'recovered']) source.addEventListener(type, onEvent as EventListener);
+    source.onerror = () => {
+      // The stream closes after completion; the browser would reconnect otherwise.
+      if (source.readyState === EventSource.CLOSED) setDone(true);
+    };
+    return () => source.close();
+  }, [taskId]);
+  return { events, done };
+}
+
+const STATUS_ICON: Record<string, { color: string; icon: React.ReactNode }> = {
+  completed: { color: 'green', icon: <IconCheck size={14} /> },
+  failed: { color: 'red', icon: <IconX size={14} /> },
+  cancelled: { color: 'gray', icon: <IconX size={14} /> },
+  skipped: { color: 'gray', icon: <IconPlayerSkipForward size={14} /> },
+  processing: { color: 'blue', icon: <IconLoader2 size={14} /> },
+  open: { color: 'gray', icon: <IconCircleDashed size={14} /> },
+};
+
+export function stepStatuses(events: SerializedTaskEvent[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const e of events) if (e.body.stepId && e.body.status) out[e.body.stepId] = e.body.status;
+  return out;
+}
+
+export function StepList(props: { spec: TaskSpec; statuses: Record<string, string>; selected?: string; onSelect(id: string | undefined): void }) {
+  return (
+    <Stack gap={6} role="list" aria-label="Steps">
+      {props.spec.steps.map((s) => {
+        const status = props.statuses[s.id] ?? 'open';
+        const look = STATUS_ICON[status] ?? STATUS_ICON['open']!;
+        return (
+          <Group
+            key={s.id}
+            role="listitem"
+            gap="xs"
+            wrap="nowrap"
+            onClick={() => props.onSelect(props.selected === s.id ? undefined : s.id)}
+            style={{ cursor: 'pointer', fontWeight: props.selected === s.id ? 600 : undefined }}
+            data-status={status}
+          >
+            <ThemeIcon size="sm" radius="xl" color={look.color} variant="light" aria-hidden>
+              {look.icon}
+            </ThemeIcon>
+            <Text size="sm" style={{ flex: 1 }}>
+              {s.name}
+            </Text>
+            <Badge size="xs" variant="light" color={look.color}>
+              {status}
+            </Badge>
+          </Group>
+        );
+      })}
+    </Stack>
+  );
+}
+
+export function LogView(props: { events: SerializedTaskEvent[]; stepId?: string }) {
+  const lines = props.events.filter((e) => !props.stepId || e.body.stepId === props.stepId);
+  return (
+    <ScrollArea h={380} type="auto" offsetScrollbars>
+      <Code block aria-label="Task log" data-testid="task-log" style={{ whiteSpace: 'pre-wrap', minHeight: 360 }}>
+        {lines.length === 0
+          ? 'Waiting for output…'
+          : lines.map((e) => `${new Date(e.createdAt).toLocaleTimeString()} ${e.body.stepId ? `[${e.body.stepId}] ` : ''}${e.body.message}`).join('\n')}
+      </Code>
+    </ScrollArea>
+  );
+}

@@ -1,0 +1,120 @@
+import { Checkbox, Input, NativeSelect, Stack, Text, Textarea, TextInput } from '@mantine/core';
+import type { FieldTemplateProps, RegistryWidgetsType, TemplatesType, WidgetProps } from '@rjsf/utils';
+
+/** A minimal Mantine theme for rjsf: labels, help and errors the way the rest of the app shows them. */
+function FieldTemplate(props: FieldTemplateProps) {
+  const { id, label, required, displayLabel, rawDescription, rawErrors, help, children, hidden, schema } = props;
+  if (hidden) return <div style={{ display: 'none' }}>{children}</div>;
+  const isObject = schema.type === 'object';
+  if (isObject) return <Stack gap="sm">{children}</Stack>;
+  return (
+    <Input.Wrapper
+      id={id}
+      label={displayLabel && schema.type !== 'boolean' ? label : undefined}
+      required={required}
+      description={displayLabel && rawDescription ? rawDescription : undefined}
+      error={rawErrors?.length ? rawErrors.join(', ') : undefined}
+      mb="sm"
+    >
+      {children}
+      {help}
+    </Input.Wrapper>
+  );
+}
+
+function TextWidget(props: WidgetProps) {
+  const type = props.options['inputType'] ?? (props.schema.type === 'number' || props.schema.type === 'integer' ? 'number' : props.schema.format === 'password' ? 'password' : 'text');
+  return (
+    <TextInput
+      id={props.id}
+      aria-label={props.label}
+      type={String(type)}
+      value={props.value ?? ''}
+      required={props.required}
+      disabled={props.disabled || props.readonly}
+      autoFocus={props.autofocus}
+      placeholder={props.placeholder}
+      error={props.rawErrors?.length ? true : undefined}
+      onChange={(e) => {
+        const v = e.currentTarget.value;
+        props.onChange(v === '' ? props.options.emptyValue : type === 'number' ? Number(v) : v);
+      }}
+      onBlur={() => props.onBlur(props.id, props.value)}
+      onFocus={() => props.onFocus(props.id, props.value)}
+    />
+  );
+}
+
+function PasswordWidget(props: WidgetProps) {
+  return <TextWidget {...props} options={{ ...props.options, inputType: 'password' }} />;
+}
+
+function TextareaWidget(props: WidgetProps) {
+  return (
+    <Textarea
+      id={props.id}
+      aria-label={props.label}
+      value={props.value ?? ''}
+      autosize
+      minRows={Number(props.options['rows'] ?? 3)}
+      disabled={props.disabled || props.readonly}
+      onChange={(e) => props.onChange(e.currentTarget.value === '' ? props.options.emptyValue : e.currentTarget.value)}
+    />
+  );
+}
+
+function SelectWidget(props: WidgetProps) {
+  const options = (props.options.enumOptions ?? []).map((o, i) => ({ value: String(i), label: String(o.label) }));
+  const index = (props.options.enumOptions ?? []).findIndex((o) => o.value === props.value);
+  return (
+    <NativeSelect
+      id={props.id}
+      aria-label={props.label}
+      data={[{ value: '', label: '' }, ...options]}
+      value={index >= 0 ? String(index) : ''}
+      disabled={props.disabled || props.readonly}
+      onChange={(e) => {
+        const i = e.currentTarget.value;
+        props.onChange(i === '' ? undefined : props.options.enumOptions?.[Number(i)]?.value);
+      }}
+    />
+  );
+}
+
+function CheckboxWidget(props: WidgetProps) {
+  return (
+    <Checkbox
+      id={props.id}
+      label={props.label}
+      checked={Boolean(props.value)}
+      disabled={props.disabled || props.readonly}
+      onChange={(e) => props.onChange(e.currentTarget.checked)}
+    />
+  );
+}
+
+function RadioWidget(props: WidgetProps) {
+  return (
+    <Stack gap={4}>
+      {(props.options.enumOptions ?? []).map((o) => (
+        <label key={String(o.value)} style={{ display: 'flex', gap: 6, alignItems: 'center' }}>
+          <input type="radio" name={props.id} checked={props.value === o.value} onChange={() => props.onChange(o.value)} />
+          <Text size="sm">{o.label}</Text>
+        </label>
+      ))}
+    </Stack>
+  );
+}
+
+export const widgets: RegistryWidgetsType = {
+  TextWidget,
+  PasswordWidget,
+  TextareaWidget,
+  SelectWidget,
+  CheckboxWidget,
+  RadioWidget,
+  EmailWidget: TextWidget,
+  URLWidget: TextWidget,
+};
+
+export const templates: Partial<TemplatesType> = { FieldTemplate };

@@ -1,0 +1,1 @@
+export { scaffolderPlugin } from './plugin';

@@ -1,0 +1,15 @@
+import { definePlugin } from '@atrium/frontend-plugin-api';
+import { IconSparkles } from '@tabler/icons-react';
+
+/**
+ * Software templates: /create lists them, /create/templates/:namespace/:name runs one,
+ * /create/tasks/:taskId follows a run (Backstage's paths). Day-2 templates show as actions
+ * on the entities they apply to.
+ */
+export const scaffolderPlugin = definePlugin({
+  id: 'scaffolder',
+  title: 'Create',
+  routes: [{ path: '/create/*', loader: () => import('./ScaffolderRoutes') }],
+  nav: [{ title: 'Create', path: '/create', icon: <IconSparkles size={18} stroke={1.6} />, order: 300 }],
+  entityCards: [{ id: 'scaffolder-entity-actions', area: 'side', loader: () => import('./components/EntityActionsCard') }],
+});

@@ -1,0 +1,190 @@
+import { createHash } from 'node:crypto';
+import type { Entity } from '@atrium/catalog-model';
+import type { Logger } from '@atrium/backend-plugin-api';
+import type { CatalogService } from '@atrium/plugin-catalog/backend';
+import { levelRank, type EntityFacts, type FactValue } from '../common/index.js';
+import type { LoadResult } from './definitions.js';
+import { evaluateScorecard, relationsByType } from './engine.js';
+import { ownerRefOf, refOf } from './facts/builtins.js';
+import { UNKNOWN, type FactContext, type FactProvider } from './facts/types.js';
+import type { Notifier } from './notifier.js';
+import { matchesSelector } from './selector.js';
+import type { ResultRow, ScorecardStore, StoredFacts } from './store.js';
+
+export interface EvaluatorDeps {
+  store: ScorecardStore;
+  catalog: CatalogService;
+  logger: Logger;
+  providers: () => FactProvider[];
+  definitions: () => LoadResult;
+  notifier: Notifier;
+  pageSize?: number;
+}
+
+interface BatchOptions {
+  trigger: 'sweep' | 'event';
+  principals?: Set<string>;
+  exemptions?: Map<string, Set<string>>;
+  signal?: AbortSignal;
+  now?: Date;
+}
+
+export interface SweepStats {
+  entities: number;
+  changed: number;
+  removed: number;
+  durationMs: number;
+}
+
+const sha1 = (s: string) => createHash('sha1').update(s).digest('hex');
+
+function entityHash(e: Entity): string {
+  const { uid: _uid, etag: _etag, generation: _generation, ...metadata } = e.metadata as Entity['metadata'] & { generation?: unknown };
+  return sha1(JSON.stringify({ k: e.kind, m: metadata, s: e.spec, r: e.relations }));
+}
+
+/** Computes facts for entities, evaluates every applicable scorecard, and stores what changed. */
+export class Evaluator {
+  constructor(private readonly deps: EvaluatorDeps) {}
+
+  /** Evaluates a batch of catalog entities; returns how many results changed. */
+  async evaluateEntities(entities: Entity[], options: BatchOptions): Promise<{ changed: number; applicable: Array<[string, string]> }> {
+    const { store } = this.deps;
+    const now = options.now ?? new Date();
+    const { scorecards } = this.deps.definitions();
+    const refs = entities.map(refOf);
+    const [stored, previous] = await Promise.all([store.loadFacts(refs), store.loadResultHashes(refs)]);
+    const principals = options.principals ?? (await this.principalsFor(entities));
+    const exemptions = options.exemptions ?? (await this.exemptionsFor(refs, now));
+
+    // Entity change times: a new hash means the entity changed now.
+    const hashes = new Map(entities.map((e) => [refOf(e), entityHash(e)]));
+    const changedAt = new Map<string, Date>();
+    for (const ref of refs) {
+      const s = stored.get(ref);
+      changedAt.set(ref, s && s.entityHash === hashes.get(ref) ? s.entityChangedAt : now);
+    }
+    const ctx: FactContext = {
+      entityExists: (ref) => principals.has(ref),
+      changedAt: (ref) => changedAt.get(ref),
+      now,
+      trigger: options.trigger,
+      ...(options.signal ? { signal: options.signal } : {}),
+    };
+    const computed = new Map<string, EntityFacts>();
+    for (const provider of this.deps.providers()) {
+      if (provider.sweepOnly && options.trigger === 'event') continue;
+      let values: Map<string, Record<string, unknown>>;
+      try {
+        values = await provider.compute(entities, ctx);
+      } catch (err) {
+        this.deps.logger.warn({ err, provider: provider.id }, 'scorecards: fact provider failed; keeping its previous facts');
+        continue;
+      }
+      for (const [ref, facts] of values) {
+        const into = computed.get(ref) ?? {};
+        for (const [name, value] of Object.entries(facts)) {
+          into[name] = { value: value === UNKNOWN ? null : value, status: value === UNKNOWN ? 'unknown' : 'known', provider: provider.id, updatedAt: now.toISOString() };
+        }
+        computed.set(ref, into);
+      }
+    }
+
+    const factRows: Array<{ entityRef: string } & StoredFacts> = [];
+    const rows: ResultRow[] = [];
+    const applicable: Array<[string, string]> = [];
+    for (const entity of entities) {
+      const ref = refOf(entity);
+      const old = stored.get(ref);
+      const facts = mergeFacts(old?.facts ?? {}, computed.get(ref) ?? {});
+      if (!old || old.entityHash !== hashes.get(ref) || facts.changed) {
+        factRows.push({ entityRef: ref, facts: facts.merged, entityHash: hashes.get(ref)!, entityChangedAt: changedAt.get(ref)! });
+      }
+      const factValues = Object.fromEntries(Object.entries(facts.merged).map(([k, v]) => [k, v.value]));
+      const evalCtx = { entity, facts: factValues, relations: relationsByType(entity), now };
+      const owner = ownerRefOf(entity);
+      for (const scorecard of scorecards) {
+        const def = scorecard.definition;
+        if (!matchesSelector(entity, def.filter)) continue;
+        applicable.push([ref, def.id]);
+        const outcome = evaluateScorecard(scorecard, evalCtx, exemptions.get(ref) ?? new Set());
+        const statusHash = sha1(JSON.stringify([owner, outcome.level, outcome.points, outcome.maxPoints, outcome.rules.map((r) => [r.ruleId, r.status, r.message])]));
+        const hash = `${statusHash}:${sha1(JSON.stringify(outcome.rules.map((r) => r.actual)))}`;
+        const prev = previous.get(`${ref}\n${def.id}`);
+        if (prev?.hash === hash) continue;
+        const row: ResultRow = { entityRef: ref, scorecardId: def.id, owner: owner ?? null, level: outcome.level, levelRank: levelRank(def, outcome.level), points: outcome.points, maxPoints: outcome.maxPoints, rules: outcome.rules, hash };
+        rows.push(row);
+      }
+    }
+    await store.saveFacts(factRows, now);
+    const changes = await store.writeResults(rows, now);
+    for (const { row, previous: prev } of changes) {
+      if (!prev || row.levelRank >= prev.levelRank) continue;
+      const def = scorecards.find((s) => s.definition.id === row.scorecardId)!.definition;
+      await this.deps.notifier.levelDropped(row, prev.level, def).catch((err: unknown) => this.deps.logger.warn({ err }, 'scorecards: level-drop notification failed'));
+    }
+    return { changed: changes.length, applicable };
+  }
+
+  /** Full evaluation of the catalog, page by page; drops results of entities that are gone. */
+  async evaluateAll(signal?: AbortSignal): Promise<SweepStats> {
+    const started = Date.now();
+    const now = new Date();
+    const principals = await this.allPrincipals();
+    const exemptions = await this.exemptionsFor(undefined, now);
+    const seen = new Set<string>();
+    const applicable = new Set<string>();
+    let changed = 0;
+    let page = await this.deps.catalog.queryEntities({ limit: this.deps.pageSize ?? 1000, totalItems: 'exclude' });
+    for (;;) {
+      if (signal?.aborted) throw new Error('scorecards sweep aborted');
+      for (const e of page.items) seen.add(refOf(e));
+      const r = await this.evaluateEntities(page.items, { trigger: 'sweep', principals, exemptions, now, ...(signal ? { signal } : {}) });
+      changed += r.changed;
+      for (const [ref, sc] of r.applicable) applicable.add(`${ref}\n${sc}`);
+      const cursor = page.pageInfo.nextCursor;
+      if (!cursor || !page.items.length) break;
+      page = await this.deps.catalog.queryEntities({ cursor, limit: this.deps.pageSize ?? 1000 });
+    }
+    const removed = await this.deps.store.deleteStale(seen, (ref, sc) => applicable.has(`${ref}\n${sc}`));
+    return { entities: seen.size, changed, removed, durationMs: Date.now() - started };
+  }
+
+  private async allPrincipals(): Promise<Set<string>> {
+    const { items } = await this.deps.catalog.getEntities({ filter: { kind: ['group', 'user'] }, fields: ['kind', 'metadata.name', 'metadata.namespace'] });
+    return new Set(items.map(refOf));
+  }
+
+  private async principalsFor(entities: Entity[]): Promise<Set<string>> {
+    const owners = [...new Set(entities.map(ownerRefOf).filter((o): o is string => !!o))];
+    if (!owners.length) return new Set();
+    const found = await this.deps.catalog.getEntitiesByRefs(owners, { fields: ['kind', 'metadata.name', 'metadata.namespace'] });
+    return new Set(found.filter((e): e is Entity => !!e).map(refOf));
+  }
+
+  private async exemptionsFor(refs: string[] | undefined, now: Date): Promise<Map<string, Set<string>>> {
+    const all = await this.deps.store.activeExemptions(now);
+    const wanted = refs ? new Set(refs) : undefined;
+    const out = new Map<string, Set<string>>();
+    for (const x of all) {
+      if (wanted && !wanted.has(x.entityRef)) continue;
+      let set = out.get(x.entityRef);
+      if (!set) out.set(x.entityRef, (set = new Set()));
+      set.add(`${x.scorecardId}/${x.ruleId}`);
+    }
+    return out;
+  }
+}
+
+/** New values over old ones; a fact's timestamp moves only when its value or status changes. */
+function mergeFacts(old: EntityFacts, fresh: EntityFacts): { merged: EntityFacts; changed: boolean } {
+  const merged: EntityFacts = { ...old };
+  let changed = false;
+  for (const [name, value] of Object.entries(fresh)) {
+    const prev: FactValue | undefined = old[name];
+    if (prev && prev.status === value.status && JSON.stringify(prev.value) === JSON.stringify(value.value)) continue;
+    merged[name] = value;
+    changed = true;
+  }
+  return { merged, changed };
+}

@@ -1,0 +1,183 @@
+import { Environment } from '@marcbachmann/cel-js';
+import safeRegex from 'safe-regex2';
+
+/**
+ * Rule conditions are CEL (Common Expression Language) expressions, run by @marcbachmann/cel-js:
+ * non-Turing-complete, no access to host objects or prototypes, size-limited at parse time.
+ * On top of CEL we check at load time that every `facts.x` names a known fact and that
+ * every regex is a literal that is not catastrophic; see docs/scorecards.md.
+ */
+
+/** Longest string the evaluator sees; longer entity strings are cut so regexes stay bounded. */
+export const MAX_STRING_LENGTH = 10_000;
+export const MAX_REGEX_LENGTH = 200;
+
+export class ConditionError extends Error {
+  override name = 'ConditionError';
+}
+
+export interface EvaluationContext {
+  entity: unknown;
+  /** Evaluation time; effective dates compare against it (conditions use daysSince()). */
+  facts: Record<string, unknown>;
+  relations: Record<string, string[]>;
+  now: Date;
+}
+
+export type ConditionOutcome = { ok: true; value: unknown } | { ok: false; reason: string };
+
+export interface CompiledExpression {
+  source: string;
+  evaluate(ctx: EvaluationContext): ConditionOutcome;
+}
+
+const environment = new Environment({
+  homogeneousAggregateLiterals: false,
+  limits: { maxAstNodes: 400, maxDepth: 40, maxListElements: 200, maxMapEntries: 100, maxCallArguments: 8 },
+})
+  .registerVariable('entity', 'map')
+  .registerVariable('facts', 'map')
+  .registerVariable('relations', 'map')
+  .registerFunction('count(dyn): int', (v: unknown) => BigInt(countOf(v)))
+  .registerFunction('empty(dyn): bool', (v: unknown) => isEmpty(v))
+  .registerFunction('exists(dyn): bool', (v: unknown) => !isEmpty(v))
+  .registerFunction('daysSince(string): double', (v: string) => {
+    const t = Date.parse(v);
+    if (Number.isNaN(t)) throw new Error(`not a date: ${v}`);
+    return (Date.now() - t) / 86_400_000;
+  });
+
+function countOf(v: unknown): number {
+  if (v === null || v === undefined) return 0;
+  if (Array.isArray(v) || typeof v === 'string') return v.length;
+  if (v instanceof Map) return v.size;
+  if (typeof v === 'object') return Object.keys(v).length;
+  return 1;
+}
+
+function isEmpty(v: unknown): boolean {
+  if (v === null || v === undefined) return true;
+  if (typeof v === 'string') return v.trim().length === 0;
+  return (Array.isArray(v) || v instanceof Map || typeof v === 'object') && countOf(v) === 0;
+}
+
+type AstNode = { op: string; args: unknown };
+
+/** Walks the parsed AST for the checks CEL itself does not make. */
+function checkAst(node: unknown, knownFacts: ReadonlySet<string> | undefined, problems: string[]): void {
+  if (!node || typeof node !== 'object') return;
+  if (Array.isArray(node)) {
+    for (const n of node) checkAst(n, knownFacts, problems);
+    return;
+  }
+  const { op, args } = node as AstNode;
+  if (typeof op !== 'string') return;
+  if (knownFacts && (op === '.' || op === '[]') && Array.isArray(args)) {
+    const [target, key] = args as [AstNode, unknown];
+    const name = op === '.' ? key : (key as AstNode)?.op === 'value' ? (key as AstNode).args : undefined;
+    if (target?.op === 'id' && target.args === 'facts' && typeof name === 'string' && !knownFacts.has(name)) {
+      problems.push(`unknown fact "${name}" (known: ${[...knownFacts].sort().join(', ')})`);
+    }
+  }
+  if (op === 'rcall' && Array.isArray(args) && args[0] === 'matches') {
+    const pattern = (args[2] as AstNode[] | undefined)?.[0];
+    if (pattern?.op !== 'value' || typeof pattern.args !== 'string') {
+      problems.push('matches() needs a string literal pattern');
+    } else {
+      problems.push(...regexProblems(pattern.args));
+    }
+  }
+  if (Array.isArray(args)) checkAst(args, knownFacts, problems);
+}
+
+/** Why a pattern is refused, if it is: too long, invalid, or catastrophic (exponential backtracking). */
+export function regexProblems(pattern: string): string[] {
+  if (pattern.length > MAX_REGEX_LENGTH) return [`regex is longer than ${MAX_REGEX_LENGTH} characters`];
+  try {
+    new RegExp(pattern, 'u');
+  } catch (e) {
+    return [`invalid regex ${JSON.stringify(pattern)}: ${(e as Error).message}`];
+  }
+  // safe-regex2 measures star height; overlapping alternatives under a quantifier ((a|a)*) it misses,
+  // so quantified groups with alternation are refused outright (a character class usually does).
+  if (/\((?:[^()\\]|\\.)*\|(?:[^()\\]|\\.)*\)(?:[*+]|\{\d*,)/.test(pattern)) {
+    return [`regex ${JSON.stringify(pattern)} repeats a group with alternatives, which can backtrack catastrophically`];
+  }
+  if (!safeRegex(pattern, { limit: 25 })) return [`regex ${JSON.stringify(pattern)} may backtrack catastrophically (nested quantifiers)`];
+  return [];
+}
+
+/**
+ * Parses and checks an expression. Throws ConditionError with the reason when it is not
+ * valid CEL, calls unknown functions or variables, names an unknown fact, or uses an unsafe regex.
+ */
+export function compileExpression(source: string, knownFacts?: ReadonlySet<string>): CompiledExpression {
+  if (typeof source !== 'string' || !source.trim()) throw new ConditionError('condition is empty');
+  if (source.length > 2000) throw new ConditionError('condition is longer than 2000 characters');
+  let parsed: ReturnType<typeof environment.parse>;
+  try {
+    parsed = environment.parse(source);
+  } catch (e) {
+    throw new ConditionError(firstLine(e));
+  }
+  const checked = environment.check(source);
+  if (!checked.valid) throw new ConditionError(firstLine(checked.error));
+  const problems: string[] = [];
+  checkAst(parsed.ast, knownFacts, problems);
+  if (problems.length) throw new ConditionError(problems.join('; '));
+  return {
+    source,
+    evaluate(ctx) {
+      try {
+        return { ok: true, value: normalise(parsed(bounded(ctx) as unknown as Record<string, unknown>)) };
+      } catch (e) {
+        return { ok: false, reason: firstLine(e) };
+      }
+    },
+  };
+}
+
+/** Compiles a rule condition; additionally its result type must be able to be a boolean. */
+export function compileCondition(source: string, knownFacts?: ReadonlySet<string>): CompiledExpression {
+  const compiled = compileExpression(source, knownFacts);
+  const checked = environment.check(source);
+  if (checked.valid && checked.type !== 'bool' && checked.type !== 'dyn') {
+    throw new ConditionError(`condition must be a boolean, but it yields ${checked.type}`);
+  }
+  return compiled;
+}
+
+function firstLine(e: unknown): string {
+  const message = e instanceof Error ? e.message : String((e as { message?: string })?.message ?? e);
+  return message.split('\n')[0]!.trim();
+}
+
+function bounded(ctx: EvaluationContext): Omit<EvaluationContext, 'now'> {
+  return { entity: capStrings(ctx.entity, 0), facts: capStrings(ctx.facts, 0) as Record<string, unknown>, relations: ctx.relations };
+}
+
+/** Copies plain JSON, cutting long strings and dropping non-JSON values (so CEL sees data only). */
+function capStrings(v: unknown, depth: number): unknown {
+  if (typeof v === 'string') return v.length > MAX_STRING_LENGTH ? v.slice(0, MAX_STRING_LENGTH) : v;
+  if (v === null || typeof v === 'number' || typeof v === 'boolean') return v;
+  if (depth > 20) return null;
+  if (Array.isArray(v)) return v.map((x) => capStrings(x, depth + 1));
+  if (typeof v === 'object' && v !== undefined) {
+    const out: Record<string, unknown> = {};
+    for (const [k, x] of Object.entries(v as Record<string, unknown>)) if (x !== undefined) out[k] = capStrings(x, depth + 1);
+    return out;
+  }
+  return null;
+}
+
+/** CEL ints are BigInt; turn results back into JSON-friendly values. */
+export function normalise(v: unknown): unknown {
+  if (typeof v === 'bigint') return Number(v);
+  if (Array.isArray(v)) return v.map(normalise);
+  if (v instanceof Map) return Object.fromEntries([...v.entries()].map(([k, x]) => [String(k), normalise(x)]));
+  if (v instanceof Date) return v.toISOString();
+  if (v && typeof v === 'object' && !(v instanceof Uint8Array)) {
+    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, normalise(x)]));
+  }
+  return v;
+}

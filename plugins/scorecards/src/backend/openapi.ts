@@ -1,0 +1,41 @@
+import type { OpenApiFragment } from '@atrium/backend-plugin-api';
+
+const ok = (description: string, schema: Record<string, unknown> = { type: 'object' }) => ({
+  200: { description, content: { 'application/json': { schema } } },
+});
+const refParams = ['kind', 'namespace', 'name'].map((name) => ({ name, in: 'path', required: true, schema: { type: 'string' } }));
+const idParam = [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }];
+
+/** Routes of /api/scorecards; see docs/scorecards.md for the shapes. */
+export const scorecardsOpenApi: OpenApiFragment = {
+  tags: [{ name: 'scorecards', description: 'Scorecards, results, rollups, initiatives and exemptions' }],
+  paths: {
+    '/scorecards': { get: { tags: ['scorecards'], summary: 'Scorecards with level distribution, rule pass rates and definition errors', responses: ok('Scorecards') } },
+    '/scorecards/{id}': { get: { tags: ['scorecards'], summary: 'One scorecard definition', parameters: idParam, responses: ok('Scorecard') } },
+    '/scorecards/{id}/rollups': {
+      get: { tags: ['scorecards'], summary: 'Rollups per owner or per group hierarchy', parameters: [...idParam, { name: 'by', in: 'query', schema: { enum: ['owner', 'group'] } }], responses: ok('Rollups') },
+    },
+    '/scorecards/{id}/trend': {
+      get: { tags: ['scorecards'], summary: 'Daily level distribution for trend charts', parameters: [...idParam, { name: 'days', in: 'query', schema: { type: 'integer' } }, { name: 'owner', in: 'query', schema: { type: 'string' } }], responses: ok('Trend') },
+    },
+    '/entities/{kind}/{namespace}/{name}': { get: { tags: ['scorecards'], summary: 'Results and facts of one entity', parameters: refParams, responses: ok('Results') } },
+    '/owners/{ownerRef}/fix-next': {
+      get: { tags: ['scorecards'], summary: "A team's failing rules, ordered by what to fix next", parameters: [{ name: 'ownerRef', in: 'path', required: true, schema: { type: 'string' } }], responses: ok('Fix list') },
+    },
+    '/history': {
+      get: { tags: ['scorecards'], summary: 'Result changes of an entity or scorecard', parameters: ['entityRef', 'scorecard', 'days'].map((name) => ({ name, in: 'query', schema: { type: 'string' } })), responses: ok('History') },
+    },
+    '/export.csv': { get: { tags: ['scorecards'], summary: 'Results as CSV', responses: { 200: { description: 'CSV', content: { 'text/csv': { schema: { type: 'string' } } } } } } },
+    '/initiatives': { get: { tags: ['scorecards'], summary: 'Initiatives with progress', responses: ok('Initiatives') } },
+    '/initiatives/{id}': { get: { tags: ['scorecards'], summary: 'Initiative progress: burn-up, teams, failing entities', parameters: idParam, responses: ok('Initiative') } },
+    '/exemptions': {
+      get: { tags: ['scorecards'], summary: 'Active exemptions', responses: ok('Exemptions') },
+      post: { tags: ['scorecards'], summary: 'Exempt an entity from a rule until a date', responses: { 201: { description: 'Created' } } },
+    },
+    '/exemptions/{id}': { delete: { tags: ['scorecards'], summary: 'Remove an exemption', parameters: idParam, responses: { 204: { description: 'Removed' } } } },
+    '/notifications': { get: { tags: ['scorecards'], summary: "Notifications for a recipient (default: the caller's ownership refs)", responses: ok('Notifications') } },
+    '/notifications/{id}/read': { post: { tags: ['scorecards'], summary: 'Mark a notification read', parameters: idParam, responses: { 204: { description: 'Marked' } } } },
+    '/evaluate': { post: { tags: ['scorecards'], summary: 'Run a full evaluation now', responses: ok('Sweep stats') } },
+    '/status': { get: { tags: ['scorecards'], summary: 'Last sweep, definition errors, fact providers', responses: ok('Status') } },
+  },
+};

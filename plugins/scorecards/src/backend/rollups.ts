@@ -1,0 +1,87 @@
+import type { Entity } from '@atrium/catalog-model';
+import type { CatalogService } from '@atrium/plugin-catalog/backend';
+import type { GroupRollup, ScorecardRollup } from '../common/index.js';
+import { refOf } from './facts/builtins.js';
+import type { ScorecardStore } from './store.js';
+
+function empty(key: string, scorecardId: string): ScorecardRollup {
+  return { key, scorecardId, entityCount: 0, levels: {}, points: 0, maxPoints: 0, rulePassRates: {} };
+}
+
+function addInto(target: ScorecardRollup, source: ScorecardRollup): void {
+  target.entityCount += source.entityCount;
+  target.points += source.points;
+  target.maxPoints += source.maxPoints;
+  for (const [level, n] of Object.entries(source.levels)) target.levels[level] = (target.levels[level] ?? 0) + n;
+  for (const [rule, r] of Object.entries(source.rulePassRates)) {
+    const t = (target.rulePassRates[rule] ??= { passed: 0, total: 0 });
+    t.passed += r.passed;
+    t.total += r.total;
+  }
+}
+
+/** Level distribution, points and rule pass rates per owner (key `none` for unowned entities). */
+export async function ownerRollups(store: ScorecardStore, scorecardId: string): Promise<ScorecardRollup[]> {
+  const { levels, rules } = await store.ownerAggregates(scorecardId);
+  const byOwner = new Map<string, ScorecardRollup>();
+  const get = (owner: string | null) => {
+    const key = owner ?? 'none';
+    let r = byOwner.get(key);
+    if (!r) byOwner.set(key, (r = empty(key, scorecardId)));
+    return r;
+  };
+  for (const l of levels) {
+    const r = get(l.owner);
+    r.entityCount += l.entities;
+    r.points += l.points;
+    r.maxPoints += l.max_points;
+    r.levels[l.level ?? 'none'] = (r.levels[l.level ?? 'none'] ?? 0) + l.entities;
+  }
+  for (const x of rules) get(x.owner).rulePassRates[x.rule_id] = { passed: x.passed, total: x.total };
+  return [...byOwner.values()].sort((a, b) => a.key.localeCompare(b.key));
+}
+
+/** The whole organisation as a tree: each group's figures include its descendants' entities. */
+export function rollUpGroups(groups: Entity[], owners: ScorecardRollup[], scorecardId: string): GroupRollup[] {
+  const byOwner = new Map(owners.map((o) => [o.key, o]));
+  const refs = new Set(groups.map(refOf));
+  const children = new Map<string, string[]>();
+  const roots: string[] = [];
+  for (const g of groups) {
+    const ref = refOf(g);
+    const parentRaw = (g.spec as Record<string, unknown> | undefined)?.['parent'];
+    const parent = typeof parentRaw === 'string' ? normaliseGroupRef(parentRaw, g.metadata.namespace) : undefined;
+    if (parent && refs.has(parent) && parent !== ref) (children.get(parent) ?? children.set(parent, []).get(parent)!).push(ref);
+    else roots.push(ref);
+  }
+  const visiting = new Set<string>();
+  const build = (ref: string): GroupRollup => {
+    visiting.add(ref);
+    const node: GroupRollup = { ...empty(ref, scorecardId), children: [] };
+    const own = byOwner.get(ref);
+    if (own) addInto(node, own);
+    for (const child of (children.get(ref) ?? []).sort()) {
+      if (visiting.has(child)) continue; // a parent cycle in the catalog: cut it
+      const c = build(child);
+      node.children.push(c);
+      addInto(node, c);
+    }
+    visiting.delete(ref);
+    return node;
+  };
+  return roots.sort().map(build);
+}
+
+function normaliseGroupRef(ref: string, namespace = 'default'): string {
+  const withKind = ref.includes(':') ? ref : `group:${ref}`;
+  const [kind, rest] = [withKind.slice(0, withKind.indexOf(':')), withKind.slice(withKind.indexOf(':') + 1)];
+  return `${kind}:${rest.includes('/') ? rest : `${namespace}/${rest}`}`.toLowerCase();
+}
+
+export async function groupRollups(store: ScorecardStore, catalog: CatalogService, scorecardId: string): Promise<GroupRollup[]> {
+  const [{ items: groups }, owners] = await Promise.all([
+    catalog.getEntities({ filter: { kind: 'group' }, fields: ['kind', 'metadata.name', 'metadata.namespace', 'spec.parent'] }),
+    ownerRollups(store, scorecardId),
+  ]);
+  return rollUpGroups(groups, owners, scorecardId);
+}

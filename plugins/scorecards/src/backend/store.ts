@@ -1,0 +1,289 @@
+import { randomUUID } from 'node:crypto';
+import type { Knex } from 'knex';
+import type { EntityFacts, EntityScorecardResult, Exemption, HistoryPoint, RuleResult, ScorecardNotification } from '../common/index.js';
+
+export interface StoredFacts {
+  facts: EntityFacts;
+  entityHash: string;
+  entityChangedAt: Date;
+}
+
+export interface ResultRow {
+  entityRef: string;
+  scorecardId: string;
+  owner: string | null;
+  level: string | null;
+  levelRank: number;
+  points: number;
+  maxPoints: number;
+  rules: RuleResult[];
+  hash: string;
+}
+
+export interface ResultChange {
+  row: ResultRow;
+  previous: { level: string | null; levelRank: number } | undefined;
+}
+
+const CHUNK = 500;
+function chunks<T>(items: T[], size = CHUNK): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+const iso = (v: unknown) => (v instanceof Date ? v.toISOString() : new Date(String(v)).toISOString());
+const parseJson = <T>(v: unknown): T => (typeof v === 'string' ? (JSON.parse(v) as T) : (v as T));
+
+/** All reads and writes of the scorecards tables. */
+export class ScorecardStore {
+  constructor(private readonly db: Knex) {}
+
+  async loadFacts(refs: string[]): Promise<Map<string, StoredFacts>> {
+    const out = new Map<string, StoredFacts>();
+    for (const part of chunks(refs, 1000)) {
+      const rows = await this.db('facts').whereIn('entity_ref', part);
+      for (const r of rows) {
+        out.set(r.entity_ref, { facts: parseJson(r.facts), entityHash: r.entity_hash, entityChangedAt: new Date(r.entity_changed_at) });
+      }
+    }
+    return out;
+  }
+
+  async saveFacts(rows: Array<{ entityRef: string } & StoredFacts>, now: Date): Promise<void> {
+    for (const part of chunks(rows)) {
+      await this.db('facts')
+        .insert(part.map((r) => ({ entity_ref: r.entityRef, facts: JSON.stringify(r.facts), entity_hash: r.entityHash, entity_changed_at: r.entityChangedAt, updated_at: now })))
+        .onConflict('entity_ref')
+        .merge();
+    }
+  }
+
+  async loadResultHashes(refs: string[]): Promise<Map<string, { hash: string; level: string | null; levelRank: number }>> {
+    const out = new Map<string, { hash: string; level: string | null; levelRank: number }>();
+    for (const part of chunks(refs, 1000)) {
+      const rows = await this.db('results').whereIn('entity_ref', part).select('entity_ref', 'scorecard_id', 'hash', 'level', 'level_rank');
+      for (const r of rows) out.set(`${r.entity_ref}\n${r.scorecard_id}`, { hash: r.hash, level: r.level, levelRank: r.level_rank });
+    }
+    return out;
+  }
+
+  /**
+   * Writes results whose hash differs from the stored one, and a history row for each whose
+   * status part changed. The stored rows are re-read under FOR UPDATE, so an event-driven
+   * evaluation and a sweep racing on the same entity do not both record the same change.
+   * Returns what was written with the level rank it replaced.
+   */
+  async writeResults(rows: ResultRow[], now: Date): Promise<ResultChange[]> {
+    const changes: ResultChange[] = [];
+    for (const part of chunks(rows)) {
+      await this.db.transaction(async (trx) => {
+        const existing = new Map<string, { hash: string; level: string | null; levelRank: number }>();
+        const current = await trx('results')
+          .whereIn(['entity_ref', 'scorecard_id'], part.map((r) => [r.entityRef, r.scorecardId]))
+          .select('entity_ref', 'scorecard_id', 'hash', 'level', 'level_rank')
+          .forUpdate();
+        for (const c of current) existing.set(`${c.entity_ref}\n${c.scorecard_id}`, { hash: c.hash, level: c.level, levelRank: c.level_rank });
+        const toWrite = part.filter((r) => existing.get(`${r.entityRef}\n${r.scorecardId}`)?.hash !== r.hash);
+        if (!toWrite.length) return;
+        await trx('results')
+          .insert(
+            toWrite.map((r) => ({
+              entity_ref: r.entityRef,
+              scorecard_id: r.scorecardId,
+              owner: r.owner,
+              level: r.level,
+              level_rank: r.levelRank,
+              points: r.points,
+              max_points: r.maxPoints,
+              rules: JSON.stringify(r.rules),
+              hash: r.hash,
+              evaluated_at: now,
+              changed_at: now,
+            })),
+          )
+          .onConflict(['entity_ref', 'scorecard_id'])
+          .merge();
+        const statusChanged = toWrite.filter((r) => existing.get(`${r.entityRef}\n${r.scorecardId}`)?.hash.split(':')[0] !== r.hash.split(':')[0]);
+        if (statusChanged.length) {
+          await trx('history').insert(
+            statusChanged.map((r) => ({
+              entity_ref: r.entityRef,
+              scorecard_id: r.scorecardId,
+              owner: r.owner,
+              level: r.level,
+              points: r.points,
+              max_points: r.maxPoints,
+              passed_rules: JSON.stringify(r.rules.filter((x) => x.status === 'pass' || x.status === 'exempt').map((x) => x.ruleId)),
+              recorded_at: now,
+            })),
+          );
+        }
+        for (const r of toWrite) changes.push({ row: r, previous: existing.get(`${r.entityRef}\n${r.scorecardId}`) });
+      });
+    }
+    return changes;
+  }
+
+  async deleteEntity(ref: string): Promise<void> {
+    await this.db('results').where('entity_ref', ref).delete();
+    await this.db('facts').where('entity_ref', ref).delete();
+  }
+
+  /** Drops results of entities no longer in the catalog, or of scorecards no longer defined or applying. */
+  async deleteStale(seen: Set<string>, keep: (entityRef: string, scorecardId: string) => boolean): Promise<number> {
+    const rows: Array<{ entity_ref: string; scorecard_id: string }> = await this.db('results').select('entity_ref', 'scorecard_id');
+    const stale = rows.filter((r) => !seen.has(r.entity_ref) || !keep(r.entity_ref, r.scorecard_id));
+    for (const part of chunks(stale)) {
+      await this.db('results')
+        .whereIn(['entity_ref', 'scorecard_id'], part.map((r) => [r.entity_ref, r.scorecard_id]))
+        .delete();
+    }
+    const gone = [...new Set(rows.map((r) => r.entity_ref))].filter((r) => !seen.has(r));
+    for (const part of chunks(gone)) await this.db('facts').whereIn('entity_ref', part).delete();
+    return stale.length;
+  }
+
+  async results(where: { entityRef?: string; scorecardId?: string; owners?: string[] }): Promise<EntityScorecardResult[]> {
+    const q = this.db('results').select('*').orderBy(['scorecard_id', 'entity_ref']);
+    if (where.entityRef) q.where('entity_ref', where.entityRef);
+    if (where.scorecardId) q.where('scorecard_id', where.scorecardId);
+    if (where.owners) q.whereIn('owner', where.owners);
+    return (await q).map(toResult);
+  }
+
+  async history(where: { entityRef?: string; scorecardId?: string; since: Date; limit: number }): Promise<HistoryPoint[]> {
+    const q = this.db('history').where('recorded_at', '>=', where.since).orderBy('recorded_at', 'asc').limit(where.limit);
+    if (where.entityRef) q.where('entity_ref', where.entityRef);
+    if (where.scorecardId) q.where('scorecard_id', where.scorecardId);
+    return (await q).map((r) => ({
+      entityRef: r.entity_ref,
+      scorecardId: r.scorecard_id,
+      level: r.level,
+      points: Number(r.points),
+      maxPoints: Number(r.max_points),
+      passedRules: parseJson<string[]>(r.passed_rules),
+      recordedAt: iso(r.recorded_at),
+    }));
+  }
+
+  /** Level counts, points and per-rule pass counts per owner for one scorecard. */
+  async ownerAggregates(scorecardId: string): Promise<{
+    levels: Array<{ owner: string | null; level: string | null; entities: number; points: number; max_points: number }>;
+    rules: Array<{ owner: string | null; rule_id: string; passed: number; total: number }>;
+  }> {
+    const levels = await this.db('results')
+      .where('scorecard_id', scorecardId)
+      .groupBy('owner', 'level')
+      .select('owner', 'level')
+      .count({ entities: '*' })
+      .sum({ points: 'points', max_points: 'max_points' });
+    const rules = await this.db
+      .select('r.owner', this.db.raw("x->>'ruleId' as rule_id"))
+      .select(this.db.raw("count(*) filter (where x->>'status' in ('pass','exempt')) as passed"))
+      .select(this.db.raw("count(*) filter (where x->>'status' <> 'pending') as total"))
+      .from(this.db.raw('results r cross join lateral jsonb_array_elements(r.rules) x'))
+      .where('r.scorecard_id', scorecardId)
+      .groupBy('r.owner', 'rule_id');
+    const num = (v: unknown) => Number(v ?? 0);
+    return {
+      levels: levels.map((r: Record<string, unknown>) => ({ owner: r['owner'] as string | null, level: r['level'] as string | null, entities: num(r['entities']), points: num(r['points']), max_points: num(r['max_points']) })),
+      rules: rules.map((r: Record<string, unknown>) => ({ owner: r['owner'] as string | null, rule_id: String(r['rule_id']), passed: num(r['passed']), total: num(r['total']) })),
+    };
+  }
+
+  async snapshotDaily(day: string): Promise<void> {
+    await this.db.transaction(async (trx) => {
+      await trx('daily_levels').where('day', day).delete();
+      await trx.raw(
+        `insert into daily_levels (scorecard_id, day, owner, level, entities, points, max_points)
+         select scorecard_id, ?::date, coalesce(owner, ''), coalesce(level, ''), count(*), sum(points), sum(max_points)
+         from results group by scorecard_id, coalesce(owner, ''), coalesce(level, '')`,
+        [day],
+      );
+    });
+  }
+
+  async dailyLevels(scorecardId: string, since: string, owners?: string[]) {
+    const q = this.db('daily_levels').where('scorecard_id', scorecardId).where('day', '>=', since).orderBy('day');
+    if (owners) q.whereIn('owner', owners);
+    return (await q).map((r) => ({ day: iso(r.day).slice(0, 10), owner: r.owner || null, level: r.level || null, entities: Number(r.entities), points: Number(r.points), maxPoints: Number(r.max_points) }));
+  }
+
+  async saveInitiativeProgress(initiativeId: string, day: string, passing: number, total: number): Promise<void> {
+    await this.db('initiative_progress').insert({ initiative_id: initiativeId, day, passing, total }).onConflict(['initiative_id', 'day']).merge();
+  }
+
+  async initiativeProgress(initiativeId: string): Promise<Array<{ day: string; passing: number; total: number }>> {
+    const rows = await this.db('initiative_progress').where('initiative_id', initiativeId).orderBy('day');
+    return rows.map((r) => ({ day: iso(r.day).slice(0, 10), passing: r.passing, total: r.total }));
+  }
+
+  async recordTechdocsBuild(entityRef: string, ok: boolean, at: Date): Promise<void> {
+    await this.db('techdocs_builds').insert({ entity_ref: entityRef, ok, built_at: at }).onConflict('entity_ref').merge();
+  }
+
+  async techdocsBuilds(): Promise<Map<string, boolean>> {
+    const rows = await this.db('techdocs_builds').select('entity_ref', 'ok');
+    return new Map(rows.map((r) => [r.entity_ref, r.ok]));
+  }
+
+  async activeExemptions(now: Date, entityRef?: string): Promise<Exemption[]> {
+    const q = this.db('exemptions').where('expires_at', '>', now).orderBy('created_at');
+    if (entityRef) q.where('entity_ref', entityRef);
+    return (await q).map(toExemption);
+  }
+
+  async addExemption(e: Omit<Exemption, 'id' | 'createdAt'>, now: Date): Promise<Exemption> {
+    const row = { id: randomUUID(), entity_ref: e.entityRef, scorecard_id: e.scorecardId, rule_id: e.ruleId, reason: e.reason, approved_by: e.approvedBy, expires_at: e.expiresAt, created_at: now };
+    await this.db('exemptions').insert(row);
+    return toExemption(row);
+  }
+
+  async deleteExemption(id: string): Promise<Exemption | undefined> {
+    const [row] = await this.db('exemptions').where('id', id).delete().returning('*');
+    return row ? toExemption(row) : undefined;
+  }
+
+  /** Inserts a notification unless one with the same dedupe key exists; returns it when inserted. */
+  async addNotification(n: Omit<ScorecardNotification, 'id' | 'createdAt' | 'readAt'>, dedupeKey: string | null, now: Date): Promise<ScorecardNotification | undefined> {
+    const row = { id: randomUUID(), recipient: n.recipient, kind: n.kind, title: n.title, message: n.message, entity_ref: n.entityRef, dedupe_key: dedupeKey, created_at: now };
+    const inserted = await this.db('notifications').insert(row).onConflict('dedupe_key').ignore().returning('id');
+    return inserted.length ? { ...n, id: row.id, createdAt: now.toISOString(), readAt: null } : undefined;
+  }
+
+  async notifications(recipients: string[], limit: number): Promise<ScorecardNotification[]> {
+    const rows = await this.db('notifications').whereIn('recipient', recipients).orderBy('created_at', 'desc').limit(limit);
+    return rows.map((r) => ({ id: r.id, recipient: r.recipient, kind: r.kind, title: r.title, message: r.message, entityRef: r.entity_ref, createdAt: iso(r.created_at), readAt: r.read_at ? iso(r.read_at) : null }));
+  }
+
+  async markNotificationRead(id: string, now: Date): Promise<boolean> {
+    return (await this.db('notifications').where('id', id).update({ read_at: now })) > 0;
+  }
+}
+
+function toResult(r: Record<string, unknown>): EntityScorecardResult {
+  return {
+    entityRef: String(r['entity_ref']),
+    scorecardId: String(r['scorecard_id']),
+    owner: (r['owner'] as string | null) ?? null,
+    level: (r['level'] as string | null) ?? null,
+    points: Number(r['points']),
+    maxPoints: Number(r['max_points']),
+    rules: parseJson<RuleResult[]>(r['rules']),
+    evaluatedAt: iso(r['evaluated_at']),
+    changedAt: iso(r['changed_at']),
+  };
+}
+
+function toExemption(r: Record<string, unknown>): Exemption {
+  return {
+    id: String(r['id']),
+    entityRef: String(r['entity_ref']),
+    scorecardId: String(r['scorecard_id']),
+    ruleId: String(r['rule_id']),
+    reason: String(r['reason']),
+    approvedBy: String(r['approved_by']),
+    expiresAt: iso(r['expires_at']),
+    createdAt: iso(r['created_at']),
+  };
+}

@@ -1,0 +1,92 @@
+import { apiFetch } from '@atrium/frontend-plugin-api';
+import { useQuery } from '@tanstack/react-query';
+import type {
+  EntityResultsResponse,
+  EntityScorecardResult,
+  HistoryPoint,
+  InitiativeDefinition,
+  InitiativeProgress,
+  ListScorecardsResponse,
+  ScorecardDefinition,
+  ScorecardNotification,
+  ScorecardRollup,
+  DefinitionError,
+  Exemption,
+} from '../common';
+
+export interface FixItem {
+  scorecardId: string;
+  ruleId: string;
+  title: string;
+  level: string;
+  weight: number;
+  failureMessage?: string;
+  entityRefs: string[];
+  pointsAtStake: number;
+}
+export interface TrendRow {
+  day: string;
+  owner: string | null;
+  level: string | null;
+  entities: number;
+  points: number;
+  maxPoints: number;
+}
+export type InitiativeSummary = InitiativeDefinition & { total: number; passing: number; daysLeft: number };
+
+export const useScorecards = () =>
+  useQuery({ queryKey: ['scorecards', 'list'], queryFn: ({ signal }) => apiFetch<ListScorecardsResponse>('/scorecards/scorecards', { signal }) });
+
+export const useOwnerRollups = (id: string) =>
+  useQuery({
+    queryKey: ['scorecards', 'rollups', id],
+    queryFn: ({ signal }) => apiFetch<{ items: ScorecardRollup[] }>(`/scorecards/scorecards/${encodeURIComponent(id)}/rollups`, { signal, query: { by: 'owner' } }),
+  });
+
+export const useTrend = (id: string, owner?: string) =>
+  useQuery({
+    queryKey: ['scorecards', 'trend', id, owner],
+    queryFn: ({ signal }) => apiFetch<{ items: TrendRow[] }>(`/scorecards/scorecards/${encodeURIComponent(id)}/trend`, { signal, query: { days: 90, owner } }),
+  });
+
+export const useEntityResults = (kind: string, namespace: string, name: string) =>
+  useQuery({
+    queryKey: ['scorecards', 'entity', kind, namespace, name],
+    queryFn: ({ signal }) => apiFetch<EntityResultsResponse>(`/scorecards/entities/${encodeURIComponent(kind)}/${encodeURIComponent(namespace)}/${encodeURIComponent(name)}`, { signal }),
+  });
+
+export const useEntityHistory = (entityRef: string) =>
+  useQuery({
+    queryKey: ['scorecards', 'history', entityRef],
+    queryFn: ({ signal }) => apiFetch<{ items: HistoryPoint[] }>('/scorecards/history', { signal, query: { entityRef, days: 365 } }),
+  });
+
+export const useFixNext = (owner: string) =>
+  useQuery({
+    queryKey: ['scorecards', 'fix-next', owner],
+    queryFn: ({ signal }) => apiFetch<{ owner: string; results: EntityScorecardResult[]; items: FixItem[] }>(`/scorecards/owners/${encodeURIComponent(owner)}/fix-next`, { signal }),
+  });
+
+export const useInitiatives = () =>
+  useQuery({
+    queryKey: ['scorecards', 'initiatives'],
+    queryFn: ({ signal }) => apiFetch<{ items: InitiativeSummary[]; errors: DefinitionError[] }>('/scorecards/initiatives', { signal }),
+  });
+
+export const useInitiative = (id: string) =>
+  useQuery({
+    queryKey: ['scorecards', 'initiative', id],
+    queryFn: ({ signal }) => apiFetch<InitiativeProgress & { scorecard: ScorecardDefinition }>(`/scorecards/initiatives/${encodeURIComponent(id)}`, { signal }),
+  });
+
+export const useExemptions = (entityRef?: string) =>
+  useQuery({
+    queryKey: ['scorecards', 'exemptions', entityRef],
+    queryFn: ({ signal }) => apiFetch<{ items: Exemption[] }>('/scorecards/exemptions', { signal, query: { entityRef } }),
+  });
+
+export const useNotifications = (recipient: string) =>
+  useQuery({
+    queryKey: ['scorecards', 'notifications', recipient],
+    queryFn: ({ signal }) => apiFetch<{ items: ScorecardNotification[] }>('/scorecards/notifications', { signal, query: { recipient } }),
+  });

@@ -1,0 +1,1 @@
+export { scorecardsPlugin } from './plugin';

@@ -1,0 +1,107 @@
+import type { Logger } from '@atrium/backend-plugin-api';
+import { CATALOG_FILTER_EXISTS, type CatalogService, type EntityChange } from '@atrium/plugin-catalog/backend';
+import type { Entity } from '@atrium/catalog-model';
+import { stringifyDocsEntityRef, TECHDOCS_REF_ANNOTATION } from '../../common/index.js';
+import type { SearchIndex } from '../search/searchIndex.js';
+import type { SiteStore } from '../store/SiteStore.js';
+import type { DocsEntities, DocsEntityInfo } from './docsEntities.js';
+
+const LOCATION_ANNOTATION = 'backstage.io/managed-by-location';
+const PAGE_SIZE = 500;
+
+/** The TechDocs view of a catalog entity, or undefined when it has no docs. */
+export function docsInfoOf(entity: Entity): DocsEntityInfo | undefined {
+  const annotations = entity.metadata.annotations ?? {};
+  const techdocsRef = annotations[TECHDOCS_REF_ANNOTATION];
+  if (typeof techdocsRef !== 'string' || techdocsRef.trim() === '') return undefined;
+  const namespace = entity.metadata.namespace ?? 'default';
+  const spec = (entity.spec ?? {}) as Record<string, unknown>;
+  const str = (v: unknown) => (typeof v === 'string' && v !== '' ? v : null);
+  const ownedBy = entity.relations?.find((r) => r.type === 'ownedBy')?.targetRef;
+  return {
+    entityRef: stringifyDocsEntityRef({ kind: entity.kind, namespace, name: entity.metadata.name }),
+    namespace,
+    kind: entity.kind,
+    name: entity.metadata.name,
+    title: str(entity.metadata.title) ?? entity.metadata.name,
+    description: str(entity.metadata.description),
+    owner: ownedBy ?? str(spec['owner']),
+    specType: str(spec['type']),
+    lifecycle: str(spec['lifecycle']),
+    techdocsRef: techdocsRef.trim(),
+    locationRef: str(annotations[LOCATION_ANNOTATION]),
+  };
+}
+
+/**
+ * Keeps `docs_entities` in step with the catalog: on entity changes (every replica hears them)
+ * and in a periodic full pass, which also queues a source check for sites not checked lately.
+ */
+export class CatalogSync {
+  constructor(
+    private readonly o: {
+      catalog: CatalogService;
+      entities: DocsEntities;
+      store: SiteStore;
+      search: SearchIndex;
+      logger: Logger;
+      refreshIntervalSeconds: number;
+      onQueued(): void;
+    },
+  ) {}
+
+  async onChange(change: EntityChange): Promise<void> {
+    const ref = change.entityRef.toLocaleLowerCase('en-US');
+    if (change.type === 'removed') {
+      await this.remove(ref);
+      return;
+    }
+    const entity = await this.o.catalog.getEntityByRef(change.entityRef);
+    const info = entity ? docsInfoOf(entity) : undefined;
+    if (!info) {
+      await this.remove(ref);
+      return;
+    }
+    await this.o.entities.upsert(info);
+    this.o.onQueued();
+  }
+
+  /** One pass over every catalog entity with docs. */
+  async syncAll(): Promise<{ entities: number; removed: number }> {
+    const seen = new Set<string>();
+    let cursor: string | undefined;
+    do {
+      const page = await this.o.catalog.queryEntities(
+        cursor
+          ? { cursor, limit: PAGE_SIZE }
+          : { filter: { [`metadata.annotations.${TECHDOCS_REF_ANNOTATION}`]: CATALOG_FILTER_EXISTS }, limit: PAGE_SIZE, totalItems: 'exclude' },
+      );
+      for (const entity of page.items) {
+        const info = docsInfoOf(entity);
+        if (!info) continue;
+        seen.add(info.entityRef);
+        await this.o.entities.upsert(info);
+      }
+      cursor = page.pageInfo.nextCursor;
+    } while (cursor);
+    let removed = 0;
+    for (const ref of await this.o.entities.allRefs()) {
+      if (!seen.has(ref)) {
+        await this.remove(ref);
+        removed++;
+      }
+    }
+    await this.o.entities.requestDueChecks(this.o.refreshIntervalSeconds);
+    this.o.onQueued();
+    return { entities: seen.size, removed };
+  }
+
+  private async remove(entityRef: string): Promise<void> {
+    const row = await this.o.entities.get(entityRef);
+    if (!row) return;
+    await this.o.store.delete(entityRef, { namespace: row.namespace, kind: row.kind, name: row.name });
+    await this.o.search.delete(entityRef);
+    await this.o.entities.delete(entityRef);
+    this.o.logger.info({ entityRef }, 'techdocs: entity no longer has docs; site removed');
+  }
+}

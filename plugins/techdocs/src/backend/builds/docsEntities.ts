@@ -1,0 +1,256 @@
+import type { Knex } from 'knex';
+import type { BuildLogEntry, BuildStatus, DocsBuildInfo, DocsEntityDetail, DocsEntitySummary } from '../../common/index.js';
+
+/** What TechDocs keeps of a catalog entity that has docs. */
+export interface DocsEntityInfo {
+  entityRef: string;
+  namespace: string;
+  kind: string;
+  name: string;
+  title: string;
+  description: string | null;
+  owner: string | null;
+  specType: string | null;
+  lifecycle: string | null;
+  techdocsRef: string;
+  locationRef: string | null;
+}
+
+export interface DocsEntityRow {
+  entity_ref: string;
+  namespace: string;
+  kind: string;
+  name: string;
+  title: string;
+  description: string | null;
+  owner: string | null;
+  spec_type: string | null;
+  lifecycle: string | null;
+  techdocs_ref: string;
+  location_ref: string | null;
+  site_name: string | null;
+  build_requested_at: Date | string | null;
+  force_build: boolean;
+  claimed_by: string | null;
+  claim_expires_at: Date | string | null;
+  source_hash: string | null;
+  revision: string | null;
+  built_at: Date | string | null;
+  last_result: 'built' | 'unchanged' | 'failed' | null;
+  last_build_started_at: Date | string | null;
+  last_build_finished_at: Date | string | null;
+  last_build_duration_ms: number | null;
+  warning_count: number;
+  error_count: number;
+  log: BuildLogEntry[] | string;
+}
+
+export interface FinishedBuild {
+  outcome: 'built' | 'unchanged' | 'failed';
+  durationMs: number;
+  log: BuildLogEntry[];
+  sourceHash: string | null;
+  revision: string | null;
+  siteName: string | null;
+}
+
+async function rows<T>(db: Knex, sql: string, bindings: readonly unknown[]): Promise<T[]> {
+  return ((await db.raw(sql, bindings as Knex.RawBinding[])) as { rows: T[] }).rows;
+}
+
+const iso = (v: Date | string | null): string | null => (v === null ? null : new Date(v).toISOString());
+
+export function statusOf(row: DocsEntityRow, now = Date.now()): BuildStatus {
+  if (row.claimed_by && row.claim_expires_at && new Date(row.claim_expires_at).getTime() > now) return 'building';
+  if (row.build_requested_at) return 'queued';
+  if (row.last_result === 'failed') return 'failed';
+  if (row.built_at) return 'ready';
+  return 'not-built';
+}
+
+export function buildInfoOf(row: DocsEntityRow): DocsBuildInfo {
+  return {
+    status: statusOf(row),
+    lastResult: row.last_result,
+    builtAt: iso(row.built_at),
+    lastBuildStartedAt: iso(row.last_build_started_at),
+    lastBuildFinishedAt: iso(row.last_build_finished_at),
+    lastBuildDurationMs: row.last_build_duration_ms,
+    warningCount: row.warning_count,
+    errorCount: row.error_count,
+  };
+}
+
+export function summaryOf(row: DocsEntityRow): DocsEntitySummary {
+  return {
+    entityRef: row.entity_ref,
+    namespace: row.namespace,
+    kind: row.kind,
+    name: row.name,
+    title: row.title,
+    description: row.description,
+    owner: row.owner,
+    type: row.spec_type,
+    lifecycle: row.lifecycle,
+    siteName: row.site_name,
+    build: buildInfoOf(row),
+  };
+}
+
+export function detailOf(row: DocsEntityRow): DocsEntityDetail {
+  const log = typeof row.log === 'string' ? (JSON.parse(row.log) as BuildLogEntry[]) : row.log;
+  return { ...summaryOf(row), techdocsRef: row.techdocs_ref, log };
+}
+
+/**
+ * The `docs_entities` table: documented entities, their build queue and build results.
+ * A build is claimed with FOR UPDATE SKIP LOCKED plus a lease, so with several replicas one
+ * builds a given entity at a time.
+ */
+export class DocsEntities {
+  constructor(private readonly db: Knex) {}
+
+  /** Inserts or refreshes an entity; a new one, or one whose docs source moved, is queued for a build. */
+  async upsert(info: DocsEntityInfo): Promise<void> {
+    await this.db.raw(
+      `insert into docs_entities (entity_ref, namespace, kind, name, title, description, owner, spec_type, lifecycle,
+          techdocs_ref, location_ref, build_requested_at, updated_at)
+       values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, now(), now())
+       on conflict (entity_ref) do update set
+         namespace = excluded.namespace, kind = excluded.kind, name = excluded.name, title = excluded.title,
+         description = excluded.description, owner = excluded.owner, spec_type = excluded.spec_type,
+         lifecycle = excluded.lifecycle, techdocs_ref = excluded.techdocs_ref, location_ref = excluded.location_ref,
+         build_requested_at = coalesce(docs_entities.build_requested_at, now()),
+         updated_at = now()`,
+      [info.entityRef, info.namespace, info.kind, info.name, info.title, info.description, info.owner, info.specType, info.lifecycle, info.techdocsRef, info.locationRef],
+    );
+  }
+
+  async delete(entityRef: string): Promise<boolean> {
+    return (await this.db('docs_entities').where({ entity_ref: entityRef }).delete()) > 0;
+  }
+
+  async allRefs(): Promise<string[]> {
+    return (await this.db('docs_entities').select('entity_ref')).map((r: { entity_ref: string }) => r.entity_ref);
+  }
+
+  async get(entityRef: string): Promise<DocsEntityRow | undefined> {
+    return this.db<DocsEntityRow>('docs_entities').where({ entity_ref: entityRef }).first();
+  }
+
+  /** Queues a build now; `force` rebuilds even when the source hash is unchanged. */
+  async requestBuild(entityRef: string, force: boolean): Promise<DocsEntityRow | undefined> {
+    const [row] = await rows<DocsEntityRow>(
+      this.db,
+      `update docs_entities set build_requested_at = coalesce(build_requested_at, now()), force_build = force_build or ?
+       where entity_ref = ? returning *`,
+      [force, entityRef],
+    );
+    return row;
+  }
+
+  /** Queues a source check for every entity not checked within `seconds`. */
+  async requestDueChecks(seconds: number): Promise<number> {
+    const result = (await this.db.raw(
+      `update docs_entities set build_requested_at = now()
+       where build_requested_at is null
+         and (last_build_finished_at is null or last_build_finished_at < now() - make_interval(secs => ?))`,
+      [seconds],
+    )) as { rowCount?: number; affectedRows?: number };
+    return result.rowCount ?? result.affectedRows ?? 0;
+  }
+
+  /**
+   * Claims the next queued build (or one whose builder died: lease expired). The request is
+   * cleared at claim time, so a request made while the build runs queues a new build.
+   * `requested_force` is the force flag of the request being served.
+   */
+  async claim(replicaId: string, leaseSeconds: number): Promise<(DocsEntityRow & { requested_force: boolean }) | undefined> {
+    const [row] = await rows<DocsEntityRow & { requested_force: boolean }>(
+      this.db,
+      `with next as (
+         select entity_ref, force_build from docs_entities
+         where (build_requested_at is not null and build_requested_at <= now() and (claimed_by is null or claim_expires_at < now()))
+            or (claimed_by is not null and claim_expires_at < now())
+         order by force_build desc, build_requested_at nulls first
+         limit 1 for update skip locked)
+       update docs_entities d set claimed_by = ?, claim_expires_at = now() + make_interval(secs => ?),
+         last_build_started_at = now(), build_requested_at = null, force_build = false
+       from next where d.entity_ref = next.entity_ref
+       returning d.*, next.force_build as requested_force`,
+      [replicaId, leaseSeconds],
+    );
+    return row;
+  }
+
+  /** Records a finished build and releases the claim. */
+  async finish(entityRef: string, replicaId: string, b: FinishedBuild): Promise<void> {
+    const warnings = b.log.filter((e) => e.level === 'warning').length;
+    const errors = b.log.filter((e) => e.level === 'error').length;
+    const built = b.outcome === 'built';
+    // An unchanged source keeps the log of the build that made the site being served.
+    const keepLog = b.outcome === 'unchanged';
+    await this.db.raw(
+      `update docs_entities set
+         claimed_by = null, claim_expires_at = null,
+         last_result = ?,
+         last_build_finished_at = now(), last_build_duration_ms = ?,
+         log = case when ? and last_result is distinct from 'failed' then log else ?::jsonb end,
+         warning_count = case when ? and last_result is distinct from 'failed' then warning_count else ? end,
+         error_count = case when ? and last_result is distinct from 'failed' then error_count else ? end,
+         source_hash = case when ? then ? else source_hash end,
+         revision = case when ? then ? else revision end,
+         site_name = case when ? then ? else site_name end,
+         built_at = case when ? then now() else built_at end
+       where entity_ref = ? and claimed_by = ?`,
+      [
+        b.outcome,
+        Math.round(b.durationMs),
+        keepLog, JSON.stringify(b.log),
+        keepLog, warnings,
+        keepLog, errors,
+        built, b.sourceHash,
+        built, b.revision,
+        built, b.siteName,
+        built,
+        entityRef, replicaId,
+      ],
+    );
+  }
+
+  /** Extends a running build's lease. */
+  async renew(entityRef: string, replicaId: string, leaseSeconds: number): Promise<void> {
+    await this.db.raw(`update docs_entities set claim_expires_at = now() + make_interval(secs => ?) where entity_ref = ? and claimed_by = ?`, [
+      leaseSeconds, entityRef, replicaId,
+    ]);
+  }
+
+  async list(q: { term?: string; owner?: string; limit: number; offset: number }): Promise<{ rows: DocsEntityRow[]; total: number }> {
+    const base = this.db<DocsEntityRow>('docs_entities');
+    const apply = (b: Knex.QueryBuilder) => {
+      if (q.owner) b.where('owner', q.owner);
+      if (q.term) {
+        const like = `%${q.term.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+        b.where((w) => w.whereRaw('lower(title) like ?', [like]).orWhereRaw('lower(name) like ?', [like]).orWhereRaw('lower(coalesce(site_name, \'\')) like ?', [like]));
+      }
+      return b;
+    };
+    const [countRow] = await apply(base.clone()).count<{ count: string | number }[]>({ count: '*' });
+    const found = (await apply(base.clone())
+      .select('*')
+      .orderByRaw('lower(title), entity_ref')
+      .limit(q.limit)
+      .offset(q.offset)) as DocsEntityRow[];
+    return { rows: found, total: Number(countRow?.count ?? 0) };
+  }
+
+  async owners(): Promise<Array<{ owner: string; count: number }>> {
+    const found = (await this.db('docs_entities')
+      .whereNotNull('owner')
+      .select('owner')
+      .count({ count: '*' })
+      .groupBy('owner')
+      .orderBy('owner')) as Array<{ owner: string; count: string | number }>;
+    return found.map((r) => ({ owner: r.owner, count: Number(r.count) }));
+  }
+}

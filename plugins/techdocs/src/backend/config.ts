@@ -1,0 +1,145 @@
+import os from 'node:os';
+import path from 'node:path';
+import type { JsonSchema } from '@atrium/backend-plugin-api';
+import { DEFAULT_LIMITS, type BuildLimits } from './build/types.js';
+
+/** JSON Schema of the `techdocs:` config section. */
+export const techdocsConfigSchema: JsonSchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    allowedRoots: {
+      type: 'array',
+      items: { type: 'string', minLength: 1 },
+      description:
+        'Local folders docs may be read from (dir: refs of file locations). Default: the folders of catalog.locations file targets, catalog.readers.fileRoots and the folder of the main config file.',
+    },
+    storage: {
+      type: 'object',
+      default: {},
+      additionalProperties: false,
+      properties: {
+        type: { enum: ['database', 'directory'], default: 'database' },
+        directory: { type: 'string', minLength: 1, description: 'Where sites are written when type is directory; relative to the config file.' },
+      },
+    },
+    refreshIntervalSeconds: {
+      type: 'number',
+      minimum: 5,
+      default: 600,
+      description: 'How often every site\'s source is checked for changes (unchanged sources are skipped by hash).',
+    },
+    builder: {
+      type: 'object',
+      default: {},
+      additionalProperties: false,
+      properties: {
+        concurrency: { type: 'integer', minimum: 1, maximum: 8, default: 1 },
+        pollIntervalMs: { type: 'integer', minimum: 50, default: 2000 },
+        timeoutSeconds: { type: 'integer', minimum: 5, default: 600 },
+        maxPageBytes: { type: 'integer', minimum: 1024 },
+        maxAssetBytes: { type: 'integer', minimum: 1024 },
+        maxSiteBytes: { type: 'integer', minimum: 1024 },
+        maxPages: { type: 'integer', minimum: 1 },
+      },
+    },
+    git: {
+      type: 'object',
+      default: {},
+      additionalProperties: false,
+      properties: {
+        cacheDir: { type: 'string', minLength: 1 },
+        allowPrivateNetworks: { type: 'boolean', default: false },
+        timeoutSeconds: { type: 'integer', minimum: 1, default: 120 },
+      },
+    },
+    sanitizer: {
+      type: 'object',
+      default: {},
+      additionalProperties: false,
+      properties: {
+        allowedIframeHosts: { type: 'array', items: { type: 'string', minLength: 1 }, default: [] },
+      },
+    },
+  },
+};
+
+export interface RawTechdocsConfig {
+  allowedRoots?: string[];
+  storage?: { type?: 'database' | 'directory'; directory?: string };
+  refreshIntervalSeconds?: number;
+  builder?: { concurrency?: number; pollIntervalMs?: number; timeoutSeconds?: number } & Partial<Pick<BuildLimits, 'maxPageBytes' | 'maxAssetBytes' | 'maxSiteBytes' | 'maxPages'>>;
+  git?: { cacheDir?: string; allowPrivateNetworks?: boolean; timeoutSeconds?: number };
+  sanitizer?: { allowedIframeHosts?: string[] };
+}
+
+export interface TechdocsSettings {
+  allowedRoots: string[];
+  storage: { type: 'database' } | { type: 'directory'; directory: string };
+  refreshIntervalSeconds: number;
+  concurrency: number;
+  pollIntervalMs: number;
+  timeoutSeconds: number;
+  limits: BuildLimits;
+  git: { cacheDir: string; allowPrivateNetworks: boolean; timeoutMs: number };
+  allowedIframeHosts: string[];
+}
+
+interface CatalogLocationLike {
+  type?: unknown;
+  target?: unknown;
+}
+
+/** The folder part of a path or glob before its first wildcard segment. */
+function globBase(target: string): string {
+  const parts = target.split(path.sep);
+  const firstGlob = parts.findIndex((p) => /[*?[\]{}]/.test(p));
+  return firstGlob === -1 ? path.dirname(target) : parts.slice(0, firstGlob).join(path.sep) || path.sep;
+}
+
+export function resolveTechdocsSettings(
+  raw: RawTechdocsConfig,
+  rootConfig: Readonly<Record<string, unknown>>,
+  baseDirOf: (keyPath: string) => string,
+): TechdocsSettings {
+  let allowedRoots: string[];
+  if (raw.allowedRoots && raw.allowedRoots.length > 0) {
+    const dir = baseDirOf('techdocs.allowedRoots');
+    allowedRoots = raw.allowedRoots.map((r) => path.resolve(dir, r));
+  } else {
+    const catalog = (rootConfig['catalog'] ?? {}) as { locations?: CatalogLocationLike[]; readers?: { fileRoots?: unknown } };
+    const locDir = baseDirOf('catalog.locations');
+    const fromLocations = (Array.isArray(catalog.locations) ? catalog.locations : [])
+      .filter((l) => l.type === 'file' && typeof l.target === 'string')
+      .map((l) => globBase(path.resolve(locDir, l.target as string)));
+    const rootsDir = baseDirOf('catalog.readers.fileRoots');
+    const fileRoots = Array.isArray(catalog.readers?.fileRoots) ? (catalog.readers.fileRoots as unknown[]).filter((r): r is string => typeof r === 'string').map((r) => path.resolve(rootsDir, r)) : [];
+    allowedRoots = [...new Set([...fromLocations, ...fileRoots, baseDirOf('app')])];
+  }
+  const storage: TechdocsSettings['storage'] =
+    raw.storage?.type === 'directory'
+      ? { type: 'directory', directory: path.resolve(baseDirOf('techdocs.storage.directory'), raw.storage.directory ?? '.atrium/techdocs') }
+      : { type: 'database' };
+  const b = raw.builder ?? {};
+  return {
+    allowedRoots,
+    storage,
+    refreshIntervalSeconds: raw.refreshIntervalSeconds ?? 600,
+    concurrency: b.concurrency ?? 1,
+    pollIntervalMs: b.pollIntervalMs ?? 2000,
+    timeoutSeconds: b.timeoutSeconds ?? 600,
+    limits: {
+      ...DEFAULT_LIMITS,
+      ...(b.maxPageBytes ? { maxPageBytes: b.maxPageBytes } : {}),
+      ...(b.maxAssetBytes ? { maxAssetBytes: b.maxAssetBytes } : {}),
+      ...(b.maxSiteBytes ? { maxSiteBytes: b.maxSiteBytes } : {}),
+      ...(b.maxPages ? { maxPages: b.maxPages } : {}),
+    },
+    git: {
+      cacheDir: raw.git?.cacheDir ? path.resolve(baseDirOf('techdocs.git.cacheDir'), raw.git.cacheDir) : path.join(os.tmpdir(), 'atrium-techdocs-git'),
+      allowPrivateNetworks: raw.git?.allowPrivateNetworks ?? false,
+      timeoutMs: (raw.git?.timeoutSeconds ?? 120) * 1000,
+    },
+    allowedIframeHosts: raw.sanitizer?.allowedIframeHosts ?? [],
+  };
+}

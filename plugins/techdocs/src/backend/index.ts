@@ -1,0 +1,2 @@
+export { techdocsPlugin, techdocsServiceRef, type TechdocsService } from './plugin.js';
+export type { DocsTree } from './source/DocsSource.js';

@@ -1,0 +1,83 @@
+import { randomBytes } from 'node:crypto';
+import { createServiceRef, definePlugin, type ServiceRef } from '@atrium/backend-plugin-api';
+import { catalogServiceRef, type CatalogService } from '@atrium/plugin-catalog/backend';
+import { CatalogSync } from './builds/catalogSync.js';
+import { DocsBuilder } from './builds/docsBuilder.js';
+import { DocsEntities } from './builds/docsEntities.js';
+import { resolveTechdocsSettings, techdocsConfigSchema, type RawTechdocsConfig } from './config.js';
+import { techdocsMigrations } from './migrations/index.js';
+import { techdocsOpenApi } from './openapi.js';
+import { registerRoutes } from './routes/routes.js';
+import { SearchIndex } from './search/searchIndex.js';
+import { DatabaseSiteStore } from './store/databaseSiteStore.js';
+import { DirectorySiteStore } from './store/directorySiteStore.js';
+import type { SiteStore } from './store/SiteStore.js';
+
+/** What the plugin exposes for tests and other plugins on this replica. */
+export interface TechdocsService {
+  /** Runs one catalog sync pass now (normally scheduled). */
+  syncNow(): Promise<{ entities: number; removed: number }>;
+  /** Resolves when this replica has no build running or being claimed. */
+  idle(): Promise<void>;
+  /** Number of builds this replica has run. */
+  buildCount(): number;
+  /** The last builds this replica ran (entity, start and end in ms, outcome). */
+  recentBuilds(): ReadonlyArray<{ entityRef: string; startedAt: number; finishedAt: number; outcome: string }>;
+}
+
+/** `backend.service(techdocsServiceRef)` in tests; `deps` for plugins that want to trigger syncs. */
+export const techdocsServiceRef = createServiceRef<TechdocsService>('techdocs');
+
+type Deps = { catalog: ServiceRef<CatalogService> };
+
+/**
+ * TechDocs: docs-as-code sites for catalog entities with `backstage.io/techdocs-ref`, built
+ * natively in TypeScript from mkdocs.yml and Markdown (no Python, no Docker), stored in Postgres
+ * or a directory, searchable with Postgres full-text search, served at /api/techdocs.
+ */
+export const techdocsPlugin = definePlugin<RawTechdocsConfig, Deps, TechdocsService>({
+  id: 'techdocs',
+  configSchema: techdocsConfigSchema,
+  migrations: techdocsMigrations,
+  deps: { catalog: catalogServiceRef },
+  provides: techdocsServiceRef,
+  openapi: techdocsOpenApi,
+  async setup({ router, db, config, rootConfig, configBaseDir, logger, scheduler, auth, permissions, audit, lifecycle, deps }) {
+    const settings = resolveTechdocsSettings(config ?? {}, rootConfig, configBaseDir);
+    const store: SiteStore = settings.storage.type === 'directory' ? new DirectorySiteStore(settings.storage.directory) : new DatabaseSiteStore(db);
+    const entities = new DocsEntities(db);
+    const search = new SearchIndex(db);
+    const replicaId = `${process.pid}-${randomBytes(4).toString('hex')}`;
+    const builder = new DocsBuilder({ entities, store, search, settings, logger, replicaId });
+    const sync = new CatalogSync({
+      catalog: deps.catalog,
+      entities,
+      store,
+      search,
+      logger,
+      refreshIntervalSeconds: settings.refreshIntervalSeconds,
+      onQueued: () => builder.wake(),
+    });
+    logger.info({ storage: settings.storage, allowedRoots: settings.allowedRoots }, 'techdocs: settings');
+
+    const unsubscribe = deps.catalog.onEntityChange((change) =>
+      sync.onChange(change).catch((e) => logger.warn({ err: e, entityRef: change.entityRef }, 'techdocs: could not follow a catalog change')),
+    );
+    scheduler.every('techdocs.sync', { intervalSeconds: settings.refreshIntervalSeconds, runOnStart: true }, async () => {
+      const r = await sync.syncAll();
+      logger.info(r, 'techdocs: catalog sync');
+    });
+    registerRoutes(router, { entities, store, search, auth, permissions, audit, onQueued: () => builder.wake() });
+    builder.start();
+    lifecycle.onShutdown(async () => {
+      unsubscribe();
+      await builder.stop();
+    });
+    return {
+      syncNow: () => sync.syncAll(),
+      idle: () => builder.idle(),
+      buildCount: () => builder.builds,
+      recentBuilds: () => [...builder.history],
+    };
+  },
+});

@@ -1,0 +1,160 @@
+import { EmptyState, ErrorState, LoadingState, PageLayout, RelativeTime, StatusBadge } from '@atrium/ui';
+import { Anchor, Badge, Button, Group, Select, Stack, Table, Text, TextInput } from '@mantine/core';
+import { useDebouncedValue } from '@mantine/hooks';
+import { IconBook2, IconSearch } from '@tabler/icons-react';
+import { Link, useSearchParams } from 'react-router';
+import { docsPagePath, type DocsEntitySummary } from '../common';
+import { useDocsEntities, useDocsOwners } from './api';
+import { shortRef, STATUS_LABEL, STATUS_TONE } from './status';
+
+/** `/docs`: every catalog entity with TechDocs, searchable by title and filterable by owner. */
+export default function DocsHomePage() {
+  const [params, setParams] = useSearchParams();
+  const q = params.get('q') ?? '';
+  const owner = params.get('owner');
+  const [debouncedQ] = useDebouncedValue(q, 250);
+  const owners = useDocsOwners();
+  const query = useDocsEntities({ q: debouncedQ.trim(), owner });
+  const items = query.data?.pages.flatMap((p) => p.items) ?? [];
+  const total = query.data?.pages[0]?.totalItems ?? 0;
+  const filtered = q.trim() !== '' || owner !== null;
+
+  const update = (key: string, value: string | null) =>
+    setParams(
+      (prev) => {
+        const next = new URLSearchParams(prev);
+        if (value) next.set(key, value);
+        else next.delete(key);
+        return next;
+      },
+      { replace: true },
+    );
+
+  return (
+    <PageLayout title="Docs" subtitle="Documentation written next to the code, built from mkdocs.yml and Markdown for every documented catalog entity.">
+      <Group gap="sm" align="flex-end" wrap="wrap">
+        <TextInput
+          label="Search by title"
+          placeholder="e.g. orders"
+          leftSection={<IconSearch size={16} aria-hidden />}
+          value={q}
+          onChange={(e) => update('q', e.currentTarget.value)}
+          w={280}
+        />
+        <Select
+          label="Owner"
+          placeholder="All owners"
+          data={(owners.data?.items ?? []).map((o) => ({ value: o.owner, label: `${shortRef(o.owner)} (${o.count})` }))}
+          value={owner}
+          onChange={(v) => update('owner', v)}
+          clearable
+          searchable
+          w={260}
+          nothingFoundMessage="No owner matches"
+        />
+        {query.data && (
+          <Text size="sm" c="dimmed" pb={8} aria-live="polite">
+            {total} {total === 1 ? 'site' : 'sites'}
+          </Text>
+        )}
+      </Group>
+      {query.data === undefined ? (
+        query.error ? (
+          <ErrorState error={query.error} title="Could not load the documented entities" onRetry={() => void query.refetch()} />
+        ) : (
+          <LoadingState label="Loading docs…" />
+        )
+      ) : items.length === 0 ? (
+        filtered ? (
+          <EmptyState
+            icon={<IconSearch aria-hidden />}
+            title="No docs match"
+            description="Try another title or owner, or clear the filters."
+            action={
+              <Button variant="default" onClick={() => setParams({}, { replace: true })}>
+                Clear filters
+              </Button>
+            }
+          />
+        ) : (
+          <EmptyState
+            icon={<IconBook2 aria-hidden />}
+            title="No documented entities yet"
+            description={
+              <>
+                Add <code>backstage.io/techdocs-ref: dir:.</code> to a catalog-info.yaml that has an mkdocs.yml and a docs/ folder next to it. Its
+                docs are built in the background and appear here.
+              </>
+            }
+          />
+        )
+      ) : (
+        <Stack gap="sm">
+          <DocsTable items={items} />
+          {query.hasNextPage && (
+            <Group justify="center">
+              <Button variant="default" loading={query.isFetchingNextPage} onClick={() => void query.fetchNextPage()}>
+                Show more
+              </Button>
+            </Group>
+          )}
+        </Stack>
+      )}
+    </PageLayout>
+  );
+}
+
+function DocsTable(props: { items: DocsEntitySummary[] }) {
+  return (
+    <Table.ScrollContainer minWidth={720}>
+      <Table aria-label="Documented entities" verticalSpacing="sm" highlightOnHover>
+        <Table.Thead>
+          <Table.Tr>
+            <Table.Th scope="col">Docs</Table.Th>
+            <Table.Th scope="col">Owner</Table.Th>
+            <Table.Th scope="col">Kind</Table.Th>
+            <Table.Th scope="col">Status</Table.Th>
+            <Table.Th scope="col">Built</Table.Th>
+          </Table.Tr>
+        </Table.Thead>
+        <Table.Tbody>
+          {props.items.map((item) => (
+            <Table.Tr key={item.entityRef}>
+              <Table.Th scope="row" fw={400}>
+                <Anchor component={Link} to={docsPagePath(item, '')} fw={600}>
+                  {item.siteName ?? item.title}
+                </Anchor>
+                {item.siteName && item.siteName !== item.title && (
+                  <Text size="xs" c="dimmed">
+                    {item.title}
+                  </Text>
+                )}
+                {item.description && (
+                  <Text size="sm" c="dimmed" lineClamp={2} maw={520}>
+                    {item.description}
+                  </Text>
+                )}
+              </Table.Th>
+              <Table.Td>{item.owner ? shortRef(item.owner) : '—'}</Table.Td>
+              <Table.Td>
+                <Badge variant="default" radius="sm" tt="none">
+                  {item.kind}
+                  {item.type ? ` · ${item.type}` : ''}
+                </Badge>
+              </Table.Td>
+              <Table.Td>
+                <StatusBadge status={item.build.status} label={STATUS_LABEL[item.build.status]} tone={STATUS_TONE[item.build.status]} />
+                {item.build.warningCount > 0 && item.build.status === 'ready' && (
+                  <Text size="xs" c="dimmed" mt={2}>
+                    {item.build.warningCount} {item.build.warningCount === 1 ? 'warning' : 'warnings'}
+                  </Text>
+                )}
+              </Table.Td>
+              <Table.Td>{item.build.builtAt ? <RelativeTime value={item.build.builtAt} /> : '—'}</Table.Td>
+            </Table.Tr>
+          ))}
+        </Table.Tbody>
+      </Table>
+    </Table.ScrollContainer>
+  );
+}

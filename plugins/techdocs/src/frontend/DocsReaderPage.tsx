@@ -1,0 +1,17 @@
+import { useCallback } from 'react';
+import { useLocation, useNavigate, useParams } from 'react-router';
+import { docsPagePath, normalizeRoute, type EntityTriplet } from '../common';
+import { DocsReader } from './reader/DocsReader';
+
+/** `/docs/:namespace/:kind/:name/<page route>#<anchor>`: a site in the reader, as in Backstage. */
+export default function DocsReaderPage() {
+  const params = useParams();
+  const location = useLocation();
+  const navigate = useNavigate();
+  const triplet: EntityTriplet = { namespace: params['namespace'] ?? 'default', kind: params['kind'] ?? '', name: params['name'] ?? '' };
+  const route = normalizeRoute(params['*'] ?? '');
+  const anchor = location.hash ? decodeURIComponent(location.hash.slice(1)) : null;
+  const hrefFor = useCallback((r: string, a?: string | null) => docsPagePath(triplet, r, a), [triplet.namespace, triplet.kind, triplet.name]); // eslint-disable-line react-hooks/exhaustive-deps
+  const go = useCallback((r: string, a?: string | null) => navigate(hrefFor(r, a)), [navigate, hrefFor]);
+  return <DocsReader key={`${triplet.namespace}/${triplet.kind}/${triplet.name}`} triplet={triplet} route={route} anchor={anchor} hrefFor={hrefFor} navigate={go} />;
+}

@@ -1,0 +1,2 @@
+export { techdocsPlugin } from './plugin';
+export { hasDocs, docsTripletOf } from './entityDocs';

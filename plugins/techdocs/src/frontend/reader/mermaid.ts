@@ -1,0 +1,29 @@
+type MermaidApi = typeof import('mermaid').default;
+let loading: Promise<MermaidApi> | undefined;
+
+/** Loads Mermaid on first use only: pages without diagrams never download it. */
+function loadMermaid(): Promise<MermaidApi> {
+  loading ??= import('mermaid').then((m) => m.default);
+  return loading;
+}
+
+/**
+ * Renders the `<pre class="mermaid">` blocks of a page in the browser. The diagram source is
+ * kept on the element so a colour-scheme switch can render it again.
+ */
+export async function renderMermaid(root: HTMLElement, dark: boolean): Promise<void> {
+  const nodes = [...root.querySelectorAll<HTMLElement>('pre.mermaid')];
+  if (nodes.length === 0) return;
+  for (const node of nodes) {
+    node.dataset['source'] ??= node.textContent ?? '';
+    node.removeAttribute('data-processed');
+    node.textContent = node.dataset['source'] ?? '';
+  }
+  const mermaid = await loadMermaid();
+  mermaid.initialize({ startOnLoad: false, securityLevel: 'strict', theme: dark ? 'dark' : 'default' });
+  try {
+    await mermaid.run({ nodes, suppressErrors: true });
+  } catch (e) {
+    console.warn('Mermaid could not render a diagram', e);
+  }
+}
