@@ -3,7 +3,7 @@ import { MantineProvider } from '@mantine/core';
 import { QueryClientProvider, type QueryClient } from '@tanstack/react-query';
 import type { ReactNode } from 'react';
 import { colorSchemeManager } from './colorScheme';
-import { theme } from './theme';
+import { cssVariablesResolver, theme } from './theme';
 
 export interface AppProvidersProps {
   registry: ExtensionRegistry;
@@ -14,7 +14,7 @@ export interface AppProvidersProps {
 /** Everything pages rely on: theme and colour scheme, the query cache, the plugins' extensions. */
 export function AppProviders(props: AppProvidersProps) {
   return (
-    <MantineProvider theme={theme} colorSchemeManager={colorSchemeManager} defaultColorScheme="auto">
+    <MantineProvider theme={theme} cssVariablesResolver={cssVariablesResolver} colorSchemeManager={colorSchemeManager} defaultColorScheme="auto">
       <QueryClientProvider client={props.queryClient}>
         <ExtensionRegistryProvider registry={props.registry}>{props.children}</ExtensionRegistryProvider>
       </QueryClientProvider>

@@ -32,7 +32,8 @@ for (;;) {
     const g = await get(`/entities/by-name/group/default/${sample.name}`);
     const owned = (g.body.relations ?? []).filter((r: { type: string }) => r.type === 'ownerOf').length;
     if (owned === sample.ownerOf) break;
-  }
+    if (process.env.DEBUG) console.error("waiting", q.body.totalItems, owned, g.status, JSON.stringify(g.body).slice(0, 300));
+  } else if (process.env.DEBUG) console.error('waiting', q.status, q.body.totalItems);
   await new Promise((r) => setTimeout(r, 100));
 }
 const done = Date.now() - started;

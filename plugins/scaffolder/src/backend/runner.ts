@@ -45,6 +45,15 @@ export class TaskRunner {
 
   private backendFetch = (p: string, init?: RequestInit) => fetch(`${this.deps.baseUrl}${p}`, init);
 
+  /** The text of a template's own file (file and git locations), for the form's field order. */
+  async readTemplateSource(locationRef: string): Promise<string | undefined> {
+    const base = parseTemplateBase(locationRef);
+    if (!base || base.type === 'url') return undefined;
+    const sources = new TemplateSources(base, this.sourceSettings);
+    const file = base.type === 'file' ? base.path : `/${base.path}`;
+    return (await sources.readFile(base.type === 'file' ? file : `./${base.path.split('/').pop()}`)).toString('utf8');
+  }
+
   /** Runs a claimed task to its final state; the workspace is always removed. */
   async runTask(task: ClaimedTask, signal: AbortSignal): Promise<void> {
     const { store } = this.deps;

@@ -184,7 +184,7 @@ describe.each(testDatabaseKinds())('scaffolder on %s', (database) => {
     await fs.writeFile(path.join(dir, 'hooks/pre-receive'), '#!/bin/sh\necho "pushes are frozen" >&2\nexit 1\n', { mode: 0o755 });
     const t = await waitFor((await create('push-refused', { name: 'x', remote: `file://${dir}` })).body.id!);
     expect(t.status).toBe('failed');
-    expect(t.error).toMatch(/git push failed.*(pushes are frozen|rejected)/s);
+    expect(t.error).toMatch(/publish:git failed to commit and push.*(pushes are frozen|rejected)/s);
     const escaped = await waitFor((await create('push-refused', { name: 'x', remote: 'file:///etc/x.git' })).body.id!);
     expect(escaped.error).toMatch(/outside the allowed roots/);
   });

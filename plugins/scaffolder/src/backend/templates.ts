@@ -1,6 +1,7 @@
 import { createAjv, InputError, NotFoundError, toFieldErrors, type FieldError } from '@atrium/backend-plugin-api';
 import { parseEntityRef, stringifyEntityRef, type Entity } from '@atrium/catalog-model';
 import type { CatalogService } from '@atrium/plugin-catalog/common';
+import { loadAll } from 'js-yaml';
 import type { ApprovalState, JsonObject, ParameterSchemaResponse, TaskSpec, TaskStep } from '../common/index.js';
 
 export const TEMPLATE_API_VERSION = 'scaffolder.backstage.io/v1beta3';
@@ -143,4 +144,35 @@ export function buildTaskSpec(t: TemplateLike, values: JsonObject, user: { ref: 
       entity: { metadata: { name: t.metadata.name, ...(t.metadata.title ? { title: t.metadata.title } : {}), ...(t.metadata.description ? { description: t.metadata.description } : {}) } },
     },
   };
+}
+
+/**
+ * The catalog stores entities as jsonb, which does not keep key order, so form fields would
+ * come back shuffled. When the template's source file can be read, each page gets a
+ * `ui:order` with the order the author wrote (unless it has one).
+ */
+export async function withSourceFieldOrder(t: TemplateLike, readSource: (locationRef: string) => Promise<string | undefined>): Promise<TemplateLike> {
+  const location = t.metadata.annotations?.[LOCATION_ANNOTATION];
+  if (!location) return t;
+  let text: string | undefined;
+  try {
+    text = await readSource(location);
+  } catch {
+    return t;
+  }
+  if (!text) return t;
+  let source: TemplateLike | undefined;
+  try {
+    source = (loadAll(text) as TemplateLike[]).find((d) => d?.kind === 'Template' && d.metadata?.name === t.metadata.name);
+  } catch {
+    return t;
+  }
+  if (!source) return t;
+  const sourcePages = parameterPages(source);
+  const pages = parameterPages(t).map((page, i) => {
+    const props = sourcePages[i]?.['properties'];
+    if (page['ui:order'] || !props || typeof props !== 'object') return page;
+    return { ...page, 'ui:order': [...Object.keys(props), '*'] };
+  });
+  return { ...t, spec: { ...t.spec, parameters: pages } };
 }

@@ -9,6 +9,7 @@ import { techdocsMigrations } from './migrations/index.js';
 import { techdocsOpenApi } from './openapi.js';
 import { registerRoutes } from './routes/routes.js';
 import { SearchIndex } from './search/searchIndex.js';
+import { CachedSiteStore } from './store/cachedSiteStore.js';
 import { DatabaseSiteStore } from './store/databaseSiteStore.js';
 import { DirectorySiteStore } from './store/directorySiteStore.js';
 import type { SiteStore } from './store/SiteStore.js';
@@ -30,6 +31,13 @@ export const techdocsServiceRef = createServiceRef<TechdocsService>('techdocs');
 
 type Deps = { catalog: ServiceRef<CatalogService> };
 
+/** Published on the events service whenever a replica publishes or removes a site. */
+const SITE_PUBLISHED = 'techdocs.site.published';
+interface SitePublishedEvent {
+  entityRef: string;
+}
+const SITE_CACHE = { maxBytes: 64 * 1024 * 1024, ttlMs: 30_000, maxAssetBytes: 512 * 1024 };
+
 /**
  * TechDocs: docs-as-code sites for catalog entities with `backstage.io/techdocs-ref`, built
  * natively in TypeScript from mkdocs.yml and Markdown (no Python, no Docker), stored in Postgres
@@ -42,9 +50,14 @@ export const techdocsPlugin = definePlugin<RawTechdocsConfig, Deps, TechdocsServ
   deps: { catalog: catalogServiceRef },
   provides: techdocsServiceRef,
   openapi: techdocsOpenApi,
-  async setup({ router, db, config, rootConfig, configBaseDir, logger, scheduler, auth, permissions, audit, lifecycle, deps }) {
+  async setup({ router, db, config, rootConfig, configBaseDir, logger, scheduler, events, auth, permissions, audit, lifecycle, deps }) {
     const settings = resolveTechdocsSettings(config ?? {}, rootConfig, configBaseDir);
-    const store: SiteStore = settings.storage.type === 'directory' ? new DirectorySiteStore(settings.storage.directory) : new DatabaseSiteStore(db);
+    const persistent: SiteStore = settings.storage.type === 'directory' ? new DirectorySiteStore(settings.storage.directory) : new DatabaseSiteStore(db);
+    // Built pages are served from memory; a publish on any replica drops that site's entries everywhere.
+    const store = new CachedSiteStore(persistent, SITE_CACHE, (entityRef) => {
+      void events.publish<SitePublishedEvent>(SITE_PUBLISHED, { entityRef }).catch((e) => logger.warn({ err: e }, 'techdocs: could not announce a published site'));
+    });
+    const unsubscribePublished = events.subscribe<SitePublishedEvent>(SITE_PUBLISHED, (e) => store.invalidate(e.payload.entityRef));
     const entities = new DocsEntities(db);
     const search = new SearchIndex(db);
     const replicaId = `${process.pid}-${randomBytes(4).toString('hex')}`;
@@ -71,6 +84,7 @@ export const techdocsPlugin = definePlugin<RawTechdocsConfig, Deps, TechdocsServ
     builder.start();
     lifecycle.onShutdown(async () => {
       unsubscribe();
+      unsubscribePublished();
       await builder.stop();
     });
     return {

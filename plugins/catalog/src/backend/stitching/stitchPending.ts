@@ -39,7 +39,9 @@ export async function stitchPending(db: Knex, options: { signal?: AbortSignal; o
   return total;
 }
 
+const T = process.env.CATALOG_TIMING ? (label: string, t0: number) => console.error(label, Math.round(performance.now() - t0)) : () => {};
 async function stitchBatch(trx: Knex.Transaction): Promise<{ claimed: number; changed: StitchedChange[] }> {
+  let t0 = performance.now();
   const pending = await rows<PendingRow>(
     trx,
     `select id, entity_ref, processed, errors, orphan, etag from entities
@@ -47,6 +49,7 @@ async function stitchBatch(trx: Knex.Transaction): Promise<{ claimed: number; ch
     [BATCH],
   );
   if (pending.length === 0) return { claimed: 0, changed: [] };
+  T('claim', t0); t0 = performance.now();
   const refs = pending.map((p) => p.entity_ref);
   const relationRows = await rows<{ source_ref: string; type: string; target_ref: string }>(
     trx,
@@ -67,6 +70,7 @@ async function stitchBatch(trx: Knex.Transaction): Promise<{ claimed: number; ch
     ),
   );
 
+  T('read', t0); t0 = performance.now();
   const changed: StitchedChange[] = [];
   const updates: Array<{ id: string; final: string; etag: string; fts: string }> = [];
   const search = { ids: [] as string[], keys: [] as string[], values: [] as Array<string | null>, originals: [] as Array<string | null> };
@@ -93,6 +97,7 @@ async function stitchBatch(trx: Knex.Transaction): Promise<{ claimed: number; ch
     changed.push({ entityRef: row.entity_ref, uid: row.id });
   }
 
+  T('build', t0); t0 = performance.now();
   if (updates.length > 0) {
     const ids = updates.map((u) => u.id);
     await trx.raw(
@@ -100,12 +105,15 @@ async function stitchBatch(trx: Knex.Transaction): Promise<{ claimed: number; ch
        from unnest(?::uuid[], ?::text[], ?::text[], ?::text[]) as u(id, final, etag, fts) where e.id = u.id`,
       [ids, updates.map((u) => u.final), updates.map((u) => u.etag), updates.map((u) => u.fts)],
     );
+    T('update', t0); t0 = performance.now();
     await trx.raw(`delete from search where entity_id = any(?::uuid[])`, [ids]);
+    T('delete', t0); t0 = performance.now();
     await trx.raw(
       `insert into search (entity_id, key, value, original_value) select * from unnest(?::uuid[], ?::text[], ?::text[], ?::text[])`,
       [search.ids, search.keys, search.values, search.originals] as unknown as Knex.RawBinding[],
     );
   }
+  T('insert', t0); t0 = performance.now();
   await trx.raw(`update entities set needs_stitch = false where id = any(?::uuid[]) and needs_stitch`, [pending.map((p) => p.id)]);
   return { claimed: pending.length, changed };
 }

@@ -26,8 +26,12 @@ export interface PublishGitSettings {
 
 /** Runs git without a shell; user input only ever follows `--` or is validated first. */
 export function runGit(args: string[], options: { cwd: string; signal: AbortSignal; timeoutMs: number; env?: Record<string, string> }): Promise<string> {
+  return runCommand('git', args, options);
+}
+
+export function runCommand(command: string, args: string[], options: { cwd: string; signal: AbortSignal; timeoutMs: number; env?: Record<string, string> }): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = spawn('git', args, {
+    const child = spawn(command, args, {
       cwd: options.cwd,
       env: { ...process.env, GIT_TERMINAL_PROMPT: '0', GIT_CONFIG_NOSYSTEM: '1', ...(options.env ?? {}) },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -44,7 +48,7 @@ export function runGit(args: string[], options: { cwd: string; signal: AbortSign
       clearTimeout(timer);
       options.signal.removeEventListener('abort', onAbort);
       if (code === 0) resolve(out.trim());
-      else reject(new Error(`git ${args.find((a) => !a.startsWith('-') && !a.includes('=')) ?? ''} failed${signal ? ` (${signal})` : ''}: ${err.trim() || out.trim() || `exit code ${code}`}`));
+      else reject(new Error(`${command} failed${signal ? ` (${signal})` : ''}: ${err.trim() || out.trim() || `exit code ${code}`}`));
     });
   });
 }
@@ -99,33 +103,53 @@ export function createPublishGitAction(settings: PublishGitSettings): TemplateAc
     async handler(ctx) {
       const { input } = ctx;
       checkRemote(input.repoUrl, settings.fileRemoteRoots);
+      // A local remote that does not exist yet is created as a bare repository (under the allowed roots).
+      let createBare: string | undefined;
       if (input.repoUrl.startsWith('file:')) {
-        // A local remote that does not exist yet is created as a bare repository (under the allowed roots).
         const remotePath = fileURLToPath(input.repoUrl);
-        const exists = await fs.stat(remotePath).then(() => true, () => false);
-        if (!exists) {
+        if (!(await fs.stat(remotePath).then(() => true, () => false))) {
           await fs.mkdir(path.dirname(remotePath), { recursive: true });
-          await runGit(['init', '--bare', '--quiet', '--', remotePath], { cwd: ctx.workspacePath, signal: ctx.signal, timeoutMs: settings.timeoutMs });
-          ctx.logger.info(`Created the bare repository ${remotePath}`);
+          createBare = remotePath;
         }
       }
       const branch = input.defaultBranch ?? 'main';
       const dir = await resolveInWorkspace(ctx.workspacePath, input.sourcePath ?? '.', 'sourcePath');
-      const run = (args: string[], env?: Record<string, string>) =>
-        runGit(['-c', 'protocol.ext.allow=never', '-c', 'protocol.fd.allow=never', '-c', 'core.hooksPath=/dev/null', ...args], {
+      const author = { name: input.gitAuthorName ?? settings.defaultAuthor.name, email: input.gitAuthorEmail ?? settings.defaultAuthor.email };
+      // One shell runs the whole sequence: spawning blocks the event loop for a fork of this
+      // (large) process, so one spawn instead of five keeps the API responsive under many tasks.
+      // User input reaches git only through quoted environment variables, after `--` where it is a URL.
+      const script = [
+        'set -e',
+        ...(createBare ? ['git init --bare --quiet -- "$ATRIUM_BARE"'] : []),
+        'G="git -c protocol.ext.allow=never -c protocol.fd.allow=never -c core.hooksPath=/dev/null"',
+        '$G init --quiet --initial-branch="$ATRIUM_BRANCH"',
+        '$G add --all',
+        '$G commit --quiet --allow-empty -m "$ATRIUM_MESSAGE"',
+        'echo "commit $($G rev-parse HEAD)"',
+        '$G push --quiet -- "$ATRIUM_REMOTE" "HEAD:refs/heads/$ATRIUM_BRANCH"',
+      ].join('\n');
+      let out: string;
+      try {
+        out = await runCommand('sh', ['-c', script], {
           cwd: dir,
           signal: ctx.signal,
           timeoutMs: settings.timeoutMs,
-          ...(env ? { env } : {}),
+          env: {
+            ATRIUM_BRANCH: branch,
+            ATRIUM_MESSAGE: input.gitCommitMessage ?? settings.defaultCommitMessage,
+            ATRIUM_REMOTE: input.repoUrl,
+            ...(createBare ? { ATRIUM_BARE: createBare } : {}),
+            GIT_AUTHOR_NAME: author.name,
+            GIT_AUTHOR_EMAIL: author.email,
+            GIT_COMMITTER_NAME: author.name,
+            GIT_COMMITTER_EMAIL: author.email,
+          },
         });
-      const author = { name: input.gitAuthorName ?? settings.defaultAuthor.name, email: input.gitAuthorEmail ?? settings.defaultAuthor.email };
-      const identity = { GIT_AUTHOR_NAME: author.name, GIT_AUTHOR_EMAIL: author.email, GIT_COMMITTER_NAME: author.name, GIT_COMMITTER_EMAIL: author.email };
-      await run(['init', '--quiet', `--initial-branch=${branch}`]);
-      await run(['add', '--all']);
-      await run(['commit', '--quiet', '--allow-empty', '-m', input.gitCommitMessage ?? settings.defaultCommitMessage], identity);
-      const commitHash = await run(['rev-parse', 'HEAD']);
-      ctx.logger.info(`Committed ${commitHash.slice(0, 12)}; pushing to ${input.repoUrl} (${branch})`);
-      await run(['push', '--quiet', '--', input.repoUrl, `HEAD:refs/heads/${branch}`]);
+      } catch (error) {
+        throw new Error(`publish:git failed to commit and push: ${(error as Error).message.replace(/^sh failed: /, '')}`);
+      }
+      const commitHash = /commit ([0-9a-f]{40,64})/.exec(out)?.[1] ?? '';
+      if (createBare) ctx.logger.info(`Created the bare repository ${createBare}`);
       ctx.output('remoteUrl', input.repoUrl);
       // A git location target prefix: `<remote>#<branch>:` + `/catalog-info.yaml` is what catalog:register reads.
       ctx.output('repoContentsUrl', `${input.repoUrl}#${branch}:`);

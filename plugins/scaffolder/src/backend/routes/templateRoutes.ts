@@ -8,7 +8,7 @@ import { preflight } from '../engine.js';
 import type { TaskRunner } from '../runner.js';
 import type { TaskStore } from '../tasks/taskStore.js';
 import { templateFilters } from '../templating/filters.js';
-import { assertRunnableTemplate, buildTaskSpec, LOCATION_ANNOTATION, loadTemplate, parameterSchema, templateRefOf, validateSecrets, validateValues, type TemplateLike } from '../templates.js';
+import { assertRunnableTemplate, buildTaskSpec, LOCATION_ANNOTATION, loadTemplate, parameterSchema, templateRefOf, validateSecrets, validateValues, withSourceFieldOrder, type TemplateLike } from '../templates.js';
 import { rethrowValidation } from './taskRoutes.js';
 
 export interface TemplateRouteDeps {
@@ -80,7 +80,7 @@ export function registerTemplateRoutes(router: Router, deps: TemplateRouteDeps):
     const { namespace, kind, name } = req.params as { namespace: string; kind: string; name: string };
     if (kind.toLowerCase() !== 'template') throw new InputError(`Kind must be template, got ${kind}`);
     const template = await loadTemplate(catalog, stringifyEntityRef({ kind, namespace, name }));
-    res.json(parameterSchema(template));
+    res.json(parameterSchema(await withSourceFieldOrder(template, (location) => runner.readTemplateSource(location))));
   });
 
   router.post('/v2/dry-run', async (req, res) => {

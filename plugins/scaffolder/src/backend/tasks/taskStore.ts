@@ -145,15 +145,20 @@ export class TaskStore {
     }
     const clean: TaskEventBody = JSON.parse(maskSecrets(JSON.stringify({ ...body, message }), secrets)) as TaskEventBody;
     const isLogLine = type === 'log' && !body.status;
-    if (isLogLine) {
-      const [row] = (await this.db('tasks').where({ id: taskId }).increment('event_count', 1).returning(['event_count'])) as Array<{ event_count: number }>;
-      const n = row?.event_count ?? 0;
-      if (n > this.limits.maxEventsPerTask) return;
-      if (n === this.limits.maxEventsPerTask) {
-        clean.message = `Log limit of ${this.limits.maxEventsPerTask} lines reached; further output of this task is dropped.`;
-      }
+    if (!isLogLine) {
+      await this.db('task_events').insert({ task_id: taskId, event_type: type, body: JSON.stringify(clean) });
+      return;
     }
-    await this.db('task_events').insert({ task_id: taskId, event_type: type, body: JSON.stringify(clean) });
+    // One round trip: count the line on the task and insert it only while under the limit;
+    // the line that reaches the limit is replaced by a notice.
+    const max = this.limits.maxEventsPerTask;
+    const notice = JSON.stringify({ ...clean, message: `Log limit of ${max} lines reached; further output of this task is dropped.` });
+    await this.db.raw(
+      `with counted as (update tasks set event_count = event_count + 1 where id = ? returning event_count)
+       insert into task_events (task_id, event_type, body)
+       select ?, 'log', (case when event_count = ? then ?::jsonb else ?::jsonb end) from counted where event_count <= ?`,
+      [taskId, taskId, max, notice, JSON.stringify(clean), max],
+    );
   }
 
   async listEvents(taskId: string, after?: number): Promise<SerializedTaskEvent[]> {

@@ -1,5 +1,5 @@
 import { Checkbox, Input, NativeSelect, Stack, Text, Textarea, TextInput } from '@mantine/core';
-import type { FieldTemplateProps, RegistryWidgetsType, TemplatesType, WidgetProps } from '@rjsf/utils';
+import type { FieldTemplateProps, ObjectFieldTemplateProps, RegistryWidgetsType, TemplatesType, WidgetProps } from '@rjsf/utils';
 
 /** A minimal Mantine theme for rjsf: labels, help and errors the way the rest of the app shows them. */
 function FieldTemplate(props: FieldTemplateProps) {
@@ -117,4 +117,20 @@ export const widgets: RegistryWidgetsType = {
   URLWidget: TextWidget,
 };
 
-export const templates: Partial<TemplatesType> = { FieldTemplate };
+/** Properties stacked without a fieldset: the stepper already shows the page title. */
+function ObjectFieldTemplate(props: ObjectFieldTemplateProps) {
+  return (
+    <Stack gap={0}>
+      {props.description ? (
+        <Text size="sm" c="dimmed" mb="sm">
+          {props.description}
+        </Text>
+      ) : null}
+      {props.properties.filter((p) => !p.hidden).map((p) => (
+        <div key={p.name}>{p.content}</div>
+      ))}
+    </Stack>
+  );
+}
+
+export const templates: Partial<TemplatesType> = { FieldTemplate, ObjectFieldTemplate };

@@ -65,8 +65,8 @@ describe('markdown rendering', () => {
   it('highlights fenced code at build time and leaves unknown languages as escaped text', () => {
     const { html } = render('```python title="hello.py"\nprint("<b>")\n```\n\n```nolang\n<script>x</script>\n```\n\n    indented <code>\n');
     expect(html).toContain('<div class="code-title">hello.py</div>');
-    expect(html).toMatch(/<pre class="shiki shiki-themes github-light github-dark"[^>]*><code>/);
-    expect(html).toContain('&#x3C;b>'); // shiki's escaping
+    expect(html).toContain('<pre class="shiki" tabindex="0"><code><span class="line"><span style="color:var(--shiki-token-function)">print</span>');
+    expect(html).toContain('&quot;&lt;b&gt;&quot;'.replace(/&quot;/g, '"'));
     expect(html).toContain('<code class="language-nolang">&lt;script&gt;x&lt;/script&gt;');
     expect(html).toContain('indented &lt;code&gt;');
   });

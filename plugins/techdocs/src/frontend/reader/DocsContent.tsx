@@ -1,4 +1,4 @@
-import { useComputedColorScheme } from '@mantine/core';
+import { Title, useComputedColorScheme } from '@mantine/core';
 import { useEffect, useRef, type MouseEvent } from 'react';
 import type { DocsPage } from '../../common';
 import { addCopyButtons, enhanceTabs } from './enhanceContent';
@@ -22,7 +22,12 @@ export function DocsContent(props: { page: DocsPage; anchor: string | null; navi
 
   useEffect(() => {
     const root = ref.current;
-    if (root && page.hasMermaid) void renderMermaid(root, dark);
+    if (!root || !page.hasMermaid) return;
+    let stale = false;
+    void renderMermaid(root, dark, () => stale);
+    return () => {
+      stale = true;
+    };
   }, [page.html, page.hasMermaid, dark]);
 
   useEffect(() => {
@@ -48,9 +53,17 @@ export function DocsContent(props: { page: DocsPage; anchor: string | null; navi
     }
   };
 
+  const hasHeading = /^\s*<h1[\s>]/.test(page.html);
   return (
-    // Clicks are delegated from the container: the links are in server-rendered HTML.
-    // eslint-disable-next-line jsx-a11y/click-events-have-key-events, jsx-a11y/no-noninteractive-element-interactions
-    <article ref={ref} className="atrium-docs-content" onClick={onClick} dangerouslySetInnerHTML={{ __html: page.html }} />
+    <>
+      {!hasHeading && (
+        <Title order={1} className="atrium-docs-page-title">
+          {page.title}
+        </Title>
+      )}
+      {/* Clicks are delegated from the container: the links are in server-rendered HTML. */}
+      {/* eslint-disable-next-line jsx-a11y/click-events-have-key-events, jsx-a11y/no-noninteractive-element-interactions */}
+      <article ref={ref} className="atrium-docs-content" onClick={onClick} dangerouslySetInnerHTML={{ __html: page.html }} />
+    </>
   );
 }

@@ -1,5 +1,5 @@
 import { EmptyState, ErrorState, LoadingState, usePageTitle } from '@atrium/ui';
-import { Alert, Anchor, Box, Button, Group, Stack, Text, Title } from '@mantine/core';
+import { Alert, Anchor, Box, Button, Group, Stack, Text } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import { IconAlertTriangle, IconBook2, IconEdit, IconFileOff, IconListTree } from '@tabler/icons-react';
 import { Link } from 'react-router';
@@ -57,16 +57,16 @@ export function DocsReader(props: DocsReaderProps) {
 
   const header = (
     <Group justify="space-between" align="flex-start" wrap="wrap" gap="sm">
+      {/* The site name heads the reader; each page's own h1 is the page's title. */}
       <Box>
-        <Title order={props.embedded ? 2 : 1} size={props.embedded ? 'h3' : 'h2'}>
+        <Text fw={700} size={props.embedded ? 'lg' : 'xl'} lh={1.3} data-testid="docs-site-name">
           {siteName}
-        </Title>
+        </Text>
         <Text size="sm" c="dimmed">
           Docs of{' '}
           <Anchor component={Link} to={`/catalog/${triplet.namespace}/${triplet.kind}/${triplet.name}`.toLowerCase()} size="sm">
             {entity.data.title}
           </Anchor>
-          {entity.data.description ? ` — ${entity.data.description}` : ''}
         </Text>
       </Box>
       <BuildPanel triplet={triplet} detail={entity.data} />
