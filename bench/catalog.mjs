@@ -9,6 +9,7 @@
 // keep-alive requests per endpoint after 10 warm-ups. See bench/README.md for every option.
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { createFreshDatabase, pgBackendPids, psql } from './lib/db.mjs';
@@ -32,6 +33,7 @@ const { values: opt } = parseArgs({
     'request-timeout-s': { type: 'string', default: '30' },
     'endpoint-budget-s': { type: 'string', default: '180' },
     analyze: { type: 'boolean', default: false },
+    plugins: { type: 'string', default: 'catalog' },
     'scheduled-refresh': { type: 'boolean', default: true },
     'no-scheduled-refresh': { type: 'boolean', default: false },
     'skip-change': { type: 'boolean', default: false },
@@ -44,7 +46,7 @@ const { values: opt } = parseArgs({
 
 const N = Number(opt.n);
 const DB = opt.db;
-const PORT = Number(opt.port ?? (DB === 'pg' ? 17910 : 17920));
+const PORT = Number(opt.port ?? (DB === 'pg' ? 17951 : 17953));
 if (!Number.isInteger(N) || N < 10) fail('--n must be an integer >= 10');
 if (PORT < 17900 || PORT > 17999) fail('--port must be in 17900-17999 (other ports are taken by other work on this machine)');
 const POLL_MS = Number(opt['poll-ms']);
@@ -54,6 +56,8 @@ const REQUESTS = Number(opt.requests);
 const WARMUP = Number(opt.warmup);
 const REFRESH_INTERVAL = Number(opt['refresh-interval']);
 const REQUEST_TIMEOUT_S = Number(opt['request-timeout-s']);
+const PLUGINS = opt.plugins;
+if (!['catalog', 'all'].includes(PLUGINS)) fail('--plugins must be catalog (catalog + system plugin, like the Backstage anchor) or all (`atrium start`)');
 const ENDPOINT_BUDGET_S = Number(opt['endpoint-budget-s']);
 if (opt.analyze && DB !== 'pg') fail('--analyze needs --db pg (it runs ANALYZE through psql)');
 const WAIT_SCHEDULED = opt['scheduled-refresh'] && !opt['no-scheduled-refresh'];
@@ -109,7 +113,7 @@ const result = {
   node: process.version,
   machine: { cores: (await import('node:os')).cpus().length, memGiB: round((await import('node:os')).totalmem() / 2 ** 30, 1) },
   corpus: { entities: manifest.total, locations: manifest.locations, expectedCatalogTotal: EXPECTED_TOTAL, files: manifest.files, layout: manifest.layout },
-  settings: { analyzeAfterIngest: opt.analyze, requestTimeoutS: REQUEST_TIMEOUT_S, endpointBudgetS: ENDPOINT_BUDGET_S, pollMs: POLL_MS, refreshIntervalSeconds: REFRESH_INTERVAL, idleS: IDLE_S, requests: REQUESTS, warmup: WARMUP },
+  settings: { plugins: PLUGINS === 'all' ? 'all (atrium start)' : 'catalog + system only (bench/lib/catalog-backend.mjs)', analyzeAfterIngest: opt.analyze, requestTimeoutS: REQUEST_TIMEOUT_S, endpointBudgetS: ENDPOINT_BUDGET_S, pollMs: POLL_MS, refreshIntervalSeconds: REFRESH_INTERVAL, idleS: IDLE_S, requests: REQUESTS, warmup: WARMUP },
   loadAtStart: loadAverage(),
   phases: {},
   errors: [],
@@ -117,11 +121,15 @@ const result = {
 const timeline = [];
 let snapshotAtForcedEnd = null; // end of the forced refresh: start of a no-change refresh cycle
 
+// ---------- the port must be free: other benchmarks on this machine use the same range ----------
+if (await portAnswers(PORT)) fail(`port ${PORT} is already in use (another benchmark?); pick another with --port 17900-17999`);
+
 // ---------- start the backend: t = 0 ----------
 const logFile = fs.openSync(path.join(runDir, 'backend.log'), 'w');
 const t0 = performance.now();
 const cpu0 = machineCpu();
-const backend = spawn(process.execPath, [path.join(repoRoot, 'packages/cli/bin/atrium.js'), 'start', '--config', configFile], {
+const entry = PLUGINS === 'all' ? [path.join(repoRoot, 'packages/cli/bin/atrium.js'), 'start'] : [path.join(repoRoot, 'bench/lib/catalog-backend.mjs')];
+const backend = spawn(process.execPath, [...entry, '--config', configFile], {
   cwd: runDir, // no app-config.yaml here: only the bench config applies
   env: { ...process.env, NODE_ENV: 'production', LOG_LEVEL: process.env.LOG_LEVEL ?? 'info' },
   stdio: ['ignore', logFile, logFile],
@@ -474,7 +482,8 @@ async function phaseLatency() {
 // =====================================================================================
 
 async function totalItems(query) {
-  const r = await getJson(`/entities/by-query?${query}${query ? '&' : ''}limit=1&fields=kind`);
+  // limit=0: only the count runs (a page query would be measured as well; see RESULTS.md).
+  const r = await getJson(`/entities/by-query?${query}${query ? '&' : ''}limit=0`);
   return r.totalItems;
 }
 
@@ -609,6 +618,17 @@ function runNode(args) {
   });
 }
 
+function portAnswers(port) {
+  return new Promise((resolve) => {
+    const socket = net.connect({ host: '127.0.0.1', port });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
+
 function sleep(ms) {
   return new Promise((r) => setTimeout(r, ms));
 }
@@ -630,6 +650,7 @@ function printReport() {
     e ? `${e.p50} / ${e.p95} / ${e.p99}${e.n < REQUESTS ? ` (only ${e.n} requests)` : ''}${e.errors ? ` (${e.errors} errors${e.timeouts ? `, ${e.timeouts} timeouts at ${e.requestTimeoutS} s` : ''})` : ''}` : '–';
   row('N components (entities expected)', `${N} (${EXPECTED_TOTAL})`);
   row('database', result.database);
+  row('backend plugins', result.settings.plugins);
   row('load average 1 min at start / end', `${result.loadAtStart.one} / ${result.loadAtEnd?.one}`);
   if (p.ingest) {
     row('backend answering HTTP (s)', p.ingest.httpUp);

@@ -28,6 +28,8 @@ const { values: opt } = parseArgs({
     corpus: { type: 'string', default: path.join(repoRoot, 'bench/out/corpus-1000/all.yaml') },
     'baseline-requests': { type: 'string', default: '200' },
     'settle-s': { type: 'string', default: '20' },
+    'no-register': { type: 'boolean', default: false },
+    'io-concurrency': { type: 'string', default: '4' },
   },
   strict: true,
 });
@@ -72,10 +74,10 @@ spec:
     - id: publish
       action: publish:git
       input: { repoUrl: '\${{ parameters.remote }}' }
-    - id: register
+${opt['no-register'] ? '' : `    - id: register
       action: catalog:register
       input: { repoContentsUrl: '\${{ steps.publish.output.repoContentsUrl }}' }
-`,
+`}`,
 );
 const locations = [{ type: 'file', target: path.join(tplDir, 'template.yaml') }];
 const corpus = fs.existsSync(opt.corpus) ? opt.corpus : undefined;
@@ -92,7 +94,7 @@ fs.writeFileSync(
   JSON.stringify({
     backend: { baseUrl: BASE, listen: { port: PORT, host: '127.0.0.1' }, database: db.config },
     catalog: { locations, processingPollMs: 500, readers: { fileRoots: [work] } },
-    scaffolder: { concurrentTasksLimit: TASKS, publish: { fileRoots: [work] } },
+    scaffolder: { concurrentTasksLimit: TASKS, ioConcurrency: Number(opt['io-concurrency']), publish: { fileRoots: [work] } },
   }),
 );
 
@@ -188,6 +190,8 @@ try {
     database: db.describe,
     components,
     tasks: TASKS,
+    register: !opt['no-register'],
+    ioConcurrency: Number(opt['io-concurrency']),
     completed: TASKS - failed.length,
     failed: failed.map((f) => f.error),
     peakProcessing,

@@ -2,7 +2,8 @@
 // Scorecards benchmark: full evaluation of 3 scorecards x 10 rules over the generated corpus, a
 // no-change re-sweep, and the latency from a catalog change event to the changed result on the API.
 //
-//   npm run build && node bench/scorecards.mjs [--n 60000] [--db pglite|pg] [--changes 10]
+//   node --conditions=source --import tsx bench/scorecards.mjs [--n 60000] [--db pglite|pg] [--changes 10]
+//   (or, after `npm run build`, plain `node bench/scorecards.mjs ...` against the built packages)
 //
 // gen-corpus.mjs 60000 yields about 100,000 entities. The catalog is replaced by an in-memory
 // CatalogService holding the parsed corpus (relations derived from spec fields), so the figures
@@ -189,6 +190,7 @@ let status;
 for (;;) {
   status = await api('/status');
   if (status.lastSweep) break;
+  if (Date.now() - started > 20 * 60_000) throw new Error('the first sweep did not finish within 20 minutes (run with LOG_LEVEL=info to see why)');
   await sleep(250);
 }
 if (status.errors.length) throw new Error(`definition errors: ${JSON.stringify(status.errors)}`);

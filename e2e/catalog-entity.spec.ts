@@ -15,7 +15,7 @@ test.describe('entity page', () => {
 
     const about = page.getByRole('region', { name: 'About' });
     await expect(about.getByRole('link', { name: 'storefront-team' })).toHaveAttribute('href', '/catalog/default/group/storefront-team');
-    await expect(about.getByRole('link', { name: 'storefront' })).toHaveAttribute('href', '/catalog/default/system/storefront');
+    await expect(about.getByRole('link', { name: 'storefront', exact: true })).toHaveAttribute('href', '/catalog/default/system/storefront');
 
     const provided = entity.relations.filter((r) => r.type === 'providesApi');
     const card = page.getByRole('region', { name: 'Provided APIs' });
@@ -38,8 +38,10 @@ test.describe('entity page', () => {
     await page.getByRole('switch', { name: 'Relations and status' }).uncheck();
     await expect(yaml).not.toContainText('relations:');
 
-    await tabs.getByRole('tab', { name: 'YAML' }).focus();
-    await page.keyboard.press('ArrowLeft');
+    // Arrow keys move between tabs (the tab list follows the WAI-ARIA pattern).
+    await tabs.getByRole('tab', { name: 'Overview' }).focus();
+    await page.keyboard.press('ArrowRight');
+    await expect(tabs.getByRole('tab', { name: 'Relations' })).toBeFocused();
     await page.keyboard.press('Enter');
     await expect(page).toHaveURL(/\/relations$/);
     await page.goto('/catalog/default/component/orders-service/yaml');

@@ -12,7 +12,7 @@ test.describe('catalog explorer', () => {
     await expect(table.getByRole('columnheader')).toHaveText(['Name', 'System', 'Owner', 'Type', 'Lifecycle', 'Tags']);
     await expect(table.getByRole('columnheader', { name: 'Name' })).toHaveAttribute('aria-sort', 'ascending');
     await expect(table).toHaveAttribute('aria-rowcount', String(components + 1));
-    await expect(page.getByLabel('Kind', { exact: true })).toHaveValue(`Component (${components})`);
+    await expect(page.getByRole('combobox', { name: 'Kind' })).toHaveValue(`Component (${components})`);
     await expect(page.getByRole('checkbox', { name: /^production \(\d+\)$/ })).toBeVisible();
   });
 
@@ -22,7 +22,7 @@ test.describe('catalog explorer', () => {
     const status = page.getByRole('status').filter({ hasText: /components?$/ });
     await expect(status).toHaveText(/\d+ components/);
 
-    await page.getByLabel('Type', { exact: true }).click();
+    await page.getByRole('combobox', { name: 'Type' }).click();
     await page.getByRole('option', { name: /^service \(\d+\)$/ }).click();
     await page.keyboard.press('Escape');
     await expect(page).toHaveURL(/[?&]type=service/);
@@ -46,13 +46,13 @@ test.describe('catalog explorer', () => {
     const apis = await countEntities(request, 'kind=api,spec.type=openapi');
     await page.goto('/catalog?kind=api&type=openapi');
     await expect(page.getByRole('status').filter({ hasText: /APIs?$/ })).toHaveText(`${apis} APIs`);
-    await expect(page.getByLabel('Kind', { exact: true })).toHaveValue(/^API \(\d+\)$/);
+    await expect(page.getByRole('combobox', { name: 'Kind' })).toHaveValue(/^API \(\d+\)$/);
     await expect(page.getByRole('table', { name: 'Catalog: APIs' }).getByRole('row')).toHaveCount(apis + 1);
   });
 
   test('shows per-kind columns: users have e-mail and groups', async ({ page }) => {
     await page.goto('/catalog');
-    await page.getByLabel('Kind', { exact: true }).click();
+    await page.getByRole('combobox', { name: 'Kind' }).click();
     await page.getByRole('option', { name: /^User \(\d+\)$/ }).click();
     await expect(page).toHaveURL(/kind=user/);
     const table = page.getByRole('table', { name: 'Catalog: users' });
@@ -60,22 +60,31 @@ test.describe('catalog explorer', () => {
     await expect(table.getByRole('row').nth(1).getByRole('link').first()).toBeVisible();
   });
 
-  test('searches as you type and sorts by a column', async ({ page }) => {
+  test('searches as you type and sorts by a column', async ({ page, request }) => {
     await page.goto('/catalog');
+    const components = await countEntities(request, 'kind=component');
+    const status = page.getByRole('status').filter({ hasText: /components?$/ });
+    await expect(status).toHaveText(`${components} components`);
     await page.getByRole('textbox', { name: 'Search the catalog' }).fill('payments');
     await expect(page).toHaveURL(/q=payments/);
     const table = page.getByRole('table', { name: 'Catalog: components' });
-    await expect(table.getByRole('rowheader').first()).toContainText(/payment/i);
+    await expect(status).not.toHaveText(`${components} components`);
+    await expect(table.getByRole('rowheader').filter({ hasText: /payment/i }).first()).toBeVisible();
 
     await page.getByRole('button', { name: 'Clear search' }).click();
     await expect(page).not.toHaveURL(/q=/);
+    const firstName = async (order: 'asc' | 'desc') => {
+      const response = await request.get(`/api/catalog/entities/by-query?limit=1&filter=kind=component&orderField=metadata.name,${order}`);
+      return ((await response.json()) as { items: Array<{ metadata: { name: string } }> }).items[0]!.metadata.name;
+    };
+    const firstLink = table.getByRole('rowheader').first().getByRole('link');
     await table.getByRole('button', { name: 'Name' }).click();
     await expect(page).toHaveURL(/sort=-name/);
     await expect(table.getByRole('columnheader', { name: 'Name' })).toHaveAttribute('aria-sort', 'descending');
-    const first = await table.getByRole('rowheader').first().getByRole('link').getAttribute('href');
+    await expect(firstLink).toHaveAttribute('href', `/catalog/default/component/${await firstName('desc')}`);
     await table.getByRole('button', { name: 'Name' }).click();
     await expect(page).not.toHaveURL(/sort=/);
-    await expect(table.getByRole('rowheader').first().getByRole('link')).not.toHaveAttribute('href', first ?? '');
+    await expect(firstLink).toHaveAttribute('href', `/catalog/default/component/${await firstName('asc')}`);
   });
 
   test('renders only the rows near the viewport, and loads the rest on scroll', async ({ page, request }) => {

@@ -49,9 +49,13 @@ test.describe('dependency graph', () => {
     expect(deeper).toBeGreaterThan(4);
 
     await page.getByText('1 hop').click();
-    await page.getByRole('checkbox', { name: 'Dependencies' }).uncheck();
+    const dependencies = page.getByRole('checkbox', { name: 'Dependencies' });
+    await expect(dependencies).toBeChecked();
+    await page.getByText('Dependencies', { exact: true }).click();
+    await expect(dependencies).not.toBeChecked();
     await expect(graph).toHaveAttribute('aria-label', /2 entities, 1 relations/);
-    await page.getByRole('checkbox', { name: 'Dependencies' }).check();
+    await page.getByText('Dependencies', { exact: true }).click();
+    await expect(graph).toHaveAttribute('aria-label', /4 entities, 3 relations/);
 
     await page.getByText('Relations as a list (3)').click();
     await expect(page.getByRole('table', { name: 'Relations in the graph' }).getByRole('row')).toHaveCount(4);

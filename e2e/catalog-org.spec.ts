@@ -26,12 +26,19 @@ test.describe('groups and users', () => {
     await expect(page.getByRole('status').filter({ hasText: /components?$/ })).toHaveText(`${count} ${count === 1 ? 'component' : 'components'}`);
   });
 
-  test('ownership can include sub-groups', async ({ page }) => {
+  test('ownership can include sub-groups', async ({ page, request }) => {
+    const direct = (await (await request.get('/api/catalog/entity-facets?facet=kind&filter=relations.ownedby=group:default/commerce-engineering')).json()) as {
+      facets: { kind: Array<{ count: number }> };
+    };
+    const directTotal = direct.facets.kind.reduce((sum, f) => sum + f.count, 0);
     await page.goto('/catalog/default/group/commerce-engineering');
     const ownership = page.getByRole('region', { name: 'Ownership' });
-    await expect(ownership.getByText(/Owns nothing directly/)).toBeVisible();
+    const tiles = ownership.getByRole('list', { name: 'Owned entities by kind' }).getByRole('link');
+    const total = async () => (await tiles.allTextContents()).reduce((sum, text) => sum + Number(text.match(/\d+/)?.[0] ?? 0), 0);
+    await expect.poll(total).toBe(directTotal);
     await ownership.getByText('With sub-groups').click();
     await expect(ownership.getByRole('link', { name: /components?$/ })).toBeVisible();
+    expect(await total()).toBeGreaterThan(directTotal);
   });
 
   test('a user page shows the profile and groups', async ({ page, request }) => {

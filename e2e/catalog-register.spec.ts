@@ -50,7 +50,7 @@ test.describe('registering a repository', () => {
     const preview = page.getByRole('table', { name: 'Entities found' });
     await expect(preview).toContainText('component:default/e2e-parcel-locker');
     await expect(preview).toContainText('api:default/e2e-parcel-locker-api');
-    await page.getByRole('button', { name: 'Import' }).click();
+    await page.getByRole('button', { name: 'Import', exact: true }).click();
 
     const imported = page.getByRole('list', { name: 'Imported entities' });
     await expect(imported.getByRole('link', { name: 'Parcel locker service' })).toBeVisible();

@@ -9,6 +9,12 @@ export const scaffolderConfigSchema: JsonSchema = {
     concurrentTasksLimit: { type: 'integer', minimum: 0, default: 10, description: 'Tasks one replica runs at once; 0 disables its worker.' },
     taskTimeoutSeconds: { type: 'integer', minimum: 5, default: 30, description: 'A processing task with no heartbeat for this long is marked failed.' },
     stepTimeoutSeconds: { type: 'integer', minimum: 1, default: 600 },
+    ioConcurrency: {
+      type: 'integer',
+      minimum: 1,
+      default: 4,
+      description: 'File- and process-heavy steps (fetch:*, publish:git, fs:*) running at once on a replica, so many tasks do not starve the API.',
+    },
     pollMs: { type: 'integer', minimum: 10, default: 500 },
     secretsKey: { type: 'string', minLength: 16, description: 'Key for encrypting task secrets at rest; generated and stored when absent.' },
     defaultAuthor: {
@@ -44,6 +50,7 @@ export interface ScaffolderConfig {
   concurrentTasksLimit: number;
   taskTimeoutSeconds: number;
   stepTimeoutSeconds: number;
+  ioConcurrency?: number;
   pollMs: number;
   secretsKey?: string;
   defaultAuthor: { name: string; email: string };

@@ -45,6 +45,8 @@ export interface RunContext {
   catalog: CatalogService;
   backendFetch(path: string, init?: RequestInit): Promise<Response>;
   stepTimeoutMs: number;
+  /** Bounds how many file- and process-heavy steps run at once across all tasks of this replica. */
+  ioLimiter?: Limiter;
   /** Receives log and step-status events (secrets are masked by the sink). */
   emit(body: TaskEventBody): Promise<void>;
 }
@@ -142,6 +144,9 @@ export async function runSteps(run: RunContext): Promise<JsonObject> {
           );
         }
         if (each) logger.info(`Running ${step.action} for item ${JSON.stringify(each.key)}`);
+        const heavy = HEAVY_ACTIONS.has(step.action) && run.ioLimiter;
+        if (heavy) await run.ioLimiter!.acquire(run.signal);
+        try {
         await runWithTimeout(step, run, async (signal) => {
           const temps: string[] = [];
           try {
@@ -170,6 +175,9 @@ export async function runSteps(run: RunContext): Promise<JsonObject> {
             await Promise.all(temps.map(removeDir));
           }
         });
+        } finally {
+          if (heavy) run.ioLimiter!.release();
+        }
       }
     } catch (error) {
       const cancelled = run.signal.aborted;
@@ -237,5 +245,41 @@ export async function withWorkspace<T>(fn: (dir: string) => Promise<T>): Promise
     return await fn(await fs.realpath(dir));
   } finally {
     await removeDir(dir);
+  }
+}
+
+/** Actions that write many files or spawn processes; the event loop pays for each of those. */
+const HEAVY_ACTIONS = new Set(['fetch:plain', 'fetch:template', 'fetch:cookiecutter', 'fetch:template:file', 'publish:git', 'fs:delete', 'fs:rename']);
+
+/** A counting semaphore: at most `size` holders; waiters give up when their task is aborted. */
+export class Limiter {
+  private active = 0;
+  private readonly waiting: Array<() => void> = [];
+  constructor(private readonly size: number) {}
+
+  acquire(signal?: AbortSignal): Promise<void> {
+    if (this.active < this.size) {
+      this.active++;
+      return Promise.resolve();
+    }
+    return new Promise((resolve, reject) => {
+      const grant = () => {
+        signal?.removeEventListener('abort', onAbort);
+        this.active++;
+        resolve();
+      };
+      const onAbort = () => {
+        const i = this.waiting.indexOf(grant);
+        if (i >= 0) this.waiting.splice(i, 1);
+        reject(new TaskCancelledError());
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+      this.waiting.push(grant);
+    });
+  }
+
+  release(): void {
+    this.active--;
+    this.waiting.shift()?.();
   }
 }

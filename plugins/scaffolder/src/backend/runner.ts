@@ -5,7 +5,7 @@ import type { CatalogService } from '@atrium/plugin-catalog/common';
 import type { DryRunResponse, JsonObject, TaskEventBody, TaskSpec } from '../common/index.js';
 import type { ActionRegistry } from './actions/registry.js';
 import type { ScaffolderConfig } from './config.js';
-import { runSteps, TaskCancelledError, withWorkspace } from './engine.js';
+import { Limiter, runSteps, TaskCancelledError, withWorkspace } from './engine.js';
 import { defaultSourceSettings, parseTemplateBase, TemplateSources, type SourceReaderSettings } from './sources.js';
 import { maskSecrets } from './tasks/secrets.js';
 import type { ClaimedTask, TaskStore } from './tasks/taskStore.js';
@@ -33,8 +33,10 @@ const MAX_DRY_RUN_BYTES = 10 * 1024 * 1024;
 /** Runs stored tasks and dry runs through the engine with the plugin's services. */
 export class TaskRunner {
   private readonly sourceSettings: SourceReaderSettings;
+  private readonly ioLimiter: Limiter;
 
   constructor(private readonly deps: RunnerDeps) {
+    this.ioLimiter = new Limiter(deps.config.ioConcurrency ?? 4);
     this.sourceSettings = {
       ...defaultSourceSettings(),
       fileRoots: deps.config.readers.fileRoots,
@@ -73,6 +75,7 @@ export class TaskRunner {
           catalog: this.deps.catalog,
           backendFetch: this.backendFetch,
           stepTimeoutMs: this.deps.config.stepTimeoutSeconds * 1000,
+          ioLimiter: this.ioLimiter,
           emit,
         }),
       );

@@ -42,8 +42,10 @@ export async function resolveInWorkspace(workspace: string, relative: string, wh
 
 /** Writes a file inside the workspace, creating folders; refuses paths that leave it. */
 export async function writeWorkspaceFile(workspace: string, relative: string, content: Buffer | string, mode?: number): Promise<string> {
-  const target = await resolveInWorkspace(workspace, relative);
+  const target = path.resolve(workspace, relative);
+  if (!isWithin(workspace, target)) throw new WorkspaceEscapeError(`The path ${JSON.stringify(relative)} points outside the workspace`);
   await fs.mkdir(path.dirname(target), { recursive: true });
+  // After mkdir the parent exists: one realpath check covers symlinked folders on the way.
   await resolveInWorkspace(workspace, relative);
   // Never write through an existing symlink.
   const existing = await fs.lstat(target).catch(() => undefined);

@@ -1,7 +1,7 @@
 import type { Entity } from '@atrium/catalog-model';
 import type { RuleResult, ScorecardDefinition } from '../common/index.js';
 import type { LoadedScorecard } from './definitions.js';
-import type { EvaluationContext } from './expression.js';
+import { prepareContext, type EvaluationContext } from './expression.js';
 
 export interface ScorecardOutcome {
   level: string | null;
@@ -26,8 +26,9 @@ function render(v: unknown): string {
  * effective date is `pending` and counts for nothing. The level reached is the highest level
  * whose rules, and every lower level's rules, pass (or are exempt).
  */
-export function evaluateScorecard(scorecard: LoadedScorecard, ctx: EvaluationContext, exemptions: ExemptionSet): ScorecardOutcome {
+export function evaluateScorecard(scorecard: LoadedScorecard, rawCtx: EvaluationContext, exemptions: ExemptionSet): ScorecardOutcome {
   const { definition } = scorecard;
+  const ctx = prepareContext(rawCtx);
   const rules: RuleResult[] = [];
   let points = 0;
   let maxPoints = 0;

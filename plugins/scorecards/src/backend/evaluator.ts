@@ -5,6 +5,7 @@ import type { CatalogService } from '@atrium/plugin-catalog/backend';
 import { levelRank, type EntityFacts, type FactValue } from '../common/index.js';
 import type { LoadResult } from './definitions.js';
 import { evaluateScorecard, relationsByType } from './engine.js';
+import { prepareContext } from './expression.js';
 import { ownerRefOf, refOf } from './facts/builtins.js';
 import { UNKNOWN, type FactContext, type FactProvider } from './facts/types.js';
 import type { Notifier } from './notifier.js';
@@ -101,7 +102,7 @@ export class Evaluator {
         factRows.push({ entityRef: ref, facts: facts.merged, entityHash: hashes.get(ref)!, entityChangedAt: changedAt.get(ref)! });
       }
       const factValues = Object.fromEntries(Object.entries(facts.merged).map(([k, v]) => [k, v.value]));
-      const evalCtx = { entity, facts: factValues, relations: relationsByType(entity), now };
+      const evalCtx = prepareContext({ entity, facts: factValues, relations: relationsByType(entity), now });
       const owner = ownerRefOf(entity);
       for (const scorecard of scorecards) {
         const def = scorecard.definition;

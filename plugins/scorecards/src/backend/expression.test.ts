@@ -55,6 +55,9 @@ describe('conditions: operators', () => {
     ['facts.techdocsBuilt == null', true],
     ['facts.techdocsBuilt == true', false],
     ['"backstage.io/techdocs-ref" in entity.metadata.annotations', true],
+    ['daysSince("2000-01-01") > 365.0', true],
+    ['entity.metadata.tags.exists_one(t, t == "pci")', true],
+    ['facts.dependents > 1 ? true : false', true],
     ['entity.metadata.annotations["backstage.io/techdocs-ref"] == "dir:."', true],
   ])('%s → %s', (expr, expected) => {
     expect(value(expr)).toBe(expected);

@@ -129,7 +129,7 @@ export function compileExpression(source: string, knownFacts?: ReadonlySet<strin
     source,
     evaluate(ctx) {
       try {
-        return { ok: true, value: normalise(parsed(bounded(ctx) as unknown as Record<string, unknown>)) };
+        return { ok: true, value: normalise(parsed(prepareContext(ctx) as unknown as Record<string, unknown>)) };
       } catch (e) {
         return { ok: false, reason: firstLine(e) };
       }
@@ -152,8 +152,17 @@ function firstLine(e: unknown): string {
   return message.split('\n')[0]!.trim();
 }
 
-function bounded(ctx: EvaluationContext): Omit<EvaluationContext, 'now'> {
-  return { entity: capStrings(ctx.entity, 0), facts: capStrings(ctx.facts, 0) as Record<string, unknown>, relations: ctx.relations };
+const prepared = new WeakSet<object>();
+
+/**
+ * The context CEL sees: plain JSON copies with long strings cut. Evaluating many rules for one
+ * entity, prepare it once and pass the result; evaluate() does not copy a prepared context again.
+ */
+export function prepareContext(ctx: EvaluationContext): EvaluationContext {
+  if (prepared.has(ctx)) return ctx;
+  const out = { entity: capStrings(ctx.entity, 0), facts: capStrings(ctx.facts, 0) as Record<string, unknown>, relations: ctx.relations, now: ctx.now };
+  prepared.add(out);
+  return out;
 }
 
 /** Copies plain JSON, cutting long strings and dropping non-JSON values (so CEL sees data only). */

@@ -25,7 +25,9 @@ export interface ResultChange {
   previous: { level: string | null; levelRank: number } | undefined;
 }
 
-const CHUNK = 500;
+// Rows per statement. Larger batches (400+ rows with jsonb) made the next BEGIN fail on PGlite 0.5.16
+// ("BeginTransactionBlock: unexpected state END"), so writes stay well below that.
+const CHUNK = 200;
 function chunks<T>(items: T[], size = CHUNK): T[][] {
   const out: T[][] = [];
   for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
@@ -78,8 +80,9 @@ export class ScorecardStore {
     for (const part of chunks(rows)) {
       await this.db.transaction(async (trx) => {
         const existing = new Map<string, { hash: string; level: string | null; levelRank: number }>();
+        // By entity_ref alone (the primary key's prefix): a row-value IN list is not planned onto the index.
         const current = await trx('results')
-          .whereIn(['entity_ref', 'scorecard_id'], part.map((r) => [r.entityRef, r.scorecardId]))
+          .whereIn('entity_ref', [...new Set(part.map((r) => r.entityRef))])
           .select('entity_ref', 'scorecard_id', 'hash', 'level', 'level_rank')
           .forUpdate();
         for (const c of current) existing.set(`${c.entity_ref}\n${c.scorecard_id}`, { hash: c.hash, level: c.level, levelRank: c.level_rank });
@@ -133,11 +136,7 @@ export class ScorecardStore {
   async deleteStale(seen: Set<string>, keep: (entityRef: string, scorecardId: string) => boolean): Promise<number> {
     const rows: Array<{ entity_ref: string; scorecard_id: string }> = await this.db('results').select('entity_ref', 'scorecard_id');
     const stale = rows.filter((r) => !seen.has(r.entity_ref) || !keep(r.entity_ref, r.scorecard_id));
-    for (const part of chunks(stale)) {
-      await this.db('results')
-        .whereIn(['entity_ref', 'scorecard_id'], part.map((r) => [r.entity_ref, r.scorecard_id]))
-        .delete();
-    }
+    for (const r of stale) await this.db('results').where({ entity_ref: r.entity_ref, scorecard_id: r.scorecard_id }).delete();
     const gone = [...new Set(rows.map((r) => r.entity_ref))].filter((r) => !seen.has(r));
     for (const part of chunks(gone)) await this.db('facts').whereIn('entity_ref', part).delete();
     return stale.length;

@@ -46,7 +46,7 @@ function leafRowCondition(node: Extract<FilterNode, { op: 'exists' | 'in' | 'pre
   }
 }
 
-const ALL_IDS = 'select id from entities where final is not null';
+const ALL_IDS = 'select entity_id from final_entities';
 
 /** SQL selecting the ids of stitched entities that match `node` (one column). */
 export function filterIdSet(node: FilterNode): Sql {
@@ -102,7 +102,7 @@ function wrap(s: Sql): Sql {
 
 /** Counts matching stitched entities without touching the entities table when it can. */
 export function filterCount(node: FilterNode | undefined): Sql {
-  if (!node || (node.op === 'all' && node.nodes.length === 0)) return sql(`select count(*)::int as count from entities where final is not null`);
+  if (!node || (node.op === 'all' && node.nodes.length === 0)) return sql(`select count(*)::int as count from final_entities`);
   if (node.op === 'in' && node.values.length === 1 && !node.values.includes('true')) {
     return sql(`select count(*)::int as count from search where key = ? and value = ?`, node.key, node.values[0]);
   }

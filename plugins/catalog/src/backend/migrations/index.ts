@@ -30,6 +30,7 @@ const init: Migration = {
       )`);
     await knex.raw(`create index locations_due on locations (next_refresh_at)`);
 
+    // One row per entity a location yields: the processed input. Written only when it changes.
     await knex.raw(`
       create table entities (
         id uuid primary key,
@@ -41,16 +42,26 @@ const init: Migration = {
         hash text not null,
         errors jsonb not null default '[]'::jsonb,
         orphan boolean not null default false,
-        final jsonb,
-        etag text,
-        fts tsvector,
-        needs_stitch boolean not null default true,
         created_at timestamptz not null default now(),
         updated_at timestamptz not null default now()
       )`);
     await knex.raw(`create index entities_location on entities (location_id)`);
-    await knex.raw(`create index entities_needs_stitch on entities (entity_ref) where needs_stitch`);
-    await knex.raw(`create index entities_fts on entities using gin (fts)`);
+
+    // The served (stitched) entity, kept apart so processing and stitching each write one narrow
+    // row set; fts is its full-text document.
+    await knex.raw(`
+      create table final_entities (
+        entity_id uuid primary key references entities(id) on delete cascade,
+        final jsonb not null,
+        etag text not null,
+        fts tsvector not null,
+        updated_at timestamptz not null default now()
+      )`);
+    await knex.raw(`create index final_entities_fts on final_entities using gin (fts)`);
+
+    // Entities whose final form must be rebuilt. A processing transaction inserts; a stitcher
+    // claims rows FOR UPDATE SKIP LOCKED and deletes them when done.
+    await knex.raw(`create table stitch_queue (entity_ref text primary key, queued_at timestamptz not null default now())`);
 
     // Each relation row is produced by one entity's processing (the originating entity);
     // a spec field yields a forward row from it and an inverse row from the target.
@@ -78,7 +89,7 @@ const init: Migration = {
     await knex.raw(`create index search_entity on search (entity_id)`);
   },
   async down(knex) {
-    for (const t of ['search', 'relations', 'entities', 'locations']) await knex.raw(`drop table if exists ${t}`);
+    for (const t of ['search', 'relations', 'stitch_queue', 'final_entities', 'entities', 'locations']) await knex.raw(`drop table if exists ${t}`);
   },
 };
 

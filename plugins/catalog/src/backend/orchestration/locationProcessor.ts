@@ -132,7 +132,12 @@ export class LocationProcessor {
 
   /** Final entities of a location, for the POST /locations answer. */
   async entitiesOfLocation(locationId: string, limit = 1000): Promise<Entity[]> {
-    const result = await this.deps.db('entities').where({ location_id: locationId }).whereNotNull('final').orderBy('entity_ref').limit(limit).select('final');
+    const result = await this.deps.db('entities as e')
+      .join('final_entities as f', 'f.entity_id', 'e.id')
+      .where('e.location_id', locationId)
+      .orderBy('e.entity_ref')
+      .limit(limit)
+      .select('f.final');
     return result.map((r: { final: Entity }) => r.final);
   }
 

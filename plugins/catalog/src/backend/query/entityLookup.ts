@@ -19,7 +19,7 @@ export class EntityLookup {
   async byRef(ref: string): Promise<EntityRecord | undefined> {
     const [row] = await rows<EntityRecord>(
       this.db,
-      `select id, entity_ref, location_id, parent_ref, final from entities where entity_ref = ?`,
+      `select e.id, e.entity_ref, e.location_id, e.parent_ref, f.final from entities e left join final_entities f on f.entity_id = e.id where e.entity_ref = ?`,
       [ref.toLowerCase()],
     );
     return row;
@@ -28,7 +28,7 @@ export class EntityLookup {
   async finalTextByRef(ref: string): Promise<string | undefined> {
     const [row] = await rows<{ final: string }>(
       this.db,
-      `select final::text as final from entities where entity_ref = ? and final is not null`,
+      `select f.final::text as final from entities e join final_entities f on f.entity_id = e.id where e.entity_ref = ?`,
       [ref.toLowerCase()],
     );
     return row?.final;
@@ -36,13 +36,13 @@ export class EntityLookup {
 
   async finalTextByUid(uid: string): Promise<string | undefined> {
     if (!isUuid(uid)) return undefined;
-    const [row] = await rows<{ final: string }>(this.db, `select final::text as final from entities where id = ? and final is not null`, [uid]);
+    const [row] = await rows<{ final: string }>(this.db, `select final::text as final from final_entities where entity_id = ?`, [uid]);
     return row?.final;
   }
 
   async byUid(uid: string): Promise<EntityRecord | undefined> {
     if (!isUuid(uid)) return undefined;
-    const [row] = await rows<EntityRecord>(this.db, `select id, entity_ref, location_id, parent_ref, final from entities where id = ?`, [uid]);
+    const [row] = await rows<EntityRecord>(this.db, `select e.id, e.entity_ref, e.location_id, e.parent_ref, f.final from entities e left join final_entities f on f.entity_id = e.id where e.id = ?`, [uid]);
     return row;
   }
 

@@ -39,10 +39,10 @@ export async function queryEntityPage(db: Db, q: EntityQuery): Promise<EntityPag
   const cmp = fetchDir === 'asc' ? '>' : '<';
 
   const from = sortKey
-    ? sql('entities e join search s on s.entity_id = e.id and s.key = ? and s.value is not null', sortKey)
-    : sql('entities e');
-  const where: Sql[] = [sql('e.final is not null')];
-  if (q.filter) where.push(filterCondition(q.filter, 'e.id'));
+    ? sql('final_entities e join search s on s.entity_id = e.entity_id and s.key = ? and s.value is not null', sortKey)
+    : sql('final_entities e');
+  const where: Sql[] = [sql('true')];
+  if (q.filter) where.push(filterCondition(q.filter, 'e.entity_id'));
   const fts = fullTextCondition(q.fullText?.term, q.fullText?.fields);
   if (fts) where.push(fts);
   const baseWhere = joinSql(where, ' and ');
@@ -57,13 +57,13 @@ export async function queryEntityPage(db: Db, q: EntityQuery): Promise<EntityPag
     const keyset: Sql[] = [];
     if (q.cursor) {
       const values = q.cursor.orderFieldValues;
-      if (sortKey) keyset.push(sql(`(s.value, e.id) ${cmp} (?, ?::uuid)`, values[0], values[values.length - 1]));
-      else keyset.push(sql(`e.id ${cmp} ?::uuid`, values[values.length - 1]));
+      if (sortKey) keyset.push(sql(`(s.value, e.entity_id) ${cmp} (?, ?::uuid)`, values[0], values[values.length - 1]));
+      else keyset.push(sql(`e.entity_id ${cmp} ?::uuid`, values[values.length - 1]));
     }
     const whereAll = keyset.length ? joinSql([baseWhere, ...keyset], ' and ') : baseWhere;
-    const orderBy = sortKey ? `s.value ${fetchDir}, e.id ${fetchDir}` : `e.id ${fetchDir}`;
+    const orderBy = sortKey ? `s.value ${fetchDir}, e.entity_id ${fetchDir}` : `e.entity_id ${fetchDir}`;
     const offset = !q.cursor && q.offset ? q.offset : 0;
-    const query = `select e.id, e.final::text as final${sortKey ? ', s.value as sort_value' : ', null as sort_value'}
+    const query = `select e.entity_id as id, e.final::text as final${sortKey ? ', s.value as sort_value' : ', null as sort_value'}
       from ${from.sql} where ${whereAll.sql} order by ${orderBy} limit ? offset ?`;
     const fetched = await rows<{ id: string; final: string; sort_value: string | null }>(db, query, [
       ...from.bindings,
@@ -106,10 +106,10 @@ export async function countEntities(db: Db, filter: FilterNode | undefined, fts:
   let q: Sql;
   if (!fts) q = filterCount(filter);
   else {
-    const where = [sql('e.final is not null'), fts];
-    if (filter) where.push(filterCondition(filter, 'e.id'));
+    const where = [fts];
+    if (filter) where.push(filterCondition(filter, 'e.entity_id'));
     const w = joinSql(where, ' and ');
-    q = { sql: `select count(*)::int as count from entities e where ${w.sql}`, bindings: w.bindings };
+    q = { sql: `select count(*)::int as count from final_entities e where ${w.sql}`, bindings: w.bindings };
   }
   const [row] = await rows<{ count: number }>(db, q.sql, q.bindings);
   return Number(row?.count ?? 0);
@@ -124,7 +124,7 @@ export async function listEntityRows(
   db: Db,
   options: { filter?: FilterNode; order: EntityOrder[]; offset: number; limit: number; afterRef?: string },
 ): Promise<string[]> {
-  const where: Sql[] = [sql('e.final is not null')];
+  const where: Sql[] = [sql('true')];
   if (options.filter) where.push(filterCondition(options.filter, 'e.id'));
   if (options.afterRef !== undefined) where.push(sql('e.entity_ref > ?', options.afterRef));
   const w = joinSql(where, ' and ');
@@ -137,7 +137,7 @@ export async function listEntityRows(
   const orderBy = joinSql([...orderParts, sql('e.entity_ref asc')], ', ');
   const result = await rows<{ final: string }>(
     db,
-    `select e.final::text as final from entities e where ${w.sql} order by ${orderBy.sql} limit ? offset ?`,
+    `select f.final::text as final from entities e join final_entities f on f.entity_id = e.id where ${w.sql} order by ${orderBy.sql} limit ? offset ?`,
     [...w.bindings, ...orderBy.bindings, options.limit, options.offset],
   );
   return result.map((r) => r.final);
@@ -145,10 +145,10 @@ export async function listEntityRows(
 
 /** Final entities by canonical ref, optionally restricted by a filter; null where missing. */
 export async function finalEntitiesByRefs(db: Db, refs: string[], filter?: FilterNode): Promise<Map<string, string>> {
-  const where: Sql[] = [sql('e.entity_ref = any(?::text[])', refs), sql('e.final is not null')];
+  const where: Sql[] = [sql('e.entity_ref = any(?::text[])', refs)];
   if (filter) where.push(filterCondition(filter, 'e.id'));
   const w = joinSql(where, ' and ');
-  const result = await rows<{ entity_ref: string; final: string }>(db, `select e.entity_ref, e.final::text as final from entities e where ${w.sql}`, w.bindings);
+  const result = await rows<{ entity_ref: string; final: string }>(db, `select e.entity_ref, f.final::text as final from entities e join final_entities f on f.entity_id = e.id where ${w.sql}`, w.bindings);
   return new Map(result.map((r) => [r.entity_ref, r.final]));
 }
 

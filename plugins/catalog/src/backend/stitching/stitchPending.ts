@@ -21,11 +21,11 @@ interface PendingRow {
 const BATCH = 500;
 
 /**
- * Rebuilds every entity marked `needs_stitch`, a batch at a time. Each batch is claimed with
- * FOR UPDATE SKIP LOCKED, so replicas share the work; a processing transaction that marks an
- * entity while it is being stitched waits for the row lock and so marks it again afterwards,
- * and the entity is stitched once more with the newer relations. Returns entities whose
- * final content changed (the etag is the hash of the final entity).
+ * Rebuilds every entity in stitch_queue, a batch at a time. Each batch is claimed with
+ * FOR UPDATE SKIP LOCKED, so replicas share the work. A processing transaction that queues
+ * an entity while it is being stitched waits on the queue row's lock and inserts it again
+ * once this batch commits, so the entity is stitched once more with the newer relations.
+ * Returns the entities whose final content changed (the etag is the hash of the final entity).
  */
 export async function stitchPending(db: Knex, options: { signal?: AbortSignal; onBatch?: (changed: StitchedChange[]) => Promise<void> } = {}): Promise<number> {
   let total = 0;
@@ -39,17 +39,17 @@ export async function stitchPending(db: Knex, options: { signal?: AbortSignal; o
   return total;
 }
 
-const T = process.env.CATALOG_TIMING ? (label: string, t0: number) => console.error(label, Math.round(performance.now() - t0)) : () => {};
 async function stitchBatch(trx: Knex.Transaction): Promise<{ claimed: number; changed: StitchedChange[] }> {
-  let t0 = performance.now();
+  const claimed = (
+    await rows<{ entity_ref: string }>(trx, `select entity_ref from stitch_queue order by entity_ref limit ? for update skip locked`, [BATCH])
+  ).map((r) => r.entity_ref);
+  if (claimed.length === 0) return { claimed: 0, changed: [] };
   const pending = await rows<PendingRow>(
     trx,
-    `select id, entity_ref, processed, errors, orphan, etag from entities
-     where needs_stitch order by entity_ref limit ? for update skip locked`,
-    [BATCH],
+    `select e.id, e.entity_ref, e.processed, e.errors, e.orphan, f.etag
+     from entities e left join final_entities f on f.entity_id = e.id where e.entity_ref = any(?::text[])`,
+    [claimed],
   );
-  if (pending.length === 0) return { claimed: 0, changed: [] };
-  T('claim', t0); t0 = performance.now();
   const refs = pending.map((p) => p.entity_ref);
   const relationRows = await rows<{ source_ref: string; type: string; target_ref: string }>(
     trx,
@@ -70,9 +70,8 @@ async function stitchBatch(trx: Knex.Transaction): Promise<{ claimed: number; ch
     ),
   );
 
-  T('read', t0); t0 = performance.now();
   const changed: StitchedChange[] = [];
-  const updates: Array<{ id: string; final: string; etag: string; fts: string }> = [];
+  const updates = { ids: [] as string[], finals: [] as string[], etags: [] as string[], fts: [] as string[] };
   const search = { ids: [] as string[], keys: [] as string[], values: [] as Array<string | null>, originals: [] as Array<string | null> };
   for (const row of pending) {
     const relations = bySource.get(row.entity_ref) ?? [];
@@ -87,7 +86,10 @@ async function stitchBatch(trx: Knex.Transaction): Promise<{ claimed: number; ch
     const etag = final.metadata.etag!;
     if (etag === row.etag) continue;
     const searchRows = buildSearchRows(final);
-    updates.push({ id: row.id, final: JSON.stringify(final), etag, fts: buildFullTextDocument(final, searchRows) });
+    updates.ids.push(row.id);
+    updates.finals.push(JSON.stringify(final));
+    updates.etags.push(etag);
+    updates.fts.push(buildFullTextDocument(final, searchRows));
     for (const s of searchRows) {
       search.ids.push(row.id);
       search.keys.push(s.key);
@@ -97,23 +99,19 @@ async function stitchBatch(trx: Knex.Transaction): Promise<{ claimed: number; ch
     changed.push({ entityRef: row.entity_ref, uid: row.id });
   }
 
-  T('build', t0); t0 = performance.now();
-  if (updates.length > 0) {
-    const ids = updates.map((u) => u.id);
+  if (updates.ids.length > 0) {
     await trx.raw(
-      `update entities e set final = u.final::jsonb, etag = u.etag, fts = u.fts::tsvector, needs_stitch = false, updated_at = now()
-       from unnest(?::uuid[], ?::text[], ?::text[], ?::text[]) as u(id, final, etag, fts) where e.id = u.id`,
-      [ids, updates.map((u) => u.final), updates.map((u) => u.etag), updates.map((u) => u.fts)],
+      `insert into final_entities (entity_id, final, etag, fts, updated_at)
+       select u.id, u.final::jsonb, u.etag, u.fts::tsvector, now() from unnest(?::uuid[], ?::text[], ?::text[], ?::text[]) as u(id, final, etag, fts)
+       on conflict (entity_id) do update set final = excluded.final, etag = excluded.etag, fts = excluded.fts, updated_at = now()`,
+      [updates.ids, updates.finals, updates.etags, updates.fts],
     );
-    T('update', t0); t0 = performance.now();
-    await trx.raw(`delete from search where entity_id = any(?::uuid[])`, [ids]);
-    T('delete', t0); t0 = performance.now();
+    await trx.raw(`delete from search where entity_id = any(?::uuid[])`, [updates.ids]);
     await trx.raw(
       `insert into search (entity_id, key, value, original_value) select * from unnest(?::uuid[], ?::text[], ?::text[], ?::text[])`,
       [search.ids, search.keys, search.values, search.originals] as unknown as Knex.RawBinding[],
     );
   }
-  T('insert', t0); t0 = performance.now();
-  await trx.raw(`update entities set needs_stitch = false where id = any(?::uuid[]) and needs_stitch`, [pending.map((p) => p.id)]);
-  return { claimed: pending.length, changed };
+  await trx.raw(`delete from stitch_queue where entity_ref = any(?::text[])`, [claimed]);
+  return { claimed: claimed.length, changed };
 }

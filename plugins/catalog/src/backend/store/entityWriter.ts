@@ -18,7 +18,7 @@ export interface StoredEntityState {
  * whole arrays (unnest) so a location with 100,000+ entities never approaches Postgres'
  * 65,535 bind-parameter limit; each batch is its own short transaction, so readers (and the
  * single PGlite session) are never blocked for long. Every change marks the entities whose
- * final form it affects (`needs_stitch`): the entity, both ends of its old and new relations,
+ * final form it affects (stitch_queue): the entity, both ends of its old and new relations,
  * and entities whose relations point at a ref that appeared or disappeared.
  */
 export class EntityWriter {
@@ -61,12 +61,12 @@ export class EntityWriter {
       await this.db.transaction(async (trx) => {
         const written = await rows<{ id: string; entity_ref: string; inserted: boolean }>(
           trx,
-          `insert into entities as e (id, entity_ref, location_id, source_file, parent_ref, processed, hash, errors, orphan, needs_stitch, updated_at)
-           select u.id, u.ref, ?::uuid, u.source_file, u.parent_ref, u.processed::jsonb, u.hash, '[]'::jsonb, false, true, now()
+          `insert into entities as e (id, entity_ref, location_id, source_file, parent_ref, processed, hash, errors, orphan, updated_at)
+           select u.id, u.ref, ?::uuid, u.source_file, u.parent_ref, u.processed::jsonb, u.hash, '[]'::jsonb, false, now()
            from unnest(?::uuid[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[]) as u(id, ref, source_file, parent_ref, processed, hash)
            on conflict (entity_ref) do update set location_id = excluded.location_id, source_file = excluded.source_file,
              parent_ref = excluded.parent_ref, processed = excluded.processed, hash = excluded.hash, errors = '[]'::jsonb,
-             orphan = false, needs_stitch = true, updated_at = now()
+             orphan = false, updated_at = now()
            where e.location_id is null or e.location_id = excluded.location_id
            returning id, entity_ref, (xmax = 0) as inserted`,
           [
@@ -84,7 +84,7 @@ export class EntityWriter {
         const kept = batch.filter((i) => ids.has(i.entityRef));
         const oldSources = await this.replaceRelations(trx, kept.map((i) => ({ id: ids.get(i.entityRef)!, item: i })));
         const inserted = written.filter((w) => w.inserted).map((w) => w.entity_ref);
-        await markForStitch(trx, [...oldSources, ...kept.flatMap((i) => i.relations.map((r) => r.sourceRef))], inserted);
+        await markForStitch(trx, [...kept.map((i) => i.entityRef), ...oldSources, ...kept.flatMap((i) => i.relations.map((r) => r.sourceRef))], inserted);
       });
     }
     return { refused };
@@ -121,11 +121,15 @@ export class EntityWriter {
   /** Keeps an entity's last good version and shows why the newest one was refused. */
   async setErrors(updates: Array<{ id: string; errors: EntityStatusItem[] }>): Promise<void> {
     for (const batch of chunk(updates, WRITE_BATCH)) {
-      await this.db.raw(
-        `update entities e set errors = u.errors::jsonb, needs_stitch = true, updated_at = now()
-         from unnest(?::uuid[], ?::text[]) as u(id, errors) where e.id = u.id`,
-        [batch.map((u) => u.id), batch.map((u) => JSON.stringify(u.errors))],
-      );
+      await this.db.transaction(async (trx) => {
+        const changed = await rows<{ entity_ref: string }>(
+          trx,
+          `update entities e set errors = u.errors::jsonb, updated_at = now()
+           from unnest(?::uuid[], ?::text[]) as u(id, errors) where e.id = u.id and e.errors <> u.errors::jsonb returning e.entity_ref`,
+          [batch.map((u) => u.id), batch.map((u) => JSON.stringify(u.errors))],
+        );
+        await markForStitch(trx, changed.map((c) => c.entity_ref));
+      });
     }
   }
 
@@ -154,7 +158,14 @@ export class EntityWriter {
   /** orphanStrategy keep: the entity stays, owned by no location, marked as an orphan. */
   async orphan(ids: string[]): Promise<void> {
     for (const batch of chunk(ids, WRITE_BATCH)) {
-      await this.db.raw(`update entities set orphan = true, location_id = null, needs_stitch = true, updated_at = now() where id = any(?::uuid[])`, [batch]);
+      await this.db.transaction(async (trx) => {
+        const changed = await rows<{ entity_ref: string }>(
+          trx,
+          `update entities set orphan = true, location_id = null, updated_at = now() where id = any(?::uuid[]) returning entity_ref`,
+          [batch],
+        );
+        await markForStitch(trx, changed.map((c) => c.entity_ref));
+      });
     }
   }
 
@@ -176,11 +187,15 @@ export class EntityWriter {
 export async function markForStitch(db: Db, refs: string[], appearedOrGone: string[] = []): Promise<void> {
   const unique = [...new Set(refs)];
   for (const part of chunk(unique, WRITE_BATCH * 10)) {
-    await db.raw(`update entities set needs_stitch = true where entity_ref = any(?::text[]) and not needs_stitch`, [part]);
+    await db.raw(
+      `insert into stitch_queue (entity_ref) select entity_ref from entities where entity_ref = any(?::text[]) on conflict do nothing`,
+      [part],
+    );
   }
   for (const part of chunk(appearedOrGone, WRITE_BATCH)) {
     await db.raw(
-      `update entities set needs_stitch = true where not needs_stitch and entity_ref in (select source_ref from relations where target_ref = any(?::text[]))`,
+      `insert into stitch_queue (entity_ref) select distinct r.source_ref from relations r join entities e on e.entity_ref = r.source_ref
+       where r.target_ref = any(?::text[]) on conflict do nothing`,
       [part],
     );
   }

@@ -60,6 +60,7 @@ export default function GraphqlView(props: { definition: string }) {
                   label={type.name}
                   description={type.root ? `${type.root} root` : KIND_LABELS[type.kind]}
                   py={4}
+                  styles={{ description: { color: 'var(--mantine-color-dimmed)' } }}
                 />
               </li>
             ))}

@@ -143,7 +143,7 @@ function OperationTitle(props: { operation: ApiOperation }) {
   const { operation } = props;
   return (
     <Group gap="sm" wrap="nowrap">
-      <Badge color={METHOD_COLORS[operation.method]} variant="filled" radius="sm" className={classes.method}>
+      <Badge color={METHOD_COLORS[operation.method]} variant="light" radius="sm" className={classes.method}>
         {operation.method.toUpperCase()}
       </Badge>
       <span className={classes.path} style={operation.deprecated ? { textDecoration: 'line-through' } : undefined}>

@@ -50,17 +50,19 @@ export function EntityHeader(props: { entity: Entity; onUnregister: () => void }
 
   return (
     <Stack gap="xs">
-      <Breadcrumbs separatorMargin={6} aria-label="Breadcrumb">
-        <Anchor component={Link} to="/catalog" size="sm">
-          Catalog
-        </Anchor>
-        <Anchor component={Link} to={`/catalog?kind=${encodeURIComponent(entity.kind.toLowerCase())}`} size="sm">
-          {pluralKind(entity.kind).replace(/^./, (c) => c.toUpperCase())}
-        </Anchor>
-        <Text size="sm" c="dimmed" aria-current="page">
-          {entity.metadata.name}
-        </Text>
-      </Breadcrumbs>
+      <Box component="nav" aria-label="Breadcrumb">
+        <Breadcrumbs separatorMargin={6}>
+          <Anchor component={Link} to="/catalog" size="sm">
+            Catalog
+          </Anchor>
+          <Anchor component={Link} to={`/catalog?kind=${encodeURIComponent(entity.kind.toLowerCase())}`} size="sm">
+            {pluralKind(entity.kind).replace(/^./, (c) => c.toUpperCase())}
+          </Anchor>
+          <Text size="sm" c="dimmed" aria-current="page">
+            {entity.metadata.name}
+          </Text>
+        </Breadcrumbs>
+      </Box>
       <Group justify="space-between" align="flex-start" wrap="wrap" gap="md">
         <Box maw="100%" style={{ minWidth: 0 }}>
           <Group gap="xs" wrap="nowrap" align="center">

@@ -41,7 +41,7 @@ export function GroupProfileCard(props: { group: Entity }) {
                     Loading…
                   </Text>
                 ) : (
-                  <Breadcrumbs separatorMargin={4} aria-label="Parent groups">
+                  <Breadcrumbs separatorMargin={4} component="nav" aria-label="Parent groups">
                     {path.map(({ ref, entity }) => (
                       <EntityRefLink key={ref} entityRef={ref} defaultKind="group" title={entity ? entityDisplayName(entity) : undefined} size="sm" />
                     ))}

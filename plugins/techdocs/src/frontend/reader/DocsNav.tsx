@@ -57,6 +57,8 @@ function NavTree(props: { nodes: NavNode[]; route: string; hrefFor(route: string
         return (
           <NavLink
             key={key}
+            component="button"
+            type="button"
             label={node.title}
             defaultOpened={props.depth === 0 || containsRoute(node, props.route)}
             childrenOffset={12}

@@ -22,7 +22,7 @@ export function SiteSearch(props: { triplet: EntityTriplet; hrefFor(route: strin
   };
 
   return (
-    <Popover opened={show} position="bottom-start" width={380} shadow="md" withinPortal trapFocus={false} returnFocus={false} offset={4}>
+    <Popover opened={show} position="bottom-start" width={380} shadow="md" withinPortal withRoles={false} trapFocus={false} returnFocus={false} offset={4}>
       <Popover.Target>
         <TextInput
           aria-label="Search these docs"
@@ -41,8 +41,6 @@ export function SiteSearch(props: { triplet: EntityTriplet; hrefFor(route: strin
             if (e.key === 'Enter' && results[0]) pick(results[0]);
             if (e.key === 'Escape') setOpen(false);
           }}
-          aria-controls={show ? listId : undefined}
-          aria-expanded={show}
         />
       </Popover.Target>
       <Popover.Dropdown p={4} className="atrium-docs-search-results" id={listId} role="region" aria-label="Search results">
