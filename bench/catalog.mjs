@@ -8,6 +8,7 @@
 // backend itself (t = 0 is process start, migrations included), and latency is 200 sequential
 // keep-alive requests per endpoint after 10 warm-ups. See bench/README.md for every option.
 import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
@@ -111,6 +112,7 @@ const result = {
   db: DB,
   database: database.describe,
   node: process.version,
+  catalogBuild: catalogBuild(),
   machine: { cores: (await import('node:os')).cpus().length, memGiB: round((await import('node:os')).totalmem() / 2 ** 30, 1) },
   corpus: { entities: manifest.total, locations: manifest.locations, expectedCatalogTotal: EXPECTED_TOTAL, files: manifest.files, layout: manifest.layout },
   settings: { plugins: PLUGINS === 'all' ? 'all (atrium start)' : 'catalog + system only (bench/lib/catalog-backend.mjs)', analyzeAfterIngest: opt.analyze, requestTimeoutS: REQUEST_TIMEOUT_S, endpointBudgetS: ENDPOINT_BUDGET_S, pollMs: POLL_MS, refreshIntervalSeconds: REFRESH_INTERVAL, idleS: IDLE_S, requests: REQUESTS, warmup: WARMUP },
@@ -562,15 +564,45 @@ function rewriteDescriptions(changed) {
   return filesChanged;
 }
 
+/** Row counts straight from the catalog schema (entities, pending stitches, stitched), for either schema version. */
 function pgCounts() {
+  const queries = [
+    // entities + stitch_queue + final_entities (since 13:25 on 2026-11-21)
+    `select (select count(*) from catalog.entities), (select count(*) from catalog.stitch_queue), (select count(*) from catalog.final_entities)`,
+    // entities with needs_stitch and final columns (before)
+    `select count(*), count(*) filter (where needs_stitch), count(*) filter (where final is not null) from catalog.entities`,
+  ];
+  for (const q of queries) {
+    try {
+      const [rowsTotal, pendingStitch, finals] = psql(q, database.pgDatabase).split('|');
+      return { rows: Number(rowsTotal), pendingStitch: Number(pendingStitch), final: Number(finals) };
+    } catch {
+      /* other schema version, or not migrated yet */
+    }
+  }
+  return null;
+}
+
+/** Which build of the catalog backend ran: newest mtime and a hash of plugins/catalog/dist/backend. */
+function catalogBuild() {
+  const dir = path.join(repoRoot, 'plugins/catalog/dist/backend');
+  const hash = createHash('sha1');
+  let newest = 0;
+  const walk = (d) => {
+    for (const f of fs.readdirSync(d, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+      const full = path.join(d, f.name);
+      if (f.isDirectory()) walk(full);
+      else if (f.name.endsWith('.js')) {
+        hash.update(f.name).update(fs.readFileSync(full));
+        newest = Math.max(newest, fs.statSync(full).mtimeMs);
+      }
+    }
+  };
   try {
-    const [rowsTotal, needsStitch, finals] = psql(
-      `select count(*), count(*) filter (where needs_stitch), count(*) filter (where final is not null) from catalog.entities`,
-      database.pgDatabase,
-    ).split('|');
-    return { rows: Number(rowsTotal), needsStitch: Number(needsStitch), final: Number(finals) };
+    walk(dir);
+    return { distNewestMtime: new Date(newest).toISOString(), distSha1: hash.digest('hex').slice(0, 12) };
   } catch {
-    return null; // schema not migrated yet
+    return null;
   }
 }
 

@@ -174,6 +174,9 @@ const definitions = [
 ];
 
 // ---- run ----
+const cpu = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1e6; };
+const load = () => os.loadavg()[0].toFixed(1);
+const cpuStart = cpu();
 const started = Date.now();
 const backend = await startTestBackend({
   database: opt.db === 'pg' ? 'postgres' : 'pglite',
@@ -197,11 +200,13 @@ if (status.errors.length) throw new Error(`definition errors: ${JSON.stringify(s
 const first = status.lastSweep;
 const list = await api('/scorecards');
 const results = list.items.reduce((n, s) => n + s.entityCount, 0);
-console.log(`first sweep: ${first.entities} entities, ${results} results (${list.items.map((s) => `${s.id}=${s.entityCount}`).join(', ')}), ${first.changed} written, ${(first.durationMs / 1000).toFixed(1)} s (startup to done ${((Date.now() - started) / 1000).toFixed(1)} s)`);
+const cpuFirst = cpu();
+console.log(`first sweep: ${first.entities} entities, ${results} results (${list.items.map((s) => `${s.id}=${s.entityCount}`).join(', ')}), ${first.changed} written, ${(first.durationMs / 1000).toFixed(1)} s (startup to done ${((Date.now() - started) / 1000).toFixed(1)} s, process CPU ${(cpuFirst - cpuStart).toFixed(1)} s, load average ${load()})`);
 
 const t1 = Date.now();
+const cpu1 = cpu();
 const second = (await api('/evaluate', { method: 'POST' })).lastSweep;
-console.log(`no-change sweep: ${second.changed} written, ${(second.durationMs / 1000).toFixed(1)} s (request ${((Date.now() - t1) / 1000).toFixed(1)} s)`);
+console.log(`no-change sweep: ${second.changed} written, ${(second.durationMs / 1000).toFixed(1)} s (request ${((Date.now() - t1) / 1000).toFixed(1)} s, process CPU ${(cpu() - cpu1).toFixed(1)} s, load average ${load()})`);
 
 // One entity changes: drop its description, publish the catalog's event, wait for the result.
 const components = ordered.filter((r) => r.startsWith('component:'));

@@ -30,7 +30,9 @@ test.describe('catalog explorer', () => {
     const rows = page.getByRole('table', { name: 'Catalog: components' }).getByRole('row');
     await expect(rows.nth(1)).toBeVisible();
 
-    await page.getByRole('checkbox', { name: /^production/ }).check();
+    // Filter changes go through a router transition, so wait for the state rather than using check().
+    await page.getByRole('checkbox', { name: /^production/ }).click();
+    await expect(page.getByRole('checkbox', { name: /^production/ })).toBeChecked();
     await expect(page).toHaveURL(/lifecycle=production/);
     const both = await countEntities(request, 'kind=component,spec.type=service,spec.lifecycle=production');
     await expect(status).toHaveText(`${both} components`);

@@ -78,6 +78,8 @@ test.describe('registering a repository', () => {
   });
 
   test('the locations page lists the new location, and an open entity page updates when its file changes', async ({ page, request }) => {
+    // The page polls every 10 s, and this waits for three changes.
+    test.setTimeout(90_000);
     await page.goto('/catalog/locations');
     const row = page.getByRole('row').filter({ hasText: file });
     await expect(row).toContainText('registered');

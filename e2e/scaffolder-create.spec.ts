@@ -50,21 +50,23 @@ test('create a service from a template, follow the live log, open it in the cata
   await page.getByRole('textbox', { name: 'Name' }).fill(name);
   await page.getByRole('textbox', { name: 'Description' }).fill('Created by the end-to-end test');
   // OwnerPicker and EntityPicker are searchable selects over the catalog.
-  await page.getByRole('textbox', { name: 'Owner' }).click();
-  await page.getByRole('textbox', { name: 'Owner' }).fill('platform-team');
+  const owner = page.getByRole('combobox', { name: 'Owner', exact: true });
+  await owner.click();
+  await owner.fill('platform-team');
   await page.getByRole('option', { name: /group:default\/platform-team/ }).click();
-  await page.getByRole('textbox', { name: 'System' }).click();
-  await page.getByRole('textbox', { name: 'System' }).fill('storefront');
+  const system = page.getByRole('combobox', { name: 'System', exact: true });
+  await system.click();
+  await system.fill('storefront');
   await page.getByRole('option', { name: /system:default\/storefront/ }).click();
-  await page.getByRole('button', { name: 'Next' }).click();
+  await page.getByRole('button', { name: 'Next', exact: true }).click();
 
   await page.getByRole('textbox', { name: 'Git remote' }).fill(`file://${work}/${name}.git`);
-  await page.getByRole('button', { name: 'Review' }).click();
+  await page.getByRole('button', { name: 'Review', exact: true }).click();
   const review = page.getByRole('table', { name: 'Review' });
   await expect(review).toContainText(name);
   await expect(review).toContainText('group:default/platform-team');
   await expect(review).toContainText('system:default/storefront');
-  await page.getByRole('button', { name: 'Create' }).click();
+  await page.getByRole('button', { name: 'Create', exact: true }).click();
 
   await expect(page).toHaveURL(/\/create\/tasks\/[0-9a-f-]{36}$/);
   const log = page.getByTestId('task-log');
@@ -86,7 +88,7 @@ test('create a service from a template, follow the live log, open it in the cata
 test('the template editor dry-runs a template and shows its files', async ({ page }) => {
   await page.goto(`${BASE}/create/edit`);
   await page.getByRole('textbox', { name: 'Name' }).fill('preview');
-  await page.getByRole('button', { name: 'Review' }).click();
+  await page.getByRole('button', { name: 'Review', exact: true }).click();
   await page.getByRole('button', { name: 'Dry run' }).click();
   await expect(page.getByRole('heading', { name: 'Dry run result' })).toBeVisible();
   await expect(page.getByText('catalog-info.yaml').first()).toBeVisible();

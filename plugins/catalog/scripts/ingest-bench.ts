@@ -8,14 +8,18 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { startTestBackend } from '@atrium/test-utils';
+import { createTestPostgresDatabase, startTestBackend } from '@atrium/test-utils';
 import { catalogPlugin } from '../src/backend/index.js';
 
 const [kind = 'pglite', dir = '/tmp/c10k', requestsArg = '200'] = process.argv.slice(2);
 const manifest = JSON.parse(fs.readFileSync(path.join(dir, 'manifest.json'), 'utf8'));
+// KEEP_DB=1 leaves the Postgres database behind for EXPLAIN (its URL is printed).
+const kept = kind === 'postgres' && process.env['KEEP_DB'] ? await createTestPostgresDatabase() : undefined;
+if (kept) console.error(`database: ${kept.url}`);
 const started = Date.now();
 const backend = await startTestBackend({
   database: kind as 'pglite' | 'postgres',
+  ...(kept ? { postgresUrl: kept.url } : {}),
   plugins: [catalogPlugin],
   configDir: dir,
   config: { catalog: { processingPollMs: 200, locations: [{ type: 'file', target: './all.yaml' }] } },

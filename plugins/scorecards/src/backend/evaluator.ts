@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Entity } from '@atrium/catalog-model';
 import type { Logger } from '@atrium/backend-plugin-api';
 import type { CatalogService } from '@atrium/plugin-catalog/backend';
+import type { QueryEntitiesResponse } from '@atrium/plugin-catalog/common';
 import { levelRank, type EntityFacts, type FactValue } from '../common/index.js';
 import type { LoadResult } from './definitions.js';
 import { evaluateScorecard, relationsByType } from './engine.js';
@@ -39,6 +40,14 @@ export interface SweepStats {
 
 const sha1 = (s: string) => createHash('sha1').update(s).digest('hex');
 
+const definitionVersions = new WeakMap<LoadResult, string>();
+/** A hash of the loaded scorecard definitions: a change re-evaluates every entity. */
+function definitionsVersion(loaded: LoadResult): string {
+  let v = definitionVersions.get(loaded);
+  if (!v) definitionVersions.set(loaded, (v = sha1(JSON.stringify(loaded.scorecards.map((s) => s.definition)))));
+  return v;
+}
+
 function entityHash(e: Entity): string {
   const { uid: _uid, etag: _etag, generation: _generation, ...metadata } = e.metadata as Entity['metadata'] & { generation?: unknown };
   return sha1(JSON.stringify({ k: e.kind, m: metadata, s: e.spec, r: e.relations }));
@@ -52,7 +61,10 @@ export class Evaluator {
   async evaluateEntities(entities: Entity[], options: BatchOptions): Promise<{ changed: number; applicable: Array<[string, string]> }> {
     const { store } = this.deps;
     const now = options.now ?? new Date();
-    const { scorecards } = this.deps.definitions();
+    const loaded = this.deps.definitions();
+    const { scorecards } = loaded;
+    const version = definitionsVersion(loaded);
+    const today = now.toISOString().slice(0, 10);
     const refs = entities.map(refOf);
     const [stored, previous] = await Promise.all([store.loadFacts(refs), store.loadResultHashes(refs)]);
     const principals = options.principals ?? (await this.principalsFor(entities));
@@ -98,10 +110,17 @@ export class Evaluator {
       const ref = refOf(entity);
       const old = stored.get(ref);
       const facts = mergeFacts(old?.facts ?? {}, computed.get(ref) ?? {});
-      if (!old || old.entityHash !== hashes.get(ref) || facts.changed) {
-        factRows.push({ entityRef: ref, facts: facts.merged, entityHash: hashes.get(ref)!, entityChangedAt: changedAt.get(ref)! });
-      }
       const factValues = Object.fromEntries(Object.entries(facts.merged).map(([k, v]) => [k, v.value]));
+      // Results depend on the entity, its facts, its exemptions, the definitions and the day
+      // (effective dates, daysSince()); when none of them changed, the stored results stand.
+      const inputHash = sha1(JSON.stringify([hashes.get(ref), factValues, [...(exemptions.get(ref) ?? [])].sort(), version, today]));
+      if (!old || old.entityHash !== hashes.get(ref) || facts.changed || old.inputHash !== inputHash) {
+        factRows.push({ entityRef: ref, facts: facts.merged, entityHash: hashes.get(ref)!, entityChangedAt: changedAt.get(ref)!, inputHash });
+      }
+      if (old?.inputHash === inputHash && options.trigger === 'sweep') {
+        for (const scorecard of scorecards) if (matchesSelector(entity, scorecard.definition.filter)) applicable.push([ref, scorecard.definition.id]);
+        continue;
+      }
       const evalCtx = prepareContext({ entity, facts: factValues, relations: relationsByType(entity), now });
       const owner = ownerRefOf(entity);
       for (const scorecard of scorecards) {
@@ -111,14 +130,14 @@ export class Evaluator {
         const outcome = evaluateScorecard(scorecard, evalCtx, exemptions.get(ref) ?? new Set());
         const statusHash = sha1(JSON.stringify([owner, outcome.level, outcome.points, outcome.maxPoints, outcome.rules.map((r) => [r.ruleId, r.status, r.message])]));
         const hash = `${statusHash}:${sha1(JSON.stringify(outcome.rules.map((r) => r.actual)))}`;
-        const prev = previous.get(`${ref}\n${def.id}`);
-        if (prev?.hash === hash) continue;
+        if (previous.get(`${ref}\n${def.id}`)?.hash === hash) continue;
         const row: ResultRow = { entityRef: ref, scorecardId: def.id, owner: owner ?? null, level: outcome.level, levelRank: levelRank(def, outcome.level), points: outcome.points, maxPoints: outcome.maxPoints, rules: outcome.rules, hash };
         rows.push(row);
       }
     }
+    // Results first: facts carry the input hash, which must only be stored once results are.
+    const changes = await store.writeResults(rows, previous, now);
     await store.saveFacts(factRows, now);
-    const changes = await store.writeResults(rows, now);
     for (const { row, previous: prev } of changes) {
       if (!prev || row.levelRank >= prev.levelRank) continue;
       const def = scorecards.find((s) => s.definition.id === row.scorecardId)!.definition;
@@ -136,16 +155,19 @@ export class Evaluator {
     const seen = new Set<string>();
     const applicable = new Set<string>();
     let changed = 0;
-    let page = await this.deps.catalog.queryEntities({ limit: this.deps.pageSize ?? 1000, totalItems: 'exclude' });
-    for (;;) {
+    const limit = this.deps.pageSize ?? 1000;
+    // The next page is fetched while the current one is evaluated.
+    let next: Promise<QueryEntitiesResponse> | undefined = this.deps.catalog.queryEntities({ limit, totalItems: 'exclude' });
+    while (next) {
+      const page: QueryEntitiesResponse = await next;
       if (signal?.aborted) throw new Error('scorecards sweep aborted');
+      const cursor: string | undefined = page.pageInfo.nextCursor;
+      next = cursor && page.items.length ? this.deps.catalog.queryEntities({ cursor, limit }) : undefined;
+      next?.catch(() => undefined); // surfaced when awaited
       for (const e of page.items) seen.add(refOf(e));
       const r = await this.evaluateEntities(page.items, { trigger: 'sweep', principals, exemptions, now, ...(signal ? { signal } : {}) });
       changed += r.changed;
       for (const [ref, sc] of r.applicable) applicable.add(`${ref}\n${sc}`);
-      const cursor = page.pageInfo.nextCursor;
-      if (!cursor || !page.items.length) break;
-      page = await this.deps.catalog.queryEntities({ cursor, limit: this.deps.pageSize ?? 1000 });
     }
     const removed = await this.deps.store.deleteStale(seen, (ref, sc) => applicable.has(`${ref}\n${sc}`));
     return { entities: seen.size, changed, removed, durationMs: Date.now() - started };

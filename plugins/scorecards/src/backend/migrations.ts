@@ -92,4 +92,14 @@ export const scorecardsMigrations: Migration[] = [
       });
     },
   },
+  {
+    // What the last evaluation of an entity saw (entity, facts, exemptions, definitions, day):
+    // a sweep skips entities whose inputs did not change.
+    name: '0002_facts_input_hash',
+    async up(knex) {
+      await knex.schema.alterTable('facts', (t) => {
+        t.text('input_hash');
+      });
+    },
+  },
 ];

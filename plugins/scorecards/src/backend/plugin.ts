@@ -25,8 +25,8 @@ export const scorecardsPlugin = definePlugin<ScorecardsConfig, { catalog: typeof
   deps: { catalog: catalogServiceRef },
   provides: scorecardsFactsRef,
   openapi: scorecardsOpenApi,
-  async setup({ router, db, config, configBaseDir, rootConfig, logger, scheduler, events, auth, permissions, audit, lifecycle, deps }) {
-    const store = new ScorecardStore(db);
+  async setup({ router, db, config, configBaseDir, rootConfig, logger, scheduler, events, auth, permissions, audit, lifecycle, host, deps }) {
+    const store = new ScorecardStore(db, host.database().mode);
     const notifier = new Notifier(store, config.notifications, logger);
     const runtime = new ScorecardsRuntime({ config, catalog: deps.catalog, store, notifier, logger });
 

@@ -6,6 +6,8 @@ export interface StoredFacts {
   facts: EntityFacts;
   entityHash: string;
   entityChangedAt: Date;
+  /** Hash of everything the last evaluation depended on; null when never evaluated. */
+  inputHash: string | null;
 }
 
 export interface ResultRow {
@@ -28,7 +30,7 @@ export interface ResultChange {
 // Rows per statement. Larger batches (400+ rows with jsonb) made the next BEGIN fail on PGlite 0.5.16
 // ("BeginTransactionBlock: unexpected state END"), so writes stay well below that.
 const CHUNK = 200;
-function chunks<T>(items: T[], size = CHUNK): T[][] {
+function chunks<T>(items: T[], size: number): T[][] {
   const out: T[][] = [];
   for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
   return out;
@@ -38,23 +40,30 @@ const parseJson = <T>(v: unknown): T => (typeof v === 'string' ? (JSON.parse(v) 
 
 /** All reads and writes of the scorecards tables. */
 export class ScorecardStore {
-  constructor(private readonly db: Knex) {}
+  /** `embedded`: PGlite, which needs small write batches (see CHUNK); a Postgres server takes larger ones. */
+  private readonly chunk: number;
+  constructor(
+    private readonly db: Knex,
+    mode: 'embedded' | 'postgres' = 'embedded',
+  ) {
+    this.chunk = mode === 'embedded' ? CHUNK : 1000;
+  }
 
   async loadFacts(refs: string[]): Promise<Map<string, StoredFacts>> {
     const out = new Map<string, StoredFacts>();
     for (const part of chunks(refs, 1000)) {
       const rows = await this.db('facts').whereIn('entity_ref', part);
       for (const r of rows) {
-        out.set(r.entity_ref, { facts: parseJson(r.facts), entityHash: r.entity_hash, entityChangedAt: new Date(r.entity_changed_at) });
+        out.set(r.entity_ref, { facts: parseJson(r.facts), entityHash: r.entity_hash, entityChangedAt: new Date(r.entity_changed_at), inputHash: r.input_hash ?? null });
       }
     }
     return out;
   }
 
   async saveFacts(rows: Array<{ entityRef: string } & StoredFacts>, now: Date): Promise<void> {
-    for (const part of chunks(rows)) {
+    for (const part of chunks(rows, this.chunk)) {
       await this.db('facts')
-        .insert(part.map((r) => ({ entity_ref: r.entityRef, facts: JSON.stringify(r.facts), entity_hash: r.entityHash, entity_changed_at: r.entityChangedAt, updated_at: now })))
+        .insert(part.map((r) => ({ entity_ref: r.entityRef, facts: JSON.stringify(r.facts), entity_hash: r.entityHash, entity_changed_at: r.entityChangedAt, input_hash: r.inputHash, updated_at: now })))
         .onConflict('entity_ref')
         .merge();
     }
@@ -70,27 +79,19 @@ export class ScorecardStore {
   }
 
   /**
-   * Writes results whose hash differs from the stored one, and a history row for each whose
-   * status part changed. The stored rows are re-read under FOR UPDATE, so an event-driven
-   * evaluation and a sweep racing on the same entity do not both record the same change.
-   * Returns what was written with the level rank it replaced.
+   * Writes results whose hash differs from the stored one (`previous`, read before evaluating),
+   * and a history row for each whose status part changed. The upsert only touches rows whose
+   * stored hash still differs and returns them, so an event-driven evaluation and a sweep racing
+   * on the same entity do not both record the same change. Returns what was written.
    */
-  async writeResults(rows: ResultRow[], now: Date): Promise<ResultChange[]> {
+  async writeResults(rows: ResultRow[], previous: Map<string, { hash: string; level: string | null; levelRank: number }>, now: Date): Promise<ResultChange[]> {
     const changes: ResultChange[] = [];
-    for (const part of chunks(rows)) {
+    const key = (r: ResultRow) => `${r.entityRef}\n${r.scorecardId}`;
+    for (const part of chunks(rows.filter((r) => previous.get(key(r))?.hash !== r.hash), this.chunk)) {
       await this.db.transaction(async (trx) => {
-        const existing = new Map<string, { hash: string; level: string | null; levelRank: number }>();
-        // By entity_ref alone (the primary key's prefix): a row-value IN list is not planned onto the index.
-        const current = await trx('results')
-          .whereIn('entity_ref', [...new Set(part.map((r) => r.entityRef))])
-          .select('entity_ref', 'scorecard_id', 'hash', 'level', 'level_rank')
-          .forUpdate();
-        for (const c of current) existing.set(`${c.entity_ref}\n${c.scorecard_id}`, { hash: c.hash, level: c.level, levelRank: c.level_rank });
-        const toWrite = part.filter((r) => existing.get(`${r.entityRef}\n${r.scorecardId}`)?.hash !== r.hash);
-        if (!toWrite.length) return;
-        await trx('results')
+        const returned: Array<{ entity_ref: string; scorecard_id: string }> = await trx('results')
           .insert(
-            toWrite.map((r) => ({
+            part.map((r) => ({
               entity_ref: r.entityRef,
               scorecard_id: r.scorecardId,
               owner: r.owner,
@@ -105,8 +106,12 @@ export class ScorecardStore {
             })),
           )
           .onConflict(['entity_ref', 'scorecard_id'])
-          .merge();
-        const statusChanged = toWrite.filter((r) => existing.get(`${r.entityRef}\n${r.scorecardId}`)?.hash.split(':')[0] !== r.hash.split(':')[0]);
+          .merge()
+          .where('results.hash', '<>', trx.raw('excluded.hash'))
+          .returning(['entity_ref', 'scorecard_id']);
+        const written = new Set(returned.map((r) => `${r.entity_ref}\n${r.scorecard_id}`));
+        const done = part.filter((r) => written.has(key(r)));
+        const statusChanged = done.filter((r) => previous.get(key(r))?.hash.split(':')[0] !== r.hash.split(':')[0]);
         if (statusChanged.length) {
           await trx('history').insert(
             statusChanged.map((r) => ({
@@ -121,7 +126,7 @@ export class ScorecardStore {
             })),
           );
         }
-        for (const r of toWrite) changes.push({ row: r, previous: existing.get(`${r.entityRef}\n${r.scorecardId}`) });
+        for (const r of done) changes.push({ row: r, previous: previous.get(key(r)) });
       });
     }
     return changes;
@@ -138,7 +143,7 @@ export class ScorecardStore {
     const stale = rows.filter((r) => !seen.has(r.entity_ref) || !keep(r.entity_ref, r.scorecard_id));
     for (const r of stale) await this.db('results').where({ entity_ref: r.entity_ref, scorecard_id: r.scorecard_id }).delete();
     const gone = [...new Set(rows.map((r) => r.entity_ref))].filter((r) => !seen.has(r));
-    for (const part of chunks(gone)) await this.db('facts').whereIn('entity_ref', part).delete();
+    for (const part of chunks(gone, this.chunk)) await this.db('facts').whereIn('entity_ref', part).delete();
     return stale.length;
   }
 

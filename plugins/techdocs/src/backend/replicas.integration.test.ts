@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { testPostgresUrl } from '@atrium/test-utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DocsSite } from '../common/index.js';
+import type { DocsPage, DocsSite } from '../common/index.js';
 import { componentYaml, startTechdocs, type TechdocsTestkit } from './testing/techdocsTestkit.testing.js';
 
 const names = ['alpha', 'beta', 'gamma', 'delta'];
@@ -55,5 +55,15 @@ describe.skipIf(!testPostgresUrl())('two replicas on one Postgres database', () 
     for (const kit of [a, b]) {
       for (const n of names) expect((await kit.api<DocsSite>(`/sites/default/component/${n}`)).body.siteName).toBe(n);
     }
+  });
+
+  it('a site rebuilt on one replica is served fresh by the other (its page cache is invalidated)', async () => {
+    const page = (kit: TechdocsTestkit) => kit.api<DocsPage>('/sites/default/component/alpha/page?route=');
+    expect((await page(b)).body.html).not.toContain('Second edition'); // now cached on b
+    fs.writeFileSync(path.join(dir, 'alpha', 'docs', 'index.md'), '# alpha\n\nSecond edition.\n');
+    const since = Date.now();
+    await a.api('/builds/default/component/alpha', { method: 'POST', body: {} });
+    await a.waitForBuild({ kind: 'component', name: 'alpha' }, since);
+    await b.waitFor(async () => (await page(b)).body.html.includes('Second edition'), 10_000);
   });
 });

@@ -85,7 +85,11 @@ const init: Migration = {
         value text,
         original_value text
       )`);
-    await knex.raw(`create index search_key_value on search (key, value, entity_id)`);
+    // original_value is included so facet counts are answered from the index alone.
+    await knex.raw(`create index search_key_value on search (key, value, entity_id) include (original_value)`);
+    // key and value are strongly correlated (kind=component is common, metadata.name=x is not):
+    // without these statistics the planner multiplies the two selectivities and picks bad plans.
+    await knex.raw(`create statistics search_key_value_stats (mcv, dependencies) on key, value from search`);
     await knex.raw(`create index search_entity on search (entity_id)`);
   },
   async down(knex) {

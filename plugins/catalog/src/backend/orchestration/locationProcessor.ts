@@ -83,12 +83,15 @@ export class LocationProcessor {
     const started = Date.now();
     try {
       const tree = await readLocationTree(spec, this.ingestionOptions(row.source, row.rules ?? undefined), this.deps.read);
+      const readMs = Date.now() - started;
       if (tree.contentHash === row.content_hash && !row.force_refresh) {
         await locations.finish(row.id, replicaId, { contentHash: row.content_hash, errors: row.errors ?? [] });
         await this.stitch();
         return;
       }
       const applied = await applyLocationRead(writer, row.id, tree, { orphanStrategy: settings.orphanStrategy });
+      // After a bulk load the planner's statistics are stale; refresh them before stitching queries.
+      if (applied.written + applied.removedRefs.length > 2000) await this.analyze(['entities', 'relations', 'stitch_queue']);
       const errors: LocationError[] = [...tree.errors, ...applied.errors];
       const entityCount = await writer.countOwned(row.id);
       await locations.finish(row.id, replicaId, {
@@ -98,7 +101,7 @@ export class LocationProcessor {
         entityCount,
       });
       logger.info(
-        { location: locationRefOf(spec), written: applied.written, removed: applied.removedRefs.length, errors: errors.length, ms: Date.now() - started },
+        { location: locationRefOf(spec), written: applied.written, removed: applied.removedRefs.length, errors: errors.length, readMs, ms: Date.now() - started },
         `catalog: processed location ${locationRefOf(spec)}`,
       );
       if (errors.length > 0 && stableStringify(errors) !== stableStringify(row.errors ?? [])) {
@@ -115,10 +118,20 @@ export class LocationProcessor {
 
   /** Stitches everything marked for it (by this or any replica) and publishes the changes. */
   async stitch(): Promise<number> {
-    return stitchPending(this.deps.db, {
+    const changed = await stitchPending(this.deps.db, {
       signal: this.abort.signal,
-      onBatch: (changed) => this.deps.events.upserted(changed),
+      onBatch: (batch) => this.deps.events.upserted(batch),
     });
+    // A bulk stitch leaves the index tables unvacuumed: vacuum sets the visibility map so counts
+    // and facets are index-only scans, and analyze refreshes the statistics.
+    if (changed > 2000) await this.analyze(['final_entities', 'search'], true);
+    return changed;
+  }
+
+  private async analyze(tables: string[], vacuum = false): Promise<void> {
+    for (const t of tables) {
+      await this.deps.db.raw(`${vacuum ? 'vacuum (analyze)' : 'analyze'} ${t}`).catch((e) => this.deps.logger.warn({ err: e }, `analyze ${t} failed`));
+    }
   }
 
   /** Removes a location's entities (unregistering it) and restitches their neighbours. */

@@ -38,14 +38,18 @@ export async function queryEntityPage(db: Db, q: EntityQuery): Promise<EntityPag
   const fetchDir = isPrevious ? (dir === 'asc' ? 'desc' : 'asc') : dir;
   const cmp = fetchDir === 'asc' ? '>' : '<';
 
+  // Phase one picks the page's ids from the narrow index tables only; phase two reads the
+  // (wide) final entities of just those ids, so sorting never drags entity JSON along.
+  const needsFinal = Boolean(q.fullText?.term);
   const from = sortKey
-    ? sql('final_entities e join search s on s.entity_id = e.entity_id and s.key = ? and s.value is not null', sortKey)
+    ? sql(`search s${needsFinal ? ' join final_entities e on e.entity_id = s.entity_id' : ''}`)
     : sql('final_entities e');
-  const where: Sql[] = [sql('true')];
-  if (q.filter) where.push(filterCondition(q.filter, 'e.entity_id'));
+  const idColumn = sortKey ? 's.entity_id' : 'e.entity_id';
+  const where: Sql[] = sortKey ? [sql('s.key = ? and s.value is not null', sortKey)] : [];
+  if (q.filter) where.push(filterCondition(q.filter, idColumn));
   const fts = fullTextCondition(q.fullText?.term, q.fullText?.fields);
   if (fts) where.push(fts);
-  const baseWhere = joinSql(where, ' and ');
+  if (sortKey && !needsFinal) where.push(sql(`exists (select 1 from final_entities x where x.entity_id = s.entity_id)`));
 
   let totalItems = q.cursor?.totalItems;
   if (!q.cursor && q.includeTotal) totalItems = await countEntities(db, q.filter, fts);
@@ -54,20 +58,22 @@ export async function queryEntityPage(db: Db, q: EntityQuery): Promise<EntityPag
   let hasMore = false;
   let page: Array<{ id: string; final: string; sort_value: string | null }> = [];
   if (q.limit > 0) {
-    const keyset: Sql[] = [];
     if (q.cursor) {
       const values = q.cursor.orderFieldValues;
-      if (sortKey) keyset.push(sql(`(s.value, e.entity_id) ${cmp} (?, ?::uuid)`, values[0], values[values.length - 1]));
-      else keyset.push(sql(`e.entity_id ${cmp} ?::uuid`, values[values.length - 1]));
+      if (sortKey) where.push(sql(`(s.value, s.entity_id) ${cmp} (?, ?::uuid)`, values[0], values[values.length - 1]));
+      else where.push(sql(`e.entity_id ${cmp} ?::uuid`, values[values.length - 1]));
     }
-    const whereAll = keyset.length ? joinSql([baseWhere, ...keyset], ' and ') : baseWhere;
-    const orderBy = sortKey ? `s.value ${fetchDir}, e.entity_id ${fetchDir}` : `e.entity_id ${fetchDir}`;
+    const w = where.length ? joinSql(where, ' and ') : sql('true');
+    const orderBy = sortKey ? `s.value ${fetchDir}, s.entity_id ${fetchDir}` : `e.entity_id ${fetchDir}`;
     const offset = !q.cursor && q.offset ? q.offset : 0;
-    const query = `select e.entity_id as id, e.final::text as final${sortKey ? ', s.value as sort_value' : ', null as sort_value'}
-      from ${from.sql} where ${whereAll.sql} order by ${orderBy} limit ? offset ?`;
+    const query = `with page as (
+        select ${idColumn} as id, ${sortKey ? 's.value' : 'null::text'} as sort_value from ${from.sql}
+        where ${w.sql} order by ${orderBy} limit ? offset ?)
+      select p.id, p.sort_value, f.final::text as final from page p join final_entities f on f.entity_id = p.id
+      order by ${sortKey ? `p.sort_value ${fetchDir}, ` : ''}p.id ${fetchDir}`;
     const fetched = await rows<{ id: string; final: string; sort_value: string | null }>(db, query, [
       ...from.bindings,
-      ...whereAll.bindings,
+      ...w.bindings,
       q.limit + 1,
       offset,
     ]);
@@ -124,10 +130,11 @@ export async function listEntityRows(
   db: Db,
   options: { filter?: FilterNode; order: EntityOrder[]; offset: number; limit: number; afterRef?: string },
 ): Promise<string[]> {
-  const where: Sql[] = [sql('true')];
+  const where: Sql[] = [sql('exists (select 1 from final_entities x where x.entity_id = e.id)')];
   if (options.filter) where.push(filterCondition(options.filter, 'e.id'));
   if (options.afterRef !== undefined) where.push(sql('e.entity_ref > ?', options.afterRef));
   const w = joinSql(where, ' and ');
+  // Sort values are computed in the page query; the outer query keeps that order via row_number.
   const orderParts = options.order.map((o) =>
     sql(
       `(select ${o.order === 'asc' ? 'min' : 'max'}(value) from search where entity_id = e.id and key = ?) ${o.order} nulls last`,
@@ -137,8 +144,10 @@ export async function listEntityRows(
   const orderBy = joinSql([...orderParts, sql('e.entity_ref asc')], ', ');
   const result = await rows<{ final: string }>(
     db,
-    `select f.final::text as final from entities e join final_entities f on f.entity_id = e.id where ${w.sql} order by ${orderBy.sql} limit ? offset ?`,
-    [...w.bindings, ...orderBy.bindings, options.limit, options.offset],
+    `with page as (select e.id, row_number() over (order by ${orderBy.sql}) as rn from entities e where ${w.sql}
+                   order by ${orderBy.sql} limit ? offset ?)
+     select f.final::text as final from page p join final_entities f on f.entity_id = p.id order by p.rn`,
+    [...orderBy.bindings, ...w.bindings, ...orderBy.bindings, options.limit, options.offset],
   );
   return result.map((r) => r.final);
 }

@@ -11,15 +11,8 @@ import { useInvalidateCatalog } from '../api/queries';
 import { entityDisplayName } from '../components/entityDisplay';
 import { GeneratedDescriptor } from './GeneratedDescriptor';
 import { PreviewTable } from './PreviewTable';
+import { describedEntities } from './describedEntities';
 import { locationTypeOf } from './locationInput';
-
-/**
- * Entities worth listing to the user: the `generated-…` Location entity that stands for the
- * location itself is bookkeeping, not something the repository describes.
- */
-export function describedEntities(entities: readonly Entity[]): Entity[] {
-  return entities.filter((e) => !(e.kind.toLowerCase() === 'location' && e.metadata.name.startsWith('generated-')));
-}
 
 export interface Analysis {
   location: { type: LocationType; target: string };

@@ -59,8 +59,8 @@ export function BuildPanel(props: { triplet: EntityTriplet; detail: DocsEntityDe
               <Table.Tbody>
                 {log.map((entry, i) => (
                   <Table.Tr key={i}>
-                    <Table.Td w={80}>
-                      <Badge size="xs" variant="light" color={LEVEL_COLOR[entry.level]}>
+                    <Table.Td w={96} style={{ verticalAlign: 'top' }}>
+                      <Badge size="xs" variant="light" color={LEVEL_COLOR[entry.level]} style={{ overflow: 'visible' }} miw={72}>
                         {entry.level}
                       </Badge>
                     </Table.Td>

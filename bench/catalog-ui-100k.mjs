@@ -1,0 +1,307 @@
+#!/usr/bin/env node
+// Catalog UI at 100,000 entities: how long /catalog takes to show its first rows, and a filter
+// change to show its new rows, measured in Chromium with playwright-core. Targets: first rows
+// < 1.5 s, filter change < 500 ms.
+//
+//   npm run build && node bench/catalog-ui-100k.mjs [--n 60000] [--db pg|pglite] [--runs 7] [--port 17400] [--reuse]
+//
+// The corpus is ../shared/bench/gen-corpus.mjs N (N = 60000 components ≈ 100,700 entities),
+// cached in bench/out/corpus-N. The backend runs the catalog and system plugins and serves the
+// built app (other plugins stay out, so scorecards or search indexing 100k entities do not
+// compete for the CPU during the measurement). `--reuse` keeps the ingested database
+// (Postgres database atrium_bench_catalog_ui_<N>, or bench/out/catalog-ui-pglite-<N>) so the
+// next run skips the ingest. Times are taken in the page (performance.now()), from navigation
+// start or from the click, to the moment the DOM shows the expected rows.
+import { execFileSync, spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+
+const repoRoot = path.resolve(import.meta.dirname, '..');
+const { values: opt } = parseArgs({
+  options: {
+    n: { type: 'string', default: '60000' },
+    db: { type: 'string', default: 'pg' },
+    runs: { type: 'string', default: '7' },
+    port: { type: 'string', default: '17400' },
+    reuse: { type: 'boolean', default: false },
+    serve: { type: 'boolean', default: false },
+    config: { type: 'string' },
+  },
+  strict: true,
+});
+
+if (opt.serve) {
+  // Child mode: the backend with the catalog and system plugins, serving the built app.
+  const { createBackend, loadConfig, resolveAppDist } = await import('@atrium/backend');
+  const { catalogPlugin } = await import('@atrium/plugin-catalog/backend');
+  const { systemPlugin } = await import('@atrium/plugin-system/backend');
+  const config = loadConfig({ rootDir: process.cwd(), configFiles: [opt.config] });
+  const backend = await createBackend({ config, plugins: [systemPlugin, catalogPlugin], appDistDir: resolveAppDist() ?? null });
+  await backend.start();
+  process.once('SIGTERM', () => backend.stop().then(() => process.exit(0), () => process.exit(1)));
+  process.once('SIGINT', () => backend.stop().then(() => process.exit(0), () => process.exit(1)));
+} else {
+  await main();
+}
+
+async function main() {
+  const { chromium } = await import('playwright-core');
+  const N = Number(opt.n);
+  const RUNS = Number(opt.runs);
+  const PORT = Number(opt.port);
+  const BASE = `http://localhost:${PORT}`;
+  const outRoot = path.join(repoRoot, 'bench/out');
+  const corpus = path.join(outRoot, `corpus-${N}`);
+  if (!fs.existsSync(path.join(corpus, 'manifest.json'))) {
+    log(`generating corpus N=${N}`);
+    execFileSync(process.execPath, [path.resolve(repoRoot, '../shared/bench/gen-corpus.mjs'), String(N), corpus], { stdio: 'inherit' });
+  }
+  const manifest = JSON.parse(fs.readFileSync(path.join(corpus, 'manifest.json'), 'utf8'));
+  const runDir = path.join(outRoot, 'runs', `catalog-ui-${N}_${opt.db}_${new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}`);
+  fs.mkdirSync(runDir, { recursive: true });
+
+  const database = prepareDatabase(opt.db, N, opt.reuse, outRoot);
+  const configFile = path.join(runDir, 'config.yaml');
+  fs.writeFileSync(
+    configFile,
+    [
+      `backend: { baseUrl: '${BASE}', listen: { port: ${PORT} }, database: ${JSON.stringify(database.config)} }`,
+      // No scheduled re-read during the measurement.
+      `catalog: { refreshIntervalSeconds: 86400, locations: [{ type: file, target: '${path.join(corpus, 'all.yaml')}' }] }`,
+      '',
+    ].join('\n'),
+  );
+  const started = Date.now();
+  const server = spawn(process.execPath, [import.meta.filename, '--serve', '--config', configFile], {
+    cwd: runDir,
+    env: { ...process.env, NODE_ENV: 'production' },
+    stdio: ['ignore', fs.openSync(path.join(runDir, 'backend.log'), 'w'), fs.openSync(path.join(runDir, 'backend.log'), 'a')],
+  });
+  const stop = () => server.kill('SIGTERM');
+  process.on('exit', stop);
+  process.on('SIGINT', () => process.exit(130));
+
+  try {
+    log(`backend pid ${server.pid}, ${database.describe}; waiting for ${manifest.expectedCatalogTotal} entities`);
+    let lastLog = 0;
+    for (;;) {
+      const total = await fetchJson(`${BASE}/api/catalog/entities/by-query?limit=0`).then((r) => r.totalItems).catch(() => undefined);
+      if (total !== undefined && total >= manifest.expectedCatalogTotal) break;
+      if (Date.now() - lastLog > 15_000) {
+        log(`  t=${((Date.now() - started) / 1000).toFixed(0)}s entities=${total ?? '-'}/${manifest.expectedCatalogTotal}`);
+        lastLog = Date.now();
+      }
+      if (Date.now() - started > 3 * 3600_000) throw new Error('ingest did not finish within 3 hours');
+      await sleep(2000);
+    }
+    const ingestS = (Date.now() - started) / 1000;
+    log(`catalog ready after ${ingestS.toFixed(1)} s; measuring in Chromium (${RUNS} runs each)`);
+    await sleep(5000); // let the last stitching settle
+
+    const browser = await chromium.launch({
+      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+      args: ['--headless', '--no-sandbox', '--disable-gpu'],
+    });
+    const components = (await fetchJson(`${BASE}/api/catalog/entities/by-query?limit=0&filter=kind=component`)).totalItems;
+    const production = (await fetchJson(`${BASE}/api/catalog/entities/by-query?limit=0&filter=kind=component,spec.lifecycle=production`)).totalItems;
+    const apis = (await fetchJson(`${BASE}/api/catalog/entities/by-query?limit=0&filter=kind=api`)).totalItems;
+    const scenarios = {
+      'first rows, cold load of /catalog (empty cache)': [],
+      'first rows, cold load of /catalog (warm HTTP cache)': [],
+      'first rows, /catalog from the home page (in-app navigation)': [],
+      'filter change: lifecycle = production': [],
+      'filter change: kind Component → API': [],
+      'filter change: search text (includes the 250 ms typing pause)': [],
+      'scroll to row 1,000 (pages loaded on demand)': [],
+    };
+    const keys = Object.keys(scenarios);
+    for (let run = 0; run < RUNS; run++) {
+      const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+      const page = await context.newPage();
+      scenarios[keys[0]].push(await firstRows(page, `${BASE}/catalog`));
+      scenarios[keys[1]].push(await firstRows(page, `${BASE}/catalog`));
+      await page.goto(`${BASE}/`);
+      await page.getByRole('link', { name: 'Catalog', exact: true }).waitFor();
+      scenarios[keys[2]].push(await timeAfterClick(page, () => page.getByRole('link', { name: 'Catalog', exact: true }).click(), firstRowCondition()));
+      await waitIdle(page);
+      scenarios[keys[3]].push(
+        await timeAfterClick(page, () => page.getByRole('checkbox', { name: /^production/ }).click(), countCondition(`${production.toLocaleString('en-US')} component`)),
+      );
+      await page.goto(`${BASE}/catalog`);
+      await page.waitForSelector('tbody tr[aria-rowindex="2"]');
+      await waitIdle(page);
+      scenarios[keys[4]].push(
+        await timeAfterClick(
+          page,
+          async () => {
+            await page.getByRole('combobox', { name: 'Kind' }).click();
+            await page.getByRole('option', { name: /^API \(/ }).click();
+          },
+          countCondition(`${apis.toLocaleString('en-US')} API`),
+          'option',
+        ),
+      );
+      await page.goto(`${BASE}/catalog`);
+      await page.waitForSelector('tbody tr[aria-rowindex="2"]');
+      await waitIdle(page);
+      scenarios[keys[5]].push(
+        await timeAfterKeys(page, () => page.getByRole('textbox', { name: 'Search the catalog' }).pressSequentially('reconciliation', { delay: 0 }), notCountCondition(`${components.toLocaleString('en-US')} component`)),
+      );
+      await page.goto(`${BASE}/catalog`);
+      await page.waitForSelector('tbody tr[aria-rowindex="2"]');
+      await waitIdle(page);
+      scenarios[keys[6]].push(await scrollTo(page, 1000));
+      await context.close();
+      log(`  run ${run + 1}/${RUNS}: ${keys.map((k) => `${Math.round(scenarios[k][run])} ms`).join(', ')}`);
+    }
+    await browser.close();
+
+    const summary = Object.fromEntries(Object.entries(scenarios).map(([k, v]) => [k, stats(v)]));
+    const result = {
+      date: new Date().toISOString(),
+      machine: machine(),
+      n: N,
+      entities: manifest.expectedCatalogTotal,
+      db: database.describe,
+      ingestSeconds: ingestS,
+      runs: RUNS,
+      summary,
+      raw: scenarios,
+    };
+    fs.writeFileSync(path.join(runDir, 'result.json'), JSON.stringify(result, null, 2));
+    console.log(`\nCatalog UI with ${manifest.expectedCatalogTotal.toLocaleString('en-US')} entities (${N.toLocaleString('en-US')} components), ${database.describe}`);
+    console.log(`${machine()}`);
+    for (const [name, s] of Object.entries(summary)) console.log(`  ${name.padEnd(66)} median ${s.median} ms  p90 ${s.p90} ms  min ${s.min} ms  max ${s.max} ms`);
+    console.log(`\nresult: ${path.join(runDir, 'result.json')}`);
+  } finally {
+    stop();
+    await sleep(1000);
+    if (!opt.reuse) database.cleanup();
+  }
+}
+
+/** Loads a URL and returns ms from navigation start until the first entity row is in the DOM. */
+async function firstRows(page, url) {
+  await page.goto(url, { waitUntil: 'commit' });
+  await page.waitForSelector('tbody tr[aria-rowindex="2"] a', { timeout: 30_000 });
+  return page.evaluate(() => performance.now());
+}
+
+function firstRowCondition() {
+  return () => document.querySelector('tbody tr[aria-rowindex="2"] a') !== null && location.pathname === '/catalog';
+}
+
+/** The result count shows `text` and the rows are no longer the previous filter's. */
+function countCondition(text) {
+  return new Function(`return [...document.querySelectorAll('[role=status]')].some((e) => e.textContent.startsWith(${JSON.stringify(text)})) && !document.querySelector('[aria-busy=true]') && document.querySelector('tbody tr[aria-rowindex="2"] a') !== null;`);
+}
+
+function notCountCondition(text) {
+  return new Function(`const s = [...document.querySelectorAll('[role=status]')].find((e) => / (component|entit)/.test(e.textContent)); return s && !s.textContent.startsWith(${JSON.stringify(text)}) && !s.textContent.startsWith('Loading') && !document.querySelector('[aria-busy=true]');`);
+}
+
+/**
+ * Runs `act` and returns ms from the user's click (the pointerdown of the last click `act`
+ * makes, recorded in the page) until `condition` holds in the page.
+ */
+async function timeAfterClick(page, act, condition, lastTargetRole) {
+  await page.evaluate((role) => {
+    window.__benchT0 = undefined;
+    document.addEventListener(
+      'pointerdown',
+      (event) => {
+        if (!role || event.target.closest(`[role="${role}"]`)) window.__benchT0 = performance.now();
+      },
+      { capture: true },
+    );
+  }, lastTargetRole ?? null);
+  await act();
+  return waitCondition(page, condition);
+}
+
+/** Like timeAfterClick, from the last keystroke. */
+async function timeAfterKeys(page, act, condition) {
+  await page.evaluate(() => {
+    window.__benchT0 = undefined;
+    document.addEventListener('keydown', () => (window.__benchT0 = performance.now()), { capture: true });
+  });
+  await act();
+  return waitCondition(page, condition);
+}
+
+async function waitCondition(page, condition) {
+  const handle = await page.waitForFunction(
+    (source) => {
+      const ok = new Function(`return (${source})()`)();
+      return ok && window.__benchT0 !== undefined ? performance.now() - window.__benchT0 : false;
+    },
+    condition.toString(),
+    { timeout: 30_000, polling: 'raf' },
+  );
+  return handle.jsonValue();
+}
+
+/** Scrolls the window until row `index` is rendered; ms from the scroll to the row. */
+async function scrollTo(page, index) {
+  return page.evaluate(async (target) => {
+    const t0 = performance.now();
+    for (;;) {
+      if (document.querySelector(`tbody tr[aria-rowindex="${target + 1}"]`)) return performance.now() - t0;
+      window.scrollTo(0, document.body.scrollHeight);
+      await new Promise((r) => requestAnimationFrame(r));
+      if (performance.now() - t0 > 60_000) throw new Error(`row ${target} never appeared`);
+    }
+  }, index);
+}
+
+async function waitIdle(page) {
+  await page.waitForLoadState('networkidle').catch(() => {});
+}
+
+function prepareDatabase(kind, n, reuse, outRoot) {
+  if (kind === 'pg') {
+    const name = reuse ? `atrium_bench_catalog_ui_${n}` : `atrium_bench_catalog_ui_${n}_${process.pid}`;
+    const psql = (sql) => execFileSync('psql', ['-h', '127.0.0.1', '-p', '5432', '-U', 'postgres', '-XAtq', '-c', sql], { encoding: 'utf8' }).trim();
+    const exists = psql(`select count(*) from pg_database where datname = '${name}'`) === '1';
+    if (!exists) psql(`create database ${name}`);
+    return {
+      config: { client: 'pg', connection: `postgres://postgres@127.0.0.1:5432/${name}` },
+      describe: `Postgres ${psql('show server_version')} (database ${name}${exists ? ', reused' : ''})`,
+      cleanup: () => psql(`drop database if exists ${name} with (force)`),
+    };
+  }
+  const dir = reuse ? path.join(outRoot, `catalog-ui-pglite-${n}`) : fs.mkdtempSync(path.join(os.tmpdir(), 'atrium-catalog-ui-'));
+  const reused = fs.existsSync(path.join(dir, 'PG_VERSION'));
+  return {
+    config: { client: 'pglite', connection: { directory: dir } },
+    describe: `PGlite in ${dir}${reused ? ' (reused)' : ''}`,
+    cleanup: () => fs.rmSync(dir, { recursive: true, force: true }),
+  };
+}
+
+function stats(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  const at = (q) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
+  return { median: Math.round(at(0.5)), p90: Math.round(at(0.9)), min: Math.round(sorted[0]), max: Math.round(sorted[sorted.length - 1]) };
+}
+
+function machine() {
+  const cpus = os.cpus();
+  return `${os.type()} ${os.release()}, ${cpus.length} × ${cpus[0]?.model ?? 'cpu'}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GB RAM, Node ${process.version}, load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`;
+}
+
+async function fetchJson(url) {
+  const response = await fetch(url);
+  if (!response.ok) throw new Error(`${url}: ${response.status}`);
+  return response.json();
+}
+
+function sleep(ms) {
+  return new Promise((r) => setTimeout(r, ms));
+}
+
+function log(message) {
+  console.log(`[catalog-ui ${new Date().toISOString().slice(11, 19)}] ${message}`);
+}

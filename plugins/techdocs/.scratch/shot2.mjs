@@ -1,0 +1,13 @@
+import { chromium } from '@playwright/test';
+const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu'] });
+const ctx = await browser.newContext({ viewport: { width: 1440, height: 900 }, colorScheme: 'light' });
+const page = await ctx.newPage();
+await page.goto('http://localhost:17500/docs/default/component/equinor-template-fastapi-react/', { waitUntil: 'networkidle' });
+await page.getByRole('textbox', { name: 'Search these docs' }).fill('architecture layer');
+await page.waitForTimeout(1200);
+await page.screenshot({ path: '/tmp/shot-search.png' });
+await page.keyboard.press('Escape');
+await page.getByRole('button', { name: 'Build log' }).click();
+await page.waitForTimeout(800);
+await page.screenshot({ path: '/tmp/shot-log.png' });
+await browser.close();
