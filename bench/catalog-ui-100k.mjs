@@ -97,8 +97,18 @@ async function main() {
       await sleep(2000);
     }
     const ingestS = (Date.now() - started) / 1000;
-    log(`catalog ready after ${ingestS.toFixed(1)} s; measuring in Chromium (${RUNS} runs each)`);
+    log(`catalog ready after ${ingestS.toFixed(1)} s`);
     await sleep(5000); // let the last stitching settle
+    const apiBefore = await apiTimings(BASE);
+    if (database.analyze) {
+      // Right after a bulk ingest Postgres has no statistics for the new rows until autovacuum
+      // gets to them, and filtered, sorted pages take seconds. Measure that, then ANALYZE (what
+      // autovacuum does within minutes on an idle server) and measure the UI.
+      log(`API before ANALYZE: ${JSON.stringify(apiBefore)}`);
+      database.analyze();
+    }
+    const apiAfter = await apiTimings(BASE);
+    log(`API timings (ms): ${JSON.stringify(apiAfter)}; measuring in Chromium (${RUNS} runs each)`);
 
     const browser = await chromium.launch({
       executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
@@ -167,6 +177,8 @@ async function main() {
       db: database.describe,
       ingestSeconds: ingestS,
       runs: RUNS,
+      apiMsBeforeAnalyze: apiBefore,
+      apiMs: apiAfter,
       summary,
       raw: scenarios,
     };
@@ -174,6 +186,7 @@ async function main() {
     console.log(`\nCatalog UI with ${manifest.expectedCatalogTotal.toLocaleString('en-US')} entities (${N.toLocaleString('en-US')} components), ${database.describe}`);
     console.log(`${machine()}`);
     for (const [name, s] of Object.entries(summary)) console.log(`  ${name.padEnd(66)} median ${s.median} ms  p90 ${s.p90} ms  min ${s.min} ms  max ${s.max} ms`);
+    console.log(`  API (ms, one request each, from Node): ${JSON.stringify(apiAfter)}`);
     console.log(`\nresult: ${path.join(runDir, 'result.json')}`);
   } finally {
     stop();
@@ -270,6 +283,7 @@ function prepareDatabase(kind, n, reuse, outRoot) {
       config: { client: 'pg', connection: `postgres://postgres@127.0.0.1:5432/${name}` },
       describe: `Postgres ${psql('show server_version')} (database ${name}${exists ? ', reused' : ''})`,
       cleanup: () => psql(`drop database if exists ${name} with (force)`),
+      analyze: () => execFileSync('psql', ['-h', '127.0.0.1', '-p', '5432', '-U', 'postgres', '-d', name, '-XAtq', '-c', 'analyze'], { encoding: 'utf8' }),
     };
   }
   const dir = reuse ? path.join(outRoot, `catalog-ui-pglite-${n}`) : fs.mkdtempSync(path.join(os.tmpdir(), 'atrium-catalog-ui-'));
@@ -290,6 +304,28 @@ function stats(values) {
 function machine() {
   const cpus = os.cpus();
   return `${os.type()} ${os.release()}, ${cpus.length} × ${cpus[0]?.model ?? 'cpu'}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GB RAM, Node ${process.version}, load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`;
+}
+
+/** What the explorer's requests cost on their own: the first page, the count, and the facets. */
+async function apiTimings(base) {
+  const post = async (path, body) => {
+    const t0 = performance.now();
+    const response = await fetch(`${base}/api/catalog${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    await response.text();
+    return Math.round(performance.now() - t0);
+  };
+  const component = { kind: 'component' };
+  const production = { $all: [component, { 'spec.lifecycle': 'production' }] };
+  const page = (query, extra = {}) => ({ query, orderBy: [{ field: 'metadata.name', order: 'asc' }], limit: 100, totalItems: 'exclude', ...extra });
+  return {
+    pageComponents: await post('/entities/by-query', page(component)),
+    countComponents: await post('/entities/by-query', { query: component, limit: 0, totalItems: 'include' }),
+    pageProduction: await post('/entities/by-query', page(production)),
+    countProduction: await post('/entities/by-query', { query: production, limit: 0, totalItems: 'include' }),
+    pageSearch: await post('/entities/by-query', page(component, { fullTextFilter: { term: 'reconciliation' } })),
+    facetsKind: await post('/entity-facets', { facets: ['kind'] }),
+    facetsComponent: await post('/entity-facets', { facets: ['spec.type', 'relations.ownedBy', 'spec.lifecycle', 'metadata.tags', 'metadata.namespace'], query: component }),
+  };
 }
 
 async function fetchJson(url) {

@@ -439,6 +439,7 @@ async function phaseLatency() {
     const start = snapshot(pid);
     let timeouts = 0;
     let truncated = false;
+    const warmupMs = [];
     for (let i = 0; i < WARMUP + REQUESTS; i++) {
       if ((performance.now() - start.at) / 1000 > ENDPOINT_BUDGET_S || timeouts >= 3) {
         truncated = true;
@@ -461,6 +462,7 @@ async function phaseLatency() {
         ms = REQUEST_TIMEOUT_S * 1000;
       }
       if (i >= WARMUP) samples.push(ms);
+      else warmupMs.push(round(ms, 1));
     }
     const end = snapshot(pid);
     out[ep.key] = {
@@ -468,6 +470,7 @@ async function phaseLatency() {
       ...summarize(samples),
       errors,
       ...(timeouts ? { timeouts, requestTimeoutS: REQUEST_TIMEOUT_S } : {}),
+      ...(samples.length < REQUESTS ? { warmupMs } : {}),
       ...(truncated ? { truncated: `stopped after ${samples.length} measured requests (budget ${ENDPOINT_BUDGET_S} s per endpoint, at most 3 timeouts)` } : {}),
       ...(probe && probe.totalItems !== undefined ? { totalItems: probe.totalItems } : {}),
       ...(probe && probe.facets ? { facetValues: Object.values(probe.facets)[0].length } : {}),
@@ -492,7 +495,7 @@ async function totalItems(query) {
 async function sampleGroupsOwnerOf() {
   return Promise.all(
     manifest.sampleGroups.map(async (g) => {
-      const res = await fetch(`${BASE}/entities/by-name/group/default/${g.name}`);
+      const res = await fetchRetry(`${BASE}/entities/by-name/group/default/${g.name}`);
       if (res.status !== 200) {
         await res.arrayBuffer();
         return { name: g.name, expected: g.ownerOf, ownerOf: -1 };
@@ -606,15 +609,33 @@ function catalogBuild() {
   }
 }
 
+/**
+ * fetch for status polls, retried on network errors: a keep-alive socket the server closes just
+ * as a request goes out fails with "fetch failed" (seen once at 100k when the backend's event
+ * loop was busy). Latency samples do not use this: there an error counts as an error.
+ */
+async function fetchRetry(url, init = {}, attempts = 4) {
+  for (let i = 1; ; i++) {
+    try {
+      return await fetch(url, init);
+    } catch (e) {
+      if (i >= attempts || e.name === 'TimeoutError' || e.name === 'AbortError' || e.cause?.code === 'ECONNREFUSED') throw e;
+      result.retries = (result.retries ?? 0) + 1;
+      log(`  retrying ${url.replace(BASE, '')} after: ${e.message}${e.cause ? ` (${e.cause.code ?? e.cause.message})` : ''}`);
+      await sleep(500 * i);
+    }
+  }
+}
+
 async function getJson(p, timeoutS = 600) {
-  const res = await fetch(BASE + p, { signal: AbortSignal.timeout(timeoutS * 1000) });
+  const res = await fetchRetry(BASE + p, { signal: AbortSignal.timeout(timeoutS * 1000) });
   const text = await res.text();
   if (res.status !== 200) throw new Error(`GET ${p}: ${res.status} ${text.slice(0, 200)}`);
   return JSON.parse(text);
 }
 
 async function postJson(p, body) {
-  const res = await fetch(BASE + p, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const res = await fetchRetry(BASE + p, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
   const text = await res.text();
   if (res.status !== 200) throw new Error(`POST ${p}: ${res.status} ${text.slice(0, 200)}`);
   return JSON.parse(text);

@@ -16,7 +16,7 @@ import { parseArgs } from 'node:util';
 import { catalogPlugin } from '@atrium/plugin-catalog/backend';
 import { techdocsPlugin } from '@atrium/plugin-techdocs/backend';
 import { startTestBackend } from '@atrium/test-utils';
-import { loadAverage } from './lib/proc.mjs';
+import { loadAverage, processCpuSeconds } from './lib/proc.mjs';
 import { prng, summarize } from './lib/stats.mjs';
 
 const { values: opt } = parseArgs({
@@ -142,14 +142,24 @@ async function waitBuilt(since) {
 try {
   // ---- build ----
   const first = await waitBuilt(0);
-  console.log(`\nbuild (cold process: shiki grammars loaded, nothing cached): ${first.build.lastBuildDurationMs} ms in the builder, ${Date.now() - serverStarted} ms from server start to published; result ${first.build.lastResult}, ${first.build.warningCount} warnings, ${first.build.errorCount} errors`);
+  const cpuAtFirst = processCpuSeconds(server.pid);
+  // The catalog may announce the entity twice; the second build then finds the source unchanged.
+  // The log (and its Timing line) stays that of the build that published the site.
+  const timing = first.log.find((e) => e.message.startsWith('Timing'))?.message ?? '';
+  const firstBuildMs = [...timing.matchAll(/(\d+) ms/g)].reduce((n, m) => n + Number(m[1]), 0);
+  console.log(`\nbuild (cold process: shiki grammars loaded, nothing cached): ${firstBuildMs} ms in the builder, ${Date.now() - serverStarted} ms from server start to published; ${first.build.warningCount} warnings, ${first.build.errorCount} errors`);
+  console.log(`  server process CPU from start to published (incl. embedded Postgres start and catalog ingest): ${cpuAtFirst?.toFixed(2)} s; load average ${loadAverage().one}`);
+  console.log(`  ${timing}`);
   const rebuilds = [];
   for (let i = 0; i < 3; i++) {
     const since = Date.now();
     await api('/builds/default/component/bench-docs', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"force":true}' });
-    rebuilds.push((await waitBuilt(since)).build.lastBuildDurationMs);
+    const cpuBefore = processCpuSeconds(server.pid);
+    const d = await waitBuilt(since);
+    const cpu = processCpuSeconds(server.pid) - cpuBefore;
+    rebuilds.push(`${d.build.lastBuildDurationMs} wall, ${(cpu * 1000).toFixed(0)} CPU (${d.log.find((e) => e.message.startsWith('Timing'))?.message.replace('Timing: ', '') ?? ''})`);
   }
-  console.log(`forced rebuilds (same process, highlight cache warm): ${rebuilds.join(', ')} ms`);
+  console.log(`forced rebuilds (same process, highlight cache warm), ms:\n  ${rebuilds.join('\n  ')}`);
   const since = Date.now();
   await api('/builds/default/component/bench-docs', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
   const unchanged = await waitBuilt(since);
@@ -167,7 +177,9 @@ try {
   };
   for (let i = 0; i < 200; i++) await getPage(pick()); // warm-up
   const seq = [];
+  const cpuBeforeServe = processCpuSeconds(server.pid);
   for (let i = 0; i < REQUESTS; i++) seq.push(await getPage(pick()));
+  const cpuPerRequestMs = ((processCpuSeconds(server.pid) - cpuBeforeServe) * 1000) / REQUESTS;
   const conc = [];
   const started = performance.now();
   await Promise.all(Array.from({ length: 8 }, async () => {
@@ -197,13 +209,13 @@ try {
     searches.push(performance.now() - s);
   }
   const fmt = (s) => `p50 ${s.p50} ms, p95 ${s.p95} ms, p99 ${s.p99} ms, max ${s.max} ms (n=${s.n})`;
-  console.log(`\nserve a page (GET .../page, JSON with HTML), sequential:   ${fmt(summarize(seq))}`);
+  console.log(`\nserve a page (GET .../page, JSON with HTML), sequential:   ${fmt(summarize(seq))}; server CPU ${cpuPerRequestMs.toFixed(2)} ms/request`);
   console.log(`serve a page, 8 concurrent clients:                        ${fmt(summarize(conc))}; ${(conc.length / concSeconds).toFixed(0)} req/s`);
   console.log(`revalidate a page (If-None-Match → 304):                  ${fmt(summarize(revalidate))}`);
   console.log(`serve an image:                                           ${fmt(summarize(images))}`);
   console.log(`search within the site (FTS + ts_headline):               ${fmt(summarize(searches))}`);
-  const bad = summarize(seq).p95 >= 20 || first.build.lastBuildDurationMs >= 10_000;
-  console.log(`\ntargets: build < 10000 ms → ${first.build.lastBuildDurationMs} ms; page p95 < 20 ms → ${summarize(seq).p95} ms${bad ? '  (MISSED)' : '  (met)'}`);
+  const bad = summarize(seq).p95 >= 20 || firstBuildMs >= 10_000;
+  console.log(`\ntargets: build < 10000 ms → ${firstBuildMs} ms; page p95 < 20 ms → ${summarize(seq).p95} ms${bad ? '  (MISSED)' : '  (met)'}`);
 } finally {
   await backend.stop();
 }

@@ -15,8 +15,12 @@ if (runs.length === 0) {
 
 const v = (x, suffix = '') => (x === null || x === undefined ? '–' : `${x}${suffix}`);
 const pct = (x) => (x === null || x === undefined ? '–' : `${Math.round(x * 100)} %`);
-const lat = (e) => {
+const lat = (e, r) => {
   if (!e) return '–';
+  if (e.n === 0) {
+    const w = e.warmupMs ?? [];
+    return `none measured: warm-ups used the ${r.settings.endpointBudgetS} s budget${w.length ? ` (${w.length} warm-ups, ${Math.min(...w)}–${Math.max(...w)} ms)` : ' (> 6 s each)'}`;
+  }
   let s = `${e.p50} / ${e.p95} / ${e.p99}`;
   if (e.n < 200) s += ` (n=${e.n})`;
   if (e.errors) s += ` (${e.errors} err${e.timeouts ? `, ${e.timeouts} timeouts` : ''})`;
@@ -43,12 +47,12 @@ const rows = [
   ['(2c) average CPU over a no-change refresh cycle', (r) => (r.phases.refreshScheduled?.cycle ? `${r.phases.refreshScheduled.cycle.backendCpuPctOfCore} % of a core (${r.phases.refreshScheduled.cycle.wallS} s)` : '–')],
   ['**(3) 1 % change served (s)**', (r) => (r.phases.change ? `**${r.phases.change.wallS}** (${r.phases.change.changedEntities} comps)` : '–')],
   ['*(4) latency ms p50 / p95 / p99*', () => ''],
-  ['by-query `filter=kind=component&limit=50`', (r) => lat(r.phases.latency?.endpoints.byQueryKind)],
-  ['full text, `fullTextFilterFields=metadata.description`', (r) => lat(r.phases.latency?.endpoints.fullTextDescription)],
-  ['full text, bare term (extra)', (r) => lat(r.phases.latency?.endpoints.fullTextBare)],
-  ['`entity-facets?facet=spec.type&filter=kind=component`', (r) => lat(r.phases.latency?.endpoints.facetsSpecType)],
-  ['`by-name` random component', (r) => lat(r.phases.latency?.endpoints.byName)],
-  ['POST `by-refs`, 100 random refs', (r) => lat(r.phases.latency?.endpoints.byRefs100)],
+  ['by-query `filter=kind=component&limit=50`', (r) => lat(r.phases.latency?.endpoints.byQueryKind, r)],
+  ['full text, `fullTextFilterFields=metadata.description`', (r) => lat(r.phases.latency?.endpoints.fullTextDescription, r)],
+  ['full text, bare term (extra)', (r) => lat(r.phases.latency?.endpoints.fullTextBare, r)],
+  ['`entity-facets?facet=spec.type&filter=kind=component`', (r) => lat(r.phases.latency?.endpoints.facetsSpecType, r)],
+  ['`by-name` random component', (r) => lat(r.phases.latency?.endpoints.byName, r)],
+  ['POST `by-refs`, 100 random refs', (r) => lat(r.phases.latency?.endpoints.byRefs100, r)],
   ['load avg during latency phase', (r) => v(r.phases.latency?.loadStart) + ' → ' + v(r.phases.latency?.loadEnd)],
   ['**(5) peak RSS (VmHWM, MiB)**', (r) => `**${v(r.peakRssMiB)}**`],
   ['errors', (r) => (r.errors.length ? r.errors.map((e) => e.split('\n')[0].slice(0, 120)).join('; ') : 'none')],

@@ -102,7 +102,7 @@ export function createCatalogService(ctx: CatalogContext, events: EventsService)
         await ctx.processor.processNow(record.location_id);
       } else {
         await markForStitch(ctx.db, [record.entity_ref]);
-        await ctx.processor.stitch();
+        await ctx.processor.stitch({ settle: true });
       }
     },
     onEntityChange(handler: (change: EntityChange) => void | Promise<void>) {

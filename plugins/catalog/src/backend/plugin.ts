@@ -39,7 +39,8 @@ export const catalogPlugin = definePlugin<RawCatalogConfig, Record<string, never
     const locations = new LocationsStore(db);
     const writer = new EntityWriter(db);
     const catalogEvents = new CatalogEvents(events, logger);
-    const processor = new LocationProcessor({ db, locations, writer, settings, events: catalogEvents, logger, replicaId });
+    const stitchWorkers = host.database().mode === 'postgres' ? 2 : 1;
+    const processor = new LocationProcessor({ db, locations, writer, settings, events: catalogEvents, logger, replicaId, stitchWorkers });
     const ctx: CatalogContext = {
       db,
       settings,

@@ -66,12 +66,12 @@ export class Evaluator {
     const version = definitionsVersion(loaded);
     const today = now.toISOString().slice(0, 10);
     const refs = entities.map(refOf);
-    const [stored, previous] = await Promise.all([store.loadFacts(refs), store.loadResultHashes(refs)]);
+    const stored = await store.loadFacts(refs);
     const principals = options.principals ?? (await this.principalsFor(entities));
     const exemptions = options.exemptions ?? (await this.exemptionsFor(refs, now));
 
     // Entity change times: a new hash means the entity changed now.
-    const hashes = new Map(entities.map((e) => [refOf(e), entityHash(e)]));
+    const hashes = new Map(entities.map((e, i) => [refs[i]!, entityHash(e)]));
     const changedAt = new Map<string, Date>();
     for (const ref of refs) {
       const s = stored.get(ref);
@@ -106,8 +106,9 @@ export class Evaluator {
     const factRows: Array<{ entityRef: string } & StoredFacts> = [];
     const rows: ResultRow[] = [];
     const applicable: Array<[string, string]> = [];
-    for (const entity of entities) {
-      const ref = refOf(entity);
+    const toEvaluate: Array<{ entity: Entity; ref: string; factValues: Record<string, unknown> }> = [];
+    entities.forEach((entity, i) => {
+      const ref = refs[i]!;
       const old = stored.get(ref);
       const facts = mergeFacts(old?.facts ?? {}, computed.get(ref) ?? {});
       const factValues = Object.fromEntries(Object.entries(facts.merged).map(([k, v]) => [k, v.value]));
@@ -119,8 +120,12 @@ export class Evaluator {
       }
       if (old?.inputHash === inputHash && options.trigger === 'sweep') {
         for (const scorecard of scorecards) if (matchesSelector(entity, scorecard.definition.filter)) applicable.push([ref, scorecard.definition.id]);
-        continue;
+      } else {
+        toEvaluate.push({ entity, ref, factValues });
       }
+    });
+    const previous = await store.loadResultHashes(toEvaluate.map((x) => x.ref));
+    for (const { entity, ref, factValues } of toEvaluate) {
       const evalCtx = prepareContext({ entity, facts: factValues, relations: relationsByType(entity), now });
       const owner = ownerRefOf(entity);
       for (const scorecard of scorecards) {
@@ -131,8 +136,7 @@ export class Evaluator {
         const statusHash = sha1(JSON.stringify([owner, outcome.level, outcome.points, outcome.maxPoints, outcome.rules.map((r) => [r.ruleId, r.status, r.message])]));
         const hash = `${statusHash}:${sha1(JSON.stringify(outcome.rules.map((r) => r.actual)))}`;
         if (previous.get(`${ref}\n${def.id}`)?.hash === hash) continue;
-        const row: ResultRow = { entityRef: ref, scorecardId: def.id, owner: owner ?? null, level: outcome.level, levelRank: levelRank(def, outcome.level), points: outcome.points, maxPoints: outcome.maxPoints, rules: outcome.rules, hash };
-        rows.push(row);
+        rows.push({ entityRef: ref, scorecardId: def.id, owner: owner ?? null, level: outcome.level, levelRank: levelRank(def, outcome.level), points: outcome.points, maxPoints: outcome.maxPoints, rules: outcome.rules, hash });
       }
     }
     // Results first: facts carry the input hash, which must only be stored once results are.

@@ -203,8 +203,9 @@ describe.each(testDatabaseKinds())('scorecards on %s', (database) => {
     expect(detail.failing.find((f) => f.entityRef === 'component:default/alpha')?.failingRules).toEqual(['system']);
     const reminders = (await api<{ items: ScorecardNotification[] }>('/notifications?recipient=group:default/team-b')).body.items;
     expect(reminders).toEqual([expect.objectContaining({ kind: 'deadline' })]);
-    // One reminder per threshold: another sweep adds none.
-    await api('/evaluate', { method: 'POST' });
+    // One reminder per threshold: another sweep adds none; nothing changed, so it writes no result.
+    const again = await api<{ lastSweep: { changed: number; entities: number } }>('/evaluate', { method: 'POST' });
+    expect(again.body.lastSweep).toMatchObject({ changed: 0, entities: 12 });
     expect((await api<{ items: unknown[] }>('/notifications?recipient=group:default/team-b')).body.items).toHaveLength(1);
   });
 

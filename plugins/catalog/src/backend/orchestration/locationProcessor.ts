@@ -21,6 +21,8 @@ export interface ProcessorDeps {
   events: CatalogEvents;
   logger: Logger;
   replicaId: string;
+  /** Concurrent stitch batches (2 on a Postgres server; PGlite has one session). */
+  stitchWorkers?: number;
   read?: ReadLocationFn;
 }
 
@@ -86,7 +88,7 @@ export class LocationProcessor {
       const readMs = Date.now() - started;
       if (tree.contentHash === row.content_hash && !row.force_refresh) {
         await locations.finish(row.id, replicaId, { contentHash: row.content_hash, errors: row.errors ?? [] });
-        await this.stitch();
+        await this.stitch({ settle: true });
         return;
       }
       const applied = await applyLocationRead(writer, row.id, tree, { orphanStrategy: settings.orphanStrategy });
@@ -108,7 +110,7 @@ export class LocationProcessor {
         await events.locationError({ locationId: row.id, errors });
       }
       await events.removed(applied.removedRefs);
-      await this.stitch();
+      await this.stitch({ settle: true });
     } catch (e) {
       logger.error({ err: e, location: locationRefOf(spec) }, `catalog: processing location ${locationRefOf(spec)} failed`);
       await locations.release(row.id, replicaId).catch(() => undefined);
@@ -116,12 +118,25 @@ export class LocationProcessor {
     }
   }
 
-  /** Stitches everything marked for it (by this or any replica) and publishes the changes. */
-  async stitch(): Promise<number> {
-    const changed = await stitchPending(this.deps.db, {
-      signal: this.abort.signal,
-      onBatch: (batch) => this.deps.events.upserted(batch),
-    });
+  /**
+   * Stitches everything queued (by this or any replica) and publishes the changes. With
+   * `settle`, also waits (up to 10 s) for batches another stitcher holds, so an API call that
+   * changed something answers only once the change is visible.
+   */
+  async stitch(options: { settle?: boolean } = {}): Promise<number> {
+    let changed = 0;
+    const deadline = Date.now() + 10_000;
+    for (;;) {
+      changed += await stitchPending(this.deps.db, {
+        signal: this.abort.signal,
+        workers: this.deps.stitchWorkers ?? 1,
+        onBatch: (batch) => this.deps.events.upserted(batch),
+      });
+      if (!options.settle || this.abort.signal.aborted || Date.now() > deadline) break;
+      const [pending] = await this.deps.db('stitch_queue').count<{ count: string }[]>({ count: '*' });
+      if (Number(pending?.count ?? 0) === 0) break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
     // A bulk stitch leaves the index tables unvacuumed: vacuum sets the visibility map so counts
     // and facets are index-only scans, and analyze refreshes the statistics.
     if (changed > 2000) await this.analyze(['final_entities', 'search'], true);
@@ -139,7 +154,7 @@ export class LocationProcessor {
     const ids = await this.deps.writer.idsOfLocation(locationId);
     const removed = await this.deps.writer.remove(ids);
     await this.deps.events.removed(removed);
-    await this.stitch();
+    await this.stitch({ settle: true });
     return removed;
   }
 

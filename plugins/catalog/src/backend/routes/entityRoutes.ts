@@ -112,7 +112,7 @@ export function registerEntityRoutes(router: Router, ctx: CatalogContext): void 
       // Let the owning location yield it again on its next read, as in Backstage.
       if (record.location_id) await db('locations').where({ id: record.location_id }).update({ content_hash: null });
       await ctx.events.removed(removed);
-      await ctx.processor.stitch();
+      await ctx.processor.stitch({ settle: true });
       ctx.audit.record({ actor: caller, action: 'catalog.entity.delete', target: record.entity_ref, status: 'succeeded' });
     }
     res.status(204).end();

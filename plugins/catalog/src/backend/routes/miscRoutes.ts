@@ -43,7 +43,7 @@ export function registerMiscRoutes(router: Router, ctx: CatalogContext): void {
       await ctx.processor.processNow(record.location_id);
     } else {
       await markForStitch(ctx.db, [ref]);
-      await ctx.processor.stitch();
+      await ctx.processor.stitch({ settle: true });
     }
     res.status(200).end();
   });

@@ -59,8 +59,8 @@ export function buildSearchRows(entity: Entity): SearchRow[] {
 const WORD = /[\p{L}\p{N}]+/gu;
 const MAX_TEXT = 2000;
 const MAX_LEXEMES = 4000;
-/** Keys that are identifiers, not text anyone searches for. */
-const NOT_TEXT = new Set(['metadata.uid', 'metadata.etag']);
+/** Keys that are identifiers or bookkeeping, not text anyone searches for. */
+const NOT_TEXT = new Set(['apiversion', 'metadata.uid', 'metadata.etag', 'metadata.annotations.backstage.io/managed-by-location', 'metadata.annotations.backstage.io/managed-by-origin-location']);
 
 /** Words of a text as full-text lexemes: lower-cased runs of letters and digits. */
 export function wordsOf(text: string): string[] {
@@ -83,7 +83,8 @@ export function buildFullTextDocument(entity: Entity, rows: SearchRow[]): string
     }
   };
   for (const row of rows) {
-    if (NOT_TEXT.has(row.key)) continue;
+    // Relation rows repeat the refs already in spec; leaving them out keeps the GIN index lean.
+    if (NOT_TEXT.has(row.key) || row.key.startsWith('relations.')) continue;
     if (row.value !== null) addText(row.key, row.value);
   }
   // Long texts (descriptions) have a null filter value but still deserve full-text search.

@@ -1,6 +1,6 @@
 import type { Entity, EntityRelation, EntityStatusItem } from '@atrium/catalog-model';
 import type { Knex } from 'knex';
-import { rows } from '../store/sql.js';
+import { rows, transactionWithRetry } from '../store/sql.js';
 import { buildFinalEntity } from './buildFinalEntity.js';
 import { buildFullTextDocument, buildSearchRows } from './searchRows.js';
 
@@ -27,18 +27,27 @@ const BATCH = 500;
  * once this batch commits, so the entity is stitched once more with the newer relations.
  * Returns the entities whose final content changed (the etag is the hash of the final entity).
  */
-export async function stitchPending(db: Knex, options: { signal?: AbortSignal; onBatch?: (changed: StitchedChange[]) => Promise<void> } = {}): Promise<number> {
-  let total = 0;
-  for (;;) {
-    if (options.signal?.aborted) break;
-    const t0 = Date.now();
-    const result = await db.transaction((trx) => stitchBatch(trx));
-    if (result.claimed === 0) break;
-    if (process.env['CATALOG_TIMING']) console.error(`stitch batch ${result.claimed} in ${Date.now() - t0} ms`);
-    total += result.changed.length;
-    if (result.changed.length > 0) await options.onBatch?.(result.changed);
-  }
-  return total;
+export async function stitchPending(
+  db: Knex,
+  options: { signal?: AbortSignal; onBatch?: (changed: StitchedChange[]) => Promise<void>; workers?: number } = {},
+): Promise<number> {
+  // Several workers overlap one batch's JSON building with another's writes; SKIP LOCKED keeps
+  // their batches disjoint. (On PGlite they simply take turns on the one session.)
+  const worker = async () => {
+    let total = 0;
+    for (;;) {
+      if (options.signal?.aborted) break;
+      const t0 = Date.now();
+      const result = await transactionWithRetry(db, (trx) => stitchBatch(trx));
+      if (result.claimed === 0) break;
+      if (process.env['CATALOG_TIMING']) console.error(`stitch batch ${result.claimed} in ${Date.now() - t0} ms`);
+      total += result.changed.length;
+      if (result.changed.length > 0) await options.onBatch?.(result.changed);
+    }
+    return total;
+  };
+  const totals = await Promise.all(Array.from({ length: Math.max(1, options.workers ?? 1) }, worker));
+  return totals.reduce((a, b) => a + b, 0);
 }
 
 const timing = process.env['CATALOG_TIMING'] ? (label: string, t0: number) => console.error(`  ${label} ${Math.round(performance.now() - t0)}`) : undefined;

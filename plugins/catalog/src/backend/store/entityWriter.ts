@@ -1,7 +1,7 @@
 import type { EntityStatusItem } from '@atrium/catalog-model';
 import type { Knex } from 'knex';
 import type { ProcessedItem } from '../orchestration/types.js';
-import { chunk, rows, WRITE_BATCH, type Db } from './sql.js';
+import { chunk, rows, transactionWithRetry, WRITE_BATCH, type Db } from './sql.js';
 
 export interface StoredEntityState {
   id: string;
@@ -58,7 +58,7 @@ export class EntityWriter {
   async upsert(locationId: string, items: ProcessedItem[], newId: () => string): Promise<{ refused: string[] }> {
     const refused: string[] = [];
     for (const batch of chunk(items, WRITE_BATCH)) {
-      await this.db.transaction(async (trx) => {
+      const refusedHere = await transactionWithRetry(this.db, async (trx) => {
         const written = await rows<{ id: string; entity_ref: string; inserted: boolean }>(
           trx,
           `insert into entities as e (id, entity_ref, location_id, source_file, parent_ref, processed, hash, errors, orphan, updated_at)
@@ -80,12 +80,13 @@ export class EntityWriter {
           ],
         );
         const ids = new Map(written.map((w) => [w.entity_ref, w.id]));
-        for (const item of batch) if (!ids.has(item.entityRef)) refused.push(item.entityRef);
         const kept = batch.filter((i) => ids.has(i.entityRef));
         const oldSources = await this.replaceRelations(trx, kept.map((i) => ({ id: ids.get(i.entityRef)!, item: i })));
         const inserted = written.filter((w) => w.inserted).map((w) => w.entity_ref);
         await markForStitch(trx, [...kept.map((i) => i.entityRef), ...oldSources, ...kept.flatMap((i) => i.relations.map((r) => r.sourceRef))], inserted);
+        return batch.filter((i) => !ids.has(i.entityRef)).map((i) => i.entityRef);
       });
+      refused.push(...refusedHere);
     }
     return { refused };
   }
@@ -121,7 +122,7 @@ export class EntityWriter {
   /** Keeps an entity's last good version and shows why the newest one was refused. */
   async setErrors(updates: Array<{ id: string; errors: EntityStatusItem[] }>): Promise<void> {
     for (const batch of chunk(updates, WRITE_BATCH)) {
-      await this.db.transaction(async (trx) => {
+      await transactionWithRetry(this.db, async (trx) => {
         const changed = await rows<{ entity_ref: string }>(
           trx,
           `update entities e set errors = u.errors::jsonb, updated_at = now()
@@ -137,20 +138,21 @@ export class EntityWriter {
   async remove(ids: string[], onlyLocationId?: string): Promise<string[]> {
     const removed: string[] = [];
     for (const batch of chunk(ids, WRITE_BATCH)) {
-      await this.db.transaction(async (trx) => {
+      const removedHere = await transactionWithRetry(this.db, async (trx) => {
         const gone = await rows<{ id: string; entity_ref: string }>(
           trx,
           `delete from entities where id = any(?::uuid[]) ${onlyLocationId ? 'and location_id = ?' : ''} returning id, entity_ref`,
           onlyLocationId ? [batch, onlyLocationId] : [batch],
         );
-        if (gone.length === 0) return;
+        if (gone.length === 0) return [];
         const goneIds = gone.map((g) => g.id);
         const old = await rows<{ source_ref: string }>(trx, `delete from relations where originating_entity_id = any(?::uuid[]) returning source_ref`, [goneIds]);
         await trx.raw(`delete from search where entity_id = any(?::uuid[])`, [goneIds]);
         const refs = gone.map((g) => g.entity_ref);
         await markForStitch(trx, old.map((o) => o.source_ref), refs);
-        removed.push(...refs);
+        return refs;
       });
+      removed.push(...removedHere);
     }
     return removed;
   }
@@ -158,7 +160,7 @@ export class EntityWriter {
   /** orphanStrategy keep: the entity stays, owned by no location, marked as an orphan. */
   async orphan(ids: string[]): Promise<void> {
     for (const batch of chunk(ids, WRITE_BATCH)) {
-      await this.db.transaction(async (trx) => {
+      await transactionWithRetry(this.db, async (trx) => {
         const changed = await rows<{ entity_ref: string }>(
           trx,
           `update entities set orphan = true, location_id = null, updated_at = now() where id = any(?::uuid[]) returning entity_ref`,
@@ -181,22 +183,28 @@ export class EntityWriter {
 }
 
 /**
+ * DO UPDATE (not DO NOTHING) on purpose: it waits for a stitcher holding the queue row's lock,
+ * and once that stitcher has deleted the row it inserts it again, so no change is missed.
+ */
+const REQUEUE = 'on conflict (entity_ref) do update set queued_at = excluded.queued_at';
+
+/**
  * Marks for stitching the entities named in `refs`, plus the entities with relations whose
  * target is one of `appearedOrGone` (their unresolved-relation status changes).
  */
 export async function markForStitch(db: Db, refs: string[], appearedOrGone: string[] = []): Promise<void> {
   const unique = [...new Set(refs)];
-  for (const part of chunk(unique, WRITE_BATCH * 10)) {
+  const step = WRITE_BATCH * 10;
+  for (let i = 0; i < Math.max(unique.length, appearedOrGone.length); i += step) {
+    const named = unique.slice(i, i + step);
+    const changed = appearedOrGone.slice(i, i + step);
     await db.raw(
-      `insert into stitch_queue (entity_ref) select entity_ref from entities where entity_ref = any(?::text[]) on conflict do nothing`,
-      [part],
-    );
-  }
-  for (const part of chunk(appearedOrGone, WRITE_BATCH)) {
-    await db.raw(
-      `insert into stitch_queue (entity_ref) select distinct r.source_ref from relations r join entities e on e.entity_ref = r.source_ref
-       where r.target_ref = any(?::text[]) on conflict do nothing`,
-      [part],
+      `insert into stitch_queue (entity_ref)
+       select entity_ref from entities where entity_ref = any(?::text[])
+       union
+       select r.source_ref from relations r join entities e on e.entity_ref = r.source_ref where r.target_ref = any(?::text[])
+       ${REQUEUE}`,
+      [named, changed],
     );
   }
 }

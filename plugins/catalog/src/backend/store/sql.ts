@@ -18,3 +18,19 @@ export async function rows<T>(db: Db, sql: string, bindings: readonly unknown[] 
 
 /** Rows per statement for bulk writes: whole arrays are bound as one parameter each. */
 export const WRITE_BATCH = 1000;
+
+/**
+ * Runs a transaction, retrying a few times when Postgres aborts it for a deadlock or a
+ * serialization failure (possible when replicas process and stitch overlapping entities).
+ */
+export async function transactionWithRetry<T>(db: Knex, fn: (trx: Knex.Transaction) => Promise<T>, attempts = 4): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await db.transaction(fn);
+    } catch (e) {
+      const code = (e as { code?: string }).code;
+      if (attempt >= attempts || (code !== '40P01' && code !== '40001')) throw e;
+      await new Promise((r) => setTimeout(r, 20 * attempt + Math.random() * 50));
+    }
+  }
+}

@@ -1,6 +1,6 @@
 import type { Entity } from '@atrium/catalog-model';
-import type { EntityFacetsResponse, QueryEntitiesResponse } from '@atrium/plugin-catalog/common';
-import { keepPreviousData, useInfiniteQuery, useQueries } from '@tanstack/react-query';
+import type { EntityFacetsResponse, FilterPredicate, QueryEntitiesResponse } from '@atrium/plugin-catalog/common';
+import { keepPreviousData, useInfiniteQuery, useQueries, useQuery } from '@tanstack/react-query';
 import { useMemo } from 'react';
 import * as api from '../api/catalogApi';
 import { catalogKeys, LIST_REFRESH_MS } from '../api/queries';
@@ -12,18 +12,20 @@ export const PAGE_SIZE = 100;
 
 export type FacetCounts = Partial<Record<FacetKey, Array<{ value: string; count: number }>>>;
 
-/** The entity list for a state: server-side filtered, sorted and cursor-paginated. */
+/**
+ * The entity list for a state: server-side filtered, sorted and cursor-paginated. The total is
+ * asked for in a separate request, in parallel: counting every match costs more than finding
+ * the first page on a large catalog, and the rows should not wait for it.
+ */
 export function useExplorerEntities(state: ExplorerState, columns: readonly ColumnSpec[], fields: string[]) {
-  const request = useMemo(() => {
+  const { request, countRequest } = useMemo(() => {
     const { field } = sortFieldFor(columns, state.sort.column);
     const query = explorerPredicate(state);
+    const filter = { ...(query ? { query } : {}), ...(state.text ? { fullTextFilter: { term: state.text } } : {}) };
     return {
-      ...(query ? { query } : {}),
-      orderBy: [{ field, order: state.sort.order }],
-      ...(state.text ? { fullTextFilter: { term: state.text } } : {}),
-      fields,
-      limit: PAGE_SIZE,
-      totalItems: 'include' as const,
+      request: { ...filter, orderBy: [{ field, order: state.sort.order }], fields, limit: PAGE_SIZE, totalItems: 'exclude' as const },
+      // Entities without the sort field are not listed (Backstage's rule), so they are not counted either.
+      countRequest: { ...filter, ...withField(query, field), limit: 0, totalItems: 'include' as const },
     };
   }, [state, columns, fields]);
 
@@ -40,9 +42,23 @@ export function useExplorerEntities(state: ExplorerState, columns: readonly Colu
     refetchInterval: LIST_REFRESH_MS,
   });
 
+  const count = useQuery({
+    queryKey: catalogKeys.query(countRequest),
+    queryFn: ({ signal }) => api.queryEntities(countRequest, { signal }),
+    placeholderData: keepPreviousData,
+    refetchInterval: LIST_REFRESH_MS,
+  });
+
   const rows = useMemo<Entity[]>(() => query.data?.pages.flatMap((page) => page.items) ?? [], [query.data]);
-  const totalItems = query.data?.pages[0]?.totalItems;
+  // While a new filter's count is on its way, the old count would be wrong: say nothing instead.
+  const totalItems = count.isPlaceholderData ? undefined : count.data?.totalItems;
   return { query, rows, totalItems };
+}
+
+function withField(query: FilterPredicate | undefined, field: string): { query?: FilterPredicate } {
+  if (field === 'metadata.name') return query ? { query } : {};
+  const exists: FilterPredicate = { [field]: { $exists: true } };
+  return { query: query ? { $all: [query, exists] } : exists };
 }
 
 /** Facet counts for the filter panel, each facet counted under the other filters. */

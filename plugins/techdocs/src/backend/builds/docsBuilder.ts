@@ -109,9 +109,15 @@ export class DocsBuilder {
       outcome = result.outcome;
       sourceHash = result.sourceHash;
       if (result.site) {
+        const builtMs = Date.now() - started;
         const published = toPublishedSite(row.entity_ref, triplet, result.site, new Date());
         await store.publish(published);
+        const publishedAt = Date.now();
         await search.replace(row.entity_ref, result.site.pages);
+        log = [
+          ...log,
+          { level: 'info', message: `Timing: read and rendered in ${builtMs} ms, stored in ${publishedAt - started - builtMs} ms, indexed for search in ${Date.now() - publishedAt} ms` },
+        ];
         revision = result.site.revision;
         siteName = result.site.siteName;
       }

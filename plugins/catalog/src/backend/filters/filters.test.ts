@@ -1,0 +1,84 @@
+import { describe, expect, it } from 'vitest';
+import { filterCondition, filterCount } from './filterQuery.js';
+import { filterFromObject, parseFilterParams } from './parseFilter.js';
+import { parsePredicate } from './parsePredicate.js';
+
+describe('parseFilterParams', () => {
+  it('ANDs within a parameter, ORs parameters, lower-cases and trims', () => {
+    expect(parseFilterParams(['kind=Component, spec.Type = Service', 'metadata.name=x'])).toEqual({
+      op: 'any',
+      nodes: [
+        { op: 'all', nodes: [{ op: 'in', key: 'kind', values: ['component'] }, { op: 'in', key: 'spec.type', values: ['service'] }] },
+        { op: 'in', key: 'metadata.name', values: ['x'] },
+      ],
+    });
+  });
+  it('treats a bare key as existence and a repeated key as either value', () => {
+    expect(parseFilterParams('metadata.annotations.a/b')).toEqual({ op: 'exists', key: 'metadata.annotations.a/b' });
+    expect(parseFilterParams('kind=a,kind=b')).toEqual({ op: 'in', key: 'kind', values: ['a', 'b'] });
+    expect(parseFilterParams('a=b=c')).toEqual({ op: 'in', key: 'a', values: ['b=c'] });
+  });
+  it('ignores empty parameters and rejects empty keys', () => {
+    expect(parseFilterParams(['', ' , '])).toBeUndefined();
+    expect(() => parseFilterParams('=x')).toThrow(/has no key/);
+    expect(() => parseFilterParams('kind=a,=b')).toThrow(/InputError|has no key/);
+  });
+  it('builds the same node from catalog-client style objects', () => {
+    expect(filterFromObject([{ kind: 'API' }, { 'spec.type': ['a', 'B'], 'metadata.x': undefined as never }])).toEqual({
+      op: 'any',
+      nodes: [
+        { op: 'in', key: 'kind', values: ['api'] },
+        { op: 'all', nodes: [{ op: 'in', key: 'spec.type', values: ['a', 'b'] }, { op: 'exists', key: 'metadata.x' }] },
+      ],
+    });
+  });
+});
+
+describe('parsePredicate', () => {
+  it('parses logical operators and field matchers', () => {
+    expect(
+      parsePredicate({
+        $all: [{ kind: 'Component' }, { $not: { 'spec.type': { $in: ['a', 1] } } }, { 'metadata.name': { $hasPrefix: 'Pay' } }, { 'metadata.tags': { $contains: 'java' } }],
+      }),
+    ).toEqual({
+      op: 'all',
+      nodes: [
+        { op: 'in', key: 'kind', values: ['component'] },
+        { op: 'not', node: { op: 'in', key: 'spec.type', values: ['a', '1'] } },
+        { op: 'prefix', key: 'metadata.name', prefix: 'pay' },
+        { op: 'in', key: 'metadata.tags', values: ['java'] },
+      ],
+    });
+  });
+  it('handles relations, $exists and empty logic', () => {
+    expect(parsePredicate({ relations: { $contains: { type: 'ownedBy', targetRef: { $in: ['group:default/A'] } } } })).toEqual({
+      op: 'in',
+      key: 'relations.ownedby',
+      values: ['group:default/a'],
+    });
+    expect(parsePredicate({ 'spec.x': { $exists: false } })).toEqual({ op: 'not', node: { op: 'exists', key: 'spec.x' } });
+    expect(parsePredicate({ $any: [] })).toEqual({ op: 'any', nodes: [] });
+    expect(parsePredicate({})).toEqual({ op: 'all', nodes: [] });
+  });
+  it('rejects what it does not understand, naming the place', () => {
+    expect(() => parsePredicate([])).toThrow(/query must be an object/);
+    expect(() => parsePredicate({ $all: {} })).toThrow(/query.\$all must be an array/);
+    expect(() => parsePredicate({ kind: { $regex: 'x' } })).toThrow(/\$regex/);
+    expect(() => parsePredicate({ kind: { $in: [{}] } })).toThrow(/\$in/);
+    expect(() => parsePredicate({ $foo: 1 })).toThrow(/unknown operator \$foo/);
+  });
+});
+
+describe('filter SQL', () => {
+  it('binds values rather than splicing them, and answers array-element keys', () => {
+    const s = filterCondition({ op: 'exists', key: 'metadata.tags.java' }, 'e.id');
+    expect(s.sql).toContain('e.id in (select entity_id from search where');
+    expect(s.bindings).toEqual(['metadata.tags.java', 'metadata', 'tags.java', 'metadata.tags', 'java']);
+    const p = filterCondition({ op: 'prefix', key: 'metadata.name', prefix: 'a_b%' }, 'e.id');
+    expect(p.bindings).toEqual(['metadata.name', 'a\\_b\\%%']);
+  });
+  it('counts a single equality straight from the index', () => {
+    expect(filterCount({ op: 'in', key: 'kind', values: ['component'] }).sql).toBe('select count(*)::int as count from search where key = ? and value = ?');
+    expect(filterCount({ op: 'all', nodes: [] }).sql).toContain('final_entities');
+  });
+});
