@@ -121,9 +121,10 @@ async function main() {
       'first rows, cold load of /catalog (empty cache)': [],
       'first rows, cold load of /catalog (warm HTTP cache)': [],
       'first rows, /catalog from the home page (in-app navigation)': [],
-      'filter change: lifecycle = production': [],
-      'filter change: kind Component → API': [],
-      'filter change: search text (includes the 250 ms typing pause)': [],
+      'filter change: lifecycle = production, rows': [],
+      'filter change: lifecycle = production, count': [],
+      'filter change: kind Component → API, rows': [],
+      'filter change: search text, rows (includes the 250 ms typing pause)': [],
       'scroll to row 1,000 (pages loaded on demand)': [],
     };
     const keys = Object.keys(scenarios);
@@ -134,35 +135,38 @@ async function main() {
       scenarios[keys[1]].push(await firstRows(page, `${BASE}/catalog`));
       await page.goto(`${BASE}/`);
       await page.getByRole('link', { name: 'Catalog', exact: true }).waitFor();
-      scenarios[keys[2]].push(await timeAfterClick(page, () => page.getByRole('link', { name: 'Catalog', exact: true }).click(), firstRowCondition()));
+      scenarios[keys[2]].push((await timeAfterClick(page, () => page.getByRole('link', { name: 'Catalog', exact: true }).click(), [firstRowCondition()]))[0]);
       await waitIdle(page);
-      scenarios[keys[3]].push(
-        await timeAfterClick(page, () => page.getByRole('checkbox', { name: /^production/ }).click(), countCondition(`${production.toLocaleString('en-US')} component`)),
-      );
+      const lifecycle = await timeAfterClick(page, () => page.getByRole('checkbox', { name: /^production/ }).click(), [
+        viewCondition('lifecycle=production'),
+        countCondition(`${production.toLocaleString('en-US')} component`),
+      ]);
+      scenarios[keys[3]].push(lifecycle[0]);
+      scenarios[keys[4]].push(lifecycle[1]);
       await page.goto(`${BASE}/catalog`);
       await page.waitForSelector('tbody tr[aria-rowindex="2"]');
       await waitIdle(page);
-      scenarios[keys[4]].push(
-        await timeAfterClick(
-          page,
-          async () => {
-            await page.getByRole('combobox', { name: 'Kind' }).click();
-            await page.getByRole('option', { name: /^API \(/ }).click();
-          },
-          countCondition(`${apis.toLocaleString('en-US')} API`),
-          'option',
-        ),
+      const kind = await timeAfterClick(
+        page,
+        async () => {
+          await page.getByRole('combobox', { name: 'Kind' }).click();
+          await page.getByRole('option', { name: /^API \(/ }).click();
+        },
+        [viewCondition('kind=api')],
+        'option',
       );
+      scenarios[keys[5]].push(kind[0]);
       await page.goto(`${BASE}/catalog`);
       await page.waitForSelector('tbody tr[aria-rowindex="2"]');
       await waitIdle(page);
-      scenarios[keys[5]].push(
-        await timeAfterKeys(page, () => page.getByRole('textbox', { name: 'Search the catalog' }).pressSequentially('reconciliation', { delay: 0 }), notCountCondition(`${components.toLocaleString('en-US')} component`)),
-      );
+      const search = await timeAfterKeys(page, () => page.getByRole('textbox', { name: 'Search the catalog' }).pressSequentially('reconciliation', { delay: 0 }), [
+        viewCondition('q=reconciliation'),
+      ]);
+      scenarios[keys[6]].push(search[0]);
       await page.goto(`${BASE}/catalog`);
       await page.waitForSelector('tbody tr[aria-rowindex="2"]');
       await waitIdle(page);
-      scenarios[keys[6]].push(await scrollTo(page, 1000));
+      scenarios[keys[7]].push(await scrollTo(page, 1000));
       await context.close();
       log(`  run ${run + 1}/${RUNS}: ${keys.map((k) => `${Math.round(scenarios[k][run])} ms`).join(', ')}`);
     }
@@ -206,20 +210,21 @@ function firstRowCondition() {
   return () => document.querySelector('tbody tr[aria-rowindex="2"] a') !== null && location.pathname === '/catalog';
 }
 
-/** The result count shows `text` and the rows are no longer the previous filter's. */
-function countCondition(text) {
-  return new Function(`return [...document.querySelectorAll('[role=status]')].some((e) => e.textContent.startsWith(${JSON.stringify(text)})) && !document.querySelector('[aria-busy=true]') && document.querySelector('tbody tr[aria-rowindex="2"] a') !== null;`);
+/** The rows on screen are those of a view whose query string contains `part` (not the previous view's, kept while loading). */
+function viewCondition(part) {
+  return new Function(`const frame = document.querySelector('[data-view]'); return frame !== null && frame.dataset.view.includes(${JSON.stringify(part)}) && !frame.hasAttribute('data-stale') && frame.querySelector('tbody tr[aria-rowindex="2"] a') !== null;`);
 }
 
-function notCountCondition(text) {
-  return new Function(`const s = [...document.querySelectorAll('[role=status]')].find((e) => / (component|entit)/.test(e.textContent)); return s && !s.textContent.startsWith(${JSON.stringify(text)}) && !s.textContent.startsWith('Loading') && !document.querySelector('[aria-busy=true]');`);
+/** The result count shows `text`. */
+function countCondition(text) {
+  return new Function(`return [...document.querySelectorAll('[role=status]')].some((e) => e.textContent.startsWith(${JSON.stringify(text)}));`);
 }
 
 /**
  * Runs `act` and returns ms from the user's click (the pointerdown of the last click `act`
  * makes, recorded in the page) until `condition` holds in the page.
  */
-async function timeAfterClick(page, act, condition, lastTargetRole) {
+async function timeAfterClick(page, act, conditions, lastTargetRole) {
   await page.evaluate((role) => {
     window.__benchT0 = undefined;
     document.addEventListener(
@@ -231,29 +236,37 @@ async function timeAfterClick(page, act, condition, lastTargetRole) {
     );
   }, lastTargetRole ?? null);
   await act();
-  return waitCondition(page, condition);
+  return waitConditions(page, conditions);
 }
 
 /** Like timeAfterClick, from the last keystroke. */
-async function timeAfterKeys(page, act, condition) {
+async function timeAfterKeys(page, act, conditions) {
   await page.evaluate(() => {
     window.__benchT0 = undefined;
     document.addEventListener('keydown', () => (window.__benchT0 = performance.now()), { capture: true });
   });
   await act();
-  return waitCondition(page, condition);
+  return waitConditions(page, conditions);
 }
 
-async function waitCondition(page, condition) {
+/** ms from the recorded user action until each condition first held (checked every frame). */
+async function waitConditions(page, conditions) {
   const handle = await page.waitForFunction(
-    (source) => {
-      const ok = new Function(`return (${source})()`)();
-      return ok && window.__benchT0 !== undefined ? performance.now() - window.__benchT0 : false;
+    (sources) => {
+      window.__benchDone ??= [];
+      sources.forEach((source, i) => {
+        if (window.__benchDone[i] === undefined && window.__benchT0 !== undefined && new Function(`return (${source})()`)()) {
+          window.__benchDone[i] = performance.now() - window.__benchT0;
+        }
+      });
+      return sources.every((_, i) => window.__benchDone[i] !== undefined) ? window.__benchDone : false;
     },
-    condition.toString(),
+    conditions.map((c) => c.toString()),
     { timeout: 30_000, polling: 'raf' },
   );
-  return handle.jsonValue();
+  const values = await handle.jsonValue();
+  await page.evaluate(() => (window.__benchDone = undefined));
+  return values;
 }
 
 /** Scrolls the window until row `index` is rendered; ms from the scroll to the row. */

@@ -110,9 +110,16 @@ export class GitReader {
       ref,
       commit,
       list: () =>
-        (listing ??= run(['ls-tree', '-r', '-z', '--name-only', commit], 256 * 1024 * 1024).then((out) =>
-          out.toString('utf8').split('\0').filter(Boolean),
-        )),
+        (listing ??= run(['ls-tree', '-r', '-z', commit], 256 * 1024 * 1024).then((out) => {
+          // "<mode> <type> <object>\t<path>": regular and executable files only, so symlinks
+          // (which could point anywhere) and submodules are never offered to callers.
+          const files: string[] = [];
+          for (const entry of out.toString('utf8').split('\0')) {
+            const m = /^(?:100644|100755) blob [0-9a-f]+\t(.+)$/s.exec(entry);
+            if (m) files.push(m[1]!);
+          }
+          return files;
+        })),
       read: async (filePath) => {
         try {
           return await run(['cat-file', 'blob', `${commit}:${filePath}`], this.options.maxBytes);

@@ -69,7 +69,10 @@ export const catalogPlugin = definePlugin<RawCatalogConfig, Record<string, never
 
     const loop = new ProcessingLoop(processor, settings.processingPollMs, logger);
     loop.start();
-    lifecycle.onShutdown(() => loop.stop());
+    lifecycle.onShutdown(async () => {
+      await loop.stop();
+      await catalogEvents.flush();
+    });
     return createCatalogService(ctx, events);
   },
 });

@@ -78,7 +78,7 @@ const ajv = createAjv({ useDefaults: false });
 export function validateValues(t: TemplateLike, values: JsonObject): FieldError[] {
   const errors: FieldError[] = [];
   for (const page of parameterPages(t)) {
-    const schema = { type: 'object', ...page };
+    const schema = { type: 'object', ...withoutSecretFields(page) };
     let fn;
     try {
       fn = ajv.compile(schema);
@@ -89,6 +89,17 @@ export function validateValues(t: TemplateLike, values: JsonObject): FieldError[
     if (!fn(values)) errors.push(...toFieldErrors(fn.errors, 'values'));
   }
   return errors;
+}
+
+/** Secret fields (ui:field Secret) are sent as task secrets, so values are validated without them. */
+function withoutSecretFields(page: JsonObject): JsonObject {
+  const props = page['properties'] as Record<string, JsonObject> | undefined;
+  if (!props) return page;
+  const secret = Object.keys(props).filter((k) => props[k]?.['ui:field'] === 'Secret');
+  if (!secret.length) return page;
+  const properties = Object.fromEntries(Object.entries(props).filter(([k]) => !secret.includes(k)));
+  const required = Array.isArray(page['required']) ? (page['required'] as string[]).filter((r) => !secret.includes(r)) : undefined;
+  return { ...page, properties, ...(required ? { required } : {}) };
 }
 
 export function validateSecrets(t: TemplateLike, secrets: Record<string, string>): FieldError[] {

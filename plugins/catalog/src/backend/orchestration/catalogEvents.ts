@@ -8,23 +8,40 @@ import {
 
 const PARALLEL = 16;
 
-/** Publishes the catalog's change events; a failing publish is logged, never fatal to processing. */
+/**
+ * Publishes the catalog's change events after the changes are committed. Publishing runs in
+ * the background, in order, so a bulk ingest is not slowed by one NOTIFY per entity; a
+ * failing publish is logged, never fatal. flush() waits for everything queued.
+ */
 export class CatalogEvents {
+  private tail: Promise<void> = Promise.resolve();
+
   constructor(
     private readonly events: EventsService,
     private readonly logger: Logger,
   ) {}
 
-  async upserted(changes: EntityUpsertedEvent[]): Promise<void> {
-    await this.publishAll(CATALOG_EVENTS.entityUpserted, changes);
+  upserted(changes: EntityUpsertedEvent[]): Promise<void> {
+    return this.enqueue(CATALOG_EVENTS.entityUpserted, changes.map(({ entityRef, uid }) => ({ entityRef, uid })));
   }
 
-  async removed(refs: string[]): Promise<void> {
-    await this.publishAll<EntityRemovedEvent>(CATALOG_EVENTS.entityRemoved, refs.map((entityRef) => ({ entityRef })));
+  removed(refs: string[]): Promise<void> {
+    return this.enqueue<EntityRemovedEvent>(CATALOG_EVENTS.entityRemoved, refs.map((entityRef) => ({ entityRef })));
   }
 
-  async locationError(event: LocationErrorEvent): Promise<void> {
-    await this.publishAll(CATALOG_EVENTS.locationError, [event]);
+  locationError(event: LocationErrorEvent): Promise<void> {
+    return this.enqueue(CATALOG_EVENTS.locationError, [event]);
+  }
+
+  /** Resolves once every event queued so far has been handed to the events service. */
+  flush(): Promise<void> {
+    return this.tail;
+  }
+
+  private enqueue<T>(topic: string, payloads: T[]): Promise<void> {
+    if (payloads.length === 0) return Promise.resolve();
+    this.tail = this.tail.then(() => this.publishAll(topic, payloads));
+    return Promise.resolve();
   }
 
   private async publishAll<T>(topic: string, payloads: T[]): Promise<void> {

@@ -7,7 +7,7 @@ import { Link } from 'react-router';
 import { columnsForKind, fieldsForColumns, sortFieldFor } from './columns';
 import { EntityTable } from './EntityTable';
 import { ExplorerFilters } from './ExplorerFilters';
-import { activeFilterCount, ALL_KINDS, clearedFilters, type ExplorerState } from './filterState';
+import { activeFilterCount, ALL_KINDS, clearedFilters, serializeExplorerState, type ExplorerState, type FacetKey } from './filterState';
 import { useExplorerEntities, useExplorerFacets } from './useExplorerData';
 import { useExplorerState } from './useExplorerState';
 import { countLabel, pluralKind } from '../components/kindLabels';
@@ -15,11 +15,17 @@ import { countLabel, pluralKind } from '../components/kindLabels';
 /** /catalog: every entity, filtered, sorted and paginated on the server, with the state in the URL. */
 export default function CatalogExplorerPage() {
   const [state, setState] = useExplorerState();
-  const facets = useExplorerFacets(state);
-  const showNamespace = (facets.counts.namespace?.length ?? 0) > 1;
+  const [openedFacets, setOpenedFacets] = useState<ReadonlySet<FacetKey>>(new Set());
+  // The namespace column depends on the facet counts, which wait for the rows: remember the answer.
+  const [showNamespace, setShowNamespace] = useState(false);
   const columns = useMemo(() => columnsForKind(state.kind, { showNamespace }), [state.kind, showNamespace]);
   const fields = useMemo(() => fieldsForColumns(columns), [columns]);
   const { query, rows, totalItems } = useExplorerEntities(state, columns, fields);
+  const facets = useExplorerFacets(state, { enabled: query.data !== undefined && !query.isPlaceholderData, opened: openedFacets });
+  const namespaceCount = facets.counts.namespace?.length;
+  useEffect(() => {
+    if (namespaceCount !== undefined) setShowNamespace(namespaceCount > 1);
+  }, [namespaceCount]);
   const kindLabel = kindTitle(state.kind, facets.counts.kind);
   const sortColumn = sortFieldFor(columns, state.sort.column).column;
 
@@ -40,7 +46,12 @@ export default function CatalogExplorerPage() {
     >
       <Grid gap="lg">
         <Grid.Col span={{ base: 12, md: 3 }}>
-          <ExplorerFilters state={state} counts={facets.counts} onChange={(next) => setState(next)} />
+          <ExplorerFilters
+            state={state}
+            counts={facets.counts}
+            onChange={(next) => setState(next)}
+            onFacetOpen={(key) => setOpenedFacets((current) => (current.has(key) ? current : new Set([...current, key])))}
+          />
         </Grid.Col>
         <Grid.Col span={{ base: 12, md: 9 }}>
           <Stack gap="sm">
@@ -147,6 +158,7 @@ function ExplorerResults(props: {
       isFetchingNextPage={query.isFetchingNextPage}
       fetchNextPage={() => void query.fetchNextPage()}
       isStale={query.isPlaceholderData}
+      viewKey={serializeExplorerState(state).toString()}
       caption={props.caption}
     />
   );

@@ -25,6 +25,8 @@ export interface EntityTableProps {
   fetchNextPage: () => void;
   /** Dims the rows while a new filter's first page loads. */
   isStale: boolean;
+  /** The query string the rows are for; exposed as `data-view` for tests and benchmarks. */
+  viewKey: string;
   caption: string;
 }
 
@@ -63,7 +65,7 @@ export function EntityTable(props: EntityTableProps) {
   const paddingBottom = items.length > 0 ? virtualizer.getTotalSize() - (items[items.length - 1]!.end - scrollMargin) : 0;
 
   return (
-    <Box className={classes.frame} data-stale={props.isStale || undefined} aria-busy={props.isStale || undefined}>
+    <Box className={classes.frame} data-stale={props.isStale || undefined} data-view={props.viewKey} aria-busy={props.isStale || undefined}>
       <Table
         layout="fixed"
         highlightOnHover

@@ -9,6 +9,7 @@ import {
   withFilter,
   withKind,
   type ExplorerState,
+  type FacetKey,
   type MultiFilterKey,
 } from './filterState';
 import type { FacetCounts } from './useExplorerData';
@@ -17,16 +18,22 @@ export interface ExplorerFiltersProps {
   state: ExplorerState;
   counts: FacetCounts;
   onChange: (next: ExplorerState) => void;
+  /** A filter whose counts load on demand was opened. */
+  onFacetOpen?: (key: FacetKey) => void;
 }
 
 type Option = { value: string; label: string };
 
-/** Options for a facet: every value with its count, plus selected values the counts no longer contain. */
+/**
+ * Options for a facet: every value with its count, plus selected values the counts no longer
+ * contain. Before the counts have loaded, the selected values are listed without a count.
+ */
 export function facetOptions(
   counts: Array<{ value: string; count: number }> | undefined,
   selected: readonly string[],
   label: (value: string) => string = (v) => v,
 ): Option[] {
+  if (counts === undefined) return selected.map((value) => ({ value, label: label(value) }));
   const seen = new Set<string>();
   const options: Option[] = [];
   for (const { value, count } of counts ?? []) {
@@ -89,10 +96,11 @@ export function ExplorerFilters(props: ExplorerFiltersProps) {
           data={facetOptions(counts.owner, state.filters.owner, (ref) => humanizeEntityRef(ref, { defaultKind: 'group' }))}
           value={state.filters.owner}
           onChange={set('owner')}
+          onDropdownOpen={() => props.onFacetOpen?.('owner')}
           searchable
           clearable
           limit={200}
-          nothingFoundMessage="No owner matches"
+          nothingFoundMessage={counts.owner ? 'No owner matches' : 'Counting owners…'}
         />
         {lifecycleOptions.length > 0 && (
           <Checkbox.Group label="Lifecycle" value={state.filters.lifecycle} onChange={set('lifecycle')}>
@@ -109,10 +117,11 @@ export function ExplorerFilters(props: ExplorerFiltersProps) {
           data={facetOptions(counts.tag, state.filters.tag)}
           value={state.filters.tag}
           onChange={set('tag')}
+          onDropdownOpen={() => props.onFacetOpen?.('tag')}
           searchable
           clearable
           limit={200}
-          nothingFoundMessage="No tag matches"
+          nothingFoundMessage={counts.tag ? 'No tag matches' : 'Counting tags…'}
         />
         {showNamespace && (
           <MultiSelect

@@ -61,9 +61,20 @@ function withField(query: FilterPredicate | undefined, field: string): { query?:
   return { query: query ? { $all: [query, exists] } : exists };
 }
 
-/** Facet counts for the filter panel, each facet counted under the other filters. */
-export function useExplorerFacets(state: ExplorerState) {
-  const requests = useMemo(() => facetRequests(state), [state]);
+/** Facets counted as soon as the rows are shown; the others when their filter is opened. */
+export const EAGER_FACETS: readonly FacetKey[] = ['kind', 'type', 'lifecycle', 'namespace'];
+
+/**
+ * Facet counts for the filter panel, each facet counted under the other filters. On a large
+ * catalog counting is the expensive part (every match is grouped), so it waits until the rows
+ * are on screen, and the long lists (owners, tags) are counted only once their filter is opened.
+ */
+export function useExplorerFacets(state: ExplorerState, options: { enabled: boolean; opened: ReadonlySet<FacetKey> }) {
+  const keys = useMemo(
+    () => [...EAGER_FACETS, ...(['owner', 'tag'] as const).filter((k) => options.opened.has(k))],
+    [options.opened],
+  );
+  const requests = useMemo(() => facetRequests(state, keys), [state, keys]);
   const results = useQueries({
     queries: requests.map((request) => {
       const facets = request.facetKeys.map((key) => FACET_FIELDS[key]);
@@ -73,6 +84,7 @@ export function useExplorerFacets(state: ExplorerState) {
           api.getEntityFacets(facets, request.query, { signal }),
         placeholderData: keepPreviousData,
         refetchInterval: LIST_REFRESH_MS,
+        enabled: options.enabled,
       };
     }),
   });

@@ -93,7 +93,8 @@ function ReviewTable(props: { pages: Array<{ schema: Record<string, unknown>; ui
       const review = ui['ui:backstage']?.review;
       if (review?.show === false) continue;
       const raw = props.values[key];
-      const masked = review?.mask ?? (ui['ui:widget'] === 'password' || prop.format === 'password' ? '******' : undefined);
+      const secret = ui['ui:widget'] === 'password' || prop.format === 'password' || (ui as { 'ui:field'?: string })['ui:field'] === 'Secret';
+      const masked = review?.mask ?? (secret ? '******' : undefined);
       rows.push({ key, label: prop.title ?? key, value: masked ?? (typeof raw === 'string' ? raw : JSON.stringify(raw)) });
     }
   }

@@ -1,4 +1,4 @@
-import { Group, Input, Select, TagsInput, TextInput } from '@mantine/core';
+import { Group, Input, PasswordInput, Select, TagsInput, TextInput } from '@mantine/core';
 import type { FieldProps, RegistryFieldsType } from '@rjsf/utils';
 import { useMemo, useState } from 'react';
 import { useEntityOptions, useTagFacets } from '../api';
@@ -168,7 +168,34 @@ function RepoUrlPicker(props: FieldProps) {
   );
 }
 
+/** Backstage's Secret field: the value is sent as a task secret (encrypted, masked in logs), not a parameter. */
+function SecretField(props: FieldProps) {
+  return (
+    <Wrapper {...props}>
+      <PasswordInput
+        id={props.fieldPathId.$id}
+        aria-label={String(props.schema.title ?? props.name)}
+        value={(props.formData as string | undefined) ?? ''}
+        onChange={(e) => props.onChange(e.currentTarget.value || undefined, props.fieldPathId.path)}
+        autoComplete="off"
+      />
+    </Wrapper>
+  );
+}
+
+/** Names of the fields whose values go to `secrets` (ui:field Secret), across all pages. */
+export function secretFieldNames(steps: Array<{ schema: Record<string, unknown> }>): string[] {
+  const out: string[] = [];
+  for (const step of steps) {
+    for (const [name, prop] of Object.entries((step.schema['properties'] ?? {}) as Record<string, Record<string, unknown>>)) {
+      if (prop?.['ui:field'] === 'Secret') out.push(name);
+    }
+  }
+  return out;
+}
+
 export const customFields: RegistryFieldsType = {
+  Secret: SecretField,
   EntityPicker,
   OwnerPicker,
   OwnedEntityPicker,

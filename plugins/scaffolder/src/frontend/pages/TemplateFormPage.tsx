@@ -4,6 +4,7 @@ import { useMutation } from '@tanstack/react-query';
 import { useMemo } from 'react';
 import { useNavigate, useParams, useSearchParams } from 'react-router';
 import { createTask, useParameterSchema } from '../api';
+import { secretFieldNames } from '../form/fields';
 import { TemplateForm } from '../form/TemplateForm';
 
 /** /create/templates/:namespace/:name: the template's form, a review page, then the task. */
@@ -22,7 +23,18 @@ export default function TemplateFormPage() {
     }
   }, [search]);
   const create = useMutation({
-    mutationFn: (values: Record<string, unknown>) => createTask({ templateRef: `template:${namespace}/${name}`, values }),
+    mutationFn: (all: Record<string, unknown>) => {
+      // Secret fields travel as task secrets (encrypted at rest, masked in logs), as in Backstage.
+      const secretNames = secretFieldNames(query.data?.steps ?? []);
+      const values: Record<string, unknown> = {};
+      const secrets: Record<string, string> = {};
+      for (const [k, v] of Object.entries(all)) {
+        if (secretNames.includes(k)) {
+          if (typeof v === 'string' && v) secrets[k] = v;
+        } else values[k] = v;
+      }
+      return createTask({ templateRef: `template:${namespace}/${name}`, values, ...(Object.keys(secrets).length ? { secrets } : {}) });
+    },
     onSuccess: (r) => void navigate(`/create/tasks/${r.id}`),
   });
 

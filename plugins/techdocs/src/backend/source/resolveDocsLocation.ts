@@ -1,7 +1,8 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { DocsSourceError, normalizeTreePath } from './DocsSource.js';
-import { isValidGitRef, type GitSource } from './gitTree.js';
+import { isValidGitRef } from '@atrium/source-readers';
+import type { GitSource } from './gitTree.js';
 import { isInside } from './localTree.js';
 
 /** Where an entity's docs live, before anything is read. */

@@ -5,7 +5,8 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DocsSourceError } from './DocsSource.js';
-import { gitEditUrl, GitDocsTree, isPrivateAddress, type GitTreeOptions } from './gitTree.js';
+import { isPrivateAddress } from '@atrium/source-readers';
+import { gitEditUrl, GitDocsTree, type GitTreeOptions } from './gitTree.js';
 import { LocalDocsTree } from './localTree.js';
 import { checkAllowedRoot, gitSourceFromUrl, resolveDocsLocation } from './resolveDocsLocation.js';
 
@@ -139,7 +140,7 @@ describe('GitDocsTree', () => {
     expect((await rejection(GitDocsTree.open({ repo: url, ref: 'no-such-branch', path: '' }, options))).kind).toBe('not-found');
     expect((await rejection(GitDocsTree.open({ repo: url, ref: 'main', path: 'nope' }, options))).kind).toBe('not-found');
     expect((await rejection(GitDocsTree.open({ repo: url, ref: 'main', path: '' }, { ...options, fileRoots: [path.join(tmp, 'elsewhere')] }))).kind).toBe('security');
-    expect((await rejection(GitDocsTree.open({ repo: 'ext::sh -c touch% /tmp/pwned', ref: 'main', path: '' }, options))).kind).toBe('unsupported');
+    expect((await rejection(GitDocsTree.open({ repo: 'ext::sh -c touch% /tmp/pwned', ref: 'main', path: '' }, options))).kind).toBe('security');
     expect((await rejection(GitDocsTree.open({ repo: 'https://127.0.0.1/x.git', ref: 'main', path: '' }, options))).kind).toBe('security');
   });
 
