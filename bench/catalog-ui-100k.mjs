@@ -19,6 +19,8 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 
 const repoRoot = path.resolve(import.meta.dirname, '..');
+/** Where the time of each cold load went; filled by firstRows(). */
+const firstRowBreakdown = [];
 const { values: opt } = parseArgs({
   options: {
     n: { type: 'string', default: '60000' },
@@ -128,21 +130,32 @@ async function main() {
       'scroll to row 1,000 (pages loaded on demand)': [],
     };
     const keys = Object.keys(scenarios);
+    const failures = [];
     for (let run = 0; run < RUNS; run++) {
+      try {
+        await measureRun(run);
+      } catch (error) {
+        // One stuck request on a loaded machine should not lose the other runs: note it and go on.
+        failures.push(`run ${run + 1}: ${error.message.split('\n')[0]}`);
+        log(`  run ${run + 1} failed: ${error.message.split('\n')[0]}`);
+      }
+    }
+    async function measureRun(run) {
+      const r = {};
       const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
       const page = await context.newPage();
-      scenarios[keys[0]].push(await firstRows(page, `${BASE}/catalog`));
-      scenarios[keys[1]].push(await firstRows(page, `${BASE}/catalog`));
+      r[keys[0]] = await firstRows(page, `${BASE}/catalog`);
+      r[keys[1]] = await firstRows(page, `${BASE}/catalog`);
       await page.goto(`${BASE}/`);
       await page.getByRole('link', { name: 'Catalog', exact: true }).waitFor();
-      scenarios[keys[2]].push((await timeAfterClick(page, () => page.getByRole('link', { name: 'Catalog', exact: true }).click(), [firstRowCondition()]))[0]);
+      r[keys[2]] = (await timeAfterClick(page, () => page.getByRole('link', { name: 'Catalog', exact: true }).click(), [firstRowCondition()]))[0];
       await waitIdle(page);
       const lifecycle = await timeAfterClick(page, () => page.getByRole('checkbox', { name: /^production/ }).click(), [
         viewCondition('lifecycle=production'),
         countCondition(`${production.toLocaleString('en-US')} component`),
       ]);
-      scenarios[keys[3]].push(lifecycle[0]);
-      scenarios[keys[4]].push(lifecycle[1]);
+      r[keys[3]] = lifecycle[0];
+      r[keys[4]] = lifecycle[1];
       await page.goto(`${BASE}/catalog`);
       await page.waitForSelector('tbody tr[aria-rowindex="2"]');
       await waitIdle(page);
@@ -155,20 +168,21 @@ async function main() {
         [viewCondition('kind=api')],
         'option',
       );
-      scenarios[keys[5]].push(kind[0]);
+      r[keys[5]] = kind[0];
       await page.goto(`${BASE}/catalog`);
       await page.waitForSelector('tbody tr[aria-rowindex="2"]');
       await waitIdle(page);
       const search = await timeAfterKeys(page, () => page.getByRole('textbox', { name: 'Search the catalog' }).pressSequentially('reconciliation', { delay: 0 }), [
         viewCondition('q=reconciliation'),
       ]);
-      scenarios[keys[6]].push(search[0]);
+      r[keys[6]] = search[0];
       await page.goto(`${BASE}/catalog`);
       await page.waitForSelector('tbody tr[aria-rowindex="2"]');
       await waitIdle(page);
-      scenarios[keys[7]].push(await scrollTo(page, 1000));
+      r[keys[7]] = await scrollTo(page, 1000);
       await context.close();
-      log(`  run ${run + 1}/${RUNS}: ${keys.map((k) => `${Math.round(scenarios[k][run])} ms`).join(', ')}`);
+      for (const k of keys) scenarios[k].push(r[k]);
+      log(`  run ${run + 1}/${RUNS}: ${keys.map((k) => `${Math.round(r[k])} ms`).join(', ')}`);
     }
     await browser.close();
 
@@ -181,8 +195,10 @@ async function main() {
       db: database.describe,
       ingestSeconds: ingestS,
       runs: RUNS,
+      failures,
       apiMsBeforeAnalyze: apiBefore,
       apiMs: apiAfter,
+      firstRowBreakdown,
       summary,
       raw: scenarios,
     };
@@ -191,6 +207,8 @@ async function main() {
     console.log(`${machine()}`);
     for (const [name, s] of Object.entries(summary)) console.log(`  ${name.padEnd(66)} median ${s.median} ms  p90 ${s.p90} ms  min ${s.min} ms  max ${s.max} ms`);
     console.log(`  API (ms, one request each, from Node): ${JSON.stringify(apiAfter)}`);
+    const mid = (key) => stats(firstRowBreakdown.filter((_, i) => i % 2 === 0).map((t) => t[key] ?? 0)).median;
+    console.log(`  cold load breakdown (median ms from navigation start): HTML ${mid('html')}, last script ${mid('lastScript')}, page request ${mid('pageRequestStart')}–${mid('pageRequestEnd')}, first row ${mid('firstRow')}`);
     console.log(`\nresult: ${path.join(runDir, 'result.json')}`);
   } finally {
     stop();
@@ -199,12 +217,30 @@ async function main() {
   }
 }
 
-/** Loads a URL and returns ms from navigation start until the first entity row is in the DOM. */
+/**
+ * Loads a URL and returns ms from navigation start until the first entity row is in the DOM,
+ * and where the time went (HTML, scripts, the page request).
+ */
 async function firstRows(page, url) {
   await page.goto(url, { waitUntil: 'commit' });
   await page.waitForSelector('tbody tr[aria-rowindex="2"] a', { timeout: 30_000 });
-  return page.evaluate(() => performance.now());
+  const timing = await page.evaluate(() => {
+    const nav = performance.getEntriesByType('navigation')[0];
+    const resources = performance.getEntriesByType('resource');
+    const scripts = resources.filter((r) => r.initiatorType === 'script' || r.name.endsWith('.js'));
+    const page = resources.filter((r) => r.name.includes('/entities/by-query'))[0];
+    return {
+      firstRow: performance.now(),
+      html: nav?.responseEnd,
+      lastScript: Math.max(0, ...scripts.map((s) => s.responseEnd)),
+      pageRequestStart: page?.startTime,
+      pageRequestEnd: page?.responseEnd,
+    };
+  });
+  firstRowBreakdown.push(timing);
+  return timing.firstRow;
 }
+
 
 function firstRowCondition() {
   return () => document.querySelector('tbody tr[aria-rowindex="2"] a') !== null && location.pathname === '/catalog';

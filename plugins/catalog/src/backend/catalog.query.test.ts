@@ -1,6 +1,6 @@
 import { testDatabaseKinds } from '@atrium/test-utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { component, group, startCatalog, yamlDocs, type CatalogTestkit } from './testing/catalogTestkit.testing.js';
+import { component, group, startCatalog, yamlDocs, type CatalogTestkit, type JsonInit } from './testing/catalogTestkit.testing.js';
 
 const api = (name: string, spec: Record<string, unknown> = {}) => ({
   apiVersion: 'backstage.io/v1alpha1',
@@ -159,7 +159,7 @@ describe.each(testDatabaseKinds())('catalog queries on %s', (database) => {
   });
 
   describe('error paths', () => {
-    const cases: Array<[string, string, RequestInit & { body?: unknown }, number, string?]> = [
+    const cases: Array<[string, string, JsonInit, number, string?]> = [
       ['malformed filter', '/entities?filter==x', {}, 400, 'has no key'],
       ['filter key with spaces', '/entities/by-query?filter=a b=c', {}, 400, 'whitespace'],
       ['bad limit', '/entities?limit=-1', {}, 400],

@@ -26,7 +26,7 @@ export const catalogPlugin = definePlugin<RawCatalogConfig, Record<string, never
   migrations: catalogMigrations,
   provides: catalogServiceRef,
   openapi: catalogOpenApi,
-  async setup({ router, db, config, configBaseDir, logger, events, auth, permissions, audit, lifecycle, host }) {
+  async setup({ router, db, config, configBaseDir, logger, events, scheduler, auth, permissions, audit, lifecycle, host }) {
     const settings = resolveCatalogSettings(config, configBaseDir);
     let validator;
     try {
@@ -69,6 +69,16 @@ export const catalogPlugin = definePlugin<RawCatalogConfig, Record<string, never
 
     const loop = new ProcessingLoop(processor, settings.processingPollMs, logger);
     loop.start();
+    // Safety net, once per tick across replicas: re-queue entities that have no final form
+    // (e.g. a replica died between processing and stitching) and refresh planner statistics.
+    scheduler.every('catalog.sweep', { intervalSeconds: 600, runOnStart: false }, async () => {
+      await db.raw(
+        `insert into stitch_queue (entity_ref) select e.entity_ref from entities e
+         where not exists (select 1 from final_entities f where f.entity_id = e.id) on conflict do nothing`,
+      );
+      await processor.stitch();
+      await db.raw('analyze search');
+    });
     lifecycle.onShutdown(async () => {
       await loop.stop();
       await catalogEvents.flush();

@@ -1,5 +1,6 @@
 import { definePlugin } from '@atrium/frontend-plugin-api';
 import { IconCategory } from '@tabler/icons-react';
+import { prefetchCatalogPage } from './routePrefetch';
 
 /**
  * The catalog UI: the explorer at /catalog, entity pages at /catalog/:namespace/:kind/:name,
@@ -10,7 +11,13 @@ export const catalogPlugin = definePlugin({
   id: 'catalog',
   title: 'Catalog',
   routes: [
-    { path: '/catalog/*', loader: () => import('./CatalogRoutes') },
+    {
+      path: '/catalog/*',
+      loader: () => {
+        prefetchCatalogPage(window.location.pathname);
+        return import('./CatalogRoutes');
+      },
+    },
     { path: '/catalog-import', loader: () => import('./register/RegisterPage') },
   ],
   nav: [{ title: 'Catalog', path: '/catalog', icon: <IconCategory size={18} stroke={1.6} />, order: 100 }],

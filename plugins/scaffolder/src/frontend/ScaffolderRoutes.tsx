@@ -1,4 +1,5 @@
 import { Route, Routes } from 'react-router';
+import NotificationsPage from './pages/NotificationsPage';
 import TaskListPage from './pages/TaskListPage';
 import TaskPage from './pages/TaskPage';
 import TemplateEditorPage from './pages/TemplateEditorPage';
@@ -14,6 +15,7 @@ export default function ScaffolderRoutes() {
       <Route path="tasks" element={<TaskListPage />} />
       <Route path="tasks/:taskId" element={<TaskPage />} />
       <Route path="edit" element={<TemplateEditorPage />} />
+      <Route path="notifications" element={<NotificationsPage />} />
     </Routes>
   );
 }

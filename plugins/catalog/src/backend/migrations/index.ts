@@ -18,6 +18,8 @@ const init: Migration = {
         rules jsonb,
         content_hash text,
         revision text,
+        files jsonb,
+        fingerprint text,
         errors jsonb not null default '[]'::jsonb,
         entity_count integer not null default 0,
         last_read_at timestamptz,

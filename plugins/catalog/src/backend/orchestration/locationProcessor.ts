@@ -9,6 +9,7 @@ import type { LocationRow, LocationsStore } from '../store/locationsStore.js';
 import { stitchPending } from '../stitching/stitchPending.js';
 import { stableStringify } from '../stitching/hash.js';
 import { applyLocationRead } from './applyLocationRead.js';
+import { fileFingerprint } from './fileFingerprint.js';
 import type { CatalogEvents } from './catalogEvents.js';
 import { readLocationTree, type ReadLocationFn } from './readLocationTree.js';
 import type { LocationTreeRead } from './types.js';
@@ -84,10 +85,19 @@ export class LocationProcessor {
     const spec: LocationSpec = { type: row.type, target: row.target, presence: row.presence };
     const started = Date.now();
     try {
+      // A file-only tree whose files all look untouched needs no re-read (parsing is the expensive part).
+      if (!row.force_refresh && row.content_hash && row.fingerprint && Array.isArray(row.files)) {
+        if ((await fileFingerprint(row.files)) === row.fingerprint) {
+          await locations.finish(row.id, replicaId, { contentHash: row.content_hash, errors: row.errors ?? [] });
+          return;
+        }
+      }
       const tree = await readLocationTree(spec, this.ingestionOptions(row.source, row.rules ?? undefined), this.deps.read);
       const readMs = Date.now() - started;
+      const fingerprint = tree.probeable ? await fileFingerprint(tree.files) : undefined;
+      const probe = { files: fingerprint ? tree.files : null, fingerprint: fingerprint ?? null };
       if (tree.contentHash === row.content_hash && !row.force_refresh) {
-        await locations.finish(row.id, replicaId, { contentHash: row.content_hash, errors: row.errors ?? [] });
+        await locations.finish(row.id, replicaId, { contentHash: row.content_hash, errors: row.errors ?? [], ...probe });
         await this.stitch({ settle: true });
         return;
       }
@@ -101,6 +111,7 @@ export class LocationProcessor {
         ...(tree.revision ? { revision: tree.revision } : {}),
         errors,
         entityCount,
+        ...probe,
       });
       logger.info(
         { location: locationRefOf(spec), written: applied.written, removed: applied.removedRefs.length, errors: errors.length, readMs, ms: Date.now() - started },

@@ -57,6 +57,8 @@ export async function readLocationTree(
   const hash = createHash('sha256').update(PROCESSING_VERSION);
   let incomplete = false;
   let revision: string | undefined;
+  const files: string[] = [];
+  let probeable = true;
   const addError = (e: LocationError) => {
     if (errors.length < MAX_ERRORS) errors.push(e);
   };
@@ -72,8 +74,10 @@ export async function readLocationTree(
       read(spec, { ...options, originLocation: { type: root.type, target: root.target } }),
     );
     const next: typeof level = [];
-    level.forEach(({ parentRef }, i) => {
+    level.forEach(({ spec, parentRef }, i) => {
       const result = results[i]!;
+      files.push(...result.files);
+      if (spec.type !== 'file' || /[*?[\]{}]/.test(spec.target) || result.errors.length > 0) probeable = false;
       if (result.revision) revision ??= result.revision;
       hash.update(`\0${result.contentHash}`);
       for (const e of result.errors) {
@@ -115,7 +119,7 @@ export async function readLocationTree(
     });
     level = next;
   }
-  return { items, errors, failedFiles, incomplete, contentHash: hash.digest('hex'), ...(revision ? { revision } : {}) };
+  return { items, errors, failedFiles, incomplete, contentHash: hash.digest('hex'), ...(revision ? { revision } : {}), files, probeable };
 }
 
 function fromIngested(ingested: IngestedEntity, parentRef: string, validator: EntityValidator): ProcessedItem | undefined {

@@ -28,4 +28,8 @@ export interface LocationTreeRead {
   incomplete: boolean;
   contentHash: string;
   revision?: string;
+  /** Every file read (descriptors and placeholder targets). */
+  files: string[];
+  /** Only plain local files, no globs and no read errors: a later stat of `files` can tell whether anything changed. */
+  probeable: boolean;
 }

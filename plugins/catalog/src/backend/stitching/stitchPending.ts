@@ -37,10 +37,8 @@ export async function stitchPending(
     let total = 0;
     for (;;) {
       if (options.signal?.aborted) break;
-      const t0 = Date.now();
       const result = await transactionWithRetry(db, (trx) => stitchBatch(trx));
       if (result.claimed === 0) break;
-      if (process.env['CATALOG_TIMING']) console.error(`stitch batch ${result.claimed} in ${Date.now() - t0} ms`);
       total += result.changed.length;
       if (result.changed.length > 0) await options.onBatch?.(result.changed);
     }
@@ -50,10 +48,7 @@ export async function stitchPending(
   return totals.reduce((a, b) => a + b, 0);
 }
 
-const timing = process.env['CATALOG_TIMING'] ? (label: string, t0: number) => console.error(`  ${label} ${Math.round(performance.now() - t0)}`) : undefined;
-
 async function stitchBatch(trx: Knex.Transaction): Promise<{ claimed: number; changed: StitchedChange[] }> {
-  let t0 = performance.now();
   const claimed = (
     await rows<{ entity_ref: string }>(trx, `select entity_ref from stitch_queue order by entity_ref limit ? for update skip locked`, [BATCH])
   ).map((r) => r.entity_ref);
@@ -84,8 +79,6 @@ async function stitchBatch(trx: Knex.Transaction): Promise<{ claimed: number; ch
     ),
   );
 
-  timing?.('read', t0);
-  t0 = performance.now();
   const changed: StitchedChange[] = [];
   const updates = { ids: [] as string[], finals: [] as string[], etags: [] as string[], fts: [] as string[], previous: [] as boolean[] };
   const search = { ids: [] as string[], keys: [] as string[], values: [] as Array<string | null>, originals: [] as Array<string | null> };
@@ -116,8 +109,6 @@ async function stitchBatch(trx: Knex.Transaction): Promise<{ claimed: number; ch
     changed.push({ entityRef: row.entity_ref, uid: row.id });
   }
 
-  timing?.('build', t0);
-  t0 = performance.now();
   if (updates.ids.length > 0) {
     await trx.raw(
       `insert into final_entities (entity_id, final, etag, fts, updated_at)
@@ -125,8 +116,6 @@ async function stitchBatch(trx: Knex.Transaction): Promise<{ claimed: number; ch
        on conflict (entity_id) do update set final = excluded.final, etag = excluded.etag, fts = excluded.fts, updated_at = now()`,
       [updates.ids, updates.finals, updates.etags, updates.fts],
     );
-    timing?.('final', t0);
-    t0 = performance.now();
     // Entities stitched for the first time have no index rows to delete.
     const restitched = updates.ids.filter((_, i) => updates.previous[i]);
     if (restitched.length > 0) await trx.raw(`delete from search where entity_id = any(?::uuid[])`, [restitched]);
@@ -135,7 +124,6 @@ async function stitchBatch(trx: Knex.Transaction): Promise<{ claimed: number; ch
       [search.ids, search.keys, search.values, search.originals] as unknown as Knex.RawBinding[],
     );
   }
-  timing?.('search', t0);
   await trx.raw(`delete from stitch_queue where entity_ref = any(?::text[])`, [claimed]);
   return { claimed: claimed.length, changed };
 }

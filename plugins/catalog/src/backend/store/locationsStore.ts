@@ -13,6 +13,8 @@ export interface LocationRow {
   rules: CatalogRule[] | null;
   content_hash: string | null;
   revision: string | null;
+  files: string[] | null;
+  fingerprint: string | null;
   errors: LocationError[];
   entity_count: number;
   last_read_at: Date | null;
@@ -111,7 +113,14 @@ export class LocationsStore {
   async finish(
     id: string,
     replicaId: string,
-    result: { contentHash: string | null; revision?: string; errors: LocationError[]; entityCount?: number },
+    result: {
+      contentHash: string | null;
+      revision?: string;
+      errors: LocationError[];
+      entityCount?: number;
+      files?: string[] | null;
+      fingerprint?: string | null;
+    },
   ): Promise<void> {
     await this.db('locations')
       .where({ id, claimed_by: replicaId })
@@ -120,6 +129,7 @@ export class LocationsStore {
         ...(result.revision !== undefined ? { revision: result.revision } : {}),
         errors: JSON.stringify(result.errors),
         ...(result.entityCount !== undefined ? { entity_count: result.entityCount } : {}),
+        ...(result.fingerprint !== undefined ? { fingerprint: result.fingerprint, files: result.files ? JSON.stringify(result.files) : null } : {}),
         last_read_at: this.db.fn.now(),
         force_refresh: false,
         claimed_by: null,

@@ -4,13 +4,16 @@ import path from 'node:path';
 import { startTestBackend, type TestBackend, type TestDatabaseKind } from '@atrium/test-utils';
 import { catalogPlugin } from '../plugin.js';
 
+/** fetch options whose body may be any JSON value. */
+export type JsonInit = Omit<RequestInit, 'body'> & { body?: unknown };
+
 export interface CatalogTestkit {
   backend: TestBackend;
   /** Temp directory for descriptor files; also the allowed file root. */
   dir: string;
   write(relative: string, content: string): string;
   remove(relative: string): void;
-  json<T = any>(path: string, init?: RequestInit & { body?: unknown }): Promise<{ status: number; body: T }>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  json<T = any>(path: string, init?: JsonInit): Promise<{ status: number; body: T }>; // eslint-disable-line @typescript-eslint/no-explicit-any
   waitFor<T>(check: () => Promise<T | undefined | false>, timeoutMs?: number): Promise<T>;
   stop(): Promise<void>;
 }
@@ -41,7 +44,7 @@ export async function startCatalog(
     dir,
     write,
     remove: (relative) => fs.rmSync(path.join(dir, relative), { force: true }),
-    json: (p, init) => backend.json(`/api/catalog${p}`, init),
+    json: (p, init) => backend.json(`/api/catalog${p}`, init as RequestInit),
     async waitFor(check, timeoutMs = 20_000) {
       const end = Date.now() + timeoutMs;
       for (;;) {

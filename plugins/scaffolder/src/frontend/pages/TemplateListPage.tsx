@@ -1,6 +1,6 @@
 import { EmptyState, EntityRefLink, PageLayout, QueryBoundary } from '@atrium/ui';
 import { Badge, Button, Card, Group, MultiSelect, Select, SimpleGrid, Stack, Text, TextInput, Title } from '@mantine/core';
-import { IconListCheck, IconPencil, IconSearch } from '@tabler/icons-react';
+import { IconBell, IconListCheck, IconPencil, IconSearch } from '@tabler/icons-react';
 import { useMemo, useState } from 'react';
 import { Link } from 'react-router';
 import { useTemplates, type TemplateEntity } from '../api';
@@ -25,6 +25,9 @@ export default function TemplateListPage() {
           </Button>
           <Button component={Link} to="/create/edit" variant="default" leftSection={<IconPencil size={16} aria-hidden />}>
             Template editor
+          </Button>
+          <Button component={Link} to="/create/notifications" variant="default" leftSection={<IconBell size={16} aria-hidden />}>
+            Notifications
           </Button>
         </>
       }
