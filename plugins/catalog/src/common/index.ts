@@ -159,7 +159,8 @@ export const ENTITY_STATUS_UNRESOLVED_RELATIONS_TYPE = 'atrium.dev/unresolved-re
 
 /** In-process API of the catalog for other backend plugins (`catalogServiceRef`). */
 export interface CatalogService {
-  getEntityByRef(ref: string | CompoundEntityRef): Promise<Entity | undefined>;
+  /** A ref string (`component:default/x`, kind and namespace defaulting as usual) or `{ kind, namespace?, name }`. */
+  getEntityByRef(ref: string | (Omit<CompoundEntityRef, 'namespace'> & { namespace?: string })): Promise<Entity | undefined>;
   /** Same order as `refs`; undefined for refs not in the catalog. */
   getEntitiesByRefs(refs: string[], options?: { fields?: string[] }): Promise<Array<Entity | undefined>>;
   /** Cursor-paginated query, as GET /entities/by-query. */

@@ -1,9 +1,10 @@
 import type { Entity } from '@atrium/catalog-model';
-import { EntityRefLink } from '@atrium/ui';
-import { Box, Center, Loader, Table, Text, UnstyledButton } from '@mantine/core';
+import { entityRoutePath } from '@atrium/ui';
+import { Center, Loader, Text, UnstyledButton } from '@mantine/core';
 import { IconArrowDown, IconArrowUp, IconArrowsSort } from '@tabler/icons-react';
 import { useWindowVirtualizer } from '@tanstack/react-virtual';
-import { useEffect, useLayoutEffect, useRef, useState } from 'react';
+import { memo, useEffect, useLayoutEffect, useRef, useState } from 'react';
+import { Link } from 'react-router';
 import { entityNamespace } from '../components/entityDisplay';
 import { ColumnCell } from './ColumnCell';
 import type { ColumnSpec } from './columns';
@@ -40,6 +41,10 @@ export function EntityTable(props: EntityTableProps) {
   const { rows, columns } = props;
   const bodyRef = useRef<HTMLTableSectionElement>(null);
   const [scrollMargin, setScrollMargin] = useState(0);
+  // Where the rows start on the page, for the window virtualizer. Measured when the table
+  // appears, when the window resizes, and when what is above it may have moved; not on every
+  // render (reading layout forces the browser to lay the page out).
+  const { caption } = props;
   useLayoutEffect(() => {
     const measure = () => {
       const top = (bodyRef.current?.getBoundingClientRect().top ?? 0) + window.scrollY;
@@ -48,10 +53,17 @@ export function EntityTable(props: EntityTableProps) {
     measure();
     window.addEventListener('resize', measure);
     return () => window.removeEventListener('resize', measure);
-  });
+  }, [caption, props.viewKey]);
 
   const count = rows.length + (props.hasNextPage ? 1 : 0);
-  const virtualizer = useWindowVirtualizer({ count, estimateSize: () => ROW_HEIGHT, overscan: 12, scrollMargin });
+  const virtualizer = useWindowVirtualizer({
+    count,
+    estimateSize: () => ROW_HEIGHT,
+    overscan: 12,
+    scrollMargin,
+    // Render a screenful on the first pass instead of waiting for a measurement.
+    initialRect: { width: typeof window === 'undefined' ? 0 : window.innerWidth, height: typeof window === 'undefined' ? 0 : window.innerHeight },
+  });
   const items = virtualizer.getVirtualItems();
   const lastIndex = items[items.length - 1]?.index ?? -1;
 
@@ -65,90 +77,95 @@ export function EntityTable(props: EntityTableProps) {
   const paddingBottom = items.length > 0 ? virtualizer.getTotalSize() - (items[items.length - 1]!.end - scrollMargin) : 0;
 
   return (
-    <Box className={classes.frame} data-stale={props.isStale || undefined} data-view={props.viewKey} aria-busy={props.isStale || undefined}>
-      <Table
-        layout="fixed"
-        highlightOnHover
-        className={classes.table}
-        aria-rowcount={(props.totalItems ?? rows.length) + 1}
-        aria-label={props.caption}
-      >
+    <div className={classes.frame} data-stale={props.isStale || undefined} data-view={props.viewKey} aria-busy={props.isStale || undefined}>
+      <table className={classes.table} aria-rowcount={(props.totalItems ?? rows.length) + 1} aria-label={caption}>
         <colgroup>
           {columns.map((column) => (
             <col key={column.id} style={{ width: `${(column.width / totalWidth) * 100}%` }} />
           ))}
         </colgroup>
-        <Table.Thead className={classes.head}>
-          <Table.Tr aria-rowindex={1}>
+        <thead className={classes.head}>
+          <tr aria-rowindex={1}>
             {columns.map((column) => (
               <HeaderCell key={column.id} column={column} sort={props.sort} onSort={props.onSort} />
             ))}
-          </Table.Tr>
-        </Table.Thead>
-        <Table.Tbody ref={bodyRef}>
+          </tr>
+        </thead>
+        <tbody ref={bodyRef}>
           {paddingTop > 0 && <tr aria-hidden style={{ height: paddingTop }} />}
           {items.map((item) => {
             const entity = rows[item.index];
             if (!entity) {
               return (
-                <Table.Tr key="loader" style={{ height: ROW_HEIGHT }}>
-                  <Table.Td colSpan={columns.length}>
+                <tr key="loader" style={{ height: ROW_HEIGHT }}>
+                  <td colSpan={columns.length}>
                     <Center>
                       <Loader size="xs" aria-hidden />
                       <Text size="sm" c="dimmed" ml="xs" role="status">
                         Loading more…
                       </Text>
                     </Center>
-                  </Table.Td>
-                </Table.Tr>
+                  </td>
+                </tr>
               );
             }
             return <EntityRow key={entity.metadata.uid ?? item.index} entity={entity} columns={columns} rowIndex={item.index + 2} />;
           })}
           {paddingBottom > 0 && <tr aria-hidden style={{ height: paddingBottom }} />}
-        </Table.Tbody>
-      </Table>
-    </Box>
+        </tbody>
+      </table>
+    </div>
   );
 }
 
-function EntityRow(props: { entity: Entity; columns: readonly ColumnSpec[]; rowIndex: number }) {
+/**
+ * One row, in plain elements styled by the CSS module: a screenful of rows re-renders on every
+ * filter change and scroll step, and component-library cells cost several times more.
+ */
+const EntityRow = memo(function EntityRow(props: { entity: Entity; columns: readonly ColumnSpec[]; rowIndex: number }) {
   const { entity, columns } = props;
-  const ref = { kind: entity.kind, namespace: entityNamespace(entity), name: entity.metadata.name };
+  const href = entityRoutePath({ kind: entity.kind, namespace: entityNamespace(entity), name: entity.metadata.name });
   return (
-    <Table.Tr aria-rowindex={props.rowIndex} style={{ height: ROW_HEIGHT }}>
+    <tr aria-rowindex={props.rowIndex} style={{ height: ROW_HEIGHT }}>
       {columns.map((column) => {
         const value = column.value(entity);
         if (column.id === 'name') {
+          const title = value.type === 'text' ? (value.text ?? entity.metadata.name) : entity.metadata.name;
           return (
-            <Table.Th key="name" scope="row" fw="normal" className={classes.nameCell}>
-              <EntityRefLink entityRef={ref} title={value.type === 'text' ? value.text : entity.metadata.name} size="sm" fw={600} />
-              {entity.metadata.description && (
-                <Text size="xs" c="dimmed" truncate="end" title={entity.metadata.description}>
-                  {entity.metadata.description}
-                </Text>
+            <th key="name" scope="row" className={classes.nameCell}>
+              {href ? (
+                <Link to={href} className={classes.nameLink}>
+                  {title}
+                </Link>
+              ) : (
+                title
               )}
-            </Table.Th>
+              {entity.metadata.description && (
+                <span className={classes.description} title={entity.metadata.description}>
+                  {entity.metadata.description}
+                </span>
+              )}
+            </th>
           );
         }
         return (
-          <Table.Td key={column.id}>
+          <td key={column.id}>
             <ColumnCell value={value} />
-          </Table.Td>
+          </td>
         );
       })}
-    </Table.Tr>
+    </tr>
   );
-}
+});
 
 function HeaderCell(props: { column: ColumnSpec; sort: SortState; onSort: (sort: SortState) => void }) {
   const { column, sort } = props;
-  if (!column.sortField) return <Table.Th>{column.title}</Table.Th>;
+  if (!column.sortField) return <th scope="col">{column.title}</th>;
   const active = sort.column === column.id;
   const nextOrder = active && sort.order === 'asc' ? 'desc' : 'asc';
   const Icon = !active ? IconArrowsSort : sort.order === 'asc' ? IconArrowUp : IconArrowDown;
   return (
-    <Table.Th aria-sort={active ? (sort.order === 'asc' ? 'ascending' : 'descending') : 'none'}>
+    <th scope="col" aria-sort={active ? (sort.order === 'asc' ? 'ascending' : 'descending') : 'none'}>
       <UnstyledButton
         className={classes.sortButton}
         onClick={() => props.onSort({ column: column.id, order: nextOrder })}
@@ -157,6 +174,6 @@ function HeaderCell(props: { column: ColumnSpec; sort: SortState; onSort: (sort:
         <span>{column.title}</span>
         <Icon size={14} aria-hidden style={{ opacity: active ? 1 : 0.45 }} />
       </UnstyledButton>
-    </Table.Th>
+    </th>
   );
 }
