@@ -33,6 +33,12 @@ type Deps = { catalog: ServiceRef<CatalogService> };
 
 /** Published on the events service whenever a replica publishes or removes a site. */
 const SITE_PUBLISHED = 'techdocs.site.published';
+/** Published after every build that changed or failed: `{ entityRef, status: 'built' | 'failed' }`. */
+const BUILD_FINISHED = 'techdocs.build.finished';
+interface BuildFinishedEvent {
+  entityRef: string;
+  status: 'built' | 'failed';
+}
 interface SitePublishedEvent {
   entityRef: string;
 }
@@ -61,7 +67,21 @@ export const techdocsPlugin = definePlugin<RawTechdocsConfig, Deps, TechdocsServ
     const entities = new DocsEntities(db);
     const search = new SearchIndex(db);
     const replicaId = `${process.pid}-${randomBytes(4).toString('hex')}`;
-    const builder = new DocsBuilder({ entities, store, search, settings, logger, replicaId });
+    const builder = new DocsBuilder({
+      entities,
+      store,
+      search,
+      settings,
+      logger,
+      replicaId,
+      // Other plugins (scorecards' "has TechDocs that built" fact) learn each outcome from this event.
+      onFinished: (entityRef, outcome) => {
+        if (outcome === 'unchanged') return;
+        void events
+          .publish<BuildFinishedEvent>(BUILD_FINISHED, { entityRef, status: outcome })
+          .catch((e) => logger.warn({ err: e }, 'techdocs: could not announce a build result'));
+      },
+    });
     const sync = new CatalogSync({
       catalog: deps.catalog,
       entities,

@@ -40,7 +40,7 @@ export function facetOptions(
     const key = value.toLowerCase();
     if (seen.has(key)) continue;
     seen.add(key);
-    options.push({ value, label: `${label(value)} (${count})` });
+    options.push({ value, label: `${label(value)} (${count.toLocaleString()})` });
   }
   for (const value of selected) {
     if (!seen.has(value.toLowerCase())) options.push({ value, label: `${label(value)} (0)` });
@@ -55,7 +55,7 @@ export function ExplorerFilters(props: ExplorerFiltersProps) {
   const set = (key: MultiFilterKey) => (values: string[]) => onChange(withFilter(state, key, values));
 
   const kindOptions: Option[] = [
-    { value: ALL_KINDS, label: `All kinds${counts.kind ? ` (${counts.kind.reduce((sum, f) => sum + f.count, 0)})` : ''}` },
+    { value: ALL_KINDS, label: `All kinds${counts.kind ? ` (${counts.kind.reduce((sum, f) => sum + f.count, 0).toLocaleString()})` : ''}` },
     ...facetOptions(
       counts.kind?.map((f) => ({ ...f, value: f.value.toLowerCase() })),
       state.kind === ALL_KINDS ? [] : [state.kind],

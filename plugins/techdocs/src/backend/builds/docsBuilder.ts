@@ -15,6 +15,8 @@ export interface DocsBuilderOptions {
   settings: TechdocsSettings;
   logger: Logger;
   replicaId: string;
+  /** Told every build outcome, e.g. to announce it to other plugins (scorecards' "TechDocs built" fact). */
+  onFinished?: (entityRef: string, outcome: 'built' | 'unchanged' | 'failed') => void;
 }
 
 /**
@@ -136,5 +138,6 @@ export class DocsBuilder {
     this.history.push({ entityRef: row.entity_ref, startedAt: started, finishedAt: Date.now(), outcome });
     if (this.history.length > 200) this.history.shift();
     logger.info({ entityRef: row.entity_ref, outcome, durationMs }, `techdocs build ${outcome}`);
+    this.o.onFinished?.(row.entity_ref, outcome);
   }
 }
