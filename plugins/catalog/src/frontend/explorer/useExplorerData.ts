@@ -1,40 +1,26 @@
 import type { Entity } from '@atrium/catalog-model';
-import type { EntityFacetsResponse, FilterPredicate, QueryEntitiesResponse } from '@atrium/plugin-catalog/common';
+import type { EntityFacetsResponse, QueryEntitiesResponse } from '@atrium/plugin-catalog/common';
 import { keepPreviousData, useInfiniteQuery, useQueries, useQuery } from '@tanstack/react-query';
 import { useMemo } from 'react';
 import * as api from '../api/catalogApi';
 import { catalogKeys, LIST_REFRESH_MS } from '../api/queries';
-import { sortFieldFor, type ColumnSpec } from './columns';
-import { explorerPredicate, FACET_FIELDS, facetRequests, type ExplorerState, type FacetKey } from './filterState';
-
-/** Rows per request: a screenful several times over, small enough to come back fast at 100k entities. */
-export const PAGE_SIZE = 100;
+import type { ColumnSpec } from './columns';
+import { explorerRequests, PAGE_SIZE } from './explorerRequests';
+import { FACET_FIELDS, facetRequests, type ExplorerState, type FacetKey } from './filterState';
+import { takePrefetchedList } from './listPrefetch';
 
 export type FacetCounts = Partial<Record<FacetKey, Array<{ value: string; count: number }>>>;
 
-/**
- * The entity list for a state: server-side filtered, sorted and cursor-paginated. The total is
- * asked for in a separate request, in parallel: counting every match costs more than finding
- * the first page on a large catalog, and the rows should not wait for it.
- */
+/** The entity list for a state (server-side filtered, sorted, cursor-paginated) and its count. */
 export function useExplorerEntities(state: ExplorerState, columns: readonly ColumnSpec[], fields: string[]) {
-  const { request, countRequest } = useMemo(() => {
-    const { field } = sortFieldFor(columns, state.sort.column);
-    const query = explorerPredicate(state);
-    const filter = { ...(query ? { query } : {}), ...(state.text ? { fullTextFilter: { term: state.text } } : {}) };
-    return {
-      request: { ...filter, orderBy: [{ field, order: state.sort.order }], fields, limit: PAGE_SIZE, totalItems: 'exclude' as const },
-      // Entities without the sort field are not listed (Backstage's rule), so they are not counted either.
-      countRequest: { ...filter, ...withField(query, field), limit: 0, totalItems: 'include' as const },
-    };
-  }, [state, columns, fields]);
+  const { page: request, count: countRequest } = useMemo(() => explorerRequests(state, columns, fields), [state, columns, fields]);
 
   const query = useInfiniteQuery({
     queryKey: catalogKeys.list(request),
     queryFn: ({ pageParam, signal }): Promise<QueryEntitiesResponse> =>
       pageParam
         ? api.queryEntitiesPage(pageParam, { fields, limit: PAGE_SIZE }, { signal })
-        : api.queryEntities(request, { signal }),
+        : (takePrefetchedList(request) ?? api.queryEntities(request, { signal })),
     initialPageParam: undefined as string | undefined,
     getNextPageParam: (last) => last.pageInfo.nextCursor,
     // Keep showing the previous rows while a new filter loads, instead of flashing a spinner.
@@ -53,12 +39,6 @@ export function useExplorerEntities(state: ExplorerState, columns: readonly Colu
   // While a new filter's count is on its way, the old count would be wrong: say nothing instead.
   const totalItems = count.isPlaceholderData ? undefined : count.data?.totalItems;
   return { query, rows, totalItems };
-}
-
-function withField(query: FilterPredicate | undefined, field: string): { query?: FilterPredicate } {
-  if (field === 'metadata.name') return query ? { query } : {};
-  const exists: FilterPredicate = { [field]: { $exists: true } };
-  return { query: query ? { $all: [query, exists] } : exists };
 }
 
 /** Facets counted as soon as the rows are shown; the others when their filter is opened. */
