@@ -42,6 +42,7 @@ const rows = [
   ['load avg during ingest (start → done)', (r) => `${v(r.phases.ingest?.loadStart)} → ${v(r.phases.ingest?.loadEnd)}`],
   ['slowest status poll during ingest (s)', (r) => v(r.phases.ingest?.slowestPollS)],
   ['**(2) forced no-change refresh, everything (s)**', (r) => (r.phases.refreshForced ? `**${r.phases.refreshForced.wallS}** (CPU ${r.phases.refreshForced.backendCpuS} s)` : '–')],
+  ['scheduled refresh due after the ingest, waited for before (2) (s)', (r) => v(r.phases.refreshForced?.waitedForScheduledRefreshS || null)],
   ['(2b) idle 30 s: backend CPU', (r) => (r.phases.idle ? `${r.phases.idle.backendCpuS} s = ${r.phases.idle.backendCpuPctOfCore} % of a core${r.phases.idle.pgSessionsCpuS ? ` (+PG ${r.phases.idle.pgSessionsCpuS} s)` : ''}` : '–')],
   ['(2c) scheduled no-change refresh (s)', (r) => (r.phases.refreshScheduled?.claimToFinish ? `${r.phases.refreshScheduled.claimToFinish.wallS} (CPU ${r.phases.refreshScheduled.claimToFinish.backendCpuS} s)` : '–')],
   ['(2c) average CPU over a no-change refresh cycle', (r) => (r.phases.refreshScheduled?.cycle ? `${r.phases.refreshScheduled.cycle.backendCpuPctOfCore} % of a core (${r.phases.refreshScheduled.cycle.wallS} s)` : '–')],
