@@ -64,6 +64,9 @@ if (opt.analyze && DB !== 'pg') fail('--analyze needs --db pg (it runs ANALYZE t
 const WAIT_SCHEDULED = opt['scheduled-refresh'] && !opt['no-scheduled-refresh'];
 const BASE = `http://127.0.0.1:${PORT}/api/catalog`;
 
+// ---------- the port must be free: other benchmarks on this machine use the same range ----------
+if (await portAnswers(PORT)) fail(`port ${PORT} is already in use (another benchmark?); pick another with --port 17900-17999`);
+
 const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
 const runId = `${N}_${DB}_${stamp}`;
 const outRoot = path.resolve(opt.out ?? path.join(repoRoot, 'bench/out'));
@@ -122,9 +125,6 @@ const result = {
 };
 const timeline = [];
 let snapshotAtForcedEnd = null; // end of the forced refresh: start of a no-change refresh cycle
-
-// ---------- the port must be free: other benchmarks on this machine use the same range ----------
-if (await portAnswers(PORT)) fail(`port ${PORT} is already in use (another benchmark?); pick another with --port 17900-17999`);
 
 // ---------- start the backend: t = 0 ----------
 const logFile = fs.openSync(path.join(runDir, 'backend.log'), 'w');
