@@ -1,12 +1,10 @@
 import { EmptyState, QueryBoundary } from '@atrium/ui';
-import { Anchor, Group, SimpleGrid, Stack, Text, UnstyledButton } from '@mantine/core';
+import { Anchor, Stack } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { Link } from 'react-router';
 import { getEntityFacets } from './api/catalogApi';
 import { catalogKeys, LIST_REFRESH_MS } from './api/queries';
-import { KindIcon } from './components/KindIcon';
-import { kindNoun } from './components/kindLabels';
-import classes from './CatalogOverviewWidget.module.css';
+import { KindCountTiles } from './components/KindCountTiles';
 
 /** Home widget: how many entities of each kind, each a link into the explorer. */
 export default function CatalogOverviewWidget() {
@@ -37,21 +35,11 @@ export default function CatalogOverviewWidget() {
         }
       >
         {(data) => (
-          <SimpleGrid cols={{ base: 2, sm: 3 }} spacing="xs" component="ul" className={classes.list} aria-label="Entities by kind">
-            {(data.facets.kind ?? []).map(({ value, count }) => (
-              <li key={value}>
-                <UnstyledButton component={Link} to={`/catalog?kind=${encodeURIComponent(value.toLowerCase())}`} className={classes.tile}>
-                  <Group gap={6} wrap="nowrap">
-                    <KindIcon kind={value} size={18} />
-                    <Text fw={700}>{count.toLocaleString()}</Text>
-                  </Group>
-                  <Text size="sm" c="dimmed">
-                    {kindNoun(count, value)}
-                  </Text>
-                </UnstyledButton>
-              </li>
-            ))}
-          </SimpleGrid>
+          <KindCountTiles
+            counts={data.facets.kind ?? []}
+            href={(kind) => `/catalog?kind=${encodeURIComponent(kind.toLowerCase())}`}
+            label="Entities by kind"
+          />
         )}
       </QueryBoundary>
       <Anchor component={Link} to="/catalog" size="sm">

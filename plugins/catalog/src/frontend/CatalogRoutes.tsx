@@ -1,14 +1,9 @@
 import { LoadingState } from '@atrium/ui';
-import { lazy, Suspense } from 'react';
+import { Suspense } from 'react';
 import { Route, Routes } from 'react-router';
+import { CatalogExplorerPage, CatalogNotFound, EntityPage, LocationsPage, RegisterPage } from './pages';
 
-const CatalogExplorerPage = lazy(() => import('./explorer/CatalogExplorerPage'));
-const EntityPage = lazy(() => import('./entity/EntityPage'));
-const LocationsPage = lazy(() => import('./locations/LocationsPage'));
-const RegisterPage = lazy(() => import('./register/RegisterPage'));
-const NotFound = lazy(() => import('./components/CatalogNotFound'));
-
-/** The pages under /catalog; each loads on first visit. */
+/** The pages under /catalog; each loads on first visit (or earlier, see routePrefetch.ts). */
 export default function CatalogRoutes() {
   return (
     <Suspense fallback={<LoadingState label="Loading page…" />}>
@@ -17,7 +12,7 @@ export default function CatalogRoutes() {
         <Route path="locations" element={<LocationsPage />} />
         <Route path="register" element={<RegisterPage />} />
         <Route path=":namespace/:kind/:name/*" element={<EntityPage />} />
-        <Route path="*" element={<NotFound />} />
+        <Route path="*" element={<CatalogNotFound />} />
       </Routes>
     </Suspense>
   );

@@ -13,9 +13,10 @@ export const catalogPlugin = definePlugin({
   routes: [
     {
       path: '/catalog/*',
-      loader: () => {
-        prefetchCatalogPage(window.location.pathname);
-        return import('./CatalogRoutes');
+      loader: async () => {
+        const page = prefetchCatalogPage(window.location.pathname).catch(() => undefined);
+        const [routes] = await Promise.all([import('./CatalogRoutes'), page]);
+        return routes;
       },
     },
     { path: '/catalog-import', loader: () => import('./register/RegisterPage') },

@@ -1,6 +1,6 @@
 import type { Entity } from '@atrium/catalog-model';
 import { EntityProvider, isApiError, useExtensions } from '@atrium/frontend-plugin-api';
-import { EmptyState, ErrorState, LoadingState, PluginContent, StaleDataNotice, usePageTitle } from '@atrium/ui';
+import { EmptyState, ErrorState, LoadingState, PageLayout, PluginContent, StaleDataNotice, usePageTitle } from '@atrium/ui';
 import { Button, Stack, Tabs } from '@mantine/core';
 import { IconCategory } from '@tabler/icons-react';
 import { lazy, Suspense, useState } from 'react';
@@ -30,16 +30,18 @@ export default function EntityPage() {
   if (!query.data) {
     if (isApiError(query.error) && query.error.status === 404) {
       return (
-        <EmptyState
-          icon={<IconCategory aria-hidden />}
-          title={`No ${ref.kind} named “${ref.name}” in namespace “${ref.namespace}”`}
-          description="It may have been renamed or unregistered, or the address is mistyped. Search the catalog for it."
-          action={
-            <Button component={Link} to={`/catalog?kind=all&q=${encodeURIComponent(ref.name)}`}>
-              Search the catalog
-            </Button>
-          }
-        />
+        <PageLayout title="Entity not found">
+          <EmptyState
+            icon={<IconCategory aria-hidden />}
+            title={`No ${ref.kind} named “${ref.name}” in namespace “${ref.namespace}”`}
+            description="It may have been renamed or unregistered, or the address is mistyped. Search the catalog for it."
+            action={
+              <Button component={Link} to={`/catalog?kind=all&q=${encodeURIComponent(ref.name)}`}>
+                Search the catalog
+              </Button>
+            }
+          />
+        </PageLayout>
       );
     }
     if (query.error) {

@@ -11,6 +11,8 @@ import { layoutGraph, type GraphDirection } from './layout';
 import classes from './RelationGraph.module.css';
 
 const nodeTypes = { entity: EntityNode };
+/** Past this many edges their labels overlap into noise; the list under the graph still names every relation. */
+const MAX_LABELLED_EDGES = 24;
 
 /**
  * Draws a relation graph laid out by ELK. Nodes navigate to their entity on click (or via the
@@ -54,11 +56,11 @@ export function RelationGraph(props: { data: RelationGraphData; direction: Graph
   );
   const edges = useMemo<Edge[]>(
     () =>
-      (layout?.data.edges ?? []).map((edge) => ({
+      (layout?.data.edges ?? []).map((edge, _index, all) => ({
         id: edge.id,
         source: edge.source,
         target: edge.target,
-        label: humanizeRelation(edge.relation).toLowerCase(),
+        ...(all.length <= MAX_LABELLED_EDGES ? { label: humanizeRelation(edge.relation).toLowerCase() } : {}),
         markerEnd: { type: MarkerType.ArrowClosed, width: 18, height: 18 },
         labelBgPadding: [4, 2],
         labelBgBorderRadius: 4,

@@ -74,7 +74,7 @@ function LocationsTable(props: { locations: LocationStatus[]; onRemove: (locatio
     });
   return (
     <Table.ScrollContainer minWidth={900}>
-      <Table verticalSpacing="sm" aria-label="Locations" highlightOnHover>
+      <Table verticalSpacing="sm" aria-label="Locations">
         <Table.Thead>
           <Table.Tr>
             <Table.Th>Target</Table.Th>

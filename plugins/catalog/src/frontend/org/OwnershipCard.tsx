@@ -1,15 +1,12 @@
 import { stringifyEntityRef, type Entity } from '@atrium/catalog-model';
 import { QueryBoundary, SectionCard } from '@atrium/ui';
-import { Group, SegmentedControl, SimpleGrid, Text, UnstyledButton } from '@mantine/core';
+import { SegmentedControl, Text } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
-import { Link } from 'react-router';
 import { getEntityFacets } from '../api/catalogApi';
 import { catalogKeys, LIVE_REFRESH_MS } from '../api/queries';
 import { relationTargets } from '../components/entityDisplay';
-import { KindIcon } from '../components/KindIcon';
-import { kindNoun } from '../components/kindLabels';
-import classes from './OwnershipCard.module.css';
+import { KindCountTiles } from '../components/KindCountTiles';
 import { useGroupDescendants } from './useOrgQueries';
 
 /**
@@ -67,23 +64,11 @@ export function OwnershipCard(props: { entity: Entity }) {
         }
       >
         {(data) => (
-          <SimpleGrid cols={{ base: 2, sm: 3 }} spacing="xs" component="ul" className={classes.list} aria-label="Owned entities by kind">
-            {(data.facets.kind ?? []).map(({ value, count }) => (
-              <li key={value}>
-                <UnstyledButton component={Link} to={`/catalog?kind=${encodeURIComponent(value.toLowerCase())}&${ownerParams}`} className={classes.tile}>
-                  <Group gap={6} wrap="nowrap">
-                    <KindIcon kind={value} size={18} />
-                    <Text fw={700} size="lg">
-                      {count}
-                    </Text>
-                  </Group>
-                  <Text size="sm" c="dimmed">
-                    {kindNoun(count, value)}
-                  </Text>
-                </UnstyledButton>
-              </li>
-            ))}
-          </SimpleGrid>
+          <KindCountTiles
+            counts={data.facets.kind ?? []}
+            href={(kind) => `/catalog?kind=${encodeURIComponent(kind.toLowerCase())}&${ownerParams}`}
+            label="Owned entities by kind"
+          />
         )}
       </QueryBoundary>
     </SectionCard>
