@@ -79,6 +79,13 @@ export const catalogOpenApi: OpenApiFragment = {
     '/refresh': {
       post: { tags, summary: "Re-read an entity's location now", requestBody: json({ type: 'object', required: ['entityRef'], properties: { entityRef: { type: 'string' } } }), responses: { 200: { description: 'Refreshed' }, 400: err('Malformed ref'), 404: err('No such entity') } },
     },
+    '/events': {
+      get: {
+        tags,
+        summary: 'Catalog changes as server-sent events: `entity` {type: upserted|removed, entityRef}, `location` {locationId, errorCount}',
+        responses: { 200: { description: 'text/event-stream', content: { 'text/event-stream': { schema: { type: 'string' } } } } },
+      },
+    },
     '/locations': {
       get: { tags, summary: 'Registered and configured locations', responses: { 200: { description: 'Locations', ...json({ type: 'array', items: { type: 'object', properties: { data: ref('Location') } } }) } } },
       post: {

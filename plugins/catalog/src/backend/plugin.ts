@@ -12,6 +12,7 @@ import { ProcessingLoop } from './orchestration/processingLoop.js';
 import { EntityLookup } from './query/entityLookup.js';
 import { registerEntityRoutes } from './routes/entityRoutes.js';
 import { registerLocationRoutes } from './routes/locationRoutes.js';
+import { registerEventStreamRoute } from './routes/eventStreamRoute.js';
 import { registerMiscRoutes } from './routes/miscRoutes.js';
 import { EntityWriter } from './store/entityWriter.js';
 import { LocationsStore } from './store/locationsStore.js';
@@ -66,6 +67,7 @@ export const catalogPlugin = definePlugin<RawCatalogConfig, Record<string, never
     registerEntityRoutes(router, ctx);
     registerLocationRoutes(router, ctx);
     registerMiscRoutes(router, ctx);
+    registerEventStreamRoute(router, { events, auth, permissions });
 
     const loop = new ProcessingLoop(processor, settings.processingPollMs, logger);
     loop.start();

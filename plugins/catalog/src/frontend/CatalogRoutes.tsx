@@ -1,10 +1,12 @@
 import { LoadingState } from '@atrium/ui';
 import { Suspense } from 'react';
 import { Route, Routes } from 'react-router';
+import { useCatalogLiveUpdates } from './live/useCatalogLiveUpdates';
 import { CatalogExplorerPage, CatalogNotFound, EntityPage, LocationsPage, RegisterPage } from './pages';
 
 /** The pages under /catalog; each loads on first visit (or earlier, see routePrefetch.ts). */
 export default function CatalogRoutes() {
+  useCatalogLiveUpdates();
   return (
     <Suspense fallback={<LoadingState label="Loading page…" />}>
       <Routes>
