@@ -245,7 +245,9 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
         server.closeAllConnections();
         await new Promise<void>((resolve) => server!.close(() => resolve()));
       }
-      await scheduler.stop();
+      // Signal jobs first, then let plugins stop their own workers, then wait for jobs: a job
+      // that ignores its signal must not hold up the plugins' shutdown.
+      scheduler.stop();
       for (const hook of shutdownHooks.reverse()) {
         try {
           await hook();
@@ -253,6 +255,7 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
           logger.warn({ err: e }, 'a shutdown hook failed');
         }
       }
+      await scheduler.drain();
       await events.stop();
       for (const r of runtimes.values()) if (r.status === 'running') r.status = 'stopped';
       await database.close();

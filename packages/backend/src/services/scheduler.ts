@@ -146,10 +146,14 @@ export class Scheduler {
       }));
   }
 
-  async stop(): Promise<void> {
+  /** Stops polling and signals running jobs to stop; drain() waits for them. */
+  stop(): void {
     this.stopped = true;
     clearTimeout(this.timer);
     this.abort.abort();
+  }
+
+  async drain(): Promise<void> {
     await Promise.allSettled([...this.inFlight]);
   }
 }

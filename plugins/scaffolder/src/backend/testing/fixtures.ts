@@ -142,7 +142,7 @@ spec: { type: service, lifecycle: production, owner: group:default/team-a }
       service('unknown-action', `    - id: first\n      action: debug:log\n      input: { message: hi }\n    - id: bad\n      action: acme:does-not-exist\n`),
       service('bad-input', `    - id: rename\n      action: fs:rename\n      input: { files: [{ from: 1 }] }\n`),
       service('escape', `    - id: evil\n      action: debug:log\n      input: { message: "\${{ ''.constructor.constructor('return process')().pid }}" }\n`),
-      service('wait', `    - id: wait\n      action: debug:wait\n      input: { seconds: 30 }\n`),
+      service('wait', `    - id: wait\n      action: debug:wait\n      input: { minutes: 5 }\n`),
       service('noisy', `    - id: noisy\n      each: \${{ range(0, 300) }}\n      action: debug:log\n      input: { message: 'line \${{ each.value }}' }\n`),
       service('symlink', `    - id: fetch\n      action: fetch:plain\n      input: { url: ./evil-skeleton }\n`),
       service('outside', `    - id: fetch\n      action: fetch:plain\n      input: { url: ../../../etc }\n`),
