@@ -3,6 +3,7 @@ import { useMemo } from 'react';
 import { buildAsyncApiModel, type AsyncMessage } from './asyncapiModel';
 import { Markdown } from './Markdown';
 import { parseDefinition, type JsonObject } from './openapiModel';
+import { SchemasSection } from './SchemasSection';
 import { SchemaView, schemaSummary } from './SchemaView';
 
 const ACTION_HELP: Record<string, string> = {
@@ -105,30 +106,7 @@ export default function AsyncApiView(props: { definition: string }) {
           ))}
         </Accordion>
       </section>
-      {model.schemas.length > 0 && (
-        <section aria-label="Schemas">
-          <Title order={3} size="h4" mb="xs">
-            Schemas ({model.schemas.length})
-          </Title>
-          <Accordion multiple variant="separated" chevronPosition="left">
-            {model.schemas.map(({ name, schema }) => (
-              <Accordion.Item key={name} value={name}>
-                <Accordion.Control>
-                  <Group gap="xs">
-                    <Code fw={700}>{name}</Code>
-                    <Text size="xs" c="dimmed">
-                      {schemaSummary(schema, model.document)}
-                    </Text>
-                  </Group>
-                </Accordion.Control>
-                <Accordion.Panel>
-                  <SchemaView schema={schema} document={model.document} />
-                </Accordion.Panel>
-              </Accordion.Item>
-            ))}
-          </Accordion>
-        </section>
-      )}
+      <SchemasSection schemas={model.schemas} document={model.document} />
     </Stack>
   );
 }

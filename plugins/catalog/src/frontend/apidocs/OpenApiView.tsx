@@ -4,6 +4,7 @@ import { useMemo, useState } from 'react';
 import classes from './apidocs.module.css';
 import { Markdown } from './Markdown';
 import { buildOpenApiModel, filterOperations, parseDefinition, type ApiContent, type ApiOperation, type OpenApiModel } from './openapiModel';
+import { SchemasSection } from './SchemasSection';
 import { SchemaView, schemaSummary } from './SchemaView';
 import { TryItPanel } from './TryItPanel';
 
@@ -110,31 +111,7 @@ export default function OpenApiView(props: { definition: string }) {
         </Text>
       )}
 
-      {model.schemas.length > 0 && (
-        <section aria-label="Schemas">
-          <Title order={3} size="h4" mb="xs">
-            Schemas ({model.schemas.length})
-          </Title>
-          <Accordion multiple variant="separated" chevronPosition="left">
-            {model.schemas.map(({ name, schema }) => (
-              <Accordion.Item key={name} value={name}>
-                <Accordion.Control>
-                  <Group gap="xs">
-                    <Code fw={700}>{name}</Code>
-                    <Text size="xs" c="dimmed">
-                      {schemaSummary(schema, model.document)}
-                    </Text>
-                  </Group>
-                </Accordion.Control>
-                <Accordion.Panel>
-                  {typeof schema.description === 'string' && <Markdown source={schema.description} />}
-                  <SchemaView schema={schema} document={model.document} />
-                </Accordion.Panel>
-              </Accordion.Item>
-            ))}
-          </Accordion>
-        </section>
-      )}
+      <SchemasSection schemas={model.schemas} document={model.document} />
     </Stack>
   );
 }
