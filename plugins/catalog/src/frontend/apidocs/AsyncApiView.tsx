@@ -1,6 +1,7 @@
 import { Accordion, Badge, Code, Group, Stack, Table, Text, Title, Tooltip } from '@mantine/core';
 import { useMemo } from 'react';
 import { buildAsyncApiModel, type AsyncMessage } from './asyncapiModel';
+import { DefinitionHeader } from './DefinitionHeader';
 import { Markdown } from './Markdown';
 import { parseDefinition, type JsonObject } from './openapiModel';
 import { SchemasSection } from './SchemasSection';
@@ -21,20 +22,7 @@ export default function AsyncApiView(props: { definition: string }) {
   return (
     <Stack gap="lg">
       <Stack gap={6}>
-        <Group gap="xs">
-          <Title order={2} size="h3">
-            {model.title}
-          </Title>
-          {model.apiVersion && (
-            <Badge variant="light" tt="none">
-              v{model.apiVersion}
-            </Badge>
-          )}
-          <Badge variant="outline" color="gray" tt="none">
-            {model.version}
-          </Badge>
-        </Group>
-        <Markdown source={model.description} />
+        <DefinitionHeader title={model.title} apiVersion={model.apiVersion} version={model.version} description={model.description} />
       </Stack>
       {model.servers.length > 0 && (
         <section aria-label="Servers">

@@ -2,6 +2,7 @@ import { Accordion, Alert, Badge, Code, Group, Stack, Switch, Table, Text, TextI
 import { IconSearch } from '@tabler/icons-react';
 import { useMemo, useState } from 'react';
 import classes from './apidocs.module.css';
+import { DefinitionHeader } from './DefinitionHeader';
 import { Markdown } from './Markdown';
 import { buildOpenApiModel, filterOperations, parseDefinition, type ApiContent, type ApiOperation, type OpenApiModel } from './openapiModel';
 import { SchemasSection } from './SchemasSection';
@@ -30,20 +31,7 @@ export default function OpenApiView(props: { definition: string }) {
   return (
     <Stack gap="lg">
       <Stack gap={6}>
-        <Group gap="xs">
-          <Title order={2} size="h3">
-            {model.title}
-          </Title>
-          {model.apiVersion && (
-            <Badge variant="light" tt="none">
-              v{model.apiVersion}
-            </Badge>
-          )}
-          <Badge variant="outline" color="gray" tt="none">
-            {model.version}
-          </Badge>
-        </Group>
-        <Markdown source={model.description} />
+        <DefinitionHeader title={model.title} apiVersion={model.apiVersion} version={model.version} description={model.description} />
         {model.servers.length > 0 && (
           <Group gap="xs">
             <Text size="sm" fw={600}>
