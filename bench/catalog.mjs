@@ -100,6 +100,7 @@ fs.writeFileSync(
     `  database: ${JSON.stringify(database.config)}`,
     'catalog:',
     `  refreshIntervalSeconds: ${REFRESH_INTERVAL}`,
+    ...(process.env.BENCH_READ_WORKERS ? [`  readWorkers: ${Number(process.env.BENCH_READ_WORKERS)}`] : []),
     '  locations:',
     `    - { type: file, target: ${JSON.stringify(path.join(corpus, 'all.yaml'))} }`,
     '',
@@ -131,7 +132,8 @@ const logFile = fs.openSync(path.join(runDir, 'backend.log'), 'w');
 const t0 = performance.now();
 const cpu0 = machineCpu();
 const entry = PLUGINS === 'all' ? [path.join(repoRoot, 'packages/cli/bin/atrium.js'), 'start'] : [path.join(repoRoot, 'bench/lib/catalog-backend.mjs')];
-const backend = spawn(process.execPath, [...entry, '--config', configFile], {
+const nodeArgs = process.env.BENCH_NODE_ARGS ? process.env.BENCH_NODE_ARGS.split(' ') : []; // e.g. --cpu-prof
+const backend = spawn(process.execPath, [...nodeArgs, ...entry, '--config', configFile], {
   cwd: runDir, // no app-config.yaml here: only the bench config applies
   env: { ...process.env, NODE_ENV: 'production', LOG_LEVEL: process.env.LOG_LEVEL ?? 'info' },
   stdio: ['ignore', logFile, logFile],

@@ -85,6 +85,11 @@ export type EventHandler<T = unknown> = (event: EventEnvelope<T>) => void | Prom
  */
 export interface EventsService {
   publish<T>(topic: string, payload: T): Promise<void>;
+  /**
+   * Publishes one event per payload, in order, like calling publish for each; across replicas
+   * they travel together (one NOTIFY), which is what bulk producers such as the catalog need.
+   */
+  publishMany<T>(topic: string, payloads: readonly T[]): Promise<void>;
   /** Returns an unsubscribe function. `topic` may end with `*` to match a prefix. */
   subscribe<T>(topic: string, handler: EventHandler<T>): () => void;
 }

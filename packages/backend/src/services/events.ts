@@ -12,7 +12,8 @@ interface Subscription {
   handler: EventHandler;
 }
 
-type Wire = { e: EventEnvelope } | { ref: number; origin: string };
+/** One event inline, several inline, or a stored body (one envelope or an array of them). */
+type Wire = { e: EventEnvelope } | { es: EventEnvelope[] } | { ref: number; origin: string };
 
 /**
  * In-process publish/subscribe. On a Postgres server, every event is also sent with NOTIFY and
@@ -50,6 +51,7 @@ export class EventBus {
   service(): EventsService {
     return {
       publish: (topic, payload) => this.publish(topic, payload),
+      publishMany: (topic, payloads) => this.publishMany(topic, payloads),
       subscribe: (topic, handler) => this.subscribe(topic, handler as EventHandler),
     };
   }
@@ -57,10 +59,23 @@ export class EventBus {
   async publish<T>(topic: string, payload: T): Promise<void> {
     const envelope: EventEnvelope<T> = { topic, payload, origin: this.replicaId, publishedAt: new Date().toISOString() };
     this.deliver(envelope);
+    await this.send({ e: envelope }, envelope);
+  }
+
+  async publishMany<T>(topic: string, payloads: readonly T[]): Promise<void> {
+    if (payloads.length === 0) return;
+    const publishedAt = new Date().toISOString();
+    const envelopes: EventEnvelope<T>[] = payloads.map((payload) => ({ topic, payload, origin: this.replicaId, publishedAt }));
+    for (const envelope of envelopes) this.deliver(envelope);
+    await this.send({ es: envelopes }, envelopes);
+  }
+
+  /** Tells the other replicas: inline when it fits in a NOTIFY, else through event_payloads. */
+  private async send(inline: Wire, body: EventEnvelope | EventEnvelope[]): Promise<void> {
     if (!this.pgConfig) return;
-    let wire = JSON.stringify({ e: envelope } satisfies Wire);
+    let wire = JSON.stringify(inline);
     if (Buffer.byteLength(wire) > INLINE_LIMIT) {
-      const [row] = await this.hostDb('event_payloads').insert({ body: JSON.stringify(envelope) }).returning('id');
+      const [row] = await this.hostDb('event_payloads').insert({ body: JSON.stringify(body) }).returning('id');
       wire = JSON.stringify({ ref: Number(row.id ?? row), origin: this.replicaId } satisfies Wire);
     }
     await this.hostDb.raw('select pg_notify(?, ?)', [CHANNEL, wire]);
@@ -77,11 +92,13 @@ export class EventBus {
     if ('ref' in wire) {
       if (wire.origin === this.replicaId) return;
       const row = await this.hostDb('event_payloads').where({ id: wire.ref }).first('body');
-      if (row) this.deliver(JSON.parse(row.body) as EventEnvelope, true);
+      if (!row) return;
+      const body = JSON.parse(row.body) as EventEnvelope | EventEnvelope[];
+      for (const envelope of Array.isArray(body) ? body : [body]) this.deliver(envelope, true);
       return;
     }
-    if (wire.e.origin === this.replicaId) return;
-    this.deliver(wire.e, true);
+    const envelopes = 'es' in wire ? wire.es : [wire.e];
+    for (const envelope of envelopes) if (envelope.origin !== this.replicaId) this.deliver(envelope, true);
   }
 
   private deliver(envelope: EventEnvelope, remote = false): void {

@@ -55,6 +55,10 @@ describe.each(testDatabaseKinds())('catalog ingestion on %s', (database) => {
     });
 
     it('applies changes, keeps uid, changes etag only when content changes, removes what is gone', async () => {
+      const facets = async () => (await kit.json('/entity-facets?facet=spec.owner&filter=kind=component')).body.facets['spec.owner'];
+      // Facets are cached until the catalog changes: asked twice, then again after the change below.
+      expect(await facets()).toEqual([{ value: 'team-a', count: 1 }, { value: 'team-b', count: 1 }]);
+      expect(await facets()).toEqual([{ value: 'team-a', count: 1 }, { value: 'team-b', count: 1 }]);
       const before = (await byName(kit, 'component:svc-a')).body;
       await refresh(kit, 'component:default/svc-a');
       const same = (await byName(kit, 'component:svc-a')).body;
@@ -70,6 +74,7 @@ describe.each(testDatabaseKinds())('catalog ingestion on %s', (database) => {
       // Relations are restitched on both ends.
       expect((await byName(kit, 'group:team-a')).body.relations).toEqual([]);
       expect((await byName(kit, 'group:team-b')).body.relations).toEqual([{ type: 'ownerOf', targetRef: 'component:default/svc-a' }]);
+      expect(await facets()).toEqual([{ value: 'team-b', count: 1 }]);
     });
 
     it('keeps the last good version of an entity whose new version is invalid, with the error as status', async () => {

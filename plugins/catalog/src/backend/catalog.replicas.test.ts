@@ -23,7 +23,8 @@ describe.skipIf(!testPostgresUrl())('two catalog replicas on one Postgres', () =
       locations: files.map((f) => ({ type: 'file', target: `./${f}`, presence: 'optional' })),
     };
     a = await startCatalog('postgres', { postgresUrl: db.url, replicaId: 'replica-a', dir, catalog });
-    b = await startCatalog('postgres', { postgresUrl: db.url, replicaId: 'replica-b', dir, catalog });
+    // B parses on its main thread (readWorkers: 0), A on a worker thread (the default).
+    b = await startCatalog('postgres', { postgresUrl: db.url, replicaId: 'replica-b', dir, catalog: { ...catalog, readWorkers: 0 } });
     // Replica A hears its own events in-process and B's through LISTEN/NOTIFY.
     a.backend.backend.events.subscribe(CATALOG_EVENTS.entityUpserted, (e) => {
       received.push(e as EventEnvelope<EntityUpsertedEvent>);
@@ -51,6 +52,10 @@ describe.skipIf(!testPostgresUrl())('two catalog replicas on one Postgres', () =
     expect(fromB.status).toBe(200);
     expect(fromB.body.metadata.uid).toBe((await a.json('/entities/by-name/component/default/svc-3-7')).body.metadata.uid);
 
+    // Facets (cached per replica until the catalog changes) follow a change made on either replica.
+    const lifecycles = async (kit: typeof a) => (await kit.json('/entity-facets?facet=spec.lifecycle&filter=kind=component')).body.facets['spec.lifecycle'];
+    expect(await lifecycles(b)).toEqual([{ value: 'production', count: 120 }]);
+
     // A change is picked up by whichever replica claims the location next, once.
     received.length = 0;
     a.write('c.yaml', yamlDocs(...Array.from({ length: 20 }, (_, j) => component(`svc-2-${j}`, j === 0 ? { lifecycle: 'deprecated' } : {}))));
@@ -58,5 +63,8 @@ describe.skipIf(!testPostgresUrl())('two catalog replicas on one Postgres', () =
     await new Promise((r) => setTimeout(r, 2000));
     expect(received.filter((e) => e.payload.entityRef === 'component:default/svc-2-0')).toHaveLength(1);
     expect(received.filter((e) => e.payload.entityRef.startsWith('component:'))).toHaveLength(1);
+    const expected = [{ value: 'production', count: 119 }, { value: 'deprecated', count: 1 }];
+    expect(await lifecycles(a)).toEqual(expected);
+    expect(await lifecycles(b)).toEqual(expected);
   });
 });

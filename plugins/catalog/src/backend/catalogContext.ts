@@ -5,6 +5,7 @@ import type { CatalogSettings } from './config.js';
 import type { CatalogEvents } from './orchestration/catalogEvents.js';
 import type { LocationProcessor } from './orchestration/locationProcessor.js';
 import type { EntityLookup } from './query/entityLookup.js';
+import type { CatalogAggregates } from './query/catalogAggregates.js';
 import type { EntityWriter } from './store/entityWriter.js';
 import type { LocationsStore } from './store/locationsStore.js';
 
@@ -15,6 +16,8 @@ export interface CatalogContext {
   locations: LocationsStore;
   writer: EntityWriter;
   lookup: EntityLookup;
+  /** Cached facet counts and query totals. */
+  aggregates: CatalogAggregates;
   processor: LocationProcessor;
   events: CatalogEvents;
   validator: EntityValidator;

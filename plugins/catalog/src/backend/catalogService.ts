@@ -15,7 +15,7 @@ import { filterFromObject } from './filters/parseFilter.js';
 import { allOf } from './filters/filterNode.js';
 import { entityQueryFromBody, entityQueryFromParams } from './query/entityQueryRequest.js';
 import { projectFields } from './query/fields.js';
-import { entityFacets, finalEntitiesByRefs, listEntityRows, queryEntityPage } from './query/queryEntities.js';
+import { finalEntitiesByRefs, listEntityRows, queryEntityPage } from './query/queryEntities.js';
 import { markForStitch } from './store/entityWriter.js';
 
 /** The catalog's in-process API for other backend plugins: `deps: { catalog: catalogServiceRef }`. */
@@ -78,7 +78,7 @@ export function createCatalogService(ctx: CatalogContext, events: EventsService)
         else delete query.filter;
         if (request.filter && !request.query) delete query.filterSource;
       }
-      const page = await queryEntityPage(ctx.db, query);
+      const page = await queryEntityPage(ctx.db, query, (f, t) => ctx.aggregates.count(f, t));
       return { items: parse(page.items, request.fields), ...(page.totalItems !== undefined ? { totalItems: page.totalItems } : {}), pageInfo: page.pageInfo };
     },
     async getEntities(request = {}) {
@@ -92,7 +92,7 @@ export function createCatalogService(ctx: CatalogContext, events: EventsService)
       return { items: parse(texts, request.fields) };
     },
     async getEntityFacets(request) {
-      return { facets: await entityFacets(ctx.db, request.facets, filterNodeOf(request.filter)) };
+      return { facets: await ctx.aggregates.facets(request.facets, filterNodeOf(request.filter)) };
     },
     async refreshEntity(ref) {
       const record = await ctx.lookup.byRef(canonical(ref));

@@ -61,6 +61,8 @@ export const catalogConfigSchema: JsonSchema = {
     refreshIntervalSeconds: { type: 'number', minimum: 1, default: 120 },
     /** How often each replica looks for locations due for refresh and entities due for stitching. */
     processingPollMs: { type: 'number', minimum: 10, default: 1000 },
+    /** Worker threads that read and parse locations; 0 parses on the main thread. */
+    readWorkers: { type: 'integer', minimum: 0, maximum: 16, default: 1 },
     readers: {
       type: 'object',
       default: {},
@@ -82,6 +84,7 @@ export interface RawCatalogConfig {
   orphanStrategy: 'delete' | 'keep';
   refreshIntervalSeconds: number;
   processingPollMs: number;
+  readWorkers?: number;
   readers: { allowPrivateNetworks: boolean; fileRoots: string[]; maxBytes?: number; urlTimeoutMs?: number };
 }
 
@@ -101,6 +104,8 @@ export interface CatalogSettings {
   orphanStrategy: 'delete' | 'keep';
   refreshIntervalSeconds: number;
   processingPollMs: number;
+  /** Worker threads reading and parsing locations (0: the main thread does it). */
+  readWorkers: number;
   /** Roots API-registered file locations must stay under. */
   fileRoots: string[];
   /** Roots static locations may read under: fileRoots plus the directories config names them from. */
@@ -128,6 +133,7 @@ export function resolveCatalogSettings(raw: RawCatalogConfig, baseDirOf: (keyPat
     orphanStrategy: raw.orphanStrategy ?? 'delete',
     refreshIntervalSeconds: raw.refreshIntervalSeconds ?? 120,
     processingPollMs: raw.processingPollMs ?? 1000,
+    readWorkers: raw.readWorkers ?? 1,
     fileRoots,
     staticFileRoots,
     readers: {

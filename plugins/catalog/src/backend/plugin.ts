@@ -9,12 +9,15 @@ import { catalogOpenApi } from './openapi.js';
 import { CatalogEvents } from './orchestration/catalogEvents.js';
 import { LocationProcessor } from './orchestration/locationProcessor.js';
 import { ProcessingLoop } from './orchestration/processingLoop.js';
+import { ReadPool } from './ingestion/worker/readPool.js';
 import { EntityLookup } from './query/entityLookup.js';
+import { CatalogAggregates } from './query/catalogAggregates.js';
 import { registerEntityRoutes } from './routes/entityRoutes.js';
 import { registerLocationRoutes } from './routes/locationRoutes.js';
 import { registerEventStreamRoute } from './routes/eventStreamRoute.js';
 import { registerMiscRoutes } from './routes/miscRoutes.js';
 import { EntityWriter } from './store/entityWriter.js';
+import { advanceGeneration } from './store/generation.js';
 import { LocationsStore } from './store/locationsStore.js';
 
 /**
@@ -41,13 +44,26 @@ export const catalogPlugin = definePlugin<RawCatalogConfig, Record<string, never
     const writer = new EntityWriter(db);
     const catalogEvents = new CatalogEvents(events, logger);
     const stitchWorkers = host.database().mode === 'postgres' ? 2 : 1;
-    const processor = new LocationProcessor({ db, locations, writer, settings, events: catalogEvents, logger, replicaId, stitchWorkers });
+    // Parsing runs on worker threads (catalog.readWorkers; 0 parses on the main thread).
+    const readPool = settings.readWorkers > 0 ? new ReadPool(settings.readWorkers) : undefined;
+    const processor = new LocationProcessor({
+      db,
+      locations,
+      writer,
+      settings,
+      events: catalogEvents,
+      logger,
+      replicaId,
+      stitchWorkers,
+      ...(readPool ? { read: (spec, options) => readPool.read(spec, options) } : {}),
+    });
     const ctx: CatalogContext = {
       db,
       settings,
       locations,
       writer,
       lookup: new EntityLookup(db),
+      aggregates: new CatalogAggregates(db),
       processor,
       events: catalogEvents,
       validator,
@@ -56,6 +72,9 @@ export const catalogPlugin = definePlugin<RawCatalogConfig, Record<string, never
       permissions,
       audit,
     };
+
+    // A previous process may have stopped between a commit and advancing the generation.
+    await advanceGeneration(db);
 
     // Config locations: add new ones, drop (with their entities) those no longer configured.
     const stale = await locations.syncStatic(settings.staticLocations);
@@ -83,6 +102,7 @@ export const catalogPlugin = definePlugin<RawCatalogConfig, Record<string, never
     });
     lifecycle.onShutdown(async () => {
       await loop.stop();
+      await readPool?.close();
       await catalogEvents.flush();
     });
     return createCatalogService(ctx, events);

@@ -101,4 +101,15 @@ const init: Migration = {
   },
 };
 
-export const catalogMigrations: Migration[] = [init];
+/** The catalog's generation (see store/generation.ts). */
+const generation: Migration = {
+  name: '0002_generation',
+  async up(knex) {
+    await knex.raw(`create sequence catalog_generation`);
+  },
+  async down(knex) {
+    await knex.raw(`drop sequence if exists catalog_generation`);
+  },
+};
+
+export const catalogMigrations: Migration[] = [init, generation];

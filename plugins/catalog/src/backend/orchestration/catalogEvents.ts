@@ -6,11 +6,12 @@ import {
   type LocationErrorEvent,
 } from '../../common/index.js';
 
-const PARALLEL = 16;
+/** Events per publishMany call (one NOTIFY, or one stored payload, for other replicas). */
+const GROUP = 500;
 
 /**
  * Publishes the catalog's change events after the changes are committed. Publishing runs in
- * the background, in order, so a bulk ingest is not slowed by one NOTIFY per entity; a
+ * the background, in order, so a bulk ingest is not slowed by them; a batch of changes travels to other replicas as one NOTIFY; a
  * failing publish is logged, never fatal. flush() waits for everything queued.
  */
 export class CatalogEvents {
@@ -45,12 +46,8 @@ export class CatalogEvents {
   }
 
   private async publishAll<T>(topic: string, payloads: T[]): Promise<void> {
-    for (let i = 0; i < payloads.length; i += PARALLEL) {
-      await Promise.all(
-        payloads.slice(i, i + PARALLEL).map((p) =>
-          this.events.publish(topic, p).catch((e) => this.logger.warn({ err: e, topic }, 'could not publish a catalog event')),
-        ),
-      );
+    for (let i = 0; i < payloads.length; i += GROUP) {
+      await this.events.publishMany(topic, payloads.slice(i, i + GROUP)).catch((e) => this.logger.warn({ err: e, topic }, 'could not publish catalog events'));
     }
   }
 }

@@ -3,15 +3,15 @@ import type { Entity } from '@atrium/catalog-model';
 import type { Knex } from 'knex';
 import type { LocationError } from '../../common/index.js';
 import type { CatalogSettings } from '../config.js';
-import { locationRefOf, type IngestionOptions, type LocationSpec } from '../ingestion/index.js';
+import { locationRefOf, readLocation, type IngestionOptions, type LocationSpec } from '../ingestion/index.js';
 import type { EntityWriter } from '../store/entityWriter.js';
 import type { LocationRow, LocationsStore } from '../store/locationsStore.js';
 import { stitchPending } from '../stitching/stitchPending.js';
 import { stableStringify } from '../stitching/hash.js';
-import { applyLocationRead } from './applyLocationRead.js';
+import { LocationApplier } from './locationApplier.js';
 import { fileFingerprint } from './fileFingerprint.js';
 import type { CatalogEvents } from './catalogEvents.js';
-import { readLocationTree, type ReadLocationFn } from './readLocationTree.js';
+import { readLocationTree, walkLocationTree, type ReadLocationFn } from './readLocationTree.js';
 import type { LocationTreeRead } from './types.js';
 
 export interface ProcessorDeps {
@@ -92,16 +92,18 @@ export class LocationProcessor {
           return;
         }
       }
-      const tree = await readLocationTree(spec, this.ingestionOptions(row.source, row.rules ?? undefined), this.deps.read);
-      const readMs = Date.now() - started;
+      // Items are stored while the rest of the tree is still being read (see LocationApplier).
+      const applier = await LocationApplier.start(writer, row.id, {
+        orphanStrategy: settings.orphanStrategy,
+        analyze: () => this.analyze(['entities', 'relations']),
+      });
+      const tree = await walkLocationTree(spec, this.ingestionOptions(row.source, row.rules ?? undefined), this.deps.read ?? readLocation, (items) =>
+        applier.add(items),
+      );
+      const walkMs = Date.now() - started;
       const fingerprint = tree.probeable ? await fileFingerprint(tree.files) : undefined;
       const probe = { files: fingerprint ? tree.files : null, fingerprint: fingerprint ?? null };
-      if (tree.contentHash === row.content_hash && !row.force_refresh) {
-        await locations.finish(row.id, replicaId, { contentHash: row.content_hash, errors: row.errors ?? [], ...probe });
-        await this.stitch({ settle: true });
-        return;
-      }
-      const applied = await applyLocationRead(writer, row.id, tree, { orphanStrategy: settings.orphanStrategy });
+      const applied = await applier.finish(tree);
       // After a bulk load the planner's statistics are stale; refresh them before stitching queries.
       if (applied.written + applied.removedRefs.length > 2000) await this.analyze(['entities', 'relations', 'stitch_queue']);
       const errors: LocationError[] = [...tree.errors, ...applied.errors];
@@ -114,7 +116,7 @@ export class LocationProcessor {
         ...probe,
       });
       logger.info(
-        { location: locationRefOf(spec), written: applied.written, removed: applied.removedRefs.length, errors: errors.length, readMs, ms: Date.now() - started },
+        { location: locationRefOf(spec), written: applied.written, removed: applied.removedRefs.length, errors: errors.length, walkMs, ms: Date.now() - started },
         `catalog: processed location ${locationRefOf(spec)}`,
       );
       if (errors.length > 0 && stableStringify(errors) !== stableStringify(row.errors ?? [])) {

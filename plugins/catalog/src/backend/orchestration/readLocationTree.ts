@@ -17,7 +17,7 @@ import {
   type LocationReadResult,
   type LocationSpec,
 } from '../ingestion/index.js';
-import { hashOf } from '../stitching/hash.js';
+import { fastHashOf } from '../stitching/hash.js';
 import { generatedLocationEntity } from './generatedLocation.js';
 import type { LocationTreeRead, ProcessedItem } from './types.js';
 
@@ -36,22 +36,30 @@ function validatorFor(kinds: readonly CustomKindDefinition[]): EntityValidator {
   return v;
 }
 
+/** What a walk of a location tree found, apart from the items it handed over. */
+export type LocationTreeSummary = Omit<LocationTreeRead, 'items'> & { itemCount: number };
+
+/** Receives the items of each location read, in tree order; the walk waits for it (backpressure). */
+export type ItemSink = (items: ProcessedItem[]) => Promise<void>;
+
 /**
  * Reads a root location and every location its Location entities name, breadth first, with
  * cycle detection (a location already read in this tree is not read again). The first
- * definition of an entity ref wins; later ones become errors. Reads of one level run in
- * parallel but are applied in order, so the outcome is deterministic.
+ * definition of an entity ref wins; later ones become errors. A few reads run ahead in
+ * parallel, but their items go to `sink` strictly in order, so the outcome is deterministic,
+ * and only the reads in flight are held in memory (a 100,000-entity tree is never whole).
  */
-export async function readLocationTree(
+export async function walkLocationTree(
   root: LocationSpec,
   options: IngestionOptions,
-  read: ReadLocationFn = readLocation,
-): Promise<LocationTreeRead> {
+  read: ReadLocationFn,
+  sink: ItemSink,
+): Promise<LocationTreeSummary> {
   const validator = validatorFor(options.customKinds ?? []);
   const rootEntity = generatedLocationEntity(root);
   const rootRef = locationRefOf(root);
-  const items: ProcessedItem[] = [];
-  const byRef = new Map<string, ProcessedItem>();
+  /** First definition of each ref: the file it came from. */
+  const sourceOf = new Map<string, string>();
   const errors: LocationError[] = [];
   const failedFiles = new Set<string>();
   const hash = createHash('sha256').update(PROCESSING_VERSION);
@@ -59,67 +67,82 @@ export async function readLocationTree(
   let revision: string | undefined;
   const files: string[] = [];
   let probeable = true;
+  let itemCount = 0;
   const addError = (e: LocationError) => {
     if (errors.length < MAX_ERRORS) errors.push(e);
   };
 
   const rootItem = toItem(rootEntity, [], rootRef, null, validator);
-  items.push(rootItem);
-  byRef.set(rootItem.entityRef, rootItem);
+  sourceOf.set(rootItem.entityRef, rootItem.sourceFile);
+  itemCount++;
+  await sink([rootItem]);
 
   const visited = new Set<string>([rootRef]);
   let level: Array<{ spec: LocationSpec; parentRef: string }> = [{ spec: root, parentRef: rootItem.entityRef }];
   while (level.length > 0) {
-    const results = await mapLimit(level, PARALLEL_READS, ({ spec }) =>
-      read(spec, { ...options, originLocation: { type: root.type, target: root.target } }),
-    );
     const next: typeof level = [];
-    level.forEach(({ spec, parentRef }, i) => {
-      const result = results[i]!;
-      files.push(...result.files);
-      if (spec.type !== 'file' || /[*?[\]{}]/.test(spec.target) || result.errors.length > 0) probeable = false;
-      if (result.revision) revision ??= result.revision;
-      hash.update(`\0${result.contentHash}`);
-      for (const e of result.errors) {
-        addError(toLocationError(e));
-        failedFiles.add(e.file);
-        if (e.kind === 'read' || e.kind === 'security') incomplete = true;
-      }
-      for (const ingested of result.entities) {
-        const item = fromIngested(ingested, parentRef, validator);
-        for (const e of ingested.errors) addError(toLocationError(e, ingested.entityRef));
-        // The reader already reported a duplicate inside one location; keep the first.
-        if (!item || (!ingested.entity && ingested.errors.some((e) => e.kind === 'duplicate'))) continue;
-        const first = byRef.get(item.entityRef);
-        if (first) {
-          addError({
-            name: 'ConflictError',
-            kind: 'duplicate',
-            message: `Duplicate entity ${item.entityRef}: it is already defined in ${first.sourceFile}; only the first definition is used`,
-            file: ingested.source.url,
-            line: ingested.source.line,
-            entityRef: item.entityRef,
-          });
-          continue;
+    await forEachInOrder(
+      level,
+      PARALLEL_READS,
+      ({ spec }) => read(spec, { ...options, originLocation: { type: root.type, target: root.target } }),
+      async ({ spec, parentRef }, result) => {
+        for (const file of result.files) files.push(file);
+        if (spec.type !== 'file' || /[*?[\]{}]/.test(spec.target) || result.errors.length > 0) probeable = false;
+        if (result.revision) revision ??= result.revision;
+        hash.update(`\0${result.contentHash}`);
+        for (const e of result.errors) {
+          addError(toLocationError(e));
+          failedFiles.add(e.file);
+          if (e.kind === 'read' || e.kind === 'security') incomplete = true;
         }
-        byRef.set(item.entityRef, item);
-        items.push(item);
-      }
-      for (const child of result.childLocations) {
-        const key = locationRefOf(child);
-        if (visited.has(key)) continue;
-        if (visited.size >= MAX_LOCATIONS) {
-          addError({ name: 'InputError', kind: 'read', message: `More than ${MAX_LOCATIONS} locations in one tree; ${key} and later ones were not read` });
-          incomplete = true;
-          continue;
+        const items: ProcessedItem[] = [];
+        for (const ingested of result.entities) {
+          const item = fromIngested(ingested, parentRef, validator);
+          for (const e of ingested.errors) addError(toLocationError(e, ingested.entityRef));
+          // The reader already reported a duplicate inside one location; keep the first.
+          if (!item || (!ingested.entity && ingested.errors.some((e) => e.kind === 'duplicate'))) continue;
+          const first = sourceOf.get(item.entityRef);
+          if (first !== undefined) {
+            addError({
+              name: 'ConflictError',
+              kind: 'duplicate',
+              message: `Duplicate entity ${item.entityRef}: it is already defined in ${first}; only the first definition is used`,
+              file: ingested.source.url,
+              line: ingested.source.line,
+              entityRef: item.entityRef,
+            });
+            continue;
+          }
+          sourceOf.set(item.entityRef, item.sourceFile);
+          items.push(item);
         }
-        visited.add(key);
-        next.push({ spec: { type: child.type, target: child.target, presence: child.presence }, parentRef: child.parentEntityRef });
-      }
-    });
+        for (const child of result.childLocations) {
+          const key = locationRefOf(child);
+          if (visited.has(key)) continue;
+          if (visited.size >= MAX_LOCATIONS) {
+            addError({ name: 'InputError', kind: 'read', message: `More than ${MAX_LOCATIONS} locations in one tree; ${key} and later ones were not read` });
+            incomplete = true;
+            continue;
+          }
+          visited.add(key);
+          next.push({ spec: { type: child.type, target: child.target, presence: child.presence }, parentRef: child.parentEntityRef });
+        }
+        itemCount += items.length;
+        if (items.length > 0) await sink(items);
+      },
+    );
     level = next;
   }
-  return { items, errors, failedFiles, incomplete, contentHash: hash.digest('hex'), ...(revision ? { revision } : {}), files, probeable };
+  return { errors, failedFiles, incomplete, contentHash: hash.digest('hex'), ...(revision ? { revision } : {}), files, probeable, itemCount };
+}
+
+/** The whole tree in memory: for dry runs and previews, which store nothing. */
+export async function readLocationTree(root: LocationSpec, options: IngestionOptions, read: ReadLocationFn = readLocation): Promise<LocationTreeRead> {
+  const items: ProcessedItem[] = [];
+  const { itemCount: _count, ...summary } = await walkLocationTree(root, options, read, async (batch) => {
+    for (const item of batch) items.push(item);
+  });
+  return { ...summary, items };
 }
 
 function fromIngested(ingested: IngestedEntity, parentRef: string, validator: EntityValidator): ProcessedItem | undefined {
@@ -151,7 +174,7 @@ function toItem(
     if (inverse) relations.push({ sourceRef: r.targetRef, type: inverse, targetRef: entityRef });
   }
   const item: ProcessedItem = { entityRef, entity: processed, relations, errors, sourceFile, parentRef, hash: '' };
-  item.hash = hashOf({ entity: processed, relations, sourceFile, parentRef });
+  item.hash = fastHashOf({ entity: processed, relations, sourceFile, parentRef });
   return item;
 }
 
@@ -174,15 +197,28 @@ export function toLocationError(e: IngestionError, entityRef?: string): Location
   };
 }
 
-async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const out = new Array<R>(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await fn(items[i]!);
-    }
+/**
+ * Runs `produce` on up to `ahead` items at once and hands each result to `consume` in the
+ * items' order; a result is released as soon as it is consumed.
+ */
+async function forEachInOrder<T, R>(
+  items: T[],
+  ahead: number,
+  produce: (item: T) => Promise<R>,
+  consume: (item: T, result: R) => Promise<void>,
+): Promise<void> {
+  const pending = new Array<Promise<R> | undefined>(items.length);
+  const start = (i: number) => {
+    if (i >= items.length || pending[i]) return;
+    const p = produce(items[i]!);
+    p.catch(() => undefined); // observed below, in order
+    pending[i] = p;
   };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return out;
+  for (let i = 0; i < Math.min(ahead, items.length); i++) start(i);
+  for (let i = 0; i < items.length; i++) {
+    start(i + ahead);
+    const result = await pending[i]!;
+    pending[i] = undefined;
+    await consume(items[i]!, result);
+  }
 }

@@ -30,7 +30,11 @@ export interface EntityPage {
  * or by uid alone. Entities without the sort field are left out, as in Backstage. The sort
  * drives an index scan of search(key, value, entity_id), so a page costs the same at any depth.
  */
-export async function queryEntityPage(db: Db, q: EntityQuery): Promise<EntityPage> {
+export async function queryEntityPage(
+  db: Db,
+  q: EntityQuery,
+  count: (filter: FilterNode | undefined, fullText: Sql | undefined) => Promise<number> = (f, t) => countEntities(db, f, t),
+): Promise<EntityPage> {
   const order = q.orderFields[0];
   const sortKey = order?.field.trim().toLowerCase();
   const dir = order?.order ?? 'asc';
@@ -52,7 +56,7 @@ export async function queryEntityPage(db: Db, q: EntityQuery): Promise<EntityPag
   if (sortKey && !needsFinal) where.push(sql(`exists (select 1 from final_entities x where x.entity_id = s.entity_id)`));
 
   let totalItems = q.cursor?.totalItems;
-  if (!q.cursor && q.includeTotal) totalItems = await countEntities(db, q.filter, fts);
+  if (!q.cursor && q.includeTotal) totalItems = await count(q.filter, fts);
 
   const items: string[] = [];
   let hasMore = false;
@@ -162,12 +166,10 @@ export async function finalEntitiesByRefs(db: Db, refs: string[], filter?: Filte
 }
 
 /** Facet counts: each value of each facet key among entities matching the filter, original case kept. */
-export async function entityFacets(
-  db: Db,
-  facets: string[],
-  filter: FilterNode | undefined,
-): Promise<Record<string, Array<{ value: string; count: number }>>> {
-  const out: Record<string, Array<{ value: string; count: number }>> = {};
+export type FacetCounts = Record<string, Array<{ value: string; count: number }>>;
+
+export async function entityFacets(db: Db, facets: string[], filter: FilterNode | undefined): Promise<FacetCounts> {
+  const out: FacetCounts = {};
   for (const facet of facets) {
     const where: Sql[] = [sql('s.key = ?', facet.trim().toLowerCase()), sql('s.value is not null')];
     if (filter) where.push(filterCondition(filter, 's.entity_id'));

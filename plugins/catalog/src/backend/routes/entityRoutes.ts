@@ -65,6 +65,8 @@ export function registerEntityRoutes(router: Router, ctx: CatalogContext): void 
     sendJsonText(res, 200, entityListJson(texts, fields));
   });
 
+  const countCached: Parameters<typeof queryEntityPage>[2] = (filter, fullText) => ctx.aggregates.count(filter, fullText);
+
   const sendPage = (res: Parameters<Parameters<Router['get']>[1]>[1], page: EntityPage, fields: string[] | undefined) => {
     const body = `{"items":${entityListJson(page.items, fields)}${page.totalItems !== undefined ? `,"totalItems":${page.totalItems}` : ''},"pageInfo":${JSON.stringify(page.pageInfo)}}`;
     sendJsonText(res, 200, body);
@@ -72,13 +74,13 @@ export function registerEntityRoutes(router: Router, ctx: CatalogContext): void 
 
   router.get('/entities/by-query', async (req, res) => {
     const q = validateInput<Parameters<typeof entityQueryFromParams>[0] & { fields?: string | string[] }>(schemas.queryEntitiesQuery, { ...req.query }, 'query');
-    const page = await queryEntityPage(db, entityQueryFromParams(q));
+    const page = await queryEntityPage(db, entityQueryFromParams(q), countCached);
     sendPage(res, page, parseFields(q.fields));
   });
 
   router.post('/entities/by-query', async (req, res) => {
     const b = validateInput<Parameters<typeof entityQueryFromBody>[0] & { fields?: string[] }>(schemas.queryEntitiesBody, req.body ?? {}, 'body');
-    const page = await queryEntityPage(db, entityQueryFromBody(b));
+    const page = await queryEntityPage(db, entityQueryFromBody(b), countCached);
     sendPage(res, page, parseFields(b.fields));
   });
 

@@ -7,7 +7,6 @@ import type { CatalogContext } from '../catalogContext.js';
 import { parseFilterParams } from '../filters/parseFilter.js';
 import { parsePredicate } from '../filters/parsePredicate.js';
 import type { LocationSpec } from '../ingestion/index.js';
-import { entityFacets } from '../query/queryEntities.js';
 import { markForStitch } from '../store/entityWriter.js';
 import { checkTarget } from './locationRoutes.js';
 import * as schemas from './schemas.js';
@@ -18,12 +17,12 @@ export function registerMiscRoutes(router: Router, ctx: CatalogContext): void {
     const q = validateInput<{ facet: string | string[]; filter?: string | string[] }>(schemas.facetsQuery, { ...req.query }, 'query');
     const facets = (Array.isArray(q.facet) ? q.facet : [q.facet]).filter((f) => f.trim() !== '');
     if (facets.length === 0) throw new InputError('Invalid request query: facet must name at least one field, e.g. facet=kind');
-    res.json({ facets: await entityFacets(ctx.db, facets, parseFilterParams(q.filter)) });
+    res.json({ facets: await ctx.aggregates.facets(facets, parseFilterParams(q.filter)) });
   });
 
   router.post('/entity-facets', async (req, res) => {
     const b = validateInput<{ facets: string[]; query?: object }>(schemas.facetsBody, req.body, 'body');
-    res.json({ facets: await entityFacets(ctx.db, b.facets, b.query !== undefined ? parsePredicate(b.query) : undefined) });
+    res.json({ facets: await ctx.aggregates.facets(b.facets, b.query !== undefined ? parsePredicate(b.query) : undefined) });
   });
 
   router.post('/refresh', async (req, res) => {

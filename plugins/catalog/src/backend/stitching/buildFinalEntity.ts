@@ -1,6 +1,6 @@
 import { ANNOTATION_ORPHAN, type Entity, type EntityRelation, type EntityStatusItem } from '@atrium/catalog-model';
 import { ENTITY_STATUS_UNRESOLVED_RELATIONS_TYPE } from '../../common/index.js';
-import { hashOf } from './hash.js';
+import { fastHashOf } from './hash.js';
 
 export interface StitchInput {
   uid: string;
@@ -48,6 +48,6 @@ export function buildFinalEntity(input: StitchInput): Entity {
   const { relations: _r, status: _s, ...rest } = processed;
   const final: Entity = { ...rest, metadata, relations };
   if (items.length > 0) final.status = { items };
-  final.metadata.etag = hashOf(final);
+  final.metadata.etag = fastHashOf(final);
   return final;
 }

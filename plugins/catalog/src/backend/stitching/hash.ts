@@ -17,3 +17,12 @@ export function sha1(text: string): string {
 export function hashOf(value: unknown): string {
   return sha1(stableStringify(value));
 }
+
+/**
+ * Hash of a value's JSON in its own key order: several times cheaper than hashOf. Use it only
+ * where equal values always arrive with the same key order (one YAML file read twice, or an
+ * entity rebuilt from the same jsonb), so a different order at most causes one extra write.
+ */
+export function fastHashOf(value: unknown): string {
+  return sha1(JSON.stringify(value) ?? 'null');
+}

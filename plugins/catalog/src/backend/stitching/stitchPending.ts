@@ -1,5 +1,6 @@
 import type { Entity, EntityRelation, EntityStatusItem } from '@atrium/catalog-model';
 import type { Knex } from 'knex';
+import { advanceGeneration } from '../store/generation.js';
 import { rows, transactionWithRetry } from '../store/sql.js';
 import { buildFinalEntity } from './buildFinalEntity.js';
 import { buildFullTextDocument, buildSearchRows } from './searchRows.js';
@@ -40,7 +41,9 @@ export async function stitchPending(
       const result = await transactionWithRetry(db, (trx) => stitchBatch(trx));
       if (result.claimed === 0) break;
       total += result.changed.length;
-      if (result.changed.length > 0) await options.onBatch?.(result.changed);
+      if (result.changed.length === 0) continue;
+      await advanceGeneration(db);
+      await options.onBatch?.(result.changed);
     }
     return total;
   };

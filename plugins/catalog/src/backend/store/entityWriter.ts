@@ -1,6 +1,7 @@
 import type { EntityStatusItem } from '@atrium/catalog-model';
 import type { Knex } from 'knex';
 import type { ProcessedItem } from '../orchestration/types.js';
+import { advanceGeneration } from './generation.js';
 import { chunk, rows, transactionWithRetry, WRITE_BATCH, type Db } from './sql.js';
 
 export interface StoredEntityState {
@@ -153,6 +154,7 @@ export class EntityWriter {
         return refs;
       });
       removed.push(...removedHere);
+      if (removedHere.length > 0) await advanceGeneration(this.db);
     }
     return removed;
   }

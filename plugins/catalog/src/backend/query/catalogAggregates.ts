@@ -1,0 +1,31 @@
+import type { FilterNode } from '../filters/filterNode.js';
+import type { Sql } from '../filters/filterQuery.js';
+import type { Db } from '../store/sql.js';
+import { GenerationCache } from './generationCache.js';
+import { countEntities, entityFacets, type FacetCounts } from './queryEntities.js';
+
+/**
+ * Facet counts and query totals, cached until the catalog changes (see GenerationCache). The
+ * explorer asks for the same facets and totals on every visit, and both visit every matching
+ * entity (100,000 components: about 25 ms for a total, 150 ms for a facet), while a page of
+ * results costs about a millisecond at any size.
+ */
+export class CatalogAggregates {
+  private readonly facetCache: GenerationCache<FacetCounts>;
+  private readonly countCache: GenerationCache<number>;
+
+  constructor(private readonly db: Db) {
+    this.facetCache = new GenerationCache(db);
+    this.countCache = new GenerationCache(db, 500);
+  }
+
+  facets(facets: string[], filter: FilterNode | undefined): Promise<FacetCounts> {
+    const key = JSON.stringify([facets.map((f) => f.trim().toLowerCase()), filter ?? null]);
+    return this.facetCache.get(key, () => entityFacets(this.db, facets, filter));
+  }
+
+  count(filter: FilterNode | undefined, fullText: Sql | undefined): Promise<number> {
+    const key = JSON.stringify([filter ?? null, fullText ?? null]);
+    return this.countCache.get(key, () => countEntities(this.db, filter, fullText));
+  }
+}
