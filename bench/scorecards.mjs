@@ -26,7 +26,7 @@ import { processCpuSeconds } from './lib/proc.mjs';
 const repoRoot = path.resolve(import.meta.dirname, '..');
 const GEN = process.env.BENCH_GEN_CORPUS ?? path.resolve(repoRoot, '../shared/bench/gen-corpus.mjs');
 const { values: opt } = parseArgs({
-  options: { n: { type: 'string', default: '60000' }, db: { type: 'string', default: 'pglite' }, changes: { type: 'string', default: '10' }, corpus: { type: 'string' } },
+  options: { n: { type: 'string', default: '60000' }, db: { type: 'string', default: 'pglite' }, changes: { type: 'string', default: '10' }, corpus: { type: 'string' }, 'pglite-memory': { type: 'boolean', default: false } },
 });
 const N = Number(opt.n);
 const corpusDir = opt.corpus ?? path.join(repoRoot, 'bench/out', `scorecards-corpus-${N}`);
@@ -186,10 +186,15 @@ const cpu = () => {
 const load = () => os.loadavg()[0].toFixed(1);
 const cpuStart = cpu();
 const started = Date.now();
+const pgliteDir = opt.db !== 'pg' && !opt['pglite-memory'] ? fs.mkdtempSync(path.join(os.tmpdir(), 'atrium-bench-pglite-')) : undefined;
 const backend = await startTestBackend({
   database: opt.db === 'pg' ? 'postgres' : 'pglite',
   plugins: [fakeCatalog, scorecardsPlugin],
-  config: { scorecards: { definitions, evaluationIntervalSeconds: 86_400, eventBatchMs: 50, git: { enabled: false } } },
+  config: {
+    scorecards: { definitions, evaluationIntervalSeconds: 86_400, eventBatchMs: 50, git: { enabled: false } },
+    // PGlite on disk, as `npm start` runs it (--pglite-memory: in memory, as the tests run it).
+    ...(pgliteDir ? { backend: { database: { connection: pgliteDir } } } : {}),
+  },
 });
 if (backend.postgresUrl) pgDatabase = new URL(backend.postgresUrl).pathname.slice(1);
 const api = async (p, init) => {
@@ -240,3 +245,4 @@ const pct = (p) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100)
 console.log(`change → result: median ${pct(50).toFixed(0)} ms, p90 ${pct(90).toFixed(0)} ms, max ${latencies[latencies.length - 1].toFixed(0)} ms over ${latencies.length} changes`);
 console.log(`rss ${(process.memoryUsage().rss / 1e9).toFixed(2)} GB; machine: ${os.cpus().length} x ${os.cpus()[0]?.model}, node ${process.version}, db ${opt.db}`);
 await backend.stop();
+if (pgliteDir) fs.rmSync(pgliteDir, { recursive: true, force: true });
