@@ -99,6 +99,8 @@ export const catalogPlugin = definePlugin<RawCatalogConfig, Record<string, never
       );
       await processor.stitch();
       await db.raw('analyze search');
+      // Keeps full-text queries from scanning a long pending list after many small changes.
+      await db.raw(`select gin_clean_pending_list('final_entities_fts'::regclass)`);
     });
     lifecycle.onShutdown(async () => {
       await loop.stop();

@@ -15,9 +15,12 @@ export interface ApplyResult {
 
 export interface ApplyOptions {
   orphanStrategy: 'delete' | 'keep';
-  /** Called after every `analyzeEvery` written rows, so a bulk load keeps fresh planner statistics. */
+  /**
+   * Refreshes planner statistics during a bulk load: first after `analyzeFirstAt` written rows,
+   * then each time the rows written have doubled.
+   */
   analyze?: () => Promise<void>;
-  analyzeEvery?: number;
+  analyzeFirstAt?: number;
 }
 
 /**
@@ -39,14 +42,16 @@ export class LocationApplier {
   private buffer: ProcessedItem[] = [];
   private inFlight: Promise<void> = Promise.resolve();
   private written = 0;
-  private sinceAnalyze = 0;
+  private nextAnalyzeAt: number;
 
   private constructor(
     private readonly writer: EntityWriter,
     private readonly locationId: string,
     private readonly owned: Map<string, StoredEntityState>,
     private readonly options: ApplyOptions,
-  ) {}
+  ) {
+    this.nextAnalyzeAt = options.analyzeFirstAt ?? ANALYZE_FIRST_AT;
+  }
 
   static async start(writer: EntityWriter, locationId: string, options: ApplyOptions): Promise<LocationApplier> {
     const owned = new Map((await writer.ownedBy(locationId)).map((s) => [s.entity_ref, s]));
@@ -118,20 +123,20 @@ export class LocationApplier {
     await writer.setErrors(errorUpdates);
     const written = toWrite.length - refused.length;
     this.written += written;
-    this.sinceAnalyze += written;
-    if (this.options.analyze && this.sinceAnalyze >= (this.options.analyzeEvery ?? ANALYZE_EVERY)) {
-      this.sinceAnalyze = 0;
+    if (this.options.analyze && this.written >= this.nextAnalyzeAt) {
+      // Each refresh at twice the rows of the one before: a handful of ANALYZEs for any load size.
+      this.nextAnalyzeAt = this.written * 2;
       await this.options.analyze();
     }
   }
 }
 
 /**
- * Rows written between statistics refreshes during one bulk load. Without them the planner
- * still sees the tables as they were before the load (or empty) and picks plans whose cost
- * grows with the table, making a 100,000-entity load quadratic.
+ * Rows written before the first statistics refresh of a bulk load. Without refreshes the
+ * planner still sees the tables as they were before the load (or empty) and picks plans whose
+ * cost grows with the table, making a 100,000-entity load quadratic.
  */
-const ANALYZE_EVERY = 10_000;
+const ANALYZE_FIRST_AT = 20_000;
 
 function conflictError(item: ProcessedItem, other: StoredEntityState): LocationError {
   return {

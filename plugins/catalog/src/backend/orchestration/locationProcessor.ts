@@ -137,6 +137,7 @@ export class LocationProcessor {
    * changed something answers only once the change is visible.
    */
   async stitch(options: { settle?: boolean } = {}): Promise<number> {
+    const started = Date.now();
     let changed = 0;
     const deadline = Date.now() + 10_000;
     for (;;) {
@@ -152,6 +153,7 @@ export class LocationProcessor {
     }
     // A bulk stitch leaves the index tables unvacuumed: vacuum sets the visibility map so counts
     // and facets are index-only scans, and analyze refreshes the statistics.
+    if (changed > 0) this.deps.logger.info({ changed, ms: Date.now() - started }, `catalog: stitched ${changed} entities`);
     if (changed > 2000) await this.analyze(['final_entities', 'search'], true);
     return changed;
   }

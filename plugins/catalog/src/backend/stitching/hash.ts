@@ -21,7 +21,7 @@ export function hashOf(value: unknown): string {
 /**
  * Hash of a value's JSON in its own key order: several times cheaper than hashOf. Use it only
  * where equal values always arrive with the same key order (one YAML file read twice, or an
- * entity rebuilt from the same jsonb), so a different order at most causes one extra write.
+ * entity rebuilt from the same stored JSON), so a different order at most causes one extra write.
  */
 export function fastHashOf(value: unknown): string {
   return sha1(JSON.stringify(value) ?? 'null');

@@ -115,7 +115,7 @@ async function stitchBatch(trx: Knex.Transaction): Promise<{ claimed: number; ch
   if (updates.ids.length > 0) {
     await trx.raw(
       `insert into final_entities (entity_id, final, etag, fts, updated_at)
-       select u.id, u.final::jsonb, u.etag, u.fts::tsvector, now() from unnest(?::uuid[], ?::text[], ?::text[], ?::text[]) as u(id, final, etag, fts)
+       select u.id, u.final::json, u.etag, u.fts::tsvector, now() from unnest(?::uuid[], ?::text[], ?::text[], ?::text[]) as u(id, final, etag, fts)
        on conflict (entity_id) do update set final = excluded.final, etag = excluded.etag, fts = excluded.fts, updated_at = now()`,
       [updates.ids, updates.finals, updates.etags, updates.fts],
     );

@@ -63,7 +63,7 @@ export class EntityWriter {
         const written = await rows<{ id: string; entity_ref: string; inserted: boolean }>(
           trx,
           `insert into entities as e (id, entity_ref, location_id, source_file, parent_ref, processed, hash, errors, orphan, updated_at)
-           select u.id, u.ref, ?::uuid, u.source_file, u.parent_ref, u.processed::jsonb, u.hash, '[]'::jsonb, false, now()
+           select u.id, u.ref, ?::uuid, u.source_file, u.parent_ref, u.processed::json, u.hash, '[]'::jsonb, false, now()
            from unnest(?::uuid[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[]) as u(id, ref, source_file, parent_ref, processed, hash)
            on conflict (entity_ref) do update set location_id = excluded.location_id, source_file = excluded.source_file,
              parent_ref = excluded.parent_ref, processed = excluded.processed, hash = excluded.hash, errors = '[]'::jsonb,
