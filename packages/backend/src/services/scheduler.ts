@@ -14,12 +14,17 @@ interface RegisteredJob {
  * conditional UPDATE; Postgres lets exactly one replica win a given tick, so with N replicas on
  * one database a job still runs once per tick. The claim also moves the next tick forward.
  */
+/** The longest an idle replica waits between looks at the job table. */
+const MAX_SLEEP_MS = 30_000;
+
 export class Scheduler {
   private readonly jobs = new Map<string, RegisteredJob>();
   private timer: NodeJS.Timeout | undefined;
   private readonly abort = new AbortController();
   private readonly inFlight = new Set<Promise<void>>();
   private stopped = false;
+  private polling = false;
+  private wakeRequested = false;
 
   constructor(
     private readonly db: Knex,
@@ -62,29 +67,77 @@ export class Scheduler {
   private schedulePoll(delay: number): void {
     if (this.stopped) return;
     this.timer = setTimeout(() => {
+      this.polling = true;
       this.poll()
-        .catch((e) => this.logger.warn({ err: e }, 'scheduler poll failed'))
-        .finally(() => this.schedulePoll(this.pollIntervalMs));
+        .catch((e) => {
+          this.logger.warn({ err: e }, 'scheduler poll failed');
+          return this.pollIntervalMs;
+        })
+        .then((next) => {
+          this.polling = false;
+          const again = this.wakeRequested;
+          this.wakeRequested = false;
+          this.schedulePoll(again ? 0 : next);
+        });
     }, delay);
     this.timer.unref();
   }
 
-  private async poll(): Promise<void> {
-    for (const job of this.jobs.values()) {
-      if (job.running || this.stopped) continue;
-      const claimed = await this.db('scheduled_jobs')
-        .where('id', job.id)
-        .andWhere('next_run_at', '<=', this.db.fn.now())
-        .andWhere((q) => q.whereNull('locked_until').orWhere('locked_until', '<', this.db.fn.now()))
-        .update({
-          claimed_tick: this.db.ref('next_run_at'),
-          next_run_at: this.db.raw(`now() + make_interval(secs => ?)`, [job.options.intervalSeconds]),
-          locked_by: this.replicaId,
-          locked_until: this.db.raw(`now() + make_interval(secs => ?)`, [job.options.timeoutSeconds]),
-        })
-        .returning(['id']);
-      if (claimed.length > 0) this.track(this.execute(job));
+  /** Looks at the job table again now (a local job finished: its next tick may be due). */
+  private wake(): void {
+    if (this.stopped) return;
+    if (this.polling) {
+      this.wakeRequested = true;
+      return;
     }
+    clearTimeout(this.timer);
+    this.schedulePoll(0);
+  }
+
+  /**
+   * Claims this replica's due jobs and returns how long to sleep: until the earliest next tick
+   * (or lock expiry) of any job, at least pollIntervalMs and at most MAX_SLEEP_MS, so an idle
+   * replica reads one row set now and then instead of updating every job every poll. Times
+   * come from the database's clock, which every replica shares.
+   */
+  private async poll(): Promise<number> {
+    const rows: Array<{ id: string; next_run_at: Date | string; locked_until: Date | string | null; now: Date | string }> = await this.db(
+      'scheduled_jobs',
+    )
+      .whereIn('id', [...this.jobs.keys()])
+      .select('id', 'next_run_at', 'locked_until', this.db.raw('now() as now'));
+    let sleep = MAX_SLEEP_MS;
+    for (const row of rows) {
+      const job = this.jobs.get(row.id);
+      if (!job || this.stopped) continue;
+      const now = new Date(row.now).getTime();
+      const nextRun = new Date(row.next_run_at).getTime();
+      const lockedUntil = row.locked_until ? new Date(row.locked_until).getTime() : 0;
+      if (!job.running && nextRun <= now && lockedUntil < now && (await this.claim(job))) {
+        sleep = Math.min(sleep, job.options.intervalSeconds * 1000);
+        continue;
+      }
+      sleep = Math.min(sleep, Math.max(nextRun, lockedUntil) - now);
+    }
+    return Math.max(this.pollIntervalMs, Math.min(sleep, MAX_SLEEP_MS));
+  }
+
+  /** One conditional UPDATE: exactly one replica wins a due tick. */
+  private async claim(job: RegisteredJob): Promise<boolean> {
+    const claimed = await this.db('scheduled_jobs')
+      .where('id', job.id)
+      .andWhere('next_run_at', '<=', this.db.fn.now())
+      .andWhere((q) => q.whereNull('locked_until').orWhere('locked_until', '<', this.db.fn.now()))
+      .update({
+        claimed_tick: this.db.ref('next_run_at'),
+        next_run_at: this.db.raw(`now() + make_interval(secs => ?)`, [job.options.intervalSeconds]),
+        locked_by: this.replicaId,
+        locked_until: this.db.raw(`now() + make_interval(secs => ?)`, [job.options.timeoutSeconds]),
+      })
+      .returning(['id']);
+    if (claimed.length === 0) return false;
+    this.track(this.execute(job));
+    return true;
   }
 
   private track(p: Promise<void>): void {
@@ -118,6 +171,7 @@ export class Scheduler {
         locked_until: null,
       })
       .catch((e) => this.logger.warn({ err: e, job: job.id }, 'could not record job run'));
+    this.wake();
   }
 
   private async runNow(id: string): Promise<void> {

@@ -59,7 +59,7 @@ export const catalogConfigSchema: JsonSchema = {
     },
     orphanStrategy: { enum: ['delete', 'keep'], default: 'delete' },
     refreshIntervalSeconds: { type: 'number', minimum: 1, default: 120 },
-    /** How often each replica looks for locations due for refresh and entities due for stitching. */
+    /** How often a busy replica looks for locations due for refresh and entities due for stitching (an idle one backs off to 8×). */
     processingPollMs: { type: 'number', minimum: 10, default: 1000 },
     /** Worker threads that read and parse locations; 0 parses on the main thread. */
     readWorkers: { type: 'integer', minimum: 0, maximum: 16, default: 1 },
