@@ -94,5 +94,7 @@ export function buildFullTextDocument(entity: Entity, rows: SearchRow[]): string
 }
 
 export function quoteLexeme(lexeme: string): string {
+  // Words never hold quotes or backslashes; only field names in tagged lexemes might.
+  if (!lexeme.includes("'") && !lexeme.includes('\\')) return `'${lexeme}'`;
   return `'${lexeme.replace(/\\/g, '\\\\').replace(/'/g, "''")}'`;
 }

@@ -82,8 +82,9 @@ export class EntityWriter {
         );
         const ids = new Map(written.map((w) => [w.entity_ref, w.id]));
         const kept = batch.filter((i) => ids.has(i.entityRef));
-        const oldSources = await this.replaceRelations(trx, kept.map((i) => ({ id: ids.get(i.entityRef)!, item: i })));
         const inserted = written.filter((w) => w.inserted).map((w) => w.entity_ref);
+        const updatedIds = written.filter((w) => !w.inserted).map((w) => w.id);
+        const oldSources = await this.replaceRelations(trx, kept.map((i) => ({ id: ids.get(i.entityRef)!, item: i })), updatedIds);
         await markForStitch(trx, [...kept.map((i) => i.entityRef), ...oldSources, ...kept.flatMap((i) => i.relations.map((r) => r.sourceRef))], inserted);
         return batch.filter((i) => !ids.has(i.entityRef)).map((i) => i.entityRef);
       });
@@ -92,13 +93,13 @@ export class EntityWriter {
     return { refused };
   }
 
-  private async replaceRelations(trx: Knex.Transaction, entries: Array<{ id: string; item: ProcessedItem }>): Promise<string[]> {
+  /** Writes the relations of `entries`, first deleting the old ones of `updatedIds` (new entities have none). */
+  private async replaceRelations(trx: Knex.Transaction, entries: Array<{ id: string; item: ProcessedItem }>, updatedIds: string[]): Promise<string[]> {
     if (entries.length === 0) return [];
-    const old = await rows<{ source_ref: string }>(
-      trx,
-      `delete from relations where originating_entity_id = any(?::uuid[]) returning source_ref`,
-      [entries.map((e) => e.id)],
-    );
+    const old =
+      updatedIds.length === 0
+        ? []
+        : await rows<{ source_ref: string }>(trx, `delete from relations where originating_entity_id = any(?::uuid[]) returning source_ref`, [updatedIds]);
     const cols = { ids: [] as string[], sources: [] as string[], types: [] as string[], targets: [] as string[] };
     for (const { id, item } of entries) {
       for (const r of item.relations) {
