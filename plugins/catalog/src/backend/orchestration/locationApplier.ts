@@ -11,8 +11,6 @@ export interface ApplyResult {
   errors: LocationError[];
   removedRefs: string[];
   written: number;
-  /** Rows written when statistics were last refreshed during this load (0: never). */
-  analyzedAt: number;
 }
 
 export interface ApplyOptions {
@@ -45,7 +43,6 @@ export class LocationApplier {
   private inFlight: Promise<void> = Promise.resolve();
   private written = 0;
   private nextAnalyzeAt: number;
-  private analyzedAt = 0;
 
   private constructor(
     private readonly writer: EntityWriter,
@@ -86,7 +83,7 @@ export class LocationApplier {
       if (this.options.orphanStrategy === 'keep') await this.writer.orphan(gone.filter((g) => !g.orphan).map((g) => g.id));
       else removedRefs = await this.writer.remove(gone.map((g) => g.id), this.locationId);
     }
-    return { errors: this.errors, removedRefs, written: this.written, analyzedAt: this.analyzedAt };
+    return { errors: this.errors, removedRefs, written: this.written };
   }
 
   private async writeBatch(batch: ProcessedItem[]): Promise<void> {
@@ -129,7 +126,6 @@ export class LocationApplier {
     if (this.options.analyze && this.written >= this.nextAnalyzeAt) {
       // Each refresh at twice the rows of the one before: a handful of ANALYZEs for any load size.
       this.nextAnalyzeAt = this.written * 2;
-      this.analyzedAt = this.written;
       await this.options.analyze();
     }
   }
@@ -140,7 +136,7 @@ export class LocationApplier {
  * planner still sees the tables as they were before the load (or empty) and picks plans whose
  * cost grows with the table, making a 100,000-entity load quadratic.
  */
-const ANALYZE_FIRST_AT = 10_000;
+const ANALYZE_FIRST_AT = 20_000;
 
 function conflictError(item: ProcessedItem, other: StoredEntityState): LocationError {
   return {

@@ -104,10 +104,8 @@ export class LocationProcessor {
       const fingerprint = tree.probeable ? await fileFingerprint(tree.files) : undefined;
       const probe = { files: fingerprint ? tree.files : null, fingerprint: fingerprint ?? null };
       const applied = await applier.finish(tree);
-      // After a bulk load the planner's statistics are stale; refresh them before stitching, unless
-      // the load already did when at least half its rows were in (then they are close enough).
-      const changedRows = applied.written + applied.removedRefs.length;
-      if (changedRows > 2000 && applied.analyzedAt * 2 < changedRows) await this.analyze(['entities', 'relations']);
+      // After a bulk load the planner's statistics are stale; refresh them before stitching queries.
+      if (applied.written + applied.removedRefs.length > 2000) await this.analyze(['entities', 'relations', 'stitch_queue']);
       const errors: LocationError[] = [...tree.errors, ...applied.errors];
       const entityCount = await writer.countOwned(row.id);
       await locations.finish(row.id, replicaId, {

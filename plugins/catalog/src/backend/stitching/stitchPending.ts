@@ -52,14 +52,8 @@ export async function stitchPending(
 }
 
 async function stitchBatch(trx: Knex.Transaction): Promise<{ claimed: number; changed: StitchedChange[] }> {
-  // Claimed and dequeued in one statement: the rows stay locked (and deleted only for this
-  // transaction) until it commits, so a rollback puts them back.
   const claimed = (
-    await rows<{ entity_ref: string }>(
-      trx,
-      `delete from stitch_queue where entity_ref in (select entity_ref from stitch_queue order by entity_ref limit ? for update skip locked) returning entity_ref`,
-      [BATCH],
-    )
+    await rows<{ entity_ref: string }>(trx, `select entity_ref from stitch_queue order by entity_ref limit ? for update skip locked`, [BATCH])
   ).map((r) => r.entity_ref);
   if (claimed.length === 0) return { claimed: 0, changed: [] };
   const pending = await rows<PendingRow>(
@@ -133,5 +127,6 @@ async function stitchBatch(trx: Knex.Transaction): Promise<{ claimed: number; ch
       [search.ids, search.keys, search.values, search.originals] as unknown as Knex.RawBinding[],
     );
   }
+  await trx.raw(`delete from stitch_queue where entity_ref = any(?::text[])`, [claimed]);
   return { claimed: claimed.length, changed };
 }
