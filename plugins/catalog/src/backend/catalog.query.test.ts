@@ -145,6 +145,11 @@ describe.each(testDatabaseKinds())('catalog queries on %s', (database) => {
       expect.arrayContaining([{ value: 'service', count: 1 }, { value: 'Service', count: 1 }, { value: 'library', count: 1 }, { value: 'website', count: 1 }]),
     );
     expect(res.body.facets['metadata.tags']).toEqual([{ value: 'java', count: 2 }, { value: 'pci', count: 1 }, { value: 'typescript', count: 1 }]);
+    // The same facet written in another case is answered under that name (not from the cache entry above).
+    const lower = await kit.json('/entity-facets?facet=spec.type&filter=kind=component');
+    const upper = await kit.json('/entity-facets?facet=Spec.Type&filter=kind=component');
+    expect(Object.keys(upper.body.facets)).toEqual(['Spec.Type']);
+    expect(upper.body.facets['Spec.Type']).toEqual(lower.body.facets['spec.type']);
     const post = await kit.json('/entity-facets', { method: 'POST', body: { facets: ['kind'], query: { 'spec.owner': 'team-a' } } });
     expect(post.body.facets.kind).toEqual([{ value: 'Component', count: 2 }, { value: 'API', count: 1 }]);
   });

@@ -16,11 +16,10 @@ export interface ApplyResult {
 export interface ApplyOptions {
   orphanStrategy: 'delete' | 'keep';
   /**
-   * Refreshes planner statistics during a bulk load: first after `analyzeFirstAt` written rows,
+   * Refreshes planner statistics during a bulk load: first after ANALYZE_FIRST_AT written rows,
    * then each time the rows written have doubled.
    */
   analyze?: () => Promise<void>;
-  analyzeFirstAt?: number;
 }
 
 /**
@@ -50,7 +49,7 @@ export class LocationApplier {
     private readonly owned: Map<string, StoredEntityState>,
     private readonly options: ApplyOptions,
   ) {
-    this.nextAnalyzeAt = options.analyzeFirstAt ?? ANALYZE_FIRST_AT;
+    this.nextAnalyzeAt = ANALYZE_FIRST_AT;
   }
 
   static async start(writer: EntityWriter, locationId: string, options: ApplyOptions): Promise<LocationApplier> {

@@ -20,7 +20,8 @@ export class CatalogAggregates {
   }
 
   facets(facets: string[], filter: FilterNode | undefined): Promise<FacetCounts> {
-    const key = JSON.stringify([facets.map((f) => f.trim().toLowerCase()), filter ?? null]);
+    // Keyed on the facets as written: the answer echoes them as its keys.
+    const key = JSON.stringify([facets, filter ?? null]);
     return this.facetCache.get(key, () => entityFacets(this.db, facets, filter));
   }
 
