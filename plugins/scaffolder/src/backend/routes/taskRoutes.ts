@@ -4,10 +4,10 @@ import type { Request, Router } from 'express';
 import type { JsonObject, SerializedTaskEvent, TaskStatus } from '../../common/index.js';
 import { FINAL_TASK_STATUSES } from '../../common/index.js';
 import type { ActionRegistry } from '../actions/registry.js';
-import { preflight, StepValidationError } from '../engine.js';
 import type { TaskStore } from '../tasks/taskStore.js';
 import type { TaskWorker } from '../tasks/taskWorker.js';
-import { approvalOf, buildTaskSpec, loadTemplate, templateRefOf, validateSecrets, validateValues } from '../templates.js';
+import { approvalOf, buildTaskSpec, loadTemplate, templateRefOf } from '../templates.js';
+import { checkSteps, checkedTaskSpec } from './taskSpecs.js';
 
 export interface TaskRouteDeps {
   store: TaskStore;
@@ -49,12 +49,6 @@ const approvalBody = {
   properties: { decision: { enum: ['approve', 'reject'] }, comment: { type: 'string', maxLength: 2000 } },
 };
 
-/** Raises validation problems as one InputError with every field, as Backstage's 400 does. */
-export function rethrowValidation(error: unknown): never {
-  if (error instanceof StepValidationError) throw new InputError(error.message, { errors: error.errors });
-  throw error;
-}
-
 /** The caller's own ref plus the groups the catalog says it belongs to. */
 async function identityRefs(catalog: CatalogService, caller: Caller): Promise<string[]> {
   const refs = new Set([caller.userEntityRef, ...caller.ownershipEntityRefs]);
@@ -77,14 +71,7 @@ export function registerTaskRoutes(router: Router, deps: TaskRouteDeps): void {
     await permissions.assert(caller, { permission: 'scaffolder.task.create' });
     const body = validateInput<{ templateRef: string; values: JsonObject; secrets?: Record<string, string> }>(createTaskBody, req.body ?? {}, 'body');
     const template = await loadTemplate(catalog, body.templateRef);
-    const errors = [...validateValues(template, body.values), ...validateSecrets(template, body.secrets ?? {})];
-    if (errors.length) throw new InputError(`Invalid template parameters: ${errors.map((e) => `${e.path} ${e.message}`).join('; ')}`, { errors });
-    const spec = buildTaskSpec(template, body.values, { ref: caller.userEntityRef });
-    try {
-      preflight(spec, registry, body.secrets ?? {});
-    } catch (e) {
-      rethrowValidation(e);
-    }
+    const spec = checkedTaskSpec(template, body.values, body.secrets ?? {}, registry, caller.userEntityRef);
     const approval = approvalOf(template);
     const id = await store.createTask({
       spec,
@@ -147,11 +134,7 @@ export function registerTaskRoutes(router: Router, deps: TaskRouteDeps): void {
     const secrets = body.secrets ?? (await store.getSecrets(task.id));
     const template = await loadTemplate(catalog, task.templateRef ?? task.spec.templateInfo.entityRef).catch(() => undefined);
     const spec = template ? buildTaskSpec(template, task.spec.parameters, { ref: caller.userEntityRef }) : { ...task.spec, user: { ref: caller.userEntityRef } };
-    try {
-      preflight(spec, registry, secrets);
-    } catch (e) {
-      rethrowValidation(e);
-    }
+    checkSteps(spec, registry, secrets);
     const approval = template ? approvalOf(template) : undefined;
     const id = await store.createTask({
       spec,

@@ -4,12 +4,11 @@ import type { CatalogService } from '@atrium/plugin-catalog/common';
 import type { Router } from 'express';
 import type { DryRunRequest, EntityActionsResponse, JsonObject } from '../../common/index.js';
 import type { ActionRegistry } from '../actions/registry.js';
-import { preflight } from '../engine.js';
 import type { TaskRunner } from '../runner.js';
 import type { TaskStore } from '../tasks/taskStore.js';
 import { templateFilters } from '../templating/filters.js';
-import { assertRunnableTemplate, buildTaskSpec, LOCATION_ANNOTATION, loadTemplate, parameterSchema, templateRefOf, validateSecrets, validateValues, withSourceFieldOrder, type TemplateLike } from '../templates.js';
-import { rethrowValidation } from './taskRoutes.js';
+import { assertRunnableTemplate, LOCATION_ANNOTATION, loadTemplate, parameterSchema, templateRefOf, withSourceFieldOrder, type TemplateLike } from '../templates.js';
+import { checkedTaskSpec } from './taskSpecs.js';
 
 export interface TemplateRouteDeps {
   registry: ActionRegistry;
@@ -88,14 +87,7 @@ export function registerTemplateRoutes(router: Router, deps: TemplateRouteDeps):
     await permissions.assert(caller, { permission: 'scaffolder.template.dry-run' });
     const body = validateInput<DryRunRequest>(dryRunBody, req.body ?? {}, 'body');
     const template = assertRunnableTemplate({ metadata: { name: 'dry-run' }, ...body.template });
-    const errors = [...validateValues(template, body.values), ...validateSecrets(template, body.secrets ?? {})];
-    if (errors.length) throw new InputError(`Invalid template parameters: ${errors.map((e) => `${e.path} ${e.message}`).join('; ')}`, { errors });
-    const spec = buildTaskSpec(template, body.values, { ref: caller.userEntityRef });
-    try {
-      preflight(spec, registry, body.secrets ?? {});
-    } catch (e) {
-      rethrowValidation(e);
-    }
+    const spec = checkedTaskSpec(template, body.values, body.secrets ?? {}, registry, caller.userEntityRef);
     // A template sent without its files reads them from where the catalog loaded it.
     let location = template.metadata.annotations?.[LOCATION_ANNOTATION];
     if (!location && !body.directoryContents?.length && template.metadata.name) {

@@ -1,0 +1,28 @@
+import { InputError } from '@atrium/backend-plugin-api';
+import type { JsonObject, TaskSpec } from '../../common/index.js';
+import type { ActionRegistry } from '../actions/registry.js';
+import { preflight, StepValidationError } from '../engine.js';
+import { buildTaskSpec, validateSecrets, validateValues, type TemplateLike } from '../templates.js';
+
+/**
+ * The spec a run of `template` with these values would execute, checked before anything runs:
+ * parameters and secrets against the template's schema, then every step's action and input.
+ * Problems come back as one 400 InputError listing every field, as Backstage's does.
+ */
+export function checkedTaskSpec(template: TemplateLike, values: JsonObject, secrets: Record<string, string>, registry: ActionRegistry, userRef: string): TaskSpec {
+  const errors = [...validateValues(template, values), ...validateSecrets(template, secrets)];
+  if (errors.length) throw new InputError(`Invalid template parameters: ${errors.map((e) => `${e.path} ${e.message}`).join('; ')}`, { errors });
+  const spec = buildTaskSpec(template, values, { ref: userRef });
+  checkSteps(spec, registry, secrets);
+  return spec;
+}
+
+/** Every step's action exists and its input is valid; otherwise one 400 with every problem. */
+export function checkSteps(spec: TaskSpec, registry: ActionRegistry, secrets: Record<string, string>): void {
+  try {
+    preflight(spec, registry, secrets);
+  } catch (error) {
+    if (error instanceof StepValidationError) throw new InputError(error.message, { errors: error.errors });
+    throw error;
+  }
+}
