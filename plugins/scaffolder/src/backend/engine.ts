@@ -201,8 +201,16 @@ function iterationsOf(step: TaskStep, renderer: TemplateRenderer, context: Recor
 
 async function runWithTimeout(step: TaskStep, run: RunContext, fn: (signal: AbortSignal) => Promise<void>): Promise<void> {
   const controller = new AbortController();
+  const cancelled = new Promise<never>((_, reject) => {
+    controller.signal.addEventListener('abort', () => reject(controller.signal.reason), { once: true });
+  });
+  cancelled.catch(() => undefined); // observed by the race below
   const onAbort = () => controller.abort(new TaskCancelledError());
-  run.signal.addEventListener('abort', onAbort, { once: true });
+  // The task may have been aborted between the check before this step and here: an 'abort'
+  // listener added now would never fire, and the step would run to its own end (a shutdown
+  // once waited the whole 5 minutes of a debug:wait step this way).
+  if (run.signal.aborted) onAbort();
+  else run.signal.addEventListener('abort', onAbort, { once: true });
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {
@@ -210,9 +218,6 @@ async function runWithTimeout(step: TaskStep, run: RunContext, fn: (signal: Abor
       controller.abort(err);
       reject(err);
     }, run.stepTimeoutMs);
-  });
-  const cancelled = new Promise<never>((_, reject) => {
-    controller.signal.addEventListener('abort', () => reject(controller.signal.reason), { once: true });
   });
   try {
     await Promise.race([fn(controller.signal), timeout, cancelled]);
@@ -258,6 +263,7 @@ export class Limiter {
   constructor(private readonly size: number) {}
 
   acquire(signal?: AbortSignal): Promise<void> {
+    if (signal?.aborted) return Promise.reject(new TaskCancelledError());
     if (this.active < this.size) {
       this.active++;
       return Promise.resolve();

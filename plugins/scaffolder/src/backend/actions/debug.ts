@@ -45,10 +45,12 @@ export const debugWaitAction = createTemplateAction<{ minutes?: number; seconds?
     if (ms > MAX_WAIT_MS) throw new Error(`debug:wait: ${ms} ms is longer than the 10 minute limit`);
     ctx.logger.info(`Waiting ${ms} ms`);
     await new Promise<void>((resolve, reject) => {
+      const stop = () => reject(ctx.signal.reason instanceof Error ? ctx.signal.reason : new Error('Aborted'));
+      if (ctx.signal.aborted) return stop();
       const timer = setTimeout(resolve, ms);
       ctx.signal.addEventListener('abort', () => {
         clearTimeout(timer);
-        reject(ctx.signal.reason instanceof Error ? ctx.signal.reason : new Error('Aborted'));
+        stop();
       }, { once: true });
     });
   },

@@ -42,7 +42,8 @@ export function runCommand(command: string, args: string[], options: { cwd: stri
     child.stderr.on('data', (d: Buffer) => (err = (err + d.toString('utf8')).slice(-64 * 1024)));
     const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs);
     const onAbort = () => child.kill('SIGKILL');
-    options.signal.addEventListener('abort', onAbort, { once: true });
+    if (options.signal.aborted) onAbort();
+    else options.signal.addEventListener('abort', onAbort, { once: true });
     child.on('error', (e) => reject(e));
     child.on('close', (code, signal) => {
       clearTimeout(timer);
