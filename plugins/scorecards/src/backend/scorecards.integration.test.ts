@@ -146,7 +146,9 @@ describe.each(testDatabaseKinds())('scorecards on %s', (database) => {
     await waitFor(async () => (await entityResults('alpha')).results[0]?.level === 'bronze');
     const history = (await api<{ items: Array<{ level: string }> }>('/history?entityRef=component:default/alpha')).body.items;
     expect(history.map((h) => h.level)).toEqual(['gold', 'bronze']);
-    const notes = (await api<{ items: ScorecardNotification[] }>('/notifications?recipient=group:default/team-a')).body.items;
+    // A sweep that happens to run now (one starts whenever definitions are re-read) may also remind
+    // team-a of the initiative alpha now fails; the level drop is what this test is about.
+    const notes = (await api<{ items: ScorecardNotification[] }>('/notifications?recipient=group:default/team-a')).body.items.filter((n) => n.kind === 'level-drop');
     expect(notes).toEqual([expect.objectContaining({ kind: 'level-drop', entityRef: 'component:default/alpha' })]);
     await waitFor(async () => received.some((r) => (r as { type: string }).type === 'scorecards.level-drop'));
     // Marking read
