@@ -103,6 +103,13 @@ export interface HealthReport {
 export interface HostInfoService {
   version: string;
   startedAt: Date;
+  /**
+   * Absolute path of the writable data directory (`backend.dataDir`, default `.atrium` beside the
+   * config file that set it, or the working directory). Every cache, clone and generated file a
+   * plugin keeps on disk goes under `<dataDir>/<pluginId>/...` (or a documented shared folder such
+   * as `<dataDir>/repos`), never under the working directory or the OS temp folder.
+   */
+  dataDir: string;
   database(): { mode: 'embedded' | 'postgres'; location: string; serverVersion: string };
   plugins(): Promise<PluginStatusInfo[]>;
   jobs(): Promise<JobStatusInfo[]>;

@@ -1,3 +1,6 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import type { BackendPlugin } from '@atrium/backend-plugin-api';
 import { ConfigBundle, createBackend, createLogger, type Backend } from '@atrium/backend';
 import { createTestPostgresDatabase, type TestDatabaseKind, type TestPostgresDatabase } from './postgres.js';
@@ -38,9 +41,14 @@ export async function startTestBackend(options: TestBackendOptions): Promise<Tes
       connection = created.url;
     }
   }
+  // A fresh data directory per backend unless the test names one (replicas of one test may share it).
+  const ownDataDir = (options.config?.['backend'] as Record<string, unknown> | undefined)?.['dataDir'] === undefined
+    ? fs.mkdtempSync(path.join(os.tmpdir(), 'atrium-test-data-'))
+    : undefined;
   const data = deepMerge(
     {
       backend: {
+        ...(ownDataDir ? { dataDir: ownDataDir } : {}),
         baseUrl: 'http://localhost:0',
         listen: { port: 0, host: '127.0.0.1' },
         database: { client: kind === 'postgres' ? 'pg' : 'pglite', connection },
@@ -61,6 +69,7 @@ export async function startTestBackend(options: TestBackendOptions): Promise<Tes
     });
   } catch (e) {
     await created?.drop();
+    if (ownDataDir) fs.rmSync(ownDataDir, { recursive: true, force: true });
     throw e;
   }
   const { url } = await backend.start();
@@ -83,6 +92,7 @@ export async function startTestBackend(options: TestBackendOptions): Promise<Tes
     async stop() {
       await backend.stop();
       await created?.drop();
+      if (ownDataDir) fs.rmSync(ownDataDir, { recursive: true, force: true });
     },
   };
 }

@@ -15,6 +15,8 @@ export const backendConfigSchema: JsonSchema = {
       type: 'object',
       properties: {
         baseUrl: { type: 'string', format: 'uri' },
+        /** Writable data directory for caches, clones and published repositories (default `.atrium`). */
+        dataDir: { type: 'string', minLength: 1 },
         listen: {
           type: 'object',
           properties: {

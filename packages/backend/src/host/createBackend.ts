@@ -29,6 +29,7 @@ import { listen } from './listen.js';
 import { orderPlugins } from './orderPlugins.js';
 import { PluginRuntime, schemaFor } from './PluginRuntime.js';
 import { ATRIUM_VERSION } from './version.js';
+import { resolveDataDir } from '../config/resolveDataDir.js';
 
 export interface BackendOptions {
   config: ConfigBundle;
@@ -97,6 +98,7 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
   const host: HostInfoService = {
     version: ATRIUM_VERSION,
     startedAt,
+    dataDir: resolveDataDir(config),
     database: () => database.info,
     plugins: () => Promise.all([...runtimes.values()].map((r) => r.describe())),
     jobs: () => scheduler.status(),
