@@ -61,3 +61,33 @@ describe('createExtensionRegistry', () => {
     expect(registry.problems[0]).toMatch(/installed twice/);
   });
 });
+
+describe('entity actions', () => {
+  const launch = { id: 'launch', title: 'Launch', href: (e: { metadata: { name: string } }) => `/create/${e.metadata.name}` };
+
+  it('accepts link actions and content actions, and orders them across plugins', () => {
+    const scaffolder = definePlugin({ id: 'scaffolder', entityActions: [{ ...launch, primary: true }] });
+    const scorecards = definePlugin({
+      id: 'scorecards',
+      entityActions: [
+        { id: 'results', title: 'Results', href: () => '/scorecards/x', order: 100 },
+        { id: 'menu', element: 'menu' },
+      ],
+    });
+    const registry = createExtensionRegistry([scaffolder, scorecards]);
+    expect(registry.entityActions.map((a) => `${a.pluginId}:${a.id}`)).toEqual([
+      'scorecards:results',
+      'scaffolder:launch',
+      'scorecards:menu',
+    ]);
+  });
+
+  it('rejects an action without a title, with both href and content, or with neither', () => {
+    const noTitle = { id: 'a', title: ' ', href: () => '/' };
+    const both = { id: 'b', title: 'B', href: () => '/', element: 'x' } as unknown as typeof launch;
+    const neither = { id: 'c' } as unknown as typeof launch;
+    expect(() => definePlugin({ id: 'x', entityActions: [noTitle, both, neither, launch, launch] })).toThrow(
+      /entity action id "launch" is used twice.*entity action "a" needs a "title".*entity action "b" needs either "href" or content.*entity action "c" needs exactly one of "element" or "loader"/,
+    );
+  });
+});

@@ -1,4 +1,5 @@
 import type {
+  EntityActionExtension,
   EntityCardExtension,
   EntityTabExtension,
   ExtensionContent,
@@ -16,6 +17,8 @@ export interface FrontendPluginOptions {
   nav?: NavExtension[];
   entityTabs?: EntityTabExtension[];
   entityCards?: EntityCardExtension[];
+  /** Buttons in the entity page's header, e.g. "Launch" on Template entities. */
+  entityActions?: EntityActionExtension[];
   homeWidgets?: HomeWidgetExtension[];
 }
 
@@ -26,6 +29,7 @@ export interface FrontendPlugin {
   readonly nav: readonly NavExtension[];
   readonly entityTabs: readonly EntityTabExtension[];
   readonly entityCards: readonly EntityCardExtension[];
+  readonly entityActions: readonly EntityActionExtension[];
   readonly homeWidgets: readonly HomeWidgetExtension[];
 }
 
@@ -47,6 +51,7 @@ export function definePlugin(options: FrontendPluginOptions): FrontendPlugin {
     nav: Object.freeze([...(options.nav ?? [])]),
     entityTabs: Object.freeze([...(options.entityTabs ?? [])]),
     entityCards: Object.freeze([...(options.entityCards ?? [])]),
+    entityActions: Object.freeze([...(options.entityActions ?? [])]),
     homeWidgets: Object.freeze([...(options.homeWidgets ?? [])]),
   });
 }
@@ -74,7 +79,23 @@ function validatePluginOptions(options: FrontendPluginOptions): string[] {
       problems.push(...contentProblems(`${label} "${extension.id}"`, extension));
     }
   }
+  problems.push(...duplicateIdProblems('entity action', options.entityActions ?? []));
+  for (const action of options.entityActions ?? []) {
+    problems.push(...actionProblems(action));
+  }
   return problems;
+}
+
+function actionProblems(action: EntityActionExtension): string[] {
+  const label = `entity action "${action.id}"`;
+  if (typeof action.href === 'function') {
+    const extra = action.element !== undefined || action.loader !== undefined;
+    const problems = extra ? [`${label} needs either "href" or content ("element"/"loader"), not both`] : [];
+    if (!action.title?.trim()) problems.push(`${label} needs a "title"`);
+    return problems;
+  }
+  if (action.href !== undefined) return [`${label}: "href" must be a function of the entity`];
+  return contentProblems(label, action as ExtensionContent);
 }
 
 function contentProblems(label: string, content: ExtensionContent): string[] {

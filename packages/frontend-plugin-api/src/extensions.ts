@@ -1,5 +1,5 @@
 import type { ComponentType, ReactNode } from 'react';
-import type { EntityPredicate } from './entity';
+import type { EntityLike, EntityPredicate } from './entity';
 
 /**
  * Loads a component on demand, so a plugin's pages stay out of the main bundle.
@@ -38,6 +38,32 @@ export type EntityCardExtension = {
   if?: EntityPredicate;
   area?: 'main' | 'side';
 } & ExtensionContent;
+
+/**
+ * A link the entity page renders as a button in its header, beside "View source" and "Edit".
+ * `href` is an app path (`/create/templates/default/node-service`) or an http(s) URL.
+ */
+export interface EntityActionLink {
+  title: string;
+  href: (entity: EntityLike) => string;
+  /** An icon shown before the title, e.g. a 16 px Tabler icon. */
+  icon?: ReactNode;
+  /** The page's main action: rendered filled instead of outlined. At most one per entity page reads well. */
+  primary?: boolean;
+  element?: never;
+  loader?: never;
+}
+
+/**
+ * An action in an entity page's header: a link (`title` + `href`), or content of the plugin's
+ * own (an element or a loaded component that reads the entity with `useEntity()`, e.g. a menu).
+ * Lower `order` comes first (default 500); ties keep plugin installation order.
+ */
+export type EntityActionExtension = {
+  id: string;
+  if?: EntityPredicate;
+  order?: number;
+} & (EntityActionLink | ({ title?: string; href?: never; icon?: never; primary?: never } & ExtensionContent));
 
 export type HomeWidgetSize = 'small' | 'medium' | 'large';
 

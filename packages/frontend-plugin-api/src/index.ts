@@ -6,6 +6,8 @@ export type {
   NavExtension,
   EntityTabExtension,
   EntityCardExtension,
+  EntityActionExtension,
+  EntityActionLink,
   HomeWidgetExtension,
   HomeWidgetSize,
 } from './extensions';

@@ -1,5 +1,6 @@
 import type { FrontendPlugin } from './definePlugin';
 import type {
+  EntityActionExtension,
   EntityCardExtension,
   EntityTabExtension,
   HomeWidgetExtension,
@@ -17,12 +18,15 @@ export interface ExtensionRegistry {
   readonly nav: ReadonlyArray<Contributed<NavExtension>>;
   readonly entityTabs: ReadonlyArray<Contributed<EntityTabExtension>>;
   readonly entityCards: ReadonlyArray<Contributed<EntityCardExtension>>;
+  /** Ordered by `order`, then installation order. */
+  readonly entityActions: ReadonlyArray<Contributed<EntityActionExtension>>;
   readonly homeWidgets: ReadonlyArray<Contributed<HomeWidgetExtension>>;
   /** Conflicts found while merging; the conflicting extension was left out. */
   readonly problems: readonly string[];
 }
 
 const DEFAULT_NAV_ORDER = 500;
+const DEFAULT_ACTION_ORDER = 500;
 
 /**
  * Merges the installed plugins' extensions. A second plugin with an id already taken, or a
@@ -67,6 +71,9 @@ export function createExtensionRegistry(plugins: readonly FrontendPlugin[]): Ext
     nav,
     entityTabs: contributions(accepted, (p) => p.entityTabs),
     entityCards: contributions(accepted, (p) => p.entityCards),
+    entityActions: contributions(accepted, (p) => p.entityActions).sort(
+      (a, b) => (a.order ?? DEFAULT_ACTION_ORDER) - (b.order ?? DEFAULT_ACTION_ORDER),
+    ),
     homeWidgets: contributions(accepted, (p) => p.homeWidgets),
     problems,
   };
@@ -76,5 +83,5 @@ function contributions<T extends object>(
   plugins: readonly FrontendPlugin[],
   pick: (plugin: FrontendPlugin) => readonly T[],
 ): Array<Contributed<T>> {
-  return plugins.flatMap((plugin) => pick(plugin).map((ext) => ({ ...ext, pluginId: plugin.id })));
+  return plugins.flatMap((plugin) => (pick(plugin) ?? []).map((ext) => ({ ...ext, pluginId: plugin.id })));
 }

@@ -1,10 +1,14 @@
 import { Component, type ErrorInfo, type ReactNode } from 'react';
+import { Text } from '@mantine/core';
 import { ErrorState } from './ErrorState';
+import { errorMessage } from './errorMessage';
 
 export interface PluginErrorBoundaryProps {
   pluginId: string;
   /** When this value changes (e.g. the URL), a crashed plugin gets another chance to render. */
   resetKey?: unknown;
+  /** A one-line notice instead of the error card, for small places such as a page header. */
+  compact?: boolean;
   children: ReactNode;
 }
 
@@ -30,6 +34,13 @@ export class PluginErrorBoundary extends Component<PluginErrorBoundaryProps, Sta
 
   override render() {
     if (!this.state.failed) return this.props.children;
+    if (this.props.compact) {
+      return (
+        <Text component="span" size="sm" c="red" role="alert" title={errorMessage(this.state.error)}>
+          The “{this.props.pluginId}” plugin failed here
+        </Text>
+      );
+    }
     return (
       <ErrorState
         error={this.state.error}

@@ -17,6 +17,7 @@ import { entityDisplayName, entityType, relationTargets, specString } from '../c
 import { KindIcon } from '../components/KindIcon';
 import { pluralKind } from '../components/kindLabels';
 import { EntityActionsMenu } from './EntityActionsMenu';
+import { EntityHeaderActions } from './EntityHeaderActions';
 
 /** Where "view source" and "edit" lead, from the entity's annotations; only http(s) URLs are offered. */
 export function sourceLinks(entity: Entity): { viewUrl?: string; editUrl?: string } {
@@ -86,6 +87,7 @@ export function EntityHeader(props: { entity: Entity; onUnregister: () => void }
               Edit
             </Button>
           )}
+          <EntityHeaderActions entity={entity} />
           <EntityActionsMenu entity={entity} onUnregister={props.onUnregister} />
         </Group>
       </Group>
