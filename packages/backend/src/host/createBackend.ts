@@ -115,8 +115,10 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
   });
   app.get('/readyz', async (_req, res) => {
     const plugins = await Promise.all([...runtimes.values()].map(async (r) => ({ id: r.plugin.id, status: r.status, health: await r.health() })));
-    const ok = ready && plugins.every((p) => p.status === 'running' && p.health.status !== 'down');
-    res.status(ok ? 200 : 503).json({ status: ok ? 'ready' : ready ? 'unhealthy' : 'starting', plugins });
+    // A replica that no longer hears the others' events serves stale caches: not ready.
+    const eventsHealth = events.status();
+    const ok = ready && eventsHealth.status !== 'down' && plugins.every((p) => p.status === 'running' && p.health.status !== 'down');
+    res.status(ok ? 200 : 503).json({ status: ok ? 'ready' : ready ? 'unhealthy' : 'starting', events: eventsHealth, plugins });
   });
   app.get('/metrics', async (_req, res) => {
     res.type(metrics.registry.contentType).send(await metrics.registry.metrics());

@@ -1,11 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import type { EventEnvelope, EventHandler, EventsService, Logger } from '@atrium/backend-plugin-api';
+import type { EventEnvelope, EventHandler, EventsService, HealthReport, Logger } from '@atrium/backend-plugin-api';
 import type { Knex } from 'knex';
 import pg from 'pg';
 
 const CHANNEL = 'atrium_events';
 // Postgres caps NOTIFY payloads at 8000 bytes; larger events go through a table.
 const INLINE_LIMIT = 7000;
+// Backoff between attempts to reopen a lost LISTEN session.
+const RECONNECT_MIN_MS = 200;
+const RECONNECT_MAX_MS = 10_000;
 
 interface Subscription {
   topic: string;
@@ -23,6 +26,10 @@ type Wire = { e: EventEnvelope } | { es: EventEnvelope[] } | { ref: number; orig
 export class EventBus {
   private readonly subs = new Set<Subscription>();
   private listener: pg.Client | undefined;
+  private reconnectTimer: NodeJS.Timeout | undefined;
+  private attempts = 0;
+  private lastError: string | undefined;
+  private stopping = false;
   private readonly pending = new Set<Promise<void>>();
   readonly replicaId: string;
 
@@ -35,17 +42,87 @@ export class EventBus {
     this.replicaId = replicaId;
   }
 
+  /**
+   * Opens the LISTEN session. A session that is lost later (server restart, failover,
+   * pg_terminate_backend) is reopened with exponential backoff and LISTENs again; until then
+   * status() reports it down, so /readyz takes the replica out of rotation.
+   */
   async start(): Promise<void> {
     if (!this.pgConfig) return;
-    const client = new pg.Client(this.pgConfig);
-    client.on('error', (e) => this.logger.error({ err: e }, 'event listener connection failed'));
+    this.stopping = false;
+    await this.connectListener();
+  }
+
+  /** Whether this replica currently hears the other replicas' events. */
+  status(): HealthReport {
+    if (!this.pgConfig) return { status: 'ok', message: 'single process: events are delivered in process' };
+    if (this.listener) return { status: 'ok' };
+    return {
+      status: 'down',
+      message: `the LISTEN connection to Postgres was lost (${this.lastError ?? 'not connected'}); reconnecting, attempt ${this.attempts}`,
+    };
+  }
+
+  private async connectListener(): Promise<void> {
+    const client = new pg.Client({ ...this.pgConfig, application_name: `atrium-events:${this.replicaId}` });
+    // Failures while connecting are the caller's to handle; only an established session reconnects.
+    let established = false;
+    let lost = false;
+    const onLost = (e?: Error) => {
+      if (lost) return;
+      lost = true;
+      if (!established) return;
+      if (this.listener === client) this.listener = undefined;
+      client.removeAllListeners('notification');
+      client.end().catch(() => {});
+      if (this.stopping) return;
+      this.lastError = e?.message || 'connection closed';
+      this.logger.warn({ err: e }, `event listener connection lost (${this.lastError}); other replicas' events are missed until it reconnects`);
+      this.scheduleReconnect();
+    };
+    client.on('error', onLost);
+    client.on('end', () => onLost());
     client.on('notification', (msg) => {
       if (msg.channel !== CHANNEL || !msg.payload) return;
       void this.receive(msg.payload).catch((e) => this.logger.warn({ err: e }, 'dropped a malformed event'));
     });
-    await client.connect();
-    await client.query(`LISTEN ${CHANNEL}`);
+    try {
+      await client.connect();
+      await client.query(`LISTEN ${CHANNEL}`);
+    } catch (e) {
+      lost = true;
+      client.removeAllListeners();
+      client.on('error', () => {});
+      await client.end().catch(() => {});
+      throw e;
+    }
+    if (lost) throw new Error('the connection closed while subscribing');
+    if (this.stopping) {
+      await client.end().catch(() => {});
+      return;
+    }
+    established = true;
     this.listener = client;
+    if (this.attempts > 0) this.logger.info({ attempts: this.attempts }, 'event listener reconnected');
+    this.attempts = 0;
+    this.lastError = undefined;
+  }
+
+  private scheduleReconnect(): void {
+    if (this.stopping || this.reconnectTimer) return;
+    const delay = Math.min(RECONNECT_MAX_MS, RECONNECT_MIN_MS * 2 ** Math.min(this.attempts, 16));
+    this.attempts++;
+    // Jitter keeps replicas that lost the server together from reconnecting in lockstep.
+    this.reconnectTimer = setTimeout(() => {
+      this.reconnectTimer = undefined;
+      if (this.stopping) return;
+      this.connectListener().catch((e: Error) => {
+        this.lastError = e.message || String(e);
+        this.logger.warn({ err: e, attempts: this.attempts }, 'event listener could not reconnect yet');
+        this.scheduleReconnect();
+      });
+    }, delay * (0.75 + Math.random() * 0.5));
+    this.reconnectTimer.unref();
   }
 
   service(): EventsService {
@@ -129,9 +206,13 @@ export class EventBus {
   }
 
   async stop(): Promise<void> {
+    this.stopping = true;
+    if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
+    this.reconnectTimer = undefined;
     await this.drain();
-    if (this.listener) await this.listener.end().catch(() => {});
+    const listener = this.listener;
     this.listener = undefined;
+    if (listener) await listener.end().catch(() => {});
   }
 }
 

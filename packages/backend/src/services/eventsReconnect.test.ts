@@ -1,0 +1,85 @@
+import { definePlugin, type EventEnvelope } from '@atrium/backend-plugin-api';
+import { createTestPostgresDatabase, startTestBackend, testPostgresUrl, type TestBackend, type TestPostgresDatabase } from '@atrium/test-utils';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+function listenerPlugin(received: EventEnvelope[]) {
+  return definePlugin({
+    id: 'listener',
+    setup({ events }) {
+      events.subscribe('demo.*', (e) => {
+        received.push(e);
+      });
+    },
+  });
+}
+
+const waitFor = async (check: () => boolean | Promise<boolean>, timeoutMs = 20_000) => {
+  const end = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > end) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+};
+
+async function admin<T>(fn: (c: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: testPostgresUrl() });
+  await client.connect();
+  try {
+    return await fn(client);
+  } finally {
+    await client.end();
+  }
+}
+
+describe.skipIf(!testPostgresUrl())('cross-replica events after the LISTEN connection is lost', () => {
+  const receivedB: EventEnvelope[] = [];
+  let db: TestPostgresDatabase;
+  let a: TestBackend;
+  let b: TestBackend;
+
+  beforeAll(async () => {
+    db = await createTestPostgresDatabase();
+    a = await startTestBackend({ database: 'postgres', postgresUrl: db.url, replicaId: 'replica-a', plugins: [listenerPlugin([])] });
+    b = await startTestBackend({ database: 'postgres', postgresUrl: db.url, replicaId: 'replica-b', plugins: [listenerPlugin(receivedB)] });
+  });
+  afterAll(async () => {
+    await admin((c) => c.query(`alter database "${db.name}" allow_connections true`)).catch(() => {});
+    await a?.stop();
+    await b?.stop();
+    await db?.drop();
+  });
+
+  it('reports not ready while disconnected, reconnects, LISTENs again and receives later events', async () => {
+    await a.backend.events.publish('demo.before', { n: 1 });
+    await waitFor(() => receivedB.some((e) => e.topic === 'demo.before'));
+    expect((await b.json('/readyz')).status).toBe(200);
+
+    // Keep the listener from coming straight back, so the disconnected state is observable,
+    // then kill replica b's LISTEN session the way an operator or a failover would.
+    await admin((c) => c.query(`alter database "${db.name}" allow_connections false`));
+    const killed = await admin((c) =>
+      c.query(`select pg_terminate_backend(pid) from pg_stat_activity where datname = $1 and application_name = $2`, [
+        db.name,
+        'atrium-events:replica-b',
+      ]),
+    );
+    expect(killed.rowCount).toBe(1);
+
+    await waitFor(async () => (await b.json('/readyz')).status === 503);
+    const down = await b.json<{ status: string; events: { status: string; message: string } }>('/readyz');
+    expect(down.body.status).toBe('unhealthy');
+    expect(down.body.events.status).toBe('down');
+    expect(down.body.events.message).toMatch(/reconnecting/);
+
+    await admin((c) => c.query(`alter database "${db.name}" allow_connections true`));
+    await waitFor(async () => (await b.json('/readyz')).status === 200);
+    const up = await b.json<{ events: { status: string } }>('/readyz');
+    expect(up.body.events.status).toBe('ok');
+
+    // An event published on replica a after the reconnect reaches replica b.
+    await a.backend.events.publish('demo.after', { n: 2 });
+    await waitFor(() => receivedB.some((e) => e.topic === 'demo.after'));
+    expect(receivedB.find((e) => e.topic === 'demo.after')).toMatchObject({ payload: { n: 2 }, origin: 'replica-a' });
+  });
+});
