@@ -1,4 +1,4 @@
-import { createServiceRef, type EventsService } from '@atrium/backend-plugin-api';
+import { ConflictError, createServiceRef, NotAllowedError, NotFoundError, type EventsService } from '@atrium/backend-plugin-api';
 import { parseEntityRef, stringifyEntityRef, type Entity } from '@atrium/catalog-model';
 import {
   CATALOG_EVENTS,
@@ -9,6 +9,7 @@ import {
   type EntityFilterQuery,
   type EntityRemovedEvent,
   type EntityUpsertedEvent,
+  type LocationReadResult,
 } from '../common/index.js';
 import type { CatalogContext } from './catalogContext.js';
 import { filterFromObject } from './filters/parseFilter.js';
@@ -17,6 +18,9 @@ import { entityQueryFromBody, entityQueryFromParams } from './query/entityQueryR
 import { projectFields } from './query/fields.js';
 import { finalEntitiesByRefs, listEntityRows, queryEntityPage } from './query/queryEntities.js';
 import { markForStitch } from './store/entityWriter.js';
+import { locationRefOf } from './ingestion/index.js';
+import { checkTarget } from './routes/locationRoutes.js';
+import { toLocation, toLocationStatus } from './store/locationsStore.js';
 
 /** The catalog's in-process API for other backend plugins: `deps: { catalog: catalogServiceRef }`. */
 export const catalogServiceRef = createServiceRef<CatalogService>('catalog');
@@ -103,6 +107,56 @@ export function createCatalogService(ctx: CatalogContext, events: EventsService)
       } else {
         await markForStitch(ctx.db, [record.entity_ref]);
         await ctx.processor.stitch({ settle: true });
+      }
+    },
+    async addLocation(request, options = {}) {
+      const spec = checkTarget(ctx, request);
+      const actor = ctx.auth.serviceCaller('catalog');
+      let row = await ctx.locations.findByTarget(spec.type, spec.target);
+      const existed = Boolean(row);
+      if (row) {
+        if (options.onConflict !== 'refresh') throw new ConflictError(`Location ${locationRefOf(spec)} already exists`);
+        await ctx.locations.requestRefresh(row.id);
+      } else {
+        row = await ctx.locations.insertRegistered({ ...spec, presence: spec.presence ?? 'required' });
+        if (!row) throw new ConflictError(`Location ${locationRefOf(spec)} already exists`);
+        ctx.audit.record({ actor, action: 'catalog.location.create', target: locationRefOf(spec), status: 'succeeded', ...(options.requestedBy ? { meta: { requestedBy: options.requestedBy } } : {}) });
+      }
+      const id = row.id;
+      // Read it now on this replica; waitForLocationRead reports the outcome (a read error is recorded on the location).
+      void ctx.processor.processNow(id).catch((e: unknown) => ctx.logger.warn({ err: e, location: locationRefOf(spec) }, 'catalog: reading a newly added location failed'));
+      return { location: toLocation(row), existed };
+    },
+    async removeLocation(id) {
+      const row = await ctx.locations.get(id);
+      if (!row) throw new NotFoundError(`Found no location with ID ${id}`);
+      if (row.source === 'config') throw new NotAllowedError(`Location ${row.type}:${row.target} is defined in the catalog.locations config and cannot be removed here`);
+      await ctx.processor.removeLocationEntities(row.id);
+      await ctx.locations.delete(row.id);
+      ctx.audit.record({ actor: ctx.auth.serviceCaller('catalog'), action: 'catalog.location.delete', target: locationRefOf(row), status: 'succeeded' });
+    },
+    async refreshLocation(id) {
+      if (!(await ctx.locations.get(id))) throw new NotFoundError(`Found no location with ID ${id}`);
+      await ctx.locations.requestRefresh(id);
+      await ctx.processor.processNow(id);
+    },
+    async getLocationStatus(id) {
+      const row = await ctx.locations.get(id);
+      return row ? toLocationStatus(row) : undefined;
+    },
+    async waitForLocationRead(id, options = {}): Promise<LocationReadResult> {
+      const timeoutMs = options.timeoutMs ?? 60_000;
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        options.signal?.throwIfAborted();
+        const row = await ctx.locations.get(id);
+        if (!row) throw new NotFoundError(`Found no location with ID ${id}`);
+        // Read at least once, not claimed by a read in progress, and no refresh asked for since.
+        if (row.last_read_at && !row.claimed_by && !row.force_refresh) {
+          return { status: toLocationStatus(row), entities: await ctx.processor.entitiesOfLocation(id) };
+        }
+        if (Date.now() > deadline) throw new Error(`Location ${locationRefOf(row)} was not read within ${Math.round(timeoutMs / 1000)} s`);
+        await new Promise((r) => setTimeout(r, 100));
       }
     },
     onEntityChange(handler: (change: EntityChange) => void | Promise<void>) {

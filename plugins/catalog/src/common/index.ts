@@ -172,6 +172,37 @@ export interface CatalogService {
   refreshEntity(ref: string): Promise<void>;
   /** Calls `handler` after an entity is stored or removed (on every replica). Returns an unsubscribe function. */
   onEntityChange(handler: (change: EntityChange) => void | Promise<void>): () => void;
+  /**
+   * Registers a location, under the same rules as POST /locations (file targets inside
+   * `catalog.readers.fileRoots`, http(s) URLs only), and starts reading it on this replica.
+   * An existing location is a ConflictError unless `onConflict: 'refresh'`, which re-reads it.
+   * Use `waitForLocationRead` to learn how the read went.
+   */
+  addLocation(request: AddLocationRequest, options?: AddLocationOptions): Promise<{ location: Location; existed: boolean }>;
+  /** Unregisters a location registered through the API and removes its entities (config locations are refused). */
+  removeLocation(id: string): Promise<void>;
+  /** Re-reads a location now and returns once the read is stored. */
+  refreshLocation(id: string): Promise<void>;
+  /** How the last read of a location went; undefined when there is no such location. */
+  getLocationStatus(id: string): Promise<LocationStatus | undefined>;
+  /**
+   * Waits until the location has been read since it was added or last asked to refresh, then
+   * returns its status (errors included) and the entities it yields. Rejects after `timeoutMs`
+   * (default 60 s) or when `signal` aborts.
+   */
+  waitForLocationRead(id: string, options?: { timeoutMs?: number; signal?: AbortSignal }): Promise<LocationReadResult>;
+}
+
+export interface AddLocationOptions {
+  onConflict?: 'reject' | 'refresh';
+  /** Who asked, for the audit record (e.g. the scaffolder task's user ref). */
+  requestedBy?: string;
+}
+
+export interface LocationReadResult {
+  status: LocationStatus;
+  /** The stored entities of the location, its generated Location entity included. */
+  entities: Entity[];
 }
 
 export type EntityChange =
