@@ -1,5 +1,6 @@
-import os from 'node:os';
+import path from 'node:path';
 import type { JsonSchema } from '@atrium/backend-plugin-api';
+import type { ScaffolderPaths } from './paths.js';
 
 /** JSON Schema of the `scaffolder:` config section (Backstage's names where it has them). */
 export const scaffolderConfigSchema: JsonSchema = {
@@ -40,7 +41,14 @@ export const scaffolderConfigSchema: JsonSchema = {
     publish: {
       type: 'object',
       default: {},
-      properties: { fileRoots: { type: 'array', items: { type: 'string' }, description: 'Where file:// remotes may live (default: the OS temp folder).' } },
+      properties: {
+        fileRoots: {
+          type: 'array',
+          items: { type: 'string' },
+          description: 'Where local (file://) remotes may live; a bare repository name goes into the first. Default: <dataDir>/repos, which the catalog reads by default.',
+        },
+        allowPrivateNetworks: { type: 'boolean', default: false, description: 'Let publish:git push to remotes on loopback, private or reserved addresses.' },
+      },
     },
     http: { type: 'object', default: {}, properties: { allowPrivateNetworks: { type: 'boolean', default: false } } },
   },
@@ -57,10 +65,16 @@ export interface ScaffolderConfig {
   defaultCommitMessage: string;
   logs: { maxEventsPerTask: number; maxMessageLength: number };
   readers: { fileRoots: string[]; allowPrivateNetworks: boolean; maxBytes: number };
-  publish: { fileRoots?: string[] };
+  publish: { fileRoots?: string[]; allowPrivateNetworks?: boolean };
   http: { allowPrivateNetworks: boolean };
 }
 
-export function publishFileRoots(config: ScaffolderConfig): string[] {
-  return config.publish?.fileRoots ?? [os.tmpdir()];
+/** Where publish:git may create and push to local repositories: configured roots (relative to the config file) or `<dataDir>/repos`. */
+export function publishFileRoots(config: ScaffolderConfig, paths: ScaffolderPaths, configBaseDir: string): string[] {
+  return config.publish?.fileRoots?.map((r) => path.resolve(configBaseDir, r)) ?? [paths.repos];
+}
+
+/** Extra roots template sources may be read from, relative to the config file. */
+export function readerFileRoots(config: ScaffolderConfig, configBaseDir: string): string[] {
+  return config.readers.fileRoots.map((r) => path.resolve(configBaseDir, r));
 }

@@ -2,15 +2,22 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { loadAll } from 'js-yaml';
 import pino from 'pino';
-import { describe, expect, it } from 'vitest';
+import os from 'node:os';
+import { afterAll, describe, expect, it } from 'vitest';
 import type { CatalogService } from '@atrium/plugin-catalog/common';
 import type { JsonObject } from '../common/index.js';
 import { createBuiltinRegistry } from './actions/builtin.js';
 import type { ScaffolderConfig } from './config.js';
+import { scaffolderPaths } from './paths.js';
 import { preflight, StepValidationError } from './engine.js';
 import { TaskRunner } from './runner.js';
 import type { TaskStore } from './tasks/taskStore.js';
 import { assertRunnableTemplate, buildTaskSpec, parameterPages } from './templates.js';
+
+/** A throw-away data directory standing in for the host's. */
+const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'atrium-scaffolder-corpus-'));
+const paths = scaffolderPaths(dataDir);
+afterAll(() => fs.rm(dataDir, { recursive: true, force: true }));
 
 const CORPUS = path.resolve(import.meta.dirname, '../../../../../shared/corpus/templates');
 
@@ -78,10 +85,10 @@ describe('Backstage template corpus', () => {
 
   const registry = createBuiltinRegistry({
     store: {} as TaskStore,
-    publish: { fileRemoteRoots: [], defaultAuthor: { name: 'x', email: 'x@x' }, defaultCommitMessage: 'x', timeoutMs: 1000 },
+    publish: { fileRemoteRoots: [], workDir: paths.work, allowPrivateNetworks: false, defaultAuthor: { name: 'x', email: 'x@x' }, defaultCommitMessage: 'x', timeoutMs: 1000 },
     httpAllowPrivateNetworks: false,
   });
-  const runner = new TaskRunner({ store: {} as TaskStore, registry, catalog: fakeCatalog, config, logger: pino({ level: 'silent' }), baseUrl: 'http://127.0.0.1:1' });
+  const runner = new TaskRunner({ store: {} as TaskStore, registry, catalog: fakeCatalog, config, logger: pino({ level: 'silent' }), paths });
 
   it.each(entries)('%s: dry-runs or is refused with a clear reason', async (entry) => {
     const dir = path.join(CORPUS, entry);
@@ -148,10 +155,10 @@ describe('Backstage template corpus', () => {
 describe('catalog-examples templates', () => {
   const registry = createBuiltinRegistry({
     store: {} as TaskStore,
-    publish: { fileRemoteRoots: [], defaultAuthor: { name: 'x', email: 'x@x' }, defaultCommitMessage: 'x', timeoutMs: 1000 },
+    publish: { fileRemoteRoots: [], workDir: paths.work, allowPrivateNetworks: false, defaultAuthor: { name: 'x', email: 'x@x' }, defaultCommitMessage: 'x', timeoutMs: 1000 },
     httpAllowPrivateNetworks: false,
   });
-  const runner = new TaskRunner({ store: {} as TaskStore, registry, catalog: fakeCatalog, config, logger: pino({ level: 'silent' }), baseUrl: 'http://127.0.0.1:1' });
+  const runner = new TaskRunner({ store: {} as TaskStore, registry, catalog: fakeCatalog, config, logger: pino({ level: 'silent' }), paths });
   const dir = path.resolve(import.meta.dirname, '../../../../catalog-examples/templates');
 
   it.each(['node-service', 'restart-service'])('%s dry-runs cleanly', async (name) => {

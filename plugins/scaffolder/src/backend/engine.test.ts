@@ -30,7 +30,7 @@ describe('runSteps and cancellation', () => {
       registry,
       sources: undefined as never,
       catalog: undefined as never,
-      backendFetch: () => Promise.reject(new Error('unused')),
+      workDir: '/nonexistent',
       stepTimeoutMs: 600_000,
       // The shutdown lands while the step's "Beginning step" status is being written.
       async emit(body: TaskEventBody) {

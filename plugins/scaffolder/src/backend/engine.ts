@@ -38,12 +38,13 @@ export interface RunContext {
   spec: TaskSpec;
   secrets: Record<string, string>;
   workspacePath: string;
+  /** Where step scratch folders are made (`<dataDir>/scaffolder/work`). */
+  workDir: string;
   isDryRun: boolean;
   signal: AbortSignal;
   registry: ActionRegistry;
   sources: TemplateSources;
   catalog: CatalogService;
-  backendFetch(path: string, init?: RequestInit): Promise<Response>;
   stepTimeoutMs: number;
   /** Bounds how many file- and process-heavy steps run at once across all tasks of this replica. */
   ioLimiter?: Limiter;
@@ -156,7 +157,7 @@ export async function runSteps(run: RunContext): Promise<JsonObject> {
               logger,
               output: (name, value) => void (output[name] = value),
               createTemporaryDirectory: async () => {
-                const dir = await createTempDir('step');
+                const dir = await createTempDir(run.workDir, 'step');
                 temps.push(dir);
                 return dir;
               },
@@ -168,7 +169,6 @@ export async function runSteps(run: RunContext): Promise<JsonObject> {
               taskId: run.taskId,
               stepId: step.id,
               sources: run.sources,
-              backendFetch: run.backendFetch,
               catalog: run.catalog,
             });
           } finally {
@@ -243,9 +243,9 @@ function renderOutput(output: JsonObject | undefined, renderer: TemplateRenderer
   return out;
 }
 
-/** Makes a fresh workspace, runs `fn`, and always removes it. */
-export async function withWorkspace<T>(fn: (dir: string) => Promise<T>): Promise<T> {
-  const dir = await createTempDir('ws');
+/** Makes a fresh workspace under `workDir`, runs `fn`, and always removes it. */
+export async function withWorkspace<T>(workDir: string, fn: (dir: string) => Promise<T>): Promise<T> {
+  const dir = await createTempDir(workDir, 'ws');
   try {
     return await fn(await fs.realpath(dir));
   } finally {

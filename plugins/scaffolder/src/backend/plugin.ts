@@ -2,7 +2,8 @@ import { definePlugin } from '@atrium/backend-plugin-api';
 import { catalogServiceRef } from '@atrium/plugin-catalog/backend';
 import { createBuiltinRegistry } from './actions/builtin.js';
 import type { ScaffolderActionsService } from './actions/types.js';
-import { publishFileRoots, scaffolderConfigSchema, type ScaffolderConfig } from './config.js';
+import { publishFileRoots, readerFileRoots, scaffolderConfigSchema, type ScaffolderConfig } from './config.js';
+import { scaffolderPaths } from './paths.js';
 import { scaffolderOpenApi } from './openapi.js';
 import { registerTaskRoutes } from './routes/taskRoutes.js';
 import { registerTemplateRoutes } from './routes/templateRoutes.js';
@@ -24,13 +25,16 @@ export const scaffolderPlugin = definePlugin<ScaffolderConfig, { catalog: typeof
   deps: { catalog: catalogServiceRef },
   provides: scaffolderActionsRef,
   openapi: scaffolderOpenApi,
-  async setup({ router, db, config, logger, scheduler, auth, permissions, audit, lifecycle, host, baseUrl, deps }) {
+  async setup({ router, db, config, configBaseDir, logger, scheduler, auth, permissions, audit, lifecycle, host, deps }) {
+    const paths = scaffolderPaths(host.dataDir);
     const box = await SecretBox.create(db, config.secretsKey);
     const store = new TaskStore(db, box, config.logs);
     const registry = createBuiltinRegistry({
       store,
       publish: {
-        fileRemoteRoots: publishFileRoots(config),
+        fileRemoteRoots: publishFileRoots(config, paths, configBaseDir('scaffolder.publish.fileRoots')),
+        workDir: paths.work,
+        allowPrivateNetworks: config.publish.allowPrivateNetworks ?? false,
         defaultAuthor: config.defaultAuthor,
         defaultCommitMessage: config.defaultCommitMessage,
         timeoutMs: config.stepTimeoutSeconds * 1000,
@@ -38,7 +42,14 @@ export const scaffolderPlugin = definePlugin<ScaffolderConfig, { catalog: typeof
       httpAllowPrivateNetworks: config.http.allowPrivateNetworks,
     });
 
-    const runner = new TaskRunner({ store, registry, catalog: deps.catalog, config, logger, baseUrl });
+    const runner = new TaskRunner({
+      store,
+      registry,
+      catalog: deps.catalog,
+      config: { ...config, readers: { ...config.readers, fileRoots: readerFileRoots(config, configBaseDir('scaffolder.readers.fileRoots')) } },
+      logger,
+      paths,
+    });
     const worker = new TaskWorker({
       store,
       logger,

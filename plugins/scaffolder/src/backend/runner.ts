@@ -5,6 +5,7 @@ import type { CatalogService } from '@atrium/plugin-catalog/common';
 import type { DryRunResponse, JsonObject, TaskEventBody, TaskSpec } from '../common/index.js';
 import type { ActionRegistry } from './actions/registry.js';
 import type { ScaffolderConfig } from './config.js';
+import type { ScaffolderPaths } from './paths.js';
 import { Limiter, runSteps, TaskCancelledError, withWorkspace } from './engine.js';
 import { defaultSourceSettings, parseTemplateBase, TemplateSources, type SourceReaderSettings } from './sources.js';
 import { maskSecrets } from './tasks/secrets.js';
@@ -17,7 +18,7 @@ export interface RunnerDeps {
   catalog: CatalogService;
   config: ScaffolderConfig;
   logger: Logger;
-  baseUrl: string;
+  paths: ScaffolderPaths;
 }
 
 /** The reason a running task is aborted when its backend stops: the task ends failed, not cancelled. */
@@ -38,14 +39,12 @@ export class TaskRunner {
   constructor(private readonly deps: RunnerDeps) {
     this.ioLimiter = new Limiter(deps.config.ioConcurrency ?? 4);
     this.sourceSettings = {
-      ...defaultSourceSettings(),
+      ...defaultSourceSettings(deps.paths.gitCache),
       fileRoots: deps.config.readers.fileRoots,
       allowPrivateNetworks: deps.config.readers.allowPrivateNetworks,
       maxBytes: deps.config.readers.maxBytes,
     };
   }
-
-  private backendFetch = (p: string, init?: RequestInit) => fetch(`${this.deps.baseUrl}${p}`, init);
 
   /** The text of a template's own file (file and git locations), for the form's field order. */
   async readTemplateSource(locationRef: string): Promise<string | undefined> {
@@ -62,18 +61,18 @@ export class TaskRunner {
     const emit = (body: TaskEventBody) => store.appendEvent(task.id, 'log', body, task.secrets);
     try {
       await emit({ message: `Starting task ${task.id}` });
-      const output = await withWorkspace((workspacePath) =>
+      const output = await withWorkspace(this.deps.paths.work, (workspacePath) =>
         runSteps({
           taskId: task.id,
           spec: task.spec,
           secrets: task.secrets,
           workspacePath,
+          workDir: this.deps.paths.work,
           isDryRun: false,
           signal,
           registry: this.deps.registry,
           sources: new TemplateSources(parseTemplateBase(task.spec.templateInfo.baseUrl), this.sourceSettings, signal),
           catalog: this.deps.catalog,
-          backendFetch: this.backendFetch,
           stepTimeoutMs: this.deps.config.stepTimeoutSeconds * 1000,
           ioLimiter: this.ioLimiter,
           emit,
@@ -103,12 +102,12 @@ export class TaskRunner {
     try {
       let base = parseTemplateBase(input.templateLocation);
       if (input.directoryContents?.length) {
-        templateDir = await fs.realpath(await createTempDir('dryrun-template'));
+        templateDir = await fs.realpath(await createTempDir(this.deps.paths.work, 'dryrun-template'));
         for (const f of input.directoryContents) await writeWorkspaceFile(templateDir, f.path, Buffer.from(f.base64Content, 'base64'));
         base = { type: 'file', path: path.join(templateDir, 'template.yaml') };
       }
       const controller = new AbortController();
-      return await withWorkspace(async (workspacePath) => {
+      return await withWorkspace(this.deps.paths.work, async (workspacePath) => {
         let output: JsonObject = {};
         try {
           output = await runSteps({
@@ -116,12 +115,12 @@ export class TaskRunner {
             spec: input.spec,
             secrets: input.secrets,
             workspacePath,
+            workDir: this.deps.paths.work,
             isDryRun: true,
             signal: controller.signal,
             registry: this.deps.registry,
             sources: new TemplateSources(base, this.sourceSettings, controller.signal),
             catalog: this.deps.catalog,
-            backendFetch: this.backendFetch,
             stepTimeoutMs: this.deps.config.stepTimeoutSeconds * 1000,
             emit: async (body) => {
               if (log.length < this.deps.config.logs.maxEventsPerTask) {

@@ -1,5 +1,4 @@
 import { promises as fs } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { FileReader, GitReader, ReadError, UrlReader } from '@atrium/source-readers';
 
@@ -26,13 +25,13 @@ export interface SourceReaderSettings {
   gitCacheDir: string;
 }
 
-export const defaultSourceSettings = (): SourceReaderSettings => ({
+export const defaultSourceSettings = (gitCacheDir: string): SourceReaderSettings => ({
   fileRoots: [],
   maxBytes: 10 * 1024 * 1024,
   maxFiles: 5000,
   allowPrivateNetworks: false,
   timeoutMs: 60_000,
-  gitCacheDir: path.join(os.tmpdir(), 'atrium-scaffolder-git-cache'),
+  gitCacheDir,
 });
 
 /** Parses a Backstage location ref (`file:/x/template.yaml`, `url:https://…`, `git:<repo>#<ref>:<path>`). */

@@ -1,5 +1,4 @@
 import { promises as fs } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { isWithin } from '@atrium/source-readers';
 
@@ -54,8 +53,10 @@ export async function writeWorkspaceFile(workspace: string, relative: string, co
   return target;
 }
 
-export async function createTempDir(prefix: string): Promise<string> {
-  return fs.mkdtemp(path.join(os.tmpdir(), `atrium-scaffolder-${prefix}-`));
+/** A fresh folder under `parent` (created when missing), e.g. `<dataDir>/scaffolder/work/ws-XXXXXX`. */
+export async function createTempDir(parent: string, prefix: string): Promise<string> {
+  await fs.mkdir(parent, { recursive: true });
+  return fs.mkdtemp(path.join(parent, `${prefix}-`));
 }
 
 export async function removeDir(dir: string): Promise<void> {

@@ -22,15 +22,25 @@ interface EntityLike {
   metadata: { name: string; namespace?: string };
 }
 
-function pickEntityRef(entities: EntityLike[]): string | undefined {
-  const notGenerated = entities.filter((e) => !e.metadata.name.startsWith('generated-'));
-  const chosen = notGenerated.find((e) => e.kind === 'Component') ?? notGenerated[0] ?? entities[0];
+/** The Location entity the catalog makes for every registered location (`generated-<hash>`). */
+function isGeneratedLocation(e: EntityLike): boolean {
+  return e.kind.toLowerCase() === 'location' && e.metadata.name.startsWith('generated-');
+}
+
+/** The entity "Open in catalog" should show: a Component if there is one, else the first entity the file yields. */
+export function pickEntityRef(entities: EntityLike[]): string | undefined {
+  const own = entities.filter((e) => !isGeneratedLocation(e));
+  const chosen = own.find((e) => e.kind.toLowerCase() === 'component') ?? own[0];
   return chosen ? stringifyEntityRef({ kind: chosen.kind, namespace: chosen.metadata.namespace ?? 'default', name: chosen.metadata.name }) : undefined;
 }
 
+/** How long catalog:register waits for the catalog's first read of the new location (the step timeout still applies). */
+const READ_TIMEOUT_MS = 5 * 60 * 1000;
+
 export const catalogRegisterAction = createTemplateAction<RegisterInput>({
   id: 'catalog:register',
-  description: 'Registers a catalog-info file (by URL, or a repository plus a path) as a catalog location.',
+  description:
+    "Registers a catalog-info file (by URL, or a repository plus a path) as a catalog location, waits for the catalog to read it, and fails with the location's errors when it yields no entities.",
   schema: {
     input: {
       oneOf: [
@@ -48,31 +58,37 @@ export const catalogRegisterAction = createTemplateAction<RegisterInput>({
     const { input } = ctx;
     const target = input.catalogInfoUrl ?? `${input.repoContentsUrl}${input.catalogInfoPath ?? '/catalog-info.yaml'}`;
     const type = locationTypeOf(target);
-    ctx.logger.info(`Registering ${type}:${target} in the catalog`);
-    const post = (dryRun: boolean) =>
-      ctx.backendFetch(`/api/catalog/locations${dryRun ? '?dryRun=true' : ''}`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ type, target }),
-      });
-    let res = await post(false);
-    if (res.status === 409) {
-      ctx.logger.info('The location is already registered; reading its entities');
-      res = await post(true);
-    }
-    const body = (await res.json().catch(() => ({}))) as { entities?: EntityLike[]; error?: { message?: string } };
-    if (!res.ok) {
-      const message = `catalog:register failed (${res.status}): ${body.error?.message ?? 'unknown error'}`;
+    const where = `${type}:${target}`;
+    const fail = (message: string) => {
       if (input.optional) {
         ctx.logger.warn(message);
         return;
       }
       throw new Error(message);
+    };
+    ctx.logger.info(`Registering ${where} in the catalog`);
+    // In-process: no HTTP call back into our own server.
+    let added;
+    try {
+      added = await ctx.catalog.addLocation({ type, target }, { onConflict: 'refresh', ...(ctx.user.ref ? { requestedBy: ctx.user.ref } : {}) });
+    } catch (error) {
+      return fail(`catalog:register: the catalog refused ${where}: ${(error as Error).message}`);
     }
+    if (added.existed) ctx.logger.info('The location is already registered; reading it again');
+    const read = await ctx.catalog.waitForLocationRead(added.location.id, { timeoutMs: READ_TIMEOUT_MS, signal: ctx.signal });
+    const problems = read.status.errors.map((e) => `${e.message}${e.file ? ` (${e.file}${e.line ? `:${e.line}` : ''})` : ''}`);
+    const entities = read.entities.filter((e) => !isGeneratedLocation(e));
+    if (entities.length === 0) {
+      // Nothing half-done: a location this step added and that yields nothing is removed again.
+      if (!added.existed) await ctx.catalog.removeLocation(added.location.id).catch(() => undefined);
+      const reason = problems.length ? problems.slice(0, 10).join('; ') : 'it yielded no entities';
+      return fail(`catalog:register: the catalog could not read any entity from ${where}: ${reason}`);
+    }
+    for (const p of problems) ctx.logger.warn(`The catalog reported: ${p}`);
     ctx.output('catalogInfoUrl', target);
-    const ref = pickEntityRef(body.entities ?? []);
+    const ref = pickEntityRef(entities);
     if (ref) ctx.output('entityRef', ref);
-    ctx.logger.info(ref ? `Registered ${ref}` : 'Registered the location');
+    ctx.logger.info(`Registered ${entities.length} entit${entities.length === 1 ? 'y' : 'ies'}${ref ? `; ${ref}` : ''}`);
   },
 });
 

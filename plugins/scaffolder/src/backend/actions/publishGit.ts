@@ -1,9 +1,8 @@
-import { spawn } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { isWithin } from '@atrium/source-readers';
-import { resolveInWorkspace } from '../workspace.js';
+import { GitCommandError, runGit, validateGitRef, type RunGitOptions } from '@atrium/source-readers';
+import { createTempDir, removeDir, resolveInWorkspace } from '../workspace.js';
+import { checkPublishRemote, type PublishRemote } from './publishRemote.js';
 import { createTemplateAction, type TemplateAction } from './types.js';
 
 interface PublishGitInput {
@@ -17,77 +16,37 @@ interface PublishGitInput {
 }
 
 export interface PublishGitSettings {
-  /** file:// remotes must be under one of these. */
+  /**
+   * Where local (`file://`) remotes may live; a bare repository name (`orders.git`) is created
+   * in the first one. Default: `<dataDir>/repos`, which the catalog reads by default.
+   */
   fileRemoteRoots: string[];
+  /** Scratch folders (our own git dir for each publish) go here: `<dataDir>/scaffolder/work`. */
+  workDir: string;
+  /** Network remotes on loopback, private or reserved addresses are refused unless true. */
+  allowPrivateNetworks: boolean;
   defaultAuthor: { name: string; email: string };
   defaultCommitMessage: string;
   timeoutMs: number;
 }
 
-/** Runs git without a shell; user input only ever follows `--` or is validated first. */
-export function runGit(args: string[], options: { cwd: string; signal: AbortSignal; timeoutMs: number; env?: Record<string, string> }): Promise<string> {
-  return runCommand('git', args, options);
-}
-
-export function runCommand(command: string, args: string[], options: { cwd: string; signal: AbortSignal; timeoutMs: number; env?: Record<string, string> }): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, {
-      cwd: options.cwd,
-      env: { ...process.env, GIT_TERMINAL_PROMPT: '0', GIT_CONFIG_NOSYSTEM: '1', ...(options.env ?? {}) },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d: Buffer) => (out = (out + d.toString('utf8')).slice(-64 * 1024)));
-    child.stderr.on('data', (d: Buffer) => (err = (err + d.toString('utf8')).slice(-64 * 1024)));
-    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs);
-    const onAbort = () => child.kill('SIGKILL');
-    if (options.signal.aborted) onAbort();
-    else options.signal.addEventListener('abort', onAbort, { once: true });
-    child.on('error', (e) => reject(e));
-    child.on('close', (code, signal) => {
-      clearTimeout(timer);
-      options.signal.removeEventListener('abort', onAbort);
-      if (code === 0) resolve(out.trim());
-      else reject(new Error(`${command} failed${signal ? ` (${signal})` : ''}: ${err.trim() || out.trim() || `exit code ${code}`}`));
-    });
-  });
-}
-
 const BRANCH = /^(?!-)(?!.*\.\.)[A-Za-z0-9._/-]+$/;
-
-/** Checks a remote is a git URL we allow: http(s), ssh, git@host:path, or file:// under the allowed roots. */
-export function checkRemote(repoUrl: string, fileRoots: string[]): void {
-  if (repoUrl.startsWith('-') || /[\0\n\r\s]/.test(repoUrl)) throw new Error(`publish:git: ${JSON.stringify(repoUrl)} is not a valid git remote URL`);
-  if (/^[\w.-]+@[\w.-]+:(?!\/\/)/.test(repoUrl)) return;
-  let url: URL;
-  try {
-    url = new URL(repoUrl);
-  } catch {
-    throw new Error(`publish:git: repoUrl must be a git remote URL (https://, ssh://, git@host:path or file:///path/repo.git), got ${JSON.stringify(repoUrl)}. For SaaS hosts (github.com?owner=..&repo=..) use publish:github.`);
-  }
-  if (url.protocol === 'file:') {
-    const p = path.resolve(fileURLToPath(url));
-    if (!fileRoots.some((root) => isWithin(path.resolve(root), p))) {
-      throw new Error(`publish:git: the file remote ${p} is outside the allowed roots (scaffolder.publish.fileRoots: ${fileRoots.join(', ') || 'none'})`);
-    }
-    return;
-  }
-  if (!['http:', 'https:', 'ssh:', 'git:'].includes(url.protocol)) {
-    throw new Error(`publish:git: the ${url.protocol} transport is not allowed`);
-  }
-}
 
 export function createPublishGitAction(settings: PublishGitSettings): TemplateAction<PublishGitInput> {
   return createTemplateAction<PublishGitInput>({
     id: 'publish:git',
-    description: 'Commits the workspace (or sourcePath) and pushes it to any git remote, file:// bare repositories included.',
+    description:
+      'Commits the workspace (or sourcePath) and pushes it to a git remote: https://, ssh://, git@host:path, a file:// bare repository under the publish roots, or just a name (orders.git) for a new bare repository in the first publish root.',
     schema: {
       input: {
         type: 'object',
         required: ['repoUrl'],
         properties: {
-          repoUrl: { type: 'string', minLength: 1, description: 'The remote URL, e.g. file:///srv/git/app.git or https://git.example.com/team/app.git' },
+          repoUrl: {
+            type: 'string',
+            minLength: 1,
+            description: 'The remote: orders.git (a bare repository in the portal\'s repos folder), file:///srv/git/app.git or https://git.example.com/team/app.git',
+          },
           defaultBranch: { type: 'string', pattern: BRANCH.source },
           sourcePath: { type: 'string' },
           gitCommitMessage: { type: 'string' },
@@ -103,59 +62,78 @@ export function createPublishGitAction(settings: PublishGitSettings): TemplateAc
     },
     async handler(ctx) {
       const { input } = ctx;
-      checkRemote(input.repoUrl, settings.fileRemoteRoots);
-      // A local remote that does not exist yet is created as a bare repository (under the allowed roots).
-      let createBare: string | undefined;
-      if (input.repoUrl.startsWith('file:')) {
-        const remotePath = fileURLToPath(input.repoUrl);
-        if (!(await fs.stat(remotePath).then(() => true, () => false))) {
-          await fs.mkdir(path.dirname(remotePath), { recursive: true });
-          createBare = remotePath;
-        }
-      }
       const branch = input.defaultBranch ?? 'main';
+      validateGitRef(branch);
+      const remote = await checkPublishRemote(input.repoUrl, { fileRoots: settings.fileRemoteRoots, allowPrivateNetworks: settings.allowPrivateNetworks });
       const dir = await resolveInWorkspace(ctx.workspacePath, input.sourcePath ?? '.', 'sourcePath');
       const author = { name: input.gitAuthorName ?? settings.defaultAuthor.name, email: input.gitAuthorEmail ?? settings.defaultAuthor.email };
-      // One shell runs the whole sequence: spawning blocks the event loop for a fork of this
-      // (large) process, so one spawn instead of five keeps the API responsive under many tasks.
-      // User input reaches git only through quoted environment variables, after `--` where it is a URL.
-      const script = [
-        'set -e',
-        ...(createBare ? ['git init --bare --quiet -- "$ATRIUM_BARE"'] : []),
-        'G="git -c protocol.ext.allow=never -c protocol.fd.allow=never -c core.hooksPath=/dev/null"',
-        '$G init --quiet --initial-branch="$ATRIUM_BRANCH"',
-        '$G add --all',
-        '$G commit --quiet --allow-empty -m "$ATRIUM_MESSAGE"',
-        'echo "commit $($G rev-parse HEAD)"',
-        '$G push --quiet -- "$ATRIUM_REMOTE" "HEAD:refs/heads/$ATRIUM_BRANCH"',
-      ].join('\n');
-      let out: string;
+      const base: RunGitOptions = {
+        signal: ctx.signal,
+        timeoutMs: settings.timeoutMs,
+        allowFileProtocol: remote.kind === 'file',
+        allowSsh: remote.kind === 'ssh',
+        config: { 'commit.gpgSign': 'false', 'core.autocrlf': 'false' },
+      };
+      // Our own git dir, outside the work tree: nothing a skeleton brings (a .git folder,
+      // attributes naming drivers) can configure the git that commits it.
+      const scratch = await createTempDir(settings.workDir, 'publish-git');
+      let commitHash: string;
       try {
-        out = await runCommand('sh', ['-c', script], {
+        const gitDir = path.join(scratch, 'repo.git');
+        await runGit(['init', '--quiet', '--bare', `--initial-branch=${branch}`, '--', gitDir], base);
+        const inTree: RunGitOptions = {
+          ...base,
+          gitDir,
+          workTree: dir,
           cwd: dir,
-          signal: ctx.signal,
-          timeoutMs: settings.timeoutMs,
-          env: {
-            ATRIUM_BRANCH: branch,
-            ATRIUM_MESSAGE: input.gitCommitMessage ?? settings.defaultCommitMessage,
-            ATRIUM_REMOTE: input.repoUrl,
-            ...(createBare ? { ATRIUM_BARE: createBare } : {}),
-            GIT_AUTHOR_NAME: author.name,
-            GIT_AUTHOR_EMAIL: author.email,
-            GIT_COMMITTER_NAME: author.name,
-            GIT_COMMITTER_EMAIL: author.email,
-          },
-        });
+          env: { GIT_AUTHOR_NAME: author.name, GIT_AUTHOR_EMAIL: author.email, GIT_COMMITTER_NAME: author.name, GIT_COMMITTER_EMAIL: author.email },
+        };
+        await runGit(['add', '--all'], inTree);
+        await runGit(['commit', '--quiet', '--allow-empty', '-m', input.gitCommitMessage ?? settings.defaultCommitMessage], inTree);
+        commitHash = (await runGit(['rev-parse', 'HEAD'], inTree)).stdout.trim();
+        if (remote.kind === 'file' && remote.create) {
+          await fs.mkdir(path.dirname(remote.path), { recursive: true });
+          await runGit(['init', '--quiet', '--bare', `--initial-branch=${branch}`, '--', remote.path], base);
+          ctx.logger.info(`Created the bare repository ${remote.path}`);
+        }
+        await runGit(['push', '--quiet', '--', remote.url, `HEAD:refs/heads/${branch}`], inTree);
+        if (remote.kind === 'file') await pointHeadAtBranch(remote, branch, base);
       } catch (error) {
-        throw new Error(`publish:git failed to commit and push: ${(error as Error).message.replace(/^sh failed: /, '')}`);
+        throw new Error(`publish:git failed to commit and push: ${describeGitError(error)}`);
+      } finally {
+        await removeDir(scratch);
       }
-      const commitHash = /commit ([0-9a-f]{40,64})/.exec(out)?.[1] ?? '';
-      if (createBare) ctx.logger.info(`Created the bare repository ${createBare}`);
-      ctx.output('remoteUrl', input.repoUrl);
+      ctx.output('remoteUrl', remote.url);
       // A git location target prefix: `<remote>#<branch>:` + `/catalog-info.yaml` is what catalog:register reads.
-      ctx.output('repoContentsUrl', `${input.repoUrl}#${branch}:`);
+      ctx.output('repoContentsUrl', `${remote.url}#${branch}:`);
       ctx.output('commitHash', commitHash);
-      ctx.logger.info(`Pushed ${commitHash.slice(0, 12)} to ${input.repoUrl}`);
+      ctx.logger.info(`Pushed ${commitHash.slice(0, 12)} to ${remote.url}`);
     },
   });
+}
+
+/**
+ * A local bare repository whose HEAD names a branch that does not exist (an empty repository
+ * made by `git init --bare`, HEAD → master) gets HEAD pointed at the branch just pushed, so a
+ * clone checks it out instead of an empty work tree.
+ */
+async function pointHeadAtBranch(remote: Extract<PublishRemote, { kind: 'file' }>, branch: string, base: RunGitOptions): Promise<void> {
+  const opts = { ...base, gitDir: remote.path };
+  const resolves = await runGit(['rev-parse', '--verify', '--quiet', 'HEAD'], opts).then(
+    () => true,
+    () => false,
+  );
+  if (!resolves) await runGit(['symbolic-ref', 'HEAD', `refs/heads/${branch}`], opts);
+}
+
+/** git's reason, plus what the remote said (`remote: …`, `! [remote rejected] … (reason)`), which explains a refused push. */
+function describeGitError(error: unknown): string {
+  if (!(error instanceof GitCommandError)) return (error as Error).message;
+  const remote = error.stderr
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter((l) => /^remote:\s*\S/.test(l) || l.startsWith('! ['))
+    .map((l) => l.replace(/^remote:\s*/, ''))
+    .slice(0, 10);
+  return remote.length ? `${error.message} (${remote.join('; ')})` : error.message;
 }

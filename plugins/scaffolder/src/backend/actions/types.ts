@@ -24,8 +24,6 @@ export interface ActionContext<I = Record<string, unknown>> {
   stepId: string;
   /** Reads template-relative sources (skeletons) through the hardened readers. */
   sources: TemplateSources;
-  /** Calls the backend's own API (catalog:register and friends). */
-  backendFetch(path: string, init?: RequestInit): Promise<Response>;
   /** The catalog, in-process. */
   catalog: CatalogService;
 }
