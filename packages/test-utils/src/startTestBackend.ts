@@ -81,9 +81,11 @@ export async function startTestBackend(options: TestBackendOptions): Promise<Tes
     fetch: doFetch,
     async json<T>(path: string, init?: Omit<RequestInit, 'body'> & { body?: unknown }) {
       const hasBody = init?.body !== undefined;
+      // The API wants a JSON content type on every POST, PUT and PATCH, with or without a body.
+      const json = hasBody || ['POST', 'PUT', 'PATCH'].includes((init?.method ?? 'GET').toUpperCase());
       const res = await doFetch(path, {
         ...init,
-        headers: { ...(hasBody ? { 'content-type': 'application/json' } : {}), ...(init?.headers ?? {}) },
+        headers: { ...(json ? { 'content-type': 'application/json' } : {}), ...(init?.headers ?? {}) },
         body: hasBody ? (typeof init!.body === 'string' ? init!.body : JSON.stringify(init!.body)) : undefined,
       } as RequestInit);
       const text = await res.text();

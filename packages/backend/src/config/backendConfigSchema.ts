@@ -57,6 +57,19 @@ export const backendConfigSchema: JsonSchema = {
           additionalProperties: false,
         },
         maxRequestBodyBytes: { type: 'integer', minimum: 1024 },
+        /** Other origins whose pages may call the API, and other names the server is reached under. */
+        allowedOrigins: {
+          type: 'array',
+          items: { type: 'string', pattern: '^https?://[^/?#@]+/?$' },
+        },
+        /** Content-Security-Policy directives to replace (a list of sources) or drop (false). */
+        csp: {
+          type: 'object',
+          propertyNames: { pattern: '^[a-z-]+$' },
+          additionalProperties: {
+            anyOf: [{ type: 'array', items: { type: 'string', pattern: '^[^;,]*$' } }, { const: false }],
+          },
+        },
       },
     },
   },

@@ -18,7 +18,11 @@ import { openDatabase } from '../database/openDatabase.js';
 import { runMigrations } from '../database/runMigrations.js';
 import { apiNotFound, errorHandler } from '../http/errorHandler.js';
 import { createMetrics } from '../http/metrics.js';
+import { jsonMutationGuard } from '../http/jsonMutationGuard.js';
+import { markPossibleNul, nulGuard } from '../http/nulGuard.js';
 import { mergeOpenApi } from '../http/openapi.js';
+import { hostGuard, OriginPolicy, originGuard } from '../http/originGuard.js';
+import { securityHeaders, type CspOverrides } from '../http/securityHeaders.js';
 import { serveApp } from '../http/serveApp.js';
 import { createAllowAllPermissions, createGuestAuth, createLogAudit } from '../services/auth.js';
 import { EventBus } from '../services/events.js';
@@ -84,8 +88,8 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
     throw e;
   }
   const pollIntervalMs = (config.get('backend.scheduler.pollIntervalMs') as number | undefined) ?? 1000;
-  const scheduler = new Scheduler(hostDb, replicaId, logger.child({ service: 'scheduler' }), pollIntervalMs);
-  const events = new EventBus(logger.child({ service: 'events' }), hostDb, database.connectionConfig as never, replicaId);
+  const scheduler = new Scheduler(hostDb, replicaId, logger.child({ component: 'scheduler' }), pollIntervalMs);
+  const events = new EventBus(logger.child({ component: 'events' }), hostDb, database.connectionConfig as never, replicaId);
   if (database.connectionConfig) {
     scheduler.forPlugin('host').every('host.prune-event-payloads', { intervalSeconds: 600, runOnStart: false }, async () => {
       await events.pruneStoredPayloads();
@@ -104,11 +108,21 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
     jobs: () => scheduler.status(),
   };
 
-  const metrics = createMetrics();
+  const baseUrl = String(config.get('backend.baseUrl') ?? 'http://localhost:7007').replace(/\/$/, '');
+  let boundPort: number | undefined;
+  const originPolicy = new OriginPolicy({
+    baseUrl: new URL(baseUrl),
+    allowedOrigins: ((config.get('backend.allowedOrigins') as string[] | undefined) ?? []).map((o) => new URL(o)),
+    boundPort: () => boundPort,
+  });
+
+  const metrics = createMetrics(options.plugins.map((p) => p.id));
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', true);
   app.use(metrics.middleware);
+  app.use(hostGuard(originPolicy));
+  app.use(securityHeaders(new URL(baseUrl), config.get('backend.csp') as CspOverrides | undefined));
   let ready = false;
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
@@ -128,12 +142,13 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
     res.json(openapi);
   });
   const maxBody = (config.get('backend.maxRequestBodyBytes') as number | undefined) ?? 10 * 1024 * 1024;
-  app.use('/api', express.json({ limit: maxBody, strict: false }));
+  app.use('/api', originGuard(originPolicy), jsonMutationGuard);
+  app.use('/api', express.json({ limit: maxBody, strict: false, verify: (req, _res, buf) => markPossibleNul(req as never, buf) }));
+  app.use('/api', nulGuard);
 
-  const baseUrl = String(config.get('backend.baseUrl') ?? 'http://localhost:7007').replace(/\/$/, '');
   const auth = createGuestAuth();
   const permissions = createAllowAllPermissions();
-  const audit = createLogAudit(logger.child({ service: 'audit' }));
+  const audit = createLogAudit(logger.child({ component: 'audit' }));
   const shutdownHooks: Array<() => void | Promise<void>> = [];
 
   for (const runtime of runtimes.values()) {
@@ -238,7 +253,7 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
       }
       ready = true;
       const address = server.address();
-      const boundPort = typeof address === 'object' && address ? address.port : port;
+      boundPort = typeof address === 'object' && address ? address.port : port;
       return { url: `http://localhost:${boundPort}`, port: boundPort };
     },
     async stop() {

@@ -1,22 +1,46 @@
-import type { RequestHandler } from 'express';
+import type { Request, RequestHandler } from 'express';
 import { collectDefaultMetrics, Histogram, Registry } from 'prom-client';
 
-/** Prometheus metrics for the host: process defaults plus request durations by plugin. */
-export function createMetrics() {
+const HOST_ENDPOINTS: Record<string, string> = {
+  '/healthz': 'healthz',
+  '/readyz': 'readyz',
+  '/metrics': 'metrics',
+  '/api/openapi.json': 'openapi',
+};
+
+/**
+ * What served a request, as metric labels: `plugin` is an installed plugin's id (empty for the
+ * host), `endpoint` names the host endpoint (`healthz`, `readyz`, `metrics`, `openapi`, `app`
+ * for the web app, `unknown-api` for an /api path no plugin owns) or is `api` for a plugin route.
+ * Only known values are used, so arbitrary paths cannot create new series.
+ */
+export function requestLabels(req: Pick<Request, 'originalUrl'>, pluginIds: ReadonlySet<string>): { plugin: string; endpoint: string } {
+  const path = req.originalUrl.split('?')[0]!;
+  const host = HOST_ENDPOINTS[path];
+  if (host) return { plugin: '', endpoint: host };
+  const m = /^\/api\/([^/]+)/.exec(path);
+  if (m && pluginIds.has(m[1]!)) return { plugin: m[1]!, endpoint: 'api' };
+  if (path === '/api' || path.startsWith('/api/')) return { plugin: '', endpoint: 'unknown-api' };
+  return { plugin: '', endpoint: 'app' };
+}
+
+/** Prometheus metrics for the host: process defaults plus request durations by plugin and endpoint. */
+export function createMetrics(pluginIds: readonly string[]) {
+  const ids = new Set(pluginIds);
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'atrium_' });
   const httpDuration = new Histogram({
     name: 'atrium_http_request_duration_seconds',
-    help: 'HTTP request duration by plugin, method and status code',
-    labelNames: ['plugin', 'method', 'status'] as const,
+    help: 'HTTP request duration by plugin (empty for the host), endpoint, method and status code',
+    labelNames: ['plugin', 'endpoint', 'method', 'status'] as const,
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
     registers: [registry],
   });
   const middleware: RequestHandler = (req, res, next) => {
     const end = httpDuration.startTimer();
     res.on('finish', () => {
-      const m = /^\/api\/([^/?]+)/.exec(req.originalUrl);
-      end({ plugin: m?.[1] ?? (req.originalUrl.startsWith('/api') ? 'api' : 'app'), method: req.method, status: String(res.statusCode) });
+      const method = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'].includes(req.method) ? req.method : 'other';
+      end({ ...requestLabels(req, ids), method, status: String(res.statusCode) });
     });
     next();
   };
