@@ -1,6 +1,6 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { FileReader, GitReader, ReadError, UrlReader } from '@atrium/source-readers';
+import { FileReader, GitReader, isGitMetadataPath, ReadError, UrlReader } from '@atrium/source-readers';
 
 /** Where a template was read from, from its `backstage.io/managed-by-location` annotation. */
 export type TemplateBase =
@@ -97,7 +97,8 @@ export class TemplateSources {
     if (where.type === 'git') {
       const tree = await this.git().open(where.repo, where.ref);
       const prefix = where.path ? `${where.path}/` : '';
-      const names = (await tree.list()).filter((p) => p.startsWith(prefix));
+      // Git metadata is never part of a skeleton: a .git entry would configure the git that publishes it.
+      const names = (await tree.list()).filter((p) => p.startsWith(prefix) && !isGitMetadataPath(p));
       if (names.length > this.settings.maxFiles) throw new ReadError('read', `${url} has more than ${this.settings.maxFiles} files`);
       const out: SourceFile[] = [];
       for (const name of names) out.push({ path: name.slice(prefix.length), content: await tree.read(name), executable: false });
@@ -152,12 +153,17 @@ export class TemplateSources {
   }
 }
 
-/** Relative paths of every file and symlink under a folder (symlinks are listed, not followed). */
+/**
+ * Relative paths of every file and symlink under a folder (symlinks are listed, not followed),
+ * leaving out git metadata (`.git` at any depth, however spelled): a skeleton's `.git` folder
+ * would configure the git that publishes it (filters, fsmonitor, hooks, include.path).
+ */
 async function walk(root: string, limit: number): Promise<string[]> {
   const out: string[] = [];
   const visit = async (dir: string): Promise<void> => {
     for (const entry of await fs.readdir(dir, { withFileTypes: true })) {
       if (out.length >= limit) return;
+      if (isGitMetadataPath(entry.name)) continue;
       const abs = path.join(dir, entry.name);
       if (entry.isDirectory()) await visit(abs);
       else out.push(path.relative(root, abs));

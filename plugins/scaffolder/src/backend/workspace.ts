@@ -1,6 +1,6 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { isWithin } from '@atrium/source-readers';
+import { isGitMetadataPath, isWithin } from '@atrium/source-readers';
 
 export class WorkspaceEscapeError extends Error {
   constructor(message: string) {
@@ -19,6 +19,7 @@ export async function resolveInWorkspace(workspace: string, relative: string, wh
   if (!isWithin(workspace, target)) {
     throw new WorkspaceEscapeError(`The ${what} ${JSON.stringify(relative)} points outside the workspace`);
   }
+  refuseGitMetadata(workspace, target, relative, what);
   // Walk up to the deepest existing ancestor and check its real path stays inside.
   const realWorkspace = await fs.realpath(workspace);
   let probe = target;
@@ -39,10 +40,21 @@ export async function resolveInWorkspace(workspace: string, relative: string, wh
   return target;
 }
 
+/**
+ * No step may create or touch git metadata in the workspace (`.git`, `.GIT`, `git~1` at any
+ * depth): publish:git commits the workspace, and a `.git` entry there could configure git.
+ */
+function refuseGitMetadata(workspace: string, target: string, relative: string, what: string): void {
+  if (isGitMetadataPath(path.relative(workspace, target))) {
+    throw new WorkspaceEscapeError(`The ${what} ${JSON.stringify(relative)} is git metadata (.git), which templates may not write`);
+  }
+}
+
 /** Writes a file inside the workspace, creating folders; refuses paths that leave it. */
 export async function writeWorkspaceFile(workspace: string, relative: string, content: Buffer | string, mode?: number): Promise<string> {
   const target = path.resolve(workspace, relative);
   if (!isWithin(workspace, target)) throw new WorkspaceEscapeError(`The path ${JSON.stringify(relative)} points outside the workspace`);
+  refuseGitMetadata(workspace, target, relative, 'path');
   await fs.mkdir(path.dirname(target), { recursive: true });
   // After mkdir the parent exists: one realpath check covers symlinked folders on the way.
   await resolveInWorkspace(workspace, relative);
@@ -68,7 +80,7 @@ export async function listFiles(root: string): Promise<Array<{ path: string; exe
   const out: Array<{ path: string; executable: boolean }> = [];
   async function walk(dir: string): Promise<void> {
     for (const entry of await fs.readdir(dir, { withFileTypes: true })) {
-      if (entry.name === '.git' && dir === root) continue;
+      if (isGitMetadataPath(entry.name)) continue;
       const abs = path.join(dir, entry.name);
       if (entry.isDirectory()) await walk(abs);
       else if (entry.isFile()) {
