@@ -1,6 +1,9 @@
+import { promises as fs } from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { GitCommandError } from './gitRunner.js';
 import { ReadError } from './ReadError.js';
 import { git, tempDir, writeTree, removeTempDirs } from './testing.js';
 import { FileReader } from './fileReader.js';
@@ -93,5 +96,87 @@ describe('GitReader', () => {
     const cache = await tempDir();
     const error = await failure(reader(cache).open('http://127.0.0.1:9/repo.git', 'main'));
     expect(error.kind).toBe('security');
+  });
+
+  it('refuses scp-style, ssh:// and git:// repositories on loopback before anything connects', async () => {
+    const cache = await tempDir();
+    let connections = 0;
+    const listener = net.createServer((socket) => {
+      connections++;
+      socket.destroy();
+    });
+    await new Promise<void>((resolve) => listener.listen(0, '127.0.0.1', resolve));
+    const port = (listener.address() as net.AddressInfo).port;
+    try {
+      for (const repo of [
+        'x@127.0.0.1:repo',
+        `[127.0.0.1:${port}]:repo`,
+        'LOCALHOST.:repo',
+        `ssh://x@127.0.0.1:${port}/repo`,
+        `ssh://x@0x7f.1:${port}/repo`,
+        `git+ssh://[::ffff:127.0.0.1]:${port}/repo`,
+        `git://127.1:${port}/repo`,
+        `https://2130706433:${port}/repo.git`,
+      ]) {
+        const error = await failure(reader(cache).open(repo, 'main'));
+        expect(error.kind, repo).toBe('security');
+      }
+    } finally {
+      await new Promise((resolve) => listener.close(resolve));
+    }
+    expect(connections).toBe(0);
+  });
+
+  it('fetches a hostile repository without running anything it carries (hooks, config, filters, submodules)', async () => {
+    const markers = await tempDir();
+    const hostileRoot = await tempDir();
+    const hostile = path.join(hostileRoot, 'hostile');
+    await writeTree(hostile, { 'catalog-info.yaml': 'x\n', '.gitattributes': '* filter=x\n' });
+    git(hostile, 'init', '--quiet', '-b', 'main');
+    git(hostile, 'add', '.');
+    git(hostile, 'commit', '--quiet', '-m', 'first');
+    const sub = git(hostile, 'rev-parse', 'HEAD');
+    git(hostile, 'update-index', '--add', '--cacheinfo', `160000,${sub},vendor/sub`);
+    await writeTree(hostile, { '.gitmodules': `[submodule "sub"]\n\tpath = vendor/sub\n\turl = ext::sh -c touch% ${markers}/submodule\n` });
+    git(hostile, 'add', '.gitmodules');
+    git(hostile, 'commit', '--quiet', '-m', 'submodule');
+    const touch = (name: string) => `touch ${path.join(markers, name)}`;
+    await fs.writeFile(path.join(markers, 'included.config'), `[core]\n\tfsmonitor = "${touch('include')}; echo"\n`);
+    await fs.appendFile(
+      path.join(hostile, '.git/config'),
+      [
+        '[core]',
+        `\tfsmonitor = "${touch('fsmonitor')}; echo"`,
+        `\tsshCommand = "${touch('ssh')}"`,
+        `\thooksPath = ${path.join(markers, 'hooks')}`,
+        `[filter "x"]\n\tclean = "${touch('clean')}; cat"\n\tsmudge = "${touch('smudge')}; cat"`,
+        `[uploadpack]\n\tpackObjectsHook = "${touch('packObjectsHook')}; exec"`,
+        `[include]\n\tpath = ${path.join(markers, 'included.config')}`,
+        '',
+      ].join('\n'),
+    );
+    await fs.mkdir(path.join(markers, 'hooks'));
+    for (const hook of ['pre-upload-pack', 'post-checkout', 'reference-transaction', 'post-merge']) {
+      await fs.writeFile(path.join(markers, 'hooks', hook), `#!/bin/sh\n${touch(hook)}\n`, { mode: 0o755 });
+      await fs.writeFile(path.join(hostile, '.git/hooks', hook), `#!/bin/sh\n${touch(`own-${hook}`)}\n`, { mode: 0o755 });
+    }
+    const tree = await reader(await tempDir(), [hostileRoot]).open(pathToFileURL(hostile).href, 'main');
+    expect(await tree.list()).toEqual(['.gitattributes', '.gitmodules', 'catalog-info.yaml']);
+    expect((await tree.read('catalog-info.yaml')).toString()).toBe('x\n');
+    expect((await fs.readdir(markers)).sort()).toEqual(['hooks', 'included.config']);
+  });
+
+  it.runIf(process.getuid?.() === 0)('keeps git’s reason when it refuses a repository owned by someone else', async () => {
+    const otherRoot = await tempDir();
+    const other = path.join(otherRoot, 'other');
+    await writeTree(other, { 'catalog-info.yaml': 'x\n' });
+    git(other, 'init', '--quiet', '-b', 'main');
+    git(other, 'add', '.');
+    git(other, 'commit', '--quiet', '-m', 'first');
+    await fs.chown(other, 65534, 65534);
+    await fs.chown(path.join(other, '.git'), 65534, 65534);
+    const error = await failure(reader(await tempDir(), [otherRoot]).open(pathToFileURL(other).href, 'main'));
+    expect(error.message).toMatch(/^Cannot fetch "main" from file:\/\/.*: detected dubious ownership in repository at '.*other/);
+    expect(error).not.toBeInstanceOf(GitCommandError);
   });
 });

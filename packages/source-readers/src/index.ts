@@ -1,18 +1,25 @@
 export { ReadError, messageOf } from './ReadError.js';
-export { isValidGitRef, isWithin } from './paths.js';
+export { isWithin } from './paths.js';
+export { isValidGitRef, validateGitRef, InvalidGitRefError } from './gitRef.js';
 export { FileReader, tooLarge } from './fileReader.js';
 export { UrlReader, type UrlReaderOptions } from './urlReader.js';
 export { GitReader, type GitReaderOptions, type GitTree } from './gitReader.js';
-export { isHostAllowed, isPrivateAddress } from './netGuard.js';
+export {
+  assertOutboundAllowed,
+  isHostAllowed,
+  isPrivateAddress,
+  isReservedHostName,
+  type OutboundOptions,
+  type CheckedOutboundTarget,
+} from './netGuard.js';
+export { parseOutboundTarget, legacyIPv4, type OutboundTarget, type OutboundTransport } from './outboundTarget.js';
 export {
   runGit,
   runGitBuffer,
-  validateGitRef,
   isGitMetadataPath,
   copyTreeWithoutGit,
   gitFailureReason,
   GitCommandError,
-  InvalidGitRefError,
   type RunGitOptions,
   type RunGitResult,
   type GitCommandFailure,

@@ -1,10 +1,9 @@
-import dns from 'node:dns';
 import http, { type IncomingMessage } from 'node:http';
 import https from 'node:https';
 import net, { type LookupFunction } from 'node:net';
 import { ReadError } from './ReadError.js';
 import { tooLarge } from './fileReader.js';
-import { isHostAllowed, isPrivateAddress } from './netGuard.js';
+import { assertOutboundAllowed } from './netGuard.js';
 
 export interface UrlReaderOptions {
   allowPrivateNetworks: boolean;
@@ -13,15 +12,18 @@ export interface UrlReaderOptions {
   maxRedirects?: number;
   /** Hosts that may be read (`*.example.com` for subdomains); undefined allows all. */
   allowedHosts?: readonly string[];
+  /** The config key refusals name, e.g. `catalog.readers.allowPrivateNetworks`. */
+  privateNetworksKey?: string;
   signal?: AbortSignal;
 }
 
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 
 /**
- * Reads one http(s) URL. Host names are resolved before connecting and the connection goes
- * to the address that was checked (no second lookup an attacker's DNS could answer
- * differently); every redirect hop is checked the same way. The body is streamed and
+ * Reads one http(s) URL. Every hop (the URL and each redirect) goes through the shared guard
+ * (assertOutboundAllowed): host names are resolved before connecting and the connection goes
+ * to an address that was checked (no second lookup an attacker's DNS could answer
+ * differently). The body is streamed and
  * abandoned as soon as it passes maxBytes.
  */
 export class UrlReader {
@@ -55,20 +57,22 @@ export class UrlReader {
     }
   }
 
-  private request(url: URL, signal: AbortSignal, original: string): Promise<IncomingMessage> {
-    const host = url.hostname.replace(/^\[|\]$/g, '');
-    if (!isHostAllowed(host, this.options.allowedHosts)) {
-      return Promise.reject(new ReadError('security', `Refusing to read ${url.href}: host ${host} is not in the allowed URL hosts`));
-    }
-    if (net.isIP(host) && !this.options.allowPrivateNetworks && isPrivateAddress(host)) {
-      return Promise.reject(refused(url, host));
-    }
+  private async request(url: URL, signal: AbortSignal, original: string): Promise<IncomingMessage> {
+    // The shared guard: scheme, host list, and every address the host resolves to.
+    const checked = await assertOutboundAllowed(url.href, {
+      allowPrivateNetworks: this.options.allowPrivateNetworks,
+      transports: ['http', 'https'],
+      ...(this.options.allowedHosts ? { allowedHosts: this.options.allowedHosts } : {}),
+      ...(this.options.privateNetworksKey ? { privateNetworksKey: this.options.privateNetworksKey } : {}),
+    }).catch((error: unknown) => {
+      throw this.wrap(error, url, signal, original);
+    });
     const lib = url.protocol === 'https:' ? https : http;
     return new Promise((resolve, reject) => {
       const req = lib.request(url, {
         method: 'GET',
         signal,
-        lookup: this.guardedLookup(url),
+        lookup: pinnedLookup(checked.addresses),
         headers: { accept: '*/*', 'user-agent': 'atrium-catalog' },
         agent: false,
       });
@@ -76,21 +80,6 @@ export class UrlReader {
       req.on('error', (error) => reject(this.wrap(error, url, signal, original)));
       req.end();
     });
-  }
-
-  private guardedLookup(url: URL): LookupFunction {
-    const allow = this.options.allowPrivateNetworks;
-    return (hostname, options, callback) => {
-      dns.lookup(hostname, { all: true, family: options.family ?? 0 }, (error, addresses) => {
-        if (error) return callback(error, '', 0);
-        if (addresses.length === 0) return callback(new ReadError('read', `${hostname} has no addresses`), '', 0);
-        const bad = allow ? undefined : addresses.find((a) => isPrivateAddress(a.address));
-        if (bad) return callback(refused(url, bad.address), '', 0);
-        if (options.all) return (callback as unknown as (e: null, a: dns.LookupAddress[]) => void)(null, addresses);
-        const first = addresses[0]!;
-        callback(null, first.address, first.family);
-      });
-    };
   }
 
   private wrap(error: unknown, url: URL, signal: AbortSignal, original: string): ReadError {
@@ -148,9 +137,17 @@ function parseHttpUrl(value: string, context = 'URL'): URL {
   return url;
 }
 
-function refused(url: URL, address: string): ReadError {
-  return new ReadError(
-    'security',
-    `Refusing to read ${url.href}: ${url.hostname} resolves to ${address}, a loopback, private or link-local address (set allowPrivateNetworks to allow it)`,
-  );
+/**
+ * Connects only to the addresses the guard checked (no second lookup that DNS could answer
+ * differently); with nothing checked (private networks allowed) the system resolver is used.
+ */
+function pinnedLookup(addresses: string[]): LookupFunction | undefined {
+  if (addresses.length === 0) return undefined;
+  const list = addresses.map((address) => ({ address, family: net.isIPv6(address) ? 6 : 4 }));
+  return (_hostname, options, callback) => {
+    const usable = options.family ? list.filter((a) => a.family === options.family) : list;
+    if (usable.length === 0) return callback(new ReadError('read', `No IPv${options.family} address was checked for this host`), '', 0);
+    if (options.all) return (callback as unknown as (e: null, a: typeof list) => void)(null, usable);
+    callback(null, usable[0]!.address, usable[0]!.family);
+  };
 }
