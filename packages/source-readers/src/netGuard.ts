@@ -187,9 +187,9 @@ export async function assertOutboundAllowed(target: string, options: OutboundOpt
     throw new ReadError('security', `Refusing ${JSON.stringify(target)}: host ${host} is not in the allowed URL hosts`);
   }
   if (options.allowPrivateNetworks) return { ...parsed, addresses: [] };
-  const allowHint = `set ${options.privateNetworksKey ?? 'allowPrivateNetworks'}: true to allow it`;
+  const allowHint = options.privateNetworksKey ? `set ${options.privateNetworksKey}: true to allow it` : 'set allowPrivateNetworks to allow it';
   const refusePrivate = (address: string, how: string) =>
-    new ReadError('security', `Refusing ${JSON.stringify(target)}: ${how} ${address}, a loopback, private, link-local or reserved address (${allowHint})`);
+    new ReadError('security', `Refusing ${JSON.stringify(target)}: ${how} ${address}, a loopback, private or link-local address (${allowHint})`);
 
   const bare = host.replace(/%.*$/, '');
   const literal = net.isIP(bare) ? bare : legacyIPv4(host);
