@@ -35,7 +35,7 @@ describe.each(testDatabaseKinds())('scaffolder on %s', (database) => {
     // Wait for the catalog to load the fixture templates.
     for (let i = 0; i < 200; i++) {
       const r = await backend.json<{ items: unknown[] }>('/api/catalog/entities/by-query?filter=kind=template&limit=100');
-      if (r.body.items?.length >= 13) break;
+      if (r.body.items?.length >= 15) break;
       await sleep(100);
     }
   });
@@ -214,8 +214,8 @@ describe.each(testDatabaseKinds())('scaffolder on %s', (database) => {
     expect(lines.at(-1)!.body.message).toMatch(/Log limit of 100 lines reached/);
   });
 
-  it('waits for approval and records who decided', async () => {
-    const { body } = await create('approval', { name: 'x' });
+  it('waits for approval and records who decided, when the template lets the requester approve', async () => {
+    const { body } = await create('approval-self', { name: 'x' });
     const waiting = await backend.json<SerializedTask>(`/api/scaffolder/v2/tasks/${body.id}`);
     expect(waiting.body.status).toBe('awaiting-approval');
     const decided = await backend.json<SerializedTask>(`/api/scaffolder/v2/tasks/${body.id}/approval`, { method: 'POST', body: { decision: 'approve', comment: 'ok' } });
@@ -226,6 +226,27 @@ describe.each(testDatabaseKinds())('scaffolder on %s', (database) => {
     const other = await create('approval-others', { name: 'x' });
     const denied = await backend.json(`/api/scaffolder/v2/tasks/${other.body.id}/approval`, { method: 'POST', body: { decision: 'approve' } });
     expect(denied.status).toBe(403);
+  });
+
+  it('does not take approver identity from catalog content: a registered `User guest` member of the approving group cannot approve', async () => {
+    // org.yaml registers `User guest` with memberOf [approvers], and `approvers` lists guest as a member.
+    const member = await backend.json<{ relations: Array<{ type: string; targetRef: string }> }>('/api/catalog/entities/by-name/user/default/guest');
+    expect(member.body.relations).toEqual(expect.arrayContaining([{ type: 'memberOf', targetRef: 'group:default/approvers' }]));
+    const { body } = await create('approval', { name: 'x' });
+    const denied = await backend.json<{ error: { message: string } }>(`/api/scaffolder/v2/tasks/${body.id}/approval`, { method: 'POST', body: { decision: 'approve' } });
+    expect(denied.status).toBe(403);
+    expect(denied.body.error.message).toMatch(/not one of the approvers/);
+    expect((await backend.json<SerializedTask>(`/api/scaffolder/v2/tasks/${body.id}`)).body.status).toBe('awaiting-approval');
+  });
+
+  it("refuses a requester's approval of their own task unless the template allows it; they may still reject it", async () => {
+    const { body } = await create('approval-requester', { name: 'x' });
+    const denied = await backend.json<{ error: { message: string } }>(`/api/scaffolder/v2/tasks/${body.id}/approval`, { method: 'POST', body: { decision: 'approve' } });
+    expect(denied.status).toBe(403);
+    expect(denied.body.error.message).toMatch(/requested this task and cannot approve it/);
+    const rejected = await backend.json<SerializedTask>(`/api/scaffolder/v2/tasks/${body.id}/approval`, { method: 'POST', body: { decision: 'reject' } });
+    expect(rejected.status).toBe(200);
+    expect(rejected.body.status).toBe('cancelled');
   });
 
   it('starts over with the same values', async () => {
@@ -245,6 +266,69 @@ describe.each(testDatabaseKinds())('scaffolder on %s', (database) => {
     const t = await waitFor((await create('day2', { entity: 'component:default/existing-svc' })).body.id!);
     expect(t.status).toBe('completed');
     expect((await events(t.id)).map((e) => e.body.message)).toContain('owner group:default/team-a');
+  });
+
+  describe('dry runs read files only from where the catalog read the template', () => {
+    type DryRun = { log: Array<{ body: { message: string; status?: string } }>; directoryContents: Array<{ path: string; base64Content: string }> };
+    const dryRun = (template: object, extra: object = {}) =>
+      backend.json<DryRun>('/api/scaffolder/v2/dry-run', { method: 'POST', body: { template, values: {}, ...extra } });
+    const template = (name: string, annotations: Record<string, string>, steps: object[]) => ({
+      apiVersion: 'scaffolder.backstage.io/v1beta3',
+      kind: 'Template',
+      metadata: { name, annotations },
+      spec: { type: 'service', steps },
+    });
+    const passwd = (r: { body: unknown }) => JSON.stringify(r.body).includes('root:x:0:0') || JSON.stringify(r.body).includes(Buffer.from('root:x:0:0').toString('base64').slice(0, 12));
+
+    it('ignores a caller-supplied managed-by-location: the file:/x + fetch:plain:file /etc/passwd payload reads nothing', async () => {
+      const r = await dryRun(
+        template('probe', { 'backstage.io/managed-by-location': 'file:/x' }, [{ id: 'read', action: 'fetch:plain:file', input: { url: '/etc/passwd', targetPath: 'passwd' } }]),
+      );
+      expect(r.status).toBe(200);
+      expect(r.body.directoryContents).toEqual([]);
+      expect(r.body.log.find((l) => l.body.status === 'failed')!.body.message).toMatch(/outside the allowed file roots/);
+      expect(passwd(r)).toBe(false);
+      for (const url of ['./etc/passwd', '../etc/passwd', 'file:///etc/passwd', '/etc/../etc/passwd']) {
+        const again = await dryRun(
+          template('probe', { 'backstage.io/managed-by-location': 'file:/x', 'backstage.io/managed-by-origin-location': 'file:/x' }, [{ id: 'read', action: 'fetch:plain:file', input: { url, targetPath: 'passwd' } }]),
+        );
+        expect(again.body.directoryContents, url).toEqual([]);
+        expect(again.body.log.some((l) => l.body.status === 'failed'), url).toBe(true);
+        expect(passwd(again), url).toBe(false);
+      }
+    });
+
+    it('ignores an annotation naming a real folder, and one borrowed from another template', async () => {
+      const r = await dryRun(
+        template('not-stored', { 'backstage.io/managed-by-location': `file:${root}/templates.yaml` }, [{ id: 'fetch', action: 'fetch:plain', input: { url: './skeleton' } }]),
+      );
+      expect(r.body.directoryContents).toEqual([]);
+      expect(r.body.log.find((l) => l.body.status === 'failed')!.body.message).toMatch(/no known location/);
+    });
+
+    it('an edited template reads its files from the stored template it edits', async () => {
+      const r = await dryRun(
+        template('full-run', { 'backstage.io/managed-by-location': 'file:/' }, [
+          { id: 'fetch', action: 'fetch:template', input: { url: './skeleton', values: { name: 'edited', owner: 'group:default/team-a' } } },
+          { id: 'escape', action: 'fetch:plain:file', input: { url: '../../../../../../etc/passwd', targetPath: 'passwd' } },
+        ]),
+      );
+      expect(r.body.directoryContents.map((f) => f.path)).toContain('catalog-info.yaml');
+      expect(r.body.log.find((l) => l.body.status === 'failed')!.body.message).toMatch(/Step escape failed: .*outside the allowed file roots/);
+      expect(passwd(r)).toBe(false);
+    });
+
+    it('a template sent with its files reads only those', async () => {
+      const r = await dryRun(
+        template('with-files', { 'backstage.io/managed-by-location': 'file:/etc/x' }, [
+          { id: 'ok', action: 'fetch:plain:file', input: { url: './a.txt', targetPath: 'a.txt' } },
+          { id: 'escape', action: 'fetch:plain:file', input: { url: './passwd', targetPath: 'passwd' } },
+        ]),
+        { directoryContents: [{ path: 'a.txt', base64Content: Buffer.from('hello').toString('base64') }] },
+      );
+      expect(r.body.directoryContents.map((f) => f.path)).toEqual(['a.txt']);
+      expect(passwd(r)).toBe(false);
+    });
   });
 
   it('lists tasks (mine / by status)', async () => {

@@ -6,6 +6,7 @@ import type { ApprovalState, JsonObject, ParameterSchemaResponse, TaskSpec, Task
 
 export const TEMPLATE_API_VERSION = 'scaffolder.backstage.io/v1beta3';
 export const LOCATION_ANNOTATION = 'backstage.io/managed-by-location';
+export const ORIGIN_LOCATION_ANNOTATION = 'backstage.io/managed-by-origin-location';
 
 export interface TemplateLike {
   apiVersion: string;
@@ -113,15 +114,17 @@ export function validateSecrets(t: TemplateLike, secrets: Record<string, string>
 export function approvalOf(t: TemplateLike): ApprovalState | undefined {
   const raw = t.spec.approval as unknown;
   let refs: unknown[] = [];
+  let allowSelfApproval = false;
   if (Array.isArray(raw)) refs = raw;
   else if (raw && typeof raw === 'object') {
-    const o = raw as { groups?: unknown[]; approvers?: unknown[] };
-    refs = [...(o.groups ?? []), ...(o.approvers ?? [])];
+    const o = raw as { groups?: unknown[]; approvers?: unknown[]; allowSelfApproval?: unknown };
+    refs = [...(Array.isArray(o.groups) ? o.groups : []), ...(Array.isArray(o.approvers) ? o.approvers : [])];
+    allowSelfApproval = o.allowSelfApproval === true;
   }
   const approvers = refs
     .filter((r): r is string => typeof r === 'string' && r.length > 0)
     .map((r) => stringifyEntityRef(parseEntityRef(r, { defaultKind: 'group', defaultNamespace: 'default' })));
-  return approvers.length ? { approvers } : undefined;
+  return approvers.length ? { approvers, ...(allowSelfApproval ? { allowSelfApproval } : {}) } : undefined;
 }
 
 export function buildTaskSpec(t: TemplateLike, values: JsonObject, user: { ref: string; entity?: JsonObject }): TaskSpec {

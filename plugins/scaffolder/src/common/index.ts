@@ -35,6 +35,8 @@ export interface TaskSpec {
 export interface ApprovalState {
   /** Entity refs (groups or users) allowed to decide. */
   approvers: string[];
+  /** The template lets the task's requester approve their own task (`spec.approval.allowSelfApproval`). */
+  allowSelfApproval?: boolean;
   decision?: 'approved' | 'rejected';
   decidedBy?: string;
   decidedAt?: string;

@@ -1,4 +1,4 @@
-import { InputError, NotAllowedError, NotFoundError, validateInput, type AuditService, type AuthService, type Caller, type PermissionsService } from '@atrium/backend-plugin-api';
+import { InputError, NotFoundError, validateInput, type AuditService, type AuthService, type PermissionsService } from '@atrium/backend-plugin-api';
 import type { CatalogService } from '@atrium/plugin-catalog/common';
 import type { Request, Router } from 'express';
 import type { JsonObject, SerializedTaskEvent, TaskStatus } from '../../common/index.js';
@@ -6,6 +6,7 @@ import { FINAL_TASK_STATUSES } from '../../common/index.js';
 import type { ActionRegistry } from '../actions/registry.js';
 import type { TaskStore } from '../tasks/taskStore.js';
 import type { TaskWorker } from '../tasks/taskWorker.js';
+import { assertMayDecide } from '../tasks/approvals.js';
 import { approvalOf, buildTaskSpec, loadTemplate, templateRefOf } from '../templates.js';
 import { checkSteps, checkedTaskSpec } from './taskSpecs.js';
 
@@ -48,14 +49,6 @@ const approvalBody = {
   additionalProperties: false,
   properties: { decision: { enum: ['approve', 'reject'] }, comment: { type: 'string', maxLength: 2000 } },
 };
-
-/** The caller's own ref plus the groups the catalog says it belongs to. */
-async function identityRefs(catalog: CatalogService, caller: Caller): Promise<string[]> {
-  const refs = new Set([caller.userEntityRef, ...caller.ownershipEntityRefs]);
-  const user = await catalog.getEntityByRef(caller.userEntityRef).catch(() => undefined);
-  for (const r of user?.relations ?? []) if (r.type === 'memberOf') refs.add(r.targetRef);
-  return [...refs];
-}
 
 export function registerTaskRoutes(router: Router, deps: TaskRouteDeps): void {
   const { store, registry, catalog, worker, auth, permissions, audit } = deps;
@@ -154,10 +147,7 @@ export function registerTaskRoutes(router: Router, deps: TaskRouteDeps): void {
     const body = validateInput<{ decision: 'approve' | 'reject'; comment?: string }>(approvalBody, req.body ?? {}, 'body');
     const task = await taskOr404(req.params.taskId!);
     if (task.status !== 'awaiting-approval' || !task.approval) throw new InputError(`Task ${task.id} is not awaiting approval (status ${task.status})`);
-    const mine = await identityRefs(catalog, caller);
-    if (!task.approval.approvers.some((a) => mine.includes(a))) {
-      throw new NotAllowedError(`${caller.userEntityRef} is not one of the approvers (${task.approval.approvers.join(', ')})`);
-    }
+    assertMayDecide({ ...(task.createdBy ? { createdBy: task.createdBy } : {}), approval: task.approval }, caller, body.decision);
     const decided = await store.decideApproval(task.id, {
       ...task.approval,
       decision: body.decision === 'approve' ? 'approved' : 'rejected',

@@ -7,7 +7,7 @@ import type { ActionRegistry } from '../actions/registry.js';
 import type { TaskRunner } from '../runner.js';
 import type { TaskStore } from '../tasks/taskStore.js';
 import { templateFilters } from '../templating/filters.js';
-import { assertRunnableTemplate, LOCATION_ANNOTATION, loadTemplate, parameterSchema, templateRefOf, withSourceFieldOrder, type TemplateLike } from '../templates.js';
+import { assertRunnableTemplate, LOCATION_ANNOTATION, ORIGIN_LOCATION_ANNOTATION, loadTemplate, parameterSchema, templateRefOf, withSourceFieldOrder, type TemplateLike } from '../templates.js';
 import { checkedTaskSpec } from './taskSpecs.js';
 
 export interface TemplateRouteDeps {
@@ -61,6 +61,12 @@ export function entityParameterOf(t: TemplateLike): string {
   return 'entity';
 }
 
+/** The template without `backstage.io/managed-by-location` / `managed-by-origin-location`, which only the catalog may set. */
+function withoutLocationAnnotations(t: TemplateLike): TemplateLike {
+  const annotations = Object.fromEntries(Object.entries(t.metadata.annotations ?? {}).filter(([k]) => k !== LOCATION_ANNOTATION && k !== ORIGIN_LOCATION_ANNOTATION));
+  return { ...t, metadata: { ...t.metadata, annotations } };
+}
+
 export function registerTemplateRoutes(router: Router, deps: TemplateRouteDeps): void {
   const { registry, catalog, runner, store, auth, permissions } = deps;
 
@@ -86,14 +92,18 @@ export function registerTemplateRoutes(router: Router, deps: TemplateRouteDeps):
     const caller = await auth.getCaller(req);
     await permissions.assert(caller, { permission: 'scaffolder.template.dry-run' });
     const body = validateInput<DryRunRequest>(dryRunBody, req.body ?? {}, 'body');
-    const template = assertRunnableTemplate({ metadata: { name: 'dry-run' }, ...body.template });
-    const spec = checkedTaskSpec(template, body.values, body.secrets ?? {}, registry, caller.userEntityRef);
-    // A template sent without its files reads them from where the catalog loaded it.
-    let location = template.metadata.annotations?.[LOCATION_ANNOTATION];
-    if (!location && !body.directoryContents?.length && template.metadata.name) {
+    const sent = assertRunnableTemplate({ metadata: { name: 'dry-run' }, ...body.template });
+    // Where a template's files are is never the caller's to say: the location annotations of
+    // the body are dropped. Files come from `directoryContents`, or else from where the catalog
+    // read the stored template this one edits (same namespace and name).
+    const template = withoutLocationAnnotations(sent);
+    let location: string | undefined;
+    if (!body.directoryContents?.length) {
       const stored = await catalog.getEntityByRef(templateRefOf(template)).catch(() => undefined);
-      location = stored?.metadata.annotations?.[LOCATION_ANNOTATION];
+      if (stored?.kind.toLowerCase() === 'template') location = stored.metadata.annotations?.[LOCATION_ANNOTATION];
     }
+    const spec = checkedTaskSpec(template, body.values, body.secrets ?? {}, registry, caller.userEntityRef);
+    if (location) spec.templateInfo.baseUrl = location;
     const result = await runner.dryRun({
       spec,
       secrets: body.secrets ?? {},
