@@ -63,13 +63,16 @@ export const catalogConfigSchema: JsonSchema = {
     processingPollMs: { type: 'number', minimum: 10, default: 1000 },
     /** Worker threads that read and parse locations; 0 parses on the main thread. */
     readWorkers: { type: 'integer', minimum: 0, maximum: 16, default: 1 },
+    /** How long a replica's claim on a location lasts without its heartbeat (renewed every third of it). */
+    locationLeaseSeconds: { type: 'number', minimum: 2, maximum: 3600, default: 30 },
     readers: {
       type: 'object',
       default: {},
       additionalProperties: false,
       properties: {
         allowPrivateNetworks: { type: 'boolean', default: false },
-        fileRoots: { type: 'array', items: { type: 'string', minLength: 1 }, default: [] },
+        /** No default here: when absent, the defaults depend on the database (see defaultFileRoots). */
+        fileRoots: { type: 'array', items: { type: 'string', minLength: 1 } },
         maxBytes: { type: 'number', minimum: 1 },
         urlTimeoutMs: { type: 'number', minimum: 1 },
       },
@@ -85,7 +88,18 @@ export interface RawCatalogConfig {
   refreshIntervalSeconds: number;
   processingPollMs: number;
   readWorkers?: number;
-  readers: { allowPrivateNetworks: boolean; fileRoots: string[]; maxBytes?: number; urlTimeoutMs?: number };
+  locationLeaseSeconds?: number;
+  readers: { allowPrivateNetworks: boolean; fileRoots?: string[]; maxBytes?: number; urlTimeoutMs?: number };
+}
+
+/** What the catalog's defaults depend on, from the host. */
+export interface HostFacts {
+  /** The writable data directory (`backend.dataDir`). */
+  dataDir: string;
+  /** True on the embedded database: one process on one machine, a laptop install. */
+  embeddedDatabase: boolean;
+  /** The user's home directory (default os.homedir()). */
+  homeDir: string;
 }
 
 /** A location named in config, with its file target made absolute. */
@@ -106,18 +120,25 @@ export interface CatalogSettings {
   processingPollMs: number;
   /** Worker threads reading and parsing locations (0: the main thread does it). */
   readWorkers: number;
+  /** Seconds a claim on a location lasts without being renewed. */
+  locationLeaseSeconds: number;
   /** Roots API-registered file locations must stay under. */
   fileRoots: string[];
+  /** True when fileRoots are the built-in defaults (catalog.readers.fileRoots is not set). */
+  fileRootsDefaulted: boolean;
+  /** Where cached bare git repositories are kept: `<dataDir>/catalog/git-cache`. */
+  gitCacheDir: string;
   /** Roots static locations may read under: fileRoots plus the directories config names them from. */
   staticFileRoots: string[];
   readers: Pick<IngestionOptions, 'allowPrivateNetworks' | 'maxBytes' | 'urlTimeoutMs'>;
 }
 
 /** Resolves relative paths in the config section against the files that set them. */
-export function resolveCatalogSettings(raw: RawCatalogConfig, baseDirOf: (keyPath: string) => string): CatalogSettings {
+export function resolveCatalogSettings(raw: RawCatalogConfig, baseDirOf: (keyPath: string) => string, host: HostFacts): CatalogSettings {
   const locationsDir = baseDirOf('catalog.locations');
   const rootsDir = baseDirOf('catalog.readers.fileRoots');
-  const fileRoots = (raw.readers?.fileRoots ?? []).map((r) => path.resolve(rootsDir, r));
+  const configured = raw.readers?.fileRoots;
+  const fileRoots = configured ? configured.map((r) => path.resolve(rootsDir, r)) : defaultFileRoots(rootsDir, host);
   const staticLocations: StaticLocation[] = (raw.locations ?? []).map((l) => ({
     type: l.type,
     target: l.type === 'file' ? path.resolve(locationsDir, l.target) : l.target,
@@ -134,7 +155,10 @@ export function resolveCatalogSettings(raw: RawCatalogConfig, baseDirOf: (keyPat
     refreshIntervalSeconds: raw.refreshIntervalSeconds ?? 120,
     processingPollMs: raw.processingPollMs ?? 1000,
     readWorkers: raw.readWorkers ?? 1,
+    locationLeaseSeconds: raw.locationLeaseSeconds ?? 30,
     fileRoots,
+    fileRootsDefaulted: !configured,
+    gitCacheDir: path.join(host.dataDir, 'catalog', 'git-cache'),
     staticFileRoots,
     readers: {
       allowPrivateNetworks: raw.readers?.allowPrivateNetworks ?? false,
@@ -142,6 +166,20 @@ export function resolveCatalogSettings(raw: RawCatalogConfig, baseDirOf: (keyPat
       ...(raw.readers?.urlTimeoutMs ? { urlTimeoutMs: raw.readers.urlTimeoutMs } : {}),
     },
   };
+}
+
+/**
+ * `catalog.readers.fileRoots` when it is not set. On the embedded database (a laptop install:
+ * one process, its owner at the keyboard) a user may register files under the project
+ * directory (where the config file is), their home directory and `<dataDir>/repos` (where the
+ * scaffolder publishes). On a Postgres server (a deployment) nothing: roots must be named.
+ * The filesystem root itself is never a default root.
+ */
+export function defaultFileRoots(projectDir: string, host: HostFacts): string[] {
+  if (!host.embeddedDatabase) return [];
+  const candidates = [projectDir, host.homeDir, path.join(host.dataDir, 'repos')];
+  const roots = candidates.filter((d) => d && path.isAbsolute(d) && path.resolve(d) !== path.parse(path.resolve(d)).root).map((d) => path.resolve(d));
+  return [...new Set(roots)];
 }
 
 /** The directory part of a path or glob before its first wildcard segment. */

@@ -1,3 +1,4 @@
+import os from 'node:os';
 import { definePlugin } from '@atrium/backend-plugin-api';
 import { createEntityValidator, InvalidKindDefinitionError } from '@atrium/catalog-model';
 import type { CatalogService } from '../common/index.js';
@@ -16,6 +17,7 @@ import { registerEntityRoutes } from './routes/entityRoutes.js';
 import { registerLocationRoutes } from './routes/locationRoutes.js';
 import { registerEventStreamRoute } from './routes/eventStreamRoute.js';
 import { registerMiscRoutes } from './routes/miscRoutes.js';
+import { rejectNul } from './routes/rejectNul.js';
 import { EntityWriter } from './store/entityWriter.js';
 import { advanceGeneration } from './store/generation.js';
 import { LocationsStore } from './store/locationsStore.js';
@@ -31,7 +33,8 @@ export const catalogPlugin = definePlugin<RawCatalogConfig, Record<string, never
   provides: catalogServiceRef,
   openapi: catalogOpenApi,
   async setup({ router, db, config, configBaseDir, logger, events, scheduler, auth, permissions, audit, lifecycle, host }) {
-    const settings = resolveCatalogSettings(config, configBaseDir);
+    const embedded = host.database().mode === 'embedded';
+    const settings = resolveCatalogSettings(config, configBaseDir, { dataDir: host.dataDir, embeddedDatabase: embedded, homeDir: os.homedir() });
     let validator;
     try {
       validator = createEntityValidator({ customKinds: settings.customKinds });
@@ -40,10 +43,10 @@ export const catalogPlugin = definePlugin<RawCatalogConfig, Record<string, never
       throw e;
     }
     const replicaId = `${host.startedAt.getTime().toString(36)}-${Math.random().toString(36).slice(2, 10)}`;
-    const locations = new LocationsStore(db);
+    const locations = new LocationsStore(db, settings.locationLeaseSeconds);
     const writer = new EntityWriter(db);
     const catalogEvents = new CatalogEvents(events, logger);
-    const stitchWorkers = host.database().mode === 'postgres' ? 2 : 1;
+    const stitchWorkers = embedded ? 1 : 2;
     // Parsing runs on worker threads (catalog.readWorkers; 0 parses on the main thread).
     const readPool = settings.readWorkers > 0 ? new ReadPool(settings.readWorkers) : undefined;
     const processor = new LocationProcessor({
@@ -75,6 +78,12 @@ export const catalogPlugin = definePlugin<RawCatalogConfig, Record<string, never
 
     // A previous process may have stopped between a commit and advancing the generation.
     await advanceGeneration(db);
+    // The embedded database is this process's alone (its directory is locked): a claim found now
+    // was left by a process that stopped without releasing it, so its location is read again at once.
+    if (embedded) {
+      const released = await locations.releaseAllClaims();
+      if (released > 0) logger.info({ released }, `catalog: released ${released} location claims left by a previous process`);
+    }
 
     // Config locations: add new ones, drop (with their entities) those no longer configured.
     const stale = await locations.syncStatic(settings.staticLocations);
@@ -83,6 +92,7 @@ export const catalogPlugin = definePlugin<RawCatalogConfig, Record<string, never
       await locations.delete(id);
     }
 
+    router.use(rejectNul);
     registerEntityRoutes(router, ctx);
     registerLocationRoutes(router, ctx);
     registerMiscRoutes(router, ctx);
@@ -95,7 +105,7 @@ export const catalogPlugin = definePlugin<RawCatalogConfig, Record<string, never
     scheduler.every('catalog.sweep', { intervalSeconds: 600, runOnStart: false }, async () => {
       await db.raw(
         `insert into stitch_queue (entity_ref) select e.entity_ref from entities e
-         where not exists (select 1 from final_entities f where f.entity_id = e.id) on conflict do nothing`,
+         where not exists (select 1 from final_entities f where f.entity_id = e.id) and e.stitch_error is null on conflict do nothing`,
       );
       await processor.stitch();
       await db.raw('analyze search');

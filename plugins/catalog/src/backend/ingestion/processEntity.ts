@@ -9,6 +9,7 @@ import {
 import type { LocationAnnotations } from './annotations.js';
 import { isPlainObject } from './fieldPaths.js';
 import type { YamlDocument } from './parseYaml.js';
+import { findNul, NUL, nulMessage } from './nulCharacters.js';
 import { hasPlaceholders, resolvePlaceholders, type PlaceholderOptions } from './placeholders.js';
 import type { RulesChecker } from './rules.js';
 import type { IngestedEntity, IngestionError, IngestionErrorKind } from './types.js';
@@ -31,6 +32,8 @@ export function refOfRaw(raw: Record<string, unknown>): string | undefined {
   if (typeof raw.kind !== 'string' || raw.kind === '' || !isPlainObject(metadata)) return undefined;
   const { name, namespace } = metadata;
   if (typeof name !== 'string' || name === '') return undefined;
+  // A ref holding NUL could not even be looked up; such a document is reported by file and line only.
+  if (raw.kind.includes(NUL) || name.includes(NUL) || (typeof namespace === 'string' && namespace.includes(NUL))) return undefined;
   return stringifyEntityRef({
     kind: raw.kind,
     namespace: typeof namespace === 'string' && namespace !== '' ? namespace : DEFAULT_NAMESPACE,
@@ -78,6 +81,10 @@ export async function processEntity(raw: Record<string, unknown>, doc: YamlDocum
     }
     value = resolved.value;
   }
+
+  // Checked after placeholders, so text pulled in by $text/$json/$yaml is covered too.
+  const nulAt = findNul(value);
+  if (nulAt !== undefined) return result([error('validation', nulMessage(nulAt), nulAt || undefined)]);
 
   const validation = ctx.validator.validate(value, { rejectOutputFields: true });
   const relations = ctx.validator.relations(value);

@@ -166,4 +166,19 @@ const jsonText: Migration = {
   },
 };
 
-export const catalogMigrations: Migration[] = [init, generation, ginPending, bytewise, jsonText];
+/**
+ * Why an entity could not be stitched (its final form built or stored), e.g. a value Postgres
+ * refuses. The entity is taken off the stitch queue so it cannot hold up the others; the
+ * reason shows on its location's status until a later stitch of it succeeds.
+ */
+const stitchError: Migration = {
+  name: '0006_entities_stitch_error',
+  async up(knex) {
+    await knex.raw(`alter table entities add column stitch_error text`);
+  },
+  async down(knex) {
+    await knex.raw(`alter table entities drop column if exists stitch_error`);
+  },
+};
+
+export const catalogMigrations: Migration[] = [init, generation, ginPending, bytewise, jsonText, stitchError];

@@ -3,6 +3,7 @@ import type { EntityStatusItem } from '@atrium/catalog-model';
 import { ENTITY_STATUS_PROCESSING_TYPE, type LocationError } from '../../common/index.js';
 import type { IngestionError } from '../ingestion/index.js';
 import type { EntityWriter, StoredEntityState } from '../store/entityWriter.js';
+import { withConfigKeys } from './configHints.js';
 import type { LocationTreeRead, ProcessedItem } from './types.js';
 import { WRITE_BATCH } from '../store/sql.js';
 
@@ -149,6 +150,7 @@ function conflictError(item: ProcessedItem, other: StoredEntityState): LocationE
 
 /** A processing error as a Backstage status item on the entity. */
 export function toStatusItem(e: IngestionError): EntityStatusItem {
+  e = { ...e, message: withConfigKeys(e.message) };
   const where = e.file ? ` (${e.file}${e.line ? `:${e.line}` : ''}${e.field ? `, ${e.field}` : ''})` : '';
   return {
     type: ENTITY_STATUS_PROCESSING_TYPE,

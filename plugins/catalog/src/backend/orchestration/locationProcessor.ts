@@ -8,6 +8,7 @@ import type { EntityWriter } from '../store/entityWriter.js';
 import type { LocationRow, LocationsStore } from '../store/locationsStore.js';
 import { stitchPending } from '../stitching/stitchPending.js';
 import { stableStringify } from '../stitching/hash.js';
+import { jsonWithoutNul } from '../ingestion/nulCharacters.js';
 import { LocationApplier } from './locationApplier.js';
 import { fileFingerprint } from './fileFingerprint.js';
 import type { CatalogEvents } from './catalogEvents.js';
@@ -33,19 +34,22 @@ export interface ProcessorDeps {
  */
 export class LocationProcessor {
   private readonly abort = new AbortController();
+  /** Locations this process is reading now: never claimed twice here, even if a heartbeat ran late. */
+  private readonly active = new Set<string>();
 
   constructor(private readonly deps: ProcessorDeps) {}
 
   /** Ingestion options for a location: config locations may read under the config's directories too. */
-  ingestionOptions(source: 'config' | 'api', locationRules?: IngestionOptions['rules']): IngestionOptions {
+  ingestionOptions(source: 'config' | 'api', locationRules?: IngestionOptions['rules'], signal: AbortSignal = this.abort.signal): IngestionOptions {
     const { settings } = this.deps;
     return {
       fileRoots: source === 'config' ? settings.staticFileRoots : settings.fileRoots,
       ...settings.readers,
+      gitCacheDir: settings.gitCacheDir,
       customKinds: settings.customKinds,
       ...(settings.rules ? { rules: settings.rules } : {}),
       ...(locationRules ? { locationRules } : {}),
-      signal: this.abort.signal,
+      signal,
     };
   }
 
@@ -56,7 +60,7 @@ export class LocationProcessor {
 
   /** Claims and processes one due location; false when none is due. */
   async processDue(): Promise<boolean> {
-    const row = await this.deps.locations.claim(this.deps.replicaId, this.deps.settings.refreshIntervalSeconds);
+    const row = await this.deps.locations.claim(this.deps.replicaId, this.deps.settings.refreshIntervalSeconds, undefined, [...this.active]);
     if (!row) return false;
     await this.processClaimed(row);
     return true;
@@ -69,7 +73,7 @@ export class LocationProcessor {
   async processNow(id: string, waitMs = 30_000): Promise<boolean> {
     const deadline = Date.now() + waitMs;
     for (;;) {
-      const row = await this.deps.locations.claim(this.deps.replicaId, this.deps.settings.refreshIntervalSeconds, id);
+      const row = await this.deps.locations.claim(this.deps.replicaId, this.deps.settings.refreshIntervalSeconds, id, [...this.active]);
       if (row) {
         await this.processClaimed(row);
         return true;
@@ -80,7 +84,36 @@ export class LocationProcessor {
     }
   }
 
+  /**
+   * Processes a location this replica claimed, renewing the claim (a heartbeat every third of
+   * the lease) until it is done. Should the claim be lost anyway (the event loop stalled past
+   * the lease and another replica took the location over), this run stops.
+   */
   private async processClaimed(row: LocationRow): Promise<void> {
+    const { locations, logger, replicaId } = this.deps;
+    const run = new AbortController();
+    const signal = AbortSignal.any([this.abort.signal, run.signal]);
+    this.active.add(row.id);
+    const heartbeat = setInterval(() => {
+      locations.renew(row.id, replicaId).then(
+        (held) => {
+          if (held || run.signal.aborted) return;
+          logger.warn({ location: locationRefOf(row) }, `catalog: lost the claim on location ${locationRefOf(row)} to another replica; stopping this read`);
+          run.abort(new Error('the claim on this location was taken over by another replica'));
+        },
+        (e: unknown) => logger.warn({ err: e, location: locationRefOf(row) }, 'catalog: could not renew a location claim'),
+      );
+    }, (locations.leaseSeconds * 1000) / 3);
+    heartbeat.unref();
+    try {
+      await this.readAndStore(row, signal);
+    } finally {
+      clearInterval(heartbeat);
+      this.active.delete(row.id);
+    }
+  }
+
+  private async readAndStore(row: LocationRow, signal: AbortSignal): Promise<void> {
     const { locations, writer, settings, logger, replicaId, events } = this.deps;
     const spec: LocationSpec = { type: row.type, target: row.target, presence: row.presence };
     const started = Date.now();
@@ -97,16 +130,17 @@ export class LocationProcessor {
         orphanStrategy: settings.orphanStrategy,
         analyze: () => this.analyze(['entities', 'relations']),
       });
-      const tree = await walkLocationTree(spec, this.ingestionOptions(row.source, row.rules ?? undefined), this.deps.read ?? readLocation, (items) =>
-        applier.add(items),
-      );
+      const tree = await walkLocationTree(spec, this.ingestionOptions(row.source, row.rules ?? undefined, signal), this.deps.read ?? readLocation, (items) => {
+        signal.throwIfAborted();
+        return applier.add(items);
+      });
       const walkMs = Date.now() - started;
       const fingerprint = tree.probeable ? await fileFingerprint(tree.files) : undefined;
       const probe = { files: fingerprint ? tree.files : null, fingerprint: fingerprint ?? null };
       const applied = await applier.finish(tree);
       // After a bulk load the planner's statistics are stale; refresh them before stitching queries.
       if (applied.written + applied.removedRefs.length > 2000) await this.analyze(['entities', 'relations', 'stitch_queue']);
-      const errors: LocationError[] = [...tree.errors, ...applied.errors];
+      const errors = withoutNul([...tree.errors, ...applied.errors]);
       const entityCount = await writer.countOwned(row.id);
       await locations.finish(row.id, replicaId, {
         contentHash: tree.contentHash,
@@ -115,17 +149,22 @@ export class LocationProcessor {
         entityCount,
         ...probe,
       });
-      logger.info(
-        { location: locationRefOf(spec), written: applied.written, removed: applied.removedRefs.length, errors: errors.length, walkMs, ms: Date.now() - started },
-        `catalog: processed location ${locationRefOf(spec)}`,
-      );
+      const summary = { location: locationRefOf(spec), written: applied.written, removed: applied.removedRefs.length, errors: errors.length, walkMs, ms: Date.now() - started };
+      if (errors.length === 0) logger.info(summary, `catalog: processed location ${locationRefOf(spec)}`);
+      else {
+        // Say why, not just how many: the first errors with where they are.
+        logger.warn(
+          { ...summary, firstErrors: errors.slice(0, 5) },
+          `catalog: processed location ${locationRefOf(spec)} with ${errors.length} ${errors.length === 1 ? 'error' : 'errors'}: ${describeErrors(errors)}`,
+        );
+      }
       if (errors.length > 0 && stableStringify(errors) !== stableStringify(row.errors ?? [])) {
         await events.locationError({ locationId: row.id, errors });
       }
       await events.removed(applied.removedRefs);
       await this.stitch({ settle: true });
     } catch (e) {
-      logger.error({ err: e, location: locationRefOf(spec) }, `catalog: processing location ${locationRefOf(spec)} failed`);
+      logger.error({ err: e, location: locationRefOf(spec) }, `catalog: processing location ${locationRefOf(spec)} failed: ${e instanceof Error ? e.message : String(e)}`);
       await locations.release(row.id, replicaId).catch(() => undefined);
       throw e;
     }
@@ -145,6 +184,11 @@ export class LocationProcessor {
         signal: this.abort.signal,
         workers: this.deps.stitchWorkers ?? 1,
         onBatch: (batch) => this.deps.events.upserted(batch),
+        onFailed: (failed) => {
+          for (const f of failed) {
+            this.deps.logger.warn({ entityRef: f.entityRef, reason: f.message }, `catalog: entity ${f.entityRef} could not be stitched: ${f.message}`);
+          }
+        },
       });
       if (!options.settle || this.abort.signal.aborted || Date.now() > deadline) break;
       const [pending] = await this.deps.db('stitch_queue').count<{ count: string }[]>({ count: '*' });
@@ -187,4 +231,18 @@ export class LocationProcessor {
   stop(): void {
     this.abort.abort();
   }
+}
+
+/** The first few errors in one line, for a log message. */
+function describeErrors(errors: LocationError[]): string {
+  const shown = errors.slice(0, 3).map((e) => {
+    const where = [e.file ? `${e.file}${e.line ? `:${e.line}` : ''}` : undefined, e.field, e.entityRef].filter(Boolean).join(', ');
+    return `${e.message}${where ? ` (${where})` : ''}`;
+  });
+  return shown.join('; ') + (errors.length > 3 ? `; and ${errors.length - 3} more` : '');
+}
+
+/** Errors can quote what they are about; NUL is replaced so they can be stored (jsonb) and sent (NOTIFY). */
+function withoutNul(errors: LocationError[]): LocationError[] {
+  return JSON.parse(jsonWithoutNul(errors)) as LocationError[];
 }

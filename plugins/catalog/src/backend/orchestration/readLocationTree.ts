@@ -18,6 +18,8 @@ import {
   type LocationSpec,
 } from '../ingestion/index.js';
 import { fastHashOf } from '../stitching/hash.js';
+import { breathe } from '../store/breathe.js';
+import { withConfigKeys } from './configHints.js';
 import { generatedLocationEntity } from './generatedLocation.js';
 import type { LocationTreeRead, ProcessedItem } from './types.js';
 
@@ -26,6 +28,8 @@ const PROCESSING_VERSION = 'atrium-catalog-1';
 const MAX_LOCATIONS = 10_000;
 const MAX_ERRORS = 500;
 const PARALLEL_READS = 6;
+/** Items handed to the sink at a time: one file may hold 100,000 entities. */
+const SINK_BATCH = 500;
 
 export type ReadLocationFn = (spec: LocationSpec, options: IngestionOptions) => Promise<LocationReadResult>;
 
@@ -95,7 +99,7 @@ export async function walkLocationTree(
           failedFiles.add(e.file);
           if (e.kind === 'read' || e.kind === 'security') incomplete = true;
         }
-        const items: ProcessedItem[] = [];
+        let items: ProcessedItem[] = [];
         for (const ingested of result.entities) {
           const item = fromIngested(ingested, parentRef, validator);
           for (const e of ingested.errors) addError(toLocationError(e, ingested.entityRef));
@@ -115,6 +119,13 @@ export async function walkLocationTree(
           }
           sourceOf.set(item.entityRef, item.sourceFile);
           items.push(item);
+          if (items.length >= SINK_BATCH) {
+            // A big file is handed on in slices, letting the event loop run between them.
+            itemCount += items.length;
+            await sink(items);
+            items = [];
+            await breathe();
+          }
         }
         for (const child of result.childLocations) {
           const key = locationRefOf(child);
@@ -187,7 +198,7 @@ export function toLocationError(e: IngestionError, entityRef?: string): Location
   const name = e.kind === 'security' ? 'NotAllowedError' : e.kind === 'read' ? 'ReadError' : e.kind === 'duplicate' ? 'ConflictError' : 'InputError';
   return {
     name,
-    message: e.message,
+    message: withConfigKeys(e.message),
     kind: e.kind,
     file: e.file,
     ...(e.line !== undefined ? { line: e.line } : {}),

@@ -8,7 +8,7 @@ import type { CatalogContext } from '../catalogContext.js';
 import { isUnderRoots } from '../config.js';
 import { locationRefOf, type LocationSpec } from '../ingestion/index.js';
 import { notFound } from '../query/entityLookup.js';
-import { toLocation, toLocationStatus } from '../store/locationsStore.js';
+import { toLocation } from '../store/locationsStore.js';
 import { entityNameOf } from './entityRoutes.js';
 import * as schemas from './schemas.js';
 
@@ -63,7 +63,7 @@ export function registerLocationRoutes(router: Router, ctx: CatalogContext): voi
   router.get('/locations/:id/status', async (req, res) => {
     const row = await locations.get(String(req.params.id));
     if (!row) throw new NotFoundError(`Found no location with ID ${req.params.id}`);
-    res.json(toLocationStatus(row));
+    res.json(await locations.status(row));
   });
 
   router.post('/locations', async (req, res) => {

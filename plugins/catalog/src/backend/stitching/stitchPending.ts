@@ -1,13 +1,20 @@
 import type { Entity, EntityRelation, EntityStatusItem } from '@atrium/catalog-model';
 import type { Knex } from 'knex';
 import { advanceGeneration } from '../store/generation.js';
+import { breathe } from '../store/breathe.js';
 import { rows, transactionWithRetry } from '../store/sql.js';
 import { buildFinalEntity } from './buildFinalEntity.js';
-import { buildFullTextDocument, buildSearchRows } from './searchRows.js';
+import { buildFullTextDocument, buildSearchRows, type SearchRow } from './searchRows.js';
 
 export interface StitchedChange {
   entityRef: string;
   uid: string;
+}
+
+/** An entity whose final form could not be built or stored; it is taken off the queue with the reason kept. */
+export interface StitchFailure {
+  entityRef: string;
+  message: string;
 }
 
 interface PendingRow {
@@ -17,9 +24,32 @@ interface PendingRow {
   errors: EntityStatusItem[];
   orphan: boolean;
   etag: string | null;
+  had_stitch_error: boolean;
+}
+
+interface Prepared {
+  row: PendingRow;
+  final: string;
+  etag: string;
+  fts: string;
+  search: SearchRow[];
+}
+
+interface BatchResult {
+  claimed: number;
+  changed: StitchedChange[];
+  failed: StitchFailure[];
 }
 
 const BATCH = 500;
+
+export interface StitchOptions {
+  signal?: AbortSignal;
+  onBatch?: (changed: StitchedChange[]) => Promise<void>;
+  /** Told about every entity that could not be stitched (after its batch committed without it). */
+  onFailed?: (failed: StitchFailure[]) => void;
+  workers?: number;
+}
 
 /**
  * Rebuilds every entity in stitch_queue, a batch at a time. Each batch is claimed with
@@ -27,19 +57,29 @@ const BATCH = 500;
  * an entity while it is being stitched waits on the queue row's lock and inserts it again
  * once this batch commits, so the entity is stitched once more with the newer relations.
  * Returns the entities whose final content changed (the etag is the hash of the final entity).
+ *
+ * One entity must never hold up the rest: when a batch fails because of one entity's data
+ * (a Postgres data exception such as a value it cannot store), the batch is stitched again
+ * entity by entity, each in its own savepoint; the entities that still fail are taken off
+ * the queue with the reason in `entities.stitch_error` (shown on their location's status).
  */
-export async function stitchPending(
-  db: Knex,
-  options: { signal?: AbortSignal; onBatch?: (changed: StitchedChange[]) => Promise<void>; workers?: number } = {},
-): Promise<number> {
+export async function stitchPending(db: Knex, options: StitchOptions = {}): Promise<number> {
   // Several workers overlap one batch's JSON building with another's writes; SKIP LOCKED keeps
   // their batches disjoint. (On PGlite they simply take turns on the one session.)
   const worker = async () => {
     let total = 0;
     for (;;) {
       if (options.signal?.aborted) break;
-      const result = await transactionWithRetry(db, (trx) => stitchBatch(trx));
+      await breathe();
+      let result: BatchResult;
+      try {
+        result = await transactionWithRetry(db, (trx) => stitchBatch(trx, false));
+      } catch (e) {
+        if (!isDataError(e)) throw e;
+        result = await transactionWithRetry(db, (trx) => stitchBatch(trx, true));
+      }
       if (result.claimed === 0) break;
+      if (result.failed.length > 0) options.onFailed?.(result.failed);
       total += result.changed.length;
       if (result.changed.length === 0) continue;
       await advanceGeneration(db);
@@ -51,14 +91,24 @@ export async function stitchPending(
   return totals.reduce((a, b) => a + b, 0);
 }
 
-async function stitchBatch(trx: Knex.Transaction): Promise<{ claimed: number; changed: StitchedChange[] }> {
+/**
+ * A failure caused by the values being written rather than by the database or the connection:
+ * SQLSTATE class 22 (data exception, e.g. "invalid byte sequence" for a NUL) or 54 (program
+ * limit exceeded, e.g. an index row or a tsvector too large).
+ */
+export function isDataError(e: unknown): boolean {
+  const code = (e as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && (code.startsWith('22') || code.startsWith('54'));
+}
+
+async function stitchBatch(trx: Knex.Transaction, oneByOne: boolean): Promise<BatchResult> {
   const claimed = (
     await rows<{ entity_ref: string }>(trx, `select entity_ref from stitch_queue order by entity_ref limit ? for update skip locked`, [BATCH])
   ).map((r) => r.entity_ref);
-  if (claimed.length === 0) return { claimed: 0, changed: [] };
+  if (claimed.length === 0) return { claimed: 0, changed: [], failed: [] };
   const pending = await rows<PendingRow>(
     trx,
-    `select e.id, e.entity_ref, e.processed, e.errors, e.orphan, f.etag
+    `select e.id, e.entity_ref, e.processed, e.errors, e.orphan, f.etag, e.stitch_error is not null as had_stitch_error
      from entities e left join final_entities f on f.entity_id = e.id where e.entity_ref = any(?::text[])`,
     [claimed],
   );
@@ -82,51 +132,92 @@ async function stitchBatch(trx: Knex.Transaction): Promise<{ claimed: number; ch
     ),
   );
 
-  const changed: StitchedChange[] = [];
-  const updates = { ids: [] as string[], finals: [] as string[], etags: [] as string[], fts: [] as string[], previous: [] as boolean[] };
-  const search = { ids: [] as string[], keys: [] as string[], values: [] as Array<string | null>, originals: [] as Array<string | null> };
+  const failed: StitchFailure[] = [];
+  const prepared: Prepared[] = [];
+  /** Entities that had a stitch error and now stitch (or are unchanged): their error is cleared. */
+  const recovered: string[] = [];
   for (const row of pending) {
-    const relations = bySource.get(row.entity_ref) ?? [];
-    const final = buildFinalEntity({
-      uid: row.id,
-      processed: row.processed,
-      relations,
-      errors: row.errors ?? [],
-      orphan: row.orphan,
-      unresolvedTargets: relations.filter((r) => !existing.has(r.targetRef)).map((r) => r.targetRef),
-    });
+    let final: Entity;
+    try {
+      const relations = bySource.get(row.entity_ref) ?? [];
+      final = buildFinalEntity({
+        uid: row.id,
+        processed: row.processed,
+        relations,
+        errors: row.errors ?? [],
+        orphan: row.orphan,
+        unresolvedTargets: relations.filter((r) => !existing.has(r.targetRef)).map((r) => r.targetRef),
+      });
+    } catch (e) {
+      failed.push({ entityRef: row.entity_ref, message: messageOf(e) });
+      continue;
+    }
     const etag = final.metadata.etag!;
-    if (etag === row.etag) continue;
-    const searchRows = buildSearchRows(final);
-    updates.ids.push(row.id);
-    updates.finals.push(JSON.stringify(final));
-    updates.etags.push(etag);
-    updates.previous.push(row.etag !== null);
-    updates.fts.push(buildFullTextDocument(final, searchRows));
-    for (const s of searchRows) {
-      search.ids.push(row.id);
+    if (etag === row.etag) {
+      if (row.had_stitch_error) recovered.push(row.id);
+      continue;
+    }
+    const search = buildSearchRows(final);
+    prepared.push({ row, final: JSON.stringify(final), etag, fts: buildFullTextDocument(final, search), search });
+  }
+
+  let stored = prepared;
+  if (!oneByOne) await writeFinal(trx, prepared);
+  else {
+    stored = [];
+    for (const p of prepared) {
+      try {
+        await trx.transaction((savepoint) => writeFinal(savepoint, [p]));
+        stored.push(p);
+      } catch (e) {
+        if (!isDataError(e)) throw e;
+        failed.push({ entityRef: p.row.entity_ref, message: messageOf(e) });
+      }
+    }
+  }
+  for (const p of stored) if (p.row.had_stitch_error) recovered.push(p.row.id);
+
+  if (failed.length > 0) {
+    await trx.raw(
+      `update entities e set stitch_error = u.message from unnest(?::text[], ?::text[]) as u(ref, message) where e.entity_ref = u.ref`,
+      [failed.map((f) => f.entityRef), failed.map((f) => f.message.replaceAll('\u0000', '\uFFFD'))],
+    );
+  }
+  if (recovered.length > 0) await trx.raw(`update entities set stitch_error = null where id = any(?::uuid[])`, [recovered]);
+  await trx.raw(`delete from stitch_queue where entity_ref = any(?::text[])`, [claimed]);
+  return { claimed: claimed.length, changed: stored.map((p) => ({ entityRef: p.row.entity_ref, uid: p.row.id })), failed };
+}
+
+/** Writes final entities with their full-text documents and filter rows. */
+async function writeFinal(trx: Knex.Transaction, prepared: Prepared[]): Promise<void> {
+  if (prepared.length === 0) return;
+  const ids = prepared.map((p) => p.row.id);
+  await trx.raw(
+    `insert into final_entities (entity_id, final, etag, fts, updated_at)
+     select u.id, u.final::json, u.etag, u.fts::tsvector, now() from unnest(?::uuid[], ?::text[], ?::text[], ?::text[]) as u(id, final, etag, fts)
+     on conflict (entity_id) do update set final = excluded.final, etag = excluded.etag, fts = excluded.fts, updated_at = now()`,
+    [ids, prepared.map((p) => p.final), prepared.map((p) => p.etag), prepared.map((p) => p.fts)],
+  );
+  // Entities stitched for the first time have no index rows to delete.
+  const restitched = prepared.filter((p) => p.row.etag !== null).map((p) => p.row.id);
+  if (restitched.length > 0) await trx.raw(`delete from search where entity_id = any(?::uuid[])`, [restitched]);
+  const search = { ids: [] as string[], keys: [] as string[], values: [] as Array<string | null>, originals: [] as Array<string | null> };
+  for (const p of prepared) {
+    for (const s of p.search) {
+      search.ids.push(p.row.id);
       search.keys.push(s.key);
       search.values.push(s.value);
       search.originals.push(s.original);
     }
-    changed.push({ entityRef: row.entity_ref, uid: row.id });
   }
+  await trx.raw(`insert into search (entity_id, key, value, original_value) select * from unnest(?::uuid[], ?::text[], ?::text[], ?::text[])`, [
+    search.ids,
+    search.keys,
+    search.values,
+    search.originals,
+  ] as unknown as Knex.RawBinding[]);
+}
 
-  if (updates.ids.length > 0) {
-    await trx.raw(
-      `insert into final_entities (entity_id, final, etag, fts, updated_at)
-       select u.id, u.final::json, u.etag, u.fts::tsvector, now() from unnest(?::uuid[], ?::text[], ?::text[], ?::text[]) as u(id, final, etag, fts)
-       on conflict (entity_id) do update set final = excluded.final, etag = excluded.etag, fts = excluded.fts, updated_at = now()`,
-      [updates.ids, updates.finals, updates.etags, updates.fts],
-    );
-    // Entities stitched for the first time have no index rows to delete.
-    const restitched = updates.ids.filter((_, i) => updates.previous[i]);
-    if (restitched.length > 0) await trx.raw(`delete from search where entity_id = any(?::uuid[])`, [restitched]);
-    await trx.raw(
-      `insert into search (entity_id, key, value, original_value) select * from unnest(?::uuid[], ?::text[], ?::text[], ?::text[])`,
-      [search.ids, search.keys, search.values, search.originals] as unknown as Knex.RawBinding[],
-    );
-  }
-  await trx.raw(`delete from stitch_queue where entity_ref = any(?::text[])`, [claimed]);
-  return { claimed: claimed.length, changed };
+function messageOf(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
 }

@@ -1,6 +1,7 @@
 import type { EntityStatusItem } from '@atrium/catalog-model';
 import type { Knex } from 'knex';
 import type { ProcessedItem } from '../orchestration/types.js';
+import { jsonWithoutNul } from '../ingestion/nulCharacters.js';
 import { advanceGeneration } from './generation.js';
 import { chunk, rows, transactionWithRetry, WRITE_BATCH, type Db } from './sql.js';
 
@@ -129,7 +130,7 @@ export class EntityWriter {
           trx,
           `update entities e set errors = u.errors::jsonb, updated_at = now()
            from unnest(?::uuid[], ?::text[]) as u(id, errors) where e.id = u.id and e.errors <> u.errors::jsonb returning e.entity_ref`,
-          [batch.map((u) => u.id), batch.map((u) => JSON.stringify(u.errors))],
+          [batch.map((u) => u.id), batch.map((u) => jsonWithoutNul(u.errors))],
         );
         await markForStitch(trx, changed.map((c) => c.entity_ref));
       });

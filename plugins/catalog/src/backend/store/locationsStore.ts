@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
 import type { Location, LocationError, LocationStatus } from '../../common/index.js';
 import type { CatalogRule, LocationSpec } from '../ingestion/index.js';
+import { jsonWithoutNul } from '../ingestion/nulCharacters.js';
 import { rows, type Db } from './sql.js';
 
 export interface LocationRow {
@@ -27,7 +28,8 @@ export function toLocation(row: Pick<LocationRow, 'id' | 'type' | 'target'>): Lo
   return { id: row.id, type: row.type, target: row.target };
 }
 
-export function toLocationStatus(row: LocationRow): LocationStatus {
+/** The status of a location; `stitchErrors` (see LocationsStore.stitchErrors) follow the errors of its last read. */
+export function toLocationStatus(row: LocationRow, stitchErrors: LocationError[] = []): LocationStatus {
   const iso = (d: Date | string | null) => (d ? new Date(d).toISOString() : null);
   return {
     ...toLocation(row),
@@ -35,16 +37,23 @@ export function toLocationStatus(row: LocationRow): LocationStatus {
     lastReadAt: iso(row.last_read_at),
     nextRefreshAt: iso(row.next_refresh_at),
     entityCount: row.entity_count,
-    errors: row.errors ?? [],
+    errors: [...(row.errors ?? []), ...stitchErrors],
   };
 }
 
-/** How long a replica may hold a location it claimed before others may take it over. */
-const CLAIM_SECONDS = 600;
+/**
+ * How long a claim on a location lasts unless renewed. The replica processing it renews the
+ * claim (a heartbeat) every third of this, so only a replica that died, or whose event loop
+ * stalled for that long, loses it; others may then take the location over.
+ */
+export const DEFAULT_CLAIM_LEASE_SECONDS = 30;
 
 /** Registered and configured locations: what to read, when, and how the last read went. */
 export class LocationsStore {
-  constructor(private readonly db: Knex) {}
+  constructor(
+    private readonly db: Knex,
+    readonly leaseSeconds: number = DEFAULT_CLAIM_LEASE_SECONDS,
+  ) {}
 
   async list(): Promise<LocationRow[]> {
     return this.db<LocationRow>('locations').select('*').orderBy([{ column: 'created_at' }, { column: 'id' }]);
@@ -53,6 +62,27 @@ export class LocationsStore {
   async get(id: string, db: Db = this.db): Promise<LocationRow | undefined> {
     if (!isUuid(id)) return undefined;
     return db<LocationRow>('locations').where({ id }).first();
+  }
+
+  /** The full status of a location: the errors of its last read plus its entities that could not be stitched. */
+  async status(row: LocationRow): Promise<LocationStatus> {
+    return toLocationStatus(row, await this.stitchErrors(row.id));
+  }
+
+  /** Entities of a location whose final form could not be stored (see stitchPending), as location errors. */
+  async stitchErrors(locationId: string, limit = 100): Promise<LocationError[]> {
+    const found = await rows<{ entity_ref: string; source_file: string | null; stitch_error: string }>(
+      this.db,
+      `select entity_ref, source_file, stitch_error from entities where location_id = ? and stitch_error is not null order by entity_ref limit ?`,
+      [locationId, limit],
+    );
+    return found.map((f) => ({
+      name: 'StitchError',
+      kind: 'stitch',
+      message: `Entity ${f.entity_ref} could not be stored for serving, so the catalog shows its previous version or none: ${f.stitch_error}`,
+      ...(f.source_file ? { file: f.source_file } : {}),
+      entityRef: f.entity_ref,
+    }));
   }
 
   async findByTarget(type: string, target: string): Promise<LocationRow | undefined> {
@@ -94,7 +124,7 @@ export class LocationsStore {
    * FOR UPDATE SKIP LOCKED plus a claim lease: with several replicas each location is read
    * by one of them at a time.
    */
-  async claim(replicaId: string, intervalSeconds: number, onlyId?: string): Promise<LocationRow | undefined> {
+  async claim(replicaId: string, intervalSeconds: number, onlyId?: string, skipIds: readonly string[] = []): Promise<LocationRow | undefined> {
     const condition = onlyId ? 'id = ?' : 'next_refresh_at <= now()';
     const [row] = await rows<LocationRow>(
       this.db,
@@ -102,11 +132,35 @@ export class LocationsStore {
          next_refresh_at = now() + make_interval(secs => ? * (1 + random() * 0.25))
        where id = (
          select id from locations where ${condition} and (claim_expires_at is null or claim_expires_at < now())
+           and not (id = any(?::uuid[]))
          order by next_refresh_at limit 1 for update skip locked)
        returning *`,
-      [replicaId, CLAIM_SECONDS, intervalSeconds, ...(onlyId ? [onlyId] : [])],
+      [replicaId, this.leaseSeconds, intervalSeconds, ...(onlyId ? [onlyId] : []), [...skipIds]],
     );
     return row;
+  }
+
+  /** Extends this replica's claim by a lease; false when the claim is no longer this replica's. */
+  async renew(id: string, replicaId: string): Promise<boolean> {
+    const changed = await rows<{ id: string }>(
+      this.db,
+      `update locations set claim_expires_at = now() + make_interval(secs => ?) where id = ? and claimed_by = ? returning id`,
+      [this.leaseSeconds, id, replicaId],
+    );
+    return changed.length > 0;
+  }
+
+  /**
+   * Drops every claim. Only for a database this process alone can use (the embedded one, whose
+   * directory is locked to one process): any claim found at start was left by a process that
+   * stopped without releasing it, and its locations can be read again at once.
+   */
+  async releaseAllClaims(): Promise<number> {
+    const released = await rows<{ id: string }>(
+      this.db,
+      `update locations set claimed_by = null, claim_expires_at = null where claimed_by is not null returning id`,
+    );
+    return released.length;
   }
 
   /** Records a finished read and releases the claim. */
@@ -127,7 +181,7 @@ export class LocationsStore {
       .update({
         content_hash: result.contentHash,
         ...(result.revision !== undefined ? { revision: result.revision } : {}),
-        errors: JSON.stringify(result.errors),
+        errors: jsonWithoutNul(result.errors),
         ...(result.entityCount !== undefined ? { entity_count: result.entityCount } : {}),
         ...(result.fingerprint !== undefined ? { fingerprint: result.fingerprint, files: result.files ? JSON.stringify(result.files) : null } : {}),
         last_read_at: this.db.fn.now(),
