@@ -1,3 +1,4 @@
+import path from 'node:path';
 import type { Entity } from '@atrium/catalog-model';
 import type { JsonSchema } from '@atrium/backend-plugin-api';
 import type { CatalogService } from '@atrium/plugin-catalog/backend';
@@ -21,7 +22,8 @@ export const scorecardsConfigSchema: JsonSchema = {
       additionalProperties: false,
       properties: {
         enabled: { type: 'boolean', default: true },
-        cacheDir: { type: 'string', default: '.atrium/scorecards-git' },
+        /** Where fetched repositories are cached: a folder inside backend.dataDir (relative paths resolve against it). */
+        cacheDir: { type: 'string', minLength: 1, default: 'scorecards/git' },
         allowPrivateNetworks: { type: 'boolean', default: false },
       },
     },
@@ -59,6 +61,34 @@ export const scorecardKinds = [
   { apiVersion: SCORECARD_API_VERSION, kind: SCORECARD_KIND, specSchema: { type: 'object' } },
   { apiVersion: SCORECARD_API_VERSION, kind: INITIATIVE_KIND, specSchema: { type: 'object' } },
 ];
+
+/**
+ * The git cache directory: `scorecards.git.cacheDir` resolved against the data directory, which it
+ * must stay inside (every path the plugin keeps on disk lives under `backend.dataDir`).
+ */
+export function resolveGitCacheDir(dataDir: string, cacheDir: string): string {
+  const resolved = path.resolve(dataDir, cacheDir);
+  const relative = path.relative(dataDir, resolved);
+  if (!relative || relative.startsWith('..') || path.isAbsolute(relative)) {
+    throw new Error(`scorecards.git.cacheDir must be a folder inside the data directory (backend.dataDir, ${dataDir}), but it resolves to ${resolved}`);
+  }
+  return resolved;
+}
+
+/** Relation types custom kinds declare (`catalog.kinds[].relations[].type` and `.inverse`). */
+export function customRelationTypes(catalogConfig: unknown): string[] {
+  const kinds = (catalogConfig as { kinds?: unknown } | undefined)?.kinds;
+  if (!Array.isArray(kinds)) return [];
+  const types = new Set<string>();
+  for (const k of kinds) {
+    const relations = (k as { relations?: unknown } | null)?.relations;
+    if (!Array.isArray(relations)) continue;
+    for (const r of relations) {
+      for (const t of [(r as { type?: unknown } | null)?.type, (r as { inverse?: unknown } | null)?.inverse]) if (typeof t === 'string' && t) types.add(t);
+    }
+  }
+  return [...types];
+}
 
 /** Scorecards and initiatives from config and from the catalog (config first, so it wins on duplicate ids). */
 export async function readRawDefinitions(config: ScorecardsConfig, catalog: CatalogService): Promise<{ scorecards: RawDefinition[]; initiatives: RawDefinition[] }> {

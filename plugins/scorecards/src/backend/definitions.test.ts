@@ -1,10 +1,10 @@
 import type { Entity } from '@atrium/catalog-model';
 import { describe, expect, it } from 'vitest';
 import { loadDefinitions, type RawDefinition } from './definitions.js';
-import { evaluateScorecard, relationsByType } from './engine.js';
+import { BUILT_IN_RELATION_TYPES, evaluateScorecard, relationsByType } from './engine.js';
 import { matchesSelector } from './selector.js';
 
-const facts = new Set(['hasDescription', 'dependents']);
+const facts = { facts: new Set(['hasDescription', 'dependents']), relations: new Set(BUILT_IN_RELATION_TYPES) };
 const spec = (rules: unknown[], extra: Record<string, unknown> = {}) => ({
   levels: [{ id: 'bronze', color: '#c00' }, { id: 'silver' }, { id: 'gold' }],
   rules,
@@ -68,6 +68,20 @@ describe('loadDefinitions', () => {
     ]);
   });
 
+  it('rejects a rule whose cost grows too fast (deeply nested comprehensions), naming scorecard, rule and reason', () => {
+    const deep = 'entity.metadata.tags.all(a, entity.metadata.tags.all(b, entity.metadata.tags.all(c, entity.metadata.tags.exists(d, a == d))))';
+    const r = loadDefinitions(
+      [sc('costly', spec([rule('ok', 'bronze', 'true'), rule('n4', 'silver', deep)])), sc('slow-actual', spec([rule('a', 'bronze', 'true', { actual: deep })]))],
+      [],
+      facts,
+    );
+    expect(r.scorecards).toEqual([]);
+    expect(r.errors).toEqual([
+      { source: 'test/costly', scorecard: 'costly', rule: 'n4', message: expect.stringMatching(/^invalid condition: comprehensions nested 3 deep \(all → all → all\); at most 2 are allowed/) },
+      { source: 'test/slow-actual', scorecard: 'slow-actual', rule: 'a', message: expect.stringMatching(/^invalid actual: comprehensions nested 3 deep/) },
+    ]);
+  });
+
   it('validates initiatives against their scorecard', () => {
     const base = { scorecard: 'prod', owner: 'group:default/a', startDate: '2026-01-01', deadline: '2026-12-31' };
     const r = loadDefinitions(
@@ -108,18 +122,56 @@ describe('evaluateScorecard', () => {
     expect(evaluateScorecard(load([rule('b', 'bronze', 'true')]), ctx(), new Set()).level).toBe('gold');
   });
 
-  it('a missing field is an error (not applicable), counted as not passed', () => {
-    const r = evaluateScorecard(load([rule('d', 'bronze', 'entity.spec.domain == "x"')]), ctx(), new Set());
-    expect(r.rules[0]).toMatchObject({ status: 'error', message: expect.stringContaining('Not applicable') });
-    expect(r.level).toBeNull();
+  it('a rule that cannot be evaluated is an error: not passed, and people read its failureMessage, not the engine', () => {
+    const r = evaluateScorecard(load([rule('d', 'bronze', 'entity.spec.domain == "x"', { failureMessage: 'Set spec.domain', weight: 3 }), rule('e', 'bronze', 'entity.spec.nope == 1')]), ctx(), new Set());
+    expect(r.rules[0]).toEqual({ ruleId: 'd', status: 'error', actual: 'missing', message: 'Set spec.domain', detail: expect.stringContaining('No such key: domain') });
+    expect(r.rules[1]).toMatchObject({ status: 'error', message: 'This rule could not be checked for this entity.' });
+    expect(r.rules.map((x) => x.message).join(' ')).not.toMatch(/No such key/);
+    expect(r).toMatchObject({ level: null, points: 0, maxPoints: 4 });
   });
 
-  it('exempt rules count as passed; rules before their effective date are pending and score nothing', () => {
-    const s = load([rule('b', 'bronze', 'false', { weight: 2 }), rule('s', 'silver', 'false', { weight: 4, effectiveFrom: '2027-01-01' })]);
+  it('exempt rules count as passed; rules before their effective date are upcoming, score nothing, and preview their outcome', () => {
+    const s = load([
+      rule('b', 'bronze', 'false', { weight: 2 }),
+      rule('s', 'silver', 'false', { weight: 4, effectiveFrom: '2027-01-01', failureMessage: 'Do s' }),
+      rule('g', 'gold', 'true', { weight: 8, effectiveFrom: '2027-01-01' }),
+    ]);
     const r = evaluateScorecard(s, ctx(), new Set(['s/b']));
-    expect(r.rules.map((x) => x.status)).toEqual(['exempt', 'pending']);
+    expect(r.rules.map((x) => [x.status, x.preview])).toEqual([
+      ['exempt', undefined],
+      ['pending', 'fail'],
+      ['pending', 'pass'], // even a passing upcoming rule is upcoming: it is not counted yet
+    ]);
+    expect(r.rules[1]!.message).toBe('Do s');
     expect(r.level).toBe('gold');
     expect(r).toMatchObject({ points: 2, maxPoints: 2 });
+  });
+
+  it('a rule counts from its effective date on, by the evaluation time', () => {
+    const s = load([rule('s', 'bronze', 'false', { effectiveFrom: '2026-11-01' })]);
+    expect(evaluateScorecard(s, { ...ctx(), now: new Date('2026-10-31T23:00:00Z') }, new Set()).rules[0]!.status).toBe('pending');
+    expect(evaluateScorecard(s, ctx(), new Set()).rules[0]!.status).toBe('fail');
+  });
+
+  it('a rule whose filter does not select the entity is not applicable: no points, blocks nothing', () => {
+    const s = load([rule('b', 'bronze', 'true', { weight: 2 }), rule('api', 'silver', 'false', { weight: 5, filter: { kind: 'API' } })]);
+    const r = evaluateScorecard(s, ctx(), new Set());
+    expect(r.rules[1]).toEqual({ ruleId: 'api', status: 'not-applicable' });
+    expect(r).toMatchObject({ level: 'gold', points: 2, maxPoints: 2 });
+    const api = { ...entity, kind: 'API' };
+    expect(evaluateScorecard(s, ctx(api), new Set())).toMatchObject({ level: 'bronze', maxPoints: 7 });
+  });
+
+  it('relation types the entity has none of are empty lists, so the shipped relation rules fail or pass instead of erring', () => {
+    const lonely: Entity = { ...entity, relations: [] };
+    const s = load([
+      rule('few-deps', 'bronze', 'count(relations.dependsOn) < 10'),
+      rule('provides-api', 'silver', 'count(relations.providesApi) > 0 || entity.spec.type == "website"'),
+    ]);
+    const r = evaluateScorecard(s, ctx(lonely), new Set());
+    expect(r.rules.map((x) => x.status)).toEqual(['pass', 'fail']);
+    expect(relationsByType(lonely)).toMatchObject({ dependsOn: [], providesApi: [], ownedBy: [] });
+    expect(relationsByType(lonely, ['runsOn'])).toEqual({ runsOn: [] });
   });
 
   it('shows the actual value from the rule\'s actual expression', () => {

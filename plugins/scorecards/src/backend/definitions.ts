@@ -6,7 +6,7 @@ import type {
   ScorecardDefinition,
   ScorecardRule,
 } from '../common/index.js';
-import { ConditionError, compileCondition, compileExpression, type CompiledExpression } from './expression.js';
+import { ConditionError, compileCondition, compileExpression, type CompiledExpression, type KnownNames } from './expression.js';
 
 export const SCORECARD_API_VERSION = 'atrium.dev/v1alpha1';
 
@@ -49,6 +49,7 @@ export const scorecardSpecSchema: JsonSchema = {
           expected: { type: 'string' },
           actual: { type: 'string' },
           effectiveFrom: { type: 'string', format: 'date' },
+          filter: selectorSchema,
         },
       },
     },
@@ -101,7 +102,7 @@ export interface LoadResult {
  * its source, scorecard, rule and reason and left out; the others load. A scorecard with an
  * invalid rule is dropped whole, since its levels would otherwise mean something else.
  */
-export function loadDefinitions(rawScorecards: RawDefinition[], rawInitiatives: RawDefinition[], knownFacts: ReadonlySet<string>): LoadResult {
+export function loadDefinitions(rawScorecards: RawDefinition[], rawInitiatives: RawDefinition[], known: KnownNames): LoadResult {
   const errors: DefinitionError[] = [];
   const scorecards: LoadedScorecard[] = [];
   const seen = new Set<string>();
@@ -110,7 +111,7 @@ export function loadDefinitions(rawScorecards: RawDefinition[], rawInitiatives: 
       errors.push({ source: raw.source, scorecard: raw.id, message: `duplicate scorecard id "${raw.id}"; the first definition is kept` });
       continue;
     }
-    const loaded = loadScorecard(raw, knownFacts, errors);
+    const loaded = loadScorecard(raw, known, errors);
     if (loaded) {
       seen.add(raw.id);
       scorecards.push(loaded);
@@ -153,7 +154,7 @@ export function loadDefinitions(rawScorecards: RawDefinition[], rawInitiatives: 
   return { scorecards, initiatives, errors };
 }
 
-function loadScorecard(raw: RawDefinition, knownFacts: ReadonlySet<string>, errors: DefinitionError[]): LoadedScorecard | undefined {
+function loadScorecard(raw: RawDefinition, known: KnownNames, errors: DefinitionError[]): LoadedScorecard | undefined {
   const fail = (message: string, rule?: string) =>
     errors.push({ source: raw.source, scorecard: raw.id, ...(rule ? { rule } : {}), message });
   if (!validateScorecard(raw.spec)) {
@@ -189,12 +190,14 @@ function loadScorecard(raw: RawDefinition, knownFacts: ReadonlySet<string>, erro
       ok = false;
       continue;
     }
+    let field = 'condition';
     try {
-      conditions.set(rule.id, compileCondition(rule.condition, knownFacts));
-      if (rule.actual) actuals.set(rule.id, compileExpression(rule.actual, knownFacts));
+      conditions.set(rule.id, compileCondition(rule.condition, known));
+      field = 'actual';
+      if (rule.actual) actuals.set(rule.id, compileExpression(rule.actual, known));
     } catch (e) {
       if (!(e instanceof ConditionError)) throw e;
-      fail(`invalid condition: ${e.message}`, rule.id);
+      fail(`invalid ${field}: ${e.message}`, rule.id);
       ok = false;
     }
   }

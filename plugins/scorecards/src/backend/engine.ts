@@ -1,7 +1,8 @@
-import type { Entity } from '@atrium/catalog-model';
-import type { RuleResult, ScorecardDefinition } from '../common/index.js';
+import { RELATION_PAIRS, type Entity } from '@atrium/catalog-model';
+import { DEFAULT_ERROR_MESSAGE, isCounted, isMet, isUnmet, type RuleResult, type ScorecardDefinition } from '../common/index.js';
 import type { LoadedScorecard } from './definitions.js';
 import { prepareContext, type EvaluationContext } from './expression.js';
+import { matchesSelector } from './selector.js';
 
 export interface ScorecardOutcome {
   level: string | null;
@@ -21,10 +22,11 @@ function render(v: unknown): string {
 }
 
 /**
- * Evaluates one scorecard for one entity. A rule whose condition cannot be evaluated (e.g. a
- * field this entity does not have) is `error` and counts as not passed; a rule before its
- * effective date is `pending` and counts for nothing. The level reached is the highest level
- * whose rules, and every lower level's rules, pass (or are exempt).
+ * Evaluates one scorecard for one entity. Each rule gets one status (see RULE_STATUS): a rule
+ * whose filter does not select the entity is `not-applicable`; before its effective date a rule is
+ * `pending` (with a preview of what it would be); otherwise `pass`, `exempt`, `error` (the
+ * condition could not be evaluated) or `fail`. Points and the level reached follow from the
+ * statuses alone: met statuses score, unmet ones block their level, excluded ones count for nothing.
  */
 export function evaluateScorecard(scorecard: LoadedScorecard, rawCtx: EvaluationContext, exemptions: ExemptionSet): ScorecardOutcome {
   const { definition } = scorecard;
@@ -34,48 +36,50 @@ export function evaluateScorecard(scorecard: LoadedScorecard, rawCtx: Evaluation
   let maxPoints = 0;
   const today = ctx.now.toISOString().slice(0, 10);
   for (const rule of definition.rules) {
-    const pending = !!rule.effectiveFrom && rule.effectiveFrom > today;
+    if (rule.filter && !matchesSelector(rawCtx.entity as Entity, rule.filter)) {
+      rules.push({ ruleId: rule.id, status: 'not-applicable' });
+      continue;
+    }
     const outcome = scorecard.conditions.get(rule.id)!.evaluate(ctx);
-    const actualExpr = scorecard.actuals.get(rule.id);
-    const actualOutcome = actualExpr?.evaluate(ctx);
-    const actual = actualOutcome ? (actualOutcome.ok ? render(actualOutcome.value) : 'missing') : outcome.ok ? render(outcome.value) : 'missing';
-    const base = { ruleId: rule.id, actual, ...(rule.expected ? { expected: rule.expected } : {}) };
-    let result: RuleResult;
-    if (outcome.ok && outcome.value === true) result = { ...base, status: 'pass' };
-    else if (exemptions.has(`${definition.id}/${rule.id}`)) result = { ...base, status: 'exempt', message: 'Exempted' };
-    else if (!outcome.ok) result = { ...base, status: 'error', message: `Not applicable: ${outcome.reason}` };
-    else result = { ...base, status: 'fail', ...(rule.failureMessage ? { message: rule.failureMessage } : {}) };
-    if (pending && result.status !== 'pass' && result.status !== 'exempt') {
-      result = { ...result, status: 'pending', message: `Counts from ${rule.effectiveFrom}. ${result.message ?? ''}`.trim() };
-    }
+    const actualOutcome = scorecard.actuals.get(rule.id)?.evaluate(ctx);
+    const shown = actualOutcome ?? outcome;
+    const base = { ruleId: rule.id, actual: shown.ok ? render(shown.value) : 'missing', ...(rule.expected ? { expected: rule.expected } : {}) };
+    const status: 'pass' | 'fail' | 'error' | 'exempt' =
+      outcome.ok && outcome.value === true ? 'pass' : exemptions.has(`${definition.id}/${rule.id}`) ? 'exempt' : outcome.ok ? 'fail' : 'error';
+    const message = status === 'error' ? (rule.failureMessage ?? DEFAULT_ERROR_MESSAGE) : status === 'fail' ? rule.failureMessage : undefined;
+    const details = { ...(message ? { message } : {}), ...(!outcome.ok ? { detail: outcome.reason } : {}) };
+    const result: RuleResult =
+      rule.effectiveFrom && rule.effectiveFrom > today ? { ...base, status: 'pending', preview: status, ...details } : { ...base, status, ...details };
     rules.push(result);
-    if (!pending || result.status === 'pass') {
-      if (!pending) maxPoints += rule.weight;
-      if (result.status === 'pass' || result.status === 'exempt') points += pending ? 0 : rule.weight;
-    }
+    if (isCounted(result.status)) maxPoints += rule.weight;
+    if (isMet(result.status)) points += rule.weight;
   }
   return { level: levelReached(definition, rules), points, maxPoints, rules };
 }
 
+/** The highest level whose rules, and every lower level's rules, have no unmet status. */
 export function levelReached(definition: ScorecardDefinition, results: RuleResult[]): string | null {
   const byId = new Map(results.map((r) => [r.ruleId, r.status]));
   let reached: string | null = null;
   for (const level of definition.levels) {
-    const passes = definition.rules
-      .filter((r) => r.level === level.id)
-      .every((r) => {
-        const s = byId.get(r.id);
-        return s === 'pass' || s === 'exempt' || s === 'pending';
-      });
+    const passes = definition.rules.filter((r) => r.level === level.id).every((r) => !isUnmet(byId.get(r.id) ?? 'fail'));
     if (!passes) break;
     reached = level.id;
   }
   return reached;
 }
 
-/** Relations grouped by type, as the `relations` variable of conditions (`relations.dependsOn`). */
-export function relationsByType(entity: Entity): Record<string, string[]> {
+/** The built-in relation types (both directions of every pair). */
+export const BUILT_IN_RELATION_TYPES: readonly string[] = RELATION_PAIRS.flat();
+
+/**
+ * Relations grouped by type, as the `relations` variable of conditions (`relations.dependsOn`).
+ * Every known type is present, as an empty list when the entity has none of it, so
+ * `count(relations.dependsOn)` is 0 rather than an error.
+ */
+export function relationsByType(entity: Entity, knownTypes: Iterable<string> = BUILT_IN_RELATION_TYPES): Record<string, string[]> {
   const out: Record<string, string[]> = {};
+  for (const type of knownTypes) out[type] = [];
   for (const r of entity.relations ?? []) (out[r.type] ??= []).push(r.targetRef);
   return out;
 }

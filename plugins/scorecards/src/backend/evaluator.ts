@@ -3,7 +3,7 @@ import type { Entity } from '@atrium/catalog-model';
 import type { Logger } from '@atrium/backend-plugin-api';
 import type { CatalogService } from '@atrium/plugin-catalog/backend';
 import type { QueryEntitiesResponse } from '@atrium/plugin-catalog/common';
-import { levelRank, type EntityFacts, type FactValue } from '../common/index.js';
+import { levelRank, type EntityFacts, type FactValue, type RuleResult } from '../common/index.js';
 import type { LoadResult } from './definitions.js';
 import { evaluateScorecard, relationsByType } from './engine.js';
 import { prepareContext } from './expression.js';
@@ -21,6 +21,8 @@ export interface EvaluatorDeps {
   definitions: () => LoadResult;
   notifier: Notifier;
   pageSize?: number;
+  /** Relation types present (possibly empty) in every entity's `relations`. */
+  relationTypes?: readonly string[];
 }
 
 interface BatchOptions {
@@ -40,11 +42,21 @@ export interface SweepStats {
 
 const sha1 = (s: string) => createHash('sha1').update(s).digest('hex');
 
+/**
+ * Bumped whenever the same inputs evaluate to different results (rule statuses, the evaluation
+ * context): stored results of an older engine are then re-evaluated instead of trusted.
+ */
+export const ENGINE_VERSION = 2;
+
+/** Longest stretch of synchronous evaluation before the event loop gets a turn (HTTP, health checks). */
+const YIELD_AFTER_MS = 20;
+const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 const definitionVersions = new WeakMap<LoadResult, string>();
 /** A hash of the loaded scorecard definitions: a change re-evaluates every entity. */
 function definitionsVersion(loaded: LoadResult): string {
   let v = definitionVersions.get(loaded);
-  if (!v) definitionVersions.set(loaded, (v = sha1(JSON.stringify(loaded.scorecards.map((s) => s.definition)))));
+  if (!v) definitionVersions.set(loaded, (v = sha1(JSON.stringify([ENGINE_VERSION, loaded.scorecards.map((s) => s.definition)]))));
   return v;
 }
 
@@ -55,6 +67,8 @@ function entityHash(e: Entity): string {
 
 /** Computes facts for entities, evaluates every applicable scorecard, and stores what changed. */
 export class Evaluator {
+  /** `scorecard/rule/reason` of engine errors already logged, so a sweep does not log each entity. */
+  private readonly loggedErrors = new Set<string>();
   constructor(private readonly deps: EvaluatorDeps) {}
 
   /** Evaluates a batch of catalog entities; returns how many results changed. */
@@ -125,16 +139,22 @@ export class Evaluator {
       }
     });
     const previous = await store.loadResultHashes(toEvaluate.map((x) => x.ref));
+    let slice = performance.now();
     for (const { entity, ref, factValues } of toEvaluate) {
-      const evalCtx = prepareContext({ entity, facts: factValues, relations: relationsByType(entity), now });
+      if (performance.now() - slice > YIELD_AFTER_MS) {
+        await yieldToEventLoop();
+        slice = performance.now();
+      }
+      const evalCtx = prepareContext({ entity, facts: factValues, relations: relationsByType(entity, this.deps.relationTypes), now });
       const owner = ownerRefOf(entity);
       for (const scorecard of scorecards) {
         const def = scorecard.definition;
         if (!matchesSelector(entity, def.filter)) continue;
         applicable.push([ref, def.id]);
         const outcome = evaluateScorecard(scorecard, evalCtx, exemptions.get(ref) ?? new Set());
-        const statusHash = sha1(JSON.stringify([owner, outcome.level, outcome.points, outcome.maxPoints, outcome.rules.map((r) => [r.ruleId, r.status, r.message])]));
-        const hash = `${statusHash}:${sha1(JSON.stringify(outcome.rules.map((r) => r.actual)))}`;
+        this.logEngineErrors(ref, def.id, outcome.rules);
+        const statusHash = sha1(JSON.stringify([owner, outcome.level, outcome.points, outcome.maxPoints, outcome.rules.map((r) => [r.ruleId, r.status, r.preview, r.message])]));
+        const hash = `${statusHash}:${sha1(JSON.stringify(outcome.rules.map((r) => [r.actual, r.detail])))}`;
         if (previous.get(`${ref}\n${def.id}`)?.hash === hash) continue;
         rows.push({ entityRef: ref, scorecardId: def.id, owner: owner ?? null, level: outcome.level, levelRank: levelRank(def, outcome.level), points: outcome.points, maxPoints: outcome.maxPoints, rules: outcome.rules, hash });
       }
@@ -175,6 +195,17 @@ export class Evaluator {
     }
     const removed = await this.deps.store.deleteStale(seen, (ref, sc) => applicable.has(`${ref}\n${sc}`));
     return { entities: seen.size, changed, removed, durationMs: Date.now() - started };
+  }
+
+  /** Engine errors go to the log (once per scorecard, rule and reason), never into what owners read. */
+  private logEngineErrors(entityRef: string, scorecardId: string, rules: RuleResult[]): void {
+    for (const r of rules) {
+      if (!r.detail) continue;
+      const key = `${scorecardId}/${r.ruleId}/${r.detail}`;
+      if (this.loggedErrors.has(key) || this.loggedErrors.size > 10_000) continue;
+      this.loggedErrors.add(key);
+      this.deps.logger.warn({ scorecard: scorecardId, rule: r.ruleId, entityRef, reason: r.detail }, `scorecards: rule ${scorecardId}/${r.ruleId} could not be evaluated for ${entityRef} (and possibly others): ${r.detail}`);
+    }
   }
 
   private async allPrincipals(): Promise<Set<string>> {

@@ -1,7 +1,19 @@
+import type { Entity } from '@atrium/catalog-model';
 import { describe, expect, it } from 'vitest';
-import { ConditionError, compileCondition, compileExpression, MAX_STRING_LENGTH, regexProblems, type EvaluationContext } from './expression.js';
+import { BUILT_IN_RELATION_TYPES, relationsByType } from './engine.js';
+import {
+  ConditionError,
+  compileCondition,
+  compileExpression,
+  MAX_COMPREHENSION_DEPTH,
+  MAX_EVALUATION_STEPS,
+  MAX_LIST_LENGTH,
+  MAX_STRING_LENGTH,
+  regexProblems,
+  type EvaluationContext,
+} from './expression.js';
 
-const facts = new Set(['dependents', 'hasDescription', 'ownerResolves', 'techdocsBuilt', 'daysSinceChange']);
+const facts = { facts: new Set(['dependents', 'hasDescription', 'ownerResolves', 'techdocsBuilt', 'daysSinceChange']), relations: new Set(BUILT_IN_RELATION_TYPES) };
 const ctx: EvaluationContext = {
   entity: {
     kind: 'Component',
@@ -9,7 +21,12 @@ const ctx: EvaluationContext = {
     spec: { owner: 'team-a', lifecycle: 'production', type: 'service', system: null, ports: [8080, 9090] },
   },
   facts: { dependents: 3, hasDescription: true, ownerResolves: false, techdocsBuilt: null, daysSinceChange: 12.5 },
-  relations: { dependsOn: ['resource:default/db', 'component:default/authz'] },
+  relations: relationsByType({
+    relations: [
+      { type: 'dependsOn', targetRef: 'resource:default/db' },
+      { type: 'dependsOn', targetRef: 'component:default/authz' },
+    ],
+  } as Entity),
   now: new Date('2026-11-01T00:00:00Z'),
 };
 const run = (expr: string) => compileCondition(expr, facts).evaluate(ctx);
@@ -72,9 +89,14 @@ describe('conditions: missing fields, nulls and types', () => {
   it('guards with has() so a missing field is simply false', () => {
     expect(value('has(entity.spec.domain) && entity.spec.domain == "x"')).toBe(false);
   });
-  it('count of a missing relation type is an error, of null is 0', () => {
-    expect(run('count(relations.ownedBy) == 0').ok).toBe(false);
+  it('every known relation type is present: count() of one the entity lacks is 0, and count(null) is 0', () => {
+    expect(value('count(relations.ownedBy) == 0')).toBe(true);
+    expect(value('count(relations.providesApi) > 0 || entity.spec.type == "website"')).toBe(false);
+    expect(value('relations.providesApi.all(a, a.startsWith("api:"))')).toBe(true);
     expect(value('count(entity.spec.system) == 0')).toBe(true);
+  });
+  it('refuses relation types nobody declared, naming the known ones', () => {
+    expect(() => compileCondition('count(relations.dependsOnn) > 0', facts)).toThrow(/unknown relation type "dependsOnn" \(known: .*dependsOn/);
   });
   it('a type mismatch at run time is an error, not a crash', () => {
     expect(run('entity.spec.lifecycle > 3').ok).toBe(false);
@@ -85,8 +107,60 @@ describe('conditions: missing fields, nulls and types', () => {
   });
   it('cuts very long strings before regexes see them', () => {
     const long = 'a'.repeat(MAX_STRING_LENGTH * 3);
-    const r = compileExpression('size(entity.metadata.description)').evaluate({ ...ctx, entity: { metadata: { description: long } } });
+    const r = compileExpression('size(entity.metadata.description)', facts).evaluate({ ...ctx, entity: { metadata: { description: long } } });
     expect(r).toEqual({ ok: true, value: MAX_STRING_LENGTH });
+  });
+});
+
+describe('conditions: evaluation time', () => {
+  it('daysSince() counts from the evaluation time, not the wall clock', () => {
+    const c = compileCondition('daysSince("2026-10-22") == 10.0', facts);
+    expect(c.evaluate(ctx)).toEqual({ ok: true, value: true });
+    expect(c.evaluate({ ...ctx, now: new Date('2026-10-25T00:00:00Z') })).toEqual({ ok: true, value: false });
+    expect(compileExpression('daysSince("2026-10-25")', facts).evaluate({ ...ctx, now: new Date('2026-10-25T12:00:00Z') })).toEqual({ ok: true, value: 0.5 });
+  });
+});
+
+describe('conditions: cost', () => {
+  const list = (n: number) => Array.from({ length: n }, (_, i) => `v${i}`);
+  const withList = (n: number): EvaluationContext => ({ ...ctx, entity: { spec: { l: list(n) } } });
+
+  it('refuses comprehensions nested deeper than the limit, at load, saying how deep and why', () => {
+    const nested4 = 'entity.spec.l.all(a, entity.spec.l.all(b, entity.spec.l.all(c, entity.spec.l.exists(d, a + b + c + d == ""))))';
+    expect(() => compileCondition(nested4, facts)).toThrow(/comprehensions nested 3 deep \(all → all → all\); at most 2/);
+    expect(() => compileCondition('entity.spec.l.map(a, entity.spec.l.filter(b, entity.spec.l.exists(c, c == b))).size() > 0', facts)).toThrow(ConditionError);
+    expect(MAX_COMPREHENSION_DEPTH).toBe(2);
+    // Two levels, and comprehensions side by side, are fine.
+    expect(() => compileCondition('entity.spec.l.all(a, entity.spec.l.exists(b, a == b)) && entity.spec.l.all(a, a != "")', facts)).not.toThrow();
+    // The `actual` expression is held to the same rule.
+    expect(() => compileExpression('entity.spec.l.map(a, entity.spec.l.map(b, entity.spec.l.map(c, c)))', facts)).toThrow(/nested 3 deep/);
+  });
+
+  it('stops an evaluation that needs more steps than its budget, with a clear reason', () => {
+    const c = compileCondition('entity.spec.l.all(a, entity.spec.l.all(b, a != "" && b != ""))', facts);
+    expect(c.evaluate(withList(100))).toEqual({ ok: true, value: true }); // 10,100 steps
+    const big = c.evaluate(withList(MAX_LIST_LENGTH)); // 1,001,000 steps
+    expect(big).toEqual({ ok: false, reason: expect.stringContaining(`more than ${MAX_EVALUATION_STEPS.toLocaleString('en')} iterations`) });
+  });
+
+  it('reports a spent budget even where exists()/all() or || would swallow the error', () => {
+    for (const expr of [
+      'entity.spec.l.exists(a, entity.spec.l.exists(b, a == "nope" && b == "nope"))',
+      'entity.spec.l.all(a, entity.spec.l.all(b, a != "")) || true',
+      'entity.spec.l.exists(a, entity.spec.l.all(b, b != "x") && a == "nope") || true',
+    ]) {
+      expect(compileCondition(expr, facts).evaluate(withList(MAX_LIST_LENGTH)), expr).toEqual({ ok: false, reason: expect.stringContaining('cost limit') });
+    }
+  });
+
+  it('gives each evaluation its own budget', () => {
+    const c = compileCondition('entity.spec.l.all(a, entity.spec.l.all(b, a != ""))', facts);
+    expect(c.evaluate(withList(MAX_LIST_LENGTH)).ok).toBe(false);
+    expect(c.evaluate(withList(150))).toEqual({ ok: true, value: true });
+  });
+
+  it('cuts long lists before evaluation', () => {
+    expect(compileExpression('size(entity.spec.l)', facts).evaluate(withList(MAX_LIST_LENGTH * 5))).toEqual({ ok: true, value: MAX_LIST_LENGTH });
   });
 });
 

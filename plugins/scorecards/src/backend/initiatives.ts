@@ -1,6 +1,6 @@
 import type { Entity } from '@atrium/catalog-model';
 import type { CatalogService, EntityFilterQuery } from '@atrium/plugin-catalog/backend';
-import { levelRank, type EntityScorecardResult, type InitiativeDefinition, type InitiativeProgress, type ScorecardDefinition } from '../common/index.js';
+import { isUnmet, levelRank, type EntityScorecardResult, type InitiativeDefinition, type InitiativeProgress, type ScorecardDefinition } from '../common/index.js';
 import { ownerRefOf, refOf } from './facts/builtins.js';
 import type { Notifier } from './notifier.js';
 import { matchesSelector } from './selector.js';
@@ -26,10 +26,13 @@ export function daysBetween(from: Date, toDay: string): number {
   return Math.ceil((Date.parse(`${toDay}T23:59:59Z`) - from.getTime()) / 86_400_000);
 }
 
-/** Whether a result meets the initiative: target level reached, or all its rules passing or exempt. */
+/**
+ * Whether a result meets the initiative: its target level reached, or none of its rules unmet
+ * (RULE_STATUS: failing and error are unmet; upcoming and not-applicable rules hold nobody back).
+ */
 export function meetsInitiative(initiative: InitiativeDefinition, scorecard: ScorecardDefinition, result: EntityScorecardResult | undefined): { ok: boolean; failingRules: string[] } {
   if (!result) return { ok: false, failingRules: ['not evaluated yet'] };
-  const ok = (id: string) => ['pass', 'exempt', 'pending'].includes(result.rules.find((r) => r.ruleId === id)?.status ?? 'fail');
+  const ok = (id: string) => !isUnmet(result.rules.find((r) => r.ruleId === id)?.status ?? 'fail');
   if (initiative.targetLevel) {
     const target = levelRank(scorecard, initiative.targetLevel);
     const needed = scorecard.rules.filter((r) => levelRank(scorecard, r.level) <= target).map((r) => r.id);
@@ -82,7 +85,11 @@ export async function initiativeProgress(
   };
 }
 
-/** Records today's burn-up point and reminds owners of failing entities as the deadline nears. */
+/**
+ * Records today's burn-up point and brings deadline reminders up to date: every sweep rewrites
+ * each owner's reminder with the current count and days left, and withdraws unread ones of owners
+ * who have nothing left to fix.
+ */
 export async function trackInitiative(
   initiative: InitiativeDefinition,
   scorecard: ScorecardDefinition,
@@ -97,6 +104,7 @@ export async function trackInitiative(
     const perOwner = new Map<string, number>();
     for (const f of progress.failing) if (f.owner) perOwner.set(f.owner, (perOwner.get(f.owner) ?? 0) + 1);
     for (const [owner, count] of perOwner) await notifier.deadlineNear(initiative, owner, count, progress.daysLeft, now);
+    await notifier.withdrawDeadlineReminders(initiative, [...perOwner.keys()]);
   }
   return progress;
 }

@@ -102,4 +102,17 @@ export const scorecardsMigrations: Migration[] = [
       });
     },
   },
+  {
+    // Exemptions can be requested (by an owner, from the UI) and granted later by someone allowed
+    // to; only granted ones count. Rows from before are granted.
+    name: '0003_exemption_requests',
+    async up(knex) {
+      await knex.schema.alterTable('exemptions', (t) => {
+        t.text('status').notNullable().defaultTo('granted');
+        t.text('requested_by');
+        t.timestamp('granted_at', { useTz: true });
+        t.text('approved_by').nullable().alter();
+      });
+    },
+  },
 ];

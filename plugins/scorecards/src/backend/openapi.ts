@@ -12,6 +12,22 @@ export const scorecardsOpenApi: OpenApiFragment = {
   paths: {
     '/scorecards': { get: { tags: ['scorecards'], summary: 'Scorecards with level distribution, rule pass rates and definition errors', responses: ok('Scorecards') } },
     '/scorecards/{id}': { get: { tags: ['scorecards'], summary: 'One scorecard definition', parameters: idParam, responses: ok('Scorecard') } },
+    '/scorecards/{id}/rules/{ruleId}': {
+      get: {
+        tags: ['scorecards'],
+        summary: "One rule: its definition, status tally and the entities with a status (default: failing or error)",
+        parameters: [...idParam, { name: 'ruleId', in: 'path', required: true, schema: { type: 'string' } }, { name: 'status', in: 'query', schema: { type: 'string' } }],
+        responses: ok('Rule results'),
+      },
+    },
+    '/rule-errors': {
+      get: {
+        tags: ['scorecards'],
+        summary: "Why rules could not be evaluated, in the engine's words (for the scorecard's authors)",
+        parameters: [{ name: 'scorecard', in: 'query', required: true, schema: { type: 'string' } }, { name: 'rule', in: 'query', schema: { type: 'string' } }],
+        responses: ok('Rule errors'),
+      },
+    },
     '/scorecards/{id}/rollups': {
       get: { tags: ['scorecards'], summary: 'Rollups per owner or per group hierarchy', parameters: [...idParam, { name: 'by', in: 'query', schema: { enum: ['owner', 'group'] } }], responses: ok('Rollups') },
     },
@@ -29,10 +45,17 @@ export const scorecardsOpenApi: OpenApiFragment = {
     '/initiatives': { get: { tags: ['scorecards'], summary: 'Initiatives with progress', responses: ok('Initiatives') } },
     '/initiatives/{id}': { get: { tags: ['scorecards'], summary: 'Initiative progress: burn-up, teams, failing entities', parameters: idParam, responses: ok('Initiative') } },
     '/exemptions': {
-      get: { tags: ['scorecards'], summary: 'Active exemptions', responses: ok('Exemptions') },
-      post: { tags: ['scorecards'], summary: 'Exempt an entity from a rule until a date', responses: { 201: { description: 'Created' } } },
+      get: {
+        tags: ['scorecards'],
+        summary: 'Exemptions that have not expired: granted (default) or requested',
+        parameters: ['entityRef', 'scorecard', 'status'].map((name) => ({ name, in: 'query', schema: { type: 'string' } })),
+        responses: ok('Exemptions'),
+      },
+      post: { tags: ['scorecards'], summary: 'Exempt an entity from a rule until a date (granted at once)', responses: { 201: { description: 'Created' } } },
     },
-    '/exemptions/{id}': { delete: { tags: ['scorecards'], summary: 'Remove an exemption', parameters: idParam, responses: { 204: { description: 'Removed' } } } },
+    '/exemptions/requests': { post: { tags: ['scorecards'], summary: 'Ask for an exemption; it counts once granted', responses: { 201: { description: 'Requested' } } } },
+    '/exemptions/{id}/grant': { post: { tags: ['scorecards'], summary: 'Grant a requested exemption', parameters: idParam, responses: ok('Granted') } },
+    '/exemptions/{id}': { delete: { tags: ['scorecards'], summary: 'Revoke an exemption or turn down a request', parameters: idParam, responses: { 204: { description: 'Removed' } } } },
     '/notifications': { get: { tags: ['scorecards'], summary: "Notifications for a recipient (default: the caller's ownership refs)", responses: ok('Notifications') } },
     '/notifications/{id}/read': { post: { tags: ['scorecards'], summary: 'Mark a notification read', parameters: idParam, responses: { 204: { description: 'Marked' } } } },
     '/evaluate': { post: { tags: ['scorecards'], summary: 'Run a full evaluation now', responses: ok('Sweep stats') } },

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { createServiceRef, definePlugin } from '@atrium/backend-plugin-api';
 import { catalogServiceRef, CATALOG_EVENTS, type EntityRemovedEvent, type EntityUpsertedEvent } from '@atrium/plugin-catalog/backend';
-import { scorecardsConfigSchema, type ScorecardsConfig } from './config.js';
+import { customRelationTypes, resolveGitCacheDir, scorecardsConfigSchema, type ScorecardsConfig } from './config.js';
 import { catalogFactProvider, techdocsFactProvider } from './facts/builtins.js';
 import { gitFactProvider } from './facts/git.js';
 import type { ScorecardsFactsService } from './facts/types.js';
@@ -28,7 +28,7 @@ export const scorecardsPlugin = definePlugin<ScorecardsConfig, { catalog: typeof
   async setup({ router, db, config, configBaseDir, rootConfig, logger, scheduler, events, auth, permissions, audit, lifecycle, host, deps }) {
     const store = new ScorecardStore(db, host.database().mode);
     const notifier = new Notifier(store, config.notifications, logger);
-    const runtime = new ScorecardsRuntime({ config, catalog: deps.catalog, store, notifier, logger });
+    const runtime = new ScorecardsRuntime({ config, catalog: deps.catalog, store, notifier, logger, relationTypes: customRelationTypes(rootConfig['catalog']) });
 
     // TechDocs build outcomes: the fact stays unknown until a TechDocs plugin reports one.
     let techdocsSeen = (await store.techdocsBuilds()).size > 0;
@@ -39,7 +39,7 @@ export const scorecardsPlugin = definePlugin<ScorecardsConfig, { catalog: typeof
       const catalogConfig = (rootConfig['catalog'] ?? {}) as { readers?: { fileRoots?: string[] } };
       runtime.registerFactProvider(
         gitFactProvider({
-          cacheDir: path.resolve(configBaseDir('scorecards.git.cacheDir'), config.git.cacheDir),
+          cacheDir: resolveGitCacheDir(host.dataDir, config.git.cacheDir),
           fileRoots: (catalogConfig.readers?.fileRoots ?? []).map((r) => path.resolve(configBaseDir('catalog.readers.fileRoots'), r)),
           allowPrivateNetworks: config.git.allowPrivateNetworks,
           logger,

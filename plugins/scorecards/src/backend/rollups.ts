@@ -1,6 +1,6 @@
 import type { Entity } from '@atrium/catalog-model';
 import type { CatalogService } from '@atrium/plugin-catalog/backend';
-import type { GroupRollup, ScorecardRollup } from '../common/index.js';
+import type { GroupRollup, RuleTally, ScorecardRollup } from '../common/index.js';
 import { refOf } from './facts/builtins.js';
 import type { ScorecardStore } from './store.js';
 
@@ -13,11 +13,12 @@ function addInto(target: ScorecardRollup, source: ScorecardRollup): void {
   target.points += source.points;
   target.maxPoints += source.maxPoints;
   for (const [level, n] of Object.entries(source.levels)) target.levels[level] = (target.levels[level] ?? 0) + n;
-  for (const [rule, r] of Object.entries(source.rulePassRates)) {
-    const t = (target.rulePassRates[rule] ??= { passed: 0, total: 0 });
-    t.passed += r.passed;
-    t.total += r.total;
-  }
+  for (const [rule, r] of Object.entries(source.rulePassRates)) addTally((target.rulePassRates[rule] ??= emptyTally()), r);
+}
+
+export const emptyTally = (): RuleTally => ({ passed: 0, total: 0, unmet: 0, upcoming: 0, ready: 0, notApplicable: 0 });
+export function addTally(target: RuleTally, source: RuleTally): void {
+  for (const k of Object.keys(target) as Array<keyof RuleTally>) target[k] += source[k];
 }
 
 /** Level distribution, points and rule pass rates per owner (key `none` for unowned entities). */
@@ -37,7 +38,7 @@ export async function ownerRollups(store: ScorecardStore, scorecardId: string): 
     r.maxPoints += l.max_points;
     r.levels[l.level ?? 'none'] = (r.levels[l.level ?? 'none'] ?? 0) + l.entities;
   }
-  for (const x of rules) get(x.owner).rulePassRates[x.rule_id] = { passed: x.passed, total: x.total };
+  for (const { owner, rule_id, ...tally } of rules) get(owner).rulePassRates[rule_id] = tally;
   return [...byOwner.values()].sort((a, b) => a.key.localeCompare(b.key));
 }
 

@@ -1,11 +1,11 @@
-import { InputError, NotFoundError, validateInput, type AuthService, type PermissionsService, type AuditService } from '@atrium/backend-plugin-api';
+import { ConflictError, InputError, NotFoundError, validateInput, type AuthService, type PermissionsService, type AuditService } from '@atrium/backend-plugin-api';
 import { parseEntityRef, stringifyEntityRef } from '@atrium/catalog-model';
 import type { CatalogService } from '@atrium/plugin-catalog/backend';
 import type { Request, Router } from 'express';
-import type { EntityResultsResponse, ListScorecardsResponse, ScorecardSummary } from '../common/index.js';
-import { levelRank } from '../common/index.js';
+import type { EntityResultsResponse, EntityScorecardResult, Exemption, ListScorecardsResponse, RuleResult, RuleResultsResponse, RuleStatus, RuleTally, ScorecardSummary } from '../common/index.js';
+import { isUnmet, levelRank, RULE_STATUSES } from '../common/index.js';
 import { initiativeProgress } from './initiatives.js';
-import { groupRollups, ownerRollups } from './rollups.js';
+import { addTally, emptyTally, groupRollups, ownerRollups } from './rollups.js';
 import type { ScorecardsRuntime } from './runtime.js';
 import type { ScorecardStore } from './store.js';
 
@@ -32,6 +32,26 @@ const daysQuery = {
   properties: { days: { type: 'integer', minimum: 1, maximum: 3650, default: 90 }, owner: { type: 'string' }, entityRef: { type: 'string' }, scorecard: { type: 'string' } },
 };
 
+/** A rule result as everyone may read it: the engine's own reason (`detail`) stays with GET /rule-errors. */
+function publicRule({ detail: _detail, ...rule }: RuleResult): RuleResult {
+  return rule;
+}
+const publicResult = <T extends EntityScorecardResult>(r: T): T => ({ ...r, rules: r.rules.map(publicRule) });
+
+const exemptionBody = {
+  type: 'object',
+  required: ['entityRef', 'scorecardId', 'ruleId', 'reason', 'expiresAt'],
+  additionalProperties: false,
+  properties: {
+    entityRef: { type: 'string' },
+    scorecardId: { type: 'string' },
+    ruleId: { type: 'string' },
+    reason: { type: 'string', minLength: 3, maxLength: 2000 },
+    expiresAt: { type: 'string', format: 'date-time' },
+    approvedBy: { type: 'string', minLength: 1 },
+  },
+};
+
 /** Wraps a CSV field: quotes, doubled quotes, and a leading ' against formula injection. */
 function csv(v: unknown): string {
   let s = v === null || v === undefined ? '' : String(v);
@@ -54,16 +74,12 @@ export function registerRoutes(router: Router, ctx: RouteContext): void {
     for (const { definition } of runtime.scorecards) {
       const owners = await ownerRollups(store, definition.id);
       const levelDistribution: Record<string, number> = {};
-      const rulePassRates: Record<string, { passed: number; total: number }> = {};
+      const rulePassRates: Record<string, RuleTally> = {};
       let entityCount = 0;
       for (const o of owners) {
         entityCount += o.entityCount;
         for (const [l, n] of Object.entries(o.levels)) levelDistribution[l] = (levelDistribution[l] ?? 0) + n;
-        for (const [r, x] of Object.entries(o.rulePassRates)) {
-          const t = (rulePassRates[r] ??= { passed: 0, total: 0 });
-          t.passed += x.passed;
-          t.total += x.total;
-        }
+        for (const [r, x] of Object.entries(o.rulePassRates)) addTally((rulePassRates[r] ??= emptyTally()), x);
       }
       items.push({ ...definition, entityCount, levelDistribution, rulePassRates });
     }
@@ -74,6 +90,43 @@ export function registerRoutes(router: Router, ctx: RouteContext): void {
   router.get('/scorecards/:id', async (req, res) => {
     await read(req);
     res.json(scorecardOr404(String(req.params['id'])).definition);
+  });
+
+  // One rule: its definition, its tally, and the entities with a given status (default: the unmet ones).
+  router.get('/scorecards/:id/rules/:ruleId', async (req, res) => {
+    await read(req);
+    const { definition } = scorecardOr404(String(req.params['id']));
+    const rule = definition.rules.find((r) => r.id === req.params['ruleId']);
+    if (!rule) throw new NotFoundError(`Scorecard "${definition.id}" has no rule "${req.params['ruleId']}"`);
+    const q = validateInput<{ status: 'unmet' | 'all' | RuleStatus }>({ type: 'object', properties: { status: { enum: ['unmet', 'all', ...RULE_STATUSES], default: 'unmet' } } }, { ...req.query }, 'query');
+    const all = await store.ruleResults(definition.id, rule.id);
+    const tally = emptyTally();
+    for (const o of await ownerRollups(store, definition.id)) addTally(tally, o.rulePassRates[rule.id] ?? emptyTally());
+    const wanted = (s: RuleStatus) => (q.status === 'all' ? true : q.status === 'unmet' ? isUnmet(s) : s === q.status);
+    const body: RuleResultsResponse = {
+      scorecard: definition,
+      rule,
+      tally,
+      status: q.status,
+      items: all.filter((x) => wanted(x.rule.status)).map((x) => ({ ...x, rule: publicRule(x.rule) })),
+    };
+    res.json(body);
+  });
+
+  // For the scorecard's authors: why rules could not be evaluated (the engine's words), per entity.
+  router.get('/rule-errors', async (req, res) => {
+    const caller = await ctx.auth.getCaller(req);
+    await ctx.permissions.assert(caller, { permission: 'scorecards.rule-errors.read' });
+    const q = validateInput<{ scorecard: string; rule?: string }>({ type: 'object', required: ['scorecard'], properties: { scorecard: { type: 'string' }, rule: { type: 'string' } } }, { ...req.query }, 'query');
+    const { definition } = scorecardOr404(q.scorecard);
+    const rules = q.rule ? [q.rule] : definition.rules.map((r) => r.id);
+    const items = [];
+    for (const ruleId of rules) {
+      for (const x of await store.ruleResults(definition.id, ruleId)) {
+        if (x.rule.detail) items.push({ entityRef: x.entityRef, scorecardId: definition.id, ruleId, status: x.rule.status, detail: x.rule.detail });
+      }
+    }
+    res.json({ items });
   });
 
   router.get('/scorecards/:id/rollups', async (req, res) => {
@@ -99,7 +152,7 @@ export function registerRoutes(router: Router, ctx: RouteContext): void {
       entityRef: ref,
       results: results.flatMap((r) => {
         const s = runtime.scorecard(r.scorecardId);
-        return s ? [{ ...r, scorecard: s.definition }] : [];
+        return s ? [{ ...publicResult(r), scorecard: s.definition }] : [];
       }),
       facts: facts.get(ref)?.facts ?? {},
     };
@@ -116,7 +169,7 @@ export function registerRoutes(router: Router, ctx: RouteContext): void {
       const s = runtime.scorecard(r.scorecardId);
       if (!s) continue;
       for (const rr of r.rules) {
-        if (rr.status !== 'fail' && rr.status !== 'error') continue;
+        if (!isUnmet(rr.status)) continue;
         const rule = s.definition.rules.find((x) => x.id === rr.ruleId);
         if (!rule) continue;
         const key = `${s.definition.id}/${rule.id}`;
@@ -130,7 +183,7 @@ export function registerRoutes(router: Router, ctx: RouteContext): void {
       }
     }
     const sorted = [...items.values()].sort((a, b) => a.levelRank - b.levelRank || b.pointsAtStake - a.pointsAtStake || a.ruleId.localeCompare(b.ruleId));
-    res.json({ owner, results, items: sorted });
+    res.json({ owner, results: results.map(publicResult), items: sorted });
   });
 
   router.get('/history', async (req, res) => {
@@ -155,7 +208,7 @@ export function registerRoutes(router: Router, ctx: RouteContext): void {
     res.setHeader('content-disposition', `attachment; filename="scorecards${q.scorecard ? `-${q.scorecard}` : ''}.csv"`);
     const lines = ['entity_ref,scorecard,owner,level,points,max_points,failing_rules,evaluated_at'];
     for (const r of results) {
-      const failing = r.rules.filter((x) => x.status === 'fail' || x.status === 'error').map((x) => x.ruleId).join(' ');
+      const failing = r.rules.filter((x) => isUnmet(x.status)).map((x) => x.ruleId).join(' ');
       lines.push([r.entityRef, r.scorecardId, r.owner, r.level ?? '', r.points, r.maxPoints, failing, r.changedAt].map(csv).join(','));
     }
     res.send(`${lines.join('\n')}\n`);
@@ -183,47 +236,77 @@ export function registerRoutes(router: Router, ctx: RouteContext): void {
 
   router.get('/exemptions', async (req, res) => {
     await read(req);
-    const q = validateInput<{ entityRef?: string }>({ type: 'object', properties: { entityRef: { type: 'string' } } }, { ...req.query }, 'query');
-    res.json({ items: await store.activeExemptions(new Date(), q.entityRef ? normaliseRef(q.entityRef) : undefined) });
+    const q = validateInput<{ entityRef?: string; scorecard?: string; status: Exemption['status'] }>(
+      { type: 'object', properties: { entityRef: { type: 'string' }, scorecard: { type: 'string' }, status: { enum: ['requested', 'granted'], default: 'granted' } } },
+      { ...req.query },
+      'query',
+    );
+    res.json({ items: await store.exemptions({ now: new Date(), status: q.status, ...(q.entityRef ? { entityRef: normaliseRef(q.entityRef) } : {}), ...(q.scorecard ? { scorecardId: q.scorecard } : {}) }) });
   });
 
-  router.post('/exemptions', async (req, res) => {
-    const caller = await ctx.auth.getCaller(req);
-    const b = validateInput<{ entityRef: string; scorecardId: string; ruleId: string; reason: string; expiresAt: string; approvedBy?: string }>(
-      {
-        type: 'object',
-        required: ['entityRef', 'scorecardId', 'ruleId', 'reason', 'expiresAt'],
-        additionalProperties: false,
-        properties: {
-          entityRef: { type: 'string' },
-          scorecardId: { type: 'string' },
-          ruleId: { type: 'string' },
-          reason: { type: 'string', minLength: 3, maxLength: 2000 },
-          expiresAt: { type: 'string', format: 'date-time' },
-          approvedBy: { type: 'string', minLength: 1 },
-        },
-      },
-      req.body,
-      'body',
-    );
+  /** Validates an exemption body against the loaded scorecards; returns the normalised entity ref. */
+  const checkExemption = (b: { entityRef: string; scorecardId: string; ruleId: string; expiresAt: string }) => {
     const entityRef = normaliseRef(b.entityRef);
-    await ctx.permissions.assert(caller, { permission: 'scorecards.exemption.create', resourceRef: entityRef });
-    const s = scorecardOr404(b.scorecardId);
+    const s = runtime.scorecard(b.scorecardId);
+    if (!s) throw new InputError(`No scorecard "${b.scorecardId}"`);
     if (!s.definition.rules.some((r) => r.id === b.ruleId)) throw new InputError(`Scorecard "${b.scorecardId}" has no rule "${b.ruleId}"`);
     if (Date.parse(b.expiresAt) <= Date.now()) throw new InputError('expiresAt must be in the future');
-    const exemption = await store.addExemption({ entityRef, scorecardId: b.scorecardId, ruleId: b.ruleId, reason: b.reason, expiresAt: b.expiresAt, approvedBy: b.approvedBy ?? caller.userEntityRef }, new Date());
+    return entityRef;
+  };
+
+  // Granted at once (by the caller, or on behalf of `approvedBy`).
+  router.post('/exemptions', async (req, res) => {
+    const caller = await ctx.auth.getCaller(req);
+    const b = validateInput<{ entityRef: string; scorecardId: string; ruleId: string; reason: string; expiresAt: string; approvedBy?: string }>(exemptionBody, req.body, 'body');
+    const entityRef = checkExemption(b);
+    await ctx.permissions.assert(caller, { permission: 'scorecards.exemption.create', resourceRef: entityRef });
+    const exemption = await store.addExemption(
+      { entityRef, scorecardId: b.scorecardId, ruleId: b.ruleId, reason: b.reason, expiresAt: b.expiresAt, status: 'granted', requestedBy: null, approvedBy: b.approvedBy ?? caller.userEntityRef },
+      new Date(),
+    );
     ctx.audit.record({ actor: caller, action: 'scorecards.exemption.create', target: entityRef, meta: { id: exemption.id, ruleId: b.ruleId, scorecardId: b.scorecardId } });
     runtime.enqueue(entityRef);
     res.status(201).json(exemption);
   });
 
+  // Asked for by an owner; counts for nothing until granted.
+  router.post('/exemptions/requests', async (req, res) => {
+    const caller = await ctx.auth.getCaller(req);
+    const { approvedBy: _ignored, ...schemaProps } = exemptionBody.properties;
+    const b = validateInput<{ entityRef: string; scorecardId: string; ruleId: string; reason: string; expiresAt: string }>({ ...exemptionBody, properties: schemaProps }, req.body, 'body');
+    const entityRef = checkExemption(b);
+    await ctx.permissions.assert(caller, { permission: 'scorecards.exemption.request', resourceRef: entityRef });
+    const exemption = await store.addExemption(
+      { entityRef, scorecardId: b.scorecardId, ruleId: b.ruleId, reason: b.reason, expiresAt: b.expiresAt, status: 'requested', requestedBy: caller.userEntityRef, approvedBy: null },
+      new Date(),
+    );
+    ctx.audit.record({ actor: caller, action: 'scorecards.exemption.request', target: entityRef, meta: { id: exemption.id, ruleId: b.ruleId, scorecardId: b.scorecardId } });
+    res.status(201).json(exemption);
+  });
+
+  router.post('/exemptions/:id/grant', async (req, res) => {
+    const caller = await ctx.auth.getCaller(req);
+    const id = String(req.params['id']);
+    const existing = await store.exemption(id);
+    if (!existing) throw new NotFoundError(`No exemption "${id}"`);
+    await ctx.permissions.assert(caller, { permission: 'scorecards.exemption.create', resourceRef: existing.entityRef });
+    if (existing.status === 'granted') throw new ConflictError(`Exemption "${id}" is already granted`);
+    if (Date.parse(existing.expiresAt) <= Date.now()) throw new InputError(`Exemption "${id}" expired on ${existing.expiresAt}; ask for a new one`);
+    const granted = await store.grantExemption(id, caller.userEntityRef, new Date());
+    if (!granted) throw new ConflictError(`Exemption "${id}" is already granted`);
+    ctx.audit.record({ actor: caller, action: 'scorecards.exemption.grant', target: granted.entityRef, meta: { id, ruleId: granted.ruleId, scorecardId: granted.scorecardId } });
+    runtime.enqueue(granted.entityRef);
+    res.json(granted);
+  });
+
+  // Revokes a granted exemption or turns down a request.
   router.delete('/exemptions/:id', async (req, res) => {
     const caller = await ctx.auth.getCaller(req);
     await ctx.permissions.assert(caller, { permission: 'scorecards.exemption.delete' });
     const removed = await store.deleteExemption(String(req.params['id']));
     if (!removed) throw new NotFoundError(`No exemption "${req.params['id']}"`);
-    ctx.audit.record({ actor: caller, action: 'scorecards.exemption.delete', target: removed.entityRef, meta: { id: removed.id } });
-    runtime.enqueue(removed.entityRef);
+    ctx.audit.record({ actor: caller, action: 'scorecards.exemption.delete', target: removed.entityRef, meta: { id: removed.id, status: removed.status } });
+    if (removed.status === 'granted') runtime.enqueue(removed.entityRef);
     res.status(204).end();
   });
 

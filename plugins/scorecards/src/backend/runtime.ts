@@ -3,6 +3,7 @@ import type { CatalogService } from '@atrium/plugin-catalog/backend';
 import type { DefinitionError, InitiativeDefinition } from '../common/index.js';
 import { readRawDefinitions, INITIATIVE_KIND, SCORECARD_KIND, type ScorecardsConfig } from './config.js';
 import { loadDefinitions, type LoadedScorecard, type LoadResult } from './definitions.js';
+import { BUILT_IN_RELATION_TYPES } from './engine.js';
 import { Evaluator, type SweepStats } from './evaluator.js';
 import type { FactProvider } from './facts/types.js';
 import { trackInitiative } from './initiatives.js';
@@ -25,7 +26,15 @@ export class ScorecardsRuntime {
   private stopped = false;
 
   constructor(
-    private readonly deps: { config: ScorecardsConfig; catalog: CatalogService; store: ScorecardStore; notifier: Notifier; logger: Logger },
+    private readonly deps: {
+      config: ScorecardsConfig;
+      catalog: CatalogService;
+      store: ScorecardStore;
+      notifier: Notifier;
+      logger: Logger;
+      /** Every relation type conditions may name: the built-in ones and those of custom kinds. */
+      relationTypes?: readonly string[];
+    },
   ) {
     this.evaluator = new Evaluator({
       store: deps.store,
@@ -34,6 +43,7 @@ export class ScorecardsRuntime {
       notifier: deps.notifier,
       providers: () => this.providers,
       definitions: () => this.loaded,
+      relationTypes: this.relationTypes,
     });
   }
 
@@ -54,6 +64,10 @@ export class ScorecardsRuntime {
     return new Set(this.providers.flatMap((p) => p.facts));
   }
 
+  get relationTypes(): readonly string[] {
+    return [...new Set([...BUILT_IN_RELATION_TYPES, ...(this.deps.relationTypes ?? [])])];
+  }
+
   registerFactProvider(provider: FactProvider): void {
     if (this.providers.some((p) => p.id === provider.id)) throw new Error(`A fact provider with id "${provider.id}" is already registered`);
     this.providers.push(provider);
@@ -61,7 +75,7 @@ export class ScorecardsRuntime {
 
   async reloadDefinitions(): Promise<void> {
     const raw = await readRawDefinitions(this.deps.config, this.deps.catalog);
-    this.loaded = loadDefinitions(raw.scorecards, raw.initiatives, this.knownFacts());
+    this.loaded = loadDefinitions(raw.scorecards, raw.initiatives, { facts: this.knownFacts(), relations: new Set(this.relationTypes) });
     for (const e of this.loaded.errors) this.deps.logger.warn({ ...e }, `scorecards: definition rejected: ${e.message}`);
   }
 

@@ -126,7 +126,7 @@ describe.each(testDatabaseKinds())('scorecards on %s', (database) => {
     const prod = body.items[0]!;
     expect(prod.entityCount).toBe(3);
     expect(prod.levelDistribution).toEqual({ gold: 1, bronze: 1, none: 1 });
-    expect(prod.rulePassRates['owner']).toEqual({ passed: 2, total: 3 });
+    expect(prod.rulePassRates['owner']).toEqual({ passed: 2, total: 3, unmet: 1, upcoming: 0, ready: 0, notApplicable: 0 });
   });
 
   it('gives levels, weighted points and per-rule actual values per entity, with facts', async () => {

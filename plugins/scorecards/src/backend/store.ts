@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
-import type { EntityFacts, EntityScorecardResult, Exemption, HistoryPoint, RuleResult, ScorecardNotification } from '../common/index.js';
+import { COUNTED_STATUSES, isMet, MET_STATUSES, UNMET_STATUSES, type EntityFacts, type EntityScorecardResult, type Exemption, type HistoryPoint, type RuleResult, type RuleTally, type ScorecardNotification } from '../common/index.js';
 
 export interface StoredFacts {
   facts: EntityFacts;
@@ -35,6 +35,8 @@ function chunks<T>(items: T[], size: number): T[][] {
   for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
   return out;
 }
+/** Key of the advisory lock daily snapshots take (any constant unique to this use). */
+const SNAPSHOT_LOCK_KEY = 0x5c0_4ec4;
 const iso = (v: unknown) => (v instanceof Date ? v.toISOString() : new Date(String(v)).toISOString());
 const parseJson = <T>(v: unknown): T => (typeof v === 'string' ? (JSON.parse(v) as T) : (v as T));
 
@@ -121,7 +123,7 @@ export class ScorecardStore {
               level: r.level,
               points: r.points,
               max_points: r.maxPoints,
-              passed_rules: JSON.stringify(r.rules.filter((x) => x.status === 'pass' || x.status === 'exempt').map((x) => x.ruleId)),
+              passed_rules: JSON.stringify(r.rules.filter((x) => isMet(x.status)).map((x) => x.ruleId)),
               recorded_at: now,
             })),
           );
@@ -170,10 +172,10 @@ export class ScorecardStore {
     }));
   }
 
-  /** Level counts, points and per-rule pass counts per owner for one scorecard. */
+  /** Level counts, points and per-rule status tallies (see RuleTally) per owner for one scorecard. */
   async ownerAggregates(scorecardId: string): Promise<{
     levels: Array<{ owner: string | null; level: string | null; entities: number; points: number; max_points: number }>;
-    rules: Array<{ owner: string | null; rule_id: string; passed: number; total: number }>;
+    rules: Array<{ owner: string | null; rule_id: string } & RuleTally>;
   }> {
     const levels = await this.db('results')
       .where('scorecard_id', scorecardId)
@@ -181,27 +183,65 @@ export class ScorecardStore {
       .select('owner', 'level')
       .count({ entities: '*' })
       .sum({ points: 'points', max_points: 'max_points' });
+    // The status lists come from RULE_STATUS, the one definition every view uses.
+    const among = (statuses: readonly string[]) => this.db.raw(`(${statuses.map(() => '?').join(', ')})`, [...statuses]);
     const rules = await this.db
       .select('r.owner', this.db.raw("x->>'ruleId' as rule_id"))
-      .select(this.db.raw("count(*) filter (where x->>'status' in ('pass','exempt')) as passed"))
-      .select(this.db.raw("count(*) filter (where x->>'status' <> 'pending') as total"))
+      .select(this.db.raw("count(*) filter (where x->>'status' in ?) as passed", [among(MET_STATUSES)]))
+      .select(this.db.raw("count(*) filter (where x->>'status' in ?) as total", [among(COUNTED_STATUSES)]))
+      .select(this.db.raw("count(*) filter (where x->>'status' in ?) as unmet", [among(UNMET_STATUSES)]))
+      .select(this.db.raw("count(*) filter (where x->>'status' = 'pending') as upcoming"))
+      .select(this.db.raw("count(*) filter (where x->>'status' = 'pending' and x->>'preview' in ?) as ready", [among(MET_STATUSES)]))
+      .select(this.db.raw("count(*) filter (where x->>'status' = 'not-applicable') as not_applicable"))
       .from(this.db.raw('results r cross join lateral jsonb_array_elements(r.rules) x'))
       .where('r.scorecard_id', scorecardId)
       .groupBy('r.owner', 'rule_id');
     const num = (v: unknown) => Number(v ?? 0);
     return {
       levels: levels.map((r: Record<string, unknown>) => ({ owner: r['owner'] as string | null, level: r['level'] as string | null, entities: num(r['entities']), points: num(r['points']), max_points: num(r['max_points']) })),
-      rules: rules.map((r: Record<string, unknown>) => ({ owner: r['owner'] as string | null, rule_id: String(r['rule_id']), passed: num(r['passed']), total: num(r['total']) })),
+      rules: rules.map((r: Record<string, unknown>) => ({
+        owner: r['owner'] as string | null,
+        rule_id: String(r['rule_id']),
+        passed: num(r['passed']),
+        total: num(r['total']),
+        unmet: num(r['unmet']),
+        upcoming: num(r['upcoming']),
+        ready: num(r['ready']),
+        notApplicable: num(r['not_applicable']),
+      })),
     };
   }
 
+  /**
+   * Results of one rule of one scorecard, per entity, with the rule's result; `statuses` narrows
+   * to some statuses (e.g. the unmet ones for "who fails this rule").
+   */
+  async ruleResults(scorecardId: string, ruleId: string, statuses?: readonly string[]): Promise<Array<{ entityRef: string; owner: string | null; level: string | null; rule: RuleResult }>> {
+    const q = this.db
+      .select('r.entity_ref', 'r.owner', 'r.level', this.db.raw('x as rule'))
+      .from(this.db.raw('results r cross join lateral jsonb_array_elements(r.rules) x'))
+      .where('r.scorecard_id', scorecardId)
+      .whereRaw("x->>'ruleId' = ?", [ruleId])
+      .orderBy('r.entity_ref');
+    if (statuses) q.whereRaw(`x->>'status' in (${statuses.map(() => '?').join(', ')})`, [...statuses]);
+    return (await q).map((r: Record<string, unknown>) => ({ entityRef: String(r['entity_ref']), owner: (r['owner'] as string | null) ?? null, level: (r['level'] as string | null) ?? null, rule: parseJson<RuleResult>(r['rule']) }));
+  }
+
+  /**
+   * Records today's level distribution. Sweeps may run at once (several replicas, a triggered
+   * run next to the scheduled one): a transaction-scoped advisory lock makes them take turns,
+   * and the insert is an upsert, so neither can trip over the other's rows.
+   */
   async snapshotDaily(day: string): Promise<void> {
     await this.db.transaction(async (trx) => {
+      await trx.raw('select pg_advisory_xact_lock(?)', [SNAPSHOT_LOCK_KEY]);
       await trx('daily_levels').where('day', day).delete();
       await trx.raw(
         `insert into daily_levels (scorecard_id, day, owner, level, entities, points, max_points)
          select scorecard_id, ?::date, coalesce(owner, ''), coalesce(level, ''), count(*), sum(points), sum(max_points)
-         from results group by scorecard_id, coalesce(owner, ''), coalesce(level, '')`,
+         from results group by scorecard_id, coalesce(owner, ''), coalesce(level, '')
+         on conflict (scorecard_id, day, owner, level)
+         do update set entities = excluded.entities, points = excluded.points, max_points = excluded.max_points`,
         [day],
       );
     });
@@ -231,16 +271,45 @@ export class ScorecardStore {
     return new Map(rows.map((r) => [r.entity_ref, r.ok]));
   }
 
+  /** Granted exemptions that have not expired (what evaluation counts). */
   async activeExemptions(now: Date, entityRef?: string): Promise<Exemption[]> {
-    const q = this.db('exemptions').where('expires_at', '>', now).orderBy('created_at');
-    if (entityRef) q.where('entity_ref', entityRef);
+    return this.exemptions({ now, status: 'granted', ...(entityRef ? { entityRef } : {}) });
+  }
+
+  async exemptions(where: { now: Date; status: Exemption['status']; entityRef?: string; scorecardId?: string }): Promise<Exemption[]> {
+    const q = this.db('exemptions').where('expires_at', '>', where.now).where('status', where.status).orderBy('created_at');
+    if (where.entityRef) q.where('entity_ref', where.entityRef);
+    if (where.scorecardId) q.where('scorecard_id', where.scorecardId);
     return (await q).map(toExemption);
   }
 
-  async addExemption(e: Omit<Exemption, 'id' | 'createdAt'>, now: Date): Promise<Exemption> {
-    const row = { id: randomUUID(), entity_ref: e.entityRef, scorecard_id: e.scorecardId, rule_id: e.ruleId, reason: e.reason, approved_by: e.approvedBy, expires_at: e.expiresAt, created_at: now };
+  async addExemption(e: Pick<Exemption, 'entityRef' | 'scorecardId' | 'ruleId' | 'reason' | 'expiresAt' | 'status' | 'requestedBy' | 'approvedBy'>, now: Date): Promise<Exemption> {
+    const row = {
+      id: randomUUID(),
+      entity_ref: e.entityRef,
+      scorecard_id: e.scorecardId,
+      rule_id: e.ruleId,
+      reason: e.reason,
+      status: e.status,
+      requested_by: e.requestedBy,
+      approved_by: e.approvedBy,
+      expires_at: e.expiresAt,
+      created_at: now,
+      granted_at: e.status === 'granted' ? now : null,
+    };
     await this.db('exemptions').insert(row);
     return toExemption(row);
+  }
+
+  /** Grants a requested exemption; undefined when there is no such request (unknown, or already granted). */
+  async grantExemption(id: string, approvedBy: string, now: Date): Promise<Exemption | undefined> {
+    const [row] = await this.db('exemptions').where({ id, status: 'requested' }).update({ status: 'granted', approved_by: approvedBy, granted_at: now }).returning('*');
+    return row ? toExemption(row) : undefined;
+  }
+
+  async exemption(id: string): Promise<Exemption | undefined> {
+    const row = await this.db('exemptions').where('id', id).first();
+    return row ? toExemption(row) : undefined;
   }
 
   async deleteExemption(id: string): Promise<Exemption | undefined> {
@@ -253,6 +322,18 @@ export class ScorecardStore {
     const row = { id: randomUUID(), recipient: n.recipient, kind: n.kind, title: n.title, message: n.message, entity_ref: n.entityRef, dedupe_key: dedupeKey, created_at: now };
     const inserted = await this.db('notifications').insert(row).onConflict('dedupe_key').ignore().returning('id');
     return inserted.length ? { ...n, id: row.id, createdAt: now.toISOString(), readAt: null } : undefined;
+  }
+
+  async updateNotification(dedupeKey: string, text: { title: string; message: string }): Promise<void> {
+    await this.db('notifications').where('dedupe_key', dedupeKey).update(text);
+  }
+
+  /** Deletes unread notifications whose dedupe key starts with `prefix` but with none of `keep`. */
+  async deleteUnreadNotifications(prefix: string, keep: string[]): Promise<number> {
+    const like = (p: string) => `${p.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    const q = this.db('notifications').whereNull('read_at').where('dedupe_key', 'like', like(prefix));
+    for (const k of keep) q.whereNot('dedupe_key', 'like', like(k));
+    return q.delete();
   }
 
   async notifications(recipients: string[], limit: number): Promise<ScorecardNotification[]> {
@@ -286,8 +367,11 @@ function toExemption(r: Record<string, unknown>): Exemption {
     scorecardId: String(r['scorecard_id']),
     ruleId: String(r['rule_id']),
     reason: String(r['reason']),
-    approvedBy: String(r['approved_by']),
+    status: r['status'] === 'requested' ? 'requested' : 'granted',
+    requestedBy: (r['requested_by'] as string | null) ?? null,
+    approvedBy: (r['approved_by'] as string | null) ?? null,
     expiresAt: iso(r['expires_at']),
     createdAt: iso(r['created_at']),
+    grantedAt: r['granted_at'] ? iso(r['granted_at']) : null,
   };
 }

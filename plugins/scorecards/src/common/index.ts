@@ -1,2 +1,3 @@
 export * from './types.js';
 export * from './levels.js';
+export * from './status.js';

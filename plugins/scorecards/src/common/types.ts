@@ -2,6 +2,7 @@
  * Types shared by the scorecards backend, its UI and other plugins: scorecard and initiative
  * definitions, evaluation results, rollups, and the fact-provider contract.
  */
+import type { RuleStatus } from './status.js';
 
 /** One level of a scorecard's ladder, lowest first in `levels`. */
 export interface ScorecardLevel {
@@ -29,6 +30,8 @@ export interface ScorecardRule {
   actual?: string;
   /** ISO date from which the rule counts; before it the rule is announced but scores nothing. */
   effectiveFrom?: string;
+  /** Which of the scorecard's entities the rule applies to; for the others it is `not-applicable`. */
+  filter?: EntitySelector;
 }
 
 /**
@@ -75,16 +78,22 @@ export interface DefinitionError {
   message: string;
 }
 
-export type RuleStatus = 'pass' | 'fail' | 'error' | 'exempt' | 'pending';
-
 export interface RuleResult {
   ruleId: string;
+  /** See RULE_STATUS in status.ts for what each status means and how it counts. */
   status: RuleStatus;
   /** The value the rule looked at, rendered for people. */
   actual?: string;
   expected?: string;
-  /** Failure message, or the reason for `error` (e.g. a field the entity does not have). */
+  /** For people: the rule's failureMessage when it fails or errs; never the engine's own words. */
   message?: string;
+  /** For an upcoming (`pending`) rule: what it would be if it counted today. */
+  preview?: 'pass' | 'fail' | 'error' | 'exempt';
+  /**
+   * The engine's reason for an `error` (e.g. "No such key: domain"). Stored for the scorecard's
+   * authors (GET /rule-errors, logs); removed from results served to everyone else.
+   */
+  detail?: string;
 }
 
 export interface EntityScorecardResult {
@@ -119,8 +128,26 @@ export interface ScorecardRollup {
   levels: Record<string, number>;
   points: number;
   maxPoints: number;
-  /** Passed / evaluated per rule id. */
-  rulePassRates: Record<string, { passed: number; total: number }>;
+  /** Per rule id: how many results had each kind of status (see RuleTally). */
+  rulePassRates: Record<string, RuleTally>;
+}
+
+/**
+ * Results of one rule over a set of entities. `passed / total` is its pass rate: `total` holds
+ * only statuses that count (passing, failing, error, exempt); upcoming and not-applicable results
+ * are tallied apart, so a rule nobody is held to yet never shows a pass rate.
+ */
+export interface RuleTally {
+  /** Passing or exempt. */
+  passed: number;
+  /** Passing, failing, error or exempt. */
+  total: number;
+  /** Failing or error: the entities to fix. */
+  unmet: number;
+  /** Upcoming results, and of those the ones that would already pass. */
+  upcoming: number;
+  ready: number;
+  notApplicable: number;
 }
 
 export interface GroupRollup extends ScorecardRollup {
@@ -143,9 +170,15 @@ export interface Exemption {
   scorecardId: string;
   ruleId: string;
   reason: string;
-  approvedBy: string;
+  /** `requested`: waiting for someone to grant it, counts for nothing; `granted`: the rule counts as passed until `expiresAt`. */
+  status: 'requested' | 'granted';
+  /** Who asked for it (requests made from the UI); null for exemptions granted directly. */
+  requestedBy: string | null;
+  /** Who granted it; null while requested. */
+  approvedBy: string | null;
   expiresAt: string;
   createdAt: string;
+  grantedAt: string | null;
 }
 
 export interface InitiativeProgress {
@@ -172,7 +205,7 @@ export interface ScorecardNotification {
 export interface ScorecardSummary extends ScorecardDefinition {
   entityCount: number;
   levelDistribution: Record<string, number>;
-  rulePassRates: Record<string, { passed: number; total: number }>;
+  rulePassRates: Record<string, RuleTally>;
 }
 
 /** GET /scorecards */
@@ -186,6 +219,16 @@ export interface EntityResultsResponse {
   entityRef: string;
   results: Array<EntityScorecardResult & { scorecard: ScorecardDefinition }>;
   facts: EntityFacts;
+}
+
+/** GET /scorecards/:id/rules/:ruleId */
+export interface RuleResultsResponse {
+  scorecard: ScorecardDefinition;
+  rule: ScorecardRule;
+  tally: RuleTally;
+  /** Which results `items` holds: `unmet` (failing or error, the default), `all`, or one status. */
+  status: string;
+  items: Array<{ entityRef: string; owner: string | null; level: string | null; rule: RuleResult }>;
 }
 
 /** Topic published after an entity's results change. */
