@@ -1,4 +1,3 @@
-import os from 'node:os';
 import path from 'node:path';
 import type { JsonSchema } from '@atrium/backend-plugin-api';
 import { DEFAULT_LIMITS, type BuildLimits } from './build/types.js';
@@ -20,7 +19,11 @@ export const techdocsConfigSchema: JsonSchema = {
       additionalProperties: false,
       properties: {
         type: { enum: ['database', 'directory'], default: 'database' },
-        directory: { type: 'string', minLength: 1, description: 'Where sites are written when type is directory; relative to the config file.' },
+        directory: {
+          type: 'string',
+          minLength: 1,
+          description: 'Where sites are written when type is directory; relative to the config file. Default <backend.dataDir>/techdocs/sites.',
+        },
       },
     },
     refreshIntervalSeconds: {
@@ -48,7 +51,11 @@ export const techdocsConfigSchema: JsonSchema = {
       default: {},
       additionalProperties: false,
       properties: {
-        cacheDir: { type: 'string', minLength: 1 },
+        cacheDir: {
+          type: 'string',
+          minLength: 1,
+          description: 'Where fetched repositories are cached (one bare repository per URL). Default <backend.dataDir>/techdocs/git-cache; a relative path is resolved against backend.dataDir.',
+        },
         allowPrivateNetworks: { type: 'boolean', default: false },
         timeoutSeconds: { type: 'integer', minimum: 1, default: 120 },
       },
@@ -97,10 +104,16 @@ function globBase(target: string): string {
   return firstGlob === -1 ? path.dirname(target) : parts.slice(0, firstGlob).join(path.sep) || path.sep;
 }
 
+/**
+ * Resolves the section's paths: folders the plugin writes (the git cache, directory storage)
+ * default to `dataDir` (the host's writable `backend.dataDir`), never the working directory or
+ * the OS temp folder.
+ */
 export function resolveTechdocsSettings(
   raw: RawTechdocsConfig,
   rootConfig: Readonly<Record<string, unknown>>,
   baseDirOf: (keyPath: string) => string,
+  dataDir: string,
 ): TechdocsSettings {
   let allowedRoots: string[];
   if (raw.allowedRoots && raw.allowedRoots.length > 0) {
@@ -118,7 +131,10 @@ export function resolveTechdocsSettings(
   }
   const storage: TechdocsSettings['storage'] =
     raw.storage?.type === 'directory'
-      ? { type: 'directory', directory: path.resolve(baseDirOf('techdocs.storage.directory'), raw.storage.directory ?? '.atrium/techdocs') }
+      ? {
+          type: 'directory',
+          directory: raw.storage.directory ? path.resolve(baseDirOf('techdocs.storage.directory'), raw.storage.directory) : path.join(dataDir, 'techdocs', 'sites'),
+        }
       : { type: 'database' };
   const b = raw.builder ?? {};
   return {
@@ -136,7 +152,7 @@ export function resolveTechdocsSettings(
       ...(b.maxPages ? { maxPages: b.maxPages } : {}),
     },
     git: {
-      cacheDir: raw.git?.cacheDir ? path.resolve(baseDirOf('techdocs.git.cacheDir'), raw.git.cacheDir) : path.join(os.tmpdir(), 'atrium-techdocs-git'),
+      cacheDir: path.resolve(dataDir, raw.git?.cacheDir ?? path.join('techdocs', 'git-cache')),
       allowPrivateNetworks: raw.git?.allowPrivateNetworks ?? false,
       timeoutMs: (raw.git?.timeoutSeconds ?? 120) * 1000,
     },

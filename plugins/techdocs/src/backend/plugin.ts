@@ -56,8 +56,8 @@ export const techdocsPlugin = definePlugin<RawTechdocsConfig, Deps, TechdocsServ
   deps: { catalog: catalogServiceRef },
   provides: techdocsServiceRef,
   openapi: techdocsOpenApi,
-  async setup({ router, db, config, rootConfig, configBaseDir, logger, scheduler, events, auth, permissions, audit, lifecycle, deps }) {
-    const settings = resolveTechdocsSettings(config ?? {}, rootConfig, configBaseDir);
+  async setup({ router, db, config, rootConfig, configBaseDir, logger, scheduler, events, auth, permissions, audit, lifecycle, host, deps }) {
+    const settings = resolveTechdocsSettings(config ?? {}, rootConfig, configBaseDir, host.dataDir);
     const persistent: SiteStore = settings.storage.type === 'directory' ? new DirectorySiteStore(settings.storage.directory) : new DatabaseSiteStore(db);
     // Built pages are served from memory; a publish on any replica drops that site's entries everywhere.
     const store = new CachedSiteStore(persistent, SITE_CACHE, (entityRef) => {

@@ -21,8 +21,10 @@ export interface GitSource {
 }
 
 /**
- * A docs tree inside a git repository, read through the shared GitReader (shallow fetch into a
- * cache, ls-tree/cat-file on the fetched commit; user input never reaches git as an option).
+ * A docs tree inside a git repository, read through the shared GitReader (the outbound guard,
+ * then a shallow fetch with the hardened git runner into a cache, ls-tree/cat-file on the
+ * fetched commit; no work tree, no hooks or repository config; user input never reaches git as
+ * an option).
  * This class only narrows the repository to the docs root and maps errors to DocsSourceError.
  */
 export class GitDocsTree implements DocsTree {
@@ -42,6 +44,7 @@ export class GitDocsTree implements DocsTree {
       timeoutMs: options.timeoutMs,
       maxBytes: options.maxFileBytes,
       allowPrivateNetworks: options.allowPrivateNetworks,
+      privateNetworksKey: 'techdocs.git.allowPrivateNetworks',
       files: new FileReader(options.fileRoots, options.maxFileBytes),
       ...(options.signal ? { signal: options.signal } : {}),
     });
