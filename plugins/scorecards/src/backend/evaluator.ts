@@ -12,6 +12,7 @@ import { UNKNOWN, type FactContext, type FactProvider } from './facts/types.js';
 import type { Notifier } from './notifier.js';
 import { matchesSelector } from './selector.js';
 import type { ResultRow, ScorecardStore, StoredFacts } from './store.js';
+import { forEachYielding } from './yielding.js';
 
 export interface EvaluatorDeps {
   store: ScorecardStore;
@@ -47,10 +48,6 @@ const sha1 = (s: string) => createHash('sha1').update(s).digest('hex');
  * context): stored results of an older engine are then re-evaluated instead of trusted.
  */
 export const ENGINE_VERSION = 2;
-
-/** Longest stretch of synchronous evaluation before the event loop gets a turn (HTTP, health checks). */
-const YIELD_AFTER_MS = 20;
-const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 const definitionVersions = new WeakMap<LoadResult, string>();
 /** A hash of the loaded scorecard definitions: a change re-evaluates every entity. */
@@ -139,12 +136,7 @@ export class Evaluator {
       }
     });
     const previous = await store.loadResultHashes(toEvaluate.map((x) => x.ref));
-    let slice = performance.now();
-    for (const { entity, ref, factValues } of toEvaluate) {
-      if (performance.now() - slice > YIELD_AFTER_MS) {
-        await yieldToEventLoop();
-        slice = performance.now();
-      }
+    await forEachYielding(toEvaluate, ({ entity, ref, factValues }) => {
       const evalCtx = prepareContext({ entity, facts: factValues, relations: relationsByType(entity, this.deps.relationTypes), now });
       const owner = ownerRefOf(entity);
       for (const scorecard of scorecards) {
@@ -158,7 +150,7 @@ export class Evaluator {
         if (previous.get(`${ref}\n${def.id}`)?.hash === hash) continue;
         rows.push({ entityRef: ref, scorecardId: def.id, owner: owner ?? null, level: outcome.level, levelRank: levelRank(def, outcome.level), points: outcome.points, maxPoints: outcome.maxPoints, rules: outcome.rules, hash });
       }
-    }
+    });
     // Results first: facts carry the input hash, which must only be stored once results are.
     const changes = await store.writeResults(rows, previous, now);
     await store.saveFacts(factRows, now);
