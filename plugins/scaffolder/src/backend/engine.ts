@@ -135,6 +135,7 @@ export async function runSteps(run: RunContext): Promise<JsonObject> {
     const output: JsonObject = {};
     try {
       for (const each of iterations) {
+        if (run.signal.aborted) throw new TaskCancelledError();
         const context = each ? { ...baseContext(), each } : baseContext();
         const input = stripUndefined(renderer.renderValue(step.input ?? {}, context)) as JsonObject;
         const fieldErrors = run.registry.validateInput(step.action, input);

@@ -331,6 +331,21 @@ describe.each(testDatabaseKinds())('scaffolder on %s', (database) => {
     });
   });
 
+  it('stops a dry run whose template loops without bound, answering /healthz meanwhile', async () => {
+    // The ~200-byte payload of the security report: three nested loops over range(10000).
+    const loops = '{% for a in range(10000) %}{% for b in range(10000) %}{% for c in range(10000) %}${{ c }}{% endfor %}{% endfor %}{% endfor %}';
+    const pending = backend.json<{ log: Array<{ body: { message: string; status?: string } }> }>('/api/scaffolder/v2/dry-run', {
+      method: 'POST',
+      body: { template: { apiVersion: 'scaffolder.backstage.io/v1beta3', kind: 'Template', metadata: { name: 'loops' }, spec: { steps: [{ id: 'l', action: 'debug:log', input: { message: loops } }] } }, values: {} },
+    });
+    const health = await backend.fetch('/healthz');
+    expect(health.status).toBe(200);
+    const r = await pending;
+    expect(r.status).toBe(200);
+    expect(r.body.log.find((l) => l.body.status === 'failed')!.body.message).toMatch(/Step l failed: Template too expensive/);
+    expect((await backend.fetch('/healthz')).status).toBe(200);
+  });
+
   it('lists tasks (mine / by status)', async () => {
     const mine = await backend.json<ListTasksResponse>('/api/scaffolder/v2/tasks?owned=true&limit=5&order=desc:created_at');
     expect(mine.status).toBe(200);

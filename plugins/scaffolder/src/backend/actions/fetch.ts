@@ -22,6 +22,7 @@ export const fetchPlainAction = createTemplateAction<{ url: string; targetPath?:
     const files = await ctx.sources.readDirectory(ctx.input.url);
     const target = ctx.input.targetPath ?? './';
     for (const file of files) {
+      ctx.signal.throwIfAborted();
       await writeWorkspaceFile(ctx.workspacePath, path.posix.join(target, file.path), file.content, file.executable ? 0o755 : undefined);
     }
     ctx.logger.info(`Fetched ${files.length} file(s) from ${ctx.input.url} into ${target}`);
@@ -106,6 +107,8 @@ async function runFetchTemplate(ctx: ActionContext<FetchTemplateInput>, cookiecu
   const target = input.targetPath ?? './';
   let rendered = 0;
   for (const file of files) {
+    // Each file renders within its own budget; a step timeout or cancel stops between files.
+    ctx.signal.throwIfAborted();
     let name = plainRenderer.renderString(file.path, context);
     if (nameRenderer) name = nameRenderer.renderString(name, context);
     if (name.split('/').some((seg) => seg === '')) {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { TemplateRenderer, TemplateSandboxError } from './renderer.js';
+import { TemplateRenderer, TemplateSandboxError, TemplateTooExpensiveError } from './renderer.js';
 
 const ctx = {
   parameters: { name: 'svc', repoUrl: 'github.com?owner=acme&repo=svc', tags: ['a', 'b'], on: true, owner: 'group:default/team-a' },
@@ -55,5 +55,35 @@ describe('TemplateRenderer', () => {
   it('supports cookiecutter compat', () => {
     const cc = new TemplateRenderer({ cookiecutterCompat: true });
     expect(cc.renderString('name: {{ cookiecutter.name }} {{ values.name }}', { values: { name: 'x' } })).toBe('name: x x');
+  });
+});
+
+describe('render budget', () => {
+  const r = new TemplateRenderer();
+  // The ~200-byte template of the security report: three nested loops, 10^12 iterations.
+  const NESTED = '{% for a in range(10000) %}{% for b in range(10000) %}{% for c in range(10000) %}${{ c }}{% endfor %}{% endfor %}{% endfor %}';
+
+  it('stops nested loops with a clear "template too expensive" error', () => {
+    expect(() => r.renderString(NESTED, {})).toThrow(TemplateTooExpensiveError);
+    expect(() => r.renderValue(NESTED, {})).toThrow(/Template too expensive: rendering took more than 500,000 steps/);
+  });
+
+  it('refuses strings that grow past the limit, however they are built', () => {
+    expect(() => r.renderString("{% set s = 'xxxxxxxxxxxxxxxx' %}{% for i in range(40) %}{% set s = s + s %}{% endfor %}${{ s | length }}", {})).toThrow(/variable "s" would be/);
+    expect(() => r.renderValue("${{ 'x'.repeat(1000000000) }}", {})).toThrow(TemplateTooExpensiveError);
+    expect(() => r.renderValue("${{ 'x' | indent(1000000000) }}", {})).toThrow(TemplateTooExpensiveError);
+    expect(() => r.renderValue("${{ range(10000) | join('" + 'y'.repeat(2000) + "') }}", {})).toThrow(/result of the join filter/);
+  });
+
+  it('refuses regular expressions, whose backtracking has no time bound', () => {
+    expect(() => r.renderValue("${{ 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa!'.match(r/^(a+)+$/) }}", {})).toThrow(/regular expression/);
+    expect(() => r.renderValue("${{ 'aaa' | replace(r/(a+)+b/, 'x') }}", {})).toThrow(/regular expression/);
+    expect(() => r.renderValue('${{ r/(a+)+b/.test("aaaa") }}', {})).toThrow(/regular expression/);
+  });
+
+  it('leaves ordinary templates alone, each render with its own budget', () => {
+    const loop = '{% for i in range(0, 2000) %}${{ i }},{% endfor %}';
+    for (let n = 0; n < 20; n++) expect(r.renderString(loop, {}).length).toBeGreaterThan(8000);
+    expect(r.renderValue("${{ parameters.name | replace('s', 'S') | upper }}", ctx)).toBe('SVC');
   });
 });

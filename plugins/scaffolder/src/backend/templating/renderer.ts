@@ -1,8 +1,9 @@
 import nunjucks from 'nunjucks';
 import { templateFilters } from './filters.js';
-import { boundedRange, hardenNunjucksRuntime, TemplateSandboxError } from './sandbox.js';
+import { DEFAULT_RENDER_LIMITS, TemplateTooExpensiveError, withRenderBudget, type RenderLimits } from './budget.js';
+import { boundedRange, budgetedFilter, hardenNunjucksRuntime, TemplateSandboxError } from './sandbox.js';
 
-export { TemplateSandboxError };
+export { TemplateSandboxError, TemplateTooExpensiveError };
 
 export interface RendererOptions {
   /** `{{ cookiecutter.x }}` instead of `${{ values.x }}` (fetch:template's cookiecutterCompat). */
@@ -11,6 +12,8 @@ export interface RendererOptions {
   lstripBlocks?: boolean;
   /** Extra filters added by plugins. */
   filters?: Record<string, (...args: never[]) => unknown>;
+  /** Work and size limits of each render (see budget.ts). */
+  limits?: RenderLimits;
 }
 
 /** An expression failed to render; `message` says which. */
@@ -46,13 +49,20 @@ export class TemplateRenderer {
       this.env.addFilter(name, fn as (...args: unknown[]) => unknown);
     }
     if (options.cookiecutterCompat) this.env.addFilter('jsonify', (v: unknown) => JSON.stringify(v));
+    // Every filter, nunjucks' own included (indent, center, replace, ...), counts against the budget.
+    const filters = (this.env as unknown as { filters: Record<string, (...args: unknown[]) => unknown> }).filters;
+    for (const [name, fn] of Object.entries(filters)) this.env.addFilter(name, budgetedFilter(name, fn));
   }
 
-  /** Renders a string template to a string. */
+  /**
+   * Renders a string template to a string, within the render budget: a template that loops or
+   * builds strings past it fails with TemplateTooExpensiveError instead of holding the server.
+   */
   renderString(template: string, context: Record<string, unknown>): string {
     try {
-      return this.env.renderString(template, this.scope(context));
+      return withRenderBudget(this.options.limits ?? DEFAULT_RENDER_LIMITS, () => this.env.renderString(template, this.scope(context)));
     } catch (error) {
+      if (error instanceof TemplateTooExpensiveError) throw error;
       throw toRenderError(error, template);
     }
   }

@@ -1,4 +1,5 @@
 import nunjucks from 'nunjucks';
+import { chargeOutput, chargeStep, checkCallArguments, checkString } from './budget.js';
 
 /**
  * Member names a template may never read. Reaching `constructor` on any value leads to
@@ -26,6 +27,9 @@ export class TemplateSandboxError extends Error {
 
 interface RuntimeLike {
   memberLookup(obj: unknown, val: unknown): unknown;
+  suppressValue(val: unknown, autoescape: boolean): unknown;
+  callWrap(obj: unknown, name: string, context: unknown, args: unknown[]): unknown;
+  Frame: { prototype: { set(name: string, val: unknown, resolveUp?: boolean): void } };
 }
 
 let hardened = false;
@@ -42,6 +46,7 @@ export function hardenNunjucksRuntime(): void {
   hardened = true;
   const runtime = (nunjucks as unknown as { runtime: RuntimeLike }).runtime;
   runtime.memberLookup = function memberLookup(obj: unknown, val: unknown): unknown {
+    chargeStep();
     if (obj === undefined || obj === null) return undefined;
     const key = typeof val === 'number' ? val : String(val);
     if (typeof key === 'string' && BLOCKED_MEMBERS.has(key)) {
@@ -50,14 +55,52 @@ export function hardenNunjucksRuntime(): void {
     if (typeof obj === 'function') {
       throw new TemplateSandboxError(`Reading "${String(key)}" of a function is not allowed in template expressions`);
     }
+    if (obj instanceof RegExp) checkCallArguments([obj], `reading "${String(key)}" of a regular expression`);
     const target = obj as Record<string | number, unknown>;
     const value = target[key];
     if (typeof value === 'function') {
       // Methods of strings and arrays (split, join, replace, ...) stay callable; the bound
-      // wrapper is itself a function, so nothing can be read off it.
-      return (...args: unknown[]) => (value as (...a: unknown[]) => unknown).apply(obj, args);
+      // wrapper is itself a function, so nothing can be read off it. Their arguments and
+      // results are held to the render budget (see budget.ts).
+      return (...args: unknown[]) => {
+        checkCallArguments(args, `${String(key)}()`);
+        const result = (value as (...a: unknown[]) => unknown).apply(obj, args);
+        checkString(result, `the result of ${String(key)}()`);
+        return result;
+      };
     }
     return value;
+  };
+
+  // Work counters for the render budget: every loop iteration assigns frame variables, every
+  // `{{ }}` goes through suppressValue, every call through callWrap.
+  const frameSet = runtime.Frame.prototype.set;
+  runtime.Frame.prototype.set = function set(this: unknown, name: string, val: unknown, resolveUp?: boolean): void {
+    chargeStep();
+    checkString(val, `the variable "${name}"`);
+    frameSet.call(this, name, val, resolveUp);
+  };
+  const suppressValue = runtime.suppressValue;
+  runtime.suppressValue = function (val: unknown, autoescape: boolean): unknown {
+    const out = suppressValue.call(this, val, autoescape);
+    chargeOutput(out);
+    return out;
+  };
+  const callWrap = runtime.callWrap;
+  runtime.callWrap = function (obj: unknown, name: string, context: unknown, args: unknown[]): unknown {
+    chargeStep();
+    return callWrap.call(this, obj, name, context, args);
+  };
+}
+
+/** A filter held to the render budget: counted, no regular expressions or huge counts, bounded result. */
+export function budgetedFilter(name: string, filter: (...args: unknown[]) => unknown): (...args: unknown[]) => unknown {
+  return function (this: unknown, ...args: unknown[]) {
+    chargeStep();
+    checkCallArguments(args.slice(1), `the ${name} filter`);
+    const result = filter.apply(this, args);
+    checkString(result, `the result of the ${name} filter`);
+    return result;
   };
 }
 
