@@ -5,6 +5,7 @@ import type { JsonObject, StepStatus, TaskEventBody, TaskSpec, TaskStep } from '
 import type { ActionRegistry } from './actions/registry.js';
 import type { StepLogger } from './actions/types.js';
 import type { TemplateSources } from './sources.js';
+import { safeOutputLinks } from './outputLinks.js';
 import { isTruthy, TemplateRenderer } from './templating/renderer.js';
 import { createTempDir, removeDir } from './workspace.js';
 
@@ -233,12 +234,14 @@ function renderOutput(output: JsonObject | undefined, renderer: TemplateRenderer
   const out: JsonObject = {};
   for (const [key, value] of Object.entries(output)) {
     if ((key === 'links' || key === 'text') && Array.isArray(value)) {
-      out[key] = value
+      const items = value
         .filter((item: { if?: unknown }) => item.if === undefined || isTruthy(typeof item.if === 'string' ? renderer.renderValue(item.if, context) : item.if))
         .map((item: JsonObject) => {
           const { if: _if, ...rest } = item;
           return stripUndefined(renderer.renderValue(rest, context));
         });
+      // A link is only ever served with a URL a browser cannot run (no javascript:, data:, ...).
+      out[key] = (key === 'links' ? safeOutputLinks(items) : items) as JsonObject[];
     } else out[key] = stripUndefined(renderer.renderValue(value, context));
   }
   return out;

@@ -331,6 +331,39 @@ describe.each(testDatabaseKinds())('scaffolder on %s', (database) => {
     });
   });
 
+  it('serves output links with javascript:/data: URLs without the URL, and HTML in output text as inert JSON text', async () => {
+    const html = '<img src=x onerror="alert(1)"><script>alert(2)</script>';
+    const res = await backend.fetch('/api/scaffolder/v2/dry-run', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        template: {
+          apiVersion: 'scaffolder.backstage.io/v1beta3',
+          kind: 'Template',
+          metadata: { name: 'links' },
+          spec: {
+            steps: [{ id: 'l', action: 'debug:log', input: { message: 'x' } }],
+            output: {
+              links: [
+                { title: 'Script', url: 'javascript:alert(document.cookie)' },
+                { title: 'Data', url: "${{ 'data:text/html,' + '<script>alert(1)</script>' }}" },
+                { title: 'Tab', url: 'java\tscript:alert(1)' },
+                { title: 'Fine', url: 'https://example.com/x' },
+              ],
+              text: [{ title: 'Note', content: html }],
+            },
+          },
+        },
+        values: {},
+      }),
+    });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/^application\/json/);
+    const body = (await res.json()) as { output: { links: Array<{ title: string; url?: string }>; text: Array<{ content: string }> } };
+    expect(body.output.links).toEqual([{ title: 'Script' }, { title: 'Data' }, { title: 'Tab' }, { title: 'Fine', url: 'https://example.com/x' }]);
+    expect(body.output.text[0]!.content).toBe(html);
+  });
+
   it('stops a dry run whose template loops without bound, answering /healthz meanwhile', async () => {
     // The ~200-byte payload of the security report: three nested loops over range(10000).
     const loops = '{% for a in range(10000) %}{% for b in range(10000) %}{% for c in range(10000) %}${{ c }}{% endfor %}{% endfor %}{% endfor %}';
