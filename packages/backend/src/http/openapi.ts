@@ -1,6 +1,13 @@
 import type { BackendPlugin } from '@atrium/backend-plugin-api';
+import { toOpenApi30Document } from './openapi30.js';
 
-/** One OpenAPI document: each plugin's paths under `/api/<id>`, plus the host's own endpoints. */
+export { toOpenApi30Schema } from './openapi30.js';
+
+/**
+ * One OpenAPI 3.0.3 document: each plugin's paths under `/api/<id>`, plus the host's own
+ * endpoints. Plugins write their schemas as the JSON Schema Ajv checks; they are converted to
+ * the 3.0 dialect here (see openapi30.ts).
+ */
 export function mergeOpenApi(plugins: BackendPlugin[], version: string): Record<string, unknown> {
   const paths: Record<string, unknown> = {
     '/healthz': { get: { summary: 'Liveness probe', tags: ['host'], responses: { '200': { description: 'The process is alive' } } } },
@@ -28,9 +35,10 @@ export function mergeOpenApi(plugins: BackendPlugin[], version: string): Record<
   for (const plugin of plugins) {
     const fragment = plugin.openapi;
     if (!fragment) continue;
-    for (const [p, item] of Object.entries(fragment.paths ?? {})) paths[`/api/${plugin.id}${p}`] = item;
-    for (const [name, schema] of Object.entries(fragment.components?.schemas ?? {})) schemas[name] = schema;
+    // A copy: the conversion below must not change the schemas plugins validate with.
+    for (const [p, item] of Object.entries(fragment.paths ?? {})) paths[`/api/${plugin.id}${p}`] = structuredClone(item);
+    for (const [name, schema] of Object.entries(fragment.components?.schemas ?? {})) schemas[name] = structuredClone(schema);
     tags.push(...(fragment.tags ?? [{ name: plugin.id }]));
   }
-  return { openapi: '3.0.3', info: { title: 'Atrium API', version }, tags, paths, components: { schemas } };
+  return toOpenApi30Document({ openapi: '3.0.3', info: { title: 'Atrium API', version }, tags, paths, components: { schemas } });
 }
