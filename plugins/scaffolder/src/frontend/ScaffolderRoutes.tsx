@@ -1,4 +1,6 @@
-import { Route, Routes } from 'react-router';
+import { Button, Group } from '@mantine/core';
+import { Link, Route, Routes, useLocation } from 'react-router';
+import { NotFoundPage } from './components/NotFound';
 import NotificationsPage from './pages/NotificationsPage';
 import TaskListPage from './pages/TaskListPage';
 import TaskPage from './pages/TaskPage';
@@ -16,6 +18,28 @@ export default function ScaffolderRoutes() {
       <Route path="tasks/:taskId" element={<TaskPage />} />
       <Route path="edit" element={<TemplateEditorPage />} />
       <Route path="notifications" element={<NotificationsPage />} />
+      <Route path="*" element={<CreateNotFound />} />
     </Routes>
+  );
+}
+
+function CreateNotFound() {
+  const { pathname } = useLocation();
+  return (
+    <NotFoundPage
+      title="Page not found"
+      message="There is no such page"
+      description={`Nothing lives at ${pathname}. Templates are at /create, their runs at /create/tasks.`}
+      action={
+        <Group justify="center">
+          <Button component={Link} to="/create">
+            Browse templates
+          </Button>
+          <Button component={Link} to="/create/tasks" variant="default">
+            Template runs
+          </Button>
+        </Group>
+      }
+    />
   );
 }

@@ -1,9 +1,23 @@
-/** `kind:namespace/name` of an entity, lower-cased kind as Backstage writes refs. */
+import { parseEntityRef, stringifyEntityRef } from '@atrium/catalog-model';
+
+/** The canonical ref of an entity (`kind:namespace/name`, lower-cased, namespace defaulted). */
 export function refOf(e: { kind: string; metadata: { name: string; namespace?: string } }): string {
-  return `${e.kind.toLowerCase()}:${e.metadata.namespace ?? 'default'}/${e.metadata.name}`;
+  return stringifyEntityRef({ kind: e.kind, name: e.metadata.name, ...(e.metadata.namespace ? { namespace: e.metadata.namespace } : {}) });
 }
 
-export function templatePath(ref: string): string {
-  const m = /^(?:[^:]+:)?(?:([^/]+)\/)?(.+)$/.exec(ref);
-  return `/create/templates/${encodeURIComponent(m?.[1] ?? 'default')}/${encodeURIComponent(m?.[2] ?? ref)}`;
+/** The canonical ref of a template written in full or short (`name`, `ns/name`, `template:ns/name`); undefined when unreadable. */
+export function templateRefOf(ref: string): string | undefined {
+  try {
+    return stringifyEntityRef(parseEntityRef(ref, { defaultKind: 'template' }));
+  } catch {
+    return undefined;
+  }
+}
+
+/** `/create/templates/:namespace/:name` of a template ref (canonical, so one template has one URL); undefined when unreadable. */
+export function templatePath(ref: string): string | undefined {
+  const canonical = templateRefOf(ref);
+  if (!canonical) return undefined;
+  const { namespace, name } = parseEntityRef(canonical);
+  return `/create/templates/${encodeURIComponent(namespace)}/${encodeURIComponent(name)}`;
 }

@@ -11,26 +11,25 @@ export default function EntityActionsCard() {
   const entity = useEntity();
   const ref = refOf(entity);
   const query = useEntityActions(ref);
-  const items = query.data?.items ?? [];
-  if (!items.length) return null;
+  const items = (query.data?.items ?? []).flatMap((a) => {
+    const path = templatePath(a.templateRef);
+    return path ? [{ ...a, to: `${path}?formData=${encodeURIComponent(JSON.stringify({ [a.parameter]: ref }))}` }] : [];
+  });
+  if (!items.length && !query.error) return null;
   return (
     <SectionCard title="Actions">
       <Group gap="xs">
         {items.map((a) => (
-          <Button
-            key={a.templateRef}
-            size="xs"
-            variant="light"
-            leftSection={<IconWand size={14} aria-hidden />}
-            component={Link}
-            to={`${templatePath(a.templateRef)}?formData=${encodeURIComponent(JSON.stringify({ [a.parameter]: ref }))}`}
-            title={a.description}
-          >
+          <Button key={a.templateRef} size="xs" variant="light" leftSection={<IconWand size={14} aria-hidden />} component={Link} to={a.to} title={a.description}>
             {a.title}
           </Button>
         ))}
       </Group>
-      {query.error ? <Text size="xs" c="red">Could not load actions</Text> : null}
+      {query.error ? (
+        <Text size="xs" c="red">
+          Could not load the actions for this entity.
+        </Text>
+      ) : null}
     </SectionCard>
   );
 }

@@ -1,8 +1,9 @@
-import { Badge, Code, Group, ScrollArea, Stack, Text, ThemeIcon } from '@mantine/core';
+import { Badge, Code, Group, ScrollArea, Stack, Text, ThemeIcon, UnstyledButton } from '@mantine/core';
 import { IconCheck, IconCircleDashed, IconLoader2, IconPlayerSkipForward, IconX } from '@tabler/icons-react';
 import { useEffect, useState } from 'react';
 import type { SerializedTaskEvent, TaskSpec } from '../../common/index';
 import { eventStreamUrl } from '../api';
+import { stepStatusLabel } from '../display/statusLabels';
 
 /** Follows a task's event stream (Backstage's SSE shape) until its completion event. */
 export function useTaskEvents(taskId: string): { events: SerializedTaskEvent[]; done: boolean } {
@@ -45,32 +46,36 @@ export function stepStatuses(events: SerializedTaskEvent[]): Record<string, stri
   return out;
 }
 
-export function StepList(props: { spec: TaskSpec; statuses: Record<string, string>; selected?: string; onSelect(id: string | undefined): void }) {
+export function StepList(props: { spec: TaskSpec; taskStatus: string; statuses: Record<string, string>; selected?: string; onSelect(id: string | undefined): void }) {
   return (
-    <Stack gap={6} role="list" aria-label="Steps">
+    <Stack gap={2} role="list" aria-label="Steps">
       {props.spec.steps.map((s) => {
         const status = props.statuses[s.id] ?? 'open';
         const look = STATUS_ICON[status] ?? STATUS_ICON['open']!;
+        const selected = props.selected === s.id;
         return (
-          <Group
-            key={s.id}
-            role="listitem"
-            gap="xs"
-            wrap="nowrap"
-            onClick={() => props.onSelect(props.selected === s.id ? undefined : s.id)}
-            style={{ cursor: 'pointer', fontWeight: props.selected === s.id ? 600 : undefined }}
-            data-status={status}
-          >
-            <ThemeIcon size="sm" radius="xl" color={look.color} variant="light" aria-hidden>
-              {look.icon}
-            </ThemeIcon>
-            <Text size="sm" style={{ flex: 1 }}>
-              {s.name}
-            </Text>
-            <Badge size="xs" variant="light" color={look.color}>
-              {status}
-            </Badge>
-          </Group>
+          <div key={s.id} role="listitem" data-status={status}>
+            <UnstyledButton
+              onClick={() => props.onSelect(selected ? undefined : s.id)}
+              aria-pressed={selected}
+              title={selected ? 'Show the whole log' : `Show only the log of ${s.name}`}
+              w="100%"
+              p={4}
+              style={{ borderRadius: 'var(--mantine-radius-sm)', background: selected ? 'var(--mantine-color-default-hover)' : undefined }}
+            >
+              <Group gap="xs" wrap="nowrap">
+                <ThemeIcon size="sm" radius="xl" color={look.color} variant="light" aria-hidden>
+                  {look.icon}
+                </ThemeIcon>
+                <Text size="sm" fw={selected ? 600 : undefined} style={{ flex: 1, minWidth: 0, overflowWrap: 'anywhere' }}>
+                  {s.name}
+                </Text>
+                <Badge size="xs" variant="light" color={look.color} style={{ flexShrink: 0 }}>
+                  {stepStatusLabel(status, props.taskStatus)}
+                </Badge>
+              </Group>
+            </UnstyledButton>
+          </div>
         );
       })}
     </Stack>

@@ -1,11 +1,12 @@
 import { Button, Group, Stepper, Table, Text } from '@mantine/core';
 import Form from '@rjsf/core';
 import type { RJSFSchema } from '@rjsf/utils';
-import validator from '@rjsf/validator-ajv8';
+import { schemaValidator } from './schemaValidator';
 import { useMemo, useState } from 'react';
 import { customFields } from './fields';
 import { templates, widgets } from './theme';
 import { extractUiSchema } from './uiSchema';
+import { humanizeErrors } from './validationMessages';
 
 export interface FormStep {
   title: string;
@@ -42,11 +43,12 @@ export function TemplateForm(props: TemplateFormProps) {
             schema={page.schema as RJSFSchema}
             uiSchema={{ ...page.uiSchema, 'ui:submitButtonOptions': { norender: true } }}
             formData={values}
-            validator={validator}
+            validator={schemaValidator}
             fields={customFields}
             widgets={widgets}
             templates={templates}
             showErrorList={false}
+            transformErrors={(errors) => humanizeErrors(errors, page.schema, page.uiSchema)}
             liveValidate="onBlur"
             noHtml5Validate
             onChange={(e) => setValues((prev) => ({ ...prev, ...(e.formData as Record<string, unknown>) }))}

@@ -1,8 +1,9 @@
-import { Group, Input, PasswordInput, Select, TagsInput, TextInput } from '@mantine/core';
+import { Input, PasswordInput, Select, SimpleGrid, TagsInput, TextInput } from '@mantine/core';
 import type { FieldProps, RegistryFieldsType } from '@rjsf/utils';
 import { useMemo, useState } from 'react';
 import { useEntityOptions, useTagFacets } from '../api';
 import { refOf } from '../refs';
+import { describedBy } from './theme';
 
 type Options = {
   catalogFilter?: Record<string, unknown> | Array<Record<string, unknown>>;
@@ -20,18 +21,29 @@ type Options = {
 
 const optionsOf = (props: FieldProps): Options => ((props.uiSchema?.['ui:options'] ?? {}) as Options);
 
+/**
+ * Label and description of a custom field. Its errors and ui:help are shown once, by the
+ * form's FieldTemplate around it (rjsf gives custom fields no label of their own).
+ */
 function Wrapper(props: FieldProps & { children: React.ReactNode }) {
   return (
-    <Input.Wrapper
-      label={props.schema.title ?? props.name}
-      description={props.schema.description}
-      required={props.required}
-      error={props.rawErrors?.length ? props.rawErrors.join(', ') : undefined}
-      mb="sm"
-    >
+    <Input.Wrapper label={props.schema.title ?? props.name} description={props.schema.description} required={props.required}>
       {props.children}
     </Input.Wrapper>
   );
+}
+
+/** Props every custom field's input shares: error outline, described by its error/help, blur for live validation. */
+function inputProps(props: FieldProps) {
+  const id = props.fieldPathId.$id;
+  const hasError = !!props.rawErrors?.length;
+  return {
+    id,
+    'aria-label': String(props.schema.title ?? props.name),
+    'aria-describedby': describedBy(id, hasError, !!props.uiSchema?.['ui:help']),
+    error: hasError ? true : undefined,
+    onBlur: () => props.onBlur(id, props.formData),
+  };
 }
 
 /** Backstage's `catalogFilter` ({kind: [..], 'spec.type': x}) as a catalog predicate. */
@@ -59,8 +71,7 @@ function EntitySelect(props: FieldProps & { kinds?: string[]; extra?: Record<str
   return (
     <Wrapper {...props}>
       <Select
-        id={props.fieldPathId.$id}
-        aria-label={String(props.schema.title ?? props.name)}
+        {...inputProps(props)}
         data={withTyped}
         value={(props.formData as string | undefined) ?? null}
         searchable
@@ -71,7 +82,6 @@ function EntitySelect(props: FieldProps & { kinds?: string[]; extra?: Record<str
         placeholder={query.isPending ? 'Loading entities…' : 'Select or type an entity'}
         disabled={props.disabled || props.readonly}
         onChange={(v) => props.onChange(v ?? undefined, props.fieldPathId.path)}
-        error={props.rawErrors?.length ? true : undefined}
       />
     </Wrapper>
   );
@@ -101,8 +111,7 @@ function EntityTagsPicker(props: FieldProps) {
   return (
     <Wrapper {...props}>
       <TagsInput
-        id={props.fieldPathId.$id}
-        aria-label={String(props.schema.title ?? props.name)}
+        {...inputProps(props)}
         data={tags.data ?? []}
         value={(props.formData as string[] | undefined) ?? []}
         onChange={(v) => props.onChange(v.map((t) => t.toLowerCase()), props.fieldPathId.path)}
@@ -117,8 +126,7 @@ function EntityNamePicker(props: FieldProps) {
   return (
     <Wrapper {...props}>
       <TextInput
-        id={props.fieldPathId.$id}
-        aria-label={String(props.schema.title ?? props.name)}
+        {...inputProps(props)}
         value={(props.formData as string | undefined) ?? ''}
         onChange={(e) => props.onChange(e.currentTarget.value || undefined, props.fieldPathId.path)}
         placeholder="lowercase-with-dashes"
@@ -151,7 +159,7 @@ function RepoUrlPicker(props: FieldProps) {
   const set = (patch: Partial<typeof value>) => props.onChange(formatRepoPickerValue({ ...value, ...patch }), props.fieldPathId.path);
   return (
     <Wrapper {...props}>
-      <Group grow align="flex-start">
+      <SimpleGrid cols={{ base: 1, sm: 3 }} spacing="xs" onBlur={() => props.onBlur(props.fieldPathId.$id, props.formData)}>
         <Select aria-label="Host" data={hosts} value={value.host} onChange={(h) => set({ host: h ?? hosts[0]! })} allowDeselect={false} />
         {opts.allowedOwners?.length ? (
           <Select aria-label="Owner" data={opts.allowedOwners} value={value.owner || null} onChange={(o) => set({ owner: o ?? '' })} placeholder="Owner" />
@@ -163,7 +171,7 @@ function RepoUrlPicker(props: FieldProps) {
         ) : (
           <TextInput aria-label="Repository" placeholder="Repository" value={value.repo} onChange={(e) => set({ repo: e.currentTarget.value })} />
         )}
-      </Group>
+      </SimpleGrid>
     </Wrapper>
   );
 }
@@ -173,8 +181,7 @@ function SecretField(props: FieldProps) {
   return (
     <Wrapper {...props}>
       <PasswordInput
-        id={props.fieldPathId.$id}
-        aria-label={String(props.schema.title ?? props.name)}
+        {...inputProps(props)}
         value={(props.formData as string | undefined) ?? ''}
         onChange={(e) => props.onChange(e.currentTarget.value || undefined, props.fieldPathId.path)}
         autoComplete="off"

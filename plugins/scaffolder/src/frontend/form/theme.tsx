@@ -1,25 +1,42 @@
 import { Checkbox, Input, NativeSelect, Stack, Text, Textarea, TextInput } from '@mantine/core';
 import type { FieldTemplateProps, ObjectFieldTemplateProps, RegistryWidgetsType, TemplatesType, WidgetProps } from '@rjsf/utils';
 
-/** A minimal Mantine theme for rjsf: labels, help and errors the way the rest of the app shows them. */
+/**
+ * A minimal Mantine theme for rjsf: labels, help and errors the way the rest of the app shows
+ * them. This template is the one place a field's errors are shown (custom fields render only
+ * their input), so each message appears once; the messages come from humanizeErrors.
+ */
 function FieldTemplate(props: FieldTemplateProps) {
-  const { id, label, required, displayLabel, rawDescription, rawErrors, help, children, hidden, schema } = props;
+  const { id, label, required, displayLabel, rawDescription, rawErrors, rawHelp, children, hidden, schema } = props;
   if (hidden) return <div style={{ display: 'none' }}>{children}</div>;
   const isObject = schema.type === 'object';
   if (isObject) return <Stack gap="sm">{children}</Stack>;
+  const errors = [...new Set(rawErrors ?? [])];
   return (
     <Input.Wrapper
       id={id}
       label={displayLabel && schema.type !== 'boolean' ? label : undefined}
       required={required}
       description={displayLabel && rawDescription ? rawDescription : undefined}
-      error={rawErrors?.length ? rawErrors.join(', ') : undefined}
+      error={errors.length ? errors.join(' ') : undefined}
+      errorProps={{ id: `${id}__error`, 'data-testid': 'field-error' }}
+      inputWrapperOrder={['label', 'description', 'input', 'error']}
       mb="sm"
     >
       {children}
-      {help}
+      {rawHelp ? (
+        <Text size="xs" c="dimmed" mt={4} id={`${id}__help`}>
+          {rawHelp}
+        </Text>
+      ) : null}
     </Input.Wrapper>
   );
+}
+
+/** ids of a field's error and help lines, for aria-describedby on its input. */
+export function describedBy(id: string, hasError: boolean, hasHelp: boolean): string | undefined {
+  const ids = [hasError ? `${id}__error` : '', hasHelp ? `${id}__help` : ''].filter(Boolean);
+  return ids.length ? ids.join(' ') : undefined;
 }
 
 function TextWidget(props: WidgetProps) {
@@ -35,6 +52,7 @@ function TextWidget(props: WidgetProps) {
       autoFocus={props.autofocus}
       placeholder={props.placeholder}
       error={props.rawErrors?.length ? true : undefined}
+      aria-describedby={describedBy(props.id, !!props.rawErrors?.length, !!props.uiSchema?.['ui:help'])}
       onChange={(e) => {
         const v = e.currentTarget.value;
         props.onChange(v === '' ? props.options.emptyValue : type === 'number' ? Number(v) : v);
@@ -58,6 +76,9 @@ function TextareaWidget(props: WidgetProps) {
       autosize
       minRows={Number(props.options['rows'] ?? 3)}
       disabled={props.disabled || props.readonly}
+      error={props.rawErrors?.length ? true : undefined}
+      aria-describedby={describedBy(props.id, !!props.rawErrors?.length, !!props.uiSchema?.['ui:help'])}
+      onBlur={() => props.onBlur(props.id, props.value)}
       onChange={(e) => props.onChange(e.currentTarget.value === '' ? props.options.emptyValue : e.currentTarget.value)}
     />
   );

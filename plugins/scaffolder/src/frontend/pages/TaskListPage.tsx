@@ -1,66 +1,140 @@
-import { EmptyState, PageLayout, QueryBoundary, RelativeTime, StatusBadge } from '@atrium/ui';
-import { Anchor, Button, Group, SegmentedControl, Select, Table } from '@mantine/core';
+import { EmptyState, EntityRefLink, PageLayout, QueryBoundary, RelativeTime } from '@atrium/ui';
+import { Anchor, Button, Card, Group, SegmentedControl, Select, Stack, Table, Text } from '@mantine/core';
+import { useMediaQuery } from '@mantine/hooks';
 import { useState } from 'react';
 import { Link } from 'react-router';
+import type { SerializedTask } from '../../common/index';
 import { useTasks } from '../api';
+import { TaskStatusBadge } from '../components/StatusBadges';
+import { TASK_STATUSES, taskStatusLabel } from '../display/statusLabels';
+import { taskTemplateTitle } from '../display/taskTitle';
+
+/** Wider than this the runs are a table; narrower (phones), a list of cards. */
+const TABLE_QUERY = '(min-width: 48em)';
 
 /** /create/tasks: runs of templates, mine or everyone's, filterable by status. */
 export default function TaskListPage() {
   const [owner, setOwner] = useState<'owned' | 'all'>('owned');
   const [status, setStatus] = useState<string | null>(null);
   const query = useTasks(owner === 'owned', status ?? undefined);
+  const wide = useMediaQuery(TABLE_QUERY, typeof window !== 'undefined' ? window.matchMedia(TABLE_QUERY).matches : true, { getInitialValueInEffect: false });
   return (
     <PageLayout title="Template runs" subtitle="Tasks started from software templates." actions={<Button component={Link} to="/create" variant="default">Templates</Button>}>
-      <Group>
-        <SegmentedControl value={owner} onChange={(v) => setOwner(v as 'owned' | 'all')} data={[{ value: 'owned', label: 'Mine' }, { value: 'all', label: 'All' }]} />
+      <Group gap="sm" wrap="wrap">
+        <SegmentedControl
+          aria-label="Whose runs"
+          value={owner}
+          onChange={(v) => setOwner(v as 'owned' | 'all')}
+          data={[
+            { value: 'owned', label: 'Mine' },
+            { value: 'all', label: 'All' },
+          ]}
+        />
         <Select
           aria-label="Status"
           placeholder="Any status"
           clearable
           value={status}
           onChange={setStatus}
-          data={['open', 'awaiting-approval', 'processing', 'completed', 'failed', 'cancelled']}
+          data={TASK_STATUSES.map((s) => ({ value: s, label: taskStatusLabel(s) }))}
+          w={{ base: '100%', xs: 220 }}
         />
       </Group>
       <QueryBoundary
         query={query}
-        loadingLabel="Loading tasks…"
+        loadingLabel="Loading runs…"
+        errorTitle="Could not load the runs"
         isEmpty={(d) => d.tasks.length === 0}
-        empty={<EmptyState title="No runs yet" description="Pick a template on the Create page to start one." action={<Button component={Link} to="/create">Create</Button>} />}
+        empty={
+          status ? (
+            <EmptyState title={`No runs are ${taskStatusLabel(status).toLowerCase()}`} description="Clear the status filter to see every run." />
+          ) : (
+            <EmptyState
+              title="No runs yet"
+              description={owner === 'owned' ? 'Pick a template on the Create page to start one, or show everyone’s runs.' : 'Pick a template on the Create page to start one.'}
+              action={
+                <Button component={Link} to="/create">
+                  Create
+                </Button>
+              }
+            />
+          )
+        }
       >
-        {(data) => (
-          <Table striped highlightOnHover aria-label="Tasks">
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th>Task</Table.Th>
-                <Table.Th>Template</Table.Th>
-                <Table.Th>Created by</Table.Th>
-                <Table.Th>Started</Table.Th>
-                <Table.Th>Status</Table.Th>
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {data.tasks.map((t) => (
-                <Table.Tr key={t.id}>
-                  <Table.Td>
-                    <Anchor component={Link} to={`/create/tasks/${t.id}`} ff="monospace" size="sm">
-                      {t.id.slice(0, 8)}
-                    </Anchor>
-                  </Table.Td>
-                  <Table.Td>{(t.spec.templateInfo.entity?.metadata?.['title'] as string | undefined) ?? t.templateRef}</Table.Td>
-                  <Table.Td>{t.createdBy}</Table.Td>
-                  <Table.Td>
-                    <RelativeTime value={t.createdAt} />
-                  </Table.Td>
-                  <Table.Td>
-                    <StatusBadge status={t.status === 'completed' ? 'ok' : t.status === 'failed' ? 'error' : t.status} label={t.status} />
-                  </Table.Td>
-                </Table.Tr>
-              ))}
-            </Table.Tbody>
-          </Table>
-        )}
+        {(data) => (wide ? <TaskTable tasks={data.tasks} /> : <TaskCards tasks={data.tasks} />)}
       </QueryBoundary>
     </PageLayout>
+  );
+}
+
+function TaskLink({ task }: { task: SerializedTask }) {
+  return (
+    <Anchor component={Link} to={`/create/tasks/${task.id}`} fw={500}>
+      {taskTemplateTitle(task)}
+    </Anchor>
+  );
+}
+
+function TaskTable({ tasks }: { tasks: SerializedTask[] }) {
+  return (
+    <Table striped highlightOnHover aria-label="Runs" layout="fixed">
+      <Table.Thead>
+        <Table.Tr>
+          <Table.Th w="34%">Template</Table.Th>
+          <Table.Th w="14%">Run</Table.Th>
+          <Table.Th w="20%">Started by</Table.Th>
+          <Table.Th w="14%">Started</Table.Th>
+          <Table.Th w="18%">Status</Table.Th>
+        </Table.Tr>
+      </Table.Thead>
+      <Table.Tbody>
+        {tasks.map((t) => (
+          <Table.Tr key={t.id}>
+            <Table.Td style={{ overflowWrap: 'anywhere' }}>
+              <TaskLink task={t} />
+            </Table.Td>
+            <Table.Td>
+              <Text ff="monospace" size="sm">
+                {t.id.slice(0, 8)}
+              </Text>
+            </Table.Td>
+            <Table.Td style={{ overflowWrap: 'anywhere' }}>{t.createdBy ? <EntityRefLink entityRef={t.createdBy} defaultKind="user" size="sm" /> : '—'}</Table.Td>
+            <Table.Td>
+              <RelativeTime value={t.createdAt} />
+            </Table.Td>
+            <Table.Td>
+              <TaskStatusBadge status={t.status} />
+            </Table.Td>
+          </Table.Tr>
+        ))}
+      </Table.Tbody>
+    </Table>
+  );
+}
+
+/** The runs on a phone: one card each, nothing side by side that could overlap. */
+function TaskCards({ tasks }: { tasks: SerializedTask[] }) {
+  return (
+    <Stack gap="sm" role="list" aria-label="Runs">
+      {tasks.map((t) => (
+        <Card key={t.id} withBorder padding="sm" role="listitem">
+          <Group justify="space-between" wrap="nowrap" align="flex-start" gap="xs">
+            <div style={{ minWidth: 0, overflowWrap: 'anywhere' }}>
+              <TaskLink task={t} />
+            </div>
+            <TaskStatusBadge status={t.status} />
+          </Group>
+          <Text size="sm" c="dimmed" mt={4}>
+            Run <Text span ff="monospace" size="sm">{t.id.slice(0, 8)}</Text>, started <RelativeTime value={t.createdAt} />
+            {t.createdBy ? (
+              <>
+                {' by '}
+                <EntityRefLink entityRef={t.createdBy} defaultKind="user" size="sm" />
+              </>
+            ) : null}
+          </Text>
+        </Card>
+      ))}
+    </Stack>
   );
 }

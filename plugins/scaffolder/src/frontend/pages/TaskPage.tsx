@@ -1,25 +1,49 @@
-import { EntityRefLink, ErrorState, PageLayout, QueryBoundary, RelativeTime, SectionCard, StatusBadge } from '@atrium/ui';
-import { Alert, Anchor, Button, Grid, Group, Stack, Text, Textarea } from '@mantine/core';
+import { EntityRefLink, EntityRefLinks, ErrorState, LoadingState, PageLayout, RelativeTime, SectionCard } from '@atrium/ui';
+import { Alert, Button, Grid, Group, Stack, Text, Textarea } from '@mantine/core';
 import { IconPlayerStop, IconRepeat } from '@tabler/icons-react';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
-import type { SerializedTask } from '../../common/index';
+import { FINAL_TASK_STATUSES, type SerializedTask } from '../../common/index';
 import { cancelTask, decideApproval, retryTask, useTask } from '../api';
+import { isNotFound, NotFoundPage } from '../components/NotFound';
+import { TaskStatusBadge } from '../components/StatusBadges';
 import { LogView, StepList, stepStatuses, useTaskEvents } from '../components/TaskLog';
+import { hasOutput, TaskOutput } from '../components/TaskOutput';
+import { taskTemplateTitle } from '../display/taskTitle';
 import { templatePath } from '../refs';
 
 /** /create/tasks/:taskId: steps, the live log, outputs; cancel, start over, approve. */
 export default function TaskPage() {
   const { taskId = '' } = useParams();
   const query = useTask(taskId);
-  return (
-    <PageLayout title="Run of a template" subtitle={query.data ? `Task ${taskId}` : undefined}>
-      <QueryBoundary query={query} loadingLabel="Loading the task…" errorTitle="Could not load the task">
-        {(task) => <TaskView task={task} />}
-      </QueryBoundary>
-    </PageLayout>
-  );
+  if (query.data === undefined) {
+    if (isNotFound(query.error)) {
+      return (
+        <NotFoundPage
+          title="Run not found"
+          message="There is no template run with this id"
+          description={`No run has the id “${taskId}”. Check the link, or find the run in the list of runs.`}
+          action={
+            <Group justify="center">
+              <Button component={Link} to="/create/tasks">
+                All runs
+              </Button>
+              <Button component={Link} to="/create" variant="default">
+                Templates
+              </Button>
+            </Group>
+          }
+        />
+      );
+    }
+    return (
+      <PageLayout title="Template run">
+        {query.error ? <ErrorState error={query.error} title="Could not load this run" onRetry={() => void query.refetch()} /> : <LoadingState label="Loading the run…" />}
+      </PageLayout>
+    );
+  }
+  return <TaskView task={query.data} />;
 }
 
 function TaskView({ task }: { task: SerializedTask }) {
@@ -30,91 +54,93 @@ function TaskView({ task }: { task: SerializedTask }) {
   const refresh = () => void client.invalidateQueries({ queryKey: ['scaffolder', 'task', task.id] });
   const cancel = useMutation({ mutationFn: () => cancelTask(task.id), onSuccess: refresh });
   const retry = useMutation({ mutationFn: () => retryTask(task.id), onSuccess: (r) => void navigate(`/create/tasks/${r.id}`) });
-  const finished = ['completed', 'failed', 'cancelled'].includes(task.status);
-  if (done && !finished) refresh();
-  const output = (task.output ?? {}) as { links?: Array<{ title?: string; url?: string; entityRef?: string }>; text?: Array<{ title?: string; content?: string }> };
-  const templateRef = task.templateRef ?? task.spec.templateInfo.entityRef;
+  const finished = FINAL_TASK_STATUSES.includes(task.status);
+  useEffect(() => {
+    if (done && !finished) refresh();
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [done, finished]);
+  const title = taskTemplateTitle(task);
+  const formPath = templatePath(task.templateRef ?? task.spec.templateInfo.entityRef);
 
   return (
-    <Stack>
-      <Group justify="space-between">
-        <Group gap="sm">
-          <StatusBadge status={task.status === 'completed' ? 'ok' : task.status === 'failed' ? 'error' : task.status} label={task.status} />
-          <Text size="sm" c="dimmed">
-            {task.spec.templateInfo.entity?.metadata?.['title'] as string ?? templateRef} · started <RelativeTime value={task.createdAt} />
-            {task.createdBy ? ` by ${task.createdBy}` : ''}
-          </Text>
-        </Group>
-        <Group gap="xs">
+    <PageLayout
+      title={title}
+      documentTitle={`Run of ${title}`}
+      actions={
+        <>
           {!finished && (
             <Button variant="default" color="red" leftSection={<IconPlayerStop size={16} aria-hidden />} loading={cancel.isPending} onClick={() => cancel.mutate()}>
               Cancel
             </Button>
           )}
-          {finished && (
-            <>
-              <Button variant="default" component={Link} to={`${templatePath(templateRef)}?formData=${encodeURIComponent(JSON.stringify(task.spec.parameters))}`}>
-                Edit values and run again
-              </Button>
-              <Button leftSection={<IconRepeat size={16} aria-hidden />} loading={retry.isPending} onClick={() => retry.mutate()}>
-                Start over
-              </Button>
-            </>
+          {finished && formPath && (
+            <Button variant="default" component={Link} to={`${formPath}?formData=${encodeURIComponent(JSON.stringify(task.spec.parameters))}`}>
+              Edit values and run again
+            </Button>
           )}
-        </Group>
-      </Group>
-      {(cancel.error || retry.error) && <ErrorState error={cancel.error ?? retry.error} />}
-      {task.status === 'awaiting-approval' && task.approval && <ApprovalPanel task={task} onDone={refresh} />}
-      {task.approval?.decision && (
-        <Alert color={task.approval.decision === 'approved' ? 'green' : 'red'} title={`${task.approval.decision === 'approved' ? 'Approved' : 'Rejected'} by ${task.approval.decidedBy}`}>
-          {task.approval.comment ?? ''}
-        </Alert>
-      )}
-      {task.status === 'failed' && task.error && (
-        <Alert color="red" title="The run failed" role="alert">
-          {task.error}
-        </Alert>
-      )}
-      <Grid>
-        <Grid.Col span={{ base: 12, md: 4 }}>
-          <SectionCard title="Steps">
-            <StepList spec={task.spec} statuses={stepStatuses(events)} selected={selected} onSelect={setSelected} />
-          </SectionCard>
-        </Grid.Col>
-        <Grid.Col span={{ base: 12, md: 8 }}>
-          <SectionCard title={selected ? `Log of ${selected}` : 'Log'}>
-            <LogView events={events} {...(selected ? { stepId: selected } : {})} />
-          </SectionCard>
-        </Grid.Col>
-      </Grid>
-      {(output.links?.length || output.text?.length) && (
-        <SectionCard title="Output">
-          <Stack>
-            {output.links?.length ? (
-              <Group>
-                {output.links.map((l, i) =>
-                  l.entityRef ? (
-                    <EntityRefLink key={i} entityRef={l.entityRef} title={l.title ?? l.entityRef} />
-                  ) : l.url ? (
-                    <Anchor key={i} href={l.url} target="_blank" rel="noreferrer">
-                      {l.title ?? l.url}
-                    </Anchor>
-                  ) : null,
-                )}
-              </Group>
+          {finished && (
+            <Button leftSection={<IconRepeat size={16} aria-hidden />} loading={retry.isPending} onClick={() => retry.mutate()}>
+              Start over
+            </Button>
+          )}
+        </>
+      }
+    >
+      <Stack>
+        <Group gap="xs" wrap="wrap" align="center" data-testid="task-summary">
+          <TaskStatusBadge status={task.status} />
+          <Text size="sm" c="dimmed">
+            Run <Text span ff="monospace" size="sm">{task.id.slice(0, 8)}</Text>, started <RelativeTime value={task.createdAt} />
+            {task.createdBy ? (
+              <>
+                {' by '}
+                <EntityRefLink entityRef={task.createdBy} defaultKind="user" size="sm" />
+              </>
             ) : null}
-            {output.text?.map((t, i) => (
-              <div key={i}>
-                <Text fw={600}>{t.title}</Text>
-                <Text size="sm" style={{ whiteSpace: 'pre-wrap' }}>
-                  {t.content}
-                </Text>
-              </div>
-            ))}
-          </Stack>
-        </SectionCard>
-      )}
-    </Stack>
+          </Text>
+        </Group>
+        {(cancel.error || retry.error) && <ErrorState error={cancel.error ?? retry.error} title={cancel.error ? 'Could not cancel the run' : 'Could not start the run again'} />}
+        {task.status === 'awaiting-approval' && task.approval && <ApprovalPanel task={task} onDone={refresh} />}
+        {task.approval?.decision && (
+          <Alert color={task.approval.decision === 'approved' ? 'green' : 'red'} title={task.approval.decision === 'approved' ? 'Approved' : 'Rejected'}>
+            <Text size="sm">
+              By {task.approval.decidedBy ? <EntityRefLink entityRef={task.approval.decidedBy} defaultKind="user" /> : 'an approver'}
+              {task.approval.decidedAt ? (
+                <>
+                  {' '}
+                  <RelativeTime value={task.approval.decidedAt} />
+                </>
+              ) : null}
+              {task.approval.comment ? `: ${task.approval.comment}` : ''}
+            </Text>
+          </Alert>
+        )}
+        {task.status === 'failed' && task.error && (
+          <Alert color="red" title="The run failed" role="alert">
+            <Text size="sm" style={{ overflowWrap: 'anywhere' }}>
+              {task.error}
+            </Text>
+          </Alert>
+        )}
+        {hasOutput(task.output) && (
+          <SectionCard title="Output">
+            <TaskOutput output={task.output} />
+          </SectionCard>
+        )}
+        <Grid>
+          <Grid.Col span={{ base: 12, md: 4 }}>
+            <SectionCard title="Steps">
+              <StepList spec={task.spec} taskStatus={task.status} statuses={stepStatuses(events)} selected={selected} onSelect={setSelected} />
+            </SectionCard>
+          </Grid.Col>
+          <Grid.Col span={{ base: 12, md: 8 }}>
+            <SectionCard title={selected ? `Log of ${task.spec.steps.find((s) => s.id === selected)?.name ?? selected}` : 'Log'}>
+              <LogView events={events} {...(selected ? { stepId: selected } : {})} />
+            </SectionCard>
+          </Grid.Col>
+        </Grid>
+      </Stack>
+    </PageLayout>
   );
 }
 
@@ -124,7 +150,9 @@ function ApprovalPanel({ task, onDone }: { task: SerializedTask; onDone(): void 
   return (
     <Alert color="yellow" title="Waiting for approval">
       <Stack gap="xs">
-        <Text size="sm">A member of {task.approval!.approvers.join(', ')} must approve this run.</Text>
+        <Text size="sm">
+          A member of <EntityRefLinks entityRefs={task.approval!.approvers} defaultKind="group" /> must approve this run before it starts.
+        </Text>
         <Textarea aria-label="Comment" placeholder="Comment (optional)" value={comment} onChange={(e) => setComment(e.currentTarget.value)} />
         {decide.error && <ErrorState error={decide.error} title="Could not record the decision" />}
         <Group>

@@ -5,6 +5,7 @@ import { load } from 'js-yaml';
 import { useMemo, useState } from 'react';
 import type { DryRunResponse } from '../../common/index';
 import { dryRun, useTemplates } from '../api';
+import { hasOutput, TaskOutput } from '../components/TaskOutput';
 import { TemplateForm, type FormStep } from '../form/TemplateForm';
 
 const EXAMPLE = `apiVersion: scaffolder.backstage.io/v1beta3
@@ -147,15 +148,15 @@ function DryRunResult({ result }: { result: DryRunResponse }) {
           <EmptyState compact title="No files" description="The template produced no files in its workspace." />
         ) : (
           <Grid>
-            <Grid.Col span={5}>
+            <Grid.Col span={{ base: 12, sm: 5 }}>
               <ScrollArea h={260} aria-label="File tree">
                 {result.directoryContents.map((f) => (
                   <NavLink key={f.path} label={f.path} active={f.path === selected} onClick={() => setSelected(f.path)} style={{ fontFamily: 'monospace', fontSize: 12 }} />
                 ))}
               </ScrollArea>
             </Grid.Col>
-            <Grid.Col span={7}>
-              <ScrollArea h={260}>
+            <Grid.Col span={{ base: 12, sm: 7 }}>
+              <ScrollArea h={260} aria-label={file ? `Contents of ${file.path}` : 'File contents'}>
                 <Code block>{file ? decode(file.base64Content) : ''}</Code>
               </ScrollArea>
             </Grid.Col>
@@ -164,10 +165,17 @@ function DryRunResult({ result }: { result: DryRunResponse }) {
         <Text fw={600} size="sm">
           Log
         </Text>
-        <Code block style={{ whiteSpace: 'pre-wrap' }}>
+        <Code block style={{ whiteSpace: 'pre-wrap', overflowWrap: 'anywhere' }}>
           {result.log.map((l) => `${l.body.stepId ? `[${l.body.stepId}] ` : ''}${l.body.message}`).join('\n')}
         </Code>
-        {Object.keys(result.output).length > 0 && <Code block>{JSON.stringify(result.output, null, 2)}</Code>}
+        {hasOutput(result.output) && (
+          <>
+            <Text fw={600} size="sm">
+              Output
+            </Text>
+            <TaskOutput output={result.output} />
+          </>
+        )}
       </Stack>
     </SectionCard>
   );

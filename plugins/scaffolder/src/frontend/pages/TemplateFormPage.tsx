@@ -1,9 +1,11 @@
-import { ErrorState, PageLayout, QueryBoundary, SectionCard } from '@atrium/ui';
-import { Alert, Text } from '@mantine/core';
+import { stringifyEntityRef } from '@atrium/catalog-model';
+import { EntityRefLinks, ErrorState, LoadingState, PageLayout, SectionCard } from '@atrium/ui';
+import { Alert, Button, Group, Text } from '@mantine/core';
 import { useMutation } from '@tanstack/react-query';
 import { useMemo } from 'react';
-import { useNavigate, useParams, useSearchParams } from 'react-router';
+import { Link, useNavigate, useParams, useSearchParams } from 'react-router';
 import { createTask, useParameterSchema } from '../api';
+import { isNotFound, NotFoundPage } from '../components/NotFound';
 import { secretFieldNames } from '../form/fields';
 import { TemplateForm } from '../form/TemplateForm';
 
@@ -13,11 +15,13 @@ export default function TemplateFormPage() {
   const [search] = useSearchParams();
   const navigate = useNavigate();
   const query = useParameterSchema(namespace, name);
+  const templateRef = stringifyEntityRef({ kind: 'template', namespace, name });
   // `?formData={...}` pre-fills the form (start over, and day-2 actions from an entity page).
   const initial = useMemo(() => {
     try {
       const raw = search.get('formData');
-      return raw ? (JSON.parse(raw) as Record<string, unknown>) : {};
+      const parsed: unknown = raw ? JSON.parse(raw) : {};
+      return parsed && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : {};
     } catch {
       return {};
     }
@@ -33,32 +37,59 @@ export default function TemplateFormPage() {
           if (typeof v === 'string' && v) secrets[k] = v;
         } else values[k] = v;
       }
-      return createTask({ templateRef: `template:${namespace}/${name}`, values, ...(Object.keys(secrets).length ? { secrets } : {}) });
+      return createTask({ templateRef, values, ...(Object.keys(secrets).length ? { secrets } : {}) });
     },
     onSuccess: (r) => void navigate(`/create/tasks/${r.id}`),
   });
 
-  return (
-    <PageLayout title={query.data?.title ?? name} subtitle={query.data?.description ?? 'Fill in the form to run this template.'} documentTitle={`Create: ${query.data?.title ?? name}`}>
-      <QueryBoundary query={query} loadingLabel="Loading the template…" errorTitle="Could not load the template">
-        {(schema) => (
-          <SectionCard title="Parameters">
-            {schema.approval && (
-              <Alert color="yellow" mb="md" title="Needs approval">
-                <Text size="sm">A member of {schema.approval.approvers.join(', ')} must approve before this template runs.</Text>
-              </Alert>
-            )}
-            {create.error && <ErrorState error={create.error} title="Could not start the template" />}
-            <TemplateForm
-              steps={schema.steps}
-              initialValues={initial}
-              {...(schema.presentation ? { presentation: schema.presentation } : {})}
-              submitting={create.isPending}
-              onSubmit={(values) => create.mutate(values)}
-            />
-          </SectionCard>
+  if (query.data === undefined) {
+    if (isNotFound(query.error)) {
+      return (
+        <NotFoundPage
+          title="Template not found"
+          message="There is no such template"
+          description={`The catalog has no template “${namespace === 'default' ? name : `${namespace}/${name}`}”. It may have been renamed or unregistered; pick one from the list of templates.`}
+          action={
+            <Group justify="center">
+              <Button component={Link} to="/create">
+                Browse templates
+              </Button>
+            </Group>
+          }
+        />
+      );
+    }
+    return (
+      <PageLayout title="Create">
+        {query.error ? (
+          <ErrorState error={query.error} title="Could not load the template" onRetry={() => void query.refetch()} />
+        ) : (
+          <LoadingState label="Loading the template…" />
         )}
-      </QueryBoundary>
+      </PageLayout>
+    );
+  }
+
+  const schema = query.data;
+  return (
+    <PageLayout title={schema.title} documentTitle={`Create: ${schema.title}`} subtitle={schema.description ?? 'Fill in the form to run this template.'}>
+      <SectionCard title="Parameters">
+        {schema.approval && (
+          <Alert color="yellow" mb="md" title="Needs approval">
+            <Text size="sm">
+              A member of <EntityRefLinks entityRefs={schema.approval.approvers} defaultKind="group" /> must approve before this template runs.
+            </Text>
+          </Alert>
+        )}
+        {create.error && <ErrorState error={create.error} title="Could not start the template" />}
+        <TemplateForm
+          steps={schema.steps}
+          initialValues={initial}
+          {...(schema.presentation ? { presentation: schema.presentation } : {})}
+          submitting={create.isPending}
+          onSubmit={(values) => create.mutate(values)}
+        />
+      </SectionCard>
     </PageLayout>
   );
 }

@@ -4,7 +4,7 @@ import { IconBell, IconListCheck, IconPencil, IconSearch } from '@tabler/icons-r
 import { useMemo, useState } from 'react';
 import { Link } from 'react-router';
 import { useTemplates, type TemplateEntity } from '../api';
-import { templatePath } from '../refs';
+import { refOf, templatePath } from '../refs';
 
 /** /create: the templates in the catalog, filtered by tags, owner and type, searchable. */
 export default function TemplateListPage() {
@@ -92,25 +92,25 @@ function TemplateGrid(props: {
   );
   return (
     <Stack>
-      <Group align="flex-end">
+      <Group align="flex-end" gap="sm" wrap="wrap">
         <TextInput
           label="Search"
           placeholder="Name, description or tag"
           leftSection={<IconSearch size={16} aria-hidden />}
           value={props.search}
           onChange={(e) => props.setSearch(e.currentTarget.value)}
-          w={280}
+          w={{ base: '100%', xs: 280 }}
         />
-        <MultiSelect label="Tags" data={allTags} value={props.tags} onChange={props.setTags} clearable searchable w={240} placeholder="Any" />
-        <Select label="Owner" data={owners} value={props.owner} onChange={props.setOwner} clearable w={220} placeholder="Any" />
-        <Select label="Type" data={types} value={props.type} onChange={props.setType} clearable w={180} placeholder="Any" />
+        <MultiSelect label="Tags" data={allTags} value={props.tags} onChange={props.setTags} clearable searchable w={{ base: '100%', xs: 240 }} placeholder="Any" />
+        <Select label="Owner" data={owners} value={props.owner} onChange={props.setOwner} clearable w={{ base: '100%', xs: 220 }} placeholder="Any" />
+        <Select label="Type" data={types} value={props.type} onChange={props.setType} clearable w={{ base: '100%', xs: 180 }} placeholder="Any" />
       </Group>
       {shown.length === 0 ? (
         <EmptyState title="No template matches" description="Clear the search or the filters to see every template." />
       ) : (
         <SimpleGrid cols={{ base: 1, sm: 2, lg: 3 }}>
           {shown.map((t) => (
-            <TemplateCard key={`${t.metadata.namespace}/${t.metadata.name}`} template={t} />
+            <TemplateCard key={refOf(t)} template={t} />
           ))}
         </SimpleGrid>
       )}
@@ -119,15 +119,19 @@ function TemplateGrid(props: {
 }
 
 function TemplateCard({ template: t }: { template: TemplateEntity }) {
-  const path = templatePath(`template:${t.metadata.namespace ?? 'default'}/${t.metadata.name}`);
+  const path = templatePath(refOf(t)) ?? '/create';
   return (
     <Card withBorder padding="lg" radius="md" data-testid={`template-card-${t.metadata.name}`}>
       <Stack gap="xs" h="100%">
         <Group justify="space-between" wrap="nowrap">
-          <Title order={3} size="h4">
+          <Title order={3} size="h4" style={{ minWidth: 0, overflowWrap: 'anywhere' }}>
             {t.metadata.title ?? t.metadata.name}
           </Title>
-          {t.spec.type && <Badge variant="light">{t.spec.type}</Badge>}
+          {t.spec.type && (
+            <Badge variant="light" style={{ flexShrink: 0 }}>
+              {t.spec.type}
+            </Badge>
+          )}
         </Group>
         <Text size="sm" c="dimmed" style={{ flex: 1 }}>
           {t.metadata.description ?? 'No description.'}
@@ -141,7 +145,7 @@ function TemplateCard({ template: t }: { template: TemplateEntity }) {
             ))}
           </Group>
         )}
-        <Group justify="space-between" mt="xs">
+        <Group justify="space-between" mt="xs" wrap="nowrap">
           {t.spec.owner ? <EntityRefLink entityRef={t.spec.owner} defaultKind="group" /> : <span />}
           <Button component={Link} to={path} size="xs" aria-label={`Choose ${t.metadata.title ?? t.metadata.name}`}>
             Choose

@@ -1,0 +1,37 @@
+import { useEntity } from '@atrium/frontend-plugin-api';
+import { EntityRefLinks, SectionCard } from '@atrium/ui';
+import { Button, Stack, Text } from '@mantine/core';
+import { IconRocket } from '@tabler/icons-react';
+import { Link } from 'react-router';
+import { refOf, templatePath } from '../refs';
+
+/** On a Template's catalog page: launch it (its form at /create/templates/:namespace/:name). */
+export default function TemplateLaunchCard() {
+  const entity = useEntity();
+  const path = templatePath(refOf(entity));
+  if (!path) return null;
+  const spec = (entity.spec ?? {}) as { steps?: unknown; approval?: unknown };
+  const steps = Array.isArray(spec.steps) ? spec.steps.length : 0;
+  const approvers = approversOf(spec.approval);
+  return (
+    <SectionCard title="Use this template">
+      <Stack gap="xs" align="flex-start">
+        <Text size="sm" c="dimmed">
+          Fill in its form and review the values; Atrium then runs its {steps === 1 ? 'step' : `${steps} steps`}.
+          {approvers.length ? ' A member of ' : ''}
+          {approvers.length ? <EntityRefLinks entityRefs={approvers} defaultKind="group" size="sm" /> : null}
+          {approvers.length ? ' approves each run first.' : ''}
+        </Text>
+        <Button component={Link} to={path} leftSection={<IconRocket size={16} aria-hidden />}>
+          Launch
+        </Button>
+      </Stack>
+    </SectionCard>
+  );
+}
+
+/** `spec.approval` as the scaffolder reads it: `{ groups }`, `{ approvers }` or a list of refs. */
+function approversOf(raw: unknown): string[] {
+  const list = Array.isArray(raw) ? raw : raw && typeof raw === 'object' ? ((raw as { groups?: unknown; approvers?: unknown }).groups ?? (raw as { approvers?: unknown }).approvers) : undefined;
+  return Array.isArray(list) ? list.filter((r): r is string => typeof r === 'string') : [];
+}
