@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { promises as fs } from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import type { TaskEventBody, TaskSpec, TaskStep } from '../../common/index.js';
@@ -150,10 +151,41 @@ describe('publish:git with a skeleton that carries .git configuration', () => {
     expect(rename.error?.message).toMatch(/git metadata/);
   });
 
+  it('refuses remotes on loopback and private addresses in every syntax; nothing reaches a local listener', async () => {
+    const connections: string[] = [];
+    const server = net.createServer((socket) => {
+      connections.push(String(socket.remoteAddress));
+      socket.destroy();
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const port = (server.address() as net.AddressInfo).port;
+    try {
+      for (const repoUrl of [
+        `http://127.0.0.1:${port}/x.git`,
+        `https://localhost:${port}/x.git`,
+        `http://LOCALHOST.:${port}/x.git`,
+        `http://2130706433:${port}/x.git`,
+        `http://[::ffff:127.0.0.1]:${port}/x.git`,
+        `git://127.0.0.1:${port}/x.git`,
+        `ssh://x@127.0.0.1:${port}/x.git`,
+        'x@127.0.0.1:repo',
+        '[x@127.0.0.1]:repo',
+        'git@10.0.0.1:team/app.git',
+        'ext::sh%20-c%20touch%20/tmp/pwned',
+      ]) {
+        const result = await run([{ id: 'publish', name: 'publish', action: 'publish:git', input: { repoUrl } }], path.join(root, 'ws-ssrf'));
+        expect(result.error?.message, repoUrl).toMatch(/^publish:git: Refusing/);
+      }
+      expect(connections).toEqual([]);
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+
   it('publishes only inside the publish roots', async () => {
     for (const repoUrl of ['file:///tmp/anywhere.git', `file://${root}/outside.git`, '../escape.git', `file://${paths.repos}/../x.git`]) {
       const result = await run([{ id: 'publish', name: 'publish', action: 'publish:git', input: { repoUrl } }], path.join(root, 'ws-roots'));
-      expect(result.error?.message, repoUrl).toMatch(/outside the allowed roots|not a valid git remote|must be a git remote URL/);
+      expect(result.error?.message, repoUrl).toMatch(/outside the allowed roots|must be absolute/);
     }
     await fs.mkdir(paths.repos, { recursive: true });
     await fs.symlink('/tmp', path.join(paths.repos, 'link'));

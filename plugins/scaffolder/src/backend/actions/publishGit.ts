@@ -68,11 +68,10 @@ export function createPublishGitAction(settings: PublishGitSettings): TemplateAc
       const dir = await resolveInWorkspace(ctx.workspacePath, input.sourcePath ?? '.', 'sourcePath');
       const author = { name: input.gitAuthorName ?? settings.defaultAuthor.name, email: input.gitAuthorEmail ?? settings.defaultAuthor.email };
       const base: RunGitOptions = {
+        ...remote.git,
         signal: ctx.signal,
         timeoutMs: settings.timeoutMs,
-        allowFileProtocol: remote.kind === 'file',
-        allowSsh: remote.kind === 'ssh',
-        config: { 'commit.gpgSign': 'false', 'core.autocrlf': 'false' },
+        config: { ...remote.git.config, 'commit.gpgSign': 'false', 'core.autocrlf': 'false' },
       };
       // Our own git dir, outside the work tree: nothing a skeleton brings (a .git folder,
       // attributes naming drivers) can configure the git that commits it.
@@ -96,7 +95,7 @@ export function createPublishGitAction(settings: PublishGitSettings): TemplateAc
           await runGit(['init', '--quiet', '--bare', `--initial-branch=${branch}`, '--', remote.path], base);
           ctx.logger.info(`Created the bare repository ${remote.path}`);
         }
-        await runGit(['push', '--quiet', '--', remote.url, `HEAD:refs/heads/${branch}`], inTree);
+        await runGit(['push', '--quiet', '--', remote.kind === 'file' ? remote.url : remote.pushUrl, `HEAD:refs/heads/${branch}`], inTree);
         if (remote.kind === 'file') await pointHeadAtBranch(remote, branch, base);
       } catch (error) {
         throw new Error(`publish:git failed to commit and push: ${describeGitError(error)}`);
