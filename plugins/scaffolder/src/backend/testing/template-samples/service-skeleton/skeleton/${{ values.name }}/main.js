@@ -1,0 +1,2 @@
+// ${{ values.name }}: ${{ values.description or 'no description' }}
+export const name = '${{ values.name }}';
