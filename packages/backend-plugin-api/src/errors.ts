@@ -67,3 +67,17 @@ export interface ErrorResponseBody {
 export function isHttpError(e: unknown): e is HttpError {
   return e instanceof HttpError;
 }
+
+/**
+ * A plugin's config is wrong in a way its JSON Schema cannot express (e.g. a custom kind's
+ * schema that does not compile). Thrown from setup(), it stops the whole start with the config
+ * file and `key` (a full dot path such as `catalog.kinds`), instead of failing only this plugin.
+ */
+export class ConfigError extends Error {
+  readonly key: string;
+  constructor(key: string, message: string) {
+    super(message);
+    this.name = 'ConfigError';
+    this.key = key;
+  }
+}

@@ -1,6 +1,10 @@
 import type { JsonSchema } from '@atrium/backend-plugin-api';
 
-/** The host's own config keys. Shapes follow Backstage's where Backstage has the same key. */
+/**
+ * The host's own config keys. Shapes follow Backstage's where Backstage has the same key.
+ * `app` and `backend` are closed: an unknown key stops the start (validateConfig suggests the
+ * key that was probably meant; keys only Backstage uses are ignored with a warning).
+ */
 export const backendConfigSchema: JsonSchema = {
   type: 'object',
   properties: {
@@ -10,6 +14,7 @@ export const backendConfigSchema: JsonSchema = {
         title: { type: 'string' },
         baseUrl: { type: 'string' },
       },
+      additionalProperties: false,
     },
     backend: {
       type: 'object',
@@ -71,6 +76,10 @@ export const backendConfigSchema: JsonSchema = {
           },
         },
       },
+      additionalProperties: false,
     },
   },
 };
+
+/** Top-level sections the host reads; every other one must be an installed plugin's id. */
+export const HOST_CONFIG_SECTIONS = ['app', 'backend'] as const;

@@ -87,6 +87,40 @@ describe('validateConfig', () => {
     expect(message).toContain(`${file}: backend.database.client must be one of ["pglite","pg"]`);
   });
 
+  it('stops on an unknown key under backend and app, or an unknown section, naming file and key with a suggestion', () => {
+    const file = write('app-config.yaml', 'app:\n  titel: Portal\nbackend:\n  lisen:\n    port: 7007\n  baseURL: http://x\ncatalgo:\n  locations: []\n');
+    const config = loadConfig({ rootDir: dir, env: {} });
+    let message = '';
+    try {
+      validateConfig(config, [{ key: '', schema: backendConfigSchema, whole: true }], { knownSections: ['app', 'backend', 'catalog', 'techdocs'] });
+    } catch (e) {
+      message = (e as Error).message;
+    }
+    expect(message).toContain(`${file}: app.titel is not a known key (did you mean app.title?)`);
+    expect(message).toContain(`${file}: backend.lisen is not a known key (did you mean backend.listen?)`);
+    expect(message).toContain(`${file}: backend.baseURL is not a known key (did you mean backend.baseUrl?)`);
+    expect(message).toContain(`${file}: catalgo is not a known key (did you mean catalog?)`);
+  });
+
+  it('suggests within a plugin section that closes its keys', () => {
+    const file = write('app-config.yaml', 'demo:\n  sise: 3\n');
+    const config = loadConfig({ rootDir: dir, env: {} });
+    const schema = { type: 'object', properties: { name: { type: 'string' }, size: { type: 'integer' } }, additionalProperties: false };
+    expect(() => validateConfig(config, [{ key: 'demo', schema }], { knownSections: ['demo'] })).toThrow(
+      `Invalid configuration: ${file}: demo.sise is not a known key (did you mean demo.size?).`,
+    );
+  });
+
+  it('warns about, and ignores, sections and keys only Backstage uses', () => {
+    const file = write('app-config.yaml', 'integrations:\n  github: []\nbackend:\n  cors:\n    origin: http://x\n');
+    const config = loadConfig({ rootDir: dir, env: {} });
+    const warnings = validateConfig(config, [{ key: '', schema: backendConfigSchema, whole: true }], { knownSections: ['app', 'backend'] });
+    expect(warnings).toEqual([
+      expect.stringMatching(new RegExp(`^${file}: integrations is ignored: `)),
+      expect.stringMatching(new RegExp(`^${file}: backend.cors is ignored: `)),
+    ]);
+  });
+
   it('applies defaults from a plugin schema in place', () => {
     write('app-config.yaml', 'demo:\n  name: x\n');
     const config = loadConfig({ rootDir: dir, env: {} });

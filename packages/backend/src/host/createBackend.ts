@@ -4,6 +4,7 @@ import express, { type Express } from 'express';
 import type { Knex } from 'knex';
 import type { Logger } from 'pino';
 import {
+  ConfigError,
   ServiceUnavailableError,
   type BackendPlugin,
   type HostInfoService,
@@ -11,7 +12,7 @@ import {
   type ServiceRef,
 } from '@atrium/backend-plugin-api';
 import type { ConfigBundle } from '../config/ConfigBundle.js';
-import { backendConfigSchema } from '../config/backendConfigSchema.js';
+import { backendConfigSchema, HOST_CONFIG_SECTIONS } from '../config/backendConfigSchema.js';
 import { validateConfig } from '../config/validateConfig.js';
 import type { Database } from '../database/Database.js';
 import { openDatabase } from '../database/openDatabase.js';
@@ -28,6 +29,7 @@ import { createAllowAllPermissions, createGuestAuth, createLogAudit } from '../s
 import { EventBus } from '../services/events.js';
 import { Scheduler } from '../services/scheduler.js';
 import { createLogger } from './createLogger.js';
+import { StartupError } from './StartupError.js';
 import { hostMigrations } from './hostMigrations.js';
 import { listen } from './listen.js';
 import { orderPlugins } from './orderPlugins.js';
@@ -70,10 +72,15 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
   const replicaId = options.replicaId ?? randomUUID();
   const ordered = orderPlugins(options.plugins);
 
-  validateConfig(config, [
-    { key: '', schema: backendConfigSchema, whole: true },
-    ...options.plugins.filter((p) => p.configSchema).map((p) => ({ key: p.id, schema: p.configSchema! })),
-  ]);
+  const configWarnings = validateConfig(
+    config,
+    [
+      { key: '', schema: backendConfigSchema, whole: true },
+      ...options.plugins.filter((p) => p.configSchema).map((p) => ({ key: p.id, schema: p.configSchema! })),
+    ],
+    { knownSections: [...HOST_CONFIG_SECTIONS, ...options.plugins.map((p) => p.id)] },
+  );
+  for (const warning of configWarnings) logger.warn(warning);
 
   const database = options.database ?? (await openDatabase(config));
   let hostDb: Knex;
@@ -239,6 +246,11 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
         } catch (e) {
           runtime.status = 'failed';
           runtime.error = e instanceof Error ? e.message : String(e);
+          if (e instanceof ConfigError) {
+            // Wrong config is the operator's to fix: stop the start, naming the file and the key.
+            await backend.stop();
+            throw new StartupError(`Invalid configuration: ${config.originOf(e.key) ?? 'the defaults'}: ${e.key}: ${e.message}`, { cause: e });
+          }
           logger.error({ plugin: runtime.plugin.id, err: e }, `plugin ${runtime.plugin.id} failed to start: ${runtime.error}`);
         }
       }

@@ -52,6 +52,25 @@ describe('atrium start: bad input stops the start with a clear message and a non
     expect(r.stderr).toContain(`atrium: Invalid configuration: ${dir}/app-config.yaml: backend.listen.port must be <= 65535`);
   });
 
+  it('an unknown section names the file and the key it probably meant', async () => {
+    config('backend:\n  database:\n    client: pglite\n    connection: \':memory:\'\ncatalgo:\n  locations: []\n');
+    const r = await atrium(dir, ['start']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`atrium: Invalid configuration: ${dir}/app-config.yaml: catalgo is not a known key (did you mean catalog?)`);
+  });
+
+  it('an invalid catalog.kinds stops the start with the file and the key, instead of starting with failed plugins', async () => {
+    config(
+      'backend:\n  listen:\n    port: 0\n  database:\n    client: pglite\n    connection: \':memory:\'\n' +
+        'catalog:\n  kinds:\n    - apiVersion: example.com/v1\n      kind: Widget\n      specSchema: { type: string }\n',
+    );
+    const r = await atrium(dir, ['start']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`atrium: Invalid configuration: ${dir}/app-config.yaml: catalog.kinds: Invalid custom kind definition`);
+    expect(r.stderr).toContain('specSchema.type must be "object"');
+    expect(r.stderr).not.toContain('Atrium is running');
+  });
+
   it('an unset ${VAR} names the variable', async () => {
     config('backend:\n  baseUrl: ${ATRIUM_TEST_UNSET_VAR}\n');
     const r = await atrium(dir, ['start']);

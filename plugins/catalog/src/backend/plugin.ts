@@ -1,5 +1,5 @@
 import os from 'node:os';
-import { definePlugin } from '@atrium/backend-plugin-api';
+import { ConfigError, definePlugin } from '@atrium/backend-plugin-api';
 import { createEntityValidator, InvalidKindDefinitionError } from '@atrium/catalog-model';
 import type { CatalogService } from '../common/index.js';
 import type { CatalogContext } from './catalogContext.js';
@@ -39,7 +39,7 @@ export const catalogPlugin = definePlugin<RawCatalogConfig, Record<string, never
     try {
       validator = createEntityValidator({ customKinds: settings.customKinds });
     } catch (e) {
-      if (e instanceof InvalidKindDefinitionError) throw new Error(`catalog.kinds: ${e.message}`);
+      if (e instanceof InvalidKindDefinitionError) throw new ConfigError('catalog.kinds', e.message);
       throw e;
     }
     const replicaId = `${host.startedAt.getTime().toString(36)}-${Math.random().toString(36).slice(2, 10)}`;
