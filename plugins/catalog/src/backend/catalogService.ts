@@ -20,7 +20,7 @@ import { finalEntitiesByRefs, listEntityRows, queryEntityPage } from './query/qu
 import { markForStitch } from './store/entityWriter.js';
 import { locationRefOf } from './ingestion/index.js';
 import { checkTarget } from './routes/locationRoutes.js';
-import { toLocation, toLocationStatus } from './store/locationsStore.js';
+import { toLocation } from './store/locationsStore.js';
 
 /** The catalog's in-process API for other backend plugins: `deps: { catalog: catalogServiceRef }`. */
 export const catalogServiceRef = createServiceRef<CatalogService>('catalog');
@@ -142,7 +142,7 @@ export function createCatalogService(ctx: CatalogContext, events: EventsService)
     },
     async getLocationStatus(id) {
       const row = await ctx.locations.get(id);
-      return row ? toLocationStatus(row) : undefined;
+      return row ? ctx.locations.status(row) : undefined;
     },
     async waitForLocationRead(id, options = {}): Promise<LocationReadResult> {
       const timeoutMs = options.timeoutMs ?? 60_000;
@@ -153,7 +153,7 @@ export function createCatalogService(ctx: CatalogContext, events: EventsService)
         if (!row) throw new NotFoundError(`Found no location with ID ${id}`);
         // Read at least once, not claimed by a read in progress, and no refresh asked for since.
         if (row.last_read_at && !row.claimed_by && !row.force_refresh) {
-          return { status: toLocationStatus(row), entities: await ctx.processor.entitiesOfLocation(id) };
+          return { status: await ctx.locations.status(row), entities: await ctx.processor.entitiesOfLocation(id) };
         }
         if (Date.now() > deadline) throw new Error(`Location ${locationRefOf(row)} was not read within ${Math.round(timeoutMs / 1000)} s`);
         await new Promise((r) => setTimeout(r, 100));

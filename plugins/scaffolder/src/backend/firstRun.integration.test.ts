@@ -13,7 +13,7 @@ const examples = path.resolve(import.meta.dirname, '../../../../catalog-examples
 
 /**
  * The first journey of a new user: create a component from the shipped "Node.js service"
- * template with no scaffolder configuration. It publishes into `<dataDir>/repos`, the catalog
+ * template with no scaffolder or catalog reader configuration. It publishes into `<dataDir>/repos`, the catalog
  * reads it from there, and "Open in catalog" names the component.
  */
 describe.each(testDatabaseKinds())('first run: the shipped node-service template on %s', (database) => {
@@ -55,7 +55,9 @@ spec:
             { type: 'file', target: path.join(root, 'broken.yaml') },
           ],
           processingPollMs: 100,
-          readers: { fileRoots: [path.join(dataDir, 'repos')] },
+          // On the embedded database the catalog reads <dataDir>/repos by default; a deployment on
+          // a Postgres server names its roots.
+          ...(database === 'postgres' ? { readers: { fileRoots: [path.join(dataDir, 'repos')] } } : {}),
         },
         scaffolder: { pollMs: 50 },
       },
