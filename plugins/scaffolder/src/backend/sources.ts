@@ -8,6 +8,9 @@ export type TemplateBase =
   | { type: 'url'; url: string }
   | { type: 'git'; repo: string; ref: string; path: string };
 
+/** The key refusals of private destinations name. */
+const PRIVATE_NETWORKS_KEY = 'scaffolder.readers.allowPrivateNetworks';
+
 export interface SourceFile {
   /** Relative to the fetched folder, `/`-separated. */
   path: string;
@@ -114,6 +117,7 @@ export class TemplateSources {
     if (where.type === 'git') return (await this.git().open(where.repo, where.ref)).read(where.path);
     const reader = new UrlReader({
       allowPrivateNetworks: this.settings.allowPrivateNetworks,
+      privateNetworksKey: PRIVATE_NETWORKS_KEY,
       timeoutMs: this.settings.timeoutMs,
       maxBytes: this.settings.maxBytes,
       ...(this.signal ? { signal: this.signal } : {}),
@@ -146,6 +150,7 @@ export class TemplateSources {
       timeoutMs: this.settings.timeoutMs,
       maxBytes: this.settings.maxBytes,
       allowPrivateNetworks: this.settings.allowPrivateNetworks,
+      privateNetworksKey: PRIVATE_NETWORKS_KEY,
       files: this.files,
       ...(this.signal ? { signal: this.signal } : {}),
     });
