@@ -9,6 +9,7 @@ import type { LocationRow, LocationsStore } from '../store/locationsStore.js';
 import { stitchPending } from '../stitching/stitchPending.js';
 import { stableStringify } from '../stitching/hash.js';
 import { jsonWithoutNul } from '../ingestion/nulCharacters.js';
+import { breathe } from '../store/breathe.js';
 import { LocationApplier } from './locationApplier.js';
 import { fileFingerprint } from './fileFingerprint.js';
 import type { CatalogEvents } from './catalogEvents.js';
@@ -204,6 +205,7 @@ export class LocationProcessor {
 
   private async analyze(tables: string[], vacuum = false): Promise<void> {
     for (const t of tables) {
+      await breathe();
       await this.deps.db.raw(`${vacuum ? 'vacuum (analyze)' : 'analyze'} ${t}`).catch((e) => this.deps.logger.warn({ err: e }, `analyze ${t} failed`));
     }
   }

@@ -1,8 +1,7 @@
 import type { Entity, EntityRelation, EntityStatusItem } from '@atrium/catalog-model';
 import type { Knex } from 'knex';
 import { advanceGeneration } from '../store/generation.js';
-import { breathe } from '../store/breathe.js';
-import { rows, transactionWithRetry } from '../store/sql.js';
+import { bulkExec, bulkRows, transactionWithRetry } from '../store/sql.js';
 import { buildFinalEntity } from './buildFinalEntity.js';
 import { buildFullTextDocument, buildSearchRows, type SearchRow } from './searchRows.js';
 
@@ -70,7 +69,6 @@ export async function stitchPending(db: Knex, options: StitchOptions = {}): Prom
     let total = 0;
     for (;;) {
       if (options.signal?.aborted) break;
-      await breathe();
       let result: BatchResult;
       try {
         result = await transactionWithRetry(db, (trx) => stitchBatch(trx, false));
@@ -103,17 +101,17 @@ export function isDataError(e: unknown): boolean {
 
 async function stitchBatch(trx: Knex.Transaction, oneByOne: boolean): Promise<BatchResult> {
   const claimed = (
-    await rows<{ entity_ref: string }>(trx, `select entity_ref from stitch_queue order by entity_ref limit ? for update skip locked`, [BATCH])
+    await bulkRows<{ entity_ref: string }>(trx, `select entity_ref from stitch_queue order by entity_ref limit ? for update skip locked`, [BATCH])
   ).map((r) => r.entity_ref);
   if (claimed.length === 0) return { claimed: 0, changed: [], failed: [] };
-  const pending = await rows<PendingRow>(
+  const pending = await bulkRows<PendingRow>(
     trx,
     `select e.id, e.entity_ref, e.processed, e.errors, e.orphan, f.etag, e.stitch_error is not null as had_stitch_error
      from entities e left join final_entities f on f.entity_id = e.id where e.entity_ref = any(?::text[])`,
     [claimed],
   );
   const refs = pending.map((p) => p.entity_ref);
-  const relationRows = await rows<{ source_ref: string; type: string; target_ref: string }>(
+  const relationRows = await bulkRows<{ source_ref: string; type: string; target_ref: string }>(
     trx,
     `select source_ref, type, target_ref from relations where source_ref = any(?::text[])`,
     [refs],
@@ -127,7 +125,7 @@ async function stitchBatch(trx: Knex.Transaction, oneByOne: boolean): Promise<Ba
     targets.add(r.target_ref);
   }
   const existing = new Set(
-    (await rows<{ entity_ref: string }>(trx, `select entity_ref from entities where entity_ref = any(?::text[])`, [[...targets]])).map(
+    (await bulkRows<{ entity_ref: string }>(trx, `select entity_ref from entities where entity_ref = any(?::text[])`, [[...targets]])).map(
       (r) => r.entity_ref,
     ),
   );
@@ -178,13 +176,14 @@ async function stitchBatch(trx: Knex.Transaction, oneByOne: boolean): Promise<Ba
   for (const p of stored) if (p.row.had_stitch_error) recovered.push(p.row.id);
 
   if (failed.length > 0) {
-    await trx.raw(
+    await bulkExec(
+      trx,
       `update entities e set stitch_error = u.message from unnest(?::text[], ?::text[]) as u(ref, message) where e.entity_ref = u.ref`,
       [failed.map((f) => f.entityRef), failed.map((f) => f.message.replaceAll('\u0000', '\uFFFD'))],
     );
   }
-  if (recovered.length > 0) await trx.raw(`update entities set stitch_error = null where id = any(?::uuid[])`, [recovered]);
-  await trx.raw(`delete from stitch_queue where entity_ref = any(?::text[])`, [claimed]);
+  if (recovered.length > 0) await bulkExec(trx, `update entities set stitch_error = null where id = any(?::uuid[])`, [recovered]);
+  await bulkExec(trx, `delete from stitch_queue where entity_ref = any(?::text[])`, [claimed]);
   return { claimed: claimed.length, changed: stored.map((p) => ({ entityRef: p.row.entity_ref, uid: p.row.id })), failed };
 }
 
@@ -192,7 +191,8 @@ async function stitchBatch(trx: Knex.Transaction, oneByOne: boolean): Promise<Ba
 async function writeFinal(trx: Knex.Transaction, prepared: Prepared[]): Promise<void> {
   if (prepared.length === 0) return;
   const ids = prepared.map((p) => p.row.id);
-  await trx.raw(
+  await bulkExec(
+    trx,
     `insert into final_entities (entity_id, final, etag, fts, updated_at)
      select u.id, u.final::json, u.etag, u.fts::tsvector, now() from unnest(?::uuid[], ?::text[], ?::text[], ?::text[]) as u(id, final, etag, fts)
      on conflict (entity_id) do update set final = excluded.final, etag = excluded.etag, fts = excluded.fts, updated_at = now()`,
@@ -200,7 +200,7 @@ async function writeFinal(trx: Knex.Transaction, prepared: Prepared[]): Promise<
   );
   // Entities stitched for the first time have no index rows to delete.
   const restitched = prepared.filter((p) => p.row.etag !== null).map((p) => p.row.id);
-  if (restitched.length > 0) await trx.raw(`delete from search where entity_id = any(?::uuid[])`, [restitched]);
+  if (restitched.length > 0) await bulkExec(trx, `delete from search where entity_id = any(?::uuid[])`, [restitched]);
   const search = { ids: [] as string[], keys: [] as string[], values: [] as Array<string | null>, originals: [] as Array<string | null> };
   for (const p of prepared) {
     for (const s of p.search) {
@@ -210,7 +210,7 @@ async function writeFinal(trx: Knex.Transaction, prepared: Prepared[]): Promise<
       search.originals.push(s.original);
     }
   }
-  await trx.raw(`insert into search (entity_id, key, value, original_value) select * from unnest(?::uuid[], ?::text[], ?::text[], ?::text[])`, [
+  await bulkExec(trx, `insert into search (entity_id, key, value, original_value) select * from unnest(?::uuid[], ?::text[], ?::text[], ?::text[])`, [
     search.ids,
     search.keys,
     search.values,

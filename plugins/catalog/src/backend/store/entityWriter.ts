@@ -3,7 +3,7 @@ import type { Knex } from 'knex';
 import type { ProcessedItem } from '../orchestration/types.js';
 import { jsonWithoutNul } from '../ingestion/nulCharacters.js';
 import { advanceGeneration } from './generation.js';
-import { chunk, rows, transactionWithRetry, WRITE_BATCH, type Db } from './sql.js';
+import { bulkExec, bulkRows, chunk, transactionWithRetry, WRITE_BATCH, type Db } from './sql.js';
 
 export interface StoredEntityState {
   id: string;
@@ -28,7 +28,7 @@ export class EntityWriter {
 
   /** Current state of every entity this location owns. */
   async ownedBy(locationId: string): Promise<StoredEntityState[]> {
-    return rows<StoredEntityState>(
+    return bulkRows<StoredEntityState>(
       this.db,
       `select id, entity_ref, location_id, source_file, hash, jsonb_array_length(errors) > 0 as has_errors, orphan
        from entities where location_id = ?`,
@@ -41,7 +41,7 @@ export class EntityWriter {
     const out: StoredEntityState[] = [];
     for (const part of chunk(refs, 10_000)) {
       out.push(
-        ...(await rows<StoredEntityState>(
+        ...(await bulkRows<StoredEntityState>(
           this.db,
           `select id, entity_ref, location_id, source_file, hash, jsonb_array_length(errors) > 0 as has_errors, orphan
            from entities where entity_ref = any(?::text[])`,
@@ -61,7 +61,7 @@ export class EntityWriter {
     const refused: string[] = [];
     for (const batch of chunk(items, WRITE_BATCH)) {
       const refusedHere = await transactionWithRetry(this.db, async (trx) => {
-        const written = await rows<{ id: string; entity_ref: string; inserted: boolean }>(
+        const written = await bulkRows<{ id: string; entity_ref: string; inserted: boolean }>(
           trx,
           `insert into entities as e (id, entity_ref, location_id, source_file, parent_ref, processed, hash, errors, orphan, updated_at)
            select u.id, u.ref, ?::uuid, u.source_file, u.parent_ref, u.processed::json, u.hash, '[]'::jsonb, false, now()
@@ -100,7 +100,7 @@ export class EntityWriter {
     const old =
       updatedIds.length === 0
         ? []
-        : await rows<{ source_ref: string }>(trx, `delete from relations where originating_entity_id = any(?::uuid[]) returning source_ref`, [updatedIds]);
+        : await bulkRows<{ source_ref: string }>(trx, `delete from relations where originating_entity_id = any(?::uuid[]) returning source_ref`, [updatedIds]);
     const cols = { ids: [] as string[], sources: [] as string[], types: [] as string[], targets: [] as string[] };
     for (const { id, item } of entries) {
       for (const r of item.relations) {
@@ -112,7 +112,7 @@ export class EntityWriter {
     }
     for (let i = 0; i < cols.ids.length; i += WRITE_BATCH * 10) {
       const end = i + WRITE_BATCH * 10;
-      await trx.raw(`insert into relations (originating_entity_id, source_ref, type, target_ref) select * from unnest(?::uuid[], ?::text[], ?::text[], ?::text[])`, [
+      await bulkExec(trx, `insert into relations (originating_entity_id, source_ref, type, target_ref) select * from unnest(?::uuid[], ?::text[], ?::text[], ?::text[])`, [
         cols.ids.slice(i, end),
         cols.sources.slice(i, end),
         cols.types.slice(i, end),
@@ -126,7 +126,7 @@ export class EntityWriter {
   async setErrors(updates: Array<{ id: string; errors: EntityStatusItem[] }>): Promise<void> {
     for (const batch of chunk(updates, WRITE_BATCH)) {
       await transactionWithRetry(this.db, async (trx) => {
-        const changed = await rows<{ entity_ref: string }>(
+        const changed = await bulkRows<{ entity_ref: string }>(
           trx,
           `update entities e set errors = u.errors::jsonb, updated_at = now()
            from unnest(?::uuid[], ?::text[]) as u(id, errors) where e.id = u.id and e.errors <> u.errors::jsonb returning e.entity_ref`,
@@ -142,15 +142,15 @@ export class EntityWriter {
     const removed: string[] = [];
     for (const batch of chunk(ids, WRITE_BATCH)) {
       const removedHere = await transactionWithRetry(this.db, async (trx) => {
-        const gone = await rows<{ id: string; entity_ref: string }>(
+        const gone = await bulkRows<{ id: string; entity_ref: string }>(
           trx,
           `delete from entities where id = any(?::uuid[]) ${onlyLocationId ? 'and location_id = ?' : ''} returning id, entity_ref`,
           onlyLocationId ? [batch, onlyLocationId] : [batch],
         );
         if (gone.length === 0) return [];
         const goneIds = gone.map((g) => g.id);
-        const old = await rows<{ source_ref: string }>(trx, `delete from relations where originating_entity_id = any(?::uuid[]) returning source_ref`, [goneIds]);
-        await trx.raw(`delete from search where entity_id = any(?::uuid[])`, [goneIds]);
+        const old = await bulkRows<{ source_ref: string }>(trx, `delete from relations where originating_entity_id = any(?::uuid[]) returning source_ref`, [goneIds]);
+        await bulkExec(trx, `delete from search where entity_id = any(?::uuid[])`, [goneIds]);
         const refs = gone.map((g) => g.entity_ref);
         await markForStitch(trx, old.map((o) => o.source_ref), refs);
         return refs;
@@ -165,7 +165,7 @@ export class EntityWriter {
   async orphan(ids: string[]): Promise<void> {
     for (const batch of chunk(ids, WRITE_BATCH)) {
       await transactionWithRetry(this.db, async (trx) => {
-        const changed = await rows<{ entity_ref: string }>(
+        const changed = await bulkRows<{ entity_ref: string }>(
           trx,
           `update entities set orphan = true, location_id = null, updated_at = now() where id = any(?::uuid[]) returning entity_ref`,
           [batch],
@@ -176,13 +176,13 @@ export class EntityWriter {
   }
 
   async countOwned(locationId: string): Promise<number> {
-    const [row] = await rows<{ count: number }>(this.db, `select count(*)::int as count from entities where location_id = ?`, [locationId]);
+    const [row] = await bulkRows<{ count: number }>(this.db, `select count(*)::int as count from entities where location_id = ?`, [locationId]);
     return Number(row?.count ?? 0);
   }
 
   /** Ids of every entity a location owns (for unregistering it). */
   async idsOfLocation(locationId: string): Promise<string[]> {
-    return (await rows<{ id: string }>(this.db, `select id from entities where location_id = ?`, [locationId])).map((r) => r.id);
+    return (await bulkRows<{ id: string }>(this.db, `select id from entities where location_id = ?`, [locationId])).map((r) => r.id);
   }
 }
 
@@ -202,7 +202,8 @@ export async function markForStitch(db: Db, refs: string[], appearedOrGone: stri
   for (let i = 0; i < Math.max(unique.length, appearedOrGone.length); i += step) {
     const named = unique.slice(i, i + step);
     const changed = appearedOrGone.slice(i, i + step);
-    await db.raw(
+    await bulkExec(
+      db,
       `insert into stitch_queue (entity_ref)
        select entity_ref from entities where entity_ref = any(?::text[])
        union
