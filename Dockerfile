@@ -18,6 +18,11 @@ COPY --from=build /app /app
 COPY catalog-examples ./catalog-examples
 COPY docs ./docs
 COPY mkdocs.yml app-config.production.yaml ./
+# /app stays root-owned and read-only for the server; everything it writes (caches, clones,
+# published repositories) goes to the data directory, a volume owned by the node user.
+RUN mkdir -p /data && chown node:node /data
+ENV ATRIUM_DATA_DIR=/data
+VOLUME /data
 USER node
 EXPOSE 7007
 HEALTHCHECK --interval=15s --timeout=3s CMD node -e "fetch('http://127.0.0.1:'+(process.env.PORT||7007)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"

@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createTestPostgresDatabase, testPostgresUrl } from '@atrium/test-utils';
@@ -14,6 +16,7 @@ const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../
 describe.skipIf(!testPostgresUrl())('app-config.production.yaml', () => {
   it('starts every default plugin on the Postgres server named by the environment', async () => {
     const db = await createTestPostgresDatabase();
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'atrium-prod-data-'));
     const url = new URL(db.url);
     const config = loadConfig({
       rootDir: repoRoot,
@@ -22,11 +25,14 @@ describe.skipIf(!testPostgresUrl())('app-config.production.yaml', () => {
         POSTGRES_HOST: url.hostname,
         POSTGRES_PORT: url.port || '5432',
         POSTGRES_USER: decodeURIComponent(url.username) || 'postgres',
-        POSTGRES_PASSWORD: decodeURIComponent(url.password),
+        // Left out when the server needs none: the shipped file defaults it to empty (docs/deployment.md).
+        ...(url.password ? { POSTGRES_PASSWORD: decodeURIComponent(url.password) } : {}),
         POSTGRES_DB: db.name,
         PORT: '0',
+        ATRIUM_DATA_DIR: dataDir,
       },
     });
+    expect(config.get('backend.dataDir')).toBe(dataDir);
     expect(config.get('backend.database')).toMatchObject({ client: 'pg', connection: { database: db.name } });
     const backend = await createBackend({ config, plugins: defaultPlugins, logger: createLogger('silent'), appDistDir: null });
     try {
@@ -41,6 +47,7 @@ describe.skipIf(!testPostgresUrl())('app-config.production.yaml', () => {
     } finally {
       await backend.stop();
       await db.drop();
+      fs.rmSync(dataDir, { recursive: true, force: true });
     }
   });
 });

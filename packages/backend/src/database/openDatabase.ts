@@ -1,13 +1,16 @@
 import path from 'node:path';
 import type { ConfigBundle } from '../config/ConfigBundle.js';
+import { resolveDataDir } from '../config/resolveDataDir.js';
 import { StartupError } from '../host/StartupError.js';
 import type { Database } from './Database.js';
 import { openPglite } from './openPglite.js';
 import { openPostgres, type PgConnection } from './openPostgres.js';
 
-export const DEFAULT_DATA_DIR = '.atrium/data';
-
-/** Opens the database `backend.database` describes; embedded Postgres in `.atrium/data` by default. */
+/**
+ * Opens the database `backend.database` describes. Embedded Postgres lives in
+ * `<backend.dataDir>/data` by default, which is `.atrium/data` beside app-config.yaml when no
+ * data directory is configured (where earlier versions kept it).
+ */
 export async function openDatabase(config: ConfigBundle): Promise<Database> {
   const db = (config.get('backend.database') ?? {}) as {
     client?: 'pglite' | 'pg';
@@ -25,7 +28,7 @@ export async function openDatabase(config: ConfigBundle): Promise<Database> {
   }
   const conn = db.connection;
   if (conn === ':memory:') return openPglite(':memory:');
-  const dir = typeof conn === 'string' ? conn : ((conn?.['directory'] as string | undefined) ?? DEFAULT_DATA_DIR);
-  const baseDir = config.baseDirOf('backend.database.connection');
-  return openPglite(path.resolve(baseDir, dir));
+  const dir = typeof conn === 'string' ? conn : (conn?.['directory'] as string | undefined);
+  if (dir === undefined) return openPglite(path.join(resolveDataDir(config), 'data'));
+  return openPglite(path.resolve(config.baseDirOf('backend.database.connection'), dir));
 }

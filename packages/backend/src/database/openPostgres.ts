@@ -8,8 +8,25 @@ const STARTUP_LOCK_KEY = 7_007_001;
 
 export type PgConnection = string | Knex.PgConnectionConfig;
 
+/**
+ * node-postgres settings for a connection. An empty password (`password: ${POSTGRES_PASSWORD:-}`
+ * with the variable unset) means "none configured": it is left out, so node-postgres uses
+ * PGPASSWORD or ~/.pgpass, and servers that authenticate otherwise (trust, certificates) work.
+ */
 export function toPgConfig(connection: PgConnection): Knex.PgConnectionConfig {
-  return typeof connection === 'string' ? { connectionString: connection } : { ...connection };
+  if (typeof connection === 'string') return { connectionString: connection };
+  const config = { ...connection };
+  if (config.password === '') delete config.password;
+  return config;
+}
+
+function passwordIn(connectionString: string | undefined): boolean {
+  if (!connectionString) return false;
+  try {
+    return new URL(connectionString).password !== '';
+  } catch {
+    return false;
+  }
 }
 
 /** Where a connection points, without its password, for messages. */
@@ -41,10 +58,13 @@ export async function openPostgres(connection: PgConnection, connectTimeoutSecon
     await probe.connect();
     serverVersion = (await probe.query<{ version: string }>('select version()')).rows[0]?.version ?? 'unknown';
   } catch (e) {
-    throw new StartupError(
-      `Cannot connect to Postgres at ${where}: ${(e as Error).message || String(e)}. ` +
-        `Check backend.database.connection and that the server is running and reachable.`,
-    );
+    const reason = (e as Error).message || String(e);
+    const noPassword = !config.password && !passwordIn(config.connectionString) && !process.env['PGPASSWORD'];
+    const hint =
+      noPassword && /password/i.test(reason)
+        ? 'No password is configured: set backend.database.connection.password (POSTGRES_PASSWORD with app-config.production.yaml).'
+        : 'Check backend.database.connection and that the server is running and reachable.';
+    throw new StartupError(`Cannot connect to Postgres at ${where}: ${reason}. ${hint}`);
   } finally {
     await probe.end().catch(() => {});
   }

@@ -1,0 +1,53 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ConfigBundle } from '../config/ConfigBundle.js';
+import { openDatabase } from './openDatabase.js';
+import { toPgConfig } from './openPostgres.js';
+
+let dir: string;
+beforeEach(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'atrium-opendb-'));
+});
+afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+describe('the embedded database directory', () => {
+  it('is <backend.dataDir>/data when no directory is configured', async () => {
+    const config = ConfigBundle.fromObject({ backend: { dataDir: 'state', database: { client: 'pglite' } } }, dir, 'app-config.yaml');
+    const db = await openDatabase(config);
+    try {
+      expect(db.info.location).toBe(path.join(dir, 'state', 'data'));
+      expect(fs.existsSync(path.join(dir, 'state', 'data', 'PG_VERSION'))).toBe(true);
+    } finally {
+      await db.close();
+    }
+  });
+
+  it('stays .atrium/data beside the config file without a data directory (where existing installs have it)', async () => {
+    const config = ConfigBundle.fromObject({ backend: { database: { client: 'pglite' } } }, dir, 'app-config.yaml');
+    const db = await openDatabase(config);
+    try {
+      expect(db.info.location).toBe(path.join(dir, '.atrium', 'data'));
+    } finally {
+      await db.close();
+    }
+  });
+
+  it('follows an explicit directory, relative to the file that set it', async () => {
+    const config = ConfigBundle.fromObject({ backend: { dataDir: 'state', database: { client: 'pglite', connection: { directory: 'elsewhere/db' } } } }, dir, 'app-config.yaml');
+    const db = await openDatabase(config);
+    try {
+      expect(db.info.location).toBe(path.join(dir, 'elsewhere', 'db'));
+    } finally {
+      await db.close();
+    }
+  });
+});
+
+describe('toPgConfig', () => {
+  it('leaves an empty password out, so PGPASSWORD, ~/.pgpass or passwordless auth apply', () => {
+    expect(toPgConfig({ host: 'db', user: 'atrium', password: '' })).toEqual({ host: 'db', user: 'atrium' });
+    expect(toPgConfig({ host: 'db', password: 's3cret' })).toEqual({ host: 'db', password: 's3cret' });
+  });
+});
