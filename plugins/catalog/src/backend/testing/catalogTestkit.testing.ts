@@ -21,7 +21,15 @@ export interface CatalogTestkit {
 /** Starts a backend with only the catalog plugin and a temp directory it may read. */
 export async function startCatalog(
   database: TestDatabaseKind,
-  options: { catalog?: Record<string, unknown>; files?: Record<string, string>; postgresUrl?: string; replicaId?: string; dir?: string } = {},
+  options: {
+    catalog?: Record<string, unknown>;
+    /** Extra `backend:` config, e.g. an on-disk embedded database. */
+    backend?: Record<string, unknown>;
+    files?: Record<string, string>;
+    postgresUrl?: string;
+    replicaId?: string;
+    dir?: string;
+  } = {},
 ): Promise<CatalogTestkit> {
   const dir = options.dir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'atrium-catalog-'));
   const write = (relative: string, content: string) => {
@@ -37,7 +45,7 @@ export async function startCatalog(
     configDir: dir,
     ...(options.postgresUrl ? { postgresUrl: options.postgresUrl } : {}),
     ...(options.replicaId ? { replicaId: options.replicaId } : {}),
-    config: { catalog: { processingPollMs: 100, readers: { fileRoots: [dir] }, ...(options.catalog ?? {}) } },
+    config: { ...(options.backend ? { backend: options.backend } : {}), catalog: { processingPollMs: 100, ...(options.catalog ?? {}), readers: { fileRoots: [dir], ...((options.catalog?.['readers'] as object | undefined) ?? {}) } } },
   });
   return {
     backend,
