@@ -1,17 +1,27 @@
 import { useEntity } from '@atrium/frontend-plugin-api';
 import { EmptyState, QueryBoundary, RelativeTime, SectionCard } from '@atrium/ui';
-import { Group, Stack, Table, Text } from '@mantine/core';
-import type { EntityResultsResponse, HistoryPoint } from '../common';
-import { useEntityHistory, useEntityResults } from './api';
+import { Anchor, Badge, Group, Stack, Text } from '@mantine/core';
+import { Link } from 'react-router';
+import { isUnmet, type EntityResultsResponse, type Exemption, type HistoryPoint } from '../common';
+import { useEntityHistory, useEntityResults, useExemptions } from './api';
 import { LineChart } from './charts';
+import { RequestExemptionButton } from './Exemptions';
 import { LevelBadge, RuleStatusBadge } from './LevelBadge';
+import { rulePath, scorecardPath } from './paths';
+import { ResponsiveTable } from './ResponsiveTable';
 
-/** The "Scorecards" tab: per scorecard the level reached, points, and every rule's actual vs expected value. */
+export const entityRefOf = (entity: { kind: string; metadata: { namespace?: string; name: string } }) =>
+  `${entity.kind}:${entity.metadata.namespace ?? 'default'}/${entity.metadata.name}`.toLowerCase();
+
+/** The "Scorecards" tab: per scorecard the level reached, points, and every rule's result, with how to fix it or ask for an exemption. */
 export default function EntityScorecardsTab() {
   const entity = useEntity();
   const namespace = entity.metadata.namespace ?? 'default';
-  const entityRef = `${entity.kind}:${namespace}/${entity.metadata.name}`.toLowerCase();
+  const entityRef = entityRefOf(entity);
   const query = useEntityResults(entity.kind, namespace, entity.metadata.name);
+  const requested = useExemptions({ entityRef, status: 'requested' });
+  const granted = useExemptions({ entityRef, status: 'granted' });
+  const exemptions = [...(requested.data?.items ?? []), ...(granted.data?.items ?? [])];
   return (
     <QueryBoundary
       query={query}
@@ -23,7 +33,7 @@ export default function EntityScorecardsTab() {
       {(data) => (
         <Stack gap="lg">
           {data.results.map((r) => (
-            <ScorecardResult key={r.scorecardId} result={r} />
+            <ScorecardResult key={r.scorecardId} result={r} entityRef={entityRef} exemptions={exemptions.filter((x) => x.scorecardId === r.scorecardId)} />
           ))}
           <History entityRef={entityRef} data={data} />
         </Stack>
@@ -32,14 +42,17 @@ export default function EntityScorecardsTab() {
   );
 }
 
-function ScorecardResult(props: { result: EntityResultsResponse['results'][number] }) {
+function ScorecardResult(props: { result: EntityResultsResponse['results'][number]; entityRef: string; exemptions: Exemption[] }) {
   const { result } = props;
   const rules = new Map(result.scorecard.rules.map((r) => [r.id, r]));
+  const exemptionFor = (ruleId: string) => props.exemptions.find((x) => x.ruleId === ruleId);
   return (
     <SectionCard
       title={
         <Group gap="sm">
-          <span>{result.scorecard.title}</span>
+          <Anchor component={Link} to={scorecardPath(result.scorecardId)} inherit>
+            {result.scorecard.title}
+          </Anchor>
           <LevelBadge scorecard={result.scorecard} level={result.level} />
         </Group>
       }
@@ -49,49 +62,53 @@ function ScorecardResult(props: { result: EntityResultsResponse['results'][numbe
         </>
       }
     >
-      <Table striped aria-label={`${result.scorecard.title} rules`}>
-        <Table.Thead>
-          <Table.Tr>
-            <Table.Th>Rule</Table.Th>
-            <Table.Th>Result</Table.Th>
-            <Table.Th>Actual</Table.Th>
-            <Table.Th>Expected</Table.Th>
-            <Table.Th>How to fix</Table.Th>
-          </Table.Tr>
-        </Table.Thead>
-        <Table.Tbody>
-          {result.rules.map((rr) => {
-            const rule = rules.get(rr.ruleId);
-            const level = result.scorecard.levels.find((l) => l.id === rule?.level);
-            return (
-              <Table.Tr key={rr.ruleId}>
-                <Table.Td>
-                  <Text size="sm" fw={500}>
+      <ResponsiveTable
+        label={`${result.scorecard.title} rules`}
+        striped
+        rows={result.rules}
+        rowKey={(rr) => rr.ruleId}
+        columns={[
+          {
+            header: 'Rule',
+            render: (rr) => {
+              const rule = rules.get(rr.ruleId);
+              const level = result.scorecard.levels.find((l) => l.id === rule?.level);
+              return (
+                <div>
+                  <Anchor component={Link} to={rulePath(result.scorecardId, rr.ruleId)} size="sm" fw={500}>
                     {rule?.title ?? rr.ruleId}
-                  </Text>
+                  </Anchor>
                   <Text size="xs" c="dimmed">
-                    {level?.title} · {rule?.weight ?? 0} pts
+                    {level?.title} · {rule?.weight ?? 0} pts{rule?.effectiveFrom && rr.status === 'pending' ? ` · counts from ${rule.effectiveFrom}` : ''}
                   </Text>
-                </Table.Td>
-                <Table.Td>
-                  <RuleStatusBadge status={rr.status} />
-                </Table.Td>
-                <Table.Td>
-                  <Text size="sm" ff="monospace">
-                    {rr.actual ?? '–'}
-                  </Text>
-                </Table.Td>
-                <Table.Td>
-                  <Text size="sm">{rr.expected ?? rule?.condition}</Text>
-                </Table.Td>
-                <Table.Td>
-                  <Text size="sm">{rr.status === 'pass' ? '' : (rr.message ?? '')}</Text>
-                </Table.Td>
-              </Table.Tr>
-            );
-          })}
-        </Table.Tbody>
-      </Table>
+                </div>
+              );
+            },
+          },
+          { header: 'Result', render: (rr) => <RuleStatusBadge status={rr.status} preview={rr.preview} /> },
+          { header: 'Actual', render: (rr) => <Text size="sm" ff="monospace" style={{ overflowWrap: 'anywhere' }}>{rr.status === 'not-applicable' ? '–' : (rr.actual ?? '–')}</Text> },
+          { header: 'Expected', render: (rr) => <Text size="sm" style={{ overflowWrap: 'anywhere' }}>{rr.expected ?? rules.get(rr.ruleId)?.condition}</Text> },
+          {
+            header: 'How to fix',
+            render: (rr) => {
+              const exemption = exemptionFor(rr.ruleId);
+              const unmet = isUnmet(rr.status) || (rr.status === 'pending' && rr.preview !== undefined && isUnmet(rr.preview));
+              return (
+                <Stack gap={4} align="flex-start">
+                  {unmet && rr.message ? <Text size="sm">{rr.message}</Text> : null}
+                  {exemption ? (
+                    <Badge variant="light" color={exemption.status === 'granted' ? 'blue' : 'gray'} miw="max-content">
+                      {exemption.status === 'granted' ? `Exempt until ${exemption.expiresAt.slice(0, 10)}` : 'Exemption requested'}
+                    </Badge>
+                  ) : isUnmet(rr.status) ? (
+                    <RequestExemptionButton entityRef={props.entityRef} scorecard={result.scorecard} ruleId={rr.ruleId} />
+                  ) : null}
+                </Stack>
+              );
+            },
+          },
+        ]}
+      />
     </SectionCard>
   );
 }

@@ -1,15 +1,26 @@
 import { EmptyState, EntityRefLink, PageLayout, QueryBoundary, SectionCard } from '@atrium/ui';
-import { Badge, Group, Progress, SimpleGrid, Stack, Table, Text } from '@mantine/core';
-import { useParams } from 'react-router';
-import { useExemptions, useInitiative } from './api';
+import { Anchor, Group, Progress, SimpleGrid, Stack, Text } from '@mantine/core';
+import { Link, useParams } from 'react-router';
+import { useInitiative } from './api';
 import { LineChart } from './charts';
+import { ExemptionsList } from './Exemptions';
+import { DeadlineBadge } from './Initiatives';
 import { LevelBadge, percent } from './LevelBadge';
+import { isNotFound, NotFoundPage } from './NotFound';
+import { rulePath, scorecardPath } from './paths';
+import { ResponsiveTable } from './ResponsiveTable';
 
 /** /scorecards/initiatives/:id — burn-up, progress per team, failing entities with days left, exemptions. */
 export default function InitiativePage() {
   const id = useParams()['id'] ?? '';
   const query = useInitiative(id);
-  const exemptions = useExemptions();
+  if (query.data === undefined && isNotFound(query.error)) {
+    return (
+      <NotFoundPage title="Initiative not found">
+        There is no initiative “{id}”. It may have ended and been removed, or been renamed.
+      </NotFoundPage>
+    );
+  }
   return (
     <QueryBoundary query={query} loadingLabel="Loading initiative…" errorTitle="Could not load the initiative">
       {(p) => (
@@ -19,7 +30,10 @@ export default function InitiativePage() {
             <>
               {p.initiative.description} Target:{' '}
               {p.initiative.targetLevel ? <LevelBadge scorecard={p.scorecard} level={p.initiative.targetLevel} /> : `rules ${p.initiative.rules?.join(', ')}`} on{' '}
-              {p.scorecard.title}.
+              <Anchor component={Link} to={scorecardPath(p.scorecard.id)}>
+                {p.scorecard.title}
+              </Anchor>
+              .
             </>
           }
         >
@@ -29,13 +43,13 @@ export default function InitiativePage() {
                 <Text size="xl" fw={700}>
                   {p.passing}/{p.total} ({percent(p.passing, p.total)})
                 </Text>
-                <Progress value={p.total ? (p.passing / p.total) * 100 : 0} />
+                <Progress value={p.total ? (p.passing / p.total) * 100 : 0} aria-label="Entities meeting the target" />
               </SectionCard>
               <SectionCard title="Deadline">
                 <Text size="xl" fw={700}>
                   {p.initiative.deadline}
                 </Text>
-                <Badge color={p.daysLeft < 0 ? 'red' : p.daysLeft <= 14 ? 'orange' : 'gray'}>{p.daysLeft < 0 ? `${-p.daysLeft} days overdue` : `${p.daysLeft} days left`}</Badge>
+                <DeadlineBadge daysLeft={p.daysLeft} />
               </SectionCard>
               <SectionCard title="Owner">
                 <EntityRefLink entityRef={p.initiative.owner} defaultKind="group" />
@@ -54,78 +68,72 @@ export default function InitiativePage() {
               />
             </SectionCard>
             <SectionCard title="Progress per team">
-              <Table aria-label="Progress per team">
-                <Table.Tbody>
-                  {p.teams.map((t) => (
-                    <Table.Tr key={t.owner}>
-                      <Table.Td>{t.owner === 'none' ? 'No owner' : <EntityRefLink entityRef={t.owner} defaultKind="group" size="sm" />}</Table.Td>
-                      <Table.Td w={240}>
-                        <Group gap="xs" wrap="nowrap">
-                          <Progress value={(t.passing / t.total) * 100} w={140} />
-                          <Text size="sm">
-                            {t.passing}/{t.total}
-                          </Text>
-                        </Group>
-                      </Table.Td>
-                    </Table.Tr>
-                  ))}
-                </Table.Tbody>
-              </Table>
+              <ResponsiveTable
+                label="Progress per team"
+                withHeader={false}
+                rows={p.teams}
+                rowKey={(t) => t.owner}
+                columns={[
+                  { header: 'Team', render: (t) => (t.owner === 'none' ? 'No owner' : <EntityRefLink entityRef={t.owner} defaultKind="group" size="sm" />) },
+                  {
+                    header: 'Meeting the target',
+                    width: 220,
+                    render: (t) => (
+                      <Group gap="xs" wrap="nowrap" justify="flex-end">
+                        <Progress value={(t.passing / t.total) * 100} w={120} aria-label={`${t.owner} progress`} />
+                        <Text size="sm">
+                          {t.passing}/{t.total}
+                        </Text>
+                      </Group>
+                    ),
+                  },
+                ]}
+              />
             </SectionCard>
             <SectionCard title="Failing entities">
               {p.failing.length === 0 ? (
                 <EmptyState compact title="Everything meets the target" description="Nothing left to do for this initiative." />
               ) : (
-                <Table aria-label="Failing entities">
-                  <Table.Thead>
-                    <Table.Tr>
-                      <Table.Th>Entity</Table.Th>
-                      <Table.Th>Owner</Table.Th>
-                      <Table.Th>Level</Table.Th>
-                      <Table.Th>Failing rules</Table.Th>
-                      <Table.Th>Days left</Table.Th>
-                    </Table.Tr>
-                  </Table.Thead>
-                  <Table.Tbody>
-                    {p.failing.map((f) => (
-                      <Table.Tr key={f.entityRef}>
-                        <Table.Td>
-                          <EntityRefLink entityRef={f.entityRef} size="sm" />
-                        </Table.Td>
-                        <Table.Td>{f.owner ? <EntityRefLink entityRef={f.owner} defaultKind="group" size="sm" /> : '–'}</Table.Td>
-                        <Table.Td>
-                          <LevelBadge scorecard={p.scorecard} level={f.level} />
-                        </Table.Td>
-                        <Table.Td>{f.failingRules.map((r) => p.scorecard.rules.find((x) => x.id === r)?.title ?? r).join(', ')}</Table.Td>
-                        <Table.Td>{f.daysLeft}</Table.Td>
-                      </Table.Tr>
-                    ))}
-                  </Table.Tbody>
-                </Table>
+                <ResponsiveTable
+                  label="Failing entities"
+                  rows={p.failing}
+                  rowKey={(f) => f.entityRef}
+                  columns={[
+                    { header: 'Entity', render: (f) => <EntityRefLink entityRef={f.entityRef} size="sm" /> },
+                    { header: 'Owner', render: (f) => (f.owner ? <EntityRefLink entityRef={f.owner} defaultKind="group" size="sm" /> : '–') },
+                    { header: 'Level', render: (f) => <LevelBadge scorecard={p.scorecard} level={f.level} /> },
+                    {
+                      header: 'Failing rules',
+                      render: (f) => (
+                        <Text size="sm">
+                          {f.failingRules.map((r, i) => {
+                            const rule = p.scorecard.rules.find((x) => x.id === r);
+                            return (
+                              <span key={r}>
+                                {i > 0 && ', '}
+                                {rule ? (
+                                  <Anchor component={Link} to={rulePath(p.scorecard.id, r)} inherit>
+                                    {rule.title}
+                                  </Anchor>
+                                ) : (
+                                  r
+                                )}
+                              </span>
+                            );
+                          })}
+                        </Text>
+                      ),
+                    },
+                    { header: 'Days left', render: (f) => f.daysLeft },
+                  ]}
+                />
               )}
             </SectionCard>
-            <SectionCard title="Exemptions" description="Granted through POST /api/scorecards/exemptions; each has a reason, an approver and an expiry.">
-              <QueryBoundary query={exemptions} compact isEmpty={(d) => !d.items.some((x) => x.scorecardId === p.scorecard.id)} empty={<Text size="sm" c="dimmed">No active exemptions.</Text>}>
-                {(d) => (
-                  <Table>
-                    <Table.Tbody>
-                      {d.items
-                        .filter((x) => x.scorecardId === p.scorecard.id)
-                        .map((x) => (
-                          <Table.Tr key={x.id}>
-                            <Table.Td>
-                              <EntityRefLink entityRef={x.entityRef} size="sm" />
-                            </Table.Td>
-                            <Table.Td>{x.ruleId}</Table.Td>
-                            <Table.Td>{x.reason}</Table.Td>
-                            <Table.Td>{x.approvedBy}</Table.Td>
-                            <Table.Td>until {x.expiresAt.slice(0, 10)}</Table.Td>
-                          </Table.Tr>
-                        ))}
-                    </Table.Tbody>
-                  </Table>
-                )}
-              </QueryBoundary>
+            <SectionCard title="Exemption requests" description={`Asked for by owners on ${p.scorecard.title}'s rules; granting one counts the rule as passed until it ends.`}>
+              <ExemptionsList query={{ scorecard: p.scorecard.id, status: 'requested' }} scorecard={p.scorecard} label="Exemption requests" empty="No requests waiting." />
+            </SectionCard>
+            <SectionCard title="Exemptions" description="Granted exemptions; each has a reason, an approver and an end date.">
+              <ExemptionsList query={{ scorecard: p.scorecard.id, status: 'granted' }} scorecard={p.scorecard} label="Granted exemptions" empty="No active exemptions." />
             </SectionCard>
           </Stack>
         </PageLayout>

@@ -1,5 +1,5 @@
-import { Badge } from '@mantine/core';
-import type { RuleStatus, ScorecardDefinition } from '../common';
+import { Badge, Tooltip } from '@mantine/core';
+import { RULE_STATUS, type RuleResult, type RuleStatus, type ScorecardDefinition } from '../common';
 import { NO_LEVEL_COLOR } from './charts';
 
 /** The level an entity reached on a scorecard, in the level's colour. */
@@ -12,20 +12,17 @@ export function LevelBadge(props: { scorecard: Pick<ScorecardDefinition, 'levels
   );
 }
 
-const STATUS: Record<RuleStatus, { label: string; color: string }> = {
-  pass: { label: 'Passed', color: 'green' },
-  fail: { label: 'Failed', color: 'red' },
-  error: { label: 'Not applicable', color: 'orange' },
-  exempt: { label: 'Exempt', color: 'blue' },
-  pending: { label: 'Upcoming', color: 'gray' },
-};
-
-export function RuleStatusBadge(props: { status: RuleStatus }) {
-  const s = STATUS[props.status];
+/** A rule result's status as RULE_STATUS names it everywhere; an upcoming rule also says how it would do today. */
+export function RuleStatusBadge(props: { status: RuleStatus; preview?: RuleResult['preview'] }) {
+  const s = RULE_STATUS[props.status];
+  const preview = props.status === 'pending' && props.preview ? RULE_STATUS[props.preview] : undefined;
   return (
-    <Badge color={s.color} variant="light" radius="sm" miw="max-content">
-      {s.label}
-    </Badge>
+    <Tooltip label={s.meaning} multiline w={260} withArrow>
+      <Badge color={s.color} variant="light" radius="sm" miw="max-content" tabIndex={0}>
+        {s.label}
+        {preview ? ` · ${preview.label.toLowerCase()} now` : ''}
+      </Badge>
+    </Tooltip>
   );
 }
 

@@ -1,5 +1,5 @@
 import { apiFetch } from '@atrium/frontend-plugin-api';
-import { useQuery } from '@tanstack/react-query';
+import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import type {
   EntityResultsResponse,
   EntityScorecardResult,
@@ -12,6 +12,7 @@ import type {
   ScorecardRollup,
   DefinitionError,
   Exemption,
+  RuleResultsResponse,
 } from '../common';
 
 export interface FixItem {
@@ -79,11 +80,44 @@ export const useInitiative = (id: string) =>
     queryFn: ({ signal }) => apiFetch<InitiativeProgress & { scorecard: ScorecardDefinition }>(`/scorecards/initiatives/${encodeURIComponent(id)}`, { signal }),
   });
 
-export const useExemptions = (entityRef?: string) =>
+export const useRuleResults = (scorecardId: string, ruleId: string, status: string) =>
   useQuery({
-    queryKey: ['scorecards', 'exemptions', entityRef],
-    queryFn: ({ signal }) => apiFetch<{ items: Exemption[] }>('/scorecards/exemptions', { signal, query: { entityRef } }),
+    queryKey: ['scorecards', 'rule', scorecardId, ruleId, status],
+    placeholderData: keepPreviousData,
+    queryFn: ({ signal }) =>
+      apiFetch<RuleResultsResponse>(`/scorecards/scorecards/${encodeURIComponent(scorecardId)}/rules/${encodeURIComponent(ruleId)}`, { signal, query: { status } }),
   });
+
+export interface ExemptionQuery {
+  entityRef?: string;
+  scorecard?: string;
+  status?: Exemption['status'];
+}
+
+export const useExemptions = (q: ExemptionQuery = {}) =>
+  useQuery({
+    queryKey: ['scorecards', 'exemptions', q.entityRef, q.scorecard, q.status ?? 'granted'],
+    queryFn: ({ signal }) => apiFetch<{ items: Exemption[] }>('/scorecards/exemptions', { signal, query: { entityRef: q.entityRef, scorecard: q.scorecard, status: q.status } }),
+  });
+
+export interface ExemptionRequest {
+  entityRef: string;
+  scorecardId: string;
+  ruleId: string;
+  reason: string;
+  expiresAt: string;
+}
+
+/** Request, grant or remove exemptions; every scorecards query is refreshed afterwards. */
+export function useExemptionActions() {
+  const client = useQueryClient();
+  const onSuccess = () => client.invalidateQueries({ queryKey: ['scorecards'] });
+  return {
+    request: useMutation({ mutationFn: (body: ExemptionRequest) => apiFetch<Exemption>('/scorecards/exemptions/requests', { json: body }), onSuccess }),
+    grant: useMutation({ mutationFn: (id: string) => apiFetch<Exemption>(`/scorecards/exemptions/${encodeURIComponent(id)}/grant`, { method: 'POST', json: {} }), onSuccess }),
+    remove: useMutation({ mutationFn: (id: string) => apiFetch<void>(`/scorecards/exemptions/${encodeURIComponent(id)}`, { method: 'DELETE' }), onSuccess }),
+  };
+}
 
 export const useNotifications = (recipient: string) =>
   useQuery({
