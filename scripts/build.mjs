@@ -3,7 +3,7 @@
 // `--force` rebuilds the frontend regardless.
 import fs from 'node:fs';
 import path from 'node:path';
-import { mtime, newestMtime, repoRoot, run } from './lib.mjs';
+import { mtime, newestMtime, repoRoot, run, viteBuildCommand } from './lib.mjs';
 
 const force = process.argv.includes('--force');
 
@@ -18,11 +18,13 @@ const frontendSources = ['packages/app', 'packages/ui', 'packages/frontend-plugi
 const bundle = 'packages/app/dist/index.html';
 if (force || mtime(bundle) === 0 || newestMtime(frontendSources) > mtime(bundle)) {
   console.log('build: bundling the frontend with Vite');
-  const code = await run('npm', ['run', 'build', '-w', '@atrium/app']);
+  const started = Date.now();
+  const code = await run(...viteBuildCommand());
   if (code !== 0) {
     console.error('build: the frontend bundle failed (see the errors above).');
     process.exit(code);
   }
+  console.log(`build: frontend bundled in ${Math.round((Date.now() - started) / 1000)} s`);
 } else {
   console.log('build: frontend bundle is up to date');
 }

@@ -46,3 +46,22 @@ export function mtime(file) {
     return 0;
   }
 }
+
+/**
+ * The Vite build of the frontend, quiet: errors only (no per-chunk size table, no chunk-size
+ * advice a user cannot act on). `outDir` defaults to packages/app/dist.
+ */
+export function viteBuildCommand(outDir) {
+  return [
+    process.execPath,
+    [
+      path.join(repoRoot, 'node_modules/vite/bin/vite.js'),
+      'build',
+      '--config',
+      path.join(repoRoot, 'packages/app/vite.config.ts'),
+      '--logLevel',
+      'error',
+      ...(outDir ? ['--outDir', outDir, '--emptyOutDir'] : []),
+    ],
+  ];
+}
