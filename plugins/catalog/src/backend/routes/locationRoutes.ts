@@ -144,8 +144,8 @@ export function checkTarget(ctx: CatalogContext, spec: { type: LocationSpec['typ
     if (!isUnderRoots(target, roots)) {
       throw new NotAllowedError(
         roots.length === 0
-          ? `File locations cannot be registered through the API: no catalog.readers.fileRoots are configured`
-          : `File location ${target} is outside the allowed roots (catalog.readers.fileRoots: ${roots.join(', ')})`,
+          ? `File location ${target} cannot be registered: no directory may be read (catalog.readers.fileRoots is empty); add its directory to catalog.readers.fileRoots to allow it`
+          : `File location ${target} is outside the allowed roots (${roots.join(', ')}); add its directory to catalog.readers.fileRoots to allow it`,
       );
     }
     return { type: 'file', target: path.resolve(target), ...(spec.presence ? { presence: spec.presence } : {}) };
