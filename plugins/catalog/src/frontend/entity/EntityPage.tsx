@@ -8,6 +8,7 @@ import { Link, Route, Routes, useNavigate, useParams } from 'react-router';
 import { useEntityByName } from '../api/queries';
 import { entityDisplayName } from '../components/entityDisplay';
 import { EntityHeader } from './EntityHeader';
+import { EntityProcessingErrors } from './EntityProcessingErrors';
 import { EntityStatusBanner } from './EntityStatusBanner';
 import { activeTab, entityPageTabs, type EntityPageTab } from './entityTabs';
 import { OverviewTab } from './OverviewTab';
@@ -70,6 +71,7 @@ function EntityView(props: { entity: Entity; subPath: string }) {
     <Stack gap="md">
       <EntityHeader entity={entity} onUnregister={() => setUnregistering(true)} />
       <EntityStatusBanner entity={entity} onDelete={() => setUnregistering(true)} />
+      <EntityProcessingErrors entity={entity} />
       <Tabs
         value={current?.id ?? null}
         onChange={(id) => {
