@@ -21,6 +21,7 @@ import { markForStitch } from './store/entityWriter.js';
 import { locationRefOf } from './ingestion/index.js';
 import { checkTarget } from './routes/locationRoutes.js';
 import { toLocation } from './store/locationsStore.js';
+import { rows } from './store/sql.js';
 
 /** The catalog's in-process API for other backend plugins: `deps: { catalog: catalogServiceRef }`. */
 export const catalogServiceRef = createServiceRef<CatalogService>('catalog');
@@ -44,6 +45,17 @@ function filterNodeOf(filter: EntityFilterQuery | undefined) {
 }
 
 export function createCatalogService(ctx: CatalogContext, events: EventsService): CatalogService {
+  /** Entities of a location still waiting to be stitched (queued, or never stitched and not failed). */
+  const unstitchedEntities = async (locationId: string): Promise<number> => {
+    const [row] = await rows<{ n: number }>(
+      ctx.db,
+      `select count(*)::int as n from entities e where e.location_id = ? and e.stitch_error is null and (
+         exists (select 1 from stitch_queue q where q.entity_ref = e.entity_ref)
+         or not exists (select 1 from final_entities f where f.entity_id = e.id))`,
+      [locationId],
+    );
+    return Number(row?.n ?? 0);
+  };
   const parse = (texts: string[], fields?: string[]) => texts.map((t) => projectFields(JSON.parse(t) as Entity, fields));
   return {
     async getEntityByRef(ref) {
@@ -151,8 +163,9 @@ export function createCatalogService(ctx: CatalogContext, events: EventsService)
         options.signal?.throwIfAborted();
         const row = await ctx.locations.get(id);
         if (!row) throw new NotFoundError(`Found no location with ID ${id}`);
-        // Read at least once, not claimed by a read in progress, and no refresh asked for since.
-        if (row.last_read_at && !row.claimed_by && !row.force_refresh) {
+        // Read at least once, not claimed by a read in progress, no refresh asked for since, and
+        // what it stored is stitched (the read is recorded before its entities are stitched).
+        if (row.last_read_at && !row.claimed_by && !row.force_refresh && (await unstitchedEntities(id)) === 0) {
           return { status: await ctx.locations.status(row), entities: await ctx.processor.entitiesOfLocation(id) };
         }
         if (Date.now() > deadline) throw new Error(`Location ${locationRefOf(row)} was not read within ${Math.round(timeoutMs / 1000)} s`);
