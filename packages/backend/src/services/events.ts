@@ -158,8 +158,8 @@ export class EventBus {
     await this.hostDb.raw('select pg_notify(?, ?)', [CHANNEL, wire]);
   }
 
-  subscribe(topic: string, handler: EventHandler): () => void {
-    const sub = { topic, handler };
+  subscribe<T = unknown>(topic: string, handler: EventHandler<T>): () => void {
+    const sub: Subscription = { topic, handler: handler as EventHandler };
     this.subs.add(sub);
     return () => this.subs.delete(sub);
   }
