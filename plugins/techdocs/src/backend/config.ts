@@ -44,6 +44,11 @@ export const techdocsConfigSchema: JsonSchema = {
         maxAssetBytes: { type: 'integer', minimum: 1024 },
         maxSiteBytes: { type: 'integer', minimum: 1024 },
         maxPages: { type: 'integer', minimum: 1 },
+        pageRenderTimeoutSeconds: {
+          type: 'integer',
+          minimum: 1,
+          description: 'Time one page may take to render; a slower page is stopped and fails alone with an error in the build log. Default 15.',
+        },
       },
     },
     git: {
@@ -75,7 +80,9 @@ export interface RawTechdocsConfig {
   allowedRoots?: string[];
   storage?: { type?: 'database' | 'directory'; directory?: string };
   refreshIntervalSeconds?: number;
-  builder?: { concurrency?: number; pollIntervalMs?: number; timeoutSeconds?: number } & Partial<Pick<BuildLimits, 'maxPageBytes' | 'maxAssetBytes' | 'maxSiteBytes' | 'maxPages'>>;
+  builder?: { concurrency?: number; pollIntervalMs?: number; timeoutSeconds?: number; pageRenderTimeoutSeconds?: number } & Partial<
+    Pick<BuildLimits, 'maxPageBytes' | 'maxAssetBytes' | 'maxSiteBytes' | 'maxPages'>
+  >;
   git?: { cacheDir?: string; allowPrivateNetworks?: boolean; timeoutSeconds?: number };
   sanitizer?: { allowedIframeHosts?: string[] };
 }
@@ -150,6 +157,7 @@ export function resolveTechdocsSettings(
       ...(b.maxAssetBytes ? { maxAssetBytes: b.maxAssetBytes } : {}),
       ...(b.maxSiteBytes ? { maxSiteBytes: b.maxSiteBytes } : {}),
       ...(b.maxPages ? { maxPages: b.maxPages } : {}),
+      ...(b.pageRenderTimeoutSeconds ? { pageRenderMs: b.pageRenderTimeoutSeconds * 1000 } : {}),
     },
     git: {
       cacheDir: path.resolve(dataDir, raw.git?.cacheDir ?? path.join('techdocs', 'git-cache')),

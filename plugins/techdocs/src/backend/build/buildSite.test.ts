@@ -164,6 +164,19 @@ nav:
     expect(page(r, '').html).toContain('data-docs-route="huge"');
   });
 
+  it('fails a page over its render time budget alone, with the budget named in the log', async () => {
+    const heavy = '## Heading\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n'.repeat(45_000); // ~2 MB: seconds of work
+    const r = await build({ 'docs/index.md': '# Home\n', 'docs/heavy.md': heavy }, { limits: { pageRenderMs: 1000 } });
+    expect(r.outcome).toBe('built');
+    expect(r.log).toContainEqual({
+      level: 'error',
+      file: 'docs/heavy.md',
+      message: 'Page not rendered: rendering took longer than 1 s, so it was stopped (budget: techdocs.builder.pageRenderTimeoutSeconds); simplify the page or split it',
+    });
+    expect(page(r, 'heavy').html).toContain('This page could not be rendered: rendering took longer than 1 s');
+    expect(page(r, '').html).toContain('Home');
+  });
+
   it('fails cleanly on a broken mkdocs.yml or a docs_dir outside the repository', async () => {
     const bad = await build({ 'mkdocs.yml': 'site_name: [unclosed\n', 'docs/index.md': '# x' });
     expect(bad.outcome).toBe('failed');

@@ -1,13 +1,11 @@
 import { createHash } from 'node:crypto';
-import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import type { EntityTriplet } from '../../common/index.js';
-import { fenceLanguages, prepareHighlighter } from '../render/highlighter.js';
-import { MarkdownRenderer } from '../render/markdown.js';
+import { fenceLanguages } from '../render/highlighter.js';
+import { PageRenderPool, type SiteContext } from '../render/renderPool.js';
 import { DocsSourceError, normalizeTreePath, type DocsTree } from '../source/DocsSource.js';
 import { formatBytes } from '../source/localTree.js';
 import { BuildLog } from './buildLog.js';
 import { contentTypeOf } from './contentTypes.js';
-import { SiteLinks } from './links.js';
 import { CONFIG_FILES, locateConfig, parseMkdocsConfig, type MkdocsConfig } from './mkdocsConfig.js';
 import { navFromConfig, navFromFiles, readingOrder, type NavPageInfo } from './nav.js';
 import { assignRoutes, expandSnippets, isMarkdown, snippetTargets, splitFrontMatter, titleFromPath } from './pages.js';
@@ -24,10 +22,11 @@ export interface BuildSiteInput {
   previousHash?: string | null;
   force?: boolean;
   signal?: AbortSignal;
+  /** The render thread (the builder's own); by default one shared by the process. */
+  renderPool?: PageRenderPool;
 }
 
-// One renderer per process: markdown-it setup is reused by every page of every build.
-let sharedRenderer: MarkdownRenderer | undefined;
+let sharedPool: PageRenderPool | undefined;
 
 /**
  * Builds a docs site from a DocsTree: mkdocs.yml → nav, Markdown → sanitized HTML with TOC and
@@ -94,12 +93,18 @@ export async function buildSite(input: BuildSiteInput): Promise<BuildResult> {
 
     const routed = assignRoutes(mdFiles, (m, f) => log.warn(m, f && prefix + f));
     const routes = new Map(routed.map((p) => [p.srcPath, p.route]));
-    const links = new SiteLinks(input.triplet, new Set(allFiles), routes);
+    const usedAssets = new Set<string>();
 
-    const renderer = (sharedRenderer ??= new MarkdownRenderer());
-    const langs = new Set<string>();
-    for (const t of texts.values()) if (typeof t === 'string') for (const l of fenceLanguages(t)) langs.add(l);
-    renderer.setHighlighter(await prepareHighlighter(langs));
+    // Pages render on a thread of their own, each within a time and size budget.
+    const pool = input.renderPool ?? (sharedPool ??= new PageRenderPool());
+    const site = {
+      context: (): SiteContext => {
+        const langs = new Set<string>();
+        for (const t of texts.values()) if (typeof t === 'string') for (const l of fenceLanguages(t)) langs.add(l);
+        return { triplet: input.triplet, files: allFiles, routes: [...routes], langs: [...langs], allowedIframeHosts: [...iframeHosts] };
+      },
+    };
+    const budget = { timeMs: limits.pageRenderMs, maxHtmlBytes: limits.maxPageHtmlBytes };
 
     const rendered: Array<Omit<BuiltPage, 'prev' | 'next'>> = [];
     for (const { srcPath, route } of routed) {
@@ -113,30 +118,28 @@ export async function buildSite(input: BuildSiteInput): Promise<BuildResult> {
         rendered.push(stubPage(srcPath, route, titleFromPath(srcPath), `This page could not be built: ${text.message}`, editUrl));
         continue;
       }
-      try {
-        const { body, title: metaTitle } = splitFrontMatter(text, warn);
-        const markdown = expandSnippets(body, (t) => snippetFiles.get(t), warn);
-        const page = renderer.render(markdown, {
-          resolveLink: (href) => links.link(srcPath, href, warn),
-          resolveImage: (src) => links.image(srcPath, src, warn),
-          allowedIframeHosts: iframeHosts,
-          warn,
-        });
-        rendered.push({
-          route,
-          sourcePath: srcPath,
-          title: metaTitle ?? page.title ?? titleFromPath(srcPath),
-          html: page.html,
-          toc: page.toc,
-          sections: page.sections,
-          hasMermaid: page.hasMermaid,
-          editUrl,
-        });
-      } catch (e) {
-        log.error(`Rendering failed: ${(e as Error).message}`, file);
-        rendered.push(stubPage(srcPath, route, titleFromPath(srcPath), 'This page could not be rendered; see the build log.', editUrl));
+      const { body, title: metaTitle } = splitFrontMatter(text, warn);
+      const markdown = expandSnippets(body, (t) => snippetFiles.get(t), warn);
+      const outcome = await pool.render(site, srcPath, markdown, budget, input.signal);
+      for (const w of outcome.warnings) warn(w);
+      if (!outcome.ok) {
+        const budgetNote = outcome.reason === 'budget' ? ` (budget: techdocs.builder.pageRenderTimeoutSeconds); simplify the page or split it` : '';
+        log.error(`Page not rendered: ${outcome.message}${budgetNote}`, file);
+        rendered.push(stubPage(srcPath, route, metaTitle ?? titleFromPath(srcPath), `This page could not be rendered: ${outcome.message}. See the build log.`, editUrl));
+        continue;
       }
-      await yieldToEventLoop(); // keep the server answering while a big site renders
+      for (const a of outcome.usedAssets) usedAssets.add(a);
+      const page = outcome.page;
+      rendered.push({
+        route,
+        sourcePath: srcPath,
+        title: metaTitle ?? page.title ?? titleFromPath(srcPath),
+        html: page.html,
+        toc: page.toc,
+        sections: page.sections,
+        hasMermaid: page.hasMermaid,
+        editUrl,
+      });
     }
 
     const infos = new Map<string, NavPageInfo>(rendered.map((p) => [p.sourcePath, { srcPath: p.sourcePath, route: p.route, title: p.title }]));
@@ -152,7 +155,7 @@ export async function buildSite(input: BuildSiteInput): Promise<BuildResult> {
 
     const assets: BuiltAsset[] = [];
     let total = pages.reduce((n, p) => n + p.html.length, 0);
-    for (const assetPath of [...links.usedAssets].sort()) {
+    for (const assetPath of [...usedAssets].sort()) {
       const content = otherFiles.get(assetPath) ?? (await sources.buffer(prefix + assetPath, limits.maxAssetBytes));
       if (content instanceof DocsSourceError) {
         log.warn(`Not published: ${content.message}`, prefix + assetPath);

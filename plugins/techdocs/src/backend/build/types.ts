@@ -17,6 +17,13 @@ export interface BuildLimits {
   maxPages: number;
   /** Most files a docs source may list. */
   maxFiles: number;
+  /**
+   * Time one page may take to render (on the render thread, which is killed when it passes);
+   * the page then fails alone with a clear error. `techdocs.builder.pageRenderTimeoutSeconds`.
+   */
+  pageRenderMs: number;
+  /** Largest HTML one page may render to (abbreviations and footnotes can multiply text). */
+  maxPageHtmlBytes: number;
 }
 
 export const DEFAULT_LIMITS: BuildLimits = {
@@ -25,6 +32,8 @@ export const DEFAULT_LIMITS: BuildLimits = {
   maxSiteBytes: 200 * 1024 * 1024,
   maxPages: 5000,
   maxFiles: 50_000,
+  pageRenderMs: 15_000,
+  maxPageHtmlBytes: 32 * 1024 * 1024,
 };
 
 export interface BuiltPage extends DocsPage {

@@ -1,6 +1,7 @@
 import type { Logger } from '@atrium/backend-plugin-api';
 import type { BuildLogEntry } from '../../common/index.js';
 import { buildSite } from '../build/buildSite.js';
+import { PageRenderPool } from '../render/renderPool.js';
 import type { TechdocsSettings } from '../config.js';
 import type { SearchIndex } from '../search/searchIndex.js';
 import { DocsSourceError } from '../source/DocsSource.js';
@@ -30,6 +31,8 @@ export class DocsBuilder {
   private draining = false;
   private stopped = false;
   private readonly abort = new AbortController();
+  /** This builder's render thread: Markdown never renders on the thread serving HTTP. */
+  private readonly renderPool = new PageRenderPool();
   /** Count of builds this replica ran (for tests and metrics). */
   builds = 0;
   /** The last builds this replica ran, newest last (for tests and the system view). */
@@ -48,6 +51,7 @@ export class DocsBuilder {
     if (this.timer) clearInterval(this.timer);
     this.abort.abort();
     await Promise.allSettled([...this.running]);
+    await this.renderPool.close();
   }
 
   /** Looks for queued builds now. */
@@ -106,6 +110,7 @@ export class DocsBuilder {
         previousHash: hasSite ? row.source_hash : null,
         force,
         signal,
+        renderPool: this.renderPool,
       });
       log = result.log;
       outcome = result.outcome;

@@ -43,8 +43,18 @@ export function inlineText(token: Token): string {
   return out;
 }
 
-// `## Title {#custom-id}` or `## Title {: #custom-id .class }` (Python-Markdown attr_list).
-const ATTR_ID = /\s*\{:?\s*#([\w-]+)[^}]*\}\s*$/;
+// `## Title {#custom-id}` or `## Title {: #custom-id .class }` (Python-Markdown attr_list),
+// matched on the text from the last `{` only: an unanchored pattern with a leading `\s*` took
+// time quadratic in a run of spaces (a 150 kB heading of spaces blocked the build for a minute).
+const ATTR_ID = /^\{:?\s*#([\w-]+)[^}]*\}\s*$/;
+
+/** Splits a trailing `{#id}` attribute list off a heading's text. */
+export function splitHeadingId(text: string): { text: string; id: string } | undefined {
+  const open = text.lastIndexOf('{');
+  if (open === -1) return undefined;
+  const m = ATTR_ID.exec(text.slice(open));
+  return m ? { text: text.slice(0, open).trimEnd(), id: m[1]! } : undefined;
+}
 
 /** Core rule: ids on headings, the TOC, and the page title from the first h1. */
 function headingsRule(state: StateCore): void {
@@ -58,10 +68,10 @@ function headingsRule(state: StateCore): void {
     let customId: string | undefined;
     const last = inline.children?.[inline.children.length - 1];
     if (last && last.type === 'text') {
-      const m = ATTR_ID.exec(last.content);
-      if (m) {
-        customId = m[1];
-        last.content = last.content.slice(0, m.index);
+      const split = splitHeadingId(last.content);
+      if (split) {
+        customId = split.id;
+        last.content = split.text;
       }
     }
     const text = inlineText(inline).trim();

@@ -4,11 +4,33 @@ import { inlineText } from './headings.js';
 
 const MAX_SECTION_CHARS = 20_000;
 
-/** Strips tags and decodes the few entities raw HTML blocks commonly carry. */
-function htmlToText(html: string): string {
-  return html
-    .replace(/<(script|style)[\s\S]*?<\/\1>/gi, ' ')
-    .replace(/<[^>]*>/g, ' ')
+/** Drops `<script>` and `<style>` elements (an unclosed one runs to the end), in one forward pass. */
+export function dropRawTextElements(html: string): string {
+  const lower = html.toLowerCase();
+  let out = '';
+  let from = 0;
+  for (;;) {
+    const script = lower.indexOf('<script', from);
+    const style = lower.indexOf('<style', from);
+    const at = script === -1 ? style : style === -1 ? script : Math.min(script, style);
+    if (at === -1) return out + html.slice(from);
+    const tag = at === script ? 'script' : 'style';
+    out += `${html.slice(from, at)} `;
+    const close = lower.indexOf(`</${tag}`, at);
+    if (close === -1) return out;
+    const end = lower.indexOf('>', close);
+    if (end === -1) return out;
+    from = end + 1;
+  }
+}
+
+/**
+ * Strips tags and decodes the few entities raw HTML blocks commonly carry. Linear: a tag cannot
+ * contain `<` (with `[^>]*` every unclosed `<` scanned to the end of the block, quadratic).
+ */
+export function htmlToText(html: string): string {
+  return dropRawTextElements(html)
+    .replace(/<[^<>]*>/g, ' ')
     .replace(/&nbsp;/g, ' ')
     .replace(/&lt;/g, '<')
     .replace(/&gt;/g, '>')

@@ -1,30 +1,37 @@
-import type { MarkdownIt, StateCore } from 'markdown-it';
+import type { MarkdownIt, StateCore, Token } from 'markdown-it';
 
 const TASK = /^\[([ xX])\][ \u00a0]/;
 
-/** GitHub/pymdownx task lists: `- [ ] todo`, `- [x] done` become disabled checkboxes. */
+/**
+ * GitHub/pymdownx task lists: `- [ ] todo`, `- [x] done` become disabled checkboxes. One
+ * forward pass keeps the open lists on a stack (looking back for each item's list was
+ * quadratic in the length of the list).
+ */
 function taskListsRule(state: StateCore): void {
   const tokens = state.tokens;
-  for (let i = 2; i < tokens.length; i++) {
-    const inline = tokens[i]!;
-    if (inline.type !== 'inline' || tokens[i - 1]!.type !== 'paragraph_open' || tokens[i - 2]!.type !== 'list_item_open') continue;
-    const first = inline.children?.[0];
+  const lists: Token[] = [];
+  for (let i = 0; i < tokens.length; i++) {
+    const token = tokens[i]!;
+    if (token.type === 'bullet_list_open' || token.type === 'ordered_list_open') {
+      lists.push(token);
+      continue;
+    }
+    if (token.type === 'bullet_list_close' || token.type === 'ordered_list_close') {
+      lists.pop();
+      continue;
+    }
+    if (i < 2 || token.type !== 'inline' || tokens[i - 1]!.type !== 'paragraph_open' || tokens[i - 2]!.type !== 'list_item_open') continue;
+    const first = token.children?.[0];
     if (!first || first.type !== 'text') continue;
     const m = TASK.exec(first.content);
     if (!m) continue;
     first.content = first.content.slice(m[0].length);
     const box = new state.Token('html_inline', '', 0);
     box.content = `<input type="checkbox" class="task-list-item-checkbox" disabled${m[1] === ' ' ? '' : ' checked'}> `;
-    inline.children!.unshift(box);
-    const item = tokens[i - 2]!;
-    item.attrJoin('class', 'task-list-item');
-    for (let j = i - 3; j >= 0; j--) {
-      const t = tokens[j]!;
-      if ((t.type === 'bullet_list_open' || t.type === 'ordered_list_open') && t.level === item.level - 1) {
-        if (!String(t.attrGet('class') ?? '').includes('contains-task-list')) t.attrJoin('class', 'contains-task-list');
-        break;
-      }
-    }
+    token.children!.unshift(box);
+    tokens[i - 2]!.attrJoin('class', 'task-list-item');
+    const list = lists.at(-1);
+    if (list && !String(list.attrGet('class') ?? '').includes('contains-task-list')) list.attrJoin('class', 'contains-task-list');
   }
 }
 
