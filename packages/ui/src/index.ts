@@ -1,5 +1,5 @@
 export { PageLayout, type PageLayoutProps } from './PageLayout';
-export { usePageTitle, APP_NAME } from './usePageTitle';
+export { usePageTitle, formatDocumentTitle, APP_NAME, type PageTitle } from './usePageTitle';
 export { LoadingState } from './LoadingState';
 export { EmptyState, type EmptyStateProps } from './EmptyState';
 export { ErrorState, type ErrorStateProps } from './ErrorState';
@@ -17,3 +17,8 @@ export { formatDuration, formatMilliseconds, formatRelativeTime, formatDateTime 
 export { EntityRefLink, EntityRefLinks, type EntityRefLinkProps } from './EntityRefLink';
 export { entityRoutePath, humanizeEntityRef, CATALOG_ROUTE } from './entityRoute';
 export { StaleDataNotice } from './StaleDataNotice';
+export { DataTable, type DataTableColumn, type DataTableProps } from './DataTable';
+export { useElementWidth } from './useElementWidth';
+export { entityTitleOf, canonicalRefKey } from './entityTitles';
+export { useEntityTitle, useEntityTitles } from './useEntityTitle';
+export { NotFoundPage, type NotFoundPageProps } from './NotFoundPage';

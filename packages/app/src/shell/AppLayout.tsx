@@ -1,5 +1,5 @@
-import { AppShell, Container } from '@mantine/core';
-import { useDisclosure } from '@mantine/hooks';
+import { AppShell, Container, useMantineTheme } from '@mantine/core';
+import { useDisclosure, useMediaQuery } from '@mantine/hooks';
 import { useEffect } from 'react';
 import { Outlet, useLocation } from 'react-router';
 import { AppHeader } from './AppHeader';
@@ -13,6 +13,11 @@ export function AppLayout() {
   const [navOpened, nav] = useDisclosure(false);
   const { pathname } = useLocation();
   const closeNav = nav.close;
+  const theme = useMantineTheme();
+  // Below the `sm` breakpoint the sidebar is a menu behind the burger. Closed, it is moved off
+  // screen; it must also leave the tab order and the accessibility tree.
+  const narrow = useMediaQuery(`(max-width: calc(${theme.breakpoints.sm} - 0.0625em))`, false, { getInitialValueInEffect: false });
+  const navHidden = narrow && !navOpened;
 
   // A new page starts at the top; the mobile menu also closes on back/forward navigation.
   useEffect(() => {
@@ -30,7 +35,7 @@ export function AppLayout() {
       <AppShell.Header>
         <AppHeader navOpened={navOpened} onToggleNav={nav.toggle} />
       </AppShell.Header>
-      <AppShell.Navbar p="sm" aria-label="Main navigation">
+      <AppShell.Navbar p="sm" aria-label="Main navigation" inert={navHidden} style={navHidden ? { visibility: 'hidden' } : undefined}>
         <SidebarNav onNavigate={closeNav} />
       </AppShell.Navbar>
       <AppShell.Main id={MAIN_CONTENT_ID} tabIndex={-1} style={{ outline: 'none' }}>
