@@ -14,8 +14,8 @@ test.describe('entity page', () => {
     await expect(page.getByRole('navigation', { name: 'Breadcrumb' }).getByRole('link', { name: 'Components' })).toHaveAttribute('href', '/catalog?kind=component');
 
     const about = page.getByRole('region', { name: 'About' });
-    await expect(about.getByRole('link', { name: 'storefront-team' })).toHaveAttribute('href', '/catalog/default/group/storefront-team');
-    await expect(about.getByRole('link', { name: 'storefront', exact: true })).toHaveAttribute('href', '/catalog/default/system/storefront');
+    await expect(about.locator('a[href="/catalog/default/group/storefront-team"]')).toBeVisible();
+    await expect(about.locator('a[href="/catalog/default/system/storefront"]')).toBeVisible();
 
     const provided = entity.relations.filter((r) => r.type === 'providesApi');
     const card = page.getByRole('region', { name: 'Provided APIs' });
@@ -24,6 +24,20 @@ test.describe('entity page', () => {
     await expect(page).toHaveURL('/catalog/default/api/orders-api');
     await expect(page.getByRole('heading', { level: 1, name: 'Orders API' })).toBeVisible();
     await expect(page.getByRole('region', { name: 'Provided by' }).getByRole('link', { name: entity.metadata.title })).toBeVisible();
+  });
+
+  test('writes the owner the same way everywhere: its title, linking to it', async ({ page, request }) => {
+    const group = (await (await request.get('/api/catalog/entities/by-name/group/default/storefront-team')).json()) as { metadata: { title: string } };
+    await page.goto('/catalog/default/component/orders-service');
+    const ownerLinks = page.locator('a[href="/catalog/default/group/storefront-team"]');
+    // The header's Owner and the About card's Owner.
+    await expect(ownerLinks).toHaveCount(2);
+    await expect(ownerLinks).toHaveText([group.metadata.title, group.metadata.title]);
+    await page.goto('/docs');
+    await expect(page.getByRole('table', { name: 'Documented entities' }).getByRole('link', { name: group.metadata.title, exact: true }).first()).toHaveAttribute(
+      'href',
+      '/catalog/default/group/storefront-team',
+    );
   });
 
   test('has tabs, including the raw YAML, reachable by URL and keyboard', async ({ page }) => {
@@ -58,6 +72,7 @@ test.describe('entity page', () => {
   test('explains an unknown entity instead of failing', async ({ page }) => {
     await page.goto('/catalog/default/component/no-such-component');
     await expect(page.getByText('No component named “no-such-component” in namespace “default”')).toBeVisible();
+    await expect(page).toHaveTitle('Entity not found · Atrium');
     await page.getByRole('link', { name: 'Search the catalog' }).click();
     await expect(page).toHaveURL(/\/catalog\?kind=all&q=no-such-component/);
   });

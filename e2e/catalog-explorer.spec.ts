@@ -89,6 +89,23 @@ test.describe('catalog explorer', () => {
     await expect(firstLink).toHaveAttribute('href', `/catalog/default/component/${await firstName('asc')}`);
   });
 
+  test('the Name column shows what it sorts by', async ({ page, request }) => {
+    const response = await request.get('/api/catalog/entities/by-query?limit=12&filter=kind=component&orderField=metadata.name,asc&fields=metadata.name');
+    const names = ((await response.json()) as { items: Array<{ metadata: { name: string } }> }).items.map((e) => e.metadata.name);
+    await page.goto('/catalog');
+    const table = page.getByRole('table', { name: 'Catalog: components' });
+    const links = table.getByRole('rowheader').getByRole('link');
+    await expect(links.first()).toBeVisible();
+    expect((await links.allTextContents()).slice(0, names.length)).toEqual(names);
+  });
+
+  test('names owners and systems by their titles, as entity pages do', async ({ page, request }) => {
+    const group = (await (await request.get('/api/catalog/entities/by-name/group/default/storefront-team')).json()) as { metadata: { title: string } };
+    await page.goto('/catalog?q=orders-service');
+    const row = page.getByRole('table', { name: 'Catalog: components' }).getByRole('row').filter({ has: page.getByRole('link', { name: 'orders-service', exact: true }) });
+    await expect(row.getByRole('link', { name: group.metadata.title, exact: true })).toHaveAttribute('href', '/catalog/default/group/storefront-team');
+  });
+
   test('renders only the rows near the viewport, and loads the rest on scroll', async ({ page, request }) => {
     const total = await countEntities(request, 'kind=user');
     const everything = (await (await request.get('/api/catalog/entities/by-query?limit=1')).json()) as { totalItems: number };

@@ -1,5 +1,6 @@
-import { expect, test } from '@playwright/test';
+import { expect, test, type Page } from '@playwright/test';
 import { registerFile, unregister, writeDescriptor } from './catalog-support';
+import { DESKTOP, PHONE } from './layout-checks';
 
 let locationId: string | undefined;
 
@@ -78,3 +79,48 @@ test.describe('dependency graph', () => {
     await expect(diagram.getByText('Domain', { exact: true })).toBeVisible();
   });
 });
+
+/** Where the graph's nodes are, relative to its canvas, and how large their titles are on screen. */
+async function graphGeometry(page: Page) {
+  return page.locator('.react-flow').evaluate((flow) => {
+    const canvas = flow.getBoundingClientRect();
+    const viewport = flow.querySelector<HTMLElement>('.react-flow__viewport')!;
+    const scale = new DOMMatrix(getComputedStyle(viewport).transform).a;
+    const nodes = [...flow.querySelectorAll<HTMLElement>('.react-flow__node')].map((node) => {
+      const r = node.getBoundingClientRect();
+      return { left: r.left - canvas.left, top: r.top - canvas.top, right: r.right - canvas.left, bottom: r.bottom - canvas.top };
+    });
+    const title = flow.querySelector<HTMLElement>('.react-flow__node a, .react-flow__node [data-node-title]');
+    const titlePx = title ? parseFloat(getComputedStyle(title).fontSize) * scale : 0;
+    return { width: canvas.width, height: canvas.height, nodes, titlePx };
+  });
+}
+
+for (const size of [DESKTOP, PHONE]) {
+  test.describe(`relations graph at ${size.width}px`, () => {
+    test.use({ viewport: size });
+
+    test('fits every node into view after the depth changes, with readable titles on a laptop', async ({ page }) => {
+      await page.goto('/catalog/default/component/orders-service/relations');
+      const graph = page.getByRole('figure', { name: /Relation graph of orders-service/ });
+      await expect(graph).toBeVisible();
+      for (const depth of ['4 hops', '2 hops', '4 hops']) {
+        const before = await graph.getAttribute('aria-label');
+        await page.getByText(depth, { exact: true }).click();
+        await expect(graph).not.toHaveAttribute('aria-label', before!);
+        const count = Number((await graph.getAttribute('aria-label'))!.match(/(\d+) entities/)![1]);
+        await expect(graph.locator('.react-flow__node')).toHaveCount(count);
+        // The view settles after the layout and the fit; then every node is inside the canvas.
+        await expect
+          .poll(async () => {
+            const g = await graphGeometry(page);
+            return g.nodes.filter((n) => n.left < -1 || n.top < -1 || n.right > g.width + 1 || n.bottom > g.height + 1).length;
+          })
+          .toBe(0);
+        const geometry = await graphGeometry(page);
+        // Titles stay readable on a laptop; a phone shows the whole graph and zooms in on demand.
+        if (size.width >= 1024) expect(geometry.titlePx).toBeGreaterThanOrEqual(10);
+      }
+    });
+  });
+}

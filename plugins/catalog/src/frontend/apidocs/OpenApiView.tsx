@@ -1,6 +1,7 @@
-import { Accordion, Alert, Badge, Code, Group, Stack, Switch, Table, Text, TextInput, Title } from '@mantine/core';
+import { Accordion, Alert, Badge, Code, Group, Stack, Switch, Text, TextInput, Title } from '@mantine/core';
 import { IconSearch } from '@tabler/icons-react';
 import { useMemo, useState } from 'react';
+import { DataTable } from '@atrium/ui';
 import classes from './apidocs.module.css';
 import { DefinitionHeader } from './DefinitionHeader';
 import { Markdown } from './Markdown';
@@ -107,7 +108,7 @@ export default function OpenApiView(props: { definition: string }) {
 function OperationTitle(props: { operation: ApiOperation }) {
   const { operation } = props;
   return (
-    <Group gap="sm" wrap="nowrap">
+    <Group gap="sm" wrap="wrap" style={{ rowGap: 4 }}>
       <Badge color={METHOD_COLORS[operation.method]} variant="light" radius="sm" className={classes.method}>
         {operation.method.toUpperCase()}
       </Badge>
@@ -115,7 +116,7 @@ function OperationTitle(props: { operation: ApiOperation }) {
         {operation.path}
       </span>
       {operation.summary && (
-        <Text size="sm" c="dimmed" truncate="end">
+        <Text size="sm" c="dimmed" truncate="end" className={classes.summary}>
           {operation.summary}
         </Text>
       )}
@@ -148,37 +149,33 @@ function OperationDetails(props: { operation: ApiOperation; model: OpenApiModel;
           <Title order={4} size="h6" mb={4}>
             Parameters
           </Title>
-          <Table.ScrollContainer minWidth={480}>
-            <Table verticalSpacing={4} aria-label={`Parameters of ${operation.method.toUpperCase()} ${operation.path}`}>
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th>Name</Table.Th>
-                  <Table.Th>In</Table.Th>
-                  <Table.Th>Type</Table.Th>
-                  <Table.Th>Description</Table.Th>
-                </Table.Tr>
-              </Table.Thead>
-              <Table.Tbody>
-                {operation.parameters.map((p) => (
-                  <Table.Tr key={`${p.in}:${p.name}`}>
-                    <Table.Td>
-                      <Code fw={600}>{p.name}</Code>
-                      {p.required && (
-                        <Text span size="xs" c="red" ml={4}>
-                          required
-                        </Text>
-                      )}
-                    </Table.Td>
-                    <Table.Td fz="sm">{p.in}</Table.Td>
-                    <Table.Td fz="sm">{schemaSummary(p.schema, model.document)}</Table.Td>
-                    <Table.Td>
-                      <Markdown source={p.description} />
-                    </Table.Td>
-                  </Table.Tr>
-                ))}
-              </Table.Tbody>
-            </Table>
-          </Table.ScrollContainer>
+          <DataTable
+            label={`Parameters of ${operation.method.toUpperCase()} ${operation.path}`}
+            rows={operation.parameters}
+            rowKey={(p) => `${p.in}:${p.name}`}
+            minTableWidth={480}
+            verticalSpacing={4}
+            columns={[
+              {
+                id: 'name',
+                header: 'Name',
+                primary: true,
+                cell: (p) => (
+                  <>
+                    <Code fw={600}>{p.name}</Code>
+                    {p.required && (
+                      <Text span size="xs" c="red" ml={4}>
+                        required
+                      </Text>
+                    )}
+                  </>
+                ),
+              },
+              { id: 'in', header: 'In', cell: (p) => <Text size="sm">{p.in}</Text> },
+              { id: 'type', header: 'Type', cell: (p) => <Text size="sm">{schemaSummary(p.schema, model.document)}</Text> },
+              { id: 'description', header: 'Description', cell: (p) => (p.description ? <Markdown source={p.description} /> : null) },
+            ]}
+          />
         </div>
       )}
       {operation.requestBody && (

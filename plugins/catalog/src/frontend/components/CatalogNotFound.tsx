@@ -1,5 +1,5 @@
-import { EmptyState, PageLayout } from '@atrium/ui';
-import { Button } from '@mantine/core';
+import { NotFoundPage } from '@atrium/ui';
+import { Button, Code } from '@mantine/core';
 import { IconCategory } from '@tabler/icons-react';
 import { Link, useLocation } from 'react-router';
 
@@ -7,17 +7,18 @@ import { Link, useLocation } from 'react-router';
 export default function CatalogNotFound() {
   const { pathname } = useLocation();
   return (
-    <PageLayout title="Page not found">
-      <EmptyState
-        icon={<IconCategory aria-hidden />}
-        title={`There is no catalog page at ${pathname}`}
-        description="Entity pages live at /catalog/<namespace>/<kind>/<name>, e.g. /catalog/default/component/orders-service."
-        action={
-          <Button component={Link} to="/catalog">
-            Browse the catalog
-          </Button>
-        }
-      />
-    </PageLayout>
+    <NotFoundPage
+      description={
+        <>
+          There is no catalog page at <Code>{pathname}</Code>. Entity pages live at <Code>/catalog/&lt;namespace&gt;/&lt;kind&gt;/&lt;name&gt;</Code>,
+          e.g. <Code>/catalog/default/component/orders-service</Code>.
+        </>
+      }
+      actions={
+        <Button component={Link} to="/catalog" leftSection={<IconCategory size={16} aria-hidden />}>
+          Browse the catalog
+        </Button>
+      }
+    />
   );
 }

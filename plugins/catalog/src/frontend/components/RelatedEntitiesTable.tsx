@@ -1,6 +1,6 @@
 import { parseEntityRef, type Entity } from '@atrium/catalog-model';
-import { EntityRefLink, humanizeEntityRef } from '@atrium/ui';
-import { Badge, Group, Table, Text, Tooltip } from '@mantine/core';
+import { DataTable, EntityRefLink, humanizeEntityRef, type DataTableColumn } from '@atrium/ui';
+import { Badge, Group, Text, Tooltip } from '@mantine/core';
 import { IconAlertTriangle } from '@tabler/icons-react';
 import { LifecycleBadge } from './EntityBadges';
 import { entityDisplayName, entityType, specString } from './entityDisplay';
@@ -26,56 +26,59 @@ export function RelatedEntitiesTable(props: {
   showKind?: boolean;
 }) {
   const showKind = props.showKind ?? new Set(props.refs.map((r) => kindOfRef(r).toLowerCase())).size > 1;
+  const entityOf = (ref: string) => props.entities?.get(ref.toLowerCase());
+  const columns: Array<DataTableColumn<string> | false> = [
+    { id: 'name', header: 'Name', primary: true, width: '34%', cell: (ref) => <NameCell entityRef={ref} entity={entityOf(ref)} /> },
+    showKind && { id: 'kind', header: 'Kind', width: '14%', cell: (ref) => <Text size="sm">{entityOf(ref)?.kind ?? kindOfRef(ref)}</Text> },
+    {
+      id: 'type',
+      header: 'Type',
+      width: '14%',
+      cell: (ref) => {
+        const entity = entityOf(ref);
+        return <Text size="sm">{entity ? (entityType(entity) ?? '–') : '–'}</Text>;
+      },
+    },
+    {
+      id: 'description',
+      header: 'Description',
+      cell: (ref) => {
+        const description = entityOf(ref)?.metadata.description;
+        return description ? (
+          <Text size="sm" c="dimmed" lineClamp={2}>
+            {description}
+          </Text>
+        ) : null;
+      },
+    },
+  ];
+  return <DataTable label={props.label} rows={props.refs} columns={columns} rowKey={(ref) => ref} verticalSpacing={6} minTableWidth={520} />;
+}
+
+function NameCell(props: { entityRef: string; entity: Entity | null | undefined }) {
+  const { entityRef: ref, entity } = props;
+  if (entity === null) {
+    return (
+      <Group gap={6} wrap="wrap">
+        <Text size="sm" c="dimmed">
+          {humanizeEntityRef(ref)}
+        </Text>
+        <Tooltip label="The catalog has no entity with this reference. Check the spelling in the descriptor, or register it.">
+          <Badge color="orange" variant="light" size="xs" leftSection={<IconAlertTriangle size={10} aria-hidden />} tt="none" tabIndex={0}>
+            not in catalog
+          </Badge>
+        </Tooltip>
+      </Group>
+    );
+  }
+  const lifecycle = entity ? specString(entity, 'lifecycle') : undefined;
   return (
-    <Table.ScrollContainer minWidth={420}>
-      <Table verticalSpacing={6} aria-label={props.label} layout="fixed">
-        <Table.Thead>
-          <Table.Tr>
-            <Table.Th w="34%">Name</Table.Th>
-            {showKind && <Table.Th w="14%">Kind</Table.Th>}
-            <Table.Th w="14%">Type</Table.Th>
-            <Table.Th>Description</Table.Th>
-          </Table.Tr>
-        </Table.Thead>
-        <Table.Tbody>
-          {props.refs.map((ref) => {
-            const entity = props.entities?.get(ref.toLowerCase());
-            const missing = entity === null;
-            const lifecycle = entity ? specString(entity, 'lifecycle') : undefined;
-            return (
-              <Table.Tr key={ref}>
-                <Table.Th scope="row" fw="normal">
-                  {missing ? (
-                    <Group gap={6} wrap="nowrap">
-                      <Text size="sm" c="dimmed" truncate="end">
-                        {humanizeEntityRef(ref)}
-                      </Text>
-                      <Tooltip label="The catalog has no entity with this reference. Check the spelling in the descriptor, or register it.">
-                        <Badge color="orange" variant="light" size="xs" leftSection={<IconAlertTriangle size={10} aria-hidden />} tt="none" tabIndex={0}>
-                          not in catalog
-                        </Badge>
-                      </Tooltip>
-                    </Group>
-                  ) : (
-                    <Group gap={6} wrap="nowrap">
-                      <KindIcon kind={kindOfRef(ref)} />
-                      <EntityRefLink entityRef={ref} title={entity ? entityDisplayName(entity) : undefined} size="sm" fw={600} />
-                      {lifecycle && lifecycle !== 'production' && <LifecycleBadge lifecycle={lifecycle} size="xs" />}
-                    </Group>
-                  )}
-                </Table.Th>
-                {showKind && <Table.Td fz="sm">{entity?.kind ?? kindOfRef(ref)}</Table.Td>}
-                <Table.Td fz="sm">{entity ? (entityType(entity) ?? '–') : '–'}</Table.Td>
-                <Table.Td>
-                  <Text size="sm" c="dimmed" lineClamp={2}>
-                    {entity?.metadata.description ?? ''}
-                  </Text>
-                </Table.Td>
-              </Table.Tr>
-            );
-          })}
-        </Table.Tbody>
-      </Table>
-    </Table.ScrollContainer>
+    <Group gap={6} wrap="nowrap" align="flex-start">
+      <KindIcon kind={kindOfRef(ref)} />
+      <Group gap={6} wrap="wrap">
+        <EntityRefLink entityRef={ref} title={entity ? entityDisplayName(entity) : undefined} size="sm" fw={600} />
+        {lifecycle && lifecycle !== 'production' && <LifecycleBadge lifecycle={lifecycle} size="xs" />}
+      </Group>
+    </Group>
   );
 }

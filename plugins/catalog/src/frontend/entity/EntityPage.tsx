@@ -80,9 +80,10 @@ function EntityView(props: { entity: Entity; subPath: string }) {
         }}
         keepMounted={false}
       >
-        <Tabs.List aria-label="Entity sections">
+        {/* One row of tabs at any width: on a phone the row scrolls sideways instead of wrapping. */}
+        <Tabs.List aria-label="Entity sections" style={{ flexWrap: 'nowrap', overflowX: 'auto', overflowY: 'hidden', scrollbarWidth: 'none' }}>
           {tabs.map((tab) => (
-            <Tabs.Tab key={tab.id} value={tab.id}>
+            <Tabs.Tab key={tab.id} value={tab.id} style={{ flexShrink: 0 }}>
               {tab.title}
             </Tabs.Tab>
           ))}

@@ -1,11 +1,11 @@
 import { EmptyState, ErrorState, LoadingState, PageLayout, StaleDataNotice } from '@atrium/ui';
-import { Badge, Button, CloseButton, Grid, Group, Stack, Text, TextInput } from '@mantine/core';
-import { useDebouncedCallback } from '@mantine/hooks';
-import { IconFilterOff, IconMapPin, IconPlus, IconSearch } from '@tabler/icons-react';
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { Badge, Button, CloseButton, Collapse, Grid, Group, Stack, Text, TextInput, useMantineTheme } from '@mantine/core';
+import { useDebouncedCallback, useDisclosure, useMediaQuery } from '@mantine/hooks';
+import { IconChevronDown, IconChevronUp, IconFilter, IconFilterOff, IconMapPin, IconPlus, IconSearch } from '@tabler/icons-react';
+import { useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { Link } from 'react-router';
 import { columnsForKind, fieldsForColumns, sortFieldFor } from './columns';
-import { EntityTable } from './EntityTable';
+import { EntityList } from './EntityList';
 import { ExplorerFilters } from './ExplorerFilters';
 import { activeFilterCount, ALL_KINDS, clearedFilters, serializeExplorerState, type ExplorerState, type FacetKey } from './filterState';
 import { useExplorerEntities, useExplorerFacets } from './useExplorerData';
@@ -46,12 +46,14 @@ export default function CatalogExplorerPage() {
     >
       <Grid gap="lg">
         <Grid.Col span={{ base: 12, md: 3 }}>
-          <ExplorerFilters
-            state={state}
-            counts={facets.counts}
-            onChange={(next) => setState(next)}
-            onFacetOpen={(key) => setOpenedFacets((current) => (current.has(key) ? current : new Set([...current, key])))}
-          />
+          <CollapsibleFilters activeCount={activeFilterCount(state)} kindLabel={kindLabel}>
+            <ExplorerFilters
+              state={state}
+              counts={facets.counts}
+              onChange={(next) => setState(next)}
+              onFacetOpen={(key) => setOpenedFacets((current) => (current.has(key) ? current : new Set([...current, key])))}
+            />
+          </CollapsibleFilters>
         </Grid.Col>
         <Grid.Col span={{ base: 12, md: 9 }}>
           <Stack gap="sm">
@@ -148,7 +150,7 @@ function ExplorerResults(props: {
     );
   }
   return (
-    <EntityTable
+    <EntityList
       rows={rows}
       columns={props.columns}
       totalItems={props.totalItems}
@@ -161,6 +163,37 @@ function ExplorerResults(props: {
       viewKey={serializeExplorerState(state).toString()}
       caption={props.caption}
     />
+  );
+}
+
+/**
+ * The filter panel beside the list on wide screens; on narrow ones (a phone) a "Filters" button
+ * above the list opens it, so the list is not pushed a screen down.
+ */
+function CollapsibleFilters(props: { activeCount: number; kindLabel: string; children: ReactNode }) {
+  const theme = useMantineTheme();
+  const wide = useMediaQuery(`(min-width: ${theme.breakpoints.md})`, true, { getInitialValueInEffect: false });
+  const [opened, { toggle }] = useDisclosure(false);
+  if (wide) return <>{props.children}</>;
+  return (
+    <Stack gap="xs">
+      <Button
+        variant="default"
+        onClick={toggle}
+        aria-expanded={opened}
+        aria-controls="catalog-filters"
+        leftSection={<IconFilter size={16} aria-hidden />}
+        rightSection={opened ? <IconChevronUp size={16} aria-hidden /> : <IconChevronDown size={16} aria-hidden />}
+        justify="space-between"
+        fullWidth
+      >
+        Filters · {pluralKind(props.kindLabel)}
+        {props.activeCount > 0 ? ` · ${props.activeCount} active` : ''}
+      </Button>
+      <Collapse expanded={opened} id="catalog-filters">
+        {props.children}
+      </Collapse>
+    </Stack>
   );
 }
 

@@ -6,8 +6,8 @@ import { useWindowVirtualizer } from '@tanstack/react-virtual';
 import { memo, useEffect, useLayoutEffect, useRef, useState } from 'react';
 import { Link } from 'react-router';
 import { entityNamespace } from '../components/entityDisplay';
-import { ColumnCell } from './ColumnCell';
-import type { ColumnSpec } from './columns';
+import { ColumnCell, type RefTitles } from './ColumnCell';
+import { nameCellSubtitle, type ColumnSpec } from './columns';
 import type { SortState } from './filterState';
 import classes from './EntityTable.module.css';
 
@@ -29,6 +29,8 @@ export interface EntityTableProps {
   /** The query string the rows are for; exposed as `data-view` for tests and benchmarks. */
   viewKey: string;
   caption: string;
+  /** Titles of the entities the cells refer to (owners, systems…). */
+  refTitles: RefTitles;
 }
 
 /**
@@ -109,7 +111,7 @@ export function EntityTable(props: EntityTableProps) {
                 </tr>
               );
             }
-            return <EntityRow key={entity.metadata.uid ?? item.index} entity={entity} columns={columns} rowIndex={item.index + 2} />;
+            return <EntityRow key={entity.metadata.uid ?? item.index} entity={entity} columns={columns} rowIndex={item.index + 2} titles={props.refTitles} />;
           })}
           {paddingBottom > 0 && <tr aria-hidden style={{ height: paddingBottom }} />}
         </tbody>
@@ -122,7 +124,7 @@ export function EntityTable(props: EntityTableProps) {
  * One row, in plain elements styled by the CSS module: a screenful of rows re-renders on every
  * filter change and scroll step, and component-library cells cost several times more.
  */
-const EntityRow = memo(function EntityRow(props: { entity: Entity; columns: readonly ColumnSpec[]; rowIndex: number }) {
+const EntityRow = memo(function EntityRow(props: { entity: Entity; columns: readonly ColumnSpec[]; rowIndex: number; titles: RefTitles }) {
   const { entity, columns } = props;
   const href = entityRoutePath({ kind: entity.kind, namespace: entityNamespace(entity), name: entity.metadata.name });
   return (
@@ -130,33 +132,43 @@ const EntityRow = memo(function EntityRow(props: { entity: Entity; columns: read
       {columns.map((column) => {
         const value = column.value(entity);
         if (column.id === 'name') {
-          const title = value.type === 'text' ? (value.text ?? entity.metadata.name) : entity.metadata.name;
+          const name = value.type === 'text' ? (value.text ?? entity.metadata.name) : entity.metadata.name;
           return (
             <th key="name" scope="row" className={classes.nameCell}>
               {href ? (
                 <Link to={href} className={classes.nameLink}>
-                  {title}
+                  {name}
                 </Link>
               ) : (
-                title
+                name
               )}
-              {entity.metadata.description && (
-                <span className={classes.description} title={entity.metadata.description}>
-                  {entity.metadata.description}
-                </span>
-              )}
+              <NameSubtitle entity={entity} className={classes.description} />
             </th>
           );
         }
         return (
           <td key={column.id}>
-            <ColumnCell value={value} />
+            <ColumnCell value={value} titles={props.titles} />
           </td>
         );
       })}
     </tr>
   );
 });
+
+/** The entity's title (when it differs from the name) and description, under the name. */
+export function NameSubtitle(props: { entity: Entity; className: string | undefined }) {
+  const { title, description } = nameCellSubtitle(props.entity);
+  if (!title && !description) return null;
+  const text = [title, description].filter(Boolean).join(' · ');
+  return (
+    <span className={props.className} title={text}>
+      {title && <span className={classes.subtitleTitle}>{title}</span>}
+      {title && description && ' · '}
+      {description}
+    </span>
+  );
+}
 
 function HeaderCell(props: { column: ColumnSpec; sort: SortState; onSort: (sort: SortState) => void }) {
   const { column, sort } = props;

@@ -1,7 +1,7 @@
-import { humanizeEntityRef } from '@atrium/ui';
+import { canonicalRefKey, humanizeEntityRef, useEntityTitles } from '@atrium/ui';
 import { Button, Checkbox, MultiSelect, Paper, Select, Stack, Text, Title } from '@mantine/core';
 import { IconFilterOff } from '@tabler/icons-react';
-import { useId } from 'react';
+import { useId, useMemo } from 'react';
 import {
   activeFilterCount,
   ALL_KINDS,
@@ -65,6 +65,7 @@ export function ExplorerFilters(props: ExplorerFiltersProps) {
   const namespaces = counts.namespace ?? [];
   const showNamespace = namespaces.length > 1 || state.filters.namespace.length > 0;
   const lifecycleOptions = facetOptions(counts.lifecycle, state.filters.lifecycle);
+  const ownerLabel = useOwnerLabel(counts.owner, state.filters.owner);
 
   return (
     <Paper component="section" withBorder radius="md" p="md" aria-labelledby={headingId}>
@@ -93,7 +94,7 @@ export function ExplorerFilters(props: ExplorerFiltersProps) {
         <MultiSelect
           label="Owner"
           placeholder={state.filters.owner.length ? undefined : 'Any owner'}
-          data={facetOptions(counts.owner, state.filters.owner, (ref) => humanizeEntityRef(ref, { defaultKind: 'group' }))}
+          data={facetOptions(counts.owner, state.filters.owner, ownerLabel)}
           value={state.filters.owner}
           onChange={set('owner')}
           onDropdownOpen={() => props.onFacetOpen?.('owner')}
@@ -151,4 +152,17 @@ export function ExplorerFilters(props: ExplorerFiltersProps) {
       </Stack>
     </Paper>
   );
+}
+
+/** Owners are named as everywhere else: the owner's title when the catalog knows it, the ref otherwise. */
+function useOwnerLabel(counts: Array<{ value: string }> | undefined, selected: readonly string[]): (ref: string) => string {
+  const keys = useMemo(
+    () => [...(counts ?? []).map((c) => c.value), ...selected].map((ref) => canonicalRefKey(ref, { defaultKind: 'group' })).filter((k): k is string => k !== undefined),
+    [counts, selected],
+  );
+  const titles = useEntityTitles(keys);
+  return (ref) => {
+    const key = canonicalRefKey(ref, { defaultKind: 'group' });
+    return (key && titles.get(key)) || humanizeEntityRef(ref, { defaultKind: 'group' });
+  };
 }

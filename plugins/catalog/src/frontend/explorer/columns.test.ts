@@ -1,6 +1,6 @@
 import type { Entity } from '@atrium/catalog-model';
 import { describe, expect, it } from 'vitest';
-import { columnsForKind, fieldsForColumns, sortFieldFor } from './columns';
+import { columnsForKind, fieldsForColumns, nameCellSubtitle, sortFieldFor } from './columns';
 
 const ids = (kind: string, options?: { showNamespace?: boolean }) => columnsForKind(kind, options).map((c) => c.id);
 
@@ -56,9 +56,16 @@ describe('cell values', () => {
     metadata: { name: 'jdoe', namespace: 'ops' },
     spec: { profile: { displayName: 'Jane Doe', email: 'jane@example.com' }, memberOf: ['team-a', 'group:default/team-b'] },
   };
-  it('extracts display names, nested text and refs with their defaults', () => {
-    const [name, email, groups] = columnsForKind('user');
-    expect(name!.value(user)).toEqual({ type: 'text', text: 'Jane Doe' });
+  it('shows the name the column sorts by, with the display name under it', () => {
+    const [name] = columnsForKind('user');
+    expect(name!.sortField).toBe('metadata.name');
+    expect(name!.value(user)).toEqual({ type: 'text', text: 'jdoe' });
+    expect(nameCellSubtitle(user)).toEqual({ title: 'Jane Doe' });
+    expect(nameCellSubtitle({ ...user, metadata: { name: 'x', title: 'x', description: 'About x' } })).toEqual({ description: 'About x' });
+  });
+
+  it('extracts nested text and refs with their defaults', () => {
+    const [, email, groups] = columnsForKind('user');
     expect(email!.value(user)).toEqual({ type: 'text', text: 'jane@example.com' });
     expect(groups!.value(user)).toEqual({
       type: 'refs',

@@ -1,5 +1,5 @@
 import { entityRoutePath } from '@atrium/ui';
-import { Badge, Group, Text } from '@mantine/core';
+import { Badge, Group } from '@mantine/core';
 import { Handle, Position, type Node, type NodeProps } from '@xyflow/react';
 import { Link } from 'react-router';
 import { KindIcon } from '../components/KindIcon';
@@ -31,19 +31,19 @@ export function EntityNode(props: NodeProps<EntityFlowNode>) {
       <Handle type="target" position={targetSide} className={classes.handle} isConnectable={false} />
       <Group gap={6} wrap="nowrap">
         <KindIcon kind={node.kind} size={14} />
-        <Text size="xs" c="dimmed" truncate="end">
+        <span className={classes.kindLine}>
           {node.kind}
           {node.type ? ` · ${node.type}` : ''}
-        </Text>
+        </span>
       </Group>
       {href ? (
         <Link to={href} className={classes.nodeLink} title={node.id}>
           {node.title ?? node.name}
         </Link>
       ) : (
-        <Text size="sm" fw={600} truncate="end" title={node.id}>
+        <span className={classes.nodeTitle} title={node.id} data-node-title="">
           {node.title ?? node.name}
-        </Text>
+        </span>
       )}
       {node.unresolved && (
         <Badge size="xs" color="orange" variant="light" tt="none" className={classes.badge}>

@@ -1,13 +1,15 @@
 import '@xyflow/react/dist/style.css';
-import { entityRoutePath, ErrorState, humanizeEntityRef, LoadingState } from '@atrium/ui';
-import { Anchor, Group, Table, Text, useComputedColorScheme } from '@mantine/core';
-import { Background, Controls, MarkerType, ReactFlow, type Edge } from '@xyflow/react';
+import { DataTable, entityRoutePath, ErrorState, humanizeEntityRef, LoadingState, useElementWidth } from '@atrium/ui';
+import { Anchor, Box, Group, Text, useComputedColorScheme } from '@mantine/core';
+import { useViewportSize } from '@mantine/hooks';
+import { Background, Controls, MarkerType, ReactFlow, useReactFlow, useStore, type Edge } from '@xyflow/react';
 import { useEffect, useMemo, useState } from 'react';
 import { Link, useNavigate } from 'react-router';
 import { humanizeRelation } from '../entity/relationCards';
 import type { RelationGraphData } from './buildGraph';
 import { EntityNode, type EntityFlowNode } from './EntityNode';
-import { layoutGraph, type GraphDirection } from './layout';
+import type { Positioned } from './gridLayout';
+import { chooseLayout, FIT_PADDING, layoutGraph, MAX_FIT_ZOOM, type GraphDirection } from './layout';
 import classes from './RelationGraph.module.css';
 
 const nodeTypes = { entity: EntityNode };
@@ -23,20 +25,31 @@ export function RelationGraph(props: { data: RelationGraphData; direction: Graph
   const { data, direction } = props;
   const navigate = useNavigate();
   const colorMode = useComputedColorScheme('light');
-  const [layout, setLayout] = useState<{ positions: Map<string, { x: number; y: number }>; data: RelationGraphData; direction: GraphDirection }>();
+  const [frameRef, frameWidth] = useElementWidth<HTMLDivElement>();
+  const { height: windowHeight } = useViewportSize();
+  const [layered, setLayered] = useState<{ result: Positioned; data: RelationGraphData; direction: GraphDirection }>();
   const [error, setError] = useState<unknown>(null);
 
   useEffect(() => {
     let cancelled = false;
     setError(null);
     layoutGraph(data, direction).then(
-      (positions) => !cancelled && setLayout({ positions, data, direction }),
+      (result) => !cancelled && setLayered({ result, data, direction }),
       (reason: unknown) => !cancelled && setError(reason),
     );
     return () => {
       cancelled = true;
     };
   }, [data, direction]);
+
+  // The canvas is as wide as the page allows and as tall as the drawing needs, up to most of
+  // the window, so a big graph is not squeezed into a letterbox.
+  const layout = useMemo(() => {
+    if (!layered || !frameWidth) return undefined;
+    const maxHeight = Math.max(MIN_CANVAS_HEIGHT, Math.min((windowHeight || 800) - 120, MAX_CANVAS_HEIGHT));
+    const chosen = chooseLayout(layered.data, layered.direction, layered.result, { width: frameWidth - 2, minHeight: MIN_CANVAS_HEIGHT, maxHeight });
+    return { ...chosen, data: layered.data, direction: layered.direction };
+  }, [layered, frameWidth, windowHeight]);
 
   const nodes = useMemo<EntityFlowNode[]>(
     () =>
@@ -71,36 +84,69 @@ export function RelationGraph(props: { data: RelationGraphData; direction: Graph
   );
 
   if (error) return <ErrorState error={error} title="Could not lay out the graph" />;
-  if (!layout) return <LoadingState label="Laying out the graph…" />;
   return (
     <>
-      <div className={classes.canvas} role="figure" aria-label={props.label}>
-        <ReactFlow
-          key={layout.direction}
-          nodes={nodes}
-          edges={edges}
-          nodeTypes={nodeTypes}
-          colorMode={colorMode}
-          fitView
-          fitViewOptions={{ padding: 0.15, maxZoom: 1.2 }}
-          minZoom={0.1}
-          nodesDraggable={false}
-          nodesConnectable={false}
-          elementsSelectable={false}
-          nodesFocusable={false}
-          edgesFocusable={false}
-          onNodeClick={(_event, node) => {
-            const href = node.data.unresolved ? undefined : entityRoutePath(node.id);
-            if (href) void navigate(href);
-          }}
-        >
-          <Background gap={20} size={1} />
-          <Controls showInteractive={false} />
-        </ReactFlow>
+      <div ref={frameRef}>
+        {!layout ? (
+          <LoadingState label="Laying out the graph…" />
+        ) : (
+          <div
+            className={classes.canvas}
+            style={{ height: layout.height }}
+            role="figure"
+            aria-label={props.label}
+            data-layout={layout.kind}
+          >
+            <ReactFlow
+              nodes={nodes}
+              edges={edges}
+              nodeTypes={nodeTypes}
+              colorMode={colorMode}
+              fitView
+              fitViewOptions={FIT_VIEW_OPTIONS}
+              minZoom={0.05}
+              maxZoom={2}
+              nodesDraggable={false}
+              nodesConnectable={false}
+              elementsSelectable={false}
+              nodesFocusable={false}
+              edgesFocusable={false}
+              onNodeClick={(_event, node) => {
+                const href = node.data.unresolved ? undefined : entityRoutePath(node.id);
+                if (href) void navigate(href);
+              }}
+            >
+              <FitOnChange layout={layout} />
+              <Background gap={20} size={1} />
+              <Controls showInteractive={false} fitViewOptions={FIT_VIEW_OPTIONS} />
+            </ReactFlow>
+          </div>
+        )}
       </div>
-      <RelationList data={layout.data} />
+      {layout && <RelationList data={layout.data} />}
     </>
   );
+}
+
+const FIT_VIEW_OPTIONS = { padding: FIT_PADDING, maxZoom: MAX_FIT_ZOOM } as const;
+const MIN_CANVAS_HEIGHT = 320;
+const MAX_CANVAS_HEIGHT = 1000;
+
+/**
+ * Fits the whole drawing into view whenever it changes (another depth, other relations) and
+ * whenever the canvas changes size (its height follows the drawing, and the window may be
+ * resized). React Flow's own `fitView` prop only fits the first drawing. `fitView()` waits
+ * until the new nodes are measured; the canvas's new size reaches the store a moment after the
+ * nodes do, hence the second fit on the size.
+ */
+function FitOnChange(props: { layout: object }) {
+  const { fitView } = useReactFlow();
+  const width = useStore((state) => state.width);
+  const height = useStore((state) => state.height);
+  useEffect(() => {
+    void fitView(FIT_VIEW_OPTIONS);
+  }, [props.layout, width, height, fitView]);
+  return null;
 }
 
 /** The graph's relations as a table, behind a disclosure. */
@@ -127,24 +173,20 @@ function RelationList(props: { data: RelationGraphData }) {
           Relations as a list ({props.data.edges.length})
         </Text>
       </summary>
-      <Table mt="xs" verticalSpacing={4} aria-label="Relations in the graph">
-        <Table.Thead>
-          <Table.Tr>
-            <Table.Th>From</Table.Th>
-            <Table.Th>Relation</Table.Th>
-            <Table.Th>To</Table.Th>
-          </Table.Tr>
-        </Table.Thead>
-        <Table.Tbody>
-          {props.data.edges.map((edge) => (
-            <Table.Tr key={edge.id}>
-              <Table.Td>{cell(edge.source)}</Table.Td>
-              <Table.Td fz="sm">{humanizeRelation(edge.relation).toLowerCase()}</Table.Td>
-              <Table.Td>{cell(edge.target)}</Table.Td>
-            </Table.Tr>
-          ))}
-        </Table.Tbody>
-      </Table>
+      <Box mt="xs">
+        <DataTable
+          label="Relations in the graph"
+          rows={props.data.edges}
+          rowKey={(edge) => edge.id}
+          verticalSpacing={4}
+          minTableWidth={480}
+          columns={[
+            { id: 'from', header: 'From', primary: true, cell: (edge) => cell(edge.source) },
+            { id: 'relation', header: 'Relation', cell: (edge) => <Text size="sm">{humanizeRelation(edge.relation).toLowerCase()}</Text> },
+            { id: 'to', header: 'To', cell: (edge) => cell(edge.target) },
+          ]}
+        />
+      </Box>
     </details>
   );
 }

@@ -1,9 +1,9 @@
 import type { LocationStatus } from '@atrium/plugin-catalog/common';
-import { EmptyState, errorMessage, PageLayout, QueryBoundary, RelativeTime, StatusBadge } from '@atrium/ui';
-import { ActionIcon, Anchor, Badge, Button, Code, Group, List, Table, Text, Tooltip } from '@mantine/core';
+import { DataTable, EmptyState, errorMessage, PageLayout, QueryBoundary, RelativeTime, StatusBadge, type DataTableColumn } from '@atrium/ui';
+import { ActionIcon, Anchor, Badge, Box, Button, Code, Group, List, Text, Tooltip } from '@mantine/core';
 import { IconChevronDown, IconChevronRight, IconMapPin, IconPlus, IconRefresh, IconTrash } from '@tabler/icons-react';
 import { useMutation, useQuery } from '@tanstack/react-query';
-import { Fragment, useState } from 'react';
+import { useState } from 'react';
 import { Link } from 'react-router';
 import * as api from '../api/catalogApi';
 import { catalogKeys, useInvalidateCatalog } from '../api/queries';
@@ -72,118 +72,141 @@ function LocationsTable(props: { locations: LocationStatus[]; onRemove: (locatio
       else next.add(id);
       return next;
     });
+  const columns: Array<DataTableColumn<LocationStatus>> = [
+    {
+      id: 'target',
+      header: 'Target',
+      primary: true,
+      width: '38%',
+      cell: (location) => (
+        <Group gap={4} wrap="nowrap" align="flex-start">
+          <Badge variant="outline" color="gray" size="sm" radius="sm" tt="none" style={{ flexShrink: 0 }}>
+            {location.type}
+          </Badge>
+          {location.type === 'url' ? (
+            <Anchor href={location.target} target="_blank" rel="noreferrer" size="sm" style={{ overflowWrap: 'anywhere' }}>
+              {location.target}
+            </Anchor>
+          ) : (
+            <Text size="sm" ff="monospace" style={{ overflowWrap: 'anywhere' }}>
+              {location.target}
+            </Text>
+          )}
+        </Group>
+      ),
+    },
+    {
+      id: 'source',
+      header: 'Source',
+      cell: (location) => (
+        <Tooltip label={location.source === 'config' ? 'From catalog.locations in the app config' : 'Registered through the UI or API'}>
+          <Badge variant="light" color={location.source === 'config' ? 'gray' : 'indigo'} tt="none" tabIndex={0}>
+            {location.source === 'config' ? 'configured' : 'registered'}
+          </Badge>
+        </Tooltip>
+      ),
+    },
+    {
+      id: 'entities',
+      header: 'Entities',
+      cell: (location) => (
+        <Anchor
+          component={Link}
+          to={`/catalog?kind=all&location=${encodeURIComponent(`${location.type}:${location.target}`)}`}
+          size="sm"
+          aria-label={`${location.entityCount} entities from ${location.target}`}
+        >
+          {location.entityCount}
+        </Anchor>
+      ),
+    },
+    {
+      id: 'lastRead',
+      header: 'Last read',
+      nowrap: true,
+      cell: (location) =>
+        location.lastReadAt ? (
+          <Text span size="sm">
+            <RelativeTime value={location.lastReadAt} />
+          </Text>
+        ) : (
+          <Text span size="sm" c="dimmed">
+            not yet
+          </Text>
+        ),
+    },
+    {
+      id: 'status',
+      header: 'Status',
+      cell: (location) =>
+        location.errors.length === 0 ? (
+          <StatusBadge status={location.lastReadAt ? 'ok' : 'pending'} label={location.lastReadAt ? 'ok' : 'pending'} />
+        ) : (
+          <Button
+            variant="subtle"
+            color="red"
+            size="compact-sm"
+            onClick={() => toggle(location.id)}
+            aria-expanded={expanded.has(location.id)}
+            leftSection={expanded.has(location.id) ? <IconChevronDown size={14} aria-hidden /> : <IconChevronRight size={14} aria-hidden />}
+          >
+            {location.errors.length} {location.errors.length === 1 ? 'error' : 'errors'}
+          </Button>
+        ),
+    },
+    {
+      id: 'actions',
+      header: 'Actions',
+      card: 'aside',
+      cell: (location) => (
+        <Group gap={4} wrap="nowrap">
+          <RefreshButton location={location} />
+          {location.source === 'api' && (
+            <Tooltip label="Unregister">
+              <ActionIcon variant="subtle" color="red" aria-label={`Unregister ${location.target}`} onClick={() => props.onRemove(location)}>
+                <IconTrash size={16} aria-hidden />
+              </ActionIcon>
+            </Tooltip>
+          )}
+        </Group>
+      ),
+    },
+  ];
   return (
-    <Table.ScrollContainer minWidth={900}>
-      <Table verticalSpacing="sm" aria-label="Locations">
-        <Table.Thead>
-          <Table.Tr>
-            <Table.Th>Target</Table.Th>
-            <Table.Th>Source</Table.Th>
-            <Table.Th>Entities</Table.Th>
-            <Table.Th>Last read</Table.Th>
-            <Table.Th>Status</Table.Th>
-            <Table.Th>
-              <Text span size="sm" fw={700}>
-                Actions
-              </Text>
-            </Table.Th>
-          </Table.Tr>
-        </Table.Thead>
-        <Table.Tbody>
-          {props.locations.map((location) => {
-            const open = expanded.has(location.id);
-            const ref = `${location.type}:${location.target}`;
-            return (
-              <Fragment key={location.id}>
-                <Table.Tr>
-                  <Table.Th scope="row" fw="normal" maw={460}>
-                    <Group gap={4} wrap="nowrap" align="flex-start">
-                      <Badge variant="outline" color="gray" size="sm" radius="sm" tt="none" style={{ flexShrink: 0 }}>
-                        {location.type}
-                      </Badge>
-                      {location.type === 'url' ? (
-                        <Anchor href={location.target} target="_blank" rel="noreferrer" size="sm" style={{ overflowWrap: 'anywhere' }}>
-                          {location.target}
-                        </Anchor>
-                      ) : (
-                        <Text size="sm" ff="monospace" style={{ overflowWrap: 'anywhere' }}>
-                          {location.target}
-                        </Text>
-                      )}
-                    </Group>
-                  </Table.Th>
-                  <Table.Td>
-                    <Tooltip label={location.source === 'config' ? 'From catalog.locations in the app config' : 'Registered through the UI or API'}>
-                      <Badge variant="light" color={location.source === 'config' ? 'gray' : 'indigo'} tt="none" tabIndex={0}>
-                        {location.source === 'config' ? 'configured' : 'registered'}
-                      </Badge>
-                    </Tooltip>
-                  </Table.Td>
-                  <Table.Td>
-                    <Anchor component={Link} to={`/catalog?kind=all&location=${encodeURIComponent(ref)}`} size="sm" aria-label={`${location.entityCount} entities from ${location.target}`}>
-                      {location.entityCount}
-                    </Anchor>
-                  </Table.Td>
-                  <Table.Td fz="sm">{location.lastReadAt ? <RelativeTime value={location.lastReadAt} /> : <Text span size="sm" c="dimmed">not yet</Text>}</Table.Td>
-                  <Table.Td>
-                    {location.errors.length === 0 ? (
-                      <StatusBadge status={location.lastReadAt ? 'ok' : 'pending'} label={location.lastReadAt ? 'ok' : 'pending'} />
-                    ) : (
-                      <Button
-                        variant="subtle"
-                        color="red"
-                        size="compact-sm"
-                        onClick={() => toggle(location.id)}
-                        aria-expanded={open}
-                        leftSection={open ? <IconChevronDown size={14} aria-hidden /> : <IconChevronRight size={14} aria-hidden />}
-                      >
-                        {location.errors.length} {location.errors.length === 1 ? 'error' : 'errors'}
-                      </Button>
-                    )}
-                  </Table.Td>
-                  <Table.Td>
-                    <Group gap={4} wrap="nowrap">
-                      <RefreshButton location={location} />
-                      {location.source === 'api' && (
-                        <Tooltip label="Unregister">
-                          <ActionIcon variant="subtle" color="red" aria-label={`Unregister ${location.target}`} onClick={() => props.onRemove(location)}>
-                            <IconTrash size={16} aria-hidden />
-                          </ActionIcon>
-                        </Tooltip>
-                      )}
-                    </Group>
-                  </Table.Td>
-                </Table.Tr>
-                {open && (
-                  <Table.Tr>
-                    <Table.Td colSpan={6} bg="var(--mantine-color-red-light)">
-                      <List size="sm" spacing={4} aria-label={`Errors of ${location.target}`}>
-                        {location.errors.map((error, index) => (
-                          <List.Item key={index}>
-                            <Text size="sm" fw={600} span>
-                              {error.name}
-                            </Text>
-                            {error.file && (
-                              <Code ml={6}>
-                                {error.file}
-                                {error.line ? `:${error.line}${error.column ? `:${error.column}` : ''}` : ''}
-                              </Code>
-                            )}
-                            <Text size="sm" style={{ overflowWrap: 'anywhere' }}>
-                              {error.message}
-                            </Text>
-                          </List.Item>
-                        ))}
-                      </List>
-                    </Table.Td>
-                  </Table.Tr>
-                )}
-              </Fragment>
-            );
-          })}
-        </Table.Tbody>
-      </Table>
-    </Table.ScrollContainer>
+    <DataTable
+      label="Locations"
+      rows={props.locations}
+      columns={columns}
+      rowKey={(location) => location.id}
+      minTableWidth={760}
+      verticalSpacing="sm"
+      rowDetail={(location) => (expanded.has(location.id) && location.errors.length > 0 ? <LocationErrors location={location} /> : null)}
+    />
+  );
+}
+
+function LocationErrors(props: { location: LocationStatus }) {
+  return (
+    <Box bg="var(--mantine-color-red-light)" p="xs" style={{ borderRadius: 'var(--mantine-radius-sm)' }}>
+      <List size="sm" spacing={4} aria-label={`Errors of ${props.location.target}`}>
+        {props.location.errors.map((error, index) => (
+          <List.Item key={index}>
+            <Text size="sm" fw={600} span>
+              {error.name}
+            </Text>
+            {error.file && (
+              <Code ml={6}>
+                {error.file}
+                {error.line ? `:${error.line}${error.column ? `:${error.column}` : ''}` : ''}
+              </Code>
+            )}
+            <Text size="sm" style={{ overflowWrap: 'anywhere' }}>
+              {error.message}
+            </Text>
+          </List.Item>
+        ))}
+      </List>
+    </Box>
   );
 }
 

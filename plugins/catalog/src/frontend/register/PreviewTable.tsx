@@ -1,40 +1,35 @@
 import { stringifyEntityRef, type Entity } from '@atrium/catalog-model';
-import { Table, Text } from '@mantine/core';
+import { DataTable, type DataTableColumn } from '@atrium/ui';
+import { Group, Text } from '@mantine/core';
 import { entityDisplayName, entityType } from '../components/entityDisplay';
 import { KindIcon } from '../components/KindIcon';
 
+const COLUMNS: Array<DataTableColumn<Entity>> = [
+  { id: 'name', header: 'Name', primary: true, cell: (entity) => <Text size="sm" fw={600}>{entityDisplayName(entity)}</Text> },
+  {
+    id: 'kind',
+    header: 'Kind',
+    nowrap: true,
+    cell: (entity) => (
+      <Group gap={4} wrap="nowrap">
+        <KindIcon kind={entity.kind} />
+        <Text size="sm">{entity.kind}</Text>
+      </Group>
+    ),
+  },
+  { id: 'type', header: 'Type', cell: (entity) => <Text size="sm">{entityType(entity) ?? '–'}</Text> },
+  {
+    id: 'ref',
+    header: 'Reference',
+    cell: (entity) => (
+      <Text size="xs" ff="monospace">
+        {stringifyEntityRef(entity)}
+      </Text>
+    ),
+  },
+];
+
 /** The entities a location would provide, before they are imported. */
 export function PreviewTable(props: { entities: readonly Entity[] }) {
-  return (
-    <Table.ScrollContainer minWidth={560}>
-      <Table verticalSpacing={6} aria-label="Entities found" withTableBorder>
-        <Table.Thead>
-          <Table.Tr>
-            <Table.Th>Kind</Table.Th>
-            <Table.Th>Name</Table.Th>
-            <Table.Th>Type</Table.Th>
-            <Table.Th>Reference</Table.Th>
-          </Table.Tr>
-        </Table.Thead>
-        <Table.Tbody>
-          {props.entities.map((entity) => (
-            <Table.Tr key={stringifyEntityRef(entity)}>
-              <Table.Td fz="sm">
-                <KindIcon kind={entity.kind} /> {entity.kind}
-              </Table.Td>
-              <Table.Td fz="sm" fw={600}>
-                {entityDisplayName(entity)}
-              </Table.Td>
-              <Table.Td fz="sm">{entityType(entity) ?? '–'}</Table.Td>
-              <Table.Td>
-                <Text size="xs" ff="monospace">
-                  {stringifyEntityRef(entity)}
-                </Text>
-              </Table.Td>
-            </Table.Tr>
-          ))}
-        </Table.Tbody>
-      </Table>
-    </Table.ScrollContainer>
-  );
+  return <DataTable label="Entities found" rows={props.entities} columns={COLUMNS} rowKey={(entity) => stringifyEntityRef(entity)} verticalSpacing={6} minTableWidth={560} />;
 }
