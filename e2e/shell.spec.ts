@@ -1,4 +1,5 @@
 import { expect, test } from '@playwright/test';
+import { expectNoSidewaysScrolling, PHONE } from './layout-checks';
 
 test('the home page shows the shell, a welcome and the plugins’ widgets', async ({ page }) => {
   await page.goto('/');
@@ -49,4 +50,29 @@ test('keyboard users can skip straight to the content', async ({ page }) => {
   await expect(skip).toBeFocused();
   await page.keyboard.press('Enter');
   await expect(page.locator('#main-content')).toBeFocused();
+});
+
+test.describe('on a phone', () => {
+  test.use({ viewport: PHONE });
+
+  test('the sidebar folds into a menu button', async ({ page }) => {
+    await page.goto('/');
+    await expect(page.getByRole('heading', { level: 1, name: 'Welcome to Atrium' })).toBeVisible();
+    const nav = page.getByRole('navigation', { name: 'Main navigation' });
+    await expect(nav.getByRole('link', { name: 'Catalog' })).toBeHidden();
+    await page.getByRole('button', { name: 'Open navigation' }).click();
+    await nav.getByRole('link', { name: 'Catalog' }).click();
+    await expect(page).toHaveURL(/\/catalog$/);
+    await expect(nav.getByRole('link', { name: 'Catalog' })).toBeHidden();
+    await expectNoSidewaysScrolling(page);
+  });
+
+  test('the home page and the not-found page fit the window', async ({ page }) => {
+    await page.goto('/');
+    await expect(page.getByRole('region', { name: 'System status' })).toBeVisible();
+    await expectNoSidewaysScrolling(page);
+    await page.goto('/no/such/page');
+    await expect(page.getByRole('heading', { level: 1, name: 'Page not found' })).toBeVisible();
+    await expectNoSidewaysScrolling(page);
+  });
 });

@@ -1,4 +1,5 @@
 import { expect, test } from '@playwright/test';
+import { DESKTOP, expectNoOverlappingCells, expectNoSidewaysScrolling, PHONE } from './layout-checks';
 
 test('the System page lists the installed plugins with their status', async ({ page }) => {
   await page.goto('/system');
@@ -22,3 +23,19 @@ test('the System page shows the server and database', async ({ page, request }) 
   await expect(database).toContainText(':memory:');
   await expect(page.getByRole('region', { name: 'Scheduled jobs' })).toBeVisible();
 });
+
+for (const size of [DESKTOP, PHONE]) {
+  test.describe(`System page at ${size.width}px`, () => {
+    test.use({ viewport: size });
+
+    test('fits the window, plugins and jobs as cards on a phone', async ({ page }) => {
+      await page.goto('/system');
+      await expect(page.getByRole('region', { name: 'Scheduled jobs' })).toBeVisible();
+      await expectNoSidewaysScrolling(page);
+      await expectNoOverlappingCells(page);
+      const role = size.width < 600 ? 'list' : 'table';
+      await expect(page.getByRole(role, { name: 'Installed plugins' })).toContainText('catalog');
+      await expect(page.getByRole(role, { name: 'Scheduled jobs' })).toContainText('catalog');
+    });
+  });
+}

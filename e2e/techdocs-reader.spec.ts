@@ -2,6 +2,7 @@ import { expect, test, type APIRequestContext } from '@playwright/test';
 import fs from 'node:fs';
 import path from 'node:path';
 import { expectNoSeriousA11yViolations, FIXTURE_ROOT } from './catalog-support';
+import { DESKTOP, expectNoOverlappingCells, expectNoSidewaysScrolling, PHONE } from './layout-checks';
 
 // A docs site the tests own: written under the e2e file root and registered through the API.
 const SITE_DIR = path.join(FIXTURE_ROOT, 'techdocs-e2e-handbook');
@@ -198,3 +199,33 @@ test('an unknown page and an entity without docs get helpful empty states', asyn
   await page.goto('/docs/default/component/does-not-exist/');
   await expect(page.getByText('No docs for this entity')).toBeVisible();
 });
+
+test('the tab title names the docs page and its site once each', async ({ page }) => {
+  await page.goto('/docs/default/component/orders-service');
+  await expect(page.getByRole('heading', { level: 1, name: 'Orders service' })).toBeVisible();
+  await expect(page).toHaveTitle('Orders service · Atrium');
+  await page.goto('/catalog/default/component/orders-service/docs');
+  await expect(page.getByRole('heading', { level: 1, name: 'Orders service' }).first()).toBeVisible();
+  await expect(page).toHaveTitle('Orders service · Atrium');
+  // Leaving the docs tab gives the entity page its title back.
+  await page.getByRole('tab', { name: 'Overview' }).click();
+  await expect(page.getByRole('region', { name: 'About' })).toBeVisible();
+  await expect(page).toHaveTitle('Orders service · Atrium');
+});
+
+for (const size of [DESKTOP, PHONE]) {
+  test.describe(`docs at ${size.width}px`, () => {
+    test.use({ viewport: size });
+
+    test('the docs home and a docs page fit the window', async ({ page }) => {
+      await page.goto('/docs');
+      await expect(page.getByRole('link', { name: 'Orders service' }).first()).toBeVisible();
+      await expectNoSidewaysScrolling(page);
+      await expectNoOverlappingCells(page);
+      if (size.width < 600) await expect(page.getByRole('list', { name: 'Documented entities' })).toBeVisible();
+      await page.goto('/docs/default/component/orders-service');
+      await expect(page.getByRole('heading', { level: 1, name: 'Orders service' })).toBeVisible();
+      await expectNoSidewaysScrolling(page);
+    });
+  });
+}

@@ -1,5 +1,5 @@
-import { EmptyState, RelativeTime, StatusBadge, formatDuration, formatMilliseconds } from '@atrium/ui';
-import { Group, Table, Text } from '@mantine/core';
+import { DataTable, EmptyState, RelativeTime, StatusBadge, formatDuration, formatMilliseconds, type DataTableColumn } from '@atrium/ui';
+import { Group, Text } from '@mantine/core';
 import { IconClockPlay } from '@tabler/icons-react';
 import type { JobInfo } from '../common';
 
@@ -15,55 +15,33 @@ export function JobsTable(props: { jobs: JobInfo[] }) {
       />
     );
   }
-  return (
-    <Table.ScrollContainer minWidth={760}>
-      <Table aria-label="Scheduled jobs" verticalSpacing="sm" highlightOnHover>
-        <Table.Thead>
-          <Table.Tr>
-            <Table.Th scope="col" style={{ whiteSpace: 'nowrap' }}>Job</Table.Th>
-            <Table.Th scope="col" style={{ whiteSpace: 'nowrap' }}>Plugin</Table.Th>
-            <Table.Th scope="col" style={{ whiteSpace: 'nowrap' }}>Interval</Table.Th>
-            <Table.Th scope="col" style={{ whiteSpace: 'nowrap' }}>Last run</Table.Th>
-            <Table.Th scope="col" style={{ whiteSpace: 'nowrap' }}>Next run</Table.Th>
-            <Table.Th scope="col" style={{ whiteSpace: 'nowrap' }}>Last error</Table.Th>
-          </Table.Tr>
-        </Table.Thead>
-        <Table.Tbody>
-          {props.jobs.map((job) => (
-            <Table.Tr key={job.id}>
-              <Table.Th scope="row" fw={600} ff="monospace" fz="sm">
-                {job.id}
-              </Table.Th>
-              <Table.Td>{job.pluginId}</Table.Td>
-              <Table.Td>every {formatDuration(job.intervalSeconds)}</Table.Td>
-              <Table.Td>
-                <LastRun job={job} />
-              </Table.Td>
-              <Table.Td>
-                {job.running ? (
-                  <StatusBadge status="running" tone="info" label="running now" />
-                ) : job.nextRunAt ? (
-                  <RelativeTime value={job.nextRunAt} />
-                ) : (
-                  '—'
-                )}
-              </Table.Td>
-              <Table.Td>
-                {job.lastError ? (
-                  <Text size="xs" c="red" maw={280} style={{ overflowWrap: 'anywhere' }}>
-                    {job.lastError}
-                  </Text>
-                ) : (
-                  '—'
-                )}
-              </Table.Td>
-            </Table.Tr>
-          ))}
-        </Table.Tbody>
-      </Table>
-    </Table.ScrollContainer>
-  );
+  return <DataTable label="Scheduled jobs" rows={props.jobs} columns={JOB_COLUMNS} rowKey={(job) => job.id} highlightOnHover />;
 }
+
+const JOB_COLUMNS: Array<DataTableColumn<JobInfo>> = [
+  { id: 'job', header: 'Job', primary: true, cell: (job) => <Text fw={600} ff="monospace" size="sm">{job.id}</Text> },
+  { id: 'plugin', header: 'Plugin', cell: (job) => job.pluginId },
+  { id: 'interval', header: 'Interval', nowrap: true, cell: (job) => `every ${formatDuration(job.intervalSeconds)}` },
+  { id: 'last', header: 'Last run', cell: (job) => <LastRun job={job} /> },
+  {
+    id: 'next',
+    header: 'Next run',
+    cell: (job) =>
+      job.running ? <StatusBadge status="running" tone="info" label="running now" /> : job.nextRunAt ? <RelativeTime value={job.nextRunAt} /> : '—',
+  },
+  {
+    id: 'error',
+    header: 'Last error',
+    cell: (job) =>
+      job.lastError ? (
+        <Text size="xs" c="red" style={{ overflowWrap: 'anywhere' }}>
+          {job.lastError}
+        </Text>
+      ) : (
+        '—'
+      ),
+  },
+];
 
 function LastRun(props: { job: JobInfo }) {
   const { lastRunAt, lastStatus, lastDurationMs } = props.job;

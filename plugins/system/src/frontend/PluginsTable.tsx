@@ -1,5 +1,5 @@
-import { EmptyState, StatusBadge, formatMilliseconds, statusTone } from '@atrium/ui';
-import { Stack, Table, Text } from '@mantine/core';
+import { DataTable, EmptyState, StatusBadge, formatMilliseconds, statusTone, type DataTableColumn } from '@atrium/ui';
+import { Stack, Text } from '@mantine/core';
 import { IconPlug } from '@tabler/icons-react';
 import type { PluginInfo } from '../common';
 import { PluginMigrations } from './PluginMigrations';
@@ -16,50 +16,24 @@ export function PluginsTable(props: { plugins: PluginInfo[] }) {
       />
     );
   }
-  return (
-    <Table.ScrollContainer minWidth={760}>
-      <Table aria-label="Installed plugins" verticalSpacing="sm" highlightOnHover>
-        <Table.Thead>
-          <Table.Tr>
-            <Table.Th scope="col" style={{ whiteSpace: 'nowrap' }}>Plugin</Table.Th>
-            <Table.Th scope="col" style={{ whiteSpace: 'nowrap' }}>Status</Table.Th>
-            <Table.Th scope="col" style={{ whiteSpace: 'nowrap' }}>Health</Table.Th>
-            <Table.Th scope="col" style={{ whiteSpace: 'nowrap' }}>Start-up</Table.Th>
-            <Table.Th scope="col" style={{ whiteSpace: 'nowrap' }}>Depends on</Table.Th>
-            <Table.Th scope="col" style={{ whiteSpace: 'nowrap' }}>Migrations</Table.Th>
-          </Table.Tr>
-        </Table.Thead>
-        <Table.Tbody>
-          {props.plugins.map((plugin) => (
-            <Table.Tr key={plugin.id} data-plugin-id={plugin.id}>
-              <Table.Th scope="row" fw={600}>
-                {plugin.id}
-              </Table.Th>
-              <Table.Td>
-                <StatusWithMessage status={plugin.status} message={plugin.error} />
-              </Table.Td>
-              <Table.Td>
-                <StatusWithMessage status={plugin.health.status} message={plugin.health.message} />
-              </Table.Td>
-              <Table.Td>{plugin.startupMs === undefined ? '—' : formatMilliseconds(plugin.startupMs)}</Table.Td>
-              <Table.Td>{plugin.dependsOn.length > 0 ? plugin.dependsOn.join(', ') : '—'}</Table.Td>
-              <Table.Td>
-                <PluginMigrations migrations={plugin.migrations} />
-              </Table.Td>
-            </Table.Tr>
-          ))}
-        </Table.Tbody>
-      </Table>
-    </Table.ScrollContainer>
-  );
+  return <DataTable label="Installed plugins" rows={props.plugins} columns={PLUGIN_COLUMNS} rowKey={(p) => p.id} rowAttributes={(p) => ({ 'data-plugin-id': p.id })} highlightOnHover />;
 }
+
+const PLUGIN_COLUMNS: Array<DataTableColumn<PluginInfo>> = [
+  { id: 'plugin', header: 'Plugin', primary: true, cell: (plugin) => <Text fw={600} size="sm">{plugin.id}</Text> },
+  { id: 'status', header: 'Status', cell: (plugin) => <StatusWithMessage status={plugin.status} message={plugin.error} /> },
+  { id: 'health', header: 'Health', cell: (plugin) => <StatusWithMessage status={plugin.health.status} message={plugin.health.message} /> },
+  { id: 'startup', header: 'Start-up', nowrap: true, cell: (plugin) => (plugin.startupMs === undefined ? '—' : formatMilliseconds(plugin.startupMs)) },
+  { id: 'deps', header: 'Depends on', cell: (plugin) => (plugin.dependsOn.length > 0 ? plugin.dependsOn.join(', ') : '—') },
+  { id: 'migrations', header: 'Migrations', cell: (plugin) => <PluginMigrations migrations={plugin.migrations} /> },
+];
 
 function StatusWithMessage(props: { status: string; message?: string }) {
   return (
     <Stack gap={4} align="flex-start">
       <StatusBadge status={props.status} />
       {props.message && (
-        <Text size="xs" c={statusTone(props.status) === 'danger' ? 'red' : 'dimmed'} maw={260} style={{ overflowWrap: 'anywhere' }}>
+        <Text size="xs" c={statusTone(props.status) === 'danger' ? 'red' : 'dimmed'} style={{ overflowWrap: 'anywhere' }}>
           {props.message}
         </Text>
       )}

@@ -1,11 +1,26 @@
-import { EmptyState, ErrorState, LoadingState, PageLayout, RelativeTime, StatusBadge } from '@atrium/ui';
-import { Anchor, Badge, Button, Group, Select, Stack, Table, Text, TextInput } from '@mantine/core';
+import {
+  canonicalRefKey,
+  DataTable,
+  EmptyState,
+  EntityRefLink,
+  ErrorState,
+  LoadingState,
+  PageLayout,
+  RelativeTime,
+  StatusBadge,
+  useEntityTitles,
+  type DataTableColumn,
+} from '@atrium/ui';
+import { Anchor, Badge, Button, Group, Select, Stack, Text, TextInput } from '@mantine/core';
+import { useMemo } from 'react';
 import { useDebouncedValue } from '@mantine/hooks';
 import { IconBook2, IconSearch } from '@tabler/icons-react';
 import { Link, useSearchParams } from 'react-router';
 import { docsPagePath, type DocsEntitySummary } from '../common';
 import { useDocsEntities, useDocsOwners } from './api';
 import { shortRef, STATUS_LABEL, STATUS_TONE } from './status';
+
+const NO_OWNERS: ReadonlyArray<{ owner: string; count: number }> = [];
 
 /** `/docs`: every catalog entity with TechDocs, searchable by title and filterable by owner. */
 export default function DocsHomePage() {
@@ -14,6 +29,7 @@ export default function DocsHomePage() {
   const owner = params.get('owner');
   const [debouncedQ] = useDebouncedValue(q, 250);
   const owners = useDocsOwners();
+  const ownerOptions = useOwnerOptions(owners.data?.items ?? NO_OWNERS);
   const query = useDocsEntities({ q: debouncedQ.trim(), owner });
   const items = query.data?.pages.flatMap((p) => p.items) ?? [];
   const total = query.data?.pages[0]?.totalItems ?? 0;
@@ -39,17 +55,17 @@ export default function DocsHomePage() {
           leftSection={<IconSearch size={16} aria-hidden />}
           value={q}
           onChange={(e) => update('q', e.currentTarget.value)}
-          w={280}
+          w={{ base: '100%', xs: 280 }}
         />
         <Select
           label="Owner"
           placeholder="All owners"
-          data={(owners.data?.items ?? []).map((o) => ({ value: o.owner, label: `${shortRef(o.owner)} (${o.count})` }))}
+          data={ownerOptions}
           value={owner}
           onChange={(v) => update('owner', v)}
           clearable
           searchable
-          w={260}
+          w={{ base: '100%', xs: 260 }}
           nothingFoundMessage="No owner matches"
         />
         {query.data && (
@@ -104,57 +120,71 @@ export default function DocsHomePage() {
   );
 }
 
+const DOCS_COLUMNS: Array<DataTableColumn<DocsEntitySummary>> = [
+  {
+    id: 'docs',
+    header: 'Docs',
+    primary: true,
+    width: '44%',
+    cell: (item) => (
+      <>
+        <Anchor component={Link} to={docsPagePath(item, '')} fw={600} size="sm">
+          {item.siteName ?? item.title}
+        </Anchor>
+        {item.siteName && item.siteName !== item.title && (
+          <Text size="xs" c="dimmed">
+            {item.title}
+          </Text>
+        )}
+        {item.description && (
+          <Text size="sm" c="dimmed" lineClamp={2}>
+            {item.description}
+          </Text>
+        )}
+      </>
+    ),
+  },
+  { id: 'owner', header: 'Owner', cell: (item) => (item.owner ? <EntityRefLink entityRef={item.owner} defaultKind="group" size="sm" /> : '—') },
+  {
+    id: 'kind',
+    header: 'Kind',
+    cell: (item) => (
+      <Badge variant="default" radius="sm" tt="none">
+        {item.kind}
+        {item.type ? ` · ${item.type}` : ''}
+      </Badge>
+    ),
+  },
+  {
+    id: 'status',
+    header: 'Status',
+    card: 'aside',
+    cell: (item) => (
+      <div>
+        <StatusBadge status={item.build.status} label={STATUS_LABEL[item.build.status]} tone={STATUS_TONE[item.build.status]} />
+        {item.build.warningCount > 0 && item.build.status === 'ready' && (
+          <Text size="xs" c="dimmed" mt={2}>
+            {item.build.warningCount} {item.build.warningCount === 1 ? 'warning' : 'warnings'}
+          </Text>
+        )}
+      </div>
+    ),
+  },
+  {
+    id: 'built',
+    header: 'Built',
+    nowrap: true,
+    cell: (item) => (item.build.builtAt ? <Text span size="sm"><RelativeTime value={item.build.builtAt} /></Text> : '—'),
+  },
+];
+
 function DocsTable(props: { items: DocsEntitySummary[] }) {
-  return (
-    <Table.ScrollContainer minWidth={720}>
-      <Table aria-label="Documented entities" verticalSpacing="sm" highlightOnHover>
-        <Table.Thead>
-          <Table.Tr>
-            <Table.Th scope="col">Docs</Table.Th>
-            <Table.Th scope="col">Owner</Table.Th>
-            <Table.Th scope="col">Kind</Table.Th>
-            <Table.Th scope="col">Status</Table.Th>
-            <Table.Th scope="col">Built</Table.Th>
-          </Table.Tr>
-        </Table.Thead>
-        <Table.Tbody>
-          {props.items.map((item) => (
-            <Table.Tr key={item.entityRef}>
-              <Table.Th scope="row" fw={400}>
-                <Anchor component={Link} to={docsPagePath(item, '')} fw={600}>
-                  {item.siteName ?? item.title}
-                </Anchor>
-                {item.siteName && item.siteName !== item.title && (
-                  <Text size="xs" c="dimmed">
-                    {item.title}
-                  </Text>
-                )}
-                {item.description && (
-                  <Text size="sm" c="dimmed" lineClamp={2} maw={520}>
-                    {item.description}
-                  </Text>
-                )}
-              </Table.Th>
-              <Table.Td>{item.owner ? shortRef(item.owner) : '—'}</Table.Td>
-              <Table.Td>
-                <Badge variant="default" radius="sm" tt="none">
-                  {item.kind}
-                  {item.type ? ` · ${item.type}` : ''}
-                </Badge>
-              </Table.Td>
-              <Table.Td>
-                <StatusBadge status={item.build.status} label={STATUS_LABEL[item.build.status]} tone={STATUS_TONE[item.build.status]} />
-                {item.build.warningCount > 0 && item.build.status === 'ready' && (
-                  <Text size="xs" c="dimmed" mt={2}>
-                    {item.build.warningCount} {item.build.warningCount === 1 ? 'warning' : 'warnings'}
-                  </Text>
-                )}
-              </Table.Td>
-              <Table.Td>{item.build.builtAt ? <RelativeTime value={item.build.builtAt} /> : '—'}</Table.Td>
-            </Table.Tr>
-          ))}
-        </Table.Tbody>
-      </Table>
-    </Table.ScrollContainer>
-  );
+  return <DataTable label="Documented entities" rows={props.items} columns={DOCS_COLUMNS} rowKey={(item) => item.entityRef} verticalSpacing="sm" highlightOnHover minTableWidth={700} />;
+}
+
+/** The owner filter's choices, named by the owners' titles. */
+function useOwnerOptions(owners: ReadonlyArray<{ owner: string; count: number }>) {
+  const keys = useMemo(() => owners.map((o) => canonicalRefKey(o.owner, { defaultKind: 'group' }) ?? o.owner), [owners]);
+  const titles = useEntityTitles(keys);
+  return owners.map((o, index) => ({ value: o.owner, label: `${titles.get(keys[index]!) ?? shortRef(o.owner)} (${o.count})` }));
 }

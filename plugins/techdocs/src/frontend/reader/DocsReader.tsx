@@ -34,7 +34,8 @@ export function DocsReader(props: DocsReaderProps) {
   const page = useDocsPage(triplet, props.route, site.data !== undefined, site.data?.etag);
   const [navOpen, nav] = useDisclosure(false);
   const siteName = site.data?.siteName ?? entity.data?.siteName ?? entity.data?.title ?? triplet.name;
-  usePageTitle(page.data ? `${page.data.title} · ${siteName}` : siteName);
+  // Inside an entity page the entity page names the tab; a docs page adds its own title in front.
+  usePageTitle([page.data?.title, props.embedded ? entity.data?.title : siteName]);
 
   if (entity.error) {
     const missing = (entity.error as { status?: number }).status === 404;
