@@ -28,7 +28,11 @@ export function repositoryFacts(files: string[], dir: string): Record<string, bo
   };
 }
 
-/** Reads git repositories with the shared GitReader; runs in scheduled sweeps only. */
+/**
+ * Reads git repositories with the shared GitReader (the outbound guard, then the hardened git
+ * runner: nothing in a repository can make git run a program); runs in scheduled sweeps only.
+ * `cacheDir` comes from the plugin, under the host's data directory.
+ */
 export function gitFactProvider(options: { cacheDir: string; fileRoots: string[]; logger: Logger; allowPrivateNetworks: boolean }): FactProvider {
   return {
     id: 'git',
@@ -40,6 +44,7 @@ export function gitFactProvider(options: { cacheDir: string; fileRoots: string[]
         timeoutMs: 60_000,
         maxBytes: 5 * 1024 * 1024,
         allowPrivateNetworks: options.allowPrivateNetworks,
+        privateNetworksKey: 'scorecards.git.allowPrivateNetworks',
         files: new FileReader(options.fileRoots, 5 * 1024 * 1024),
         fetchTtlMs: 10 * 60_000,
         ...(ctx.signal ? { signal: ctx.signal } : {}),
