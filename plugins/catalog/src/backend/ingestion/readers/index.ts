@@ -17,8 +17,10 @@ export class SourceReaders {
     const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
     const allowPrivateNetworks = options.allowPrivateNetworks ?? false;
     this.files = new FileReader(options.fileRoots, maxBytes);
+    const privateNetworksKey = 'catalog.readers.allowPrivateNetworks';
     this.urls = new UrlReader({
       allowPrivateNetworks,
+      privateNetworksKey,
       maxBytes,
       timeoutMs: options.urlTimeoutMs ?? 10_000,
       ...(options.allowedUrlHosts ? { allowedHosts: options.allowedUrlHosts } : {}),
@@ -26,6 +28,7 @@ export class SourceReaders {
     });
     this.git = new GitReader({
       allowPrivateNetworks,
+      privateNetworksKey,
       maxBytes,
       files: this.files,
       cacheDir: options.gitCacheDir ?? path.join(os.tmpdir(), 'atrium-git-cache'),
