@@ -85,12 +85,12 @@ export function StepList(props: { spec: TaskSpec; taskStatus: string; statuses: 
 export function LogView(props: { events: SerializedTaskEvent[]; stepId?: string }) {
   const lines = props.events.filter((e) => !props.stepId || e.body.stepId === props.stepId);
   return (
-    <ScrollArea h={380} type="auto" offsetScrollbars>
-      <Code block aria-label="Task log" data-testid="task-log" style={{ whiteSpace: 'pre-wrap', minHeight: 360 }}>
+    <ScrollArea.Autosize mah={420} type="auto" offsetScrollbars>
+      <Code block aria-label="Task log" data-testid="task-log" style={{ whiteSpace: 'pre-wrap', overflowWrap: 'anywhere', minHeight: 120 }}>
         {lines.length === 0
           ? 'Waiting for output…'
           : lines.map((e) => `${new Date(e.createdAt).toLocaleTimeString()} ${e.body.stepId ? `[${e.body.stepId}] ` : ''}${e.body.message}`).join('\n')}
       </Code>
-    </ScrollArea>
+    </ScrollArea.Autosize>
   );
 }

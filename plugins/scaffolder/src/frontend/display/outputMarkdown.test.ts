@@ -39,7 +39,8 @@ describe('safeHref', () => {
 describe('renderOutputMarkdown', () => {
   it('renders Markdown: headings, code, lists, links', () => {
     const html = renderOutputMarkdown('## Next\n\nClone it with `git clone x` and:\n\n- run **npm start**\n- see [the docs](https://example.com/docs)\n');
-    expect(html).toContain('<h2>Next</h2>');
+    // Headings sit below the page's and the card's: `##` becomes an h5.
+    expect(html).toContain('<h5>Next</h5>');
     expect(html).toContain('<code>git clone x</code>');
     expect(html).toContain('<strong>npm start</strong>');
     expect(html).toContain('<a href="https://example.com/docs" target="_blank" rel="noopener noreferrer">the docs</a>');

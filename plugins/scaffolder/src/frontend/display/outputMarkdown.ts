@@ -18,6 +18,19 @@ markdown.renderer.rules.link_open = (tokens, idx, options) => {
   return renderToken(tokens, idx, options);
 };
 
+// The output sits in a section under the page's h1 and the card's h2/h3: a Markdown `#` is an h4.
+const HEADING_SHIFT = 3;
+markdown.renderer.rules.heading_open = (tokens, idx, options) => {
+  const token = tokens[idx]!;
+  token.tag = `h${Math.min(6, Number(token.tag.slice(1)) + HEADING_SHIFT)}`;
+  return renderToken(tokens, idx, options);
+};
+markdown.renderer.rules.heading_close = (tokens, idx, options) => {
+  const token = tokens[idx]!;
+  token.tag = `h${Math.min(6, Number(token.tag.slice(1)) + HEADING_SHIFT)}`;
+  return renderToken(tokens, idx, options);
+};
+
 /** Markdown to HTML that is safe to insert: no raw HTML, no script or data URLs. */
 export function renderOutputMarkdown(source: string): string {
   return markdown.render(source);

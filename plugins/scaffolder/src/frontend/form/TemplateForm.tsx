@@ -48,6 +48,8 @@ export function TemplateForm(props: TemplateFormProps) {
             widgets={widgets}
             templates={templates}
             showErrorList={false}
+            focusOnFirstError
+            onError={() => undefined}
             transformErrors={(errors) => humanizeErrors(errors, page.schema, page.uiSchema)}
             liveValidate="onBlur"
             noHtml5Validate

@@ -3,7 +3,6 @@ import type { FieldProps, RegistryFieldsType } from '@rjsf/utils';
 import { useMemo, useState } from 'react';
 import { useEntityOptions, useTagFacets } from '../api';
 import { refOf } from '../refs';
-import { describedBy } from './theme';
 
 type Options = {
   catalogFilter?: Record<string, unknown> | Array<Record<string, unknown>>;
@@ -33,14 +32,13 @@ function Wrapper(props: FieldProps & { children: React.ReactNode }) {
   );
 }
 
-/** Props every custom field's input shares: error outline, described by its error/help, blur for live validation. */
+/** Props every custom field's input shares: id (FieldTemplate points aria-describedby at its error), error outline, blur for live validation. */
 function inputProps(props: FieldProps) {
   const id = props.fieldPathId.$id;
   const hasError = !!props.rawErrors?.length;
   return {
     id,
     'aria-label': String(props.schema.title ?? props.name),
-    'aria-describedby': describedBy(id, hasError, !!props.uiSchema?.['ui:help']),
     error: hasError ? true : undefined,
     onBlur: () => props.onBlur(id, props.formData),
   };

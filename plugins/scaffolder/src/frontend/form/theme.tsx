@@ -1,4 +1,5 @@
 import { Checkbox, Input, NativeSelect, Stack, Text, Textarea, TextInput } from '@mantine/core';
+import { useEffect } from 'react';
 import type { FieldTemplateProps, ObjectFieldTemplateProps, RegistryWidgetsType, TemplatesType, WidgetProps } from '@rjsf/utils';
 
 /**
@@ -8,10 +9,17 @@ import type { FieldTemplateProps, ObjectFieldTemplateProps, RegistryWidgetsType,
  */
 function FieldTemplate(props: FieldTemplateProps) {
   const { id, label, required, displayLabel, rawDescription, rawErrors, rawHelp, children, hidden, schema } = props;
-  if (hidden) return <div style={{ display: 'none' }}>{children}</div>;
-  const isObject = schema.type === 'object';
-  if (isObject) return <Stack gap="sm">{children}</Stack>;
   const errors = [...new Set(rawErrors ?? [])];
+  const ariaDescribedBy = describedBy(id, errors.length > 0, !!rawHelp);
+  // Mantine's inputs set aria-describedby from their own wrapper only; point them at the error and help shown here.
+  useEffect(() => {
+    const input = document.getElementById(id);
+    if (!input || !/^(INPUT|TEXTAREA|SELECT)$/.test(input.tagName)) return;
+    if (ariaDescribedBy) input.setAttribute('aria-describedby', ariaDescribedBy);
+    else input.removeAttribute('aria-describedby');
+  }, [id, ariaDescribedBy]);
+  if (hidden) return <div style={{ display: 'none' }}>{children}</div>;
+  if (schema.type === 'object') return <Stack gap="sm">{children}</Stack>;
   return (
     <Input.Wrapper
       id={id}
@@ -34,7 +42,7 @@ function FieldTemplate(props: FieldTemplateProps) {
 }
 
 /** ids of a field's error and help lines, for aria-describedby on its input. */
-export function describedBy(id: string, hasError: boolean, hasHelp: boolean): string | undefined {
+function describedBy(id: string, hasError: boolean, hasHelp: boolean): string | undefined {
   const ids = [hasError ? `${id}__error` : '', hasHelp ? `${id}__help` : ''].filter(Boolean);
   return ids.length ? ids.join(' ') : undefined;
 }
@@ -52,7 +60,6 @@ function TextWidget(props: WidgetProps) {
       autoFocus={props.autofocus}
       placeholder={props.placeholder}
       error={props.rawErrors?.length ? true : undefined}
-      aria-describedby={describedBy(props.id, !!props.rawErrors?.length, !!props.uiSchema?.['ui:help'])}
       onChange={(e) => {
         const v = e.currentTarget.value;
         props.onChange(v === '' ? props.options.emptyValue : type === 'number' ? Number(v) : v);
@@ -77,7 +84,6 @@ function TextareaWidget(props: WidgetProps) {
       minRows={Number(props.options['rows'] ?? 3)}
       disabled={props.disabled || props.readonly}
       error={props.rawErrors?.length ? true : undefined}
-      aria-describedby={describedBy(props.id, !!props.rawErrors?.length, !!props.uiSchema?.['ui:help'])}
       onBlur={() => props.onBlur(props.id, props.value)}
       onChange={(e) => props.onChange(e.currentTarget.value === '' ? props.options.emptyValue : e.currentTarget.value)}
     />
