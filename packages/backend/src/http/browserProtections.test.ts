@@ -75,13 +75,12 @@ describe.each(testDatabaseKinds())('browser protections on %s', (database) => {
         const res = await request(t.url, 'GET', path);
         const csp = String(res.headers['content-security-policy']);
         const directives = Object.fromEntries(csp.split(';').map((d) => d.trim().split(/\s+/)).map(([name, ...values]) => [name, values]));
-        // Own-origin scripts only, never inline; eval stays for the template form's Ajv (see securityHeaders.ts).
-        expect(directives['script-src']).toEqual(["'self'", "'unsafe-eval'"]);
+        expect(directives['script-src']).toEqual(["'self'"]);
         expect(directives['script-src-attr']).toEqual(["'none'"]);
         expect(directives['default-src']).toEqual(["'self'"]);
         expect(directives['object-src']).toEqual(["'none'"]);
         expect(directives['frame-ancestors']).toEqual(["'none'"]);
-        expect(csp).not.toMatch(/script-src[^;]*unsafe-inline/);
+        expect(csp).not.toContain('unsafe-eval');
         expect(res.headers['x-content-type-options']).toBe('nosniff');
         expect(res.headers['x-frame-options']).toBe('DENY');
         expect(res.headers['x-powered-by']).toBeUndefined();

@@ -5,10 +5,9 @@ import type { RequestHandler } from 'express';
 export type CspOverrides = Record<string, string[] | false>;
 
 /**
- * The Content-Security-Policy the built app runs under. Scripts come only from our own origin,
- * never inline (no inline `<script>`, no `on*=` attributes). `'unsafe-eval'` stays because the
- * template form validates its JSON Schema in the browser with Ajv, which compiles validators
- * with `new Function` (drop it with `backend.csp` and the form's live validation stops); styles may be inline because Mantine sets CSS variables and
+ * The Content-Security-Policy the built app runs under. Scripts come only from our own origin:
+ * no inline `<script>`, no `on*=` attributes, no eval (the template form validates JSON Schema
+ * without generating code). Styles may be inline because Mantine sets CSS variables and
  * `style` attributes at run time; images may come from any https site (people's avatars,
  * pictures in docs); the API explorer's "Try it out" calls the API's own servers, hence
  * http/https in connect-src. Nothing may frame the app.
@@ -17,7 +16,7 @@ export function defaultCspDirectives(https: boolean): Record<string, string[]> {
   return {
     'default-src': ["'self'"],
     'base-uri': ["'self'"],
-    'script-src': ["'self'", "'unsafe-eval'"],
+    'script-src': ["'self'"],
     'script-src-attr': ["'none'"],
     'style-src': ["'self'", "'unsafe-inline'"],
     'img-src': ["'self'", 'data:', 'https:'],
