@@ -141,6 +141,7 @@ describe('runGit: a skeleton or fetched tree carrying .git payloads', () => {
     await expect(runGit(['--git-dir=/tmp/x', 'status'])).rejects.toThrow(/first argument must be the git command/);
     await expect(runGit(['status'], { env: { GIT_DIR: work } })).rejects.toThrow(/GIT_DIR is not allowed/);
     await expect(runGit(['status'], { config: { 'core.fsmonitor': 'x' } })).rejects.toThrow(/core.fsmonitor is not allowed/);
+    await expect(runGit(['status'], { cwd: path.join(work, 'missing') })).rejects.toThrow(/working directory .*missing does not exist/);
   });
 
   it('does not discover a repository above cwd', async () => {

@@ -297,6 +297,7 @@ export async function runGitBuffer(args: string[], options: RunGitOptions = {}):
   if (args.some((a) => typeof a !== 'string' || a.includes('\0'))) throw new Error('runGit: arguments must be strings without NUL');
   const box = await gitSandbox();
   const cwd = path.resolve(options.cwd ?? box.empty);
+  if (!(await fs.stat(cwd).then((st) => st.isDirectory(), () => false))) throw new Error(`runGit: the working directory ${cwd} does not exist`);
   const global: string[] = [];
   if (options.workTree !== undefined && options.gitDir === undefined) {
     throw new Error('runGit: a workTree needs a gitDir created outside it');
