@@ -47,43 +47,49 @@ export function ProcessingErrorsPanel(props: { problems: EntityProcessingProblem
       ? 'Entity processing error'
       : `${errors.length} entity processing errors`;
   return (
-    <Alert component="section" role="region" aria-label="Entity processing errors" color="red" variant="light" title={title} icon={<IconAlertTriangle aria-hidden />}>
-      <Stack gap={6}>
-        <Text size="sm">
-          {wholeLocation
-            ? 'The catalog read this location with problems; what it yields may be missing or out of date.'
-            : 'The catalog could not take the latest definition of this entity; what is shown may be out of date or missing.'}{' '}
-          Fix the file and refresh. All locations and their errors are on the{' '}
-          <Anchor component={Link} to="/catalog/locations" size="sm">
-            Locations page
-          </Anchor>
-          .
-        </Text>
-        <List size="sm" spacing={4}>
-          {errors.map((error, index) => (
-            <List.Item key={index}>
-              <Text size="sm" fw={600} span>
-                {error.name}
-              </Text>
-              {errorPlace(error) && <Code ml={6}>{errorPlace(error)}</Code>}
-              {error.field && (
-                <Text size="sm" span c="dimmed" ml={6}>
-                  field {error.field}
+    <section aria-label="Entity processing errors">
+      <Alert color="red" variant="light" title={title} icon={<IconAlertTriangle aria-hidden />}>
+        <Stack gap={6}>
+          <Text size="sm">
+            {wholeLocation
+              ? 'The catalog read this location with problems; what it yields may be missing or out of date.'
+              : 'The catalog could not take the latest definition of this entity; what is shown may be out of date or missing.'}{' '}
+            Fix the file and refresh. All locations and their errors are on the{' '}
+            <Anchor component={Link} to="/catalog/locations" size="sm" c="inherit" underline="always">
+              Locations page
+            </Anchor>
+            .
+          </Text>
+          <List size="sm" spacing={4}>
+            {errors.map((error, index) => (
+              <List.Item key={index}>
+                <Text size="sm" fw={600} span>
+                  {error.name}
                 </Text>
-              )}
-              {wholeLocation && error.entityRef && error.entityRef !== props.self && (
-                <Text size="sm" span c="dimmed" ml={6}>
-                  entity {error.entityRef}
+                {errorPlace(error) && (
+                  <Code ml={6} style={{ overflowWrap: 'anywhere' }}>
+                    {errorPlace(error)}
+                  </Code>
+                )}
+                {error.field && (
+                  <Text size="sm" span c="dimmed" ml={6}>
+                    field {error.field}
+                  </Text>
+                )}
+                {wholeLocation && error.entityRef && error.entityRef !== props.self && (
+                  <Text size="sm" span c="dimmed" ml={6}>
+                    entity {error.entityRef}
+                  </Text>
+                )}
+                <Text size="sm" style={{ overflowWrap: 'anywhere' }}>
+                  {error.message}
                 </Text>
-              )}
-              <Text size="sm" style={{ overflowWrap: 'anywhere' }}>
-                {error.message}
-              </Text>
-            </List.Item>
-          ))}
-        </List>
-      </Stack>
-    </Alert>
+              </List.Item>
+            ))}
+          </List>
+        </Stack>
+      </Alert>
+    </section>
   );
 }
 
