@@ -103,7 +103,9 @@ test.describe('catalog explorer', () => {
     const group = (await (await request.get('/api/catalog/entities/by-name/group/default/storefront-team')).json()) as { metadata: { title: string } };
     await page.goto('/catalog?q=orders-service');
     const row = page.getByRole('table', { name: 'Catalog: components' }).getByRole('row').filter({ has: page.getByRole('link', { name: 'orders-service', exact: true }) });
-    await expect(row.getByRole('link', { name: group.metadata.title, exact: true })).toHaveAttribute('href', '/catalog/default/group/storefront-team');
+    await expect(row.locator('a[href="/catalog/default/group/storefront-team"]')).toHaveText(group.metadata.title);
+    const system = (await (await request.get('/api/catalog/entities/by-name/system/default/storefront')).json()) as { metadata: { title: string } };
+    await expect(row.locator('a[href="/catalog/default/system/storefront"]')).toHaveText(system.metadata.title);
   });
 
   test('renders only the rows near the viewport, and loads the rest on scroll', async ({ page, request }) => {
