@@ -21,7 +21,8 @@ test.describe('scorecards', () => {
     await expect(page.getByRole('heading', { name: 'Documentation' })).toBeVisible();
     await expect(page.getByRole('img', { name: /Production readiness level distribution: No level \d+, Bronze \d+, Silver \d+, Gold \d+/ })).toBeVisible();
     await expect(page.getByText('Owned by a team that exists')).toBeVisible();
-    await expect(page.getByRole('link', { name: 'payments-team' }).first()).toBeVisible();
+    // Owners are named by their title everywhere, as EntityRefLink names them (payments-team is "Payments").
+    await expect(page.getByRole('table', { name: 'Production readiness teams' }).getByRole('link', { name: 'Payments', exact: true })).toBeVisible();
     await expect(page.getByRole('link', { name: 'Production services to Silver' })).toBeVisible();
   });
 
@@ -45,7 +46,7 @@ test.describe('scorecards', () => {
     await expect(page.getByRole('heading', { name: 'Production services to Silver', level: 1 })).toBeVisible();
     await expect(page.getByRole('heading', { name: 'Burn-up' })).toBeVisible();
     await expect(page.getByRole('img', { name: 'Burn-up' })).toBeVisible();
-    await expect(page.getByRole('table', { name: 'Progress per team' })).toContainText('payments-team');
+    await expect(page.getByRole('table', { name: 'Progress per team' })).toContainText('Payments');
     const failing = page.getByRole('table', { name: 'Failing entities' });
     await expect(failing).toContainText('Links to a dashboard');
   });
@@ -82,7 +83,7 @@ test.describe('scorecard and rule pages', () => {
     const entities = page.getByRole('table', { name: 'Entities for Links to a dashboard' });
     await expect(entities.getByRole('row').nth(1)).toContainText('Failing');
     await expect(entities).not.toContainText('Passing');
-    await page.getByLabel('Which entities').click();
+    await page.getByRole('combobox', { name: 'Which entities' }).click();
     await page.getByRole('option', { name: 'Passing' }).click();
     await expect(entities.getByRole('row').nth(1)).toContainText('Passing');
     await expect(entities).not.toContainText('Failing');
@@ -110,9 +111,11 @@ test.describe('scorecard and rule pages', () => {
 
   test('Scorecard and Initiative entity pages link to their results', async ({ page }) => {
     await page.goto('/catalog/default/scorecard/production-readiness');
+    await expect(page.getByRole('region', { name: 'Results' }).getByRole('img', { name: /Production readiness level distribution/ })).toBeVisible();
     await page.getByRole('link', { name: 'Results' }).click();
     await expect(page.getByRole('heading', { name: 'Production readiness', level: 1 })).toBeVisible();
     await page.goto('/catalog/default/initiative/production-services-silver');
+    await expect(page.getByRole('region', { name: 'Progress' })).toContainText(/\d+\/\d+/);
     await page.getByRole('link', { name: 'Progress' }).click();
     await expect(page.getByRole('heading', { name: 'Production services to Silver', level: 1 })).toBeVisible();
   });
@@ -131,7 +134,7 @@ test.describe('scorecard and rule pages', () => {
     await page.goto('/scorecards/documentation/rules/has-techdocs');
     const requests = page.getByRole('table', { name: 'Exemption requests' });
     const request = requests.getByRole('row').filter({ hasText: 'Docs move to the new portal next quarter' });
-    await expect(request).toContainText('guest');
+    await expect(request).toContainText(/guest/i);
     await request.getByRole('button', { name: 'Grant' }).click();
     const granted = page.getByRole('table', { name: 'Granted exemptions' }).getByRole('row').filter({ hasText: 'Docs move to the new portal next quarter' });
     await expect(granted).toBeVisible();
@@ -174,7 +177,7 @@ const PAGES = [
   { name: 'a scorecard', path: '/scorecards/production-readiness', heading: 'Production readiness' },
   { name: 'a rule', path: '/scorecards/production-readiness/rules/has-dashboard-link', heading: 'Links to a dashboard' },
   { name: 'an initiative', path: '/scorecards/initiatives/production-services-silver', heading: 'Production services to Silver' },
-  { name: 'a team', path: `/scorecards/teams/${encodeURIComponent('group:default/payments-team')}`, heading: 'Scorecards for payments-team' },
+  { name: 'a team', path: `/scorecards/teams/${encodeURIComponent('group:default/payments-team')}`, heading: 'Scorecards for Payments' },
   { name: "an entity's Scorecards tab", path: '/catalog/default/component/payments-service/scorecards', heading: 'Production readiness' },
 ] as const;
 

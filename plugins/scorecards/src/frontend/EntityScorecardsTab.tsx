@@ -1,5 +1,5 @@
 import { useEntity } from '@atrium/frontend-plugin-api';
-import { EmptyState, QueryBoundary, RelativeTime, SectionCard } from '@atrium/ui';
+import { DataTable, EmptyState, QueryBoundary, RelativeTime, SectionCard } from '@atrium/ui';
 import { Anchor, Badge, Group, Stack, Text } from '@mantine/core';
 import { Link } from 'react-router';
 import { isUnmet, type EntityResultsResponse, type Exemption, type HistoryPoint } from '../common';
@@ -8,7 +8,6 @@ import { LineChart } from './charts';
 import { RequestExemptionButton } from './Exemptions';
 import { LevelBadge, RuleStatusBadge } from './LevelBadge';
 import { rulePath, scorecardPath } from './paths';
-import { ResponsiveTable } from './ResponsiveTable';
 
 export const entityRefOf = (entity: { kind: string; metadata: { namespace?: string; name: string } }) =>
   `${entity.kind}:${entity.metadata.namespace ?? 'default'}/${entity.metadata.name}`.toLowerCase();
@@ -62,15 +61,13 @@ function ScorecardResult(props: { result: EntityResultsResponse['results'][numbe
         </>
       }
     >
-      <ResponsiveTable
+      <DataTable
         label={`${result.scorecard.title} rules`}
-        striped
         rows={result.rules}
         rowKey={(rr) => rr.ruleId}
         columns={[
-          {
-            header: 'Rule',
-            render: (rr) => {
+          { id: 'rule', primary: true, header: 'Rule',
+            cell: (rr) => {
               const rule = rules.get(rr.ruleId);
               const level = result.scorecard.levels.find((l) => l.id === rule?.level);
               return (
@@ -85,14 +82,14 @@ function ScorecardResult(props: { result: EntityResultsResponse['results'][numbe
               );
             },
           },
-          { header: 'Result', render: (rr) => <RuleStatusBadge status={rr.status} preview={rr.preview} /> },
-          { header: 'Actual', render: (rr) => <Text size="sm" ff="monospace" style={{ overflowWrap: 'anywhere' }}>{rr.status === 'not-applicable' ? '–' : (rr.actual ?? '–')}</Text> },
-          { header: 'Expected', render: (rr) => <Text size="sm" style={{ overflowWrap: 'anywhere' }}>{rr.expected ?? rules.get(rr.ruleId)?.condition}</Text> },
-          {
-            header: 'How to fix',
-            render: (rr) => {
+          { id: 'result', header: 'Result', card: 'aside', cell: (rr) => <RuleStatusBadge status={rr.status} preview={rr.preview} /> },
+          { id: 'actual', header: 'Actual', cell: (rr) => <Text size="sm" ff="monospace" style={{ overflowWrap: 'anywhere' }}>{rr.status === 'not-applicable' ? '–' : (rr.actual ?? '–')}</Text> },
+          { id: 'expected', header: 'Expected', cell: (rr) => <Text size="sm" style={{ overflowWrap: 'anywhere' }}>{rr.expected ?? rules.get(rr.ruleId)?.condition}</Text> },
+          { id: 'how-to-fix', header: 'How to fix',
+            cell: (rr) => {
               const exemption = exemptionFor(rr.ruleId);
               const unmet = isUnmet(rr.status) || (rr.status === 'pending' && rr.preview !== undefined && isUnmet(rr.preview));
+              if (!exemption && !unmet) return null;
               return (
                 <Stack gap={4} align="flex-start">
                   {unmet && rr.message ? <Text size="sm">{rr.message}</Text> : null}

@@ -1,10 +1,9 @@
-import { errorMessage, EntityRefLink, QueryBoundary } from '@atrium/ui';
+import { DataTable, EntityRefLink, errorMessage, QueryBoundary } from '@atrium/ui';
 import { Alert, Button, Group, Modal, Stack, Text, Textarea, TextInput } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import { useState, type FormEvent } from 'react';
 import type { Exemption, ScorecardDefinition } from '../common';
 import { useExemptionActions, useExemptions, type ExemptionQuery } from './api';
-import { ResponsiveTable } from './ResponsiveTable';
 
 const day = (d: Date) => d.toISOString().slice(0, 10);
 
@@ -77,25 +76,23 @@ export function ExemptionsList(props: { query: ExemptionQuery & { status: Exempt
               {errorMessage(failed)}
             </Alert>
           ) : null}
-          <ResponsiveTable
+          <DataTable
             label={props.label}
             rows={pick(d.items)}
             rowKey={(x) => x.id}
             columns={[
-              { header: 'Entity', render: (x) => <EntityRefLink entityRef={x.entityRef} size="sm" /> },
-              ...(props.ruleId ? [] : [{ header: 'Rule', render: (x: Exemption) => <Text size="sm">{ruleTitle(x)}</Text> }]),
-              { header: 'Reason', render: (x) => <Text size="sm">{x.reason}</Text> },
-              {
-                header: props.query.status === 'requested' ? 'Asked by' : 'Granted by',
-                render: (x) => {
+              { id: 'entity', primary: true, header: 'Entity', cell: (x) => <EntityRefLink entityRef={x.entityRef} size="sm" /> },
+              ...(props.ruleId ? [] : [{ id: 'rule', header: 'Rule', cell: (x: Exemption) => <Text size="sm">{ruleTitle(x)}</Text> }]),
+              { id: 'reason', header: 'Reason', cell: (x) => <Text size="sm">{x.reason}</Text> },
+              { id: 'col4', header: props.query.status === 'requested' ? 'Asked by' : 'Granted by',
+                cell: (x) => {
                   const who = props.query.status === 'requested' ? x.requestedBy : x.approvedBy;
                   return who ? <EntityRefLink entityRef={who} defaultKind="user" size="sm" /> : <Text size="sm">–</Text>;
                 },
               },
-              { header: 'Until', render: (x) => <Text size="sm">{x.expiresAt.slice(0, 10)}</Text> },
-              {
-                header: 'Decision',
-                render: (x) =>
+              { id: 'until', header: 'Until', cell: (x) => <Text size="sm">{x.expiresAt.slice(0, 10)}</Text> },
+              { id: 'decision', header: 'Decision',
+                cell: (x) =>
                   props.query.status === 'requested' ? (
                     <Group gap={4} justify="flex-end" wrap="nowrap">
                       <Button size="compact-xs" loading={actions.grant.isPending && actions.grant.variables === x.id} onClick={() => actions.grant.mutate(x.id)}>

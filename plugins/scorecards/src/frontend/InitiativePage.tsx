@@ -1,4 +1,4 @@
-import { EmptyState, EntityRefLink, PageLayout, QueryBoundary, SectionCard } from '@atrium/ui';
+import { DataTable, EmptyState, EntityRefLink, PageLayout, QueryBoundary, SectionCard } from '@atrium/ui';
 import { Anchor, Group, Progress, SimpleGrid, Stack, Text } from '@mantine/core';
 import { Link, useParams } from 'react-router';
 import { useInitiative } from './api';
@@ -6,9 +6,8 @@ import { LineChart } from './charts';
 import { ExemptionsList } from './Exemptions';
 import { DeadlineBadge } from './Initiatives';
 import { LevelBadge, percent } from './LevelBadge';
-import { isNotFound, NotFoundPage } from './NotFound';
+import { isNotFound, ScorecardsNotFound } from './NotFound';
 import { rulePath, scorecardPath } from './paths';
-import { ResponsiveTable } from './ResponsiveTable';
 
 /** /scorecards/initiatives/:id — burn-up, progress per team, failing entities with days left, exemptions. */
 export default function InitiativePage() {
@@ -16,9 +15,9 @@ export default function InitiativePage() {
   const query = useInitiative(id);
   if (query.data === undefined && isNotFound(query.error)) {
     return (
-      <NotFoundPage title="Initiative not found">
+      <ScorecardsNotFound title="Initiative not found">
         There is no initiative “{id}”. It may have ended and been removed, or been renamed.
-      </NotFoundPage>
+      </ScorecardsNotFound>
     );
   }
   return (
@@ -68,17 +67,15 @@ export default function InitiativePage() {
               />
             </SectionCard>
             <SectionCard title="Progress per team">
-              <ResponsiveTable
+              <DataTable
                 label="Progress per team"
-                withHeader={false}
                 rows={p.teams}
                 rowKey={(t) => t.owner}
                 columns={[
-                  { header: 'Team', render: (t) => (t.owner === 'none' ? 'No owner' : <EntityRefLink entityRef={t.owner} defaultKind="group" size="sm" />) },
-                  {
-                    header: 'Meeting the target',
+                  { id: 'team', primary: true, header: 'Team', cell: (t) => (t.owner === 'none' ? 'No owner' : <EntityRefLink entityRef={t.owner} defaultKind="group" size="sm" />) },
+                  { id: 'meeting-the-target', header: 'Meeting the target',
                     width: 220,
-                    render: (t) => (
+                    cell: (t) => (
                       <Group gap="xs" wrap="nowrap" justify="flex-end">
                         <Progress value={(t.passing / t.total) * 100} w={120} aria-label={`${t.owner} progress`} />
                         <Text size="sm">
@@ -94,17 +91,16 @@ export default function InitiativePage() {
               {p.failing.length === 0 ? (
                 <EmptyState compact title="Everything meets the target" description="Nothing left to do for this initiative." />
               ) : (
-                <ResponsiveTable
+                <DataTable
                   label="Failing entities"
                   rows={p.failing}
                   rowKey={(f) => f.entityRef}
                   columns={[
-                    { header: 'Entity', render: (f) => <EntityRefLink entityRef={f.entityRef} size="sm" /> },
-                    { header: 'Owner', render: (f) => (f.owner ? <EntityRefLink entityRef={f.owner} defaultKind="group" size="sm" /> : '–') },
-                    { header: 'Level', render: (f) => <LevelBadge scorecard={p.scorecard} level={f.level} /> },
-                    {
-                      header: 'Failing rules',
-                      render: (f) => (
+                    { id: 'entity', primary: true, header: 'Entity', cell: (f) => <EntityRefLink entityRef={f.entityRef} size="sm" /> },
+                    { id: 'owner', header: 'Owner', cell: (f) => (f.owner ? <EntityRefLink entityRef={f.owner} defaultKind="group" size="sm" /> : '–') },
+                    { id: 'level', header: 'Level', cell: (f) => <LevelBadge scorecard={p.scorecard} level={f.level} /> },
+                    { id: 'failing-rules', header: 'Failing rules',
+                      cell: (f) => (
                         <Text size="sm">
                           {f.failingRules.map((r, i) => {
                             const rule = p.scorecard.rules.find((x) => x.id === r);
@@ -124,7 +120,7 @@ export default function InitiativePage() {
                         </Text>
                       ),
                     },
-                    { header: 'Days left', render: (f) => f.daysLeft },
+                    { id: 'days-left', header: 'Days left', cell: (f) => f.daysLeft },
                   ]}
                 />
               )}

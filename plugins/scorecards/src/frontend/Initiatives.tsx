@@ -1,9 +1,8 @@
-import { EmptyState, EntityRefLink, QueryBoundary, SectionCard } from '@atrium/ui';
+import { DataTable, EmptyState, EntityRefLink, QueryBoundary, SectionCard } from '@atrium/ui';
 import { Anchor, Badge, Group, Progress, Text } from '@mantine/core';
 import { Link } from 'react-router';
 import { useInitiatives, type InitiativeSummary } from './api';
 import { initiativePath } from './paths';
-import { ResponsiveTable } from './ResponsiveTable';
 
 export function DeadlineBadge(props: { daysLeft: number }) {
   const { daysLeft } = props;
@@ -38,24 +37,22 @@ export function Initiatives(props: { scorecardId?: string }) {
         empty={<EmptyState compact title="No initiatives" description="Add an Initiative entity naming a scorecard, a target level and a deadline." />}
       >
         {(d) => (
-          <ResponsiveTable
+          <DataTable
             label="Initiatives"
             rows={pick(d.items)}
             rowKey={(i) => i.id}
             columns={[
-              {
-                header: 'Initiative',
-                render: (i) => (
+              { id: 'initiative', primary: true, header: 'Initiative',
+                cell: (i) => (
                   <Anchor component={Link} to={initiativePath(i.id)}>
                     {i.title}
                   </Anchor>
                 ),
               },
-              { header: 'Owner', render: (i) => <EntityRefLink entityRef={i.owner} defaultKind="group" /> },
-              { header: 'Progress', width: 200, render: (i) => <InitiativeProgressBar passing={i.passing} total={i.total} /> },
-              {
-                header: 'Deadline',
-                render: (i) => (
+              { id: 'owner', header: 'Owner', cell: (i) => <EntityRefLink entityRef={i.owner} defaultKind="group" /> },
+              { id: 'progress', header: 'Progress', width: 200, cell: (i) => <InitiativeProgressBar passing={i.passing} total={i.total} /> },
+              { id: 'deadline', header: 'Deadline',
+                cell: (i) => (
                   <Group gap={6} wrap="wrap" justify="flex-end">
                     <Text size="sm">{i.deadline}</Text>
                     <DeadlineBadge daysLeft={i.daysLeft} />

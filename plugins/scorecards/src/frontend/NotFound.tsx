@@ -1,7 +1,7 @@
 import { isApiError } from '@atrium/frontend-plugin-api';
-import { PageLayout } from '@atrium/ui';
-import { Button, Stack, Text } from '@mantine/core';
-import { IconArrowLeft } from '@tabler/icons-react';
+import { NotFoundPage } from '@atrium/ui';
+import { Button } from '@mantine/core';
+import { IconTargetArrow } from '@tabler/icons-react';
 import type { ReactNode } from 'react';
 import { Link } from 'react-router';
 import { SCORECARDS_PATH } from './paths';
@@ -9,16 +9,17 @@ import { SCORECARDS_PATH } from './paths';
 /** Whether a failed query means "there is no such thing" rather than "something broke". */
 export const isNotFound = (error: unknown): boolean => isApiError(error) && error.status === 404;
 
-/** A friendly page for a scorecard, rule, initiative or address that does not exist. */
-export function NotFoundPage(props: { title: string; children: ReactNode }) {
+/** The shared not-found page, for a scorecard, rule, initiative or address under /scorecards, with a way back. */
+export function ScorecardsNotFound(props: { title?: string; children?: ReactNode }) {
   return (
-    <PageLayout title={props.title}>
-      <Stack gap="md" align="flex-start">
-        <Text>{props.children}</Text>
-        <Button component={Link} to={SCORECARDS_PATH} variant="default" leftSection={<IconArrowLeft size={16} aria-hidden />}>
+    <NotFoundPage
+      {...(props.title ? { title: props.title } : {})}
+      {...(props.children ? { description: props.children } : {})}
+      actions={
+        <Button component={Link} to={SCORECARDS_PATH} leftSection={<IconTargetArrow size={16} aria-hidden />}>
           All scorecards
         </Button>
-      </Stack>
-    </PageLayout>
+      }
+    />
   );
 }

@@ -1,4 +1,4 @@
-import { EmptyState, EntityRefLink, PageLayout, QueryBoundary, SectionCard } from '@atrium/ui';
+import { DataTable, EmptyState, EntityRefLink, PageLayout, QueryBoundary, SectionCard } from '@atrium/ui';
 import { Anchor, Badge, Code, Group, Select, SimpleGrid, Stack, Text } from '@mantine/core';
 import { useState } from 'react';
 import { Link, useParams } from 'react-router';
@@ -6,9 +6,8 @@ import { isUnmet, RULE_STATUS, RULE_STATUSES, type RuleResultsResponse } from '.
 import { useRuleResults } from './api';
 import { ExemptionsList, RequestExemptionButton } from './Exemptions';
 import { LevelBadge, RuleStatusBadge } from './LevelBadge';
-import { isNotFound, NotFoundPage } from './NotFound';
+import { isNotFound, ScorecardsNotFound } from './NotFound';
 import { scorecardPath } from './paths';
-import { ResponsiveTable } from './ResponsiveTable';
 import { RuleRate } from './RuleRate';
 import { describeSelector } from './describeSelector';
 
@@ -26,9 +25,9 @@ export default function RulePage() {
   const query = useRuleResults(id, ruleId, status);
   if (query.data === undefined && isNotFound(query.error)) {
     return (
-      <NotFoundPage title="Rule not found">
+      <ScorecardsNotFound title="Rule not found">
         Scorecard “{id}” has no rule “{ruleId}”, or there is no such scorecard.
-      </NotFoundPage>
+      </ScorecardsNotFound>
     );
   }
   return (
@@ -115,18 +114,17 @@ function Rule(props: { data: RuleResultsResponse; status: string; onStatus: (s: 
           {items.length === 0 ? (
             <EmptyState compact title={props.status === 'unmet' ? 'Every entity meets this rule' : 'No entities with this status'} description="Pick another status above to see the rest." />
           ) : (
-            <ResponsiveTable
+            <DataTable
               label={`Entities for ${rule.title}`}
               rows={items}
               rowKey={(x) => x.entityRef}
               columns={[
-                { header: 'Entity', render: (x) => <EntityRefLink entityRef={x.entityRef} size="sm" /> },
-                { header: 'Owner', render: (x) => (x.owner ? <EntityRefLink entityRef={x.owner} defaultKind="group" size="sm" /> : <Text size="sm">–</Text>) },
-                { header: 'Result', render: (x) => <RuleStatusBadge status={x.rule.status} preview={x.rule.preview} /> },
-                { header: 'Actual', render: (x) => <Text size="sm" ff="monospace" style={{ overflowWrap: 'anywhere' }}>{x.rule.actual ?? '–'}</Text> },
-                {
-                  header: 'Action',
-                  render: (x) => (isUnmet(x.rule.status) ? <RequestExemptionButton entityRef={x.entityRef} scorecard={scorecard} ruleId={rule.id} /> : null),
+                { id: 'entity', primary: true, header: 'Entity', cell: (x) => <EntityRefLink entityRef={x.entityRef} size="sm" /> },
+                { id: 'owner', header: 'Owner', cell: (x) => (x.owner ? <EntityRefLink entityRef={x.owner} defaultKind="group" size="sm" /> : <Text size="sm">–</Text>) },
+                { id: 'result', header: 'Result', card: 'aside', cell: (x) => <RuleStatusBadge status={x.rule.status} preview={x.rule.preview} /> },
+                { id: 'actual', header: 'Actual', cell: (x) => <Text size="sm" ff="monospace" style={{ overflowWrap: 'anywhere' }}>{x.rule.actual ?? '–'}</Text> },
+                { id: 'action', header: 'Action',
+                  cell: (x) => (isUnmet(x.rule.status) ? <RequestExemptionButton entityRef={x.entityRef} scorecard={scorecard} ruleId={rule.id} /> : null),
                 },
               ]}
             />

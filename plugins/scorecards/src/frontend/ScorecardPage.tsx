@@ -7,7 +7,7 @@ import { LevelDistributionBar } from './charts';
 import { CsvButton, DefinitionErrors } from './DefinitionErrors';
 import { Initiatives } from './Initiatives';
 import { describeSelector } from './describeSelector';
-import { NotFoundPage } from './NotFound';
+import { ScorecardsNotFound } from './NotFound';
 import { RulePassRates, Teams, Trend } from './ScorecardParts';
 
 /** /scorecards/:id — one scorecard: what it applies to, its levels and rules with pass rates, trend, teams, initiatives. */
@@ -28,9 +28,9 @@ export default function ScorecardPage() {
           );
         }
         return (
-          <NotFoundPage title="Scorecard not found">
+          <ScorecardsNotFound title="Scorecard not found">
             There is no scorecard “{id}”. It may have been renamed or removed; the list of scorecards is one click away.
-          </NotFoundPage>
+          </ScorecardsNotFound>
         );
       }}
     </QueryBoundary>

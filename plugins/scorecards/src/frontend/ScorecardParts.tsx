@@ -1,27 +1,26 @@
-import { humanizeEntityRef, QueryBoundary } from '@atrium/ui';
+import { DataTable, QueryBoundary } from '@atrium/ui';
 import { Anchor, Text } from '@mantine/core';
 import { Link } from 'react-router';
 import type { ScorecardRollup, ScorecardSummary } from '../common';
 import { useOwnerRollups, useTrend } from './api';
 import { LineChart, NO_LEVEL_COLOR } from './charts';
 import { percent } from './LevelBadge';
+import { OwnerName } from './OwnerName';
 import { rulePath, teamPath } from './paths';
-import { ResponsiveTable } from './ResponsiveTable';
 import { RuleRate } from './RuleRate';
 
 /** Every rule of a scorecard with its level, weight and pass rate; each links to its drill-down. */
 export function RulePassRates(props: { scorecard: ScorecardSummary }) {
   const s = props.scorecard;
   return (
-    <ResponsiveTable
+    <DataTable
       label={`${s.title} pass rate per rule`}
-      striped
+      minTableWidth={300}
       rows={s.rules}
       rowKey={(r) => r.id}
       columns={[
-        {
-          header: 'Rule',
-          render: (r) => (
+        { id: 'rule', primary: true, header: 'Rule',
+          cell: (r) => (
             <div>
               <Anchor component={Link} to={rulePath(s.id, r.id)} size="sm">
                 {r.title}
@@ -32,7 +31,7 @@ export function RulePassRates(props: { scorecard: ScorecardSummary }) {
             </div>
           ),
         },
-        { header: 'Pass rate', width: 170, render: (r) => <RuleRate rule={r} tally={s.rulePassRates[r.id]} /> },
+        { id: 'pass-rate', header: 'Pass rate', width: 170, cell: (r) => <RuleRate rule={r} tally={s.rulePassRates[r.id]} /> },
       ]}
     />
   );
@@ -63,25 +62,25 @@ export function Teams(props: { scorecard: ScorecardSummary }) {
   return (
     <QueryBoundary query={query} compact isEmpty={(d) => d.items.length === 0} empty={<Text size="sm" c="dimmed">No results yet.</Text>}>
       {(d) => (
-        <ResponsiveTable
+        <DataTable
           label={`${props.scorecard.title} teams`}
+          minTableWidth={380}
           rows={d.items.slice().sort((a, b) => a.points / (a.maxPoints || 1) - b.points / (b.maxPoints || 1))}
           rowKey={(o) => o.key}
           columns={[
-            {
-              header: 'Owner',
-              render: (o: ScorecardRollup) =>
+            { id: 'owner', primary: true, header: 'Owner',
+              cell: (o: ScorecardRollup) =>
                 o.key === 'none' ? (
                   <Text size="sm">No owner</Text>
                 ) : (
                   <Anchor component={Link} to={teamPath(o.key)} size="sm">
-                    {humanizeEntityRef(o.key, { defaultKind: 'group' })}
+                    <OwnerName ownerRef={o.key} />
                   </Anchor>
                 ),
             },
-            { header: 'Entities', render: (o) => o.entityCount },
-            { header: 'Points', render: (o) => percent(o.points, o.maxPoints) },
-            { header: top ? `At ${top.title}` : 'Top level', render: (o) => (top ? (o.levels[top.id] ?? 0) : 0) },
+            { id: 'entities', header: 'Entities', cell: (o) => o.entityCount },
+            { id: 'points', header: 'Points', cell: (o) => percent(o.points, o.maxPoints) },
+            { id: 'col6', header: top ? `At ${top.title}` : 'Top level', cell: (o) => (top ? (o.levels[top.id] ?? 0) : 0) },
           ]}
         />
       )}

@@ -1,8 +1,7 @@
 import { LoadingState } from '@atrium/ui';
-import { Code } from '@mantine/core';
 import { lazy, Suspense } from 'react';
-import { Route, Routes, useLocation } from 'react-router';
-import { NotFoundPage } from './NotFound';
+import { Route, Routes } from 'react-router';
+import { ScorecardsNotFound } from './NotFound';
 
 const OverviewPage = lazy(() => import('./OverviewPage'));
 const ScorecardPage = lazy(() => import('./ScorecardPage'));
@@ -20,17 +19,9 @@ export default function ScorecardsRoutes() {
         <Route path="initiatives/:id" element={<InitiativePage />} />
         <Route path=":id" element={<ScorecardPage />} />
         <Route path=":id/rules/:ruleId" element={<RulePage />} />
-        <Route path="*" element={<NoSuchPage />} />
+        <Route path="*" element={<ScorecardsNotFound />} />
       </Routes>
     </Suspense>
   );
 }
 
-function NoSuchPage() {
-  const { pathname } = useLocation();
-  return (
-    <NotFoundPage title="Page not found">
-      There is no scorecards page at <Code>{pathname}</Code>.
-    </NotFoundPage>
-  );
-}

@@ -1,10 +1,9 @@
-import { EmptyState, EntityRefLink, humanizeEntityRef, PageLayout, QueryBoundary, SectionCard } from '@atrium/ui';
+import { canonicalRefKey, DataTable, EmptyState, EntityRefLink, humanizeEntityRef, PageLayout, QueryBoundary, SectionCard, useEntityTitle } from '@atrium/ui';
 import { Anchor, Badge, Group, Stack, Text } from '@mantine/core';
 import { Link, useParams } from 'react-router';
 import { useFixNext, useNotifications, useScorecards } from './api';
 import { LevelBadge } from './LevelBadge';
 import { rulePath, scorecardPath } from './paths';
-import { ResponsiveTable } from './ResponsiveTable';
 
 /** /scorecards/teams/:owner — a team's failing rules ordered by what to fix next, its entities and notifications. */
 export default function TeamPage() {
@@ -13,7 +12,7 @@ export default function TeamPage() {
   const scorecards = useScorecards();
   const notifications = useNotifications(owner);
   const defs = new Map((scorecards.data?.items ?? []).map((s) => [s.id, s]));
-  const name = humanizeEntityRef(owner, { defaultKind: 'group' });
+  const name = useEntityTitle(canonicalRefKey(owner, { defaultKind: 'group' })) ?? humanizeEntityRef(owner, { defaultKind: 'group' });
   return (
     <PageLayout title={`Scorecards for ${name}`} subtitle={<EntityRefLink entityRef={owner} defaultKind="group" />}>
       <QueryBoundary query={fix} loadingLabel="Loading team results…" errorTitle="Could not load team results">
@@ -23,14 +22,13 @@ export default function TeamPage() {
               {d.items.length === 0 ? (
                 <EmptyState compact title="Nothing to fix" description="Every rule passes for this team's entities." />
               ) : (
-                <ResponsiveTable
+                <DataTable
                   label="Fix next"
                   rows={d.items.map((item, i) => ({ ...item, rank: i + 1 }))}
                   rowKey={(item) => `${item.scorecardId}/${item.ruleId}`}
                   columns={[
-                    {
-                      header: 'Rule',
-                      render: (item) => (
+                    { id: 'rule', primary: true, header: 'Rule',
+                      cell: (item) => (
                         <div>
                           <Text size="sm" fw={500}>
                             {item.rank}.{' '}
@@ -45,11 +43,10 @@ export default function TeamPage() {
                         </div>
                       ),
                     },
-                    { header: 'Level', render: (item) => (defs.get(item.scorecardId) ? <LevelBadge scorecard={defs.get(item.scorecardId)!} level={item.level} /> : item.level) },
-                    { header: 'Points at stake', render: (item) => item.pointsAtStake },
-                    {
-                      header: 'Entities',
-                      render: (item) => (
+                    { id: 'level', header: 'Level', cell: (item) => (defs.get(item.scorecardId) ? <LevelBadge scorecard={defs.get(item.scorecardId)!} level={item.level} /> : item.level) },
+                    { id: 'points-at-stake', header: 'Points at stake', cell: (item) => item.pointsAtStake },
+                    { id: 'entities', header: 'Entities',
+                      cell: (item) => (
                         <Group gap={6} justify="flex-start">
                           {item.entityRefs.slice(0, 8).map((ref) => (
                             <EntityRefLink key={ref} entityRef={ref} size="sm" />
@@ -63,23 +60,21 @@ export default function TeamPage() {
               )}
             </SectionCard>
             <SectionCard title="Entities">
-              <ResponsiveTable
+              <DataTable
                 label="Team entities"
-                withHeader={false}
                 rows={d.results}
                 rowKey={(r) => `${r.entityRef}/${r.scorecardId}`}
                 columns={[
-                  { header: 'Entity', render: (r) => <EntityRefLink entityRef={r.entityRef} size="sm" /> },
-                  {
-                    header: 'Scorecard',
-                    render: (r) => (
+                  { id: 'entity', primary: true, header: 'Entity', cell: (r) => <EntityRefLink entityRef={r.entityRef} size="sm" /> },
+                  { id: 'scorecard', header: 'Scorecard',
+                    cell: (r) => (
                       <Anchor component={Link} to={scorecardPath(r.scorecardId)} size="sm">
                         {defs.get(r.scorecardId)?.title ?? r.scorecardId}
                       </Anchor>
                     ),
                   },
-                  { header: 'Level', render: (r) => (defs.get(r.scorecardId) ? <LevelBadge scorecard={defs.get(r.scorecardId)!} level={r.level} /> : r.level) },
-                  { header: 'Points', render: (r) => `${r.points}/${r.maxPoints}` },
+                  { id: 'level', header: 'Level', cell: (r) => (defs.get(r.scorecardId) ? <LevelBadge scorecard={defs.get(r.scorecardId)!} level={r.level} /> : r.level) },
+                  { id: 'points', header: 'Points', cell: (r) => `${r.points}/${r.maxPoints}` },
                 ]}
               />
             </SectionCard>

@@ -24,7 +24,11 @@ export const scorecardsPlugin = definePlugin({
       loader: () => import('./EntityScorecardsTab'),
     },
   ],
-  entityCards: [{ id: 'scorecards-summary', area: 'side', if: scored, loader: () => import('./EntityScorecardsCard') }],
+  entityCards: [
+    { id: 'scorecards-summary', area: 'side', if: scored, loader: () => import('./EntityScorecardsCard') },
+    { id: 'scorecard-results', area: 'side', if: isKind('Scorecard'), loader: () => import('./ScorecardResultsCard') },
+    { id: 'initiative-progress', area: 'side', if: isKind('Initiative'), loader: () => import('./InitiativeProgressCard') },
+  ],
   entityActions: [
     { id: 'scorecard-results', title: 'Results', if: isKind('Scorecard'), href: (e) => scorecardPath(e.metadata.name), icon: <IconChartBar size={16} aria-hidden />, primary: true },
     { id: 'initiative-results', title: 'Progress', if: isKind('Initiative'), href: (e) => initiativePath(e.metadata.name), icon: <IconChartBar size={16} aria-hidden />, primary: true },
