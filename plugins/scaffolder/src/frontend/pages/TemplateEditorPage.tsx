@@ -1,12 +1,13 @@
 import { EmptyState, ErrorState, PageLayout, SectionCard } from '@atrium/ui';
 import { Alert, Button, Code, FileButton, Grid, Group, NavLink, ScrollArea, Select, Stack, Text, Textarea } from '@mantine/core';
 import { useMutation } from '@tanstack/react-query';
-import { load } from 'js-yaml';
+import { dump, load } from 'js-yaml';
 import { useMemo, useState } from 'react';
 import type { DryRunResponse } from '../../common/index';
 import { dryRun, useTemplates } from '../api';
 import { hasOutput, TaskOutput } from '../components/TaskOutput';
 import { TemplateForm, type FormStep } from '../form/TemplateForm';
+import { refOf } from '../refs';
 
 const EXAMPLE = `apiVersion: scaffolder.backstage.io/v1beta3
 kind: Template
@@ -63,12 +64,12 @@ export default function TemplateEditorPage() {
   });
 
   const loadFromCatalog = (ref: string | null) => {
-    const t = templates.data?.find((x) => `${x.metadata.namespace ?? 'default'}/${x.metadata.name}` === ref);
+    const t = templates.data?.find((x) => refOf(x) === ref);
     if (!t) return;
     const { relations: _r, status: _s, ...rest } = t as Record<string, unknown>;
     void _r;
     void _s;
-    setYaml(JSON.stringify(rest, null, 2));
+    setYaml(dump(rest, { lineWidth: 120, noRefs: true }));
     setFiles([]);
   };
 
@@ -85,7 +86,7 @@ export default function TemplateEditorPage() {
                   placeholder="Load from catalog"
                   size="xs"
                   searchable
-                  data={(templates.data ?? []).map((t) => `${t.metadata.namespace ?? 'default'}/${t.metadata.name}`)}
+                  data={(templates.data ?? []).map((t) => ({ value: refOf(t), label: t.metadata.title ? `${t.metadata.title} (${refOf(t)})` : refOf(t) }))}
                   onChange={loadFromCatalog}
                 />
                 <FileButton
@@ -149,16 +150,16 @@ function DryRunResult({ result }: { result: DryRunResponse }) {
         ) : (
           <Grid>
             <Grid.Col span={{ base: 12, sm: 5 }}>
-              <ScrollArea h={260} aria-label="File tree">
+              <ScrollArea.Autosize mah={260} aria-label="File tree">
                 {result.directoryContents.map((f) => (
                   <NavLink key={f.path} label={f.path} active={f.path === selected} onClick={() => setSelected(f.path)} style={{ fontFamily: 'monospace', fontSize: 12 }} />
                 ))}
-              </ScrollArea>
+              </ScrollArea.Autosize>
             </Grid.Col>
             <Grid.Col span={{ base: 12, sm: 7 }}>
-              <ScrollArea h={260} aria-label={file ? `Contents of ${file.path}` : 'File contents'}>
+              <ScrollArea.Autosize mah={260} aria-label={file ? `Contents of ${file.path}` : 'File contents'}>
                 <Code block>{file ? decode(file.base64Content) : ''}</Code>
-              </ScrollArea>
+              </ScrollArea.Autosize>
             </Grid.Col>
           </Grid>
         )}
