@@ -6,6 +6,7 @@ import { loadDefinitions, type LoadedScorecard, type LoadResult } from './defini
 import { BUILT_IN_RELATION_TYPES } from './engine.js';
 import { Evaluator, type SweepStats } from './evaluator.js';
 import type { FactProvider } from './facts/types.js';
+import { coalesced } from './coalesce.js';
 import { trackInitiative } from './initiatives.js';
 import type { Notifier } from './notifier.js';
 import type { ScorecardStore } from './store.js';
@@ -79,8 +80,19 @@ export class ScorecardsRuntime {
     for (const e of this.loaded.errors) this.deps.logger.warn({ ...e }, `scorecards: definition rejected: ${e.message}`);
   }
 
-  /** The scheduled job: reload definitions, evaluate everything, snapshot trends and initiatives. */
-  async sweep(signal?: AbortSignal): Promise<SweepStats> {
+  /**
+   * The scheduled job: reload definitions, evaluate everything, snapshot trends and initiatives.
+   * A start triggers several at once (the schedule, and each Scorecard or Initiative entity the
+   * catalog loads); they are coalesced, so this process never runs two side by side.
+   */
+  sweep(signal?: AbortSignal): Promise<SweepStats> {
+    this.sweepSignal = signal;
+    return this.coalescedSweep();
+  }
+  private sweepSignal: AbortSignal | undefined;
+  private readonly coalescedSweep = coalesced(() => this.sweepOnce(this.sweepSignal));
+
+  private async sweepOnce(signal?: AbortSignal): Promise<SweepStats> {
     await this.reloadDefinitions();
     const stats = await this.evaluator.evaluateAll(signal);
     const now = new Date();
