@@ -6,6 +6,7 @@ import type {
   EventsService,
   HealthReport,
   HostInfoService,
+  InstanceService,
   LifecycleService,
   Logger,
   OpenApiFragment,
@@ -14,7 +15,10 @@ import type {
 } from './services.js';
 import type { JsonSchema } from './validation.js';
 
-/** A typed handle for a service one plugin provides and others depend on. */
+/**
+ * A typed handle for a service: one a plugin provides and others depend on (createServiceRef),
+ * or a core service the host builds (coreServices, createCoreServiceRef).
+ */
 export interface ServiceRef<T> {
   readonly id: string;
   /** Phantom field carrying the type; never set at run time. */
@@ -64,6 +68,8 @@ export interface PluginContext<
   audit: AuditService;
   lifecycle: LifecycleService;
   host: HostInfoService;
+  /** This replica: `replicaId` (use it for every claim, lease or lock), `version`, `startedAt`. */
+  instance: InstanceService;
   /** Base URL the backend is reachable at, from `backend.baseUrl`. */
   baseUrl: string;
   deps: ResolvedDeps<D>;
@@ -82,6 +88,7 @@ export interface BackendPluginDefinition<
   /** JSON Schema for this plugin's config section; the host validates it at start. */
   configSchema?: JsonSchema;
   migrations?: Migration[];
+  /** Services this plugin needs: other plugins' refs (it starts after their providers) or `coreServices.*`. */
   deps?: D;
   /**
    * Services used when installed (e.g. scorecards reading TechDocs build status). The plugin

@@ -110,7 +110,7 @@ export interface HostInfoService {
    * as `<dataDir>/repos`), never under the working directory or the OS temp folder.
    */
   dataDir: string;
-  database(): { mode: 'embedded' | 'postgres'; location: string; serverVersion: string };
+  database(): DatabaseInfo;
   plugins(): Promise<PluginStatusInfo[]>;
   jobs(): Promise<JobStatusInfo[]>;
 }
@@ -148,3 +148,49 @@ export interface LifecycleService {
 }
 
 export type Db = Knex;
+
+/**
+ * This process: one id per running backend (a replica), shared by everything in it. Use the
+ * replica id wherever work is claimed in the database (leases, locks, queue claims) or a replica
+ * must be told apart from the others; never invent another one.
+ */
+export interface InstanceService {
+  /** Unique per start of a backend process (a fresh UUID unless the host is given one). */
+  readonly replicaId: string;
+  /** The Atrium version running. */
+  readonly version: string;
+  readonly startedAt: Date;
+}
+
+/** The whole merged configuration, with where each key came from. */
+export interface ConfigService {
+  readonly data: Readonly<Record<string, unknown>>;
+  /** The value at a dot path (`backend.baseUrl`), or undefined. */
+  get(keyPath: string): unknown;
+  /** The config file that set a key (or its closest ancestor), for error messages. */
+  originOf(keyPath: string): string | undefined;
+  /** The directory relative paths found at a key resolve against. */
+  baseDirOf(keyPath: string): string;
+}
+
+export interface DatabaseInfo {
+  mode: 'embedded' | 'postgres';
+  /** A data directory, `:memory:`, or `host:port/database` (never a password). */
+  location: string;
+  serverVersion: string;
+}
+
+/** An open database: hands out knex instances scoped to one schema each. */
+export interface DatabaseService {
+  info: DatabaseInfo;
+  /** Creates the schema when missing and returns a knex whose search_path is that schema. */
+  forSchema(schema: string): Promise<Knex>;
+  /**
+   * Runs `fn` while holding a database-wide lock, so replicas starting together on one server
+   * create schemas and run migrations one at a time.
+   */
+  withStartupLock<T>(fn: () => Promise<T>): Promise<T>;
+  /** Present on a server database: opens a dedicated session for LISTEN. */
+  connectionConfig?: Knex.PgConnectionConfig;
+  close(): Promise<void>;
+}

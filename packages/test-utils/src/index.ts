@@ -1,2 +1,3 @@
 export * from './postgres.js';
 export * from './startTestBackend.js';
+export * from './waitFor.js';

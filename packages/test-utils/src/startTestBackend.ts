@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { BackendPlugin } from '@atrium/backend-plugin-api';
+import type { BackendPlugin, ServiceFactory } from '@atrium/backend-plugin-api';
 import { ConfigBundle, createBackend, createLogger, type Backend } from '@atrium/backend';
 import { createTestPostgresDatabase, type TestDatabaseKind, type TestPostgresDatabase } from './postgres.js';
 
@@ -15,6 +15,11 @@ export interface TestBackendOptions {
   /** Directory that relative paths in `config` resolve against. */
   configDir?: string;
   replicaId?: string;
+  /**
+   * Core services to build with these factories instead of the defaults, e.g. a deny-all
+   * `createServiceFactory(coreServices.permissions, () => denyAll)` or a recording audit.
+   */
+  services?: readonly ServiceFactory[];
 }
 
 export interface TestBackend {
@@ -66,6 +71,7 @@ export async function startTestBackend(options: TestBackendOptions): Promise<Tes
       logger: createLogger(process.env['LOG_LEVEL'] ?? 'silent'),
       appDistDir: null,
       ...(options.replicaId ? { replicaId: options.replicaId } : {}),
+      ...(options.services ? { services: options.services } : {}),
     });
   } catch (e) {
     await created?.drop();

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { ConfigBundle } from './ConfigBundle.js';
+import type { ConfigService } from '@atrium/backend-plugin-api';
 import { StartupError } from '../host/StartupError.js';
 
 export const DEFAULT_DATA_DIR_NAME = '.atrium';
@@ -10,7 +10,7 @@ export const DEFAULT_DATA_DIR_NAME = '.atrium';
  * or `.atrium` beside the main config file. Created if missing; a directory that cannot be created or
  * written stops the start with the key that names it.
  */
-export function resolveDataDir(config: ConfigBundle): string {
+export function resolveDataDir(config: ConfigService): string {
   const configured = config.get('backend.dataDir') as string | undefined;
   const dir = configured
     ? path.resolve(config.baseDirOf('backend.dataDir'), configured)

@@ -1,7 +1,7 @@
 import { createAjv, toFieldErrors, type JsonSchema } from '@atrium/backend-plugin-api';
 import type { ErrorObject } from 'ajv';
 import { StartupError } from '../host/StartupError.js';
-import type { ConfigBundle } from './ConfigBundle.js';
+import type { ConfigService } from '@atrium/backend-plugin-api';
 import { didYouMean } from './didYouMean.js';
 
 const ajv = createAjv({ useDefaults: true });
@@ -69,7 +69,7 @@ function unknownKeyMessage(keyPath: string, candidates: string[]): string {
  * top-level section no installed plugin reads, or a key a schema does not allow) is a problem
  * with a "did you mean" suggestion; keys only Backstage uses are returned as warnings.
  */
-export function validateConfig(config: ConfigBundle, sections: ConfigSection[], options: ValidateConfigOptions = {}): string[] {
+export function validateConfig(config: ConfigService, sections: ConfigSection[], options: ValidateConfigOptions = {}): string[] {
   const problems: string[] = [];
   const warnings: string[] = [];
   const where = (keyPath: string) => config.originOf(keyPath) ?? 'the defaults';
@@ -84,7 +84,7 @@ export function validateConfig(config: ConfigBundle, sections: ConfigSection[], 
   }
   for (const section of sections) {
     const value = section.whole ? config.data : (config.data[section.key] ?? {});
-    if (!section.whole && config.data[section.key] === undefined) config.data[section.key] = value;
+    if (!section.whole && config.data[section.key] === undefined) (config.data as Record<string, unknown>)[section.key] = value;
     const validate = ajv.compile(section.schema);
     if (validate(value)) continue;
     const root = section.whole ? '' : section.key;

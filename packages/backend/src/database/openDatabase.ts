@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type { ConfigBundle } from '../config/ConfigBundle.js';
+import type { ConfigService } from '@atrium/backend-plugin-api';
 import { resolveDataDir } from '../config/resolveDataDir.js';
 import { StartupError } from '../host/StartupError.js';
 import type { Database } from './Database.js';
@@ -11,7 +11,7 @@ import { openPostgres, type PgConnection } from './openPostgres.js';
  * `<backend.dataDir>/data` by default, which is `.atrium/data` beside app-config.yaml when no
  * data directory is configured (where earlier versions kept it).
  */
-export async function openDatabase(config: ConfigBundle): Promise<Database> {
+export async function openDatabase(config: ConfigService): Promise<Database> {
   const db = (config.get('backend.database') ?? {}) as {
     client?: 'pglite' | 'pg';
     connection?: string | Record<string, unknown>;

@@ -1,21 +1,22 @@
-import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
 import express, { type Express } from 'express';
-import type { Knex } from 'knex';
 import type { Logger } from 'pino';
 import {
   ConfigError,
+  coreServices,
+  isCoreServiceRef,
+  ServiceRegistry,
   ServiceUnavailableError,
   type BackendPlugin,
-  type HostInfoService,
+  type InstanceService,
   type PluginContext,
+  type ServiceFactory,
   type ServiceRef,
 } from '@atrium/backend-plugin-api';
 import type { ConfigBundle } from '../config/ConfigBundle.js';
 import { backendConfigSchema, HOST_CONFIG_SECTIONS } from '../config/backendConfigSchema.js';
 import { validateConfig } from '../config/validateConfig.js';
 import type { Database } from '../database/Database.js';
-import { openDatabase } from '../database/openDatabase.js';
 import { runMigrations } from '../database/runMigrations.js';
 import { apiNotFound, errorHandler } from '../http/errorHandler.js';
 import { createMetrics } from '../http/metrics.js';
@@ -25,33 +26,39 @@ import { mergeOpenApi } from '../http/openapi.js';
 import { hostGuard, OriginPolicy, originGuard } from '../http/originGuard.js';
 import { securityHeaders, type CspOverrides } from '../http/securityHeaders.js';
 import { serveApp } from '../http/serveApp.js';
-import { createAllowAllPermissions, createGuestAuth, createLogAudit } from '../services/auth.js';
-import { EventBus } from '../services/events.js';
-import { Scheduler } from '../services/scheduler.js';
-import { createLogger } from './createLogger.js';
+import type { EventBus } from '../services/events.js';
+import type { Scheduler } from '../services/scheduler.js';
 import { StartupError } from './StartupError.js';
-import { hostMigrations } from './hostMigrations.js';
+import { hostEventBusRef, hostSchedulerRef, hostServiceFactories, shutdownHooksRef } from './hostServices.js';
 import { listen } from './listen.js';
 import { orderPlugins } from './orderPlugins.js';
 import { PluginRuntime, schemaFor } from './PluginRuntime.js';
-import { ATRIUM_VERSION } from './version.js';
-import { resolveDataDir } from '../config/resolveDataDir.js';
 
 export interface BackendOptions {
   config: ConfigBundle;
   plugins: BackendPlugin[];
+  /**
+   * Replacements for core services' default factories, one per service, e.g.
+   * `createServiceFactory(coreServices.permissions, () => policy)`. They win over the defaults
+   * and over the shortcuts below (`logger`, `database`, `replicaId`).
+   */
+  services?: readonly ServiceFactory[];
+  /** The root logger (default: stdout, LOG_LEVEL). */
   logger?: Logger;
   /** Directory of the built frontend; null serves no frontend. */
   appDistDir?: string | null;
   /** Use an already open database instead of the one config describes (tests). */
   database?: Database;
+  /** This replica's id (default: a fresh UUID per start). Tests name replicas with it. */
   replicaId?: string;
 }
 
 export interface Backend {
   readonly app: Express;
   readonly logger: Logger;
+  /** Same as instance.replicaId. */
   readonly replicaId: string;
+  readonly instance: InstanceService;
   /** Starts everything and listens; resolves with the bound URL. */
   start(): Promise<{ url: string; port: number }>;
   stop(): Promise<void>;
@@ -67,10 +74,11 @@ export interface Backend {
  * and serves their routers, the host endpoints and the built app on one port.
  */
 export async function createBackend(options: BackendOptions): Promise<Backend> {
-  const { config } = options;
-  const logger = options.logger ?? createLogger();
-  const replicaId = options.replicaId ?? randomUUID();
   const ordered = orderPlugins(options.plugins);
+  const runtimes = new Map<string, PluginRuntime>();
+  const registry = new ServiceRegistry(hostServiceFactories(options, runtimes), options.services ?? []);
+  const config = await registry.get(coreServices.rootConfig);
+  const logger = await registry.get(coreServices.rootLogger);
 
   const configWarnings = validateConfig(
     config,
@@ -82,38 +90,19 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
   );
   for (const warning of configWarnings) logger.warn(warning);
 
-  const database = options.database ?? (await openDatabase(config));
-  let hostDb: Knex;
-  try {
-    hostDb = await database.withStartupLock(async () => {
-      const knex = await database.forSchema('atrium_host');
-      await runMigrations(knex, 'atrium_host', hostMigrations);
-      return knex;
-    });
-  } catch (e) {
-    await database.close().catch(() => {});
-    throw e;
-  }
-  const pollIntervalMs = (config.get('backend.scheduler.pollIntervalMs') as number | undefined) ?? 1000;
-  const scheduler = new Scheduler(hostDb, replicaId, logger.child({ component: 'scheduler' }), pollIntervalMs);
-  const events = new EventBus(logger.child({ component: 'events' }), hostDb, database.connectionConfig as never, replicaId);
+  const database = await registry.get(coreServices.database);
+  const instance = await registry.get(coreServices.instance);
+  const scheduler = await registry.get(hostSchedulerRef);
+  const events = await registry.get(hostEventBusRef);
   if (database.connectionConfig) {
     scheduler.forPlugin('host').every('host.prune-event-payloads', { intervalSeconds: 600, runOnStart: false }, async () => {
       await events.pruneStoredPayloads();
     });
   }
 
-  const runtimes = new Map<string, PluginRuntime>();
   for (const node of ordered) runtimes.set(node.plugin.id, new PluginRuntime(node.plugin, node.dependsOn, schemaFor(node.plugin.id), node.optional));
-  const startedAt = new Date();
-  const host: HostInfoService = {
-    version: ATRIUM_VERSION,
-    startedAt,
-    dataDir: resolveDataDir(config),
-    database: () => database.info,
-    plugins: () => Promise.all([...runtimes.values()].map((r) => r.describe())),
-    jobs: () => scheduler.status(),
-  };
+  // Built now so a data directory that cannot be written stops the start, as before any plugin runs.
+  await registry.get(coreServices.host);
 
   const baseUrl = String(config.get('backend.baseUrl') ?? 'http://localhost:7007').replace(/\/$/, '');
   let boundPort: number | undefined;
@@ -144,7 +133,7 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
   app.get('/metrics', async (_req, res) => {
     res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
   });
-  const openapi = mergeOpenApi(options.plugins, ATRIUM_VERSION);
+  const openapi = mergeOpenApi(options.plugins, instance.version);
   app.get('/api/openapi.json', (_req, res) => {
     res.json(openapi);
   });
@@ -153,10 +142,7 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
   app.use('/api', express.json({ limit: maxBody, strict: false, verify: (req, _res, buf) => markPossibleNul(req as never, buf) }));
   app.use('/api', nulGuard);
 
-  const auth = createGuestAuth();
-  const permissions = createAllowAllPermissions();
-  const audit = createLogAudit(logger.child({ component: 'audit' }));
-  const shutdownHooks: Array<() => void | Promise<void>> = [];
+  const shutdownHooks = await registry.get(shutdownHooksRef);
 
   for (const runtime of runtimes.values()) {
     app.use(
@@ -187,13 +173,14 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
       await runMigrations(knex, runtime.schema, plugin.migrations ?? []);
       return knex;
     });
-    const provided = (ref: ServiceRef<unknown>) =>
-      [...runtimes.values()].find((r) => r.plugin.provides?.id === ref.id && r.status === 'running')?.provided;
+    const service = <T>(ref: ServiceRef<T>) => registry.get(ref as never, plugin.id) as Promise<T>;
+    const provided = async (ref: ServiceRef<unknown>) =>
+      isCoreServiceRef(ref) ? service(ref) : [...runtimes.values()].find((r) => r.plugin.provides?.id === ref.id && r.status === 'running')?.provided;
     const deps: Record<string, unknown> = {};
-    for (const [name, ref] of Object.entries((plugin.deps ?? {}) as Record<string, ServiceRef<unknown>>)) deps[name] = provided(ref);
+    for (const [name, ref] of Object.entries((plugin.deps ?? {}) as Record<string, ServiceRef<unknown>>)) deps[name] = await provided(ref);
     const optionalDeps: Record<string, unknown> = {};
     for (const [name, ref] of Object.entries((plugin.optionalDeps ?? {}) as Record<string, ServiceRef<unknown>>)) {
-      optionalDeps[name] = provided(ref);
+      optionalDeps[name] = await provided(ref);
     }
     const ctx: PluginContext<unknown, Record<string, ServiceRef<unknown>>, Record<string, ServiceRef<unknown>>> = {
       pluginId: plugin.id,
@@ -203,14 +190,15 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
       config: config.data[plugin.id] ?? {},
       rootConfig: config.data,
       configBaseDir: (keyPath) => config.baseDirOf(keyPath),
-      logger: logger.child({ plugin: plugin.id }),
-      scheduler: scheduler.forPlugin(plugin.id),
-      events: events.service(),
-      auth,
-      permissions,
-      audit,
-      lifecycle: { onShutdown: (fn) => shutdownHooks.push(fn) },
-      host,
+      logger: await service(coreServices.logger),
+      scheduler: await service(coreServices.scheduler),
+      events: await service(coreServices.events),
+      auth: await service(coreServices.auth),
+      permissions: await service(coreServices.permissions),
+      audit: await service(coreServices.audit),
+      lifecycle: await service(coreServices.lifecycle),
+      host: await service(coreServices.host),
+      instance: await service(coreServices.instance),
       baseUrl,
       deps: deps as never,
       optionalDeps: optionalDeps as never,
@@ -228,7 +216,8 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
   const backend: Backend = {
     app,
     logger,
-    replicaId,
+    replicaId: instance.replicaId,
+    instance,
     events,
     scheduler,
     database,

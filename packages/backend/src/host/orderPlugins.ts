@@ -1,4 +1,4 @@
-import type { BackendPlugin } from '@atrium/backend-plugin-api';
+import { isCoreServiceRef, type BackendPlugin, type ServiceRef } from '@atrium/backend-plugin-api';
 import { StartupError } from './StartupError.js';
 
 export interface PluginNode {
@@ -20,7 +20,9 @@ export function orderPlugins(plugins: BackendPlugin[]): PluginNode[] {
   }
   const nodes = new Map<string, PluginNode>();
   for (const p of plugins) {
-    const dependsOn = Object.entries((p.deps ?? {}) as Record<string, { id: string }>).map(([name, ref]) => {
+    // Core services (coreServices.*) come from the host, not from a plugin: they do not order plugins.
+    const pluginRefs = (refs: Record<string, ServiceRef<unknown>> | undefined) => Object.entries(refs ?? {}).filter(([, ref]) => !isCoreServiceRef(ref));
+    const dependsOn = pluginRefs(p.deps).map(([name, ref]) => {
       const provider = providers.get(ref.id);
       if (!provider) {
         throw new StartupError(
@@ -30,8 +32,8 @@ export function orderPlugins(plugins: BackendPlugin[]): PluginNode[] {
       }
       return provider;
     });
-    const optional = Object.values((p.optionalDeps ?? {}) as Record<string, { id: string }>)
-      .map((ref) => providers.get(ref.id))
+    const optional = pluginRefs(p.optionalDeps)
+      .map(([, ref]) => providers.get(ref.id))
       .filter((id): id is string => id !== undefined);
     nodes.set(p.id, { plugin: p, dependsOn: [...new Set([...dependsOn, ...optional])], optional: [...new Set(optional)].filter((o) => !dependsOn.includes(o)) });
   }
