@@ -62,6 +62,14 @@ test.describe('catalog on a phone', () => {
     expect(new Set(tabs).size).toBe(1);
   });
 
+  test("an API's operations keep their paths on one line", async ({ page }) => {
+    await page.goto('/catalog/default/api/orders-api/definition');
+    const path = page.getByText('/orders/{orderId}', { exact: true }).first();
+    await expect(path).toBeVisible();
+    const lineHeight = await path.evaluate((e) => parseFloat(getComputedStyle(e).lineHeight) || 20);
+    expect((await path.boundingBox())!.height).toBeLessThan(lineHeight * 1.5);
+  });
+
   test('the locations page shows each location as a card with its actions', async ({ page }) => {
     await page.goto('/catalog/locations');
     const list = page.getByRole('list', { name: 'Locations' });

@@ -222,7 +222,7 @@ for (const size of [DESKTOP, PHONE]) {
       await expect(page.getByRole('link', { name: 'Orders service' }).first()).toBeVisible();
       await expectNoSidewaysScrolling(page);
       await expectNoOverlappingCells(page);
-      if (size.width < 600) await expect(page.getByRole('list', { name: 'Documented entities' })).toBeVisible();
+      if (size.width < 600) await expect(page.getByRole('list', { name: 'Documented entities' }).getByText('Ready').first()).toBeVisible();
       await page.goto('/docs/default/component/orders-service');
       await expect(page.getByRole('heading', { level: 1, name: 'Orders service' })).toBeVisible();
       await expectNoSidewaysScrolling(page);

@@ -17,6 +17,7 @@ const columns: Array<DataTableColumn<Job> | false> = [
   { id: 'plugin', header: 'Plugin', cell: (j) => j.plugin },
   { id: 'status', header: 'Status', card: 'aside', cell: (j) => (j.error ? 'failed' : 'ok') },
   { id: 'error', header: 'Last error', cell: (j) => j.error },
+  { id: 'note', header: 'Note', card: 'below', cell: (j) => (j.error ? null : `note on ${j.id}`) },
   { id: 'internal', header: 'Internal', card: 'hidden', cell: () => 'x' },
   false,
 ];
@@ -30,7 +31,9 @@ describe('DataTable', () => {
   it('renders a table with a row header per row', async () => {
     rendered = await renderForTest(<DataTable label="Jobs" rows={rows} columns={columns} rowKey={(j) => j.id} mode="table" />);
     const table = rendered.container.querySelector('table[aria-label="Jobs"]');
-    expect([...table!.querySelectorAll('thead th')].map((th) => th.textContent)).toEqual(['Job', 'Plugin', 'Status', 'Last error', 'Internal']);
+    expect([...table!.querySelectorAll('thead th')].map((th) => th.textContent)).toEqual(['Job', 'Plugin', 'Status', 'Last error', 'Note', 'Internal']);
+    // An empty cell says so, instead of being blank.
+    expect(table!.querySelector('tbody tr')!.querySelectorAll('td')[2]!.textContent).toBe('–');
     expect([...table!.querySelectorAll('tbody th[scope="row"]')].map((th) => th.textContent)).toEqual(['catalog.sweep', 'docs.sync']);
   });
 
@@ -45,6 +48,8 @@ describe('DataTable', () => {
     expect(cards[1]!.textContent).toContain('failed');
     expect(cards[1]!.textContent).toContain('detail of docs.sync');
     expect(cards[0]!.textContent).not.toContain('detail');
+    expect(cards[0]!.textContent).toContain('note on catalog.sweep');
+    expect([...cards[0]!.querySelectorAll('dt')].map((dt) => dt.textContent)).not.toContain('Note');
     expect(rendered.container.textContent).not.toContain('Internal');
   });
 

@@ -1,4 +1,4 @@
-import { Table, type MantineSpacing } from '@mantine/core';
+import { Table, Text, type MantineSpacing } from '@mantine/core';
 import { Fragment, type ReactNode } from 'react';
 import classes from './DataTable.module.css';
 import { useElementWidth } from './useElementWidth';
@@ -15,9 +15,10 @@ export interface DataTableColumn<T> {
   primary?: boolean;
   /**
    * Where the column goes on a card: `field` (label and value, the default), `aside` (beside
-   * the heading, for a status badge or actions) or `hidden`.
+   * the heading, for a status badge or actions), `below` (under the heading without a label,
+   * for a description) or `hidden`.
    */
-  card?: 'field' | 'aside' | 'hidden';
+  card?: 'field' | 'aside' | 'below' | 'hidden';
   /** Keep the cell on one line in the table. */
   nowrap?: boolean;
 }
@@ -42,6 +43,15 @@ export interface DataTableProps<T> {
 }
 
 const isEmpty = (node: ReactNode) => node === null || node === undefined || node === false || node === '';
+
+/** An empty table cell: a dash, read out as "none". Cards leave empty fields out instead. */
+function EmptyCell() {
+  return (
+    <Text span c="dimmed" size="sm" aria-label="none">
+      –
+    </Text>
+  );
+}
 
 /**
  * A table on wide screens and a list of cards on narrow ones (a phone, or a narrow column):
@@ -91,13 +101,14 @@ function TableView<T>(props: ViewProps<T>) {
               <Table.Tr {...props.rowAttributes?.(row)}>
                 {columns.map((column) => {
                   const className = column.nowrap ? classes.nowrap : undefined;
+                  const content = column.cell(row, index);
                   return column.primary ? (
                     <Table.Th key={column.id} scope="row" fw="normal" className={className}>
-                      {column.cell(row, index)}
+                      {content}
                     </Table.Th>
                   ) : (
                     <Table.Td key={column.id} className={className}>
-                      {column.cell(row, index)}
+                      {isEmpty(content) ? <EmptyCell /> : content}
                     </Table.Td>
                   );
                 })}
@@ -118,6 +129,7 @@ function TableView<T>(props: ViewProps<T>) {
 function CardsView<T>(props: ViewProps<T>) {
   const primary = props.columns.find((c) => c.primary) ?? props.columns[0];
   const aside = props.columns.filter((c) => c !== primary && c.card === 'aside');
+  const below = props.columns.filter((c) => c !== primary && c.card === 'below');
   const fields = props.columns.filter((c) => c !== primary && (c.card ?? 'field') === 'field');
   return (
     <ul className={classes.cards} aria-label={props.label}>
@@ -125,6 +137,7 @@ function CardsView<T>(props: ViewProps<T>) {
         const detail = props.rowDetail?.(row, index);
         const asideCells = aside.map((c) => [c, c.cell(row, index)] as const).filter(([, node]) => !isEmpty(node));
         const fieldCells = fields.map((c) => [c, c.cell(row, index)] as const).filter(([, node]) => !isEmpty(node));
+        const belowCells = below.map((c) => [c, c.cell(row, index)] as const).filter(([, node]) => !isEmpty(node));
         return (
           <li key={props.rowKey(row, index)} className={classes.card} {...props.rowAttributes?.(row)}>
             <div className={classes.cardHead}>
@@ -137,6 +150,11 @@ function CardsView<T>(props: ViewProps<T>) {
                 </div>
               )}
             </div>
+            {belowCells.map(([column, node]) => (
+              <div key={column.id} className={classes.below}>
+                {node}
+              </div>
+            ))}
             {fieldCells.length > 0 && (
               <dl className={classes.fields}>
                 {fieldCells.map(([column, node]) => (

@@ -27,7 +27,7 @@ const JOB_COLUMNS: Array<DataTableColumn<JobInfo>> = [
     id: 'next',
     header: 'Next run',
     cell: (job) =>
-      job.running ? <StatusBadge status="running" tone="info" label="running now" /> : job.nextRunAt ? <RelativeTime value={job.nextRunAt} /> : '—',
+      job.running ? <StatusBadge status="running" tone="info" label="running now" /> : job.nextRunAt ? <RelativeTime value={job.nextRunAt} /> : null,
   },
   {
     id: 'error',
@@ -37,9 +37,7 @@ const JOB_COLUMNS: Array<DataTableColumn<JobInfo>> = [
         <Text size="xs" c="red" style={{ overflowWrap: 'anywhere' }}>
           {job.lastError}
         </Text>
-      ) : (
-        '—'
-      ),
+      ) : null,
   },
 ];
 

@@ -21,10 +21,10 @@ export function PluginsTable(props: { plugins: PluginInfo[] }) {
 
 const PLUGIN_COLUMNS: Array<DataTableColumn<PluginInfo>> = [
   { id: 'plugin', header: 'Plugin', primary: true, cell: (plugin) => <Text fw={600} size="sm">{plugin.id}</Text> },
-  { id: 'status', header: 'Status', cell: (plugin) => <StatusWithMessage status={plugin.status} message={plugin.error} /> },
+  { id: 'status', header: 'Status', card: 'aside', cell: (plugin) => <StatusWithMessage status={plugin.status} message={plugin.error} /> },
   { id: 'health', header: 'Health', cell: (plugin) => <StatusWithMessage status={plugin.health.status} message={plugin.health.message} /> },
-  { id: 'startup', header: 'Start-up', nowrap: true, cell: (plugin) => (plugin.startupMs === undefined ? '—' : formatMilliseconds(plugin.startupMs)) },
-  { id: 'deps', header: 'Depends on', cell: (plugin) => (plugin.dependsOn.length > 0 ? plugin.dependsOn.join(', ') : '—') },
+  { id: 'startup', header: 'Start-up', nowrap: true, cell: (plugin) => (plugin.startupMs === undefined ? null : formatMilliseconds(plugin.startupMs)) },
+  { id: 'deps', header: 'Depends on', cell: (plugin) => (plugin.dependsOn.length > 0 ? plugin.dependsOn.join(', ') : null) },
   { id: 'migrations', header: 'Migrations', cell: (plugin) => <PluginMigrations migrations={plugin.migrations} /> },
 ];
 

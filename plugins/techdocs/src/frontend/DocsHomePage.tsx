@@ -144,7 +144,7 @@ const DOCS_COLUMNS: Array<DataTableColumn<DocsEntitySummary>> = [
       </>
     ),
   },
-  { id: 'owner', header: 'Owner', cell: (item) => (item.owner ? <EntityRefLink entityRef={item.owner} defaultKind="group" size="sm" /> : '—') },
+  { id: 'owner', header: 'Owner', cell: (item) => (item.owner ? <EntityRefLink entityRef={item.owner} defaultKind="group" size="sm" /> : null) },
   {
     id: 'kind',
     header: 'Kind',
@@ -174,7 +174,7 @@ const DOCS_COLUMNS: Array<DataTableColumn<DocsEntitySummary>> = [
     id: 'built',
     header: 'Built',
     nowrap: true,
-    cell: (item) => (item.build.builtAt ? <Text span size="sm"><RelativeTime value={item.build.builtAt} /></Text> : '—'),
+    cell: (item) => (item.build.builtAt ? <Text span size="sm"><RelativeTime value={item.build.builtAt} /></Text> : null),
   },
 ];
 

@@ -36,12 +36,14 @@ export function RelatedEntitiesTable(props: {
       width: '14%',
       cell: (ref) => {
         const entity = entityOf(ref);
-        return <Text size="sm">{entity ? (entityType(entity) ?? '–') : '–'}</Text>;
+        const type = entity ? entityType(entity) : undefined;
+        return type ? <Text size="sm">{type}</Text> : null;
       },
     },
     {
       id: 'description',
       header: 'Description',
+      card: 'below',
       cell: (ref) => {
         const description = entityOf(ref)?.metadata.description;
         return description ? (

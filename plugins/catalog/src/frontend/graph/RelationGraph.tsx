@@ -67,20 +67,29 @@ export function RelationGraph(props: { data: RelationGraphData; direction: Graph
         : [],
     [layout],
   );
+  // Pointing at a node brings out its relations and fades the rest: in a big graph the
+  // edges of one node are otherwise lost among a hundred others.
+  const [hovered, setHovered] = useState<string>();
   const edges = useMemo<Edge[]>(
     () =>
-      (layout?.data.edges ?? []).map((edge, _index, all) => ({
-        id: edge.id,
-        source: edge.source,
-        target: edge.target,
-        ...(all.length <= MAX_LABELLED_EDGES ? { label: humanizeRelation(edge.relation).toLowerCase() } : {}),
-        markerEnd: { type: MarkerType.ArrowClosed, width: 18, height: 18 },
-        labelBgPadding: [4, 2],
-        labelBgBorderRadius: 4,
-        focusable: false,
-        selectable: false,
-      })),
-    [layout],
+      (layout?.data.edges ?? []).map((edge, _index, all) => {
+        const touches = hovered !== undefined && (edge.source === hovered || edge.target === hovered);
+        const labelled = all.length <= MAX_LABELLED_EDGES || touches;
+        return {
+          id: edge.id,
+          source: edge.source,
+          target: edge.target,
+          ...(labelled ? { label: humanizeRelation(edge.relation).toLowerCase() } : {}),
+          markerEnd: { type: MarkerType.ArrowClosed, width: 18, height: 18 },
+          labelBgPadding: [4, 2] as [number, number],
+          labelBgBorderRadius: 4,
+          focusable: false,
+          selectable: false,
+          zIndex: touches ? 1 : 0,
+          className: hovered === undefined ? undefined : touches ? classes.edgeActive : classes.edgeFaded,
+        };
+      }),
+    [layout, hovered],
   );
 
   if (error) return <ErrorState error={error} title="Could not lay out the graph" />;
@@ -111,6 +120,8 @@ export function RelationGraph(props: { data: RelationGraphData; direction: Graph
               elementsSelectable={false}
               nodesFocusable={false}
               edgesFocusable={false}
+              onNodeMouseEnter={(_event, node) => setHovered(node.id)}
+              onNodeMouseLeave={() => setHovered(undefined)}
               onNodeClick={(_event, node) => {
                 const href = node.data.unresolved ? undefined : entityRoutePath(node.id);
                 if (href) void navigate(href);

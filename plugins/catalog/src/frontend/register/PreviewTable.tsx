@@ -17,7 +17,7 @@ const COLUMNS: Array<DataTableColumn<Entity>> = [
       </Group>
     ),
   },
-  { id: 'type', header: 'Type', cell: (entity) => <Text size="sm">{entityType(entity) ?? '–'}</Text> },
+  { id: 'type', header: 'Type', cell: (entity) => (entityType(entity) ? <Text size="sm">{entityType(entity)}</Text> : null) },
   {
     id: 'ref',
     header: 'Reference',
