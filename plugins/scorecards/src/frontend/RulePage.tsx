@@ -42,7 +42,7 @@ function Rule(props: { data: RuleResultsResponse; status: string; onStatus: (s: 
   return (
     <PageLayout
       title={rule.title}
-      documentTitle={`${rule.title} · ${scorecard.title}`}
+      documentTitle={rule.title === scorecard.title ? rule.title : `${rule.title} · ${scorecard.title}`}
       subtitle={
         <>
           A rule of{' '}
