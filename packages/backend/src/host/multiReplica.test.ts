@@ -1,5 +1,5 @@
 import { definePlugin, type EventEnvelope } from '@atrium/backend-plugin-api';
-import { createTestPostgresDatabase, startTestBackend, testPostgresUrl, type TestBackend } from '@atrium/test-utils';
+import { createTestPostgresDatabase, startTestBackend, testPostgresUrl, waitFor, type TestBackend } from '@atrium/test-utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 interface Run {
@@ -25,14 +25,6 @@ function recorderPlugin(replica: string, runs: Run[], received: EventEnvelope[])
   });
 }
 
-const waitFor = async (check: () => boolean, timeoutMs = 10_000) => {
-  const end = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > end) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 50));
-  }
-};
-
 describe.skipIf(!testPostgresUrl())('two replicas on one Postgres', () => {
   const runs: Run[] = [];
   const receivedA: EventEnvelope[] = [];
@@ -54,7 +46,7 @@ describe.skipIf(!testPostgresUrl())('two replicas on one Postgres', () => {
   });
 
   it('runs a scheduled job once per tick between them', async () => {
-    await waitFor(() => runs.length >= 5, 20_000);
+    await waitFor(() => runs.length >= 5, { timeoutMs: 20_000, message: 'five ticks run' });
     const ticks = runs.map((r) => r.tick);
     expect(new Set(ticks).size).toBe(ticks.length);
     // Consecutive ticks are about one interval apart: no tick was skipped or doubled.

@@ -1,5 +1,5 @@
 import { definePlugin, type EventEnvelope } from '@atrium/backend-plugin-api';
-import { createTestPostgresDatabase, startTestBackend, testPostgresUrl, type TestBackend, type TestPostgresDatabase } from '@atrium/test-utils';
+import { createTestPostgresDatabase, startTestBackend, testPostgresUrl, waitFor, type TestBackend, type TestPostgresDatabase } from '@atrium/test-utils';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -14,13 +14,8 @@ function listenerPlugin(received: EventEnvelope[]) {
   });
 }
 
-const waitFor = async (check: () => boolean | Promise<boolean>, timeoutMs = 20_000) => {
-  const end = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > end) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 100));
-  }
-};
+// Reconnecting backs off up to 10 s, so allow twice that.
+const eventually = { timeoutMs: 20_000, intervalMs: 100 };
 
 async function admin<T>(fn: (c: pg.Client) => Promise<T>): Promise<T> {
   const client = new pg.Client({ connectionString: testPostgresUrl() });
@@ -52,7 +47,7 @@ describe.skipIf(!testPostgresUrl())('cross-replica events after the LISTEN conne
 
   it('reports not ready while disconnected, reconnects, LISTENs again and receives later events', async () => {
     await a.backend.events.publish('demo.before', { n: 1 });
-    await waitFor(() => receivedB.some((e) => e.topic === 'demo.before'));
+    await waitFor(() => receivedB.some((e) => e.topic === 'demo.before'), eventually);
     expect((await b.json('/readyz')).status).toBe(200);
 
     // Keep the listener from coming straight back, so the disconnected state is observable,
@@ -66,20 +61,20 @@ describe.skipIf(!testPostgresUrl())('cross-replica events after the LISTEN conne
     );
     expect(killed.rowCount).toBe(1);
 
-    await waitFor(async () => (await b.json('/readyz')).status === 503);
+    await waitFor(async () => (await b.json('/readyz')).status === 503, eventually);
     const down = await b.json<{ status: string; events: { status: string; message: string } }>('/readyz');
     expect(down.body.status).toBe('unhealthy');
     expect(down.body.events.status).toBe('down');
     expect(down.body.events.message).toMatch(/reconnecting/);
 
     await admin((c) => c.query(`alter database "${db.name}" allow_connections true`));
-    await waitFor(async () => (await b.json('/readyz')).status === 200);
+    await waitFor(async () => (await b.json('/readyz')).status === 200, eventually);
     const up = await b.json<{ events: { status: string } }>('/readyz');
     expect(up.body.events.status).toBe('ok');
 
     // An event published on replica a after the reconnect reaches replica b.
     await a.backend.events.publish('demo.after', { n: 2 });
-    await waitFor(() => receivedB.some((e) => e.topic === 'demo.after'));
+    await waitFor(() => receivedB.some((e) => e.topic === 'demo.after'), eventually);
     expect(receivedB.find((e) => e.topic === 'demo.after')).toMatchObject({ payload: { n: 2 }, origin: 'replica-a' });
   });
 });
