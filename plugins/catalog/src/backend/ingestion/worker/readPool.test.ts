@@ -2,6 +2,7 @@ import path from 'node:path';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { readLocation } from '../readLocation.js';
 import { component, removeTempDirs, tempDir, writeTree } from '../testUtils.js';
+import { PART_SIZE } from './protocol.js';
 import { ReadPool } from './readPool.js';
 
 afterAll(removeTempDirs);
@@ -39,6 +40,15 @@ describe('ReadPool (locations read on worker threads)', () => {
       Array.from({ length: 12 }, (_, i) => pool.read({ type: 'file', target: path.join(root, `f${i}.yaml`) }, { fileRoots: [root] })),
     );
     expect(results.map((r) => r.entities[0]?.entityRef)).toEqual(Array.from({ length: 12 }, (_, i) => `component:default/svc-${i}`));
+  });
+
+  it('hands over a file with many entities whole, though it arrives in parts', async () => {
+    const count = PART_SIZE * 2 + 17;
+    await writeTree(root, { 'big.yaml': Array.from({ length: count }, (_, i) => component(`svc-${i}`)).join('\n---\n') });
+    const spec = { type: 'file' as const, target: path.join(root, 'big.yaml') };
+    const [inWorker, inProcess] = await Promise.all([pool.read(spec, { fileRoots: [root] }), readLocation(spec, { fileRoots: [root] })]);
+    expect(inWorker.entities).toHaveLength(count);
+    expect(inWorker).toEqual(inProcess);
   });
 
   it('refuses reads outside the allowed roots on the worker too', async () => {

@@ -4,10 +4,12 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import type { IngestionOptions, LocationReadResult, LocationSpec } from '../types.js';
-import type { ReadRequest, ReadResponse } from './protocol.js';
+import type { IngestedEntity, IngestionOptions, LocationReadResult, LocationSpec } from '../types.js';
+import type { ReadRequest, ReadResponse, WorkerMessage } from './protocol.js';
 
 interface Pending {
+  /** Entities of the answer received so far in parts (see ReadResponse). */
+  parts: IngestedEntity[][];
   resolve: (result: LocationReadResult) => void;
   reject: (error: Error) => void;
   worker: Slot;
@@ -55,6 +57,7 @@ export class ReadPool {
       signal?.addEventListener('abort', onAbort, { once: true });
       slot.busy++;
       this.pending.set(id, {
+        parts: [],
         resolve,
         reject,
         worker: slot,
@@ -80,10 +83,17 @@ export class ReadPool {
     worker.on('message', (response: ReadResponse) => {
       const entry = this.pending.get(response.id);
       if (!entry) return;
+      if ('part' in response) {
+        // Ask for the next part only now: each arrives in a turn of its own.
+        entry.parts.push(response.part);
+        worker.postMessage({ next: response.id } satisfies WorkerMessage);
+        return;
+      }
       this.pending.delete(response.id);
       entry.cleanup();
       if ('error' in response) entry.reject(new Error(response.error));
-      else entry.resolve(response.result);
+      else if (entry.parts.length === 0) entry.resolve(response.result);
+      else entry.resolve({ ...response.result, entities: [...entry.parts.flat(), ...response.result.entities] });
     });
     const lost = (error: Error) => {
       if (slot.worker !== worker) return;
