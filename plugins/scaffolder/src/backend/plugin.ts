@@ -25,7 +25,7 @@ export const scaffolderPlugin = definePlugin<ScaffolderConfig, { catalog: typeof
   deps: { catalog: catalogServiceRef },
   provides: scaffolderActionsRef,
   openapi: scaffolderOpenApi,
-  async setup({ router, db, config, configBaseDir, logger, scheduler, auth, permissions, audit, lifecycle, host, deps }) {
+  async setup({ router, db, config, configBaseDir, logger, scheduler, auth, permissions, audit, lifecycle, host, instance, deps }) {
     const paths = scaffolderPaths(host.dataDir);
     const box = await SecretBox.create(db, config.secretsKey);
     const store = new TaskStore(db, box, config.logs);
@@ -53,7 +53,8 @@ export const scaffolderPlugin = definePlugin<ScaffolderConfig, { catalog: typeof
     const worker = new TaskWorker({
       store,
       logger,
-      workerId: `${host.startedAt.getTime().toString(36)}-${Math.random().toString(36).slice(2, 10)}`,
+      // Tasks are claimed under the replica's one id (tasks.claimed_by).
+      workerId: instance.replicaId,
       concurrency: config.concurrentTasksLimit,
       pollMs: config.pollMs,
       heartbeatMs: 1000,

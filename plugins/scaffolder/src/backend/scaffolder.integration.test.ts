@@ -214,6 +214,13 @@ describe.each(testDatabaseKinds())('scaffolder on %s', (database) => {
     expect(lines.at(-1)!.body.message).toMatch(/Log limit of 100 lines reached/);
   });
 
+  it('claims tasks under the replica id the host gives every plugin (ctx.instance), not one of its own', async () => {
+    const t = await waitFor((await create('noisy', { name: 'claimed' })).body.id!);
+    const db = await backend.backend.database.forSchema('scaffolder');
+    const row = await db('tasks').where({ id: t.id }).first('claimed_by');
+    expect(row?.claimed_by).toBe(backend.backend.replicaId);
+  });
+
   it('waits for approval and records who decided, when the template lets the requester approve', async () => {
     const { body } = await create('approval-self', { name: 'x' });
     const waiting = await backend.json<SerializedTask>(`/api/scaffolder/v2/tasks/${body.id}`);

@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { createServiceRef, definePlugin, type ServiceRef } from '@atrium/backend-plugin-api';
 import { catalogServiceRef, type CatalogService } from '@atrium/plugin-catalog/backend';
 import { CatalogSync } from './builds/catalogSync.js';
@@ -56,7 +55,7 @@ export const techdocsPlugin = definePlugin<RawTechdocsConfig, Deps, TechdocsServ
   deps: { catalog: catalogServiceRef },
   provides: techdocsServiceRef,
   openapi: techdocsOpenApi,
-  async setup({ router, db, config, rootConfig, configBaseDir, logger, scheduler, events, auth, permissions, audit, lifecycle, host, deps }) {
+  async setup({ router, db, config, rootConfig, configBaseDir, logger, scheduler, events, auth, permissions, audit, lifecycle, host, instance, deps }) {
     const settings = resolveTechdocsSettings(config ?? {}, rootConfig, configBaseDir, host.dataDir);
     const persistent: SiteStore = settings.storage.type === 'directory' ? new DirectorySiteStore(settings.storage.directory) : new DatabaseSiteStore(db);
     // Built pages are served from memory; a publish on any replica drops that site's entries everywhere.
@@ -66,14 +65,14 @@ export const techdocsPlugin = definePlugin<RawTechdocsConfig, Deps, TechdocsServ
     const unsubscribePublished = events.subscribe<SitePublishedEvent>(SITE_PUBLISHED, (e) => store.invalidate(e.payload.entityRef));
     const entities = new DocsEntities(db);
     const search = new SearchIndex(db);
-    const replicaId = `${process.pid}-${randomBytes(4).toString('hex')}`;
     const builder = new DocsBuilder({
       entities,
       store,
       search,
       settings,
       logger,
-      replicaId,
+      // Builds are claimed under the replica's one id (leases in docs_entities.claimed_by).
+      replicaId: instance.replicaId,
       // Other plugins (scorecards' "has TechDocs that built" fact) learn each outcome from this event.
       onFinished: (entityRef, outcome) => {
         if (outcome === 'unchanged') return;
