@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import type { Logger } from 'pino';
 import type { JsonSchema } from './validation.js';
+import type { EventTopic } from './eventTopics.js';
 
 export type { Logger };
 
@@ -84,13 +85,20 @@ export type EventHandler<T = unknown> = (event: EventEnvelope<T>) => void | Prom
  * replicas on the same Postgres through LISTEN/NOTIFY.
  */
 export interface EventsService {
+  /** With a declared topic (see eventTopics.ts) the payload is checked against its type. */
+  publish<T>(topic: EventTopic<T>, payload: NoInfer<T>): Promise<void>;
   publish<T>(topic: string, payload: T): Promise<void>;
   /**
    * Publishes one event per payload, in order, like calling publish for each; across replicas
    * they travel together (one NOTIFY), which is what bulk producers such as the catalog need.
    */
+  publishMany<T>(topic: EventTopic<T>, payloads: readonly NoInfer<T>[]): Promise<void>;
   publishMany<T>(topic: string, payloads: readonly T[]): Promise<void>;
-  /** Returns an unsubscribe function. `topic` may end with `*` to match a prefix. */
+  /**
+   * Returns an unsubscribe function. A declared topic types the payload; a string `topic` may
+   * end with `*` to match a prefix.
+   */
+  subscribe<T>(topic: EventTopic<T>, handler: EventHandler<NoInfer<T>>): () => void;
   subscribe<T>(topic: string, handler: EventHandler<T>): () => void;
 }
 

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { EventEnvelope, EventHandler, EventsService, HealthReport, Logger } from '@atrium/backend-plugin-api';
+import { eventTopicName, type EventEnvelope, type EventHandler, type EventsService, type EventTopic, type HealthReport, type Logger } from '@atrium/backend-plugin-api';
 import type { Knex } from 'knex';
 import pg from 'pg';
 
@@ -127,9 +127,9 @@ export class EventBus {
 
   service(): EventsService {
     return {
-      publish: (topic, payload) => this.publish(topic, payload),
-      publishMany: (topic, payloads) => this.publishMany(topic, payloads),
-      subscribe: (topic, handler) => this.subscribe(topic, handler as EventHandler),
+      publish: (topic: string | EventTopic<unknown>, payload: unknown) => this.publish(eventTopicName(topic), payload),
+      publishMany: (topic: string | EventTopic<unknown>, payloads: readonly unknown[]) => this.publishMany(eventTopicName(topic), payloads),
+      subscribe: (topic: string | EventTopic<unknown>, handler: EventHandler) => this.subscribe(eventTopicName(topic), handler),
     };
   }
 
