@@ -165,7 +165,8 @@ export class LocationProcessor {
       await events.removed(applied.removedRefs);
       await this.stitch({ settle: true });
     } catch (e) {
-      logger.error({ err: e, location: locationRefOf(spec) }, `catalog: processing location ${locationRefOf(spec)} failed: ${e instanceof Error ? e.message : String(e)}`);
+      if (this.abort.signal.aborted) logger.info({ location: locationRefOf(spec) }, `catalog: stopped reading location ${locationRefOf(spec)} (shutting down)`);
+      else logger.error({ err: e, location: locationRefOf(spec) }, `catalog: processing location ${locationRefOf(spec)} failed: ${e instanceof Error ? e.message : String(e)}`);
       await locations.release(row.id, replicaId).catch(() => undefined);
       throw e;
     }
