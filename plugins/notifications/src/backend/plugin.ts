@@ -1,0 +1,20 @@
+import { definePlugin } from '@atrium/backend-plugin-api';
+import type { NotificationsService } from '../common/index.js';
+import { notificationsMigrations } from './migrations.js';
+import { createNotificationsService, notificationsServiceRef } from './notificationsService.js';
+import { notificationsOpenApi } from './openapi.js';
+import { registerRoutes } from './routes.js';
+import { NotificationStore } from './store.js';
+
+/** One notification store and API for every plugin: producers call the service, people read /api/notifications. */
+export const notificationsPlugin = definePlugin<unknown, Record<string, never>, NotificationsService>({
+  id: 'notifications',
+  migrations: notificationsMigrations,
+  provides: notificationsServiceRef,
+  openapi: notificationsOpenApi,
+  setup({ router, db, auth, permissions, audit }) {
+    const service = createNotificationsService(new NotificationStore(db));
+    registerRoutes(router, { service, auth, permissions, audit });
+    return service;
+  },
+});

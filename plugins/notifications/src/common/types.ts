@@ -1,0 +1,91 @@
+/** How urgent a notification is; the page and the bell order and colour by it. */
+export const NOTIFICATION_SEVERITIES = ['low', 'normal', 'high', 'critical'] as const;
+export type NotificationSeverity = (typeof NOTIFICATION_SEVERITIES)[number];
+
+/** Everyone: a broadcast reaches every caller. */
+export const BROADCAST = 'broadcast';
+
+/** One notification as one recipient (an entity ref, or `broadcast`) sees it. */
+export interface Notification {
+  id: string;
+  /** Lower-case entity ref of a user or group, or `broadcast`. */
+  recipient: string;
+  /** The plugin that sent it, e.g. `scorecards`. */
+  source: string;
+  /** What it is about within the source, e.g. `scorecards.level-drop`. */
+  topic: string;
+  title: string;
+  description?: string;
+  /** An http(s) URL or an app path such as `/catalog/default/component/x`. */
+  link?: string;
+  severity: NotificationSeverity;
+  /** The entity it concerns, when there is one. */
+  entityRef?: string;
+  /** Replace-or-update key within the source (see SendNotificationRequest.scope). */
+  scope?: string;
+  createdAt: string;
+  updatedAt: string;
+  readAt?: string;
+}
+
+/** What a producer hands NotificationsService.send. */
+export interface SendNotificationRequest {
+  /** Users or groups (entity refs), or `broadcast` for everyone. */
+  recipients: string[] | typeof BROADCAST;
+  /** The sending plugin's id. */
+  source: string;
+  topic: string;
+  title: string;
+  description?: string;
+  link?: string;
+  severity?: NotificationSeverity;
+  entityRef?: string;
+  /**
+   * Replace-or-update key: a second send with the same source, scope and recipient rewrites that
+   * notification (title, text, link, severity) instead of adding one; its read state is kept.
+   */
+  scope?: string;
+}
+
+export interface SendNotificationResult {
+  /** One per recipient: newly created or rewritten. */
+  notifications: Array<Notification & { created: boolean }>;
+}
+
+/** Removes notifications a source no longer stands by (e.g. a reminder with nothing left to fix). */
+export interface WithdrawNotificationsRequest {
+  source: string;
+  /** Notifications whose scope starts with this. */
+  scopePrefix: string;
+  /** …except those whose scope starts with one of these. */
+  keepScopePrefixes?: string[];
+  /** Only unread ones (default true): what someone read stays in their history. */
+  unreadOnly?: boolean;
+}
+
+export interface ListNotificationsOptions {
+  /** Recipient refs whose notifications to list (broadcasts are always included). */
+  recipients: string[];
+  unread?: boolean;
+  source?: string;
+  entityRef?: string;
+  limit?: number;
+  offset?: number;
+}
+
+export interface NotificationList {
+  items: Notification[];
+  totalCount: number;
+  unreadCount: number;
+}
+
+/** In-process API of the notifications plugin (`notificationsServiceRef`). */
+export interface NotificationsService {
+  send(request: SendNotificationRequest): Promise<SendNotificationResult>;
+  withdraw(request: WithdrawNotificationsRequest): Promise<number>;
+  list(options: ListNotificationsOptions): Promise<NotificationList>;
+  unreadCount(recipients: string[]): Promise<number>;
+  /** Marks one read when it is addressed to one of `recipients` (or is a broadcast); false when not found. */
+  markRead(id: string, recipients: string[], now?: Date): Promise<boolean>;
+  markAllRead(recipients: string[], now?: Date): Promise<number>;
+}
