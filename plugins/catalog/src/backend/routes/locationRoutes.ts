@@ -138,6 +138,7 @@ function configured(row: { type: string; target: string }): NotAllowedError {
  */
 export function checkTarget(ctx: CatalogContext, spec: { type: LocationSpec['type']; target: string; presence?: 'required' | 'optional' }): LocationSpec {
   const target = spec.target.trim();
+  if (target.includes('\u0000')) throw new InputError('location.target must not contain a NUL character');
   if (spec.type === 'file') {
     if (!path.isAbsolute(target)) throw new InputError(`File location target must be an absolute path, got "${target}"`);
     const roots = ctx.settings.fileRoots;
