@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { coreServices } from './coreServices.js';
 import { createPermissions } from './defaults/permissions.js';
 import { NotAllowedError } from './errors.js';
-import { createServiceFactory } from './serviceFactory.js';
+import { createServiceFactory, type CoreServiceRef } from './serviceFactory.js';
 import { ServiceRegistry } from './serviceRegistry.js';
 import type { Caller, LifecycleService } from './services.js';
 
@@ -67,7 +67,8 @@ describe('core service defaults', () => {
   });
 
   it('the host-built services have no default here: a registry without the host says so', async () => {
-    for (const ref of [coreServices.rootConfig, coreServices.instance, coreServices.database, coreServices.events, coreServices.host]) {
+    const hostBuilt: Array<CoreServiceRef<unknown>> = [coreServices.rootConfig, coreServices.instance, coreServices.database, coreServices.events, coreServices.host];
+    for (const ref of hostBuilt) {
       await expect(new ServiceRegistry([]).get(ref)).rejects.toThrow(`No factory for the core service "${ref.id}"`);
     }
   });
