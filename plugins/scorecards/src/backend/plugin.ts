@@ -6,6 +6,7 @@ import { catalogFactProvider, techdocsFactProvider } from './facts/builtins.js';
 import { gitFactProvider } from './facts/git.js';
 import type { ScorecardsFactsService } from './facts/types.js';
 import { scorecardsMigrations } from './migrations.js';
+import { notificationsServiceRef } from '@atrium/plugin-notifications/backend';
 import { Notifier } from './notifier.js';
 import { scorecardsOpenApi } from './openapi.js';
 import { registerRoutes } from './routes.js';
@@ -18,16 +19,18 @@ export const scorecardsFactsRef = createServiceRef<ScorecardsFactsService>('scor
 const SWEEP_JOB = 'scorecards.evaluate-all';
 
 /** Scorecards and initiatives: rules over catalog entities and their facts, levels, history, rollups. */
-export const scorecardsPlugin = definePlugin<ScorecardsConfig, { catalog: typeof catalogServiceRef }, ScorecardsFactsService>({
+export const scorecardsPlugin = definePlugin<ScorecardsConfig, { catalog: typeof catalogServiceRef }, ScorecardsFactsService, { notifications: typeof notificationsServiceRef }>({
   id: 'scorecards',
   configSchema: scorecardsConfigSchema,
   migrations: scorecardsMigrations,
   deps: { catalog: catalogServiceRef },
+  // Level drops and deadline reminders go to the notifications plugin when it is installed.
+  optionalDeps: { notifications: notificationsServiceRef },
   provides: scorecardsFactsRef,
   openapi: scorecardsOpenApi,
-  async setup({ router, db, config, configBaseDir, rootConfig, logger, scheduler, events, auth, permissions, audit, lifecycle, host, deps }) {
+  async setup({ router, db, config, configBaseDir, rootConfig, logger, scheduler, events, auth, permissions, audit, lifecycle, host, deps, optionalDeps }) {
     const store = new ScorecardStore(db, host.database().mode);
-    const notifier = new Notifier(store, config.notifications, logger);
+    const notifier = new Notifier(optionalDeps.notifications, config.notifications, logger);
     const runtime = new ScorecardsRuntime({ config, catalog: deps.catalog, store, notifier, logger, relationTypes: customRelationTypes(rootConfig['catalog']) });
 
     // TechDocs build outcomes: the fact stays unknown until a TechDocs plugin reports one.
