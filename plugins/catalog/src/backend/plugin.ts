@@ -32,7 +32,7 @@ export const catalogPlugin = definePlugin<RawCatalogConfig, Record<string, never
   migrations: catalogMigrations,
   provides: catalogServiceRef,
   openapi: catalogOpenApi,
-  async setup({ router, db, config, configBaseDir, logger, events, scheduler, auth, permissions, audit, lifecycle, host }) {
+  async setup({ router, db, config, configBaseDir, logger, events, scheduler, auth, permissions, audit, lifecycle, host, instance }) {
     const embedded = host.database().mode === 'embedded';
     const settings = resolveCatalogSettings(config, configBaseDir, { dataDir: host.dataDir, embeddedDatabase: embedded, homeDir: os.homedir() });
     let validator;
@@ -42,7 +42,8 @@ export const catalogPlugin = definePlugin<RawCatalogConfig, Record<string, never
       if (e instanceof InvalidKindDefinitionError) throw new ConfigError('catalog.kinds', e.message);
       throw e;
     }
-    const replicaId = `${host.startedAt.getTime().toString(36)}-${Math.random().toString(36).slice(2, 10)}`;
+    // Locations are claimed under the replica's one id (locations.claimed_by).
+    const replicaId = instance.replicaId;
     const locations = new LocationsStore(db, settings.locationLeaseSeconds);
     const writer = new EntityWriter(db);
     const catalogEvents = new CatalogEvents(events, logger);
