@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { EventEnvelope } from '@atrium/backend-plugin-api';
 import { createTestPostgresDatabase, testPostgresUrl } from '@atrium/test-utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CATALOG_EVENTS, type EntityUpsertedEvent } from '../common/index.js';
+import { catalogEntityUpserted, type EntityUpsertedEvent } from '../common/index.js';
 import { component, startCatalog, yamlDocs, type CatalogTestkit } from './testing/catalogTestkit.testing.js';
 
 describe.skipIf(!testPostgresUrl())('two catalog replicas on one Postgres', () => {
@@ -26,7 +26,7 @@ describe.skipIf(!testPostgresUrl())('two catalog replicas on one Postgres', () =
     // B parses on its main thread (readWorkers: 0), A on a worker thread (the default).
     b = await startCatalog('postgres', { postgresUrl: db.url, replicaId: 'replica-b', dir, catalog: { ...catalog, readWorkers: 0 } });
     // Replica A hears its own events in-process and B's through LISTEN/NOTIFY.
-    a.backend.backend.events.subscribe(CATALOG_EVENTS.entityUpserted, (e) => {
+    a.backend.backend.events.subscribe(catalogEntityUpserted.name, (e) => {
       received.push(e as EventEnvelope<EntityUpsertedEvent>);
     });
   });

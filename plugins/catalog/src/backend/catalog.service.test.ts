@@ -1,7 +1,7 @@
 import type { EventEnvelope } from '@atrium/backend-plugin-api';
 import { testDatabaseKinds } from '@atrium/test-utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CATALOG_EVENTS, CATALOG_FILTER_EXISTS, type CatalogService, type EntityChange } from '../common/index.js';
+import { catalogEntityUpserted, catalogLocationError, CATALOG_FILTER_EXISTS, type CatalogService, type EntityChange } from '../common/index.js';
 import { catalogServiceRef } from './index.js';
 import { component, group, startCatalog, yamlDocs, type CatalogTestkit } from './testing/catalogTestkit.testing.js';
 
@@ -26,7 +26,7 @@ describe.each(testDatabaseKinds())('CatalogService and events on %s', (database)
   afterAll(async () => kit?.stop());
 
   it('publishes catalog.entity.upserted for each stored entity', () => {
-    const upserted = events.filter((e) => e.topic === CATALOG_EVENTS.entityUpserted).map((e) => (e.payload as { entityRef: string }).entityRef);
+    const upserted = events.filter((e) => e.topic === catalogEntityUpserted.name).map((e) => (e.payload as { entityRef: string }).entityRef);
     expect(upserted.sort()).toEqual(expect.arrayContaining(['component:default/one', 'component:default/two', 'group:default/team-a']));
     expect(changes.find((c) => c.entityRef === 'component:default/one')).toEqual({ type: 'upserted', entityRef: 'component:default/one', uid: expect.any(String) });
   });
@@ -53,8 +53,8 @@ describe.each(testDatabaseKinds())('CatalogService and events on %s', (database)
     await catalog.refreshEntity('component:default/one');
     await kit.waitFor(async () => changes.some((c) => c.type === 'removed'));
     expect(changes.filter((c) => c.type === 'removed')).toEqual([{ type: 'removed', entityRef: 'component:default/two' }]);
-    await kit.waitFor(async () => events.some((e) => e.topic === CATALOG_EVENTS.locationError));
-    const error = events.find((e) => e.topic === CATALOG_EVENTS.locationError)!.payload as { locationId: string; errors: Array<{ entityRef?: string }> };
+    await kit.waitFor(async () => events.some((e) => e.topic === catalogLocationError.name));
+    const error = events.find((e) => e.topic === catalogLocationError.name)!.payload as { locationId: string; errors: Array<{ entityRef?: string }> };
     expect(error.locationId).toMatch(/^[0-9a-f-]{36}$/);
     expect(error.errors.some((e) => e.entityRef === 'component:default/bad')).toBe(true);
   });

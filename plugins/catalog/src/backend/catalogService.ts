@@ -1,14 +1,13 @@
 import { ConflictError, createServiceRef, NotAllowedError, NotFoundError, type EventsService } from '@atrium/backend-plugin-api';
 import { parseEntityRef, stringifyEntityRef, type Entity } from '@atrium/catalog-model';
 import {
-  CATALOG_EVENTS,
+  catalogEntityRemoved,
+  catalogEntityUpserted,
   CATALOG_FILTER_EXISTS,
   type CatalogQueryRequest,
   type CatalogService,
   type EntityChange,
   type EntityFilterQuery,
-  type EntityRemovedEvent,
-  type EntityUpsertedEvent,
   type LocationReadResult,
 } from '../common/index.js';
 import type { CatalogContext } from './catalogContext.js';
@@ -173,8 +172,8 @@ export function createCatalogService(ctx: CatalogContext, events: EventsService)
       }
     },
     onEntityChange(handler: (change: EntityChange) => void | Promise<void>) {
-      const off1 = events.subscribe<EntityUpsertedEvent>(CATALOG_EVENTS.entityUpserted, (e) => handler({ type: 'upserted', ...e.payload }));
-      const off2 = events.subscribe<EntityRemovedEvent>(CATALOG_EVENTS.entityRemoved, (e) => handler({ type: 'removed', ...e.payload }));
+      const off1 = events.subscribe(catalogEntityUpserted, (e) => handler({ type: 'upserted', ...e.payload }));
+      const off2 = events.subscribe(catalogEntityRemoved, (e) => handler({ type: 'removed', ...e.payload }));
       return () => {
         off1();
         off2();

@@ -9,7 +9,7 @@ export type {
   EntityRemovedEvent,
   LocationErrorEvent,
 } from '../common/index.js';
-export { CATALOG_EVENTS, CATALOG_FILTER_EXISTS } from '../common/index.js';
+export { catalogEntityRemoved, catalogEntityUpserted, catalogLocationError, CATALOG_FILTER_EXISTS } from '../common/index.js';
 // Offline validation (`atrium validate`) reads descriptor files with the catalog's own reader.
 export { readLocation } from './ingestion/index.js';
 export type { IngestionError, IngestedEntity, LocationReadResult } from './ingestion/index.js';

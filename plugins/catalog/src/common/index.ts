@@ -3,6 +3,7 @@
  * shapes of the REST API at /api/catalog (Backstage-compatible), event payloads, and the
  * CatalogService other backend plugins use in-process.
  */
+import { defineEventTopic } from '@atrium/backend-plugin-api/eventTopics';
 import type { CompoundEntityRef, Entity } from '@atrium/catalog-model';
 
 export type { Entity };
@@ -134,23 +135,28 @@ export interface AnalyzeLocationResponse {
   }>;
 }
 
-/** Topics the catalog publishes on the events service. */
-export const CATALOG_EVENTS = {
-  entityUpserted: 'catalog.entity.upserted',
-  entityRemoved: 'catalog.entity.removed',
-  locationError: 'catalog.location.error',
-} as const;
+/** Payload of `catalogEntityUpserted`: the canonical (lower-case) ref of the stored entity. */
 export interface EntityUpsertedEvent {
   entityRef: string;
   uid: string;
 }
+/** Payload of `catalogEntityRemoved`. */
 export interface EntityRemovedEvent {
   entityRef: string;
 }
+/** Payload of `catalogLocationError`: the errors of the last read of a location. */
 export interface LocationErrorEvent {
   locationId: string;
   errors: LocationError[];
 }
+/**
+ * Topics the catalog publishes on the events service, after the change is committed, on every
+ * replica. Backend plugins follow entity changes with `CatalogService.onEntityChange` (built on
+ * the first two); subscribe to a topic directly only for what it does not cover (location errors).
+ */
+export const catalogEntityUpserted = defineEventTopic<EntityUpsertedEvent>('catalog.entity.upserted');
+export const catalogEntityRemoved = defineEventTopic<EntityRemovedEvent>('catalog.entity.removed');
+export const catalogLocationError = defineEventTopic<LocationErrorEvent>('catalog.location.error');
 
 /** Status item type for processing errors on an entity (Backstage's). */
 export const ENTITY_STATUS_PROCESSING_TYPE = 'backstage.io/catalog-processing';
@@ -170,7 +176,10 @@ export interface CatalogService {
   getEntityFacets(request: { facets: string[]; filter?: EntityFilterQuery }): Promise<EntityFacetsResponse>;
   /** Re-reads the entity's location now. */
   refreshEntity(ref: string): Promise<void>;
-  /** Calls `handler` after an entity is stored or removed (on every replica). Returns an unsubscribe function. */
+  /**
+   * Calls `handler` after an entity is stored or removed (on every replica): the one way backend
+   * plugins follow catalog changes. Returns an unsubscribe function.
+   */
   onEntityChange(handler: (change: EntityChange) => void | Promise<void>): () => void;
   /**
    * Registers a location, under the same rules as POST /locations (file targets inside

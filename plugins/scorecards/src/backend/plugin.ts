@@ -1,9 +1,10 @@
 import path from 'node:path';
 import { createServiceRef, definePlugin } from '@atrium/backend-plugin-api';
-import { catalogServiceRef, CATALOG_EVENTS, type EntityRemovedEvent, type EntityUpsertedEvent } from '@atrium/plugin-catalog/backend';
+import { catalogServiceRef } from '@atrium/plugin-catalog/backend';
 import { customRelationTypes, resolveGitCacheDir, scorecardsConfigSchema, type ScorecardsConfig } from './config.js';
-import { catalogFactProvider, techdocsFactProvider } from './facts/builtins.js';
+import { catalogFactProvider } from './facts/builtins.js';
 import { gitFactProvider } from './facts/git.js';
+import { followTechdocsBuilds } from './facts/techdocs.js';
 import type { ScorecardsFactsService } from './facts/types.js';
 import { scorecardsMigrations } from './migrations.js';
 import { notificationsServiceRef } from '@atrium/plugin-notifications/backend';
@@ -33,11 +34,15 @@ export const scorecardsPlugin = definePlugin<ScorecardsConfig, { catalog: typeof
     const notifier = new Notifier(optionalDeps.notifications, config.notifications, logger);
     const runtime = new ScorecardsRuntime({ config, catalog: deps.catalog, store, notifier, logger, relationTypes: customRelationTypes(rootConfig['catalog']) });
 
-    // TechDocs build outcomes: the fact stays unknown until a TechDocs plugin reports one.
-    let techdocsSeen = (await store.techdocsBuilds()).size > 0;
-    let techdocsBuilds = await store.techdocsBuilds();
     runtime.registerFactProvider(catalogFactProvider);
-    runtime.registerFactProvider(techdocsFactProvider(() => ({ seenAny: techdocsSeen, builds: techdocsBuilds })));
+    // TechDocs build outcomes, from the topic TechDocs declares: unknown until one is reported.
+    const unfollowTechdocs = await followTechdocsBuilds({
+      events,
+      store,
+      logger,
+      register: (provider) => runtime.registerFactProvider(provider),
+      onBuild: (entityRef) => runtime.enqueue(entityRef),
+    });
     if (config.git.enabled) {
       const catalogConfig = (rootConfig['catalog'] ?? {}) as { readers?: { fileRoots?: string[] } };
       runtime.registerFactProvider(
@@ -49,31 +54,21 @@ export const scorecardsPlugin = definePlugin<ScorecardsConfig, { catalog: typeof
         }),
       );
     }
-    events.subscribe<{ entityRef?: unknown; status?: unknown; ok?: unknown; success?: unknown }>('techdocs.*', async (event) => {
-      const { entityRef } = event.payload ?? {};
-      if (typeof entityRef !== 'string') return;
-      const status = event.payload.status;
-      const ok = event.payload.ok ?? event.payload.success ?? (typeof status === 'string' ? ['succeeded', 'success', 'ok', 'built', 'published'].includes(status) : undefined);
-      if (typeof ok !== 'boolean') return;
-      await store.recordTechdocsBuild(entityRef.toLowerCase(), ok, new Date());
-      techdocsSeen = true;
-      techdocsBuilds = await store.techdocsBuilds();
-      runtime.enqueue(entityRef);
-    });
-
-    events.subscribe<EntityUpsertedEvent>(CATALOG_EVENTS.entityUpserted, (event) => {
-      const ref = event.payload.entityRef;
-      if (/^(scorecard|initiative):/i.test(ref)) void scheduler.trigger(SWEEP_JOB).catch((err: unknown) => logger.error({ err }, 'scorecards: sweep failed'));
-      else runtime.enqueue(ref);
-    });
-    events.subscribe<EntityRemovedEvent>(CATALOG_EVENTS.entityRemoved, async (event) => {
-      await runtime.removed(event.payload.entityRef);
+    // Catalog changes: a changed definition re-reads them all, any other entity is evaluated again.
+    const unfollowCatalog = deps.catalog.onEntityChange(async (change) => {
+      if (change.type === 'removed') await runtime.removed(change.entityRef);
+      else if (/^(scorecard|initiative):/i.test(change.entityRef)) void scheduler.trigger(SWEEP_JOB).catch((err: unknown) => logger.error({ err }, 'scorecards: sweep failed'));
+      else runtime.enqueue(change.entityRef);
     });
 
     scheduler.every(SWEEP_JOB, { intervalSeconds: config.evaluationIntervalSeconds, runOnStart: true, timeoutSeconds: 30 * 60 }, async (signal) => {
       await runtime.sweep(signal);
     });
-    lifecycle.onShutdown(() => runtime.stop());
+    lifecycle.onShutdown(() => {
+      unfollowCatalog();
+      unfollowTechdocs();
+      return runtime.stop();
+    });
 
     registerRoutes(router, { runtime, store, catalog: deps.catalog, auth, permissions, audit, triggerSweep: () => scheduler.trigger(SWEEP_JOB) });
     return {

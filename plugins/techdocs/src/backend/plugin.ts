@@ -1,5 +1,6 @@
 import { createServiceRef, definePlugin, type ServiceRef } from '@atrium/backend-plugin-api';
 import { catalogServiceRef, type CatalogService } from '@atrium/plugin-catalog/backend';
+import { techdocsBuildFinished, techdocsSitePublished } from '../common/index.js';
 import { CatalogSync } from './builds/catalogSync.js';
 import { DocsBuilder } from './builds/docsBuilder.js';
 import { DocsEntities } from './builds/docsEntities.js';
@@ -30,17 +31,6 @@ export const techdocsServiceRef = createServiceRef<TechdocsService>('techdocs');
 
 type Deps = { catalog: ServiceRef<CatalogService> };
 
-/** Published on the events service whenever a replica publishes or removes a site. */
-const SITE_PUBLISHED = 'techdocs.site.published';
-/** Published after every build that changed or failed: `{ entityRef, status: 'built' | 'failed' }`. */
-const BUILD_FINISHED = 'techdocs.build.finished';
-interface BuildFinishedEvent {
-  entityRef: string;
-  status: 'built' | 'failed';
-}
-interface SitePublishedEvent {
-  entityRef: string;
-}
 const SITE_CACHE = { maxBytes: 64 * 1024 * 1024, ttlMs: 30_000, maxAssetBytes: 512 * 1024 };
 
 /**
@@ -60,9 +50,9 @@ export const techdocsPlugin = definePlugin<RawTechdocsConfig, Deps, TechdocsServ
     const persistent: SiteStore = settings.storage.type === 'directory' ? new DirectorySiteStore(settings.storage.directory) : new DatabaseSiteStore(db);
     // Built pages are served from memory; a publish on any replica drops that site's entries everywhere.
     const store = new CachedSiteStore(persistent, SITE_CACHE, (entityRef) => {
-      void events.publish<SitePublishedEvent>(SITE_PUBLISHED, { entityRef }).catch((e) => logger.warn({ err: e }, 'techdocs: could not announce a published site'));
+      void events.publish(techdocsSitePublished, { entityRef }).catch((e) => logger.warn({ err: e }, 'techdocs: could not announce a published site'));
     });
-    const unsubscribePublished = events.subscribe<SitePublishedEvent>(SITE_PUBLISHED, (e) => store.invalidate(e.payload.entityRef));
+    const unsubscribePublished = events.subscribe(techdocsSitePublished, (e) => store.invalidate(e.payload.entityRef));
     const entities = new DocsEntities(db);
     const search = new SearchIndex(db);
     const builder = new DocsBuilder({
@@ -73,11 +63,11 @@ export const techdocsPlugin = definePlugin<RawTechdocsConfig, Deps, TechdocsServ
       logger,
       // Builds are claimed under the replica's one id (leases in docs_entities.claimed_by).
       replicaId: instance.replicaId,
-      // Other plugins (scorecards' "has TechDocs that built" fact) learn each outcome from this event.
+      // Other plugins (scorecards' `techdocsBuilt` fact) learn each outcome from this declared topic.
       onFinished: (entityRef, outcome) => {
         if (outcome === 'unchanged') return;
         void events
-          .publish<BuildFinishedEvent>(BUILD_FINISHED, { entityRef, status: outcome })
+          .publish(techdocsBuildFinished, { entityRef, status: outcome })
           .catch((e) => logger.warn({ err: e }, 'techdocs: could not announce a build result'));
       },
     });

@@ -32,3 +32,4 @@ export {
 /** Annotations TechDocs reads (Backstage's names). */
 export const TECHDOCS_REF_ANNOTATION = 'backstage.io/techdocs-ref';
 export const TECHDOCS_ENTITY_ANNOTATION = 'backstage.io/techdocs-entity';
+export { techdocsBuildFinished, techdocsSitePublished, type DocsBuildFinishedEvent, type DocsSitePublishedEvent } from './events.js';

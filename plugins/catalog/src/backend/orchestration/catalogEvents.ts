@@ -1,7 +1,8 @@
-import type { EventsService, Logger } from '@atrium/backend-plugin-api';
+import type { EventsService, EventTopic, Logger } from '@atrium/backend-plugin-api';
 import {
-  CATALOG_EVENTS,
-  type EntityRemovedEvent,
+  catalogEntityRemoved,
+  catalogEntityUpserted,
+  catalogLocationError,
   type EntityUpsertedEvent,
   type LocationErrorEvent,
 } from '../../common/index.js';
@@ -23,15 +24,15 @@ export class CatalogEvents {
   ) {}
 
   upserted(changes: EntityUpsertedEvent[]): Promise<void> {
-    return this.enqueue(CATALOG_EVENTS.entityUpserted, changes.map(({ entityRef, uid }) => ({ entityRef, uid })));
+    return this.enqueue(catalogEntityUpserted, changes.map(({ entityRef, uid }) => ({ entityRef, uid })));
   }
 
   removed(refs: string[]): Promise<void> {
-    return this.enqueue<EntityRemovedEvent>(CATALOG_EVENTS.entityRemoved, refs.map((entityRef) => ({ entityRef })));
+    return this.enqueue(catalogEntityRemoved, refs.map((entityRef) => ({ entityRef })));
   }
 
   locationError(event: LocationErrorEvent): Promise<void> {
-    return this.enqueue(CATALOG_EVENTS.locationError, [event]);
+    return this.enqueue(catalogLocationError, [event]);
   }
 
   /** Resolves once every event queued so far has been handed to the events service. */
@@ -39,15 +40,15 @@ export class CatalogEvents {
     return this.tail;
   }
 
-  private enqueue<T>(topic: string, payloads: T[]): Promise<void> {
+  private enqueue<T>(topic: EventTopic<T>, payloads: T[]): Promise<void> {
     if (payloads.length === 0) return Promise.resolve();
     this.tail = this.tail.then(() => this.publishAll(topic, payloads));
     return Promise.resolve();
   }
 
-  private async publishAll<T>(topic: string, payloads: T[]): Promise<void> {
+  private async publishAll<T>(topic: EventTopic<T>, payloads: T[]): Promise<void> {
     for (let i = 0; i < payloads.length; i += GROUP) {
-      await this.events.publishMany(topic, payloads.slice(i, i + GROUP)).catch((e) => this.logger.warn({ err: e, topic }, 'could not publish catalog events'));
+      await this.events.publishMany(topic, payloads.slice(i, i + GROUP)).catch((e) => this.logger.warn({ err: e, topic: topic.name }, 'could not publish catalog events'));
     }
   }
 }

@@ -1,6 +1,6 @@
 import type { AuthService, EventsService, PermissionsService } from '@atrium/backend-plugin-api';
 import type { Router } from 'express';
-import { CATALOG_EVENTS } from '../../common/index.js';
+import { catalogEntityRemoved, catalogEntityUpserted, catalogLocationError } from '../../common/index.js';
 
 const HEARTBEAT_MS = 15_000;
 
@@ -29,9 +29,9 @@ export function registerEventStreamRoute(
       res.write(`id: ${++id}\nevent: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
     };
     const unsubscribe = [
-      ctx.events.subscribe<{ entityRef: string }>(CATALOG_EVENTS.entityUpserted, (e) => send('entity', { type: 'upserted', entityRef: e.payload.entityRef })),
-      ctx.events.subscribe<{ entityRef: string }>(CATALOG_EVENTS.entityRemoved, (e) => send('entity', { type: 'removed', entityRef: e.payload.entityRef })),
-      ctx.events.subscribe<{ locationId: string; errors?: unknown[] }>(CATALOG_EVENTS.locationError, (e) =>
+      ctx.events.subscribe(catalogEntityUpserted, (e) => send('entity', { type: 'upserted', entityRef: e.payload.entityRef })),
+      ctx.events.subscribe(catalogEntityRemoved, (e) => send('entity', { type: 'removed', entityRef: e.payload.entityRef })),
+      ctx.events.subscribe(catalogLocationError, (e) =>
         send('location', { locationId: e.payload.locationId, errorCount: e.payload.errors?.length ?? 0 }),
       ),
     ];

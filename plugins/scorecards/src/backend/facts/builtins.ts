@@ -40,25 +40,3 @@ export const catalogFactProvider: FactProvider = {
     });
   },
 };
-
-export const TECHDOCS_REF_ANNOTATION = 'backstage.io/techdocs-ref';
-
-/**
- * `techdocsBuilt`: from build outcomes the TechDocs plugin publishes on `techdocs.*` topics.
- * Until any such event arrives the fact is unknown (TechDocs may not be installed); an entity
- * without a techdocs-ref annotation is known not to have docs.
- */
-export function techdocsFactProvider(lookup: () => { seenAny: boolean; builds: Map<string, boolean> }): FactProvider {
-  return {
-    id: 'techdocs',
-    facts: ['techdocsBuilt'],
-    compute(entities) {
-      const { seenAny, builds } = lookup();
-      return perEntity(entities, (e) => {
-        if (!e.metadata.annotations?.[TECHDOCS_REF_ANNOTATION]) return { techdocsBuilt: false };
-        if (!seenAny) return { techdocsBuilt: UNKNOWN };
-        return { techdocsBuilt: builds.get(refOf(e)) ?? false };
-      });
-    },
-  };
-}
