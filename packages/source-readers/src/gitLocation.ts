@@ -36,7 +36,7 @@ export interface ParseGitLocationOptions {
 /** Normalises a repository-relative path; throws a security ReadError when it leaves the repository. */
 export function normalizeRepoPath(p: string, what = 'Git path'): string {
   if (p.includes('\0')) throw new ReadError('security', `${what} contains a NUL character`);
-  const normalized = path.posix.normalize(p.replace(/\\/g, '/').replace(/^\/+/, ''));
+  const normalized = path.posix.normalize(p.replace(/^\/+/, ''));
   if (normalized === '..' || normalized.startsWith('../')) {
     throw new ReadError('security', `${what} ${JSON.stringify(p)} points outside the repository`);
   }

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import type { JsonSchema } from '@atrium/backend-plugin-api';
+import { isPathInside } from '@atrium/source-readers';
 import type { CustomKindDefinition } from '@atrium/catalog-model';
 import type { CatalogRule, IngestionOptions, LocationSpec } from './ingestion/index.js';
 
@@ -194,9 +195,5 @@ export function globBase(target: string): string {
 export function isUnderRoots(target: string, roots: string[]): boolean {
   const base = path.resolve(globBase(target));
   const normalized = path.resolve(target);
-  return roots.some((root) => {
-    const r = path.resolve(root);
-    const inside = (p: string) => p === r || p.startsWith(r.endsWith(path.sep) ? r : r + path.sep);
-    return inside(normalized) && inside(base);
-  });
+  return roots.some((root) => isPathInside(root, normalized) && isPathInside(root, base));
 }

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { isValidGitRef, isWithin, ReadError } from '@atrium/source-readers';
+import { isPathInside, isValidGitRef, isWithin, normalizeRepoPath as normalizeSharedRepoPath, parseGitLocation, ReadError } from '@atrium/source-readers';
 export { isValidGitRef, isWithin };
 import type { LocationSpec } from './types.js';
 
@@ -23,31 +23,12 @@ const SCHEME = /^[a-zA-Z][a-zA-Z0-9+.-]*:/;
 
 /** Normalises a repository-relative path; throws a security ReadError if it leaves the repository. */
 export function normalizeRepoPath(p: string, what: string): string {
-  if (p.includes('\0')) throw new ReadError('security', `${what} contains a NUL character`);
-  const normalized = path.posix.normalize(p.replace(/^\/+/, ''));
-  if (normalized === '..' || normalized.startsWith('../')) {
-    throw new ReadError('security', `${what} ${JSON.stringify(p)} points outside the repository`);
-  }
-  return normalized === '.' ? '' : normalized;
+  return normalizeSharedRepoPath(p, what);
 }
 
-/** Parses `<repo url>#<ref>[:<path>]`; the repository URL ends at the last `#`. */
+/** Parses `<repo url>#<ref>[:<path>]` with the shared grammar (parseGitLocation); the path defaults to catalog-info.yaml and must name a file. */
 export function parseGitTarget(target: string): GitTarget {
-  const hash = target.lastIndexOf('#');
-  if (hash <= 0) {
-    throw new ReadError('read', `Git target ${JSON.stringify(target)} must look like <repository url>#<ref>:<path>, e.g. https://github.com/acme/svc.git#main:catalog-info.yaml`);
-  }
-  const repo = target.slice(0, hash);
-  const rest = target.slice(hash + 1);
-  const colon = rest.indexOf(':');
-  const ref = colon === -1 ? rest : rest.slice(0, colon);
-  const rawPath = colon === -1 ? DEFAULT_GIT_PATH : rest.slice(colon + 1);
-  if (!isValidGitRef(ref)) {
-    throw new ReadError('security', `Git ref ${JSON.stringify(ref)} in ${JSON.stringify(target)} is not a valid branch, tag or commit name`);
-  }
-  const p = normalizeRepoPath(rawPath, 'Git path');
-  if (p === '') throw new ReadError('read', `Git target ${JSON.stringify(target)} names no file`);
-  return { repo, ref, path: p };
+  return parseGitLocation(target, { defaultPath: DEFAULT_GIT_PATH, requirePath: true });
 }
 
 export function formatGitTarget(target: GitTarget): string {
@@ -117,8 +98,6 @@ export function resolvePlace(base: Place, target: string): Place {
   }
 }
 
-/** Lexical containment: is `child` (absolute, normalised) `root` or below it? */
-
 /**
  * Resolves a Location entity's target against the file holding it, honouring `spec.type`
  * (default: the type of that file's location). Globs are kept as globs. Throws a security
@@ -143,7 +122,7 @@ export function resolveChildTarget(base: Place, type: string | undefined, target
       throw new ReadError('security', `Location target ${JSON.stringify(target)} of type file is refused: only file locations may name files on this machine`);
     }
     const resolved = path.resolve(path.dirname(base.path), target);
-    if (!fileRoots.some((root) => isWithin(path.resolve(root), resolved))) {
+    if (!fileRoots.some((root) => isPathInside(root, resolved))) {
       throw new ReadError('security', `Location target ${JSON.stringify(target)} resolves to ${resolved}, which is outside the allowed file roots`);
     }
     return { type: 'file', target: resolved };

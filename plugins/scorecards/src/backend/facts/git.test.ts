@@ -5,7 +5,7 @@ import type { Entity } from '@atrium/catalog-model';
 import { git, removeTempDirs, tempDir, writeTree } from '@atrium/source-readers/testing';
 import type { Logger } from '@atrium/backend-plugin-api';
 import { afterAll, describe, expect, it } from 'vitest';
-import { gitFactProvider } from './git.js';
+import { gitFactProvider, parseGitLocation } from './git.js';
 import { UNKNOWN, type FactContext } from './types.js';
 
 afterAll(removeTempDirs);
@@ -27,6 +27,22 @@ function capturingLogger() {
   const logger = { warn: (fields: { err?: Error; repo?: string }, msg: string) => void lines.push({ ...fields, msg }) } as unknown as Logger;
   return { logger, lines };
 }
+
+describe('parseGitLocation (the shared grammar)', () => {
+  it('reads the repository, ref and descriptor folder of git locations only', () => {
+    expect(parseGitLocation('git:https://h/acme/svc.git#main:services/a/catalog-info.yaml')).toEqual({ repo: 'https://h/acme/svc.git', ref: 'main', dir: 'services/a' });
+    expect(parseGitLocation('git:/srv/we#ird#v1:/catalog-info.yaml')).toEqual({ repo: '/srv/we#ird', ref: 'v1', dir: '' });
+    expect(parseGitLocation('url:https://h/x.yaml')).toBeUndefined();
+    expect(parseGitLocation(undefined)).toBeUndefined();
+  });
+
+  it('refuses option-like refs and repositories, ".." refs and paths leaving the repository', () => {
+    expect(parseGitLocation('git:https://h/r.git#--upload-pack=evil:c.yaml')).toBeUndefined();
+    expect(parseGitLocation('git:https://h/r.git#a..b:c.yaml')).toBeUndefined();
+    expect(parseGitLocation('git:--config=x#main:c.yaml')).toBeUndefined();
+    expect(parseGitLocation('git:https://h/r.git#main:../../c.yaml')).toBeUndefined();
+  });
+});
 
 describe('gitFactProvider', () => {
   it('reads repository facts at the commit into the cache folder it is given (under the data directory)', async () => {

@@ -1,18 +1,26 @@
 import type { Entity } from '@atrium/catalog-model';
-import { FileReader, GitReader } from '@atrium/source-readers';
+import { FileReader, GitReader, parseGitLocation as parseSharedGitLocation, type GitLocation } from '@atrium/source-readers';
 import type { Logger } from '@atrium/backend-plugin-api';
 import { refOf } from './builtins.js';
 import { UNKNOWN, type FactProvider, type FactResult } from './types.js';
 
 const LOCATION_ANNOTATION = 'backstage.io/managed-by-location';
 
-/** `git:<repo>#<ref>:<path>` → its parts; undefined for other location types. */
+/**
+ * `git:<repo>#<ref>:<path>` → the repository, ref and the folder of the descriptor, parsed with
+ * the shared grammar (parseGitLocation: invalid or option-like refs and escaping paths refused);
+ * undefined for other location types and for git locations that do not parse.
+ */
 export function parseGitLocation(location: string | undefined): { repo: string; ref: string; dir: string } | undefined {
   if (!location?.startsWith('git:')) return undefined;
-  const m = /^git:(.+)#([^:#]+):(.*)$/.exec(location);
-  if (!m) return undefined;
-  const file = m[3]!.replace(/^\/+/, '');
-  return { repo: m[1]!, ref: m[2]!, dir: file.includes('/') ? file.slice(0, file.lastIndexOf('/')) : '' };
+  let parsed: GitLocation;
+  try {
+    parsed = parseSharedGitLocation(location.slice('git:'.length));
+  } catch {
+    return undefined;
+  }
+  const file = parsed.path;
+  return { repo: parsed.repo, ref: parsed.ref, dir: file.includes('/') ? file.slice(0, file.lastIndexOf('/')) : '' };
 }
 
 const CI_PATTERNS = [/^\.github\/workflows\/[^/]+\.ya?ml$/, /^\.gitlab-ci\.ya?ml$/, /^Jenkinsfile$/, /^\.circleci\/config\.ya?ml$/, /^azure-pipelines\.ya?ml$/, /^\.buildkite\//, /^\.ci\//];

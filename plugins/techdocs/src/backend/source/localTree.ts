@@ -1,5 +1,6 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
+import { confinePath, isPathInside, ReadError } from '@atrium/source-readers';
 import { DocsSourceError, normalizeTreePath, type DocsTree } from './DocsSource.js';
 
 export interface LocalTreeOptions {
@@ -12,11 +13,8 @@ export interface LocalTreeOptions {
 // Folders never part of a docs site; dot-folders are skipped too (mkdocs excludes them).
 const SKIPPED_DIRS = new Set(['node_modules', '__pycache__']);
 
-/** True when `child` is `parent` or inside it (both absolute and resolved). */
-export function isInside(parent: string, child: string): boolean {
-  const rel = path.relative(parent, child);
-  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
-}
+/** True when `child` is `parent` or inside it: the shared lexical check, applied here to real paths. */
+export const isInside = isPathInside;
 
 /**
  * A docs tree on the local filesystem. Every path is confined to the root's real path:
@@ -79,15 +77,13 @@ export class LocalDocsTree implements DocsTree {
 
   async read(p: string): Promise<Buffer> {
     const rel = normalizeTreePath(p);
-    const abs = path.join(this.root, rel);
     let real: string;
     try {
-      real = await fs.realpath(abs);
-    } catch {
-      throw new DocsSourceError('not-found', `File not found: ${rel}`);
-    }
-    if (!isInside(this.root, real)) {
-      throw new DocsSourceError('security', `File ${rel} resolves outside the docs source`);
+      real = await confinePath(this.root, rel);
+    } catch (error) {
+      if (error instanceof ReadError && error.notFound) throw new DocsSourceError('not-found', `File not found: ${rel}`);
+      if (error instanceof ReadError && error.kind === 'security') throw new DocsSourceError('security', `File ${rel} resolves outside the docs source`);
+      throw new DocsSourceError('read', `Cannot read ${rel}: ${(error as Error).message}`);
     }
     const stat = await fs.stat(real);
     if (!stat.isFile()) throw new DocsSourceError('not-found', `Not a file: ${rel}`);

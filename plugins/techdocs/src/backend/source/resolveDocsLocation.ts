@@ -1,9 +1,7 @@
-import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { DocsSourceError, normalizeTreePath } from './DocsSource.js';
-import { isValidGitRef } from '@atrium/source-readers';
+import { confinePath, isValidGitRef, parseGitLocation, ReadError } from '@atrium/source-readers';
 import type { GitSource } from './gitTree.js';
-import { isInside } from './localTree.js';
 
 /** Where an entity's docs live, before anything is read. */
 export type DocsLocation = { type: 'dir'; path: string } | ({ type: 'git' } & GitSource);
@@ -71,16 +69,18 @@ function joinRepoPath(base: string, relative: string): string {
   return normalizeTreePath(joined);
 }
 
-/** `<repo url>#<ref>[:<path>]`, the catalog's git location form. */
+/**
+ * `<repo url>#<ref>[:<path>]`, the catalog's git location form, parsed by the shared
+ * parseGitLocation; a missing ref means `HEAD`, a missing path `defaultPath`.
+ */
 export function parseGitTarget(target: string, defaultPath: string): GitSource {
-  const hash = target.lastIndexOf('#');
-  const repo = hash > 0 ? target.slice(0, hash) : target;
-  const rest = hash > 0 ? target.slice(hash + 1) : 'HEAD';
-  const colon = rest.indexOf(':');
-  const ref = (colon === -1 ? rest : rest.slice(0, colon)) || 'HEAD';
-  const p = colon === -1 ? defaultPath : rest.slice(colon + 1);
-  if (!isValidGitRef(ref)) throw new DocsSourceError('security', `Git ref ${JSON.stringify(ref)} is not a valid branch, tag or commit name`);
-  return { repo, ref, path: normalizeTreePath(p) };
+  try {
+    const { repo, ref, path: p } = parseGitLocation(target, { defaultPath, defaultRef: 'HEAD' });
+    return { repo, ref, path: normalizeTreePath(p) };
+  } catch (error) {
+    if (error instanceof ReadError) throw new DocsSourceError(error.kind === 'security' ? 'security' : 'unsupported', error.message);
+    throw error;
+  }
 }
 
 /**
@@ -127,17 +127,14 @@ export function gitSourceFromUrl(raw: string, expect: '' | 'file'): { type: 'git
   return { type: 'git', repo: `${url.protocol}//${url.host}/${repoPath}.git`, ref, path: normalizeTreePath(p) };
 }
 
-/** Refuses local folders outside the allowed roots (compared by real path, so links cannot escape). */
+/** Refuses local folders outside the allowed roots (as written and by real path, so links cannot escape). */
 export async function checkAllowedRoot(dir: string, allowedRoots: string[]): Promise<string> {
-  let real: string;
   try {
-    real = await fs.realpath(dir);
-  } catch {
-    throw new DocsSourceError('not-found', `Docs folder ${dir} does not exist`);
+    return await confinePath(allowedRoots, path.resolve(dir));
+  } catch (error) {
+    if (!(error instanceof ReadError)) throw error;
+    if (error.notFound) throw new DocsSourceError('not-found', `Docs folder ${dir} does not exist`);
+    if (error.kind === 'security') throw new DocsSourceError('security', `Docs folder ${dir} is outside the allowed roots (techdocs.allowedRoots)`);
+    throw new DocsSourceError('read', error.message);
   }
-  for (const root of allowedRoots) {
-    const realRoot = await fs.realpath(root).catch(() => path.resolve(root));
-    if (isInside(realRoot, real)) return real;
-  }
-  throw new DocsSourceError('security', `Docs folder ${dir} is outside the allowed roots (techdocs.allowedRoots)`);
 }
