@@ -1,6 +1,7 @@
 import type { FrontendPlugin } from '@atrium/frontend-plugin-api';
 import { catalogPlugin } from '@atrium/plugin-catalog/frontend';
 import { systemPlugin } from '@atrium/plugin-system/frontend';
+import { notificationsPlugin } from '@atrium/plugin-notifications/frontend';
 import { scaffolderPlugin } from '@atrium/plugin-scaffolder/frontend';
 import { scorecardsPlugin } from '@atrium/plugin-scorecards/frontend';
 import { techdocsPlugin } from '@atrium/plugin-techdocs/frontend';
@@ -12,4 +13,5 @@ export const installedPlugins: FrontendPlugin[] = [
   scaffolderPlugin,
   scorecardsPlugin,
   techdocsPlugin,
+  notificationsPlugin,
 ];

@@ -1,9 +1,10 @@
 import type { BackendPlugin } from '@atrium/backend-plugin-api';
 import { catalogPlugin } from '@atrium/plugin-catalog/backend';
 import { systemPlugin } from '@atrium/plugin-system/backend';
+import { notificationsPlugin } from '@atrium/plugin-notifications/backend';
 import { scaffolderPlugin } from '@atrium/plugin-scaffolder/backend';
 import { scorecardsPlugin } from '@atrium/plugin-scorecards/backend';
 import { techdocsPlugin } from '@atrium/plugin-techdocs/backend';
 
 /** The installed backend plugins. Adding a plugin is one line here (and one in packages/app/src/plugins.ts). */
-export const defaultPlugins: BackendPlugin[] = [systemPlugin, catalogPlugin, scorecardsPlugin, scaffolderPlugin, techdocsPlugin];
+export const defaultPlugins: BackendPlugin[] = [systemPlugin, catalogPlugin, notificationsPlugin, scorecardsPlugin, scaffolderPlugin, techdocsPlugin];

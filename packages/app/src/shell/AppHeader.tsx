@@ -1,5 +1,6 @@
 import { Burger, Group, Text, UnstyledButton } from '@mantine/core';
 import { Link } from 'react-router';
+import { NotificationsBell } from '@atrium/plugin-notifications/frontend';
 import { ColorSchemeToggle } from './ColorSchemeToggle';
 import { Logo } from './Logo';
 
@@ -23,7 +24,10 @@ export function AppHeader(props: { navOpened: boolean; onToggleNav: () => void }
           </Group>
         </UnstyledButton>
       </Group>
-      <ColorSchemeToggle />
+      <Group gap="xs" wrap="nowrap">
+        <NotificationsBell />
+        <ColorSchemeToggle />
+      </Group>
     </Group>
   );
 }

@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { catalogPlugin } from '@atrium/plugin-catalog/backend';
+import { notificationsPlugin } from '@atrium/plugin-notifications/backend';
 import { startTestBackend, testDatabaseKinds, type TestBackend } from '@atrium/test-utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SerializedTask, SerializedTaskEvent } from '../common/index.js';
@@ -45,7 +46,7 @@ spec:
       'broken-skeleton/catalog-info.yaml': 'apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata: { name: "Not A Valid Name!" }\nspec: { type: service, owner: x, lifecycle: y }\n',
     });
     backend = await startTestBackend({
-      plugins: [catalogPlugin, scaffolderPlugin],
+      plugins: [catalogPlugin, notificationsPlugin, scaffolderPlugin],
       database,
       config: {
         backend: { dataDir },

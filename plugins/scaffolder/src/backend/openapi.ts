@@ -4,7 +4,7 @@ const json = (schema: unknown) => ({ 'application/json': { schema } });
 const ok = (description: string, schema: unknown = { type: 'object' }) => ({ description, content: json(schema) });
 const taskId = { name: 'taskId', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } };
 
-/** Backstage's scaffolder endpoints plus Atrium's approvals, entity actions and notifications. */
+/** Backstage's scaffolder endpoints plus Atrium's approvals and entity actions. */
 export const scaffolderOpenApi: OpenApiFragment = {
   tags: [{ name: 'scaffolder', description: 'Software templates: tasks, dry runs, actions' }],
   paths: {
@@ -38,7 +38,6 @@ export const scaffolderOpenApi: OpenApiFragment = {
     },
     '/v2/dry-run': { post: { tags: ['scaffolder'], summary: 'Run a template with side effects skipped', responses: { '200': ok('{log, directoryContents, output, steps}') } } },
     '/v2/entity-actions': { get: { tags: ['scaffolder'], summary: 'Templates that apply to an entity (?entityRef=)', responses: { '200': ok('{items}') } } },
-    '/v2/notifications': { get: { tags: ['scaffolder'], summary: 'In-app notifications for the caller (?all=true for all)', responses: { '200': ok('{notifications}') } } },
     '/v2/templating-extensions': { get: { tags: ['scaffolder'], summary: 'Template filters and globals', responses: { '200': ok('Extensions') } } },
   },
 };

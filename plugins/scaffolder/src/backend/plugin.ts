@@ -1,5 +1,6 @@
 import { definePlugin } from '@atrium/backend-plugin-api';
 import { catalogServiceRef } from '@atrium/plugin-catalog/backend';
+import { notificationsServiceRef } from '@atrium/plugin-notifications/backend';
 import { createBuiltinRegistry } from './actions/builtin.js';
 import type { ScaffolderActionsService } from './actions/types.js';
 import { publishFileRoots, readerFileRoots, scaffolderConfigSchema, type ScaffolderConfig } from './config.js';
@@ -18,19 +19,21 @@ import { TaskWorker } from './tasks/taskWorker.js';
  * Runs Backstage v1beta3 software templates: tasks in Postgres claimed by any replica,
  * built-in actions plus those plugins register, live logs, dry runs, approvals.
  */
-export const scaffolderPlugin = definePlugin<ScaffolderConfig, { catalog: typeof catalogServiceRef }, ScaffolderActionsService>({
+export const scaffolderPlugin = definePlugin<ScaffolderConfig, { catalog: typeof catalogServiceRef }, ScaffolderActionsService, { notifications: typeof notificationsServiceRef }>({
   id: 'scaffolder',
   configSchema: scaffolderConfigSchema,
   migrations: scaffolderMigrations,
   deps: { catalog: catalogServiceRef },
+  // notification:send delivers through the notifications plugin when it is installed.
+  optionalDeps: { notifications: notificationsServiceRef },
   provides: scaffolderActionsRef,
   openapi: scaffolderOpenApi,
-  async setup({ router, db, config, configBaseDir, logger, scheduler, auth, permissions, audit, lifecycle, host, instance, deps }) {
+  async setup({ router, db, config, configBaseDir, logger, scheduler, auth, permissions, audit, lifecycle, host, instance, deps, optionalDeps }) {
     const paths = scaffolderPaths(host.dataDir);
     const box = await SecretBox.create(db, config.secretsKey);
     const store = new TaskStore(db, box, config.logs);
     const registry = createBuiltinRegistry({
-      store,
+      notifications: optionalDeps.notifications,
       publish: {
         fileRemoteRoots: publishFileRoots(config, paths, configBaseDir('scaffolder.publish.fileRoots')),
         workDir: paths.work,

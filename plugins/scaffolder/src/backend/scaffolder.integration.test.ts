@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { catalogPlugin } from '@atrium/plugin-catalog/backend';
+import { notificationsPlugin, type NotificationList } from '@atrium/plugin-notifications/backend';
 import { startTestBackend, testDatabaseKinds, type TestBackend } from '@atrium/test-utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ListTasksResponse, SerializedTask, SerializedTaskEvent } from '../common/index.js';
@@ -20,7 +21,7 @@ describe.each(testDatabaseKinds())('scaffolder on %s', (database) => {
     await fs.symlink('/etc/hostname', path.join(root, 'evil-skeleton/link.txt'));
     const port = await freePort();
     backend = await startTestBackend({
-      plugins: [catalogPlugin, scaffolderPlugin],
+      plugins: [catalogPlugin, notificationsPlugin, scaffolderPlugin],
       database,
       config: {
         backend: { baseUrl: `http://127.0.0.1:${port}`, listen: { port, host: '127.0.0.1' } },
@@ -124,8 +125,9 @@ describe.each(testDatabaseKinds())('scaffolder on %s', (database) => {
     }
     expect(found).toBe(1);
 
-    const notes = await backend.json<{ notifications: Array<{ title: string }> }>('/api/scaffolder/v2/notifications');
-    expect(notes.body.notifications.map((n) => n.title)).toContain(`Created svc-${database}`);
+    // notification:send delivered through the notifications plugin, to the guest (its recipient).
+    const notes = (await backend.json<NotificationList>('/api/notifications?source=scaffolder')).body.items;
+    expect(notes.find((n) => n.title === `Created svc-${database}`)).toMatchObject({ source: 'scaffolder', recipient: 'user:default/guest', topic: 'scaffolder.notification', link: `/create/tasks/${body.id}` });
   });
 
   it('streams events over SSE in Backstage shape and closes after completion', async () => {

@@ -120,18 +120,6 @@ export interface DryRunResponse {
   steps: Array<{ id: string; name: string; action: string }>;
 }
 
-export interface ScaffolderNotification {
-  id: string;
-  recipients: string[];
-  title: string;
-  description?: string;
-  link?: string;
-  severity: 'low' | 'normal' | 'high' | 'critical';
-  topic?: string;
-  taskId?: string;
-  createdAt: string;
-}
-
 /** GET /v2/entity-actions?entityRef=... : templates whose entity filter matches the entity. */
 export interface EntityActionsResponse {
   items: Array<{ templateRef: string; title: string; description?: string; parameter: string }>;

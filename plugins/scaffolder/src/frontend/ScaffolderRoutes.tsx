@@ -1,7 +1,6 @@
 import { Button, Group } from '@mantine/core';
-import { Link, Route, Routes, useLocation } from 'react-router';
+import { Link, Navigate, Route, Routes, useLocation } from 'react-router';
 import { NotFoundPage } from './components/NotFound';
-import NotificationsPage from './pages/NotificationsPage';
 import TaskListPage from './pages/TaskListPage';
 import TaskPage from './pages/TaskPage';
 import TemplateEditorPage from './pages/TemplateEditorPage';
@@ -17,7 +16,8 @@ export default function ScaffolderRoutes() {
       <Route path="tasks" element={<TaskListPage />} />
       <Route path="tasks/:taskId" element={<TaskPage />} />
       <Route path="edit" element={<TemplateEditorPage />} />
-      <Route path="notifications" element={<NotificationsPage />} />
+      {/* Notifications moved to the notifications plugin: old links land on its page, filtered to templates. */}
+      <Route path="notifications" element={<Navigate to="/notifications?source=scaffolder" replace />} />
       <Route path="*" element={<CreateNotFound />} />
     </Routes>
   );

@@ -9,7 +9,6 @@ import type {
   EntityActionsResponse,
   ListTasksResponse,
   ParameterSchemaResponse,
-  ScaffolderNotification,
   SerializedTask,
 } from '../common/index';
 
@@ -102,13 +101,5 @@ export function useTagFacets() {
         (r) => (r.facets['metadata.tags'] ?? []).map((f) => f.value),
       ),
     staleTime: 60_000,
-  });
-}
-
-export function useNotifications(all: boolean) {
-  return useQuery({
-    queryKey: ['scaffolder', 'notifications', all],
-    queryFn: ({ signal }) => apiFetch<{ notifications: ScaffolderNotification[] }>(`${BASE}/notifications`, { query: { all: all || undefined }, signal }),
-    refetchInterval: 15_000,
   });
 }

@@ -103,7 +103,7 @@ export async function trackInitiative(
   if (now.toISOString().slice(0, 10) >= initiative.startDate) {
     const perOwner = new Map<string, number>();
     for (const f of progress.failing) if (f.owner) perOwner.set(f.owner, (perOwner.get(f.owner) ?? 0) + 1);
-    for (const [owner, count] of perOwner) await notifier.deadlineNear(initiative, owner, count, progress.daysLeft, now);
+    for (const [owner, count] of perOwner) await notifier.deadlineNear(initiative, owner, count, progress.daysLeft);
     await notifier.withdrawDeadlineReminders(initiative, [...perOwner.keys()]);
   }
   return progress;

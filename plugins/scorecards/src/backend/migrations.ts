@@ -115,4 +115,12 @@ export const scorecardsMigrations: Migration[] = [
       });
     },
   },
+  {
+    // Notifications moved to the notifications plugin (one store for every plugin); this table is
+    // no longer read or written. Unread notifications in it are not carried over.
+    name: '0004_drop_notifications',
+    async up(knex) {
+      await knex.schema.dropTableIfExists('notifications');
+    },
+  },
 ];

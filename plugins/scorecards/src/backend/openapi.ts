@@ -56,8 +56,6 @@ export const scorecardsOpenApi: OpenApiFragment = {
     '/exemptions/requests': { post: { tags: ['scorecards'], summary: 'Ask for an exemption; it counts once granted', responses: { 201: { description: 'Requested' } } } },
     '/exemptions/{id}/grant': { post: { tags: ['scorecards'], summary: 'Grant a requested exemption', parameters: idParam, responses: ok('Granted') } },
     '/exemptions/{id}': { delete: { tags: ['scorecards'], summary: 'Revoke an exemption or turn down a request', parameters: idParam, responses: { 204: { description: 'Removed' } } } },
-    '/notifications': { get: { tags: ['scorecards'], summary: "Notifications for a recipient (default: the caller's ownership refs)", responses: ok('Notifications') } },
-    '/notifications/{id}/read': { post: { tags: ['scorecards'], summary: 'Mark a notification read', parameters: idParam, responses: { 204: { description: 'Marked' } } } },
     '/evaluate': { post: { tags: ['scorecards'], summary: 'Run a full evaluation now', responses: ok('Sweep stats') } },
     '/status': { get: { tags: ['scorecards'], summary: 'Last sweep, definition errors, fact providers', responses: ok('Status') } },
   },

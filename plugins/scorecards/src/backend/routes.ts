@@ -310,23 +310,6 @@ export function registerRoutes(router: Router, ctx: RouteContext): void {
     res.status(204).end();
   });
 
-  router.get('/notifications', async (req, res) => {
-    const caller = await ctx.auth.getCaller(req);
-    const q = validateInput<{ recipient?: string; limit: number }>(
-      { type: 'object', properties: { recipient: { type: 'string' }, limit: { type: 'integer', minimum: 1, maximum: 500, default: 50 } } },
-      { ...req.query },
-      'query',
-    );
-    const recipients = q.recipient ? [normaliseRef(q.recipient)] : caller.ownershipEntityRefs.map((r) => r.toLowerCase());
-    res.json({ items: await store.notifications(recipients, q.limit) });
-  });
-
-  router.post('/notifications/:id/read', async (req, res) => {
-    await read(req);
-    if (!(await store.markNotificationRead(String(req.params['id']), new Date()))) throw new NotFoundError(`No notification "${req.params['id']}"`);
-    res.status(204).end();
-  });
-
   router.post('/evaluate', async (req, res) => {
     const caller = await ctx.auth.getCaller(req);
     await ctx.permissions.assert(caller, { permission: 'scorecards.evaluate' });

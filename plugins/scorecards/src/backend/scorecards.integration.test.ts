@@ -2,10 +2,13 @@ import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
+import { coreServices, createGuestAuth, createServiceFactory } from '@atrium/backend-plugin-api';
 import { catalogPlugin } from '@atrium/plugin-catalog/backend';
 import { startTestBackend, testDatabaseKinds, type TestBackend } from '@atrium/test-utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { EntityResultsResponse, ListScorecardsResponse, ScorecardNotification } from '../common/index.js';
+import type { EntityResultsResponse, ListScorecardsResponse } from '../common/index.js';
+import { SCORECARD_NOTIFICATION_TOPICS } from '../common/index.js';
+import { notificationsPlugin, type NotificationList } from '@atrium/plugin-notifications/backend';
 import { scorecardKinds } from './config.js';
 import { scorecardsPlugin } from './plugin.js';
 
@@ -74,12 +77,25 @@ async function waitFor<T>(check: () => Promise<T | undefined | false>, timeoutMs
   }
 }
 
+function memberOfTeamA() {
+  const guest = createGuestAuth();
+  return {
+    getCaller: async (req: Parameters<typeof guest.getCaller>[0]) => {
+      const c = await guest.getCaller(req);
+      return { ...c, ownershipEntityRefs: [...c.ownershipEntityRefs, 'group:default/team-a'] };
+    },
+    serviceCaller: (pluginId: string) => guest.serviceCaller(pluginId),
+  };
+}
+
 describe.each(testDatabaseKinds())('scorecards on %s', (database) => {
   let dir: string;
   let backend: TestBackend;
   let webhook: http.Server;
   const received: unknown[] = [];
   const api = <T = any>(p: string, init?: Omit<RequestInit, 'body'> & { body?: unknown }) => backend.json<T>(`/api/scorecards${p}`, init); // eslint-disable-line @typescript-eslint/no-explicit-any
+  // A team's scorecards notifications, through the notifications plugin.
+  const notifications = async (owner: string) => (await backend.json<NotificationList>(`/api/notifications?source=scorecards&recipient=${encodeURIComponent(owner)}`)).body.items;
   const entityResults = async (name: string) => (await api<EntityResultsResponse>(`/entities/component/default/${name}`)).body;
   const refresh = async (content: string) => {
     fs.writeFileSync(path.join(dir, 'catalog.yaml'), content);
@@ -102,7 +118,9 @@ describe.each(testDatabaseKinds())('scorecards on %s', (database) => {
     const port = (webhook.address() as { port: number }).port;
     backend = await startTestBackend({
       database,
-      plugins: [catalogPlugin, scorecardsPlugin],
+      plugins: [catalogPlugin, notificationsPlugin, scorecardsPlugin],
+      // The guest, as a member of team-a: it reads and marks team-a's notifications as its own.
+      services: [createServiceFactory(coreServices.auth, () => memberOfTeamA())],
       configDir: dir,
       config: {
         catalog: { processingPollMs: 100, readers: { fileRoots: [dir] }, kinds: scorecardKinds, locations: [{ type: 'file', target: 'catalog.yaml' }] },
@@ -148,11 +166,12 @@ describe.each(testDatabaseKinds())('scorecards on %s', (database) => {
     expect(history.map((h) => h.level)).toEqual(['gold', 'bronze']);
     // A sweep that happens to run now (one starts whenever definitions are re-read) may also remind
     // team-a of the initiative alpha now fails; the level drop is what this test is about.
-    const notes = (await api<{ items: ScorecardNotification[] }>('/notifications?recipient=group:default/team-a')).body.items.filter((n) => n.kind === 'level-drop');
-    expect(notes).toEqual([expect.objectContaining({ kind: 'level-drop', entityRef: 'component:default/alpha' })]);
+    const notes = (await notifications('group:default/team-a')).filter((n) => n.topic === SCORECARD_NOTIFICATION_TOPICS.levelDrop);
+    expect(notes).toEqual([expect.objectContaining({ source: 'scorecards', topic: 'scorecards.level-drop', entityRef: 'component:default/alpha' })]);
     await waitFor(async () => received.some((r) => (r as { type: string }).type === 'scorecards.level-drop'));
     // Marking read
-    expect((await api(`/notifications/${notes[0]!.id}/read`, { method: 'POST' })).status).toBe(204);
+    expect((await backend.json(`/api/notifications/${notes[0]!.id}/read`, { method: 'POST' })).status).toBe(204);
+    expect((await notifications('group:default/team-a')).find((n) => n.id === notes[0]!.id)?.readAt).toBeDefined();
   });
 
   it('rolls up per owner and per group hierarchy', async () => {
@@ -203,12 +222,12 @@ describe.each(testDatabaseKinds())('scorecards on %s', (database) => {
     expect(detail.burnUp).toHaveLength(1);
     expect(detail.teams.map((t) => t.owner).sort()).toEqual(['group:default/ghost-team', 'group:default/team-a', 'group:default/team-b']);
     expect(detail.failing.find((f) => f.entityRef === 'component:default/alpha')?.failingRules).toEqual(['system']);
-    const reminders = (await api<{ items: ScorecardNotification[] }>('/notifications?recipient=group:default/team-b')).body.items;
-    expect(reminders).toEqual([expect.objectContaining({ kind: 'deadline' })]);
+    const reminders = await notifications('group:default/team-b');
+    expect(reminders).toEqual([expect.objectContaining({ topic: SCORECARD_NOTIFICATION_TOPICS.deadline, scope: expect.stringMatching(/^deadline:to-silver:group:default\/team-b:/) })]);
     // One reminder per threshold: another sweep adds none; nothing changed, so it writes no result.
     const again = await api<{ lastSweep: { changed: number; entities: number } }>('/evaluate', { method: 'POST' });
     expect(again.body.lastSweep).toMatchObject({ changed: 0, entities: 10 }); // 3 groups, 3 components, 3 definitions, 1 location
-    expect((await api<{ items: unknown[] }>('/notifications?recipient=group:default/team-b')).body.items).toHaveLength(1);
+    expect(await notifications('group:default/team-b')).toHaveLength(1);
   });
 
   it('records the techdocs fact from techdocs events and trends per day', async () => {

@@ -4,7 +4,9 @@ import path from 'node:path';
 import { catalogPlugin } from '@atrium/plugin-catalog/backend';
 import { startTestBackend, testDatabaseKinds, type TestBackend } from '@atrium/test-utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { EntityResultsResponse, Exemption, InitiativeProgress, ListScorecardsResponse, RuleResultsResponse, ScorecardNotification } from '../common/index.js';
+import type { EntityResultsResponse, Exemption, InitiativeProgress, ListScorecardsResponse, RuleResultsResponse } from '../common/index.js';
+import { SCORECARD_NOTIFICATION_TOPICS } from '../common/index.js';
+import { notificationsPlugin, type NotificationList } from '@atrium/plugin-notifications/backend';
 import { scorecardKinds } from './config.js';
 import { scorecardsPlugin } from './plugin.js';
 
@@ -70,14 +72,16 @@ describe.each(testDatabaseKinds())('rule statuses on %s', (database) => {
     await backend.json('/api/catalog/refresh', { method: 'POST', body: { entityRef: 'component:default/svc-a' } });
   };
   const sweep = () => api('/evaluate', { method: 'POST' });
-  const reminders = async (owner: string) => (await api<{ items: ScorecardNotification[] }>(`/notifications?recipient=${encodeURIComponent(owner)}`)).body.items.filter((n) => n.kind === 'deadline');
+  // A team's reminders, through the notifications plugin.
+  const reminders = async (owner: string) =>
+    (await backend.json<NotificationList>(`/api/notifications?source=scorecards&recipient=${encodeURIComponent(owner)}`)).body.items.filter((n) => n.topic === SCORECARD_NOTIFICATION_TOPICS.deadline);
 
   beforeAll(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'atrium-scorecards-statuses-'));
     fs.writeFileSync(path.join(dir, 'catalog.yaml'), catalogFile([component('svc-a', 'team-a', 'A'), component('svc-b', 'team-b')]));
     backend = await startTestBackend({
       database,
-      plugins: [catalogPlugin, scorecardsPlugin],
+      plugins: [catalogPlugin, notificationsPlugin, scorecardsPlugin],
       configDir: dir,
       config: {
         catalog: { processingPollMs: 100, refreshIntervalSeconds: 1, readers: { fileRoots: [dir] }, kinds: scorecardKinds, locations: [{ type: 'file', target: 'catalog.yaml' }] },
@@ -147,12 +151,12 @@ describe.each(testDatabaseKinds())('rule statuses on %s', (database) => {
   it('deadline reminders follow the current state on every sweep instead of keeping the first one', async () => {
     await sweep();
     const first = await reminders('group:default/team-b');
-    expect(first).toEqual([expect.objectContaining({ message: expect.stringMatching(/^1 of your entities/) })]);
+    expect(first).toEqual([expect.objectContaining({ description: expect.stringMatching(/^1 of your entities/) })]);
     await write([component('svc-a', 'team-a', 'A'), component('svc-b', 'team-b'), component('svc-c', 'team-b')]);
     await waitFor(async () => (await results('svc-c')) !== undefined);
     await sweep();
     const second = await reminders('group:default/team-b');
-    expect(second).toEqual([expect.objectContaining({ id: first[0]!.id, message: expect.stringMatching(/^2 of your entities/) })]);
+    expect(second).toEqual([expect.objectContaining({ id: first[0]!.id, description: expect.stringMatching(/^2 of your entities/) })]);
     await write([component('svc-a', 'team-a', 'A'), component('svc-b', 'team-b', 'B'), component('svc-c', 'team-b', 'C')]);
     await waitFor(async () => (await results('svc-c'))?.rules.find((r) => r.ruleId === 'described')?.status === 'pass');
     await sweep();

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
-import { COUNTED_STATUSES, isMet, MET_STATUSES, UNMET_STATUSES, type EntityFacts, type EntityScorecardResult, type Exemption, type HistoryPoint, type RuleResult, type RuleTally, type ScorecardNotification } from '../common/index.js';
+import { COUNTED_STATUSES, isMet, MET_STATUSES, UNMET_STATUSES, type EntityFacts, type EntityScorecardResult, type Exemption, type HistoryPoint, type RuleResult, type RuleTally } from '../common/index.js';
 
 export interface StoredFacts {
   facts: EntityFacts;
@@ -315,34 +315,6 @@ export class ScorecardStore {
   async deleteExemption(id: string): Promise<Exemption | undefined> {
     const [row] = await this.db('exemptions').where('id', id).delete().returning('*');
     return row ? toExemption(row) : undefined;
-  }
-
-  /** Inserts a notification unless one with the same dedupe key exists; returns it when inserted. */
-  async addNotification(n: Omit<ScorecardNotification, 'id' | 'createdAt' | 'readAt'>, dedupeKey: string | null, now: Date): Promise<ScorecardNotification | undefined> {
-    const row = { id: randomUUID(), recipient: n.recipient, kind: n.kind, title: n.title, message: n.message, entity_ref: n.entityRef, dedupe_key: dedupeKey, created_at: now };
-    const inserted = await this.db('notifications').insert(row).onConflict('dedupe_key').ignore().returning('id');
-    return inserted.length ? { ...n, id: row.id, createdAt: now.toISOString(), readAt: null } : undefined;
-  }
-
-  async updateNotification(dedupeKey: string, text: { title: string; message: string }): Promise<void> {
-    await this.db('notifications').where('dedupe_key', dedupeKey).update(text);
-  }
-
-  /** Deletes unread notifications whose dedupe key starts with `prefix` but with none of `keep`. */
-  async deleteUnreadNotifications(prefix: string, keep: string[]): Promise<number> {
-    const like = (p: string) => `${p.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-    const q = this.db('notifications').whereNull('read_at').where('dedupe_key', 'like', like(prefix));
-    for (const k of keep) q.whereNot('dedupe_key', 'like', like(k));
-    return q.delete();
-  }
-
-  async notifications(recipients: string[], limit: number): Promise<ScorecardNotification[]> {
-    const rows = await this.db('notifications').whereIn('recipient', recipients).orderBy('created_at', 'desc').limit(limit);
-    return rows.map((r) => ({ id: r.id, recipient: r.recipient, kind: r.kind, title: r.title, message: r.message, entityRef: r.entity_ref, createdAt: iso(r.created_at), readAt: r.read_at ? iso(r.read_at) : null }));
-  }
-
-  async markNotificationRead(id: string, now: Date): Promise<boolean> {
-    return (await this.db('notifications').where('id', id).update({ read_at: now })) > 0;
   }
 }
 

@@ -1,3 +1,4 @@
 export * from './types.js';
 export * from './levels.js';
 export * from './status.js';
+export * from './notificationTopics.js';

@@ -191,17 +191,6 @@ export interface InitiativeProgress {
   failing: Array<{ entityRef: string; owner: string | null; level: string | null; failingRules: string[]; daysLeft: number }>;
 }
 
-export interface ScorecardNotification {
-  id: string;
-  recipient: string;
-  kind: 'level-drop' | 'deadline';
-  title: string;
-  message: string;
-  entityRef: string | null;
-  createdAt: string;
-  readAt: string | null;
-}
-
 export interface ScorecardSummary extends ScorecardDefinition {
   entityCount: number;
   levelDistribution: Record<string, number>;

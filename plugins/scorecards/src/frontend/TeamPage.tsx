@@ -1,6 +1,7 @@
 import { canonicalRefKey, DataTable, EmptyState, EntityRefLink, humanizeEntityRef, PageLayout, QueryBoundary, SectionCard, useEntityTitle } from '@atrium/ui';
 import { Anchor, Badge, Group, Stack, Text } from '@mantine/core';
 import { Link, useParams } from 'react-router';
+import { SCORECARD_NOTIFICATION_TOPICS } from '../common';
 import { useFixNext, useNotifications, useScorecards } from './api';
 import { LevelBadge } from './LevelBadge';
 import { rulePath, scorecardPath } from './paths';
@@ -84,15 +85,15 @@ export default function TeamPage() {
                   <Stack gap={6}>
                     {n.items.map((x) => (
                       <Group key={x.id} gap="xs" wrap="nowrap" align="flex-start">
-                        <Badge variant="light" color={x.kind === 'deadline' ? 'orange' : 'red'} miw="max-content">
-                          {x.kind === 'deadline' ? 'Deadline' : 'Level drop'}
+                        <Badge variant="light" color={x.topic === SCORECARD_NOTIFICATION_TOPICS.deadline ? 'orange' : 'red'} miw="max-content">
+                          {x.topic === SCORECARD_NOTIFICATION_TOPICS.deadline ? 'Deadline' : 'Level drop'}
                         </Badge>
                         <div style={{ minWidth: 0, overflowWrap: 'anywhere' }}>
                           <Text size="sm" fw={x.readAt ? 400 : 600}>
                             {x.title}
                           </Text>
                           <Text size="xs" c="dimmed">
-                            {x.message}
+                            {x.description}
                           </Text>
                         </div>
                       </Group>

@@ -8,12 +8,12 @@ import type {
   InitiativeProgress,
   ListScorecardsResponse,
   ScorecardDefinition,
-  ScorecardNotification,
   ScorecardRollup,
   DefinitionError,
   Exemption,
   RuleResultsResponse,
 } from '../common';
+import type { NotificationList } from '@atrium/plugin-notifications/common';
 
 export interface FixItem {
   scorecardId: string;
@@ -119,8 +119,9 @@ export function useExemptionActions() {
   };
 }
 
+/** A team's scorecards notifications, from the notifications plugin (one store for every plugin). */
 export const useNotifications = (recipient: string) =>
   useQuery({
-    queryKey: ['scorecards', 'notifications', recipient],
-    queryFn: ({ signal }) => apiFetch<{ items: ScorecardNotification[] }>('/scorecards/notifications', { signal, query: { recipient } }),
+    queryKey: ['notifications', 'scorecards', recipient],
+    queryFn: ({ signal }) => apiFetch<NotificationList>('/notifications', { signal, query: { recipient, source: 'scorecards' } }),
   });

@@ -1,4 +1,4 @@
-import type { TaskStore } from '../tasks/taskStore.js';
+import type { NotificationsService } from '@atrium/plugin-notifications/backend';
 import { catalogActions } from './catalog.js';
 import { debugActions } from './debug.js';
 import { fetchActions } from './fetch.js';
@@ -10,11 +10,11 @@ import { ActionRegistry } from './registry.js';
 import { saasActions } from './saas.js';
 
 /** A registry holding every built-in action. */
-export function createBuiltinRegistry(options: { store: TaskStore; publish: PublishGitSettings; httpAllowPrivateNetworks: boolean }): ActionRegistry {
+export function createBuiltinRegistry(options: { notifications?: NotificationsService | undefined; publish: PublishGitSettings; httpAllowPrivateNetworks: boolean }): ActionRegistry {
   const registry = new ActionRegistry();
   for (const action of [...fetchActions, ...fsActions, ...debugActions, ...catalogActions, ...saasActions]) registry.register(action);
   registry.register(createPublishGitAction(options.publish));
   registry.register(createHttpRequestAction({ allowPrivateNetworks: options.httpAllowPrivateNetworks, maxResponseBytes: 5 * 1024 * 1024 }));
-  registry.register(createNotificationAction(options.store));
+  registry.register(createNotificationAction(options.notifications));
   return registry;
 }

@@ -1,4 +1,4 @@
-import type { TaskStore } from '../tasks/taskStore.js';
+import type { NotificationSeverity, NotificationsService } from '@atrium/plugin-notifications/backend';
 import { createTemplateAction, type TemplateAction } from './types.js';
 
 interface NotificationInput {
@@ -7,12 +7,17 @@ interface NotificationInput {
   title: string;
   info?: string;
   link?: string;
-  severity?: 'low' | 'normal' | 'high' | 'critical';
+  severity?: NotificationSeverity;
   topic?: string;
+  scope?: string;
+  optional?: boolean;
 }
 
-/** Backstage's notification:send, delivered in-app (GET /api/scaffolder/v2/notifications). */
-export function createNotificationAction(store: TaskStore): TemplateAction<NotificationInput> {
+/**
+ * Backstage's notification:send, delivered through the notifications plugin (GET /api/notifications).
+ * Without that plugin installed, or when sending fails, the step fails unless `optional` is set.
+ */
+export function createNotificationAction(notifications: NotificationsService | undefined): TemplateAction<NotificationInput> {
   return createTemplateAction<NotificationInput>({
     id: 'notification:send',
     description: 'Sends an in-app notification to entities (users or groups) or to everyone.',
@@ -34,18 +39,27 @@ export function createNotificationAction(store: TaskStore): TemplateAction<Notif
       },
     },
     async handler(ctx) {
-      const recipients = ctx.input.recipients === 'broadcast' ? ['broadcast'] : (ctx.input.entityRefs ?? []);
+      const recipients = ctx.input.recipients === 'broadcast' ? 'broadcast' : (ctx.input.entityRefs ?? []);
       if (!recipients.length) throw new Error('notification:send: recipients "entity" needs entityRefs');
-      await store.addNotification({
-        recipients,
-        title: ctx.input.title,
-        ...(ctx.input.info ? { description: ctx.input.info } : {}),
-        ...(ctx.input.link ? { link: ctx.input.link } : {}),
-        severity: ctx.input.severity ?? 'normal',
-        ...(ctx.input.topic ? { topic: ctx.input.topic } : {}),
-        taskId: ctx.taskId,
-      });
-      ctx.logger.info(`Notified ${recipients.join(', ')}: ${ctx.input.title}`);
+      try {
+        if (!notifications) throw new Error('the notifications plugin is not installed');
+        await notifications.send({
+          recipients,
+          source: 'scaffolder',
+          topic: ctx.input.topic ?? 'scaffolder.notification',
+          title: ctx.input.title,
+          ...(ctx.input.info ? { description: ctx.input.info } : {}),
+          // Without a link of its own, a notification leads to the run that sent it.
+          link: ctx.input.link ?? `/create/tasks/${ctx.taskId}`,
+          severity: ctx.input.severity ?? 'normal',
+          ...(ctx.input.scope ? { scope: ctx.input.scope } : {}),
+        });
+      } catch (e) {
+        if (!ctx.input.optional) throw new Error(`notification:send: ${(e as Error).message}`);
+        ctx.logger.warn(`Notification not sent (optional): ${(e as Error).message}`);
+        return;
+      }
+      ctx.logger.info(`Notified ${recipients === 'broadcast' ? 'everyone' : recipients.join(', ')}: ${ctx.input.title}`);
     },
   });
 }

@@ -141,14 +141,4 @@ export function registerTemplateRoutes(router: Router, deps: TemplateRouteDeps):
     }
     res.json({ items: out } satisfies EntityActionsResponse);
   });
-
-  router.get('/v2/notifications', async (req, res) => {
-    const caller = await auth.getCaller(req);
-    const all = req.query['all'] === 'true';
-    const limit = Math.min(Number(req.query['limit'] ?? 50) || 50, 500);
-    const mine = [caller.userEntityRef, ...caller.ownershipEntityRefs];
-    const user = await catalog.getEntityByRef(caller.userEntityRef).catch(() => undefined);
-    for (const r of user?.relations ?? []) if (r.type === 'memberOf') mine.push(r.targetRef);
-    res.json({ notifications: await store.listNotifications(all ? undefined : mine, limit) });
-  });
 }

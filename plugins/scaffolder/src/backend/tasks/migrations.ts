@@ -57,4 +57,12 @@ export const scaffolderMigrations: Migration[] = [
       await knex.schema.dropTable('settings');
     },
   },
+  {
+    // notification:send delivers through the notifications plugin (one store for every plugin);
+    // this table is no longer read or written. Its rows are not carried over.
+    name: '0002_drop_notifications',
+    async up(knex) {
+      await knex.schema.dropTableIfExists('notifications');
+    },
+  },
 ];

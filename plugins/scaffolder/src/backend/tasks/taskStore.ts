@@ -3,7 +3,6 @@ import type { Knex } from 'knex';
 import type {
   ApprovalState,
   JsonObject,
-  ScaffolderNotification,
   SerializedTask,
   SerializedTaskEvent,
   TaskEventBody,
@@ -55,7 +54,7 @@ export interface ClaimedTask {
   createdBy?: string;
 }
 
-/** Tasks, their events and in-app notifications, in the plugin's own schema. */
+/** Tasks and their events, in the plugin's own schema. */
 export class TaskStore {
   constructor(
     private readonly db: Knex,
@@ -245,39 +244,6 @@ export class TaskStore {
       ...(status === 'cancelled' ? { status: 'cancelled' as const } : {}),
     });
     return true;
-  }
-
-  async addNotification(n: Omit<ScaffolderNotification, 'id' | 'createdAt'>): Promise<string> {
-    const id = randomUUID();
-    await this.db('notifications').insert({
-      id,
-      recipients: JSON.stringify(n.recipients),
-      title: n.title,
-      description: n.description ?? null,
-      link: n.link ?? null,
-      severity: n.severity,
-      topic: n.topic ?? null,
-      task_id: n.taskId ?? null,
-    });
-    return id;
-  }
-
-  async listNotifications(recipientRefs: string[] | undefined, limit: number): Promise<ScaffolderNotification[]> {
-    const rows = (await this.db('notifications').orderBy('created_at', 'desc').limit(limit * 4)) as Array<Record<string, unknown>>;
-    return rows
-      .map((r) => ({
-        id: String(r['id']),
-        recipients: json<string[]>(r['recipients'] as string) ?? [],
-        title: String(r['title']),
-        ...(r['description'] ? { description: String(r['description']) } : {}),
-        ...(r['link'] ? { link: String(r['link']) } : {}),
-        severity: r['severity'] as ScaffolderNotification['severity'],
-        ...(r['topic'] ? { topic: String(r['topic']) } : {}),
-        ...(r['task_id'] ? { taskId: String(r['task_id']) } : {}),
-        createdAt: iso(r['created_at'] as string)!,
-      }))
-      .filter((n) => !recipientRefs || n.recipients.includes('broadcast') || n.recipients.some((r) => recipientRefs.includes(r)))
-      .slice(0, limit);
   }
 }
 

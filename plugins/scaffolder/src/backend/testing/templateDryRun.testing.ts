@@ -65,7 +65,6 @@ export async function dryRunHarness(): Promise<{ runner: TaskRunner; registry: R
   const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'atrium-scaffolder-dryrun-'));
   const paths = scaffolderPaths(dataDir);
   const registry = createBuiltinRegistry({
-    store: {} as TaskStore,
     publish: { fileRemoteRoots: [paths.repos], workDir: paths.work, allowPrivateNetworks: false, defaultAuthor: { name: 'x', email: 'x@x' }, defaultCommitMessage: 'x', timeoutMs: 1000 },
     httpAllowPrivateNetworks: false,
   });

@@ -26,7 +26,7 @@ export default function TemplateListPage() {
           <Button component={Link} to="/create/edit" variant="default" leftSection={<IconPencil size={16} aria-hidden />}>
             Template editor
           </Button>
-          <Button component={Link} to="/create/notifications" variant="default" leftSection={<IconBell size={16} aria-hidden />}>
+          <Button component={Link} to="/notifications?source=scaffolder" variant="default" leftSection={<IconBell size={16} aria-hidden />}>
             Notifications
           </Button>
         </>

@@ -1,0 +1,108 @@
+import { EmptyState, PageLayout, QueryBoundary, RelativeTime, StatusBadge } from '@atrium/ui';
+import { Anchor, Badge, Button, Card, Group, SegmentedControl, Stack, Text } from '@mantine/core';
+import { IconChecks } from '@tabler/icons-react';
+import { Link, useSearchParams } from 'react-router';
+import type { Notification } from '../common';
+import { useNotificationActions, useNotificationList } from './api';
+import { safeLink } from './safeLink';
+
+const SEVERITY_TONE = { low: 'neutral', normal: 'info', high: 'warning', critical: 'danger' } as const;
+
+/** /notifications: what concerns the caller, from every plugin; filters live in the URL. */
+export default function NotificationsPage() {
+  const [params, setParams] = useSearchParams();
+  const unread = params.get('unread') === 'true';
+  const source = params.get('source') ?? '';
+  const entityRef = params.get('entityRef') ?? '';
+  const query = useNotificationList({ unread, source, entityRef });
+  const { markRead, markAllRead } = useNotificationActions();
+  const setParam = (key: string, value: string | undefined) =>
+    setParams((p) => {
+      const next = new URLSearchParams(p);
+      if (value) next.set(key, value);
+      else next.delete(key);
+      return next;
+    });
+  return (
+    <PageLayout
+      title="Notifications"
+      subtitle="Level drops, deadlines and template runs that concern you or your teams."
+      actions={
+        <Button variant="default" leftSection={<IconChecks size={16} aria-hidden />} loading={markAllRead.isPending} disabled={!query.data?.unreadCount} onClick={() => markAllRead.mutate()}>
+          Mark all read
+        </Button>
+      }
+    >
+      <Group gap="sm" wrap="wrap">
+        <SegmentedControl aria-label="Which notifications" value={unread ? 'unread' : 'all'} onChange={(v) => setParam('unread', v === 'unread' ? 'true' : undefined)} data={[{ value: 'all', label: 'All' }, { value: 'unread', label: 'Unread' }]} />
+        {source && (
+          <Badge variant="light" size="lg" rightSection={<Anchor component="button" type="button" size="xs" aria-label={`Show every source, not only ${source}`} onClick={() => setParam('source', undefined)}>×</Anchor>}>
+            From {source}
+          </Badge>
+        )}
+        {entityRef && (
+          <Badge variant="light" size="lg" rightSection={<Anchor component="button" type="button" size="xs" aria-label="Show every entity" onClick={() => setParam('entityRef', undefined)}>×</Anchor>}>
+            About {entityRef}
+          </Badge>
+        )}
+      </Group>
+      <QueryBoundary
+        query={query}
+        loadingLabel="Loading notifications…"
+        errorTitle="Could not load notifications"
+        isEmpty={(d) => d.items.length === 0}
+        empty={<EmptyState title={unread ? 'Nothing unread' : 'No notifications'} description="Plugins deliver messages for you and your teams here." />}
+      >
+        {(data) => (
+          <Stack gap="sm" aria-label="Notifications list">
+            <Text size="sm" c="dimmed">
+              {data.unreadCount} unread of {data.totalCount}
+            </Text>
+            {data.items.map((n) => (
+              <NotificationCard key={n.id} notification={n} onRead={() => markRead.mutate(n.id)} onSource={() => setParam('source', n.source)} />
+            ))}
+          </Stack>
+        )}
+      </QueryBoundary>
+    </PageLayout>
+  );
+}
+
+function NotificationCard(props: { notification: Notification; onRead: () => void; onSource: () => void }) {
+  const n = props.notification;
+  const link = safeLink(n.link);
+  return (
+    <Card withBorder padding="sm" data-unread={n.readAt ? undefined : 'true'} aria-label={`${n.readAt ? '' : 'Unread: '}${n.title}`} component="article">
+      <Group justify="space-between" wrap="wrap" gap="xs" align="flex-start">
+        <Text fw={n.readAt ? 400 : 700} style={{ minWidth: 0, overflowWrap: 'anywhere' }}>
+          {!link ? n.title : link.external ? (
+            <Anchor href={link.href} target="_blank" rel="noopener noreferrer">{n.title}</Anchor>
+          ) : (
+            <Anchor component={Link} to={link.href}>{n.title}</Anchor>
+          )}
+        </Text>
+        <Group gap="xs" wrap="nowrap">
+          <StatusBadge status={n.severity} tone={SEVERITY_TONE[n.severity]} label={n.severity[0]!.toUpperCase() + n.severity.slice(1)} />
+          <Text size="xs" c="dimmed">
+            <RelativeTime value={n.updatedAt} />
+          </Text>
+        </Group>
+      </Group>
+      {n.description && (
+        <Text size="sm" style={{ overflowWrap: 'anywhere' }}>
+          {n.description}
+        </Text>
+      )}
+      <Group justify="space-between" gap="xs" mt={4}>
+        <Anchor component="button" type="button" size="xs" c="dimmed" onClick={props.onSource}>
+          {n.source}
+        </Anchor>
+        {!n.readAt && (
+          <Button size="compact-xs" variant="subtle" onClick={props.onRead} aria-label={`Mark "${n.title}" read`}>
+            Mark read
+          </Button>
+        )}
+      </Group>
+    </Card>
+  );
+}

@@ -1,0 +1,3 @@
+export { notificationsPlugin } from './plugin';
+export { NotificationsBell } from './NotificationsBell';
+export { useUnreadNotificationsCount, useNotificationList, useNotificationActions, type NotificationFilters } from './api';
