@@ -1,4 +1,4 @@
-import { DEFAULT_NAMESPACE, parseEntityRef, type EntityRefContext } from '@atrium/catalog-model';
+import { parseEntityRef, stringifyEntityRef, type EntityRefContext } from '@atrium/catalog-model';
 import { apiFetch, type EntityLike } from '@atrium/frontend-plugin-api';
 
 /**
@@ -15,8 +15,7 @@ export function entityTitleOf(entity: Pick<EntityLike, 'metadata' | 'spec'>): st
 /** The canonical, lower-cased form of a ref (`group:default/platform-team`), or undefined when it does not parse. */
 export function canonicalRefKey(ref: string, context: EntityRefContext = {}): string | undefined {
   try {
-    const parsed = parseEntityRef(ref, context);
-    return `${parsed.kind}:${parsed.namespace || DEFAULT_NAMESPACE}/${parsed.name}`.toLowerCase();
+    return stringifyEntityRef(parseEntityRef(ref, context));
   } catch {
     return undefined;
   }

@@ -1,4 +1,4 @@
-import type { Entity } from '@atrium/catalog-model';
+import { normalizeEntityRef, type Entity } from '@atrium/catalog-model';
 import type { CatalogService } from '@atrium/plugin-catalog/backend';
 import type { GroupRollup, RuleTally, ScorecardRollup } from '../common/index.js';
 import { refOf } from './facts/builtins.js';
@@ -73,10 +73,13 @@ export function rollUpGroups(groups: Entity[], owners: ScorecardRollup[], scorec
   return roots.sort().map(build);
 }
 
-function normaliseGroupRef(ref: string, namespace = 'default'): string {
-  const withKind = ref.includes(':') ? ref : `group:${ref}`;
-  const [kind, rest] = [withKind.slice(0, withKind.indexOf(':')), withKind.slice(withKind.indexOf(':') + 1)];
-  return `${kind}:${rest.includes('/') ? rest : `${namespace}/${rest}`}`.toLowerCase();
+/** A group's spec.parent as a canonical ref (kind group, the group's namespace by default); undefined when malformed. */
+function normaliseGroupRef(ref: string, namespace?: string): string | undefined {
+  try {
+    return normalizeEntityRef(ref, { defaultKind: 'group', ...(namespace ? { defaultNamespace: namespace } : {}) });
+  } catch {
+    return undefined;
+  }
 }
 
 export async function groupRollups(store: ScorecardStore, catalog: CatalogService, scorecardId: string): Promise<GroupRollup[]> {

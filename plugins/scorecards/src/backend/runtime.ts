@@ -5,6 +5,7 @@ import { readRawDefinitions, INITIATIVE_KIND, SCORECARD_KIND, type ScorecardsCon
 import { loadDefinitions, type LoadedScorecard, type LoadResult } from './definitions.js';
 import { BUILT_IN_RELATION_TYPES } from './engine.js';
 import { Evaluator, type SweepStats } from './evaluator.js';
+import { refOf } from './facts/builtins.js';
 import type { FactProvider } from './facts/types.js';
 import { coalesced } from './coalesce.js';
 import { trackInitiative } from './initiatives.js';
@@ -132,7 +133,8 @@ export class ScorecardsRuntime {
     const entities = (await this.deps.catalog.getEntitiesByRefs(refs)).filter((e) => !!e);
     const definitionsChanged = entities.some((e) => [SCORECARD_KIND, INITIATIVE_KIND].includes(e.kind));
     if (definitionsChanged || !this.loaded.scorecards.length) await this.reloadDefinitions();
-    const missing = refs.filter((r) => !entities.some((e) => `${e.kind}:${e.metadata.namespace ?? 'default'}/${e.metadata.name}`.toLowerCase() === r));
+    const found = new Set(entities.map(refOf));
+    const missing = refs.filter((r) => !found.has(r));
     for (const ref of missing) await this.deps.store.deleteEntity(ref);
     await this.evaluator.evaluateEntities(entities, { trigger: 'event' });
   }

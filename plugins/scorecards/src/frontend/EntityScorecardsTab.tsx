@@ -1,3 +1,4 @@
+import { stringifyEntityRef } from '@atrium/catalog-model';
 import { useEntity } from '@atrium/frontend-plugin-api';
 import { DataTable, EmptyState, QueryBoundary, RelativeTime, SectionCard } from '@atrium/ui';
 import { Anchor, Badge, Group, Stack, Text } from '@mantine/core';
@@ -10,7 +11,7 @@ import { LevelBadge, RuleStatusBadge } from './LevelBadge';
 import { rulePath, scorecardPath } from './paths';
 
 export const entityRefOf = (entity: { kind: string; metadata: { namespace?: string; name: string } }) =>
-  `${entity.kind}:${entity.metadata.namespace ?? 'default'}/${entity.metadata.name}`.toLowerCase();
+  stringifyEntityRef({ kind: entity.kind, namespace: entity.metadata.namespace, name: entity.metadata.name });
 
 /** The "Scorecards" tab: per scorecard the level reached, points, and every rule's result, with how to fix it or ask for an exemption. */
 export default function EntityScorecardsTab() {

@@ -23,8 +23,6 @@ export {
   docsAssetPath,
   docsPagePath,
   normalizeRoute,
-  parseDocsEntityRef,
-  stringifyDocsEntityRef,
   tripletPath,
   type EntityTriplet,
 } from './routes.js';

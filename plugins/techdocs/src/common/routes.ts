@@ -33,14 +33,3 @@ export function normalizeRoute(raw: string): string {
   route = route.replace(/(^|\/)index(\.html?|\.md)?$/i, '').replace(/\.(html?|md)$/i, '');
   return route.replace(/\/+$/, '');
 }
-
-/** `component:default/orders` → triplet; the kind is required. */
-export function parseDocsEntityRef(ref: string): EntityTriplet {
-  const m = /^([^:/]+):(?:([^/]+)\/)?([^/]+)$/.exec(ref);
-  if (!m) throw new Error(`Invalid entity ref ${JSON.stringify(ref)}`);
-  return { kind: m[1]!, namespace: m[2] ?? 'default', name: m[3]! };
-}
-
-export function stringifyDocsEntityRef(t: EntityTriplet): string {
-  return `${t.kind}:${t.namespace}/${t.name}`.toLocaleLowerCase('en-US');
-}

@@ -1,5 +1,6 @@
+import { parseEntityRef } from '@atrium/catalog-model';
 import type { EntityLike } from '@atrium/frontend-plugin-api';
-import { parseDocsEntityRef, TECHDOCS_ENTITY_ANNOTATION, TECHDOCS_REF_ANNOTATION, type EntityTriplet } from '../common';
+import { TECHDOCS_ENTITY_ANNOTATION, TECHDOCS_REF_ANNOTATION, type EntityTriplet } from '../common';
 
 function annotation(entity: EntityLike, key: string): string | undefined {
   const annotations = entity.metadata['annotations'] as Record<string, unknown> | undefined;
@@ -17,8 +18,8 @@ export function docsTripletOf(entity: EntityLike): EntityTriplet {
   const borrowed = annotation(entity, TECHDOCS_ENTITY_ANNOTATION);
   if (borrowed && !annotation(entity, TECHDOCS_REF_ANNOTATION)) {
     try {
-      const t = parseDocsEntityRef(borrowed.includes(':') ? borrowed : `component:${borrowed}`);
-      return { ...t, namespace: borrowed.includes('/') ? t.namespace : (entity.metadata.namespace ?? 'default') };
+      // A short ref is a component in the entity's own namespace.
+      return parseEntityRef(borrowed, { defaultKind: 'component', defaultNamespace: entity.metadata.namespace ?? 'default' });
     } catch {
       // fall through to the entity's own docs
     }

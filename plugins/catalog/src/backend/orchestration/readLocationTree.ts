@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import {
   createEntityValidator,
   inverseRelationOf,
+  stringifyEntityRef,
   type CustomKindDefinition,
   type Entity,
   type EntityValidator,
@@ -176,7 +177,7 @@ function toItem(
   const processed = rest as Entity;
   const pairs = validator.relations(processed);
   const relations: GeneratedRelation[] = [...pairs.relations];
-  const entityRef = knownRef ?? `${entity.kind}:${entity.metadata.namespace ?? 'default'}/${entity.metadata.name}`.toLowerCase();
+  const entityRef = knownRef ?? stringifyEntityRef(entity);
   const seen = new Set(relations.map((r) => `${r.sourceRef} ${r.type} ${r.targetRef}`));
   for (const r of forward ?? []) {
     if (seen.has(`${entityRef} ${r.type} ${r.targetRef}`)) continue;

@@ -1,4 +1,4 @@
-import { parseEntityRef, RELATION_PAIRS, type Entity } from '@atrium/catalog-model';
+import { parseEntityRef, RELATION_PAIRS, stringifyEntityRef, type Entity } from '@atrium/catalog-model';
 
 /**
  * Building the relation graph around an entity: which relations to follow, how far, and how
@@ -133,7 +133,7 @@ function neighbours(entity: Entity | null | undefined, groups: ReadonlySet<strin
 }
 
 export function refOf(entity: Entity): string {
-  return `${entity.kind}:${entity.metadata.namespace ?? 'default'}/${entity.metadata.name}`.toLowerCase();
+  return stringifyEntityRef(entity);
 }
 
 /** A graph node for a ref; `entity` null means the catalog does not know it. */

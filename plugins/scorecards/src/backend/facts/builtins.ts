@@ -1,4 +1,4 @@
-import { stringifyEntityRef, type Entity } from '@atrium/catalog-model';
+import { normalizeEntityRef, stringifyEntityRef, type Entity } from '@atrium/catalog-model';
 import { UNKNOWN, type FactProvider, type FactResult } from './types.js';
 
 export function refOf(entity: Entity): string {
@@ -12,9 +12,11 @@ export function ownerRefOf(entity: Entity): string | undefined {
 
 function ownerRef(owner: unknown): string | undefined {
   if (typeof owner !== 'string' || !owner) return undefined;
-  const withKind = owner.includes(':') ? owner : `group:${owner}`;
-  const [kind, rest] = [withKind.slice(0, withKind.indexOf(':')), withKind.slice(withKind.indexOf(':') + 1)];
-  return `${kind}:${rest.includes('/') ? rest : `default/${rest}`}`.toLowerCase();
+  try {
+    return normalizeEntityRef(owner, { defaultKind: 'group' });
+  } catch {
+    return undefined; // a malformed owner resolves to nothing
+  }
 }
 
 function perEntity(entities: Entity[], fn: (e: Entity) => Record<string, FactResult>): Map<string, Record<string, FactResult>> {

@@ -1,7 +1,7 @@
 import type { Logger } from '@atrium/backend-plugin-api';
 import { CATALOG_FILTER_EXISTS, type CatalogService, type EntityChange } from '@atrium/plugin-catalog/backend';
-import type { Entity } from '@atrium/catalog-model';
-import { stringifyDocsEntityRef, TECHDOCS_REF_ANNOTATION } from '../../common/index.js';
+import { stringifyEntityRef, type Entity } from '@atrium/catalog-model';
+import { TECHDOCS_REF_ANNOTATION } from '../../common/index.js';
 import type { SearchIndex } from '../search/searchIndex.js';
 import type { SiteStore } from '../store/SiteStore.js';
 import type { DocsEntities, DocsEntityInfo } from './docsEntities.js';
@@ -19,7 +19,7 @@ export function docsInfoOf(entity: Entity): DocsEntityInfo | undefined {
   const str = (v: unknown) => (typeof v === 'string' && v !== '' ? v : null);
   const ownedBy = entity.relations?.find((r) => r.type === 'ownedBy')?.targetRef;
   return {
-    entityRef: stringifyDocsEntityRef({ kind: entity.kind, namespace, name: entity.metadata.name }),
+    entityRef: stringifyEntityRef(entity),
     namespace,
     kind: entity.kind,
     name: entity.metadata.name,

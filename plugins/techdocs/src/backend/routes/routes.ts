@@ -1,4 +1,5 @@
 import type { Request, Response, Router } from 'express';
+import { stringifyEntityRef } from '@atrium/catalog-model';
 import {
   InputError,
   NotFoundError,
@@ -10,7 +11,6 @@ import {
 } from '@atrium/backend-plugin-api';
 import {
   normalizeRoute,
-  stringifyDocsEntityRef,
   type BuildRequestResponse,
   type DocsEntityList,
   type DocsOwnerList,
@@ -90,7 +90,7 @@ function decodeCursor(cursor: string | undefined): number {
 
 function tripletOf(req: Request): { triplet: EntityTriplet; entityRef: string } {
   const p = validateInput<EntityTriplet>(tripletSchema, { namespace: req.params['namespace'], kind: req.params['kind'], name: req.params['name'] }, 'params');
-  return { triplet: p, entityRef: stringifyDocsEntityRef(p) };
+  return { triplet: p, entityRef: stringifyEntityRef(p) };
 }
 
 /** Sends a stored JSON document with an ETag; answers 304 when the client has it. */

@@ -3,7 +3,8 @@ import { Alert, Anchor, Box, Button, Group, Stack, Text } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import { IconAlertTriangle, IconBook2, IconEdit, IconFileOff, IconListTree } from '@tabler/icons-react';
 import { Link } from 'react-router';
-import { stringifyDocsEntityRef, type DocsEntityDetail, type EntityTriplet } from '../../common';
+import { stringifyEntityRef } from '@atrium/catalog-model';
+import type { DocsEntityDetail, EntityTriplet } from '../../common';
 import { useDocsEntity, useDocsPage, useDocsSite, useRequestBuild } from '../api';
 import '../docs.css';
 import { BuildPanel } from './BuildPanel';
@@ -43,7 +44,7 @@ export function DocsReader(props: DocsReaderProps) {
       <EmptyState
         icon={<IconBook2 aria-hidden />}
         title="No docs for this entity"
-        description={`${stringifyDocsEntityRef(triplet)} is not in the catalog, or has no backstage.io/techdocs-ref annotation.`}
+        description={`${stringifyEntityRef(triplet)} is not in the catalog, or has no backstage.io/techdocs-ref annotation.`}
         action={
           <Button component={Link} to="/docs" variant="default">
             All docs

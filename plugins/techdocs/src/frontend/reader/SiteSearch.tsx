@@ -2,7 +2,8 @@ import { Loader, Popover, Text, TextInput, UnstyledButton } from '@mantine/core'
 import { useDebouncedValue } from '@mantine/hooks';
 import { IconSearch } from '@tabler/icons-react';
 import { useId, useState } from 'react';
-import { stringifyDocsEntityRef, type DocsSearchResult, type EntityTriplet } from '../../common';
+import { stringifyEntityRef } from '@atrium/catalog-model';
+import type { DocsSearchResult, EntityTriplet } from '../../common';
 import { useDocsSearch } from '../api';
 
 /** "Search these docs": full-text search within the site, with highlighted snippets. */
@@ -10,7 +11,7 @@ export function SiteSearch(props: { triplet: EntityTriplet; hrefFor(route: strin
   const [term, setTerm] = useState('');
   const [open, setOpen] = useState(false);
   const [debounced] = useDebouncedValue(term, 200);
-  const search = useDocsSearch(debounced, stringifyDocsEntityRef(props.triplet));
+  const search = useDocsSearch(debounced, stringifyEntityRef(props.triplet));
   const listId = useId();
   const results = debounced.trim().length >= 2 ? (search.data?.results ?? []) : [];
   const show = open && term.trim().length >= 2;
