@@ -25,3 +25,10 @@ export {
   type RunGitResult,
   type GitCommandFailure,
 } from './gitRunner.js';
+export {
+  sourcesServiceRef,
+  createSourcesService,
+  resolveSourcesSettings,
+  type SourcesService,
+  type SourcesSettings,
+} from './sourcesService.js';

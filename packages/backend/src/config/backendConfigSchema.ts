@@ -61,6 +61,17 @@ export const backendConfigSchema: JsonSchema = {
           properties: { pollIntervalMs: { type: 'integer', minimum: 50, maximum: 60000 } },
           additionalProperties: false,
         },
+        /** What the shared sources service (every plugin's file, URL and git reads) may read. */
+        reading: {
+          type: 'object',
+          properties: {
+            /** Local folders file locations may be read under (relative to the file that sets them). */
+            fileRoots: { type: 'array', items: { type: 'string', minLength: 1 } },
+            /** Let http(s) and git reads reach private, loopback and link-local addresses. */
+            allowPrivateNetworks: { type: 'boolean' },
+          },
+          additionalProperties: false,
+        },
         maxRequestBodyBytes: { type: 'integer', minimum: 1024 },
         /** Other origins whose pages may call the API, and other names the server is reached under. */
         allowedOrigins: {

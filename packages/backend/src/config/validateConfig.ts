@@ -38,7 +38,7 @@ export const IGNORED_BACKSTAGE_KEYS: Record<string, string> = {
   'backend.cors': 'the API accepts browser calls only from backend.baseUrl and backend.allowedOrigins',
   'backend.auth': 'service-to-service auth is not configured this way in Atrium',
   'backend.cache': 'Atrium keeps its caches in Postgres and memory',
-  'backend.reading': 'readable hosts are catalog.readers settings in Atrium',
+  'backend.reading.allow': 'Atrium reads any public host; use backend.reading.allowPrivateNetworks for private ones',
   'backend.workingDirectory': 'use backend.dataDir',
   'backend.https': 'terminate TLS in front of Atrium',
 };

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { JsonSchema } from '@atrium/backend-plugin-api';
-import { isPathInside } from '@atrium/source-readers';
+import { isPathInside, type SourcesSettings } from '@atrium/source-readers';
 import type { CustomKindDefinition } from '@atrium/catalog-model';
 import type { CatalogRule, IngestionOptions, LocationSpec } from './ingestion/index.js';
 
@@ -125,7 +125,7 @@ export interface CatalogSettings {
   locationLeaseSeconds: number;
   /** Roots API-registered file locations must stay under. */
   fileRoots: string[];
-  /** True when fileRoots are the built-in defaults (catalog.readers.fileRoots is not set). */
+  /** True when fileRoots are the built-in defaults (neither backend.reading.fileRoots nor catalog.readers.fileRoots is set). */
   fileRootsDefaulted: boolean;
   /** Where cached bare git repositories are kept: `<dataDir>/catalog/git-cache`. */
   gitCacheDir: string;
@@ -134,12 +134,21 @@ export interface CatalogSettings {
   readers: Pick<IngestionOptions, 'allowPrivateNetworks' | 'maxBytes' | 'urlTimeoutMs'>;
 }
 
-/** Resolves relative paths in the config section against the files that set them. */
-export function resolveCatalogSettings(raw: RawCatalogConfig, baseDirOf: (keyPath: string) => string, host: HostFacts): CatalogSettings {
+/**
+ * Resolves relative paths in the config section against the files that set them. `sources` (the
+ * shared sources service: `backend.reading`, with `catalog.readers.*` as its deprecated alias)
+ * decides the file roots and private-network access when given.
+ */
+export function resolveCatalogSettings(
+  raw: RawCatalogConfig,
+  baseDirOf: (keyPath: string) => string,
+  host: HostFacts,
+  sources?: Pick<SourcesSettings, 'fileRoots' | 'fileRootsConfigured' | 'allowPrivateNetworks'>,
+): CatalogSettings {
   const locationsDir = baseDirOf('catalog.locations');
   const rootsDir = baseDirOf('catalog.readers.fileRoots');
-  const configured = raw.readers?.fileRoots;
-  const fileRoots = configured ? configured.map((r) => path.resolve(rootsDir, r)) : defaultFileRoots(rootsDir, host);
+  const configured = sources ? (sources.fileRootsConfigured ? sources.fileRoots : undefined) : raw.readers?.fileRoots?.map((r) => path.resolve(rootsDir, r));
+  const fileRoots = configured ?? defaultFileRoots(rootsDir, host);
   const staticLocations: StaticLocation[] = (raw.locations ?? []).map((l) => ({
     type: l.type,
     target: l.type === 'file' ? path.resolve(locationsDir, l.target) : l.target,
@@ -162,7 +171,7 @@ export function resolveCatalogSettings(raw: RawCatalogConfig, baseDirOf: (keyPat
     gitCacheDir: path.join(host.dataDir, 'catalog', 'git-cache'),
     staticFileRoots,
     readers: {
-      allowPrivateNetworks: raw.readers?.allowPrivateNetworks ?? false,
+      allowPrivateNetworks: sources ? sources.allowPrivateNetworks : (raw.readers?.allowPrivateNetworks ?? false),
       ...(raw.readers?.maxBytes ? { maxBytes: raw.readers.maxBytes } : {}),
       ...(raw.readers?.urlTimeoutMs ? { urlTimeoutMs: raw.readers.urlTimeoutMs } : {}),
     },

@@ -1,6 +1,7 @@
 import os from 'node:os';
 import { ConfigError, definePlugin } from '@atrium/backend-plugin-api';
 import { createEntityValidator, InvalidKindDefinitionError } from '@atrium/catalog-model';
+import { sourcesServiceRef } from '@atrium/source-readers';
 import type { CatalogService } from '../common/index.js';
 import type { CatalogContext } from './catalogContext.js';
 import { catalogServiceRef, createCatalogService } from './catalogService.js';
@@ -26,15 +27,17 @@ import { LocationsStore } from './store/locationsStore.js';
  * The software catalog: reads locations (config and registered), stores and stitches their
  * entities in Postgres, and serves Backstage's catalog REST API at /api/catalog.
  */
-export const catalogPlugin = definePlugin<RawCatalogConfig, Record<string, never>, CatalogService>({
+export const catalogPlugin = definePlugin<RawCatalogConfig, { sources: typeof sourcesServiceRef }, CatalogService>({
   id: 'catalog',
   configSchema: catalogConfigSchema,
   migrations: catalogMigrations,
+  // File roots and private-network access come from the shared sources service (backend.reading).
+  deps: { sources: sourcesServiceRef },
   provides: catalogServiceRef,
   openapi: catalogOpenApi,
-  async setup({ router, db, config, configBaseDir, logger, events, scheduler, auth, permissions, audit, lifecycle, host, instance }) {
+  async setup({ router, db, config, configBaseDir, logger, events, scheduler, auth, permissions, audit, lifecycle, host, instance, deps }) {
     const embedded = host.database().mode === 'embedded';
-    const settings = resolveCatalogSettings(config, configBaseDir, { dataDir: host.dataDir, embeddedDatabase: embedded, homeDir: os.homedir() });
+    const settings = resolveCatalogSettings(config, configBaseDir, { dataDir: host.dataDir, embeddedDatabase: embedded, homeDir: os.homedir() }, deps.sources);
     let validator;
     try {
       validator = createEntityValidator({ customKinds: settings.customKinds });

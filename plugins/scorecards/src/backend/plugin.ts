@@ -1,6 +1,6 @@
-import path from 'node:path';
 import { createServiceRef, definePlugin } from '@atrium/backend-plugin-api';
 import { catalogServiceRef } from '@atrium/plugin-catalog/backend';
+import { sourcesServiceRef } from '@atrium/source-readers';
 import { customRelationTypes, resolveGitCacheDir, scorecardsConfigSchema, type ScorecardsConfig } from './config.js';
 import { catalogFactProvider } from './facts/builtins.js';
 import { gitFactProvider } from './facts/git.js';
@@ -20,16 +20,17 @@ export const scorecardsFactsRef = createServiceRef<ScorecardsFactsService>('scor
 const SWEEP_JOB = 'scorecards.evaluate-all';
 
 /** Scorecards and initiatives: rules over catalog entities and their facts, levels, history, rollups. */
-export const scorecardsPlugin = definePlugin<ScorecardsConfig, { catalog: typeof catalogServiceRef }, ScorecardsFactsService, { notifications: typeof notificationsServiceRef }>({
+export const scorecardsPlugin = definePlugin<ScorecardsConfig, { catalog: typeof catalogServiceRef; sources: typeof sourcesServiceRef }, ScorecardsFactsService, { notifications: typeof notificationsServiceRef }>({
   id: 'scorecards',
   configSchema: scorecardsConfigSchema,
   migrations: scorecardsMigrations,
-  deps: { catalog: catalogServiceRef },
+  // Readable file roots come from the shared sources service (backend.reading), not the catalog's section.
+  deps: { catalog: catalogServiceRef, sources: sourcesServiceRef },
   // Level drops and deadline reminders go to the notifications plugin when it is installed.
   optionalDeps: { notifications: notificationsServiceRef },
   provides: scorecardsFactsRef,
   openapi: scorecardsOpenApi,
-  async setup({ router, db, config, configBaseDir, rootConfig, logger, scheduler, events, auth, permissions, audit, lifecycle, host, deps, optionalDeps }) {
+  async setup({ router, db, config, rootConfig, logger, scheduler, events, auth, permissions, audit, lifecycle, host, deps, optionalDeps }) {
     const store = new ScorecardStore(db, host.database().mode);
     const notifier = new Notifier(optionalDeps.notifications, config.notifications, logger);
     const runtime = new ScorecardsRuntime({ config, catalog: deps.catalog, store, notifier, logger, relationTypes: customRelationTypes(rootConfig['catalog']) });
@@ -44,11 +45,10 @@ export const scorecardsPlugin = definePlugin<ScorecardsConfig, { catalog: typeof
       onBuild: (entityRef) => runtime.enqueue(entityRef),
     });
     if (config.git.enabled) {
-      const catalogConfig = (rootConfig['catalog'] ?? {}) as { readers?: { fileRoots?: string[] } };
       runtime.registerFactProvider(
         gitFactProvider({
           cacheDir: resolveGitCacheDir(host.dataDir, config.git.cacheDir),
-          fileRoots: (catalogConfig.readers?.fileRoots ?? []).map((r) => path.resolve(configBaseDir('catalog.readers.fileRoots'), r)),
+          fileRoots: deps.sources.fileRoots,
           allowPrivateNetworks: config.git.allowPrivateNetworks,
           logger,
         }),

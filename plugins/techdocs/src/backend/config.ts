@@ -1,5 +1,6 @@
 import path from 'node:path';
 import type { JsonSchema } from '@atrium/backend-plugin-api';
+import type { SourcesSettings } from '@atrium/source-readers';
 import { DEFAULT_LIMITS, type BuildLimits } from './build/types.js';
 
 /** JSON Schema of the `techdocs:` config section. */
@@ -11,7 +12,7 @@ export const techdocsConfigSchema: JsonSchema = {
       type: 'array',
       items: { type: 'string', minLength: 1 },
       description:
-        'Local folders docs may be read from (dir: refs of file locations). Default: the folders of catalog.locations file targets, catalog.readers.fileRoots and the folder of the main config file.',
+        'Local folders docs may be read from (dir: refs of file locations). Default: the sources service\'s roots (backend.reading.fileRoots and the folders of file locations listed in config) and the folder of the main config file.',
     },
     storage: {
       type: 'object',
@@ -99,18 +100,6 @@ export interface TechdocsSettings {
   allowedIframeHosts: string[];
 }
 
-interface CatalogLocationLike {
-  type?: unknown;
-  target?: unknown;
-}
-
-/** The folder part of a path or glob before its first wildcard segment. */
-function globBase(target: string): string {
-  const parts = target.split(path.sep);
-  const firstGlob = parts.findIndex((p) => /[*?[\]{}]/.test(p));
-  return firstGlob === -1 ? path.dirname(target) : parts.slice(0, firstGlob).join(path.sep) || path.sep;
-}
-
 /**
  * Resolves the section's paths: folders the plugin writes (the git cache, directory storage)
  * default to `dataDir` (the host's writable `backend.dataDir`), never the working directory or
@@ -118,7 +107,7 @@ function globBase(target: string): string {
  */
 export function resolveTechdocsSettings(
   raw: RawTechdocsConfig,
-  rootConfig: Readonly<Record<string, unknown>>,
+  sources: Pick<SourcesSettings, 'fileRoots' | 'configLocationDirs'>,
   baseDirOf: (keyPath: string) => string,
   dataDir: string,
 ): TechdocsSettings {
@@ -127,14 +116,8 @@ export function resolveTechdocsSettings(
     const dir = baseDirOf('techdocs.allowedRoots');
     allowedRoots = raw.allowedRoots.map((r) => path.resolve(dir, r));
   } else {
-    const catalog = (rootConfig['catalog'] ?? {}) as { locations?: CatalogLocationLike[]; readers?: { fileRoots?: unknown } };
-    const locDir = baseDirOf('catalog.locations');
-    const fromLocations = (Array.isArray(catalog.locations) ? catalog.locations : [])
-      .filter((l) => l.type === 'file' && typeof l.target === 'string')
-      .map((l) => globBase(path.resolve(locDir, l.target as string)));
-    const rootsDir = baseDirOf('catalog.readers.fileRoots');
-    const fileRoots = Array.isArray(catalog.readers?.fileRoots) ? (catalog.readers.fileRoots as unknown[]).filter((r): r is string => typeof r === 'string').map((r) => path.resolve(rootsDir, r)) : [];
-    allowedRoots = [...new Set([...fromLocations, ...fileRoots, baseDirOf('app')])];
+    // From the shared sources service (backend.reading), never from another plugin's section.
+    allowedRoots = [...new Set([...sources.configLocationDirs, ...sources.fileRoots, baseDirOf('app')])];
   }
   const storage: TechdocsSettings['storage'] =
     raw.storage?.type === 'directory'

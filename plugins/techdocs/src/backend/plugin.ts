@@ -1,5 +1,6 @@
 import { createServiceRef, definePlugin, type ServiceRef } from '@atrium/backend-plugin-api';
 import { catalogServiceRef, type CatalogService } from '@atrium/plugin-catalog/backend';
+import { sourcesServiceRef } from '@atrium/source-readers';
 import { techdocsBuildFinished, techdocsSitePublished } from '../common/index.js';
 import { CatalogSync } from './builds/catalogSync.js';
 import { DocsBuilder } from './builds/docsBuilder.js';
@@ -29,7 +30,7 @@ export interface TechdocsService {
 /** `backend.service(techdocsServiceRef)` in tests; `deps` for plugins that want to trigger syncs. */
 export const techdocsServiceRef = createServiceRef<TechdocsService>('techdocs');
 
-type Deps = { catalog: ServiceRef<CatalogService> };
+type Deps = { catalog: ServiceRef<CatalogService>; sources: typeof sourcesServiceRef };
 
 const SITE_CACHE = { maxBytes: 64 * 1024 * 1024, ttlMs: 30_000, maxAssetBytes: 512 * 1024 };
 
@@ -42,11 +43,12 @@ export const techdocsPlugin = definePlugin<RawTechdocsConfig, Deps, TechdocsServ
   id: 'techdocs',
   configSchema: techdocsConfigSchema,
   migrations: techdocsMigrations,
-  deps: { catalog: catalogServiceRef },
+  // Readable roots come from the shared sources service (backend.reading), not the catalog's section.
+  deps: { catalog: catalogServiceRef, sources: sourcesServiceRef },
   provides: techdocsServiceRef,
   openapi: techdocsOpenApi,
-  async setup({ router, db, config, rootConfig, configBaseDir, logger, scheduler, events, auth, permissions, audit, lifecycle, host, instance, deps }) {
-    const settings = resolveTechdocsSettings(config ?? {}, rootConfig, configBaseDir, host.dataDir);
+  async setup({ router, db, config, configBaseDir, logger, scheduler, events, auth, permissions, audit, lifecycle, host, instance, deps }) {
+    const settings = resolveTechdocsSettings(config ?? {}, deps.sources, configBaseDir, host.dataDir);
     const persistent: SiteStore = settings.storage.type === 'directory' ? new DirectorySiteStore(settings.storage.directory) : new DatabaseSiteStore(db);
     // Built pages are served from memory; a publish on any replica drops that site's entries everywhere.
     const store = new CachedSiteStore(persistent, SITE_CACHE, (entityRef) => {
