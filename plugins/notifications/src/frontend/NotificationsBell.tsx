@@ -9,7 +9,7 @@ export function NotificationsBell() {
   const label = count > 0 ? `Notifications, ${count} unread` : 'Notifications';
   return (
     <Indicator label={count > 99 ? '99+' : count} size={16} disabled={count === 0} offset={4} color="red">
-      <ActionIcon component={Link} to="/notifications" variant="subtle" size="lg" aria-label={label} title={label}>
+      <ActionIcon component={Link} to="/notifications" variant="default" size="lg" aria-label={label} title={label}>
         <IconBell size={20} stroke={1.6} aria-hidden />
       </ActionIcon>
     </Indicator>
