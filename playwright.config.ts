@@ -11,7 +11,8 @@ export default defineConfig({
   outputDir: 'test-results/e2e',
   workers: 1,
   forbidOnly: !!process.env.CI,
-  retries: 0,
+  // One retry in CI; a test that needs it is counted and named as flaky by scripts/test.mjs.
+  retries: process.env.CI ? 1 : 0,
   timeout: 30_000,
   expect: { timeout: 10_000 },
   reporter: [
