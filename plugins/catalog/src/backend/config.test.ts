@@ -30,6 +30,17 @@ describe('catalog settings', () => {
     expect(resolveCatalogSettings(raw({ fileRoots: [] }), () => project, laptop).fileRoots).toEqual([]);
   });
 
+  it('takes file roots and private-network access from the sources service (backend.reading) when given', () => {
+    const sources = { fileRoots: ['/srv/shared'], fileRootsConfigured: true, allowPrivateNetworks: true };
+    const settings = resolveCatalogSettings(raw({ fileRoots: ['/ignored'], allowPrivateNetworks: false }), () => project, server, sources);
+    expect(settings.fileRoots).toEqual(['/srv/shared']);
+    expect(settings.fileRootsDefaulted).toBe(false);
+    expect(settings.readers.allowPrivateNetworks).toBe(true);
+    const unset = resolveCatalogSettings(raw(), () => project, laptop, { fileRoots: [], fileRootsConfigured: false, allowPrivateNetworks: false });
+    expect(unset.fileRoots).toEqual([project, '/home/ada', '/work/project/.atrium/repos']);
+    expect(unset.fileRootsDefaulted).toBe(true);
+  });
+
   it('never makes the filesystem root a default root', () => {
     expect(defaultFileRoots('/', { ...laptop, homeDir: '/' })).toEqual(['/work/project/.atrium/repos']);
   });

@@ -60,11 +60,11 @@ describe.each(testDatabaseKinds())('TechDocs roots from backend.reading on %s', 
 
   it('builds docs under a backend.reading root', async () => {
     expect((await detail('in-shared')).build.status).toBe('ready');
-  });
+  }, 90_000);
 
   it('refuses docs under a root only the catalog section names', async () => {
     const d = await detail('in-alias');
     expect(d.build.status).not.toBe('ready');
     expect(d.log.map((e) => e.message).join('\n')).toContain('outside the allowed roots');
-  });
+  }, 90_000);
 });
