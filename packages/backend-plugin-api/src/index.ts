@@ -3,6 +3,7 @@ export * from './validation.js';
 export * from './services.js';
 export * from './eventTopics.js';
 export * from './plugin.js';
+export * from './routes.js';
 export * from './serviceFactory.js';
 export * from './coreServices.js';
 export * from './serviceRegistry.js';

@@ -13,6 +13,7 @@ import type {
   PermissionsService,
   SchedulerService,
 } from './services.js';
+import type { RouteDefinition } from './routes.js';
 import type { JsonSchema } from './validation.js';
 
 /**
@@ -97,8 +98,13 @@ export interface BackendPluginDefinition<
   optionalDeps?: O;
   /** The service this plugin offers to others; setup() must return it. */
   provides?: ServiceRef<P>;
-  /** OpenAPI paths this plugin serves, relative to `/api/<id>`. */
+  /** OpenAPI paths this plugin serves, relative to `/api/<id>` (and the components its routes' `$ref`s name). */
   openapi?: OpenApiFragment;
+  /**
+   * Routes declared with defineRoute: the host adds their operations to the OpenAPI document;
+   * setup() mounts them with `mountRoutes(ctx, routes, services)`.
+   */
+  routes?: readonly RouteDefinition<any>[]; // eslint-disable-line @typescript-eslint/no-explicit-any
   setup(ctx: PluginContext<C, D, O>): Promise<P> | P;
   /** Reported on /readyz and on the system page. */
   health?(): Promise<HealthReport> | HealthReport;

@@ -1,4 +1,4 @@
-import type { BackendPlugin } from '@atrium/backend-plugin-api';
+import { routesOpenApi, type BackendPlugin } from '@atrium/backend-plugin-api';
 import { toOpenApi30Document } from './openapi30.js';
 
 export { toOpenApi30Schema } from './openapi30.js';
@@ -33,10 +33,16 @@ export function mergeOpenApi(plugins: BackendPlugin[], version: string): Record<
   };
   const tags: Array<{ name: string; description?: string }> = [{ name: 'host', description: 'Health, readiness and metrics' }];
   for (const plugin of plugins) {
-    const fragment = plugin.openapi;
+    const fragment = plugin.openapi ?? (plugin.routes ? {} : undefined);
     if (!fragment) continue;
     // A copy: the conversion below must not change the schemas plugins validate with.
     for (const [p, item] of Object.entries(fragment.paths ?? {})) paths[`/api/${plugin.id}${p}`] = structuredClone(item);
+    // Declared routes: their operations come from the same schemas their handlers validate with.
+    const declared = routesOpenApi(plugin.routes ?? [], { tag: fragment.tags?.[0]?.name ?? plugin.id });
+    for (const [p, item] of Object.entries(declared.paths ?? {})) {
+      const key = `/api/${plugin.id}${p}`;
+      paths[key] = { ...(paths[key] as Record<string, unknown> | undefined), ...structuredClone(item as Record<string, unknown>) };
+    }
     for (const [name, schema] of Object.entries(fragment.components?.schemas ?? {})) schemas[name] = structuredClone(schema);
     tags.push(...(fragment.tags ?? [{ name: plugin.id }]));
   }
