@@ -1,18 +1,8 @@
 import type { OpenApiFragment } from '@atrium/backend-plugin-api';
 
+/** Tags and the reply shapes the declared routes (routes/) refer to; the paths come from the routes. */
 export const systemOpenApi: OpenApiFragment = {
   tags: [{ name: 'system', description: 'Operator information about the running portal' }],
-  paths: {
-    '/info': {
-      get: {
-        tags: ['system'],
-        summary: 'Version, database mode, installed plugins with health and migrations, scheduled jobs',
-        responses: {
-          '200': { description: 'System information', content: { 'application/json': { schema: { $ref: '#/components/schemas/SystemInfo' } } } },
-        },
-      },
-    },
-  },
   components: {
     schemas: {
       SystemInfo: {
