@@ -1,5 +1,5 @@
 export { ReadError, messageOf } from './ReadError.js';
-export { isWithin, isPathInside, confinePath } from './paths.js';
+export { isWithin, isPathInside, confinePath, globBase } from './paths.js';
 export { parseGitLocation, formatGitLocation, normalizeRepoPath, type GitLocation, type ParseGitLocationOptions } from './gitLocation.js';
 export { isValidGitRef, validateGitRef, InvalidGitRefError } from './gitRef.js';
 export { FileReader, tooLarge } from './fileReader.js';

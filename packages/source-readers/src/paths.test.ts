@@ -2,7 +2,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ReadError } from './ReadError.js';
-import { confinePath, isPathInside } from './paths.js';
+import { confinePath, globBase, isPathInside } from './paths.js';
 import { removeTempDirs, tempDir } from './testing.js';
 
 afterAll(removeTempDirs);
@@ -65,5 +65,14 @@ describe('confinePath', () => {
     expect(missing.notFound).toBe(true);
     expect((await refusal(root, 'a\0b')).kind).toBe('security');
     expect((await refusal([], '/etc/passwd')).kind).toBe('security');
+  });
+});
+
+describe('globBase', () => {
+  it('is the folder before the first wildcard segment, or the file\'s folder', () => {
+    expect(globBase('/srv/a/b/*.yaml')).toBe('/srv/a/b');
+    expect(globBase('/srv/a/**/c/catalog-info.yaml')).toBe('/srv/a');
+    expect(globBase('/srv/a/catalog-info.yaml')).toBe('/srv/a');
+    expect(globBase('/*/x.yaml')).toBe('/');
   });
 });

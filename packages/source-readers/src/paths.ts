@@ -42,3 +42,11 @@ export async function confinePath(roots: string | readonly string[], target: str
   }
   return real;
 }
+
+/** The folder part of a path or glob before its first wildcard segment (`/a/b/*.yaml` → `/a/b`). */
+export function globBase(target: string): string {
+  const parts = target.split(path.sep);
+  const firstGlob = parts.findIndex((p) => /[*?[\]{}]/.test(p));
+  if (firstGlob === -1) return path.dirname(target);
+  return parts.slice(0, firstGlob).join(path.sep) || path.sep;
+}

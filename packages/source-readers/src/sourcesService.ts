@@ -2,7 +2,7 @@ import path from 'node:path';
 import { coreServices, createCoreServiceRef, type ConfigService } from '@atrium/backend-plugin-api';
 import { FileReader } from './fileReader.js';
 import { parseGitLocation } from './gitLocation.js';
-import { confinePath } from './paths.js';
+import { confinePath, globBase } from './paths.js';
 
 /**
  * The readers' settings every plugin shares, from the host-level `backend.reading` section.
@@ -43,13 +43,6 @@ export interface SourcesService extends SourcesSettings {
 type ConfigLike = Pick<ConfigService, 'get' | 'baseDirOf'>;
 
 const strings = (v: unknown): string[] | undefined => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string' && x.length > 0) : undefined);
-
-/** The folder part of a path or glob before its first wildcard segment. */
-function globBase(target: string): string {
-  const parts = target.split(path.sep);
-  const firstGlob = parts.findIndex((p) => /[*?[\]{}]/.test(p));
-  return firstGlob === -1 ? path.dirname(target) : parts.slice(0, firstGlob).join(path.sep) || path.sep;
-}
 
 /** Resolves the settings from the whole config; relative roots resolve against the file that set them. */
 export function resolveSourcesSettings(config: ConfigLike): SourcesSettings {

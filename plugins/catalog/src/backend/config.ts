@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { JsonSchema } from '@atrium/backend-plugin-api';
-import { isPathInside, type SourcesSettings } from '@atrium/source-readers';
+import { globBase, isPathInside, type SourcesSettings } from '@atrium/source-readers';
 import type { CustomKindDefinition } from '@atrium/catalog-model';
 import type { CatalogRule, IngestionOptions, LocationSpec } from './ingestion/index.js';
 
@@ -192,13 +192,8 @@ export function defaultFileRoots(projectDir: string, host: HostFacts): string[] 
   return [...new Set(roots)];
 }
 
-/** The directory part of a path or glob before its first wildcard segment. */
-export function globBase(target: string): string {
-  const parts = target.split(path.sep);
-  const firstGlob = parts.findIndex((p) => /[*?[\]{}]/.test(p));
-  if (firstGlob === -1) return path.dirname(target);
-  return parts.slice(0, firstGlob).join(path.sep) || path.sep;
-}
+/** The directory part of a path or glob before its first wildcard segment (shared with the sources service). */
+export { globBase };
 
 /** True when `target` (absolute) lies under one of `roots`. */
 export function isUnderRoots(target: string, roots: string[]): boolean {
