@@ -4,6 +4,7 @@ import type { Knex } from 'knex';
 import type { CatalogSettings } from './config.js';
 import type { CatalogEvents } from './orchestration/catalogEvents.js';
 import type { LocationProcessor } from './orchestration/locationProcessor.js';
+import type { EntityProviders } from './providers/entityProviders.js';
 import type { EntityLookup } from './query/entityLookup.js';
 import type { CatalogAggregates } from './query/catalogAggregates.js';
 import type { EntityWriter } from './store/entityWriter.js';
@@ -19,6 +20,8 @@ export interface CatalogContext {
   /** Cached facet counts and query totals. */
   aggregates: CatalogAggregates;
   processor: LocationProcessor;
+  /** Entity providers connected in this process, and every provider's status. */
+  providers: EntityProviders;
   events: CatalogEvents;
   validator: EntityValidator;
   logger: Logger;

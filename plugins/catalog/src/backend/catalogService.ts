@@ -171,6 +171,15 @@ export function createCatalogService(ctx: CatalogContext, events: EventsService)
         await new Promise((r) => setTimeout(r, 100));
       }
     },
+    registerEntityProvider(provider) {
+      return ctx.providers.register(provider);
+    },
+    listEntityProviders() {
+      return ctx.providers.list();
+    },
+    async getEntityProviderStatus(name) {
+      return (await ctx.providers.list(name))[0];
+    },
     onEntityChange(handler: (change: EntityChange) => void | Promise<void>) {
       const off1 = events.subscribe(catalogEntityUpserted, (e) => handler({ type: 'upserted', ...e.payload }));
       const off2 = events.subscribe(catalogEntityRemoved, (e) => handler({ type: 'removed', ...e.payload }));

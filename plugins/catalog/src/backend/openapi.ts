@@ -96,6 +96,39 @@ export const catalogOpenApi: OpenApiFragment = {
         responses: { 201: { description: 'Registered', ...json({ type: 'object', properties: { location: ref('Location'), entities: { type: 'array', items: ref('Entity') }, exists: { type: 'boolean' } } }) }, 400: err('Malformed or unreadable'), 403: err('File outside allowed roots'), 409: err('Already registered') },
       },
     },
+    '/providers': {
+      get: {
+        tags,
+        summary: 'Entity providers: last mutation, entity count and errors of each (permission catalog.provider.read)',
+        responses: {
+          200: {
+            description: 'Providers',
+            ...json({
+              type: 'object',
+              properties: {
+                items: {
+                  type: 'array',
+                  items: {
+                    type: 'object',
+                    required: ['name', 'connected', 'lastMutationAt', 'lastMutationType', 'mutationCount', 'entityCount', 'errors'],
+                    properties: {
+                      name: { type: 'string' },
+                      connected: { type: 'boolean' },
+                      lastMutationAt: { type: ['string', 'null'], format: 'date-time' },
+                      lastMutationType: { enum: ['full', 'delta', null] },
+                      mutationCount: { type: 'integer' },
+                      entityCount: { type: 'integer' },
+                      errors: { type: 'array', items: { type: 'object' } },
+                    },
+                  },
+                },
+              },
+            }),
+          },
+          403: err('Not allowed'),
+        },
+      },
+    },
     '/locations/by-query': {
       post: { tags, summary: 'Query locations', requestBody: json({ type: 'object', properties: { limit: { type: 'integer' }, query: { type: 'object' }, cursor: { type: 'string' } } }), responses: { 200: { description: 'Page of locations' } } },
     },

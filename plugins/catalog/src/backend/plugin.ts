@@ -11,6 +11,7 @@ import { catalogOpenApi } from './openapi.js';
 import { CatalogEvents } from './orchestration/catalogEvents.js';
 import { LocationProcessor } from './orchestration/locationProcessor.js';
 import { ProcessingLoop } from './orchestration/processingLoop.js';
+import { EntityProviders } from './providers/entityProviders.js';
 import { ReadPool } from './ingestion/worker/readPool.js';
 import { EntityLookup } from './query/entityLookup.js';
 import { CatalogAggregates } from './query/catalogAggregates.js';
@@ -18,6 +19,7 @@ import { registerEntityRoutes } from './routes/entityRoutes.js';
 import { registerLocationRoutes } from './routes/locationRoutes.js';
 import { registerEventStreamRoute } from './routes/eventStreamRoute.js';
 import { registerMiscRoutes } from './routes/miscRoutes.js';
+import { registerProviderRoutes } from './routes/providerRoutes.js';
 import { rejectNul } from './routes/rejectNul.js';
 import { EntityWriter } from './store/entityWriter.js';
 import { advanceGeneration } from './store/generation.js';
@@ -72,6 +74,7 @@ export const catalogPlugin = definePlugin<RawCatalogConfig, { sources: typeof so
       lookup: new EntityLookup(db),
       aggregates: new CatalogAggregates(db),
       processor,
+      providers: new EntityProviders({ db, writer, validator, processor, events: catalogEvents, logger }),
       events: catalogEvents,
       validator,
       logger,
@@ -100,6 +103,7 @@ export const catalogPlugin = definePlugin<RawCatalogConfig, { sources: typeof so
     registerEntityRoutes(router, ctx);
     registerLocationRoutes(router, ctx);
     registerMiscRoutes(router, ctx);
+    registerProviderRoutes(router, ctx);
     registerEventStreamRoute(router, { events, auth, permissions });
 
     const loop = new ProcessingLoop(processor, settings.processingPollMs, logger);

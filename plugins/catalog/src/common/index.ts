@@ -200,6 +200,69 @@ export interface CatalogService {
    * (default 60 s) or when `signal` aborts.
    */
   waitForLocationRead(id: string, options?: { timeoutMs?: number; signal?: AbortSignal }): Promise<LocationReadResult>;
+  /**
+   * Connects an entity provider: calls `provider.connect(connection)` at once (on this replica)
+   * and resolves when it returns. Names are unique per process; a second registration under the
+   * same name is a ConflictError. The provider's entities stay in the catalog across restarts.
+   */
+  registerEntityProvider(provider: EntityProvider): Promise<void>;
+  /** Status of every provider that has ever applied a mutation or been registered, by name. */
+  listEntityProviders(): Promise<EntityProviderStatus[]>;
+  /** Status of one provider; undefined when none by that name is known. */
+  getEntityProviderStatus(name: string): Promise<EntityProviderStatus | undefined>;
+}
+
+/**
+ * Feeds entities into the catalog from somewhere other than a descriptor file (an org
+ * directory, SCIM, a source-control host). Its entities go through the same validation,
+ * relations, stitching and events as those read from locations, and are owned by it: no
+ * location or other provider can overwrite or delete them, and it cannot take theirs.
+ */
+export interface EntityProvider {
+  /** Stable across restarts (it owns its stored entities by this name): letters, digits, `.`, `_`, `-`, at most 100. */
+  readonly name: string;
+  connect(connection: EntityProviderConnection): Promise<void>;
+}
+
+/** An entity a provider yields; `locationKey` says where in the provider it came from (shown in errors). */
+export interface DeferredEntity {
+  entity: Entity;
+  locationKey?: string;
+}
+
+export type EntityProviderMutation =
+  /** Everything the provider owns now: adds and updates these, removes what it owned and no longer yields. */
+  | { type: 'full'; entities: DeferredEntity[] }
+  /** Adds or updates `added`, removes `removed` (by entity, or by ref). */
+  | { type: 'delta'; added: DeferredEntity[]; removed: Array<DeferredEntity | { entityRef: string }> };
+
+export interface EntityProviderConnection {
+  /** Stores a mutation and resolves once it is stitched and visible; mutations of one provider run one at a time. */
+  applyMutation(mutation: EntityProviderMutation): Promise<EntityProviderMutationResult>;
+  /** Rebuilds (re-stitches) this provider's entities with these location keys, e.g. after a related change. */
+  refresh(options: { keys: string[] }): Promise<void>;
+}
+
+export interface EntityProviderMutationResult {
+  /** Entities written (new or changed). */
+  written: number;
+  /** Refs removed. */
+  removed: string[];
+  /** Invalid entities and conflicts: each entity failed alone, the rest was stored. */
+  errors: LocationError[];
+}
+
+/** GET /providers: what a provider last did. */
+export interface EntityProviderStatus {
+  name: string;
+  /** Registered in this backend process (it may have been registered elsewhere or earlier). */
+  connected: boolean;
+  lastMutationAt: string | null;
+  lastMutationType: 'full' | 'delta' | null;
+  mutationCount: number;
+  entityCount: number;
+  /** Errors of the last mutation, then entities that could not be stitched. */
+  errors: LocationError[];
 }
 
 export interface AddLocationOptions {

@@ -181,4 +181,31 @@ const stitchError: Migration = {
   },
 };
 
-export const catalogMigrations: Migration[] = [init, generation, ginPending, bytewise, jsonText, stitchError];
+/**
+ * Entity providers: an entity is owned by a location (location_id) or by a provider (provider,
+ * with the provider's location_key), never both; entity_providers keeps each provider's status.
+ */
+const entityProviders: Migration = {
+  name: '0007_entity_providers',
+  async up(knex) {
+    await knex.raw(`alter table entities add column provider text, add column location_key text`);
+    await knex.raw(`create index entities_provider on entities (provider) where provider is not null`);
+    await knex.raw(`
+      create table entity_providers (
+        name text primary key,
+        last_mutation_at timestamptz,
+        last_mutation_type text,
+        mutation_count integer not null default 0,
+        entity_count integer not null default 0,
+        errors jsonb not null default '[]'::jsonb,
+        created_at timestamptz not null default now()
+      )`);
+  },
+  async down(knex) {
+    await knex.raw(`drop table if exists entity_providers`);
+    await knex.raw(`drop index if exists entities_provider`);
+    await knex.raw(`alter table entities drop column if exists provider, drop column if exists location_key`);
+  },
+};
+
+export const catalogMigrations: Migration[] = [init, generation, ginPending, bytewise, jsonText, stitchError, entityProviders];

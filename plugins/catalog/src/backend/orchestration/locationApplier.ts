@@ -95,7 +95,7 @@ export class LocationApplier {
     for (const item of batch) {
       const mine = owned.get(item.entityRef);
       const other = others.get(item.entityRef);
-      if (other && other.location_id && other.location_id !== locationId) {
+      if (other && ((other.location_id && other.location_id !== locationId) || other.provider)) {
         this.errors.push(conflictError(item, other));
         continue;
       }
@@ -116,7 +116,7 @@ export class LocationApplier {
       this.errors.push({
         name: 'ConflictError',
         kind: 'conflict',
-        message: `Entity ${ref} is provided by another location, which registered it first; this location's definition is ignored`,
+        message: `Entity ${ref} is provided by another location or entity provider, which registered it first; this location's definition is ignored`,
         entityRef: ref,
       });
     }
@@ -142,7 +142,7 @@ function conflictError(item: ProcessedItem, other: StoredEntityState): LocationE
   return {
     name: 'ConflictError',
     kind: 'conflict',
-    message: `Entity ${item.entityRef} from ${item.sourceFile} conflicts with the same entity already provided by ${other.source_file ?? 'another location'}; the first location keeps it, this definition is ignored`,
+    message: `Entity ${item.entityRef} from ${item.sourceFile} conflicts with the same entity already provided by ${other.provider ? `entity provider ${other.provider}` : (other.source_file ?? 'another location')}; the first location keeps it, this definition is ignored`,
     file: item.sourceFile,
     entityRef: item.entityRef,
   };

@@ -165,7 +165,7 @@ function fromIngested(ingested: IngestedEntity, parentRef: string, validator: En
   return toItem(ingested.entity, ingested.errors, ingested.source.url, parentRef, validator, ingested.entityRef);
 }
 
-function toItem(
+export function toItem(
   entity: Entity,
   errors: IngestionError[],
   sourceFile: string,

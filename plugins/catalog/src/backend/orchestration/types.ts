@@ -14,6 +14,8 @@ export interface ProcessedItem {
   sourceFile: string;
   /** The Location entity that led to it; null for the generated root Location entity. */
   parentRef: string | null;
+  /** For entities from an entity provider: where in the provider it came from. */
+  locationKey?: string;
   /** Hash of everything stored for it; unchanged hash means nothing to write. */
   hash: string;
 }

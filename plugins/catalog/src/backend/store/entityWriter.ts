@@ -9,6 +9,8 @@ export interface StoredEntityState {
   id: string;
   entity_ref: string;
   location_id: string | null;
+  /** The entity provider that owns it (then location_id is null). */
+  provider: string | null;
   source_file: string | null;
   hash: string;
   has_errors: boolean;
@@ -30,9 +32,19 @@ export class EntityWriter {
   async ownedBy(locationId: string): Promise<StoredEntityState[]> {
     return bulkRows<StoredEntityState>(
       this.db,
-      `select id, entity_ref, location_id, source_file, hash, jsonb_array_length(errors) > 0 as has_errors, orphan
+      `select id, entity_ref, location_id, provider, source_file, hash, jsonb_array_length(errors) > 0 as has_errors, orphan
        from entities where location_id = ?`,
       [locationId],
+    );
+  }
+
+  /** Current state of every entity this provider owns. */
+  async ownedByProvider(provider: string): Promise<StoredEntityState[]> {
+    return bulkRows<StoredEntityState>(
+      this.db,
+      `select id, entity_ref, location_id, provider, source_file, hash, jsonb_array_length(errors) > 0 as has_errors, orphan
+       from entities where provider = ?`,
+      [provider],
     );
   }
 
@@ -43,7 +55,7 @@ export class EntityWriter {
       out.push(
         ...(await bulkRows<StoredEntityState>(
           this.db,
-          `select id, entity_ref, location_id, source_file, hash, jsonb_array_length(errors) > 0 as has_errors, orphan
+          `select id, entity_ref, location_id, provider, source_file, hash, jsonb_array_length(errors) > 0 as has_errors, orphan
            from entities where entity_ref = any(?::text[])`,
           [part],
         )),
@@ -53,32 +65,36 @@ export class EntityWriter {
   }
 
   /**
-   * Inserts or updates valid entities for a location. A row owned by another location is
-   * left alone (checked again in the statement, so a concurrent replica cannot steal it);
-   * returns the refs that were refused that way.
+   * Inserts or updates valid entities for a location, or for an entity provider
+   * (`{ provider }`). A row owned by another location or provider is left alone (checked again
+   * in the statement, so a concurrent replica cannot steal it); returns the refs refused that way.
    */
-  async upsert(locationId: string, items: ProcessedItem[], newId: () => string): Promise<{ refused: string[] }> {
+  async upsert(owner: string | { provider: string }, items: ProcessedItem[], newId: () => string): Promise<{ refused: string[] }> {
+    const locationId = typeof owner === 'string' ? owner : null;
+    const provider = typeof owner === 'string' ? null : owner.provider;
     const refused: string[] = [];
     for (const batch of chunk(items, WRITE_BATCH)) {
       const refusedHere = await transactionWithRetry(this.db, async (trx) => {
         const written = await bulkRows<{ id: string; entity_ref: string; inserted: boolean }>(
           trx,
-          `insert into entities as e (id, entity_ref, location_id, source_file, parent_ref, processed, hash, errors, orphan, updated_at)
-           select u.id, u.ref, ?::uuid, u.source_file, u.parent_ref, u.processed::json, u.hash, '[]'::jsonb, false, now()
-           from unnest(?::uuid[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[]) as u(id, ref, source_file, parent_ref, processed, hash)
-           on conflict (entity_ref) do update set location_id = excluded.location_id, source_file = excluded.source_file,
-             parent_ref = excluded.parent_ref, processed = excluded.processed, hash = excluded.hash, errors = '[]'::jsonb,
+          `insert into entities as e (id, entity_ref, location_id, provider, location_key, source_file, parent_ref, processed, hash, errors, orphan, updated_at)
+           select u.id, u.ref, ?::uuid, ?::text, u.location_key, u.source_file, u.parent_ref, u.processed::json, u.hash, '[]'::jsonb, false, now()
+           from unnest(?::uuid[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[]) as u(id, ref, source_file, parent_ref, processed, hash, location_key)
+           on conflict (entity_ref) do update set location_id = excluded.location_id, provider = excluded.provider, location_key = excluded.location_key,
+             source_file = excluded.source_file, parent_ref = excluded.parent_ref, processed = excluded.processed, hash = excluded.hash, errors = '[]'::jsonb,
              orphan = false, updated_at = now()
-           where e.location_id is null or e.location_id = excluded.location_id
+           where (e.location_id is null and e.provider is null) or e.location_id = excluded.location_id or e.provider = excluded.provider
            returning id, entity_ref, (xmax = 0) as inserted`,
           [
             locationId,
+            provider,
             batch.map(() => newId()),
             batch.map((i) => i.entityRef),
             batch.map((i) => i.sourceFile),
             batch.map((i) => i.parentRef),
             batch.map((i) => JSON.stringify(i.entity)),
             batch.map((i) => i.hash),
+            batch.map((i) => i.locationKey ?? null),
           ],
         );
         const ids = new Map(written.map((w) => [w.entity_ref, w.id]));
@@ -138,14 +154,16 @@ export class EntityWriter {
   }
 
   /** Deletes entities with their relations and index rows; returns the refs removed. */
-  async remove(ids: string[], onlyLocationId?: string): Promise<string[]> {
+  async remove(ids: string[], onlyOwner?: string | { provider: string }): Promise<string[]> {
     const removed: string[] = [];
+    const ownerColumn = onlyOwner === undefined ? undefined : typeof onlyOwner === 'string' ? 'location_id' : 'provider';
+    const ownerValue = onlyOwner === undefined ? undefined : typeof onlyOwner === 'string' ? onlyOwner : onlyOwner.provider;
     for (const batch of chunk(ids, WRITE_BATCH)) {
       const removedHere = await transactionWithRetry(this.db, async (trx) => {
         const gone = await bulkRows<{ id: string; entity_ref: string }>(
           trx,
-          `delete from entities where id = any(?::uuid[]) ${onlyLocationId ? 'and location_id = ?' : ''} returning id, entity_ref`,
-          onlyLocationId ? [batch, onlyLocationId] : [batch],
+          `delete from entities where id = any(?::uuid[]) ${ownerColumn ? `and ${ownerColumn} = ?` : ''} returning id, entity_ref`,
+          ownerColumn ? [batch, ownerValue] : [batch],
         );
         if (gone.length === 0) return [];
         const goneIds = gone.map((g) => g.id);

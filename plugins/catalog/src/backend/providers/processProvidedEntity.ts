@@ -1,0 +1,66 @@
+import { applyEntityDefaults, type Entity, type EntityValidator } from '@atrium/catalog-model';
+import type { DeferredEntity, LocationError } from '../../common/index.js';
+import { isPlainObject } from '../ingestion/fieldPaths.js';
+import { findNul, nulMessage } from '../ingestion/nulCharacters.js';
+import { refOfRaw } from '../ingestion/processEntity.js';
+import { toItem } from '../orchestration/readLocationTree.js';
+import type { ProcessedItem } from '../orchestration/types.js';
+
+export type ProvidedResult = { item: ProcessedItem; error?: undefined } | { item?: undefined; entityRef?: string; error: LocationError[] };
+
+/** Where a provider's entity came from, in errors and as its stored source: its location key, or `provider:<name>`. */
+export function originOf(provider: string, deferred: Pick<DeferredEntity, 'locationKey'>): string {
+  return deferred.locationKey ?? `provider:${provider}`;
+}
+
+/**
+ * Validates and processes one entity a provider yields, with the same validator (built-in and
+ * custom kinds, relation refs) and the same relation building as a descriptor file's entity.
+ * `catalog.rules` and `$text`-style placeholders belong to descriptor files and do not apply.
+ */
+export function processProvidedEntity(provider: string, deferred: DeferredEntity, validator: EntityValidator): ProvidedResult {
+  const origin = originOf(provider, deferred);
+  const raw: unknown = deferred?.entity;
+  if (!isPlainObject(raw)) {
+    return { error: [{ name: 'InputError', kind: 'validation', message: `Entity provider ${provider} yielded something that is not an entity object (${origin})`, file: origin }] };
+  }
+  const entityRef = refOfRaw(raw);
+  const fail = (message: string, field?: string, kind = 'validation'): ProvidedResult => ({
+    ...(entityRef ? { entityRef } : {}),
+    error: [
+      {
+        name: 'InputError',
+        kind,
+        message: `Entity provider ${provider}: ${message}`,
+        file: origin,
+        ...(field ? { field } : {}),
+        ...(entityRef ? { entityRef } : {}),
+      },
+    ],
+  });
+  const nulAt = findNul(raw);
+  if (nulAt !== undefined) return fail(nulMessage(nulAt), nulAt || undefined);
+  const validation = validator.validate(raw, { rejectOutputFields: true });
+  if (!validation.ok) {
+    const relationPaths = new Set(validator.relations(raw).errors.map((e) => e.path));
+    const first = validation.errors;
+    return {
+      ...(entityRef ? { entityRef } : {}),
+      error: first.map((issue) => ({
+        name: 'InputError',
+        kind: relationPaths.has(issue.path) ? 'relation' : 'validation',
+        message: `Entity provider ${provider}: ${issue.message}`,
+        file: origin,
+        ...(issue.path ? { field: issue.path } : {}),
+        ...(entityRef ? { entityRef } : {}),
+      })),
+    };
+  }
+  const entity = applyEntityDefaults(raw as unknown as Entity);
+  // uid and etag belong to the store; relations and status are computed by the catalog.
+  const { uid: _uid, etag: _etag, ...metadata } = entity.metadata;
+  const { relations: _relations, status: _status, ...rest } = entity;
+  const item = toItem({ ...rest, metadata } as Entity, [], origin, null, validator, entityRef);
+  if (deferred.locationKey) item.locationKey = deferred.locationKey;
+  return { item };
+}
