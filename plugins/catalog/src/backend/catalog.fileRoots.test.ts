@@ -8,7 +8,7 @@ import { catalogPlugin } from './plugin.js';
 import { component, yamlDocs } from './testing/catalogTestkit.testing.js';
 
 /**
- * With no `catalog.readers` config at all (as in the shipped app-config.yaml): on the embedded
+ * With no `backend.reading` (or `catalog.readers`) config at all (as in the shipped app-config.yaml): on the embedded
  * database a user may register files under the project directory, their home directory and
  * the data directory's `repos/` (where the scaffolder publishes); on a Postgres server no file
  * at all. Every refusal names the config key that would allow it.
@@ -53,21 +53,21 @@ describe.each(testDatabaseKinds())('default file roots on %s', (database) => {
       if (embedded) expect(res.status).toBe(201);
       else {
         expect(res.status).toBe(403);
-        expect(res.body.error.message).toContain('catalog.readers.fileRoots');
+        expect(res.body.error.message).toContain('backend.reading.fileRoots');
       }
     }
   });
 
-  it('refuses a file elsewhere, naming catalog.readers.fileRoots', async () => {
+  it('refuses a file elsewhere, naming backend.reading.fileRoots', async () => {
     const res = await register('file', write(path.join(elsewhere, 'catalog-info.yaml'), 'elsewhere'));
     expect(res.status).toBe(403);
-    expect(res.body.error.message).toMatch(/add its directory to catalog\.readers\.fileRoots/);
+    expect(res.body.error.message).toMatch(/add its directory to backend\.reading\.fileRoots/);
   });
 
-  it('refuses a loopback URL, naming catalog.readers.allowPrivateNetworks', async () => {
+  it('refuses a loopback URL, naming backend.reading.allowPrivateNetworks', async () => {
     const res = await register('url', 'http://127.0.0.1:9/catalog-info.yaml', true);
     expect(res.status).toBe(400);
-    expect(res.body.error.message).toContain('catalog.readers.allowPrivateNetworks');
+    expect(res.body.error.message).toContain('backend.reading.allowPrivateNetworks');
   });
 
   it(embedded ? 'reads a repository published under <dataDir>/repos, caching git under the data directory' : 'refuses a repository under <dataDir>/repos', async () => {
@@ -87,7 +87,7 @@ describe.each(testDatabaseKinds())('default file roots on %s', (database) => {
       expect((await backend.json('/api/catalog/entities/by-name/component/default/published')).status).toBe(200);
       expect(fs.readdirSync(path.join(dataDir, 'catalog', 'git-cache')).length).toBeGreaterThan(0);
     } else {
-      expect(status.errors).toEqual([expect.objectContaining({ message: expect.stringContaining('catalog.readers.fileRoots') })]);
+      expect(status.errors).toEqual([expect.objectContaining({ message: expect.stringContaining('backend.reading.fileRoots') })]);
     }
   });
 });

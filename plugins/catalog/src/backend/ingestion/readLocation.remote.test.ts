@@ -145,7 +145,7 @@ spec: {type: openapi, lifecycle: production, owner: team-a, definition: {$text: 
     for (const repo of ['x@127.0.0.1:repo', '[::1]:repo', 'ssh://x@127.1/repo', 'git://0x7f.1/repo', 'https://2130706433/repo.git']) {
       const result = await readLocation({ type: 'git', target: `${repo}#main:catalog-info.yaml` }, { fileRoots: [root], gitCacheDir: path.join(root, 'cache') });
       expect(result.errors, repo).toEqual([
-        expect.objectContaining({ kind: 'security', message: expect.stringContaining('set catalog.readers.allowPrivateNetworks: true to allow it') }),
+        expect.objectContaining({ kind: 'security', message: expect.stringContaining('set backend.reading.allowPrivateNetworks: true to allow it') }),
       ]);
     }
   });

@@ -134,7 +134,7 @@ function configured(row: { type: string; target: string }): NotAllowedError {
 
 /**
  * Normalises a target and refuses what may not be registered through the API: relative or
- * out-of-root file paths (only `catalog.readers.fileRoots` may be read) and non-http URLs.
+ * out-of-root file paths (only `backend.reading.fileRoots` may be read) and non-http URLs.
  */
 export function checkTarget(ctx: CatalogContext, spec: { type: LocationSpec['type']; target: string; presence?: 'required' | 'optional' }): LocationSpec {
   const target = spec.target.trim();
@@ -145,8 +145,8 @@ export function checkTarget(ctx: CatalogContext, spec: { type: LocationSpec['typ
     if (!isUnderRoots(target, roots)) {
       throw new NotAllowedError(
         roots.length === 0
-          ? `File location ${target} cannot be registered: no directory may be read (catalog.readers.fileRoots is empty); add its directory to catalog.readers.fileRoots to allow it`
-          : `File location ${target} is outside the allowed roots (${roots.join(', ')}); add its directory to catalog.readers.fileRoots to allow it`,
+          ? `File location ${target} cannot be registered: no directory may be read (backend.reading.fileRoots is empty); add its directory to backend.reading.fileRoots to allow it`
+          : `File location ${target} is outside the allowed roots (${roots.join(', ')}); add its directory to backend.reading.fileRoots to allow it`,
       );
     }
     return { type: 'file', target: path.resolve(target), ...(spec.presence ? { presence: spec.presence } : {}) };

@@ -17,7 +17,7 @@ export class SourceReaders {
     const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
     const allowPrivateNetworks = options.allowPrivateNetworks ?? false;
     this.files = new FileReader(options.fileRoots, maxBytes);
-    const privateNetworksKey = 'catalog.readers.allowPrivateNetworks';
+    const privateNetworksKey = 'backend.reading.allowPrivateNetworks';
     this.urls = new UrlReader({
       allowPrivateNetworks,
       privateNetworksKey,
