@@ -3,6 +3,7 @@ import { createLogAudit } from './defaults/logAudit.js';
 import { createAllowAllPermissions } from './defaults/permissions.js';
 import { createCoreServiceRef } from './serviceFactory.js';
 import type {
+  AuditLogService,
   AuditService,
   AuthService,
   ConfigService,
@@ -53,12 +54,14 @@ export const coreServices = {
     scope: 'root',
     defaultCreate: () => createAllowAllPermissions(),
   }),
-  /** The audit trail (`ctx.audit`); default: log lines with `audit: true`. */
+  /** The audit trail (`ctx.audit`); the host's default is the durable hash-chained log, the pure default log lines with `audit: true`. */
   audit: createCoreServiceRef<AuditService, 'root'>({
     id: 'core.audit',
     scope: 'root',
     defaultCreate: async ({ get }) => createLogAudit((await get(rootLogger)).child({ component: 'audit' })),
   }),
+  /** Reading and verifying the durable audit log (the host's store; no pure default). */
+  auditLog: createCoreServiceRef<AuditLogService, 'root'>({ id: 'core.auditLog', scope: 'root' }),
   /** Recurring jobs, once per tick across replicas (`ctx.scheduler`). */
   scheduler: createCoreServiceRef<SchedulerService, 'plugin'>({ id: 'core.scheduler', scope: 'plugin' }),
   /** Publish/subscribe across plugins and replicas (`ctx.events`). */

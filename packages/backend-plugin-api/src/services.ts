@@ -43,15 +43,82 @@ export interface PermissionsService {
   assert(caller: Caller, request: PermissionRequest): Promise<void>;
 }
 
+export type AuditOutcome = 'succeeded' | 'failed' | 'denied';
 export interface AuditEvent {
   actor: Caller;
+  /** Dotted, plugin first, e.g. `catalog.entity.delete`. */
   action: string;
   target?: string;
-  status?: 'succeeded' | 'failed';
+  /** Default `succeeded`. */
+  outcome?: AuditOutcome;
+  /** Older name of `outcome`; read when `outcome` is absent. */
+  status?: AuditOutcome;
   meta?: Record<string, unknown>;
+  /** The target before and after the change: small objects are kept as a diff, larger ones as sha256 digests. */
+  before?: unknown;
+  after?: unknown;
+  /** Default: the id of the HTTP request being served (`x-request-id`), when there is one. */
+  requestId?: string;
+  /** Default: the client address of the HTTP request being served. */
+  clientAddress?: string;
+}
+export interface AuditRecordOptions {
+  /**
+   * Write the record inside this transaction (on any plugin's knex): it commits or rolls back with
+   * the change it records, and an error writing it rejects (so the change can be rolled back).
+   * It must be a READ COMMITTED transaction (knex's default).
+   */
+  trx?: Knex.Transaction;
 }
 export interface AuditService {
-  record(event: AuditEvent): void;
+  /**
+   * Records an event. Without `trx` the record commits on its own; the promise never rejects (a
+   * failure is logged), so existing callers may ignore it. With `trx`, await it.
+   */
+  record(event: AuditEvent, options?: AuditRecordOptions): void | Promise<void>;
+}
+
+/** One row of the audit log, as the API returns it. */
+export interface AuditRecord {
+  id: string;
+  time: string;
+  actor: string;
+  actorType: string;
+  action: string;
+  target: string | null;
+  outcome: AuditOutcome;
+  requestId: string | null;
+  clientAddress: string | null;
+  diff: unknown;
+  meta: Record<string, unknown> | null;
+  prevHash: string;
+  hash: string;
+}
+export interface AuditQuery {
+  actor?: string;
+  /** Matches the action itself and anything under it (`catalog.entity` matches `catalog.entity.delete`). */
+  actionPrefix?: string;
+  target?: string;
+  from?: Date;
+  to?: Date;
+  outcome?: AuditOutcome;
+  /** From a previous page's `nextCursor`. */
+  cursor?: string;
+  /** 1..500, default 50. */
+  limit?: number;
+}
+export interface AuditPage {
+  items: AuditRecord[];
+  /** Present when there are older records. */
+  nextCursor?: string;
+}
+export type AuditVerifyResult =
+  | { ok: true; checked: number; fromCheckpoint: string | null }
+  | { ok: false; checked: number; brokenAt: { id: string; time: string }; reason: string };
+/** Reading the durable audit log (newest first) and checking its hash chain. */
+export interface AuditLogService {
+  query(query: AuditQuery): Promise<AuditPage>;
+  verify(): Promise<AuditVerifyResult>;
 }
 
 export interface JobOptions {

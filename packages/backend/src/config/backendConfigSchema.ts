@@ -61,6 +61,15 @@ export const backendConfigSchema: JsonSchema = {
           properties: { pollIntervalMs: { type: 'integer', minimum: 50, maximum: 60000 } },
           additionalProperties: false,
         },
+        /** The durable audit log: retention of its rows, and JSON lines on stdout for a SIEM. */
+        audit: {
+          type: 'object',
+          properties: {
+            retentionDays: { type: 'integer', minimum: 1 },
+            stdout: { type: 'boolean' },
+          },
+          additionalProperties: false,
+        },
         /** What the shared sources service (every plugin's file, URL and git reads) may read. */
         reading: {
           type: 'object',

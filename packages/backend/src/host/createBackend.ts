@@ -23,13 +23,14 @@ import { createMetrics } from '../http/metrics.js';
 import { jsonMutationGuard } from '../http/jsonMutationGuard.js';
 import { markPossibleNul, nulGuard } from '../http/nulGuard.js';
 import { mergeOpenApi } from '../http/openapi.js';
+import { requestContext } from '../http/requestContext.js';
 import { hostGuard, OriginPolicy, originGuard } from '../http/originGuard.js';
 import { securityHeaders, type CspOverrides } from '../http/securityHeaders.js';
 import { serveApp } from '../http/serveApp.js';
 import type { EventBus } from '../services/events.js';
 import type { Scheduler } from '../services/scheduler.js';
 import { StartupError } from './StartupError.js';
-import { hostEventBusRef, hostSchedulerRef, hostServiceFactories, shutdownHooksRef } from './hostServices.js';
+import { hostAuditStoreRef, hostEventBusRef, hostSchedulerRef, hostServiceFactories, shutdownHooksRef } from './hostServices.js';
 import { listen } from './listen.js';
 import { orderPlugins } from './orderPlugins.js';
 import { PluginRuntime, schemaFor } from './PluginRuntime.js';
@@ -103,6 +104,8 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
   for (const node of ordered) runtimes.set(node.plugin.id, new PluginRuntime(node.plugin, node.dependsOn, schemaFor(node.plugin.id), node.optional));
   // Built now so a data directory that cannot be written stops the start, as before any plugin runs.
   await registry.get(coreServices.host);
+  // The audit store schedules its retention prune even when the audit service is overridden.
+  await registry.get(hostAuditStoreRef);
 
   const baseUrl = String(config.get('backend.baseUrl') ?? 'http://localhost:7007').replace(/\/$/, '');
   let boundPort: number | undefined;
@@ -117,6 +120,7 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
   app.disable('x-powered-by');
   app.set('trust proxy', true);
   app.use(metrics.middleware);
+  app.use(requestContext);
   app.use(hostGuard(originPolicy));
   app.use(securityHeaders(new URL(baseUrl), config.get('backend.csp') as CspOverrides | undefined));
   let ready = false;

@@ -1,4 +1,5 @@
 import type { Migration } from '@atrium/backend-plugin-api';
+import { auditLogMigration } from '../audit/auditMigration.js';
 
 /** Tables the host itself keeps, in the `atrium_host` schema. */
 export const hostMigrations: Migration[] = [
@@ -27,4 +28,5 @@ export const hostMigrations: Migration[] = [
       });
     },
   },
+  auditLogMigration,
 ];

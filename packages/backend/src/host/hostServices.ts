@@ -9,6 +9,8 @@ import {
   type ServiceFactory,
 } from '@atrium/backend-plugin-api';
 import type { Knex } from 'knex';
+import { AuditStore } from '../audit/AuditStore.js';
+import { createDurableAudit } from '../audit/durableAudit.js';
 import { resolveDataDir } from '../config/resolveDataDir.js';
 import { openDatabase } from '../database/openDatabase.js';
 import { runMigrations } from '../database/runMigrations.js';
@@ -24,11 +26,13 @@ import { ATRIUM_VERSION } from './version.js';
 export const hostDbRef = createCoreServiceRef<Knex, 'root'>({ id: 'host.db', scope: 'root' });
 export const hostSchedulerRef = createCoreServiceRef<Scheduler, 'root'>({ id: 'host.scheduler', scope: 'root' });
 export const hostEventBusRef = createCoreServiceRef<EventBus, 'root'>({ id: 'host.eventBus', scope: 'root' });
+export const hostAuditStoreRef = createCoreServiceRef<AuditStore, 'root'>({ id: 'host.auditStore', scope: 'root' });
 export const shutdownHooksRef = createCoreServiceRef<Array<() => void | Promise<void>>, 'root'>({ id: 'host.shutdownHooks', scope: 'root' });
 
 /**
  * The host's default factories for the core services whose refs carry no default (config,
- * loggers, instance, database, scheduler, events, lifecycle, host info), plus its own parts.
+ * loggers, instance, database, scheduler, events, lifecycle, host info, audit log), the durable
+ * audit service (over the ref's log-only default), plus its own parts.
  */
 export function hostServiceFactories(options: BackendOptions, runtimes: ReadonlyMap<string, PluginRuntime>): ServiceFactory[] {
   return [
@@ -62,6 +66,30 @@ export function hostServiceFactories(options: BackendOptions, runtimes: Readonly
       const logger = (await get(coreServices.rootLogger)).child({ component: 'events' });
       return new EventBus(logger, await get(hostDbRef), database.connectionConfig as never, (await get(coreServices.instance)).replicaId);
     }),
+    createServiceFactory(hostAuditStoreRef, async ({ get }) => {
+      const config = await get(coreServices.rootConfig);
+      const store = new AuditStore(await get(hostDbRef));
+      const retentionDays = (config.get('backend.audit.retentionDays') as number | undefined) ?? 365;
+      const logger = (await get(coreServices.rootLogger)).child({ component: 'audit' });
+      (await get(hostSchedulerRef)).forPlugin('host').every('host.audit.prune', { intervalSeconds: 6 * 3600 }, async () => {
+        const removed = await store.prune(new Date(Date.now() - retentionDays * 86_400_000));
+        if (removed > 0) logger.info({ removed, retentionDays }, `audit log: ${removed} records older than ${retentionDays} days removed (checkpoint recorded)`);
+      });
+      return store;
+    }),
+    createServiceFactory(coreServices.audit, async ({ get }) => {
+      const config = await get(coreServices.rootConfig);
+      return createDurableAudit({
+        store: await get(hostAuditStoreRef),
+        logger: (await get(coreServices.rootLogger)).child({ component: 'audit' }),
+        ...(config.get('backend.audit.stdout') === true ? { jsonLines: (line: string) => void process.stdout.write(line) } : {}),
+      });
+    }),
+    createServiceFactory(coreServices.auditLog, async ({ get }) => {
+      const store = await get(hostAuditStoreRef);
+      return { query: (q) => store.query(q), verify: () => store.verify() };
+    }),
+    ...authServiceFactories(runtimes),
     createServiceFactory(shutdownHooksRef, () => []),
     createServiceFactory(coreServices.rootLifecycle, async ({ get }) => {
       const hooks = await get(shutdownHooksRef);

@@ -1,13 +1,16 @@
-import { definePlugin, mountRoutes } from '@atrium/backend-plugin-api';
+import { coreServices, definePlugin, mountRoutes } from '@atrium/backend-plugin-api';
 import { systemOpenApi } from './openapi.js';
+import { auditRoutes } from './routes/audit.js';
 import { systemRoutes } from './routes/info.js';
 
-/** Operator view of the running portal: version, database, plugins and their health, jobs. */
+/** Operator view of the running portal: version, database, plugins and their health, jobs, the audit log. */
 export const systemPlugin = definePlugin({
   id: 'system',
   openapi: systemOpenApi,
-  routes: systemRoutes,
+  deps: { auditLog: coreServices.auditLog },
+  routes: [...systemRoutes, ...auditRoutes],
   setup(ctx) {
     mountRoutes(ctx, systemRoutes, { host: ctx.host });
+    mountRoutes(ctx, auditRoutes, { auditLog: ctx.deps.auditLog });
   },
 });

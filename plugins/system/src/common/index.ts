@@ -10,3 +10,5 @@ export type {
   JobInfo,
   JobRunStatus,
 } from './types.js';
+export type { AuditEventRow, AuditEventsPage, AuditOutcomeName } from './audit.js';
+export { AUDIT_LOG_READ_PERMISSION } from './audit.js';
