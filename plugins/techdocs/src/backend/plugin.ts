@@ -1,4 +1,4 @@
-import { createServiceRef, definePlugin, type ServiceRef } from '@atrium/backend-plugin-api';
+import { createServiceRef, definePlugin, mountRoutes, type ServiceRef } from '@atrium/backend-plugin-api';
 import { catalogServiceRef, type CatalogService } from '@atrium/plugin-catalog/backend';
 import { sourcesServiceRef } from '@atrium/source-readers';
 import { techdocsBuildFinished, techdocsSitePublished } from '../common/index.js';
@@ -8,7 +8,7 @@ import { DocsEntities } from './builds/docsEntities.js';
 import { resolveTechdocsSettings, techdocsConfigSchema, type RawTechdocsConfig } from './config.js';
 import { techdocsMigrations } from './migrations/index.js';
 import { techdocsOpenApi } from './openapi.js';
-import { registerRoutes } from './routes/routes.js';
+import { techdocsRoutes } from './routes/index.js';
 import { SearchIndex } from './search/searchIndex.js';
 import { CachedSiteStore } from './store/cachedSiteStore.js';
 import { DatabaseSiteStore } from './store/databaseSiteStore.js';
@@ -47,7 +47,9 @@ export const techdocsPlugin = definePlugin<RawTechdocsConfig, Deps, TechdocsServ
   deps: { catalog: catalogServiceRef, sources: sourcesServiceRef },
   provides: techdocsServiceRef,
   openapi: techdocsOpenApi,
-  async setup({ router, db, config, configBaseDir, logger, scheduler, events, auth, permissions, audit, lifecycle, host, instance, deps }) {
+  routes: techdocsRoutes,
+  async setup(ctx) {
+    const { db, config, configBaseDir, logger, scheduler, events, audit, lifecycle, host, instance, deps } = ctx;
     const settings = resolveTechdocsSettings(config ?? {}, deps.sources, configBaseDir, host.dataDir);
     const persistent: SiteStore = settings.storage.type === 'directory' ? new DirectorySiteStore(settings.storage.directory) : new DatabaseSiteStore(db);
     // Built pages are served from memory; a publish on any replica drops that site's entries everywhere.
@@ -91,7 +93,7 @@ export const techdocsPlugin = definePlugin<RawTechdocsConfig, Deps, TechdocsServ
       const r = await sync.syncAll();
       logger.info(r, 'techdocs: catalog sync');
     });
-    registerRoutes(router, { entities, store, search, auth, permissions, audit, onQueued: () => builder.wake() });
+    mountRoutes(ctx, techdocsRoutes, { entities, store, search, audit, onQueued: () => builder.wake() });
     builder.start();
     lifecycle.onShutdown(async () => {
       unsubscribe();

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { catalogPlugin } from '@atrium/plugin-catalog/backend';
+import type { ServiceFactory } from '@atrium/backend-plugin-api';
 import { startTestBackend, type TestBackend, type TestDatabaseKind } from '@atrium/test-utils';
 import type { DocsEntityDetail } from '../../common/index.js';
 import { techdocsPlugin, techdocsServiceRef, type TechdocsService } from '../plugin.js';
@@ -47,6 +48,8 @@ export async function startTechdocs(
     postgresUrl?: string;
     replicaId?: string;
     dir?: string;
+    /** Core service overrides, e.g. a permissions policy. */
+    services?: readonly ServiceFactory[];
   } = {},
 ): Promise<TechdocsTestkit> {
   const dir = options.dir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'atrium-techdocs-'));
@@ -64,6 +67,7 @@ export async function startTechdocs(
     configDir: dir,
     ...(options.postgresUrl ? { postgresUrl: options.postgresUrl } : {}),
     ...(options.replicaId ? { replicaId: options.replicaId } : {}),
+    ...(options.services ? { services: options.services } : {}),
     config: {
       catalog: {
         processingPollMs: 100,

@@ -1,0 +1,67 @@
+import { defineRoute, NotFoundError } from '@atrium/backend-plugin-api';
+import type { DocsEntityList, DocsOwnerList, EntityTriplet } from '../../common/index.js';
+import { detailOf, summaryOf } from '../builds/docsEntities.js';
+import { componentRef, cursorQuery, decodeCursor, encodeCursor, entityRefOf, notFound, readEntity, tripletParams, type TechdocsRouteServices } from './shared.js';
+
+interface ListQuery {
+  q?: string;
+  owner?: string;
+  limit: number;
+  cursor?: string;
+}
+
+/** GET /entities: documented entities with their build status (the docs home). */
+export const listDocsEntities = defineRoute<TechdocsRouteServices, Record<string, string>, ListQuery>({
+  method: 'get',
+  path: '/entities',
+  query: {
+    type: 'object',
+    additionalProperties: false,
+    properties: {
+      q: { type: 'string', maxLength: 200, description: 'Matches title, name or site name' },
+      owner: { type: 'string', maxLength: 300 },
+      limit: { type: 'integer', minimum: 1, maximum: 500, default: 50 },
+      cursor: cursorQuery,
+    },
+  },
+  permission: 'catalog.entity.read',
+  summary: 'Documented entities with their build status (docs home)',
+  response: { description: 'A page of documented entities', schema: componentRef('DocsEntityList') },
+  handler: async ({ query: q }, { entities }): Promise<DocsEntityList> => {
+    const offset = decodeCursor(q.cursor);
+    const { rows, total } = await entities.list({ ...(q.q ? { term: q.q.trim() } : {}), ...(q.owner ? { owner: q.owner } : {}), limit: q.limit, offset });
+    return {
+      items: rows.map(summaryOf),
+      totalItems: total,
+      pageInfo: offset + rows.length < total ? { nextCursor: encodeCursor(offset + rows.length) } : {},
+    };
+  },
+});
+
+/** GET /owners: owners of documented entities, with counts. */
+export const listDocsOwners = defineRoute<TechdocsRouteServices>({
+  method: 'get',
+  path: '/owners',
+  permission: 'catalog.entity.read',
+  summary: 'Owners of documented entities, with counts',
+  response: { description: 'Owners' },
+  handler: async (_request, { entities }): Promise<DocsOwnerList> => ({ items: await entities.owners() }),
+});
+
+/** GET /entities/:namespace/:kind/:name: build status, time and log of one entity's docs. */
+export const getDocsEntity = defineRoute<TechdocsRouteServices, EntityTriplet>({
+  method: 'get',
+  path: '/entities/:namespace/:kind/:name',
+  params: tripletParams(),
+  permission: readEntity,
+  summary: "Build status, time and log of one entity's docs",
+  response: { description: 'Build details', schema: componentRef('DocsEntityDetail') },
+  responses: notFound,
+  handler: async ({ params, res }, { entities }) => {
+    const entityRef = entityRefOf(params);
+    const row = await entities.get(entityRef);
+    if (!row) throw new NotFoundError(`${entityRef} has no TechDocs (no backstage.io/techdocs-ref annotation, or not in the catalog)`);
+    res.setHeader('Cache-Control', 'no-store');
+    return detailOf(row);
+  },
+});
