@@ -200,6 +200,15 @@ describe.each(testDatabaseKinds())('catalog entity providers on %s', (database) 
     expect((await catalog.getEntityProviderStatus('directory'))?.errors).toEqual([]);
   });
 
+  it('keeps the first of two definitions of one entity in a mutation, and removes by entity as well as by ref', async () => {
+    const twice = await directory.applyMutation({ type: 'delta', added: [user('frank'), user('frank', [], { title: 'Second' })], removed: [] });
+    expect(twice.errors).toEqual([expect.objectContaining({ kind: 'duplicate', entityRef: 'user:default/frank' })]);
+    expect((await catalog.getEntityByRef('user:default/frank'))?.metadata.title).toBeUndefined();
+    const gone = await directory.applyMutation({ type: 'delta', added: [], removed: [user('frank'), { entityRef: 'user:default/nobody' }] });
+    expect(gone).toEqual({ written: 0, removed: ['user:default/frank'], errors: [] });
+    expect(await catalog.getEntityByRef('user:default/frank')).toBeUndefined();
+  });
+
   it('re-stitches by location key on refresh', async () => {
     const before = await catalog.getEntityByRef('user:default/erin');
     await directory.refresh({ keys: ['directory:user/erin'] });
