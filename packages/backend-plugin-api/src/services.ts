@@ -13,6 +13,11 @@ export interface Caller {
   /** The refs this caller owns through: itself and its groups. */
   ownershipEntityRefs: string[];
   displayName: string;
+  /**
+   * Set when the caller came with an API token: what the token may do (`read` = every permission
+   * whose name ends in `.read`, or named permissions). Permission services deny anything else.
+   */
+  scopes?: readonly string[];
 }
 
 /** Minimal request view the auth service reads; an Express request satisfies it. */

@@ -1,4 +1,5 @@
 import type { JsonSchema } from '@atrium/backend-plugin-api';
+import { authConfigSchema } from '../auth/authConfigSchema.js';
 
 /**
  * The host's own config keys. Shapes follow Backstage's where Backstage has the same key.
@@ -8,6 +9,7 @@ import type { JsonSchema } from '@atrium/backend-plugin-api';
 export const backendConfigSchema: JsonSchema = {
   type: 'object',
   properties: {
+    auth: authConfigSchema,
     app: {
       type: 'object',
       properties: {
@@ -102,4 +104,4 @@ export const backendConfigSchema: JsonSchema = {
 };
 
 /** Top-level sections the host reads; every other one must be an installed plugin's id. */
-export const HOST_CONFIG_SECTIONS = ['app', 'backend'] as const;
+export const HOST_CONFIG_SECTIONS = ['app', 'backend', 'auth'] as const;

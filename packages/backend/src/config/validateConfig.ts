@@ -26,7 +26,9 @@ export interface ValidateConfigOptions {
 export const IGNORED_BACKSTAGE_KEYS: Record<string, string> = {
   organization: 'Atrium has no organization settings',
   integrations: 'Atrium reads public URLs and git remotes directly; credentials per host are not supported yet',
-  auth: 'sign-in is not configured this way in Atrium',
+  'auth.keyStore': 'Atrium signs no Backstage tokens',
+  'auth.experimentalExtraAllowedOrigins': 'use backend.allowedOrigins',
+  'auth.providers.guest.dangerouslyAllowOutsideDevelopment': 'use auth.allowGuestInProduction',
   proxy: 'Atrium has no proxy plugin',
   permission: 'permissions are not configured this way in Atrium',
   kubernetes: 'Atrium has no Kubernetes plugin',

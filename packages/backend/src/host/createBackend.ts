@@ -13,6 +13,10 @@ import {
   type ServiceFactory,
   type ServiceRef,
 } from '@atrium/backend-plugin-api';
+import { checkAuthConfig } from '../auth/authConfig.js';
+import { authRouter, clearStaleSessionCookie } from '../auth/authRoutes.js';
+import { hostAuthRef } from '../auth/authServices.js';
+import type { HostAuth } from '../auth/hostAuth.js';
 import type { ConfigBundle } from '../config/ConfigBundle.js';
 import { backendConfigSchema, HOST_CONFIG_SECTIONS } from '../config/backendConfigSchema.js';
 import { validateConfig } from '../config/validateConfig.js';
@@ -68,6 +72,8 @@ export interface Backend {
   events: EventBus;
   scheduler: Scheduler;
   database: Database;
+  /** The host's auth module (sessions, API tokens), e.g. for tests to start a session. */
+  auth: HostAuth;
 }
 
 /**
@@ -90,6 +96,7 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
     { knownSections: [...HOST_CONFIG_SECTIONS, ...options.plugins.map((p) => p.id)] },
   );
   for (const warning of configWarnings) logger.warn(warning);
+  checkAuthConfig(config, logger);
 
   const database = await registry.get(coreServices.database);
   const instance = await registry.get(coreServices.instance);
@@ -106,6 +113,11 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
   await registry.get(coreServices.host);
   // The audit store schedules its retention prune even when the audit service is overridden.
   await registry.get(hostAuditStoreRef);
+
+  const hostAuth = await registry.get(hostAuthRef);
+  scheduler.forPlugin('host').every('host.auth.prune-sessions', { intervalSeconds: 3600, runOnStart: false }, async () => {
+    await hostAuth.sessions.prune();
+  });
 
   const baseUrl = String(config.get('backend.baseUrl') ?? 'http://localhost:7007').replace(/\/$/, '');
   let boundPort: number | undefined;
@@ -145,6 +157,13 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
   app.use('/api', originGuard(originPolicy), jsonMutationGuard);
   app.use('/api', express.json({ limit: maxBody, strict: false, verify: (req, _res, buf) => markPossibleNul(req as never, buf) }));
   app.use('/api', nulGuard);
+  app.use('/api', clearStaleSessionCookie(hostAuth));
+  app.use('/api/auth', authRouter({
+    hostAuth,
+    auth: await registry.get(coreServices.auth),
+    permissions: await registry.get(coreServices.permissions),
+    audit: await registry.get(coreServices.audit),
+  }));
 
   const shutdownHooks = await registry.get(shutdownHooksRef);
 
@@ -225,6 +244,7 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
     events,
     scheduler,
     database,
+    auth: hostAuth,
     service<T>(ref: ServiceRef<T>): T {
       const runtime = [...runtimes.values()].find((r) => r.plugin.provides?.id === ref.id);
       if (!runtime || runtime.status !== 'running') throw new Error(`Service ${ref.id} is not available`);

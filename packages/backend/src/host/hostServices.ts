@@ -11,6 +11,7 @@ import {
 import type { Knex } from 'knex';
 import { AuditStore } from '../audit/AuditStore.js';
 import { createDurableAudit } from '../audit/durableAudit.js';
+import { authServiceFactories } from '../auth/authServices.js';
 import { resolveDataDir } from '../config/resolveDataDir.js';
 import { openDatabase } from '../database/openDatabase.js';
 import { runMigrations } from '../database/runMigrations.js';
@@ -89,6 +90,7 @@ export function hostServiceFactories(options: BackendOptions, runtimes: Readonly
       const store = await get(hostAuditStoreRef);
       return { query: (q) => store.query(q), verify: () => store.verify() };
     }),
+    ...authServiceFactories(runtimes),
     ...authServiceFactories(runtimes),
     createServiceFactory(shutdownHooksRef, () => []),
     createServiceFactory(coreServices.rootLifecycle, async ({ get }) => {

@@ -1,0 +1,47 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { ConfigBundle } from '../config/ConfigBundle.js';
+import { loadConfig } from '../config/loadConfig.js';
+import { StartupError } from '../host/StartupError.js';
+import { checkGuestInProduction, readAuthSettings } from './authConfig.js';
+
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../..');
+const config = (data: Record<string, unknown>) => ConfigBundle.fromObject(data, '/srv', 'app-config.yaml');
+const production = { NODE_ENV: 'production' };
+
+describe('auth settings', () => {
+  it('keep guest sign-in on when nothing is configured, and off only when it is turned off', () => {
+    expect(readAuthSettings(config({})).guestEnabled).toBe(true);
+    expect(readAuthSettings(config({ auth: { providers: { guest: {} } } })).guestEnabled).toBe(true);
+    expect(readAuthSettings(config({ auth: { providers: { guest: { enabled: false } } } })).guestEnabled).toBe(false);
+  });
+
+  it('read the session lifetimes and mark cookies Secure behind an https baseUrl', () => {
+    const s = readAuthSettings(config({ backend: { baseUrl: 'https://portal.example.com' }, auth: { session: { idleMinutes: 30, maxHours: 12 } } }));
+    expect(s).toMatchObject({ idleMs: 30 * 60_000, maxMs: 12 * 3600_000, secureCookies: true });
+    expect(readAuthSettings(config({ backend: { baseUrl: 'http://localhost:7007' } })).secureCookies).toBe(false);
+  });
+
+  it('refuse a production start with guest on, naming auth.allowGuestInProduction', () => {
+    const on = config({ auth: { providers: { guest: {} } } });
+    expect(() => checkGuestInProduction(on, readAuthSettings(on), production)).toThrow(StartupError);
+    expect(() => checkGuestInProduction(on, readAuthSettings(on), production)).toThrow(/auth\.allowGuestInProduction: true/);
+    // Not production, explicitly allowed, or guest off: fine.
+    expect(() => checkGuestInProduction(on, readAuthSettings(on), {})).not.toThrow();
+    const allowed = config({ auth: { allowGuestInProduction: true, providers: { guest: {} } } });
+    expect(() => checkGuestInProduction(allowed, readAuthSettings(allowed), production)).not.toThrow();
+    const off = config({ auth: { providers: { guest: { enabled: false } } } });
+    expect(() => checkGuestInProduction(off, readAuthSettings(off), production)).not.toThrow();
+  });
+
+  it('the shipped files: guest on in app-config.yaml, off with app-config.production.yaml', () => {
+    const env = { POSTGRES_HOST: 'db', POSTGRES_USER: 'atrium', POSTGRES_PASSWORD: 'secret' };
+    const laptop = loadConfig({ rootDir: repoRoot, configFiles: [], env, cwd: repoRoot });
+    expect(readAuthSettings(laptop).guestEnabled).toBe(true);
+    const prod = loadConfig({ rootDir: repoRoot, configFiles: [path.join(repoRoot, 'app-config.production.yaml')], env, cwd: repoRoot });
+    expect(readAuthSettings(prod).guestEnabled).toBe(false);
+    expect(() => checkGuestInProduction(prod, readAuthSettings(prod), production)).not.toThrow();
+    expect(() => checkGuestInProduction(laptop, readAuthSettings(laptop), production)).toThrow(/auth\.providers\.guest/);
+  });
+});

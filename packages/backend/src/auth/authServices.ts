@@ -1,0 +1,46 @@
+import { coreServices, createCoreServiceRef, createServiceFactory, type ServiceFactory } from '@atrium/backend-plugin-api';
+import { catalogServiceRef } from '@atrium/plugin-catalog/backend';
+import { runMigrations } from '../database/runMigrations.js';
+import type { PluginRuntime } from '../host/PluginRuntime.js';
+import { readAuthSettings } from './authConfig.js';
+import { authMigrations } from './authMigrations.js';
+import { systemClock, type Clock } from './clock.js';
+import { HostAuth } from './hostAuth.js';
+import type { EntityLookup } from './ownership.js';
+import { SessionStore } from './sessionStore.js';
+import { TokenStore } from './tokenStore.js';
+
+/** The auth module's schema. */
+export const AUTH_SCHEMA = 'atrium_auth';
+
+/** The auth module's clock; a test overrides it to move time (`createServiceFactory(authClockRef, () => clock)`). */
+export const authClockRef = createCoreServiceRef<Clock, 'root'>({ id: 'host.auth.clock', scope: 'root' });
+/** The host's auth module: sessions, tokens and caller resolution (serves `/api/auth`). */
+export const hostAuthRef = createCoreServiceRef<HostAuth, 'root'>({ id: 'host.auth', scope: 'root' });
+
+/**
+ * Factories of the auth module, and the host's default for `coreServices.auth` (the module
+ * itself). Overriding `coreServices.auth` replaces how plugins identify callers; the module
+ * still serves `/api/auth`.
+ */
+export function authServiceFactories(runtimes: ReadonlyMap<string, PluginRuntime>): ServiceFactory[] {
+  // The catalog is a plugin that starts after the root services: found per request, when running.
+  const catalog = (): EntityLookup | undefined => {
+    for (const r of runtimes.values()) if (r.plugin.provides?.id === catalogServiceRef.id && r.status === 'running') return r.provided as EntityLookup;
+    return undefined;
+  };
+  return [
+    createServiceFactory(authClockRef, () => systemClock),
+    createServiceFactory(hostAuthRef, async ({ get }) => {
+      const [config, database, clock] = await Promise.all([get(coreServices.rootConfig), get(coreServices.database), get(authClockRef)]);
+      const settings = readAuthSettings(config);
+      const db = await database.withStartupLock(async () => {
+        const knex = await database.forSchema(AUTH_SCHEMA);
+        await runMigrations(knex, AUTH_SCHEMA, authMigrations);
+        return knex;
+      });
+      return new HostAuth(new SessionStore(db, { idleMs: settings.idleMs, maxMs: settings.maxMs }, clock), new TokenStore(db, clock), settings, catalog);
+    }),
+    createServiceFactory(coreServices.auth, ({ get }) => get(hostAuthRef)),
+  ];
+}

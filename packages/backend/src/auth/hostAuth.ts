@@ -1,0 +1,124 @@
+import { parse as parseCookie, serialize as serializeCookie } from 'cookie';
+import { AuthenticationError, type AuthService, type Caller, type RequestLike } from '@atrium/backend-plugin-api';
+import type { AuthSettings } from './authConfig.js';
+import { resolveOwnership, type EntityLookup } from './ownership.js';
+import { TOKEN_PREFIX } from './secrets.js';
+import type { SessionInfo, SessionStore } from './sessionStore.js';
+import type { TokenInfo, TokenStore } from './tokenStore.js';
+
+/** The session cookie's name. */
+export const SESSION_COOKIE = 'atrium_session';
+
+export const GUEST_CALLER: Caller = Object.freeze({
+  type: 'guest',
+  userEntityRef: 'user:default/guest',
+  ownershipEntityRefs: Object.freeze(['user:default/guest']) as string[],
+  displayName: 'Guest',
+});
+
+/** How a request was identified, with the session or token behind it. */
+export interface Resolution {
+  caller: Caller;
+  via: 'session' | 'token' | 'guest';
+  session?: SessionInfo;
+  token?: TokenInfo;
+  /** The request carried a session cookie that names no live session: the response should clear it. */
+  staleCookie?: boolean;
+}
+
+/**
+ * The host's `auth`: a session cookie or a bearer API token identifies a catalog user (its
+ * groups resolved per request through the catalog), otherwise the guest when guest sign-in is
+ * on, otherwise 401. One resolution per request object (cached), so a handler may ask again.
+ */
+export class HostAuth implements AuthService {
+  private readonly cache = new WeakMap<object, Promise<Resolution>>();
+
+  constructor(
+    readonly sessions: SessionStore,
+    readonly tokens: TokenStore,
+    readonly settings: AuthSettings,
+    private readonly catalog: () => EntityLookup | undefined,
+  ) {}
+
+  async getCaller(req: RequestLike): Promise<Caller> {
+    return (await this.resolve(req)).caller;
+  }
+
+  serviceCaller(pluginId: string): Caller {
+    return { type: 'service', userEntityRef: `plugin:${pluginId}`, ownershipEntityRefs: [], displayName: `plugin ${pluginId}` };
+  }
+
+  /** Identifies a request (cached per request object). */
+  resolve(req: RequestLike): Promise<Resolution> {
+    let pending = this.cache.get(req);
+    if (!pending) {
+      pending = this.resolveUncached(req);
+      this.cache.set(req, pending);
+    }
+    return pending;
+  }
+
+  /** The `Set-Cookie` value carrying a new session's secret. */
+  sessionCookie(secret: string): string {
+    return serializeCookie(SESSION_COOKIE, secret, {
+      httpOnly: true,
+      sameSite: 'lax',
+      secure: this.settings.secureCookies,
+      path: '/',
+      maxAge: Math.floor(this.settings.maxMs / 1000),
+    });
+  }
+
+  /** The `Set-Cookie` value that removes the session cookie. */
+  clearedSessionCookie(): string {
+    return serializeCookie(SESSION_COOKIE, '', { httpOnly: true, sameSite: 'lax', secure: this.settings.secureCookies, path: '/', maxAge: 0 });
+  }
+
+  /** The session cookie's value on a request, if any. */
+  sessionSecretOf(req: RequestLike): string | undefined {
+    const header = req.headers['cookie'];
+    if (!header) return undefined;
+    const value = parseCookie(Array.isArray(header) ? header.join('; ') : header)[SESSION_COOKIE];
+    return value ? value : undefined;
+  }
+
+  private async resolveUncached(req: RequestLike): Promise<Resolution> {
+    const authorization = req.headers['authorization'];
+    if (typeof authorization === 'string' && /^bearer\s/i.test(authorization)) {
+      return this.resolveToken(authorization.replace(/^bearer\s+/i, '').trim());
+    }
+    let staleCookie = false;
+    const secret = this.sessionSecretOf(req);
+    if (secret) {
+      const session = await this.sessions.lookup(secret);
+      if (session) {
+        return { caller: await this.userCaller(session.userEntityRef), via: 'session', session };
+      }
+      // A forged, ended or expired cookie counts as no session at all.
+      staleCookie = true;
+    }
+    if (!this.settings.guestEnabled) {
+      throw new AuthenticationError(staleCookie ? 'Your session has ended; sign in again.' : 'Sign-in required: send a session cookie or an API token (Authorization: Bearer atr_...).');
+    }
+    return { caller: GUEST_CALLER, via: 'guest', staleCookie };
+  }
+
+  private async resolveToken(secret: string): Promise<Resolution> {
+    if (!secret.startsWith(TOKEN_PREFIX)) throw new AuthenticationError(`The bearer token is not an Atrium API token (they start with ${TOKEN_PREFIX}).`);
+    const found = await this.tokens.lookup(secret);
+    if (found.status === 'revoked') throw new AuthenticationError(`This API token ("${found.token!.name}") was revoked at ${found.token!.revokedAt}.`);
+    if (found.status === 'expired') throw new AuthenticationError(`This API token ("${found.token!.name}") expired at ${found.token!.expiresAt}.`);
+    if (found.status !== 'valid') throw new AuthenticationError('Unknown API token.');
+    const { token } = found;
+    const base = await this.userCaller(token.ownerRef);
+    const caller: Caller = { ...base, type: token.kind === 'personal' ? 'user' : 'service', scopes: [...token.scopes] };
+    return { caller, via: 'token', token };
+  }
+
+  private async userCaller(userEntityRef: string): Promise<Caller> {
+    const catalog = this.catalog();
+    const ownershipEntityRefs = await resolveOwnership(userEntityRef, catalog);
+    return { type: 'user', userEntityRef, ownershipEntityRefs, displayName: userEntityRef.replace(/^[^:]+:(default\/)?/, '') };
+  }
+}
