@@ -104,7 +104,7 @@ export interface BackendPluginDefinition<
    * Routes declared with defineRoute: the host adds their operations to the OpenAPI document;
    * setup() mounts them with `mountRoutes(ctx, routes, services)`.
    */
-  routes?: readonly RouteDefinition<any>[]; // eslint-disable-line @typescript-eslint/no-explicit-any
+  routes?: readonly RouteDefinition[];
   setup(ctx: PluginContext<C, D, O>): Promise<P> | P;
   /** Reported on /readyz and on the system page. */
   health?(): Promise<HealthReport> | HealthReport;

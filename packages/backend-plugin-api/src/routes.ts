@@ -26,7 +26,7 @@ export interface RouteRequest<P, Q, B> {
  */
 export type RoutePermission<P = unknown, Q = unknown, B = unknown> =
   | string
-  | { name: string; resourceRef?: (request: { params: P; query: Q; body: B }) => string | undefined }
+  | { name: string; resourceRef?(request: { params: P; query: Q; body: B }): string | undefined }
   | { public: true; reason: string };
 
 export interface RouteResponse {
@@ -39,7 +39,7 @@ export interface RouteResponse {
   contentType?: string;
 }
 
-export interface RouteDefinition<S = unknown, P = any, Q = any, B = any> { // eslint-disable-line @typescript-eslint/no-explicit-any
+export interface RouteDefinition<S = unknown, P = unknown, Q = unknown, B = unknown> {
   method: RouteMethod;
   /** Express path relative to the plugin's mount, e.g. `/entities/:namespace/:kind/:name`. */
   path: string;
@@ -185,7 +185,7 @@ export function routeOperation(route: RouteDefinition): Record<string, unknown> 
 }
 
 /** The OpenAPI paths of a list of routes; `tag` is added to operations that name none. */
-export function routesOpenApi(routes: readonly RouteDefinition<any>[], options: { tag?: string } = {}): OpenApiFragment { // eslint-disable-line @typescript-eslint/no-explicit-any
+export function routesOpenApi(routes: readonly RouteDefinition[], options: { tag?: string } = {}): OpenApiFragment {
   const paths: Record<string, Record<string, unknown>> = {};
   for (const route of routes) {
     const p = openApiPath(route.path);
