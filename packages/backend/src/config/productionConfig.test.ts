@@ -37,7 +37,17 @@ describe.skipIf(!testPostgresUrl())('app-config.production.yaml', () => {
     const backend = await createBackend({ config, plugins: defaultPlugins, logger: createLogger('silent'), appDistDir: null });
     try {
       const { url: base } = await backend.start();
-      const info = await (await fetch(`${base}/api/system/info`)).json();
+      // No guest in production: the API wants a session or a token.
+      expect((await fetch(`${base}/api/system/info`)).status).toBe(401);
+      const { secret } = await backend.auth.tokens.create({
+        name: 'probe',
+        kind: 'personal',
+        ownerRef: 'user:default/operator',
+        createdBy: 'user:default/operator',
+        scopes: ['read'],
+        expiresAt: new Date(Date.now() + 3600_000),
+      });
+      const info = await (await fetch(`${base}/api/system/info`, { headers: { authorization: `Bearer ${secret}` } })).json();
       expect(info.database.mode).toBe('postgres');
       expect(info.database.location).toBe(`${url.hostname}:${url.port || 5432}/${db.name}`);
       expect(info.database.serverVersion).toMatch(/^PostgreSQL \d+/);
