@@ -10,3 +10,5 @@ export { openPostgres, describePg } from './database/openPostgres.js';
 export type { Database, DatabaseInfo } from './database/Database.js';
 export { defaultPlugins } from './plugins.js';
 export { resolveAppDist } from './http/resolveAppDist.js';
+export { AuditStore } from './audit/AuditStore.js';
+export { openAuditLog, type OpenedAuditLog } from './audit/openAuditLog.js';

@@ -1,4 +1,5 @@
 import { StartupError } from '@atrium/backend';
+import { auditCommand } from './commands/audit.js';
 import { startCommand } from './commands/start.js';
 import { validateCommand } from './commands/validate.js';
 
@@ -8,6 +9,8 @@ Commands:
   start [--config FILE]...   Start the portal (app-config.yaml, app-config.local.yaml, then each --config file)
   validate <file|glob>...    Check catalog-info.yaml files offline: file:line:column: message, exit 1 on errors
                              (--format json for tools; --config FILE for custom kinds)
+  audit verify [--config FILE]...
+                             Check the audit log's hash chain; names the first altered record, exit 1 if any
   help                       Show this help
 
 Options:
@@ -22,6 +25,8 @@ export async function run(argv: string[]): Promise<number> {
         return await startCommand(rest);
       case 'validate':
         return await validateCommand(rest);
+      case 'audit':
+        return await auditCommand(rest);
       case '--version':
       case '-v': {
         const { ATRIUM_VERSION } = await import('@atrium/backend');
