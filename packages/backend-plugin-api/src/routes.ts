@@ -24,9 +24,16 @@ export interface RouteRequest<P, Q, B> {
  * resource it targets (taken from the validated request), or an explicit public route with the
  * reason it needs no check (health-like endpoints). There is no default: every route says.
  */
-export type RoutePermission<P = unknown, Q = unknown, B = unknown> =
+export type RoutePermission<P = unknown, Q = unknown, B = unknown, S = unknown> =
   | string
-  | { name: string; resourceRef?(request: { params: P; query: Q; body: B }): string | undefined }
+  | {
+      name: string;
+      /**
+       * The resource the check concerns, from the validated request (and the plugin's services,
+       * when it must be looked up, e.g. the entity an exemption belongs to). Undefined: no resource.
+       */
+      resourceRef?(request: { params: P; query: Q; body: B }, services: S): string | undefined | Promise<string | undefined>;
+    }
   | { public: true; reason: string };
 
 export interface RouteResponse {
@@ -52,7 +59,7 @@ export interface RouteDefinition<S = unknown, P = unknown, Q = unknown, B = unkn
   response?: RouteResponse;
   /** Other documented replies besides 200/400/403, e.g. `{ '404': { description: 'No such entity' } }`. */
   responses?: Record<string, { description: string; schema?: JsonSchema }>;
-  permission: RoutePermission<P, Q, B>;
+  permission: RoutePermission<P, Q, B, S>;
   summary?: string;
   description?: string;
   tags?: string[];
@@ -112,7 +119,7 @@ function toHandler<S>(route: RouteDefinition<S>, ctx: { auth: AuthService; permi
     const permission = route.permission as RoutePermission;
     if (typeof permission === 'string') await ctx.permissions.assert(caller, { permission });
     else if ('name' in permission) {
-      const resourceRef = permission.resourceRef?.({ params, query, body });
+      const resourceRef = await permission.resourceRef?.({ params, query, body }, services);
       await ctx.permissions.assert(caller, { permission: permission.name, ...(resourceRef ? { resourceRef } : {}) });
     }
     const result = await route.handler({ params, query, body, caller, req, res }, services);

@@ -61,6 +61,19 @@ const routes = [
       return book;
     },
   }),
+  // The resource is looked up: the permission concerns the book's series, found on the shelf.
+  defineRoute<Shelf, { id: string }>({
+    method: 'delete',
+    path: '/books/:id',
+    params: bookParams,
+    permission: { name: 'books.delete', resourceRef: async ({ params }, shelf) => (shelf.books.has(params.id) ? `series:${shelf.books.get(params.id)!.title.toLowerCase()}` : undefined) },
+    response: { status: 204 },
+    handler: ({ params, res }, shelf) => {
+      shelf.handled.push(`delete ${params.id}`);
+      shelf.books.delete(params.id);
+      res.status(204).end();
+    },
+  }),
   defineRoute<Shelf>({
     method: 'get',
     path: '/ping',
@@ -141,6 +154,14 @@ describe('routes declared with defineRoute', () => {
       { permission: 'books.list' },
     ]);
     expect((await t.json('/api/books/books/nope')).status).toBe(404);
+  });
+
+  it("takes the resource from the plugin's services when the route looks it up", async () => {
+    await t.json('/api/books/books/dune2', { method: 'PUT', body: { title: 'Dune', pages: 1 } });
+    asked.length = 0;
+    expect((await t.fetch('/api/books/books/dune2', { method: 'DELETE' })).status).toBe(204);
+    expect((await t.fetch('/api/books/books/gone', { method: 'DELETE' })).status).toBe(204);
+    expect(asked).toEqual([{ permission: 'books.delete', resourceRef: 'series:dune' }, { permission: 'books.delete' }]);
   });
 
   it('asks nothing for a public route, and keeps plain Express routes working', async () => {
