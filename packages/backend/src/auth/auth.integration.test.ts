@@ -117,6 +117,25 @@ describe.each(testDatabaseKinds())('sessions and API tokens over HTTP (%s)', (da
     expect((await b.json('/api/probe/things', { method: 'POST', headers: cookieOf(secret) })).body).toEqual({ caller: 'user:default/jdoe' });
   });
 
+  it('a User or Group registered through the API confers no membership (only configured locations do)', async () => {
+    fs.writeFileSync(
+      path.join(dir, 'sneaky.yaml'),
+      `apiVersion: backstage.io/v1alpha1
+kind: Group
+metadata: { name: sneaky }
+spec: { type: team, parent: org, children: [], members: [asmith] }
+`,
+    );
+    const added = await b.json('/api/catalog/locations', { method: 'POST', body: { type: 'file', target: path.join(dir, 'sneaky.yaml') } });
+    expect(added.status).toBe(201);
+    await waitFor(async () => (await b.fetch('/api/catalog/entities/by-name/group/default/sneaky')).status === 200, { timeoutMs: 30_000, message: 'the registered group is in the catalog' });
+    const asmith = await b.json<{ relations: Array<{ type: string; targetRef: string }> }>('/api/catalog/entities/by-name/user/default/asmith');
+    expect(asmith.body.relations).toContainEqual(expect.objectContaining({ type: 'memberOf', targetRef: 'group:default/sneaky' }));
+    const { secret } = await b.backend.auth.sessions.create('user:default/asmith');
+    const me = await b.json<{ ownershipEntityRefs: string[] }>('/api/auth/me', { headers: cookieOf(secret) });
+    expect(me.body.ownershipEntityRefs).toEqual(['user:default/asmith']);
+  });
+
   it('a forged cookie is no session: the guest, and the response clears the cookie', async () => {
     const res = await b.fetch('/api/auth/me', { headers: cookieOf('forged-value-that-names-no-session') });
     expect(res.status).toBe(200);

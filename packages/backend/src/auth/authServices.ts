@@ -1,12 +1,12 @@
 import { coreServices, createCoreServiceRef, createServiceFactory, type ServiceFactory } from '@atrium/backend-plugin-api';
-import { catalogServiceRef } from '@atrium/plugin-catalog/backend';
 import { runMigrations } from '../database/runMigrations.js';
 import type { PluginRuntime } from '../host/PluginRuntime.js';
+import { entityLookupServiceId } from '../plugins.js';
 import { readAuthSettings } from './authConfig.js';
 import { authMigrations } from './authMigrations.js';
 import { systemClock, type Clock } from './clock.js';
 import { HostAuth } from './hostAuth.js';
-import type { EntityLookup } from './ownership.js';
+import { trustedOriginsFromConfig, type EntityLookup } from './ownership.js';
 import { SessionStore } from './sessionStore.js';
 import { TokenStore } from './tokenStore.js';
 
@@ -26,7 +26,7 @@ export const hostAuthRef = createCoreServiceRef<HostAuth, 'root'>({ id: 'host.au
 export function authServiceFactories(runtimes: ReadonlyMap<string, PluginRuntime>): ServiceFactory[] {
   // The catalog is a plugin that starts after the root services: found per request, when running.
   const catalog = (): EntityLookup | undefined => {
-    for (const r of runtimes.values()) if (r.plugin.provides?.id === catalogServiceRef.id && r.status === 'running') return r.provided as EntityLookup;
+    for (const r of runtimes.values()) if (r.plugin.provides?.id === entityLookupServiceId && r.status === 'running') return r.provided as EntityLookup;
     return undefined;
   };
   return [
@@ -39,7 +39,7 @@ export function authServiceFactories(runtimes: ReadonlyMap<string, PluginRuntime
         await runMigrations(knex, AUTH_SCHEMA, authMigrations);
         return knex;
       });
-      return new HostAuth(new SessionStore(db, { idleMs: settings.idleMs, maxMs: settings.maxMs }, clock), new TokenStore(db, clock), settings, catalog);
+      return new HostAuth(new SessionStore(db, { idleMs: settings.idleMs, maxMs: settings.maxMs }, clock), new TokenStore(db, clock), settings, catalog, trustedOriginsFromConfig(config));
     }),
     createServiceFactory(coreServices.auth, ({ get }) => get(hostAuthRef)),
   ];

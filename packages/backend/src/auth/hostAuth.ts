@@ -39,6 +39,8 @@ export class HostAuth implements AuthService {
     readonly tokens: TokenStore,
     readonly settings: AuthSettings,
     private readonly catalog: () => EntityLookup | undefined,
+    /** Origin locations whose User and Group entities confer membership (see ownership.ts). */
+    private readonly trustedOrigins: ReadonlySet<string> = new Set(),
   ) {}
 
   async getCaller(req: RequestLike): Promise<Caller> {
@@ -118,7 +120,7 @@ export class HostAuth implements AuthService {
 
   private async userCaller(userEntityRef: string): Promise<Caller> {
     const catalog = this.catalog();
-    const ownershipEntityRefs = await resolveOwnership(userEntityRef, catalog);
+    const ownershipEntityRefs = await resolveOwnership(userEntityRef, catalog, this.trustedOrigins);
     return { type: 'user', userEntityRef, ownershipEntityRefs, displayName: userEntityRef.replace(/^[^:]+:(default\/)?/, '') };
   }
 }

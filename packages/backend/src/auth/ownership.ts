@@ -1,5 +1,9 @@
+import path from 'node:path';
+import type { ConfigService } from '@atrium/backend-plugin-api';
+
 /** The fields of a catalog entity ownership resolution reads. */
 interface EntityRelations {
+  metadata?: { annotations?: Record<string, string> };
   relations?: Array<{ type: string; targetRef: string }>;
 }
 
@@ -8,28 +12,52 @@ export interface EntityLookup {
   getEntitiesByRefs(refs: string[]): Promise<Array<EntityRelations | undefined>>;
 }
 
+const ORIGIN_ANNOTATION = 'backstage.io/managed-by-origin-location';
 const MAX_GROUPS = 1000;
+
+/**
+ * The location refs (`file:/abs/org.yaml`, `url:https://…`) of the locations listed in
+ * `catalog.locations`, resolved as the catalog resolves them: only entities read from these
+ * confer group membership. A location someone registered through the API does not.
+ */
+export function trustedOriginsFromConfig(config: ConfigService): Set<string> {
+  const locations = (config.get('catalog.locations') as Array<{ type?: string; target?: string }> | undefined) ?? [];
+  const dir = config.baseDirOf('catalog.locations');
+  return new Set(
+    locations
+      .filter((l) => typeof l.type === 'string' && typeof l.target === 'string')
+      .map((l) => `${l.type}:${l.type === 'file' ? path.resolve(dir, l.target!) : l.target}`),
+  );
+}
 
 /**
  * A user's ownership refs: the user, the groups it is a member of (`memberOf`) and their
  * ancestors (`childOf`, the inverse of `parentOf`), transitively; cycles are followed once.
- * Without a catalog (or a user not in it) only the user's own ref.
+ * Only entities whose origin location is trusted (configured) are followed, so a User or Group
+ * registered by a caller cannot add memberships. Without a catalog, or a user not in it (or
+ * not from a trusted location), only the user's own ref.
  */
-export async function resolveOwnership(userEntityRef: string, catalog: EntityLookup | undefined): Promise<string[]> {
+export async function resolveOwnership(userEntityRef: string, catalog: EntityLookup | undefined, trustedOrigins: ReadonlySet<string>): Promise<string[]> {
   const refs = [userEntityRef];
   if (!catalog) return refs;
+  const trusted = (e: EntityRelations | undefined): e is EntityRelations => !!e && trustedOrigins.has(e.metadata?.annotations?.[ORIGIN_ANNOTATION] ?? '');
   const [user] = await catalog.getEntitiesByRefs([userEntityRef]);
-  if (!user) return refs;
+  if (!trusted(user)) return refs;
   const seen = new Set<string>(refs);
+  const owned: string[] = [...refs];
   let frontier = relationTargets(user, 'memberOf').filter((r) => !seen.has(r));
   while (frontier.length > 0 && seen.size < MAX_GROUPS) {
     for (const ref of frontier) seen.add(ref);
     const groups = await catalog.getEntitiesByRefs(frontier);
     const next = new Set<string>();
-    for (const group of groups) for (const parent of group ? relationTargets(group, 'childOf') : []) if (!seen.has(parent)) next.add(parent);
+    groups.forEach((group, i) => {
+      if (!trusted(group)) return;
+      owned.push(frontier[i]!);
+      for (const parent of relationTargets(group, 'childOf')) if (!seen.has(parent)) next.add(parent);
+    });
     frontier = [...next];
   }
-  return [...seen];
+  return owned;
 }
 
 function relationTargets(entity: EntityRelations, type: string): string[] {
