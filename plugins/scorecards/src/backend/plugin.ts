@@ -1,4 +1,4 @@
-import { createServiceRef, definePlugin } from '@atrium/backend-plugin-api';
+import { createServiceRef, definePlugin, mountRoutes } from '@atrium/backend-plugin-api';
 import { catalogServiceRef } from '@atrium/plugin-catalog/backend';
 import { sourcesServiceRef } from '@atrium/source-readers';
 import { customRelationTypes, resolveGitCacheDir, scorecardsConfigSchema, type ScorecardsConfig } from './config.js';
@@ -10,7 +10,7 @@ import { scorecardsMigrations } from './migrations.js';
 import { notificationsServiceRef } from '@atrium/plugin-notifications/backend';
 import { Notifier } from './notifier.js';
 import { scorecardsOpenApi } from './openapi.js';
-import { registerRoutes } from './routes.js';
+import { scorecardsRoutes } from './routes/index.js';
 import { ScorecardsRuntime } from './runtime.js';
 import { ScorecardStore } from './store.js';
 
@@ -30,7 +30,9 @@ export const scorecardsPlugin = definePlugin<ScorecardsConfig, { catalog: typeof
   optionalDeps: { notifications: notificationsServiceRef },
   provides: scorecardsFactsRef,
   openapi: scorecardsOpenApi,
-  async setup({ router, db, config, rootConfig, logger, scheduler, events, auth, permissions, audit, lifecycle, host, deps, optionalDeps }) {
+  routes: scorecardsRoutes,
+  async setup(ctx) {
+    const { db, config, rootConfig, logger, scheduler, events, audit, lifecycle, host, deps, optionalDeps } = ctx;
     const store = new ScorecardStore(db, host.database().mode);
     const notifier = new Notifier(optionalDeps.notifications, config.notifications, logger);
     const runtime = new ScorecardsRuntime({ config, catalog: deps.catalog, store, notifier, logger, relationTypes: customRelationTypes(rootConfig['catalog']) });
@@ -70,7 +72,7 @@ export const scorecardsPlugin = definePlugin<ScorecardsConfig, { catalog: typeof
       return runtime.stop();
     });
 
-    registerRoutes(router, { runtime, store, catalog: deps.catalog, auth, permissions, audit, triggerSweep: () => scheduler.trigger(SWEEP_JOB) });
+    mountRoutes(ctx, scorecardsRoutes, { runtime, store, catalog: deps.catalog, audit, triggerSweep: () => scheduler.trigger(SWEEP_JOB) });
     return {
       registerFactProvider(provider) {
         runtime.registerFactProvider(provider);

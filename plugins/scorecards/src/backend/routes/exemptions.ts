@@ -1,0 +1,127 @@
+import { ConflictError, defineRoute, InputError, NotFoundError, type JsonSchema } from '@atrium/backend-plugin-api';
+import type { Exemption } from '../../common/index.js';
+import { json, normaliseRef, stringParams, type ScorecardsRouteServices } from './shared.js';
+
+interface ExemptionInput {
+  entityRef: string;
+  scorecardId: string;
+  ruleId: string;
+  reason: string;
+  expiresAt: string;
+  approvedBy?: string;
+}
+
+const exemptionProperties: Record<string, JsonSchema> = {
+  entityRef: { type: 'string' },
+  scorecardId: { type: 'string' },
+  ruleId: { type: 'string' },
+  reason: { type: 'string', minLength: 3, maxLength: 2000 },
+  expiresAt: { type: 'string', format: 'date-time' },
+};
+const exemptionBody = (extra: Record<string, JsonSchema> = {}): JsonSchema => ({
+  type: 'object',
+  required: ['entityRef', 'scorecardId', 'ruleId', 'reason', 'expiresAt'],
+  additionalProperties: false,
+  properties: { ...exemptionProperties, ...extra },
+});
+
+/** Validates an exemption body against the loaded scorecards; returns the normalised entity ref. */
+function checkExemption({ runtime }: ScorecardsRouteServices, b: ExemptionInput): string {
+  const entityRef = normaliseRef(b.entityRef);
+  const s = runtime.scorecard(b.scorecardId);
+  if (!s) throw new InputError(`No scorecard "${b.scorecardId}"`);
+  if (!s.definition.rules.some((r) => r.id === b.ruleId)) throw new InputError(`Scorecard "${b.scorecardId}" has no rule "${b.ruleId}"`);
+  if (Date.parse(b.expiresAt) <= Date.now()) throw new InputError('expiresAt must be in the future');
+  return entityRef;
+}
+
+export const listExemptions = defineRoute<ScorecardsRouteServices, Record<string, string>, { entityRef?: string; scorecard?: string; status: Exemption['status'] }>({
+  method: 'get',
+  path: '/exemptions',
+  query: { type: 'object', properties: { entityRef: { type: 'string' }, scorecard: { type: 'string' }, status: { enum: ['requested', 'granted'], default: 'granted' } } },
+  permission: 'scorecards.read',
+  summary: 'Exemptions that have not expired: granted (default) or requested',
+  response: json('Exemptions'),
+  handler: async ({ query: q }, { store }) => ({
+    items: await store.exemptions({ now: new Date(), status: q.status, ...(q.entityRef ? { entityRef: normaliseRef(q.entityRef) } : {}), ...(q.scorecard ? { scorecardId: q.scorecard } : {}) }),
+  }),
+});
+
+// Granted at once (by the caller, or on behalf of `approvedBy`).
+export const createExemption = defineRoute<ScorecardsRouteServices, Record<string, string>, Record<string, never>, ExemptionInput>({
+  method: 'post',
+  path: '/exemptions',
+  body: exemptionBody({ approvedBy: { type: 'string', minLength: 1 } }),
+  permission: { name: 'scorecards.exemption.create', resourceRef: ({ body }) => normaliseRef(body.entityRef) },
+  summary: 'Exempt an entity from a rule until a date (granted at once)',
+  response: { status: 201, description: 'Created', schema: { type: 'object' } },
+  handler: async ({ body: b, caller }, services) => {
+    const entityRef = checkExemption(services, b);
+    const exemption = await services.store.addExemption(
+      { entityRef, scorecardId: b.scorecardId, ruleId: b.ruleId, reason: b.reason, expiresAt: b.expiresAt, status: 'granted', requestedBy: null, approvedBy: b.approvedBy ?? caller.userEntityRef },
+      new Date(),
+    );
+    services.audit.record({ actor: caller, action: 'scorecards.exemption.create', target: entityRef, meta: { id: exemption.id, ruleId: b.ruleId, scorecardId: b.scorecardId } });
+    services.runtime.enqueue(entityRef);
+    return exemption;
+  },
+});
+
+// Asked for by an owner; counts for nothing until granted.
+export const requestExemption = defineRoute<ScorecardsRouteServices, Record<string, string>, Record<string, never>, ExemptionInput>({
+  method: 'post',
+  path: '/exemptions/requests',
+  body: exemptionBody(),
+  permission: { name: 'scorecards.exemption.request', resourceRef: ({ body }) => normaliseRef(body.entityRef) },
+  summary: 'Ask for an exemption; it counts once granted',
+  response: { status: 201, description: 'Requested', schema: { type: 'object' } },
+  handler: async ({ body: b, caller }, services) => {
+    const entityRef = checkExemption(services, b);
+    const exemption = await services.store.addExemption(
+      { entityRef, scorecardId: b.scorecardId, ruleId: b.ruleId, reason: b.reason, expiresAt: b.expiresAt, status: 'requested', requestedBy: caller.userEntityRef, approvedBy: null },
+      new Date(),
+    );
+    services.audit.record({ actor: caller, action: 'scorecards.exemption.request', target: entityRef, meta: { id: exemption.id, ruleId: b.ruleId, scorecardId: b.scorecardId } });
+    return exemption;
+  },
+});
+
+export const grantExemption = defineRoute<ScorecardsRouteServices, { id: string }>({
+  method: 'post',
+  path: '/exemptions/:id/grant',
+  params: stringParams('id'),
+  // The check concerns the entity the exemption belongs to, looked up in the store.
+  permission: { name: 'scorecards.exemption.create', resourceRef: async ({ params }, { store }) => (await store.exemption(params.id))?.entityRef },
+  summary: 'Grant a requested exemption',
+  response: json('Granted'),
+  responses: { '404': { description: 'No such exemption' }, '409': { description: 'Already granted' } },
+  handler: async ({ params: { id }, caller }, { store, audit, runtime }) => {
+    const existing = await store.exemption(id);
+    if (!existing) throw new NotFoundError(`No exemption "${id}"`);
+    if (existing.status === 'granted') throw new ConflictError(`Exemption "${id}" is already granted`);
+    if (Date.parse(existing.expiresAt) <= Date.now()) throw new InputError(`Exemption "${id}" expired on ${existing.expiresAt}; ask for a new one`);
+    const granted = await store.grantExemption(id, caller.userEntityRef, new Date());
+    if (!granted) throw new ConflictError(`Exemption "${id}" is already granted`);
+    audit.record({ actor: caller, action: 'scorecards.exemption.grant', target: granted.entityRef, meta: { id, ruleId: granted.ruleId, scorecardId: granted.scorecardId } });
+    runtime.enqueue(granted.entityRef);
+    return granted;
+  },
+});
+
+// Revokes a granted exemption or turns down a request.
+export const deleteExemption = defineRoute<ScorecardsRouteServices, { id: string }>({
+  method: 'delete',
+  path: '/exemptions/:id',
+  params: stringParams('id'),
+  permission: 'scorecards.exemption.delete',
+  summary: 'Revoke an exemption or turn down a request',
+  response: { status: 204, description: 'Removed' },
+  responses: { '404': { description: 'No such exemption' } },
+  handler: async ({ params: { id }, caller, res }, { store, audit, runtime }) => {
+    const removed = await store.deleteExemption(id);
+    if (!removed) throw new NotFoundError(`No exemption "${id}"`);
+    audit.record({ actor: caller, action: 'scorecards.exemption.delete', target: removed.entityRef, meta: { id: removed.id, status: removed.status } });
+    if (removed.status === 'granted') runtime.enqueue(removed.entityRef);
+    res.status(204).end();
+  },
+});
