@@ -1,6 +1,6 @@
 import { buildApiUrl } from '@atrium/frontend-plugin-api';
 import { DataTable, EmptyState, PageLayout, QueryBoundary, SectionCard, StatusBadge, formatDateTime, type DataTableColumn } from '@atrium/ui';
-import { Alert, Button, Group, Select, SimpleGrid, Stack, Text, TextInput } from '@mantine/core';
+import { Alert, Button, Code, Group, Select, SimpleGrid, Stack, Text, TextInput } from '@mantine/core';
 import { IconDownload, IconFilter, IconListSearch } from '@tabler/icons-react';
 import { useMemo, useState, type FormEvent } from 'react';
 import type { AuditEventRow } from '../common';
@@ -14,7 +14,7 @@ const OUTCOMES = [
   { value: 'denied', label: 'Denied' },
 ];
 
-/** The admin page at /system/audit: the audit log with filters, newest first, and a CSV export. */
+/** The admin page at /audit: the audit log with filters, newest first, and a CSV export. */
 export default function AuditPage() {
   const [form, setForm] = useState<AuditFilterForm>(EMPTY_AUDIT_FILTERS);
   const [applied, setApplied] = useState<AuditQueryParams>({});
@@ -34,7 +34,12 @@ export default function AuditPage() {
   return (
     <PageLayout
       title="Audit log"
-      subtitle="Who changed what, when, and with what outcome. Each record is chained to the one before it; `atrium audit verify` checks the chain."
+      subtitle={
+        <>
+          Who changed what, when, and with what outcome. Each record is chained to the one before it; <Code>atrium audit verify</Code> checks
+          the chain.
+        </>
+      }
       actions={
         <Button component="a" href={buildApiUrl('/system/audit/events.csv', applied)} variant="default" size="sm" leftSection={<IconDownload size={16} aria-hidden />}>
           Export CSV

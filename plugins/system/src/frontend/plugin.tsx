@@ -6,11 +6,11 @@ export const systemPlugin = definePlugin({
   title: 'System',
   routes: [
     { path: '/system', loader: () => import('./SystemPage') },
-    { path: '/system/audit', loader: () => import('./AuditPage') },
+    { path: '/audit', loader: () => import('./AuditPage') },
   ],
   nav: [
     { title: 'System', path: '/system', icon: <IconServerCog size={18} stroke={1.6} />, order: 900 },
-    { title: 'Audit log', path: '/system/audit', icon: <IconListDetails size={18} stroke={1.6} />, order: 901 },
+    { title: 'Audit log', path: '/audit', icon: <IconListDetails size={18} stroke={1.6} />, order: 901 },
   ],
   homeWidgets: [
     { id: 'system-status', title: 'System status', size: 'medium', loader: () => import('./SystemStatusWidget') },
