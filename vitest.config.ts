@@ -3,7 +3,7 @@ import path from 'node:path';
 import { defineConfig } from 'vitest/config';
 
 const root = path.dirname(new URL(import.meta.url).pathname);
-const include = ['{packages,plugins}/*/src/**/*.test.{ts,tsx}', 'bench/**/*.test.ts'];
+const include = ['{packages,plugins}/*/src/**/*.test.{ts,tsx}', 'bench/**/*.test.ts', 'scripts/**/*.test.ts'];
 const exclude = ['**/node_modules/**', '**/dist/**', 'e2e/**'];
 
 /**

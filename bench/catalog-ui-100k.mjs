@@ -116,9 +116,7 @@ async function main() {
       executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
       args: ['--headless', '--no-sandbox', '--disable-gpu'],
     });
-    const components = (await fetchJson(`${BASE}/api/catalog/entities/by-query?limit=0&filter=kind=component`)).totalItems;
     const production = (await fetchJson(`${BASE}/api/catalog/entities/by-query?limit=0&filter=kind=component,spec.lifecycle=production`)).totalItems;
-    const apis = (await fetchJson(`${BASE}/api/catalog/entities/by-query?limit=0&filter=kind=api`)).totalItems;
     const scenarios = {
       'first rows, cold load of /catalog (empty cache)': [],
       'first rows, cold load of /catalog (warm HTTP cache)': [],

@@ -1,7 +1,8 @@
+import type { ComponentType } from 'react';
 import type { FrontendPlugin } from '@atrium/frontend-plugin-api';
 import { catalogPlugin } from '@atrium/plugin-catalog/frontend';
 import { systemPlugin } from '@atrium/plugin-system/frontend';
-import { notificationsPlugin } from '@atrium/plugin-notifications/frontend';
+import { NotificationsBell, notificationsPlugin } from '@atrium/plugin-notifications/frontend';
 import { scaffolderPlugin } from '@atrium/plugin-scaffolder/frontend';
 import { scorecardsPlugin } from '@atrium/plugin-scorecards/frontend';
 import { techdocsPlugin } from '@atrium/plugin-techdocs/frontend';
@@ -15,3 +16,6 @@ export const installedPlugins: FrontendPlugin[] = [
   techdocsPlugin,
   notificationsPlugin,
 ];
+
+/** Plugin widgets in the header, left of the colour-scheme toggle. */
+export const headerWidgets: ComponentType[] = [NotificationsBell];

@@ -1,5 +1,5 @@
 import type { BackendPlugin } from '@atrium/backend-plugin-api';
-import { catalogPlugin } from '@atrium/plugin-catalog/backend';
+import { catalogPlugin, catalogServiceRef } from '@atrium/plugin-catalog/backend';
 import { systemPlugin } from '@atrium/plugin-system/backend';
 import { notificationsPlugin } from '@atrium/plugin-notifications/backend';
 import { scaffolderPlugin } from '@atrium/plugin-scaffolder/backend';
@@ -8,3 +8,6 @@ import { techdocsPlugin } from '@atrium/plugin-techdocs/backend';
 
 /** The installed backend plugins. Adding a plugin is one line here (and one in packages/app/src/plugins.ts). */
 export const defaultPlugins: BackendPlugin[] = [systemPlugin, catalogPlugin, notificationsPlugin, scorecardsPlugin, scaffolderPlugin, techdocsPlugin];
+
+/** The id of the service the host's auth module finds entities through (group ownership), provided by the catalog plugin. */
+export const entityLookupServiceId: string = catalogServiceRef.id;

@@ -126,7 +126,7 @@ describe('runGit: a skeleton or fetched tree carrying .git payloads', () => {
       await runGit(['commit', '--quiet', '-m', 'x'], opts);
       await runGit(['diff', 'HEAD~0'], opts);
     } finally {
-      for (const key of Object.keys(process.env)) if (!(key in saved)) delete process.env[key];
+      for (const key of Object.keys(process.env)) if (!(key in saved)) Reflect.deleteProperty(process.env, key);
       Object.assign(process.env, saved);
     }
     expect(await p.fired()).toEqual([]);

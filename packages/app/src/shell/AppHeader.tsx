@@ -1,8 +1,8 @@
 import { Burger, Group, Text, UnstyledButton } from '@mantine/core';
 import { Link } from 'react-router';
-import { NotificationsBell } from '@atrium/plugin-notifications/frontend';
 import { ColorSchemeToggle } from './ColorSchemeToggle';
 import { Logo } from './Logo';
+import { headerWidgets } from '../plugins';
 
 export function AppHeader(props: { navOpened: boolean; onToggleNav: () => void }) {
   return (
@@ -25,7 +25,9 @@ export function AppHeader(props: { navOpened: boolean; onToggleNav: () => void }
         </UnstyledButton>
       </Group>
       <Group gap="xs" wrap="nowrap">
-        <NotificationsBell />
+        {headerWidgets.map((Widget, i) => (
+          <Widget key={i} />
+        ))}
         <ColorSchemeToggle />
       </Group>
     </Group>

@@ -31,12 +31,9 @@ export function defaultCspDirectives(https: boolean): Record<string, string[]> {
 }
 
 export function cspDirectives(baseUrl: URL, overrides: CspOverrides = {}): Record<string, string[]> {
-  const directives = defaultCspDirectives(baseUrl.protocol === 'https:');
-  for (const [name, value] of Object.entries(overrides)) {
-    if (value === false) delete directives[name];
-    else directives[name] = value;
-  }
-  return directives;
+  // An override replaces a directive (keeping its place), adds one at the end, or with `false` drops it.
+  const merged: CspOverrides = { ...defaultCspDirectives(baseUrl.protocol === 'https:'), ...overrides };
+  return Object.fromEntries(Object.entries(merged).filter((entry): entry is [string, string[]] => entry[1] !== false));
 }
 
 /**

@@ -115,7 +115,7 @@ export function useExemptionActions() {
   return {
     request: useMutation({ mutationFn: (body: ExemptionRequest) => apiFetch<Exemption>('/scorecards/exemptions/requests', { json: body }), onSuccess }),
     grant: useMutation({ mutationFn: (id: string) => apiFetch<Exemption>(`/scorecards/exemptions/${encodeURIComponent(id)}/grant`, { method: 'POST', json: {} }), onSuccess }),
-    remove: useMutation({ mutationFn: (id: string) => apiFetch<void>(`/scorecards/exemptions/${encodeURIComponent(id)}`, { method: 'DELETE' }), onSuccess }),
+    remove: useMutation({ mutationFn: (id: string) => apiFetch<unknown>(`/scorecards/exemptions/${encodeURIComponent(id)}`, { method: 'DELETE' }), onSuccess }),
   };
 }
 

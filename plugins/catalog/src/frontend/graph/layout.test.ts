@@ -2,7 +2,7 @@ import { describe, expect, it, vi } from 'vitest';
 import type { GraphNode, RelationGraphData } from './buildGraph';
 
 // layout.ts starts ELK in a web worker, which vitest's Node does not have; chooseLayout only needs ELK's result.
-vi.mock('elkjs/lib/elk-api.js', () => ({ default: class {} }));
+vi.mock('elkjs/lib/elk-api.js', () => ({ default: class ElkStub { terminateWorker(): void {} } }));
 vi.mock('elkjs/lib/elk-worker.min.js?url', () => ({ default: '' }));
 const { chooseLayout, NODE_HEIGHT, NODE_WIDTH, READABLE_SCALE } = await import('./layout');
 

@@ -68,7 +68,7 @@ function withoutLocationAnnotations(t: TemplateLike): TemplateLike {
 }
 
 export function registerTemplateRoutes(router: Router, deps: TemplateRouteDeps): void {
-  const { registry, catalog, runner, store, auth, permissions } = deps;
+  const { registry, catalog, runner, auth, permissions } = deps;
 
   router.get('/v2/actions', (_req, res) => {
     res.json(registry.list());

@@ -57,6 +57,7 @@ function TextWidget(props: WidgetProps) {
       value={props.value ?? ''}
       required={props.required}
       disabled={props.disabled || props.readonly}
+      // eslint-disable-next-line jsx-a11y/no-autofocus -- only when the template author asks for it (ui:autofocus)
       autoFocus={props.autofocus}
       placeholder={props.placeholder}
       error={props.rawErrors?.length ? true : undefined}

@@ -2,7 +2,7 @@ import { EntityRefLink, EntityRefLinks, ErrorState, LoadingState, PageLayout, Re
 import { Alert, Button, Grid, Group, Stack, Text, Textarea } from '@mantine/core';
 import { IconPlayerStop, IconRepeat } from '@tabler/icons-react';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { useEffect, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import { FINAL_TASK_STATUSES, type SerializedTask } from '../../common/index';
 import { cancelTask, decideApproval, retryTask, useTask } from '../api';
@@ -51,14 +51,13 @@ function TaskView({ task }: { task: SerializedTask }) {
   const [selected, setSelected] = useState<string | undefined>();
   const navigate = useNavigate();
   const client = useQueryClient();
-  const refresh = () => void client.invalidateQueries({ queryKey: ['scaffolder', 'task', task.id] });
+  const refresh = useCallback(() => void client.invalidateQueries({ queryKey: ['scaffolder', 'task', task.id] }), [client, task.id]);
   const cancel = useMutation({ mutationFn: () => cancelTask(task.id), onSuccess: refresh });
   const retry = useMutation({ mutationFn: () => retryTask(task.id), onSuccess: (r) => void navigate(`/create/tasks/${r.id}`) });
   const finished = FINAL_TASK_STATUSES.includes(task.status);
   useEffect(() => {
     if (done && !finished) refresh();
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [done, finished]);
+  }, [done, finished, refresh]);
   const title = taskTemplateTitle(task);
   const formPath = templatePath(task.templateRef ?? task.spec.templateInfo.entityRef);
 

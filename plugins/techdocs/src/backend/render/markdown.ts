@@ -1,4 +1,3 @@
-/// <reference path="../types/markdown-it-plugins.d.ts" />
 import { randomBytes } from 'node:crypto';
 import MarkdownIt, { type MarkdownIt as MarkdownItInstance } from 'markdown-it';
 import abbr from 'markdown-it-abbr';
