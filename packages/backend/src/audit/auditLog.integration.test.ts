@@ -1,4 +1,4 @@
-import { coreServices, definePlugin, type AuditLogService, type AuditService, type Caller } from '@atrium/backend-plugin-api';
+import { coreServices, createPermissions, createServiceFactory, definePlugin, type AuditLogService, type AuditService, type Caller } from '@atrium/backend-plugin-api';
 import { notificationsPlugin } from '@atrium/plugin-notifications/backend';
 import { systemPlugin } from '@atrium/plugin-system/backend';
 import type { AuditEventsPage } from '@atrium/plugin-system/common';
@@ -134,6 +134,29 @@ describe.each(testDatabaseKinds())('durable audit log (%s)', (database) => {
     const [next] = (await handles.auditLog!.query({ target: 'item:4' })).items;
     await handles.db!.withSchema('atrium_host').table('audit_events').where({ id: gone!.id }).delete();
     expect(await handles.auditLog!.verify()).toMatchObject({ ok: false, brokenAt: { id: next!.id } });
+  });
+});
+
+describe('audit routes and the audit.log.read permission', () => {
+  it('answer 403 to a caller without audit.log.read (JSON and CSV), and are documented with it', async () => {
+    const asked: string[] = [];
+    const policy = createServiceFactory(coreServices.permissions, () =>
+      createPermissions((_caller, request) => {
+        asked.push(request.permission);
+        return request.permission === 'audit.log.read' ? { result: 'DENY', reason: 'not an auditor' } : { result: 'ALLOW' };
+      }),
+    );
+    const t = await startTestBackend({ plugins: [systemPlugin], services: [policy] });
+    try {
+      expect((await t.json('/api/system/audit/events')).status).toBe(403);
+      expect((await t.fetch('/api/system/audit/events.csv')).status).toBe(403);
+      expect(asked).toEqual(['audit.log.read', 'audit.log.read']);
+      const doc = await t.json<{ paths: Record<string, Record<string, Record<string, unknown>>> }>('/api/openapi.json');
+      expect(doc.body.paths['/api/system/audit/events']!['get']!['x-atrium-permission']).toBe('audit.log.read');
+      expect(doc.body.paths['/api/system/audit/events.csv']!['get']!['x-atrium-permission']).toBe('audit.log.read');
+    } finally {
+      await t.stop();
+    }
   });
 });
 
