@@ -67,7 +67,11 @@ async function startWithCatalog(options: { database: 'pglite' | 'postgres'; post
     ...(options.replicaId ? { replicaId: options.replicaId } : {}),
     plugins: [catalogPlugin, probePlugin],
     configDir: options.dir,
-    config: { catalog: { locations: [{ type: 'file', target: './org.yaml' }] }, ...(options.auth ? { auth: options.auth } : {}) },
+    config: {
+      backend: { reading: { fileRoots: [options.dir] } },
+      catalog: { locations: [{ type: 'file', target: './org.yaml' }] },
+      ...(options.auth ? { auth: options.auth } : {}),
+    },
     services: options.services ?? [],
   });
   await waitFor(async () => (await b.fetch('/api/catalog/entities/by-name/group/default/org')).status === 200, { timeoutMs: 30_000, message: 'the org is in the catalog' });
@@ -127,7 +131,7 @@ spec: { type: team, parent: org, children: [], members: [asmith] }
 `,
     );
     const added = await b.json('/api/catalog/locations', { method: 'POST', body: { type: 'file', target: path.join(dir, 'sneaky.yaml') } });
-    expect(added.status).toBe(201);
+    expect(added.status, JSON.stringify(added.body)).toBe(201);
     await waitFor(async () => (await b.fetch('/api/catalog/entities/by-name/group/default/sneaky')).status === 200, { timeoutMs: 30_000, message: 'the registered group is in the catalog' });
     const asmith = await b.json<{ relations: Array<{ type: string; targetRef: string }> }>('/api/catalog/entities/by-name/user/default/asmith');
     expect(asmith.body.relations).toContainEqual(expect.objectContaining({ type: 'memberOf', targetRef: 'group:default/sneaky' }));
@@ -194,6 +198,16 @@ spec: { type: team, parent: org, children: [], members: [asmith] }
     const everywhere = await b.json<{ revoked: number }>('/api/auth/sessions', { method: 'DELETE', headers: cookieOf(three.secret) });
     expect(everywhere.body).toEqual({ revoked: 1 });
     expect((await b.json<{ type: string }>('/api/auth/me', { headers: cookieOf(three.secret) })).body.type).toBe('guest');
+  });
+
+  it('a cross-site page cannot sign a browser out or mint a token with its cookie', async () => {
+    const { secret } = await b.backend.auth.sessions.create('user:default/jdoe');
+    const crossSite = await b.fetch('/api/auth/logout', { method: 'POST', headers: { ...cookieOf(secret), 'content-type': 'application/json', origin: 'https://evil.example' } });
+    expect(crossSite.status).toBe(403);
+    const formPost = await b.fetch('/api/auth/tokens', { method: 'POST', headers: { ...cookieOf(secret), 'content-type': 'text/plain' }, body: '{"name":"x","scopes":["read"],"expiresInDays":1}' });
+    expect(formPost.status).toBe(415);
+    expect((await b.json<{ type: string }>('/api/auth/me', { headers: cookieOf(secret) })).body.type).toBe('user');
+    expect(audits).toEqual([]);
   });
 
   it('an API token is shown once, stored hashed, and acts as its owner within its scopes', async () => {

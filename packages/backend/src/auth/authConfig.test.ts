@@ -1,10 +1,14 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ConfigBundle } from '../config/ConfigBundle.js';
 import { loadConfig } from '../config/loadConfig.js';
+import { createBackend } from '../host/createBackend.js';
+import { createLogger } from '../host/createLogger.js';
 import { StartupError } from '../host/StartupError.js';
-import { checkGuestInProduction, readAuthSettings } from './authConfig.js';
+import { backendConfigSchema } from '../config/backendConfigSchema.js';
+import { validateConfig } from '../config/validateConfig.js';
+import { checkAuthConfig, checkGuestInProduction, readAuthSettings } from './authConfig.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../..');
 const config = (data: Record<string, unknown>) => ConfigBundle.fromObject(data, '/srv', 'app-config.yaml');
@@ -43,5 +47,42 @@ describe('auth settings', () => {
     expect(readAuthSettings(prod).guestEnabled).toBe(false);
     expect(() => checkGuestInProduction(prod, readAuthSettings(prod), production)).not.toThrow();
     expect(() => checkGuestInProduction(laptop, readAuthSettings(laptop), production)).toThrow(/auth\.providers\.guest/);
+  });
+});
+
+describe('a production start', () => {
+  afterEach(() => {
+    vi.unstubAllEnvs();
+  });
+
+  it('with guest on stops createBackend before anything opens, naming the key', async () => {
+    vi.stubEnv('NODE_ENV', 'production');
+    const cfg = ConfigBundle.fromObject({ backend: { database: { client: 'pglite', connection: ':memory:' } }, auth: { providers: { guest: {} } } }, '/srv', 'site.yaml');
+    await expect(createBackend({ config: cfg, plugins: [], logger: createLogger('silent'), appDistDir: null })).rejects.toThrow(/site\.yaml: auth\.providers\.guest.*auth\.allowGuestInProduction: true/);
+  });
+});
+
+describe('a Backstage auth section', () => {
+  it('is accepted: other providers are reported as not supported yet, Backstage-only keys ignored with a warning', () => {
+    const cfg = config({
+      auth: {
+        environment: 'development',
+        session: { secret: 'x' },
+        keyStore: { provider: 'database' },
+        providers: { guest: {}, github: { development: { clientId: 'a', clientSecret: 'b' } } },
+      },
+    });
+    const warnings = validateConfig(cfg, [{ key: '', schema: backendConfigSchema, whole: true }], { knownSections: ['app', 'backend', 'auth'] });
+    expect(warnings).toEqual([expect.stringContaining('auth.keyStore is ignored')]);
+    const logged: string[] = [];
+    checkAuthConfig(cfg, { warn: (m: string) => void logged.push(m) } as never, {});
+    expect(logged).toEqual([expect.stringContaining('auth.providers.github is ignored')]);
+  });
+
+  it('with an unknown key or a bad lifetime stops the start naming it', () => {
+    const bad = config({ auth: { session: { idleMinutes: 0 }, guest: {} } });
+    const run = () => validateConfig(bad, [{ key: '', schema: backendConfigSchema, whole: true }], { knownSections: ['app', 'backend', 'auth'] });
+    expect(run).toThrow(/app-config\.yaml: auth\.session\.idleMinutes must be >= 1/);
+    expect(run).toThrow(/app-config\.yaml: auth\.guest is not a known key/);
   });
 });
