@@ -19,13 +19,13 @@ export const AUTH_RATE_LIMITS = { allPerMinute: 300, mutationsPerMinute: 30 } as
 
 const MAX_TOKEN_DAYS = 366;
 
-const idParams: JsonSchema = {
+export const idParams: JsonSchema = {
   type: 'object',
   properties: { id: { type: 'string', format: 'uuid' } },
   required: ['id'],
 };
 
-const createTokenBody: JsonSchema = {
+export const createTokenBody: JsonSchema = {
   type: 'object',
   properties: {
     name: { type: 'string', minLength: 1, maxLength: 100 },

@@ -14,6 +14,7 @@ import {
   type ServiceRef,
 } from '@atrium/backend-plugin-api';
 import { checkAuthConfig } from '../auth/authConfig.js';
+import { authOpenApi } from '../auth/authOpenApi.js';
 import { authRouter, clearStaleSessionCookie } from '../auth/authRoutes.js';
 import { hostAuthRef } from '../auth/authServices.js';
 import type { HostAuth } from '../auth/hostAuth.js';
@@ -149,7 +150,7 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
   app.get('/metrics', async (_req, res) => {
     res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
   });
-  const openapi = mergeOpenApi(options.plugins, instance.version);
+  const openapi = mergeOpenApi(options.plugins, instance.version, [{ mount: '/api/auth', fragment: authOpenApi }]);
   app.get('/api/openapi.json', (_req, res) => {
     res.json(openapi);
   });

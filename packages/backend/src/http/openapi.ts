@@ -1,4 +1,4 @@
-import { routesOpenApi, type BackendPlugin } from '@atrium/backend-plugin-api';
+import { routesOpenApi, type BackendPlugin, type OpenApiFragment } from '@atrium/backend-plugin-api';
 import { toOpenApi30Document } from './openapi30.js';
 
 export { toOpenApi30Schema } from './openapi30.js';
@@ -8,7 +8,12 @@ export { toOpenApi30Schema } from './openapi30.js';
  * endpoints. Plugins write their schemas as the JSON Schema Ajv checks; they are converted to
  * the 3.0 dialect here (see openapi30.ts).
  */
-export function mergeOpenApi(plugins: BackendPlugin[], version: string): Record<string, unknown> {
+export function mergeOpenApi(
+  plugins: BackendPlugin[],
+  version: string,
+  /** The host's own routers (e.g. `/api/auth`), paths relative to their mount. */
+  hostApis: ReadonlyArray<{ mount: string; fragment: OpenApiFragment }> = [],
+): Record<string, unknown> {
   const paths: Record<string, unknown> = {
     '/healthz': { get: { summary: 'Liveness probe', tags: ['host'], responses: { '200': { description: 'The process is alive' } } } },
     '/readyz': {
@@ -32,6 +37,11 @@ export function mergeOpenApi(plugins: BackendPlugin[], version: string): Record<
     },
   };
   const tags: Array<{ name: string; description?: string }> = [{ name: 'host', description: 'Health, readiness and metrics' }];
+  for (const { mount, fragment } of hostApis) {
+    for (const [p, item] of Object.entries(fragment.paths ?? {})) paths[`${mount}${p}`] = structuredClone(item);
+    for (const [name, schema] of Object.entries(fragment.components?.schemas ?? {})) schemas[name] = structuredClone(schema);
+    tags.push(...(fragment.tags ?? []));
+  }
   for (const plugin of plugins) {
     const fragment = plugin.openapi ?? (plugin.routes ? {} : undefined);
     if (!fragment) continue;

@@ -1,0 +1,17 @@
+import { Validator } from '@seriousme/openapi-schema-validator';
+import { describe, expect, it } from 'vitest';
+import { mergeOpenApi } from '../http/openapi.js';
+import { ATRIUM_VERSION } from '../host/version.js';
+import { defaultPlugins } from '../plugins.js';
+import { authOpenApi } from './authOpenApi.js';
+
+describe('the /api/auth routes in the merged OpenAPI document', () => {
+  it('are listed under /api/auth and the document still passes OpenAPI 3.0.3 validation', async () => {
+    const document = mergeOpenApi(defaultPlugins, ATRIUM_VERSION, [{ mount: '/api/auth', fragment: authOpenApi }]);
+    const paths = Object.keys(document['paths'] as Record<string, unknown>).filter((p) => p.startsWith('/api/auth/'));
+    expect(paths.sort()).toEqual(['/api/auth/logout', '/api/auth/me', '/api/auth/sessions', '/api/auth/sessions/{id}', '/api/auth/tokens', '/api/auth/tokens/{id}']);
+    const result = await new Validator().validate(structuredClone(document));
+    expect(result.errors ?? []).toEqual([]);
+    expect(result.valid).toBe(true);
+  });
+});

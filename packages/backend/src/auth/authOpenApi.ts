@@ -1,0 +1,82 @@
+import type { OpenApiFragment } from '@atrium/backend-plugin-api';
+import { createTokenBody } from './authRoutes.js';
+
+const error = (description: string) => ({ description, content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } });
+const json = (description: string, schema: Record<string, unknown>) => ({ description, content: { 'application/json': { schema } } });
+const idParam = { name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } };
+const tags = ['auth'];
+const unauthenticated = { '401': error('No session or token (guest sign-in off), or the token is unknown, expired or revoked') };
+
+const caller = {
+  type: 'object',
+  required: ['type', 'userEntityRef', 'ownershipEntityRefs', 'displayName'],
+  properties: {
+    type: { enum: ['guest', 'user', 'service'] },
+    userEntityRef: { type: 'string' },
+    ownershipEntityRefs: { type: 'array', items: { type: 'string' } },
+    displayName: { type: 'string' },
+    scopes: { type: 'array', items: { type: 'string' } },
+    via: { enum: ['session', 'token', 'guest'] },
+  },
+};
+const session = {
+  type: 'object',
+  properties: {
+    id: { type: 'string', format: 'uuid' },
+    userEntityRef: { type: 'string' },
+    createdAt: { type: 'string', format: 'date-time' },
+    lastSeenAt: { type: 'string', format: 'date-time' },
+    expiresAt: { type: 'string', format: 'date-time' },
+    userAgent: { type: ['string', 'null'] },
+    ip: { type: ['string', 'null'] },
+    current: { type: 'boolean' },
+  },
+};
+const token = {
+  type: 'object',
+  properties: {
+    id: { type: 'string', format: 'uuid' },
+    name: { type: 'string' },
+    kind: { enum: ['personal', 'service'] },
+    ownerRef: { type: 'string' },
+    createdBy: { type: 'string' },
+    scopes: { type: 'array', items: { type: 'string' } },
+    createdAt: { type: 'string', format: 'date-time' },
+    expiresAt: { type: 'string', format: 'date-time' },
+    lastUsedAt: { type: ['string', 'null'], format: 'date-time' },
+    revokedAt: { type: ['string', 'null'], format: 'date-time' },
+  },
+};
+
+/** The host's `/api/auth` routes (paths relative to the mount), for the merged OpenAPI document. */
+export const authOpenApi: OpenApiFragment = {
+  tags: [{ name: 'auth', description: 'Who is calling, sessions and API tokens (docs/authentication.md)' }],
+  paths: {
+    '/me': { get: { summary: 'The caller and how it was identified', tags, responses: { '200': json('The caller', caller), ...unauthenticated } } },
+    '/sessions': {
+      get: { summary: 'My live sessions', tags, responses: { '200': json('Sessions', { type: 'object', properties: { items: { type: 'array', items: session } } }), ...unauthenticated, '403': error('Not a user') } },
+      delete: { summary: 'Sign out everywhere', tags, responses: { '200': json('How many sessions ended', { type: 'object', properties: { revoked: { type: 'integer' } } }), ...unauthenticated, '403': error('Not a user') } },
+    },
+    '/sessions/{id}': {
+      delete: { summary: 'Sign out one of my sessions', tags, parameters: [idParam], responses: { '204': { description: 'Ended' }, '400': error('Not a session id'), ...unauthenticated, '404': error('No such live session of mine') } },
+    },
+    '/logout': { post: { summary: "End this cookie's session and clear the cookie", tags, responses: { '204': { description: 'Signed out (also when there was no session)' } } } },
+    '/tokens': {
+      get: { summary: "My API tokens and my groups' service tokens (never their secrets)", tags, responses: { '200': json('Tokens', { type: 'object', properties: { items: { type: 'array', items: token } } }), ...unauthenticated } },
+      post: {
+        summary: 'Create an API token; the secret is in this answer only',
+        tags,
+        requestBody: { required: true, content: { 'application/json': { schema: createTokenBody } } },
+        responses: {
+          '201': json('The token and its secret', { type: 'object', properties: { token, secret: { type: 'string', pattern: '^atr_' }, note: { type: 'string' } } }),
+          '400': error('Invalid body'),
+          ...unauthenticated,
+          '403': error('Outside the caller\u2019s scopes, or not a member of ownerRef'),
+        },
+      },
+    },
+    '/tokens/{id}': {
+      delete: { summary: 'Revoke an API token', tags, parameters: [idParam], responses: { '204': { description: 'Revoked' }, '400': error('Not a token id'), ...unauthenticated, '404': error('No such token of mine') } },
+    },
+  },
+};
