@@ -109,7 +109,7 @@ export function authRouter(deps: { hostAuth: HostAuth; auth: AuthService; permis
     const { id } = validateInput<{ id: string }>(idParams, req.params, 'params');
     await permissions.assert(caller, { permission: 'auth.session.delete', resourceRef: id });
     if (!(await hostAuth.sessions.revoke(caller.userEntityRef, id))) throw new NotFoundError(`You have no live session ${id}`);
-    audit.record({ actor: caller, action: 'auth.session.revoke', target: id });
+    await audit.record({ actor: caller, action: 'auth.session.revoke', target: id });
     res.status(204).end();
   });
 
@@ -118,7 +118,7 @@ export function authRouter(deps: { hostAuth: HostAuth; auth: AuthService; permis
     const caller = requireUser(await auth.getCaller(req), 'sign out everywhere');
     await permissions.assert(caller, { permission: 'auth.session.delete' });
     const count = await hostAuth.sessions.revokeAll(caller.userEntityRef);
-    audit.record({ actor: caller, action: 'auth.session.revokeAll', meta: { count } });
+    await audit.record({ actor: caller, action: 'auth.session.revokeAll', meta: { count } });
     res.append('Set-Cookie', hostAuth.clearedSessionCookie());
     res.json({ revoked: count });
   });
@@ -127,7 +127,7 @@ export function authRouter(deps: { hostAuth: HostAuth; auth: AuthService; permis
   router.post('/logout', async (req, res) => {
     const secret = hostAuth.sessionSecretOf(req);
     const caller = await auth.getCaller(req).catch(() => undefined);
-    if (secret && (await hostAuth.sessions.revokeSecret(secret)) && caller) audit.record({ actor: caller, action: 'auth.logout' });
+    if (secret && (await hostAuth.sessions.revokeSecret(secret)) && caller) await audit.record({ actor: caller, action: 'auth.logout' });
     res.append('Set-Cookie', hostAuth.clearedSessionCookie());
     res.status(204).end();
   });
@@ -158,7 +158,7 @@ export function authRouter(deps: { hostAuth: HostAuth; auth: AuthService; permis
       scopes: body.scopes,
       expiresAt: new Date(hostAuth.tokens.now().getTime() + body.expiresInDays * 86_400_000),
     });
-    audit.record({ actor: caller, action: 'auth.token.create', target: token.id, meta: { name: token.name, kind: token.kind, ownerRef, scopes: token.scopes, expiresAt: token.expiresAt } });
+    await audit.record({ actor: caller, action: 'auth.token.create', target: token.id, meta: { name: token.name, kind: token.kind, ownerRef, scopes: token.scopes, expiresAt: token.expiresAt } });
     res.status(201).json({ token, secret, note: 'The secret is shown only now; store it safely.' });
   });
 
@@ -169,7 +169,7 @@ export function authRouter(deps: { hostAuth: HostAuth; auth: AuthService; permis
     await permissions.assert(caller, { permission: 'auth.token.delete', resourceRef: id });
     const token = await hostAuth.tokens.get(id);
     if (!token || !caller.ownershipEntityRefs.includes(token.ownerRef)) throw new NotFoundError(`You have no API token ${id}`);
-    if (await hostAuth.tokens.revoke(id)) audit.record({ actor: caller, action: 'auth.token.revoke', target: id, meta: { name: token.name, ownerRef: token.ownerRef } });
+    if (await hostAuth.tokens.revoke(id)) await audit.record({ actor: caller, action: 'auth.token.revoke', target: id, meta: { name: token.name, ownerRef: token.ownerRef } });
     res.status(204).end();
   });
 
