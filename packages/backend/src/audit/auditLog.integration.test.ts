@@ -29,12 +29,15 @@ function thingsPlugin(handles: Handles) {
       handles.db = db;
       router.post('/things', async (req, res) => {
         const caller = await auth.getCaller(req);
-        const { name, fail } = req.body as { name: string; fail?: boolean };
-        await db.transaction(async (trx) => {
-          await trx('things').insert({ name });
-          await audit.record({ actor: caller, action: 'things.thing.create', target: `thing:${name}`, after: { name } }, { trx });
-          if (fail) throw new Error('failing after the audit record, inside the transaction');
-        });
+        const { name, fail, isolation } = req.body as { name: string; fail?: boolean; isolation?: 'repeatable read' };
+        await db.transaction(
+          async (trx) => {
+            await trx('things').insert({ name });
+            await audit.record({ actor: caller, action: 'things.thing.create', target: `thing:${name}`, after: { name } }, { trx });
+            if (fail) throw new Error('failing after the audit record, inside the transaction');
+          },
+          isolation ? { isolationLevel: isolation } : {},
+        );
         res.status(201).json({ name });
       });
     },
@@ -72,6 +75,13 @@ describe.each(testDatabaseKinds())('durable audit log (%s)', (database) => {
     expect(rows.map((r) => r.target)).toEqual(['thing:kept']);
     expect(rows[0]!.diff).toEqual({ before: null, after: { name: 'kept' } });
     expect(await handles.auditLog!.verify()).toMatchObject({ ok: true });
+  });
+
+  it('refuses { trx } in a transaction that is not READ COMMITTED, and the change goes with it', async () => {
+    const res = await t.json('/api/things/things', { method: 'POST', body: { name: 'snapshot', isolation: 'repeatable read' } });
+    expect(res.status).toBe(500);
+    expect((await handles.db!('things').where({ name: 'snapshot' })).length).toBe(0);
+    expect((await events('?target=thing:snapshot')).body.items).toEqual([]);
   });
 
   it('filters by actor, action prefix, target, outcome and time, and pages with a cursor', async () => {
@@ -134,6 +144,12 @@ describe.each(testDatabaseKinds())('durable audit log (%s)', (database) => {
     const [next] = (await handles.auditLog!.query({ target: 'item:4' })).items;
     await handles.db!.withSchema('atrium_host').table('audit_events').where({ id: gone!.id }).delete();
     expect(await handles.auditLog!.verify()).toMatchObject({ ok: false, brokenAt: { id: next!.id } });
+  });
+});
+
+describe('backend.audit config', () => {
+  it('refuses to start with a retention below one day, naming the key', async () => {
+    await expect(startTestBackend({ plugins: [], config: { backend: { audit: { retentionDays: 0 } } } })).rejects.toThrow(/backend\.audit\.retentionDays/);
   });
 });
 
