@@ -91,7 +91,6 @@ export function hostServiceFactories(options: BackendOptions, runtimes: Readonly
       return { query: (q) => store.query(q), verify: () => store.verify() };
     }),
     ...authServiceFactories(runtimes),
-    ...authServiceFactories(runtimes),
     createServiceFactory(shutdownHooksRef, () => []),
     createServiceFactory(coreServices.rootLifecycle, async ({ get }) => {
       const hooks = await get(shutdownHooksRef);
