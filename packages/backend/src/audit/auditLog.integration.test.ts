@@ -5,6 +5,9 @@ import type { AuditEventsPage } from '@atrium/plugin-system/common';
 import { createTestPostgresDatabase, startTestBackend, testDatabaseKinds, testPostgresUrl, waitFor, type TestBackend } from '@atrium/test-utils';
 import type { Knex } from 'knex';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createLogger } from '../host/createLogger.js';
+import { hostAuditStoreRef } from '../host/hostServices.js';
+import { createDurableAudit } from './durableAudit.js';
 
 interface Handles {
   auditLog?: AuditLogService;
@@ -144,6 +147,25 @@ describe.each(testDatabaseKinds())('durable audit log (%s)', (database) => {
     const [next] = (await handles.auditLog!.query({ target: 'item:4' })).items;
     await handles.db!.withSchema('atrium_host').table('audit_events').where({ id: gone!.id }).delete();
     expect(await handles.auditLog!.verify()).toMatchObject({ ok: false, brokenAt: { id: next!.id } });
+  });
+});
+
+describe('SIEM lines for records written in a transaction', () => {
+  it('are written once the transaction commits, and not for one rolled back', async () => {
+    const lines: string[] = [];
+    const audit = createServiceFactory(coreServices.audit, async ({ get }) =>
+      createDurableAudit({ store: await get(hostAuditStoreRef), logger: createLogger('silent'), jsonLines: (l) => lines.push(l) }),
+    );
+    const handles: Handles = {};
+    const t = await startTestBackend({ plugins: [thingsPlugin(handles)], services: [audit] });
+    try {
+      expect((await t.json('/api/things/things', { method: 'POST', body: { name: 'kept' } })).status).toBe(201);
+      expect((await t.json('/api/things/things', { method: 'POST', body: { name: 'dropped', fail: true } })).status).toBe(500);
+      await waitFor(() => lines.length >= 1, { message: 'the committed record as a JSON line' });
+      expect(lines.map((l) => JSON.parse(l).target)).toEqual(['thing:kept']);
+    } finally {
+      await t.stop();
+    }
   });
 });
 
