@@ -43,7 +43,7 @@ describe('core service defaults', () => {
     (await registry.get(coreServices.logger, 'techdocs')).info('built');
     await new Promise((r) => setImmediate(r));
     expect(lines).toEqual([
-      expect.objectContaining({ component: 'audit', audit: true, actor: 'user:default/guest', action: 'catalog.location.create', status: 'succeeded' }),
+      expect.objectContaining({ component: 'audit', audit: true, actor: 'user:default/guest', action: 'catalog.location.create', outcome: 'succeeded' }),
       expect.objectContaining({ plugin: 'techdocs', msg: 'built' }),
     ]);
   });
@@ -67,7 +67,7 @@ describe('core service defaults', () => {
   });
 
   it('the host-built services have no default here: a registry without the host says so', async () => {
-    const hostBuilt: Array<CoreServiceRef<unknown>> = [coreServices.rootConfig, coreServices.instance, coreServices.database, coreServices.events, coreServices.host];
+    const hostBuilt: Array<CoreServiceRef<unknown>> = [coreServices.rootConfig, coreServices.instance, coreServices.database, coreServices.events, coreServices.host, coreServices.auditLog];
     for (const ref of hostBuilt) {
       await expect(new ServiceRegistry([]).get(ref)).rejects.toThrow(`No factory for the core service "${ref.id}"`);
     }
