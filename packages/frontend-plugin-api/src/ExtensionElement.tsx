@@ -32,6 +32,7 @@ export function ExtensionElement(props: { content: ExtensionContent }) {
   const { content } = props;
   if (content.loader) {
     const Component = lazyComponentFor(content.loader);
+    // eslint-disable-next-line react-hooks/static-components -- not created here: one cached component per loader (above)
     return <Component />;
   }
   return <>{content.element}</>;

@@ -15,7 +15,8 @@ export function RequestExemptionButton(props: { entityRef: string; scorecard: Sc
   const [opened, modal] = useDisclosure(false);
   const { request } = useExemptionActions();
   const [reason, setReason] = useState('');
-  const [until, setUntil] = useState(day(new Date(Date.now() + 30 * 86_400_000)));
+  const [until, setUntil] = useState(() => day(new Date(Date.now() + 30 * 86_400_000)));
+  const [earliest] = useState(() => day(new Date(Date.now() + 86_400_000)));
   const rule = props.scorecard.rules.find((r) => r.id === props.ruleId);
   const submit = (e: FormEvent) => {
     e.preventDefault();
@@ -36,7 +37,7 @@ export function RequestExemptionButton(props: { entityRef: string; scorecard: Sc
               For <EntityRefLink entityRef={props.entityRef} />. Until it is granted the rule keeps counting.
             </Text>
             <Textarea label="Reason" description="Why this rule should not count for this entity, for now." required minLength={3} maxLength={2000} autosize minRows={2} value={reason} onChange={(e) => setReason(e.currentTarget.value)} />
-            <TextInput label="Until" type="date" required min={day(new Date(Date.now() + 86_400_000))} value={until} onChange={(e) => setUntil(e.currentTarget.value)} />
+            <TextInput label="Until" type="date" required min={earliest} value={until} onChange={(e) => setUntil(e.currentTarget.value)} />
             {request.error ? (
               <Alert color="red" title="Could not request the exemption">
                 {errorMessage(request.error)}

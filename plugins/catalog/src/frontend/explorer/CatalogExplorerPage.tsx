@@ -23,9 +23,8 @@ export default function CatalogExplorerPage() {
   const { query, rows, totalItems } = useExplorerEntities(state, columns, fields);
   const facets = useExplorerFacets(state, { enabled: query.data !== undefined && !query.isPlaceholderData, opened: openedFacets });
   const namespaceCount = facets.counts.namespace?.length;
-  useEffect(() => {
-    if (namespaceCount !== undefined) setShowNamespace(namespaceCount > 1);
-  }, [namespaceCount]);
+  // Kept while the facets reload, so the column does not flicker; adjusted during render (no effect).
+  if (namespaceCount !== undefined && showNamespace !== namespaceCount > 1) setShowNamespace(namespaceCount > 1);
   const kindLabel = kindTitle(state.kind, facets.counts.kind);
   const sortColumn = sortFieldFor(columns, state.sort.column).column;
 

@@ -28,14 +28,15 @@ export function RelationGraph(props: { data: RelationGraphData; direction: Graph
   const [frameRef, frameWidth] = useElementWidth<HTMLDivElement>();
   const { height: windowHeight } = useViewportSize();
   const [layered, setLayered] = useState<{ result: Positioned; data: RelationGraphData; direction: GraphDirection }>();
-  const [error, setError] = useState<unknown>(null);
+  // A failure belongs to the graph it was for: a new graph or direction clears it.
+  const [failure, setFailure] = useState<{ reason: unknown; data: RelationGraphData; direction: GraphDirection }>();
+  const error = failure && failure.data === data && failure.direction === direction ? failure.reason : null;
 
   useEffect(() => {
     let cancelled = false;
-    setError(null);
     layoutGraph(data, direction).then(
       (result) => !cancelled && setLayered({ result, data, direction }),
-      (reason: unknown) => !cancelled && setError(reason),
+      (reason: unknown) => !cancelled && setFailure({ reason, data, direction }),
     );
     return () => {
       cancelled = true;

@@ -5,30 +5,35 @@ import type { SerializedTaskEvent, TaskSpec } from '../../common/index';
 import { eventStreamUrl } from '../api';
 import { stepStatusLabel } from '../display/statusLabels';
 
+interface TaskStream {
+  taskId: string;
+  events: SerializedTaskEvent[];
+  done: boolean;
+}
+const NO_EVENTS: SerializedTaskEvent[] = [];
+
 /** Follows a task's event stream (Backstage's SSE shape) until its completion event. */
 export function useTaskEvents(taskId: string): { events: SerializedTaskEvent[]; done: boolean } {
-  const [events, setEvents] = useState<SerializedTaskEvent[]>([]);
-  const [done, setDone] = useState(false);
+  // What was received belongs to the task it was for: another task starts from nothing.
+  const [stream, setStream] = useState<TaskStream>({ taskId, events: NO_EVENTS, done: false });
   useEffect(() => {
-    setEvents([]);
-    setDone(false);
+    const update = (change: (current: TaskStream) => TaskStream) =>
+      setStream((prev) => change(prev.taskId === taskId ? prev : { taskId, events: NO_EVENTS, done: false }));
     const source = new EventSource(eventStreamUrl(taskId));
     const onEvent = (e: MessageEvent<string>) => {
       const event = JSON.parse(e.data) as SerializedTaskEvent;
-      setEvents((prev) => (prev.some((p) => p.id === event.id) ? prev : [...prev, event]));
-      if (event.type === 'completion' || event.type === 'cancelled') {
-        setDone(true);
-        source.close();
-      }
+      const finished = event.type === 'completion' || event.type === 'cancelled';
+      update((s) => ({ ...s, events: s.events.some((p) => p.id === event.id) ? s.events : [...s.events, event], done: s.done || finished }));
+      if (finished) source.close();
     };
     for (const type of ['log', 'completion', 'cancelled', 'recovered']) source.addEventListener(type, onEvent as EventListener);
     source.onerror = () => {
       // The stream closes after completion; the browser would reconnect otherwise.
-      if (source.readyState === EventSource.CLOSED) setDone(true);
+      if (source.readyState === EventSource.CLOSED) update((s) => ({ ...s, done: true }));
     };
     return () => source.close();
   }, [taskId]);
-  return { events, done };
+  return stream.taskId === taskId ? { events: stream.events, done: stream.done } : { events: NO_EVENTS, done: false };
 }
 
 const STATUS_ICON: Record<string, { color: string; icon: React.ReactNode }> = {
