@@ -144,7 +144,7 @@ export function authRouter(deps: { hostAuth: HostAuth; auth: AuthService; permis
     const body = validateInput<CreateTokenBody>(createTokenBody, req.body ?? {}, 'body');
     await permissions.assert(caller, { permission: 'auth.token.create', ...(body.ownerRef ? { resourceRef: body.ownerRef } : {}) });
     if (!withinScopes(caller.scopes, body.scopes)) {
-      throw new NotAllowedError(`A token may not create a token with scopes beyond its own (${caller.scopes!.join(', ')})`);
+      throw new NotAllowedError(`A token may not create a token with scopes beyond its own (${(caller.scopes ?? []).join(', ')})`);
     }
     const ownerRef = body.ownerRef ?? caller.userEntityRef;
     if (body.ownerRef && !caller.ownershipEntityRefs.includes(body.ownerRef)) {

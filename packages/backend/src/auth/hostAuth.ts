@@ -109,9 +109,9 @@ export class HostAuth implements AuthService {
   private async resolveToken(secret: string): Promise<Resolution> {
     if (!secret.startsWith(TOKEN_PREFIX)) throw new AuthenticationError(`The bearer token is not an Atrium API token (they start with ${TOKEN_PREFIX}).`);
     const found = await this.tokens.lookup(secret);
-    if (found.status === 'revoked') throw new AuthenticationError(`This API token ("${found.token!.name}") was revoked at ${found.token!.revokedAt}.`);
-    if (found.status === 'expired') throw new AuthenticationError(`This API token ("${found.token!.name}") expired at ${found.token!.expiresAt}.`);
-    if (found.status !== 'valid') throw new AuthenticationError('Unknown API token.');
+    if (found.status === 'unknown') throw new AuthenticationError('Unknown API token.');
+    if (found.status === 'revoked') throw new AuthenticationError(`This API token ("${found.token.name}") was revoked at ${found.token.revokedAt}.`);
+    if (found.status === 'expired') throw new AuthenticationError(`This API token ("${found.token.name}") expired at ${found.token.expiresAt}.`);
     const { token } = found;
     const base = await this.userCaller(token.ownerRef);
     const caller: Caller = { ...base, type: token.kind === 'personal' ? 'user' : 'service', scopes: [...token.scopes] };

@@ -24,9 +24,9 @@ export function trustedOriginsFromConfig(config: ConfigService): Set<string> {
   const locations = (config.get('catalog.locations') as Array<{ type?: string; target?: string }> | undefined) ?? [];
   const dir = config.baseDirOf('catalog.locations');
   return new Set(
-    locations
-      .filter((l) => typeof l.type === 'string' && typeof l.target === 'string')
-      .map((l) => `${l.type}:${l.type === 'file' ? path.resolve(dir, l.target!) : l.target}`),
+    locations.flatMap(({ type, target }) =>
+      typeof type === 'string' && typeof target === 'string' ? [`${type}:${type === 'file' ? path.resolve(dir, target) : target}`] : [],
+    ),
   );
 }
 
@@ -50,9 +50,10 @@ export async function resolveOwnership(userEntityRef: string, catalog: EntityLoo
     for (const ref of frontier) seen.add(ref);
     const groups = await catalog.getEntitiesByRefs(frontier);
     const next = new Set<string>();
-    groups.forEach((group, i) => {
+    frontier.forEach((ref, i) => {
+      const group = groups[i];
       if (!trusted(group)) return;
-      owned.push(frontier[i]!);
+      owned.push(ref);
       for (const parent of relationTargets(group, 'childOf')) if (!seen.has(parent)) next.add(parent);
     });
     frontier = [...next];

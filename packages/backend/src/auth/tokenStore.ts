@@ -30,7 +30,7 @@ export interface NewToken {
   expiresAt: Date;
 }
 
-export type TokenLookup = { status: 'valid'; token: TokenInfo } | { status: 'unknown' | 'revoked' | 'expired'; token?: TokenInfo };
+export type TokenLookup = { status: 'valid' | 'revoked' | 'expired'; token: TokenInfo } | { status: 'unknown' };
 
 interface TokenRow {
   id: string;
@@ -117,6 +117,7 @@ export class TokenStore {
 
 function toInfo(row: TokenRow): TokenInfo {
   const iso = (d: Date | null) => (d ? new Date(d).toISOString() : null);
+  const at = (d: Date) => new Date(d).toISOString();
   return {
     id: row.id,
     name: row.name,
@@ -124,8 +125,8 @@ function toInfo(row: TokenRow): TokenInfo {
     ownerRef: row.owner_ref,
     createdBy: row.created_by,
     scopes: typeof row.scopes === 'string' ? (JSON.parse(row.scopes) as string[]) : row.scopes,
-    createdAt: iso(row.created_at)!,
-    expiresAt: iso(row.expires_at)!,
+    createdAt: at(row.created_at),
+    expiresAt: at(row.expires_at),
     lastUsedAt: iso(row.last_used_at),
     revokedAt: iso(row.revoked_at),
   };
