@@ -40,7 +40,7 @@ describe.each(testDatabaseKinds())('processing logs on %s', (database) => {
       locations,
       writer: new EntityWriter(db),
       settings,
-      events: new CatalogEvents(kit.backend.backend.events, logger),
+      events: new CatalogEvents(kit.backend.backend.events.service(), logger),
       logger,
       replicaId: 'logging-test',
     });

@@ -1,8 +1,8 @@
-import type { Entity } from '@atrium/catalog-model';
+import type { Entity, JsonValue } from '@atrium/catalog-model';
 import { describe, expect, it } from 'vitest';
 import { ownerRefOf, refOf } from './builtins.js';
 
-const entity = (owner: unknown, namespace?: string): Entity => ({
+const entity = (owner: JsonValue | undefined, namespace?: string): Entity => ({
   apiVersion: 'backstage.io/v1alpha1',
   kind: 'Component',
   metadata: { name: 'Orders', ...(namespace ? { namespace } : {}) },
