@@ -1,12 +1,17 @@
 import { Badge, Tooltip } from '@mantine/core';
 import { RULE_STATUS, type RuleResult, type RuleStatus, type ScorecardDefinition } from '../common';
 import { NO_LEVEL_COLOR } from './charts';
+import { readableTextOn } from './readableText';
 
 /** The level an entity reached on a scorecard, in the level's colour. */
 export function LevelBadge(props: { scorecard: Pick<ScorecardDefinition, 'levels'>; level: string | null }) {
   const level = props.scorecard.levels.find((l) => l.id === props.level);
+  const color = level?.color ?? NO_LEVEL_COLOR;
+  // Level colours are the author's hex values: pick the text colour by WCAG contrast, since the
+  // UI library's autoContrast only knows its own theme colours.
+  const text = readableTextOn(color);
   return (
-    <Badge color={level?.color ?? NO_LEVEL_COLOR} variant="filled" radius="sm" autoContrast miw="max-content">
+    <Badge color={color} variant="filled" radius="sm" autoContrast={!text} {...(text ? { c: text } : {})} miw="max-content">
       {level?.title ?? 'No level'}
     </Badge>
   );
