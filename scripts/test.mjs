@@ -1,4 +1,4 @@
-// `npm test`: typecheck, unit + integration tests (Vitest), then end-to-end tests (Playwright,
+// `npm test`: lint, typecheck, unit + integration tests (Vitest), then end-to-end tests (Playwright,
 // against the production build in Chromium). Ends with one plain line `N passed, N failed`
 // summed over every runner, read from their JSON reports; exits non-zero on any failure.
 import fs from 'node:fs';
@@ -32,6 +32,13 @@ function readJson(file) {
     return undefined;
   }
 }
+
+await step('lint (eslint)', async () => {
+  // Errors only here; `npm run lint` also lists the warnings.
+  const code = await run(node, [bin('eslint/bin/eslint.js'), '--quiet', '.']);
+  if (code !== 0) console.error('lint failed: npm run lint');
+  return code === 0 ? { passed: 1, failed: 0 } : { passed: 0, failed: 1 };
+});
 
 await step('typecheck', async () => {
   let ok = 0;

@@ -39,7 +39,7 @@ export function useNotificationActions() {
   const client = useQueryClient();
   const onSuccess = () => client.invalidateQueries({ queryKey: KEY });
   return {
-    markRead: useMutation({ mutationFn: (id: string) => apiFetch<void>(`/notifications/${encodeURIComponent(id)}/read`, { method: 'POST', json: {} }), onSuccess }),
+    markRead: useMutation({ mutationFn: (id: string) => apiFetch<unknown>(`/notifications/${encodeURIComponent(id)}/read`, { method: 'POST', json: {} }), onSuccess }),
     markAllRead: useMutation({ mutationFn: () => apiFetch<{ updated: number }>('/notifications/read-all', { method: 'POST', json: {} }), onSuccess }),
   };
 }
