@@ -39,6 +39,8 @@ fs.writeFileSync(
   [
     `backend: { baseUrl: '${BASE}', listen: { port: ${PORT} }, database: { client: pglite, connection: ':memory:' } }`,
     `catalog: { locations: [{ type: file, target: '${path.join(repoRoot, 'catalog-examples/all.yaml')}' }] }`,
+    // Guest on under NODE_ENV=production: the requests come from the benchmark itself.
+    'auth: { allowGuestInProduction: true }',
     '',
   ].join('\n'),
 );

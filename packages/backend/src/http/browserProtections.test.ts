@@ -70,11 +70,12 @@ describe.each(testDatabaseKinds())('browser protections on %s', (database) => {
   afterAll(() => t?.stop());
 
   describe('response headers', () => {
-    it('send a script-strict CSP that forbids framing, and nosniff, on the app and the API', async () => {
-      for (const path of ['/', '/catalog/some/page', '/api/probe/search?q=x']) {
+    const parse = (csp: string) => Object.fromEntries(csp.split(';').map((d) => d.trim().split(/\s+/)).map(([name, ...values]) => [name, values]));
+    it('send a script-strict CSP that forbids framing, and nosniff, on the app', async () => {
+      for (const path of ['/', '/catalog/some/page']) {
         const res = await request(t.url, 'GET', path);
         const csp = String(res.headers['content-security-policy']);
-        const directives = Object.fromEntries(csp.split(';').map((d) => d.trim().split(/\s+/)).map(([name, ...values]) => [name, values]));
+        const directives = parse(csp);
         expect(directives['script-src']).toEqual(["'self'"]);
         expect(directives['script-src-attr']).toEqual(["'none'"]);
         expect(directives['default-src']).toEqual(["'self'"]);
@@ -83,6 +84,20 @@ describe.each(testDatabaseKinds())('browser protections on %s', (database) => {
         expect(csp).not.toContain('unsafe-eval');
         expect(res.headers['x-content-type-options']).toBe('nosniff');
         expect(res.headers['x-frame-options']).toBe('DENY');
+        expect(res.headers['x-powered-by']).toBeUndefined();
+      }
+    });
+
+    it('send API answers a policy that lets a browser render and frame nothing, with nosniff', async () => {
+      for (const path of ['/api/probe/search?q=x', '/api/no-such-plugin/x']) {
+        const res = await request(t.url, 'GET', path);
+        const directives = parse(String(res.headers['content-security-policy']));
+        expect(directives['default-src']).toEqual(["'none'"]);
+        expect(directives['frame-ancestors']).toEqual(["'none'"]);
+        expect(directives['script-src']).toBeUndefined();
+        expect(res.headers['x-content-type-options']).toBe('nosniff');
+        expect(res.headers['x-frame-options']).toBe('DENY');
+        expect(res.headers['referrer-policy']).toBe('no-referrer');
         expect(res.headers['x-powered-by']).toBeUndefined();
       }
     });

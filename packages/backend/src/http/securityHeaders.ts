@@ -37,17 +37,44 @@ export function cspDirectives(baseUrl: URL, overrides: CspOverrides = {}): Recor
 }
 
 /**
- * Browser protections on every response: the CSP above, `X-Content-Type-Options: nosniff`,
- * `X-Frame-Options: DENY` (for browsers without frame-ancestors), a strict referrer policy,
- * same-origin opener/resource policies, and HSTS when the public URL is https.
+ * Headers for API responses (`/api/...`): they are data, never a document a browser should
+ * render, so one short policy forbids everything (`default-src 'none'`, no framing), plus nosniff,
+ * no referrer and same-origin resource policy. Kept short on purpose: at thousands of small JSON
+ * answers a second the full document policy's ~750 bytes of headers cost a quarter of the
+ * throughput (bench/load.mjs).
+ */
+export const API_SECURITY_HEADERS: Readonly<Record<string, string>> = Object.freeze({
+  'Content-Security-Policy': "default-src 'none'; frame-ancestors 'none'",
+  'X-Content-Type-Options': 'nosniff',
+  'X-Frame-Options': 'DENY',
+  'Referrer-Policy': 'no-referrer',
+  'Cross-Origin-Resource-Policy': 'same-origin',
+});
+
+/**
+ * Browser protections on every response. Pages of the app get the CSP above,
+ * `X-Content-Type-Options: nosniff`, `X-Frame-Options: DENY` (for browsers without
+ * frame-ancestors), a strict referrer policy and same-origin opener/resource policies; API
+ * responses get API_SECURITY_HEADERS. Both get HSTS when the public URL is https.
  */
 export function securityHeaders(baseUrl: URL, overrides?: CspOverrides): RequestHandler {
   const https = baseUrl.protocol === 'https:';
-  return helmet({
+  const hsts = https ? `max-age=${180 * 24 * 3600}` : undefined;
+  const pages = helmet({
     contentSecurityPolicy: { useDefaults: false, directives: cspDirectives(baseUrl, overrides) },
     crossOriginEmbedderPolicy: false,
     xFrameOptions: { action: 'deny' },
     referrerPolicy: { policy: 'strict-origin-when-cross-origin' },
     strictTransportSecurity: https ? { maxAge: 180 * 24 * 3600, includeSubDomains: false } : false,
   }) as RequestHandler;
+  const api = Object.entries(API_SECURITY_HEADERS);
+  return (req, res, next) => {
+    if (req.path.startsWith('/api/')) {
+      for (const [name, value] of api) res.setHeader(name, value);
+      if (hsts) res.setHeader('Strict-Transport-Security', hsts);
+      next();
+      return;
+    }
+    pages(req, res, next);
+  };
 }

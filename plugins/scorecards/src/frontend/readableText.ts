@@ -1,8 +1,8 @@
 /** WCAG relative luminance of a `#rgb` / `#rrggbb` colour; undefined for anything else (theme names). */
 export function luminance(color: string): number | undefined {
-  const m = /^#([0-9a-f]{3}|[0-9a-f]{6})$/i.exec(color.trim());
-  if (!m) return undefined;
-  const hex = m[1]!.length === 3 ? [...m[1]!].map((c) => c + c).join('') : m[1]!;
+  const digits = /^#([0-9a-f]{3}|[0-9a-f]{6})$/i.exec(color.trim())?.[1];
+  if (!digits) return undefined;
+  const hex = digits.length === 3 ? [...digits].map((c) => c + c).join('') : digits;
   const channel = (i: number) => {
     const v = parseInt(hex.slice(i, i + 2), 16) / 255;
     return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4;
@@ -18,7 +18,7 @@ export function luminance(color: string): number | undefined {
 export function readableTextOn(background: string): '#111' | '#fff' | undefined {
   const l = luminance(background);
   if (l === undefined) return undefined;
-  const dark = luminance('#111')!;
+  const dark = 0.0056; // luminance('#111')
   const onDark = (l + 0.05) / (dark + 0.05);
   const onWhite = 1.05 / (l + 0.05);
   return onDark >= onWhite ? '#111' : '#fff';
