@@ -13,17 +13,7 @@ export const AUDIT_LOCK_KEY = 0x41756474; // "Audt"
 const VERIFY_BATCH = 1000;
 
 /** A record about to be appended: everything but id, time and the chain. */
-export interface AuditAppend {
-  actor: string;
-  actorType: string;
-  action: string;
-  target: string | null;
-  outcome: AuditOutcome;
-  requestId: string | null;
-  clientAddress: string | null;
-  diff: unknown;
-  meta: Record<string, unknown> | null;
-}
+export type AuditAppend = Omit<AuditRecord, 'id' | 'time' | 'prevHash' | 'hash'>;
 
 interface AuditRow {
   id: string | number;

@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import type { EntityProviderStatus, LocationError } from '../../common/index.js';
 import { jsonWithoutNul } from '../ingestion/nulCharacters.js';
 import { rows } from '../store/sql.js';
+import { stitchErrorsOf } from '../store/stitchErrors.js';
 
 interface ProviderRow {
   name: string;
@@ -53,18 +54,7 @@ export class ProviderStore {
   }
 
   /** The provider's entities whose final form could not be stored (see stitchPending). */
-  private async stitchErrors(name: string, limit = 100): Promise<LocationError[]> {
-    const found = await rows<{ entity_ref: string; source_file: string | null; stitch_error: string }>(
-      this.db,
-      `select entity_ref, source_file, stitch_error from entities where provider = ? and stitch_error is not null order by entity_ref limit ?`,
-      [name, limit],
-    );
-    return found.map((f) => ({
-      name: 'StitchError',
-      kind: 'stitch',
-      message: `Entity ${f.entity_ref} could not be stored for serving, so the catalog shows its previous version or none: ${f.stitch_error}`,
-      ...(f.source_file ? { file: f.source_file } : {}),
-      entityRef: f.entity_ref,
-    }));
+  private stitchErrors(name: string, limit = 100): Promise<LocationError[]> {
+    return stitchErrorsOf(this.db, { provider: name }, limit);
   }
 }

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
 import type { Location, LocationError, LocationStatus } from '../../common/index.js';
+import { stitchErrorsOf } from './stitchErrors.js';
 import type { CatalogRule, LocationSpec } from '../ingestion/index.js';
 import { jsonWithoutNul } from '../ingestion/nulCharacters.js';
 import { rows, type Db } from './sql.js';
@@ -70,19 +71,8 @@ export class LocationsStore {
   }
 
   /** Entities of a location whose final form could not be stored (see stitchPending), as location errors. */
-  async stitchErrors(locationId: string, limit = 100): Promise<LocationError[]> {
-    const found = await rows<{ entity_ref: string; source_file: string | null; stitch_error: string }>(
-      this.db,
-      `select entity_ref, source_file, stitch_error from entities where location_id = ? and stitch_error is not null order by entity_ref limit ?`,
-      [locationId, limit],
-    );
-    return found.map((f) => ({
-      name: 'StitchError',
-      kind: 'stitch',
-      message: `Entity ${f.entity_ref} could not be stored for serving, so the catalog shows its previous version or none: ${f.stitch_error}`,
-      ...(f.source_file ? { file: f.source_file } : {}),
-      entityRef: f.entity_ref,
-    }));
+  stitchErrors(locationId: string, limit = 100): Promise<LocationError[]> {
+    return stitchErrorsOf(this.db, { locationId }, limit);
   }
 
   async findByTarget(type: string, target: string): Promise<LocationRow | undefined> {
