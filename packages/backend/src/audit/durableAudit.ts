@@ -1,6 +1,6 @@
 import type { AuditEvent, AuditRecord, AuditService, Logger } from '@atrium/backend-plugin-api';
 import type { Knex } from 'knex';
-import { currentRequest } from '../http/requestContext.js';
+import { requestContextOfCaller } from '../http/requestContext.js';
 import { auditDiff } from './auditDiff.js';
 import type { AuditAppend, AuditStore } from './AuditStore.js';
 
@@ -12,7 +12,7 @@ export interface DurableAuditOptions {
 }
 
 function toAppend(event: AuditEvent): AuditAppend {
-  const request = currentRequest();
+  const request = requestContextOfCaller(event.actor);
   return {
     actor: event.actor.userEntityRef,
     actorType: event.actor.type,

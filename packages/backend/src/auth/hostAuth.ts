@@ -1,5 +1,6 @@
 import { parse as parseCookie, serialize as serializeCookie } from 'cookie';
 import { AuthenticationError, type AuthService, type Caller, type RequestLike } from '@atrium/backend-plugin-api';
+import { bindCallerToRequest } from '../http/requestContext.js';
 import type { AuthSettings } from './authConfig.js';
 import { resolveOwnership, type EntityLookup } from './ownership.js';
 import { TOKEN_PREFIX } from './secrets.js';
@@ -55,7 +56,10 @@ export class HostAuth implements AuthService {
   resolve(req: RequestLike): Promise<Resolution> {
     let pending = this.cache.get(req);
     if (!pending) {
-      pending = this.resolveUncached(req);
+      pending = this.resolveUncached(req).then((resolution) => {
+        bindCallerToRequest(resolution.caller, req);
+        return resolution;
+      });
       this.cache.set(req, pending);
     }
     return pending;
@@ -103,7 +107,8 @@ export class HostAuth implements AuthService {
     if (!this.settings.guestEnabled) {
       throw new AuthenticationError(staleCookie ? 'Your session has ended; sign in again.' : 'Sign-in required: send a session cookie or an API token (Authorization: Bearer atr_...).');
     }
-    return { caller: GUEST_CALLER, via: 'guest', staleCookie };
+    // The request's own copy, so it can be tied to the request (bindCallerToRequest).
+    return { caller: { ...GUEST_CALLER }, via: 'guest', staleCookie };
   }
 
   private async resolveToken(secret: string): Promise<Resolution> {
