@@ -1,3 +1,4 @@
 export * from './postgres.js';
 export * from './startTestBackend.js';
 export * from './waitFor.js';
+export * from './fakes/githubOAuth.js';
