@@ -1,5 +1,6 @@
 import type { ConfigService, Logger } from '@atrium/backend-plugin-api';
 import { StartupError } from '../host/StartupError.js';
+import { readSignInProviderSpecs } from './signIn/signInProviders.js';
 
 /** The `auth` section as the host reads it (validated by backendConfigSchema first). */
 export interface AuthSettings {
@@ -9,8 +10,6 @@ export interface AuthSettings {
   maxMs: number;
   /** Cookies get `Secure` when backend.baseUrl is https. */
   secureCookies: boolean;
-  /** Configured providers other than guest (not supported yet: warned about and ignored). */
-  unsupportedProviders: string[];
 }
 
 export const DEFAULT_IDLE_MINUTES = 24 * 60;
@@ -19,14 +18,12 @@ export const DEFAULT_MAX_HOURS = 7 * 24;
 /** Reads `auth.*`. Guest sign-in is on unless `auth.providers.guest.enabled` is false. */
 export function readAuthSettings(config: ConfigService): AuthSettings {
   const guest = config.get('auth.providers.guest') as { enabled?: boolean } | undefined;
-  const providers = Object.keys((config.get('auth.providers') as Record<string, unknown> | undefined) ?? {});
   const baseUrl = String(config.get('backend.baseUrl') ?? 'http://localhost:7007');
   return {
     guestEnabled: guest?.enabled !== false,
     idleMs: Number(config.get('auth.session.idleMinutes') ?? DEFAULT_IDLE_MINUTES) * 60_000,
     maxMs: Number(config.get('auth.session.maxHours') ?? DEFAULT_MAX_HOURS) * 3600_000,
     secureCookies: baseUrl.startsWith('https:'),
-    unsupportedProviders: providers.filter((p) => p !== 'guest'),
   };
 }
 
@@ -44,12 +41,17 @@ export function checkGuestInProduction(config: ConfigService, settings: AuthSett
   );
 }
 
-/** The start-time checks of the `auth` section: refuse guest in production, warn about providers not supported yet. */
+/**
+ * The start-time checks of the `auth` section: refuse guest in production; every configured
+ * sign-in provider must be one Atrium ships, with valid settings for `auth.environment`
+ * (a StartupError naming the file and key otherwise).
+ */
 export function checkAuthConfig(config: ConfigService, logger: Logger, env: NodeJS.ProcessEnv = process.env): AuthSettings {
   const settings = readAuthSettings(config);
   checkGuestInProduction(config, settings, env);
-  for (const provider of settings.unsupportedProviders) {
-    logger.warn(`${config.originOf(`auth.providers.${provider}`) ?? 'the defaults'}: auth.providers.${provider} is ignored: Atrium does not support this sign-in provider yet`);
+  const providers = readSignInProviderSpecs(config);
+  if (providers.length === 0 && !settings.guestEnabled) {
+    logger.warn('No sign-in provider is configured and guest sign-in is off: only API tokens can call the API.');
   }
   return settings;
 }

@@ -32,4 +32,21 @@ export const authMigrations: Migration[] = [
       });
     },
   },
+  {
+    name: '0002_sign_in_transactions',
+    async up(knex) {
+      // One row per sign-in started and not yet finished: found (and deleted) by the sha256 of
+      // its single-use `state`, so a replica other than the one that started it can finish it.
+      await knex.schema.createTable('sign_in_transactions', (t) => {
+        t.text('state_hash').primary();
+        t.text('provider_id').notNullable();
+        t.jsonb('transaction').notNullable();
+        t.text('return_to').notNullable();
+        // sha256 of the browser-binding cookie set at start (null when none was set).
+        t.text('binding_hash');
+        t.timestamp('created_at', { useTz: true }).notNullable();
+        t.timestamp('expires_at', { useTz: true }).notNullable().index();
+      });
+    },
+  },
 ];

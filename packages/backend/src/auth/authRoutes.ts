@@ -15,7 +15,7 @@ import {
 import type { HostAuth } from './hostAuth.js';
 
 /** Requests per minute and address on one replica: every `/api/auth` route, and its mutations. */
-export const AUTH_RATE_LIMITS = { allPerMinute: 300, mutationsPerMinute: 30 } as const;
+export const AUTH_RATE_LIMITS = { allPerMinute: 300, mutationsPerMinute: 30, signInPerMinute: 60 } as const;
 
 const MAX_TOKEN_DAYS = 366;
 
@@ -49,7 +49,7 @@ interface CreateTokenBody {
   ownerRef?: string;
 }
 
-function limiter(limit: number, skip?: (req: Request) => boolean): RequestHandler {
+export function limiter(limit: number, skip?: (req: Request) => boolean): RequestHandler {
   return rateLimit({
     windowMs: 60_000,
     limit,

@@ -8,6 +8,9 @@ import { systemClock, type Clock } from './clock.js';
 import { HostAuth } from './hostAuth.js';
 import { trustedOriginsFromConfig, type EntityLookup } from './ownership.js';
 import { SessionStore } from './sessionStore.js';
+import { createSignInProviders } from './signIn/signInProviders.js';
+import type { SignIn } from './signIn/signInRoutes.js';
+import { SignInTransactionStore } from './signIn/transactionStore.js';
 import { TokenStore } from './tokenStore.js';
 
 /** The auth module's schema. */
@@ -17,6 +20,8 @@ export const AUTH_SCHEMA = 'atrium_auth';
 export const authClockRef = createCoreServiceRef<Clock, 'root'>({ id: 'host.auth.clock', scope: 'root' });
 /** The host's auth module: sessions, tokens and caller resolution (serves `/api/auth`). */
 export const hostAuthRef = createCoreServiceRef<HostAuth, 'root'>({ id: 'host.auth', scope: 'root' });
+/** The configured sign-in providers and the store of started sign-ins (serves `/api/auth/<id>/…`). */
+export const signInRef = createCoreServiceRef<SignIn, 'root'>({ id: 'host.auth.signIn', scope: 'root' });
 
 /**
  * Factories of the auth module, and the host's default for `coreServices.auth` (the module
@@ -40,6 +45,13 @@ export function authServiceFactories(runtimes: ReadonlyMap<string, PluginRuntime
         return knex;
       });
       return new HostAuth(new SessionStore(db, { idleMs: settings.idleMs, maxMs: settings.maxMs }, clock), new TokenStore(db, clock), settings, catalog, trustedOriginsFromConfig(config));
+    }),
+    createServiceFactory(signInRef, async ({ get }) => {
+      const [config, logger, database, clock] = await Promise.all([get(coreServices.rootConfig), get(coreServices.rootLogger), get(coreServices.database), get(authClockRef)]);
+      // hostAuthRef ran the migrations already.
+      await get(hostAuthRef);
+      const db = await database.forSchema(AUTH_SCHEMA);
+      return { providers: await createSignInProviders(config, logger), transactions: new SignInTransactionStore(db, clock) };
     }),
     createServiceFactory(coreServices.auth, ({ get }) => get(hostAuthRef)),
   ];

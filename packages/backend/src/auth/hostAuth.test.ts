@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { HostAuth, SESSION_COOKIE } from './hostAuth.js';
 import type { AuthSettings } from './authConfig.js';
 
-const settings = (secureCookies: boolean): AuthSettings => ({ guestEnabled: true, idleMs: 60_000, maxMs: 7200_000, secureCookies, unsupportedProviders: [] });
+const settings = (secureCookies: boolean): AuthSettings => ({ guestEnabled: true, idleMs: 60_000, maxMs: 7200_000, secureCookies });
 // The cookie helpers touch neither store.
 const auth = (secure: boolean) => new HostAuth({} as never, {} as never, settings(secure), () => undefined);
 

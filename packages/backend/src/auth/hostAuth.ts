@@ -41,8 +41,13 @@ export class HostAuth implements AuthService {
     readonly settings: AuthSettings,
     private readonly catalog: () => EntityLookup | undefined,
     /** Origin locations whose User and Group entities confer membership (see ownership.ts). */
-    private readonly trustedOrigins: ReadonlySet<string> = new Set(),
+    readonly trustedOrigins: ReadonlySet<string> = new Set(),
   ) {}
+
+  /** The running catalog's lookup, if the catalog is running (sign-in resolves Users with it). */
+  catalogLookup(): EntityLookup | undefined {
+    return this.catalog();
+  }
 
   async getCaller(req: RequestLike): Promise<Caller> {
     return (await this.resolve(req)).caller;

@@ -7,9 +7,17 @@ interface EntityRelations {
   relations?: Array<{ type: string; targetRef: string }>;
 }
 
-/** The part of the catalog's in-process API ownership resolution needs. */
+/** A catalog User as sign-in resolution reads it. */
+export interface UserEntity extends EntityRelations {
+  metadata: { name: string; namespace?: string; annotations?: Record<string, string> };
+  spec?: { profile?: { email?: string; displayName?: string; picture?: string } };
+}
+
+/** The part of the catalog's in-process API ownership resolution and sign-in need. */
 export interface EntityLookup {
   getEntitiesByRefs(refs: string[]): Promise<Array<EntityRelations | undefined>>;
+  /** Entities matching a filter (`{ kind: 'user', 'spec.profile.email': … }`, values case-insensitive). */
+  getEntities?(request: { filter: Record<string, string> }): Promise<{ items: unknown[] }>;
 }
 
 const ORIGIN_ANNOTATION = 'backstage.io/managed-by-origin-location';
@@ -30,6 +38,11 @@ export function trustedOriginsFromConfig(config: ConfigService): Set<string> {
   );
 }
 
+/** Whether an entity was read from a trusted (configured) location: only those confer membership or match a sign-in by email. */
+export function isTrustedEntity(entity: EntityRelations | undefined, trustedOrigins: ReadonlySet<string>): entity is EntityRelations {
+  return !!entity && trustedOrigins.has(entity.metadata?.annotations?.[ORIGIN_ANNOTATION] ?? '');
+}
+
 /**
  * A user's ownership refs: the user, the groups it is a member of (`memberOf`) and their
  * ancestors (`childOf`, the inverse of `parentOf`), transitively; cycles are followed once.
@@ -40,7 +53,7 @@ export function trustedOriginsFromConfig(config: ConfigService): Set<string> {
 export async function resolveOwnership(userEntityRef: string, catalog: EntityLookup | undefined, trustedOrigins: ReadonlySet<string>): Promise<string[]> {
   const refs = [userEntityRef];
   if (!catalog) return refs;
-  const trusted = (e: EntityRelations | undefined): e is EntityRelations => !!e && trustedOrigins.has(e.metadata?.annotations?.[ORIGIN_ANNOTATION] ?? '');
+  const trusted = (e: EntityRelations | undefined): e is EntityRelations => isTrustedEntity(e, trustedOrigins);
   const [user] = await catalog.getEntitiesByRefs([userEntityRef]);
   if (!trusted(user)) return refs;
   const seen = new Set<string>(refs);

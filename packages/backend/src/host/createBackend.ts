@@ -16,7 +16,8 @@ import {
 import { checkAuthConfig } from '../auth/authConfig.js';
 import { authOpenApi } from '../auth/authOpenApi.js';
 import { authRouter, clearStaleSessionCookie } from '../auth/authRoutes.js';
-import { hostAuthRef } from '../auth/authServices.js';
+import { hostAuthRef, signInRef } from '../auth/authServices.js';
+import { signInRouter } from '../auth/signIn/signInRoutes.js';
 import type { HostAuth } from '../auth/hostAuth.js';
 import type { ConfigBundle } from '../config/ConfigBundle.js';
 import { backendConfigSchema, HOST_CONFIG_SECTIONS } from '../config/backendConfigSchema.js';
@@ -155,6 +156,8 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
     res.json(openapi);
   });
   const maxBody = (config.get('backend.maxRequestBodyBytes') as number | undefined) ?? 10 * 1024 * 1024;
+  // Sign-in callbacks come from identity providers (a SAML form POST from their origin): before the guards.
+  app.use('/api/auth', signInRouter({ hostAuth, signIn: await registry.get(signInRef), audit: await registry.get(coreServices.audit) }));
   app.use('/api', originGuard(originPolicy), jsonMutationGuard);
   app.use('/api', express.json({ limit: maxBody, strict: false, verify: (req, _res, buf) => markPossibleNul(req as never, buf) }));
   app.use('/api', nulGuard);

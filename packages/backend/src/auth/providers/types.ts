@@ -44,7 +44,11 @@ export interface SignInProviderHandler {
 export interface SignInProviderContext {
   /** The key under `auth.providers` (`oidc`, `github`, `saml`, or any id whose `type` names a kind). */
   id: string;
-  /** The provider's settings for the current `auth.environment` (already validated against `configSchema`). */
+  /**
+   * The provider's settings for the current `auth.environment` (already validated against
+   * `configSchema`). `signIn` (the resolvers) and `title` are read by the auth module and are
+   * not part of it, so `configSchema` need not list them.
+   */
   config: Record<string, unknown>;
   /** Where `config` came from, for errors: `app-config.yaml: auth.providers.oidc.development`. */
   configPath: string;
@@ -60,4 +64,9 @@ export interface SignInProviderFactory {
   /** JSON Schema of the provider's per-environment settings (Backstage's keys). */
   configSchema: JsonSchema;
   create(ctx: SignInProviderContext): Promise<SignInProviderHandler>;
+  /**
+   * Resolver names (see signIn/resolvers.ts) used when the config lists none under
+   * `signIn.resolvers`; default `emailMatchingUserEntityProfileEmail`.
+   */
+  defaultResolvers?: Array<{ resolver: string }>;
 }
