@@ -6,6 +6,7 @@ import { BrowserRouter } from 'react-router';
 import { AppProviders } from './AppProviders';
 import { AppRoutes } from './AppRoutes';
 import { installedPlugins } from './plugins';
+import { createSignInRedirect } from './auth/unauthorized';
 import { createQueryClient } from './queryClient';
 
 const registry = createExtensionRegistry(installedPlugins);
@@ -16,7 +17,7 @@ if (!container) throw new Error('index.html has no #root element');
 
 createRoot(container).render(
   <StrictMode>
-    <AppProviders registry={registry} queryClient={createQueryClient()}>
+    <AppProviders registry={registry} queryClient={createQueryClient({ onError: createSignInRedirect() })}>
       <BrowserRouter>
         <AppRoutes />
       </BrowserRouter>

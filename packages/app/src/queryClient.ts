@@ -1,5 +1,5 @@
 import { isApiError } from '@atrium/frontend-plugin-api';
-import { QueryClient } from '@tanstack/react-query';
+import { MutationCache, QueryCache, QueryClient } from '@tanstack/react-query';
 
 const MAX_RETRIES = 2;
 
@@ -9,8 +9,15 @@ export function shouldRetryQuery(failureCount: number, error: unknown): boolean 
   return failureCount < MAX_RETRIES;
 }
 
-export function createQueryClient(): QueryClient {
+export interface QueryClientOptions {
+  /** Called with every failed query's and mutation's error; the app sends a 401 to sign-in. */
+  onError?: (error: unknown) => void;
+}
+
+export function createQueryClient(options: QueryClientOptions = {}): QueryClient {
+  const onError = options.onError;
   return new QueryClient({
+    ...(onError ? { queryCache: new QueryCache({ onError }), mutationCache: new MutationCache({ onError }) } : {}),
     defaultOptions: {
       queries: { retry: shouldRetryQuery, staleTime: 10_000 },
       mutations: { retry: false },

@@ -19,3 +19,4 @@ export { EntityProvider, useEntity } from './EntityContext';
 export { filterForEntity } from './entityExtensions';
 export { apiFetch, buildApiUrl, API_BASE_PATH, type ApiFetchInit, type QueryValue } from './apiFetch';
 export { ApiError, isApiError, isApiErrorBody, type ApiErrorBody } from './ApiError';
+export { useCurrentUser, isSignedIn, CURRENT_USER_QUERY_KEY, type CurrentUser } from './currentUser';

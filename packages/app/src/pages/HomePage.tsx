@@ -1,5 +1,6 @@
 import { PageLayout } from '@atrium/ui';
 import { HomeWidgets } from '../home/HomeWidgets';
+import { MyWork } from '../home/MyWork';
 
 export function HomePage() {
   return (
@@ -8,6 +9,7 @@ export function HomePage() {
       documentTitle="Home"
       subtitle="Your organisation's software, docs, templates and scorecards in one place."
     >
+      <MyWork />
       <HomeWidgets />
     </PageLayout>
   );

@@ -2,6 +2,7 @@ import { Burger, Group, Text, UnstyledButton } from '@mantine/core';
 import { Link } from 'react-router';
 import { ColorSchemeToggle } from './ColorSchemeToggle';
 import { Logo } from './Logo';
+import { UserMenu } from './UserMenu';
 import { headerWidgets } from '../plugins';
 
 export function AppHeader(props: { navOpened: boolean; onToggleNav: () => void }) {
@@ -29,6 +30,7 @@ export function AppHeader(props: { navOpened: boolean; onToggleNav: () => void }
           <Widget key={i} />
         ))}
         <ColorSchemeToggle />
+        <UserMenu />
       </Group>
     </Group>
   );

@@ -1,5 +1,6 @@
+import { isSignedIn, useCurrentUser } from '@atrium/frontend-plugin-api';
 import { canonicalRefKey, humanizeEntityRef, useEntityTitles } from '@atrium/ui';
-import { Button, Checkbox, MultiSelect, Paper, Select, Stack, Text, Title } from '@mantine/core';
+import { Button, Checkbox, MultiSelect, Paper, Select, Stack, Switch, Text, Title } from '@mantine/core';
 import { IconFilterOff } from '@tabler/icons-react';
 import { useId, useMemo } from 'react';
 import {
@@ -12,6 +13,7 @@ import {
   type FacetKey,
   type MultiFilterKey,
 } from './filterState';
+import { isOwnedByMe, withOwnedByMe } from './ownedByMe';
 import type { FacetCounts } from './useExplorerData';
 
 export interface ExplorerFiltersProps {
@@ -66,6 +68,8 @@ export function ExplorerFilters(props: ExplorerFiltersProps) {
   const showNamespace = namespaces.length > 1 || state.filters.namespace.length > 0;
   const lifecycleOptions = facetOptions(counts.lifecycle, state.filters.lifecycle);
   const ownerLabel = useOwnerLabel(counts.owner, state.filters.owner);
+  const me = useCurrentUser();
+  const myRefs = isSignedIn(me.data) ? me.data.ownershipEntityRefs : undefined;
 
   return (
     <Paper component="section" withBorder radius="md" p="md" aria-labelledby={headingId}>
@@ -91,6 +95,14 @@ export function ExplorerFilters(props: ExplorerFiltersProps) {
           clearable
           limit={200}
         />
+        {myRefs && (
+          <Switch
+            label="Owned by me"
+            description="You or one of your teams"
+            checked={isOwnedByMe(state, myRefs)}
+            onChange={(e) => onChange(withOwnedByMe(state, myRefs, e.currentTarget.checked))}
+          />
+        )}
         <MultiSelect
           label="Owner"
           placeholder={state.filters.owner.length ? undefined : 'Any owner'}
