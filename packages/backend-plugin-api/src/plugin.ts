@@ -13,6 +13,7 @@ import type {
   PermissionsService,
   SchedulerService,
 } from './services.js';
+import type { PermissionDefinition } from './permissionDefinitions.js';
 import type { RouteDefinition } from './routes.js';
 import type { JsonSchema } from './validation.js';
 
@@ -105,6 +106,8 @@ export interface BackendPluginDefinition<
    * setup() mounts them with `mountRoutes(ctx, routes, services)`.
    */
   routes?: readonly RouteDefinition[];
+  /** The permissions this plugin checks (definePermission): the host's permission catalogue and policy validation read them. */
+  permissions?: readonly PermissionDefinition[];
   setup(ctx: PluginContext<C, D, O>): Promise<P> | P;
   /** Reported on /readyz and on the system page. */
   health?(): Promise<HealthReport> | HealthReport;

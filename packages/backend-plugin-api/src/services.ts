@@ -37,15 +37,38 @@ export interface PermissionRequest {
   permission: string;
   /** The entity or object the action targets, when there is one. */
   resourceRef?: string;
+  /** The target itself (e.g. the catalog entity), when the caller already has it: saves a lookup. */
+  resource?: unknown;
 }
 export interface PermissionDecision {
   result: 'ALLOW' | 'DENY';
   reason?: string;
+  /** The policy rule that decided (0-based index in `permission.policy.rules`), when a rule did. */
+  ruleIndex?: number;
+  /** That rule's `id`, when it has one. */
+  ruleId?: string;
+  /**
+   * ALLOW only for some targets: the request named none, and the allowing rule has conditions.
+   * A list must then be filtered with `queryConditions`.
+   */
+  conditional?: boolean;
 }
+/**
+ * Which resources of a list a caller may see: all, none, or those matching a catalog filter
+ * predicate (the `POST /entities/by-query` `query` language: `$all`, `$any`, `$not`, field matchers).
+ */
+export type QueryConditions = { result: 'all' } | { result: 'none' } | { result: 'filter'; predicate: Record<string, unknown> };
 export interface PermissionsService {
   authorize(caller: Caller, request: PermissionRequest): Promise<PermissionDecision>;
+  /** Several decisions for one caller, in the order asked (the UI's batch check). */
+  authorizeMany(caller: Caller, requests: readonly PermissionRequest[]): Promise<PermissionDecision[]>;
   /** authorize() and throw NotAllowedError on DENY. */
   assert(caller: Caller, request: PermissionRequest): Promise<void>;
+  /**
+   * The policy for a resource permission (e.g. `catalog.entity.read`) turned into a filter for a
+   * list query, so a list shows exactly the resources the caller may see.
+   */
+  queryConditions(caller: Caller, permission: string): Promise<QueryConditions>;
 }
 
 export type AuditOutcome = 'succeeded' | 'failed' | 'denied';

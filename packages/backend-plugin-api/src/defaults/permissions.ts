@@ -19,6 +19,14 @@ export function createPermissions(policy: (caller: Caller, request: PermissionRe
       }
       return policy(caller, request);
     },
+    authorizeMany(caller, requests) {
+      return Promise.all(requests.map((request) => service.authorize(caller, request)));
+    },
+    async queryConditions(caller, permission) {
+      // A policy function sees one request at a time: without a target it allows all or nothing.
+      const decision = await service.authorize(caller, { permission });
+      return decision.result === 'ALLOW' ? { result: 'all' } : { result: 'none' };
+    },
     async assert(caller, request) {
       const decision = await service.authorize(caller, request);
       if (decision.result === 'DENY') {

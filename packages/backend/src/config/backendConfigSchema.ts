@@ -1,5 +1,6 @@
 import type { JsonSchema } from '@atrium/backend-plugin-api';
 import { authConfigSchema } from '../auth/authConfigSchema.js';
+import { permissionConfigSchema } from '../permissions/policyConfigSchema.js';
 
 /**
  * The host's own config keys. Shapes follow Backstage's where Backstage has the same key.
@@ -10,6 +11,7 @@ export const backendConfigSchema: JsonSchema = {
   type: 'object',
   properties: {
     auth: authConfigSchema,
+    permission: permissionConfigSchema,
     app: {
       type: 'object',
       properties: {
@@ -104,4 +106,4 @@ export const backendConfigSchema: JsonSchema = {
 };
 
 /** Top-level sections the host reads; every other one must be an installed plugin's id. */
-export const HOST_CONFIG_SECTIONS = ['app', 'backend', 'auth'] as const;
+export const HOST_CONFIG_SECTIONS = ['app', 'backend', 'auth', 'permission'] as const;

@@ -30,7 +30,7 @@ export const IGNORED_BACKSTAGE_KEYS: Record<string, string> = {
   'auth.experimentalExtraAllowedOrigins': 'use backend.allowedOrigins',
   'auth.providers.guest.dangerouslyAllowOutsideDevelopment': 'use auth.allowGuestInProduction',
   proxy: 'Atrium has no proxy plugin',
-  permission: 'permissions are not configured this way in Atrium',
+  'permission.enabled': 'Atrium enforces permission.policy when one is configured (see docs/permissions.md)',
   kubernetes: 'Atrium has no Kubernetes plugin',
   search: 'Atrium has its own search, which needs no configuration',
   'app.support': 'Atrium has no support page settings',

@@ -33,6 +33,8 @@ import { requestContext } from '../http/requestContext.js';
 import { hostGuard, OriginPolicy, originGuard } from '../http/originGuard.js';
 import { securityHeaders, type CspOverrides } from '../http/securityHeaders.js';
 import { serveApp } from '../http/serveApp.js';
+import { permissionEngineRef } from '../permissions/permissionServices.js';
+import { permissionsOpenApi, permissionsRouter } from '../permissions/permissionRoutes.js';
 import type { EventBus } from '../services/events.js';
 import type { Scheduler } from '../services/scheduler.js';
 import { StartupError } from './StartupError.js';
@@ -99,6 +101,8 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
   );
   for (const warning of configWarnings) logger.warn(warning);
   checkAuthConfig(config, logger);
+  // The permission policy is checked against the catalogue before anything opens (start refused with file and key).
+  const permissionEngine = await registry.get(permissionEngineRef);
 
   const database = await registry.get(coreServices.database);
   const instance = await registry.get(coreServices.instance);
@@ -151,7 +155,10 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
   app.get('/metrics', async (_req, res) => {
     res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
   });
-  const openapi = mergeOpenApi(options.plugins, instance.version, [{ mount: '/api/auth', fragment: authOpenApi }]);
+  const openapi = mergeOpenApi(options.plugins, instance.version, [
+    { mount: '/api/auth', fragment: authOpenApi },
+    { mount: '/api/permissions', fragment: permissionsOpenApi },
+  ]);
   app.get('/api/openapi.json', (_req, res) => {
     res.json(openapi);
   });
@@ -167,6 +174,11 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
     auth: await registry.get(coreServices.auth),
     permissions: await registry.get(coreServices.permissions),
     audit: await registry.get(coreServices.audit),
+  }));
+  app.use('/api/permissions', permissionsRouter({
+    auth: await registry.get(coreServices.auth),
+    permissions: await registry.get(coreServices.permissions),
+    engine: permissionEngine,
   }));
 
   const shutdownHooks = await registry.get(shutdownHooksRef);

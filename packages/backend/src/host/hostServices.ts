@@ -14,6 +14,7 @@ import { createDurableAudit } from '../audit/durableAudit.js';
 import { authServiceFactories } from '../auth/authServices.js';
 import { resolveDataDir } from '../config/resolveDataDir.js';
 import { openDatabase } from '../database/openDatabase.js';
+import { permissionServiceFactories } from '../permissions/permissionServices.js';
 import { runMigrations } from '../database/runMigrations.js';
 import { EventBus } from '../services/events.js';
 import { Scheduler } from '../services/scheduler.js';
@@ -91,6 +92,7 @@ export function hostServiceFactories(options: BackendOptions, runtimes: Readonly
       return { query: (q) => store.query(q), verify: () => store.verify() };
     }),
     ...authServiceFactories(runtimes),
+    ...permissionServiceFactories(options.plugins, runtimes),
     createServiceFactory(shutdownHooksRef, () => []),
     createServiceFactory(coreServices.rootLifecycle, async ({ get }) => {
       const hooks = await get(shutdownHooksRef);

@@ -1,0 +1,58 @@
+import type { BackendPlugin, Caller, ConfigService } from '@atrium/backend-plugin-api';
+import { NotFoundError } from '@atrium/backend-plugin-api';
+import { GUEST_CALLER } from '../auth/hostAuth.js';
+import { resolveOwnership, trustedOriginsFromConfig, type EntityLookup } from '../auth/ownership.js';
+import { PermissionCatalogue } from './catalogue.js';
+import type { PolicyEntity } from './entityConditions.js';
+import { PolicyEvaluator } from './evaluator.js';
+import { checkPolicy } from './validatePolicy.js';
+
+/** The catalog's in-process lookup, found when it is running. */
+export type CatalogFinder = () => (EntityLookup & { getEntitiesByRefs(refs: string[]): Promise<Array<PolicyEntity | undefined>> }) | undefined;
+
+/**
+ * The host's permission engine: the catalogue of declared permissions, the validated policy
+ * (undefined: none configured, everything allowed) and callers for `explain`.
+ */
+export class PermissionEngine {
+  readonly evaluator: PolicyEvaluator | undefined;
+
+  constructor(
+    readonly catalogue: PermissionCatalogue,
+    config: ConfigService,
+    private readonly catalog: CatalogFinder,
+  ) {
+    const policy = checkPolicy(config, catalogue);
+    this.evaluator = policy ? new PolicyEvaluator(policy, catalogue) : undefined;
+    this.trustedOrigins = trustedOriginsFromConfig(config);
+  }
+
+  private readonly trustedOrigins: ReadonlySet<string>;
+
+  static create(plugins: readonly BackendPlugin[], config: ConfigService, catalog: CatalogFinder): PermissionEngine {
+    return new PermissionEngine(PermissionCatalogue.fromPlugins(plugins), config, catalog);
+  }
+
+  /** An entity from the catalog by ref (undefined when the catalog is not running or has none). */
+  async findEntity(ref: string): Promise<PolicyEntity | undefined> {
+    const catalog = this.catalog();
+    if (!catalog) return undefined;
+    const [entity] = await catalog.getEntitiesByRefs([ref]);
+    return entity;
+  }
+
+  /**
+   * The caller a user would be when signed in (ownership through the catalog's trusted groups),
+   * or the guest for `guest` / `user:default/guest`. A user the catalog does not have → 404.
+   */
+  async callerFor(user: string): Promise<Caller> {
+    const ref = user.trim().toLowerCase();
+    if (ref === 'guest' || ref === GUEST_CALLER.userEntityRef) return GUEST_CALLER;
+    const canonical = ref.startsWith('user:') ? (ref.includes('/') ? ref : `user:default/${ref.slice(5)}`) : ref.includes(':') ? ref : `user:default/${ref}`;
+    if (!canonical.startsWith('user:')) throw new NotFoundError(`${user} is not a user ref (write user:default/<name>)`);
+    const entity = await this.findEntity(canonical);
+    if (!entity) throw new NotFoundError(`No user named ${canonical} in the catalog`);
+    const ownershipEntityRefs = await resolveOwnership(canonical, this.catalog(), this.trustedOrigins);
+    return { type: 'user', userEntityRef: canonical, ownershipEntityRefs, displayName: entity.metadata?.name ?? canonical };
+  }
+}

@@ -1,0 +1,156 @@
+import { Router } from 'express';
+import {
+  defineRoute,
+  InputError,
+  mountRoutes,
+  routesOpenApi,
+  type AuthService,
+  type PermissionDecision,
+  type PermissionsService,
+  type RouteDefinition,
+} from '@atrium/backend-plugin-api';
+import type { PermissionEngine } from './permissionEngine.js';
+
+interface Services {
+  engine: PermissionEngine;
+  permissions: PermissionsService;
+}
+
+const permissionName = { type: 'string', minLength: 1, maxLength: 200, pattern: '^[a-z][a-z0-9.-]*$' };
+const resourceRef = { type: 'string', minLength: 1, maxLength: 1000 };
+
+const decisionSchema = {
+  type: 'object',
+  properties: {
+    permission: { type: 'string' },
+    resourceRef: { type: 'string' },
+    decision: { enum: ['allow', 'deny'] },
+    conditional: { type: 'boolean', description: 'Allowed for some targets only (the request named none)' },
+    reason: { type: 'string' },
+    ruleIndex: { type: 'integer', description: '0-based index into permission.policy.rules' },
+    ruleId: { type: 'string' },
+  },
+};
+
+function view(request: { permission: string; resourceRef?: string }, d: PermissionDecision) {
+  return {
+    permission: request.permission,
+    ...(request.resourceRef ? { resourceRef: request.resourceRef } : {}),
+    decision: d.result === 'ALLOW' ? 'allow' : 'deny',
+    ...(d.conditional ? { conditional: true } : {}),
+    ...(d.reason ? { reason: d.reason } : {}),
+    ...(d.ruleIndex !== undefined ? { ruleIndex: d.ruleIndex } : {}),
+    ...(d.ruleId ? { ruleId: d.ruleId } : {}),
+  };
+}
+
+const catalogueRoute = defineRoute<Services>({
+  method: 'get',
+  path: '/catalogue',
+  permission: 'permission.catalogue.read',
+  summary: 'Every permission the host and the installed plugins check',
+  response: {
+    schema: {
+      type: 'object',
+      properties: {
+        items: {
+          type: 'array',
+          items: {
+            type: 'object',
+            properties: { name: { type: 'string' }, description: { type: 'string' }, resourceType: { type: 'string' }, action: { type: 'string' }, declaredBy: { type: 'string' } },
+          },
+        },
+      },
+    },
+  },
+  handler: (_request, { engine }) => ({ items: engine.catalogue.list() }),
+});
+
+interface AuthorizeBody {
+  items: Array<{ permission: string; resourceRef?: string }>;
+}
+
+const authorizeRoute = defineRoute<Services, Record<string, string>, Record<string, unknown>, AuthorizeBody>({
+  method: 'post',
+  path: '/authorize',
+  permission: { public: true, reason: 'answers only what the caller itself may do (the UI hides the actions it may not)' },
+  summary: 'Decisions for the caller, up to 100 at once',
+  body: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['items'],
+    properties: {
+      items: {
+        type: 'array',
+        minItems: 1,
+        maxItems: 100,
+        items: { type: 'object', additionalProperties: false, required: ['permission'], properties: { permission: permissionName, resourceRef } },
+      },
+    },
+  },
+  response: { schema: { type: 'object', properties: { items: { type: 'array', items: decisionSchema } } } },
+  handler: async ({ body, caller }, { permissions }) => {
+    const decisions = await permissions.authorizeMany(caller, body.items);
+    return { items: body.items.map((item, i) => view(item, decisions[i]!)) };
+  },
+});
+
+interface ExplainBody {
+  user: string;
+  permission: string;
+  resourceRef?: string;
+}
+
+const explainRoute = defineRoute<Services, Record<string, string>, Record<string, unknown>, ExplainBody>({
+  method: 'post',
+  path: '/explain',
+  permission: 'permission.explain',
+  summary: 'What a user may do, and the policy rule that decides it',
+  body: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['user', 'permission'],
+    properties: { user: { type: 'string', minLength: 1, maxLength: 300, description: 'user:default/<name>, or guest' }, permission: permissionName, resourceRef },
+  },
+  response: {
+    schema: {
+      type: 'object',
+      properties: {
+        ...decisionSchema.properties,
+        user: { type: 'string' },
+        ownershipEntityRefs: { type: 'array', items: { type: 'string' } },
+        roles: { type: 'array', items: { type: 'string' } },
+        rule: { type: 'string', description: 'The deciding rule, as text' },
+      },
+    },
+  },
+  responses: { '404': { description: 'No such user in the catalog' } },
+  handler: async ({ body }, { engine, permissions }) => {
+    if (!engine.catalogue.get(body.permission)) {
+      throw new InputError(`Unknown permission ${body.permission}; GET /api/permissions/catalogue lists them`);
+    }
+    const subject = await engine.callerFor(body.user);
+    const request = { permission: body.permission, ...(body.resourceRef ? { resourceRef: body.resourceRef } : {}) };
+    const decision = await permissions.authorize(subject, request);
+    const rule = decision.ruleIndex !== undefined ? engine.evaluator?.ruleText(decision.ruleIndex) : undefined;
+    return {
+      user: subject.userEntityRef,
+      ownershipEntityRefs: subject.ownershipEntityRefs,
+      roles: engine.evaluator ? [...engine.evaluator.callerRoles(subject)] : [],
+      ...view(request, decision),
+      ...(rule ? { rule } : {}),
+    };
+  },
+});
+
+export const permissionRoutes: readonly RouteDefinition<Services>[] = [catalogueRoute, authorizeRoute, explainRoute] as RouteDefinition<Services>[];
+
+/** `/api/permissions`: the catalogue, the caller's batch check and explain. */
+export function permissionsRouter(deps: { auth: AuthService; permissions: PermissionsService; engine: PermissionEngine }): Router {
+  const router = Router();
+  mountRoutes({ router, auth: deps.auth, permissions: deps.permissions }, permissionRoutes, { engine: deps.engine, permissions: deps.permissions });
+  return router;
+}
+
+/** The OpenAPI paths of `/api/permissions` (merged into /api/openapi.json). */
+export const permissionsOpenApi = routesOpenApi(permissionRoutes as readonly RouteDefinition[], { tag: 'permissions' });
