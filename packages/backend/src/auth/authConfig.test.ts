@@ -63,20 +63,27 @@ describe('a production start', () => {
 });
 
 describe('a Backstage auth section', () => {
-  it('is accepted: other providers are reported as not supported yet, Backstage-only keys ignored with a warning', () => {
+  it('is accepted: Backstage-only keys ignored with a warning; an unknown provider id stops the start naming the key', () => {
     const cfg = config({
       auth: {
         environment: 'development',
         session: { secret: 'x' },
         keyStore: { provider: 'database' },
-        providers: { guest: {}, github: { development: { clientId: 'a', clientSecret: 'b' } } },
+        providers: { guest: {}, microsoft: { development: { clientId: 'a', clientSecret: 'b' } } },
       },
     });
     const warnings = validateConfig(cfg, [{ key: '', schema: backendConfigSchema, whole: true }], { knownSections: ['app', 'backend', 'auth'] });
     expect(warnings).toEqual([expect.stringContaining('auth.keyStore is ignored')]);
-    const logged: string[] = [];
-    checkAuthConfig(cfg, { warn: (m: string) => void logged.push(m) } as never, {});
-    expect(logged).toEqual([expect.stringContaining('auth.providers.github is ignored')]);
+    expect(() => checkAuthConfig(cfg, { warn: () => undefined } as never, {})).toThrow(/app-config\.yaml: auth\.providers\.microsoft: Atrium has no sign-in provider "microsoft"/);
+  });
+
+  it('an OIDC provider without a section for auth.environment, or with a bad one, stops the start naming the key', () => {
+    const missing = config({ auth: { environment: 'production', providers: { oidc: { development: { clientId: 'a', clientSecret: 'b', metadataUrl: 'https://idp.example/' } } } } });
+    expect(() => checkAuthConfig(missing, { warn: () => undefined } as never, {})).toThrow(/app-config\.yaml: auth\.providers\.oidc\.production is missing/);
+    const bad = config({ auth: { providers: { oidc: { development: { clientId: 'a', metadataUrl: 'https://idp.example/' } } } } });
+    expect(() => checkAuthConfig(bad, { warn: () => undefined } as never, {})).toThrow(/auth\.providers\.oidc\.development\.clientSecret is required/);
+    const badResolver = config({ auth: { providers: { oidc: { development: { clientId: 'a', clientSecret: 'b', metadataUrl: 'https://idp.example/', signIn: { resolvers: [{ resolver: 'byMagic' }] } } } } } });
+    expect(() => checkAuthConfig(badResolver, { warn: () => undefined } as never, {})).toThrow(/auth\.providers\.oidc\.development\.signIn\.resolvers: unknown resolver byMagic/);
   });
 
   it('with an unknown key or a bad lifetime stops the start naming it', () => {

@@ -1,4 +1,5 @@
 import { githubProviderFactory } from './github.js';
+import { oidcProviderFactory } from './oidc.js';
 import type { SignInProviderFactory } from './types.js';
 
 /**
@@ -7,4 +8,5 @@ import type { SignInProviderFactory } from './types.js';
  */
 export const signInProviderFactories: Record<string, SignInProviderFactory> = {
   github: githubProviderFactory,
+  oidc: oidcProviderFactory,
 };
