@@ -5,10 +5,12 @@ import { createNotificationsService, notificationsServiceRef } from './notificat
 import { notificationsOpenApi } from './openapi.js';
 import { registerRoutes } from './routes.js';
 import { NotificationStore } from './store.js';
+import { notificationsPermissions } from './permissions.js';
 
 /** One notification store and API for every plugin: producers call the service, people read /api/notifications. */
 export const notificationsPlugin = definePlugin<unknown, Record<string, never>, NotificationsService>({
   id: 'notifications',
+  permissions: notificationsPermissions,
   migrations: notificationsMigrations,
   provides: notificationsServiceRef,
   openapi: notificationsOpenApi,

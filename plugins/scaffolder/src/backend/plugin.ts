@@ -14,6 +14,7 @@ import { scaffolderMigrations } from './tasks/migrations.js';
 import { SecretBox } from './tasks/secrets.js';
 import { TaskStore } from './tasks/taskStore.js';
 import { TaskWorker } from './tasks/taskWorker.js';
+import { scaffolderPermissions } from './permissions.js';
 
 /**
  * Runs Backstage v1beta3 software templates: tasks in Postgres claimed by any replica,
@@ -21,6 +22,7 @@ import { TaskWorker } from './tasks/taskWorker.js';
  */
 export const scaffolderPlugin = definePlugin<ScaffolderConfig, { catalog: typeof catalogServiceRef }, ScaffolderActionsService, { notifications: typeof notificationsServiceRef }>({
   id: 'scaffolder',
+  permissions: scaffolderPermissions,
   configSchema: scaffolderConfigSchema,
   migrations: scaffolderMigrations,
   deps: { catalog: catalogServiceRef },

@@ -13,6 +13,7 @@ import { scorecardsOpenApi } from './openapi.js';
 import { scorecardsRoutes } from './routes/index.js';
 import { ScorecardsRuntime } from './runtime.js';
 import { ScorecardStore } from './store.js';
+import { scorecardsPermissions } from './permissions.js';
 
 /** Other plugins add fact providers through this service (e.g. TechDocs, CI, on-call). */
 export const scorecardsFactsRef = createServiceRef<ScorecardsFactsService>('scorecards.facts');
@@ -22,6 +23,7 @@ const SWEEP_JOB = 'scorecards.evaluate-all';
 /** Scorecards and initiatives: rules over catalog entities and their facts, levels, history, rollups. */
 export const scorecardsPlugin = definePlugin<ScorecardsConfig, { catalog: typeof catalogServiceRef; sources: typeof sourcesServiceRef }, ScorecardsFactsService, { notifications: typeof notificationsServiceRef }>({
   id: 'scorecards',
+  permissions: scorecardsPermissions,
   configSchema: scorecardsConfigSchema,
   migrations: scorecardsMigrations,
   // Readable file roots come from the shared sources service (backend.reading), not the catalog's section.

@@ -2,10 +2,12 @@ import { coreServices, definePlugin, mountRoutes } from '@atrium/backend-plugin-
 import { systemOpenApi } from './openapi.js';
 import { auditRoutes } from './routes/audit.js';
 import { systemRoutes } from './routes/info.js';
+import { systemPermissions } from './permissions.js';
 
 /** Operator view of the running portal: version, database, plugins and their health, jobs, the audit log. */
 export const systemPlugin = definePlugin({
   id: 'system',
+  permissions: systemPermissions,
   openapi: systemOpenApi,
   deps: { auditLog: coreServices.auditLog },
   routes: [...systemRoutes, ...auditRoutes],

@@ -14,6 +14,7 @@ import { CachedSiteStore } from './store/cachedSiteStore.js';
 import { DatabaseSiteStore } from './store/databaseSiteStore.js';
 import { DirectorySiteStore } from './store/directorySiteStore.js';
 import type { SiteStore } from './store/SiteStore.js';
+import { techdocsPermissions } from './permissions.js';
 
 /** What the plugin exposes for tests and other plugins on this replica. */
 export interface TechdocsService {
@@ -41,6 +42,7 @@ const SITE_CACHE = { maxBytes: 64 * 1024 * 1024, ttlMs: 30_000, maxAssetBytes: 5
  */
 export const techdocsPlugin = definePlugin<RawTechdocsConfig, Deps, TechdocsService>({
   id: 'techdocs',
+  permissions: techdocsPermissions,
   configSchema: techdocsConfigSchema,
   migrations: techdocsMigrations,
   // Readable roots come from the shared sources service (backend.reading), not the catalog's section.
