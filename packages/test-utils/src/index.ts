@@ -2,3 +2,4 @@ export * from './postgres.js';
 export * from './startTestBackend.js';
 export * from './waitFor.js';
 export * from './fakes/githubOAuth.js';
+export * from './fakes/samlIdp.js';

@@ -84,12 +84,11 @@ export async function startFakeGitHubOAuth(options: FakeGitHubOAuthOptions = {})
     const apiPath = url.pathname.startsWith('/api/v3/') ? url.pathname.slice('/api/v3'.length) : url.pathname;
     if (req.method === 'GET' && url.pathname === '/login/oauth/authorize') return authorize(url, res);
     if (req.method === 'POST' && url.pathname === '/login/oauth/access_token') return accessToken(req, res);
-    if (req.method === 'GET' && apiPath === '/user') return withToken(req, res, (t) => sendJson(res, 200, userJson(users.get(t.login)!)));
+    if (req.method === 'GET' && apiPath === '/user') return withToken(req, res, (_t, u) => sendJson(res, 200, userJson(u)));
     if (req.method === 'GET' && apiPath === '/user/emails') {
-      return withToken(req, res, (t) => {
+      return withToken(req, res, (t, u) => {
         // Without the user:email scope GitHub answers 404 (it does not reveal that the resource exists).
         if (!t.scope.split(',').some((s) => s === 'user:email' || s === 'user')) return notFound(res);
-        const u = users.get(t.login)!;
         sendJson(res, 200, (u.emails ?? []).map((e) => ({ email: e.email, primary: e.primary, verified: e.verified, visibility: e.visibility ?? (e.primary ? 'public' : null) })));
       });
     }
@@ -160,14 +159,15 @@ export async function startFakeGitHubOAuth(options: FakeGitHubOAuthOptions = {})
     answer({ access_token: token, token_type: 'bearer', scope: grant.scope });
   }
 
-  function withToken(req: http.IncomingMessage, res: http.ServerResponse, then: (t: { login: string; scope: string }) => void): void {
+  function withToken(req: http.IncomingMessage, res: http.ServerResponse, then: (t: { login: string; scope: string }, user: FakeGitHubUser) => void): void {
     const header = String(req.headers['authorization'] ?? '');
     const m = /^(?:token|bearer)\s+(\S+)$/i.exec(header);
     if (!m) return sendJson(res, 401, { message: 'Requires authentication', documentation_url: 'https://docs.github.com/rest', status: '401' });
-    const t = tokens.get(m[1]!);
-    if (!t || !users.has(t.login)) return sendJson(res, 401, { message: 'Bad credentials', documentation_url: 'https://docs.github.com/rest', status: '401' });
+    const t = tokens.get(m[1] ?? '');
+    const user = t && users.get(t.login);
+    if (!t || !user) return sendJson(res, 401, { message: 'Bad credentials', documentation_url: 'https://docs.github.com/rest', status: '401' });
     res.setHeader('x-oauth-scopes', t.scope.split(',').join(', '));
-    then(t);
+    then(t, user);
   }
 
   function userJson(u: FakeGitHubUser): Record<string, unknown> {

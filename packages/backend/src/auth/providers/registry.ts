@@ -1,4 +1,5 @@
 import { githubProviderFactory } from './github.js';
+import { samlProviderFactory } from './saml.js';
 import { oidcProviderFactory } from './oidc.js';
 import type { SignInProviderFactory } from './types.js';
 
@@ -8,5 +9,6 @@ import type { SignInProviderFactory } from './types.js';
  */
 export const signInProviderFactories: Record<string, SignInProviderFactory> = {
   github: githubProviderFactory,
+  saml: samlProviderFactory,
   oidc: oidcProviderFactory,
 };
