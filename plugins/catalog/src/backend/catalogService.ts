@@ -18,7 +18,7 @@ import { projectFields } from './query/fields.js';
 import { finalEntitiesByRefs, listEntityRows, queryEntityPage } from './query/queryEntities.js';
 import { markForStitch } from './store/entityWriter.js';
 import { locationRefOf } from './ingestion/index.js';
-import { checkTarget } from './routes/locationRoutes.js';
+import { checkTarget } from './routes/locationTarget.js';
 import { toLocation } from './store/locationsStore.js';
 import { rows } from './store/sql.js';
 

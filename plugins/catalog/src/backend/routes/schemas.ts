@@ -2,24 +2,36 @@ import type { JsonSchema } from '@atrium/backend-plugin-api';
 
 const stringOrList: JsonSchema = { anyOf: [{ type: 'string' }, { type: 'array', items: { type: 'string' } }] };
 const nonNegativeInt: JsonSchema = { type: 'integer', minimum: 0 };
+/** A query parameter given once or repeated, with what it means (the description goes to the OpenAPI document). */
+const repeatable = (description: string): JsonSchema => ({ ...stringOrList, description });
+const described = (schema: JsonSchema, description: string): JsonSchema => ({ ...schema, description });
+const filterParam = repeatable('AND-set of key=value or key conditions, comma-separated (kind=component,spec.type=service); repeat to OR sets');
+const fieldsParam = repeatable('Comma-separated dot paths to return (metadata.name,kind); may be repeated');
 
 export const getEntitiesQuery: JsonSchema = {
   type: 'object',
-  properties: { filter: stringOrList, fields: stringOrList, order: stringOrList, offset: nonNegativeInt, limit: nonNegativeInt, after: { type: 'string' } },
+  properties: {
+    filter: filterParam,
+    fields: fieldsParam,
+    order: repeatable('asc:<field> or desc:<field>; repeat for more keys'),
+    offset: described(nonNegativeInt, 'Skip this many'),
+    limit: described(nonNegativeInt, 'At most this many (a link header points to the next page)'),
+    after: { type: 'string', description: 'Opaque cursor from the link header of the previous page' },
+  },
 };
 
 export const queryEntitiesQuery: JsonSchema = {
   type: 'object',
   properties: {
-    filter: stringOrList,
-    fields: stringOrList,
-    orderField: stringOrList,
-    cursor: { type: 'string', minLength: 1 },
-    limit: nonNegativeInt,
-    offset: nonNegativeInt,
-    fullTextFilterTerm: { type: 'string' },
-    fullTextFilterFields: stringOrList,
-    totalItems: { enum: ['include', 'exclude'] },
+    filter: filterParam,
+    fields: fieldsParam,
+    orderField: repeatable('<field>,asc or <field>,desc; repeat for more keys'),
+    cursor: { type: 'string', minLength: 1, description: 'pageInfo.nextCursor or prevCursor of a previous page' },
+    limit: described(nonNegativeInt, 'Page size (default 200)'),
+    offset: described(nonNegativeInt, 'Skip this many'),
+    fullTextFilterTerm: { type: 'string', description: 'Words to search for (prefix match)' },
+    fullTextFilterFields: repeatable('Comma-separated fields to search in'),
+    totalItems: { enum: ['include', 'exclude'], description: 'exclude to skip counting totalItems' },
   },
 };
 
@@ -61,12 +73,12 @@ export const byRefsBody: JsonSchema = {
   },
 };
 
-export const byRefsQuery: JsonSchema = { type: 'object', properties: { filter: stringOrList } };
+export const byRefsQuery: JsonSchema = { type: 'object', properties: { filter: filterParam } };
 
 export const facetsQuery: JsonSchema = {
   type: 'object',
   required: ['facet'],
-  properties: { facet: stringOrList, filter: stringOrList },
+  properties: { facet: repeatable('Field to count the values of; repeat for more'), filter: filterParam },
 };
 
 export const facetsBody: JsonSchema = {
@@ -95,7 +107,10 @@ export const addLocationBody: JsonSchema = {
 
 export const addLocationQuery: JsonSchema = {
   type: 'object',
-  properties: { dryRun: { enum: ['true', 'false'] }, onConflict: { enum: ['reject', 'refresh'] } },
+  properties: {
+    dryRun: { enum: ['true', 'false'], description: 'true to only read the location and return what it holds' },
+    onConflict: { enum: ['reject', 'refresh'], description: 'reject (409, the default) or refresh an already registered location' },
+  },
 };
 
 export const updateLocationBody: JsonSchema = {
@@ -135,4 +150,16 @@ export const entityNameParams: JsonSchema = {
   type: 'object',
   required: ['kind', 'namespace', 'name'],
   properties: { kind: { type: 'string', minLength: 1 }, namespace: { type: 'string', minLength: 1 }, name: { type: 'string', minLength: 1 } },
+};
+
+export const uidParams: JsonSchema = {
+  type: 'object',
+  required: ['uid'],
+  properties: { uid: { type: 'string', minLength: 1, description: 'metadata.uid of the entity' } },
+};
+
+export const locationIdParams: JsonSchema = {
+  type: 'object',
+  required: ['id'],
+  properties: { id: { type: 'string', minLength: 1, description: 'The location id' } },
 };
