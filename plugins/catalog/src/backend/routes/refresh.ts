@@ -1,0 +1,43 @@
+import { defineRoute, InputError, NotFoundError } from '@atrium/backend-plugin-api';
+import { parseEntityRef, stringifyEntityRef } from '@atrium/catalog-model';
+import { markForStitch } from '../store/entityWriter.js';
+import * as schemas from './schemas.js';
+import { notFoundReply, type CatalogRouteServices } from './services.js';
+
+interface RefreshBody {
+  entityRef: string;
+  authorizationToken?: string;
+}
+
+/** The canonical ref of the body's entityRef; a 400 when it does not parse. */
+function refOf(body: RefreshBody): string {
+  try {
+    return stringifyEntityRef(parseEntityRef(body.entityRef));
+  } catch (e) {
+    throw new InputError(`Invalid entityRef: ${(e as Error).message}`);
+  }
+}
+
+/** POST /refresh: re-reads the entity's location now (or re-stitches an entity no location owns). */
+export const refreshEntity = defineRoute<CatalogRouteServices, Record<string, string>, Record<string, unknown>, RefreshBody>({
+  method: 'post',
+  path: '/refresh',
+  body: schemas.refreshBody,
+  permission: { name: 'catalog.entity.refresh', resourceRef: ({ body }) => refOf(body) },
+  summary: "Re-read an entity's location now",
+  response: { description: 'Refreshed (empty body)' },
+  responses: notFoundReply('No such entity'),
+  handler: async ({ body, res }, ctx) => {
+    const ref = refOf(body);
+    const record = await ctx.lookup.byRef(ref);
+    if (!record) throw new NotFoundError(`Entity ${ref} is not in the catalog`);
+    if (record.location_id) {
+      await ctx.locations.requestRefresh(record.location_id);
+      await ctx.processor.processNow(record.location_id);
+    } else {
+      await markForStitch(ctx.db, [ref]);
+      await ctx.processor.stitch({ settle: true });
+    }
+    res.status(200).end();
+  },
+});
