@@ -3,3 +3,4 @@ export * from './startTestBackend.js';
 export * from './waitFor.js';
 export * from './fakes/githubOAuth.js';
 export * from './fakes/samlIdp.js';
+export * from './fakes/oidcProvider.js';

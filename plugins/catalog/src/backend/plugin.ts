@@ -1,5 +1,5 @@
 import os from 'node:os';
-import { ConfigError, definePlugin } from '@atrium/backend-plugin-api';
+import { ConfigError, definePlugin, mountRoutes } from '@atrium/backend-plugin-api';
 import { createEntityValidator, InvalidKindDefinitionError } from '@atrium/catalog-model';
 import { sourcesServiceRef } from '@atrium/source-readers';
 import type { CatalogService } from '../common/index.js';
@@ -15,11 +15,7 @@ import { EntityProviders } from './providers/entityProviders.js';
 import { ReadPool } from './ingestion/worker/readPool.js';
 import { EntityLookup } from './query/entityLookup.js';
 import { CatalogAggregates } from './query/catalogAggregates.js';
-import { registerEntityRoutes } from './routes/entityRoutes.js';
-import { registerLocationRoutes } from './routes/locationRoutes.js';
-import { registerEventStreamRoute } from './routes/eventStreamRoute.js';
-import { registerMiscRoutes } from './routes/miscRoutes.js';
-import { registerProviderRoutes } from './routes/providerRoutes.js';
+import { catalogRoutes } from './routes/index.js';
 import { rejectNul } from './routes/rejectNul.js';
 import { EntityWriter } from './store/entityWriter.js';
 import { advanceGeneration } from './store/generation.js';
@@ -37,6 +33,7 @@ export const catalogPlugin = definePlugin<RawCatalogConfig, { sources: typeof so
   deps: { sources: sourcesServiceRef },
   provides: catalogServiceRef,
   openapi: catalogOpenApi,
+  routes: catalogRoutes,
   async setup({ router, db, config, configBaseDir, logger, events, scheduler, auth, permissions, audit, lifecycle, host, instance, deps }) {
     const embedded = host.database().mode === 'embedded';
     const settings = resolveCatalogSettings(config, configBaseDir, { dataDir: host.dataDir, embeddedDatabase: embedded, homeDir: os.homedir() }, deps.sources);
@@ -99,12 +96,9 @@ export const catalogPlugin = definePlugin<RawCatalogConfig, { sources: typeof so
       await locations.delete(id);
     }
 
+    // NUL characters are refused (400) before any route validates or looks anything up.
     router.use(rejectNul);
-    registerEntityRoutes(router, ctx);
-    registerLocationRoutes(router, ctx);
-    registerMiscRoutes(router, ctx);
-    registerProviderRoutes(router, ctx);
-    registerEventStreamRoute(router, { events, auth, permissions });
+    mountRoutes({ router, auth, permissions }, catalogRoutes, { ...ctx, bus: events });
 
     const loop = new ProcessingLoop(processor, settings.processingPollMs, logger);
     loop.start();
