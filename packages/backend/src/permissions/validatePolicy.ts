@@ -22,13 +22,13 @@ export function policyProblems(policy: PermissionPolicy, catalogue: PermissionCa
   const roles = Object.keys(policy.roles ?? {});
   const ids = new Map<string, number>();
   policy.rules.forEach((rule, i) => {
-    const key = `permission.policy.rules[${i}]`;
+    const key = `permission.policy.rules.${i}`;
     const covered = new Set<string>();
     rule.permissions.forEach((pattern, j) => {
       const matched = catalogue.matching(pattern);
       if (matched.length === 0) {
         const hint = pattern.includes('*') ? '' : didYouMean(pattern, names);
-        at(`${key}.permissions[${j}]`, pattern.includes('*')
+        at(`${key}.permissions.${j}`, pattern.includes('*')
           ? `"${pattern}" matches no permission in the catalogue (GET /api/permissions/catalogue lists them)`
           : `unknown permission "${pattern}"${hint ? ` (did you mean ${hint}?)` : ''}; GET /api/permissions/catalogue lists them`);
       }
@@ -37,7 +37,7 @@ export function policyProblems(policy: PermissionPolicy, catalogue: PermissionCa
     (rule.roles ?? []).forEach((role, j) => {
       if (!roles.includes(role)) {
         const hint = didYouMean(role, roles);
-        at(`${key}.roles[${j}]`, `unknown role "${role}"${hint ? ` (did you mean ${hint}?)` : ''}; define it under permission.policy.roles`);
+        at(`${key}.roles.${j}`, `unknown role "${role}"${hint ? ` (did you mean ${hint}?)` : ''}; define it under permission.policy.roles`);
       }
     });
     if (rule.conditions && covered.size > 0 && ![...covered].some((name) => catalogue.get(name)?.resourceType === CATALOG_ENTITY_RESOURCE)) {
@@ -45,7 +45,7 @@ export function policyProblems(policy: PermissionPolicy, catalogue: PermissionCa
     }
     if (rule.id !== undefined) {
       const first = ids.get(rule.id);
-      if (first !== undefined) at(`${key}.id`, `the rule id "${rule.id}" is also used by permission.policy.rules[${first}]`);
+      if (first !== undefined) at(`${key}.id`, `the rule id "${rule.id}" is also used by permission.policy.rules.${first}`);
       else ids.set(rule.id, i);
     }
   });
