@@ -17,6 +17,7 @@ import { EntityLookup } from './query/entityLookup.js';
 import { CatalogAggregates } from './query/catalogAggregates.js';
 import { catalogRoutes } from './routes/index.js';
 import { rejectNul } from './routes/rejectNul.js';
+import { catalogPermissions } from './permissions.js';
 import { EntityWriter } from './store/entityWriter.js';
 import { advanceGeneration } from './store/generation.js';
 import { LocationsStore } from './store/locationsStore.js';
@@ -27,6 +28,7 @@ import { LocationsStore } from './store/locationsStore.js';
  */
 export const catalogPlugin = definePlugin<RawCatalogConfig, { sources: typeof sourcesServiceRef }, CatalogService>({
   id: 'catalog',
+  permissions: catalogPermissions,
   configSchema: catalogConfigSchema,
   migrations: catalogMigrations,
   // File roots and private-network access come from the shared sources service (backend.reading).
