@@ -6,6 +6,8 @@ import { readAuthSettings } from './authConfig.js';
 import { authMigrations } from './authMigrations.js';
 import { systemClock, type Clock } from './clock.js';
 import { HostAuth } from './hostAuth.js';
+import { SCIM_ORIGIN } from './scim/scimEntities.js';
+import { scimMigrations } from './scim/scimMigrations.js';
 import { trustedOriginsFromConfig, type EntityLookup } from './ownership.js';
 import { SessionStore } from './sessionStore.js';
 import { createSignInProviders } from './signIn/signInProviders.js';
@@ -41,10 +43,10 @@ export function authServiceFactories(runtimes: ReadonlyMap<string, PluginRuntime
       const settings = readAuthSettings(config);
       const db = await database.withStartupLock(async () => {
         const knex = await database.forSchema(AUTH_SCHEMA);
-        await runMigrations(knex, AUTH_SCHEMA, authMigrations);
+        await runMigrations(knex, AUTH_SCHEMA, [...authMigrations, ...scimMigrations]);
         return knex;
       });
-      return new HostAuth(new SessionStore(db, { idleMs: settings.idleMs, maxMs: settings.maxMs }, clock), new TokenStore(db, clock), settings, catalog, trustedOriginsFromConfig(config));
+      return new HostAuth(new SessionStore(db, { idleMs: settings.idleMs, maxMs: settings.maxMs }, clock), new TokenStore(db, clock), settings, catalog, new Set([...trustedOriginsFromConfig(config), SCIM_ORIGIN]));
     }),
     createServiceFactory(signInRef, async ({ get }) => {
       const [config, logger, database, clock] = await Promise.all([get(coreServices.rootConfig), get(coreServices.rootLogger), get(coreServices.database), get(authClockRef)]);

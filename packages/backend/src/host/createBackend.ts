@@ -17,6 +17,7 @@ import { checkAuthConfig } from '../auth/authConfig.js';
 import { authOpenApi } from '../auth/authOpenApi.js';
 import { authRouter, clearStaleSessionCookie } from '../auth/authRoutes.js';
 import { hostAuthRef, signInRef } from '../auth/authServices.js';
+import { mountScim } from '../auth/scim/scimServices.js';
 import { signInRouter } from '../auth/signIn/signInRoutes.js';
 import type { HostAuth } from '../auth/hostAuth.js';
 import type { ConfigBundle } from '../config/ConfigBundle.js';
@@ -169,6 +170,7 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
   app.use('/api', express.json({ limit: maxBody, strict: false, verify: (req, _res, buf) => markPossibleNul(req as never, buf) }));
   app.use('/api', nulGuard);
   app.use('/api', clearStaleSessionCookie(hostAuth));
+  await mountScim(app, { registry, runtimes, scheduler, baseUrl, maxBodyBytes: maxBody }); // before authRouter: its rate limits are for people
   app.use('/api/auth', authRouter({
     hostAuth,
     auth: await registry.get(coreServices.auth),
