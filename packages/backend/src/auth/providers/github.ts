@@ -21,9 +21,7 @@ export const githubConfigSchema: JsonSchema = {
     enterpriseInstanceUrl: { type: 'string', format: 'uri' },
     /** Scopes asked for besides `read:user user:email`. */
     additionalScopes: { oneOf: [{ type: 'string' }, { type: 'array', items: { type: 'string' } }] },
-    title: { type: 'string' },
     type: { type: 'string' },
-    signIn: { type: 'object' },
   },
   additionalProperties: false,
 };
@@ -48,6 +46,8 @@ export function githubEndpoints(enterpriseInstanceUrl?: string): { webUrl: strin
 export const githubProviderFactory: SignInProviderFactory = {
   title: 'GitHub',
   configSchema: githubConfigSchema,
+  // A GitHub login names the person; an email may be missing (no verified primary, or not granted).
+  defaultResolvers: [{ resolver: 'usernameMatchingUserEntityName' }],
   async create(ctx: SignInProviderContext): Promise<SignInProviderHandler> {
     const settings = ctx.config as unknown as GitHubSettings;
     const { webUrl, apiUrl } = githubEndpoints(settings.enterpriseInstanceUrl);
