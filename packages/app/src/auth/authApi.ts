@@ -56,9 +56,9 @@ export const authQueryKeys = {
 
 export const getSignInOptions = (o: Signal = {}) => apiFetch<SignInOptions>('/auth/providers', o);
 export const listSessions = (o: Signal = {}) => apiFetch<{ items: SessionInfo[] }>('/auth/sessions', o).then((r) => r.items);
-export const revokeSession = (id: string) => apiFetch<void>(`/auth/sessions/${encodeURIComponent(id)}`, { method: 'DELETE' });
+export const revokeSession = (id: string) => apiFetch<undefined>(`/auth/sessions/${encodeURIComponent(id)}`, { method: 'DELETE' });
 export const revokeAllSessions = () => apiFetch<{ revoked: number }>('/auth/sessions', { method: 'DELETE' });
-export const logout = () => apiFetch<void>('/auth/logout', { method: 'POST', json: {} });
+export const logout = () => apiFetch<undefined>('/auth/logout', { method: 'POST', json: {} });
 export const listTokens = (o: Signal = {}) => apiFetch<{ items: TokenInfo[] }>('/auth/tokens', o).then((r) => r.items);
 export const createToken = (request: NewTokenRequest) => apiFetch<CreatedToken>('/auth/tokens', { json: request });
-export const revokeToken = (id: string) => apiFetch<void>(`/auth/tokens/${encodeURIComponent(id)}`, { method: 'DELETE' });
+export const revokeToken = (id: string) => apiFetch<undefined>(`/auth/tokens/${encodeURIComponent(id)}`, { method: 'DELETE' });

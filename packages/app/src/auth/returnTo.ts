@@ -9,8 +9,8 @@ export const SIGN_IN_PATH = '/sign-in';
 export function safeReturnTo(raw: string | null | undefined): string {
   const value = (raw ?? '').trim();
   if (!value.startsWith('/') || value.startsWith('//') || value.startsWith('/\\')) return '/';
-  if (/[\u0000-\u001f]/.test(value)) return '/';
-  const path = value.split(/[?#]/, 1)[0]!;
+  if ([...value].some((c) => c.charCodeAt(0) < 0x20)) return '/';
+  const path = value.split(/[?#]/, 1)[0] ?? value;
   if (path === SIGN_IN_PATH || path.startsWith(`${SIGN_IN_PATH}/`)) return '/';
   return value;
 }

@@ -31,8 +31,8 @@ export function profileFrom(ref: string, entity: ProfileEntity | null | undefine
 /** Up to two initials for an avatar: "Amara Okafor" → "AO", "li.wei" → "LW". */
 export function initialsOf(name: string): string {
   const words = name.split(/[\s._-]+/).filter((w) => /\p{L}|\p{N}/u.test(w));
-  const letters = words.length > 1 ? [words[0]!, words[words.length - 1]!] : words.slice(0, 1);
-  return letters.map((w) => [...w][0]!.toUpperCase()).join('') || '?';
+  const letters = words.length > 1 ? [words[0], words[words.length - 1]] : words.slice(0, 1);
+  return letters.map((w) => [...(w ?? '')][0]?.toUpperCase() ?? '').join('') || '?';
 }
 
 /** The caller's catalog profile; a missing catalog (or entity) falls back to the ref's name. */
@@ -43,13 +43,14 @@ export function useUserProfile(ref: string | undefined) {
     staleTime: 5 * 60_000,
     retry: false,
     queryFn: async ({ signal }): Promise<UserProfile> => {
+      if (!ref) throw new Error('useUserProfile: no ref');
       const entity = await apiFetch<{ items: Array<ProfileEntity | null> }>('/catalog/entities/by-refs', {
         json: { entityRefs: [ref], fields: ['metadata.name', 'metadata.title', 'spec.profile'] },
         signal,
       })
         .then((r) => r.items[0])
         .catch(() => undefined);
-      return profileFrom(ref!, entity);
+      return profileFrom(ref, entity);
     },
   });
 }

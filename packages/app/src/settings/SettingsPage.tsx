@@ -25,7 +25,7 @@ export function SettingsPage() {
   const { pathname } = useLocation();
   const navigate = useNavigate();
   const tab = settingsTabFor(pathname);
-  const current = TABS.find((t) => t.value === tab)!;
+  const current = TABS.find((t) => t.value === tab) ?? TABS[0];
   return (
     <PageLayout title="Settings" documentTitle={`${current.label} · Settings`} subtitle="Your theme, API tokens and signed-in devices.">
       <Tabs value={tab} onChange={(value) => navigate(TABS.find((t) => t.value === value)?.path ?? '/settings')} keepMounted={false}>
