@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { defineRoute, openApiPath, routeOperation, routesOpenApi } from './routes.js';
+import { defineRoute, mountRoutes, openApiPath, routeOperation, routesOpenApi } from './routes.js';
 
 describe('defineRoute', () => {
   it('refuses a route without a permission, an empty one, or a public one without a reason', () => {
@@ -44,5 +44,21 @@ describe('defineRoute', () => {
     const op = routeOperation(defineRoute({ method: 'get', path: '/ping', permission: { public: true, reason: 'probe' }, handler: () => 'pong' }));
     expect(op['x-atrium-permission']).toEqual({ public: true, reason: 'probe' });
     expect(Object.keys(op['responses'] as object)).toEqual(['200']);
+  });
+});
+
+describe('mountRoutes', () => {
+  it('compiles the validators when mounting: a schema ajv refuses fails at startup, not on the first request', () => {
+    const mounted: string[] = [];
+    const ctx = {
+      router: { get: (path: string) => mounted.push(path) },
+      auth: { getCaller: async () => ({}) },
+      permissions: { assert: async () => undefined },
+    } as never;
+    const broken = defineRoute({ method: 'get', path: '/broken', query: { type: 'object', properties: { n: { type: 'no-such-type' } } }, permission: 'x.read', handler: () => ({}) });
+    expect(() => mountRoutes(ctx, [broken], {})).toThrow(/schema is invalid/);
+    const fine = defineRoute({ method: 'get', path: '/fine', query: { type: 'object', properties: { n: { type: 'integer' } } }, permission: 'x.read', handler: () => ({}) });
+    mountRoutes(ctx, [fine], {});
+    expect(mounted).toEqual(['/fine']);
   });
 });

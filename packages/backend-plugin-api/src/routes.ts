@@ -1,6 +1,6 @@
 import type { Request, RequestHandler, Response, Router } from 'express';
 import type { AuthService, Caller, OpenApiFragment, PermissionsService } from './services.js';
-import { validateInput, type JsonSchema } from './validation.js';
+import { inputValidator, type JsonSchema } from './validation.js';
 
 export type RouteMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
@@ -103,24 +103,37 @@ export function routePermissionName(route: RouteDefinition): string | undefined 
   return 'name' in p ? p.name : undefined;
 }
 
+/** A copy of the path parameters with each `{*rest}` wildcard (an array of segments) joined with `/`. */
 function joinWildcards(params: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(params)) out[k] = Array.isArray(v) ? v.join('/') : v;
+  for (const k in params) {
+    const v = params[k];
+    out[k] = Array.isArray(v) ? v.join('/') : v;
+  }
   return out;
 }
 
-/** Express handler for one route: validate params, query, body; check the permission; run the handler. */
+/**
+ * Express handler for one route: validate params, query, body; check the permission; run the handler.
+ * Everything that depends only on the definition (validators, the permission's shape) is settled
+ * here, once; a request runs the compiled validators, one caller lookup and one permission check.
+ */
 function toHandler<S>(route: RouteDefinition<S>, ctx: { auth: AuthService; permissions: PermissionsService }, services: S): RequestHandler {
+  const checkParams = route.params ? inputValidator(route.params, 'params') : undefined;
+  const checkQuery = route.query ? inputValidator(route.query, 'query') : undefined;
+  const checkBody = route.body ? inputValidator(route.body, 'body') : undefined;
+  const permission = route.permission as RoutePermission;
+  // The name checked (undefined: a public route) and, when the check names a resource, how to find it.
+  const permissionName = typeof permission === 'string' ? permission : 'name' in permission ? permission.name : undefined;
+  const resourceRefOf = typeof permission === 'object' && 'name' in permission ? permission.resourceRef : undefined;
   const handler: RequestHandler = async (req, res) => {
-    const params = route.params ? validateInput(route.params, joinWildcards({ ...req.params }), 'params') : { ...req.params };
-    const query = route.query ? validateInput(route.query, { ...req.query }, 'query') : { ...req.query };
-    const body = route.body ? validateInput(route.body, req.body ?? {}, 'body') : undefined;
+    const params = checkParams ? checkParams(joinWildcards(req.params)) : { ...req.params };
+    const query = checkQuery ? checkQuery({ ...req.query }) : { ...req.query };
+    const body = checkBody ? checkBody(req.body ?? {}) : undefined;
     const caller = await ctx.auth.getCaller(req);
-    const permission = route.permission as RoutePermission;
-    if (typeof permission === 'string') await ctx.permissions.assert(caller, { permission });
-    else if ('name' in permission) {
-      const resourceRef = await permission.resourceRef?.({ params, query, body }, services);
-      await ctx.permissions.assert(caller, { permission: permission.name, ...(resourceRef ? { resourceRef } : {}) });
+    if (permissionName !== undefined) {
+      const resourceRef = resourceRefOf ? await resourceRefOf({ params, query, body }, services) : undefined;
+      await ctx.permissions.assert(caller, resourceRef ? { permission: permissionName, resourceRef } : { permission: permissionName });
     }
     const result = await route.handler({ params, query, body, caller, req, res }, services);
     if (result !== undefined && !res.headersSent) res.status(route.response?.status ?? 200).json(result);
