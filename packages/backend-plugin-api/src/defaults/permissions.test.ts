@@ -35,3 +35,13 @@ describe('token scopes in the permissions path', () => {
     expect(asked).toEqual([]);
   });
 });
+
+describe('batch checks and list conditions from a policy function', () => {
+  it('authorizeMany answers in order; queryConditions is all or none', async () => {
+    const permissions = createPermissions((_c, r) => (r.permission.endsWith('.read') ? { result: 'ALLOW' } : { result: 'DENY' }));
+    const decisions = await permissions.authorizeMany(user, [{ permission: 'a.b.read' }, { permission: 'a.b.delete' }]);
+    expect(decisions.map((d) => d.result)).toEqual(['ALLOW', 'DENY']);
+    expect(await permissions.queryConditions(user, 'a.b.read')).toEqual({ result: 'all' });
+    expect(await permissions.queryConditions(user, 'a.b.delete')).toEqual({ result: 'none' });
+  });
+});
