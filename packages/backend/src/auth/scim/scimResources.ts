@@ -66,6 +66,21 @@ function simpleEq(filter: SCIMMY.Types.Filter | undefined, attribute: string): s
   return typeof op === 'string' && op.toLowerCase() === 'eq' && typeof value === 'string' ? value : undefined;
 }
 
+/** The plain `eq` comparisons of a filter on these attributes, to narrow the rows read. */
+function narrowing<K extends string>(filter: SCIMMY.Types.Filter | undefined, attributes: readonly K[]): Partial<Record<K, string>> {
+  const out: Partial<Record<K, string>> = {};
+  for (const a of attributes) {
+    const value = simpleEq(filter, a);
+    if (value !== undefined) out[a] = value;
+  }
+  return out;
+}
+
+function contextOf(ctx: ScimContext | undefined): ScimContext {
+  if (!ctx) throw new Error('SCIM resource handlers need a ScimContext');
+  return ctx;
+}
+
 /** The filter with every `userName` comparison value in lower case (userName is case-insensitive). */
 function caseInsensitiveUserName(filter: SCIMMY.Types.Filter): SCIMMY.Types.Filter {
   const lower = (v: unknown): unknown => (typeof v === 'string' ? v.toLowerCase() : Array.isArray(v) ? v.map(lower) : v);
@@ -99,50 +114,44 @@ export function declareScimResources(basepath: string): void {
 
   SCIMMY.Resources.declare(SCIMMY.Resources.User, { extensions: [{ schema: SCIMMY.Schemas.EnterpriseUser, required: false }] } as never);
   SCIMMY.Resources.User.ingress(async (resource, instance, ctx?: ScimContext) => {
-    const { service, caller } = ctx!;
+    const { service, caller } = contextOf(ctx);
     const user = await service.writeUser(resource.id, JSON.parse(JSON.stringify(instance)) as Json, caller);
-    return userResource(service, user);
+    return (await userResource(service, user)) as never;
   });
-  SCIMMY.Resources.User.egress(async (resource, ctx?: ScimContext) => {
-    const { service } = ctx!;
+  SCIMMY.Resources.User.egress((async (resource: SCIMMY.Resources.User, ctx?: ScimContext) => {
+    const { service } = contextOf(ctx);
     if (resource.id) return userResource(service, await service.getUser(resource.id));
     const filter = resource.filter;
-    const candidates = await service.store.listUsers({
-      ...(simpleEq(filter, 'userName') !== undefined ? { userName: simpleEq(filter, 'userName')! } : {}),
-      ...(simpleEq(filter, 'externalId') !== undefined ? { externalId: simpleEq(filter, 'externalId')! } : {}),
-      ...(simpleEq(filter, 'id') !== undefined ? { id: simpleEq(filter, 'id')! } : {}),
-    });
+    const candidates = await service.store.listUsers(narrowing(filter, ['userName', 'externalId', 'id'] as const));
     const resources = await Promise.all(candidates.map((u) => userResource(service, u)));
     if (!filter) return resources;
     const keyed = resources.map((r) => ({ ...r, userName: String(r['userName']).toLowerCase() }));
     const matched = new Set(caseInsensitiveUserName(filter).match(keyed).map((r) => r['id']));
     return resources.filter((r) => matched.has(r['id']));
-  });
+  }) as never);
   SCIMMY.Resources.User.degress(async (resource, ctx?: ScimContext) => {
-    await ctx!.service.deleteUser(resource.id!, ctx!.caller);
+    const { service, caller } = contextOf(ctx);
+    await service.deleteUser(String(resource.id), caller);
   });
 
   SCIMMY.Resources.declare(SCIMMY.Resources.Group);
   SCIMMY.Resources.Group.ingress(async (resource, instance, ctx?: ScimContext) => {
-    const { service, caller } = ctx!;
+    const { service, caller } = contextOf(ctx);
     const group = await service.writeGroup(resource.id, JSON.parse(JSON.stringify(instance)) as Json, caller);
-    return groupResource(service, group);
+    return (await groupResource(service, group)) as never;
   });
-  SCIMMY.Resources.Group.egress(async (resource, ctx?: ScimContext) => {
-    const { service } = ctx!;
+  SCIMMY.Resources.Group.egress((async (resource: SCIMMY.Resources.Group, ctx?: ScimContext) => {
+    const { service } = contextOf(ctx);
     if (resource.id) return groupResource(service, await service.getGroup(resource.id));
     const filter = resource.filter;
-    const candidates = await service.store.listGroups({
-      ...(simpleEq(filter, 'displayName') !== undefined ? { displayName: simpleEq(filter, 'displayName')! } : {}),
-      ...(simpleEq(filter, 'externalId') !== undefined ? { externalId: simpleEq(filter, 'externalId')! } : {}),
-      ...(simpleEq(filter, 'id') !== undefined ? { id: simpleEq(filter, 'id')! } : {}),
-    });
+    const candidates = await service.store.listGroups(narrowing(filter, ['displayName', 'externalId', 'id'] as const));
     const names = await memberNames(service);
     const resources = await Promise.all(candidates.map((g) => groupResource(service, g, names)));
     if (!filter || simpleEq(filter, 'displayName') !== undefined) return resources;
     return filter.match(resources);
-  });
+  }) as never);
   SCIMMY.Resources.Group.degress(async (resource, ctx?: ScimContext) => {
-    await ctx!.service.deleteGroup(resource.id!, ctx!.caller);
+    const { service, caller } = contextOf(ctx);
+    await service.deleteGroup(String(resource.id), caller);
   });
 }

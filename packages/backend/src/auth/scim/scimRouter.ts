@@ -16,9 +16,10 @@ export const SCIM_SCOPE = 'auth.scim';
 const SCIM_TYPE = 'application/scim+json';
 const MAX_COUNT = 200;
 
+type ScimError = InstanceType<typeof SCIMMY.Types.Error>;
 type ResourceClass = typeof SCIMMY.Resources.User | typeof SCIMMY.Resources.Group;
 
-function scimError(status: number, message: string, scimType?: string): SCIMMY.Types.Error {
+function scimError(status: number, message: string, scimType?: string): ScimError {
   return new SCIMMY.Types.Error(status, (scimType ?? null) as unknown as string, message);
 }
 
@@ -80,7 +81,11 @@ export function scimRouter(deps: { scim: ScimService; hostAuth: HostAuth; permis
     }
   });
 
-  const ctx = (req: Request): ScimContext => ({ service: scim, caller: callers.get(req)! });
+  const ctx = (req: Request): ScimContext => {
+    const caller = callers.get(req);
+    if (!caller) throw scimError(401, 'SCIM requires an API token');
+    return { service: scim, caller };
+  };
   const wrap = (handler: (req: Request, res: Response) => Promise<void>) => (req: Request, res: Response, next: NextFunction) => {
     handler(req, res).catch(next);
   };
@@ -164,7 +169,7 @@ export function scimRouter(deps: { scim: ScimService; hostAuth: HostAuth; permis
 
   // Errors as SCIM error messages, never the host's error shape: identity providers read `status` and `scimType`.
   router.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
-    let e: SCIMMY.Types.Error;
+    let e: ScimError;
     if (err instanceof SCIMMY.Types.Error) e = err;
     else if (err instanceof AuthenticationError) e = scimError(401, err.message);
     else if (err instanceof NotAllowedError) e = scimError(403, err.message);

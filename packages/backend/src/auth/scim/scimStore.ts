@@ -148,7 +148,7 @@ export class ScimStore {
       if (isUniqueViolation(e, 'user_name_key')) throw userNameTaken(input.userName);
       throw e;
     }
-    return { before, after: (await this.getUser(id))! };
+    return { before, after: present(await this.getUser(id), `User ${id}`) };
   }
 
   /** Deletes a user and its memberships; the deleted user, or undefined. */
@@ -207,7 +207,7 @@ export class ScimStore {
           });
           if (members.length > 0) await trx('scim_group_members').insert(members.map((m) => ({ group_id: id, member_id: m.id, member_type: m.type })));
         });
-        return (await this.getGroup(id))!;
+        return present(await this.getGroup(id), `Group ${id}`);
       } catch (e) {
         if (isUniqueViolation(e, 'entity_name') && attempt < 5) continue;
         throw e;
@@ -228,7 +228,7 @@ export class ScimStore {
       await trx('scim_group_members').where({ group_id: id }).delete();
       if (members.length > 0) await trx('scim_group_members').insert(members.map((m) => ({ group_id: id, member_id: m.id, member_type: m.type })));
     });
-    return { before, after: (await this.getGroup(id))! };
+    return { before, after: present(await this.getGroup(id), `Group ${id}`) };
   }
 
   async deleteGroup(id: string): Promise<StoredGroup | undefined> {
@@ -300,6 +300,12 @@ function toUser(row: UserRow): StoredUser {
 
 function userNameTaken(userName: string): Error {
   return new SCIMMY.Types.Error(409, 'uniqueness', `A user with userName "${userName}" already exists`);
+}
+
+/** A row just written is there; a concurrent delete makes it a 404. */
+function present<T>(value: T | undefined, what: string): T {
+  if (value === undefined) throw new SCIMMY.Types.Error(404, null as unknown as string, `${what} not found`);
+  return value;
 }
 
 function isUuid(value: string): boolean {
