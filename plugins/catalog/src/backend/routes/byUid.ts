@@ -8,8 +8,8 @@ export const getEntityByUid = defineRoute<CatalogRouteServices, { uid: string }>
   method: 'get',
   path: '/entities/by-uid/:uid',
   params: schemas.uidParams,
-  // The ref is only known after the lookup: the check names no resource.
-  permission: READ_ENTITIES,
+  // The check names the entity, so a policy treats it as it treats the by-name route.
+  permission: { name: READ_ENTITIES, resourceRef: async ({ params }, { lookup }) => (await lookup.byUid(params.uid))?.entity_ref },
   summary: 'Entity by uid',
   response: { description: 'Entity', schema: componentRef('Entity') },
   responses: notFoundReply('No such entity'),
