@@ -151,10 +151,18 @@ export async function createOidcHandler(ctx: SignInProviderContext): Promise<Sig
   };
 }
 
+/** The specific reason under openid-client's generic message (its `cause` chain), e.g. `unexpected ID Token "nonce" claim value`. */
 function describeCause(e: unknown): string {
   const err = e as { error?: string; error_description?: string; code?: string };
   if (err.error) return ` (${err.error}${err.error_description ? `: ${err.error_description}` : ''})`;
-  return err.code ? ` (${err.code})` : '';
+  const details: string[] = [];
+  let cause: unknown = (e as { cause?: unknown }).cause;
+  for (let depth = 0; cause && depth < 4; depth++) {
+    if (cause instanceof Error) details.push(cause.message);
+    else if (typeof cause === 'object' && cause !== null && 'claim' in cause) details.push(`claim ${String((cause as { claim: unknown }).claim)}`);
+    cause = (cause as { cause?: unknown }).cause;
+  }
+  return ` (${[...details, err.code].filter(Boolean).join('; ')})`;
 }
 
 export const oidcProviderFactory: SignInProviderFactory = {

@@ -162,13 +162,12 @@ export function unknownResolvers(resolvers: ResolverConfig[]): string[] {
 export async function resolveSignIn(profile: SignInProfile, resolvers: ResolverConfig[], ctx: ResolverContext): Promise<ResolvedUser> {
   if (!ctx.catalog) throw new SignInRefusedError('The catalog is not running, so no sign-in can be matched to a User; try again shortly.', 'catalog-unavailable');
   for (const options of resolvers) {
-    const resolver = signInResolvers[options.resolver]!;
-    const ref = await resolver.match(profile, options, ctx);
+    const ref = await signInResolvers[options.resolver]?.match(profile, options, ctx);
     if (ref) return { userEntityRef: ref, via: options.resolver, inCatalog: true };
   }
   for (const options of resolvers) {
     if (!options.dangerouslyAllowSignInWithoutUserInCatalog) continue;
-    const name = signInResolvers[options.resolver]!.fallbackName(profile, options);
+    const name = signInResolvers[options.resolver]?.fallbackName(profile, options);
     if (name) return { userEntityRef: `user:default/${name}`, via: 'dangerouslyAllowSignInWithoutUserInCatalog', inCatalog: false };
   }
   const who = profile.email ?? profile.username ?? profile.subject;

@@ -115,10 +115,12 @@ export function signInRouter(deps: { hostAuth: HostAuth; signIn: SignIn; audit: 
         if (e instanceof SignInRefusedError) throw new SignInFailure(401, e.message, e.reason);
         throw e;
       }
+      const previous = hostAuth.sessionSecretOf(req);
       const { secret, session } = await hostAuth.sessions.create(resolved.userEntityRef, {
         ...(req.headers['user-agent'] ? { userAgent: req.headers['user-agent'] } : {}),
         ...(req.ip ? { ip: req.ip } : {}),
-        ...(hostAuth.sessionSecretOf(req) ? { replacing: hostAuth.sessionSecretOf(req)! } : {}),
+        // Rotation: the browser's previous session (if any) ends as this one starts.
+        ...(previous ? { replacing: previous } : {}),
       });
       const actor: Caller = { type: 'user', userEntityRef: resolved.userEntityRef, ownershipEntityRefs: [resolved.userEntityRef], displayName: profile.displayName ?? resolved.userEntityRef };
       await audit.record({
