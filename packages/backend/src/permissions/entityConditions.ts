@@ -85,7 +85,8 @@ function keyValuePredicate(field: string, values: string[]): Record<string, unkn
     const eq = v.indexOf('=');
     return eq === -1 ? { [`${field}.${v}`]: { $exists: true } } : { [`${field}.${v.slice(0, eq)}`]: v.slice(eq + 1) };
   });
-  return parts.length === 1 ? parts[0]! : { $any: parts };
+  const [only] = parts;
+  return parts.length === 1 && only ? only : { $any: parts };
 }
 
 /**
@@ -108,7 +109,8 @@ export function conditionsPredicate(conditions: PolicyConditions, caller: Caller
   if (conditions.hasLabel !== undefined) all.push(keyValuePredicate('metadata.labels', lower(conditions.hasLabel)));
   if (conditions.hasAnnotation !== undefined) all.push(keyValuePredicate('metadata.annotations', lower(conditions.hasAnnotation)));
   inList('metadata.tags', conditions.hasTag);
-  return all.length === 1 ? all[0]! : { $all: all };
+  const [only] = all;
+  return all.length === 1 && only ? only : { $all: all };
 }
 
 /** `isEntityOwner`, `kind in [component, api]`, `not isEntityOwner`… for rule descriptions. */

@@ -159,7 +159,7 @@ export class PolicyEvaluator {
       (r.allow ? allows : denies).push(conditionsPredicate(r.rule.conditions, caller));
     }
     if (!allowAll && allows.length === 0) return { result: 'none' };
-    const anyOf = (list: Array<Record<string, unknown>>) => (list.length === 1 ? list[0]! : { $any: list });
+    const anyOf = (list: Array<Record<string, unknown>>) => (list.length === 1 && list[0] ? list[0] : { $any: list });
     if (denies.length === 0) return allowAll ? { result: 'all' } : { result: 'filter', predicate: anyOf(allows) };
     const notDenied = { $not: anyOf(denies) };
     return { result: 'filter', predicate: allowAll ? notDenied : { $all: [anyOf(allows), notDenied] } };

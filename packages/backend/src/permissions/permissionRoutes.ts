@@ -91,7 +91,7 @@ const authorizeRoute = defineRoute<Services, Record<string, string>, Record<stri
   response: { schema: { type: 'object', properties: { items: { type: 'array', items: decisionSchema } } } },
   handler: async ({ body, caller }, { permissions }) => {
     const decisions = await permissions.authorizeMany(caller, body.items);
-    return { items: body.items.map((item, i) => view(item, decisions[i]!)) };
+    return { items: body.items.map((item, i) => view(item, decisions[i] ?? { result: 'DENY', reason: 'no decision' })) };
   },
 });
 
