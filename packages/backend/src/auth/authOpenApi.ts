@@ -5,6 +5,12 @@ const error = (description: string) => ({ description, content: { 'application/j
 const json = (description: string, schema: Record<string, unknown>) => ({ description, content: { 'application/json': { schema } } });
 const idParam = { name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } };
 const tags = ['auth'];
+const providerParam = { name: 'provider', in: 'path', required: true, schema: { type: 'string' }, description: 'The key under auth.providers' };
+const frameResponses = {
+  '302': { description: 'Signed in: Set-Cookie atrium_session, to returnTo' },
+  '401': error('Unknown, used or expired state; the provider refused or sent a bad ID token; or no catalog User matches (a page for browsers)'),
+  '429': error('Too many sign-in attempts from this address'),
+};
 const unauthenticated = { '401': error('No session or token (guest sign-in off), or the token is unknown, expired or revoked') };
 
 const caller = {
@@ -74,6 +80,34 @@ export const authOpenApi: OpenApiFragment = {
           '403': error('Outside the caller\u2019s scopes, or not a member of ownerRef'),
         },
       },
+    },
+    '/providers': {
+      get: {
+        summary: 'The sign-in page: whether the guest is on, and each configured provider with its start URL',
+        tags,
+        responses: {
+          '200': json('Providers', {
+            type: 'object',
+            required: ['guest', 'providers'],
+            properties: {
+              guest: { type: 'boolean' },
+              providers: { type: 'array', items: { type: 'object', required: ['id', 'title', 'startUrl'], properties: { id: { type: 'string' }, title: { type: 'string' }, startUrl: { type: 'string' } } } },
+            },
+          }),
+        },
+      },
+    },
+    '/{provider}/start': {
+      get: {
+        summary: 'Start signing in: redirects the browser to the identity provider',
+        tags,
+        parameters: [providerParam, { name: 'returnTo', in: 'query', required: false, schema: { type: 'string' }, description: 'A path on this origin to land on afterwards (anything else becomes /)' }],
+        responses: { '302': { description: "To the identity provider's sign-in page" }, '404': error('No such provider configured'), '429': error('Too many sign-in attempts from this address'), '502': error('The identity provider could not be reached') },
+      },
+    },
+    '/{provider}/handler/frame': {
+      get: { summary: "The identity provider's answer (OAuth/OIDC): starts a session and redirects to returnTo", tags, parameters: [providerParam], responses: frameResponses },
+      post: { summary: "The identity provider's answer as a form POST (SAML)", tags, parameters: [providerParam], responses: frameResponses },
     },
     '/tokens/{id}': {
       delete: { summary: 'Revoke an API token', tags, parameters: [idParam], responses: { '204': { description: 'Revoked' }, '400': error('Not a token id'), ...unauthenticated, '404': error('No such token of mine') } },
