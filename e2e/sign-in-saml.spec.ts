@@ -1,0 +1,69 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import { expect, test } from '@playwright/test';
+import { startFakeSamlIdp, type FakeSamlIdp } from '../packages/test-utils/src/fakes/samlIdp';
+
+// SAML sign-in in Chromium against its own server (guest off, one SAML provider; see
+// e2e/app-config.sign-in-saml.yaml) and a fake IdP that signs with a key generated here. The
+// browser does what it does with a real IdP: follows the redirect binding, runs the IdP's
+// auto-posting form (a cross-site POST to /api/auth/saml/handler/frame) and lands back.
+const PORT = 17442;
+const IDP_PORT = 17443;
+const BASE_URL = `http://localhost:${PORT}`;
+const repoRoot = path.resolve(import.meta.dirname, '..');
+
+test.use({ baseURL: BASE_URL });
+test.describe.configure({ mode: 'serial' });
+
+let idp: FakeSamlIdp | undefined;
+let server: ChildProcess | undefined;
+let stderr = '';
+
+test.beforeAll(async () => {
+  test.setTimeout(150_000);
+  // amara.okafor is a User of the example catalog with this email.
+  idp = await startFakeSamlIdp({ port: IDP_PORT, users: [{ nameId: 'amara.okafor@acme-logistics.example', email: 'amara.okafor@acme-logistics.example', displayName: 'Amara Okafor' }] });
+  server = spawn(process.execPath, ['packages/cli/bin/atrium.js', 'start', '--config', 'e2e/app-config.sign-in-saml.yaml'], {
+    cwd: repoRoot,
+    env: { ...process.env, NODE_ENV: 'development', ATRIUM_E2E_SAML_CERT: idp.cert },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  server.stderr?.on('data', (chunk: Buffer) => {
+    stderr = (stderr + chunk.toString()).slice(-4000);
+  });
+  const deadline = Date.now() + 120_000;
+  for (;;) {
+    if (server.exitCode !== null) throw new Error(`The SAML sign-in test server exited with ${server.exitCode}:\n${stderr}`);
+    if (Date.now() > deadline) throw new Error(`The SAML sign-in test server was not ready within 120 s:\n${stderr}`);
+    if (await fetch(`${BASE_URL}/readyz`).then((r) => r.ok, () => false)) break;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+});
+
+test.afterAll(async () => {
+  if (server && server.exitCode === null) {
+    const exited = new Promise((resolve) => server!.once('exit', resolve));
+    server.kill('SIGTERM');
+    await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 10_000))]);
+    if (server.exitCode === null) server.kill('SIGKILL');
+  }
+  await idp?.stop();
+});
+
+test('signs in through the SAML IdP and comes back to the page it started from', async ({ page }, testInfo) => {
+  await page.goto('/catalog?kind=api');
+  await expect(page).toHaveURL(/\/sign-in\?returnTo=%2Fcatalog%3Fkind%3Dapi$/);
+  await page.getByRole('link', { name: 'Sign in with Acme SAML' }).click();
+
+  await expect(page).toHaveURL(/\/catalog\?kind=api$/);
+  await expect(page.getByRole('button', { name: 'Account: Amara Okafor' })).toBeVisible();
+  await page.screenshot({ path: testInfo.outputPath('signed-in-with-saml.png') });
+  // The AuthnRequest named this server's entity id and assertion consumer service URL.
+  expect(idp!.requests.at(-1)).toMatchObject({ issuer: 'atrium-e2e-sp', acsUrl: `${BASE_URL}/api/auth/saml/handler/frame` });
+});
+
+test('the SP metadata is served for the IdP administrator', async ({ request }) => {
+  const res = await request.get('/api/auth/saml/metadata');
+  expect(res.status()).toBe(200);
+  expect(await res.text()).toContain('entityID="atrium-e2e-sp"');
+});
