@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { coreServices, createServiceFactory, type AuditEvent } from '@atrium/backend-plugin-api';
-import { catalogPlugin } from '@atrium/plugin-catalog/backend';
+import { catalogPlugin, catalogServiceRef } from '@atrium/plugin-catalog/backend';
 import { startTestBackend, testDatabaseKinds, waitFor, type TestBackend } from '@atrium/test-utils';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { SESSION_COOKIE } from '../hostAuth.js';
@@ -285,5 +285,53 @@ describe.each(testDatabaseKinds())('SCIM 2.0 provisioning (%s)', (database) => {
     expect(res.status).toBe(201);
     const text = await b.fetch(`${SCIM}/Users`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'text/plain' }, body: 'userName=x' });
     expect(text.status).toBe(415);
+  });
+});
+
+describe('SCIM under a permission policy (PGlite)', () => {
+  let b: TestBackend;
+  let dir: string;
+
+  beforeAll(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'atrium-scim-policy-'));
+    fs.writeFileSync(path.join(dir, 'org.yaml'), `${ORG_YAML}---
+apiVersion: backstage.io/v1alpha1
+kind: Group
+metadata: { name: app-team }
+spec: { type: team, children: [] }
+`);
+    b = await startTestBackend({
+      plugins: [catalogPlugin],
+      configDir: dir,
+      config: {
+        backend: { reading: { fileRoots: [dir] } },
+        catalog: { locations: [{ type: 'file', target: './org.yaml' }] },
+        // As app-config.production.yaml: auth.scim only through the admin role.
+        permission: {
+          policy: {
+            roles: { admin: { members: ['group:default/identity-admins'] } },
+            rules: [
+              { id: 'admins', effect: 'allow', permissions: ['*'], roles: ['admin'] },
+              { id: 'signed-in-own', effect: 'allow', permissions: ['auth.session.*', 'auth.token.*'] },
+            ],
+          },
+        },
+      },
+    });
+    // The guest may read nothing under this policy: ask the catalog in process.
+    await waitFor(async () => !!(await b.backend.service(catalogServiceRef).getEntityByRef('group:default/app-team')), { timeoutMs: 30_000, message: 'the org is in the catalog' });
+  }, 60_000);
+  afterAll(async () => {
+    await b?.stop();
+    if (dir) fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("a service token of a group the policy does not allow auth.scim is 403, the admins' is served", async () => {
+    const tokenOf = async (ownerRef: string) =>
+      (await b.backend.auth.tokens.create({ name: 'scim', kind: 'service', ownerRef, createdBy: 'user:default/it-admin', scopes: ['auth.scim'], expiresAt: new Date(Date.now() + 86_400_000) })).secret;
+    const app = await b.fetch(`${SCIM}/Users`, { headers: { authorization: `Bearer ${await tokenOf('group:default/app-team')}` } });
+    expect(app.status).toBe(403);
+    expect(((await app.json()) as ScimErrorBody).schemas).toEqual(['urn:ietf:params:scim:api:messages:2.0:Error']);
+    expect((await b.fetch(`${SCIM}/Users`, { headers: { authorization: `Bearer ${await tokenOf('group:default/identity-admins')}` } })).status).toBe(200);
   });
 });
