@@ -54,6 +54,13 @@ describe('SAML sign-in', () => {
     expect(profile.claims['issuer']).toBe(idp.entityId);
   });
 
+  it('accepts an answer from the configured idpIssuer', async () => {
+    const handler = await handlerFor({ idpIssuer: idp.entityId });
+    const { transaction } = await started(handler);
+    const SAMLResponse = idp.buildResponse({ user: ada(), inResponseTo: transaction['samlRequestId'], audience: SP_ENTITY_ID, acsUrl: CALLBACK });
+    await expect(handler.handleCallback({ req: post({ SAMLResponse }), transaction })).resolves.toMatchObject({ subject: 'ada@example.com' });
+  });
+
   it('accepts a response signed as a whole as well as in its assertion', async () => {
     const handler = await handlerFor({ wantAuthnResponseSigned: true });
     const { transaction } = await started(handler);
@@ -123,6 +130,9 @@ describe('SAML sign-in', () => {
       const again = idp.buildResponse({ ...good(second.transaction['samlRequestId']!), assertionId });
       await expect(handler.handleCallback({ req: post({ SAMLResponse: again }), transaction: second.transaction })).rejects.toThrow(/already used/);
     });
+
+    it('an answer from another issuer when idpIssuer is set', () =>
+      refused((id) => idp.buildResponse(good(id)), /issued by .* not https:\/\/the-real-idp\.example\.com/, { idpIssuer: 'https://the-real-idp.example.com' }));
 
     it('a callback without SAMLResponse', async () => {
       const handler = await handlerFor();

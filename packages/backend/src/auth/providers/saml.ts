@@ -144,6 +144,10 @@ function createSamlHandler(ctx: SignInProviderContext, store: SamlAssertionStore
       if (!profile) throw new AuthenticationError(`${where}: the SAML response carries no assertion`);
       if (profile.inResponseTo !== requestId) throw new AuthenticationError(`${where}: the SAML response answers another request`);
       const assertion = signedAssertion(profile);
+      // node-saml compares idpIssuer only on logout messages; the signed assertion's Issuer is checked here.
+      if (settings.idpIssuer && profile.issuer !== settings.idpIssuer) {
+        throw new AuthenticationError(`${where}: the assertion was issued by ${profile.issuer ?? '(no issuer)'}, not ${settings.idpIssuer} (idpIssuer)`);
+      }
       checkRecipient(assertion, ctx.callbackUrl, where);
       const assertionId = assertion.$?.['ID'];
       if (!assertionId) throw new AuthenticationError(`${where}: the assertion has no ID`);
