@@ -28,12 +28,20 @@ export interface CreateTokenDialogProps {
  */
 export function CreateTokenDialog(props: CreateTokenDialogProps) {
   const [created, setCreated] = useState<CreatedToken>();
+  // The secret is forgotten once the dialog has faded out (not before, so the form does not flash back).
+  const forget = () => setCreated(undefined);
+  // …and at the latest when the dialog opens again.
+  const [wasOpened, setWasOpened] = useState(props.opened);
+  if (props.opened !== wasOpened) {
+    setWasOpened(props.opened);
+    if (props.opened) forget();
+  }
   const close = () => {
-    setCreated(undefined);
     props.onClose();
+    if (!created) forget();
   };
   return (
-    <Modal opened={props.opened} onClose={close} title={created ? 'Token created' : 'New API token'} size="lg">
+    <Modal opened={props.opened} onClose={close} onExitTransitionEnd={forget} title={created ? 'Token created' : 'New API token'} size="lg">
       {created ? <ShowSecretOnce created={created} onDone={close} /> : <NewTokenForm groupRefs={props.groupRefs} onCreated={setCreated} onCancel={close} />}
     </Modal>
   );

@@ -30,10 +30,24 @@ const token = (over: Partial<TokenInfo>): TokenInfo => ({
 
 describe('TokensSettings', () => {
   it('asks the guest to sign in instead of listing tokens', async () => {
-    const fake = installFakeFetch({ 'GET /api/auth/me': { body: { ...alice, type: 'guest', userEntityRef: 'user:default/guest', via: 'guest' } } });
+    const fake = installFakeFetch({
+      'GET /api/auth/me': { body: { ...alice, type: 'guest', userEntityRef: 'user:default/guest', via: 'guest' } },
+      'GET /api/auth/providers': { body: { guest: true, providers: [{ id: 'oidc', title: 'Okta', startUrl: '/api/auth/oidc/start' }] } },
+    });
     rendered = await renderApp(<TokensSettings />, '/settings/tokens');
-    await waitFor(() => expect(rendered?.container.textContent).toContain('Sign in to see API tokens'));
-    expect(fake.calls.map((c) => c.url)).toEqual(['/api/auth/me']);
+    await waitFor(() => expect(byText(rendered?.container ?? document, 'a', 'Sign in')?.getAttribute('href')).toBe('/sign-in?returnTo=%2Fsettings%2Ftokens'));
+    expect(rendered.container.textContent).toContain('Sign in to see API tokens');
+    expect(fake.calls.map((c) => c.url)).not.toContain('/api/auth/tokens');
+  });
+
+  it('tells the guest that nobody can sign in yet when no provider is configured', async () => {
+    installFakeFetch({
+      'GET /api/auth/me': { body: { ...alice, type: 'guest', userEntityRef: 'user:default/guest', via: 'guest' } },
+      'GET /api/auth/providers': { body: { guest: true, providers: [] } },
+    });
+    rendered = await renderApp(<TokensSettings />, '/settings/tokens');
+    await waitFor(() => expect(rendered?.container.textContent).toContain('no sign-in provider yet'));
+    expect(byText(rendered.container, 'a', 'Sign in')).toBeNull();
   });
 
   it('shows the empty state', async () => {
@@ -67,6 +81,10 @@ describe('TokensSettings', () => {
     expect(byText(page, 'button', 'Copy token')).not.toBeNull();
     await click(byText(page, 'button', 'Done'));
     await waitFor(() => expect(page.textContent).toContain('deploy'));
+    expect(page.textContent).not.toContain('atr_s3cret');
+    // Opening the dialog again starts a new token; the old secret is gone.
+    await click(byText(page, 'button', 'New token'));
+    expect(page.textContent).toContain('New API token');
     expect(page.textContent).not.toContain('atr_s3cret');
   });
 

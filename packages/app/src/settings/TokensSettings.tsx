@@ -113,9 +113,12 @@ function RevokeTokenDialog(props: { token: TokenInfo | undefined; onClose: () =>
     revoke.reset();
     props.onClose();
   };
-  const token = props.token;
+  // Keep showing the token while the dialog fades out.
+  const [shown, setShown] = useState(props.token);
+  if (props.token && props.token !== shown) setShown(props.token);
+  const token = props.token ?? shown;
   return (
-    <Modal opened={Boolean(token)} onClose={close} title="Revoke this token?">
+    <Modal opened={Boolean(props.token)} onClose={close} title="Revoke this token?">
       {token && (
         <Stack gap="md">
           <Text size="sm">

@@ -75,7 +75,7 @@ export function UserMenu(props: UserMenuProps) {
         <Menu.Item component={Link} to="/settings" leftSection={<IconSettings size={16} aria-hidden />}>
           Settings
         </Menu.Item>
-        <Menu.Divider />
+        {(canSignIn || user.via === 'session') && <Menu.Divider />}
         {canSignIn && (
           <Menu.Item
             component="a"
