@@ -54,6 +54,8 @@ describe('GitHub sign-in', () => {
     expect(url.searchParams.get('redirect_uri')).toBe(CALLBACK);
     expect(url.searchParams.get('scope')).toBe('read:user user:email');
     expect(url.searchParams.get('state')).toBe('st4te');
+    const more = await (await handlerFor({ additionalScopes: ['read:org', 'user:email'] })).start({ state: 's', req: {} as Request });
+    expect(new URL(more.redirectUrl).searchParams.get('scope')).toBe('read:user user:email read:org');
   });
 
   it('returns the profile: id, login, verified primary email, name, avatar', async () => {

@@ -61,6 +61,14 @@ describe('SAML sign-in', () => {
     await expect(handler.handleCallback({ req: post({ SAMLResponse }), transaction })).resolves.toMatchObject({ subject: 'ada@example.com' });
   });
 
+  it('accepts either certificate of a list (an IdP key rollover)', async () => {
+    const next = await idp.newKey();
+    const handler = await handlerFor({ cert: [idp.cert, next.cert] });
+    const { transaction } = await started(handler);
+    const SAMLResponse = idp.buildResponse({ user: ada(), inResponseTo: transaction['samlRequestId'], audience: SP_ENTITY_ID, acsUrl: CALLBACK, signingKey: next });
+    await expect(handler.handleCallback({ req: post({ SAMLResponse }), transaction })).resolves.toMatchObject({ subject: 'ada@example.com' });
+  });
+
   it('accepts a response signed as a whole as well as in its assertion', async () => {
     const handler = await handlerFor({ wantAuthnResponseSigned: true });
     const { transaction } = await started(handler);
