@@ -1,4 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
+import { expectNoSeriousA11yViolations } from './catalog-support';
 import { AMARA, SIGN_IN_BASE_URL, startSignInStack, type SignInStack } from './signInServer';
 
 // These tests run against their own server (guest off, one OIDC provider: a real oidc-provider
@@ -31,6 +32,7 @@ test('signs in through the OpenID Provider, comes back to the page it started fr
   await expect(page.getByRole('heading', { level: 1, name: 'Sign in' })).toBeVisible();
   await expect(page.getByRole('link', { name: 'Continue as guest' })).toHaveCount(0);
   await page.screenshot({ path: testInfo.outputPath('sign-in-page.png') });
+  await expectNoSeriousA11yViolations(page);
 
   await signInWithOidc(page, AMARA.sub);
 
@@ -90,6 +92,7 @@ test('creates an API token, shows its secret once, and revokes it', async ({ pag
   await expect(tokens.getByRole('listitem', { name: 'Token e2e-ci' })).toContainText('Active');
   await expect(page.getByText(secret)).toHaveCount(0);
   await page.screenshot({ path: testInfo.outputPath('tokens.png'), fullPage: true });
+  await expectNoSeriousA11yViolations(page);
 
   await tokens.getByRole('button', { name: 'Revoke token e2e-ci' }).click();
   await page.getByRole('dialog', { name: 'Revoke this token?' }).getByRole('button', { name: 'Revoke token' }).click();
