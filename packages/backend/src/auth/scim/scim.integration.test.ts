@@ -163,6 +163,23 @@ describe.each(testDatabaseKinds())('SCIM 2.0 provisioning (%s)', (database) => {
     expect(filtered.body.Resources.map((r) => r['userName']).sort()).toEqual(['paging.one@example.com', 'paging.two@example.com']);
   });
 
+  it('PUT replaces the user (Okta sends the whole object back, id and all); the version and the catalog follow', async () => {
+    const current = (await scim<Record<string, unknown>>('GET', `/Users/${dana}`)).body;
+    const put = await scim<{ displayName: string; meta: { version: string }; name: { givenName: string } }>('PUT', `/Users/${dana}`, {
+      ...current,
+      schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'],
+      displayName: 'Dana R. Reyes',
+      name: { givenName: 'Dana', familyName: 'R. Reyes' },
+    });
+    expect(put.status).toBe(200);
+    expect(put.body).toMatchObject({ displayName: 'Dana R. Reyes', name: { givenName: 'Dana' } });
+    expect(put.body.meta.version).toBe('W/"2"');
+    expect(put.headers.get('etag')).toBe('W/"2"');
+    expect((await entity('user:default/dana.reyes-example.com'))?.spec).toMatchObject({ profile: { displayName: 'Dana R. Reyes' } });
+    expect(audits).toContainEqual(expect.objectContaining({ action: 'scim.user.update', target: 'user:default/dana.reyes-example.com' }));
+    expect((await scim('PUT', '/Users/00000000-0000-4000-8000-000000000000', { schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName: 'x' })).status).toBe(404);
+  });
+
   it('refuses invalid resources with SCIM errors: a missing userName, members that do not exist', async () => {
     const noName = await scim<ScimErrorBody>('POST', '/Users', { schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], displayName: 'Nobody' });
     expect(noName.status).toBe(400);
