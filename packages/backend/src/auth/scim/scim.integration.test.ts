@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { coreServices, createServiceFactory, type AuditEvent } from '@atrium/backend-plugin-api';
 import { catalogPlugin, catalogServiceRef } from '@atrium/plugin-catalog/backend';
-import { startTestBackend, testDatabaseKinds, waitFor, type TestBackend } from '@atrium/test-utils';
+import { createTestPostgresDatabase, startTestBackend, testDatabaseKinds, testPostgresUrl, waitFor, type TestBackend } from '@atrium/test-utils';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { SESSION_COOKIE } from '../hostAuth.js';
 import { entraAddMember, entraCreateGroup, entraCreateUser, entraDisableUser, entraGroupLookupQuery, entraRemoveMember, entraUserLookupQuery } from './fixtures/entra.js';
@@ -350,5 +350,54 @@ spec: { type: team, children: [] }
     expect(app.status).toBe(403);
     expect(((await app.json()) as ScimErrorBody).schemas).toEqual(['urn:ietf:params:scim:api:messages:2.0:Error']);
     expect((await b.fetch(`${SCIM}/Users`, { headers: { authorization: `Bearer ${await tokenOf('group:default/identity-admins')}` } })).status).toBe(200);
+  });
+});
+
+describe.skipIf(!testPostgresUrl())('SCIM across two replicas on one Postgres', () => {
+  let a: TestBackend;
+  let c: TestBackend;
+  let dir: string;
+  let drop: () => Promise<void>;
+
+  beforeAll(async () => {
+    const db = await createTestPostgresDatabase();
+    drop = db.drop;
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'atrium-scim-replicas-'));
+    fs.writeFileSync(path.join(dir, 'org.yaml'), ORG_YAML);
+    const start = (replicaId: string) =>
+      startTestBackend({
+        database: 'postgres',
+        postgresUrl: db.url,
+        replicaId,
+        plugins: [catalogPlugin],
+        configDir: dir,
+        config: { backend: { reading: { fileRoots: [dir] } }, catalog: { locations: [{ type: 'file', target: './org.yaml' }] } },
+      });
+    a = await start('scim-a');
+    c = await start('scim-c');
+    await waitFor(async () => !!(await a.backend.service(catalogServiceRef).getEntityByRef('group:default/identity-admins')), { timeoutMs: 30_000, message: 'the org is in the catalog' });
+  }, 90_000);
+  afterAll(async () => {
+    await a?.stop();
+    await c?.stop();
+    await drop?.();
+    if (dir) fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('a user created through one replica is deactivated through the other: entity gone, sessions ended on both', async () => {
+    const { secret: token } = await a.backend.auth.tokens.create({ name: 'scim', kind: 'service', ownerRef: 'group:default/identity-admins', createdBy: 'user:default/it-admin', scopes: ['auth.scim'], expiresAt: new Date(Date.now() + 86_400_000) });
+    const headers = { authorization: `Bearer ${token}`, 'content-type': SCIM_JSON };
+    const created = await a.fetch(`${SCIM}/Users`, { method: 'POST', headers, body: JSON.stringify(oktaCreateUser) });
+    expect(created.status).toBe(201);
+    const { id } = (await created.json()) as { id: string };
+    const ref = 'user:default/dana.reyes-example.com';
+    expect(await c.backend.service(catalogServiceRef).getEntityByRef(ref)).toBeDefined();
+    const { secret } = await a.backend.auth.sessions.create(ref);
+
+    const patched = await c.fetch(`${SCIM}/Users/${id}`, { method: 'PATCH', headers, body: JSON.stringify(entraDisableUser) });
+    expect(patched.status).toBe(200);
+    expect(await a.backend.service(catalogServiceRef).getEntityByRef(ref)).toBeUndefined();
+    expect(await a.backend.auth.sessions.lookup(secret)).toBeUndefined();
+    expect(await c.backend.auth.sessions.lookup(secret)).toBeUndefined();
   });
 });
