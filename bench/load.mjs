@@ -76,7 +76,9 @@ fs.writeFileSync(
 );
 
 const logFile = fs.openSync(path.join(runDir, 'backend.log'), 'w');
-const backend = spawn(process.execPath, [path.join(atriumRoot, 'packages/cli/bin/atrium.js'), 'start', '--config', configFile], {
+// BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the backend (node flags before the script).
+const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
+const backend = spawn(process.execPath, [...nodeArgs, path.join(atriumRoot, 'packages/cli/bin/atrium.js'), 'start', '--config', configFile], {
   cwd: runDir,
   env: { ...process.env, NODE_ENV: 'production', LOG_FORMAT: 'json' },
   stdio: ['ignore', logFile, logFile],

@@ -30,6 +30,7 @@ import { createMetrics } from '../http/metrics.js';
 import { jsonMutationGuard } from '../http/jsonMutationGuard.js';
 import { markPossibleNul, nulGuard } from '../http/nulGuard.js';
 import { mergeOpenApi } from '../http/openapi.js';
+import { chain } from '../http/chain.js';
 import { requestContext } from '../http/requestContext.js';
 import { hostGuard, OriginPolicy, originGuard } from '../http/originGuard.js';
 import { securityHeaders, type CspOverrides } from '../http/securityHeaders.js';
@@ -138,10 +139,8 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', true);
-  app.use(metrics.middleware);
-  app.use(requestContext);
-  app.use(hostGuard(originPolicy));
-  app.use(securityHeaders(new URL(baseUrl), config.get('backend.csp') as CspOverrides | undefined));
+  // Every request's checks run as one middleware each group (see chain.ts: one Express layer, not four).
+  app.use(chain([metrics.middleware, requestContext, hostGuard(originPolicy), securityHeaders(new URL(baseUrl), config.get('backend.csp') as CspOverrides | undefined)]));
   let ready = false;
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
@@ -166,10 +165,15 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
   const maxBody = (config.get('backend.maxRequestBodyBytes') as number | undefined) ?? 10 * 1024 * 1024;
   // Sign-in callbacks come from identity providers (a SAML form POST from their origin): before the guards.
   app.use('/api/auth', signInRouter({ hostAuth, signIn: await registry.get(signInRef), audit: await registry.get(coreServices.audit) }));
-  app.use('/api', originGuard(originPolicy), jsonMutationGuard);
-  app.use('/api', express.json({ limit: maxBody, strict: false, verify: (req, _res, buf) => markPossibleNul(req as never, buf) }));
-  app.use('/api', nulGuard);
-  app.use('/api', clearStaleSessionCookie(hostAuth));
+  const staleCookie = clearStaleSessionCookie(hostAuth);
+  app.use('/api', chain([
+    originGuard(originPolicy),
+    jsonMutationGuard,
+    express.json({ limit: maxBody, strict: false, verify: (req, _res, buf) => markPossibleNul(req as never, buf) }),
+    nulGuard,
+    // Only a request with cookies can carry a stale session cookie.
+    (req, res, next) => (req.headers.cookie ? staleCookie(req, res, next) : next()),
+  ]));
   await mountScim(app, { registry, runtimes, scheduler, baseUrl, maxBodyBytes: maxBody }); // before authRouter: its rate limits are for people
   app.use('/api/auth', authRouter({
     hostAuth,

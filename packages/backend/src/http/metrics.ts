@@ -1,6 +1,8 @@
 import type { Request, RequestHandler } from 'express';
 import { collectDefaultMetrics, Histogram, Registry } from 'prom-client';
 
+const KNOWN_METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
+
 const HOST_ENDPOINTS: Record<string, string> = {
   '/healthz': 'healthz',
   '/readyz': 'readyz',
@@ -15,7 +17,9 @@ const HOST_ENDPOINTS: Record<string, string> = {
  * Only known values are used, so arbitrary paths cannot create new series.
  */
 export function requestLabels(req: Pick<Request, 'originalUrl'>, pluginIds: ReadonlySet<string>): { plugin: string; endpoint: string } {
-  const path = req.originalUrl.split('?')[0]!;
+  const url = req.originalUrl;
+  const query = url.indexOf('?');
+  const path = query === -1 ? url : url.slice(0, query);
   const host = HOST_ENDPOINTS[path];
   if (host) return { plugin: '', endpoint: host };
   const m = /^\/api\/([^/]+)/.exec(path);
@@ -37,10 +41,11 @@ export function createMetrics(pluginIds: readonly string[]) {
     registers: [registry],
   });
   const middleware: RequestHandler = (req, res, next) => {
-    const end = httpDuration.startTimer();
-    res.on('finish', () => {
-      const method = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'].includes(req.method) ? req.method : 'other';
-      end({ ...requestLabels(req, ids), method, status: String(res.statusCode) });
+    const started = process.hrtime.bigint();
+    res.once('finish', () => {
+      const { plugin, endpoint } = requestLabels(req, ids);
+      const method = KNOWN_METHODS.has(req.method) ? req.method : 'other';
+      httpDuration.observe({ plugin, endpoint, method, status: res.statusCode }, Number(process.hrtime.bigint() - started) / 1e9);
     });
     next();
   };

@@ -50,10 +50,12 @@ function refuse(where: string): InputError {
  * failing deep inside a plugin with a 500.
  */
 export const nulGuard: RequestHandler = (req, _res, next) => {
-  if (decodedPath(req.path).includes(NUL)) return next(new InputError('The request path contains a NUL character (\\u0000), which is not allowed'));
-  const query = req.query as Record<string, unknown>;
-  const inQuery = findNul(query, 'query');
-  if (inQuery) return next(refuse(inQuery));
+  // A NUL reaches the path or query only as `%00` (Node's parser refuses a raw zero byte in a URL).
+  if (/%00/i.test(req.url)) {
+    if (decodedPath(req.path).includes(NUL)) return next(new InputError('The request path contains a NUL character (\\u0000), which is not allowed'));
+    const inQuery = findNul(req.query as Record<string, unknown>, 'query');
+    if (inQuery) return next(refuse(inQuery));
+  }
   if ((req as { atriumMaybeNul?: boolean }).atriumMaybeNul) {
     const inBody = findNul(req.body);
     if (inBody) return next(refuse(inBody));

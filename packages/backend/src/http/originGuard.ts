@@ -94,9 +94,17 @@ export class OriginPolicy {
  * by address.
  */
 export function hostGuard(policy: OriginPolicy): RequestHandler {
+  // Host values already found good: a browser or client sends the same one on every request.
+  const allowed = new Set<string>();
   return (req, _res, next) => {
+    const host = req.headers.host;
+    if (host !== undefined && allowed.has(host)) return next();
     if (PROBE_PATHS.has(req.path)) return next();
-    if (policy.hostAllowed(req.headers.host)) return next();
+    if (policy.hostAllowed(host)) {
+      if (allowed.size >= 64) allowed.clear();
+      if (host !== undefined) allowed.add(host);
+      return next();
+    }
     next(
       new NotAllowedError(
         `This server does not answer to the host name "${req.headers.host ?? ''}". It is configured for ${policy.describe()}: ` +

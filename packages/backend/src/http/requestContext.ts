@@ -43,6 +43,12 @@ export const requestContext: RequestHandler = (req, res, next) => {
   const incoming = req.headers['x-request-id'];
   const requestId = typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
   res.setHeader('x-request-id', requestId);
-  byRequest.set(req, { requestId, clientAddress: req.ip ?? req.socket.remoteAddress ?? null });
+  byRequest.set(req, {
+    requestId,
+    // Worked out only when a record asks (X-Forwarded-For parsing is per request otherwise).
+    get clientAddress() {
+      return req.ip ?? req.socket.remoteAddress ?? null;
+    },
+  });
   next();
 };
