@@ -25,7 +25,7 @@ describe('service refs', () => {
 
 describe('createServiceFactory', () => {
   it('pairs a core service ref with the function that builds it', async () => {
-    const policy = { authorize: async () => ({ result: 'DENY' as const }), assert: async () => {} };
+    const policy = { authorize: async () => ({ result: 'DENY' as const }), authorizeMany: async () => [], assert: async () => {}, queryConditions: async () => ({ result: 'none' as const }) };
     const factory = createServiceFactory(coreServices.permissions, () => policy);
     expect(factory.service).toBe(coreServices.permissions);
     expect(await factory.create({ pluginId: undefined, get: () => Promise.reject(new Error('unused')) })).toBe(policy);

@@ -67,6 +67,8 @@ async function start(database: TestDatabaseKind, options: { plugins?: ReturnType
           services: [
             createServiceFactory(coreServices.permissions, () => ({
               authorize: async (_c: unknown, r: { permission: string }) => ({ result: options.deny!.includes(r.permission) ? ('DENY' as const) : ('ALLOW' as const) }),
+              authorizeMany: async () => [],
+              queryConditions: async () => ({ result: 'all' as const }),
               assert: async (c: { type?: string; userEntityRef?: string }, r: { permission: string }) => {
                 if (options.deny!.includes(r.permission)) throw new NotAllowedError(`caller may not ${r.permission}`);
               },
