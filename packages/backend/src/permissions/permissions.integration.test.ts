@@ -6,6 +6,8 @@ import { startTestBackend, testDatabaseKinds, waitFor, type TestBackend } from '
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SESSION_COOKIE } from '../auth/hostAuth.js';
 import { defaultPlugins } from '../plugins.js';
+import { PermissionCatalogue } from './catalogue.js';
+import { PolicyEvaluator } from './evaluator.js';
 
 const ORG_YAML = `
 apiVersion: backstage.io/v1alpha1
@@ -174,6 +176,30 @@ describe.each(testDatabaseKinds())('permission policy over HTTP (%s)', (database
     expect((await b.json('/api/permissions/explain', { method: 'POST', headers: as['root'], body: { user: 'user:default/nobody', permission: 'catalog.entity.read' } })).status).toBe(404);
     expect((await b.json('/api/permissions/explain', { method: 'POST', headers: as['root'], body: { user: 'user:default/jdoe', permission: 'no.such.permission' } })).status).toBe(400);
     expect((await b.json('/api/permissions/explain', { method: 'POST', headers: as['jdoe'], body: { user: 'user:default/root', permission: 'catalog.entity.read' } })).status).toBe(403);
+  });
+
+  it('queryConditions compiles to the catalog filter language: the by-query endpoint returns exactly the visible entities', async () => {
+    const catalogue = PermissionCatalogue.fromPlugins(defaultPlugins);
+    const evaluator = new PolicyEvaluator(
+      {
+        rules: [
+          { effect: 'allow', permissions: ['catalog.entity.read'], conditions: { isEntityOwner: true } },
+          { effect: 'allow', permissions: ['catalog.entity.read'], conditions: { kind: 'group' } },
+          { effect: 'deny', permissions: ['catalog.entity.read'], conditions: { lifecycle: 'production' } },
+        ],
+      },
+      catalogue,
+    );
+    const jdoe = { type: 'user' as const, userEntityRef: 'user:default/jdoe', ownershipEntityRefs: ['user:default/jdoe', 'group:default/team-a'], displayName: 'jdoe' };
+    const visible = evaluator.queryConditions(jdoe, 'catalog.entity.read');
+    expect(visible.result).toBe('filter');
+    const res = await b.json<{ items: Array<{ kind: string; metadata: { name: string } }> }>('/api/catalog/entities/by-query', {
+      method: 'POST',
+      headers: as['root'],
+      body: { query: visible.result === 'filter' ? visible.predicate : {}, limit: 100 },
+    });
+    expect(res.status).toBe(200);
+    expect(res.body.items.map((e) => `${e.kind}:${e.metadata.name}`).sort()).toEqual(['Component:svc-a', 'Group:platform', 'Group:team-a', 'Group:team-b']);
   });
 
   it('authorize takes at most 100 checks', async () => {
