@@ -6,8 +6,8 @@ import { catalogPlugin, catalogServiceRef } from '@atrium/plugin-catalog/backend
 import { createTestPostgresDatabase, startTestBackend, testDatabaseKinds, testPostgresUrl, waitFor, type TestBackend } from '@atrium/test-utils';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { SESSION_COOKIE } from '../hostAuth.js';
-import { entraAddMember, entraCreateGroup, entraCreateUser, entraDisableUser, entraGroupLookupQuery, entraRemoveMember, entraUserLookupQuery } from './fixtures/entra.js';
-import { oktaAddMembers, oktaConnectionTestQuery, oktaCreateGroup, oktaCreateUser, oktaDeactivateUser, oktaRemoveMember, oktaRenameGroup, oktaUserLookupQuery } from './fixtures/okta.js';
+import { entraAddMember, entraCreateGroup, entraCreateUser, entraDisableUser, entraGroupLookupQuery, entraRemoveMember, entraUserLookupQuery } from './fixtures/entra.fixture.js';
+import { oktaAddMembers, oktaConnectionTestQuery, oktaCreateGroup, oktaCreateUser, oktaDeactivateUser, oktaRemoveMember, oktaRenameGroup, oktaUserLookupQuery } from './fixtures/okta.fixture.js';
 
 const ORG_YAML = `
 apiVersion: backstage.io/v1alpha1

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { entraAddMember, entraCreateGroup, entraDisableUser } from './fixtures/entra.js';
+import { entraAddMember, entraCreateGroup, entraDisableUser } from './fixtures/entra.fixture.js';
 import { normalisePatchBody, normaliseResourceBody } from './scimQuirks.js';
 
 describe('normalisePatchBody', () => {
