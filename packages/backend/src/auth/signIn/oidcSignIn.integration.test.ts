@@ -17,8 +17,10 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { SESSION_COOKIE } from '../hostAuth.js';
 import { SIGN_IN_BINDING_COOKIE } from './signInRoutes.js';
 
-// Ports of this file (17410-17419): the identity provider and one backend per test group.
+// Ports of this file (17410-17419): the identity provider and one backend per test group;
+// nothing listens on 17419 (an identity provider that is down).
 const IDP_PORT = 17410;
+const DOWN_PORT = 17419;
 const PORTS = { pglite: 17411, postgres: 17412, replicaA: 17413, replicaB: 17414 } as const;
 const CLIENT = { clientId: 'atrium-portal', clientSecret: 'a-test-client-secret' };
 const callbackOf = (port: number, id: string) => `http://localhost:${port}/api/auth/${id}/handler/frame`;
@@ -88,6 +90,8 @@ async function startBackend(options: { database: 'pglite' | 'postgres'; port: nu
               signIn: { resolvers: [{ resolver: 'emailMatchingUserEntityProfileEmail' }, { resolver: 'emailLocalPartMatchingUserEntityName', dangerouslyAllowSignInWithoutUserInCatalog: true }] },
             },
           },
+          // An issuer that is down: the backend still starts (discovery waits for the first sign-in).
+          'oidc-down': { type: 'oidc', title: 'Down', development: { ...provider, metadataUrl: `http://127.0.0.1:${DOWN_PORT}/.well-known/openid-configuration` } },
         },
       },
     },
@@ -169,6 +173,7 @@ describe.each(testDatabaseKinds())('OIDC sign-in against a real OpenID provider 
         providers: [
           { id: 'oidc', title: 'Example SSO', startUrl: '/api/auth/oidc/start' },
           { id: 'oidc-open', title: 'OpenID Connect', startUrl: '/api/auth/oidc-open/start' },
+          { id: 'oidc-down', title: 'Down', startUrl: '/api/auth/oidc-down/start' },
         ],
       },
     });
@@ -188,6 +193,14 @@ describe.each(testDatabaseKinds())('OIDC sign-in against a real OpenID provider 
     expect(url.searchParams.get('state')).toMatch(/^[\w-]{43}$/);
     expect(url.searchParams.get('nonce')).toBeTruthy();
     expect(url.searchParams.get('code_challenge')).toBeTruthy();
+  });
+
+  it('an unknown provider is 404; an issuer that cannot be reached is 502 at start, audited', async () => {
+    expect((await b.json('/api/auth/nope/start')).status).toBe(404);
+    const down = await b.json<{ error: { message: string } }>('/api/auth/oidc-down/start');
+    expect(down.status).toBe(502);
+    expect(down.body.error.message).toMatch(/metadata at http:\/\/127\.0\.0\.1:17419\/\.well-known\/openid-configuration could not be read/);
+    expect(audits).toContainEqual(expect.objectContaining({ action: 'auth.signIn.failed', meta: expect.objectContaining({ provider: 'oidc-down', reason: 'start-failed' }) }));
   });
 
   it('a full sign-in: cookie set, back to returnTo, /me is the catalog user with its groups, audited', async () => {

@@ -57,6 +57,14 @@ export function signInRouter(deps: { hostAuth: HostAuth; signIn: SignIn; audit: 
   const general = limiter(AUTH_RATE_LIMITS.allPerMinute);
   const cookieBase = { httpOnly: true, sameSite: 'lax' as const, secure: hostAuth.settings.secureCookies };
 
+  const recordFailure = async (providerId: string, reason: string, message: string): Promise<void> => {
+    try {
+      await audit.record({ actor: GUEST_CALLER, action: 'auth.signIn.failed', outcome: 'failed', target: providerId, meta: { provider: providerId, reason, message } });
+    } catch {
+      // The refusal is answered even when its audit record cannot be written.
+    }
+  };
+
   const providerOf = (req: Request): SignInProvider => {
     const provider = signIn.providers.get(String(req.params['id']));
     if (!provider) throw new NotFoundError(`No sign-in provider "${String(req.params['id'])}" is configured (see GET /api/auth/providers).`);
@@ -81,8 +89,9 @@ export function signInRouter(deps: { hostAuth: HostAuth; signIn: SignIn; audit: 
     try {
       started = await provider.handler.start({ state, req });
     } catch (e) {
-      if (e instanceof HttpError) throw e;
-      throw new HttpError('BadGatewayError', 502, `Sign-in with ${provider.title} could not start: ${e instanceof Error ? e.message : String(e)}`);
+      const error = e instanceof HttpError ? e : new HttpError('BadGatewayError', 502, `Sign-in with ${provider.title} could not start: ${e instanceof Error ? e.message : String(e)}`);
+      await recordFailure(provider.id, 'start-failed', error.message);
+      throw error;
     }
     await signIn.transactions.save(state, { providerId: provider.id, transaction: started.transaction ?? {}, returnTo, bindingHash: hashSecret(binding) });
     res.append('Set-Cookie', serializeCookie(SIGN_IN_BINDING_COOKIE, binding, { ...cookieBase, path: '/api/auth', maxAge: 600 }));
@@ -135,11 +144,7 @@ export function signInRouter(deps: { hostAuth: HostAuth; signIn: SignIn; audit: 
     } catch (e) {
       const failure = e instanceof SignInFailure ? e : undefined;
       const status = failure?.status ?? (e instanceof HttpError ? e.statusCode : 500);
-      try {
-        await audit.record({ actor: GUEST_CALLER, action: 'auth.signIn.failed', outcome: 'failed', target: provider.id, meta: { provider: provider.id, reason: failure?.reason ?? 'error', message: e instanceof Error ? e.message : String(e) } });
-      } catch {
-        // The refusal is answered even when its audit record cannot be written.
-      }
+      await recordFailure(provider.id, failure?.reason ?? 'error', e instanceof Error ? e.message : String(e));
       if (status === 500) return next(e);
       const message = e instanceof Error ? e.message : String(e);
       if (wantsHtml(req)) return sendSignInFailedPage(res, status, message);
