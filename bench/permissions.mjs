@@ -37,7 +37,7 @@ for (let i = 0; i < 1000; i++) {
     relations: [{ type: 'ownedBy', targetRef: `group:default/team-${i % 20}` }],
   });
 }
-const permissions = createPolicyPermissions({ evaluator, findEntity: async (ref) => entities.get(ref), audit: { record() {} } });
+const permissions = createPolicyPermissions({ evaluator, findEntities: async (refs) => refs.map((ref) => entities.get(ref)), audit: { record() {} } });
 const caller = { type: 'user', userEntityRef: 'user:default/jdoe', ownershipEntityRefs: ['user:default/jdoe', 'group:default/team-3', 'group:default/org'], displayName: 'jdoe' };
 const requests = Array.from({ length: 50 }, (_, i) => (i % 5 === 0 ? { permission: 'scorecards.read' } : { permission: i % 2 ? 'catalog.entity.delete' : 'catalog.entity.refresh', resourceRef: `component:default/svc-${i * 7}` }));
 

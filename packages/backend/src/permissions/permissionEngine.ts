@@ -33,12 +33,10 @@ export class PermissionEngine {
     return new PermissionEngine(PermissionCatalogue.fromPlugins(plugins), config, catalog);
   }
 
-  /** An entity from the catalog by ref (undefined when the catalog is not running or has none). */
-  async findEntity(ref: string): Promise<PolicyEntity | undefined> {
+  /** Entities from the catalog by ref, in order (undefined where there is none, or no catalog running). */
+  async findEntities(refs: string[]): Promise<Array<PolicyEntity | undefined>> {
     const catalog = this.catalog();
-    if (!catalog) return undefined;
-    const [entity] = await catalog.getEntitiesByRefs([ref]);
-    return entity;
+    return catalog ? catalog.getEntitiesByRefs(refs) : refs.map(() => undefined);
   }
 
   /**
@@ -50,7 +48,7 @@ export class PermissionEngine {
     if (ref === 'guest' || ref === GUEST_CALLER.userEntityRef) return GUEST_CALLER;
     const canonical = ref.startsWith('user:') ? (ref.includes('/') ? ref : `user:default/${ref.slice(5)}`) : ref.includes(':') ? ref : `user:default/${ref}`;
     if (!canonical.startsWith('user:')) throw new NotFoundError(`${user} is not a user ref (write user:default/<name>)`);
-    const entity = await this.findEntity(canonical);
+    const [entity] = await this.findEntities([canonical]);
     if (!entity) throw new NotFoundError(`No user named ${canonical} in the catalog`);
     const ownershipEntityRefs = await resolveOwnership(canonical, this.catalog(), this.trustedOrigins);
     return { type: 'user', userEntityRef: canonical, ownershipEntityRefs, displayName: entity.metadata?.name ?? canonical };

@@ -13,15 +13,17 @@ const evaluator = new PolicyEvaluator(
 function service(withPolicy = true) {
   const audits: AuditEvent[] = [];
   const lookups: string[] = [];
+  const calls = { count: 0 };
   const permissions = createPolicyPermissions({
     evaluator: withPolicy ? evaluator : undefined,
-    findEntity: async (ref) => {
-      lookups.push(ref);
-      return ref === 'component:default/svc' ? svc : undefined;
+    findEntities: async (refs) => {
+      calls.count++;
+      lookups.push(...refs);
+      return refs.map((ref) => (ref === 'component:default/svc' ? svc : undefined));
     },
     audit: { record: (e) => void audits.push(e) },
   });
-  return { permissions, audits, lookups };
+  return { permissions, audits, lookups, calls };
 }
 
 describe('the host permissions service', () => {
@@ -36,6 +38,17 @@ describe('the host permissions service', () => {
     expect(lookups).toEqual(['component:default/svc']);
     expect(mine!.result).toBe('ALLOW');
     expect(theirs!.result).toBe('DENY');
+  });
+
+  it('a batch looks its targets up in one call, each ref once', async () => {
+    const { permissions, lookups, calls } = service();
+    const refs = ['component:default/svc', 'component:default/other', 'component:default/svc', 'not a ref'];
+    const decisions = await permissions.authorizeMany(user('jdoe', ['team-a']), refs.map((resourceRef) => ({ permission: 'catalog.entity.delete', resourceRef })));
+    expect(decisions.map((d) => d.result)).toEqual(['ALLOW', 'ALLOW', 'ALLOW', 'ALLOW']);
+    expect(decisions[0]!.conditional).toBeUndefined();
+    expect(decisions[1]).toMatchObject({ conditional: true }); // not in the catalog: like no target (the route answers 404)
+    expect(calls.count).toBe(1);
+    expect(lookups).toEqual(['component:default/svc', 'component:default/other', 'not a ref']);
   });
 
   it('assert throws 403 and records permission.denied in the audit log', async () => {

@@ -11,8 +11,8 @@ import {
 import type { PolicyEntity } from './entityConditions.js';
 import type { PolicyEvaluator } from './evaluator.js';
 
-/** Finds a catalog entity by ref (the catalog's in-process service), or undefined. */
-export type EntityFinder = (ref: string) => Promise<PolicyEntity | undefined>;
+/** Finds catalog entities by ref (the catalog's in-process service), in order; undefined where there is none. */
+export type EntityFinder = (refs: string[]) => Promise<Array<PolicyEntity | undefined>>;
 
 /** Work the backend does on its own behalf (a plugin's service identity): never limited by the policy. */
 export function isPluginIdentity(caller: Caller): boolean {
@@ -27,31 +27,48 @@ const PLUGIN: PermissionDecision = { result: 'ALLOW', reason: "a plugin's own id
  * the configured policy (or allow-all when there is none). `assert` records each denial in the
  * audit log (`permission.denied`) before throwing 403.
  */
-export function createPolicyPermissions(options: { evaluator: PolicyEvaluator | undefined; findEntity: EntityFinder; audit: AuditService }): PermissionsService {
-  const { evaluator, findEntity, audit } = options;
+export function createPolicyPermissions(options: { evaluator: PolicyEvaluator | undefined; findEntities: EntityFinder; audit: AuditService }): PermissionsService {
+  const { evaluator, findEntities, audit } = options;
 
-  async function target(request: PermissionRequest): Promise<PolicyEntity | undefined> {
-    if (request.resource && typeof request.resource === 'object') return request.resource as PolicyEntity;
-    if (!request.resourceRef) return undefined;
-    try {
-      return await findEntity(request.resourceRef);
-    } catch {
-      return undefined; // Not an entity ref: conditions cannot hold, so only unconditional rules decide.
+  /** Decisions that need no policy rule: token scopes, plugin identities, no policy. */
+  function settled(caller: Caller, request: PermissionRequest): PermissionDecision | undefined {
+    if (caller.scopes && !scopesAllow(caller.scopes, request.permission)) {
+      return { result: 'DENY', reason: `this API token's scopes (${caller.scopes.join(', ') || 'none'}) do not include ${request.permission}` };
     }
+    if (isPluginIdentity(caller)) return PLUGIN;
+    if (!evaluator) return NO_POLICY;
+    return undefined;
+  }
+
+  /** Whether deciding needs the target loaded: a conditional rule applies, and only a ref was given. */
+  function needsTarget(ev: PolicyEvaluator, caller: Caller, request: PermissionRequest): boolean {
+    return ev.targetsEntities(request.permission) && ev.needsEntity(caller, request.permission);
   }
 
   const service: PermissionsService = {
     async authorize(caller, request) {
-      if (caller.scopes && !scopesAllow(caller.scopes, request.permission)) {
-        return { result: 'DENY', reason: `this API token's scopes (${caller.scopes.join(', ') || 'none'}) do not include ${request.permission}` };
-      }
-      if (isPluginIdentity(caller)) return PLUGIN;
-      if (!evaluator) return NO_POLICY;
-      const entity = evaluator.needsEntity(caller, request.permission) && evaluator.targetsEntities(request.permission) ? await target(request) : undefined;
-      return evaluator.decide(caller, request.permission, entity);
+      const [decision] = await service.authorizeMany(caller, [request]);
+      return decision ?? { result: 'DENY', reason: 'no decision' };
     },
-    authorizeMany(caller, requests) {
-      return Promise.all(requests.map((request) => service.authorize(caller, request)));
+    // One catalog lookup for all the targets a batch needs (the UI asks about 50 at once).
+    async authorizeMany(caller, requests) {
+      if (!evaluator) return requests.map((r) => settled(caller, r) ?? NO_POLICY);
+      const refs = [
+        ...new Set(requests.filter((r) => !settled(caller, r) && !r.resource && r.resourceRef && needsTarget(evaluator, caller, r)).map((r) => r.resourceRef as string)),
+      ];
+      const found = new Map<string, PolicyEntity | undefined>();
+      if (refs.length > 0) {
+        // A ref that names no entity (or a failing lookup) leaves only unconditional rules to decide.
+        const entities = await findEntities(refs).catch(() => [] as Array<PolicyEntity | undefined>);
+        refs.forEach((ref, i) => found.set(ref, entities[i]));
+      }
+      return requests.map((r) => {
+        const early = settled(caller, r);
+        if (early) return early;
+        const given = r.resource && typeof r.resource === 'object' ? (r.resource as PolicyEntity) : undefined;
+        const entity = needsTarget(evaluator, caller, r) ? (given ?? (r.resourceRef ? found.get(r.resourceRef) : undefined)) : undefined;
+        return evaluator.decide(caller, r.permission, entity);
+      });
     },
     async assert(caller, request) {
       const decision = await service.authorize(caller, request);
