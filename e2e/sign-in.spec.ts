@@ -52,7 +52,7 @@ test('signs in through the OpenID Provider, comes back to the page it started fr
   await expect(page).toHaveURL(/\/sign-in\?returnTo=%2Fcreate$/);
 });
 
-test('the home page shows my teams once signed in', async ({ page }, testInfo) => {
+test('the home page shows my teams, and the catalog filters to what I own', async ({ page }, testInfo) => {
   await page.goto('/');
   await expect(page).toHaveURL(/\/sign-in$/);
   await signInWithOidc(page, AMARA.sub);
@@ -62,6 +62,15 @@ test('the home page shows my teams once signed in', async ({ page }, testInfo) =
   await expect(page.getByRole('region', { name: 'My components' })).toBeVisible();
   await expect(page.getByRole('region', { name: 'My running tasks' })).toContainText('Nothing running');
   await page.screenshot({ path: testInfo.outputPath('home.png'), fullPage: true });
+
+  // The explorer's "Owned by me" is the owner filter set to the user and their groups.
+  await page.getByRole('navigation', { name: 'Main navigation' }).getByRole('link', { name: 'Catalog' }).click();
+  const ownedByMe = page.getByRole('switch', { name: 'Owned by me' });
+  await expect(ownedByMe).not.toBeChecked();
+  await ownedByMe.click();
+  await expect(page).toHaveURL(/owner=user%3Adefault%2Famara.okafor/);
+  await expect(page).toHaveURL(/owner=group%3Adefault%2Facme/);
+  await expect(ownedByMe).toBeChecked();
 });
 
 test('creates an API token, shows its secret once, and revokes it', async ({ page, request }, testInfo) => {
