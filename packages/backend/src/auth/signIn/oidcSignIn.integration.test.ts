@@ -246,7 +246,7 @@ describe.each(testDatabaseKinds())('OIDC sign-in against a real OpenID provider 
     const replay = await browser.get(callback, 'text/html');
     expect(replay.status).toBe(401);
     expect(replay.headers.get('content-type')).toMatch(/text\/html/);
-    expect(await replay.text()).toMatch(/Sign-in failed.*already used/s);
+    expect(await replay.text()).toMatch(/Sign-in failed.*already used.*href="\/sign-in"/s);
     expect(await sessionCount(b)).toBe(before + 1);
     expect(audits.filter((a) => a.action === 'auth.signIn.failed').map((a) => a.meta?.['reason'])).toEqual(['bad-state', 'bad-state']);
   });
@@ -294,6 +294,11 @@ describe.each(testDatabaseKinds())('OIDC sign-in against a real OpenID provider 
     const refused = await new Browser(b).signIn('stranger-sub');
     expect(refused.status).toBe(401);
     expect((await refused.json()).error.message).toMatch(/No catalog User matches stranger@example\.com.*Ask an administrator/);
+    // A browser gets a page whose link goes back to the sign-in page, keeping where it was going.
+    const browser0 = new Browser(b);
+    const page = await browser0.get(await idp.login(await browser0.start('oidc', '/catalog'), 'stranger-sub'), 'text/html');
+    expect(page.status).toBe(401);
+    expect(await page.text()).toMatch(/No catalog User matches stranger@example\.com.*href="\/sign-in\?returnTo=%2Fcatalog"/s);
     expect(audits).toContainEqual(expect.objectContaining({ action: 'auth.signIn.failed', meta: expect.objectContaining({ reason: 'no-matching-user' }) }));
     const browser = new Browser(b);
     expect((await browser.signIn('stranger-sub', 'oidc-open')).status).toBe(302);

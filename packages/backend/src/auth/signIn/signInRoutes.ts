@@ -100,11 +100,13 @@ export function signInRouter(deps: { hostAuth: HostAuth; signIn: SignIn; audit: 
 
   const handleFrame = async (req: Request, res: Response, next: NextFunction): Promise<void> => {
     const provider = providerOf(req);
+    let returnTo = '/';
     try {
       const state = stateOf(req);
       if (!state) throw new SignInFailure(401, 'The sign-in answer carries no state; start the sign-in again.', 'missing-state');
       const stored = await signIn.transactions.take(state, provider.id);
       if (!stored) throw new SignInFailure(401, 'This sign-in is unknown, was already used, or took longer than 10 minutes; start the sign-in again.', 'bad-state');
+      returnTo = stored.returnTo;
       // A browser-navigated (GET) answer must come back to the browser that started it.
       const binding = parseCookie(req.headers.cookie ?? '')[SIGN_IN_BINDING_COOKIE];
       if (req.method === 'GET' && stored.bindingHash && (!binding || hashSecret(binding) !== stored.bindingHash)) {
@@ -147,7 +149,7 @@ export function signInRouter(deps: { hostAuth: HostAuth; signIn: SignIn; audit: 
       await recordFailure(provider.id, failure?.reason ?? 'error', e instanceof Error ? e.message : String(e));
       if (status === 500) return next(e);
       const message = e instanceof Error ? e.message : String(e);
-      if (wantsHtml(req)) return sendSignInFailedPage(res, status, message);
+      if (wantsHtml(req)) return sendSignInFailedPage(res, status, message, returnTo);
       next(failure ? (failure.status === 401 ? new AuthenticationError(message) : new HttpError('SignInError', failure.status, message)) : e);
     }
   };
