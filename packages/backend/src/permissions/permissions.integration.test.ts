@@ -54,6 +54,22 @@ apiVersion: backstage.io/v1alpha1
 kind: Component
 metadata: { name: svc-c }
 spec: { type: service, lifecycle: production, owner: team-a }
+---
+apiVersion: scaffolder.backstage.io/v1beta3
+kind: Template
+metadata: { name: golden-path, tags: [golden] }
+spec:
+  type: service
+  owner: team-b
+  steps: [{ id: log, action: 'debug:log', input: { message: hello } }]
+---
+apiVersion: scaffolder.backstage.io/v1beta3
+kind: Template
+metadata: { name: experiment }
+spec:
+  type: service
+  owner: team-b
+  steps: [{ id: log, action: 'debug:log', input: { message: hello } }]
 `;
 
 const POLICY = {
@@ -63,6 +79,7 @@ const POLICY = {
     { effect: 'allow', permissions: ['catalog.entity.read', 'permission.catalogue.read'] },
     { id: 'owners', effect: 'allow', permissions: ['catalog.entity.delete', 'catalog.entity.refresh', 'techdocs.build'], conditions: { isEntityOwner: true } },
     { id: 'keep-production', effect: 'deny', permissions: ['catalog.entity.delete'], conditions: { lifecycle: 'production' } },
+    { id: 'golden-templates', effect: 'allow', permissions: ['scaffolder.task.create', 'scaffolder.task.read'], conditions: { hasTag: 'golden' } },
   ],
 };
 
@@ -102,7 +119,7 @@ describe.each(testDatabaseKinds())('permission policy over HTTP (%s)', (database
         permission: { policy: POLICY },
       },
     });
-    await waitFor(async () => (await b.backend.service(catalogServiceRef).getEntityByRef('component:default/svc-c')) !== undefined, {
+    await waitFor(async () => (await b.backend.service(catalogServiceRef).getEntitiesByRefs(['component:default/svc-c', 'template:default/experiment'])).every((e) => e !== undefined), {
       timeoutMs: 30_000,
       message: 'the example entities are in the catalog',
     });
@@ -200,6 +217,22 @@ describe.each(testDatabaseKinds())('permission policy over HTTP (%s)', (database
     });
     expect(res.status).toBe(200);
     expect(res.body.items.map((e) => `${e.kind}:${e.metadata.name}`).sort()).toEqual(['Component:svc-a', 'Group:platform', 'Group:team-a', 'Group:team-b']);
+  });
+
+  it('templates: a policy allows running only the templates it names (conditions on the Template entity)', async () => {
+    const [golden, experiment] = await authorize(as['asmith']!, [
+      { permission: 'scaffolder.task.create', resourceRef: 'template:default/golden-path' },
+      { permission: 'scaffolder.task.create', resourceRef: 'template:default/experiment' },
+    ]);
+    expect(golden).toMatchObject({ decision: 'allow', ruleId: 'golden-templates' });
+    expect(experiment).toMatchObject({ decision: 'deny' });
+    const run = (templateRef: string) => b.fetch('/api/scaffolder/v2/tasks', {
+      method: 'POST',
+      headers: { ...as['asmith'], 'content-type': 'application/json' },
+      body: JSON.stringify({ templateRef, values: {} }),
+    });
+    expect((await run('template:default/experiment')).status).toBe(403);
+    expect((await run('template:default/golden-path')).status).toBe(201);
   });
 
   it('authorize takes at most 100 checks', async () => {

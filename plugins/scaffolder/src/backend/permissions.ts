@@ -1,8 +1,9 @@
-import { definePermission, type PermissionDefinition } from '@atrium/backend-plugin-api';
+import { CATALOG_ENTITY_RESOURCE, definePermission, type PermissionDefinition } from '@atrium/backend-plugin-api';
 
 /** The permissions the scaffolder routes check. */
 export const scaffolderPermissions: readonly PermissionDefinition[] = [
-  definePermission({ name: 'scaffolder.task.create', action: 'create', description: 'Run a template (start a task), or retry one.' }),
+  // Checked once without a target, then with the Template entity: policy conditions (hasTag, isEntityOwner, type…) apply to the template.
+  definePermission({ name: 'scaffolder.task.create', action: 'create', resourceType: CATALOG_ENTITY_RESOURCE, description: 'Run a template (start a task), or retry one; conditions apply to the template.' }),
   definePermission({ name: 'scaffolder.task.read', action: 'read', description: 'Read tasks, their logs and events.' }),
   definePermission({ name: 'scaffolder.task.cancel', action: 'update', description: 'Cancel a running task.' }),
   definePermission({ name: 'scaffolder.template.dry-run', action: 'read', description: 'Try a template without side effects (dry run).' }),

@@ -64,6 +64,8 @@ export function registerTaskRoutes(router: Router, deps: TaskRouteDeps): void {
     await permissions.assert(caller, { permission: 'scaffolder.task.create' });
     const body = validateInput<{ templateRef: string; values: JsonObject; secrets?: Record<string, string> }>(createTaskBody, req.body ?? {}, 'body');
     const template = await loadTemplate(catalog, body.templateRef);
+    // Again with the template: a policy may allow running only some templates (by tag, owner, type…).
+    await permissions.assert(caller, { permission: 'scaffolder.task.create', resourceRef: templateRefOf(template), resource: template });
     const spec = checkedTaskSpec(template, body.values, body.secrets ?? {}, registry, caller.userEntityRef);
     const approval = approvalOf(template);
     const id = await store.createTask({
