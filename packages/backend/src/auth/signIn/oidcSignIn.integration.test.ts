@@ -14,6 +14,7 @@ import {
   type TestBackend,
 } from '@atrium/test-utils';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { authClockRef } from '../authServices.js';
 import { SESSION_COOKIE } from '../hostAuth.js';
 import { SIGN_IN_BINDING_COOKIE } from './signInRoutes.js';
 
@@ -67,6 +68,9 @@ afterAll(async () => {
   await idp?.stop();
 });
 
+/** The auth module's clock: real time plus an offset a test moves forward (no waiting). */
+const clock = { offsetMs: 0, now: () => new Date(Date.now() + clock.offsetMs) };
+
 async function startBackend(options: { database: 'pglite' | 'postgres'; port: number; postgresUrl?: string; replicaId?: string; dir: string; audits: AuditEvent[] }): Promise<TestBackend> {
   const provider = { clientId: CLIENT.clientId, clientSecret: CLIENT.clientSecret, metadataUrl: idp.metadataUrl, prompt: 'login' };
   const b = await startTestBackend({
@@ -95,7 +99,10 @@ async function startBackend(options: { database: 'pglite' | 'postgres'; port: nu
         },
       },
     },
-    services: [createServiceFactory(coreServices.audit, () => ({ record: (e: AuditEvent) => void options.audits.push(e) }))],
+    services: [
+      createServiceFactory(coreServices.audit, () => ({ record: (e: AuditEvent) => void options.audits.push(e) })),
+      createServiceFactory(authClockRef, () => clock.now),
+    ],
   });
   await waitFor(async () => (await b.fetch('/api/catalog/entities/by-name/user/default/jdoe')).status === 200, { timeoutMs: 30_000, message: 'jdoe is in the catalog' });
   return b;
@@ -314,6 +321,19 @@ describe.each(testDatabaseKinds())('OIDC sign-in against a real OpenID provider 
     const res = await new Browser(b).signIn('ceo-sub');
     expect(res.status).toBe(401);
     expect((await res.json()).error.message).toMatch(/No catalog User matches ceo@example\.com/);
+  });
+
+  it('a sign-in finished more than 10 minutes after it started is refused', async () => {
+    const browser = new Browser(b);
+    const callback = await idp.login(await browser.start(), 'jdoe-sub');
+    clock.offsetMs += 11 * 60_000;
+    try {
+      const res = await browser.get(callback);
+      expect(res.status).toBe(401);
+      expect((await res.json()).error.message).toMatch(/took longer than 10 minutes/);
+    } finally {
+      clock.offsetMs -= 11 * 60_000;
+    }
   });
 
   it('1,000 sign-in attempts a minute from one address: the excess is 429', async () => {
