@@ -97,7 +97,8 @@ const authorizeRoute = defineRoute<Services, Record<string, string>, Record<stri
 
 interface ExplainBody {
   user: string;
-  permission: string;
+  /** Omitted: every permission in the catalogue, without a target (an admin page's overview of a user). */
+  permission?: string;
   resourceRef?: string;
 }
 
@@ -109,8 +110,12 @@ const explainRoute = defineRoute<Services, Record<string, string>, Record<string
   body: {
     type: 'object',
     additionalProperties: false,
-    required: ['user', 'permission'],
-    properties: { user: { type: 'string', minLength: 1, maxLength: 300, description: 'user:default/<name>, or guest' }, permission: permissionName, resourceRef },
+    required: ['user'],
+    properties: {
+      user: { type: 'string', minLength: 1, maxLength: 300, description: 'user:default/<name>, or guest' },
+      permission: { ...permissionName, description: 'Omitted: every permission in the catalogue (then `items`), without a target' },
+      resourceRef,
+    },
   },
   response: {
     schema: {
@@ -121,24 +126,31 @@ const explainRoute = defineRoute<Services, Record<string, string>, Record<string
         ownershipEntityRefs: { type: 'array', items: { type: 'string' } },
         roles: { type: 'array', items: { type: 'string' } },
         rule: { type: 'string', description: 'The deciding rule, as text' },
+        items: { type: 'array', description: 'Without `permission`: one decision (with `rule`) per catalogue permission', items: decisionSchema },
       },
     },
   },
   responses: { '404': { description: 'No such user in the catalog' } },
   handler: async ({ body }, { engine, permissions }) => {
-    if (!engine.catalogue.get(body.permission)) {
+    if (body.permission !== undefined && !engine.catalogue.get(body.permission)) {
       throw new InputError(`Unknown permission ${body.permission}; GET /api/permissions/catalogue lists them`);
     }
+    if (body.permission === undefined && body.resourceRef !== undefined) throw new InputError('resourceRef needs a permission');
     const subject = await engine.callerFor(body.user);
-    const request = { permission: body.permission, ...(body.resourceRef ? { resourceRef: body.resourceRef } : {}) };
-    const decision = await permissions.authorize(subject, request);
-    const rule = decision.ruleIndex !== undefined ? engine.evaluator?.ruleText(decision.ruleIndex) : undefined;
+    const requests = body.permission !== undefined
+      ? [{ permission: body.permission, ...(body.resourceRef ? { resourceRef: body.resourceRef } : {}) }]
+      : engine.catalogue.list().map(({ name }) => ({ permission: name }));
+    const decisions = await permissions.authorizeMany(subject, requests);
+    const explained = requests.map((request, i) => {
+      const decision = decisions[i] ?? { result: 'DENY' as const, reason: 'no decision' };
+      const rule = decision.ruleIndex !== undefined ? engine.evaluator?.ruleText(decision.ruleIndex) : undefined;
+      return { ...view(request, decision), ...(rule ? { rule } : {}) };
+    });
     return {
       user: subject.userEntityRef,
       ownershipEntityRefs: subject.ownershipEntityRefs,
       roles: engine.evaluator ? [...engine.evaluator.callerRoles(subject)] : [],
-      ...view(request, decision),
-      ...(rule ? { rule } : {}),
+      ...(body.permission !== undefined ? explained[0] : { items: explained }),
     };
   },
 });

@@ -193,6 +193,13 @@ describe.each(testDatabaseKinds())('permission policy over HTTP (%s)', (database
     expect((await b.json('/api/permissions/explain', { method: 'POST', headers: as['root'], body: { user: 'user:default/nobody', permission: 'catalog.entity.read' } })).status).toBe(404);
     expect((await b.json('/api/permissions/explain', { method: 'POST', headers: as['root'], body: { user: 'user:default/jdoe', permission: 'no.such.permission' } })).status).toBe(400);
     expect((await b.json('/api/permissions/explain', { method: 'POST', headers: as['jdoe'], body: { user: 'user:default/root', permission: 'catalog.entity.read' } })).status).toBe(403);
+
+    // Without a permission: the whole catalogue for that user (an admin page's overview).
+    const all = await b.json<{ roles: string[]; items: Array<Decision & { rule?: string }> }>('/api/permissions/explain', { method: 'POST', headers: as['root'], body: { user: 'user:default/root' } });
+    expect(all.status).toBe(200);
+    expect(all.body.roles).toEqual(['admin']);
+    expect(all.body.items.length).toBeGreaterThan(20);
+    expect(all.body.items.every((d) => d.decision === 'allow' && d.rule === 'rule 1 "admins" (allow * for role admin)')).toBe(true);
   });
 
   it('queryConditions compiles to the catalog filter language: the by-query endpoint returns exactly the visible entities', async () => {
