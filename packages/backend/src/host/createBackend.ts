@@ -185,6 +185,7 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
     auth: await registry.get(coreServices.auth),
     permissions: await registry.get(coreServices.permissions),
     engine: permissionEngine,
+    trustedOrigins: hostAuth.trustedOrigins,
   }));
 
   const shutdownHooks = await registry.get(shutdownHooksRef);

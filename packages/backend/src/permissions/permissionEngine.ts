@@ -1,7 +1,7 @@
 import type { BackendPlugin, Caller, ConfigService } from '@atrium/backend-plugin-api';
 import { NotFoundError } from '@atrium/backend-plugin-api';
 import { GUEST_CALLER } from '../auth/hostAuth.js';
-import { resolveOwnership, trustedOriginsFromConfig, type EntityLookup } from '../auth/ownership.js';
+import { resolveOwnership, type EntityLookup } from '../auth/ownership.js';
 import { PermissionCatalogue } from './catalogue.js';
 import type { PolicyEntity } from './entityConditions.js';
 import { PolicyEvaluator } from './evaluator.js';
@@ -24,10 +24,7 @@ export class PermissionEngine {
   ) {
     const policy = checkPolicy(config, catalogue);
     this.evaluator = policy ? new PolicyEvaluator(policy, catalogue) : undefined;
-    this.trustedOrigins = trustedOriginsFromConfig(config);
   }
-
-  private readonly trustedOrigins: ReadonlySet<string>;
 
   static create(plugins: readonly BackendPlugin[], config: ConfigService, catalog: CatalogFinder): PermissionEngine {
     return new PermissionEngine(PermissionCatalogue.fromPlugins(plugins), config, catalog);
@@ -40,17 +37,18 @@ export class PermissionEngine {
   }
 
   /**
-   * The caller a user would be when signed in (ownership through the catalog's trusted groups),
-   * or the guest for `guest` / `user:default/guest`. A user the catalog does not have → 404.
+   * The caller a user would be when signed in (ownership through the groups of `trustedOrigins`,
+   * the host auth module's set), or the guest for `guest` / `user:default/guest`. A user the
+   * catalog does not have → 404.
    */
-  async callerFor(user: string): Promise<Caller> {
+  async callerFor(user: string, trustedOrigins: ReadonlySet<string>): Promise<Caller> {
     const ref = user.trim().toLowerCase();
     if (ref === 'guest' || ref === GUEST_CALLER.userEntityRef) return GUEST_CALLER;
     const canonical = ref.startsWith('user:') ? (ref.includes('/') ? ref : `user:default/${ref.slice(5)}`) : ref.includes(':') ? ref : `user:default/${ref}`;
     if (!canonical.startsWith('user:')) throw new NotFoundError(`${user} is not a user ref (write user:default/<name>)`);
     const [entity] = await this.findEntities([canonical]);
     if (!entity) throw new NotFoundError(`No user named ${canonical} in the catalog`);
-    const ownershipEntityRefs = await resolveOwnership(canonical, this.catalog(), this.trustedOrigins);
+    const ownershipEntityRefs = await resolveOwnership(canonical, this.catalog(), trustedOrigins);
     return { type: 'user', userEntityRef: canonical, ownershipEntityRefs, displayName: entity.metadata?.name ?? canonical };
   }
 }

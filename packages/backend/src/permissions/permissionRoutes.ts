@@ -14,6 +14,8 @@ import type { PermissionEngine } from './permissionEngine.js';
 interface Services {
   engine: PermissionEngine;
   permissions: PermissionsService;
+  /** The origins whose User and Group entities confer membership (the host auth module's). */
+  trustedOrigins: ReadonlySet<string>;
 }
 
 const permissionName = { type: 'string', minLength: 1, maxLength: 200, pattern: '^[a-z][a-z0-9.-]*$' };
@@ -131,12 +133,12 @@ const explainRoute = defineRoute<Services, Record<string, string>, Record<string
     },
   },
   responses: { '404': { description: 'No such user in the catalog' } },
-  handler: async ({ body }, { engine, permissions }) => {
+  handler: async ({ body }, { engine, permissions, trustedOrigins }) => {
     if (body.permission !== undefined && !engine.catalogue.get(body.permission)) {
       throw new InputError(`Unknown permission ${body.permission}; GET /api/permissions/catalogue lists them`);
     }
     if (body.permission === undefined && body.resourceRef !== undefined) throw new InputError('resourceRef needs a permission');
-    const subject = await engine.callerFor(body.user);
+    const subject = await engine.callerFor(body.user, trustedOrigins);
     const requests = body.permission !== undefined
       ? [{ permission: body.permission, ...(body.resourceRef ? { resourceRef: body.resourceRef } : {}) }]
       : engine.catalogue.list().map(({ name }) => ({ permission: name }));
@@ -158,9 +160,9 @@ const explainRoute = defineRoute<Services, Record<string, string>, Record<string
 export const permissionRoutes: readonly RouteDefinition<Services>[] = [catalogueRoute, authorizeRoute, explainRoute] as RouteDefinition<Services>[];
 
 /** `/api/permissions`: the catalogue, the caller's batch check and explain. */
-export function permissionsRouter(deps: { auth: AuthService; permissions: PermissionsService; engine: PermissionEngine }): Router {
+export function permissionsRouter(deps: { auth: AuthService; permissions: PermissionsService; engine: PermissionEngine; trustedOrigins: ReadonlySet<string> }): Router {
   const router = Router();
-  mountRoutes({ router, auth: deps.auth, permissions: deps.permissions }, permissionRoutes, { engine: deps.engine, permissions: deps.permissions });
+  mountRoutes({ router, auth: deps.auth, permissions: deps.permissions }, permissionRoutes, { engine: deps.engine, permissions: deps.permissions, trustedOrigins: deps.trustedOrigins });
   return router;
 }
 
