@@ -157,13 +157,19 @@ export function signInRouter(deps: { hostAuth: HostAuth; signIn: SignIn; audit: 
   // A SAML identity provider POSTs a form here; only this route parses form bodies.
   router.post('/:id/handler/frame', strict, express.urlencoded({ extended: false, limit: '1mb' }), handleFrame);
 
-  router.get('/:id/:name', general, async (req, res, next) => {
-    const provider = signIn.providers.get(String(req.params['id']));
-    const route = provider?.handler.extraRoutes?.[String(req.params['name'])];
-    if (!route) return next();
-    const { contentType, body } = await route(req);
-    res.type(contentType).send(body);
-  });
+  const extraRoute = (req: Request) => signIn.providers.get(String(req.params['id']))?.handler.extraRoutes?.[String(req.params['name'])];
+  router.get(
+    '/:id/:name',
+    // Not a provider's extra route (e.g. /api/auth/scim/v2): left to the routes after this router, unlimited here.
+    (req, _res, next) => next(extraRoute(req) ? undefined : 'route'),
+    general,
+    async (req, res, next) => {
+      const route = extraRoute(req);
+      if (!route) return next();
+      const { contentType, body } = await route(req);
+      res.type(contentType).send(body);
+    },
+  );
 
   return router;
 }
