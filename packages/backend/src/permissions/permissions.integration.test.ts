@@ -242,6 +242,20 @@ describe.each(testDatabaseKinds())('permission policy over HTTP (%s)', (database
     expect((await run('template:default/golden-path')).status).toBe(201);
   });
 
+  it('a group registered through the API confers no role: membership comes only from trusted (configured) locations', async () => {
+    fs.writeFileSync(path.join(dir, 'rogue.yaml'), 'apiVersion: backstage.io/v1alpha1\nkind: Group\nmetadata: { name: rogue }\nspec: { type: team, parent: platform, children: [], members: [asmith] }\n');
+    const added = await b.json('/api/catalog/locations', { method: 'POST', headers: as['root'], body: { type: 'file', target: path.join(dir, 'rogue.yaml') } });
+    expect(added.status, JSON.stringify(added.body)).toBe(201);
+    await waitFor(
+      async () => ((await b.backend.service(catalogServiceRef).getEntityByRef('user:default/asmith'))?.relations ?? []).some((r) => r.type === 'memberOf' && r.targetRef === 'group:default/rogue'),
+      { timeoutMs: 30_000, message: 'asmith is a member of the registered group in the catalog' },
+    );
+    const [audit] = await authorize(as['asmith']!, [{ permission: 'audit.log.read' }]);
+    expect(audit).toMatchObject({ decision: 'deny' });
+    const explained = await b.json<{ roles: string[]; ownershipEntityRefs: string[] }>('/api/permissions/explain', { method: 'POST', headers: as['root'], body: { user: 'user:default/asmith', permission: 'audit.log.read' } });
+    expect(explained.body).toMatchObject({ roles: [], ownershipEntityRefs: ['user:default/asmith'] });
+  });
+
   it('authorize takes at most 100 checks', async () => {
     const items = Array.from({ length: 101 }, () => ({ permission: 'catalog.entity.read' }));
     expect((await b.json('/api/permissions/authorize', { method: 'POST', headers: as['jdoe'], body: { items } })).status).toBe(400);
