@@ -18,7 +18,8 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { createFreshDatabase } from './lib/db.mjs';
-import { loadAverage } from './lib/proc.mjs';
+import { loadAverage, processCpuSeconds } from './lib/proc.mjs';
+import { psql } from './lib/db.mjs';
 
 const repoRoot = path.resolve(import.meta.dirname, '..');
 // BENCH_ATRIUM_ROOT=<another checkout, built> measures that build with this script (to compare two
@@ -117,8 +118,16 @@ try {
     { name: 'by-query', path: '/api/catalog/entities/by-query?filter=kind=component&limit=20&orderField=metadata.name,asc' },
     { name: 'facets', path: '/api/catalog/entity-facets?facet=spec.type&facet=spec.lifecycle&facet=metadata.tags' },
   ];
+  // CPU used per request by the backend process and by its Postgres sessions: far steadier than
+  // req/s on a busy machine, and it says which side a change made dearer.
+  const pgPids = () => (database.pgDatabase ? psql(`select pid from pg_stat_activity where datname = '${database.pgDatabase}'`, 'postgres').split('\n').filter(Boolean) : []);
+  const cpuNow = () => ({
+    node: processCpuSeconds(backend.pid) ?? 0,
+    pg: pgPids().reduce((sum, pid) => sum + (processCpuSeconds(pid) ?? 0), 0),
+  });
   const results = [];
   for (const t of targets) {
+    const before = cpuNow();
     const r = await autocannon({
       url: base + t.path,
       connections: Number(opt.connections),
@@ -133,8 +142,13 @@ try {
       non2xx: r.non2xx,
       errors: r.errors,
     };
+    const after = cpuNow();
+    const total = r.requests.total || 1;
+    row.nodeCpuUsPerReq = Math.round(((after.node - before.node) * 1e6) / total);
+    // Sessions that ended during the run are not counted; the pools keep theirs open.
+    row.pgCpuUsPerReq = Math.round(((after.pg - before.pg) * 1e6) / total);
     results.push(row);
-    log(`${t.name}: ${row.reqPerSec} req/s, p50 ${row.p50ms} ms, p99 ${row.p99ms} ms, non-2xx ${row.non2xx}, errors ${row.errors}`);
+    log(`${t.name}: ${row.reqPerSec} req/s, p50 ${row.p50ms} ms, p99 ${row.p99ms} ms, non-2xx ${row.non2xx}, errors ${row.errors}; CPU per request: backend ${row.nodeCpuUsPerReq} µs, Postgres ${row.pgCpuUsPerReq} µs`);
   }
   const summary = {
     bench: 'load',
