@@ -140,4 +140,14 @@ describe.each(testDatabaseKinds())('notifications on %s', (database) => {
     expect((await api('/not-a-uuid/read', { method: 'POST' })).status).toBe(400);
     expect((await api('/?recipient=%3A%3A', {})).status).toBe(400);
   });
+
+  it('declared route schemas: a 400 lists each bad field (query, params) in details.errors', async () => {
+    type Err = { error: { details: { errors: Array<{ path: string; message: string }> } } };
+    const bad = await api<Err>('/?limit=0&offset=-1&source=Not%20A%20Source&colour=red');
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.details.errors.map((e) => e.path).sort()).toEqual(['query.colour', 'query.limit', 'query.offset', 'query.source']);
+    const id = await api<Err>('/not-a-uuid/read', { method: 'POST' });
+    expect(id.status).toBe(400);
+    expect(id.body.error.details.errors).toEqual([expect.objectContaining({ path: 'params.id' })]);
+  });
 });

@@ -1,5 +1,11 @@
 import { CATALOG_ENTITY_RESOURCE, definePermission, type PermissionDefinition } from '@atrium/backend-plugin-api';
-import { NOTIFICATION_PERMISSIONS } from './routes.js';
+
+/** Permissions the routes check (the policy decides; without one, everything is allowed). */
+export const NOTIFICATION_PERMISSIONS = {
+  read: 'notifications.notification.read',
+  readOthers: 'notifications.notification.read-others',
+  update: 'notifications.notification.update',
+} as const;
 
 /** The permissions the notifications routes check. */
 export const notificationsPermissions: readonly PermissionDefinition[] = [

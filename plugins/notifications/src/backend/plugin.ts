@@ -1,9 +1,9 @@
-import { definePlugin } from '@atrium/backend-plugin-api';
+import { definePlugin, mountRoutes } from '@atrium/backend-plugin-api';
 import type { NotificationsService } from '../common/index.js';
 import { notificationsMigrations } from './migrations.js';
 import { createNotificationsService, notificationsServiceRef } from './notificationsService.js';
 import { notificationsOpenApi } from './openapi.js';
-import { registerRoutes } from './routes.js';
+import { notificationsRoutes } from './routes/index.js';
 import { NotificationStore } from './store.js';
 import { notificationsPermissions } from './permissions.js';
 
@@ -14,9 +14,10 @@ export const notificationsPlugin = definePlugin<unknown, Record<string, never>, 
   migrations: notificationsMigrations,
   provides: notificationsServiceRef,
   openapi: notificationsOpenApi,
+  routes: notificationsRoutes,
   setup({ router, db, auth, permissions, audit }) {
     const service = createNotificationsService(new NotificationStore(db));
-    registerRoutes(router, { service, auth, permissions, audit });
+    mountRoutes({ router, auth, permissions }, notificationsRoutes, { service, permissions, audit });
     return service;
   },
 });

@@ -1,0 +1,23 @@
+import { InputError, type AuditService, type Caller, type PermissionsService } from '@atrium/backend-plugin-api';
+import { parseEntityRef, stringifyEntityRef } from '@atrium/catalog-model';
+import type { NotificationsService } from '../../common/index.js';
+
+/** What the notifications route handlers use, passed to mountRoutes by setup(). */
+export interface NotificationRouteServices {
+  service: NotificationsService;
+  /** For the second check a handler makes (another recipient's list needs read-others). */
+  permissions: PermissionsService;
+  audit: AuditService;
+}
+
+/** A user or group ref in its canonical lower-case form; a 400 naming `what` when it does not parse. */
+export function canonicalRef(ref: string, what: string): string {
+  try {
+    return stringifyEntityRef(parseEntityRef(ref)).toLowerCase();
+  } catch (e) {
+    throw new InputError(`Invalid ${what} "${ref}": ${(e as Error).message}`);
+  }
+}
+
+/** The refs whose notifications are the caller's own: itself and its groups. */
+export const ownRefs = (caller: Caller): string[] => caller.ownershipEntityRefs.map((r) => r.toLowerCase());
