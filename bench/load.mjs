@@ -125,9 +125,17 @@ try {
     node: processCpuSeconds(backend.pid) ?? 0,
     pg: pgPids().reduce((sum, pid) => sum + (processCpuSeconds(pid) ?? 0), 0),
   });
+  // Statements' footprint per request in the database: transactions (each statement outside a
+  // transaction is one) and rows read, from pg_stat_database (flushed about once a second).
+  const dbStats = () => {
+    if (!database.pgDatabase) return { xacts: 0, rows: 0 };
+    const [xacts, rows] = psql(`select xact_commit + xact_rollback, tup_returned + tup_fetched from pg_stat_database where datname = '${database.pgDatabase}'`, 'postgres').split('|').map(Number);
+    return { xacts, rows };
+  };
   const results = [];
   for (const t of targets) {
     const before = cpuNow();
+    const statsBefore = dbStats();
     const r = await autocannon({
       url: base + t.path,
       connections: Number(opt.connections),
@@ -144,11 +152,15 @@ try {
     };
     const after = cpuNow();
     const total = r.requests.total || 1;
+    await new Promise((res) => setTimeout(res, 1500)); // let the sessions flush their statistics
+    const statsAfter = dbStats();
+    row.pgXactsPerReq = Number(((statsAfter.xacts - statsBefore.xacts) / total).toFixed(2));
+    row.pgRowsPerReq = Math.round((statsAfter.rows - statsBefore.rows) / total);
     row.nodeCpuUsPerReq = Math.round(((after.node - before.node) * 1e6) / total);
     // Sessions that ended during the run are not counted; the pools keep theirs open.
     row.pgCpuUsPerReq = Math.round(((after.pg - before.pg) * 1e6) / total);
     results.push(row);
-    log(`${t.name}: ${row.reqPerSec} req/s, p50 ${row.p50ms} ms, p99 ${row.p99ms} ms, non-2xx ${row.non2xx}, errors ${row.errors}; CPU per request: backend ${row.nodeCpuUsPerReq} µs, Postgres ${row.pgCpuUsPerReq} µs`);
+    log(`${t.name}: ${row.reqPerSec} req/s, p50 ${row.p50ms} ms, p99 ${row.p99ms} ms, non-2xx ${row.non2xx}, errors ${row.errors}; CPU per request: backend ${row.nodeCpuUsPerReq} µs, Postgres ${row.pgCpuUsPerReq} µs; Postgres transactions ${row.pgXactsPerReq}, rows read ${row.pgRowsPerReq}`);
   }
   const summary = {
     bench: 'load',

@@ -2,7 +2,7 @@ import os from 'node:os';
 import { ConfigError, definePlugin, mountRoutes } from '@atrium/backend-plugin-api';
 import { createEntityValidator, InvalidKindDefinitionError } from '@atrium/catalog-model';
 import { sourcesServiceRef } from '@atrium/source-readers';
-import type { CatalogService } from '../common/index.js';
+import { catalogEntityRemoved, catalogEntityUpserted, type CatalogService } from '../common/index.js';
 import type { CatalogContext } from './catalogContext.js';
 import { catalogServiceRef, createCatalogService } from './catalogService.js';
 import { catalogConfigSchema, resolveCatalogSettings, type RawCatalogConfig } from './config.js';
@@ -65,13 +65,17 @@ export const catalogPlugin = definePlugin<RawCatalogConfig, { sources: typeof so
       stitchWorkers,
       ...(readPool ? { read: (spec, options) => readPool.read(spec, options) } : {}),
     });
+    const aggregates = new CatalogAggregates(db);
+    // Other replicas' changes arrive as entity events: cached facets and totals are rechecked then.
+    events.subscribe(catalogEntityUpserted, () => aggregates.clock.invalidate());
+    events.subscribe(catalogEntityRemoved, () => aggregates.clock.invalidate());
     const ctx: CatalogContext = {
       db,
       settings,
       locations,
       writer,
       lookup: new EntityLookup(db),
-      aggregates: new CatalogAggregates(db),
+      aggregates,
       processor,
       providers: new EntityProviders({ db, writer, validator, processor, events: catalogEvents, logger }),
       events: catalogEvents,

@@ -2,6 +2,7 @@ import type { FilterNode } from '../filters/filterNode.js';
 import type { Sql } from '../filters/filterQuery.js';
 import type { Db } from '../store/sql.js';
 import { GenerationCache } from './generationCache.js';
+import { GenerationClock } from './generationClock.js';
 import { countEntities, entityFacets, type FacetCounts } from './queryEntities.js';
 
 /**
@@ -14,9 +15,13 @@ export class CatalogAggregates {
   private readonly facetCache: GenerationCache<FacetCounts>;
   private readonly countCache: GenerationCache<number>;
 
+  /** Call `clock.invalidate()` when another replica may have changed the catalog (its entity events). */
+  readonly clock: GenerationClock;
+
   constructor(private readonly db: Db) {
-    this.facetCache = new GenerationCache(db);
-    this.countCache = new GenerationCache(db, 500);
+    this.clock = new GenerationClock(db);
+    this.facetCache = new GenerationCache(this.clock);
+    this.countCache = new GenerationCache(this.clock, 500);
   }
 
   facets(facets: string[], filter: FilterNode | undefined): Promise<FacetCounts> {

@@ -1,23 +1,22 @@
-import type { Db } from '../store/sql.js';
-import { currentGeneration } from '../store/generation.js';
+import type { GenerationClock } from './generationClock.js';
 
 /**
  * Results of expensive aggregate queries (entity facets) kept until the catalog changes: each
- * entry remembers the generation it was computed at, and a request first reads the current
- * generation (one tiny query) to decide whether the entry still holds. A change on any
- * replica advances the generation, so no replica serves a stale answer after it. Least
- * recently used entries go first once `maxEntries` is reached.
+ * entry remembers the generation it was computed at, and a request first asks the clock for the
+ * current generation (see GenerationClock: at most one tiny query a second) to decide whether the
+ * entry still holds. A change on any replica advances the generation. Least recently used entries
+ * go first once `maxEntries` is reached.
  */
 export class GenerationCache<T> {
   private readonly entries = new Map<string, { generation: string; value: T }>();
 
   constructor(
-    private readonly db: Db,
+    private readonly clock: GenerationClock,
     private readonly maxEntries = 200,
   ) {}
 
   async get(key: string, compute: () => Promise<T>): Promise<T> {
-    const generation = await currentGeneration(this.db);
+    const generation = await this.clock.current();
     const hit = this.entries.get(key);
     this.entries.delete(key);
     if (hit && hit.generation === generation) {

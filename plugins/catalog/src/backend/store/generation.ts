@@ -9,6 +9,17 @@ import { rows, type Db } from './sql.js';
  */
 export async function advanceGeneration(db: Db): Promise<void> {
   await db.raw(`select nextval('catalog_generation')`);
+  for (const listener of advanced.get(db) ?? []) listener();
+}
+
+const advanced = new WeakMap<Db, Set<() => void>>();
+
+/** Calls `listener` each time this process advances the generation of `db`; returns the unsubscribe. */
+export function onGenerationAdvanced(db: Db, listener: () => void): () => void {
+  let listeners = advanced.get(db);
+  if (!listeners) advanced.set(db, (listeners = new Set()));
+  listeners.add(listener);
+  return () => listeners.delete(listener);
 }
 
 export async function currentGeneration(db: Db): Promise<string> {
