@@ -4,6 +4,7 @@ import type { PluginRuntime } from '../host/PluginRuntime.js';
 import { entityLookupServiceId } from '../plugins.js';
 import { readAuthSettings } from './authConfig.js';
 import { authMigrations } from './authMigrations.js';
+import { samlMigrations } from './providers/samlMigrations.js';
 import { systemClock, type Clock } from './clock.js';
 import { HostAuth } from './hostAuth.js';
 import { SCIM_ORIGIN } from './scim/scimEntities.js';
@@ -43,7 +44,7 @@ export function authServiceFactories(runtimes: ReadonlyMap<string, PluginRuntime
       const settings = readAuthSettings(config);
       const db = await database.withStartupLock(async () => {
         const knex = await database.forSchema(AUTH_SCHEMA);
-        await runMigrations(knex, AUTH_SCHEMA, [...authMigrations, ...scimMigrations]);
+        await runMigrations(knex, AUTH_SCHEMA, [...authMigrations, ...scimMigrations, ...samlMigrations]);
         return knex;
       });
       return new HostAuth(new SessionStore(db, { idleMs: settings.idleMs, maxMs: settings.maxMs }, clock), new TokenStore(db, clock), settings, catalog, new Set([...trustedOriginsFromConfig(config), SCIM_ORIGIN]));
@@ -53,7 +54,7 @@ export function authServiceFactories(runtimes: ReadonlyMap<string, PluginRuntime
       // hostAuthRef ran the migrations already.
       await get(hostAuthRef);
       const db = await database.forSchema(AUTH_SCHEMA);
-      return { providers: await createSignInProviders(config, logger), transactions: new SignInTransactionStore(db, clock) };
+      return { providers: await createSignInProviders(config, logger, db), transactions: new SignInTransactionStore(db, clock) };
     }),
     createServiceFactory(coreServices.auth, ({ get }) => get(hostAuthRef)),
   ];

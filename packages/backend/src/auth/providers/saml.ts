@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import type { Request } from 'express';
 import { SAML, ValidateInResponseTo, type CacheProvider, type Profile, type SamlConfig } from '@node-saml/node-saml';
 import { AuthenticationError, type JsonSchema } from '@atrium/backend-plugin-api';
-import { createMemoryAssertionStore, type SamlAssertionStore } from './samlAssertionStore.js';
+import { createDatabaseAssertionStore, createMemoryAssertionStore, type SamlAssertionStore } from './samlAssertionStore.js';
 import type { SignInProfile, SignInProviderContext, SignInProviderFactory, SignInProviderHandler } from './types.js';
 
 /**
@@ -67,7 +67,10 @@ const REQUEST_AT = 'samlRequestIssuedAt';
 const REQUEST_LIFETIME_MS = 10 * 60_000;
 
 export interface SamlProviderOptions {
-  /** Where used assertion IDs are kept (default: in this process). */
+  /**
+   * Where used assertion IDs are kept. Default: the auth schema's `saml_assertions` table when
+   * the context has the database (shared by every replica), else this provider's process memory.
+   */
   assertionStore?: SamlAssertionStore;
   /** The clock for the replay store (node-saml reads the system clock for its own checks). */
   now?: () => Date;
@@ -76,12 +79,12 @@ export interface SamlProviderOptions {
 }
 
 export function createSamlProviderFactory(options: SamlProviderOptions = {}): SignInProviderFactory {
-  const store = options.assertionStore ?? createMemoryAssertionStore();
   const now = options.now ?? (() => new Date());
   return {
     title: 'SAML',
     configSchema: samlConfigSchema,
     async create(ctx) {
+      const store = options.assertionStore ?? (ctx.database ? createDatabaseAssertionStore(ctx.database) : createMemoryAssertionStore());
       return createSamlHandler(ctx, store, now, options.env ?? process.env);
     },
   };

@@ -2,8 +2,8 @@ import type { Migration } from '@atrium/backend-plugin-api';
 
 /**
  * The SAML provider's table, for the auth module's schema (`atrium_auth`): IDs of assertions
- * used to sign in, kept until they expire (samlAssertionStore.ts). To be appended to
- * `authMigrations` after the auth module's own entries.
+ * used to sign in, kept until they expire (samlAssertionStore.ts). The auth module runs them
+ * after its own and SCIM's (authServices.ts).
  */
 export const samlMigrations: Migration[] = [
   {

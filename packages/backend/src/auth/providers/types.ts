@@ -1,4 +1,5 @@
 import type { Request } from 'express';
+import type { Knex } from 'knex';
 import type { JsonSchema, Logger } from '@atrium/backend-plugin-api';
 
 /**
@@ -55,6 +56,12 @@ export interface SignInProviderContext {
   /** `callbackUrl` from config, else `<backend.baseUrl>/api/auth/<id>/handler/frame`. */
   callbackUrl: string;
   logger: Logger;
+  /**
+   * The auth module's schema (`atrium_auth`) when the provider runs inside the backend, for state
+   * every replica must share (SAML's used assertion IDs). Optional: a provider built on its own
+   * (unit tests) keeps such state in its process.
+   */
+  database?: Knex;
 }
 
 /** One kind of sign-in provider (OIDC, GitHub, SAML). */

@@ -1,3 +1,4 @@
+import type { Knex } from 'knex';
 import { createAjv, formatFieldErrors, toFieldErrors, type ConfigService, type Logger } from '@atrium/backend-plugin-api';
 import { StartupError } from '../../host/StartupError.js';
 import { signInProviderFactories } from '../providers/registry.js';
@@ -101,12 +102,12 @@ export function readSignInProviderSpecs(config: ConfigService): SignInProviderSp
 }
 
 /** Builds the handlers of the configured providers (a factory's error stops the start, naming the provider). */
-export async function createSignInProviders(config: ConfigService, logger: Logger): Promise<Map<string, SignInProvider>> {
+export async function createSignInProviders(config: ConfigService, logger: Logger, database?: Knex): Promise<Map<string, SignInProvider>> {
   const providers = new Map<string, SignInProvider>();
   for (const spec of readSignInProviderSpecs(config)) {
     let handler: SignInProviderHandler;
     try {
-      handler = await spec.factory.create({ id: spec.id, config: spec.config, configPath: spec.configPath, callbackUrl: spec.callbackUrl, logger });
+      handler = await spec.factory.create({ id: spec.id, config: spec.config, configPath: spec.configPath, callbackUrl: spec.callbackUrl, logger, ...(database ? { database } : {}) });
     } catch (e) {
       throw new StartupError(`${spec.configPath}: the ${spec.kind} sign-in provider could not be set up: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
     }
