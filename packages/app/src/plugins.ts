@@ -5,6 +5,7 @@ import { systemPlugin } from '@atrium/plugin-system/frontend';
 import { NotificationsBell, notificationsPlugin } from '@atrium/plugin-notifications/frontend';
 import { scaffolderPlugin } from '@atrium/plugin-scaffolder/frontend';
 import { scorecardsPlugin } from '@atrium/plugin-scorecards/frontend';
+import { SearchLauncher, searchPlugin } from '@atrium/plugin-search/frontend';
 import { techdocsPlugin } from '@atrium/plugin-techdocs/frontend';
 
 // The installed frontend plugins. Adding a plugin is one line here (and one in the backend's list).
@@ -15,7 +16,8 @@ export const installedPlugins: FrontendPlugin[] = [
   scorecardsPlugin,
   techdocsPlugin,
   notificationsPlugin,
+  searchPlugin,
 ];
 
 /** Plugin widgets in the header, left of the colour-scheme toggle. */
-export const headerWidgets: ComponentType[] = [NotificationsBell];
+export const headerWidgets: ComponentType[] = [SearchLauncher, NotificationsBell];
