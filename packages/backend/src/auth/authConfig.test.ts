@@ -9,6 +9,7 @@ import { StartupError } from '../host/StartupError.js';
 import { backendConfigSchema } from '../config/backendConfigSchema.js';
 import { validateConfig } from '../config/validateConfig.js';
 import { checkAuthConfig, checkGuestInProduction, readAuthSettings } from './authConfig.js';
+import { readSignInProviderSpecs } from './signIn/signInProviders.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../..');
 const config = (data: Record<string, unknown>) => ConfigBundle.fromObject(data, '/srv', 'app-config.yaml');
@@ -84,6 +85,24 @@ describe('a Backstage auth section', () => {
     expect(() => checkAuthConfig(bad, { warn: () => undefined } as never, {})).toThrow(/auth\.providers\.oidc\.development\.clientSecret is required/);
     const badResolver = config({ auth: { providers: { oidc: { development: { clientId: 'a', clientSecret: 'b', metadataUrl: 'https://idp.example/', signIn: { resolvers: [{ resolver: 'byMagic' }] } } } } } });
     expect(() => checkAuthConfig(badResolver, { warn: () => undefined } as never, {})).toThrow(/auth\.providers\.oidc\.development\.signIn\.resolvers: unknown resolver byMagic/);
+  });
+
+  it('SAML in Backstage’s flat form (no environment level) is accepted as is, as is the per-environment form', () => {
+    const saml = { entryPoint: 'https://idp.example.com/sso', issuer: 'atrium-sp', cert: 'MIIBfake' };
+    const resolvers = [{ resolver: 'emailLocalPartMatchingUserEntityName' }];
+    const flat = config({ auth: { environment: 'production', providers: { saml: { ...saml, title: 'Corporate SSO', signIn: { resolvers } } } } });
+    expect(() => checkAuthConfig(flat, { warn: () => undefined } as never, {})).not.toThrow();
+    const [fromFlat] = readSignInProviderSpecs(flat);
+    expect(fromFlat).toMatchObject({ id: 'saml', kind: 'saml', title: 'Corporate SSO', config: saml, resolvers, configPath: '/srv/app-config.yaml: auth.providers.saml' });
+    const nested = config({ auth: { environment: 'production', providers: { saml: { production: { ...saml, signIn: { resolvers } } } } } });
+    const [fromNested] = readSignInProviderSpecs(nested);
+    expect(fromNested).toMatchObject({ id: 'saml', config: saml, resolvers, configPath: '/srv/app-config.yaml: auth.providers.saml.production' });
+    // A bad flat key is named where it is.
+    const bad = config({ auth: { providers: { saml: { ...saml, entryPoint: 'not a url' } } } });
+    expect(() => readSignInProviderSpecs(bad)).toThrow(/app-config\.yaml: auth\.providers\.saml\.entryPoint must match format "uri"/);
+    // Only kinds Backstage configures flat: a flat OIDC section is still missing its environment.
+    const flatOidc = config({ auth: { providers: { oidc: { clientId: 'a', clientSecret: 'b', metadataUrl: 'https://idp.example/' } } } });
+    expect(() => readSignInProviderSpecs(flatOidc)).toThrow(/auth\.providers\.oidc\.development is missing/);
   });
 
   it('with an unknown key or a bad lifetime stops the start naming it', () => {

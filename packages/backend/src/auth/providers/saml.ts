@@ -83,6 +83,8 @@ export function createSamlProviderFactory(options: SamlProviderOptions = {}): Si
   return {
     title: 'SAML',
     configSchema: samlConfigSchema,
+    // Backstage's SAML keys sit directly under auth.providers.saml.
+    flatConfig: true,
     async create(ctx) {
       const store = options.assertionStore ?? (ctx.database ? createDatabaseAssertionStore(ctx.database) : createMemoryAssertionStore());
       return createSamlHandler(ctx, store, now, options.env ?? process.env);

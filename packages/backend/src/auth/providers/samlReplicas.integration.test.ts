@@ -37,7 +37,8 @@ describe.skipIf(!testPostgresUrl())('SAML sign-in with two replicas on one Postg
       config: {
         backend: { baseUrl: `http://127.0.0.1:${port}`, listen: { port, host: '127.0.0.1' }, reading: { fileRoots: [dir] } },
         catalog: { locations: [{ type: 'file', target: './org.yaml' }] },
-        auth: { providers: { saml: { development: { entryPoint: idp.ssoUrl, issuer: SP_ENTITY_ID, cert: idp.cert } } } },
+        // Backstage's flat SAML form (no environment level), as an adopter's file has it.
+        auth: { providers: { saml: { entryPoint: idp.ssoUrl, issuer: SP_ENTITY_ID, cert: idp.cert, signIn: { resolvers: [{ resolver: 'emailMatchingUserEntityProfileEmail' }] } } } },
       },
     });
     await waitFor(async () => (await backend.fetch('/api/catalog/entities/by-name/user/default/ada')).status === 200, { timeoutMs: 30_000, message: 'ada is in the catalog' });

@@ -76,4 +76,9 @@ export interface SignInProviderFactory {
    * `signIn.resolvers`; default `emailMatchingUserEntityProfileEmail`.
    */
   defaultResolvers?: Array<{ resolver: string }>;
+  /**
+   * Backstage reads this kind's settings directly under `auth.providers.<id>`, with no
+   * environment level (SAML). Both that flat form and the per-environment form are accepted.
+   */
+  flatConfig?: boolean;
 }

@@ -66,8 +66,10 @@ export function readSignInProviderSpecs(config: ConfigService): SignInProviderSp
           ' (another id may name one with `type`).',
       );
     }
-    const envKey = `${key}.${environment}`;
-    const envSection = section[environment];
+    const flat = factory.flatConfig === true && isFlatSection(section, environment);
+    const envKey = flat ? key : `${key}.${environment}`;
+    // Flat: the section itself (`title` is read below; the kind's schema allows `type`).
+    const envSection = flat ? section : section[environment];
     if (!isObject(envSection)) {
       throw new StartupError(
         `${where}: ${envKey} is missing: the provider "${id}" has no settings for auth.environment "${environment}". ` +
@@ -99,6 +101,15 @@ export function readSignInProviderSpecs(config: ConfigService): SignInProviderSp
     });
   }
   return specs;
+}
+
+/**
+ * A section of a kind Backstage configures flat (SAML) is in the flat form when it has no
+ * section for the current environment and has settings of its own (`entryPoint`, `cert`, …).
+ */
+function isFlatSection(section: Record<string, unknown>, environment: string): boolean {
+  if (isObject(section[environment])) return false;
+  return Object.keys(section).some((k) => k !== 'type' && k !== 'title' && (k === 'signIn' || !isObject(section[k])));
 }
 
 /** Builds the handlers of the configured providers (a factory's error stops the start, naming the provider). */
