@@ -50,7 +50,7 @@ describe('SAML sign-in', () => {
     // The request the IdP saw carries our entity id and ACS URL; its ID is what the transaction kept.
     expect(idp.requests.at(-1)).toEqual({ id: transaction['samlRequestId'], issuer: SP_ENTITY_ID, acsUrl: CALLBACK });
     const profile = await handler.handleCallback({ req: post(form.fields), transaction });
-    expect(profile).toMatchObject({ subject: 'ada@example.com', email: 'ada@example.com', emailVerified: true, username: 'ada', displayName: 'Ada Lovelace' });
+    expect(profile).toMatchObject({ subject: 'ada@example.com', nameId: 'ada@example.com', email: 'ada@example.com', emailVerified: true, username: 'ada', displayName: 'Ada Lovelace' });
     expect(profile.claims['issuer']).toBe(idp.entityId);
   });
 

@@ -266,6 +266,7 @@ export function toProfile(profile: Profile): SignInProfile {
   const displayName = first(ATTR.displayName);
   return {
     subject: nameId,
+    nameId,
     // The IdP signed the assertion and is trusted configuration: its email is vouched for.
     ...(email ? { email, emailVerified: true } : {}),
     ...(username ? { username } : {}),

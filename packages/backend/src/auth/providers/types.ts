@@ -15,6 +15,8 @@ export interface SignInProfile {
   emailVerified?: boolean;
   /** OIDC `preferred_username`, GitHub `login`, a SAML uid attribute. */
   username?: string;
+  /** The SAML assertion's NameID (SAML only; `nameIdMatchingUserEntityName` reads it). */
+  nameId?: string;
   displayName?: string;
   picture?: string;
   /** Every claim or attribute as received (for custom resolvers and the audit record). */

@@ -54,6 +54,22 @@ describe('sign-in resolvers', () => {
     await expect(resolveSignIn(profile({ email: 'ms@corp.example' }), [{ resolver: 'emailMatchingUserEntityAnnotation' }], c)).resolves.toMatchObject({ userEntityRef: 'user:default/ms' });
   });
 
+  it('match a SAML NameID to the User of that name (nameIdMatchingUserEntityName), never another provider’s subject', async () => {
+    const c = ctx([user('jdoe'), user('s-1')]);
+    const byNameId = [{ resolver: 'nameIdMatchingUserEntityName' }];
+    await expect(resolveSignIn(profile({ subject: 'JDoe', nameId: 'JDoe' }), byNameId, c)).resolves.toMatchObject({ userEntityRef: 'user:default/jdoe', via: 'nameIdMatchingUserEntityName' });
+    // An email-format NameID is no entity name: no match (and no fallback name).
+    await expect(resolveSignIn(profile({ nameId: 'jdoe@example.com' }), byNameId, c)).rejects.toThrow(/No catalog User/);
+    await expect(resolveSignIn(profile({ nameId: 'jdoe@example.com' }), [{ ...byNameId[0]!, dangerouslyAllowSignInWithoutUserInCatalog: true }], c)).rejects.toThrow(/No catalog User/);
+    // An OIDC or GitHub profile has a subject but no NameID: never matched by it.
+    await expect(resolveSignIn(profile({ subject: 's-1' }), byNameId, c)).rejects.toThrow(/No catalog User/);
+    await expect(resolveSignIn(profile({ nameId: 'newcomer' }), [{ ...byNameId[0]!, dangerouslyAllowSignInWithoutUserInCatalog: true }], ctx([]))).resolves.toEqual({
+      userEntityRef: 'user:default/newcomer',
+      via: 'dangerouslyAllowSignInWithoutUserInCatalog',
+      inCatalog: false,
+    });
+  });
+
   it('without a match, dangerouslyAllowSignInWithoutUserInCatalog signs in as user:default/<name>', async () => {
     const resolved = await resolveSignIn(
       profile({ email: 'new.person@example.com' }),

@@ -108,7 +108,7 @@ async function userByName(name: string | undefined, ctx: ResolverContext): Promi
   return user ? ref : undefined;
 }
 
-/** Backstage's resolver names, and two annotation ones. */
+/** Backstage's resolver names (SAML's `nameIdMatchingUserEntityName` included), and two annotation ones. */
 export const signInResolvers: Record<string, Resolver> = {
   emailMatchingUserEntityProfileEmail: {
     async match(profile, _o, ctx) {
@@ -128,6 +128,11 @@ export const signInResolvers: Record<string, Resolver> = {
   usernameMatchingUserEntityName: {
     match: (profile, _o, ctx) => userByName(profile.username, ctx),
     fallbackName: (profile) => (profile.username && ENTITY_NAME.test(profile.username) ? profile.username.toLowerCase() : undefined),
+  },
+  // SAML: the User named like the assertion's NameID (any format; one that is no entity name, an email say, matches none).
+  nameIdMatchingUserEntityName: {
+    match: (profile, _o, ctx) => userByName(profile.nameId, ctx),
+    fallbackName: (profile) => (profile.nameId && ENTITY_NAME.test(profile.nameId) ? profile.nameId.toLowerCase() : undefined),
   },
   emailMatchingUserEntityAnnotation: {
     async match(profile, o, ctx) {
