@@ -1,0 +1,174 @@
+import { defineRoute, type JsonSchema } from '@atrium/backend-plugin-api';
+import type { JsonObject, TaskStatus } from '../../common/index.js';
+import { FINAL_TASK_STATUSES } from '../../common/index.js';
+import { approvalOf, buildTaskSpec, loadTemplate, templateRefOf } from '../templates.js';
+import { checkSteps, checkedTaskSpec } from './taskSpecs.js';
+import { TASK_CREATE, TASK_READ, taskIdParams, taskNotFound, taskOr404, type ScaffolderRouteServices, type TaskIdParams } from './services.js';
+
+interface CreateTaskBody {
+  templateRef: string;
+  values: JsonObject;
+  secrets?: Record<string, string>;
+}
+
+const createTaskBody: JsonSchema = {
+  type: 'object',
+  required: ['templateRef'],
+  additionalProperties: false,
+  properties: {
+    templateRef: { type: 'string', minLength: 1, description: 'The Template entity to run, e.g. template:default/service' },
+    values: { type: 'object', default: {}, description: "The form's values, checked against the template's parameters" },
+    secrets: { type: 'object', additionalProperties: { type: 'string' }, description: 'Kept encrypted until the task ends; never logged' },
+  },
+};
+
+const STATUSES: TaskStatus[] = ['open', 'awaiting-approval', 'processing', 'completed', 'failed', 'cancelled'];
+const ORDER = '(asc|desc):(created_at|status|created_by)';
+/** Lists in the query come repeated (`?status=a&status=b`) or comma-separated (`?status=a,b`); each item is checked whole. */
+const commaList = (item: string) => ({ type: 'array', items: { type: 'string', pattern: `^${item}(,${item})*$` } });
+
+interface ListTasksQuery {
+  createdBy?: string;
+  owned?: boolean;
+  status?: string[];
+  order?: string[];
+  limit: number;
+  offset: number;
+}
+
+const listTasksQuery: JsonSchema = {
+  type: 'object',
+  properties: {
+    createdBy: { type: 'string', description: 'Only tasks this user ref started' },
+    owned: { type: 'boolean', description: "Only the caller's tasks" },
+    status: { ...commaList(`(${STATUSES.join('|')})`), description: `Any of ${STATUSES.join(', ')}` },
+    order: { ...commaList(ORDER), description: 'e.g. desc:created_at' },
+    limit: { type: 'integer', minimum: 1, maximum: 500, default: 50 },
+    offset: { type: 'integer', minimum: 0, default: 0 },
+  },
+};
+
+const split = (list: string[] | undefined) => (list ?? []).flatMap((s) => s.split(','));
+
+/** POST /v2/tasks: run a template. Checked first without a target, then with the Template entity. */
+export const createTask = defineRoute<ScaffolderRouteServices, Record<string, string>, Record<string, unknown>, CreateTaskBody>({
+  method: 'post',
+  path: '/v2/tasks',
+  body: createTaskBody,
+  permission: TASK_CREATE,
+  summary: 'Run a template: {templateRef, values, secrets?}',
+  response: { status: 201, description: 'The task was queued (or waits for approval)', schema: { type: 'object', properties: { id: { type: 'string' } } } },
+  responses: { '404': { description: 'No such template' } },
+  handler: async ({ body, caller }, { catalog, permissions, registry, store, audit, worker }) => {
+    const template = await loadTemplate(catalog, body.templateRef);
+    // Again with the template: a policy may allow running only some templates (by tag, owner, type…).
+    await permissions.assert(caller, { permission: TASK_CREATE, resourceRef: templateRefOf(template), resource: template });
+    const spec = checkedTaskSpec(template, body.values, body.secrets ?? {}, registry, caller.userEntityRef);
+    const approval = approvalOf(template);
+    const id = await store.createTask({
+      spec,
+      templateRef: templateRefOf(template),
+      createdBy: caller.userEntityRef,
+      ...(body.secrets ? { secrets: body.secrets } : {}),
+      ...(approval ? { approval } : {}),
+    });
+    await store.appendEvent(id, 'log', { message: approval ? `Waiting for approval by ${approval.approvers.join(', ')}` : 'Task queued' });
+    audit.record({ actor: caller, action: 'scaffolder.task.create', target: id, meta: { templateRef: templateRefOf(template) } });
+    worker.wake();
+    return { id };
+  },
+});
+
+/** GET /v2/tasks */
+export const listTasks = defineRoute<ScaffolderRouteServices, Record<string, string>, ListTasksQuery>({
+  method: 'get',
+  path: '/v2/tasks',
+  query: listTasksQuery,
+  permission: TASK_READ,
+  summary: 'List tasks (createdBy, owned, status, order, limit, offset)',
+  response: { description: '{tasks, totalTasks}', schema: { type: 'object', properties: { tasks: { type: 'array' }, totalTasks: { type: 'integer' } } } },
+  handler: async ({ query: q, caller }, { store }) => {
+    const createdBy = q.owned ? caller.userEntityRef : q.createdBy;
+    const status = split(q.status) as TaskStatus[];
+    return store.listTasks({
+      ...(createdBy ? { createdBy } : {}),
+      ...(status.length ? { status } : {}),
+      limit: q.limit,
+      offset: q.offset,
+      order: split(q.order).map((o) => {
+        const [dir, field] = o.split(':') as ['asc' | 'desc', string];
+        return { field, dir };
+      }),
+    });
+  },
+});
+
+/** GET /v2/tasks/:taskId */
+export const getTask = defineRoute<ScaffolderRouteServices, TaskIdParams>({
+  method: 'get',
+  path: '/v2/tasks/:taskId',
+  params: taskIdParams,
+  permission: TASK_READ,
+  summary: 'One task',
+  response: { description: 'Task', schema: { type: 'object' } },
+  responses: taskNotFound,
+  handler: ({ params }, { store }) => taskOr404(store, params.taskId),
+});
+
+/** POST /v2/tasks/:taskId/cancel: a finished task answers its status unchanged (not audited). */
+export const cancelTask = defineRoute<ScaffolderRouteServices, TaskIdParams>({
+  method: 'post',
+  path: '/v2/tasks/:taskId/cancel',
+  params: taskIdParams,
+  permission: 'scaffolder.task.cancel',
+  summary: 'Cancel a task',
+  response: { description: '{status}', schema: { type: 'object', properties: { status: { type: 'string' } } } },
+  responses: taskNotFound,
+  handler: async ({ params, caller }, { store, audit }) => {
+    const task = await taskOr404(store, params.taskId);
+    if (FINAL_TASK_STATUSES.includes(task.status)) return { status: task.status };
+    const status = await store.requestCancel(task.id);
+    audit.record({ actor: caller, action: 'scaffolder.task.cancel', target: task.id });
+    return { status: status === 'processing' ? 'cancelled' : status };
+  },
+});
+
+const retryBody: JsonSchema = {
+  type: 'object',
+  properties: { secrets: { type: 'object', additionalProperties: { type: 'string' }, description: "Default: the task's own, while still stored" } },
+};
+
+/** POST /v2/tasks/:taskId/retry: "start over", a new task from the same template and values. */
+export const retryTask = defineRoute<ScaffolderRouteServices, TaskIdParams, Record<string, unknown>, { secrets?: Record<string, string> }>({
+  method: 'post',
+  path: '/v2/tasks/:taskId/retry',
+  params: taskIdParams,
+  body: retryBody,
+  permission: TASK_CREATE,
+  summary: 'Start over with the same values',
+  response: { status: 201, description: '{id} of the new task', schema: { type: 'object', properties: { id: { type: 'string' } } } },
+  responses: taskNotFound,
+  handler: async ({ params, body, caller }, { store, catalog, permissions, registry, audit, worker }) => {
+    const task = await taskOr404(store, params.taskId);
+    const secrets = body.secrets ?? (await store.getSecrets(task.id));
+    const template = await loadTemplate(catalog, task.templateRef ?? task.spec.templateInfo.entityRef).catch(() => undefined);
+    // As for a first run: the policy may allow running only some templates.
+    if (template) await permissions.assert(caller, { permission: TASK_CREATE, resourceRef: templateRefOf(template), resource: template });
+    const spec = template ? buildTaskSpec(template, task.spec.parameters, { ref: caller.userEntityRef }) : { ...task.spec, user: { ref: caller.userEntityRef } };
+    checkSteps(spec, registry, secrets);
+    const approval = template ? approvalOf(template) : undefined;
+    const templateRef = task.templateRef ?? spec.templateInfo.entityRef;
+    const id = await store.createTask({
+      spec,
+      templateRef,
+      createdBy: caller.userEntityRef,
+      secrets,
+      retryOf: task.id,
+      ...(approval ? { approval } : {}),
+    });
+    await store.appendEvent(id, 'log', { message: `Started over from task ${task.id}` });
+    audit.record({ actor: caller, action: 'scaffolder.task.retry', target: id, meta: { retryOf: task.id, templateRef } });
+    worker.wake();
+    return { id };
+  },
+});
