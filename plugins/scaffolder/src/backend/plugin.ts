@@ -1,4 +1,4 @@
-import { definePlugin } from '@atrium/backend-plugin-api';
+import { definePlugin, mountRoutes } from '@atrium/backend-plugin-api';
 import { catalogServiceRef } from '@atrium/plugin-catalog/backend';
 import { notificationsServiceRef } from '@atrium/plugin-notifications/backend';
 import { createBuiltinRegistry } from './actions/builtin.js';
@@ -6,8 +6,7 @@ import type { ScaffolderActionsService } from './actions/types.js';
 import { publishFileRoots, readerFileRoots, scaffolderConfigSchema, type ScaffolderConfig } from './config.js';
 import { scaffolderPaths } from './paths.js';
 import { scaffolderOpenApi } from './openapi.js';
-import { registerTaskRoutes } from './routes/taskRoutes.js';
-import { registerTemplateRoutes } from './routes/templateRoutes.js';
+import { scaffolderRoutes } from './routes/index.js';
 import { TaskRunner } from './runner.js';
 import { scaffolderActionsRef } from './scaffolderService.js';
 import { scaffolderMigrations } from './tasks/migrations.js';
@@ -30,6 +29,7 @@ export const scaffolderPlugin = definePlugin<ScaffolderConfig, { catalog: typeof
   optionalDeps: { notifications: notificationsServiceRef },
   provides: scaffolderActionsRef,
   openapi: scaffolderOpenApi,
+  routes: scaffolderRoutes,
   async setup({ router, db, config, configBaseDir, logger, scheduler, auth, permissions, audit, lifecycle, host, instance, deps, optionalDeps }) {
     const paths = scaffolderPaths(host.dataDir);
     const box = await SecretBox.create(db, config.secretsKey);
@@ -74,8 +74,7 @@ export const scaffolderPlugin = definePlugin<ScaffolderConfig, { catalog: typeof
       if (ids.length) logger.warn({ tasks: ids }, 'scaffolder: marked interrupted tasks as failed');
     });
 
-    registerTaskRoutes(router, { store, registry, catalog: deps.catalog, worker, auth, permissions, audit });
-    registerTemplateRoutes(router, { registry, catalog: deps.catalog, runner, store, auth, permissions });
+    mountRoutes({ router, auth, permissions }, scaffolderRoutes, { store, registry, catalog: deps.catalog, worker, runner, permissions, audit });
 
     worker.start();
     lifecycle.onShutdown(() => worker.stop());

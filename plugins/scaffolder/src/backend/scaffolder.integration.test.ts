@@ -265,6 +265,14 @@ describe.each(testDatabaseKinds())('scaffolder on %s', (database) => {
     const second = await waitFor(r.body.id);
     expect(second.retryOf).toBe(first.id);
     expect(second.spec.parameters).toEqual({ name: 'again' });
+    // Starting over is a mutation like a first run: audited, naming the task it repeats.
+    const db = await backend.backend.database.forSchema('scaffolder');
+    let row: { action: string; target: string; actor: string } | undefined;
+    for (let i = 0; i < 100 && !row; i++) {
+      row = await db.withSchema('atrium_host').table('audit_events').where({ action: 'scaffolder.task.retry', target: r.body.id }).first('action', 'target', 'actor');
+      if (!row) await sleep(50);
+    }
+    expect(row).toMatchObject({ action: 'scaffolder.task.retry', target: r.body.id });
   });
 
   it('lists day-2 templates for matching entities and runs them with the entity', async () => {
@@ -397,5 +405,27 @@ describe.each(testDatabaseKinds())('scaffolder on %s', (database) => {
     expect(failed.body.tasks.every((t) => t.status === 'failed')).toBe(true);
     expect((await backend.json('/api/scaffolder/v2/tasks?limit=0')).status).toBe(400);
     expect((await backend.json('/api/scaffolder/v2/tasks/not-a-uuid')).status).toBe(404);
+    const either = await backend.json<ListTasksResponse>('/api/scaffolder/v2/tasks?status=failed,cancelled&order=asc:status,desc:created_at');
+    expect(either.status).toBe(200);
+    expect(either.body.tasks.every((t) => ['failed', 'cancelled'].includes(t.status))).toBe(true);
+  });
+
+  it('declared route schemas: a 400 lists each bad field (query, body) in details.errors', async () => {
+    type Err = { error: { details?: { errors: Array<{ path: string; message: string }> } } };
+    const paths = async (url: string, init?: { method: string; body: unknown }) => {
+      const r = await backend.json<Err>(`/api/scaffolder${url}`, init);
+      expect(r.status, url).toBe(400);
+      return (r.body.error.details?.errors ?? []).map((e) => e.path).sort();
+    };
+    expect(await paths('/v2/tasks?limit=0&status=bogus&order=sideways')).toEqual(['query.limit', 'query.order.0', 'query.status.0']);
+    expect(await paths('/v2/tasks?status=failed,bogus')).toEqual(['query.status.0']);
+    expect(await paths('/v2/tasks/any/events?after=-1')).toEqual(['query.after']);
+    expect(await paths('/v2/tasks/any/eventstream?after=x')).toEqual(['query.after']);
+    expect(await paths('/v2/tasks', { method: 'POST', body: { values: [], extra: 1 } })).toEqual(['body.extra', 'body.templateRef', 'body.values']);
+    expect(await paths('/v2/tasks/any/approval', { method: 'POST', body: { decision: 'maybe' } })).toEqual(['body.decision']);
+    expect(await paths('/v2/tasks/any/retry', { method: 'POST', body: { secrets: { token: 1 } } })).toEqual(['body.secrets.token']);
+    expect(await paths('/v2/dry-run', { method: 'POST', body: { values: {} } })).toEqual(['body.template']);
+    expect(await paths('/v2/entity-actions')).toEqual(['query.entityRef']);
+    expect(await paths('/v2/entity-actions?entityRef=%3A%3A')).toEqual(['query.entityRef']);
   });
 });
