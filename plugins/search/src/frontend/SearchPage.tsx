@@ -112,20 +112,18 @@ function Results(props: { state: SearchUrlState; query: ReturnType<typeof useSea
         icon={<IconSearch aria-hidden />}
         title={`No results for “${state.q}”`}
         description={
-          <Stack gap={4} align="center">
+          <>
             {data.suggestion && (
-              <Text size="sm">
+              <span style={{ display: 'block', marginBottom: 4 }}>
                 Did you mean{' '}
                 <Link to={searchPagePath(data.suggestion, state.type)} style={{ color: 'var(--mantine-color-anchor)' }}>
                   {data.suggestion}
                 </Link>
                 ?
-              </Text>
+              </span>
             )}
-            <Text size="sm" c="dimmed">
-              {filtered ? 'Try removing a filter, or use fewer or shorter words.' : 'Try fewer or shorter words, or part of a name.'}
-            </Text>
-          </Stack>
+            {filtered ? 'Try removing a filter, or use fewer or shorter words.' : 'Try fewer or shorter words, or part of a name.'}
+          </>
         }
         action={
           filtered ? (
