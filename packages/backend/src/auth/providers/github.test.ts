@@ -120,6 +120,17 @@ describe('GitHub sign-in', () => {
     expect(profile.email).toBeUndefined();
   });
 
+  it('says which GitHub it cannot reach (401) when the server is down', async () => {
+    const down = await startFakeGitHubOAuth({ callbackUrl: CALLBACK });
+    const url = down.url;
+    await down.stop();
+    const handler = await handlerFor({ enterpriseInstanceUrl: url });
+    await expect(handler.handleCallback({ req: callbackRequest(`${CALLBACK}?code=abc&state=s`), transaction: {} })).rejects.toMatchObject({
+      statusCode: 401,
+      message: expect.stringContaining(`cannot reach ${url}`) as unknown as string,
+    });
+  });
+
   it('uses github.com, or an Enterprise Server with its API under /api/v3', () => {
     expect(githubEndpoints()).toEqual({ webUrl: 'https://github.com', apiUrl: 'https://api.github.com' });
     expect(githubEndpoints('https://ghe.example.com/')).toEqual({ webUrl: 'https://ghe.example.com', apiUrl: 'https://ghe.example.com/api/v3' });

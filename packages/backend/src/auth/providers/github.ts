@@ -1,12 +1,15 @@
 import type { Request } from 'express';
+import { exchangeWebFlowCode } from '@octokit/oauth-methods';
+import { Octokit } from '@octokit/rest';
 import { AuthenticationError, type JsonSchema } from '@atrium/backend-plugin-api';
 import type { SignInProfile, SignInProviderContext, SignInProviderFactory, SignInProviderHandler } from './types.js';
 
 /**
  * GitHub sign-in: GitHub's OAuth web flow for OAuth apps (authorize → code → access token), then
  * `GET /user` and `GET /user/emails` with the token. Works against github.com and a GitHub
- * Enterprise Server (`enterpriseInstanceUrl`). The REST calls use fetch: no GitHub client
- * package is installed (only `@octokit/openapi`, for the tests' schema checks).
+ * Enterprise Server (`enterpriseInstanceUrl`). GitHub's maintained clients make the calls:
+ * `exchangeWebFlowCode` (`@octokit/oauth-methods`) for the code → token exchange, `Octokit`
+ * (`@octokit/rest`) for the REST API; both get the GitHub's base URL from config.
  */
 
 /** Backstage's keys for `auth.providers.github.<environment>`. */
@@ -75,55 +78,111 @@ export const githubProviderFactory: SignInProviderFactory = {
         }
         if (!code) throw new AuthenticationError(`${where}: the callback has no code`);
         const accessToken = await exchangeCode(code);
-        const user = await api<GitHubUser>(accessToken, '/user');
-        const emails = await userEmails(accessToken);
+        const octokit = client(accessToken);
+        const user = await getUser(octokit);
+        const emails = await userEmails(octokit);
         return toProfile(user, emails);
       },
     };
 
-    async function exchangeCode(code: string): Promise<string> {
-      const res = await call(`${webUrl}/login/oauth/access_token`, {
-        method: 'POST',
-        headers: { accept: 'application/json', 'content-type': 'application/x-www-form-urlencoded' },
-        body: new URLSearchParams({ client_id: settings.clientId, client_secret: settings.clientSecret, code, redirect_uri: ctx.callbackUrl }).toString(),
+    /**
+     * An Octokit for this GitHub (`baseUrl` = its REST API), with a timeout and no redirects
+     * followed. Without a token it only carries the base URL the OAuth calls derive theirs from.
+     */
+    function client(token?: string): Octokit {
+      return new Octokit({
+        baseUrl: apiUrl,
+        userAgent: USER_AGENT,
+        ...(token ? { auth: token } : {}),
+        request: { signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS), redirect: 'error' },
       });
-      const body = (await res.json().catch(() => undefined)) as Record<string, unknown> | undefined;
-      if (!res.ok || !body) throw new AuthenticationError(`${where}: the token exchange failed (HTTP ${res.status})`);
-      // GitHub answers token errors with 200 and an `error` field (bad_verification_code, incorrect_client_credentials, …).
-      if (typeof body['error'] === 'string') {
-        throw new AuthenticationError(`${where}: the token exchange was refused: ${body['error']}${describe(body['error_description'])}`);
-      }
-      if (typeof body['access_token'] !== 'string') throw new AuthenticationError(`${where}: the token answer has no access_token`);
-      return body['access_token'];
     }
 
-    async function api<T>(token: string, path: string): Promise<T> {
-      const res = await call(`${apiUrl}${path}`, { headers: apiHeaders(token) });
-      if (!res.ok) throw new AuthenticationError(`${where}: GET ${path} answered HTTP ${res.status}${describe(await errorMessage(res))}`);
-      return (await res.json()) as T;
+    /** The OAuth web flow's code → token exchange (`@octokit/oauth-methods`, at `<webUrl>/login/oauth/access_token`). */
+    async function exchangeCode(code: string): Promise<string> {
+      try {
+        const { authentication } = await exchangeWebFlowCode({
+          clientType: 'oauth-app',
+          clientId: settings.clientId,
+          clientSecret: settings.clientSecret,
+          code,
+          redirectUrl: ctx.callbackUrl,
+          request: client().request,
+        });
+        if (!authentication.token) throw new AuthenticationError(`${where}: the token answer has no access_token`);
+        return authentication.token;
+      } catch (e) {
+        if (e instanceof AuthenticationError) throw e;
+        // GitHub answers token errors with 200 and an `error` field (bad_verification_code,
+        // incorrect_client_credentials, …); oauth-methods turns them into a RequestError carrying that answer.
+        const body = responseData(e);
+        if (typeof body?.['error'] === 'string') {
+          throw new AuthenticationError(`${where}: the token exchange was refused: ${body['error']}${describe(body['error_description'])}`);
+        }
+        throw requestFailure(e, `${webUrl}/login/oauth/access_token`, 'the token exchange failed');
+      }
+    }
+
+    async function getUser(octokit: Octokit): Promise<GitHubUser> {
+      try {
+        return (await octokit.rest.users.getAuthenticated({ headers: API_VERSION })).data as GitHubUser;
+      } catch (e) {
+        throw requestFailure(e, `${apiUrl}/user`, 'GET /user failed');
+      }
     }
 
     /** The emails, or [] when the token may not read them (no `user:email` grant: 404/403). */
-    async function userEmails(token: string): Promise<GitHubEmail[]> {
-      const res = await call(`${apiUrl}/user/emails`, { headers: apiHeaders(token) });
-      if (res.status === 404 || res.status === 403) {
-        ctx.logger.warn(`${where}: GET /user/emails answered ${res.status}; signing in without an email (was the user:email scope granted?)`);
-        return [];
+    async function userEmails(octokit: Octokit): Promise<GitHubEmail[]> {
+      try {
+        const { data } = await octokit.rest.users.listEmailsForAuthenticatedUser({ per_page: 100, headers: API_VERSION });
+        return Array.isArray(data) ? data : [];
+      } catch (e) {
+        const status = statusOf(e);
+        if (status === 404 || status === 403) {
+          ctx.logger.warn(`${where}: GET /user/emails answered ${status}; signing in without an email (was the user:email scope granted?)`);
+          return [];
+        }
+        throw requestFailure(e, `${apiUrl}/user/emails`, 'GET /user/emails failed');
       }
-      if (!res.ok) throw new AuthenticationError(`${where}: GET /user/emails answered HTTP ${res.status}${describe(await errorMessage(res))}`);
-      const body = (await res.json()) as unknown;
-      return Array.isArray(body) ? (body as GitHubEmail[]) : [];
     }
 
-    async function call(url: string, init: RequestInit): Promise<Response> {
-      try {
-        return await fetch(url, { ...init, redirect: 'error', signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
-      } catch (e) {
-        throw new AuthenticationError(`${where}: cannot reach ${new URL(url).origin}: ${(e as Error).message}`);
+    /** A failed Octokit call as a 401 saying what GitHub answered, or that it could not be reached. */
+    function requestFailure(e: unknown, url: string, what: string): AuthenticationError {
+      const status = statusOf(e);
+      if (status === undefined || !requestErrorOf(e)?.response) {
+        return new AuthenticationError(`${where}: cannot reach ${new URL(url).origin}: ${e instanceof Error ? e.message : String(e)}`);
       }
+      const message = responseData(e)?.['message'];
+      return new AuthenticationError(`${where}: ${what}: HTTP ${status}${describe(message)}`);
     }
   },
 };
+
+const USER_AGENT = 'atrium-sign-in';
+/** The REST API version the response shapes are read as. */
+const API_VERSION = { 'x-github-api-version': '2022-11-28' };
+
+/**
+ * Octokit's RequestError (`@octokit/request-error`, not a direct dependency): an HTTP status and,
+ * when GitHub answered, its response. A network failure or timeout has status 500 and no response.
+ */
+interface OctokitRequestError {
+  status: number;
+  response?: { data?: unknown };
+}
+
+function requestErrorOf(e: unknown): OctokitRequestError | undefined {
+  return e instanceof Error && e.name === 'HttpError' && typeof (e as Partial<OctokitRequestError>).status === 'number' ? (e as unknown as OctokitRequestError) : undefined;
+}
+
+function statusOf(e: unknown): number | undefined {
+  return requestErrorOf(e)?.status;
+}
+
+function responseData(e: unknown): Record<string, unknown> | undefined {
+  const data = requestErrorOf(e)?.response?.data;
+  return typeof data === 'object' && data !== null ? (data as Record<string, unknown>) : undefined;
+}
 
 interface GitHubUser {
   id: number;
@@ -154,15 +213,6 @@ export function toProfile(user: GitHubUser, emails: GitHubEmail[]): SignInProfil
   };
 }
 
-function apiHeaders(token: string): Record<string, string> {
-  return {
-    accept: 'application/vnd.github+json',
-    authorization: `Bearer ${token}`,
-    'x-github-api-version': '2022-11-28',
-    'user-agent': 'atrium-sign-in',
-  };
-}
-
 function queryValue(req: Request, name: string): string | undefined {
   const v = (req.query as Record<string, unknown> | undefined)?.[name];
   return typeof v === 'string' && v !== '' ? v : undefined;
@@ -170,9 +220,4 @@ function queryValue(req: Request, name: string): string | undefined {
 
 function describe(text: unknown): string {
   return typeof text === 'string' && text ? ` (${text})` : '';
-}
-
-async function errorMessage(res: Response): Promise<string | undefined> {
-  const body = (await res.json().catch(() => undefined)) as { message?: unknown } | undefined;
-  return typeof body?.message === 'string' ? body.message : undefined;
 }
