@@ -22,6 +22,8 @@ export interface NavExtension {
   path: string;
   icon?: ReactNode;
   order?: number;
+  /** Shown only to callers this permission allows (checked with `usePermission`), e.g. `permission.explain`. */
+  permission?: string;
 }
 
 /** A tab on the entity page; `path` is relative to the entity page, e.g. `docs`. */

@@ -51,7 +51,7 @@ export function usePermissions(checks: readonly CheckInput[]): PermissionResult[
     {
       queries: normalised.map((check) => ({
         queryKey: [...PERMISSIONS_QUERY_KEY, caller ?? '', check?.permission ?? '', check?.resourceRef ?? ''],
-        queryFn: () => batcherFor(client ?? idleClient).load(check!),
+        queryFn: () => (check ? batcherFor(client ?? idleClient).load(check) : Promise.reject(new Error('no check'))),
         enabled: Boolean(client && caller && check),
         staleTime: 60_000,
       })),
@@ -60,24 +60,24 @@ export function usePermissions(checks: readonly CheckInput[]): PermissionResult[
   );
   return normalised.map((check, i): PermissionResult => {
     if (!check) return { allowed: true, loading: false };
-    const result = results[i]!;
+    const result = results[i];
     if (user.error) return { allowed: false, loading: false, error: user.error };
     if (!caller) return { allowed: false, loading: Boolean(client) };
-    if (result.error) return { allowed: false, loading: false, error: result.error };
-    if (!result.data) return { allowed: false, loading: true };
+    if (result?.error) return { allowed: false, loading: false, error: result.error };
+    if (!result?.data) return { allowed: false, loading: true };
     return { allowed: result.data.decision === 'allow', loading: false, decision: result.data };
   });
 }
 
 /** `usePermissions` for one check: `usePermission({ permission: 'catalog.entity.delete', resourceRef })`. */
 export function usePermission(check: CheckInput): PermissionResult {
-  return usePermissions([check])[0]!;
+  return usePermissions([check])[0] ?? { allowed: false, loading: true };
 }
 
 /** A short text for a tooltip on a disabled action: why the caller may not. */
 export function permissionDeniedText(result: PermissionResult, action = 'do this'): string | undefined {
   if (result.allowed || result.loading) return undefined;
-  if (result.error) return `Could not check whether you may ${action}`;
+  if (result?.error) return `Could not check whether you may ${action}`;
   const reason = result.decision?.reason;
   return reason ? `You may not ${action}: ${reason}` : `You may not ${action}`;
 }

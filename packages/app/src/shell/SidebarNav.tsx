@@ -1,4 +1,4 @@
-import { useExtensions, type NavExtension } from '@atrium/frontend-plugin-api';
+import { useExtensions, usePermissions, type NavExtension } from '@atrium/frontend-plugin-api';
 import { NavLink, Stack } from '@mantine/core';
 import { IconHome } from '@tabler/icons-react';
 import { Link, useMatch } from 'react-router';
@@ -8,9 +8,12 @@ const HOME_ITEM: NavExtension = { title: 'Home', path: '/', icon: <IconHome size
 /** Home, then the plugins' nav entries in their declared order. */
 export function SidebarNav(props: { onNavigate?: () => void }) {
   const { nav } = useExtensions();
+  // Entries that name a permission show once the caller is known to hold it (one batched check).
+  const allowed = usePermissions(nav.map((item) => item.permission));
+  const visible = nav.filter((_, i) => allowed[i]?.allowed);
   return (
     <Stack gap={4}>
-      {[HOME_ITEM, ...nav].map((item) => (
+      {[HOME_ITEM, ...visible].map((item) => (
         <SidebarNavLink key={item.path} item={item} onNavigate={props.onNavigate} />
       ))}
     </Stack>

@@ -1,5 +1,5 @@
 import { definePlugin } from '@atrium/frontend-plugin-api';
-import { IconListDetails, IconServerCog } from '@tabler/icons-react';
+import { IconListDetails, IconServerCog, IconShieldCheck } from '@tabler/icons-react';
 
 export const systemPlugin = definePlugin({
   id: 'system',
@@ -7,10 +7,12 @@ export const systemPlugin = definePlugin({
   routes: [
     { path: '/system', loader: () => import('./SystemPage') },
     { path: '/audit', loader: () => import('./AuditPage') },
+    { path: '/permissions', loader: () => import('./PermissionsPage') },
   ],
   nav: [
     { title: 'System', path: '/system', icon: <IconServerCog size={18} stroke={1.6} />, order: 900 },
     { title: 'Audit log', path: '/audit', icon: <IconListDetails size={18} stroke={1.6} />, order: 901 },
+    { title: 'Permissions', path: '/permissions', icon: <IconShieldCheck size={18} stroke={1.6} />, order: 902, permission: 'permission.explain' },
   ],
   homeWidgets: [
     { id: 'system-status', title: 'System status', size: 'medium', loader: () => import('./SystemStatusWidget') },
