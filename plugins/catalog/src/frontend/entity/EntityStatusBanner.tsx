@@ -1,4 +1,5 @@
-import { ANNOTATION_ORPHAN, type Entity, type EntityStatusItem } from '@atrium/catalog-model';
+import { ANNOTATION_ORPHAN, stringifyEntityRef, type Entity, type EntityStatusItem } from '@atrium/catalog-model';
+import { usePermission } from '@atrium/frontend-plugin-api';
 import { Alert, Button, List, Stack, Text } from '@mantine/core';
 import { IconAlertTriangle, IconUnlink } from '@tabler/icons-react';
 
@@ -15,6 +16,7 @@ export function statusProblems(entity: Entity): { errors: EntityStatusItem[]; wa
 export function EntityStatusBanner(props: { entity: Entity; onDelete: () => void }) {
   const { errors, warnings } = statusProblems(props.entity);
   const orphan = props.entity.metadata.annotations?.[ANNOTATION_ORPHAN] === 'true';
+  const canDelete = usePermission(orphan ? { permission: 'catalog.entity.delete', resourceRef: stringifyEntityRef(props.entity) } : undefined);
   if (errors.length === 0 && warnings.length === 0 && !orphan) return null;
   return (
     <Stack gap="xs">
@@ -37,9 +39,11 @@ export function EntityStatusBanner(props: { entity: Entity; onDelete: () => void
             <Text size="sm">
               The location that provided it no longer contains it, so it will not be updated any more. Delete it if it is gone for good.
             </Text>
-            <Button size="xs" color="red" variant="light" onClick={props.onDelete}>
-              Delete entity…
-            </Button>
+            {canDelete.allowed && (
+              <Button size="xs" color="red" variant="light" onClick={props.onDelete}>
+                Delete entity…
+              </Button>
+            )}
           </Stack>
         </Alert>
       )}

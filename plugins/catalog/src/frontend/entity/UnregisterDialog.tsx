@@ -1,8 +1,8 @@
 import { ANNOTATION_ORIGIN_LOCATION, getCompoundEntityRef, stringifyEntityRef, type Entity } from '@atrium/catalog-model';
 import type { Location } from '@atrium/plugin-catalog/common';
-import { isApiError } from '@atrium/frontend-plugin-api';
+import { isApiError, permissionDeniedText, usePermissions } from '@atrium/frontend-plugin-api';
 import { ErrorState, LoadingState } from '@atrium/ui';
-import { Alert, Button, Code, Divider, Group, List, Modal, Stack, Text } from '@mantine/core';
+import { Alert, Button, Code, Divider, Group, List, Modal, Stack, Text, Tooltip } from '@mantine/core';
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { useNavigate } from 'react-router';
 import * as api from '../api/catalogApi';
@@ -21,6 +21,9 @@ export function UnregisterDialog(props: { entity: Entity; onClose: () => void })
   const ref = stringifyEntityRef(entity);
   const navigate = useNavigate();
   const invalidate = useInvalidateCatalog();
+  const [canDeleteEntity, canDeleteLocation] = usePermissions([{ permission: 'catalog.entity.delete', resourceRef: ref }, { permission: 'catalog.location.delete' }]);
+  const entityDenied = canDeleteEntity && permissionDeniedText(canDeleteEntity, 'delete this entity');
+  const locationDenied = canDeleteLocation && permissionDeniedText(canDeleteLocation, 'unregister locations');
 
   const plan = useQuery({
     queryKey: ['catalog', 'unregister-plan', ref],
@@ -61,9 +64,20 @@ export function UnregisterDialog(props: { entity: Entity; onClose: () => void })
   const failure = removeLocation.error ?? removeEntity.error;
 
   const deleteEntityButton = (label: string, variant: 'filled' | 'light') => (
-    <Button color="red" variant={variant} loading={removeEntity.isPending} disabled={busy || !entity.metadata.uid} onClick={() => removeEntity.mutate()}>
-      {label}
-    </Button>
+    <Tooltip label={entityDenied} disabled={!entityDenied} multiline w={280}>
+      <Button
+        color="red"
+        variant={variant}
+        loading={removeEntity.isPending}
+        disabled={busy || !entity.metadata.uid || !canDeleteEntity?.allowed}
+        onClick={() => removeEntity.mutate()}
+        aria-description={entityDenied || undefined}
+        // A disabled button gets no pointer events; the tooltip needs them.
+        style={entityDenied ? { pointerEvents: 'auto' } : undefined}
+      >
+        {label}
+      </Button>
+    </Tooltip>
   );
 
   return (
@@ -123,9 +137,18 @@ export function UnregisterDialog(props: { entity: Entity; onClose: () => void })
                 Cancel
               </Button>
               {plan.data.status.source === 'api' && (
-                <Button color="red" loading={removeLocation.isPending} disabled={busy} onClick={() => removeLocation.mutate(plan.data!.location!.id)}>
-                  Unregister location
-                </Button>
+                <Tooltip label={locationDenied} disabled={!locationDenied} multiline w={280}>
+                  <Button
+                    color="red"
+                    loading={removeLocation.isPending}
+                    disabled={busy || !canDeleteLocation?.allowed}
+                    onClick={() => removeLocation.mutate(plan.data!.location!.id)}
+                    aria-description={locationDenied || undefined}
+                    style={locationDenied ? { pointerEvents: 'auto' } : undefined}
+                  >
+                    Unregister location
+                  </Button>
+                </Tooltip>
               )}
             </Group>
             <Divider label="Advanced" labelPosition="left" />
