@@ -60,14 +60,14 @@ test('the search page filters by a facet in the URL and opens a result', async (
   await expect(results.locator('mark').first()).toBeVisible();
   await expect(page.getByRole('tab', { name: /^All \(\d+\)$/ })).toHaveAttribute('aria-selected', 'true');
 
-  await page.getByRole('textbox', { name: 'Kind' }).click();
+  await page.getByRole('combobox', { name: 'Kind' }).click();
   await page.getByRole('option', { name: /^Component \(\d+\)$/ }).click();
   await expect(page).toHaveURL(/[?&]kind=Component(&|$)/);
   await expect(results.getByRole('article').first()).toBeVisible();
   for (const badge of await results.getByRole('article').all()) await expect(badge).toContainText('Component');
 
   await page.reload();
-  await expect(page.getByRole('textbox', { name: 'Kind' })).toHaveValue(/^Component/);
+  await expect(page.getByRole('combobox', { name: 'Kind' })).toHaveValue(/^Component/);
   await expectNoSeriousA11yViolations(page);
 
   await results.getByRole('link', { name: /Payments service/ }).first().click();

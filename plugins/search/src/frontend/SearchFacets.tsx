@@ -1,4 +1,4 @@
-import { Select, Stack } from '@mantine/core';
+import { Select, SimpleGrid } from '@mantine/core';
 import { FACET_OF_PARAM, FACET_PARAMS, type FacetParam, type SearchUrlState } from './searchUrlState';
 import type { FacetValue, SearchResponse } from './types';
 
@@ -15,7 +15,7 @@ export function SearchFacets(props: {
   onChange: (change: Partial<SearchUrlState>) => void;
 }) {
   return (
-    <Stack gap="sm" role="group" aria-label="Filters">
+    <SimpleGrid cols={{ base: 2, md: 1 }} spacing="sm" verticalSpacing="sm" role="group" aria-label="Filters">
       {FACET_PARAMS.map((param) => {
         const values: FacetValue[] = [...(props.facets?.[FACET_OF_PARAM[param]] ?? [])];
         const selected = props.state[param];
@@ -36,6 +36,6 @@ export function SearchFacets(props: {
           />
         );
       })}
-    </Stack>
+    </SimpleGrid>
   );
 }

@@ -32,14 +32,19 @@ export default function SearchPage() {
       ) : (
         <Stack gap="md">
           <TypeTabs state={state} data={search.data} onChange={(type) => update({ type })} />
-          <Grid gap="lg">
-            <Grid.Col span={{ base: 12, md: 3 }}>
-              <SearchFacets state={state} facets={search.data?.facets} onChange={(change) => update(change)} />
-            </Grid.Col>
-            <Grid.Col span={{ base: 12, md: 9 }}>
-              <Results state={state} query={search} onChange={update} />
-            </Grid.Col>
-          </Grid>
+          {search.data && search.data.results.length > 0 ? (
+            <Grid gap="lg">
+              <Grid.Col span={{ base: 12, md: 3 }}>
+                <SearchFacets state={state} facets={search.data.facets} onChange={(change) => update(change)} />
+              </Grid.Col>
+              <Grid.Col span={{ base: 12, md: 9 }}>
+                <Results state={state} query={search} onChange={update} />
+              </Grid.Col>
+            </Grid>
+          ) : (
+            // Loading, failed or nothing found: no filters to offer, the message takes the width.
+            <Results state={state} query={search} onChange={update} />
+          )}
         </Stack>
       )}
     </PageLayout>

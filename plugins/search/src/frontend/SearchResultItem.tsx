@@ -48,7 +48,7 @@ export function SearchResultItem(props: { result: SearchResult }) {
             </Text>
           )}
           {doc.tags?.slice(0, 5).map((tag) => (
-            <Badge key={tag} variant="dot" size="xs" color="gray">
+            <Badge key={tag} variant="dot" size="xs" color="gray" tt="none">
               {tag}
             </Badge>
           ))}
