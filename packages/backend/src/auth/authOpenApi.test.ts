@@ -20,8 +20,20 @@ describe('the /api/auth routes in the merged OpenAPI document', () => {
         '/api/auth/tokens/{id}',
         '/api/auth/{provider}/handler/frame',
         '/api/auth/{provider}/start',
+        '/api/auth/scim/v2/ServiceProviderConfig',
+        '/api/auth/scim/v2/Users',
+        '/api/auth/scim/v2/Users/{id}',
+        '/api/auth/scim/v2/Groups',
+        '/api/auth/scim/v2/Groups/{id}',
       ]),
     );
+    // SCIM writes take If-Match and say 412; every SCIM route names its permission.
+    const users = (document['paths'] as Record<string, Record<string, { parameters?: Array<{ name: string; in: string }>; responses: Record<string, unknown>; 'x-atrium-permission'?: unknown }>>)['/api/auth/scim/v2/Users/{id}']!;
+    for (const method of ['put', 'patch', 'delete']) {
+      expect(users[method]!.parameters).toContainEqual(expect.objectContaining({ name: 'If-Match', in: 'header' }));
+      expect(Object.keys(users[method]!.responses)).toContain('412');
+    }
+    expect(users['get']!['x-atrium-permission']).toBe('auth.scim');
     const result = await new Validator().validate(structuredClone(document));
     expect(result.errors ?? []).toEqual([]);
     expect(result.valid).toBe(true);

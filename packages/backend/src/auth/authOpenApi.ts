@@ -1,5 +1,6 @@
 import type { OpenApiFragment } from '@atrium/backend-plugin-api';
 import { createTokenBody } from './authRoutes.js';
+import { scimErrorSchema, scimOpenApiPaths } from './scim/scimOpenApi.js';
 
 const error = (description: string) => ({ description, content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } });
 const json = (description: string, schema: Record<string, unknown>) => ({ description, content: { 'application/json': { schema } } });
@@ -56,8 +57,13 @@ const token = {
 
 /** The host's `/api/auth` routes (paths relative to the mount), for the merged OpenAPI document. */
 export const authOpenApi: OpenApiFragment = {
-  tags: [{ name: 'auth', description: 'Who is calling, sessions and API tokens (docs/authentication.md)' }],
+  tags: [
+    { name: 'auth', description: 'Who is calling, sessions and API tokens (docs/authentication.md)' },
+    { name: 'scim', description: 'SCIM 2.0 provisioning of Users and Groups by an identity provider (docs/authentication.md#provisioning-with-scim)' },
+  ],
+  components: { schemas: { ScimError: scimErrorSchema } },
   paths: {
+    ...scimOpenApiPaths,
     '/me': { get: { summary: 'The caller and how it was identified', tags, responses: { '200': json('The caller', caller), ...unauthenticated } } },
     '/sessions': {
       get: { summary: 'My live sessions', tags, responses: { '200': json('Sessions', { type: 'object', properties: { items: { type: 'array', items: session } } }), ...unauthenticated, '403': error('Not a user') } },

@@ -45,10 +45,10 @@ describe.each(testDatabaseKinds())('SCIM 2.0 provisioning (%s)', (database) => {
   const audits: AuditEvent[] = [];
 
   /** A SCIM request as an identity provider sends it. */
-  async function scim<T = Record<string, unknown>>(method: string, url: string, body?: unknown, auth: string | null = token) {
+  async function scim<T = Record<string, unknown>>(method: string, url: string, body?: unknown, auth: string | null = token, extraHeaders: Record<string, string> = {}) {
     const res = await b.fetch(`${SCIM}${url}`, {
       method,
-      headers: { accept: 'application/scim+json', ...(body !== undefined ? { 'content-type': SCIM_JSON } : {}), ...(auth ? { authorization: `Bearer ${auth}` } : {}) },
+      headers: { accept: 'application/scim+json', ...(body !== undefined ? { 'content-type': SCIM_JSON } : {}), ...(auth ? { authorization: `Bearer ${auth}` } : {}), ...extraHeaders },
       ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
     });
     const text = await res.text();
@@ -105,7 +105,7 @@ describe.each(testDatabaseKinds())('SCIM 2.0 provisioning (%s)', (database) => {
   it('serves the discovery endpoints', async () => {
     const config = await scim<{ patch: { supported: boolean }; filter: { supported: boolean } }>('GET', '/ServiceProviderConfig');
     expect(config.status).toBe(200);
-    expect(config.body).toMatchObject({ patch: { supported: true }, filter: { supported: true }, bulk: { supported: false } });
+    expect(config.body).toMatchObject({ patch: { supported: true }, filter: { supported: true }, bulk: { supported: false }, etag: { supported: true } });
     const types = await scim<ScimList>('GET', '/ResourceTypes');
     expect(types.body.Resources.map((r) => r['name'])).toEqual(expect.arrayContaining(['User', 'Group']));
     const schemas = await scim<ScimList>('GET', '/Schemas');
@@ -187,6 +187,45 @@ describe.each(testDatabaseKinds())('SCIM 2.0 provisioning (%s)', (database) => {
     const ghost = await scim<ScimErrorBody>('POST', '/Groups', { ...oktaCreateGroup, displayName: 'Ghosts', members: [{ value: '00000000-0000-4000-8000-000000000000' }] });
     expect(ghost.status).toBe(400);
     expect(ghost.body.scimType).toBe('invalidValue');
+  });
+
+  it('If-Match on PUT, PATCH and DELETE: a stale version is 412 and changes nothing; the current one (weak or strong), or *, is served', async () => {
+    const ifMatch = (tag: string) => ({ 'if-match': tag });
+    const created = await scim<Record<string, unknown> & { id: string }>('POST', '/Users', { schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName: 'if.match@example.com', displayName: 'One' });
+    expect(created.headers.get('etag')).toBe('W/"1"');
+    const id = created.body.id;
+    const put = (displayName: string, tag: string) => scim<{ meta: { version: string } }>('PUT', `/Users/${id}`, { schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName: 'if.match@example.com', displayName }, token, ifMatch(tag));
+
+    const fresh = await put('Two', 'W/"1"');
+    expect(fresh.status).toBe(200);
+    expect(fresh.headers.get('etag')).toBe('W/"2"');
+    audits.length = 0;
+
+    const stale = await scim<ScimErrorBody>('PUT', `/Users/${id}`, { schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName: 'if.match@example.com', displayName: 'Lost update' }, token, ifMatch('W/"1"'));
+    expect(stale.status).toBe(412);
+    expect(stale.body).toMatchObject({ schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'], status: '412' });
+    expect(stale.body.detail).toMatch(/version W\/"2"/);
+    const patchOp = (value: string) => ({ schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'], Operations: [{ op: 'replace', path: 'displayName', value }] });
+    expect((await scim('PATCH', `/Users/${id}`, patchOp('Lost patch'), token, ifMatch('W/"1", W/"7"'))).status).toBe(412);
+    expect((await scim('PATCH', `/Users/${id}`, patchOp('Two'), token, ifMatch('W/"1"'))).status).toBe(412); // a no-op PATCH too
+    expect((await scim('DELETE', `/Users/${id}`, undefined, token, ifMatch('W/"1"'))).status).toBe(412);
+    expect((await scim('PUT', `/Users/${id}`, { schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName: 'if.match@example.com' }, token, ifMatch('not-a-tag'))).status).toBe(412);
+    const unchanged = await scim<{ displayName: string; meta: { version: string } }>('GET', `/Users/${id}`, undefined, token, ifMatch('W/"1"')); // reads ignore If-Match
+    expect(unchanged.status).toBe(200);
+    expect(unchanged.body).toMatchObject({ displayName: 'Two', meta: { version: 'W/"2"' } });
+    expect(audits).toEqual([]);
+
+    const patched = await scim<{ displayName: string }>('PATCH', `/Users/${id}`, patchOp('Three'), token, ifMatch('"2"'));
+    expect(patched.status).toBe(200);
+    expect(patched.body.displayName).toBe('Three');
+    expect(patched.headers.get('etag')).toBe('W/"3"');
+    expect((await scim('DELETE', `/Users/${id}`, undefined, token, ifMatch('*'))).status).toBe(204);
+    expect((await scim('DELETE', `/Users/${id}`, undefined, token, ifMatch('*'))).status).toBe(404);
+
+    const group = await scim<{ id: string }>('POST', '/Groups', { schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'], displayName: 'If-Match Team' });
+    expect((await scim('PUT', `/Groups/${group.body.id}`, { schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'], displayName: 'Renamed' }, token, ifMatch('W/"9"'))).status).toBe(412);
+    expect((await scim('DELETE', `/Groups/${group.body.id}`, undefined, token, ifMatch('W/"9"'))).status).toBe(412);
+    expect((await scim('DELETE', `/Groups/${group.body.id}`, undefined, token, ifMatch('W/"1"'))).status).toBe(204);
   });
 
   let platform: string;

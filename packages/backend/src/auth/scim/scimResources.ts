@@ -1,5 +1,6 @@
 import type { Caller } from '@atrium/backend-plugin-api';
 import SCIMMY from 'scimmy';
+import type { IfMatch } from './scimIfMatch.js';
 import type { ScimService } from './scimService.js';
 import type { StoredGroup, StoredUser } from './scimStore.js';
 
@@ -9,6 +10,8 @@ type Json = Record<string, unknown>;
 export interface ScimContext {
   service: ScimService;
   caller: Caller;
+  /** The request's `If-Match` (PUT, PATCH, DELETE): writes only over a version it names, else 412. */
+  ifMatch?: IfMatch;
 }
 
 type FilterGroup = Record<string, unknown>;
@@ -104,7 +107,8 @@ export function declareScimResources(basepath: string): void {
     bulk: { supported: false },
     changePassword: { supported: false },
     sort: { supported: true },
-    etag: { supported: false },
+    // Versions are served as ETags (W/"<n>") and If-Match is honoured on PUT, PATCH and DELETE.
+    etag: { supported: true },
     authenticationSchemes: [{ type: 'oauthbearertoken', name: 'Atrium API token', description: 'A service API token with the auth.scim scope, sent as Authorization: Bearer atr_…', primary: true }],
   } as never);
   SCIMMY.Resources.User.basepath(basepath);
@@ -114,8 +118,8 @@ export function declareScimResources(basepath: string): void {
 
   SCIMMY.Resources.declare(SCIMMY.Resources.User, { extensions: [{ schema: SCIMMY.Schemas.EnterpriseUser, required: false }] } as never);
   SCIMMY.Resources.User.ingress(async (resource, instance, ctx?: ScimContext) => {
-    const { service, caller } = contextOf(ctx);
-    const user = await service.writeUser(resource.id, JSON.parse(JSON.stringify(instance)) as Json, caller);
+    const { service, caller, ifMatch } = contextOf(ctx);
+    const user = await service.writeUser(resource.id, JSON.parse(JSON.stringify(instance)) as Json, caller, ifMatch);
     return (await userResource(service, user)) as never;
   });
   SCIMMY.Resources.User.egress((async (resource: SCIMMY.Resources.User, ctx?: ScimContext) => {
@@ -130,14 +134,14 @@ export function declareScimResources(basepath: string): void {
     return resources.filter((r) => matched.has(r['id']));
   }) as never);
   SCIMMY.Resources.User.degress(async (resource, ctx?: ScimContext) => {
-    const { service, caller } = contextOf(ctx);
-    await service.deleteUser(String(resource.id), caller);
+    const { service, caller, ifMatch } = contextOf(ctx);
+    await service.deleteUser(String(resource.id), caller, ifMatch);
   });
 
   SCIMMY.Resources.declare(SCIMMY.Resources.Group);
   SCIMMY.Resources.Group.ingress(async (resource, instance, ctx?: ScimContext) => {
-    const { service, caller } = contextOf(ctx);
-    const group = await service.writeGroup(resource.id, JSON.parse(JSON.stringify(instance)) as Json, caller);
+    const { service, caller, ifMatch } = contextOf(ctx);
+    const group = await service.writeGroup(resource.id, JSON.parse(JSON.stringify(instance)) as Json, caller, ifMatch);
     return (await groupResource(service, group)) as never;
   });
   SCIMMY.Resources.Group.egress((async (resource: SCIMMY.Resources.Group, ctx?: ScimContext) => {
@@ -151,7 +155,7 @@ export function declareScimResources(basepath: string): void {
     return filter.match(resources);
   }) as never);
   SCIMMY.Resources.Group.degress(async (resource, ctx?: ScimContext) => {
-    const { service, caller } = contextOf(ctx);
-    await service.deleteGroup(String(resource.id), caller);
+    const { service, caller, ifMatch } = contextOf(ctx);
+    await service.deleteGroup(String(resource.id), caller, ifMatch);
   });
 }

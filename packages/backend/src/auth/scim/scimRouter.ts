@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import SCIMMY from 'scimmy';
 import { markPossibleNul, nulGuard } from '../../http/nulGuard.js';
 import type { HostAuth } from '../hostAuth.js';
+import { parseIfMatch } from './scimIfMatch.js';
 import { normalisePatchBody, normaliseResourceBody } from './scimQuirks.js';
 import { declareScimResources, type ScimContext } from './scimResources.js';
 import type { ScimService } from './scimService.js';
@@ -84,7 +85,9 @@ export function scimRouter(deps: { scim: ScimService; hostAuth: HostAuth; permis
   const ctx = (req: Request): ScimContext => {
     const caller = callers.get(req);
     if (!caller) throw scimError(401, 'SCIM requires an API token');
-    return { service: scim, caller };
+    // If-Match binds writes only (RFC 7644 §3.14); reads ignore it.
+    const ifMatch = req.method === 'GET' ? undefined : parseIfMatch(req.headers['if-match']);
+    return { service: scim, caller, ...(ifMatch ? { ifMatch } : {}) };
   };
   const wrap = (handler: (req: Request, res: Response) => Promise<void>) => (req: Request, res: Response, next: NextFunction) => {
     handler(req, res).catch(next);
@@ -111,7 +114,7 @@ export function scimRouter(deps: { scim: ScimService; hostAuth: HostAuth; permis
     wrap(async (req, res) => send(res, 200, await new SCIMMY.Resources.Schema(String(req.params['id'])).read())),
   );
 
-  const resourceRoutes = (path: string, Resource: ResourceClass) => {
+  const resourceRoutes = (path: string, Resource: ResourceClass, kind: 'User' | 'Group') => {
     router.get(
       path,
       wrap(async (req, res) => send(res, 200, await new Resource(listParams(req.query) as never).read(ctx(req)))),
@@ -147,7 +150,10 @@ export function scimRouter(deps: { scim: ScimService; hostAuth: HostAuth; permis
       `${path}/:id`,
       wrap(async (req, res) => {
         const id = String(req.params['id']);
-        const patched = (await new Resource(id).patch(normalisePatchBody(req.body) as never, ctx(req))) ?? (await new Resource(id).read(ctx(req)));
+        const context = ctx(req);
+        // Checked before the patch too: a PATCH that changes nothing writes nothing, yet a stale If-Match is still 412.
+        await scim.checkIfMatch(kind, id, context.ifMatch);
+        const patched = (await new Resource(id).patch(normalisePatchBody(req.body) as never, context)) ?? (await new Resource(id).read(context));
         const version = (patched as { meta?: { version?: string } }).meta?.version;
         if (version) res.setHeader('ETag', version);
         send(res, 200, patched);
@@ -161,8 +167,8 @@ export function scimRouter(deps: { scim: ScimService; hostAuth: HostAuth; permis
       }),
     );
   };
-  resourceRoutes('/Users', SCIMMY.Resources.User);
-  resourceRoutes('/Groups', SCIMMY.Resources.Group);
+  resourceRoutes('/Users', SCIMMY.Resources.User, 'User');
+  resourceRoutes('/Groups', SCIMMY.Resources.Group, 'Group');
 
   router.all('/Bulk', (_req, _res, next) => next(scimError(501, 'Bulk operations are not supported')));
   router.use((req, _res, next) => next(scimError(404, `No SCIM endpoint ${req.method} ${req.path}`)));

@@ -4,6 +4,7 @@ import SCIMMY from 'scimmy';
 import type { SessionStore } from '../sessionStore.js';
 import type { TokenStore } from '../tokenStore.js';
 import type { ScimCatalog, ScimCatalogSync } from './scimCatalogSync.js';
+import { checkIfMatch, type IfMatch } from './scimIfMatch.js';
 import { entityNameFrom, SCIM_ID_ANNOTATION, uniqueEntityName } from './scimEntities.js';
 import type { GroupInput, ScimStore, StoredGroup, StoredUser, UserInput } from './scimStore.js';
 
@@ -55,9 +56,20 @@ export class ScimService {
     return group;
   }
 
-  /** POST (no id) or PUT/PATCH (id) of a user. */
-  async writeUser(id: string | undefined, instance: Json, caller: Caller): Promise<StoredUser> {
+  /**
+   * 412 unless the resource is at a version `If-Match` names (nothing to check without it);
+   * 404 when there is no such resource.
+   */
+  async checkIfMatch(kind: 'User' | 'Group', id: string, ifMatch: IfMatch | undefined): Promise<void> {
+    if (!ifMatch) return;
+    const current = kind === 'User' ? await this.getUser(id) : await this.getGroup(id);
+    checkIfMatch(ifMatch, kind, id, current.version);
+  }
+
+  /** POST (no id) or PUT/PATCH (id) of a user; with `ifMatch`, only over a version it names (else 412). */
+  async writeUser(id: string | undefined, instance: Json, caller: Caller, ifMatch?: IfMatch): Promise<StoredUser> {
     const previous = id ? await this.getUser(id) : undefined;
+    if (previous) checkIfMatch(ifMatch, 'User', previous.id, previous.version);
     const input = userInput(instance, previous);
     if (!previous) {
       const user = await this.store.createUser(input, (taken) => uniqueEntityName(entityNameFrom(input.userName, 'user'), this.nameTaken('user', taken)));
@@ -65,7 +77,7 @@ export class ScimService {
       await this.afterChange();
       return user;
     }
-    const { before, after } = (await this.store.replaceUser(previous.id, input)) ?? {};
+    const { before, after } = (await this.store.replaceUser(previous.id, input, { expected: previous, preconditioned: !!ifMatch })) ?? {};
     if (!before || !after) throw notFound('User', previous.id);
     const deactivated = before.active && !after.active;
     const revoked = deactivated ? await this.revoke(after) : undefined;
@@ -81,16 +93,22 @@ export class ScimService {
     return after;
   }
 
-  async deleteUser(id: string, caller: Caller): Promise<void> {
-    const user = await this.store.deleteUser(id);
+  async deleteUser(id: string, caller: Caller, ifMatch?: IfMatch): Promise<void> {
+    let expected: StoredUser | undefined;
+    if (ifMatch) {
+      expected = await this.getUser(id);
+      checkIfMatch(ifMatch, 'User', id, expected.version);
+    }
+    const user = await this.store.deleteUser(id, expected);
     if (!user) throw notFound('User', id);
     const revoked = await this.revoke(user);
     await this.audit.record({ actor: caller, action: 'scim.user.delete', target: ScimService.userRef(user), meta: { scimId: user.id, userName: user.userName, ...revoked } });
     await this.afterChange();
   }
 
-  async writeGroup(id: string | undefined, instance: Json, caller: Caller): Promise<StoredGroup> {
+  async writeGroup(id: string | undefined, instance: Json, caller: Caller, ifMatch?: IfMatch): Promise<StoredGroup> {
     const previous = id ? await this.getGroup(id) : undefined;
+    if (previous) checkIfMatch(ifMatch, 'Group', previous.id, previous.version);
     const input = groupInput(instance);
     if (!previous) {
       const group = await this.store.createGroup(input, (taken) => uniqueEntityName(entityNameFrom(input.displayName, 'group'), this.nameTaken('group', taken)));
@@ -98,7 +116,7 @@ export class ScimService {
       await this.afterChange();
       return group;
     }
-    const { before, after } = (await this.store.replaceGroup(previous.id, input)) ?? {};
+    const { before, after } = (await this.store.replaceGroup(previous.id, input, { expected: previous, preconditioned: !!ifMatch })) ?? {};
     if (!before || !after) throw notFound('Group', previous.id);
     const ids = (g: StoredGroup) => new Set(g.members.map((m) => m.id));
     const added = [...ids(after)].filter((m) => !ids(before).has(m));
@@ -115,8 +133,13 @@ export class ScimService {
     return after;
   }
 
-  async deleteGroup(id: string, caller: Caller): Promise<void> {
-    const group = await this.store.deleteGroup(id);
+  async deleteGroup(id: string, caller: Caller, ifMatch?: IfMatch): Promise<void> {
+    let expected: StoredGroup | undefined;
+    if (ifMatch) {
+      expected = await this.getGroup(id);
+      checkIfMatch(ifMatch, 'Group', id, expected.version);
+    }
+    const group = await this.store.deleteGroup(id, expected);
     if (!group) throw notFound('Group', id);
     await this.audit.record({ actor: caller, action: 'scim.group.delete', target: ScimService.groupRef(group), meta: { scimId: group.id, displayName: group.displayName } });
     await this.afterChange();

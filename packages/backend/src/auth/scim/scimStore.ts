@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
 import SCIMMY from 'scimmy';
 import type { Clock } from '../clock.js';
+import { preconditionFailed } from './scimIfMatch.js';
 import type { ScimGroupRecord, ScimUserRecord } from './scimEntities.js';
 
 type Json = Record<string, unknown>;
@@ -125,9 +126,13 @@ export class ScimStore {
     }
   }
 
-  /** Replaces a user's attributes (its id and entity name stay). */
-  async replaceUser(id: string, input: UserInput): Promise<{ before: StoredUser; after: StoredUser } | undefined> {
-    const before = await this.getUser(id);
+  /**
+   * Replaces a user's attributes (its id and entity name stay), if it is still at `expected`
+   * (the version the caller read; default the current one). Changed meanwhile: 412 when the
+   * client sent If-Match (`preconditioned`), else 409.
+   */
+  async replaceUser(id: string, input: UserInput, options: { expected?: StoredUser; preconditioned?: boolean } = {}): Promise<{ before: StoredUser; after: StoredUser } | undefined> {
+    const before = options.expected ?? (await this.getUser(id));
     if (!before) return undefined;
     try {
       const n = await this.db('scim_users')
@@ -143,7 +148,7 @@ export class ScimStore {
           version: before.version + 1,
           updated_at: this.clock(),
         });
-      if (n === 0) throw new SCIMMY.Types.Error(409, null as unknown as string, `User ${id} was changed by another request; try again`);
+      if (n === 0) throw await this.changedMeanwhile('User', id, options.preconditioned);
     } catch (e) {
       if (isUniqueViolation(e, 'user_name_key')) throw userNameTaken(input.userName);
       throw e;
@@ -151,14 +156,20 @@ export class ScimStore {
     return { before, after: present(await this.getUser(id), `User ${id}`) };
   }
 
-  /** Deletes a user and its memberships; the deleted user, or undefined. */
-  async deleteUser(id: string): Promise<StoredUser | undefined> {
-    const user = await this.getUser(id);
+  /**
+   * Deletes a user and its memberships; the deleted user, or undefined. With `expected` (If-Match
+   * was checked against it), only while the user is still at that version, else 412.
+   */
+  async deleteUser(id: string, expected?: StoredUser): Promise<StoredUser | undefined> {
+    const user = expected ?? (await this.getUser(id));
     if (!user) return undefined;
-    await this.db.transaction(async (trx) => {
+    const deleted = await this.db.transaction(async (trx) => {
+      const n = await trx('scim_users').where({ id, ...(expected ? { version: expected.version } : {}) }).delete();
+      if (n === 0 && expected) return false;
       await trx('scim_group_members').where({ member_id: id }).delete();
-      await trx('scim_users').where({ id }).delete();
+      return true;
     });
+    if (!deleted) throw await this.changedMeanwhile('User', id, true);
     return user;
   }
 
@@ -215,30 +226,45 @@ export class ScimStore {
     }
   }
 
-  /** Replaces a group's attributes and its whole member list. */
-  async replaceGroup(id: string, input: GroupInput): Promise<{ before: StoredGroup; after: StoredGroup } | undefined> {
-    const before = await this.getGroup(id);
+  /** Replaces a group's attributes and its whole member list, if still at `expected` (as replaceUser). */
+  async replaceGroup(id: string, input: GroupInput, options: { expected?: StoredGroup; preconditioned?: boolean } = {}): Promise<{ before: StoredGroup; after: StoredGroup } | undefined> {
+    const before = options.expected ?? (await this.getGroup(id));
     if (!before) return undefined;
     const members = await this.existingMembers(input.members);
-    await this.db.transaction(async (trx) => {
+    // The conflict is answered after the transaction (its connection may be the only one, on PGlite).
+    const written = await this.db.transaction(async (trx) => {
       const n = await trx('scim_groups')
         .where({ id, version: before.version })
         .update({ external_id: input.externalId, display_name: input.displayName, resource: JSON.stringify(input.resource), version: before.version + 1, updated_at: this.clock() });
-      if (n === 0) throw new SCIMMY.Types.Error(409, null as unknown as string, `Group ${id} was changed by another request; try again`);
+      if (n === 0) return false;
       await trx('scim_group_members').where({ group_id: id }).delete();
       if (members.length > 0) await trx('scim_group_members').insert(members.map((m) => ({ group_id: id, member_id: m.id, member_type: m.type })));
+      return true;
     });
+    if (!written) throw await this.changedMeanwhile('Group', id, options.preconditioned);
     return { before, after: present(await this.getGroup(id), `Group ${id}`) };
   }
 
-  async deleteGroup(id: string): Promise<StoredGroup | undefined> {
-    const group = await this.getGroup(id);
+  /** Deletes a group and the memberships naming it (with `expected`, as deleteUser). */
+  async deleteGroup(id: string, expected?: StoredGroup): Promise<StoredGroup | undefined> {
+    const group = expected ?? (await this.getGroup(id));
     if (!group) return undefined;
-    await this.db.transaction(async (trx) => {
+    const deleted = await this.db.transaction(async (trx) => {
+      const n = await trx('scim_groups').where({ id, ...(expected ? { version: expected.version } : {}) }).delete();
+      if (n === 0 && expected) return false;
       await trx('scim_group_members').where({ member_id: id }).delete();
-      await trx('scim_groups').where({ id }).delete();
+      return true;
     });
+    if (!deleted) throw await this.changedMeanwhile('Group', id, true);
     return group;
+  }
+
+  /** A write that found the row at another version than it read: 412 under If-Match, else 409 (gone: 404). */
+  private async changedMeanwhile(what: 'User' | 'Group', id: string, preconditioned: boolean | undefined): Promise<InstanceType<typeof SCIMMY.Types.Error>> {
+    const now = what === 'User' ? await this.getUser(id) : await this.getGroup(id);
+    if (!now) return new SCIMMY.Types.Error(404, null as unknown as string, `${what} ${id} not found`);
+    if (preconditioned) return preconditionFailed(what, id, now.version);
+    return new SCIMMY.Types.Error(409, null as unknown as string, `${what} ${id} was changed by another request; try again`);
   }
 
   /** The whole directory, for the catalog provider. */
