@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { filterCondition, filterCount } from './filterQuery.js';
+import { MATCH_NOTHING } from '../routes/visibility.js';
+import { allOf } from './filterNode.js';
+import { filterCondition, filterCount, filterIdSet } from './filterQuery.js';
 import { filterFromObject, parseFilterParams } from './parseFilter.js';
 import { parsePredicate } from './parsePredicate.js';
 
@@ -80,5 +82,15 @@ describe('filter SQL', () => {
   it('counts a single equality straight from the index', () => {
     expect(filterCount({ op: 'in', key: 'kind', values: ['component'] }).sql).toBe('select count(*)::int as count from search where key = ? and value = ?');
     expect(filterCount({ op: 'all', nodes: [] }).sql).toContain('final_entities');
+  });
+});
+
+describe('the match-nothing filter (a caller who may read no entity)', () => {
+  it('is false as a condition and an empty id set, also inside an AND with a request filter', () => {
+    expect(filterCondition(MATCH_NOTHING, 'e.id')).toEqual({ sql: 'false', bindings: [] });
+    expect(filterIdSet(MATCH_NOTHING).sql).toBe('select null::uuid where false');
+    const combined = allOf([{ op: 'in', key: 'kind', values: ['component'] }, MATCH_NOTHING])!;
+    expect(filterCondition(combined, 'e.id').sql).toMatch(/ and false\)$/);
+    expect(filterCount(combined).sql).toContain('intersect (select null::uuid where false)');
   });
 });

@@ -8,8 +8,12 @@ import { finalEntitiesByRefs } from '../query/queryEntities.js';
 import { entityJson, sendJsonText } from './respond.js';
 import * as schemas from './schemas.js';
 import { componentRef, READ_ENTITIES, type CatalogRouteServices } from './services.js';
+import { visibility } from './visibility.js';
 
-/** POST /entities/by-refs: entities in the order asked, `null` for a ref that is missing, filtered out or malformed. */
+/**
+ * POST /entities/by-refs: entities in the order asked, `null` for a ref that is missing, filtered
+ * out, malformed or hidden from the caller (a hidden entity is answered like a missing one).
+ */
 export const getEntitiesByRefs = defineRoute<
   CatalogRouteServices,
   Record<string, string>,
@@ -26,8 +30,12 @@ export const getEntitiesByRefs = defineRoute<
     description: 'Items',
     schema: { type: 'object', properties: { items: { type: 'array', items: { anyOf: [componentRef('Entity'), { type: 'null' }] } } } },
   },
-  handler: async ({ query, body, res }, { db }) => {
-    const filter = allOf([parseFilterParams(query.filter), body.query !== undefined ? parsePredicate(body.query) : undefined]);
+  handler: async ({ query, body, caller, res }, { db, permissions }) => {
+    const filter = allOf([
+      parseFilterParams(query.filter),
+      body.query !== undefined ? parsePredicate(body.query) : undefined,
+      await visibility(permissions, caller),
+    ]);
     const refs = body.entityRefs.map(canonicalRefOrNull);
     const found = await finalEntitiesByRefs(db, [...new Set(refs.filter((r): r is string => r !== null))], filter);
     const fields = parseFields(body.fields);

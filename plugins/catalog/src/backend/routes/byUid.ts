@@ -2,20 +2,26 @@ import { defineRoute, NotFoundError } from '@atrium/backend-plugin-api';
 import { sendJsonText } from './respond.js';
 import * as schemas from './schemas.js';
 import { componentRef, notFoundReply, READ_ENTITIES, type CatalogRouteServices } from './services.js';
+import { assertReadable } from './visibility.js';
 
-/** GET /entities/by-uid/:uid */
+/** GET /entities/by-uid/:uid: an entity the caller may not read is a 404, like a missing one. */
 export const getEntityByUid = defineRoute<CatalogRouteServices, { uid: string }>({
   method: 'get',
   path: '/entities/by-uid/:uid',
   params: schemas.uidParams,
-  // The check names the entity, so a policy treats it as it treats the by-name route.
-  permission: { name: READ_ENTITIES, resourceRef: async ({ params }, { lookup }) => (await lookup.byUid(params.uid))?.entity_ref },
+  // As by-name: an entry check without a target, then the entity itself (404 when hidden).
+  permission: READ_ENTITIES,
   summary: 'Entity by uid',
   response: { description: 'Entity', schema: componentRef('Entity') },
   responses: notFoundReply('No such entity'),
-  handler: async ({ params, res }, { lookup }) => {
+  handler: async ({ params, caller, res }, { lookup, permissions }) => {
+    const missing = () => new NotFoundError(`No entity with uid ${params.uid}`);
+    const record = await lookup.byUid(params.uid);
+    if (!record?.final) throw missing();
+    await assertReadable(permissions, caller, record.entity_ref, record.final, missing);
+    // The stored text as it is (the record's parsed copy was only for the decision).
     const text = await lookup.finalTextByUid(params.uid);
-    if (!text) throw new NotFoundError(`No entity with uid ${params.uid}`);
+    if (!text) throw missing();
     sendJsonText(res, 200, text);
   },
 });

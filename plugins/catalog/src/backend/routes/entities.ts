@@ -1,6 +1,7 @@
 import { defineRoute, InputError } from '@atrium/backend-plugin-api';
 import { stringifyEntityRef } from '@atrium/catalog-model';
 import type { Request } from 'express';
+import { allOf } from '../filters/filterNode.js';
 import { parseFilterParams } from '../filters/parseFilter.js';
 import { parseOrderParams } from '../query/cursor.js';
 import { parseFields } from '../query/fields.js';
@@ -8,6 +9,7 @@ import { listEntityRows } from '../query/queryEntities.js';
 import { entityListJson, sendJsonText } from './respond.js';
 import * as schemas from './schemas.js';
 import { componentRef, READ_ENTITIES, type CatalogRouteServices } from './services.js';
+import { visibility } from './visibility.js';
 
 const STREAM_CHUNK = 2000;
 
@@ -32,8 +34,9 @@ export const listEntities = defineRoute<CatalogRouteServices, Record<string, str
   permission: READ_ENTITIES,
   summary: 'List entities (optionally filtered, ordered, paged by offset)',
   response: { description: 'Entities', schema: { type: 'array', items: componentRef('Entity') } },
-  handler: async ({ query: q, req, res }, { db }) => {
-    const filter = parseFilterParams(q.filter);
+  handler: async ({ query: q, caller, req, res }, { db, permissions }) => {
+    // The request's filter AND what the caller may read (nothing added without a policy).
+    const filter = allOf([parseFilterParams(q.filter), await visibility(permissions, caller)]);
     const fields = parseFields(q.fields);
     const order = parseOrderParams(q.order);
     let { offset, limit } = q;
@@ -77,7 +80,12 @@ export const listEntities = defineRoute<CatalogRouteServices, Record<string, str
 function decodeAfter(after: string, limit: number | undefined): { offset: number; limit: number | undefined } {
   try {
     const v = JSON.parse(Buffer.from(after, 'base64').toString('utf8')) as { offset?: unknown; limit?: unknown };
-    if (typeof v.offset === 'number' && v.offset >= 0 && Number.isInteger(v.offset) && (v.limit === undefined || (typeof v.limit === 'number' && v.limit >= 0))) {
+    if (
+      typeof v.offset === 'number' &&
+      v.offset >= 0 &&
+      Number.isInteger(v.offset) &&
+      (v.limit === undefined || (typeof v.limit === 'number' && v.limit >= 0))
+    ) {
       return { offset: v.offset, limit: limit ?? (v.limit as number | undefined) };
     }
   } catch {

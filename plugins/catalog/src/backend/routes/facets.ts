@@ -1,8 +1,10 @@
 import { defineRoute, InputError } from '@atrium/backend-plugin-api';
+import { allOf } from '../filters/filterNode.js';
 import { parseFilterParams } from '../filters/parseFilter.js';
 import { parsePredicate } from '../filters/parsePredicate.js';
 import * as schemas from './schemas.js';
 import { READ_ENTITIES, type CatalogRouteServices } from './services.js';
+import { visibility } from './visibility.js';
 
 const facetsReply = {
   description: 'Value counts per field',
@@ -25,10 +27,11 @@ export const getEntityFacets = defineRoute<CatalogRouteServices, Record<string, 
   permission: READ_ENTITIES,
   summary: 'Value counts of fields',
   response: facetsReply,
-  handler: async ({ query }, { aggregates }) => {
+  handler: async ({ query, caller }, { aggregates, permissions }) => {
     const facets = (Array.isArray(query.facet) ? query.facet : [query.facet]).filter((f) => f.trim() !== '');
     if (facets.length === 0) throw new InputError('Invalid request query: facet must name at least one field, e.g. facet=kind');
-    return { facets: await aggregates.facets(facets, parseFilterParams(query.filter)) };
+    // Counts are the caller's: the cache is keyed by this combined filter.
+    return { facets: await aggregates.facets(facets, allOf([parseFilterParams(query.filter), await visibility(permissions, caller)])) };
   },
 });
 
@@ -40,5 +43,10 @@ export const queryEntityFacets = defineRoute<CatalogRouteServices, Record<string
   permission: READ_ENTITIES,
   summary: 'Value counts with a filter predicate',
   response: facetsReply,
-  handler: async ({ body }, { aggregates }) => ({ facets: await aggregates.facets(body.facets, body.query !== undefined ? parsePredicate(body.query) : undefined) }),
+  handler: async ({ body, caller }, { aggregates, permissions }) => ({
+    facets: await aggregates.facets(
+      body.facets,
+      allOf([body.query !== undefined ? parsePredicate(body.query) : undefined, await visibility(permissions, caller)]),
+    ),
+  }),
 });

@@ -5,6 +5,7 @@ import { notFound } from '../query/entityLookup.js';
 import { toLocation } from '../store/locationsStore.js';
 import * as schemas from './schemas.js';
 import { componentRef, notFoundReply, READ_LOCATIONS, type CatalogRouteServices, type EntityNameParams } from './services.js';
+import { assertReadable } from './visibility.js';
 
 interface LocationQueryBody {
   limit?: number;
@@ -23,7 +24,11 @@ export const queryLocations = defineRoute<CatalogRouteServices, Record<string, s
     description: 'Page of locations',
     schema: {
       type: 'object',
-      properties: { items: { type: 'array', items: componentRef('Location') }, totalItems: { type: 'integer' }, pageInfo: { type: 'object', properties: { nextCursor: { type: 'string' } } } },
+      properties: {
+        items: { type: 'array', items: componentRef('Location') },
+        totalItems: { type: 'integer' },
+        pageInfo: { type: 'object', properties: { nextCursor: { type: 'string' } } },
+      },
     },
   },
   handler: async ({ body }, { locations }) => {
@@ -39,7 +44,10 @@ export const queryLocations = defineRoute<CatalogRouteServices, Record<string, s
         throw new InputError('Malformed cursor: it is not one this server handed out');
       }
     }
-    const all = (await locations.list()).map(toLocation).filter((l) => matchesLocationQuery(l, query)).sort((a, b) => a.id.localeCompare(b.id));
+    const all = (await locations.list())
+      .map(toLocation)
+      .filter((l) => matchesLocationQuery(l, query))
+      .sort((a, b) => a.id.localeCompare(b.id));
     const after = afterId;
     const start = after ? all.filter((l) => l.id > after) : all;
     const items = start.slice(0, limit);
@@ -50,7 +58,10 @@ export const queryLocations = defineRoute<CatalogRouteServices, Record<string, s
   },
 });
 
-/** GET /locations/by-entity/:kind/:namespace/:name: the location that provides an entity. */
+/**
+ * GET /locations/by-entity/:kind/:namespace/:name: the location that provides an entity. An
+ * entity the caller may not read is a 404 here too (the answer would reveal that it exists).
+ */
 export const getLocationByEntity = defineRoute<CatalogRouteServices, EntityNameParams>({
   method: 'get',
   path: '/locations/by-entity/:kind/:namespace/:name',
@@ -59,9 +70,11 @@ export const getLocationByEntity = defineRoute<CatalogRouteServices, EntityNameP
   summary: 'The location that provides an entity',
   response: { description: 'Location', schema: componentRef('Location') },
   responses: notFoundReply('No such entity, or it is orphaned'),
-  handler: async ({ params: { kind, namespace, name } }, { lookup, locations }) => {
-    const record = await lookup.byRef(stringifyEntityRef({ kind, namespace, name }));
+  handler: async ({ params: { kind, namespace, name }, caller }, { lookup, locations, permissions }) => {
+    const ref = stringifyEntityRef({ kind, namespace, name });
+    const record = await lookup.byRef(ref);
     if (!record) throw notFound(kind, namespace, name);
+    await assertReadable(permissions, caller, ref, record.final ?? undefined, () => notFound(kind, namespace, name));
     const row = record.location_id ? await locations.get(record.location_id) : undefined;
     if (!row) throw new NotFoundError(`No location found for entity ${record.entity_ref}; it is not provided by any location (orphaned)`);
     return toLocation(row);
@@ -80,7 +93,10 @@ function matchesLocationQuery(location: Location, query: object | undefined): bo
       const op = expected as Record<string, unknown>;
       if (Array.isArray(op.$in)) return op.$in.some((v) => String(v).toLowerCase() === String(actual ?? '').toLowerCase());
       if (typeof op.$exists === 'boolean') return (actual !== undefined) === op.$exists;
-      if (typeof op.$hasPrefix === 'string') return String(actual ?? '').toLowerCase().startsWith(op.$hasPrefix.toLowerCase());
+      if (typeof op.$hasPrefix === 'string')
+        return String(actual ?? '')
+          .toLowerCase()
+          .startsWith(op.$hasPrefix.toLowerCase());
       throw new InputError(`Invalid query: unsupported operator for locations field ${key}`);
     }
     return String(actual ?? '').toLowerCase() === String(expected).toLowerCase();
