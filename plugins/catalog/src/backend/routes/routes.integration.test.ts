@@ -62,31 +62,40 @@ describe('catalog routes (declared with defineRoute)', () => {
     expect(asked).toEqual([]);
   });
 
-  it('checks each route\'s permission on the entity or location it names', async () => {
+  it('checks each route\'s permission on the entity or location it names (a hidden entity is a 404, like a missing one)', async () => {
     asked.length = 0;
     expect((await api('/entities/by-name/component/default/orders')).status).toBe(200);
-    expect((await api('/entities/by-name/component/default/secret')).status).toBe(403);
+    expect((await api('/entities/by-name/component/default/secret')).status).toBe(404);
     const secret = await api<{ items: Array<{ metadata: { uid: string } } | null> }>('/entities/by-refs', { method: 'POST', body: { entityRefs: ['component:default/secret'] } });
     const uid = secret.body.items[0]!.metadata.uid;
-    expect((await api(`/entities/by-uid/${uid}`)).status).toBe(403);
+    expect((await api(`/entities/by-uid/${uid}`)).status).toBe(404);
     expect((await api(`/entities/by-uid/${uid}`, { method: 'DELETE' })).status).toBe(403);
     expect((await api('/refresh', { method: 'POST', body: { entityRef: 'Component:secret' } })).status).toBe(403);
     expect((await api('/entity-facets?facet=kind')).status).toBe(200);
     const [location] = (await api<Array<{ data: { id: string } }>>('/locations')).body;
     // A configured location cannot be removed through the API, but the check comes first, naming it.
     expect((await api(`/locations/${location!.data.id}`, { method: 'DELETE' })).status).toBe(403);
+    // Reads: the route's check without a target, the list conditions, then the entity itself.
     expect(asked).toEqual([
+      { permission: 'catalog.entity.read' },
+      { permission: 'catalog.entity.read' },
       { permission: 'catalog.entity.read', resourceRef: 'component:default/orders' },
+      { permission: 'catalog.entity.read' },
+      { permission: 'catalog.entity.read' },
       { permission: 'catalog.entity.read', resourceRef: 'component:default/secret' },
+      { permission: 'catalog.entity.read' },
+      { permission: 'catalog.entity.read' },
+      { permission: 'catalog.entity.read' },
       { permission: 'catalog.entity.read' },
       { permission: 'catalog.entity.read', resourceRef: 'component:default/secret' },
       { permission: 'catalog.entity.delete', resourceRef: 'component:default/secret' },
       { permission: 'catalog.entity.refresh', resourceRef: 'component:default/secret' },
       { permission: 'catalog.entity.read' },
+      { permission: 'catalog.entity.read' },
       { permission: 'catalog.location.read' },
       { permission: 'catalog.location.delete', resourceRef: `file:${path.join(dir, 'catalog-info.yaml')}` },
     ]);
-    expect((await api('/entities/by-name/component/default/secret')).status).toBe(403);
+    expect((await api('/entities/by-name/component/default/secret')).status).toBe(404);
     expect((await api(`/entities/by-refs`, { method: 'POST', body: { entityRefs: ['component:default/secret'] } })).body).toEqual(secret.body);
   });
 
