@@ -8,6 +8,7 @@ export * from './permissionDefinitions.js';
 export * from './serviceFactory.js';
 export * from './coreServices.js';
 export * from './serviceRegistry.js';
+export * from './search.js';
 export { createGuestAuth } from './defaults/guestAuth.js';
 export { createAllowAllPermissions, createPermissions, scopesAllow } from './defaults/permissions.js';
 export { createLogAudit } from './defaults/logAudit.js';

@@ -19,3 +19,4 @@ export { catalogEntityRemoved, catalogEntityUpserted, catalogLocationError, CATA
 // Offline validation (`atrium validate`) reads descriptor files with the catalog's own reader.
 export { readLocation } from './ingestion/index.js';
 export type { IngestionError, IngestedEntity, LocationReadResult } from './ingestion/index.js';
+export { createCatalogSearchCollator, entityToSearchDocument } from './search/collator.js';

@@ -1,4 +1,4 @@
-import { createServiceRef, definePlugin, mountRoutes, type ServiceRef } from '@atrium/backend-plugin-api';
+import { createServiceRef, definePlugin, mountRoutes, searchCollatorsServiceRef, type ServiceRef } from '@atrium/backend-plugin-api';
 import { catalogServiceRef, type CatalogService } from '@atrium/plugin-catalog/backend';
 import { sourcesServiceRef } from '@atrium/source-readers';
 import { techdocsBuildFinished, techdocsSitePublished } from '../common/index.js';
@@ -10,6 +10,7 @@ import { techdocsMigrations } from './migrations/index.js';
 import { techdocsOpenApi } from './openapi.js';
 import { techdocsRoutes } from './routes/index.js';
 import { SearchIndex } from './search/searchIndex.js';
+import { createTechdocsSearchCollator } from './search/collator.js';
 import { CachedSiteStore } from './store/cachedSiteStore.js';
 import { DatabaseSiteStore } from './store/databaseSiteStore.js';
 import { DirectorySiteStore } from './store/directorySiteStore.js';
@@ -31,7 +32,7 @@ export interface TechdocsService {
 /** `backend.service(techdocsServiceRef)` in tests; `deps` for plugins that want to trigger syncs. */
 export const techdocsServiceRef = createServiceRef<TechdocsService>('techdocs');
 
-type Deps = { catalog: ServiceRef<CatalogService>; sources: typeof sourcesServiceRef };
+type Deps = { catalog: ServiceRef<CatalogService>; sources: typeof sourcesServiceRef; search: typeof searchCollatorsServiceRef };
 
 const SITE_CACHE = { maxBytes: 64 * 1024 * 1024, ttlMs: 30_000, maxAssetBytes: 512 * 1024 };
 
@@ -46,7 +47,7 @@ export const techdocsPlugin = definePlugin<RawTechdocsConfig, Deps, TechdocsServ
   configSchema: techdocsConfigSchema,
   migrations: techdocsMigrations,
   // Readable roots come from the shared sources service (backend.reading), not the catalog's section.
-  deps: { catalog: catalogServiceRef, sources: sourcesServiceRef },
+  deps: { catalog: catalogServiceRef, sources: sourcesServiceRef, search: searchCollatorsServiceRef },
   provides: techdocsServiceRef,
   openapi: techdocsOpenApi,
   routes: techdocsRoutes,
@@ -97,6 +98,7 @@ export const techdocsPlugin = definePlugin<RawTechdocsConfig, Deps, TechdocsServ
     });
     mountRoutes(ctx, techdocsRoutes, { entities, store, search, audit, onQueued: () => builder.wake() });
     builder.start();
+    deps.search.register(createTechdocsSearchCollator(db, events, logger));
     lifecycle.onShutdown(async () => {
       unsubscribe();
       unsubscribePublished();

@@ -1,0 +1,139 @@
+import type { Db, Logger, SearchCollator, SearchCollatorRegistry, SearchDocumentSink } from '@atrium/backend-plugin-api';
+import type { SearchStatusResponse, SearchTypeStatus } from '../common/index.js';
+import { DocumentStore } from './store.js';
+
+interface StateRow {
+  type: string;
+  version: string;
+  state: SearchTypeStatus['state'];
+  generation: string | number;
+  indexed: number;
+  started_at: Date | null;
+  finished_at: Date | null;
+  duration_ms: number | null;
+  error: string | null;
+}
+
+/**
+ * Keeps the index in step with the registered collators: a type is built in full when it has
+ * never been built or its collator's version changed (or an admin asks), and otherwise follows
+ * the collator's single-document changes.
+ */
+export class Indexer {
+  readonly store: DocumentStore;
+  private readonly collators = new Map<string, SearchCollator>();
+  private readonly builds = new Map<string, Promise<void>>();
+  private readonly unsubscribes: Array<() => void> = [];
+  private readonly abort = new AbortController();
+
+  constructor(
+    private readonly db: Db,
+    private readonly logger: Logger,
+  ) {
+    this.store = new DocumentStore(db);
+  }
+
+  /** Follows the registry: every collator, now and later. */
+  attach(registry: SearchCollatorRegistry): void {
+    this.unsubscribes.push(registry.onRegister((c) => void this.add(c)));
+  }
+
+  types(): string[] {
+    return [...this.collators.keys()].sort();
+  }
+
+  private async add(collator: SearchCollator): Promise<void> {
+    this.collators.set(collator.type, collator);
+    if (collator.subscribe) this.unsubscribes.push(collator.subscribe(this.sink(collator.type)));
+    try {
+      const state = await this.db<StateRow>('index_state').where({ type: collator.type }).first();
+      if (!state || state.version !== collator.version || state.state !== 'ready') await this.rebuild(collator.type, state ? `version ${state.version} → ${collator.version} or unfinished` : 'no index');
+    } catch (e) {
+      this.logger.error({ err: e, type: collator.type }, 'search: could not check the index');
+    }
+  }
+
+  private sink(type: string): SearchDocumentSink {
+    const log = (what: string) => (e: unknown) => {
+      this.logger.warn({ err: e, type }, `search: could not ${what}`);
+    };
+    return {
+      upsert: async (docs) => this.store.upsert(type, docs, await this.store.generationOf(type)).catch(log('index a change')),
+      remove: (keys) => this.store.remove(type, keys).catch(log('remove a document')),
+      replaceForEntity: (entityRef, docs) => this.store.replaceForEntity(type, entityRef, docs).catch(log('replace documents')),
+    };
+  }
+
+  /** Starts a full build of one type (or joins the running one); resolves when it ends. */
+  rebuild(type: string, reason: string): Promise<void> {
+    const running = this.builds.get(type);
+    if (running) return running;
+    const collator = this.collators.get(type);
+    if (!collator) return Promise.resolve();
+    const run = this.build(collator, reason).finally(() => this.builds.delete(type));
+    this.builds.set(type, run);
+    return run;
+  }
+
+  private async build(collator: SearchCollator, reason: string): Promise<void> {
+    const started = Date.now();
+    const type = collator.type;
+    const generation = (await this.store.generationOf(type)) + 1;
+    // The new generation first: single changes arriving during the build are written with it and survive the sweep.
+    await this.db.raw(
+      `insert into index_state (type, version, state, generation, indexed, started_at, finished_at, duration_ms, error)
+       values (?, ?, 'building', ?, 0, now(), null, null, null)
+       on conflict (type) do update set version = excluded.version, state = 'building', generation = excluded.generation,
+         indexed = 0, started_at = now(), error = null`,
+      [type, collator.version, generation],
+    );
+    this.logger.info({ type, reason }, 'search: building the index');
+    let indexed = 0;
+    try {
+      for await (const batch of collator.collate(this.abort.signal)) {
+        await this.store.upsert(type, batch, generation);
+        indexed += batch.length;
+        await this.db('index_state').where({ type }).update({ indexed });
+      }
+      if (this.abort.signal.aborted) return;
+      const removed = await this.store.removeOlder(type, generation);
+      await this.db('index_state').where({ type }).update({ state: 'ready', finished_at: new Date(), duration_ms: Date.now() - started, indexed });
+      this.logger.info({ type, indexed, removed, ms: Date.now() - started }, 'search: index built');
+    } catch (e) {
+      await this.db('index_state')
+        .where({ type })
+        .update({ state: 'failed', error: (e as Error).message.slice(0, 2000), finished_at: new Date() })
+        .catch(() => undefined);
+      this.logger.error({ err: e, type }, 'search: index build failed');
+    }
+  }
+
+  /** Resolves when no build is running (tests, the bench). */
+  async idle(): Promise<void> {
+    while (this.builds.size > 0) await Promise.allSettled([...this.builds.values()]);
+  }
+
+  async status(): Promise<SearchStatusResponse> {
+    const rows = await this.db<StateRow>('index_state').select('*');
+    const counts = await this.store.counts();
+    const byType = new Map(rows.map((r) => [r.type, r]));
+    const types = this.types().map((type): SearchTypeStatus => {
+      const c = this.collators.get(type)!;
+      const r = byType.get(type);
+      const s: SearchTypeStatus = { type, title: c.title ?? type, version: c.version, state: r?.state ?? 'pending', documents: counts.get(type) ?? 0 };
+      if (r?.state === 'building') s.progress = { indexed: r.indexed };
+      if (r?.started_at) s.lastBuildStartedAt = new Date(r.started_at).toISOString();
+      if (r?.finished_at) s.lastBuildFinishedAt = new Date(r.finished_at).toISOString();
+      if (r?.duration_ms != null) s.lastBuildDurationMs = r.duration_ms;
+      if (r?.error) s.error = r.error;
+      return s;
+    });
+    return { types, documents: types.reduce((n, t) => n + t.documents, 0), fuzzy: 'trigram-array' };
+  }
+
+  async stop(): Promise<void> {
+    this.abort.abort();
+    for (const off of this.unsubscribes) off();
+    await Promise.allSettled([...this.builds.values()]);
+  }
+}

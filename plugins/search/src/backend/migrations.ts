@@ -1,0 +1,55 @@
+import type { Migration } from '@atrium/backend-plugin-api';
+
+export const searchMigrations: Migration[] = [
+  {
+    name: '0001_init',
+    async up(knex) {
+      // One row per document. The tsvector is written with the row (weights: A title, B name,
+      // ref, keywords, C tags/owner/kind/type, D text; 'simple' and 'english' lexemes both).
+      // `trigrams` are the word trigrams of the name and title, for typo-tolerant matching
+      // on PGlite and Postgres alike (no extension needed).
+      await knex.raw(`
+        create table documents (
+          type text not null,
+          key text not null,
+          entity_ref text,
+          title text not null,
+          text text not null,
+          location text not null,
+          kind text,
+          namespace text,
+          name text,
+          owner text,
+          lifecycle text,
+          tags text[] not null default '{}',
+          filter_fields jsonb,
+          trigrams text[] not null default '{}',
+          tsv tsvector not null,
+          generation bigint not null default 0,
+          updated_at timestamptz not null default now(),
+          primary key (type, key)
+        )`);
+      await knex.raw(`create index documents_tsv on documents using gin (tsv)`);
+      await knex.raw(`create index documents_trigrams on documents using gin (trigrams)`);
+      await knex.raw(`create index documents_name on documents (lower(name) text_pattern_ops)`);
+      await knex.raw(`create index documents_entity on documents (entity_ref)`);
+      await knex.raw(`create index documents_filter_fields on documents using gin (filter_fields jsonb_path_ops)`);
+      await knex.raw(`
+        create table index_state (
+          type text primary key,
+          version text not null,
+          state text not null,
+          generation bigint not null default 0,
+          indexed integer not null default 0,
+          started_at timestamptz,
+          finished_at timestamptz,
+          duration_ms integer,
+          error text
+        )`);
+    },
+    async down(knex) {
+      await knex.raw('drop table if exists documents');
+      await knex.raw('drop table if exists index_state');
+    },
+  },
+];

@@ -1,0 +1,61 @@
+import { defineRoute, InputError, type AuditService, type Db, type PermissionsService, type RouteDefinition } from '@atrium/backend-plugin-api';
+import type { Indexer } from './indexer.js';
+import { SEARCH_PERMISSIONS } from './permissions.js';
+import { parseSearchParams } from './queryParams.js';
+import { runSearch } from './searchQuery.js';
+
+export interface SearchRouteServices {
+  db: Db;
+  indexer: Indexer;
+  permissions: PermissionsService;
+  audit: AuditService;
+}
+
+const query = defineRoute<SearchRouteServices>({
+  method: 'get',
+  path: '/query',
+  permission: SEARCH_PERMISSIONS.query,
+  summary: 'Search every document type (Backstage query shape, plus facets and a suggestion)',
+  description:
+    'term, types (repeatable), filters[kind|owner|lifecycle|tags|namespace], pageCursor, pageLimit (1-100, default 25). ' +
+    'Results the caller may not read (catalog.entity.read) are neither returned nor counted.',
+  response: { description: 'A page of results', schema: { type: 'object' } },
+  responses: { '400': { description: 'Unknown type, filter or parameter, or a page cursor of another query' } },
+  handler: async ({ req, caller }, { db, indexer, permissions }) =>
+    runSearch(db, permissions, caller, parseSearchParams(req.query as Record<string, unknown>, indexer.types())),
+});
+
+const status = defineRoute<SearchRouteServices>({
+  method: 'get',
+  path: '/status',
+  permission: SEARCH_PERMISSIONS.status,
+  summary: 'Index state per document type: build progress, document counts',
+  response: { description: 'Index status', schema: { type: 'object' } },
+  handler: async (_r, { indexer }) => indexer.status(),
+});
+
+interface RebuildBody {
+  types?: string[];
+}
+
+const rebuild = defineRoute<SearchRouteServices, Record<string, string>, Record<string, never>, RebuildBody>({
+  method: 'post',
+  path: '/rebuild',
+  permission: SEARCH_PERMISSIONS.rebuild,
+  body: { type: 'object', properties: { types: { type: 'array', items: { type: 'string', maxLength: 50 }, maxItems: 50 } }, additionalProperties: false },
+  summary: 'Rebuild the index of some or all document types (in the background; follow /status)',
+  response: { status: 202, description: 'Started', schema: { type: 'object' } },
+  handler: async ({ body, caller }, { indexer, audit }) => {
+    const known = indexer.types();
+    const types = body?.types?.length ? body.types : known;
+    const unknown = types.filter((t) => !known.includes(t));
+    if (unknown.length > 0) {
+      throw new InputError(`Unknown type "${unknown[0]}": allowed types are ${known.join(', ')}`);
+    }
+    for (const t of types) void indexer.rebuild(t, `requested by ${caller.userEntityRef}`);
+    audit.record({ actor: caller, action: 'search.index.rebuild', target: types.join(','), meta: { types } });
+    return { started: types, status: await indexer.status() };
+  },
+});
+
+export const searchRoutes: RouteDefinition<SearchRouteServices>[] = [query, status, rebuild];
