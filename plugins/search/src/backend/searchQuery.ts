@@ -91,7 +91,7 @@ function reorder(b: unknown[], hasTsq: boolean, hasFuzz: boolean): unknown[] {
   const fuzz = hasFuzz ? b.slice(i, (i += 2)) : [];
   const names = b.slice(i, (i += 4));
   const rest = b.slice(i);
-  return [...fuzz, ...names, ...tsq, ...rest];
+  return [...names, ...fuzz, ...tsq, ...rest];
 }
 
 function filterSql(params: SearchParams, withTypes: boolean): SqlFragment {
