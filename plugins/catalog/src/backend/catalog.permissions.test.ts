@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { startTestBackend, testDatabaseKinds, type TestBackend } from '@atrium/test-utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { catalogServiceRef } from './catalogService.js';
 import { catalogPlugin } from './plugin.js';
 import { component, group, yamlDocs } from './testing/catalogTestkit.testing.js';
 
@@ -201,15 +202,18 @@ describe.each(testDatabaseKinds())('catalog reads under a catalog.entity.read po
     const res = await b.fetch('/api/catalog/events', { headers: as['jdoe'] ?? {} });
     expect(res.status).toBe(200);
     const seen = readEvents(res.body as ReadableStream<Uint8Array>, (events) => events.some((e) => e.data.entityRef === 'component:default/new-c'));
-    // Two new entities, one for each team; once the hidden one is stored, a visible sentinel follows it.
-    const extra = [component('new-a', { owner: 'team-a', lifecycle: 'experimental' }), component('new-b', { owner: 'team-b', lifecycle: 'experimental' })];
-    fs.writeFileSync(path.join(dir, 'org.yaml'), yamlDocs(...ENTITIES, ...extra));
+    // Two new entities, one for each team (registered in process, as the backend itself would);
+    // once the hidden one is stored, a visible sentinel follows it on the same bus.
+    const catalog = b.backend.service(catalogServiceRef);
+    fs.writeFileSync(path.join(dir, 'new.yaml'), yamlDocs(component('new-a', { owner: 'team-a', lifecycle: 'experimental' }), component('new-b', { owner: 'team-b', lifecycle: 'experimental' })));
+    await catalog.addLocation({ type: 'file', target: path.join(dir, 'new.yaml') });
     const end = Date.now() + 30_000;
     while ((await api('asmith', '/entities/by-name/component/default/new-b')).status !== 200) {
       if (Date.now() > end) throw new Error('new-b never reached the catalog');
       await new Promise((r) => setTimeout(r, 100));
     }
-    fs.writeFileSync(path.join(dir, 'org.yaml'), yamlDocs(...ENTITIES, ...extra, component('new-c', { owner: 'team-a', lifecycle: 'experimental' })));
+    fs.writeFileSync(path.join(dir, 'sentinel.yaml'), yamlDocs(component('new-c', { owner: 'team-a', lifecycle: 'experimental' })));
+    await catalog.addLocation({ type: 'file', target: path.join(dir, 'sentinel.yaml') });
     const refs = (await seen).filter((e) => e.event === 'entity').map((e) => e.data.entityRef);
     expect(refs).toContain('component:default/new-a');
     expect(refs).not.toContain('component:default/new-b');
