@@ -1,5 +1,4 @@
 import type { EventsService } from '@atrium/backend-plugin-api';
-import { stringifyEntityRef } from '@atrium/catalog-model';
 import type { CatalogContext } from '../catalogContext.js';
 
 /**
@@ -16,12 +15,6 @@ export interface EntityNameParams {
   namespace: string;
   name: string;
 }
-
-/** `catalog.entity.read` on the entity the path names (no lookup: the ref comes from the path). */
-export const readNamedEntity = {
-  name: 'catalog.entity.read',
-  resourceRef: ({ params }: { params: EntityNameParams }) => stringifyEntityRef(params),
-};
 
 export const READ_ENTITIES = 'catalog.entity.read';
 export const READ_LOCATIONS = 'catalog.location.read';
