@@ -113,7 +113,7 @@ describe.each(testDatabaseKinds())('search on %s', (database) => {
     const locations = await t.json<Array<{ data: { id: string; target: string } }>>('/api/catalog/locations');
     const loc = locations.body.find((l) => l.data.target.endsWith('extra.yaml'))!;
     await catalog.refreshLocation(loc.data.id);
-    const hit = await waitFor(async () => (await search('term=zebracorn')).body.results[0], { timeoutMs: 10_000 });
+    const hit = await waitFor(async () => (await search('term=zebracorn')).body.results[0] ?? false, { timeoutMs: 10_000 });
     expect(hit.document.name).toBe('freshness-probe');
     expect(hit.highlight.fields.text).toContain('<mark>zebracorn</mark>');
   });
