@@ -21,18 +21,31 @@ describe.each(testDatabaseKinds())('search on %s', (database) => {
       path.join(dir, 'extra.yaml'),
       'apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata: { name: freshness-probe, description: first words }\nspec: { type: service, owner: payments-team, lifecycle: experimental }\n',
     );
+    await fs.writeFile(
+      path.join(dir, 'hidden.yaml'),
+      'apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata: { name: quokka-vault, tags: [hidden-by-policy], description: quokka secrets }\nspec: { type: service, owner: payments-team, lifecycle: production }\n',
+    );
     t = await startTestBackend({
       plugins: [catalogPlugin, searchPlugin],
       database,
       config: {
         catalog: {
-          locations: [{ type: 'file', target: examples }, { type: 'file', target: path.join(dir, 'extra.yaml') }],
+          locations: [examples, path.join(dir, 'extra.yaml'), path.join(dir, 'hidden.yaml')].map((target) => ({ type: 'file', target })),
           processingPollMs: 100,
           readers: { fileRoots: [path.dirname(examples), dir] },
         },
+        // Everything is allowed except reading entities tagged hidden-by-policy: search must filter them in SQL.
+        permission: {
+          policy: {
+            rules: [
+              { effect: 'allow', permissions: ['search.*', 'catalog.*'], subjects: ['guest'] },
+              { effect: 'deny', permissions: ['catalog.entity.read'], subjects: ['guest'], conditions: { hasTag: 'hidden-by-policy' } },
+            ],
+          },
+        },
       },
     });
-    await waitFor(async () => (await search('term=payments-service')).body.results?.some((r) => r.document.name === 'payments-service'), { timeoutMs: 60_000 });
+    await waitFor(async () => (await search('term=payments-service')).body.results?.some((r) => r.document.name === 'payments-service') ?? false, { timeoutMs: 60_000 });
     await t.backend.service(searchServiceRef).idle();
     await waitFor(async () => (await search('types=templates')).body.numberOfResults >= 2, { timeoutMs: 30_000 });
   }, 120_000);
@@ -96,6 +109,20 @@ describe.each(testDatabaseKinds())('search on %s', (database) => {
     expect((await search('term=x&pageLimit=0')).status).toBe(400);
     // The table is still there.
     expect((await search('term=payments')).body.numberOfResults).toBeGreaterThan(0);
+  });
+
+  it('never returns nor counts what the caller may not read', async () => {
+    const catalog = t.backend.service(catalogServiceRef);
+    await waitFor(async () => (await catalog.getEntityByRef('component:default/quokka-vault')) !== undefined, { timeoutMs: 20_000 });
+    await t.backend.service(searchServiceRef).idle();
+    const hidden = await search('term=quokka');
+    expect(hidden.status).toBe(200);
+    expect(hidden.body.results).toEqual([]);
+    expect(hidden.body.numberOfResults).toBe(0);
+    const all = await search('pageLimit=100&filters[owner]=group:default/payments-team');
+    expect(all.body.results.map((r) => r.document.name)).not.toContain('quokka-vault');
+    expect(all.body.facets.tags.map((f) => f.value)).not.toContain('hidden-by-policy');
+    expect(all.body.facets.owner).toEqual([{ value: 'group:default/payments-team', count: all.body.numberOfResults }]);
   });
 
   it('escapes highlights', async () => {
