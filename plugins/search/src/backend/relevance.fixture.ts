@@ -46,5 +46,9 @@ export const RELEVANCE_SET: RelevanceCase[] = [
   { term: 'developer platform', expect: c('system:default/developer-platform') },
   { term: 'node.js service', types: ['templates'], expect: 'templates:template:default/node-service' },
   { term: 'restart', types: ['templates'], expect: 'templates:template:default/restart-service' },
+  { term: 'idempotency', expect: 'techdocs:/docs/default/component/orders-service/lifecycle/' },
+  { term: 'OrderOutboxLag', expect: 'techdocs:/docs/default/component/orders-service/runbook/' },
+  { term: 'rolling back orders', types: ['techdocs'], expect: 'techdocs:/docs/default/component/orders-service/runbook/' },
+  { term: 'webhooks', types: ['techdocs'], expect: 'techdocs:/docs/default/component/tracking-service/webhooks/' },
   { term: 'request a restart', expect: 'templates:template:default/restart-service' },
 ];

@@ -2,6 +2,7 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { catalogPlugin, catalogServiceRef } from '@atrium/plugin-catalog/backend';
+import { techdocsPlugin } from '@atrium/plugin-techdocs/backend';
 import { startTestBackend, testDatabaseKinds, waitFor, type TestBackend } from '@atrium/test-utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SearchQueryResponse, SearchStatusResponse } from '../common/index.js';
@@ -26,7 +27,7 @@ describe.each(testDatabaseKinds())('search on %s', (database) => {
       'apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata: { name: quokka-vault, tags: [hidden-by-policy], description: quokka secrets }\nspec: { type: service, owner: payments-team, lifecycle: production }\n',
     );
     t = await startTestBackend({
-      plugins: [catalogPlugin, searchPlugin],
+      plugins: [catalogPlugin, techdocsPlugin, searchPlugin],
       database,
       config: {
         catalog: {
@@ -48,6 +49,8 @@ describe.each(testDatabaseKinds())('search on %s', (database) => {
     await waitFor(async () => (await search('term=payments-service')).body.results?.some((r) => r.document.name === 'payments-service') ?? false, { timeoutMs: 60_000 });
     await t.backend.service(searchServiceRef).idle();
     await waitFor(async () => (await search('types=templates')).body.numberOfResults >= 2, { timeoutMs: 30_000 });
+    // The example docs sites (orders-service, tracking-service) are built and indexed page by page.
+    await waitFor(async () => (await search('types=techdocs')).body.numberOfResults >= 5, { timeoutMs: 90_000, message: 'docs pages indexed' });
   }, 120_000);
 
   afterAll(async () => {
@@ -59,7 +62,7 @@ describe.each(testDatabaseKinds())('search on %s', (database) => {
     const qs = `term=${encodeURIComponent(term)}${(types ?? []).map((x) => `&types=${x}`).join('')}`;
     const { status, body } = await search(qs);
     expect(status, JSON.stringify(body).slice(0, 500)).toBe(200);
-    const top = body.results.slice(0, 3).map((r) => `${r.type}:${r.document.entityRef ?? r.document.location}`);
+    const top = body.results.slice(0, 3).map((r) => `${r.type}:${r.type === 'techdocs' ? r.document.location : r.document.entityRef}`);
     expect(top, JSON.stringify(body.results.slice(0, 5).map((r) => [r.document.title, r.rank]))).toContain(expected);
   });
 
@@ -147,7 +150,7 @@ describe.each(testDatabaseKinds())('search on %s', (database) => {
 
   it('reports status and rebuilds on request (audited route)', async () => {
     const status = await t.json<SearchStatusResponse>('/api/search/status');
-    expect(status.body.types.map((x) => x.type)).toEqual(['software-catalog', 'templates']);
+    expect(status.body.types.map((x) => x.type)).toEqual(['software-catalog', 'techdocs', 'templates']);
     expect(status.body.types.every((x) => x.state === 'ready' && x.documents > 0)).toBe(true);
     const r = await t.json('/api/search/rebuild', { method: 'POST', body: { types: ['templates'] } });
     expect(r.status).toBe(202);
