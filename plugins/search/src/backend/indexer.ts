@@ -128,7 +128,8 @@ export class Indexer {
       if (r?.error) s.error = r.error;
       return s;
     });
-    return { types, documents: types.reduce((n, t) => n + t.documents, 0), fuzzy: 'trigram-array' };
+    const size = (await this.db.raw(`select pg_total_relation_size('documents') as bytes`)) as { rows: Array<{ bytes: string | number }> };
+    return { types, documents: types.reduce((n, t) => n + t.documents, 0), indexBytes: Number(size.rows[0]?.bytes ?? 0), fuzzy: 'trigram-array' };
   }
 
   async stop(): Promise<void> {

@@ -56,6 +56,8 @@ export interface SearchTypeStatus {
 export interface SearchStatusResponse {
   types: SearchTypeStatus[];
   documents: number;
+  /** Size of the index table with its indexes (and TOAST), in bytes. */
+  indexBytes: number;
   /** How typo tolerance and prefix matching work on this database. */
   fuzzy: 'trigram-array';
 }

@@ -1,0 +1,99 @@
+#!/usr/bin/env node
+// Search benchmark: full index build, query p95 (by term, with facets), typo query p95, index size.
+//
+//   node --conditions=source --import tsx bench/search.mjs --n 1000 [--db pglite|pg] [--requests 200]
+//
+// Runs in process (catalog + search plugins on startTestBackend, from the sources). The corpus is
+// ../shared/bench/gen-corpus.mjs (as bench/catalog.mjs), cached in bench/out/corpus-<N>. With
+// --db pg it needs ATRIUM_TEST_POSTGRES_URL (a fresh database is made per run). Figures are only
+// meaningful on a quiet machine: on a shared one, compare runs made back to back.
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+
+const { values: opt } = parseArgs({
+  options: {
+    n: { type: 'string', default: '1000' },
+    db: { type: 'string', default: 'pglite' },
+    requests: { type: 'string', default: '200' },
+    warmup: { type: 'string', default: '10' },
+    'timeout-s': { type: 'string', default: '1800' },
+  },
+  strict: true,
+});
+const N = Number(opt.n);
+const REQUESTS = Number(opt.requests);
+const WARMUP = Number(opt.warmup);
+if (!Number.isInteger(N) || N < 10) throw new Error('--n must be an integer >= 10');
+if (opt.db !== 'pglite' && opt.db !== 'pg') throw new Error('--db is pglite or pg');
+if (opt.db === 'pg' && !process.env.ATRIUM_TEST_POSTGRES_URL) throw new Error('--db pg needs ATRIUM_TEST_POSTGRES_URL');
+
+const repoRoot = path.resolve(import.meta.dirname, '..');
+const GEN = process.env.BENCH_GEN_CORPUS ?? path.resolve(repoRoot, '../shared/bench/gen-corpus.mjs');
+const corpus = path.join(repoRoot, 'bench/out', `corpus-${N}`);
+if (!fs.existsSync(path.join(corpus, 'manifest.json'))) {
+  console.error(`generating corpus N=${N} in ${corpus}`);
+  const r = spawnSync(process.execPath, [GEN, String(N), corpus], { stdio: 'inherit' });
+  if (r.status !== 0) throw new Error('gen-corpus failed');
+}
+const manifest = JSON.parse(fs.readFileSync(path.join(corpus, 'manifest.json'), 'utf8'));
+
+const { startTestBackend, waitFor } = await import('@atrium/test-utils');
+const { catalogPlugin } = await import('@atrium/plugin-catalog/backend');
+const { searchPlugin, searchServiceRef } = await import('@atrium/plugin-search/backend');
+
+const t = await startTestBackend({
+  plugins: [catalogPlugin, searchPlugin],
+  database: opt.db === 'pg' ? 'postgres' : 'pglite',
+  config: { catalog: { locations: [{ type: 'file', target: path.join(corpus, 'all.yaml') }], readers: { fileRoots: [corpus] } } },
+});
+const timeoutMs = Number(opt['timeout-s']) * 1000;
+try {
+  const total = async () => (await t.json('/api/catalog/entities/by-query?limit=1')).body.totalItems ?? 0;
+  await waitFor(async () => (await total()) >= manifest.expectedCatalogTotal, { timeoutMs, intervalMs: 1000, message: 'catalog ingested' });
+  const search = t.backend.service(searchServiceRef);
+  await search.idle();
+
+  // Full build of the catalog type (the documents are there already: this is the rebuild cost).
+  const b0 = performance.now();
+  await search.rebuild('software-catalog');
+  const buildMs = performance.now() - b0;
+
+  const names = manifest.componentNames;
+  const pick = (i) => names[(i * 7919) % names.length];
+  const typo = (s) => {
+    const w = s.split('-').sort((a, b) => b.length - a.length)[0];
+    return w.length > 4 ? w.slice(0, 2) + w.slice(3) : w;
+  };
+  async function p95(label, termOf) {
+    const times = [];
+    for (let i = 0; i < WARMUP + REQUESTS; i++) {
+      const q0 = performance.now();
+      const r = await fetch(`${t.url}/api/search/query?term=${encodeURIComponent(termOf(i))}&pageLimit=25`);
+      if (r.status !== 200) throw new Error(`${label}: ${r.status} ${await r.text()}`);
+      await r.json();
+      if (i >= WARMUP) times.push(performance.now() - q0);
+    }
+    times.sort((a, b) => a - b);
+    return { label, p50: +times[Math.floor(times.length * 0.5)].toFixed(1), p95: +times[Math.floor(times.length * 0.95)].toFixed(1) };
+  }
+  const byTerm = await p95('query', (i) => pick(i).split('-')[0]);
+  const byName = await p95('exact name', (i) => pick(i));
+  const typos = await p95('typo', (i) => typo(pick(i)));
+  const status = (await t.json('/api/search/status')).body;
+  const result = {
+    n: N,
+    db: opt.db,
+    documents: status.documents,
+    fullBuildMs: Math.round(buildMs),
+    indexMB: +(status.indexBytes / 2 ** 20).toFixed(1),
+    queryMs: byTerm,
+    exactNameMs: byName,
+    typoMs: typos,
+    note: 'shared machine: compare back-to-back runs only; publish figures from a quiet machine',
+  };
+  console.log(JSON.stringify(result, null, 2));
+} finally {
+  await t.stop();
+}
