@@ -65,8 +65,7 @@ function ExplainView() {
 
   return (
     <Stack gap="lg">
-      <SectionCard title="User">
-        <Select
+      <Select
           label="User"
           description="A User entity from the catalog, or the guest"
           placeholder="Search users by name"
@@ -82,7 +81,6 @@ function ExplainView() {
           maw={520}
           filter={({ options: all }) => all}
         />
-      </SectionCard>
       {!user ? (
         <EmptyState icon={<IconUserSearch aria-hidden />} title="Choose a user" description="Pick a user to see each permission's decision and the policy rule behind it." />
       ) : (
