@@ -19,6 +19,8 @@ export interface TemplateFormProps {
   initialValues?: Record<string, unknown>;
   presentation?: { buttonLabels?: { backButtonText?: string; createButtonText?: string; reviewButtonText?: string } };
   submitting?: boolean;
+  /** The caller may not run it (the page says why): the final button is disabled. */
+  submitDisabled?: boolean;
   onSubmit(values: Record<string, unknown>): void;
   /** Shown on the review page instead of "Create". */
   submitLabel?: string;
@@ -78,7 +80,7 @@ export function TemplateForm(props: TemplateFormProps) {
               {labels.backButtonText ?? 'Back'}
             </Button>
           )}
-          <Button loading={props.submitting} onClick={() => props.onSubmit(values)}>
+          <Button loading={props.submitting} disabled={props.submitDisabled} onClick={() => props.onSubmit(values)}>
             {props.submitLabel ?? labels.createButtonText ?? 'Create'}
           </Button>
         </Group>

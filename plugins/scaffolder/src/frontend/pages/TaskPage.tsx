@@ -1,11 +1,13 @@
+import { permissionDeniedText, useCurrentUser, usePermissions } from '@atrium/frontend-plugin-api';
 import { EntityRefLink, EntityRefLinks, ErrorState, LoadingState, PageLayout, RelativeTime, SectionCard } from '@atrium/ui';
-import { Alert, Button, Grid, Group, Stack, Text, Textarea } from '@mantine/core';
+import { Alert, Button, Grid, Group, Stack, Text, Textarea, Tooltip } from '@mantine/core';
 import { IconPlayerStop, IconRepeat } from '@tabler/icons-react';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useCallback, useEffect, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import { FINAL_TASK_STATUSES, type SerializedTask } from '../../common/index';
 import { cancelTask, decideApproval, retryTask, useTask } from '../api';
+import { isApprover } from '../approvers';
 import { isNotFound, NotFoundPage } from '../components/NotFound';
 import { TaskStatusBadge } from '../components/StatusBadges';
 import { LogView, StepList, stepStatuses, useTaskEvents } from '../components/TaskLog';
@@ -53,6 +55,12 @@ function TaskView({ task }: { task: SerializedTask }) {
   const client = useQueryClient();
   const refresh = useCallback(() => void client.invalidateQueries({ queryKey: ['scaffolder', 'task', task.id] }), [client, task.id]);
   const cancel = useMutation({ mutationFn: () => cancelTask(task.id), onSuccess: refresh });
+  const [canCancel, canRetry] = usePermissions([
+    'scaffolder.task.cancel',
+    task.templateRef ?? task.spec.templateInfo.entityRef ? { permission: 'scaffolder.task.create', resourceRef: task.templateRef ?? task.spec.templateInfo.entityRef } : 'scaffolder.task.create',
+  ]);
+  const cancelDenied = canCancel && permissionDeniedText(canCancel, 'cancel this run');
+  const retryDenied = canRetry && permissionDeniedText(canRetry, 'run this template');
   const retry = useMutation({ mutationFn: () => retryTask(task.id), onSuccess: (r) => void navigate(`/create/tasks/${r.id}`) });
   const finished = FINAL_TASK_STATUSES.includes(task.status);
   useEffect(() => {
@@ -68,9 +76,20 @@ function TaskView({ task }: { task: SerializedTask }) {
       actions={
         <>
           {!finished && (
-            <Button variant="default" color="red" leftSection={<IconPlayerStop size={16} aria-hidden />} loading={cancel.isPending} onClick={() => cancel.mutate()}>
-              Cancel
-            </Button>
+            <Tooltip label={cancelDenied} disabled={!cancelDenied} multiline w={260}>
+              <Button
+                variant="default"
+                color="red"
+                leftSection={<IconPlayerStop size={16} aria-hidden />}
+                loading={cancel.isPending}
+                disabled={!canCancel?.allowed}
+                aria-description={cancelDenied || undefined}
+                style={cancelDenied ? { pointerEvents: 'auto' } : undefined}
+                onClick={() => cancel.mutate()}
+              >
+                Cancel
+              </Button>
+            </Tooltip>
           )}
           {finished && formPath && (
             <Button variant="default" component={Link} to={`${formPath}?formData=${encodeURIComponent(JSON.stringify(task.spec.parameters))}`}>
@@ -78,9 +97,18 @@ function TaskView({ task }: { task: SerializedTask }) {
             </Button>
           )}
           {finished && (
-            <Button leftSection={<IconRepeat size={16} aria-hidden />} loading={retry.isPending} onClick={() => retry.mutate()}>
-              Start over
-            </Button>
+            <Tooltip label={retryDenied} disabled={!retryDenied} multiline w={260}>
+              <Button
+                leftSection={<IconRepeat size={16} aria-hidden />}
+                loading={retry.isPending}
+                disabled={!canRetry?.allowed}
+                aria-description={retryDenied || undefined}
+                style={retryDenied ? { pointerEvents: 'auto' } : undefined}
+                onClick={() => retry.mutate()}
+              >
+                Start over
+              </Button>
+            </Tooltip>
           )}
         </>
       }
@@ -146,6 +174,33 @@ function TaskView({ task }: { task: SerializedTask }) {
 function ApprovalPanel({ task, onDone }: { task: SerializedTask; onDone(): void }) {
   const [comment, setComment] = useState('');
   const decide = useMutation({ mutationFn: (d: 'approve' | 'reject') => decideApproval(task.id, d, comment), onSuccess: onDone });
+  const [canApprove] = usePermissions(['scaffolder.task.approve']);
+  const me = useCurrentUser();
+  // The policy must allow it, and (whatever the policy says) only the template's approvers decide.
+  const ownRun = Boolean(me.data && task.createdBy === me.data.userEntityRef && !task.approval?.allowSelfApproval);
+  const approver = me.data ? isApprover(me.data.ownershipEntityRefs, task.approval?.approvers ?? []) && !ownRun : false;
+  const denied =
+    canApprove && !canApprove.allowed
+      ? permissionDeniedText(canApprove, 'approve runs')
+      : ownRun
+        ? 'You started this run: another approver must decide (the template does not allow self-approval)'
+        : me.data && !approver
+          ? 'Only the approvers named by the template may decide'
+          : undefined;
+  const decideButton = (decision: 'approve' | 'reject', label: string, props: { color: string; variant?: 'light' }) => (
+    <Tooltip label={denied} disabled={!denied} multiline w={260}>
+      <Button
+        {...props}
+        loading={decide.isPending}
+        disabled={!canApprove?.allowed || !approver}
+        aria-description={denied}
+        style={denied ? { pointerEvents: 'auto' } : undefined}
+        onClick={() => decide.mutate(decision)}
+      >
+        {label}
+      </Button>
+    </Tooltip>
+  );
   return (
     <Alert color="yellow" title="Waiting for approval">
       <Stack gap="xs">
@@ -155,12 +210,8 @@ function ApprovalPanel({ task, onDone }: { task: SerializedTask; onDone(): void 
         <Textarea aria-label="Comment" placeholder="Comment (optional)" value={comment} onChange={(e) => setComment(e.currentTarget.value)} />
         {decide.error && <ErrorState error={decide.error} title="Could not record the decision" />}
         <Group>
-          <Button color="green" loading={decide.isPending} onClick={() => decide.mutate('approve')}>
-            Approve
-          </Button>
-          <Button color="red" variant="light" loading={decide.isPending} onClick={() => decide.mutate('reject')}>
-            Reject
-          </Button>
+          {decideButton('approve', 'Approve', { color: 'green' })}
+          {decideButton('reject', 'Reject', { color: 'red', variant: 'light' })}
         </Group>
       </Stack>
     </Alert>

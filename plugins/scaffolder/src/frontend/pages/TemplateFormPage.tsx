@@ -1,4 +1,5 @@
 import { stringifyEntityRef } from '@atrium/catalog-model';
+import { permissionDeniedText, usePermission } from '@atrium/frontend-plugin-api';
 import { EntityRefLinks, ErrorState, LoadingState, PageLayout, SectionCard } from '@atrium/ui';
 import { Alert, Button, Group, Text } from '@mantine/core';
 import { useMutation } from '@tanstack/react-query';
@@ -16,6 +17,8 @@ export default function TemplateFormPage() {
   const navigate = useNavigate();
   const query = useParameterSchema(namespace, name);
   const templateRef = stringifyEntityRef({ kind: 'template', namespace, name });
+  const canRun = usePermission({ permission: 'scaffolder.task.create', resourceRef: templateRef });
+  const runDenied = permissionDeniedText(canRun, 'run this template');
   // `?formData={...}` pre-fills the form (start over, and day-2 actions from an entity page).
   const initial = useMemo(() => {
     try {
@@ -81,12 +84,18 @@ export default function TemplateFormPage() {
             </Text>
           </Alert>
         )}
+        {runDenied && (
+          <Alert color="red" mb="md" title="You cannot run this template" role="alert">
+            <Text size="sm">{runDenied}</Text>
+          </Alert>
+        )}
         {create.error && <ErrorState error={create.error} title="Could not start the template" />}
         <TemplateForm
           steps={schema.steps}
           initialValues={initial}
           {...(schema.presentation ? { presentation: schema.presentation } : {})}
           submitting={create.isPending}
+          submitDisabled={!canRun.allowed}
           onSubmit={(values) => create.mutate(values)}
         />
       </SectionCard>

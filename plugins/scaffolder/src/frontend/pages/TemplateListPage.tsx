@@ -1,5 +1,6 @@
+import { permissionDeniedText, usePermission } from '@atrium/frontend-plugin-api';
 import { EmptyState, EntityRefLink, PageLayout, QueryBoundary } from '@atrium/ui';
-import { Badge, Button, Card, Group, MultiSelect, Select, SimpleGrid, Stack, Text, TextInput, Title } from '@mantine/core';
+import { Badge, Button, Card, Group, MultiSelect, Select, SimpleGrid, Stack, Text, TextInput, Title, Tooltip } from '@mantine/core';
 import { IconBell, IconListCheck, IconPencil, IconSearch } from '@tabler/icons-react';
 import { useMemo, useState } from 'react';
 import { Link } from 'react-router';
@@ -120,6 +121,8 @@ function TemplateGrid(props: {
 
 function TemplateCard({ template: t }: { template: TemplateEntity }) {
   const path = templatePath(refOf(t)) ?? '/create';
+  const canRun = usePermission({ permission: 'scaffolder.task.create', resourceRef: refOf(t) });
+  const denied = permissionDeniedText(canRun, 'run this template');
   return (
     <Card withBorder padding="lg" radius="md" data-testid={`template-card-${t.metadata.name}`}>
       <Stack gap="xs" h="100%">
@@ -147,9 +150,24 @@ function TemplateCard({ template: t }: { template: TemplateEntity }) {
         )}
         <Group justify="space-between" mt="xs" wrap="nowrap">
           {t.spec.owner ? <EntityRefLink entityRef={t.spec.owner} defaultKind="group" /> : <span />}
-          <Button component={Link} to={path} size="xs" aria-label={`Choose ${t.metadata.title ?? t.metadata.name}`}>
-            Choose
-          </Button>
+          {canRun.allowed ? (
+            <Button component={Link} to={path} size="xs" aria-label={`Choose ${t.metadata.title ?? t.metadata.name}`}>
+              Choose
+            </Button>
+          ) : (
+            <Tooltip label={denied ?? 'Checking whether you may run it…'} multiline w={260}>
+              <Button
+                size="xs"
+                disabled
+                aria-label={`Choose ${t.metadata.title ?? t.metadata.name}`}
+                aria-description={denied}
+                // A disabled button gets no pointer events; the tooltip needs them.
+                style={{ pointerEvents: 'auto' }}
+              >
+                Choose
+              </Button>
+            </Tooltip>
+          )}
         </Group>
       </Stack>
     </Card>
