@@ -1,0 +1,33 @@
+import { describe, expect, it } from 'vitest';
+import { highlight, snippet, tokenize, toTsQueryText, trigramSimilarity } from './text.js';
+
+describe('query text', () => {
+  it('keeps only words: tsquery syntax and SQL never reach Postgres', () => {
+    expect(tokenize("'; drop table documents; --")).toEqual(['drop', 'table', 'documents']);
+    expect(tokenize('&|!():*<>')).toEqual([]);
+    expect(toTsQueryText(tokenize('"pay  gate'))).toBe("'pay' & 'gate':*");
+    expect(toTsQueryText([])).toBeNull();
+    expect(tokenize('a '.repeat(100_000))).toHaveLength(16);
+    expect(tokenize('x'.repeat(500))[0]).toHaveLength(64);
+  });
+
+  it('scores a typo by shared trigrams', () => {
+    expect(trigramSimilarity('paymnt', 'payment')).toBeGreaterThan(0.4);
+    expect(trigramSimilarity('paymnt', 'warehouse')).toBe(0);
+  });
+});
+
+describe('highlight', () => {
+  it('escapes everything and adds only <mark>', () => {
+    const { html, marked } = highlight('<img src=x onerror=alert(1)> payments & "pay"', ['pay']);
+    expect(marked).toBe(true);
+    expect(html).toBe('&lt;img src=x onerror=alert(1)&gt; <mark>payments</mark> &amp; &quot;<mark>pay</mark>&quot;');
+  });
+
+  it('cuts long text around the first match', () => {
+    const text = `${'lorem '.repeat(100)}the runbook ${'ipsum '.repeat(100)}`;
+    const s = snippet(text, ['runbook']);
+    expect(s).toContain('runbook');
+    expect(s.length).toBeLessThan(260);
+  });
+});
