@@ -1,3 +1,4 @@
+import { usePermission } from '@atrium/frontend-plugin-api';
 import { EmptyState, PageLayout, QueryBoundary, RelativeTime, StatusBadge } from '@atrium/ui';
 import { Anchor, Badge, Button, Card, Group, SegmentedControl, Stack, Text } from '@mantine/core';
 import { IconChecks } from '@tabler/icons-react';
@@ -16,6 +17,8 @@ export default function NotificationsPage() {
   const entityRef = params.get('entityRef') ?? '';
   const query = useNotificationList({ unread, source, entityRef });
   const { markRead, markAllRead } = useNotificationActions();
+  // Marking read needs notifications.notification.update; without it the buttons are not shown.
+  const canUpdate = usePermission('notifications.notification.update').allowed;
   const setParam = (key: string, value: string | undefined) =>
     setParams((p) => {
       const next = new URLSearchParams(p);
@@ -28,9 +31,11 @@ export default function NotificationsPage() {
       title="Notifications"
       subtitle="Level drops, deadlines and template runs that concern you or your teams."
       actions={
-        <Button variant="default" leftSection={<IconChecks size={16} aria-hidden />} loading={markAllRead.isPending} disabled={!query.data?.unreadCount} onClick={() => markAllRead.mutate()}>
-          Mark all read
-        </Button>
+        canUpdate ? (
+          <Button variant="default" leftSection={<IconChecks size={16} aria-hidden />} loading={markAllRead.isPending} disabled={!query.data?.unreadCount} onClick={() => markAllRead.mutate()}>
+            Mark all read
+          </Button>
+        ) : undefined
       }
     >
       <Group gap="sm" wrap="wrap">
@@ -59,7 +64,7 @@ export default function NotificationsPage() {
               {data.unreadCount} unread of {data.totalCount}
             </Text>
             {data.items.map((n) => (
-              <NotificationCard key={n.id} notification={n} onRead={() => markRead.mutate(n.id)} onSource={() => setParam('source', n.source)} />
+              <NotificationCard key={n.id} notification={n} onRead={canUpdate ? () => markRead.mutate(n.id) : undefined} onSource={() => setParam('source', n.source)} />
             ))}
           </Stack>
         )}
@@ -68,7 +73,7 @@ export default function NotificationsPage() {
   );
 }
 
-function NotificationCard(props: { notification: Notification; onRead: () => void; onSource: () => void }) {
+function NotificationCard(props: { notification: Notification; onRead?: (() => void) | undefined; onSource: () => void }) {
   const n = props.notification;
   const link = safeLink(n.link);
   return (
@@ -97,7 +102,7 @@ function NotificationCard(props: { notification: Notification; onRead: () => voi
         <Anchor component="button" type="button" size="xs" c="dimmed" onClick={props.onSource}>
           {n.source}
         </Anchor>
-        {!n.readAt && (
+        {!n.readAt && props.onRead && (
           <Button size="compact-xs" variant="subtle" onClick={props.onRead} aria-label={`Mark "${n.title}" read`}>
             Mark read
           </Button>
