@@ -64,7 +64,10 @@ test('the search page filters by a facet in the URL and opens a result', async (
   await page.getByRole('option', { name: /^Component \(\d+\)$/ }).click();
   await expect(page).toHaveURL(/[?&]kind=Component(&|$)/);
   await expect(results.getByRole('article').first()).toBeVisible();
-  for (const badge of await results.getByRole('article').all()) await expect(badge).toContainText('Component');
+  // The filtered answer replaces the previous one (kept on screen while it loads): every result is a Component.
+  await expect(page.locator('[aria-busy="true"]')).toHaveCount(0);
+  await expect(results.getByRole('article').filter({ hasNotText: 'Component' })).toHaveCount(0);
+  await expect(results.getByRole('article').first()).toBeVisible();
 
   await page.reload();
   await expect(page.getByRole('combobox', { name: 'Kind' })).toHaveValue(/^Component/);

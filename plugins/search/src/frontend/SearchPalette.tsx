@@ -38,7 +38,6 @@ export function SearchPalette(props: SearchPaletteProps) {
       closeOnEscape
       title={<VisuallyHidden>Search Atrium</VisuallyHidden>}
       styles={{ header: { display: 'none' } }}
-      aria-label="Search Atrium"
     >
       {props.opened && <PaletteBody onClose={props.onClose} navigate={props.navigate} />}
     </Modal>
@@ -107,7 +106,7 @@ function PaletteBody(props: { onClose: () => void; navigate?: (path: string) => 
           setActiveId(undefined);
         }}
         onKeyDown={onKeyDown}
-        placeholder="Search components, docs, templates…"
+        placeholder="Search the catalog, docs, templates…"
         aria-label="Search Atrium"
         role="combobox"
         aria-expanded={items.length > 0}
@@ -170,7 +169,7 @@ function PaletteBody(props: { onClose: () => void; navigate?: (path: string) => 
                   onMouseDown={(event) => event.preventDefault()}
                   onClick={() => open(item)}
                 >
-                  <Group gap="sm" wrap="nowrap" justify="space-between">
+                  <Group gap="sm" wrap="nowrap" justify="space-between" className={classes.row}>
                     <Text size="sm" fw={500} className={classes.label}>
                       {item.result ? <Highlighted highlight={item.result.highlight} field="title" fallback={item.label} /> : item.label}
                     </Text>

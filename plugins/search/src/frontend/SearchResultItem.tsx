@@ -25,7 +25,7 @@ export function SearchResultItem(props: { result: SearchResult }) {
           {typeLabel(type)}
         </Badge>
         {doc.kind && (
-          <Badge variant="outline" size="sm" color="blue">
+          <Badge variant="default" size="sm">
             {doc.kind}
           </Badge>
         )}
