@@ -139,7 +139,7 @@ function ExplainView() {
                   {rows.length === 0 ? (
                     <EmptyState icon={<IconSearch aria-hidden />} title="No permission matches" description="Clear the filter or choose another decision." />
                   ) : (
-                    <DataTable label="Permission decisions" rows={rows} columns={COLUMNS} rowKey={(r) => r.permission} highlightOnHover />
+                    <DataTable label="Permission decisions" rows={rows} columns={COLUMNS} rowKey={(r) => r.permission} rowAttributes={(r) => ({ 'data-permission': r.permission })} highlightOnHover />
                   )}
                 </Stack>
               )}
