@@ -37,7 +37,7 @@ export const searchPlugin = definePlugin<unknown, { collators: typeof searchColl
       deps.collators.register(createTemplateSearchCollator(optionalDeps.catalog));
     }
     indexer.attach(deps.collators);
-    mountRoutes({ router, auth, permissions }, searchRoutes, { db, indexer, permissions, audit });
+    mountRoutes({ router, auth, permissions }, searchRoutes, { db, indexer, permissions, audit, logger });
     lifecycle.onShutdown(() => indexer.stop());
     return { idle: () => indexer.idle(), rebuild: (type) => indexer.rebuild(type, 'requested') };
   },

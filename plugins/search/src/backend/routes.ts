@@ -1,4 +1,4 @@
-import { defineRoute, InputError, type AuditService, type Db, type PermissionsService, type RouteDefinition } from '@atrium/backend-plugin-api';
+import { defineRoute, InputError, type AuditService, type Db, type Logger, type PermissionsService, type RouteDefinition } from '@atrium/backend-plugin-api';
 import type { Indexer } from './indexer.js';
 import { SEARCH_PERMISSIONS } from './permissions.js';
 import { parseSearchParams } from './queryParams.js';
@@ -9,6 +9,7 @@ export interface SearchRouteServices {
   indexer: Indexer;
   permissions: PermissionsService;
   audit: AuditService;
+  logger: Logger;
 }
 
 const query = defineRoute<SearchRouteServices>({
@@ -21,8 +22,8 @@ const query = defineRoute<SearchRouteServices>({
     'Results the caller may not read (catalog.entity.read) are neither returned nor counted.',
   response: { description: 'A page of results', schema: { type: 'object' } },
   responses: { '400': { description: 'Unknown type, filter or parameter, or a page cursor of another query' } },
-  handler: async ({ req, caller }, { db, indexer, permissions }) =>
-    runSearch(db, permissions, caller, parseSearchParams(req.query as Record<string, unknown>, indexer.types())),
+  handler: async ({ req, caller }, { db, indexer, permissions, logger }) =>
+    runSearch(db, permissions, caller, parseSearchParams(req.query as Record<string, unknown>, indexer.types()), logger),
 });
 
 const status = defineRoute<SearchRouteServices>({

@@ -1,4 +1,4 @@
-import type { Caller, Db, PermissionsService } from '@atrium/backend-plugin-api';
+import type { Caller, Db, Logger, PermissionsService } from '@atrium/backend-plugin-api';
 import type { FacetCount, SearchQueryResponse, SearchResult } from '../common/index.js';
 import { decodeCursor, encodeCursor, queryHash } from './cursor.js';
 import { predicateToSql, UnsupportedPredicateError, type SqlFragment } from './predicateSql.js';
@@ -46,8 +46,20 @@ async function visibility(permissions: PermissionsService, caller: Caller): Prom
   }
 }
 
+/**
+ * Whether the words match anything as words or prefixes. Typo matching (trigrams) is used only
+ * when they do not: it would otherwise add every document sharing a common trigram to the candidates.
+ */
+async function anyExactMatch(db: Db, tokens: string[]): Promise<boolean> {
+  const tsq = toTsQueryText(tokens);
+  const r = (await db.raw(`select exists (select 1 from documents where tsv @@ (to_tsquery('simple', ?) || to_tsquery('english', ?))) as found`, [tsq, tsq])) as {
+    rows: Array<{ found: boolean }>;
+  };
+  return r.rows[0]?.found === true;
+}
+
 /** `documents d` rows that match the term (and the caller may see), with their score. */
-function matchedCte(tokens: string[], vis: Visibility): SqlFragment {
+function matchedCte(tokens: string[], vis: Visibility, fuzzy: boolean): SqlFragment {
   const bindings: unknown[] = [];
   const tsq = toTsQueryText(tokens);
   // Typo tolerance: trigrams of the longer words (short words are matched as prefixes).
@@ -67,7 +79,7 @@ function matchedCte(tokens: string[], vis: Visibility): SqlFragment {
     bindings.push(tsq, tsq);
     if (qTrigrams.length > 0) bindings.push(qTrigrams, qTrigrams.length);
     bindings.push(phrase, dashed, phrase, `${dashed.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
-    if (qTrigrams.length > 0) {
+    if (fuzzy && qTrigrams.length > 0) {
       where.push(`(d.tsv @@ q.tq or (d.trigrams && ?::text[] and (select count(*) from unnest(d.trigrams) t where t = any(?::text[]))::float8 / ? >= ${FUZZY_MIN}))`);
       bindings.push(qTrigrams, qTrigrams, qTrigrams.length);
     } else where.push('d.tsv @@ q.tq');
@@ -117,12 +129,12 @@ const facetSql = (col: string, source: string) =>
      from (select ${col} as value, count(*) as n from ${source} where ${col} is not null group by 1 order by 2 desc, 1 limit 50) x)`;
 
 /** Runs one search for one caller: ranked page, count and facets over what the caller may see. */
-export async function runSearch(db: Db, permissions: PermissionsService, caller: Caller, params: SearchParams): Promise<SearchQueryResponse> {
+export async function runSearch(db: Db, permissions: PermissionsService, caller: Caller, params: SearchParams, logger?: Logger): Promise<SearchQueryResponse> {
   const tokens = tokenize(params.term);
   const hash = queryHash([tokens, params.types, params.filters, params.pageLimit]);
   const offset = params.pageCursor ? decodeCursor(params.pageCursor, hash) : 0;
   const vis = await visibility(permissions, caller);
-  const m = matchedCte(tokens, vis);
+  const m = matchedCte(tokens, vis, tokens.length > 0 && !(await anyExactMatch(db, tokens)));
   const all = filterSql(params, true);
   const noTypes = filterSql(params, false);
   const cte = `with m as (${m.sql}), f as (select * from m where ${all.sql}), ft as (select * from m where ${noTypes.sql})`;
@@ -142,6 +154,7 @@ export async function runSearch(db: Db, permissions: PermissionsService, caller:
 
   let rows = page;
   if (vis.mode === 'per-row') {
+    logger?.warn({ caller: caller.userEntityRef }, 'search: catalog.entity.read conditions have no SQL form; page checked per row, counts and facets not filtered');
     // The policy's conditions have no SQL form here: check each entity-bound row (counts and facets are then not filtered).
     const bound = rows.filter((r) => r.entity_ref);
     const decisions = await permissions.authorizeMany(caller, bound.map((r) => ({ permission: READ, resourceRef: r.entity_ref! })));
