@@ -28,8 +28,8 @@ const paymentsAnswer = response([
   result('techdocs', 'Payments runbook', '/docs/default/component/payments-service/runbook'),
 ]);
 
-async function openPalette(navigate = vi.fn(), onClose = vi.fn()) {
-  rendered = await renderSearchUi(<SearchPalette opened onClose={onClose} navigate={navigate} />);
+async function openPalette(navigate = vi.fn(), onClose = vi.fn(), debounceMs?: number) {
+  rendered = await renderSearchUi(<SearchPalette opened onClose={onClose} navigate={navigate} debounceMs={debounceMs} />);
   return { navigate, onClose };
 }
 
@@ -86,8 +86,9 @@ describe('SearchPalette', () => {
   });
 
   it('waits for typing to pause, and aborts a request the next term replaces', async () => {
-    const calls = fakeSearchApi((url) => response([result('software-catalog', `hit for ${url.searchParams.get('term')}`, '/catalog/default/component/x')]), { delayMs: 300 });
-    await openPalette();
+    const calls = fakeSearchApi((url) => response([result('software-catalog', `hit for ${url.searchParams.get('term')}`, '/catalog/default/component/x')]), { delayMs: 1_500 });
+    // A pause longer than a busy test machine takes between keystrokes; answers slower than it.
+    await openPalette(vi.fn(), vi.fn(), 400);
     // Three quick keystrokes: one request, for the last term.
     await typeInto(input(), 'p');
     await typeInto(input(), 'pa');
@@ -99,7 +100,7 @@ describe('SearchPalette', () => {
     await waitFor(() => expect(calls).toHaveLength(2));
     expect(calls[0]!.signal?.aborted).toBe(true);
     expect(calls[1]!.url.searchParams.get('term')).toBe('paym');
-    await waitFor(() => expect(options()[0]?.textContent).toContain('hit for paym'), 3_000);
+    await waitFor(() => expect(options()[0]?.textContent).toContain('hit for paym'), 5_000);
     expect(calls[1]!.signal?.aborted).toBe(false);
   });
 

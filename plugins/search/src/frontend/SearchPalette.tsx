@@ -20,6 +20,8 @@ export interface SearchPaletteProps {
   onClose: () => void;
   /** For tests: how to navigate (defaults to the router's). */
   navigate?: (path: string) => void;
+  /** For tests: the pause after the last keystroke before searching (default 150 ms). */
+  debounceMs?: number;
 }
 
 /** The Cmd-K / Ctrl-K dialog: recent items, results by type as you type, and shortcuts. */
@@ -39,16 +41,16 @@ export function SearchPalette(props: SearchPaletteProps) {
       title={<VisuallyHidden>Search Atrium</VisuallyHidden>}
       styles={{ header: { display: 'none' } }}
     >
-      {props.opened && <PaletteBody onClose={props.onClose} navigate={props.navigate} />}
+      {props.opened && <PaletteBody onClose={props.onClose} navigate={props.navigate} debounceMs={props.debounceMs ?? PALETTE_DEBOUNCE_MS} />}
     </Modal>
   );
 }
 
-function PaletteBody(props: { onClose: () => void; navigate?: (path: string) => void }) {
+function PaletteBody(props: { onClose: () => void; navigate?: (path: string) => void; debounceMs: number }) {
   const routerNavigate = useNavigate();
   const navigate = props.navigate ?? routerNavigate;
   const [term, setTerm] = useState('');
-  const [debounced] = useDebouncedValue(term.trim(), PALETTE_DEBOUNCE_MS);
+  const [debounced] = useDebouncedValue(term.trim(), props.debounceMs);
   const [recent] = useState(() => readRecent());
   const [activeId, setActiveId] = useState<string | undefined>(undefined);
   const search = useSearch({ term: debounced, pageLimit: PALETTE_PAGE_LIMIT }, { enabled: debounced.length > 0 });
