@@ -3,6 +3,7 @@ import { catalogServiceRef, createCatalogSearchCollator } from '@atrium/plugin-c
 import { createTemplateSearchCollator } from '@atrium/plugin-scaffolder/backend';
 import { Indexer } from './indexer.js';
 import { searchMigrations } from './migrations.js';
+import { searchOpenApi } from './openapi.js';
 import { searchPermissions } from './permissions.js';
 import { searchRoutes } from './routes.js';
 
@@ -27,7 +28,7 @@ export const searchPlugin = definePlugin<unknown, { collators: typeof searchColl
   deps: { collators: searchCollatorsServiceRef },
   // The catalog's own documents (entities and templates) are registered here when it is installed.
   optionalDeps: { catalog: catalogServiceRef },
-  openapi: { tags: [{ name: 'search', description: 'Portal-wide search' }] },
+  openapi: searchOpenApi,
   routes: searchRoutes,
   provides: searchServiceRef,
   setup({ router, db, auth, permissions, audit, logger, lifecycle, deps, optionalDeps }) {

@@ -20,7 +20,7 @@ const query = defineRoute<SearchRouteServices>({
   description:
     'term, types (repeatable), filters[kind|owner|lifecycle|tags|namespace], pageCursor, pageLimit (1-100, default 25). ' +
     'Results the caller may not read (catalog.entity.read) are neither returned nor counted.',
-  response: { description: 'A page of results', schema: { type: 'object' } },
+  response: { description: 'A page of results', schema: { $ref: '#/components/schemas/SearchQueryResponse' } },
   responses: { '400': { description: 'Unknown type, filter or parameter, or a page cursor of another query' } },
   handler: async ({ req, caller }, { db, indexer, permissions, logger }) =>
     runSearch(db, permissions, caller, parseSearchParams(req.query as Record<string, unknown>, indexer.types()), logger),
@@ -31,7 +31,7 @@ const status = defineRoute<SearchRouteServices>({
   path: '/status',
   permission: SEARCH_PERMISSIONS.status,
   summary: 'Index state per document type: build progress, document counts',
-  response: { description: 'Index status', schema: { type: 'object' } },
+  response: { description: 'Index status', schema: { $ref: '#/components/schemas/SearchStatus' } },
   handler: async (_r, { indexer }) => indexer.status(),
 });
 
@@ -45,7 +45,11 @@ const rebuild = defineRoute<SearchRouteServices, Record<string, string>, Record<
   permission: SEARCH_PERMISSIONS.rebuild,
   body: { type: 'object', properties: { types: { type: 'array', items: { type: 'string', maxLength: 50 }, maxItems: 50 } }, additionalProperties: false },
   summary: 'Rebuild the index of some or all document types (in the background; follow /status)',
-  response: { status: 202, description: 'Started', schema: { type: 'object' } },
+  response: {
+    status: 202,
+    description: 'Started',
+    schema: { type: 'object', properties: { started: { type: 'array', items: { type: 'string' } }, status: { $ref: '#/components/schemas/SearchStatus' } } },
+  },
   handler: async ({ body, caller }, { indexer, audit }) => {
     const known = indexer.types();
     const types = body?.types?.length ? body.types : known;
