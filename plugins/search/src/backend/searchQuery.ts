@@ -46,16 +46,21 @@ async function visibility(permissions: PermissionsService, caller: Caller): Prom
   }
 }
 
+const FEW_EXACT = 5;
+
 /**
- * Whether the words match anything as words or prefixes. Typo matching (trigrams) is used only
- * when they do not: it would otherwise add every document sharing a common trigram to the candidates.
+ * Whether the words match at least a few documents as words or prefixes. Typo matching
+ * (trigrams) is added only when they do not: otherwise every document sharing a common trigram
+ * would be a candidate. A misspelling that happens to occur in some page's text still gets
+ * typo matching, since it matches only a few documents.
  */
-async function anyExactMatch(db: Db, tokens: string[]): Promise<boolean> {
+async function manyExactMatches(db: Db, tokens: string[]): Promise<boolean> {
   const tsq = toTsQueryText(tokens);
-  const r = (await db.raw(`select exists (select 1 from documents where tsv @@ (to_tsquery('simple', ?) || to_tsquery('english', ?))) as found`, [tsq, tsq])) as {
-    rows: Array<{ found: boolean }>;
-  };
-  return r.rows[0]?.found === true;
+  const r = (await db.raw(
+    `select count(*) as n from (select 1 from documents where tsv @@ (to_tsquery('simple', ?) || to_tsquery('english', ?)) limit ${FEW_EXACT}) x`,
+    [tsq, tsq],
+  )) as { rows: Array<{ n: string | number }> };
+  return Number(r.rows[0]?.n ?? 0) >= FEW_EXACT;
 }
 
 /** `documents d` rows that match the term (and the caller may see), with their score. */
@@ -134,7 +139,7 @@ export async function runSearch(db: Db, permissions: PermissionsService, caller:
   const hash = queryHash([tokens, params.types, params.filters, params.pageLimit]);
   const offset = params.pageCursor ? decodeCursor(params.pageCursor, hash) : 0;
   const vis = await visibility(permissions, caller);
-  const m = matchedCte(tokens, vis, tokens.length > 0 && !(await anyExactMatch(db, tokens)));
+  const m = matchedCte(tokens, vis, tokens.length > 0 && !(await manyExactMatches(db, tokens)));
   const all = filterSql(params, true);
   const noTypes = filterSql(params, false);
   const cte = `with m as (${m.sql}), f as (select * from m where ${all.sql}), ft as (select * from m where ${noTypes.sql})`;
