@@ -38,6 +38,9 @@ test('a non-owner sees no Unregister action, and Refresh is disabled with the re
   await expect(page.getByRole('menuitem', { name: 'Copy entity reference' })).toBeVisible();
   await expect(page.getByRole('menuitem', { name: 'Refresh from source' })).toBeDisabled();
   await expect(page.getByRole('menuitem', { name: /Unregister/ })).toHaveCount(0);
+  // The disabled item says why.
+  await page.getByRole('menuitem', { name: 'Refresh from source' }).hover({ force: true });
+  await expect(page.getByRole('tooltip')).toContainText('You may not refresh this entity: no rule of permission.policy allows catalog.entity.refresh');
   await page.screenshot({ path: testInfo.outputPath('non-owner-menu.png') });
   // The server agrees: the policy denies the delete (the UI did not just hide a working button).
   const denied = await page.request.delete(`/api/catalog/entities/by-uid/${await entityUid(page)}`);
