@@ -49,26 +49,28 @@ async function visibility(permissions: PermissionsService, caller: Caller): Prom
 const FEW_EXACT = 5;
 
 /**
- * Whether the words match at least a few documents as words or prefixes. Typo matching
- * (trigrams) is added only when they do not: otherwise every document sharing a common trigram
- * would be a candidate. A misspelling that happens to occur in some page's text still gets
- * typo matching, since it matches only a few documents.
+ * The words (4+ letters) that match fewer than 5 documents as words or prefixes: the likely
+ * typos. Only they get trigram matching, so a query whose words all match stays on the GIN
+ * index, and a misspelling that happens to occur in a page or two is still corrected.
  */
-async function manyExactMatches(db: Db, tokens: string[]): Promise<boolean> {
-  const tsq = toTsQueryText(tokens);
+async function rareWords(db: Db, tokens: string[]): Promise<string[]> {
+  // Numbers are not misspelt words: `000042` should not find every name with `000` in it.
+  const long = [...new Set(tokens.filter((t) => t.length >= 4 && /\p{L}/u.test(t)))];
+  if (long.length === 0) return [];
   const r = (await db.raw(
-    `select count(*) as n from (select 1 from documents where tsv @@ (to_tsquery('simple', ?) || to_tsquery('english', ?)) limit ${FEW_EXACT}) x`,
-    [tsq, tsq],
-  )) as { rows: Array<{ n: string | number }> };
-  return Number(r.rows[0]?.n ?? 0) >= FEW_EXACT;
+    `select w, (select count(*) from (select 1 from documents
+        where tsv @@ (to_tsquery('simple', '''' || w || ''':*') || to_tsquery('english', '''' || w || ''':*')) limit ${FEW_EXACT}) x) as n
+     from unnest(?::text[]) as w`,
+    [long],
+  )) as { rows: Array<{ w: string; n: string | number }> };
+  return r.rows.filter((x) => Number(x.n) < FEW_EXACT).map((x) => x.w);
 }
 
 /** `documents d` rows that match the term (and the caller may see), with their score. */
-function matchedCte(tokens: string[], vis: Visibility, fuzzy: boolean): SqlFragment {
+function matchedCte(tokens: string[], vis: Visibility, fuzzyWords: string[]): SqlFragment {
   const bindings: unknown[] = [];
   const tsq = toTsQueryText(tokens);
-  // Typo tolerance: trigrams of the longer words (short words are matched as prefixes).
-  const fuzzyWords = tokens.filter((t) => t.length >= 4);
+  // Typo tolerance: trigrams of the rare longer words (short words are matched as prefixes).
   const qTrigrams = [...new Set(fuzzyWords.flatMap(wordTrigrams))];
   const where: string[] = [];
   let score = '0';
@@ -84,7 +86,7 @@ function matchedCte(tokens: string[], vis: Visibility, fuzzy: boolean): SqlFragm
     bindings.push(tsq, tsq);
     if (qTrigrams.length > 0) bindings.push(qTrigrams, qTrigrams.length);
     bindings.push(phrase, dashed, phrase, `${dashed.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
-    if (fuzzy && qTrigrams.length > 0) {
+    if (qTrigrams.length > 0) {
       where.push(`(d.tsv @@ q.tq or (d.trigrams && ?::text[] and (select count(*) from unnest(d.trigrams) t where t = any(?::text[]))::float8 / ? >= ${FUZZY_MIN}))`);
       bindings.push(qTrigrams, qTrigrams, qTrigrams.length);
     } else where.push('d.tsv @@ q.tq');
@@ -139,7 +141,7 @@ export async function runSearch(db: Db, permissions: PermissionsService, caller:
   const hash = queryHash([tokens, params.types, params.filters, params.pageLimit]);
   const offset = params.pageCursor ? decodeCursor(params.pageCursor, hash) : 0;
   const vis = await visibility(permissions, caller);
-  const m = matchedCte(tokens, vis, tokens.length > 0 && !(await manyExactMatches(db, tokens)));
+  const m = matchedCte(tokens, vis, await rareWords(db, tokens));
   const all = filterSql(params, true);
   const noTypes = filterSql(params, false);
   const cte = `with m as (${m.sql}), f as (select * from m where ${all.sql}), ft as (select * from m where ${noTypes.sql})`;
