@@ -88,10 +88,11 @@ test('the owner sees Unregister, and unregistering works', async ({ page }, test
   await expect(page.getByRole('menuitem', { name: 'Refresh from source' })).toBeEnabled();
   await page.getByRole('menuitem', { name: 'Unregister entity…' }).click();
   const dialog = page.getByRole('dialog');
-  await expect(dialog).toBeVisible();
-  await page.screenshot({ path: testInfo.outputPath('owner-unregister.png') });
   // The example catalog comes from config, so only the entity itself can go.
-  await dialog.getByRole('button', { name: /^Delete entity/ }).click();
+  const deleteEntity = dialog.getByRole('button', { name: 'Delete entity only' });
+  await expect(deleteEntity).toBeEnabled();
+  await page.screenshot({ path: testInfo.outputPath('owner-unregister.png') });
+  await deleteEntity.click();
   await expect(page).toHaveURL(/\/catalog(\?.*)?$/);
   expect((await page.request.get(ENTITY_API)).status()).toBe(404);
 });

@@ -72,8 +72,8 @@ export function UnregisterDialog(props: { entity: Entity; onClose: () => void })
         disabled={busy || !entity.metadata.uid || !canDeleteEntity?.allowed}
         onClick={() => removeEntity.mutate()}
         aria-description={entityDenied || undefined}
-        // A disabled button gets no pointer events; the tooltip needs them.
-        style={entityDenied ? { pointerEvents: 'auto' } : undefined}
+        // Never squeezed by the text beside it; a disabled button gets no pointer events, the tooltip needs them.
+        style={{ flexShrink: 0, ...(entityDenied ? { pointerEvents: 'auto' } : {}) }}
       >
         {label}
       </Button>
