@@ -1,5 +1,6 @@
 import { expect, test, type Page } from '@playwright/test';
 import { expectNoSeriousA11yViolations } from './catalog-support';
+import { expectNoSidewaysScrolling, PHONE } from './layout-checks';
 import { ADMIN, NON_OWNER, OWNER, PERMISSIONS_BASE_URL, startPermissionsStack } from './permissionsServer';
 
 // Against its own server (guest off, OIDC, a policy where entity changes are for owners; see
@@ -80,6 +81,13 @@ test('an administrator sees why: the Permissions page explains a user, and a tar
   await expect(check.getByRole('status')).toContainText('Denied');
   await page.screenshot({ path: testInfo.outputPath('permissions-page.png'), fullPage: true });
   await expectNoSeriousA11yViolations(page);
+
+  // On a phone the decisions read as cards, and nothing scrolls sideways.
+  await page.setViewportSize(PHONE);
+  await page.getByRole('textbox', { name: 'Filter' }).fill('');
+  await expect(page.locator('[data-permission="audit.log.read"]:visible')).toBeVisible();
+  await expectNoSidewaysScrolling(page);
+  await page.screenshot({ path: testInfo.outputPath('permissions-page-phone.png'), fullPage: true });
 });
 
 test('the owner sees Unregister, and unregistering works', async ({ page }, testInfo) => {

@@ -103,8 +103,11 @@ function ExplainView() {
                       Roles:
                     </Text>
                     {data.roles.length ? data.roles.map((r) => <Badge key={r} variant="light">{r}</Badge>) : <Text size="sm" c="dimmed">none</Text>}
+                    <Text size="sm" c="dimmed" aria-hidden>
+                      ·
+                    </Text>
                     <Text size="sm" c="dimmed">
-                      · {counts.allow} allowed, {counts.deny} denied
+                      {counts.allow} allowed, {counts.deny} denied
                     </Text>
                   </Group>
                   {data.ownershipEntityRefs.length > 0 && (
