@@ -1,4 +1,4 @@
-import { useEntity } from '@atrium/frontend-plugin-api';
+import { useEntity, usePermissions } from '@atrium/frontend-plugin-api';
 import { SectionCard } from '@atrium/ui';
 import { Button, Group, Text } from '@mantine/core';
 import { IconWand } from '@tabler/icons-react';
@@ -11,10 +11,13 @@ export default function EntityActionsCard() {
   const entity = useEntity();
   const ref = refOf(entity);
   const query = useEntityActions(ref);
-  const items = (query.data?.items ?? []).flatMap((a) => {
+  const all = (query.data?.items ?? []).flatMap((a) => {
     const path = templatePath(a.templateRef);
     return path ? [{ ...a, to: `${path}?formData=${encodeURIComponent(JSON.stringify({ [a.parameter]: ref }))}` }] : [];
   });
+  // Only the actions whose template the caller may run (one batched check).
+  const allowed = usePermissions(all.map((a) => ({ permission: 'scaffolder.task.create', resourceRef: a.templateRef })));
+  const items = all.filter((_, i) => allowed[i]?.allowed);
   if (!items.length && !query.error) return null;
   return (
     <SectionCard title="Actions">

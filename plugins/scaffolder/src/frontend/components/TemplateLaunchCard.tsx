@@ -1,6 +1,6 @@
-import { useEntity } from '@atrium/frontend-plugin-api';
+import { permissionDeniedText, useEntity, usePermission } from '@atrium/frontend-plugin-api';
 import { EntityRefLinks, SectionCard } from '@atrium/ui';
-import { Button, Stack, Text } from '@mantine/core';
+import { Button, Stack, Text, Tooltip } from '@mantine/core';
 import { IconRocket } from '@tabler/icons-react';
 import { Link } from 'react-router';
 import { refOf, templatePath } from '../refs';
@@ -9,6 +9,8 @@ import { refOf, templatePath } from '../refs';
 export default function TemplateLaunchCard() {
   const entity = useEntity();
   const path = templatePath(refOf(entity));
+  const canRun = usePermission({ permission: 'scaffolder.task.create', resourceRef: refOf(entity) });
+  const denied = permissionDeniedText(canRun, 'run this template');
   if (!path) return null;
   const spec = (entity.spec ?? {}) as { steps?: unknown; approval?: unknown };
   const steps = Array.isArray(spec.steps) ? spec.steps.length : 0;
@@ -22,9 +24,17 @@ export default function TemplateLaunchCard() {
           {approvers.length ? <EntityRefLinks entityRefs={approvers} defaultKind="group" size="sm" /> : null}
           {approvers.length ? ' approves each run first.' : ''}
         </Text>
-        <Button component={Link} to={path} leftSection={<IconRocket size={16} aria-hidden />}>
-          Launch
-        </Button>
+        {canRun.allowed ? (
+          <Button component={Link} to={path} leftSection={<IconRocket size={16} aria-hidden />}>
+            Launch
+          </Button>
+        ) : (
+          <Tooltip label={denied ?? 'Checking whether you may run it…'} multiline w={260}>
+            <Button disabled leftSection={<IconRocket size={16} aria-hidden />} aria-description={denied} style={{ pointerEvents: 'auto' }}>
+              Launch
+            </Button>
+          </Tooltip>
+        )}
       </Stack>
     </SectionCard>
   );
