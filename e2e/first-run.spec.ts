@@ -58,7 +58,7 @@ test('create a component from the shipped Node.js service template: it reaches t
   test.setTimeout(150_000);
   const name = `first-run-${Date.now().toString(36)}`;
   await page.goto(`${BASE}/create`);
-  await page.getByLabel('Search').fill('node');
+  await page.getByRole('textbox', { name: 'Search', exact: true }).fill('node');
   await page.getByRole('link', { name: 'Choose Node.js service' }).click();
   await page.getByRole('textbox', { name: 'Name' }).fill(name);
   await page.getByRole('textbox', { name: 'Description' }).fill('Made on the default config');

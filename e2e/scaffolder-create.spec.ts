@@ -43,7 +43,7 @@ test('create a service from a template, follow the live log, open it in the cata
   const name = `e2e-svc-${Date.now().toString(36)}`;
   await page.goto(`${BASE}/create`);
   await expect(page.getByRole('heading', { name: 'Create something new' })).toBeVisible();
-  await page.getByLabel('Search').fill('node');
+  await page.getByRole('textbox', { name: 'Search', exact: true }).fill('node');
   await page.getByRole('link', { name: 'Choose Node.js service' }).click();
 
   await expect(page.getByRole('heading', { name: 'Node.js service' })).toBeVisible();
