@@ -123,8 +123,11 @@ try {
   const pgPids = () => (database.pgDatabase ? psql(`select pid from pg_stat_activity where datname = '${database.pgDatabase}'`, 'postgres').split('\n').filter(Boolean) : []);
   const cpuNow = () => ({
     node: processCpuSeconds(backend.pid) ?? 0,
-    pg: pgPids().reduce((sum, pid) => sum + (processCpuSeconds(pid) ?? 0), 0),
+    pg: new Map(pgPids().map((pid) => [pid, processCpuSeconds(pid) ?? 0])),
   });
+  // Per session: what it used since the start (all of it for a session opened meanwhile). A
+  // session that ended during the run is not counted, so this is a lower bound.
+  const pgCpuSince = (before, after) => [...after.pg].reduce((sum, [pid, cpu]) => sum + cpu - (before.pg.get(pid) ?? 0), 0);
   // Statements' footprint per request in the database: transactions (each statement outside a
   // transaction is one) and rows read, from pg_stat_database (flushed about once a second).
   const dbStats = () => {
@@ -157,8 +160,7 @@ try {
     row.pgXactsPerReq = Number(((statsAfter.xacts - statsBefore.xacts) / total).toFixed(2));
     row.pgRowsPerReq = Math.round((statsAfter.rows - statsBefore.rows) / total);
     row.nodeCpuUsPerReq = Math.round(((after.node - before.node) * 1e6) / total);
-    // Sessions that ended during the run are not counted; the pools keep theirs open.
-    row.pgCpuUsPerReq = Math.round(((after.pg - before.pg) * 1e6) / total);
+    row.pgCpuUsPerReq = Math.round((pgCpuSince(before, after) * 1e6) / total);
     results.push(row);
     log(`${t.name}: ${row.reqPerSec} req/s, p50 ${row.p50ms} ms, p99 ${row.p99ms} ms, non-2xx ${row.non2xx}, errors ${row.errors}; CPU per request: backend ${row.nodeCpuUsPerReq} µs, Postgres ${row.pgCpuUsPerReq} µs; Postgres transactions ${row.pgXactsPerReq}, rows read ${row.pgRowsPerReq}`);
   }
