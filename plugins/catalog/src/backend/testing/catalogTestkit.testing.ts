@@ -25,6 +25,8 @@ export async function startCatalog(
     catalog?: Record<string, unknown>;
     /** Extra `backend:` config, e.g. an on-disk embedded database. */
     backend?: Record<string, unknown>;
+    /** The `auth:` section, e.g. guest sign-in off. */
+    auth?: Record<string, unknown>;
     files?: Record<string, string>;
     postgresUrl?: string;
     replicaId?: string;
@@ -45,7 +47,7 @@ export async function startCatalog(
     configDir: dir,
     ...(options.postgresUrl ? { postgresUrl: options.postgresUrl } : {}),
     ...(options.replicaId ? { replicaId: options.replicaId } : {}),
-    config: { ...(options.backend ? { backend: options.backend } : {}), catalog: { processingPollMs: 100, ...(options.catalog ?? {}), readers: { fileRoots: [dir], ...((options.catalog?.['readers'] as object | undefined) ?? {}) } } },
+    config: { ...(options.backend ? { backend: options.backend } : {}), ...(options.auth ? { auth: options.auth } : {}), catalog: { processingPollMs: 100, ...(options.catalog ?? {}), readers: { fileRoots: [dir], ...((options.catalog?.['readers'] as object | undefined) ?? {}) } } },
   });
   return {
     backend,
