@@ -4,7 +4,6 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { exportJWK, generateKeyPair, exportSPKI, SignJWT, decodeJwt, decodeProtectedHeader, type JWK } from 'jose';
-import Provider from 'oidc-provider';
 
 /**
  * A real OpenID Provider for tests: `oidc-provider` (the certified Node implementation) on a
@@ -104,6 +103,8 @@ export async function startFakeOidcProvider(options: FakeOidcProviderOptions): P
   let tamper: IdTokenTamper | undefined;
   let tokenCount = 0;
 
+  // Loaded on first use: every test imports @atrium/test-utils, few start an OpenID Provider.
+  const { default: Provider } = await import('oidc-provider');
   const provider = new Provider(issuer, {
     clients: [
       {
