@@ -6,7 +6,7 @@
 // token endpoint, ID token checked, userinfo read, the catalog User resolved, session written).
 // The person's time on the provider's login form is not part of it.
 //
-//   node --conditions=source --import tsx bench/signin.mjs [--n 50] [--db pglite|postgres]
+//   node --conditions=source --import tsx bench/signin.mjs [--n 25] [--db pglite|postgres]
 //
 // --db postgres needs ATRIUM_TEST_POSTGRES_URL (a fresh database is created on that server).
 // The backend and the provider run in this process (ports 17415 and 17416).
@@ -18,7 +18,12 @@ import { performance } from 'node:perf_hooks';
 import { catalogPlugin } from '@atrium/plugin-catalog/backend';
 import { startFakeOidcProvider, startTestBackend, waitFor } from '@atrium/test-utils';
 
-const { values: opt } = parseArgs({ options: { n: { type: 'string', default: '50' }, db: { type: 'string', default: 'pglite' } } });
+// At most 28 sign-ins a run: start and callback together allow 60 requests a minute per address.
+const { values: opt } = parseArgs({ options: { n: { type: 'string', default: '25' }, db: { type: 'string', default: 'pglite' } } });
+if (Number(opt.n) > 28) {
+  console.error('signin: --n above 28 would hit the sign-in rate limit (60 requests a minute per address)');
+  process.exit(2);
+}
 const N = Number(opt.n);
 const BACKEND_PORT = 17415;
 const callbackUrl = `http://localhost:${BACKEND_PORT}/api/auth/oidc/handler/frame`;
