@@ -47,6 +47,11 @@ test('Ctrl-K, type, arrow down, Enter lands on the entity page', async ({ page }
   await expect(page.getByRole('dialog').getByRole('group', { name: 'Recent' }).getByRole('option', { name: /Payments service/ })).toBeVisible();
   await page.keyboard.press('Escape');
   await expect(page.getByRole('dialog')).toBeHidden();
+
+  // Keys typed right after Ctrl-K are not lost while the dialog opens.
+  await page.keyboard.press('Control+K');
+  await page.keyboard.type('paym');
+  await expect(page.getByRole('dialog').getByRole('combobox', { name: 'Search Atrium' })).toHaveValue('paym');
 });
 
 test('the search page filters by a facet in the URL and opens a result', async ({ page }) => {

@@ -37,6 +37,8 @@ export function SearchPalette(props: SearchPaletteProps) {
       radius="md"
       trapFocus
       returnFocus
+      // No opening animation: the input takes focus at once, so keys typed right after Ctrl-K count.
+      transitionProps={{ duration: 0 }}
       closeOnEscape
       title={<VisuallyHidden>Search Atrium</VisuallyHidden>}
       styles={{ header: { display: 'none' } }}
