@@ -1,22 +1,13 @@
+import type { FacetCount, SearchResultDocument } from '../common/index.js';
+
 /**
- * The shape of `GET /api/search/query` as the UI reads it (Backstage's search response plus
- * facets and a suggestion). Kept here so the frontend compiles without the backend's code.
+ * The shape of `GET /api/search/query` as the UI reads it: the documents and facet counts are the
+ * plugin's common types; highlights and facets are optional here, so the UI also copes with a
+ * Backstage-style search backend that sends neither.
  */
 export type SearchType = 'software-catalog' | 'techdocs' | 'templates' | (string & {});
 
-export interface SearchDocument {
-  title: string;
-  text: string;
-  /** The app path to open, e.g. `/catalog/default/component/payments`. */
-  location: string;
-  kind?: string;
-  namespace?: string;
-  name?: string;
-  owner?: string;
-  lifecycle?: string;
-  tags?: string[];
-  entityRef?: string;
-}
+export type SearchDocument = SearchResultDocument;
 
 export interface SearchHighlight {
   preTag: string;
@@ -31,10 +22,7 @@ export interface SearchResult {
   rank: number;
 }
 
-export interface FacetValue {
-  value: string;
-  count: number;
-}
+export type FacetValue = FacetCount;
 
 export type FacetName = 'type' | 'kind' | 'owner' | 'lifecycle' | 'tags';
 
