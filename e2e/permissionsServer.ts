@@ -1,13 +1,10 @@
-import { spawn } from 'node:child_process';
-import path from 'node:path';
 import { startFakeOidcProvider, type FakeOidcUser } from '../packages/test-utils/src/fakes/oidcProvider';
+import { startAtriumServer } from './atriumServer';
 
 /** The permissions tests' own Atrium (guest off, OIDC on, a policy) and its OpenID Provider; see e2e/app-config.permissions.yaml. */
 export const PERMISSIONS_PORT = 17401;
 export const PERMISSIONS_OIDC_PORT = 17402;
 export const PERMISSIONS_BASE_URL = `http://localhost:${PERMISSIONS_PORT}`;
-
-const repoRoot = path.resolve(import.meta.dirname, '..');
 
 function person(name: string): FakeOidcUser {
   return { sub: name, preferred_username: name, name, email: `${name}@acme-logistics.example`, email_verified: true };
@@ -29,40 +26,14 @@ export async function startPermissionsStack(): Promise<() => Promise<void>> {
       redirectUris: [`${PERMISSIONS_BASE_URL}/api/auth/oidc/handler/frame`],
     },
   });
-  const server = spawn(process.execPath, ['packages/cli/bin/atrium.js', 'start', '--config', 'e2e/app-config.permissions.yaml'], {
-    cwd: repoRoot,
-    env: { ...process.env, NODE_ENV: 'development' },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  let errors = '';
-  server.stderr?.on('data', (chunk: Buffer) => {
-    errors = (errors + chunk.toString()).slice(-4000);
-  });
-  const stop = async () => {
-    if (server.exitCode === null) {
-      const exited = new Promise((resolve) => server.once('exit', resolve));
-      server.kill('SIGTERM');
-      await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 10_000))]);
-      if (server.exitCode === null) server.kill('SIGKILL');
-    }
+  try {
+    const stopServer = await startAtriumServer({ name: 'The permissions test server', configs: ['e2e/app-config.permissions.yaml'], baseUrl: PERMISSIONS_BASE_URL });
+    return async () => {
+      await stopServer();
+      await oidc.stop();
+    };
+  } catch (e) {
     await oidc.stop();
-  };
-  const deadline = Date.now() + 120_000;
-  for (;;) {
-    if (server.exitCode !== null) {
-      await stop();
-      throw new Error(`The permissions test server exited with ${server.exitCode}:\n${errors}`);
-    }
-    try {
-      if ((await fetch(`${PERMISSIONS_BASE_URL}/readyz`)).ok) break;
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > deadline) {
-      await stop();
-      throw new Error(`The permissions test server was not ready within 120 s:\n${errors}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 250));
+    throw e;
   }
-  return stop;
 }

@@ -1,8 +1,7 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import path from 'node:path';
 import { expect, test } from '@playwright/test';
 import { startFakeGitHubOAuth, type FakeGitHubOAuth } from '../packages/test-utils/src/fakes/githubOAuth';
 import { startFakeSamlIdp, type FakeSamlIdp } from '../packages/test-utils/src/fakes/samlIdp';
+import { startAtriumServer } from './atriumServer';
 
 // GitHub and SAML sign-in in Chromium against its own server (guest off; see
 // e2e/app-config.sign-in-github-saml.yaml), a fake GitHub and a fake SAML IdP that signs with a
@@ -13,15 +12,13 @@ const PORT = 17442;
 const IDP_PORT = 17443;
 const GITHUB_PORT = 17444;
 const BASE_URL = `http://localhost:${PORT}`;
-const repoRoot = path.resolve(import.meta.dirname, '..');
 
 test.use({ baseURL: BASE_URL });
 test.describe.configure({ mode: 'serial' });
 
 let idp: FakeSamlIdp | undefined;
 let github: FakeGitHubOAuth | undefined;
-let server: ChildProcess | undefined;
-let stderr = '';
+let stopServer: (() => Promise<void>) | undefined;
 
 test.beforeAll(async () => {
   test.setTimeout(150_000);
@@ -34,30 +31,16 @@ test.beforeAll(async () => {
     callbackUrl: `${BASE_URL}/api/auth/github/handler/frame`,
     users: [{ id: 4242, login: 'amara-okafor', name: 'Amara Okafor', emails: [{ email: 'amara.okafor@acme-logistics.example', primary: true, verified: true }] }],
   });
-  server = spawn(process.execPath, ['packages/cli/bin/atrium.js', 'start', '--config', 'e2e/app-config.sign-in-github-saml.yaml'], {
-    cwd: repoRoot,
-    env: { ...process.env, NODE_ENV: 'development', ATRIUM_E2E_SAML_CERT: idp.cert },
-    stdio: ['ignore', 'ignore', 'pipe'],
+  stopServer = await startAtriumServer({
+    name: 'The sign-in test server',
+    configs: ['e2e/app-config.sign-in-github-saml.yaml'],
+    baseUrl: BASE_URL,
+    env: { ATRIUM_E2E_SAML_CERT: idp.cert },
   });
-  server.stderr?.on('data', (chunk: Buffer) => {
-    stderr = (stderr + chunk.toString()).slice(-4000);
-  });
-  const deadline = Date.now() + 120_000;
-  for (;;) {
-    if (server.exitCode !== null) throw new Error(`The sign-in test server exited with ${server.exitCode}:\n${stderr}`);
-    if (Date.now() > deadline) throw new Error(`The sign-in test server was not ready within 120 s:\n${stderr}`);
-    if (await fetch(`${BASE_URL}/readyz`).then((r) => r.ok, () => false)) break;
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
 });
 
 test.afterAll(async () => {
-  if (server && server.exitCode === null) {
-    const exited = new Promise((resolve) => server!.once('exit', resolve));
-    server.kill('SIGTERM');
-    await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 10_000))]);
-    if (server.exitCode === null) server.kill('SIGKILL');
-  }
+  await stopServer?.();
   await idp?.stop();
   await github?.stop();
 });
