@@ -22,3 +22,4 @@ export { useElementWidth } from './useElementWidth';
 export { entityTitleOf, canonicalRefKey } from './entityTitles';
 export { useEntityTitle, useEntityTitles } from './useEntityTitle';
 export { NotFoundPage, type NotFoundPageProps } from './NotFoundPage';
+export { CodeBlock, type CodeBlockProps } from './CodeBlock';

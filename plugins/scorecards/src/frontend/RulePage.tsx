@@ -1,5 +1,5 @@
-import { DataTable, EmptyState, EntityRefLink, PageLayout, QueryBoundary, SectionCard } from '@atrium/ui';
-import { Anchor, Badge, Code, Group, Select, SimpleGrid, Stack, Text } from '@mantine/core';
+import { CodeBlock, DataTable, EmptyState, EntityRefLink, PageLayout, QueryBoundary, SectionCard } from '@atrium/ui';
+import { Anchor, Badge, Group, Select, SimpleGrid, Stack, Text } from '@mantine/core';
 import { useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { isUnmet, RULE_STATUS, RULE_STATUSES, type RuleResultsResponse } from '../common';
@@ -58,9 +58,7 @@ function Rule(props: { data: RuleResultsResponse; status: string; onStatus: (s: 
           <SectionCard title="What it checks">
             <Stack gap={6}>
               {rule.description && <Text size="sm">{rule.description}</Text>}
-              <Code block style={{ whiteSpace: 'pre-wrap', overflowWrap: 'anywhere' }}>
-                {rule.condition}
-              </Code>
+              <CodeBlock code={rule.condition} label="Rule condition" wrap />
               {rule.expected && (
                 <Text size="sm">
                   <Text span c="dimmed">

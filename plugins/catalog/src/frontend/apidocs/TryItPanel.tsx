@@ -1,4 +1,5 @@
-import { Badge, Button, Code, Group, Paper, ScrollArea, Select, Stack, Text, Textarea, TextInput, Title } from '@mantine/core';
+import { CodeBlock } from '@atrium/ui';
+import { Badge, Button, Group, Paper, Select, Stack, Text, Textarea, TextInput, Title } from '@mantine/core';
 import { IconSend } from '@tabler/icons-react';
 import { useState } from 'react';
 import { sampleFromSchema, type ApiOperation, type OpenApiModel } from './openapiModel';
@@ -124,9 +125,7 @@ export function TryItPanel(props: { operation: ApiOperation; model: OpenApiModel
                   {result.ms} ms
                 </Text>
               </Group>
-              <ScrollArea.Autosize mah={320}>
-                <Code block>{result.body || '(empty body)'}</Code>
-              </ScrollArea.Autosize>
+              <CodeBlock code={result.body || '(empty body)'} label="Response body" maxHeight="320px" />
             </Stack>
           )}
         </div>

@@ -1,14 +1,14 @@
 import type { Entity } from '@atrium/catalog-model';
 import { useEntity } from '@atrium/frontend-plugin-api';
 import { EmptyState, QueryBoundary, SectionCard } from '@atrium/ui';
-import { Alert, Chip, Group, SegmentedControl, Stack, Text } from '@mantine/core';
+import { Chip, Group, SegmentedControl, Stack, Text } from '@mantine/core';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { getEntitiesByRefs } from '../api/catalogApi';
 import { catalogKeys, LIVE_REFRESH_MS } from '../api/queries';
 import { collectRelationGraph, GRAPH_FIELDS, refOf, RELATION_GROUPS } from './buildGraph';
 import type { GraphDirection } from './layout';
-import { GraphLegend, RelationGraph } from './RelationGraph';
+import { GraphPanel } from './GraphPanel';
 
 const MAX_NODES = 150;
 
@@ -103,15 +103,12 @@ export default function RelationsGraphTab() {
           }
         >
           {(data) => (
-            <Stack gap="xs">
-              {data.truncated && (
-                <Alert color="yellow" variant="light" p="xs">
-                  <Text size="sm">Showing the first {MAX_NODES} entities. Reduce the depth or the relations to see the rest.</Text>
-                </Alert>
-              )}
-              <GraphLegend />
-              <RelationGraph data={data} direction={direction} label={`Relation graph of ${entity.metadata.name}: ${data.nodes.length} entities, ${data.edges.length} relations`} />
-            </Stack>
+            <GraphPanel
+              data={data}
+              direction={direction}
+              label={`Relation graph of ${entity.metadata.name}: ${data.nodes.length} entities, ${data.edges.length} relations`}
+              truncatedNotice={`Showing the first ${MAX_NODES} entities. Reduce the depth or the relations to see the rest.`}
+            />
           )}
         </QueryBoundary>
       </Stack>

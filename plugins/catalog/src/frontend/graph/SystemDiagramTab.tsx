@@ -1,12 +1,11 @@
 import type { Entity } from '@atrium/catalog-model';
 import { useEntity } from '@atrium/frontend-plugin-api';
 import { EmptyState, QueryBoundary, SectionCard } from '@atrium/ui';
-import { Alert, Stack, Text } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { getEntitiesByRefs } from '../api/catalogApi';
 import { catalogKeys, LIVE_REFRESH_MS } from '../api/queries';
 import { GRAPH_FIELDS, refOf } from './buildGraph';
-import { GraphLegend, RelationGraph } from './RelationGraph';
+import { GraphPanel } from './GraphPanel';
 import { collectSystemDiagram } from './systemDiagram';
 
 /** The System diagram tab of systems and domains: domain → systems → components, APIs and resources. */
@@ -45,15 +44,12 @@ export default function SystemDiagramTab() {
         }
       >
         {(data) => (
-          <Stack gap="xs">
-            {data.truncated && (
-              <Alert color="yellow" variant="light" p="xs">
-                <Text size="sm">This diagram shows the first 150 entities only.</Text>
-              </Alert>
-            )}
-            <GraphLegend />
-            <RelationGraph data={data} direction="LEFT" label={`${isDomain ? 'Domain' : 'System'} diagram of ${entity.metadata.name}`} />
-          </Stack>
+          <GraphPanel
+            data={data}
+            direction="LEFT"
+            label={`${isDomain ? 'Domain' : 'System'} diagram of ${entity.metadata.name}`}
+            truncatedNotice="This diagram shows the first 150 entities only."
+          />
         )}
       </QueryBoundary>
     </SectionCard>

@@ -1,5 +1,6 @@
 import type { AnalyzeLocationResponse } from '@atrium/plugin-catalog/common';
-import { Button, Code, CopyButton, Stack, TextInput } from '@mantine/core';
+import { CodeBlock } from '@atrium/ui';
+import { Stack, TextInput } from '@mantine/core';
 import { dump } from 'js-yaml';
 import { useState } from 'react';
 
@@ -34,16 +35,7 @@ export function GeneratedDescriptor(props: { suggestion: Suggestion }) {
           maw={520}
         />
       ))}
-      <Code block aria-label="Suggested catalog-info.yaml">
-        {yaml}
-      </Code>
-      <CopyButton value={yaml}>
-        {({ copied, copy }) => (
-          <Button size="xs" variant="default" onClick={copy} style={{ alignSelf: 'flex-start' }}>
-            {copied ? 'Copied' : 'Copy catalog-info.yaml'}
-          </Button>
-        )}
-      </CopyButton>
+      <CodeBlock code={yaml} label="Suggested catalog-info.yaml" copyLabel="Copy catalog-info.yaml" />
     </Stack>
   );
 }
