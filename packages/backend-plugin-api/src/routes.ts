@@ -33,6 +33,13 @@ export type RoutePermission<P = unknown, Q = unknown, B = unknown, S = unknown> 
        * when it must be looked up, e.g. the entity an exemption belongs to). Undefined: no resource.
        */
       resourceRef?(request: { params: P; query: Q; body: B }, services: S): string | undefined | Promise<string | undefined>;
+      /**
+       * For reads of a resource whose existence is itself private (an entity's docs, say): when
+       * the caller may use the permission on some targets but not on this one, answer with this
+       * error (a 404 worded like the route's own "missing" reply) instead of 403, so a hidden
+       * resource cannot be told from a missing one. A caller allowed no target at all still gets 403.
+       */
+      hiddenAs?(request: { params: P; query: Q; body: B }, resourceRef: string): Error;
     }
   | { public: true; reason: string };
 
@@ -126,6 +133,7 @@ function toHandler<S>(route: RouteDefinition<S>, ctx: { auth: AuthService; permi
   // The name checked (undefined: a public route) and, when the check names a resource, how to find it.
   const permissionName = typeof permission === 'string' ? permission : 'name' in permission ? permission.name : undefined;
   const resourceRefOf = typeof permission === 'object' && 'name' in permission ? permission.resourceRef : undefined;
+  const hiddenAs = typeof permission === 'object' && 'name' in permission ? permission.hiddenAs : undefined;
   const handler: RequestHandler = async (req, res) => {
     const params = checkParams ? checkParams(joinWildcards(req.params)) : { ...req.params };
     const query = checkQuery ? checkQuery({ ...req.query }) : { ...req.query };
@@ -133,7 +141,12 @@ function toHandler<S>(route: RouteDefinition<S>, ctx: { auth: AuthService; permi
     const caller = await ctx.auth.getCaller(req);
     if (permissionName !== undefined) {
       const resourceRef = resourceRefOf ? await resourceRefOf({ params, query, body }, services) : undefined;
-      await ctx.permissions.assert(caller, resourceRef ? { permission: permissionName, resourceRef } : { permission: permissionName });
+      if (resourceRef && hiddenAs) {
+        // The entry check (403 when no target could be allowed), then the target, answered like a missing one.
+        await ctx.permissions.assert(caller, { permission: permissionName });
+        const decision = await ctx.permissions.authorize(caller, { permission: permissionName, resourceRef });
+        if (decision.result !== 'ALLOW') throw hiddenAs({ params, query, body }, resourceRef);
+      } else await ctx.permissions.assert(caller, resourceRef ? { permission: permissionName, resourceRef } : { permission: permissionName });
     }
     const result = await route.handler({ params, query, body, caller, req, res }, services);
     if (result !== undefined && !res.headersSent) res.status(route.response?.status ?? 200).json(result);
