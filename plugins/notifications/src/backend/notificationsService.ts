@@ -1,6 +1,7 @@
 import { createServiceRef, InputError } from '@atrium/backend-plugin-api';
 import { parseEntityRef, stringifyEntityRef } from '@atrium/catalog-model';
 import { BROADCAST, NOTIFICATION_SEVERITIES, type NotificationsService, type SendNotificationRequest } from '../common/index.js';
+import type { EmailSender } from './email.js';
 import type { NotificationDraft, NotificationStore } from './store.js';
 
 /** Other plugins send notifications through this service (`deps` or `optionalDeps`). */
@@ -51,8 +52,12 @@ function drafts(req: SendNotificationRequest): NotificationDraft[] {
   return recipients.map((recipient) => ({ ...base, recipient }));
 }
 
-export function createNotificationsService(store: NotificationStore): NotificationsService {
+export function createNotificationsService(store: NotificationStore, email: EmailSender): NotificationsService {
   return {
+    sendEmail: (req) => email.send(req),
+    get emailEnabled() {
+      return email.enabled;
+    },
     async send(req) {
       return { notifications: await store.upsert(drafts(req), new Date()) };
     },

@@ -79,8 +79,36 @@ export interface NotificationList {
   unreadCount: number;
 }
 
+/** An email for `NotificationsService.sendEmail` (other plugins' "email" actions use it). */
+export interface SendEmailRequest {
+  /** Plain addresses (`someone@example.com`), at most 100; duplicates are sent once. */
+  to: string[];
+  /** One line, at most 500 characters. */
+  subject: string;
+  text: string;
+  /** An HTML alternative; the sender is responsible for escaping what it puts in. */
+  html?: string;
+}
+
+export interface SendEmailResult {
+  /** The Message-ID header of the sent mail. */
+  messageId: string;
+  /** Addresses the SMTP server took. */
+  accepted: string[];
+  /** Addresses the SMTP server refused (the others were still sent). */
+  rejected: string[];
+}
+
 /** In-process API of the notifications plugin (`notificationsServiceRef`). */
 export interface NotificationsService {
+  /**
+   * Sends an email through the SMTP server in `notifications.email`. Rejects with a
+   * ServiceUnavailableError (503) when email is not configured or the server does not take the
+   * mail, with an InputError (400) for a bad address, subject or body.
+   */
+  sendEmail(request: SendEmailRequest): Promise<SendEmailResult>;
+  /** Whether `notifications.email` is configured (sendEmail can succeed). */
+  readonly emailEnabled: boolean;
   send(request: SendNotificationRequest): Promise<SendNotificationResult>;
   withdraw(request: WithdrawNotificationsRequest): Promise<number>;
   list(options: ListNotificationsOptions): Promise<NotificationList>;
