@@ -198,6 +198,25 @@ describe.each(testDatabaseKinds())('catalog reads under a catalog.entity.read po
     expect((await api('guest', '/entities/by-name/component/default/prod-b')).status).toBe(403);
   });
 
+  it('CatalogService reads with a caller are filtered like the routes; without one they are the backend\'s own', async () => {
+    const catalog = b.backend.service(catalogServiceRef);
+    const jdoe = { type: 'user' as const, userEntityRef: 'user:default/jdoe', ownershipEntityRefs: ['user:default/jdoe', 'group:default/team-a'], displayName: 'jdoe' };
+    const nobody = { type: 'user' as const, userEntityRef: 'user:default/nobody', ownershipEntityRefs: ['user:default/nobody'], displayName: 'nobody' };
+    const kinds = { filter: { kind: ['component', 'api'] } };
+    expect(namesOf((await catalog.getEntities({ ...kinds, caller: jdoe })).items).sort()).toEqual(JDOE_SEES);
+    expect((await catalog.getEntities(kinds)).items.length).toBeGreaterThan(JDOE_SEES.length);
+    const page = await catalog.queryEntities({ ...kinds, caller: jdoe, limit: 3, orderFields: { field: 'metadata.name', order: 'asc' } });
+    expect(page.totalItems).toBe(JDOE_SEES.length);
+    expect(namesOf(page.items)).toEqual(JDOE_SEES.slice(0, 3));
+    const next = await catalog.queryEntities({ cursor: page.pageInfo.nextCursor as string, limit: 3, caller: jdoe });
+    expect(namesOf(next.items)).toEqual(JDOE_SEES.slice(3, 6));
+    expect((await catalog.getEntityFacets({ facets: ['kind'], caller: jdoe })).facets['kind']).toEqual([{ value: 'Component', count: JDOE_SEES.length }]);
+    expect(namesOf(await catalog.getEntitiesByRefs(['component:default/c-00', 'component:default/c-01', 'api:default/prod-api'], { caller: jdoe }))).toEqual(['c-00', null, null]);
+    // Someone who owns nothing sees only the production Components.
+    expect(namesOf((await catalog.getEntities({ caller: nobody })).items)).toEqual(['prod-b']);
+    expect((await catalog.getEntityFacets({ facets: ['kind'], caller: nobody })).facets['kind']).toEqual([{ value: 'Component', count: 1 }]);
+  });
+
   it('the event stream sends only events of entities the caller may read', async () => {
     const res = await b.fetch('/api/catalog/events', { headers: as['jdoe'] ?? {} });
     expect(res.status).toBe(200);

@@ -1,4 +1,4 @@
-import { ConflictError, createServiceRef, NotAllowedError, NotFoundError, type EventsService } from '@atrium/backend-plugin-api';
+import { ConflictError, createServiceRef, NotAllowedError, NotFoundError, type Caller, type EventsService } from '@atrium/backend-plugin-api';
 import { parseEntityRef, stringifyEntityRef, type Entity } from '@atrium/catalog-model';
 import {
   catalogEntityRemoved,
@@ -9,6 +9,7 @@ import {
   type EntityChange,
   type EntityFilterQuery,
   type LocationReadResult,
+  type ReadAs,
 } from '../common/index.js';
 import type { CatalogContext } from './catalogContext.js';
 import { filterFromObject } from './filters/parseFilter.js';
@@ -21,6 +22,8 @@ import { locationRefOf } from './ingestion/index.js';
 import { checkTarget } from './routes/locationTarget.js';
 import { toLocation } from './store/locationsStore.js';
 import { rows } from './store/sql.js';
+import { readableEntities, visibility } from './routes/visibility.js';
+import { fullTextCondition } from './filters/fullText.js';
 
 /** The catalog's in-process API for other backend plugins: `deps: { catalog: catalogServiceRef }`. */
 export const catalogServiceRef = createServiceRef<CatalogService>('catalog');
@@ -56,6 +59,8 @@ export function createCatalogService(ctx: CatalogContext, events: EventsService)
     return Number(row?.n ?? 0);
   };
   const parse = (texts: string[], fields?: string[]) => texts.map((t) => projectFields(JSON.parse(t) as Entity, fields));
+  /** The caller's read filter (undefined: no caller given, or it sees everything). */
+  const visibleTo = async (caller: Caller | undefined) => (caller ? visibility(ctx.permissions, caller) : undefined);
   return {
     async getEntityByRef(ref) {
       const text = await ctx.lookup.finalTextByRef(canonical(ref));
@@ -70,12 +75,21 @@ export function createCatalogService(ctx: CatalogContext, events: EventsService)
         }
       });
       const found = await finalEntitiesByRefs(ctx.db, [...new Set(canonicalRefs.filter((r): r is string => r !== undefined))]);
-      return canonicalRefs.map((r) => {
+      const entities = canonicalRefs.map((r) => {
         const text = r ? found.get(r) : undefined;
-        return text ? projectFields(JSON.parse(text) as Entity, options?.fields) : undefined;
+        return text ? (JSON.parse(text) as Entity) : undefined;
       });
+      if (options?.caller) {
+        // A hidden entity is undefined, like a missing one (decided on the whole entity, before projection).
+        const present = entities.flatMap((e, i) => (e ? [{ i, ref: canonicalRefs[i] as string, entity: e }] : []));
+        const readable = await readableEntities(ctx.permissions, options.caller, present);
+        present.forEach((p, j) => {
+          if (!readable[j]) entities[p.i] = undefined;
+        });
+      }
+      return entities.map((e) => (e ? projectFields(e, options?.fields) : undefined));
     },
-    async queryEntities(request: CatalogQueryRequest = {}) {
+    async queryEntities(request: CatalogQueryRequest & ReadAs = {}) {
       let query;
       if ('cursor' in request) query = entityQueryFromParams({ cursor: request.cursor, ...(request.limit !== undefined ? { limit: request.limit } : {}) });
       else {
@@ -93,11 +107,20 @@ export function createCatalogService(ctx: CatalogContext, events: EventsService)
         else delete query.filter;
         if (request.filter && !request.query) delete query.filterSource;
       }
+      // The caller's filter is ANDed after the cursor is decoded, never written into one (as GET /entities/by-query).
+      const visible = await visibleTo(request.caller);
+      if (visible) {
+        const filter = allOf([query.filter, visible]);
+        if (filter) query.filter = filter;
+        if (query.cursor?.totalItems !== undefined) {
+          query.cursor = { ...query.cursor, totalItems: await ctx.aggregates.count(filter, fullTextCondition(query.fullText?.term, query.fullText?.fields)) };
+        }
+      }
       const page = await queryEntityPage(ctx.db, query, (f, t) => ctx.aggregates.count(f, t));
       return { items: parse(page.items, request.fields), ...(page.totalItems !== undefined ? { totalItems: page.totalItems } : {}), pageInfo: page.pageInfo };
     },
     async getEntities(request = {}) {
-      const filter = filterNodeOf(request.filter);
+      const filter = allOf([filterNodeOf(request.filter), await visibleTo(request.caller)]);
       const texts = await listEntityRows(ctx.db, {
         ...(filter ? { filter } : {}),
         order: request.order ?? [],
@@ -107,7 +130,7 @@ export function createCatalogService(ctx: CatalogContext, events: EventsService)
       return { items: parse(texts, request.fields) };
     },
     async getEntityFacets(request) {
-      return { facets: await ctx.aggregates.facets(request.facets, filterNodeOf(request.filter)) };
+      return { facets: await ctx.aggregates.facets(request.facets, allOf([filterNodeOf(request.filter), await visibleTo(request.caller)])) };
     },
     async refreshEntity(ref) {
       const record = await ctx.lookup.byRef(canonical(ref));

@@ -5,6 +5,7 @@
  */
 import { defineEventTopic } from '@atrium/backend-plugin-api/eventTopics';
 import type { CompoundEntityRef, Entity } from '@atrium/catalog-model';
+import type { Caller } from '@atrium/backend-plugin-api';
 
 export type { Entity };
 
@@ -163,17 +164,27 @@ export const ENTITY_STATUS_PROCESSING_TYPE = 'backstage.io/catalog-processing';
 /** Status item type listing relation targets that are not in the catalog. */
 export const ENTITY_STATUS_UNRESOLVED_RELATIONS_TYPE = 'atrium.dev/unresolved-relations';
 
+/**
+ * Reads on behalf of a caller: with `caller`, only the entities it may `catalog.entity.read`
+ * (its policy predicate ANDed into the query, in SQL, as the HTTP routes do), so lists, totals
+ * and facet counts are the caller's. Without it the read is the backend's own (unfiltered): a
+ * plugin answering a user passes that user.
+ */
+export interface ReadAs {
+  caller?: Caller;
+}
+
 /** In-process API of the catalog for other backend plugins (`catalogServiceRef`). */
 export interface CatalogService {
   /** A ref string (`component:default/x`, kind and namespace defaulting as usual) or `{ kind, namespace?, name }`. */
   getEntityByRef(ref: string | (Omit<CompoundEntityRef, 'namespace'> & { namespace?: string })): Promise<Entity | undefined>;
-  /** Same order as `refs`; undefined for refs not in the catalog. */
-  getEntitiesByRefs(refs: string[], options?: { fields?: string[] }): Promise<Array<Entity | undefined>>;
+  /** Same order as `refs`; undefined for refs not in the catalog (or, with `caller`, hidden from it). */
+  getEntitiesByRefs(refs: string[], options?: { fields?: string[] } & ReadAs): Promise<Array<Entity | undefined>>;
   /** Cursor-paginated query, as GET /entities/by-query. */
-  queryEntities(request?: CatalogQueryRequest): Promise<QueryEntitiesResponse>;
+  queryEntities(request?: CatalogQueryRequest & ReadAs): Promise<QueryEntitiesResponse>;
   /** Every entity matching a filter (use for modest result sets; prefer queryEntities for pages). */
-  getEntities(request?: { filter?: EntityFilterQuery; fields?: string[]; order?: EntityOrder[]; limit?: number; offset?: number }): Promise<{ items: Entity[] }>;
-  getEntityFacets(request: { facets: string[]; filter?: EntityFilterQuery }): Promise<EntityFacetsResponse>;
+  getEntities(request?: { filter?: EntityFilterQuery; fields?: string[]; order?: EntityOrder[]; limit?: number; offset?: number } & ReadAs): Promise<{ items: Entity[] }>;
+  getEntityFacets(request: { facets: string[]; filter?: EntityFilterQuery } & ReadAs): Promise<EntityFacetsResponse>;
   /** Re-reads the entity's location now. */
   refreshEntity(ref: string): Promise<void>;
   /**
