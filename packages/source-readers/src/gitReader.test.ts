@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
@@ -178,5 +179,35 @@ describe('GitReader', () => {
     const error = await failure(reader(await tempDir(), [otherRoot]).open(pathToFileURL(other).href, 'main'));
     expect(error.message).toMatch(/^Cannot fetch "main" from file:\/\/.*: detected dubious ownership in repository at '.*other/);
     expect(error).not.toBeInstanceOf(GitCommandError);
+  });
+
+  describe('one cache shared by threads and processes', () => {
+    const lockOf = (cache: string) => path.join(cache, `${createHash('sha256').update(repoUrl).digest('hex').slice(0, 24)}.git.lock`);
+
+    it('waits while another holder has the repository locked, then fetches and releases the lock', async () => {
+      const cache = await tempDir();
+      await fs.mkdir(lockOf(cache), { recursive: true });
+      let opened = false;
+      const pending = reader(cache)
+        .open(repoUrl, 'main')
+        .then((tree) => {
+          opened = true;
+          return tree;
+        });
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(opened).toBe(false);
+      await fs.rm(lockOf(cache), { recursive: true });
+      expect((await pending).commit).toBe(git(work, 'rev-parse', 'HEAD'));
+      await expect(fs.access(lockOf(cache))).rejects.toThrow();
+    });
+
+    it('takes over a lock left by a holder that died', async () => {
+      const cache = await tempDir();
+      await fs.mkdir(lockOf(cache), { recursive: true });
+      const anHourAgo = new Date(Date.now() - 3_600_000);
+      await fs.utimes(lockOf(cache), anHourAgo, anHourAgo);
+      expect((await reader(cache).open(repoUrl, 'main')).commit).toBe(git(work, 'rev-parse', 'HEAD'));
+      await expect(fs.access(lockOf(cache))).rejects.toThrow();
+    });
   });
 });

@@ -35,20 +35,47 @@ export interface GitTree {
   read(filePath: string): Promise<Buffer>;
 }
 
-// Fetches into one cache directory run one at a time (FETCH_HEAD and shallow files are shared).
+// Fetches into one cache directory run one at a time (FETCH_HEAD and shallow files are shared):
+// in this thread through a promise chain, and across threads and processes sharing the cache
+// (the catalog's read workers, other plugins, a second replica on the same disk) through a lock
+// directory beside the repository, which `mkdir` creates atomically.
 const cacheLocks = new Map<string, Promise<unknown>>();
 // Commit each ref resolved to at its last fetch, per cache directory, for fetchTtlMs.
 const recentFetches = new Map<string, { commit: string; at: number }>();
 
-async function withLock<T>(key: string, fn: () => Promise<T>): Promise<T> {
+async function withLock<T>(key: string, staleMs: number, fn: () => Promise<T>): Promise<T> {
   const previous = cacheLocks.get(key) ?? Promise.resolve();
-  const run = previous.catch(() => undefined).then(fn);
+  const run = previous.catch(() => undefined).then(() => withDirLock(`${key}.lock`, staleMs, fn));
   const tail = run.catch(() => undefined);
   cacheLocks.set(key, tail);
   try {
     return await run;
   } finally {
     if (cacheLocks.get(key) === tail) cacheLocks.delete(key);
+  }
+}
+
+/** Holds `lockDir` while `fn` runs; a lock older than `staleMs` was left by a dead holder and is taken over. */
+async function withDirLock<T>(lockDir: string, staleMs: number, fn: () => Promise<T>): Promise<T> {
+  await fs.mkdir(path.dirname(lockDir), { recursive: true });
+  for (let wait = 10; ; wait = Math.min(wait * 2, 200)) {
+    try {
+      await fs.mkdir(lockDir);
+      break;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      const held = await fs.stat(lockDir).then(
+        (s) => Date.now() - s.mtimeMs,
+        () => 0,
+      );
+      if (held > staleMs) await fs.rm(lockDir, { recursive: true, force: true });
+      else await new Promise((resolve) => setTimeout(resolve, wait));
+    }
+  }
+  try {
+    return await fn();
+  } finally {
+    await fs.rm(lockDir, { recursive: true, force: true });
   }
 }
 
@@ -86,7 +113,7 @@ export class GitReader {
     }
     const dir = path.join(this.options.cacheDir, `${createHash('sha256').update(repo).digest('hex').slice(0, 24)}.git`);
     const base = { gitDir: dir, timeoutMs: this.options.timeoutMs, ...(this.options.signal ? { signal: this.options.signal } : {}) };
-    const commit = await withLock(dir, async () => {
+    const commit = await withLock(dir, Math.max(60_000, 2 * this.options.timeoutMs), async () => {
       await fs.mkdir(this.options.cacheDir, { recursive: true });
       try {
         await fs.access(path.join(dir, 'HEAD'));

@@ -1,3 +1,4 @@
+import os from 'node:os';
 import path from 'node:path';
 import { coreServices, createCoreServiceRef, type ConfigService } from '@atrium/backend-plugin-api';
 import { FileReader } from './fileReader.js';
@@ -32,6 +33,11 @@ export interface SourcesSettings {
 
 /** Reading files, URLs and git locations within the configured roots; `ctx` dep `sourcesServiceRef`. */
 export interface SourcesService extends SourcesSettings {
+  /**
+   * This replica's one git cache: bare repositories fetched by any plugin (`<dataDir>/git-cache`).
+   * Fetches into it are serialised per repository across threads and processes (GitReader).
+   */
+  gitCacheDir: string;
   /** A FileReader confined to `fileRoots` plus `extraRoots`. */
   fileReader(maxBytes: number, extraRoots?: readonly string[]): FileReader;
   /** The real path of `target`, refused unless inside `fileRoots` (symlinks followed). */
@@ -87,9 +93,10 @@ export function resolveSourcesSettings(config: ConfigLike): SourcesSettings {
   };
 }
 
-export function createSourcesService(settings: SourcesSettings): SourcesService {
+export function createSourcesService(settings: SourcesSettings, options: { gitCacheDir?: string } = {}): SourcesService {
   return {
     ...settings,
+    gitCacheDir: options.gitCacheDir ?? path.join(os.tmpdir(), 'atrium-git-cache'),
     fileReader: (maxBytes, extraRoots = []) => new FileReader([...settings.fileRoots, ...extraRoots], maxBytes),
     confine: (target) => confinePath(settings.fileRoots, target),
     parseGitLocation,
@@ -112,6 +119,11 @@ export const sourcesServiceRef = createCoreServiceRef<SourcesService, 'root'>({
         logger.warn(`${key} is deprecated: move it to backend.reading.${key.slice(key.lastIndexOf('.') + 1)} (one section every plugin reads)`);
       }
     }
-    return createSourcesService(settings);
+    // The host's data directory when the host's services are there; a temp folder for a bare backend.
+    const dataDir = await get(coreServices.host).then(
+      (host) => host.dataDir,
+      () => undefined,
+    );
+    return createSourcesService(settings, dataDir ? { gitCacheDir: path.join(dataDir, 'git-cache') } : {});
   },
 });

@@ -85,7 +85,7 @@ describe.each(testDatabaseKinds())('default file roots on %s', (database) => {
     if (embedded) {
       expect(status.errors).toEqual([]);
       expect((await backend.json('/api/catalog/entities/by-name/component/default/published')).status).toBe(200);
-      expect(fs.readdirSync(path.join(dataDir, 'catalog', 'git-cache')).length).toBeGreaterThan(0);
+      expect(fs.readdirSync(path.join(dataDir, 'git-cache')).length).toBeGreaterThan(0);
     } else {
       expect(status.errors).toEqual([expect.objectContaining({ message: expect.stringContaining('backend.reading.fileRoots') })]);
     }

@@ -46,6 +46,6 @@ describe('catalog settings', () => {
   });
 
   it('keeps git caches under the data directory', () => {
-    expect(resolveCatalogSettings(raw(), () => project, server).gitCacheDir).toBe('/work/project/.atrium/catalog/git-cache');
+    expect(resolveCatalogSettings(raw(), () => project, server).gitCacheDir).toBe('/work/project/.atrium/git-cache');
   });
 });

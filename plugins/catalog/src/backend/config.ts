@@ -127,7 +127,7 @@ export interface CatalogSettings {
   fileRoots: string[];
   /** True when fileRoots are the built-in defaults (neither backend.reading.fileRoots nor catalog.readers.fileRoots is set). */
   fileRootsDefaulted: boolean;
-  /** Where cached bare git repositories are kept: `<dataDir>/catalog/git-cache`. */
+  /** Where cached bare git repositories are kept: the replica's shared cache, `<dataDir>/git-cache` (sources service). */
   gitCacheDir: string;
   /** Roots static locations may read under: fileRoots plus the directories config names them from. */
   staticFileRoots: string[];
@@ -143,7 +143,7 @@ export function resolveCatalogSettings(
   raw: RawCatalogConfig,
   baseDirOf: (keyPath: string) => string,
   host: HostFacts,
-  sources?: Pick<SourcesSettings, 'fileRoots' | 'fileRootsConfigured' | 'allowPrivateNetworks'>,
+  sources?: Pick<SourcesSettings, 'fileRoots' | 'fileRootsConfigured' | 'allowPrivateNetworks'> & { gitCacheDir?: string },
 ): CatalogSettings {
   const locationsDir = baseDirOf('catalog.locations');
   const rootsDir = baseDirOf('catalog.readers.fileRoots');
@@ -168,7 +168,7 @@ export function resolveCatalogSettings(
     locationLeaseSeconds: raw.locationLeaseSeconds ?? 30,
     fileRoots,
     fileRootsDefaulted: !configured,
-    gitCacheDir: path.join(host.dataDir, 'catalog', 'git-cache'),
+    gitCacheDir: sources?.gitCacheDir ?? path.join(host.dataDir, 'git-cache'),
     staticFileRoots,
     readers: {
       allowPrivateNetworks: sources ? sources.allowPrivateNetworks : (raw.readers?.allowPrivateNetworks ?? false),

@@ -7,7 +7,7 @@ import path from 'node:path';
 export interface ScaffolderPaths {
   /** Task and dry-run workspaces and step scratch folders (each removed when done). */
   work: string;
-  /** Bare clones of git repositories templates read skeletons from. */
+  /** Bare clones of git repositories templates read skeletons from: the replica's shared git cache (the sources service's `gitCacheDir`). */
   gitCache: string;
   /**
    * The shared `<dataDir>/repos` folder: the default root publish:git may create local bare
@@ -19,7 +19,7 @@ export interface ScaffolderPaths {
 export function scaffolderPaths(dataDir: string): ScaffolderPaths {
   return {
     work: path.join(dataDir, 'scaffolder', 'work'),
-    gitCache: path.join(dataDir, 'scaffolder', 'git-cache'),
+    gitCache: path.join(dataDir, 'git-cache'),
     repos: path.join(dataDir, 'repos'),
   };
 }

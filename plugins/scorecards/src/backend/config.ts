@@ -22,8 +22,8 @@ export const scorecardsConfigSchema: JsonSchema = {
       additionalProperties: false,
       properties: {
         enabled: { type: 'boolean', default: true },
-        /** Where fetched repositories are cached: a folder inside backend.dataDir (relative paths resolve against it). */
-        cacheDir: { type: 'string', minLength: 1, default: 'scorecards/git' },
+        /** Where fetched repositories are cached: a folder inside backend.dataDir (relative paths resolve against it). Default: the replica's shared git cache. */
+        cacheDir: { type: 'string', minLength: 1 },
         allowPrivateNetworks: { type: 'boolean', default: false },
       },
     },
@@ -45,7 +45,7 @@ export interface ScorecardsConfig {
   definitions: Array<Record<string, unknown> & { id: string }>;
   initiatives: Array<Record<string, unknown> & { id: string }>;
   eventBatchMs: number;
-  git: { enabled: boolean; cacheDir: string; allowPrivateNetworks: boolean };
+  git: { enabled: boolean; cacheDir?: string; allowPrivateNetworks: boolean };
   notifications: { webhookUrl?: string; webhookTimeoutMs: number; deadlineReminderDays: number[] };
 }
 

@@ -51,7 +51,7 @@ export const scorecardsPlugin = definePlugin<ScorecardsConfig, { catalog: typeof
     if (config.git.enabled) {
       runtime.registerFactProvider(
         gitFactProvider({
-          cacheDir: resolveGitCacheDir(host.dataDir, config.git.cacheDir),
+          cacheDir: config.git.cacheDir ? resolveGitCacheDir(host.dataDir, config.git.cacheDir) : deps.sources.gitCacheDir,
           fileRoots: deps.sources.fileRoots,
           allowPrivateNetworks: config.git.allowPrivateNetworks,
           logger,

@@ -60,7 +60,7 @@ export const techdocsConfigSchema: JsonSchema = {
         cacheDir: {
           type: 'string',
           minLength: 1,
-          description: 'Where fetched repositories are cached (one bare repository per URL). Default <backend.dataDir>/techdocs/git-cache; a relative path is resolved against backend.dataDir.',
+          description: 'Where fetched repositories are cached (one bare repository per URL). Default: the shared git cache of the replica (<backend.dataDir>/git-cache); a relative path is resolved against backend.dataDir.',
         },
         allowPrivateNetworks: { type: 'boolean', default: false },
         timeoutSeconds: { type: 'integer', minimum: 1, default: 120 },
@@ -107,7 +107,7 @@ export interface TechdocsSettings {
  */
 export function resolveTechdocsSettings(
   raw: RawTechdocsConfig,
-  sources: Pick<SourcesSettings, 'fileRoots' | 'configLocationDirs'>,
+  sources: Pick<SourcesSettings, 'fileRoots' | 'configLocationDirs'> & { gitCacheDir?: string },
   baseDirOf: (keyPath: string) => string,
   dataDir: string,
 ): TechdocsSettings {
@@ -143,7 +143,7 @@ export function resolveTechdocsSettings(
       ...(b.pageRenderTimeoutSeconds ? { pageRenderMs: b.pageRenderTimeoutSeconds * 1000 } : {}),
     },
     git: {
-      cacheDir: path.resolve(dataDir, raw.git?.cacheDir ?? path.join('techdocs', 'git-cache')),
+      cacheDir: raw.git?.cacheDir ? path.resolve(dataDir, raw.git.cacheDir) : (sources.gitCacheDir ?? path.join(dataDir, 'git-cache')),
       allowPrivateNetworks: raw.git?.allowPrivateNetworks ?? false,
       timeoutMs: (raw.git?.timeoutSeconds ?? 120) * 1000,
     },

@@ -1,8 +1,6 @@
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { IngestedEntity, IngestionOptions, LocationReadResult, LocationSpec } from '../types.js';
 import type { ReadRequest, ReadResponse, WorkerMessage } from './protocol.js';
@@ -50,7 +48,7 @@ export class ReadPool {
     const request: ReadRequest = {
       id,
       spec,
-      options: { ...rest, gitCacheDir: path.join(rest.gitCacheDir ?? path.join(os.tmpdir(), 'atrium-git-cache'), `catalog-reader-${slot.index}`) },
+      options: rest,
     };
     return new Promise<LocationReadResult>((resolve, reject) => {
       const onAbort = () => worker.postMessage({ cancel: id });
