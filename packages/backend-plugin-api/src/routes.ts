@@ -40,6 +40,12 @@ export type RoutePermission<P = unknown, Q = unknown, B = unknown, S = unknown> 
        * resource cannot be told from a missing one. A caller allowed no target at all still gets 403.
        */
       hiddenAs?(request: { params: P; query: Q; body: B }, resourceRef: string): Error;
+      /**
+       * With `hiddenAs` on a change (`techdocs.build`): the read permission that decides whether the
+       * target is hidden. A denied caller who may read the target gets 403 (audited), one who may
+       * not gets `hiddenAs` (404).
+       */
+      hiddenUnless?: string;
     }
   | { public: true; reason: string };
 
@@ -134,6 +140,7 @@ function toHandler<S>(route: RouteDefinition<S>, ctx: { auth: AuthService; permi
   const permissionName = typeof permission === 'string' ? permission : 'name' in permission ? permission.name : undefined;
   const resourceRefOf = typeof permission === 'object' && 'name' in permission ? permission.resourceRef : undefined;
   const hiddenAs = typeof permission === 'object' && 'name' in permission ? permission.hiddenAs : undefined;
+  const hiddenUnless = typeof permission === 'object' && 'name' in permission ? permission.hiddenUnless : undefined;
   const handler: RequestHandler = async (req, res) => {
     const params = checkParams ? checkParams(joinWildcards(req.params)) : { ...req.params };
     const query = checkQuery ? checkQuery({ ...req.query }) : { ...req.query };
@@ -145,7 +152,11 @@ function toHandler<S>(route: RouteDefinition<S>, ctx: { auth: AuthService; permi
         // The entry check (403 when no target could be allowed), then the target, answered like a missing one.
         await ctx.permissions.assert(caller, { permission: permissionName });
         const decision = await ctx.permissions.authorize(caller, { permission: permissionName, resourceRef });
-        if (decision.result !== 'ALLOW') throw hiddenAs({ params, query, body }, resourceRef);
+        if (decision.result !== 'ALLOW') {
+          const visible = hiddenUnless && (await ctx.permissions.authorize(caller, { permission: hiddenUnless, resourceRef })).result === 'ALLOW';
+          if (!visible) throw hiddenAs({ params, query, body }, resourceRef);
+          await ctx.permissions.assert(caller, { permission: permissionName, resourceRef });
+        }
       } else await ctx.permissions.assert(caller, resourceRef ? { permission: permissionName, resourceRef } : { permission: permissionName });
     }
     const result = await route.handler({ params, query, body, caller, req, res }, services);
