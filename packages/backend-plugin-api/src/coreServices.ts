@@ -2,6 +2,7 @@ import { createGuestAuth } from './defaults/guestAuth.js';
 import { createLogAudit } from './defaults/logAudit.js';
 import { createAllowAllPermissions } from './defaults/permissions.js';
 import { createCoreServiceRef } from './serviceFactory.js';
+import type { EventLogService } from './eventLog.js';
 import type {
   AuditLogService,
   AuditService,
@@ -66,6 +67,8 @@ export const coreServices = {
   scheduler: createCoreServiceRef<SchedulerService, 'plugin'>({ id: 'core.scheduler', scope: 'plugin' }),
   /** Publish/subscribe across plugins and replicas (`ctx.events`). */
   events: createCoreServiceRef<EventsService, 'root'>({ id: 'core.events', scope: 'root' }),
+  /** The durable, ordered event log: append in the change's transaction, read/follow by id (`deps: { eventLog: coreServices.eventLog }`). */
+  eventLog: createCoreServiceRef<EventLogService, 'root'>({ id: 'core.eventLog', scope: 'root' }),
   /** Shutdown hooks of the whole backend, run in reverse order of registration. */
   rootLifecycle,
   /** A plugin's shutdown hooks (`ctx.lifecycle`); a failing hook is logged on the plugin's logger. */

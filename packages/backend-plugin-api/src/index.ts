@@ -1,6 +1,7 @@
 export * from './errors.js';
 export * from './validation.js';
 export * from './services.js';
+export * from './eventLog.js';
 export * from './eventTopics.js';
 export * from './plugin.js';
 export * from './routes.js';

@@ -74,6 +74,12 @@ export const backendConfigSchema: JsonSchema = {
           },
           additionalProperties: false,
         },
+        /** The durable event log (change feed, entity history): how long its rows are kept. */
+        eventLog: {
+          type: 'object',
+          properties: { retentionDays: { type: 'integer', minimum: 1 } },
+          additionalProperties: false,
+        },
         /** What the shared sources service (every plugin's file, URL and git reads) may read. */
         reading: {
           type: 'object',

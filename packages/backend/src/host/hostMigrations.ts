@@ -1,5 +1,6 @@
 import type { Migration } from '@atrium/backend-plugin-api';
 import { auditLogMigration } from '../audit/auditMigration.js';
+import { eventLogMigration } from '../eventLog/eventLogMigration.js';
 
 /** Tables the host itself keeps, in the `atrium_host` schema. */
 export const hostMigrations: Migration[] = [
@@ -29,4 +30,5 @@ export const hostMigrations: Migration[] = [
     },
   },
   auditLogMigration,
+  eventLogMigration,
 ];

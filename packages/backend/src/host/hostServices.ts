@@ -11,6 +11,8 @@ import {
 import type { Knex } from 'knex';
 import { AuditStore } from '../audit/AuditStore.js';
 import { createDurableAudit } from '../audit/durableAudit.js';
+import { createEventLog } from '../eventLog/createEventLog.js';
+import { EventLogStore } from '../eventLog/EventLogStore.js';
 import { authServiceFactories } from '../auth/authServices.js';
 import { resolveDataDir } from '../config/resolveDataDir.js';
 import { openDatabase } from '../database/openDatabase.js';
@@ -28,6 +30,7 @@ import { ATRIUM_VERSION } from './version.js';
 export const hostDbRef = createCoreServiceRef<Knex, 'root'>({ id: 'host.db', scope: 'root' });
 export const hostSchedulerRef = createCoreServiceRef<Scheduler, 'root'>({ id: 'host.scheduler', scope: 'root' });
 export const hostEventBusRef = createCoreServiceRef<EventBus, 'root'>({ id: 'host.eventBus', scope: 'root' });
+export const hostEventLogStoreRef = createCoreServiceRef<EventLogStore, 'root'>({ id: 'host.eventLogStore', scope: 'root' });
 export const hostAuditStoreRef = createCoreServiceRef<AuditStore, 'root'>({ id: 'host.auditStore', scope: 'root' });
 export const shutdownHooksRef = createCoreServiceRef<Array<() => void | Promise<void>>, 'root'>({ id: 'host.shutdownHooks', scope: 'root' });
 
@@ -86,6 +89,18 @@ export function hostServiceFactories(options: BackendOptions, runtimes: Readonly
         logger: (await get(coreServices.rootLogger)).child({ component: 'audit' }),
         ...(config.get('backend.audit.stdout') === true ? { jsonLines: (line: string) => void process.stdout.write(line) } : {}),
       });
+    }),
+    createServiceFactory(hostEventLogStoreRef, async ({ get }) => new EventLogStore(await get(hostDbRef))),
+    createServiceFactory(coreServices.eventLog, async ({ get }) => {
+      const config = await get(coreServices.rootConfig);
+      const store = await get(hostEventLogStoreRef);
+      const retentionDays = (config.get('backend.eventLog.retentionDays') as number | undefined) ?? 90;
+      const logger = (await get(coreServices.rootLogger)).child({ component: 'eventLog' });
+      (await get(hostSchedulerRef)).forPlugin('host').every('host.eventlog.prune', { intervalSeconds: 3600 }, async () => {
+        const removed = await store.prune(new Date(Date.now() - retentionDays * 86_400_000));
+        if (removed > 0) logger.info({ removed, retentionDays }, `event log: ${removed} events older than ${retentionDays} days removed`);
+      });
+      return createEventLog({ store, events: (await get(hostEventBusRef)).service(), logger, retentionDays });
     }),
     createServiceFactory(coreServices.auditLog, async ({ get }) => {
       const store = await get(hostAuditStoreRef);
