@@ -1,0 +1,73 @@
+import { definePlugin, InputError, mountRoutes, type RouteDefinition } from '@atrium/backend-plugin-api';
+import { catalogServiceRef } from '@atrium/plugin-catalog/backend';
+import { assertOutboundAllowed, ReadError, sourcesServiceRef } from '@atrium/source-readers';
+import { integrationsConfigSchema, type IntegrationsConfig } from './config.js';
+import { githubModule } from './github/module.js';
+import { integrationsMigrations } from './migrations.js';
+import type { IntegrationModule, IntegrationModuleRuntime, IntegrationRouteServices } from './modules.js';
+import { integrationsOpenApi } from './openapi.js';
+import { integrationsPermissions } from './permissions.js';
+import { integrationRoutes } from './routes/integrations.js';
+import { loadSecretBox } from './secretBox.js';
+import { IntegrationStore } from './store.js';
+
+/**
+ * The installed modules, one per source (GitHub, GitLab, LDAP, ...). Adding one is one line here:
+ * its routes join the plugin's, and it is started with the shared context (catalog, secrets, store).
+ */
+export const integrationModules: IntegrationModule[] = [githubModule];
+
+const routes: RouteDefinition<IntegrationRouteServices>[] = [...integrationRoutes, ...integrationModules.flatMap((m) => m.routes ?? [])];
+
+/** Source-control and directory integrations: config, admin-added credentials, discovery into the catalog, webhooks. */
+export const integrationsPlugin = definePlugin<IntegrationsConfig, { catalog: typeof catalogServiceRef; sources: typeof sourcesServiceRef }, void>({
+  id: 'integrations',
+  configSchema: integrationsConfigSchema,
+  permissions: integrationsPermissions,
+  migrations: integrationsMigrations,
+  deps: { catalog: catalogServiceRef, sources: sourcesServiceRef },
+  openapi: integrationsOpenApi,
+  routes,
+  async setup(ctx) {
+    const { db, config, logger, audit, permissions, host, deps } = ctx;
+    const secrets = loadSecretBox({ ...(config.encryptionKey ? { configKey: config.encryptionKey } : {}), dataDir: host.dataDir, logger });
+    const store = new IntegrationStore(db, secrets);
+    // The shared SSRF guard: a refused destination is a 400 naming why; a host that does not
+    // resolve (yet) is not a refusal, the connection test reports it.
+    const assertOutbound = async (url: string) => {
+      try {
+        await assertOutboundAllowed(url, {
+          allowPrivateNetworks: deps.sources.allowPrivateNetworks,
+          privateNetworksKey: deps.sources.privateNetworksKey,
+          transports: ['http', 'https'],
+        });
+      } catch (e) {
+        if (e instanceof ReadError && e.kind === 'security') throw new InputError(e.message);
+        if (e instanceof ReadError && e.notFound) return;
+        throw e;
+      }
+    };
+    const modules = new Map<string, IntegrationModuleRuntime>();
+    for (const m of integrationModules) {
+      modules.set(
+        m.kind,
+        await m.start({
+          db,
+          config,
+          rootConfig: ctx.rootConfig,
+          logger: logger.child({ module: m.kind }),
+          scheduler: ctx.scheduler,
+          events: ctx.events,
+          lifecycle: ctx.lifecycle,
+          audit,
+          catalog: deps.catalog,
+          secrets,
+          store,
+          baseUrl: ctx.baseUrl,
+          assertOutbound,
+        }),
+      );
+    }
+    mountRoutes(ctx, routes, { db, store, audit, permissions, logger, config, assertOutbound, modules });
+  },
+});

@@ -1,0 +1,1 @@
+export { integrationsPlugin } from './plugin';
