@@ -2,6 +2,7 @@ import type { ComponentType } from 'react';
 import type { FrontendPlugin } from '@atrium/frontend-plugin-api';
 import { catalogPlugin } from '@atrium/plugin-catalog/frontend';
 import { systemPlugin } from '@atrium/plugin-system/frontend';
+import { integrationsPlugin } from '@atrium/plugin-integrations/frontend';
 import { NotificationsBell, notificationsPlugin } from '@atrium/plugin-notifications/frontend';
 import { scaffolderPlugin } from '@atrium/plugin-scaffolder/frontend';
 import { scorecardsPlugin } from '@atrium/plugin-scorecards/frontend';
@@ -17,6 +18,7 @@ export const installedPlugins: FrontendPlugin[] = [
   techdocsPlugin,
   notificationsPlugin,
   searchPlugin,
+  integrationsPlugin,
 ];
 
 /** Plugin widgets in the header, left of the colour-scheme toggle. */
