@@ -169,7 +169,15 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
   app.use('/api', chain([
     originGuard(originPolicy),
     jsonMutationGuard,
-    express.json({ limit: maxBody, strict: false, verify: (req, _res, buf) => markPossibleNul(req as never, buf) }),
+    express.json({
+      limit: maxBody,
+      strict: false,
+      verify: (req, _res, buf) => {
+        markPossibleNul(req as never, buf);
+        // The exact bytes, for routes that check a signature over the body (webhooks).
+        (req as { rawBody?: Buffer }).rawBody = buf;
+      },
+    }),
     nulGuard,
     // Only a request with cookies can carry a stale session cookie.
     (req, res, next) => (req.headers.cookie ? staleCookie(req, res, next) : next()),
