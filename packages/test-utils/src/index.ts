@@ -4,3 +4,4 @@ export * from './waitFor.js';
 export * from './fakes/githubOAuth.js';
 export * from './fakes/samlIdp.js';
 export * from './fakes/oidcProvider.js';
+export * from './fakes/githubApi.js';

@@ -1,0 +1,541 @@
+import crypto from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/**
+ * A local stand-in for GitHub's REST API (api.github.com, or a GitHub Enterprise Server under
+ * `/api/v3`), serving the operations repository discovery and org sync use, in GitHub's shapes:
+ * repository lists paginated with `Link` headers, strong ETags and `304 Not Modified` for
+ * `If-None-Match`, the `x-ratelimit-*` headers on every answer (a conditional request answered
+ * with 304 does not count, as on GitHub), a primary limit that runs out, and secondary limits
+ * (`403` or `429` with `retry-after`) on demand. Every answer is recorded in `served` so a test
+ * can check it against GitHub's OpenAPI description (see githubApi.test.ts).
+ */
+export interface FakeGitHubRepoInput {
+  owner: string;
+  name: string;
+  visibility?: 'public' | 'private' | 'internal';
+  archived?: boolean;
+  topics?: string[];
+  language?: string | null;
+  description?: string | null;
+  defaultBranch?: string;
+  /** Files on the default branch, by path without a leading slash. */
+  files?: Record<string, string>;
+  /** Team slugs with admin permission on the repository. */
+  adminTeams?: string[];
+}
+
+export interface FakeGitHubTeamInput {
+  org: string;
+  slug: string;
+  name?: string;
+  description?: string | null;
+  /** Slug of the parent team. */
+  parent?: string;
+  members: string[];
+}
+
+export interface ServedResponse {
+  method: string;
+  /** The OpenAPI path template of the operation (`/orgs/{org}/repos`). */
+  operation: string;
+  status: number;
+  headers: Record<string, string>;
+  body: unknown;
+}
+
+export interface FakeGitHubApi {
+  /** API root, like https://api.github.com (a GHES-style `${url}/api/v3` works too). */
+  url: string;
+  /** A token and who it acts as; `scopes` is sent in `x-oauth-scopes` (classic tokens). */
+  addToken(token: string, options: { login: string; scopes?: string[] }): void;
+  revokeToken(token: string): void;
+  addRepo(repo: FakeGitHubRepoInput): void;
+  /** Sets (or with null removes) a file on the default branch: a push. */
+  pushFile(owner: string, name: string, path: string, content: string | null): void;
+  renameRepo(owner: string, name: string, newName: string): void;
+  archiveRepo(owner: string, name: string): void;
+  deleteRepo(owner: string, name: string): void;
+  addTeam(team: FakeGitHubTeamInput): void;
+  setTeamMembers(org: string, slug: string, members: string[]): void;
+  /** The primary limit per token: `limit` calls per window of `windowSeconds`. */
+  setRateLimit(options: { limit: number; remaining?: number; windowSeconds?: number }): void;
+  /** The next `count` requests get a secondary limit answer. */
+  failNext(options: { status: 403 | 429; retryAfterSeconds: number; count?: number }): void;
+  /** Every answer, oldest first. */
+  served: ServedResponse[];
+  /** Requests that counted against the primary limit. */
+  counted(): number;
+  repoJson(owner: string, name: string): Record<string, unknown>;
+  stop(): Promise<void>;
+}
+
+interface Repo {
+  id: number;
+  owner: string;
+  name: string;
+  visibility: 'public' | 'private' | 'internal';
+  archived: boolean;
+  topics: string[];
+  language: string | null;
+  description: string | null;
+  defaultBranch: string;
+  files: Map<string, string>;
+  adminTeams: string[];
+  createdAt: string;
+  pushedAt: string;
+  commit: string;
+}
+
+interface Team {
+  id: number;
+  org: string;
+  slug: string;
+  name: string;
+  description: string | null;
+  parent?: string;
+  members: string[];
+}
+
+const DOCS = 'https://docs.github.com/rest';
+const sha1 = (s: string) => crypto.createHash('sha1').update(s).digest('hex');
+
+export async function startFakeGitHubApi(options: { port?: number } = {}): Promise<FakeGitHubApi> {
+  const tokens = new Map<string, { login: string; scopes: string[] }>();
+  const repos = new Map<string, Repo>(); // key: owner/name (lower case)
+  const teams = new Map<string, Team>(); // key: org/slug
+  const ids = new Map<string, number>();
+  const served: ServedResponse[] = [];
+  let nextId = 1000;
+  let base = '';
+  let limit = 5000;
+  let windowSeconds = 3600;
+  const budgets = new Map<string, { remaining: number; reset: number }>();
+  let failures: { status: 403 | 429; retryAfterSeconds: number; count: number } | undefined;
+  let countedCalls = 0;
+  let clock = Date.parse('2026-01-01T00:00:00Z');
+  const tick = () => new Date((clock += 1000)).toISOString().replace(/\.\d{3}Z$/, 'Z');
+
+  const idOf = (key: string) => {
+    if (!ids.has(key)) ids.set(key, nextId++);
+    return ids.get(key)!;
+  };
+
+  const userJson = (login: string, type: 'User' | 'Organization' = 'User') => {
+    const u = `${base}/users/${login}`;
+    return {
+      login,
+      id: idOf(`user:${login}`),
+      node_id: Buffer.from(`04:User${idOf(`user:${login}`)}`).toString('base64'),
+      avatar_url: `https://avatars.githubusercontent.com/u/${idOf(`user:${login}`)}?v=4`,
+      gravatar_id: '',
+      url: u,
+      html_url: `https://github.com/${login}`,
+      followers_url: `${u}/followers`,
+      following_url: `${u}/following{/other_user}`,
+      gists_url: `${u}/gists{/gist_id}`,
+      starred_url: `${u}/starred{/owner}{/repo}`,
+      subscriptions_url: `${u}/subscriptions`,
+      organizations_url: `${u}/orgs`,
+      repos_url: `${u}/repos`,
+      events_url: `${u}/events{/privacy}`,
+      received_events_url: `${u}/received_events`,
+      type,
+      site_admin: false,
+    };
+  };
+
+  const privateUserJson = (login: string) => ({
+    ...userJson(login),
+    name: login,
+    company: null,
+    blog: '',
+    location: null,
+    email: null,
+    hireable: null,
+    bio: null,
+    public_repos: [...repos.values()].filter((r) => r.owner === login).length,
+    public_gists: 0,
+    followers: 0,
+    following: 0,
+    created_at: '2020-01-01T00:00:00Z',
+    updated_at: '2026-01-01T00:00:00Z',
+    private_gists: 0,
+    total_private_repos: 0,
+    owned_private_repos: 0,
+    disk_usage: 0,
+    collaborators: 0,
+    two_factor_authentication: true,
+  });
+
+  const repoJson = (r: Repo) => {
+    const full = `${r.owner}/${r.name}`;
+    const u = `${base}/repos/${full}`;
+    const isOrg = !tokens.size || ![...tokens.values()].some((t) => t.login === r.owner);
+    return {
+      id: r.id,
+      node_id: Buffer.from(`010:Repository${r.id}`).toString('base64'),
+      name: r.name,
+      full_name: full,
+      private: r.visibility !== 'public',
+      owner: userJson(r.owner, isOrg ? 'Organization' : 'User'),
+      html_url: `https://github.com/${full}`,
+      description: r.description,
+      fork: false,
+      url: u,
+      archive_url: `${u}/{archive_format}{/ref}`,
+      assignees_url: `${u}/assignees{/user}`,
+      blobs_url: `${u}/git/blobs{/sha}`,
+      branches_url: `${u}/branches{/branch}`,
+      collaborators_url: `${u}/collaborators{/collaborator}`,
+      comments_url: `${u}/comments{/number}`,
+      commits_url: `${u}/commits{/sha}`,
+      compare_url: `${u}/compare/{base}...{head}`,
+      contents_url: `${u}/contents/{+path}`,
+      contributors_url: `${u}/contributors`,
+      deployments_url: `${u}/deployments`,
+      downloads_url: `${u}/downloads`,
+      events_url: `${u}/events`,
+      forks_url: `${u}/forks`,
+      git_commits_url: `${u}/git/commits{/sha}`,
+      git_refs_url: `${u}/git/refs{/sha}`,
+      git_tags_url: `${u}/git/tags{/sha}`,
+      git_url: `git://github.com/${full}.git`,
+      issue_comment_url: `${u}/issues/comments{/number}`,
+      issue_events_url: `${u}/issues/events{/number}`,
+      issues_url: `${u}/issues{/number}`,
+      keys_url: `${u}/keys{/key_id}`,
+      labels_url: `${u}/labels{/name}`,
+      languages_url: `${u}/languages`,
+      merges_url: `${u}/merges`,
+      milestones_url: `${u}/milestones{/number}`,
+      notifications_url: `${u}/notifications{?since,all,participating}`,
+      pulls_url: `${u}/pulls{/number}`,
+      releases_url: `${u}/releases{/id}`,
+      ssh_url: `git@github.com:${full}.git`,
+      stargazers_url: `${u}/stargazers`,
+      statuses_url: `${u}/statuses/{sha}`,
+      subscribers_url: `${u}/subscribers`,
+      subscription_url: `${u}/subscription`,
+      tags_url: `${u}/tags`,
+      teams_url: `${u}/teams`,
+      trees_url: `${u}/git/trees{/sha}`,
+      clone_url: `https://github.com/${full}.git`,
+      hooks_url: `${u}/hooks`,
+      homepage: null,
+      language: r.language,
+      forks_count: 0,
+      stargazers_count: 0,
+      watchers_count: 0,
+      size: 100,
+      default_branch: r.defaultBranch,
+      open_issues_count: 0,
+      is_template: false,
+      topics: r.topics,
+      has_issues: true,
+      has_projects: true,
+      has_wiki: false,
+      has_pages: false,
+      has_downloads: true,
+      has_discussions: false,
+      archived: r.archived,
+      disabled: false,
+      visibility: r.visibility,
+      pushed_at: r.pushedAt,
+      created_at: r.createdAt,
+      updated_at: r.pushedAt,
+      permissions: { admin: true, maintain: true, push: true, triage: true, pull: true },
+      forks: 0,
+      open_issues: 0,
+      watchers: 0,
+    };
+  };
+
+  const teamJson = (t: Team): Record<string, unknown> => {
+    const u = `${base}/organizations/${idOf(`org:${t.org}`)}/team/${t.id}`;
+    const parent = t.parent ? teams.get(`${t.org}/${t.parent}`) : undefined;
+    return {
+      id: t.id,
+      node_id: Buffer.from(`04:Team${t.id}`).toString('base64'),
+      url: u,
+      html_url: `https://github.com/orgs/${t.org}/teams/${t.slug}`,
+      name: t.name,
+      slug: t.slug,
+      description: t.description,
+      privacy: 'closed',
+      notification_setting: 'notifications_enabled',
+      permission: 'pull',
+      members_url: `${u}/members{/member}`,
+      repositories_url: `${u}/repos`,
+      type: 'organization',
+      parent: parent ? { ...teamJson({ ...parent, parent: undefined }), parent: undefined } : null,
+    };
+  };
+
+  const fileJson = (r: Repo, path: string, content: string) => {
+    const sha = sha1(`blob ${content.length}\0${content}`);
+    const u = `${base}/repos/${r.owner}/${r.name}/contents/${path}?ref=${r.defaultBranch}`;
+    const html = `https://github.com/${r.owner}/${r.name}/blob/${r.defaultBranch}/${path}`;
+    const git = `${base}/repos/${r.owner}/${r.name}/git/blobs/${sha}`;
+    return {
+      type: 'file',
+      encoding: 'base64',
+      size: Buffer.byteLength(content),
+      name: path.split('/').pop()!,
+      path,
+      content: Buffer.from(content).toString('base64').replace(/(.{60})/g, '$1\n'),
+      sha,
+      url: u,
+      git_url: git,
+      html_url: html,
+      download_url: `https://raw.githubusercontent.com/${r.owner}/${r.name}/${r.defaultBranch}/${path}`,
+      _links: { self: u, git, html },
+    };
+  };
+
+  const findRepo = (owner: string, name: string) => repos.get(`${owner}/${name}`.toLowerCase());
+
+  const server = http.createServer((req, res) => {
+    try {
+      handle(req, res);
+    } catch (e) {
+      res.writeHead(500, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ message: String(e) }));
+    }
+  });
+
+  function handle(req: http.IncomingMessage, res: http.ServerResponse): void {
+    const url = new URL(req.url ?? '/', 'http://fake');
+    const path = url.pathname.replace(/^\/api\/v3(?=\/)/, '');
+    const method = req.method ?? 'GET';
+    const auth = req.headers.authorization ?? '';
+    const token = /^(?:token|bearer)\s+(.+)$/i.exec(auth)?.[1];
+    const headers: Record<string, string> = { 'content-type': 'application/json; charset=utf-8', 'x-github-media-type': 'github.v3; format=json', 'x-github-api-version-selected': '2022-11-28' };
+    let operation = 'unknown';
+
+    const send = (status: number, body: unknown, extra: Record<string, string> = {}) => {
+      const all = { ...headers, ...extra };
+      served.push({ method, operation, status, headers: all, body });
+      res.writeHead(status, all);
+      res.end(body === undefined ? undefined : JSON.stringify(body));
+    };
+
+    const who = token ? tokens.get(token) : undefined;
+    if (!who) {
+      operation = path;
+      return send(401, { message: 'Bad credentials', documentation_url: DOCS, status: '401' });
+    }
+
+    // Secondary limits, on demand.
+    if (failures && failures.count > 0) {
+      failures.count -= 1;
+      const f = failures;
+      if (f.count === 0) failures = undefined;
+      operation = path;
+      return send(f.status, { message: 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.', documentation_url: `${DOCS}/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits`, status: String(f.status) }, { 'retry-after': String(f.retryAfterSeconds) });
+    }
+
+    // The primary limit.
+    const now = Math.floor(Date.now() / 1000);
+    let budget = budgets.get(token!);
+    if (!budget || budget.reset <= now) budgets.set(token!, (budget = { remaining: limit, reset: now + windowSeconds }));
+    const rateHeaders = () => ({
+      'x-ratelimit-limit': String(limit),
+      'x-ratelimit-remaining': String(budget!.remaining),
+      'x-ratelimit-reset': String(budget!.reset),
+      'x-ratelimit-used': String(limit - budget!.remaining),
+      'x-ratelimit-resource': 'core',
+    });
+    if (budget.remaining <= 0) {
+      Object.assign(headers, rateHeaders());
+      operation = path;
+      return send(403, { message: `API rate limit exceeded for user ID ${idOf(`user:${who.login}`)}.`, documentation_url: `${DOCS}/overview/rate-limits-for-the-rest-api`, status: '403' });
+    }
+
+    /** Answers 200 with an ETag, or 304 when the client already has it (not counted). */
+    const conditional = (body: unknown, extra: Record<string, string> = {}) => {
+      const etag = `"${sha1(JSON.stringify(body))}"`;
+      const given = req.headers['if-none-match'];
+      if (given && given.split(',').some((g) => g.trim().replace(/^W\//, '') === etag)) {
+        Object.assign(headers, rateHeaders());
+        delete headers['content-type'];
+        return send(304, undefined, { etag, ...extra });
+      }
+      budget!.remaining -= 1;
+      countedCalls += 1;
+      Object.assign(headers, rateHeaders());
+      return send(200, body, { etag, ...extra });
+    };
+    const notFound = () => {
+      budget!.remaining -= 1;
+      countedCalls += 1;
+      Object.assign(headers, rateHeaders());
+      send(404, { message: 'Not Found', documentation_url: DOCS, status: '404' });
+    };
+
+    if (method !== 'GET') {
+      operation = path;
+      return notFound();
+    }
+
+    const paginate = (items: unknown[], path0: string) => {
+      const perPage = Math.min(100, Math.max(1, Number(url.searchParams.get('per_page') ?? 30)));
+      const page = Math.max(1, Number(url.searchParams.get('page') ?? 1));
+      const last = Math.max(1, Math.ceil(items.length / perPage));
+      const link = (p: number) => {
+        const q = new URLSearchParams(url.searchParams);
+        q.set('per_page', String(perPage));
+        q.set('page', String(p));
+        return `${base}${path0}?${q}`;
+      };
+      const parts: string[] = [];
+      if (page > 1) parts.push(`<${link(page - 1)}>; rel="prev"`, `<${link(1)}>; rel="first"`);
+      if (page < last) parts.push(`<${link(page + 1)}>; rel="next"`, `<${link(last)}>; rel="last"`);
+      return conditional(items.slice((page - 1) * perPage, page * perPage), parts.length ? { link: parts.join(', ') } : {});
+    };
+
+    let m: RegExpExecArray | null;
+    if (path === '/user') {
+      operation = '/user';
+      return conditional(privateUserJson(who.login), { 'x-oauth-scopes': who.scopes.join(', '), 'x-accepted-oauth-scopes': '' });
+    }
+    if ((m = /^\/orgs\/([^/]+)\/repos$/.exec(path)) || (m = /^\/users\/([^/]+)\/repos$/.exec(path))) {
+      operation = path.startsWith('/orgs/') ? '/orgs/{org}/repos' : '/users/{username}/repos';
+      const owner = decodeURIComponent(m[1]!).toLowerCase();
+      const list = [...repos.values()].filter((r) => r.owner.toLowerCase() === owner).sort((a, b) => a.id - b.id);
+      if (list.length === 0 && ![...teams.values()].some((t) => t.org.toLowerCase() === owner)) return notFound();
+      return paginate(list.map(repoJson), path);
+    }
+    if ((m = /^\/repos\/([^/]+)\/([^/]+)\/contents\/(.+)$/.exec(path))) {
+      operation = '/repos/{owner}/{repo}/contents/{path}';
+      const r = findRepo(decodeURIComponent(m[1]!), decodeURIComponent(m[2]!));
+      const filePath = decodeURIComponent(m[3]!);
+      const content = r?.files.get(filePath);
+      if (!r || content === undefined) return notFound();
+      return conditional(fileJson(r, filePath, content));
+    }
+    if ((m = /^\/repos\/([^/]+)\/([^/]+)\/git\/trees\/([^/]+)$/.exec(path))) {
+      operation = '/repos/{owner}/{repo}/git/trees/{tree_sha}';
+      const r = findRepo(decodeURIComponent(m[1]!), decodeURIComponent(m[2]!));
+      if (!r) return notFound();
+      const entries = new Map<string, { path: string; mode: string; type: string; sha: string; size?: number; url: string }>();
+      for (const [p, c] of r.files) {
+        const segments = p.split('/');
+        for (let i = 1; i < segments.length; i++) {
+          const dir = segments.slice(0, i).join('/');
+          if (!entries.has(dir)) entries.set(dir, { path: dir, mode: '040000', type: 'tree', sha: sha1(`tree:${dir}`), url: `${base}/repos/${r.owner}/${r.name}/git/trees/${sha1(`tree:${dir}`)}` });
+        }
+        const sha = sha1(`blob ${c.length}\0${c}`);
+        entries.set(p, { path: p, mode: '100644', type: 'blob', sha, size: Buffer.byteLength(c), url: `${base}/repos/${r.owner}/${r.name}/git/blobs/${sha}` });
+      }
+      return conditional({ sha: r.commit, url: `${base}/repos/${r.owner}/${r.name}/git/trees/${r.commit}`, tree: [...entries.values()].sort((a, b) => a.path.localeCompare(b.path)), truncated: false });
+    }
+    if ((m = /^\/repos\/([^/]+)\/([^/]+)\/teams$/.exec(path))) {
+      operation = '/repos/{owner}/{repo}/teams';
+      const r = findRepo(decodeURIComponent(m[1]!), decodeURIComponent(m[2]!));
+      if (!r) return notFound();
+      const list = r.adminTeams.map((slug) => teams.get(`${r.owner}/${slug}`)).filter((t): t is Team => !!t);
+      return paginate(list.map((t) => ({ ...teamJson(t), permission: 'admin' })), path);
+    }
+    if ((m = /^\/orgs\/([^/]+)\/teams$/.exec(path))) {
+      operation = '/orgs/{org}/teams';
+      const org = decodeURIComponent(m[1]!).toLowerCase();
+      return paginate([...teams.values()].filter((t) => t.org.toLowerCase() === org).sort((a, b) => a.id - b.id).map(teamJson), path);
+    }
+    if ((m = /^\/orgs\/([^/]+)\/teams\/([^/]+)\/members$/.exec(path))) {
+      operation = '/orgs/{org}/teams/{team_slug}/members';
+      const t = teams.get(`${decodeURIComponent(m[1]!)}/${decodeURIComponent(m[2]!)}`);
+      if (!t) return notFound();
+      return paginate(t.members.map((login) => userJson(login)), path);
+    }
+    operation = path;
+    return notFound();
+  }
+
+  await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+  const need = (owner: string, name: string) => {
+    const r = findRepo(owner, name);
+    if (!r) throw new Error(`fake GitHub: no repository ${owner}/${name}`);
+    return r;
+  };
+  const bump = (r: Repo) => {
+    r.pushedAt = tick();
+    r.commit = sha1(`${r.commit}:${r.pushedAt}`);
+  };
+
+  return {
+    url: base,
+    served,
+    addToken(token, o) {
+      tokens.set(token, { login: o.login, scopes: o.scopes ?? ['repo', 'read:org'] });
+    },
+    revokeToken(token) {
+      tokens.delete(token);
+    },
+    addRepo(input) {
+      const at = tick();
+      const repo: Repo = {
+        id: idOf(`repo:${input.owner}/${input.name}`.toLowerCase()),
+        owner: input.owner,
+        name: input.name,
+        visibility: input.visibility ?? 'public',
+        archived: input.archived ?? false,
+        topics: input.topics ?? [],
+        language: input.language ?? null,
+        description: input.description ?? null,
+        defaultBranch: input.defaultBranch ?? 'main',
+        files: new Map(Object.entries(input.files ?? {})),
+        adminTeams: input.adminTeams ?? [],
+        createdAt: at,
+        pushedAt: at,
+        commit: sha1(`${input.owner}/${input.name}:${at}`),
+      };
+      repos.set(`${input.owner}/${input.name}`.toLowerCase(), repo);
+    },
+    pushFile(owner, name, path, content) {
+      const r = need(owner, name);
+      if (content === null) r.files.delete(path);
+      else r.files.set(path, content);
+      bump(r);
+    },
+    renameRepo(owner, name, newName) {
+      const r = need(owner, name);
+      repos.delete(`${owner}/${name}`.toLowerCase());
+      r.name = newName;
+      repos.set(`${owner}/${newName}`.toLowerCase(), r);
+      bump(r);
+    },
+    archiveRepo(owner, name) {
+      const r = need(owner, name);
+      r.archived = true;
+      bump(r);
+    },
+    deleteRepo(owner, name) {
+      need(owner, name);
+      repos.delete(`${owner}/${name}`.toLowerCase());
+    },
+    addTeam(t) {
+      teams.set(`${t.org}/${t.slug}`, { id: idOf(`team:${t.org}/${t.slug}`), org: t.org, slug: t.slug, name: t.name ?? t.slug, description: t.description ?? null, ...(t.parent ? { parent: t.parent } : {}), members: [...t.members] });
+    },
+    setTeamMembers(org, slug, members) {
+      const t = teams.get(`${org}/${slug}`);
+      if (!t) throw new Error(`fake GitHub: no team ${org}/${slug}`);
+      t.members = [...members];
+    },
+    setRateLimit(o) {
+      limit = o.limit;
+      windowSeconds = o.windowSeconds ?? 3600;
+      budgets.clear();
+      if (o.remaining !== undefined) for (const t of tokens.keys()) budgets.set(t, { remaining: o.remaining, reset: Math.floor(Date.now() / 1000) + windowSeconds });
+    },
+    failNext(o) {
+      failures = { status: o.status, retryAfterSeconds: o.retryAfterSeconds, count: o.count ?? 1 };
+    },
+    counted: () => countedCalls,
+    repoJson: (owner, name) => repoJson(need(owner, name)),
+    stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
