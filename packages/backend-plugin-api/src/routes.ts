@@ -117,6 +117,8 @@ export function routePermissionName(route: RouteDefinition): string | undefined 
 }
 
 /** A copy of the path parameters with each `{*rest}` wildcard (an array of segments) joined with `/`. */
+const ANONYMOUS: Caller = { type: 'guest', userEntityRef: 'user:default/guest', ownershipEntityRefs: [], displayName: 'Anonymous' };
+
 function joinWildcards(params: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const k in params) {
@@ -145,7 +147,9 @@ function toHandler<S>(route: RouteDefinition<S>, ctx: { auth: AuthService; permi
     const params = checkParams ? checkParams(joinWildcards(req.params)) : { ...req.params };
     const query = checkQuery ? checkQuery({ ...req.query }) : { ...req.query };
     const body = checkBody ? checkBody(req.body ?? {}) : undefined;
-    const caller = await ctx.auth.getCaller(req);
+    // A public route serves callers who did not sign in (a webhook, a signed callback URL): when
+    // sign-in is required and missing they are anonymous here instead of a 401.
+    const caller = permissionName === undefined ? await ctx.auth.getCaller(req).catch(() => ANONYMOUS) : await ctx.auth.getCaller(req);
     if (permissionName !== undefined) {
       const resourceRef = resourceRefOf ? await resourceRefOf({ params, query, body }, services) : undefined;
       if (resourceRef && hiddenAs) {

@@ -74,7 +74,7 @@ export const scorecardsPlugin = definePlugin<ScorecardsConfig, { catalog: typeof
       return runtime.stop();
     });
 
-    mountRoutes(ctx, scorecardsRoutes, { runtime, store, catalog: deps.catalog, audit, triggerSweep: () => scheduler.trigger(SWEEP_JOB) });
+    mountRoutes(ctx, scorecardsRoutes, { runtime, store, catalog: deps.catalog, audit, permissions: ctx.permissions, triggerSweep: () => scheduler.trigger(SWEEP_JOB) });
     return {
       registerFactProvider(provider) {
         runtime.registerFactProvider(provider);
