@@ -150,7 +150,7 @@ export const integrationsConfigSchema = {
       properties: { github: { type: 'array', items: githubDiscoverySchema, default: [] } },
     },
     encryptionKey: { type: 'string', minLength: 32 },
-    ldap: { type: 'object' },
+    ldap: { type: 'array', default: [] },
   },
 } as unknown as JsonSchema;
 

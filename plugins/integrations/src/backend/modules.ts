@@ -1,5 +1,6 @@
 import type { AuditService, Logger, PermissionsService, RouteDefinition, SchedulerService, EventsService, LifecycleService } from '@atrium/backend-plugin-api';
 import type { CatalogService } from '@atrium/plugin-catalog/backend';
+import type { ScaffolderActionsService } from '@atrium/plugin-scaffolder/backend';
 import type { Knex } from 'knex';
 import type { ConnectionTestResult, DiscoveryStatus } from '../common/index.js';
 import type { IntegrationsConfig } from './config.js';
@@ -22,6 +23,8 @@ export interface IntegrationModuleContext {
   baseUrl: string;
   /** Outbound checks for admin-supplied URLs (the shared SSRF guard with the configured policy). */
   assertOutbound(url: string): Promise<void>;
+  /** The scaffolder's actions extension, when the scaffolder is installed. */
+  scaffolder?: ScaffolderActionsService;
 }
 
 /** What a started module offers the shared routes (all optional). */

@@ -1,8 +1,12 @@
 import { definePlugin, InputError, mountRoutes, type RouteDefinition } from '@atrium/backend-plugin-api';
 import { catalogServiceRef } from '@atrium/plugin-catalog/backend';
+import { scaffolderActionsRef } from '@atrium/plugin-scaffolder/backend';
 import { assertOutboundAllowed, ReadError, sourcesServiceRef } from '@atrium/source-readers';
 import { integrationsConfigSchema, type IntegrationsConfig } from './config.js';
 import { githubModule } from './github/module.js';
+import { gitlabMigrations } from './gitlab/migrations.js';
+import { gitlabModule } from './gitlab/module.js';
+import { ldapModule } from './ldap/module.js';
 import { integrationsMigrations } from './migrations.js';
 import type { IntegrationModule, IntegrationModuleRuntime, IntegrationRouteServices } from './modules.js';
 import { integrationsOpenApi } from './openapi.js';
@@ -15,17 +19,24 @@ import { IntegrationStore } from './store.js';
  * The installed modules, one per source (GitHub, GitLab, LDAP, ...). Adding one is one line here:
  * its routes join the plugin's, and it is started with the shared context (catalog, secrets, store).
  */
-export const integrationModules: IntegrationModule[] = [githubModule];
+export const integrationModules: IntegrationModule[] = [githubModule, gitlabModule, ldapModule];
 
 const routes: RouteDefinition<IntegrationRouteServices>[] = [...integrationRoutes, ...integrationModules.flatMap((m) => m.routes ?? [])];
 
 /** Source-control and directory integrations: config, admin-added credentials, discovery into the catalog, webhooks. */
-export const integrationsPlugin = definePlugin<IntegrationsConfig, { catalog: typeof catalogServiceRef; sources: typeof sourcesServiceRef }, void>({
+export const integrationsPlugin = definePlugin<
+  IntegrationsConfig,
+  { catalog: typeof catalogServiceRef; sources: typeof sourcesServiceRef },
+  void,
+  { scaffolder: typeof scaffolderActionsRef }
+>({
   id: 'integrations',
   configSchema: integrationsConfigSchema,
   permissions: integrationsPermissions,
-  migrations: integrationsMigrations,
+  migrations: [...integrationsMigrations, ...gitlabMigrations],
   deps: { catalog: catalogServiceRef, sources: sourcesServiceRef },
+  // Modules register scaffolder actions (publish:gitlab, ...) when the scaffolder is installed.
+  optionalDeps: { scaffolder: scaffolderActionsRef },
   openapi: integrationsOpenApi,
   routes,
   async setup(ctx) {
@@ -65,6 +76,7 @@ export const integrationsPlugin = definePlugin<IntegrationsConfig, { catalog: ty
           store,
           baseUrl: ctx.baseUrl,
           assertOutbound,
+          ...(ctx.optionalDeps.scaffolder ? { scaffolder: ctx.optionalDeps.scaffolder } : {}),
         }),
       );
     }
