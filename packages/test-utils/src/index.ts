@@ -5,3 +5,4 @@ export * from './fakes/githubOAuth.js';
 export * from './fakes/samlIdp.js';
 export * from './fakes/oidcProvider.js';
 export * from './fakes/githubApi.js';
+export * from './fakes/gitlabApi.js';
