@@ -8,7 +8,14 @@ export const scaffolderConfigSchema: JsonSchema = {
   additionalProperties: false,
   properties: {
     concurrentTasksLimit: { type: 'integer', minimum: 0, default: 10, description: 'Tasks one replica runs at once; 0 disables its worker.' },
-    taskTimeoutSeconds: { type: 'integer', minimum: 5, default: 30, description: 'A processing task with no heartbeat for this long is marked failed.' },
+    taskTimeoutSeconds: {
+      type: 'integer',
+      minimum: 2,
+      default: 30,
+      description: "A running task's lease: a task whose replica stops heartbeating for this long is resumed by any replica.",
+    },
+    waitPollSeconds: { type: 'integer', minimum: 1, default: 5, description: 'How often waiting tasks that are due (times, pull requests, reminders, expiries) are looked at.' },
+    callbackSecret: { type: 'string', minLength: 16, description: 'HMAC key for wait:callback URLs; generated and stored when absent.' },
     stepTimeoutSeconds: { type: 'integer', minimum: 1, default: 600 },
     ioConcurrency: {
       type: 'integer',
@@ -57,6 +64,8 @@ export const scaffolderConfigSchema: JsonSchema = {
 export interface ScaffolderConfig {
   concurrentTasksLimit: number;
   taskTimeoutSeconds: number;
+  waitPollSeconds: number;
+  callbackSecret?: string;
   stepTimeoutSeconds: number;
   ioConcurrency?: number;
   pollMs: number;

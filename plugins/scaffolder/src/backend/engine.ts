@@ -2,6 +2,8 @@ import { promises as fs } from 'node:fs';
 import type { FieldError } from '@atrium/backend-plugin-api';
 import type { CatalogService } from '@atrium/plugin-catalog/common';
 import type { JsonObject, StepStatus, TaskEventBody, TaskSpec, TaskStep } from '../common/index.js';
+import { describeMs, parseDurationMs } from './tasks/durable.js';
+import type { WaitRequest } from './actions/types.js';
 import type { ActionRegistry } from './actions/registry.js';
 import type { StepLogger } from './actions/types.js';
 import type { TemplateSources } from './sources.js';
@@ -21,10 +23,39 @@ export class StepValidationError extends Error {
 }
 
 export class StepTimeoutError extends Error {
-  constructor(stepId: string, ms: number) {
-    super(`Step "${stepId}" timed out after ${Math.round(ms / 1000)} s`);
+  constructor(stepId: string, ms: number, why = 'its timeout') {
+    super(`Step "${stepId}" timed out after ${describeMs(ms)} (${why})`);
     this.name = 'StepTimeoutError';
   }
+}
+
+/** The task's own `spec.timeout` passed: names the step it was at. */
+export class TaskTimeoutError extends Error {
+  constructor(stepId: string, timeout: string, what = 'running') {
+    super(`The task timed out (spec.timeout ${timeout}) while ${what} step "${stepId}"`);
+    this.name = 'TaskTimeoutError';
+  }
+}
+
+/** A waiting step was reached: the task is put aside (no worker) until the wait is over. */
+export class TaskSuspendedError extends Error {
+  constructor(
+    readonly stepId: string,
+    readonly position: number,
+    readonly wait: WaitRequest,
+  ) {
+    super(`Step "${stepId}" waits: ${wait.description}`);
+    this.name = 'TaskSuspendedError';
+  }
+}
+
+/** Where a durable run records each step's outcome, and what was recorded before (resume). */
+export interface DurableHooks {
+  /** Outcomes recorded by earlier runs: completed and skipped steps are not run again. */
+  recorded: Map<string, { status: StepStatus; output: JsonObject }>;
+  stepStarted(step: TaskStep, position: number): Promise<void>;
+  stepFinished(step: TaskStep, position: number, status: 'completed' | 'skipped', output: JsonObject): Promise<void>;
+  stepFailed(step: TaskStep, position: number, status: 'failed' | 'cancelled', error: string): Promise<void>;
 }
 
 export class TaskCancelledError extends Error {
@@ -47,6 +78,10 @@ export interface RunContext {
   sources: TemplateSources;
   catalog: CatalogService;
   stepTimeoutMs: number;
+  /** When the task's `spec.timeout` runs out. */
+  deadline?: Date;
+  /** Durable runs record steps; dry runs have none. */
+  durable?: DurableHooks;
   /** Bounds how many file- and process-heavy steps run at once across all tasks of this replica. */
   ioLimiter?: Limiter;
   /** Receives log and step-status events (secrets are masked by the sink). */
@@ -106,8 +141,14 @@ export async function runSteps(run: RunContext): Promise<JsonObject> {
     context: { task: { id: run.taskId } },
   });
 
-  for (const step of run.spec.steps) {
+  for (const [position, step] of run.spec.steps.entries()) {
     if (run.signal.aborted) throw new TaskCancelledError();
+    const recorded = run.durable?.recorded.get(step.id);
+    if (recorded && (recorded.status === 'completed' || recorded.status === 'skipped')) {
+      // Done in an earlier run of this task (before a restart, a wait, a retry): not again.
+      steps[step.id] = { output: recorded.output };
+      continue;
+    }
     const status = (s: StepStatus, message: string) => run.emit({ message, stepId: step.id, status: s });
     const logger: StepLogger = {
       info: (m) => void run.emit({ message: m, stepId: step.id }).catch(() => undefined),
@@ -119,23 +160,41 @@ export async function runSteps(run: RunContext): Promise<JsonObject> {
       const cond = typeof step.if === 'string' ? renderer.renderValue(step.if, baseContext()) : step.if;
       if (!isTruthy(cond)) {
         steps[step.id] = { output: {} };
+        await run.durable?.stepFinished(step, position, 'skipped', {});
         await status('skipped', `Skipping step ${step.id}: condition was false`);
         continue;
       }
     }
     const action = run.registry.get(step.action);
     if (!action) throw new StepValidationError(`Step "${step.id}": unknown action "${step.action}"`, [{ stepId: step.id, path: `steps.${step.id}.action`, message: `unknown action "${step.action}"` }]);
-    if (run.isDryRun && !action.supportsDryRun) {
+    if (run.isDryRun && (!action.supportsDryRun || action.beginWait)) {
       steps[step.id] = { output: {} };
-      await status('skipped', `Skipping step ${step.id} (${step.action}) in dry run: it has side effects`);
+      await status('skipped', `Skipping step ${step.id} (${step.action}) in dry run: ${action.beginWait ? 'it waits' : 'it has side effects'}`);
       continue;
     }
+    if (run.deadline && Date.now() >= run.deadline.getTime()) throw new TaskTimeoutError(step.id, String(run.spec.timeout), 'starting');
 
+    await run.durable?.stepStarted(step, position);
     await status('processing', `Beginning step ${step.name}`);
-    const iterations = iterationsOf(step, renderer, baseContext());
     const output: JsonObject = {};
     try {
-      for (const each of iterations) {
+      const iterations = iterationsOf(step, renderer, baseContext());
+      if (action.beginWait) {
+        // A waiting step: its input is checked now, then the task is put aside until the wait ends.
+        const input = stripUndefined(renderer.renderValue(step.input ?? {}, baseContext())) as JsonObject;
+        const fieldErrors = run.registry.validateInput(step.action, input);
+        if (fieldErrors.length) {
+          throw new StepValidationError(
+            `Invalid input for step "${step.id}" (${step.action}): ${fieldErrors.map((e) => `${e.path} ${e.message}`).join('; ')}`,
+            fieldErrors.map((e) => ({ ...e, stepId: step.id })),
+          );
+        }
+        const timeoutMs = stepTimeoutOf(step);
+        const begun = await action.beginWait({ input, taskId: run.taskId, stepId: step.id, user: run.spec.user, catalog: run.catalog, logger, signal: run.signal, ...(timeoutMs !== undefined ? { timeoutMs } : {}) });
+        if ('wait' in begun) throw new TaskSuspendedError(step.id, position, begun.wait);
+        Object.assign(output, begun.done);
+      }
+      for (const each of action.beginWait ? [] : iterations) {
         if (run.signal.aborted) throw new TaskCancelledError();
         const context = each ? { ...baseContext(), each } : baseContext();
         const input = stripUndefined(renderer.renderValue(step.input ?? {}, context)) as JsonObject;
@@ -182,11 +241,21 @@ export async function runSteps(run: RunContext): Promise<JsonObject> {
         }
       }
     } catch (error) {
+      if (error instanceof TaskSuspendedError) {
+        await status('waiting', `Step ${step.id} is waiting: ${error.wait.description}`);
+        throw error;
+      }
+      // Stopped by a shutdown or a lost lease: the step stays recorded as processing, for the resume to judge.
+      const reason: unknown = run.signal.reason;
+      if (run.signal.aborted && isInterruption(reason)) throw reason;
       const cancelled = run.signal.aborted;
-      await status(cancelled ? 'cancelled' : 'failed', cancelled ? `Step ${step.id} cancelled` : `Step ${step.id} failed: ${(error as Error).message}`);
+      const message = cancelled ? `Step ${step.id} cancelled` : `Step ${step.id} failed: ${(error as Error).message}`;
+      await run.durable?.stepFailed(step, position, cancelled ? 'cancelled' : 'failed', cancelled ? 'cancelled' : (error as Error).message);
+      await status(cancelled ? 'cancelled' : 'failed', message);
       throw cancelled ? new TaskCancelledError() : error;
     }
     steps[step.id] = { output };
+    await run.durable?.stepFinished(step, position, 'completed', output);
     await status('completed', `Finished step ${step.name}`);
   }
 
@@ -201,7 +270,25 @@ function iterationsOf(step: TaskStep, renderer: TemplateRenderer, context: Recor
   throw new Error(`Step "${step.id}": each must be an array or an object, got ${JSON.stringify(value)}`);
 }
 
+/** An abort that is not the task's fault: this replica stops (shutdown) or lost the task to another. */
+export function isInterruption(reason: unknown): reason is Error {
+  return reason instanceof Error && (reason.name === 'ShutdownError' || reason.name === 'LeaseLostError');
+}
+
+/** A step's own `timeout`, in ms (undefined: none or not understood; registration refuses the latter). */
+export function stepTimeoutOf(step: TaskStep): number | undefined {
+  return step.timeout === undefined ? undefined : parseDurationMs(step.timeout);
+}
+
 async function runWithTimeout(step: TaskStep, run: RunContext, fn: (signal: AbortSignal) => Promise<void>): Promise<void> {
+  // The shortest of: the step's own timeout, the configured step limit, what is left of the task's.
+  const own = stepTimeoutOf(step);
+  let limitMs = own ?? run.stepTimeoutMs;
+  let makeError = () => new StepTimeoutError(step.id, limitMs, own !== undefined ? `its timeout ${String(step.timeout)}` : 'scaffolder.stepTimeoutSeconds');
+  if (run.deadline && run.deadline.getTime() - Date.now() < limitMs) {
+    limitMs = Math.max(0, run.deadline.getTime() - Date.now());
+    makeError = () => new TaskTimeoutError(step.id, String(run.spec.timeout));
+  }
   const controller = new AbortController();
   const cancelled = new Promise<never>((_, reject) => {
     controller.signal.addEventListener('abort', () => reject(controller.signal.reason), { once: true });
@@ -216,10 +303,10 @@ async function runWithTimeout(step: TaskStep, run: RunContext, fn: (signal: Abor
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {
-      const err = new StepTimeoutError(step.id, run.stepTimeoutMs);
+      const err = makeError();
       controller.abort(err);
       reject(err);
-    }, run.stepTimeoutMs);
+    }, limitMs);
   });
   try {
     await Promise.race([fn(controller.signal), timeout, cancelled]);

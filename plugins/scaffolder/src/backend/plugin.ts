@@ -13,6 +13,10 @@ import { scaffolderMigrations } from './tasks/migrations.js';
 import { SecretBox } from './tasks/secrets.js';
 import { TaskStore } from './tasks/taskStore.js';
 import { TaskWorker } from './tasks/taskWorker.js';
+import { collectBlobs } from './tasks/durable.js';
+import { CallbackSigner, createLocalGitPullRequestChecker, createWaitActions, WaitService } from './tasks/waits.js';
+import { anonymousWhenSignedOut } from './routes/callbackAuth.js';
+import { callbackRoute } from './routes/steps.js';
 import { scaffolderPermissions } from './permissions.js';
 
 /**
@@ -30,7 +34,7 @@ export const scaffolderPlugin = definePlugin<ScaffolderConfig, { catalog: typeof
   provides: scaffolderActionsRef,
   openapi: scaffolderOpenApi,
   routes: scaffolderRoutes,
-  async setup({ router, db, config, configBaseDir, logger, scheduler, auth, permissions, audit, lifecycle, host, instance, deps, optionalDeps }) {
+  async setup({ router, db, config, configBaseDir, logger, scheduler, auth, permissions, audit, lifecycle, host, instance, deps, optionalDeps, baseUrl }) {
     const paths = scaffolderPaths(host.dataDir);
     const box = await SecretBox.create(db, config.secretsKey);
     const store = new TaskStore(db, box, config.logs);
@@ -46,6 +50,13 @@ export const scaffolderPlugin = definePlugin<ScaffolderConfig, { catalog: typeof
       },
       httpAllowPrivateNetworks: config.http.allowPrivateNetworks,
     });
+    const publishRoots = publishFileRoots(config, paths, configBaseDir('scaffolder.publish.fileRoots'));
+    registry.registerPullRequestChecker(createLocalGitPullRequestChecker(publishRoots));
+    const signer = await CallbackSigner.create(db, config.callbackSecret);
+    for (const action of createWaitActions({ signer, baseUrl, checkers: registry.pullRequestCheckers })) registry.register(action);
+    // eslint-disable-next-line prefer-const -- the worker needs the runner, which needs the waits, which wake the worker
+    let worker: TaskWorker;
+    const waits = new WaitService({ db, store, checkers: registry.pullRequestCheckers, notifications: optionalDeps.notifications, logger, signer, audit, wake: () => worker.wake() });
 
     const runner = new TaskRunner({
       store,
@@ -54,30 +65,42 @@ export const scaffolderPlugin = definePlugin<ScaffolderConfig, { catalog: typeof
       config: { ...config, readers: { ...config.readers, fileRoots: readerFileRoots(config, configBaseDir('scaffolder.readers.fileRoots')) } },
       logger,
       paths,
+      db,
+      workerId: instance.replicaId,
+      waits,
     });
-    const worker = new TaskWorker({
+    worker = new TaskWorker({
       store,
       logger,
       // Tasks are claimed under the replica's one id (tasks.claimed_by).
       workerId: instance.replicaId,
       concurrency: config.concurrentTasksLimit,
       pollMs: config.pollMs,
-      heartbeatMs: 1000,
+      heartbeatMs: Math.min(1000, (config.taskTimeoutSeconds * 1000) / 3),
+      // A task whose holder stops heartbeating is resumed by any replica after this long.
+      leaseSeconds: config.taskTimeoutSeconds,
       run: (task, signal) => runner.runTask(task, signal),
     });
 
-    // Restart handling: tasks left in processing by a stopped replica are marked failed (not resumed).
-    const failed = await store.failStaleTasks(config.taskTimeoutSeconds);
-    if (failed.length) logger.warn({ tasks: failed }, 'scaffolder: marked interrupted tasks as failed');
-    scheduler.every('scaffolder.stale-tasks', { intervalSeconds: Math.max(5, Math.floor(config.taskTimeoutSeconds / 2)) }, async () => {
-      const ids = await store.failStaleTasks(config.taskTimeoutSeconds);
-      if (ids.length) logger.warn({ tasks: ids }, 'scaffolder: marked interrupted tasks as failed');
+    // Waiting tasks hold no worker: this job (once per tick across replicas) ends the due ones.
+    scheduler.every('scaffolder.waits', { intervalSeconds: config.waitPollSeconds, timeoutSeconds: 120 }, async () => {
+      await waits.poll();
+    });
+    scheduler.every('scaffolder.workspace-blobs', { intervalSeconds: 3600, runOnStart: false }, async () => {
+      const n = await collectBlobs(db);
+      if (n) logger.info({ removed: n }, 'scaffolder: removed workspace snapshot contents no unfinished task needs');
     });
 
-    mountRoutes({ router, auth, permissions }, scaffolderRoutes, { store, registry, catalog: deps.catalog, worker, runner, permissions, audit });
+    const services = { store, registry, catalog: deps.catalog, worker, runner, permissions, audit, db, waits };
+    // The signed callback authenticates by its signature: a caller without a session is not refused before it is checked.
+    mountRoutes({ router, auth: anonymousWhenSignedOut(auth), permissions }, [callbackRoute], services);
+    mountRoutes({ router, auth, permissions }, scaffolderRoutes.filter((r) => r !== callbackRoute), services);
 
     worker.start();
     lifecycle.onShutdown(() => worker.stop());
-    return { registerAction: (action) => registry.register(action) };
+    return {
+      registerAction: (action) => registry.register(action),
+      registerPullRequestChecker: (checker) => registry.registerPullRequestChecker(checker),
+    };
   },
 });

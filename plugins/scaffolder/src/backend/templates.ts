@@ -129,7 +129,7 @@ export function approvalOf(t: TemplateLike): ApprovalState | undefined {
 
 export function buildTaskSpec(t: TemplateLike, values: JsonObject, user: { ref: string; entity?: JsonObject }): TaskSpec {
   const steps: TaskStep[] = (t.spec.steps ?? []).map((s, i) => {
-    const step = s as { id?: string; name?: string; action: string; input?: JsonObject; if?: string | boolean; each?: unknown };
+    const step = s as { id?: string; name?: string; action: string; input?: JsonObject; if?: string | boolean; each?: unknown; timeout?: number | string };
     return {
       id: step.id ?? `step-${i + 1}`,
       name: step.name ?? step.action,
@@ -137,6 +137,7 @@ export function buildTaskSpec(t: TemplateLike, values: JsonObject, user: { ref: 
       ...(step.input ? { input: step.input } : {}),
       ...(step.if !== undefined ? { if: step.if } : {}),
       ...(step.each !== undefined ? { each: step.each } : {}),
+      ...(step.timeout !== undefined ? { timeout: step.timeout } : {}),
     };
   });
   const ids = new Set<string>();
@@ -151,6 +152,7 @@ export function buildTaskSpec(t: TemplateLike, values: JsonObject, user: { ref: 
     steps,
     output: t.spec.output ?? {},
     parameters: values,
+    ...(typeof t.spec['timeout'] === 'number' || typeof t.spec['timeout'] === 'string' ? { timeout: t.spec['timeout'] } : {}),
     user: { ref: user.ref, ...(user.entity ? { entity: user.entity } : {}) },
     templateInfo: {
       entityRef: templateRefOf(t),

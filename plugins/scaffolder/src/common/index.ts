@@ -2,8 +2,13 @@
  * Types shared by the scaffolder's backend and UI: the REST shapes of /api/scaffolder, kept
  * in Backstage's form (v2/tasks, v2/tasks/:id, eventstream, dry-run, actions, parameter-schema).
  */
-export type TaskStatus = 'open' | 'awaiting-approval' | 'processing' | 'completed' | 'failed' | 'cancelled';
-export type StepStatus = 'open' | 'processing' | 'completed' | 'failed' | 'skipped' | 'cancelled';
+/**
+ * `waiting`: a step waits for the world (approval, callback, time, pull request) and no worker
+ * holds the task; `needs-attention`: a step that is not safe to repeat was cut off, a person
+ * chooses retry or skip.
+ */
+export type TaskStatus = 'open' | 'awaiting-approval' | 'processing' | 'waiting' | 'needs-attention' | 'completed' | 'failed' | 'cancelled';
+export type StepStatus = 'open' | 'processing' | 'waiting' | 'needs-attention' | 'completed' | 'failed' | 'skipped' | 'cancelled' | 'undone';
 
 export const FINAL_TASK_STATUSES: readonly TaskStatus[] = ['completed', 'failed', 'cancelled'];
 
@@ -16,6 +21,8 @@ export interface TaskStep {
   input?: JsonObject;
   if?: string | boolean;
   each?: unknown;
+  /** Longest the step may run (seconds, or an ISO 8601 duration such as `PT10M`); waiting steps: longest they wait. */
+  timeout?: number | string;
 }
 
 /** Backstage's TaskSpecV1beta3. */
@@ -24,6 +31,8 @@ export interface TaskSpec {
   steps: TaskStep[];
   output: JsonObject;
   parameters: JsonObject;
+  /** Longest the whole task may take (seconds or an ISO 8601 duration), waits included. */
+  timeout?: number | string;
   user: { entity?: JsonObject; ref?: string };
   templateInfo: {
     entityRef: string;
@@ -59,6 +68,51 @@ export interface SerializedTask {
   completedAt?: string;
   /** The task this one started over from. */
   retryOf?: string;
+  /** Durable steps: each step's recorded outcome, in template order (steps not reached are absent). */
+  steps?: StepRecord[];
+  /** What a `waiting` task waits for. */
+  waitingOn?: WaitingOn;
+  /** Why a task `needs-attention`. */
+  attention?: { stepId: string; reason: string; lastLog?: string };
+  /** When the task times out (its `spec.timeout`). */
+  deadlineAt?: string;
+}
+
+export interface StepRecord {
+  id: string;
+  status: StepStatus;
+  attempt: number;
+  startedAt?: string;
+  finishedAt?: string;
+  output?: JsonObject;
+  error?: string;
+  /** The step's last log line (kept for `needs-attention`). */
+  lastLog?: string;
+  /** Files in the workspace after the step (a content-addressed snapshot): how many. */
+  fileCount?: number;
+}
+
+export type WaitKind = 'approval' | 'callback' | 'until' | 'pull-request';
+
+export interface WaitingOn {
+  stepId: string;
+  kind: WaitKind;
+  since: string;
+  /** Shown in the UI: "approval by group:default/admins (1 of 2)". */
+  description: string;
+  /** When the wait next wakes up (time reached, next poll, reminder or expiry). */
+  wakeAt?: string;
+  /** approval: who may decide, how many must, who did. */
+  approvers?: string[];
+  required?: number;
+  approvals?: Array<{ by: string; at: string; comment?: string }>;
+  allowSelfApproval?: boolean;
+  expiresAt?: string;
+  /** callback: the one-time URL (shown to the task's creator only). */
+  callbackUrl?: string;
+  /** pull-request: the URL polled and its last state. */
+  pullRequestUrl?: string;
+  lastState?: string;
 }
 
 export type TaskEventType = 'log' | 'completion' | 'cancelled' | 'recovered';
@@ -93,6 +147,12 @@ export interface ActionInfo {
   examples?: Array<{ description: string; example: string }>;
   schema?: { input?: JsonObject; output?: JsonObject };
   supportsDryRun?: boolean;
+  /** Safe to run again after being cut off (else an interrupted step needs attention). */
+  idempotent?: boolean;
+  /** Has a compensation run on cancel with compensate. */
+  undo?: boolean;
+  /** A waiting action (wait:*). */
+  waits?: boolean;
 }
 
 export interface ParameterSchemaResponse {

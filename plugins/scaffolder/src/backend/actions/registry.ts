@@ -1,7 +1,13 @@
 import { createAjv, toFieldErrors, type FieldError } from '@atrium/backend-plugin-api';
 import type { ValidateFunction } from 'ajv';
 import type { ActionInfo } from '../../common/index.js';
-import type { AnyTemplateAction } from './types.js';
+import type { AnyTemplateAction, PullRequestChecker } from './types.js';
+
+/**
+ * Built-ins that only read, or only write the task's own workspace (restored from the last
+ * snapshot on resume), or whose repeat finds what the first run made: safe to run again.
+ */
+const IDEMPOTENT_BUILTINS = /^(fetch:|fs:|debug:|catalog:(fetch|write|register)$|wait:)/;
 
 const ajv = createAjv({ useDefaults: false });
 
@@ -9,6 +15,26 @@ const ajv = createAjv({ useDefaults: false });
 export class ActionRegistry {
   private readonly actions = new Map<string, AnyTemplateAction>();
   private readonly validators = new Map<string, ValidateFunction>();
+  /** Providers for wait:pull-request; integrations add theirs. */
+  readonly pullRequestCheckers: PullRequestChecker[] = [];
+
+  registerPullRequestChecker(checker: PullRequestChecker): void {
+    if (this.pullRequestCheckers.some((c) => c.id === checker.id)) throw new Error(`A pull request checker "${checker.id}" is already registered`);
+    // Integrations' checkers first; the built-in local one last.
+    this.pullRequestCheckers.unshift(checker);
+  }
+
+  /** Whether a step of this action may simply run again after it was cut off (see TemplateAction.idempotent). */
+  isIdempotent(id: string): boolean {
+    const action = this.actions.get(id);
+    if (!action) return false;
+    return action.idempotent ?? IDEMPOTENT_BUILTINS.test(id);
+  }
+
+  /** The waiting actions' ids (wait:*), for registration checks. */
+  isWaitAction(id: string): boolean {
+    return Boolean(this.actions.get(id)?.beginWait);
+  }
 
   register(action: AnyTemplateAction): void {
     if (!/^[A-Za-z0-9:_.-]+$/.test(action.id)) throw new Error(`Invalid action id "${action.id}"`);
@@ -36,6 +62,9 @@ export class ActionRegistry {
         ...(a.examples ? { examples: a.examples } : {}),
         schema: { ...(a.schema?.input ? { input: a.schema.input } : {}), ...(a.schema?.output ? { output: a.schema.output } : {}) },
         supportsDryRun: Boolean(a.supportsDryRun),
+        idempotent: this.isIdempotent(a.id),
+        ...(a.undo ? { undo: true } : {}),
+        ...(a.beginWait ? { waits: true } : {}),
       }))
       .sort((a, b) => a.id.localeCompare(b.id));
   }

@@ -7,6 +7,7 @@ import type { ScaffolderRouteServices } from './services.js';
 import { listTaskEvents, taskEventStream } from './taskEvents.js';
 import { cancelTask, createTask, getTask, listTasks, retryTask } from './tasks.js';
 import { getParameterSchema } from './templates.js';
+import { callbackRoute, decideStepApproval, resumeTask, retryStep, skipStep } from './steps.js';
 
 export type { ScaffolderRouteServices };
 
@@ -18,6 +19,11 @@ export const scaffolderRoutes: RouteDefinition<ScaffolderRouteServices>[] = [
   cancelTask,
   retryTask,
   decideApproval,
+  retryStep,
+  skipStep,
+  resumeTask,
+  decideStepApproval,
+  callbackRoute,
   listTaskEvents,
   taskEventStream,
   listActions,

@@ -5,6 +5,8 @@ import type { ActionRegistry } from '../actions/registry.js';
 import type { TaskRunner } from '../runner.js';
 import type { TaskStore } from '../tasks/taskStore.js';
 import type { TaskWorker } from '../tasks/taskWorker.js';
+import type { WaitService } from '../tasks/waits.js';
+import type { Knex } from 'knex';
 
 /** What the scaffolder's route handlers use, passed to mountRoutes by setup(). */
 export interface ScaffolderRouteServices {
@@ -16,6 +18,9 @@ export interface ScaffolderRouteServices {
   /** For checks a handler makes once it knows the target (the template a task runs). */
   permissions: PermissionsService;
   audit: AuditService;
+  /** For mutations audited in the same transaction. */
+  db: Knex;
+  waits: WaitService;
 }
 
 export interface TaskIdParams {

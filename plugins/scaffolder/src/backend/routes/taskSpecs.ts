@@ -2,6 +2,7 @@ import { InputError } from '@atrium/backend-plugin-api';
 import type { JsonObject, TaskSpec } from '../../common/index.js';
 import type { ActionRegistry } from '../actions/registry.js';
 import { preflight, StepValidationError } from '../engine.js';
+import { checkTemplateSteps } from '../templateChecks.js';
 import { buildTaskSpec, validateSecrets, validateValues, type TemplateLike } from '../templates.js';
 
 /**
@@ -19,6 +20,8 @@ export function checkedTaskSpec(template: TemplateLike, values: JsonObject, secr
 
 /** Every step's action exists and its input is valid; otherwise one 400 with every problem. */
 export function checkSteps(spec: TaskSpec, registry: ActionRegistry, secrets: Record<string, string>): void {
+  const structural = checkTemplateSteps(spec, registry);
+  if (structural.length) throw new InputError(`Invalid template steps: ${structural.map((e) => `${e.path} ${e.message}`).join('; ')}`, { errors: structural });
   try {
     preflight(spec, registry, secrets);
   } catch (error) {

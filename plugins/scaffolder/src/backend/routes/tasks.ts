@@ -1,8 +1,16 @@
 import { defineRoute, type JsonSchema } from '@atrium/backend-plugin-api';
 import type { JsonObject, TaskStatus } from '../../common/index.js';
-import { FINAL_TASK_STATUSES } from '../../common/index.js';
 import { approvalOf, buildTaskSpec, loadTemplate, templateRefOf } from '../templates.js';
 import { checkSteps, checkedTaskSpec } from './taskSpecs.js';
+import { parseDurationMs } from '../tasks/durable.js';
+import { publicWaiting, type StoredWaiting } from '../tasks/waits.js';
+import type { Caller } from '@atrium/backend-plugin-api';
+import type { SerializedTask } from '../../common/index.js';
+
+/** A task as a caller may see it: the wait's internals never, its callback URL only for the task's creator. */
+export function forCaller(task: SerializedTask, caller: Caller): SerializedTask {
+  return task.waitingOn ? { ...task, waitingOn: publicWaiting(task.waitingOn as StoredWaiting, caller, task.createdBy) } : task;
+}
 import { TASK_CREATE, TASK_READ, taskIdParams, taskNotFound, taskOr404, type ScaffolderRouteServices, type TaskIdParams } from './services.js';
 
 interface CreateTaskBody {
@@ -22,7 +30,7 @@ const createTaskBody: JsonSchema = {
   },
 };
 
-const STATUSES: TaskStatus[] = ['open', 'awaiting-approval', 'processing', 'completed', 'failed', 'cancelled'];
+const STATUSES: TaskStatus[] = ['open', 'awaiting-approval', 'processing', 'waiting', 'needs-attention', 'completed', 'failed', 'cancelled'];
 const ORDER = '(asc|desc):(created_at|status|created_by)';
 /** Lists in the query come repeated (`?status=a&status=b`) or comma-separated (`?status=a,b`); each item is checked whole. */
 const commaList = (item: string) => ({ type: 'array', items: { type: 'string', pattern: `^${item}(,${item})*$` } });
@@ -30,6 +38,7 @@ const commaList = (item: string) => ({ type: 'array', items: { type: 'string', p
 interface ListTasksQuery {
   createdBy?: string;
   owned?: boolean;
+  waitingForMe?: boolean;
   status?: string[];
   order?: string[];
   limit: number;
@@ -41,6 +50,7 @@ const listTasksQuery: JsonSchema = {
   properties: {
     createdBy: { type: 'string', description: 'Only tasks this user ref started' },
     owned: { type: 'boolean', description: "Only the caller's tasks" },
+    waitingForMe: { type: 'boolean', description: "Only tasks waiting for the caller's approval (the caller or one of its groups is an approver)" },
     status: { ...commaList(`(${STATUSES.join('|')})`), description: `Any of ${STATUSES.join(', ')}` },
     order: { ...commaList(ORDER), description: 'e.g. desc:created_at' },
     limit: { type: 'integer', minimum: 1, maximum: 500, default: 50 },
@@ -65,8 +75,10 @@ export const createTask = defineRoute<ScaffolderRouteServices, Record<string, st
     await permissions.assert(caller, { permission: TASK_CREATE, resourceRef: templateRefOf(template), resource: template });
     const spec = checkedTaskSpec(template, body.values, body.secrets ?? {}, registry, caller.userEntityRef);
     const approval = approvalOf(template);
+    const timeoutMs = spec.timeout !== undefined ? parseDurationMs(spec.timeout) : undefined;
     const id = await store.createTask({
       spec,
+      ...(timeoutMs !== undefined ? { timeoutMs } : {}),
       templateRef: templateRefOf(template),
       createdBy: caller.userEntityRef,
       ...(body.secrets ? { secrets: body.secrets } : {}),
@@ -85,13 +97,14 @@ export const listTasks = defineRoute<ScaffolderRouteServices, Record<string, str
   path: '/v2/tasks',
   query: listTasksQuery,
   permission: TASK_READ,
-  summary: 'List tasks (createdBy, owned, status, order, limit, offset)',
+  summary: 'List tasks (createdBy, owned, waitingForMe, status, order, limit, offset)',
   response: { description: '{tasks, totalTasks}', schema: { type: 'object', properties: { tasks: { type: 'array' }, totalTasks: { type: 'integer' } } } },
   handler: async ({ query: q, caller }, { store }) => {
     const createdBy = q.owned ? caller.userEntityRef : q.createdBy;
     const status = split(q.status) as TaskStatus[];
-    return store.listTasks({
+    const page = await store.listTasks({
       ...(createdBy ? { createdBy } : {}),
+      ...(q.waitingForMe ? { waitingFor: [...new Set([caller.userEntityRef, ...caller.ownershipEntityRefs])] } : {}),
       ...(status.length ? { status } : {}),
       limit: q.limit,
       offset: q.offset,
@@ -100,6 +113,7 @@ export const listTasks = defineRoute<ScaffolderRouteServices, Record<string, str
         return { field, dir };
       }),
     });
+    return { ...page, tasks: page.tasks.map((t) => forCaller(t, caller)) };
   },
 });
 
@@ -112,24 +126,34 @@ export const getTask = defineRoute<ScaffolderRouteServices, TaskIdParams>({
   summary: 'One task',
   response: { description: 'Task', schema: { type: 'object' } },
   responses: taskNotFound,
-  handler: ({ params }, { store }) => taskOr404(store, params.taskId),
+  handler: async ({ params, caller }, { store }) => forCaller(await taskOr404(store, params.taskId), caller),
 });
 
-/** POST /v2/tasks/:taskId/cancel: a finished task answers its status unchanged (not audited). */
-export const cancelTask = defineRoute<ScaffolderRouteServices, TaskIdParams>({
+/**
+ * POST /v2/tasks/:taskId/cancel: a finished task answers its status unchanged (not audited).
+ * With `{ compensate: true }` the completed steps' `undo`s run in reverse order first (a failed
+ * task can be compensated too).
+ */
+export const cancelTask = defineRoute<ScaffolderRouteServices, TaskIdParams, Record<string, unknown>, { compensate?: boolean }>({
   method: 'post',
   path: '/v2/tasks/:taskId/cancel',
   params: taskIdParams,
+  body: { type: 'object', additionalProperties: false, properties: { compensate: { type: 'boolean', description: "Undo the completed steps (their actions' undo), last first" } } },
   permission: 'scaffolder.task.cancel',
-  summary: 'Cancel a task',
+  summary: 'Cancel a task, optionally undoing its completed steps ({compensate: true})',
   response: { description: '{status}', schema: { type: 'object', properties: { status: { type: 'string' } } } },
   responses: taskNotFound,
-  handler: async ({ params, caller }, { store, audit }) => {
+  handler: async ({ params, body, caller }, { store, audit, db, worker }) => {
     const task = await taskOr404(store, params.taskId);
-    if (FINAL_TASK_STATUSES.includes(task.status)) return { status: task.status };
-    const status = await store.requestCancel(task.id);
-    audit.record({ actor: caller, action: 'scaffolder.task.cancel', target: task.id });
-    return { status: status === 'processing' ? 'cancelled' : status };
+    const compensate = body?.compensate === true;
+    if (task.status === 'completed' || task.status === 'cancelled' || (task.status === 'failed' && !compensate)) return { status: task.status };
+    const status = await db.transaction(async (trx) => {
+      const s = await store.requestCancel(trx, task.id, compensate);
+      await audit.record({ actor: caller, action: 'scaffolder.task.cancel', target: task.id, outcome: 'succeeded', meta: { compensate } }, { trx });
+      return s;
+    });
+    if (status === 'open') worker.wake();
+    return { status: status === 'processing' || status === 'open' ? (compensate ? 'compensating' : 'cancelled') : status };
   },
 });
 

@@ -65,4 +65,49 @@ export const scaffolderMigrations: Migration[] = [
       await knex.schema.dropTableIfExists('notifications');
     },
   },
+  {
+    // Durable golden paths (issue 19): each step's recorded outcome, a content-addressed store
+    // of the workspace files after each step, task leases, and waiting tasks that hold no worker.
+    name: '0003_durable_steps',
+    async up(knex) {
+      await knex.schema.alterTable('tasks', (t) => {
+        t.timestamp('lease_expires_at', { useTz: true });
+        t.timestamp('wake_at', { useTz: true });
+        t.jsonb('waiting_on');
+        // Entity refs a waiting task waits for (approvers), for "Waiting for me".
+        t.specificType('waiting_for', 'text[]');
+        t.jsonb('attention');
+        t.timestamp('deadline_at', { useTz: true });
+        t.boolean('compensate').notNullable().defaultTo(false);
+      });
+      // Tasks in processing before this migration keep their liveness: the lease ends where the heartbeat window did.
+      await knex.raw(`update tasks set lease_expires_at = coalesce(last_heartbeat_at, now()) + interval '30 seconds' where status = 'processing'`);
+      // A waiting task costs a row: the poll reads only due rows, through these partial indexes.
+      await knex.raw(`create index tasks_wake_at_idx on tasks (wake_at) where status = 'waiting'`);
+      await knex.raw(`create index tasks_lease_idx on tasks (lease_expires_at) where status = 'processing'`);
+      await knex.raw(`create index tasks_waiting_for_idx on tasks using gin (waiting_for) where status in ('waiting', 'awaiting-approval')`);
+      await knex.schema.createTable('task_steps', (t) => {
+        t.uuid('task_id').notNullable().references('id').inTable('tasks').onDelete('CASCADE');
+        t.text('step_id').notNullable();
+        t.integer('position').notNullable();
+        t.text('status').notNullable();
+        t.integer('attempt').notNullable().defaultTo(0);
+        t.jsonb('output');
+        t.text('error');
+        // The replica that ran the last attempt.
+        t.text('worker');
+        t.timestamp('started_at', { useTz: true });
+        t.timestamp('finished_at', { useTz: true });
+        // [{ path, hash, mode }] of the workspace after the step; contents in workspace_blobs.
+        t.jsonb('files');
+        t.primary(['task_id', 'step_id']);
+      });
+      await knex.schema.createTable('workspace_blobs', (t) => {
+        t.text('hash').primary();
+        t.binary('content').notNullable();
+        t.integer('size').notNullable();
+        t.timestamp('created_at', { useTz: true }).notNullable().defaultTo(knex.fn.now());
+      });
+    },
+  },
 ];

@@ -1,6 +1,6 @@
 import type { Logger } from '@atrium/backend-plugin-api';
 import { ShutdownError } from '../runner.js';
-import type { ClaimedTask, TaskStore } from './taskStore.js';
+import { LeaseLostError, type ClaimedTask, type TaskStore } from './taskStore.js';
 
 export interface TaskWorkerOptions {
   store: TaskStore;
@@ -10,13 +10,16 @@ export interface TaskWorkerOptions {
   concurrency: number;
   pollMs: number;
   heartbeatMs: number;
+  /** How long a claim lasts without a heartbeat; after it any replica may resume the task. */
+  leaseSeconds: number;
   run(task: ClaimedTask, signal: AbortSignal): Promise<void>;
 }
 
 /**
- * Claims open tasks from the database (SKIP LOCKED, so replicas share the queue without a
- * coordinator), runs up to `concurrency` at once, heartbeats them, and aborts those whose
- * cancellation was requested through any replica.
+ * Claims open tasks, and tasks whose holder's lease expired, from the database (SKIP LOCKED, so
+ * replicas share the queue without a coordinator), runs up to `concurrency` at once, extends
+ * their leases, and aborts those whose cancellation was requested through any replica or that
+ * another replica took over.
  */
 export class TaskWorker {
   private readonly running = new Map<string, AbortController>();
@@ -57,7 +60,7 @@ export class TaskWorker {
     this.claiming = true;
     try {
       while (!this.stopped && this.running.size < this.options.concurrency) {
-        const task = await this.options.store.claimTask(this.options.workerId);
+        const task = await this.options.store.claimTask(this.options.workerId, this.options.leaseSeconds);
         if (!task) break;
         const controller = new AbortController();
         this.running.set(task.id, controller);
@@ -81,8 +84,9 @@ export class TaskWorker {
   private async beat(): Promise<void> {
     if (!this.running.size) return;
     try {
-      const cancelled = await this.options.store.heartbeat([...this.running.keys()]);
+      const { cancelled, lost } = await this.options.store.heartbeat([...this.running.keys()], this.options.workerId, this.options.leaseSeconds);
       for (const id of cancelled) this.running.get(id)?.abort(new Error('cancelled'));
+      for (const id of lost) this.running.get(id)?.abort(new LeaseLostError(id));
     } catch (e) {
       this.options.logger.warn({ err: e }, 'scaffolder: heartbeat failed');
     }
