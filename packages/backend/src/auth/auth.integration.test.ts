@@ -127,6 +127,22 @@ describe.each(testDatabaseKinds())('sessions and API tokens over HTTP (%s)', (da
     expect((await b.json('/api/probe/things', { method: 'POST', headers: cookieOf(secret) })).body).toEqual({ caller: 'user:default/jdoe' });
   });
 
+  it('a group change in the catalog counts from the next request, though the auth clock stands still', async () => {
+    const { secret } = await b.backend.auth.sessions.create('user:default/jdoe');
+    const owned = async () => [...(await b.json<{ ownershipEntityRefs: string[] }>('/api/auth/me', { headers: cookieOf(secret) })).body.ownershipEntityRefs].sort();
+    expect(await owned()).toEqual(['group:default/org', 'group:default/team-a', 'user:default/jdoe']);
+    const refresh = () => b.fetch('/api/catalog/refresh', { method: 'POST', headers: { ...cookieOf(secret), 'content-type': 'application/json' }, body: JSON.stringify({ entityRef: 'user:default/jdoe' }) });
+    fs.writeFileSync(path.join(dir, 'org.yaml'), USERS_YAML.replace('spec: { memberOf: [team-a] }', 'spec: { memberOf: [] }'));
+    try {
+      expect((await refresh()).status).toBeLessThan(300);
+      await waitFor(async () => expect(await owned()).toEqual(['user:default/jdoe']), { timeoutMs: 30_000, message: 'jdoe left team-a' });
+    } finally {
+      fs.writeFileSync(path.join(dir, 'org.yaml'), USERS_YAML);
+      await refresh();
+    }
+    await waitFor(async () => expect(await owned()).toEqual(['group:default/org', 'group:default/team-a', 'user:default/jdoe']), { timeoutMs: 30_000, message: 'jdoe is back in team-a' });
+  });
+
   it('a User or Group registered through the API confers no membership (only configured locations do)', async () => {
     fs.writeFileSync(
       path.join(dir, 'sneaky.yaml'),
@@ -346,8 +362,11 @@ describe.skipIf(!testPostgresUrl())('two replicas on one Postgres', () => {
     const db = await createTestPostgresDatabase();
     drop = db.drop;
     dir = catalogDir();
-    a = await startWithCatalog({ database: 'postgres', postgresUrl: db.url, replicaId: 'auth-a', dir });
-    c = await startWithCatalog({ database: 'postgres', postgresUrl: db.url, replicaId: 'auth-b', dir });
+    // The auth clock stands still, so cached lookups never age out: only the announcement of a
+    // revocation can make a replica drop them.
+    const frozen = () => () => new Date('2026-01-05T09:00:00Z');
+    a = await startWithCatalog({ database: 'postgres', postgresUrl: db.url, replicaId: 'auth-a', dir, services: [createServiceFactory(authClockRef, frozen)] });
+    c = await startWithCatalog({ database: 'postgres', postgresUrl: db.url, replicaId: 'auth-b', dir, services: [createServiceFactory(authClockRef, frozen)] });
   }, 90_000);
   afterAll(async () => {
     await a?.stop();
@@ -361,6 +380,29 @@ describe.skipIf(!testPostgresUrl())('two replicas on one Postgres', () => {
     expect((await c.json<{ userEntityRef: string }>('/api/auth/me', { headers: cookieOf(secret) })).body.userEntityRef).toBe('user:default/jdoe');
     expect((await c.fetch('/api/auth/logout', { method: 'POST', headers: { ...cookieOf(secret), 'content-type': 'application/json' } })).status).toBe(204);
     expect((await a.json<{ type: string }>('/api/auth/me', { headers: cookieOf(secret) })).body.type).toBe('guest');
+  });
+
+  it('a session or token one replica has cached is dropped there when the other ends it', async () => {
+    const { secret } = await a.backend.auth.sessions.create('user:default/jdoe');
+    const session = await a.backend.auth.sessions.create('user:default/asmith');
+    const created = await a.json<{ token: { id: string }; secret: string }>('/api/auth/tokens', {
+      method: 'POST',
+      headers: cookieOf(session.secret),
+      body: { name: 'cached', scopes: ['read'], expiresInDays: 1 },
+    });
+    // Both looked up (and cached) on a.
+    expect((await a.json<{ via: string }>('/api/auth/me', { headers: cookieOf(secret) })).body.via).toBe('session');
+    expect((await a.json('/api/probe/things', { headers: bearer(created.body.secret) })).status).toBe(200);
+    expect((await c.fetch('/api/auth/logout', { method: 'POST', headers: { ...cookieOf(secret), 'content-type': 'application/json' } })).status).toBe(204);
+    expect((await c.fetch(`/api/auth/tokens/${created.body.token.id}`, { method: 'DELETE', headers: cookieOf(session.secret) })).status).toBe(204);
+    await waitFor(async () => expect((await a.json<{ type: string }>('/api/auth/me', { headers: cookieOf(secret) })).body.type).toBe('guest'), {
+      timeoutMs: 10_000,
+      message: 'the logout on the other replica reached this one',
+    });
+    await waitFor(async () => expect((await a.json('/api/probe/things', { headers: bearer(created.body.secret) })).status).toBe(401), {
+      timeoutMs: 10_000,
+      message: 'the revocation on the other replica reached this one',
+    });
   });
 
   it('a token revoked on one is refused by the other at once', async () => {

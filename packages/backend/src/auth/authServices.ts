@@ -40,14 +40,23 @@ export function authServiceFactories(runtimes: ReadonlyMap<string, PluginRuntime
   return [
     createServiceFactory(authClockRef, () => systemClock),
     createServiceFactory(hostAuthRef, async ({ get }) => {
-      const [config, database, clock] = await Promise.all([get(coreServices.rootConfig), get(coreServices.database), get(authClockRef)]);
+      const [config, database, clock, events] = await Promise.all([get(coreServices.rootConfig), get(coreServices.database), get(authClockRef), get(coreServices.events)]);
       const settings = readAuthSettings(config);
       const db = await database.withStartupLock(async () => {
         const knex = await database.forSchema(AUTH_SCHEMA);
         await runMigrations(knex, AUTH_SCHEMA, [...authMigrations, ...scimMigrations, ...samlMigrations]);
         return knex;
       });
-      return new HostAuth(new SessionStore(db, { idleMs: settings.idleMs, maxMs: settings.maxMs }, clock), new TokenStore(db, clock), settings, catalog, new Set([...trustedOriginsFromConfig(config), SCIM_ORIGIN]));
+      const hostAuth = new HostAuth(
+        new SessionStore(db, { idleMs: settings.idleMs, maxMs: settings.maxMs }, clock),
+        new TokenStore(db, clock),
+        settings,
+        catalog,
+        new Set([...trustedOriginsFromConfig(config), SCIM_ORIGIN]),
+        clock,
+      );
+      hostAuth.followEvents(events);
+      return hostAuth;
     }),
     createServiceFactory(signInRef, async ({ get }) => {
       const [config, logger, database, clock] = await Promise.all([get(coreServices.rootConfig), get(coreServices.rootLogger), get(coreServices.database), get(authClockRef)]);

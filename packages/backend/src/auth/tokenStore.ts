@@ -47,6 +47,9 @@ interface TokenRow {
 
 /** API tokens in Postgres (`atrium_auth.api_tokens`), found by the sha256 of the secret. */
 export class TokenStore {
+  /** Called after tokens are revoked, so caches of them can be dropped. */
+  onRevoked: () => void = () => {};
+
   constructor(
     private readonly db: Knex,
     private readonly clock: Clock,
@@ -106,12 +109,16 @@ export class TokenStore {
 
   /** Revokes a token; false when it was already revoked. */
   async revoke(id: string): Promise<boolean> {
-    return (await this.db('api_tokens').where({ id }).whereNull('revoked_at').update({ revoked_at: this.clock() })) > 0;
+    const n = await this.db('api_tokens').where({ id }).whereNull('revoked_at').update({ revoked_at: this.clock() });
+    if (n > 0) this.onRevoked();
+    return n > 0;
   }
 
   /** Revokes every token owned by a ref (e.g. a deprovisioned user); returns how many. */
   async revokeAllOwnedBy(ownerRef: string): Promise<number> {
-    return this.db('api_tokens').where({ owner_ref: ownerRef }).whereNull('revoked_at').update({ revoked_at: this.clock() });
+    const n = await this.db('api_tokens').where({ owner_ref: ownerRef }).whereNull('revoked_at').update({ revoked_at: this.clock() });
+    if (n > 0) this.onRevoked();
+    return n;
   }
 }
 
