@@ -96,7 +96,7 @@ export const techdocsPlugin = definePlugin<RawTechdocsConfig, Deps, TechdocsServ
       const r = await sync.syncAll();
       logger.info(r, 'techdocs: catalog sync');
     });
-    mountRoutes(ctx, techdocsRoutes, { entities, store, search, audit, onQueued: () => builder.wake() });
+    mountRoutes(ctx, techdocsRoutes, { entities, store, search, audit, permissions: ctx.permissions, catalog: deps.catalog, onQueued: () => builder.wake() });
     builder.start();
     deps.search.register(createTechdocsSearchCollator(db, events, logger));
     lifecycle.onShutdown(async () => {

@@ -225,9 +225,11 @@ export class DocsEntities {
     ]);
   }
 
-  async list(q: { term?: string; owner?: string; limit: number; offset: number }): Promise<{ rows: DocsEntityRow[]; total: number }> {
+  /** `visible`: only these refs (the caller's readable entities); undefined: all. */
+  async list(q: { term?: string; owner?: string; limit: number; offset: number; visible?: string[] }): Promise<{ rows: DocsEntityRow[]; total: number }> {
     const base = this.db<DocsEntityRow>('docs_entities');
     const apply = (b: Knex.QueryBuilder) => {
+      if (q.visible) b.whereRaw('entity_ref = any(?::text[])', [q.visible]);
       if (q.owner) b.where('owner', q.owner);
       if (q.term) {
         const like = `%${q.term.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
@@ -244,8 +246,11 @@ export class DocsEntities {
     return { rows: found, total: Number(countRow?.count ?? 0) };
   }
 
-  async owners(): Promise<Array<{ owner: string; count: number }>> {
-    const found = (await this.db('docs_entities')
+  /** Owners with their number of documented entities; `visible`: counting only these refs. */
+  async owners(visible?: string[]): Promise<Array<{ owner: string; count: number }>> {
+    const base = this.db('docs_entities');
+    if (visible) base.whereRaw('entity_ref = any(?::text[])', [visible]);
+    const found = (await base
       .whereNotNull('owner')
       .select('owner')
       .count({ count: '*' })

@@ -1,7 +1,7 @@
-import { defineRoute, NotFoundError } from '@atrium/backend-plugin-api';
+import { defineRoute } from '@atrium/backend-plugin-api';
 import type { DocsEntityList, DocsOwnerList, EntityTriplet } from '../../common/index.js';
 import { detailOf, summaryOf } from '../builds/docsEntities.js';
-import { componentRef, cursorQuery, decodeCursor, encodeCursor, entityRefOf, notFound, readEntity, tripletParams, type TechdocsRouteServices } from './shared.js';
+import { componentRef, cursorQuery, decodeCursor, encodeCursor, entityRefOf, noDocs, notFound, readableDocsRefs, readEntity, tripletParams, type TechdocsRouteServices } from './shared.js';
 
 interface ListQuery {
   q?: string;
@@ -25,11 +25,12 @@ export const listDocsEntities = defineRoute<TechdocsRouteServices, Record<string
     },
   },
   permission: 'catalog.entity.read',
-  summary: 'Documented entities with their build status (docs home)',
+  summary: 'Documented entities with their build status (docs home); only those the caller may read',
   response: { description: 'A page of documented entities', schema: componentRef('DocsEntityList') },
-  handler: async ({ query: q }, { entities }): Promise<DocsEntityList> => {
+  handler: async ({ query: q, caller }, services): Promise<DocsEntityList> => {
     const offset = decodeCursor(q.cursor);
-    const { rows, total } = await entities.list({ ...(q.q ? { term: q.q.trim() } : {}), ...(q.owner ? { owner: q.owner } : {}), limit: q.limit, offset });
+    const visible = await readableDocsRefs(services, caller);
+    const { rows, total } = await services.entities.list({ ...(q.q ? { term: q.q.trim() } : {}), ...(q.owner ? { owner: q.owner } : {}), limit: q.limit, offset, ...(visible ? { visible } : {}) });
     return {
       items: rows.map(summaryOf),
       totalItems: total,
@@ -43,9 +44,9 @@ export const listDocsOwners = defineRoute<TechdocsRouteServices>({
   method: 'get',
   path: '/owners',
   permission: 'catalog.entity.read',
-  summary: 'Owners of documented entities, with counts',
+  summary: 'Owners of documented entities, with counts (of the entities the caller may read)',
   response: { description: 'Owners' },
-  handler: async (_request, { entities }): Promise<DocsOwnerList> => ({ items: await entities.owners() }),
+  handler: async ({ caller }, services): Promise<DocsOwnerList> => ({ items: await services.entities.owners(await readableDocsRefs(services, caller)) }),
 });
 
 /** GET /entities/:namespace/:kind/:name: build status, time and log of one entity's docs. */
@@ -60,7 +61,7 @@ export const getDocsEntity = defineRoute<TechdocsRouteServices, EntityTriplet>({
   handler: async ({ params, res }, { entities }) => {
     const entityRef = entityRefOf(params);
     const row = await entities.get(entityRef);
-    if (!row) throw new NotFoundError(`${entityRef} has no TechDocs (no backstage.io/techdocs-ref annotation, or not in the catalog)`);
+    if (!row) throw noDocs(entityRef);
     res.setHeader('Cache-Control', 'no-store');
     return detailOf(row);
   },

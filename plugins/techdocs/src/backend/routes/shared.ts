@@ -1,7 +1,8 @@
 import type { Request, Response } from 'express';
 import { stringifyEntityRef } from '@atrium/catalog-model';
-import { InputError, type AuditService, type JsonSchema } from '@atrium/backend-plugin-api';
-import type { EntityTriplet } from '../../common/index.js';
+import { InputError, NotFoundError, type AuditService, type Caller, type JsonSchema, type PermissionsService } from '@atrium/backend-plugin-api';
+import { CATALOG_FILTER_EXISTS, type CatalogService } from '@atrium/plugin-catalog/backend';
+import { TECHDOCS_REF_ANNOTATION, type EntityTriplet } from '../../common/index.js';
 import type { DocsEntities } from '../builds/docsEntities.js';
 import type { SearchIndex } from '../search/searchIndex.js';
 import type { SiteStore, StoredDocument } from '../store/SiteStore.js';
@@ -12,6 +13,8 @@ export interface TechdocsRouteServices {
   store: SiteStore;
   search: SearchIndex;
   audit: AuditService;
+  permissions: PermissionsService;
+  catalog: CatalogService;
   /** Called after a build was queued on this replica. */
   onQueued(): void;
 }
@@ -29,8 +32,35 @@ export function tripletParams(extra: Record<string, JsonSchema> = {}): JsonSchem
 
 export const entityRefOf = (p: EntityTriplet): string => stringifyEntityRef({ namespace: p.namespace, kind: p.kind, name: p.name });
 
-/** `catalog.entity.read` on the entity the path names. */
-export const readEntity = { name: 'catalog.entity.read', resourceRef: ({ params }: { params: EntityTriplet }) => entityRefOf(params) };
+/** What a route answers for an entity without docs (not in the catalog, no annotation), and for one the caller may not read. */
+export const noDocs = (entityRef: string) => new NotFoundError(`${entityRef} has no TechDocs (no backstage.io/techdocs-ref annotation, or not in the catalog)`);
+
+/**
+ * `catalog.entity.read` on the entity the path names; an entity the caller may not read is
+ * answered like one without docs (404), so its existence is not revealed.
+ */
+export const readEntity = {
+  name: 'catalog.entity.read',
+  resourceRef: ({ params }: { params: EntityTriplet }) => entityRefOf(params),
+  hiddenAs: (_request: unknown, entityRef: string) => noDocs(entityRef),
+};
+
+/**
+ * The documented entities the caller may read, as refs for an `entity_ref = any(?)` filter in
+ * SQL; undefined when it may read every entity (nothing is added to the query). The catalog
+ * applies the caller's policy predicate in its own SQL.
+ */
+export async function readableDocsRefs(s: Pick<TechdocsRouteServices, 'permissions' | 'catalog'>, caller: Caller): Promise<string[] | undefined> {
+  const c = await s.permissions.queryConditions(caller, 'catalog.entity.read');
+  if (c.result === 'all') return undefined;
+  if (c.result === 'none') return [];
+  const { items } = await s.catalog.getEntities({
+    filter: { [`metadata.annotations.${TECHDOCS_REF_ANNOTATION}`]: CATALOG_FILTER_EXISTS },
+    fields: ['kind', 'metadata.namespace', 'metadata.name'],
+    caller,
+  });
+  return items.map((e) => stringifyEntityRef(e));
+}
 
 export const cursorQuery: JsonSchema = { type: 'string', maxLength: 100, description: 'pageInfo.nextCursor of the previous page' };
 

@@ -1,23 +1,33 @@
 import { defineRoute, NotFoundError } from '@atrium/backend-plugin-api';
+import type { EntityTriplet as Triplet } from '../../common/index.js';
 import { normalizeRoute, type EntityTriplet } from '../../common/index.js';
 import { isInlineType } from '../build/contentTypes.js';
 import { componentRef, entityRefOf, notFound, readEntity, sendDocument, tripletParams, type TechdocsRouteServices } from './shared.js';
 
 const notModified = { '304': { description: 'Not modified' } };
 
+// Each route answers an entity the caller may not read exactly as it answers a missing one.
+const notBuilt = (entityRef: string) => new NotFoundError(`No docs have been built for ${entityRef} yet`);
+const noPage = (route: string, entityRef: string) => new NotFoundError(`Page "${route || '/'}" does not exist in the docs of ${entityRef}`);
+const noFile = (assetPath: string, entityRef: string) => new NotFoundError(`File "${assetPath}" is not part of the docs of ${entityRef}`);
+const assetPathOf = (p: { path: string }) => p.path.replace(/^\/+/, '');
+const readSite = { ...readEntity, hiddenAs: (_r: unknown, entityRef: string) => notBuilt(entityRef) };
+const readPage = { ...readEntity, hiddenAs: ({ query }: { query: { route: string } }, entityRef: string) => noPage(normalizeRoute(query.route), entityRef) };
+const readAsset = { ...readEntity, hiddenAs: ({ params }: { params: Triplet & { path: string } }, entityRef: string) => noFile(assetPathOf(params), entityRef) };
+
 /** GET /sites/:namespace/:kind/:name: a built site (name, nav, pages). */
 export const getDocsSite = defineRoute<TechdocsRouteServices, EntityTriplet>({
   method: 'get',
   path: '/sites/:namespace/:kind/:name',
   params: tripletParams(),
-  permission: readEntity,
+  permission: readSite,
   summary: 'A built site: name, nav and pages (ETag, revalidated)',
   response: { description: 'The site', schema: componentRef('DocsSite') },
   responses: { ...notModified, ...notFound },
   handler: async ({ params, req, res }, { store }) => {
     const entityRef = entityRefOf(params);
     const doc = await store.getSite(entityRef, params);
-    if (!doc) throw new NotFoundError(`No docs have been built for ${entityRef} yet`);
+    if (!doc) throw notBuilt(entityRef);
     sendDocument(req, res, doc);
   },
 });
@@ -28,7 +38,7 @@ export const getDocsPage = defineRoute<TechdocsRouteServices, EntityTriplet, { r
   path: '/sites/:namespace/:kind/:name/page',
   params: tripletParams(),
   query: { type: 'object', additionalProperties: false, properties: { route: { type: 'string', maxLength: 1000, default: '' } } },
-  permission: readEntity,
+  permission: readPage,
   summary: 'One page: sanitized HTML, TOC, prev/next, edit link (ETag, revalidated)',
   response: { description: 'The page', schema: componentRef('DocsPage') },
   responses: { ...notModified, ...notFound },
@@ -36,7 +46,7 @@ export const getDocsPage = defineRoute<TechdocsRouteServices, EntityTriplet, { r
     const entityRef = entityRefOf(params);
     const route = normalizeRoute(query.route);
     const doc = (await store.getPage(entityRef, params, route)) ?? (route !== query.route ? await store.getPage(entityRef, params, query.route) : undefined);
-    if (!doc) throw new NotFoundError(`Page "${route || '/'}" does not exist in the docs of ${entityRef}`);
+    if (!doc) throw noPage(route, entityRef);
     sendDocument(req, res, doc);
   },
 });
@@ -46,15 +56,15 @@ export const getDocsAsset = defineRoute<TechdocsRouteServices, EntityTriplet & {
   method: 'get',
   path: '/static/docs/:namespace/:kind/:name/{*path}',
   params: tripletParams({ path: { type: 'string', maxLength: 2000 } }),
-  permission: readEntity,
+  permission: readAsset,
   summary: 'An image or file a page links to',
   response: { description: 'The file', contentType: 'application/octet-stream', schema: { type: 'string', format: 'binary' } },
   responses: { ...notModified, ...notFound },
   handler: async ({ params, req, res }, { store }) => {
     const entityRef = entityRefOf(params);
-    const assetPath = params.path.replace(/^\/+/, '');
+    const assetPath = assetPathOf(params);
     const asset = assetPath ? await store.getAsset(entityRef, params, assetPath) : undefined;
-    if (!asset) throw new NotFoundError(`File "${assetPath}" is not part of the docs of ${entityRef}`);
+    if (!asset) throw noFile(assetPath, entityRef);
     const etag = `"${asset.etag}"`;
     res.setHeader('ETag', etag);
     res.setHeader('Cache-Control', 'private, max-age=300');
@@ -75,14 +85,14 @@ export const getDocsMetadata = defineRoute<TechdocsRouteServices, EntityTriplet>
   method: 'get',
   path: '/metadata/techdocs/:namespace/:kind/:name',
   params: tripletParams(),
-  permission: readEntity,
+  permission: readSite,
   summary: 'Backstage-compatible site metadata',
   response: { description: 'Metadata' },
   responses: notFound,
   handler: async ({ params }, { store }) => {
     const entityRef = entityRefOf(params);
     const doc = await store.getSite(entityRef, params);
-    if (!doc) throw new NotFoundError(`No docs have been built for ${entityRef} yet`);
+    if (!doc) throw notBuilt(entityRef);
     const site = JSON.parse(doc.body) as { siteName: string; siteDescription: string | null; builtAt: string; pages: Array<{ route: string }> };
     return {
       site_name: site.siteName,

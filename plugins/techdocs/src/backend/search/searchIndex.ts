@@ -21,6 +21,8 @@ export function snippetHtml(raw: string): string {
 export interface SearchQuery {
   term: string;
   entityRef?: string;
+  /** Only sections of these entities (the caller's readable ones); undefined: all. */
+  visible?: string[];
   limit: number;
   offset: number;
 }
@@ -62,7 +64,7 @@ export class SearchIndex {
   async search(q: SearchQuery): Promise<DocsSearchResult[]> {
     const tsquery = toTsQuery(q.term);
     if (!tsquery) return [];
-    const entityFilter = q.entityRef ? 'and s.entity_ref = ?' : '';
+    const entityFilter = `${q.entityRef ? 'and s.entity_ref = ?' : ''} ${q.visible ? 'and s.entity_ref = any(?::text[])' : ''}`;
     const result = (await this.db.raw(
       `with q as (select to_tsquery('english', ?) as query),
        top as (
@@ -79,7 +81,7 @@ export class SearchIndex {
        from top cross join q
        join docs_entities e on e.entity_ref = top.entity_ref
        order by top.rank desc, top.entity_ref, top.route, top.position`,
-      [tsquery, ...(q.entityRef ? [q.entityRef] : []), q.limit + 1, q.offset],
+      [tsquery, ...(q.entityRef ? [q.entityRef] : []), ...(q.visible ? [q.visible] : []), q.limit + 1, q.offset],
     )) as { rows: SearchRow[] };
     return result.rows.map((r) => ({
       entityRef: r.entity_ref,

@@ -50,6 +50,8 @@ export async function startTechdocs(
     dir?: string;
     /** Core service overrides, e.g. a permissions policy. */
     services?: readonly ServiceFactory[];
+    /** More top-level config, e.g. `permission`. */
+    config?: Record<string, unknown>;
   } = {},
 ): Promise<TechdocsTestkit> {
   const dir = options.dir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'atrium-techdocs-'));
@@ -82,6 +84,7 @@ export async function startTechdocs(
         git: { cacheDir: path.join(dir, '.git-cache') },
         ...(options.techdocs ?? {}),
       },
+      ...(options.config ?? {}),
     },
   });
   const service = backend.backend.service(techdocsServiceRef);
