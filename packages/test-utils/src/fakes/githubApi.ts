@@ -315,7 +315,7 @@ export async function startFakeGitHubApi(options: { port?: number } = {}): Promi
     let operation = 'unknown';
 
     const send = (status: number, body: unknown, extra: Record<string, string> = {}) => {
-      const all = { ...headers, ...extra };
+      const all = Object.fromEntries(Object.entries({ ...headers, ...extra }).filter(([, v]) => v !== ''));
       served.push({ method, operation, status, headers: all, body });
       res.writeHead(status, all);
       res.end(body === undefined ? undefined : JSON.stringify(body));
@@ -359,7 +359,7 @@ export async function startFakeGitHubApi(options: { port?: number } = {}): Promi
       const given = req.headers['if-none-match'];
       if (given && given.split(',').some((g) => g.trim().replace(/^W\//, '') === etag)) {
         Object.assign(headers, rateHeaders());
-        delete headers['content-type'];
+        headers['content-type'] = '';
         return send(304, undefined, { etag, ...extra });
       }
       budget!.remaining -= 1;

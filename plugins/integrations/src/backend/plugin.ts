@@ -27,6 +27,7 @@ const routes: RouteDefinition<IntegrationRouteServices>[] = [...integrationRoute
 export const integrationsPlugin = definePlugin<
   IntegrationsConfig,
   { catalog: typeof catalogServiceRef; sources: typeof sourcesServiceRef },
+  // eslint-disable-next-line @typescript-eslint/no-invalid-void-type -- the plugin provides no service
   void,
   { scaffolder: typeof scaffolderActionsRef }
 >({
