@@ -1,0 +1,328 @@
+import { randomUUID } from 'node:crypto';
+import type { Db, Logger } from '@atrium/backend-plugin-api';
+import type { Entity } from '@atrium/catalog-model';
+import type { CatalogService } from '@atrium/plugin-catalog/backend';
+import type { Knex } from 'knex';
+import { AUTOMATION_HOP_HEADER, type AutomationEvent, type RunStatus } from '../common/index.js';
+import type { AutomationsConfig } from './config.js';
+import type { Automation, CompiledAction } from './definitions.js';
+import type { ExpressionContext } from './expression.js';
+import type { EventSource, SourceEvent } from './source.js';
+
+export const CURSOR = 'events';
+const BATCH = 500;
+
+/** A rendered action: what a delivery sends, fixed when the run is created so retries resend it unchanged. */
+export interface RenderedAction {
+  type: string;
+  maxAttempts: number;
+  request: Record<string, unknown>;
+}
+
+export interface RunPlan {
+  status: RunStatus;
+  reason?: string;
+  actions: RenderedAction[];
+}
+
+export interface EngineDeps {
+  db: Db;
+  config: AutomationsConfig;
+  logger: Logger;
+  catalog: CatalogService;
+  source: EventSource;
+  /** The current definitions (valid or not). */
+  automations(): Automation[];
+}
+
+function toEvent(e: SourceEvent): AutomationEvent {
+  return {
+    id: e.key,
+    type: e.type,
+    time: e.time,
+    ...(e.entityRef ? { entityRef: e.entityRef } : {}),
+    ...(e.payload !== undefined ? { payload: e.payload } : {}),
+    hop: e.hop,
+  };
+}
+
+export function contextOf(e: SourceEvent, entity: Entity | null | undefined): ExpressionContext {
+  return {
+    event: toEvent(e) as unknown as Record<string, unknown>,
+    entity: e.after ?? e.before ?? entity ?? null,
+    before: e.before ?? null,
+    after: e.after ?? null,
+  };
+}
+
+/**
+ * Follows the event source with one cursor shared by every replica (a row in `cursors`), decides
+ * which automations an event triggers and records each run with its deliveries. A run is keyed on
+ * (automation, event): the unique index makes a second replica's attempt at the same pair a
+ * no-op, so each automation runs once per event however many replicas follow the log.
+ */
+export class Engine {
+  constructor(private readonly deps: EngineDeps) {}
+
+  async ensureCursor(): Promise<void> {
+    const { db, source } = this.deps;
+    const exists = await db('cursors').where({ consumer: CURSOR }).first();
+    if (exists) return;
+    await db('cursors')
+      .insert({ consumer: CURSOR, position: await source.head() })
+      .onConflict('consumer')
+      .ignore();
+  }
+
+  private async paused(): Promise<Set<string>> {
+    const rows = (await this.deps.db('automation_state').where({ paused: true }).select('automation_id')) as Array<{ automation_id: string }>;
+    return new Set(rows.map((r) => r.automation_id));
+  }
+
+  /** Handles one batch of events; returns how many were read (0: nothing new, or another replica has the cursor). */
+  async consumeOnce(): Promise<number> {
+    const { db, source, catalog } = this.deps;
+    const cursor = (await db('cursors').where({ consumer: CURSOR }).first()) as { position: string } | undefined;
+    if (!cursor) return 0;
+    const { events, position } = await source.read(cursor.position, BATCH);
+    if (events.length === 0) return 0;
+
+    const paused = await this.paused();
+    const byType = new Map<string, Automation[]>();
+    for (const a of this.deps.automations()) {
+      if (!a.enabled || paused.has(a.id)) continue;
+      const list = byType.get(a.spec.trigger.type) ?? [];
+      list.push(a);
+      byType.set(a.spec.trigger.type, list);
+    }
+    // Entities of events that carry none (a TechDocs build), read before the transaction.
+    const wanted = [
+      ...new Set(events.filter((e) => byType.has(e.type) && e.entityRef && e.after === undefined && e.before === undefined).map((e) => e.entityRef!)),
+    ];
+    const fetched = new Map<string, Entity>();
+    if (wanted.length) {
+      const found = await catalog.getEntitiesByRefs(wanted);
+      wanted.forEach((ref, i) => found[i] && fetched.set(ref, found[i]!));
+    }
+    const planned: Array<{ automation: Automation; event: SourceEvent; plan: RunPlan }> = [];
+    for (const event of events) {
+      for (const automation of byType.get(event.type) ?? []) {
+        const plan = this.plan(automation, event, event.entityRef ? fetched.get(event.entityRef) : undefined);
+        if (plan) planned.push({ automation, event, plan });
+      }
+    }
+    return db.transaction(async (trx) => {
+      const locked = (await trx('cursors').where({ consumer: CURSOR }).forUpdate().skipLocked().first()) as { position: string } | undefined;
+      // Another replica holds the cursor, or moved it since we read: it handles (or handled) this batch.
+      if (!locked || locked.position !== cursor.position) return 0;
+      for (const p of planned) await this.recordRun(trx, p.automation.id, p.event, p.plan);
+      await trx('cursors').where({ consumer: CURSOR }).update({ position, updated_at: trx.fn.now() });
+      return events.length;
+    });
+  }
+
+  /**
+   * What an automation does with an event: undefined when its condition is false, a run that is
+   * stopped (loop) or failed (condition or placeholder error), or the rendered actions.
+   */
+  plan(automation: Automation, event: SourceEvent, entity?: Entity | null): RunPlan | undefined {
+    const ctx = contextOf(event, entity);
+    if (event.hop > this.deps.config.maxHops) {
+      return {
+        status: 'loop-stopped',
+        reason: `stopped: this event is ${event.hop} automation steps from its origin (automations.maxHops is ${this.deps.config.maxHops}); an automation probably triggers itself`,
+        actions: [],
+      };
+    }
+    if (automation.condition) {
+      let value: unknown;
+      try {
+        value = automation.condition.evaluate(ctx);
+      } catch (e) {
+        return { status: 'condition-error', reason: `condition could not be evaluated: ${(e as Error).message.split('\n')[0]}`, actions: [] };
+      }
+      if (value !== true) return undefined;
+    }
+    try {
+      return { status: 'running', actions: automation.actions.map((a) => this.render(a, ctx, event)) };
+    } catch (e) {
+      return { status: 'failed', reason: `could not render the actions: ${(e as Error).message.split('\n')[0]}`, actions: [] };
+    }
+  }
+
+  private render(action: CompiledAction, ctx: ExpressionContext, event: SourceEvent): RenderedAction {
+    const { config } = this.deps;
+    const t = (key: string) => action.templates[key]!.render(ctx);
+    const spec = action.spec;
+    const hop = String(event.hop + 1);
+    switch (spec.type) {
+      case 'webhook':
+        return {
+          type: 'webhook',
+          maxAttempts: spec.maxAttempts ?? config.defaultMaxAttempts,
+          request: {
+            method: spec.method ?? 'POST',
+            url: String(t('url')),
+            headers: { ...stringRecord(t('headers')), [AUTOMATION_HOP_HEADER]: hop },
+            body: t('body'),
+            timeoutMs: spec.timeoutMs ?? config.defaultTimeoutMs,
+            ...(spec.secret ? { secret: spec.secret } : {}),
+          },
+        };
+      case 'slack':
+      case 'teams': {
+        const text = String(t('text'));
+        const body =
+          spec.type === 'slack' ? { text } : { '@type': 'MessageCard', '@context': 'https://schema.org/extensions', summary: text.slice(0, 200), text };
+        return {
+          type: spec.type,
+          maxAttempts: spec.maxAttempts ?? config.defaultMaxAttempts,
+          request: {
+            method: 'POST',
+            url: String(t('url')),
+            headers: { [AUTOMATION_HOP_HEADER]: hop },
+            body,
+            timeoutMs: spec.timeoutMs ?? config.defaultTimeoutMs,
+          },
+        };
+      }
+      case 'notify': {
+        const recipients = (t('recipients') as unknown[]).map(String);
+        if (spec.owner) {
+          const owner = (ctx.entity as Entity | null)?.spec?.['owner'];
+          if (typeof owner !== 'string' || !owner) throw new Error('notify: owner: true, but the entity has no spec.owner');
+          recipients.push(owner.includes(':') ? owner : `group:${owner}`);
+        }
+        const link = String(t('link'));
+        const description = String(t('description'));
+        return {
+          type: 'notify',
+          maxAttempts: config.defaultMaxAttempts,
+          request: {
+            recipients: [...new Set(recipients)],
+            title: String(t('title')),
+            ...(description ? { description } : {}),
+            ...(link ? { link } : {}),
+            severity: spec.severity ?? 'normal',
+            ...(event.entityRef ? { entityRef: event.entityRef } : {}),
+          },
+        };
+      }
+      case 'email':
+        return {
+          type: 'email',
+          maxAttempts: config.defaultMaxAttempts,
+          request: { to: (t('to') as unknown[]).map(String), subject: String(t('subject')), text: String(t('text')) },
+        };
+      case 'emit':
+        return { type: 'emit', maxAttempts: 1, request: { event: spec.event, payload: t('payload'), entityRef: event.entityRef ?? null, hop: event.hop + 1 } };
+      default:
+        throw new Error(`the ${spec.type} action is not available`);
+    }
+  }
+
+  /** Inserts the run and its deliveries unless this (automation, event) already ran. */
+  async recordRun(trx: Knex.Transaction | Db, automationId: string, event: SourceEvent, plan: RunPlan): Promise<string | undefined> {
+    const id = randomUUID();
+    const status: RunStatus = plan.status === 'running' && plan.actions.length === 0 ? 'succeeded' : plan.status;
+    const inserted = (await trx('runs')
+      .insert({
+        id,
+        automation_id: automationId,
+        event_key: event.key,
+        event: JSON.stringify(toEvent(event)),
+        status,
+        reason: plan.reason ?? null,
+        hop: event.hop,
+      })
+      .onConflict(['automation_id', 'event_key'])
+      .ignore()
+      .returning('id')) as Array<{ id: string }>;
+    if (inserted.length === 0) return undefined;
+    if (plan.actions.length) {
+      await trx('deliveries').insert(
+        plan.actions.map((a, i) => ({
+          id: randomUUID(),
+          run_id: id,
+          automation_id: automationId,
+          action_index: i,
+          action_type: a.type,
+          idempotency_key: `${id}:${i}`,
+          status: 'pending',
+          max_attempts: a.maxAttempts,
+          request: JSON.stringify(a.request),
+        })),
+      );
+    }
+    return id;
+  }
+
+  /**
+   * `schedule` and `entity.timer` triggers; called by a scheduled job, so by one replica per tick.
+   * A fire is keyed on (automation, scheduled minute) or (automation, entity, date), so it runs once.
+   */
+  async fireTimers(now: Date): Promise<number> {
+    const { db, catalog, logger } = this.deps;
+    const paused = await this.paused();
+    let fired = 0;
+    for (const a of this.deps.automations()) {
+      if (!a.enabled || paused.has(a.id)) continue;
+      if (a.cron) {
+        const state = (await db('automation_state').where({ automation_id: a.id }).first()) as { last_schedule_at: Date | null } | undefined;
+        const last = state?.last_schedule_at ? new Date(state.last_schedule_at) : undefined;
+        await db('automation_state').insert({ automation_id: a.id, last_schedule_at: now }).onConflict('automation_id').merge({ last_schedule_at: now });
+        if (!last) continue; // first sight: start from now, do not replay
+        const at = a.cron.latestIn(last, now);
+        if (!at) continue;
+        const event: SourceEvent = {
+          key: `schedule:${at.toISOString()}`,
+          type: 'schedule',
+          time: at.toISOString(),
+          payload: { scheduledAt: at.toISOString(), cron: a.cron.source },
+          hop: 0,
+        };
+        const plan = this.plan(a, event, null);
+        if (plan && (await this.recordRun(db, a.id, event, plan))) fired++;
+      }
+      if (a.timerField) {
+        const filter = a.spec.trigger.filter ?? {};
+        let items: Entity[];
+        try {
+          items = (await catalog.getEntities({ filter, limit: 10_000 })).items;
+        } catch (e) {
+          logger.warn({ err: e, automation: a.id }, 'entity.timer: could not list entities');
+          continue;
+        }
+        const offset = (a.spec.trigger.offsetSeconds ?? 0) * 1000;
+        for (const entity of items) {
+          const ref = `${entity.kind}:${entity.metadata.namespace ?? 'default'}/${entity.metadata.name}`.toLowerCase();
+          let value: unknown;
+          try {
+            value = a.timerField.evaluate({ event: {}, entity, before: null, after: null });
+          } catch {
+            continue; // the field is missing on this entity
+          }
+          const due = typeof value === 'string' ? Date.parse(value) : NaN;
+          if (Number.isNaN(due) || due - offset > now.getTime()) continue;
+          const date = new Date(due).toISOString();
+          const event: SourceEvent = {
+            key: `timer:${ref}:${date}`,
+            type: 'entity.timer',
+            time: now.toISOString(),
+            entityRef: ref,
+            payload: { dueAt: date },
+            hop: 0,
+          };
+          const plan = this.plan(a, event, entity);
+          if (plan && (await this.recordRun(db, a.id, event, plan))) fired++;
+        }
+      }
+    }
+    return fired;
+  }
+}
+
+function stringRecord(v: unknown): Record<string, string> {
+  if (!v || typeof v !== 'object') return {};
+  return Object.fromEntries(Object.entries(v as Record<string, unknown>).map(([k, x]) => [k, typeof x === 'string' ? x : JSON.stringify(x)]));
+}

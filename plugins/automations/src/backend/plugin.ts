@@ -1,0 +1,199 @@
+import { coreServices, definePlugin, InputError, mountRoutes } from '@atrium/backend-plugin-api';
+import { catalogServiceRef } from '@atrium/plugin-catalog/backend';
+import { notificationsServiceRef } from '@atrium/plugin-notifications/backend';
+import type { Knex } from 'knex';
+import nodemailer from 'nodemailer';
+import { BUILTIN_TRIGGERS } from '../common/index.js';
+import { automationsConfigSchema, type AutomationsConfig } from './config.js';
+import { compileAll, isAutomationEntity, type Automation } from './definitions.js';
+import { DeliveryWorker, type Mailer } from './delivery.js';
+import { Engine } from './engine.js';
+import { automationsMigrations } from './migrations.js';
+import { automationsOpenApi } from './openapi.js';
+import { automationsPermissions } from './permissions.js';
+import { automationsRoutes } from './routes.js';
+import { automationsServiceRef, type AutomationsService } from './service.js';
+import { CatalogFeed, EventLogSource } from './source.js';
+
+const TIMERS_JOB = 'automations.timers';
+const TRIGGER_TYPE = /^[a-z][a-z0-9-]*(\.[a-z0-9-]+)+$/;
+
+/**
+ * Automations: when an event happens (a catalog change, a plugin's trigger, a timer, a
+ * schedule) and a CEL condition holds, run actions (webhooks, chat, notifications, email,
+ * events). See docs/automations.md.
+ */
+export const automationsPlugin = definePlugin<
+  AutomationsConfig,
+  { catalog: typeof catalogServiceRef; eventLog: typeof coreServices.eventLog },
+  AutomationsService,
+  { notifications: typeof notificationsServiceRef }
+>({
+  id: 'automations',
+  configSchema: automationsConfigSchema,
+  migrations: automationsMigrations,
+  deps: { catalog: catalogServiceRef, eventLog: coreServices.eventLog },
+  optionalDeps: { notifications: notificationsServiceRef },
+  provides: automationsServiceRef,
+  permissions: automationsPermissions,
+  openapi: automationsOpenApi,
+  routes: automationsRoutes,
+  async setup(ctx) {
+    const { db, config, logger, scheduler, events, audit, lifecycle, instance, deps, optionalDeps, pluginId } = ctx;
+    const catalog = deps.catalog;
+    const customTriggers = new Map<string, { type: string; description: string; pluginId: string }>();
+    let automations: Automation[] = [];
+    let loggedErrors = new Set<string>();
+
+    const loadDefinitions = async () => {
+      let entities: Awaited<ReturnType<typeof catalog.getEntities>>['items'] = [];
+      try {
+        entities = (await catalog.getEntities({ filter: { kind: 'Automation' } })).items.filter(isAutomationEntity);
+      } catch (e) {
+        logger.warn({ err: e }, 'could not read Automation entities; keeping the previous definitions');
+        return;
+      }
+      automations = compileAll(entities, config.rules, {
+        customTriggers: new Set(customTriggers.keys()),
+        secrets: new Set(Object.keys(config.secrets)),
+        unavailableActions: new Map([
+          [
+            'annotate',
+            'the annotate action is not available: the catalog has no API to write annotations on entities read from their source (see docs/automations.md)',
+          ],
+          [
+            'scaffolder',
+            'the scaffolder action is not available: the scaffolder plugin offers no service to start a template run from another plugin (see docs/automations.md)',
+          ],
+        ]),
+      });
+      const errors = new Set<string>();
+      for (const a of automations) for (const err of a.errors) errors.add(`${a.source}: ${err}`);
+      for (const err of errors) if (!loggedErrors.has(err)) logger.warn({ definitionError: err }, 'automation not enabled');
+      loggedErrors = errors;
+    };
+    let reloadTimer: NodeJS.Timeout | undefined;
+    const reloadSoon = () => {
+      if (reloadTimer) return;
+      reloadTimer = setTimeout(() => {
+        reloadTimer = undefined;
+        void loadDefinitions();
+      }, 100);
+    };
+
+    await loadDefinitions();
+    const offCatalog = catalog.onEntityChange((change) => {
+      if (change.entityRef.startsWith('automation:')) reloadSoon();
+    });
+
+    const eventLog = deps.eventLog;
+    const source = new EventLogSource(eventLog);
+    const feed = new CatalogFeed({ db, events, eventLog, catalog, instance, logger, mode: config.catalogFeed });
+    const engine = new Engine({ db, config, logger, catalog, source, automations: () => automations });
+    await engine.ensureCursor();
+
+    const mailer = createMailer(config, optionalDeps.notifications);
+    const worker = new DeliveryWorker({ db, config, logger, instance, eventLog, notifications: optionalDeps.notifications, mailer, pluginId });
+
+    // The loop: follow the log, then send what is due. Every replica runs it; the cursor row and
+    // the delivery leases decide who does what.
+    let stopped = false;
+    let running = false;
+    let again = false;
+    let timer: NodeJS.Timeout | undefined;
+    const tick = async () => {
+      if (running) {
+        again = true;
+        return;
+      }
+      running = true;
+      try {
+        do {
+          again = false;
+          while (!stopped && (await engine.consumeOnce()) > 0) again = true;
+          if (!stopped && (await worker.pump()) > 0) again = true;
+        } while (again && !stopped);
+      } catch (e) {
+        if (!stopped) logger.error({ err: e }, 'automations loop failed; retrying');
+      } finally {
+        running = false;
+      }
+    };
+    const loop = () => {
+      if (stopped) return;
+      timer = setTimeout(() => void tick().finally(loop), config.pollIntervalMs);
+    };
+    const kick = () => void tick();
+    loop();
+
+    feed.start();
+    // Any replica's append wakes the loop at once (the poll is the fallback).
+    const offAppended = events.subscribe('host.eventlog.appended', () => kick());
+
+    scheduler.every(TIMERS_JOB, { intervalSeconds: config.timerIntervalSeconds }, async () => {
+      const fired = await engine.fireTimers(new Date());
+      if (fired) kick();
+    });
+    const definitionsTimer = setInterval(() => void loadDefinitions(), 60_000);
+    definitionsTimer.unref();
+
+    lifecycle.onShutdown(async () => {
+      stopped = true;
+      offCatalog();
+      offAppended();
+      clearInterval(definitionsTimer);
+      if (timer) clearTimeout(timer);
+      if (reloadTimer) clearTimeout(reloadTimer);
+      await feed.stop();
+      await worker.stop();
+    });
+
+    mountRoutes(ctx, automationsRoutes, {
+      db,
+      audit,
+      catalog,
+      engine,
+      automations: () => automations,
+      customTriggers: () => [...customTriggers.values()],
+      kick,
+    });
+
+    return {
+      registerTrigger(trigger) {
+        if (!TRIGGER_TYPE.test(trigger.type)) throw new Error(`Trigger type ${JSON.stringify(trigger.type)} must look like <plugin>.<name> in lower case`);
+        if (trigger.type in BUILTIN_TRIGGERS) throw new Error(`Trigger type ${trigger.type} is built in`);
+        customTriggers.set(trigger.type, { type: trigger.type, description: trigger.description, pluginId: trigger.type.split('.')[0]! });
+        reloadSoon();
+      },
+      async emit(type, event = {}, options = {}) {
+        if (!customTriggers.has(type) && !(type in BUILTIN_TRIGGERS)) throw new InputError(`Unknown trigger type ${type}: register it first`);
+        const trx = options.trx as Knex.Transaction | undefined;
+        await eventLog.append(
+          [{ topic: type, payload: event.payload ?? {}, ...(event.entityRef ? { entityRef: event.entityRef } : {}), meta: { hop: event.hop ?? 0 } }],
+          trx ? { trx } : {},
+        );
+        if (!trx) kick();
+      },
+    };
+  },
+});
+
+/** The email channel: the notifications plugin's when it has one, else SMTP from `automations.email`. */
+function createMailer(config: AutomationsConfig, notifications: unknown): Mailer | undefined {
+  const viaNotifications = (
+    notifications as { sendEmail?: (m: { to: string[]; subject: string; text: string; source?: string }) => Promise<unknown> } | undefined
+  )?.sendEmail;
+  if (typeof viaNotifications === 'function') {
+    return { send: async (m) => void (await viaNotifications.call(notifications, { ...m, source: 'automations' })) };
+  }
+  const smtp = config.email?.smtp;
+  if (!smtp) return undefined;
+  const transport = nodemailer.createTransport({
+    host: smtp.host,
+    port: smtp.port ?? 587,
+    secure: smtp.secure ?? false,
+    ...(smtp.user ? { auth: { user: smtp.user, pass: smtp.password ?? '' } } : {}),
+  });
+  const from = config.email?.from ?? 'atrium@localhost';
+  return { send: async (m) => void (await transport.sendMail({ from, to: m.to, subject: m.subject, text: m.text })) };
+}

@@ -1,0 +1,1 @@
+export { automationsPlugin } from './plugin';
