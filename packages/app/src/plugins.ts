@@ -1,5 +1,6 @@
 import type { ComponentType } from 'react';
 import type { FrontendPlugin } from '@atrium/frontend-plugin-api';
+import { automationsPlugin } from '@atrium/plugin-automations/frontend';
 import { catalogPlugin } from '@atrium/plugin-catalog/frontend';
 import { systemPlugin } from '@atrium/plugin-system/frontend';
 import { integrationsPlugin } from '@atrium/plugin-integrations/frontend';
@@ -19,6 +20,7 @@ export const installedPlugins: FrontendPlugin[] = [
   notificationsPlugin,
   searchPlugin,
   integrationsPlugin,
+  automationsPlugin,
 ];
 
 /** Plugin widgets in the header, left of the colour-scheme toggle. */
