@@ -53,12 +53,13 @@ export interface EventLogReadOptions {
   entityRef?: string;
   /** 1..1000, default 100. */
   limit?: number;
-  /** Newest first, below `before` (exclusive); for history pages. `after` is then ignored. */
+  /** Newest first (for history pages), below `before` when given; `after` is then ignored and `next` is the `before` of the next (older) page, `'0'` at the oldest. */
+  newestFirst?: boolean;
   before?: string | number;
 }
 
 export interface EventLogPage {
-  /** In id order (oldest first), or newest first when read with `before`. */
+  /** In id order (oldest first), or newest first with `newestFirst`. */
   events: EventLogEntry[];
   /**
    * The cursor to read on from (pass it as `after`): the last id returned when the page is full,
@@ -68,7 +69,7 @@ export interface EventLogPage {
   next: string;
 }
 
-export interface EventLogFollowOptions extends Omit<EventLogReadOptions, 'after' | 'before'> {
+export interface EventLogFollowOptions extends Omit<EventLogReadOptions, 'after' | 'before' | 'newestFirst'> {
   /** Start after this id (the cursor the consumer persisted); default `'0'`. */
   after?: string | number;
   /** Re-read at least this often even without a wake-up (default 5000 ms). */
@@ -105,6 +106,8 @@ export interface EventLogService {
    * `page.next` itself; a handler that throws is retried with the same batch after a pause.
    */
   follow(options: EventLogFollowOptions, handler: (page: EventLogPage) => Promise<void> | void): EventLogSubscription;
+  /** The current safe horizon: the cursor a new consumer that wants only future events starts from. */
+  head(): Promise<string>;
   /** Size of the log, for admin pages. */
   stats(): Promise<EventLogStats>;
 }

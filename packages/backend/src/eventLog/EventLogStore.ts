@@ -124,7 +124,7 @@ export class EventLogStore {
     return lb !== null && lb !== undefined && BigInt(lb) < last ? BigInt(lb) : last;
   }
 
-  async read(options: EventLogReadOptions & { newestFirst?: boolean } = {}): Promise<EventLogPage> {
+  async read(options: EventLogReadOptions = {}): Promise<EventLogPage> {
     const limit = Math.max(1, Math.min(1000, Math.floor(options.limit ?? 100)));
     const horizon = await this.horizon();
     const newestFirst = options.newestFirst === true;

@@ -50,6 +50,7 @@ export function createEventLog(options: CreateEventLogOptions): EventLogService 
       return ids;
     },
     read: (readOptions) => store.read(readOptions),
+    head: async () => (await store.horizon()).toString(),
     stats: () => store.stats(retentionDays),
     follow(followOptions: EventLogFollowOptions, handler: (page: EventLogPage) => Promise<void> | void) {
       return follow(store, events, logger, followOptions, handler);

@@ -1,5 +1,5 @@
 import os from 'node:os';
-import { ConfigError, definePlugin, mountRoutes } from '@atrium/backend-plugin-api';
+import { ConfigError, coreServices, definePlugin, mountRoutes } from '@atrium/backend-plugin-api';
 import { createEntityValidator, InvalidKindDefinitionError } from '@atrium/catalog-model';
 import { sourcesServiceRef } from '@atrium/source-readers';
 import { catalogEntityRemoved, catalogEntityUpserted, type CatalogService } from '../common/index.js';
@@ -26,13 +26,14 @@ import { LocationsStore } from './store/locationsStore.js';
  * The software catalog: reads locations (config and registered), stores and stitches their
  * entities in Postgres, and serves Backstage's catalog REST API at /api/catalog.
  */
-export const catalogPlugin = definePlugin<RawCatalogConfig, { sources: typeof sourcesServiceRef }, CatalogService>({
+export const catalogPlugin = definePlugin<RawCatalogConfig, { sources: typeof sourcesServiceRef; eventLog: typeof coreServices.eventLog }, CatalogService>({
   id: 'catalog',
   permissions: catalogPermissions,
   configSchema: catalogConfigSchema,
   migrations: catalogMigrations,
   // File roots and private-network access come from the shared sources service (backend.reading).
-  deps: { sources: sourcesServiceRef },
+  // The event log records every entity change in its transaction (history, change feed).
+  deps: { sources: sourcesServiceRef, eventLog: coreServices.eventLog },
   provides: catalogServiceRef,
   openapi: catalogOpenApi,
   routes: catalogRoutes,
@@ -49,7 +50,7 @@ export const catalogPlugin = definePlugin<RawCatalogConfig, { sources: typeof so
     // Locations are claimed under the replica's one id (locations.claimed_by).
     const replicaId = instance.replicaId;
     const locations = new LocationsStore(db, settings.locationLeaseSeconds);
-    const writer = new EntityWriter(db);
+    const writer = new EntityWriter(db, deps.eventLog);
     const catalogEvents = new CatalogEvents(events, logger);
     const stitchWorkers = embedded ? 1 : 2;
     // Parsing runs on worker threads (catalog.readWorkers; 0 parses on the main thread).
@@ -63,6 +64,7 @@ export const catalogPlugin = definePlugin<RawCatalogConfig, { sources: typeof so
       logger,
       replicaId,
       stitchWorkers,
+      eventLog: deps.eventLog,
       ...(readPool ? { read: (spec, options) => readPool.read(spec, options) } : {}),
     });
     const aggregates = new CatalogAggregates(db);
@@ -104,7 +106,7 @@ export const catalogPlugin = definePlugin<RawCatalogConfig, { sources: typeof so
 
     // NUL characters are refused (400) before any route validates or looks anything up.
     router.use(rejectNul);
-    mountRoutes({ router, auth, permissions }, catalogRoutes, { ...ctx, bus: events });
+    mountRoutes({ router, auth, permissions }, catalogRoutes, { ...ctx, bus: events, eventLog: deps.eventLog });
 
     const loop = new ProcessingLoop(processor, settings.processingPollMs, logger);
     loop.start();

@@ -304,3 +304,4 @@ export type CatalogQueryRequest =
       totalItems?: 'include' | 'exclude';
     }
   | { cursor: string; limit?: number; fields?: string[] };
+export * from './entityHistory.js';

@@ -1,4 +1,4 @@
-import type { Logger } from '@atrium/backend-plugin-api';
+import type { EventLogService, Logger } from '@atrium/backend-plugin-api';
 import type { Entity } from '@atrium/catalog-model';
 import type { Knex } from 'knex';
 import type { LocationError } from '../../common/index.js';
@@ -13,6 +13,8 @@ import { breathe } from '../store/breathe.js';
 import { LocationApplier } from './locationApplier.js';
 import { fileFingerprint } from './fileFingerprint.js';
 import type { CatalogEvents } from './catalogEvents.js';
+import { CATALOG_LOG_TOPICS } from '../../common/entityHistory.js';
+import { CATALOG_ACTOR } from '../store/entityLog.js';
 import { readLocationTree, walkLocationTree, type ReadLocationFn } from './readLocationTree.js';
 import type { LocationTreeRead } from './types.js';
 
@@ -27,6 +29,8 @@ export interface ProcessorDeps {
   /** Concurrent stitch batches (2 on a Postgres server; PGlite has one session). */
   stitchWorkers?: number;
   read?: ReadLocationFn;
+  /** The durable event log: entity changes and location errors are appended in their transactions. */
+  eventLog?: EventLogService;
 }
 
 /**
@@ -143,13 +147,35 @@ export class LocationProcessor {
       if (applied.written + applied.removedRefs.length > 2000) await this.analyze(['entities', 'relations', 'stitch_queue']);
       const errors = withoutNul([...tree.errors, ...applied.errors]);
       const entityCount = await writer.countOwned(row.id);
-      await locations.finish(row.id, replicaId, {
-        contentHash: tree.contentHash,
-        ...(tree.revision ? { revision: tree.revision } : {}),
-        errors,
-        entityCount,
-        ...probe,
-      });
+      const newErrors = errors.length > 0 && stableStringify(errors) !== stableStringify(row.errors ?? []);
+      const eventLog = this.deps.eventLog;
+      await locations.finish(
+        row.id,
+        replicaId,
+        {
+          contentHash: tree.contentHash,
+          ...(tree.revision ? { revision: tree.revision } : {}),
+          errors,
+          entityCount,
+          ...probe,
+        },
+        newErrors && eventLog
+          ? (trx) =>
+              eventLog
+                .append(
+                  [
+                    {
+                      topic: CATALOG_LOG_TOPICS.locationError,
+                      actor: CATALOG_ACTOR,
+                      payload: { locationId: row.id, target: locationRefOf(spec), errors },
+                      meta: { location: locationRefOf(spec), ...(tree.revision ? { commit: tree.revision } : {}) },
+                    },
+                  ],
+                  { trx },
+                )
+                .then(() => undefined)
+          : undefined,
+      );
       const summary = { location: locationRefOf(spec), written: applied.written, removed: applied.removedRefs.length, errors: errors.length, walkMs, ms: Date.now() - started };
       if (errors.length === 0) logger.info(summary, `catalog: processed location ${locationRefOf(spec)}`);
       else {
@@ -159,7 +185,7 @@ export class LocationProcessor {
           `catalog: processed location ${locationRefOf(spec)} with ${errors.length} ${errors.length === 1 ? 'error' : 'errors'}: ${describeErrors(errors)}`,
         );
       }
-      if (errors.length > 0 && stableStringify(errors) !== stableStringify(row.errors ?? [])) {
+      if (newErrors) {
         await events.locationError({ locationId: row.id, errors });
       }
       await events.removed(applied.removedRefs);
@@ -186,6 +212,7 @@ export class LocationProcessor {
         signal: this.abort.signal,
         workers: this.deps.stitchWorkers ?? 1,
         onBatch: (batch) => this.deps.events.upserted(batch),
+        ...(this.deps.eventLog ? { eventLog: this.deps.eventLog } : {}),
         onFailed: (failed) => {
           for (const f of failed) {
             this.deps.logger.warn({ entityRef: f.entityRef, reason: f.message }, `catalog: entity ${f.entityRef} could not be stitched: ${f.message}`);

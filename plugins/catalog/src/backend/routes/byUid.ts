@@ -43,7 +43,7 @@ export const deleteEntityByUid = defineRoute<CatalogRouteServices, { uid: string
   handler: async ({ params, caller, res }, ctx) => {
     const record = await ctx.lookup.byUid(params.uid);
     if (record) {
-      const removed = await ctx.writer.remove([record.id]);
+      const removed = await ctx.writer.remove([record.id], undefined, caller.userEntityRef);
       // Let the owning location yield it again on its next read, as in Backstage.
       if (record.location_id) await ctx.db('locations').where({ id: record.location_id }).update({ content_hash: null });
       await ctx.events.removed(removed);

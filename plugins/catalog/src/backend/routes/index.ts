@@ -5,6 +5,7 @@ import { queryEntities, queryEntitiesByPredicate } from './byQuery.js';
 import { getEntitiesByRefs } from './byRefs.js';
 import { deleteEntityByUid, getEntityByUid } from './byUid.js';
 import { listEntities } from './entities.js';
+import { getEntityHistory } from './history.js';
 import { catalogEventStream } from './eventStream.js';
 import { getEntityFacets, queryEntityFacets } from './facets.js';
 import { getLocationByEntity, queryLocations } from './locationLookups.js';
@@ -26,6 +27,7 @@ export const catalogRoutes: RouteDefinition<CatalogRouteServices>[] = [
   deleteEntityByUid,
   getEntityByName,
   getEntityAncestry,
+  getEntityHistory,
   listLocations,
   queryLocations,
   getLocationByEntity,

@@ -1,4 +1,4 @@
-import type { EventsService } from '@atrium/backend-plugin-api';
+import type { EventLogService, EventsService } from '@atrium/backend-plugin-api';
 import type { CatalogContext } from '../catalogContext.js';
 
 /**
@@ -7,6 +7,8 @@ import type { CatalogContext } from '../catalogContext.js';
  */
 export interface CatalogRouteServices extends CatalogContext {
   bus: EventsService;
+  /** The host's durable event log (entity history, resumable event stream). */
+  eventLog?: EventLogService;
 }
 
 /** An entity named in the path by `:kind/:namespace/:name`. */

@@ -1,4 +1,7 @@
-import type { Entity, EntityRelation, EntityStatusItem } from '@atrium/catalog-model';
+import type { EventLogAppend, EventLogService } from '@atrium/backend-plugin-api';
+import { ANNOTATION_LOCATION, type Entity, type EntityRelation, type EntityStatusItem } from '@atrium/catalog-model';
+import { CATALOG_LOG_TOPICS, diffEntities } from '../../common/entityHistory.js';
+import { appendEntityEvents, CATALOG_ACTOR, entityLogMeta } from '../store/entityLog.js';
 import type { Knex } from 'knex';
 import { advanceGeneration } from '../store/generation.js';
 import { bulkExec, bulkRows, transactionWithRetry } from '../store/sql.js';
@@ -24,10 +27,15 @@ interface PendingRow {
   orphan: boolean;
   etag: string | null;
   had_stitch_error: boolean;
+  /** The served entity before this stitch (null the first time). */
+  previous: Entity | null;
+  provider: string | null;
+  revision: string | null;
 }
 
 interface Prepared {
   row: PendingRow;
+  entity: Entity;
   final: string;
   etag: string;
   fts: string;
@@ -48,6 +56,8 @@ export interface StitchOptions {
   /** Told about every entity that could not be stitched (after its batch committed without it). */
   onFailed?: (failed: StitchFailure[]) => void;
   workers?: number;
+  /** Records `catalog.entity.created` / `updated` (with the diff) in each batch's transaction. */
+  eventLog?: EventLogService;
 }
 
 /**
@@ -71,10 +81,10 @@ export async function stitchPending(db: Knex, options: StitchOptions = {}): Prom
       if (options.signal?.aborted) break;
       let result: BatchResult;
       try {
-        result = await transactionWithRetry(db, (trx) => stitchBatch(trx, false));
+        result = await transactionWithRetry(db, (trx) => stitchBatch(trx, false, options.eventLog));
       } catch (e) {
         if (!isDataError(e)) throw e;
-        result = await transactionWithRetry(db, (trx) => stitchBatch(trx, true));
+        result = await transactionWithRetry(db, (trx) => stitchBatch(trx, true, options.eventLog));
       }
       if (result.claimed === 0) break;
       if (result.failed.length > 0) options.onFailed?.(result.failed);
@@ -99,15 +109,17 @@ export function isDataError(e: unknown): boolean {
   return typeof code === 'string' && (code.startsWith('22') || code.startsWith('54'));
 }
 
-async function stitchBatch(trx: Knex.Transaction, oneByOne: boolean): Promise<BatchResult> {
+async function stitchBatch(trx: Knex.Transaction, oneByOne: boolean, eventLog?: EventLogService): Promise<BatchResult> {
   const claimed = (
     await bulkRows<{ entity_ref: string }>(trx, `select entity_ref from stitch_queue order by entity_ref limit ? for update skip locked`, [BATCH])
   ).map((r) => r.entity_ref);
   if (claimed.length === 0) return { claimed: 0, changed: [], failed: [] };
   const pending = await bulkRows<PendingRow>(
     trx,
-    `select e.id, e.entity_ref, e.processed, e.errors, e.orphan, f.etag, e.stitch_error is not null as had_stitch_error
-     from entities e left join final_entities f on f.entity_id = e.id where e.entity_ref = any(?::text[])`,
+    `select e.id, e.entity_ref, e.processed, e.errors, e.orphan, f.etag, e.stitch_error is not null as had_stitch_error,
+       ${eventLog ? 'f.final' : 'null'} as previous, e.provider, l.revision
+     from entities e left join final_entities f on f.entity_id = e.id left join locations l on l.id = e.location_id
+     where e.entity_ref = any(?::text[])`,
     [claimed],
   );
   const refs = pending.map((p) => p.entity_ref);
@@ -135,6 +147,7 @@ async function stitchBatch(trx: Knex.Transaction, oneByOne: boolean): Promise<Ba
   /** Entities that had a stitch error and now stitch (or are unchanged): their error is cleared. */
   const recovered: string[] = [];
   for (const row of pending) {
+    if (typeof row.previous === 'string') row.previous = JSON.parse(row.previous) as Entity;
     let final: Entity;
     try {
       const relations = bySource.get(row.entity_ref) ?? [];
@@ -156,7 +169,7 @@ async function stitchBatch(trx: Knex.Transaction, oneByOne: boolean): Promise<Ba
       continue;
     }
     const search = buildSearchRows(final);
-    prepared.push({ row, final: JSON.stringify(final), etag, fts: buildFullTextDocument(final, search), search });
+    prepared.push({ row, entity: final, final: JSON.stringify(final), etag, fts: buildFullTextDocument(final, search), search });
   }
 
   let stored = prepared;
@@ -174,6 +187,7 @@ async function stitchBatch(trx: Knex.Transaction, oneByOne: boolean): Promise<Ba
     }
   }
   for (const p of stored) if (p.row.had_stitch_error) recovered.push(p.row.id);
+  if (eventLog) await appendEntityEvents(eventLog, trx, stored.map(changeEvent));
 
   if (failed.length > 0) {
     await bulkExec(
@@ -216,6 +230,17 @@ async function writeFinal(trx: Knex.Transaction, prepared: Prepared[]): Promise<
     search.values,
     search.originals,
   ] as unknown as Knex.RawBinding[]);
+}
+
+/** `created` with the whole entity the first time, else `updated` with the changed paths. */
+function changeEvent(p: Prepared): EventLogAppend {
+  const { row, entity } = p;
+  const meta = entityLogMeta({ location_ref: entity.metadata.annotations?.[ANNOTATION_LOCATION] ?? null, revision: row.revision, provider: row.provider });
+  const base = { entityRef: row.entity_ref, actor: CATALOG_ACTOR, ...(meta ? { meta: { ...meta } } : {}) };
+  if (row.etag === null || row.previous === null) {
+    return { ...base, topic: CATALOG_LOG_TOPICS.created, payload: { entityRef: row.entity_ref, uid: row.id, entity } };
+  }
+  return { ...base, topic: CATALOG_LOG_TOPICS.updated, payload: { entityRef: row.entity_ref, uid: row.id, changes: diffEntities(row.previous, entity) } };
 }
 
 function messageOf(e: unknown): string {

@@ -1,4 +1,7 @@
+import type { EventLogService } from '@atrium/backend-plugin-api';
 import type { EntityStatusItem } from '@atrium/catalog-model';
+import { CATALOG_LOG_TOPICS } from '../../common/entityHistory.js';
+import { appendEntityEvents, removedEvent } from './entityLog.js';
 import type { Knex } from 'knex';
 import type { ProcessedItem } from '../orchestration/types.js';
 import { jsonWithoutNul } from '../ingestion/nulCharacters.js';
@@ -26,7 +29,11 @@ export interface StoredEntityState {
  * and entities whose relations point at a ref that appeared or disappeared.
  */
 export class EntityWriter {
-  constructor(private readonly db: Knex) {}
+  constructor(
+    private readonly db: Knex,
+    /** Where deletions and orphanings are recorded, in their transaction (creations and updates: at stitch time). */
+    readonly eventLog?: EventLogService,
+  ) {}
 
   /** Current state of every entity this location owns. */
   async ownedBy(locationId: string): Promise<StoredEntityState[]> {
@@ -153,13 +160,19 @@ export class EntityWriter {
     }
   }
 
-  /** Deletes entities with their relations and index rows; returns the refs removed. */
-  async remove(ids: string[], onlyOwner?: string | { provider: string }): Promise<string[]> {
+  /** Deletes entities with their relations and index rows; returns the refs removed. `actor` names who asked (default the catalog). */
+  async remove(ids: string[], onlyOwner?: string | { provider: string }, actor?: string): Promise<string[]> {
     const removed: string[] = [];
     const ownerColumn = onlyOwner === undefined ? undefined : typeof onlyOwner === 'string' ? 'location_id' : 'provider';
     const ownerValue = onlyOwner === undefined ? undefined : typeof onlyOwner === 'string' ? onlyOwner : onlyOwner.provider;
     for (const batch of chunk(ids, WRITE_BATCH)) {
       const removedHere = await transactionWithRetry(this.db, async (trx) => {
+        // The last served form goes into the event log's `deleted` event (consumers and permission checks need it).
+        const lastServed = new Map<string, unknown>();
+        if (this.eventLog) {
+          const finals = await bulkRows<{ entity_id: string; final: unknown }>(trx, `select entity_id, final from final_entities where entity_id = any(?::uuid[])`, [batch]);
+          for (const f of finals) lastServed.set(f.entity_id, typeof f.final === 'string' ? JSON.parse(f.final) : f.final);
+        }
         const gone = await bulkRows<{ id: string; entity_ref: string }>(
           trx,
           `delete from entities where id = any(?::uuid[]) ${ownerColumn ? `and ${ownerColumn} = ?` : ''} returning id, entity_ref`,
@@ -171,6 +184,7 @@ export class EntityWriter {
         await bulkExec(trx, `delete from search where entity_id = any(?::uuid[])`, [goneIds]);
         const refs = gone.map((g) => g.entity_ref);
         await markForStitch(trx, old.map((o) => o.source_ref), refs);
+        await appendEntityEvents(this.eventLog, trx, gone.map((g) => removedEvent(CATALOG_LOG_TOPICS.deleted, g.entity_ref, g.id, actor, lastServed.get(g.id))));
         return refs;
       });
       removed.push(...removedHere);
@@ -183,12 +197,13 @@ export class EntityWriter {
   async orphan(ids: string[]): Promise<void> {
     for (const batch of chunk(ids, WRITE_BATCH)) {
       await transactionWithRetry(this.db, async (trx) => {
-        const changed = await bulkRows<{ entity_ref: string }>(
+        const changed = await bulkRows<{ id: string; entity_ref: string }>(
           trx,
-          `update entities set orphan = true, location_id = null, updated_at = now() where id = any(?::uuid[]) returning entity_ref`,
+          `update entities set orphan = true, location_id = null, updated_at = now() where id = any(?::uuid[]) returning id, entity_ref`,
           [batch],
         );
         await markForStitch(trx, changed.map((c) => c.entity_ref));
+        await appendEntityEvents(this.eventLog, trx, changed.map((c) => removedEvent(CATALOG_LOG_TOPICS.orphaned, c.entity_ref, c.id)));
       });
     }
   }

@@ -165,8 +165,26 @@ export class LocationsStore {
       files?: string[] | null;
       fingerprint?: string | null;
     },
+    /** Runs in the same transaction as the update (the event log's location error). */
+    alsoInTransaction?: (trx: Knex.Transaction) => Promise<void>,
   ): Promise<void> {
-    await this.db('locations')
+    if (alsoInTransaction) {
+      await this.db.transaction(async (trx) => {
+        await this.finishIn(trx, id, replicaId, result);
+        await alsoInTransaction(trx);
+      });
+      return;
+    }
+    await this.finishIn(this.db, id, replicaId, result);
+  }
+
+  private async finishIn(
+    db: Knex | Knex.Transaction,
+    id: string,
+    replicaId: string,
+    result: { contentHash: string | null; revision?: string; errors: LocationError[]; entityCount?: number; files?: string[] | null; fingerprint?: string | null },
+  ): Promise<void> {
+    await db('locations')
       .where({ id, claimed_by: replicaId })
       .update({
         content_hash: result.contentHash,
@@ -174,7 +192,7 @@ export class LocationsStore {
         errors: jsonWithoutNul(result.errors),
         ...(result.entityCount !== undefined ? { entity_count: result.entityCount } : {}),
         ...(result.fingerprint !== undefined ? { fingerprint: result.fingerprint, files: result.files ? JSON.stringify(result.files) : null } : {}),
-        last_read_at: this.db.fn.now(),
+        last_read_at: db.fn.now(),
         force_refresh: false,
         claimed_by: null,
         claim_expires_at: null,
