@@ -21,7 +21,7 @@ const emailConfig = (port: number, extra: Record<string, unknown> = {}) => ({
   notifications: { email: { from: 'Atrium <atrium@example.com>', smtp: { host: '127.0.0.1', port, timeoutMs: 5000, ...extra } } },
 });
 
-describe.each(testDatabaseKinds())('sendEmail on %s', (database) => {
+describe.each(testDatabaseKinds())('sendEmail on %s', { timeout: 180_000 }, (database) => {
   let sink: SmtpSink;
   let authSink: SmtpSink;
   const started: TestBackend[] = [];

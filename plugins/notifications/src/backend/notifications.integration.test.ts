@@ -46,14 +46,26 @@ describe.each(testDatabaseKinds())('notifications on %s', (database) => {
   });
 
   it('a sent notification reaches its recipients (users or groups, any spelling of the ref) and nobody else', async () => {
-    const sent = await service.send({ recipients: ['Group:default/Team-A', 'user:bob'], source: 'producer', topic: 'producer.hello', title: 'Hello teams', severity: 'high', link: '/catalog' });
+    const sent = await service.send({
+      recipients: ['Group:default/Team-A', 'user:bob'],
+      source: 'producer',
+      topic: 'producer.hello',
+      title: 'Hello teams',
+      severity: 'high',
+      link: '/catalog',
+    });
     expect(sent.notifications.map((n) => [n.recipient, n.created])).toEqual([
       ['group:default/team-a', true],
       ['user:default/bob', true],
     ]);
     const alice = (await api<NotificationList>('/')).body;
     expect(titles(alice)).toContain('Hello teams');
-    expect(alice.items.find((n) => n.title === 'Hello teams')).toMatchObject({ source: 'producer', topic: 'producer.hello', severity: 'high', link: '/catalog' });
+    expect(alice.items.find((n) => n.title === 'Hello teams')).toMatchObject({
+      source: 'producer',
+      topic: 'producer.hello',
+      severity: 'high',
+      link: '/catalog',
+    });
     as = 'bob';
     expect(titles((await api<NotificationList>('/')).body)).toContain('Hello teams');
     await service.send({ recipients: ['group:default/team-a'], source: 'producer', topic: 'producer.hello', title: 'Only team A' });
@@ -93,11 +105,14 @@ describe.each(testDatabaseKinds())('notifications on %s', (database) => {
   });
 
   it('a scope replaces instead of adding, keeps the read state, and withdraw removes unread ones except those kept', async () => {
-    const send = (title: string, scope: string, recipient = 'group:default/team-a') => service.send({ recipients: [recipient], source: 'producer', topic: 'producer.reminder', title, scope });
+    const send = (title: string, scope: string, recipient = 'group:default/team-a') =>
+      service.send({ recipients: [recipient], source: 'producer', topic: 'producer.reminder', title, scope });
     const first = (await send('3 left', 'reminder:x:group:default/team-a')).notifications[0]!;
     const second = (await send('2 left', 'reminder:x:group:default/team-a')).notifications[0]!;
     expect(second).toMatchObject({ id: first.id, created: false, title: '2 left' });
-    expect((await api<NotificationList>('/?source=producer')).body.items.filter((n) => n.scope === 'reminder:x:group:default/team-a').map((n) => n.title)).toEqual(['2 left']);
+    expect(
+      (await api<NotificationList>('/?source=producer')).body.items.filter((n) => n.scope === 'reminder:x:group:default/team-a').map((n) => n.title),
+    ).toEqual(['2 left']);
     await send('for b', 'reminder:x:group:default/team-b', 'group:default/team-b');
     await send('other reminder', 'reminder:y:group:default/team-a');
     // Only team-b still has something to fix: team-a's reminder for x goes, y's stays.
@@ -121,18 +136,31 @@ describe.each(testDatabaseKinds())('notifications on %s', (database) => {
   });
 
   it("another recipient's list needs the read-others permission; the entity filter narrows", async () => {
-    await service.send({ recipients: ['group:default/team-b'], source: 'producer', topic: 'producer.t', title: 'About svc', entityRef: 'component:default/svc' });
-    const list = (await api<NotificationList>(`/?recipient=${encodeURIComponent('group:default/team-b')}&entityRef=${encodeURIComponent('component:svc')}`)).body;
+    await service.send({
+      recipients: ['group:default/team-b'],
+      source: 'producer',
+      topic: 'producer.t',
+      title: 'About svc',
+      entityRef: 'component:default/svc',
+    });
+    const list = (await api<NotificationList>(`/?recipient=${encodeURIComponent('group:default/team-b')}&entityRef=${encodeURIComponent('component:svc')}`))
+      .body;
     expect(titles(list)).toEqual(['About svc']);
   });
 
   it('bad input: a clear error, the right status, nothing written', async () => {
     const before = (await api<NotificationList>('/')).body.totalCount;
-    await expect(service.send({ recipients: ['component:default/svc'], source: 'producer', topic: 'producer.t', title: 'x' })).rejects.toThrow(/not a user or group/);
-    await expect(service.send({ recipients: ['user:default/alice', 'user:'], source: 'producer', topic: 'producer.t', title: 'x' })).rejects.toThrow(/invalid recipient "user:"/);
+    await expect(service.send({ recipients: ['component:default/svc'], source: 'producer', topic: 'producer.t', title: 'x' })).rejects.toThrow(
+      /not a user or group/,
+    );
+    await expect(service.send({ recipients: ['user:default/alice', 'user:'], source: 'producer', topic: 'producer.t', title: 'x' })).rejects.toThrow(
+      /invalid recipient "user:"/,
+    );
     await expect(service.send({ recipients: [], source: 'producer', topic: 'producer.t', title: 'x' })).rejects.toThrow(/no recipients/);
     await expect(service.send({ recipients: 'broadcast', source: 'producer', topic: 'producer.t', title: '' })).rejects.toThrow(/title is required/);
-    await expect(service.send({ recipients: 'broadcast', source: 'producer', topic: 'producer.t', title: 'x', severity: 'urgent' as never })).rejects.toThrow(/severity "urgent"/);
+    await expect(service.send({ recipients: 'broadcast', source: 'producer', topic: 'producer.t', title: 'x', severity: 'urgent' as never })).rejects.toThrow(
+      /severity "urgent"/,
+    );
     expect((await api<NotificationList>('/')).body.totalCount).toBe(before);
     const badQuery = await api<{ error: { message: string } }>('/?limit=0');
     expect(badQuery.status).toBe(400);

@@ -1,8 +1,20 @@
-import { createServiceRef, InputError } from '@atrium/backend-plugin-api';
+import { createServiceRef, InputError, validateInput, type EventsService, type Logger } from '@atrium/backend-plugin-api';
 import { parseEntityRef, stringifyEntityRef } from '@atrium/catalog-model';
-import { BROADCAST, NOTIFICATION_SEVERITIES, type NotificationsService, type SendNotificationRequest } from '../common/index.js';
+import {
+  BROADCAST,
+  DEFAULT_CHANNEL_SETTINGS,
+  NOTIFICATION_SEVERITIES,
+  notificationsChanged,
+  type NotificationPreferences,
+  type NotificationsService,
+  type PreferenceRule,
+  type SendNotificationRequest,
+} from '../common/index.js';
+import type { Deliverer } from './deliveries.js';
 import type { EmailSender } from './email.js';
-import type { NotificationDraft, NotificationStore } from './store.js';
+import { preferencesSchema } from './schemas.js';
+import { checkSlackWebhookUrl, type SlackSettings } from './slack.js';
+import type { InAppFilter, NotificationDraft, NotificationStore } from './store.js';
 
 /** Other plugins send notifications through this service (`deps` or `optionalDeps`). */
 export const notificationsServiceRef = createServiceRef<NotificationsService>('notifications.service');
@@ -35,7 +47,8 @@ function text(value: string | undefined, name: string, max: number, required = f
 function drafts(req: SendNotificationRequest): NotificationDraft[] {
   if (!/^[a-z][a-z0-9-]{0,40}$/.test(req.source ?? '')) throw new InputError(`notifications: source "${req.source}" is not a plugin id`);
   const severity = req.severity ?? 'normal';
-  if (!NOTIFICATION_SEVERITIES.includes(severity)) throw new InputError(`notifications: severity "${severity}" is not one of ${NOTIFICATION_SEVERITIES.join(', ')}`);
+  if (!NOTIFICATION_SEVERITIES.includes(severity))
+    throw new InputError(`notifications: severity "${severity}" is not one of ${NOTIFICATION_SEVERITIES.join(', ')}`);
   const recipients = req.recipients === BROADCAST ? [BROADCAST] : [...new Set((req.recipients ?? []).map(recipientRef))];
   if (recipients.length === 0) throw new InputError('notifications: no recipients (give entity refs or "broadcast")');
   if (recipients.length > MAX_RECIPIENTS) throw new InputError(`notifications: at most ${MAX_RECIPIENTS} recipients per send`);
@@ -52,24 +65,128 @@ function drafts(req: SendNotificationRequest): NotificationDraft[] {
   return recipients.map((recipient) => ({ ...base, recipient }));
 }
 
-export function createNotificationsService(store: NotificationStore, email: EmailSender): NotificationsService {
+/** Everything the service needs; built once by the plugin's setup(). */
+export interface NotificationsServiceOptions {
+  store: NotificationStore;
+  email: EmailSender;
+  deliverer: Deliverer;
+  events: EventsService;
+  slack: SlackSettings;
+  logger: Logger;
+}
+
+const defaultPreferences = (): NotificationPreferences => ({ defaults: { ...DEFAULT_CHANNEL_SETTINGS }, rules: [] });
+
+/** Stored preferences, checked again on the way out (a row written by an older version still reads). */
+function parsePreferences(stored: unknown): NotificationPreferences {
+  if (!stored) return defaultPreferences();
+  try {
+    return normalizePreferences(validateInput<NotificationPreferences>(preferencesSchema, stored, 'body'));
+  } catch {
+    return defaultPreferences();
+  }
+}
+
+/** One rule per source and topic (the last one given wins), sources and topics as given. */
+function normalizePreferences(p: NotificationPreferences): NotificationPreferences {
+  const rules = new Map<string, PreferenceRule>();
+  for (const r of p.rules)
+    rules.set(`${r.source}\u0000${r.topic ?? ''}`, {
+      source: r.source,
+      ...(r.topic ? { topic: r.topic } : {}),
+      inApp: r.inApp,
+      email: r.email,
+      slack: r.slack,
+    });
+  const { inApp, email, slack } = p.defaults;
+  return { defaults: { inApp, email, slack }, rules: [...rules.values()], ...(p.slackWebhookUrl ? { slackWebhookUrl: p.slackWebhookUrl } : {}) };
+}
+
+/**
+ * The SQL condition that hides, for one reader, what its preferences turned off in-app: the
+ * most specific rule (source and topic, then source) decides, else the defaults. Only
+ * sources and topics are bound; the booleans are written as SQL literals.
+ */
+export function inAppFilter(p: NotificationPreferences): InAppFilter | undefined {
+  if (p.defaults.inApp && p.rules.every((r) => r.inApp)) return undefined;
+  const bindings: string[] = [];
+  let sql = 'case';
+  for (const r of p.rules.filter((x) => x.topic)) {
+    sql += ` when n.source = ? and n.topic = ? then ${r.inApp ? 'true' : 'false'}`;
+    bindings.push(r.source, r.topic!);
+  }
+  for (const r of p.rules.filter((x) => !x.topic)) {
+    sql += ` when n.source = ? then ${r.inApp ? 'true' : 'false'}`;
+    bindings.push(r.source);
+  }
+  sql += ` else ${p.defaults.inApp ? 'true' : 'false'} end`;
+  return { sql: `(${sql})`, bindings };
+}
+
+export function createNotificationsService(o: NotificationsServiceOptions): NotificationsService {
+  const { store, email, deliverer, events, logger } = o;
+  const changed = (recipients: string[]) => {
+    if (recipients.length === 0) return;
+    events
+      .publish(notificationsChanged, { recipients: [...new Set(recipients)] })
+      .catch((err: unknown) => logger.warn({ err }, 'notifications: publishing a change failed'));
+  };
+  const hiddenFor = async (reader: string | undefined) => (reader ? inAppFilter(parsePreferences(await store.getPreferences(reader))) : undefined);
+
   return {
     sendEmail: (req) => email.send(req),
     get emailEnabled() {
       return email.enabled;
     },
     async send(req) {
-      return { notifications: await store.upsert(drafts(req), new Date()) };
+      const notifications = await store.upsert(drafts(req), new Date());
+      changed(notifications.map((n) => n.recipient));
+      // Email, Slack and digest rows are queued before send resolves; sending them does not hold it up.
+      const created = notifications.filter((n) => n.created);
+      if (created.length) {
+        try {
+          const now = await deliverer.queue(created);
+          if (now.length) void deliverer.sendPending(now);
+        } catch (err) {
+          logger.error({ err }, 'notifications: queueing email/Slack deliveries failed (the notifications are stored)');
+        }
+      }
+      return { notifications };
     },
     async withdraw(req) {
       if (!req.scopePrefix) throw new InputError('notifications: withdraw needs a scopePrefix');
-      return store.withdraw(req.source, req.scopePrefix, req.keepScopePrefixes ?? [], req.unreadOnly ?? true);
+      const removed = await store.withdraw(req.source, req.scopePrefix, req.keepScopePrefixes ?? [], req.unreadOnly ?? true);
+      changed(removed);
+      return removed.length;
     },
-    list: (options) => store.list(options),
-    unreadCount: (recipients) => store.unreadCount(recipients),
-    async markRead(id, recipients, now = new Date()) {
-      return UUID.test(id) ? store.markRead(id, recipients, now) : false;
+    async list(options) {
+      return store.list({ ...options, hidden: await hiddenFor(options.reader) });
     },
-    markAllRead: (recipients, now = new Date()) => store.markAllRead(recipients, now),
+    async unreadCount(recipients, options = {}) {
+      return store.unreadCount(recipients, options.reader, await hiddenFor(options.reader));
+    },
+    async markRead(id, recipients, options = {}) {
+      if (!UUID.test(id)) return false;
+      const r = await store.markRead(id, recipients, options.reader, options.now ?? new Date());
+      if (r.changed) changed(options.reader ? [options.reader] : recipients);
+      return r.found;
+    },
+    async markAllRead(recipients, options = {}) {
+      const n = await store.markAllRead(recipients, options.reader, options.now ?? new Date());
+      if (n > 0) changed(options.reader ? [options.reader] : recipients);
+      return n;
+    },
+    async getPreferences(userRef) {
+      return parsePreferences(await store.getPreferences(userRef.toLowerCase()));
+    },
+    async setPreferences(userRef, preferences) {
+      const prefs = normalizePreferences(validateInput<NotificationPreferences>(preferencesSchema, preferences, 'body'));
+      if (prefs.slackWebhookUrl) await checkSlackWebhookUrl(prefs.slackWebhookUrl, o.slack);
+      const user = userRef.toLowerCase();
+      await store.setPreferences(user, prefs, new Date());
+      changed([user]);
+      return prefs;
+    },
+    sendDigests: () => deliverer.sendDigests(),
   };
 }

@@ -68,60 +68,263 @@ export class NotificationStore {
           updated_at: now,
         };
         const q = trx('notifications').insert(row);
-        const rows = (d.scope === null
-          ? await q.returning('*')
-          : await q
-              .onConflict(['source', 'scope', 'recipient'])
-              .merge(['topic', 'title', 'description', 'link', 'severity', 'entity_ref', 'updated_at'])
-              .returning('*')) as Row[];
+        const rows = (
+          d.scope === null
+            ? await q.returning('*')
+            : await q
+                .onConflict(['source', 'scope', 'recipient'])
+                .merge(['topic', 'title', 'description', 'link', 'severity', 'entity_ref', 'updated_at'])
+                .returning('*')
+        ) as Row[];
         const stored = rows[0]!;
-        out.push({ ...toNotification(stored), created: stored['id'] === row.id });
+        const created = stored['id'] === row.id;
+        if (!created && stored['read_at'] == null) {
+          // A rewritten group notification or broadcast some reader has read: say when (first).
+          const first = (await trx('notification_reads').where('notification_id', String(stored['id'])).min({ at: 'read_at' }).first()) as Row | undefined;
+          if (first?.['at'] != null) stored['read_at'] = first['at'];
+        }
+        out.push({ ...toNotification(stored), created });
       }
     });
     return out;
   }
 
-  async withdraw(source: string, scopePrefix: string, keepScopePrefixes: string[], unreadOnly: boolean): Promise<number> {
+  /** Removes what a source withdraws; resolves with the recipient of each removed row. */
+  async withdraw(source: string, scopePrefix: string, keepScopePrefixes: string[], unreadOnly: boolean): Promise<string[]> {
     const q = this.db('notifications').where('source', source).where('scope', 'like', likePrefix(scopePrefix));
-    if (unreadOnly) q.whereNull('read_at');
+    // Unread by anyone: a group notification one member read stays in their history.
+    if (unreadOnly)
+      q.whereNull('read_at').whereNotExists(
+        this.db('notification_reads').select(this.db.raw('1')).whereRaw('notification_reads.notification_id = notifications.id'),
+      );
     for (const keep of keepScopePrefixes) q.whereNot('scope', 'like', likePrefix(keep));
-    return q.delete();
+    const removed = (await q.delete().returning('recipient')) as Row[];
+    return removed.map((r) => String(r['recipient']));
   }
 
-  private visible(recipients: string[]): Knex.QueryBuilder {
-    return this.db('notifications').whereIn('recipient', [...new Set([...recipients.map((r) => r.toLowerCase()), BROADCAST])]);
+  /**
+   * Rows addressed to `recipients` or everyone, as `n`. With a reader, its own read state of
+   * group rows and broadcasts is joined (`r`) and `hidden` (the in-app preferences) is applied.
+   */
+  private visible(recipients: string[], reader?: string, hidden?: InAppFilter): Knex.QueryBuilder {
+    const q = this.db('notifications as n').whereIn('n.recipient', [...new Set([...recipients.map((r) => r.toLowerCase()), BROADCAST])]);
+    if (reader) {
+      q.leftJoin('notification_reads as r', (j) => {
+        j.on('r.notification_id', '=', 'n.id').andOn('r.user_ref', '=', this.db.raw('?', [reader]));
+      });
+    }
+    if (hidden) q.whereRaw(hidden.sql, hidden.bindings);
+    return q;
   }
 
-  async list(o: ListNotificationsOptions): Promise<NotificationList> {
+  private readAt(reader?: string): string {
+    return reader ? 'coalesce(n.read_at, r.read_at)' : 'n.read_at';
+  }
+
+  async list(o: ListNotificationsOptions & { hidden?: InAppFilter }): Promise<NotificationList> {
+    const readAt = this.readAt(o.reader);
     const filtered = () => {
-      const q = this.visible(o.recipients);
-      if (o.source) q.where('source', o.source);
-      if (o.entityRef) q.where('entity_ref', o.entityRef.toLowerCase());
+      const q = this.visible(o.recipients, o.reader, o.hidden);
+      if (o.source) q.where('n.source', o.source);
+      if (o.entityRef) q.where('n.entity_ref', o.entityRef.toLowerCase());
       return q;
     };
+    const unreadOnly = (q: Knex.QueryBuilder) => q.whereRaw(`${readAt} is null`);
     const page = filtered();
-    if (o.unread) page.whereNull('read_at');
+    if (o.unread) unreadOnly(page);
     const [rows, total, unread] = await Promise.all([
-      page.orderBy([{ column: 'updated_at', order: 'desc' }, { column: 'id', order: 'desc' }]).limit(o.limit ?? 50).offset(o.offset ?? 0),
-      (o.unread ? filtered().whereNull('read_at') : filtered()).count({ n: '*' }).first(),
-      filtered().whereNull('read_at').count({ n: '*' }).first(),
+      page
+        .select('n.*', this.db.raw(`${readAt} as effective_read_at`))
+        .orderBy([
+          { column: 'n.updated_at', order: 'desc' },
+          { column: 'n.id', order: 'desc' },
+        ])
+        .limit(o.limit ?? 50)
+        .offset(o.offset ?? 0),
+      (o.unread ? unreadOnly(filtered()) : filtered()).count({ n: '*' }).first(),
+      unreadOnly(filtered()).count({ n: '*' }).first(),
     ]);
-    return { items: (rows as Row[]).map(toNotification), totalCount: Number(total?.['n'] ?? 0), unreadCount: Number(unread?.['n'] ?? 0) };
+    return {
+      items: (rows as Row[]).map((r) => toNotification({ ...r, read_at: r['effective_read_at'] })),
+      totalCount: Number(total?.['n'] ?? 0),
+      unreadCount: Number(unread?.['n'] ?? 0),
+    };
   }
 
-  async unreadCount(recipients: string[]): Promise<number> {
-    const r = await this.visible(recipients).whereNull('read_at').count({ n: '*' }).first();
+  async unreadCount(recipients: string[], reader?: string, hidden?: InAppFilter): Promise<number> {
+    const r = await this.visible(recipients, reader, hidden)
+      .whereRaw(`${this.readAt(reader)} is null`)
+      .count({ n: '*' })
+      .first();
     return Number(r?.['n'] ?? 0);
   }
 
-  async markRead(id: string, recipients: string[], now: Date): Promise<boolean> {
-    const found = await this.visible(recipients).where('id', id).first('id', 'read_at');
-    if (!found) return false;
-    if (found['read_at'] == null) await this.db('notifications').where('id', id).whereNull('read_at').update({ read_at: now });
-    return true;
+  /**
+   * Marks one read for `reader`: a user's own row itself, a group row or broadcast only for the
+   * reader. Without a reader the row itself (read for everyone). False when it is not visible.
+   */
+  async markRead(id: string, recipients: string[], reader: string | undefined, now: Date): Promise<{ found: boolean; changed: boolean }> {
+    const found = (await this.visible(recipients, reader)
+      .where('n.id', id)
+      .first('n.id', 'n.recipient', this.db.raw(`${this.readAt(reader)} as effective_read_at`))) as Row | undefined;
+    if (!found) return { found: false, changed: false };
+    if (found['effective_read_at'] != null) return { found: true, changed: false };
+    if (!reader || found['recipient'] === reader) {
+      await this.db('notifications').where('id', id).whereNull('read_at').update({ read_at: now });
+    } else {
+      await this.db('notification_reads').insert({ notification_id: id, user_ref: reader, read_at: now }).onConflict(['notification_id', 'user_ref']).ignore();
+    }
+    return { found: true, changed: true };
   }
 
-  async markAllRead(recipients: string[], now: Date): Promise<number> {
-    return this.visible(recipients).whereNull('read_at').update({ read_at: now });
+  async markAllRead(recipients: string[], reader: string | undefined, now: Date): Promise<number> {
+    if (!reader)
+      return this.db('notifications')
+        .whereIn('recipient', [...new Set([...recipients.map((r) => r.toLowerCase()), BROADCAST])])
+        .whereNull('read_at')
+        .update({ read_at: now });
+    return this.db.transaction(async (trx) => {
+      const unread = (await this.visible(recipients, reader)
+        .transacting(trx)
+        .whereRaw(`${this.readAt(reader)} is null`)
+        .select('n.id', 'n.recipient')) as Row[];
+      const own = unread.filter((r) => r['recipient'] === reader).map((r) => String(r['id']));
+      const shared = unread.filter((r) => r['recipient'] !== reader).map((r) => String(r['id']));
+      for (let i = 0; i < own.length; i += 500)
+        await trx('notifications')
+          .whereIn('id', own.slice(i, i + 500))
+          .whereNull('read_at')
+          .update({ read_at: now });
+      for (let i = 0; i < shared.length; i += 500) {
+        const rows = shared.slice(i, i + 500).map((id) => ({ notification_id: id, user_ref: reader, read_at: now }));
+        await trx('notification_reads').insert(rows).onConflict(['notification_id', 'user_ref']).ignore();
+      }
+      return unread.length;
+    });
   }
+
+  // ---- preferences
+
+  async getPreferences(userRef: string): Promise<unknown> {
+    const row = (await this.db('preferences').where('user_ref', userRef).first('settings')) as Row | undefined;
+    if (!row) return undefined;
+    return typeof row['settings'] === 'string' ? JSON.parse(row['settings']) : row['settings'];
+  }
+
+  async setPreferences(userRef: string, settings: unknown, now: Date, trx?: Knex.Transaction): Promise<void> {
+    await (trx ?? this.db)('preferences')
+      .insert({ user_ref: userRef, settings: JSON.stringify(settings), updated_at: now })
+      .onConflict('user_ref')
+      .merge(['settings', 'updated_at']);
+  }
+
+  transaction<T>(fn: (trx: Knex.Transaction) => Promise<T>): Promise<T> {
+    return this.db.transaction(fn);
+  }
+
+  // ---- deliveries (email, digest, slack)
+
+  /** Queues deliveries; one per notification, user and channel (a second queue of the same is ignored). */
+  async queueDeliveries(rows: Array<{ notificationId: string; userRef: string; channel: DeliveryChannel }>, now: Date): Promise<DeliveryRow[]> {
+    if (rows.length === 0) return [];
+    const inserted = (await this.db('deliveries')
+      .insert(
+        rows.map((r) => ({ id: randomUUID(), notification_id: r.notificationId, user_ref: r.userRef, channel: r.channel, status: 'pending', created_at: now })),
+      )
+      .onConflict(['notification_id', 'user_ref', 'channel'])
+      .ignore()
+      .returning('*')) as Row[];
+    return inserted.map(toDelivery);
+  }
+
+  /**
+   * Takes pending deliveries (of `channel`, and those with ids in `ids` when given) for `replicaId`
+   * with one conditional UPDATE, so two replicas never take the same row. Rows claimed longer ago
+   * than `staleSeconds` (a replica that died mid-send) are taken again.
+   */
+  async claimDeliveries(
+    channel: DeliveryChannel,
+    replicaId: string,
+    now: Date,
+    options: { ids?: string[]; staleSeconds: number; maxAttempts: number; limit?: number },
+  ): Promise<DeliveryRow[]> {
+    const stale = new Date(now.getTime() - options.staleSeconds * 1000);
+    const candidates = this.db('deliveries')
+      .select('id')
+      .where('channel', channel)
+      .where('attempts', '<', options.maxAttempts)
+      .where((w) => w.where('status', 'pending').orWhere((s) => s.where('status', 'sending').where('claimed_at', '<', stale)))
+      .orderBy('created_at')
+      .limit(options.limit ?? 1000);
+    if (options.ids) candidates.whereIn('id', options.ids);
+    const rows = (await this.db('deliveries')
+      .whereIn('id', candidates)
+      .where((w) => w.where('status', 'pending').orWhere((s) => s.where('status', 'sending').where('claimed_at', '<', stale)))
+      .update({ status: 'sending', claimed_by: replicaId, claimed_at: now, attempts: this.db.raw('attempts + 1') })
+      .returning('*')) as Row[];
+    return rows.map(toDelivery);
+  }
+
+  /** Records how a claimed delivery went (only while this replica still holds it). */
+  async finishDeliveries(
+    ids: string[],
+    replicaId: string,
+    outcome: { status: 'sent' | 'failed' | 'pending' | 'skipped'; error?: string },
+    now: Date,
+  ): Promise<void> {
+    if (ids.length === 0) return;
+    await this.db('deliveries')
+      .whereIn('id', ids)
+      .where({ status: 'sending', claimed_by: replicaId })
+      .update({
+        status: outcome.status,
+        error: outcome.error?.slice(0, 2000) ?? null,
+        sent_at: outcome.status === 'sent' ? now : null,
+        claimed_by: null,
+        claimed_at: null,
+      });
+  }
+
+  async notificationsByIds(ids: string[]): Promise<Notification[]> {
+    if (ids.length === 0) return [];
+    const rows = (await this.db('notifications').whereIn('id', ids).orderBy('created_at')) as Row[];
+    return rows.map(toNotification);
+  }
+
+  async deliveries(filter: { userRef?: string; channel?: DeliveryChannel } = {}): Promise<DeliveryRow[]> {
+    const q = this.db('deliveries').orderBy('created_at');
+    if (filter.userRef) q.where('user_ref', filter.userRef);
+    if (filter.channel) q.where('channel', filter.channel);
+    return ((await q) as Row[]).map(toDelivery);
+  }
+}
+
+export type DeliveryChannel = 'email' | 'digest' | 'slack';
+
+export interface DeliveryRow {
+  id: string;
+  notificationId: string;
+  userRef: string;
+  channel: DeliveryChannel;
+  status: 'pending' | 'sending' | 'sent' | 'failed' | 'skipped';
+  attempts: number;
+  error?: string;
+}
+
+function toDelivery(r: Row): DeliveryRow {
+  return {
+    id: String(r['id']),
+    notificationId: String(r['notification_id']),
+    userRef: String(r['user_ref']),
+    channel: r['channel'] as DeliveryChannel,
+    status: r['status'] as DeliveryRow['status'],
+    attempts: Number(r['attempts']),
+    ...(r['error'] != null ? { error: String(r['error']) } : {}),
+  };
+}
+
+/** A SQL condition (on `n`) keeping the notifications a reader has not turned off in-app. */
+export interface InAppFilter {
+  sql: string;
+  bindings: Array<string | boolean>;
 }

@@ -1,3 +1,5 @@
+import { defineEventTopic } from '@atrium/backend-plugin-api/eventTopics';
+
 /** How urgent a notification is; the page and the bell order and colour by it. */
 export const NOTIFICATION_SEVERITIES = ['low', 'normal', 'high', 'critical'] as const;
 export type NotificationSeverity = (typeof NOTIFICATION_SEVERITIES)[number];
@@ -66,6 +68,12 @@ export interface WithdrawNotificationsRequest {
 export interface ListNotificationsOptions {
   /** Recipient refs whose notifications to list (broadcasts are always included). */
   recipients: string[];
+  /**
+   * The user reading (`user:default/alice`): group notifications and broadcasts are read or
+   * unread per reader, and the reader's in-app preferences hide what they turned off. Without
+   * it, read state is the row's own (shared by every reader) and nothing is hidden.
+   */
+  reader?: string;
   unread?: boolean;
   source?: string;
   entityRef?: string;
@@ -112,8 +120,68 @@ export interface NotificationsService {
   send(request: SendNotificationRequest): Promise<SendNotificationResult>;
   withdraw(request: WithdrawNotificationsRequest): Promise<number>;
   list(options: ListNotificationsOptions): Promise<NotificationList>;
-  unreadCount(recipients: string[]): Promise<number>;
+  unreadCount(recipients: string[], options?: ReadStateOptions): Promise<number>;
   /** Marks one read when it is addressed to one of `recipients` (or is a broadcast); false when not found. */
-  markRead(id: string, recipients: string[], now?: Date): Promise<boolean>;
-  markAllRead(recipients: string[], now?: Date): Promise<number>;
+  markRead(id: string, recipients: string[], options?: ReadStateOptions): Promise<boolean>;
+  markAllRead(recipients: string[], options?: ReadStateOptions): Promise<number>;
+  /** A user's preferences (the defaults when they never saved any). */
+  getPreferences(userRef: string): Promise<NotificationPreferences>;
+  /** Replaces a user's preferences (checked: a Slack URL must pass the outbound guard). */
+  setPreferences(userRef: string, preferences: NotificationPreferences): Promise<NotificationPreferences>;
+  /** Sends the pending daily digests now (what the scheduled job does); resolves with how many emails went out. */
+  sendDigests(): Promise<number>;
 }
+
+export interface ReadStateOptions {
+  /** The user reading: see ListNotificationsOptions.reader. */
+  reader?: string;
+  now?: Date;
+}
+
+/** How a notification reaches a user by email: not at all, at once, or in the daily digest. */
+export const EMAIL_MODES = ['off', 'immediate', 'digest'] as const;
+export type EmailMode = (typeof EMAIL_MODES)[number];
+
+/** Where notifications of one kind go for one user. */
+export interface ChannelSettings {
+  /** Shown on the page and counted by the bell. */
+  inApp: boolean;
+  /** `digest`: low-severity ones wait for the daily digest; the others are sent at once. */
+  email: EmailMode;
+  /** Posted to the user's Slack incoming webhook (slackWebhookUrl). */
+  slack: boolean;
+}
+
+/** Settings for one source, or one topic of a source (the most specific rule wins). */
+export interface PreferenceRule extends ChannelSettings {
+  source: string;
+  topic?: string;
+}
+
+/** One user's notification preferences. */
+export interface NotificationPreferences {
+  /** For every notification no rule names. */
+  defaults: ChannelSettings;
+  rules: PreferenceRule[];
+  /** The user's Slack (or compatible) incoming webhook URL; https, public hosts only. */
+  slackWebhookUrl?: string;
+}
+
+export const DEFAULT_CHANNEL_SETTINGS: ChannelSettings = Object.freeze({ inApp: true, email: 'off', slack: false });
+
+/** The settings that apply to a notification of `source` and `topic` under `prefs`. */
+export function channelSettingsFor(prefs: NotificationPreferences, source: string, topic: string): ChannelSettings {
+  const pick = ({ inApp, email, slack }: ChannelSettings): ChannelSettings => ({ inApp, email, slack });
+  const exact = prefs.rules.find((r) => r.source === source && r.topic === topic);
+  if (exact) return pick(exact);
+  const bySource = prefs.rules.find((r) => r.source === source && !r.topic);
+  return pick(bySource ?? prefs.defaults);
+}
+
+/**
+ * Published (on every replica, through ctx.events) when what some recipients see changed: a
+ * notification sent, rewritten or withdrawn, or read state or preferences changed. `recipients`
+ * are lower-case user or group refs, or `broadcast`; open streams of callers owning one of them
+ * recount.
+ */
+export const notificationsChanged = defineEventTopic<{ recipients: string[] }>('notifications.changed');

@@ -1,7 +1,7 @@
 import { defineRoute } from '@atrium/backend-plugin-api';
 import { NOTIFICATION_PERMISSIONS } from '../permissions.js';
 import { listQuerySchema } from '../schemas.js';
-import { canonicalRef, ownRefs, type NotificationRouteServices } from './services.js';
+import { canonicalRef, ownRefs, readerOf, type NotificationRouteServices } from './services.js';
 
 interface ListQuery {
   unread: boolean;
@@ -23,7 +23,11 @@ export const listNotifications = defineRoute<NotificationRouteServices, Record<s
     description: 'A page of notifications',
     schema: {
       type: 'object',
-      properties: { items: { type: 'array', items: { $ref: '#/components/schemas/Notification' } }, totalCount: { type: 'integer' }, unreadCount: { type: 'integer' } },
+      properties: {
+        items: { type: 'array', items: { $ref: '#/components/schemas/Notification' } },
+        totalCount: { type: 'integer' },
+        unreadCount: { type: 'integer' },
+      },
     },
   },
   handler: async ({ query: q, caller }, { service, permissions }) => {
@@ -36,6 +40,7 @@ export const listNotifications = defineRoute<NotificationRouteServices, Record<s
     }
     return service.list({
       recipients,
+      reader: readerOf(caller),
       unread: q.unread,
       ...(q.source ? { source: q.source } : {}),
       ...(q.entityRef ? { entityRef: canonicalRef(q.entityRef, 'entityRef') } : {}),
@@ -52,5 +57,5 @@ export const unreadCount = defineRoute<NotificationRouteServices>({
   permission: NOTIFICATION_PERMISSIONS.read,
   summary: "How many of the caller's notifications are unread (the bell)",
   response: { description: 'Count', schema: { type: 'object', properties: { count: { type: 'integer' } } } },
-  handler: async ({ caller }, { service }) => ({ count: await service.unreadCount(ownRefs(caller)) }),
+  handler: async ({ caller }, { service }) => ({ count: await service.unreadCount(ownRefs(caller), { reader: readerOf(caller) }) }),
 });

@@ -1,7 +1,7 @@
 import { defineRoute, NotFoundError } from '@atrium/backend-plugin-api';
 import { NOTIFICATION_PERMISSIONS } from '../permissions.js';
 import { idParamsSchema } from '../schemas.js';
-import { ownRefs, type NotificationRouteServices } from './services.js';
+import { ownRefs, readerOf, type NotificationRouteServices } from './services.js';
 
 /** POST /read-all : every one of the caller's notifications read (audited with how many). */
 export const markAllRead = defineRoute<NotificationRouteServices>({
@@ -11,7 +11,7 @@ export const markAllRead = defineRoute<NotificationRouteServices>({
   summary: "Mark all the caller's notifications read",
   response: { description: 'How many were marked', schema: { type: 'object', properties: { updated: { type: 'integer' } } } },
   handler: async ({ caller }, { service, audit }) => {
-    const updated = await service.markAllRead(ownRefs(caller));
+    const updated = await service.markAllRead(ownRefs(caller), { reader: readerOf(caller) });
     audit.record({ actor: caller, action: 'notifications.read-all', meta: { updated } });
     return { updated };
   },
@@ -27,7 +27,8 @@ export const markRead = defineRoute<NotificationRouteServices, { id: string }>({
   response: { status: 204, description: 'Marked' },
   responses: { '404': { description: "Not one of the caller's" } },
   handler: async ({ params, caller, res }, { service, audit }) => {
-    if (!(await service.markRead(params.id, ownRefs(caller)))) throw new NotFoundError(`No notification "${params.id}" for ${caller.userEntityRef}`);
+    if (!(await service.markRead(params.id, ownRefs(caller), { reader: readerOf(caller) })))
+      throw new NotFoundError(`No notification "${params.id}" for ${caller.userEntityRef}`);
     audit.record({ actor: caller, action: 'notifications.read', target: params.id });
     res.status(204).end();
   },
