@@ -12,6 +12,8 @@ import type { AddressInfo } from 'node:net';
  * can check it against GitHub's OpenAPI description (see githubApi.test.ts).
  */
 export interface FakeGitHubRepoInput {
+  /** The repository id (default: a new one), e.g. to match a recorded webhook payload. */
+  id?: number;
   owner: string;
   name: string;
   visibility?: 'public' | 'private' | 'internal';
@@ -284,7 +286,9 @@ export async function startFakeGitHubApi(options: { port?: number } = {}): Promi
       size: Buffer.byteLength(content),
       name: path.split('/').pop()!,
       path,
-      content: Buffer.from(content).toString('base64').replace(/(.{60})/g, '$1\n'),
+      content: Buffer.from(content)
+        .toString('base64')
+        .replace(/(.{60})/g, '$1\n'),
       sha,
       url: u,
       git_url: git,
@@ -311,7 +315,11 @@ export async function startFakeGitHubApi(options: { port?: number } = {}): Promi
     const method = req.method ?? 'GET';
     const auth = req.headers.authorization ?? '';
     const token = /^(?:token|bearer)\s+(.+)$/i.exec(auth)?.[1];
-    const headers: Record<string, string> = { 'content-type': 'application/json; charset=utf-8', 'x-github-media-type': 'github.v3; format=json', 'x-github-api-version-selected': '2022-11-28' };
+    const headers: Record<string, string> = {
+      'content-type': 'application/json; charset=utf-8',
+      'x-github-media-type': 'github.v3; format=json',
+      'x-github-api-version-selected': '2022-11-28',
+    };
     let operation = 'unknown';
 
     const send = (status: number, body: unknown, extra: Record<string, string> = {}) => {
@@ -333,7 +341,15 @@ export async function startFakeGitHubApi(options: { port?: number } = {}): Promi
       const f = failures;
       if (f.count === 0) failures = undefined;
       operation = path;
-      return send(f.status, { message: 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.', documentation_url: `${DOCS}/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits`, status: String(f.status) }, { 'retry-after': String(f.retryAfterSeconds) });
+      return send(
+        f.status,
+        {
+          message: 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.',
+          documentation_url: `${DOCS}/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits`,
+          status: String(f.status),
+        },
+        { 'retry-after': String(f.retryAfterSeconds) },
+      );
     }
 
     // The primary limit.
@@ -350,7 +366,11 @@ export async function startFakeGitHubApi(options: { port?: number } = {}): Promi
     if (budget.remaining <= 0) {
       Object.assign(headers, rateHeaders());
       operation = path;
-      return send(403, { message: `API rate limit exceeded for user ID ${idOf(`user:${who.login}`)}.`, documentation_url: `${DOCS}/overview/rate-limits-for-the-rest-api`, status: '403' });
+      return send(403, {
+        message: `API rate limit exceeded for user ID ${idOf(`user:${who.login}`)}.`,
+        documentation_url: `${DOCS}/overview/rate-limits-for-the-rest-api`,
+        status: '403',
+      });
     }
 
     /** Answers 200 with an ETag, or 304 when the client already has it (not counted). */
@@ -424,30 +444,54 @@ export async function startFakeGitHubApi(options: { port?: number } = {}): Promi
         const segments = p.split('/');
         for (let i = 1; i < segments.length; i++) {
           const dir = segments.slice(0, i).join('/');
-          if (!entries.has(dir)) entries.set(dir, { path: dir, mode: '040000', type: 'tree', sha: sha1(`tree:${dir}`), url: `${base}/repos/${r.owner}/${r.name}/git/trees/${sha1(`tree:${dir}`)}` });
+          if (!entries.has(dir))
+            entries.set(dir, {
+              path: dir,
+              mode: '040000',
+              type: 'tree',
+              sha: sha1(`tree:${dir}`),
+              url: `${base}/repos/${r.owner}/${r.name}/git/trees/${sha1(`tree:${dir}`)}`,
+            });
         }
         const sha = sha1(`blob ${c.length}\0${c}`);
         entries.set(p, { path: p, mode: '100644', type: 'blob', sha, size: Buffer.byteLength(c), url: `${base}/repos/${r.owner}/${r.name}/git/blobs/${sha}` });
       }
-      return conditional({ sha: r.commit, url: `${base}/repos/${r.owner}/${r.name}/git/trees/${r.commit}`, tree: [...entries.values()].sort((a, b) => a.path.localeCompare(b.path)), truncated: false });
+      return conditional({
+        sha: r.commit,
+        url: `${base}/repos/${r.owner}/${r.name}/git/trees/${r.commit}`,
+        tree: [...entries.values()].sort((a, b) => a.path.localeCompare(b.path)),
+        truncated: false,
+      });
     }
     if ((m = /^\/repos\/([^/]+)\/([^/]+)\/teams$/.exec(path))) {
       operation = '/repos/{owner}/{repo}/teams';
       const r = findRepo(decodeURIComponent(m[1]!), decodeURIComponent(m[2]!));
       if (!r) return notFound();
       const list = r.adminTeams.map((slug) => teams.get(`${r.owner}/${slug}`)).filter((t): t is Team => !!t);
-      return paginate(list.map((t) => ({ ...teamJson(t), permission: 'admin' })), path);
+      return paginate(
+        list.map((t) => ({ ...teamJson(t), permission: 'admin' })),
+        path,
+      );
     }
     if ((m = /^\/orgs\/([^/]+)\/teams$/.exec(path))) {
       operation = '/orgs/{org}/teams';
       const org = decodeURIComponent(m[1]!).toLowerCase();
-      return paginate([...teams.values()].filter((t) => t.org.toLowerCase() === org).sort((a, b) => a.id - b.id).map(teamJson), path);
+      return paginate(
+        [...teams.values()]
+          .filter((t) => t.org.toLowerCase() === org)
+          .sort((a, b) => a.id - b.id)
+          .map(teamJson),
+        path,
+      );
     }
     if ((m = /^\/orgs\/([^/]+)\/teams\/([^/]+)\/members$/.exec(path))) {
       operation = '/orgs/{org}/teams/{team_slug}/members';
       const t = teams.get(`${decodeURIComponent(m[1]!)}/${decodeURIComponent(m[2]!)}`);
       if (!t) return notFound();
-      return paginate(t.members.map((login) => userJson(login)), path);
+      return paginate(
+        t.members.map((login) => userJson(login)),
+        path,
+      );
     }
     operation = path;
     return notFound();
@@ -478,7 +522,7 @@ export async function startFakeGitHubApi(options: { port?: number } = {}): Promi
     addRepo(input) {
       const at = tick();
       const repo: Repo = {
-        id: idOf(`repo:${input.owner}/${input.name}`.toLowerCase()),
+        id: input.id ?? idOf(`repo:${input.owner}/${input.name}`.toLowerCase()),
         owner: input.owner,
         name: input.name,
         visibility: input.visibility ?? 'public',
@@ -518,7 +562,15 @@ export async function startFakeGitHubApi(options: { port?: number } = {}): Promi
       repos.delete(`${owner}/${name}`.toLowerCase());
     },
     addTeam(t) {
-      teams.set(`${t.org}/${t.slug}`, { id: idOf(`team:${t.org}/${t.slug}`), org: t.org, slug: t.slug, name: t.name ?? t.slug, description: t.description ?? null, ...(t.parent ? { parent: t.parent } : {}), members: [...t.members] });
+      teams.set(`${t.org}/${t.slug}`, {
+        id: idOf(`team:${t.org}/${t.slug}`),
+        org: t.org,
+        slug: t.slug,
+        name: t.name ?? t.slug,
+        description: t.description ?? null,
+        ...(t.parent ? { parent: t.parent } : {}),
+        members: [...t.members],
+      });
     },
     setTeamMembers(org, slug, members) {
       const t = teams.get(`${org}/${slug}`);
@@ -529,7 +581,8 @@ export async function startFakeGitHubApi(options: { port?: number } = {}): Promi
       limit = o.limit;
       windowSeconds = o.windowSeconds ?? 3600;
       budgets.clear();
-      if (o.remaining !== undefined) for (const t of tokens.keys()) budgets.set(t, { remaining: o.remaining, reset: Math.floor(Date.now() / 1000) + windowSeconds });
+      if (o.remaining !== undefined)
+        for (const t of tokens.keys()) budgets.set(t, { remaining: o.remaining, reset: Math.floor(Date.now() / 1000) + windowSeconds });
     },
     failNext(o) {
       failures = { status: o.status, retryAfterSeconds: o.retryAfterSeconds, count: o.count ?? 1 };

@@ -36,6 +36,10 @@ export interface IntegrationModuleRuntime {
   integrationChanged?(id: string, change: 'created' | 'updated' | 'deleted'): Promise<void>;
   /** Starts discovery of an integration now. */
   runNow?(integrationId: string): Promise<void>;
+  /** The discovery target ids this module runs (config and API). */
+  targetIds?(): string[];
+  /** Runs one discovery target now; resolves when the run ends. */
+  runTarget?(targetId: string): Promise<void>;
 }
 
 /** Everything the declared routes use (setup() passes it to mountRoutes). */

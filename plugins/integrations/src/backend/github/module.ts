@@ -308,6 +308,8 @@ export const githubModule: IntegrationModule = {
       async runNow(id) {
         await discovery.scan(`api:${id}`);
       },
+      targetIds: () => [...discovery.targets.keys()],
+      runTarget: (targetId) => discovery.scan(targetId),
     };
     return runtime;
   },

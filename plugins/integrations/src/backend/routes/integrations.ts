@@ -285,7 +285,33 @@ export const discoveryStatusAll = defineRoute<IntegrationRouteServices>({
   },
 });
 
+export const runDiscoveryTarget = defineRoute<IntegrationRouteServices, Record<string, string>, { wait: boolean }, { targetId: string }>({
+  method: 'post',
+  path: '/discovery/run',
+  query: { type: 'object', properties: { wait: { type: 'boolean', default: false } } },
+  body: { type: 'object', required: ['targetId'], additionalProperties: false, properties: { targetId: { type: 'string', minLength: 1, maxLength: 200 } } },
+  permission: { name: INTEGRATION_PERMISSIONS.update, resourceRef: ({ body }) => `integration-target:${body.targetId}` },
+  summary: 'Run one discovery target now (config or API); with wait=true, answer when the run has ended',
+  response: { status: 202, description: 'Started (200 with wait=true once it ended)' },
+  responses: { '404': { description: 'No such discovery target' } },
+  handler: async ({ body, query, caller, res }, services) => {
+    const module = [...services.modules.values()].find((m) => m.targetIds?.().includes(body.targetId));
+    if (!module?.runTarget) throw new NotFoundError(`No discovery target ${body.targetId}`);
+    await services.audit.record({ actor: caller, action: 'integrations.discovery.run', target: `integration-target:${body.targetId}` });
+    const run = module.runTarget(body.targetId);
+    if (query.wait) {
+      await run;
+      res.status(200).json({ ran: true });
+      return undefined;
+    }
+    void run.catch((e: unknown) => services.logger.warn({ err: e, target: body.targetId }, 'integrations: discovery run failed'));
+    res.status(202);
+    return { started: true };
+  },
+});
+
 export const integrationRoutes: RouteDefinition<IntegrationRouteServices>[] = [
+  runDiscoveryTarget,
   listIntegrations,
   createIntegration,
   getIntegration,
