@@ -298,6 +298,19 @@ export async function startFakeGitHubApi(options: { port?: number } = {}): Promi
     };
   };
 
+  /** The OpenAPI path template a request path belongs to (the path itself when none). */
+  const OPERATIONS: Array<[RegExp, string]> = [
+    [/^\/user$/, '/user'],
+    [/^\/orgs\/[^/]+\/repos$/, '/orgs/{org}/repos'],
+    [/^\/users\/[^/]+\/repos$/, '/users/{username}/repos'],
+    [/^\/repos\/[^/]+\/[^/]+\/contents\/.+$/, '/repos/{owner}/{repo}/contents/{path}'],
+    [/^\/repos\/[^/]+\/[^/]+\/git\/trees\/[^/]+$/, '/repos/{owner}/{repo}/git/trees/{tree_sha}'],
+    [/^\/repos\/[^/]+\/[^/]+\/teams$/, '/repos/{owner}/{repo}/teams'],
+    [/^\/orgs\/[^/]+\/teams$/, '/orgs/{org}/teams'],
+    [/^\/orgs\/[^/]+\/teams\/[^/]+\/members$/, '/orgs/{org}/teams/{team_slug}/members'],
+  ];
+  const operationOf = (path: string) => OPERATIONS.find(([re]) => re.test(path))?.[1] ?? path;
+
   const findRepo = (owner: string, name: string) => repos.get(`${owner}/${name}`.toLowerCase());
 
   const server = http.createServer((req, res) => {
@@ -320,7 +333,7 @@ export async function startFakeGitHubApi(options: { port?: number } = {}): Promi
       'x-github-media-type': 'github.v3; format=json',
       'x-github-api-version-selected': '2022-11-28',
     };
-    let operation = 'unknown';
+    let operation = operationOf(path);
 
     const send = (status: number, body: unknown, extra: Record<string, string> = {}) => {
       const all = Object.fromEntries(Object.entries({ ...headers, ...extra }).filter(([, v]) => v !== ''));
@@ -331,7 +344,6 @@ export async function startFakeGitHubApi(options: { port?: number } = {}): Promi
 
     const who = token ? tokens.get(token) : undefined;
     if (!who) {
-      operation = path;
       return send(401, { message: 'Bad credentials', documentation_url: DOCS, status: '401' });
     }
 
@@ -340,7 +352,6 @@ export async function startFakeGitHubApi(options: { port?: number } = {}): Promi
       failures.count -= 1;
       const f = failures;
       if (f.count === 0) failures = undefined;
-      operation = path;
       return send(
         f.status,
         {
@@ -365,7 +376,6 @@ export async function startFakeGitHubApi(options: { port?: number } = {}): Promi
     });
     if (budget.remaining <= 0) {
       Object.assign(headers, rateHeaders());
-      operation = path;
       return send(403, {
         message: `API rate limit exceeded for user ID ${idOf(`user:${who.login}`)}.`,
         documentation_url: `${DOCS}/overview/rate-limits-for-the-rest-api`,

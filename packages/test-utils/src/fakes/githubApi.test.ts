@@ -1,0 +1,130 @@
+import { createRequire } from 'node:module';
+import { Octokit } from '@octokit/rest';
+import { Ajv, type ValidateFunction } from 'ajv';
+import addFormats from 'ajv-formats';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startFakeGitHubApi, type FakeGitHubApi } from './githubApi.js';
+
+// Every answer the fake serves is checked against GitHub's published description of its REST
+// API (@octokit/openapi, api.github.com): a field the fake leaves out, renames or types wrongly
+// fails here, so discovery is tested against what GitHub documents.
+const require = createRequire(import.meta.url);
+type Responses = Record<string, { content?: Record<string, { schema: object }> }>;
+const spec = require('@octokit/openapi/generated/api.github.com.deref.json') as { paths: Record<string, { get: { responses: Responses } }> };
+
+const ajv = new Ajv({ strict: false, allErrors: true });
+(addFormats as unknown as (a: Ajv) => void)(ajv);
+ajv.addKeyword({ keyword: 'example' });
+const compiled = new Map<object, ValidateFunction>();
+const validatorFor = (schema: object) => {
+  if (!compiled.has(schema)) compiled.set(schema, ajv.compile(schema));
+  return compiled.get(schema)!;
+};
+const basicError = spec.paths['/repos/{owner}/{repo}/contents/{path}']!.get.responses['404']!.content!['application/json']!.schema;
+
+let gh: FakeGitHubApi;
+let octokit: Octokit;
+beforeAll(async () => {
+  gh = await startFakeGitHubApi();
+  gh.addToken('ghp_schema', { login: 'octo', scopes: ['repo'] });
+  gh.addTeam({ org: 'acme', slug: 'platform', name: 'Platform', members: ['ann', 'bob'] });
+  gh.addTeam({ org: 'acme', slug: 'payments', parent: 'platform', members: ['bob'] });
+  for (let i = 0; i < 120; i++)
+    gh.addRepo({
+      owner: 'acme',
+      name: `repo-${i}`,
+      topics: ['x'],
+      language: i % 2 ? 'Go' : null,
+      adminTeams: ['platform'],
+      files: { 'catalog-info.yaml': `kind: Component\n# ${i}`, 'services/a/catalog-info.yaml': 'x: 1' },
+    });
+  gh.addRepo({ owner: 'octo', name: 'mine', visibility: 'private', archived: true });
+  octokit = new Octokit({ baseUrl: gh.url, auth: 'ghp_schema' });
+});
+afterAll(() => gh.stop());
+
+describe('the fake GitHub REST API', () => {
+  it('serves only answers GitHub documents (every response validated against @octokit/openapi)', async () => {
+    // Every operation discovery and org sync use, including 304s, 404s and limits.
+    const all = await octokit.paginate(octokit.rest.repos.listForOrg, { org: 'acme', per_page: 100 });
+    expect(all).toHaveLength(120);
+    await octokit.rest.repos.listForUser({ username: 'octo', per_page: 100 });
+    await octokit.rest.users.getAuthenticated();
+    const file = await octokit.rest.repos.getContent({ owner: 'acme', repo: 'repo-1', path: 'catalog-info.yaml', ref: 'main' });
+    await expect(
+      octokit.rest.repos.getContent({
+        owner: 'acme',
+        repo: 'repo-1',
+        path: 'catalog-info.yaml',
+        ref: 'main',
+        headers: { 'if-none-match': String(file.headers.etag) },
+      }),
+    ).rejects.toMatchObject({ status: 304 });
+    await expect(octokit.rest.repos.getContent({ owner: 'acme', repo: 'repo-1', path: 'missing.yaml' })).rejects.toMatchObject({ status: 404 });
+    await octokit.rest.git.getTree({ owner: 'acme', repo: 'repo-2', tree_sha: 'main', recursive: 'true' });
+    await octokit.rest.repos.listTeams({ owner: 'acme', repo: 'repo-3' });
+    await octokit.rest.teams.list({ org: 'acme' });
+    await octokit.rest.teams.listMembersInOrg({ org: 'acme', team_slug: 'platform' });
+    gh.failNext({ status: 429, retryAfterSeconds: 3 });
+    await expect(octokit.rest.repos.listForOrg({ org: 'acme' })).rejects.toMatchObject({ status: 429 });
+    gh.failNext({ status: 403, retryAfterSeconds: 3 });
+    await expect(octokit.rest.teams.list({ org: 'acme' })).rejects.toMatchObject({ status: 403 });
+    gh.setRateLimit({ limit: 10, remaining: 0 });
+    await expect(octokit.rest.users.getAuthenticated()).rejects.toMatchObject({ status: 403 });
+    gh.setRateLimit({ limit: 5000 });
+
+    expect(gh.served.length).toBeGreaterThan(10);
+    const operations = new Set<string>();
+    for (const served of gh.served) {
+      const op = spec.paths[served.operation]?.get;
+      expect(op, `${served.operation} is not a GitHub operation`).toBeDefined();
+      operations.add(served.operation);
+      const documented = op!.responses[String(served.status)];
+      const schema = documented?.content?.['application/json']?.schema ?? (served.status >= 400 ? basicError : undefined);
+      if (!documented && served.status < 400) throw new Error(`${served.operation} answered ${served.status}, which GitHub does not document`);
+      if (schema) {
+        const validate = validatorFor(schema);
+        expect(validate(served.body), `${served.method} ${served.operation} ${served.status}: ${ajv.errorsText(validate.errors)}`).toBe(true);
+      } else {
+        expect(served.body, `${served.operation} ${served.status} has no body`).toBeUndefined();
+      }
+      // The rate-limit headers GitHub sends with every authenticated answer.
+      if (served.status !== 401 && served.headers['retry-after'] === undefined) expect(served.headers['x-ratelimit-remaining']).toMatch(/^\d+$/);
+    }
+    expect([...operations].sort()).toEqual(
+      [
+        '/orgs/{org}/repos',
+        '/orgs/{org}/teams',
+        '/orgs/{org}/teams/{team_slug}/members',
+        '/repos/{owner}/{repo}/contents/{path}',
+        '/repos/{owner}/{repo}/git/trees/{tree_sha}',
+        '/repos/{owner}/{repo}/teams',
+        '/user',
+        '/users/{username}/repos',
+      ].sort(),
+    );
+  });
+
+  it('the schema check has teeth: a repository without full_name or with a string id is refused', () => {
+    const schema = spec.paths['/orgs/{org}/repos']!.get.responses['200']!.content!['application/json']!.schema;
+    const validate = validatorFor(schema);
+    const repo = gh.repoJson('acme', 'repo-1');
+    expect(validate([repo])).toBe(true);
+    const { full_name: _omit, ...withoutName } = repo;
+    expect(validate([withoutName])).toBe(false);
+    expect(validate([{ ...repo, id: '1' }])).toBe(false);
+  });
+
+  it('paginates with Link headers and answers If-None-Match with 304 (not counted)', async () => {
+    const first = await octokit.rest.repos.listForOrg({ org: 'acme', per_page: 100, page: 1 });
+    expect(first.headers.link).toMatch(/page=2>; rel="next"/);
+    const second = await octokit.rest.repos.listForOrg({ org: 'acme', per_page: 100, page: 2 });
+    expect(second.data).toHaveLength(20);
+    expect(second.headers.link).not.toMatch(/rel="next"/);
+    const before = gh.counted();
+    await expect(
+      octokit.rest.repos.listForOrg({ org: 'acme', per_page: 100, page: 1, headers: { 'if-none-match': String(first.headers.etag) } }),
+    ).rejects.toMatchObject({ status: 304 });
+    expect(gh.counted()).toBe(before);
+  });
+});
