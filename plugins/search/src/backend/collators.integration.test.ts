@@ -1,5 +1,5 @@
 import { definePlugin, searchCollatorsServiceRef, type SearchDocument, type SearchDocumentSink } from '@atrium/backend-plugin-api';
-import { startTestBackend, testDatabaseKinds, waitFor, type TestBackend } from '@atrium/test-utils';
+import { createTestPostgresDatabase, startTestBackend, testDatabaseKinds, testPostgresUrl, waitFor, type TestBackend } from '@atrium/test-utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SearchQueryResponse, SearchStatusResponse } from '../common/index.js';
 import { searchPlugin, searchServiceRef } from './plugin.js';
@@ -60,4 +60,49 @@ describe.each(testDatabaseKinds())('a plugin’s own collator on %s', (database)
     expect(status.body.types).toMatchObject([{ type: 'runbooks', title: 'Runbooks', version: '1', state: 'ready', documents: 1 }]);
     expect(status.body.indexBytes).toBeGreaterThan(0);
   });
+});
+
+describe.skipIf(!testPostgresUrl())('two replicas starting on an empty index (Postgres)', () => {
+  let a: TestBackend | undefined;
+  let b: TestBackend | undefined;
+  let drop: (() => Promise<void>) | undefined;
+  afterAll(async () => {
+    await a?.stop();
+    await b?.stop();
+    await drop?.();
+  });
+
+  it('build it once: the second replica follows the first one’s claimed build', async () => {
+    const db = await createTestPostgresDatabase();
+    drop = db.drop;
+    let collations = 0;
+    let open!: () => void;
+    const gate = new Promise<void>((resolve) => (open = resolve));
+    const slowRunbooks = definePlugin<unknown, { search: typeof searchCollatorsServiceRef }>({
+      id: 'runbooks',
+      deps: { search: searchCollatorsServiceRef },
+      setup({ deps }) {
+        deps.search.register({
+          type: 'runbooks',
+          version: '1',
+          async *collate() {
+            collations++;
+            await gate;
+            yield [doc('kafka', 'Kafka broker restart')];
+          },
+        });
+      },
+    });
+    const start = (replicaId: string) => startTestBackend({ plugins: [searchPlugin, slowRunbooks], database: 'postgres', postgresUrl: db.url, replicaId });
+    a = await start('search-a');
+    await waitFor(() => collations === 1, { message: 'the first replica started building' });
+    b = await start('search-b');
+    const status = await b.json<SearchStatusResponse>('/api/search/status');
+    expect(status.body.types[0]?.state).toBe('building');
+    await b.backend.service(searchServiceRef).idle();
+    open();
+    await a.backend.service(searchServiceRef).idle();
+    expect(collations).toBe(1);
+    await waitFor(async () => (await b!.json<SearchQueryResponse>('/api/search/query?term=kafka')).body.numberOfResults === 1, { message: 'the other replica serves the index the first built' });
+  }, 90_000);
 });

@@ -12,7 +12,12 @@ interface StateRow {
   finished_at: Date | null;
   duration_ms: number | null;
   error: string | null;
+  builder?: string | null;
+  heartbeat_at?: Date | null;
 }
+
+/** A build whose builder has not reported progress for this long is taken over by another replica. */
+export const BUILD_STALE_SECONDS = 60;
 
 /**
  * Keeps the index in step with the registered collators: a type is built in full when it has
@@ -25,10 +30,13 @@ export class Indexer {
   private readonly builds = new Map<string, Promise<void>>();
   private readonly unsubscribes: Array<() => void> = [];
   private readonly abort = new AbortController();
+  private readonly rechecks = new Map<string, NodeJS.Timeout>();
 
   constructor(
     private readonly db: Db,
     private readonly logger: Logger,
+    /** This replica (`instance.replicaId`): a full build is claimed in the database, once across replicas. */
+    private readonly replicaId = 'local',
   ) {
     this.store = new DocumentStore(db);
   }
@@ -79,33 +87,58 @@ export class Indexer {
     const started = Date.now();
     const type = collator.type;
     const generation = (await this.store.generationOf(type)) + 1;
-    // The new generation first: single changes arriving during the build are written with it and survive the sweep.
-    await this.db.raw(
-      `insert into index_state (type, version, state, generation, indexed, started_at, finished_at, duration_ms, error)
-       values (?, ?, 'building', ?, 0, now(), null, null, null)
+    // The new generation first: single changes arriving during the build are written with it and
+    // survive the sweep. The row is also the claim: a replica whose build is fresh (progress
+    // reported within BUILD_STALE_SECONDS) keeps it, and another replica leaves the type alone.
+    const claimed = (await this.db.raw(
+      `insert into index_state (type, version, state, generation, indexed, started_at, finished_at, duration_ms, error, builder, heartbeat_at)
+       values (?, ?, 'building', ?, 0, now(), null, null, null, ?, now())
        on conflict (type) do update set version = excluded.version, state = 'building', generation = excluded.generation,
-         indexed = 0, started_at = now(), error = null`,
-      [type, collator.version, generation],
-    );
+         indexed = 0, started_at = now(), finished_at = null, error = null, builder = excluded.builder, heartbeat_at = now()
+       where index_state.state <> 'building' or index_state.builder = excluded.builder or index_state.heartbeat_at is null
+         or index_state.heartbeat_at < now() - make_interval(secs => ?)
+       returning type`,
+      [type, collator.version, generation, this.replicaId, BUILD_STALE_SECONDS],
+    )) as { rows: unknown[] };
+    if (claimed.rows.length === 0) {
+      this.logger.info({ type, reason }, 'search: another replica is building the index; following it');
+      this.recheckLater(type);
+      return;
+    }
     this.logger.info({ type, reason }, 'search: building the index');
     let indexed = 0;
     try {
       for await (const batch of collator.collate(this.abort.signal)) {
         await this.store.upsert(type, batch, generation);
         indexed += batch.length;
-        await this.db('index_state').where({ type }).update({ indexed });
+        await this.db('index_state').where({ type, builder: this.replicaId }).update({ indexed, heartbeat_at: new Date() });
       }
       if (this.abort.signal.aborted) return;
       const removed = await this.store.removeOlder(type, generation);
-      await this.db('index_state').where({ type }).update({ state: 'ready', finished_at: new Date(), duration_ms: Date.now() - started, indexed });
+      await this.db('index_state').where({ type, builder: this.replicaId }).update({ state: 'ready', finished_at: new Date(), duration_ms: Date.now() - started, indexed });
       this.logger.info({ type, indexed, removed, ms: Date.now() - started }, 'search: index built');
     } catch (e) {
       await this.db('index_state')
-        .where({ type })
+        .where({ type, builder: this.replicaId })
         .update({ state: 'failed', error: (e as Error).message.slice(0, 2000), finished_at: new Date() })
         .catch(() => undefined);
       this.logger.error({ err: e, type }, 'search: index build failed');
     }
+  }
+
+  /** Looks again once the other builder's claim could be stale: it finished, or it died and the build is taken over here. */
+  private recheckLater(type: string): void {
+    if (this.abort.signal.aborted || this.rechecks.has(type)) return;
+    const timer = setTimeout(() => {
+      this.rechecks.delete(type);
+      void this.db<StateRow>('index_state')
+        .where({ type })
+        .first()
+        .then((state) => (state?.state === 'ready' ? undefined : this.rebuild(type, 'the other builder stopped reporting progress')))
+        .catch((e: unknown) => this.logger.warn({ err: e, type }, 'search: could not check the index'));
+    }, BUILD_STALE_SECONDS * 1000 + 1000);
+    timer.unref();
+    this.rechecks.set(type, timer);
   }
 
   /** Resolves when no build is running (tests, the bench). */
@@ -134,6 +167,8 @@ export class Indexer {
 
   async stop(): Promise<void> {
     this.abort.abort();
+    for (const timer of this.rechecks.values()) clearTimeout(timer);
+    this.rechecks.clear();
     for (const off of this.unsubscribes) off();
     await Promise.allSettled([...this.builds.values()]);
   }

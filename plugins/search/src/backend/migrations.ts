@@ -52,4 +52,15 @@ export const searchMigrations: Migration[] = [
       await knex.raw('drop table if exists index_state');
     },
   },
+  {
+    name: '0002_build_claims',
+    async up(knex) {
+      // Which replica is building a type, and when it last reported progress: another replica
+      // leaves a fresh build alone and takes over one whose builder stopped reporting.
+      await knex.raw(`alter table index_state add column builder text, add column heartbeat_at timestamptz`);
+    },
+    async down(knex) {
+      await knex.raw(`alter table index_state drop column builder, drop column heartbeat_at`);
+    },
+  },
 ];

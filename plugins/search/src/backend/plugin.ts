@@ -31,8 +31,8 @@ export const searchPlugin = definePlugin<unknown, { collators: typeof searchColl
   openapi: searchOpenApi,
   routes: searchRoutes,
   provides: searchServiceRef,
-  setup({ router, db, auth, permissions, audit, logger, lifecycle, deps, optionalDeps }) {
-    const indexer = new Indexer(db, logger);
+  setup({ router, db, auth, permissions, audit, logger, lifecycle, instance, deps, optionalDeps }) {
+    const indexer = new Indexer(db, logger, instance.replicaId);
     if (optionalDeps.catalog) {
       deps.collators.register(createCatalogSearchCollator(optionalDeps.catalog));
       deps.collators.register(createTemplateSearchCollator(optionalDeps.catalog));
