@@ -179,7 +179,7 @@ describe.each(testDatabaseKinds())('durable scaffolder tasks across kill -9 (%s)
     expect(publishedTree(interruptedRepo)).toMatch(/one\.txt[\s\S]*three\.txt[\s\S]*two\.txt/);
   }, 240_000);
 
-  it('a non-idempotent step cut off by kill -9 pauses the task as "needs attention" with its last log; retry runs it exactly once more', async () => {
+  it('a non-idempotent step cut off by kill -9 pauses the task as "needs attention" with its last log and is not re-run; skip continues the run', async () => {
     const first = await start('c');
     await templatesLoaded(first);
     const { body } = await first.json<{ id: string }>('/api/scaffolder/v2/tasks', { body: { templateRef: 'template:default/durable-once', values: { ms: 60_000 } } });
@@ -195,13 +195,12 @@ describe.each(testDatabaseKinds())('durable scaffolder tasks across kill -9 (%s)
     // Not re-run on its own.
     expect(await counted(countDir, `${id}-charge`, 'started')).toBe(1);
 
-    // A retry with a shorter wait: edited parameters need the template's consent, so the same values run; the step is re-run once.
+    // Edited parameters need the template's consent (spec.retry.editParameters); a step other than where the task stopped is a conflict.
     const refused = await second.json<{ error: { message: string } }>(`/api/scaffolder/v2/tasks/${id}/steps/charge/retry`, { body: { parameters: { ms: 10 } } });
     expect(refused.status).toBe(400);
     expect(refused.body.error.message).toMatch(/spec.retry.editParameters/);
     const wrongStep = await second.json(`/api/scaffolder/v2/tasks/${id}/steps/last/retry`, { body: {} });
     expect(wrongStep.status).toBe(409);
-    // Skip the long charge instead? No: retry it, on a task whose ms we cannot change, would take a minute; skipping is audited the same way.
     const skipped = await second.json<SerializedTask>(`/api/scaffolder/v2/tasks/${id}/steps/charge/skip`, { method: 'POST' });
     expect(skipped.status).toBe(200);
     const done = await finished(second, id);

@@ -9,7 +9,7 @@ import type { JsonObject, WaitingOn } from '../../common/index.js';
 import { createTemplateAction, type AnyTemplateAction, type PullRequestChecker, type WaitRequest } from '../actions/types.js';
 import { assertMayDecide } from './approvals.js';
 import { parseDurationMs } from './durable.js';
-import type { TaskStore } from './taskStore.js';
+import { isUuid, type TaskStore } from './taskStore.js';
 
 /** Kept on the task row with the public part of the wait; never sent to clients. */
 interface WaitInternal {
@@ -454,7 +454,8 @@ export class WaitService {
     const outcome = await db.transaction(async (trx) => {
       const locked = await store.lockWaiting(trx, taskId, stepId);
       if (!locked) {
-        if (!(await store.getTask(taskId))) throw new NotFoundError(`Task ${taskId} not found`);
+        const exists = isUuid(taskId) && (await trx('tasks').where({ id: taskId }).first('id'));
+        if (!exists) throw new NotFoundError(`Task ${taskId} not found`);
         throw new ConflictError(`Task ${taskId} is not waiting at step "${stepId}"`);
       }
       const waiting = locked.waitingOn as StoredWaiting;
