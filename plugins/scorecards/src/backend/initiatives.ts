@@ -1,3 +1,4 @@
+import type { Caller } from '@atrium/backend-plugin-api';
 import type { Entity } from '@atrium/catalog-model';
 import type { CatalogService, EntityFilterQuery } from '@atrium/plugin-catalog/backend';
 import { isUnmet, levelRank, type EntityScorecardResult, type InitiativeDefinition, type InitiativeProgress, type ScorecardDefinition } from '../common/index.js';
@@ -49,8 +50,10 @@ export async function initiativeProgress(
   catalog: CatalogService,
   store: ScorecardStore,
   now = new Date(),
+  caller?: Caller,
 ): Promise<InitiativeProgress> {
-  const { items } = await catalog.getEntities({ filter: catalogFilter(initiative, scorecard) });
+  // For a caller: only the entities it may read (filtered by the catalog, in SQL) are counted.
+  const { items } = await catalog.getEntities({ filter: catalogFilter(initiative, scorecard), ...(caller ? { caller } : {}) });
   const entities = items.filter((e: Entity) => matchesSelector(e, scorecard.filter) && matchesSelector(e, initiative.filter));
   const results = new Map((await store.results({ scorecardId: scorecard.id })).map((r) => [r.entityRef, r]));
   const daysLeft = daysBetween(now, initiative.deadline);
@@ -72,7 +75,8 @@ export async function initiativeProgress(
     }
   }
   const today = now.toISOString().slice(0, 10);
-  const burnUp = (await store.initiativeProgress(initiative.id)).filter((p) => p.day !== today);
+  // The recorded burn-up counts every entity: shown only to a caller who reads them all (caller undefined here).
+  const burnUp = caller ? [] : (await store.initiativeProgress(initiative.id)).filter((p) => p.day !== today);
   burnUp.push({ day: today, passing, total: entities.length });
   return {
     initiative,

@@ -1,3 +1,4 @@
+import type { Caller } from '@atrium/backend-plugin-api';
 import { normalizeEntityRef, type Entity } from '@atrium/catalog-model';
 import type { CatalogService } from '@atrium/plugin-catalog/backend';
 import type { GroupRollup, RuleTally, ScorecardRollup } from '../common/index.js';
@@ -21,9 +22,12 @@ export function addTally(target: RuleTally, source: RuleTally): void {
   for (const k of Object.keys(target) as Array<keyof RuleTally>) target[k] += source[k];
 }
 
-/** Level distribution, points and rule pass rates per owner (key `none` for unowned entities). */
-export async function ownerRollups(store: ScorecardStore, scorecardId: string): Promise<ScorecardRollup[]> {
-  const { levels, rules } = await store.ownerAggregates(scorecardId);
+/**
+ * Level distribution, points and rule pass rates per owner (key `none` for unowned entities);
+ * `visible`: counting only these entities (a caller's readable ones, filtered in SQL).
+ */
+export async function ownerRollups(store: ScorecardStore, scorecardId: string, visible?: string[]): Promise<ScorecardRollup[]> {
+  const { levels, rules } = await store.ownerAggregates(scorecardId, visible);
   const byOwner = new Map<string, ScorecardRollup>();
   const get = (owner: string | null) => {
     const key = owner ?? 'none';
@@ -82,10 +86,11 @@ function normaliseGroupRef(ref: string, namespace?: string): string | undefined 
   }
 }
 
-export async function groupRollups(store: ScorecardStore, catalog: CatalogService, scorecardId: string): Promise<GroupRollup[]> {
+/** With `caller`: the groups it may read, holding the entities it may read (`visible`). */
+export async function groupRollups(store: ScorecardStore, catalog: CatalogService, scorecardId: string, reader?: { caller: Caller; visible: string[] | undefined }): Promise<GroupRollup[]> {
   const [{ items: groups }, owners] = await Promise.all([
-    catalog.getEntities({ filter: { kind: 'group' }, fields: ['kind', 'metadata.name', 'metadata.namespace', 'spec.parent'] }),
-    ownerRollups(store, scorecardId),
+    catalog.getEntities({ filter: { kind: 'group' }, fields: ['kind', 'metadata.name', 'metadata.namespace', 'spec.parent'], ...(reader ? { caller: reader.caller } : {}) }),
+    ownerRollups(store, scorecardId, reader?.visible),
   ]);
   return rollUpGroups(groups, owners, scorecardId);
 }

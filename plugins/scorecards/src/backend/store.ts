@@ -149,16 +149,19 @@ export class ScorecardStore {
     return stale.length;
   }
 
-  async results(where: { entityRef?: string; scorecardId?: string; owners?: string[] }): Promise<EntityScorecardResult[]> {
+  /** `visible` (in this and the other readers): only rows of these entity refs, the caller's readable ones; undefined: all. */
+  async results(where: { entityRef?: string; scorecardId?: string; owners?: string[]; visible?: string[] | undefined }): Promise<EntityScorecardResult[]> {
     const q = this.db('results').select('*').orderBy(['scorecard_id', 'entity_ref']);
+    if (where.visible) q.whereRaw('entity_ref = any(?::text[])', [where.visible]);
     if (where.entityRef) q.where('entity_ref', where.entityRef);
     if (where.scorecardId) q.where('scorecard_id', where.scorecardId);
     if (where.owners) q.whereIn('owner', where.owners);
     return (await q).map(toResult);
   }
 
-  async history(where: { entityRef?: string; scorecardId?: string; since: Date; limit: number }): Promise<HistoryPoint[]> {
+  async history(where: { entityRef?: string; scorecardId?: string; since: Date; limit: number; visible?: string[] | undefined }): Promise<HistoryPoint[]> {
     const q = this.db('history').where('recorded_at', '>=', where.since).orderBy('recorded_at', 'asc').limit(where.limit);
+    if (where.visible) q.whereRaw('entity_ref = any(?::text[])', [where.visible]);
     if (where.entityRef) q.where('entity_ref', where.entityRef);
     if (where.scorecardId) q.where('scorecard_id', where.scorecardId);
     return (await q).map((r) => ({
@@ -173,12 +176,13 @@ export class ScorecardStore {
   }
 
   /** Level counts, points and per-rule status tallies (see RuleTally) per owner for one scorecard. */
-  async ownerAggregates(scorecardId: string): Promise<{
+  async ownerAggregates(scorecardId: string, visible?: string[]): Promise<{
     levels: Array<{ owner: string | null; level: string | null; entities: number; points: number; max_points: number }>;
     rules: Array<{ owner: string | null; rule_id: string } & RuleTally>;
   }> {
     const levels = await this.db('results')
       .where('scorecard_id', scorecardId)
+      .modify((b) => (visible ? b.whereRaw('entity_ref = any(?::text[])', [visible]) : b))
       .groupBy('owner', 'level')
       .select('owner', 'level')
       .count({ entities: '*' })
@@ -195,6 +199,7 @@ export class ScorecardStore {
       .select(this.db.raw("count(*) filter (where x->>'status' = 'not-applicable') as not_applicable"))
       .from(this.db.raw('results r cross join lateral jsonb_array_elements(r.rules) x'))
       .where('r.scorecard_id', scorecardId)
+      .modify((b) => (visible ? b.whereRaw('r.entity_ref = any(?::text[])', [visible]) : b))
       .groupBy('r.owner', 'rule_id');
     const num = (v: unknown) => Number(v ?? 0);
     return {
@@ -216,7 +221,7 @@ export class ScorecardStore {
    * Results of one rule of one scorecard, per entity, with the rule's result; `statuses` narrows
    * to some statuses (e.g. the unmet ones for "who fails this rule").
    */
-  async ruleResults(scorecardId: string, ruleId: string, statuses?: readonly string[]): Promise<Array<{ entityRef: string; owner: string | null; level: string | null; rule: RuleResult }>> {
+  async ruleResults(scorecardId: string, ruleId: string, statuses?: readonly string[], visible?: string[]): Promise<Array<{ entityRef: string; owner: string | null; level: string | null; rule: RuleResult }>> {
     const q = this.db
       .select('r.entity_ref', 'r.owner', 'r.level', this.db.raw('x as rule'))
       .from(this.db.raw('results r cross join lateral jsonb_array_elements(r.rules) x'))
@@ -224,6 +229,7 @@ export class ScorecardStore {
       .whereRaw("x->>'ruleId' = ?", [ruleId])
       .orderBy('r.entity_ref');
     if (statuses) q.whereRaw(`x->>'status' in (${statuses.map(() => '?').join(', ')})`, [...statuses]);
+    if (visible) q.whereRaw('r.entity_ref = any(?::text[])', [visible]);
     return (await q).map((r: Record<string, unknown>) => ({ entityRef: String(r['entity_ref']), owner: (r['owner'] as string | null) ?? null, level: (r['level'] as string | null) ?? null, rule: parseJson<RuleResult>(r['rule']) }));
   }
 
@@ -276,8 +282,9 @@ export class ScorecardStore {
     return this.exemptions({ now, status: 'granted', ...(entityRef ? { entityRef } : {}) });
   }
 
-  async exemptions(where: { now: Date; status: Exemption['status']; entityRef?: string; scorecardId?: string }): Promise<Exemption[]> {
+  async exemptions(where: { now: Date; status: Exemption['status']; entityRef?: string; scorecardId?: string; visible?: string[] | undefined }): Promise<Exemption[]> {
     const q = this.db('exemptions').where('expires_at', '>', where.now).where('status', where.status).orderBy('created_at');
+    if (where.visible) q.whereRaw('entity_ref = any(?::text[])', [where.visible]);
     if (where.entityRef) q.where('entity_ref', where.entityRef);
     if (where.scorecardId) q.where('scorecard_id', where.scorecardId);
     return (await q).map(toExemption);

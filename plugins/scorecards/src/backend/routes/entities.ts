@@ -1,6 +1,6 @@
 import { defineRoute } from '@atrium/backend-plugin-api';
 import { isUnmet, levelRank, type EntityResultsResponse } from '../../common/index.js';
-import { json, normaliseRef, publicResult, stringParams, type ScorecardsRouteServices } from './shared.js';
+import { json, mayRead, normaliseRef, publicResult, restrictedReader, stringParams, type ScorecardsRouteServices } from './shared.js';
 
 export const getEntityResults = defineRoute<ScorecardsRouteServices, { kind: string; namespace: string; name: string }>({
   method: 'get',
@@ -9,8 +9,11 @@ export const getEntityResults = defineRoute<ScorecardsRouteServices, { kind: str
   permission: 'scorecards.read',
   summary: 'Results and facts of one entity',
   response: json('Results'),
-  handler: async ({ params }, { runtime, store }): Promise<EntityResultsResponse> => {
+  handler: async ({ params, caller }, services): Promise<EntityResultsResponse> => {
+    const { runtime, store } = services;
     const ref = normaliseRef(`${params.kind}:${params.namespace}/${params.name}`);
+    // An entity the caller may not read is answered like one without results.
+    if (!(await mayRead(services, caller, ref))) return { entityRef: ref, results: [], facts: {} };
     const [results, facts] = await Promise.all([store.results({ entityRef: ref }), store.loadFacts([ref])]);
     return {
       entityRef: ref,
@@ -43,9 +46,10 @@ export const getOwnerFixNext = defineRoute<ScorecardsRouteServices, { ownerRef: 
   permission: 'scorecards.read',
   summary: "A team's failing rules, ordered by what to fix next",
   response: json('Fix list'),
-  handler: async ({ params }, { runtime, store }) => {
+  handler: async ({ params, caller }, services) => {
+    const { runtime, store } = services;
     const owner = normaliseRef(params.ownerRef);
-    const results = await store.results({ owners: [owner] });
+    const results = await store.results({ owners: [owner], visible: (await restrictedReader(services, caller))?.visible });
     const items = new Map<string, FixNextItem>();
     for (const r of results) {
       const s = runtime.scorecard(r.scorecardId);

@@ -1,6 +1,10 @@
-import { ConflictError, defineRoute, InputError, NotFoundError, type JsonSchema } from '@atrium/backend-plugin-api';
+import { ConflictError, defineRoute, InputError, NotFoundError, type Caller, type JsonSchema } from '@atrium/backend-plugin-api';
 import type { Exemption } from '../../common/index.js';
-import { json, normaliseRef, stringParams, type ScorecardsRouteServices } from './shared.js';
+import { json, normaliseRef, restrictedReader, stringParams, type ScorecardsRouteServices } from './shared.js';
+
+// An entity the caller may not read is answered like one the catalog does not have (404, not 403).
+const noEntity = (entityRef: string) => new NotFoundError(`No entity ${entityRef} in the catalog`);
+const noExemption = (id: string) => new NotFoundError(`No exemption "${id}"`);
 
 interface ExemptionInput {
   entityRef: string;
@@ -25,9 +29,12 @@ const exemptionBody = (extra: Record<string, JsonSchema> = {}): JsonSchema => ({
   properties: { ...exemptionProperties, ...extra },
 });
 
-/** Validates an exemption body against the loaded scorecards; returns the normalised entity ref. */
-function checkExemption({ runtime }: ScorecardsRouteServices, b: ExemptionInput): string {
+/** Validates an exemption body against the loaded scorecards and the catalog; returns the normalised entity ref. */
+async function checkExemption({ runtime, catalog }: ScorecardsRouteServices, b: ExemptionInput, caller: Caller): Promise<string> {
   const entityRef = normaliseRef(b.entityRef);
+  // Missing, or hidden from the caller (whatever the exemption permission allows): the same 404.
+  const [entity] = await catalog.getEntitiesByRefs([entityRef], { fields: ['kind'], caller });
+  if (!entity) throw noEntity(entityRef);
   const s = runtime.scorecard(b.scorecardId);
   if (!s) throw new InputError(`No scorecard "${b.scorecardId}"`);
   if (!s.definition.rules.some((r) => r.id === b.ruleId)) throw new InputError(`Scorecard "${b.scorecardId}" has no rule "${b.ruleId}"`);
@@ -42,8 +49,14 @@ export const listExemptions = defineRoute<ScorecardsRouteServices, Record<string
   permission: 'scorecards.read',
   summary: 'Exemptions that have not expired: granted (default) or requested',
   response: json('Exemptions'),
-  handler: async ({ query: q }, { store }) => ({
-    items: await store.exemptions({ now: new Date(), status: q.status, ...(q.entityRef ? { entityRef: normaliseRef(q.entityRef) } : {}), ...(q.scorecard ? { scorecardId: q.scorecard } : {}) }),
+  handler: async ({ query: q, caller }, services) => ({
+    items: await services.store.exemptions({
+      now: new Date(),
+      status: q.status,
+      ...(q.entityRef ? { entityRef: normaliseRef(q.entityRef) } : {}),
+      ...(q.scorecard ? { scorecardId: q.scorecard } : {}),
+      visible: (await restrictedReader(services, caller))?.visible,
+    }),
   }),
 });
 
@@ -52,11 +65,11 @@ export const createExemption = defineRoute<ScorecardsRouteServices, Record<strin
   method: 'post',
   path: '/exemptions',
   body: exemptionBody({ approvedBy: { type: 'string', minLength: 1 } }),
-  permission: { name: 'scorecards.exemption.create', resourceRef: ({ body }) => normaliseRef(body.entityRef) },
+  permission: { name: 'scorecards.exemption.create', resourceRef: ({ body }) => normaliseRef(body.entityRef), hiddenAs: (_r, ref) => noEntity(ref), hiddenUnless: 'catalog.entity.read' },
   summary: 'Exempt an entity from a rule until a date (granted at once)',
   response: { status: 201, description: 'Created', schema: { type: 'object' } },
   handler: async ({ body: b, caller }, services) => {
-    const entityRef = checkExemption(services, b);
+    const entityRef = await checkExemption(services, b, caller);
     const exemption = await services.store.addExemption(
       { entityRef, scorecardId: b.scorecardId, ruleId: b.ruleId, reason: b.reason, expiresAt: b.expiresAt, status: 'granted', requestedBy: null, approvedBy: b.approvedBy ?? caller.userEntityRef },
       new Date(),
@@ -72,11 +85,11 @@ export const requestExemption = defineRoute<ScorecardsRouteServices, Record<stri
   method: 'post',
   path: '/exemptions/requests',
   body: exemptionBody(),
-  permission: { name: 'scorecards.exemption.request', resourceRef: ({ body }) => normaliseRef(body.entityRef) },
+  permission: { name: 'scorecards.exemption.request', resourceRef: ({ body }) => normaliseRef(body.entityRef), hiddenAs: (_r, ref) => noEntity(ref), hiddenUnless: 'catalog.entity.read' },
   summary: 'Ask for an exemption; it counts once granted',
   response: { status: 201, description: 'Requested', schema: { type: 'object' } },
   handler: async ({ body: b, caller }, services) => {
-    const entityRef = checkExemption(services, b);
+    const entityRef = await checkExemption(services, b, caller);
     const exemption = await services.store.addExemption(
       { entityRef, scorecardId: b.scorecardId, ruleId: b.ruleId, reason: b.reason, expiresAt: b.expiresAt, status: 'requested', requestedBy: caller.userEntityRef, approvedBy: null },
       new Date(),
@@ -91,13 +104,19 @@ export const grantExemption = defineRoute<ScorecardsRouteServices, { id: string 
   path: '/exemptions/:id/grant',
   params: stringParams('id'),
   // The check concerns the entity the exemption belongs to, looked up in the store.
-  permission: { name: 'scorecards.exemption.create', resourceRef: async ({ params }, { store }) => (await store.exemption(params.id))?.entityRef },
+  permission: {
+    name: 'scorecards.exemption.create',
+    resourceRef: async ({ params }, { store }) => (await store.exemption(params.id))?.entityRef,
+    // An exemption of an entity the caller may not read is answered like a missing one.
+    hiddenAs: ({ params }) => noExemption(params.id),
+    hiddenUnless: 'catalog.entity.read',
+  },
   summary: 'Grant a requested exemption',
   response: json('Granted'),
   responses: { '404': { description: 'No such exemption' }, '409': { description: 'Already granted' } },
   handler: async ({ params: { id }, caller }, { store, audit, runtime }) => {
     const existing = await store.exemption(id);
-    if (!existing) throw new NotFoundError(`No exemption "${id}"`);
+    if (!existing) throw noExemption(id);
     if (existing.status === 'granted') throw new ConflictError(`Exemption "${id}" is already granted`);
     if (Date.parse(existing.expiresAt) <= Date.now()) throw new InputError(`Exemption "${id}" expired on ${existing.expiresAt}; ask for a new one`);
     const granted = await store.grantExemption(id, caller.userEntityRef, new Date());

@@ -1,4 +1,4 @@
-import { InputError, NotFoundError, type AuditService, type JsonSchema } from '@atrium/backend-plugin-api';
+import { InputError, NotFoundError, type AuditService, type Caller, type JsonSchema, type PermissionsService } from '@atrium/backend-plugin-api';
 import { parseEntityRef, stringifyEntityRef } from '@atrium/catalog-model';
 import type { CatalogService } from '@atrium/plugin-catalog/backend';
 import type { EntityScorecardResult, RuleResult } from '../../common/index.js';
@@ -11,7 +11,33 @@ export interface ScorecardsRouteServices {
   store: ScorecardStore;
   catalog: CatalogService;
   audit: AuditService;
+  permissions: PermissionsService;
   triggerSweep(): Promise<void>;
+}
+
+/** A caller whose catalog reads a policy restricts, with the entity refs it may read. */
+export interface RestrictedReader {
+  caller: Caller;
+  visible: string[];
+}
+
+/**
+ * Undefined when the caller may read every entity (nothing is added to any query); otherwise
+ * the refs it may read, from the catalog (which applies the caller's policy predicate in SQL),
+ * for `entity_ref = any(?)` in the scorecards' own queries: per-entity rows of other entities
+ * are neither listed nor counted.
+ */
+export async function restrictedReader(s: Pick<ScorecardsRouteServices, 'permissions' | 'catalog'>, caller: Caller): Promise<RestrictedReader | undefined> {
+  const c = await s.permissions.queryConditions(caller, 'catalog.entity.read');
+  if (c.result === 'all') return undefined;
+  if (c.result === 'none') return { caller, visible: [] };
+  const { items } = await s.catalog.getEntities({ fields: ['kind', 'metadata.namespace', 'metadata.name'], caller });
+  return { caller, visible: items.map((e) => stringifyEntityRef(e)) };
+}
+
+/** Whether the caller may read one entity (a missing one counts as readable: it has no rows anyway). */
+export async function mayRead(s: Pick<ScorecardsRouteServices, 'permissions'>, caller: Caller, entityRef: string): Promise<boolean> {
+  return (await s.permissions.authorize(caller, { permission: 'catalog.entity.read', resourceRef: entityRef })).result === 'ALLOW';
 }
 
 export function normaliseRef(ref: string): string {
