@@ -6,3 +6,4 @@ export * from './fakes/samlIdp.js';
 export * from './fakes/oidcProvider.js';
 export * from './fakes/githubApi.js';
 export * from './fakes/gitlabApi.js';
+export * from './fakes/slapd.js';

@@ -196,7 +196,14 @@ export async function startFakeGitLabApi(options: { token?: string; port?: numbe
 
   function addUser(input: FakeGitLabUserInput): number {
     const id = nextId++;
-    users.set(id, { id, username: input.username, name: input.name ?? input.username, email: input.email ?? `${input.username}@example.com`, state: input.state ?? 'active', createdAt: tick() });
+    users.set(id, {
+      id,
+      username: input.username,
+      name: input.name ?? input.username,
+      email: input.email ?? `${input.username}@example.com`,
+      state: input.state ?? 'active',
+      createdAt: tick(),
+    });
     return id;
   }
 
@@ -297,11 +304,28 @@ export async function startFakeGitLabApi(options: { token?: string; port?: numbe
   }
 
   function userJson(u: User) {
-    return { id: u.id, username: u.username, name: u.name, state: u.state, avatar_url: `${url}/uploads/-/system/user/avatar/${u.id}/avatar.png`, web_url: `${url}/${u.username}` };
+    return {
+      id: u.id,
+      username: u.username,
+      name: u.name,
+      state: u.state,
+      avatar_url: `${url}/uploads/-/system/user/avatar/${u.id}/avatar.png`,
+      web_url: `${url}/${u.username}`,
+    };
   }
 
   function memberJson(u: User, level: number) {
-    return { ...userJson(u), created_at: u.createdAt, expires_at: null, access_level: level, email: u.email, group_saml_identity: null, membership_state: 'active', created_by: null, locked: false };
+    return {
+      ...userJson(u),
+      created_at: u.createdAt,
+      expires_at: null,
+      access_level: level,
+      email: u.email,
+      group_saml_identity: null,
+      membership_state: 'active',
+      created_by: null,
+      locked: false,
+    };
   }
 
   function projectJson(p: Project) {
@@ -328,7 +352,16 @@ export async function startFakeGitLabApi(options: { token?: string; port?: numbe
       avatar_url: null,
       star_count: 0,
       last_activity_at: p.lastActivityAt,
-      namespace: { id: ns.id, name: ns.name, path: ns.path, kind: 'group', full_path: ns.fullPath, parent_id: ns.parentId, avatar_url: null, web_url: `${url}/groups/${ns.fullPath}` },
+      namespace: {
+        id: ns.id,
+        name: ns.name,
+        path: ns.path,
+        kind: 'group',
+        full_path: ns.fullPath,
+        parent_id: ns.parentId,
+        avatar_url: null,
+        web_url: `${url}/groups/${ns.fullPath}`,
+      },
       container_registry_image_prefix: `registry.${new URL(url).hostname}/${p.pathWithNamespace}`,
       _links: {
         self: api,
@@ -346,7 +379,16 @@ export async function startFakeGitLabApi(options: { token?: string; port?: numbe
       visibility: p.visibility,
       owner: { id: 1, name: 'Administrator', created_at: '2025-01-01T00:00:00.000Z' },
       resolve_outdated_diff_discussions: false,
-      container_expiration_policy: { cadence: '1d', enabled: false, keep_n: 10, older_than: '90d', name_regex: '.*', name_regex_delete: null, name_regex_keep: null, next_run_at: p.createdAt },
+      container_expiration_policy: {
+        cadence: '1d',
+        enabled: false,
+        keep_n: 10,
+        older_than: '90d',
+        name_regex: '.*',
+        name_regex_delete: null,
+        name_regex_keep: null,
+        next_run_at: p.createdAt,
+      },
       issues_enabled: true,
       merge_requests_enabled: true,
       wiki_enabled: true,
@@ -469,13 +511,35 @@ export async function startFakeGitLabApi(options: { token?: string; port?: numbe
 
   const truthy = (v: string | undefined) => v === 'true' || v === '1';
 
-  async function api(req: http.IncomingMessage, res: http.ServerResponse, pathname: string, query: Record<string, string>, body: Record<string, unknown>): Promise<unknown> {
+  async function api(
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+    pathname: string,
+    query: Record<string, string>,
+    body: Record<string, unknown>,
+  ): Promise<unknown> {
     const method = req.method ?? 'GET';
     let m: RegExpMatchArray | null;
     const seg = (s: string) => decodeURIComponent(s);
 
-    if (method === 'GET' && pathname === '/user') return { ...userJson([...users.values()][0] ?? { id: 1, username: 'root', name: 'Administrator', email: 'admin@example.com', state: 'active', createdAt: '' }), created_at: '2025-01-01T00:00:00Z', is_admin: true };
-    if (method === 'GET' && pathname === '/personal_access_tokens/self') return { id: 1, name: 'atrium', revoked: false, created_at: '2025-01-01T00:00:00Z', scopes: ['api', 'read_repository'], user_id: 1, last_used_at: null, active: true, expires_at: null };
+    if (method === 'GET' && pathname === '/user')
+      return {
+        ...userJson([...users.values()][0] ?? { id: 1, username: 'root', name: 'Administrator', email: 'admin@example.com', state: 'active', createdAt: '' }),
+        created_at: '2025-01-01T00:00:00Z',
+        is_admin: true,
+      };
+    if (method === 'GET' && pathname === '/personal_access_tokens/self')
+      return {
+        id: 1,
+        name: 'atrium',
+        revoked: false,
+        created_at: '2025-01-01T00:00:00Z',
+        scopes: ['api', 'read_repository'],
+        user_id: 1,
+        last_used_at: null,
+        active: true,
+        expires_at: null,
+      };
 
     if (method === 'GET' && (m = pathname.match(/^\/groups\/([^/]+)$/))) return groupJson(findGroup(seg(m[1]!)));
     if (method === 'GET' && (m = pathname.match(/^\/groups\/([^/]+)\/(descendant_groups|subgroups)$/))) {
@@ -486,7 +550,9 @@ export async function startFakeGitLabApi(options: { token?: string; port?: numbe
     if (method === 'GET' && (m = pathname.match(/^\/groups\/([^/]+)\/members(\/all)?$/))) {
       const g = findGroup(seg(m[1]!));
       const levels = new Map(g.members);
-      if (m[2]) for (let p = g.parentId; p !== null; p = groups.get(p)?.parentId ?? null) for (const [u, l] of groups.get(p)!.members) if (!levels.has(u)) levels.set(u, l);
+      if (m[2])
+        for (let p = g.parentId; p !== null; p = groups.get(p)?.parentId ?? null)
+          for (const [u, l] of groups.get(p)!.members) if (!levels.has(u)) levels.set(u, l);
       const list = [...levels.entries()].sort((a, b) => a[0] - b[0]).map(([u, l]) => memberJson(users.get(u)!, l));
       return pageOf(req, res, list, query);
     }
@@ -500,7 +566,10 @@ export async function startFakeGitLabApi(options: { token?: string; port?: numbe
         const wanted = query['topic'].split(',');
         list = list.filter((p) => wanted.every((t) => p.topics.includes(t)));
       }
-      if (query['search']) list = list.filter((p) => p.name.toLowerCase().includes(query['search']!.toLowerCase()) || p.path.toLowerCase().includes(query['search']!.toLowerCase()));
+      if (query['search'])
+        list = list.filter(
+          (p) => p.name.toLowerCase().includes(query['search']!.toLowerCase()) || p.path.toLowerCase().includes(query['search']!.toLowerCase()),
+        );
       const orderBy = query['order_by'] ?? 'created_at';
       list.sort((a, b) => (orderBy === 'id' ? a.id - b.id : a.createdAt.localeCompare(b.createdAt) || a.id - b.id));
       if ((query['sort'] ?? (orderBy === 'id' ? 'asc' : 'desc')) === 'desc') list.reverse();
@@ -543,7 +612,14 @@ export async function startFakeGitLabApi(options: { token?: string; port?: numbe
       if (!ns) throw new HttpError(400, 'namespace is missing or not found');
       const full = `${ns.fullPath}/${projectPath}`;
       if (projectByPath(full)) throw new HttpError(400, JSON.stringify({ name: ['has already been taken'], path: ['has already been taken'] }));
-      const p = addProjectSync({ pathWithNamespace: full, name, description: (body['description'] as string) ?? null, visibility: (body['visibility'] as 'private') ?? 'private', defaultBranch: (body['default_branch'] as string) ?? 'main', topics: (body['topics'] as string[]) ?? [] });
+      const p = addProjectSync({
+        pathWithNamespace: full,
+        name,
+        description: (body['description'] as string) ?? null,
+        visibility: (body['visibility'] as 'private') ?? 'private',
+        defaultBranch: (body['default_branch'] as string) ?? 'main',
+        topics: (body['topics'] as string[]) ?? [],
+      });
       await initRepo(p);
       res.statusCode = 201;
       return projectJson(p);
@@ -634,7 +710,15 @@ export async function startFakeGitLabApi(options: { token?: string; port?: numbe
       triggerIds.set(id, { project: p.id, token: value });
       const now = tick();
       res.statusCode = 201;
-      return { id, description: body['description'], created_at: now, last_used: null, token: value, updated_at: now, owner: { id: 1, username: 'root', name: 'Administrator', state: 'active', avatar_url: '', web_url: `${url}/root` } };
+      return {
+        id,
+        description: body['description'],
+        created_at: now,
+        last_used: null,
+        token: value,
+        updated_at: now,
+        owner: { id: 1, username: 'root', name: 'Administrator', state: 'active', avatar_url: '', web_url: `${url}/root` },
+      };
     }
     if (method === 'DELETE' && (m = pathname.match(/^\/projects\/([^/]+)\/triggers\/(\d+)$/))) {
       const p = findProject(seg(m[1]!));
@@ -680,7 +764,17 @@ export async function startFakeGitLabApi(options: { token?: string; port?: numbe
         duration: null,
         queued_duration: null,
         coverage: null,
-        detailed_status: { icon: 'status_created', text: 'Created', label: 'created', group: 'created', tooltip: 'created', has_details: true, details_path: `/${p.pathWithNamespace}/-/pipelines/${iid}`, illustration: null, favicon: '/assets/ci_favicons/favicon_status_created.png' },
+        detailed_status: {
+          icon: 'status_created',
+          text: 'Created',
+          label: 'created',
+          group: 'created',
+          tooltip: 'created',
+          has_details: true,
+          details_path: `/${p.pathWithNamespace}/-/pipelines/${iid}`,
+          illustration: null,
+          favicon: '/assets/ci_favicons/favicon_status_created.png',
+        },
         variables,
       };
       p.pipelines.push(pipeline);
@@ -741,8 +835,8 @@ export async function startFakeGitLabApi(options: { token?: string; port?: numbe
     const type = String(req.headers['content-type'] ?? '');
     if (raw.length > 0 && type.includes('application/json')) body = JSON.parse(raw.toString('utf8')) as Record<string, unknown>;
     else if (raw.length > 0 && (type.includes('multipart/form-data') || type.includes('application/x-www-form-urlencoded'))) {
-      const form = await new Response(raw, { headers: { 'content-type': type } }).formData();
-      for (const [k, v] of form.entries()) body[k] = typeof v === 'string' ? v : '';
+      const form = (await new Response(new Uint8Array(raw), { headers: { 'content-type': type } }).formData()) as unknown as Iterable<[string, unknown]>;
+      for (const [k, v] of form) body[k] = typeof v === 'string' ? v : '';
     }
     const pathname = u.pathname.slice('/api/v4'.length);
     requests.push({ method: req.method ?? 'GET', path: pathname, query, headers: req.headers, ...(raw.length ? { body } : {}) });
@@ -771,7 +865,15 @@ export async function startFakeGitLabApi(options: { token?: string; port?: numbe
     } catch (e) {
       if (!(e instanceof HttpError)) throw e;
       res.statusCode = e.status;
-      res.end(JSON.stringify(e.status === 400 && e.message.startsWith('{') ? { message: JSON.parse(e.message) } : e.status >= 400 && e.status < 500 && e.message.includes('missing') ? { error: e.message } : { message: e.message }));
+      res.end(
+        JSON.stringify(
+          e.status === 400 && e.message.startsWith('{')
+            ? { message: JSON.parse(e.message) }
+            : e.status >= 400 && e.status < 500 && e.message.includes('missing')
+              ? { error: e.message }
+              : { message: e.message },
+        ),
+      );
     }
   }
 
