@@ -100,14 +100,30 @@ describe.each(testDatabaseKinds())('notification centre on %s', { timeout: 180_0
         email: { from: 'Atrium <atrium@example.com>', smtp: { host: '127.0.0.1', port: sink.port } },
         // The Slack receiver of this test is on 127.0.0.1.
         slack: { allowPrivateNetworks: true },
-        stream: { heartbeatSeconds: 0.3 },
+        // Frequent heartbeats (and sign-out checks); no periodic recount, so live counts must come from events.
+        stream: { heartbeatSeconds: 0.3, resyncSeconds: 3600 },
       },
     };
     const audit = createServiceFactory(coreServices.audit, () => ({ record: async (e: AuditEvent) => void audited.push(e) }));
-    a = await startTestBackend({ database, plugins: [catalogPlugin, notificationsPlugin], services: [testAuth, audit], configDir: dir, config, replicaId: 'replica-a' });
+    a = await startTestBackend({
+      database,
+      plugins: [catalogPlugin, notificationsPlugin],
+      services: [testAuth, audit],
+      configDir: dir,
+      config,
+      replicaId: 'replica-a',
+    });
     b =
       database === 'postgres'
-        ? await startTestBackend({ database, postgresUrl: a.postgresUrl!, plugins: [catalogPlugin, notificationsPlugin], services: [testAuth, audit], configDir: dir, config, replicaId: 'replica-b' })
+        ? await startTestBackend({
+            database,
+            postgresUrl: a.postgresUrl!,
+            plugins: [catalogPlugin, notificationsPlugin],
+            services: [testAuth, audit],
+            configDir: dir,
+            config,
+            replicaId: 'replica-b',
+          })
         : a;
     // Group members come from the catalog's relations: wait until team-a lists alice and carol.
     await waitFor(
@@ -166,10 +182,19 @@ describe.each(testDatabaseKinds())('notification centre on %s', { timeout: 180_0
     expect((await api<{ count: number }>(a, 'bob', '/unread-count')).body.count).toBe(3);
     const saved = await api<NotificationPreferences>(a, 'bob', '/preferences', {
       method: 'PUT',
-      body: prefs({ rules: [{ source: 'noisy', inApp: false, email: 'off', slack: false }, { source: 'noisy', topic: 'noisy.b', inApp: true, email: 'off', slack: false }] }),
+      body: prefs({
+        rules: [
+          { source: 'noisy', inApp: false, email: 'off', slack: false },
+          { source: 'noisy', topic: 'noisy.b', inApp: true, email: 'off', slack: false },
+        ],
+      }),
     });
     expect(saved.status).toBe(200);
-    expect(audited.at(-1)).toMatchObject({ action: 'notifications.preferences.update', target: 'user:default/bob', actor: { userEntityRef: 'user:default/bob' } });
+    expect(audited.at(-1)).toMatchObject({
+      action: 'notifications.preferences.update',
+      target: 'user:default/bob',
+      actor: { userEntityRef: 'user:default/bob' },
+    });
     // The topic rule beats the source rule: noisy.b stays, noisy.a is hidden.
     expect((await api<NotificationList>(a, 'bob', '/?unread=true')).body.items.map((n) => n.title).sort()).toEqual(['Noise B', 'Signal']);
     expect((await api<{ count: number }>(a, 'bob', '/unread-count')).body.count).toBe(2);
@@ -178,12 +203,18 @@ describe.each(testDatabaseKinds())('notification centre on %s', { timeout: 180_0
     expect((await api<NotificationPreferences>(a, 'alice', '/preferences')).body.rules).toEqual([]);
 
     type Err = { error: { details: { errors: Array<{ path: string }> } } };
-    const bad = await api<Err>(a, 'bob', '/preferences', { method: 'PUT', body: { defaults: { inApp: true, email: 'sometimes', slack: false }, rules: [{ source: 'Bad Source', inApp: true, email: 'off', slack: false }] } });
+    const bad = await api<Err>(a, 'bob', '/preferences', {
+      method: 'PUT',
+      body: { defaults: { inApp: true, email: 'sometimes', slack: false }, rules: [{ source: 'Bad Source', inApp: true, email: 'off', slack: false }] },
+    });
     expect(bad.status).toBe(400);
     expect(bad.body.error.details.errors.map((e) => e.path).sort()).toEqual(['body.defaults.email', 'body.rules.0.source']);
     expect((await api<NotificationPreferences>(a, 'bob', '/preferences')).body.rules).toHaveLength(2);
     // The guest is shared by every visitor: no Slack URL for it.
-    const guest = await api<{ error: { message: string } }>(a, 'guest', '/preferences', { method: 'PUT', body: prefs({ slackWebhookUrl: `http://127.0.0.1:${slackPort}/x` }) });
+    const guest = await api<{ error: { message: string } }>(a, 'guest', '/preferences', {
+      method: 'PUT',
+      body: prefs({ slackWebhookUrl: `http://127.0.0.1:${slackPort}/x` }),
+    });
     expect(guest.status).toBe(403);
     expect(guest.body.error.message).toMatch(/Sign in/);
   });
@@ -191,10 +222,19 @@ describe.each(testDatabaseKinds())('notification centre on %s', { timeout: 180_0
   it('email: a group notification reaches the members who chose email, at their catalog address; others get none', async () => {
     await api(a, 'carol', '/preferences', { method: 'PUT', body: prefs({ rules: [{ source: 'producer', inApp: true, email: 'immediate', slack: false }] }) });
     const before = sink.received.length;
-    await services(a).send({ recipients: ['group:default/team-a'], source: 'producer', topic: 'producer.t', title: 'Deploy <svc> done', description: 'All green', link: '/catalog/default/component/svc' });
+    await services(a).send({
+      recipients: ['group:default/team-a'],
+      source: 'producer',
+      topic: 'producer.t',
+      title: 'Deploy <svc> done',
+      description: 'All green',
+      link: '/catalog/default/component/svc',
+    });
     // Another source carol did not ask email for: no email.
     await services(a).send({ recipients: ['group:default/team-a'], source: 'other', topic: 'other.t', title: 'Not emailed' });
-    const mail = await waitFor(() => sink.received.slice(before).find((m) => m.parsed.subject === '[Atrium] Deploy <svc> done') ?? false, { message: 'the email reached the SMTP server' });
+    const mail = await waitFor(() => sink.received.slice(before).find((m) => m.parsed.subject === '[Atrium] Deploy <svc> done') ?? false, {
+      message: 'the email reached the SMTP server',
+    });
     expect(mail.envelopeTo).toEqual(['carol@example.com']);
     expect(mail.parsed.text).toContain('All green');
     expect(mail.parsed.text).toMatch(/Open: http:\/\/localhost:\d+\/catalog\/default\/component\/svc/);
@@ -205,16 +245,29 @@ describe.each(testDatabaseKinds())('notification centre on %s', { timeout: 180_0
   });
 
   it("Slack: the user's incoming webhook receives what they chose", async () => {
-    await api(a, 'bob', '/preferences', { method: 'PUT', body: prefs({ defaults: { inApp: true, email: 'off', slack: true }, slackWebhookUrl: `http://127.0.0.1:${slackPort}/bob` }) });
-    await services(a).send({ recipients: ['group:default/team-b'], source: 'producer', topic: 'producer.t', title: 'Build <failed> & retried', link: 'https://ci.example.com/1' });
+    await api(a, 'bob', '/preferences', {
+      method: 'PUT',
+      body: prefs({ defaults: { inApp: true, email: 'off', slack: true }, slackWebhookUrl: `http://127.0.0.1:${slackPort}/bob` }),
+    });
+    await services(a).send({
+      recipients: ['group:default/team-b'],
+      source: 'producer',
+      topic: 'producer.t',
+      title: 'Build <failed> & retried',
+      link: 'https://ci.example.com/1',
+    });
     const post = await waitFor(() => slackPosts.find((p) => p.path === '/bob') ?? false, { message: 'the Slack webhook got the notification' });
     expect(post.body.text).toBe('*Build &lt;failed&gt; &amp; retried*\n<https://ci.example.com/1|Open in Atrium>');
   });
 
   it('digest: low severity waits for the daily digest, the rest is sent at once; two replicas running it send each digest once', async () => {
-    await api(a, 'carol', '/preferences', { method: 'PUT', body: prefs({ rules: [{ source: 'producer', topic: 'producer.digest', inApp: true, email: 'digest', slack: false }] }) });
+    await api(a, 'carol', '/preferences', {
+      method: 'PUT',
+      body: prefs({ rules: [{ source: 'producer', topic: 'producer.digest', inApp: true, email: 'digest', slack: false }] }),
+    });
     const before = sink.received.length;
-    const send = (title: string, severity: 'low' | 'normal') => services(a).send({ recipients: ['user:default/carol'], source: 'producer', topic: 'producer.digest', title, severity });
+    const send = (title: string, severity: 'low' | 'normal') =>
+      services(a).send({ recipients: ['user:default/carol'], source: 'producer', topic: 'producer.digest', title, severity });
     await send('Low one', 'low');
     await send('Low two', 'low');
     await send('Normal one', 'normal');
@@ -270,7 +323,12 @@ describe.each(testDatabaseKinds())('notification centre on %s', { timeout: 180_0
     expect(sent.body.notifications).toEqual([expect.objectContaining({ recipient: 'user:default/bob', source: 'api' })]);
     expect(audited.at(-1)).toMatchObject({ action: 'notifications.send', meta: { source: 'api', topic: 'api.t', recipients: 1 } });
     const total = (await api<NotificationList>(a, 'bob', '/')).body.totalCount;
-    for (const body of [{ recipients: [], topic: 't', title: 'x' }, { recipients: ['component:default/x'], topic: 't', title: 'x' }, { recipients: 'everyone', topic: 't', title: 'x' }, { recipients: ['user:bob'], topic: 't', title: 'x', colour: 'red' }]) {
+    for (const body of [
+      { recipients: [], topic: 't', title: 'x' },
+      { recipients: ['component:default/x'], topic: 't', title: 'x' },
+      { recipients: 'everyone', topic: 't', title: 'x' },
+      { recipients: ['user:bob'], topic: 't', title: 'x', colour: 'red' },
+    ]) {
       expect((await api(a, 'alice', '/', { method: 'POST', body })).status, JSON.stringify(body)).toBe(400);
     }
     expect((await api<NotificationList>(a, 'bob', '/')).body.totalCount).toBe(total);

@@ -48,6 +48,8 @@ export const notificationsConfigSchema: JsonSchema = {
       properties: {
         /** Comment line that keeps proxies from closing an idle stream; the caller and the count are checked again each time. */
         heartbeatSeconds: { type: 'number', minimum: 0.1, maximum: 300, default: 15 },
+        /** The count is also recounted this often (at a heartbeat), in case a change event was missed. */
+        resyncSeconds: { type: 'number', minimum: 1, default: 60 },
         /** Open streams per replica; more are refused with 503. */
         maxStreams: { type: 'integer', minimum: 1, default: 2000 },
       },
@@ -60,5 +62,5 @@ export interface NotificationsConfig {
   slack: SlackSettings;
   digest: { intervalSeconds: number };
   deliveries: { retryIntervalSeconds: number; maxAttempts: number; staleSeconds: number };
-  stream: { heartbeatSeconds: number; maxStreams: number };
+  stream: { heartbeatSeconds: number; resyncSeconds: number; maxStreams: number };
 }

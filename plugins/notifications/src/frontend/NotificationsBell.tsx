@@ -1,10 +1,11 @@
 import { ActionIcon, Indicator } from '@mantine/core';
 import { IconBell } from '@tabler/icons-react';
 import { Link } from 'react-router';
-import { useUnreadNotificationsCount } from './api';
+import { useNotificationsLive, useUnreadNotificationsCount } from './api';
 
-/** The shell's bell: a link to /notifications carrying the unread count. */
+/** The shell's bell: a link to /notifications carrying the unread count, kept live over SSE. */
 export function NotificationsBell() {
+  useNotificationsLive();
   const { data: count = 0 } = useUnreadNotificationsCount();
   const label = count > 0 ? `Notifications, ${count} unread` : 'Notifications';
   return (

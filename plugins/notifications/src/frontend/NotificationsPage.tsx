@@ -1,10 +1,11 @@
 import { usePermission } from '@atrium/frontend-plugin-api';
 import { EmptyState, PageLayout, QueryBoundary, RelativeTime, StatusBadge } from '@atrium/ui';
-import { Anchor, Badge, Button, Card, Group, SegmentedControl, Stack, Text } from '@mantine/core';
+import { Anchor, Badge, Button, Card, Group, SegmentedControl, Select, Stack, Text } from '@mantine/core';
 import { IconChecks } from '@tabler/icons-react';
 import { Link, useSearchParams } from 'react-router';
 import type { Notification } from '../common';
 import { useNotificationActions, useNotificationList } from './api';
+import { NotificationsTabs } from './NotificationsTabs';
 import { safeLink } from './safeLink';
 
 const SEVERITY_TONE = { low: 'neutral', normal: 'info', high: 'warning', critical: 'danger' } as const;
@@ -16,6 +17,9 @@ export default function NotificationsPage() {
   const source = params.get('source') ?? '';
   const entityRef = params.get('entityRef') ?? '';
   const query = useNotificationList({ unread, source, entityRef });
+  // Sources to filter by: those in the caller's notifications (the unfiltered list), plus the current one.
+  const everything = useNotificationList({});
+  const sources = [...new Set([...(everything.data?.items ?? []).map((n) => n.source), ...(source ? [source] : [])])].sort();
   const { markRead, markAllRead } = useNotificationActions();
   // Marking read needs notifications.notification.update; without it the buttons are not shown.
   const canUpdate = usePermission('notifications.notification.update').allowed;
@@ -38,13 +42,10 @@ export default function NotificationsPage() {
         ) : undefined
       }
     >
+      <NotificationsTabs active="inbox" />
       <Group gap="sm" wrap="wrap">
         <SegmentedControl aria-label="Which notifications" value={unread ? 'unread' : 'all'} onChange={(v) => setParam('unread', v === 'unread' ? 'true' : undefined)} data={[{ value: 'all', label: 'All' }, { value: 'unread', label: 'Unread' }]} />
-        {source && (
-          <Badge variant="light" size="lg" rightSection={<Anchor component="button" type="button" size="xs" aria-label={`Show every source, not only ${source}`} onClick={() => setParam('source', undefined)}>×</Anchor>}>
-            From {source}
-          </Badge>
-        )}
+        <Select aria-label="Source" placeholder="Every source" data={sources} value={source || null} onChange={(v) => setParam('source', v ?? undefined)} clearable w={200} />
         {entityRef && (
           <Badge variant="light" size="lg" rightSection={<Anchor component="button" type="button" size="xs" aria-label="Show every entity" onClick={() => setParam('entityRef', undefined)}>×</Anchor>}>
             About {entityRef}
@@ -64,7 +65,13 @@ export default function NotificationsPage() {
               {data.unreadCount} unread of {data.totalCount}
             </Text>
             {data.items.map((n) => (
-              <NotificationCard key={n.id} notification={n} onRead={canUpdate ? () => markRead.mutate(n.id) : undefined} onSource={() => setParam('source', n.source)} />
+              <NotificationCard
+                key={n.id}
+                notification={n}
+                onRead={canUpdate ? () => markRead.mutate(n.id) : undefined}
+                onSource={() => setParam('source', n.source)}
+                onEntity={() => n.entityRef && setParam('entityRef', n.entityRef)}
+              />
             ))}
           </Stack>
         )}
@@ -73,17 +80,21 @@ export default function NotificationsPage() {
   );
 }
 
-function NotificationCard(props: { notification: Notification; onRead?: (() => void) | undefined; onSource: () => void }) {
+function NotificationCard(props: { notification: Notification; onRead?: (() => void) | undefined; onSource: () => void; onEntity: () => void }) {
   const n = props.notification;
   const link = safeLink(n.link);
+  // Following a notification's link reads it.
+  const followed = () => {
+    if (!n.readAt) props.onRead?.();
+  };
   return (
     <Card withBorder padding="sm" data-unread={n.readAt ? undefined : 'true'} aria-label={`${n.readAt ? '' : 'Unread: '}${n.title}`} component="article">
       <Group justify="space-between" wrap="wrap" gap="xs" align="flex-start">
         <Text fw={n.readAt ? 400 : 700} style={{ minWidth: 0, overflowWrap: 'anywhere' }}>
           {!link ? n.title : link.external ? (
-            <Anchor href={link.href} target="_blank" rel="noopener noreferrer">{n.title}</Anchor>
+            <Anchor href={link.href} target="_blank" rel="noopener noreferrer" onClick={followed}>{n.title}</Anchor>
           ) : (
-            <Anchor component={Link} to={link.href}>{n.title}</Anchor>
+            <Anchor component={Link} to={link.href} onClick={followed}>{n.title}</Anchor>
           )}
         </Text>
         <Group gap="xs" wrap="nowrap">
@@ -99,9 +110,16 @@ function NotificationCard(props: { notification: Notification; onRead?: (() => v
         </Text>
       )}
       <Group justify="space-between" gap="xs" mt={4}>
-        <Anchor component="button" type="button" size="xs" c="dimmed" onClick={props.onSource}>
-          {n.source}
-        </Anchor>
+        <Group gap="xs">
+          <Anchor component="button" type="button" size="xs" c="dimmed" onClick={props.onSource} aria-label={`Only notifications from ${n.source}`}>
+            {n.source}
+          </Anchor>
+          {n.entityRef && (
+            <Anchor component="button" type="button" size="xs" c="dimmed" onClick={props.onEntity} aria-label={`Only notifications about ${n.entityRef}`}>
+              {n.entityRef}
+            </Anchor>
+          )}
+        </Group>
         {!n.readAt && props.onRead && (
           <Button size="compact-xs" variant="subtle" onClick={props.onRead} aria-label={`Mark "${n.title}" read`}>
             Mark read

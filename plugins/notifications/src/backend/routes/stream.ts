@@ -23,7 +23,15 @@ export class StreamRegistry {
   private readonly unsubscribe: () => void;
 
   constructor(
-    private readonly o: { service: NotificationsService; events: EventsService; auth: AuthService; logger: Logger; heartbeatMs: number; maxStreams: number },
+    private readonly o: {
+      service: NotificationsService;
+      events: EventsService;
+      auth: AuthService;
+      logger: Logger;
+      heartbeatMs: number;
+      resyncMs: number;
+      maxStreams: number;
+    },
   ) {
     this.unsubscribe = o.events.subscribe(notificationsChanged, (e) => {
       const recipients = e.payload.recipients ?? [];
@@ -55,6 +63,7 @@ export class StreamRegistry {
     let pending: NodeJS.Timeout | undefined;
     let counting = false;
     let again = false;
+    let countedAt = 0;
     const write = (event: string, data: unknown) => {
       if (!closed) res.write(`id: ${++id}\nevent: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
     };
@@ -67,6 +76,7 @@ export class StreamRegistry {
       try {
         do {
           again = false;
+          countedAt = Date.now();
           const count = await this.o.service.unreadCount(recipients, { reader });
           if (count !== last) {
             last = count;
@@ -97,7 +107,7 @@ export class StreamRegistry {
       },
     };
     // Heartbeat: a comment for proxies, then the caller again (a session that ended or signed out
-    // closes the stream with `end`) and the count again (in case an event was missed).
+    // closes the stream with `end`) and, every resyncMs, the count again (an event can be missed).
     const heartbeat = setInterval(() => {
       if (closed) return;
       res.write(': keep-alive\n\n');
@@ -105,7 +115,7 @@ export class StreamRegistry {
         .getCaller(req)
         .then((now) => {
           if (readerOf(now) !== reader) stream.close('signed-out');
-          else void recount();
+          else if (Date.now() - countedAt >= this.o.resyncMs) void recount();
         })
         .catch(() => stream.close('unauthenticated'));
     }, this.o.heartbeatMs);
