@@ -1,4 +1,4 @@
-import { definePlugin, type HttpError } from '@atrium/backend-plugin-api';
+import { coreServices, createServiceFactory, definePlugin, type Caller, type HttpError } from '@atrium/backend-plugin-api';
 import { startTestBackend, testDatabaseKinds, type TestBackend } from '@atrium/test-utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { NotificationsService } from '../common/index.js';
@@ -25,11 +25,15 @@ describe.each(testDatabaseKinds())('sendEmail on %s', { timeout: 180_000 }, (dat
   let sink: SmtpSink;
   let authSink: SmtpSink;
   const started: TestBackend[] = [];
-  const start = async (config: Record<string, unknown>) => {
+  const start = async (config: Record<string, unknown>) => (await startBackend(config)).service;
+  const startBackend = async (config: Record<string, unknown>) => {
     let service!: NotificationsService;
-    const backend = await startTestBackend({ database, plugins: [producer((s) => (service = s)), notificationsPlugin], config });
+    // A signed-in user (the guest may not set a Slack URL at all).
+    const alice: Caller = { type: 'user', userEntityRef: 'user:default/alice', ownershipEntityRefs: ['user:default/alice'], displayName: 'Alice' };
+    const auth = createServiceFactory(coreServices.auth, () => ({ getCaller: async () => alice, serviceCaller: () => alice }));
+    const backend = await startTestBackend({ database, plugins: [producer((s) => (service = s)), notificationsPlugin], services: [auth], config });
     started.push(backend);
-    return service;
+    return { service, backend };
   };
 
   beforeAll(async () => {
@@ -114,5 +118,37 @@ describe.each(testDatabaseKinds())('sendEmail on %s', { timeout: 180_000 }, (dat
       /notifications.*port/,
     );
     await expect(start({ notifications: { email: { smtp: { host: '127.0.0.1' } } } })).rejects.toThrow(/from/);
+  });
+
+  it('a Slack webhook URL goes through the shared outbound guard: private, loopback, reserved and plain-http URLs are refused (400), nothing saved', async () => {
+    const { backend, service } = await startBackend({});
+    const put = (slackWebhookUrl: string) =>
+      backend.json<{ error: { message: string } }>('/api/notifications/preferences', {
+        method: 'PUT',
+        body: { defaults: { inApp: true, email: 'off', slack: true }, rules: [], slackWebhookUrl },
+      });
+    for (const [url, reason] of [
+      ['https://127.0.0.1/hook', /loopback, private or link-local.*notifications\.slack\.allowPrivateNetworks/],
+      ['https://10.1.2.3/hook', /loopback, private or link-local/],
+      ['https://[::ffff:169.254.169.254]/latest', /loopback, private or link-local/],
+      ['https://2130706433/hook', /loopback, private or link-local/],
+      ['https://metadata.google.internal/x', /reserved name/],
+      ['http://hooks.slack.com/services/x', /transport is not allowed/],
+      ['https://user:pw@hooks.slack.com/services/x', /user name or password/],
+      ['not a url', /not a URL/],
+    ] as const) {
+      const r = await put(url);
+      expect(r.status, url).toBe(400);
+      expect(r.body.error.message, url).toMatch(reason);
+    }
+    expect((await service.getPreferences('user:default/alice')).slackWebhookUrl).toBeUndefined();
+    // The service checks too, for producers that save preferences in process.
+    await expect(
+      service.setPreferences('user:default/alice', {
+        defaults: { inApp: true, email: 'off', slack: true },
+        rules: [],
+        slackWebhookUrl: 'https://192.168.1.1/x',
+      }),
+    ).rejects.toThrow(/Slack webhook URL refused/);
   });
 });
