@@ -5,13 +5,23 @@
 //
 //   node bench/lib/catalog-backend.mjs --config FILE
 import { parseArgs } from 'node:util';
+import { coreServices, createServiceFactory } from '@atrium/backend-plugin-api';
 import { createBackend, loadConfig } from '@atrium/backend';
 import { catalogPlugin } from '@atrium/plugin-catalog/backend';
 import { systemPlugin } from '@atrium/plugin-system/backend';
 
 const { values } = parseArgs({ options: { config: { type: 'string', multiple: true } }, strict: true });
 const config = loadConfig({ rootDir: process.cwd(), configFiles: values.config ?? [] });
-const backend = await createBackend({ config, plugins: [systemPlugin, catalogPlugin], appDistDir: null });
+// BENCH_EVENT_LOG=off: a no-op event log, to measure what the catalog's appends cost (issue 18).
+const noEventLog = {
+  append: async () => [],
+  read: async () => ({ events: [], next: '0' }),
+  head: async () => '0',
+  follow: () => ({ stop: async () => {} }),
+  stats: async () => ({ rows: 0, bytes: 0, oldestId: null, newestId: null, oldestAt: null, retentionDays: 0 }),
+};
+const services = process.env.BENCH_EVENT_LOG === 'off' ? [createServiceFactory(coreServices.eventLog, () => noEventLog)] : [];
+const backend = await createBackend({ config, plugins: [systemPlugin, catalogPlugin], appDistDir: null, services });
 const { port } = await backend.start();
 backend.logger.info({ port, plugins: ['system', 'catalog'] }, `catalog-only backend running on port ${port}`);
 

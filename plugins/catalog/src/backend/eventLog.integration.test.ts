@@ -5,7 +5,7 @@ import type { Entity } from '@atrium/catalog-model';
 import { eventsPlugin, type FeedEvent } from '@atrium/plugin-system/backend';
 import { startTestBackend, testDatabaseKinds, waitFor, type TestBackend } from '@atrium/test-utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { applyEntityChanges, type EntityChange, type EntityHistoryPage } from '../common/index.js';
+import { applyEntityChanges, type EntityFieldChange, type EntityHistoryPage } from '../common/index.js';
 import { catalogPlugin } from './plugin.js';
 import { component as plainComponent, yamlDocs } from './testing/catalogTestkit.testing.js';
 
@@ -88,7 +88,7 @@ describe.each(testDatabaseKinds())('catalog changes in the event log: history, c
       const ref = e.entityRef as string;
       if (e.topic === 'catalog.entity.created') replica.set(ref, (e.payload as { entity: Entity }).entity);
       else if (e.topic === 'catalog.entity.updated')
-        replica.set(ref, applyEntityChanges(replica.get(ref) as Entity, (e.payload as { changes: EntityChange[] }).changes));
+        replica.set(ref, applyEntityChanges(replica.get(ref) as Entity, (e.payload as { changes: EntityFieldChange[] }).changes));
       else if (e.topic === 'catalog.entity.deleted') replica.delete(ref);
     }
     const ids = events.map((e) => BigInt(e.id));

@@ -15,7 +15,7 @@ export const CATALOG_LOG_TOPICS = {
 export type CatalogLogTopic = (typeof CATALOG_LOG_TOPICS)[keyof typeof CATALOG_LOG_TOPICS];
 
 /** One changed path: `old` absent = added, `new` absent = removed. Arrays are compared and replaced whole. */
-export interface EntityChange {
+export interface EntityFieldChange {
   path: string[];
   old?: unknown;
   new?: unknown;
@@ -31,7 +31,7 @@ export interface EntityCreatedLogPayload {
 export interface EntityUpdatedLogPayload {
   entityRef: string;
   uid: string;
-  changes: EntityChange[];
+  changes: EntityFieldChange[];
 }
 /** `catalog.entity.deleted` (with the last served entity, when it had one) and `catalog.entity.orphaned`. */
 export interface EntityRemovedLogPayload {
@@ -61,7 +61,7 @@ export interface EntityHistoryItem {
   actor: string | null;
   meta: EntityLogMeta | null;
   /** For `updated`. */
-  changes?: EntityChange[];
+  changes?: EntityFieldChange[];
 }
 export interface EntityHistoryPage {
   items: EntityHistoryItem[];
@@ -89,8 +89,8 @@ function sameJson(a: unknown, b: unknown): boolean {
 }
 
 /** The changed paths between two JSON values; objects are walked, anything else is a leaf. */
-export function diffEntities(before: unknown, after: unknown): EntityChange[] {
-  const out: EntityChange[] = [];
+export function diffEntities(before: unknown, after: unknown): EntityFieldChange[] {
+  const out: EntityFieldChange[] = [];
   const walk = (a: unknown, b: unknown, path: string[]) => {
     if (isPlainObject(a) && isPlainObject(b)) {
       const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
@@ -98,7 +98,7 @@ export function diffEntities(before: unknown, after: unknown): EntityChange[] {
       return;
     }
     if (sameJson(a, b)) return;
-    const change: EntityChange = { path };
+    const change: EntityFieldChange = { path };
     if (a !== undefined) change.old = a;
     if (b !== undefined) change.new = b;
     out.push(change);
@@ -108,7 +108,7 @@ export function diffEntities(before: unknown, after: unknown): EntityChange[] {
 }
 
 /** Applies `changes` (from `diffEntities(before, after)`) to a copy of `before`, giving `after`. */
-export function applyEntityChanges<T>(before: T, changes: readonly EntityChange[]): T {
+export function applyEntityChanges<T>(before: T, changes: readonly EntityFieldChange[]): T {
   const root = JSON.parse(JSON.stringify(before)) as Record<string, unknown>;
   for (const c of changes) {
     if (c.path.length === 0) return (c.new as T) ?? (undefined as T);

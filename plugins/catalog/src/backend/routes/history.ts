@@ -1,6 +1,6 @@
 import { defineRoute, ServiceUnavailableError } from '@atrium/backend-plugin-api';
 import { stringifyEntityRef } from '@atrium/catalog-model';
-import type { EntityChange, EntityHistoryItem, EntityHistoryPage, EntityLogMeta } from '../../common/entityHistory.js';
+import type { EntityFieldChange, EntityHistoryItem, EntityHistoryPage, EntityLogMeta } from '../../common/entityHistory.js';
 import { notFound } from '../query/entityLookup.js';
 import * as schemas from './schemas.js';
 import { notFoundReply, READ_ENTITIES, type CatalogRouteServices, type EntityNameParams } from './services.js';
@@ -62,7 +62,7 @@ export const getEntityHistory = defineRoute<CatalogRouteServices, EntityNamePara
     const limit = query.limit ?? 25;
     const page = await eventLog.read({ entityRef: ref, newestFirst: true, limit, ...(query.before ? { before: query.before } : {}) });
     const items = page.events.map((e): EntityHistoryItem => {
-      const payload = e.payload as { changes?: EntityChange[] } | null;
+      const payload = e.payload as { changes?: EntityFieldChange[] } | null;
       return {
         id: e.id,
         topic: e.topic,

@@ -20,6 +20,7 @@ const RelationsTab = lazy(() => import('../graph/RelationsGraphTab'));
 const SystemDiagramTab = lazy(() => import('../graph/SystemDiagramTab'));
 const DefinitionTab = lazy(() => import('../apidocs/ApiDefinitionTab'));
 const YamlTab = lazy(() => import('./YamlTab'));
+const HistoryTab = lazy(() => import('./HistoryTab'));
 
 /** /catalog/:namespace/:kind/:name/* — one entity, its tabs, and other plugins' tabs and cards. */
 export default function EntityPage() {
@@ -120,6 +121,7 @@ function TabContent(props: { entity: Entity; tabs: EntityPageTab[] }) {
         <Route path="diagram" element={<SystemDiagramTab />} />
         <Route path="definition" element={<DefinitionTab />} />
         <Route path="yaml" element={<YamlTab />} />
+        <Route path="history" element={<HistoryTab />} />
         {pluginTabs.map((tab) => (
           <Route
             key={tab.id}

@@ -15,9 +15,9 @@ const tab = (pluginId: string, id: string, path: string, kind?: string): Contrib
 
 describe('entityPageTabs', () => {
   it('adds the definition tab to APIs and the diagram tab to systems and domains', () => {
-    expect(entityPageTabs(entity('API'), []).map((t) => t.id)).toEqual(['overview', 'definition', 'relations', 'yaml']);
-    expect(entityPageTabs(entity('System'), []).map((t) => t.id)).toEqual(['overview', 'diagram', 'relations', 'yaml']);
-    expect(entityPageTabs(entity('Group'), []).map((t) => t.id)).toEqual(['overview', 'relations', 'yaml']);
+    expect(entityPageTabs(entity('API'), []).map((t) => t.id)).toEqual(['overview', 'definition', 'relations', 'history', 'yaml']);
+    expect(entityPageTabs(entity('System'), []).map((t) => t.id)).toEqual(['overview', 'diagram', 'relations', 'history', 'yaml']);
+    expect(entityPageTabs(entity('Group'), []).map((t) => t.id)).toEqual(['overview', 'relations', 'history', 'yaml']);
   });
 
   it("puts other plugins' tabs that apply before YAML, and ignores those that would hide a built-in tab", () => {
@@ -31,6 +31,7 @@ describe('entityPageTabs', () => {
       ['overview', ''],
       ['relations', 'relations'],
       ['techdocs.docs', 'docs'],
+      ['history', 'history'],
       ['yaml', 'yaml'],
     ]);
   });

@@ -25,17 +25,18 @@ export function builtinTabs(entity: Entity): EntityPageTab[] {
 /**
  * Every tab for an entity: the catalog's, then those other plugins contribute for it (a
  * plugin tab whose path the catalog already uses is left out, so it cannot hide a built-in
- * page), then the raw YAML.
+ * page), then the change history and the raw YAML.
  */
 export function entityPageTabs(entity: Entity, extensions: ReadonlyArray<Contributed<EntityTabExtension>>): EntityPageTab[] {
   const tabs = builtinTabs(entity);
-  const taken = new Set([...tabs.map((t) => t.path), 'yaml']);
+  const taken = new Set([...tabs.map((t) => t.path), 'history', 'yaml']);
   for (const extension of filterForEntity(extensions, entity)) {
     const path = extension.path.replace(/^\/+|\/+$/g, '');
     if (path === '' || taken.has(path)) continue;
     taken.add(path);
     tabs.push({ id: `${extension.pluginId}.${extension.id}`, title: extension.title, path, extension });
   }
+  tabs.push({ id: 'history', title: 'History', path: 'history' });
   tabs.push({ id: 'yaml', title: 'YAML', path: 'yaml' });
   return tabs;
 }
