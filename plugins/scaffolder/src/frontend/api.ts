@@ -45,11 +45,15 @@ export function useTask(taskId: string) {
   });
 }
 
-export function useTasks(owned: boolean, status?: string) {
+/** Runs: the caller's (`owned`), everyone's (`all`), or those waiting for the caller's approval (`waiting`). */
+export function useTasks(scope: 'owned' | 'all' | 'waiting', status?: string) {
   return useQuery({
-    queryKey: ['scaffolder', 'tasks', owned, status],
+    queryKey: ['scaffolder', 'tasks', scope, status],
     queryFn: ({ signal }) =>
-      apiFetch<ListTasksResponse>(`${BASE}/tasks`, { query: { owned: owned || undefined, status, limit: 100, order: 'desc:created_at' }, signal }),
+      apiFetch<ListTasksResponse>(`${BASE}/tasks`, {
+        query: { owned: scope === 'owned' || undefined, waitingForMe: scope === 'waiting' || undefined, status, limit: 100, order: 'desc:created_at' },
+        signal,
+      }),
     refetchInterval: 5000,
   });
 }
@@ -67,7 +71,12 @@ export function useEntityActions(entityRef: string) {
 
 export const createTask = (body: { templateRef: string; values: Record<string, unknown>; secrets?: Record<string, string> }) =>
   apiFetch<{ id: string }>(`${BASE}/tasks`, { json: body });
-export const cancelTask = (id: string) => apiFetch<{ status: string }>(`${BASE}/tasks/${id}/cancel`, { method: 'POST', json: {} });
+export const cancelTask = (id: string, compensate = false) =>
+  apiFetch<{ status: string }>(`${BASE}/tasks/${id}/cancel`, { method: 'POST', json: compensate ? { compensate: true } : {} });
+export const retryStep = (id: string, stepId: string) => apiFetch<SerializedTask>(`${BASE}/tasks/${id}/steps/${encodeURIComponent(stepId)}/retry`, { method: 'POST', json: {} });
+export const skipStep = (id: string, stepId: string) => apiFetch<SerializedTask>(`${BASE}/tasks/${id}/steps/${encodeURIComponent(stepId)}/skip`, { method: 'POST', json: {} });
+export const decideStep = (id: string, stepId: string, decision: 'approve' | 'reject', comment?: string) =>
+  apiFetch<SerializedTask>(`${BASE}/tasks/${id}/steps/${encodeURIComponent(stepId)}/approval`, { json: { decision, ...(comment ? { comment } : {}) } });
 export const retryTask = (id: string) => apiFetch<{ id: string }>(`${BASE}/tasks/${id}/retry`, { method: 'POST', json: {} });
 export const decideApproval = (id: string, decision: 'approve' | 'reject', comment?: string) =>
   apiFetch<SerializedTask>(`${BASE}/tasks/${id}/approval`, { json: { decision, ...(comment ? { comment } : {}) } });

@@ -1,7 +1,8 @@
 import { Badge, Code, Group, ScrollArea, Stack, Text, ThemeIcon, UnstyledButton } from '@mantine/core';
-import { IconCheck, IconCircleDashed, IconLoader2, IconPlayerSkipForward, IconX } from '@tabler/icons-react';
+import { RelativeTime } from '@atrium/ui';
+import { IconAlertTriangle, IconArrowBackUp, IconCheck, IconCircleDashed, IconHourglass, IconLoader2, IconPlayerSkipForward, IconX } from '@tabler/icons-react';
 import { useEffect, useState } from 'react';
-import type { SerializedTaskEvent, TaskSpec } from '../../common/index';
+import type { SerializedTaskEvent, StepRecord, TaskSpec, WaitingOn } from '../../common/index';
 import { eventStreamUrl } from '../api';
 import { stepStatusLabel } from '../display/statusLabels';
 
@@ -43,7 +44,15 @@ const STATUS_ICON: Record<string, { color: string; icon: React.ReactNode }> = {
   skipped: { color: 'gray', icon: <IconPlayerSkipForward size={14} /> },
   processing: { color: 'blue', icon: <IconLoader2 size={14} /> },
   open: { color: 'gray', icon: <IconCircleDashed size={14} /> },
+  waiting: { color: 'yellow', icon: <IconHourglass size={14} /> },
+  'needs-attention': { color: 'orange', icon: <IconAlertTriangle size={14} /> },
+  undone: { color: 'gray', icon: <IconArrowBackUp size={14} /> },
 };
+
+/** The recorded step outcomes win over what the event stream said (they survive restarts and retries). */
+export function mergedStepStatuses(events: SerializedTaskEvent[], records: StepRecord[] | undefined): Record<string, string> {
+  return { ...stepStatuses(events), ...Object.fromEntries((records ?? []).map((r) => [r.id, r.status])) };
+}
 
 export function stepStatuses(events: SerializedTaskEvent[]): Record<string, string> {
   const out: Record<string, string> = {};
@@ -51,7 +60,45 @@ export function stepStatuses(events: SerializedTaskEvent[]): Record<string, stri
   return out;
 }
 
-export function StepList(props: { spec: TaskSpec; taskStatus: string; statuses: Record<string, string>; selected?: string; onSelect(id: string | undefined): void }) {
+/** One line under a step of the timeline: what it waits for and since when, when it finished, how many attempts. */
+function StepDetail({ record, waitingOn, status }: { record?: StepRecord; waitingOn?: WaitingOn; status: string }) {
+  if (status === 'waiting' && waitingOn) {
+    return (
+      <Text size="xs" c="dimmed">
+        Waiting on {waitingOn.description} since <RelativeTime value={waitingOn.since} />
+      </Text>
+    );
+  }
+  if (!record) return null;
+  const attempts = record.attempt > 1 ? ` · attempt ${record.attempt}` : '';
+  if (record.finishedAt && (status === 'completed' || status === 'failed' || status === 'skipped' || status === 'undone')) {
+    return (
+      <Text size="xs" c="dimmed">
+        {status === 'failed' ? 'Failed' : 'Finished'} <RelativeTime value={record.finishedAt} />
+        {attempts}
+      </Text>
+    );
+  }
+  if (record.startedAt && (status === 'processing' || status === 'needs-attention')) {
+    return (
+      <Text size="xs" c="dimmed">
+        Started <RelativeTime value={record.startedAt} />
+        {attempts}
+      </Text>
+    );
+  }
+  return null;
+}
+
+export function StepList(props: {
+  spec: TaskSpec;
+  taskStatus: string;
+  statuses: Record<string, string>;
+  records?: StepRecord[];
+  waitingOn?: WaitingOn;
+  selected?: string;
+  onSelect(id: string | undefined): void;
+}) {
   return (
     <Stack gap={2} role="list" aria-label="Steps">
       {props.spec.steps.map((s) => {
@@ -79,6 +126,13 @@ export function StepList(props: { spec: TaskSpec; taskStatus: string; statuses: 
                   {stepStatusLabel(status, props.taskStatus)}
                 </Badge>
               </Group>
+              <div style={{ paddingLeft: 30 }}>
+                <StepDetail
+                  status={status}
+                  {...(props.records?.find((r) => r.id === s.id) ? { record: props.records.find((r) => r.id === s.id)! } : {})}
+                  {...(props.waitingOn?.stepId === s.id ? { waitingOn: props.waitingOn } : {})}
+                />
+              </div>
             </UnstyledButton>
           </div>
         );

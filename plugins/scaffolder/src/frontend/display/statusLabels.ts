@@ -6,6 +6,8 @@ const TASK: Record<TaskStatus, { label: string; tone: StatusTone }> = {
   open: { label: 'Queued', tone: 'info' },
   'awaiting-approval': { label: 'Awaiting approval', tone: 'warning' },
   processing: { label: 'Running', tone: 'info' },
+  waiting: { label: 'Waiting', tone: 'warning' },
+  'needs-attention': { label: 'Needs attention', tone: 'danger' },
   completed: { label: 'Completed', tone: 'success' },
   failed: { label: 'Failed', tone: 'danger' },
   cancelled: { label: 'Cancelled', tone: 'neutral' },
@@ -24,10 +26,13 @@ export function taskStatusTone(status: string): StatusTone {
 const STEP: Record<StepStatus, string> = {
   open: 'Not started',
   processing: 'Running',
+  waiting: 'Waiting',
+  'needs-attention': 'Needs attention',
   completed: 'Done',
   failed: 'Failed',
   skipped: 'Skipped',
   cancelled: 'Cancelled',
+  undone: 'Undone',
 };
 
 /**

@@ -2,7 +2,7 @@ import { EmptyState, EntityRefLink, PageLayout, QueryBoundary, RelativeTime } fr
 import { Anchor, Button, Card, Group, SegmentedControl, Select, Stack, Table, Text } from '@mantine/core';
 import { useMediaQuery } from '@mantine/hooks';
 import { useState } from 'react';
-import { Link } from 'react-router';
+import { Link, useSearchParams } from 'react-router';
 import type { SerializedTask } from '../../common/index';
 import { useTasks } from '../api';
 import { TaskStatusBadge } from '../components/StatusBadges';
@@ -14,9 +14,18 @@ const TABLE_QUERY = '(min-width: 48em)';
 
 /** /create/tasks: runs of templates, mine or everyone's, filterable by status. */
 export default function TaskListPage() {
-  const [owner, setOwner] = useState<'owned' | 'all'>('owned');
+  const [params, setParams] = useSearchParams();
+  const owner = (['owned', 'all', 'waiting'].includes(params.get('show') ?? '') ? params.get('show') : 'owned') as 'owned' | 'all' | 'waiting';
+  const setOwner = (v: string) =>
+    setParams(
+      (p) => {
+        p.set('show', v);
+        return p;
+      },
+      { replace: true },
+    );
   const [status, setStatus] = useState<string | null>(null);
-  const query = useTasks(owner === 'owned', status ?? undefined);
+  const query = useTasks(owner, status ?? undefined);
   const wide = useMediaQuery(TABLE_QUERY, typeof window !== 'undefined' ? window.matchMedia(TABLE_QUERY).matches : true, { getInitialValueInEffect: false });
   return (
     <PageLayout title="Template runs" subtitle="Tasks started from software templates." actions={<Button component={Link} to="/create" variant="default">Templates</Button>}>
@@ -24,9 +33,10 @@ export default function TaskListPage() {
         <SegmentedControl
           aria-label="Whose runs"
           value={owner}
-          onChange={(v) => setOwner(v as 'owned' | 'all')}
+          onChange={setOwner}
           data={[
-            { value: 'owned', label: 'Mine' },
+            { value: 'owned', label: 'My tasks' },
+            { value: 'waiting', label: 'Waiting for me' },
             { value: 'all', label: 'All' },
           ]}
         />
@@ -48,6 +58,8 @@ export default function TaskListPage() {
         empty={
           status ? (
             <EmptyState title={`No runs are ${taskStatusLabel(status).toLowerCase()}`} description="Clear the status filter to see every run." />
+          ) : owner === 'waiting' ? (
+            <EmptyState title="Nothing is waiting for you" description="Runs that wait for your approval (or your team’s) show here." />
           ) : (
             <EmptyState
               title="No runs yet"

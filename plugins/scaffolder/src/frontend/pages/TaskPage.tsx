@@ -1,16 +1,16 @@
 import { permissionDeniedText, useCurrentUser, usePermissions } from '@atrium/frontend-plugin-api';
 import { EntityRefLink, EntityRefLinks, ErrorState, LoadingState, PageLayout, RelativeTime, SectionCard } from '@atrium/ui';
-import { Alert, Button, Grid, Group, Stack, Text, Textarea, Tooltip } from '@mantine/core';
-import { IconPlayerStop, IconRepeat } from '@tabler/icons-react';
+import { Alert, Anchor, Button, Code, Grid, Group, Stack, Text, Textarea, Tooltip } from '@mantine/core';
+import { IconArrowBackUp, IconPlayerSkipForward, IconPlayerStop, IconRepeat } from '@tabler/icons-react';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useCallback, useEffect, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import { FINAL_TASK_STATUSES, type SerializedTask } from '../../common/index';
-import { cancelTask, decideApproval, retryTask, useTask } from '../api';
+import { cancelTask, decideApproval, decideStep, retryStep, retryTask, skipStep, useTask } from '../api';
 import { isApprover } from '../approvers';
 import { isNotFound, NotFoundPage } from '../components/NotFound';
 import { TaskStatusBadge } from '../components/StatusBadges';
-import { LogView, StepList, stepStatuses, useTaskEvents } from '../components/TaskLog';
+import { LogView, mergedStepStatuses, StepList, useTaskEvents } from '../components/TaskLog';
 import { hasOutput, TaskOutput } from '../components/TaskOutput';
 import { taskTemplateTitle } from '../display/taskTitle';
 import { templatePath } from '../refs';
@@ -54,7 +54,8 @@ function TaskView({ task }: { task: SerializedTask }) {
   const navigate = useNavigate();
   const client = useQueryClient();
   const refresh = useCallback(() => void client.invalidateQueries({ queryKey: ['scaffolder', 'task', task.id] }), [client, task.id]);
-  const cancel = useMutation({ mutationFn: () => cancelTask(task.id), onSuccess: refresh });
+  const cancel = useMutation({ mutationFn: (compensate: boolean) => cancelTask(task.id, compensate), onSuccess: refresh });
+  const hasDoneSteps = (task.steps ?? []).some((s) => s.status === 'completed');
   const [canCancel, canRetry] = usePermissions([
     'scaffolder.task.cancel',
     task.templateRef ?? task.spec.templateInfo.entityRef ? { permission: 'scaffolder.task.create', resourceRef: task.templateRef ?? task.spec.templateInfo.entityRef } : 'scaffolder.task.create',
@@ -85,9 +86,25 @@ function TaskView({ task }: { task: SerializedTask }) {
                 disabled={!canCancel?.allowed}
                 aria-description={cancelDenied || undefined}
                 style={cancelDenied ? { pointerEvents: 'auto' } : undefined}
-                onClick={() => cancel.mutate()}
+                onClick={() => cancel.mutate(false)}
               >
                 Cancel
+              </Button>
+            </Tooltip>
+          )}
+          {hasDoneSteps && (!finished || task.status === 'failed') && (
+            <Tooltip label={cancelDenied || 'Cancel, and undo the completed steps that can be undone, last first'} multiline w={260}>
+              <Button
+                variant="default"
+                color="red"
+                leftSection={<IconArrowBackUp size={16} aria-hidden />}
+                loading={cancel.isPending}
+                disabled={!canCancel?.allowed}
+                aria-description={cancelDenied || undefined}
+                style={cancelDenied ? { pointerEvents: 'auto' } : undefined}
+                onClick={() => cancel.mutate(true)}
+              >
+                Cancel and undo
               </Button>
             </Tooltip>
           )}
@@ -142,12 +159,23 @@ function TaskView({ task }: { task: SerializedTask }) {
             </Text>
           </Alert>
         )}
+        {task.status === 'waiting' && task.waitingOn && <WaitPanel task={task} onDone={refresh} />}
+        {task.status === 'needs-attention' && task.attention && (
+          <StepDecisionPanel task={task} stepId={task.attention.stepId} color="orange" title="This run needs attention" onDone={refresh}>
+            <Text size="sm">{task.attention.reason}</Text>
+            {task.attention.lastLog && (
+              <Text size="sm">
+                Its last log line: <Code>{task.attention.lastLog}</Code>
+              </Text>
+            )}
+          </StepDecisionPanel>
+        )}
         {task.status === 'failed' && task.error && (
-          <Alert color="red" title="The run failed" role="alert">
+          <StepDecisionPanel task={task} stepId={failedStep(task)} color="red" title="The run failed" role="alert" onDone={refresh}>
             <Text size="sm" style={{ overflowWrap: 'anywhere' }}>
               {task.error}
             </Text>
-          </Alert>
+          </StepDecisionPanel>
         )}
         {hasOutput(task.output) && (
           <SectionCard title="Output">
@@ -157,7 +185,15 @@ function TaskView({ task }: { task: SerializedTask }) {
         <Grid>
           <Grid.Col span={{ base: 12, md: 4 }}>
             <SectionCard title="Steps">
-              <StepList spec={task.spec} taskStatus={task.status} statuses={stepStatuses(events)} selected={selected} onSelect={setSelected} />
+              <StepList
+                spec={task.spec}
+                taskStatus={task.status}
+                statuses={mergedStepStatuses(events, task.steps)}
+                {...(task.steps ? { records: task.steps } : {})}
+                {...(task.waitingOn ? { waitingOn: task.waitingOn } : {})}
+                selected={selected}
+                onSelect={setSelected}
+              />
             </SectionCard>
           </Grid.Col>
           <Grid.Col span={{ base: 12, md: 8 }}>
@@ -215,5 +251,153 @@ function ApprovalPanel({ task, onDone }: { task: SerializedTask; onDone(): void 
         </Group>
       </Stack>
     </Alert>
+  );
+}
+
+/** The step a failed run stopped at (the first not done), when it has one it can retry or skip. */
+function failedStep(task: SerializedTask): string | undefined {
+  const done = new Set((task.steps ?? []).filter((s) => s.status === 'completed' || s.status === 'skipped').map((s) => s.id));
+  return task.spec.steps.find((s) => !done.has(s.id))?.id;
+}
+
+/** A failed run, or one that needs attention: what happened, then Retry step / Skip step (scaffolder.task.resume). */
+function StepDecisionPanel(props: { task: SerializedTask; stepId: string | undefined; color: string; title: string; role?: string; onDone(): void; children: React.ReactNode }) {
+  const { task, stepId } = props;
+  const [canResume] = usePermissions(['scaffolder.task.resume']);
+  const denied = canResume && permissionDeniedText(canResume, 'retry or skip steps');
+  const act = useMutation({ mutationFn: (how: 'retry' | 'skip') => (how === 'retry' ? retryStep(task.id, stepId!) : skipStep(task.id, stepId!)), onSuccess: props.onDone });
+  const stepName = task.spec.steps.find((s) => s.id === stepId)?.name ?? stepId;
+  return (
+    <Alert color={props.color} title={props.title} {...(props.role ? { role: props.role } : {})}>
+      <Stack gap="xs">
+        {props.children}
+        {act.error && <ErrorState error={act.error} title="Could not change the run" />}
+        {stepId && (
+          <Group>
+            <Tooltip label={denied} disabled={!denied} multiline w={260}>
+              <Button
+                size="xs"
+                leftSection={<IconRepeat size={14} aria-hidden />}
+                loading={act.isPending}
+                disabled={!canResume?.allowed}
+                aria-description={denied || undefined}
+                style={denied ? { pointerEvents: 'auto' } : undefined}
+                onClick={() => act.mutate('retry')}
+              >
+                Retry step “{stepName}”
+              </Button>
+            </Tooltip>
+            <Tooltip label={denied} disabled={!denied} multiline w={260}>
+              <Button
+                size="xs"
+                variant="default"
+                leftSection={<IconPlayerSkipForward size={14} aria-hidden />}
+                loading={act.isPending}
+                disabled={!canResume?.allowed}
+                aria-description={denied || undefined}
+                style={denied ? { pointerEvents: 'auto' } : undefined}
+                onClick={() => act.mutate('skip')}
+              >
+                Skip it and continue
+              </Button>
+            </Tooltip>
+          </Group>
+        )}
+      </Stack>
+    </Alert>
+  );
+}
+
+/** A waiting run: what it waits for since when; approvers decide here, the creator sees the callback URL. */
+function WaitPanel({ task, onDone }: { task: SerializedTask; onDone(): void }) {
+  const w = task.waitingOn!;
+  return (
+    <Alert color="yellow" title={`Waiting on ${w.description}`} data-testid="wait-panel">
+      <Stack gap="xs">
+        <Text size="sm">
+          Step “{task.spec.steps.find((s) => s.id === w.stepId)?.name ?? w.stepId}” has waited since <RelativeTime value={w.since} />
+          {w.expiresAt ? (
+            <>
+              ; it expires <RelativeTime value={w.expiresAt} />
+            </>
+          ) : null}
+          . No worker is held meanwhile.
+        </Text>
+        {w.kind === 'callback' &&
+          (w.callbackUrl ? (
+            <Text size="sm">
+              POST the result (JSON) to this one-time URL: <Code style={{ overflowWrap: 'anywhere' }}>{w.callbackUrl}</Code>
+            </Text>
+          ) : (
+            <Text size="sm">The one-time callback URL is shown to whoever started the run.</Text>
+          ))}
+        {w.kind === 'pull-request' && w.pullRequestUrl && (
+          <Text size="sm">
+            Pull request: {/^https?:/.test(w.pullRequestUrl) ? <Anchor href={w.pullRequestUrl}>{w.pullRequestUrl}</Anchor> : <Code>{w.pullRequestUrl}</Code>}
+            {w.lastState ? ` (last seen ${w.lastState})` : ''}
+            {w.wakeAt ? (
+              <>
+                ; next check <RelativeTime value={w.wakeAt} />
+              </>
+            ) : null}
+          </Text>
+        )}
+        {w.kind === 'until' && w.wakeAt && (
+          <Text size="sm">
+            Continues <RelativeTime value={w.wakeAt} />.
+          </Text>
+        )}
+        {w.kind === 'approval' && <StepApproval task={task} onDone={onDone} />}
+      </Stack>
+    </Alert>
+  );
+}
+
+function StepApproval({ task, onDone }: { task: SerializedTask; onDone(): void }) {
+  const w = task.waitingOn!;
+  const [comment, setComment] = useState('');
+  const decide = useMutation({ mutationFn: (d: 'approve' | 'reject') => decideStep(task.id, w.stepId, d, comment), onSuccess: onDone });
+  const [canApprove] = usePermissions(['scaffolder.task.approve']);
+  const me = useCurrentUser();
+  const ownRun = Boolean(me.data && task.createdBy === me.data.userEntityRef && !w.allowSelfApproval);
+  const already = Boolean(me.data && w.approvals?.some((a) => a.by === me.data!.userEntityRef));
+  const approver = me.data ? isApprover(me.data.ownershipEntityRefs, w.approvers ?? []) : false;
+  const denied =
+    canApprove && !canApprove.allowed
+      ? permissionDeniedText(canApprove, 'approve runs')
+      : me.data && !approver
+        ? 'Only the approvers named by this step may decide'
+        : already
+          ? 'You have approved already; another approver must too'
+          : undefined;
+  const approveDenied = denied ?? (ownRun ? 'You started this run: another approver must approve it (the step does not allow self-approval)' : undefined);
+  const button = (decision: 'approve' | 'reject', label: string, why: string | undefined, props: { color: string; variant?: 'light' }) => (
+    <Tooltip label={why} disabled={!why} multiline w={260}>
+      <Button
+        {...props}
+        size="xs"
+        loading={decide.isPending}
+        disabled={Boolean(why) || !canApprove?.allowed || !me.data}
+        aria-description={why}
+        style={why ? { pointerEvents: 'auto' } : undefined}
+        onClick={() => decide.mutate(decision)}
+      >
+        {label}
+      </Button>
+    </Tooltip>
+  );
+  return (
+    <>
+      <Text size="sm">
+        Approvers: <EntityRefLinks entityRefs={w.approvers ?? []} defaultKind="group" /> — {w.approvals?.length ?? 0} of {w.required ?? 1} approved
+        {w.approvals?.length ? ` (${w.approvals.map((a) => a.by.replace(/^user:default\//, '')).join(', ')})` : ''}.
+      </Text>
+      <Textarea aria-label="Comment" placeholder="Comment (optional)" value={comment} onChange={(e) => setComment(e.currentTarget.value)} />
+      {decide.error && <ErrorState error={decide.error} title="Could not record the decision" />}
+      <Group>
+        {button('approve', 'Approve', approveDenied, { color: 'green' })}
+        {button('reject', 'Reject', denied, { color: 'red', variant: 'light' })}
+      </Group>
+    </>
   );
 }
