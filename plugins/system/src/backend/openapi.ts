@@ -16,6 +16,17 @@ export const systemOpenApi: OpenApiFragment = {
           database: { type: 'object', properties: { mode: { enum: ['embedded', 'postgres'] }, location: { type: 'string' }, serverVersion: { type: 'string' } } },
           plugins: { type: 'array', items: { type: 'object' } },
           jobs: { type: 'array', items: { type: 'object' } },
+          eventLog: {
+            type: 'object',
+            description: 'Size of the durable event log (atrium_host.event_log)',
+            properties: {
+              rows: { type: 'integer' },
+              bytes: { type: 'integer' },
+              oldestAt: { type: ['string', 'null'], format: 'date-time' },
+              newestId: { type: ['string', 'null'] },
+              retentionDays: { type: 'integer' },
+            },
+          },
         },
       },
     },

@@ -21,6 +21,9 @@ describe('GET /api/system/info', () => {
       expect(ok.body.database.mode).toBe('embedded');
       expect(ok.body.plugins.map((p) => `${p.id}:${p.status}`)).toEqual(['system:running']);
       expect(asked).toEqual([{ permission: 'system.info.read' }]);
+      // The event log's size: empty on a fresh database, kept for the default 90 days.
+      expect(ok.body.eventLog).toMatchObject({ rows: 0, retentionDays: 90, newestId: null });
+      expect(ok.body.eventLog!.bytes).toBeGreaterThan(0);
       allow = false;
       const denied = await t.json<{ error: { name: string } }>('/api/system/info');
       expect(denied.status).toBe(403);

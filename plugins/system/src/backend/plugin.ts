@@ -9,10 +9,10 @@ export const systemPlugin = definePlugin({
   id: 'system',
   permissions: systemPermissions,
   openapi: systemOpenApi,
-  deps: { auditLog: coreServices.auditLog },
+  deps: { auditLog: coreServices.auditLog, eventLog: coreServices.eventLog },
   routes: [...systemRoutes, ...auditRoutes],
   setup(ctx) {
-    mountRoutes(ctx, systemRoutes, { host: ctx.host });
+    mountRoutes(ctx, systemRoutes, { host: ctx.host, eventLog: ctx.deps.eventLog });
     mountRoutes(ctx, auditRoutes, { auditLog: ctx.deps.auditLog });
   },
 });

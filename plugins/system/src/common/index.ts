@@ -9,6 +9,7 @@ export type {
   PluginMigration,
   JobInfo,
   JobRunStatus,
+  EventLogSize,
 } from './types.js';
 export type { AuditEventRow, AuditEventsPage, AuditOutcomeName } from './audit.js';
 export { AUDIT_LOG_READ_PERMISSION } from './audit.js';

@@ -8,6 +8,17 @@ export interface SystemInfo {
   database: DatabaseInfo;
   plugins: PluginInfo[];
   jobs: JobInfo[];
+  /** The durable event log's size (absent when the host has none). */
+  eventLog?: EventLogSize;
+}
+
+/** Rows and bytes of `atrium_host.event_log`, and how long rows are kept. */
+export interface EventLogSize {
+  rows: number;
+  bytes: number;
+  oldestAt: string | null;
+  newestId: string | null;
+  retentionDays: number;
 }
 
 export type DatabaseMode = 'embedded' | 'postgres';

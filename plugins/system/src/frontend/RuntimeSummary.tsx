@@ -12,6 +12,11 @@ export function shortServerVersion(version: string): string {
   return version.split(' on ')[0] ?? version;
 }
 
+/** Bytes as megabytes with one decimal: "12.3 MB". */
+export function formatMegabytes(bytes: number): string {
+  return `${(bytes / 1_000_000).toFixed(1)} MB`;
+}
+
 /** Facts about the running server and its database. */
 export function RuntimeSummary(props: { info: SystemInfo }) {
   const { info } = props;
@@ -38,6 +43,14 @@ export function RuntimeSummary(props: { info: SystemInfo }) {
               label: 'Server version',
               value: <span title={info.database.serverVersion}>{shortServerVersion(info.database.serverVersion)}</span>,
             },
+            ...(info.eventLog
+              ? [
+                  {
+                    label: 'Event log',
+                    value: `${info.eventLog.rows.toLocaleString('en')} events, ${formatMegabytes(info.eventLog.bytes)}; kept ${info.eventLog.retentionDays} days`,
+                  },
+                ]
+              : []),
           ]}
         />
       </SectionCard>
