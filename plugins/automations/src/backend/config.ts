@@ -20,11 +20,6 @@ export interface AutomationsConfig {
   responseLogBytes: number;
   /** `schedule` and `entity.timer` triggers are checked this often. */
   timerIntervalSeconds: number;
-  /**
-   * Append catalog changes (with before/after) to the event log as `automations.entity.*`:
-   * `auto` until the catalog appends its own `catalog.entity.*` events, `on`, or `off`.
-   */
-  catalogFeed: 'auto' | 'on' | 'off';
   email?: { from?: string; smtp?: { host: string; port?: number; secure?: boolean; user?: string; password?: string } };
 }
 
@@ -44,7 +39,6 @@ export const automationsConfigSchema: JsonSchema = {
     leaseSeconds: { type: 'integer', minimum: 1, maximum: 3600, default: 60 },
     responseLogBytes: { type: 'integer', minimum: 0, maximum: 1_048_576, default: 4096 },
     timerIntervalSeconds: { type: 'integer', minimum: 1, maximum: 3600, default: 30 },
-    catalogFeed: { type: 'string', enum: ['auto', 'on', 'off'], default: 'auto' },
     email: {
       type: 'object',
       properties: {

@@ -7,7 +7,12 @@ import { AUTOMATION_HOP_HEADER, type AutomationEvent, type RunStatus } from '../
 import type { AutomationsConfig } from './config.js';
 import type { Automation, CompiledAction } from './definitions.js';
 import type { ExpressionContext } from './expression.js';
-import type { EventSource, SourceEvent } from './source.js';
+import { applyEntityChanges as applyChanges } from '@atrium/plugin-catalog/common';
+import { createHash } from 'node:crypto';
+import { ENTITY_TRIGGERS, type EventSource, type PathChange, type SourceEvent } from './source.js';
+
+// The catalog's helper, typed with our view of a change (its common module names another type EntityChange).
+const applyEntityChanges = applyChanges as unknown as <T>(before: T, changes: readonly PathChange[]) => T;
 
 export const CURSOR = 'events';
 const BATCH = 500;
@@ -85,7 +90,13 @@ export class Engine {
     const cursor = (await db('cursors').where({ consumer: CURSOR }).first()) as { position: string } | undefined;
     if (!cursor) return 0;
     const { events, position } = await source.read(cursor.position, BATCH);
-    if (events.length === 0) return 0;
+    if (events.length === 0) {
+      // A page of nothing but events of other topics still moves the horizon on.
+      if (position !== cursor.position)
+        await db('cursors').where({ consumer: CURSOR, position: cursor.position }).update({ position, updated_at: db.fn.now() });
+      return 0;
+    }
+    const snapshots = await this.entityStates(events);
 
     const paused = await this.paused();
     const byType = new Map<string, Automation[]>();
@@ -115,10 +126,61 @@ export class Engine {
       const locked = (await trx('cursors').where({ consumer: CURSOR }).forUpdate().skipLocked().first()) as { position: string } | undefined;
       // Another replica holds the cursor, or moved it since we read: it handles (or handled) this batch.
       if (!locked || locked.position !== cursor.position) return 0;
+      await writeSnapshots(trx, snapshots);
       for (const p of planned) await this.recordRun(trx, p.automation.id, p.event, p.plan);
       await trx('cursors').where({ consumer: CURSOR }).update({ position, updated_at: trx.fn.now() });
       return events.length;
     });
+  }
+
+  /**
+   * Fills `before` and `after` of the batch's entity events from the last version of each entity
+   * this engine recorded (`entity_snapshots`, written with the cursor): a creation carries the
+   * entity, an update its changed paths (applied to the previous version), a deletion the last
+   * version. Returns the versions to store.
+   */
+  private async entityStates(events: SourceEvent[]): Promise<Map<string, Entity | null>> {
+    const { db, catalog } = this.deps;
+    const refs = [...new Set(events.filter((e) => ENTITY_TRIGGERS.has(e.type) && e.entityRef).map((e) => e.entityRef!))];
+    const known = new Map<string, Entity | null>();
+    for (let i = 0; i < refs.length; i += 1000) {
+      const rows = (await db('entity_snapshots')
+        .whereIn('entity_ref', refs.slice(i, i + 1000))
+        .select('entity_ref', 'entity')) as Array<{ entity_ref: string; entity: Entity }>;
+      for (const r of rows) known.set(r.entity_ref, r.entity);
+    }
+    // Updates of entities never seen (installed after they were created): start from the catalog's
+    // current version with the update's changes undone.
+    const unseen = [...new Set(events.filter((e) => e.type === 'entity.updated' && e.entityRef && !known.has(e.entityRef)).map((e) => e.entityRef!))];
+    const current = unseen.length ? await catalog.getEntitiesByRefs(unseen) : [];
+    const fallback = new Map(unseen.map((ref, i) => [ref, current[i] ?? null]));
+    const changed = new Map<string, Entity | null>();
+    for (const e of events) {
+      if (!ENTITY_TRIGGERS.has(e.type) || !e.entityRef) continue;
+      const ref = e.entityRef;
+      const previous = changed.has(ref) ? changed.get(ref)! : (known.get(ref) ?? null);
+      if (e.type === 'entity.created') {
+        e.before = null;
+        e.after = e.logEntity ?? null;
+      } else if (e.type === 'entity.updated') {
+        let before = previous;
+        if (!before && fallback.get(ref)) {
+          const undo = (e.changes ?? []).map((c) => ({ path: c.path, ...('new' in c ? { old: c.new } : {}), ...('old' in c ? { new: c.old } : {}) }));
+          before = applyEntityChanges(fallback.get(ref)!, undo);
+          fallback.delete(ref);
+        }
+        e.before = before;
+        e.after = before ? applyEntityChanges(before, e.changes ?? []) : null;
+      } else if (e.type === 'entity.deleted') {
+        e.before = e.logEntity ?? previous;
+        e.after = null;
+      } else {
+        e.before = previous;
+        e.after = e.logEntity ?? previous;
+      }
+      changed.set(ref, e.after);
+    }
+    return changed;
   }
 
   /**
@@ -319,6 +381,24 @@ export class Engine {
       }
     }
     return fired;
+  }
+}
+
+/** Stores the versions the batch left (deleted entities are forgotten). */
+async function writeSnapshots(trx: Knex.Transaction, states: Map<string, Entity | null>): Promise<void> {
+  const gone = [...states].filter(([, e]) => !e).map(([ref]) => ref);
+  const kept = [...states]
+    .filter(([, e]) => e)
+    .map(([ref, e]) => ({ entity_ref: ref, hash: createHash('sha256').update(JSON.stringify(e)).digest('hex'), entity: JSON.stringify(e) }));
+  for (let i = 0; i < gone.length; i += 1000)
+    await trx('entity_snapshots')
+      .whereIn('entity_ref', gone.slice(i, i + 1000))
+      .delete();
+  for (let i = 0; i < kept.length; i += 500) {
+    await trx('entity_snapshots')
+      .insert(kept.slice(i, i + 500))
+      .onConflict('entity_ref')
+      .merge({ hash: trx.raw('excluded.hash'), entity: trx.raw('excluded.entity'), updated_at: trx.fn.now() });
   }
 }
 

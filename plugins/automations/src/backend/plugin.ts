@@ -13,7 +13,7 @@ import { automationsOpenApi } from './openapi.js';
 import { automationsPermissions } from './permissions.js';
 import { automationsRoutes } from './routes.js';
 import { automationsServiceRef, type AutomationsService } from './service.js';
-import { CatalogFeed, EventLogSource } from './source.js';
+import { BusFeed, EventLogSource } from './source.js';
 
 const TIMERS_JOB = 'automations.timers';
 const TRIGGER_TYPE = /^[a-z][a-z0-9-]*(\.[a-z0-9-]+)+$/;
@@ -45,7 +45,7 @@ export const automationsPlugin = definePlugin<
     let automations: Automation[] = [];
     let loggedErrors = new Set<string>();
 
-    const loadDefinitions = async () => {
+    const loadDefinitions = async (log = true) => {
       let entities: Awaited<ReturnType<typeof catalog.getEntities>>['items'] = [];
       try {
         entities = (await catalog.getEntities({ filter: { kind: 'Automation' } })).items.filter(isAutomationEntity);
@@ -69,6 +69,7 @@ export const automationsPlugin = definePlugin<
       });
       const errors = new Set<string>();
       for (const a of automations) for (const err of a.errors) errors.add(`${a.source}: ${err}`);
+      if (!log) return;
       for (const err of errors) if (!loggedErrors.has(err)) logger.warn({ definitionError: err }, 'automation not enabled');
       loggedErrors = errors;
     };
@@ -81,14 +82,17 @@ export const automationsPlugin = definePlugin<
       }, 100);
     };
 
-    await loadDefinitions();
+    // Plugins that start after this one register their trigger types in their own setup: the
+    // first load is not reported, the one just after start-up is.
+    await loadDefinitions(false);
+    setTimeout(() => void loadDefinitions(), 1000).unref();
     const offCatalog = catalog.onEntityChange((change) => {
       if (change.entityRef.startsWith('automation:')) reloadSoon();
     });
 
     const eventLog = deps.eventLog;
     const source = new EventLogSource(eventLog);
-    const feed = new CatalogFeed({ db, events, eventLog, catalog, instance, logger, mode: config.catalogFeed });
+    const feed = new BusFeed({ events, eventLog, instance, logger });
     const engine = new Engine({ db, config, logger, catalog, source, automations: () => automations });
     await engine.ensureCursor();
 
@@ -144,7 +148,7 @@ export const automationsPlugin = definePlugin<
       clearInterval(definitionsTimer);
       if (timer) clearTimeout(timer);
       if (reloadTimer) clearTimeout(reloadTimer);
-      await feed.stop();
+      feed.stop();
       await worker.stop();
     });
 

@@ -180,12 +180,15 @@ const test = defineRoute<RouteServices, { id: string }, Record<string, never>, T
         actions: [],
       };
     const e = body.event;
+    const given = e.after ?? e.before;
+    const entityRef =
+      e.entityRef ?? (given?.metadata?.name ? `${given.kind}:${given.metadata.namespace ?? 'default'}/${given.metadata.name}`.toLowerCase() : undefined);
     const entity = e.entityRef && e.after === undefined && e.before === undefined ? await s.catalog.getEntityByRef(e.entityRef) : undefined;
     const event: SourceEvent = {
       key: 'dry-run',
       type: e.type ?? a.spec.trigger.type,
       time: new Date().toISOString(),
-      ...(e.entityRef ? { entityRef: e.entityRef } : {}),
+      ...(entityRef ? { entityRef } : {}),
       ...(e.payload !== undefined ? { payload: e.payload } : {}),
       ...(e.before !== undefined ? { before: e.before } : {}),
       ...(e.after !== undefined ? { after: e.after } : {}),

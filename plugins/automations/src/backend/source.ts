@@ -1,8 +1,13 @@
-import { createHash } from 'node:crypto';
-import type { Db, EventLogEntry, EventLogService, EventsService, InstanceService, Logger } from '@atrium/backend-plugin-api';
-import { ANNOTATION_ORPHAN, type Entity } from '@atrium/catalog-model';
-import { catalogEntityRemoved, catalogEntityUpserted, catalogLocationError, type CatalogService } from '@atrium/plugin-catalog/backend';
+import type { EventLogEntry, EventLogService, EventsService, InstanceService, Logger } from '@atrium/backend-plugin-api';
+import type { Entity } from '@atrium/catalog-model';
 import { techdocsBuildFinished } from '@atrium/plugin-techdocs/common';
+
+/** One changed path of a catalog `updated` event (`old` absent: added; `new` absent: removed). */
+export interface PathChange {
+  path: string[];
+  old?: unknown;
+  new?: unknown;
+}
 
 /** One event as the engine sees it, whatever log it came from. */
 export interface SourceEvent {
@@ -15,6 +20,9 @@ export interface SourceEvent {
   before?: Entity | null;
   after?: Entity | null;
   hop: number;
+  /** Catalog entity events: the entity the log carries, and an update's changed paths. */
+  logEntity?: Entity | null;
+  changes?: PathChange[];
 }
 
 /**
@@ -32,8 +40,8 @@ export interface EventSource {
 /**
  * Event-log topics that mean a built-in trigger. Any other topic triggers the automations whose
  * trigger type is the topic itself (a plugin's registered trigger, `scaffolder.task.failed`, ...).
- * `automations.*` topics are what this plugin's catalog feed appends until the catalog appends its
- * own changes.
+ * `automations.*` topics are what this plugin's BusFeed appends for plugins that do not append
+ * their own events yet.
  */
 export const TOPIC_TRIGGERS: Record<string, string> = {
   'catalog.entity.created': 'entity.created',
@@ -41,11 +49,6 @@ export const TOPIC_TRIGGERS: Record<string, string> = {
   'catalog.entity.deleted': 'entity.deleted',
   'catalog.entity.orphaned': 'entity.orphaned',
   'catalog.location.error': 'location.error',
-  'automations.entity.created': 'entity.created',
-  'automations.entity.updated': 'entity.updated',
-  'automations.entity.deleted': 'entity.deleted',
-  'automations.entity.orphaned': 'entity.orphaned',
-  'automations.location.error': 'location.error',
   'automations.techdocs.build.failed': 'techdocs.build.failed',
   'scorecards.level.changed': 'scorecard.level-changed',
   'scorecards.level-changed': 'scorecard.level-changed',
@@ -55,10 +58,9 @@ export const TOPIC_TRIGGERS: Record<string, string> = {
 
 export const triggerOfTopic = (topic: string): string => TOPIC_TRIGGERS[topic] ?? topic;
 
-const isEntity = (v: unknown): v is Entity =>
-  !!v && typeof v === 'object' && typeof (v as Entity).kind === 'string' && typeof (v as Entity).metadata === 'object';
+export const ENTITY_TRIGGERS = new Set(['entity.created', 'entity.updated', 'entity.deleted', 'entity.orphaned']);
 
-/** Turns an event-log entry into what the engine sees: entity events give `before`/`after`. */
+/** Turns an event-log entry into what the engine sees; entity events get `before`/`after` from the engine's snapshots. */
 export function fromLogEntry(e: EventLogEntry): SourceEvent {
   const payload = (e.payload ?? {}) as Record<string, unknown>;
   const type = triggerOfTopic(e.topic);
@@ -71,15 +73,14 @@ export function fromLogEntry(e: EventLogEntry): SourceEvent {
     payload,
     hop: Number.isFinite(hop) && hop >= 0 ? hop : 0,
   };
-  if (type.startsWith('entity.') && type !== 'entity.timer') {
-    const after = payload['after'] ?? payload['entity'];
-    out.before = isEntity(payload['before']) ? payload['before'] : null;
-    out.after = isEntity(after) ? after : null;
+  if (ENTITY_TRIGGERS.has(type)) {
+    // The catalog's payloads: `entity` (created, deleted, orphaned) or `changes` (updated).
     const rest = { ...payload };
-    delete rest['before'];
-    delete rest['after'];
     delete rest['entity'];
+    delete rest['changes'];
     out.payload = rest;
+    out.logEntity = (payload['entity'] as Entity | undefined) ?? null;
+    out.changes = Array.isArray(payload['changes']) ? (payload['changes'] as PathChange[]) : [];
   }
   return out;
 }
@@ -102,148 +103,31 @@ export class EventLogSource implements EventSource {
   }
 }
 
-const hashOf = (entity: Entity) => createHash('sha256').update(JSON.stringify(entity)).digest('hex');
-
 /**
- * Appends the catalog's changes to the event log as `automations.entity.*` events with before and
- * after, until the catalog appends its own (`catalog.entity.*`): once one of those is in the log,
- * the feed stops (`automations.catalogFeed: auto`). Only the replica that published a change
- * records it (every replica hears every event), so each change is appended once; the last version
- * of each entity is kept in `entity_snapshots` for the diff. A change heard by a replica that
- * dies before its batch is written (within ~50 ms) is lost: the catalog's own appends, in the
- * transaction of the change, do not have that gap.
+ * Events other plugins announce only on the events bus (today: TechDocs build failures), appended
+ * to the event log as `automations.*` topics so automations can follow them durably. Only the
+ * replica that published an event appends it (every replica hears every event). An event heard
+ * by a replica that dies in the moment before its append is lost; a plugin that appends its own
+ * events to the log (as the catalog does) has no such gap.
  */
-export class CatalogFeed {
-  private catalogAppends = false;
-  private pending = new Map<string, 'upserted' | 'removed'>();
-  private other: Array<{ type: string; entityRef?: string; payload: unknown }> = [];
-  private timer: NodeJS.Timeout | undefined;
-  private flushing: Promise<void> = Promise.resolve();
+export class BusFeed {
   private offs: Array<() => void> = [];
 
-  constructor(
-    private readonly deps: {
-      db: Db;
-      events: EventsService;
-      eventLog: EventLogService;
-      catalog: CatalogService;
-      instance: InstanceService;
-      logger: Logger;
-      mode: 'auto' | 'on' | 'off';
-      batchMs?: number;
-    },
-  ) {}
+  constructor(private readonly deps: { events: EventsService; eventLog: EventLogService; instance: InstanceService; logger: Logger }) {}
 
   start(): void {
-    if (this.deps.mode === 'off') return;
-    const mine = (origin: string) => origin === this.deps.instance.replicaId;
-    const { events } = this.deps;
+    const { events, eventLog, instance, logger } = this.deps;
     this.offs.push(
-      events.subscribe(catalogEntityUpserted, (e) => {
-        if (mine(e.origin)) this.queue(e.payload.entityRef, 'upserted');
-      }),
-      events.subscribe(catalogEntityRemoved, (e) => {
-        if (mine(e.origin)) this.queue(e.payload.entityRef, 'removed');
-      }),
-      events.subscribe(catalogLocationError, (e) => {
-        if (!mine(e.origin)) return;
-        this.other.push({ type: 'automations.location.error', payload: { locationId: e.payload.locationId, errors: e.payload.errors } });
-        this.schedule();
-      }),
       events.subscribe(techdocsBuildFinished, (e) => {
-        if (!mine(e.origin) || e.payload.status !== 'failed') return;
-        this.other.push({ type: 'automations.techdocs.build.failed', entityRef: e.payload.entityRef, payload: { ...e.payload } });
-        this.schedule();
+        if (e.origin !== instance.replicaId || e.payload.status !== 'failed') return;
+        eventLog
+          .append([{ topic: 'automations.techdocs.build.failed', entityRef: e.payload.entityRef, payload: { ...e.payload }, actor: 'plugin:techdocs' }])
+          .catch((err: unknown) => logger.error({ err }, 'could not append a TechDocs build failure to the event log'));
       }),
     );
   }
 
-  async stop(): Promise<void> {
-    for (const off of this.offs) off();
-    if (this.timer) clearTimeout(this.timer);
-    await this.flush();
-  }
-
-  private queue(ref: string, kind: 'upserted' | 'removed') {
-    this.pending.set(ref, kind);
-    this.schedule();
-  }
-
-  private schedule() {
-    if (this.timer) return;
-    this.timer = setTimeout(() => {
-      this.timer = undefined;
-      void this.flush();
-    }, this.deps.batchMs ?? 50);
-  }
-
-  /** Appends what is queued; resolves when done (tests and shutdown wait on it). */
-  flush(): Promise<void> {
-    this.flushing = this.flushing
-      .then(() => this.flushNow())
-      .catch((e: unknown) => this.deps.logger.error({ err: e }, 'could not append catalog changes to the event log'));
-    return this.flushing;
-  }
-
-  private async flushNow(): Promise<void> {
-    const batch = [...this.pending.entries()].slice(0, 1000);
-    for (const [ref] of batch) this.pending.delete(ref);
-    const other = this.other.splice(0);
-    if (this.pending.size > 0) this.schedule();
-    if (batch.length === 0 && other.length === 0) return;
-    if (this.deps.mode === 'auto' && !this.catalogAppends) {
-      const page = await this.deps.eventLog.read({ topics: ['catalog.entity.*'], limit: 1 });
-      this.catalogAppends = page.events.length > 0;
-    }
-    if (this.catalogAppends) return;
-    const refs = batch.map(([ref]) => ref);
-    const current = refs.length ? await this.deps.catalog.getEntitiesByRefs(refs) : [];
-    const { db } = this.deps;
-    await db.transaction(async (trx) => {
-      const snapshots = new Map<string, { hash: string; entity: Entity }>();
-      for (let i = 0; i < refs.length; i += 1000) {
-        const rows = (await trx('entity_snapshots')
-          .whereIn('entity_ref', refs.slice(i, i + 1000))
-          .select('entity_ref', 'hash', 'entity')) as Array<{ entity_ref: string; hash: string; entity: Entity }>;
-        for (const r of rows) snapshots.set(r.entity_ref, { hash: r.hash, entity: r.entity });
-      }
-      const journal: Array<{ type: string; entityRef?: string; payload?: unknown }> = [...other];
-      const upserts: Array<{ entity_ref: string; hash: string; entity: string }> = [];
-      const removed: string[] = [];
-      batch.forEach(([ref], i) => {
-        const after = current[i];
-        const before = snapshots.get(ref);
-        if (!after) {
-          if (before) {
-            journal.push({ type: 'automations.entity.deleted', entityRef: ref, payload: { before: before.entity, after: null } });
-            removed.push(ref);
-          }
-          return;
-        }
-        const hash = hashOf(after);
-        if (before?.hash === hash) return;
-        if (!before) journal.push({ type: 'automations.entity.created', entityRef: ref, payload: { before: null, after } });
-        else {
-          journal.push({ type: 'automations.entity.updated', entityRef: ref, payload: { before: before.entity, after } });
-          const wasOrphan = before.entity.metadata.annotations?.[ANNOTATION_ORPHAN] === 'true';
-          if (!wasOrphan && after.metadata.annotations?.[ANNOTATION_ORPHAN] === 'true') {
-            journal.push({ type: 'automations.entity.orphaned', entityRef: ref, payload: { before: before.entity, after } });
-          }
-        }
-        upserts.push({ entity_ref: ref, hash, entity: JSON.stringify(after) });
-      });
-      for (let i = 0; i < upserts.length; i += 500) {
-        await trx('entity_snapshots')
-          .insert(upserts.slice(i, i + 500))
-          .onConflict('entity_ref')
-          .merge({ hash: trx.raw('excluded.hash'), entity: trx.raw('excluded.entity'), updated_at: trx.fn.now() });
-      }
-      if (removed.length) await trx('entity_snapshots').whereIn('entity_ref', removed).delete();
-      if (journal.length)
-        await this.deps.eventLog.append(
-          journal.map((j) => ({ topic: j.type, payload: j.payload ?? {}, ...(j.entityRef ? { entityRef: j.entityRef } : {}), actor: 'plugin:automations' })),
-          { trx },
-        );
-    });
+  stop(): void {
+    for (const off of this.offs.splice(0)) off();
   }
 }
