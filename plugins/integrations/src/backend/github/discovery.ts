@@ -144,6 +144,19 @@ export class GitHubDiscovery {
     return createGitHubClient({ baseUrl: target.baseUrl, auth: target.auth, ...(target.org ? { org: target.org } : {}) });
   }
 
+  /** Scans the targets that are due: never scanned, interrupted, resumable after a pause, or past their interval. */
+  async runDue(now = Date.now()): Promise<void> {
+    const rows = await this.db<TargetRow>('github_targets').whereIn('id', [...this.targets.keys()]);
+    const due = rows.filter((r) => {
+      const target = this.targets.get(r.id);
+      if (!target) return false;
+      if (r.paused_until && new Date(r.paused_until).getTime() > now) return false;
+      if (r.status === 'scanning' || r.status === 'paused' || !r.scan_finished_at) return true;
+      return new Date(r.scan_finished_at).getTime() + target.intervalSeconds * 1000 <= now;
+    });
+    await Promise.all(due.map((r) => this.scan(r.id)));
+  }
+
   /** Runs (or joins) a scan of the target. */
   scan(targetId: string): Promise<void> {
     const running = this.running.get(targetId);

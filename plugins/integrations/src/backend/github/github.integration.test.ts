@@ -62,7 +62,7 @@ describe.each(testDatabaseKinds())('GitHub discovery on %s', (database) => {
         },
       },
     });
-  }, 60_000);
+  }, 180_000);
   afterAll(async () => {
     await t?.stop();
     await gh?.stop();

@@ -266,23 +266,18 @@ export const githubModule: IntegrationModule = {
   async start(ctx) {
     const discovery = new GitHubDiscovery(ctx.db, ctx.catalog, ctx.logger);
     ctx.lifecycle.onShutdown(() => discovery.stop());
-    const schedule = (target: DiscoveryTarget) => {
-      ctx.scheduler.every(`integrations.github.discovery.${target.id}`, { intervalSeconds: target.intervalSeconds, runOnStart: true }, async () => {
-        if (discovery.targets.has(target.id)) await discovery.scan(target.id);
-      });
-    };
-    for (const d of ctx.config.discovery.github) {
-      const target = configTarget(ctx.config, d);
-      await discovery.addTarget(target);
-      schedule(target);
-    }
+    // One job for every target (config and API, including those added later): each tick runs
+    // the targets that are due, on one replica.
+    const configTargets = ctx.config.discovery.github.map((d) => configTarget(ctx.config, d));
+    const tickSeconds = Math.max(1, Math.min(60, ...configTargets.map((t) => t.intervalSeconds)));
+    ctx.scheduler.every('integrations.github.discovery', { intervalSeconds: tickSeconds, runOnStart: true }, async () => {
+      await discovery.runDue();
+    });
+    for (const target of configTargets) await discovery.addTarget(target);
     for (const i of await ctx.store.list('github')) {
       try {
         const target = apiTarget(i, ctx.assertOutbound);
-        if (target) {
-          await discovery.addTarget(target);
-          schedule(target);
-        }
+        if (target) await discovery.addTarget(target);
       } catch (e) {
         ctx.logger.warn({ integration: i.id }, `github integration ${i.name} not started: ${(e as Error).message}`);
       }
@@ -303,7 +298,7 @@ export const githubModule: IntegrationModule = {
         const target = i && apiTarget(i, ctx.assertOutbound);
         if (!target) return;
         await discovery.addTarget(target);
-        schedule(target);
+        void discovery.scan(target.id).catch((e: unknown) => ctx.logger.warn({ err: e, target: target.id }, 'github discovery failed'));
       },
       async runNow(id) {
         await discovery.scan(`api:${id}`);
