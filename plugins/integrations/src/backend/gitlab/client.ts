@@ -95,7 +95,16 @@ export function createGitLabClient(options: GitLabClientOptions): GitLabClient {
   }
 
   async function handler(endpoint: string, requestOptions?: Record<string, unknown>) {
-    const { prefixUrl, searchParams, method, asStream, rateLimiters: _limiters, agent: _agent, signal, ...init } = (requestOptions ?? {}) as {
+    const {
+      prefixUrl,
+      searchParams,
+      method,
+      asStream,
+      rateLimiters: _limiters,
+      agent: _agent,
+      signal,
+      ...init
+    } = (requestOptions ?? {}) as {
       prefixUrl?: string;
       searchParams?: string;
       method?: string;
@@ -116,7 +125,12 @@ export function createGitLabClient(options: GitLabClientOptions): GitLabClient {
       }
       const timeout = AbortSignal.timeout(timeoutMs);
       rate.calls++;
-      const response = await fetch(url, { ...init, method: method ?? 'GET', redirect: 'manual', signal: signal ? AbortSignal.any([signal, timeout]) : timeout });
+      const response = await fetch(url, {
+        ...init,
+        method: method ?? 'GET',
+        redirect: 'manual',
+        signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
+      });
       const limit = num(response.headers.get('ratelimit-limit'));
       const remaining = num(response.headers.get('ratelimit-remaining'));
       const reset = num(response.headers.get('ratelimit-reset'));
@@ -134,7 +148,8 @@ export function createGitLabClient(options: GitLabClientOptions): GitLabClient {
       if (response.status === 429 || (response.status === 503 && response.headers.has('retry-after'))) {
         await response.body?.cancel();
         const wait = retryAfterMs(response.headers.get('retry-after')) ?? (rate.resetAt !== null ? rate.resetAt - Date.now() : 2 ** attempt * 1000);
-        if (attempt >= 5) throw new GitLabRateLimitedError(new Date(Date.now() + Math.max(wait, 1000)), `still ${response.status} after ${attempt + 1} attempts`);
+        if (attempt >= 5)
+          throw new GitLabRateLimitedError(new Date(Date.now() + Math.max(wait, 1000)), `still ${response.status} after ${attempt + 1} attempts`);
         await waitOrPause(Math.max(wait, 0), `${response.status} with Retry-After ${response.headers.get('retry-after') ?? 'absent'}`);
         continue;
       }

@@ -88,7 +88,7 @@ export function readGitLabDiscoveryConfig(value: unknown): GitLabDiscoveryConfig
 /** The descriptor path must stay inside the repository: relative, no `..`, no option-like or control characters. */
 export function checkCatalogPath(p: string): string {
   const clean = p.replace(/^\/+/, '');
-  if (!clean || clean.split('/').some((s) => s === '' || s === '.' || s === '..') || clean.startsWith('-') || /[\0-\x1f\x7f\\]/.test(clean)) {
+  if (!clean || clean.split('/').some((s) => s === '' || s === '.' || s === '..') || clean.startsWith('-') || hasControlCharacter(clean) || clean.includes('\\')) {
     throw new Error(`Invalid catalogPath ${JSON.stringify(p)}: use a path inside the repository such as catalog-info.yaml`);
   }
   return clean;
@@ -98,4 +98,13 @@ export function checkCatalogPath(p: string): string {
 export function gitlabApiBaseUrl(config: { host: string; apiBaseUrl?: string }): string {
   if (config.apiBaseUrl) return config.apiBaseUrl.replace(/\/+$/, '');
   return `https://${config.host}/api/v4`;
+}
+
+/** Any C0 control character or DEL. */
+export function hasControlCharacter(value: string): boolean {
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    if (c < 0x20 || c === 0x7f) return true;
+  }
+  return false;
 }

@@ -13,7 +13,8 @@ export function checkProjectPath(pathWithNamespace: unknown): string | undefined
   const parts = pathWithNamespace.split('/');
   if (parts.length < 2 || parts.length > 21) return `refused project path ${JSON.stringify(pathWithNamespace)}`;
   for (const p of parts) {
-    if (!SEGMENT.test(p) || p.includes('..') || /\.(git|atom)$/i.test(p)) return `refused project path ${JSON.stringify(pathWithNamespace)} (segment ${JSON.stringify(p)})`;
+    if (!SEGMENT.test(p) || p.includes('..') || /\.(git|atom)$/i.test(p))
+      return `refused project path ${JSON.stringify(pathWithNamespace)} (segment ${JSON.stringify(p)})`;
   }
   return undefined;
 }

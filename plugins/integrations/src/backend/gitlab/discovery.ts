@@ -63,13 +63,19 @@ interface ProjectRow {
   seen_scan: string | null;
 }
 
-export type ScanOutcome = { outcome: 'finished'; projects: number; entities: number; errors: number } | { outcome: 'paused'; until: Date; reason: string } | { outcome: 'skipped'; reason: string };
+export type ScanOutcome =
+  | { outcome: 'finished'; projects: number; entities: number; errors: number }
+  | { outcome: 'paused'; until: Date; reason: string }
+  | { outcome: 'skipped'; reason: string };
 
 const iso = (v: Date | string | null | undefined) => (v ? new Date(v).toISOString() : null);
 
 /** Provider names allow letters, digits, `.`, `_`, `-`. */
 export function providerSlug(id: string): string {
-  return id.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^[^A-Za-z0-9]+/, '').slice(0, 80);
+  return id
+    .replace(/[^A-Za-z0-9._-]+/g, '-')
+    .replace(/^[^A-Za-z0-9]+/, '')
+    .slice(0, 80);
 }
 
 /**
@@ -107,7 +113,8 @@ export class GitLabDiscovery {
   async connect(): Promise<void> {
     await this.deps.db('gitlab_targets').insert({ id: this.target.id }).onConflict('id').ignore();
     await this.deps.catalog.registerEntityProvider({ name: this.providerName, connect: async (c) => void (this.connection = c) });
-    if (this.target.syncOrg) await this.deps.catalog.registerEntityProvider({ name: this.orgProviderName, connect: async (c) => void (this.orgConnection = c) });
+    if (this.target.syncOrg)
+      await this.deps.catalog.registerEntityProvider({ name: this.orgProviderName, connect: async (c) => void (this.orgConnection = c) });
   }
 
   private async row(): Promise<TargetRow> {
@@ -131,7 +138,8 @@ export class GitLabDiscovery {
     const r = client.rate;
     const delta = r.calls - (this.savedCalls.get(client) ?? 0);
     this.savedCalls.set(client, r.calls);
-    await this.deps.db('gitlab_targets')
+    await this.deps
+      .db('gitlab_targets')
       .where({ id: this.target.id })
       .update({
         rate_limit: r.limit,
@@ -156,7 +164,16 @@ export class GitLabDiscovery {
     if (row.status !== 'scanning' && row.status !== 'paused' && !(row.status === 'error' && row.scan_id)) {
       await db('gitlab_targets')
         .where({ id: this.target.id })
-        .update({ status: 'scanning', scan_id: randomUUID(), next_page: 1, projects_seen: 0, scan_started_at: new Date(), last_error: null, paused_until: null, pause_reason: null });
+        .update({
+          status: 'scanning',
+          scan_id: randomUUID(),
+          next_page: 1,
+          projects_seen: 0,
+          scan_started_at: new Date(),
+          last_error: null,
+          paused_until: null,
+          pause_reason: null,
+        });
       row = await this.row();
     } else {
       await db('gitlab_targets').where({ id: this.target.id }).update({ status: 'scanning', paused_until: null, pause_reason: null });
@@ -178,7 +195,7 @@ export class GitLabDiscovery {
           showExpanded: true,
           pagination: 'offset',
         } as never)) as unknown as { data: ProjectLike[]; paginationInfo: { next: number | null } };
-        for (const project of result.data) await this.processProject(client, project, scanId);
+        await this.processPage(client, result.data, scanId);
         const next = result.paginationInfo.next;
         await db('gitlab_targets')
           .where({ id: this.target.id })
@@ -187,10 +204,21 @@ export class GitLabDiscovery {
         if (!next) break;
         page = next;
       }
-      await db('gitlab_projects').where({ target_id: this.target.id }).andWhere((q) => q.whereNull('seen_scan').orWhereNot({ seen_scan: scanId })).delete();
+      // Gone (or moved out of the group) since the last scan: not listed in this one, and not
+      // touched by a webhook since this scan started.
+      await db('gitlab_projects')
+        .where({ target_id: this.target.id })
+        .andWhere((q) => q.whereNull('seen_scan').orWhereNot({ seen_scan: scanId }))
+        .andWhere('checked_at', '<', new Date(row.scan_started_at ?? 0))
+        .delete();
       const applied = await this.applyFull();
       await db('gitlab_targets').where({ id: this.target.id }).update({ status: 'idle', next_page: 1, scan_finished_at: new Date(), last_error: null });
-      if (this.target.syncOrg) await this.syncOrg(client).catch((e) => logger.warn({ err: e, target: this.target.id }, `GitLab: group sync of ${this.target.group} failed: ${(e as Error).message}`));
+      if (this.target.syncOrg) {
+        await this.syncOrg(client).catch((e) => {
+          if (e instanceof GitLabRateLimitedError) throw e;
+          logger.warn({ err: e, target: this.target.id }, `GitLab: group sync of ${this.target.group} failed: ${(e as Error).message}`);
+        });
+      }
       await this.saveRate(client);
       const projects = await db('gitlab_projects').where({ target_id: this.target.id }).count<{ count: string }[]>('* as count');
       logger.info({ target: this.target.id, ...applied }, `GitLab: discovery of ${this.target.group} finished`);
@@ -199,7 +227,10 @@ export class GitLabDiscovery {
       await this.saveRate(client).catch(() => undefined);
       if (e instanceof GitLabRateLimitedError) {
         await db('gitlab_targets').where({ id: this.target.id }).update({ status: 'paused', paused_until: e.until, pause_reason: e.reason });
-        logger.warn({ target: this.target.id, until: e.until.toISOString() }, `GitLab: discovery of ${this.target.group} paused by the rate limit (${e.reason}); it resumes after ${e.until.toISOString()}`);
+        logger.warn(
+          { target: this.target.id, until: e.until.toISOString() },
+          `GitLab: discovery of ${this.target.group} paused by the rate limit (${e.reason}); it resumes after ${e.until.toISOString()}`,
+        );
         return { outcome: 'paused', until: e.until, reason: e.reason };
       }
       const message = e instanceof GitLabApiError && e.status === 401 ? `the token was refused (401): ${e.description}` : (e as Error).message;
@@ -226,9 +257,45 @@ export class GitLabDiscovery {
   }
 
   /** Reads one project's descriptor when it may have changed; stores what it yields. Returns the row. */
-  private async processProject(client: GitLabClient, p: ProjectLike, scanId: string | null): Promise<ProjectRow> {
+  /** One page of the listing: rows loaded at once, unchanged projects stamped in one update. */
+  private async processPage(client: GitLabClient, projects: ProjectLike[], scanId: string): Promise<void> {
     const { db } = this.deps;
-    const existing = await db<ProjectRow>('gitlab_projects').where({ target_id: this.target.id, project_id: p.id }).first();
+    if (projects.length === 0) return;
+    const rows = await db<ProjectRow>('gitlab_projects')
+      .where({ target_id: this.target.id })
+      .whereIn(
+        'project_id',
+        projects.map((p) => p.id),
+      );
+    const byId = new Map(rows.map((r) => [Number(r.project_id), r]));
+    const unchanged: number[] = [];
+    for (const p of projects) {
+      const existing = byId.get(p.id);
+      if (existing && this.unchanged(existing, p)) unchanged.push(p.id);
+      else await this.processProject(client, p, scanId, existing ?? null);
+    }
+    if (unchanged.length > 0) {
+      await db('gitlab_projects').where({ target_id: this.target.id }).whereIn('project_id', unchanged).update({ seen_scan: scanId, checked_at: new Date() });
+    }
+  }
+
+  /** Listed again with the same activity stamp, branch and path, and passing the filters and name checks as before. */
+  private unchanged(existing: ProjectRow, p: ProjectLike): boolean {
+    const branch = this.target.branch ?? p.default_branch ?? null;
+    return (
+      existing.last_activity_at === (p.last_activity_at ?? null) &&
+      existing.default_branch === branch &&
+      existing.path_with_namespace === p.path_with_namespace &&
+      existing.included === (!checkProjectPath(p.path_with_namespace) && !(branch !== null && checkBranch(branch)) && this.included(p))
+    );
+  }
+
+  private async processProject(client: GitLabClient, p: ProjectLike, scanId: string | null, preloaded?: ProjectRow | null): Promise<ProjectRow> {
+    const { db } = this.deps;
+    const existing =
+      preloaded === undefined
+        ? await db<ProjectRow>('gitlab_projects').where({ target_id: this.target.id, project_id: p.id }).first()
+        : (preloaded ?? undefined);
     const pathError = checkProjectPath(p.path_with_namespace);
     const safeWeb = pathError ? '' : String(p.web_url ?? '');
     const branch = this.target.branch ?? p.default_branch ?? null;
@@ -248,15 +315,6 @@ export class GitLabDiscovery {
       update = { included: false, entities: [], errors: [{ message: (pathError ?? branchError)! }], blob_id: null, has_descriptor: false };
     } else if (!this.included(p)) {
       update = { included: false, entities: [], errors: [], blob_id: null, has_descriptor: false };
-    } else if (
-      existing &&
-      existing.included &&
-      scanId !== null &&
-      existing.last_activity_at === (p.last_activity_at ?? null) &&
-      existing.default_branch === branch &&
-      existing.path_with_namespace === p.path_with_namespace
-    ) {
-      update = {}; // unchanged since the last read: no file request
     } else if (branch === null || p.empty_repo) {
       update = { included: true, entities: [], errors: [], blob_id: null, has_descriptor: false };
     } else {
@@ -265,15 +323,13 @@ export class GitLabDiscovery {
     const row = { ...base, ...update } as Record<string, unknown>;
     if (row['entities'] !== undefined) row['entities'] = JSON.stringify(row['entities']);
     if (row['errors'] !== undefined) row['errors'] = JSON.stringify(row['errors']);
-    if (existing && Object.keys(update).length === 0) {
-      await db('gitlab_projects').where({ target_id: this.target.id, project_id: p.id }).update({ seen_scan: base.seen_scan, checked_at: base.checked_at });
-    } else {
-      await db('gitlab_projects')
-        .insert({ included: false, entities: '[]', errors: '[]', ...row })
-        .onConflict(['target_id', 'project_id'])
-        .merge();
-    }
-    return (await db<ProjectRow>('gitlab_projects').where({ target_id: this.target.id, project_id: p.id }).first())!;
+    const [stored] = await db<ProjectRow>('gitlab_projects')
+      .insert({ included: false, entities: '[]', errors: '[]', ...row } as never)
+      .onConflict(['target_id', 'project_id'])
+      // Only what this read decided: an unchanged blob keeps the entities it yielded before.
+      .merge(Object.keys(row).filter((k) => k !== 'target_id' && k !== 'project_id') as never)
+      .returning('*');
+    return stored as ProjectRow;
   }
 
   private async readDescriptor(client: GitLabClient, p: ProjectLike, branch: string, existing: ProjectRow | undefined): Promise<Partial<ProjectRow>> {
@@ -285,19 +341,42 @@ export class GitLabDiscovery {
       if (isNotFound(e)) return { included: true, entities: [], errors: [], blob_id: null, has_descriptor: false };
       if (e instanceof GitLabRateLimitedError) throw e;
       if (e instanceof GitLabApiError && e.status === 401) throw e;
-      return { included: true, entities: existing?.entities ?? [], errors: [{ path, message: `reading ${path} failed: ${(e as Error).message}` }], has_descriptor: existing?.has_descriptor ?? false };
+      return {
+        included: true,
+        entities: existing?.entities ?? [],
+        errors: [{ path, message: `reading ${path} failed: ${(e as Error).message}` }],
+        has_descriptor: existing?.has_descriptor ?? false,
+      };
     }
-    if (existing?.blob_id && existing.blob_id === file.blob_id && existing.errors.length === 0 && existing.path_with_namespace === p.path_with_namespace && existing.default_branch === branch) {
+    if (
+      existing?.blob_id &&
+      existing.blob_id === file.blob_id &&
+      existing.errors.length === 0 &&
+      existing.path_with_namespace === p.path_with_namespace &&
+      existing.default_branch === branch
+    ) {
       return { included: true }; // same blob: nothing to parse
     }
     if (file.size > this.target.maxFileBytes) {
-      return { included: true, entities: [], errors: [{ path, message: `${path} is ${file.size} bytes, more than maxFileBytes (${this.target.maxFileBytes})` }], blob_id: file.blob_id, has_descriptor: true };
+      return {
+        included: true,
+        entities: [],
+        errors: [{ path, message: `${path} is ${file.size} bytes, more than maxFileBytes (${this.target.maxFileBytes})` }],
+        blob_id: file.blob_id,
+        has_descriptor: true,
+      };
     }
     const text = file.encoding === 'base64' ? Buffer.from(file.content, 'base64').toString('utf8') : String(file.content);
     const parsed = parseDescriptor(text, { id: p.id, pathWithNamespace: p.path_with_namespace, webUrl: p.web_url, branch }, path);
     if (parsed.error) return { included: true, entities: [], errors: [{ path, message: parsed.error }], blob_id: file.blob_id, has_descriptor: true };
     const key = this.locationKey(p.id);
-    return { included: true, entities: parsed.entities.map((entity) => ({ entity, locationKey: key }) as DeferredEntity), errors: [], blob_id: file.blob_id, has_descriptor: true };
+    return {
+      included: true,
+      entities: parsed.entities.map((entity) => ({ entity, locationKey: key }) as DeferredEntity),
+      errors: [],
+      blob_id: file.blob_id,
+      has_descriptor: true,
+    };
   }
 
   private async applyFull(): Promise<{ entities: number; errors: number }> {
@@ -353,7 +432,11 @@ export class GitLabDiscovery {
 
   /** The project known by this path, if discovery has seen it. */
   async projectIdByPath(pathWithNamespace: string): Promise<number | undefined> {
-    const row = await this.deps.db<ProjectRow>('gitlab_projects').whereRaw('lower(path_with_namespace) = lower(?)', [pathWithNamespace]).andWhere({ target_id: this.target.id }).first();
+    const row = await this.deps
+      .db<ProjectRow>('gitlab_projects')
+      .whereRaw('lower(path_with_namespace) = lower(?)', [pathWithNamespace])
+      .andWhere({ target_id: this.target.id })
+      .first();
     return row ? Number(row.project_id) : undefined;
   }
 
@@ -373,7 +456,8 @@ export class GitLabDiscovery {
     const entities = buildOrgEntities(this.target.id, groups, members);
     if (!this.orgConnection) throw new Error(`GitLab provider ${this.orgProviderName} is not connected`);
     const result = await this.orgConnection.applyMutation({ type: 'full', entities });
-    await this.deps.db('gitlab_org_entities')
+    await this.deps
+      .db('gitlab_org_entities')
       .insert({ target_id: this.target.id, entities: JSON.stringify(entities), synced_at: new Date(), last_error: null })
       .onConflict('target_id')
       .merge();
@@ -400,7 +484,13 @@ export class GitLabDiscovery {
       apiCalls: Number(row.api_calls),
       rateLimit: { limit: row.rate_limit, remaining: row.rate_remaining, resetAt: iso(row.rate_reset_at) },
       errors: projects.flatMap((p) => p.errors.map((e) => ({ repo: p.path_with_namespace, ...(e.path ? { path: e.path } : {}), message: e.message }))),
-      repos: included.map((p) => ({ name: p.path_with_namespace, url: p.web_url, entities: p.entities.length, hasDescriptor: p.has_descriptor, errors: p.errors.length })),
+      repos: included.map((p) => ({
+        name: p.path_with_namespace,
+        url: p.web_url,
+        entities: p.entities.length,
+        hasDescriptor: p.has_descriptor,
+        errors: p.errors.length,
+      })),
     };
   }
 }

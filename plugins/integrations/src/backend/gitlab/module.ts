@@ -46,7 +46,12 @@ function storedTarget(i: StoredIntegration): GitLabTarget | undefined {
       host: i.host,
       group: d.group,
       ...(d.catalogPath ? { catalogPath: checkCatalogPath(d.catalogPath) } : {}),
-      filters: { ...(d.filters?.topics ? { topics: d.filters.topics } : {}), ...(d.filters?.name ? { name: d.filters.name } : {}), ...(d.filters?.visibility ? { visibility: d.filters.visibility } : {}), includeArchived: d.filters?.includeArchived ?? false },
+      filters: {
+        ...(d.filters?.topics ? { topics: d.filters.topics } : {}),
+        ...(d.filters?.name ? { name: d.filters.name } : {}),
+        ...(d.filters?.visibility ? { visibility: d.filters.visibility } : {}),
+        includeArchived: d.filters?.includeArchived ?? false,
+      },
       ...(d.intervalSeconds ? { schedule: { intervalSeconds: d.intervalSeconds } } : {}),
       syncOrg: d.syncOrg ?? false,
       ...(creds.webhookSecret ? { webhookSecret: creds.webhookSecret } : {}),
@@ -70,7 +75,11 @@ export async function testGitLabConnection(apiBaseUrl: string, token: string): P
       scopes = undefined; // group/project tokens and OAuth tokens cannot read themselves
     }
     const missing = scopes && !scopes.some((s) => READ_SCOPES.includes(s)) ? ['read_api'] : [];
-    const rateLimit = { limit: client.rate.limit, remaining: client.rate.remaining, resetAt: client.rate.resetAt ? new Date(client.rate.resetAt).toISOString() : null };
+    const rateLimit = {
+      limit: client.rate.limit,
+      remaining: client.rate.remaining,
+      resetAt: client.rate.resetAt ? new Date(client.rate.resetAt).toISOString() : null,
+    };
     return {
       ok: missing.length === 0,
       testedAt,
@@ -80,7 +89,8 @@ export async function testGitLabConnection(apiBaseUrl: string, token: string): P
       rateLimit,
     };
   } catch (e) {
-    const message = e instanceof GitLabApiError && e.status === 401 ? `GitLab refused the token (401: ${e.description}); it may be revoked or expired` : (e as Error).message;
+    const message =
+      e instanceof GitLabApiError && e.status === 401 ? `GitLab refused the token (401: ${e.description}); it may be revoked or expired` : (e as Error).message;
     return { ok: false, testedAt, message };
   }
 }
@@ -98,9 +108,13 @@ export const gitlabModule: IntegrationModule = {
       const d = new GitLabDiscovery(target, { db: ctx.db, logger: ctx.logger, catalog: ctx.catalog });
       await d.connect();
       discoveries.set(target.id, d);
-      ctx.scheduler.every(`integrations.gitlab.${providerSlug(target.id)}`, { intervalSeconds: target.schedule.intervalSeconds, runOnStart: true }, async () => {
-        await d.scan();
-      });
+      ctx.scheduler.every(
+        `integrations.gitlab.${providerSlug(target.id)}`,
+        { intervalSeconds: target.schedule.intervalSeconds, runOnStart: true },
+        async () => {
+          await d.scan();
+        },
+      );
       return d;
     };
     for (const t of configTargets(ctx)) await add(t);
@@ -138,7 +152,8 @@ export const gitlabModule: IntegrationModule = {
           const t = i ? storedTarget(i) : undefined;
           if (t) void (await add(t)).scan().catch(() => undefined);
         }
-        if (change === 'deleted' && existing) ctx.logger.info({ integration: id }, 'GitLab: integration removed; its discovery stops after this process restarts');
+        if (change === 'deleted' && existing)
+          ctx.logger.info({ integration: id }, 'GitLab: integration removed; its discovery stops after this process restarts');
       },
       async runNow(integrationId) {
         for (const d of discoveries.values()) if (d.target.integrationId === integrationId) await d.scan();

@@ -49,7 +49,17 @@ interface Payload {
   [key: string]: unknown;
 }
 
-const ORG_EVENTS = new Set(['user_add_to_group', 'user_remove_from_group', 'user_update_for_group', 'group_create', 'group_destroy', 'group_rename', 'subgroup_create', 'subgroup_destroy', 'member']);
+const ORG_EVENTS = new Set([
+  'user_add_to_group',
+  'user_remove_from_group',
+  'user_update_for_group',
+  'group_create',
+  'group_destroy',
+  'group_rename',
+  'subgroup_create',
+  'subgroup_destroy',
+  'member',
+]);
 
 /**
  * Handles one GitLab webhook or system-hook delivery:
@@ -67,9 +77,7 @@ const ORG_EVENTS = new Set(['user_add_to_group', 'user_remove_from_group', 'user
 export class GitLabWebhooks {
   private pending = new Set<Promise<unknown>>();
 
-  constructor(
-    private readonly deps: { db: Knex; logger: Logger; audit: AuditService; targets: () => GitLabDiscovery[]; actor: Caller },
-  ) {}
+  constructor(private readonly deps: { db: Knex; logger: Logger; audit: AuditService; targets: () => GitLabDiscovery[]; actor: Caller }) {}
 
   idle(): Promise<void> {
     return Promise.allSettled([...this.pending]).then(() => undefined);
@@ -100,7 +108,10 @@ export class GitLabWebhooks {
           .returning('delivery_id');
         if (inserted.length === 0) return false;
       }
-      await audit.record({ actor, action: 'integrations.gitlab.webhook', target: event, meta: { deliveryId: deliveryId ?? null, targets: targetIds } }, { trx });
+      await audit.record(
+        { actor, action: 'integrations.gitlab.webhook', target: event, meta: { deliveryId: deliveryId ?? null, targets: targetIds } },
+        { trx },
+      );
       return true;
     });
     if (!fresh) {
@@ -123,9 +134,11 @@ export class GitLabWebhooks {
   private plan(event: string, body: Payload, targets: GitLabDiscovery[]): (() => Promise<unknown>) | undefined {
     const projectId = Number(body.project_id ?? body.project?.id);
     const path = String(body.path_with_namespace ?? body.project?.path_with_namespace ?? '');
-    const each = (fn: (t: GitLabDiscovery) => Promise<unknown>, list = targets) => async () => {
-      for (const t of list) await fn(t);
-    };
+    const each =
+      (fn: (t: GitLabDiscovery) => Promise<unknown>, list = targets) =>
+      async () => {
+        for (const t of list) await fn(t);
+      };
     switch (event) {
       case 'push': {
         if (!Number.isInteger(projectId) || projectId <= 0) return undefined;

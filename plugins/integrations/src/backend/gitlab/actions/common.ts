@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { confinePath, ReadError, type RunGitOptions } from '@atrium/source-readers';
 import { createGitLabClient, type GitLabClient } from '../client.js';
-import { GROUP_PATH_PATTERN } from '../config.js';
+import { GROUP_PATH_PATTERN, hasControlCharacter } from '../config.js';
 import { checkProjectPath } from '../descriptor.js';
 import type { GitLabHost } from '../module.js';
 
@@ -28,7 +28,8 @@ const GROUP = new RegExp(GROUP_PATH_PATTERN);
  * URL from the template is ever contacted.
  */
 export function parseRepoUrl(repoUrl: unknown): ParsedRepoUrl {
-  if (typeof repoUrl !== 'string' || repoUrl.length > 2000 || /[\0-\x1f\x7f]/.test(repoUrl)) throw new Error('repoUrl must be a string like gitlab.com?owner=group&repo=name');
+  if (typeof repoUrl !== 'string' || repoUrl.length > 2000 || hasControlCharacter(repoUrl))
+    throw new Error('repoUrl must be a string like gitlab.com?owner=group&repo=name');
   let url: URL;
   try {
     url = new URL(`https://${repoUrl}`);
@@ -69,7 +70,8 @@ export function checkCloneUrl(host: GitLabHost, cloneUrl: unknown): string {
   } catch {
     throw new Error(`GitLab returned an invalid http_url_to_repo ${JSON.stringify(cloneUrl)}`);
   }
-  if (u.origin !== base.origin || u.username || u.password) throw new Error(`GitLab returned http_url_to_repo ${u.origin} outside the configured instance ${base.origin}; refused`);
+  if (u.origin !== base.origin || u.username || u.password)
+    throw new Error(`GitLab returned http_url_to_repo ${u.origin} outside the configured instance ${base.origin}; refused`);
   return u.toString();
 }
 

@@ -74,7 +74,16 @@ export function publishGitLabAction(settings: GitLabActionSettings): Action<Publ
           settings: { type: 'object' },
         },
       },
-      output: { type: 'object', properties: { remoteUrl: { type: 'string' }, repoContentsUrl: { type: 'string' }, projectId: { type: 'number' }, commitHash: { type: 'string' }, created: { type: 'boolean' } } },
+      output: {
+        type: 'object',
+        properties: {
+          remoteUrl: { type: 'string' },
+          repoContentsUrl: { type: 'string' },
+          projectId: { type: 'number' },
+          commitHash: { type: 'string' },
+          created: { type: 'boolean' },
+        },
+      },
     },
     async handler(ctx) {
       const { input } = ctx;
@@ -107,8 +116,8 @@ export function publishGitLabAction(settings: GitLabActionSettings): Action<Publ
           namespaceId,
           visibility: input.settings?.visibility ?? input.repoVisibility ?? 'private',
           defaultBranch: branch,
-          ...(input.settings?.description ?? input.description ? { description: input.settings?.description ?? input.description } : {}),
-          ...(input.settings?.topics ?? input.topics ? { topics: input.settings?.topics ?? input.topics } : {}),
+          ...((input.settings?.description ?? input.description) ? { description: input.settings?.description ?? input.description } : {}),
+          ...((input.settings?.topics ?? input.topics) ? { topics: input.settings?.topics ?? input.topics } : {}),
         } as never)) as unknown as typeof project;
       } catch (e) {
         if (input.skipExisting && e instanceof GitLabApiError && e.status === 400 && /already been taken/.test(e.description)) {
@@ -161,7 +170,8 @@ interface MergeRequestInput {
 export function mergeRequestAction(settings: GitLabActionSettings): Action<MergeRequestInput> {
   return {
     id: 'publish:gitlab:merge-request',
-    description: 'Commits the workspace (or sourcePath) into targetPath on a new branch of an existing GitLab project and opens a merge request (Backstage’s inputs).',
+    description:
+      'Commits the workspace (or sourcePath) into targetPath on a new branch of an existing GitLab project and opens a merge request (Backstage’s inputs).',
     supportsDryRun: true,
     schema: {
       input: {
@@ -182,7 +192,15 @@ export function mergeRequestAction(settings: GitLabActionSettings): Action<Merge
           gitAuthorEmail: { type: 'string', maxLength: 200 },
         },
       },
-      output: { type: 'object', properties: { projectid: { type: 'string' }, projectPath: { type: 'string' }, mergeRequestUrl: { type: 'string' }, targetBranchName: { type: 'string' } } },
+      output: {
+        type: 'object',
+        properties: {
+          projectid: { type: 'string' },
+          projectPath: { type: 'string' },
+          mergeRequestUrl: { type: 'string' },
+          targetBranchName: { type: 'string' },
+        },
+      },
     },
     async handler(ctx) {
       const { input } = ctx;
@@ -192,7 +210,8 @@ export function mergeRequestAction(settings: GitLabActionSettings): Action<Merge
       if (input.targetBranchName) validateGitRef(input.targetBranchName);
       const source = await inWorkspace(ctx.workspacePath, input.sourcePath, 'sourcePath');
       const targetPath = (input.targetPath ?? '').replace(/^\/+|\/+$/g, '');
-      if (targetPath.split('/').some((s) => s === '..' || s.startsWith('-')) || targetPath.includes('\0')) throw new Error(`targetPath ${JSON.stringify(input.targetPath)} leaves the repository`);
+      if (targetPath.split('/').some((s) => s === '..' || s.startsWith('-')) || targetPath.includes('\0'))
+        throw new Error(`targetPath ${JSON.stringify(input.targetPath)} leaves the repository`);
       if (ctx.isDryRun) {
         ctx.logger.info(`Dry run: would open a merge request from ${input.branchName} on ${target.projectPath}`);
         ctx.output('projectPath', target.projectPath);
@@ -291,17 +310,25 @@ export function pipelineTriggerAction(settings: GitLabActionSettings): Action<Pi
       const { input } = ctx;
       const host = hostFor(settings, parseRepoUrl(input.repoUrl).host);
       validateGitRef(input.branch);
-      for (const key of Object.keys(input.variables ?? {})) if (!/^[A-Za-z0-9_]{1,255}$/.test(key)) throw new Error(`variables: ${JSON.stringify(key)} is not a CI/CD variable name`);
+      for (const key of Object.keys(input.variables ?? {}))
+        if (!/^[A-Za-z0-9_]{1,255}$/.test(key)) throw new Error(`variables: ${JSON.stringify(key)} is not a CI/CD variable name`);
       const { api } = clientFor(host, input.token);
       const trigger = (await api.PipelineTriggerTokens.create(input.projectId, input.tokenDescription)) as unknown as { id: number; token: string };
       try {
-        const pipeline = (await api.PipelineTriggerTokens.trigger(input.projectId, input.branch, trigger.token, input.variables ? { variables: input.variables } : {})) as unknown as { web_url: string; id: number };
+        const pipeline = (await api.PipelineTriggerTokens.trigger(
+          input.projectId,
+          input.branch,
+          trigger.token,
+          input.variables ? { variables: input.variables } : {},
+        )) as unknown as { web_url: string; id: number };
         ctx.logger.info(`Triggered pipeline ${pipeline.id}: ${pipeline.web_url}`);
         ctx.output('pipelineUrl', pipeline.web_url);
       } catch (e) {
         throw new Error(`gitlab:pipeline:trigger: ${apiMessage(e)}`);
       } finally {
-        await api.PipelineTriggerTokens.remove(input.projectId, trigger.id).catch((e: unknown) => ctx.logger.warn(`Could not remove the trigger token ${trigger.id}: ${apiMessage(e)}`));
+        await api.PipelineTriggerTokens.remove(input.projectId, trigger.id).catch((e: unknown) =>
+          ctx.logger.warn(`Could not remove the trigger token ${trigger.id}: ${apiMessage(e)}`),
+        );
       }
     },
   };
