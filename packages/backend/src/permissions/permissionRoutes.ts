@@ -157,7 +157,38 @@ const explainRoute = defineRoute<Services, Record<string, string>, Record<string
   },
 });
 
-export const permissionRoutes: readonly RouteDefinition<Services>[] = [catalogueRoute, authorizeRoute, explainRoute] as RouteDefinition<Services>[];
+const policiesRoute = defineRoute<Services>({
+  method: 'get',
+  path: '/policies',
+  permission: 'permission.explain',
+  summary: 'The Policy entities seen in the catalog and what became of each (in force, refused with the error, ignored as untrusted)',
+  response: {
+    schema: {
+      type: 'object',
+      properties: {
+        trustedLocations: { type: 'array', items: { type: 'string' } },
+        items: {
+          type: 'array',
+          items: {
+            type: 'object',
+            properties: {
+              entityRef: { type: 'string' },
+              status: { enum: ['active', 'rejected', 'ignored'] },
+              origin: { type: ['string', 'null'] },
+              error: { type: 'string' },
+              lastGoodInForce: { type: 'boolean' },
+              rules: { type: 'integer' },
+              loadedAt: { type: 'string' },
+            },
+          },
+        },
+      },
+    },
+  },
+  handler: (_request, { engine }) => ({ trustedLocations: [...engine.trustedPolicyOrigins], items: engine.policySources() }),
+});
+
+export const permissionRoutes: readonly RouteDefinition<Services>[] = [catalogueRoute, authorizeRoute, explainRoute, policiesRoute] as RouteDefinition<Services>[];
 
 /** `/api/permissions`: the catalogue, the caller's batch check and explain. */
 export function permissionsRouter(deps: { auth: AuthService; permissions: PermissionsService; engine: PermissionEngine; trustedOrigins: ReadonlySet<string> }): Router {

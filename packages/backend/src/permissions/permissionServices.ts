@@ -21,7 +21,7 @@ export function permissionServiceFactories(plugins: readonly BackendPlugin[], ru
     createServiceFactory(permissionEngineRef, async ({ get }) => PermissionEngine.create(plugins, await get(coreServices.rootConfig), catalog)),
     createServiceFactory(coreServices.permissions, async ({ get }) => {
       const engine = await get(permissionEngineRef);
-      return createPolicyPermissions({ evaluator: engine.evaluator, findEntities: (refs) => engine.findEntities(refs), audit: await get(coreServices.audit) });
+      return createPolicyPermissions({ evaluator: () => engine.evaluator, findEntities: (refs) => engine.findEntities(refs), audit: await get(coreServices.audit) });
     }),
   ];
 }

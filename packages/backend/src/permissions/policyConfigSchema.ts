@@ -30,6 +30,16 @@ export const permissionConfigSchema: JsonSchema = {
   type: 'object',
   additionalProperties: false,
   properties: {
+    trustedLocations: {
+      type: 'array',
+      description: 'Locations (each also one of catalog.locations) whose Policy entities extend permission.policy',
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['type', 'target'],
+        properties: { type: { type: 'string', minLength: 1 }, target: { type: 'string', minLength: 1 } },
+      },
+    },
     policy: {
       type: 'object',
       additionalProperties: false,

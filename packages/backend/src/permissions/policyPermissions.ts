@@ -27,11 +27,17 @@ const PLUGIN: PermissionDecision = { result: 'ALLOW', reason: "a plugin's own id
  * the configured policy (or allow-all when there is none). `assert` records each denial in the
  * audit log (`permission.denied`) before throwing 403.
  */
-export function createPolicyPermissions(options: { evaluator: PolicyEvaluator | undefined; findEntities: EntityFinder; audit: AuditService }): PermissionsService {
-  const { evaluator, findEntities, audit } = options;
+export function createPolicyPermissions(options: {
+  /** The policy, or a function answering the policy in force now (it changes when a Policy entity does). */
+  evaluator: PolicyEvaluator | undefined | (() => PolicyEvaluator | undefined);
+  findEntities: EntityFinder;
+  audit: AuditService;
+}): PermissionsService {
+  const { findEntities, audit } = options;
+  const current = typeof options.evaluator === 'function' ? options.evaluator : () => options.evaluator as PolicyEvaluator | undefined;
 
   /** Decisions that need no policy rule: token scopes, plugin identities, no policy. */
-  function settled(caller: Caller, request: PermissionRequest): PermissionDecision | undefined {
+  function settled(caller: Caller, request: PermissionRequest, evaluator: PolicyEvaluator | undefined): PermissionDecision | undefined {
     if (caller.scopes && !scopesAllow(caller.scopes, request.permission)) {
       return { result: 'DENY', reason: `this API token's scopes (${caller.scopes.join(', ') || 'none'}) do not include ${request.permission}` };
     }
@@ -52,9 +58,11 @@ export function createPolicyPermissions(options: { evaluator: PolicyEvaluator | 
     },
     // One catalog lookup for all the targets a batch needs (the UI asks about 50 at once).
     async authorizeMany(caller, requests) {
-      if (!evaluator) return requests.map((r) => settled(caller, r) ?? NO_POLICY);
+      // One policy for the whole batch, even if a Policy entity changes meanwhile.
+      const evaluator = current();
+      if (!evaluator) return requests.map((r) => settled(caller, r, evaluator) ?? NO_POLICY);
       const refs = [
-        ...new Set(requests.filter((r) => !settled(caller, r) && !r.resource && r.resourceRef && needsTarget(evaluator, caller, r)).map((r) => r.resourceRef as string)),
+        ...new Set(requests.filter((r) => !settled(caller, r, evaluator) && !r.resource && r.resourceRef && needsTarget(evaluator, caller, r)).map((r) => r.resourceRef as string)),
       ];
       const found = new Map<string, PolicyEntity | undefined>();
       if (refs.length > 0) {
@@ -63,7 +71,7 @@ export function createPolicyPermissions(options: { evaluator: PolicyEvaluator | 
         refs.forEach((ref, i) => found.set(ref, entities[i]));
       }
       return requests.map((r) => {
-        const early = settled(caller, r);
+        const early = settled(caller, r, evaluator);
         if (early) return early;
         const given = r.resource && typeof r.resource === 'object' ? (r.resource as PolicyEntity) : undefined;
         const entity = needsTarget(evaluator, caller, r) ? (given ?? (r.resourceRef ? found.get(r.resourceRef) : undefined)) : undefined;
@@ -89,6 +97,7 @@ export function createPolicyPermissions(options: { evaluator: PolicyEvaluator | 
     },
     async queryConditions(caller, permission): Promise<QueryConditions> {
       if (caller.scopes && !scopesAllow(caller.scopes, permission)) return { result: 'none' };
+      const evaluator = current();
       if (isPluginIdentity(caller) || !evaluator) return { result: 'all' };
       return evaluator.queryConditions(caller, permission);
     },
