@@ -298,6 +298,8 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
           logger.error({ plugin: runtime.plugin.id, err: e }, `plugin ${runtime.plugin.id} failed to start: ${runtime.error}`);
         }
       }
+      // Policy entities of trusted locations extend the config policy from now on (hot reload).
+      await permissionEngine.watchPolicyEntities({ audit: await registry.get(coreServices.audit), logger, actor: hostAuth.serviceCaller('permissions') });
       await scheduler.start();
       const port = Number(config.get('backend.listen.port') ?? 7007);
       const listenHost = config.get('backend.listen.host') as string | undefined;
@@ -323,6 +325,7 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
       // Signal jobs first, then let plugins stop their own workers, then wait for jobs: a job
       // that ignores its signal must not hold up the plugins' shutdown.
       scheduler.stop();
+      permissionEngine.stopWatching();
       for (const hook of shutdownHooks.reverse()) {
         try {
           await hook();
