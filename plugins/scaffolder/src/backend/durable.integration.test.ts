@@ -153,7 +153,10 @@ describe.each(testDatabaseKinds())('durable steps and waits (%s)', (database) =>
 
   const api = <T>(p: string, init: { method?: string; body?: unknown; who?: string } = {}) => {
     as = init.who ?? 'carol';
-    return backend.json<T>(p, { ...(init.method ? { method: init.method } : init.body !== undefined ? { method: 'POST' } : {}), ...(init.body !== undefined ? { body: init.body } : {}) });
+    return backend.json<T>(p, {
+      ...(init.method ? { method: init.method } : init.body !== undefined ? { method: 'POST' } : {}),
+      ...(init.body !== undefined ? { body: init.body } : {}),
+    });
   };
   const create = (name: string, values: Record<string, unknown> = {}) =>
     api<{ id: string; error?: { message: string; details?: { errors: Array<{ path: string; message: string }> } } }>('/api/scaffolder/v2/tasks', {
@@ -165,16 +168,18 @@ describe.each(testDatabaseKinds())('durable steps and waits (%s)', (database) =>
     await waitFor(
       async () => {
         task = await getTask(id);
-        return check(task);
+        if (!check(task)) throw new Error(`${message}; task is ${JSON.stringify({ status: task.status, waitingOn: task.waitingOn, error: task.error })}`);
       },
-      { timeoutMs: 30_000, intervalMs: 100, message: () => `${message}; task is ${JSON.stringify({ status: task?.status, waitingOn: task?.waitingOn, error: task?.error })}` },
+      { timeoutMs: 30_000, intervalMs: 100 },
     );
     return task!;
   }
   const waitingAt = (id: string, stepId: string) => until(id, (t) => t.status === 'waiting' && t.waitingOn?.stepId === stepId, `not waiting at ${stepId}`);
   const audited = async (action: string, target: string) => {
     const db = await backend.backend.database.forSchema('scaffolder');
-    const rows = (await db.raw(`select actor, meta from atrium_host.audit_events where action = ? and target = ?`, [action, target])) as { rows: Array<{ actor: string }> };
+    const rows = (await db.raw(`select actor, meta from atrium_host.audit_events where action = ? and target = ?`, [action, target])) as {
+      rows: Array<{ actor: string }>;
+    };
     return rows.rows.map((r) => r.actor);
   };
 
@@ -201,7 +206,8 @@ describe.each(testDatabaseKinds())('durable steps and waits (%s)', (database) =>
     const db = await backend.backend.database.forSchema('scaffolder');
     expect((await db('tasks').where({ id }).first('claimed_by', 'wake_at')).claimed_by).toBeNull();
 
-    const post = (url: string, payload: unknown) => fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(payload) });
+    const post = (url: string, payload: unknown) =>
+      fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(payload) });
     const tampered = callbackUrl!.replace(/.$/, (c) => (c === 'A' ? 'B' : 'A'));
     expect((await post(tampered, { buildId: '42' })).status).toBe(401);
     const otherStep = callbackUrl!.replace('/steps/ci/', '/steps/approve/');
@@ -220,7 +226,8 @@ describe.each(testDatabaseKinds())('durable steps and waits (%s)', (database) =>
     const mine = await api<ListTasksResponse>('/api/scaffolder/v2/tasks?waitingForMe=true', { who: 'alice' });
     expect(mine.body.tasks.map((t) => t.id)).toContain(id);
     expect((await api<ListTasksResponse>('/api/scaffolder/v2/tasks?waitingForMe=true', { who: 'carol' })).body.tasks.map((t) => t.id)).not.toContain(id);
-    const approve = (who: string) => api<{ error?: { message: string } }>(`/api/scaffolder/v2/tasks/${id}/steps/approve/approval`, { who, body: { decision: 'approve' } });
+    const approve = (who: string) =>
+      api<{ error?: { message: string } }>(`/api/scaffolder/v2/tasks/${id}/steps/approve/approval`, { who, body: { decision: 'approve' } });
     expect((await approve('carol')).status).toBe(403);
     expect((await approve('alice')).status).toBe(200);
     expect((await getTask(id)).waitingOn?.approvals?.map((a) => a.by)).toEqual(['user:default/alice']);
@@ -251,7 +258,9 @@ describe.each(testDatabaseKinds())('durable steps and waits (%s)', (database) =>
     expect(own.status).toBe(403);
     expect(own.body.error.message).toMatch(/cannot approve/);
     expect((await getTask(body.id)).status).toBe('waiting');
-    expect((await api(`/api/scaffolder/v2/tasks/${body.id}/steps/approve/approval`, { who: 'alice', body: { decision: 'reject', comment: 'no' } })).status).toBe(200);
+    expect(
+      (await api(`/api/scaffolder/v2/tasks/${body.id}/steps/approve/approval`, { who: 'alice', body: { decision: 'reject', comment: 'no' } })).status,
+    ).toBe(200);
     const t = await until(body.id, (x) => x.status === 'failed', 'not failed');
     expect(t.error).toMatch(/rejected by user:default\/alice: no/);
   });
@@ -264,7 +273,12 @@ describe.each(testDatabaseKinds())('durable steps and waits (%s)', (database) =>
     const t = await until(body.id, (x) => x.status === 'cancelled', 'not cancelled');
     expect(await counted(countDir, `${body.id}-a`, 'undone')).toBe(1);
     expect(await counted(countDir, `${body.id}-b`, 'undone')).toBe(1);
-    expect(t.steps?.filter((s) => s.status === 'undone').map((s) => s.id).sort()).toEqual(['a', 'b']);
+    expect(
+      t.steps
+        ?.filter((s) => s.status === 'undone')
+        .map((s) => s.id)
+        .sort(),
+    ).toEqual(['a', 'b']);
     const db = await backend.backend.database.forSchema('scaffolder');
     const undoOrder = (await db('task_events').where({ task_id: body.id }).orderBy('id').select('body')) as Array<{ body: { message: string } }>;
     const order = undoOrder.map((e) => e.body.message).filter((m) => /^Undoing step/.test(m));
@@ -276,7 +290,9 @@ describe.each(testDatabaseKinds())('durable steps and waits (%s)', (database) =>
     const { body } = await create('step-timeout', { ms: 5000 });
     const failed = await until(body.id, (t) => t.status === 'failed', 'not failed');
     expect(failed.error).toMatch(/Step "slow" timed out after 1 s \(its timeout 1\)/);
-    const bad = await api<{ error: { details: { errors: Array<{ path: string }> } } }>(`/api/scaffolder/v2/tasks/${body.id}/steps/slow/retry`, { body: { parameters: { ms: 'fast' } } });
+    const bad = await api<{ error: { details: { errors: Array<{ path: string }> } } }>(`/api/scaffolder/v2/tasks/${body.id}/steps/slow/retry`, {
+      body: { parameters: { ms: 'fast' } },
+    });
     expect(bad.status).toBe(400);
     expect(bad.body.error.details.errors.map((e) => e.path)).toContain('values.ms');
     const retried = await api(`/api/scaffolder/v2/tasks/${body.id}/steps/slow/retry`, { body: { parameters: { ms: 10 } } });
@@ -304,6 +320,8 @@ describe.each(testDatabaseKinds())('durable steps and waits (%s)', (database) =>
     );
     const unknown = await create('unknown-wait');
     expect(unknown.status).toBe(400);
-    expect(unknown.body.error?.details?.errors).toEqual(expect.arrayContaining([{ path: 'spec.steps[0].action', message: expect.stringMatching(/unknown wait action "wait:forever"/) }]));
+    expect(unknown.body.error?.details?.errors).toEqual(
+      expect.arrayContaining([{ path: 'spec.steps[0].action', message: expect.stringMatching(/unknown wait action "wait:forever"/) }]),
+    );
   });
 });

@@ -22,7 +22,12 @@ interface Child {
 }
 
 /** Starts the durability test backend (catalog, scaffolder, test actions) in its own process. */
-async function startChild(settings: { root: string; countDir: string; dataDir: string; database: { client: 'pg' | 'pglite'; connection: string } }): Promise<Child> {
+async function startChild(settings: {
+  root: string;
+  countDir: string;
+  dataDir: string;
+  database: { client: 'pg' | 'pglite'; connection: string };
+}): Promise<Child> {
   const port = await freePort();
   const replicaId = `replica-${randomUUID().slice(0, 8)}`;
   // tsx as a loader in this very process (not its CLI, which forks a second one): kill -9 must hit the backend itself.
@@ -80,20 +85,22 @@ async function startChild(settings: { root: string; countDir: string; dataDir: s
 
 async function templatesLoaded(child: Child): Promise<void> {
   await waitFor(
-    async () => (await child.json(`/api/scaffolder/v2/templates/default/template/durable-once/parameter-schema`)).status === 200 &&
+    async () =>
+      (await child.json(`/api/scaffolder/v2/templates/default/template/durable-once/parameter-schema`)).status === 200 &&
       (await child.json(`/api/scaffolder/v2/templates/default/template/durable-five/parameter-schema`)).status === 200,
     { timeoutMs: 60_000, intervalMs: 200, message: 'the durable templates were not loaded' },
   );
 }
 
-async function finished(child: Child, id: string, statuses = ['completed', 'failed', 'cancelled'], timeoutMs = 90_000): Promise<SerializedTask> {
+async function finished(child: Child, id: string, statuses = ['completed', 'failed', 'cancelled'], timeoutMs = 120_000): Promise<SerializedTask> {
   let task: SerializedTask | undefined;
   await waitFor(
     async () => {
       task = (await child.json<SerializedTask>(`/api/scaffolder/v2/tasks/${id}`)).body;
-      return statuses.includes(task.status);
+      if (!statuses.includes(task.status))
+        throw new Error(`task ${id} is ${JSON.stringify({ status: task.status, steps: task.steps, error: task.error })}, not ${statuses.join('/')}`);
     },
-    { timeoutMs, intervalMs: 200, message: `task ${id} did not reach ${statuses.join('/')}` },
+    { timeoutMs, intervalMs: 200 },
   );
   return task!;
 }
@@ -182,7 +189,9 @@ describe.each(testDatabaseKinds())('durable scaffolder tasks across kill -9 (%s)
   it('a non-idempotent step cut off by kill -9 pauses the task as "needs attention" with its last log and is not re-run; skip continues the run', async () => {
     const first = await start('c');
     await templatesLoaded(first);
-    const { body } = await first.json<{ id: string }>('/api/scaffolder/v2/tasks', { body: { templateRef: 'template:default/durable-once', values: { ms: 60_000 } } });
+    const { body } = await first.json<{ id: string }>('/api/scaffolder/v2/tasks', {
+      body: { templateRef: 'template:default/durable-once', values: { ms: 60_000 } },
+    });
     const id = body.id;
     await waitFor(async () => (await counted(countDir, `${id}-charge`, 'started')) === 1, { timeoutMs: 60_000, message: 'the charge step never started' });
     await first.kill9();
@@ -196,7 +205,9 @@ describe.each(testDatabaseKinds())('durable scaffolder tasks across kill -9 (%s)
     expect(await counted(countDir, `${id}-charge`, 'started')).toBe(1);
 
     // Edited parameters need the template's consent (spec.retry.editParameters); a step other than where the task stopped is a conflict.
-    const refused = await second.json<{ error: { message: string } }>(`/api/scaffolder/v2/tasks/${id}/steps/charge/retry`, { body: { parameters: { ms: 10 } } });
+    const refused = await second.json<{ error: { message: string } }>(`/api/scaffolder/v2/tasks/${id}/steps/charge/retry`, {
+      body: { parameters: { ms: 10 } },
+    });
     expect(refused.status).toBe(400);
     expect(refused.body.error.message).toMatch(/spec.retry.editParameters/);
     const wrongStep = await second.json(`/api/scaffolder/v2/tasks/${id}/steps/last/retry`, { body: {} });
@@ -221,7 +232,9 @@ describe.each(testDatabaseKinds())('durable scaffolder tasks across kill -9 (%s)
   it('retry after "needs attention" runs the cut-off step exactly once', async () => {
     const first = await start('e');
     await templatesLoaded(first);
-    const { body } = await first.json<{ id: string }>('/api/scaffolder/v2/tasks', { body: { templateRef: 'template:default/durable-once', values: { ms: 2500 } } });
+    const { body } = await first.json<{ id: string }>('/api/scaffolder/v2/tasks', {
+      body: { templateRef: 'template:default/durable-once', values: { ms: 2500 } },
+    });
     const id = body.id;
     await waitFor(async () => (await counted(countDir, `${id}-charge`, 'started')) === 1, { timeoutMs: 60_000, message: 'the charge step never started' });
     await first.kill9();
@@ -237,25 +250,29 @@ describe.each(testDatabaseKinds())('durable scaffolder tasks across kill -9 (%s)
     expect(done.steps?.find((s) => s.id === 'charge')?.attempt).toBe(2);
   }, 240_000);
 
-  it.skipIf(kind !== 'postgres')('two replicas: a task interrupted on a third is resumed by exactly one of them', async () => {
-    const repo = path.join(root, 'replicas.git');
-    createBareRepo(repo);
-    const first = await start('g');
-    await templatesLoaded(first);
-    const { body } = await first.json<{ id: string }>('/api/scaffolder/v2/tasks', {
-      body: { templateRef: 'template:default/durable-five', values: { name: 'rep', remote: `file://${repo}`, ms: 1500 } },
-    });
-    const id = body.id;
-    await waitFor(async () => (await counted(countDir, `${id}-three`, 'started')) === 1, { timeoutMs: 60_000, message: 'step three never started' });
-    await first.kill9();
-    // Both start at once and race for the expired lease.
-    const [b, c] = await Promise.all([start('h'), start('i')]);
-    const task = await finished(b, id);
-    expect(task.status, task.error).toBe('completed');
-    expect(await counted(countDir, `${id}-three`, 'started')).toBe(2);
-    expect(await counted(countDir, `${id}-four`)).toBe(1);
-    const events = (await c.json<SerializedTaskEvent[]>(`/api/scaffolder/v2/tasks/${id}/events`)).body;
-    expect(events.filter((e) => /^Resuming task/.test(e.body.message))).toHaveLength(1);
-    expect(events.filter((e) => e.type === 'completion')).toHaveLength(1);
-  }, 240_000);
+  it.skipIf(kind !== 'postgres')(
+    'two replicas: a task interrupted on a third is resumed by exactly one of them',
+    async () => {
+      const repo = path.join(root, 'replicas.git');
+      createBareRepo(repo);
+      const first = await start('g');
+      await templatesLoaded(first);
+      const { body } = await first.json<{ id: string }>('/api/scaffolder/v2/tasks', {
+        body: { templateRef: 'template:default/durable-five', values: { name: 'rep', remote: `file://${repo}`, ms: 1500 } },
+      });
+      const id = body.id;
+      await waitFor(async () => (await counted(countDir, `${id}-three`, 'started')) === 1, { timeoutMs: 60_000, message: 'step three never started' });
+      await first.kill9();
+      // Both start at once and race for the expired lease.
+      const [b, c] = await Promise.all([start('h'), start('i')]);
+      const task = await finished(b, id);
+      expect(task.status, task.error).toBe('completed');
+      expect(await counted(countDir, `${id}-three`, 'started')).toBe(2);
+      expect(await counted(countDir, `${id}-four`)).toBe(1);
+      const events = (await c.json<SerializedTaskEvent[]>(`/api/scaffolder/v2/tasks/${id}/events`)).body;
+      expect(events.filter((e) => /^Resuming task/.test(e.body.message))).toHaveLength(1);
+      expect(events.filter((e) => e.type === 'completion')).toHaveLength(1);
+    },
+    240_000,
+  );
 });

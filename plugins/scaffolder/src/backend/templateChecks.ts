@@ -27,18 +27,26 @@ export function checkTemplateSteps(spec: Pick<TaskSpec, 'steps' | 'timeout'>, re
   }
   spec.steps.forEach((step, i) => {
     if (step.action.startsWith('wait:') && !registry.isWaitAction(step.action)) {
-      errors.push({ path: `spec.steps[${i}].action`, message: `unknown wait action "${step.action}" (known: ${['wait:approval', 'wait:callback', 'wait:until', 'wait:pull-request'].join(', ')})` });
+      errors.push({
+        path: `spec.steps[${i}].action`,
+        message: `unknown wait action "${step.action}" (known: ${['wait:approval', 'wait:callback', 'wait:until', 'wait:pull-request'].join(', ')})`,
+      });
     }
     if (step.timeout !== undefined && parseDurationMs(step.timeout) === undefined) {
       errors.push({ path: `spec.steps[${i}].timeout`, message: `must be seconds or an ISO 8601 duration such as PT10M, not ${JSON.stringify(step.timeout)}` });
     }
-    for (const [field, value] of [['input', step.input], ['if', step.if], ['each', step.each]] as const) {
+    for (const [field, value] of [
+      ['input', step.input],
+      ['if', step.if],
+      ['each', step.each],
+    ] as const) {
       for (const ref of referencedSteps(value)) {
         const at = position.get(ref);
         const where = `spec.steps[${i}].${field}`;
         if (at === undefined) errors.push({ path: where, message: `step "${step.id}" refers to steps.${ref}, and there is no step "${ref}"` });
         else if (at === i) errors.push({ path: where, message: `step "${step.id}" refers to its own output (steps.${ref}): a reference cycle` });
-        else if (at > i) errors.push({ path: where, message: `step "${step.id}" refers to steps.${ref}, which runs after it (step ${at + 1}): a reference cycle` });
+        else if (at > i)
+          errors.push({ path: where, message: `step "${step.id}" refers to steps.${ref}, which runs after it (step ${at + 1}): a reference cycle` });
       }
     }
   });

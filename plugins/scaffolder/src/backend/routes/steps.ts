@@ -15,11 +15,17 @@ interface StepParams {
 const stepParams: JsonSchema = {
   type: 'object',
   required: ['taskId', 'stepId'],
-  properties: { taskId: { type: 'string', minLength: 1, description: 'Task id (a UUID)' }, stepId: { type: 'string', minLength: 1, maxLength: 200, description: "The step's id" } },
+  properties: {
+    taskId: { type: 'string', minLength: 1, description: 'Task id (a UUID)' },
+    stepId: { type: 'string', minLength: 1, maxLength: 200, description: "The step's id" },
+  },
 };
 
 const taskResponse = { description: 'The task after the change', schema: { type: 'object' } };
-const conflict = { ...taskNotFound, '409': { description: 'The task is not in a state where this applies (completed, cancelled, running, or stopped at another step)' } };
+const conflict = {
+  ...taskNotFound,
+  '409': { description: 'The task is not in a state where this applies (completed, cancelled, running, or stopped at another step)' },
+};
 
 interface RetryBody {
   parameters?: JsonObject;
@@ -30,7 +36,10 @@ const retryBody: JsonSchema = {
   type: 'object',
   additionalProperties: false,
   properties: {
-    parameters: { type: 'object', description: "New form values, checked against the template's parameters; only when the template sets spec.retry.editParameters: true" },
+    parameters: {
+      type: 'object',
+      description: "New form values, checked against the template's parameters; only when the template sets spec.retry.editParameters: true",
+    },
     secrets: { type: 'object', additionalProperties: { type: 'string' }, description: "Secrets for the rest of the run (a failed task's were deleted)" },
   },
 };
@@ -69,7 +78,8 @@ async function reopen(
   if (body.parameters) {
     const template = await loadTemplate(catalog, task.templateRef ?? task.spec.templateInfo.entityRef);
     const retry = template.spec['retry'] as { editParameters?: unknown } | undefined;
-    if (retry?.editParameters !== true) throw new InputError(`The template ${task.templateRef} does not allow editing parameters on retry (spec.retry.editParameters: true)`);
+    if (retry?.editParameters !== true)
+      throw new InputError(`The template ${task.templateRef} does not allow editing parameters on retry (spec.retry.editParameters: true)`);
     const errors = validateValues(template, body.parameters);
     if (errors.length) throw new InputError(`Invalid template parameters: ${errors.map((e) => `${e.path} ${e.message}`).join('; ')}`, { errors });
     spec = { ...task.spec, parameters: body.parameters };
@@ -79,7 +89,13 @@ async function reopen(
     const ok = await store.reopenAtStep(trx, task.id, at, how, { ...(body.parameters ? { spec } : {}), ...(body.secrets ? { secrets: body.secrets } : {}) });
     if (!ok) throw new ConflictError(`Task ${task.id} changed meanwhile`);
     await audit.record(
-      { actor: caller, action: `scaffolder.task.step.${how}`, target: task.id, outcome: 'succeeded', meta: { stepId: at.id, ...(body.parameters ? { editedParameters: true } : {}) } },
+      {
+        actor: caller,
+        action: `scaffolder.task.step.${how}`,
+        target: task.id,
+        outcome: 'succeeded',
+        meta: { stepId: at.id, ...(body.parameters ? { editedParameters: true } : {}) },
+      },
       { trx },
     );
   });
@@ -157,12 +173,19 @@ export const callbackRoute = defineRoute<ScaffolderRouteServices, StepParams, { 
   method: 'post',
   path: '/v2/tasks/:taskId/steps/:stepId/callback',
   params: stepParams,
-  query: { type: 'object', required: ['token'], properties: { token: { type: 'string', minLength: 1, maxLength: 200, description: 'The signed one-time token of the URL' } } },
+  query: {
+    type: 'object',
+    required: ['token'],
+    properties: { token: { type: 'string', minLength: 1, maxLength: 200, description: 'The signed one-time token of the URL' } },
+  },
   body: { type: 'object', description: "The result, checked against the step's input.schema" },
   permission: { public: true, reason: 'authenticated by the HMAC signature in the one-time URL (401 when bad or used)' },
   summary: 'Complete a wait:callback step (one-time signed URL)',
   response: { status: 202, description: 'Accepted: the task continues', schema: { type: 'object', properties: { status: { type: 'string' } } } },
-  responses: { '400': { description: "The body does not match the step's schema; the task still waits" }, '401': { description: 'Bad or used signature; the task is unchanged' } },
+  responses: {
+    '400': { description: "The body does not match the step's schema; the task still waits" },
+    '401': { description: 'Bad or used signature; the task is unchanged' },
+  },
   handler: async ({ params, query, body, res }, { waits }) => {
     await waits.callback(params.taskId, params.stepId, query.token, body);
     res.status(202);

@@ -44,7 +44,9 @@ export async function restoreWorkspace(db: Knex, workspace: string, manifest: Sn
   const hashes = [...new Set(manifest.map((f) => f.hash))];
   const blobs = new Map<string, Buffer>();
   for (let i = 0; i < hashes.length; i += 200) {
-    const rows = (await db('workspace_blobs').whereIn('hash', hashes.slice(i, i + 200)).select('hash', 'content')) as Array<{ hash: string; content: Buffer | Uint8Array }>;
+    const rows = (await db('workspace_blobs')
+      .whereIn('hash', hashes.slice(i, i + 200))
+      .select('hash', 'content')) as Array<{ hash: string; content: Buffer | Uint8Array }>;
     for (const r of rows) blobs.set(r.hash, Buffer.from(r.content));
   }
   for (const f of manifest) {
@@ -56,14 +58,16 @@ export async function restoreWorkspace(db: Knex, workspace: string, manifest: Sn
 
 /** Drops stored contents no snapshot of an unfinished task refers to any more. */
 export async function collectBlobs(db: Knex): Promise<number> {
-  return db.raw(
-    `delete from workspace_blobs b
+  return db
+    .raw(
+      `delete from workspace_blobs b
       where b.created_at < now() - interval '10 minutes'
         and not exists (
           select 1 from task_steps s join tasks t on t.id = s.task_id,
                  jsonb_array_elements(coalesce(s.files, '[]'::jsonb)) f
            where t.status not in ('completed', 'cancelled') and f->>'hash' = b.hash)`,
-  ).then((r: { rowCount?: number; affectedRows?: number }) => Number(r.rowCount ?? r.affectedRows ?? 0));
+    )
+    .then((r: { rowCount?: number; affectedRows?: number }) => Number(r.rowCount ?? r.affectedRows ?? 0));
 }
 
 const ISO_DURATION = /^P(?:(\d+(?:\.\d+)?)D)?(?:T(?:(\d+(?:\.\d+)?)H)?(?:(\d+(?:\.\d+)?)M)?(?:(\d+(?:\.\d+)?)S)?)?$/i;

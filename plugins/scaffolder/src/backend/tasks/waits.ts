@@ -1,6 +1,16 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
-import { AuthenticationError, ConflictError, createAjv, InputError, NotFoundError, toFieldErrors, type AuditService, type Caller, type Logger } from '@atrium/backend-plugin-api';
+import {
+  AuthenticationError,
+  ConflictError,
+  createAjv,
+  InputError,
+  NotFoundError,
+  toFieldErrors,
+  type AuditService,
+  type Caller,
+  type Logger,
+} from '@atrium/backend-plugin-api';
 import { parseEntityRef, stringifyEntityRef } from '@atrium/catalog-model';
 import type { NotificationsService } from '@atrium/plugin-notifications/backend';
 import { confinePath, runGit, validateGitRef } from '@atrium/source-readers';
@@ -23,7 +33,12 @@ interface WaitInternal {
 
 export type StoredWaiting = WaitingOn & { internal?: WaitInternal };
 
-const durationSchema = { anyOf: [{ type: 'number', minimum: 0 }, { type: 'string', minLength: 1 }] };
+const durationSchema = {
+  anyOf: [
+    { type: 'number', minimum: 0 },
+    { type: 'string', minLength: 1 },
+  ],
+};
 
 /** Signs and checks one-time callback URLs: HMAC-SHA256 over task, step and a fresh nonce. */
 export class CallbackSigner {
@@ -32,7 +47,10 @@ export class CallbackSigner {
   /** The key from `scaffolder.callbackSecret`, else one generated once and shared by replicas (settings table). */
   static async create(db: Knex, configured?: string): Promise<CallbackSigner> {
     if (configured) return new CallbackSigner(Buffer.from(configured, 'utf8'));
-    await db('settings').insert({ key: 'callback_secret', value: randomBytes(32).toString('base64') }).onConflict('key').ignore();
+    await db('settings')
+      .insert({ key: 'callback_secret', value: randomBytes(32).toString('base64') })
+      .onConflict('key')
+      .ignore();
     const row = (await db('settings').where({ key: 'callback_secret' }).first()) as { value: string };
     return new CallbackSigner(Buffer.from(row.value, 'base64'));
   }
@@ -123,7 +141,8 @@ export function createWaitActions(options: WaitActionOptions): AnyTemplateAction
     title?: string;
   }>({
     id: 'wait:approval',
-    description: 'Waits until enough approvers approve (groups, users, or the owner of an entity; N of them); rejected by any approver fails the task. Reminders through notifications; optional expiry.',
+    description:
+      'Waits until enough approvers approve (groups, users, or the owner of an entity; N of them); rejected by any approver fails the task. Reminders through notifications; optional expiry.',
     idempotent: true,
     schema: {
       input: {
@@ -156,7 +175,12 @@ export function createWaitActions(options: WaitActionOptions): AnyTemplateAction
       const unique = [...new Set(approvers)];
       if (!unique.length) throw new Error('wait:approval: name approvers (groups, users or ownerOf)');
       const required = ctx.input.count ?? 1;
-      const expiresAt = ctx.input.expiresIn !== undefined ? isoOrDuration(ctx.input.expiresIn, 'expiresIn') : ctx.timeoutMs !== undefined ? new Date(Date.now() + ctx.timeoutMs) : undefined;
+      const expiresAt =
+        ctx.input.expiresIn !== undefined
+          ? isoOrDuration(ctx.input.expiresIn, 'expiresIn')
+          : ctx.timeoutMs !== undefined
+            ? new Date(Date.now() + ctx.timeoutMs)
+            : undefined;
       const remindEveryMs = ctx.input.remindEvery !== undefined ? parseDurationMs(ctx.input.remindEvery) : undefined;
       const description = `approval by ${unique.join(', ')}${required > 1 ? ` (${required} approvers)` : ''}`;
       ctx.logger.info(`Waiting for ${description}`);
@@ -201,7 +225,12 @@ export function createWaitActions(options: WaitActionOptions): AnyTemplateAction
       }
       const nonce = randomBytes(18).toString('base64url');
       const url = `${options.baseUrl.replace(/\/$/, '')}/api/scaffolder/v2/tasks/${ctx.taskId}/steps/${encodeURIComponent(ctx.stepId)}/callback?token=${options.signer.token(ctx.taskId, ctx.stepId, nonce)}`;
-      const expiresAt = ctx.input.expiresIn !== undefined ? isoOrDuration(ctx.input.expiresIn, 'expiresIn') : ctx.timeoutMs !== undefined ? new Date(Date.now() + ctx.timeoutMs) : undefined;
+      const expiresAt =
+        ctx.input.expiresIn !== undefined
+          ? isoOrDuration(ctx.input.expiresIn, 'expiresIn')
+          : ctx.timeoutMs !== undefined
+            ? new Date(Date.now() + ctx.timeoutMs)
+            : undefined;
       ctx.logger.info('Waiting for a POST to this task\u2019s callback URL (shown on the task page to whoever started it)');
       return {
         wait: {
@@ -254,7 +283,12 @@ export function createWaitActions(options: WaitActionOptions): AnyTemplateAction
       if (!checker) throw new Error(`wait:pull-request: no checker knows ${ctx.input.url} (install the integration for its host)`);
       const pollMs = parseDurationMs(ctx.input.pollInterval ?? 30) ?? 30_000;
       const maxPollMs = parseDurationMs(ctx.input.maxPollInterval ?? 'PT10M') ?? 600_000;
-      const expiresAt = ctx.input.expiresIn !== undefined ? isoOrDuration(ctx.input.expiresIn, 'expiresIn') : ctx.timeoutMs !== undefined ? new Date(Date.now() + ctx.timeoutMs) : undefined;
+      const expiresAt =
+        ctx.input.expiresIn !== undefined
+          ? isoOrDuration(ctx.input.expiresIn, 'expiresIn')
+          : ctx.timeoutMs !== undefined
+            ? new Date(Date.now() + ctx.timeoutMs)
+            : undefined;
       ctx.logger.info(`Waiting for ${ctx.input.url} to be merged (checked by ${checker.id})`);
       return {
         wait: {
@@ -379,7 +413,11 @@ export class WaitService {
       return;
     }
     if (waiting.expiresAt && new Date(waiting.expiresAt).getTime() <= now) {
-      await this.fail(taskId, stepId, `Step "${stepId}" expired: no ${waiting.kind === 'approval' ? 'approval' : waiting.kind === 'callback' ? 'callback' : 'merge'} by ${waiting.expiresAt}`);
+      await this.fail(
+        taskId,
+        stepId,
+        `Step "${stepId}" expired: no ${waiting.kind === 'approval' ? 'approval' : waiting.kind === 'callback' ? 'callback' : 'merge'} by ${waiting.expiresAt}`,
+      );
       return;
     }
     const next = (at: Date | undefined) => earliest(at, waiting.expiresAt ? new Date(waiting.expiresAt) : undefined, deadline);
@@ -414,14 +452,23 @@ export class WaitService {
         return;
       }
       if (state === 'closed') {
-        await this.fail(taskId, stepId, `Step "${stepId}": the pull request ${waiting.pullRequestUrl} was closed without being merged${detail ? ` (${detail})` : ''}`);
+        await this.fail(
+          taskId,
+          stepId,
+          `Step "${stepId}": the pull request ${waiting.pullRequestUrl} was closed without being merged${detail ? ` (${detail})` : ''}`,
+        );
         return;
       }
       // Still open (or unknown): look again later, less often each time.
       const nextPoll = Math.min(pollMs * 2, waiting.internal?.maxPollMs ?? 600_000);
       const wakeAt = next(new Date(now + pollMs));
       await db.transaction((trx) =>
-        store.updateWaiting(trx, taskId, { ...waiting, lastState: state, ...(wakeAt ? { wakeAt: wakeAt.toISOString() } : {}), internal: { ...waiting.internal, pollMs: nextPoll } }, wakeAt),
+        store.updateWaiting(
+          trx,
+          taskId,
+          { ...waiting, lastState: state, ...(wakeAt ? { wakeAt: wakeAt.toISOString() } : {}), internal: { ...waiting.internal, pollMs: nextPoll } },
+          wakeAt,
+        ),
       );
       return;
     }
@@ -461,7 +508,10 @@ export class WaitService {
       const waiting = locked.waitingOn as StoredWaiting;
       if (waiting.kind !== 'approval') throw new ConflictError(`Step "${stepId}" waits for ${waiting.description}, not an approval`);
       assertMayDecide(
-        { ...(locked.createdBy ? { createdBy: locked.createdBy } : {}), approval: { approvers: waiting.approvers ?? [], ...(waiting.allowSelfApproval ? { allowSelfApproval: true } : {}) } },
+        {
+          ...(locked.createdBy ? { createdBy: locked.createdBy } : {}),
+          approval: { approvers: waiting.approvers ?? [], ...(waiting.allowSelfApproval ? { allowSelfApproval: true } : {}) },
+        },
         caller,
         decision,
       );
@@ -480,9 +530,22 @@ export class WaitService {
           await store.updateWaiting(trx, taskId, { ...waiting, approvals: all }, waiting.wakeAt ? new Date(waiting.wakeAt) : undefined);
           result = 'counted';
         }
-        await store.appendEvent(taskId, 'log', { message: `Approved by ${caller.userEntityRef} (${all.length} of ${waiting.required ?? 1})${comment ? `: ${comment}` : ''}`, stepId, ...(result === 'approved' ? { status: 'completed' as const } : {}) }, {}, trx);
+        await store.appendEvent(
+          taskId,
+          'log',
+          {
+            message: `Approved by ${caller.userEntityRef} (${all.length} of ${waiting.required ?? 1})${comment ? `: ${comment}` : ''}`,
+            stepId,
+            ...(result === 'approved' ? { status: 'completed' as const } : {}),
+          },
+          {},
+          trx,
+        );
       }
-      await audit.record({ actor: caller, action: `scaffolder.task.step.${decision}`, target: taskId, outcome: 'succeeded', meta: { stepId, result } }, { trx });
+      await audit.record(
+        { actor: caller, action: `scaffolder.task.step.${decision}`, target: taskId, outcome: 'succeeded', meta: { stepId, result } },
+        { trx },
+      );
       return result;
     });
     if (outcome !== 'counted') await this.withdraw(taskId);
@@ -501,7 +564,8 @@ export class WaitService {
       const locked = await store.lockWaiting(trx, taskId, stepId);
       const waiting = locked?.waitingOn as StoredWaiting | undefined;
       // Used already (the task moved on) or replaced by a newer wait of the same step (a retry): refused alike.
-      if (!waiting || waiting.kind !== 'callback' || waiting.internal?.nonce !== nonce) throw new AuthenticationError('This callback URL was already used or is no longer valid');
+      if (!waiting || waiting.kind !== 'callback' || waiting.internal?.nonce !== nonce)
+        throw new AuthenticationError('This callback URL was already used or is no longer valid');
       const schema = waiting.internal?.schema;
       if (schema) {
         const validate = callbackAjv.compile(schema);
@@ -513,7 +577,10 @@ export class WaitService {
       const output = { body: (body ?? {}) as JsonObject };
       await store.resolveWait(trx, taskId, stepId, output);
       await store.appendEvent(taskId, 'log', { message: 'Callback received', stepId, status: 'completed' }, {}, trx);
-      await audit.record({ actor: callbackCaller(taskId, stepId), action: 'scaffolder.task.callback', target: taskId, outcome: 'succeeded', meta: { stepId } }, { trx });
+      await audit.record(
+        { actor: callbackCaller(taskId, stepId), action: 'scaffolder.task.callback', target: taskId, outcome: 'succeeded', meta: { stepId } },
+        { trx },
+      );
     });
     this.deps.wake();
   }

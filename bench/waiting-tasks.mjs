@@ -1,0 +1,190 @@
+#!/usr/bin/env node
+// Waiting scaffolder tasks (issue 19): do 10,000 runs parked on wait:* steps cost the API
+// anything? A waiting run holds no worker; it is a row with wake_at/waiting_on. Measured before and
+// after the tasks exist, on a production build (`atrium start`):
+//   - task list p95: GET /api/scaffolder/v2/tasks?limit=50&order=desc:created_at
+//   - "Waiting for me" p95: GET /api/scaffolder/v2/tasks?waitingForMe=true&limit=50
+//   - catalog by-query p95: GET /api/catalog/entities/by-query?filter=kind=component&limit=20
+//   - backend RSS
+// Targets: by-query and task list p95 within 10 % of before; memory flat.
+//
+//   node bench/waiting-tasks.mjs [--tasks 10000] [--db pglite|pg] [--requests 200] [--corpus bench/out/corpus-1000/all.yaml]
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { performance } from 'node:perf_hooks';
+import { createFreshDatabase } from './lib/db.mjs';
+import { loadAverage, processMemory, round } from './lib/proc.mjs';
+import { summarize } from './lib/stats.mjs';
+
+const repoRoot = path.resolve(import.meta.dirname, '..');
+const { values: opt } = parseArgs({
+  options: {
+    tasks: { type: 'string', default: '10000' },
+    db: { type: 'string', default: 'pglite' },
+    port: { type: 'string', default: '17931' },
+    requests: { type: 'string', default: '200' },
+    concurrency: { type: 'string', default: '8' },
+    corpus: { type: 'string', default: path.join(repoRoot, 'bench/out/corpus-1000/all.yaml') },
+  },
+  strict: true,
+});
+const TASKS = Number(opt.tasks);
+const PORT = Number(opt.port);
+if (PORT < 17900 || PORT > 17999) throw new Error('--port must be in 17900-17999');
+const BASE = `http://127.0.0.1:${PORT}`;
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const runId = `wait-${Date.now().toString(36)}`;
+const work = fs.mkdtempSync(path.join(os.tmpdir(), 'atrium-bench-waiting-'));
+const db = createFreshDatabase(opt.db, runId);
+
+// Half the runs wait for an approval (they show under "Waiting for me" for the guest), half for a callback.
+fs.writeFileSync(
+  path.join(work, 'template.yaml'),
+  `apiVersion: scaffolder.backstage.io/v1beta3
+kind: Template
+metadata: { name: bench-wait }
+spec:
+  type: service
+  parameters:
+    - properties: { i: { type: number } }
+  steps:
+    - id: prepare
+      action: debug:log
+      input: { message: 'run \${{ parameters.i }}' }
+    - id: approval
+      if: '\${{ parameters.i % 2 == 0 }}'
+      action: wait:approval
+      input: { users: [user:default/guest], groups: [group:default/bench-approvers], expiresIn: P30D }
+    - id: ci
+      if: '\${{ parameters.i % 2 == 1 }}'
+      action: wait:callback
+      input: { expiresIn: P30D }
+`,
+);
+const locations = [{ type: 'file', target: path.join(work, 'template.yaml') }];
+const corpus = fs.existsSync(opt.corpus) ? opt.corpus : undefined;
+if (corpus) locations.push({ type: 'file', target: corpus });
+const configPath = path.join(work, 'config.json');
+fs.writeFileSync(
+  configPath,
+  JSON.stringify({
+    backend: { baseUrl: BASE, listen: { port: PORT, host: '127.0.0.1' }, database: db.config },
+    catalog: { locations, processingPollMs: 500, readers: { fileRoots: [work] } },
+    scaffolder: { concurrentTasksLimit: 10, waitPollSeconds: 5 },
+  }),
+);
+
+const server = spawn(process.execPath, [path.join(repoRoot, 'packages/cli/bin/atrium.js'), 'start', '--config', configPath], {
+  cwd: work,
+  stdio: ['ignore', 'ignore', 'pipe'],
+  env: { ...process.env, LOG_LEVEL: 'warn' },
+});
+let stderr = '';
+server.on('exit', (code, signal) => (stderr += `\n[backend exited: code ${code} signal ${signal}]`));
+server.stderr.on('data', (d) => (stderr = (stderr + d).slice(-4000)));
+const cleanup = async () => {
+  const exited = new Promise((r) => server.once('exit', r));
+  server.kill('SIGTERM');
+  await Promise.race([exited, sleep(10_000)]);
+  db.cleanup();
+  fs.rmSync(work, { recursive: true, force: true });
+};
+process.on('SIGINT', () => void cleanup().then(() => process.exit(1)));
+
+async function json(p, init) {
+  const res = await fetch(`${BASE}${p}`, init);
+  const text = await res.text();
+  return { status: res.status, body: text ? JSON.parse(text) : undefined };
+}
+const PATHS = {
+  taskList: '/api/scaffolder/v2/tasks?limit=50&order=desc:created_at',
+  waitingForMe: '/api/scaffolder/v2/tasks?waitingForMe=true&limit=50',
+  byQuery: '/api/catalog/entities/by-query?filter=kind=component&limit=20',
+};
+async function timed(p) {
+  const t = performance.now();
+  const res = await fetch(`${BASE}${p}`);
+  await res.arrayBuffer();
+  if (!res.ok) throw new Error(`${p} answered ${res.status}`);
+  return performance.now() - t;
+}
+/** Interleaved rounds, so drift in the machine's load hits every endpoint alike. */
+async function measure() {
+  for (const p of Object.values(PATHS)) for (let i = 0; i < 10; i++) await timed(p);
+  const samples = Object.fromEntries(Object.keys(PATHS).map((k) => [k, []]));
+  for (let i = 0; i < Number(opt.requests); i++) for (const [k, p] of Object.entries(PATHS)) samples[k].push(await timed(p));
+  return { ...Object.fromEntries(Object.entries(samples).map(([k, s]) => [k, summarize(s)])), rssMiB: round(processMemory(server.pid)?.rssMiB ?? NaN) };
+}
+
+try {
+  for (let i = 0; ; i++) {
+    if (i > 600) throw new Error(`backend did not start:\n${stderr}`);
+    if ((await fetch(`${BASE}/readyz`).catch(() => undefined))?.ok) break;
+    await sleep(200);
+  }
+  for (let i = 0; ; i++) {
+    if ((await json('/api/scaffolder/v2/templates/default/template/bench-wait/parameter-schema')).status === 200) break;
+    if (i > 1200) throw new Error('the catalog did not load the template in time');
+    await sleep(250);
+  }
+  await sleep(5000);
+  const before = await measure();
+
+  const started = performance.now();
+  let next = 0;
+  const ids = [];
+  await Promise.all(
+    Array.from({ length: Number(opt.concurrency) }, async () => {
+      while (next < TASKS) {
+        const i = next++;
+        const r = await json('/api/scaffolder/v2/tasks', {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ templateRef: 'template:default/bench-wait', values: { i } }),
+        });
+        if (r.status !== 201) throw new Error(`task creation answered ${r.status}: ${JSON.stringify(r.body)}`);
+        ids.push(r.body.id);
+      }
+    }),
+  );
+  const createSeconds = (performance.now() - started) / 1000;
+  // Until every run is parked (each ran one step, then let go of its worker).
+  let waiting = 0;
+  for (let i = 0; ; i++) {
+    waiting = (await json('/api/scaffolder/v2/tasks?status=waiting&limit=1')).body.totalTasks;
+    if (waiting >= TASKS) break;
+    if (i > 7200) throw new Error(`only ${waiting} of ${TASKS} tasks reached waiting`);
+    await sleep(500);
+  }
+  const parkedSeconds = (performance.now() - started) / 1000;
+  await sleep(5000);
+  const after = await measure();
+  const pct = (a, b) => `${round(((b - a) / a) * 100)} %`;
+  const result = {
+    date: new Date().toISOString(),
+    machine: `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, Node ${process.version}, load ${Object.values(loadAverage()).join(' / ')}`,
+    database: db.describe,
+    corpus: corpus ? path.relative(repoRoot, corpus) : 'none',
+    tasks: TASKS,
+    waiting,
+    createSeconds: round(createSeconds),
+    parkedSeconds: round(parkedSeconds),
+    before,
+    after,
+    p95Change: {
+      taskList: pct(before.taskList.p95, after.taskList.p95),
+      waitingForMe: pct(before.waitingForMe.p95, after.waitingForMe.p95),
+      byQuery: pct(before.byQuery.p95, after.byQuery.p95),
+      rss: pct(before.rssMiB, after.rssMiB),
+    },
+  };
+  console.log(JSON.stringify(result, null, 2));
+} catch (e) {
+  console.error(e);
+  process.exitCode = 1;
+} finally {
+  await cleanup();
+}
