@@ -57,6 +57,7 @@ export const notificationsPlugin = definePlugin<NotificationsConfig, Record<stri
       auth,
       logger,
       heartbeatMs: config.stream.heartbeatSeconds * 1000,
+      resyncMs: config.stream.resyncSeconds * 1000,
       maxStreams: config.stream.maxStreams,
     });
     lifecycle.onShutdown(() => {
