@@ -125,8 +125,10 @@ describe.skipIf(!slapdAvailable()).each(testDatabaseKinds())('LDAP org sync on %
         { type: 'hasMember', targetRef: 'user:default/carol' },
       ]),
     );
-    const status = await catalog.getEntityProviderStatus('ldap-corp');
-    expect(status).toMatchObject({ connected: true, lastMutationType: 'full', entityCount: 6, errors: [] });
+    // The status is recorded right after the entities become visible.
+    await waitFor(async () =>
+      expect(await catalog.getEntityProviderStatus('ldap-corp')).toMatchObject({ connected: true, lastMutationType: 'full', entityCount: 6, errors: [] }),
+    );
   });
 
   it('follows the directory: a removed membership and a deleted user leave the catalog on the next sync', async () => {
@@ -139,8 +141,7 @@ describe.skipIf(!slapdAvailable()).each(testDatabaseKinds())('LDAP org sync on %
       },
       { timeoutMs: 20_000 },
     );
-    const platform = await catalog.getEntityByRef('group:default/platform');
-    expect(platform?.relations?.filter((r) => r.type === 'hasMember')).toEqual([]);
+    await waitFor(async () => expect((await catalog.getEntityByRef('group:default/platform'))?.relations?.filter((r) => r.type === 'hasMember')).toEqual([]));
   });
 });
 

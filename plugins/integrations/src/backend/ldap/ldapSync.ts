@@ -300,11 +300,12 @@ export class LdapSync {
 
   private async run(): Promise<LdapSyncStatus> {
     const s = this.source;
+    // ldapts speaks TLS from the first byte whenever tlsOptions are given: only for ldaps:// URLs.
     const client = new Client({
       url: s.url,
       timeout: s.timeoutSeconds * 1000,
       connectTimeout: s.timeoutSeconds * 1000,
-      tlsOptions: { rejectUnauthorized: s.tls.rejectUnauthorized },
+      ...(s.url.startsWith('ldaps:') ? { tlsOptions: { rejectUnauthorized: s.tls.rejectUnauthorized } } : {}),
     });
     try {
       if (s.startTls) await client.startTLS({ rejectUnauthorized: s.tls.rejectUnauthorized });
