@@ -12,13 +12,14 @@ import { automationsPlugin } from './plugin.js';
 import { automationsServiceRef } from './service.js';
 import { probePlugin } from './testing/probePlugin.js';
 import { startReceiver } from './testing/receiver.js';
+import { startSmtpSink } from './testing/smtpSink.js';
 
 const SECRET = 'test-signing-secret';
 const yamlDocs = (...docs: object[]) => docs.map((d) => JSON.stringify(d)).join('\n---\n');
-const component = (name: string, spec: Record<string, unknown> = {}) => ({
+const component = (name: string, spec: Record<string, unknown> = {}, annotations?: Record<string, string>) => ({
   apiVersion: 'backstage.io/v1alpha1',
   kind: 'Component',
-  metadata: { name },
+  metadata: { name, ...(annotations ? { annotations } : {}) },
   spec: { type: 'service', lifecycle: 'production', owner: 'team-a', ...spec },
 });
 const group = { apiVersion: 'backstage.io/v1alpha1', kind: 'Group', metadata: { name: 'team-a' }, spec: { type: 'team', children: [] } };
@@ -33,6 +34,7 @@ describe.each(testDatabaseKinds())('automations on %s', (database) => {
   let dir: string;
   let backend: TestBackend;
   let receiver: Awaited<ReturnType<typeof startReceiver>>;
+  let smtp: Awaited<ReturnType<typeof startSmtpSink>>;
   const audited: AuditEvent[] = [];
   const api = <T = unknown>(p: string, init?: Omit<RequestInit, 'body'> & { body?: unknown }) => backend.json<T>(`/api/automations${p}`, init);
   const detail = async (id: string) => (await api<{ automation: AutomationSummary; runs: AutomationRun[] }>(`/automations/${id}?limit=200`)).body;
@@ -60,6 +62,8 @@ describe.each(testDatabaseKinds())('automations on %s', (database) => {
           condition: 'entity.kind ==',
           actions: [{ type: 'webhook', url: `${receiver.url}/ok/never` }],
         }),
+        component('old-env', { type: 'website' }, { 'example.com/expires-at': '2020-01-01T00:00:00Z' }),
+        component('new-env', { type: 'website' }, { 'example.com/expires-at': '2999-01-01T00:00:00Z' }),
         ...extra,
       ),
     );
@@ -71,6 +75,7 @@ describe.each(testDatabaseKinds())('automations on %s', (database) => {
   beforeAll(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'atrium-automations-'));
     receiver = await startReceiver(SECRET);
+    smtp = await startSmtpSink();
     writeCatalog(component('alpha'));
     backend = await startTestBackend({
       database,
@@ -79,7 +84,9 @@ describe.each(testDatabaseKinds())('automations on %s', (database) => {
       configDir: dir,
       config: {
         catalog: { processingPollMs: 50, readers: { fileRoots: [dir] }, kinds: automationKinds, locations: [{ type: 'file', target: 'catalog.yaml' }] },
+        notifications: { email: { from: 'Atrium <atrium@example.com>', smtp: { host: '127.0.0.1', port: smtp.port } } },
         automations: {
+          timerIntervalSeconds: 1,
           allowedHosts: ['127.0.0.1'],
           secrets: { hook: SECRET },
           pollIntervalMs: 50,
@@ -126,6 +133,17 @@ describe.each(testDatabaseKinds())('automations on %s', (database) => {
               condition: 'event.payload.target == "slack"',
               actions: [{ type: 'slack', url: `${receiver.url}/ok/slack`, text: 'Ping for {{ event.payload.target }}' }],
             },
+            {
+              id: 'expiry',
+              trigger: { type: 'entity.timer', field: 'entity.metadata.annotations["example.com/expires-at"]', filter: { kind: 'Component' } },
+              actions: [{ type: 'webhook', url: `${receiver.url}/ok/expired`, body: { ref: '{{ event.entityRef }}', dueAt: '{{ event.payload.dueAt }}' } }],
+            },
+            {
+              id: 'mail',
+              trigger: { type: 'probe.ping' },
+              condition: 'event.payload.target == "mail"',
+              actions: [{ type: 'email', to: ['ops@example.com'], subject: 'Ping {{ event.payload.n }}', text: 'Hello from {{ event.type }}' }],
+            },
             { id: 'loop', trigger: { type: 'probe.loop' }, actions: [{ type: 'emit', event: 'probe.loop', payload: { again: true } }] },
             { id: 'unknown-trigger', trigger: { type: 'nobody.registered-this' }, actions: [{ type: 'webhook', url: `${receiver.url}/ok/x` }] },
             { id: 'scaffolder', trigger: { type: 'probe.ping' }, actions: [{ type: 'scaffolder', template: 'template:default/x' }] },
@@ -141,6 +159,7 @@ describe.each(testDatabaseKinds())('automations on %s', (database) => {
   afterAll(async () => {
     await backend?.stop();
     await receiver?.close();
+    await smtp?.close();
     if (dir) fs.rmSync(dir, { recursive: true, force: true });
   });
 
@@ -246,6 +265,25 @@ describe.each(testDatabaseKinds())('automations on %s', (database) => {
       [4, 'loop-stopped'],
     ]);
     expect(runs.find((r) => r.status === 'loop-stopped')!.reason).toMatch(/automations.maxHops is 3/);
+  });
+
+  it('fires an entity.timer once for a date that passed, not for one in the future', async () => {
+    await waitFor(() => receiver.received.some((r) => r.path === '/ok/expired'), { timeoutMs: 20_000 });
+    // Let the timer job tick a few more times: still one delivery.
+    const ticks = (await detail('expiry')).runs.length;
+    await new Promise((r) => setTimeout(r, 2500));
+    expect((await detail('expiry')).runs.length).toBe(ticks);
+    expect(receiver.received.filter((r) => r.path === '/ok/expired').map((r) => r.body)).toEqual([
+      { ref: 'component:default/old-env', dueAt: '2020-01-01T00:00:00.000Z' },
+    ]);
+  });
+
+  it('sends email through the notifications plugin to a local SMTP server', async () => {
+    await emit('probe.ping', { payload: { target: 'mail', n: 7 } });
+    await waitFor(() => smtp.messages.length === 1, { timeoutMs: 15_000 });
+    expect(smtp.messages[0]!.to).toEqual(['ops@example.com']);
+    expect(smtp.messages[0]!.raw).toMatch(/^Subject: Ping 7\r?$/m);
+    expect(smtp.messages[0]!.raw).toContain('Hello from probe.ping');
   });
 
   it('pauses and resumes (audited); a paused automation does not run', async () => {

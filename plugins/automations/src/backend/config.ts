@@ -20,7 +20,6 @@ export interface AutomationsConfig {
   responseLogBytes: number;
   /** `schedule` and `entity.timer` triggers are checked this often. */
   timerIntervalSeconds: number;
-  email?: { from?: string; smtp?: { host: string; port?: number; secure?: boolean; user?: string; password?: string } };
 }
 
 export const automationsConfigSchema: JsonSchema = {
@@ -39,25 +38,6 @@ export const automationsConfigSchema: JsonSchema = {
     leaseSeconds: { type: 'integer', minimum: 1, maximum: 3600, default: 60 },
     responseLogBytes: { type: 'integer', minimum: 0, maximum: 1_048_576, default: 4096 },
     timerIntervalSeconds: { type: 'integer', minimum: 1, maximum: 3600, default: 30 },
-    email: {
-      type: 'object',
-      properties: {
-        from: { type: 'string' },
-        smtp: {
-          type: 'object',
-          required: ['host'],
-          properties: {
-            host: { type: 'string' },
-            port: { type: 'integer' },
-            secure: { type: 'boolean' },
-            user: { type: 'string' },
-            password: { type: 'string' },
-          },
-          additionalProperties: false,
-        },
-      },
-      additionalProperties: false,
-    },
   },
   additionalProperties: false,
 };

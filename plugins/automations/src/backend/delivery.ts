@@ -24,6 +24,7 @@ export interface AttemptOutcome extends OutboundResult {
 }
 
 export interface Mailer {
+  enabled(): boolean;
   send(message: { to: string[]; subject: string; text: string }): Promise<void>;
 }
 
@@ -162,12 +163,20 @@ export class DeliveryWorker {
       }
       case 'email': {
         const started = performance.now();
-        if (!mailer) return { ok: false, retryable: false, durationMs: 0, error: 'no email channel: set automations.email.smtp' };
+        if (!mailer?.enabled())
+          return {
+            ok: false,
+            retryable: false,
+            durationMs: 0,
+            error: 'email is off: the notifications plugin sends email once notifications.email is configured',
+          };
         try {
           await mailer.send({ to: r['to'] as string[], subject: String(r['subject']), text: String(r['text']) });
           return { ok: true, retryable: false, durationMs: Math.round(performance.now() - started) };
         } catch (e) {
-          return { ok: false, retryable: true, durationMs: Math.round(performance.now() - started), error: (e as Error).message };
+          // A bad address or subject (InputError) will not get better; an SMTP server that is down may.
+          const bad = (e as Error).name === 'InputError';
+          return { ok: false, retryable: !bad, durationMs: Math.round(performance.now() - started), error: (e as Error).message };
         }
       }
       case 'emit':

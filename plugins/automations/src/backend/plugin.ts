@@ -1,8 +1,7 @@
 import { coreServices, definePlugin, InputError, mountRoutes } from '@atrium/backend-plugin-api';
 import { catalogServiceRef } from '@atrium/plugin-catalog/backend';
-import { notificationsServiceRef } from '@atrium/plugin-notifications/backend';
+import { notificationsServiceRef, type NotificationsService } from '@atrium/plugin-notifications/backend';
 import type { Knex } from 'knex';
-import nodemailer from 'nodemailer';
 import { BUILTIN_TRIGGERS } from '../common/index.js';
 import { automationsConfigSchema, type AutomationsConfig } from './config.js';
 import { compileAll, isAutomationEntity, type Automation } from './definitions.js';
@@ -96,7 +95,7 @@ export const automationsPlugin = definePlugin<
     const engine = new Engine({ db, config, logger, catalog, source, automations: () => automations });
     await engine.ensureCursor();
 
-    const mailer = createMailer(config, optionalDeps.notifications);
+    const mailer = createMailer(optionalDeps.notifications);
     const worker = new DeliveryWorker({ db, config, logger, instance, eventLog, notifications: optionalDeps.notifications, mailer, pluginId });
 
     // The loop: follow the log, then send what is due. Every replica runs it; the cursor row and
@@ -182,22 +181,11 @@ export const automationsPlugin = definePlugin<
   },
 });
 
-/** The email channel: the notifications plugin's when it has one, else SMTP from `automations.email`. */
-function createMailer(config: AutomationsConfig, notifications: unknown): Mailer | undefined {
-  const viaNotifications = (
-    notifications as { sendEmail?: (m: { to: string[]; subject: string; text: string; source?: string }) => Promise<unknown> } | undefined
-  )?.sendEmail;
-  if (typeof viaNotifications === 'function') {
-    return { send: async (m) => void (await viaNotifications.call(notifications, { ...m, source: 'automations' })) };
-  }
-  const smtp = config.email?.smtp;
-  if (!smtp) return undefined;
-  const transport = nodemailer.createTransport({
-    host: smtp.host,
-    port: smtp.port ?? 587,
-    secure: smtp.secure ?? false,
-    ...(smtp.user ? { auth: { user: smtp.user, pass: smtp.password ?? '' } } : {}),
-  });
-  const from = config.email?.from ?? 'atrium@localhost';
-  return { send: async (m) => void (await transport.sendMail({ from, to: m.to, subject: m.subject, text: m.text })) };
+/** The email channel is the notifications plugin's (`notifications.email`); none without it. */
+function createMailer(notifications: NotificationsService | undefined): Mailer | undefined {
+  if (!notifications || typeof notifications.sendEmail !== 'function') return undefined;
+  return {
+    enabled: () => notifications.emailEnabled,
+    send: async (m) => void (await notifications.sendEmail({ to: m.to, subject: m.subject, text: m.text })),
+  };
 }

@@ -11,7 +11,6 @@ import { probePlugin } from './testing/probePlugin.js';
 import { startReceiver } from './testing/receiver.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../..');
-const tsx = path.join(repoRoot, 'node_modules/tsx/dist/cli.mjs');
 const childScript = path.join(path.dirname(fileURLToPath(import.meta.url)), 'testing/replicaProcess.ts');
 
 const config = (receiverUrl: string) => ({
@@ -88,7 +87,8 @@ describe.skipIf(!testPostgresUrl())('automations across replicas (Postgres)', ()
     const db = await createTestPostgresDatabase();
     cleanup.push(() => db.drop());
     // The child is the only replica until it is killed, so it is the one holding the delivery.
-    const child: ChildProcess = spawn(process.execPath, [tsx, '--conditions=source', childScript], {
+    // One process (tsx as a loader, not its CLI, which would run the script in a grandchild).
+    const child: ChildProcess = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', childScript], {
       cwd: repoRoot,
       env: {
         ...process.env,
