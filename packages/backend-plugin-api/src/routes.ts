@@ -1,5 +1,6 @@
 import type { Request, RequestHandler, Response, Router } from 'express';
 import type { AuthService, Caller, OpenApiFragment, PermissionsService } from './services.js';
+import { NotAllowedError } from './errors.js';
 import { inputValidator, type JsonSchema } from './validation.js';
 
 export type RouteMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
@@ -158,8 +159,11 @@ function toHandler<S>(route: RouteDefinition<S>, ctx: { auth: AuthService; permi
         const decision = await ctx.permissions.authorize(caller, { permission: permissionName, resourceRef });
         if (decision.result !== 'ALLOW') {
           const visible = hiddenUnless && (await ctx.permissions.authorize(caller, { permission: hiddenUnless, resourceRef })).result === 'ALLOW';
-          if (!visible) throw hiddenAs({ params, query, body }, resourceRef);
-          await ctx.permissions.assert(caller, { permission: permissionName, resourceRef });
+          if (!visible && !hiddenUnless) throw hiddenAs({ params, query, body }, resourceRef);
+          // A denied change is audited (assert records it), answered 404 when the target is hidden.
+          await ctx.permissions.assert(caller, { permission: permissionName, resourceRef }).catch((e: unknown) => {
+            throw !visible && e instanceof NotAllowedError ? hiddenAs({ params, query, body }, resourceRef) : e;
+          });
         }
       } else await ctx.permissions.assert(caller, resourceRef ? { permission: permissionName, resourceRef } : { permission: permissionName });
     }
