@@ -7,8 +7,9 @@ import { startAtriumServer } from './atriumServer';
 
 // A durable golden path end to end: a template that waits for a CI callback, an approval and a
 // pull request merge (a branch of a local bare repository, "merged" by moving main), on its own
-// server (ATRIUM_E2E_PORT, default 17430) with a temporary folder for the template and the repository.
-const PORT = Number(process.env['ATRIUM_E2E_PORT'] ?? 17430);
+// server (the port after ATRIUM_E2E_PORT's, which Playwright's own server uses; 17431 by default)
+// with a temporary folder for the template and the repository.
+const PORT = Number(process.env['ATRIUM_E2E_PORT'] ?? 17430) + 1;
 const BASE = `http://localhost:${PORT}`;
 test.use({ baseURL: BASE });
 test.describe.configure({ mode: 'serial' });
