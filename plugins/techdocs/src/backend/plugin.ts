@@ -1,4 +1,4 @@
-import { createServiceRef, definePlugin, mountRoutes, searchCollatorsServiceRef, type ServiceRef } from '@atrium/backend-plugin-api';
+import { coreServices, createServiceRef, definePlugin, mountRoutes, searchCollatorsServiceRef, type ServiceRef } from '@atrium/backend-plugin-api';
 import { catalogServiceRef, type CatalogService } from '@atrium/plugin-catalog/backend';
 import { sourcesServiceRef } from '@atrium/source-readers';
 import { techdocsBuildFinished, techdocsSitePublished } from '../common/index.js';
@@ -32,7 +32,7 @@ export interface TechdocsService {
 /** `backend.service(techdocsServiceRef)` in tests; `deps` for plugins that want to trigger syncs. */
 export const techdocsServiceRef = createServiceRef<TechdocsService>('techdocs');
 
-type Deps = { catalog: ServiceRef<CatalogService>; sources: typeof sourcesServiceRef; search: typeof searchCollatorsServiceRef };
+type Deps = { catalog: ServiceRef<CatalogService>; sources: typeof sourcesServiceRef; search: typeof searchCollatorsServiceRef; eventLog: typeof coreServices.eventLog };
 
 const SITE_CACHE = { maxBytes: 64 * 1024 * 1024, ttlMs: 30_000, maxAssetBytes: 512 * 1024 };
 
@@ -47,7 +47,7 @@ export const techdocsPlugin = definePlugin<RawTechdocsConfig, Deps, TechdocsServ
   configSchema: techdocsConfigSchema,
   migrations: techdocsMigrations,
   // Readable roots come from the shared sources service (backend.reading), not the catalog's section.
-  deps: { catalog: catalogServiceRef, sources: sourcesServiceRef, search: searchCollatorsServiceRef },
+  deps: { catalog: catalogServiceRef, sources: sourcesServiceRef, search: searchCollatorsServiceRef, eventLog: coreServices.eventLog },
   provides: techdocsServiceRef,
   openapi: techdocsOpenApi,
   routes: techdocsRoutes,
@@ -76,6 +76,10 @@ export const techdocsPlugin = definePlugin<RawTechdocsConfig, Deps, TechdocsServ
         void events
           .publish(techdocsBuildFinished, { entityRef, status: outcome })
           .catch((e) => logger.warn({ err: e }, 'techdocs: could not announce a build result'));
+        // Durable too (change feed, automations): the build's state is already stored when this runs.
+        void deps.eventLog
+          .append([{ topic: techdocsBuildFinished.name, entityRef, actor: 'plugin:techdocs', payload: { entityRef, status: outcome } }])
+          .catch((e) => logger.warn({ err: e }, 'techdocs: could not record a build result in the event log'));
       },
     });
     const sync = new CatalogSync({
