@@ -44,7 +44,8 @@ const descriptor = (i, description) =>
 
 const gh = await startFakeGitHubApi();
 gh.addToken(TOKEN, { login: 'bench-bot' });
-for (let i = 0; i < N; i++) gh.addRepo({ owner: ORG, name: `svc-${i}`, topics: ['bench'], language: 'Go', files: { 'catalog-info.yaml': descriptor(i, 'v0') } });
+for (let i = 0; i < N; i++)
+  gh.addRepo({ owner: ORG, name: `svc-${i}`, topics: ['bench'], language: 'Go', files: { 'catalog-info.yaml': descriptor(i, 'v0') } });
 
 const started = performance.now();
 const b = await startTestBackend({
@@ -63,7 +64,9 @@ const count = async () => (await catalog.getEntityFacets({ facets: ['kind'], fil
 await waitFor(async () => (await count()) >= N, { timeoutMs: 30 * 60_000, intervalMs: 250 });
 const discoveredMs = performance.now() - started;
 const firstScanCalls = gh.served.length;
-console.log(`discovered: ${N} repositories (${Math.ceil(N / 100)} pages) into the catalog in ${(discoveredMs / 1000).toFixed(1)} s (backend start included), ${firstScanCalls} requests`);
+console.log(
+  `discovered: ${N} repositories (${Math.ceil(N / 100)} pages) into the catalog in ${(discoveredMs / 1000).toFixed(1)} s (backend start included), ${firstScanCalls} requests`,
+);
 
 // Steady state: nothing changes; discovery keeps checking every --interval seconds.
 const steadyFrom = gh.served.length;
@@ -79,15 +82,25 @@ console.log(
 // Push webhook to entity latency.
 const latencies = [];
 for (let k = 1; k <= Number(opt.pushes); k++) {
-  const i = k * 7 % N;
+  const i = (k * 7) % N;
   const text = `push ${k}`;
   gh.pushFile(ORG, `svc-${i}`, 'catalog-info.yaml', descriptor(i, text));
-  const payload = { ...pushExample, ref: 'refs/heads/main', repository: { ...pushExample.repository, ...gh.repoJson(ORG, `svc-${i}`), master_branch: 'main' }, organization: { login: ORG } };
+  const payload = {
+    ...pushExample,
+    ref: 'refs/heads/main',
+    repository: { ...pushExample.repository, ...gh.repoJson(ORG, `svc-${i}`), master_branch: 'main' },
+    organization: { login: ORG },
+  };
   const body = JSON.stringify(payload);
   const t0 = performance.now();
   const res = await b.fetch('/api/integrations/github/webhook', {
     method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-github-event': 'push', 'x-github-delivery': `bench-${k}-${Date.now()}`, 'x-hub-signature-256': await sign(SECRET, body) },
+    headers: {
+      'content-type': 'application/json',
+      'x-github-event': 'push',
+      'x-github-delivery': `bench-${k}-${Date.now()}`,
+      'x-hub-signature-256': await sign(SECRET, body),
+    },
     body,
   });
   if (res.status !== 202) throw new Error(`webhook answered ${res.status}: ${await res.text()}`);
@@ -97,7 +110,12 @@ for (let k = 1; k <= Number(opt.pushes); k++) {
 latencies.sort((a, c) => a - c);
 const pct = (p) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))];
 if (latencies.length) console.log(`push: webhook to entity p50 ${pct(50).toFixed(0)} ms, max ${latencies.at(-1).toFixed(0)} ms (${latencies.length} pushes)`);
-console.log(`load average: ${os.loadavg().map((l) => l.toFixed(2)).join(' ')} (${os.cpus().length} cores), db ${opt.db}`);
+console.log(
+  `load average: ${os
+    .loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ')} (${os.cpus().length} cores), db ${opt.db}`,
+);
 
 await b.stop();
 await gh.stop();
