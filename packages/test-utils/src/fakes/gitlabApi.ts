@@ -522,12 +522,50 @@ export async function startFakeGitLabApi(options: { token?: string; port?: numbe
     let m: RegExpMatchArray | null;
     const seg = (s: string) => decodeURIComponent(s);
 
-    if (method === 'GET' && pathname === '/user')
-      return {
-        ...userJson([...users.values()][0] ?? { id: 1, username: 'root', name: 'Administrator', email: 'admin@example.com', state: 'active', createdAt: '' }),
-        created_at: '2025-01-01T00:00:00Z',
-        is_admin: true,
+    if (method === 'GET' && pathname === '/user') {
+      const me: User = { id: 1, username: 'root', name: 'Administrator', email: 'admin@example.com', state: 'active', createdAt: '2025-01-01T00:00:00.000Z' };
+      const profile = {
+        locked: false,
+        bio: '',
+        bot: false,
+        location: '',
+        public_email: null,
+        skype: '',
+        linkedin: '',
+        twitter: '',
+        discord: '',
+        website_url: '',
+        pronouns: null,
+        organization: '',
+        job_title: '',
+        work_information: null,
+        followers: 0,
+        following: 0,
+        local_time: null,
+        is_followed: false,
       };
+      const account = {
+        is_admin: true,
+        last_sign_in_at: me.createdAt,
+        confirmed_at: me.createdAt,
+        last_activity_on: '2026-01-01',
+        email: me.email,
+        theme_id: 1,
+        color_scheme_id: 1,
+        projects_limit: 100000,
+        current_sign_in_at: me.createdAt,
+        note: null,
+        identities: [],
+        can_create_group: true,
+        can_create_project: true,
+        two_factor_enabled: false,
+        external: false,
+        private_profile: false,
+        namespace_id: 1,
+        created_by: null,
+      };
+      return { ...userJson(me), created_at: me.createdAt, ...profile, ...account };
+    }
     if (method === 'GET' && pathname === '/personal_access_tokens/self')
       return {
         id: 1,
@@ -541,7 +579,18 @@ export async function startFakeGitLabApi(options: { token?: string; port?: numbe
         expires_at: null,
       };
 
-    if (method === 'GET' && (m = pathname.match(/^\/groups\/([^/]+)$/))) return groupJson(findGroup(seg(m[1]!)));
+    if (method === 'GET' && (m = pathname.match(/^\/groups\/([^/]+)$/))) {
+      // GET /groups/:id is the expanded form (ExpandedGroupSchema).
+      const g = findGroup(seg(m[1]!));
+      return {
+        ...groupJson(g),
+        runners_token: `GR1348941${SHA(String(g.id)).slice(0, 20)}`,
+        file_template_project_id: null,
+        shared_with_groups: [],
+        shared_projects: [],
+        prevent_sharing_groups_outside_hierarchy: false,
+      };
+    }
     if (method === 'GET' && (m = pathname.match(/^\/groups\/([^/]+)\/(descendant_groups|subgroups)$/))) {
       const g = findGroup(seg(m[1]!));
       const list = m[2] === 'subgroups' ? [...groups.values()].filter((x) => x.parentId === g.id) : descendants(g);

@@ -88,7 +88,13 @@ export function readGitLabDiscoveryConfig(value: unknown): GitLabDiscoveryConfig
 /** The descriptor path must stay inside the repository: relative, no `..`, no option-like or control characters. */
 export function checkCatalogPath(p: string): string {
   const clean = p.replace(/^\/+/, '');
-  if (!clean || clean.split('/').some((s) => s === '' || s === '.' || s === '..') || clean.startsWith('-') || hasControlCharacter(clean) || clean.includes('\\')) {
+  if (
+    !clean ||
+    clean.split('/').some((s) => s === '' || s === '.' || s === '..') ||
+    clean.startsWith('-') ||
+    hasControlCharacter(clean) ||
+    clean.includes('\\')
+  ) {
     throw new Error(`Invalid catalogPath ${JSON.stringify(p)}: use a path inside the repository such as catalog-info.yaml`);
   }
   return clean;

@@ -162,18 +162,16 @@ export class GitLabDiscovery {
       return { outcome: 'skipped', reason: `paused until ${iso(row.paused_until)}: ${row.pause_reason ?? 'rate limit'}` };
     }
     if (row.status !== 'scanning' && row.status !== 'paused' && !(row.status === 'error' && row.scan_id)) {
-      await db('gitlab_targets')
-        .where({ id: this.target.id })
-        .update({
-          status: 'scanning',
-          scan_id: randomUUID(),
-          next_page: 1,
-          projects_seen: 0,
-          scan_started_at: new Date(),
-          last_error: null,
-          paused_until: null,
-          pause_reason: null,
-        });
+      await db('gitlab_targets').where({ id: this.target.id }).update({
+        status: 'scanning',
+        scan_id: randomUUID(),
+        next_page: 1,
+        projects_seen: 0,
+        scan_started_at: new Date(),
+        last_error: null,
+        paused_until: null,
+        pause_reason: null,
+      });
       row = await this.row();
     } else {
       await db('gitlab_targets').where({ id: this.target.id }).update({ status: 'scanning', paused_until: null, pause_reason: null });

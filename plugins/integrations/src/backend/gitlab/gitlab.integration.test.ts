@@ -44,8 +44,8 @@ describe.each(testDatabaseKinds())('GitLab discovery and webhook on %s', (databa
     gitlab.addGroup({ fullPath: 'acme', name: 'ACME' });
     gitlab.addGroup({ fullPath: 'acme/platform', name: 'Platform' });
     gitlab.addGroup({ fullPath: 'other' });
-    // 130 filler projects: the group listing takes two pages of 100.
-    for (let i = 0; i < 130; i++) gitlab.addProject({ pathWithNamespace: `acme/filler-${String(i).padStart(3, '0')}`, topics: ['misc'] });
+    // 105 filler projects: the group listing takes two pages of 100.
+    for (let i = 0; i < 105; i++) gitlab.addProject({ pathWithNamespace: `acme/filler-${String(i).padStart(3, '0')}`, topics: ['misc'] });
     gitlab.addProject({ pathWithNamespace: 'acme/payments', topics: ['backstage'], files: { 'catalog-info.yaml': descriptor('payments') } });
     gitlab.addProject({
       pathWithNamespace: 'acme/platform/deployer',
@@ -100,8 +100,8 @@ describe.each(testDatabaseKinds())('GitLab discovery and webhook on %s', (databa
       },
     });
     catalog = backend.backend.service(catalogServiceRef);
-    await waitFor(async () => expect((await status()).scanFinishedAt).not.toBeNull(), { timeoutMs: 30_000 });
-  }, 60_000);
+    await waitFor(async () => expect((await status()).scanFinishedAt).not.toBeNull(), { timeoutMs: 90_000 });
+  }, 150_000);
 
   afterAll(async () => {
     await backend?.stop();
