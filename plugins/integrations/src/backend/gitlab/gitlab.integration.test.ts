@@ -214,7 +214,7 @@ describe.each(testDatabaseKinds())('GitLab discovery and webhook on %s', (databa
       timeoutMs: 5_000,
     });
     const replay = await hook(push, headers);
-    expect(replay.status).toBe(200);
+    expect(replay.status).toBe(202);
     expect(await replay.json()).toMatchObject({ status: 'ignored' });
     // a push to another branch is not discovery's business
     const other = await hook({ ...push, ref: 'refs/heads/feature' }, { ...headers, 'idempotency-key': 'delivery-2' });
