@@ -138,15 +138,21 @@ export class DocsEntities {
     return this.db<DocsEntityRow>('docs_entities').where({ entity_ref: entityRef }).first();
   }
 
-  /** Queues a build now; `force` rebuilds even when the source hash is unchanged. */
-  async requestBuild(entityRef: string, force: boolean): Promise<DocsEntityRow | undefined> {
-    const [row] = await rows<DocsEntityRow>(
-      this.db,
-      `update docs_entities set build_requested_at = coalesce(build_requested_at, now()), force_build = force_build or ?
-       where entity_ref = ? returning *`,
-      [force, entityRef],
-    );
-    return row;
+  /**
+   * Queues a build now; `force` rebuilds even when the source hash is unchanged. `record` writes
+   * the audit record in the same transaction (only when the entity has docs).
+   */
+  async requestBuild(entityRef: string, force: boolean, record?: (trx: Knex.Transaction) => Promise<void>): Promise<DocsEntityRow | undefined> {
+    return this.db.transaction(async (trx) => {
+      const [row] = await rows<DocsEntityRow>(
+        trx,
+        `update docs_entities set build_requested_at = coalesce(build_requested_at, now()), force_build = force_build or ?
+         where entity_ref = ? returning *`,
+        [force, entityRef],
+      );
+      if (row) await record?.(trx);
+      return row;
+    });
   }
 
   /** Queues a source check for every entity not checked within `seconds`. */

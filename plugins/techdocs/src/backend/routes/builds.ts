@@ -16,9 +16,10 @@ export const requestDocsBuild = defineRoute<TechdocsRouteServices, EntityTriplet
   responses: notFound,
   handler: async ({ params, body, caller }, { entities, audit, onQueued }): Promise<BuildRequestResponse> => {
     const entityRef = entityRefOf(params);
-    const row = await entities.requestBuild(entityRef, body.force);
+    const row = await entities.requestBuild(entityRef, body.force, async (trx) => {
+      await audit.record({ actor: caller, action: 'techdocs.build.request', target: entityRef, meta: { force: body.force } }, { trx });
+    });
     if (!row) throw noDocs(entityRef);
-    audit.record({ actor: caller, action: 'techdocs.build.request', target: entityRef, meta: { force: body.force } });
     onQueued();
     return { entityRef, status: statusOf(row) };
   },
