@@ -67,7 +67,7 @@ function NameCell(props: { entityRef: string; entity: Entity | null | undefined 
         </Text>
         <Tooltip label="The catalog has no entity with this reference. Check the spelling in the descriptor, or register it.">
           <Badge color="orange" variant="light" size="xs" leftSection={<IconAlertTriangle size={10} aria-hidden />} tt="none" tabIndex={0}>
-            not in catalog
+            not in catalog or not visible
           </Badge>
         </Tooltip>
       </Group>

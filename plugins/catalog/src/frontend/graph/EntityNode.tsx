@@ -19,7 +19,7 @@ export type EntityFlowNode = Node<EntityNodeData, 'entity'>;
 
 /**
  * One entity in the graph: kind, title and type. Resolved entities link to their page (so the
- * graph can be used from the keyboard); a target the catalog does not know is drawn dashed and
+ * graph can be used from the keyboard); a target the catalog does not know (or the caller may not read: the catalog answers both alike) is drawn dashed and
  * says so, in words as well as style.
  */
 export function EntityNode(props: NodeProps<EntityFlowNode>) {
@@ -47,7 +47,7 @@ export function EntityNode(props: NodeProps<EntityFlowNode>) {
       )}
       {node.unresolved && (
         <Badge size="xs" color="orange" variant="light" tt="none" className={classes.badge}>
-          not in catalog
+          not in catalog or not visible
         </Badge>
       )}
       <Handle type="source" position={sourceSide} className={classes.handle} isConnectable={false} />

@@ -174,7 +174,7 @@ function RelationList(props: { data: RelationGraphData }) {
       </Anchor>
     ) : (
       <Text span size="sm" c="dimmed">
-        {label} (not in catalog)
+        {label} (not in catalog or not visible)
       </Text>
     );
   };
@@ -213,7 +213,7 @@ export function GraphLegend() {
       </Text>
       <Text size="xs" c="dimmed">
         <span className={classes.legend} data-kind="unresolved" aria-hidden />
-        Referenced but not in the catalog
+        Referenced but not in the catalog, or not visible to you
       </Text>
       <Text size="xs" c="dimmed">
         Click an entity to open it.

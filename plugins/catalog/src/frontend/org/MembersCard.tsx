@@ -52,7 +52,7 @@ export function MembersCard(props: { group: Entity }) {
                         )}
                         {!member && (
                           <Text size="xs" c="orange">
-                            not in catalog
+                            not in catalog or not visible
                           </Text>
                         )}
                       </div>
