@@ -309,19 +309,23 @@ describe.each(testDatabaseKinds())('durable steps and waits (%s)', (database) =>
     expect(t.error).toMatch(/timed out \(spec.timeout\) while waiting in step "sleep"/);
   });
 
-  it('refuses templates with a step reference cycle or an unknown wait action, naming the field', async () => {
+  it('refuses templates with a step reference cycle or an unknown wait action, naming the field, file and line', async () => {
     const cycle = await create('cycle');
     expect(cycle.status).toBe(400);
+    // cycle.yaml: the inputs of its two steps are at lines 13 and 16.
+    const file = path.join(root, 'cycle.yaml');
     expect(cycle.body.error?.details?.errors).toEqual(
       expect.arrayContaining([
-        { path: 'spec.steps[0].input', message: expect.stringMatching(/steps.two, which runs after it/) },
-        { path: 'spec.steps[1].input', message: expect.stringMatching(/its own output/) },
+        { path: 'spec.steps[0].input', file, line: 13, message: `${file}:13: step "one" refers to steps.two, which runs after it (step 2): a reference cycle` },
+        { path: 'spec.steps[1].input', file, line: 16, message: `${file}:16: step "two" refers to its own output (steps.two): a reference cycle` },
       ]),
     );
+    expect(cycle.body.error?.message).toContain(`${file}:13:`);
     const unknown = await create('unknown-wait');
     expect(unknown.status).toBe(400);
+    const unknownFile = path.join(root, 'unknown-wait.yaml');
     expect(unknown.body.error?.details?.errors).toEqual(
-      expect.arrayContaining([{ path: 'spec.steps[0].action', message: expect.stringMatching(/unknown wait action "wait:forever"/) }]),
+      expect.arrayContaining([{ path: 'spec.steps[0].action', file: unknownFile, line: 12, message: expect.stringMatching(/:12: unknown wait action "wait:forever"/) }]),
     );
   });
 });

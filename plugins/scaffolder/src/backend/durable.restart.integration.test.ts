@@ -92,7 +92,7 @@ async function templatesLoaded(child: Child): Promise<void> {
   );
 }
 
-async function finished(child: Child, id: string, statuses = ['completed', 'failed', 'cancelled'], timeoutMs = 120_000): Promise<SerializedTask> {
+async function finished(child: Child, id: string, statuses = ['completed', 'failed', 'cancelled'], timeoutMs = 180_000): Promise<SerializedTask> {
   let task: SerializedTask | undefined;
   await waitFor(
     async () => {
@@ -184,7 +184,7 @@ describe.each(testDatabaseKinds())('durable scaffolder tasks across kill -9 (%s)
     // Same files, same contents (blob ids), restored from the snapshot of step 2 after the restart.
     expect(publishedTree(interruptedRepo)).toBe(publishedTree(referenceRepo));
     expect(publishedTree(interruptedRepo)).toMatch(/one\.txt[\s\S]*three\.txt[\s\S]*two\.txt/);
-  }, 240_000);
+  }, 420_000);
 
   it('a non-idempotent step cut off by kill -9 pauses the task as "needs attention" with its last log and is not re-run; skip continues the run', async () => {
     const first = await start('c');
@@ -227,7 +227,7 @@ describe.each(testDatabaseKinds())('durable scaffolder tasks across kill -9 (%s)
     // Retrying a step of a completed task is a conflict.
     expect((await second.json(`/api/scaffolder/v2/tasks/${id}/steps/charge/retry`, { body: {} })).status).toBe(409);
     await second.stop();
-  }, 240_000);
+  }, 420_000);
 
   it('retry after "needs attention" runs the cut-off step exactly once', async () => {
     const first = await start('e');
@@ -248,7 +248,7 @@ describe.each(testDatabaseKinds())('durable scaffolder tasks across kill -9 (%s)
     expect(await counted(countDir, `${id}-charge`)).toBe(1);
     expect(await counted(countDir, `${id}-first`)).toBe(1);
     expect(done.steps?.find((s) => s.id === 'charge')?.attempt).toBe(2);
-  }, 240_000);
+  }, 420_000);
 
   it.skipIf(kind !== 'postgres')(
     'two replicas: a task interrupted on a third is resumed by exactly one of them',

@@ -96,8 +96,23 @@ export const scaffolderPlugin = definePlugin<ScaffolderConfig, { catalog: typeof
     mountRoutes({ router, auth: anonymousWhenSignedOut(auth), permissions }, [callbackRoute], services);
     mountRoutes({ router, auth, permissions }, scaffolderRoutes.filter((r) => r !== callbackRoute), services);
 
-    worker.start();
-    lifecycle.onShutdown(() => worker.stop());
+    // Actions and pull request checkers of other plugins (scaffolderActionsRef) are registered after
+    // this setup returns: a resumed task must not find its steps' actions missing, so tasks are
+    // claimed once no plugin is still starting (or after a minute, whatever is still starting).
+    let stopping = false;
+    void (async () => {
+      const deadline = Date.now() + 60_000;
+      while (!stopping && Date.now() < deadline) {
+        const plugins = await host.plugins().catch(() => []);
+        if (!plugins.some((p) => p.status === 'starting' && p.id !== 'scaffolder')) break;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      if (!stopping) worker.start();
+    })();
+    lifecycle.onShutdown(() => {
+      stopping = true;
+      return worker.stop();
+    });
     return {
       registerAction: (action) => registry.register(action),
       registerPullRequestChecker: (checker) => registry.registerPullRequestChecker(checker),

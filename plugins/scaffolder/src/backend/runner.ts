@@ -87,7 +87,9 @@ export class TaskRunner {
             task.id,
             cut.stepId,
             workerId,
-            `Step "${cut.stepId}" (${step.action}) was cut off while running (attempt ${cut.attempt}), and ${step.action} is not safe to run twice. Check what it did, then retry or skip it.`,
+            registry.get(step.action)
+              ? `Step "${cut.stepId}" (${step.action}) was cut off while running (attempt ${cut.attempt}), and ${step.action} is not safe to run twice. Check what it did, then retry or skip it.`
+              : `Step "${cut.stepId}" was cut off while running (attempt ${cut.attempt}), and its action ${step.action} is not installed on this replica. Check what it did, then retry or skip it.`,
           );
           return;
         }

@@ -2,7 +2,7 @@ import { defineRoute, type JsonSchema } from '@atrium/backend-plugin-api';
 import type { DryRunRequest } from '../../common/index.js';
 import { assertRunnableTemplate, LOCATION_ANNOTATION, ORIGIN_LOCATION_ANNOTATION, templateRefOf, type TemplateLike } from '../templates.js';
 import type { ScaffolderRouteServices } from './services.js';
-import { checkedTaskSpec } from './taskSpecs.js';
+import { assertTemplateStructure, checkedTaskSpec } from './taskSpecs.js';
 
 const dryRunBody: JsonSchema = {
   type: 'object',
@@ -45,6 +45,7 @@ export const dryRun = defineRoute<ScaffolderRouteServices, Record<string, string
       const stored = await catalog.getEntityByRef(templateRefOf(template)).catch(() => undefined);
       if (stored?.kind.toLowerCase() === 'template') location = stored.metadata.annotations?.[LOCATION_ANNOTATION];
     }
+    await assertTemplateStructure(template, registry, { readTemplateSource: async () => undefined });
     const spec = checkedTaskSpec(template, body.values, body.secrets ?? {}, registry, caller.userEntityRef);
     if (location) spec.templateInfo.baseUrl = location;
     return runner.dryRun({

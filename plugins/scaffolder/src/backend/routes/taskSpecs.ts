@@ -2,8 +2,23 @@ import { InputError } from '@atrium/backend-plugin-api';
 import type { JsonObject, TaskSpec } from '../../common/index.js';
 import type { ActionRegistry } from '../actions/registry.js';
 import { preflight, StepValidationError } from '../engine.js';
-import { checkTemplateSteps } from '../templateChecks.js';
-import { buildTaskSpec, validateSecrets, validateValues, type TemplateLike } from '../templates.js';
+import type { TaskRunner } from '../runner.js';
+import { checkTemplateSteps, withSourceLines } from '../templateChecks.js';
+import { buildTaskSpec, LOCATION_ANNOTATION, templateRefOf, validateSecrets, validateValues, type TemplateLike } from '../templates.js';
+
+/**
+ * The template's steps make sense whatever the values (no reference cycle, known wait actions,
+ * durations that parse); otherwise one 400 whose errors name the template file and line when
+ * its source can be read.
+ */
+export async function assertTemplateStructure(template: TemplateLike, registry: ActionRegistry, runner: Pick<TaskRunner, 'readTemplateSource'>): Promise<void> {
+  const errors = checkTemplateSteps(buildTaskSpec(template, {}, { ref: 'user:default/check' }), registry);
+  if (!errors.length) return;
+  const location = template.metadata.annotations?.[LOCATION_ANNOTATION];
+  const text = location ? await runner.readTemplateSource(location).catch(() => undefined) : undefined;
+  const located = withSourceLines(errors, text && location ? { file: location.replace(/^file:/, ''), text } : undefined, template.metadata.name);
+  throw new InputError(`Invalid template ${templateRefOf(template)}: ${located.map((e) => (e.line ? e.message : `${e.path} ${e.message}`)).join('; ')}`, { errors: located });
+}
 
 /**
  * The spec a run of `template` with these values would execute, checked before anything runs:

@@ -1,7 +1,7 @@
 import { defineRoute, type JsonSchema } from '@atrium/backend-plugin-api';
 import type { JsonObject, TaskStatus } from '../../common/index.js';
 import { approvalOf, buildTaskSpec, loadTemplate, templateRefOf } from '../templates.js';
-import { checkSteps, checkedTaskSpec } from './taskSpecs.js';
+import { assertTemplateStructure, checkSteps, checkedTaskSpec } from './taskSpecs.js';
 import { parseDurationMs } from '../tasks/durable.js';
 import { publicWaiting, type StoredWaiting } from '../tasks/waits.js';
 import type { Caller } from '@atrium/backend-plugin-api';
@@ -69,10 +69,11 @@ export const createTask = defineRoute<ScaffolderRouteServices, Record<string, st
   summary: 'Run a template: {templateRef, values, secrets?}',
   response: { status: 201, description: 'The task was queued (or waits for approval)', schema: { type: 'object', properties: { id: { type: 'string' } } } },
   responses: { '404': { description: 'No such template' } },
-  handler: async ({ body, caller }, { catalog, permissions, registry, store, audit, worker }) => {
+  handler: async ({ body, caller }, { catalog, permissions, registry, store, audit, worker, runner }) => {
     const template = await loadTemplate(catalog, body.templateRef);
     // Again with the template: a policy may allow running only some templates (by tag, owner, type…).
     await permissions.assert(caller, { permission: TASK_CREATE, resourceRef: templateRefOf(template), resource: template });
+    await assertTemplateStructure(template, registry, runner);
     const spec = checkedTaskSpec(template, body.values, body.secrets ?? {}, registry, caller.userEntityRef);
     const approval = approvalOf(template);
     const timeoutMs = spec.timeout !== undefined ? parseDurationMs(spec.timeout) : undefined;
