@@ -127,6 +127,15 @@ export const gitlabModule: IntegrationModule = {
       }
     }
 
+    // Delivery ids are kept a week: GitLab retries within hours, so older ones cannot come back as retries.
+    ctx.scheduler.every('integrations.gitlab.prune-deliveries', { intervalSeconds: 3600 }, async () => {
+      await ctx
+        .db('webhook_deliveries')
+        .where({ source: 'gitlab' })
+        .andWhere('received_at', '<', new Date(Date.now() - 7 * 24 * 3600 * 1000))
+        .delete();
+    });
+
     const webhooks = new GitLabWebhooks({ db: ctx.db, logger: ctx.logger, audit: ctx.audit, targets: () => [...discoveries.values()], actor: SERVICE_ACTOR });
     ctx.lifecycle.onShutdown(() => webhooks.idle());
 
