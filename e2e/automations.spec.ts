@@ -70,7 +70,8 @@ spec: { type: service, lifecycle: experimental, owner: user:default/guest }
       .toBe('succeeded');
 
     await page.goto('/');
-    await page.getByRole('link', { name: 'Automations' }).first().click();
+    await expect(page.getByRole('link', { name: 'Automations' }).first()).toBeVisible(); // the sidebar entry
+    await page.goto('/automations');
     await expect(page.getByRole('heading', { name: 'Automations', level: 1 })).toBeVisible();
     await expect(page.getByText('Not enabled: errors').first()).toBeVisible();
     await expectNoSeriousA11yViolations(page);

@@ -1,4 +1,5 @@
 import type { Db, EventLogService, InstanceService, Logger } from '@atrium/backend-plugin-api';
+import type { Knex } from 'knex';
 import type { NotificationsService } from '@atrium/plugin-notifications/backend';
 import type { AutomationsConfig } from './config.js';
 import { backoffMs, sendRequest, signBody, type OutboundResult } from './http.js';
@@ -99,7 +100,28 @@ export class DeliveryWorker {
 
   private async deliver(row: DeliveryRow): Promise<void> {
     const outcome = await this.attempt(row);
-    await this.record(row, outcome);
+    await new Promise<void>((resolve, reject) => {
+      this.outcomes.push({ row, outcome, resolve, reject });
+      if (!this.flushTimer) this.flushTimer = setTimeout(() => void this.flushOutcomes(), 5);
+    });
+  }
+
+  private outcomes: Array<{ row: DeliveryRow; outcome: AttemptOutcome; resolve: () => void; reject: (e: unknown) => void }> = [];
+  private flushTimer: NodeJS.Timeout | undefined;
+  private flushChain: Promise<void> = Promise.resolve();
+
+  /** Writes the outcomes gathered in the last few milliseconds in one transaction. */
+  private flushOutcomes(): Promise<void> {
+    this.flushTimer = undefined;
+    const batch = this.outcomes.splice(0);
+    if (batch.length === 0) return this.flushChain;
+    this.flushChain = this.flushChain.then(() =>
+      this.record(batch).then(
+        () => batch.forEach((b) => b.resolve()),
+        (e: unknown) => batch.forEach((b) => b.reject(e)),
+      ),
+    );
+    return this.flushChain;
   }
 
   /** Runs the action once. */
@@ -187,61 +209,71 @@ export class DeliveryWorker {
     }
   }
 
-  private async record(row: DeliveryRow, outcome: AttemptOutcome): Promise<void> {
+  private async record(batch: Array<{ row: DeliveryRow; outcome: AttemptOutcome }>): Promise<void> {
     const { db, config, instance } = this.deps;
-    const exhausted = row.attempts >= row.max_attempts;
-    const status = outcome.ok ? 'succeeded' : !outcome.retryable ? 'failed' : exhausted ? 'dead' : 'pending';
-    const delay = status === 'pending' ? backoffMs(row.attempts, config.backoffBaseMs, config.backoffMaxMs) : 0;
     await db.transaction(async (trx) => {
-      const updated = await trx('deliveries')
-        .where({ id: row.id, lease_owner: instance.replicaId })
-        .update({
-          status,
-          lease_owner: null,
-          lease_until: null,
-          next_attempt_at: trx.raw(`now() + make_interval(secs => ?)`, [delay / 1000]),
-          last_status_code: outcome.statusCode ?? null,
-          last_duration_ms: outcome.durationMs,
-          last_error: outcome.error ?? null,
-          updated_at: trx.fn.now(),
+      const attempts: Array<Record<string, unknown>> = [];
+      const settled = new Set<string>();
+      for (const { row, outcome } of batch) {
+        const exhausted = row.attempts >= row.max_attempts;
+        const status = outcome.ok ? 'succeeded' : !outcome.retryable ? 'failed' : exhausted ? 'dead' : 'pending';
+        const delay = status === 'pending' ? backoffMs(row.attempts, config.backoffBaseMs, config.backoffMaxMs) : 0;
+        const updated = await trx('deliveries')
+          .where({ id: row.id, lease_owner: instance.replicaId })
+          .update({
+            status,
+            lease_owner: null,
+            lease_until: null,
+            next_attempt_at: trx.raw(`now() + make_interval(secs => ?)`, [delay / 1000]),
+            last_status_code: outcome.statusCode ?? null,
+            last_duration_ms: outcome.durationMs,
+            last_error: outcome.error ?? null,
+            updated_at: trx.fn.now(),
+          });
+        // The lease ran out and another replica took the delivery: its outcome counts, not ours.
+        if (!updated) continue;
+        attempts.push({
+          delivery_id: row.id,
+          attempt: row.attempts,
+          duration_ms: outcome.durationMs,
+          status_code: outcome.statusCode ?? null,
+          error: outcome.error ?? null,
+          response: outcome.response ?? null,
+          replica: instance.replicaId,
         });
-      // The lease ran out and another replica took the delivery: its outcome counts, not ours.
-      if (!updated) return;
-      await trx('delivery_attempts').insert({
-        delivery_id: row.id,
-        attempt: row.attempts,
-        duration_ms: outcome.durationMs,
-        status_code: outcome.statusCode ?? null,
-        error: outcome.error ?? null,
-        response: outcome.response ?? null,
-        replica: instance.replicaId,
-      });
-      if (row.action_type === 'emit' && outcome.ok) {
-        const r = row.request;
-        const entityRef = r['entityRef'] as string | null;
-        await this.deps.eventLog.append(
-          [
-            {
-              topic: String(r['event']),
-              payload: r['payload'] ?? {},
-              ...(entityRef ? { entityRef } : {}),
-              actor: 'plugin:automations',
-              meta: { hop: Number(r['hop'] ?? 1), causedBy: { automation: row.automation_id, delivery: row.id } },
-            },
-          ],
-          { trx },
-        );
+        if (row.action_type === 'emit' && outcome.ok) {
+          const r = row.request;
+          const entityRef = r['entityRef'] as string | null;
+          await this.deps.eventLog.append(
+            [
+              {
+                topic: String(r['event']),
+                payload: r['payload'] ?? {},
+                ...(entityRef ? { entityRef } : {}),
+                actor: 'plugin:automations',
+                meta: { hop: Number(r['hop'] ?? 1), causedBy: { automation: row.automation_id, delivery: row.id } },
+              },
+            ],
+            { trx },
+          );
+        }
+        if (status !== 'pending') settled.add(row.run_id);
       }
-      if (status !== 'pending') await settleRun(trx, row.run_id);
+      if (attempts.length) await trx('delivery_attempts').insert(attempts);
+      await settleRuns(trx, [...settled]);
     });
   }
 }
 
 /** A run is finished when none of its deliveries is pending: succeeded if all succeeded. */
-export async function settleRun(db: Db, runId: string): Promise<void> {
-  await db.raw(
-    `update runs set status = case when exists (select 1 from deliveries where run_id = ? and status <> 'succeeded') then 'failed' else 'succeeded' end
-      where id = ? and status in ('running', 'failed', 'succeeded') and not exists (select 1 from deliveries where run_id = ? and status = 'pending')`,
-    [runId, runId, runId],
-  );
+export async function settleRuns(db: Db | Knex.Transaction, runIds: string[]): Promise<void> {
+  for (let i = 0; i < runIds.length; i += 500) {
+    const ids = runIds.slice(i, i + 500);
+    await db.raw(
+      `update runs r set status = case when exists (select 1 from deliveries d where d.run_id = r.id and d.status <> 'succeeded') then 'failed' else 'succeeded' end
+        where r.id in (${ids.map(() => '?').join(', ')}) and r.status in ('running', 'failed', 'succeeded')
+          and not exists (select 1 from deliveries d where d.run_id = r.id and d.status = 'pending')`,
+      ids,
+    );
+  }
 }

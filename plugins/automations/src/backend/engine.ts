@@ -127,7 +127,10 @@ export class Engine {
       // Another replica holds the cursor, or moved it since we read: it handles (or handled) this batch.
       if (!locked || locked.position !== cursor.position) return 0;
       await writeSnapshots(trx, snapshots);
-      for (const p of planned) await this.recordRun(trx, p.automation.id, p.event, p.plan);
+      await this.recordRuns(
+        trx,
+        planned.map((p) => ({ automationId: p.automation.id, event: p.event, plan: p.plan })),
+      );
       await trx('cursors').where({ consumer: CURSOR }).update({ position, updated_at: trx.fn.now() });
       return events.length;
     });
@@ -285,38 +288,45 @@ export class Engine {
 
   /** Inserts the run and its deliveries unless this (automation, event) already ran. */
   async recordRun(trx: Knex.Transaction | Db, automationId: string, event: SourceEvent, plan: RunPlan): Promise<string | undefined> {
-    const id = randomUUID();
-    const status: RunStatus = plan.status === 'running' && plan.actions.length === 0 ? 'succeeded' : plan.status;
-    const inserted = (await trx('runs')
-      .insert({
-        id,
-        automation_id: automationId,
-        event_key: event.key,
-        event: JSON.stringify(toEvent(event)),
-        status,
-        reason: plan.reason ?? null,
-        hop: event.hop,
-      })
-      .onConflict(['automation_id', 'event_key'])
-      .ignore()
-      .returning('id')) as Array<{ id: string }>;
-    if (inserted.length === 0) return undefined;
-    if (plan.actions.length) {
-      await trx('deliveries').insert(
-        plan.actions.map((a, i) => ({
-          id: randomUUID(),
-          run_id: id,
-          automation_id: automationId,
-          action_index: i,
-          action_type: a.type,
-          idempotency_key: `${id}:${i}`,
-          status: 'pending',
-          max_attempts: a.maxAttempts,
-          request: JSON.stringify(a.request),
-        })),
+    return (await this.recordRuns(trx, [{ automationId, event, plan }]))[0];
+  }
+
+  /** Many runs in a few multi-row inserts; returns the ids of those inserted (a pair that already ran is skipped). */
+  async recordRuns(trx: Knex.Transaction | Db, items: Array<{ automationId: string; event: SourceEvent; plan: RunPlan }>): Promise<string[]> {
+    const inserted: string[] = [];
+    for (let i = 0; i < items.length; i += 200) {
+      const chunk = items.slice(i, i + 200).map((x) => ({ ...x, id: randomUUID() }));
+      const rows = chunk.map((x) => ({
+        id: x.id,
+        automation_id: x.automationId,
+        event_key: x.event.key,
+        event: JSON.stringify(toEvent(x.event)),
+        status: x.plan.status === 'running' && x.plan.actions.length === 0 ? 'succeeded' : x.plan.status,
+        reason: x.plan.reason ?? null,
+        hop: x.event.hop,
+      }));
+      const ids = new Set(
+        ((await trx('runs').insert(rows).onConflict(['automation_id', 'event_key']).ignore().returning('id')) as Array<{ id: string }>).map((r) => r.id),
       );
+      const deliveries = chunk
+        .filter((x) => ids.has(x.id))
+        .flatMap((x) =>
+          x.plan.actions.map((a, index) => ({
+            id: randomUUID(),
+            run_id: x.id,
+            automation_id: x.automationId,
+            action_index: index,
+            action_type: a.type,
+            idempotency_key: `${x.id}:${index}`,
+            status: 'pending',
+            max_attempts: a.maxAttempts,
+            request: JSON.stringify(a.request),
+          })),
+        );
+      for (let j = 0; j < deliveries.length; j += 500) await trx('deliveries').insert(deliveries.slice(j, j + 500));
+      inserted.push(...chunk.filter((x) => ids.has(x.id)).map((x) => x.id));
     }
-    return id;
+    return inserted;
   }
 
   /**
