@@ -12,6 +12,7 @@ const POLICY = {
   rules: [
     { id: 'owners-read', effect: 'allow', permissions: ['catalog.entity.read'], conditions: { isEntityOwner: true } },
     { id: 'production-components', effect: 'allow', permissions: ['catalog.entity.read'], conditions: { kind: 'component', lifecycle: 'production' } },
+    { id: 'owners-refresh', effect: 'allow', permissions: ['catalog.entity.refresh'], conditions: { isEntityOwner: true } },
   ],
 };
 
@@ -171,6 +172,16 @@ describe.each(testDatabaseKinds())('catalog reads under a catalog.entity.read po
     expect((await api('asmith', `/entities/by-uid/${c01.body.metadata.uid}`)).status).toBe(200);
     // jdoe has no catalog.location.read here: 403 before anything about the entity is looked at.
     expect((await api('jdoe', '/locations/by-entity/component/default/c-01')).status).toBe(403);
+  });
+
+  it('refresh: 404 for a hidden entity, worded as for a missing one; 403 for a visible one the caller does not own', async () => {
+    const refresh = (entityRef: string) => api<{ error?: { message: string } }>('jdoe', '/refresh', { method: 'POST', body: { entityRef } });
+    const hidden = await refresh('component:default/c-01');
+    const missing = await refresh('component:default/c-99');
+    expect([hidden.status, missing.status]).toEqual([404, 404]);
+    expect(hidden.body.error?.message.replace('c-01', 'X')).toBe(missing.body.error?.message.replace('c-99', 'X'));
+    expect((await refresh('component:default/prod-b')).status).toBe(403);
+    expect((await refresh('component:default/c-00')).status).toBe(200);
   });
 
   it('ancestry: 404 for a hidden entity; a visible one lists no hidden ancestor (its ref only, in parentEntityRefs)', async () => {

@@ -9,6 +9,8 @@ interface RefreshBody {
   authorizationToken?: string;
 }
 
+const notInCatalog = (ref: string) => new NotFoundError(`Entity ${ref} is not in the catalog`);
+
 /** The canonical ref of the body's entityRef; a 400 when it does not parse. */
 function refOf(body: RefreshBody): string {
   try {
@@ -23,14 +25,15 @@ export const refreshEntity = defineRoute<CatalogRouteServices, Record<string, st
   method: 'post',
   path: '/refresh',
   body: schemas.refreshBody,
-  permission: { name: 'catalog.entity.refresh', resourceRef: ({ body }) => refOf(body) },
+  // An entity the caller may not read is answered like a missing one (404); one it reads but may not refresh, 403.
+  permission: { name: 'catalog.entity.refresh', resourceRef: ({ body }) => refOf(body), hiddenAs: (_r, ref) => notInCatalog(ref), hiddenUnless: 'catalog.entity.read' },
   summary: "Re-read an entity's location now",
   response: { description: 'Refreshed (empty body)' },
   responses: notFoundReply('No such entity'),
   handler: async ({ body, res }, ctx) => {
     const ref = refOf(body);
     const record = await ctx.lookup.byRef(ref);
-    if (!record) throw new NotFoundError(`Entity ${ref} is not in the catalog`);
+    if (!record) throw notInCatalog(ref);
     if (record.location_id) {
       await ctx.locations.requestRefresh(record.location_id);
       await ctx.processor.processNow(record.location_id);
