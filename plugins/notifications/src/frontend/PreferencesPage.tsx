@@ -16,11 +16,13 @@ const EMAIL_OPTIONS: Array<{ value: EmailMode; label: string }> = [
 /** /notifications/preferences: where each kind of notification goes for the caller. */
 export default function PreferencesPage() {
   const query = useNotificationPreferences();
+  // Here, not in the form: the form starts afresh from what was saved, the outcome stays shown.
+  const save = useSaveNotificationPreferences();
   return (
     <PageLayout title="Notifications" documentTitle="Notification preferences" subtitle="Choose where notifications reach you: here, by email, or in Slack.">
       <NotificationsTabs active="preferences" />
       <QueryBoundary query={query} loadingLabel="Loading your preferences…" errorTitle="Could not load your preferences">
-        {(prefs) => <PreferencesForm key={JSON.stringify(prefs)} initial={prefs} />}
+        {(prefs) => <PreferencesForm key={JSON.stringify(prefs)} initial={prefs} save={save} />}
       </QueryBoundary>
     </PageLayout>
   );
@@ -44,11 +46,11 @@ function ChannelControls(props: { label: string; value: ChannelSettings; onChang
   );
 }
 
-function PreferencesForm(props: { initial: NotificationPreferences }) {
+function PreferencesForm(props: { initial: NotificationPreferences; save: ReturnType<typeof useSaveNotificationPreferences> }) {
   const [prefs, setPrefs] = useState<NotificationPreferences>(props.initial);
   const [newSource, setNewSource] = useState('');
   const [newTopic, setNewTopic] = useState('');
-  const save = useSaveNotificationPreferences();
+  const { save } = props;
   const user = useCurrentUser().data;
   const signedIn = isSignedIn(user);
   // Sources seen in the caller's notifications, as suggestions for a new rule.
