@@ -8,7 +8,9 @@
 //   - backend RSS
 // Targets: by-query and task list p95 within 10 % of before; memory flat.
 //
-//   node bench/waiting-tasks.mjs [--tasks 10000] [--db pglite|pg] [--requests 200] [--corpus bench/out/corpus-1000/all.yaml]
+//   node bench/waiting-tasks.mjs [--tasks 10000] [--db pglite|pg] [--requests 200] [--concurrency 8] [--settle-s 20]
+//                                [--corpus bench/out/corpus-1000/all.yaml]
+// Needs a build (npm run build): it starts packages/cli/bin/atrium.js.
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -27,6 +29,7 @@ const { values: opt } = parseArgs({
     port: { type: 'string', default: '17931' },
     requests: { type: 'string', default: '200' },
     concurrency: { type: 'string', default: '8' },
+    'settle-s': { type: 'string', default: '20' },
     corpus: { type: 'string', default: path.join(repoRoot, 'bench/out/corpus-1000/all.yaml') },
   },
   strict: true,
@@ -130,7 +133,8 @@ try {
     if (i > 1200) throw new Error('the catalog did not load the template in time');
     await sleep(250);
   }
-  await sleep(5000);
+  // Let the other plugins' first sweeps settle before the baseline.
+  await sleep(Number(opt['settle-s']) * 1000);
   const before = await measure();
 
   const started = performance.now();
