@@ -14,6 +14,10 @@ export const systemPlugin = definePlugin({
     { title: 'Audit log', path: '/audit', icon: <IconListDetails size={18} stroke={1.6} />, order: 901 },
     { title: 'Permissions', path: '/permissions', icon: <IconShieldCheck size={18} stroke={1.6} />, order: 902, permission: 'permission.explain' },
   ],
+  entityCards: [
+    // Whether the permission engine applies a Policy entity, or the error that keeps it out.
+    { id: 'policy-status', area: 'side', if: (entity) => entity.kind.toLowerCase() === 'policy', loader: () => import('./PolicyStatusCard') },
+  ],
   homeWidgets: [
     { id: 'system-status', title: 'System status', size: 'medium', loader: () => import('./SystemStatusWidget') },
   ],
