@@ -78,7 +78,7 @@ export interface NotificationsServiceOptions {
 const defaultPreferences = (): NotificationPreferences => ({ defaults: { ...DEFAULT_CHANNEL_SETTINGS }, rules: [] });
 
 /** Stored preferences, checked again on the way out (a row written by an older version still reads). */
-function parsePreferences(stored: unknown): NotificationPreferences {
+export function parsePreferences(stored: unknown): NotificationPreferences {
   if (!stored) return defaultPreferences();
   try {
     return normalizePreferences(validateInput<NotificationPreferences>(preferencesSchema, stored, 'body'));

@@ -1,11 +1,11 @@
 import { definePlugin, mountRoutes } from '@atrium/backend-plugin-api';
 import { catalogServiceRef } from '@atrium/plugin-catalog/backend';
-import type { NotificationsService } from '../common/index.js';
+import type { NotificationPreferences, NotificationsService } from '../common/index.js';
 import { notificationsConfigSchema, type NotificationsConfig } from './config.js';
 import { Deliverer } from './deliveries.js';
 import { EmailSender } from './email.js';
 import { notificationsMigrations } from './migrations.js';
-import { createNotificationsService, notificationsServiceRef } from './notificationsService.js';
+import { createNotificationsService, notificationsServiceRef, parsePreferences } from './notificationsService.js';
 import { notificationsOpenApi } from './openapi.js';
 import { notificationsPermissions } from './permissions.js';
 import { notificationsRoutes } from './routes/index.js';
@@ -32,10 +32,11 @@ export const notificationsPlugin = definePlugin<NotificationsConfig, Record<stri
       slack: config.slack,
       settings: { staleSeconds: config.deliveries.staleSeconds, maxAttempts: config.deliveries.maxAttempts },
       catalog: () => optionalDeps.catalog,
+      // Only users with some email or Slack choice matter for deliveries.
       preferencesOf: async (users) => {
-        const out = new Map<string, Awaited<ReturnType<NotificationsService['getPreferences']>>>();
-        for (const user of users) {
-          const p = await service.getPreferences(user);
+        const out = new Map<string, NotificationPreferences>();
+        for (const [user, stored] of await store.preferencesMany(users)) {
+          const p = parsePreferences(stored);
           if (p.defaults.email !== 'off' || p.defaults.slack || p.rules.some((r) => r.email !== 'off' || r.slack)) out.set(user, p);
         }
         return out;

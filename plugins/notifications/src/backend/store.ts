@@ -211,6 +211,16 @@ export class NotificationStore {
     return typeof row['settings'] === 'string' ? JSON.parse(row['settings']) : row['settings'];
   }
 
+  /** Stored preferences of many users at once (those who never saved any are left out). */
+  async preferencesMany(userRefs: string[]): Promise<Map<string, unknown>> {
+    const out = new Map<string, unknown>();
+    for (let i = 0; i < userRefs.length; i += 500) {
+      const rows = (await this.db('preferences').whereIn('user_ref', userRefs.slice(i, i + 500)).select('user_ref', 'settings')) as Row[];
+      for (const r of rows) out.set(String(r['user_ref']), typeof r['settings'] === 'string' ? JSON.parse(r['settings']) : r['settings']);
+    }
+    return out;
+  }
+
   async setPreferences(userRef: string, settings: unknown, now: Date, trx?: Knex.Transaction): Promise<void> {
     await (trx ?? this.db)('preferences')
       .insert({ user_ref: userRef, settings: JSON.stringify(settings), updated_at: now })
