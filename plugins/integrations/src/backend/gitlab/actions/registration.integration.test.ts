@@ -12,7 +12,7 @@ describe('GitLab scaffolder actions in a backend with the scaffolder', () => {
       plugins: [catalogPlugin, scaffolderPlugin, integrationsPlugin],
       config: { integrations: { gitlab: [{ host: 'gitlab.example.com', token: 'glpat-test' }] } },
     });
-  }, 60_000);
+  }, 120_000);
   afterAll(() => backend?.stop());
 
   it('lists gitlab:pipeline:trigger as registered by the integrations plugin', async () => {
