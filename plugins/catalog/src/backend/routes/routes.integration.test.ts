@@ -111,6 +111,7 @@ describe('catalog routes (declared with defineRoute)', () => {
       'GET /api/catalog/entities "catalog.entity.read"',
       'GET /api/catalog/entities/by-name/{kind}/{namespace}/{name} "catalog.entity.read"',
       'GET /api/catalog/entities/by-name/{kind}/{namespace}/{name}/ancestry "catalog.entity.read"',
+      'GET /api/catalog/entities/by-name/{kind}/{namespace}/{name}/history "catalog.entity.read"',
       'GET /api/catalog/entities/by-query "catalog.entity.read"',
       'GET /api/catalog/entities/by-uid/{uid} "catalog.entity.read"',
       'GET /api/catalog/entity-facets "catalog.entity.read"',
