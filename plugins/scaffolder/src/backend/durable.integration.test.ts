@@ -88,7 +88,7 @@ const templates = {
       input: { file: a.txt, content: a }
     - id: slow
       action: test:slow
-      timeout: 1
+      timeout: 3
       input: { ms: '\${{ parameters.ms }}', file: s.txt }
 `,
     '  retry: { editParameters: true }\n',
@@ -144,7 +144,7 @@ describe.each(testDatabaseKinds())('durable steps and waits (%s)', (database) =>
       timeoutMs: 60_000,
       message: 'templates not loaded',
     });
-  }, 120_000);
+  }, 240_000);
 
   afterAll(async () => {
     await backend?.stop();
@@ -287,9 +287,9 @@ describe.each(testDatabaseKinds())('durable steps and waits (%s)', (database) =>
   });
 
   it('a step over its timeout fails the task naming the step; retry with edited parameters (allowed by the template) continues from it', async () => {
-    const { body } = await create('step-timeout', { ms: 5000 });
+    const { body } = await create('step-timeout', { ms: 20_000 });
     const failed = await until(body.id, (t) => t.status === 'failed', 'not failed');
-    expect(failed.error).toMatch(/Step "slow" timed out after 1 s \(its timeout 1\)/);
+    expect(failed.error).toMatch(/Step "slow" timed out after 3 s \(its timeout 3\)/);
     const bad = await api<{ error: { details: { errors: Array<{ path: string }> } } }>(`/api/scaffolder/v2/tasks/${body.id}/steps/slow/retry`, {
       body: { parameters: { ms: 'fast' } },
     });
@@ -325,7 +325,9 @@ describe.each(testDatabaseKinds())('durable steps and waits (%s)', (database) =>
     expect(unknown.status).toBe(400);
     const unknownFile = path.join(root, 'unknown-wait.yaml');
     expect(unknown.body.error?.details?.errors).toEqual(
-      expect.arrayContaining([{ path: 'spec.steps[0].action', file: unknownFile, line: 12, message: expect.stringMatching(/:12: unknown wait action "wait:forever"/) }]),
+      expect.arrayContaining([
+        { path: 'spec.steps[0].action', file: unknownFile, line: 12, message: expect.stringMatching(/:12: unknown wait action "wait:forever"/) },
+      ]),
     );
   });
 });

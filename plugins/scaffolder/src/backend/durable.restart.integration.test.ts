@@ -40,7 +40,11 @@ async function startChild(settings: {
   child.stderr!.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-4000)));
   const url = await new Promise<string>((resolve, reject) => {
     let out = '';
-    const timer = setTimeout(() => reject(new Error(`the child backend did not start in 90 s:\n${stderr}`)), 90_000);
+    const timer = setTimeout(() => {
+      // Not left behind holding the database (PGlite allows one process per directory).
+      child.kill('SIGKILL');
+      reject(new Error(`the child backend did not start in 180 s:\n${stderr}`));
+    }, 180_000);
     child.stdout!.on('data', (d: Buffer) => {
       out += d.toString();
       const m = /READY (\S+)/.exec(out);
