@@ -1,4 +1,4 @@
-import { createServiceRef, definePlugin, mountRoutes } from '@atrium/backend-plugin-api';
+import { coreServices, createServiceRef, definePlugin, mountRoutes } from '@atrium/backend-plugin-api';
 import { catalogServiceRef } from '@atrium/plugin-catalog/backend';
 import { sourcesServiceRef } from '@atrium/source-readers';
 import { customRelationTypes, resolveGitCacheDir, scorecardsConfigSchema, type ScorecardsConfig } from './config.js';
@@ -21,13 +21,13 @@ export const scorecardsFactsRef = createServiceRef<ScorecardsFactsService>('scor
 const SWEEP_JOB = 'scorecards.evaluate-all';
 
 /** Scorecards and initiatives: rules over catalog entities and their facts, levels, history, rollups. */
-export const scorecardsPlugin = definePlugin<ScorecardsConfig, { catalog: typeof catalogServiceRef; sources: typeof sourcesServiceRef }, ScorecardsFactsService, { notifications: typeof notificationsServiceRef }>({
+export const scorecardsPlugin = definePlugin<ScorecardsConfig, { catalog: typeof catalogServiceRef; sources: typeof sourcesServiceRef; eventLog: typeof coreServices.eventLog }, ScorecardsFactsService, { notifications: typeof notificationsServiceRef }>({
   id: 'scorecards',
   permissions: scorecardsPermissions,
   configSchema: scorecardsConfigSchema,
   migrations: scorecardsMigrations,
   // Readable file roots come from the shared sources service (backend.reading), not the catalog's section.
-  deps: { catalog: catalogServiceRef, sources: sourcesServiceRef },
+  deps: { catalog: catalogServiceRef, sources: sourcesServiceRef, eventLog: coreServices.eventLog },
   // Level drops and deadline reminders go to the notifications plugin when it is installed.
   optionalDeps: { notifications: notificationsServiceRef },
   provides: scorecardsFactsRef,
@@ -35,7 +35,7 @@ export const scorecardsPlugin = definePlugin<ScorecardsConfig, { catalog: typeof
   routes: scorecardsRoutes,
   async setup(ctx) {
     const { db, config, rootConfig, logger, scheduler, events, audit, lifecycle, host, deps, optionalDeps } = ctx;
-    const store = new ScorecardStore(db, host.database().mode);
+    const store = new ScorecardStore(db, host.database().mode, deps.eventLog);
     const notifier = new Notifier(optionalDeps.notifications, config.notifications, logger);
     const runtime = new ScorecardsRuntime({ config, catalog: deps.catalog, store, notifier, logger, relationTypes: customRelationTypes(rootConfig['catalog']) });
 

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
+import type { EventLogService } from '@atrium/backend-plugin-api';
 import { COUNTED_STATUSES, isMet, MET_STATUSES, UNMET_STATUSES, type EntityFacts, type EntityScorecardResult, type Exemption, type HistoryPoint, type RuleResult, type RuleTally } from '../common/index.js';
 
 export interface StoredFacts {
@@ -47,6 +48,8 @@ export class ScorecardStore {
   constructor(
     private readonly db: Knex,
     mode: 'embedded' | 'postgres' = 'embedded',
+    /** Level changes are appended here (`scorecards.level.changed`) in the results' transaction. */
+    private readonly eventLog?: EventLogService,
   ) {
     this.chunk = mode === 'embedded' ? CHUNK : 1000;
   }
@@ -129,6 +132,18 @@ export class ScorecardStore {
           );
         }
         for (const r of done) changes.push({ row: r, previous: previous.get(key(r)) });
+        const levelChanged = done.filter((r) => (previous.get(key(r))?.level ?? null) !== r.level);
+        if (this.eventLog && levelChanged.length > 0) {
+          await this.eventLog.append(
+            levelChanged.map((r) => ({
+              topic: 'scorecards.level.changed',
+              entityRef: r.entityRef,
+              actor: 'plugin:scorecards',
+              payload: { entityRef: r.entityRef, scorecardId: r.scorecardId, from: previous.get(key(r))?.level ?? null, to: r.level, points: r.points, maxPoints: r.maxPoints },
+            })),
+            { trx },
+          );
+        }
       });
     }
     return changes;
