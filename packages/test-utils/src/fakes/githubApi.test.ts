@@ -1,4 +1,6 @@
 import { createRequire } from 'node:module';
+import crypto from 'node:crypto';
+import { createAppAuth } from '@octokit/auth-app';
 import { Octokit } from '@octokit/rest';
 import { Ajv, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
@@ -10,17 +12,29 @@ import { startFakeGitHubApi, type FakeGitHubApi } from './githubApi.js';
 // fails here, so discovery is tested against what GitHub documents.
 const require = createRequire(import.meta.url);
 type Responses = Record<string, { content?: Record<string, { schema: object }> }>;
-const spec = require('@octokit/openapi/generated/api.github.com.deref.json') as { paths: Record<string, { get: { responses: Responses } }> };
+const spec = require('@octokit/openapi/generated/api.github.com.deref.json') as { paths: Record<string, Record<string, { responses: Responses }>> };
 
 const ajv = new Ajv({ strict: false, allErrors: true });
 (addFormats as unknown as (a: Ajv) => void)(ajv);
 ajv.addKeyword({ keyword: 'example' });
 const compiled = new Map<object, ValidateFunction>();
+/** OpenAPI 3.0's `nullable` beside `anyOf`/`oneOf` without a `type`, written in JSON Schema terms (ajv needs a type with it). */
+const normalize = (node: unknown): unknown => {
+  if (Array.isArray(node)) return node.map(normalize);
+  if (!node || typeof node !== 'object') return node;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(node)) out[k] = normalize(v);
+  if (out['nullable'] === true && out['type'] === undefined) {
+    const { nullable: _n, ...rest } = out;
+    return { anyOf: [rest, { type: 'null' }] };
+  }
+  return out;
+};
 const validatorFor = (schema: object) => {
-  if (!compiled.has(schema)) compiled.set(schema, ajv.compile(schema));
+  if (!compiled.has(schema)) compiled.set(schema, ajv.compile(normalize(schema) as object));
   return compiled.get(schema)!;
 };
-const basicError = spec.paths['/repos/{owner}/{repo}/contents/{path}']!.get.responses['404']!.content!['application/json']!.schema;
+const basicError = spec.paths['/repos/{owner}/{repo}/contents/{path}']!['get']!.responses['404']!.content!['application/json']!.schema;
 
 let gh: FakeGitHubApi;
 let octokit: Octokit;
@@ -69,6 +83,26 @@ describe('the fake GitHub REST API', () => {
     await expect(octokit.rest.repos.listForOrg({ org: 'acme' })).rejects.toMatchObject({ status: 429 });
     gh.failNext({ status: 403, retryAfterSeconds: 3 });
     await expect(octokit.rest.teams.list({ org: 'acme' })).rejects.toMatchObject({ status: 403 });
+    // A GitHub App: its JWT reads /app and the org's installation, and gets an installation token.
+    const { privateKey, publicKey } = crypto.generateKeyPairSync('rsa', {
+      modulusLength: 2048,
+      privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+      publicKeyEncoding: { type: 'spki', format: 'pem' },
+    });
+    gh.addApp({ appId: 4242, slug: 'atrium-test', publicKey, installations: [{ id: 77, account: 'acme' }] });
+    const asApp = new Octokit({ baseUrl: gh.url, authStrategy: createAppAuth, auth: { appId: 4242, privateKey } });
+    expect((await asApp.rest.apps.getAuthenticated()).data).toMatchObject({ slug: 'atrium-test' });
+    expect((await asApp.rest.apps.getOrgInstallation({ org: 'acme' })).data.id).toBe(77);
+    const asInstallation = new Octokit({ baseUrl: gh.url, authStrategy: createAppAuth, auth: { appId: 4242, privateKey, installationId: 77 } });
+    expect((await asInstallation.rest.repos.listForOrg({ org: 'acme', per_page: 5 })).data).toHaveLength(5);
+    const wrongKey = crypto.generateKeyPairSync('rsa', {
+      modulusLength: 2048,
+      privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+      publicKeyEncoding: { type: 'spki', format: 'pem' },
+    }).privateKey;
+    await expect(
+      new Octokit({ baseUrl: gh.url, authStrategy: createAppAuth, auth: { appId: 4242, privateKey: wrongKey } }).rest.apps.getAuthenticated(),
+    ).rejects.toMatchObject({ status: 401 });
     gh.setRateLimit({ limit: 10, remaining: 0 });
     await expect(octokit.rest.users.getAuthenticated()).rejects.toMatchObject({ status: 403 });
     gh.setRateLimit({ limit: 5000 });
@@ -76,7 +110,7 @@ describe('the fake GitHub REST API', () => {
     expect(gh.served.length).toBeGreaterThan(10);
     const operations = new Set<string>();
     for (const served of gh.served) {
-      const op = spec.paths[served.operation]?.get;
+      const op = spec.paths[served.operation]?.[served.method.toLowerCase()];
       expect(op, `${served.operation} is not a GitHub operation`).toBeDefined();
       operations.add(served.operation);
       const documented = op!.responses[String(served.status)];
@@ -93,6 +127,9 @@ describe('the fake GitHub REST API', () => {
     }
     expect([...operations].sort()).toEqual(
       [
+        '/app',
+        '/app/installations/{installation_id}/access_tokens',
+        '/orgs/{org}/installation',
         '/orgs/{org}/repos',
         '/orgs/{org}/teams',
         '/orgs/{org}/teams/{team_slug}/members',
@@ -106,7 +143,7 @@ describe('the fake GitHub REST API', () => {
   });
 
   it('the schema check has teeth: a repository without full_name or with a string id is refused', () => {
-    const schema = spec.paths['/orgs/{org}/repos']!.get.responses['200']!.content!['application/json']!.schema;
+    const schema = spec.paths['/orgs/{org}/repos']!['get']!.responses['200']!.content!['application/json']!.schema;
     const validate = validatorFor(schema);
     const repo = gh.repoJson('acme', 'repo-1');
     expect(validate([repo])).toBe(true);

@@ -53,6 +53,12 @@ export interface FakeGitHubApi {
   /** A token and who it acts as; `scopes` is sent in `x-oauth-scopes` (classic tokens). */
   addToken(token: string, options: { login: string; scopes?: string[] }): void;
   revokeToken(token: string): void;
+  /**
+   * A GitHub App: requests signed as it (an RS256 JWT with `iss` = its id, checked with
+   * `publicKey`) may read `GET /app` and `GET /orgs/{org}/installation` and create installation
+   * tokens (`POST /app/installations/{id}/access_tokens`), which then act as `<slug>[bot]`.
+   */
+  addApp(app: { appId: number; slug: string; publicKey: string; installations: Array<{ id: number; account: string }> }): void;
   addRepo(repo: FakeGitHubRepoInput): void;
   /** Sets (or with null removes) a file on the default branch: a push. */
   pushFile(owner: string, name: string, path: string, content: string | null): void;
@@ -105,6 +111,7 @@ const sha1 = (s: string) => crypto.createHash('sha1').update(s).digest('hex');
 
 export async function startFakeGitHubApi(options: { port?: number } = {}): Promise<FakeGitHubApi> {
   const tokens = new Map<string, { login: string; scopes: string[] }>();
+  const apps = new Map<number, { appId: number; slug: string; publicKey: string; installations: Array<{ id: number; account: string }> }>();
   const repos = new Map<string, Repo>(); // key: owner/name (lower case)
   const teams = new Map<string, Team>(); // key: org/slug
   const ids = new Map<string, number>();
@@ -301,6 +308,10 @@ export async function startFakeGitHubApi(options: { port?: number } = {}): Promi
   /** The OpenAPI path template a request path belongs to (the path itself when none). */
   const OPERATIONS: Array<[RegExp, string]> = [
     [/^\/user$/, '/user'],
+    [/^\/app$/, '/app'],
+    [/^\/orgs\/[^/]+\/installation$/, '/orgs/{org}/installation'],
+    [/^\/users\/[^/]+\/installation$/, '/users/{username}/installation'],
+    [/^\/app\/installations\/\d+\/access_tokens$/, '/app/installations/{installation_id}/access_tokens'],
     [/^\/orgs\/[^/]+\/repos$/, '/orgs/{org}/repos'],
     [/^\/users\/[^/]+\/repos$/, '/users/{username}/repos'],
     [/^\/repos\/[^/]+\/[^/]+\/contents\/.+$/, '/repos/{owner}/{repo}/contents/{path}'],
@@ -310,6 +321,54 @@ export async function startFakeGitHubApi(options: { port?: number } = {}): Promi
     [/^\/orgs\/[^/]+\/teams\/[^/]+\/members$/, '/orgs/{org}/teams/{team_slug}/members'],
   ];
   const operationOf = (path: string) => OPERATIONS.find(([re]) => re.test(path))?.[1] ?? path;
+
+  /** The app whose key signed this JWT (RS256, `iss` its id, not expired), if any. */
+  const appOf = (jwt: string) => {
+    const [h, p, sig] = jwt.split('.') as [string, string, string];
+    try {
+      const payload = JSON.parse(Buffer.from(p, 'base64url').toString('utf8')) as { iss?: number | string; exp?: number };
+      const found = apps.get(Number(payload.iss));
+      if (!found || (payload.exp ?? 0) < Date.now() / 1000 - 60) return undefined;
+      return crypto.verify('RSA-SHA256', Buffer.from(`${h}.${p}`), found.publicKey, Buffer.from(sig, 'base64url')) ? found : undefined;
+    } catch {
+      return undefined;
+    }
+  };
+  const appJson = (a: { appId: number; slug: string; installations: unknown[] }) => ({
+    id: a.appId,
+    slug: a.slug,
+    node_id: Buffer.from(`03:Integration${a.appId}`).toString('base64'),
+    client_id: `Iv1.${sha1(String(a.appId)).slice(0, 16)}`,
+    owner: userJson('acme', 'Organization'),
+    name: a.slug,
+    description: null,
+    external_url: 'https://atrium.example.com',
+    html_url: `https://github.com/apps/${a.slug}`,
+    created_at: '2026-01-01T00:00:00Z',
+    updated_at: '2026-01-01T00:00:00Z',
+    permissions: { contents: 'read', metadata: 'read', members: 'read' },
+    events: ['push', 'repository', 'membership', 'team', 'organization'],
+    installations_count: a.installations.length,
+  });
+  const installationJson = (a: { appId: number; slug: string }, inst: { id: number; account: string }) => ({
+    id: inst.id,
+    account: userJson(inst.account, 'Organization'),
+    repository_selection: 'all',
+    access_tokens_url: `${base}/app/installations/${inst.id}/access_tokens`,
+    repositories_url: `${base}/installation/repositories`,
+    html_url: `https://github.com/organizations/${inst.account}/settings/installations/${inst.id}`,
+    app_id: a.appId,
+    app_slug: a.slug,
+    target_id: idOf(`user:${inst.account}`),
+    target_type: 'Organization',
+    permissions: { contents: 'read', metadata: 'read', members: 'read' },
+    events: ['push', 'repository'],
+    created_at: '2026-01-01T00:00:00Z',
+    updated_at: '2026-01-01T00:00:00Z',
+    single_file_name: null,
+    suspended_by: null,
+    suspended_at: null,
+  });
 
   const findRepo = (owner: string, name: string) => repos.get(`${owner}/${name}`.toLowerCase());
 
@@ -341,6 +400,38 @@ export async function startFakeGitHubApi(options: { port?: number } = {}): Promi
       res.writeHead(status, all);
       res.end(body === undefined ? undefined : JSON.stringify(body));
     };
+
+    // A GitHub App's JWT: the app's own endpoints.
+    const app = token && token.split('.').length === 3 ? appOf(token) : undefined;
+    if (app) {
+      const appHeaders = {
+        'x-ratelimit-limit': '5000',
+        'x-ratelimit-remaining': '4999',
+        'x-ratelimit-reset': String(Math.floor(Date.now() / 1000) + 3600),
+        'x-ratelimit-used': '1',
+        'x-ratelimit-resource': 'core',
+      };
+      Object.assign(headers, appHeaders);
+      let am: RegExpExecArray | null;
+      if (method === 'GET' && path === '/app') return send(200, appJson(app));
+      if (method === 'GET' && (am = /^\/(?:orgs|users)\/([^/]+)\/installation$/.exec(path))) {
+        const inst = app.installations.find((i) => i.account.toLowerCase() === decodeURIComponent(am![1]!).toLowerCase());
+        return inst ? send(200, installationJson(app, inst)) : send(404, { message: 'Not Found', documentation_url: DOCS, status: '404' });
+      }
+      if (method === 'POST' && (am = /^\/app\/installations\/(\d+)\/access_tokens$/.exec(path))) {
+        const inst = app.installations.find((i) => i.id === Number(am![1]));
+        if (!inst) return send(404, { message: 'Not Found', documentation_url: DOCS, status: '404' });
+        const issued = `ghs_${crypto.randomBytes(18).toString('hex')}`;
+        tokens.set(issued, { login: `${app.slug}[bot]`, scopes: [] });
+        return send(201, {
+          token: issued,
+          expires_at: new Date(Date.now() + 3600_000).toISOString().replace(/\.\d{3}Z$/, 'Z'),
+          permissions: { contents: 'read', metadata: 'read', members: 'read' },
+          repository_selection: 'all',
+        });
+      }
+      return send(403, { message: 'A JSON web token could not be decoded', documentation_url: DOCS, status: '403' });
+    }
 
     const who = token ? tokens.get(token) : undefined;
     if (!who) {
@@ -525,6 +616,9 @@ export async function startFakeGitHubApi(options: { port?: number } = {}): Promi
     served,
     addToken(token, o) {
       tokens.set(token, { login: o.login, scopes: o.scopes ?? ['repo', 'read:org'] });
+    },
+    addApp(a) {
+      apps.set(a.appId, { ...a, installations: [...a.installations] });
     },
     revokeToken(token) {
       tokens.delete(token);

@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -135,6 +136,30 @@ describe.each(testDatabaseKinds())('admin-added integrations on %s', (database) 
     expect(revoked.body.message).toMatch(/revoked/);
     // The last result is kept on the integration.
     expect((await t.json<IntegrationSummary>(`/api/integrations/integrations/${narrow.body.id}`)).body.lastTest?.message).toMatch(/revoked/);
+  });
+
+  it('a GitHub App integration: tests as the app, finds its installation on the org, discovers', async () => {
+    const { privateKey, publicKey } = crypto.generateKeyPairSync('rsa', {
+      modulusLength: 2048,
+      privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+      publicKeyEncoding: { type: 'spki', format: 'pem' },
+    });
+    gh.addApp({ appId: 31337, slug: 'atrium-discovery', publicKey, installations: [{ id: 9001, account: 'acme-app' }] });
+    gh.addRepo({
+      owner: 'acme-app',
+      name: 'inventory',
+      files: {
+        'catalog-info.yaml':
+          'apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: inventory\nspec:\n  type: service\n  lifecycle: production\n  owner: group:default/platform\n',
+      },
+    });
+    const app = await add({ kind: 'github', name: 'acme-app', apiBaseUrl: gh.url, appId: 31337, privateKey, discovery: { org: 'acme-app' } });
+    expect(app.status).toBe(201);
+    expect(JSON.stringify(app.body)).not.toContain('PRIVATE KEY');
+    expect(app.body).toMatchObject({ authType: 'app', secretsSet: ['privateKey'] });
+    const test = await t.json<ConnectionTestResult>(`/api/integrations/integrations/${app.body.id}/test`, { method: 'POST' });
+    expect(test.body).toMatchObject({ ok: true, identity: 'atrium-discovery' });
+    await waitFor(async () => !!(await t.backend.service(catalogServiceRef).getEntityByRef('component:default/inventory')), { timeoutMs: 20_000 });
   });
 
   it('refuses bad input with 400 and checks permissions', async () => {

@@ -140,6 +140,17 @@ export class GitHubDiscovery {
     this.timers.set(targetId, timer);
   }
 
+  /** A GitHub App without an installation id: finds its installation on the org (or user) once. */
+  async ensureInstallation(target: DiscoveryTarget): Promise<void> {
+    const auth = target.auth;
+    if ('token' in auth || auth.installationId) return;
+    const asApp = createGitHubClient({ baseUrl: target.baseUrl, auth });
+    const res = target.org
+      ? await asApp.octokit.rest.apps.getOrgInstallation({ org: target.org })
+      : await asApp.octokit.rest.apps.getUserInstallation({ username: target.user! });
+    target.auth = { ...auth, installationId: res.data.id };
+  }
+
   clientFor(target: DiscoveryTarget): GitHubClient {
     return createGitHubClient({ baseUrl: target.baseUrl, auth: target.auth, ...(target.org ? { org: target.org } : {}) });
   }
@@ -179,7 +190,16 @@ export class GitHubDiscovery {
       return;
     }
     await target.guard?.(target.baseUrl);
-    const client = this.clientFor(target);
+    let client: GitHubClient;
+    try {
+      await this.ensureInstallation(target);
+      client = this.clientFor(target);
+    } catch (e) {
+      await this.db('github_targets')
+        .where({ id: targetId })
+        .update({ status: 'error', last_error: `GitHub App installation: ${describeError(e)}` });
+      return;
+    }
     let page = state.status === 'scanning' || state.status === 'paused' ? state.next_page : 1;
     if (page === 1)
       await this.db('github_targets')
@@ -488,6 +508,7 @@ export class GitHubDiscovery {
     const before = await this.db<RepoRow>('github_repos')
       .where({ target_id: targetId, repo_id: String(repo.id) })
       .first();
+    await this.ensureInstallation(target);
     const client = this.clientFor(target);
     try {
       const [row] = await this.processRepos(target, client, [repo], force);
@@ -525,8 +546,10 @@ export class GitHubDiscovery {
   }
 
   /** Teams and members → Group and User entities (full mutation on the target's org provider). */
-  async syncOrg(target: DiscoveryTarget, client = this.clientFor(target)): Promise<void> {
+  async syncOrg(target: DiscoveryTarget, given?: GitHubClient): Promise<void> {
     if (!target.org) return;
+    await this.ensureInstallation(target);
+    const client = given ?? this.clientFor(target);
     const teams = await client.octokit.paginate(client.octokit.rest.teams.list, { org: target.org, per_page: 100 });
     const withMembers = await mapLimit(teams, CONCURRENCY, async (t) => ({
       slug: t.slug,
@@ -586,6 +609,7 @@ export class GitHubDiscovery {
     const target = this.targets.get(targetId);
     if (!target) return [];
     const rows = await this.db<RepoRow>('github_repos').where({ target_id: targetId, included: true, has_descriptor: false }).orderBy('full_name').limit(limit);
+    await this.ensureInstallation(target);
     const client = this.clientFor(target);
     return mapLimit(rows, CONCURRENCY, (r) => (r.generated ? Promise.resolve(r.generated) : this.generate(target, client, r.meta)));
   }
