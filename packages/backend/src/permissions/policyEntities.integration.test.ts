@@ -126,7 +126,7 @@ describe.each(testDatabaseKinds())('Policy entities from trusted locations (%s)'
     const s = await waitFor(
       async () => {
         const r = await sources();
-        return r.items[0]?.status === 'rejected' ? r : undefined;
+        return r.items[0]?.status === 'rejected' ? r : false;
       },
       { timeoutMs: 30_000, message: 'the bad version is refused' },
     );
@@ -169,7 +169,7 @@ describe.each(testDatabaseKinds())('Policy entities from trusted locations (%s)'
     const s = await waitFor(
       async () => {
         const r = await sources();
-        return r.items.find((i) => i.entityRef === 'policy:default/rogue');
+        return r.items.find((i) => i.entityRef === 'policy:default/rogue') ?? false;
       },
       { timeoutMs: 30_000, message: 'the rogue Policy entity is seen' },
     );
