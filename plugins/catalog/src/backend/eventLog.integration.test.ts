@@ -126,6 +126,29 @@ describe.each(testDatabaseKinds())('catalog changes in the event log: history, c
     expect((await t.json('/api/catalog/entities/by-name/component/default/a/history?before=abc')).status).toBe(400);
   });
 
+  it('streams the feed as server-sent events that resume after Last-Event-ID', async () => {
+    const { events } = await readFeed('0', '&topics=catalog.entity.*');
+    const middle = events[Math.floor(events.length / 2)]!;
+    const res = await t.fetch('/api/events?topics=catalog.entity.*', { headers: { accept: 'text/event-stream', 'last-event-id': middle.id } });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toContain('text/event-stream');
+    const reader = res.body!.getReader();
+    const decoder = new TextDecoder();
+    let text = '';
+    const expected = events.filter((e) => BigInt(e.id) > BigInt(middle.id)).map((e) => e.id);
+    const got = () => [...text.matchAll(/^id: (\d+)\nevent: (\S+)\ndata: /gm)].map((m) => m[1]);
+    await waitFor(
+      async () => {
+        const { value } = await reader.read();
+        text += decoder.decode(value, { stream: true });
+        return got().length >= expected.length;
+      },
+      { timeoutMs: 20_000 },
+    );
+    await reader.cancel();
+    expect(got()).toEqual(expected);
+  });
+
   it('long-polls: a request waiting for events answers with the next change', async () => {
     const { next } = await readFeed('0', '&topics=catalog.entity.*');
     const waiting = t.json<Feed>(`/api/events?after=${next}&topics=catalog.entity.*&wait=20`);
