@@ -187,7 +187,14 @@ export const githubWebhookRoute = defineRoute<IntegrationRouteServices, Record<s
       res.status(202);
       return { status: 'ignored', reason: 'replayed delivery' };
     }
-    const outcome = await handleEvent(discovery, event, body, logger);
+    let outcome: string;
+    try {
+      outcome = await handleEvent(discovery, event, body, logger);
+    } catch (e) {
+      // Not handled: forget the id, so GitHub's redelivery of it is not taken for a replay.
+      await ctx.db('webhook_deliveries').where({ source: 'github', delivery_id: delivery }).delete();
+      throw e;
+    }
     res.status(202);
     return { status: outcome };
   },
