@@ -68,6 +68,9 @@ export type ScanOutcome =
   | { outcome: 'paused'; until: Date; reason: string }
   | { outcome: 'skipped'; reason: string };
 
+/** Descriptor reads in flight per target. */
+const READ_CONCURRENCY = 8;
+
 const iso = (v: Date | string | null | undefined) => (v ? new Date(v).toISOString() : null);
 
 /** Provider names allow letters, digits, `.`, `_`, `-`. */
@@ -267,11 +270,27 @@ export class GitLabDiscovery {
       );
     const byId = new Map(rows.map((r) => [Number(r.project_id), r]));
     const unchanged: number[] = [];
+    const changed: ProjectLike[] = [];
     for (const p of projects) {
       const existing = byId.get(p.id);
       if (existing && this.unchanged(existing, p)) unchanged.push(p.id);
-      else await this.processProject(client, p, scanId, existing ?? null);
+      else changed.push(p);
     }
+    // Changed projects are read a few at a time; the first failure (a rate limit) stops the page
+    // once the reads in flight are done, and the page is listed again on resume.
+    let failure: unknown;
+    const queue = [...changed];
+    const worker = async () => {
+      for (let p = queue.shift(); p && failure === undefined; p = queue.shift()) {
+        try {
+          await this.processProject(client, p, scanId, byId.get(p.id) ?? null);
+        } catch (e) {
+          failure ??= e;
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(READ_CONCURRENCY, changed.length) }, worker));
+    if (failure !== undefined) throw failure;
     if (unchanged.length > 0) {
       await db('gitlab_projects').where({ target_id: this.target.id }).whereIn('project_id', unchanged).update({ seen_scan: scanId, checked_at: new Date() });
     }
