@@ -43,6 +43,14 @@ export function Trend(props: { scorecard: ScorecardSummary }) {
   return (
     <QueryBoundary query={query} compact>
       {(d) => {
+        // The daily figures count every entity: a caller who may not read them all gets none.
+        if (d.restricted) {
+          return (
+            <Text size="sm" c="dimmed">
+              The trend counts every entity, so it is shown only to those who may read them all.
+            </Text>
+          );
+        }
         const days = [...new Set(d.items.map((r) => r.day))].sort();
         const series = levels.map((l) => ({
           name: l.title,

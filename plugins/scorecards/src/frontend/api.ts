@@ -47,7 +47,7 @@ export const useOwnerRollups = (id: string) =>
 export const useTrend = (id: string, owner?: string) =>
   useQuery({
     queryKey: ['scorecards', 'trend', id, owner],
-    queryFn: ({ signal }) => apiFetch<{ items: TrendRow[] }>(`/scorecards/scorecards/${encodeURIComponent(id)}/trend`, { signal, query: { days: 90, owner } }),
+    queryFn: ({ signal }) => apiFetch<{ items: TrendRow[]; restricted?: boolean }>(`/scorecards/scorecards/${encodeURIComponent(id)}/trend`, { signal, query: { days: 90, owner } }),
   });
 
 export const useEntityResults = (kind: string, namespace: string, name: string) =>
