@@ -63,7 +63,7 @@ describe.each(testDatabaseKinds())('catalog changes in the event log: history, c
       },
     });
     await waitFor(async () => (await t.json('/api/catalog/entities/by-name/component/default/b')).status === 200, { timeoutMs: 30_000 });
-  }, 60_000);
+  }, 120_000);
   afterAll(async () => {
     await t?.stop();
     if (dir) fs.rmSync(dir, { recursive: true, force: true });
