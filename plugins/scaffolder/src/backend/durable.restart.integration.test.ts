@@ -188,6 +188,8 @@ describe.each(testDatabaseKinds())('durable scaffolder tasks across kill -9 (%s)
     // Same files, same contents (blob ids), restored from the snapshot of step 2 after the restart.
     expect(publishedTree(interruptedRepo)).toBe(publishedTree(referenceRepo));
     expect(publishedTree(interruptedRepo)).toMatch(/one\.txt[\s\S]*three\.txt[\s\S]*two\.txt/);
+    // PGlite: one process per database directory; the next test starts its own.
+    await second.stop();
   }, 420_000);
 
   it('a non-idempotent step cut off by kill -9 pauses the task as "needs attention" with its last log and is not re-run; skip continues the run', async () => {
@@ -252,6 +254,7 @@ describe.each(testDatabaseKinds())('durable scaffolder tasks across kill -9 (%s)
     expect(await counted(countDir, `${id}-charge`)).toBe(1);
     expect(await counted(countDir, `${id}-first`)).toBe(1);
     expect(done.steps?.find((s) => s.id === 'charge')?.attempt).toBe(2);
+    await second.stop();
   }, 420_000);
 
   it.skipIf(kind !== 'postgres')(
