@@ -36,6 +36,8 @@ export interface DeliveryDeps {
   instance: InstanceService;
   eventLog: EventLogService;
   notifications: NotificationsService | undefined;
+  /** Called after outcomes are written: slots are free again. */
+  onSettled?: () => void;
   mailer: Mailer | undefined;
   pluginId: string;
 }
@@ -211,28 +213,43 @@ export class DeliveryWorker {
 
   private async record(batch: Array<{ row: DeliveryRow; outcome: AttemptOutcome }>): Promise<void> {
     const { db, config, instance } = this.deps;
+    const planned = batch.map(({ row, outcome }) => {
+      const exhausted = row.attempts >= row.max_attempts;
+      const status = outcome.ok ? 'succeeded' : !outcome.retryable ? 'failed' : exhausted ? 'dead' : 'pending';
+      const delay = status === 'pending' ? backoffMs(row.attempts, config.backoffBaseMs, config.backoffMaxMs) : 0;
+      return { row, outcome, status, delay };
+    });
     await db.transaction(async (trx) => {
-      const attempts: Array<Record<string, unknown>> = [];
-      const settled = new Set<string>();
-      for (const { row, outcome } of batch) {
-        const exhausted = row.attempts >= row.max_attempts;
-        const status = outcome.ok ? 'succeeded' : !outcome.retryable ? 'failed' : exhausted ? 'dead' : 'pending';
-        const delay = status === 'pending' ? backoffMs(row.attempts, config.backoffBaseMs, config.backoffMaxMs) : 0;
-        const updated = await trx('deliveries')
-          .where({ id: row.id, lease_owner: instance.replicaId })
-          .update({
-            status,
-            lease_owner: null,
-            lease_until: null,
-            next_attempt_at: trx.raw(`now() + make_interval(secs => ?)`, [delay / 1000]),
-            last_status_code: outcome.statusCode ?? null,
-            last_duration_ms: outcome.durationMs,
-            last_error: outcome.error ?? null,
-            updated_at: trx.fn.now(),
-          });
-        // The lease ran out and another replica took the delivery: its outcome counts, not ours.
-        if (!updated) continue;
-        attempts.push({
+      // One statement for the whole batch; a row whose lease ran out (another replica took the
+      // delivery) does not match, and its outcome is dropped: the other replica's counts.
+      const values = planned.map(() => '(?, ?, ?, ?, ?, ?)').join(', ');
+      const bindings = planned.flatMap((p) => [
+        p.row.id,
+        p.status,
+        String(p.delay / 1000),
+        p.outcome.statusCode ?? null,
+        p.outcome.durationMs,
+        p.outcome.error ?? null,
+      ]);
+      const updated = new Set(
+        (
+          (
+            await trx.raw(
+              `update deliveries d set status = v.status, lease_owner = null, lease_until = null,
+                  next_attempt_at = now() + make_interval(secs => v.delay::float8), last_status_code = v.code::int,
+                  last_duration_ms = v.duration::int, last_error = v.error, updated_at = now()
+                 from (values ${values}) as v(id, status, delay, code, duration, error)
+                where d.id = v.id::uuid and d.lease_owner = ?
+                returning d.id`,
+              [...bindings, instance.replicaId],
+            )
+          ).rows as Array<{ id: string }>
+        ).map((r) => String(r.id)),
+      );
+      const mine = planned.filter((p) => updated.has(p.row.id));
+      if (mine.length === 0) return;
+      await trx('delivery_attempts').insert(
+        mine.map(({ row, outcome }) => ({
           delivery_id: row.id,
           attempt: row.attempts,
           duration_ms: outcome.durationMs,
@@ -240,28 +257,28 @@ export class DeliveryWorker {
           error: outcome.error ?? null,
           response: outcome.response ?? null,
           replica: instance.replicaId,
-        });
-        if (row.action_type === 'emit' && outcome.ok) {
-          const r = row.request;
-          const entityRef = r['entityRef'] as string | null;
-          await this.deps.eventLog.append(
-            [
-              {
-                topic: String(r['event']),
-                payload: r['payload'] ?? {},
-                ...(entityRef ? { entityRef } : {}),
-                actor: 'plugin:automations',
-                meta: { hop: Number(r['hop'] ?? 1), causedBy: { automation: row.automation_id, delivery: row.id } },
-              },
-            ],
-            { trx },
-          );
-        }
-        if (status !== 'pending') settled.add(row.run_id);
+        })),
+      );
+      const emitted = mine.filter((p) => p.row.action_type === 'emit' && p.outcome.ok);
+      if (emitted.length) {
+        await this.deps.eventLog.append(
+          emitted.map(({ row }) => {
+            const r = row.request;
+            const entityRef = r['entityRef'] as string | null;
+            return {
+              topic: String(r['event']),
+              payload: r['payload'] ?? {},
+              ...(entityRef ? { entityRef } : {}),
+              actor: 'plugin:automations',
+              meta: { hop: Number(r['hop'] ?? 1), causedBy: { automation: row.automation_id, delivery: row.id } },
+            };
+          }),
+          { trx },
+        );
       }
-      if (attempts.length) await trx('delivery_attempts').insert(attempts);
-      await settleRuns(trx, [...settled]);
+      await settleRuns(trx, [...new Set(mine.filter((p) => p.status !== 'pending').map((p) => p.row.run_id))]);
     });
+    this.deps.onSettled?.();
   }
 }
 

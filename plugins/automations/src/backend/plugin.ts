@@ -96,7 +96,17 @@ export const automationsPlugin = definePlugin<
     await engine.ensureCursor();
 
     const mailer = createMailer(optionalDeps.notifications);
-    const worker = new DeliveryWorker({ db, config, logger, instance, eventLog, notifications: optionalDeps.notifications, mailer, pluginId });
+    const worker = new DeliveryWorker({
+      db,
+      config,
+      logger,
+      instance,
+      eventLog,
+      notifications: optionalDeps.notifications,
+      mailer,
+      pluginId,
+      onSettled: () => kick(),
+    });
 
     // The loop: follow the log, then send what is due. Every replica runs it; the cursor row and
     // the delivery leases decide who does what.
