@@ -174,7 +174,8 @@ const result = {
     expected,
     runsOncePerEntity: perAutomation('all-components') === N && perAutomation('services') === Math.ceil(N / 2) && perAutomation('never') === 0,
     distinct: { 'all-components': perAutomation('all-components'), services: perAutomation('services'), never: perAutomation('never') },
-    duplicateKeys: duplicates,
+    // At-least-once: a delivery whose answer came after its timeout (a loaded machine) is sent again.
+    deliveredMoreThanOnce: duplicates,
     totalMs: Math.round(burstMs),
     catalogStoredMs: Math.round(catalogDoneMs),
     firstDeliveryMs: Math.round(Math.min(...arrivals.map((a) => a.at)) - started),
