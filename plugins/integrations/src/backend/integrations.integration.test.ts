@@ -175,7 +175,7 @@ describe.each(testDatabaseKinds())('admin-added integrations on %s', (database) 
 });
 
 describe('the SSRF guard', () => {
-  it('refuses an API URL on a private network unless backend.reading.allowPrivateNetworks', async () => {
+  it('refuses an API URL on a private network unless backend.reading.allowPrivateNetworks', { timeout: 180_000 }, async () => {
     const t = await startTestBackend({ plugins: [catalogPlugin, integrationsPlugin], config: { integrations: { encryptionKey: 'z'.repeat(40) } } });
     try {
       const res = await t.json<{ error: { message: string } }>('/api/integrations/integrations', {
