@@ -153,7 +153,7 @@ describe.each(testDatabaseKinds())('automations on %s', (database) => {
     });
     // Definitions are there once the catalog has read the Automation entities.
     await waitFor(async () => (await api<{ items: AutomationSummary[] }>('/automations')).body.items.some((a) => a.id === 'new-services'), {
-      timeoutMs: 20_000,
+      timeoutMs: 90_000,
     });
   }, 180_000);
   afterAll(async () => {
