@@ -38,9 +38,15 @@ export function trustedOriginsFromConfig(config: ConfigService): Set<string> {
   );
 }
 
-/** Whether an entity was read from a trusted (configured) location: only those confer membership or match a sign-in by email. */
+/**
+ * Whether an entity comes from a trusted source: a location listed in config, or an entity
+ * provider's own data (`provider:<name>`, which the catalog alone writes: directory, SCIM and org
+ * sync). Only those confer membership or match a sign-in by email.
+ */
 export function isTrustedEntity(entity: EntityRelations | undefined, trustedOrigins: ReadonlySet<string>): entity is EntityRelations {
-  return !!entity && trustedOrigins.has(entity.metadata?.annotations?.[ORIGIN_ANNOTATION] ?? '');
+  if (!entity) return false;
+  const origin = entity.metadata?.annotations?.[ORIGIN_ANNOTATION] ?? '';
+  return trustedOrigins.has(origin) || origin.startsWith('provider:');
 }
 
 /**

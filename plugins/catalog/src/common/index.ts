@@ -239,6 +239,14 @@ export interface EntityProvider {
 export interface DeferredEntity {
   entity: Entity;
   locationKey?: string;
+  /**
+   * The provider's own record of people and teams (a directory's users, an org's teams, SCIM),
+   * not a file someone else wrote. The catalog marks it `provider:<name>` in
+   * `backstage.io/managed-by-origin-location`, and such Users and Groups confer group membership
+   * (like entities from locations listed in config). Only set it for data the provider's source
+   * vouches for: a catalog-info.yaml found in a repository is not.
+   */
+  authoritative?: boolean;
 }
 
 export type EntityProviderMutation =

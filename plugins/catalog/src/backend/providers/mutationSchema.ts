@@ -4,7 +4,7 @@ import type { EntityProviderMutation } from '../../common/index.js';
 const deferred = {
   type: 'object',
   required: ['entity'],
-  properties: { entity: { type: 'object' }, locationKey: { type: 'string', minLength: 1, maxLength: 2000 } },
+  properties: { entity: { type: 'object' }, locationKey: { type: 'string', minLength: 1, maxLength: 2000 }, authoritative: { type: 'boolean' } },
 } as const;
 
 /** The shape of a mutation; each entity in it is then validated on its own (one bad entity fails alone). */

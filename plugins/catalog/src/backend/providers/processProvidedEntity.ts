@@ -13,6 +13,31 @@ export function originOf(provider: string, deferred: Pick<DeferredEntity, 'locat
   return deferred.locationKey ?? `provider:${provider}`;
 }
 
+const ORIGIN = 'backstage.io/managed-by-origin-location';
+const MANAGED_BY = 'backstage.io/managed-by-location';
+
+/**
+ * Where a provided entity came from, decided here rather than by the provider: an authoritative
+ * entity (the provider's own directory data) is marked `provider:<name>`, which the auth module
+ * trusts for group membership because only installed backend code registers providers; any other
+ * entity may keep the location refs its provider set, but never a `provider:` one, which would let
+ * the author of a file the provider read claim that trust (it becomes the location key instead).
+ */
+function withProviderOrigin(provider: string, entity: Entity, deferred: Pick<DeferredEntity, 'locationKey' | 'authoritative'>): Entity {
+  const annotations = { ...(entity.metadata.annotations ?? {}) };
+  if (deferred.authoritative === true) {
+    annotations[ORIGIN] = `provider:${provider}`;
+    annotations[MANAGED_BY] ??= `provider:${provider}`;
+  } else {
+    for (const key of [ORIGIN, MANAGED_BY]) {
+      if (!(annotations[key] ?? '').startsWith('provider:')) continue;
+      if (deferred.locationKey) annotations[key] = deferred.locationKey;
+      else delete annotations[key];
+    }
+  }
+  return { ...entity, metadata: { ...entity.metadata, annotations } };
+}
+
 /**
  * Validates and processes one entity a provider yields, with the same validator (built-in and
  * custom kinds, relation refs) and the same relation building as a descriptor file's entity.
@@ -56,7 +81,7 @@ export function processProvidedEntity(provider: string, deferred: DeferredEntity
       })),
     };
   }
-  const entity = applyEntityDefaults(raw as unknown as Entity);
+  const entity = applyEntityDefaults(withProviderOrigin(provider, raw as unknown as Entity, deferred));
   // uid and etag belong to the store; relations and status are computed by the catalog.
   const { uid: _uid, etag: _etag, ...metadata } = entity.metadata;
   const { relations: _relations, status: _status, ...rest } = entity;

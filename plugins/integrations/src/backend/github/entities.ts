@@ -174,6 +174,7 @@ export function orgEntities(
         },
       } as Entity,
       locationKey: `${origin}/team/${t.slug}`,
+      authoritative: true,
     });
   }
   for (const [login, groups] of memberOf) {
@@ -185,6 +186,7 @@ export function orgEntities(
         spec: { profile: { displayName: login }, memberOf: groups },
       } as Entity,
       locationKey: `${origin}/user/${login}`,
+      authoritative: true,
     });
   }
   return out;

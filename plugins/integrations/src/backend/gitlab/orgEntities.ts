@@ -36,6 +36,7 @@ export function buildOrgEntities(targetId: string, groups: GroupLike[], members:
         spec: { type: 'team', profile: { displayName: g.full_name ?? g.name }, ...(parent ? { parent: groupEntityName(parent.full_path) } : {}), children },
       },
       locationKey: `gitlab:${targetId}:group/${g.id}`,
+      authoritative: true,
     });
     for (const m of members.get(g.id) ?? []) {
       if (m.state !== 'active') continue;
@@ -59,6 +60,7 @@ export function buildOrgEntities(targetId: string, groups: GroupLike[], members:
         },
       },
       locationKey: `gitlab:${targetId}:user/${member.id}`,
+      authoritative: true,
     });
   }
   return out;

@@ -234,6 +234,7 @@ export function buildLdapEntities(source: LdapSourceConfig, users: Entry[], grou
         },
       },
       locationKey: key('group', g.dn),
+      authoritative: true,
     });
   }
   for (const u of users) {
@@ -252,6 +253,7 @@ export function buildLdapEntities(source: LdapSourceConfig, users: Entry[], grou
         },
       },
       locationKey: key('user', u.dn),
+      authoritative: true,
     });
   }
   return { entities, warnings };
