@@ -283,8 +283,8 @@ function AddIntegrationForm({ onDone }: { onDone: () => void }) {
               value={auth}
               onChange={(v) => setAuth(v as 'token' | 'app')}
               data={[
-                { value: 'token', label: 'Token' },
-                { value: 'app', label: 'GitHub App' },
+                { value: 'token', label: 'Use a token' },
+                { value: 'app', label: 'Use a GitHub App' },
               ]}
               w="fit-content"
             />
