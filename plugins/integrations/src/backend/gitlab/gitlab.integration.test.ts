@@ -244,7 +244,7 @@ describe.each(testDatabaseKinds())('GitLab discovery and webhook on %s', (databa
         )
       ).status,
     ).toBe(202);
-    await waitFor(async () => expect(await catalog.getEntityByRef('component:default/new-service')).toBeDefined(), { timeoutMs: 5_000 });
+    await waitFor(async () => expect(await catalog.getEntityByRef('component:default/new-service')).toBeDefined(), { timeoutMs: 20_000 });
 
     gitlab.renameProject('acme/new-service', 'other/new-service');
     await hook(
@@ -257,12 +257,12 @@ describe.each(testDatabaseKinds())('GitLab discovery and webhook on %s', (databa
       },
       headers('sys-2'),
     );
-    await waitFor(async () => expect(await catalog.getEntityByRef('component:default/new-service')).toBeUndefined(), { timeoutMs: 5_000 });
+    await waitFor(async () => expect(await catalog.getEntityByRef('component:default/new-service')).toBeUndefined(), { timeoutMs: 20_000 });
 
     const deployer = gitlab.project('acme/platform/deployer')!;
     gitlab.removeProject('acme/platform/deployer');
     await hook({ ...base, event_name: 'project_destroy', path_with_namespace: 'acme/platform/deployer', project_id: deployer.id }, headers('sys-3'));
-    await waitFor(async () => expect(await catalog.getEntityByRef('component:default/deployer-api')).toBeUndefined(), { timeoutMs: 5_000 });
+    await waitFor(async () => expect(await catalog.getEntityByRef('component:default/deployer-api')).toBeUndefined(), { timeoutMs: 20_000 });
 
     const unknown = await hook({ object_kind: 'wiki_page', project: { id: 1 } }, headers('sys-4'));
     expect(await unknown.json()).toMatchObject({ status: 'ignored', reason: expect.stringMatching(/not handled/) });

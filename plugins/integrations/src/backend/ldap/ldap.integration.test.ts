@@ -97,8 +97,8 @@ describe.skipIf(!slapdAvailable()).each(testDatabaseKinds())('LDAP org sync on %
       },
     });
     catalog = backend.backend.service(catalogServiceRef);
-    await waitFor(async () => expect(await catalog.getEntityByRef('user:default/carol')).toBeDefined(), { timeoutMs: 60_000 });
-  }, 120_000);
+    await waitFor(async () => expect(await catalog.getEntityByRef('user:default/carol')).toBeDefined(), { timeoutMs: 120_000 });
+  }, 180_000);
 
   afterAll(async () => {
     await backend?.stop();
