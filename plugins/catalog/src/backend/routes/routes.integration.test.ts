@@ -70,7 +70,7 @@ describe('catalog routes (declared with defineRoute)', () => {
     const uid = secret.body.items[0]!.metadata.uid;
     expect((await api(`/entities/by-uid/${uid}`)).status).toBe(404);
     expect((await api(`/entities/by-uid/${uid}`, { method: 'DELETE' })).status).toBe(403);
-    expect((await api('/refresh', { method: 'POST', body: { entityRef: 'Component:secret' } })).status).toBe(403);
+    expect((await api('/refresh', { method: 'POST', body: { entityRef: 'Component:secret' } })).status).toBe(404);
     expect((await api('/entity-facets?facet=kind')).status).toBe(200);
     const [location] = (await api<Array<{ data: { id: string } }>>('/locations')).body;
     // A configured location cannot be removed through the API, but the check comes first, naming it.
@@ -89,6 +89,11 @@ describe('catalog routes (declared with defineRoute)', () => {
       { permission: 'catalog.entity.read' },
       { permission: 'catalog.entity.read', resourceRef: 'component:default/secret' },
       { permission: 'catalog.entity.delete', resourceRef: 'component:default/secret' },
+      // A refresh (hiddenUnless): the untargeted check, the target, then whether the caller may
+      // read it (no: the answer is a 404 like a missing entity's), and the audited denial.
+      { permission: 'catalog.entity.refresh' },
+      { permission: 'catalog.entity.refresh', resourceRef: 'component:default/secret' },
+      { permission: 'catalog.entity.read', resourceRef: 'component:default/secret' },
       { permission: 'catalog.entity.refresh', resourceRef: 'component:default/secret' },
       { permission: 'catalog.entity.read' },
       { permission: 'catalog.entity.read' },
