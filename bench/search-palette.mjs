@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+/* global window, document, MutationObserver -- page.evaluate bodies run in the browser */
 // Search palette in Chromium: keystroke to results (issue 16's target: < 100 ms). A backend with
 // the system, catalog and search plugins serves the built app over a generated corpus; the
 // palette is opened with Ctrl-K and a component's name is typed one key at a time at a fast
