@@ -354,7 +354,7 @@ export class Engine {
           hop: 0,
         };
         const plan = this.plan(a, event, null);
-        if (plan && (await this.recordRun(db, a.id, event, plan))) fired++;
+        if (plan && (await db.transaction((trx) => this.recordRun(trx, a.id, event, plan)))) fired++;
       }
       if (a.timerField) {
         const filter = a.spec.trigger.filter ?? {};
@@ -386,7 +386,7 @@ export class Engine {
             hop: 0,
           };
           const plan = this.plan(a, event, entity);
-          if (plan && (await this.recordRun(db, a.id, event, plan))) fired++;
+          if (plan && (await db.transaction((trx) => this.recordRun(trx, a.id, event, plan)))) fired++;
         }
       }
     }
