@@ -12,7 +12,8 @@ import { saasActions } from './saas.js';
 /** A registry holding every built-in action. */
 export function createBuiltinRegistry(options: { notifications?: NotificationsService | undefined; publish: PublishGitSettings; httpAllowPrivateNetworks: boolean }): ActionRegistry {
   const registry = new ActionRegistry();
-  for (const action of [...fetchActions, ...fsActions, ...debugActions, ...catalogActions, ...saasActions]) registry.register(action);
+  for (const action of [...fetchActions, ...fsActions, ...debugActions, ...catalogActions]) registry.register(action);
+  for (const action of saasActions) registry.register(action, { placeholder: true });
   registry.register(createPublishGitAction(options.publish));
   registry.register(createHttpRequestAction({ allowPrivateNetworks: options.httpAllowPrivateNetworks, maxResponseBytes: 5 * 1024 * 1024 }));
   registry.register(createNotificationAction(options.notifications));

@@ -15,6 +15,8 @@ const ajv = createAjv({ useDefaults: false });
 export class ActionRegistry {
   private readonly actions = new Map<string, AnyTemplateAction>();
   private readonly validators = new Map<string, ValidateFunction>();
+  /** Ids whose action is a placeholder that a real one may replace. */
+  private readonly placeholders = new Set<string>();
   /** Providers for wait:pull-request; integrations add theirs. */
   readonly pullRequestCheckers: PullRequestChecker[] = [];
 
@@ -36,9 +38,17 @@ export class ActionRegistry {
     return Boolean(this.actions.get(id)?.beginWait);
   }
 
-  register(action: AnyTemplateAction): void {
+  /**
+   * Registers an action. One that stands in for an integration Atrium lacks (a placeholder, see
+   * saas.ts) gives way to the real action a plugin registers under its id; any other duplicate
+   * is refused.
+   */
+  register(action: AnyTemplateAction, options: { placeholder?: boolean } = {}): void {
     if (!/^[A-Za-z0-9:_.-]+$/.test(action.id)) throw new Error(`Invalid action id "${action.id}"`);
-    if (this.actions.has(action.id)) throw new Error(`Scaffolder action "${action.id}" is already registered`);
+    if (this.actions.has(action.id) && !this.placeholders.has(action.id)) throw new Error(`Scaffolder action "${action.id}" is already registered`);
+    if (options.placeholder) this.placeholders.add(action.id);
+    else this.placeholders.delete(action.id);
+    this.validators.delete(action.id);
     if (action.schema?.input) this.validators.set(action.id, ajv.compile(action.schema.input));
     this.actions.set(action.id, action);
   }

@@ -339,9 +339,9 @@ export function gitlabActions(settings: GitLabActionSettings): Array<Action<neve
 }
 
 /**
- * Registers the actions with the scaffolder. An id the scaffolder already knows (its
- * "needs an integration" placeholders for publish:gitlab and publish:gitlab:merge-request) is
- * refused by its registry; that is logged, and the other actions still register.
+ * Registers the actions with the scaffolder; they replace its "needs an integration"
+ * placeholders for the same ids. An id another plugin already took is refused by the registry:
+ * that is logged, and the other actions still register.
  */
 export function registerGitLabActions(scaffolder: ScaffolderActionsLike, options: GitLabActionSettings & { logger: Logger }): string[] {
   const registered: string[] = [];

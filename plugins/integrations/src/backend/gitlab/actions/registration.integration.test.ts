@@ -15,15 +15,20 @@ describe('GitLab scaffolder actions in a backend with the scaffolder', () => {
   }, 120_000);
   afterAll(() => backend?.stop());
 
-  it('lists gitlab:pipeline:trigger as registered by the integrations plugin', async () => {
+  it('lists the GitLab actions as registered by the integrations plugin, in place of the scaffolder’s placeholders', async () => {
     const { status, body } =
       await backend.json<Array<{ id: string; description?: string; schema: { input?: { required?: string[] } } }>>('/api/scaffolder/v2/actions');
     expect(status).toBe(200);
     const trigger = body.find((a) => a.id === 'gitlab:pipeline:trigger');
     expect(trigger?.description).toMatch(/short-lived pipeline trigger token/);
     expect(trigger?.schema.input?.required).toEqual(['repoUrl', 'projectId', 'tokenDescription', 'branch']);
-    // publish:gitlab is still the scaffolder's own placeholder until it lets a plugin take the id
-    const publish = body.find((a) => a.id === 'publish:gitlab');
-    expect(publish).toBeDefined();
+    // The scaffolder's "needs an integration" placeholders give way to the real actions.
+    for (const id of ['publish:gitlab', 'publish:gitlab:merge-request']) {
+      const action = body.find((a) => a.id === id);
+      expect(action?.description, id).not.toMatch(/Not configured in Atrium/);
+      expect(action?.schema.input?.required, id).toContain('repoUrl');
+    }
+    // One still without an integration keeps its placeholder.
+    expect(body.find((a) => a.id === 'publish:bitbucket')).toBeDefined();
   });
 });
