@@ -64,7 +64,7 @@ describe.each(testDatabaseKinds())('catalog reads under a catalog.entity.read po
   const as: Record<string, Record<string, string>> = {};
   const api = <T,>(who: string, p: string, init: Omit<Parameters<TestBackend['json']>[1] & object, 'headers'> = {}) =>
     b.json<T>(`/api/catalog${p}`, { ...init, headers: as[who] ?? {} });
-  const namesOf = (items: Array<{ metadata: { name: string } } | null>) => items.map((e) => e?.metadata.name ?? null);
+  const namesOf = (items: Array<{ metadata: { name: string } } | null | undefined>) => items.map((e) => e?.metadata.name ?? null);
 
   /** Every page of a by-query, following nextCursor: the names, each page's size and totalItems. */
   async function allPages(who: string, first: { get?: string; post?: Record<string, unknown> }) {

@@ -78,7 +78,7 @@ describe.each(testDatabaseKinds())('Scorecards under an ownership policy: rows o
         await api('root', '/evaluate', { method: 'POST' });
         return false;
       },
-      { timeoutMs: 150_000, what: 'both components scored' },
+      { timeoutMs: 150_000, message: 'both components scored' },
     );
     const expiresAt = new Date(Date.now() + 86_400_000).toISOString();
     const granted = await api('root', '/exemptions', {

@@ -24,16 +24,18 @@ const MANAGED_BY = 'backstage.io/managed-by-location';
  * the author of a file the provider read claim that trust (it becomes the location key instead).
  */
 function withProviderOrigin(provider: string, entity: Entity, deferred: Pick<DeferredEntity, 'locationKey' | 'authoritative'>): Entity {
-  const annotations = { ...(entity.metadata.annotations ?? {}) };
+  const given = entity.metadata.annotations ?? {};
+  let annotations: Record<string, string>;
   if (deferred.authoritative === true) {
-    annotations[ORIGIN] = `provider:${provider}`;
-    annotations[MANAGED_BY] ??= `provider:${provider}`;
+    annotations = { ...given, [ORIGIN]: `provider:${provider}`, [MANAGED_BY]: given[MANAGED_BY] ?? `provider:${provider}` };
   } else {
-    for (const key of [ORIGIN, MANAGED_BY]) {
-      if (!(annotations[key] ?? '').startsWith('provider:')) continue;
-      if (deferred.locationKey) annotations[key] = deferred.locationKey;
-      else delete annotations[key];
-    }
+    const claimsProvider = (key: string) => (given[key] ?? '').startsWith('provider:');
+    // A claimed provider origin becomes the location key, or goes when there is none.
+    annotations = Object.fromEntries(
+      Object.entries(given).flatMap(([key, value]): Array<[string, string]> =>
+        claimsProvider(key) && (key === ORIGIN || key === MANAGED_BY) ? (deferred.locationKey ? [[key, deferred.locationKey]] : []) : [[key, value]],
+      ),
+    );
   }
   return { ...entity, metadata: { ...entity.metadata, annotations } };
 }

@@ -95,7 +95,7 @@ describe('fake GitLab against @gitbeaker/core typings, through @gitbeaker/rest',
     expect(missing(projects[0], declaredReturn('Groups', 'allProjects'))).toEqual([]);
     expect(missing(await api.Projects.show('acme/sub/svc'), declaredReturn('Projects', 'show'))).toEqual([]);
     expect(missing(await api.Groups.show('acme'), declaredReturn('Groups', 'show'))).toEqual([]);
-    const subgroups = (await api.Groups.allDescendantGroups('acme')) as unknown[];
+    const subgroups = (await api.Groups.allDescendantGroups('acme', {})) as unknown[];
     expect(missing(subgroups[0], declaredReturn('Groups', 'allDescendantGroups'))).toEqual([]);
     const members = (await api.GroupMembers.all('acme')) as unknown[];
     expect(missing(members[0], 'MemberSchema')).toEqual([]);

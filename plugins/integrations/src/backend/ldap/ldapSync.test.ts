@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { buildLdapEntities, entityName, normalizeDn, readLdapConfig } from './ldapSync.js';
+import type { Entry } from 'ldapts';
 
 const [source] = readLdapConfig([{ id: 'corp', url: 'ldap://127.0.0.1:389', users: { dn: 'ou=people,dc=x' }, groups: { dn: 'ou=groups,dc=x' } }]);
 
@@ -22,12 +23,12 @@ describe('LDAP entities', () => {
   });
 
   it('merges member DNs, memberUid and memberOf, and nests groups', () => {
-    const users = [
+    const users: Entry[] = [
       { dn: 'uid=alice,ou=people,dc=x', uid: 'alice', cn: 'Alice', mail: 'a@x' },
       { dn: 'uid=bob,ou=people,dc=x', uid: 'bob', cn: 'Bob', memberOf: ['CN=Readers,OU=Groups,DC=x'] },
       { dn: 'cn=nobody,ou=people,dc=x', cn: 'No uid' },
     ];
-    const groups = [
+    const groups: Entry[] = [
       { dn: 'cn=eng,ou=groups,dc=x', cn: 'eng', member: ['uid=alice,ou=people,dc=x', 'cn=platform,ou=groups,dc=x', 'uid=ghost,ou=people,dc=x'] },
       { dn: 'cn=platform,ou=groups,dc=x', cn: 'platform', description: 'P' },
       { dn: 'cn=ops,ou=groups,dc=x', cn: 'ops', memberUid: ['bob'] },

@@ -10,7 +10,7 @@ import { createBuiltinRegistry } from '../actions/builtin.js';
 import type { ScaffolderConfig } from '../config.js';
 import { preflight, StepValidationError } from '../engine.js';
 import { scaffolderPaths, type ScaffolderPaths } from '../paths.js';
-import { TaskRunner } from '../runner.js';
+import { TaskRunner, type RunnerDeps } from '../runner.js';
 import type { TaskStore } from '../tasks/taskStore.js';
 import { assertRunnableTemplate, buildTaskSpec, parameterPages } from '../templates.js';
 
@@ -68,7 +68,8 @@ export async function dryRunHarness(): Promise<{ runner: TaskRunner; registry: R
     publish: { fileRemoteRoots: [paths.repos], workDir: paths.work, allowPrivateNetworks: false, defaultAuthor: { name: 'x', email: 'x@x' }, defaultCommitMessage: 'x', timeoutMs: 1000 },
     httpAllowPrivateNetworks: false,
   });
-  const runner = new TaskRunner({ store: {} as TaskStore, registry, catalog: fakeCatalog, config, logger: pino({ level: 'silent' }), paths });
+  // Dry runs record nothing: no database, no claims, no waits.
+  const runner = new TaskRunner({ store: {} as TaskStore, registry, catalog: fakeCatalog, config, logger: pino({ level: 'silent' }), paths, db: {} as RunnerDeps['db'], workerId: 'dry-run', waits: {} as RunnerDeps['waits'] });
   return { runner, registry, paths, cleanup: () => fs.rm(dataDir, { recursive: true, force: true }) };
 }
 
