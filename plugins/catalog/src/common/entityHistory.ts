@@ -51,6 +51,8 @@ export interface EntityLogMeta {
   location?: string;
   commit?: string;
   provider?: string;
+  /** One line for people, set by the plugin that recorded the event ("Scorecard x: bronze → silver"). */
+  summary?: string;
 }
 
 /** One entry of `GET /entities/by-name/:kind/:namespace/:name/history`. */

@@ -140,6 +140,7 @@ export class ScorecardStore {
               entityRef: r.entityRef,
               actor: 'plugin:scorecards',
               payload: { entityRef: r.entityRef, scorecardId: r.scorecardId, from: previous.get(key(r))?.level ?? null, to: r.level, points: r.points, maxPoints: r.maxPoints },
+              meta: { summary: `Scorecard ${r.scorecardId}: ${previous.get(key(r))?.level ?? 'no level'} → ${r.level ?? 'no level'} (${r.points}/${r.maxPoints} points)` },
             })),
             { trx },
           );

@@ -78,7 +78,15 @@ export const techdocsPlugin = definePlugin<RawTechdocsConfig, Deps, TechdocsServ
           .catch((e) => logger.warn({ err: e }, 'techdocs: could not announce a build result'));
         // Durable too (change feed, automations): the build's state is already stored when this runs.
         void deps.eventLog
-          .append([{ topic: techdocsBuildFinished.name, entityRef, actor: 'plugin:techdocs', payload: { entityRef, status: outcome } }])
+          .append([
+            {
+              topic: techdocsBuildFinished.name,
+              entityRef,
+              actor: 'plugin:techdocs',
+              payload: { entityRef, status: outcome },
+              meta: { summary: outcome === 'built' ? 'Documentation built and published' : 'Documentation build failed (see the Docs tab for its log)' },
+            },
+          ])
           .catch((e) => logger.warn({ err: e }, 'techdocs: could not record a build result in the event log'));
       },
     });

@@ -1,3 +1,4 @@
+import { stringifyEntityRef } from '@atrium/catalog-model';
 import { apiFetch, useEntity } from '@atrium/frontend-plugin-api';
 import { EmptyState, EntityRefLink, ErrorState, LoadingState, RelativeTime, SectionCard } from '@atrium/ui';
 import { Anchor, Badge, Button, Code, Group, Stack, Table, Text } from '@mantine/core';
@@ -15,6 +16,13 @@ const TOPIC_LABELS: Record<string, { label: string; color: string }> = {
   'catalog.entity.orphaned': { label: 'Orphaned', color: 'orange' },
   'catalog.entity.deleted': { label: 'Deleted', color: 'red' },
 };
+
+/** Another plugin's topic for people: `scorecards.level.changed` → "Scorecards: level changed". */
+function topicLabel(topic: string): string {
+  const [plugin = topic, ...rest] = topic.split('.');
+  const name = plugin.charAt(0).toUpperCase() + plugin.slice(1);
+  return rest.length > 0 ? `${name}: ${rest.join(' ')}` : name;
+}
 
 function short(value: unknown): string {
   if (value === undefined) return '—';
@@ -70,7 +78,7 @@ function Changes(props: { changes: EntityFieldChange[] }) {
 
 function HistoryEntry(props: { item: EntityHistoryItem }) {
   const { item } = props;
-  const topic = TOPIC_LABELS[item.topic] ?? { label: item.topic, color: 'gray' };
+  const topic = TOPIC_LABELS[item.topic] ?? { label: topicLabel(item.topic), color: 'gray' };
   const actor = item.actor;
   return (
     <Stack
@@ -80,7 +88,7 @@ function HistoryEntry(props: { item: EntityHistoryItem }) {
       style={{ listStyle: 'none', borderBottom: '1px solid var(--mantine-color-default-border)', paddingBottom: 12 }}
     >
       <Group gap="sm" wrap="wrap">
-        <Badge color={topic.color} variant="light">
+        <Badge color={topic.color} variant="light" tt="none">
           {topic.label}
         </Badge>
         <Text size="sm">
@@ -92,6 +100,7 @@ function HistoryEntry(props: { item: EntityHistoryItem }) {
           </Text>
         ) : null}
       </Group>
+      {item.meta?.summary ? <Text size="sm">{item.meta.summary}</Text> : null}
       {item.meta?.location ? (
         <Group gap={6} wrap="wrap">
           <Text size="xs" c="dimmed">
@@ -117,7 +126,7 @@ function HistoryEntry(props: { item: EntityHistoryItem }) {
 /** The entity's change history from the event log, newest first, with older entries on demand. */
 export default function HistoryTab() {
   const entity = useEntity();
-  const ref = `${entity.kind}:${entity.metadata.namespace ?? 'default'}/${entity.metadata.name}`.toLowerCase();
+  const ref = stringifyEntityRef({ kind: entity.kind, namespace: entity.metadata.namespace ?? 'default', name: entity.metadata.name });
   const path = `/catalog/entities/by-name/${encodeURIComponent(entity.kind.toLowerCase())}/${encodeURIComponent(entity.metadata.namespace ?? 'default')}/${encodeURIComponent(entity.metadata.name)}/history`;
   const query = useInfiniteQuery({
     queryKey: ['catalog', 'entity-history', ref],
