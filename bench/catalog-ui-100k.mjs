@@ -42,8 +42,18 @@ if (opt.serve) {
   const config = loadConfig({ rootDir: process.cwd(), configFiles: [opt.config] });
   const backend = await createBackend({ config, plugins: [systemPlugin, catalogPlugin], appDistDir: resolveAppDist() ?? null });
   await backend.start();
-  process.once('SIGTERM', () => backend.stop().then(() => process.exit(0), () => process.exit(1)));
-  process.once('SIGINT', () => backend.stop().then(() => process.exit(0), () => process.exit(1)));
+  process.once('SIGTERM', () =>
+    backend.stop().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    ),
+  );
+  process.once('SIGINT', () =>
+    backend.stop().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    ),
+  );
 } else {
   await main();
 }
@@ -61,7 +71,14 @@ async function main() {
     execFileSync(process.execPath, [path.resolve(repoRoot, '../shared/bench/gen-corpus.mjs'), String(N), corpus], { stdio: 'inherit' });
   }
   const manifest = JSON.parse(fs.readFileSync(path.join(corpus, 'manifest.json'), 'utf8'));
-  const runDir = path.join(outRoot, 'runs', `catalog-ui-${N}_${opt.db}_${new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}`);
+  const runDir = path.join(
+    outRoot,
+    'runs',
+    `catalog-ui-${N}_${opt.db}_${new Date()
+      .toISOString()
+      .replace(/[-:]/g, '')
+      .replace(/\.\d+Z$/, 'Z')}`,
+  );
   fs.mkdirSync(runDir, { recursive: true });
 
   const database = prepareDatabase(opt.db, N, opt.reuse, outRoot);
@@ -91,7 +108,9 @@ async function main() {
     log(`backend pid ${server.pid}, ${database.describe}; waiting for ${manifest.expectedCatalogTotal} entities`);
     let lastLog = 0;
     for (;;) {
-      const total = await fetchJson(`${BASE}/api/catalog/entities/by-query?limit=0`).then((r) => r.totalItems).catch(() => undefined);
+      const total = await fetchJson(`${BASE}/api/catalog/entities/by-query?limit=0`)
+        .then((r) => r.totalItems)
+        .catch(() => undefined);
       if (total !== undefined && total >= manifest.expectedCatalogTotal) break;
       if (Date.now() - lastLog > 15_000) {
         log(`  t=${((Date.now() - started) / 1000).toFixed(0)}s entities=${total ?? '-'}/${manifest.expectedCatalogTotal}`);
@@ -172,9 +191,11 @@ async function main() {
       await page.goto(`${BASE}/catalog`);
       await page.waitForSelector('tbody tr[aria-rowindex="2"]');
       await waitIdle(page);
-      const search = await timeAfterKeys(page, () => page.getByRole('textbox', { name: 'Search the catalog' }).pressSequentially('reconciliation', { delay: 0 }), [
-        viewCondition('q=reconciliation'),
-      ]);
+      const search = await timeAfterKeys(
+        page,
+        () => page.getByRole('textbox', { name: 'Search the catalog' }).pressSequentially('reconciliation', { delay: 0 }),
+        [viewCondition('q=reconciliation')],
+      );
       r[keys[6]] = search[0];
       await page.goto(`${BASE}/catalog`);
       await page.waitForSelector('tbody tr[aria-rowindex="2"]');
@@ -203,12 +224,17 @@ async function main() {
       raw: scenarios,
     };
     fs.writeFileSync(path.join(runDir, 'result.json'), JSON.stringify(result, null, 2));
-    console.log(`\nCatalog UI with ${manifest.expectedCatalogTotal.toLocaleString('en-US')} entities (${N.toLocaleString('en-US')} components), ${database.describe}`);
+    console.log(
+      `\nCatalog UI with ${manifest.expectedCatalogTotal.toLocaleString('en-US')} entities (${N.toLocaleString('en-US')} components), ${database.describe}`,
+    );
     console.log(`${machine()}`);
-    for (const [name, s] of Object.entries(summary)) console.log(`  ${name.padEnd(66)} median ${s.median} ms  p90 ${s.p90} ms  min ${s.min} ms  max ${s.max} ms`);
+    for (const [name, s] of Object.entries(summary))
+      console.log(`  ${name.padEnd(66)} median ${s.median} ms  p90 ${s.p90} ms  min ${s.min} ms  max ${s.max} ms`);
     console.log(`  API (ms, one request each, from Node): ${JSON.stringify(apiAfter)}`);
     const mid = (key) => stats(firstRowBreakdown.filter((_, i) => i % 2 === 0).map((t) => t[key] ?? 0)).median;
-    console.log(`  cold load breakdown (median ms from navigation start): HTML ${mid('html')}, last script ${mid('lastScript')}, page request ${mid('pageRequestStart')}–${mid('pageRequestEnd')}, first row ${mid('firstRow')}`);
+    console.log(
+      `  cold load breakdown (median ms from navigation start): HTML ${mid('html')}, last script ${mid('lastScript')}, page request ${mid('pageRequestStart')}–${mid('pageRequestEnd')}, first row ${mid('firstRow')}`,
+    );
     console.log(`\nresult: ${path.join(runDir, 'result.json')}`);
   } finally {
     stop();
@@ -241,14 +267,15 @@ async function firstRows(page, url) {
   return timing.firstRow;
 }
 
-
 function firstRowCondition() {
   return () => document.querySelector('tbody tr[aria-rowindex="2"] a') !== null && location.pathname === '/catalog';
 }
 
 /** The rows on screen are those of a view whose query string contains `part` (not the previous view's, kept while loading). */
 function viewCondition(part) {
-  return new Function(`const frame = document.querySelector('[data-view]'); return frame !== null && frame.dataset.view.includes(${JSON.stringify(part)}) && !frame.hasAttribute('data-stale') && frame.querySelector('tbody tr[aria-rowindex="2"] a') !== null;`);
+  return new Function(
+    `const frame = document.querySelector('[data-view]'); return frame !== null && frame.dataset.view.includes(${JSON.stringify(part)}) && !frame.hasAttribute('data-stale') && frame.querySelector('tbody tr[aria-rowindex="2"] a') !== null;`,
+  );
 }
 
 /** The result count shows `text`. */
@@ -352,7 +379,10 @@ function stats(values) {
 
 function machine() {
   const cpus = os.cpus();
-  return `${os.type()} ${os.release()}, ${cpus.length} × ${cpus[0]?.model ?? 'cpu'}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GB RAM, Node ${process.version}, load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`;
+  return `${os.type()} ${os.release()}, ${cpus.length} × ${cpus[0]?.model ?? 'cpu'}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GB RAM, Node ${process.version}, load average ${os
+    .loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ')}`;
 }
 
 /** What the explorer's requests cost on their own: the first page, the count, and the facets. */
@@ -373,7 +403,10 @@ async function apiTimings(base) {
     countProduction: await post('/entities/by-query', { query: production, limit: 0, totalItems: 'include' }),
     pageSearch: await post('/entities/by-query', page(component, { fullTextFilter: { term: 'reconciliation' } })),
     facetsKind: await post('/entity-facets', { facets: ['kind'] }),
-    facetsComponent: await post('/entity-facets', { facets: ['spec.type', 'relations.ownedBy', 'spec.lifecycle', 'metadata.tags', 'metadata.namespace'], query: component }),
+    facetsComponent: await post('/entity-facets', {
+      facets: ['spec.type', 'relations.ownedBy', 'spec.lifecycle', 'metadata.tags', 'metadata.namespace'],
+      query: component,
+    }),
   };
 }
 

@@ -67,7 +67,10 @@ const BASE = `http://127.0.0.1:${PORT}/api/catalog`;
 // ---------- the port must be free: other benchmarks on this machine use the same range ----------
 if (await portAnswers(PORT)) fail(`port ${PORT} is already in use (another benchmark?); pick another with --port 17900-17999`);
 
-const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+const stamp = new Date()
+  .toISOString()
+  .replace(/[-:]/g, '')
+  .replace(/\.\d+Z$/, 'Z');
 const runId = `${N}_${DB}_${stamp}`;
 const outRoot = path.resolve(opt.out ?? path.join(repoRoot, 'bench/out'));
 const runDir = path.join(outRoot, 'runs', `catalog-${runId}`);
@@ -122,7 +125,17 @@ const result = {
   catalogBuild: catalogBuild(),
   machine: { cores: (await import('node:os')).cpus().length, memGiB: round((await import('node:os')).totalmem() / 2 ** 30, 1) },
   corpus: { entities: manifest.total, locations: manifest.locations, expectedCatalogTotal: EXPECTED_TOTAL, files: manifest.files, layout: manifest.layout },
-  settings: { plugins: PLUGINS === 'all' ? 'all (atrium start)' : 'catalog + system only (bench/lib/catalog-backend.mjs)', analyzeAfterIngest: opt.analyze, requestTimeoutS: REQUEST_TIMEOUT_S, endpointBudgetS: ENDPOINT_BUDGET_S, pollMs: POLL_MS, refreshIntervalSeconds: REFRESH_INTERVAL, idleS: IDLE_S, requests: REQUESTS, warmup: WARMUP },
+  settings: {
+    plugins: PLUGINS === 'all' ? 'all (atrium start)' : 'catalog + system only (bench/lib/catalog-backend.mjs)',
+    analyzeAfterIngest: opt.analyze,
+    requestTimeoutS: REQUEST_TIMEOUT_S,
+    endpointBudgetS: ENDPOINT_BUDGET_S,
+    pollMs: POLL_MS,
+    refreshIntervalSeconds: REFRESH_INTERVAL,
+    idleS: IDLE_S,
+    requests: REQUESTS,
+    warmup: WARMUP,
+  },
   loadAtStart: loadAverage(),
   phases: {},
   errors: [],
@@ -245,7 +258,9 @@ async function phaseIngest() {
     timeline.push(point);
     polls++;
     if (polls % Math.max(1, Math.round(10_000 / POLL_MS)) === 0 || (t.components !== null && t.done === null)) {
-      log(`  t=${point.t}s components=${point.components ?? '-'}/${N} all=${point.all ?? '-'}/${EXPECTED_TOTAL} rss=${point.rssMiB}MiB cpu=${point.cpuS}s${point.db ? ` db=${JSON.stringify(point.db)}` : ''}${point.error ? ` (${point.error})` : ''}`);
+      log(
+        `  t=${point.t}s components=${point.components ?? '-'}/${N} all=${point.all ?? '-'}/${EXPECTED_TOTAL} rss=${point.rssMiB}MiB cpu=${point.cpuS}s${point.db ? ` db=${JSON.stringify(point.db)}` : ''}${point.error ? ` (${point.error})` : ''}`,
+      );
     }
     if (t.components !== null && t.allVisible !== null && t.groupsComplete !== null) {
       t.done = Math.max(t.components, t.allVisible, t.groupsComplete);
@@ -266,7 +281,9 @@ async function phaseIngest() {
     polls,
     slowestPollS: round(maxPollS, 2),
   };
-  log(`(1) ingest done at ${t.done} s (components ${t.components} s, all visible ${t.allVisible} s, groups ${t.groupsComplete} s); backend CPU ${result.phases.ingest.backendCpuS} s`);
+  log(
+    `(1) ingest done at ${t.done} s (components ${t.components} s, all visible ${t.allVisible} s, groups ${t.groupsComplete} s); backend CPU ${result.phases.ingest.backendCpuS} s`,
+  );
 }
 
 /** (2) no-change refresh of everything: POST /refresh on an entity of the (single, config) location forces a full re-read and re-apply. */
@@ -303,7 +320,9 @@ async function phaseNoChangeRefresh(location) {
     sampleEtagsUnchanged: unchanged,
     waitedForScheduledRefreshS: waitedS,
   };
-  log(`(2) forced no-change refresh: ${result.phases.refreshForced.wallS} s (POST ${round(postMs / 1000, 2)} s), backend CPU ${result.phases.refreshForced.backendCpuS} s, etags unchanged: ${unchanged}`);
+  log(
+    `(2) forced no-change refresh: ${result.phases.refreshForced.wallS} s (POST ${round(postMs / 1000, 2)} s), backend CPU ${result.phases.refreshForced.backendCpuS} s, etags unchanged: ${unchanged}`,
+  );
 }
 
 /** (2b) idle: no requests at all for IDLE_S seconds; CPU of the backend (and of its Postgres sessions). */
@@ -326,7 +345,9 @@ async function phaseIdle(location) {
     scheduledRefreshInWindow: statusAfter.lastReadAt !== status.lastReadAt,
     nextRefreshAt: status.nextRefreshAt,
   };
-  log(`(2b) idle ${f.wallS} s: backend CPU ${f.backendCpuS} s (${result.phases.idle.backendCpuPctOfCore} % of a core)${database.pgDatabase ? `, Postgres sessions ${round(pgCpu, 2)} s` : ''}`);
+  log(
+    `(2b) idle ${f.wallS} s: backend CPU ${f.backendCpuS} s (${result.phases.idle.backendCpuPctOfCore} % of a core)${database.pgDatabase ? `, Postgres sessions ${round(pgCpu, 2)} s` : ''}`,
+  );
 }
 
 /**
@@ -361,7 +382,9 @@ async function phaseScheduledRefresh(location) {
     cycle: cycle ? { ...cycle, backendCpuPctOfCore: round((cycle.backendCpuS / cycle.wallS) * 100, 2) } : null,
     lastReadAt: lastStatus.lastReadAt,
   };
-  log(`(2c) scheduled no-change refresh: ${read?.wallS} s, backend CPU ${read?.backendCpuS} s; whole cycle ${cycle?.wallS} s at ${result.phases.refreshScheduled.cycle?.backendCpuPctOfCore} % of a core`);
+  log(
+    `(2c) scheduled no-change refresh: ${read?.wallS} s, backend CPU ${read?.backendCpuS} s; whole cycle ${cycle?.wallS} s at ${result.phases.refreshScheduled.cycle?.backendCpuPctOfCore} % of a core`,
+  );
 }
 
 /** (3) 1 % change: new descriptions for every 100th component, then a refresh; until all are served. */
@@ -416,7 +439,11 @@ async function phaseLatency() {
       label: `by-query \`fullTextFilterTerm=${manifest.fullTextTerm}&limit=50\` (no fields)`,
       path: () => `/entities/by-query?fullTextFilterTerm=${term}&limit=50`,
     },
-    { key: 'facetsSpecType', label: '`entity-facets?facet=spec.type&filter=kind=component`', path: () => '/entity-facets?facet=spec.type&filter=kind=component' },
+    {
+      key: 'facetsSpecType',
+      label: '`entity-facets?facet=spec.type&filter=kind=component`',
+      path: () => '/entity-facets?facet=spec.type&filter=kind=component',
+    },
     {
       key: 'byName',
       label: '`entities/by-name/component/default/<random>`',
@@ -705,7 +732,9 @@ function printReport() {
   const rows = [];
   const row = (k, v) => rows.push(`| ${k} | ${v ?? '–'} |`);
   const lat = (e) =>
-    e ? `${e.p50} / ${e.p95} / ${e.p99}${e.n < REQUESTS ? ` (only ${e.n} requests)` : ''}${e.errors ? ` (${e.errors} errors${e.timeouts ? `, ${e.timeouts} timeouts at ${e.requestTimeoutS} s` : ''})` : ''}` : '–';
+    e
+      ? `${e.p50} / ${e.p95} / ${e.p99}${e.n < REQUESTS ? ` (only ${e.n} requests)` : ''}${e.errors ? ` (${e.errors} errors${e.timeouts ? `, ${e.timeouts} timeouts at ${e.requestTimeoutS} s` : ''})` : ''}`
+      : '–';
   row('N components (entities expected)', `${N} (${EXPECTED_TOTAL})`);
   row('database', result.database);
   row('backend plugins', result.settings.plugins);
@@ -721,15 +750,34 @@ function printReport() {
     row('backend CPU s during ingest / machine CPU', `${p.ingest.backendCpuS} / ${pct(p.ingest.machineCpu)}`);
     row('load 1 min during ingest (start → done)', `${p.ingest.loadStart} → ${p.ingest.loadEnd}`);
   }
-  if (p.refreshForced) row('**(2) forced no-change refresh of everything (s)**', `**${p.refreshForced.wallS}** (backend CPU ${p.refreshForced.backendCpuS} s, etags unchanged: ${p.refreshForced.sampleEtagsUnchanged}, load ${p.refreshForced.loadEnd})`);
-  if (p.idle) row(`**(2b) idle CPU over ${p.idle.wallS} s**`, `**${p.idle.backendCpuS} CPU-s = ${p.idle.backendCpuPctOfCore} % of a core**${p.idle.pgSessionsCpuS !== null ? ` (+ Postgres sessions ${p.idle.pgSessionsCpuS} s)` : ''}, load ${p.idle.loadEnd}`);
+  if (p.refreshForced)
+    row(
+      '**(2) forced no-change refresh of everything (s)**',
+      `**${p.refreshForced.wallS}** (backend CPU ${p.refreshForced.backendCpuS} s, etags unchanged: ${p.refreshForced.sampleEtagsUnchanged}, load ${p.refreshForced.loadEnd})`,
+    );
+  if (p.idle)
+    row(
+      `**(2b) idle CPU over ${p.idle.wallS} s**`,
+      `**${p.idle.backendCpuS} CPU-s = ${p.idle.backendCpuPctOfCore} % of a core**${p.idle.pgSessionsCpuS !== null ? ` (+ Postgres sessions ${p.idle.pgSessionsCpuS} s)` : ''}, load ${p.idle.loadEnd}`,
+    );
   if (p.refreshScheduled) {
-    row('(2c) scheduled no-change refresh (content hash) (s)', `${p.refreshScheduled.claimToFinish?.wallS} (backend CPU ${p.refreshScheduled.claimToFinish?.backendCpuS} s)`);
-    row('(2c) average CPU over a whole no-change refresh cycle', p.refreshScheduled.cycle ? `${p.refreshScheduled.cycle.backendCpuPctOfCore} % of a core over ${p.refreshScheduled.cycle.wallS} s` : '–');
+    row(
+      '(2c) scheduled no-change refresh (content hash) (s)',
+      `${p.refreshScheduled.claimToFinish?.wallS} (backend CPU ${p.refreshScheduled.claimToFinish?.backendCpuS} s)`,
+    );
+    row(
+      '(2c) average CPU over a whole no-change refresh cycle',
+      p.refreshScheduled.cycle ? `${p.refreshScheduled.cycle.backendCpuPctOfCore} % of a core over ${p.refreshScheduled.cycle.wallS} s` : '–',
+    );
   }
-  if (p.change) row(`**(3) 1 % change (${p.change.changedEntities} components) served (s)**`, `**${p.change.wallS}** (POST /refresh ${round(p.change.postMs / 1000, 2)} s, load ${p.change.loadEnd})`);
+  if (p.change)
+    row(
+      `**(3) 1 % change (${p.change.changedEntities} components) served (s)**`,
+      `**${p.change.wallS}** (POST /refresh ${round(p.change.postMs / 1000, 2)} s, load ${p.change.loadEnd})`,
+    );
   if (p.latency) {
-    for (const e of Object.values(p.latency.endpoints)) row(`(4) ${e.label} p50 / p95 / p99 ms`, `${lat(e)}${e.totalItems !== undefined ? ` [${e.totalItems} hits]` : ''} load ${e.load1}`);
+    for (const e of Object.values(p.latency.endpoints))
+      row(`(4) ${e.label} p50 / p95 / p99 ms`, `${lat(e)}${e.totalItems !== undefined ? ` [${e.totalItems} hits]` : ''} load ${e.load1}`);
     row('machine CPU during latency phase', pct(p.latency.machineCpu));
   }
   row('**(5) peak RSS (VmHWM)**', `**${result.peakRssMiB} MiB**`);

@@ -120,7 +120,8 @@ try {
   ];
   // CPU used per request by the backend process and by its Postgres sessions: far steadier than
   // req/s on a busy machine, and it says which side a change made dearer.
-  const pgPids = () => (database.pgDatabase ? psql(`select pid from pg_stat_activity where datname = '${database.pgDatabase}'`, 'postgres').split('\n').filter(Boolean) : []);
+  const pgPids = () =>
+    database.pgDatabase ? psql(`select pid from pg_stat_activity where datname = '${database.pgDatabase}'`, 'postgres').split('\n').filter(Boolean) : [];
   const cpuNow = () => ({
     node: processCpuSeconds(backend.pid) ?? 0,
     pg: new Map(pgPids().map((pid) => [pid, processCpuSeconds(pid) ?? 0])),
@@ -132,7 +133,12 @@ try {
   // transaction is one) and rows read, from pg_stat_database (flushed about once a second).
   const dbStats = () => {
     if (!database.pgDatabase) return { xacts: 0, rows: 0 };
-    const [xacts, rows] = psql(`select xact_commit + xact_rollback, tup_returned + tup_fetched from pg_stat_database where datname = '${database.pgDatabase}'`, 'postgres').split('|').map(Number);
+    const [xacts, rows] = psql(
+      `select xact_commit + xact_rollback, tup_returned + tup_fetched from pg_stat_database where datname = '${database.pgDatabase}'`,
+      'postgres',
+    )
+      .split('|')
+      .map(Number);
     return { xacts, rows };
   };
   const results = [];
@@ -162,7 +168,9 @@ try {
     row.nodeCpuUsPerReq = Math.round(((after.node - before.node) * 1e6) / total);
     row.pgCpuUsPerReq = Math.round((pgCpuSince(before, after) * 1e6) / total);
     results.push(row);
-    log(`${t.name}: ${row.reqPerSec} req/s, p50 ${row.p50ms} ms, p99 ${row.p99ms} ms, non-2xx ${row.non2xx}, errors ${row.errors}; CPU per request: backend ${row.nodeCpuUsPerReq} µs, Postgres ${row.pgCpuUsPerReq} µs; Postgres transactions ${row.pgXactsPerReq}, rows read ${row.pgRowsPerReq}`);
+    log(
+      `${t.name}: ${row.reqPerSec} req/s, p50 ${row.p50ms} ms, p99 ${row.p99ms} ms, non-2xx ${row.non2xx}, errors ${row.errors}; CPU per request: backend ${row.nodeCpuUsPerReq} µs, Postgres ${row.pgCpuUsPerReq} µs; Postgres transactions ${row.pgXactsPerReq}, rows read ${row.pgRowsPerReq}`,
+    );
   }
   const summary = {
     bench: 'load',

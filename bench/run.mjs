@@ -5,7 +5,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 
 const [name, ...args] = process.argv.slice(2);
-const available = fs.readdirSync(import.meta.dirname).filter((f) => f.endsWith('.mjs') && f !== 'run.mjs').map((f) => f.slice(0, -4));
+const available = fs
+  .readdirSync(import.meta.dirname)
+  .filter((f) => f.endsWith('.mjs') && f !== 'run.mjs')
+  .map((f) => f.slice(0, -4));
 if (!name || !/^[a-z0-9-]+$/.test(name) || !available.includes(name)) {
   console.error(`usage: node bench/run.mjs <name> [args]   (names: ${available.join(', ') || 'none'})`);
   process.exit(2);

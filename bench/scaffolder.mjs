@@ -46,7 +46,10 @@ const db = createFreshDatabase(opt.db, runId);
 const tplDir = path.join(work, 'template');
 fs.mkdirSync(path.join(tplDir, 'skeleton/src'), { recursive: true });
 for (let i = 0; i < 38; i++) {
-  fs.writeFileSync(path.join(tplDir, `skeleton/src/module-${i}.js`), `// \${{ values.name }} module ${i}\nexport const name = '\${{ values.name }}';\n{% for i in range(0, 20) %}export const v\${{ i }} = \${{ i }};\n{% endfor %}`);
+  fs.writeFileSync(
+    path.join(tplDir, `skeleton/src/module-${i}.js`),
+    `// \${{ values.name }} module ${i}\nexport const name = '\${{ values.name }}';\n{% for i in range(0, 20) %}export const v\${{ i }} = \${{ i }};\n{% endfor %}`,
+  );
 }
 fs.writeFileSync(path.join(tplDir, 'skeleton/README.md'), '# ${{ values.name }}\n');
 fs.writeFileSync(
@@ -74,10 +77,14 @@ spec:
     - id: publish
       action: publish:git
       input: { repoUrl: '\${{ parameters.remote }}' }
-${opt['no-register'] ? '' : `    - id: register
+${
+  opt['no-register']
+    ? ''
+    : `    - id: register
       action: catalog:register
       input: { repoContentsUrl: '\${{ steps.publish.output.repoContentsUrl }}' }
-`}`,
+`
+}`,
 );
 const locations = [{ type: 'file', target: path.join(tplDir, 'template.yaml') }];
 const corpus = fs.existsSync(opt.corpus) ? opt.corpus : undefined;
@@ -98,11 +105,21 @@ fs.writeFileSync(
   }),
 );
 
-const server = spawn(process.execPath, [...(process.env.BENCH_NODE_ARGS ? process.env.BENCH_NODE_ARGS.split(' ') : []), path.join(repoRoot, 'packages/cli/bin/atrium.js'), 'start', '--config', configPath], {
-  cwd: work,
-  stdio: ['ignore', process.env.BENCH_BACKEND_LOG ? fs.openSync(process.env.BENCH_BACKEND_LOG, 'w') : 'ignore', 'pipe'],
-  env: { ...process.env, LOG_LEVEL: 'warn' },
-});
+const server = spawn(
+  process.execPath,
+  [
+    ...(process.env.BENCH_NODE_ARGS ? process.env.BENCH_NODE_ARGS.split(' ') : []),
+    path.join(repoRoot, 'packages/cli/bin/atrium.js'),
+    'start',
+    '--config',
+    configPath,
+  ],
+  {
+    cwd: work,
+    stdio: ['ignore', process.env.BENCH_BACKEND_LOG ? fs.openSync(process.env.BENCH_BACKEND_LOG, 'w') : 'ignore', 'pipe'],
+    env: { ...process.env, LOG_LEVEL: 'warn' },
+  },
+);
 let stderr = '';
 server.on('exit', (code, signal) => (stderr += `\n[backend exited: code ${code} signal ${signal}]`));
 server.stderr.on('data', (d) => (stderr = (stderr + d).slice(-4000)));
@@ -158,7 +175,10 @@ try {
       json('/api/scaffolder/v2/tasks', {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ templateRef: 'template:default/bench-service', values: { name: `bench-svc-${i}`, remote: `file://${work}/remotes/svc-${i}.git` } }),
+        body: JSON.stringify({
+          templateRef: 'template:default/bench-service',
+          values: { name: `bench-svc-${i}`, remote: `file://${work}/remotes/svc-${i}.git` },
+        }),
       }).then((r) => {
         if (r.status !== 201) throw new Error(`task creation answered ${r.status}: ${JSON.stringify(r.body)}`);
         return r.body.id;
@@ -176,7 +196,9 @@ try {
       lastCheck = performance.now();
       const list = (await json(`/api/scaffolder/v2/tasks?limit=500`)).body.tasks.filter((t) => ids.includes(t.id));
       peakProcessing = Math.max(peakProcessing, list.filter((t) => t.status === 'processing').length);
-      for (const t of list) if (['completed', 'failed', 'cancelled'].includes(t.status) && !finished.has(t.id)) finished.set(t.id, { status: t.status, ms: performance.now() - started, error: t.error });
+      for (const t of list)
+        if (['completed', 'failed', 'cancelled'].includes(t.status) && !finished.has(t.id))
+          finished.set(t.id, { status: t.status, ms: performance.now() - started, error: t.error });
       maxRss = Math.max(maxRss, processMemory(server.pid)?.rssMiB ?? 0);
     }
     if (performance.now() - started > 600_000) throw new Error('tasks did not finish within 10 minutes');

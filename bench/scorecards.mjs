@@ -26,7 +26,13 @@ import { processCpuSeconds } from './lib/proc.mjs';
 const repoRoot = path.resolve(import.meta.dirname, '..');
 const GEN = process.env.BENCH_GEN_CORPUS ?? path.resolve(repoRoot, '../shared/bench/gen-corpus.mjs');
 const { values: opt } = parseArgs({
-  options: { n: { type: 'string', default: '60000' }, db: { type: 'string', default: 'pglite' }, changes: { type: 'string', default: '10' }, corpus: { type: 'string' }, 'pglite-memory': { type: 'boolean', default: false } },
+  options: {
+    n: { type: 'string', default: '60000' },
+    db: { type: 'string', default: 'pglite' },
+    changes: { type: 'string', default: '10' },
+    corpus: { type: 'string' },
+    'pglite-memory': { type: 'boolean', default: false },
+  },
 });
 const N = Number(opt.n);
 const corpusDir = opt.corpus ?? path.join(repoRoot, 'bench/out', `scorecards-corpus-${N}`);
@@ -168,7 +174,11 @@ const definitions = [
       rule('has-dependents', 'silver', 'facts.dependents >= 0'),
       rule('no-deprecated-deps', 'silver', '!has(entity.spec.dependsOn) || entity.spec.dependsOn.all(d, !d.contains("legacy"))'),
       rule('slug', 'gold', 'has(entity.metadata.annotations) && entity.metadata.annotations.exists(k, k.startsWith("github.com/"))'),
-      rule('gdpr-tagged', 'gold', 'entity.kind != "Component" || (has(entity.metadata.tags) && ("gdpr" in entity.metadata.tags || "pci" in entity.metadata.tags || size(entity.metadata.tags) > 0))'),
+      rule(
+        'gdpr-tagged',
+        'gold',
+        'entity.kind != "Component" || (has(entity.metadata.tags) && ("gdpr" in entity.metadata.tags || "pci" in entity.metadata.tags || size(entity.metadata.tags) > 0))',
+      ),
       rule('not-experimental', 'gold', 'entity.spec.lifecycle != "experimental"'),
       rule('partof', 'gold', 'count(relations.partOf) > 0 || entity.kind == "Resource"'),
     ],
@@ -215,12 +225,16 @@ const first = status.lastSweep;
 const list = await api('/scorecards');
 const results = list.items.reduce((n, s) => n + s.entityCount, 0);
 const cpuFirst = cpu();
-console.log(`first sweep: ${first.entities} entities, ${results} results (${list.items.map((s) => `${s.id}=${s.entityCount}`).join(', ')}), ${first.changed} written, ${(first.durationMs / 1000).toFixed(1)} s (startup to done ${((Date.now() - started) / 1000).toFixed(1)} s, CPU ${(cpuFirst - cpuStart).toFixed(1)} s, load average ${load()})`);
+console.log(
+  `first sweep: ${first.entities} entities, ${results} results (${list.items.map((s) => `${s.id}=${s.entityCount}`).join(', ')}), ${first.changed} written, ${(first.durationMs / 1000).toFixed(1)} s (startup to done ${((Date.now() - started) / 1000).toFixed(1)} s, CPU ${(cpuFirst - cpuStart).toFixed(1)} s, load average ${load()})`,
+);
 
 const t1 = Date.now();
 const cpu1 = cpu();
 const second = (await api('/evaluate', { method: 'POST' })).lastSweep;
-console.log(`no-change sweep: ${second.changed} written, ${(second.durationMs / 1000).toFixed(1)} s (request ${((Date.now() - t1) / 1000).toFixed(1)} s, CPU ${(cpu() - cpu1).toFixed(1)} s, load average ${load()})`);
+console.log(
+  `no-change sweep: ${second.changed} written, ${(second.durationMs / 1000).toFixed(1)} s (request ${((Date.now() - t1) / 1000).toFixed(1)} s, CPU ${(cpu() - cpu1).toFixed(1)} s, load average ${load()})`,
+);
 
 // One entity changes: drop its description, publish the catalog's event, wait for the result.
 const components = ordered.filter((r) => r.startsWith('component:'));
@@ -242,7 +256,11 @@ for (let i = 0; i < Number(opt.changes); i++) {
 }
 latencies.sort((a, b) => a - b);
 const pct = (p) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))];
-console.log(`change → result: median ${pct(50).toFixed(0)} ms, p90 ${pct(90).toFixed(0)} ms, max ${latencies[latencies.length - 1].toFixed(0)} ms over ${latencies.length} changes`);
-console.log(`rss ${(process.memoryUsage().rss / 1e9).toFixed(2)} GB; machine: ${os.cpus().length} x ${os.cpus()[0]?.model}, node ${process.version}, db ${opt.db}`);
+console.log(
+  `change → result: median ${pct(50).toFixed(0)} ms, p90 ${pct(90).toFixed(0)} ms, max ${latencies[latencies.length - 1].toFixed(0)} ms over ${latencies.length} changes`,
+);
+console.log(
+  `rss ${(process.memoryUsage().rss / 1e9).toFixed(2)} GB; machine: ${os.cpus().length} x ${os.cpus()[0]?.model}, node ${process.version}, db ${opt.db}`,
+);
 await backend.stop();
 if (pgliteDir) fs.rmSync(pgliteDir, { recursive: true, force: true });

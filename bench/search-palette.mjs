@@ -36,7 +36,12 @@ if (opt.serve) {
   const config = loadConfig({ rootDir: process.cwd(), configFiles: [opt.config] });
   const backend = await createBackend({ config, plugins: [systemPlugin, catalogPlugin, searchPlugin], appDistDir: resolveAppDist() ?? null });
   await backend.start();
-  process.once('SIGTERM', () => backend.stop().then(() => process.exit(0), () => process.exit(1)));
+  process.once('SIGTERM', () =>
+    backend.stop().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    ),
+  );
 } else {
   await main();
 }
@@ -61,10 +66,33 @@ async function main() {
   if (opt.db === 'pg') {
     const server = new URL(process.env.ATRIUM_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres');
     const name = `atrium_bench_palette_${Date.now()}`;
-    execFileSync('psql', ['-h', server.hostname, '-p', server.port || '5432', '-U', server.username || 'postgres', '-d', 'postgres', '-qc', `create database ${name}`]);
+    execFileSync('psql', [
+      '-h',
+      server.hostname,
+      '-p',
+      server.port || '5432',
+      '-U',
+      server.username || 'postgres',
+      '-d',
+      'postgres',
+      '-qc',
+      `create database ${name}`,
+    ]);
     server.pathname = `/${name}`;
     database = { connection: server.href };
-    dropDatabase = () => execFileSync('psql', ['-h', server.hostname, '-p', server.port || '5432', '-U', server.username || 'postgres', '-d', 'postgres', '-qc', `drop database if exists ${name} with (force)`]);
+    dropDatabase = () =>
+      execFileSync('psql', [
+        '-h',
+        server.hostname,
+        '-p',
+        server.port || '5432',
+        '-U',
+        server.username || 'postgres',
+        '-d',
+        'postgres',
+        '-qc',
+        `drop database if exists ${name} with (force)`,
+      ]);
   } else {
     database = { directory: path.join(runDir, 'pglite') };
   }
@@ -102,7 +130,10 @@ async function main() {
       await new Promise((resolve) => setTimeout(resolve, 1000));
     }
     console.error(`ready after ${((Date.now() - started) / 1000).toFixed(1)} s; measuring ${RUNS} searches`);
-    browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu'] });
+    browser = await chromium.launch({
+      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+      args: ['--headless', '--no-sandbox', '--disable-gpu'],
+    });
     const page = await browser.newPage();
     await page.goto(`${BASE}/`);
     await page.waitForSelector('nav');

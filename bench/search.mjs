@@ -50,7 +50,10 @@ const { definePlugin, searchCollatorsServiceRef } = await import('@atrium/backen
 // --docs N: N documentation pages, registered through the same collator contract TechDocs uses
 // (type `techdocs`), with generated headings and prose: building real TechDocs sites for 20,000
 // pages would measure the docs builder, not search.
-const WORDS = 'deploy rollback canary latency budget alert runbook incident postmortem schema migration replica failover backup restore token rotation cache eviction queue consumer partition throughput pipeline artifact release flag experiment dashboard metric trace span logging retention quota tenant region cluster node pod ingress certificate secret vault policy review approval owner oncall escalation'.split(' ');
+const WORDS =
+  'deploy rollback canary latency budget alert runbook incident postmortem schema migration replica failover backup restore token rotation cache eviction queue consumer partition throughput pipeline artifact release flag experiment dashboard metric trace span logging retention quota tenant region cluster node pod ingress certificate secret vault policy review approval owner oncall escalation'.split(
+    ' ',
+  );
 const word = (i) => WORDS[(i * 2654435761) % WORDS.length];
 const docPage = (i) => {
   const entity = manifest.componentNames[i % manifest.componentNames.length];
@@ -165,7 +168,9 @@ try {
     ...(DOCS > 0 ? { docsFullBuildMs: Math.round(docsBuildMs) } : {}),
     indexMB: +(status.indexBytes / 2 ** 20).toFixed(1),
     catalogDataMB: catalogMB,
-    ...(single.length ? { singleUpsertMs: { p50: +single[Math.floor(single.length * 0.5)].toFixed(1), p95: +single[Math.floor(single.length * 0.95)].toFixed(1) } } : {}),
+    ...(single.length
+      ? { singleUpsertMs: { p50: +single[Math.floor(single.length * 0.5)].toFixed(1), p95: +single[Math.floor(single.length * 0.95)].toFixed(1) } }
+      : {}),
     ...(docsQuery ? { docsQueryMs: docsQuery } : {}),
     queryMs: byTerm,
     exactNameMs: byName,

@@ -44,7 +44,11 @@ spec: { type: team, children: [] }
 `,
 );
 
-const idp = await startFakeOidcProvider({ port: 17416, users: [{ sub: 'jdoe', email: 'jdoe@example.com', email_verified: true, preferred_username: 'jdoe' }], client });
+const idp = await startFakeOidcProvider({
+  port: 17416,
+  users: [{ sub: 'jdoe', email: 'jdoe@example.com', email_verified: true, preferred_username: 'jdoe' }],
+  client,
+});
 const b = await startTestBackend({
   database: opt.db === 'postgres' ? 'postgres' : 'pglite',
   plugins: [catalogPlugin],
@@ -56,7 +60,12 @@ const b = await startTestBackend({
   },
 });
 
-const cookieOf = (res) => res.headers.getSetCookie().map((c) => c.split(';')[0]).filter((c) => !c.endsWith('=')).join('; ');
+const cookieOf = (res) =>
+  res.headers
+    .getSetCookie()
+    .map((c) => c.split(';')[0])
+    .filter((c) => !c.endsWith('='))
+    .join('; ');
 async function timed(url, headers) {
   const t0 = performance.now();
   const res = await fetch(url, { redirect: 'manual', headers });
@@ -65,7 +74,10 @@ async function timed(url, headers) {
 }
 
 try {
-  await waitFor(async () => (await b.fetch('/api/catalog/entities/by-name/user/default/jdoe')).status === 200, { timeoutMs: 60_000, message: 'jdoe is in the catalog' });
+  await waitFor(async () => (await b.fetch('/api/catalog/entities/by-name/user/default/jdoe')).status === 200, {
+    timeoutMs: 60_000,
+    message: 'jdoe is in the catalog',
+  });
   const samples = [];
   for (let i = 0; i < N + 1; i++) {
     const start = await timed(new URL('/api/auth/oidc/start?returnTo=/catalog', b.url));
@@ -83,7 +95,9 @@ try {
   };
   for (const key of ['start', 'frame', 'total']) {
     const values = samples.map((s) => s[key]);
-    console.log(`${key.padEnd(6)} p50 ${pct(values, 50).toFixed(1)} ms  p95 ${pct(values, 95).toFixed(1)} ms  max ${Math.max(...values).toFixed(1)} ms  (n=${values.length}, ${opt.db})`);
+    console.log(
+      `${key.padEnd(6)} p50 ${pct(values, 50).toFixed(1)} ms  p95 ${pct(values, 95).toFixed(1)} ms  max ${Math.max(...values).toFixed(1)} ms  (n=${values.length}, ${opt.db})`,
+    );
   }
 } finally {
   await b.stop();

@@ -27,15 +27,37 @@ const REQUESTS = Number(opt.requests);
 const repoRoot = path.resolve(import.meta.dirname, '..');
 
 // ---- a realistic generated site: nested nav, prose, tables, admonitions, code in 6 languages, links, images ----
-const WORDS = 'order payment invoice shipment carrier warehouse tenant cluster deploy rollback latency queue retry schema migration token cache replica index region'.split(' ');
+const WORDS =
+  'order payment invoice shipment carrier warehouse tenant cluster deploy rollback latency queue retry schema migration token cache replica index region'.split(
+    ' ',
+  );
 const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=', 'base64');
 const CODE = [
-  ['ts', (i) => `export async function handle${i}(req: Request): Promise<Response> {\n  const body = await req.json() as { id: string; amount: number };\n  if (body.amount > ${i * 10}) throw new Error('limit ${i}');\n  return Response.json({ ok: true, id: body.id, n: ${i} });\n}`],
-  ['python', (i) => `def handle_${i}(event, context):\n    items = [x for x in event["items"] if x["qty"] > ${i}]\n    total = sum(x["price"] * x["qty"] for x in items)\n    return {"status": 200, "total": total, "page": ${i}}`],
-  ['yaml', (i) => `service: svc-${i}\nreplicas: ${(i % 5) + 1}\nenv:\n  - name: QUEUE\n    value: jobs-${i}\nresources: { cpu: ${i % 4}00m, memory: ${i % 8}Gi }`],
-  ['bash', (i) => `#!/usr/bin/env bash\nset -euo pipefail\nfor n in $(seq 1 ${i % 9 + 1}); do\n  curl -fsS "https://svc-${i}.internal/health?n=$n" | jq '.status'\ndone`],
+  [
+    'ts',
+    (i) =>
+      `export async function handle${i}(req: Request): Promise<Response> {\n  const body = await req.json() as { id: string; amount: number };\n  if (body.amount > ${i * 10}) throw new Error('limit ${i}');\n  return Response.json({ ok: true, id: body.id, n: ${i} });\n}`,
+  ],
+  [
+    'python',
+    (i) =>
+      `def handle_${i}(event, context):\n    items = [x for x in event["items"] if x["qty"] > ${i}]\n    total = sum(x["price"] * x["qty"] for x in items)\n    return {"status": 200, "total": total, "page": ${i}}`,
+  ],
+  [
+    'yaml',
+    (i) => `service: svc-${i}\nreplicas: ${(i % 5) + 1}\nenv:\n  - name: QUEUE\n    value: jobs-${i}\nresources: { cpu: ${i % 4}00m, memory: ${i % 8}Gi }`,
+  ],
+  [
+    'bash',
+    (i) =>
+      `#!/usr/bin/env bash\nset -euo pipefail\nfor n in $(seq 1 ${(i % 9) + 1}); do\n  curl -fsS "https://svc-${i}.internal/health?n=$n" | jq '.status'\ndone`,
+  ],
   ['json', (i) => `{\n  "id": "page-${i}",\n  "limits": { "rps": ${i * 3}, "burst": ${i * 7} },\n  "tags": ["docs", "bench", "p${i}"]\n}`],
-  ['go', (i) => `func Handle${i}(w http.ResponseWriter, r *http.Request) {\n\tctx, cancel := context.WithTimeout(r.Context(), ${i}*time.Millisecond)\n\tdefer cancel()\n\tjson.NewEncoder(w).Encode(map[string]int{"page": ${i}})\n}`],
+  [
+    'go',
+    (i) =>
+      `func Handle${i}(w http.ResponseWriter, r *http.Request) {\n\tctx, cancel := context.WithTimeout(r.Context(), ${i}*time.Millisecond)\n\tdefer cancel()\n\tjson.NewEncoder(w).Encode(map[string]int{"page": ${i}})\n}`,
+  ],
 ];
 
 function generateSite(dir, pages) {
@@ -83,7 +105,10 @@ function generateSite(dir, pages) {
     for (const p of inSection) nav.push(`      - ${path.posix.basename(p, '.md').replace('-', ' ')}: ${p}`);
   }
   write('mkdocs.yml', `site_name: Bench site\nnav:\n${nav.join('\n')}\n`);
-  write('catalog-info.yaml', 'apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: bench-docs\n  annotations:\n    backstage.io/techdocs-ref: dir:.\nspec:\n  type: service\n  lifecycle: production\n  owner: bench\n');
+  write(
+    'catalog-info.yaml',
+    'apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: bench-docs\n  annotations:\n    backstage.io/techdocs-ref: dir:.\nspec:\n  type: service\n  lifecycle: production\n  owner: bench\n',
+  );
   return paths.map((p) => (p === 'index.md' ? '' : p.replace(/\.md$/, '')));
 }
 
@@ -109,7 +134,9 @@ if (process.env.BENCH_TECHDOCS_SERVER === '1') {
 const routes = generateSite(dir, PAGES);
 const bytes = routes.reduce((n, r) => n + fs.statSync(path.join(dir, 'docs', r ? `${r}.md` : 'index.md')).size, 0);
 console.log(`generated ${PAGES} pages (${(bytes / 1024).toFixed(0)} KB of Markdown, ${PAGES * 2} code blocks) in ${path.relative(repoRoot, dir)}`);
-console.log(`machine: ${os.cpus().length} cores, ${os.cpus()[0]?.model ?? ''}, node ${process.version}; load ${JSON.stringify(loadAverage())}; database ${opt.db}`);
+console.log(
+  `machine: ${os.cpus().length} cores, ${os.cpus()[0]?.model ?? ''}, node ${process.version}; load ${JSON.stringify(loadAverage())}; database ${opt.db}`,
+);
 
 const serverStarted = Date.now();
 const server = spawn(process.execPath, [import.meta.filename, ...process.argv.slice(2)], {
@@ -125,7 +152,14 @@ const baseUrl = await new Promise((resolve, reject) => {
   });
   server.on('exit', (code) => reject(new Error(`server exited with ${code}`)));
 });
-const backend = { fetch: (p, init) => fetch(new URL(p, baseUrl), init), stop: () => new Promise((r) => { server.once('exit', r); server.kill('SIGTERM'); }) };
+const backend = {
+  fetch: (p, init) => fetch(new URL(p, baseUrl), init),
+  stop: () =>
+    new Promise((r) => {
+      server.once('exit', r);
+      server.kill('SIGTERM');
+    }),
+};
 const api = (p, init) => backend.fetch(`/api/techdocs${p}`, init);
 async function waitBuilt(since) {
   for (;;) {
@@ -147,8 +181,12 @@ try {
   // The log (and its Timing line) stays that of the build that published the site.
   const timing = first.log.find((e) => e.message.startsWith('Timing'))?.message ?? '';
   const firstBuildMs = [...timing.matchAll(/(\d+) ms/g)].reduce((n, m) => n + Number(m[1]), 0);
-  console.log(`\nbuild (cold process: shiki grammars loaded, nothing cached): ${firstBuildMs} ms in the builder, ${Date.now() - serverStarted} ms from server start to published; ${first.build.warningCount} warnings, ${first.build.errorCount} errors`);
-  console.log(`  server process CPU from start to published (incl. embedded Postgres start and catalog ingest): ${cpuAtFirst?.toFixed(2)} s; load average ${loadAverage().one}`);
+  console.log(
+    `\nbuild (cold process: shiki grammars loaded, nothing cached): ${firstBuildMs} ms in the builder, ${Date.now() - serverStarted} ms from server start to published; ${first.build.warningCount} warnings, ${first.build.errorCount} errors`,
+  );
+  console.log(
+    `  server process CPU from start to published (incl. embedded Postgres start and catalog ingest): ${cpuAtFirst?.toFixed(2)} s; load average ${loadAverage().one}`,
+  );
   console.log(`  ${timing}`);
   const rebuilds = [];
   for (let i = 0; i < 3; i++) {
@@ -157,7 +195,9 @@ try {
     const cpuBefore = processCpuSeconds(server.pid);
     const d = await waitBuilt(since);
     const cpu = processCpuSeconds(server.pid) - cpuBefore;
-    rebuilds.push(`${d.build.lastBuildDurationMs} wall, ${(cpu * 1000).toFixed(0)} CPU (${d.log.find((e) => e.message.startsWith('Timing'))?.message.replace('Timing: ', '') ?? ''})`);
+    rebuilds.push(
+      `${d.build.lastBuildDurationMs} wall, ${(cpu * 1000).toFixed(0)} CPU (${d.log.find((e) => e.message.startsWith('Timing'))?.message.replace('Timing: ', '') ?? ''})`,
+    );
   }
   console.log(`forced rebuilds (same process, highlight cache warm), ms:\n  ${rebuilds.join('\n  ')}`);
   const since = Date.now();
@@ -182,9 +222,11 @@ try {
   const cpuPerRequestMs = ((processCpuSeconds(server.pid) - cpuBeforeServe) * 1000) / REQUESTS;
   const conc = [];
   const started = performance.now();
-  await Promise.all(Array.from({ length: 8 }, async () => {
-    for (let i = 0; i < REQUESTS / 8; i++) conc.push(await getPage(pick()));
-  }));
+  await Promise.all(
+    Array.from({ length: 8 }, async () => {
+      for (let i = 0; i < REQUESTS / 8; i++) conc.push(await getPage(pick()));
+    }),
+  );
   const concSeconds = (performance.now() - started) / 1000;
   const etagOf = async (route) => (await api(`/sites/default/component/bench-docs/page?route=${encodeURIComponent(route)}`)).headers.get('etag');
   const etags = new Map();
@@ -204,7 +246,9 @@ try {
   const searches = [];
   for (let i = 0; i < 200; i++) {
     const s = performance.now();
-    const res = await api(`/search?term=${encodeURIComponent(`${WORDS[i % WORDS.length]} ${WORDS[(i * 7) % WORDS.length].slice(0, 4)}`)}&entity=component:default/bench-docs`);
+    const res = await api(
+      `/search?term=${encodeURIComponent(`${WORDS[i % WORDS.length]} ${WORDS[(i * 7) % WORDS.length].slice(0, 4)}`)}&entity=component:default/bench-docs`,
+    );
     await res.json();
     searches.push(performance.now() - s);
   }

@@ -44,7 +44,13 @@ export async function startAtriumServer(options: AtriumServerOptions): Promise<(
       await stop();
       throw new Error(`${options.name} was not ready at ${options.baseUrl} within ${timeoutMs} ms:\n${stderr}`);
     }
-    if (await fetch(`${options.baseUrl}/readyz`).then((r) => r.ok, () => false)) return stop;
+    if (
+      await fetch(`${options.baseUrl}/readyz`).then(
+        (r) => r.ok,
+        () => false,
+      )
+    )
+      return stop;
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
 }

@@ -11,7 +11,10 @@ test.describe('entity page', () => {
     await expect(page.getByRole('heading', { level: 1, name: entity.metadata.title })).toBeVisible();
     await expect(page).toHaveTitle(`${entity.metadata.title} · Atrium`);
     await expect(page.getByText('component:default/orders-service', { exact: true })).toBeVisible();
-    await expect(page.getByRole('navigation', { name: 'Breadcrumb' }).getByRole('link', { name: 'Components' })).toHaveAttribute('href', '/catalog?kind=component');
+    await expect(page.getByRole('navigation', { name: 'Breadcrumb' }).getByRole('link', { name: 'Components' })).toHaveAttribute(
+      'href',
+      '/catalog?kind=component',
+    );
 
     const about = page.getByRole('region', { name: 'About' });
     await expect(about.locator('a[href="/catalog/default/group/storefront-team"]')).toBeVisible();
@@ -34,10 +37,9 @@ test.describe('entity page', () => {
     await expect(ownerLinks).toHaveCount(2);
     await expect(ownerLinks).toHaveText([group.metadata.title, group.metadata.title]);
     await page.goto('/docs');
-    await expect(page.getByRole('table', { name: 'Documented entities' }).getByRole('link', { name: group.metadata.title, exact: true }).first()).toHaveAttribute(
-      'href',
-      '/catalog/default/group/storefront-team',
-    );
+    await expect(
+      page.getByRole('table', { name: 'Documented entities' }).getByRole('link', { name: group.metadata.title, exact: true }).first(),
+    ).toHaveAttribute('href', '/catalog/default/group/storefront-team');
   });
 
   test('has tabs, including the raw YAML, reachable by URL and keyboard', async ({ page }) => {

@@ -71,7 +71,12 @@ test.describe('catalog explorer', () => {
     await expect(page).toHaveURL(/q=payments/);
     const table = page.getByRole('table', { name: 'Catalog: components' });
     await expect(status).not.toHaveText(`${components} components`);
-    await expect(table.getByRole('rowheader').filter({ hasText: /payment/i }).first()).toBeVisible();
+    await expect(
+      table
+        .getByRole('rowheader')
+        .filter({ hasText: /payment/i })
+        .first(),
+    ).toBeVisible();
 
     await page.getByRole('button', { name: 'Clear search' }).click();
     await expect(page).not.toHaveURL(/q=/);
@@ -102,7 +107,10 @@ test.describe('catalog explorer', () => {
   test('names owners and systems by their titles, as entity pages do', async ({ page, request }) => {
     const group = (await (await request.get('/api/catalog/entities/by-name/group/default/storefront-team')).json()) as { metadata: { title: string } };
     await page.goto('/catalog?q=orders-service');
-    const row = page.getByRole('table', { name: 'Catalog: components' }).getByRole('row').filter({ has: page.getByRole('link', { name: 'orders-service', exact: true }) });
+    const row = page
+      .getByRole('table', { name: 'Catalog: components' })
+      .getByRole('row')
+      .filter({ has: page.getByRole('link', { name: 'orders-service', exact: true }) });
     await expect(row.locator('a[href="/catalog/default/group/storefront-team"]')).toHaveText(group.metadata.title);
     const system = (await (await request.get('/api/catalog/entities/by-name/system/default/storefront')).json()) as { metadata: { title: string } };
     await expect(row.locator('a[href="/catalog/default/system/storefront"]')).toHaveText(system.metadata.title);

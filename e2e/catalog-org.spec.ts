@@ -42,13 +42,16 @@ test.describe('groups and users', () => {
   });
 
   test('a user page shows the profile and groups', async ({ page, request }) => {
-    const users = (await (await request.get('/api/catalog/entities/by-query?limit=1&filter=kind=user,relations.memberof=group:default/storefront-team')).json()) as {
+    const users = (await (
+      await request.get('/api/catalog/entities/by-query?limit=1&filter=kind=user,relations.memberof=group:default/storefront-team')
+    ).json()) as {
       items: Array<{ metadata: { name: string }; spec: { profile?: { displayName?: string; email?: string } } }>;
     };
     const user = users.items[0]!;
     await page.goto(`/catalog/default/user/${user.metadata.name}`);
     const profile = page.getByRole('region', { name: 'Profile' });
-    if (user.spec.profile?.email) await expect(profile.getByRole('link', { name: user.spec.profile.email })).toHaveAttribute('href', `mailto:${user.spec.profile.email}`);
+    if (user.spec.profile?.email)
+      await expect(profile.getByRole('link', { name: user.spec.profile.email })).toHaveAttribute('href', `mailto:${user.spec.profile.email}`);
     await expect(profile.getByRole('link', { name: /Storefront/ })).toHaveAttribute('href', '/catalog/default/group/storefront-team');
     await expect(page.getByRole('region', { name: 'Ownership' })).toBeVisible();
   });

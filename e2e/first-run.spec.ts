@@ -36,7 +36,10 @@ test.beforeAll(async () => {
     serverLog = (serverLog + d.toString()).slice(-4000);
   });
   for (let i = 0; i < 800; i++) {
-    const ok = await fetch(`${BASE}/api/scaffolder/v2/templates/default/template/node-service/parameter-schema`).then((r) => r.ok, () => false);
+    const ok = await fetch(`${BASE}/api/scaffolder/v2/templates/default/template/node-service/parameter-schema`).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ok) return;
     if (server.exitCode !== null) throw new Error(`the default-config server exited: ${serverLog}`);
     await new Promise((r) => setTimeout(r, 200));
@@ -65,11 +68,17 @@ test('create a component from the shipped Node.js service template: it reaches t
   const owner = page.getByRole('combobox', { name: 'Owner', exact: true });
   await owner.click();
   await owner.fill('platform-team');
-  await page.getByRole('option', { name: /platform/i }).first().click();
+  await page
+    .getByRole('option', { name: /platform/i })
+    .first()
+    .click();
   const system = page.getByRole('combobox', { name: 'System', exact: true });
   await system.click();
   await system.fill('storefront');
-  await page.getByRole('option', { name: /storefront/i }).first().click();
+  await page
+    .getByRole('option', { name: /storefront/i })
+    .first()
+    .click();
   await page.getByRole('button', { name: 'Next', exact: true }).click();
   // The Git remote is left as the template offers it: the default publishes into <dataDir>/repos.
   await page.getByRole('button', { name: 'Review', exact: true }).click();

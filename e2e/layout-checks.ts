@@ -26,7 +26,8 @@ export async function expectNoSidewaysScrolling(page: Page): Promise<void> {
     }
     for (const table of document.querySelectorAll('table')) {
       const rect = table.getBoundingClientRect();
-      if (rect.width > 0 && (rect.right > window.innerWidth + 1 || rect.left < -1)) found.push(`table "${table.getAttribute('aria-label') ?? ''}" sticks out of the window`);
+      if (rect.width > 0 && (rect.right > window.innerWidth + 1 || rect.left < -1))
+        found.push(`table "${table.getAttribute('aria-label') ?? ''}" sticks out of the window`);
     }
     return found;
   });

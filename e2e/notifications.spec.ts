@@ -54,7 +54,9 @@ spec:
     await card.getByRole('button', { name: `Mark "${title}" read` }).click();
     // Read ones leave the unread view, the bell counts one fewer, and the API agrees.
     await expect(page.getByRole('article', { name: `Unread: ${title}` })).toHaveCount(0);
-    await expect(page.getByRole('banner').getByRole('link', { name: before - 1 > 0 ? `Notifications, ${before - 1} unread` : 'Notifications', exact: true })).toBeVisible();
+    await expect(
+      page.getByRole('banner').getByRole('link', { name: before - 1 > 0 ? `Notifications, ${before - 1} unread` : 'Notifications', exact: true }),
+    ).toBeVisible();
     expect((await reminder())?.readAt).toBeTruthy();
     await page.locator('label').filter({ hasText: /^All$/ }).click();
     await expect(page.getByRole('article', { name: title, exact: true })).toBeVisible();

@@ -27,7 +27,11 @@ export async function startPermissionsStack(): Promise<() => Promise<void>> {
     },
   });
   try {
-    const stopServer = await startAtriumServer({ name: 'The permissions test server', configs: ['e2e/app-config.permissions.yaml'], baseUrl: PERMISSIONS_BASE_URL });
+    const stopServer = await startAtriumServer({
+      name: 'The permissions test server',
+      configs: ['e2e/app-config.permissions.yaml'],
+      baseUrl: PERMISSIONS_BASE_URL,
+    });
     return async () => {
       await stopServer();
       await oidc.stop();

@@ -16,13 +16,19 @@ test.beforeAll(async () => {
   test.setTimeout(150_000);
   work = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'atrium-e2e-scaffolder-')));
   const extra = path.join(work, 'scaffolder-e2e.yaml');
-  fs.writeFileSync(extra, `catalog:\n  processingPollMs: 200\n  readers:\n    fileRoots: [${work}]\nscaffolder:\n  pollMs: 100\n  publish:\n    fileRoots: [${work}]\n`);
+  fs.writeFileSync(
+    extra,
+    `catalog:\n  processingPollMs: 200\n  readers:\n    fileRoots: [${work}]\nscaffolder:\n  pollMs: 100\n  publish:\n    fileRoots: [${work}]\n`,
+  );
   server = spawn(process.execPath, ['packages/cli/bin/atrium.js', 'start', '--config', 'e2e/app-config.e2e.yaml', '--config', extra], {
     env: { ...process.env, ATRIUM_E2E_PORT: String(PORT) },
     stdio: 'ignore',
   });
   for (let i = 0; i < 600; i++) {
-    const ok = await fetch(`${BASE}/api/scaffolder/v2/templates/default/template/node-service/parameter-schema`).then((r) => r.ok, () => false);
+    const ok = await fetch(`${BASE}/api/scaffolder/v2/templates/default/template/node-service/parameter-schema`).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ok) return;
     await new Promise((r) => setTimeout(r, 200));
   }

@@ -81,7 +81,13 @@ test.beforeAll(async () => {
   });
   const ready = async (url: string) => {
     for (let i = 0; i < 600; i++) {
-      if (await fetch(url).then((r) => r.ok, () => false)) return;
+      if (
+        await fetch(url).then(
+          (r) => r.ok,
+          () => false,
+        )
+      )
+        return;
       await new Promise((r) => setTimeout(r, 200));
     }
     throw new Error(`the scaffolder UI e2e server never answered ${url}`);
@@ -91,7 +97,12 @@ test.beforeAll(async () => {
   await ready(`${BASE}/api/scaffolder/v2/templates/default/template/output-probe/parameter-schema`);
   tasks.probe = String((await post('/api/scaffolder/v2/tasks', { templateRef: 'template:default/output-probe', values: { name: 'demo' } }))['id']);
   tasks.awaiting = String(
-    (await post('/api/scaffolder/v2/tasks', { templateRef: 'template:default/restart-service', values: { entity: 'component:default/orders-service', reason: 'stuck' } }))['id'],
+    (
+      await post('/api/scaffolder/v2/tasks', {
+        templateRef: 'template:default/restart-service',
+        values: { entity: 'component:default/orders-service', reason: 'stuck' },
+      })
+    )['id'],
   );
 });
 
@@ -111,14 +122,19 @@ test.afterAll(async () => {
 async function strictCsp(page: Page): Promise<() => Promise<string[]>> {
   await page.addInitScript(() => {
     (window as unknown as { __csp: string[] }).__csp = [];
-    document.addEventListener('securitypolicyviolation', (e) => (window as unknown as { __csp: string[] }).__csp.push(`${e.violatedDirective} ${e.blockedURI}`));
+    document.addEventListener('securitypolicyviolation', (e) =>
+      (window as unknown as { __csp: string[] }).__csp.push(`${e.violatedDirective} ${e.blockedURI}`),
+    );
   });
   await page.route(
     (url) => url.origin === BASE && !url.pathname.startsWith('/api/'),
     async (route) => {
       if (route.request().resourceType() !== 'document') return route.continue();
       const response = await route.fetch();
-      const headers = { ...response.headers(), 'content-security-policy': "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'" };
+      const headers = {
+        ...response.headers(),
+        'content-security-policy': "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'",
+      };
       return route.fulfill({ response, headers });
     },
   );
@@ -233,7 +249,15 @@ test('page titles name each page once', async ({ page }) => {
 for (const width of [1440, 390]) {
   test(`every scaffolder page fits a ${width} px screen`, async ({ page }) => {
     await page.setViewportSize({ width, height: 900 });
-    const urls = ['/create', '/create/templates/default/node-service', '/create/tasks', `/create/tasks/${tasks.probe}`, `/create/tasks/${tasks.awaiting}`, '/create/edit', '/create/notifications'];
+    const urls = [
+      '/create',
+      '/create/templates/default/node-service',
+      '/create/tasks',
+      `/create/tasks/${tasks.probe}`,
+      `/create/tasks/${tasks.awaiting}`,
+      '/create/edit',
+      '/create/notifications',
+    ];
     for (const url of urls) {
       await page.goto(`${BASE}${url}`);
       await expect(page.getByRole('heading', { level: 1 })).toBeVisible();

@@ -7,10 +7,13 @@ import { DESKTOP, expectNoOverlappingCells, expectNoSidewaysScrolling, PHONE } f
 test.describe('scorecards', () => {
   test.beforeAll(async ({ request }) => {
     await expect
-      .poll(async () => {
-        const res = await request.get('/api/scorecards/entities/component/default/payments-service');
-        return res.ok() ? ((await res.json()) as { results: unknown[] }).results.length : 0;
-      }, { timeout: 60_000 })
+      .poll(
+        async () => {
+          const res = await request.get('/api/scorecards/entities/component/default/payments-service');
+          return res.ok() ? ((await res.json()) as { results: unknown[] }).results.length : 0;
+        },
+        { timeout: 60_000 },
+      )
       .toBe(2);
   });
 
@@ -144,7 +147,12 @@ test.describe('scorecard and rule pages', () => {
     await expect(page.getByRole('table', { name: 'Documentation rules' }).getByRole('row').filter({ hasText: 'Has TechDocs' })).toContainText('Exempt');
     // Leave the catalog as it was for the other tests.
     await page.goto('/scorecards/documentation/rules/has-techdocs');
-    await page.getByRole('table', { name: 'Granted exemptions' }).getByRole('row').filter({ hasText: 'Docs move to the new portal next quarter' }).getByRole('button', { name: 'Revoke' }).click();
+    await page
+      .getByRole('table', { name: 'Granted exemptions' })
+      .getByRole('row')
+      .filter({ hasText: 'Docs move to the new portal next quarter' })
+      .getByRole('button', { name: 'Revoke' })
+      .click();
     await expect(page.getByText('No active exemptions.')).toBeVisible();
   });
 });

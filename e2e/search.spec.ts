@@ -9,12 +9,15 @@ const ENTITY_PATH = '/catalog/default/component/payments-service';
 /** Waits until the search index answers for the example catalog (it is built at start). */
 async function waitForIndex(page: Page): Promise<void> {
   await expect
-    .poll(async () => {
-      const response = await page.request.get('/api/search/query?term=payments-service&types=software-catalog');
-      if (!response.ok()) return `HTTP ${response.status()}`;
-      const body = (await response.json()) as { results: Array<{ document: { location: string } }> };
-      return body.results.some((r) => r.document.location === ENTITY_PATH) ? 'indexed' : 'not yet';
-    }, { timeout: 30_000 })
+    .poll(
+      async () => {
+        const response = await page.request.get('/api/search/query?term=payments-service&types=software-catalog');
+        if (!response.ok()) return `HTTP ${response.status()}`;
+        const body = (await response.json()) as { results: Array<{ document: { location: string } }> };
+        return body.results.some((r) => r.document.location === ENTITY_PATH) ? 'indexed' : 'not yet';
+      },
+      { timeout: 30_000 },
+    )
     .toBe('indexed');
 }
 
@@ -44,7 +47,12 @@ test('Ctrl-K, type, arrow down, Enter lands on the entity page', async ({ page }
 
   // Opened once, it is a recent item the next time, and Escape closes the palette.
   await page.getByRole('button', { name: /^Search \(/ }).click();
-  await expect(page.getByRole('dialog').getByRole('group', { name: 'Recent' }).getByRole('option', { name: /Payments service/ })).toBeVisible();
+  await expect(
+    page
+      .getByRole('dialog')
+      .getByRole('group', { name: 'Recent' })
+      .getByRole('option', { name: /Payments service/ }),
+  ).toBeVisible();
   await page.keyboard.press('Escape');
   await expect(page.getByRole('dialog')).toBeHidden();
 
@@ -78,7 +86,10 @@ test('the search page filters by a facet in the URL and opens a result', async (
   await expect(page.getByRole('combobox', { name: 'Kind' })).toHaveValue(/^Component/);
   await expectNoSeriousA11yViolations(page);
 
-  await results.getByRole('link', { name: /Payments service/ }).first().click();
+  await results
+    .getByRole('link', { name: /Payments service/ })
+    .first()
+    .click();
   await expect(page).toHaveURL(ENTITY_PATH);
 });
 

@@ -23,13 +23,18 @@ let stopServer: (() => Promise<void>) | undefined;
 test.beforeAll(async () => {
   test.setTimeout(150_000);
   // amara.okafor is a User of the example catalog with this email.
-  idp = await startFakeSamlIdp({ port: IDP_PORT, users: [{ nameId: 'amara.okafor@acme-logistics.example', email: 'amara.okafor@acme-logistics.example', displayName: 'Amara Okafor' }] });
+  idp = await startFakeSamlIdp({
+    port: IDP_PORT,
+    users: [{ nameId: 'amara.okafor@acme-logistics.example', email: 'amara.okafor@acme-logistics.example', displayName: 'Amara Okafor' }],
+  });
   github = await startFakeGitHubOAuth({
     port: GITHUB_PORT,
     clientId: 'atrium-e2e-github',
     clientSecret: 'atrium-e2e-github-secret',
     callbackUrl: `${BASE_URL}/api/auth/github/handler/frame`,
-    users: [{ id: 4242, login: 'amara-okafor', name: 'Amara Okafor', emails: [{ email: 'amara.okafor@acme-logistics.example', primary: true, verified: true }] }],
+    users: [
+      { id: 4242, login: 'amara-okafor', name: 'Amara Okafor', emails: [{ email: 'amara.okafor@acme-logistics.example', primary: true, verified: true }] },
+    ],
   });
   stopServer = await startAtriumServer({
     name: 'The sign-in test server',

@@ -7,7 +7,13 @@ export const OIDC_PORT = 17431;
 export const SIGN_IN_BASE_URL = `http://localhost:${SIGN_IN_PORT}`;
 
 /** A person the OpenID Provider knows; `amara.okafor` is a User in the example catalog. */
-export const AMARA = { sub: 'amara.okafor', preferred_username: 'amara.okafor', name: 'Amara Okafor', email: 'amara.okafor@acme-logistics.example', email_verified: true };
+export const AMARA = {
+  sub: 'amara.okafor',
+  preferred_username: 'amara.okafor',
+  name: 'Amara Okafor',
+  email: 'amara.okafor@acme-logistics.example',
+  email_verified: true,
+};
 
 export interface SignInStack {
   oidc: FakeOidcProvider;

@@ -85,9 +85,12 @@ async function registerSite(request: APIRequestContext): Promise<void> {
   const response = await request.post('/api/catalog/locations', { data: { type: 'file', target: path.join(SITE_DIR, 'catalog-info.yaml') } });
   expect([201, 409], await response.text()).toContain(response.status());
   await expect
-    .poll(async () => ((await (await request.get('/api/techdocs/entities/default/component/e2e-handbook')).json()) as { build?: { status: string } }).build?.status, {
-      timeout: 60_000,
-    })
+    .poll(
+      async () => ((await (await request.get('/api/techdocs/entities/default/component/e2e-handbook')).json()) as { build?: { status: string } }).build?.status,
+      {
+        timeout: 60_000,
+      },
+    )
     .toBe('ready');
 }
 

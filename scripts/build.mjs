@@ -13,8 +13,13 @@ if (tscCode !== 0) {
   process.exit(tscCode);
 }
 
-const frontendSources = ['packages/app', 'packages/ui', 'packages/frontend-plugin-api', 'packages/catalog-model/src',
-  ...fs.readdirSync(path.join(repoRoot, 'plugins')).map((p) => `plugins/${p}/src`)];
+const frontendSources = [
+  'packages/app',
+  'packages/ui',
+  'packages/frontend-plugin-api',
+  'packages/catalog-model/src',
+  ...fs.readdirSync(path.join(repoRoot, 'plugins')).map((p) => `plugins/${p}/src`),
+];
 const bundle = 'packages/app/dist/index.html';
 if (force || mtime(bundle) === 0 || newestMtime(frontendSources) > mtime(bundle)) {
   console.log('build: bundling the frontend with Vite');

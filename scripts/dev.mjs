@@ -17,8 +17,9 @@ const stop = () => {
 };
 process.on('SIGINT', stop);
 process.on('SIGTERM', stop);
-for (const c of children) c.on('exit', (code) => {
-  if (code) console.error(`dev: a process exited with code ${code}`);
-  stop();
-  process.exitCode = code ?? 0;
-});
+for (const c of children)
+  c.on('exit', (code) => {
+    if (code) console.error(`dev: a process exited with code ${code}`);
+    stop();
+    process.exitCode = code ?? 0;
+  });

@@ -43,7 +43,11 @@ await step('lint (eslint)', async () => {
 await step('typecheck', async () => {
   let ok = 0;
   let bad = 0;
-  for (const args of [['-b', 'tsconfig.build.json'], ['-p', 'tsconfig.frontend.json'], ['-p', 'tsconfig.tests.json']]) {
+  for (const args of [
+    ['-b', 'tsconfig.build.json'],
+    ['-p', 'tsconfig.frontend.json'],
+    ['-p', 'tsconfig.tests.json'],
+  ]) {
     const code = await run(node, [bin('typescript/bin/tsc'), ...args]);
     if (code === 0) ok++;
     else {

@@ -28,7 +28,10 @@ const lat = (e, r) => {
 };
 const rows = [
   ['run', (r) => `${r.label || `${r.n} ${r.db}`}<br>\`${r.runId}\``],
-  ['database', (r) => (r.db === 'pg' ? `PG ${/Postgres ([\d.]+)/.exec(r.database)?.[1] ?? ''}${/autovacuum off/.test(r.database) ? ', autovacuum off' : ''}` : 'PGlite')],
+  [
+    'database',
+    (r) => (r.db === 'pg' ? `PG ${/Postgres ([\d.]+)/.exec(r.database)?.[1] ?? ''}${/autovacuum off/.test(r.database) ? ', autovacuum off' : ''}` : 'PGlite'),
+  ],
   ['plugins', (r) => (r.settings.plugins ?? 'catalog + system').replace(/ \(.*\)$/, '')],
   ['catalog build (dist mtime, UTC)', (r) => r.catalogBuild?.label ?? r.catalogBuild?.distNewestMtime?.slice(11, 19) ?? '–'],
   ['entities expected', (r) => r.corpus.expectedCatalogTotal.toLocaleString('en')],
@@ -36,16 +39,40 @@ const rows = [
   ['backend answering HTTP (s)', (r) => v(r.phases.ingest?.httpUp)],
   ['components = N (s)', (r) => v(r.phases.ingest?.components)],
   ['all entities visible (s)', (r) => v(r.phases.ingest?.allVisible)],
-  ['**(1) done: components, all entities, sampled groups (s)**', (r) => (r.phases.ingest?.timedOut ? `**not done in ${r.phases.ingest.timeoutS} s**` : `**${v(r.phases.ingest?.done)}**`)],
+  [
+    '**(1) done: components, all entities, sampled groups (s)**',
+    (r) => (r.phases.ingest?.timedOut ? `**not done in ${r.phases.ingest.timeoutS} s**` : `**${v(r.phases.ingest?.done)}**`),
+  ],
   ['visible entities / min', (r) => v(r.phases.ingest?.visiblePerMin?.toLocaleString('en'))],
   ['backend CPU s during ingest / machine CPU', (r) => `${v(r.phases.ingest?.backendCpuS)} / ${pct(r.phases.ingest?.machineCpu)}`],
   ['load avg during ingest (start → done)', (r) => `${v(r.phases.ingest?.loadStart)} → ${v(r.phases.ingest?.loadEnd)}`],
   ['slowest status poll during ingest (s)', (r) => v(r.phases.ingest?.slowestPollS)],
-  ['**(2) forced no-change refresh, everything (s)**', (r) => (r.phases.refreshForced ? `**${r.phases.refreshForced.wallS}** (CPU ${r.phases.refreshForced.backendCpuS} s)` : '–')],
+  [
+    '**(2) forced no-change refresh, everything (s)**',
+    (r) => (r.phases.refreshForced ? `**${r.phases.refreshForced.wallS}** (CPU ${r.phases.refreshForced.backendCpuS} s)` : '–'),
+  ],
   ['scheduled refresh due after the ingest, waited for before (2) (s)', (r) => v(r.phases.refreshForced?.waitedForScheduledRefreshS || null)],
-  ['(2b) idle 30 s: backend CPU', (r) => (r.phases.idle ? `${r.phases.idle.backendCpuS} s = ${r.phases.idle.backendCpuPctOfCore} % of a core${r.phases.idle.pgSessionsCpuS ? ` (+PG ${r.phases.idle.pgSessionsCpuS} s)` : ''}` : '–')],
-  ['(2c) scheduled no-change refresh (s)', (r) => (r.phases.refreshScheduled?.claimToFinish ? `${r.phases.refreshScheduled.claimToFinish.wallS} (CPU ${r.phases.refreshScheduled.claimToFinish.backendCpuS} s)` : '–')],
-  ['(2c) average CPU over a no-change refresh cycle', (r) => (r.phases.refreshScheduled?.cycle ? `${r.phases.refreshScheduled.cycle.backendCpuPctOfCore} % of a core (${r.phases.refreshScheduled.cycle.wallS} s)` : '–')],
+  [
+    '(2b) idle 30 s: backend CPU',
+    (r) =>
+      r.phases.idle
+        ? `${r.phases.idle.backendCpuS} s = ${r.phases.idle.backendCpuPctOfCore} % of a core${r.phases.idle.pgSessionsCpuS ? ` (+PG ${r.phases.idle.pgSessionsCpuS} s)` : ''}`
+        : '–',
+  ],
+  [
+    '(2c) scheduled no-change refresh (s)',
+    (r) =>
+      r.phases.refreshScheduled?.claimToFinish
+        ? `${r.phases.refreshScheduled.claimToFinish.wallS} (CPU ${r.phases.refreshScheduled.claimToFinish.backendCpuS} s)`
+        : '–',
+  ],
+  [
+    '(2c) average CPU over a no-change refresh cycle',
+    (r) =>
+      r.phases.refreshScheduled?.cycle
+        ? `${r.phases.refreshScheduled.cycle.backendCpuPctOfCore} % of a core (${r.phases.refreshScheduled.cycle.wallS} s)`
+        : '–',
+  ],
   ['**(3) 1 % change served (s)**', (r) => (r.phases.change ? `**${r.phases.change.wallS}** (${r.phases.change.changedEntities} comps)` : '–')],
   ['*(4) latency ms p50 / p95 / p99*', () => ''],
   ['by-query `filter=kind=component&limit=50`', (r) => lat(r.phases.latency?.endpoints.byQueryKind, r)],

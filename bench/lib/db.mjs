@@ -59,10 +59,7 @@ export function createFreshDatabase(kind, runId) {
 /** Postgres server processes serving one database (their pids), for CPU accounting. */
 export function pgBackendPids(database) {
   try {
-    return psql(`select pid from pg_stat_activity where datname = '${database}' and pid <> pg_backend_pid()`)
-      .split('\n')
-      .filter(Boolean)
-      .map(Number);
+    return psql(`select pid from pg_stat_activity where datname = '${database}' and pid <> pg_backend_pid()`).split('\n').filter(Boolean).map(Number);
   } catch {
     return [];
   }

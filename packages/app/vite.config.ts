@@ -12,9 +12,7 @@ const configure: ProxyOptions['configure'] = (proxy) => {
     if (origin && URL.canParse(origin) && new URL(origin).host === req.headers.host) proxyReq.setHeader('origin', new URL(backendUrl).origin);
   });
 };
-const proxy: Record<string, ProxyOptions> = Object.fromEntries(
-  BACKEND_PATHS.map((path) => [path, { target: backendUrl, changeOrigin: true, configure }]),
-);
+const proxy: Record<string, ProxyOptions> = Object.fromEntries(BACKEND_PATHS.map((path) => [path, { target: backendUrl, changeOrigin: true, configure }]));
 
 export default defineConfig({
   root: import.meta.dirname,

@@ -62,9 +62,7 @@ describe('app shell', () => {
     await waitFor(() => expect(page.textContent).toContain('working page'));
     const links = [...page.querySelectorAll('nav a')];
     expect(links.map((a) => a.textContent)).toEqual(['Home', 'Broken', 'Working']);
-    expect(links.filter((a) => a.getAttribute('aria-current') === 'page').map((a) => a.textContent)).toEqual([
-      'Working',
-    ]);
+    expect(links.filter((a) => a.getAttribute('aria-current') === 'page').map((a) => a.textContent)).toEqual(['Working']);
   });
 
   it("keeps the shell when a plugin's page crashes", async () => {

@@ -27,12 +27,5 @@ export function AppRoutes() {
 /** A plugin's page, contained; navigating elsewhere gives a crashed page another try. */
 function PluginPage(props: { route: Contributed<RouteExtension> }) {
   const { pathname } = useLocation();
-  return (
-    <PluginContent
-      pluginId={props.route.pluginId}
-      content={props.route}
-      resetKey={pathname}
-      loadingLabel="Loading page…"
-    />
-  );
+  return <PluginContent pluginId={props.route.pluginId} content={props.route} resetKey={pathname} loadingLabel="Loading page…" />;
 }

@@ -36,7 +36,7 @@ describe('core service defaults', () => {
     expect((denied as NotAllowedError).message).toBe('user:default/guest may not catalog.entity.delete');
   });
 
-  it("audit and plugin loggers are children of the root logger, whichever root logger the backend has", async () => {
+  it('audit and plugin loggers are children of the root logger, whichever root logger the backend has', async () => {
     const { logger, lines } = recordingLogger();
     const registry = new ServiceRegistry([createServiceFactory(coreServices.rootLogger, () => logger)]);
     (await registry.get(coreServices.audit)).record({ actor: guest, action: 'catalog.location.create', target: 'url:https://x' });
@@ -63,11 +63,20 @@ describe('core service defaults', () => {
     expect(hooks).toHaveLength(1);
     await hooks[0]!();
     await new Promise((r) => setImmediate(r));
-    expect(lines).toEqual([expect.objectContaining({ plugin: 'scaffolder', msg: 'a shutdown hook failed', err: expect.objectContaining({ message: 'worker stuck' }) })]);
+    expect(lines).toEqual([
+      expect.objectContaining({ plugin: 'scaffolder', msg: 'a shutdown hook failed', err: expect.objectContaining({ message: 'worker stuck' }) }),
+    ]);
   });
 
   it('the host-built services have no default here: a registry without the host says so', async () => {
-    const hostBuilt: Array<CoreServiceRef<unknown>> = [coreServices.rootConfig, coreServices.instance, coreServices.database, coreServices.events, coreServices.host, coreServices.auditLog];
+    const hostBuilt: Array<CoreServiceRef<unknown>> = [
+      coreServices.rootConfig,
+      coreServices.instance,
+      coreServices.database,
+      coreServices.events,
+      coreServices.host,
+      coreServices.auditLog,
+    ];
     for (const ref of hostBuilt) {
       await expect(new ServiceRegistry([]).get(ref)).rejects.toThrow(`No factory for the core service "${ref.id}"`);
     }

@@ -30,7 +30,9 @@ const TOPIC_NAME = /^[a-z][a-z0-9-]*(\.[a-z][a-z0-9-]*)+$/;
 /** Declares a topic and its payload type. The name must be `<pluginId>.<word>[.<word>…]`. */
 export function defineEventTopic<T>(name: string): EventTopic<T> {
   if (!TOPIC_NAME.test(name)) {
-    throw new TypeError(`Event topic name "${name}" is not valid: use lower-case dot-separated words starting with the plugin id, like "catalog.entity.upserted"`);
+    throw new TypeError(
+      `Event topic name "${name}" is not valid: use lower-case dot-separated words starting with the plugin id, like "catalog.entity.upserted"`,
+    );
   }
   return Object.freeze({ name });
 }

@@ -17,7 +17,12 @@ describe('definePlugin', () => {
 });
 
 describe('validateInput', () => {
-  const schema = { type: 'object', required: ['name'], properties: { name: { type: 'string', minLength: 1 }, limit: { type: 'integer' } }, additionalProperties: false };
+  const schema = {
+    type: 'object',
+    required: ['name'],
+    properties: { name: { type: 'string', minLength: 1 }, limit: { type: 'integer' } },
+    additionalProperties: false,
+  };
 
   it('returns valid input, coercing query strings', () => {
     expect(validateInput(schema, { name: 'a', limit: '5' }, 'query')).toEqual({ name: 'a', limit: 5 });
@@ -33,6 +38,8 @@ describe('validateInput', () => {
     })();
     expect(error).toBeInstanceOf(InputError);
     expect((error as InputError).statusCode).toBe(400);
-    expect((error as InputError).message).toBe('Invalid request body: body.name is required; body.extra is not an allowed property; body.limit must be integer');
+    expect((error as InputError).message).toBe(
+      'Invalid request body: body.name is required; body.extra is not an allowed property; body.limit must be integer',
+    );
   });
 });

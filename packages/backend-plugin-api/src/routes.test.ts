@@ -55,9 +55,21 @@ describe('mountRoutes', () => {
       auth: { getCaller: async () => ({}) },
       permissions: { assert: async () => undefined },
     } as never;
-    const broken = defineRoute({ method: 'get', path: '/broken', query: { type: 'object', properties: { n: { type: 'no-such-type' } } }, permission: 'x.read', handler: () => ({}) });
+    const broken = defineRoute({
+      method: 'get',
+      path: '/broken',
+      query: { type: 'object', properties: { n: { type: 'no-such-type' } } },
+      permission: 'x.read',
+      handler: () => ({}),
+    });
     expect(() => mountRoutes(ctx, [broken], {})).toThrow(/schema is invalid/);
-    const fine = defineRoute({ method: 'get', path: '/fine', query: { type: 'object', properties: { n: { type: 'integer' } } }, permission: 'x.read', handler: () => ({}) });
+    const fine = defineRoute({
+      method: 'get',
+      path: '/fine',
+      query: { type: 'object', properties: { n: { type: 'integer' } } },
+      permission: 'x.read',
+      handler: () => ({}),
+    });
     mountRoutes(ctx, [fine], {});
     expect(mounted).toEqual(['/fine']);
   });

@@ -93,9 +93,11 @@ export function defineRoute<S = unknown, P = Record<string, string>, Q = Record<
   const permission = definition.permission as unknown;
   const ok =
     (typeof permission === 'string' && permission.length > 0) ||
-    (typeof permission === 'object' && permission !== null &&
+    (typeof permission === 'object' &&
+      permission !== null &&
       ((typeof (permission as { name?: unknown }).name === 'string' && (permission as { name: string }).name.length > 0) ||
-        ((permission as { public?: unknown }).public === true && typeof (permission as { reason?: unknown }).reason === 'string' &&
+        ((permission as { public?: unknown }).public === true &&
+          typeof (permission as { reason?: unknown }).reason === 'string' &&
           (permission as { reason: string }).reason.length > 0)));
   if (!ok) {
     throw new Error(`Route ${definition.method.toUpperCase()} ${definition.path} must declare a permission (a name, or { public: true, reason })`);
@@ -218,7 +220,8 @@ export function routeOperation(route: RouteDefinition): Record<string, unknown> 
       ...(route.response?.schema ? { content: { [route.response.contentType ?? 'application/json']: { schema: route.response.schema } } } : {}),
     },
   };
-  if (route.params || route.query || route.body) responses['400'] = { description: 'Invalid request: the details list each offending field', content: errorContent };
+  if (route.params || route.query || route.body)
+    responses['400'] = { description: 'Invalid request: the details list each offending field', content: errorContent };
   const permission = routePermissionName(route);
   if (permission) responses['403'] = { description: `The caller may not ${permission}`, content: errorContent };
   for (const [code, r] of Object.entries(route.responses ?? {})) {

@@ -13,7 +13,10 @@ describe('service refs', () => {
     const refs = Object.values(coreServices);
     expect(new Set(refs.map((r) => r.id)).size).toBe(refs.length);
     for (const ref of refs) expect(ref.id).toMatch(/^core\.[a-zA-Z]+$/);
-    const plugin = refs.filter((r) => r.scope === 'plugin').map((r) => r.id).sort();
+    const plugin = refs
+      .filter((r) => r.scope === 'plugin')
+      .map((r) => r.id)
+      .sort();
     expect(plugin).toEqual(['core.lifecycle', 'core.logger', 'core.scheduler']);
   });
 
@@ -25,7 +28,12 @@ describe('service refs', () => {
 
 describe('createServiceFactory', () => {
   it('pairs a core service ref with the function that builds it', async () => {
-    const policy = { authorize: async () => ({ result: 'DENY' as const }), authorizeMany: async () => [], assert: async () => {}, queryConditions: async () => ({ result: 'none' as const }) };
+    const policy = {
+      authorize: async () => ({ result: 'DENY' as const }),
+      authorizeMany: async () => [],
+      assert: async () => {},
+      queryConditions: async () => ({ result: 'none' as const }),
+    };
     const factory = createServiceFactory(coreServices.permissions, () => policy);
     expect(factory.service).toBe(coreServices.permissions);
     expect(await factory.create({ pluginId: undefined, get: () => Promise.reject(new Error('unused')) })).toBe(policy);
@@ -36,6 +44,8 @@ describe('createServiceFactory', () => {
     expect(() => createServiceFactory(pluginRef as never, () => ({}))).toThrow(
       'createServiceFactory needs a core service ref (one of coreServices), got the plugin service ref "catalog.service"',
     );
-    expect(() => createServiceFactory(coreServices.audit, undefined as never)).toThrow('createServiceFactory(core.audit): the second argument must be a function');
+    expect(() => createServiceFactory(coreServices.audit, undefined as never)).toThrow(
+      'createServiceFactory(core.audit): the second argument must be a function',
+    );
   });
 });

@@ -74,9 +74,11 @@ describe('ServiceRegistry', () => {
   });
 
   it('passes a factory failure through to whoever asked', async () => {
-    const registry = new ServiceRegistry([createServiceFactory(counter, () => {
-      throw new Error('no disk');
-    })]);
+    const registry = new ServiceRegistry([
+      createServiceFactory(counter, () => {
+        throw new Error('no disk');
+      }),
+    ]);
     await expect(registry.get(counter)).rejects.toThrow('no disk');
   });
 });

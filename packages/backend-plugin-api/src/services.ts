@@ -141,8 +141,7 @@ export interface AuditPage {
   nextCursor?: string;
 }
 export type AuditVerifyResult =
-  | { ok: true; checked: number; fromCheckpoint: string | null }
-  | { ok: false; checked: number; brokenAt: { id: string; time: string }; reason: string };
+  { ok: true; checked: number; fromCheckpoint: string | null } | { ok: false; checked: number; brokenAt: { id: string; time: string }; reason: string };
 /** Reading the durable audit log (newest first) and checking its hash chain. */
 export interface AuditLogService {
   query(query: AuditQuery): Promise<AuditPage>;

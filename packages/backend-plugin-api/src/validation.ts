@@ -3,8 +3,7 @@ import addFormatsModule from 'ajv-formats';
 import { InputError } from './errors.js';
 
 // ajv-formats is CJS with a default export; under NodeNext the callable sits on .default.
-const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ??
-  addFormatsModule) as unknown as (ajv: Ajv) => Ajv;
+const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as unknown as (ajv: Ajv) => Ajv;
 
 export type JsonSchema = Record<string, unknown>;
 

@@ -10,7 +10,18 @@ import { searchPlugin } from '@atrium/plugin-search/backend';
 import { techdocsPlugin } from '@atrium/plugin-techdocs/backend';
 
 /** The installed backend plugins. Adding a plugin is one line here (and one in packages/app/src/plugins.ts). */
-export const defaultPlugins: BackendPlugin[] = [systemPlugin, catalogPlugin, notificationsPlugin, scorecardsPlugin, scaffolderPlugin, techdocsPlugin, searchPlugin, integrationsPlugin, eventsPlugin, automationsPlugin];
+export const defaultPlugins: BackendPlugin[] = [
+  systemPlugin,
+  catalogPlugin,
+  notificationsPlugin,
+  scorecardsPlugin,
+  scaffolderPlugin,
+  techdocsPlugin,
+  searchPlugin,
+  integrationsPlugin,
+  eventsPlugin,
+  automationsPlugin,
+];
 
 /** The id of the service the host's auth module finds entities through (group ownership), provided by the catalog plugin. */
 export const entityLookupServiceId: string = catalogServiceRef.id;

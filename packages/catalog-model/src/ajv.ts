@@ -4,8 +4,7 @@ import type { ValidationIssue } from './entity.js';
 import { formatFieldPath, isRecord, pointerToSegments, quoteValue, type PathSegment } from './fieldPath.js';
 
 // ajv-formats is CommonJS with a default export; under NodeNext the callable is on `.default`.
-const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ??
-  addFormatsModule) as unknown as (ajv: Ajv) => Ajv;
+const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as unknown as (ajv: Ajv) => Ajv;
 
 /**
  * The ajv instance used for entity validation. It never modifies the data (no defaults,
@@ -95,11 +94,7 @@ function describeError(error: ErrorObject, path: string, value: unknown): string
  * Errors from inside anyOf/oneOf branches and if/then/else bookkeeping are folded into
  * one message each, so a single mistake reads as a single issue.
  */
-export function ajvErrorsToIssues(
-  errors: readonly ErrorObject[] | null | undefined,
-  data: unknown,
-  base: readonly PathSegment[] = [],
-): ValidationIssue[] {
+export function ajvErrorsToIssues(errors: readonly ErrorObject[] | null | undefined, data: unknown, base: readonly PathSegment[] = []): ValidationIssue[] {
   const all = errors ?? [];
   // ajv reports a failed anyOf/oneOf right after the errors of its branches, which sit at or
   // under the same instance path; those branch errors are noise once the summary is there.

@@ -190,9 +190,7 @@ describe.skipIf(!haveCorpus)(`catalog corpus (${corpusDir})`, () => {
     expect(messages(`${IBM}#11`)).toEqual([
       'spec.steps must be an array, but is an object (it is an unresolved $yaml placeholder; the catalog substitutes these when it reads the descriptor)',
     ]);
-    expect(messages('real-world/openedx__edx-lint__catalog-info.yaml#1')[0]).toBe(
-      'metadata.annotations["openedx.org/release"] must be a string, but is null',
-    );
+    expect(messages('real-world/openedx__edx-lint__catalog-info.yaml#1')[0]).toBe('metadata.annotations["openedx.org/release"] must be a string, but is null');
   });
 
   it('validates the IBM templates once their $yaml parameters, steps and output are read in', () => {

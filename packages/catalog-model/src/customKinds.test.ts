@@ -123,7 +123,9 @@ describe('custom kinds', () => {
     const validate = createAjv().compile(schema);
     expect(validate(prod())).toBe(true);
     expect(validate({ ...prod(), kind: 'Component' })).toBe(false);
-    expect(createAjv().compile(entitySchemaForKind(componentKind))({ apiVersion: 'backstage.io/v1alpha1', kind: 'Component', metadata: { name: 'x' } })).toBe(false);
+    expect(createAjv().compile(entitySchemaForKind(componentKind))({ apiVersion: 'backstage.io/v1alpha1', kind: 'Component', metadata: { name: 'x' } })).toBe(
+      false,
+    );
   });
 });
 
@@ -170,9 +172,7 @@ describe('validateCustomKindDefinition', () => {
     expect(validateCustomKindDefinition({ kind: 'X', apiVersion: [], specSchema: {} })[0]?.message).toBe(
       'Custom kind "X": apiVersion must list at least one apiVersion',
     );
-    expect(validateCustomKindDefinition('nope')).toEqual([
-      { path: '', message: 'A custom kind definition must be an object, but is "nope"' },
-    ]);
+    expect(validateCustomKindDefinition('nope')).toEqual([{ path: '', message: 'A custom kind definition must be an object, but is "nope"' }]);
   });
 
   it('checks relation fields', () => {
@@ -203,7 +203,10 @@ describe('validateCustomKindDefinitions and createEntityValidator', () => {
     const clash = { ...environment, kind: 'Component', apiVersion: 'backstage.io/v1beta1' };
     expect(validateCustomKindDefinitions([clash, environment, { ...environment, apiVersion: 'atrium.dev/v1' }])).toEqual([
       { path: '[0].kind', message: 'Custom kind "Component": kind Component with apiVersion backstage.io/v1beta1 is already defined by a built-in kind' },
-      { path: '[2].kind', message: 'Custom kind "Environment": kind Environment with apiVersion atrium.dev/v1 is already defined by custom kind definition [1]' },
+      {
+        path: '[2].kind',
+        message: 'Custom kind "Environment": kind Environment with apiVersion atrium.dev/v1 is already defined by custom kind definition [1]',
+      },
     ]);
   });
 

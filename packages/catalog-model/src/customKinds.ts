@@ -18,9 +18,7 @@ export class InvalidKindDefinitionError extends Error {
 }
 
 function label(definition: Record<string, unknown>): string {
-  return typeof definition.kind === 'string' && definition.kind !== ''
-    ? `Custom kind ${JSON.stringify(definition.kind)}`
-    : 'Custom kind';
+  return typeof definition.kind === 'string' && definition.kind !== '' ? `Custom kind ${JSON.stringify(definition.kind)}` : 'Custom kind';
 }
 
 /**
@@ -107,10 +105,18 @@ function checkRelations(relations: unknown, who: string): ValidationIssue[] {
       return;
     }
     const { field, type, inverse, targetKind } = relation;
-    if (typeof field !== 'string' || specFieldPath(field).split('.').some((s) => s === '')) {
+    if (
+      typeof field !== 'string' ||
+      specFieldPath(field)
+        .split('.')
+        .some((s) => s === '')
+    ) {
       add(`${base}.field`, `must be a dot path into spec, e.g. "owner" or "deployment.cluster", but is ${quoteValue(field)}`);
     }
-    for (const [key, value] of [['type', type], ['inverse', inverse]] as const) {
+    for (const [key, value] of [
+      ['type', type],
+      ['inverse', inverse],
+    ] as const) {
       if (typeof value !== 'string' || !RELATION_TYPE_PATTERN.test(value)) {
         add(`${base}.${key}`, `must be a relation type of word characters only, e.g. "ownedBy", but is ${quoteValue(value)}`);
       }

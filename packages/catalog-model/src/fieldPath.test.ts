@@ -4,9 +4,7 @@ import { formatFieldPath, joinFieldPath, pointerToSegments } from './fieldPath.j
 describe('field paths', () => {
   it('formats identifiers, indices and other keys', () => {
     expect(formatFieldPath(['spec', 'dependsOn', 2])).toBe('spec.dependsOn[2]');
-    expect(formatFieldPath(['metadata', 'annotations', 'backstage.io/techdocs-ref'])).toBe(
-      'metadata.annotations["backstage.io/techdocs-ref"]',
-    );
+    expect(formatFieldPath(['metadata', 'annotations', 'backstage.io/techdocs-ref'])).toBe('metadata.annotations["backstage.io/techdocs-ref"]');
     expect(formatFieldPath(['spec', 'output', '2'])).toBe('spec.output["2"]');
     expect(formatFieldPath([])).toBe('');
   });

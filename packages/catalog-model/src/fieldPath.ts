@@ -59,7 +59,7 @@ export function isRecord(value: unknown): value is Record<string, unknown> {
 
 /** Quotes a value for a message, shortening very long ones. */
 export function quoteValue(value: unknown, max = 80): string {
-  const text = typeof value === 'string' ? value : JSON.stringify(value) ?? String(value);
+  const text = typeof value === 'string' ? value : (JSON.stringify(value) ?? String(value));
   const short = text.length > max ? `${text.slice(0, max)}…` : text;
   return JSON.stringify(short);
 }

@@ -10,8 +10,7 @@ type TextRule = { maxLength: number; pattern: RegExp; expectation: string };
 const ENTITY_NAME: TextRule = {
   maxLength: 63,
   pattern: /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/,
-  expectation:
-    'sequences of [a-zA-Z0-9] separated by any of "-", "_" and ".", starting and ending with a letter or digit',
+  expectation: 'sequences of [a-zA-Z0-9] separated by any of "-", "_" and ".", starting and ending with a letter or digit',
 };
 
 const DNS_LABEL: TextRule = {
@@ -67,11 +66,7 @@ export function explainDnsSubdomain(value: unknown): string | undefined {
  * `<suffix>` or `<prefix>/<suffix>`, where the prefix is a DNS subdomain. Used for
  * apiVersion (`backstage.io/v1alpha1`) and label and annotation keys (`example.com/team`).
  */
-function explainPrefixed(
-  value: unknown,
-  suffixName: string,
-  explainSuffix: (suffix: string) => string | undefined,
-): string | undefined {
+function explainPrefixed(value: unknown, suffixName: string, explainSuffix: (suffix: string) => string | undefined): string | undefined {
   if (typeof value !== 'string') return 'must be a string';
   const parts = value.split('/');
   if (parts.length > 2) return 'must contain at most one "/" (an optional prefix, then a name)';
@@ -82,9 +77,7 @@ function explainPrefixed(
   const suffix = parts[parts.length - 1] ?? '';
   const suffixProblem = explainSuffix(suffix);
   if (suffixProblem) {
-    return parts.length === 2
-      ? `has an invalid ${suffixName} ${JSON.stringify(suffix)}: it ${suffixProblem}`
-      : suffixProblem;
+    return parts.length === 2 ? `has an invalid ${suffixName} ${JSON.stringify(suffix)}: it ${suffixProblem}` : suffixProblem;
   }
   return undefined;
 }
@@ -94,19 +87,15 @@ export const explainNamespace = (value: unknown) => explainText(value, DNS_LABEL
 export const explainKind = (value: unknown) => explainText(value, KIND);
 export const explainTag = (value: unknown) => explainText(value, TAG);
 
-export const explainApiVersion = (value: unknown) =>
-  explainPrefixed(value, 'version', (v) => explainText(v, VERSION));
+export const explainApiVersion = (value: unknown) => explainPrefixed(value, 'version', (v) => explainText(v, VERSION));
 
-export const explainLabelKey = (value: unknown) =>
-  explainPrefixed(value, 'name', explainEntityName);
+export const explainLabelKey = (value: unknown) => explainPrefixed(value, 'name', explainEntityName);
 
 export const explainAnnotationKey = explainLabelKey;
 
-export const explainLabelValue = (value: unknown) =>
-  value === '' ? undefined : explainEntityName(value);
+export const explainLabelValue = (value: unknown) => (value === '' ? undefined : explainEntityName(value));
 
-export const explainAnnotationValue = (value: unknown) =>
-  typeof value === 'string' ? undefined : 'must be a string';
+export const explainAnnotationValue = (value: unknown) => (typeof value === 'string' ? undefined : 'must be a string');
 
 export function explainUrl(value: unknown): string | undefined {
   if (typeof value !== 'string') return 'must be a string';
@@ -123,8 +112,7 @@ export function explainNonEmptyString(value: unknown): string | undefined {
   return value.trim().length === 0 ? 'must not be empty or blank' : undefined;
 }
 
-const valid = (explain: (value: unknown) => string | undefined) => (value: unknown) =>
-  explain(value) === undefined;
+const valid = (explain: (value: unknown) => string | undefined) => (value: unknown) => explain(value) === undefined;
 
 export const isValidEntityName = valid(explainEntityName);
 export const isValidNamespace = valid(explainNamespace);

@@ -22,9 +22,7 @@ describe('public API', () => {
     ]) {
       expect(typeof (model as Record<string, unknown>)[name], name).toBe('function');
     }
-    expect(model.BUILTIN_KINDS.map((k) => k.kind)).toEqual([
-      'Component', 'API', 'Resource', 'System', 'Domain', 'Group', 'User', 'Location', 'Template',
-    ]);
+    expect(model.BUILTIN_KINDS.map((k) => k.kind)).toEqual(['Component', 'API', 'Resource', 'System', 'Domain', 'Group', 'User', 'Location', 'Template']);
     expect(model.DEFAULT_NAMESPACE).toBe('default');
   });
 });

@@ -19,19 +19,8 @@ export {
   isValidUrl,
 } from './formats.js';
 export { validateEntityFields } from './metadata.js';
-export {
-  ENTITY_OUTPUT_FIELDS,
-  ENTITY_ROOT_FIELDS,
-  entityEnvelopeSchema,
-  entityMetaSchema,
-  type JsonSchema,
-} from './envelopeSchema.js';
-export {
-  entitySchemaForKind,
-  type CustomKindDefinition,
-  type KindDefinition,
-  type RelationFieldDefinition,
-} from './kindDefinition.js';
+export { ENTITY_OUTPUT_FIELDS, ENTITY_ROOT_FIELDS, entityEnvelopeSchema, entityMetaSchema, type JsonSchema } from './envelopeSchema.js';
+export { entitySchemaForKind, type CustomKindDefinition, type KindDefinition, type RelationFieldDefinition } from './kindDefinition.js';
 export {
   compareEntityRefs,
   getCompoundEntityRef,
@@ -45,11 +34,7 @@ export {
 } from './refs.js';
 export { parseLocationRef, stringifyLocationRef, type LocationRef } from './locationRefs.js';
 export { relationsFromEntity, type GeneratedRelation, type RelationsResult } from './relationsFromEntity.js';
-export {
-  InvalidKindDefinitionError,
-  validateCustomKindDefinition,
-  validateCustomKindDefinitions,
-} from './customKinds.js';
+export { InvalidKindDefinitionError, validateCustomKindDefinition, validateCustomKindDefinitions } from './customKinds.js';
 export {
   createEntityValidator,
   type EntityValidationResult,

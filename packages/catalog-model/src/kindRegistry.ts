@@ -17,16 +17,13 @@ export type KindRegistry = {
 
 export function createKindRegistry(customKinds: readonly KindDefinition[] = []): KindRegistry {
   const kinds = [...BUILTIN_KINDS, ...customKinds];
-  const find = (apiVersion: string, kind: string) =>
-    kinds.find((k) => k.kind === kind && apiVersionsOf(k).includes(apiVersion));
+  const find = (apiVersion: string, kind: string) => kinds.find((k) => k.kind === kind && apiVersionsOf(k).includes(apiVersion));
   const withKind = (kind: string) => kinds.filter((k) => k.kind === kind);
   return {
     kinds,
     find,
     withKind,
     forRelations: (apiVersion, kind) =>
-      typeof kind !== 'string'
-        ? undefined
-        : ((typeof apiVersion === 'string' ? find(apiVersion, kind) : undefined) ?? withKind(kind)[0]),
+      typeof kind !== 'string' ? undefined : ((typeof apiVersion === 'string' ? find(apiVersion, kind) : undefined) ?? withKind(kind)[0]),
   };
 }

@@ -14,14 +14,10 @@ export function parseLocationRef(ref: string): LocationRef {
   const type = colon === -1 ? '' : ref.slice(0, colon);
   const target = colon === -1 ? '' : ref.slice(colon + 1);
   if (type === 'http' || type === 'https') {
-    throw new TypeError(
-      `Location ref ${JSON.stringify(ref)} has no type; prefix it with "url:", e.g. "url:${ref}"`,
-    );
+    throw new TypeError(`Location ref ${JSON.stringify(ref)} has no type; prefix it with "url:", e.g. "url:${ref}"`);
   }
   if (!type || !target) {
-    throw new TypeError(
-      `Location ref ${JSON.stringify(ref)} is malformed; expected <type>:<target>, e.g. "url:https://example.com/catalog-info.yaml"`,
-    );
+    throw new TypeError(`Location ref ${JSON.stringify(ref)} is malformed; expected <type>:<target>, e.g. "url:https://example.com/catalog-info.yaml"`);
   }
   return { type, target };
 }

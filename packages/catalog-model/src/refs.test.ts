@@ -1,12 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  compareEntityRefs,
-  getCompoundEntityRef,
-  InvalidEntityRefError,
-  normalizeEntityRef,
-  parseEntityRef,
-  stringifyEntityRef,
-} from './refs.js';
+import { compareEntityRefs, getCompoundEntityRef, InvalidEntityRefError, normalizeEntityRef, parseEntityRef, stringifyEntityRef } from './refs.js';
 
 describe('parseEntityRef', () => {
   it.each([

@@ -60,17 +60,11 @@ export function parseEntityRef(ref: unknown, context: EntityRefContext = {}): Co
     for (const key of ['kind', 'namespace', 'name'] as const) {
       const value = parts[key];
       if (value !== undefined && (typeof value !== 'string' || value === '')) {
-        throw new InvalidEntityRefError(
-          `Entity ref ${describe(ref)} has an invalid ${key}: it must be a non-empty string`,
-          ref,
-        );
+        throw new InvalidEntityRefError(`Entity ref ${describe(ref)} has an invalid ${key}: it must be a non-empty string`, ref);
       }
     }
   } else {
-    throw new InvalidEntityRefError(
-      `Entity ref must be a string or an object with kind, namespace and name, but is ${describe(ref)}`,
-      ref,
-    );
+    throw new InvalidEntityRefError(`Entity ref must be a string or an object with kind, namespace and name, but is ${describe(ref)}`, ref);
   }
 
   const kind = (parts.kind as string | undefined) ?? context.defaultKind;
@@ -93,10 +87,7 @@ export function parseEntityRef(ref: unknown, context: EntityRefContext = {}): Co
  * writes refs in relations, URLs and database keys.
  */
 export function stringifyEntityRef(ref: { kind: string; namespace?: string; name: string } | Entity): string {
-  const { kind, namespace, name } =
-    'metadata' in ref
-      ? { kind: ref.kind, namespace: ref.metadata.namespace, name: ref.metadata.name }
-      : ref;
+  const { kind, namespace, name } = 'metadata' in ref ? { kind: ref.kind, namespace: ref.metadata.namespace, name: ref.metadata.name } : ref;
   return `${kind}:${namespace || DEFAULT_NAMESPACE}/${name}`.toLowerCase();
 }
 

@@ -53,11 +53,7 @@ describe('relationsFromEntity for each built-in kind', () => {
   });
 
   it('Group and User', () => {
-    expect(outgoing(example('Group'))).toEqual([
-      'childOf group:default/backstage',
-      'parentOf group:default/team-a-web',
-      'hasMember user:default/jdoe',
-    ]);
+    expect(outgoing(example('Group'))).toEqual(['childOf group:default/backstage', 'parentOf group:default/team-a-web', 'hasMember user:default/jdoe']);
     expect(outgoing(example('User'))).toEqual(['memberOf group:default/team-a']);
   });
 
@@ -81,11 +77,7 @@ describe('relationsFromEntity details', () => {
     const entity = example('Component');
     entity.metadata.namespace = 'Music';
     entity.spec = { type: 'service', lifecycle: 'production', owner: 'user:JDoe', providesApis: ['other/Search', 'API:x'] };
-    expect(outgoing(entity)).toEqual([
-      'ownedBy user:music/jdoe',
-      'providesApi api:other/search',
-      'providesApi api:music/x',
-    ]);
+    expect(outgoing(entity)).toEqual(['ownedBy user:music/jdoe', 'providesApi api:other/search', 'providesApi api:music/x']);
     expect(relationsFromEntity(entity).relations[0]?.sourceRef).toBe('component:music/artist-web');
   });
 
@@ -96,7 +88,10 @@ describe('relationsFromEntity details', () => {
     const { relations, errors } = relationsFromEntity(entity);
     expect(errors).toEqual([
       { path: 'spec.owner', message: expect.stringMatching(/^spec\.owner is not a valid entity ref: Entity ref must not be empty/) },
-      { path: 'spec.dependsOn[1]', message: expect.stringMatching(/^spec\.dependsOn\[1\] is not a valid entity ref: Entity ref "component:" has an empty name/) },
+      {
+        path: 'spec.dependsOn[1]',
+        message: expect.stringMatching(/^spec\.dependsOn\[1\] is not a valid entity ref: Entity ref "component:" has an empty name/),
+      },
       {
         path: 'spec.dependsOn[2]',
         message:
@@ -104,9 +99,7 @@ describe('relationsFromEntity details', () => {
       },
       { path: 'spec.dependsOn[3]', message: expect.stringMatching(/^spec\.dependsOn\[3\] is not a valid entity ref: Entity ref must be a string/) },
     ]);
-    expect(relations.map((r) => `${r.sourceRef} ${r.type} ${r.targetRef}`)).toContain(
-      'component:default/artist-web dependsOn resource:default/db',
-    );
+    expect(relations.map((r) => `${r.sourceRef} ${r.type} ${r.targetRef}`)).toContain('component:default/artist-web dependsOn resource:default/db');
   });
 
   it('accepts a single ref where Backstage expects an array, and the object form', () => {

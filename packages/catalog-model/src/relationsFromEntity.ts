@@ -20,20 +20,14 @@ export type RelationsResult = {
  * namespace. A malformed ref becomes an error for its field; it never throws. Entities of
  * unknown kinds produce no relations.
  */
-export function relationsFromEntity(
-  entity: unknown,
-  customKinds: readonly KindDefinition[] = [],
-): RelationsResult {
+export function relationsFromEntity(entity: unknown, customKinds: readonly KindDefinition[] = []): RelationsResult {
   if (!isRecord(entity)) return { relations: [], errors: [] };
   const definition = createKindRegistry(customKinds).forRelations(entity.apiVersion, entity.kind);
   return relationsFromKind(entity, definition);
 }
 
 /** As relationsFromEntity, with the kind definition already looked up. */
-export function relationsFromKind(
-  entity: Record<string, unknown>,
-  definition: KindDefinition | undefined,
-): RelationsResult {
+export function relationsFromKind(entity: Record<string, unknown>, definition: KindDefinition | undefined): RelationsResult {
   const result: RelationsResult = { relations: [], errors: [] };
   const metadata = isRecord(entity.metadata) ? entity.metadata : {};
   const { kind } = entity;
@@ -46,8 +40,7 @@ export function relationsFromKind(
     });
     return result;
   }
-  const namespace =
-    typeof metadata.namespace === 'string' && metadata.namespace !== '' ? metadata.namespace : DEFAULT_NAMESPACE;
+  const namespace = typeof metadata.namespace === 'string' && metadata.namespace !== '' ? metadata.namespace : DEFAULT_NAMESPACE;
   const sourceRef = stringifyEntityRef({ kind, namespace, name });
   const seen = new Set<string>();
   const add = (relation: GeneratedRelation) => {
@@ -61,9 +54,7 @@ export function relationsFromKind(
     const segments = specFieldPath(field.field).split('.');
     const value = valueAtPath(entity.spec, segments);
     if (value === undefined || value === null) continue;
-    const items: Array<[unknown, PathSegment[]]> = Array.isArray(value)
-      ? value.map((item, i) => [item, [...segments, i]])
-      : [[value, segments]];
+    const items: Array<[unknown, PathSegment[]]> = Array.isArray(value) ? value.map((item, i) => [item, [...segments, i]]) : [[value, segments]];
     for (const [item, itemPath] of items) {
       try {
         const target = parseEntityRef(item, { defaultKind: field.targetKind, defaultNamespace: namespace });

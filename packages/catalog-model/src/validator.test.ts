@@ -29,9 +29,7 @@ describe('envelope', () => {
       { path: 'kind', message: 'kind is required' },
       { path: 'metadata', message: 'metadata is required' },
     ]);
-    expect(validator.validate({ ...example('Component'), metadata: {} }).errors).toEqual([
-      { path: 'metadata.name', message: 'metadata.name is required' },
-    ]);
+    expect(validator.validate({ ...example('Component'), metadata: {} }).errors).toEqual([{ path: 'metadata.name', message: 'metadata.name is required' }]);
   });
 
   it('rejects unknown root fields', () => {
@@ -64,11 +62,7 @@ describe('envelope', () => {
       relations: [{ type: 'owned by', targetRef: 'group:default/a' }, { type: 'ownedBy' }],
       status: { items: [{ type: 'x', level: 'fatal', message: 'm' }] },
     };
-    expect(validator.validate(entity).errors.map((e) => e.path)).toEqual([
-      'relations[0].type',
-      'relations[1].targetRef',
-      'status.items[0].level',
-    ]);
+    expect(validator.validate(entity).errors.map((e) => e.path)).toEqual(['relations[0].type', 'relations[1].targetRef', 'status.items[0].level']);
   });
 
   it('reports type errors in metadata once, without a second format error', () => {
@@ -88,12 +82,7 @@ describe('envelope', () => {
     entity.metadata.tags = ['Java'];
     delete entity.spec.owner;
     entity.spec.dependsOn = ['artists-db'];
-    expect(validator.validate(entity).errors.map((e) => e.path)).toEqual([
-      'metadata.name',
-      'metadata.tags[0]',
-      'spec.owner',
-      'spec.dependsOn[0]',
-    ]);
+    expect(validator.validate(entity).errors.map((e) => e.path)).toEqual(['metadata.name', 'metadata.tags[0]', 'spec.owner', 'spec.dependsOn[0]']);
   });
 });
 
@@ -151,9 +140,7 @@ describe('kind and apiVersion', () => {
         message: 'kind "Enonic app" is not valid: it must be a letter followed by letters and digits only, e.g. "Component"',
       },
     ]);
-    expect(validator.validate({ ...example('Component'), apiVersion: 'backstage.io/v1/x' }).errors.map((e) => e.path)).toEqual([
-      'apiVersion',
-    ]);
+    expect(validator.validate({ ...example('Component'), apiVersion: 'backstage.io/v1/x' }).errors.map((e) => e.path)).toEqual(['apiVersion']);
   });
 
   it('rejects unknown kinds, and hints at the right case', () => {

@@ -61,17 +61,13 @@ export function createEntityValidator(options: EntityValidatorOptions = {}): Ent
   };
 
   const kindOf = (entity: unknown) =>
-    isRecord(entity) && typeof entity.apiVersion === 'string' && typeof entity.kind === 'string'
-      ? registry.find(entity.apiVersion, entity.kind)
-      : undefined;
+    isRecord(entity) && typeof entity.apiVersion === 'string' && typeof entity.kind === 'string' ? registry.find(entity.apiVersion, entity.kind) : undefined;
 
   return {
     kinds: registry.kinds,
     kindOf,
     relations(entity) {
-      return isRecord(entity)
-        ? relationsFromKind(entity, registry.forRelations(entity.apiVersion, entity.kind))
-        : { relations: [], errors: [] };
+      return isRecord(entity) ? relationsFromKind(entity, registry.forRelations(entity.apiVersion, entity.kind)) : { relations: [], errors: [] };
     },
     validate(entity, validateOptions = {}) {
       if (!isRecord(entity)) {
@@ -130,7 +126,10 @@ function unknownKindIssue(entity: Record<string, unknown>, registry: KindRegistr
   if (typeof kind !== 'string' || typeof apiVersion !== 'string') return undefined;
   const sameKind = registry.withKind(kind);
   if (sameKind.length > 0) {
-    const supported = sameKind.flatMap(apiVersionsOf).map((v) => JSON.stringify(v)).join(', ');
+    const supported = sameKind
+      .flatMap(apiVersionsOf)
+      .map((v) => JSON.stringify(v))
+      .join(', ');
     return {
       path: 'apiVersion',
       message: `apiVersion ${JSON.stringify(apiVersion)} is not supported for kind ${kind}; use ${supported}`,

@@ -4,9 +4,7 @@ import type { ExtensionRegistry } from './registry';
 const ExtensionRegistryContext = createContext<ExtensionRegistry | null>(null);
 
 export function ExtensionRegistryProvider(props: { registry: ExtensionRegistry; children: ReactNode }) {
-  return (
-    <ExtensionRegistryContext.Provider value={props.registry}>{props.children}</ExtensionRegistryContext.Provider>
-  );
+  return <ExtensionRegistryContext.Provider value={props.registry}>{props.children}</ExtensionRegistryContext.Provider>;
 }
 
 /** The merged extensions of all installed plugins, e.g. for an entity page to render other plugins' tabs. */

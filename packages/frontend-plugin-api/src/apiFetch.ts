@@ -48,9 +48,7 @@ export async function apiFetch<T>(path: string, init: ApiFetchInit = {}): Promis
   const payload = await readBody(response, method, url);
   if (!response.ok) {
     throw new ApiError({
-      message: isApiErrorBody(payload)
-        ? payload.error.message
-        : `${method} ${url} failed: ${response.status} ${response.statusText}`.trim(),
+      message: isApiErrorBody(payload) ? payload.error.message : `${method} ${url} failed: ${response.status} ${response.statusText}`.trim(),
       errorName: isApiErrorBody(payload) ? payload.error.name : undefined,
       status: response.status,
       method,

@@ -73,7 +73,11 @@ export function createAuthorizeBatcher(send: SendAuthorize = sendToServer): Auth
     load(check) {
       return new Promise((resolve, reject) => {
         const key = checkKey(check);
-        const entry = waiting.get(key) ?? { check: { permission: check.permission, ...(check.resourceRef ? { resourceRef: check.resourceRef } : {}) }, resolve: [], reject: [] };
+        const entry = waiting.get(key) ?? {
+          check: { permission: check.permission, ...(check.resourceRef ? { resourceRef: check.resourceRef } : {}) },
+          resolve: [],
+          reject: [],
+        };
         entry.resolve.push(resolve);
         entry.reject.push(reject);
         waiting.set(key, entry);

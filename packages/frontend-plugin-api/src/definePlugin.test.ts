@@ -50,9 +50,7 @@ describe('createExtensionRegistry', () => {
   it('keeps the first of two conflicting routes and reports the second', () => {
     const registry = createExtensionRegistry([a, b]);
     expect(registry.routes.map((r) => r.pluginId)).toEqual(['a']);
-    expect(registry.problems).toEqual([
-      'Route "/a" of plugin "b" is already provided by plugin "a"; it was ignored.',
-    ]);
+    expect(registry.problems).toEqual(['Route "/a" of plugin "b" is already provided by plugin "a"; it was ignored.']);
   });
 
   it('ignores a plugin installed twice', () => {
@@ -75,11 +73,7 @@ describe('entity actions', () => {
       ],
     });
     const registry = createExtensionRegistry([scaffolder, scorecards]);
-    expect(registry.entityActions.map((a) => `${a.pluginId}:${a.id}`)).toEqual([
-      'scorecards:results',
-      'scaffolder:launch',
-      'scorecards:menu',
-    ]);
+    expect(registry.entityActions.map((a) => `${a.pluginId}:${a.id}`)).toEqual(['scorecards:results', 'scaffolder:launch', 'scorecards:menu']);
   });
 
   it('rejects an action without a title, with both href and content, or with neither', () => {

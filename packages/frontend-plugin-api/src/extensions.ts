@@ -9,9 +9,7 @@ import type { EntityLike, EntityPredicate } from './entity';
 export type ComponentLoader = () => Promise<ComponentType | { default: ComponentType }>;
 
 /** What an extension renders: either a ready element or a lazily loaded component. */
-export type ExtensionContent =
-  | { element: ReactNode; loader?: never }
-  | { loader: ComponentLoader; element?: never };
+export type ExtensionContent = { element: ReactNode; loader?: never } | { loader: ComponentLoader; element?: never };
 
 /** A page. `path` is relative to the app root, e.g. `/system` or `/catalog/*`. */
 export type RouteExtension = { path: string } & ExtensionContent;

@@ -1,12 +1,5 @@
 import type { FrontendPlugin } from './definePlugin';
-import type {
-  EntityActionExtension,
-  EntityCardExtension,
-  EntityTabExtension,
-  HomeWidgetExtension,
-  NavExtension,
-  RouteExtension,
-} from './extensions';
+import type { EntityActionExtension, EntityCardExtension, EntityTabExtension, HomeWidgetExtension, NavExtension, RouteExtension } from './extensions';
 
 /** An extension together with the id of the plugin that contributed it. */
 export type Contributed<T> = T & { readonly pluginId: string };
@@ -51,9 +44,7 @@ export function createExtensionRegistry(plugins: readonly FrontendPlugin[]): Ext
   for (const route of contributions(accepted, (p) => p.routes)) {
     const owner = routeOwners.get(route.path);
     if (owner !== undefined) {
-      problems.push(
-        `Route "${route.path}" of plugin "${route.pluginId}" is already provided by plugin "${owner}"; it was ignored.`,
-      );
+      problems.push(`Route "${route.path}" of plugin "${route.pluginId}" is already provided by plugin "${owner}"; it was ignored.`);
       continue;
     }
     routeOwners.set(route.path, route.pluginId);
@@ -61,8 +52,7 @@ export function createExtensionRegistry(plugins: readonly FrontendPlugin[]): Ext
   }
 
   const nav = contributions(accepted, (p) => p.nav).sort(
-    (a, b) =>
-      (a.order ?? DEFAULT_NAV_ORDER) - (b.order ?? DEFAULT_NAV_ORDER) || a.title.localeCompare(b.title),
+    (a, b) => (a.order ?? DEFAULT_NAV_ORDER) - (b.order ?? DEFAULT_NAV_ORDER) || a.title.localeCompare(b.title),
   );
 
   return {
@@ -71,17 +61,12 @@ export function createExtensionRegistry(plugins: readonly FrontendPlugin[]): Ext
     nav,
     entityTabs: contributions(accepted, (p) => p.entityTabs),
     entityCards: contributions(accepted, (p) => p.entityCards),
-    entityActions: contributions(accepted, (p) => p.entityActions).sort(
-      (a, b) => (a.order ?? DEFAULT_ACTION_ORDER) - (b.order ?? DEFAULT_ACTION_ORDER),
-    ),
+    entityActions: contributions(accepted, (p) => p.entityActions).sort((a, b) => (a.order ?? DEFAULT_ACTION_ORDER) - (b.order ?? DEFAULT_ACTION_ORDER)),
     homeWidgets: contributions(accepted, (p) => p.homeWidgets),
     problems,
   };
 }
 
-function contributions<T extends object>(
-  plugins: readonly FrontendPlugin[],
-  pick: (plugin: FrontendPlugin) => readonly T[],
-): Array<Contributed<T>> {
+function contributions<T extends object>(plugins: readonly FrontendPlugin[], pick: (plugin: FrontendPlugin) => readonly T[]): Array<Contributed<T>> {
   return plugins.flatMap((plugin) => (pick(plugin) ?? []).map((ext) => ({ ...ext, pluginId: plugin.id })));
 }

@@ -17,7 +17,8 @@ function fakeServer(options: { authorizeStatus?: number } = {}) {
     const body = typeof init.body === 'string' ? JSON.parse(init.body) : undefined;
     calls.push({ url, body });
     const json = (status: number, payload: unknown) => new Response(JSON.stringify(payload), { status, headers: { 'content-type': 'application/json' } });
-    if (url === '/api/auth/me') return json(200, { type: 'user', userEntityRef: 'user:default/ada', ownershipEntityRefs: ['user:default/ada'], displayName: 'ada' });
+    if (url === '/api/auth/me')
+      return json(200, { type: 'user', userEntityRef: 'user:default/ada', ownershipEntityRefs: ['user:default/ada'], displayName: 'ada' });
     if (url === '/api/permissions/authorize') {
       if (options.authorizeStatus) return json(options.authorizeStatus, { error: { name: 'Error', message: 'boom' } });
       return json(200, {

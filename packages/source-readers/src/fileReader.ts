@@ -13,7 +13,10 @@ export class FileReader {
   private readonly roots: string[];
   private realRoots: Promise<string[]> | undefined;
 
-  constructor(roots: readonly string[], private readonly maxBytes: number) {
+  constructor(
+    roots: readonly string[],
+    private readonly maxBytes: number,
+  ) {
     this.roots = roots.map((r) => path.resolve(r));
   }
 

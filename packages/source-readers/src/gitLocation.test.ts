@@ -14,8 +14,16 @@ function refusal(target: string, options?: Parameters<typeof parseGitLocation>[1
 
 describe('parseGitLocation', () => {
   it('splits <repo>#<ref>:<path>', () => {
-    expect(parseGitLocation('https://github.com/acme/svc.git#main:catalog-info.yaml')).toEqual({ repo: 'https://github.com/acme/svc.git', ref: 'main', path: 'catalog-info.yaml' });
-    expect(parseGitLocation('file:///srv/repos/a#v1.2.0:docs/x/catalog.yaml')).toEqual({ repo: 'file:///srv/repos/a', ref: 'v1.2.0', path: 'docs/x/catalog.yaml' });
+    expect(parseGitLocation('https://github.com/acme/svc.git#main:catalog-info.yaml')).toEqual({
+      repo: 'https://github.com/acme/svc.git',
+      ref: 'main',
+      path: 'catalog-info.yaml',
+    });
+    expect(parseGitLocation('file:///srv/repos/a#v1.2.0:docs/x/catalog.yaml')).toEqual({
+      repo: 'file:///srv/repos/a',
+      ref: 'v1.2.0',
+      path: 'docs/x/catalog.yaml',
+    });
   });
 
   it('ends the repository at the last # and the ref at the first : after it', () => {

@@ -130,7 +130,10 @@ export class GitReader {
       const recent = recentFetches.get(`${dir}\n${ref}`);
       if (recent && Date.now() - recent.at < (this.options.fetchTtlMs ?? 0)) return recent.commit;
       try {
-        await runGit(['fetch', '--depth=1', '--no-tags', '--no-recurse-submodules', '--quiet', '--', fetchUrl(repo, target), ref], { ...base, ...this.transportOptions(target) });
+        await runGit(['fetch', '--depth=1', '--no-tags', '--no-recurse-submodules', '--quiet', '--', fetchUrl(repo, target), ref], {
+          ...base,
+          ...this.transportOptions(target),
+        });
       } catch (error) {
         if (!(error instanceof GitCommandError) || error.failure !== 'failed') throw toReadError(error);
         const notFound = /couldn't find remote ref|does not appear to be a git repository|not found|does not exist|no such/i.test(error.reason);

@@ -2,7 +2,10 @@
  * Thrown by {@link validateGitRef}; HTTP layers answer it as bad input (400).
  */
 export class InvalidGitRefError extends Error {
-  constructor(readonly ref: string, reason: string) {
+  constructor(
+    readonly ref: string,
+    reason: string,
+  ) {
     super(`Git ref ${JSON.stringify(ref)} is not a valid branch, tag or commit name: ${reason}`);
     this.name = 'InvalidGitRefError';
   }

@@ -190,7 +190,9 @@ describe('runGit: transports', () => {
     git(repo, 'init', '--quiet', '--bare');
     await fs.chown(repo, 65534, 65534);
     const error = await runGit(['ls-remote', '--', repo], { allowFileProtocol: true }).catch((e: unknown) => e);
-    expect((error as GitCommandError).message).toMatch(/^git ls-remote: detected dubious ownership in repository at '.*'; Could not read from remote repository/);
+    expect((error as GitCommandError).message).toMatch(
+      /^git ls-remote: detected dubious ownership in repository at '.*'; Could not read from remote repository/,
+    );
   });
 
   describe('time limits', () => {

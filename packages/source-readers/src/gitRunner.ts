@@ -85,12 +85,10 @@ export class GitCommandError extends Error {
  * configuration (filters, fsmonitor, hooks, `include.path`) that git would run.
  */
 export function isGitMetadataPath(relativePath: string): boolean {
-  return relativePath
-    .split(/[\\/]+/)
-    .some((part) => {
-      const p = part.toLowerCase().replace(/[. ]+$/, '');
-      return p === '.git' || p === 'git~1';
-    });
+  return relativePath.split(/[\\/]+/).some((part) => {
+    const p = part.toLowerCase().replace(/[. ]+$/, '');
+    return p === '.git' || p === 'git~1';
+  });
 }
 
 /**
@@ -179,7 +177,14 @@ async function gitSandbox(): Promise<Sandbox> {
   if (current) {
     const box = await current.catch(() => undefined);
     // Recreate it if a temp cleaner removed it.
-    if (box && (await fs.stat(box.hooks).then(() => true, () => false))) return box;
+    if (
+      box &&
+      (await fs.stat(box.hooks).then(
+        () => true,
+        () => false,
+      ))
+    )
+      return box;
     if (sandbox !== current) return gitSandbox();
   }
   const created = (async () => {
@@ -297,7 +302,13 @@ export async function runGitBuffer(args: string[], options: RunGitOptions = {}):
   if (args.some((a) => typeof a !== 'string' || a.includes('\0'))) throw new Error('runGit: arguments must be strings without NUL');
   const box = await gitSandbox();
   const cwd = path.resolve(options.cwd ?? box.empty);
-  if (!(await fs.stat(cwd).then((st) => st.isDirectory(), () => false))) throw new Error(`runGit: the working directory ${cwd} does not exist`);
+  if (
+    !(await fs.stat(cwd).then(
+      (st) => st.isDirectory(),
+      () => false,
+    ))
+  )
+    throw new Error(`runGit: the working directory ${cwd} does not exist`);
   const global: string[] = [];
   if (options.workTree !== undefined && options.gitDir === undefined) {
     throw new Error('runGit: a workTree needs a gitDir created outside it');

@@ -5,14 +5,7 @@ export { isValidGitRef, validateGitRef, InvalidGitRefError } from './gitRef.js';
 export { FileReader, tooLarge } from './fileReader.js';
 export { UrlReader, type UrlReaderOptions } from './urlReader.js';
 export { GitReader, type GitReaderOptions, type GitTree } from './gitReader.js';
-export {
-  assertOutboundAllowed,
-  isHostAllowed,
-  isPrivateAddress,
-  isReservedHostName,
-  type OutboundOptions,
-  type CheckedOutboundTarget,
-} from './netGuard.js';
+export { assertOutboundAllowed, isHostAllowed, isPrivateAddress, isReservedHostName, type OutboundOptions, type CheckedOutboundTarget } from './netGuard.js';
 export { parseOutboundTarget, legacyIPv4, type OutboundTarget, type OutboundTransport } from './outboundTarget.js';
 export {
   runGit,
@@ -25,10 +18,4 @@ export {
   type RunGitResult,
   type GitCommandFailure,
 } from './gitRunner.js';
-export {
-  sourcesServiceRef,
-  createSourcesService,
-  resolveSourcesSettings,
-  type SourcesService,
-  type SourcesSettings,
-} from './sourcesService.js';
+export { sourcesServiceRef, createSourcesService, resolveSourcesSettings, type SourcesService, type SourcesSettings } from './sourcesService.js';

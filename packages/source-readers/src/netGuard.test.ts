@@ -5,11 +5,35 @@ import { legacyIPv4, parseOutboundTarget } from './outboundTarget.js';
 
 describe('isPrivateAddress', () => {
   it.each([
-    '127.0.0.1', '127.8.9.10', '10.1.2.3', '172.16.0.1', '172.31.255.255', '192.168.1.1', '169.254.169.254',
-    '100.64.0.1', '0.0.0.0', '224.0.0.1', '255.255.255.255',
-    '::', '::1', 'fe80::1', 'fc00::1', 'fd12:3456::1', 'ff02::1',
-    '::ffff:127.0.0.1', '::ffff:7f00:1', '::ffff:10.0.0.1', '64:ff9b::a9fe:a9fe', '2002:c0a8:0101::1', '[::1]',
-    '::ffff:0:127.0.0.1', '2001:0:4136:e378:8000:63bf:3fff:fdd2', '64:ff9b:1::1', '100::1', '192.88.99.1', 'fe80::1%eth0',
+    '127.0.0.1',
+    '127.8.9.10',
+    '10.1.2.3',
+    '172.16.0.1',
+    '172.31.255.255',
+    '192.168.1.1',
+    '169.254.169.254',
+    '100.64.0.1',
+    '0.0.0.0',
+    '224.0.0.1',
+    '255.255.255.255',
+    '::',
+    '::1',
+    'fe80::1',
+    'fc00::1',
+    'fd12:3456::1',
+    'ff02::1',
+    '::ffff:127.0.0.1',
+    '::ffff:7f00:1',
+    '::ffff:10.0.0.1',
+    '64:ff9b::a9fe:a9fe',
+    '2002:c0a8:0101::1',
+    '[::1]',
+    '::ffff:0:127.0.0.1',
+    '2001:0:4136:e378:8000:63bf:3fff:fdd2',
+    '64:ff9b:1::1',
+    '100::1',
+    '192.88.99.1',
+    'fe80::1%eth0',
     'not-an-ip',
   ])('refuses %s', (address) => {
     expect(isPrivateAddress(address)).toBe(true);
@@ -149,18 +173,39 @@ describe('assertOutboundAllowed', () => {
   });
 
   it('allows private destinations, local paths and listed hosts only when configured', async () => {
-    expect(await assertOutboundAllowed('x@127.0.0.1:repo', { allowPrivateNetworks: true })).toMatchObject({ transport: 'ssh', host: '127.0.0.1', addresses: [] });
-    expect(await assertOutboundAllowed('/srv/repos/x.git', { allowPrivateNetworks: false, allowFile: true })).toMatchObject({ transport: 'file', filePath: '/srv/repos/x.git' });
-    expect(await assertOutboundAllowed('file:///srv/repos/x.git', { allowPrivateNetworks: false, allowFile: true })).toMatchObject({ transport: 'file', filePath: '/srv/repos/x.git' });
-    expect((await refusal('https://github.com/x.git', { allowPrivateNetworks: true, allowedHosts: ['gitlab.com'] })).message).toMatch(/not in the allowed URL hosts/);
+    expect(await assertOutboundAllowed('x@127.0.0.1:repo', { allowPrivateNetworks: true })).toMatchObject({
+      transport: 'ssh',
+      host: '127.0.0.1',
+      addresses: [],
+    });
+    expect(await assertOutboundAllowed('/srv/repos/x.git', { allowPrivateNetworks: false, allowFile: true })).toMatchObject({
+      transport: 'file',
+      filePath: '/srv/repos/x.git',
+    });
+    expect(await assertOutboundAllowed('file:///srv/repos/x.git', { allowPrivateNetworks: false, allowFile: true })).toMatchObject({
+      transport: 'file',
+      filePath: '/srv/repos/x.git',
+    });
+    expect((await refusal('https://github.com/x.git', { allowPrivateNetworks: true, allowedHosts: ['gitlab.com'] })).message).toMatch(
+      /not in the allowed URL hosts/,
+    );
     expect((await refusal('git://github.com/x.git', { allowPrivateNetworks: true, transports: ['https'] })).message).toMatch(/git transport is not allowed/);
-    expect(await assertOutboundAllowed('https://93.184.216.34/x.git', { allowPrivateNetworks: false })).toMatchObject({ host: '93.184.216.34', addresses: ['93.184.216.34'] });
+    expect(await assertOutboundAllowed('https://93.184.216.34/x.git', { allowPrivateNetworks: false })).toMatchObject({
+      host: '93.184.216.34',
+      addresses: ['93.184.216.34'],
+    });
   });
 });
 
 describe('parseOutboundTarget', () => {
   it('reads every syntax git accepts the way git does', () => {
-    expect(parseOutboundTarget('https://user:tok@github.com:8443/o/r.git')).toMatchObject({ transport: 'https', syntax: 'url', host: 'github.com', port: 8443, user: 'user:tok' });
+    expect(parseOutboundTarget('https://user:tok@github.com:8443/o/r.git')).toMatchObject({
+      transport: 'https',
+      syntax: 'url',
+      host: 'github.com',
+      port: 8443,
+      user: 'user:tok',
+    });
     expect(parseOutboundTarget('git@github.com:o/r.git')).toMatchObject({ transport: 'ssh', syntax: 'scp', host: 'github.com', user: 'git' });
     expect(parseOutboundTarget('github.com:o/r.git')).toMatchObject({ transport: 'ssh', syntax: 'scp', host: 'github.com' });
     expect(parseOutboundTarget('[git.example.com:2222]:o/r.git')).toMatchObject({ transport: 'ssh', host: 'git.example.com', port: 2222 });
@@ -191,7 +236,17 @@ describe('parseOutboundTarget', () => {
 });
 
 describe('isReservedHostName', () => {
-  it.each(['localhost', 'LOCALHOST.', 'localhost..', 'a.b.localhost', 'metadata.google.internal', 'metadata', 'x.local', 'r.home.arpa', 'localhost.localdomain'])('%s is reserved', (h) => {
+  it.each([
+    'localhost',
+    'LOCALHOST.',
+    'localhost..',
+    'a.b.localhost',
+    'metadata.google.internal',
+    'metadata',
+    'x.local',
+    'r.home.arpa',
+    'localhost.localdomain',
+  ])('%s is reserved', (h) => {
     expect(isReservedHostName(h)).toBe(true);
   });
   it.each(['example.com', 'github.com', 'localhost.example.com', 'internal.example.com'])('%s is not', (h) => {

@@ -53,7 +53,7 @@ function toUint32(octets: number[]): number {
 
 function isPrivateV4(octets: number[]): boolean {
   const n = toUint32(octets);
-  return V4_BLOCKS.some(([base, mask]) => ((n & mask) >>> 0) === base);
+  return V4_BLOCKS.some(([base, mask]) => (n & mask) >>> 0 === base);
 }
 
 /** 16 bytes of an IPv6 address (which net.isIPv6 has already validated). */
@@ -104,7 +104,10 @@ function isPrivateV6(b: number[]): boolean {
  */
 export function isHostAllowed(host: string, allowed: readonly string[] | undefined): boolean {
   if (!allowed) return true;
-  const h = host.toLowerCase().replace(/^\[|\]$/g, '').replace(/\.$/, '');
+  const h = host
+    .toLowerCase()
+    .replace(/^\[|\]$/g, '')
+    .replace(/\.$/, '');
   return allowed.some((pattern) => {
     const p = pattern.toLowerCase();
     return p.startsWith('*.') ? h.endsWith(p.slice(1)) && h.length > p.length - 1 : h === p;
@@ -114,7 +117,22 @@ export function isHostAllowed(host: string, allowed: readonly string[] | undefin
 // Names that only ever mean this machine or a private network (RFC 6761, 6762, 8375, cloud
 // metadata services, de-facto private suffixes). Matched after lower-casing and removing
 // trailing dots, as the name itself or as a suffix.
-const RESERVED_NAMES = ['localhost', 'localdomain', 'local', 'internal', 'intranet', 'lan', 'corp', 'home', 'private', 'arpa', 'test', 'invalid', 'example', 'onion'];
+const RESERVED_NAMES = [
+  'localhost',
+  'localdomain',
+  'local',
+  'internal',
+  'intranet',
+  'lan',
+  'corp',
+  'home',
+  'private',
+  'arpa',
+  'test',
+  'invalid',
+  'example',
+  'onion',
+];
 const RESERVED_HOSTS = new Set(['metadata', 'instance-data', 'ip6-localhost', 'ip6-loopback', 'ip6-localnet', 'broadcasthost', 'wpad']);
 
 /**
@@ -176,7 +194,10 @@ export async function assertOutboundAllowed(target: string, options: OutboundOpt
   const parsed = parseOutboundTarget(target);
   const transports = options.transports ?? ['http', 'https', 'ssh', 'git', 'file'];
   if (!transports.includes(parsed.transport)) {
-    throw new ReadError('security', `Refusing ${JSON.stringify(target)}: the ${parsed.transport} transport is not allowed here (allowed: ${transports.join(', ')})`);
+    throw new ReadError(
+      'security',
+      `Refusing ${JSON.stringify(target)}: the ${parsed.transport} transport is not allowed here (allowed: ${transports.join(', ')})`,
+    );
   }
   if (parsed.transport === 'file') {
     if (!options.allowFile) throw new ReadError('security', `Refusing ${JSON.stringify(target)}: local repositories are not allowed here`);

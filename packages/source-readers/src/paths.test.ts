@@ -36,7 +36,10 @@ describe('confinePath', () => {
   });
 
   async function refusal(roots: string | string[], target: string): Promise<ReadError> {
-    const e = await confinePath(roots, target).then(() => undefined, (err: unknown) => err);
+    const e = await confinePath(roots, target).then(
+      () => undefined,
+      (err: unknown) => err,
+    );
     if (!(e instanceof ReadError)) throw new Error(`${target} was not refused with a ReadError`);
     return e;
   }
@@ -69,7 +72,7 @@ describe('confinePath', () => {
 });
 
 describe('globBase', () => {
-  it('is the folder before the first wildcard segment, or the file\'s folder', () => {
+  it("is the folder before the first wildcard segment, or the file's folder", () => {
     expect(globBase('/srv/a/b/*.yaml')).toBe('/srv/a/b');
     expect(globBase('/srv/a/**/c/catalog-info.yaml')).toBe('/srv/a');
     expect(globBase('/srv/a/catalog-info.yaml')).toBe('/srv/a');

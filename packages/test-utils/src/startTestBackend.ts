@@ -47,9 +47,10 @@ export async function startTestBackend(options: TestBackendOptions): Promise<Tes
     }
   }
   // A fresh data directory per backend unless the test names one (replicas of one test may share it).
-  const ownDataDir = (options.config?.['backend'] as Record<string, unknown> | undefined)?.['dataDir'] === undefined
-    ? fs.mkdtempSync(path.join(os.tmpdir(), 'atrium-test-data-'))
-    : undefined;
+  const ownDataDir =
+    (options.config?.['backend'] as Record<string, unknown> | undefined)?.['dataDir'] === undefined
+      ? fs.mkdtempSync(path.join(os.tmpdir(), 'atrium-test-data-'))
+      : undefined;
   const data = deepMerge(
     {
       backend: {

@@ -11,10 +11,13 @@ describe('waitFor', () => {
 
   it('retries an assertion until it stops throwing, awaiting async checks', async () => {
     let n = 0;
-    await waitFor(async () => {
-      n++;
-      expect(n).toBeGreaterThanOrEqual(4);
-    }, { intervalMs: 1 });
+    await waitFor(
+      async () => {
+        n++;
+        expect(n).toBeGreaterThanOrEqual(4);
+      },
+      { intervalMs: 1 },
+    );
     expect(n).toBe(4);
   });
 

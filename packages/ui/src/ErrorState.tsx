@@ -17,13 +17,7 @@ export interface ErrorStateProps {
 export function ErrorState(props: ErrorStateProps) {
   const detail = errorDetail(props.error);
   return (
-    <Alert
-      role="alert"
-      color="red"
-      variant="light"
-      title={props.title ?? 'Something went wrong'}
-      icon={<IconAlertTriangle aria-hidden />}
-    >
+    <Alert role="alert" color="red" variant="light" title={props.title ?? 'Something went wrong'} icon={<IconAlertTriangle aria-hidden />}>
       <Stack gap="xs" align="flex-start">
         <Text size="sm">{errorMessage(props.error)}</Text>
         {detail !== undefined && (
@@ -33,12 +27,7 @@ export function ErrorState(props: ErrorStateProps) {
         )}
         {props.children}
         {props.onRetry && (
-          <Button
-            size="xs"
-            variant="default"
-            leftSection={<IconRefresh size={14} aria-hidden />}
-            onClick={props.onRetry}
-          >
+          <Button size="xs" variant="default" leftSection={<IconRefresh size={14} aria-hidden />} onClick={props.onRetry}>
             {props.retryLabel ?? 'Try again'}
           </Button>
         )}

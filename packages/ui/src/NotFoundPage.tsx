@@ -30,8 +30,7 @@ export function NotFoundPage(props: NotFoundPageProps) {
           <Text style={{ overflowWrap: 'anywhere' }}>
             {props.description ?? (
               <>
-                There is no page at <Code>{pathname}</Code>. The address may be mistyped or out of date, or the plugin that
-                provides this page is not installed.
+                There is no page at <Code>{pathname}</Code>. The address may be mistyped or out of date, or the plugin that provides this page is not installed.
               </>
             )}
           </Text>

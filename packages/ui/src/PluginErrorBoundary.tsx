@@ -41,12 +41,6 @@ export class PluginErrorBoundary extends Component<PluginErrorBoundaryProps, Sta
         </Text>
       );
     }
-    return (
-      <ErrorState
-        error={this.state.error}
-        title={`The "${this.props.pluginId}" plugin failed to render`}
-        onRetry={this.reset}
-      />
-    );
+    return <ErrorState error={this.state.error} title={`The "${this.props.pluginId}" plugin failed to render`} onRetry={this.reset} />;
   }
 }

@@ -33,10 +33,7 @@ export interface EntityTitleLoader {
  * Collects the refs asked for within `windowMs` (a page renders many links at once) and asks
  * for them in one request per `maxBatch` refs, each ref once.
  */
-export function createEntityTitleLoader(
-  fetchEntities: FetchEntitiesByRefs,
-  options: { maxBatch?: number; windowMs?: number } = {},
-): EntityTitleLoader {
+export function createEntityTitleLoader(fetchEntities: FetchEntitiesByRefs, options: { maxBatch?: number; windowMs?: number } = {}): EntityTitleLoader {
   const maxBatch = options.maxBatch ?? 100;
   const windowMs = options.windowMs ?? 10;
   let pending = new Map<string, Array<{ resolve: (title: string | null) => void; reject: (error: unknown) => void }>>();

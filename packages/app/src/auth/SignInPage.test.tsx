@@ -26,7 +26,13 @@ describe('SignInPage', () => {
   it('lists each provider as a link to its start URL carrying returnTo, and the guest', async () => {
     installFakeFetch({
       'GET /api/auth/providers': {
-        body: { guest: true, providers: [{ id: 'oidc', title: 'Okta', startUrl: '/api/auth/oidc/start' }, { id: 'github', title: 'GitHub', startUrl: '/api/auth/github/start' }] },
+        body: {
+          guest: true,
+          providers: [
+            { id: 'oidc', title: 'Okta', startUrl: '/api/auth/oidc/start' },
+            { id: 'github', title: 'GitHub', startUrl: '/api/auth/github/start' },
+          ],
+        },
       },
     });
     const page = await at('/sign-in?returnTo=%2Fcatalog%3Fkind%3Dapi');

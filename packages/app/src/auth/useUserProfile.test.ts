@@ -13,7 +13,9 @@ describe('initialsOf', () => {
 
 describe('profileFrom', () => {
   it('prefers the catalog profile', () => {
-    expect(profileFrom('user:default/amara', { metadata: { name: 'amara' }, spec: { profile: { displayName: 'Amara Okafor', email: 'a@x.example' } } })).toEqual({
+    expect(
+      profileFrom('user:default/amara', { metadata: { name: 'amara' }, spec: { profile: { displayName: 'Amara Okafor', email: 'a@x.example' } } }),
+    ).toEqual({
       displayName: 'Amara Okafor',
       email: 'a@x.example',
       inCatalog: true,

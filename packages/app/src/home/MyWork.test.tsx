@@ -11,16 +11,40 @@ afterEach(async () => {
   vi.unstubAllGlobals();
 });
 
-const alice = { type: 'user', userEntityRef: 'user:default/alice', ownershipEntityRefs: ['user:default/alice', 'group:default/team-a'], displayName: 'alice', via: 'session' };
+const alice = {
+  type: 'user',
+  userEntityRef: 'user:default/alice',
+  ownershipEntityRefs: ['user:default/alice', 'group:default/team-a'],
+  displayName: 'alice',
+  via: 'session',
+};
 
 describe('MyWork', () => {
-  it("shows my components, my teams and my running tasks", async () => {
+  it('shows my components, my teams and my running tasks', async () => {
     const fake = installFakeFetch({
       'GET /api/auth/me': { body: alice },
-      'POST /api/catalog/entities/by-query': { body: { items: [{ kind: 'Component', metadata: { name: 'orders', namespace: 'default', title: 'Orders service' }, spec: { type: 'service' } }], totalItems: 1, pageInfo: {} } },
-      'POST /api/catalog/entities/by-refs': { body: { items: [{ kind: 'Group', metadata: { name: 'team-a', namespace: 'default' }, spec: { profile: { displayName: 'Team A' } } }] } },
+      'POST /api/catalog/entities/by-query': {
+        body: {
+          items: [{ kind: 'Component', metadata: { name: 'orders', namespace: 'default', title: 'Orders service' }, spec: { type: 'service' } }],
+          totalItems: 1,
+          pageInfo: {},
+        },
+      },
+      'POST /api/catalog/entities/by-refs': {
+        body: { items: [{ kind: 'Group', metadata: { name: 'team-a', namespace: 'default' }, spec: { profile: { displayName: 'Team A' } } }] },
+      },
       'GET /api/scaffolder/v2/tasks': {
-        body: { tasks: [{ id: 't1', status: 'processing', createdAt: '2026-01-01T00:00:00Z', spec: { templateInfo: { entityRef: 'template:default/new-service', entity: { metadata: { title: 'New service' } } } } }], totalTasks: 1 },
+        body: {
+          tasks: [
+            {
+              id: 't1',
+              status: 'processing',
+              createdAt: '2026-01-01T00:00:00Z',
+              spec: { templateInfo: { entityRef: 'template:default/new-service', entity: { metadata: { title: 'New service' } } } },
+            },
+          ],
+          totalTasks: 1,
+        },
       },
     });
     rendered = await renderApp(<MyWork />);
@@ -35,7 +59,9 @@ describe('MyWork', () => {
   });
 
   it('shows nothing for the guest', async () => {
-    installFakeFetch({ 'GET /api/auth/me': { body: { type: 'guest', userEntityRef: 'user:default/guest', ownershipEntityRefs: [], displayName: 'Guest', via: 'guest' } } });
+    installFakeFetch({
+      'GET /api/auth/me': { body: { type: 'guest', userEntityRef: 'user:default/guest', ownershipEntityRefs: [], displayName: 'Guest', via: 'guest' } },
+    });
     rendered = await renderApp(<MyWork />);
     await new Promise((r) => setTimeout(r, 50));
     expect(rendered.container.textContent).toBe('');

@@ -42,13 +42,24 @@ function MyComponents(props: { user: CurrentUser }) {
         loadingLabel="Loading your components…"
         errorTitle="Could not load your components"
         isEmpty={(data) => data.items.length === 0}
-        empty={<EmptyState compact icon={<IconBox aria-hidden />} title="Nothing owned yet" description="Components whose spec.owner is you or one of your teams show here." />}
+        empty={
+          <EmptyState
+            compact
+            icon={<IconBox aria-hidden />}
+            title="Nothing owned yet"
+            description="Components whose spec.owner is you or one of your teams show here."
+          />
+        }
       >
         {(data) => (
           <Stack gap={6} component="ul" style={{ listStyle: 'none', padding: 0, margin: 0 }}>
             {data.items.map((e) => (
               <Group key={`${e.metadata.namespace ?? 'default'}/${e.metadata.name}`} component="li" justify="space-between" wrap="nowrap" gap="xs">
-                <EntityRefLink entityRef={`component:${e.metadata.namespace ?? 'default'}/${e.metadata.name}`} defaultKind="component" title={e.metadata.title ?? e.metadata.name} />
+                <EntityRefLink
+                  entityRef={`component:${e.metadata.namespace ?? 'default'}/${e.metadata.name}`}
+                  defaultKind="component"
+                  title={e.metadata.title ?? e.metadata.name}
+                />
                 {e.spec?.type && (
                   <Text size="xs" c="dimmed">
                     {e.spec.type}
@@ -100,7 +111,14 @@ function MyRunningTasks() {
         loadingLabel="Loading your tasks…"
         errorTitle="Could not load your tasks"
         isEmpty={(data) => data.tasks.length === 0}
-        empty={<EmptyState compact icon={<IconPlayerPlay aria-hidden />} title="Nothing running" description="Tasks you start from a template show here until they finish." />}
+        empty={
+          <EmptyState
+            compact
+            icon={<IconPlayerPlay aria-hidden />}
+            title="Nothing running"
+            description="Tasks you start from a template show here until they finish."
+          />
+        }
       >
         {(data) => (
           <Stack gap={6} component="ul" style={{ listStyle: 'none', padding: 0, margin: 0 }}>

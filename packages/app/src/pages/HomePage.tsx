@@ -4,11 +4,7 @@ import { MyWork } from '../home/MyWork';
 
 export function HomePage() {
   return (
-    <PageLayout
-      title="Welcome to Atrium"
-      documentTitle="Home"
-      subtitle="Your organisation's software, docs, templates and scorecards in one place."
-    >
+    <PageLayout title="Welcome to Atrium" documentTitle="Home" subtitle="Your organisation's software, docs, templates and scorecards in one place.">
       <MyWork />
       <HomeWidgets />
     </PageLayout>

@@ -56,8 +56,7 @@ function NewTokenForm(props: { groupRefs: readonly string[]; onCreated: (created
   const [submitted, setSubmitted] = useState(false);
   const errors = validateNewToken({ name, scopes });
   const create = useMutation({
-    mutationFn: () =>
-      createToken({ name: name.trim(), scopes, expiresInDays: Number(expiry), ...(owner !== PERSONAL ? { ownerRef: owner } : {}) }),
+    mutationFn: () => createToken({ name: name.trim(), scopes, expiresInDays: Number(expiry), ...(owner !== PERSONAL ? { ownerRef: owner } : {}) }),
     onSuccess: (result) => {
       void queryClient.invalidateQueries({ queryKey: authQueryKeys.tokens });
       props.onCreated(result);
@@ -131,7 +130,12 @@ function ShowSecretOnce(props: { created: CreatedToken; onDone: () => void }) {
           Token “{created.token.name}”
         </Text>
         <Group gap="xs" wrap="nowrap" align="stretch">
-          <Code block style={{ flex: 1, wordBreak: 'break-all', whiteSpace: 'pre-wrap' }} aria-labelledby="new-token-secret-label" data-testid="new-token-secret">
+          <Code
+            block
+            style={{ flex: 1, wordBreak: 'break-all', whiteSpace: 'pre-wrap' }}
+            aria-labelledby="new-token-secret-label"
+            data-testid="new-token-secret"
+          >
             {created.secret}
           </Code>
           <CopyButton value={created.secret}>

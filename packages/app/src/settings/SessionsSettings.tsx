@@ -43,7 +43,13 @@ function SessionList(props: { navigate: (url: string) => void }) {
   const endAll = useMutation({ mutationFn: revokeAllSessions, onSuccess: () => props.navigate(SIGN_IN_PATH) });
 
   const everywhere = (
-    <Button variant="light" color="red" leftSection={<IconLogout size={16} aria-hidden />} onClick={() => setConfirmAll(true)} disabled={!sessions.data?.length}>
+    <Button
+      variant="light"
+      color="red"
+      leftSection={<IconLogout size={16} aria-hidden />}
+      onClick={() => setConfirmAll(true)}
+      disabled={!sessions.data?.length}
+    >
       Sign out everywhere
     </Button>
   );
@@ -63,35 +69,44 @@ function SessionList(props: { navigate: (url: string) => void }) {
       >
         {(items) => (
           <Stack gap="xs" component="ul" aria-label="Sessions" style={{ listStyle: 'none', padding: 0, margin: 0 }}>
-            {[...items].sort((a, b) => Number(b.current) - Number(a.current) || b.lastSeenAt.localeCompare(a.lastSeenAt)).map((session) => (
-              <Paper key={session.id} component="li" withBorder radius="sm" p="sm" aria-label={`${describeUserAgent(session.userAgent)}${session.current ? ' (this device)' : ''}`}>
-                <Group justify="space-between" wrap="wrap" gap="sm">
-                  <Stack gap={2}>
-                    <Group gap="xs">
-                      <Text fw={600}>{describeUserAgent(session.userAgent)}</Text>
-                      {session.current && (
-                        <Badge size="sm" variant="light" color="indigo">
-                          This device
-                        </Badge>
-                      )}
-                    </Group>
-                    <Text size="xs" c="dimmed">
-                      {session.ip ? `${session.ip} · ` : ''}signed in <RelativeTime value={session.createdAt} /> · last active <RelativeTime value={session.lastSeenAt} /> · ends{' '}
-                      <RelativeTime value={session.expiresAt} />
-                    </Text>
-                  </Stack>
-                  <Button
-                    size="xs"
-                    variant="default"
-                    loading={end.isPending && end.variables?.id === session.id}
-                    onClick={() => end.mutate(session)}
-                    aria-label={session.current ? 'Sign out this device' : `Sign out ${describeUserAgent(session.userAgent)}`}
-                  >
-                    Sign out
-                  </Button>
-                </Group>
-              </Paper>
-            ))}
+            {[...items]
+              .sort((a, b) => Number(b.current) - Number(a.current) || b.lastSeenAt.localeCompare(a.lastSeenAt))
+              .map((session) => (
+                <Paper
+                  key={session.id}
+                  component="li"
+                  withBorder
+                  radius="sm"
+                  p="sm"
+                  aria-label={`${describeUserAgent(session.userAgent)}${session.current ? ' (this device)' : ''}`}
+                >
+                  <Group justify="space-between" wrap="wrap" gap="sm">
+                    <Stack gap={2}>
+                      <Group gap="xs">
+                        <Text fw={600}>{describeUserAgent(session.userAgent)}</Text>
+                        {session.current && (
+                          <Badge size="sm" variant="light" color="indigo">
+                            This device
+                          </Badge>
+                        )}
+                      </Group>
+                      <Text size="xs" c="dimmed">
+                        {session.ip ? `${session.ip} · ` : ''}signed in <RelativeTime value={session.createdAt} /> · last active{' '}
+                        <RelativeTime value={session.lastSeenAt} /> · ends <RelativeTime value={session.expiresAt} />
+                      </Text>
+                    </Stack>
+                    <Button
+                      size="xs"
+                      variant="default"
+                      loading={end.isPending && end.variables?.id === session.id}
+                      onClick={() => end.mutate(session)}
+                      aria-label={session.current ? 'Sign out this device' : `Sign out ${describeUserAgent(session.userAgent)}`}
+                    >
+                      Sign out
+                    </Button>
+                  </Group>
+                </Paper>
+              ))}
           </Stack>
         )}
       </QueryBoundary>

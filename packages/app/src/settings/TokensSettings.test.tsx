@@ -13,7 +13,13 @@ afterEach(async () => {
   vi.unstubAllGlobals();
 });
 
-const alice = { type: 'user', userEntityRef: 'user:default/alice', ownershipEntityRefs: ['user:default/alice', 'group:default/team-a'], displayName: 'alice', via: 'session' };
+const alice = {
+  type: 'user',
+  userEntityRef: 'user:default/alice',
+  ownershipEntityRefs: ['user:default/alice', 'group:default/team-a'],
+  displayName: 'alice',
+  via: 'session',
+};
 const token = (over: Partial<TokenInfo>): TokenInfo => ({
   id: '11111111-1111-4111-8111-111111111111',
   name: 'ci',

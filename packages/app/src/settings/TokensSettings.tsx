@@ -35,13 +35,24 @@ function TokenList(props: { groupRefs: string[] }) {
     </Button>
   );
   return (
-    <SectionCard title="API tokens" description="For CI and scripts: send one as Authorization: Bearer. Each acts as you (or your team) within its scopes." actions={newButton}>
+    <SectionCard
+      title="API tokens"
+      description="For CI and scripts: send one as Authorization: Bearer. Each acts as you (or your team) within its scopes."
+      actions={newButton}
+    >
       <QueryBoundary
         query={tokens}
         loadingLabel="Loading tokens…"
         errorTitle="Could not load your API tokens"
         isEmpty={(items) => items.length === 0}
-        empty={<EmptyState icon={<IconKey aria-hidden />} title="No API tokens yet" description="Create one for a CI job or a script; you will see its secret once." compact />}
+        empty={
+          <EmptyState
+            icon={<IconKey aria-hidden />}
+            title="No API tokens yet"
+            description="Create one for a CI job or a script; you will see its secret once."
+            compact
+          />
+        }
       >
         {(items) => (
           <Stack gap="xs" component="ul" aria-label="API tokens" style={{ listStyle: 'none', padding: 0, margin: 0 }}>
@@ -87,7 +98,14 @@ function TokenRow(props: { token: TokenInfo; state: TokenState; onRevoke: () => 
                 {state === 'expired' ? 'expired' : 'expires'} <RelativeTime value={token.expiresAt} />
               </>
             )}{' '}
-            · {token.lastUsedAt ? <>last used <RelativeTime value={token.lastUsedAt} /></> : 'never used'}
+            ·{' '}
+            {token.lastUsedAt ? (
+              <>
+                last used <RelativeTime value={token.lastUsedAt} />
+              </>
+            ) : (
+              'never used'
+            )}
           </Text>
         </Stack>
         {state === 'active' && (
@@ -121,9 +139,7 @@ function RevokeTokenDialog(props: { token: TokenInfo | undefined; onClose: () =>
     <Modal opened={Boolean(props.token)} onClose={close} title="Revoke this token?">
       {token && (
         <Stack gap="md">
-          <Text size="sm">
-            “{token.name}” stops working at once: whatever uses it gets 401 from its next request. This cannot be undone.
-          </Text>
+          <Text size="sm">“{token.name}” stops working at once: whatever uses it gets 401 from its next request. This cannot be undone.</Text>
           {revoke.error && (
             <Text role="alert" size="sm" c="red">
               {errorMessage(revoke.error)}

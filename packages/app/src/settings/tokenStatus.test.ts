@@ -5,15 +5,33 @@ import { describeUserAgent } from './userAgent';
 
 const now = new Date('2026-06-01T00:00:00Z');
 const t = (name: string, over: Partial<TokenInfo> = {}): TokenInfo => ({
-  id: name, name, kind: 'personal', ownerRef: 'user:default/a', createdBy: 'user:default/a', scopes: ['read'],
-  createdAt: '2026-05-01T00:00:00Z', expiresAt: '2026-07-01T00:00:00Z', lastUsedAt: null, revokedAt: null, ...over,
+  id: name,
+  name,
+  kind: 'personal',
+  ownerRef: 'user:default/a',
+  createdBy: 'user:default/a',
+  scopes: ['read'],
+  createdAt: '2026-05-01T00:00:00Z',
+  expiresAt: '2026-07-01T00:00:00Z',
+  lastUsedAt: null,
+  revokedAt: null,
+  ...over,
 });
 
 describe('tokenState and sortTokens', () => {
   it('tells active, expired and revoked apart, working ones first', () => {
-    const tokens = [t('expired', { expiresAt: '2026-05-31T00:00:00Z' }), t('later', { expiresAt: '2026-12-01T00:00:00Z' }), t('revoked', { revokedAt: '2026-05-02T00:00:00Z' }), t('soon')];
+    const tokens = [
+      t('expired', { expiresAt: '2026-05-31T00:00:00Z' }),
+      t('later', { expiresAt: '2026-12-01T00:00:00Z' }),
+      t('revoked', { revokedAt: '2026-05-02T00:00:00Z' }),
+      t('soon'),
+    ];
     expect(tokens.map((x) => tokenState(x, now))).toEqual(['expired', 'active', 'revoked', 'active']);
-    expect(sortTokens(tokens, now).map((x) => x.name).slice(0, 2)).toEqual(['soon', 'later']);
+    expect(
+      sortTokens(tokens, now)
+        .map((x) => x.name)
+        .slice(0, 2),
+    ).toEqual(['soon', 'later']);
   });
 });
 

@@ -11,13 +11,21 @@ afterEach(async () => {
   vi.unstubAllGlobals();
 });
 
-const amara = { type: 'user', userEntityRef: 'user:default/amara.okafor', ownershipEntityRefs: ['user:default/amara.okafor'], displayName: 'amara.okafor', via: 'session' };
+const amara = {
+  type: 'user',
+  userEntityRef: 'user:default/amara.okafor',
+  ownershipEntityRefs: ['user:default/amara.okafor'],
+  displayName: 'amara.okafor',
+  via: 'session',
+};
 
 describe('UserMenu', () => {
   it("shows the signed-in user's catalog name and initials, links to their entity, and signs out", async () => {
     const fake = installFakeFetch({
       'GET /api/auth/me': { body: amara },
-      'POST /api/catalog/entities/by-refs': { body: { items: [{ metadata: { name: 'amara.okafor' }, spec: { profile: { displayName: 'Amara Okafor', email: 'amara@acme.example' } } }] } },
+      'POST /api/catalog/entities/by-refs': {
+        body: { items: [{ metadata: { name: 'amara.okafor' }, spec: { profile: { displayName: 'Amara Okafor', email: 'amara@acme.example' } } }] },
+      },
       'POST /api/auth/logout': { status: 204 },
     });
     const navigate = vi.fn();

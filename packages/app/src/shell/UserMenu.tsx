@@ -25,7 +25,12 @@ export function UserMenu(props: UserMenuProps) {
   const user = me.data;
   const signedIn = isSignedIn(user);
   const profile = useUserProfile(signedIn ? user.userEntityRef : undefined);
-  const options = useQuery({ queryKey: authQueryKeys.providers, queryFn: ({ signal }) => getSignInOptions({ signal }), enabled: Boolean(user) && !signedIn, retry: false });
+  const options = useQuery({
+    queryKey: authQueryKeys.providers,
+    queryFn: ({ signal }) => getSignInOptions({ signal }),
+    enabled: Boolean(user) && !signedIn,
+    retry: false,
+  });
   const location = useLocation();
   const [signOutError, setSignOutError] = useState<string>();
 
@@ -77,11 +82,7 @@ export function UserMenu(props: UserMenuProps) {
         </Menu.Item>
         {(canSignIn || user.via === 'session') && <Menu.Divider />}
         {canSignIn && (
-          <Menu.Item
-            component="a"
-            href={signInPathFor(`${location.pathname}${location.search}`)}
-            leftSection={<IconLogin2 size={16} aria-hidden />}
-          >
+          <Menu.Item component="a" href={signInPathFor(`${location.pathname}${location.search}`)} leftSection={<IconLogin2 size={16} aria-hidden />}>
             Sign in
           </Menu.Item>
         )}

@@ -5,7 +5,15 @@ export function createLogAudit(logger: Logger): AuditService {
   return {
     record(event) {
       logger.info(
-        { audit: true, actor: event.actor.userEntityRef, action: event.action, target: event.target, outcome: event.outcome ?? event.status ?? 'succeeded', requestId: event.requestId, meta: event.meta },
+        {
+          audit: true,
+          actor: event.actor.userEntityRef,
+          action: event.action,
+          target: event.target,
+          outcome: event.outcome ?? event.status ?? 'succeeded',
+          requestId: event.requestId,
+          meta: event.meta,
+        },
         `audit: ${event.action}`,
       );
     },

@@ -11,7 +11,9 @@ export function scopesAllow(scopes: readonly string[], permission: string): bool
  * policy's reason or `<caller> may not <permission>`. A caller with token scopes is denied
  * anything outside them before the policy is asked. Override `coreServices.permissions` with one.
  */
-export function createPermissions(policy: (caller: Caller, request: PermissionRequest) => PermissionDecision | Promise<PermissionDecision>): PermissionsService {
+export function createPermissions(
+  policy: (caller: Caller, request: PermissionRequest) => PermissionDecision | Promise<PermissionDecision>,
+): PermissionsService {
   const service: PermissionsService = {
     async authorize(caller, request) {
       if (caller.scopes && !scopesAllow(caller.scopes, request.permission)) {

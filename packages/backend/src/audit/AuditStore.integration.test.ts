@@ -64,7 +64,14 @@ describe.each(testDatabaseKinds())('audit store retention and SIEM lines (%s)', 
     const lines: string[] = [];
     const audit = createDurableAudit({ store, logger: createLogger('silent'), jsonLines: (l) => lines.push(l) });
     const ann: Caller = { type: 'user', userEntityRef: 'user:default/ann', ownershipEntityRefs: [], displayName: 'Ann' };
-    await audit.record({ actor: ann, action: 'test.siem', target: 'thing:1', before: { size: 1, name: 'a' }, after: { size: 2, name: 'a' }, outcome: 'failed' });
+    await audit.record({
+      actor: ann,
+      action: 'test.siem',
+      target: 'thing:1',
+      before: { size: 1, name: 'a' },
+      after: { size: 2, name: 'a' },
+      outcome: 'failed',
+    });
     expect(lines).toHaveLength(1);
     expect(lines[0]!.endsWith('\n')).toBe(true);
     const parsed = JSON.parse(lines[0]!);

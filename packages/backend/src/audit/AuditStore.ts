@@ -99,21 +99,24 @@ export class AuditStore {
       hash: '',
     };
     record.hash = hashRow(chained(record));
-    await trx.withSchema(SCHEMA).table('audit_events').insert({
-      id,
-      time: record.time,
-      actor: record.actor,
-      actor_type: record.actorType,
-      action: record.action,
-      target: record.target,
-      outcome: record.outcome,
-      request_id: record.requestId,
-      client_address: record.clientAddress,
-      diff: record.diff === null ? null : JSON.stringify(record.diff),
-      meta: record.meta === null ? null : JSON.stringify(record.meta),
-      prev_hash: record.prevHash,
-      hash: record.hash,
-    });
+    await trx
+      .withSchema(SCHEMA)
+      .table('audit_events')
+      .insert({
+        id,
+        time: record.time,
+        actor: record.actor,
+        actor_type: record.actorType,
+        action: record.action,
+        target: record.target,
+        outcome: record.outcome,
+        request_id: record.requestId,
+        client_address: record.clientAddress,
+        diff: record.diff === null ? null : JSON.stringify(record.diff),
+        meta: record.meta === null ? null : JSON.stringify(record.meta),
+        prev_hash: record.prevHash,
+        hash: record.hash,
+      });
     return record;
   }
 
@@ -128,7 +131,12 @@ export class AuditStore {
   /** Newest first, filtered; `nextCursor` when older rows match. */
   async query(q: AuditQuery): Promise<AuditPage> {
     const limit = Math.min(Math.max(q.limit ?? 50, 1), 500);
-    const query = this.db.withSchema(SCHEMA).table('audit_events').select('*').orderBy('id', 'desc').limit(limit + 1);
+    const query = this.db
+      .withSchema(SCHEMA)
+      .table('audit_events')
+      .select('*')
+      .orderBy('id', 'desc')
+      .limit(limit + 1);
     if (q.actor !== undefined) query.where('actor', q.actor);
     if (q.target !== undefined) query.where('target', q.target);
     if (q.outcome !== undefined) query.where('outcome', q.outcome);
@@ -154,16 +162,22 @@ export class AuditStore {
    */
   async verify(): Promise<AuditVerifyResult> {
     const checkpoint = (await this.db.withSchema(SCHEMA).table('audit_checkpoints').select('upto_id', 'hash').orderBy('id', 'desc').first()) as
-      | { upto_id: string | number; hash: string }
-      | undefined;
+      { upto_id: string | number; hash: string } | undefined;
     let prev = checkpoint?.hash ?? GENESIS_HASH;
     let after = checkpoint ? String(checkpoint.upto_id) : '0';
     let checked = 0;
     for (;;) {
-      const rows = ((await this.db.withSchema(SCHEMA).table('audit_events').select('*').where('id', '>', after).orderBy('id', 'asc').limit(VERIFY_BATCH)) as AuditRow[]).map(toRecord);
+      const rows = (
+        (await this.db.withSchema(SCHEMA).table('audit_events').select('*').where('id', '>', after).orderBy('id', 'asc').limit(VERIFY_BATCH)) as AuditRow[]
+      ).map(toRecord);
       for (const r of rows) {
         if (r.prevHash !== prev) {
-          return { ok: false, checked, brokenAt: { id: r.id, time: r.time }, reason: 'its prev_hash is not the hash of the row before it (a row was removed, inserted or changed)' };
+          return {
+            ok: false,
+            checked,
+            brokenAt: { id: r.id, time: r.time },
+            reason: 'its prev_hash is not the hash of the row before it (a row was removed, inserted or changed)',
+          };
         }
         if (hashRow(chained(r)) !== r.hash) {
           return { ok: false, checked, brokenAt: { id: r.id, time: r.time }, reason: 'its contents do not match its hash (the row was changed)' };
@@ -184,12 +198,19 @@ export class AuditStore {
   async prune(before: Date): Promise<number> {
     return this.db.transaction(async (trx) => {
       await trx.raw('select pg_advisory_xact_lock(?)', [AUDIT_LOCK_KEY]);
-      const last = (await trx.withSchema(SCHEMA).table('audit_events').select('id', 'hash', 'time').where('time', '<', before.toISOString()).orderBy('id', 'desc').first()) as
-        | { id: string | number; hash: string; time: Date | string }
-        | undefined;
+      const last = (await trx
+        .withSchema(SCHEMA)
+        .table('audit_events')
+        .select('id', 'hash', 'time')
+        .where('time', '<', before.toISOString())
+        .orderBy('id', 'desc')
+        .first()) as { id: string | number; hash: string; time: Date | string } | undefined;
       if (!last) return 0;
       const removed = Number(await trx.withSchema(SCHEMA).table('audit_events').where('id', '<=', String(last.id)).delete());
-      await trx.withSchema(SCHEMA).table('audit_checkpoints').insert({ upto_id: String(last.id), hash: last.hash, upto_time: new Date(last.time).toISOString(), removed });
+      await trx
+        .withSchema(SCHEMA)
+        .table('audit_checkpoints')
+        .insert({ upto_id: String(last.id), hash: last.hash, upto_time: new Date(last.time).toISOString(), removed });
       return removed;
     });
   }

@@ -25,7 +25,20 @@ describe('auditDiff', () => {
 });
 
 describe('hashRow', () => {
-  const row = { id: '1', time: '2026-01-01T00:00:00.000Z', actor: 'user:default/a', actorType: 'user', action: 'x.y', target: null, outcome: 'succeeded', requestId: null, clientAddress: null, diff: null, meta: { k: 1 }, prevHash: GENESIS_HASH };
+  const row = {
+    id: '1',
+    time: '2026-01-01T00:00:00.000Z',
+    actor: 'user:default/a',
+    actorType: 'user',
+    action: 'x.y',
+    target: null,
+    outcome: 'succeeded',
+    requestId: null,
+    clientAddress: null,
+    diff: null,
+    meta: { k: 1 },
+    prevHash: GENESIS_HASH,
+  };
   it('changes with any field and with the previous hash', () => {
     const h = hashRow(row);
     expect(h).toMatch(/^[0-9a-f]{64}$/);

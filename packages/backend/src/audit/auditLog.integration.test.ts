@@ -1,4 +1,12 @@
-import { coreServices, createPermissions, createServiceFactory, definePlugin, type AuditLogService, type AuditService, type Caller } from '@atrium/backend-plugin-api';
+import {
+  coreServices,
+  createPermissions,
+  createServiceFactory,
+  definePlugin,
+  type AuditLogService,
+  type AuditService,
+  type Caller,
+} from '@atrium/backend-plugin-api';
 import { notificationsPlugin } from '@atrium/plugin-notifications/backend';
 import { systemPlugin } from '@atrium/plugin-system/backend';
 import type { AuditEventsPage } from '@atrium/plugin-system/common';
@@ -59,11 +67,21 @@ describe.each(testDatabaseKinds())('durable audit log (%s)', (database) => {
   const events = (query = '') => t.json<AuditEventsPage>(`/api/system/audit/events${query}`);
 
   it('keeps a record of an existing mutating route, with its request id and client address', async () => {
-    const res = await t.fetch('/api/notifications/read-all', { method: 'POST', headers: { 'content-type': 'application/json', 'x-request-id': 'req-audit-1' }, body: '{}' });
+    const res = await t.fetch('/api/notifications/read-all', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-request-id': 'req-audit-1' },
+      body: '{}',
+    });
     expect(res.status).toBe(200);
     await waitFor(async () => (await events('?action=notifications')).body.items.length === 1, { message: 'the read-all record' });
     const [row] = (await events('?action=notifications')).body.items;
-    expect(row).toMatchObject({ actor: 'user:default/guest', action: 'notifications.read-all', outcome: 'succeeded', requestId: 'req-audit-1', meta: { updated: 0 } });
+    expect(row).toMatchObject({
+      actor: 'user:default/guest',
+      action: 'notifications.read-all',
+      outcome: 'succeeded',
+      requestId: 'req-audit-1',
+      meta: { updated: 0 },
+    });
     expect(row!.clientAddress).toMatch(/127\.0\.0\.1/);
     expect(res.headers.get('x-request-id')).toBe('req-audit-1');
   });
@@ -88,7 +106,13 @@ describe.each(testDatabaseKinds())('durable audit log (%s)', (database) => {
   });
 
   it('filters by actor, action prefix, target, outcome and time, and pages with a cursor', async () => {
-    for (let i = 0; i < 5; i++) await handles.audit!.record({ actor: bob, action: `paging.item.${i % 2 ? 'odd' : 'even'}`, target: `item:${i}`, outcome: i === 4 ? 'denied' : 'succeeded' });
+    for (let i = 0; i < 5; i++)
+      await handles.audit!.record({
+        actor: bob,
+        action: `paging.item.${i % 2 ? 'odd' : 'even'}`,
+        target: `item:${i}`,
+        outcome: i === 4 ? 'denied' : 'succeeded',
+      });
     const first = await events('?actor=user:default/bob&limit=2');
     expect(first.status).toBe(200);
     expect(first.body.items.map((r) => r.target)).toEqual(['item:4', 'item:3']);

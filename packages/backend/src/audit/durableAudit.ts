@@ -33,7 +33,10 @@ function toAppend(event: AuditEvent): AuditAppend {
 export function createDurableAudit(options: DurableAuditOptions): AuditService {
   const { store, logger, jsonLines } = options;
   const emit = (row: AuditRecord) => {
-    logger.info({ audit: true, id: row.id, actor: row.actor, action: row.action, target: row.target, outcome: row.outcome, requestId: row.requestId }, `audit: ${row.action}`);
+    logger.info(
+      { audit: true, id: row.id, actor: row.actor, action: row.action, target: row.target, outcome: row.outcome, requestId: row.requestId },
+      `audit: ${row.action}`,
+    );
     jsonLines?.(`${JSON.stringify({ type: 'audit', ...row })}\n`);
   };
   return {
@@ -44,12 +47,19 @@ export function createDurableAudit(options: DurableAuditOptions): AuditService {
         return store.append(entry, trx).then((row) => {
           // Logged once the caller's transaction commits; nothing is said about a rolled-back change.
           const done = (trx as unknown as { executionPromise?: Promise<unknown> }).executionPromise;
-          if (done) done.then(() => emit(row), () => {});
+          if (done)
+            done.then(
+              () => emit(row),
+              () => {},
+            );
           else emit(row);
         });
       }
       return store.append(entry).then(emit, (e: unknown) => {
-        logger.error({ err: e, audit: true, actor: entry.actor, action: entry.action, target: entry.target }, `audit record could not be written: ${entry.action}`);
+        logger.error(
+          { err: e, audit: true, actor: entry.actor, action: entry.action, target: entry.target },
+          `audit record could not be written: ${entry.action}`,
+        );
       });
     },
   };

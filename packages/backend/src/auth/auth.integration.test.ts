@@ -60,7 +60,14 @@ function catalogDir(): string {
   return dir;
 }
 
-async function startWithCatalog(options: { database: 'pglite' | 'postgres'; postgresUrl?: string; replicaId?: string; dir: string; auth?: Record<string, unknown>; services?: ServiceFactory[] }): Promise<TestBackend> {
+async function startWithCatalog(options: {
+  database: 'pglite' | 'postgres';
+  postgresUrl?: string;
+  replicaId?: string;
+  dir: string;
+  auth?: Record<string, unknown>;
+  services?: ServiceFactory[];
+}): Promise<TestBackend> {
   const b = await startTestBackend({
     database: options.database,
     ...(options.postgresUrl ? { postgresUrl: options.postgresUrl } : {}),
@@ -129,9 +136,15 @@ describe.each(testDatabaseKinds())('sessions and API tokens over HTTP (%s)', (da
 
   it('a group change in the catalog counts from the next request, though the auth clock stands still', async () => {
     const { secret } = await b.backend.auth.sessions.create('user:default/jdoe');
-    const owned = async () => [...(await b.json<{ ownershipEntityRefs: string[] }>('/api/auth/me', { headers: cookieOf(secret) })).body.ownershipEntityRefs].sort();
+    const owned = async () =>
+      [...(await b.json<{ ownershipEntityRefs: string[] }>('/api/auth/me', { headers: cookieOf(secret) })).body.ownershipEntityRefs].sort();
     expect(await owned()).toEqual(['group:default/org', 'group:default/team-a', 'user:default/jdoe']);
-    const refresh = () => b.fetch('/api/catalog/refresh', { method: 'POST', headers: { ...cookieOf(secret), 'content-type': 'application/json' }, body: JSON.stringify({ entityRef: 'user:default/jdoe' }) });
+    const refresh = () =>
+      b.fetch('/api/catalog/refresh', {
+        method: 'POST',
+        headers: { ...cookieOf(secret), 'content-type': 'application/json' },
+        body: JSON.stringify({ entityRef: 'user:default/jdoe' }),
+      });
     fs.writeFileSync(path.join(dir, 'org.yaml'), USERS_YAML.replace('spec: { memberOf: [team-a] }', 'spec: { memberOf: [] }'));
     try {
       expect((await refresh()).status).toBeLessThan(300);
@@ -140,7 +153,10 @@ describe.each(testDatabaseKinds())('sessions and API tokens over HTTP (%s)', (da
       fs.writeFileSync(path.join(dir, 'org.yaml'), USERS_YAML);
       await refresh();
     }
-    await waitFor(async () => expect(await owned()).toEqual(['group:default/org', 'group:default/team-a', 'user:default/jdoe']), { timeoutMs: 30_000, message: 'jdoe is back in team-a' });
+    await waitFor(async () => expect(await owned()).toEqual(['group:default/org', 'group:default/team-a', 'user:default/jdoe']), {
+      timeoutMs: 30_000,
+      message: 'jdoe is back in team-a',
+    });
   });
 
   it('a User or Group registered through the API confers no membership (only configured locations do)', async () => {
@@ -154,7 +170,10 @@ spec: { type: team, parent: org, children: [], members: [asmith] }
     );
     const added = await b.json('/api/catalog/locations', { method: 'POST', body: { type: 'file', target: path.join(dir, 'sneaky.yaml') } });
     expect(added.status, JSON.stringify(added.body)).toBe(201);
-    await waitFor(async () => (await b.fetch('/api/catalog/entities/by-name/group/default/sneaky')).status === 200, { timeoutMs: 30_000, message: 'the registered group is in the catalog' });
+    await waitFor(async () => (await b.fetch('/api/catalog/entities/by-name/group/default/sneaky')).status === 200, {
+      timeoutMs: 30_000,
+      message: 'the registered group is in the catalog',
+    });
     const asmith = await b.json<{ relations: Array<{ type: string; targetRef: string }> }>('/api/catalog/entities/by-name/user/default/asmith');
     expect(asmith.body.relations).toContainEqual(expect.objectContaining({ type: 'memberOf', targetRef: 'group:default/sneaky' }));
     const { secret } = await b.backend.auth.sessions.create('user:default/asmith');
@@ -200,7 +219,11 @@ spec: { type: team, parent: org, children: [], members: [asmith] }
     const two = await b.backend.auth.sessions.create('user:default/asmith', { userAgent: 'phone' });
     const three = await b.backend.auth.sessions.create('user:default/asmith', { userAgent: 'tablet' });
     const list = await b.json<{ items: Array<{ id: string; userAgent: string; current: boolean }> }>('/api/auth/sessions', { headers: cookieOf(one.secret) });
-    expect(list.body.items.map((s) => [s.userAgent, s.current]).sort()).toEqual([['laptop', true], ['phone', false], ['tablet', false]]);
+    expect(list.body.items.map((s) => [s.userAgent, s.current]).sort()).toEqual([
+      ['laptop', true],
+      ['phone', false],
+      ['tablet', false],
+    ]);
     expect(JSON.stringify(list.body)).not.toContain(one.secret);
 
     expect((await b.fetch(`/api/auth/sessions/${two.session.id}`, { method: 'DELETE', headers: cookieOf(one.secret) })).status).toBe(204);
@@ -224,9 +247,16 @@ spec: { type: team, parent: org, children: [], members: [asmith] }
 
   it('a cross-site page cannot sign a browser out or mint a token with its cookie', async () => {
     const { secret } = await b.backend.auth.sessions.create('user:default/jdoe');
-    const crossSite = await b.fetch('/api/auth/logout', { method: 'POST', headers: { ...cookieOf(secret), 'content-type': 'application/json', origin: 'https://evil.example' } });
+    const crossSite = await b.fetch('/api/auth/logout', {
+      method: 'POST',
+      headers: { ...cookieOf(secret), 'content-type': 'application/json', origin: 'https://evil.example' },
+    });
     expect(crossSite.status).toBe(403);
-    const formPost = await b.fetch('/api/auth/tokens', { method: 'POST', headers: { ...cookieOf(secret), 'content-type': 'text/plain' }, body: '{"name":"x","scopes":["read"],"expiresInDays":1}' });
+    const formPost = await b.fetch('/api/auth/tokens', {
+      method: 'POST',
+      headers: { ...cookieOf(secret), 'content-type': 'text/plain' },
+      body: '{"name":"x","scopes":["read"],"expiresInDays":1}',
+    });
     expect(formPost.status).toBe(415);
     expect((await b.json<{ type: string }>('/api/auth/me', { headers: cookieOf(secret) })).body.type).toBe('user');
     expect(audits).toEqual([]);
@@ -255,7 +285,9 @@ spec: { type: team, parent: org, children: [], members: [asmith] }
     expect(JSON.stringify(listed.body)).not.toContain(created.body.secret.slice(4));
 
     const token = created.body.secret;
-    const me = await b.json<{ userEntityRef: string; scopes: string[]; via: string; ownershipEntityRefs: string[] }>('/api/auth/me', { headers: bearer(token) });
+    const me = await b.json<{ userEntityRef: string; scopes: string[]; via: string; ownershipEntityRefs: string[] }>('/api/auth/me', {
+      headers: bearer(token),
+    });
     expect(me.body).toMatchObject({ userEntityRef: 'user:default/jdoe', scopes: ['read'], via: 'token' });
     expect(me.body.ownershipEntityRefs).toContain('group:default/org');
     expect((await b.json('/api/probe/things', { headers: bearer(token) })).status).toBe(200);
@@ -310,9 +342,17 @@ spec: { type: team, parent: org, children: [], members: [asmith] }
     });
     const db = await b.backend.database.forSchema('atrium_auth');
     const before = Number((await db('api_tokens').count({ n: '*' }))[0]!.n);
-    const notMine = await b.json('/api/auth/tokens', { method: 'POST', headers: cookieOf(session), body: { name: 'x', scopes: ['read'], expiresInDays: 7, ownerRef: 'group:default/elsewhere' } });
+    const notMine = await b.json('/api/auth/tokens', {
+      method: 'POST',
+      headers: cookieOf(session),
+      body: { name: 'x', scopes: ['read'], expiresInDays: 7, ownerRef: 'group:default/elsewhere' },
+    });
     expect(notMine.status).toBe(403);
-    const bad = await b.json<{ error: { message: string } }>('/api/auth/tokens', { method: 'POST', headers: cookieOf(session), body: { name: '', scopes: [], expiresInDays: 9999 } });
+    const bad = await b.json<{ error: { message: string } }>('/api/auth/tokens', {
+      method: 'POST',
+      headers: cookieOf(session),
+      body: { name: '', scopes: [], expiresInDays: 9999 },
+    });
     expect(bad.status).toBe(400);
     expect(bad.body.error.message).toMatch(/name|scopes|expiresInDays/);
     const asGuest = await b.json('/api/auth/tokens', { method: 'POST', body: { name: 'x', scopes: ['read'], expiresInDays: 7 } });

@@ -58,8 +58,14 @@ describe('a production start', () => {
 
   it('with guest on stops createBackend before anything opens, naming the key', async () => {
     vi.stubEnv('NODE_ENV', 'production');
-    const cfg = ConfigBundle.fromObject({ backend: { database: { client: 'pglite', connection: ':memory:' } }, auth: { providers: { guest: {} } } }, '/srv', 'site.yaml');
-    await expect(createBackend({ config: cfg, plugins: [], logger: createLogger('silent'), appDistDir: null })).rejects.toThrow(/site\.yaml: auth\.providers\.guest.*auth\.allowGuestInProduction: true/);
+    const cfg = ConfigBundle.fromObject(
+      { backend: { database: { client: 'pglite', connection: ':memory:' } }, auth: { providers: { guest: {} } } },
+      '/srv',
+      'site.yaml',
+    );
+    await expect(createBackend({ config: cfg, plugins: [], logger: createLogger('silent'), appDistDir: null })).rejects.toThrow(
+      /site\.yaml: auth\.providers\.guest.*auth\.allowGuestInProduction: true/,
+    );
   });
 });
 
@@ -75,16 +81,28 @@ describe('a Backstage auth section', () => {
     });
     const warnings = validateConfig(cfg, [{ key: '', schema: backendConfigSchema, whole: true }], { knownSections: ['app', 'backend', 'auth'] });
     expect(warnings).toEqual([expect.stringContaining('auth.keyStore is ignored')]);
-    expect(() => checkAuthConfig(cfg, { warn: () => undefined } as never, {})).toThrow(/app-config\.yaml: auth\.providers\.microsoft: Atrium has no sign-in provider "microsoft"/);
+    expect(() => checkAuthConfig(cfg, { warn: () => undefined } as never, {})).toThrow(
+      /app-config\.yaml: auth\.providers\.microsoft: Atrium has no sign-in provider "microsoft"/,
+    );
   });
 
   it('an OIDC provider without a section for auth.environment, or with a bad one, stops the start naming the key', () => {
-    const missing = config({ auth: { environment: 'production', providers: { oidc: { development: { clientId: 'a', clientSecret: 'b', metadataUrl: 'https://idp.example/' } } } } });
+    const missing = config({
+      auth: { environment: 'production', providers: { oidc: { development: { clientId: 'a', clientSecret: 'b', metadataUrl: 'https://idp.example/' } } } },
+    });
     expect(() => checkAuthConfig(missing, { warn: () => undefined } as never, {})).toThrow(/app-config\.yaml: auth\.providers\.oidc\.production is missing/);
     const bad = config({ auth: { providers: { oidc: { development: { clientId: 'a', metadataUrl: 'https://idp.example/' } } } } });
     expect(() => checkAuthConfig(bad, { warn: () => undefined } as never, {})).toThrow(/auth\.providers\.oidc\.development\.clientSecret is required/);
-    const badResolver = config({ auth: { providers: { oidc: { development: { clientId: 'a', clientSecret: 'b', metadataUrl: 'https://idp.example/', signIn: { resolvers: [{ resolver: 'byMagic' }] } } } } } });
-    expect(() => checkAuthConfig(badResolver, { warn: () => undefined } as never, {})).toThrow(/auth\.providers\.oidc\.development\.signIn\.resolvers: unknown resolver byMagic/);
+    const badResolver = config({
+      auth: {
+        providers: {
+          oidc: { development: { clientId: 'a', clientSecret: 'b', metadataUrl: 'https://idp.example/', signIn: { resolvers: [{ resolver: 'byMagic' }] } } },
+        },
+      },
+    });
+    expect(() => checkAuthConfig(badResolver, { warn: () => undefined } as never, {})).toThrow(
+      /auth\.providers\.oidc\.development\.signIn\.resolvers: unknown resolver byMagic/,
+    );
   });
 
   it('SAML in Backstage’s flat form (no environment level) is accepted as is, as is the per-environment form', () => {
@@ -93,7 +111,14 @@ describe('a Backstage auth section', () => {
     const flat = config({ auth: { environment: 'production', providers: { saml: { ...saml, title: 'Corporate SSO', signIn: { resolvers } } } } });
     expect(() => checkAuthConfig(flat, { warn: () => undefined } as never, {})).not.toThrow();
     const [fromFlat] = readSignInProviderSpecs(flat);
-    expect(fromFlat).toMatchObject({ id: 'saml', kind: 'saml', title: 'Corporate SSO', config: saml, resolvers, configPath: '/srv/app-config.yaml: auth.providers.saml' });
+    expect(fromFlat).toMatchObject({
+      id: 'saml',
+      kind: 'saml',
+      title: 'Corporate SSO',
+      config: saml,
+      resolvers,
+      configPath: '/srv/app-config.yaml: auth.providers.saml',
+    });
     const nested = config({ auth: { environment: 'production', providers: { saml: { production: { ...saml, signIn: { resolvers } } } } } });
     const [fromNested] = readSignInProviderSpecs(nested);
     expect(fromNested).toMatchObject({ id: 'saml', config: saml, resolvers, configPath: '/srv/app-config.yaml: auth.providers.saml.production' });

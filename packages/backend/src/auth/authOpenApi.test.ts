@@ -28,7 +28,12 @@ describe('the /api/auth routes in the merged OpenAPI document', () => {
       ]),
     );
     // SCIM writes take If-Match and say 412; every SCIM route names its permission.
-    const users = (document['paths'] as Record<string, Record<string, { parameters?: Array<{ name: string; in: string }>; responses: Record<string, unknown>; 'x-atrium-permission'?: unknown }>>)['/api/auth/scim/v2/Users/{id}']!;
+    const users = (
+      document['paths'] as Record<
+        string,
+        Record<string, { parameters?: Array<{ name: string; in: string }>; responses: Record<string, unknown>; 'x-atrium-permission'?: unknown }>
+      >
+    )['/api/auth/scim/v2/Users/{id}']!;
     for (const method of ['put', 'patch', 'delete']) {
       expect(users[method]!.parameters).toContainEqual(expect.objectContaining({ name: 'If-Match', in: 'header' }));
       expect(Object.keys(users[method]!.responses)).toContain('412');

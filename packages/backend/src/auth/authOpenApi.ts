@@ -66,21 +66,55 @@ export const authOpenApi: OpenApiFragment = {
     ...scimOpenApiPaths,
     '/me': { get: { summary: 'The caller and how it was identified', tags, responses: { '200': json('The caller', caller), ...unauthenticated } } },
     '/sessions': {
-      get: { summary: 'My live sessions', tags, responses: { '200': json('Sessions', { type: 'object', properties: { items: { type: 'array', items: session } } }), ...unauthenticated, '403': error('Not a user') } },
-      delete: { summary: 'Sign out everywhere', tags, responses: { '200': json('How many sessions ended', { type: 'object', properties: { revoked: { type: 'integer' } } }), ...unauthenticated, '403': error('Not a user') } },
+      get: {
+        summary: 'My live sessions',
+        tags,
+        responses: {
+          '200': json('Sessions', { type: 'object', properties: { items: { type: 'array', items: session } } }),
+          ...unauthenticated,
+          '403': error('Not a user'),
+        },
+      },
+      delete: {
+        summary: 'Sign out everywhere',
+        tags,
+        responses: {
+          '200': json('How many sessions ended', { type: 'object', properties: { revoked: { type: 'integer' } } }),
+          ...unauthenticated,
+          '403': error('Not a user'),
+        },
+      },
     },
     '/sessions/{id}': {
-      delete: { summary: 'Sign out one of my sessions', tags, parameters: [idParam], responses: { '204': { description: 'Ended' }, '400': error('Not a session id'), ...unauthenticated, '404': error('No such live session of mine') } },
+      delete: {
+        summary: 'Sign out one of my sessions',
+        tags,
+        parameters: [idParam],
+        responses: { '204': { description: 'Ended' }, '400': error('Not a session id'), ...unauthenticated, '404': error('No such live session of mine') },
+      },
     },
-    '/logout': { post: { summary: "End this cookie's session and clear the cookie", tags, responses: { '204': { description: 'Signed out (also when there was no session)' } } } },
+    '/logout': {
+      post: {
+        summary: "End this cookie's session and clear the cookie",
+        tags,
+        responses: { '204': { description: 'Signed out (also when there was no session)' } },
+      },
+    },
     '/tokens': {
-      get: { summary: "My API tokens and my groups' service tokens (never their secrets)", tags, responses: { '200': json('Tokens', { type: 'object', properties: { items: { type: 'array', items: token } } }), ...unauthenticated } },
+      get: {
+        summary: "My API tokens and my groups' service tokens (never their secrets)",
+        tags,
+        responses: { '200': json('Tokens', { type: 'object', properties: { items: { type: 'array', items: token } } }), ...unauthenticated },
+      },
       post: {
         summary: 'Create an API token; the secret is in this answer only',
         tags,
         requestBody: { required: true, content: { 'application/json': { schema: createTokenBody } } },
         responses: {
-          '201': json('The token and its secret', { type: 'object', properties: { token, secret: { type: 'string', pattern: '^atr_' }, note: { type: 'string' } } }),
+          '201': json('The token and its secret', {
+            type: 'object',
+            properties: { token, secret: { type: 'string', pattern: '^atr_' }, note: { type: 'string' } },
+          }),
           '400': error('Invalid body'),
           ...unauthenticated,
           '403': error('Outside the caller\u2019s scopes, or not a member of ownerRef'),
@@ -97,7 +131,14 @@ export const authOpenApi: OpenApiFragment = {
             required: ['guest', 'providers'],
             properties: {
               guest: { type: 'boolean' },
-              providers: { type: 'array', items: { type: 'object', required: ['id', 'title', 'startUrl'], properties: { id: { type: 'string' }, title: { type: 'string' }, startUrl: { type: 'string' } } } },
+              providers: {
+                type: 'array',
+                items: {
+                  type: 'object',
+                  required: ['id', 'title', 'startUrl'],
+                  properties: { id: { type: 'string' }, title: { type: 'string' }, startUrl: { type: 'string' } },
+                },
+              },
             },
           }),
         },
@@ -107,16 +148,40 @@ export const authOpenApi: OpenApiFragment = {
       get: {
         summary: 'Start signing in: redirects the browser to the identity provider',
         tags,
-        parameters: [providerParam, { name: 'returnTo', in: 'query', required: false, schema: { type: 'string' }, description: 'A path on this origin to land on afterwards (anything else becomes /)' }],
-        responses: { '302': { description: "To the identity provider's sign-in page" }, '404': error('No such provider configured'), '429': error('Too many sign-in attempts from this address'), '502': error('The identity provider could not be reached') },
+        parameters: [
+          providerParam,
+          {
+            name: 'returnTo',
+            in: 'query',
+            required: false,
+            schema: { type: 'string' },
+            description: 'A path on this origin to land on afterwards (anything else becomes /)',
+          },
+        ],
+        responses: {
+          '302': { description: "To the identity provider's sign-in page" },
+          '404': error('No such provider configured'),
+          '429': error('Too many sign-in attempts from this address'),
+          '502': error('The identity provider could not be reached'),
+        },
       },
     },
     '/{provider}/handler/frame': {
-      get: { summary: "The identity provider's answer (OAuth/OIDC): starts a session and redirects to returnTo", tags, parameters: [providerParam], responses: frameResponses },
+      get: {
+        summary: "The identity provider's answer (OAuth/OIDC): starts a session and redirects to returnTo",
+        tags,
+        parameters: [providerParam],
+        responses: frameResponses,
+      },
       post: { summary: "The identity provider's answer as a form POST (SAML)", tags, parameters: [providerParam], responses: frameResponses },
     },
     '/tokens/{id}': {
-      delete: { summary: 'Revoke an API token', tags, parameters: [idParam], responses: { '204': { description: 'Revoked' }, '400': error('Not a token id'), ...unauthenticated, '404': error('No such token of mine') } },
+      delete: {
+        summary: 'Revoke an API token',
+        tags,
+        parameters: [idParam],
+        responses: { '204': { description: 'Revoked' }, '400': error('Not a token id'), ...unauthenticated, '404': error('No such token of mine') },
+      },
     },
   },
 };

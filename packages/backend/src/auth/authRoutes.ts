@@ -92,7 +92,9 @@ export function authRouter(deps: { hostAuth: HostAuth; auth: AuthService; permis
       ...caller,
       via: resolution?.caller === caller ? resolution.via : undefined,
       ...(resolution?.caller === caller && resolution.session ? { session: { id: resolution.session.id, expiresAt: resolution.session.expiresAt } } : {}),
-      ...(resolution?.caller === caller && resolution.token ? { token: { id: resolution.token.id, name: resolution.token.name, expiresAt: resolution.token.expiresAt } } : {}),
+      ...(resolution?.caller === caller && resolution.token
+        ? { token: { id: resolution.token.id, name: resolution.token.name, expiresAt: resolution.token.expiresAt } }
+        : {}),
     });
   });
 
@@ -158,7 +160,12 @@ export function authRouter(deps: { hostAuth: HostAuth; auth: AuthService; permis
       scopes: body.scopes,
       expiresAt: new Date(hostAuth.tokens.now().getTime() + body.expiresInDays * 86_400_000),
     });
-    await audit.record({ actor: caller, action: 'auth.token.create', target: token.id, meta: { name: token.name, kind: token.kind, ownerRef, scopes: token.scopes, expiresAt: token.expiresAt } });
+    await audit.record({
+      actor: caller,
+      action: 'auth.token.create',
+      target: token.id,
+      meta: { name: token.name, kind: token.kind, ownerRef, scopes: token.scopes, expiresAt: token.expiresAt },
+    });
     res.status(201).json({ token, secret, note: 'The secret is shown only now; store it safely.' });
   });
 
@@ -169,7 +176,8 @@ export function authRouter(deps: { hostAuth: HostAuth; auth: AuthService; permis
     await permissions.assert(caller, { permission: 'auth.token.delete', resourceRef: id });
     const token = await hostAuth.tokens.get(id);
     if (!token || !caller.ownershipEntityRefs.includes(token.ownerRef)) throw new NotFoundError(`You have no API token ${id}`);
-    if (await hostAuth.tokens.revoke(id)) await audit.record({ actor: caller, action: 'auth.token.revoke', target: id, meta: { name: token.name, ownerRef: token.ownerRef } });
+    if (await hostAuth.tokens.revoke(id))
+      await audit.record({ actor: caller, action: 'auth.token.revoke', target: id, meta: { name: token.name, ownerRef: token.ownerRef } });
     res.status(204).end();
   });
 

@@ -40,7 +40,12 @@ export function authServiceFactories(runtimes: ReadonlyMap<string, PluginRuntime
   return [
     createServiceFactory(authClockRef, () => systemClock),
     createServiceFactory(hostAuthRef, async ({ get }) => {
-      const [config, database, clock, events] = await Promise.all([get(coreServices.rootConfig), get(coreServices.database), get(authClockRef), get(coreServices.events)]);
+      const [config, database, clock, events] = await Promise.all([
+        get(coreServices.rootConfig),
+        get(coreServices.database),
+        get(authClockRef),
+        get(coreServices.events),
+      ]);
       const settings = readAuthSettings(config);
       const db = await database.withStartupLock(async () => {
         const knex = await database.forSchema(AUTH_SCHEMA);
@@ -59,7 +64,12 @@ export function authServiceFactories(runtimes: ReadonlyMap<string, PluginRuntime
       return hostAuth;
     }),
     createServiceFactory(signInRef, async ({ get }) => {
-      const [config, logger, database, clock] = await Promise.all([get(coreServices.rootConfig), get(coreServices.rootLogger), get(coreServices.database), get(authClockRef)]);
+      const [config, logger, database, clock] = await Promise.all([
+        get(coreServices.rootConfig),
+        get(coreServices.rootLogger),
+        get(coreServices.database),
+        get(authClockRef),
+      ]);
       // hostAuthRef ran the migrations already.
       await get(hostAuthRef);
       const db = await database.forSchema(AUTH_SCHEMA);

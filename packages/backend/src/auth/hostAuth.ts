@@ -158,7 +158,9 @@ export class HostAuth implements AuthService {
       staleCookie = true;
     }
     if (!this.settings.guestEnabled) {
-      throw new AuthenticationError(staleCookie ? 'Your session has ended; sign in again.' : 'Sign-in required: send a session cookie or an API token (Authorization: Bearer atr_...).');
+      throw new AuthenticationError(
+        staleCookie ? 'Your session has ended; sign in again.' : 'Sign-in required: send a session cookie or an API token (Authorization: Bearer atr_...).',
+      );
     }
     // The request's own copy, so it can be tied to the request (bindCallerToRequest).
     return { caller: { ...GUEST_CALLER }, via: 'guest', staleCookie };

@@ -26,6 +26,10 @@ describe('trusted sources of membership', () => {
       'group:default/admins': entity('url:https://example.com/admins.yaml'),
     };
     const catalog: EntityLookup = { getEntitiesByRefs: async (refs) => refs.map((r) => byRef[r]) };
-    expect((await resolveOwnership('user:default/dana', catalog, configured)).sort()).toEqual(['group:default/org', 'group:default/team-a', 'user:default/dana']);
+    expect((await resolveOwnership('user:default/dana', catalog, configured)).sort()).toEqual([
+      'group:default/org',
+      'group:default/team-a',
+      'user:default/dana',
+    ]);
   });
 });

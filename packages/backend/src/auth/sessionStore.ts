@@ -65,7 +65,11 @@ export class SessionStore {
       ip: meta.ip ?? null,
     };
     await this.db.transaction(async (trx) => {
-      if (meta.replacing) await trx('sessions').where({ secret_hash: hashSecret(meta.replacing) }).whereNull('revoked_at').update({ revoked_at: now });
+      if (meta.replacing)
+        await trx('sessions')
+          .where({ secret_hash: hashSecret(meta.replacing) })
+          .whereNull('revoked_at')
+          .update({ revoked_at: now });
       await trx('sessions').insert({ ...row, secret_hash: hashSecret(secret) });
     });
     if (meta.replacing) this.onRevoked();
@@ -74,7 +78,9 @@ export class SessionStore {
 
   /** The live session a cookie value names, or undefined (unknown, revoked, idle too long, past its end). */
   async lookup(secret: string): Promise<SessionInfo | undefined> {
-    const row = (await this.db('sessions').where({ secret_hash: hashSecret(secret) }).first()) as SessionRow | undefined;
+    const row = (await this.db('sessions')
+      .where({ secret_hash: hashSecret(secret) })
+      .first()) as SessionRow | undefined;
     if (!row || !this.isLive(row)) return undefined;
     const now = this.clock();
     // Record use at most every minute (or a quarter of the idle time): one write per request would be wasteful.
@@ -100,7 +106,10 @@ export class SessionStore {
 
   /** Ends the session a cookie value names (sign out); false when there was none. */
   async revokeSecret(secret: string): Promise<boolean> {
-    const n = await this.db('sessions').where({ secret_hash: hashSecret(secret) }).whereNull('revoked_at').update({ revoked_at: this.clock() });
+    const n = await this.db('sessions')
+      .where({ secret_hash: hashSecret(secret) })
+      .whereNull('revoked_at')
+      .update({ revoked_at: this.clock() });
     if (n > 0) this.onRevoked();
     return n > 0;
   }

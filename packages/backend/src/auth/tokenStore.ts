@@ -81,7 +81,9 @@ export class TokenStore {
 
   /** Finds a token by its secret and records its use when it is valid. */
   async lookup(secret: string): Promise<TokenLookup> {
-    const row = (await this.db('api_tokens').where({ secret_hash: hashSecret(secret) }).first()) as TokenRow | undefined;
+    const row = (await this.db('api_tokens')
+      .where({ secret_hash: hashSecret(secret) })
+      .first()) as TokenRow | undefined;
     if (!row) return { status: 'unknown' };
     const token = toInfo(row);
     if (row.revoked_at) return { status: 'revoked', token };
@@ -98,7 +100,9 @@ export class TokenStore {
   /** Tokens owned by any of `ownerRefs` (the caller's own and its groups' service tokens), newest first. */
   async list(ownerRefs: readonly string[]): Promise<TokenInfo[]> {
     if (ownerRefs.length === 0) return [];
-    const rows = (await this.db('api_tokens').whereIn('owner_ref', [...ownerRefs]).orderBy('created_at', 'desc')) as TokenRow[];
+    const rows = (await this.db('api_tokens')
+      .whereIn('owner_ref', [...ownerRefs])
+      .orderBy('created_at', 'desc')) as TokenRow[];
     return rows.map(toInfo);
   }
 

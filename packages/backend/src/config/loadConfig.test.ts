@@ -22,7 +22,10 @@ afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 describe('loadConfig', () => {
   it('overlays local and --config files in order; later files win and arrays are replaced', () => {
-    write('app-config.yaml', 'backend:\n  listen:\n    port: 7007\n  baseUrl: http://a\ncatalog:\n  locations:\n    - { type: file, target: a.yaml }\n    - { type: file, target: b.yaml }\n');
+    write(
+      'app-config.yaml',
+      'backend:\n  listen:\n    port: 7007\n  baseUrl: http://a\ncatalog:\n  locations:\n    - { type: file, target: a.yaml }\n    - { type: file, target: b.yaml }\n',
+    );
     write('app-config.local.yaml', 'backend:\n  listen:\n    port: 8000\n');
     const extra = write('extra/extra.yaml', 'catalog:\n  locations:\n    - { type: file, target: c.yaml }\n');
     const config = loadConfig({ rootDir: dir, configFiles: [extra], env: {} });
@@ -50,9 +53,7 @@ describe('loadConfig', () => {
   it('names the file, key and variable when a variable is unset', () => {
     const file = write('app-config.yaml', 'backend:\n  database:\n    connection: ${PG_URL}\n');
     expect(() => loadConfig({ rootDir: dir, env: {} })).toThrow(StartupError);
-    expect(() => loadConfig({ rootDir: dir, env: {} })).toThrow(
-      `Config file ${file}, key backend.database.connection: environment variable PG_URL is not set`,
-    );
+    expect(() => loadConfig({ rootDir: dir, env: {} })).toThrow(`Config file ${file}, key backend.database.connection: environment variable PG_URL is not set`);
   });
 
   it('reports invalid YAML with file, line and column', () => {

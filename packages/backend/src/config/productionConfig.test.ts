@@ -51,9 +51,7 @@ describe.skipIf(!testPostgresUrl())('app-config.production.yaml', () => {
       expect(info.database.mode).toBe('postgres');
       expect(info.database.location).toBe(`${url.hostname}:${url.port || 5432}/${db.name}`);
       expect(info.database.serverVersion).toMatch(/^PostgreSQL \d+/);
-      expect(info.plugins.map((p: { id: string; status: string }) => `${p.id}:${p.status}`)).toEqual(
-        defaultPlugins.map((p) => `${p.id}:running`),
-      );
+      expect(info.plugins.map((p: { id: string; status: string }) => `${p.id}:${p.status}`)).toEqual(defaultPlugins.map((p) => `${p.id}:running`));
     } finally {
       await backend.stop();
       await db.drop();

@@ -9,10 +9,7 @@ export class AsyncMutex {
     this.tail = previous.then(() => mine);
     let timer: NodeJS.Timeout | undefined;
     const timedOut = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () => reject(new Error(`Timed out after ${timeoutMs} ms waiting for ${what}; is a query missing .transacting(trx)?`)),
-        timeoutMs,
-      );
+      timer = setTimeout(() => reject(new Error(`Timed out after ${timeoutMs} ms waiting for ${what}; is a query missing .transacting(trx)?`)), timeoutMs);
       timer.unref();
     });
     try {

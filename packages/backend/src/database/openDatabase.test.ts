@@ -35,7 +35,11 @@ describe('the embedded database directory', () => {
   });
 
   it('follows an explicit directory, relative to the file that set it', async () => {
-    const config = ConfigBundle.fromObject({ backend: { dataDir: 'state', database: { client: 'pglite', connection: { directory: 'elsewhere/db' } } } }, dir, 'app-config.yaml');
+    const config = ConfigBundle.fromObject(
+      { backend: { dataDir: 'state', database: { client: 'pglite', connection: { directory: 'elsewhere/db' } } } },
+      dir,
+      'app-config.yaml',
+    );
     const db = await openDatabase(config);
     try {
       expect(db.info.location).toBe(path.join(dir, 'elsewhere', 'db'));

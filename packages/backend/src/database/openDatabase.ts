@@ -20,9 +20,7 @@ export async function openDatabase(config: ConfigService): Promise<Database> {
   const client = db.client ?? 'pglite';
   if (client === 'pg') {
     if (!db.connection) {
-      throw new StartupError(
-        `${config.originOf('backend.database') ?? 'Config'}: backend.database.client is "pg" but backend.database.connection is not set.`,
-      );
+      throw new StartupError(`${config.originOf('backend.database') ?? 'Config'}: backend.database.client is "pg" but backend.database.connection is not set.`);
     }
     return openPostgres(db.connection as PgConnection, db.connectTimeoutSeconds);
   }

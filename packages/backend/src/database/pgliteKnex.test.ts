@@ -39,7 +39,9 @@ describe('knex on embedded Postgres, one session shared by schema-scoped instanc
       .catch(() => undefined);
     await sleep(10);
     // b has to wait for the session until a's transaction ends, and must not be part of it.
-    const bWrite = b('items').insert({ v: 'b1' }).then(() => order.push('b-write'));
+    const bWrite = b('items')
+      .insert({ v: 'b1' })
+      .then(() => order.push('b-write'));
     await Promise.all([failing, bWrite]);
     expect(order).toEqual(['a-rollback', 'b-write']);
     await a.transaction(async (tx) => tx('items').insert({ v: 'a1' }));

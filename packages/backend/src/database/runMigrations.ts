@@ -20,17 +20,11 @@ export async function runMigrations(knex: Knex, schema: string, migrations: Migr
 }
 
 /** Every declared migration with the time it was applied, or null when still pending. */
-export async function migrationStatus(
-  knex: Knex,
-  schema: string,
-  migrations: Migration[],
-): Promise<Array<{ name: string; appliedAt: string | null }>> {
+export async function migrationStatus(knex: Knex, schema: string, migrations: Migration[]): Promise<Array<{ name: string; appliedAt: string | null }>> {
   let applied = new Map<string, string>();
   if (migrations.length > 0 && (await knex.schema.withSchema(schema).hasTable(TABLE))) {
     const rows = await knex.withSchema(schema).from(TABLE).select('name', 'migration_time');
     applied = new Map(rows.map((r: { name: string; migration_time: Date }) => [r.name, new Date(r.migration_time).toISOString()]));
   }
-  return [...migrations]
-    .sort((a, b) => a.name.localeCompare(b.name))
-    .map((m) => ({ name: m.name, appliedAt: applied.get(m.name) ?? null }));
+  return [...migrations].sort((a, b) => a.name.localeCompare(b.name)).map((m) => ({ name: m.name, appliedAt: applied.get(m.name) ?? null }));
 }

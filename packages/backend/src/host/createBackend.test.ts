@@ -54,7 +54,11 @@ describe.each(testDatabaseKinds())('plugin host on %s', (database) => {
     const res = await t.json('/api/nothing/here');
     expect(res).toEqual({
       status: 404,
-      body: { error: { name: 'NotFoundError', message: 'No route for GET /api/nothing/here' }, request: { method: 'GET', url: '/api/nothing/here' }, response: { statusCode: 404 } },
+      body: {
+        error: { name: 'NotFoundError', message: 'No route for GET /api/nothing/here' },
+        request: { method: 'GET', url: '/api/nothing/here' },
+        response: { statusCode: 404 },
+      },
     });
   });
 
@@ -71,7 +75,7 @@ describe.each(testDatabaseKinds())('plugin host on %s', (database) => {
     expect((await t.json('/api/optional-user/')).body).toEqual({ greeting: 'Hi, optional', broken: null });
   });
 
-  it('merges every plugin\'s paths into one OpenAPI document', async () => {
+  it("merges every plugin's paths into one OpenAPI document", async () => {
     const { body } = await t.json<{ openapi: string; paths: Record<string, unknown> }>('/api/openapi.json');
     expect(body.openapi).toBe('3.0.3');
     expect(Object.keys(body.paths)).toEqual(expect.arrayContaining(['/healthz', '/readyz', '/metrics', '/api/greeting/greetings']));

@@ -140,7 +140,14 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
   app.disable('x-powered-by');
   app.set('trust proxy', true);
   // Every request's checks run as one middleware each group (see chain.ts: one Express layer, not four).
-  app.use(chain([metrics.middleware, requestContext, hostGuard(originPolicy), securityHeaders(new URL(baseUrl), config.get('backend.csp') as CspOverrides | undefined)]));
+  app.use(
+    chain([
+      metrics.middleware,
+      requestContext,
+      hostGuard(originPolicy),
+      securityHeaders(new URL(baseUrl), config.get('backend.csp') as CspOverrides | undefined),
+    ]),
+  );
   let ready = false;
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
@@ -166,35 +173,44 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
   // Sign-in callbacks come from identity providers (a SAML form POST from their origin): before the guards.
   app.use('/api/auth', signInRouter({ hostAuth, signIn: await registry.get(signInRef), audit: await registry.get(coreServices.audit) }));
   const staleCookie = clearStaleSessionCookie(hostAuth);
-  app.use('/api', chain([
-    originGuard(originPolicy),
-    jsonMutationGuard,
-    express.json({
-      limit: maxBody,
-      strict: false,
-      verify: (req, _res, buf) => {
-        markPossibleNul(req as never, buf);
-        // The exact bytes, for routes that check a signature over the body (webhooks).
-        (req as { rawBody?: Buffer }).rawBody = buf;
-      },
-    }),
-    nulGuard,
-    // Only a request with cookies can carry a stale session cookie.
-    (req, res, next) => (req.headers.cookie ? staleCookie(req, res, next) : next()),
-  ]));
+  app.use(
+    '/api',
+    chain([
+      originGuard(originPolicy),
+      jsonMutationGuard,
+      express.json({
+        limit: maxBody,
+        strict: false,
+        verify: (req, _res, buf) => {
+          markPossibleNul(req as never, buf);
+          // The exact bytes, for routes that check a signature over the body (webhooks).
+          (req as { rawBody?: Buffer }).rawBody = buf;
+        },
+      }),
+      nulGuard,
+      // Only a request with cookies can carry a stale session cookie.
+      (req, res, next) => (req.headers.cookie ? staleCookie(req, res, next) : next()),
+    ]),
+  );
   await mountScim(app, { registry, runtimes, scheduler, baseUrl, maxBodyBytes: maxBody }); // before authRouter: its rate limits are for people
-  app.use('/api/auth', authRouter({
-    hostAuth,
-    auth: await registry.get(coreServices.auth),
-    permissions: await registry.get(coreServices.permissions),
-    audit: await registry.get(coreServices.audit),
-  }));
-  app.use('/api/permissions', permissionsRouter({
-    auth: await registry.get(coreServices.auth),
-    permissions: await registry.get(coreServices.permissions),
-    engine: permissionEngine,
-    trustedOrigins: hostAuth.trustedOrigins,
-  }));
+  app.use(
+    '/api/auth',
+    authRouter({
+      hostAuth,
+      auth: await registry.get(coreServices.auth),
+      permissions: await registry.get(coreServices.permissions),
+      audit: await registry.get(coreServices.audit),
+    }),
+  );
+  app.use(
+    '/api/permissions',
+    permissionsRouter({
+      auth: await registry.get(coreServices.auth),
+      permissions: await registry.get(coreServices.permissions),
+      engine: permissionEngine,
+      trustedOrigins: hostAuth.trustedOrigins,
+    }),
+  );
 
   const shutdownHooks = await registry.get(shutdownHooksRef);
 
@@ -203,11 +219,13 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
       `/api/${runtime.plugin.id}`,
       (_req, _res, next) => {
         if (runtime.status === 'running') return next();
-        next(new ServiceUnavailableError(
-          runtime.status === 'failed'
-            ? `The ${runtime.plugin.id} plugin failed to start: ${runtime.error}`
-            : `The ${runtime.plugin.id} plugin is ${runtime.status}`,
-        ));
+        next(
+          new ServiceUnavailableError(
+            runtime.status === 'failed'
+              ? `The ${runtime.plugin.id} plugin failed to start: ${runtime.error}`
+              : `The ${runtime.plugin.id} plugin is ${runtime.status}`,
+          ),
+        );
       },
       runtime.router,
     );

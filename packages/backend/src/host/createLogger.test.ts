@@ -38,7 +38,10 @@ describe('logs', () => {
       },
     });
     backend = await createBackend({
-      config: ConfigBundle.fromObject({ backend: { listen: { port: 0, host: '127.0.0.1' }, database: { client: 'pglite', connection: ':memory:' }, dataDir } }, process.cwd()),
+      config: ConfigBundle.fromObject(
+        { backend: { listen: { port: 0, host: '127.0.0.1' }, database: { client: 'pglite', connection: ':memory:' }, dataDir } },
+        process.cwd(),
+      ),
       plugins: [failing],
       logger,
       appDistDir: null,

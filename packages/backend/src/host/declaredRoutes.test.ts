@@ -66,7 +66,10 @@ const routes = [
     method: 'delete',
     path: '/books/:id',
     params: bookParams,
-    permission: { name: 'books.delete', resourceRef: async ({ params }, shelf) => (shelf.books.has(params.id) ? `series:${shelf.books.get(params.id)!.title.toLowerCase()}` : undefined) },
+    permission: {
+      name: 'books.delete',
+      resourceRef: async ({ params }, shelf) => (shelf.books.has(params.id) ? `series:${shelf.books.get(params.id)!.title.toLowerCase()}` : undefined),
+    },
     response: { status: 204 },
     handler: ({ params, res }, shelf) => {
       shelf.handled.push(`delete ${params.id}`);

@@ -46,7 +46,10 @@ export function hostServiceFactories(options: BackendOptions, runtimes: Readonly
     createServiceFactory(coreServices.instance, (): InstanceService =>
       Object.freeze({ replicaId: options.replicaId ?? randomUUID(), version: ATRIUM_VERSION, startedAt: new Date() }),
     ),
-    createServiceFactory(coreServices.database, async ({ get }): Promise<DatabaseService> => options.database ?? (await openDatabase(await get(coreServices.rootConfig)))),
+    createServiceFactory(
+      coreServices.database,
+      async ({ get }): Promise<DatabaseService> => options.database ?? (await openDatabase(await get(coreServices.rootConfig))),
+    ),
     createServiceFactory(hostDbRef, async ({ get }) => {
       const database = await get(coreServices.database);
       try {
@@ -78,7 +81,8 @@ export function hostServiceFactories(options: BackendOptions, runtimes: Readonly
       const logger = (await get(coreServices.rootLogger)).child({ component: 'audit' });
       (await get(hostSchedulerRef)).forPlugin('host').every('host.audit.prune', { intervalSeconds: 6 * 3600 }, async () => {
         const removed = await store.prune(new Date(Date.now() - retentionDays * 86_400_000));
-        if (removed > 0) logger.info({ removed, retentionDays }, `audit log: ${removed} records older than ${retentionDays} days removed (checkpoint recorded)`);
+        if (removed > 0)
+          logger.info({ removed, retentionDays }, `audit log: ${removed} records older than ${retentionDays} days removed (checkpoint recorded)`);
       });
       return store;
     }),

@@ -35,7 +35,11 @@ export function orderPlugins(plugins: BackendPlugin[]): PluginNode[] {
     const optional = pluginRefs(p.optionalDeps)
       .map(([, ref]) => providers.get(ref.id))
       .filter((id): id is string => id !== undefined);
-    nodes.set(p.id, { plugin: p, dependsOn: [...new Set([...dependsOn, ...optional])], optional: [...new Set(optional)].filter((o) => !dependsOn.includes(o)) });
+    nodes.set(p.id, {
+      plugin: p,
+      dependsOn: [...new Set([...dependsOn, ...optional])],
+      optional: [...new Set(optional)].filter((o) => !dependsOn.includes(o)),
+    });
   }
   const ordered: PluginNode[] = [];
   const state = new Map<string, 'visiting' | 'done'>();

@@ -42,7 +42,13 @@ function request(base: string, method: string, path: string, headers: Record<str
   const url = new URL(path, base);
   return new Promise((resolve, reject) => {
     const req = http.request(
-      { host: url.hostname, port: url.port, method, path: url.pathname + url.search, headers: { ...(body !== undefined ? { 'content-length': String(Buffer.byteLength(body)) } : {}), ...headers } },
+      {
+        host: url.hostname,
+        port: url.port,
+        method,
+        path: url.pathname + url.search,
+        headers: { ...(body !== undefined ? { 'content-length': String(Buffer.byteLength(body)) } : {}), ...headers },
+      },
       (res) => {
         let text = '';
         res.setEncoding('utf8');
@@ -70,7 +76,13 @@ describe.each(testDatabaseKinds())('browser protections on %s', (database) => {
   afterAll(() => t?.stop());
 
   describe('response headers', () => {
-    const parse = (csp: string) => Object.fromEntries(csp.split(';').map((d) => d.trim().split(/\s+/)).map(([name, ...values]) => [name, values]));
+    const parse = (csp: string) =>
+      Object.fromEntries(
+        csp
+          .split(';')
+          .map((d) => d.trim().split(/\s+/))
+          .map(([name, ...values]) => [name, values]),
+      );
     it('send a script-strict CSP that forbids framing, and nosniff, on the app', async () => {
       for (const path of ['/', '/catalog/some/page']) {
         const res = await request(t.url, 'GET', path);
@@ -182,7 +194,10 @@ describe.each(testDatabaseKinds())('browser protections on %s', (database) => {
       const inBody = await request(t.url, 'POST', '/api/probe/notes', { 'content-type': 'application/json' }, '{"a":{"b":["ok","x\\u0000y"]}}');
       expect(inBody.status).toBe(400);
       expect(JSON.parse(inBody.body)).toMatchObject({
-        error: { message: 'Invalid request: body.a.b[1] contains a NUL character (\\u0000), which is not allowed', details: { errors: [{ path: 'body.a.b[1]' }] } },
+        error: {
+          message: 'Invalid request: body.a.b[1] contains a NUL character (\\u0000), which is not allowed',
+          details: { errors: [{ path: 'body.a.b[1]' }] },
+        },
       });
       const inKey = await request(t.url, 'POST', '/api/probe/notes', { 'content-type': 'application/json' }, '{"a\\u0000":1}');
       expect(inKey.status).toBe(400);

@@ -10,7 +10,16 @@ describe('request metrics', () => {
   afterAll(() => t?.stop());
 
   it('label host endpoints as the host, plugin routes by plugin, and unknown paths without new series', async () => {
-    for (const path of ['/healthz', '/readyz', '/api/openapi.json', '/', '/catalog/x', '/api/greeting/greetings', '/api/no-such-plugin-1/x', '/api/no-such-plugin-2']) {
+    for (const path of [
+      '/healthz',
+      '/readyz',
+      '/api/openapi.json',
+      '/',
+      '/catalog/x',
+      '/api/greeting/greetings',
+      '/api/no-such-plugin-1/x',
+      '/api/no-such-plugin-2',
+    ]) {
       await (await t.fetch(path)).text();
     }
     await (await t.fetch('/metrics')).text();
@@ -22,7 +31,10 @@ describe('request metrics', () => {
     const labelsOf = (endpoint: string) => series.filter((s) => s.includes(`endpoint="${endpoint}"`));
     for (const endpoint of ['healthz', 'readyz', 'metrics', 'openapi', 'app', 'unknown-api']) {
       expect(labelsOf(endpoint).length, endpoint).toBeGreaterThan(0);
-      expect(labelsOf(endpoint).every((s) => s.includes('plugin=""')), endpoint).toBe(true);
+      expect(
+        labelsOf(endpoint).every((s) => s.includes('plugin=""')),
+        endpoint,
+      ).toBe(true);
     }
     expect(labelsOf('api')).toEqual(['{plugin="greeting",endpoint="api",method="GET",status="200"}']);
     // No plugin label was made up from a path: only the installed plugin's id appears.

@@ -13,7 +13,9 @@ export function serveApp(app: Express, distDir: string | undefined): void {
       res
         .status(503)
         .type('html')
-        .send('<!doctype html><title>Atrium</title><p>The Atrium frontend is not built. Run <code>npm run build</code>, or use <code>npm start</code>, which builds it.</p>');
+        .send(
+          '<!doctype html><title>Atrium</title><p>The Atrium frontend is not built. Run <code>npm run build</code>, or use <code>npm start</code>, which builds it.</p>',
+        );
     });
     return;
   }

@@ -42,7 +42,9 @@ export class PermissionCatalogue {
 
   /** The declared names a rule pattern covers: a name, `<prefix>.*` (anything under it) or `*`. */
   matching(pattern: string): string[] {
-    return this.list().map((e) => e.name).filter((name) => patternMatches(pattern, name));
+    return this.list()
+      .map((e) => e.name)
+      .filter((name) => patternMatches(pattern, name));
   }
 }
 

@@ -71,7 +71,12 @@ describe('PolicyEvaluator.decide', () => {
 
   it('wildcards: plugin prefixes and *; rules with conditions skip permissions that target no entity', () => {
     const e = new PolicyEvaluator(
-      { rules: [{ effect: 'allow', permissions: ['catalog.*'], conditions: { isEntityOwner: true } }, { effect: 'allow', permissions: ['system.*'] }] },
+      {
+        rules: [
+          { effect: 'allow', permissions: ['catalog.*'], conditions: { isEntityOwner: true } },
+          { effect: 'allow', permissions: ['system.*'] },
+        ],
+      },
       testCatalogue,
     );
     expect(e.rulesFor('catalog.location.create')).toHaveLength(0);

@@ -59,7 +59,13 @@ const catalogueRoute = defineRoute<Services>({
           type: 'array',
           items: {
             type: 'object',
-            properties: { name: { type: 'string' }, description: { type: 'string' }, resourceType: { type: 'string' }, action: { type: 'string' }, declaredBy: { type: 'string' } },
+            properties: {
+              name: { type: 'string' },
+              description: { type: 'string' },
+              resourceType: { type: 'string' },
+              action: { type: 'string' },
+              declaredBy: { type: 'string' },
+            },
           },
         },
       },
@@ -139,9 +145,10 @@ const explainRoute = defineRoute<Services, Record<string, string>, Record<string
     }
     if (body.permission === undefined && body.resourceRef !== undefined) throw new InputError('resourceRef needs a permission');
     const subject = await engine.callerFor(body.user, trustedOrigins);
-    const requests = body.permission !== undefined
-      ? [{ permission: body.permission, ...(body.resourceRef ? { resourceRef: body.resourceRef } : {}) }]
-      : engine.catalogue.list().map(({ name }) => ({ permission: name }));
+    const requests =
+      body.permission !== undefined
+        ? [{ permission: body.permission, ...(body.resourceRef ? { resourceRef: body.resourceRef } : {}) }]
+        : engine.catalogue.list().map(({ name }) => ({ permission: name }));
     const decisions = await permissions.authorizeMany(subject, requests);
     const explained = requests.map((request, i) => {
       const decision = decisions[i] ?? { result: 'DENY' as const, reason: 'no decision' };
@@ -188,12 +195,26 @@ const policiesRoute = defineRoute<Services>({
   handler: (_request, { engine }) => ({ trustedLocations: [...engine.trustedPolicyOrigins], items: engine.policySources() }),
 });
 
-export const permissionRoutes: readonly RouteDefinition<Services>[] = [catalogueRoute, authorizeRoute, explainRoute, policiesRoute] as RouteDefinition<Services>[];
+export const permissionRoutes: readonly RouteDefinition<Services>[] = [
+  catalogueRoute,
+  authorizeRoute,
+  explainRoute,
+  policiesRoute,
+] as RouteDefinition<Services>[];
 
 /** `/api/permissions`: the catalogue, the caller's batch check and explain. */
-export function permissionsRouter(deps: { auth: AuthService; permissions: PermissionsService; engine: PermissionEngine; trustedOrigins: ReadonlySet<string> }): Router {
+export function permissionsRouter(deps: {
+  auth: AuthService;
+  permissions: PermissionsService;
+  engine: PermissionEngine;
+  trustedOrigins: ReadonlySet<string>;
+}): Router {
   const router = Router();
-  mountRoutes({ router, auth: deps.auth, permissions: deps.permissions }, permissionRoutes, { engine: deps.engine, permissions: deps.permissions, trustedOrigins: deps.trustedOrigins });
+  mountRoutes({ router, auth: deps.auth, permissions: deps.permissions }, permissionRoutes, {
+    engine: deps.engine,
+    permissions: deps.permissions,
+    trustedOrigins: deps.trustedOrigins,
+  });
   return router;
 }
 

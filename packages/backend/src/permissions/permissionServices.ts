@@ -14,14 +14,19 @@ export const permissionEngineRef = createCoreServiceRef<PermissionEngine, 'root'
 export function permissionServiceFactories(plugins: readonly BackendPlugin[], runtimes: ReadonlyMap<string, PluginRuntime>): ServiceFactory[] {
   // The catalog starts after the root services: found per request, when running.
   const catalog: CatalogFinder = () => {
-    for (const r of runtimes.values()) if (r.plugin.provides?.id === entityLookupServiceId && r.status === 'running') return r.provided as ReturnType<CatalogFinder>;
+    for (const r of runtimes.values())
+      if (r.plugin.provides?.id === entityLookupServiceId && r.status === 'running') return r.provided as ReturnType<CatalogFinder>;
     return undefined;
   };
   return [
     createServiceFactory(permissionEngineRef, async ({ get }) => PermissionEngine.create(plugins, await get(coreServices.rootConfig), catalog)),
     createServiceFactory(coreServices.permissions, async ({ get }) => {
       const engine = await get(permissionEngineRef);
-      return createPolicyPermissions({ evaluator: () => engine.evaluator, findEntities: (refs) => engine.findEntities(refs), audit: await get(coreServices.audit) });
+      return createPolicyPermissions({
+        evaluator: () => engine.evaluator,
+        findEntities: (refs) => engine.findEntities(refs),
+        audit: await get(coreServices.audit),
+      });
     }),
   ];
 }

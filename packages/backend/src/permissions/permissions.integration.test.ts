@@ -119,10 +119,16 @@ describe.each(testDatabaseKinds())('permission policy over HTTP (%s)', (database
         permission: { policy: POLICY },
       },
     });
-    await waitFor(async () => (await b.backend.service(catalogServiceRef).getEntitiesByRefs(['component:default/svc-c', 'template:default/experiment'])).every((e) => e !== undefined), {
-      timeoutMs: 30_000,
-      message: 'the example entities are in the catalog',
-    });
+    await waitFor(
+      async () =>
+        (await b.backend.service(catalogServiceRef).getEntitiesByRefs(['component:default/svc-c', 'template:default/experiment'])).every(
+          (e) => e !== undefined,
+        ),
+      {
+        timeoutMs: 30_000,
+        message: 'the example entities are in the catalog',
+      },
+    );
     for (const name of ['jdoe', 'asmith', 'root']) as[name] = cookieOf((await b.backend.auth.sessions.create(`user:default/${name}`)).secret);
     as['guest'] = {};
   }, 90_000);
@@ -135,7 +141,18 @@ describe.each(testDatabaseKinds())('permission policy over HTTP (%s)', (database
     const catalogue = await b.json<{ items: Array<{ name: string; declaredBy: string }> }>('/api/permissions/catalogue', { headers: as['root'] });
     expect(catalogue.status).toBe(200);
     const names = catalogue.body.items.map((p) => p.name);
-    for (const expected of ['catalog.entity.read', 'catalog.entity.delete', 'techdocs.build', 'scorecards.read', 'scaffolder.task.create', 'audit.log.read', 'system.info.read', 'notifications.notification.read', 'auth.token.create', 'permission.explain']) {
+    for (const expected of [
+      'catalog.entity.read',
+      'catalog.entity.delete',
+      'techdocs.build',
+      'scorecards.read',
+      'scaffolder.task.create',
+      'audit.log.read',
+      'system.info.read',
+      'notifications.notification.read',
+      'auth.token.create',
+      'permission.explain',
+    ]) {
       expect(names).toContain(expected);
     }
     const items = names.map((permission) => ({ permission }));
@@ -148,7 +165,11 @@ describe.each(testDatabaseKinds())('permission policy over HTTP (%s)', (database
   });
 
   it('a signed-in user reads; conditional permissions are allowed conditionally without a target', async () => {
-    const [read, audit, del] = await authorize(as['asmith']!, [{ permission: 'catalog.entity.read' }, { permission: 'audit.log.read' }, { permission: 'catalog.entity.delete' }]);
+    const [read, audit, del] = await authorize(as['asmith']!, [
+      { permission: 'catalog.entity.read' },
+      { permission: 'audit.log.read' },
+      { permission: 'catalog.entity.delete' },
+    ]);
     expect(read).toMatchObject({ decision: 'allow', ruleIndex: 1 });
     expect(audit).toMatchObject({ decision: 'deny' });
     expect(del).toMatchObject({ decision: 'allow', conditional: true, ruleId: 'owners' });
@@ -156,12 +177,21 @@ describe.each(testDatabaseKinds())('permission policy over HTTP (%s)', (database
 
   it('ownership through a group: the owner may delete, another user may not, and deny wins for production entities', async () => {
     const refs = ['component:default/svc-a', 'component:default/svc-b', 'component:default/svc-c'];
-    const mine = await authorize(as['jdoe']!, refs.map((resourceRef) => ({ permission: 'catalog.entity.delete', resourceRef })));
+    const mine = await authorize(
+      as['jdoe']!,
+      refs.map((resourceRef) => ({ permission: 'catalog.entity.delete', resourceRef })),
+    );
     expect(mine.map((d) => d.decision)).toEqual(['allow', 'deny', 'deny']);
     expect(mine[2]).toMatchObject({ ruleId: 'keep-production', ruleIndex: 3 });
-    const other = await authorize(as['asmith']!, refs.map((resourceRef) => ({ permission: 'catalog.entity.refresh', resourceRef })));
+    const other = await authorize(
+      as['asmith']!,
+      refs.map((resourceRef) => ({ permission: 'catalog.entity.refresh', resourceRef })),
+    );
     expect(other.map((d) => d.decision)).toEqual(['deny', 'deny', 'deny']);
-    const admin = await authorize(as['root']!, refs.map((resourceRef) => ({ permission: 'catalog.entity.delete', resourceRef })));
+    const admin = await authorize(
+      as['root']!,
+      refs.map((resourceRef) => ({ permission: 'catalog.entity.delete', resourceRef })),
+    );
     expect(admin.map((d) => d.decision)).toEqual(['allow', 'allow', 'deny']);
   });
 
@@ -173,7 +203,12 @@ describe.each(testDatabaseKinds())('permission policy over HTTP (%s)', (database
       { headers: as['root'] },
     );
     expect(log.status).toBe(200);
-    expect(log.body.items[0]).toMatchObject({ actor: 'user:default/asmith', action: 'permission.denied', outcome: 'denied', meta: { permission: 'audit.log.read' } });
+    expect(log.body.items[0]).toMatchObject({
+      actor: 'user:default/asmith',
+      action: 'permission.denied',
+      outcome: 'denied',
+      meta: { permission: 'audit.log.read' },
+    });
   });
 
   it('explain: the decision for another user and the rule that made it; admins only; unknown user 404', async () => {
@@ -188,14 +223,41 @@ describe.each(testDatabaseKinds())('permission policy over HTTP (%s)', (database
     expect(res.body.rule).toBe('rule 4 "keep-production" (deny catalog.entity.delete when lifecycle = production)');
     expect(res.body.reason).toBe(`catalog.entity.delete denied by ${res.body.rule}`);
 
-    const guest = await b.json<Decision>('/api/permissions/explain', { method: 'POST', headers: as['root'], body: { user: 'guest', permission: 'catalog.entity.read' } });
+    const guest = await b.json<Decision>('/api/permissions/explain', {
+      method: 'POST',
+      headers: as['root'],
+      body: { user: 'guest', permission: 'catalog.entity.read' },
+    });
     expect(guest.body).toMatchObject({ decision: 'deny' });
-    expect((await b.json('/api/permissions/explain', { method: 'POST', headers: as['root'], body: { user: 'user:default/nobody', permission: 'catalog.entity.read' } })).status).toBe(404);
-    expect((await b.json('/api/permissions/explain', { method: 'POST', headers: as['root'], body: { user: 'user:default/jdoe', permission: 'no.such.permission' } })).status).toBe(400);
-    expect((await b.json('/api/permissions/explain', { method: 'POST', headers: as['jdoe'], body: { user: 'user:default/root', permission: 'catalog.entity.read' } })).status).toBe(403);
+    expect(
+      (
+        await b.json('/api/permissions/explain', {
+          method: 'POST',
+          headers: as['root'],
+          body: { user: 'user:default/nobody', permission: 'catalog.entity.read' },
+        })
+      ).status,
+    ).toBe(404);
+    expect(
+      (await b.json('/api/permissions/explain', { method: 'POST', headers: as['root'], body: { user: 'user:default/jdoe', permission: 'no.such.permission' } }))
+        .status,
+    ).toBe(400);
+    expect(
+      (
+        await b.json('/api/permissions/explain', {
+          method: 'POST',
+          headers: as['jdoe'],
+          body: { user: 'user:default/root', permission: 'catalog.entity.read' },
+        })
+      ).status,
+    ).toBe(403);
 
     // Without a permission: the whole catalogue for that user (an admin page's overview).
-    const all = await b.json<{ roles: string[]; items: Array<Decision & { rule?: string }> }>('/api/permissions/explain', { method: 'POST', headers: as['root'], body: { user: 'user:default/root' } });
+    const all = await b.json<{ roles: string[]; items: Array<Decision & { rule?: string }> }>('/api/permissions/explain', {
+      method: 'POST',
+      headers: as['root'],
+      body: { user: 'user:default/root' },
+    });
     expect(all.status).toBe(200);
     expect(all.body.roles).toEqual(['admin']);
     expect(all.body.items.length).toBeGreaterThan(20);
@@ -214,7 +276,12 @@ describe.each(testDatabaseKinds())('permission policy over HTTP (%s)', (database
       },
       catalogue,
     );
-    const jdoe = { type: 'user' as const, userEntityRef: 'user:default/jdoe', ownershipEntityRefs: ['user:default/jdoe', 'group:default/team-a'], displayName: 'jdoe' };
+    const jdoe = {
+      type: 'user' as const,
+      userEntityRef: 'user:default/jdoe',
+      ownershipEntityRefs: ['user:default/jdoe', 'group:default/team-a'],
+      displayName: 'jdoe',
+    };
     const visible = evaluator.queryConditions(jdoe, 'catalog.entity.read');
     expect(visible.result).toBe('filter');
     const res = await b.json<{ items: Array<{ kind: string; metadata: { name: string } }> }>('/api/catalog/entities/by-query', {
@@ -233,26 +300,37 @@ describe.each(testDatabaseKinds())('permission policy over HTTP (%s)', (database
     ]);
     expect(golden).toMatchObject({ decision: 'allow', ruleId: 'golden-templates' });
     expect(experiment).toMatchObject({ decision: 'deny' });
-    const run = (templateRef: string) => b.fetch('/api/scaffolder/v2/tasks', {
-      method: 'POST',
-      headers: { ...as['asmith'], 'content-type': 'application/json' },
-      body: JSON.stringify({ templateRef, values: {} }),
-    });
+    const run = (templateRef: string) =>
+      b.fetch('/api/scaffolder/v2/tasks', {
+        method: 'POST',
+        headers: { ...as['asmith'], 'content-type': 'application/json' },
+        body: JSON.stringify({ templateRef, values: {} }),
+      });
     expect((await run('template:default/experiment')).status).toBe(403);
     expect((await run('template:default/golden-path')).status).toBe(201);
   });
 
   it('a group registered through the API confers no role: membership comes only from trusted (configured) locations', async () => {
-    fs.writeFileSync(path.join(dir, 'rogue.yaml'), 'apiVersion: backstage.io/v1alpha1\nkind: Group\nmetadata: { name: rogue }\nspec: { type: team, parent: platform, children: [], members: [asmith] }\n');
+    fs.writeFileSync(
+      path.join(dir, 'rogue.yaml'),
+      'apiVersion: backstage.io/v1alpha1\nkind: Group\nmetadata: { name: rogue }\nspec: { type: team, parent: platform, children: [], members: [asmith] }\n',
+    );
     const added = await b.json('/api/catalog/locations', { method: 'POST', headers: as['root'], body: { type: 'file', target: path.join(dir, 'rogue.yaml') } });
     expect(added.status, JSON.stringify(added.body)).toBe(201);
     await waitFor(
-      async () => ((await b.backend.service(catalogServiceRef).getEntityByRef('user:default/asmith'))?.relations ?? []).some((r) => r.type === 'memberOf' && r.targetRef === 'group:default/rogue'),
+      async () =>
+        ((await b.backend.service(catalogServiceRef).getEntityByRef('user:default/asmith'))?.relations ?? []).some(
+          (r) => r.type === 'memberOf' && r.targetRef === 'group:default/rogue',
+        ),
       { timeoutMs: 30_000, message: 'asmith is a member of the registered group in the catalog' },
     );
     const [audit] = await authorize(as['asmith']!, [{ permission: 'audit.log.read' }]);
     expect(audit).toMatchObject({ decision: 'deny' });
-    const explained = await b.json<{ roles: string[]; ownershipEntityRefs: string[] }>('/api/permissions/explain', { method: 'POST', headers: as['root'], body: { user: 'user:default/asmith', permission: 'audit.log.read' } });
+    const explained = await b.json<{ roles: string[]; ownershipEntityRefs: string[] }>('/api/permissions/explain', {
+      method: 'POST',
+      headers: as['root'],
+      body: { user: 'user:default/asmith', permission: 'audit.log.read' },
+    });
     expect(explained.body).toMatchObject({ roles: [], ownershipEntityRefs: ['user:default/asmith'] });
   });
 
@@ -269,6 +347,8 @@ describe('a policy that names an unknown permission', () => {
         plugins: defaultPlugins,
         config: { permission: { policy: { rules: [{ effect: 'allow', permissions: ['catalog.entity.reed'] }] } } },
       }),
-    ).rejects.toThrow(/test-config\.yaml: permission\.policy\.rules\.0\.permissions\.0: unknown permission "catalog\.entity\.reed" \(did you mean catalog\.entity\.read\?\)/);
+    ).rejects.toThrow(
+      /test-config\.yaml: permission\.policy\.rules\.0\.permissions\.0: unknown permission "catalog\.entity\.reed" \(did you mean catalog\.entity\.read\?\)/,
+    );
   });
 });

@@ -6,7 +6,12 @@ import { testCatalogue, user } from './testCatalogue.fixture.js';
 
 const svc = { kind: 'Component', metadata: { name: 'svc' }, spec: { owner: 'team-a' } };
 const evaluator = new PolicyEvaluator(
-  { rules: [{ effect: 'allow', permissions: ['catalog.entity.read'] }, { effect: 'allow', permissions: ['catalog.entity.delete'], conditions: { isEntityOwner: true } }] },
+  {
+    rules: [
+      { effect: 'allow', permissions: ['catalog.entity.read'] },
+      { effect: 'allow', permissions: ['catalog.entity.delete'], conditions: { isEntityOwner: true } },
+    ],
+  },
   testCatalogue,
 );
 
@@ -43,7 +48,10 @@ describe('the host permissions service', () => {
   it('a batch looks its targets up in one call, each ref once', async () => {
     const { permissions, lookups, calls } = service();
     const refs = ['component:default/svc', 'component:default/other', 'component:default/svc', 'not a ref'];
-    const decisions = await permissions.authorizeMany(user('jdoe', ['team-a']), refs.map((resourceRef) => ({ permission: 'catalog.entity.delete', resourceRef })));
+    const decisions = await permissions.authorizeMany(
+      user('jdoe', ['team-a']),
+      refs.map((resourceRef) => ({ permission: 'catalog.entity.delete', resourceRef })),
+    );
     expect(decisions.map((d) => d.result)).toEqual(['ALLOW', 'ALLOW', 'ALLOW', 'ALLOW']);
     expect(decisions[0]!.conditional).toBeUndefined();
     expect(decisions[1]).toMatchObject({ conditional: true }); // not in the catalog: like no target (the route answers 404)
@@ -53,9 +61,16 @@ describe('the host permissions service', () => {
 
   it('assert throws 403 and records permission.denied in the audit log', async () => {
     const { permissions, audits } = service();
-    await expect(permissions.assert(user('bob'), { permission: 'catalog.entity.delete', resourceRef: 'component:default/svc' })).rejects.toBeInstanceOf(NotAllowedError);
+    await expect(permissions.assert(user('bob'), { permission: 'catalog.entity.delete', resourceRef: 'component:default/svc' })).rejects.toBeInstanceOf(
+      NotAllowedError,
+    );
     expect(audits).toEqual([
-      expect.objectContaining({ action: 'permission.denied', outcome: 'denied', target: 'component:default/svc', meta: expect.objectContaining({ permission: 'catalog.entity.delete' }) }),
+      expect.objectContaining({
+        action: 'permission.denied',
+        outcome: 'denied',
+        target: 'component:default/svc',
+        meta: expect.objectContaining({ permission: 'catalog.entity.delete' }),
+      }),
     ]);
   });
 

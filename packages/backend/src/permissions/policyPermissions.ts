@@ -62,7 +62,11 @@ export function createPolicyPermissions(options: {
       const evaluator = current();
       if (!evaluator) return requests.map((r) => settled(caller, r, evaluator) ?? NO_POLICY);
       const refs = [
-        ...new Set(requests.filter((r) => !settled(caller, r, evaluator) && !r.resource && r.resourceRef && needsTarget(evaluator, caller, r)).map((r) => r.resourceRef as string)),
+        ...new Set(
+          requests
+            .filter((r) => !settled(caller, r, evaluator) && !r.resource && r.resourceRef && needsTarget(evaluator, caller, r))
+            .map((r) => r.resourceRef as string),
+        ),
       ];
       const found = new Map<string, PolicyEntity | undefined>();
       if (refs.length > 0) {

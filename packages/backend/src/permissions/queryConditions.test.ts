@@ -7,7 +7,13 @@ const READ = 'catalog.entity.read';
 describe('queryConditions: the policy as a catalog filter for one caller', () => {
   it('an unconditional allow is all; no allow or an unconditional deny is none', () => {
     const e = new PolicyEvaluator(
-      { roles: { ops: { members: ['group:default/ops'] } }, rules: [{ effect: 'allow', permissions: [READ] }, { effect: 'deny', permissions: ['*'], roles: ['ops'] }] },
+      {
+        roles: { ops: { members: ['group:default/ops'] } },
+        rules: [
+          { effect: 'allow', permissions: [READ] },
+          { effect: 'deny', permissions: ['*'], roles: ['ops'] },
+        ],
+      },
       testCatalogue,
     );
     expect(e.queryConditions(user('jdoe'), READ)).toEqual({ result: 'all' });
@@ -53,7 +59,12 @@ describe('queryConditions: the policy as a catalog filter for one caller', () =>
 
   it('an unconditional allow with a conditional deny is "everything but"', () => {
     const e = new PolicyEvaluator(
-      { rules: [{ effect: 'allow', permissions: [READ] }, { effect: 'deny', permissions: [READ], conditions: { isEntityOwner: false, lifecycle: 'experimental' } }] },
+      {
+        rules: [
+          { effect: 'allow', permissions: [READ] },
+          { effect: 'deny', permissions: [READ], conditions: { isEntityOwner: false, lifecycle: 'experimental' } },
+        ],
+      },
       testCatalogue,
     );
     expect(e.queryConditions(user('jdoe'), READ)).toEqual({

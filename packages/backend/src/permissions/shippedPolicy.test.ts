@@ -13,7 +13,12 @@ const catalogue = PermissionCatalogue.fromPlugins(defaultPlugins);
 
 describe('the shipped permission setup', () => {
   it('every declared route of the default plugins checks a permission in the catalogue', () => {
-    const missing = defaultPlugins.flatMap((p) => (p.routes ?? []).map((r) => routePermissionName(r)).filter((n): n is string => !!n && !catalogue.get(n)).map((n) => `${p.id}: ${n}`));
+    const missing = defaultPlugins.flatMap((p) =>
+      (p.routes ?? [])
+        .map((r) => routePermissionName(r))
+        .filter((n): n is string => !!n && !catalogue.get(n))
+        .map((n) => `${p.id}: ${n}`),
+    );
     expect(missing).toEqual([]);
   });
 
@@ -23,11 +28,20 @@ describe('the shipped permission setup', () => {
   });
 
   it('app-config.production.yaml: reads for signed-in users, changes for owners, everything for the admin group, nothing for the guest', () => {
-    const config = loadConfig({ rootDir: repoRoot, configFiles: [path.join(repoRoot, 'app-config.production.yaml')], env: { POSTGRES_HOST: 'db', POSTGRES_USER: 'atrium', ATRIUM_ADMIN_GROUP: 'group:default/platform' } });
+    const config = loadConfig({
+      rootDir: repoRoot,
+      configFiles: [path.join(repoRoot, 'app-config.production.yaml')],
+      env: { POSTGRES_HOST: 'db', POSTGRES_USER: 'atrium', ATRIUM_ADMIN_GROUP: 'group:default/platform' },
+    });
     const policy = checkPolicy(config, catalogue);
     expect(policy).toBeDefined();
     const e = new PolicyEvaluator(policy!, catalogue);
-    const jdoe = { type: 'user' as const, userEntityRef: 'user:default/jdoe', ownershipEntityRefs: ['user:default/jdoe', 'group:default/team-a'], displayName: 'jdoe' };
+    const jdoe = {
+      type: 'user' as const,
+      userEntityRef: 'user:default/jdoe',
+      ownershipEntityRefs: ['user:default/jdoe', 'group:default/team-a'],
+      displayName: 'jdoe',
+    };
     const admin = { ...jdoe, userEntityRef: 'user:default/ada', ownershipEntityRefs: ['user:default/ada', 'group:default/platform'] };
     const guest = { type: 'guest' as const, userEntityRef: 'user:default/guest', ownershipEntityRefs: ['user:default/guest'], displayName: 'Guest' };
     const owned = { kind: 'Component', metadata: { name: 'a' }, spec: { owner: 'team-a' } };

@@ -13,7 +13,12 @@ const config = (policy: unknown) => ConfigBundle.fromObject({ permission: { poli
 
 describe('policy validation: the start is refused with the file and the key', () => {
   it('an unknown permission, with a suggestion', () => {
-    const c = config({ rules: [{ effect: 'allow', permissions: ['catalog.entity.read'] }, { effect: 'allow', permissions: ['catalog.entity.delte'] }] });
+    const c = config({
+      rules: [
+        { effect: 'allow', permissions: ['catalog.entity.read'] },
+        { effect: 'allow', permissions: ['catalog.entity.delte'] },
+      ],
+    });
     expect(() => checkPolicy(c, testCatalogue)).toThrow(
       `${FILE}: permission.policy.rules.1.permissions.0: unknown permission "catalog.entity.delte" (did you mean catalog.entity.delete?)`,
     );
@@ -53,7 +58,8 @@ describe('policy validation: the start is refused with the file and the key', ()
   });
 
   it('two plugins declaring one permission stop the start, naming both', () => {
-    const p = (id: string) => definePlugin({ id, permissions: [definePermission({ name: 'shared.thing.read', action: 'read', description: 'x' })], setup() {} });
+    const p = (id: string) =>
+      definePlugin({ id, permissions: [definePermission({ name: 'shared.thing.read', action: 'read', description: 'x' })], setup() {} });
     expect(() => PermissionCatalogue.fromPlugins([p('one'), p('two')])).toThrow('The permission shared.thing.read is declared twice: by one and by two');
   });
 

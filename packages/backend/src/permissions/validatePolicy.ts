@@ -28,9 +28,12 @@ export function policyProblems(policy: PermissionPolicy, catalogue: PermissionCa
       const matched = catalogue.matching(pattern);
       if (matched.length === 0) {
         const hint = pattern.includes('*') ? '' : didYouMean(pattern, names);
-        at(`${key}.permissions.${j}`, pattern.includes('*')
-          ? `"${pattern}" matches no permission in the catalogue (GET /api/permissions/catalogue lists them)`
-          : `unknown permission "${pattern}"${hint ? ` (did you mean ${hint}?)` : ''}; GET /api/permissions/catalogue lists them`);
+        at(
+          `${key}.permissions.${j}`,
+          pattern.includes('*')
+            ? `"${pattern}" matches no permission in the catalogue (GET /api/permissions/catalogue lists them)`
+            : `unknown permission "${pattern}"${hint ? ` (did you mean ${hint}?)` : ''}; GET /api/permissions/catalogue lists them`,
+        );
       }
       for (const name of matched) covered.add(name);
     });

@@ -1,5 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { eventTopicName, type EventEnvelope, type EventHandler, type EventsService, type EventTopic, type HealthReport, type Logger } from '@atrium/backend-plugin-api';
+import {
+  eventTopicName,
+  type EventEnvelope,
+  type EventHandler,
+  type EventsService,
+  type EventTopic,
+  type HealthReport,
+  type Logger,
+} from '@atrium/backend-plugin-api';
 import type { Knex } from 'knex';
 import pg from 'pg';
 
@@ -113,15 +121,18 @@ export class EventBus {
     const delay = Math.min(RECONNECT_MAX_MS, RECONNECT_MIN_MS * 2 ** Math.min(this.attempts, 16));
     this.attempts++;
     // Jitter keeps replicas that lost the server together from reconnecting in lockstep.
-    this.reconnectTimer = setTimeout(() => {
-      this.reconnectTimer = undefined;
-      if (this.stopping) return;
-      this.connectListener().catch((e: Error) => {
-        this.lastError = e.message || String(e);
-        this.logger.warn({ err: e, attempts: this.attempts }, 'event listener could not reconnect yet');
-        this.scheduleReconnect();
-      });
-    }, delay * (0.75 + Math.random() * 0.5));
+    this.reconnectTimer = setTimeout(
+      () => {
+        this.reconnectTimer = undefined;
+        if (this.stopping) return;
+        this.connectListener().catch((e: Error) => {
+          this.lastError = e.message || String(e);
+          this.logger.warn({ err: e, attempts: this.attempts }, 'event listener could not reconnect yet');
+          this.scheduleReconnect();
+        });
+      },
+      delay * (0.75 + Math.random() * 0.5),
+    );
     this.reconnectTimer.unref();
   }
 
@@ -152,7 +163,9 @@ export class EventBus {
     if (!this.pgConfig) return;
     let wire = JSON.stringify(inline);
     if (Buffer.byteLength(wire) > INLINE_LIMIT) {
-      const [row] = await this.hostDb('event_payloads').insert({ body: JSON.stringify(body) }).returning('id');
+      const [row] = await this.hostDb('event_payloads')
+        .insert({ body: JSON.stringify(body) })
+        .returning('id');
       wire = JSON.stringify({ ref: Number(row.id ?? row), origin: this.replicaId } satisfies Wire);
     }
     await this.hostDb.raw('select pg_notify(?, ?)', [CHANNEL, wire]);

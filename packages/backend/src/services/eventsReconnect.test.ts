@@ -54,10 +54,7 @@ describe.skipIf(!testPostgresUrl())('cross-replica events after the LISTEN conne
     // then kill replica b's LISTEN session the way an operator or a failover would.
     await admin((c) => c.query(`alter database "${db.name}" allow_connections false`));
     const killed = await admin((c) =>
-      c.query(`select pg_terminate_backend(pid) from pg_stat_activity where datname = $1 and application_name = $2`, [
-        db.name,
-        'atrium-events:replica-b',
-      ]),
+      c.query(`select pg_terminate_backend(pid) from pg_stat_activity where datname = $1 and application_name = $2`, [db.name, 'atrium-events:replica-b']),
     );
     expect(killed.rowCount).toBe(1);
 

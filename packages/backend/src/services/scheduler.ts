@@ -101,9 +101,7 @@ export class Scheduler {
    * come from the database's clock, which every replica shares.
    */
   private async poll(): Promise<number> {
-    const rows: Array<{ id: string; next_run_at: Date | string; locked_until: Date | string | null; now: Date | string }> = await this.db(
-      'scheduled_jobs',
-    )
+    const rows: Array<{ id: string; next_run_at: Date | string; locked_until: Date | string | null; now: Date | string }> = await this.db('scheduled_jobs')
       .whereIn('id', [...this.jobs.keys()])
       .select('id', 'next_run_at', 'locked_until', this.db.raw('now() as now'));
     let sleep = MAX_SLEEP_MS;

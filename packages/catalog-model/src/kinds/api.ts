@@ -49,8 +49,5 @@ export const apiKind: KindDefinition = {
     },
     else: { required: ['definition'] },
   },
-  relations: [
-    relationField('owner', RELATION_OWNED_BY, 'Group'),
-    relationField('system', RELATION_PART_OF, 'System'),
-  ],
+  relations: [relationField('owner', RELATION_OWNED_BY, 'Group'), relationField('system', RELATION_PART_OF, 'System')],
 };

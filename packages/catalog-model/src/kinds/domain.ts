@@ -16,8 +16,5 @@ export const domainKind: KindDefinition = {
     required: ['owner'],
     properties: { owner: nonEmptyString, subdomainOf: nonEmptyString, type: nonEmptyString },
   },
-  relations: [
-    relationField('owner', RELATION_OWNED_BY, 'Group'),
-    relationField('subdomainOf', RELATION_PART_OF, 'Domain'),
-  ],
+  relations: [relationField('owner', RELATION_OWNED_BY, 'Group'), relationField('subdomainOf', RELATION_PART_OF, 'Domain')],
 };

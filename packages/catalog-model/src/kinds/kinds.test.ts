@@ -66,9 +66,7 @@ describe('required spec fields', () => {
     ['Template', 'type'],
     ['Template', 'steps'],
   ])('%s needs spec.%s', (kind, field) => {
-    expect(validator.validate(without(kind, field)).errors).toEqual([
-      { path: `spec.${field}`, message: `spec.${field} is required` },
-    ]);
+    expect(validator.validate(without(kind, field)).errors).toEqual([{ path: `spec.${field}`, message: `spec.${field} is required` }]);
   });
 
   it.each([
@@ -100,7 +98,12 @@ describe('spec field types', () => {
     ['Component', { owner: 42 }, 'spec.owner', 'spec.owner must be a string, but is a number (42)'],
     ['Component', { providesApis: 'artist-api' }, 'spec.providesApis', 'spec.providesApis must be an array, but is a string ("artist-api")'],
     ['Component', { dependsOn: ['resource:db', ''] }, 'spec.dependsOn[1]', 'spec.dependsOn[1] must not be empty'],
-    ['API', { definition: { $text: './openapi.yaml' } }, 'spec.definition', 'spec.definition must be a string, but is an object (it is an unresolved $text placeholder; the catalog substitutes these when it reads the descriptor)'],
+    [
+      'API',
+      { definition: { $text: './openapi.yaml' } },
+      'spec.definition',
+      'spec.definition must be a string, but is an object (it is an unresolved $text placeholder; the catalog substitutes these when it reads the descriptor)',
+    ],
     ['Resource', { dependencyOf: [7] }, 'spec.dependencyOf[0]', 'spec.dependencyOf[0] must be a string, but is a number (7)'],
     ['System', { domain: ['a'] }, 'spec.domain', 'spec.domain must be a string, but is an array'],
     ['Group', { children: null }, 'spec.children', 'spec.children must be an array, but is null'],

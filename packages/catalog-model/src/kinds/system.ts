@@ -16,8 +16,5 @@ export const systemKind: KindDefinition = {
     required: ['owner'],
     properties: { owner: nonEmptyString, domain: nonEmptyString, type: nonEmptyString },
   },
-  relations: [
-    relationField('owner', RELATION_OWNED_BY, 'Group'),
-    relationField('domain', RELATION_PART_OF, 'Domain'),
-  ],
+  relations: [relationField('owner', RELATION_OWNED_BY, 'Group'), relationField('domain', RELATION_PART_OF, 'Domain')],
 };

@@ -51,7 +51,17 @@ describe.each(testDatabaseKinds())('atrium audit verify (%s)', (kind) => {
     const ids: Array<{ id: string; time: string }> = [];
     try {
       for (let i = 0; i < 5; i++) {
-        const row = await log.store!.append({ actor: 'user:default/ann', actorType: 'user', action: 'test.thing.update', target: `thing:${i}`, outcome: 'succeeded', requestId: null, clientAddress: null, diff: null, meta: { i } });
+        const row = await log.store!.append({
+          actor: 'user:default/ann',
+          actorType: 'user',
+          action: 'test.thing.update',
+          target: `thing:${i}`,
+          outcome: 'succeeded',
+          requestId: null,
+          clientAddress: null,
+          diff: null,
+          meta: { i },
+        });
         ids.push({ id: row.id, time: row.time });
       }
     } finally {

@@ -35,9 +35,13 @@ export async function auditCommand(argv: string[]): Promise<number> {
     const result = await log.store.verify();
     if (format === 'json') console.log(JSON.stringify(result));
     else if (result.ok) {
-      console.log(`audit log intact: ${result.checked} records verified${result.fromCheckpoint ? ` (after the retention checkpoint at record ${result.fromCheckpoint})` : ''}`);
+      console.log(
+        `audit log intact: ${result.checked} records verified${result.fromCheckpoint ? ` (after the retention checkpoint at record ${result.fromCheckpoint})` : ''}`,
+      );
     } else {
-      console.error(`audit log TAMPERED: record ${result.brokenAt.id} (${result.brokenAt.time}): ${result.reason}; ${result.checked} records before it verified`);
+      console.error(
+        `audit log TAMPERED: record ${result.brokenAt.id} (${result.brokenAt.time}): ${result.reason}; ${result.checked} records before it verified`,
+      );
     }
     return result.ok ? 0 : 1;
   } finally {

@@ -53,7 +53,7 @@ describe('atrium start: bad input stops the start with a clear message and a non
   });
 
   it('an unknown section names the file and the key it probably meant', async () => {
-    config('backend:\n  database:\n    client: pglite\n    connection: \':memory:\'\ncatalgo:\n  locations: []\n');
+    config("backend:\n  database:\n    client: pglite\n    connection: ':memory:'\ncatalgo:\n  locations: []\n");
     const r = await atrium(dir, ['start']);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain(`atrium: Invalid configuration: ${dir}/app-config.yaml: catalgo is not a known key (did you mean catalog?)`);
@@ -61,7 +61,7 @@ describe('atrium start: bad input stops the start with a clear message and a non
 
   it('an invalid catalog.kinds stops the start with the file and the key, instead of starting with failed plugins', async () => {
     config(
-      'backend:\n  listen:\n    port: 0\n  database:\n    client: pglite\n    connection: \':memory:\'\n' +
+      "backend:\n  listen:\n    port: 0\n  database:\n    client: pglite\n    connection: ':memory:'\n" +
         'catalog:\n  kinds:\n    - apiVersion: example.com/v1\n      kind: Widget\n      specSchema: { type: string }\n',
     );
     const r = await atrium(dir, ['start']);

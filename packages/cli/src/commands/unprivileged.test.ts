@@ -72,7 +72,10 @@ describe.skipIf(!asRoot || !testPostgresUrl())('atrium start as an unprivileged 
         await new Promise((r) => setTimeout(r, 500));
       }
       expect(child.exitCode, output).toBeNull();
-      expect(ready?.body.plugins.map((p) => `${p.id}:${p.status}`), output).toEqual(ready?.body.plugins.map((p) => `${p.id}:running`));
+      expect(
+        ready?.body.plugins.map((p) => `${p.id}:${p.status}`),
+        output,
+      ).toEqual(ready?.body.plugins.map((p) => `${p.id}:running`));
       expect(ready?.status, JSON.stringify(ready?.body)).toBe(200);
       expect(output).not.toMatch(/EACCES|permission denied/i);
     } finally {

@@ -53,10 +53,7 @@ export async function validateCommand(argv: string[]): Promise<number> {
     problems.push({ file: missing, line: 1, column: 1, message: 'no such file, or no file matches this pattern', kind: 'read' });
   }
   for (const file of files.found) {
-    const result = await readLocation(
-      { type: 'file', target: file },
-      { fileRoots: [cwd, path.dirname(file)], customKinds, allowPrivateNetworks: false },
-    );
+    const result = await readLocation({ type: 'file', target: file }, { fileRoots: [cwd, path.dirname(file)], customKinds, allowPrivateNetworks: false });
     for (const err of result.errors) problems.push(toProblem(err, file));
     for (const e of result.entities) {
       if (e.entity) entityCount++;
@@ -65,7 +62,13 @@ export async function validateCommand(argv: string[]): Promise<number> {
   }
   const shown = (f: string) => path.relative(cwd, f) || f;
   if (values.format === 'json') {
-    console.log(JSON.stringify({ valid: problems.length === 0, files: files.found.map(shown), entities: entityCount, problems: problems.map((p) => ({ ...p, file: shown(p.file) })) }, null, 2));
+    console.log(
+      JSON.stringify(
+        { valid: problems.length === 0, files: files.found.map(shown), entities: entityCount, problems: problems.map((p) => ({ ...p, file: shown(p.file) })) },
+        null,
+        2,
+      ),
+    );
   } else {
     for (const p of problems) console.log(`${shown(p.file)}:${p.line}:${p.column}: ${p.message}`);
     const summary = `${files.found.length} file(s), ${entityCount} valid entit${entityCount === 1 ? 'y' : 'ies'}, ${problems.length} problem(s)`;

@@ -23,7 +23,17 @@ const CALLBACK = 'http://localhost:7007/api/auth/github/handler/frame';
 beforeAll(async () => {
   gh = await startFakeGitHubOAuth({
     callbackUrl: CALLBACK,
-    users: [{ id: 1, login: 'octocat', name: 'The Octocat', emails: [{ email: 'octocat@example.com', primary: true, verified: true }, { email: 'x@example.com', primary: false, verified: false }] }],
+    users: [
+      {
+        id: 1,
+        login: 'octocat',
+        name: 'The Octocat',
+        emails: [
+          { email: 'octocat@example.com', primary: true, verified: true },
+          { email: 'x@example.com', primary: false, verified: false },
+        ],
+      },
+    ],
   });
 });
 afterAll(() => gh.stop());

@@ -89,7 +89,16 @@ export async function startFakeGitHubOAuth(options: FakeGitHubOAuthOptions = {})
       return withToken(req, res, (t, u) => {
         // Without the user:email scope GitHub answers 404 (it does not reveal that the resource exists).
         if (!t.scope.split(',').some((s) => s === 'user:email' || s === 'user')) return notFound(res);
-        sendJson(res, 200, (u.emails ?? []).map((e) => ({ email: e.email, primary: e.primary, verified: e.verified, visibility: e.visibility ?? (e.primary ? 'public' : null) })));
+        sendJson(
+          res,
+          200,
+          (u.emails ?? []).map((e) => ({
+            email: e.email,
+            primary: e.primary,
+            verified: e.verified,
+            visibility: e.visibility ?? (e.primary ? 'public' : null),
+          })),
+        );
       });
     }
     notFound(res);
@@ -120,7 +129,10 @@ export async function startFakeGitHubOAuth(options: FakeGitHubOAuthOptions = {})
     }
     const code = crypto.randomBytes(10).toString('hex');
     // Scopes are space-separated in the request; GitHub reports them comma-separated.
-    const scope = (q.get('scope') ?? '').split(/[\s,]+/).filter(Boolean).join(',');
+    const scope = (q.get('scope') ?? '')
+      .split(/[\s,]+/)
+      .filter(Boolean)
+      .join(',');
     grants.set(code, { login: current, clientId, redirectUri: q.get('redirect_uri') ?? undefined, scope, expiresAt: Date.now() + GRANT_LIFETIME_MS });
     back.searchParams.set('code', code);
     res.writeHead(302, { location: back.toString() });
@@ -143,16 +155,28 @@ export async function startFakeGitHubOAuth(options: FakeGitHubOAuthOptions = {})
     };
     const docs = 'https://docs.github.com/apps/managing-oauth-apps/troubleshooting-oauth-app-access-token-request-errors';
     if (params['client_id'] !== clientId || params['client_secret'] !== clientSecret) {
-      return answer({ error: 'incorrect_client_credentials', error_description: 'The client_id and/or client_secret passed are incorrect.', error_uri: `${docs}/#incorrect-client-credentials` });
+      return answer({
+        error: 'incorrect_client_credentials',
+        error_description: 'The client_id and/or client_secret passed are incorrect.',
+        error_uri: `${docs}/#incorrect-client-credentials`,
+      });
     }
     const code = params['code'] ?? '';
     const grant = grants.get(code);
     grants.delete(code); // a code is single-use
     if (!grant || grant.expiresAt < Date.now() || grant.clientId !== params['client_id']) {
-      return answer({ error: 'bad_verification_code', error_description: 'The code passed is incorrect or expired.', error_uri: `${docs}/#bad-verification-code` });
+      return answer({
+        error: 'bad_verification_code',
+        error_description: 'The code passed is incorrect or expired.',
+        error_uri: `${docs}/#bad-verification-code`,
+      });
     }
     if (grant.redirectUri && params['redirect_uri'] && params['redirect_uri'] !== grant.redirectUri) {
-      return answer({ error: 'redirect_uri_mismatch', error_description: 'The redirect_uri MUST match the registered callback URL for this application.', error_uri: `${docs}/#redirect-uri-mismatch2` });
+      return answer({
+        error: 'redirect_uri_mismatch',
+        error_description: 'The redirect_uri MUST match the registered callback URL for this application.',
+        error_uri: `${docs}/#redirect-uri-mismatch2`,
+      });
     }
     const token = `gho_${crypto.randomBytes(18).toString('base64url')}`;
     tokens.set(token, { login: grant.login, scope: grant.scope });

@@ -76,7 +76,8 @@ class CookieJar {
       const eq = pair!.indexOf('=');
       const name = pair!.slice(0, eq).trim();
       const value = pair!.slice(eq + 1).trim();
-      const expired = attributes.some((a) => /^\s*expires=/i.test(a) && Date.parse(a.split('=')[1]!) < Date.now()) || attributes.some((a) => /^\s*max-age=0\s*$/i.test(a));
+      const expired =
+        attributes.some((a) => /^\s*expires=/i.test(a) && Date.parse(a.split('=')[1]!) < Date.now()) || attributes.some((a) => /^\s*max-age=0\s*$/i.test(a));
       if (!value || expired) this.cookies.delete(name);
       else this.cookies.set(name, value);
     }
@@ -139,7 +140,8 @@ export async function startFakeOidcProvider(options: FakeOidcProviderOptions): P
     const header = decodeProtectedHeader(body.id_token);
     let token: string;
     if (tamper.sign === 'none') token = `${b64({ alg: 'none', typ: 'JWT' })}.${b64(claims)}.`;
-    else if (tamper.sign === 'HS256-public-key') token = await new SignJWT(claims).setProtectedHeader({ alg: 'HS256', kid: header.kid ?? 'fixture-key' }).sign(new TextEncoder().encode(publicPem));
+    else if (tamper.sign === 'HS256-public-key')
+      token = await new SignJWT(claims).setProtectedHeader({ alg: 'HS256', kid: header.kid ?? 'fixture-key' }).sign(new TextEncoder().encode(publicPem));
     else token = await new SignJWT(claims).setProtectedHeader({ alg: 'RS256', kid: 'fixture-key' }).sign(privateKey);
     ctx.body = { ...body, id_token: token };
   });

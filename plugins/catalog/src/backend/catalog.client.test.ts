@@ -62,7 +62,10 @@ describe.each(testDatabaseKinds())('@backstage/catalog-client against the catalo
   });
 
   it('getEntitiesByRefs keeps order and gives undefined for missing refs', async () => {
-    const res = await client.getEntitiesByRefs({ entityRefs: ['component:default/gamma', 'component:default/nope', 'group:default/team-a'], fields: ['kind', 'metadata.name'] });
+    const res = await client.getEntitiesByRefs({
+      entityRefs: ['component:default/gamma', 'component:default/nope', 'group:default/team-a'],
+      fields: ['kind', 'metadata.name'],
+    });
     expect(res.items).toEqual([{ kind: 'Component', metadata: { name: 'gamma' } }, undefined, { kind: 'Group', metadata: { name: 'team-a' } }]);
     const filtered = await client.getEntitiesByRefs({ entityRefs: ['component:default/alpha', 'component:default/beta'], filter: { 'spec.type': 'website' } });
     expect(filtered.items.map((e) => e?.metadata.name)).toEqual([undefined, 'beta']);
@@ -71,7 +74,12 @@ describe.each(testDatabaseKinds())('@backstage/catalog-client against the catalo
   });
 
   it('queryEntities with filters, cursors, full text, and predicates; streamEntities', async () => {
-    const first = await client.queryEntities({ filter: { kind: 'component' }, orderFields: { field: 'metadata.name', order: 'asc' }, limit: 2, fields: ['metadata.name'] });
+    const first = await client.queryEntities({
+      filter: { kind: 'component' },
+      orderFields: { field: 'metadata.name', order: 'asc' },
+      limit: 2,
+      fields: ['metadata.name'],
+    });
     expect(first.items.map((e) => e.metadata.name)).toEqual(['alpha', 'beta']);
     expect(first.totalItems).toBe(3);
     const second = await client.queryEntities({ cursor: first.pageInfo.nextCursor!, limit: 2, fields: ['metadata.name'] });
@@ -83,7 +91,11 @@ describe.each(testDatabaseKinds())('@backstage/catalog-client against the catalo
     const text = await client.queryEntities({ fullTextFilter: { term: 'reconciliation', fields: ['metadata.description'] } });
     expect(text.items.map((e) => e.metadata.name)).toEqual(['alpha']);
 
-    const predicate = await client.queryEntities({ query: { $all: [{ kind: 'component' }, { $not: { 'spec.type': 'website' } }] }, orderFields: [{ field: 'metadata.name', order: 'desc' }], limit: 1 });
+    const predicate = await client.queryEntities({
+      query: { $all: [{ kind: 'component' }, { $not: { 'spec.type': 'website' } }] },
+      orderFields: [{ field: 'metadata.name', order: 'desc' }],
+      limit: 1,
+    });
     expect(predicate.items.map((e) => e.metadata.name)).toEqual(['gamma']);
     const predicateNext = await client.queryEntities({ cursor: predicate.pageInfo.nextCursor!, limit: 5 });
     expect(predicateNext.items.map((e) => e.metadata.name)).toEqual(['alpha']);
@@ -108,10 +120,19 @@ describe.each(testDatabaseKinds())('@backstage/catalog-client against the catalo
 
   it('getEntityFacets with a filter and with a predicate', async () => {
     const facets = await client.getEntityFacets({ facets: ['spec.type', 'relations.ownedBy'], filter: { kind: 'component' } });
-    expect(facets.facets['spec.type']).toEqual([{ value: 'service', count: 2 }, { value: 'website', count: 1 }]);
-    expect(facets.facets['relations.ownedBy']).toEqual([{ value: 'group:default/team-a', count: 2 }, { value: 'user:default/jane', count: 1 }]);
+    expect(facets.facets['spec.type']).toEqual([
+      { value: 'service', count: 2 },
+      { value: 'website', count: 1 },
+    ]);
+    expect(facets.facets['relations.ownedBy']).toEqual([
+      { value: 'group:default/team-a', count: 2 },
+      { value: 'user:default/jane', count: 1 },
+    ]);
     const byQuery = await client.getEntityFacets({ facets: ['kind'], query: { 'metadata.name': { $in: ['alpha', 'team-a'] } } });
-    expect(byQuery.facets.kind).toEqual([{ value: 'Component', count: 1 }, { value: 'Group', count: 1 }]);
+    expect(byQuery.facets.kind).toEqual([
+      { value: 'Component', count: 1 },
+      { value: 'Group', count: 1 },
+    ]);
   });
 
   it('refreshEntity, getLocationByEntity, validateEntity, analyzeLocation', async () => {
@@ -121,7 +142,10 @@ describe.each(testDatabaseKinds())('@backstage/catalog-client against the catalo
     expect(await client.getLocationByEntity('component:default/nope')).toBeUndefined();
 
     expect(await client.validateEntity(component('valid') as never, 'url:https://example.com/catalog-info.yaml')).toEqual({ valid: true });
-    const invalid = await client.validateEntity({ apiVersion: 'backstage.io/v1alpha1', kind: 'Component', metadata: { name: 'bad name!' }, spec: {} } as never, 'url:https://example.com/x.yaml');
+    const invalid = await client.validateEntity(
+      { apiVersion: 'backstage.io/v1alpha1', kind: 'Component', metadata: { name: 'bad name!' }, spec: {} } as never,
+      'url:https://example.com/x.yaml',
+    );
     expect(invalid.valid).toBe(false);
     if (!invalid.valid) expect(invalid.errors.length).toBeGreaterThan(0);
 

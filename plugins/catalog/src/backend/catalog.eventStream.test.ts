@@ -38,7 +38,9 @@ describe.each(testDatabaseKinds())('GET /api/catalog/events on %s', (database) =
     const res = await kit.backend.fetch('/api/catalog/events');
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toContain('text/event-stream');
-    const seen = readEvents(res.body!, (events) => events.some((e) => e.event === 'entity' && (e.data as { entityRef: string }).entityRef === 'component:default/one'));
+    const seen = readEvents(res.body!, (events) =>
+      events.some((e) => e.event === 'entity' && (e.data as { entityRef: string }).entityRef === 'component:default/one'),
+    );
     expect((await kit.json('/locations', { method: 'POST', body: { type: 'file', target: `${kit.dir}/c.yaml` } })).status).toBe(201);
     const events = await seen;
     expect(events.filter((e) => e.event === 'entity').map((e) => e.data)).toContainEqual({ type: 'upserted', entityRef: 'component:default/one' });

@@ -70,24 +70,27 @@ describe.each(testDatabaseKinds())('default file roots on %s', (database) => {
     expect(res.body.error.message).toContain('backend.reading.allowPrivateNetworks');
   });
 
-  it(embedded ? 'reads a repository published under <dataDir>/repos, caching git under the data directory' : 'refuses a repository under <dataDir>/repos', async () => {
-    const work = path.join(base, 'work');
-    fs.mkdirSync(work, { recursive: true });
-    git(work, 'init', '-q', '-b', 'main');
-    write(path.join(work, 'catalog-info.yaml'), 'published');
-    git(work, 'add', '.');
-    git(work, 'commit', '-q', '-m', 'init');
-    const repo = path.join(dataDir, 'repos', 'published.git');
-    git(base, 'clone', '-q', '--bare', work, repo);
-    const res = await register('git', `file://${repo}#main`);
-    expect(res.status).toBe(201);
-    const status = (await backend.json<any>(`/api/catalog/locations/${res.body.location.id}/status`)).body; // eslint-disable-line @typescript-eslint/no-explicit-any
-    if (embedded) {
-      expect(status.errors).toEqual([]);
-      expect((await backend.json('/api/catalog/entities/by-name/component/default/published')).status).toBe(200);
-      expect(fs.readdirSync(path.join(dataDir, 'git-cache')).length).toBeGreaterThan(0);
-    } else {
-      expect(status.errors).toEqual([expect.objectContaining({ message: expect.stringContaining('backend.reading.fileRoots') })]);
-    }
-  });
+  it(
+    embedded ? 'reads a repository published under <dataDir>/repos, caching git under the data directory' : 'refuses a repository under <dataDir>/repos',
+    async () => {
+      const work = path.join(base, 'work');
+      fs.mkdirSync(work, { recursive: true });
+      git(work, 'init', '-q', '-b', 'main');
+      write(path.join(work, 'catalog-info.yaml'), 'published');
+      git(work, 'add', '.');
+      git(work, 'commit', '-q', '-m', 'init');
+      const repo = path.join(dataDir, 'repos', 'published.git');
+      git(base, 'clone', '-q', '--bare', work, repo);
+      const res = await register('git', `file://${repo}#main`);
+      expect(res.status).toBe(201);
+      const status = (await backend.json<any>(`/api/catalog/locations/${res.body.location.id}/status`)).body; // eslint-disable-line @typescript-eslint/no-explicit-any
+      if (embedded) {
+        expect(status.errors).toEqual([]);
+        expect((await backend.json('/api/catalog/entities/by-name/component/default/published')).status).toBe(200);
+        expect(fs.readdirSync(path.join(dataDir, 'git-cache')).length).toBeGreaterThan(0);
+      } else {
+        expect(status.errors).toEqual([expect.objectContaining({ message: expect.stringContaining('backend.reading.fileRoots') })]);
+      }
+    },
+  );
 });

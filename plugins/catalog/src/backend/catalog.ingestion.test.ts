@@ -57,8 +57,14 @@ describe.each(testDatabaseKinds())('catalog ingestion on %s', (database) => {
     it('applies changes, keeps uid, changes etag only when content changes, removes what is gone', async () => {
       const facets = async () => (await kit.json('/entity-facets?facet=spec.owner&filter=kind=component')).body.facets['spec.owner'];
       // Facets are cached until the catalog changes: asked twice, then again after the change below.
-      expect(await facets()).toEqual([{ value: 'team-a', count: 1 }, { value: 'team-b', count: 1 }]);
-      expect(await facets()).toEqual([{ value: 'team-a', count: 1 }, { value: 'team-b', count: 1 }]);
+      expect(await facets()).toEqual([
+        { value: 'team-a', count: 1 },
+        { value: 'team-b', count: 1 },
+      ]);
+      expect(await facets()).toEqual([
+        { value: 'team-a', count: 1 },
+        { value: 'team-b', count: 1 },
+      ]);
       const before = (await byName(kit, 'component:svc-a')).body;
       await refresh(kit, 'component:default/svc-a');
       const same = (await byName(kit, 'component:svc-a')).body;

@@ -19,7 +19,9 @@ const POLICY = {
 const user = (name: string, memberOf: string[]) => ({ apiVersion: 'backstage.io/v1alpha1', kind: 'User', metadata: { name }, spec: { memberOf } });
 
 // c-00 … c-11 alternate between team-a and team-b, so hidden entities sit between visible ones in name order.
-const numbered = Array.from({ length: 12 }, (_, i) => component(`c-${String(i).padStart(2, '0')}`, { owner: i % 2 === 0 ? 'team-a' : 'team-b', lifecycle: 'experimental' }));
+const numbered = Array.from({ length: 12 }, (_, i) =>
+  component(`c-${String(i).padStart(2, '0')}`, { owner: i % 2 === 0 ? 'team-a' : 'team-b', lifecycle: 'experimental' }),
+);
 const ENTITIES = [
   group('team-a'),
   group('team-b'),
@@ -27,7 +29,12 @@ const ENTITIES = [
   user('asmith', ['team-b']),
   ...numbered,
   component('prod-b', { owner: 'team-b', lifecycle: 'production' }),
-  { apiVersion: 'backstage.io/v1alpha1', kind: 'API', metadata: { name: 'prod-api' }, spec: { type: 'openapi', lifecycle: 'production', owner: 'team-b', definition: 'x' } },
+  {
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'API',
+    metadata: { name: 'prod-api' },
+    spec: { type: 'openapi', lifecycle: 'production', owner: 'team-b', definition: 'x' },
+  },
 ];
 const JDOE_SEES = ['c-00', 'c-02', 'c-04', 'c-06', 'c-08', 'c-10', 'prod-b'];
 const ASMITH_SEES = ['c-01', 'c-03', 'c-05', 'c-07', 'c-09', 'c-11', 'prod-api', 'prod-b'];
@@ -62,7 +69,7 @@ describe.each(testDatabaseKinds())('catalog reads under a catalog.entity.read po
   let b: TestBackend;
   let dir: string;
   const as: Record<string, Record<string, string>> = {};
-  const api = <T,>(who: string, p: string, init: Omit<Parameters<TestBackend['json']>[1] & object, 'headers'> = {}) =>
+  const api = <T>(who: string, p: string, init: Omit<Parameters<TestBackend['json']>[1] & object, 'headers'> = {}) =>
     b.json<T>(`/api/catalog${p}`, { ...init, headers: as[who] ?? {} });
   const namesOf = (items: Array<{ metadata: { name: string } } | null | undefined>) => items.map((e) => e?.metadata.name ?? null);
 
@@ -107,7 +114,7 @@ describe.each(testDatabaseKinds())('catalog reads under a catalog.entity.read po
     if (dir) fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  it('by-query (GET and POST): only visible entities, full pages across cursors, totals are the caller\'s', async () => {
+  it("by-query (GET and POST): only visible entities, full pages across cursors, totals are the caller's", async () => {
     const get = await allPages('jdoe', { get: 'limit=2&orderField=metadata.name,asc' });
     expect(get.names).toEqual(JDOE_SEES);
     expect(get.sizes).toEqual([2, 2, 2, 1]);
@@ -124,7 +131,7 @@ describe.each(testDatabaseKinds())('catalog reads under a catalog.entity.read po
     expect(text.body.totalItems).toBe(5);
   });
 
-  it('a cursor carries no rights: handed to another caller it pages that caller\'s entities, with that caller\'s total', async () => {
+  it("a cursor carries no rights: handed to another caller it pages that caller's entities, with that caller's total", async () => {
     const first = await api<Page>('jdoe', '/entities/by-query?limit=2&orderField=metadata.name,asc');
     const cursor = first.body.pageInfo.nextCursor as string;
     const other = await api<Page>('asmith', `/entities/by-query?cursor=${encodeURIComponent(cursor)}`);
@@ -153,7 +160,16 @@ describe.each(testDatabaseKinds())('catalog reads under a catalog.entity.read po
   it('by-refs answers null for a hidden entity, like a missing one', async () => {
     const res = await api<{ items: Array<{ metadata: { name: string } } | null> }>('jdoe', '/entities/by-refs', {
       method: 'POST',
-      body: { entityRefs: ['component:default/c-00', 'component:default/c-01', 'component:default/prod-b', 'user:default/jdoe', 'api:default/prod-api', 'component:default/nope'] },
+      body: {
+        entityRefs: [
+          'component:default/c-00',
+          'component:default/c-01',
+          'component:default/prod-b',
+          'user:default/jdoe',
+          'api:default/prod-api',
+          'component:default/nope',
+        ],
+      },
     });
     expect(res.status).toBe(200);
     expect(namesOf(res.body.items)).toEqual(['c-00', null, 'prod-b', null, null, null]);
@@ -186,7 +202,10 @@ describe.each(testDatabaseKinds())('catalog reads under a catalog.entity.read po
 
   it('ancestry: 404 for a hidden entity; a visible one lists no hidden ancestor (its ref only, in parentEntityRefs)', async () => {
     expect((await api('jdoe', '/entities/by-name/component/default/c-01/ancestry')).status).toBe(404);
-    const res = await api<{ items: Array<{ entity: { metadata: { name: string } }; parentEntityRefs: string[] }> }>('jdoe', '/entities/by-name/component/default/c-00/ancestry');
+    const res = await api<{ items: Array<{ entity: { metadata: { name: string } }; parentEntityRefs: string[] }> }>(
+      'jdoe',
+      '/entities/by-name/component/default/c-00/ancestry',
+    );
     expect(res.status).toBe(200);
     // The Location entities that led to c-00 are nobody's: hidden under this policy.
     expect(res.body.items.map((i) => i.entity.metadata.name)).toEqual(['c-00']);
@@ -209,9 +228,14 @@ describe.each(testDatabaseKinds())('catalog reads under a catalog.entity.read po
     expect((await api('guest', '/entities/by-name/component/default/prod-b')).status).toBe(403);
   });
 
-  it('CatalogService reads with a caller are filtered like the routes; without one they are the backend\'s own', async () => {
+  it("CatalogService reads with a caller are filtered like the routes; without one they are the backend's own", async () => {
     const catalog = b.backend.service(catalogServiceRef);
-    const jdoe = { type: 'user' as const, userEntityRef: 'user:default/jdoe', ownershipEntityRefs: ['user:default/jdoe', 'group:default/team-a'], displayName: 'jdoe' };
+    const jdoe = {
+      type: 'user' as const,
+      userEntityRef: 'user:default/jdoe',
+      ownershipEntityRefs: ['user:default/jdoe', 'group:default/team-a'],
+      displayName: 'jdoe',
+    };
     const nobody = { type: 'user' as const, userEntityRef: 'user:default/nobody', ownershipEntityRefs: ['user:default/nobody'], displayName: 'nobody' };
     const kinds = { filter: { kind: ['component', 'api'] } };
     expect(namesOf((await catalog.getEntities({ ...kinds, caller: jdoe })).items).sort()).toEqual(JDOE_SEES);
@@ -222,7 +246,11 @@ describe.each(testDatabaseKinds())('catalog reads under a catalog.entity.read po
     const next = await catalog.queryEntities({ cursor: page.pageInfo.nextCursor as string, limit: 3, caller: jdoe });
     expect(namesOf(next.items)).toEqual(JDOE_SEES.slice(3, 6));
     expect((await catalog.getEntityFacets({ facets: ['kind'], caller: jdoe })).facets['kind']).toEqual([{ value: 'Component', count: JDOE_SEES.length }]);
-    expect(namesOf(await catalog.getEntitiesByRefs(['component:default/c-00', 'component:default/c-01', 'api:default/prod-api'], { caller: jdoe }))).toEqual(['c-00', null, null]);
+    expect(namesOf(await catalog.getEntitiesByRefs(['component:default/c-00', 'component:default/c-01', 'api:default/prod-api'], { caller: jdoe }))).toEqual([
+      'c-00',
+      null,
+      null,
+    ]);
     // Someone who owns nothing sees only the production Components.
     expect(namesOf((await catalog.getEntities({ caller: nobody })).items)).toEqual(['prod-b']);
     expect((await catalog.getEntityFacets({ facets: ['kind'], caller: nobody })).facets['kind']).toEqual([{ value: 'Component', count: 1 }]);
@@ -235,7 +263,10 @@ describe.each(testDatabaseKinds())('catalog reads under a catalog.entity.read po
     // Two new entities, one for each team (registered in process, as the backend itself would);
     // once the hidden one is stored, a visible sentinel follows it on the same bus.
     const catalog = b.backend.service(catalogServiceRef);
-    fs.writeFileSync(path.join(dir, 'new.yaml'), yamlDocs(component('new-a', { owner: 'team-a', lifecycle: 'experimental' }), component('new-b', { owner: 'team-b', lifecycle: 'experimental' })));
+    fs.writeFileSync(
+      path.join(dir, 'new.yaml'),
+      yamlDocs(component('new-a', { owner: 'team-a', lifecycle: 'experimental' }), component('new-b', { owner: 'team-b', lifecycle: 'experimental' })),
+    );
     await catalog.addLocation({ type: 'file', target: path.join(dir, 'new.yaml') });
     const end = Date.now() + 30_000;
     while ((await api('asmith', '/entities/by-name/component/default/new-b')).status !== 200) {

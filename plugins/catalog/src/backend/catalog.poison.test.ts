@@ -56,7 +56,11 @@ describe.each(testDatabaseKinds())('one poisoned entity on %s', (database) => {
     const db = await kit.backend.backend.database.forSchema('catalog');
     try {
       // Bypass validation, as a bug upstream might: b-two's processed form now holds a NUL.
-      for (const [name, description] of [['b-one', 'updated'], ['b-two', 'a\u0000b'], ['b-three', 'updated']] as const) {
+      for (const [name, description] of [
+        ['b-one', 'updated'],
+        ['b-two', 'a\u0000b'],
+        ['b-three', 'updated'],
+      ] as const) {
         const ref = `component:default/${name}`;
         const processed = { ...(component(name) as { metadata: object }), metadata: { name, namespace: 'default', description } };
         await db.raw(`update entities set processed = ?::json where entity_ref = ?`, [JSON.stringify(processed), ref]);
@@ -99,7 +103,13 @@ describe.each(testDatabaseKinds())('one poisoned entity on %s', (database) => {
       ['/locations', { method: 'POST', body: JSON.stringify({ type: 'url', target: 'https://example.com/a\u0000b.yaml' }) }],
       ['/locations', { method: 'POST', body: JSON.stringify({ type: 'file', target: `${kit.dir}/a\u0000b.yaml` }) }],
       ['/analyze-location', { method: 'POST', body: JSON.stringify({ location: { type: 'file', target: `${kit.dir}/a\u0000b.yaml` } }) }],
-      ['/validate-entity', { method: 'POST', body: JSON.stringify({ location: 'url:https://x/y', entity: JSON.parse(JSON.stringify(component('x', {}, { description: 'a\u0000b' }))) }) }],
+      [
+        '/validate-entity',
+        {
+          method: 'POST',
+          body: JSON.stringify({ location: 'url:https://x/y', entity: JSON.parse(JSON.stringify(component('x', {}, { description: 'a\u0000b' }))) }),
+        },
+      ],
     ];
     for (const [path, init] of cases) {
       const res = await kit.backend.fetch(`/api/catalog${path}`, { ...init, headers: { 'content-type': 'application/json' } });

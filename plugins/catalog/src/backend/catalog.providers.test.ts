@@ -55,7 +55,10 @@ function tempDir(): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), 'atrium-providers-'));
 }
 
-async function start(database: TestDatabaseKind, options: { plugins?: ReturnType<typeof directoryPlugin>[]; dir?: string; extraConfig?: Record<string, unknown>; postgresUrl?: string; deny?: string[] } = {}) {
+async function start(
+  database: TestDatabaseKind,
+  options: { plugins?: ReturnType<typeof directoryPlugin>[]; dir?: string; extraConfig?: Record<string, unknown>; postgresUrl?: string; deny?: string[] } = {},
+) {
   const dir = options.dir ?? tempDir();
   return startTestBackend({
     database,
@@ -66,7 +69,9 @@ async function start(database: TestDatabaseKind, options: { plugins?: ReturnType
       ? {
           services: [
             createServiceFactory(coreServices.permissions, () => ({
-              authorize: async (_c: unknown, r: { permission: string }) => ({ result: options.deny!.includes(r.permission) ? ('DENY' as const) : ('ALLOW' as const) }),
+              authorize: async (_c: unknown, r: { permission: string }) => ({
+                result: options.deny!.includes(r.permission) ? ('DENY' as const) : ('ALLOW' as const),
+              }),
               authorizeMany: async () => [],
               queryConditions: async () => ({ result: 'all' as const }),
               assert: async (c: { type?: string; userEntityRef?: string }, r: { permission: string }) => {
@@ -145,9 +150,19 @@ describe.each(testDatabaseKinds())('catalog entity providers on %s', (database) 
   });
 
   it('refuses to take or remove an entity a location owns, saying which provider and which location', async () => {
-    const taken = await directory.applyMutation({ type: 'delta', added: [{ entity: { ...component('location-owned'), spec: { ...component('x').spec, type: 'website' } } }], removed: [] });
+    const taken = await directory.applyMutation({
+      type: 'delta',
+      added: [{ entity: { ...component('location-owned'), spec: { ...component('x').spec, type: 'website' } } }],
+      removed: [],
+    });
     expect(taken.written).toBe(0);
-    expect(taken.errors).toEqual([expect.objectContaining({ kind: 'conflict', entityRef: 'component:default/location-owned', message: expect.stringMatching(/entity provider directory.*owned\.yaml/) })]);
+    expect(taken.errors).toEqual([
+      expect.objectContaining({
+        kind: 'conflict',
+        entityRef: 'component:default/location-owned',
+        message: expect.stringMatching(/entity provider directory.*owned\.yaml/),
+      }),
+    ]);
     expect((await catalog.getEntityByRef('component:default/location-owned'))?.spec?.['type']).toBe('service');
     expect((await catalog.getEntityProviderStatus('directory'))?.errors).toEqual(taken.errors);
 
@@ -159,7 +174,13 @@ describe.each(testDatabaseKinds())('catalog entity providers on %s', (database) 
 
   it('keeps one provider from taking or removing the entities of another, and a location from taking a provider entity', async () => {
     const result = await other.applyMutation({ type: 'full', entities: [user('alice'), user('dave')] });
-    expect(result.errors).toEqual([expect.objectContaining({ kind: 'conflict', entityRef: 'user:default/alice', message: expect.stringMatching(/other-directory.*entity provider directory/) })]);
+    expect(result.errors).toEqual([
+      expect.objectContaining({
+        kind: 'conflict',
+        entityRef: 'user:default/alice',
+        message: expect.stringMatching(/other-directory.*entity provider directory/),
+      }),
+    ]);
     expect((await catalog.getEntityByRef('user:default/alice'))?.metadata.title).toBe('Alice A.');
     expect(await catalog.getEntityByRef('user:default/dave')).toBeDefined();
     // A full mutation without alice does not remove directory's alice.
@@ -167,23 +188,39 @@ describe.each(testDatabaseKinds())('catalog entity providers on %s', (database) 
     expect(await catalog.getEntityByRef('user:default/alice')).toBeDefined();
     expect(await catalog.getEntityByRef('user:default/dave')).toBeUndefined();
 
-    fs.writeFileSync(path.join(dir, 'steal.yaml'), JSON.stringify({ apiVersion: 'backstage.io/v1alpha1', kind: 'User', metadata: { name: 'alice', title: 'Stolen' }, spec: { memberOf: [] } }));
+    fs.writeFileSync(
+      path.join(dir, 'steal.yaml'),
+      JSON.stringify({ apiVersion: 'backstage.io/v1alpha1', kind: 'User', metadata: { name: 'alice', title: 'Stolen' }, spec: { memberOf: [] } }),
+    );
     const { location } = await catalog.addLocation({ type: 'file', target: path.join(dir, 'steal.yaml') });
     const read = await catalog.waitForLocationRead(location.id, { timeoutMs: 20_000 });
-    expect(read.status.errors).toContainEqual(expect.objectContaining({ kind: 'conflict', entityRef: 'user:default/alice', message: expect.stringMatching(/entity provider directory/) }));
+    expect(read.status.errors).toContainEqual(
+      expect.objectContaining({ kind: 'conflict', entityRef: 'user:default/alice', message: expect.stringMatching(/entity provider directory/) }),
+    );
     expect((await catalog.getEntityByRef('user:default/alice'))?.metadata.title).toBe('Alice A.');
     await catalog.removeLocation(location.id);
     expect(await catalog.getEntityByRef('user:default/alice')).toBeDefined();
   });
 
   it('fails an invalid entity alone, with its error on the provider status; a stored one keeps its last good version', async () => {
-    const bad: DeferredEntity = { entity: { apiVersion: 'backstage.io/v1alpha1', kind: 'User', metadata: { name: 'not a valid name!' }, spec: { memberOf: [] } }, locationKey: 'directory:user/broken' };
-    const badAlice: DeferredEntity = { entity: { apiVersion: 'backstage.io/v1alpha1', kind: 'User', metadata: { name: 'alice' }, spec: { memberOf: 'team-a' } }, locationKey: 'directory:user/alice' };
+    const bad: DeferredEntity = {
+      entity: { apiVersion: 'backstage.io/v1alpha1', kind: 'User', metadata: { name: 'not a valid name!' }, spec: { memberOf: [] } },
+      locationKey: 'directory:user/broken',
+    };
+    const badAlice: DeferredEntity = {
+      entity: { apiVersion: 'backstage.io/v1alpha1', kind: 'User', metadata: { name: 'alice' }, spec: { memberOf: 'team-a' } },
+      locationKey: 'directory:user/alice',
+    };
     const result = await directory.applyMutation({ type: 'full', entities: [group('team-a'), bad, badAlice, user('erin', ['team-a'])] });
     expect(result.written).toBe(1);
     expect(result.removed).toEqual([]);
     expect(result.errors).toEqual([
-      expect.objectContaining({ kind: 'validation', file: 'directory:user/broken', field: 'metadata.name', message: expect.stringMatching(/^Entity provider directory: /) }),
+      expect.objectContaining({
+        kind: 'validation',
+        file: 'directory:user/broken',
+        field: 'metadata.name',
+        message: expect.stringMatching(/^Entity provider directory: /),
+      }),
       expect.objectContaining({ entityRef: 'user:default/alice', field: 'spec.memberOf' }),
     ]);
     expect(await catalog.getEntityByRef('user:default/erin')).toBeDefined();
@@ -196,7 +233,10 @@ describe.each(testDatabaseKinds())('catalog entity providers on %s', (database) 
     expect(listed).toMatchObject({ connected: true, entityCount: 3 });
     expect(listed?.errors).toHaveLength(2);
     // Fixed: the error goes away from the entity and the status.
-    const fixed = await directory.applyMutation({ type: 'full', entities: [group('team-a'), user('alice', ['team-a'], { title: 'Alice A.' }), user('erin', ['team-a'])] });
+    const fixed = await directory.applyMutation({
+      type: 'full',
+      entities: [group('team-a'), user('alice', ['team-a'], { title: 'Alice A.' }), user('erin', ['team-a'])],
+    });
     expect(fixed.errors).toEqual([]);
     expect((await catalog.getEntityByRef('user:default/alice'))?.status).toBeUndefined();
     expect((await catalog.getEntityProviderStatus('directory'))?.errors).toEqual([]);
@@ -234,12 +274,13 @@ describe.each(testDatabaseKinds())('entity providers across a restart on %s', (d
     const home = tempDir();
     const pg = database === 'postgres' ? await createTestPostgresDatabase() : undefined;
     const extraConfig =
-      database === 'pglite'
-        ? { backend: { dataDir: path.join(home, 'data'), database: { client: 'pglite', connection: path.join(home, 'pg') } } }
-        : {};
+      database === 'pglite' ? { backend: { dataDir: path.join(home, 'data'), database: { client: 'pglite', connection: path.join(home, 'pg') } } } : {};
     const opts = { dir: home, extraConfig, ...(pg ? { postgresUrl: pg.url } : {}) };
     try {
-      const first = await start(database, { ...opts, plugins: [directoryPlugin('directory', [group('team-a'), user('alice', ['team-a']), user('bob', ['team-a'])], () => {})] });
+      const first = await start(database, {
+        ...opts,
+        plugins: [directoryPlugin('directory', [group('team-a'), user('alice', ['team-a']), user('bob', ['team-a'])], () => {})],
+      });
       await first.stop();
 
       let connection: EntityProviderConnection | undefined;

@@ -19,9 +19,17 @@ describe.each(testDatabaseKinds())('catalog queries on %s', (database) => {
         'catalog-info.yaml': yamlDocs(
           group('team-a'),
           group('team-b'),
-          component('payments', { owner: 'team-a', providesApis: ['payments-api'] }, { tags: ['java', 'pci'], title: 'Payments', description: 'Handles card payments and reconciliation' }),
+          component(
+            'payments',
+            { owner: 'team-a', providesApis: ['payments-api'] },
+            { tags: ['java', 'pci'], title: 'Payments', description: 'Handles card payments and reconciliation' },
+          ),
           component('ledger', { owner: 'team-a', type: 'library' }, { tags: ['java'], description: 'Double-entry ledger' }),
-          component('checkout', { owner: 'team-b', type: 'website', lifecycle: 'experimental' }, { tags: ['typescript'], description: 'Checkout web app', annotations: { 'example.com/tier': 'Gold' } }),
+          component(
+            'checkout',
+            { owner: 'team-b', type: 'website', lifecycle: 'experimental' },
+            { tags: ['typescript'], description: 'Checkout web app', annotations: { 'example.com/tier': 'Gold' } },
+          ),
           component('search', { owner: 'team-b', type: 'Service' }, { description: 'Search service for the reconciliation team' }),
           api('payments-api'),
         ),
@@ -68,7 +76,9 @@ describe.each(testDatabaseKinds())('catalog queries on %s', (database) => {
       const next = link!.match(/<([^>]+)>/)![1]!;
       const rest = await kit.backend.json(next);
       expect(rest.body).toEqual([{ metadata: { name: 'search' } }]);
-      expect((await kit.json('/entities?filter=kind=component&order=asc:metadata.name&offset=3&fields=metadata.name')).body).toEqual([{ metadata: { name: 'search' } }]);
+      expect((await kit.json('/entities?filter=kind=component&order=asc:metadata.name&offset=3&fields=metadata.name')).body).toEqual([
+        { metadata: { name: 'search' } },
+      ]);
     });
   });
 
@@ -112,7 +122,12 @@ describe.each(testDatabaseKinds())('catalog queries on %s', (database) => {
     it('accepts predicate queries on POST with a query cursor', async () => {
       const res = await kit.json('/entities/by-query', {
         method: 'POST',
-        body: { query: { $all: [{ kind: 'component' }, { $any: [{ 'metadata.tags': { $contains: 'java' } }, { 'spec.type': { $in: ['website'] } }] }] }, orderBy: [{ field: 'metadata.name', order: 'asc' }], limit: 2, fields: ['metadata.name'] },
+        body: {
+          query: { $all: [{ kind: 'component' }, { $any: [{ 'metadata.tags': { $contains: 'java' } }, { 'spec.type': { $in: ['website'] } }] }] },
+          orderBy: [{ field: 'metadata.name', order: 'asc' }],
+          limit: 2,
+          fields: ['metadata.name'],
+        },
       });
       expect(res.status).toBe(200);
       expect(names(res.body.items)).toEqual(['checkout', 'ledger']);
@@ -120,9 +135,15 @@ describe.each(testDatabaseKinds())('catalog queries on %s', (database) => {
       expect(JSON.parse(Buffer.from(res.body.pageInfo.nextCursor, 'base64').toString())).toHaveProperty('query');
       const next = await kit.json('/entities/by-query', { method: 'POST', body: { cursor: res.body.pageInfo.nextCursor, fields: ['metadata.name'] } });
       expect(names(next.body.items)).toEqual(['payments']);
-      const rel = await kit.json('/entities/by-query', { method: 'POST', body: { query: { relations: { $contains: { type: 'ownedBy', targetRef: 'group:default/team-a' } }, $not: { kind: 'api' } }, fields: ['metadata.name'] } });
+      const rel = await kit.json('/entities/by-query', {
+        method: 'POST',
+        body: { query: { relations: { $contains: { type: 'ownedBy', targetRef: 'group:default/team-a' } }, $not: { kind: 'api' } }, fields: ['metadata.name'] },
+      });
       expect(names(rel.body.items).sort()).toEqual(['ledger', 'payments']);
-      const prefix = await kit.json('/entities/by-query', { method: 'POST', body: { query: { 'metadata.name': { $hasPrefix: 'PAY' } }, fields: ['metadata.name'] } });
+      const prefix = await kit.json('/entities/by-query', {
+        method: 'POST',
+        body: { query: { 'metadata.name': { $hasPrefix: 'PAY' } }, fields: ['metadata.name'] },
+      });
       expect(names(prefix.body.items).sort()).toEqual(['payments', 'payments-api']);
     });
   });
@@ -134,7 +155,10 @@ describe.each(testDatabaseKinds())('catalog queries on %s', (database) => {
     });
     expect(res.status).toBe(200);
     expect(res.body.items).toEqual([{ metadata: { name: 'ledger' } }, null, { metadata: { name: 'payments' } }, null]);
-    const filtered = await kit.json('/entities/by-refs?filter=spec.type=library', { method: 'POST', body: { entityRefs: ['component:default/ledger', 'component:default/payments'] } });
+    const filtered = await kit.json('/entities/by-refs?filter=spec.type=library', {
+      method: 'POST',
+      body: { entityRefs: ['component:default/ledger', 'component:default/payments'] },
+    });
     expect(names(filtered.body.items)).toEqual(['ledger', null]);
   });
 
@@ -142,16 +166,28 @@ describe.each(testDatabaseKinds())('catalog queries on %s', (database) => {
     const res = await kit.json('/entity-facets?facet=spec.type&facet=metadata.tags&filter=kind=component');
     expect(res.status).toBe(200);
     expect(res.body.facets['spec.type']).toEqual(
-      expect.arrayContaining([{ value: 'service', count: 1 }, { value: 'Service', count: 1 }, { value: 'library', count: 1 }, { value: 'website', count: 1 }]),
+      expect.arrayContaining([
+        { value: 'service', count: 1 },
+        { value: 'Service', count: 1 },
+        { value: 'library', count: 1 },
+        { value: 'website', count: 1 },
+      ]),
     );
-    expect(res.body.facets['metadata.tags']).toEqual([{ value: 'java', count: 2 }, { value: 'pci', count: 1 }, { value: 'typescript', count: 1 }]);
+    expect(res.body.facets['metadata.tags']).toEqual([
+      { value: 'java', count: 2 },
+      { value: 'pci', count: 1 },
+      { value: 'typescript', count: 1 },
+    ]);
     // The same facet written in another case is answered under that name (not from the cache entry above).
     const lower = await kit.json('/entity-facets?facet=spec.type&filter=kind=component');
     const upper = await kit.json('/entity-facets?facet=Spec.Type&filter=kind=component');
     expect(Object.keys(upper.body.facets)).toEqual(['Spec.Type']);
     expect(upper.body.facets['Spec.Type']).toEqual(lower.body.facets['spec.type']);
     const post = await kit.json('/entity-facets', { method: 'POST', body: { facets: ['kind'], query: { 'spec.owner': 'team-a' } } });
-    expect(post.body.facets.kind).toEqual([{ value: 'Component', count: 2 }, { value: 'API', count: 1 }]);
+    expect(post.body.facets.kind).toEqual([
+      { value: 'Component', count: 2 },
+      { value: 'API', count: 1 },
+    ]);
   });
 
   it('reports unresolved relations as a warning status item', async () => {
@@ -160,7 +196,10 @@ describe.each(testDatabaseKinds())('catalog queries on %s', (database) => {
     const c = (await kit.json('/entities/by-name/component/default/payments')).body;
     expect(c.status).toBeUndefined();
     const s = (await kit.json('/entities/by-name/api/default/payments-api')).body;
-    expect(s.relations).toEqual([{ type: 'apiProvidedBy', targetRef: 'component:default/payments' }, { type: 'ownedBy', targetRef: 'group:default/team-a' }]);
+    expect(s.relations).toEqual([
+      { type: 'apiProvidedBy', targetRef: 'component:default/payments' },
+      { type: 'ownedBy', targetRef: 'group:default/team-a' },
+    ]);
   });
 
   describe('error paths', () => {
@@ -203,9 +242,18 @@ describe.each(testDatabaseKinds())('catalog queries on %s', (database) => {
   });
 
   it('validates entities as Backstage does', async () => {
-    const ok = await kit.json('/validate-entity', { method: 'POST', body: { entity: component('fine'), location: 'url:https://example.com/catalog-info.yaml' } });
+    const ok = await kit.json('/validate-entity', {
+      method: 'POST',
+      body: { entity: component('fine'), location: 'url:https://example.com/catalog-info.yaml' },
+    });
     expect(ok.status).toBe(200);
-    const bad = await kit.json('/validate-entity', { method: 'POST', body: { entity: { apiVersion: 'backstage.io/v1alpha1', kind: 'Component', metadata: { name: 'x y' }, spec: {} }, location: 'url:https://example.com/c.yaml' } });
+    const bad = await kit.json('/validate-entity', {
+      method: 'POST',
+      body: {
+        entity: { apiVersion: 'backstage.io/v1alpha1', kind: 'Component', metadata: { name: 'x y' }, spec: {} },
+        location: 'url:https://example.com/c.yaml',
+      },
+    });
     expect(bad.status).toBe(400);
     expect(bad.body.errors.length).toBeGreaterThan(0);
     expect(bad.body.errors[0]).toEqual(expect.objectContaining({ name: 'InputError', message: expect.any(String) }));

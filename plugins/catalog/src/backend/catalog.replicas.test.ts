@@ -63,7 +63,10 @@ describe.skipIf(!testPostgresUrl())('two catalog replicas on one Postgres', () =
     await new Promise((r) => setTimeout(r, 2000));
     expect(received.filter((e) => e.payload.entityRef === 'component:default/svc-2-0')).toHaveLength(1);
     expect(received.filter((e) => e.payload.entityRef.startsWith('component:'))).toHaveLength(1);
-    const expected = [{ value: 'production', count: 119 }, { value: 'deprecated', count: 1 }];
+    const expected = [
+      { value: 'production', count: 119 },
+      { value: 'deprecated', count: 1 },
+    ];
     expect(await lifecycles(a)).toEqual(expected);
     expect(await lifecycles(b)).toEqual(expected);
   });

@@ -19,7 +19,10 @@ describe.each(testDatabaseKinds())('HTTP during a bulk load on %s', (database) =
   afterAll(async () => kit?.stop());
 
   it('keeps answering /healthz while a big file is stored and stitched', async () => {
-    const docs = [group('team-a'), ...Array.from({ length: ENTITIES }, (_, i) => component(`bulk-${i}`, { owner: 'team-a', dependsOn: [`component:bulk-${(i + 1) % ENTITIES}`] }))];
+    const docs = [
+      group('team-a'),
+      ...Array.from({ length: ENTITIES }, (_, i) => component(`bulk-${i}`, { owner: 'team-a', dependsOn: [`component:bulk-${(i + 1) % ENTITIES}`] })),
+    ];
     const file = kit.write('bulk.yaml', yamlDocs(...docs));
 
     // Two loops run while the file is registered, each sending its next request as soon as the

@@ -12,7 +12,9 @@ describe.each(testDatabaseKinds())('CatalogService and events on %s', (database)
   const events: EventEnvelope[] = [];
 
   beforeAll(async () => {
-    kit = await startCatalog(database, { files: { 'c.yaml': yamlDocs(group('team-a'), component('one', { owner: 'team-a' }, { tags: ['java'] }), component('two')) } });
+    kit = await startCatalog(database, {
+      files: { 'c.yaml': yamlDocs(group('team-a'), component('one', { owner: 'team-a' }, { tags: ['java'] }), component('two')) },
+    });
     catalog = kit.backend.backend.service(catalogServiceRef);
     catalog.onEntityChange((c) => {
       changes.push(c);
@@ -28,7 +30,11 @@ describe.each(testDatabaseKinds())('CatalogService and events on %s', (database)
   it('publishes catalog.entity.upserted for each stored entity', () => {
     const upserted = events.filter((e) => e.topic === catalogEntityUpserted.name).map((e) => (e.payload as { entityRef: string }).entityRef);
     expect(upserted.sort()).toEqual(expect.arrayContaining(['component:default/one', 'component:default/two', 'group:default/team-a']));
-    expect(changes.find((c) => c.entityRef === 'component:default/one')).toEqual({ type: 'upserted', entityRef: 'component:default/one', uid: expect.any(String) });
+    expect(changes.find((c) => c.entityRef === 'component:default/one')).toEqual({
+      type: 'upserted',
+      entityRef: 'component:default/one',
+      uid: expect.any(String),
+    });
   });
 
   it('reads entities in-process', async () => {
@@ -44,12 +50,23 @@ describe.each(testDatabaseKinds())('CatalogService and events on %s', (database)
     expect(ordered.items.map((e) => e.metadata.name)).toEqual(['two']);
     const next = await catalog.queryEntities({ cursor: ordered.pageInfo.nextCursor! });
     expect(next.items.map((e) => e.metadata.name)).toEqual(['one']);
-    expect((await catalog.getEntities({ filter: [{ kind: 'group' }, { 'metadata.name': 'two' }] })).items.map((e) => e.metadata.name).sort()).toEqual(['team-a', 'two']);
+    expect((await catalog.getEntities({ filter: [{ kind: 'group' }, { 'metadata.name': 'two' }] })).items.map((e) => e.metadata.name).sort()).toEqual([
+      'team-a',
+      'two',
+    ]);
     expect((await catalog.getEntityFacets({ facets: ['kind'] })).facets.kind).toEqual(expect.arrayContaining([{ value: 'Component', count: 2 }]));
   });
 
   it('publishes catalog.entity.removed and catalog.location.error', async () => {
-    kit.write('c.yaml', yamlDocs(group('team-a'), component('one', { owner: 'team-a' }), { apiVersion: 'backstage.io/v1alpha1', kind: 'Component', metadata: { name: 'bad' }, spec: {} }));
+    kit.write(
+      'c.yaml',
+      yamlDocs(group('team-a'), component('one', { owner: 'team-a' }), {
+        apiVersion: 'backstage.io/v1alpha1',
+        kind: 'Component',
+        metadata: { name: 'bad' },
+        spec: {},
+      }),
+    );
     await catalog.refreshEntity('component:default/one');
     await kit.waitFor(async () => changes.some((c) => c.type === 'removed'));
     expect(changes.filter((c) => c.type === 'removed')).toEqual([{ type: 'removed', entityRef: 'component:default/two' }]);

@@ -154,17 +154,26 @@ export function createCatalogService(ctx: CatalogContext, events: EventsService)
       } else {
         row = await ctx.locations.insertRegistered({ ...spec, presence: spec.presence ?? 'required' });
         if (!row) throw new ConflictError(`Location ${locationRefOf(spec)} already exists`);
-        ctx.audit.record({ actor, action: 'catalog.location.create', target: locationRefOf(spec), status: 'succeeded', ...(options.requestedBy ? { meta: { requestedBy: options.requestedBy } } : {}) });
+        ctx.audit.record({
+          actor,
+          action: 'catalog.location.create',
+          target: locationRefOf(spec),
+          status: 'succeeded',
+          ...(options.requestedBy ? { meta: { requestedBy: options.requestedBy } } : {}),
+        });
       }
       const id = row.id;
       // Read it now on this replica; waitForLocationRead reports the outcome (a read error is recorded on the location).
-      void ctx.processor.processNow(id).catch((e: unknown) => ctx.logger.warn({ err: e, location: locationRefOf(spec) }, 'catalog: reading a newly added location failed'));
+      void ctx.processor
+        .processNow(id)
+        .catch((e: unknown) => ctx.logger.warn({ err: e, location: locationRefOf(spec) }, 'catalog: reading a newly added location failed'));
       return { location: toLocation(row), existed };
     },
     async removeLocation(id) {
       const row = await ctx.locations.get(id);
       if (!row) throw new NotFoundError(`Found no location with ID ${id}`);
-      if (row.source === 'config') throw new NotAllowedError(`Location ${row.type}:${row.target} is defined in the catalog.locations config and cannot be removed here`);
+      if (row.source === 'config')
+        throw new NotAllowedError(`Location ${row.type}:${row.target} is defined in the catalog.locations config and cannot be removed here`);
       await ctx.processor.removeLocationEntities(row.id);
       await ctx.locations.delete(row.id);
       ctx.audit.record({ actor: ctx.auth.serviceCaller('catalog'), action: 'catalog.location.delete', target: locationRefOf(row), status: 'succeeded' });
@@ -213,4 +222,3 @@ export function createCatalogService(ctx: CatalogContext, events: EventsService)
     },
   };
 }
-

@@ -11,7 +11,11 @@ export const catalogOpenApi: OpenApiFragment = {
   components: {
     schemas: {
       Entity: { type: 'object', required: ['apiVersion', 'kind', 'metadata'], additionalProperties: true },
-      Location: { type: 'object', required: ['id', 'type', 'target'], properties: { id: { type: 'string' }, type: { type: 'string' }, target: { type: 'string' } } },
+      Location: {
+        type: 'object',
+        required: ['id', 'type', 'target'],
+        properties: { id: { type: 'string' }, type: { type: 'string' }, target: { type: 'string' } },
+      },
       QueryResponse: {
         type: 'object',
         properties: {

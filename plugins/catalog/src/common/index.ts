@@ -14,9 +14,7 @@ export type { Entity };
  * The same registered symbol as @backstage/catalog-client uses, so filters built with either
  * library mean the same.
  */
-export const CATALOG_FILTER_EXISTS: unique symbol = Symbol.for(
-  'CATALOG_FILTER_EXISTS_0e15b590c0b343a2bae3e787e84c2111',
-) as never;
+export const CATALOG_FILTER_EXISTS: unique symbol = Symbol.for('CATALOG_FILTER_EXISTS_0e15b590c0b343a2bae3e787e84c2111') as never;
 
 /** One AND-set of conditions; an array of sets is OR-ed. Values match case-insensitively. */
 export type EntityFilterSet = Record<string, string | symbol | true | Array<string | symbol>>;
@@ -29,11 +27,7 @@ export type EntityFilterQuery = EntityFilterSet | EntityFilterSet[];
  * `{ kind: { $in: ["component", "api"] } }`, `{ "metadata.name": { $hasPrefix: "pay" } }`,
  * `{ "spec.owner": { $exists: true } }`.
  */
-export type FilterPredicate =
-  | { $all: FilterPredicate[] }
-  | { $any: FilterPredicate[] }
-  | { $not: FilterPredicate }
-  | { [field: string]: FilterValue };
+export type FilterPredicate = { $all: FilterPredicate[] } | { $any: FilterPredicate[] } | { $not: FilterPredicate } | { [field: string]: FilterValue };
 export type FilterPrimitive = string | number | boolean;
 export type FilterValue =
   | FilterPrimitive
@@ -183,7 +177,9 @@ export interface CatalogService {
   /** Cursor-paginated query, as GET /entities/by-query. */
   queryEntities(request?: CatalogQueryRequest & ReadAs): Promise<QueryEntitiesResponse>;
   /** Every entity matching a filter (use for modest result sets; prefer queryEntities for pages). */
-  getEntities(request?: { filter?: EntityFilterQuery; fields?: string[]; order?: EntityOrder[]; limit?: number; offset?: number } & ReadAs): Promise<{ items: Entity[] }>;
+  getEntities(
+    request?: { filter?: EntityFilterQuery; fields?: string[]; order?: EntityOrder[]; limit?: number; offset?: number } & ReadAs,
+  ): Promise<{ items: Entity[] }>;
   getEntityFacets(request: { facets: string[]; filter?: EntityFilterQuery } & ReadAs): Promise<EntityFacetsResponse>;
   /** Re-reads the entity's location now. */
   refreshEntity(ref: string): Promise<void>;
@@ -296,9 +292,7 @@ export interface LocationReadResult {
   entities: Entity[];
 }
 
-export type EntityChange =
-  | { type: 'upserted'; entityRef: string; uid: string }
-  | { type: 'removed'; entityRef: string };
+export type EntityChange = { type: 'upserted'; entityRef: string; uid: string } | { type: 'removed'; entityRef: string };
 
 export type CatalogQueryRequest =
   | {

@@ -35,11 +35,7 @@ export default function CatalogOverviewWidget() {
         }
       >
         {(data) => (
-          <KindCountTiles
-            counts={data.facets.kind ?? []}
-            href={(kind) => `/catalog?kind=${encodeURIComponent(kind.toLowerCase())}`}
-            label="Entities by kind"
-          />
+          <KindCountTiles counts={data.facets.kind ?? []} href={(kind) => `/catalog?kind=${encodeURIComponent(kind.toLowerCase())}`} label="Entities by kind" />
         )}
       </QueryBoundary>
       <Anchor component={Link} to="/catalog" size="sm">

@@ -215,7 +215,9 @@ export class NotificationStore {
   async preferencesMany(userRefs: string[]): Promise<Map<string, unknown>> {
     const out = new Map<string, unknown>();
     for (let i = 0; i < userRefs.length; i += 500) {
-      const rows = (await this.db('preferences').whereIn('user_ref', userRefs.slice(i, i + 500)).select('user_ref', 'settings')) as Row[];
+      const rows = (await this.db('preferences')
+        .whereIn('user_ref', userRefs.slice(i, i + 500))
+        .select('user_ref', 'settings')) as Row[];
       for (const r of rows) out.set(String(r['user_ref']), typeof r['settings'] === 'string' ? JSON.parse(r['settings']) : r['settings']);
     }
     return out;

@@ -36,7 +36,13 @@ export default function NotificationsPage() {
       subtitle="Level drops, deadlines and template runs that concern you or your teams."
       actions={
         canUpdate ? (
-          <Button variant="default" leftSection={<IconChecks size={16} aria-hidden />} loading={markAllRead.isPending} disabled={!query.data?.unreadCount} onClick={() => markAllRead.mutate()}>
+          <Button
+            variant="default"
+            leftSection={<IconChecks size={16} aria-hidden />}
+            loading={markAllRead.isPending}
+            disabled={!query.data?.unreadCount}
+            onClick={() => markAllRead.mutate()}
+          >
             Mark all read
           </Button>
         ) : undefined
@@ -44,10 +50,34 @@ export default function NotificationsPage() {
     >
       <NotificationsTabs active="inbox" />
       <Group gap="sm" wrap="wrap">
-        <SegmentedControl aria-label="Which notifications" value={unread ? 'unread' : 'all'} onChange={(v) => setParam('unread', v === 'unread' ? 'true' : undefined)} data={[{ value: 'all', label: 'All' }, { value: 'unread', label: 'Unread' }]} />
-        <Select aria-label="Source" placeholder="Every source" data={sources} value={source || null} onChange={(v) => setParam('source', v ?? undefined)} clearable w={200} />
+        <SegmentedControl
+          aria-label="Which notifications"
+          value={unread ? 'unread' : 'all'}
+          onChange={(v) => setParam('unread', v === 'unread' ? 'true' : undefined)}
+          data={[
+            { value: 'all', label: 'All' },
+            { value: 'unread', label: 'Unread' },
+          ]}
+        />
+        <Select
+          aria-label="Source"
+          placeholder="Every source"
+          data={sources}
+          value={source || null}
+          onChange={(v) => setParam('source', v ?? undefined)}
+          clearable
+          w={200}
+        />
         {entityRef && (
-          <Badge variant="light" size="lg" rightSection={<Anchor component="button" type="button" size="xs" aria-label="Show every entity" onClick={() => setParam('entityRef', undefined)}>×</Anchor>}>
+          <Badge
+            variant="light"
+            size="lg"
+            rightSection={
+              <Anchor component="button" type="button" size="xs" aria-label="Show every entity" onClick={() => setParam('entityRef', undefined)}>
+                ×
+              </Anchor>
+            }
+          >
             About {entityRef}
           </Badge>
         )}
@@ -91,10 +121,16 @@ function NotificationCard(props: { notification: Notification; onRead?: (() => v
     <Card withBorder padding="sm" data-unread={n.readAt ? undefined : 'true'} aria-label={`${n.readAt ? '' : 'Unread: '}${n.title}`} component="article">
       <Group justify="space-between" wrap="wrap" gap="xs" align="flex-start">
         <Text fw={n.readAt ? 400 : 700} style={{ minWidth: 0, overflowWrap: 'anywhere' }}>
-          {!link ? n.title : link.external ? (
-            <Anchor href={link.href} target="_blank" rel="noopener noreferrer" onClick={followed}>{n.title}</Anchor>
+          {!link ? (
+            n.title
+          ) : link.external ? (
+            <Anchor href={link.href} target="_blank" rel="noopener noreferrer" onClick={followed}>
+              {n.title}
+            </Anchor>
           ) : (
-            <Anchor component={Link} to={link.href} onClick={followed}>{n.title}</Anchor>
+            <Anchor component={Link} to={link.href} onClick={followed}>
+              {n.title}
+            </Anchor>
           )}
         </Text>
         <Group gap="xs" wrap="nowrap">

@@ -7,7 +7,17 @@ describe('safeLink', () => {
     expect(safeLink(' https://example.com/x ')).toEqual({ href: 'https://example.com/x', external: true });
   });
   it('drops other schemes, protocol-relative and backslash forms', () => {
-    for (const bad of ['javascript:alert(1)', 'java\nscript:alert(1)', ' data:text/html,x', '//evil.example', '/\\evil.example', '\\\\evil', 'relative/path', '', undefined]) {
+    for (const bad of [
+      'javascript:alert(1)',
+      'java\nscript:alert(1)',
+      ' data:text/html,x',
+      '//evil.example',
+      '/\\evil.example',
+      '\\\\evil',
+      'relative/path',
+      '',
+      undefined,
+    ]) {
       expect(safeLink(bad), String(bad)).toBeUndefined();
     }
   });

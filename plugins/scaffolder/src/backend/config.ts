@@ -14,7 +14,12 @@ export const scaffolderConfigSchema: JsonSchema = {
       default: 30,
       description: "A running task's lease: a task whose replica stops heartbeating for this long is resumed by any replica.",
     },
-    waitPollSeconds: { type: 'integer', minimum: 1, default: 5, description: 'How often waiting tasks that are due (times, pull requests, reminders, expiries) are looked at.' },
+    waitPollSeconds: {
+      type: 'integer',
+      minimum: 1,
+      default: 5,
+      description: 'How often waiting tasks that are due (times, pull requests, reminders, expiries) are looked at.',
+    },
     callbackSecret: { type: 'string', minLength: 16, description: 'HMAC key for wait:callback URLs; generated and stored when absent.' },
     stepTimeoutSeconds: { type: 'integer', minimum: 1, default: 600 },
     ioConcurrency: {
@@ -52,7 +57,8 @@ export const scaffolderConfigSchema: JsonSchema = {
         fileRoots: {
           type: 'array',
           items: { type: 'string' },
-          description: 'Where local (file://) remotes may live; a bare repository name goes into the first. Default: <dataDir>/repos, which the catalog reads by default.',
+          description:
+            'Where local (file://) remotes may live; a bare repository name goes into the first. Default: <dataDir>/repos, which the catalog reads by default.',
         },
         allowPrivateNetworks: { type: 'boolean', default: false, description: 'Let publish:git push to remotes on loopback, private or reserved addresses.' },
       },

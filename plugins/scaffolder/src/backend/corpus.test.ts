@@ -11,7 +11,9 @@ import { checkTemplateFolder, dryRunHarness } from './testing/templateDryRun.tes
 const CORPUS = path.resolve(import.meta.dirname, '../../../../../shared/corpus/templates');
 const present = existsSync(CORPUS);
 if (!present) {
-  console.warn(`[scaffolder] skipping the Backstage template corpus test: ${CORPUS} is absent (templateSamples.test.ts covers the same checks with shipped templates)`);
+  console.warn(
+    `[scaffolder] skipping the Backstage template corpus test: ${CORPUS} is absent (templateSamples.test.ts covers the same checks with shipped templates)`,
+  );
 }
 
 /**

@@ -166,7 +166,10 @@ export async function runSteps(run: RunContext): Promise<JsonObject> {
       }
     }
     const action = run.registry.get(step.action);
-    if (!action) throw new StepValidationError(`Step "${step.id}": unknown action "${step.action}"`, [{ stepId: step.id, path: `steps.${step.id}.action`, message: `unknown action "${step.action}"` }]);
+    if (!action)
+      throw new StepValidationError(`Step "${step.id}": unknown action "${step.action}"`, [
+        { stepId: step.id, path: `steps.${step.id}.action`, message: `unknown action "${step.action}"` },
+      ]);
     if (run.isDryRun && (!action.supportsDryRun || action.beginWait)) {
       steps[step.id] = { output: {} };
       await status('skipped', `Skipping step ${step.id} (${step.action}) in dry run: ${action.beginWait ? 'it waits' : 'it has side effects'}`);
@@ -190,7 +193,16 @@ export async function runSteps(run: RunContext): Promise<JsonObject> {
           );
         }
         const timeoutMs = stepTimeoutOf(step);
-        const begun = await action.beginWait({ input, taskId: run.taskId, stepId: step.id, user: run.spec.user, catalog: run.catalog, logger, signal: run.signal, ...(timeoutMs !== undefined ? { timeoutMs } : {}) });
+        const begun = await action.beginWait({
+          input,
+          taskId: run.taskId,
+          stepId: step.id,
+          user: run.spec.user,
+          catalog: run.catalog,
+          logger,
+          signal: run.signal,
+          ...(timeoutMs !== undefined ? { timeoutMs } : {}),
+        });
         if ('wait' in begun) throw new TaskSuspendedError(step.id, position, begun.wait);
         Object.assign(output, begun.done);
       }
@@ -209,33 +221,33 @@ export async function runSteps(run: RunContext): Promise<JsonObject> {
         const heavy = HEAVY_ACTIONS.has(step.action) && run.ioLimiter;
         if (heavy) await run.ioLimiter!.acquire(run.signal);
         try {
-        await runWithTimeout(step, run, async (signal) => {
-          const temps: string[] = [];
-          try {
-            await action.handler({
-              input,
-              workspacePath: run.workspacePath,
-              logger,
-              output: (name, value) => void (output[name] = value),
-              createTemporaryDirectory: async () => {
-                const dir = await createTempDir(run.workDir, 'step');
-                temps.push(dir);
-                return dir;
-              },
-              secrets: run.secrets,
-              user: run.spec.user,
-              templateInfo: run.spec.templateInfo,
-              isDryRun: run.isDryRun,
-              signal,
-              taskId: run.taskId,
-              stepId: step.id,
-              sources: run.sources,
-              catalog: run.catalog,
-            });
-          } finally {
-            await Promise.all(temps.map(removeDir));
-          }
-        });
+          await runWithTimeout(step, run, async (signal) => {
+            const temps: string[] = [];
+            try {
+              await action.handler({
+                input,
+                workspacePath: run.workspacePath,
+                logger,
+                output: (name, value) => void (output[name] = value),
+                createTemporaryDirectory: async () => {
+                  const dir = await createTempDir(run.workDir, 'step');
+                  temps.push(dir);
+                  return dir;
+                },
+                secrets: run.secrets,
+                user: run.spec.user,
+                templateInfo: run.spec.templateInfo,
+                isDryRun: run.isDryRun,
+                signal,
+                taskId: run.taskId,
+                stepId: step.id,
+                sources: run.sources,
+                catalog: run.catalog,
+              });
+            } finally {
+              await Promise.all(temps.map(removeDir));
+            }
+          });
         } finally {
           if (heavy) run.ioLimiter!.release();
         }
@@ -262,7 +274,11 @@ export async function runSteps(run: RunContext): Promise<JsonObject> {
   return renderOutput(run.spec.output, renderer, baseContext());
 }
 
-function iterationsOf(step: TaskStep, renderer: TemplateRenderer, context: Record<string, unknown>): Array<{ key: string | number; value: unknown } | undefined> {
+function iterationsOf(
+  step: TaskStep,
+  renderer: TemplateRenderer,
+  context: Record<string, unknown>,
+): Array<{ key: string | number; value: unknown } | undefined> {
   if (step.each === undefined) return [undefined];
   const value = typeof step.each === 'string' ? renderer.renderValue(step.each, context) : step.each;
   if (Array.isArray(value)) return value.map((v, i) => ({ key: i, value: v }));

@@ -43,7 +43,8 @@ spec:
       action: catalog:register
       input: { repoContentsUrl: '\${{ steps.publish.output.repoContentsUrl }}', catalogInfoPath: /catalog-info.yaml }
 `,
-      'broken-skeleton/catalog-info.yaml': 'apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata: { name: "Not A Valid Name!" }\nspec: { type: service, owner: x, lifecycle: y }\n',
+      'broken-skeleton/catalog-info.yaml':
+        'apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata: { name: "Not A Valid Name!" }\nspec: { type: service, owner: x, lifecycle: y }\n',
     });
     backend = await startTestBackend({
       plugins: [catalogPlugin, notificationsPlugin, scaffolderPlugin],
@@ -110,7 +111,9 @@ spec:
   it("fails catalog:register with the location's error when the file yields no entity, and removes that location", async () => {
     const task = await run('template:default/broken-info', { name: `broken-${database}` });
     expect(task.status).toBe('failed');
-    expect(task.error).toMatch(/catalog:register: the catalog could not read any entity from git:file:\/\/.*broken-.*\.git#main:\/catalog-info\.yaml: .*Not A Valid Name!/);
+    expect(task.error).toMatch(
+      /catalog:register: the catalog could not read any entity from git:file:\/\/.*broken-.*\.git#main:\/catalog-info\.yaml: .*Not A Valid Name!/,
+    );
     const events = (await backend.json<SerializedTaskEvent[]>(`/api/scaffolder/v2/tasks/${task.id}/events`)).body;
     expect(events.some((e) => e.body.stepId === 'register' && e.body.status === 'failed')).toBe(true);
     const locations = await backend.json<Array<{ data: { target: string } }>>('/api/catalog/locations');

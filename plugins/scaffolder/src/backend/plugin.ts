@@ -23,7 +23,12 @@ import { scaffolderPermissions } from './permissions.js';
  * Runs Backstage v1beta3 software templates: tasks in Postgres claimed by any replica,
  * built-in actions plus those plugins register, live logs, dry runs, approvals.
  */
-export const scaffolderPlugin = definePlugin<ScaffolderConfig, { catalog: typeof catalogServiceRef }, ScaffolderActionsService, { notifications: typeof notificationsServiceRef }>({
+export const scaffolderPlugin = definePlugin<
+  ScaffolderConfig,
+  { catalog: typeof catalogServiceRef },
+  ScaffolderActionsService,
+  { notifications: typeof notificationsServiceRef }
+>({
   id: 'scaffolder',
   permissions: scaffolderPermissions,
   configSchema: scaffolderConfigSchema,
@@ -56,7 +61,16 @@ export const scaffolderPlugin = definePlugin<ScaffolderConfig, { catalog: typeof
     for (const action of createWaitActions({ signer, baseUrl, checkers: registry.pullRequestCheckers })) registry.register(action);
     // eslint-disable-next-line prefer-const -- the worker needs the runner, which needs the waits, which wake the worker
     let worker: TaskWorker;
-    const waits = new WaitService({ db, store, checkers: registry.pullRequestCheckers, notifications: optionalDeps.notifications, logger, signer, audit, wake: () => worker.wake() });
+    const waits = new WaitService({
+      db,
+      store,
+      checkers: registry.pullRequestCheckers,
+      notifications: optionalDeps.notifications,
+      logger,
+      signer,
+      audit,
+      wake: () => worker.wake(),
+    });
 
     const runner = new TaskRunner({
       store,
@@ -94,7 +108,11 @@ export const scaffolderPlugin = definePlugin<ScaffolderConfig, { catalog: typeof
     const services = { store, registry, catalog: deps.catalog, worker, runner, permissions, audit, db, waits };
     // The signed callback authenticates by its signature: a caller without a session is not refused before it is checked.
     mountRoutes({ router, auth: anonymousWhenSignedOut(auth), permissions }, [callbackRoute], services);
-    mountRoutes({ router, auth, permissions }, scaffolderRoutes.filter((r) => r !== callbackRoute), services);
+    mountRoutes(
+      { router, auth, permissions },
+      scaffolderRoutes.filter((r) => r !== callbackRoute),
+      services,
+    );
 
     // Actions and pull request checkers of other plugins (scaffolderActionsRef) are registered after
     // this setup returns: a resumed task must not find its steps' actions missing, so tasks are

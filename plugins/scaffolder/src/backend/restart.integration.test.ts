@@ -56,7 +56,10 @@ describe.skipIf(!testPostgresUrl())('scaffolder restart handling (postgres)', ()
     const client = new pg.Client({ connectionString: database.url });
     await client.connect();
     try {
-      await waitFor(async () => (await first.json<SerializedTask>(`/api/scaffolder/v2/tasks/${id}`)).body.steps?.[0]?.status === 'processing', { timeoutMs: 30_000, message: 'the step never started' });
+      await waitFor(async () => (await first.json<SerializedTask>(`/api/scaffolder/v2/tasks/${id}`)).body.steps?.[0]?.status === 'processing', {
+        timeoutMs: 30_000,
+        message: 'the step never started',
+      });
       const stored = await client.query('select secrets_enc from scaffolder.tasks where id = $1', [id]);
       expect(stored.rows[0].secrets_enc).toBeTruthy();
       expect(stored.rows[0].secrets_enc).not.toContain('plain-secret-value');
@@ -80,7 +83,10 @@ describe.skipIf(!testPostgresUrl())('scaffolder restart handling (postgres)', ()
       const claimed = await client.query('select claimed_by from scaffolder.tasks where id = $1', [id]);
       expect(claimed.rows[0].claimed_by).toBe(second.backend.replicaId);
       expect((await second.json(`/api/scaffolder/v2/tasks/${id}/cancel`, { method: 'POST', body: {} })).status).toBe(200);
-      await waitFor(async () => (await second.json<SerializedTask>(`/api/scaffolder/v2/tasks/${id}`)).body.status === 'cancelled', { timeoutMs: 30_000, message: 'not cancelled' });
+      await waitFor(async () => (await second.json<SerializedTask>(`/api/scaffolder/v2/tasks/${id}`)).body.status === 'cancelled', {
+        timeoutMs: 30_000,
+        message: 'not cancelled',
+      });
       const ended = await client.query('select secrets_enc from scaffolder.tasks where id = $1', [id]);
       expect(ended.rows[0].secrets_enc).toBeNull();
     } finally {

@@ -102,7 +102,9 @@ export class TaskRunner {
         const snapshot = [...resumed].reverse().find((r) => r.files);
         if (snapshot?.files) await restoreWorkspace(this.deps.db, workspacePath, snapshot.files);
         const durable: DurableHooks = {
-          recorded: new Map(recorded.filter((r) => r.status === 'completed' || r.status === 'skipped').map((r) => [r.stepId, { status: r.status, output: r.output }])),
+          recorded: new Map(
+            recorded.filter((r) => r.status === 'completed' || r.status === 'skipped').map((r) => [r.stepId, { status: r.status, output: r.output }]),
+          ),
           stepStarted: (step, position) => store.stepStarted(task.id, step.id, position, workerId),
           stepFinished: async (step, position, status, out) => {
             const files = status === 'completed' ? await snapshotWorkspace(this.deps.db, workspacePath) : undefined;

@@ -47,10 +47,13 @@ describe.each(testDatabaseKinds())('scaffolder on %s', (database) => {
   });
 
   const create = (name: string, values: Record<string, unknown>, secrets?: Record<string, string>) =>
-    backend.json<{ id?: string; error?: { message: string; details?: { errors: Array<{ path: string; message: string; stepId?: string }> } } }>('/api/scaffolder/v2/tasks', {
-      method: 'POST',
-      body: { templateRef: `template:default/${name}`, values, ...(secrets ? { secrets } : {}) },
-    });
+    backend.json<{ id?: string; error?: { message: string; details?: { errors: Array<{ path: string; message: string; stepId?: string }> } } }>(
+      '/api/scaffolder/v2/tasks',
+      {
+        method: 'POST',
+        body: { templateRef: `template:default/${name}`, values, ...(secrets ? { secrets } : {}) },
+      },
+    );
 
   async function waitFor(id: string, statuses: string[] = ['completed', 'failed', 'cancelled']): Promise<SerializedTask> {
     for (let i = 0; i < 600; i++) {
@@ -67,7 +70,22 @@ describe.each(testDatabaseKinds())('scaffolder on %s', (database) => {
     const { status, body } = await backend.json<Array<{ id: string; schema: { input?: object } }>>('/api/scaffolder/v2/actions');
     expect(status).toBe(200);
     const ids = body.map((a) => a.id);
-    for (const id of ['fetch:plain', 'fetch:plain:file', 'fetch:template', 'fs:rename', 'fs:delete', 'debug:log', 'debug:wait', 'catalog:register', 'catalog:write', 'catalog:fetch', 'publish:git', 'http:request', 'notification:send', 'publish:github']) {
+    for (const id of [
+      'fetch:plain',
+      'fetch:plain:file',
+      'fetch:template',
+      'fs:rename',
+      'fs:delete',
+      'debug:log',
+      'debug:wait',
+      'catalog:register',
+      'catalog:write',
+      'catalog:fetch',
+      'publish:git',
+      'http:request',
+      'notification:send',
+      'publish:github',
+    ]) {
       expect(ids).toContain(id);
     }
     expect([...ids].sort((a, b) => a.localeCompare(b))).toEqual(ids);
@@ -102,7 +120,10 @@ describe.each(testDatabaseKinds())('scaffolder on %s', (database) => {
     expect(output.commit).toMatch(/^[0-9a-f]{40}$/);
 
     // The pushed tree has the rendered skeleton.
-    const files = execFileSync('git', ['--git-dir', path.join(root, `remote-${database}.git`), 'ls-tree', '-r', '--name-only', 'main']).toString().trim().split('\n');
+    const files = execFileSync('git', ['--git-dir', path.join(root, `remote-${database}.git`), 'ls-tree', '-r', '--name-only', 'main'])
+      .toString()
+      .trim()
+      .split('\n');
     expect(files.sort()).toEqual(['catalog-info.yaml', 'docs/notes.md', `raw/keep.txt`, `svc-${database}/index.js`].sort());
     const raw = execFileSync('git', ['--git-dir', path.join(root, `remote-${database}.git`), 'show', 'main:raw/keep.txt']).toString();
     expect(raw).toContain('${{ values.name }}');
@@ -127,7 +148,12 @@ describe.each(testDatabaseKinds())('scaffolder on %s', (database) => {
 
     // notification:send delivered through the notifications plugin, to the guest (its recipient).
     const notes = (await backend.json<NotificationList>('/api/notifications?source=scaffolder')).body.items;
-    expect(notes.find((n) => n.title === `Created svc-${database}`)).toMatchObject({ source: 'scaffolder', recipient: 'user:default/guest', topic: 'scaffolder.notification', link: `/create/tasks/${body.id}` });
+    expect(notes.find((n) => n.title === `Created svc-${database}`)).toMatchObject({
+      source: 'scaffolder',
+      recipient: 'user:default/guest',
+      topic: 'scaffolder.notification',
+      link: `/create/tasks/${body.id}`,
+    });
   });
 
   it('streams events over SSE in Backstage shape and closes after completion', async () => {
@@ -227,7 +253,10 @@ describe.each(testDatabaseKinds())('scaffolder on %s', (database) => {
     const { body } = await create('approval-self', { name: 'x' });
     const waiting = await backend.json<SerializedTask>(`/api/scaffolder/v2/tasks/${body.id}`);
     expect(waiting.body.status).toBe('awaiting-approval');
-    const decided = await backend.json<SerializedTask>(`/api/scaffolder/v2/tasks/${body.id}/approval`, { method: 'POST', body: { decision: 'approve', comment: 'ok' } });
+    const decided = await backend.json<SerializedTask>(`/api/scaffolder/v2/tasks/${body.id}/approval`, {
+      method: 'POST',
+      body: { decision: 'approve', comment: 'ok' },
+    });
     expect(decided.status).toBe(200);
     expect(decided.body.approval).toMatchObject({ decision: 'approved', decidedBy: 'user:default/guest', comment: 'ok' });
     expect((await waitFor(body.id!)).status).toBe('completed');
@@ -242,7 +271,10 @@ describe.each(testDatabaseKinds())('scaffolder on %s', (database) => {
     const member = await backend.json<{ relations: Array<{ type: string; targetRef: string }> }>('/api/catalog/entities/by-name/user/default/guest');
     expect(member.body.relations).toEqual(expect.arrayContaining([{ type: 'memberOf', targetRef: 'group:default/approvers' }]));
     const { body } = await create('approval', { name: 'x' });
-    const denied = await backend.json<{ error: { message: string } }>(`/api/scaffolder/v2/tasks/${body.id}/approval`, { method: 'POST', body: { decision: 'approve' } });
+    const denied = await backend.json<{ error: { message: string } }>(`/api/scaffolder/v2/tasks/${body.id}/approval`, {
+      method: 'POST',
+      body: { decision: 'approve' },
+    });
     expect(denied.status).toBe(403);
     expect(denied.body.error.message).toMatch(/not one of the approvers/);
     expect((await backend.json<SerializedTask>(`/api/scaffolder/v2/tasks/${body.id}`)).body.status).toBe('awaiting-approval');
@@ -250,7 +282,10 @@ describe.each(testDatabaseKinds())('scaffolder on %s', (database) => {
 
   it("refuses a requester's approval of their own task unless the template allows it; they may still reject it", async () => {
     const { body } = await create('approval-requester', { name: 'x' });
-    const denied = await backend.json<{ error: { message: string } }>(`/api/scaffolder/v2/tasks/${body.id}/approval`, { method: 'POST', body: { decision: 'approve' } });
+    const denied = await backend.json<{ error: { message: string } }>(`/api/scaffolder/v2/tasks/${body.id}/approval`, {
+      method: 'POST',
+      body: { decision: 'approve' },
+    });
     expect(denied.status).toBe(403);
     expect(denied.body.error.message).toMatch(/requested this task and cannot approve it/);
     const rejected = await backend.json<SerializedTask>(`/api/scaffolder/v2/tasks/${body.id}/approval`, { method: 'POST', body: { decision: 'reject' } });
@@ -269,14 +304,20 @@ describe.each(testDatabaseKinds())('scaffolder on %s', (database) => {
     const db = await backend.backend.database.forSchema('scaffolder');
     let row: { action: string; target: string; actor: string } | undefined;
     for (let i = 0; i < 100 && !row; i++) {
-      row = await db.withSchema('atrium_host').table('audit_events').where({ action: 'scaffolder.task.retry', target: r.body.id }).first('action', 'target', 'actor');
+      row = await db
+        .withSchema('atrium_host')
+        .table('audit_events')
+        .where({ action: 'scaffolder.task.retry', target: r.body.id })
+        .first('action', 'target', 'actor');
       if (!row) await sleep(50);
     }
     expect(row).toMatchObject({ action: 'scaffolder.task.retry', target: r.body.id });
   });
 
   it('lists day-2 templates for matching entities and runs them with the entity', async () => {
-    const r = await backend.json<{ items: Array<{ templateRef: string; parameter: string }> }>('/api/scaffolder/v2/entity-actions?entityRef=component:default/existing-svc');
+    const r = await backend.json<{ items: Array<{ templateRef: string; parameter: string }> }>(
+      '/api/scaffolder/v2/entity-actions?entityRef=component:default/existing-svc',
+    );
     expect(r.body.items).toEqual([expect.objectContaining({ templateRef: 'template:default/day2', parameter: 'entity' })]);
     const none = await backend.json<{ items: unknown[] }>('/api/scaffolder/v2/entity-actions?entityRef=group:default/team-a');
     expect(none.body.items).toEqual([]);
@@ -295,11 +336,14 @@ describe.each(testDatabaseKinds())('scaffolder on %s', (database) => {
       metadata: { name, annotations },
       spec: { type: 'service', steps },
     });
-    const passwd = (r: { body: unknown }) => JSON.stringify(r.body).includes('root:x:0:0') || JSON.stringify(r.body).includes(Buffer.from('root:x:0:0').toString('base64').slice(0, 12));
+    const passwd = (r: { body: unknown }) =>
+      JSON.stringify(r.body).includes('root:x:0:0') || JSON.stringify(r.body).includes(Buffer.from('root:x:0:0').toString('base64').slice(0, 12));
 
     it('ignores a caller-supplied managed-by-location: the file:/x + fetch:plain:file /etc/passwd payload reads nothing', async () => {
       const r = await dryRun(
-        template('probe', { 'backstage.io/managed-by-location': 'file:/x' }, [{ id: 'read', action: 'fetch:plain:file', input: { url: '/etc/passwd', targetPath: 'passwd' } }]),
+        template('probe', { 'backstage.io/managed-by-location': 'file:/x' }, [
+          { id: 'read', action: 'fetch:plain:file', input: { url: '/etc/passwd', targetPath: 'passwd' } },
+        ]),
       );
       expect(r.status).toBe(200);
       expect(r.body.directoryContents).toEqual([]);
@@ -307,17 +351,24 @@ describe.each(testDatabaseKinds())('scaffolder on %s', (database) => {
       expect(passwd(r)).toBe(false);
       for (const url of ['./etc/passwd', '../etc/passwd', 'file:///etc/passwd', '/etc/../etc/passwd']) {
         const again = await dryRun(
-          template('probe', { 'backstage.io/managed-by-location': 'file:/x', 'backstage.io/managed-by-origin-location': 'file:/x' }, [{ id: 'read', action: 'fetch:plain:file', input: { url, targetPath: 'passwd' } }]),
+          template('probe', { 'backstage.io/managed-by-location': 'file:/x', 'backstage.io/managed-by-origin-location': 'file:/x' }, [
+            { id: 'read', action: 'fetch:plain:file', input: { url, targetPath: 'passwd' } },
+          ]),
         );
         expect(again.body.directoryContents, url).toEqual([]);
-        expect(again.body.log.some((l) => l.body.status === 'failed'), url).toBe(true);
+        expect(
+          again.body.log.some((l) => l.body.status === 'failed'),
+          url,
+        ).toBe(true);
         expect(passwd(again), url).toBe(false);
       }
     });
 
     it('ignores an annotation naming a real folder, and one borrowed from another template', async () => {
       const r = await dryRun(
-        template('not-stored', { 'backstage.io/managed-by-location': `file:${root}/templates.yaml` }, [{ id: 'fetch', action: 'fetch:plain', input: { url: './skeleton' } }]),
+        template('not-stored', { 'backstage.io/managed-by-location': `file:${root}/templates.yaml` }, [
+          { id: 'fetch', action: 'fetch:plain', input: { url: './skeleton' } },
+        ]),
       );
       expect(r.body.directoryContents).toEqual([]);
       expect(r.body.log.find((l) => l.body.status === 'failed')!.body.message).toMatch(/no known location/);
@@ -386,7 +437,15 @@ describe.each(testDatabaseKinds())('scaffolder on %s', (database) => {
     const loops = '{% for a in range(10000) %}{% for b in range(10000) %}{% for c in range(10000) %}${{ c }}{% endfor %}{% endfor %}{% endfor %}';
     const pending = backend.json<{ log: Array<{ body: { message: string; status?: string } }> }>('/api/scaffolder/v2/dry-run', {
       method: 'POST',
-      body: { template: { apiVersion: 'scaffolder.backstage.io/v1beta3', kind: 'Template', metadata: { name: 'loops' }, spec: { steps: [{ id: 'l', action: 'debug:log', input: { message: loops } }] } }, values: {} },
+      body: {
+        template: {
+          apiVersion: 'scaffolder.backstage.io/v1beta3',
+          kind: 'Template',
+          metadata: { name: 'loops' },
+          spec: { steps: [{ id: 'l', action: 'debug:log', input: { message: loops } }] },
+        },
+        values: {},
+      },
     });
     const health = await backend.fetch('/healthz');
     expect(health.status).toBe(200);

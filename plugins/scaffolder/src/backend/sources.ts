@@ -3,10 +3,7 @@ import path from 'node:path';
 import { FileReader, GitReader, isGitMetadataPath, ReadError, UrlReader } from '@atrium/source-readers';
 
 /** Where a template was read from, from its `backstage.io/managed-by-location` annotation. */
-export type TemplateBase =
-  | { type: 'file'; path: string }
-  | { type: 'url'; url: string }
-  | { type: 'git'; repo: string; ref: string; path: string };
+export type TemplateBase = { type: 'file'; path: string } | { type: 'url'; url: string } | { type: 'git'; repo: string; ref: string; path: string };
 
 /** The key refusals of private destinations name. */
 const PRIVATE_NETWORKS_KEY = 'scaffolder.readers.allowPrivateNetworks';
@@ -107,7 +104,10 @@ export class TemplateSources {
       for (const name of names) out.push({ path: name.slice(prefix.length), content: await tree.read(name), executable: false });
       return out;
     }
-    throw new ReadError('read', `Cannot fetch the folder ${where.url}: folders can be fetched from file and git locations only (register the template from git, or use fetch:plain:file for a single URL)`);
+    throw new ReadError(
+      'read',
+      `Cannot fetch the folder ${where.url}: folders can be fetched from file and git locations only (register the template from git, or use fetch:plain:file for a single URL)`,
+    );
   }
 
   /** One file (`fetch:plain:file`, `fetch:template:file`). */

@@ -61,7 +61,9 @@ export function checkTemplateSteps(spec: Pick<TaskSpec, 'steps' | 'timeout'>, re
 export function lineOfStepField(source: string, templateName: string, index: number, field?: string): number | undefined {
   const lines = source.split(/\r?\n/);
   const docStarts = [0, ...lines.flatMap((l, i) => (/^---\s*$/.test(l) ? [i + 1] : []))];
-  const nameRe = new RegExp(`\\bname:\\s*['"]?${templateName.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}['"]?\\s*[,}]?\\s*$|\\bname:\\s*['"]?${templateName.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}['"]?\\s*[,}]`);
+  const nameRe = new RegExp(
+    `\\bname:\\s*['"]?${templateName.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}['"]?\\s*[,}]?\\s*$|\\bname:\\s*['"]?${templateName.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}['"]?\\s*[,}]`,
+  );
   for (let d = 0; d < docStarts.length; d++) {
     const from = docStarts[d]!;
     const to = d + 1 < docStarts.length ? docStarts[d + 1]! - 1 : lines.length;
@@ -95,11 +97,19 @@ export function lineOfStepField(source: string, templateName: string, index: num
 }
 
 /** Adds `file:line:` to step errors whose place in the template's source can be found. */
-export function withSourceLines(errors: FieldError[], source: { file: string; text: string } | undefined, templateName: string): Array<FieldError & { file?: string; line?: number }> {
+export function withSourceLines(
+  errors: FieldError[],
+  source: { file: string; text: string } | undefined,
+  templateName: string,
+): Array<FieldError & { file?: string; line?: number }> {
   if (!source) return errors;
   return errors.map((e) => {
     const m = /^spec\.steps\[(\d+)\](?:\.(\w+))?/.exec(e.path);
-    const line = m ? lineOfStepField(source.text, templateName, Number(m[1]), m[2]) : e.path === 'spec.timeout' ? source.text.split(/\r?\n/).findIndex((l) => /^\s+timeout:/.test(l)) + 1 || undefined : undefined;
+    const line = m
+      ? lineOfStepField(source.text, templateName, Number(m[1]), m[2])
+      : e.path === 'spec.timeout'
+        ? source.text.split(/\r?\n/).findIndex((l) => /^\s+timeout:/.test(l)) + 1 || undefined
+        : undefined;
     return line ? { ...e, file: source.file, line, message: `${source.file}:${line}: ${e.message}` } : e;
   });
 }

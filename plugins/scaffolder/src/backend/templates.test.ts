@@ -26,12 +26,17 @@ describe('templates', () => {
   });
 
   it('refuses templates that are not v1beta3', () => {
-    expect(() => assertRunnableTemplate({ apiVersion: 'backstage.io/v1beta2', kind: 'Template', metadata: { name: 'old' }, spec: { steps: [] } })).toThrow(/only scaffolder.backstage.io\/v1beta3/);
+    expect(() => assertRunnableTemplate({ apiVersion: 'backstage.io/v1beta2', kind: 'Template', metadata: { name: 'old' }, spec: { steps: [] } })).toThrow(
+      /only scaffolder.backstage.io\/v1beta3/,
+    );
   });
 
   it('builds a Backstage task spec with default step ids and names', () => {
     const spec = buildTaskSpec(template, { name: 'a' }, { ref: 'user:default/guest' });
-    expect(spec.steps.map((s) => [s.id, s.name])).toEqual([['step-1', 'debug:log'], ['two', 'debug:log']]);
+    expect(spec.steps.map((s) => [s.id, s.name])).toEqual([
+      ['step-1', 'debug:log'],
+      ['two', 'debug:log'],
+    ]);
     expect(spec.templateInfo).toMatchObject({ entityRef: 'template:default/t', baseUrl: 'file:/x/template.yaml' });
     expect(spec.user.ref).toBe('user:default/guest');
   });

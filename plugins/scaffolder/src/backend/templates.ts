@@ -29,7 +29,9 @@ export function assertRunnableTemplate(value: unknown): TemplateLike {
   const t = value as TemplateLike;
   if (!t || typeof t !== 'object' || t.kind !== 'Template') throw new InputError('Not a Template entity');
   if (t.apiVersion !== TEMPLATE_API_VERSION) {
-    throw new InputError(`Template ${t.metadata?.name ?? ''} has apiVersion ${t.apiVersion}; only ${TEMPLATE_API_VERSION} templates can run (older v1beta2/v1alpha1 templates must be migrated)`);
+    throw new InputError(
+      `Template ${t.metadata?.name ?? ''} has apiVersion ${t.apiVersion}; only ${TEMPLATE_API_VERSION} templates can run (older v1beta2/v1alpha1 templates must be migrated)`,
+    );
   }
   if (!t.spec || !Array.isArray(t.spec.steps)) throw new InputError('Template spec.steps must be an array');
   return t;
@@ -66,7 +68,11 @@ export function parameterSchema(t: TemplateLike): ParameterSchemaResponse {
     ...(t.spec['ui:options'] ? { 'ui:options': t.spec['ui:options'] as JsonObject } : {}),
     steps: parameterPages(t).map((page) => {
       const { title, description, ...schema } = page as { title?: string; description?: string };
-      return { title: title ?? 'Please enter the following information', ...(description ? { description } : {}), schema: { ...schema, ...(title ? { title } : {}) } };
+      return {
+        title: title ?? 'Please enter the following information',
+        ...(description ? { description } : {}),
+        schema: { ...schema, ...(title ? { title } : {}) },
+      };
     }),
     ...(approval ? { approval: { approvers: approval.approvers } } : {}),
     ...(t.spec.entityFilter ? { entityFilter: t.spec.entityFilter } : {}),
@@ -157,7 +163,13 @@ export function buildTaskSpec(t: TemplateLike, values: JsonObject, user: { ref: 
     templateInfo: {
       entityRef: templateRefOf(t),
       ...(location ? { baseUrl: location } : {}),
-      entity: { metadata: { name: t.metadata.name, ...(t.metadata.title ? { title: t.metadata.title } : {}), ...(t.metadata.description ? { description: t.metadata.description } : {}) } },
+      entity: {
+        metadata: {
+          name: t.metadata.name,
+          ...(t.metadata.title ? { title: t.metadata.title } : {}),
+          ...(t.metadata.description ? { description: t.metadata.description } : {}),
+        },
+      },
     },
   };
 }

@@ -73,8 +73,10 @@ export const createTask = (body: { templateRef: string; values: Record<string, u
   apiFetch<{ id: string }>(`${BASE}/tasks`, { json: body });
 export const cancelTask = (id: string, compensate = false) =>
   apiFetch<{ status: string }>(`${BASE}/tasks/${id}/cancel`, { method: 'POST', json: compensate ? { compensate: true } : {} });
-export const retryStep = (id: string, stepId: string) => apiFetch<SerializedTask>(`${BASE}/tasks/${id}/steps/${encodeURIComponent(stepId)}/retry`, { method: 'POST', json: {} });
-export const skipStep = (id: string, stepId: string) => apiFetch<SerializedTask>(`${BASE}/tasks/${id}/steps/${encodeURIComponent(stepId)}/skip`, { method: 'POST', json: {} });
+export const retryStep = (id: string, stepId: string) =>
+  apiFetch<SerializedTask>(`${BASE}/tasks/${id}/steps/${encodeURIComponent(stepId)}/retry`, { method: 'POST', json: {} });
+export const skipStep = (id: string, stepId: string) =>
+  apiFetch<SerializedTask>(`${BASE}/tasks/${id}/steps/${encodeURIComponent(stepId)}/skip`, { method: 'POST', json: {} });
 export const decideStep = (id: string, stepId: string, decision: 'approve' | 'reject', comment?: string) =>
   apiFetch<SerializedTask>(`${BASE}/tasks/${id}/steps/${encodeURIComponent(stepId)}/approval`, { json: { decision, ...(comment ? { comment } : {}) } });
 export const retryTask = (id: string) => apiFetch<{ id: string }>(`${BASE}/tasks/${id}/retry`, { method: 'POST', json: {} });
@@ -94,7 +96,11 @@ export function useEntityOptions(kinds: string[] | undefined, extra?: Record<str
       if (extra) parts.push(extra);
       const query = parts.length === 0 ? undefined : parts.length === 1 ? parts[0] : { $all: parts };
       return apiFetch<QueryEntitiesResponse>('/catalog/entities/by-query', {
-        json: { ...(query ? { query } : {}), limit: 500, fields: ['kind', 'metadata.name', 'metadata.namespace', 'metadata.title', 'metadata.tags', 'spec.owner'] },
+        json: {
+          ...(query ? { query } : {}),
+          limit: 500,
+          fields: ['kind', 'metadata.name', 'metadata.namespace', 'metadata.title', 'metadata.tags', 'spec.owner'],
+        },
         signal,
       }).then((r) => r.items);
     },
@@ -106,9 +112,10 @@ export function useTagFacets() {
   return useQuery({
     queryKey: ['scaffolder', 'tag-facets'],
     queryFn: ({ signal }) =>
-      apiFetch<{ facets: Record<string, Array<{ value: string; count: number }>> }>('/catalog/entity-facets', { query: { facet: 'metadata.tags' }, signal }).then(
-        (r) => (r.facets['metadata.tags'] ?? []).map((f) => f.value),
-      ),
+      apiFetch<{ facets: Record<string, Array<{ value: string; count: number }>> }>('/catalog/entity-facets', {
+        query: { facet: 'metadata.tags' },
+        signal,
+      }).then((r) => (r.facets['metadata.tags'] ?? []).map((f) => f.value)),
     staleTime: 60_000,
   });
 }

@@ -16,10 +16,12 @@ export function coalesced<T>(task: () => Promise<T>): () => Promise<T> {
   };
   return () => {
     if (!running) return start();
-    next ??= running.catch(() => undefined).then(() => {
-      next = undefined;
-      return start();
-    });
+    next ??= running
+      .catch(() => undefined)
+      .then(() => {
+        next = undefined;
+        return start();
+      });
     return next;
   };
 }

@@ -17,7 +17,10 @@ describe('resolveGitCacheDir', () => {
 
 describe('customRelationTypes', () => {
   it('reads relation types and inverses custom kinds declare', () => {
-    expect(customRelationTypes({ kinds: [{ kind: 'Cluster', relations: [{ field: 'runs', type: 'runs', inverse: 'runsOn' }] }, { kind: 'Plain' }] })).toEqual(['runs', 'runsOn']);
+    expect(customRelationTypes({ kinds: [{ kind: 'Cluster', relations: [{ field: 'runs', type: 'runs', inverse: 'runsOn' }] }, { kind: 'Plain' }] })).toEqual([
+      'runs',
+      'runsOn',
+    ]);
     expect(customRelationTypes(undefined)).toEqual([]);
     expect(customRelationTypes({ kinds: 'nonsense' })).toEqual([]);
   });

@@ -91,7 +91,10 @@ export function customRelationTypes(catalogConfig: unknown): string[] {
 }
 
 /** Scorecards and initiatives from config and from the catalog (config first, so it wins on duplicate ids). */
-export async function readRawDefinitions(config: ScorecardsConfig, catalog: CatalogService): Promise<{ scorecards: RawDefinition[]; initiatives: RawDefinition[] }> {
+export async function readRawDefinitions(
+  config: ScorecardsConfig,
+  catalog: CatalogService,
+): Promise<{ scorecards: RawDefinition[]; initiatives: RawDefinition[] }> {
   const fromConfig = (items: Array<Record<string, unknown> & { id: string }>, key: string) =>
     items.map(({ id, ...spec }, i) => ({ id, source: `app-config ${key}[${i}]`, spec }));
   const { items } = await catalog.getEntities({ filter: { kind: [SCORECARD_KIND, INITIATIVE_KIND], apiVersion: SCORECARD_API_VERSION } });

@@ -20,7 +20,12 @@ const entity: Entity = {
   spec: { type: 'service', lifecycle: 'production', owner: 'team-a' },
   relations: [{ type: 'dependsOn', targetRef: 'resource:default/db' }],
 };
-const ctx = (e: Entity = entity, f: Record<string, unknown> = { hasDescription: true, dependents: 0 }) => ({ entity: e, facts: f, relations: relationsByType(e), now: new Date('2026-11-01T00:00:00Z') });
+const ctx = (e: Entity = entity, f: Record<string, unknown> = { hasDescription: true, dependents: 0 }) => ({
+  entity: e,
+  facts: f,
+  relations: relationsByType(e),
+  now: new Date('2026-11-01T00:00:00Z'),
+});
 
 describe('loadDefinitions', () => {
   it('loads a valid scorecard with defaults (title, weight, colours)', () => {
@@ -71,13 +76,21 @@ describe('loadDefinitions', () => {
   it('rejects a rule whose cost grows too fast (deeply nested comprehensions), naming scorecard, rule and reason', () => {
     const deep = 'entity.metadata.tags.all(a, entity.metadata.tags.all(b, entity.metadata.tags.all(c, entity.metadata.tags.exists(d, a == d))))';
     const r = loadDefinitions(
-      [sc('costly', spec([rule('ok', 'bronze', 'true'), rule('n4', 'silver', deep)])), sc('slow-actual', spec([rule('a', 'bronze', 'true', { actual: deep })]))],
+      [
+        sc('costly', spec([rule('ok', 'bronze', 'true'), rule('n4', 'silver', deep)])),
+        sc('slow-actual', spec([rule('a', 'bronze', 'true', { actual: deep })])),
+      ],
       [],
       facts,
     );
     expect(r.scorecards).toEqual([]);
     expect(r.errors).toEqual([
-      { source: 'test/costly', scorecard: 'costly', rule: 'n4', message: expect.stringMatching(/^invalid condition: comprehensions nested 3 deep \(all → all → all\); at most 2 are allowed/) },
+      {
+        source: 'test/costly',
+        scorecard: 'costly',
+        rule: 'n4',
+        message: expect.stringMatching(/^invalid condition: comprehensions nested 3 deep \(all → all → all\); at most 2 are allowed/),
+      },
       { source: 'test/slow-actual', scorecard: 'slow-actual', rule: 'a', message: expect.stringMatching(/^invalid actual: comprehensions nested 3 deep/) },
     ]);
   });
@@ -123,8 +136,18 @@ describe('evaluateScorecard', () => {
   });
 
   it('a rule that cannot be evaluated is an error: not passed, and people read its failureMessage, not the engine', () => {
-    const r = evaluateScorecard(load([rule('d', 'bronze', 'entity.spec.domain == "x"', { failureMessage: 'Set spec.domain', weight: 3 }), rule('e', 'bronze', 'entity.spec.nope == 1')]), ctx(), new Set());
-    expect(r.rules[0]).toEqual({ ruleId: 'd', status: 'error', actual: 'missing', message: 'Set spec.domain', detail: expect.stringContaining('No such key: domain') });
+    const r = evaluateScorecard(
+      load([rule('d', 'bronze', 'entity.spec.domain == "x"', { failureMessage: 'Set spec.domain', weight: 3 }), rule('e', 'bronze', 'entity.spec.nope == 1')]),
+      ctx(),
+      new Set(),
+    );
+    expect(r.rules[0]).toEqual({
+      ruleId: 'd',
+      status: 'error',
+      actual: 'missing',
+      message: 'Set spec.domain',
+      detail: expect.stringContaining('No such key: domain'),
+    });
     expect(r.rules[1]).toMatchObject({ status: 'error', message: 'This rule could not be checked for this entity.' });
     expect(r.rules.map((x) => x.message).join(' ')).not.toMatch(/No such key/);
     expect(r).toMatchObject({ level: null, points: 0, maxPoints: 4 });
@@ -174,8 +197,12 @@ describe('evaluateScorecard', () => {
     expect(relationsByType(lonely, ['runsOn'])).toEqual({ runsOn: [] });
   });
 
-  it('shows the actual value from the rule\'s actual expression', () => {
-    const r = evaluateScorecard(load([rule('c', 'bronze', 'count(relations.dependsOn) < 1', { actual: 'relations.dependsOn', expected: 'none' })]), ctx(), new Set());
+  it("shows the actual value from the rule's actual expression", () => {
+    const r = evaluateScorecard(
+      load([rule('c', 'bronze', 'count(relations.dependsOn) < 1', { actual: 'relations.dependsOn', expected: 'none' })]),
+      ctx(),
+      new Set(),
+    );
     expect(r.rules[0]).toMatchObject({ status: 'fail', actual: '["resource:default/db"]', expected: 'none' });
   });
 });

@@ -1,11 +1,5 @@
 import { createAjv, formatFieldErrors, toFieldErrors, type JsonSchema } from '@atrium/backend-plugin-api';
-import type {
-  DefinitionError,
-  EntitySelector,
-  InitiativeDefinition,
-  ScorecardDefinition,
-  ScorecardRule,
-} from '../common/index.js';
+import type { DefinitionError, EntitySelector, InitiativeDefinition, ScorecardDefinition, ScorecardRule } from '../common/index.js';
 import { ConditionError, compileCondition, compileExpression, type CompiledExpression, type KnownNames } from './expression.js';
 
 export const SCORECARD_API_VERSION = 'atrium.dev/v1alpha1';
@@ -155,8 +149,7 @@ export function loadDefinitions(rawScorecards: RawDefinition[], rawInitiatives: 
 }
 
 function loadScorecard(raw: RawDefinition, known: KnownNames, errors: DefinitionError[]): LoadedScorecard | undefined {
-  const fail = (message: string, rule?: string) =>
-    errors.push({ source: raw.source, scorecard: raw.id, ...(rule ? { rule } : {}), message });
+  const fail = (message: string, rule?: string) => errors.push({ source: raw.source, scorecard: raw.id, ...(rule ? { rule } : {}), message });
   if (!validateScorecard(raw.spec)) {
     fail(formatFieldErrors(toFieldErrors(validateScorecard.errors, 'spec')));
     return undefined;

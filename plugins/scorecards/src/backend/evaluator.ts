@@ -108,7 +108,12 @@ export class Evaluator {
       for (const [ref, facts] of values) {
         const into = computed.get(ref) ?? {};
         for (const [name, value] of Object.entries(facts)) {
-          into[name] = { value: value === UNKNOWN ? null : value, status: value === UNKNOWN ? 'unknown' : 'known', provider: provider.id, updatedAt: now.toISOString() };
+          into[name] = {
+            value: value === UNKNOWN ? null : value,
+            status: value === UNKNOWN ? 'unknown' : 'known',
+            provider: provider.id,
+            updatedAt: now.toISOString(),
+          };
         }
         computed.set(ref, into);
       }
@@ -145,10 +150,22 @@ export class Evaluator {
         applicable.push([ref, def.id]);
         const outcome = evaluateScorecard(scorecard, evalCtx, exemptions.get(ref) ?? new Set());
         this.logEngineErrors(ref, def.id, outcome.rules);
-        const statusHash = sha1(JSON.stringify([owner, outcome.level, outcome.points, outcome.maxPoints, outcome.rules.map((r) => [r.ruleId, r.status, r.preview, r.message])]));
+        const statusHash = sha1(
+          JSON.stringify([owner, outcome.level, outcome.points, outcome.maxPoints, outcome.rules.map((r) => [r.ruleId, r.status, r.preview, r.message])]),
+        );
         const hash = `${statusHash}:${sha1(JSON.stringify(outcome.rules.map((r) => [r.actual, r.detail])))}`;
         if (previous.get(`${ref}\n${def.id}`)?.hash === hash) continue;
-        rows.push({ entityRef: ref, scorecardId: def.id, owner: owner ?? null, level: outcome.level, levelRank: levelRank(def, outcome.level), points: outcome.points, maxPoints: outcome.maxPoints, rules: outcome.rules, hash });
+        rows.push({
+          entityRef: ref,
+          scorecardId: def.id,
+          owner: owner ?? null,
+          level: outcome.level,
+          levelRank: levelRank(def, outcome.level),
+          points: outcome.points,
+          maxPoints: outcome.maxPoints,
+          rules: outcome.rules,
+          hash,
+        });
       }
     });
     // Results first: facts carry the input hash, which must only be stored once results are.
@@ -157,7 +174,9 @@ export class Evaluator {
     for (const { row, previous: prev } of changes) {
       if (!prev || row.levelRank >= prev.levelRank) continue;
       const def = scorecards.find((s) => s.definition.id === row.scorecardId)!.definition;
-      await this.deps.notifier.levelDropped(row, prev.level, def).catch((err: unknown) => this.deps.logger.warn({ err }, 'scorecards: level-drop notification failed'));
+      await this.deps.notifier
+        .levelDropped(row, prev.level, def)
+        .catch((err: unknown) => this.deps.logger.warn({ err }, 'scorecards: level-drop notification failed'));
     }
     return { changed: changes.length, applicable };
   }
@@ -196,7 +215,10 @@ export class Evaluator {
       const key = `${scorecardId}/${r.ruleId}/${r.detail}`;
       if (this.loggedErrors.has(key) || this.loggedErrors.size > 10_000) continue;
       this.loggedErrors.add(key);
-      this.deps.logger.warn({ scorecard: scorecardId, rule: r.ruleId, entityRef, reason: r.detail }, `scorecards: rule ${scorecardId}/${r.ruleId} could not be evaluated for ${entityRef} (and possibly others): ${r.detail}`);
+      this.deps.logger.warn(
+        { scorecard: scorecardId, rule: r.ruleId, entityRef, reason: r.detail },
+        `scorecards: rule ${scorecardId}/${r.ruleId} could not be evaluated for ${entityRef} (and possibly others): ${r.detail}`,
+      );
     }
   }
 

@@ -13,7 +13,10 @@ import {
   type EvaluationContext,
 } from './expression.js';
 
-const facts = { facts: new Set(['dependents', 'hasDescription', 'ownerResolves', 'techdocsBuilt', 'daysSinceChange']), relations: new Set(BUILT_IN_RELATION_TYPES) };
+const facts = {
+  facts: new Set(['dependents', 'hasDescription', 'ownerResolves', 'techdocsBuilt', 'daysSinceChange']),
+  relations: new Set(BUILT_IN_RELATION_TYPES),
+};
 const ctx: EvaluationContext = {
   entity: {
     kind: 'Component',

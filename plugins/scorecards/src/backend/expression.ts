@@ -123,7 +123,10 @@ function checkAst(node: unknown, known: KnownNames, problems: string[], chain: s
   if ((op === '.' || op === '[]') && Array.isArray(args)) {
     const [target, key] = args as [AstNode, unknown];
     const name = op === '.' ? key : (key as AstNode)?.op === 'value' ? (key as AstNode).args : undefined;
-    const names = target?.op === 'id' && typeof name === 'string' ? ({ facts: known.facts, relations: known.relations } as Record<string, ReadonlySet<string> | undefined>)[String(target.args)] : undefined;
+    const names =
+      target?.op === 'id' && typeof name === 'string'
+        ? ({ facts: known.facts, relations: known.relations } as Record<string, ReadonlySet<string> | undefined>)[String(target.args)]
+        : undefined;
     if (names && typeof name === 'string' && !names.has(name)) {
       const what = target.args === 'facts' ? 'fact' : 'relation type';
       problems.push(`unknown ${what} "${name}" (known: ${[...names].sort().join(', ')})`);

@@ -31,7 +31,8 @@ describe.each(testDatabaseKinds())('git facts within backend.reading roots on %s
     const project = await tempDir('atrium-scorecards-project-');
     const repo = path.join(shared, 'svc');
     await writeTree(repo, {
-      'catalog-info.yaml': 'apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: svc\nspec:\n  type: service\n  lifecycle: production\n  owner: team-a\n',
+      'catalog-info.yaml':
+        'apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: svc\nspec:\n  type: service\n  lifecycle: production\n  owner: team-a\n',
       'README.md': '# Svc\n',
     });
     git(repo, 'init', '--quiet', '-b', 'main');

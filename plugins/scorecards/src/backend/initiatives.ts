@@ -1,13 +1,27 @@
 import type { Caller } from '@atrium/backend-plugin-api';
 import type { Entity } from '@atrium/catalog-model';
 import type { CatalogService, EntityFilterQuery } from '@atrium/plugin-catalog/backend';
-import { isUnmet, levelRank, type EntityScorecardResult, type InitiativeDefinition, type InitiativeProgress, type ScorecardDefinition } from '../common/index.js';
+import {
+  isUnmet,
+  levelRank,
+  type EntityScorecardResult,
+  type InitiativeDefinition,
+  type InitiativeProgress,
+  type ScorecardDefinition,
+} from '../common/index.js';
 import { ownerRefOf, refOf } from './facts/builtins.js';
 import type { Notifier } from './notifier.js';
 import { matchesSelector } from './selector.js';
 import type { ScorecardStore } from './store.js';
 
-const SHORTHANDS: Record<string, string> = { type: 'spec.type', lifecycle: 'spec.lifecycle', owner: 'spec.owner', tags: 'metadata.tags', namespace: 'metadata.namespace', name: 'metadata.name' };
+const SHORTHANDS: Record<string, string> = {
+  type: 'spec.type',
+  lifecycle: 'spec.lifecycle',
+  owner: 'spec.owner',
+  tags: 'metadata.tags',
+  namespace: 'metadata.namespace',
+  name: 'metadata.name',
+};
 
 /** An initiative's (and its scorecard's) selectors as a catalog filter, so the catalog narrows the set. */
 function catalogFilter(initiative: InitiativeDefinition, scorecard: ScorecardDefinition): EntityFilterQuery {
@@ -31,7 +45,11 @@ export function daysBetween(from: Date, toDay: string): number {
  * Whether a result meets the initiative: its target level reached, or none of its rules unmet
  * (RULE_STATUS: failing and error are unmet; upcoming and not-applicable rules hold nobody back).
  */
-export function meetsInitiative(initiative: InitiativeDefinition, scorecard: ScorecardDefinition, result: EntityScorecardResult | undefined): { ok: boolean; failingRules: string[] } {
+export function meetsInitiative(
+  initiative: InitiativeDefinition,
+  scorecard: ScorecardDefinition,
+  result: EntityScorecardResult | undefined,
+): { ok: boolean; failingRules: string[] } {
   if (!result) return { ok: false, failingRules: ['not evaluated yet'] };
   const ok = (id: string) => !isUnmet(result.rules.find((r) => r.ruleId === id)?.status ?? 'fail');
   if (initiative.targetLevel) {

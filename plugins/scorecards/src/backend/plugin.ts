@@ -21,7 +21,12 @@ export const scorecardsFactsRef = createServiceRef<ScorecardsFactsService>('scor
 const SWEEP_JOB = 'scorecards.evaluate-all';
 
 /** Scorecards and initiatives: rules over catalog entities and their facts, levels, history, rollups. */
-export const scorecardsPlugin = definePlugin<ScorecardsConfig, { catalog: typeof catalogServiceRef; sources: typeof sourcesServiceRef; eventLog: typeof coreServices.eventLog }, ScorecardsFactsService, { notifications: typeof notificationsServiceRef }>({
+export const scorecardsPlugin = definePlugin<
+  ScorecardsConfig,
+  { catalog: typeof catalogServiceRef; sources: typeof sourcesServiceRef; eventLog: typeof coreServices.eventLog },
+  ScorecardsFactsService,
+  { notifications: typeof notificationsServiceRef }
+>({
   id: 'scorecards',
   permissions: scorecardsPermissions,
   configSchema: scorecardsConfigSchema,
@@ -37,7 +42,14 @@ export const scorecardsPlugin = definePlugin<ScorecardsConfig, { catalog: typeof
     const { db, config, rootConfig, logger, scheduler, events, audit, lifecycle, host, deps, optionalDeps } = ctx;
     const store = new ScorecardStore(db, host.database().mode, deps.eventLog);
     const notifier = new Notifier(optionalDeps.notifications, config.notifications, logger);
-    const runtime = new ScorecardsRuntime({ config, catalog: deps.catalog, store, notifier, logger, relationTypes: customRelationTypes(rootConfig['catalog']) });
+    const runtime = new ScorecardsRuntime({
+      config,
+      catalog: deps.catalog,
+      store,
+      notifier,
+      logger,
+      relationTypes: customRelationTypes(rootConfig['catalog']),
+    });
 
     runtime.registerFactProvider(catalogFactProvider);
     // TechDocs build outcomes, from the topic TechDocs declares: unknown until one is reported.
@@ -61,7 +73,8 @@ export const scorecardsPlugin = definePlugin<ScorecardsConfig, { catalog: typeof
     // Catalog changes: a changed definition re-reads them all, any other entity is evaluated again.
     const unfollowCatalog = deps.catalog.onEntityChange(async (change) => {
       if (change.type === 'removed') await runtime.removed(change.entityRef);
-      else if (/^(scorecard|initiative):/i.test(change.entityRef)) void scheduler.trigger(SWEEP_JOB).catch((err: unknown) => logger.error({ err }, 'scorecards: sweep failed'));
+      else if (/^(scorecard|initiative):/i.test(change.entityRef))
+        void scheduler.trigger(SWEEP_JOB).catch((err: unknown) => logger.error({ err }, 'scorecards: sweep failed'));
       else runtime.enqueue(change.entityRef);
     });
 
@@ -74,7 +87,14 @@ export const scorecardsPlugin = definePlugin<ScorecardsConfig, { catalog: typeof
       return runtime.stop();
     });
 
-    mountRoutes(ctx, scorecardsRoutes, { runtime, store, catalog: deps.catalog, audit, permissions: ctx.permissions, triggerSweep: () => scheduler.trigger(SWEEP_JOB) });
+    mountRoutes(ctx, scorecardsRoutes, {
+      runtime,
+      store,
+      catalog: deps.catalog,
+      audit,
+      permissions: ctx.permissions,
+      triggerSweep: () => scheduler.trigger(SWEEP_JOB),
+    });
     return {
       registerFactProvider(provider) {
         runtime.registerFactProvider(provider);

@@ -87,9 +87,18 @@ function normaliseGroupRef(ref: string, namespace?: string): string | undefined 
 }
 
 /** With `caller`: the groups it may read, holding the entities it may read (`visible`). */
-export async function groupRollups(store: ScorecardStore, catalog: CatalogService, scorecardId: string, reader?: { caller: Caller; visible: string[] | undefined }): Promise<GroupRollup[]> {
+export async function groupRollups(
+  store: ScorecardStore,
+  catalog: CatalogService,
+  scorecardId: string,
+  reader?: { caller: Caller; visible: string[] | undefined },
+): Promise<GroupRollup[]> {
   const [{ items: groups }, owners] = await Promise.all([
-    catalog.getEntities({ filter: { kind: 'group' }, fields: ['kind', 'metadata.name', 'metadata.namespace', 'spec.parent'], ...(reader ? { caller: reader.caller } : {}) }),
+    catalog.getEntities({
+      filter: { kind: 'group' },
+      fields: ['kind', 'metadata.name', 'metadata.namespace', 'spec.parent'],
+      ...(reader ? { caller: reader.caller } : {}),
+    }),
     ownerRollups(store, scorecardId, reader?.visible),
   ]);
   return rollUpGroups(groups, owners, scorecardId);

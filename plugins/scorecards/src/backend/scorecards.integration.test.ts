@@ -49,7 +49,13 @@ const initiative = {
   apiVersion: 'atrium.dev/v1alpha1',
   kind: 'Initiative',
   metadata: { name: 'to-silver', title: 'Everything to Silver' },
-  spec: { scorecard: 'prod', targetLevel: 'silver', owner: 'group:default/platform', startDate: '2020-01-01', deadline: new Date(Date.now() + 5 * 86_400_000).toISOString().slice(0, 10) },
+  spec: {
+    scorecard: 'prod',
+    targetLevel: 'silver',
+    owner: 'group:default/platform',
+    startDate: '2020-01-01',
+    deadline: new Date(Date.now() + 5 * 86_400_000).toISOString().slice(0, 10),
+  },
 };
 const yamlDocs = (...docs: object[]) => docs.map((d) => JSON.stringify(d)).join('\n---\n');
 
@@ -95,7 +101,8 @@ describe.each(testDatabaseKinds())('scorecards on %s', (database) => {
   const received: unknown[] = [];
   const api = <T = any>(p: string, init?: Omit<RequestInit, 'body'> & { body?: unknown }) => backend.json<T>(`/api/scorecards${p}`, init); // eslint-disable-line @typescript-eslint/no-explicit-any
   // A team's scorecards notifications, through the notifications plugin.
-  const notifications = async (owner: string) => (await backend.json<NotificationList>(`/api/notifications?source=scorecards&recipient=${encodeURIComponent(owner)}`)).body.items;
+  const notifications = async (owner: string) =>
+    (await backend.json<NotificationList>(`/api/notifications?source=scorecards&recipient=${encodeURIComponent(owner)}`)).body.items;
   const entityResults = async (name: string) => (await api<EntityResultsResponse>(`/entities/component/default/${name}`)).body;
   const refresh = async (content: string) => {
     fs.writeFileSync(path.join(dir, 'catalog.yaml'), content);
@@ -140,7 +147,9 @@ describe.each(testDatabaseKinds())('scorecards on %s', (database) => {
     await waitFor(async () => (await entityResults('gamma')).results.length > 0 || (await api('/evaluate', { method: 'POST' }), false));
     const { body } = await api<ListScorecardsResponse>('/scorecards');
     expect(body.items.map((s) => s.id)).toEqual(['prod']);
-    expect(body.errors).toEqual([expect.objectContaining({ scorecard: 'broken', rule: 'r1', message: expect.stringContaining('unknown fact "doesNotExist"') })]);
+    expect(body.errors).toEqual([
+      expect.objectContaining({ scorecard: 'broken', rule: 'r1', message: expect.stringContaining('unknown fact "doesNotExist"') }),
+    ]);
     const prod = body.items[0]!;
     expect(prod.entityCount).toBe(3);
     expect(prod.levelDistribution).toEqual({ gold: 1, bronze: 1, none: 1 });
@@ -175,20 +184,26 @@ describe.each(testDatabaseKinds())('scorecards on %s', (database) => {
   });
 
   it('rolls up per owner and per group hierarchy', async () => {
-    const owners = (await api<{ items: Array<{ key: string; entityCount: number; levels: Record<string, number> }> }>('/scorecards/prod/rollups?by=owner')).body.items;
+    const owners = (await api<{ items: Array<{ key: string; entityCount: number; levels: Record<string, number> }> }>('/scorecards/prod/rollups?by=owner')).body
+      .items;
     expect(owners.map((o) => [o.key, o.entityCount])).toEqual([
       ['group:default/ghost-team', 1],
       ['group:default/team-a', 1],
       ['group:default/team-b', 1],
     ]);
-    const groups = (await api<{ items: Array<{ key: string; entityCount: number; levels: Record<string, number>; children: Array<{ key: string }> }> }>('/scorecards/prod/rollups?by=group')).body.items;
+    const groups = (
+      await api<{ items: Array<{ key: string; entityCount: number; levels: Record<string, number>; children: Array<{ key: string }> }> }>(
+        '/scorecards/prod/rollups?by=group',
+      )
+    ).body.items;
     expect(groups).toHaveLength(1);
     expect(groups[0]).toMatchObject({ key: 'group:default/platform', entityCount: 2, levels: { bronze: 2 } });
     expect(groups[0]!.children.map((c) => c.key)).toEqual(['group:default/team-a', 'group:default/team-b']);
   });
 
-  it('orders a team\'s fixes and exports CSV', async () => {
-    const fix = (await api<{ items: Array<{ ruleId: string; entityRefs: string[] }> }>(`/owners/${encodeURIComponent('group:default/team-a')}/fix-next`)).body.items;
+  it("orders a team's fixes and exports CSV", async () => {
+    const fix = (await api<{ items: Array<{ ruleId: string; entityRefs: string[] }> }>(`/owners/${encodeURIComponent('group:default/team-a')}/fix-next`)).body
+      .items;
     expect(fix.map((f) => f.ruleId)).toEqual(['system']);
     const res = await backend.fetch('/api/scorecards/export.csv?scorecard=prod');
     expect(res.headers.get('content-type')).toMatch(/text\/csv/);
@@ -198,11 +213,27 @@ describe.each(testDatabaseKinds())('scorecards on %s', (database) => {
   });
 
   it('exemptions count as passed until they expire, and are validated', async () => {
-    const bad = await api('/exemptions', { method: 'POST', body: { entityRef: 'component:default/alpha', scorecardId: 'prod', ruleId: 'nope', reason: 'because', expiresAt: new Date(Date.now() + 86_400_000).toISOString() } });
+    const bad = await api('/exemptions', {
+      method: 'POST',
+      body: {
+        entityRef: 'component:default/alpha',
+        scorecardId: 'prod',
+        ruleId: 'nope',
+        reason: 'because',
+        expiresAt: new Date(Date.now() + 86_400_000).toISOString(),
+      },
+    });
     expect(bad.status).toBe(400);
     const created = await api('/exemptions', {
       method: 'POST',
-      body: { entityRef: 'component:default/alpha', scorecardId: 'prod', ruleId: 'system', reason: 'Being split out of the shop system', approvedBy: 'user:default/cto', expiresAt: new Date(Date.now() + 86_400_000).toISOString() },
+      body: {
+        entityRef: 'component:default/alpha',
+        scorecardId: 'prod',
+        ruleId: 'system',
+        reason: 'Being split out of the shop system',
+        approvedBy: 'user:default/cto',
+        expiresAt: new Date(Date.now() + 86_400_000).toISOString(),
+      },
     });
     expect(created.status).toBe(201);
     await waitFor(async () => (await entityResults('alpha')).results[0]?.level === 'gold');
@@ -217,13 +248,23 @@ describe.each(testDatabaseKinds())('scorecards on %s', (database) => {
     await api('/evaluate', { method: 'POST' });
     const list = (await api<{ items: Array<{ id: string; total: number; passing: number }> }>('/initiatives')).body.items;
     expect(list).toEqual([expect.objectContaining({ id: 'to-silver', total: 3, passing: 0 })]);
-    const detail = (await api<{ total: number; daysLeft: number; burnUp: unknown[]; teams: Array<{ owner: string }>; failing: Array<{ entityRef: string; daysLeft: number; failingRules: string[] }> }>('/initiatives/to-silver')).body;
+    const detail = (
+      await api<{
+        total: number;
+        daysLeft: number;
+        burnUp: unknown[];
+        teams: Array<{ owner: string }>;
+        failing: Array<{ entityRef: string; daysLeft: number; failingRules: string[] }>;
+      }>('/initiatives/to-silver')
+    ).body;
     expect(detail.daysLeft).toBeGreaterThanOrEqual(5);
     expect(detail.burnUp).toHaveLength(1);
     expect(detail.teams.map((t) => t.owner).sort()).toEqual(['group:default/ghost-team', 'group:default/team-a', 'group:default/team-b']);
     expect(detail.failing.find((f) => f.entityRef === 'component:default/alpha')?.failingRules).toEqual(['system']);
     const reminders = await notifications('group:default/team-b');
-    expect(reminders).toEqual([expect.objectContaining({ topic: SCORECARD_NOTIFICATION_TOPICS.deadline, scope: expect.stringMatching(/^deadline:to-silver:group:default\/team-b:/) })]);
+    expect(reminders).toEqual([
+      expect.objectContaining({ topic: SCORECARD_NOTIFICATION_TOPICS.deadline, scope: expect.stringMatching(/^deadline:to-silver:group:default\/team-b:/) }),
+    ]);
     // One reminder per threshold: another sweep adds none; nothing changed, so it writes no result.
     const again = await api<{ lastSweep: { changed: number; entities: number } }>('/evaluate', { method: 'POST' });
     expect(again.body.lastSweep).toMatchObject({ changed: 0, entities: 10 }); // 3 groups, 3 components, 3 definitions, 1 location
@@ -239,7 +280,13 @@ describe.each(testDatabaseKinds())('scorecards on %s', (database) => {
   });
 
   it('drops results of removed entities', async () => {
-    fs.writeFileSync(path.join(dir, 'catalog.yaml'), entitiesFile().split('\n---\n').filter((d) => !d.includes('"gamma"')).join('\n---\n'));
+    fs.writeFileSync(
+      path.join(dir, 'catalog.yaml'),
+      entitiesFile()
+        .split('\n---\n')
+        .filter((d) => !d.includes('"gamma"'))
+        .join('\n---\n'),
+    );
     await backend.json('/api/catalog/refresh', { method: 'POST', body: { entityRef: 'component:default/alpha' } });
     await waitFor(async () => (await entityResults('gamma')).results.length === 0);
   });

@@ -74,7 +74,9 @@ describe.each(testDatabaseKinds())('rule statuses on %s', (database) => {
   const sweep = () => api('/evaluate', { method: 'POST' });
   // A team's reminders, through the notifications plugin.
   const reminders = async (owner: string) =>
-    (await backend.json<NotificationList>(`/api/notifications?source=scorecards&recipient=${encodeURIComponent(owner)}`)).body.items.filter((n) => n.topic === SCORECARD_NOTIFICATION_TOPICS.deadline);
+    (await backend.json<NotificationList>(`/api/notifications?source=scorecards&recipient=${encodeURIComponent(owner)}`)).body.items.filter(
+      (n) => n.topic === SCORECARD_NOTIFICATION_TOPICS.deadline,
+    );
 
   beforeAll(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'atrium-scorecards-statuses-'));
@@ -84,7 +86,13 @@ describe.each(testDatabaseKinds())('rule statuses on %s', (database) => {
       plugins: [catalogPlugin, notificationsPlugin, scorecardsPlugin],
       configDir: dir,
       config: {
-        catalog: { processingPollMs: 100, refreshIntervalSeconds: 1, readers: { fileRoots: [dir] }, kinds: scorecardKinds, locations: [{ type: 'file', target: 'catalog.yaml' }] },
+        catalog: {
+          processingPollMs: 100,
+          refreshIntervalSeconds: 1,
+          readers: { fileRoots: [dir] },
+          kinds: scorecardKinds,
+          locations: [{ type: 'file', target: 'catalog.yaml' }],
+        },
         scorecards: { eventBatchMs: 20, git: { enabled: false } },
       },
     });
@@ -127,7 +135,10 @@ describe.each(testDatabaseKinds())('rule statuses on %s', (database) => {
     ]);
     expect(JSON.stringify(failing)).not.toMatch(/No such key/);
     expect((await api<RuleResultsResponse>('/scorecards/consistency/rules/described')).body.items.map((x) => x.entityRef)).toEqual(['component:default/svc-b']);
-    expect((await api<RuleResultsResponse>('/scorecards/consistency/rules/upcoming?status=all')).body.items.map((x) => x.rule.status)).toEqual(['pending', 'pending']);
+    expect((await api<RuleResultsResponse>('/scorecards/consistency/rules/upcoming?status=all')).body.items.map((x) => x.rule.status)).toEqual([
+      'pending',
+      'pending',
+    ]);
     expect((await api('/scorecards/consistency/rules/nope')).status).toBe(404);
     expect((await api('/scorecards/nope/rules/domain')).status).toBe(404);
     expect((await api('/scorecards/consistency/rules/domain?status=bogus')).status).toBe(400);
@@ -167,7 +178,10 @@ describe.each(testDatabaseKinds())('rule statuses on %s', (database) => {
     await write([component('svc-a', 'team-a', 'A'), component('svc-b', 'team-b')]);
     await waitFor(async () => (await results('svc-b'))?.rules.find((r) => r.ruleId === 'described')?.status === 'fail');
     const expiresAt = new Date(Date.now() + 7 * 86_400_000).toISOString();
-    const bad = await api('/exemptions/requests', { method: 'POST', body: { entityRef: 'component:default/svc-b', scorecardId: 'consistency', ruleId: 'nope', reason: 'because', expiresAt } });
+    const bad = await api('/exemptions/requests', {
+      method: 'POST',
+      body: { entityRef: 'component:default/svc-b', scorecardId: 'consistency', ruleId: 'nope', reason: 'because', expiresAt },
+    });
     expect(bad.status).toBe(400);
     const requested = await api<Exemption>('/exemptions/requests', {
       method: 'POST',
@@ -175,7 +189,9 @@ describe.each(testDatabaseKinds())('rule statuses on %s', (database) => {
     });
     expect(requested.status).toBe(201);
     expect(requested.body).toMatchObject({ status: 'requested', requestedBy: 'user:default/guest', approvedBy: null });
-    expect((await api<{ items: Exemption[] }>('/exemptions?status=requested&entityRef=component:default/svc-b')).body.items.map((x) => x.id)).toEqual([requested.body.id]);
+    expect((await api<{ items: Exemption[] }>('/exemptions?status=requested&entityRef=component:default/svc-b')).body.items.map((x) => x.id)).toEqual([
+      requested.body.id,
+    ]);
     expect((await api<{ items: Exemption[] }>('/exemptions?entityRef=component:default/svc-b')).body.items).toEqual([]);
     await sweep();
     expect((await results('svc-b'))!.rules.find((r) => r.ruleId === 'described')!.status).toBe('fail');

@@ -1,7 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
 import type { EventLogService } from '@atrium/backend-plugin-api';
-import { COUNTED_STATUSES, isMet, MET_STATUSES, UNMET_STATUSES, type EntityFacts, type EntityScorecardResult, type Exemption, type HistoryPoint, type RuleResult, type RuleTally } from '../common/index.js';
+import {
+  COUNTED_STATUSES,
+  isMet,
+  MET_STATUSES,
+  UNMET_STATUSES,
+  type EntityFacts,
+  type EntityScorecardResult,
+  type Exemption,
+  type HistoryPoint,
+  type RuleResult,
+  type RuleTally,
+} from '../common/index.js';
 
 export interface StoredFacts {
   facts: EntityFacts;
@@ -59,7 +70,12 @@ export class ScorecardStore {
     for (const part of chunks(refs, 1000)) {
       const rows = await this.db('facts').whereIn('entity_ref', part);
       for (const r of rows) {
-        out.set(r.entity_ref, { facts: parseJson(r.facts), entityHash: r.entity_hash, entityChangedAt: new Date(r.entity_changed_at), inputHash: r.input_hash ?? null });
+        out.set(r.entity_ref, {
+          facts: parseJson(r.facts),
+          entityHash: r.entity_hash,
+          entityChangedAt: new Date(r.entity_changed_at),
+          inputHash: r.input_hash ?? null,
+        });
       }
     }
     return out;
@@ -68,7 +84,16 @@ export class ScorecardStore {
   async saveFacts(rows: Array<{ entityRef: string } & StoredFacts>, now: Date): Promise<void> {
     for (const part of chunks(rows, this.chunk)) {
       await this.db('facts')
-        .insert(part.map((r) => ({ entity_ref: r.entityRef, facts: JSON.stringify(r.facts), entity_hash: r.entityHash, entity_changed_at: r.entityChangedAt, input_hash: r.inputHash, updated_at: now })))
+        .insert(
+          part.map((r) => ({
+            entity_ref: r.entityRef,
+            facts: JSON.stringify(r.facts),
+            entity_hash: r.entityHash,
+            entity_changed_at: r.entityChangedAt,
+            input_hash: r.inputHash,
+            updated_at: now,
+          })),
+        )
         .onConflict('entity_ref')
         .merge();
     }
@@ -92,7 +117,10 @@ export class ScorecardStore {
   async writeResults(rows: ResultRow[], previous: Map<string, { hash: string; level: string | null; levelRank: number }>, now: Date): Promise<ResultChange[]> {
     const changes: ResultChange[] = [];
     const key = (r: ResultRow) => `${r.entityRef}\n${r.scorecardId}`;
-    for (const part of chunks(rows.filter((r) => previous.get(key(r))?.hash !== r.hash), this.chunk)) {
+    for (const part of chunks(
+      rows.filter((r) => previous.get(key(r))?.hash !== r.hash),
+      this.chunk,
+    )) {
       await this.db.transaction(async (trx) => {
         const returned: Array<{ entity_ref: string; scorecard_id: string }> = await trx('results')
           .insert(
@@ -139,8 +167,17 @@ export class ScorecardStore {
               topic: 'scorecards.level.changed',
               entityRef: r.entityRef,
               actor: 'plugin:scorecards',
-              payload: { entityRef: r.entityRef, scorecardId: r.scorecardId, from: previous.get(key(r))?.level ?? null, to: r.level, points: r.points, maxPoints: r.maxPoints },
-              meta: { summary: `Scorecard ${r.scorecardId}: ${previous.get(key(r))?.level ?? 'no level'} → ${r.level ?? 'no level'} (${r.points}/${r.maxPoints} points)` },
+              payload: {
+                entityRef: r.entityRef,
+                scorecardId: r.scorecardId,
+                from: previous.get(key(r))?.level ?? null,
+                to: r.level,
+                points: r.points,
+                maxPoints: r.maxPoints,
+              },
+              meta: {
+                summary: `Scorecard ${r.scorecardId}: ${previous.get(key(r))?.level ?? 'no level'} → ${r.level ?? 'no level'} (${r.points}/${r.maxPoints} points)`,
+              },
             })),
             { trx },
           );
@@ -192,7 +229,10 @@ export class ScorecardStore {
   }
 
   /** Level counts, points and per-rule status tallies (see RuleTally) per owner for one scorecard. */
-  async ownerAggregates(scorecardId: string, visible?: string[]): Promise<{
+  async ownerAggregates(
+    scorecardId: string,
+    visible?: string[],
+  ): Promise<{
     levels: Array<{ owner: string | null; level: string | null; entities: number; points: number; max_points: number }>;
     rules: Array<{ owner: string | null; rule_id: string } & RuleTally>;
   }> {
@@ -219,7 +259,13 @@ export class ScorecardStore {
       .groupBy('r.owner', 'rule_id');
     const num = (v: unknown) => Number(v ?? 0);
     return {
-      levels: levels.map((r: Record<string, unknown>) => ({ owner: r['owner'] as string | null, level: r['level'] as string | null, entities: num(r['entities']), points: num(r['points']), max_points: num(r['max_points']) })),
+      levels: levels.map((r: Record<string, unknown>) => ({
+        owner: r['owner'] as string | null,
+        level: r['level'] as string | null,
+        entities: num(r['entities']),
+        points: num(r['points']),
+        max_points: num(r['max_points']),
+      })),
       rules: rules.map((r: Record<string, unknown>) => ({
         owner: r['owner'] as string | null,
         rule_id: String(r['rule_id']),
@@ -237,7 +283,12 @@ export class ScorecardStore {
    * Results of one rule of one scorecard, per entity, with the rule's result; `statuses` narrows
    * to some statuses (e.g. the unmet ones for "who fails this rule").
    */
-  async ruleResults(scorecardId: string, ruleId: string, statuses?: readonly string[], visible?: string[]): Promise<Array<{ entityRef: string; owner: string | null; level: string | null; rule: RuleResult }>> {
+  async ruleResults(
+    scorecardId: string,
+    ruleId: string,
+    statuses?: readonly string[],
+    visible?: string[],
+  ): Promise<Array<{ entityRef: string; owner: string | null; level: string | null; rule: RuleResult }>> {
     const q = this.db
       .select('r.entity_ref', 'r.owner', 'r.level', this.db.raw('x as rule'))
       .from(this.db.raw('results r cross join lateral jsonb_array_elements(r.rules) x'))
@@ -246,7 +297,12 @@ export class ScorecardStore {
       .orderBy('r.entity_ref');
     if (statuses) q.whereRaw(`x->>'status' in (${statuses.map(() => '?').join(', ')})`, [...statuses]);
     if (visible) q.whereRaw('r.entity_ref = any(?::text[])', [visible]);
-    return (await q).map((r: Record<string, unknown>) => ({ entityRef: String(r['entity_ref']), owner: (r['owner'] as string | null) ?? null, level: (r['level'] as string | null) ?? null, rule: parseJson<RuleResult>(r['rule']) }));
+    return (await q).map((r: Record<string, unknown>) => ({
+      entityRef: String(r['entity_ref']),
+      owner: (r['owner'] as string | null) ?? null,
+      level: (r['level'] as string | null) ?? null,
+      rule: parseJson<RuleResult>(r['rule']),
+    }));
   }
 
   /**
@@ -272,7 +328,14 @@ export class ScorecardStore {
   async dailyLevels(scorecardId: string, since: string, owners?: string[]) {
     const q = this.db('daily_levels').where('scorecard_id', scorecardId).where('day', '>=', since).orderBy('day');
     if (owners) q.whereIn('owner', owners);
-    return (await q).map((r) => ({ day: iso(r.day).slice(0, 10), owner: r.owner || null, level: r.level || null, entities: Number(r.entities), points: Number(r.points), maxPoints: Number(r.max_points) }));
+    return (await q).map((r) => ({
+      day: iso(r.day).slice(0, 10),
+      owner: r.owner || null,
+      level: r.level || null,
+      entities: Number(r.entities),
+      points: Number(r.points),
+      maxPoints: Number(r.max_points),
+    }));
   }
 
   async saveInitiativeProgress(initiativeId: string, day: string, passing: number, total: number): Promise<void> {
@@ -298,7 +361,13 @@ export class ScorecardStore {
     return this.exemptions({ now, status: 'granted', ...(entityRef ? { entityRef } : {}) });
   }
 
-  async exemptions(where: { now: Date; status: Exemption['status']; entityRef?: string; scorecardId?: string; visible?: string[] | undefined }): Promise<Exemption[]> {
+  async exemptions(where: {
+    now: Date;
+    status: Exemption['status'];
+    entityRef?: string;
+    scorecardId?: string;
+    visible?: string[] | undefined;
+  }): Promise<Exemption[]> {
     const q = this.db('exemptions').where('expires_at', '>', where.now).where('status', where.status).orderBy('created_at');
     if (where.visible) q.whereRaw('entity_ref = any(?::text[])', [where.visible]);
     if (where.entityRef) q.where('entity_ref', where.entityRef);
@@ -306,7 +375,10 @@ export class ScorecardStore {
     return (await q).map(toExemption);
   }
 
-  async addExemption(e: Pick<Exemption, 'entityRef' | 'scorecardId' | 'ruleId' | 'reason' | 'expiresAt' | 'status' | 'requestedBy' | 'approvedBy'>, now: Date): Promise<Exemption> {
+  async addExemption(
+    e: Pick<Exemption, 'entityRef' | 'scorecardId' | 'ruleId' | 'reason' | 'expiresAt' | 'status' | 'requestedBy' | 'approvedBy'>,
+    now: Date,
+  ): Promise<Exemption> {
     const row = {
       id: randomUUID(),
       entity_ref: e.entityRef,
@@ -326,7 +398,10 @@ export class ScorecardStore {
 
   /** Grants a requested exemption; undefined when there is no such request (unknown, or already granted). */
   async grantExemption(id: string, approvedBy: string, now: Date): Promise<Exemption | undefined> {
-    const [row] = await this.db('exemptions').where({ id, status: 'requested' }).update({ status: 'granted', approved_by: approvedBy, granted_at: now }).returning('*');
+    const [row] = await this.db('exemptions')
+      .where({ id, status: 'requested' })
+      .update({ status: 'granted', approved_by: approvedBy, granted_at: now })
+      .returning('*');
     return row ? toExemption(row) : undefined;
   }
 

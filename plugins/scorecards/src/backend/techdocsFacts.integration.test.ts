@@ -27,7 +27,8 @@ const scorecard = {
 describe.each(testDatabaseKinds())('the techdocsBuilt fact, from the topic TechDocs declares, on %s', (database) => {
   let dir: string;
   let backend: TestBackend;
-  const techdocsBuilt = async (name: string) => (await backend.json<EntityResultsResponse>(`/api/scorecards/entities/component/default/${name}`)).body.facts['techdocsBuilt'];
+  const techdocsBuilt = async (name: string) =>
+    (await backend.json<EntityResultsResponse>(`/api/scorecards/entities/component/default/${name}`)).body.facts['techdocsBuilt'];
 
   beforeAll(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'atrium-scorecards-techdocs-'));
@@ -35,7 +36,10 @@ describe.each(testDatabaseKinds())('the techdocsBuilt fact, from the topic TechD
     fs.mkdirSync(path.join(dir, 'broken'));
     fs.writeFileSync(path.join(dir, 'good', 'mkdocs.yml'), 'site_name: Good\n');
     fs.writeFileSync(path.join(dir, 'good', 'docs', 'index.md'), '# Good\n');
-    fs.writeFileSync(path.join(dir, 'catalog.yaml'), [component('good', 'dir:./good'), component('broken', 'dir:./broken'), scorecard].map((d) => JSON.stringify(d)).join('\n---\n'));
+    fs.writeFileSync(
+      path.join(dir, 'catalog.yaml'),
+      [component('good', 'dir:./good'), component('broken', 'dir:./broken'), scorecard].map((d) => JSON.stringify(d)).join('\n---\n'),
+    );
     backend = await startTestBackend({
       database,
       plugins: [catalogPlugin, techdocsPlugin, scorecardsPlugin],
@@ -54,10 +58,13 @@ describe.each(testDatabaseKinds())('the techdocsBuilt fact, from the topic TechD
 
   it('follows real TechDocs builds: built is true, failed is false', async () => {
     await waitFor(async () => (await techdocsBuilt('good'))?.value === true, { timeoutMs: 60_000 });
-    await waitFor(async () => {
-      const fact = await techdocsBuilt('broken');
-      return fact?.status === 'known' && fact.value === false;
-    }, { timeoutMs: 60_000 });
+    await waitFor(
+      async () => {
+        const fact = await techdocsBuilt('broken');
+        return fact?.status === 'known' && fact.value === false;
+      },
+      { timeoutMs: 60_000 },
+    );
     expect(await techdocsBuilt('good')).toMatchObject({ value: true, status: 'known', provider: 'techdocs' });
   });
 

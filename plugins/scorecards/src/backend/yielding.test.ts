@@ -23,10 +23,14 @@ describe('forEachYielding', () => {
     let timerRan = false;
     const seenAfterTimer: number[] = [];
     setImmediate(() => (timerRan = true));
-    await forEachYielding([1, 2, 3], (i) => {
-      if (timerRan) seenAfterTimer.push(i);
-      now += 50;
-    }, { clock: () => now });
+    await forEachYielding(
+      [1, 2, 3],
+      (i) => {
+        if (timerRan) seenAfterTimer.push(i);
+        now += 50;
+      },
+      { clock: () => now },
+    );
     expect(seenAfterTimer).toEqual([2, 3]);
   });
 });

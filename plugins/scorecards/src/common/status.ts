@@ -33,8 +33,18 @@ export const RULE_STATUS: Readonly<Record<RuleStatus, RuleStatusInfo>> = {
     counts: 'unmet',
   },
   exempt: { label: 'Exempt', meaning: 'An approved exemption makes this rule count as passed until it expires.', color: 'blue', counts: 'met' },
-  pending: { label: 'Upcoming', meaning: 'The rule counts from its effective date; until then it scores nothing and blocks nothing.', color: 'gray', counts: 'excluded' },
-  'not-applicable': { label: 'Not applicable', meaning: "The rule's filter does not select this entity, so it scores nothing and blocks nothing.", color: 'gray', counts: 'excluded' },
+  pending: {
+    label: 'Upcoming',
+    meaning: 'The rule counts from its effective date; until then it scores nothing and blocks nothing.',
+    color: 'gray',
+    counts: 'excluded',
+  },
+  'not-applicable': {
+    label: 'Not applicable',
+    meaning: "The rule's filter does not select this entity, so it scores nothing and blocks nothing.",
+    color: 'gray',
+    counts: 'excluded',
+  },
 };
 
 export const RULE_STATUSES = Object.keys(RULE_STATUS) as RuleStatus[];

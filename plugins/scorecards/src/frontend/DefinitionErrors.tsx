@@ -22,7 +22,13 @@ export function DefinitionErrors(props: { errors: DefinitionError[]; title?: str
 /** Downloads a scorecard's results as CSV. */
 export function CsvButton(props: { scorecardId: string }) {
   return (
-    <Button component="a" href={`/api/scorecards/export.csv?scorecard=${encodeURIComponent(props.scorecardId)}`} variant="default" size="xs" leftSection={<IconDownload size={14} />}>
+    <Button
+      component="a"
+      href={`/api/scorecards/export.csv?scorecard=${encodeURIComponent(props.scorecardId)}`}
+      variant="default"
+      size="xs"
+      leftSection={<IconDownload size={14} />}
+    >
       CSV
     </Button>
   );

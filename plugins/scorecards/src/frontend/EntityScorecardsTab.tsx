@@ -28,7 +28,12 @@ export default function EntityScorecardsTab() {
       loadingLabel="Loading scorecards…"
       errorTitle="Could not load scorecard results"
       isEmpty={(d) => d.results.length === 0}
-      empty={<EmptyState title="No scorecard applies to this entity" description="Scorecards pick entities by kind, type, lifecycle or tags; results appear within a few seconds of a change, or after the next evaluation." />}
+      empty={
+        <EmptyState
+          title="No scorecard applies to this entity"
+          description="Scorecards pick entities by kind, type, lifecycle or tags; results appear within a few seconds of a change, or after the next evaluation."
+        />
+      }
     >
       {(data) => (
         <Stack gap="lg">
@@ -67,7 +72,10 @@ function ScorecardResult(props: { result: EntityResultsResponse['results'][numbe
         rows={result.rules}
         rowKey={(rr) => rr.ruleId}
         columns={[
-          { id: 'rule', primary: true, header: 'Rule',
+          {
+            id: 'rule',
+            primary: true,
+            header: 'Rule',
             cell: (rr) => {
               const rule = rules.get(rr.ruleId);
               const level = result.scorecard.levels.find((l) => l.id === rule?.level);
@@ -84,9 +92,27 @@ function ScorecardResult(props: { result: EntityResultsResponse['results'][numbe
             },
           },
           { id: 'result', header: 'Result', card: 'aside', cell: (rr) => <RuleStatusBadge status={rr.status} preview={rr.preview} /> },
-          { id: 'actual', header: 'Actual', cell: (rr) => <Text size="sm" ff="monospace" style={{ overflowWrap: 'anywhere' }}>{rr.status === 'not-applicable' ? '–' : (rr.actual ?? '–')}</Text> },
-          { id: 'expected', header: 'Expected', cell: (rr) => <Text size="sm" style={{ overflowWrap: 'anywhere' }}>{rr.expected ?? rules.get(rr.ruleId)?.condition}</Text> },
-          { id: 'how-to-fix', header: 'How to fix',
+          {
+            id: 'actual',
+            header: 'Actual',
+            cell: (rr) => (
+              <Text size="sm" ff="monospace" style={{ overflowWrap: 'anywhere' }}>
+                {rr.status === 'not-applicable' ? '–' : (rr.actual ?? '–')}
+              </Text>
+            ),
+          },
+          {
+            id: 'expected',
+            header: 'Expected',
+            cell: (rr) => (
+              <Text size="sm" style={{ overflowWrap: 'anywhere' }}>
+                {rr.expected ?? rules.get(rr.ruleId)?.condition}
+              </Text>
+            ),
+          },
+          {
+            id: 'how-to-fix',
+            header: 'How to fix',
             cell: (rr) => {
               const exemption = exemptionFor(rr.ruleId);
               const unmet = isUnmet(rr.status) || (rr.status === 'pending' && rr.preview !== undefined && isUnmet(rr.preview));

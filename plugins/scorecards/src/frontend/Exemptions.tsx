@@ -21,7 +21,13 @@ export function RequestExemptionButton(props: { entityRef: string; scorecard: Sc
   const submit = (e: FormEvent) => {
     e.preventDefault();
     request.mutate(
-      { entityRef: props.entityRef, scorecardId: props.scorecard.id, ruleId: props.ruleId, reason: reason.trim(), expiresAt: new Date(`${until}T23:59:59Z`).toISOString() },
+      {
+        entityRef: props.entityRef,
+        scorecardId: props.scorecard.id,
+        ruleId: props.ruleId,
+        reason: reason.trim(),
+        expiresAt: new Date(`${until}T23:59:59Z`).toISOString(),
+      },
       { onSuccess: () => modal.close() },
     );
   };
@@ -36,7 +42,17 @@ export function RequestExemptionButton(props: { entityRef: string; scorecard: Sc
             <Text size="sm">
               For <EntityRefLink entityRef={props.entityRef} />. Until it is granted the rule keeps counting.
             </Text>
-            <Textarea label="Reason" description="Why this rule should not count for this entity, for now." required minLength={3} maxLength={2000} autosize minRows={2} value={reason} onChange={(e) => setReason(e.currentTarget.value)} />
+            <Textarea
+              label="Reason"
+              description="Why this rule should not count for this entity, for now."
+              required
+              minLength={3}
+              maxLength={2000}
+              autosize
+              minRows={2}
+              value={reason}
+              onChange={(e) => setReason(e.currentTarget.value)}
+            />
             <TextInput label="Until" type="date" required min={earliest} value={until} onChange={(e) => setUntil(e.currentTarget.value)} />
             {request.error ? (
               <Alert color="red" title="Could not request the exemption">
@@ -62,14 +78,29 @@ export function RequestExemptionButton(props: { entityRef: string; scorecard: Sc
  * Exemption requests waiting for a decision, with Grant and Turn down, and granted exemptions
  * with Revoke; narrowed to one scorecard, rule or entity.
  */
-export function ExemptionsList(props: { query: ExemptionQuery & { status: Exemption['status'] }; ruleId?: string; scorecard?: ScorecardDefinition; label: string; empty: string }) {
+export function ExemptionsList(props: {
+  query: ExemptionQuery & { status: Exemption['status'] };
+  ruleId?: string;
+  scorecard?: ScorecardDefinition;
+  label: string;
+  empty: string;
+}) {
   const query = useExemptions(props.query);
   const actions = useExemptionActions();
   const pick = (items: Exemption[]) => (props.ruleId ? items.filter((x) => x.ruleId === props.ruleId) : items);
   const ruleTitle = (x: Exemption) => props.scorecard?.rules.find((r) => r.id === x.ruleId)?.title ?? x.ruleId;
   const failed = actions.grant.error ?? actions.remove.error;
   return (
-    <QueryBoundary query={query} compact isEmpty={(d) => pick(d.items).length === 0} empty={<Text size="sm" c="dimmed">{props.empty}</Text>}>
+    <QueryBoundary
+      query={query}
+      compact
+      isEmpty={(d) => pick(d.items).length === 0}
+      empty={
+        <Text size="sm" c="dimmed">
+          {props.empty}
+        </Text>
+      }
+    >
       {(d) => (
         <Stack gap="xs">
           {failed ? (
@@ -85,26 +116,44 @@ export function ExemptionsList(props: { query: ExemptionQuery & { status: Exempt
               { id: 'entity', primary: true, header: 'Entity', cell: (x) => <EntityRefLink entityRef={x.entityRef} size="sm" /> },
               ...(props.ruleId ? [] : [{ id: 'rule', header: 'Rule', cell: (x: Exemption) => <Text size="sm">{ruleTitle(x)}</Text> }]),
               { id: 'reason', header: 'Reason', cell: (x) => <Text size="sm">{x.reason}</Text> },
-              { id: 'col4', header: props.query.status === 'requested' ? 'Asked by' : 'Granted by',
+              {
+                id: 'col4',
+                header: props.query.status === 'requested' ? 'Asked by' : 'Granted by',
                 cell: (x) => {
                   const who = props.query.status === 'requested' ? x.requestedBy : x.approvedBy;
                   return who ? <EntityRefLink entityRef={who} defaultKind="user" size="sm" /> : <Text size="sm">–</Text>;
                 },
               },
               { id: 'until', header: 'Until', cell: (x) => <Text size="sm">{x.expiresAt.slice(0, 10)}</Text> },
-              { id: 'decision', header: 'Decision',
+              {
+                id: 'decision',
+                header: 'Decision',
                 cell: (x) =>
                   props.query.status === 'requested' ? (
                     <Group gap={4} justify="flex-end" wrap="nowrap">
-                      <Button size="compact-xs" loading={actions.grant.isPending && actions.grant.variables === x.id} onClick={() => actions.grant.mutate(x.id)}>
+                      <Button
+                        size="compact-xs"
+                        loading={actions.grant.isPending && actions.grant.variables === x.id}
+                        onClick={() => actions.grant.mutate(x.id)}
+                      >
                         Grant
                       </Button>
-                      <Button size="compact-xs" variant="default" loading={actions.remove.isPending && actions.remove.variables === x.id} onClick={() => actions.remove.mutate(x.id)}>
+                      <Button
+                        size="compact-xs"
+                        variant="default"
+                        loading={actions.remove.isPending && actions.remove.variables === x.id}
+                        onClick={() => actions.remove.mutate(x.id)}
+                      >
                         Turn down
                       </Button>
                     </Group>
                   ) : (
-                    <Button size="compact-xs" variant="default" loading={actions.remove.isPending && actions.remove.variables === x.id} onClick={() => actions.remove.mutate(x.id)}>
+                    <Button
+                      size="compact-xs"
+                      variant="default"
+                      loading={actions.remove.isPending && actions.remove.variables === x.id}
+                      onClick={() => actions.remove.mutate(x.id)}
+                    >
                       Revoke
                     </Button>
                   ),

@@ -15,9 +15,7 @@ export default function InitiativePage() {
   const query = useInitiative(id);
   if (query.data === undefined && isNotFound(query.error)) {
     return (
-      <ScorecardsNotFound title="Initiative not found">
-        There is no initiative “{id}”. It may have ended and been removed, or been renamed.
-      </ScorecardsNotFound>
+      <ScorecardsNotFound title="Initiative not found">There is no initiative “{id}”. It may have ended and been removed, or been renamed.</ScorecardsNotFound>
     );
   }
   return (
@@ -28,7 +26,8 @@ export default function InitiativePage() {
           subtitle={
             <>
               {p.initiative.description} Target:{' '}
-              {p.initiative.targetLevel ? <LevelBadge scorecard={p.scorecard} level={p.initiative.targetLevel} /> : `rules ${p.initiative.rules?.join(', ')}`} on{' '}
+              {p.initiative.targetLevel ? <LevelBadge scorecard={p.scorecard} level={p.initiative.targetLevel} /> : `rules ${p.initiative.rules?.join(', ')}`}{' '}
+              on{' '}
               <Anchor component={Link} to={scorecardPath(p.scorecard.id)}>
                 {p.scorecard.title}
               </Anchor>
@@ -72,8 +71,15 @@ export default function InitiativePage() {
                 rows={p.teams}
                 rowKey={(t) => t.owner}
                 columns={[
-                  { id: 'team', primary: true, header: 'Team', cell: (t) => (t.owner === 'none' ? 'No owner' : <EntityRefLink entityRef={t.owner} defaultKind="group" size="sm" />) },
-                  { id: 'meeting-the-target', header: 'Meeting the target',
+                  {
+                    id: 'team',
+                    primary: true,
+                    header: 'Team',
+                    cell: (t) => (t.owner === 'none' ? 'No owner' : <EntityRefLink entityRef={t.owner} defaultKind="group" size="sm" />),
+                  },
+                  {
+                    id: 'meeting-the-target',
+                    header: 'Meeting the target',
                     width: 220,
                     cell: (t) => (
                       <Group gap="xs" wrap="nowrap" justify="flex-end">
@@ -99,7 +105,9 @@ export default function InitiativePage() {
                     { id: 'entity', primary: true, header: 'Entity', cell: (f) => <EntityRefLink entityRef={f.entityRef} size="sm" /> },
                     { id: 'owner', header: 'Owner', cell: (f) => (f.owner ? <EntityRefLink entityRef={f.owner} defaultKind="group" size="sm" /> : '–') },
                     { id: 'level', header: 'Level', cell: (f) => <LevelBadge scorecard={p.scorecard} level={f.level} /> },
-                    { id: 'failing-rules', header: 'Failing rules',
+                    {
+                      id: 'failing-rules',
+                      header: 'Failing rules',
                       cell: (f) => (
                         <Text size="sm">
                           {f.failingRules.map((r, i) => {
@@ -125,11 +133,24 @@ export default function InitiativePage() {
                 />
               )}
             </SectionCard>
-            <SectionCard title="Exemption requests" description={`Asked for by owners on ${p.scorecard.title}'s rules; granting one counts the rule as passed until it ends.`}>
-              <ExemptionsList query={{ scorecard: p.scorecard.id, status: 'requested' }} scorecard={p.scorecard} label="Exemption requests" empty="No requests waiting." />
+            <SectionCard
+              title="Exemption requests"
+              description={`Asked for by owners on ${p.scorecard.title}'s rules; granting one counts the rule as passed until it ends.`}
+            >
+              <ExemptionsList
+                query={{ scorecard: p.scorecard.id, status: 'requested' }}
+                scorecard={p.scorecard}
+                label="Exemption requests"
+                empty="No requests waiting."
+              />
             </SectionCard>
             <SectionCard title="Exemptions" description="Granted exemptions; each has a reason, an approver and an end date.">
-              <ExemptionsList query={{ scorecard: p.scorecard.id, status: 'granted' }} scorecard={p.scorecard} label="Granted exemptions" empty="No active exemptions." />
+              <ExemptionsList
+                query={{ scorecard: p.scorecard.id, status: 'granted' }}
+                scorecard={p.scorecard}
+                label="Granted exemptions"
+                empty="No active exemptions."
+              />
             </SectionCard>
           </Stack>
         </PageLayout>

@@ -42,7 +42,10 @@ export function Initiatives(props: { scorecardId?: string }) {
             rows={pick(d.items)}
             rowKey={(i) => i.id}
             columns={[
-              { id: 'initiative', primary: true, header: 'Initiative',
+              {
+                id: 'initiative',
+                primary: true,
+                header: 'Initiative',
                 cell: (i) => (
                   <Anchor component={Link} to={initiativePath(i.id)}>
                     {i.title}
@@ -51,7 +54,9 @@ export function Initiatives(props: { scorecardId?: string }) {
               },
               { id: 'owner', header: 'Owner', cell: (i) => <EntityRefLink entityRef={i.owner} defaultKind="group" /> },
               { id: 'progress', header: 'Progress', width: 200, cell: (i) => <InitiativeProgressBar passing={i.passing} total={i.total} /> },
-              { id: 'deadline', header: 'Deadline',
+              {
+                id: 'deadline',
+                header: 'Deadline',
                 cell: (i) => (
                   <Group gap={6} wrap="wrap" justify="flex-end">
                     <Text size="sm">{i.deadline}</Text>
@@ -66,4 +71,3 @@ export function Initiatives(props: { scorecardId?: string }) {
     </SectionCard>
   );
 }
-

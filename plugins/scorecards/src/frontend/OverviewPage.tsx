@@ -19,7 +19,12 @@ export default function OverviewPage() {
         loadingLabel="Loading scorecards…"
         errorTitle="Could not load scorecards"
         isEmpty={(d) => d.items.length === 0 && d.errors.length === 0}
-        empty={<EmptyState title="No scorecards yet" description="Add a Scorecard entity to the catalog (see catalog-examples/scorecards) or define one under scorecards.definitions in app-config.yaml." />}
+        empty={
+          <EmptyState
+            title="No scorecards yet"
+            description="Add a Scorecard entity to the catalog (see catalog-examples/scorecards) or define one under scorecards.definitions in app-config.yaml."
+          />
+        }
       >
         {(data) => (
           <Stack gap="lg">

@@ -97,20 +97,45 @@ function Rule(props: { data: RuleResultsResponse; status: string; onStatus: (s: 
             <Stack gap="xs">
               <RuleRate rule={rule} tally={tally} />
               <Group gap={6}>
-                <Badge variant="light" color="green">{tally.passed} passing or exempt</Badge>
-                <Badge variant="light" color="red">{tally.unmet} not meeting it</Badge>
-                {tally.upcoming > 0 && <Badge variant="light" color="gray">{tally.upcoming} upcoming</Badge>}
-                {tally.notApplicable > 0 && <Badge variant="light" color="gray">{tally.notApplicable} not applicable</Badge>}
+                <Badge variant="light" color="green">
+                  {tally.passed} passing or exempt
+                </Badge>
+                <Badge variant="light" color="red">
+                  {tally.unmet} not meeting it
+                </Badge>
+                {tally.upcoming > 0 && (
+                  <Badge variant="light" color="gray">
+                    {tally.upcoming} upcoming
+                  </Badge>
+                )}
+                {tally.notApplicable > 0 && (
+                  <Badge variant="light" color="gray">
+                    {tally.notApplicable} not applicable
+                  </Badge>
+                )}
               </Group>
             </Stack>
           </SectionCard>
         </SimpleGrid>
         <SectionCard
           title="Entities"
-          actions={<Select aria-label="Which entities" value={props.status} onChange={(v) => props.onStatus(v ?? 'unmet')} data={FILTERS} allowDeselect={false} w={{ base: '100%', xs: 280 }} />}
+          actions={
+            <Select
+              aria-label="Which entities"
+              value={props.status}
+              onChange={(v) => props.onStatus(v ?? 'unmet')}
+              data={FILTERS}
+              allowDeselect={false}
+              w={{ base: '100%', xs: 280 }}
+            />
+          }
         >
           {items.length === 0 ? (
-            <EmptyState compact title={props.status === 'unmet' ? 'Every entity meets this rule' : 'No entities with this status'} description="Pick another status above to see the rest." />
+            <EmptyState
+              compact
+              title={props.status === 'unmet' ? 'Every entity meets this rule' : 'No entities with this status'}
+              description="Pick another status above to see the rest."
+            />
           ) : (
             <DataTable
               label={`Entities for ${rule.title}`}
@@ -118,10 +143,24 @@ function Rule(props: { data: RuleResultsResponse; status: string; onStatus: (s: 
               rowKey={(x) => x.entityRef}
               columns={[
                 { id: 'entity', primary: true, header: 'Entity', cell: (x) => <EntityRefLink entityRef={x.entityRef} size="sm" /> },
-                { id: 'owner', header: 'Owner', cell: (x) => (x.owner ? <EntityRefLink entityRef={x.owner} defaultKind="group" size="sm" /> : <Text size="sm">–</Text>) },
+                {
+                  id: 'owner',
+                  header: 'Owner',
+                  cell: (x) => (x.owner ? <EntityRefLink entityRef={x.owner} defaultKind="group" size="sm" /> : <Text size="sm">–</Text>),
+                },
                 { id: 'result', header: 'Result', card: 'aside', cell: (x) => <RuleStatusBadge status={x.rule.status} preview={x.rule.preview} /> },
-                { id: 'actual', header: 'Actual', cell: (x) => <Text size="sm" ff="monospace" style={{ overflowWrap: 'anywhere' }}>{x.rule.actual ?? '–'}</Text> },
-                { id: 'action', header: 'Action',
+                {
+                  id: 'actual',
+                  header: 'Actual',
+                  cell: (x) => (
+                    <Text size="sm" ff="monospace" style={{ overflowWrap: 'anywhere' }}>
+                      {x.rule.actual ?? '–'}
+                    </Text>
+                  ),
+                },
+                {
+                  id: 'action',
+                  header: 'Action',
                   cell: (x) => (isUnmet(x.rule.status) ? <RequestExemptionButton entityRef={x.entityRef} scorecard={scorecard} ruleId={rule.id} /> : null),
                 },
               ]}
@@ -129,10 +168,22 @@ function Rule(props: { data: RuleResultsResponse; status: string; onStatus: (s: 
           )}
         </SectionCard>
         <SectionCard title="Exemption requests" description="Asked for by owners; a granted exemption counts the rule as passed until it ends.">
-          <ExemptionsList query={{ scorecard: scorecard.id, status: 'requested' }} ruleId={rule.id} scorecard={scorecard} label="Exemption requests" empty="No requests waiting." />
+          <ExemptionsList
+            query={{ scorecard: scorecard.id, status: 'requested' }}
+            ruleId={rule.id}
+            scorecard={scorecard}
+            label="Exemption requests"
+            empty="No requests waiting."
+          />
         </SectionCard>
         <SectionCard title="Granted exemptions">
-          <ExemptionsList query={{ scorecard: scorecard.id, status: 'granted' }} ruleId={rule.id} scorecard={scorecard} label="Granted exemptions" empty="No active exemptions." />
+          <ExemptionsList
+            query={{ scorecard: scorecard.id, status: 'granted' }}
+            ruleId={rule.id}
+            scorecard={scorecard}
+            label="Granted exemptions"
+            empty="No active exemptions."
+          />
         </SectionCard>
       </Stack>
     </PageLayout>

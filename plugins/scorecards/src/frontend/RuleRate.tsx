@@ -14,10 +14,12 @@ export function RuleRate(props: { rule: ScorecardRule; tally: RuleTally | undefi
     </Text>
   );
   if (t.total === 0) {
-    return upcoming || (
-      <Text size="sm" c="dimmed">
-        {t.notApplicable > 0 ? 'Not applicable' : 'No results yet'}
-      </Text>
+    return (
+      upcoming || (
+        <Text size="sm" c="dimmed">
+          {t.notApplicable > 0 ? 'Not applicable' : 'No results yet'}
+        </Text>
+      )
     );
   }
   return (

@@ -19,7 +19,10 @@ export function RulePassRates(props: { scorecard: ScorecardSummary }) {
       rows={s.rules}
       rowKey={(r) => r.id}
       columns={[
-        { id: 'rule', primary: true, header: 'Rule',
+        {
+          id: 'rule',
+          primary: true,
+          header: 'Rule',
           cell: (r) => (
             <div>
               <Anchor component={Link} to={rulePath(s.id, r.id)} size="sm">
@@ -68,7 +71,16 @@ export function Teams(props: { scorecard: ScorecardSummary }) {
   const query = useOwnerRollups(props.scorecard.id);
   const top = props.scorecard.levels[props.scorecard.levels.length - 1];
   return (
-    <QueryBoundary query={query} compact isEmpty={(d) => d.items.length === 0} empty={<Text size="sm" c="dimmed">No results yet.</Text>}>
+    <QueryBoundary
+      query={query}
+      compact
+      isEmpty={(d) => d.items.length === 0}
+      empty={
+        <Text size="sm" c="dimmed">
+          No results yet.
+        </Text>
+      }
+    >
       {(d) => (
         <DataTable
           label={`${props.scorecard.title} teams`}
@@ -76,7 +88,10 @@ export function Teams(props: { scorecard: ScorecardSummary }) {
           rows={d.items.slice().sort((a, b) => a.points / (a.maxPoints || 1) - b.points / (b.maxPoints || 1))}
           rowKey={(o) => o.key}
           columns={[
-            { id: 'owner', primary: true, header: 'Owner',
+            {
+              id: 'owner',
+              primary: true,
+              header: 'Owner',
               cell: (o: ScorecardRollup) =>
                 o.key === 'none' ? (
                   <Text size="sm">No owner</Text>

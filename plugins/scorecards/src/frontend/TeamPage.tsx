@@ -28,7 +28,10 @@ export default function TeamPage() {
                   rows={d.items.map((item, i) => ({ ...item, rank: i + 1 }))}
                   rowKey={(item) => `${item.scorecardId}/${item.ruleId}`}
                   columns={[
-                    { id: 'rule', primary: true, header: 'Rule',
+                    {
+                      id: 'rule',
+                      primary: true,
+                      header: 'Rule',
                       cell: (item) => (
                         <div>
                           <Text size="sm" fw={500}>
@@ -44,9 +47,15 @@ export default function TeamPage() {
                         </div>
                       ),
                     },
-                    { id: 'level', header: 'Level', cell: (item) => (defs.get(item.scorecardId) ? <LevelBadge scorecard={defs.get(item.scorecardId)!} level={item.level} /> : item.level) },
+                    {
+                      id: 'level',
+                      header: 'Level',
+                      cell: (item) => (defs.get(item.scorecardId) ? <LevelBadge scorecard={defs.get(item.scorecardId)!} level={item.level} /> : item.level),
+                    },
                     { id: 'points-at-stake', header: 'Points at stake', cell: (item) => item.pointsAtStake },
-                    { id: 'entities', header: 'Entities',
+                    {
+                      id: 'entities',
+                      header: 'Entities',
                       cell: (item) => (
                         <Group gap={6} justify="flex-start">
                           {item.entityRefs.slice(0, 8).map((ref) => (
@@ -67,20 +76,35 @@ export default function TeamPage() {
                 rowKey={(r) => `${r.entityRef}/${r.scorecardId}`}
                 columns={[
                   { id: 'entity', primary: true, header: 'Entity', cell: (r) => <EntityRefLink entityRef={r.entityRef} size="sm" /> },
-                  { id: 'scorecard', header: 'Scorecard',
+                  {
+                    id: 'scorecard',
+                    header: 'Scorecard',
                     cell: (r) => (
                       <Anchor component={Link} to={scorecardPath(r.scorecardId)} size="sm">
                         {defs.get(r.scorecardId)?.title ?? r.scorecardId}
                       </Anchor>
                     ),
                   },
-                  { id: 'level', header: 'Level', cell: (r) => (defs.get(r.scorecardId) ? <LevelBadge scorecard={defs.get(r.scorecardId)!} level={r.level} /> : r.level) },
+                  {
+                    id: 'level',
+                    header: 'Level',
+                    cell: (r) => (defs.get(r.scorecardId) ? <LevelBadge scorecard={defs.get(r.scorecardId)!} level={r.level} /> : r.level),
+                  },
                   { id: 'points', header: 'Points', cell: (r) => `${r.points}/${r.maxPoints}` },
                 ]}
               />
             </SectionCard>
             <SectionCard title="Notifications" description="Level drops and initiative deadlines for this team.">
-              <QueryBoundary query={notifications} compact isEmpty={(n) => n.items.length === 0} empty={<Text size="sm" c="dimmed">No notifications.</Text>}>
+              <QueryBoundary
+                query={notifications}
+                compact
+                isEmpty={(n) => n.items.length === 0}
+                empty={
+                  <Text size="sm" c="dimmed">
+                    No notifications.
+                  </Text>
+                }
+              >
                 {(n) => (
                   <Stack gap={6}>
                     {n.items.map((x) => (

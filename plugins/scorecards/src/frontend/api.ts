@@ -41,19 +41,24 @@ export const useScorecards = () =>
 export const useOwnerRollups = (id: string) =>
   useQuery({
     queryKey: ['scorecards', 'rollups', id],
-    queryFn: ({ signal }) => apiFetch<{ items: ScorecardRollup[] }>(`/scorecards/scorecards/${encodeURIComponent(id)}/rollups`, { signal, query: { by: 'owner' } }),
+    queryFn: ({ signal }) =>
+      apiFetch<{ items: ScorecardRollup[] }>(`/scorecards/scorecards/${encodeURIComponent(id)}/rollups`, { signal, query: { by: 'owner' } }),
   });
 
 export const useTrend = (id: string, owner?: string) =>
   useQuery({
     queryKey: ['scorecards', 'trend', id, owner],
-    queryFn: ({ signal }) => apiFetch<{ items: TrendRow[]; restricted?: boolean }>(`/scorecards/scorecards/${encodeURIComponent(id)}/trend`, { signal, query: { days: 90, owner } }),
+    queryFn: ({ signal }) =>
+      apiFetch<{ items: TrendRow[]; restricted?: boolean }>(`/scorecards/scorecards/${encodeURIComponent(id)}/trend`, { signal, query: { days: 90, owner } }),
   });
 
 export const useEntityResults = (kind: string, namespace: string, name: string) =>
   useQuery({
     queryKey: ['scorecards', 'entity', kind, namespace, name],
-    queryFn: ({ signal }) => apiFetch<EntityResultsResponse>(`/scorecards/entities/${encodeURIComponent(kind)}/${encodeURIComponent(namespace)}/${encodeURIComponent(name)}`, { signal }),
+    queryFn: ({ signal }) =>
+      apiFetch<EntityResultsResponse>(`/scorecards/entities/${encodeURIComponent(kind)}/${encodeURIComponent(namespace)}/${encodeURIComponent(name)}`, {
+        signal,
+      }),
   });
 
 export const useEntityHistory = (entityRef: string) =>
@@ -65,7 +70,8 @@ export const useEntityHistory = (entityRef: string) =>
 export const useFixNext = (owner: string) =>
   useQuery({
     queryKey: ['scorecards', 'fix-next', owner],
-    queryFn: ({ signal }) => apiFetch<{ owner: string; results: EntityScorecardResult[]; items: FixItem[] }>(`/scorecards/owners/${encodeURIComponent(owner)}/fix-next`, { signal }),
+    queryFn: ({ signal }) =>
+      apiFetch<{ owner: string; results: EntityScorecardResult[]; items: FixItem[] }>(`/scorecards/owners/${encodeURIComponent(owner)}/fix-next`, { signal }),
   });
 
 export const useInitiatives = () =>
@@ -85,7 +91,10 @@ export const useRuleResults = (scorecardId: string, ruleId: string, status: stri
     queryKey: ['scorecards', 'rule', scorecardId, ruleId, status],
     placeholderData: keepPreviousData,
     queryFn: ({ signal }) =>
-      apiFetch<RuleResultsResponse>(`/scorecards/scorecards/${encodeURIComponent(scorecardId)}/rules/${encodeURIComponent(ruleId)}`, { signal, query: { status } }),
+      apiFetch<RuleResultsResponse>(`/scorecards/scorecards/${encodeURIComponent(scorecardId)}/rules/${encodeURIComponent(ruleId)}`, {
+        signal,
+        query: { status },
+      }),
   });
 
 export interface ExemptionQuery {
@@ -97,7 +106,8 @@ export interface ExemptionQuery {
 export const useExemptions = (q: ExemptionQuery = {}) =>
   useQuery({
     queryKey: ['scorecards', 'exemptions', q.entityRef, q.scorecard, q.status ?? 'granted'],
-    queryFn: ({ signal }) => apiFetch<{ items: Exemption[] }>('/scorecards/exemptions', { signal, query: { entityRef: q.entityRef, scorecard: q.scorecard, status: q.status } }),
+    queryFn: ({ signal }) =>
+      apiFetch<{ items: Exemption[] }>('/scorecards/exemptions', { signal, query: { entityRef: q.entityRef, scorecard: q.scorecard, status: q.status } }),
   });
 
 export interface ExemptionRequest {
@@ -114,7 +124,10 @@ export function useExemptionActions() {
   const onSuccess = () => client.invalidateQueries({ queryKey: ['scorecards'] });
   return {
     request: useMutation({ mutationFn: (body: ExemptionRequest) => apiFetch<Exemption>('/scorecards/exemptions/requests', { json: body }), onSuccess }),
-    grant: useMutation({ mutationFn: (id: string) => apiFetch<Exemption>(`/scorecards/exemptions/${encodeURIComponent(id)}/grant`, { method: 'POST', json: {} }), onSuccess }),
+    grant: useMutation({
+      mutationFn: (id: string) => apiFetch<Exemption>(`/scorecards/exemptions/${encodeURIComponent(id)}/grant`, { method: 'POST', json: {} }),
+      onSuccess,
+    }),
     remove: useMutation({ mutationFn: (id: string) => apiFetch<unknown>(`/scorecards/exemptions/${encodeURIComponent(id)}`, { method: 'DELETE' }), onSuccess }),
   };
 }

@@ -9,7 +9,11 @@ export function LevelDistributionBar(props: { levels: ScorecardLevel[]; counts: 
   const total = segments.reduce((n, s) => n + s.count, 0);
   return (
     <Box>
-      <Box role="img" aria-label={`${props.label}: ${segments.map((s) => `${s.title} ${s.count}`).join(', ')}`} style={{ display: 'flex', height: 14, borderRadius: 7, overflow: 'hidden', background: '#f1f3f5' }}>
+      <Box
+        role="img"
+        aria-label={`${props.label}: ${segments.map((s) => `${s.title} ${s.count}`).join(', ')}`}
+        style={{ display: 'flex', height: 14, borderRadius: 7, overflow: 'hidden', background: '#f1f3f5' }}
+      >
         {total > 0 &&
           segments
             .filter((s) => s.count > 0)
@@ -51,7 +55,12 @@ export function LineChart(props: { series: Series[]; height?: number; label: str
   const yMax = Math.max(1, props.yMax ?? 0, ...props.series.flatMap((s) => s.points.map((p) => p.y)));
   const x = (v: string) => pad.l + (xs.length <= 1 ? (width - pad.l - pad.r) / 2 : (xs.indexOf(v) / (xs.length - 1)) * (width - pad.l - pad.r));
   const y = (v: number) => height - pad.b - (v / yMax) * (height - pad.t - pad.b);
-  if (!xs.length) return <Text size="sm" c="dimmed">No data points yet: trends appear after the first daily evaluation.</Text>;
+  if (!xs.length)
+    return (
+      <Text size="sm" c="dimmed">
+        No data points yet: trends appear after the first daily evaluation.
+      </Text>
+    );
   return (
     <Box>
       <svg viewBox={`0 0 ${width} ${height}`} width="100%" role="img" aria-label={props.label} style={{ maxHeight: height }}>

@@ -30,7 +30,21 @@ export const scorecardsPlugin = definePlugin({
     { id: 'initiative-progress', area: 'side', if: isKind('Initiative'), loader: () => import('./InitiativeProgressCard') },
   ],
   entityActions: [
-    { id: 'scorecard-results', title: 'Results', if: isKind('Scorecard'), href: (e) => scorecardPath(e.metadata.name), icon: <IconChartBar size={16} aria-hidden />, primary: true },
-    { id: 'initiative-results', title: 'Progress', if: isKind('Initiative'), href: (e) => initiativePath(e.metadata.name), icon: <IconChartBar size={16} aria-hidden />, primary: true },
+    {
+      id: 'scorecard-results',
+      title: 'Results',
+      if: isKind('Scorecard'),
+      href: (e) => scorecardPath(e.metadata.name),
+      icon: <IconChartBar size={16} aria-hidden />,
+      primary: true,
+    },
+    {
+      id: 'initiative-results',
+      title: 'Progress',
+      if: isKind('Initiative'),
+      href: (e) => initiativePath(e.metadata.name),
+      icon: <IconChartBar size={16} aria-hidden />,
+      primary: true,
+    },
   ],
 });

@@ -30,7 +30,10 @@ function runbooksPlugin(state: { sink?: SearchDocumentSink; version: string; doc
 
 describe.each(testDatabaseKinds())('a plugin’s own collator on %s', (database) => {
   let t: TestBackend;
-  const state: { sink?: SearchDocumentSink; version: string; docs: SearchDocument[] } = { version: '1', docs: [doc('kafka', 'Kafka broker restart'), doc('dns', 'DNS failover')] };
+  const state: { sink?: SearchDocumentSink; version: string; docs: SearchDocument[] } = {
+    version: '1',
+    docs: [doc('kafka', 'Kafka broker restart'), doc('dns', 'DNS failover')],
+  };
   const search = (qs: string) => t.json<SearchQueryResponse>(`/api/search/query?${qs}`);
 
   beforeAll(async () => {
@@ -103,6 +106,8 @@ describe.skipIf(!testPostgresUrl())('two replicas starting on an empty index (Po
     open();
     await a.backend.service(searchServiceRef).idle();
     expect(collations).toBe(1);
-    await waitFor(async () => (await b!.json<SearchQueryResponse>('/api/search/query?term=kafka')).body.numberOfResults === 1, { message: 'the other replica serves the index the first built' });
+    await waitFor(async () => (await b!.json<SearchQueryResponse>('/api/search/query?term=kafka')).body.numberOfResults === 1, {
+      message: 'the other replica serves the index the first built',
+    });
   }, 90_000);
 });

@@ -55,7 +55,8 @@ export class Indexer {
     if (collator.subscribe) this.unsubscribes.push(collator.subscribe(this.sink(collator.type)));
     try {
       const state = await this.db<StateRow>('index_state').where({ type: collator.type }).first();
-      if (!state || state.version !== collator.version || state.state !== 'ready') await this.rebuild(collator.type, state ? `version ${state.version} → ${collator.version} or unfinished` : 'no index');
+      if (!state || state.version !== collator.version || state.state !== 'ready')
+        await this.rebuild(collator.type, state ? `version ${state.version} → ${collator.version} or unfinished` : 'no index');
     } catch (e) {
       this.logger.error({ err: e, type: collator.type }, 'search: could not check the index');
     }
@@ -115,7 +116,9 @@ export class Indexer {
       }
       if (this.abort.signal.aborted) return;
       const removed = await this.store.removeOlder(type, generation);
-      await this.db('index_state').where({ type, builder: this.replicaId }).update({ state: 'ready', finished_at: new Date(), duration_ms: Date.now() - started, indexed });
+      await this.db('index_state')
+        .where({ type, builder: this.replicaId })
+        .update({ state: 'ready', finished_at: new Date(), duration_ms: Date.now() - started, indexed });
       this.logger.info({ type, indexed, removed, ms: Date.now() - started }, 'search: index built');
     } catch (e) {
       await this.db('index_state')
@@ -129,14 +132,17 @@ export class Indexer {
   /** Looks again once the other builder's claim could be stale: it finished, or it died and the build is taken over here. */
   private recheckLater(type: string): void {
     if (this.abort.signal.aborted || this.rechecks.has(type)) return;
-    const timer = setTimeout(() => {
-      this.rechecks.delete(type);
-      void this.db<StateRow>('index_state')
-        .where({ type })
-        .first()
-        .then((state) => (state?.state === 'ready' ? undefined : this.rebuild(type, 'the other builder stopped reporting progress')))
-        .catch((e: unknown) => this.logger.warn({ err: e, type }, 'search: could not check the index'));
-    }, BUILD_STALE_SECONDS * 1000 + 1000);
+    const timer = setTimeout(
+      () => {
+        this.rechecks.delete(type);
+        void this.db<StateRow>('index_state')
+          .where({ type })
+          .first()
+          .then((state) => (state?.state === 'ready' ? undefined : this.rebuild(type, 'the other builder stopped reporting progress')))
+          .catch((e: unknown) => this.logger.warn({ err: e, type }, 'search: could not check the index'));
+      },
+      BUILD_STALE_SECONDS * 1000 + 1000,
+    );
     timer.unref();
     this.rechecks.set(type, timer);
   }

@@ -6,8 +6,16 @@ const TYPES = ['software-catalog', 'techdocs', 'templates'];
 
 describe('search query parameters', () => {
   it('reads plain (Express 5) and nested filters, repeated types', () => {
-    const p = parseSearchParams({ term: 'pay', types: ['techdocs', 'software-catalog'], 'filters[kind]': 'Component', filters: { owner: 'payments-team' } }, TYPES);
-    expect(p).toEqual({ term: 'pay', types: ['software-catalog', 'techdocs'], filters: { kind: ['Component'], owner: ['group:default/payments-team'] }, pageLimit: 25 });
+    const p = parseSearchParams(
+      { term: 'pay', types: ['techdocs', 'software-catalog'], 'filters[kind]': 'Component', filters: { owner: 'payments-team' } },
+      TYPES,
+    );
+    expect(p).toEqual({
+      term: 'pay',
+      types: ['software-catalog', 'techdocs'],
+      filters: { kind: ['Component'], owner: ['group:default/payments-team'] },
+      pageLimit: 25,
+    });
   });
 
   it('answers 400 with what is allowed', () => {

@@ -46,7 +46,9 @@ describe.each(testDatabaseKinds())('search on %s', (database) => {
         },
       },
     });
-    await waitFor(async () => (await search('term=payments-service')).body.results?.some((r) => r.document.name === 'payments-service') ?? false, { timeoutMs: 60_000 });
+    await waitFor(async () => (await search('term=payments-service')).body.results?.some((r) => r.document.name === 'payments-service') ?? false, {
+      timeoutMs: 60_000,
+    });
     await t.backend.service(searchServiceRef).idle();
     await waitFor(async () => (await search('types=templates')).body.numberOfResults >= 2, { timeoutMs: 30_000 });
     // The example docs sites (orders-service, tracking-service) are built and indexed page by page.
@@ -130,7 +132,9 @@ describe.each(testDatabaseKinds())('search on %s', (database) => {
 
   it('escapes highlights', async () => {
     const { highlight } = await import('./text.js');
-    expect(highlight('<script>pay</script> & payments "x"', ['pay']).html).toBe('&lt;script&gt;<mark>pay</mark>&lt;/script&gt; &amp; <mark>payments</mark> &quot;x&quot;');
+    expect(highlight('<script>pay</script> & payments "x"', ['pay']).html).toBe(
+      '&lt;script&gt;<mark>pay</mark>&lt;/script&gt; &amp; <mark>payments</mark> &quot;x&quot;',
+    );
   });
 
   it('follows catalog changes (an edited descriptor is searchable)', async () => {

@@ -87,7 +87,9 @@ function matchedCte(tokens: string[], vis: Visibility, fuzzyWords: string[]): Sq
     if (qTrigrams.length > 0) bindings.push(qTrigrams, qTrigrams.length);
     bindings.push(phrase, dashed, phrase, `${dashed.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
     if (qTrigrams.length > 0) {
-      where.push(`(d.tsv @@ q.tq or (d.trigrams && ?::text[] and (select count(*) from unnest(d.trigrams) t where t = any(?::text[]))::float8 / ? >= ${FUZZY_MIN}))`);
+      where.push(
+        `(d.tsv @@ q.tq or (d.trigrams && ?::text[] and (select count(*) from unnest(d.trigrams) t where t = any(?::text[]))::float8 / ? >= ${FUZZY_MIN}))`,
+      );
       bindings.push(qTrigrams, qTrigrams, qTrigrams.length);
     } else where.push('d.tsv @@ q.tq');
   } else if (tokens.length > 0) where.push('false');
@@ -148,7 +150,8 @@ export async function runSearch(db: Db, permissions: PermissionsService, caller:
   const cteBindings = [...m.bindings, ...all.bindings, ...noTypes.bindings];
   const order = tokens.length > 0 ? 'f.score desc, f.title, f.type, f.key' : 'f.score desc, lower(f.title), f.type, f.key';
   const limit = vis.mode === 'per-row' ? params.pageLimit * 4 : params.pageLimit + 1;
-  const page = ((await db.raw(`${cte} select * from f order by ${order} limit ? offset ?`, [...cteBindings, limit, offset] as never[])) as { rows: Row[] }).rows;
+  const page = ((await db.raw(`${cte} select * from f order by ${order} limit ? offset ?`, [...cteBindings, limit, offset] as never[])) as { rows: Row[] })
+    .rows;
   const agg = (
     (await db.raw(
       `${cte} select (select count(*) from f) as total, ${facetSql('type', 'ft')} as type, ${facetSql('kind', 'f')} as kind,
@@ -161,16 +164,23 @@ export async function runSearch(db: Db, permissions: PermissionsService, caller:
 
   let rows = page;
   if (vis.mode === 'per-row') {
-    logger?.warn({ caller: caller.userEntityRef }, 'search: catalog.entity.read conditions have no SQL form; page checked per row, counts and facets not filtered');
+    logger?.warn(
+      { caller: caller.userEntityRef },
+      'search: catalog.entity.read conditions have no SQL form; page checked per row, counts and facets not filtered',
+    );
     // The policy's conditions have no SQL form here: check each entity-bound row (counts and facets are then not filtered).
     const bound = rows.filter((r) => r.entity_ref);
-    const decisions = await permissions.authorizeMany(caller, bound.map((r) => ({ permission: READ, resourceRef: r.entity_ref! })));
+    const decisions = await permissions.authorizeMany(
+      caller,
+      bound.map((r) => ({ permission: READ, resourceRef: r.entity_ref! })),
+    );
     const denied = new Set(bound.filter((_, i) => decisions[i]?.result !== 'ALLOW').map((r) => `${r.type}\u0000${r.key}`));
     rows = rows.filter((r) => !denied.has(`${r.type}\u0000${r.key}`));
   }
   const hasNext = rows.length > params.pageLimit;
   rows = rows.slice(0, params.pageLimit);
-  const json = (v: unknown): FacetCount[] => ((typeof v === 'string' ? JSON.parse(v) : v) as Array<{ value: string; count: number | string }>).map((x) => ({ value: x.value, count: Number(x.count) }));
+  const json = (v: unknown): FacetCount[] =>
+    ((typeof v === 'string' ? JSON.parse(v) : v) as Array<{ value: string; count: number | string }>).map((x) => ({ value: x.value, count: Number(x.count) }));
   const response: SearchQueryResponse = {
     results: rows.map((r) => toResult(r, tokens)),
     numberOfResults: Number(agg.total),

@@ -15,7 +15,8 @@ const TSV = `
   setweight(to_tsvector('simple', array_to_string(r.tags, ' ') || ' ' || coalesce(r.owner, '') || ' ' || coalesce(r.kind, '') || ' ' || r.type), 'C') ||
   setweight(to_tsvector('english', r.text), 'D')`;
 
-const COLUMNS = 'type, key, entity_ref, title, text, location, kind, namespace, name, owner, lifecycle, tags, filter_fields, trigrams, tsv, generation, updated_at';
+const COLUMNS =
+  'type, key, entity_ref, title, text, location, kind, namespace, name, owner, lifecycle, tags, filter_fields, trigrams, tsv, generation, updated_at';
 
 /** Writes and removes documents of one type (every write is one statement per 500 documents). */
 export class DocumentStore {
@@ -58,7 +59,11 @@ export class DocumentStore {
   }
 
   async remove(type: string, keys: readonly string[]): Promise<void> {
-    if (keys.length > 0) await this.db('documents').where({ type }).whereIn('key', [...keys]).delete();
+    if (keys.length > 0)
+      await this.db('documents')
+        .where({ type })
+        .whereIn('key', [...keys])
+        .delete();
   }
 
   async replaceForEntity(type: string, entityRef: string, docs: readonly SearchDocument[]): Promise<void> {

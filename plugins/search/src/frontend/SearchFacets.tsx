@@ -9,11 +9,7 @@ function shortValue(param: FacetParam, value: string): string {
 }
 
 /** The facet filters (kind, owner, lifecycle, tag) with the server's counts; each choice goes into the URL. */
-export function SearchFacets(props: {
-  state: SearchUrlState;
-  facets: SearchResponse['facets'];
-  onChange: (change: Partial<SearchUrlState>) => void;
-}) {
+export function SearchFacets(props: { state: SearchUrlState; facets: SearchResponse['facets']; onChange: (change: Partial<SearchUrlState>) => void }) {
   return (
     <SimpleGrid cols={{ base: 2, md: 1 }} spacing="sm" verticalSpacing="sm" role="group" aria-label="Filters">
       {FACET_PARAMS.map((param) => {

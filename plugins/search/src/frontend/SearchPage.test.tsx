@@ -18,7 +18,14 @@ describe('SearchPage', () => {
       response(
         [
           result('software-catalog', 'payments-service', '/catalog/default/component/payments-service', {
-            document: { title: 'payments-service', text: 'Takes <payments>', location: '/catalog/default/component/payments-service', kind: 'Component', owner: 'group:default/payments', lifecycle: 'production' },
+            document: {
+              title: 'payments-service',
+              text: 'Takes <payments>',
+              location: '/catalog/default/component/payments-service',
+              kind: 'Component',
+              owner: 'group:default/payments',
+              lifecycle: 'production',
+            },
             highlight: { preTag: '<mark>', postTag: '</mark>', fields: { text: 'Takes &lt;<mark>payments</mark>&gt;' } },
           }),
         ],
@@ -26,7 +33,13 @@ describe('SearchPage', () => {
           numberOfResults: 30,
           nextPageCursor: url.searchParams.get('pageCursor') ? undefined : 'page-2',
           previousPageCursor: url.searchParams.get('pageCursor') ? 'page-1' : undefined,
-          facets: { type: [{ value: 'software-catalog', count: 26 }, { value: 'techdocs', count: 4 }], kind: [{ value: 'Component', count: 20 }] },
+          facets: {
+            type: [
+              { value: 'software-catalog', count: 26 },
+              { value: 'techdocs', count: 4 },
+            ],
+            kind: [{ value: 'Component', count: 20 }],
+          },
         },
       ),
     );
@@ -64,7 +77,10 @@ describe('SearchPage', () => {
   });
 
   it('shows the server’s error, and a prompt before anything is typed', async () => {
-    fakeSearchApi(() => ({ status: 400, body: { error: { name: 'InputError', message: 'Unknown type "nope"; allowed: software-catalog, techdocs, templates' } } }));
+    fakeSearchApi(() => ({
+      status: 400,
+      body: { error: { name: 'InputError', message: 'Unknown type "nope"; allowed: software-catalog, techdocs, templates' } },
+    }));
     rendered = await renderSearchUi(<SearchPage />, '/search?q=x&type=nope');
     await waitFor(() => expect(document.querySelector('[role="alert"]')?.textContent).toContain('Unknown type "nope"'));
     await rendered.unmount();

@@ -132,7 +132,10 @@ function Results(props: { state: SearchUrlState; query: ReturnType<typeof useSea
         }
         action={
           filtered ? (
-            <Button variant="default" onClick={() => props.onChange({ type: undefined, kind: undefined, owner: undefined, lifecycle: undefined, tag: undefined })}>
+            <Button
+              variant="default"
+              onClick={() => props.onChange({ type: undefined, kind: undefined, owner: undefined, lifecycle: undefined, tag: undefined })}
+            >
               Clear filters
             </Button>
           ) : undefined

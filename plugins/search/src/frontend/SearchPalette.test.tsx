@@ -41,7 +41,9 @@ describe('SearchPalette', () => {
     expect(box.getAttribute('aria-controls')).toBe(document.querySelector('[role="listbox"]')?.id);
     expect(box.getAttribute('aria-activedescendant')).toBeNull();
     expect(document.body.textContent).toContain('Type to search the catalog, docs and templates');
-    expect(options().map((o) => o.textContent)).toEqual(expect.arrayContaining([expect.stringContaining('Create component'), expect.stringContaining('Go to Scorecards')]));
+    expect(options().map((o) => o.textContent)).toEqual(
+      expect.arrayContaining([expect.stringContaining('Create component'), expect.stringContaining('Go to Scorecards')]),
+    );
   });
 
   it('moves with the arrows, opens with Enter and remembers the result as recent', async () => {
@@ -64,7 +66,12 @@ describe('SearchPalette', () => {
     await press(input(), 'Enter');
     expect(navigate).toHaveBeenCalledWith('/catalog/default/component/payments-service');
     expect(onClose).toHaveBeenCalled();
-    expect(readRecent()[0]).toEqual({ title: 'payments-service', location: '/catalog/default/component/payments-service', type: 'software-catalog', subtitle: 'Component' });
+    expect(readRecent()[0]).toEqual({
+      title: 'payments-service',
+      location: '/catalog/default/component/payments-service',
+      type: 'software-catalog',
+      subtitle: 'Component',
+    });
   });
 
   it('Enter without a chosen item opens the full search page for the term', async () => {
@@ -76,7 +83,10 @@ describe('SearchPalette', () => {
   });
 
   it('shows recent items when the term is empty', async () => {
-    window.localStorage.setItem('atrium.search.recent', JSON.stringify([{ title: 'Orders', location: '/catalog/default/component/orders', type: 'software-catalog', subtitle: 'Component' }]));
+    window.localStorage.setItem(
+      'atrium.search.recent',
+      JSON.stringify([{ title: 'Orders', location: '/catalog/default/component/orders', type: 'software-catalog', subtitle: 'Component' }]),
+    );
     fakeSearchApi(() => response([]));
     const { navigate } = await openPalette();
     expect(options()[0]?.textContent).toContain('Orders');
@@ -86,7 +96,9 @@ describe('SearchPalette', () => {
   });
 
   it('waits for typing to pause, and aborts a request the next term replaces', async () => {
-    const calls = fakeSearchApi((url) => response([result('software-catalog', `hit for ${url.searchParams.get('term')}`, '/catalog/default/component/x')]), { delayMs: 1_500 });
+    const calls = fakeSearchApi((url) => response([result('software-catalog', `hit for ${url.searchParams.get('term')}`, '/catalog/default/component/x')]), {
+      delayMs: 1_500,
+    });
     // A pause longer than a busy test machine takes between keystrokes; answers slower than it.
     await openPalette(vi.fn(), vi.fn(), 400);
     // Three quick keystrokes: one request, for the last term.
@@ -107,7 +119,9 @@ describe('SearchPalette', () => {
   it('says when nothing matched, offers the suggestion, and shows errors', async () => {
     let fail = false;
     fakeSearchApi((url) =>
-      fail ? { status: 400, body: { error: { name: 'InputError', message: 'term is too long' } } } : response([], { suggestion: url.searchParams.get('term') === 'paymnt' ? 'payment' : undefined }),
+      fail
+        ? { status: 400, body: { error: { name: 'InputError', message: 'term is too long' } } }
+        : response([], { suggestion: url.searchParams.get('term') === 'paymnt' ? 'payment' : undefined }),
     );
     await openPalette();
     await typeInto(input(), 'paymnt');

@@ -4,19 +4,27 @@ import { result } from './testing';
 
 describe('paletteGroups', () => {
   it('shows recent items and every action for an empty term', () => {
-    const groups = paletteGroups(' ', undefined, [{ title: 'Payments', location: '/catalog/default/component/payments', type: 'software-catalog', subtitle: 'Component' }]);
+    const groups = paletteGroups(' ', undefined, [
+      { title: 'Payments', location: '/catalog/default/component/payments', type: 'software-catalog', subtitle: 'Component' },
+    ]);
     expect(groups.map((g) => g.label)).toEqual(['Recent', 'Actions']);
     expect(groups[0]!.items[0]).toMatchObject({ label: 'Payments', detail: 'Component', path: '/catalog/default/component/payments' });
     expect(groups[1]!.items.map((i) => i.path)).toEqual(['/create', '/catalog-import', '/scorecards', '/docs']);
   });
 
   it('groups results by type, known types first, and skips results that are not app paths', () => {
-    const groups = paletteGroups('pay', [
-      result('techdocs', 'Payments docs', '/docs/default/component/payments'),
-      result('custom-thing', 'Custom', '/custom/1'),
-      result('software-catalog', 'payments', '/catalog/default/component/payments', { document: { title: 'payments', text: '', location: '/catalog/default/component/payments', kind: 'Component', owner: 'group:default/payments-team' } }),
-      result('software-catalog', 'evil', 'https://evil.example/'),
-    ], []);
+    const groups = paletteGroups(
+      'pay',
+      [
+        result('techdocs', 'Payments docs', '/docs/default/component/payments'),
+        result('custom-thing', 'Custom', '/custom/1'),
+        result('software-catalog', 'payments', '/catalog/default/component/payments', {
+          document: { title: 'payments', text: '', location: '/catalog/default/component/payments', kind: 'Component', owner: 'group:default/payments-team' },
+        }),
+        result('software-catalog', 'evil', 'https://evil.example/'),
+      ],
+      [],
+    );
     expect(groups.map((g) => g.label)).toEqual(['Catalog', 'Docs', 'custom-thing', 'Actions']);
     expect(groups[0]!.items).toHaveLength(1);
     expect(groups[0]!.items[0]).toMatchObject({ label: 'payments', detail: 'Component · owned by payments-team' });

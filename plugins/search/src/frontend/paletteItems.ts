@@ -24,7 +24,13 @@ export interface PaletteGroup {
 /** Shortcuts the palette offers next to the results (the app's own routes). */
 export const PALETTE_ACTIONS: ReadonlyArray<{ id: string; label: string; detail: string; path: string; keywords: string }> = [
   { id: 'create-component', label: 'Create component', detail: 'Start from a software template', path: '/create', keywords: 'new scaffold template' },
-  { id: 'register-component', label: 'Register existing component', detail: 'Import a catalog-info.yaml', path: '/catalog-import', keywords: 'import add location yaml' },
+  {
+    id: 'register-component',
+    label: 'Register existing component',
+    detail: 'Import a catalog-info.yaml',
+    path: '/catalog-import',
+    keywords: 'import add location yaml',
+  },
   { id: 'go-scorecards', label: 'Go to Scorecards', detail: 'Checks and initiatives', path: '/scorecards', keywords: 'quality maturity' },
   { id: 'go-docs', label: 'Go to Docs', detail: 'All documentation sites', path: '/docs', keywords: 'techdocs documentation' },
 ];
@@ -56,7 +62,14 @@ export function paletteGroups(term: string, results: readonly SearchResult[] | u
       groups.push({
         id: 'recent',
         label: 'Recent',
-        items: recent.map((item, i) => ({ id: `recent-${i}`, group: 'recent', label: item.title, detail: item.subtitle ?? typeLabel(item.type), path: item.location, recent: item })),
+        items: recent.map((item, i) => ({
+          id: `recent-${i}`,
+          group: 'recent',
+          label: item.title,
+          detail: item.subtitle ?? typeLabel(item.type),
+          path: item.location,
+          recent: item,
+        })),
       });
     }
   } else if (results) {
@@ -72,8 +85,21 @@ export function paletteGroups(term: string, results: readonly SearchResult[] | u
       if (items.length > 0) groups.push({ id: `type-${type}`, label: typeLabel(type), items });
     }
   }
-  const actions: PaletteItem[] = matchingActions(trimmed).map((a) => ({ id: `action-${a.id}`, group: 'actions', label: a.label, detail: a.detail, path: a.path }));
-  if (trimmed) actions.push({ id: 'action-search-page', group: 'actions', label: `See all results for “${trimmed}”`, detail: 'Open the search page', path: searchPagePath(trimmed) });
+  const actions: PaletteItem[] = matchingActions(trimmed).map((a) => ({
+    id: `action-${a.id}`,
+    group: 'actions',
+    label: a.label,
+    detail: a.detail,
+    path: a.path,
+  }));
+  if (trimmed)
+    actions.push({
+      id: 'action-search-page',
+      group: 'actions',
+      label: `See all results for “${trimmed}”`,
+      detail: 'Open the search page',
+      path: searchPagePath(trimmed),
+    });
   if (actions.length > 0) groups.push({ id: 'actions', label: 'Actions', items: actions });
   return groups;
 }

@@ -13,8 +13,13 @@ export const RECENT_LIMIT = 8;
 function isRecentItem(value: unknown): value is RecentItem {
   if (typeof value !== 'object' || value === null) return false;
   const item = value as Record<string, unknown>;
-  return typeof item['title'] === 'string' && typeof item['location'] === 'string' && typeof item['type'] === 'string'
-    && item['location'].startsWith('/') && !item['location'].startsWith('//');
+  return (
+    typeof item['title'] === 'string' &&
+    typeof item['location'] === 'string' &&
+    typeof item['type'] === 'string' &&
+    item['location'].startsWith('/') &&
+    !item['location'].startsWith('//')
+  );
 }
 
 /** The remembered items, newest first. Anything unreadable in storage counts as nothing. */

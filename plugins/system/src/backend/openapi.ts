@@ -13,7 +13,10 @@ export const systemOpenApi: OpenApiFragment = {
           nodeVersion: { type: 'string' },
           startedAt: { type: 'string', format: 'date-time' },
           uptimeSeconds: { type: 'integer' },
-          database: { type: 'object', properties: { mode: { enum: ['embedded', 'postgres'] }, location: { type: 'string' }, serverVersion: { type: 'string' } } },
+          database: {
+            type: 'object',
+            properties: { mode: { enum: ['embedded', 'postgres'] }, location: { type: 'string' }, serverVersion: { type: 'string' } },
+          },
           plugins: { type: 'array', items: { type: 'object' } },
           jobs: { type: 'array', items: { type: 'object' } },
           eventLog: {

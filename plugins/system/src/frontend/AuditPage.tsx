@@ -36,12 +36,17 @@ export default function AuditPage() {
       title="Audit log"
       subtitle={
         <>
-          Who changed what, when, and with what outcome. Each record is chained to the one before it; <Code>atrium audit verify</Code> checks
-          the chain.
+          Who changed what, when, and with what outcome. Each record is chained to the one before it; <Code>atrium audit verify</Code> checks the chain.
         </>
       }
       actions={
-        <Button component="a" href={buildApiUrl('/system/audit/events.csv', applied)} variant="default" size="sm" leftSection={<IconDownload size={16} aria-hidden />}>
+        <Button
+          component="a"
+          href={buildApiUrl('/system/audit/events.csv', applied)}
+          variant="default"
+          size="sm"
+          leftSection={<IconDownload size={16} aria-hidden />}
+        >
           Export CSV
         </Button>
       }
@@ -90,7 +95,11 @@ export default function AuditPage() {
               <EmptyState
                 icon={<IconListSearch aria-hidden />}
                 title="No audit records"
-                description={Object.keys(applied).length > 0 ? 'Nothing matches these filters. Widen the time range or clear a filter.' : 'Changes made through the portal will appear here.'}
+                description={
+                  Object.keys(applied).length > 0
+                    ? 'Nothing matches these filters. Widen the time range or clear a filter.'
+                    : 'Changes made through the portal will appear here.'
+                }
               />
             }
           >
@@ -117,9 +126,37 @@ const OUTCOME_TONE = { succeeded: 'success', failed: 'danger', denied: 'warning'
 
 const COLUMNS: Array<DataTableColumn<AuditEventRow>> = [
   { id: 'time', header: 'Time', nowrap: true, cell: (r) => formatDateTime(new Date(r.time)) },
-  { id: 'action', header: 'Action', primary: true, cell: (r) => <Text ff="monospace" size="sm" fw={600}>{r.action}</Text> },
+  {
+    id: 'action',
+    header: 'Action',
+    primary: true,
+    cell: (r) => (
+      <Text ff="monospace" size="sm" fw={600}>
+        {r.action}
+      </Text>
+    ),
+  },
   { id: 'actor', header: 'Actor', cell: (r) => r.actor },
-  { id: 'target', header: 'Target', cell: (r) => (r.target ? <Text size="sm" style={{ overflowWrap: 'anywhere' }}>{r.target}</Text> : null) },
+  {
+    id: 'target',
+    header: 'Target',
+    cell: (r) =>
+      r.target ? (
+        <Text size="sm" style={{ overflowWrap: 'anywhere' }}>
+          {r.target}
+        </Text>
+      ) : null,
+  },
   { id: 'outcome', header: 'Outcome', cell: (r) => <StatusBadge status={r.outcome} tone={OUTCOME_TONE[r.outcome]} label={r.outcome} /> },
-  { id: 'request', header: 'Request', cell: (r) => (r.requestId ? <Text size="xs" ff="monospace" c="dimmed">{r.requestId}{r.clientAddress ? ` · ${r.clientAddress}` : ''}</Text> : null) },
+  {
+    id: 'request',
+    header: 'Request',
+    cell: (r) =>
+      r.requestId ? (
+        <Text size="xs" ff="monospace" c="dimmed">
+          {r.requestId}
+          {r.clientAddress ? ` · ${r.clientAddress}` : ''}
+        </Text>
+      ) : null,
+  },
 ];

@@ -19,7 +19,16 @@ export function JobsTable(props: { jobs: JobInfo[] }) {
 }
 
 const JOB_COLUMNS: Array<DataTableColumn<JobInfo>> = [
-  { id: 'job', header: 'Job', primary: true, cell: (job) => <Text fw={600} ff="monospace" size="sm">{job.id}</Text> },
+  {
+    id: 'job',
+    header: 'Job',
+    primary: true,
+    cell: (job) => (
+      <Text fw={600} ff="monospace" size="sm">
+        {job.id}
+      </Text>
+    ),
+  },
   { id: 'plugin', header: 'Plugin', cell: (job) => job.pluginId },
   { id: 'interval', header: 'Interval', nowrap: true, cell: (job) => `every ${formatDuration(job.intervalSeconds)}` },
   { id: 'last', header: 'Last run', cell: (job) => <LastRun job={job} /> },

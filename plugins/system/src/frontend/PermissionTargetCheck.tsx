@@ -47,7 +47,12 @@ export function TargetCheck(props: { user: string; catalogue: readonly Catalogue
         </Group>
         {check.error ? <ErrorState error={check.error} title="Could not explain" /> : null}
         {check.data && (
-          <Alert color={check.data.decision === 'allow' ? 'green' : 'red'} variant="light" role="status" title={<StatusBadge status={check.data.decision} tone={check.data.decision === 'allow' ? 'success' : 'danger'} label={decisionLabel(check.data)} />}>
+          <Alert
+            color={check.data.decision === 'allow' ? 'green' : 'red'}
+            variant="light"
+            role="status"
+            title={<StatusBadge status={check.data.decision} tone={check.data.decision === 'allow' ? 'success' : 'danger'} label={decisionLabel(check.data)} />}
+          >
             <Text size="sm" style={{ overflowWrap: 'anywhere' }}>
               {check.data.rule ?? check.data.reason}
             </Text>

@@ -41,8 +41,21 @@ function fakeServer(options: Options = {}) {
           ownershipEntityRefs: [body.user, 'group:default/logistics'],
           roles: [],
           items: [
-            { permission: 'catalog.entity.read', decision: 'allow', ruleIndex: 1, ruleId: 'signed-in-read', rule: 'rule 2 "signed-in-read" (allow catalog.entity.read)' },
-            { permission: 'catalog.entity.delete', decision: 'allow', conditional: true, ruleIndex: 2, ruleId: 'owners-change', rule: 'rule 3 "owners-change" (allow catalog.entity.delete when isEntityOwner)' },
+            {
+              permission: 'catalog.entity.read',
+              decision: 'allow',
+              ruleIndex: 1,
+              ruleId: 'signed-in-read',
+              rule: 'rule 2 "signed-in-read" (allow catalog.entity.read)',
+            },
+            {
+              permission: 'catalog.entity.delete',
+              decision: 'allow',
+              conditional: true,
+              ruleIndex: 2,
+              ruleId: 'owners-change',
+              rule: 'rule 3 "owners-change" (allow catalog.entity.delete when isEntityOwner)',
+            },
             { permission: 'audit.log.read', decision: 'deny', reason: 'no rule of permission.policy allows audit.log.read for user:default/li.wei' },
           ],
         });

@@ -66,23 +66,27 @@ function ExplainView() {
   return (
     <Stack gap="lg">
       <Select
-          label="User"
-          description="A User entity from the catalog, or the guest"
-          placeholder="Search users by name"
-          searchable
-          clearable
-          data={options}
-          value={user ?? null}
-          searchValue={search}
-          onSearchChange={setSearch}
-          onChange={(value) => setParams(value ? { user: value } : {}, { replace: true })}
-          nothingFoundMessage={users.isFetching ? 'Searching…' : 'No user matches'}
-          leftSection={<IconUserSearch size={16} aria-hidden />}
-          maw={520}
-          filter={({ options: all }) => all}
-        />
+        label="User"
+        description="A User entity from the catalog, or the guest"
+        placeholder="Search users by name"
+        searchable
+        clearable
+        data={options}
+        value={user ?? null}
+        searchValue={search}
+        onSearchChange={setSearch}
+        onChange={(value) => setParams(value ? { user: value } : {}, { replace: true })}
+        nothingFoundMessage={users.isFetching ? 'Searching…' : 'No user matches'}
+        leftSection={<IconUserSearch size={16} aria-hidden />}
+        maw={520}
+        filter={({ options: all }) => all}
+      />
       {!user ? (
-        <EmptyState icon={<IconUserSearch aria-hidden />} title="Choose a user" description="Pick a user to see each permission's decision and the policy rule behind it." />
+        <EmptyState
+          icon={<IconUserSearch aria-hidden />}
+          title="Choose a user"
+          description="Pick a user to see each permission's decision and the policy rule behind it."
+        />
       ) : (
         <>
           <SectionCard title="Decisions">
@@ -102,7 +106,17 @@ function ExplainView() {
                     <Text size="sm" c="dimmed">
                       Roles:
                     </Text>
-                    {data.roles.length ? data.roles.map((r) => <Badge key={r} variant="light">{r}</Badge>) : <Text size="sm" c="dimmed">none</Text>}
+                    {data.roles.length ? (
+                      data.roles.map((r) => (
+                        <Badge key={r} variant="light">
+                          {r}
+                        </Badge>
+                      ))
+                    ) : (
+                      <Text size="sm" c="dimmed">
+                        none
+                      </Text>
+                    )}
                     <Text size="sm" c="dimmed" aria-hidden>
                       ·
                     </Text>
@@ -142,7 +156,14 @@ function ExplainView() {
                   {rows.length === 0 ? (
                     <EmptyState icon={<IconSearch aria-hidden />} title="No permission matches" description="Clear the filter or choose another decision." />
                   ) : (
-                    <DataTable label="Permission decisions" rows={rows} columns={COLUMNS} rowKey={(r) => r.permission} rowAttributes={(r) => ({ 'data-permission': r.permission })} highlightOnHover />
+                    <DataTable
+                      label="Permission decisions"
+                      rows={rows}
+                      columns={COLUMNS}
+                      rowKey={(r) => r.permission}
+                      rowAttributes={(r) => ({ 'data-permission': r.permission })}
+                      highlightOnHover
+                    />
                   )}
                 </Stack>
               )}

@@ -16,11 +16,29 @@ export function PluginsTable(props: { plugins: PluginInfo[] }) {
       />
     );
   }
-  return <DataTable label="Installed plugins" rows={props.plugins} columns={PLUGIN_COLUMNS} rowKey={(p) => p.id} rowAttributes={(p) => ({ 'data-plugin-id': p.id })} highlightOnHover />;
+  return (
+    <DataTable
+      label="Installed plugins"
+      rows={props.plugins}
+      columns={PLUGIN_COLUMNS}
+      rowKey={(p) => p.id}
+      rowAttributes={(p) => ({ 'data-plugin-id': p.id })}
+      highlightOnHover
+    />
+  );
 }
 
 const PLUGIN_COLUMNS: Array<DataTableColumn<PluginInfo>> = [
-  { id: 'plugin', header: 'Plugin', primary: true, cell: (plugin) => <Text fw={600} size="sm">{plugin.id}</Text> },
+  {
+    id: 'plugin',
+    header: 'Plugin',
+    primary: true,
+    cell: (plugin) => (
+      <Text fw={600} size="sm">
+        {plugin.id}
+      </Text>
+    ),
+  },
   { id: 'status', header: 'Status', card: 'aside', cell: (plugin) => <StatusWithMessage status={plugin.status} message={plugin.error} /> },
   { id: 'health', header: 'Health', cell: (plugin) => <StatusWithMessage status={plugin.health.status} message={plugin.health.message} /> },
   { id: 'startup', header: 'Start-up', nowrap: true, cell: (plugin) => (plugin.startupMs === undefined ? null : formatMilliseconds(plugin.startupMs)) },

@@ -14,13 +14,7 @@ export default function SystemPage() {
       title="System"
       subtitle={`The running Atrium server, its plugins and scheduled jobs. Refreshes every ${SYSTEM_INFO_REFRESH_MS / 1000} seconds.`}
       actions={
-        <Button
-          variant="default"
-          size="sm"
-          leftSection={<IconRefresh size={16} aria-hidden />}
-          loading={query.isFetching}
-          onClick={() => void query.refetch()}
-        >
+        <Button variant="default" size="sm" leftSection={<IconRefresh size={16} aria-hidden />} loading={query.isFetching} onClick={() => void query.refetch()}>
           Refresh
         </Button>
       }

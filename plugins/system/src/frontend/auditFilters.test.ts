@@ -8,7 +8,9 @@ describe('auditQueryParams', () => {
     expect(auditQueryParams(EMPTY_AUDIT_FILTERS)).toEqual({ params: {} });
   });
   it('refuses a range whose start is not before its end, and a time that does not parse', () => {
-    expect(auditQueryParams({ ...EMPTY_AUDIT_FILTERS, from: '2026-02-01T00:00', to: '2026-01-01T00:00' })).toEqual({ error: 'The start of the time range must be before its end' });
+    expect(auditQueryParams({ ...EMPTY_AUDIT_FILTERS, from: '2026-02-01T00:00', to: '2026-01-01T00:00' })).toEqual({
+      error: 'The start of the time range must be before its end',
+    });
     expect(auditQueryParams({ ...EMPTY_AUDIT_FILTERS, to: 'soon' })).toEqual({ error: '"soon" is not a time' });
   });
 });

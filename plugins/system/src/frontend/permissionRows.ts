@@ -20,7 +20,10 @@ export function permissionRows(
   return items
     .map((item): PermissionRow => {
       const entry = byName.get(item.permission);
-      return { ...item, ...(entry ? { description: entry.description, declaredBy: entry.declaredBy, ...(entry.resourceType ? { resourceType: entry.resourceType } : {}) } : {}) };
+      return {
+        ...item,
+        ...(entry ? { description: entry.description, declaredBy: entry.declaredBy, ...(entry.resourceType ? { resourceType: entry.resourceType } : {}) } : {}),
+      };
     })
     .filter((row) => filter.decision === 'all' || row.decision === filter.decision)
     .filter((row) => !text || [row.permission, row.description, row.rule, row.reason].some((s) => s?.toLowerCase().includes(text)))

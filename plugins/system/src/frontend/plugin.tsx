@@ -18,7 +18,5 @@ export const systemPlugin = definePlugin({
     // Whether the permission engine applies a Policy entity, or the error that keeps it out.
     { id: 'policy-status', area: 'side', if: (entity) => entity.kind.toLowerCase() === 'policy', loader: () => import('./PolicyStatusCard') },
   ],
-  homeWidgets: [
-    { id: 'system-status', title: 'System status', size: 'medium', loader: () => import('./SystemStatusWidget') },
-  ],
+  homeWidgets: [{ id: 'system-status', title: 'System status', size: 'medium', loader: () => import('./SystemStatusWidget') }],
 });

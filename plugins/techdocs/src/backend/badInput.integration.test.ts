@@ -101,7 +101,10 @@ describe.each(testDatabaseKinds())('bad docs input on %s', (database) => {
     const d = await detail('huge');
     expect(d.build.status).toBe('ready');
     expect(d.build.errorCount).toBe(1);
-    expect(d.log.find((e) => e.level === 'error')).toMatchObject({ file: 'docs/big.md', message: expect.stringMatching(/^Page too large to render: File docs\/big.md is 2\d\.\d MB, over the/) });
+    expect(d.log.find((e) => e.level === 'error')).toMatchObject({
+      file: 'docs/big.md',
+      message: expect.stringMatching(/^Page too large to render: File docs\/big.md is 2\d\.\d MB, over the/),
+    });
     expect((await kit.api<DocsPage>('/sites/default/component/huge/page?route=big')).body.html).toContain('This page could not be built');
     expect((await kit.api<DocsPage>('/sites/default/component/huge/page?route=')).status).toBe(200);
   });
@@ -132,7 +135,14 @@ describe.each(testDatabaseKinds())('bad docs input on %s', (database) => {
   it('keeps serving: the home lists every entity with its status', async () => {
     const list = await kit.api<{ items: Array<{ name: string; build: { status: string } }> }>('/entities?limit=100');
     const status = Object.fromEntries(list.body.items.map((i) => [i.name, i.build.status]));
-    expect(status).toMatchObject({ 'no-mkdocs': 'ready', hostile: 'ready', huge: 'ready', 'missing-folder': 'failed', 'outside-roots': 'failed', 'bad-ref': 'failed' });
+    expect(status).toMatchObject({
+      'no-mkdocs': 'ready',
+      hostile: 'ready',
+      huge: 'ready',
+      'missing-folder': 'failed',
+      'outside-roots': 'failed',
+      'bad-ref': 'failed',
+    });
     expect((await kit.backend.fetch('/readyz')).status).toBe(200);
   });
 });

@@ -12,7 +12,7 @@ export const techdocsConfigSchema: JsonSchema = {
       type: 'array',
       items: { type: 'string', minLength: 1 },
       description:
-        'Local folders docs may be read from (dir: refs of file locations). Default: the sources service\'s roots (backend.reading.fileRoots and the folders of file locations listed in config) and the folder of the main config file.',
+        "Local folders docs may be read from (dir: refs of file locations). Default: the sources service's roots (backend.reading.fileRoots and the folders of file locations listed in config) and the folder of the main config file.",
     },
     storage: {
       type: 'object',
@@ -31,7 +31,7 @@ export const techdocsConfigSchema: JsonSchema = {
       type: 'number',
       minimum: 5,
       default: 600,
-      description: 'How often every site\'s source is checked for changes (unchanged sources are skipped by hash).',
+      description: "How often every site's source is checked for changes (unchanged sources are skipped by hash).",
     },
     builder: {
       type: 'object',
@@ -60,7 +60,8 @@ export const techdocsConfigSchema: JsonSchema = {
         cacheDir: {
           type: 'string',
           minLength: 1,
-          description: 'Where fetched repositories are cached (one bare repository per URL). Default: the shared git cache of the replica (<backend.dataDir>/git-cache); a relative path is resolved against backend.dataDir.',
+          description:
+            'Where fetched repositories are cached (one bare repository per URL). Default: the shared git cache of the replica (<backend.dataDir>/git-cache); a relative path is resolved against backend.dataDir.',
         },
         allowPrivateNetworks: { type: 'boolean', default: false },
         timeoutSeconds: { type: 'integer', minimum: 1, default: 120 },
@@ -123,7 +124,9 @@ export function resolveTechdocsSettings(
     raw.storage?.type === 'directory'
       ? {
           type: 'directory',
-          directory: raw.storage.directory ? path.resolve(baseDirOf('techdocs.storage.directory'), raw.storage.directory) : path.join(dataDir, 'techdocs', 'sites'),
+          directory: raw.storage.directory
+            ? path.resolve(baseDirOf('techdocs.storage.directory'), raw.storage.directory)
+            : path.join(dataDir, 'techdocs', 'sites'),
         }
       : { type: 'database' };
   const b = raw.builder ?? {};

@@ -16,7 +16,12 @@ if (!corpusPresent) {
 }
 const sites = corpusPresent ? fs.readdirSync(corpus).sort() : [];
 const sampleSite = path.join(import.meta.dirname, 'testing/sample-site');
-const entityName = (site: string) => site.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 63);
+const entityName = (site: string) =>
+  site
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '')
+    .slice(0, 63);
 
 function navPages(nodes: NavNode[]): Array<{ title: string; route: string }> {
   return nodes.flatMap((n) => (n.type === 'page' ? [n] : n.type === 'section' ? navPages(n.children) : []));
@@ -52,7 +57,9 @@ async function expectCompleteSite(kit: TechdocsTestkit, name: string, siteDir: s
   expect(detail.build.errorCount, JSON.stringify(detail.log.filter((e) => e.level === 'error'))).toBe(0);
 
   const markdown = (dir: string): string[] =>
-    fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? markdown(path.join(dir, e.name)) : e.name.endsWith('.md') ? [path.join(dir, e.name)] : []));
+    fs
+      .readdirSync(dir, { withFileTypes: true })
+      .flatMap((e) => (e.isDirectory() ? markdown(path.join(dir, e.name)) : e.name.endsWith('.md') ? [path.join(dir, e.name)] : []));
   const sourcePages = markdown(path.join(siteDir, 'docs')).length;
 
   const { body: site } = await kit.api<DocsSite>(`/sites/default/component/${name}`);
@@ -95,7 +102,15 @@ describe.each(testDatabaseKinds())('docs sites on %s', (database) => {
       const site = await expectCompleteSite(kit, 'sample-handbook', sampleSite);
       expect(site.siteName).toBe('Sample handbook');
       // Nested sections, a folder README as its index, numbered pages, and an external nav link.
-      expect(navPages(site.nav).map((p) => p.route)).toEqual(['', 'setup', 'extending', 'guide', 'guide/deploying/01-first', 'guide/deploying/02-rollback', 'reference/config']);
+      expect(navPages(site.nav).map((p) => p.route)).toEqual([
+        '',
+        'setup',
+        'extending',
+        'guide',
+        'guide/deploying/01-first',
+        'guide/deploying/02-rollback',
+        'reference/config',
+      ]);
       const home = await kit.api<DocsPage>('/sites/default/component/sample-handbook/page?route=');
       expect(home.body.html).toContain('Getting help'); // the snippet from outside docs/
       expect(home.body.html).toContain('/api/techdocs/static/docs/default/component/sample-handbook/img/overview.png');
@@ -123,7 +138,9 @@ describe.each(testDatabaseKinds())('docs sites on %s', (database) => {
 
     it('reports the corpus oddities as warnings: the nav typo, omitted images and snippets', async () => {
       const qeta = await kit.api<DocsEntityDetail>(`/entities/default/component/${entityName('drodil__backstage-plugin-qeta')}`);
-      expect(qeta.body.log.map((e) => e.message)).toContain('nav entry "Extensions" points to extensions.ms, which does not exist; using extensions.md instead');
+      expect(qeta.body.log.map((e) => e.message)).toContain(
+        'nav entry "Extensions" points to extensions.ms, which does not exist; using extensions.md instead',
+      );
       const terasky = await kit.api<DocsEntityDetail>(`/entities/default/component/${entityName('TeraSky-OSS__backstage-plugins')}`);
       expect(terasky.body.build.warningCount).toBeGreaterThan(0);
       expect(terasky.body.log.some((e) => e.message.startsWith('Missing image:'))).toBe(true);

@@ -32,7 +32,12 @@ export interface TechdocsService {
 /** `backend.service(techdocsServiceRef)` in tests; `deps` for plugins that want to trigger syncs. */
 export const techdocsServiceRef = createServiceRef<TechdocsService>('techdocs');
 
-type Deps = { catalog: ServiceRef<CatalogService>; sources: typeof sourcesServiceRef; search: typeof searchCollatorsServiceRef; eventLog: typeof coreServices.eventLog };
+type Deps = {
+  catalog: ServiceRef<CatalogService>;
+  sources: typeof sourcesServiceRef;
+  search: typeof searchCollatorsServiceRef;
+  eventLog: typeof coreServices.eventLog;
+};
 
 const SITE_CACHE = { maxBytes: 64 * 1024 * 1024, ttlMs: 30_000, maxAssetBytes: 512 * 1024 };
 

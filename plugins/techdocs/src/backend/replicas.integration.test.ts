@@ -33,9 +33,7 @@ describe.skipIf(!testPostgresUrl())('two replicas on one Postgres database', () 
     for (const n of names) await a.waitForBuild({ kind: 'component', name: n });
     // Both replicas are asked, repeatedly, to rebuild everything at once.
     for (let round = 0; round < 3; round++) {
-      await Promise.all(
-        names.flatMap((n) => [a, b].map((kit) => kit.api(`/builds/default/component/${n}`, { method: 'POST', body: { force: true } }))),
-      );
+      await Promise.all(names.flatMap((n) => [a, b].map((kit) => kit.api(`/builds/default/component/${n}`, { method: 'POST', body: { force: true } }))));
       await new Promise((r) => setTimeout(r, 150));
     }
     await a.waitFor(async () => {
@@ -49,7 +47,9 @@ describe.skipIf(!testPostgresUrl())('two replicas on one Postgres database', () 
     for (const n of names) {
       const runs = history.filter((h) => h.entityRef === `component:default/${n}`).sort((x, y) => x.startedAt - y.startedAt);
       for (let i = 1; i < runs.length; i++) {
-        expect(runs[i]!.startedAt, `${n}: run ${i} on ${runs[i]!.replica} overlaps the previous run on ${runs[i - 1]!.replica}`).toBeGreaterThanOrEqual(runs[i - 1]!.finishedAt - 5);
+        expect(runs[i]!.startedAt, `${n}: run ${i} on ${runs[i]!.replica} overlaps the previous run on ${runs[i - 1]!.replica}`).toBeGreaterThanOrEqual(
+          runs[i - 1]!.finishedAt - 5,
+        );
       }
     }
     for (const kit of [a, b]) {

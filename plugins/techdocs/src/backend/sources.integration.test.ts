@@ -34,17 +34,17 @@ describe.each(testDatabaseKinds())('docs sources and storage on %s', (database) 
     const dir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'atrium-techdocs-git-')));
     repo = makeRepo(path.join(dir, 'repo'));
     sitesDir = path.join(dir, 'sites');
-    fs.writeFileSync(
-      path.join(dir, 'catalog-info.yaml'),
-      [componentYaml('from-url-ref', `url:${repo.url}#main:services/billing`)].join('---\n'),
-    );
+    fs.writeFileSync(path.join(dir, 'catalog-info.yaml'), [componentYaml('from-url-ref', `url:${repo.url}#main:services/billing`)].join('---\n'));
     kit = await startTechdocs(database, {
       dir,
       catalogTargets: [path.join(dir, 'catalog-info.yaml')],
       techdocs: { storage: { type: 'directory', directory: sitesDir } },
     });
     // A git location: the entity's managed-by-location is git:<repo>#main:<path>, and dir:. resolves inside the commit.
-    const added = await kit.backend.json('/api/catalog/locations', { method: 'POST', body: { type: 'git', target: `${repo.url}#main:services/billing/catalog-info.yaml` } });
+    const added = await kit.backend.json('/api/catalog/locations', {
+      method: 'POST',
+      body: { type: 'git', target: `${repo.url}#main:services/billing/catalog-info.yaml` },
+    });
     expect(added.status, JSON.stringify(added.body)).toBe(201);
   });
   afterAll(async () => {
@@ -66,7 +66,7 @@ describe.each(testDatabaseKinds())('docs sources and storage on %s', (database) 
     }
   });
 
-  it('stores sites in the configured directory, in Backstage\'s <namespace>/<kind>/<name> layout', async () => {
+  it("stores sites in the configured directory, in Backstage's <namespace>/<kind>/<name> layout", async () => {
     const siteDir = path.join(sitesDir, 'default', 'component', 'billing');
     expect(fs.existsSync(path.join(siteDir, 'site.json'))).toBe(true);
     expect(fs.existsSync(path.join(siteDir, 'manifest.json'))).toBe(true);

@@ -37,7 +37,10 @@ describe.each(testDatabaseKinds())('TechDocs roots from backend.reading on %s', 
   beforeAll(async () => {
     write(path.join(shared, 'site/docs/index.md'), '# Shared docs\n');
     write(path.join(aliasOnly, 'site/docs/index.md'), '# Alias docs\n');
-    write(path.join(project, 'catalog-info.yaml'), [componentYaml('in-shared', 'dir:../shared/site'), componentYaml('in-alias', 'dir:../alias-only/site')].join('---\n'));
+    write(
+      path.join(project, 'catalog-info.yaml'),
+      [componentYaml('in-shared', 'dir:../shared/site'), componentYaml('in-alias', 'dir:../alias-only/site')].join('---\n'),
+    );
     backend = await startTestBackend({
       database,
       plugins: [catalogPlugin, techdocsPlugin],

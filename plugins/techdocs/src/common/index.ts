@@ -19,13 +19,7 @@ export type {
   DocsSearchResult,
   DocsSearchResponse,
 } from './types.js';
-export {
-  docsAssetPath,
-  docsPagePath,
-  normalizeRoute,
-  tripletPath,
-  type EntityTriplet,
-} from './routes.js';
+export { docsAssetPath, docsPagePath, normalizeRoute, tripletPath, type EntityTriplet } from './routes.js';
 
 /** Annotations TechDocs reads (Backstage's names). */
 export const TECHDOCS_REF_ANNOTATION = 'backstage.io/techdocs-ref';

@@ -98,8 +98,8 @@ export default function DocsHomePage() {
             title="No documented entities yet"
             description={
               <>
-                Add <code>backstage.io/techdocs-ref: dir:.</code> to a catalog-info.yaml that has an mkdocs.yml and a docs/ folder next to it. Its
-                docs are built in the background and appear here.
+                Add <code>backstage.io/techdocs-ref: dir:.</code> to a catalog-info.yaml that has an mkdocs.yml and a docs/ folder next to it. Its docs are
+                built in the background and appear here.
               </>
             }
           />
@@ -174,12 +174,27 @@ const DOCS_COLUMNS: Array<DataTableColumn<DocsEntitySummary>> = [
     id: 'built',
     header: 'Built',
     nowrap: true,
-    cell: (item) => (item.build.builtAt ? <Text span size="sm"><RelativeTime value={item.build.builtAt} /></Text> : null),
+    cell: (item) =>
+      item.build.builtAt ? (
+        <Text span size="sm">
+          <RelativeTime value={item.build.builtAt} />
+        </Text>
+      ) : null,
   },
 ];
 
 function DocsTable(props: { items: DocsEntitySummary[] }) {
-  return <DataTable label="Documented entities" rows={props.items} columns={DOCS_COLUMNS} rowKey={(item) => item.entityRef} verticalSpacing="sm" highlightOnHover minTableWidth={700} />;
+  return (
+    <DataTable
+      label="Documented entities"
+      rows={props.items}
+      columns={DOCS_COLUMNS}
+      rowKey={(item) => item.entityRef}
+      verticalSpacing="sm"
+      highlightOnHover
+      minTableWidth={700}
+    />
+  );
 }
 
 /** The owner filter's choices, named by the owners' titles. */

@@ -16,5 +16,7 @@ export default function DocsReaderPage() {
   const anchor = location.hash ? decodeURIComponent(location.hash.slice(1)) : null;
   const hrefFor = useCallback((r: string, a?: string | null) => docsPagePath(triplet, r, a), [triplet]);
   const go = useCallback((r: string, a?: string | null) => navigate(hrefFor(r, a)), [navigate, hrefFor]);
-  return <DocsReader key={`${triplet.namespace}/${triplet.kind}/${triplet.name}`} triplet={triplet} route={route} anchor={anchor} hrefFor={hrefFor} navigate={go} />;
+  return (
+    <DocsReader key={`${triplet.namespace}/${triplet.kind}/${triplet.name}`} triplet={triplet} route={route} anchor={anchor} hrefFor={hrefFor} navigate={go} />
+  );
 }

@@ -21,7 +21,10 @@ export function useDocsEntities(filter: { q: string; owner: string | null }) {
     queryKey: ['techdocs', 'entities', filter],
     initialPageParam: undefined as string | undefined,
     queryFn: ({ pageParam, signal }) =>
-      apiFetch<DocsEntityList>('/techdocs/entities', { query: { q: filter.q || undefined, owner: filter.owner ?? undefined, limit: PAGE_SIZE, cursor: pageParam }, signal }),
+      apiFetch<DocsEntityList>('/techdocs/entities', {
+        query: { q: filter.q || undefined, owner: filter.owner ?? undefined, limit: PAGE_SIZE, cursor: pageParam },
+        signal,
+      }),
     getNextPageParam: (last) => last.pageInfo.nextCursor,
     placeholderData: keepPreviousData,
     refetchInterval: (q) => (q.state.data?.pages.some((p) => p.items.some((i) => i.build.status === 'queued' || i.build.status === 'building')) ? 3000 : false),

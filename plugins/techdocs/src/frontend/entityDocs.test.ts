@@ -19,12 +19,18 @@ describe('entity docs helpers', () => {
 
   it('reads the docs of the entity named by techdocs-entity', () => {
     expect(docsTripletOf(entity({ 'backstage.io/techdocs-ref': 'dir:.' }, 'ops'))).toEqual({ namespace: 'ops', kind: 'Component', name: 'svc' });
-    expect(docsTripletOf(entity({ 'backstage.io/techdocs-entity': 'system:shared/platform' }))).toEqual({ namespace: 'shared', kind: 'system', name: 'platform' });
+    expect(docsTripletOf(entity({ 'backstage.io/techdocs-entity': 'system:shared/platform' }))).toEqual({
+      namespace: 'shared',
+      kind: 'system',
+      name: 'platform',
+    });
     expect(docsTripletOf(entity({ 'backstage.io/techdocs-entity': 'other' }, 'ops'))).toEqual({ namespace: 'ops', kind: 'component', name: 'other' });
   });
 
   it('builds reader paths and normalizes routes from URLs', () => {
-    expect(docsPagePath({ namespace: 'Default', kind: 'Component', name: 'Orders' }, 'guides/run book', 'roll back')).toBe('/docs/default/component/orders/guides/run%20book/#roll%20back');
+    expect(docsPagePath({ namespace: 'Default', kind: 'Component', name: 'Orders' }, 'guides/run book', 'roll back')).toBe(
+      '/docs/default/component/orders/guides/run%20book/#roll%20back',
+    );
     expect(docsPagePath({ namespace: 'default', kind: 'component', name: 'x' }, '')).toBe('/docs/default/component/x/');
     expect(normalizeRoute('/guides/setup/')).toBe('guides/setup');
     expect(normalizeRoute('guides/index.html')).toBe('guides');

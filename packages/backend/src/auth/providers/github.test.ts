@@ -13,10 +13,15 @@ beforeAll(async () => {
   gh = await startFakeGitHubOAuth({
     callbackUrl: CALLBACK,
     users: [
-      { id: 583231, login: 'octocat', name: 'The Octocat', emails: [
-        { email: 'old@example.com', primary: false, verified: true },
-        { email: 'octocat@example.com', primary: true, verified: true },
-      ] },
+      {
+        id: 583231,
+        login: 'octocat',
+        name: 'The Octocat',
+        emails: [
+          { email: 'old@example.com', primary: false, verified: true },
+          { email: 'octocat@example.com', primary: true, verified: true },
+        ],
+      },
       { id: 99, login: 'unverified', name: null, emails: [{ email: 'maybe@example.com', primary: true, verified: false }] },
     ],
   });
@@ -105,7 +110,9 @@ describe('GitHub sign-in', () => {
 
   it('reports a denied consent and a callback without a code', async () => {
     const handler = await handlerFor();
-    await expect(handler.handleCallback({ req: callbackRequest(`${CALLBACK}?error=access_denied&error_description=denied&state=s`), transaction: {} })).rejects.toThrow(/access_denied \(denied\)/);
+    await expect(
+      handler.handleCallback({ req: callbackRequest(`${CALLBACK}?error=access_denied&error_description=denied&state=s`), transaction: {} }),
+    ).rejects.toThrow(/access_denied \(denied\)/);
     await expect(handler.handleCallback({ req: callbackRequest(`${CALLBACK}?state=s`), transaction: {} })).rejects.toThrow(/no code/);
   });
 

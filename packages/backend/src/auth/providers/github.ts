@@ -172,7 +172,9 @@ interface OctokitRequestError {
 }
 
 function requestErrorOf(e: unknown): OctokitRequestError | undefined {
-  return e instanceof Error && e.name === 'HttpError' && typeof (e as Partial<OctokitRequestError>).status === 'number' ? (e as unknown as OctokitRequestError) : undefined;
+  return e instanceof Error && e.name === 'HttpError' && typeof (e as Partial<OctokitRequestError>).status === 'number'
+    ? (e as unknown as OctokitRequestError)
+    : undefined;
 }
 
 function statusOf(e: unknown): number | undefined {

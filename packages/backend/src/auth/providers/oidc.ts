@@ -52,7 +52,12 @@ function scopeOf(config: OidcConfig): string {
 
 /** Errors openid-client raises for a bad answer (as opposed to an unreachable issuer). */
 function isProtocolError(e: unknown): boolean {
-  return e instanceof client.ClientError || e instanceof client.ResponseBodyError || e instanceof client.AuthorizationResponseError || e instanceof client.WWWAuthenticateChallengeError;
+  return (
+    e instanceof client.ClientError ||
+    e instanceof client.ResponseBodyError ||
+    e instanceof client.AuthorizationResponseError ||
+    e instanceof client.WWWAuthenticateChallengeError
+  );
 }
 
 function profileOf(claims: Record<string, unknown>): SignInProfile {
@@ -86,17 +91,28 @@ export async function createOidcHandler(ctx: SignInProviderContext): Promise<Sig
     throw new Error(`metadataUrl must be https (plain http is allowed only for localhost or 127.0.0.1): ${config.metadataUrl}`);
   }
   const scope = scopeOf(config);
-  const clientAuth = config.tokenEndpointAuthMethod === 'client_secret_post' ? client.ClientSecretPost(config.clientSecret) : client.ClientSecretBasic(config.clientSecret);
+  const clientAuth =
+    config.tokenEndpointAuthMethod === 'client_secret_post' ? client.ClientSecretPost(config.clientSecret) : client.ClientSecretBasic(config.clientSecret);
   let discovered: Promise<client.Configuration> | undefined;
   const issuer = (): Promise<client.Configuration> => {
     discovered ??= client
-      .discovery(metadataUrl, config.clientId, { ...(config.tokenSignedResponseAlg ? { id_token_signed_response_alg: config.tokenSignedResponseAlg } : {}) }, clientAuth, {
-        execute: insecure ? [client.allowInsecureRequests] : [],
-        timeout: 10,
-      })
+      .discovery(
+        metadataUrl,
+        config.clientId,
+        { ...(config.tokenSignedResponseAlg ? { id_token_signed_response_alg: config.tokenSignedResponseAlg } : {}) },
+        clientAuth,
+        {
+          execute: insecure ? [client.allowInsecureRequests] : [],
+          timeout: 10,
+        },
+      )
       .catch((e: unknown) => {
         discovered = undefined;
-        throw new HttpError('BadGatewayError', 502, `The OpenID provider's metadata at ${config.metadataUrl} could not be read: ${e instanceof Error ? e.message : String(e)}`);
+        throw new HttpError(
+          'BadGatewayError',
+          502,
+          `The OpenID provider's metadata at ${config.metadataUrl} could not be read: ${e instanceof Error ? e.message : String(e)}`,
+        );
       });
     return discovered;
   };
@@ -145,7 +161,11 @@ export async function createOidcHandler(ctx: SignInProviderContext): Promise<Sig
       } catch (e) {
         if (e instanceof AuthenticationError || e instanceof HttpError) throw e;
         if (isProtocolError(e)) throw new AuthenticationError(`The OpenID provider's answer was refused: ${(e as Error).message}${describeCause(e)}`);
-        throw new HttpError('BadGatewayError', 502, `The OpenID provider could not be reached to finish the sign-in: ${e instanceof Error ? e.message : String(e)}`);
+        throw new HttpError(
+          'BadGatewayError',
+          502,
+          `The OpenID provider could not be reached to finish the sign-in: ${e instanceof Error ? e.message : String(e)}`,
+        );
       }
     },
   };

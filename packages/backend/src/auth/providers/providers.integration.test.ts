@@ -2,7 +2,15 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { catalogPlugin } from '@atrium/plugin-catalog/backend';
-import { startFakeGitHubOAuth, startFakeSamlIdp, startTestBackend, waitFor, type FakeGitHubOAuth, type FakeSamlIdp, type TestBackend } from '@atrium/test-utils';
+import {
+  startFakeGitHubOAuth,
+  startFakeSamlIdp,
+  startTestBackend,
+  waitFor,
+  type FakeGitHubOAuth,
+  type FakeSamlIdp,
+  type TestBackend,
+} from '@atrium/test-utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SESSION_COOKIE } from '../hostAuth.js';
 
@@ -81,7 +89,10 @@ function cookiesOf(res: Response): Record<string, string> {
   }
   return out;
 }
-const cookieHeader = (cookies: Record<string, string>) => Object.entries(cookies).map(([k, v]) => `${k}=${v}`).join('; ');
+const cookieHeader = (cookies: Record<string, string>) =>
+  Object.entries(cookies)
+    .map(([k, v]) => `${k}=${v}`)
+    .join('; ');
 
 async function startSignIn(provider: string, returnTo = '/catalog'): Promise<{ location: string; cookies: Record<string, string> }> {
   const res = await b.fetch(`/api/auth/${provider}/start?returnTo=${encodeURIComponent(returnTo)}`, { redirect: 'manual' });
@@ -187,8 +198,27 @@ describe('sign-in providers through the backend', () => {
 
     it('refuses an unsigned answer and one for another audience with 401', async () => {
       for (const [make, why] of [
-        [(id: string) => idp.buildResponse({ user: { nameId: 'ada@example.com', email: 'ada@example.com' }, inResponseTo: id, audience: SP_ENTITY_ID, acsUrl: `${BASE}/api/auth/saml/handler/frame`, sign: 'none' }), /Invalid signature/],
-        [(id: string) => idp.buildResponse({ user: { nameId: 'ada@example.com', email: 'ada@example.com' }, inResponseTo: id, audience: 'someone-else', acsUrl: `${BASE}/api/auth/saml/handler/frame` }), /audience mismatch/],
+        [
+          (id: string) =>
+            idp.buildResponse({
+              user: { nameId: 'ada@example.com', email: 'ada@example.com' },
+              inResponseTo: id,
+              audience: SP_ENTITY_ID,
+              acsUrl: `${BASE}/api/auth/saml/handler/frame`,
+              sign: 'none',
+            }),
+          /Invalid signature/,
+        ],
+        [
+          (id: string) =>
+            idp.buildResponse({
+              user: { nameId: 'ada@example.com', email: 'ada@example.com' },
+              inResponseTo: id,
+              audience: 'someone-else',
+              acsUrl: `${BASE}/api/auth/saml/handler/frame`,
+            }),
+          /audience mismatch/,
+        ],
       ] as const) {
         const { location } = await startSignIn('saml');
         const form = await idp.login(location);

@@ -50,7 +50,14 @@ describe('SAML sign-in', () => {
     // The request the IdP saw carries our entity id and ACS URL; its ID is what the transaction kept.
     expect(idp.requests.at(-1)).toEqual({ id: transaction['samlRequestId'], issuer: SP_ENTITY_ID, acsUrl: CALLBACK });
     const profile = await handler.handleCallback({ req: post(form.fields), transaction });
-    expect(profile).toMatchObject({ subject: 'ada@example.com', nameId: 'ada@example.com', email: 'ada@example.com', emailVerified: true, username: 'ada', displayName: 'Ada Lovelace' });
+    expect(profile).toMatchObject({
+      subject: 'ada@example.com',
+      nameId: 'ada@example.com',
+      email: 'ada@example.com',
+      emailVerified: true,
+      username: 'ada',
+      displayName: 'Ada Lovelace',
+    });
     expect(profile.claims['issuer']).toBe(idp.entityId);
   });
 
@@ -65,7 +72,13 @@ describe('SAML sign-in', () => {
     const next = await idp.newKey();
     const handler = await handlerFor({ cert: [idp.cert, next.cert] });
     const { transaction } = await started(handler);
-    const SAMLResponse = idp.buildResponse({ user: ada(), inResponseTo: transaction['samlRequestId'], audience: SP_ENTITY_ID, acsUrl: CALLBACK, signingKey: next });
+    const SAMLResponse = idp.buildResponse({
+      user: ada(),
+      inResponseTo: transaction['samlRequestId'],
+      audience: SP_ENTITY_ID,
+      acsUrl: CALLBACK,
+      signingKey: next,
+    });
     await expect(handler.handleCallback({ req: post({ SAMLResponse }), transaction })).resolves.toMatchObject({ subject: 'ada@example.com' });
   });
 
@@ -81,13 +94,17 @@ describe('SAML sign-in', () => {
       const handler = await handlerFor(config);
       const { transaction } = await started(handler);
       const SAMLResponse = await build(transaction['samlRequestId']!);
-      await expect(handler.handleCallback({ req: post({ SAMLResponse, RelayState: 'st-1' }), transaction })).rejects.toMatchObject({ statusCode: 401, message: expect.stringMatching(message) as unknown as string });
+      await expect(handler.handleCallback({ req: post({ SAMLResponse, RelayState: 'st-1' }), transaction })).rejects.toMatchObject({
+        statusCode: 401,
+        message: expect.stringMatching(message) as unknown as string,
+      });
     }
     const good = (inResponseTo: string) => ({ user: ada(), inResponseTo, audience: SP_ENTITY_ID, acsUrl: CALLBACK });
 
     it('an unsigned response', () => refused((id) => idp.buildResponse({ ...good(id), sign: 'none' }), /refused: Invalid signature/));
 
-    it('a response signed only as a whole (the assertion must be signed)', () => refused((id) => idp.buildResponse({ ...good(id), sign: 'response' }), /Invalid signature/));
+    it('a response signed only as a whole (the assertion must be signed)', () =>
+      refused((id) => idp.buildResponse({ ...good(id), sign: 'response' }), /Invalid signature/));
 
     it('a response signed by another key', async () => {
       const other = await idp.newKey();
@@ -96,9 +113,11 @@ describe('SAML sign-in', () => {
 
     it('an assertion for another audience', () => refused((id) => idp.buildResponse({ ...good(id), audience: 'https://other-sp.example.com' }), /audience/i));
 
-    it('an assertion for another recipient', () => refused((id) => idp.buildResponse({ ...good(id), acsUrl: 'https://other-sp.example.com/acs' }), /recipient|subject confirmation/i));
+    it('an assertion for another recipient', () =>
+      refused((id) => idp.buildResponse({ ...good(id), acsUrl: 'https://other-sp.example.com/acs' }), /recipient|subject confirmation/i));
 
-    it('an expired assertion', () => refused((id) => idp.buildResponse({ ...good(id), issuedAt: new Date(Date.now() - 3600_000) }), /expired|subject confirmation/i));
+    it('an expired assertion', () =>
+      refused((id) => idp.buildResponse({ ...good(id), issuedAt: new Date(Date.now() - 3600_000) }), /expired|subject confirmation/i));
 
     it('an answer to another request, and an unsolicited one', async () => {
       await refused(() => idp.buildResponse(good('_someOtherRequest')), /InResponseTo/);
@@ -108,7 +127,8 @@ describe('SAML sign-in', () => {
     it('XML signature wrapping: a second, unsigned assertion injected next to the signed one', () =>
       refused((id) => {
         const xml = Buffer.from(idp.buildResponse(good(id)), 'base64').toString('utf8');
-        const evil = xml.match(/<saml:Assertion[\s\S]*<\/saml:Assertion>/)![0]
+        const evil = xml
+          .match(/<saml:Assertion[\s\S]*<\/saml:Assertion>/)![0]
           .replace(/<ds:Signature[\s\S]*<\/ds:Signature>/, '')
           .replace(/ID="[^"]+"/, 'ID="_evil"')
           .replaceAll('ada@example.com', 'admin@example.com');
@@ -150,7 +170,9 @@ describe('SAML sign-in', () => {
   });
 
   it('refuses wantAssertionsSigned: false in production, naming the key', async () => {
-    await expect(handlerFor({ wantAssertionsSigned: false }, { NODE_ENV: 'production' })).rejects.toThrow(/auth\.providers\.saml\.development\.wantAssertionsSigned/);
+    await expect(handlerFor({ wantAssertionsSigned: false }, { NODE_ENV: 'production' })).rejects.toThrow(
+      /auth\.providers\.saml\.development\.wantAssertionsSigned/,
+    );
     await expect(handlerFor({ wantAssertionsSigned: false }, { NODE_ENV: 'development' })).resolves.toBeDefined();
   });
 

@@ -24,7 +24,12 @@ export const samlConfigSchema: JsonSchema = {
     /** Our entity id (the SP's), sent as the request's Issuer. */
     issuer: { type: 'string', minLength: 1 },
     /** The IdP's signing certificate(s), PEM or bare base64; several during a key rollover. */
-    cert: { oneOf: [{ type: 'string', minLength: 1 }, { type: 'array', items: { type: 'string', minLength: 1 }, minItems: 1 }] },
+    cert: {
+      oneOf: [
+        { type: 'string', minLength: 1 },
+        { type: 'array', items: { type: 'string', minLength: 1 }, minItems: 1 },
+      ],
+    },
     /** The audience the assertions must name (default: `issuer`). */
     audience: { type: 'string', minLength: 1 },
     /** The IdP's entity id; when set, answers from any other issuer are refused. */
@@ -140,7 +145,9 @@ function createSamlHandler(ctx: SignInProviderContext, store: SamlAssertionStore
       if (!requestId) throw new AuthenticationError(`${where}: this sign-in has no SAML request id`);
       let profile: Profile | null;
       try {
-        const result = await saml({ cacheProvider: transactionCache(requestId, transaction[REQUEST_AT]) }).validatePostResponseAsync({ SAMLResponse: samlResponse });
+        const result = await saml({ cacheProvider: transactionCache(requestId, transaction[REQUEST_AT]) }).validatePostResponseAsync({
+          SAMLResponse: samlResponse,
+        });
         if (result.loggedOut) throw new Error('the answer is a logout response');
         profile = result.profile;
       } catch (e) {
@@ -156,7 +163,12 @@ function createSamlHandler(ctx: SignInProviderContext, store: SamlAssertionStore
       checkRecipient(assertion, ctx.callbackUrl, where);
       const assertionId = assertion.$?.['ID'];
       if (!assertionId) throw new AuthenticationError(`${where}: the assertion has no ID`);
-      const claimed = await store.claim({ providerId: ctx.id, assertionId, expiresAt: expiryOf(assertion, now(), settings.acceptedClockSkewMs ?? 0), now: now() });
+      const claimed = await store.claim({
+        providerId: ctx.id,
+        assertionId,
+        expiresAt: expiryOf(assertion, now(), settings.acceptedClockSkewMs ?? 0),
+        now: now(),
+      });
       if (!claimed) throw new AuthenticationError(`${where}: this assertion (${assertionId}) was already used to sign in`);
       return toProfile(profile);
     },
@@ -209,7 +221,9 @@ function children(node: XmlNode | undefined, name: string): XmlNode[] {
 
 /** Every bearer SubjectConfirmationData must name our callback as Recipient (SAML Web SSO profile). */
 function checkRecipient(assertion: XmlNode, callbackUrl: string, where: string): void {
-  const data = children(assertion, 'Subject').flatMap((s) => children(s, 'SubjectConfirmation')).flatMap((c) => children(c, 'SubjectConfirmationData'));
+  const data = children(assertion, 'Subject')
+    .flatMap((s) => children(s, 'SubjectConfirmation'))
+    .flatMap((c) => children(c, 'SubjectConfirmationData'));
   if (data.length === 0) throw new AuthenticationError(`${where}: the assertion has no SubjectConfirmationData`);
   for (const d of data) {
     const recipient = d.$?.['Recipient'];

@@ -2,7 +2,15 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { catalogPlugin } from '@atrium/plugin-catalog/backend';
-import { createTestPostgresDatabase, startFakeSamlIdp, startTestBackend, testPostgresUrl, waitFor, type FakeSamlIdp, type TestBackend } from '@atrium/test-utils';
+import {
+  createTestPostgresDatabase,
+  startFakeSamlIdp,
+  startTestBackend,
+  testPostgresUrl,
+  waitFor,
+  type FakeSamlIdp,
+  type TestBackend,
+} from '@atrium/test-utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SESSION_COOKIE } from '../hostAuth.js';
 
@@ -38,10 +46,22 @@ describe.skipIf(!testPostgresUrl())('SAML sign-in with two replicas on one Postg
         backend: { baseUrl: `http://127.0.0.1:${port}`, listen: { port, host: '127.0.0.1' }, reading: { fileRoots: [dir] } },
         catalog: { locations: [{ type: 'file', target: './org.yaml' }] },
         // Backstage's flat SAML form (no environment level), as an adopter's file has it.
-        auth: { providers: { saml: { entryPoint: idp.ssoUrl, issuer: SP_ENTITY_ID, cert: idp.cert, signIn: { resolvers: [{ resolver: 'emailMatchingUserEntityProfileEmail' }] } } } },
+        auth: {
+          providers: {
+            saml: {
+              entryPoint: idp.ssoUrl,
+              issuer: SP_ENTITY_ID,
+              cert: idp.cert,
+              signIn: { resolvers: [{ resolver: 'emailMatchingUserEntityProfileEmail' }] },
+            },
+          },
+        },
       },
     });
-    await waitFor(async () => (await backend.fetch('/api/catalog/entities/by-name/user/default/ada')).status === 200, { timeoutMs: 30_000, message: 'ada is in the catalog' });
+    await waitFor(async () => (await backend.fetch('/api/catalog/entities/by-name/user/default/ada')).status === 200, {
+      timeoutMs: 30_000,
+      message: 'ada is in the catalog',
+    });
     return backend;
   }
 

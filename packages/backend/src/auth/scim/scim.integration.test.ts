@@ -6,8 +6,25 @@ import { catalogPlugin, catalogServiceRef } from '@atrium/plugin-catalog/backend
 import { createTestPostgresDatabase, startTestBackend, testDatabaseKinds, testPostgresUrl, waitFor, type TestBackend } from '@atrium/test-utils';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { SESSION_COOKIE } from '../hostAuth.js';
-import { entraAddMember, entraCreateGroup, entraCreateUser, entraDisableUser, entraGroupLookupQuery, entraRemoveMember, entraUserLookupQuery } from './fixtures/entra.fixture.js';
-import { oktaAddMembers, oktaConnectionTestQuery, oktaCreateGroup, oktaCreateUser, oktaDeactivateUser, oktaRemoveMember, oktaRenameGroup, oktaUserLookupQuery } from './fixtures/okta.fixture.js';
+import {
+  entraAddMember,
+  entraCreateGroup,
+  entraCreateUser,
+  entraDisableUser,
+  entraGroupLookupQuery,
+  entraRemoveMember,
+  entraUserLookupQuery,
+} from './fixtures/entra.fixture.js';
+import {
+  oktaAddMembers,
+  oktaConnectionTestQuery,
+  oktaCreateGroup,
+  oktaCreateUser,
+  oktaDeactivateUser,
+  oktaRemoveMember,
+  oktaRenameGroup,
+  oktaUserLookupQuery,
+} from './fixtures/okta.fixture.js';
 
 const ORG_YAML = `
 apiVersion: backstage.io/v1alpha1
@@ -45,10 +62,21 @@ describe.each(testDatabaseKinds())('SCIM 2.0 provisioning (%s)', (database) => {
   const audits: AuditEvent[] = [];
 
   /** A SCIM request as an identity provider sends it. */
-  async function scim<T = Record<string, unknown>>(method: string, url: string, body?: unknown, auth: string | null = token, extraHeaders: Record<string, string> = {}) {
+  async function scim<T = Record<string, unknown>>(
+    method: string,
+    url: string,
+    body?: unknown,
+    auth: string | null = token,
+    extraHeaders: Record<string, string> = {},
+  ) {
     const res = await b.fetch(`${SCIM}${url}`, {
       method,
-      headers: { accept: 'application/scim+json', ...(body !== undefined ? { 'content-type': SCIM_JSON } : {}), ...(auth ? { authorization: `Bearer ${auth}` } : {}), ...extraHeaders },
+      headers: {
+        accept: 'application/scim+json',
+        ...(body !== undefined ? { 'content-type': SCIM_JSON } : {}),
+        ...(auth ? { authorization: `Bearer ${auth}` } : {}),
+        ...extraHeaders,
+      },
       ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
     });
     const text = await res.text();
@@ -57,10 +85,25 @@ describe.each(testDatabaseKinds())('SCIM 2.0 provisioning (%s)', (database) => {
   const entity = async (ref: string) => {
     const [kind, rest] = ref.split(':') as [string, string];
     const res = await b.fetch(`/api/catalog/entities/by-name/${kind}/${rest}`);
-    return res.status === 200 ? ((await res.json()) as { metadata: { name: string; annotations: Record<string, string> }; spec: Record<string, unknown>; relations: Array<{ type: string; targetRef: string }> }) : undefined;
+    return res.status === 200
+      ? ((await res.json()) as {
+          metadata: { name: string; annotations: Record<string, string> };
+          spec: Record<string, unknown>;
+          relations: Array<{ type: string; targetRef: string }>;
+        })
+      : undefined;
   };
   const newToken = async (kind: 'service' | 'personal', ownerRef: string, scopes: string[]) =>
-    (await b.backend.auth.tokens.create({ name: `${kind}-${scopes.join('+')}`, kind, ownerRef, createdBy: 'user:default/it-admin', scopes, expiresAt: new Date(Date.now() + 86_400_000) })).secret;
+    (
+      await b.backend.auth.tokens.create({
+        name: `${kind}-${scopes.join('+')}`,
+        kind,
+        ownerRef,
+        createdBy: 'user:default/it-admin',
+        scopes,
+        expiresAt: new Date(Date.now() + 86_400_000),
+      })
+    ).secret;
 
   beforeAll(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'atrium-scim-test-'));
@@ -109,11 +152,13 @@ describe.each(testDatabaseKinds())('SCIM 2.0 provisioning (%s)', (database) => {
     const types = await scim<ScimList>('GET', '/ResourceTypes');
     expect(types.body.Resources.map((r) => r['name'])).toEqual(expect.arrayContaining(['User', 'Group']));
     const schemas = await scim<ScimList>('GET', '/Schemas');
-    expect(schemas.body.Resources.map((r) => r.id)).toEqual(expect.arrayContaining(['urn:ietf:params:scim:schemas:core:2.0:User', 'urn:ietf:params:scim:schemas:core:2.0:Group']));
+    expect(schemas.body.Resources.map((r) => r.id)).toEqual(
+      expect.arrayContaining(['urn:ietf:params:scim:schemas:core:2.0:User', 'urn:ietf:params:scim:schemas:core:2.0:Group']),
+    );
   });
 
   let dana: string;
-  it("Okta: connection test, lookup, create — the user lands in the catalog; a duplicate userName is 409", async () => {
+  it('Okta: connection test, lookup, create — the user lands in the catalog; a duplicate userName is 409', async () => {
     const empty = await scim<ScimList>('GET', `/Users${oktaConnectionTestQuery}`);
     expect(empty.status).toBe(200);
     expect(empty.body).toMatchObject({ schemas: ['urn:ietf:params:scim:api:messages:2.0:ListResponse'], totalResults: 0, startIndex: 1 });
@@ -131,7 +176,13 @@ describe.each(testDatabaseKinds())('SCIM 2.0 provisioning (%s)', (database) => {
     const user = await entity('user:default/dana.reyes-example.com');
     expect(user?.metadata.annotations).toMatchObject({ 'atrium.io/scim-id': dana, 'backstage.io/managed-by-origin-location': 'scim:/api/auth/scim/v2' });
     expect(user?.spec).toMatchObject({ profile: { email: 'dana.reyes@example.com', displayName: 'Dana Reyes' } });
-    expect(audits).toContainEqual(expect.objectContaining({ action: 'scim.user.create', target: 'user:default/dana.reyes-example.com', actor: expect.objectContaining({ type: 'service', userEntityRef: 'group:default/identity-admins' }) }));
+    expect(audits).toContainEqual(
+      expect.objectContaining({
+        action: 'scim.user.create',
+        target: 'user:default/dana.reyes-example.com',
+        actor: expect.objectContaining({ type: 'service', userEntityRef: 'group:default/identity-admins' }),
+      }),
+    );
 
     // userName is case-insensitive: the lookup finds it in any case, and a second create is refused.
     const found = await scim<ScimList>('GET', `/Users${oktaUserLookupQuery('dana.reyes@EXAMPLE.com')}`);
@@ -177,39 +228,75 @@ describe.each(testDatabaseKinds())('SCIM 2.0 provisioning (%s)', (database) => {
     expect(put.headers.get('etag')).toBe('W/"2"');
     expect((await entity('user:default/dana.reyes-example.com'))?.spec).toMatchObject({ profile: { displayName: 'Dana R. Reyes' } });
     expect(audits).toContainEqual(expect.objectContaining({ action: 'scim.user.update', target: 'user:default/dana.reyes-example.com' }));
-    expect((await scim('PUT', '/Users/00000000-0000-4000-8000-000000000000', { schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName: 'x' })).status).toBe(404);
+    expect(
+      (await scim('PUT', '/Users/00000000-0000-4000-8000-000000000000', { schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName: 'x' })).status,
+    ).toBe(404);
   });
 
   it('refuses invalid resources with SCIM errors: a missing userName, members that do not exist', async () => {
     const noName = await scim<ScimErrorBody>('POST', '/Users', { schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], displayName: 'Nobody' });
     expect(noName.status).toBe(400);
     expect(noName.body.schemas).toEqual(['urn:ietf:params:scim:api:messages:2.0:Error']);
-    const ghost = await scim<ScimErrorBody>('POST', '/Groups', { ...oktaCreateGroup, displayName: 'Ghosts', members: [{ value: '00000000-0000-4000-8000-000000000000' }] });
+    const ghost = await scim<ScimErrorBody>('POST', '/Groups', {
+      ...oktaCreateGroup,
+      displayName: 'Ghosts',
+      members: [{ value: '00000000-0000-4000-8000-000000000000' }],
+    });
     expect(ghost.status).toBe(400);
     expect(ghost.body.scimType).toBe('invalidValue');
   });
 
   it('If-Match on PUT, PATCH and DELETE: a stale version is 412 and changes nothing; the current one (weak or strong), or *, is served', async () => {
     const ifMatch = (tag: string) => ({ 'if-match': tag });
-    const created = await scim<Record<string, unknown> & { id: string }>('POST', '/Users', { schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName: 'if.match@example.com', displayName: 'One' });
+    const created = await scim<Record<string, unknown> & { id: string }>('POST', '/Users', {
+      schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'],
+      userName: 'if.match@example.com',
+      displayName: 'One',
+    });
     expect(created.headers.get('etag')).toBe('W/"1"');
     const id = created.body.id;
-    const put = (displayName: string, tag: string) => scim<{ meta: { version: string } }>('PUT', `/Users/${id}`, { schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName: 'if.match@example.com', displayName }, token, ifMatch(tag));
+    const put = (displayName: string, tag: string) =>
+      scim<{ meta: { version: string } }>(
+        'PUT',
+        `/Users/${id}`,
+        { schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName: 'if.match@example.com', displayName },
+        token,
+        ifMatch(tag),
+      );
 
     const fresh = await put('Two', 'W/"1"');
     expect(fresh.status).toBe(200);
     expect(fresh.headers.get('etag')).toBe('W/"2"');
     audits.length = 0;
 
-    const stale = await scim<ScimErrorBody>('PUT', `/Users/${id}`, { schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName: 'if.match@example.com', displayName: 'Lost update' }, token, ifMatch('W/"1"'));
+    const stale = await scim<ScimErrorBody>(
+      'PUT',
+      `/Users/${id}`,
+      { schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName: 'if.match@example.com', displayName: 'Lost update' },
+      token,
+      ifMatch('W/"1"'),
+    );
     expect(stale.status).toBe(412);
     expect(stale.body).toMatchObject({ schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'], status: '412' });
     expect(stale.body.detail).toMatch(/version W\/"2"/);
-    const patchOp = (value: string) => ({ schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'], Operations: [{ op: 'replace', path: 'displayName', value }] });
+    const patchOp = (value: string) => ({
+      schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'],
+      Operations: [{ op: 'replace', path: 'displayName', value }],
+    });
     expect((await scim('PATCH', `/Users/${id}`, patchOp('Lost patch'), token, ifMatch('W/"1", W/"7"'))).status).toBe(412);
     expect((await scim('PATCH', `/Users/${id}`, patchOp('Two'), token, ifMatch('W/"1"'))).status).toBe(412); // a no-op PATCH too
     expect((await scim('DELETE', `/Users/${id}`, undefined, token, ifMatch('W/"1"'))).status).toBe(412);
-    expect((await scim('PUT', `/Users/${id}`, { schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName: 'if.match@example.com' }, token, ifMatch('not-a-tag'))).status).toBe(412);
+    expect(
+      (
+        await scim(
+          'PUT',
+          `/Users/${id}`,
+          { schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName: 'if.match@example.com' },
+          token,
+          ifMatch('not-a-tag'),
+        )
+      ).status,
+    ).toBe(412);
     const unchanged = await scim<{ displayName: string; meta: { version: string } }>('GET', `/Users/${id}`, undefined, token, ifMatch('W/"1"')); // reads ignore If-Match
     expect(unchanged.status).toBe(200);
     expect(unchanged.body).toMatchObject({ displayName: 'Two', meta: { version: 'W/"2"' } });
@@ -223,7 +310,17 @@ describe.each(testDatabaseKinds())('SCIM 2.0 provisioning (%s)', (database) => {
     expect((await scim('DELETE', `/Users/${id}`, undefined, token, ifMatch('*'))).status).toBe(404);
 
     const group = await scim<{ id: string }>('POST', '/Groups', { schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'], displayName: 'If-Match Team' });
-    expect((await scim('PUT', `/Groups/${group.body.id}`, { schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'], displayName: 'Renamed' }, token, ifMatch('W/"9"'))).status).toBe(412);
+    expect(
+      (
+        await scim(
+          'PUT',
+          `/Groups/${group.body.id}`,
+          { schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'], displayName: 'Renamed' },
+          token,
+          ifMatch('W/"9"'),
+        )
+      ).status,
+    ).toBe(412);
     expect((await scim('DELETE', `/Groups/${group.body.id}`, undefined, token, ifMatch('W/"9"'))).status).toBe(412);
     expect((await scim('DELETE', `/Groups/${group.body.id}`, undefined, token, ifMatch('W/"1"'))).status).toBe(204);
   });
@@ -238,7 +335,14 @@ describe.each(testDatabaseKinds())('SCIM 2.0 provisioning (%s)', (database) => {
     expect(await entity('group:default/platform-team')).toMatchObject({ spec: { type: 'team' } });
     expect(audits).toContainEqual(expect.objectContaining({ action: 'scim.group.create', target: 'group:default/platform-team' }));
 
-    const added = await scim<{ members: Array<{ value: string; display: string }> }>('PATCH', `/Groups/${platform}`, oktaAddMembers([{ id: dana, display: 'Dana.Reyes@example.com' }, { id: lee.body.id, display: 'Lee_Okafor@contoso.example' }]));
+    const added = await scim<{ members: Array<{ value: string; display: string }> }>(
+      'PATCH',
+      `/Groups/${platform}`,
+      oktaAddMembers([
+        { id: dana, display: 'Dana.Reyes@example.com' },
+        { id: lee.body.id, display: 'Lee_Okafor@contoso.example' },
+      ]),
+    );
     expect(added.status).toBe(200);
     expect(added.body.members.map((m) => m.value).sort()).toEqual([dana, lee.body.id].sort());
     expect((await entity('user:default/dana.reyes-example.com'))?.spec['memberOf']).toEqual(['group:default/platform-team']);
@@ -304,12 +408,17 @@ describe.each(testDatabaseKinds())('SCIM 2.0 provisioning (%s)', (database) => {
     const revoked = await b.fetch('/api/auth/me', { headers: { authorization: `Bearer ${personal}` } });
     expect(revoked.status).toBe(401);
     expect(await revoked.text()).toMatch(/revoked/);
-    expect(audits).toContainEqual(expect.objectContaining({ action: 'scim.user.deactivate', target: ref, meta: expect.objectContaining({ sessionsRevoked: 1, tokensRevoked: 1 }) }));
+    expect(audits).toContainEqual(
+      expect.objectContaining({ action: 'scim.user.deactivate', target: ref, meta: expect.objectContaining({ sessionsRevoked: 1, tokensRevoked: 1 }) }),
+    );
 
     // Still known to SCIM (a lookup shows it inactive), and reactivation restores the entity and its group.
     const lookup = await scim<ScimList>('GET', `/Users${entraUserLookupQuery(entraCreateUser.userName)}`);
     expect(lookup.body.Resources[0]).toMatchObject({ id: lee, active: false });
-    await scim('PATCH', `/Users/${lee}`, { schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'], Operations: [{ op: 'Replace', path: 'active', value: 'True' }] });
+    await scim('PATCH', `/Users/${lee}`, {
+      schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'],
+      Operations: [{ op: 'Replace', path: 'active', value: 'True' }],
+    });
     expect((await entity(ref))?.spec['memberOf']).toEqual(['group:default/sre-guild']);
   });
 
@@ -337,9 +446,17 @@ describe.each(testDatabaseKinds())('SCIM 2.0 provisioning (%s)', (database) => {
   });
 
   it('application/json bodies work too; another content type is refused by the host (415)', async () => {
-    const res = await b.fetch(`${SCIM}/Users`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify({ schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName: 'json.client' }) });
+    const res = await b.fetch(`${SCIM}/Users`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName: 'json.client' }),
+    });
     expect(res.status).toBe(201);
-    const text = await b.fetch(`${SCIM}/Users`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'text/plain' }, body: 'userName=x' });
+    const text = await b.fetch(`${SCIM}/Users`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'text/plain' },
+      body: 'userName=x',
+    });
     expect(text.status).toBe(415);
   });
 });
@@ -350,12 +467,15 @@ describe('SCIM under a permission policy (PGlite)', () => {
 
   beforeAll(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'atrium-scim-policy-'));
-    fs.writeFileSync(path.join(dir, 'org.yaml'), `${ORG_YAML}---
+    fs.writeFileSync(
+      path.join(dir, 'org.yaml'),
+      `${ORG_YAML}---
 apiVersion: backstage.io/v1alpha1
 kind: Group
 metadata: { name: app-team }
 spec: { type: team, children: [] }
-`);
+`,
+    );
     b = await startTestBackend({
       plugins: [catalogPlugin],
       configDir: dir,
@@ -375,7 +495,10 @@ spec: { type: team, children: [] }
       },
     });
     // The guest may read nothing under this policy: ask the catalog in process.
-    await waitFor(async () => !!(await b.backend.service(catalogServiceRef).getEntityByRef('group:default/app-team')), { timeoutMs: 30_000, message: 'the org is in the catalog' });
+    await waitFor(async () => !!(await b.backend.service(catalogServiceRef).getEntityByRef('group:default/app-team')), {
+      timeoutMs: 30_000,
+      message: 'the org is in the catalog',
+    });
   }, 60_000);
   afterAll(async () => {
     await b?.stop();
@@ -384,7 +507,16 @@ spec: { type: team, children: [] }
 
   it("a service token of a group the policy does not allow auth.scim is 403, the admins' is served", async () => {
     const tokenOf = async (ownerRef: string) =>
-      (await b.backend.auth.tokens.create({ name: 'scim', kind: 'service', ownerRef, createdBy: 'user:default/it-admin', scopes: ['auth.scim'], expiresAt: new Date(Date.now() + 86_400_000) })).secret;
+      (
+        await b.backend.auth.tokens.create({
+          name: 'scim',
+          kind: 'service',
+          ownerRef,
+          createdBy: 'user:default/it-admin',
+          scopes: ['auth.scim'],
+          expiresAt: new Date(Date.now() + 86_400_000),
+        })
+      ).secret;
     const app = await b.fetch(`${SCIM}/Users`, { headers: { authorization: `Bearer ${await tokenOf('group:default/app-team')}` } });
     expect(app.status).toBe(403);
     expect(((await app.json()) as ScimErrorBody).schemas).toEqual(['urn:ietf:params:scim:api:messages:2.0:Error']);
@@ -414,7 +546,10 @@ describe.skipIf(!testPostgresUrl())('SCIM across two replicas on one Postgres', 
       });
     a = await start('scim-a');
     c = await start('scim-c');
-    await waitFor(async () => !!(await a.backend.service(catalogServiceRef).getEntityByRef('group:default/identity-admins')), { timeoutMs: 30_000, message: 'the org is in the catalog' });
+    await waitFor(async () => !!(await a.backend.service(catalogServiceRef).getEntityByRef('group:default/identity-admins')), {
+      timeoutMs: 30_000,
+      message: 'the org is in the catalog',
+    });
   }, 90_000);
   afterAll(async () => {
     await a?.stop();
@@ -424,7 +559,14 @@ describe.skipIf(!testPostgresUrl())('SCIM across two replicas on one Postgres', 
   });
 
   it('a user created through one replica is deactivated through the other: entity gone, sessions ended on both', async () => {
-    const { secret: token } = await a.backend.auth.tokens.create({ name: 'scim', kind: 'service', ownerRef: 'group:default/identity-admins', createdBy: 'user:default/it-admin', scopes: ['auth.scim'], expiresAt: new Date(Date.now() + 86_400_000) });
+    const { secret: token } = await a.backend.auth.tokens.create({
+      name: 'scim',
+      kind: 'service',
+      ownerRef: 'group:default/identity-admins',
+      createdBy: 'user:default/it-admin',
+      scopes: ['auth.scim'],
+      expiresAt: new Date(Date.now() + 86_400_000),
+    });
     const headers = { authorization: `Bearer ${token}`, 'content-type': SCIM_JSON };
     const created = await a.fetch(`${SCIM}/Users`, { method: 'POST', headers, body: JSON.stringify(oktaCreateUser) });
     expect(created.status).toBe(201);

@@ -6,7 +6,12 @@ import type { ScimStore } from './scimStore.js';
 /** A directory whose snapshot counts reads, and a catalog whose mutations wait until released. */
 function setup() {
   let version = 0;
-  const store = { snapshot: async () => ({ users: [{ id: `u${++version}`, userName: 'u', entityName: `u${version}`, active: true, displayName: null, emails: [] }], groups: [] }) } as unknown as ScimStore;
+  const store = {
+    snapshot: async () => ({
+      users: [{ id: `u${++version}`, userName: 'u', entityName: `u${version}`, active: true, displayName: null, emails: [] }],
+      groups: [],
+    }),
+  } as unknown as ScimStore;
   const applied: string[][] = [];
   const waiting: Array<() => void> = [];
   const connection: ScimCatalogConnection = {

@@ -4,7 +4,10 @@ import type { ScimStore } from './scimStore.js';
 
 /** The catalog's provider contract, as the auth module sees it (`CatalogService` of the catalog plugin). */
 export interface ScimCatalogConnection {
-  applyMutation(mutation: { type: 'full'; entities: Array<{ entity: unknown; locationKey?: string }> }): Promise<{ written: number; removed: string[]; errors: Array<{ message: string }> }>;
+  applyMutation(mutation: {
+    type: 'full';
+    entities: Array<{ entity: unknown; locationKey?: string }>;
+  }): Promise<{ written: number; removed: string[]; errors: Array<{ message: string }> }>;
 }
 export interface ScimCatalog {
   registerEntityProvider(provider: { name: string; connect(connection: ScimCatalogConnection): Promise<void> }): Promise<void>;

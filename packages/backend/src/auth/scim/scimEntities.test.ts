@@ -33,11 +33,27 @@ describe('uniqueEntityName', () => {
 
 describe('scimEntities', () => {
   const users = [
-    { id: 'u1', userName: 'dana@example.com', entityName: 'dana-example.com', active: true, displayName: 'Dana', emails: [{ value: 'other@example.com' }, { value: 'dana@example.com', primary: true }] },
+    {
+      id: 'u1',
+      userName: 'dana@example.com',
+      entityName: 'dana-example.com',
+      active: true,
+      displayName: 'Dana',
+      emails: [{ value: 'other@example.com' }, { value: 'dana@example.com', primary: true }],
+    },
     { id: 'u2', userName: 'gone@example.com', entityName: 'gone-example.com', active: false, displayName: null, emails: [] },
   ];
   const groups = [
-    { id: 'g1', displayName: 'Platform', entityName: 'platform', members: [{ id: 'u1', type: 'User' as const }, { id: 'u2', type: 'User' as const }, { id: 'g2', type: 'Group' as const }] },
+    {
+      id: 'g1',
+      displayName: 'Platform',
+      entityName: 'platform',
+      members: [
+        { id: 'u1', type: 'User' as const },
+        { id: 'u2', type: 'User' as const },
+        { id: 'g2', type: 'Group' as const },
+      ],
+    },
     { id: 'g2', displayName: 'SRE', entityName: 'sre', members: [] },
   ];
 

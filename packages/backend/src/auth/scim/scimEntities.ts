@@ -76,7 +76,8 @@ export function scimEntities(users: readonly ScimUserRecord[], groups: readonly 
   const groupsById = new Map(groups.map((g) => [g.id, g]));
   const memberOf = new Map<string, string[]>();
   for (const g of groups) {
-    for (const m of g.members) if (m.type === 'User' && activeUsers.has(m.id)) memberOf.set(m.id, [...(memberOf.get(m.id) ?? []), `group:default/${g.entityName}`]);
+    for (const m of g.members)
+      if (m.type === 'User' && activeUsers.has(m.id)) memberOf.set(m.id, [...(memberOf.get(m.id) ?? []), `group:default/${g.entityName}`]);
   }
   const out: Array<{ entity: CatalogEntity; locationKey: string }> = [];
   for (const u of activeUsers.values()) {
@@ -95,7 +96,9 @@ export function scimEntities(users: readonly ScimUserRecord[], groups: readonly 
     });
   }
   for (const g of groups) {
-    const children = g.members.filter((m) => m.type === 'Group' && groupsById.has(m.id) && m.id !== g.id).map((m) => `group:default/${groupsById.get(m.id)!.entityName}`);
+    const children = g.members
+      .filter((m) => m.type === 'Group' && groupsById.has(m.id) && m.id !== g.id)
+      .map((m) => `group:default/${groupsById.get(m.id)!.entityName}`);
     out.push({
       locationKey: `scim:group/${g.id}`,
       entity: {

@@ -16,6 +16,8 @@ describe('If-Match for SCIM writes', () => {
   });
 
   it('a stale tag is a SCIM 412 naming the current version', () => {
-    expect(() => checkIfMatch(parseIfMatch('W/"1"'), 'User', 'u-1', 2)).toThrow(expect.objectContaining({ status: 412, message: expect.stringMatching(/User u-1 is at version W\/"2"/) as unknown as string }));
+    expect(() => checkIfMatch(parseIfMatch('W/"1"'), 'User', 'u-1', 2)).toThrow(
+      expect.objectContaining({ status: 412, message: expect.stringMatching(/User u-1 is at version W\/"2"/) as unknown as string }),
+    );
   });
 });

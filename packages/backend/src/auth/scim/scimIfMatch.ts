@@ -30,7 +30,11 @@ export function ifMatchAllows(ifMatch: IfMatch | undefined, version: number): bo
 
 /** SCIM's answer to a stale `If-Match`: 412, naming the current version. */
 export function preconditionFailed(what: string, id: string, version: number): InstanceType<typeof SCIMMY.Types.Error> {
-  return new SCIMMY.Types.Error(412, null as unknown as string, `${what} ${id} is at version W/"${version}", not the one If-Match names; read it again and retry`);
+  return new SCIMMY.Types.Error(
+    412,
+    null as unknown as string,
+    `${what} ${id} is at version W/"${version}", not the one If-Match names; read it again and retry`,
+  );
 }
 
 /** Throws the 412 when the resource's version does not satisfy the precondition. */

@@ -61,7 +61,11 @@ const patchOp: JsonSchema = {
     schemas: { type: 'array', items: { type: 'string' } },
     Operations: {
       type: 'array',
-      items: { type: 'object', required: ['op'], properties: { op: { type: 'string', description: 'add, remove or replace (any case)' }, path: { type: 'string' }, value: {} } },
+      items: {
+        type: 'object',
+        required: ['op'],
+        properties: { op: { type: 'string', description: 'add, remove or replace (any case)' }, path: { type: 'string' }, value: {} },
+      },
     },
   },
 };
@@ -99,24 +103,48 @@ function resourcePaths(plural: 'Users' | 'Groups', singular: 'user' | 'group') {
   const removes = singular === 'user' ? 'the User entity; its sessions and tokens are revoked' : 'the Group entity and its memberships';
   return {
     [`/scim/v2/${plural}`]: {
-      get: { summary: `List or filter ${plural}`, tags, ...permission, parameters: listParams, responses: { '200': scimReply('A SCIM ListResponse', listResponse), '400': err('A bad filter or query parameter'), ...denied } },
+      get: {
+        summary: `List or filter ${plural}`,
+        tags,
+        ...permission,
+        parameters: listParams,
+        responses: { '200': scimReply('A SCIM ListResponse', listResponse), '400': err('A bad filter or query parameter'), ...denied },
+      },
       post: {
         summary: `Create a ${singular} (it lands in the catalog)`,
         tags,
         ...permission,
         requestBody: scimBody(resource),
-        responses: { '201': scimReply(`The ${singular}, with Location and ETag`, resource, true), '400': err('An invalid resource'), ...denied, '409': err('The userName is taken (uniqueness)') },
+        responses: {
+          '201': scimReply(`The ${singular}, with Location and ETag`, resource, true),
+          '400': err('An invalid resource'),
+          ...denied,
+          '409': err('The userName is taken (uniqueness)'),
+        },
       },
     },
     [`/scim/v2/${plural}/{id}`]: {
-      get: { summary: `One ${singular}`, tags, ...permission, parameters: [idParam], responses: { '200': scimReply(`The ${singular}`, resource, true), ...denied, '404': err('No such resource') } },
+      get: {
+        summary: `One ${singular}`,
+        tags,
+        ...permission,
+        parameters: [idParam],
+        responses: { '200': scimReply(`The ${singular}`, resource, true), ...denied, '404': err('No such resource') },
+      },
       put: {
         summary: `Replace a ${singular}`,
         tags,
         ...permission,
         parameters: [idParam, ifMatchParam],
         requestBody: scimBody(resource),
-        responses: { '200': scimReply(`The ${singular}, at its next version`, resource, true), '400': err('An invalid resource'), ...denied, '404': err('No such resource'), '409': err('Changed by another request meanwhile'), '412': err('If-Match names another version') },
+        responses: {
+          '200': scimReply(`The ${singular}, at its next version`, resource, true),
+          '400': err('An invalid resource'),
+          ...denied,
+          '404': err('No such resource'),
+          '409': err('Changed by another request meanwhile'),
+          '412': err('If-Match names another version'),
+        },
       },
       patch: {
         summary: `Change a ${singular} with a PatchOp (e.g. active=false, members add/remove)`,
@@ -124,7 +152,13 @@ function resourcePaths(plural: 'Users' | 'Groups', singular: 'user' | 'group') {
         ...permission,
         parameters: [idParam, ifMatchParam],
         requestBody: scimBody(patchOp),
-        responses: { '200': scimReply(`The ${singular}`, resource, true), '400': err('An invalid PatchOp'), ...denied, '404': err('No such resource'), '412': err('If-Match names another version') },
+        responses: {
+          '200': scimReply(`The ${singular}`, resource, true),
+          '400': err('An invalid PatchOp'),
+          ...denied,
+          '404': err('No such resource'),
+          '412': err('If-Match names another version'),
+        },
       },
       delete: {
         summary: `Delete a ${singular}: removes ${removes}`,
@@ -137,8 +171,12 @@ function resourcePaths(plural: 'Users' | 'Groups', singular: 'user' | 'group') {
   };
 }
 
-const discovery = (summary: string, schema: JsonSchema) => ({ get: { summary, tags, ...permission, responses: { '200': scimReply(summary, schema), ...denied } } });
-const discoveryOne = (summary: string) => ({ get: { summary, tags, ...permission, parameters: [idParam], responses: { '200': scimReply(summary, resource), ...denied, '404': err('No such resource') } } });
+const discovery = (summary: string, schema: JsonSchema) => ({
+  get: { summary, tags, ...permission, responses: { '200': scimReply(summary, schema), ...denied } },
+});
+const discoveryOne = (summary: string) => ({
+  get: { summary, tags, ...permission, parameters: [idParam], responses: { '200': scimReply(summary, resource), ...denied, '404': err('No such resource') } },
+});
 
 /** Paths under `/api/auth`. */
 export const scimOpenApiPaths: Record<string, unknown> = {

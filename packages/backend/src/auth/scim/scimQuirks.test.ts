@@ -11,7 +11,10 @@ describe('normalisePatchBody', () => {
   });
 
   it('turns string booleans in a path-less value, drops the operation name and "$ref": null', () => {
-    const body = { schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'], Operations: [{ op: 'Replace', value: { active: 'True', displayName: 'True' } }] };
+    const body = {
+      schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'],
+      Operations: [{ op: 'Replace', value: { active: 'True', displayName: 'True' } }],
+    };
     expect(normalisePatchBody(body)).toMatchObject({ Operations: [{ op: 'replace', value: { active: true, displayName: 'True' } }] });
     expect(normalisePatchBody(entraAddMember('abc'))).toMatchObject({ Operations: [{ op: 'add', path: 'members', value: [{ value: 'abc' }] }] });
   });

@@ -88,7 +88,9 @@ function contextOf(ctx: ScimContext | undefined): ScimContext {
 function caseInsensitiveUserName(filter: SCIMMY.Types.Filter): SCIMMY.Types.Filter {
   const lower = (v: unknown): unknown => (typeof v === 'string' ? v.toLowerCase() : Array.isArray(v) ? v.map(lower) : v);
   // Comparators are matched case-insensitively by the library, so lower-casing them too is harmless.
-  const groups = (JSON.parse(JSON.stringify([...filter])) as FilterGroup[]).map((g) => Object.fromEntries(Object.entries(g).map(([k, v]) => [k, k.toLowerCase() === 'username' ? lower(v) : v])));
+  const groups = (JSON.parse(JSON.stringify([...filter])) as FilterGroup[]).map((g) =>
+    Object.fromEntries(Object.entries(g).map(([k, v]) => [k, k.toLowerCase() === 'username' ? lower(v) : v])),
+  );
   return new SCIMMY.Types.Filter(groups as never);
 }
 
@@ -109,7 +111,14 @@ export function declareScimResources(basepath: string): void {
     sort: { supported: true },
     // Versions are served as ETags (W/"<n>") and If-Match is honoured on PUT, PATCH and DELETE.
     etag: { supported: true },
-    authenticationSchemes: [{ type: 'oauthbearertoken', name: 'Atrium API token', description: 'A service API token with the auth.scim scope, sent as Authorization: Bearer atr_…', primary: true }],
+    authenticationSchemes: [
+      {
+        type: 'oauthbearertoken',
+        name: 'Atrium API token',
+        description: 'A service API token with the auth.scim scope, sent as Authorization: Bearer atr_…',
+        primary: true,
+      },
+    ],
   } as never);
   SCIMMY.Resources.User.basepath(basepath);
   SCIMMY.Resources.Group.basepath(basepath);
@@ -130,7 +139,11 @@ export function declareScimResources(basepath: string): void {
     const resources = await Promise.all(candidates.map((u) => userResource(service, u)));
     if (!filter) return resources;
     const keyed = resources.map((r) => ({ ...r, userName: String(r['userName']).toLowerCase() }));
-    const matched = new Set(caseInsensitiveUserName(filter).match(keyed).map((r) => r['id']));
+    const matched = new Set(
+      caseInsensitiveUserName(filter)
+        .match(keyed)
+        .map((r) => r['id']),
+    );
     return resources.filter((r) => matched.has(r['id']));
   }) as never);
   SCIMMY.Resources.User.degress(async (resource, ctx?: ScimContext) => {

@@ -53,7 +53,14 @@ function listParams(query: Request['query']): Record<string, unknown> {
  * `application/scim+json` or `application/json`; answers are `application/scim+json`, errors
  * SCIM error messages (`status`, `scimType`, `detail`).
  */
-export function scimRouter(deps: { scim: ScimService; hostAuth: HostAuth; permissions: PermissionsService; logger: Logger; baseUrl: string; maxBodyBytes: number }): Router {
+export function scimRouter(deps: {
+  scim: ScimService;
+  hostAuth: HostAuth;
+  permissions: PermissionsService;
+  logger: Logger;
+  baseUrl: string;
+  maxBodyBytes: number;
+}): Router {
   const { scim, hostAuth, permissions, logger } = deps;
   declareScimResources(`${deps.baseUrl}${SCIM_PATH}`);
   const router = express.Router();
@@ -141,7 +148,9 @@ export function scimRouter(deps: { scim: ScimService; hostAuth: HostAuth; permis
     router.put(
       `${path}/:id`,
       wrap(async (req, res) => {
-        const written = (await new Resource(String(req.params['id'])).write(normaliseResourceBody(req.body) as never, ctx(req))) as { meta?: { version?: string } };
+        const written = (await new Resource(String(req.params['id'])).write(normaliseResourceBody(req.body) as never, ctx(req))) as {
+          meta?: { version?: string };
+        };
         if (written.meta?.version) res.setHeader('ETag', written.meta.version);
         send(res, 200, written);
       }),

@@ -73,7 +73,12 @@ export class ScimService {
     const input = userInput(instance, previous);
     if (!previous) {
       const user = await this.store.createUser(input, (taken) => uniqueEntityName(entityNameFrom(input.userName, 'user'), this.nameTaken('user', taken)));
-      await this.audit.record({ actor: caller, action: 'scim.user.create', target: ScimService.userRef(user), meta: { scimId: user.id, userName: user.userName, active: user.active } });
+      await this.audit.record({
+        actor: caller,
+        action: 'scim.user.create',
+        target: ScimService.userRef(user),
+        meta: { scimId: user.id, userName: user.userName, active: user.active },
+      });
       await this.afterChange();
       return user;
     }
@@ -102,7 +107,12 @@ export class ScimService {
     const user = await this.store.deleteUser(id, expected);
     if (!user) throw notFound('User', id);
     const revoked = await this.revoke(user);
-    await this.audit.record({ actor: caller, action: 'scim.user.delete', target: ScimService.userRef(user), meta: { scimId: user.id, userName: user.userName, ...revoked } });
+    await this.audit.record({
+      actor: caller,
+      action: 'scim.user.delete',
+      target: ScimService.userRef(user),
+      meta: { scimId: user.id, userName: user.userName, ...revoked },
+    });
     await this.afterChange();
   }
 
@@ -111,8 +121,15 @@ export class ScimService {
     if (previous) checkIfMatch(ifMatch, 'Group', previous.id, previous.version);
     const input = groupInput(instance);
     if (!previous) {
-      const group = await this.store.createGroup(input, (taken) => uniqueEntityName(entityNameFrom(input.displayName, 'group'), this.nameTaken('group', taken)));
-      await this.audit.record({ actor: caller, action: 'scim.group.create', target: ScimService.groupRef(group), meta: { scimId: group.id, displayName: group.displayName, members: group.members.length } });
+      const group = await this.store.createGroup(input, (taken) =>
+        uniqueEntityName(entityNameFrom(input.displayName, 'group'), this.nameTaken('group', taken)),
+      );
+      await this.audit.record({
+        actor: caller,
+        action: 'scim.group.create',
+        target: ScimService.groupRef(group),
+        meta: { scimId: group.id, displayName: group.displayName, members: group.members.length },
+      });
       await this.afterChange();
       return group;
     }
@@ -141,7 +158,12 @@ export class ScimService {
     }
     const group = await this.store.deleteGroup(id, expected);
     if (!group) throw notFound('Group', id);
-    await this.audit.record({ actor: caller, action: 'scim.group.delete', target: ScimService.groupRef(group), meta: { scimId: group.id, displayName: group.displayName } });
+    await this.audit.record({
+      actor: caller,
+      action: 'scim.group.delete',
+      target: ScimService.groupRef(group),
+      meta: { scimId: group.id, displayName: group.displayName },
+    });
     await this.afterChange();
   }
 
@@ -200,7 +222,7 @@ function groupInput(instance: Json): GroupInput {
   if (typeof displayName !== 'string' || displayName.trim() === '') throw invalid('displayName is required');
   const members = Array.isArray(instance['members']) ? (instance['members'] as Array<{ value?: unknown }>) : [];
   const ids = members.map((m) => m?.value);
-  if (ids.some((v) => typeof v !== 'string')) throw invalid('Every group member needs a value (the member\'s id)');
+  if (ids.some((v) => typeof v !== 'string')) throw invalid("Every group member needs a value (the member's id)");
   return {
     displayName: displayName.trim(),
     externalId: stringOrNull(instance['externalId']),

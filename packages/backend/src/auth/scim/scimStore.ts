@@ -115,7 +115,12 @@ export class ScimStore {
         updated_at: now,
       };
       try {
-        await this.db('scim_users').insert({ ...row, user_name_key: input.userName.toLowerCase(), emails: JSON.stringify(input.emails), resource: JSON.stringify(input.resource) });
+        await this.db('scim_users').insert({
+          ...row,
+          user_name_key: input.userName.toLowerCase(),
+          emails: JSON.stringify(input.emails),
+          resource: JSON.stringify(input.resource),
+        });
         return toUser(row);
       } catch (e) {
         if (isUniqueViolation(e, 'user_name_key')) throw userNameTaken(input.userName);
@@ -131,7 +136,11 @@ export class ScimStore {
    * (the version the caller read; default the current one). Changed meanwhile: 412 when the
    * client sent If-Match (`preconditioned`), else 409.
    */
-  async replaceUser(id: string, input: UserInput, options: { expected?: StoredUser; preconditioned?: boolean } = {}): Promise<{ before: StoredUser; after: StoredUser } | undefined> {
+  async replaceUser(
+    id: string,
+    input: UserInput,
+    options: { expected?: StoredUser; preconditioned?: boolean } = {},
+  ): Promise<{ before: StoredUser; after: StoredUser } | undefined> {
     const before = options.expected ?? (await this.getUser(id));
     if (!before) return undefined;
     try {
@@ -164,7 +173,9 @@ export class ScimStore {
     const user = expected ?? (await this.getUser(id));
     if (!user) return undefined;
     const deleted = await this.db.transaction(async (trx) => {
-      const n = await trx('scim_users').where({ id, ...(expected ? { version: expected.version } : {}) }).delete();
+      const n = await trx('scim_users')
+        .where({ id, ...(expected ? { version: expected.version } : {}) })
+        .delete();
       if (n === 0 && expected) return false;
       await trx('scim_group_members').where({ member_id: id }).delete();
       return true;
@@ -227,7 +238,11 @@ export class ScimStore {
   }
 
   /** Replaces a group's attributes and its whole member list, if still at `expected` (as replaceUser). */
-  async replaceGroup(id: string, input: GroupInput, options: { expected?: StoredGroup; preconditioned?: boolean } = {}): Promise<{ before: StoredGroup; after: StoredGroup } | undefined> {
+  async replaceGroup(
+    id: string,
+    input: GroupInput,
+    options: { expected?: StoredGroup; preconditioned?: boolean } = {},
+  ): Promise<{ before: StoredGroup; after: StoredGroup } | undefined> {
     const before = options.expected ?? (await this.getGroup(id));
     if (!before) return undefined;
     const members = await this.existingMembers(input.members);
@@ -235,7 +250,13 @@ export class ScimStore {
     const written = await this.db.transaction(async (trx) => {
       const n = await trx('scim_groups')
         .where({ id, version: before.version })
-        .update({ external_id: input.externalId, display_name: input.displayName, resource: JSON.stringify(input.resource), version: before.version + 1, updated_at: this.clock() });
+        .update({
+          external_id: input.externalId,
+          display_name: input.displayName,
+          resource: JSON.stringify(input.resource),
+          version: before.version + 1,
+          updated_at: this.clock(),
+        });
       if (n === 0) return false;
       await trx('scim_group_members').where({ group_id: id }).delete();
       if (members.length > 0) await trx('scim_group_members').insert(members.map((m) => ({ group_id: id, member_id: m.id, member_type: m.type })));
@@ -250,7 +271,9 @@ export class ScimStore {
     const group = expected ?? (await this.getGroup(id));
     if (!group) return undefined;
     const deleted = await this.db.transaction(async (trx) => {
-      const n = await trx('scim_groups').where({ id, ...(expected ? { version: expected.version } : {}) }).delete();
+      const n = await trx('scim_groups')
+        .where({ id, ...(expected ? { version: expected.version } : {}) })
+        .delete();
       if (n === 0 && expected) return false;
       await trx('scim_group_members').where({ member_id: id }).delete();
       return true;

@@ -71,7 +71,14 @@ afterAll(async () => {
 /** The auth module's clock: real time plus an offset a test moves forward (no waiting). */
 const clock = { offsetMs: 0, now: () => new Date(Date.now() + clock.offsetMs) };
 
-async function startBackend(options: { database: 'pglite' | 'postgres'; port: number; postgresUrl?: string; replicaId?: string; dir: string; audits: AuditEvent[] }): Promise<TestBackend> {
+async function startBackend(options: {
+  database: 'pglite' | 'postgres';
+  port: number;
+  postgresUrl?: string;
+  replicaId?: string;
+  dir: string;
+  audits: AuditEvent[];
+}): Promise<TestBackend> {
   const provider = { clientId: CLIENT.clientId, clientSecret: CLIENT.clientSecret, metadataUrl: idp.metadataUrl, prompt: 'login' };
   const b = await startTestBackend({
     database: options.database,
@@ -91,11 +98,20 @@ async function startBackend(options: { database: 'pglite' | 'postgres'; port: nu
             type: 'oidc',
             development: {
               ...provider,
-              signIn: { resolvers: [{ resolver: 'emailMatchingUserEntityProfileEmail' }, { resolver: 'emailLocalPartMatchingUserEntityName', dangerouslyAllowSignInWithoutUserInCatalog: true }] },
+              signIn: {
+                resolvers: [
+                  { resolver: 'emailMatchingUserEntityProfileEmail' },
+                  { resolver: 'emailLocalPartMatchingUserEntityName', dangerouslyAllowSignInWithoutUserInCatalog: true },
+                ],
+              },
             },
           },
           // An issuer that is down: the backend still starts (discovery waits for the first sign-in).
-          'oidc-down': { type: 'oidc', title: 'Down', development: { ...provider, metadataUrl: `http://127.0.0.1:${DOWN_PORT}/.well-known/openid-configuration` } },
+          'oidc-down': {
+            type: 'oidc',
+            title: 'Down',
+            development: { ...provider, metadataUrl: `http://127.0.0.1:${DOWN_PORT}/.well-known/openid-configuration` },
+          },
         },
       },
     },
@@ -104,7 +120,10 @@ async function startBackend(options: { database: 'pglite' | 'postgres'; port: nu
       createServiceFactory(authClockRef, () => clock.now),
     ],
   });
-  await waitFor(async () => (await b.fetch('/api/catalog/entities/by-name/user/default/jdoe')).status === 200, { timeoutMs: 30_000, message: 'jdoe is in the catalog' });
+  await waitFor(async () => (await b.fetch('/api/catalog/entities/by-name/user/default/jdoe')).status === 200, {
+    timeoutMs: 30_000,
+    message: 'jdoe is in the catalog',
+  });
   return b;
 }
 
@@ -207,7 +226,9 @@ describe.each(testDatabaseKinds())('OIDC sign-in against a real OpenID provider 
     const down = await b.json<{ error: { message: string } }>('/api/auth/oidc-down/start');
     expect(down.status).toBe(502);
     expect(down.body.error.message).toMatch(/metadata at http:\/\/127\.0\.0\.1:17419\/\.well-known\/openid-configuration could not be read/);
-    expect(audits).toContainEqual(expect.objectContaining({ action: 'auth.signIn.failed', meta: expect.objectContaining({ provider: 'oidc-down', reason: 'start-failed' }) }));
+    expect(audits).toContainEqual(
+      expect.objectContaining({ action: 'auth.signIn.failed', meta: expect.objectContaining({ provider: 'oidc-down', reason: 'start-failed' }) }),
+    );
   });
 
   it('a full sign-in: cookie set, back to returnTo, /me is the catalog user with its groups, audited', async () => {
@@ -219,7 +240,12 @@ describe.each(testDatabaseKinds())('OIDC sign-in against a real OpenID provider 
     const me = await browser.me();
     expect(me).toMatchObject({ type: 'user', userEntityRef: 'user:default/jdoe', via: 'session' });
     expect([...me.ownershipEntityRefs].sort()).toEqual(['group:default/org', 'group:default/team-a', 'user:default/jdoe']);
-    expect(audits).toContainEqual(expect.objectContaining({ action: 'auth.signIn', meta: expect.objectContaining({ provider: 'oidc', resolver: 'emailMatchingUserEntityProfileEmail', subject: 'jdoe-sub' }) }));
+    expect(audits).toContainEqual(
+      expect.objectContaining({
+        action: 'auth.signIn',
+        meta: expect.objectContaining({ provider: 'oidc', resolver: 'emailMatchingUserEntityProfileEmail', subject: 'jdoe-sub' }),
+      }),
+    );
   });
 
   it('signing in again ends the previous session of the browser (rotation)', async () => {
@@ -294,7 +320,13 @@ describe.each(testDatabaseKinds())('OIDC sign-in against a real OpenID provider 
     expect(res.status).toBe(401);
     expect((await res.json()).error.message).toMatch(message);
     expect(await sessionCount(b)).toBe(before);
-    expect(audits).toContainEqual(expect.objectContaining({ action: 'auth.signIn.failed', outcome: 'failed', meta: expect.objectContaining({ provider: 'oidc', reason: 'provider-refused' }) }));
+    expect(audits).toContainEqual(
+      expect.objectContaining({
+        action: 'auth.signIn.failed',
+        outcome: 'failed',
+        meta: expect.objectContaining({ provider: 'oidc', reason: 'provider-refused' }),
+      }),
+    );
   });
 
   it('an identity no catalog User matches is refused with a clear message; with dangerouslyAllow… it signs in owning only itself', async () => {
@@ -311,13 +343,21 @@ describe.each(testDatabaseKinds())('OIDC sign-in against a real OpenID provider 
     expect((await browser.signIn('stranger-sub', 'oidc-open')).status).toBe(302);
     const me = await browser.me();
     expect(me).toMatchObject({ type: 'user', userEntityRef: 'user:default/stranger', ownershipEntityRefs: ['user:default/stranger'] });
-    expect(audits).toContainEqual(expect.objectContaining({ action: 'auth.signIn', meta: expect.objectContaining({ resolver: 'dangerouslyAllowSignInWithoutUserInCatalog', inCatalog: false }) }));
+    expect(audits).toContainEqual(
+      expect.objectContaining({
+        action: 'auth.signIn',
+        meta: expect.objectContaining({ resolver: 'dangerouslyAllowSignInWithoutUserInCatalog', inCatalog: false }),
+      }),
+    );
   });
 
   it('a User registered through the API with someone else’s email is never matched by email', async () => {
     const added = await b.json('/api/catalog/locations', { method: 'POST', body: { type: 'file', target: path.join(dir, 'impostor.yaml') } });
     expect(added.status, JSON.stringify(added.body)).toBe(201);
-    await waitFor(async () => (await b.fetch('/api/catalog/entities/by-name/user/default/impostor')).status === 200, { timeoutMs: 30_000, message: 'the impostor is in the catalog' });
+    await waitFor(async () => (await b.fetch('/api/catalog/entities/by-name/user/default/impostor')).status === 200, {
+      timeoutMs: 30_000,
+      message: 'the impostor is in the catalog',
+    });
     const res = await new Browser(b).signIn('ceo-sub');
     expect(res.status).toBe(401);
     expect((await res.json()).error.message).toMatch(/No catalog User matches ceo@example\.com/);

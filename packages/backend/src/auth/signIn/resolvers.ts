@@ -95,7 +95,10 @@ async function uniqueTrustedUser(filter: Record<string, string>, what: string, c
   const { items } = await ctx.catalog.getEntities({ filter: { kind: 'user', ...filter } });
   const trusted = (items as UserEntity[]).filter((u) => isTrustedEntity(u, ctx.trustedOrigins));
   if (trusted.length > 1) {
-    throw new SignInRefusedError(`More than one catalog User has ${what} (${trusted.map(refOf).join(', ')}); an administrator must fix the catalog.`, 'ambiguous');
+    throw new SignInRefusedError(
+      `More than one catalog User has ${what} (${trusted.map(refOf).join(', ')}); an administrator must fix the catalog.`,
+      'ambiguous',
+    );
   }
   return trusted[0] ? refOf(trusted[0]) : undefined;
 }
@@ -145,7 +148,9 @@ export const signInResolvers: Record<string, Resolver> = {
   usernameMatchingUserEntityAnnotation: {
     async match(profile, o, ctx) {
       const annotation = o.annotation ?? 'github.com/user-login';
-      return profile.username ? uniqueTrustedUser({ [`metadata.annotations.${annotation}`]: profile.username }, `the annotation ${annotation}: ${profile.username}`, ctx) : undefined;
+      return profile.username
+        ? uniqueTrustedUser({ [`metadata.annotations.${annotation}`]: profile.username }, `the annotation ${annotation}: ${profile.username}`, ctx)
+        : undefined;
     },
     fallbackName: (profile) => (profile.username && ENTITY_NAME.test(profile.username) ? profile.username.toLowerCase() : undefined),
   },
@@ -165,7 +170,8 @@ export function unknownResolvers(resolvers: ResolverConfig[]): string[] {
  * `user:default/<name>` from the first such entry that can derive a name.
  */
 export async function resolveSignIn(profile: SignInProfile, resolvers: ResolverConfig[], ctx: ResolverContext): Promise<ResolvedUser> {
-  if (!ctx.catalog) throw new SignInRefusedError('The catalog is not running, so no sign-in can be matched to a User; try again shortly.', 'catalog-unavailable');
+  if (!ctx.catalog)
+    throw new SignInRefusedError('The catalog is not running, so no sign-in can be matched to a User; try again shortly.', 'catalog-unavailable');
   for (const options of resolvers) {
     const ref = await signInResolvers[options.resolver]?.match(profile, options, ctx);
     if (ref) return { userEntityRef: ref, via: options.resolver, inCatalog: true };

@@ -8,7 +8,18 @@ describe('safeReturnTo', () => {
   });
 
   it('turns everything that could leave the origin into /', () => {
-    for (const bad of ['https://elsewhere.example', '//elsewhere.example', '/\\elsewhere.example', '/\t/elsewhere.example', 'javascript:alert(1)', 'catalog', '', undefined, ['/a'], '/'.padEnd(3000, 'a')]) {
+    for (const bad of [
+      'https://elsewhere.example',
+      '//elsewhere.example',
+      '/\\elsewhere.example',
+      '/\t/elsewhere.example',
+      'javascript:alert(1)',
+      'catalog',
+      '',
+      undefined,
+      ['/a'],
+      '/'.padEnd(3000, 'a'),
+    ]) {
       expect(safeReturnTo(bad)).toBe('/');
     }
   });

@@ -73,7 +73,11 @@ export function readSignInProviderSpecs(config: ConfigService): SignInProviderSp
     if (!isObject(envSection)) {
       throw new StartupError(
         `${where}: ${envKey} is missing: the provider "${id}" has no settings for auth.environment "${environment}". ` +
-          `Add them under ${envKey}, or set auth.environment to one of: ${Object.keys(section).filter((k) => isObject(section[k])).join(', ') || '(none)'}.`,
+          `Add them under ${envKey}, or set auth.environment to one of: ${
+            Object.keys(section)
+              .filter((k) => isObject(section[k]))
+              .join(', ') || '(none)'
+          }.`,
       );
     }
     const { signIn, title, ...providerConfig } = envSection;
@@ -118,9 +122,18 @@ export async function createSignInProviders(config: ConfigService, logger: Logge
   for (const spec of readSignInProviderSpecs(config)) {
     let handler: SignInProviderHandler;
     try {
-      handler = await spec.factory.create({ id: spec.id, config: spec.config, configPath: spec.configPath, callbackUrl: spec.callbackUrl, logger, ...(database ? { database } : {}) });
+      handler = await spec.factory.create({
+        id: spec.id,
+        config: spec.config,
+        configPath: spec.configPath,
+        callbackUrl: spec.callbackUrl,
+        logger,
+        ...(database ? { database } : {}),
+      });
     } catch (e) {
-      throw new StartupError(`${spec.configPath}: the ${spec.kind} sign-in provider could not be set up: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+      throw new StartupError(`${spec.configPath}: the ${spec.kind} sign-in provider could not be set up: ${e instanceof Error ? e.message : String(e)}`, {
+        cause: e,
+      });
     }
     providers.set(spec.id, { id: spec.id, kind: spec.kind, title: spec.title, handler, resolvers: spec.resolvers });
   }

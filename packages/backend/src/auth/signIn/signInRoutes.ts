@@ -59,7 +59,13 @@ export function signInRouter(deps: { hostAuth: HostAuth; signIn: SignIn; audit: 
 
   const recordFailure = async (providerId: string, reason: string, message: string): Promise<void> => {
     try {
-      await audit.record({ actor: GUEST_CALLER, action: 'auth.signIn.failed', outcome: 'failed', target: providerId, meta: { provider: providerId, reason, message } });
+      await audit.record({
+        actor: GUEST_CALLER,
+        action: 'auth.signIn.failed',
+        outcome: 'failed',
+        target: providerId,
+        meta: { provider: providerId, reason, message },
+      });
     } catch {
       // The refusal is answered even when its audit record cannot be written.
     }
@@ -89,7 +95,10 @@ export function signInRouter(deps: { hostAuth: HostAuth; signIn: SignIn; audit: 
     try {
       started = await provider.handler.start({ state, req });
     } catch (e) {
-      const error = e instanceof HttpError ? e : new HttpError('BadGatewayError', 502, `Sign-in with ${provider.title} could not start: ${e instanceof Error ? e.message : String(e)}`);
+      const error =
+        e instanceof HttpError
+          ? e
+          : new HttpError('BadGatewayError', 502, `Sign-in with ${provider.title} could not start: ${e instanceof Error ? e.message : String(e)}`);
       await recordFailure(provider.id, 'start-failed', error.message);
       throw error;
     }
@@ -105,7 +114,8 @@ export function signInRouter(deps: { hostAuth: HostAuth; signIn: SignIn; audit: 
       const state = stateOf(req);
       if (!state) throw new SignInFailure(401, 'The sign-in answer carries no state; start the sign-in again.', 'missing-state');
       const stored = await signIn.transactions.take(state, provider.id);
-      if (!stored) throw new SignInFailure(401, 'This sign-in is unknown, was already used, or took longer than 10 minutes; start the sign-in again.', 'bad-state');
+      if (!stored)
+        throw new SignInFailure(401, 'This sign-in is unknown, was already used, or took longer than 10 minutes; start the sign-in again.', 'bad-state');
       returnTo = stored.returnTo;
       // A browser-navigated (GET) answer must come back to the browser that started it.
       const binding = parseCookie(req.headers.cookie ?? '')[SIGN_IN_BINDING_COOKIE];
@@ -133,12 +143,23 @@ export function signInRouter(deps: { hostAuth: HostAuth; signIn: SignIn; audit: 
         // Rotation: the browser's previous session (if any) ends as this one starts.
         ...(previous ? { replacing: previous } : {}),
       });
-      const actor: Caller = { type: 'user', userEntityRef: resolved.userEntityRef, ownershipEntityRefs: [resolved.userEntityRef], displayName: profile.displayName ?? resolved.userEntityRef };
+      const actor: Caller = {
+        type: 'user',
+        userEntityRef: resolved.userEntityRef,
+        ownershipEntityRefs: [resolved.userEntityRef],
+        displayName: profile.displayName ?? resolved.userEntityRef,
+      };
       await audit.record({
         actor,
         action: 'auth.signIn',
         target: session.id,
-        meta: { provider: provider.id, resolver: resolved.via, inCatalog: resolved.inCatalog, subject: profile.subject, ...(profile.email ? { email: profile.email } : {}) },
+        meta: {
+          provider: provider.id,
+          resolver: resolved.via,
+          inCatalog: resolved.inCatalog,
+          subject: profile.subject,
+          ...(profile.email ? { email: profile.email } : {}),
+        },
       });
       res.append('Set-Cookie', hostAuth.sessionCookie(secret));
       res.append('Set-Cookie', serializeCookie(SIGN_IN_BINDING_COOKIE, '', { ...cookieBase, path: '/api/auth', maxAge: 0 }));

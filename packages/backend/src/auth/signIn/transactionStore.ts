@@ -60,7 +60,10 @@ export class SignInTransactionStore {
    * undefined when unknown, already used, for another provider, or expired.
    */
   async take(state: string, providerId: string): Promise<StoredSignIn | undefined> {
-    const rows = (await this.db('sign_in_transactions').where({ state_hash: hashSecret(state) }).delete().returning('*')) as Row[];
+    const rows = (await this.db('sign_in_transactions')
+      .where({ state_hash: hashSecret(state) })
+      .delete()
+      .returning('*')) as Row[];
     const row = rows[0];
     if (!row || row.provider_id !== providerId || new Date(row.expires_at).getTime() <= this.clock().getTime()) return undefined;
     const transaction = typeof row.transaction === 'string' ? (JSON.parse(row.transaction) as SignInTransaction) : row.transaction;

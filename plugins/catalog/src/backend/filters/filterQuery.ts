@@ -36,7 +36,10 @@ function leafRowCondition(node: Extract<FilterNode, { op: 'exists' | 'in' | 'pre
       return alternatives.length === 1 ? alternatives[0]! : { ...joinSql(alternatives, ' or '), sql: `(${joinSql(alternatives, ' or ').sql})` };
     }
     case 'in': {
-      const main = node.values.length === 1 ? sql('(key = ? and value = ?)', node.key, node.values[0]) : sql('(key = ? and value = any(?::text[]))', node.key, node.values);
+      const main =
+        node.values.length === 1
+          ? sql('(key = ? and value = ?)', node.key, node.values[0])
+          : sql('(key = ? and value = any(?::text[]))', node.key, node.values);
       if (!node.values.includes('true')) return main;
       const alternatives = [main, ...elementSplits(node.key).map(([k, v]) => sql('(key = ? and value = ?)', k, v))];
       return { ...joinSql(alternatives, ' or '), sql: `(${joinSql(alternatives, ' or ').sql})` };
@@ -81,10 +84,20 @@ export function filterCondition(node: FilterNode, column: string): Sql {
   switch (node.op) {
     case 'all':
       if (node.nodes.length === 0) return sql('true');
-      return wrap(joinSql(node.nodes.map((n) => filterCondition(n, column)), ' and '));
+      return wrap(
+        joinSql(
+          node.nodes.map((n) => filterCondition(n, column)),
+          ' and ',
+        ),
+      );
     case 'any':
       if (node.nodes.length === 0) return sql('false');
-      return wrap(joinSql(node.nodes.map((n) => filterCondition(n, column)), ' or '));
+      return wrap(
+        joinSql(
+          node.nodes.map((n) => filterCondition(n, column)),
+          ' or ',
+        ),
+      );
     case 'not': {
       const inner = filterCondition(node.node, column);
       return { sql: `not ${inner.sql}`, bindings: inner.bindings };

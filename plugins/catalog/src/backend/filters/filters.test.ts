@@ -10,7 +10,13 @@ describe('parseFilterParams', () => {
     expect(parseFilterParams(['kind=Component, spec.Type = Service', 'metadata.name=x'])).toEqual({
       op: 'any',
       nodes: [
-        { op: 'all', nodes: [{ op: 'in', key: 'kind', values: ['component'] }, { op: 'in', key: 'spec.type', values: ['service'] }] },
+        {
+          op: 'all',
+          nodes: [
+            { op: 'in', key: 'kind', values: ['component'] },
+            { op: 'in', key: 'spec.type', values: ['service'] },
+          ],
+        },
         { op: 'in', key: 'metadata.name', values: ['x'] },
       ],
     });
@@ -30,7 +36,13 @@ describe('parseFilterParams', () => {
       op: 'any',
       nodes: [
         { op: 'in', key: 'kind', values: ['api'] },
-        { op: 'all', nodes: [{ op: 'in', key: 'spec.type', values: ['a', 'b'] }, { op: 'exists', key: 'metadata.x' }] },
+        {
+          op: 'all',
+          nodes: [
+            { op: 'in', key: 'spec.type', values: ['a', 'b'] },
+            { op: 'exists', key: 'metadata.x' },
+          ],
+        },
       ],
     });
   });
@@ -40,7 +52,12 @@ describe('parsePredicate', () => {
   it('parses logical operators and field matchers', () => {
     expect(
       parsePredicate({
-        $all: [{ kind: 'Component' }, { $not: { 'spec.type': { $in: ['a', 1] } } }, { 'metadata.name': { $hasPrefix: 'Pay' } }, { 'metadata.tags': { $contains: 'java' } }],
+        $all: [
+          { kind: 'Component' },
+          { $not: { 'spec.type': { $in: ['a', 1] } } },
+          { 'metadata.name': { $hasPrefix: 'Pay' } },
+          { 'metadata.tags': { $contains: 'java' } },
+        ],
       }),
     ).toEqual({
       op: 'all',

@@ -33,11 +33,19 @@ function parseFilterSet(param: string): FilterNode | undefined {
       );
     }
     if (/\s/.test(key)) {
-      throw new InputError(`Invalid filter "${param}": the key "${key}" contains whitespace; keys are dot paths like spec.type or metadata.annotations.backstage.io/techdocs-ref`);
+      throw new InputError(
+        `Invalid filter "${param}": the key "${key}" contains whitespace; keys are dot paths like spec.type or metadata.annotations.backstage.io/techdocs-ref`,
+      );
     }
     const entry = byKey.get(key) ?? { exists: false, values: [] };
     if (eq === -1) entry.exists = true;
-    else entry.values.push(statement.slice(eq + 1).trim().toLowerCase());
+    else
+      entry.values.push(
+        statement
+          .slice(eq + 1)
+          .trim()
+          .toLowerCase(),
+      );
     byKey.set(key, entry);
   }
   const nodes: FilterNode[] = [];
@@ -50,9 +58,7 @@ function parseFilterSet(param: string): FilterNode | undefined {
 }
 
 /** Turns a filter object (CatalogService callers, catalog-client style) into the same node. */
-export function filterFromObject(
-  filter: Record<string, unknown> | Array<Record<string, unknown>> | undefined,
-): FilterNode | undefined {
+export function filterFromObject(filter: Record<string, unknown> | Array<Record<string, unknown>> | undefined): FilterNode | undefined {
   if (filter === undefined) return undefined;
   const sets = (Array.isArray(filter) ? filter : [filter]).map((set) => {
     const nodes: FilterNode[] = [];

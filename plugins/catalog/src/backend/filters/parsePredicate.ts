@@ -71,9 +71,7 @@ function parseContains(key: string, arg: unknown, path: string): FilterNode {
     }
     throw new InputError(`Invalid query: ${path}.$contains.targetRef must be a string or { $in: [strings] }`);
   }
-  throw new InputError(
-    `Invalid query: ${path}.$contains must be a string, number or boolean (or { type, targetRef } on relations)`,
-  );
+  throw new InputError(`Invalid query: ${path}.$contains must be a string, number or boolean (or { type, targetRef } on relations)`);
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {

@@ -1,10 +1,4 @@
-import {
-  ANNOTATION_EDIT_URL,
-  ANNOTATION_LOCATION,
-  ANNOTATION_ORIGIN_LOCATION,
-  ANNOTATION_SOURCE_LOCATION,
-  ANNOTATION_VIEW_URL,
-} from '@atrium/catalog-model';
+import { ANNOTATION_EDIT_URL, ANNOTATION_LOCATION, ANNOTATION_ORIGIN_LOCATION, ANNOTATION_SOURCE_LOCATION, ANNOTATION_VIEW_URL } from '@atrium/catalog-model';
 import { locationRefOf, specOfPlace, type Place } from './locations.js';
 
 const COMMIT = /^[0-9a-f]{40}$/;

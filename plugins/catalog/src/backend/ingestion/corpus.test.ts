@@ -39,7 +39,11 @@ async function crawl(root: LocationSpec): Promise<Crawl> {
 
 const file = (...parts: string[]): LocationSpec => ({ type: 'file', target: path.join(corpus, ...parts) });
 const byRef = (entities: IngestedEntity[]) => new Map(entities.map((e) => [e.entityRef, e]));
-const invalid = (entities: IngestedEntity[]) => entities.filter((e) => e.errors.length > 0).map((e) => e.entityRef).sort();
+const invalid = (entities: IngestedEntity[]) =>
+  entities
+    .filter((e) => e.errors.length > 0)
+    .map((e) => e.entityRef)
+    .sort();
 
 describe.skipIf(!existsSync(corpus))('corpus: /work/shared/corpus/catalog', () => {
   it('backstage-examples: the root Locations resolve every target and yield the expected entities and relations', async () => {
@@ -58,7 +62,9 @@ describe.skipIf(!existsSync(corpus))('corpus: /work/shared/corpus/catalog', () =
     // Only the APIs whose definitions live on remote hosts fail, and only because of that.
     expect(invalid(all.entities)).toEqual(['api:default/spotify', 'api:default/wayback-archive', 'api:default/wayback-search']);
     for (const e of all.entities.filter((x) => x.errors.length > 0)) {
-      expect(e.errors).toEqual([expect.objectContaining({ kind: 'security', field: 'spec.definition', message: expect.stringContaining('not in the allowed URL hosts') })]);
+      expect(e.errors).toEqual([
+        expect.objectContaining({ kind: 'security', field: 'spec.definition', message: expect.stringContaining('not in the allowed URL hosts') }),
+      ]);
     }
     expect(invalid(org.entities)).toEqual([]);
 

@@ -5,10 +5,7 @@ export { isValidGitRef, isWithin };
 import type { LocationSpec } from './types.js';
 
 /** One concrete file a reader can open: where a descriptor or placeholder target lives. */
-export type Place =
-  | { type: 'file'; path: string }
-  | { type: 'url'; url: string }
-  | { type: 'git'; repo: string; ref: string; path: string };
+export type Place = { type: 'file'; path: string } | { type: 'url'; url: string } | { type: 'git'; repo: string; ref: string; path: string };
 
 export interface GitTarget {
   repo: string;
@@ -19,7 +16,6 @@ export interface GitTarget {
 
 const DEFAULT_GIT_PATH = 'catalog-info.yaml';
 const SCHEME = /^[a-zA-Z][a-zA-Z0-9+.-]*:/;
-
 
 /** Normalises a repository-relative path; throws a security ReadError if it leaves the repository. */
 export function normalizeRepoPath(p: string, what: string): string {
@@ -90,7 +86,10 @@ export function resolvePlace(base: Place, target: string): Place {
     }
     case 'git': {
       if (hasScheme) {
-        throw new ReadError('security', `Cannot read ${JSON.stringify(target)} from a git location: only http(s) URLs and paths inside the repository are allowed`);
+        throw new ReadError(
+          'security',
+          `Cannot read ${JSON.stringify(target)} from a git location: only http(s) URLs and paths inside the repository are allowed`,
+        );
       }
       const joined = target.startsWith('/') ? target : path.posix.join(path.posix.dirname(base.path), target);
       return { type: 'git', repo: base.repo, ref: base.ref, path: normalizeRepoPath(joined, 'Path') };

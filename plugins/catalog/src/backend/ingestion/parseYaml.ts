@@ -1,14 +1,4 @@
-import {
-  constructFromEvents,
-  CORE_SCHEMA,
-  EVENT_ID,
-  getScalarValue,
-  mergeTag,
-  parseEvents,
-  SCALAR_STYLE,
-  YAMLException,
-  type Event,
-} from 'js-yaml';
+import { constructFromEvents, CORE_SCHEMA, EVENT_ID, getScalarValue, mergeTag, parseEvents, SCALAR_STYLE, YAMLException, type Event } from 'js-yaml';
 
 /**
  * Multi-document YAML parsing for descriptor files, on js-yaml's event stream:
@@ -105,9 +95,7 @@ function documentsOf(source: string, events: Event[], base: number, lines: LineI
       if (!(error instanceof YAMLException)) throw error;
     }
   }
-  return ranges.map((range, i) =>
-    buildDocument(source, events, range, base, lines, options, expansions[i]!, values ? values[i] : UNBUILT),
-  );
+  return ranges.map((range, i) => buildDocument(source, events, range, base, lines, options, expansions[i]!, values ? values[i] : UNBUILT));
 }
 
 /** [start, end) event index ranges of each document (DOCUMENT … its POP). */
@@ -201,8 +189,7 @@ function buildDocument(
   const startOffset = first ? eventStart(first) : -1;
   const start = lines.at(startOffset >= 0 ? startOffset : 0);
   const locate = (fieldPath: string) => lines.at(locateOffset(source, events, from + 1, fieldPath) ?? Math.max(startOffset, 0));
-  const empty =
-    to - from === 3 && first?.type === EVENT_ID.SCALAR && first.valueStart < 0 && first.anchorStart < 0 && first.tagStart < 0;
+  const empty = to - from === 3 && first?.type === EVENT_ID.SCALAR && first.valueStart < 0 && first.anchorStart < 0 && first.tagStart < 0;
   if (empty) return { value: undefined, empty: true, start, locate };
 
   if (expansion > options.aliasBudget) {
@@ -244,8 +231,7 @@ function aliasExpansion(source: string, events: Event[], from: number, to: numbe
   let extra = 0;
   const anchors = new Map<string, number>();
   const stack: Array<{ size: number; anchor: string | undefined }> = [{ size: 0, anchor: undefined }];
-  const anchorOf = (e: { anchorStart: number; anchorEnd: number }) =>
-    e.anchorStart >= 0 ? source.slice(e.anchorStart, e.anchorEnd) : undefined;
+  const anchorOf = (e: { anchorStart: number; anchorEnd: number }) => (e.anchorStart >= 0 ? source.slice(e.anchorStart, e.anchorEnd) : undefined);
   for (let i = from + 1; i < to - 1; i++) {
     const e = events[i]!;
     const top = stack[stack.length - 1]!;
@@ -305,7 +291,7 @@ function locateOffset(source: string, events: Event[], root: number, fieldPath: 
     if (!e) break;
     let next: number | undefined;
     if (e.type === EVENT_ID.MAPPING && typeof segment === 'string') {
-      for (let k = node + 1; events[k] && events[k]!.type !== EVENT_ID.POP; ) {
+      for (let k = node + 1; events[k] && events[k]!.type !== EVENT_ID.POP;) {
         const key = events[k]!;
         const valueIndex = skipNode(events, k);
         if (key.type === EVENT_ID.SCALAR && getScalarValue(source, key) === segment) {

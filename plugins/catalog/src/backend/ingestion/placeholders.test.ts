@@ -9,8 +9,10 @@ const files: Record<string, string> = {
   '/repo/docs/data.yaml': 'a: [1, 2]\n',
   '/repo/docs/two.yaml': 'a: 1\n---\nb: 2\n',
   '/repo/docs/bad.json': '{nope',
-  '/repo/openapi.yaml': 'openapi: 3.0.0\npaths:\n  /pets:\n    $ref: ./paths/pets.yaml\ncomponents:\n  schemas:\n    Pet:\n      $ref: "./schemas.yaml#/Pet"\n    Local:\n      $ref: "#/components/schemas/Pet"\n',
-  '/repo/paths/pets.yaml': 'get:\n  responses:\n    "200":\n      content:\n        application/json:\n          schema:\n            $ref: ../schemas.yaml#/Pet\n',
+  '/repo/openapi.yaml':
+    'openapi: 3.0.0\npaths:\n  /pets:\n    $ref: ./paths/pets.yaml\ncomponents:\n  schemas:\n    Pet:\n      $ref: "./schemas.yaml#/Pet"\n    Local:\n      $ref: "#/components/schemas/Pet"\n',
+  '/repo/paths/pets.yaml':
+    'get:\n  responses:\n    "200":\n      content:\n        application/json:\n          schema:\n            $ref: ../schemas.yaml#/Pet\n',
   '/repo/schemas.yaml': 'Pet:\n  type: object\n  properties:\n    tag: {$ref: "#/Tag"}\nTag: {type: string}\n',
 };
 
@@ -78,7 +80,7 @@ describe('placeholders', () => {
     expect(typeof text).toBe('string');
     expect(text).not.toContain('./paths/pets.yaml');
     expect(text).not.toContain('schemas.yaml');
-    expect(text).toContain('$ref: \'#/components/schemas/Pet\''); // the document's own ref stays
+    expect(text).toContain("$ref: '#/components/schemas/Pet'"); // the document's own ref stays
     expect(text).toMatch(/tag:\n\s+type: string/); // a #/ ref inside an inlined file is resolved in that file
   });
 

@@ -37,8 +37,18 @@ export interface PlaceholderOptions {
 const RESOLVERS = ['text', 'json', 'yaml', 'openapi', 'asyncapi'] as const;
 type ResolverName = (typeof RESOLVERS)[number];
 const JSON_SCHEMA_KEYWORDS = new Set([
-  '$ref', '$schema', '$id', '$comment', '$defs', '$anchor', '$dynamicRef', '$dynamicAnchor',
-  '$recursiveRef', '$recursiveAnchor', '$vocabulary', '$data',
+  '$ref',
+  '$schema',
+  '$id',
+  '$comment',
+  '$defs',
+  '$anchor',
+  '$dynamicRef',
+  '$dynamicAnchor',
+  '$recursiveRef',
+  '$recursiveAnchor',
+  '$vocabulary',
+  '$data',
 ]);
 
 function soleKey(value: Record<string, unknown>): string | undefined {
@@ -61,10 +71,7 @@ export function hasPlaceholders(value: unknown): boolean {
   return false;
 }
 
-export async function resolvePlaceholders(
-  value: unknown,
-  options: PlaceholderOptions,
-): Promise<{ value: unknown; issues: PlaceholderIssue[] }> {
+export async function resolvePlaceholders(value: unknown, options: PlaceholderOptions): Promise<{ value: unknown; issues: PlaceholderIssue[] }> {
   const issues: PlaceholderIssue[] = [];
   const walk = async (node: unknown, path: PathSegment[]): Promise<unknown> => {
     if (Array.isArray(node)) {

@@ -1,11 +1,4 @@
-import {
-  applyEntityDefaults,
-  DEFAULT_NAMESPACE,
-  stringifyEntityRef,
-  type Entity,
-  type EntityRelation,
-  type EntityValidator,
-} from '@atrium/catalog-model';
+import { applyEntityDefaults, DEFAULT_NAMESPACE, stringifyEntityRef, type Entity, type EntityRelation, type EntityValidator } from '@atrium/catalog-model';
 import type { LocationAnnotations } from './annotations.js';
 import { isPlainObject } from './fieldPaths.js';
 import type { YamlDocument } from './parseYaml.js';
@@ -90,11 +83,7 @@ export async function processEntity(raw: Record<string, unknown>, doc: YamlDocum
   const relations = ctx.validator.relations(value);
   if (!validation.ok) {
     const relationPaths = new Set(relations.errors.map((e) => e.path));
-    return result(
-      validation.errors.map((issue) =>
-        error(relationPaths.has(issue.path) ? 'relation' : 'validation', issue.message, issue.path || undefined),
-      ),
-    );
+    return result(validation.errors.map((issue) => error(relationPaths.has(issue.path) ? 'relation' : 'validation', issue.message, issue.path || undefined)));
   }
 
   const entity = applyEntityDefaults(value as Entity);

@@ -137,13 +137,19 @@ spec: {type: openapi, lifecycle: production, owner: team-a, definition: {$text: 
   });
 
   it('gives a clear read error for a missing ref', async () => {
-    const result = await readLocation({ type: 'git', target: `${repoUrl}#nope:catalog-info.yaml` }, { fileRoots: [root], gitCacheDir: path.join(root, 'cache') });
+    const result = await readLocation(
+      { type: 'git', target: `${repoUrl}#nope:catalog-info.yaml` },
+      { fileRoots: [root], gitCacheDir: path.join(root, 'cache') },
+    );
     expect(result.errors).toEqual([expect.objectContaining({ kind: 'read', message: expect.stringMatching(/Cannot fetch "nope"/) })]);
   });
 
   it('refuses loopback repositories in every git syntax, naming the key that would allow them', async () => {
     for (const repo of ['x@127.0.0.1:repo', '[::1]:repo', 'ssh://x@127.1/repo', 'git://0x7f.1/repo', 'https://2130706433/repo.git']) {
-      const result = await readLocation({ type: 'git', target: `${repo}#main:catalog-info.yaml` }, { fileRoots: [root], gitCacheDir: path.join(root, 'cache') });
+      const result = await readLocation(
+        { type: 'git', target: `${repo}#main:catalog-info.yaml` },
+        { fileRoots: [root], gitCacheDir: path.join(root, 'cache') },
+      );
       expect(result.errors, repo).toEqual([
         expect.objectContaining({ kind: 'security', message: expect.stringContaining('set backend.reading.allowPrivateNetworks: true to allow it') }),
       ]);

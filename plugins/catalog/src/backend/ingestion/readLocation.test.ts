@@ -109,9 +109,7 @@ ${component('good-two')}`,
     expect(byField['spec.lifecycle']).toMatchObject({ kind: 'validation', line: 14 });
     expect(byField['spec.dependsOn[0]']).toMatchObject({ kind: 'relation', line: 17 });
     expect(byField['spec.dependsOn[0]']?.message).toMatch(/no kind/);
-    expect(result.errors).toEqual([
-      expect.objectContaining({ kind: 'validation', line: 19, message: expect.stringMatching(/is a string, not an entity/) }),
-    ]);
+    expect(result.errors).toEqual([expect.objectContaining({ kind: 'validation', line: 19, message: expect.stringMatching(/is a string, not an entity/) })]);
   });
 
   it('reports a YAML syntax error with line and column and keeps the valid documents', async () => {
@@ -228,9 +226,7 @@ spec:
     const result = await readLocation(file('apis/api.yaml'), options);
     expect(result.entities[0]?.entity?.spec?.definition).toBe('openapi: 3.0.0\n');
     expect(result.entities[1]?.entity).toBeUndefined();
-    expect(result.entities[1]?.errors).toEqual([
-      expect.objectContaining({ kind: 'security', field: 'spec.definition', line: 18, column: 3 }),
-    ]);
+    expect(result.entities[1]?.errors).toEqual([expect.objectContaining({ kind: 'security', field: 'spec.definition', line: 18, column: 3 })]);
     expect(result.files).toEqual([path.join(root, 'apis/api.yaml'), path.join(root, 'apis/pets.oas.yaml')]);
   });
 

@@ -1,10 +1,5 @@
 import { createHash } from 'node:crypto';
-import {
-  createEntityValidator,
-  type CustomKindDefinition,
-  type EntityValidator,
-  type LocationSpec as LocationEntitySpec,
-} from '@atrium/catalog-model';
+import { createEntityValidator, type CustomKindDefinition, type EntityValidator, type LocationSpec as LocationEntitySpec } from '@atrium/catalog-model';
 import { locationAnnotations } from './annotations.js';
 import { messageOf, ReadError, toIngestionError } from './errors.js';
 import { formatPath, isPlainObject } from './fieldPaths.js';

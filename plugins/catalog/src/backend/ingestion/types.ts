@@ -91,15 +91,7 @@ export interface IngestionOptions {
   signal?: AbortSignal;
 }
 
-export type IngestionErrorKind =
-  | 'yaml'
-  | 'validation'
-  | 'placeholder'
-  | 'read'
-  | 'security'
-  | 'duplicate'
-  | 'relation'
-  | 'rules';
+export type IngestionErrorKind = 'yaml' | 'validation' | 'placeholder' | 'read' | 'security' | 'duplicate' | 'relation' | 'rules';
 
 export interface IngestionError {
   message: string;

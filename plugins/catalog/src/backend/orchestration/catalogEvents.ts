@@ -1,11 +1,5 @@
 import type { EventsService, EventTopic, Logger } from '@atrium/backend-plugin-api';
-import {
-  catalogEntityRemoved,
-  catalogEntityUpserted,
-  catalogLocationError,
-  type EntityUpsertedEvent,
-  type LocationErrorEvent,
-} from '../../common/index.js';
+import { catalogEntityRemoved, catalogEntityUpserted, catalogLocationError, type EntityUpsertedEvent, type LocationErrorEvent } from '../../common/index.js';
 
 /** Events per publishMany call (one NOTIFY, or one stored payload, for other replicas). */
 const GROUP = 500;
@@ -24,11 +18,17 @@ export class CatalogEvents {
   ) {}
 
   upserted(changes: EntityUpsertedEvent[]): Promise<void> {
-    return this.enqueue(catalogEntityUpserted, changes.map(({ entityRef, uid }) => ({ entityRef, uid })));
+    return this.enqueue(
+      catalogEntityUpserted,
+      changes.map(({ entityRef, uid }) => ({ entityRef, uid })),
+    );
   }
 
   removed(refs: string[]): Promise<void> {
-    return this.enqueue(catalogEntityRemoved, refs.map((entityRef) => ({ entityRef })));
+    return this.enqueue(
+      catalogEntityRemoved,
+      refs.map((entityRef) => ({ entityRef })),
+    );
   }
 
   locationError(event: LocationErrorEvent): Promise<void> {
@@ -48,7 +48,9 @@ export class CatalogEvents {
 
   private async publishAll<T>(topic: EventTopic<T>, payloads: T[]): Promise<void> {
     for (let i = 0; i < payloads.length; i += GROUP) {
-      await this.events.publishMany(topic, payloads.slice(i, i + GROUP)).catch((e) => this.logger.warn({ err: e, topic: topic.name }, 'could not publish catalog events'));
+      await this.events
+        .publishMany(topic, payloads.slice(i, i + GROUP))
+        .catch((e) => this.logger.warn({ err: e, topic: topic.name }, 'could not publish catalog events'));
     }
   }
 }

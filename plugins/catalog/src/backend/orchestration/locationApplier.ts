@@ -81,7 +81,11 @@ export class LocationApplier {
     let removedRefs: string[] = [];
     if (!tree.incomplete && gone.length > 0) {
       if (this.options.orphanStrategy === 'keep') await this.writer.orphan(gone.filter((g) => !g.orphan).map((g) => g.id));
-      else removedRefs = await this.writer.remove(gone.map((g) => g.id), this.locationId);
+      else
+        removedRefs = await this.writer.remove(
+          gone.map((g) => g.id),
+          this.locationId,
+        );
     }
     return { errors: this.errors, removedRefs, written: this.written };
   }

@@ -30,7 +30,14 @@ describe.each(testDatabaseKinds())('processing logs on %s', (database) => {
     db = await kit.backend.backend.database.forSchema('catalog');
     const logger = pino({ level: 'info' }, { write: (line: string) => void lines.push(JSON.parse(line) as LogLine) });
     const settings = resolveCatalogSettings(
-      { locations: [], kinds: [], orphanStrategy: 'delete', refreshIntervalSeconds: 3600, processingPollMs: 100, readers: { allowPrivateNetworks: false, fileRoots: [kit.dir] } },
+      {
+        locations: [],
+        kinds: [],
+        orphanStrategy: 'delete',
+        refreshIntervalSeconds: 3600,
+        processingPollMs: 100,
+        readers: { allowPrivateNetworks: false, fileRoots: [kit.dir] },
+      },
       () => kit.dir,
       { dataDir: kit.dir, embeddedDatabase: database === 'pglite', homeDir: kit.dir },
     );

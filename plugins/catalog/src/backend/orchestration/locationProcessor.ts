@@ -99,16 +99,19 @@ export class LocationProcessor {
     const run = new AbortController();
     const signal = AbortSignal.any([this.abort.signal, run.signal]);
     this.active.add(row.id);
-    const heartbeat = setInterval(() => {
-      locations.renew(row.id, replicaId).then(
-        (held) => {
-          if (held || run.signal.aborted) return;
-          logger.warn({ location: locationRefOf(row) }, `catalog: lost the claim on location ${locationRefOf(row)} to another replica; stopping this read`);
-          run.abort(new Error('the claim on this location was taken over by another replica'));
-        },
-        (e: unknown) => logger.warn({ err: e, location: locationRefOf(row) }, 'catalog: could not renew a location claim'),
-      );
-    }, (locations.leaseSeconds * 1000) / 3);
+    const heartbeat = setInterval(
+      () => {
+        locations.renew(row.id, replicaId).then(
+          (held) => {
+            if (held || run.signal.aborted) return;
+            logger.warn({ location: locationRefOf(row) }, `catalog: lost the claim on location ${locationRefOf(row)} to another replica; stopping this read`);
+            run.abort(new Error('the claim on this location was taken over by another replica'));
+          },
+          (e: unknown) => logger.warn({ err: e, location: locationRefOf(row) }, 'catalog: could not renew a location claim'),
+        );
+      },
+      (locations.leaseSeconds * 1000) / 3,
+    );
     heartbeat.unref();
     try {
       await this.readAndStore(row, signal);
@@ -176,7 +179,14 @@ export class LocationProcessor {
                 .then(() => undefined)
           : undefined,
       );
-      const summary = { location: locationRefOf(spec), written: applied.written, removed: applied.removedRefs.length, errors: errors.length, walkMs, ms: Date.now() - started };
+      const summary = {
+        location: locationRefOf(spec),
+        written: applied.written,
+        removed: applied.removedRefs.length,
+        errors: errors.length,
+        walkMs,
+        ms: Date.now() - started,
+      };
       if (errors.length === 0) logger.info(summary, `catalog: processed location ${locationRefOf(spec)}`);
       else {
         // Say why, not just how many: the first errors with where they are.
@@ -192,7 +202,11 @@ export class LocationProcessor {
       await this.stitch({ settle: true });
     } catch (e) {
       if (this.abort.signal.aborted) logger.info({ location: locationRefOf(spec) }, `catalog: stopped reading location ${locationRefOf(spec)} (shutting down)`);
-      else logger.error({ err: e, location: locationRefOf(spec) }, `catalog: processing location ${locationRefOf(spec)} failed: ${e instanceof Error ? e.message : String(e)}`);
+      else
+        logger.error(
+          { err: e, location: locationRefOf(spec) },
+          `catalog: processing location ${locationRefOf(spec)} failed: ${e instanceof Error ? e.message : String(e)}`,
+        );
       await locations.release(row.id, replicaId).catch(() => undefined);
       throw e;
     }
@@ -249,7 +263,8 @@ export class LocationProcessor {
 
   /** Final entities of a location, for the POST /locations answer. */
   async entitiesOfLocation(locationId: string, limit = 1000): Promise<Entity[]> {
-    const result = await this.deps.db('entities as e')
+    const result = await this.deps
+      .db('entities as e')
       .join('final_entities as f', 'f.entity_id', 'e.id')
       .where('e.location_id', locationId)
       .orderBy('e.entity_ref')

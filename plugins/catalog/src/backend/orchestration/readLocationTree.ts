@@ -54,12 +54,7 @@ export type ItemSink = (items: ProcessedItem[]) => Promise<void>;
  * parallel, but their items go to `sink` strictly in order, so the outcome is deterministic,
  * and only the reads in flight are held in memory (a 100,000-entity tree is never whole).
  */
-export async function walkLocationTree(
-  root: LocationSpec,
-  options: IngestionOptions,
-  read: ReadLocationFn,
-  sink: ItemSink,
-): Promise<LocationTreeSummary> {
+export async function walkLocationTree(root: LocationSpec, options: IngestionOptions, read: ReadLocationFn, sink: ItemSink): Promise<LocationTreeSummary> {
   const validator = validatorFor(options.customKinds ?? []);
   const rootEntity = generatedLocationEntity(root);
   const rootRef = locationRefOf(root);

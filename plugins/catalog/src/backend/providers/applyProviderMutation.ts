@@ -81,7 +81,12 @@ export async function applyProviderMutation(
     for (const r of mutation.removed) {
       const ref = 'entityRef' in r ? normalRef(r.entityRef) : isPlainObject(r.entity) ? refOfRaw(r.entity) : undefined;
       if (!ref) {
-        errors.push({ name: 'InputError', kind: 'validation', message: `Entity provider ${provider} asked to remove an entity without a kind and name`, file: originOf(provider, 'entityRef' in r ? {} : r) });
+        errors.push({
+          name: 'InputError',
+          kind: 'validation',
+          message: `Entity provider ${provider} asked to remove an entity without a kind and name`,
+          file: originOf(provider, 'entityRef' in r ? {} : r),
+        });
         continue;
       }
       const mine = owned.get(ref);
@@ -100,7 +105,13 @@ export async function applyProviderMutation(
       }
     }
   }
-  const removed = gone.length > 0 ? await writer.remove(gone.map((g) => g.id), { provider }) : [];
+  const removed =
+    gone.length > 0
+      ? await writer.remove(
+          gone.map((g) => g.id),
+          { provider },
+        )
+      : [];
   return { written: toWrite.length - refused.length, removed, errors };
 }
 
@@ -132,6 +143,12 @@ function toStatusItem(e: LocationError): EntityStatusItem {
     type: ENTITY_STATUS_PROCESSING_TYPE,
     level: 'error',
     message: `InputError: ${e.message}${e.field ? ` (${e.field})` : ''}`,
-    error: { name: 'InputError', message: e.message, ...(e.file ? { file: e.file } : {}), ...(e.field ? { field: e.field } : {}), ...(e.kind ? { kind: e.kind } : {}) },
+    error: {
+      name: 'InputError',
+      message: e.message,
+      ...(e.file ? { file: e.file } : {}),
+      ...(e.field ? { field: e.field } : {}),
+      ...(e.kind ? { kind: e.kind } : {}),
+    },
   };
 }

@@ -62,7 +62,10 @@ export class EntityProviders {
 
   private serialised<T>(name: string, fn: () => Promise<T>): Promise<T> {
     const run = (this.queues.get(name) ?? Promise.resolve()).then(fn, fn);
-    this.queues.set(name, run.catch(() => undefined));
+    this.queues.set(
+      name,
+      run.catch(() => undefined),
+    );
     return run;
   }
 
@@ -88,11 +91,18 @@ export class EntityProviders {
   }
 
   private async refresh(name: string, keys: string[]): Promise<void> {
-    if (!Array.isArray(keys) || keys.some((k) => typeof k !== 'string')) throw new TypeError(`Entity provider ${name}: refresh({ keys }) takes an array of strings`);
+    if (!Array.isArray(keys) || keys.some((k) => typeof k !== 'string'))
+      throw new TypeError(`Entity provider ${name}: refresh({ keys }) takes an array of strings`);
     if (keys.length === 0) return;
-    const found = await bulkRows<{ entity_ref: string }>(this.deps.db, `select entity_ref from entities where provider = ? and location_key = any(?::text[])`, [name, keys]);
+    const found = await bulkRows<{ entity_ref: string }>(this.deps.db, `select entity_ref from entities where provider = ? and location_key = any(?::text[])`, [
+      name,
+      keys,
+    ]);
     if (found.length === 0) return;
-    await markForStitch(this.deps.db, found.map((f) => f.entity_ref));
+    await markForStitch(
+      this.deps.db,
+      found.map((f) => f.entity_ref),
+    );
     await this.deps.processor.stitch({ settle: true });
   }
 }

@@ -37,7 +37,9 @@ const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
 
 export function checkProviderName(name: unknown): string {
   if (typeof name !== 'string' || !NAME.test(name)) {
-    throw new InputError(`Invalid entity provider name ${JSON.stringify(name)}: use letters, digits, '.', '_' or '-' (at most 100, starting with a letter or digit)`);
+    throw new InputError(
+      `Invalid entity provider name ${JSON.stringify(name)}: use letters, digits, '.', '_' or '-' (at most 100, starting with a letter or digit)`,
+    );
   }
   return name;
 }
@@ -47,7 +49,9 @@ export function checkMutation(provider: string, mutation: unknown): EntityProvid
     return validateInput<EntityProviderMutation>(mutationSchema, mutation, 'body');
   } catch (e) {
     if (e instanceof InputError) {
-      throw new InputError(`Entity provider ${provider} applied an invalid mutation: ${e.message.replace(/^Invalid request body: /, '')} (expected { type: 'full', entities } or { type: 'delta', added, removed })`);
+      throw new InputError(
+        `Entity provider ${provider} applied an invalid mutation: ${e.message.replace(/^Invalid request body: /, '')} (expected { type: 'full', entities } or { type: 'delta', added, removed })`,
+      );
     }
     throw e;
   }

@@ -49,7 +49,16 @@ export function processProvidedEntity(provider: string, deferred: DeferredEntity
   const origin = originOf(provider, deferred);
   const raw: unknown = deferred?.entity;
   if (!isPlainObject(raw)) {
-    return { error: [{ name: 'InputError', kind: 'validation', message: `Entity provider ${provider} yielded something that is not an entity object (${origin})`, file: origin }] };
+    return {
+      error: [
+        {
+          name: 'InputError',
+          kind: 'validation',
+          message: `Entity provider ${provider} yielded something that is not an entity object (${origin})`,
+          file: origin,
+        },
+      ],
+    };
   }
   const entityRef = refOfRaw(raw);
   const fail = (message: string, field?: string, kind = 'validation'): ProvidedResult => ({

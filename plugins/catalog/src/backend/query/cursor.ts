@@ -50,7 +50,9 @@ export function parseOrderFields(raw: string | string[] | undefined): EntityOrde
   if (raw === undefined) return [];
   const list = Array.isArray(raw) ? raw : [raw];
   return list.map((item) => {
-    const [field, order = 'asc', ...rest] = String(item).split(',').map((s) => s.trim());
+    const [field, order = 'asc', ...rest] = String(item)
+      .split(',')
+      .map((s) => s.trim());
     if (!field || rest.length > 0 || (order !== 'asc' && order !== 'desc')) {
       throw new InputError(`Invalid orderField "${item}": expected <field>,asc or <field>,desc, e.g. metadata.name,asc`);
     }

@@ -42,7 +42,11 @@ export class EntityLookup {
 
   async byUid(uid: string): Promise<EntityRecord | undefined> {
     if (!isUuid(uid)) return undefined;
-    const [row] = await rows<EntityRecord>(this.db, `select e.id, e.entity_ref, e.location_id, e.parent_ref, f.final from entities e left join final_entities f on f.entity_id = e.id where e.id = ?`, [uid]);
+    const [row] = await rows<EntityRecord>(
+      this.db,
+      `select e.id, e.entity_ref, e.location_id, e.parent_ref, f.final from entities e left join final_entities f on f.entity_id = e.id where e.id = ?`,
+      [uid],
+    );
     return row;
   }
 

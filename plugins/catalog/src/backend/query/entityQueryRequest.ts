@@ -27,7 +27,10 @@ export function entityQueryFromParams(q: {
   const fields =
     q.fullTextFilterFields === undefined
       ? undefined
-      : (Array.isArray(q.fullTextFilterFields) ? q.fullTextFilterFields : [q.fullTextFilterFields]).flatMap((f) => f.split(',')).map((f) => f.trim()).filter(Boolean);
+      : (Array.isArray(q.fullTextFilterFields) ? q.fullTextFilterFields : [q.fullTextFilterFields])
+          .flatMap((f) => f.split(','))
+          .map((f) => f.trim())
+          .filter(Boolean);
   const fullText: FullTextFilter | undefined = term ? { term, ...(fields?.length ? { fields } : {}) } : undefined;
   return {
     ...(filter ? { filter } : {}),

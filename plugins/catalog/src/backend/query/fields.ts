@@ -3,7 +3,10 @@ import { InputError } from '@atrium/backend-plugin-api';
 /** Parses `fields=a.b,c` (repeatable, comma-separated) into dot paths; undefined means whole entities. */
 export function parseFields(raw: string | string[] | undefined): string[] | undefined {
   if (raw === undefined) return undefined;
-  const list = (Array.isArray(raw) ? raw : [raw]).flatMap((s) => String(s).split(',')).map((s) => s.trim()).filter(Boolean);
+  const list = (Array.isArray(raw) ? raw : [raw])
+    .flatMap((s) => String(s).split(','))
+    .map((s) => s.trim())
+    .filter(Boolean);
   for (const f of list) {
     if (f.split('.').some((part) => part === '')) throw new InputError(`Invalid fields: "${f}" is not a dot path like metadata.name`);
   }

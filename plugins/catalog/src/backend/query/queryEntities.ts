@@ -45,9 +45,7 @@ export async function queryEntityPage(
   // Phase one picks the page's ids from the narrow index tables only; phase two reads the
   // (wide) final entities of just those ids, so sorting never drags entity JSON along.
   const needsFinal = Boolean(q.fullText?.term);
-  const from = sortKey
-    ? sql(`search s${needsFinal ? ' join final_entities e on e.entity_id = s.entity_id' : ''}`)
-    : sql('final_entities e');
+  const from = sortKey ? sql(`search s${needsFinal ? ' join final_entities e on e.entity_id = s.entity_id' : ''}`) : sql('final_entities e');
   const idColumn = sortKey ? 's.entity_id' : 'e.entity_id';
   const where: Sql[] = sortKey ? [sql('s.key = ? and s.value is not null', sortKey)] : [];
   if (q.filter) where.push(filterCondition(q.filter, idColumn));
@@ -75,12 +73,7 @@ export async function queryEntityPage(
         where ${w.sql} order by ${orderBy} limit ? offset ?)
       select p.id, p.sort_value, f.final::text as final from page p join final_entities f on f.entity_id = p.id
       order by ${sortKey ? `p.sort_value ${fetchDir}, ` : ''}p.id ${fetchDir}`;
-    const fetched = await rows<{ id: string; final: string; sort_value: string | null }>(db, query, [
-      ...from.bindings,
-      ...w.bindings,
-      q.limit + 1,
-      offset,
-    ]);
+    const fetched = await rows<{ id: string; final: string; sort_value: string | null }>(db, query, [...from.bindings, ...w.bindings, q.limit + 1, offset]);
     hasMore = fetched.length > q.limit;
     page = fetched.slice(0, q.limit);
     if (isPrevious) page.reverse();
@@ -161,7 +154,11 @@ export async function finalEntitiesByRefs(db: Db, refs: string[], filter?: Filte
   const where: Sql[] = [sql('e.entity_ref = any(?::text[])', refs)];
   if (filter) where.push(filterCondition(filter, 'e.id'));
   const w = joinSql(where, ' and ');
-  const result = await rows<{ entity_ref: string; final: string }>(db, `select e.entity_ref, f.final::text as final from entities e join final_entities f on f.entity_id = e.id where ${w.sql}`, w.bindings);
+  const result = await rows<{ entity_ref: string; final: string }>(
+    db,
+    `select e.entity_ref, f.final::text as final from entities e join final_entities f on f.entity_id = e.id where ${w.sql}`,
+    w.bindings,
+  );
   return new Map(result.map((r) => [r.entity_ref, r.final]));
 }
 

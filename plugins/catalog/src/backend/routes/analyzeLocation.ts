@@ -51,10 +51,20 @@ export const analyzeLocation = defineRoute<CatalogRouteServices, Record<string, 
     } else {
       response.generateEntities = [
         {
-          entity: { apiVersion: 'backstage.io/v1alpha1', kind: 'Component', metadata: { name: suggestName(body.location.target) }, spec: { type: 'other', lifecycle: 'unknown' } },
+          entity: {
+            apiVersion: 'backstage.io/v1alpha1',
+            kind: 'Component',
+            metadata: { name: suggestName(body.location.target) },
+            spec: { type: 'other', lifecycle: 'unknown' },
+          },
           fields: [
             { field: 'spec.owner', state: 'needsUserInput', value: null, description: 'Entity owner: the group or user responsible for it' },
-            { field: 'metadata.name', state: 'analysisSuggestedValue', value: suggestName(body.location.target), description: 'Entity name, taken from the location' },
+            {
+              field: 'metadata.name',
+              state: 'analysisSuggestedValue',
+              value: suggestName(body.location.target),
+              description: 'Entity name, taken from the location',
+            },
           ],
         },
       ];
@@ -65,8 +75,14 @@ export const analyzeLocation = defineRoute<CatalogRouteServices, Record<string, 
 
 /** A valid entity name from the last meaningful segment of a URL or path. */
 function suggestName(target: string): string {
-  const segments = target.replace(/\.git$/, '').split(/[/\\#:]+/).filter((s) => s && !/\.ya?ml$/i.test(s) && !['blob', 'tree', 'main', 'master', 'HEAD'].includes(s));
+  const segments = target
+    .replace(/\.git$/, '')
+    .split(/[/\\#:]+/)
+    .filter((s) => s && !/\.ya?ml$/i.test(s) && !['blob', 'tree', 'main', 'master', 'HEAD'].includes(s));
   const raw = segments[segments.length - 1] ?? 'component';
-  const name = raw.replace(/[^A-Za-z0-9_.-]+/g, '-').replace(/^[^A-Za-z0-9]+|[^A-Za-z0-9]+$/g, '').slice(0, 63);
+  const name = raw
+    .replace(/[^A-Za-z0-9_.-]+/g, '-')
+    .replace(/^[^A-Za-z0-9]+|[^A-Za-z0-9]+$/g, '')
+    .slice(0, 63);
   return name || 'component';
 }

@@ -105,12 +105,14 @@ async function streamFromLog(
       const ref = e.entityRef ?? '';
       if (e.topic === CATALOG_LOG_TOPICS.locationError) {
         const payload = e.payload as { locationId?: string; errors?: unknown[] };
-        if (locationsAllowed) res.write(`id: ${e.id}\nevent: location\ndata: ${JSON.stringify({ locationId: payload.locationId, errorCount: payload.errors?.length ?? 0 })}\n\n`);
+        if (locationsAllowed)
+          res.write(`id: ${e.id}\nevent: location\ndata: ${JSON.stringify({ locationId: payload.locationId, errorCount: payload.errors?.length ?? 0 })}\n\n`);
         continue;
       }
       if (e.topic === CATALOG_LOG_TOPICS.deleted) {
         // A removed entity cannot be evaluated: sent when the caller may read everything or saw it on this stream.
-        if (visibility.result === 'all' || visible.delete(ref)) res.write(`id: ${e.id}\nevent: entity\ndata: ${JSON.stringify({ type: 'removed', entityRef: ref })}\n\n`);
+        if (visibility.result === 'all' || visible.delete(ref))
+          res.write(`id: ${e.id}\nevent: entity\ndata: ${JSON.stringify({ type: 'removed', entityRef: ref })}\n\n`);
         continue;
       }
       if (allowed.has(e)) {
@@ -145,7 +147,11 @@ async function entityDecisions(
   const present = upserts.filter((e) => texts.has(e.entityRef as string));
   const decisions = await permissions.authorizeMany(
     caller,
-    present.map((e) => ({ permission: READ_ENTITIES, resourceRef: e.entityRef as string, resource: JSON.parse(texts.get(e.entityRef as string) as string) as object })),
+    present.map((e) => ({
+      permission: READ_ENTITIES,
+      resourceRef: e.entityRef as string,
+      resource: JSON.parse(texts.get(e.entityRef as string) as string) as object,
+    })),
   );
   return new Set(present.filter((_, i) => decisions[i]?.result === 'ALLOW'));
 }

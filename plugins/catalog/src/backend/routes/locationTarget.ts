@@ -14,16 +14,17 @@ export async function locationOrNotFound(ctx: Pick<CatalogContext, 'locations'>,
 
 /** Why a location from the config file cannot be changed or removed through the API (403). */
 export function configured(row: { type: string; target: string }): NotAllowedError {
-  return new NotAllowedError(
-    `Location ${row.type}:${row.target} is defined in the catalog.locations config; change the config file to remove or change it`,
-  );
+  return new NotAllowedError(`Location ${row.type}:${row.target} is defined in the catalog.locations config; change the config file to remove or change it`);
 }
 
 /**
  * Normalises a target and refuses what may not be registered through the API: relative or
  * out-of-root file paths (only `backend.reading.fileRoots` may be read) and non-http URLs.
  */
-export function checkTarget(ctx: Pick<CatalogContext, 'settings'>, spec: { type: LocationSpec['type']; target: string; presence?: 'required' | 'optional' }): LocationSpec {
+export function checkTarget(
+  ctx: Pick<CatalogContext, 'settings'>,
+  spec: { type: LocationSpec['type']; target: string; presence?: 'required' | 'optional' },
+): LocationSpec {
   const target = spec.target.trim();
   if (target.includes('\u0000')) throw new InputError('location.target must not contain a NUL character');
   if (spec.type === 'file') {

@@ -68,7 +68,10 @@ export const addLocation = defineRoute<CatalogRouteServices, Record<string, stri
   response: {
     status: 201,
     description: 'Registered (or read, for a dry run)',
-    schema: { type: 'object', properties: { location: componentRef('Location'), entities: { type: 'array', items: componentRef('Entity') }, exists: { type: 'boolean' } } },
+    schema: {
+      type: 'object',
+      properties: { location: componentRef('Location'), entities: { type: 'array', items: componentRef('Entity') }, exists: { type: 'boolean' } },
+    },
   },
   responses: {
     '403': { description: 'File outside the allowed roots, or the caller may not catalog.location.create' },
@@ -82,10 +85,20 @@ export const addLocation = defineRoute<CatalogRouteServices, Record<string, stri
       const tree = await processor.readTree(spec);
       const problems = tree.errors.filter((e) => e.kind !== 'conflict');
       if (problems.length > 0) {
-        throw new InputError(`Location ${locationRefOf(spec)} has problems: ${problems.slice(0, 10).map((e) => `${e.message}${e.file ? ` (${e.file}${e.line ? `:${e.line}` : ''})` : ''}`).join('; ')}`, { errors: problems });
+        throw new InputError(
+          `Location ${locationRefOf(spec)} has problems: ${problems
+            .slice(0, 10)
+            .map((e) => `${e.message}${e.file ? ` (${e.file}${e.line ? `:${e.line}` : ''})` : ''}`)
+            .join('; ')}`,
+          { errors: problems },
+        );
       }
       const entities = tree.items.filter((i) => i.entity).map((i) => i.entity as Entity);
-      const dry: AddLocationResponse = { location: existing ? toLocation(existing) : { id: randomUUID(), type: spec.type, target: spec.target }, entities, exists: Boolean(existing) };
+      const dry: AddLocationResponse = {
+        location: existing ? toLocation(existing) : { id: randomUUID(), type: spec.type, target: spec.target },
+        entities,
+        exists: Boolean(existing),
+      };
       return dry;
     }
     if (existing && query.onConflict !== 'refresh') throw new ConflictError(`Location ${locationRefOf(spec)} already exists`);
@@ -122,7 +135,14 @@ export const updateLocation = defineRoute<CatalogRouteServices, IdParams, Record
     await ctx.db('locations').where({ id: row.id }).update({ type: spec.type, target: spec.target, content_hash: null });
     await ctx.processor.processNow(row.id);
     const updated: Location = { id: row.id, type: spec.type, target: spec.target };
-    ctx.audit.record({ actor: caller, action: 'catalog.location.update', target: locationRefOf(spec), status: 'succeeded', before: toLocation(row), after: updated });
+    ctx.audit.record({
+      actor: caller,
+      action: 'catalog.location.update',
+      target: locationRefOf(spec),
+      status: 'succeeded',
+      before: toLocation(row),
+      after: updated,
+    });
     return updated;
   },
 });

@@ -26,7 +26,12 @@ export const refreshEntity = defineRoute<CatalogRouteServices, Record<string, st
   path: '/refresh',
   body: schemas.refreshBody,
   // An entity the caller may not read is answered like a missing one (404); one it reads but may not refresh, 403.
-  permission: { name: 'catalog.entity.refresh', resourceRef: ({ body }) => refOf(body), hiddenAs: (_r, ref) => notInCatalog(ref), hiddenUnless: 'catalog.entity.read' },
+  permission: {
+    name: 'catalog.entity.refresh',
+    resourceRef: ({ body }) => refOf(body),
+    hiddenAs: (_r, ref) => notInCatalog(ref),
+    hiddenUnless: 'catalog.entity.read',
+  },
   summary: "Re-read an entity's location now",
   response: { description: 'Refreshed (empty body)' },
   responses: notFoundReply('No such entity'),

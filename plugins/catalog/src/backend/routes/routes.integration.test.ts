@@ -62,11 +62,14 @@ describe('catalog routes (declared with defineRoute)', () => {
     expect(asked).toEqual([]);
   });
 
-  it('checks each route\'s permission on the entity or location it names (a hidden entity is a 404, like a missing one)', async () => {
+  it("checks each route's permission on the entity or location it names (a hidden entity is a 404, like a missing one)", async () => {
     asked.length = 0;
     expect((await api('/entities/by-name/component/default/orders')).status).toBe(200);
     expect((await api('/entities/by-name/component/default/secret')).status).toBe(404);
-    const secret = await api<{ items: Array<{ metadata: { uid: string } } | null> }>('/entities/by-refs', { method: 'POST', body: { entityRefs: ['component:default/secret'] } });
+    const secret = await api<{ items: Array<{ metadata: { uid: string } } | null> }>('/entities/by-refs', {
+      method: 'POST',
+      body: { entityRefs: ['component:default/secret'] },
+    });
     const uid = secret.body.items[0]!.metadata.uid;
     expect((await api(`/entities/by-uid/${uid}`)).status).toBe(404);
     expect((await api(`/entities/by-uid/${uid}`, { method: 'DELETE' })).status).toBe(403);

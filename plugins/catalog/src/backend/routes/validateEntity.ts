@@ -21,8 +21,7 @@ export const validateEntity = defineRoute<CatalogRouteServices, Record<string, s
       throw new InputError(`Invalid location ref: ${(e as Error).message}`);
     }
     const entity = body.entity as Entity;
-    const withDefaults =
-      entity && typeof entity === 'object' && entity.metadata && typeof entity.metadata === 'object' ? applyEntityDefaults(entity) : entity;
+    const withDefaults = entity && typeof entity === 'object' && entity.metadata && typeof entity.metadata === 'object' ? applyEntityDefaults(entity) : entity;
     const result = validator.validate(withDefaults);
     if (result.ok) {
       res.status(200).end();

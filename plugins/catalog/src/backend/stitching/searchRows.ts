@@ -60,7 +60,13 @@ const WORD = /[\p{L}\p{N}]+/gu;
 const MAX_TEXT = 2000;
 const MAX_LEXEMES = 4000;
 /** Keys that are identifiers or bookkeeping, not text anyone searches for. */
-const NOT_TEXT = new Set(['apiversion', 'metadata.uid', 'metadata.etag', 'metadata.annotations.backstage.io/managed-by-location', 'metadata.annotations.backstage.io/managed-by-origin-location']);
+const NOT_TEXT = new Set([
+  'apiversion',
+  'metadata.uid',
+  'metadata.etag',
+  'metadata.annotations.backstage.io/managed-by-location',
+  'metadata.annotations.backstage.io/managed-by-origin-location',
+]);
 
 /** Words of a text as full-text lexemes: lower-cased runs of letters and digits. */
 export function wordsOf(text: string): string[] {

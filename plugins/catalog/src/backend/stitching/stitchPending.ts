@@ -137,9 +137,7 @@ async function stitchBatch(trx: Knex.Transaction, oneByOne: boolean, eventLog?: 
     targets.add(r.target_ref);
   }
   const existing = new Set(
-    (await bulkRows<{ entity_ref: string }>(trx, `select entity_ref from entities where entity_ref = any(?::text[])`, [[...targets]])).map(
-      (r) => r.entity_ref,
-    ),
+    (await bulkRows<{ entity_ref: string }>(trx, `select entity_ref from entities where entity_ref = any(?::text[])`, [[...targets]])).map((r) => r.entity_ref),
   );
 
   const failed: StitchFailure[] = [];
@@ -190,11 +188,10 @@ async function stitchBatch(trx: Knex.Transaction, oneByOne: boolean, eventLog?: 
   if (eventLog) await appendEntityEvents(eventLog, trx, stored.map(changeEvent));
 
   if (failed.length > 0) {
-    await bulkExec(
-      trx,
-      `update entities e set stitch_error = u.message from unnest(?::text[], ?::text[]) as u(ref, message) where e.entity_ref = u.ref`,
-      [failed.map((f) => f.entityRef), failed.map((f) => f.message.replaceAll('\u0000', '\uFFFD'))],
-    );
+    await bulkExec(trx, `update entities e set stitch_error = u.message from unnest(?::text[], ?::text[]) as u(ref, message) where e.entity_ref = u.ref`, [
+      failed.map((f) => f.entityRef),
+      failed.map((f) => f.message.replaceAll('\u0000', '\uFFFD')),
+    ]);
   }
   if (recovered.length > 0) await bulkExec(trx, `update entities set stitch_error = null where id = any(?::uuid[])`, [recovered]);
   await bulkExec(trx, `delete from stitch_queue where entity_ref = any(?::text[])`, [claimed]);

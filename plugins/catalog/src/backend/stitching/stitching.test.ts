@@ -41,7 +41,14 @@ describe('buildFinalEntity', () => {
 
 describe('buildSearchRows', () => {
   it('flattens like Backstage: lower-cased keys and values, arrays under one key, long values null', () => {
-    const final = buildFinalEntity({ uid: 'u1', processed, relations: [{ type: 'ownedBy', targetRef: 'group:default/team-a' }], errors: [], orphan: false, unresolvedTargets: [] });
+    const final = buildFinalEntity({
+      uid: 'u1',
+      processed,
+      relations: [{ type: 'ownedBy', targetRef: 'group:default/team-a' }],
+      errors: [],
+      orphan: false,
+      unresolvedTargets: [],
+    });
     const rows = buildSearchRows(final);
     const get = (key: string) => rows.filter((r) => r.key === key).map((r) => r.value);
     expect(get('metadata.tags')).toEqual(['java', 'pci']);

@@ -108,7 +108,11 @@ export class EntityWriter {
         const kept = batch.filter((i) => ids.has(i.entityRef));
         const inserted = written.filter((w) => w.inserted).map((w) => w.entity_ref);
         const updatedIds = written.filter((w) => !w.inserted).map((w) => w.id);
-        const oldSources = await this.replaceRelations(trx, kept.map((i) => ({ id: ids.get(i.entityRef)!, item: i })), updatedIds);
+        const oldSources = await this.replaceRelations(
+          trx,
+          kept.map((i) => ({ id: ids.get(i.entityRef)!, item: i })),
+          updatedIds,
+        );
         await markForStitch(trx, [...kept.map((i) => i.entityRef), ...oldSources, ...kept.flatMap((i) => i.relations.map((r) => r.sourceRef))], inserted);
         return batch.filter((i) => !ids.has(i.entityRef)).map((i) => i.entityRef);
       });
@@ -135,12 +139,11 @@ export class EntityWriter {
     }
     for (let i = 0; i < cols.ids.length; i += WRITE_BATCH * 10) {
       const end = i + WRITE_BATCH * 10;
-      await bulkExec(trx, `insert into relations (originating_entity_id, source_ref, type, target_ref) select * from unnest(?::uuid[], ?::text[], ?::text[], ?::text[])`, [
-        cols.ids.slice(i, end),
-        cols.sources.slice(i, end),
-        cols.types.slice(i, end),
-        cols.targets.slice(i, end),
-      ]);
+      await bulkExec(
+        trx,
+        `insert into relations (originating_entity_id, source_ref, type, target_ref) select * from unnest(?::uuid[], ?::text[], ?::text[], ?::text[])`,
+        [cols.ids.slice(i, end), cols.sources.slice(i, end), cols.types.slice(i, end), cols.targets.slice(i, end)],
+      );
     }
     return old.map((o) => o.source_ref);
   }
@@ -155,7 +158,10 @@ export class EntityWriter {
            from unnest(?::uuid[], ?::text[]) as u(id, errors) where e.id = u.id and e.errors <> u.errors::jsonb returning e.entity_ref`,
           [batch.map((u) => u.id), batch.map((u) => jsonWithoutNul(u.errors))],
         );
-        await markForStitch(trx, changed.map((c) => c.entity_ref));
+        await markForStitch(
+          trx,
+          changed.map((c) => c.entity_ref),
+        );
       });
     }
   }
@@ -170,7 +176,11 @@ export class EntityWriter {
         // The last served form goes into the event log's `deleted` event (consumers and permission checks need it).
         const lastServed = new Map<string, unknown>();
         if (this.eventLog) {
-          const finals = await bulkRows<{ entity_id: string; final: unknown }>(trx, `select entity_id, final from final_entities where entity_id = any(?::uuid[])`, [batch]);
+          const finals = await bulkRows<{ entity_id: string; final: unknown }>(
+            trx,
+            `select entity_id, final from final_entities where entity_id = any(?::uuid[])`,
+            [batch],
+          );
           for (const f of finals) lastServed.set(f.entity_id, typeof f.final === 'string' ? JSON.parse(f.final) : f.final);
         }
         const gone = await bulkRows<{ id: string; entity_ref: string }>(
@@ -180,11 +190,21 @@ export class EntityWriter {
         );
         if (gone.length === 0) return [];
         const goneIds = gone.map((g) => g.id);
-        const old = await bulkRows<{ source_ref: string }>(trx, `delete from relations where originating_entity_id = any(?::uuid[]) returning source_ref`, [goneIds]);
+        const old = await bulkRows<{ source_ref: string }>(trx, `delete from relations where originating_entity_id = any(?::uuid[]) returning source_ref`, [
+          goneIds,
+        ]);
         await bulkExec(trx, `delete from search where entity_id = any(?::uuid[])`, [goneIds]);
         const refs = gone.map((g) => g.entity_ref);
-        await markForStitch(trx, old.map((o) => o.source_ref), refs);
-        await appendEntityEvents(this.eventLog, trx, gone.map((g) => removedEvent(CATALOG_LOG_TOPICS.deleted, g.entity_ref, g.id, actor, lastServed.get(g.id))));
+        await markForStitch(
+          trx,
+          old.map((o) => o.source_ref),
+          refs,
+        );
+        await appendEntityEvents(
+          this.eventLog,
+          trx,
+          gone.map((g) => removedEvent(CATALOG_LOG_TOPICS.deleted, g.entity_ref, g.id, actor, lastServed.get(g.id))),
+        );
         return refs;
       });
       removed.push(...removedHere);
@@ -202,8 +222,15 @@ export class EntityWriter {
           `update entities set orphan = true, location_id = null, updated_at = now() where id = any(?::uuid[]) returning id, entity_ref`,
           [batch],
         );
-        await markForStitch(trx, changed.map((c) => c.entity_ref));
-        await appendEntityEvents(this.eventLog, trx, changed.map((c) => removedEvent(CATALOG_LOG_TOPICS.orphaned, c.entity_ref, c.id)));
+        await markForStitch(
+          trx,
+          changed.map((c) => c.entity_ref),
+        );
+        await appendEntityEvents(
+          this.eventLog,
+          trx,
+          changed.map((c) => removedEvent(CATALOG_LOG_TOPICS.orphaned, c.entity_ref, c.id)),
+        );
       });
     }
   }

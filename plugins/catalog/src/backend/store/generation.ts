@@ -23,6 +23,9 @@ export function onGenerationAdvanced(db: Db, listener: () => void): () => void {
 }
 
 export async function currentGeneration(db: Db): Promise<string> {
-  const [row] = await rows<{ generation: string }>(db, `select last_value::text || (case when is_called then '' else '-' end) as generation from catalog_generation`);
+  const [row] = await rows<{ generation: string }>(
+    db,
+    `select last_value::text || (case when is_called then '' else '-' end) as generation from catalog_generation`,
+  );
   return row?.generation ?? '';
 }

@@ -57,7 +57,9 @@ export class LocationsStore {
   ) {}
 
   async list(): Promise<LocationRow[]> {
-    return this.db<LocationRow>('locations').select('*').orderBy([{ column: 'created_at' }, { column: 'id' }]);
+    return this.db<LocationRow>('locations')
+      .select('*')
+      .orderBy([{ column: 'created_at' }, { column: 'id' }]);
   }
 
   async get(id: string, db: Db = this.db): Promise<LocationRow | undefined> {
@@ -182,7 +184,14 @@ export class LocationsStore {
     db: Knex | Knex.Transaction,
     id: string,
     replicaId: string,
-    result: { contentHash: string | null; revision?: string; errors: LocationError[]; entityCount?: number; files?: string[] | null; fingerprint?: string | null },
+    result: {
+      contentHash: string | null;
+      revision?: string;
+      errors: LocationError[];
+      entityCount?: number;
+      files?: string[] | null;
+      fingerprint?: string | null;
+    },
   ): Promise<void> {
     await db('locations')
       .where({ id, claimed_by: replicaId })

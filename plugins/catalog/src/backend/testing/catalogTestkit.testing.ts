@@ -47,7 +47,15 @@ export async function startCatalog(
     configDir: dir,
     ...(options.postgresUrl ? { postgresUrl: options.postgresUrl } : {}),
     ...(options.replicaId ? { replicaId: options.replicaId } : {}),
-    config: { ...(options.backend ? { backend: options.backend } : {}), ...(options.auth ? { auth: options.auth } : {}), catalog: { processingPollMs: 100, ...(options.catalog ?? {}), readers: { fileRoots: [dir], ...((options.catalog?.['readers'] as object | undefined) ?? {}) } } },
+    config: {
+      ...(options.backend ? { backend: options.backend } : {}),
+      ...(options.auth ? { auth: options.auth } : {}),
+      catalog: {
+        processingPollMs: 100,
+        ...(options.catalog ?? {}),
+        readers: { fileRoots: [dir], ...((options.catalog?.['readers'] as object | undefined) ?? {}) },
+      },
+    },
   });
   return {
     backend,

@@ -38,11 +38,7 @@ export function queryEntities(request: QueryEntitiesRequest, options: Signal = {
 }
 
 /** A following page: the cursor carries the filter and order; `fields` and `limit` may be given again. */
-export function queryEntitiesPage(
-  cursor: string,
-  request: { fields?: string[]; limit: number },
-  options: Signal = {},
-): Promise<QueryEntitiesResponse> {
+export function queryEntitiesPage(cursor: string, request: { fields?: string[]; limit: number }, options: Signal = {}): Promise<QueryEntitiesResponse> {
   return apiFetch('/catalog/entities/by-query', { json: { cursor, ...request }, signal: options.signal });
 }
 
@@ -58,10 +54,7 @@ export function getEntityAncestry(ref: CompoundEntityRef, options: Signal = {}):
 const REFS_PER_REQUEST = 500;
 
 /** Entities in the order of `refs`; null where the catalog has no such entity. */
-export async function getEntitiesByRefs(
-  refs: readonly string[],
-  options: Signal & { fields?: string[] } = {},
-): Promise<Array<Entity | null>> {
+export async function getEntitiesByRefs(refs: readonly string[], options: Signal & { fields?: string[] } = {}): Promise<Array<Entity | null>> {
   const items: Array<Entity | null> = [];
   for (let start = 0; start < refs.length; start += REFS_PER_REQUEST) {
     const chunk = refs.slice(start, start + REFS_PER_REQUEST);
@@ -74,11 +67,7 @@ export async function getEntitiesByRefs(
   return items;
 }
 
-export function getEntityFacets(
-  facets: readonly string[],
-  query: FilterPredicate | undefined,
-  options: Signal = {},
-): Promise<EntityFacetsResponse> {
+export function getEntityFacets(facets: readonly string[], query: FilterPredicate | undefined, options: Signal = {}): Promise<EntityFacetsResponse> {
   return apiFetch('/catalog/entity-facets', {
     json: { facets, ...(query ? { query } : {}) },
     signal: options.signal,

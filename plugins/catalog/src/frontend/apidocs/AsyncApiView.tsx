@@ -86,7 +86,9 @@ export default function AsyncApiView(props: { definition: string }) {
                       No messages are described.
                     </Text>
                   ) : (
-                    operation.messages.map((msg) => <MessageView key={msg.name} message={msg} document={model.document} defaultContentType={model.defaultContentType} />)
+                    operation.messages.map((msg) => (
+                      <MessageView key={msg.name} message={msg} document={model.document} defaultContentType={model.defaultContentType} />
+                    ))
                   )}
                 </Stack>
               </Accordion.Panel>

@@ -2,7 +2,7 @@ import { Badge, Group, Title } from '@mantine/core';
 import { Markdown } from './Markdown';
 
 /** Title, spec version, API version and description at the top of an OpenAPI or AsyncAPI view. */
-export function DefinitionHeader(props: { title: string; apiVersion?: string | undefined; version: string; description?: string | undefined}) {
+export function DefinitionHeader(props: { title: string; apiVersion?: string | undefined; version: string; description?: string | undefined }) {
   return (
     <>
       <Group gap="xs">

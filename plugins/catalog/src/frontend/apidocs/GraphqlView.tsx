@@ -139,7 +139,12 @@ function TypeDetails(props: { model: GraphqlModel; name: string; onOpen: (name: 
                       {field.args.map((arg) => (
                         <Text key={arg.name} size="xs">
                           <Code>{arg.name}</Code>: <TypeLink model={props.model} printed={arg.type} name={arg.typeName} onOpen={props.onOpen} />
-                          {arg.defaultValue !== undefined && <Text span size="xs" c="dimmed"> = {arg.defaultValue}</Text>}
+                          {arg.defaultValue !== undefined && (
+                            <Text span size="xs" c="dimmed">
+                              {' '}
+                              = {arg.defaultValue}
+                            </Text>
+                          )}
                         </Text>
                       ))}
                     </Stack>

@@ -61,8 +61,8 @@ export default function OpenApiView(props: { definition: string }) {
       {tryIt && (
         <Alert color="yellow" variant="light" p="xs">
           <Text size="sm">
-            Requests go straight from your browser to the API’s server, with your browser’s cookies for that server. The server must allow this
-            origin (CORS). Do not send production data you would not type into a terminal.
+            Requests go straight from your browser to the API’s server, with your browser’s cookies for that server. The server must allow this origin (CORS).
+            Do not send production data you would not type into a terminal.
           </Text>
         </Alert>
       )}
@@ -84,9 +84,7 @@ export default function OpenApiView(props: { definition: string }) {
                     <Accordion.Control>
                       <OperationTitle operation={operation} />
                     </Accordion.Control>
-                    <Accordion.Panel>
-                      {open.includes(value) && <OperationDetails operation={operation} model={model} tryIt={tryIt} />}
-                    </Accordion.Panel>
+                    <Accordion.Panel>{open.includes(value) && <OperationDetails operation={operation} model={model} tryIt={tryIt} />}</Accordion.Panel>
                   </Accordion.Item>
                 );
               })}
@@ -181,7 +179,12 @@ function OperationDetails(props: { operation: ApiOperation; model: OpenApiModel;
       {operation.requestBody && (
         <div>
           <Title order={4} size="h6" mb={4}>
-            Request body {operation.requestBody.required ? <Text span size="xs" c="red">required</Text> : null}
+            Request body{' '}
+            {operation.requestBody.required ? (
+              <Text span size="xs" c="red">
+                required
+              </Text>
+            ) : null}
           </Title>
           <Markdown source={operation.requestBody.description} />
           <Contents contents={operation.requestBody.contents} model={model} />
@@ -195,7 +198,11 @@ function OperationDetails(props: { operation: ApiOperation; model: OpenApiModel;
           {operation.responses.map((response) => (
             <div key={response.status}>
               <Group gap="xs">
-                <Badge variant="light" color={response.status.startsWith('2') ? 'teal' : response.status.startsWith('4') || response.status.startsWith('5') ? 'red' : 'gray'} radius="sm">
+                <Badge
+                  variant="light"
+                  color={response.status.startsWith('2') ? 'teal' : response.status.startsWith('4') || response.status.startsWith('5') ? 'red' : 'gray'}
+                  radius="sm"
+                >
                   {response.status}
                 </Badge>
                 <Text size="sm">{response.description}</Text>

@@ -41,9 +41,19 @@ export function SchemaView(props: { schema: JsonObject | undefined; document: Js
     );
   }
   const schema = deref(props.document, props.schema);
-  if (!schema) return <Text size="xs" c="dimmed">{ref ? `Unresolved reference ${ref}` : 'Any value'}</Text>;
+  if (!schema)
+    return (
+      <Text size="xs" c="dimmed">
+        {ref ? `Unresolved reference ${ref}` : 'Any value'}
+      </Text>
+    );
   const nextSeen = ref ? [...seen, ref] : seen;
-  if (depth > MAX_DEPTH) return <Text size="xs" c="dimmed">…</Text>;
+  if (depth > MAX_DEPTH)
+    return (
+      <Text size="xs" c="dimmed">
+        …
+      </Text>
+    );
 
   const variants = (['oneOf', 'anyOf', 'allOf'] as const).flatMap((key) =>
     Array.isArray(schema[key]) ? [{ key, items: (schema[key] as unknown[]).filter(isObject) }] : [],

@@ -12,11 +12,7 @@ interface TryResult {
 }
 
 /** Fills path, query and header parameters into a request URL and headers. */
-export function buildTryRequest(
-  server: string,
-  operation: ApiOperation,
-  values: Record<string, string>,
-): { url: string; headers: Record<string, string> } {
+export function buildTryRequest(server: string, operation: ApiOperation, values: Record<string, string>): { url: string; headers: Record<string, string> } {
   let path = operation.path;
   const query = new URLSearchParams();
   const headers: Record<string, string> = {};
@@ -37,9 +33,7 @@ export function TryItPanel(props: { operation: ApiOperation; model: OpenApiModel
   const [server, setServer] = useState(model.servers[0]?.url ?? '');
   const [values, setValues] = useState<Record<string, string>>({});
   const json = operation.requestBody?.contents.find((c) => c.mediaType.includes('json'));
-  const [body, setBody] = useState(() =>
-    json ? JSON.stringify(json.example ?? sampleFromSchema(json.schema, model.document), null, 2) : '',
-  );
+  const [body, setBody] = useState(() => (json ? JSON.stringify(json.example ?? sampleFromSchema(json.schema, model.document), null, 2) : ''));
   const [result, setResult] = useState<TryResult>();
   const [error, setError] = useState<string>();
   const [sending, setSending] = useState(false);
@@ -99,7 +93,15 @@ export function TryItPanel(props: { operation: ApiOperation; model: OpenApiModel
           />
         ))}
         {operation.requestBody && (
-          <Textarea label={`Body (${json?.mediaType ?? operation.requestBody.contents[0]?.mediaType ?? 'text'})`} autosize minRows={4} maxRows={16} value={body} onChange={(e) => setBody(e.currentTarget.value)} styles={{ input: { fontFamily: 'var(--mantine-font-family-monospace)' } }} />
+          <Textarea
+            label={`Body (${json?.mediaType ?? operation.requestBody.contents[0]?.mediaType ?? 'text'})`}
+            autosize
+            minRows={4}
+            maxRows={16}
+            value={body}
+            onChange={(e) => setBody(e.currentTarget.value)}
+            styles={{ input: { fontFamily: 'var(--mantine-font-family-monospace)' } }}
+          />
         )}
         <Group>
           <Button size="xs" leftSection={<IconSend size={14} aria-hidden />} loading={sending} disabled={!server} onClick={() => void send()}>

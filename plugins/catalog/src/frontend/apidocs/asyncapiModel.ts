@@ -50,7 +50,9 @@ export function buildAsyncApiModel(document: JsonObject): AsyncApiModel {
   const v3 = version.startsWith('3');
   const components = isObject(document.components) ? document.components : {};
   const schemas = isObject(components.schemas)
-    ? Object.entries(components.schemas).filter((e): e is [string, JsonObject] => isObject(e[1])).map(([name, schema]) => ({ name, schema }))
+    ? Object.entries(components.schemas)
+        .filter((e): e is [string, JsonObject] => isObject(e[1]))
+        .map(([name, schema]) => ({ name, schema }))
     : [];
   return {
     version: `AsyncAPI ${version}`,
@@ -112,26 +114,28 @@ function operationsV2(document: JsonObject): AsyncOperation[] {
 
 function operationsV3(document: JsonObject): AsyncOperation[] {
   const channels = isObject(document.channels) ? document.channels : {};
-  return Object.entries(isObject(document.operations) ? document.operations : {}).flatMap(([id, raw]) => {
-    const op = deref(document, raw);
-    if (!op) return [];
-    const channelRef = isObject(op.channel) && typeof op.channel.$ref === 'string' ? op.channel.$ref : undefined;
-    const channel = deref(document, op.channel);
-    const channelKey = channelRef ? channelRef.slice(channelRef.lastIndexOf('/') + 1) : undefined;
-    const address = text(channel?.address) ?? channelKey ?? '?';
-    const listed = Array.isArray(op.messages) && op.messages.length > 0 ? op.messages : Object.values(isObject(channel?.messages) ? channel.messages : {});
-    return [
-      {
-        id,
-        action: text(op.action) ?? 'send',
-        channel: address,
-        ...optional('channelDescription', text(channel?.description)),
-        ...optional('summary', text(op.summary) ?? text(op.title)),
-        ...optional('description', text(op.description)),
-        messages: listed.flatMap((m, i) => message(document, m, `message-${i + 1}`)),
-      },
-    ];
-  }).concat(channelsWithoutOperations(document, channels));
+  return Object.entries(isObject(document.operations) ? document.operations : {})
+    .flatMap(([id, raw]) => {
+      const op = deref(document, raw);
+      if (!op) return [];
+      const channelRef = isObject(op.channel) && typeof op.channel.$ref === 'string' ? op.channel.$ref : undefined;
+      const channel = deref(document, op.channel);
+      const channelKey = channelRef ? channelRef.slice(channelRef.lastIndexOf('/') + 1) : undefined;
+      const address = text(channel?.address) ?? channelKey ?? '?';
+      const listed = Array.isArray(op.messages) && op.messages.length > 0 ? op.messages : Object.values(isObject(channel?.messages) ? channel.messages : {});
+      return [
+        {
+          id,
+          action: text(op.action) ?? 'send',
+          channel: address,
+          ...optional('channelDescription', text(channel?.description)),
+          ...optional('summary', text(op.summary) ?? text(op.title)),
+          ...optional('description', text(op.description)),
+          messages: listed.flatMap((m, i) => message(document, m, `message-${i + 1}`)),
+        },
+      ];
+    })
+    .concat(channelsWithoutOperations(document, channels));
 }
 
 /** 3.x channels no operation refers to still carry messages worth showing. */

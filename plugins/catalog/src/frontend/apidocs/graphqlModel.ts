@@ -121,7 +121,11 @@ export function typeView(model: GraphqlModel, name: string): GqlTypeView | undef
     ...summary,
     fields,
     enumValues: isEnumType(type)
-      ? type.getValues().map((v) => ({ name: v.name, ...(v.description ? { description: v.description } : {}), ...(v.deprecationReason ? { deprecationReason: v.deprecationReason } : {}) }))
+      ? type.getValues().map((v) => ({
+          name: v.name,
+          ...(v.description ? { description: v.description } : {}),
+          ...(v.deprecationReason ? { deprecationReason: v.deprecationReason } : {}),
+        }))
       : [],
     possibleTypes: isUnionType(type) || isInterfaceType(type) ? model.schema.getPossibleTypes(type).map((t) => t.name) : [],
     interfaces: isObjectType(type) || isInterfaceType(type) ? type.getInterfaces().map((i) => i.name) : [],

@@ -128,7 +128,9 @@ export function buildOpenApiModel(document: JsonObject): OpenApiModel {
 
   const schemaSource = swagger2 ? document.definitions : isObject(document.components) ? document.components.schemas : undefined;
   const schemas = isObject(schemaSource)
-    ? Object.entries(schemaSource).filter((entry): entry is [string, JsonObject] => isObject(entry[1])).map(([name, schema]) => ({ name, schema }))
+    ? Object.entries(schemaSource)
+        .filter((entry): entry is [string, JsonObject] => isObject(entry[1]))
+        .map(([name, schema]) => ({ name, schema }))
     : [];
 
   return {
@@ -159,7 +161,11 @@ function buildOperation(document: JsonObject, method: HttpMethod, path: string, 
       required: p.required === true || p.in === 'path',
       ...(text(p.description) ? { description: text(p.description) } : {}),
       deprecated: p.deprecated === true,
-      ...(isObject(p.schema) ? { schema: p.schema } : swagger2 && typeof p.type === 'string' ? { schema: { type: p.type, ...(isObject(p.items) ? { items: p.items } : {}) } } : {}),
+      ...(isObject(p.schema)
+        ? { schema: p.schema }
+        : swagger2 && typeof p.type === 'string'
+          ? { schema: { type: p.type, ...(isObject(p.items) ? { items: p.items } : {}) } }
+          : {}),
       ...(p.example !== undefined ? { example: p.example } : {}),
     }));
 
@@ -184,11 +190,7 @@ function buildOperation(document: JsonObject, method: HttpMethod, path: string, 
 
   const responses: ApiResponse[] = Object.entries(isObject(op.responses) ? op.responses : {}).map(([status, raw]) => {
     const response = deref(document, raw) ?? {};
-    const contents = swagger2
-      ? isObject(response.schema)
-        ? [{ mediaType: 'application/json', schema: response.schema }]
-        : []
-      : contentsOf(response.content);
+    const contents = swagger2 ? (isObject(response.schema) ? [{ mediaType: 'application/json', schema: response.schema }] : []) : contentsOf(response.content);
     return { status, ...(text(response.description) ? { description: text(response.description) } : {}), contents };
   });
 
@@ -285,7 +287,13 @@ export function sampleFromSchema(schema: unknown, document: JsonObject, seen: re
   if (type === 'integer' || type === 'number') return typeof resolved.minimum === 'number' ? resolved.minimum : 0;
   if (type === 'boolean') return false;
   if (type === 'string') {
-    const formats: Record<string, string> = { 'date-time': '2025-01-31T12:00:00Z', date: '2025-01-31', email: 'user@example.com', uuid: '00000000-0000-4000-8000-000000000000', uri: 'https://example.com' };
+    const formats: Record<string, string> = {
+      'date-time': '2025-01-31T12:00:00Z',
+      date: '2025-01-31',
+      email: 'user@example.com',
+      uuid: '00000000-0000-4000-8000-000000000000',
+      uri: 'https://example.com',
+    };
     return formats[String(resolved.format)] ?? 'string';
   }
   return null;

@@ -10,8 +10,8 @@ export default function CatalogNotFound() {
     <NotFoundPage
       description={
         <>
-          There is no catalog page at <Code>{pathname}</Code>. Entity pages live at <Code>/catalog/&lt;namespace&gt;/&lt;kind&gt;/&lt;name&gt;</Code>,
-          e.g. <Code>/catalog/default/component/orders-service</Code>.
+          There is no catalog page at <Code>{pathname}</Code>. Entity pages live at <Code>/catalog/&lt;namespace&gt;/&lt;kind&gt;/&lt;name&gt;</Code>, e.g.{' '}
+          <Code>/catalog/default/component/orders-service</Code>.
         </>
       }
       actions={

@@ -1,15 +1,4 @@
-import {
-  IconApi,
-  IconBox,
-  IconCategory,
-  IconDatabase,
-  IconMapPin,
-  IconSitemap,
-  IconTemplate,
-  IconUser,
-  IconUsersGroup,
-  IconWorld,
-} from '@tabler/icons-react';
+import { IconApi, IconBox, IconCategory, IconDatabase, IconMapPin, IconSitemap, IconTemplate, IconUser, IconUsersGroup, IconWorld } from '@tabler/icons-react';
 
 const ICONS = {
   component: IconBox,

@@ -28,9 +28,17 @@ describe('entity display', () => {
   });
 
   it('finds relation targets case-insensitively by type', () => {
-    expect(relationTargets({ relations: [{ type: 'ownedBy', targetRef: 'group:default/a' }, { type: 'partOf', targetRef: 'system:default/s' }] }, 'ownedby')).toEqual([
-      'group:default/a',
-    ]);
+    expect(
+      relationTargets(
+        {
+          relations: [
+            { type: 'ownedBy', targetRef: 'group:default/a' },
+            { type: 'partOf', targetRef: 'system:default/s' },
+          ],
+        },
+        'ownedby',
+      ),
+    ).toEqual(['group:default/a']);
   });
 });
 

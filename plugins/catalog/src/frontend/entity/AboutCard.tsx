@@ -30,12 +30,16 @@ export function AboutCard(props: { entity: Entity }) {
   const annotations = entity.metadata.annotations ?? {};
   const namespace = entity.metadata.namespace ?? 'default';
   const refs = (relation: string, defaultKind: string, empty?: ReactNode) => (
-    <EntityRefLinks entityRefs={relationTargets(entity, relation)} defaultKind={defaultKind} defaultNamespace={namespace} size="sm" empty={empty ?? <NoValue />} />
+    <EntityRefLinks
+      entityRefs={relationTargets(entity, relation)}
+      defaultKind={defaultKind}
+      defaultNamespace={namespace}
+      size="sm"
+      empty={empty ?? <NoValue />}
+    />
   );
   const kind = entity.kind.toLowerCase();
-  const facts: Fact[] = [
-    { label: 'Description', value: entity.metadata.description ?? <NoValue>No description</NoValue>, wide: true },
-  ];
+  const facts: Fact[] = [{ label: 'Description', value: entity.metadata.description ?? <NoValue>No description</NoValue>, wide: true }];
   if (!['user', 'group', 'location'].includes(kind)) facts.push({ label: 'Owner', value: refs('ownedBy', 'group', <NoValue>No owner</NoValue>) });
   if (['component', 'api', 'resource'].includes(kind)) {
     const parts = relationTargets(entity, 'partOf');
@@ -53,7 +57,8 @@ export function AboutCard(props: { entity: Entity }) {
   facts.push({ label: 'Tags', value: entity.metadata.tags?.length ? <TagList tags={entity.metadata.tags} /> : <NoValue>No tags</NoValue> });
   if (namespace !== 'default') facts.push({ label: 'Namespace', value: namespace });
   if (annotations[ANNOTATION_SOURCE_LOCATION]) facts.push({ label: 'Source', value: <LocationValue locationRef={annotations[ANNOTATION_SOURCE_LOCATION]} /> });
-  if (annotations[ANNOTATION_LOCATION]) facts.push({ label: 'Descriptor', value: <LocationValue locationRef={annotations[ANNOTATION_LOCATION]} />, wide: true });
+  if (annotations[ANNOTATION_LOCATION])
+    facts.push({ label: 'Descriptor', value: <LocationValue locationRef={annotations[ANNOTATION_LOCATION]} />, wide: true });
 
   return (
     <SectionCard title="About">

@@ -5,7 +5,12 @@ import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { EntityActionsMenu } from './EntityActionsMenu';
 
-const entity: Entity = { apiVersion: 'backstage.io/v1alpha1', kind: 'Component', metadata: { name: 'orders', namespace: 'default', uid: 'u1' }, spec: { owner: 'team-a' } };
+const entity: Entity = {
+  apiVersion: 'backstage.io/v1alpha1',
+  kind: 'Component',
+  metadata: { name: 'orders', namespace: 'default', uid: 'u1' },
+  spec: { owner: 'team-a' },
+};
 
 /** The network: the caller may do what `allowed` lists on component:default/orders. */
 function fakeServer(allowed: string[]) {
@@ -18,7 +23,11 @@ function fakeServer(allowed: string[]) {
       const body = JSON.parse(String(init.body)) as { items: Array<{ permission: string; resourceRef?: string }> };
       bodies.push(body);
       return json({
-        items: body.items.map((i) => ({ ...i, decision: allowed.includes(i.permission) ? 'allow' : 'deny', reason: `no rule of permission.policy allows ${i.permission} for user:default/ada on this target` })),
+        items: body.items.map((i) => ({
+          ...i,
+          decision: allowed.includes(i.permission) ? 'allow' : 'deny',
+          reason: `no rule of permission.policy allows ${i.permission} for user:default/ada on this target`,
+        })),
       });
     }
     return new Response('{}', { status: 404 });

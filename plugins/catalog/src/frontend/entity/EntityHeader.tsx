@@ -22,8 +22,7 @@ import { EntityHeaderActions } from './EntityHeaderActions';
 /** Where "view source" and "edit" lead, from the entity's annotations; only http(s) URLs are offered. */
 export function sourceLinks(entity: Entity): { viewUrl?: string; editUrl?: string } {
   const annotations = entity.metadata.annotations ?? {};
-  const safe = (url: string | undefined) =>
-    url && /^https?:\/\//i.test(url) && url !== REJECTED_ANNOTATION_URL ? url : undefined;
+  const safe = (url: string | undefined) => (url && /^https?:\/\//i.test(url) && url !== REJECTED_ANNOTATION_URL ? url : undefined);
   let source: string | undefined;
   const sourceLocation = annotations[ANNOTATION_SOURCE_LOCATION];
   if (sourceLocation) {
@@ -83,7 +82,15 @@ export function EntityHeader(props: { entity: Entity; onUnregister: () => void }
             </Button>
           )}
           {editUrl && (
-            <Button component="a" href={editUrl} target="_blank" rel="noreferrer" variant="default" size="sm" leftSection={<IconPencil size={16} aria-hidden />}>
+            <Button
+              component="a"
+              href={editUrl}
+              target="_blank"
+              rel="noreferrer"
+              variant="default"
+              size="sm"
+              leftSection={<IconPencil size={16} aria-hidden />}
+            >
               Edit
             </Button>
           )}

@@ -15,8 +15,23 @@ const location: LocationStatus = {
   nextRefreshAt: null,
   entityCount: 3,
   errors: [
-    { name: 'InputError', kind: 'validation', message: 'metadata.description contains a NUL character', file: '/srv/catalog/all.yaml', line: 7, column: 3, field: 'metadata.description', entityRef: 'component:default/svc' },
-    { name: 'ConflictError', kind: 'conflict', message: 'Entity component:default/other conflicts', file: '/srv/catalog/all.yaml', entityRef: 'component:default/other' },
+    {
+      name: 'InputError',
+      kind: 'validation',
+      message: 'metadata.description contains a NUL character',
+      file: '/srv/catalog/all.yaml',
+      line: 7,
+      column: 3,
+      field: 'metadata.description',
+      entityRef: 'component:default/svc',
+    },
+    {
+      name: 'ConflictError',
+      kind: 'conflict',
+      message: 'Entity component:default/other conflicts',
+      file: '/srv/catalog/all.yaml',
+      entityRef: 'component:default/other',
+    },
     { name: 'ReadError', kind: 'read', message: 'No files match /srv/catalog/missing.yaml', file: '/srv/catalog/missing.yaml' },
   ],
 };
@@ -40,13 +55,23 @@ describe('processingProblemsOf', () => {
   it("keeps an entity's own errors, and every error of the location on the Location entity it starts from", () => {
     expect(processingProblemsOf(component(), location)).toEqual({ errors: [location.errors[0]], wholeLocation: false });
     expect(processingProblemsOf(locationEntity, location)).toEqual({ errors: location.errors, wholeLocation: true });
-    const child = { ...locationEntity, metadata: { ...locationEntity.metadata, annotations: { 'backstage.io/managed-by-location': 'file:/srv/catalog/teams.yaml' } } };
+    const child = {
+      ...locationEntity,
+      metadata: { ...locationEntity.metadata, annotations: { 'backstage.io/managed-by-location': 'file:/srv/catalog/teams.yaml' } },
+    };
     expect(processingProblemsOf(child, location).errors).toEqual([]);
   });
 
   it('leaves out errors the status banner already shows', () => {
     const withStatus = component({
-      items: [{ type: 'backstage.io/catalog-processing', level: 'error', message: 'InputError: …', error: { name: 'InputError', message: 'metadata.description contains a NUL character' } }],
+      items: [
+        {
+          type: 'backstage.io/catalog-processing',
+          level: 'error',
+          message: 'InputError: …',
+          error: { name: 'InputError', message: 'metadata.description contains a NUL character' },
+        },
+      ],
     });
     expect(processingProblemsOf(withStatus, location).errors).toEqual([]);
   });

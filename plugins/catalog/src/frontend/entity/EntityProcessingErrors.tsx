@@ -23,10 +23,9 @@ export interface EntityProcessingProblems {
  */
 export function processingProblemsOf(entity: Entity, location: LocationStatus): EntityProcessingProblems {
   const self = stringifyEntityRef(entity);
-  const wholeLocation = entity.kind.toLowerCase() === 'location' && entity.metadata.annotations?.[ANNOTATION_LOCATION] === `${location.type}:${location.target}`;
-  const shown = new Set(
-    (entity.status?.items ?? []).map((item) => (item.error && typeof item.error.message === 'string' ? item.error.message : item.message)),
-  );
+  const wholeLocation =
+    entity.kind.toLowerCase() === 'location' && entity.metadata.annotations?.[ANNOTATION_LOCATION] === `${location.type}:${location.target}`;
+  const shown = new Set((entity.status?.items ?? []).map((item) => (item.error && typeof item.error.message === 'string' ? item.error.message : item.message)));
   const errors = location.errors.filter((e) => (wholeLocation || e.entityRef === self) && !shown.has(e.message));
   return { errors, wholeLocation };
 }

@@ -21,7 +21,13 @@ export function EntityStatusBanner(props: { entity: Entity; onDelete: () => void
   return (
     <Stack gap="xs">
       {errors.length > 0 && (
-        <Alert role="alert" color="red" variant="light" title={errors.length === 1 ? 'Processing error' : `${errors.length} processing errors`} icon={<IconAlertTriangle aria-hidden />}>
+        <Alert
+          role="alert"
+          color="red"
+          variant="light"
+          title={errors.length === 1 ? 'Processing error' : `${errors.length} processing errors`}
+          icon={<IconAlertTriangle aria-hidden />}
+        >
           <Text size="sm" mb={4}>
             The catalog could not fully process this entity’s descriptor; what is shown may be out of date. Fix the file and refresh.
           </Text>
@@ -29,16 +35,19 @@ export function EntityStatusBanner(props: { entity: Entity; onDelete: () => void
         </Alert>
       )}
       {warnings.length > 0 && (
-        <Alert color="yellow" variant="light" title={warnings.length === 1 ? 'Warning' : `${warnings.length} warnings`} icon={<IconAlertTriangle aria-hidden />}>
+        <Alert
+          color="yellow"
+          variant="light"
+          title={warnings.length === 1 ? 'Warning' : `${warnings.length} warnings`}
+          icon={<IconAlertTriangle aria-hidden />}
+        >
           <StatusList items={warnings} />
         </Alert>
       )}
       {orphan && (
         <Alert color="yellow" variant="light" title="This entity is an orphan" icon={<IconUnlink aria-hidden />}>
           <Stack gap="xs" align="flex-start">
-            <Text size="sm">
-              The location that provided it no longer contains it, so it will not be updated any more. Delete it if it is gone for good.
-            </Text>
+            <Text size="sm">The location that provided it no longer contains it, so it will not be updated any more. Delete it if it is gone for good.</Text>
             {canDelete.allowed && (
               <Button size="xs" color="red" variant="light" onClick={props.onDelete}>
                 Delete entity…

@@ -23,7 +23,10 @@ export function LinksCard(props: { entity: Entity }) {
                 </Anchor>
               ) : (
                 <Text size="sm">
-                  {link.title ?? link.url} <Text span c="dimmed" size="xs">({link.url})</Text>
+                  {link.title ?? link.url}{' '}
+                  <Text span c="dimmed" size="xs">
+                    ({link.url})
+                  </Text>
                 </Text>
               )}
             </li>

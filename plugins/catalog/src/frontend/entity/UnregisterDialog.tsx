@@ -21,7 +21,10 @@ export function UnregisterDialog(props: { entity: Entity; onClose: () => void })
   const ref = stringifyEntityRef(entity);
   const navigate = useNavigate();
   const invalidate = useInvalidateCatalog();
-  const [canDeleteEntity, canDeleteLocation] = usePermissions([{ permission: 'catalog.entity.delete', resourceRef: ref }, { permission: 'catalog.location.delete' }]);
+  const [canDeleteEntity, canDeleteLocation] = usePermissions([
+    { permission: 'catalog.entity.delete', resourceRef: ref },
+    { permission: 'catalog.location.delete' },
+  ]);
   const entityDenied = canDeleteEntity && permissionDeniedText(canDeleteEntity, 'delete this entity');
   const locationDenied = canDeleteLocation && permissionDeniedText(canDeleteLocation, 'unregister locations');
 
@@ -103,15 +106,15 @@ export function UnregisterDialog(props: { entity: Entity; onClose: () => void })
             {plan.data.status.source === 'config' ? (
               <Alert color="yellow" variant="light" title="This location is configured, not registered">
                 <Text size="sm">
-                  <Code>{plan.data.location.target}</Code> is listed under <Code>catalog.locations</Code> in the app config. Remove it there to
-                  unregister its entities.
+                  <Code>{plan.data.location.target}</Code> is listed under <Code>catalog.locations</Code> in the app config. Remove it there to unregister its
+                  entities.
                 </Text>
               </Alert>
             ) : (
               <>
                 <Text size="sm">
-                  This entity comes from the location <Code style={{ overflowWrap: 'anywhere' }}>{plan.data.location.target}</Code>. Unregistering
-                  removes the location and{' '}
+                  This entity comes from the location <Code style={{ overflowWrap: 'anywhere' }}>{plan.data.location.target}</Code>. Unregistering removes the
+                  location and{' '}
                   <strong>
                     {plan.data.provided.totalItems === 1 ? 'the 1 entity' : `all ${plan.data.provided.totalItems ?? plan.data.provided.items.length} entities`}
                   </strong>{' '}

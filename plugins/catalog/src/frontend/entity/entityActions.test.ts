@@ -7,22 +7,44 @@ const action = (href: (e: EntityLike) => string): Contributed<EntityActionExtens
 
 describe('resolveActionHref', () => {
   it('keeps app paths and http(s) URLs', () => {
-    expect(resolveActionHref(action((e) => `/create/templates/default/${e.metadata.name}`), template)).toEqual({
+    expect(
+      resolveActionHref(
+        action((e) => `/create/templates/default/${e.metadata.name}`),
+        template,
+      ),
+    ).toEqual({
       kind: 'app',
       to: '/create/templates/default/node-service',
     });
-    expect(resolveActionHref(action(() => 'https://ci.example.com/x'), template)).toEqual({ kind: 'external', href: 'https://ci.example.com/x' });
+    expect(
+      resolveActionHref(
+        action(() => 'https://ci.example.com/x'),
+        template,
+      ),
+    ).toEqual({ kind: 'external', href: 'https://ci.example.com/x' });
   });
 
   it('refuses other schemes, protocol-relative and relative URLs', () => {
     for (const href of ['javascript:alert(1)', '//evil.example', 'create/x', 'data:text/html,x']) {
-      expect(resolveActionHref(action(() => href), template)).toBeUndefined();
+      expect(
+        resolveActionHref(
+          action(() => href),
+          template,
+        ),
+      ).toBeUndefined();
     }
   });
 
   it('leaves out an action whose href throws', () => {
     const spy = vi.spyOn(console, 'error').mockImplementation(() => {});
-    expect(resolveActionHref(action(() => { throw new Error('boom'); }), template)).toBeUndefined();
+    expect(
+      resolveActionHref(
+        action(() => {
+          throw new Error('boom');
+        }),
+        template,
+      ),
+    ).toBeUndefined();
     expect(spy).toHaveBeenCalled();
     spy.mockRestore();
   });

@@ -8,10 +8,7 @@ export type ResolvedActionHref = { kind: 'app'; to: string } | { kind: 'external
  * (`javascript:`, `//host`, relative paths) is refused, as is an `href` that throws: the
  * action is then left out instead of breaking the entity page.
  */
-export function resolveActionHref(
-  action: Contributed<EntityActionExtension>,
-  entity: EntityLike,
-): ResolvedActionHref | undefined {
+export function resolveActionHref(action: Contributed<EntityActionExtension>, entity: EntityLike): ResolvedActionHref | undefined {
   if (typeof action.href !== 'function') return undefined;
   let href: unknown;
   try {

@@ -36,15 +36,18 @@ describe('sourceLinks', () => {
 describe('statusProblems', () => {
   it('splits status items into errors and warnings', () => {
     const problems = statusProblems(
-      entity({}, {
-        status: {
-          items: [
-            { type: 'backstage.io/catalog-processing', level: 'error', message: 'InputError: bad' },
-            { type: 'atrium.dev/unresolved-relations', level: 'warning', message: 'missing' },
-            { type: 'x', level: 'info', message: 'fyi' },
-          ],
+      entity(
+        {},
+        {
+          status: {
+            items: [
+              { type: 'backstage.io/catalog-processing', level: 'error', message: 'InputError: bad' },
+              { type: 'atrium.dev/unresolved-relations', level: 'warning', message: 'missing' },
+              { type: 'x', level: 'info', message: 'fyi' },
+            ],
+          },
         },
-      }),
+      ),
     );
     expect(problems.errors.map((e) => e.message)).toEqual(['InputError: bad']);
     expect(problems.warnings.map((e) => e.message)).toEqual(['missing']);

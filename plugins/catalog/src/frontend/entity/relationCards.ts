@@ -77,7 +77,9 @@ const CARDS: Record<string, CardRule[]> = {
 };
 
 /** Relations listed in no card of the kind show up in a generic "Other relations" card. */
-const SHOWN_ELSEWHERE = new Set([RELATION_OWNER_OF, RELATION_PART_OF, 'ownedby', RELATION_CHILD_OF, RELATION_PARENT_OF, RELATION_HAS_MEMBER, RELATION_MEMBER_OF].map((r) => r.toLowerCase()));
+const SHOWN_ELSEWHERE = new Set(
+  [RELATION_OWNER_OF, RELATION_PART_OF, 'ownedby', RELATION_CHILD_OF, RELATION_PARENT_OF, RELATION_HAS_MEMBER, RELATION_MEMBER_OF].map((r) => r.toLowerCase()),
+);
 
 function kindOf(ref: string): string | undefined {
   try {
@@ -114,7 +116,10 @@ export function relationCardsFor(entity: Entity): RelationCardSpec[] {
 
 /** `dependencyOf` → `Dependency of`, `apiProvidedBy` → `API provided by`. */
 export function humanizeRelation(type: string): string {
-  const words = type.replace(/([a-z0-9])([A-Z])/g, '$1 $2').toLowerCase().split(/\s+/);
+  const words = type
+    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+    .toLowerCase()
+    .split(/\s+/);
   const text = words.map((w) => (w === 'api' ? 'API' : w)).join(' ');
   return text.charAt(0).toUpperCase() + text.slice(1);
 }

@@ -70,17 +70,13 @@ export default function CatalogExplorerPage() {
                   size="lg"
                   tt="none"
                   radius="sm"
-                  rightSection={
-                    <CloseButton size="xs" aria-label="Stop filtering by location" onClick={() => setState({ ...state, location: undefined })} />
-                  }
+                  rightSection={<CloseButton size="xs" aria-label="Stop filtering by location" onClick={() => setState({ ...state, location: undefined })} />}
                 >
                   From {state.location}
                 </Badge>
               )}
             </Group>
-            {query.error && query.data ? (
-              <StaleDataNotice error={query.error} updatedAt={query.dataUpdatedAt} onRetry={() => void query.refetch()} />
-            ) : null}
+            {query.error && query.data ? <StaleDataNotice error={query.error} updatedAt={query.dataUpdatedAt} onRetry={() => void query.refetch()} /> : null}
             <ExplorerResults
               state={state}
               onChange={setState}

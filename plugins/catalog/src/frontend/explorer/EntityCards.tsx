@@ -46,15 +46,24 @@ export function EntityCards(props: EntityTableProps) {
   useEffect(() => {
     const element = sentinel.current;
     if (!element || !hasNextPage || typeof IntersectionObserver === 'undefined') return;
-    const observer = new IntersectionObserver((entries) => {
-      if (entries.some((e) => e.isIntersecting) && !isFetchingNextPage) fetchNextPage();
-    }, { rootMargin: '600px 0px' });
+    const observer = new IntersectionObserver(
+      (entries) => {
+        if (entries.some((e) => e.isIntersecting) && !isFetchingNextPage) fetchNextPage();
+      },
+      { rootMargin: '600px 0px' },
+    );
     observer.observe(element);
     return () => observer.disconnect();
   }, [hasNextPage, isFetchingNextPage, fetchNextPage]);
 
   return (
-    <div className={classes.frame} style={{ border: 0 }} data-stale={props.isStale || undefined} data-view={props.viewKey} aria-busy={props.isStale || undefined}>
+    <div
+      className={classes.frame}
+      style={{ border: 0 }}
+      data-stale={props.isStale || undefined}
+      data-view={props.viewKey}
+      aria-busy={props.isStale || undefined}
+    >
       <DataTable mode="cards" label={props.caption} rows={props.rows} columns={cardColumns} rowKey={(entity, index) => entity.metadata.uid ?? String(index)} />
       {hasNextPage && (
         <div ref={sentinel} className={classes.loadMore}>

@@ -23,8 +23,7 @@ export function EntityList(props: Omit<EntityTableProps, 'refTitles'>) {
   const refTitles = useEntityTitles(refKeys);
   return (
     <div ref={ref} data-layout={width === undefined ? undefined : width < CARDS_BELOW_PX ? 'cards' : 'table'}>
-      {width !== undefined &&
-        (width < CARDS_BELOW_PX ? <EntityCards {...props} refTitles={refTitles} /> : <EntityTable {...props} refTitles={refTitles} />)}
+      {width !== undefined && (width < CARDS_BELOW_PX ? <EntityCards {...props} refTitles={refTitles} /> : <EntityTable {...props} refTitles={refTitles} />)}
     </div>
   );
 }

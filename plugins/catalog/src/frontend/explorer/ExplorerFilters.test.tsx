@@ -6,7 +6,15 @@ import { parseExplorerState } from './filterState';
 
 describe('facetOptions', () => {
   it('labels values with counts and keeps selected values the counts no longer contain', () => {
-    expect(facetOptions([{ value: 'service', count: 3 }, { value: 'website', count: 1 }], ['library'])).toEqual([
+    expect(
+      facetOptions(
+        [
+          { value: 'service', count: 3 },
+          { value: 'website', count: 1 },
+        ],
+        ['library'],
+      ),
+    ).toEqual([
       { value: 'service', label: 'service (3)' },
       { value: 'website', label: 'website (1)' },
       { value: 'library', label: 'library (0)' },
@@ -15,7 +23,14 @@ describe('facetOptions', () => {
 
   it('humanizes labels, and drops values differing only in case', () => {
     expect(
-      facetOptions([{ value: 'group:default/a', count: 2 }, { value: 'Group:default/A', count: 1 }], [], (v) => v.split('/')[1]!),
+      facetOptions(
+        [
+          { value: 'group:default/a', count: 2 },
+          { value: 'Group:default/A', count: 1 },
+        ],
+        [],
+        (v) => v.split('/')[1]!,
+      ),
     ).toEqual([{ value: 'group:default/a', label: 'a (2)' }]);
   });
 });
@@ -32,7 +47,13 @@ describe('ExplorerFilters', () => {
     rendered = await renderForTest(
       <ExplorerFilters
         state={state}
-        counts={{ lifecycle: [{ value: 'production', count: 5 }, { value: 'experimental', count: 2 }], namespace: [{ value: 'default', count: 7 }] }}
+        counts={{
+          lifecycle: [
+            { value: 'production', count: 5 },
+            { value: 'experimental', count: 2 },
+          ],
+          namespace: [{ value: 'default', count: 7 }],
+        }}
         onChange={onChange}
       />,
     );

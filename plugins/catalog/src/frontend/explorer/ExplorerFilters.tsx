@@ -3,16 +3,7 @@ import { canonicalRefKey, humanizeEntityRef, useEntityTitles } from '@atrium/ui'
 import { Button, Checkbox, MultiSelect, Paper, Select, Stack, Switch, Text, Title } from '@mantine/core';
 import { IconFilterOff } from '@tabler/icons-react';
 import { useId, useMemo } from 'react';
-import {
-  activeFilterCount,
-  ALL_KINDS,
-  clearedFilters,
-  withFilter,
-  withKind,
-  type ExplorerState,
-  type FacetKey,
-  type MultiFilterKey,
-} from './filterState';
+import { activeFilterCount, ALL_KINDS, clearedFilters, withFilter, withKind, type ExplorerState, type FacetKey, type MultiFilterKey } from './filterState';
 import { isOwnedByMe, withOwnedByMe } from './ownedByMe';
 import type { FacetCounts } from './useExplorerData';
 
@@ -148,12 +139,7 @@ export function ExplorerFilters(props: ExplorerFiltersProps) {
           />
         )}
         {activeFilterCount(state) > 0 ? (
-          <Button
-            variant="default"
-            size="xs"
-            leftSection={<IconFilterOff size={14} aria-hidden />}
-            onClick={() => onChange(clearedFilters(state))}
-          >
+          <Button variant="default" size="xs" leftSection={<IconFilterOff size={14} aria-hidden />} onClick={() => onChange(clearedFilters(state))}>
             Clear filters
           </Button>
         ) : (
@@ -169,7 +155,10 @@ export function ExplorerFilters(props: ExplorerFiltersProps) {
 /** Owners are named as everywhere else: the owner's title when the catalog knows it, the ref otherwise. */
 function useOwnerLabel(counts: Array<{ value: string }> | undefined, selected: readonly string[]): (ref: string) => string {
   const keys = useMemo(
-    () => [...(counts ?? []).map((c) => c.value), ...selected].map((ref) => canonicalRefKey(ref, { defaultKind: 'group' })).filter((k): k is string => k !== undefined),
+    () =>
+      [...(counts ?? []).map((c) => c.value), ...selected]
+        .map((ref) => canonicalRefKey(ref, { defaultKind: 'group' }))
+        .filter((k): k is string => k !== undefined),
     [counts, selected],
   );
   const titles = useEntityTitles(keys);

@@ -53,7 +53,10 @@ describe('list prefetch', () => {
 
   it('does not hand out an old answer', () => {
     vi.useFakeTimers();
-    vi.stubGlobal('fetch', vi.fn(async () => new Response('{}', { headers: { 'content-type': 'application/json' } })));
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(async () => new Response('{}', { headers: { 'content-type': 'application/json' } })),
+    );
     prefetchExplorerList('');
     vi.advanceTimersByTime(6_000);
     expect(takePrefetchedList(firstPageRequestFor(''))).toBeUndefined();

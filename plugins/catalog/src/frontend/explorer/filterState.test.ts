@@ -32,7 +32,8 @@ describe('URL ↔ explorer state', () => {
   });
 
   it('round-trips through the query string', () => {
-    const query = 'kind=all&type=service&owner=group%3Adefault%2Fa&lifecycle=production&tag=java&tag=go&namespace=ops&q=pay&location=file%3A%2Fx.yaml&sort=-name';
+    const query =
+      'kind=all&type=service&owner=group%3Adefault%2Fa&lifecycle=production&tag=java&tag=go&namespace=ops&q=pay&location=file%3A%2Fx.yaml&sort=-name';
     const state = parse(query);
     expect(parse(serializeExplorerState(state).toString())).toEqual(state);
     expect(serializeExplorerState(state).toString()).toBe(query);
@@ -106,8 +107,6 @@ describe('facetRequests', () => {
   });
 
   it('needs one request when nothing is selected', () => {
-    expect(facetRequests(parse('kind=all'))).toEqual([
-      { facetKeys: ['kind', 'type', 'owner', 'lifecycle', 'tag', 'namespace'], query: undefined },
-    ]);
+    expect(facetRequests(parse('kind=all'))).toEqual([{ facetKeys: ['kind', 'type', 'owner', 'lifecycle', 'tag', 'namespace'], query: undefined }]);
   });
 });

@@ -58,7 +58,10 @@ export function defaultExplorerState(): ExplorerState {
 export function parseExplorerState(params: URLSearchParams): ExplorerState {
   const filters = emptyFilters();
   for (const key of MULTI_FILTER_KEYS) {
-    const values = params.getAll(key).map((v) => v.trim()).filter((v) => v !== '');
+    const values = params
+      .getAll(key)
+      .map((v) => v.trim())
+      .filter((v) => v !== '');
     // Owner refs and kinds are case-insensitive in the catalog; lower-case them so equal filters share a URL.
     filters[key] = unique(key === 'owner' ? values.map((v) => v.toLowerCase()) : values);
   }
@@ -113,11 +116,7 @@ export function clearedFilters(state: ExplorerState): ExplorerState {
 }
 
 export function activeFilterCount(state: ExplorerState): number {
-  return (
-    MULTI_FILTER_KEYS.reduce((sum, key) => sum + state.filters[key].length, 0) +
-    (state.text ? 1 : 0) +
-    (state.location ? 1 : 0)
-  );
+  return MULTI_FILTER_KEYS.reduce((sum, key) => sum + state.filters[key].length, 0) + (state.text ? 1 : 0) + (state.location ? 1 : 0);
 }
 
 /**

@@ -50,18 +50,14 @@ export const EAGER_FACETS: readonly FacetKey[] = ['kind', 'type', 'lifecycle', '
  * are on screen, and the long lists (owners, tags) are counted only once their filter is opened.
  */
 export function useExplorerFacets(state: ExplorerState, options: { enabled: boolean; opened: ReadonlySet<FacetKey> }) {
-  const keys = useMemo(
-    () => [...EAGER_FACETS, ...(['owner', 'tag'] as const).filter((k) => options.opened.has(k))],
-    [options.opened],
-  );
+  const keys = useMemo(() => [...EAGER_FACETS, ...(['owner', 'tag'] as const).filter((k) => options.opened.has(k))], [options.opened]);
   const requests = useMemo(() => facetRequests(state, keys), [state, keys]);
   const results = useQueries({
     queries: requests.map((request) => {
       const facets = request.facetKeys.map((key) => FACET_FIELDS[key]);
       return {
         queryKey: catalogKeys.facets(facets, request.query),
-        queryFn: ({ signal }: { signal: AbortSignal }): Promise<EntityFacetsResponse> =>
-          api.getEntityFacets(facets, request.query, { signal }),
+        queryFn: ({ signal }: { signal: AbortSignal }): Promise<EntityFacetsResponse> => api.getEntityFacets(facets, request.query, { signal }),
         placeholderData: keepPreviousData,
         refetchInterval: LIST_REFRESH_MS,
         enabled: options.enabled,

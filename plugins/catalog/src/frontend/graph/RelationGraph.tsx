@@ -100,13 +100,7 @@ export function RelationGraph(props: { data: RelationGraphData; direction: Graph
         {!layout ? (
           <LoadingState label="Laying out the graph…" />
         ) : (
-          <div
-            className={classes.canvas}
-            style={{ height: layout.height }}
-            role="figure"
-            aria-label={props.label}
-            data-layout={layout.kind}
-          >
+          <div className={classes.canvas} style={{ height: layout.height }} role="figure" aria-label={props.label} data-layout={layout.kind}>
             <ReactFlow
               nodes={nodes}
               edges={edges}

@@ -37,10 +37,7 @@ export default function RelationsGraphTab() {
   });
 
   return (
-    <SectionCard
-      title="Relations"
-      description="Entities related to this one. Choose how far to look and which relations to follow."
-    >
+    <SectionCard title="Relations" description="Entities related to this one. Choose how far to look and which relations to follow.">
       <Stack gap="sm">
         <Group gap="lg" align="flex-end" wrap="wrap">
           <div>

@@ -25,9 +25,19 @@ const catalog = new Map<string, Entity>(
       ['ownedBy', 'group:default/team'],
       ['partOf', 'system:default/shop'],
     ]),
-    entity('resource:default/orders-db', [['dependencyOf', 'component:default/orders'], ['partOf', 'system:default/shop']]),
-    entity('api:default/orders-api', [['apiProvidedBy', 'component:default/orders'], ['apiConsumedBy', 'component:default/web'], ['partOf', 'system:default/shop']]),
-    entity('component:default/web', [['consumesApi', 'api:default/orders-api'], ['partOf', 'system:default/shop']]),
+    entity('resource:default/orders-db', [
+      ['dependencyOf', 'component:default/orders'],
+      ['partOf', 'system:default/shop'],
+    ]),
+    entity('api:default/orders-api', [
+      ['apiProvidedBy', 'component:default/orders'],
+      ['apiConsumedBy', 'component:default/web'],
+      ['partOf', 'system:default/shop'],
+    ]),
+    entity('component:default/web', [
+      ['consumesApi', 'api:default/orders-api'],
+      ['partOf', 'system:default/shop'],
+    ]),
     entity('group:default/team', [['ownerOf', 'component:default/orders']]),
     entity('system:default/shop', [
       ['hasPart', 'component:default/orders'],
@@ -92,7 +102,11 @@ describe('collectRelationGraph', () => {
   });
 
   it('stops at the node limit and says so', async () => {
-    const graph = await collectRelationGraph(root, { depth: 3, groups: new Set(['dependencies', 'apis', 'parts', 'ownership']), maxNodes: 3 }, fetchFromCatalog);
+    const graph = await collectRelationGraph(
+      root,
+      { depth: 3, groups: new Set(['dependencies', 'apis', 'parts', 'ownership']), maxNodes: 3 },
+      fetchFromCatalog,
+    );
     expect(graph.nodes).toHaveLength(3);
     expect(graph.truncated).toBe(true);
   });

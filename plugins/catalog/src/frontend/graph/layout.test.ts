@@ -2,13 +2,18 @@ import { describe, expect, it, vi } from 'vitest';
 import type { GraphNode, RelationGraphData } from './buildGraph';
 
 // layout.ts starts ELK in a web worker, which vitest's Node does not have; chooseLayout only needs ELK's result.
-vi.mock('elkjs/lib/elk-api.js', () => ({ default: class ElkStub { terminateWorker(): void {} } }));
+vi.mock('elkjs/lib/elk-api.js', () => ({
+  default: class ElkStub {
+    terminateWorker(): void {}
+  },
+}));
 vi.mock('elkjs/lib/elk-worker.min.js?url', () => ({ default: '' }));
 const { chooseLayout, NODE_HEIGHT, NODE_WIDTH, READABLE_SCALE } = await import('./layout');
 
 function star(count: number): RelationGraphData {
   const nodes: GraphNode[] = [{ id: 'group:default/g', kind: 'Group', name: 'g', namespace: 'default', depth: 0, unresolved: false, root: true }];
-  for (let i = 0; i < count; i++) nodes.push({ id: `component:default/c${i}`, kind: 'Component', name: `c${i}`, namespace: 'default', depth: 1, unresolved: false, root: false });
+  for (let i = 0; i < count; i++)
+    nodes.push({ id: `component:default/c${i}`, kind: 'Component', name: `c${i}`, namespace: 'default', depth: 1, unresolved: false, root: false });
   return { nodes, edges: nodes.slice(1).map((n) => ({ id: n.id, source: n.id, target: 'group:default/g', relation: 'ownedBy' })), truncated: false };
 }
 

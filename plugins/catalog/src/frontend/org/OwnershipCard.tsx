@@ -20,12 +20,7 @@ export function OwnershipCard(props: { entity: Entity }) {
   const ref = stringifyEntityRef(entity);
   const [mode, setMode] = useState<'direct' | 'aggregated'>('direct');
   const descendants = useGroupDescendants(entity, isGroup && mode === 'aggregated');
-  const owners =
-    mode === 'direct'
-      ? [ref]
-      : isGroup
-        ? (descendants.data ?? [ref])
-        : [ref, ...relationTargets(entity, 'memberOf')];
+  const owners = mode === 'direct' ? [ref] : isGroup ? (descendants.data ?? [ref]) : [ref, ...relationTargets(entity, 'memberOf')];
   const query = { relations: { $contains: { type: 'ownedBy', targetRef: { $in: owners } } } };
   const facets = useQuery({
     queryKey: catalogKeys.facets(['kind'], query),

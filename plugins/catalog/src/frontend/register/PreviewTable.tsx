@@ -5,7 +5,16 @@ import { entityDisplayName, entityType } from '../components/entityDisplay';
 import { KindIcon } from '../components/KindIcon';
 
 const COLUMNS: Array<DataTableColumn<Entity>> = [
-  { id: 'name', header: 'Name', primary: true, cell: (entity) => <Text size="sm" fw={600}>{entityDisplayName(entity)}</Text> },
+  {
+    id: 'name',
+    header: 'Name',
+    primary: true,
+    cell: (entity) => (
+      <Text size="sm" fw={600}>
+        {entityDisplayName(entity)}
+      </Text>
+    ),
+  },
   {
     id: 'kind',
     header: 'Kind',
@@ -31,5 +40,14 @@ const COLUMNS: Array<DataTableColumn<Entity>> = [
 
 /** The entities a location would provide, before they are imported. */
 export function PreviewTable(props: { entities: readonly Entity[] }) {
-  return <DataTable label="Entities found" rows={props.entities} columns={COLUMNS} rowKey={(entity) => stringifyEntityRef(entity)} verticalSpacing={6} minTableWidth={560} />;
+  return (
+    <DataTable
+      label="Entities found"
+      rows={props.entities}
+      columns={COLUMNS}
+      rowKey={(entity) => stringifyEntityRef(entity)}
+      verticalSpacing={6}
+      minTableWidth={560}
+    />
+  );
 }

@@ -107,7 +107,9 @@ export default function RegisterPage() {
           </form>
         </Stepper.Step>
         <Stepper.Step label="Review" description="What will be imported">
-          {review && <ReviewStep review={review} onBack={reset} onImport={() => register.mutate(review)} importing={register.isPending} error={register.error} />}
+          {review && (
+            <ReviewStep review={review} onBack={reset} onImport={() => register.mutate(review)} importing={register.isPending} error={register.error} />
+          )}
         </Stepper.Step>
         <Stepper.Completed>
           {register.data && review && (
@@ -115,8 +117,8 @@ export default function RegisterPage() {
               <Alert color="teal" variant="light" icon={<IconCircleCheck aria-hidden />} title={review.exists ? 'Location refreshed' : 'Registered'}>
                 <Text size="sm">
                   {review.location.target} {review.exists ? 'was read again' : 'is now registered'}; the catalog provides{' '}
-                  {describedEntities(register.data.entities).length} {describedEntities(register.data.entities).length === 1 ? 'entity' : 'entities'} from
-                  it and re-reads it regularly.
+                  {describedEntities(register.data.entities).length} {describedEntities(register.data.entities).length === 1 ? 'entity' : 'entities'} from it
+                  and re-reads it regularly.
                 </Text>
               </Alert>
               <List size="sm" spacing={4} aria-label="Imported entities">
@@ -127,7 +129,13 @@ export default function RegisterPage() {
                 ))}
               </List>
               <Group>
-                <Button variant="default" onClick={() => { reset(); setInput(''); }}>
+                <Button
+                  variant="default"
+                  onClick={() => {
+                    reset();
+                    setInput('');
+                  }}
+                >
                   Register another
                 </Button>
                 <Button component={Link} to={`/catalog?kind=all&location=${encodeURIComponent(`${review.location.type}:${review.location.target}`)}`}>
@@ -150,8 +158,7 @@ function ReviewStep(props: { review: Analysis; onBack: () => void; onImport: () 
       <Stack gap="sm" mt="md">
         <Alert color="yellow" variant="light" title="No catalog-info.yaml found">
           <Text size="sm">
-            There is no descriptor at <code>{review.location.target}</code>. Add one to the repository (a starting point is below), then
-            register its URL.
+            There is no descriptor at <code>{review.location.target}</code>. Add one to the repository (a starting point is below), then register its URL.
           </Text>
         </Alert>
         {generated && <GeneratedDescriptor suggestion={generated} />}

@@ -185,7 +185,10 @@ export const gitlabWebhookRoute = defineRoute<IntegrationRouteServices>({
   },
   permission: { public: true, reason: 'called by GitLab; authenticated by the X-Gitlab-Token secret of a discovery target' },
   summary: 'Receive a GitLab webhook or system hook (push, project create/rename/transfer/destroy, group membership)',
-  response: { status: 202, description: 'Accepted (the refresh runs next) or ignored (replayed delivery, unhandled event): {status, event, reason?, targets?}' },
+  response: {
+    status: 202,
+    description: 'Accepted (the refresh runs next) or ignored (replayed delivery, unhandled event): {status, event, reason?, targets?}',
+  },
   responses: { '401': { description: 'X-Gitlab-Token missing or matching no configured secret' } },
   handler: async ({ req, body, res }, services) => {
     const gitlab = services.modules.get('gitlab') as GitLabRuntime | undefined;

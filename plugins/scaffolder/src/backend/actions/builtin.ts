@@ -10,7 +10,11 @@ import { ActionRegistry } from './registry.js';
 import { saasActions } from './saas.js';
 
 /** A registry holding every built-in action. */
-export function createBuiltinRegistry(options: { notifications?: NotificationsService | undefined; publish: PublishGitSettings; httpAllowPrivateNetworks: boolean }): ActionRegistry {
+export function createBuiltinRegistry(options: {
+  notifications?: NotificationsService | undefined;
+  publish: PublishGitSettings;
+  httpAllowPrivateNetworks: boolean;
+}): ActionRegistry {
   const registry = new ActionRegistry();
   for (const action of [...fetchActions, ...fsActions, ...debugActions, ...catalogActions]) registry.register(action);
   for (const action of saasActions) registry.register(action, { placeholder: true });

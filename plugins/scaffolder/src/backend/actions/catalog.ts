@@ -152,7 +152,10 @@ export const catalogFetchAction = createTemplateAction<FetchInput>({
       const entities = await ctx.catalog.getEntitiesByRefs(refs);
       const missing = refs.filter((_, i) => !entities[i]);
       if (missing.length && !ctx.input.optional) throw new Error(`catalog:fetch: entities not found: ${missing.join(', ')}`);
-      ctx.output('entities', entities.map((e) => e ?? null));
+      ctx.output(
+        'entities',
+        entities.map((e) => e ?? null),
+      );
     }
   },
 });

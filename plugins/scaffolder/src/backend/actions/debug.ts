@@ -48,10 +48,14 @@ export const debugWaitAction = createTemplateAction<{ minutes?: number; seconds?
       const stop = () => reject(ctx.signal.reason instanceof Error ? ctx.signal.reason : new Error('Aborted'));
       if (ctx.signal.aborted) return stop();
       const timer = setTimeout(resolve, ms);
-      ctx.signal.addEventListener('abort', () => {
-        clearTimeout(timer);
-        stop();
-      }, { once: true });
+      ctx.signal.addEventListener(
+        'abort',
+        () => {
+          clearTimeout(timer);
+          stop();
+        },
+        { once: true },
+      );
     });
   },
 });

@@ -5,7 +5,7 @@ import { resolveInWorkspace, writeWorkspaceFile } from '../workspace.js';
 import { createTemplateAction, type ActionContext, type AnyTemplateAction } from './types.js';
 import { promises as fs } from 'node:fs';
 
-const token = { type: ['string', 'boolean', 'null'], description: 'Ignored: sources are read with the portal\'s own readers.' };
+const token = { type: ['string', 'boolean', 'null'], description: "Ignored: sources are read with the portal's own readers." };
 
 export const fetchPlainAction = createTemplateAction<{ url: string; targetPath?: string }>({
   id: 'fetch:plain',
@@ -84,7 +84,10 @@ function isBinary(content: Buffer): boolean {
 }
 
 async function exists(p: string): Promise<boolean> {
-  return fs.lstat(p).then(() => true, () => false);
+  return fs.lstat(p).then(
+    () => true,
+    () => false,
+  );
 }
 
 async function runFetchTemplate(ctx: ActionContext<FetchTemplateInput>, cookiecutterDefault: boolean): Promise<void> {
@@ -144,7 +147,17 @@ export const fetchCookiecutterAction = createTemplateAction<FetchTemplateInput>(
   id: 'fetch:cookiecutter',
   description: 'Renders a cookiecutter skeleton ({{ cookiecutter.x }}) with nunjucks; no Docker or Python needed.',
   supportsDryRun: true,
-  schema: { input: { ...fetchTemplateSchema, properties: { ...fetchTemplateSchema.properties, copyWithoutRender: { type: 'array', items: { type: 'string' } }, extensions: { type: 'array' }, imageName: { type: 'string' } } } },
+  schema: {
+    input: {
+      ...fetchTemplateSchema,
+      properties: {
+        ...fetchTemplateSchema.properties,
+        copyWithoutRender: { type: 'array', items: { type: 'string' } },
+        extensions: { type: 'array' },
+        imageName: { type: 'string' },
+      },
+    },
+  },
   handler: (ctx) => runFetchTemplate(ctx, true),
 });
 
@@ -154,7 +167,11 @@ export const fetchTemplateFileAction = createTemplateAction<FetchTemplateInput &
   supportsDryRun: true,
   schema: { input: { ...fetchTemplateSchema, required: ['url', 'targetPath'] } },
   async handler(ctx) {
-    const renderer = new TemplateRenderer({ cookiecutterCompat: ctx.input.cookiecutterCompat ?? false, trimBlocks: ctx.input.trimBlocks ?? false, lstripBlocks: ctx.input.lstripBlocks ?? false });
+    const renderer = new TemplateRenderer({
+      cookiecutterCompat: ctx.input.cookiecutterCompat ?? false,
+      trimBlocks: ctx.input.trimBlocks ?? false,
+      lstripBlocks: ctx.input.lstripBlocks ?? false,
+    });
     const content = await ctx.sources.readFile(ctx.input.url);
     const abs = await resolveInWorkspace(ctx.workspacePath, ctx.input.targetPath);
     if (ctx.input.replace === false && (await exists(abs))) return;
@@ -164,4 +181,10 @@ export const fetchTemplateFileAction = createTemplateAction<FetchTemplateInput &
   },
 });
 
-export const fetchActions: AnyTemplateAction[] = [fetchPlainAction, fetchPlainFileAction, fetchTemplateAction, fetchTemplateFileAction, fetchCookiecutterAction];
+export const fetchActions: AnyTemplateAction[] = [
+  fetchPlainAction,
+  fetchPlainFileAction,
+  fetchTemplateAction,
+  fetchTemplateFileAction,
+  fetchCookiecutterAction,
+];

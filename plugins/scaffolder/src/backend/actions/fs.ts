@@ -52,7 +52,13 @@ export const fsRenameAction = createTemplateAction<{ files: Array<{ from: string
       const to = await resolveInWorkspace(ctx.workspacePath, file.to, 'destination');
       const fromStat = await fs.lstat(from).catch(() => undefined);
       if (!fromStat) throw new Error(`fs:rename: ${file.from} does not exist`);
-      if (!file.overwrite && (await fs.lstat(to).then(() => true, () => false))) {
+      if (
+        !file.overwrite &&
+        (await fs.lstat(to).then(
+          () => true,
+          () => false,
+        ))
+      ) {
         throw new Error(`fs:rename: ${file.to} already exists (set overwrite: true to replace it)`);
       }
       await fs.mkdir(path.dirname(to), { recursive: true });

@@ -56,7 +56,10 @@ export function createHttpRequestAction(settings: HttpSettings): TemplateAction<
       }
       const method = ctx.input.method ?? 'GET';
       const body = ctx.input.body === undefined ? undefined : typeof ctx.input.body === 'string' ? ctx.input.body : JSON.stringify(ctx.input.body);
-      const headers = { ...(body !== undefined && typeof ctx.input.body !== 'string' ? { 'content-type': 'application/json' } : {}), ...(ctx.input.headers ?? {}) };
+      const headers = {
+        ...(body !== undefined && typeof ctx.input.body !== 'string' ? { 'content-type': 'application/json' } : {}),
+        ...(ctx.input.headers ?? {}),
+      };
       ctx.logger.info(`${method} ${url.origin}${url.pathname}`);
       const signal = AbortSignal.any([ctx.signal, AbortSignal.timeout(ctx.input.timeoutMs ?? 30_000)]);
       const res = await send(url, { method, headers, body, signal, addresses });
@@ -90,10 +93,19 @@ function pinnedLookup(addresses: string[]): LookupFunction | undefined {
   }) as unknown as LookupFunction;
 }
 
-function send(url: URL, o: { method: string; headers: Record<string, string>; body: string | undefined; signal: AbortSignal; addresses: string[] }): Promise<IncomingMessage> {
+function send(
+  url: URL,
+  o: { method: string; headers: Record<string, string>; body: string | undefined; signal: AbortSignal; addresses: string[] },
+): Promise<IncomingMessage> {
   const lookup = pinnedLookup(o.addresses);
   return new Promise((resolve, reject) => {
-    const req = (url.protocol === 'https:' ? https : http).request(url, { method: o.method, headers: o.headers, signal: o.signal, agent: false, ...(lookup ? { lookup } : {}) });
+    const req = (url.protocol === 'https:' ? https : http).request(url, {
+      method: o.method,
+      headers: o.headers,
+      signal: o.signal,
+      agent: false,
+      ...(lookup ? { lookup } : {}),
+    });
     req.on('response', resolve);
     req.on('error', (e) => reject(new Error(`http:request: ${o.method} ${url.origin}${url.pathname} failed: ${e.message}`)));
     req.end(o.body);

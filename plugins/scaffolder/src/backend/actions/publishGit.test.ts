@@ -58,7 +58,10 @@ describe('publish:git with a skeleton that carries .git configuration', () => {
     await fs.mkdir(markers);
     const included = path.join(root, 'included.config');
     await fs.writeFile(included, `[filter "y"]\n\tclean = "touch ${path.join(markers, 'include-filter')}; cat"\n`);
-    await writeTree(path.join(root, 'template'), { 'template.yaml': 'x', ...Object.fromEntries(Object.entries(hostileGitFiles(markers, included)).map(([k, v]) => [`skeleton/${k}`, v])) });
+    await writeTree(path.join(root, 'template'), {
+      'template.yaml': 'x',
+      ...Object.fromEntries(Object.entries(hostileGitFiles(markers, included)).map(([k, v]) => [`skeleton/${k}`, v])),
+    });
     for (const hook of ['pre-commit', 'post-commit', 'pre-push']) await fs.chmod(path.join(root, 'template/skeleton/.git/hooks', hook), 0o755);
     paths = scaffolderPaths(path.join(root, 'data'));
   });
@@ -78,7 +81,14 @@ describe('publish:git with a skeleton that carries .git configuration', () => {
     );
     const workspace = workspacePath ?? path.join(root, 'ws');
     await fs.mkdir(workspace, { recursive: true });
-    const spec: TaskSpec = { apiVersion: 'scaffolder.backstage.io/v1beta3', steps, output: {}, parameters: {}, user: { ref: 'user:default/t' }, templateInfo: { entityRef: 'template:default/t' } };
+    const spec: TaskSpec = {
+      apiVersion: 'scaffolder.backstage.io/v1beta3',
+      steps,
+      output: {},
+      parameters: {},
+      user: { ref: 'user:default/t' },
+      templateInfo: { entityRef: 'template:default/t' },
+    };
     const log: string[] = [];
     try {
       await runSteps({
@@ -147,7 +157,10 @@ describe('publish:git with a skeleton that carries .git configuration', () => {
       expect(result.error?.message, step.id).toMatch(/git metadata/);
     }
     await writeTree(path.join(root, 'ws-rename'), { 'config.txt': 'x' });
-    const rename = await run([{ id: 'mv', name: 'mv', action: 'fs:rename', input: { files: [{ from: 'config.txt', to: '.git/config' }] } }], path.join(root, 'ws-rename'));
+    const rename = await run(
+      [{ id: 'mv', name: 'mv', action: 'fs:rename', input: { files: [{ from: 'config.txt', to: '.git/config' }] } }],
+      path.join(root, 'ws-rename'),
+    );
     expect(rename.error?.message).toMatch(/git metadata/);
   });
 

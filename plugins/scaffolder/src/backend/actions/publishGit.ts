@@ -45,7 +45,8 @@ export function createPublishGitAction(settings: PublishGitSettings): TemplateAc
           repoUrl: {
             type: 'string',
             minLength: 1,
-            description: 'The remote: orders.git (a bare repository in the portal\'s repos folder), file:///srv/git/app.git or https://git.example.com/team/app.git',
+            description:
+              "The remote: orders.git (a bare repository in the portal's repos folder), file:///srv/git/app.git or https://git.example.com/team/app.git",
           },
           defaultBranch: { type: 'string', pattern: BRANCH.source },
           sourcePath: { type: 'string' },

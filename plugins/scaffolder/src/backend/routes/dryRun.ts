@@ -22,7 +22,9 @@ const dryRunBody: JsonSchema = {
 
 /** The template without `backstage.io/managed-by-location` / `managed-by-origin-location`, which only the catalog may set. */
 function withoutLocationAnnotations(t: TemplateLike): TemplateLike {
-  const annotations = Object.fromEntries(Object.entries(t.metadata.annotations ?? {}).filter(([k]) => k !== LOCATION_ANNOTATION && k !== ORIGIN_LOCATION_ANNOTATION));
+  const annotations = Object.fromEntries(
+    Object.entries(t.metadata.annotations ?? {}).filter(([k]) => k !== LOCATION_ANNOTATION && k !== ORIGIN_LOCATION_ANNOTATION),
+  );
   return { ...t, metadata: { ...t.metadata, annotations } };
 }
 

@@ -36,7 +36,9 @@ function canonicalEntityRef(raw: string): string {
   try {
     return stringifyEntityRef(parseEntityRef(raw));
   } catch (e) {
-    throw new InputError(`Invalid request query: query.entityRef ${(e as Error).message}`, { errors: [{ path: 'query.entityRef', message: (e as Error).message }] });
+    throw new InputError(`Invalid request query: query.entityRef ${(e as Error).message}`, {
+      errors: [{ path: 'query.entityRef', message: (e as Error).message }],
+    });
   }
 }
 
@@ -44,7 +46,11 @@ function canonicalEntityRef(raw: string): string {
 export const listEntityActions = defineRoute<ScaffolderRouteServices, Record<string, string>, { entityRef: string }>({
   method: 'get',
   path: '/v2/entity-actions',
-  query: { type: 'object', required: ['entityRef'], properties: { entityRef: { type: 'string', minLength: 1, description: 'The entity the templates would act on' } } },
+  query: {
+    type: 'object',
+    required: ['entityRef'],
+    properties: { entityRef: { type: 'string', minLength: 1, description: 'The entity the templates would act on' } },
+  },
   permission: { name: 'catalog.entity.read', resourceRef: ({ query }) => canonicalEntityRef(query.entityRef) },
   summary: 'Templates that apply to an entity (?entityRef=)',
   response: { description: '{items}', schema: { type: 'object', properties: { items: { type: 'array' } } } },

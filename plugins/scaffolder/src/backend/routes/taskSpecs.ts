@@ -17,7 +17,9 @@ export async function assertTemplateStructure(template: TemplateLike, registry: 
   const location = template.metadata.annotations?.[LOCATION_ANNOTATION];
   const text = location ? await runner.readTemplateSource(location).catch(() => undefined) : undefined;
   const located = withSourceLines(errors, text && location ? { file: location.replace(/^file:/, ''), text } : undefined, template.metadata.name);
-  throw new InputError(`Invalid template ${templateRefOf(template)}: ${located.map((e) => (e.line ? e.message : `${e.path} ${e.message}`)).join('; ')}`, { errors: located });
+  throw new InputError(`Invalid template ${templateRefOf(template)}: ${located.map((e) => (e.line ? e.message : `${e.path} ${e.message}`)).join('; ')}`, {
+    errors: located,
+  });
 }
 
 /**
@@ -25,7 +27,13 @@ export async function assertTemplateStructure(template: TemplateLike, registry: 
  * parameters and secrets against the template's schema, then every step's action and input.
  * Problems come back as one 400 InputError listing every field, as Backstage's does.
  */
-export function checkedTaskSpec(template: TemplateLike, values: JsonObject, secrets: Record<string, string>, registry: ActionRegistry, userRef: string): TaskSpec {
+export function checkedTaskSpec(
+  template: TemplateLike,
+  values: JsonObject,
+  secrets: Record<string, string>,
+  registry: ActionRegistry,
+  userRef: string,
+): TaskSpec {
   const errors = [...validateValues(template, values), ...validateSecrets(template, secrets)];
   if (errors.length) throw new InputError(`Invalid template parameters: ${errors.map((e) => `${e.path} ${e.message}`).join('; ')}`, { errors });
   const spec = buildTaskSpec(template, values, { ref: userRef });

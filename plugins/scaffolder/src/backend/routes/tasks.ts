@@ -139,7 +139,11 @@ export const cancelTask = defineRoute<ScaffolderRouteServices, TaskIdParams, Rec
   method: 'post',
   path: '/v2/tasks/:taskId/cancel',
   params: taskIdParams,
-  body: { type: 'object', additionalProperties: false, properties: { compensate: { type: 'boolean', description: "Undo the completed steps (their actions' undo), last first" } } },
+  body: {
+    type: 'object',
+    additionalProperties: false,
+    properties: { compensate: { type: 'boolean', description: "Undo the completed steps (their actions' undo), last first" } },
+  },
   permission: 'scaffolder.task.cancel',
   summary: 'Cancel a task, optionally undoing its completed steps ({compensate: true})',
   response: { description: '{status}', schema: { type: 'object', properties: { status: { type: 'string' } } } },
@@ -179,7 +183,9 @@ export const retryTask = defineRoute<ScaffolderRouteServices, TaskIdParams, Reco
     const template = await loadTemplate(catalog, task.templateRef ?? task.spec.templateInfo.entityRef).catch(() => undefined);
     // As for a first run: the policy may allow running only some templates.
     if (template) await permissions.assert(caller, { permission: TASK_CREATE, resourceRef: templateRefOf(template), resource: template });
-    const spec = template ? buildTaskSpec(template, task.spec.parameters, { ref: caller.userEntityRef }) : { ...task.spec, user: { ref: caller.userEntityRef } };
+    const spec = template
+      ? buildTaskSpec(template, task.spec.parameters, { ref: caller.userEntityRef })
+      : { ...task.spec, user: { ref: caller.userEntityRef } };
     checkSteps(spec, registry, secrets);
     const approval = template ? approvalOf(template) : undefined;
     const templateRef = task.templateRef ?? spec.templateInfo.entityRef;

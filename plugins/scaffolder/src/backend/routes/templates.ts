@@ -12,7 +12,11 @@ interface TemplateNameParams {
 const nameParams = {
   type: 'object',
   required: ['namespace', 'kind', 'name'],
-  properties: { namespace: { type: 'string', minLength: 1 }, kind: { type: 'string', minLength: 1, description: 'template' }, name: { type: 'string', minLength: 1 } },
+  properties: {
+    namespace: { type: 'string', minLength: 1 },
+    kind: { type: 'string', minLength: 1, description: 'template' },
+    name: { type: 'string', minLength: 1 },
+  },
 };
 
 /** GET /v2/templates/:namespace/:kind/:name/parameter-schema: reading the Template entity, so `catalog.entity.read` on it. */

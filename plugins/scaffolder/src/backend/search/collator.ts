@@ -11,7 +11,9 @@ export function templateToSearchDocument(e: Entity): SearchDocument {
   const spec = (e.spec ?? {}) as Record<string, unknown>;
   // Parameter titles say what the template asks for ("Repository location", "Owner").
   const steps = Array.isArray(spec.parameters) ? spec.parameters : spec.parameters ? [spec.parameters] : [];
-  const paramTitles = steps.map((p) => (p && typeof p === 'object' ? (p as { title?: unknown }).title : undefined)).filter((t): t is string => typeof t === 'string');
+  const paramTitles = steps
+    .map((p) => (p && typeof p === 'object' ? (p as { title?: unknown }).title : undefined))
+    .filter((t): t is string => typeof t === 'string');
   const doc: SearchDocument = {
     key: ref,
     title: typeof e.metadata.title === 'string' && e.metadata.title ? e.metadata.title : e.metadata.name,

@@ -9,19 +9,25 @@ const task = (createdBy: string, approvers: string[], allowSelfApproval?: boolea
 });
 
 describe('assertMayDecide', () => {
-  it('lets a member of an approving group (as sign-in resolved it) approve someone else\'s task', () => {
-    expect(() => assertMayDecide(task('user:default/bob', ['group:default/platform']), caller('user:default/alice', ['group:default/platform']), 'approve')).not.toThrow();
+  it("lets a member of an approving group (as sign-in resolved it) approve someone else's task", () => {
+    expect(() =>
+      assertMayDecide(task('user:default/bob', ['group:default/platform']), caller('user:default/alice', ['group:default/platform']), 'approve'),
+    ).not.toThrow();
     expect(() => assertMayDecide(task('user:default/bob', ['user:default/alice']), caller('user:default/alice'), 'approve')).not.toThrow();
   });
 
   it('refuses callers whose own identity is not an approver', () => {
-    expect(() => assertMayDecide(task('user:default/bob', ['group:default/platform']), caller('user:default/mallory', ['group:default/other']), 'approve')).toThrow(/not one of the approvers/);
+    expect(() =>
+      assertMayDecide(task('user:default/bob', ['group:default/platform']), caller('user:default/mallory', ['group:default/other']), 'approve'),
+    ).toThrow(/not one of the approvers/);
   });
 
   it('refuses the requester approving their own task unless the template allows it', () => {
     const t = task('user:default/alice', ['group:default/platform']);
     expect(() => assertMayDecide(t, caller('user:default/alice', ['group:default/platform']), 'approve')).toThrow(/requested this task/);
     expect(() => assertMayDecide(t, caller('user:default/alice', ['group:default/platform']), 'reject')).not.toThrow();
-    expect(() => assertMayDecide(task('user:default/alice', ['group:default/platform'], true), caller('user:default/alice', ['group:default/platform']), 'approve')).not.toThrow();
+    expect(() =>
+      assertMayDecide(task('user:default/alice', ['group:default/platform'], true), caller('user:default/alice', ['group:default/platform']), 'approve'),
+    ).not.toThrow();
   });
 });

@@ -173,7 +173,15 @@ export class TaskStore {
    * A step's outcome, recorded once: only while this worker still holds the task (a replica
    * that lost its lease records nothing and stops).
    */
-  async stepFinished(taskId: string, stepId: string, position: number, workerId: string, status: 'completed' | 'skipped', output: JsonObject, files?: SnapshotFile[]): Promise<void> {
+  async stepFinished(
+    taskId: string,
+    stepId: string,
+    position: number,
+    workerId: string,
+    status: 'completed' | 'skipped',
+    output: JsonObject,
+    files?: SnapshotFile[],
+  ): Promise<void> {
     await this.db.transaction(async (trx) => {
       const held = await trx('tasks').where({ id: taskId, claimed_by: workerId, status: 'processing' }).forUpdate().first('id');
       if (!held) throw new LeaseLostError(taskId);
@@ -204,7 +212,15 @@ export class TaskStore {
    * The task waits: the worker lets go of it (no lease), the step is `waiting`, and the row
    * says what for and when to look again. Only the worker holding the task can do this.
    */
-  async suspend(taskId: string, stepId: string, position: number, workerId: string, waiting: WaitingOn, wakeAt: Date | undefined, waitingFor: string[] | undefined): Promise<void> {
+  async suspend(
+    taskId: string,
+    stepId: string,
+    position: number,
+    workerId: string,
+    waiting: WaitingOn,
+    wakeAt: Date | undefined,
+    waitingFor: string[] | undefined,
+  ): Promise<void> {
     await this.db.transaction(async (trx) => {
       const n = await trx('tasks')
         .where({ id: taskId, claimed_by: workerId, status: 'processing' })
@@ -243,11 +259,14 @@ export class TaskStore {
   }
 
   /** Locks a waiting task's row in `trx`; undefined when it is no longer waiting on that step (someone else acted). */
-  async lockWaiting(trx: Knex.Transaction, taskId: string, stepId: string): Promise<{ waitingOn: WaitingOn; createdBy?: string; deadlineAt?: Date } | undefined> {
+  async lockWaiting(
+    trx: Knex.Transaction,
+    taskId: string,
+    stepId: string,
+  ): Promise<{ waitingOn: WaitingOn; createdBy?: string; deadlineAt?: Date } | undefined> {
     if (!isUuid(taskId)) return undefined;
     const row = (await trx('tasks').where({ id: taskId, status: 'waiting' }).forUpdate().first('waiting_on', 'created_by', 'deadline_at')) as
-      | Pick<TaskRow, 'waiting_on' | 'created_by' | 'deadline_at'>
-      | undefined;
+      Pick<TaskRow, 'waiting_on' | 'created_by' | 'deadline_at'> | undefined;
     const waitingOn = row ? json<WaitingOn>(row.waiting_on ?? null) : undefined;
     if (!row || !waitingOn || waitingOn.stepId !== stepId) return undefined;
     return { waitingOn, ...(row.created_by ? { createdBy: row.created_by } : {}), ...(row.deadline_at ? { deadlineAt: new Date(row.deadline_at) } : {}) };
@@ -255,7 +274,9 @@ export class TaskStore {
 
   /** Rewrites what a waiting task waits for (an approval counted, the next poll). */
   async updateWaiting(trx: Db, taskId: string, waiting: WaitingOn & { internal?: unknown }, wakeAt: Date | undefined): Promise<void> {
-    await trx('tasks').where({ id: taskId, status: 'waiting' }).update({ waiting_on: JSON.stringify(waiting), wake_at: wakeAt ?? null });
+    await trx('tasks')
+      .where({ id: taskId, status: 'waiting' })
+      .update({ waiting_on: JSON.stringify(waiting), wake_at: wakeAt ?? null });
   }
 
   /**
@@ -269,7 +290,9 @@ export class TaskStore {
       .whereRaw(`waiting_on->>'stepId' = ?`, [stepId])
       .update({ status: 'open', waiting_on: null, wake_at: null, waiting_for: null });
     if (!n) return false;
-    await trx('task_steps').where({ task_id: taskId, step_id: stepId }).update({ status: 'completed', output: JSON.stringify(output), finished_at: trx.fn.now() });
+    await trx('task_steps')
+      .where({ task_id: taskId, step_id: stepId })
+      .update({ status: 'completed', output: JSON.stringify(output), finished_at: trx.fn.now() });
     return true;
   }
 
@@ -292,16 +315,18 @@ export class TaskStore {
 
   /** A non-idempotent step was cut off: a person decides (retry or skip). */
   async needsAttention(taskId: string, stepId: string, workerId: string, reason: string): Promise<void> {
-    const last = (await this.db('task_events')
-      .where({ task_id: taskId })
-      .whereRaw(`body->>'stepId' = ?`, [stepId])
-      .orderBy('id', 'desc')
-      .first('body')) as { body: TaskEventBody | string } | undefined;
+    const last = (await this.db('task_events').where({ task_id: taskId }).whereRaw(`body->>'stepId' = ?`, [stepId]).orderBy('id', 'desc').first('body')) as
+      { body: TaskEventBody | string } | undefined;
     const lastLog = last ? json<TaskEventBody>(last.body)?.message : undefined;
     await this.db.transaction(async (trx) => {
       const n = await trx('tasks')
         .where({ id: taskId, claimed_by: workerId, status: 'processing' })
-        .update({ status: 'needs-attention', claimed_by: null, lease_expires_at: null, attention: JSON.stringify({ stepId, reason, ...(lastLog ? { lastLog } : {}) }) });
+        .update({
+          status: 'needs-attention',
+          claimed_by: null,
+          lease_expires_at: null,
+          attention: JSON.stringify({ stepId, reason, ...(lastLog ? { lastLog } : {}) }),
+        });
       if (!n) throw new LeaseLostError(taskId);
       await trx('task_steps').where({ task_id: taskId, step_id: stepId }).update({ status: 'needs-attention' });
       await this.appendEvent(taskId, 'log', { message: `Needs attention: ${reason}`, stepId, status: 'needs-attention' }, {}, trx);
@@ -345,8 +370,22 @@ export class TaskStore {
       await trx('task_steps').where({ task_id: taskId, step_id: step.id }).update({ status: 'open', error: null });
     }
     // Steps after it that failed or were cancelled run again too.
-    await trx('task_steps').where({ task_id: taskId }).where('position', '>', step.position).whereIn('status', ['failed', 'cancelled', 'needs-attention']).del();
-    await this.appendEvent(taskId, 'log', { message: how === 'skip' ? `Step ${step.id} skipped by a person; the run continues` : `Step ${step.id} will run again`, stepId: step.id, status: how === 'skip' ? 'skipped' : 'open' }, {}, trx);
+    await trx('task_steps')
+      .where({ task_id: taskId })
+      .where('position', '>', step.position)
+      .whereIn('status', ['failed', 'cancelled', 'needs-attention'])
+      .del();
+    await this.appendEvent(
+      taskId,
+      'log',
+      {
+        message: how === 'skip' ? `Step ${step.id} skipped by a person; the run continues` : `Step ${step.id} will run again`,
+        stepId: step.id,
+        status: how === 'skip' ? 'skipped' : 'open',
+      },
+      {},
+      trx,
+    );
     return true;
   }
 
@@ -356,7 +395,14 @@ export class TaskStore {
     return this.box.open(row?.secrets_enc);
   }
 
-  async listTasks(q: { createdBy?: string; status?: string[]; waitingFor?: string[]; limit: number; offset: number; order: Array<{ field: string; dir: 'asc' | 'desc' }> }) {
+  async listTasks(q: {
+    createdBy?: string;
+    status?: string[];
+    waitingFor?: string[];
+    limit: number;
+    offset: number;
+    order: Array<{ field: string; dir: 'asc' | 'desc' }>;
+  }) {
     const base = this.db('tasks').modify((b) => {
       if (q.createdBy) b.where('created_by', q.createdBy);
       if (q.status?.length) b.whereIn('status', q.status);
@@ -392,7 +438,9 @@ export class TaskStore {
         returning id, spec, secrets_enc, created_by, cancel_requested, compensate, deadline_at`,
       [workerId, leaseSeconds],
     );
-    const row = (result.rows as Array<Pick<TaskRow, 'id' | 'spec' | 'secrets_enc' | 'created_by' | 'cancel_requested' | 'deadline_at'> & { compensate: boolean }>)[0];
+    const row = (
+      result.rows as Array<Pick<TaskRow, 'id' | 'spec' | 'secrets_enc' | 'created_by' | 'cancel_requested' | 'deadline_at'> & { compensate: boolean }>
+    )[0];
     if (!row) return undefined;
     return {
       id: row.id,
@@ -468,7 +516,12 @@ export class TaskStore {
   }
 
   /** Ends a task: final status, output or error, a completion event; secrets are deleted. */
-  async finishTask(id: string, status: 'completed' | 'failed' | 'cancelled', result: { output?: JsonObject; error?: string }, workerId?: string): Promise<void> {
+  async finishTask(
+    id: string,
+    status: 'completed' | 'failed' | 'cancelled',
+    result: { output?: JsonObject; error?: string },
+    workerId?: string,
+  ): Promise<void> {
     const n = await this.db('tasks')
       .where({ id })
       .modify((b) => {
@@ -520,7 +573,9 @@ export class TaskStore {
         return 'cancelled';
       }
     }
-    await trx('tasks').where({ id, status: 'processing' }).update({ cancel_requested: true, ...(compensate ? { compensate: true } : {}) });
+    await trx('tasks')
+      .where({ id, status: 'processing' })
+      .update({ cancel_requested: true, ...(compensate ? { compensate: true } : {}) });
     const row = (await trx('tasks').where({ id }).first('status')) as { status: TaskStatus } | undefined;
     return row?.status;
   }
@@ -533,7 +588,9 @@ export class TaskStore {
         status,
         waiting_for: null,
         approval: JSON.stringify(approval),
-        ...(status === 'cancelled' ? { completed_at: this.db.fn.now(), secrets_enc: null, error: `Rejected by ${approval.decidedBy}${approval.comment ? `: ${approval.comment}` : ''}` } : {}),
+        ...(status === 'cancelled'
+          ? { completed_at: this.db.fn.now(), secrets_enc: null, error: `Rejected by ${approval.decidedBy}${approval.comment ? `: ${approval.comment}` : ''}` }
+          : {}),
       });
     if (!n) return false;
     await this.appendEvent(id, status === 'open' ? 'log' : 'cancelled', {

@@ -67,7 +67,9 @@ export function checkString(value: unknown, what: string): void {
   const budget = active;
   if (!budget || typeof value !== 'string') return;
   if (value.length > budget.limits.maxStringChars) {
-    budget.fail(`${what} would be ${value.length.toLocaleString('en')} characters long, more than the ${budget.limits.maxStringChars.toLocaleString('en')} allowed`);
+    budget.fail(
+      `${what} would be ${value.length.toLocaleString('en')} characters long, more than the ${budget.limits.maxStringChars.toLocaleString('en')} allowed`,
+    );
   }
 }
 

@@ -12,7 +12,8 @@ export interface ParsedRepoUrl {
 
 /** Backstage's `parseRepoUrl` filter. Throws on a value that is not `host?repo=...`. */
 export function parseRepoUrl(value: unknown): ParsedRepoUrl {
-  if (typeof value !== 'string' || value === '') throw new Error(`parseRepoUrl: expected a string like "github.com?owner=o&repo=r", got ${JSON.stringify(value)}`);
+  if (typeof value !== 'string' || value === '')
+    throw new Error(`parseRepoUrl: expected a string like "github.com?owner=o&repo=r", got ${JSON.stringify(value)}`);
   let url: URL;
   try {
     url = new URL(`https://${value}`);

@@ -36,7 +36,7 @@ describe('TemplateRenderer', () => {
     '${{ parameters.__proto__ }}',
     "${{ parameters.tags.map.constructor('return process')() }}",
     "${{ joiner()['constructor'] }}",
-    "${{ ({}).constructor }}",
+    '${{ ({}).constructor }}',
     "{% set f = ''.constructor %}${{ f }}",
   ])('refuses sandbox escape %s', (expr) => {
     expect(() => r.renderValue(expr, ctx)).toThrow(TemplateSandboxError);
@@ -69,7 +69,9 @@ describe('render budget', () => {
   });
 
   it('refuses strings that grow past the limit, however they are built', () => {
-    expect(() => r.renderString("{% set s = 'xxxxxxxxxxxxxxxx' %}{% for i in range(40) %}{% set s = s + s %}{% endfor %}${{ s | length }}", {})).toThrow(/variable "s" would be/);
+    expect(() => r.renderString("{% set s = 'xxxxxxxxxxxxxxxx' %}{% for i in range(40) %}{% set s = s + s %}{% endfor %}${{ s | length }}", {})).toThrow(
+      /variable "s" would be/,
+    );
     expect(() => r.renderValue("${{ 'x'.repeat(1000000000) }}", {})).toThrow(TemplateTooExpensiveError);
     expect(() => r.renderValue("${{ 'x' | indent(1000000000) }}", {})).toThrow(TemplateTooExpensiveError);
     expect(() => r.renderValue("${{ range(10000) | join('" + 'y'.repeat(2000) + "') }}", {})).toThrow(/result of the join filter/);

@@ -107,7 +107,10 @@ function toRenderError(error: unknown, template: string): Error {
   const message = error instanceof Error ? error.message : String(error);
   const short = template.length > 120 ? `${template.slice(0, 117)}...` : template;
   // nunjucks wraps errors as "(unknown path) [Line 1, Column 5]\n  Error: ..."; keep the gist.
-  const cleaned = message.replace(/^\(unknown path\)\s*/, '').replace(/\s+/g, ' ').trim();
+  const cleaned = message
+    .replace(/^\(unknown path\)\s*/, '')
+    .replace(/\s+/g, ' ')
+    .trim();
   if (/not allowed in template/.test(cleaned)) return new TemplateSandboxError(`Template expression refused: ${cleaned}`);
   return new TemplateRenderError(`Cannot render "${short}": ${cleaned}`);
 }

@@ -146,11 +146,26 @@ spec: { type: service, lifecycle: production, owner: group:default/team-a }
       service('noisy', `    - id: noisy\n      each: \${{ range(0, 300) }}\n      action: debug:log\n      input: { message: 'line \${{ each.value }}' }\n`),
       service('symlink', `    - id: fetch\n      action: fetch:plain\n      input: { url: ./evil-skeleton }\n`),
       service('outside', `    - id: fetch\n      action: fetch:plain\n      input: { url: ../../../etc }\n`),
-      service('push-refused', `    - id: fetch\n      action: fetch:plain\n      input: { url: ./skeleton }\n    - id: publish\n      action: publish:git\n      input: { repoUrl: '\${{ parameters.remote }}' }\n`),
-      service('approval', `    - id: log\n      action: debug:log\n      input: { message: approved run }\n`, '  approval:\n    groups: [group:default/approvers]\n'),
+      service(
+        'push-refused',
+        `    - id: fetch\n      action: fetch:plain\n      input: { url: ./skeleton }\n    - id: publish\n      action: publish:git\n      input: { repoUrl: '\${{ parameters.remote }}' }\n`,
+      ),
+      service(
+        'approval',
+        `    - id: log\n      action: debug:log\n      input: { message: approved run }\n`,
+        '  approval:\n    groups: [group:default/approvers]\n',
+      ),
       service('approval-others', `    - id: log\n      action: debug:log\n      input: { message: x }\n`, '  approval:\n    groups: [group:default/team-a]\n'),
-      service('approval-self', `    - id: log\n      action: debug:log\n      input: { message: self-approved run }\n`, '  approval:\n    approvers: [user:default/guest]\n    allowSelfApproval: true\n'),
-      service('approval-requester', `    - id: log\n      action: debug:log\n      input: { message: x }\n`, '  approval:\n    approvers: [user:default/guest]\n'),
+      service(
+        'approval-self',
+        `    - id: log\n      action: debug:log\n      input: { message: self-approved run }\n`,
+        '  approval:\n    approvers: [user:default/guest]\n    allowSelfApproval: true\n',
+      ),
+      service(
+        'approval-requester',
+        `    - id: log\n      action: debug:log\n      input: { message: x }\n`,
+        '  approval:\n    approvers: [user:default/guest]\n',
+      ),
       service('saas', `    - id: publish\n      action: publish:github\n      input: { repoUrl: 'github.com?owner=o&repo=r' }\n`),
       `apiVersion: scaffolder.backstage.io/v1beta3
 kind: Template

@@ -61,15 +61,37 @@ const config = {
 } as unknown as ScaffolderConfig;
 
 /** A runner with the built-in actions and a throw-away data directory. */
-export async function dryRunHarness(): Promise<{ runner: TaskRunner; registry: ReturnType<typeof createBuiltinRegistry>; paths: ScaffolderPaths; cleanup(): Promise<void> }> {
+export async function dryRunHarness(): Promise<{
+  runner: TaskRunner;
+  registry: ReturnType<typeof createBuiltinRegistry>;
+  paths: ScaffolderPaths;
+  cleanup(): Promise<void>;
+}> {
   const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'atrium-scaffolder-dryrun-'));
   const paths = scaffolderPaths(dataDir);
   const registry = createBuiltinRegistry({
-    publish: { fileRemoteRoots: [paths.repos], workDir: paths.work, allowPrivateNetworks: false, defaultAuthor: { name: 'x', email: 'x@x' }, defaultCommitMessage: 'x', timeoutMs: 1000 },
+    publish: {
+      fileRemoteRoots: [paths.repos],
+      workDir: paths.work,
+      allowPrivateNetworks: false,
+      defaultAuthor: { name: 'x', email: 'x@x' },
+      defaultCommitMessage: 'x',
+      timeoutMs: 1000,
+    },
     httpAllowPrivateNetworks: false,
   });
   // Dry runs record nothing: no database, no claims, no waits.
-  const runner = new TaskRunner({ store: {} as TaskStore, registry, catalog: fakeCatalog, config, logger: pino({ level: 'silent' }), paths, db: {} as RunnerDeps['db'], workerId: 'dry-run', waits: {} as RunnerDeps['waits'] });
+  const runner = new TaskRunner({
+    store: {} as TaskStore,
+    registry,
+    catalog: fakeCatalog,
+    config,
+    logger: pino({ level: 'silent' }),
+    paths,
+    db: {} as RunnerDeps['db'],
+    workerId: 'dry-run',
+    waits: {} as RunnerDeps['waits'],
+  });
   return { runner, registry, paths, cleanup: () => fs.rm(dataDir, { recursive: true, force: true }) };
 }
 
@@ -88,7 +110,11 @@ export type Outcome = 'dry-run' | 'not-yaml' | 'old-api-version' | 'third-party-
  * Checks one template folder. `knownFailure` is the reason a template is expected to fail its
  * dry run here (e.g. it fetches from the network), matched against the failed steps' messages.
  */
-export async function checkTemplateFolder(dir: string, harness: Awaited<ReturnType<typeof dryRunHarness>>, options: { knownFailure?: RegExp; notYaml?: RegExp } = {}): Promise<Outcome> {
+export async function checkTemplateFolder(
+  dir: string,
+  harness: Awaited<ReturnType<typeof dryRunHarness>>,
+  options: { knownFailure?: RegExp; notYaml?: RegExp } = {},
+): Promise<Outcome> {
   const file = (await fs.readdir(dir)).find((f) => f.endsWith('.yaml') && f !== 'cookiecutter.json')!;
   let doc: JsonObject | undefined;
   try {

@@ -23,7 +23,15 @@ export default function EntityActionsCard() {
     <SectionCard title="Actions">
       <Group gap="xs">
         {items.map((a) => (
-          <Button key={a.templateRef} size="xs" variant="light" leftSection={<IconWand size={14} aria-hidden />} component={Link} to={a.to} title={a.description}>
+          <Button
+            key={a.templateRef}
+            size="xs"
+            variant="light"
+            leftSection={<IconWand size={14} aria-hidden />}
+            component={Link}
+            to={a.to}
+            title={a.description}
+          >
             {a.title}
           </Button>
         ))}

@@ -19,8 +19,7 @@ export default function TemplateLaunchCard() {
     <SectionCard title="Use this template">
       <Stack gap="xs" align="flex-start">
         <Text size="sm" c="dimmed">
-          Fill in its form and review the values; Atrium then runs its {steps === 1 ? 'step' : `${steps} steps`}.
-          {approvers.length ? ' A member of ' : ''}
+          Fill in its form and review the values; Atrium then runs its {steps === 1 ? 'step' : `${steps} steps`}.{approvers.length ? ' A member of ' : ''}
           {approvers.length ? <EntityRefLinks entityRefs={approvers} defaultKind="group" size="sm" /> : null}
           {approvers.length ? ' approves each run first.' : ''}
         </Text>
@@ -42,6 +41,10 @@ export default function TemplateLaunchCard() {
 
 /** `spec.approval` as the scaffolder reads it: `{ groups }`, `{ approvers }` or a list of refs. */
 function approversOf(raw: unknown): string[] {
-  const list = Array.isArray(raw) ? raw : raw && typeof raw === 'object' ? ((raw as { groups?: unknown; approvers?: unknown }).groups ?? (raw as { approvers?: unknown }).approvers) : undefined;
+  const list = Array.isArray(raw)
+    ? raw
+    : raw && typeof raw === 'object'
+      ? ((raw as { groups?: unknown; approvers?: unknown }).groups ?? (raw as { approvers?: unknown }).approvers)
+      : undefined;
   return Array.isArray(list) ? list.filter((r): r is string => typeof r === 'string') : [];
 }

@@ -18,7 +18,7 @@ type Options = {
   helperText?: string;
 };
 
-const optionsOf = (props: FieldProps): Options => ((props.uiSchema?.['ui:options'] ?? {}) as Options);
+const optionsOf = (props: FieldProps): Options => (props.uiSchema?.['ui:options'] ?? {}) as Options;
 
 /**
  * Label and description of a custom field. Its errors and ui:help are shown once, by the
@@ -112,7 +112,12 @@ function EntityTagsPicker(props: FieldProps) {
         {...inputProps(props)}
         data={tags.data ?? []}
         value={(props.formData as string[] | undefined) ?? []}
-        onChange={(v) => props.onChange(v.map((t) => t.toLowerCase()), props.fieldPathId.path)}
+        onChange={(v) =>
+          props.onChange(
+            v.map((t) => t.toLowerCase()),
+            props.fieldPathId.path,
+          )
+        }
         placeholder="Add tags"
         clearable
       />
@@ -165,7 +170,13 @@ function RepoUrlPicker(props: FieldProps) {
           <TextInput aria-label="Owner" placeholder="Owner" value={value.owner} onChange={(e) => set({ owner: e.currentTarget.value })} />
         )}
         {opts.allowedRepos?.length ? (
-          <Select aria-label="Repository" data={opts.allowedRepos} value={value.repo || null} onChange={(r) => set({ repo: r ?? '' })} placeholder="Repository" />
+          <Select
+            aria-label="Repository"
+            data={opts.allowedRepos}
+            value={value.repo || null}
+            onChange={(r) => set({ repo: r ?? '' })}
+            placeholder="Repository"
+          />
         ) : (
           <TextInput aria-label="Repository" placeholder="Repository" value={value.repo} onChange={(e) => set({ repo: e.currentTarget.value })} />
         )}

@@ -87,7 +87,8 @@ describe('the form validator', () => {
 
   it('merges custom validation like rjsf’s own validators', () => {
     const result = schemaValidator.validateFormData({ owner: 'x', name: 'ok' }, page, (data, errors) => {
-      if ((data as { owner?: string }).owner === 'x') (errors as unknown as Record<string, { addError(m: string): void }>)['owner']?.addError('Owner x is retired');
+      if ((data as { owner?: string }).owner === 'x')
+        (errors as unknown as Record<string, { addError(m: string): void }>)['owner']?.addError('Owner x is retired');
       return errors;
     });
     expect(result.errors.map((e) => e.message)).toContain('Owner x is retired');

@@ -54,7 +54,11 @@ export class InterpretingValidator implements ValidatorType<unknown, RJSFSchema>
   ): ValidationData<unknown> {
     const raw = this.rawValidation<RawSchemaError>(schema, formData);
     let errors: RJSFValidationError[] = (raw.errors ?? []).map(toRjsfError);
-    if (raw.validationError) errors.push({ stack: `The form's schema is invalid: ${raw.validationError.message}`, message: `The form's schema is invalid: ${raw.validationError.message}` });
+    if (raw.validationError)
+      errors.push({
+        stack: `The form's schema is invalid: ${raw.validationError.message}`,
+        message: `The form's schema is invalid: ${raw.validationError.message}`,
+      });
     if (transformErrors) errors = transformErrors(errors, uiSchema);
     const errorSchema = toErrorSchema<unknown>(errors);
     if (!customValidate) return { errors, errorSchema };
@@ -98,7 +102,24 @@ function withRootDefinitions(schema: RJSFSchema, root: RJSFSchema): RJSFSchema {
 }
 
 /** Keywords whose failure only says "something below failed": their children carry the reason. */
-const CONTAINERS = new Set(['properties', 'patternProperties', 'items', 'additionalItems', 'prefixItems', 'dependencies', 'dependentSchemas', 'allOf', '$ref', 'if', 'then', 'else', 'contains', 'propertyNames', 'unevaluatedProperties', 'unevaluatedItems']);
+const CONTAINERS = new Set([
+  'properties',
+  'patternProperties',
+  'items',
+  'additionalItems',
+  'prefixItems',
+  'dependencies',
+  'dependentSchemas',
+  'allOf',
+  '$ref',
+  'if',
+  'then',
+  'else',
+  'contains',
+  'propertyNames',
+  'unevaluatedProperties',
+  'unevaluatedItems',
+]);
 
 /**
  * The errors a user can act on. Branches of a failed `oneOf`/`anyOf` whose discriminating
@@ -164,7 +185,12 @@ function toRaw(u: OutputUnit, root: Json): RawSchemaError {
 }
 
 function toRjsfError(e: RawSchemaError): RJSFValidationError {
-  let property = e.instancePath.split('/').filter(Boolean).map(unescapePointer).map((s) => `.${s}`).join('');
+  let property = e.instancePath
+    .split('/')
+    .filter(Boolean)
+    .map(unescapePointer)
+    .map((s) => `.${s}`)
+    .join('');
   if (e.keyword === 'required' && typeof e.params['missingProperty'] === 'string') property = `${property}.${e.params['missingProperty']}`;
   return { name: e.keyword, property, message: e.message, params: e.params, stack: `${property} ${e.message}`.trim(), schemaPath: e.schemaPath };
 }

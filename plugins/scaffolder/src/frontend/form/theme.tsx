@@ -48,7 +48,9 @@ function describedBy(id: string, hasError: boolean, hasHelp: boolean): string | 
 }
 
 function TextWidget(props: WidgetProps) {
-  const type = props.options['inputType'] ?? (props.schema.type === 'number' || props.schema.type === 'integer' ? 'number' : props.schema.format === 'password' ? 'password' : 'text');
+  const type =
+    props.options['inputType'] ??
+    (props.schema.type === 'number' || props.schema.type === 'integer' ? 'number' : props.schema.format === 'password' ? 'password' : 'text');
   return (
     <TextInput
       id={props.id}
@@ -154,9 +156,11 @@ function ObjectFieldTemplate(props: ObjectFieldTemplateProps) {
           {props.description}
         </Text>
       ) : null}
-      {props.properties.filter((p) => !p.hidden).map((p) => (
-        <div key={p.name}>{p.content}</div>
-      ))}
+      {props.properties
+        .filter((p) => !p.hidden)
+        .map((p) => (
+          <div key={p.name}>{p.content}</div>
+        ))}
     </Stack>
   );
 }

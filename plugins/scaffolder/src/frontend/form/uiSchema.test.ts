@@ -7,7 +7,10 @@ describe('extractUiSchema', () => {
     const { schema, uiSchema } = extractUiSchema({
       type: 'object',
       'ui:order': ['b', 'a'],
-      properties: { a: { type: 'string', 'ui:field': 'EntityPicker', 'ui:options': { allowedKinds: ['Group'] } }, b: { type: 'string', 'ui:widget': 'textarea' } },
+      properties: {
+        a: { type: 'string', 'ui:field': 'EntityPicker', 'ui:options': { allowedKinds: ['Group'] } },
+        b: { type: 'string', 'ui:widget': 'textarea' },
+      },
       dependencies: { a: { oneOf: [{ properties: { c: { type: 'string', 'ui:help': 'hi' } } }] } },
     });
     expect(uiSchema).toEqual({

@@ -17,7 +17,13 @@ function messages(page: Record<string, unknown>, values: Record<string, unknown>
 const nodeServicePage = {
   required: ['name', 'owner'],
   properties: {
-    name: { title: 'Name', type: 'string', description: 'Unique name of the component (lowercase, dashes)', pattern: '^[a-z0-9]+(-[a-z0-9]+)*$', 'ui:field': 'EntityNamePicker' },
+    name: {
+      title: 'Name',
+      type: 'string',
+      description: 'Unique name of the component (lowercase, dashes)',
+      pattern: '^[a-z0-9]+(-[a-z0-9]+)*$',
+      'ui:field': 'EntityNamePicker',
+    },
     owner: { title: 'Owner', type: 'string', 'ui:field': 'OwnerPicker' },
   },
 };
@@ -33,7 +39,10 @@ describe('humanizeErrors', () => {
   });
 
   it("uses the template's own message: errorMessage.properties on the page (Backstage's form)", () => {
-    const page = { ...nodeServicePage, errorMessage: { properties: { name: '1-8 lowercase tokens joined by -' }, required: { owner: 'Pick the owning team' } } };
+    const page = {
+      ...nodeServicePage,
+      errorMessage: { properties: { name: '1-8 lowercase tokens joined by -' }, required: { owner: 'Pick the owning team' } },
+    };
     expect(messages(page, { name: 'X' })).toEqual({ name: ['1-8 lowercase tokens joined by -'], owner: ['Pick the owning team'] });
   });
 
@@ -84,7 +93,9 @@ describe('humanizeErrors', () => {
   it('finds fields inside dependencies branches and names them by title', () => {
     const page = {
       properties: { kind: { title: 'Kind', type: 'string', enum: ['a', 'b'] } },
-      dependencies: { kind: { oneOf: [{ properties: { kind: { const: 'a' }, port: { title: 'Port', type: 'integer', minimum: 1024 } }, required: ['port'] }] } },
+      dependencies: {
+        kind: { oneOf: [{ properties: { kind: { const: 'a' }, port: { title: 'Port', type: 'integer', minimum: 1024 } }, required: ['port'] }] },
+      },
     };
     const m = messages(page, { kind: 'a', port: 80 });
     expect(m['port']).toEqual(['Port must be 1024 or more.']);

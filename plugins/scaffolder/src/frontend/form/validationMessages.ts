@@ -65,7 +65,11 @@ function messageFor(error: RJSFValidationError, root: Json, uiRoot: Json): strin
     case 'type':
       return `${label} must be ${TYPE_WORDS[String(params['type'])] ?? `of type ${String(params['type'])}`}.`;
     case 'enum': {
-      const allowed = Array.isArray(params['allowedValues']) ? (params['allowedValues'] as unknown[]) : Array.isArray(field['enum']) ? (field['enum'] as unknown[]) : [];
+      const allowed = Array.isArray(params['allowedValues'])
+        ? (params['allowedValues'] as unknown[])
+        : Array.isArray(field['enum'])
+          ? (field['enum'] as unknown[])
+          : [];
       return allowed.length > 0 && allowed.length <= 6
         ? `${label} must be one of: ${allowed.map(show).join(', ')}.`
         : `Pick one of the offered values for ${label}.`;

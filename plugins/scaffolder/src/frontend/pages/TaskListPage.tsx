@@ -28,7 +28,15 @@ export default function TaskListPage() {
   const query = useTasks(owner, status ?? undefined);
   const wide = useMediaQuery(TABLE_QUERY, typeof window !== 'undefined' ? window.matchMedia(TABLE_QUERY).matches : true, { getInitialValueInEffect: false });
   return (
-    <PageLayout title="Template runs" subtitle="Tasks started from software templates." actions={<Button component={Link} to="/create" variant="default">Templates</Button>}>
+    <PageLayout
+      title="Template runs"
+      subtitle="Tasks started from software templates."
+      actions={
+        <Button component={Link} to="/create" variant="default">
+          Templates
+        </Button>
+      }
+    >
       <Group gap="sm" wrap="wrap">
         <SegmentedControl
           aria-label="Whose runs"
@@ -63,7 +71,11 @@ export default function TaskListPage() {
           ) : (
             <EmptyState
               title="No runs yet"
-              description={owner === 'owned' ? 'Pick a template on the Create page to start one, or show everyone’s runs.' : 'Pick a template on the Create page to start one.'}
+              description={
+                owner === 'owned'
+                  ? 'Pick a template on the Create page to start one, or show everyone’s runs.'
+                  : 'Pick a template on the Create page to start one.'
+              }
               action={
                 <Button component={Link} to="/create">
                   Create
@@ -110,7 +122,9 @@ function TaskTable({ tasks }: { tasks: SerializedTask[] }) {
                 {t.id.slice(0, 8)}
               </Text>
             </Table.Td>
-            <Table.Td style={{ overflowWrap: 'anywhere' }}>{t.createdBy ? <EntityRefLink entityRef={t.createdBy} defaultKind="user" size="sm" /> : '—'}</Table.Td>
+            <Table.Td style={{ overflowWrap: 'anywhere' }}>
+              {t.createdBy ? <EntityRefLink entityRef={t.createdBy} defaultKind="user" size="sm" /> : '—'}
+            </Table.Td>
             <Table.Td>
               <RelativeTime value={t.createdAt} />
             </Table.Td>
@@ -137,7 +151,11 @@ function TaskCards({ tasks }: { tasks: SerializedTask[] }) {
             <TaskStatusBadge status={t.status} />
           </Group>
           <Text size="sm" c="dimmed" mt={4}>
-            Run <Text span ff="monospace" size="sm">{t.id.slice(0, 8)}</Text>, started <RelativeTime value={t.createdAt} />
+            Run{' '}
+            <Text span ff="monospace" size="sm">
+              {t.id.slice(0, 8)}
+            </Text>
+            , started <RelativeTime value={t.createdAt} />
             {t.createdBy ? (
               <>
                 {' by '}

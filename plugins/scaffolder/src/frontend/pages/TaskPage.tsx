@@ -41,7 +41,11 @@ export default function TaskPage() {
     }
     return (
       <PageLayout title="Template run">
-        {query.error ? <ErrorState error={query.error} title="Could not load this run" onRetry={() => void query.refetch()} /> : <LoadingState label="Loading the run…" />}
+        {query.error ? (
+          <ErrorState error={query.error} title="Could not load this run" onRetry={() => void query.refetch()} />
+        ) : (
+          <LoadingState label="Loading the run…" />
+        )}
       </PageLayout>
     );
   }
@@ -58,7 +62,9 @@ function TaskView({ task }: { task: SerializedTask }) {
   const hasDoneSteps = (task.steps ?? []).some((s) => s.status === 'completed');
   const [canCancel, canRetry] = usePermissions([
     'scaffolder.task.cancel',
-    task.templateRef ?? task.spec.templateInfo.entityRef ? { permission: 'scaffolder.task.create', resourceRef: task.templateRef ?? task.spec.templateInfo.entityRef } : 'scaffolder.task.create',
+    (task.templateRef ?? task.spec.templateInfo.entityRef)
+      ? { permission: 'scaffolder.task.create', resourceRef: task.templateRef ?? task.spec.templateInfo.entityRef }
+      : 'scaffolder.task.create',
   ]);
   const cancelDenied = canCancel && permissionDeniedText(canCancel, 'cancel this run');
   const retryDenied = canRetry && permissionDeniedText(canRetry, 'run this template');
@@ -134,7 +140,11 @@ function TaskView({ task }: { task: SerializedTask }) {
         <Group gap="xs" wrap="wrap" align="center" data-testid="task-summary">
           <TaskStatusBadge status={task.status} />
           <Text size="sm" c="dimmed">
-            Run <Text span ff="monospace" size="sm">{task.id.slice(0, 8)}</Text>, started <RelativeTime value={task.createdAt} />
+            Run{' '}
+            <Text span ff="monospace" size="sm">
+              {task.id.slice(0, 8)}
+            </Text>
+            , started <RelativeTime value={task.createdAt} />
             {task.createdBy ? (
               <>
                 {' by '}
@@ -143,7 +153,9 @@ function TaskView({ task }: { task: SerializedTask }) {
             ) : null}
           </Text>
         </Group>
-        {(cancel.error || retry.error) && <ErrorState error={cancel.error ?? retry.error} title={cancel.error ? 'Could not cancel the run' : 'Could not start the run again'} />}
+        {(cancel.error || retry.error) && (
+          <ErrorState error={cancel.error ?? retry.error} title={cancel.error ? 'Could not cancel the run' : 'Could not start the run again'} />
+        )}
         {task.status === 'awaiting-approval' && task.approval && <ApprovalPanel task={task} onDone={refresh} />}
         {task.approval?.decision && (
           <Alert color={task.approval.decision === 'approved' ? 'green' : 'red'} title={task.approval.decision === 'approved' ? 'Approved' : 'Rejected'}>
@@ -261,11 +273,22 @@ function failedStep(task: SerializedTask): string | undefined {
 }
 
 /** A failed run, or one that needs attention: what happened, then Retry step / Skip step (scaffolder.task.resume). */
-function StepDecisionPanel(props: { task: SerializedTask; stepId: string | undefined; color: string; title: string; role?: string; onDone(): void; children: React.ReactNode }) {
+function StepDecisionPanel(props: {
+  task: SerializedTask;
+  stepId: string | undefined;
+  color: string;
+  title: string;
+  role?: string;
+  onDone(): void;
+  children: React.ReactNode;
+}) {
   const { task, stepId } = props;
   const [canResume] = usePermissions(['scaffolder.task.resume']);
   const denied = canResume && permissionDeniedText(canResume, 'retry or skip steps');
-  const act = useMutation({ mutationFn: (how: 'retry' | 'skip') => (how === 'retry' ? retryStep(task.id, stepId!) : skipStep(task.id, stepId!)), onSuccess: props.onDone });
+  const act = useMutation({
+    mutationFn: (how: 'retry' | 'skip') => (how === 'retry' ? retryStep(task.id, stepId!) : skipStep(task.id, stepId!)),
+    onSuccess: props.onDone,
+  });
   const stepName = task.spec.steps.find((s) => s.id === stepId)?.name ?? stepId;
   return (
     <Alert color={props.color} title={props.title} {...(props.role ? { role: props.role } : {})}>

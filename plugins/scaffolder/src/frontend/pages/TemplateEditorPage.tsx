@@ -60,7 +60,8 @@ export default function TemplateEditorPage() {
     }
   }, [yaml]);
   const run = useMutation({
-    mutationFn: (values: Record<string, unknown>) => dryRun({ template: parsed.doc as Record<string, unknown>, values, ...(files.length ? { directoryContents: files } : {}) }),
+    mutationFn: (values: Record<string, unknown>) =>
+      dryRun({ template: parsed.doc as Record<string, unknown>, values, ...(files.length ? { directoryContents: files } : {}) }),
   });
 
   const loadFromCatalog = (ref: string | null) => {
@@ -74,7 +75,10 @@ export default function TemplateEditorPage() {
   };
 
   return (
-    <PageLayout title="Template editor" subtitle="Paste or load a template, try its form, and dry-run it: side effects are skipped and the files it would produce are shown.">
+    <PageLayout
+      title="Template editor"
+      subtitle="Paste or load a template, try its form, and dry-run it: side effects are skipped and the files it would produce are shown."
+    >
       <Grid>
         <Grid.Col span={{ base: 12, lg: 6 }}>
           <SectionCard
@@ -93,7 +97,10 @@ export default function TemplateEditorPage() {
                   multiple
                   onChange={async (list) => {
                     const out = await Promise.all(
-                      list.map(async (f) => ({ path: f.webkitRelativePath || f.name, base64Content: btoa(String.fromCharCode(...new Uint8Array(await f.arrayBuffer()))) })),
+                      list.map(async (f) => ({
+                        path: f.webkitRelativePath || f.name,
+                        base64Content: btoa(String.fromCharCode(...new Uint8Array(await f.arrayBuffer()))),
+                      })),
                     );
                     setFiles(out);
                   }}
@@ -107,7 +114,15 @@ export default function TemplateEditorPage() {
               </Group>
             }
           >
-            <Textarea aria-label="Template YAML" value={yaml} onChange={(e) => setYaml(e.currentTarget.value)} autosize minRows={20} maxRows={40} styles={{ input: { fontFamily: 'monospace', fontSize: 12 } }} />
+            <Textarea
+              aria-label="Template YAML"
+              value={yaml}
+              onChange={(e) => setYaml(e.currentTarget.value)}
+              autosize
+              minRows={20}
+              maxRows={40}
+              styles={{ input: { fontFamily: 'monospace', fontSize: 12 } }}
+            />
           </SectionCard>
         </Grid.Col>
         <Grid.Col span={{ base: 12, lg: 6 }}>
@@ -152,7 +167,13 @@ function DryRunResult({ result }: { result: DryRunResponse }) {
             <Grid.Col span={{ base: 12, sm: 5 }}>
               <ScrollArea.Autosize mah={260} aria-label="File tree">
                 {result.directoryContents.map((f) => (
-                  <NavLink key={f.path} label={f.path} active={f.path === selected} onClick={() => setSelected(f.path)} style={{ fontFamily: 'monospace', fontSize: 12 }} />
+                  <NavLink
+                    key={f.path}
+                    label={f.path}
+                    active={f.path === selected}
+                    onClick={() => setSelected(f.path)}
+                    style={{ fontFamily: 'monospace', fontSize: 12 }}
+                  />
                 ))}
               </ScrollArea.Autosize>
             </Grid.Col>

@@ -102,7 +102,16 @@ function TemplateGrid(props: {
           onChange={(e) => props.setSearch(e.currentTarget.value)}
           w={{ base: '100%', xs: 280 }}
         />
-        <MultiSelect label="Tags" data={allTags} value={props.tags} onChange={props.setTags} clearable searchable w={{ base: '100%', xs: 240 }} placeholder="Any" />
+        <MultiSelect
+          label="Tags"
+          data={allTags}
+          value={props.tags}
+          onChange={props.setTags}
+          clearable
+          searchable
+          w={{ base: '100%', xs: 240 }}
+          placeholder="Any"
+        />
         <Select label="Owner" data={owners} value={props.owner} onChange={props.setOwner} clearable w={{ base: '100%', xs: 220 }} placeholder="Any" />
         <Select label="Type" data={types} value={props.type} onChange={props.setType} clearable w={{ base: '100%', xs: 180 }} placeholder="Any" />
       </Group>

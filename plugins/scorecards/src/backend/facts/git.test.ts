@@ -30,7 +30,11 @@ function capturingLogger() {
 
 describe('parseGitLocation (the shared grammar)', () => {
   it('reads the repository, ref and descriptor folder of git locations only', () => {
-    expect(parseGitLocation('git:https://h/acme/svc.git#main:services/a/catalog-info.yaml')).toEqual({ repo: 'https://h/acme/svc.git', ref: 'main', dir: 'services/a' });
+    expect(parseGitLocation('git:https://h/acme/svc.git#main:services/a/catalog-info.yaml')).toEqual({
+      repo: 'https://h/acme/svc.git',
+      ref: 'main',
+      dir: 'services/a',
+    });
     expect(parseGitLocation('git:/srv/we#ird#v1:/catalog-info.yaml')).toEqual({ repo: '/srv/we#ird', ref: 'v1', dir: '' });
     expect(parseGitLocation('url:https://h/x.yaml')).toBeUndefined();
     expect(parseGitLocation(undefined)).toBeUndefined();
@@ -64,7 +68,11 @@ describe('gitFactProvider', () => {
     const provider = gitFactProvider({ cacheDir, fileRoots: [root], logger, allowPrivateNetworks: false });
     const url = pathToFileURL(repo).href;
     const facts = await provider.compute(
-      [component('a', `git:${url}#main:services/a/catalog-info.yaml`), component('b', `git:${url}#main:services/b/catalog-info.yaml`), component('c', `file:${repo}/x.yaml`)],
+      [
+        component('a', `git:${url}#main:services/a/catalog-info.yaml`),
+        component('b', `git:${url}#main:services/b/catalog-info.yaml`),
+        component('c', `file:${repo}/x.yaml`),
+      ],
       ctx,
     );
     expect(lines).toEqual([]);
@@ -80,11 +88,22 @@ describe('gitFactProvider', () => {
   it('refuses a loopback repository in any git syntax and says which key would allow it', async () => {
     const { logger, lines } = capturingLogger();
     const provider = gitFactProvider({ cacheDir: path.join(await tempDir(), 'cache'), fileRoots: [], logger, allowPrivateNetworks: false });
-    const facts = await provider.compute([component('a', 'git:x@127.0.0.1:repo#main:catalog-info.yaml'), component('b', 'git:ssh://LOCALHOST./repo#main:catalog-info.yaml')], ctx);
+    const facts = await provider.compute(
+      [component('a', 'git:x@127.0.0.1:repo#main:catalog-info.yaml'), component('b', 'git:ssh://LOCALHOST./repo#main:catalog-info.yaml')],
+      ctx,
+    );
     expect(facts.get('component:default/a')).toEqual({ hasReadme: UNKNOWN, hasCodeowners: UNKNOWN, hasCiConfig: UNKNOWN });
     expect(lines.map((l) => [l.repo, l.err?.message])).toEqual([
-      ['x@127.0.0.1:repo', expect.stringMatching(/^Refusing "x@127\.0\.0\.1:repo": it is 127\.0\.0\.1, a loopback, private or link-local address \(set scorecards\.git\.allowPrivateNetworks: true to allow it\)$/)],
-      ['ssh://LOCALHOST./repo', expect.stringMatching(/LOCALHOST\. (resolves to .*|is a reserved name for local or internal hosts) .*scorecards\.git\.allowPrivateNetworks/)],
+      [
+        'x@127.0.0.1:repo',
+        expect.stringMatching(
+          /^Refusing "x@127\.0\.0\.1:repo": it is 127\.0\.0\.1, a loopback, private or link-local address \(set scorecards\.git\.allowPrivateNetworks: true to allow it\)$/,
+        ),
+      ],
+      [
+        'ssh://LOCALHOST./repo',
+        expect.stringMatching(/LOCALHOST\. (resolves to .*|is a reserved name for local or internal hosts) .*scorecards\.git\.allowPrivateNetworks/),
+      ],
     ]);
   });
 });

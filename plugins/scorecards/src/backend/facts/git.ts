@@ -23,7 +23,15 @@ export function parseGitLocation(location: string | undefined): { repo: string; 
   return { repo: parsed.repo, ref: parsed.ref, dir: file.includes('/') ? file.slice(0, file.lastIndexOf('/')) : '' };
 }
 
-const CI_PATTERNS = [/^\.github\/workflows\/[^/]+\.ya?ml$/, /^\.gitlab-ci\.ya?ml$/, /^Jenkinsfile$/, /^\.circleci\/config\.ya?ml$/, /^azure-pipelines\.ya?ml$/, /^\.buildkite\//, /^\.ci\//];
+const CI_PATTERNS = [
+  /^\.github\/workflows\/[^/]+\.ya?ml$/,
+  /^\.gitlab-ci\.ya?ml$/,
+  /^Jenkinsfile$/,
+  /^\.circleci\/config\.ya?ml$/,
+  /^azure-pipelines\.ya?ml$/,
+  /^\.buildkite\//,
+  /^\.ci\//,
+];
 
 /** Facts about the repository an entity's descriptor lives in: files found at the commit the catalog read. */
 export function repositoryFacts(files: string[], dir: string): Record<string, boolean> {

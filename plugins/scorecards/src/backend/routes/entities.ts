@@ -62,7 +62,17 @@ export const getOwnerFixNext = defineRoute<ScorecardsRouteServices, { ownerRef: 
         const item =
           items.get(key) ??
           items
-            .set(key, { scorecardId: s.definition.id, ruleId: rule.id, title: rule.title, level: rule.level, levelRank: levelRank(s.definition, rule.level), weight: rule.weight, ...(rule.failureMessage ? { failureMessage: rule.failureMessage } : {}), entityRefs: [], pointsAtStake: 0 })
+            .set(key, {
+              scorecardId: s.definition.id,
+              ruleId: rule.id,
+              title: rule.title,
+              level: rule.level,
+              levelRank: levelRank(s.definition, rule.level),
+              weight: rule.weight,
+              ...(rule.failureMessage ? { failureMessage: rule.failureMessage } : {}),
+              entityRefs: [],
+              pointsAtStake: 0,
+            })
             .get(key)!;
         item.entityRefs.push(r.entityRef);
         item.pointsAtStake += rule.weight;

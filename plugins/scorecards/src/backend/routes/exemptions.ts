@@ -42,10 +42,17 @@ async function checkExemption({ runtime, catalog }: ScorecardsRouteServices, b: 
   return entityRef;
 }
 
-export const listExemptions = defineRoute<ScorecardsRouteServices, Record<string, string>, { entityRef?: string; scorecard?: string; status: Exemption['status'] }>({
+export const listExemptions = defineRoute<
+  ScorecardsRouteServices,
+  Record<string, string>,
+  { entityRef?: string; scorecard?: string; status: Exemption['status'] }
+>({
   method: 'get',
   path: '/exemptions',
-  query: { type: 'object', properties: { entityRef: { type: 'string' }, scorecard: { type: 'string' }, status: { enum: ['requested', 'granted'], default: 'granted' } } },
+  query: {
+    type: 'object',
+    properties: { entityRef: { type: 'string' }, scorecard: { type: 'string' }, status: { enum: ['requested', 'granted'], default: 'granted' } },
+  },
   permission: 'scorecards.read',
   summary: 'Exemptions that have not expired: granted (default) or requested',
   response: json('Exemptions'),
@@ -65,16 +72,35 @@ export const createExemption = defineRoute<ScorecardsRouteServices, Record<strin
   method: 'post',
   path: '/exemptions',
   body: exemptionBody({ approvedBy: { type: 'string', minLength: 1 } }),
-  permission: { name: 'scorecards.exemption.create', resourceRef: ({ body }) => normaliseRef(body.entityRef), hiddenAs: (_r, ref) => noEntity(ref), hiddenUnless: 'catalog.entity.read' },
+  permission: {
+    name: 'scorecards.exemption.create',
+    resourceRef: ({ body }) => normaliseRef(body.entityRef),
+    hiddenAs: (_r, ref) => noEntity(ref),
+    hiddenUnless: 'catalog.entity.read',
+  },
   summary: 'Exempt an entity from a rule until a date (granted at once)',
   response: { status: 201, description: 'Created', schema: { type: 'object' } },
   handler: async ({ body: b, caller }, services) => {
     const entityRef = await checkExemption(services, b, caller);
     const exemption = await services.store.addExemption(
-      { entityRef, scorecardId: b.scorecardId, ruleId: b.ruleId, reason: b.reason, expiresAt: b.expiresAt, status: 'granted', requestedBy: null, approvedBy: b.approvedBy ?? caller.userEntityRef },
+      {
+        entityRef,
+        scorecardId: b.scorecardId,
+        ruleId: b.ruleId,
+        reason: b.reason,
+        expiresAt: b.expiresAt,
+        status: 'granted',
+        requestedBy: null,
+        approvedBy: b.approvedBy ?? caller.userEntityRef,
+      },
       new Date(),
     );
-    services.audit.record({ actor: caller, action: 'scorecards.exemption.create', target: entityRef, meta: { id: exemption.id, ruleId: b.ruleId, scorecardId: b.scorecardId } });
+    services.audit.record({
+      actor: caller,
+      action: 'scorecards.exemption.create',
+      target: entityRef,
+      meta: { id: exemption.id, ruleId: b.ruleId, scorecardId: b.scorecardId },
+    });
     services.runtime.enqueue(entityRef);
     return exemption;
   },
@@ -85,16 +111,35 @@ export const requestExemption = defineRoute<ScorecardsRouteServices, Record<stri
   method: 'post',
   path: '/exemptions/requests',
   body: exemptionBody(),
-  permission: { name: 'scorecards.exemption.request', resourceRef: ({ body }) => normaliseRef(body.entityRef), hiddenAs: (_r, ref) => noEntity(ref), hiddenUnless: 'catalog.entity.read' },
+  permission: {
+    name: 'scorecards.exemption.request',
+    resourceRef: ({ body }) => normaliseRef(body.entityRef),
+    hiddenAs: (_r, ref) => noEntity(ref),
+    hiddenUnless: 'catalog.entity.read',
+  },
   summary: 'Ask for an exemption; it counts once granted',
   response: { status: 201, description: 'Requested', schema: { type: 'object' } },
   handler: async ({ body: b, caller }, services) => {
     const entityRef = await checkExemption(services, b, caller);
     const exemption = await services.store.addExemption(
-      { entityRef, scorecardId: b.scorecardId, ruleId: b.ruleId, reason: b.reason, expiresAt: b.expiresAt, status: 'requested', requestedBy: caller.userEntityRef, approvedBy: null },
+      {
+        entityRef,
+        scorecardId: b.scorecardId,
+        ruleId: b.ruleId,
+        reason: b.reason,
+        expiresAt: b.expiresAt,
+        status: 'requested',
+        requestedBy: caller.userEntityRef,
+        approvedBy: null,
+      },
       new Date(),
     );
-    services.audit.record({ actor: caller, action: 'scorecards.exemption.request', target: entityRef, meta: { id: exemption.id, ruleId: b.ruleId, scorecardId: b.scorecardId } });
+    services.audit.record({
+      actor: caller,
+      action: 'scorecards.exemption.request',
+      target: entityRef,
+      meta: { id: exemption.id, ruleId: b.ruleId, scorecardId: b.scorecardId },
+    });
     return exemption;
   },
 });
@@ -121,7 +166,12 @@ export const grantExemption = defineRoute<ScorecardsRouteServices, { id: string 
     if (Date.parse(existing.expiresAt) <= Date.now()) throw new InputError(`Exemption "${id}" expired on ${existing.expiresAt}; ask for a new one`);
     const granted = await store.grantExemption(id, caller.userEntityRef, new Date());
     if (!granted) throw new ConflictError(`Exemption "${id}" is already granted`);
-    audit.record({ actor: caller, action: 'scorecards.exemption.grant', target: granted.entityRef, meta: { id, ruleId: granted.ruleId, scorecardId: granted.scorecardId } });
+    audit.record({
+      actor: caller,
+      action: 'scorecards.exemption.grant',
+      target: granted.entityRef,
+      meta: { id, ruleId: granted.ruleId, scorecardId: granted.scorecardId },
+    });
     runtime.enqueue(granted.entityRef);
     return granted;
   },

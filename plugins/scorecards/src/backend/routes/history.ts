@@ -41,12 +41,19 @@ export const exportCsv = defineRoute<ScorecardsRouteServices, Record<string, str
   response: { description: 'CSV', contentType: 'text/csv', schema: { type: 'string' } },
   handler: async ({ query: q, res, caller }, services) => {
     const visible = (await restrictedReader(services, caller))?.visible;
-    const results = await services.store.results({ ...(q.scorecard ? { scorecardId: q.scorecard } : {}), ...(q.owner ? { owners: [normaliseRef(q.owner)] } : {}), visible });
+    const results = await services.store.results({
+      ...(q.scorecard ? { scorecardId: q.scorecard } : {}),
+      ...(q.owner ? { owners: [normaliseRef(q.owner)] } : {}),
+      visible,
+    });
     res.setHeader('content-type', 'text/csv; charset=utf-8');
     res.setHeader('content-disposition', `attachment; filename="scorecards${q.scorecard ? `-${q.scorecard}` : ''}.csv"`);
     const lines = ['entity_ref,scorecard,owner,level,points,max_points,failing_rules,evaluated_at'];
     for (const r of results) {
-      const failing = r.rules.filter((x) => isUnmet(x.status)).map((x) => x.ruleId).join(' ');
+      const failing = r.rules
+        .filter((x) => isUnmet(x.status))
+        .map((x) => x.ruleId)
+        .join(' ');
       lines.push([r.entityRef, r.scorecardId, r.owner, r.level ?? '', r.points, r.maxPoints, failing, r.changedAt].map(csv).join(','));
     }
     res.send(`${lines.join('\n')}\n`);

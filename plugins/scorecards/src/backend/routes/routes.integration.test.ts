@@ -17,7 +17,11 @@ const docs = [
     apiVersion: 'atrium.dev/v1alpha1',
     kind: 'Scorecard',
     metadata: { name: 'prod' },
-    spec: { filter: { kind: 'Component' }, levels: [{ id: 'bronze' }], rules: [{ id: 'described', level: 'bronze', weight: 1, condition: 'facts.hasDescription' }] },
+    spec: {
+      filter: { kind: 'Component' },
+      levels: [{ id: 'bronze' }],
+      rules: [{ id: 'described', level: 'bronze', weight: 1, condition: 'facts.hasDescription' }],
+    },
   },
 ];
 
@@ -34,7 +38,9 @@ describe('Scorecards routes (declared with defineRoute)', () => {
     const policy = createServiceFactory(coreServices.permissions, () =>
       createPermissions((_caller, request) => {
         if (request.permission.startsWith('scorecards.exemption')) asked.push(request);
-        return request.permission === 'scorecards.exemption.create' && request.resourceRef === 'component:default/locked' ? { result: 'DENY' } : { result: 'ALLOW' };
+        return request.permission === 'scorecards.exemption.create' && request.resourceRef === 'component:default/locked'
+          ? { result: 'DENY' }
+          : { result: 'ALLOW' };
       }),
     );
     backend = await startTestBackend({
@@ -64,7 +70,7 @@ describe('Scorecards routes (declared with defineRoute)', () => {
     expect(paths(status.body)).toEqual(['query.status']);
   });
 
-  it("checks a grant against the entity of the stored exemption, before granting", async () => {
+  it('checks a grant against the entity of the stored exemption, before granting', async () => {
     asked.length = 0;
     const expiresAt = new Date(Date.now() + 86_400_000).toISOString();
     const requested = await api<{ id: string; status: string }>('/exemptions/requests', {

@@ -1,5 +1,13 @@
 import { defineRoute, NotFoundError } from '@atrium/backend-plugin-api';
-import { isUnmet, RULE_STATUSES, type ListScorecardsResponse, type RuleStatus, type RuleTally, type RuleResultsResponse, type ScorecardSummary } from '../../common/index.js';
+import {
+  isUnmet,
+  RULE_STATUSES,
+  type ListScorecardsResponse,
+  type RuleStatus,
+  type RuleTally,
+  type RuleResultsResponse,
+  type ScorecardSummary,
+} from '../../common/index.js';
 import { addTally, emptyTally, groupRollups, ownerRollups } from '../rollups.js';
 import { daysQuery, json, normaliseRef, publicRule, restrictedReader, scorecardOr404, stringParams, type ScorecardsRouteServices } from './shared.js';
 

@@ -69,7 +69,12 @@ export function stringParams(...names: string[]): JsonSchema {
 
 export const daysQuery: JsonSchema = {
   type: 'object',
-  properties: { days: { type: 'integer', minimum: 1, maximum: 3650, default: 90 }, owner: { type: 'string' }, entityRef: { type: 'string' }, scorecard: { type: 'string' } },
+  properties: {
+    days: { type: 'integer', minimum: 1, maximum: 3650, default: 90 },
+    owner: { type: 'string' },
+    entityRef: { type: 'string' },
+    scorecard: { type: 'string' },
+  },
 };
 
 export const json = (description: string) => ({ description, schema: { type: 'object' } });

@@ -17,7 +17,8 @@ async function page(auditLog: AuditLogService, query: AuditQuery): Promise<Audit
   try {
     return await auditLog.query(query);
   } catch (e) {
-    if (e instanceof RangeError) throw new InputError('Invalid cursor: pass the nextCursor of a previous page', [{ field: 'query.cursor', message: 'is not a cursor this log made' }]);
+    if (e instanceof RangeError)
+      throw new InputError('Invalid cursor: pass the nextCursor of a previous page', [{ field: 'query.cursor', message: 'is not a cursor this log made' }]);
     throw e;
   }
 }

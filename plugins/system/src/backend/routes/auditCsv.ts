@@ -1,6 +1,19 @@
 import type { AuditRecord } from '@atrium/backend-plugin-api';
 
-export const AUDIT_CSV_COLUMNS = ['id', 'time', 'actor', 'actorType', 'action', 'target', 'outcome', 'requestId', 'clientAddress', 'diff', 'meta', 'hash'] as const;
+export const AUDIT_CSV_COLUMNS = [
+  'id',
+  'time',
+  'actor',
+  'actorType',
+  'action',
+  'target',
+  'outcome',
+  'requestId',
+  'clientAddress',
+  'diff',
+  'meta',
+  'hash',
+] as const;
 
 /**
  * One CSV field: quoted when it holds a comma, quote or line break; a leading `=`, `+`, `-`, `@`,

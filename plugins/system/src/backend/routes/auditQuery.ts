@@ -5,7 +5,11 @@ export const auditQuerySchema: JsonSchema = {
   type: 'object',
   properties: {
     actor: { type: 'string', minLength: 1, maxLength: 300, description: 'Exact actor ref, e.g. user:default/guest' },
-    action: { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$', description: 'Action or action prefix: catalog.entity matches catalog.entity.delete' },
+    action: {
+      type: 'string',
+      pattern: '^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$',
+      description: 'Action or action prefix: catalog.entity matches catalog.entity.delete',
+    },
     target: { type: 'string', minLength: 1, maxLength: 1000, description: 'Exact target' },
     from: { type: 'string', format: 'date-time', description: 'Records at or after this time (RFC 3339)' },
     to: { type: 'string', format: 'date-time', description: 'Records before this time (RFC 3339)' },

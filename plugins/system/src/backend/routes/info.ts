@@ -14,7 +14,9 @@ export const getSystemInfo = defineRoute<SystemRouteServices>({
   summary: 'Version, database mode, installed plugins with health and migrations, scheduled jobs',
   response: { description: 'System information', schema: { $ref: '#/components/schemas/SystemInfo' } },
   handler: async (_request, { host, eventLog }): Promise<SystemInfo> => ({
-    ...(eventLog ? { eventLog: await eventLog.stats().then(({ rows, bytes, oldestAt, newestId, retentionDays }) => ({ rows, bytes, oldestAt, newestId, retentionDays })) } : {}),
+    ...(eventLog
+      ? { eventLog: await eventLog.stats().then(({ rows, bytes, oldestAt, newestId, retentionDays }) => ({ rows, bytes, oldestAt, newestId, retentionDays })) }
+      : {}),
     version: host.version,
     nodeVersion: process.version,
     startedAt: host.startedAt.toISOString(),

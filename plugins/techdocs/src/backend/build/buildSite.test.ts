@@ -28,7 +28,14 @@ describe('buildSite', () => {
       { type: 'page', title: 'Welcome', route: '' },
       { type: 'page', title: 'A page', route: 'a-page' },
       { type: 'page', title: 'Bee', route: 'b-page' },
-      { type: 'section', title: 'Guide', children: [{ type: 'page', title: 'Guide', route: 'guide' }, { type: 'page', title: 'Step two', route: 'guide/step-two' }] },
+      {
+        type: 'section',
+        title: 'Guide',
+        children: [
+          { type: 'page', title: 'Guide', route: 'guide' },
+          { type: 'page', title: 'Step two', route: 'guide/step-two' },
+        ],
+      },
       { type: 'section', title: 'Ref', children: [{ type: 'page', title: 'Reference', route: 'ref' }] },
     ]);
     expect(page(r, 'a-page').prev).toEqual({ route: '', title: 'Welcome' });
@@ -135,7 +142,8 @@ nav:
 
   it('turns hostile pages into safe HTML and log warnings', async () => {
     const r = await build({
-      'docs/index.md': '# Hi\n\n<script>fetch("/steal")</script>\n\n<img src="x.png" onerror="alert(1)">\n\n[click](javascript:alert(1)) <a href="javascript:alert(2)">raw</a>\n',
+      'docs/index.md':
+        '# Hi\n\n<script>fetch("/steal")</script>\n\n<img src="x.png" onerror="alert(1)">\n\n[click](javascript:alert(1)) <a href="javascript:alert(2)">raw</a>\n',
     });
     expect(r.outcome).toBe('built');
     const html = page(r, '').html;
@@ -171,7 +179,8 @@ nav:
     expect(r.log).toContainEqual({
       level: 'error',
       file: 'docs/heavy.md',
-      message: 'Page not rendered: rendering took longer than 1 s, so it was stopped (budget: techdocs.builder.pageRenderTimeoutSeconds); simplify the page or split it',
+      message:
+        'Page not rendered: rendering took longer than 1 s, so it was stopped (budget: techdocs.builder.pageRenderTimeoutSeconds); simplify the page or split it',
     });
     expect(page(r, 'heavy').html).toContain('This page could not be rendered: rendering took longer than 1 s');
     expect(page(r, '').html).toContain('Home');

@@ -52,7 +52,10 @@ export async function buildSite(input: BuildSiteInput): Promise<BuildResult> {
     const allFiles = (await tree.list(config.docsDir)).filter((f) => f.startsWith(prefix)).map((f) => f.slice(prefix.length));
     const mdFiles = allFiles.filter(isMarkdown);
     if (mdFiles.length === 0) {
-      throw new DocsSourceError('not-found', `No Markdown files in ${config.docsDir || 'the docs root'}${config.file ? ` (docs_dir of ${config.file})` : ' (no mkdocs.yml, so docs/ was expected)'}`);
+      throw new DocsSourceError(
+        'not-found',
+        `No Markdown files in ${config.docsDir || 'the docs root'}${config.file ? ` (docs_dir of ${config.file})` : ' (no mkdocs.yml, so docs/ was expected)'}`,
+      );
     }
     if (mdFiles.length > limits.maxPages) {
       throw new DocsSourceError('too-large', `The site has ${mdFiles.length} pages, more than the limit of ${limits.maxPages}`);
@@ -84,8 +87,7 @@ export async function buildSite(input: BuildSiteInput): Promise<BuildResult> {
       }
     }
     const sourceHash =
-      revisionHash ??
-      sha256(fingerprint, config.file ?? '', configText ?? '', ...contentDigests(texts, snippetFiles), ...binaryDigests(otherFiles));
+      revisionHash ?? sha256(fingerprint, config.file ?? '', configText ?? '', ...contentDigests(texts, snippetFiles), ...binaryDigests(otherFiles));
     if (!input.force && input.previousHash && sourceHash === input.previousHash) {
       log.info('Sources unchanged since the last build; nothing to do');
       return { outcome: 'unchanged', sourceHash, log: log.toJSON() };
@@ -125,7 +127,9 @@ export async function buildSite(input: BuildSiteInput): Promise<BuildResult> {
       if (!outcome.ok) {
         const budgetNote = outcome.reason === 'budget' ? ` (budget: techdocs.builder.pageRenderTimeoutSeconds); simplify the page or split it` : '';
         log.error(`Page not rendered: ${outcome.message}${budgetNote}`, file);
-        rendered.push(stubPage(srcPath, route, metaTitle ?? titleFromPath(srcPath), `This page could not be rendered: ${outcome.message}. See the build log.`, editUrl));
+        rendered.push(
+          stubPage(srcPath, route, metaTitle ?? titleFromPath(srcPath), `This page could not be rendered: ${outcome.message}. See the build log.`, editUrl),
+        );
         continue;
       }
       for (const a of outcome.usedAssets) usedAssets.add(a);
@@ -148,7 +152,12 @@ export async function buildSite(input: BuildSiteInput): Promise<BuildResult> {
     const { ordered, inNav } = readingOrder(nav, [...infos.values()]);
     const notInNav = ordered.filter((p) => !inNav.has(p.route));
     if (config.nav && notInNav.length > 0) {
-      log.info(`${notInNav.length} page(s) are not in the nav (reachable by links and search): ${notInNav.slice(0, 10).map((p) => p.route || '/').join(', ')}${notInNav.length > 10 ? ', …' : ''}`);
+      log.info(
+        `${notInNav.length} page(s) are not in the nav (reachable by links and search): ${notInNav
+          .slice(0, 10)
+          .map((p) => p.route || '/')
+          .join(', ')}${notInNav.length > 10 ? ', …' : ''}`,
+      );
     }
     const navIndex = new Map(ordered.filter((p) => inNav.has(p.route)).map((p, i, all) => [p.route, { prev: all[i - 1] ?? null, next: all[i + 1] ?? null }]));
     const pages: BuiltPage[] = rendered.map((p) => ({ ...p, prev: navIndex.get(p.route)?.prev ?? null, next: navIndex.get(p.route)?.next ?? null }));
@@ -258,7 +267,9 @@ function contentDigests(texts: Map<string, string | DocsSourceError>, snippets: 
 }
 
 function binaryDigests(files: Map<string, Buffer | DocsSourceError>): string[] {
-  return [...files].sort(([a], [b]) => a.localeCompare(b)).map(([f, b]) => `file:${f}:${b instanceof DocsSourceError ? `error:${b.message}` : createHash('sha256').update(b).digest('hex')}`);
+  return [...files]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([f, b]) => `file:${f}:${b instanceof DocsSourceError ? `error:${b.message}` : createHash('sha256').update(b).digest('hex')}`);
 }
 
 function sha256(...parts: string[]): string {
@@ -287,7 +298,8 @@ function stubPage(srcPath: string, route: string, title: string, message: string
 function editUrlOf(config: MkdocsConfig, tree: DocsTree, fileInTree: string, srcPath: string): string | null {
   const join = (uri: string) => {
     if (/^https?:\/\//i.test(uri)) return uri.replace(/\/?$/, '/') + srcPath;
-    if (config.repoUrl && /^https?:\/\//i.test(config.repoUrl)) return `${config.repoUrl.replace(/\/+$/, '')}/${uri.replace(/^\/+/, '').replace(/\/?$/, '/')}${srcPath}`;
+    if (config.repoUrl && /^https?:\/\//i.test(config.repoUrl))
+      return `${config.repoUrl.replace(/\/+$/, '')}/${uri.replace(/^\/+/, '').replace(/\/?$/, '/')}${srcPath}`;
     return null;
   };
   if (config.editUri !== null) return config.editUri === '' ? null : join(config.editUri);

@@ -27,5 +27,10 @@ export function contentTypeOf(p: string): string {
 
 /** Images the reader shows inline; everything else is sent as an attachment. */
 export function isInlineType(contentType: string): boolean {
-  return /^image\/(png|jpeg|gif|webp|avif|svg\+xml|x-icon)$/.test(contentType) || contentType === 'application/pdf' || contentType.startsWith('video/') || contentType.startsWith('audio/');
+  return (
+    /^image\/(png|jpeg|gif|webp|avif|svg\+xml|x-icon)$/.test(contentType) ||
+    contentType === 'application/pdf' ||
+    contentType.startsWith('video/') ||
+    contentType.startsWith('audio/')
+  );
 }

@@ -2,9 +2,7 @@ import { CORE_SCHEMA, defineMappingTag, defineScalarTag, defineSequenceTag, load
 import { DocsSourceError, normalizeTreePath } from '../source/DocsSource.js';
 
 /** One entry of mkdocs' `nav`, before its targets are matched to files. */
-export type RawNavItem =
-  | { kind: 'target'; title?: string; target: string }
-  | { kind: 'section'; title: string; children: RawNavItem[] };
+export type RawNavItem = { kind: 'target'; title?: string; target: string } | { kind: 'section'; title: string; children: RawNavItem[] };
 
 export interface MkdocsConfig {
   /** Path of the config file in the tree, or null when there was none and defaults apply. */
@@ -69,12 +67,7 @@ export function locateConfig(files: readonly string[], warn: (m: string) => void
   return present[0] ?? null;
 }
 
-export function parseMkdocsConfig(
-  file: string | null,
-  text: string | null,
-  defaults: { siteName: string },
-  warn: (m: string) => void,
-): MkdocsConfig {
+export function parseMkdocsConfig(file: string | null, text: string | null, defaults: { siteName: string }, warn: (m: string) => void): MkdocsConfig {
   const config: MkdocsConfig = {
     file,
     siteName: defaults.siteName,

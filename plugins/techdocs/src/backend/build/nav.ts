@@ -16,11 +16,7 @@ const EXTERNAL = /^([a-z][a-z0-9+.-]*:|\/\/)/i;
  * is reported, and when exactly one page has the same name with another extension (a typo such
  * as `extensions.ms`) that page is used, so the entry still leads somewhere.
  */
-export function navFromConfig(
-  raw: RawNavItem[],
-  pages: ReadonlyMap<string, NavPageInfo>,
-  warn: (m: string) => void,
-): NavNode[] {
+export function navFromConfig(raw: RawNavItem[], pages: ReadonlyMap<string, NavPageInfo>, warn: (m: string) => void): NavNode[] {
   const convert = (items: RawNavItem[]): NavNode[] => {
     const out: NavNode[] = [];
     for (const item of items) {
@@ -109,7 +105,9 @@ export function navFromFiles(pages: readonly NavPageInfo[]): NavNode[] {
       if (children.length > 0) entries.push({ key: name.toLowerCase(), node: { type: 'section', title: titleFromPath(`${name}.md`), children } });
     }
     entries.sort((a, b) => a.key.localeCompare(b.key));
-    const index = folder.pages.filter(isIndex).sort((a, b) => (/^index/i.test(path.posix.basename(a.srcPath)) ? -1 : 1) - (/^index/i.test(path.posix.basename(b.srcPath)) ? -1 : 1))[0];
+    const index = folder.pages
+      .filter(isIndex)
+      .sort((a, b) => (/^index/i.test(path.posix.basename(a.srcPath)) ? -1 : 1) - (/^index/i.test(path.posix.basename(b.srcPath)) ? -1 : 1))[0];
     return [...(index ? [{ type: 'page', title: index.title, route: index.route } as NavNode] : []), ...entries.map((e) => e.node)];
   };
   return build(root);

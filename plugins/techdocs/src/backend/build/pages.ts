@@ -33,7 +33,8 @@ export function assignRoutes(mdFiles: readonly string[], warn: (m: string, file?
     if (base.toLowerCase() === 'index') route = folderRoute;
     else if (base.toLowerCase() === 'readme') {
       const hasIndex = [...files].some((f) => path.posix.dirname(f) === dir && /^index\./i.test(path.posix.basename(f)));
-      if (hasIndex) warn(`Both index.md and ${path.posix.basename(srcPath)} exist in ${folderRoute || 'the docs root'}; ${srcPath} is served on its own`, srcPath);
+      if (hasIndex)
+        warn(`Both index.md and ${path.posix.basename(srcPath)} exist in ${folderRoute || 'the docs root'}; ${srcPath} is served on its own`, srcPath);
       route = hasIndex ? (folderRoute ? `${folderRoute}/${base}` : base) : folderRoute;
     } else route = folderRoute ? `${folderRoute}/${base}` : base;
     const taken = byRoute.get(route);

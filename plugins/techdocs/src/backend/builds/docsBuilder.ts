@@ -123,7 +123,10 @@ export class DocsBuilder {
         await search.replace(row.entity_ref, result.site.pages);
         log = [
           ...log,
-          { level: 'info', message: `Timing: read and rendered in ${builtMs} ms, stored in ${publishedAt - started - builtMs} ms, indexed for search in ${Date.now() - publishedAt} ms` },
+          {
+            level: 'info',
+            message: `Timing: read and rendered in ${builtMs} ms, stored in ${publishedAt - started - builtMs} ms, indexed for search in ${Date.now() - publishedAt} ms`,
+          },
         ];
         revision = result.site.revision;
         siteName = result.site.siteName;

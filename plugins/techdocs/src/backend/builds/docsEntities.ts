@@ -122,7 +122,19 @@ export class DocsEntities {
          lifecycle = excluded.lifecycle, techdocs_ref = excluded.techdocs_ref, location_ref = excluded.location_ref,
          build_requested_at = coalesce(docs_entities.build_requested_at, now()),
          updated_at = now()`,
-      [info.entityRef, info.namespace, info.kind, info.name, info.title, info.description, info.owner, info.specType, info.lifecycle, info.techdocsRef, info.locationRef],
+      [
+        info.entityRef,
+        info.namespace,
+        info.kind,
+        info.name,
+        info.title,
+        info.description,
+        info.owner,
+        info.specType,
+        info.lifecycle,
+        info.techdocsRef,
+        info.locationRef,
+      ],
     );
   }
 
@@ -212,14 +224,21 @@ export class DocsEntities {
       [
         b.outcome,
         Math.round(b.durationMs),
-        keepLog, JSON.stringify(b.log),
-        keepLog, warnings,
-        keepLog, errors,
-        built, b.sourceHash,
-        built, b.revision,
-        built, b.siteName,
+        keepLog,
+        JSON.stringify(b.log),
+        keepLog,
+        warnings,
+        keepLog,
+        errors,
         built,
-        entityRef, replicaId,
+        b.sourceHash,
+        built,
+        b.revision,
+        built,
+        b.siteName,
+        built,
+        entityRef,
+        replicaId,
       ],
     );
   }
@@ -227,7 +246,9 @@ export class DocsEntities {
   /** Extends a running build's lease. */
   async renew(entityRef: string, replicaId: string, leaseSeconds: number): Promise<void> {
     await this.db.raw(`update docs_entities set claim_expires_at = now() + make_interval(secs => ?) where entity_ref = ? and claimed_by = ?`, [
-      leaseSeconds, entityRef, replicaId,
+      leaseSeconds,
+      entityRef,
+      replicaId,
     ]);
   }
 
@@ -239,16 +260,14 @@ export class DocsEntities {
       if (q.owner) b.where('owner', q.owner);
       if (q.term) {
         const like = `%${q.term.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-        b.where((w) => w.whereRaw('lower(title) like ?', [like]).orWhereRaw('lower(name) like ?', [like]).orWhereRaw('lower(coalesce(site_name, \'\')) like ?', [like]));
+        b.where((w) =>
+          w.whereRaw('lower(title) like ?', [like]).orWhereRaw('lower(name) like ?', [like]).orWhereRaw("lower(coalesce(site_name, '')) like ?", [like]),
+        );
       }
       return b;
     };
     const [countRow] = await apply(base.clone()).count<{ count: string | number }[]>({ count: '*' });
-    const found = (await apply(base.clone())
-      .select('*')
-      .orderByRaw('lower(title), entity_ref')
-      .limit(q.limit)
-      .offset(q.offset)) as DocsEntityRow[];
+    const found = (await apply(base.clone()).select('*').orderByRaw('lower(title), entity_ref').limit(q.limit).offset(q.offset)) as DocsEntityRow[];
     return { rows: found, total: Number(countRow?.count ?? 0) };
   }
 
@@ -256,12 +275,10 @@ export class DocsEntities {
   async owners(visible?: string[]): Promise<Array<{ owner: string; count: number }>> {
     const base = this.db('docs_entities');
     if (visible) base.whereRaw('entity_ref = any(?::text[])', [visible]);
-    const found = (await base
-      .whereNotNull('owner')
-      .select('owner')
-      .count({ count: '*' })
-      .groupBy('owner')
-      .orderBy('owner')) as Array<{ owner: string; count: string | number }>;
+    const found = (await base.whereNotNull('owner').select('owner').count({ count: '*' }).groupBy('owner').orderBy('owner')) as Array<{
+      owner: string;
+      count: string | number;
+    }>;
     return found.map((r) => ({ owner: r.owner, count: Number(r.count) }));
   }
 }

@@ -5,12 +5,7 @@ import { LocalDocsTree } from '../source/localTree.js';
 import { checkAllowedRoot, resolveDocsLocation } from '../source/resolveDocsLocation.js';
 
 /** Opens the docs tree an entity's annotations point at, applying the configured guards. */
-export async function openDocsTree(
-  techdocsRef: string,
-  locationRef: string | null,
-  settings: TechdocsSettings,
-  signal?: AbortSignal,
-): Promise<DocsTree> {
+export async function openDocsTree(techdocsRef: string, locationRef: string | null, settings: TechdocsSettings, signal?: AbortSignal): Promise<DocsTree> {
   const location = resolveDocsLocation(techdocsRef, locationRef ?? undefined);
   const maxFileBytes = Math.max(settings.limits.maxPageBytes, settings.limits.maxAssetBytes);
   if (location.type === 'dir') {

@@ -39,7 +39,12 @@ function tokenizeIndented(state: StateBlock, from: number, to: number, indent: n
 const ADMONITION = /^(!!!|\?\?\?\+?)[ \t]+([A-Za-z][\w-]*)((?:[ \t]+[A-Za-z][\w-]*)*)(?:[ \t]+"(.*)")?[ \t]*$/;
 
 function admonitionType(raw: string): string {
-  return raw.toLowerCase().replace(/[^a-z0-9-]/g, '').slice(0, 32) || 'note';
+  return (
+    raw
+      .toLowerCase()
+      .replace(/[^a-z0-9-]/g, '')
+      .slice(0, 32) || 'note'
+  );
 }
 
 function titleCase(s: string): string {
@@ -104,7 +109,10 @@ function tabsRule(state: StateBlock, startLine: number, endLine: number, silent:
     line = next;
   }
   const end = tabs[tabs.length - 1]!.to;
-  const selected = Math.max(0, tabs.findIndex((t) => t.selected));
+  const selected = Math.max(
+    0,
+    tabs.findIndex((t) => t.selected),
+  );
 
   const set = state.push('tabbed_set_open', 'div', 1);
   set.attrSet('class', 'tabbed-set');

@@ -41,6 +41,5 @@ export function codeBlocksPlugin(md: MarkdownIt, getHighlighter: () => Highlight
     const cls = lang ? ` class="language-${escapeHtml(lang.replace(/[^\w-]/g, ''))}"` : '';
     return `<div class="code-block">${caption}<pre><code${cls}>${escapeHtml(token.content)}</code></pre></div>\n`;
   };
-  md.renderer.rules['code_block'] = (tokens, idx) =>
-    `<div class="code-block"><pre><code>${escapeHtml(tokens[idx]!.content)}</code></pre></div>\n`;
+  md.renderer.rules['code_block'] = (tokens, idx) => `<div class="code-block"><pre><code>${escapeHtml(tokens[idx]!.content)}</code></pre></div>\n`;
 }

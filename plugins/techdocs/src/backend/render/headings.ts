@@ -90,10 +90,7 @@ export function headingsPlugin(md: MarkdownIt): void {
   md.renderer.rules['heading_close'] = (tokens, idx) => {
     const token = tokens[idx]!;
     const meta = token.meta as { anchor: string; level: number } | null;
-    const link =
-      meta && meta.level > 1
-        ? `<a class="headerlink" href="#${escapeHtml(meta.anchor)}" aria-label="Link to this section">#</a>`
-        : '';
+    const link = meta && meta.level > 1 ? `<a class="headerlink" href="#${escapeHtml(meta.anchor)}" aria-label="Link to this section">#</a>` : '';
     return `${link}</${token.tag}>\n`;
   };
 }

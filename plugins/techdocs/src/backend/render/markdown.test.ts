@@ -21,7 +21,9 @@ beforeAll(async () => {
 
 describe('markdown rendering', () => {
   it('renders tables, footnotes, abbreviations, definition lists and task lists', () => {
-    const { html } = render(`| a | b |\n|:--|--:|\n| 1 | 2 |\n\nText[^n].\n\n[^n]: A note.\n\n*[API]: Application Programming Interface\n\nThe API.\n\nTerm\n: Meaning\n\n- [ ] open\n- [x] done\n`);
+    const { html } = render(
+      `| a | b |\n|:--|--:|\n| 1 | 2 |\n\nText[^n].\n\n[^n]: A note.\n\n*[API]: Application Programming Interface\n\nThe API.\n\nTerm\n: Meaning\n\n- [ ] open\n- [x] done\n`,
+    );
     expect(html).toContain('<th style="text-align:left">a</th>');
     expect(html).toContain('<td style="text-align:right">2</td>');
     expect(html).toContain('<sup class="footnote-ref"><a id="fnref1" href="#fn1">[1]</a></sup>');
@@ -37,7 +39,9 @@ describe('markdown rendering', () => {
     const { html } = render(
       `!!! warning "Mind the gap"\n    Some **bold** text.\n\n    - a list\n\n??? tip\n    Hidden\n\n???+ note "Open one"\n    Shown\n\n!!! info ""\n    No title\n\n=== "Python"\n\n    \`\`\`python\n    print(1)\n    \`\`\`\n\n=== "TypeScript"\n    Plain *text*\n`,
     );
-    expect(html).toContain('<div class="admonition admonition-warning">\n<p class="admonition-title">Mind the gap</p>\n<p>Some <strong>bold</strong> text.</p>\n<ul>\n<li>a list</li>');
+    expect(html).toContain(
+      '<div class="admonition admonition-warning">\n<p class="admonition-title">Mind the gap</p>\n<p>Some <strong>bold</strong> text.</p>\n<ul>\n<li>a list</li>',
+    );
     expect(html).toContain('<details class="admonition admonition-tip">\n<summary class="admonition-title">Tip</summary>\n<p>Hidden</p>\n</details>');
     expect(html).toContain('<details class="admonition admonition-note" open>');
     expect(html).toContain('<div class="admonition admonition-info">\n<p>No title</p>');
@@ -48,7 +52,9 @@ describe('markdown rendering', () => {
   });
 
   it('makes mkdocs-style heading anchors, a TOC and search sections', () => {
-    const page = render(`# The Title\n\nIntro text.\n\n## Getting Started!\n\nStep one.\n\n### Sub-step (a)\n\nDetail.\n\n## Getting Started!\n\n## Custom {#my-id}\n\n## Ünïcödé Straße\n`);
+    const page = render(
+      `# The Title\n\nIntro text.\n\n## Getting Started!\n\nStep one.\n\n### Sub-step (a)\n\nDetail.\n\n## Getting Started!\n\n## Custom {#my-id}\n\n## Ünïcödé Straße\n`,
+    );
     expect(page.title).toBe('The Title');
     expect(page.toc).toEqual([
       { level: 2, title: 'Getting Started!', anchor: 'getting-started' },
@@ -57,7 +63,9 @@ describe('markdown rendering', () => {
       { level: 2, title: 'Custom', anchor: 'my-id' },
       { level: 2, title: 'Ünïcödé Straße', anchor: 'unicode-straße' },
     ]);
-    expect(page.html).toContain('<h2 id="getting-started">Getting Started!<a class="headerlink" aria-label="Link to this section" href="#getting-started">#</a></h2>');
+    expect(page.html).toContain(
+      '<h2 id="getting-started">Getting Started!<a class="headerlink" aria-label="Link to this section" href="#getting-started">#</a></h2>',
+    );
     expect(page.sections[0]).toEqual({ anchor: null, heading: null, text: 'Intro text.' });
     expect(page.sections[1]).toEqual({ anchor: 'getting-started', heading: 'Getting Started!', text: 'Step one.' });
   });

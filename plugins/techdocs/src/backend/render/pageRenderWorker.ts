@@ -44,7 +44,13 @@ async function handle(message: RenderRequest): Promise<RenderResponse> {
       warn,
     });
     if (page.html.length > message.maxHtmlBytes) {
-      return { type: 'page', id: message.id, error: `its HTML would be larger than ${Math.round(message.maxHtmlBytes / 1024 / 1024)} MB`, warnings, usedAssets: [] };
+      return {
+        type: 'page',
+        id: message.id,
+        error: `its HTML would be larger than ${Math.round(message.maxHtmlBytes / 1024 / 1024)} MB`,
+        warnings,
+        usedAssets: [],
+      };
     }
     return { type: 'page', id: message.id, page, warnings, usedAssets: [...site.usedAssets] };
   } catch (e) {

@@ -9,8 +9,7 @@ export type { SiteContext } from './renderProtocol.js';
 
 /** One page's outcome: the page, or why it was not rendered (`budget`: over its time budget). */
 export type PageRenderOutcome =
-  | { ok: true; page: RenderedPage; warnings: string[]; usedAssets: string[] }
-  | { ok: false; reason: 'budget' | 'error'; message: string; warnings: string[] };
+  { ok: true; page: RenderedPage; warnings: string[]; usedAssets: string[] } | { ok: false; reason: 'budget' | 'error'; message: string; warnings: string[] };
 
 export interface PageBudget {
   /** Wall time one page may take on the render thread before the thread is killed. */
@@ -53,12 +52,19 @@ export class PageRenderPool {
     await this.kill();
   }
 
-  private async renderNow(site: { context: () => SiteContext }, srcPath: string, markdown: string, budget: PageBudget, signal?: AbortSignal): Promise<PageRenderOutcome> {
+  private async renderNow(
+    site: { context: () => SiteContext },
+    srcPath: string,
+    markdown: string,
+    budget: PageBudget,
+    signal?: AbortSignal,
+  ): Promise<PageRenderOutcome> {
     if (this.closed) throw new Error('the TechDocs render thread is closed');
     signal?.throwIfAborted();
     if (this.workerSite !== site) {
       const answer = await this.send({ type: 'site', id: this.nextId++, site: site.context() }, SITE_TIMEOUT_MS, signal);
-      if (answer.kind !== 'answer') throw new Error(`the render thread could not prepare the site (${answer.kind === 'timeout' ? 'timed out' : answer.message})`);
+      if (answer.kind !== 'answer')
+        throw new Error(`the render thread could not prepare the site (${answer.kind === 'timeout' ? 'timed out' : answer.message})`);
       if (answer.response.type === 'site' && answer.response.error) throw new Error(`the render thread could not prepare the site: ${answer.response.error}`);
       this.workerSite = site;
     }
@@ -150,7 +156,11 @@ function startRenderWorker(): Worker {
   const compiled = new URL('./pageRenderWorker.js', import.meta.url);
   if (fs.existsSync(fileURLToPath(compiled))) return new Worker(compiled, { resourceLimits });
   const source = new URL('./pageRenderWorker.ts', import.meta.url).href;
-  const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm/api').replace(/index\.cjs$/, 'index.mjs')).href;
+  const tsx = pathToFileURL(
+    createRequire(import.meta.url)
+      .resolve('tsx/esm/api')
+      .replace(/index\.cjs$/, 'index.mjs'),
+  ).href;
   const code = `const { register } = await import(${JSON.stringify(tsx)}); register(); await import(${JSON.stringify(source)});`;
   return new Worker(new URL(`data:text/javascript,${encodeURIComponent(code)}`), { execArgv: ['--conditions=source'], resourceLimits });
 }

@@ -14,8 +14,7 @@ export interface SiteContext {
 }
 
 export type RenderRequest =
-  | { type: 'site'; id: number; site: SiteContext }
-  | { type: 'page'; id: number; srcPath: string; markdown: string; maxHtmlBytes: number };
+  { type: 'site'; id: number; site: SiteContext } | { type: 'page'; id: number; srcPath: string; markdown: string; maxHtmlBytes: number };
 
 export type RenderResponse =
   | { type: 'site'; id: number; error?: string }

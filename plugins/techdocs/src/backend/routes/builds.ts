@@ -10,7 +10,12 @@ export const requestDocsBuild = defineRoute<TechdocsRouteServices, EntityTriplet
   params: tripletParams(),
   body: { type: 'object', additionalProperties: false, properties: { force: { type: 'boolean', default: false } } },
   // An entity the caller may not read is answered like one without docs (404, not 403).
-  permission: { name: 'techdocs.build', resourceRef: ({ params }) => entityRefOf(params), hiddenAs: (_r, entityRef) => noDocs(entityRef), hiddenUnless: 'catalog.entity.read' },
+  permission: {
+    name: 'techdocs.build',
+    resourceRef: ({ params }) => entityRefOf(params),
+    hiddenAs: (_r, entityRef) => noDocs(entityRef),
+    hiddenUnless: 'catalog.entity.read',
+  },
   summary: 'Queue a build now (skipped when the source is unchanged, unless force)',
   response: { status: 202, description: 'Queued' },
   responses: notFound,

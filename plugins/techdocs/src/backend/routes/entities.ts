@@ -1,7 +1,19 @@
 import { defineRoute } from '@atrium/backend-plugin-api';
 import type { DocsEntityList, DocsOwnerList, EntityTriplet } from '../../common/index.js';
 import { detailOf, summaryOf } from '../builds/docsEntities.js';
-import { componentRef, cursorQuery, decodeCursor, encodeCursor, entityRefOf, noDocs, notFound, readableDocsRefs, readEntity, tripletParams, type TechdocsRouteServices } from './shared.js';
+import {
+  componentRef,
+  cursorQuery,
+  decodeCursor,
+  encodeCursor,
+  entityRefOf,
+  noDocs,
+  notFound,
+  readableDocsRefs,
+  readEntity,
+  tripletParams,
+  type TechdocsRouteServices,
+} from './shared.js';
 
 interface ListQuery {
   q?: string;
@@ -30,7 +42,13 @@ export const listDocsEntities = defineRoute<TechdocsRouteServices, Record<string
   handler: async ({ query: q, caller }, services): Promise<DocsEntityList> => {
     const offset = decodeCursor(q.cursor);
     const visible = await readableDocsRefs(services, caller);
-    const { rows, total } = await services.entities.list({ ...(q.q ? { term: q.q.trim() } : {}), ...(q.owner ? { owner: q.owner } : {}), limit: q.limit, offset, ...(visible ? { visible } : {}) });
+    const { rows, total } = await services.entities.list({
+      ...(q.q ? { term: q.q.trim() } : {}),
+      ...(q.owner ? { owner: q.owner } : {}),
+      limit: q.limit,
+      offset,
+      ...(visible ? { visible } : {}),
+    });
     return {
       items: rows.map(summaryOf),
       totalItems: total,

@@ -66,7 +66,9 @@ describe('TechDocs routes (declared with defineRoute)', () => {
 
   it('documents every route in /api/openapi.json from the schemas it validates with', async () => {
     const doc = (await kit.backend.json<{ paths: Record<string, Record<string, Record<string, unknown>>> }>('/api/openapi.json')).body;
-    const techdocsPaths = Object.keys(doc.paths).filter((p) => p.startsWith('/api/techdocs/')).sort();
+    const techdocsPaths = Object.keys(doc.paths)
+      .filter((p) => p.startsWith('/api/techdocs/'))
+      .sort();
     expect(techdocsPaths).toEqual([
       '/api/techdocs/builds/{namespace}/{kind}/{name}',
       '/api/techdocs/entities',

@@ -32,7 +32,8 @@ export const searchDocs = defineRoute<TechdocsRouteServices, Record<string, stri
   handler: async ({ query: q, caller }, services): Promise<DocsSearchResponse> => {
     const offset = decodeCursor(q.cursor);
     const entityRef = q.entity?.toLocaleLowerCase('en-US');
-    if (entityRef && (await services.permissions.authorize(caller, { permission: 'catalog.entity.read', resourceRef: entityRef })).result !== 'ALLOW') return { results: [], pageInfo: {} };
+    if (entityRef && (await services.permissions.authorize(caller, { permission: 'catalog.entity.read', resourceRef: entityRef })).result !== 'ALLOW')
+      return { results: [], pageInfo: {} };
     const visible = await readableDocsRefs(services, caller);
     const found = await services.search.search({ term: q.term, ...(entityRef ? { entityRef } : {}), ...(visible ? { visible } : {}), limit: q.limit, offset });
     return {

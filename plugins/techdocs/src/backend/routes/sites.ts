@@ -13,7 +13,10 @@ const noFile = (assetPath: string, entityRef: string) => new NotFoundError(`File
 const assetPathOf = (p: { path: string }) => p.path.replace(/^\/+/, '');
 const readSite = { ...readEntity, hiddenAs: (_r: unknown, entityRef: string) => notBuilt(entityRef) };
 const readPage = { ...readEntity, hiddenAs: ({ query }: { query: { route: string } }, entityRef: string) => noPage(normalizeRoute(query.route), entityRef) };
-const readAsset = { ...readEntity, hiddenAs: ({ params }: { params: Triplet & { path: string } }, entityRef: string) => noFile(assetPathOf(params), entityRef) };
+const readAsset = {
+  ...readEntity,
+  hiddenAs: ({ params }: { params: Triplet & { path: string } }, entityRef: string) => noFile(assetPathOf(params), entityRef),
+};
 
 /** GET /sites/:namespace/:kind/:name: a built site (name, nav, pages). */
 export const getDocsSite = defineRoute<TechdocsRouteServices, EntityTriplet>({
@@ -71,7 +74,14 @@ export const getDocsAsset = defineRoute<TechdocsRouteServices, EntityTriplet & {
     res.setHeader('X-Content-Type-Options', 'nosniff');
     // Served files never run as a page of the portal's origin (an SVG or HTML with script stays inert).
     res.setHeader('Content-Security-Policy', "default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'; sandbox");
-    if (!isInlineType(asset.contentType)) res.setHeader('Content-Disposition', `attachment; filename="${assetPath.split('/').pop()!.replace(/["\\\r\n]/g, '_')}"`);
+    if (!isInlineType(asset.contentType))
+      res.setHeader(
+        'Content-Disposition',
+        `attachment; filename="${assetPath
+          .split('/')
+          .pop()!
+          .replace(/["\\\r\n]/g, '_')}"`,
+      );
     if (req.headers['if-none-match'] === etag) {
       res.status(304).end();
       return;

@@ -34,7 +34,10 @@ function pagesOf(rows: readonly SectionRow[]): SearchDocument[] {
     const doc: SearchDocument = {
       key,
       title: first.route === '' || first.page_title === first.title ? first.page_title : `${first.page_title} · ${first.title}`,
-      text: sections.map((s) => [s.heading, s.body].filter(Boolean).join(' ')).join('\n').slice(0, MAX_TEXT),
+      text: sections
+        .map((s) => [s.heading, s.body].filter(Boolean).join(' '))
+        .join('\n')
+        .slice(0, MAX_TEXT),
       location: docsPagePath({ namespace: first.namespace, kind: first.kind, name: first.name }, first.route),
       entityRef: first.entity_ref,
       kind: first.kind,

@@ -49,7 +49,9 @@ export class SearchIndex {
         })),
       );
       // A page without sections still needs a row so its title is searchable.
-      for (const p of pages) if (p.sections.length === 0) rows.push({ entity_ref: entityRef, route: p.route, position: 0, page_title: p.title, anchor: null, heading: null, body: '' });
+      for (const p of pages)
+        if (p.sections.length === 0)
+          rows.push({ entity_ref: entityRef, route: p.route, position: 0, page_title: p.title, anchor: null, heading: null, body: '' });
       for (let i = 0; i < rows.length; i += INSERT_BATCH) await t('search_sections').insert(rows.slice(i, i + INSERT_BATCH));
     };
     if (trx) await run(trx);

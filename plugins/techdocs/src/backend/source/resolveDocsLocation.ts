@@ -37,7 +37,7 @@ export function resolveDocsLocation(techdocsRef: string, managedByLocation: stri
 
 function resolveDir(relative: string, managedByLocation: string | undefined): DocsLocation {
   if (!managedByLocation) {
-    throw new DocsSourceError('unsupported', 'techdocs-ref dir: needs the entity\'s backstage.io/managed-by-location annotation to resolve against');
+    throw new DocsSourceError('unsupported', "techdocs-ref dir: needs the entity's backstage.io/managed-by-location annotation to resolve against");
   }
   const colon = managedByLocation.indexOf(':');
   const locType = managedByLocation.slice(0, colon);
@@ -101,7 +101,10 @@ export function gitSourceFromUrl(raw: string, expect: '' | 'file'): { type: 'git
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {
     throw new DocsSourceError('unsupported', `URL ${raw} uses an unsupported scheme ${url.protocol}`);
   }
-  const segments = url.pathname.split('/').filter(Boolean).map((s) => decodeURIComponent(s));
+  const segments = url.pathname
+    .split('/')
+    .filter(Boolean)
+    .map((s) => decodeURIComponent(s));
   const gitlabSep = segments.indexOf('-');
   let repoSegments: string[];
   let rest: string[];

@@ -38,19 +38,38 @@ describe('resolveDocsLocation', () => {
     expect(resolveDocsLocation('dir:.', 'file:/repo/svc/catalog-info.yaml')).toEqual({ type: 'dir', path: '/repo/svc' });
     expect(resolveDocsLocation('dir:../docs', 'file:/repo/svc/.backstage/catalog-info.yaml')).toEqual({ type: 'dir', path: '/repo/svc/docs' });
     expect(resolveDocsLocation('dir:.', 'git:https://git.example.com/acme/svc.git#main:services/a/catalog-info.yaml')).toEqual({
-      type: 'git', repo: 'https://git.example.com/acme/svc.git', ref: 'main', path: 'services/a',
+      type: 'git',
+      repo: 'https://git.example.com/acme/svc.git',
+      ref: 'main',
+      path: 'services/a',
     });
     expect(resolveDocsLocation('dir:docs', 'url:https://github.com/acme/svc/blob/v2/catalog-info.yaml')).toEqual({
-      type: 'git', repo: 'https://github.com/acme/svc.git', ref: 'v2', path: 'docs',
+      type: 'git',
+      repo: 'https://github.com/acme/svc.git',
+      ref: 'v2',
+      path: 'docs',
     });
     expect(resolveDocsLocation('dir:.', 'url:https://gitlab.com/group/sub/svc/-/blob/main/x/catalog-info.yaml')).toEqual({
-      type: 'git', repo: 'https://gitlab.com/group/sub/svc.git', ref: 'main', path: 'x',
+      type: 'git',
+      repo: 'https://gitlab.com/group/sub/svc.git',
+      ref: 'main',
+      path: 'x',
     });
   });
 
   it('resolves url: refs to repositories and folders', () => {
-    expect(resolveDocsLocation('url:https://github.com/acme/svc', undefined)).toEqual({ type: 'git', repo: 'https://github.com/acme/svc.git', ref: 'HEAD', path: '' });
-    expect(resolveDocsLocation('url:https://github.com/acme/svc/tree/main/site', undefined)).toEqual({ type: 'git', repo: 'https://github.com/acme/svc.git', ref: 'main', path: 'site' });
+    expect(resolveDocsLocation('url:https://github.com/acme/svc', undefined)).toEqual({
+      type: 'git',
+      repo: 'https://github.com/acme/svc.git',
+      ref: 'HEAD',
+      path: '',
+    });
+    expect(resolveDocsLocation('url:https://github.com/acme/svc/tree/main/site', undefined)).toEqual({
+      type: 'git',
+      repo: 'https://github.com/acme/svc.git',
+      ref: 'main',
+      path: 'site',
+    });
     expect(gitSourceFromUrl('file:///srv/repo.git#main:docs', '')).toEqual({ type: 'git', repo: 'file:///srv/repo.git', ref: 'main', path: 'docs' });
   });
 
@@ -110,7 +129,10 @@ describe('GitDocsTree', () => {
   beforeAll(() => {
     repo = path.join(tmp, 'repo');
     fs.mkdirSync(repo, { recursive: true });
-    const git = (...args: string[]) => execFileSync('git', ['-C', repo, ...args], { env: { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@t', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@t' } });
+    const git = (...args: string[]) =>
+      execFileSync('git', ['-C', repo, ...args], {
+        env: { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@t', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@t' },
+      });
     git('init', '-q', '-b', 'main');
     fs.mkdirSync(path.join(repo, 'svc/docs'), { recursive: true });
     fs.writeFileSync(path.join(repo, 'svc/mkdocs.yml'), 'site_name: From git\n');
@@ -119,7 +141,14 @@ describe('GitDocsTree', () => {
     fs.symlinkSync('/etc/passwd', path.join(repo, 'svc/docs/passwd.md'));
     git('add', '-A');
     git('commit', '-q', '-m', 'docs');
-    options = { cacheDir: path.join(tmp, 'git-cache'), timeoutMs: 30_000, maxFileBytes: 1_000_000, maxFiles: 1000, allowPrivateNetworks: false, fileRoots: [tmp] };
+    options = {
+      cacheDir: path.join(tmp, 'git-cache'),
+      timeoutMs: 30_000,
+      maxFileBytes: 1_000_000,
+      maxFiles: 1000,
+      allowPrivateNetworks: false,
+      fileRoots: [tmp],
+    };
   });
 
   it('fetches a ref of a file:// repository and reads the docs root inside it', async () => {
@@ -139,7 +168,9 @@ describe('GitDocsTree', () => {
     expect((await rejection(GitDocsTree.open({ repo: url, ref: '--output=/tmp/x', path: '' }, options))).kind).toBe('security');
     expect((await rejection(GitDocsTree.open({ repo: url, ref: 'no-such-branch', path: '' }, options))).kind).toBe('not-found');
     expect((await rejection(GitDocsTree.open({ repo: url, ref: 'main', path: 'nope' }, options))).kind).toBe('not-found');
-    expect((await rejection(GitDocsTree.open({ repo: url, ref: 'main', path: '' }, { ...options, fileRoots: [path.join(tmp, 'elsewhere')] }))).kind).toBe('security');
+    expect((await rejection(GitDocsTree.open({ repo: url, ref: 'main', path: '' }, { ...options, fileRoots: [path.join(tmp, 'elsewhere')] }))).kind).toBe(
+      'security',
+    );
     expect((await rejection(GitDocsTree.open({ repo: 'ext::sh -c touch% /tmp/pwned', ref: 'main', path: '' }, options))).kind).toBe('security');
     expect((await rejection(GitDocsTree.open({ repo: 'https://127.0.0.1/x.git', ref: 'main', path: '' }, options))).kind).toBe('security');
   });

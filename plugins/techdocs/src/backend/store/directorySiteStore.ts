@@ -52,7 +52,10 @@ export class DirectorySiteStore implements SiteStore {
       }
       await fs.writeFile(path.join(tmp, 'manifest.json'), JSON.stringify(manifest));
       const old = `${target}.old-${suffix}`;
-      const hadOld = await fs.rename(target, old).then(() => true, () => false);
+      const hadOld = await fs.rename(target, old).then(
+        () => true,
+        () => false,
+      );
       await fs.rename(tmp, target);
       if (hadOld) await fs.rm(old, { recursive: true, force: true });
     } catch (e) {

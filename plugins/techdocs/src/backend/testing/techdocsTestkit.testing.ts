@@ -22,7 +22,9 @@ export interface TechdocsTestkit {
 
 export function componentYaml(name: string, techdocsRef: string | null, extra: Record<string, string> = {}): string {
   const annotations = techdocsRef === null ? '' : `\n  annotations:\n    backstage.io/techdocs-ref: ${JSON.stringify(techdocsRef)}`;
-  const more = Object.entries(extra).map(([k, v]) => `\n  ${k}: ${JSON.stringify(v)}`).join('');
+  const more = Object.entries(extra)
+    .map(([k, v]) => `\n  ${k}: ${JSON.stringify(v)}`)
+    .join('');
   return `apiVersion: backstage.io/v1alpha1
 kind: Component
 metadata:

@@ -29,7 +29,13 @@ export function BuildPanel(props: { triplet: EntityTriplet; detail: DocsEntityDe
         size="xs"
         leftSection={<IconFileText size={14} aria-hidden />}
         onClick={logDrawer.open}
-        rightSection={problems > 0 ? <Badge size="xs" color={build.errorCount > 0 ? 'red' : 'yellow'} circle={problems < 10}>{problems}</Badge> : undefined}
+        rightSection={
+          problems > 0 ? (
+            <Badge size="xs" color={build.errorCount > 0 ? 'red' : 'yellow'} circle={problems < 10}>
+              {problems}
+            </Badge>
+          ) : undefined
+        }
       >
         Build log
       </Button>

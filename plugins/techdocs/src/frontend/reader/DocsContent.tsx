@@ -48,7 +48,8 @@ export function DocsContent(props: { page: DocsPage; anchor: string | null; navi
       if (r === page.route && a) document.getElementById(a)?.scrollIntoView({ block: 'start' });
     };
     if (route !== null) go(route, link.getAttribute('data-docs-anchor'));
-    else if (href.startsWith('#') && href.length > 1) go(page.route, decodeURIComponent(href.slice(1))); else if (/^https?:/i.test(href)) {
+    else if (href.startsWith('#') && href.length > 1) go(page.route, decodeURIComponent(href.slice(1)));
+    else if (/^https?:/i.test(href)) {
       link.target = '_blank';
     }
   };

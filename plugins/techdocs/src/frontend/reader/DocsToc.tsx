@@ -5,7 +5,10 @@ import type { TocEntry } from '../../common';
 /** "On this page": the page's h2/h3 headings; the one being read is highlighted as you scroll. */
 export function DocsToc(props: { toc: TocEntry[]; route: string; active: string | null; navigate(route: string, anchor?: string | null): void }) {
   const entries = props.toc.filter((e) => e.level <= 3);
-  const current = useScrollSpy(entries.map((e) => e.anchor), props.active);
+  const current = useScrollSpy(
+    entries.map((e) => e.anchor),
+    props.active,
+  );
   if (entries.length === 0) return null;
   return (
     <nav aria-labelledby="atrium-docs-toc-title">

@@ -7,7 +7,11 @@ import type { DocsSearchResult, EntityTriplet } from '../../common';
 import { useDocsSearch } from '../api';
 
 /** "Search these docs": full-text search within the site, with highlighted snippets. */
-export function SiteSearch(props: { triplet: EntityTriplet; hrefFor(route: string, anchor?: string | null): string; onPick(route: string, anchor?: string | null): void }) {
+export function SiteSearch(props: {
+  triplet: EntityTriplet;
+  hrefFor(route: string, anchor?: string | null): string;
+  onPick(route: string, anchor?: string | null): void;
+}) {
   const [term, setTerm] = useState('');
   const [open, setOpen] = useState(false);
   const [debounced] = useDebouncedValue(term, 200);

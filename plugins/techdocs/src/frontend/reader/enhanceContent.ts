@@ -34,7 +34,13 @@ export function enhanceTabs(root: HTMLElement): void {
         }
       };
     });
-    select(Math.max(0, labels.findIndex((l) => l.classList.contains('tabbed-label-selected'))), false);
+    select(
+      Math.max(
+        0,
+        labels.findIndex((l) => l.classList.contains('tabbed-label-selected')),
+      ),
+      false,
+    );
   });
 }
 

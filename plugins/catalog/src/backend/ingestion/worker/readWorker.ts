@@ -50,16 +50,15 @@ port.on('message', (message: WorkerMessage) => {
   }
   const abort = new AbortController();
   aborts.set(message.id, abort);
-  readLocation(message.spec, { ...message.options, customKinds: canonicalKinds(message.options.customKinds), signal: abort.signal })
-    .then(
-      (result) => {
-        aborts.delete(message.id);
-        outgoing.set(message.id, { result, sent: 0 });
-        sendNext(message.id);
-      },
-      (error: unknown) => {
-        aborts.delete(message.id);
-        port.postMessage({ id: message.id, error: error instanceof Error ? error.message : String(error) } satisfies ReadResponse);
-      },
-    );
+  readLocation(message.spec, { ...message.options, customKinds: canonicalKinds(message.options.customKinds), signal: abort.signal }).then(
+    (result) => {
+      aborts.delete(message.id);
+      outgoing.set(message.id, { result, sent: 0 });
+      sendNext(message.id);
+    },
+    (error: unknown) => {
+      aborts.delete(message.id);
+      port.postMessage({ id: message.id, error: error instanceof Error ? error.message : String(error) } satisfies ReadResponse);
+    },
+  );
 });
