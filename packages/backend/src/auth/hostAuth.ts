@@ -3,9 +3,9 @@ import { AuthenticationError, type AuthService, type Caller, type EventsService,
 import { bindCallerToRequest } from '../http/requestContext.js';
 import type { AuthSettings } from './authConfig.js';
 import { systemClock, type Clock } from './clock.js';
-import { CredentialCache } from './credentialCache.js';
+import { TtlCache } from './ttlCache.js';
 import { resolveOwnership, type EntityLookup } from './ownership.js';
-import { hashSecret, TOKEN_PREFIX } from './secrets.js';
+import { TOKEN_PREFIX } from './secrets.js';
 import type { SessionInfo, SessionStore } from './sessionStore.js';
 import type { TokenInfo, TokenStore } from './tokenStore.js';
 
@@ -19,10 +19,12 @@ export const GUEST_CALLER: Caller = Object.freeze({
   displayName: 'Guest',
 });
 
-/** Announced (across replicas) when sessions or tokens are revoked: every replica drops its cached lookups. */
-export const CREDENTIALS_REVOKED_TOPIC = 'auth.credentials.revoked';
-/** How long a looked-up session, token or user's groups is reused without asking the database again. */
-export const CREDENTIAL_CACHE_TTL_MS = 5_000;
+/**
+ * How long a user's ownership refs (its groups, resolved through the catalog) are reused without
+ * asking the catalog again; a User or Group event drops them sooner. Sessions and tokens are not
+ * cached: a sign-out or a revocation counts at once on every replica.
+ */
+export const OWNERSHIP_CACHE_TTL_MS = 5_000;
 
 /** How a request was identified, with the session or token behind it. */
 export interface Resolution {
@@ -41,11 +43,8 @@ export interface Resolution {
  */
 export class HostAuth implements AuthService {
   private readonly cache = new WeakMap<object, Promise<Resolution>>();
-  // Across requests, per replica: keyed by the secret's hash (never the secret itself) and by user ref.
-  private readonly sessionCache: CredentialCache<SessionInfo>;
-  private readonly tokenCache: CredentialCache<TokenInfo>;
-  private readonly ownershipCache: CredentialCache<string[]>;
-  private events: EventsService | undefined;
+  // Across requests, per replica, by user ref.
+  private readonly ownershipCache: TtlCache<string[]>;
 
   constructor(
     readonly sessions: SessionStore,
@@ -55,41 +54,21 @@ export class HostAuth implements AuthService {
     /** Origin locations whose User and Group entities confer membership (see ownership.ts). */
     readonly trustedOrigins: ReadonlySet<string> = new Set(),
     private readonly clock: Clock = systemClock,
-    cacheTtlMs = CREDENTIAL_CACHE_TTL_MS,
+    cacheTtlMs = OWNERSHIP_CACHE_TTL_MS,
   ) {
-    this.sessionCache = new CredentialCache(cacheTtlMs);
-    this.tokenCache = new CredentialCache(cacheTtlMs);
-    this.ownershipCache = new CredentialCache(cacheTtlMs);
-    const revoked = () => {
-      this.forgetCredentials();
-      void this.events?.publish(CREDENTIALS_REVOKED_TOPIC, {}).catch(() => undefined);
-    };
-    sessions.onRevoked = revoked;
-    tokens.onRevoked = revoked;
+    this.ownershipCache = new TtlCache(cacheTtlMs);
   }
 
   /**
-   * Keeps the caches true across replicas: a revocation on any replica (announced on the event
-   * bus) drops every cached session and token here, and a User or Group changed in the catalog
-   * drops every cached set of ownership refs, so group changes count from the next request.
+   * Keeps the ownership cache true: a User or Group changed in the catalog (on this replica or,
+   * through the event bus, another) drops every cached set of ownership refs, so a change of team
+   * counts from the next request.
    */
   followEvents(events: EventsService): () => void {
-    this.events = events;
-    const unsubscribeRevoked = events.subscribe(CREDENTIALS_REVOKED_TOPIC, () => this.forgetCredentials());
-    const unsubscribeCatalog = events.subscribe<{ entityRef?: unknown } | undefined>('catalog.entity.*', ({ payload }) => {
+    return events.subscribe<{ entityRef?: unknown } | undefined>('catalog.entity.*', ({ payload }) => {
       const ref = typeof payload?.entityRef === 'string' ? payload.entityRef : '';
       if (ref.startsWith('user:') || ref.startsWith('group:')) this.ownershipCache.clear();
     });
-    return () => {
-      unsubscribeRevoked();
-      unsubscribeCatalog();
-    };
-  }
-
-  /** Drops every cached session and token lookup on this replica. */
-  forgetCredentials(): void {
-    this.sessionCache.clear();
-    this.tokenCache.clear();
   }
 
   /** The running catalog's lookup, if the catalog is running (sign-in resolves Users with it). */
@@ -150,7 +129,7 @@ export class HostAuth implements AuthService {
     let staleCookie = false;
     const secret = this.sessionSecretOf(req);
     if (secret) {
-      const session = await this.lookupSession(secret);
+      const session = await this.sessions.lookup(secret);
       if (session) {
         return { caller: await this.userCaller(session.userEntityRef), via: 'session', session };
       }
@@ -168,7 +147,7 @@ export class HostAuth implements AuthService {
 
   private async resolveToken(secret: string): Promise<Resolution> {
     if (!secret.startsWith(TOKEN_PREFIX)) throw new AuthenticationError(`The bearer token is not an Atrium API token (they start with ${TOKEN_PREFIX}).`);
-    const found = await this.lookupToken(secret);
+    const found = await this.tokens.lookup(secret);
     if (found.status === 'unknown') throw new AuthenticationError('Unknown API token.');
     if (found.status === 'revoked') throw new AuthenticationError(`This API token ("${found.token.name}") was revoked at ${found.token.revokedAt}.`);
     if (found.status === 'expired') throw new AuthenticationError(`This API token ("${found.token.name}") expired at ${found.token.expiresAt}.`);
@@ -176,27 +155,6 @@ export class HostAuth implements AuthService {
     const base = await this.userCaller(token.ownerRef);
     const caller: Caller = { ...base, type: token.kind === 'personal' ? 'user' : 'service', scopes: [...token.scopes] };
     return { caller, via: 'token', token };
-  }
-
-  private async lookupSession(secret: string): Promise<SessionInfo | undefined> {
-    const now = this.clock().getTime();
-    const key = hashSecret(secret);
-    const cached = this.sessionCache.get(key, now);
-    if (cached && now < Date.parse(cached.expiresAt)) return cached;
-    const session = await this.sessions.lookup(secret);
-    // Only live sessions are kept: an unknown or ended one is asked again (and is rare).
-    if (session) this.sessionCache.set(key, session, now);
-    return session;
-  }
-
-  private async lookupToken(secret: string): ReturnType<TokenStore['lookup']> {
-    const now = this.clock().getTime();
-    const key = hashSecret(secret);
-    const cached = this.tokenCache.get(key, now);
-    if (cached && now < Date.parse(cached.expiresAt)) return { status: 'valid', token: cached };
-    const found = await this.tokens.lookup(secret);
-    if (found.status === 'valid') this.tokenCache.set(key, found.token, now);
-    return found;
   }
 
   private async userCaller(userEntityRef: string): Promise<Caller> {

@@ -38,9 +38,6 @@ interface SessionRow {
  * session made or ended on one replica is seen by every other at once.
  */
 export class SessionStore {
-  /** Called after sessions end (sign-out, revocation, rotation), so caches of them can be dropped. */
-  onRevoked: () => void = () => {};
-
   constructor(
     private readonly db: Knex,
     private readonly lifetimes: SessionLifetimes,
@@ -72,7 +69,6 @@ export class SessionStore {
           .update({ revoked_at: now });
       await trx('sessions').insert({ ...row, secret_hash: hashSecret(secret) });
     });
-    if (meta.replacing) this.onRevoked();
     return { secret, session: this.toInfo(row) };
   }
 
@@ -100,7 +96,6 @@ export class SessionStore {
   /** Ends one of the user's sessions; false when it is not theirs or already ended. */
   async revoke(userEntityRef: string, id: string): Promise<boolean> {
     const n = await this.db('sessions').where({ id, user_entity_ref: userEntityRef }).whereNull('revoked_at').update({ revoked_at: this.clock() });
-    if (n > 0) this.onRevoked();
     return n > 0;
   }
 
@@ -110,14 +105,12 @@ export class SessionStore {
       .where({ secret_hash: hashSecret(secret) })
       .whereNull('revoked_at')
       .update({ revoked_at: this.clock() });
-    if (n > 0) this.onRevoked();
     return n > 0;
   }
 
   /** Ends every session of a user (sign out everywhere); returns how many ended. */
   async revokeAll(userEntityRef: string): Promise<number> {
     const n = await this.db('sessions').where({ user_entity_ref: userEntityRef }).whereNull('revoked_at').update({ revoked_at: this.clock() });
-    if (n > 0) this.onRevoked();
     return n;
   }
 

@@ -47,9 +47,6 @@ interface TokenRow {
 
 /** API tokens in Postgres (`atrium_auth.api_tokens`), found by the sha256 of the secret. */
 export class TokenStore {
-  /** Called after tokens are revoked, so caches of them can be dropped. */
-  onRevoked: () => void = () => {};
-
   constructor(
     private readonly db: Knex,
     private readonly clock: Clock,
@@ -114,14 +111,12 @@ export class TokenStore {
   /** Revokes a token; false when it was already revoked. */
   async revoke(id: string): Promise<boolean> {
     const n = await this.db('api_tokens').where({ id }).whereNull('revoked_at').update({ revoked_at: this.clock() });
-    if (n > 0) this.onRevoked();
     return n > 0;
   }
 
   /** Revokes every token owned by a ref (e.g. a deprovisioned user); returns how many. */
   async revokeAllOwnedBy(ownerRef: string): Promise<number> {
     const n = await this.db('api_tokens').where({ owner_ref: ownerRef }).whereNull('revoked_at').update({ revoked_at: this.clock() });
-    if (n > 0) this.onRevoked();
     return n;
   }
 }

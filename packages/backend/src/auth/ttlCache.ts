@@ -1,11 +1,10 @@
 /**
- * A small time-bounded map for what the auth module looks up on every request (a session, an
- * API token, a user's ownership refs). Entries live at most `ttlMs` by the auth clock, so a
- * change nobody announced (a lost notification) is seen within that time; announced changes
- * (a revocation, a group edited in the catalog) clear entries at once. Bounded: when full, the
- * oldest entry goes.
+ * A small time-bounded map (the auth module keeps each user's ownership refs in one). Entries live
+ * at most `ttlMs` by the auth clock, so a change nobody announced is seen within that time;
+ * announced changes (a User or Group edited in the catalog) clear it at once. Bounded: when
+ * full, the oldest entry goes.
  */
-export class CredentialCache<V> {
+export class TtlCache<V> {
   private readonly entries = new Map<string, { value: V; at: number }>();
 
   constructor(
