@@ -84,5 +84,6 @@ describe.each(testDatabaseKinds())('atrium audit verify (%s)', (kind) => {
     expect(tampered.stderr).toContain(`record ${ids[2]!.id} (${ids[2]!.time})`);
     const json = atrium(dir, 'audit', 'verify', '--format', 'json');
     expect(JSON.parse(json.stdout)).toMatchObject({ ok: false, brokenAt: ids[2] });
-  });
+    // Four CLI processes, each starting Node and opening the database: slow on a busy machine.
+  }, 180_000);
 });
