@@ -10,8 +10,10 @@ const resolve = (raw: Parameters<typeof resolveTechdocsSettings>[0]) => resolveT
 describe('resolveTechdocsSettings: where TechDocs writes', () => {
   // The Docker image cannot write to its working directory or rely on a shared temp folder:
   // every folder the plugin writes defaults to the host's data directory.
-  it('caches git repositories under backend.dataDir by default', () => {
-    expect(resolve({}).git.cacheDir).toBe(path.join(dataDir, 'techdocs', 'git-cache'));
+  it('caches git repositories in the replica’s shared git cache by default, under backend.dataDir', () => {
+    expect(resolve({}).git.cacheDir).toBe(path.join(dataDir, 'git-cache'));
+    const shared = resolveTechdocsSettings({}, { ...noSources, gitCacheDir: '/var/lib/atrium/git-cache' }, () => configDir, dataDir);
+    expect(shared.git.cacheDir).toBe('/var/lib/atrium/git-cache');
   });
 
   it('resolves a relative git cache against backend.dataDir and keeps an absolute one', () => {
