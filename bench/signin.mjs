@@ -10,13 +10,9 @@
 //
 // --db postgres needs ATRIUM_TEST_POSTGRES_URL (a fresh database is created on that server).
 // The backend and the provider run in this process (ports 17415 and 17416).
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { performance } from 'node:perf_hooks';
-import { catalogPlugin } from '@atrium/plugin-catalog/backend';
-import { startFakeOidcProvider, startTestBackend, waitFor } from '@atrium/test-utils';
+import { cookieOf, startOidcBackend } from './lib/oidcBackend.mjs';
 
 // At most 28 sign-ins a run: start and callback together allow 60 requests a minute per address.
 const { values: opt } = parseArgs({ options: { n: { type: 'string', default: '25' }, db: { type: 'string', default: 'pglite' } } });
@@ -25,47 +21,8 @@ if (Number(opt.n) > 28) {
   process.exit(2);
 }
 const N = Number(opt.n);
-const BACKEND_PORT = 17415;
-const callbackUrl = `http://localhost:${BACKEND_PORT}/api/auth/oidc/handler/frame`;
-const client = { clientId: 'bench', clientSecret: 'bench-secret', redirectUris: [callbackUrl] };
+const { backend: b, idp, stop } = await startOidcBackend({ db: opt.db, backendPort: 17415, providerPort: 17416 });
 
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'atrium-bench-signin-'));
-fs.writeFileSync(
-  path.join(dir, 'org.yaml'),
-  `apiVersion: backstage.io/v1alpha1
-kind: User
-metadata: { name: jdoe }
-spec: { profile: { email: jdoe@example.com }, memberOf: [team-a] }
----
-apiVersion: backstage.io/v1alpha1
-kind: Group
-metadata: { name: team-a }
-spec: { type: team, children: [] }
-`,
-);
-
-const idp = await startFakeOidcProvider({
-  port: 17416,
-  users: [{ sub: 'jdoe', email: 'jdoe@example.com', email_verified: true, preferred_username: 'jdoe' }],
-  client,
-});
-const b = await startTestBackend({
-  database: opt.db === 'postgres' ? 'postgres' : 'pglite',
-  plugins: [catalogPlugin],
-  configDir: dir,
-  config: {
-    backend: { baseUrl: `http://localhost:${BACKEND_PORT}`, listen: { port: BACKEND_PORT, host: '127.0.0.1' }, reading: { fileRoots: [dir] } },
-    catalog: { locations: [{ type: 'file', target: './org.yaml' }] },
-    auth: { providers: { guest: {}, oidc: { development: { clientId: client.clientId, clientSecret: client.clientSecret, metadataUrl: idp.metadataUrl } } } },
-  },
-});
-
-const cookieOf = (res) =>
-  res.headers
-    .getSetCookie()
-    .map((c) => c.split(';')[0])
-    .filter((c) => !c.endsWith('='))
-    .join('; ');
 async function timed(url, headers) {
   const t0 = performance.now();
   const res = await fetch(url, { redirect: 'manual', headers });
@@ -74,10 +31,6 @@ async function timed(url, headers) {
 }
 
 try {
-  await waitFor(async () => (await b.fetch('/api/catalog/entities/by-name/user/default/jdoe')).status === 200, {
-    timeoutMs: 60_000,
-    message: 'jdoe is in the catalog',
-  });
   const samples = [];
   for (let i = 0; i < N + 1; i++) {
     const start = await timed(new URL('/api/auth/oidc/start?returnTo=/catalog', b.url));
@@ -100,7 +53,5 @@ try {
     );
   }
 } finally {
-  await b.stop();
-  await idp.stop();
-  fs.rmSync(dir, { recursive: true, force: true });
+  await stop();
 }
