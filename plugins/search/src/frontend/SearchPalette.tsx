@@ -2,7 +2,7 @@ import { Box, Group, Kbd, Loader, Modal, Stack, Text, TextInput, UnstyledButton,
 import { useDebouncedValue } from '@mantine/hooks';
 import { errorMessage } from '@atrium/ui';
 import { IconSearch } from '@tabler/icons-react';
-import { useId, useMemo, useState, type KeyboardEvent } from 'react';
+import { useId, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import { useNavigate } from 'react-router';
 import { useSearch } from './api';
 import { Highlighted } from './Highlighted';
@@ -57,6 +57,21 @@ function PaletteBody(props: { onClose: () => void; navigate?: (path: string) => 
   const navigate = props.navigate ?? routerNavigate;
   const [term, setTerm] = useState('');
   const [debounced] = useDebouncedValue(term.trim(), props.debounceMs);
+  const inputRef = useRef<HTMLInputElement>(null);
+  // A key typed right after Ctrl-K can arrive before the dialog has moved focus to the input:
+  // a printable key outside the input goes into it instead of being lost.
+  useLayoutEffect(() => {
+    const onKey = (event: globalThis.KeyboardEvent) => {
+      const input = inputRef.current;
+      if (!input || document.activeElement === input) return;
+      if (event.key.length !== 1 || event.ctrlKey || event.metaKey || event.altKey) return;
+      event.preventDefault();
+      setTerm((current) => current + event.key);
+      input.focus();
+    };
+    document.addEventListener('keydown', onKey, true);
+    return () => document.removeEventListener('keydown', onKey, true);
+  }, []);
   const [recent] = useState(() => readRecent());
   const [activeId, setActiveId] = useState<string | undefined>(undefined);
   const search = useSearch({ term: debounced, pageLimit: PALETTE_PAGE_LIMIT }, { enabled: debounced.length > 0 });
@@ -107,6 +122,7 @@ function PaletteBody(props: { onClose: () => void; navigate?: (path: string) => 
   return (
     <Box>
       <TextInput
+        ref={inputRef}
         data-autofocus
         value={term}
         onChange={(event) => {
