@@ -1,4 +1,4 @@
-import { coreServices, createCoreServiceRef, createServiceFactory, type ServiceFactory } from '@atrium/backend-plugin-api';
+import { coreServices, createCoreServiceRef, createServiceFactory, type CoreServiceRef, type ServiceFactory } from '@atrium/backend-plugin-api';
 import { runMigrations } from '../database/runMigrations.js';
 import type { PluginRuntime } from '../host/PluginRuntime.js';
 import { entityLookupServiceId } from '../plugins.js';
@@ -31,7 +31,11 @@ export const signInRef = createCoreServiceRef<SignIn, 'root'>({ id: 'host.auth.s
  * itself). Overriding `coreServices.auth` replaces how plugins identify callers; the module
  * still serves `/api/auth`.
  */
-export function authServiceFactories(runtimes: ReadonlyMap<string, PluginRuntime>): ServiceFactory[] {
+export function authServiceFactories(
+  runtimes: ReadonlyMap<string, PluginRuntime>,
+  /** The host's event bus, which says whether this replica hears the others (see cacheCredentials). */
+  eventBusRef: CoreServiceRef<{ hearingGeneration(): number | undefined }, 'root'>,
+): ServiceFactory[] {
   // The catalog is a plugin that starts after the root services: found per request, when running.
   const catalog = (): EntityLookup | undefined => {
     for (const r of runtimes.values()) if (r.plugin.provides?.id === entityLookupServiceId && r.status === 'running') return r.provided as EntityLookup;
@@ -40,11 +44,12 @@ export function authServiceFactories(runtimes: ReadonlyMap<string, PluginRuntime
   return [
     createServiceFactory(authClockRef, () => systemClock),
     createServiceFactory(hostAuthRef, async ({ get }) => {
-      const [config, database, clock, events] = await Promise.all([
+      const [config, database, clock, events, bus] = await Promise.all([
         get(coreServices.rootConfig),
         get(coreServices.database),
         get(authClockRef),
         get(coreServices.events),
+        get(eventBusRef),
       ]);
       const settings = readAuthSettings(config);
       const db = await database.withStartupLock(async () => {
@@ -61,6 +66,7 @@ export function authServiceFactories(runtimes: ReadonlyMap<string, PluginRuntime
         clock,
       );
       hostAuth.followEvents(events);
+      hostAuth.cacheCredentials(events, () => bus.hearingGeneration());
       return hostAuth;
     }),
     createServiceFactory(signInRef, async ({ get }) => {

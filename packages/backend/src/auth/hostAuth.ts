@@ -5,9 +5,9 @@ import type { AuthSettings } from './authConfig.js';
 import { systemClock, type Clock } from './clock.js';
 import { TtlCache } from './ttlCache.js';
 import { resolveOwnership, type EntityLookup } from './ownership.js';
-import { TOKEN_PREFIX } from './secrets.js';
+import { hashSecret, TOKEN_PREFIX } from './secrets.js';
 import type { SessionInfo, SessionStore } from './sessionStore.js';
-import type { TokenInfo, TokenStore } from './tokenStore.js';
+import type { TokenInfo, TokenLookup, TokenStore } from './tokenStore.js';
 
 /** The session cookie's name. */
 export const SESSION_COOKIE = 'atrium_session';
@@ -21,10 +21,28 @@ export const GUEST_CALLER: Caller = Object.freeze({
 
 /**
  * How long a user's ownership refs (its groups, resolved through the catalog) are reused without
- * asking the catalog again; a User or Group event drops them sooner. Sessions and tokens are not
- * cached: a sign-out or a revocation counts at once on every replica.
+ * asking the catalog again; a User or Group event drops them sooner.
  */
 export const OWNERSHIP_CACHE_TTL_MS = 5_000;
+
+/**
+ * How long a session or token lookup is reused on this replica. A sign-out or revocation drops
+ * every cached lookup at once on the replica that made it and, through the event bus
+ * (`auth.credentials.revoked`, a Postgres NOTIFY), on the others within milliseconds. While a
+ * replica cannot hear the others (its LISTEN session is down) it caches nothing.
+ */
+export const CREDENTIAL_CACHE_TTL_MS = 5_000;
+
+/** The event that tells every replica a session or token ended. */
+export const CREDENTIALS_REVOKED_TOPIC = 'auth.credentials.revoked';
+
+/**
+ * Whether cached credentials can be trusted now: a number that changes whenever this replica may
+ * have missed another's revocation, or undefined while it cannot hear them (see EventBus).
+ */
+export type CacheGate = () => number | undefined;
+
+type CachedCredential = { generation: number; session: SessionInfo } | { generation: number; token: { status: 'valid'; token: TokenInfo } };
 
 /** How a request was identified, with the session or token behind it. */
 export interface Resolution {
@@ -45,6 +63,11 @@ export class HostAuth implements AuthService {
   private readonly cache = new WeakMap<object, Promise<Resolution>>();
   // Across requests, per replica, by user ref.
   private readonly ownershipCache: TtlCache<string[]>;
+  // Across requests, per replica, by the secret's hash: recent session and token lookups.
+  private readonly credentialCache: TtlCache<CachedCredential>;
+  // Bumped by every revocation heard: a lookup that started before one is not cached.
+  private revocations = 0;
+  private cacheGate: CacheGate = () => undefined;
 
   constructor(
     readonly sessions: SessionStore,
@@ -55,8 +78,37 @@ export class HostAuth implements AuthService {
     readonly trustedOrigins: ReadonlySet<string> = new Set(),
     private readonly clock: Clock = systemClock,
     cacheTtlMs = OWNERSHIP_CACHE_TTL_MS,
+    credentialTtlMs = CREDENTIAL_CACHE_TTL_MS,
   ) {
     this.ownershipCache = new TtlCache(cacheTtlMs);
+    this.credentialCache = new TtlCache(credentialTtlMs);
+  }
+
+  /**
+   * Turns on the per-replica cache of session and token lookups: revocations made through this
+   * replica's stores are announced on `events`, revocations announced by others drop the cache,
+   * and `gate` says when the announcements can be relied on (undefined: do not cache).
+   */
+  cacheCredentials(events: EventsService, gate: CacheGate): () => void {
+    this.cacheGate = gate;
+    const forget = () => {
+      this.revocations++;
+      this.credentialCache.clear();
+    };
+    const announce = () => {
+      forget();
+      void events.publish(CREDENTIALS_REVOKED_TOPIC, {}).catch(() => {});
+    };
+    const offSessions = this.sessions.onRevoked(announce);
+    const offTokens = this.tokens.onRevoked(announce);
+    const offEvents = events.subscribe(CREDENTIALS_REVOKED_TOPIC, forget);
+    return () => {
+      offSessions();
+      offTokens();
+      offEvents();
+      this.cacheGate = () => undefined;
+      forget();
+    };
   }
 
   /**
@@ -129,7 +181,7 @@ export class HostAuth implements AuthService {
     let staleCookie = false;
     const secret = this.sessionSecretOf(req);
     if (secret) {
-      const session = await this.sessions.lookup(secret);
+      const session = await this.lookupSession(secret);
       if (session) {
         return { caller: await this.userCaller(session.userEntityRef), via: 'session', session };
       }
@@ -147,7 +199,7 @@ export class HostAuth implements AuthService {
 
   private async resolveToken(secret: string): Promise<Resolution> {
     if (!secret.startsWith(TOKEN_PREFIX)) throw new AuthenticationError(`The bearer token is not an Atrium API token (they start with ${TOKEN_PREFIX}).`);
-    const found = await this.tokens.lookup(secret);
+    const found = await this.lookupToken(secret);
     if (found.status === 'unknown') throw new AuthenticationError('Unknown API token.');
     if (found.status === 'revoked') throw new AuthenticationError(`This API token ("${found.token.name}") was revoked at ${found.token.revokedAt}.`);
     if (found.status === 'expired') throw new AuthenticationError(`This API token ("${found.token.name}") expired at ${found.token.expiresAt}.`);
@@ -155,6 +207,43 @@ export class HostAuth implements AuthService {
     const base = await this.userCaller(token.ownerRef);
     const caller: Caller = { ...base, type: token.kind === 'personal' ? 'user' : 'service', scopes: [...token.scopes] };
     return { caller, via: 'token', token };
+  }
+
+  private cached(key: string, now: number): CachedCredential | undefined {
+    const generation = this.cacheGate();
+    if (generation === undefined) return undefined;
+    const hit = this.credentialCache.get(key, now);
+    return hit && hit.generation === generation ? hit : undefined;
+  }
+
+  /** Caches a lookup unless a revocation was heard, or the bus changed, while it ran. */
+  private remember(key: string, entry: CachedCredential, revocationsBefore: number, now: number): void {
+    if (this.revocations !== revocationsBefore || this.cacheGate() !== entry.generation) return;
+    this.credentialCache.set(key, entry, now);
+  }
+
+  private async lookupSession(secret: string): Promise<SessionInfo | undefined> {
+    const key = `s:${hashSecret(secret)}`;
+    const now = this.clock().getTime();
+    const hit = this.cached(key, now);
+    if (hit && 'session' in hit && now < Date.parse(hit.session.expiresAt)) return hit.session;
+    const before = this.revocations;
+    const generation = this.cacheGate();
+    const session = await this.sessions.lookup(secret);
+    if (session && generation !== undefined) this.remember(key, { generation, session }, before, now);
+    return session;
+  }
+
+  private async lookupToken(secret: string): Promise<TokenLookup> {
+    const key = `t:${hashSecret(secret)}`;
+    const now = this.clock().getTime();
+    const hit = this.cached(key, now);
+    if (hit && 'token' in hit && now < Date.parse(hit.token.token.expiresAt)) return hit.token;
+    const before = this.revocations;
+    const generation = this.cacheGate();
+    const found = await this.tokens.lookup(secret);
+    if (found.status === 'valid' && generation !== undefined) this.remember(key, { generation, token: { status: 'valid', token: found.token } }, before, now);
+    return found;
   }
 
   private async userCaller(userEntityRef: string): Promise<Caller> {

@@ -34,15 +34,28 @@ interface SessionRow {
 }
 
 /**
- * Sign-in sessions in Postgres (`atrium_auth.sessions`). Every lookup reads the table, so a
- * session made or ended on one replica is seen by every other at once.
+ * Sign-in sessions in Postgres (`atrium_auth.sessions`). Every lookup reads the table; the host's
+ * auth keeps recent lookups for a few seconds and drops them when `onRevoked` listeners hear
+ * that a session ended here (and, through the event bus, on another replica).
  */
 export class SessionStore {
+  private readonly revokedListeners = new Set<() => void>();
+
   constructor(
     private readonly db: Knex,
     private readonly lifetimes: SessionLifetimes,
     private readonly clock: Clock,
   ) {}
+
+  /** Calls `listener` after any session ended through this store (sign-out, revocation, rotation). */
+  onRevoked(listener: () => void): () => void {
+    this.revokedListeners.add(listener);
+    return () => this.revokedListeners.delete(listener);
+  }
+
+  private revoked(n: number): void {
+    if (n > 0) for (const listener of this.revokedListeners) listener();
+  }
 
   /**
    * Starts a session for a user and returns the cookie value (shown only here). Passing the
@@ -61,14 +74,16 @@ export class SessionStore {
       user_agent: meta.userAgent?.slice(0, 500) ?? null,
       ip: meta.ip ?? null,
     };
+    let replaced = 0;
     await this.db.transaction(async (trx) => {
       if (meta.replacing)
-        await trx('sessions')
+        replaced = await trx('sessions')
           .where({ secret_hash: hashSecret(meta.replacing) })
           .whereNull('revoked_at')
           .update({ revoked_at: now });
       await trx('sessions').insert({ ...row, secret_hash: hashSecret(secret) });
     });
+    this.revoked(replaced);
     return { secret, session: this.toInfo(row) };
   }
 
@@ -96,6 +111,7 @@ export class SessionStore {
   /** Ends one of the user's sessions; false when it is not theirs or already ended. */
   async revoke(userEntityRef: string, id: string): Promise<boolean> {
     const n = await this.db('sessions').where({ id, user_entity_ref: userEntityRef }).whereNull('revoked_at').update({ revoked_at: this.clock() });
+    this.revoked(n);
     return n > 0;
   }
 
@@ -105,12 +121,14 @@ export class SessionStore {
       .where({ secret_hash: hashSecret(secret) })
       .whereNull('revoked_at')
       .update({ revoked_at: this.clock() });
+    this.revoked(n);
     return n > 0;
   }
 
   /** Ends every session of a user (sign out everywhere); returns how many ended. */
   async revokeAll(userEntityRef: string): Promise<number> {
     const n = await this.db('sessions').where({ user_entity_ref: userEntityRef }).whereNull('revoked_at').update({ revoked_at: this.clock() });
+    this.revoked(n);
     return n;
   }
 

@@ -47,10 +47,22 @@ interface TokenRow {
 
 /** API tokens in Postgres (`atrium_auth.api_tokens`), found by the sha256 of the secret. */
 export class TokenStore {
+  private readonly revokedListeners = new Set<() => void>();
+
   constructor(
     private readonly db: Knex,
     private readonly clock: Clock,
   ) {}
+
+  /** Calls `listener` after any token was revoked through this store. */
+  onRevoked(listener: () => void): () => void {
+    this.revokedListeners.add(listener);
+    return () => this.revokedListeners.delete(listener);
+  }
+
+  private revoked(n: number): void {
+    if (n > 0) for (const listener of this.revokedListeners) listener();
+  }
 
   /** The store's clock (expiry times are computed from it). */
   now(): Date {
@@ -111,12 +123,14 @@ export class TokenStore {
   /** Revokes a token; false when it was already revoked. */
   async revoke(id: string): Promise<boolean> {
     const n = await this.db('api_tokens').where({ id }).whereNull('revoked_at').update({ revoked_at: this.clock() });
+    this.revoked(n);
     return n > 0;
   }
 
   /** Revokes every token owned by a ref (e.g. a deprovisioned user); returns how many. */
   async revokeAllOwnedBy(ownerRef: string): Promise<number> {
     const n = await this.db('api_tokens').where({ owner_ref: ownerRef }).whereNull('revoked_at').update({ revoked_at: this.clock() });
+    this.revoked(n);
     return n;
   }
 }

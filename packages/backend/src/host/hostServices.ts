@@ -110,7 +110,7 @@ export function hostServiceFactories(options: BackendOptions, runtimes: Readonly
       const store = await get(hostAuditStoreRef);
       return { query: (q) => store.query(q), verify: () => store.verify() };
     }),
-    ...authServiceFactories(runtimes),
+    ...authServiceFactories(runtimes, hostEventBusRef),
     ...permissionServiceFactories(options.plugins, runtimes),
     createServiceFactory(shutdownHooksRef, () => []),
     createServiceFactory(coreServices.rootLifecycle, async ({ get }) => {

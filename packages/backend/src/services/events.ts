@@ -38,6 +38,9 @@ export class EventBus {
   private attempts = 0;
   private lastError: string | undefined;
   private stopping = false;
+  // Changes whenever the LISTEN session is opened or lost: a cache kept valid by other replicas'
+  // events is only good while the generation it was filled in is still the current one.
+  private generation = 0;
   private readonly pending = new Set<Promise<void>>();
   readonly replicaId: string;
 
@@ -71,6 +74,16 @@ export class EventBus {
     };
   }
 
+  /**
+   * While this replica hears every other replica's events: a number that changes whenever it may
+   * have missed some (the LISTEN session was lost or reopened). Undefined while it hears nothing.
+   * A single process (PGlite) hears everything: always 0.
+   */
+  hearingGeneration(): number | undefined {
+    if (!this.pgConfig) return 0;
+    return this.listener ? this.generation : undefined;
+  }
+
   private async connectListener(): Promise<void> {
     const client = new pg.Client({ ...this.pgConfig, application_name: `atrium-events:${this.replicaId}` });
     // Failures while connecting are the caller's to handle; only an established session reconnects.
@@ -81,6 +94,7 @@ export class EventBus {
       lost = true;
       if (!established) return;
       if (this.listener === client) this.listener = undefined;
+      this.generation++;
       client.removeAllListeners('notification');
       client.end().catch(() => {});
       if (this.stopping) return;
@@ -110,6 +124,7 @@ export class EventBus {
       return;
     }
     established = true;
+    this.generation++;
     this.listener = client;
     if (this.attempts > 0) this.logger.info({ attempts: this.attempts }, 'event listener reconnected');
     this.attempts = 0;

@@ -49,6 +49,9 @@ describe.skipIf(!testPostgresUrl())('cross-replica events after the LISTEN conne
     await a.backend.events.publish('demo.before', { n: 1 });
     await waitFor(() => receivedB.some((e) => e.topic === 'demo.before'), eventually);
     expect((await b.json('/readyz')).status).toBe(200);
+    const bus = b.backend.events;
+    const before = bus.hearingGeneration();
+    expect(before).toEqual(expect.any(Number));
 
     // Keep the listener from coming straight back, so the disconnected state is observable,
     // then kill replica b's LISTEN session the way an operator or a failover would.
@@ -63,11 +66,16 @@ describe.skipIf(!testPostgresUrl())('cross-replica events after the LISTEN conne
     expect(down.body.status).toBe('unhealthy');
     expect(down.body.events.status).toBe('down');
     expect(down.body.events.message).toMatch(/reconnecting/);
+    // While b hears nothing, what other replicas announce (e.g. a sign-out) can't be relied on.
+    expect(bus.hearingGeneration()).toBeUndefined();
 
     await admin((c) => c.query(`alter database "${db.name}" allow_connections true`));
     await waitFor(async () => (await b.json('/readyz')).status === 200, eventually);
     const up = await b.json<{ events: { status: string } }>('/readyz');
     expect(up.body.events.status).toBe('ok');
+    // A new generation: anything cached before the gap is not trusted again.
+    expect(bus.hearingGeneration()).toEqual(expect.any(Number));
+    expect(bus.hearingGeneration()).not.toBe(before);
 
     // An event published on replica a after the reconnect reaches replica b.
     await a.backend.events.publish('demo.after', { n: 2 });

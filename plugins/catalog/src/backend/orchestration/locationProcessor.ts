@@ -41,6 +41,8 @@ export class LocationProcessor {
   private readonly abort = new AbortController();
   /** Locations this process is reading now: never claimed twice here, even if a heartbeat ran late. */
   private readonly active = new Set<string>();
+  // Locations whose run is giving its claim back (finish or release under way): see processClaimed.
+  private readonly releasing = new Set<string>();
 
   constructor(private readonly deps: ProcessorDeps) {}
 
@@ -99,11 +101,13 @@ export class LocationProcessor {
     const run = new AbortController();
     const signal = AbortSignal.any([this.abort.signal, run.signal]);
     this.active.add(row.id);
+    // Set once this run gave the claim back itself: a renewal that fails after that lost nothing.
+    let done = false;
     const heartbeat = setInterval(
       () => {
         locations.renew(row.id, replicaId).then(
           (held) => {
-            if (held || run.signal.aborted) return;
+            if (held || run.signal.aborted || done || this.releasing.has(row.id)) return;
             logger.warn({ location: locationRefOf(row) }, `catalog: lost the claim on location ${locationRefOf(row)} to another replica; stopping this read`);
             run.abort(new Error('the claim on this location was taken over by another replica'));
           },
@@ -116,6 +120,8 @@ export class LocationProcessor {
     try {
       await this.readAndStore(row, signal);
     } finally {
+      done = true;
+      this.releasing.delete(row.id);
       clearInterval(heartbeat);
       this.active.delete(row.id);
     }
@@ -129,6 +135,7 @@ export class LocationProcessor {
       // A file-only tree whose files all look untouched needs no re-read (parsing is the expensive part).
       if (!row.force_refresh && row.content_hash && row.fingerprint && Array.isArray(row.files)) {
         if ((await fileFingerprint(row.files)) === row.fingerprint) {
+          this.releasing.add(row.id);
           await locations.finish(row.id, replicaId, { contentHash: row.content_hash, errors: row.errors ?? [] });
           return;
         }
@@ -152,6 +159,7 @@ export class LocationProcessor {
       const entityCount = await writer.countOwned(row.id);
       const newErrors = errors.length > 0 && stableStringify(errors) !== stableStringify(row.errors ?? []);
       const eventLog = this.deps.eventLog;
+      this.releasing.add(row.id);
       await locations.finish(
         row.id,
         replicaId,
@@ -207,6 +215,7 @@ export class LocationProcessor {
           { err: e, location: locationRefOf(spec) },
           `catalog: processing location ${locationRefOf(spec)} failed: ${e instanceof Error ? e.message : String(e)}`,
         );
+      this.releasing.add(row.id);
       await locations.release(row.id, replicaId).catch(() => undefined);
       throw e;
     }
