@@ -53,6 +53,11 @@ beforeAll(async () => {
       files: { 'catalog-info.yaml': `kind: Component\n# ${i}`, 'services/a/catalog-info.yaml': 'x: 1' },
     });
   gh.addRepo({ owner: 'octo', name: 'mine', visibility: 'private', archived: true });
+  // What the entity cards read: workflow runs, open pull requests, the last commit.
+  gh.commit('acme', 'repo-1', { message: 'Fix the build', author: 'ann' });
+  gh.addWorkflowRun('acme', 'repo-1', { workflow: 'CI', conclusion: 'failure', actor: 'ann' });
+  gh.addWorkflowRun('acme', 'repo-1', { workflow: 'Deploy', status: 'in_progress', branch: 'feature' });
+  gh.openPullRequest('acme', 'repo-1', { title: 'Add a health check', author: 'bob', draft: true });
   octokit = new Octokit({ baseUrl: gh.url, auth: 'ghp_schema' });
 });
 afterAll(() => gh.stop());
@@ -79,6 +84,18 @@ describe('the fake GitHub REST API', () => {
     await octokit.rest.repos.listTeams({ owner: 'acme', repo: 'repo-3' });
     await octokit.rest.teams.list({ org: 'acme' });
     await octokit.rest.teams.listMembersInOrg({ org: 'acme', team_slug: 'platform' });
+    const runs = await octokit.rest.actions.listWorkflowRunsForRepo({ owner: 'acme', repo: 'repo-1', per_page: 5 });
+    expect(runs.data.workflow_runs.map((r) => [r.name, r.status, r.conclusion, r.head_branch])).toEqual([
+      ['Deploy', 'in_progress', null, 'feature'],
+      ['CI', 'completed', 'failure', 'main'],
+    ]);
+    const pulls = await octokit.rest.pulls.list({ owner: 'acme', repo: 'repo-1', state: 'open' });
+    expect(pulls.data[0]).toMatchObject({ number: 1, title: 'Add a health check', draft: true, user: { login: 'bob' } });
+    const commits = await octokit.rest.repos.listCommits({ owner: 'acme', repo: 'repo-1', per_page: 1 });
+    expect(commits.data[0]).toMatchObject({ commit: { message: 'Fix the build', author: { name: 'ann' } } });
+    await expect(octokit.rest.repos.listCommits({ owner: 'acme', repo: 'repo-1', sha: 'no-such-branch' })).rejects.toMatchObject({ status: 404 });
+    gh.failServerNext();
+    await expect(octokit.rest.pulls.list({ owner: 'acme', repo: 'repo-1' })).rejects.toMatchObject({ status: 500 });
     gh.failNext({ status: 429, retryAfterSeconds: 3 });
     await expect(octokit.rest.repos.listForOrg({ org: 'acme' })).rejects.toMatchObject({ status: 429 });
     gh.failNext({ status: 403, retryAfterSeconds: 3 });
@@ -136,6 +153,9 @@ describe('the fake GitHub REST API', () => {
         '/repos/{owner}/{repo}/contents/{path}',
         '/repos/{owner}/{repo}/git/trees/{tree_sha}',
         '/repos/{owner}/{repo}/teams',
+        '/repos/{owner}/{repo}/actions/runs',
+        '/repos/{owner}/{repo}/pulls',
+        '/repos/{owner}/{repo}/commits',
         '/user',
         '/users/{username}/repos',
       ].sort(),

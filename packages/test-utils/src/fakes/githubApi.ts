@@ -38,6 +38,30 @@ export interface FakeGitHubTeamInput {
   members: string[];
 }
 
+/** A GitHub Actions workflow run (`GET /repos/{owner}/{repo}/actions/runs`). */
+export interface FakeGitHubWorkflowRunInput {
+  /** Workflow name (default `CI`). */
+  workflow?: string;
+  /** Default: the repository's default branch. */
+  branch?: string;
+  event?: string;
+  status?: 'queued' | 'in_progress' | 'completed';
+  conclusion?: 'success' | 'failure' | 'cancelled' | 'skipped' | 'timed_out' | 'neutral' | 'action_required' | null;
+  actor?: string;
+  /** The run's display title (the head commit's message). */
+  title?: string;
+}
+
+/** An open pull request (`GET /repos/{owner}/{repo}/pulls`). */
+export interface FakeGitHubPullRequestInput {
+  title: string;
+  author: string;
+  /** The head branch (default `change-<number>`). */
+  head?: string;
+  draft?: boolean;
+  body?: string | null;
+}
+
 export interface ServedResponse {
   method: string;
   /** The OpenAPI path template of the operation (`/orgs/{org}/repos`). */
@@ -67,6 +91,14 @@ export interface FakeGitHubApi {
   deleteRepo(owner: string, name: string): void;
   addTeam(team: FakeGitHubTeamInput): void;
   setTeamMembers(org: string, slug: string, members: string[]): void;
+  /** A workflow run of the repository (listed newest first); returns its id. */
+  addWorkflowRun(owner: string, name: string, run: FakeGitHubWorkflowRunInput): number;
+  /** Opens a pull request against the default branch; returns its number. */
+  openPullRequest(owner: string, name: string, pr: FakeGitHubPullRequestInput): number;
+  /** A commit on the default branch (no file change); returns its sha. */
+  commit(owner: string, name: string, commit: { message: string; author: string }): string;
+  /** The next `count` authenticated requests answer with a server error (default 500). */
+  failServerNext(options?: { status?: 500 | 502 | 503; count?: number }): void;
   /** The primary limit per token: `limit` calls per window of `windowSeconds`. */
   setRateLimit(options: { limit: number; remaining?: number; windowSeconds?: number }): void;
   /** The next `count` requests get a secondary limit answer. */
@@ -94,6 +126,10 @@ interface Repo {
   createdAt: string;
   pushedAt: string;
   commit: string;
+  /** The last commit's message and author (login). */
+  lastCommit?: { message: string; author: string };
+  runs?: Array<Required<Omit<FakeGitHubWorkflowRunInput, 'conclusion'>> & { conclusion: string | null; id: number; number: number; sha: string; createdAt: string }>;
+  pulls?: Array<{ id: number; number: number; title: string; author: string; head: string; draft: boolean; body: string | null; sha: string; createdAt: string }>;
 }
 
 interface Team {
@@ -122,6 +158,7 @@ export async function startFakeGitHubApi(options: { port?: number } = {}): Promi
   let windowSeconds = 3600;
   const budgets = new Map<string, { remaining: number; reset: number }>();
   let failures: { status: 403 | 429; retryAfterSeconds: number; count: number } | undefined;
+  let serverErrors = { status: 500, count: 0 };
   let countedCalls = 0;
   let clock = Date.parse('2026-01-01T00:00:00Z');
   const tick = () => new Date((clock += 1000)).toISOString().replace(/\.\d{3}Z$/, 'Z');
@@ -305,6 +342,139 @@ export async function startFakeGitHubApi(options: { port?: number } = {}): Promi
     };
   };
 
+  const gitUser = (login: string, date: string) => ({ name: login, email: `${login}@users.noreply.github.com`, date });
+
+  /** A workflow run (`workflow-run`), with its head commit and repository. */
+  const runJson = (r: Repo, run: NonNullable<Repo['runs']>[number]) => {
+    const full = `${r.owner}/${r.name}`;
+    const u = `${base}/repos/${full}/actions/runs/${run.id}`;
+    const workflowId = idOf(`workflow:${full}:${run.workflow}`);
+    const file = run.workflow.toLowerCase().replace(/[^a-z0-9]+/g, '-');
+    const { date: _d, ...who } = gitUser(run.actor, run.createdAt);
+    const repo = repoJson(r);
+    return {
+      id: run.id,
+      name: run.workflow,
+      node_id: Buffer.from(`WFR_${run.id}`).toString('base64'),
+      check_suite_id: run.id + 1,
+      check_suite_node_id: Buffer.from(`CS_${run.id + 1}`).toString('base64'),
+      head_branch: run.branch,
+      head_sha: run.sha,
+      path: `.github/workflows/${file}.yml`,
+      display_title: run.title,
+      run_number: run.number,
+      run_attempt: 1,
+      referenced_workflows: [],
+      event: run.event,
+      status: run.status,
+      conclusion: run.conclusion,
+      workflow_id: workflowId,
+      url: u,
+      html_url: `https://github.com/${full}/actions/runs/${run.id}`,
+      pull_requests: [],
+      created_at: run.createdAt,
+      updated_at: run.createdAt,
+      actor: userJson(run.actor),
+      triggering_actor: userJson(run.actor),
+      run_started_at: run.createdAt,
+      jobs_url: `${u}/jobs`,
+      logs_url: `${u}/logs`,
+      check_suite_url: `${base}/repos/${full}/check-suites/${run.id + 1}`,
+      artifacts_url: `${u}/artifacts`,
+      cancel_url: `${u}/cancel`,
+      rerun_url: `${u}/rerun`,
+      previous_attempt_url: null,
+      workflow_url: `${base}/repos/${full}/actions/workflows/${workflowId}`,
+      head_commit: { id: run.sha, tree_id: sha1(`tree:${run.sha}`), message: run.title, timestamp: run.createdAt, author: who, committer: who },
+      repository: repo,
+      head_repository: repo,
+    };
+  };
+
+  /** A pull request as listed (`pull-request-simple`). */
+  const pullJson = (r: Repo, p: NonNullable<Repo['pulls']>[number]) => {
+    const full = `${r.owner}/${r.name}`;
+    const u = `${base}/repos/${full}/pulls/${p.number}`;
+    const issue = `${base}/repos/${full}/issues/${p.number}`;
+    const html = `https://github.com/${full}/pull/${p.number}`;
+    const repo = { ...repoJson(r), license: null, mirror_url: null, svn_url: `https://github.com/${full}` };
+    const statuses = `${base}/repos/${full}/statuses/${p.sha}`;
+    return {
+      url: u,
+      id: p.id,
+      node_id: Buffer.from(`PR_${p.id}`).toString('base64'),
+      html_url: html,
+      diff_url: `${html}.diff`,
+      patch_url: `${html}.patch`,
+      issue_url: issue,
+      commits_url: `${u}/commits`,
+      review_comments_url: `${u}/comments`,
+      review_comment_url: `${base}/repos/${full}/pulls/comments{/number}`,
+      comments_url: `${issue}/comments`,
+      statuses_url: statuses,
+      number: p.number,
+      state: 'open',
+      locked: false,
+      title: p.title,
+      user: userJson(p.author),
+      body: p.body,
+      labels: [],
+      milestone: null,
+      active_lock_reason: null,
+      created_at: p.createdAt,
+      updated_at: p.createdAt,
+      closed_at: null,
+      merged_at: null,
+      merge_commit_sha: null,
+      assignee: null,
+      assignees: [],
+      requested_reviewers: [],
+      requested_teams: [],
+      head: { label: `${r.owner}:${p.head}`, ref: p.head, repo, sha: p.sha, user: repo.owner },
+      base: { label: `${r.owner}:${r.defaultBranch}`, ref: r.defaultBranch, repo, sha: r.commit, user: repo.owner },
+      _links: {
+        self: { href: u },
+        html: { href: html },
+        issue: { href: issue },
+        comments: { href: `${issue}/comments` },
+        review_comments: { href: `${u}/comments` },
+        review_comment: { href: `${base}/repos/${full}/pulls/comments{/number}` },
+        commits: { href: `${u}/commits` },
+        statuses: { href: statuses },
+      },
+      author_association: 'MEMBER',
+      auto_merge: null,
+      draft: p.draft,
+    };
+  };
+
+  /** The last commit of the default branch (`commit`). */
+  const commitJson = (r: Repo) => {
+    const full = `${r.owner}/${r.name}`;
+    const u = `${base}/repos/${full}/commits/${r.commit}`;
+    const last = r.lastCommit ?? { message: 'Initial commit', author: r.owner };
+    const tree = sha1(`tree:${r.commit}`);
+    return {
+      url: u,
+      sha: r.commit,
+      node_id: Buffer.from(`C_${r.commit}`).toString('base64'),
+      html_url: `https://github.com/${full}/commit/${r.commit}`,
+      comments_url: `${u}/comments`,
+      commit: {
+        url: `${base}/repos/${full}/git/commits/${r.commit}`,
+        author: gitUser(last.author, r.pushedAt),
+        committer: gitUser(last.author, r.pushedAt),
+        message: last.message,
+        comment_count: 0,
+        tree: { sha: tree, url: `${base}/repos/${full}/git/trees/${tree}` },
+        verification: { verified: false, reason: 'unsigned', payload: null, signature: null, verified_at: null },
+      },
+      author: userJson(last.author),
+      committer: userJson(last.author),
+      parents: [],
+    };
+  };
+
   /** The OpenAPI path template a request path belongs to (the path itself when none). */
   const OPERATIONS: Array<[RegExp, string]> = [
     [/^\/user$/, '/user'],
@@ -319,6 +489,9 @@ export async function startFakeGitHubApi(options: { port?: number } = {}): Promi
     [/^\/repos\/[^/]+\/[^/]+\/teams$/, '/repos/{owner}/{repo}/teams'],
     [/^\/orgs\/[^/]+\/teams$/, '/orgs/{org}/teams'],
     [/^\/orgs\/[^/]+\/teams\/[^/]+\/members$/, '/orgs/{org}/teams/{team_slug}/members'],
+    [/^\/repos\/[^/]+\/[^/]+\/actions\/runs$/, '/repos/{owner}/{repo}/actions/runs'],
+    [/^\/repos\/[^/]+\/[^/]+\/pulls$/, '/repos/{owner}/{repo}/pulls'],
+    [/^\/repos\/[^/]+\/[^/]+\/commits$/, '/repos/{owner}/{repo}/commits'],
   ];
   const operationOf = (path: string) => OPERATIONS.find(([re]) => re.test(path))?.[1] ?? path;
 
@@ -474,6 +647,15 @@ export async function startFakeGitHubApi(options: { port?: number } = {}): Promi
       });
     }
 
+    // Server errors, on demand (counted, with the rate-limit headers).
+    if (serverErrors.count > 0) {
+      serverErrors.count -= 1;
+      budget.remaining -= 1;
+      countedCalls += 1;
+      Object.assign(headers, rateHeaders());
+      return send(serverErrors.status, { message: 'Server Error' });
+    }
+
     /** Answers 200 with an ETag, or 304 when the client already has it (not counted). */
     const conditional = (body: unknown, extra: Record<string, string> = {}) => {
       const etag = `"${sha1(JSON.stringify(body))}"`;
@@ -594,6 +776,39 @@ export async function startFakeGitHubApi(options: { port?: number } = {}): Promi
         path,
       );
     }
+    if ((m = /^\/repos\/([^/]+)\/([^/]+)\/actions\/runs$/.exec(path))) {
+      operation = '/repos/{owner}/{repo}/actions/runs';
+      const r = findRepo(decodeURIComponent(m[1]!), decodeURIComponent(m[2]!));
+      if (!r) return notFound();
+      const branch = url.searchParams.get('branch');
+      const status = url.searchParams.get('status');
+      const list = [...(r.runs ?? [])]
+        .filter((x) => (!branch || x.branch === branch) && (!status || x.status === status || x.conclusion === status))
+        .sort((a, b) => b.id - a.id);
+      const perPage = Math.min(100, Math.max(1, Number(url.searchParams.get('per_page') ?? 30)));
+      const page = Math.max(1, Number(url.searchParams.get('page') ?? 1));
+      return conditional({ total_count: list.length, workflow_runs: list.slice((page - 1) * perPage, page * perPage).map((x) => runJson(r, x)) });
+    }
+    if ((m = /^\/repos\/([^/]+)\/([^/]+)\/pulls$/.exec(path))) {
+      operation = '/repos/{owner}/{repo}/pulls';
+      const r = findRepo(decodeURIComponent(m[1]!), decodeURIComponent(m[2]!));
+      if (!r) return notFound();
+      // Only open pull requests are kept: state=closed lists none.
+      const state = url.searchParams.get('state') ?? 'open';
+      const list = state === 'closed' ? [] : [...(r.pulls ?? [])].sort((a, b) => b.number - a.number);
+      return paginate(
+        list.map((p) => pullJson(r, p)),
+        path,
+      );
+    }
+    if ((m = /^\/repos\/([^/]+)\/([^/]+)\/commits$/.exec(path))) {
+      operation = '/repos/{owner}/{repo}/commits';
+      const r = findRepo(decodeURIComponent(m[1]!), decodeURIComponent(m[2]!));
+      const ref = url.searchParams.get('sha');
+      // Only the head of the default branch is known.
+      if (!r || (ref && ref !== r.defaultBranch && ref !== r.commit)) return notFound();
+      return paginate([commitJson(r)], path);
+    }
     operation = path;
     return notFound();
   }
@@ -680,6 +895,53 @@ export async function startFakeGitHubApi(options: { port?: number } = {}): Promi
       const t = teams.get(`${org}/${slug}`);
       if (!t) throw new Error(`fake GitHub: no team ${org}/${slug}`);
       t.members = [...members];
+    },
+    addWorkflowRun(owner, name, input) {
+      const r = need(owner, name);
+      const runs = (r.runs ??= []);
+      const id = nextId++;
+      const status = input.status ?? 'completed';
+      runs.push({
+        workflow: input.workflow ?? 'CI',
+        branch: input.branch ?? r.defaultBranch,
+        event: input.event ?? 'push',
+        status,
+        conclusion: input.conclusion !== undefined ? input.conclusion : status === 'completed' ? 'success' : null,
+        actor: input.actor ?? r.owner,
+        title: input.title ?? r.lastCommit?.message ?? 'Initial commit',
+        id,
+        number: runs.length + 1,
+        sha: input.branch && input.branch !== r.defaultBranch ? sha1(`${r.commit}:${input.branch}`) : r.commit,
+        createdAt: tick(),
+      });
+      return id;
+    },
+    openPullRequest(owner, name, input) {
+      const r = need(owner, name);
+      const pulls = (r.pulls ??= []);
+      const number = pulls.length + 1;
+      const head = input.head ?? `change-${number}`;
+      pulls.push({
+        id: nextId++,
+        number,
+        title: input.title,
+        author: input.author,
+        head,
+        draft: input.draft ?? false,
+        body: input.body ?? null,
+        sha: sha1(`${r.commit}:${head}`),
+        createdAt: tick(),
+      });
+      return number;
+    },
+    commit(owner, name, c) {
+      const r = need(owner, name);
+      bump(r);
+      r.lastCommit = { message: c.message, author: c.author };
+      return r.commit;
+    },
+    failServerNext(o = {}) {
+      serverErrors = { status: o.status ?? 500, count: o.count ?? 1 };
     },
     setRateLimit(o) {
       limit = o.limit;
