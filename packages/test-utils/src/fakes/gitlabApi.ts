@@ -50,6 +50,26 @@ export interface FakeGitLabProjectInput {
   files?: Record<string, string>;
 }
 
+/** A CI pipeline of a project (`GET /projects/:id/pipelines`). */
+export interface FakeGitLabPipelineInput {
+  /** Default: the project's default branch. */
+  ref?: string;
+  status?: 'created' | 'waiting_for_resource' | 'preparing' | 'pending' | 'running' | 'success' | 'failed' | 'canceled' | 'skipped' | 'manual' | 'scheduled';
+  source?: string;
+  /** Username of who started it (default `root`). */
+  user?: string;
+}
+
+/** An open merge request (`GET /projects/:id/merge_requests`). */
+export interface FakeGitLabMergeRequestInput {
+  title: string;
+  /** Username of the author (an added user, or any name). */
+  author: string;
+  sourceBranch?: string;
+  draft?: boolean;
+  description?: string | null;
+}
+
 export interface FakeGitLabRequest {
   method: string;
   path: string;
@@ -94,6 +114,14 @@ export interface FakeGitLabApi {
   setRateLimit(limit: number, remaining: number, resetInSeconds?: number): void;
   /** The next `count` API requests answer 429 with `Retry-After: retryAfterSeconds`. */
   throttleNext(count: number, retryAfterSeconds: number): void;
+  /** A pipeline of the project (listed newest first); returns its id. */
+  addPipeline(pathWithNamespace: string, input?: FakeGitLabPipelineInput): number;
+  /** Opens a merge request against the default branch; returns its iid. */
+  openMergeRequest(pathWithNamespace: string, input: FakeGitLabMergeRequestInput): number;
+  /** A commit on the default branch of a project without a repository (no file change). */
+  commit(pathWithNamespace: string, commit: { message: string; author: string }): string;
+  /** The next `count` API requests answer with a server error (default 500). */
+  failNext(count: number, status?: number): void;
   requests: FakeGitLabRequest[];
   stop(): Promise<void>;
 }
@@ -129,6 +157,8 @@ interface Project extends FakeGitLabProject {
   archived: boolean;
   createdAt: string;
   lastActivityAt: string;
+  /** The default branch's last commit (projects without a repository). */
+  lastCommit?: { message: string; author: string };
 }
 
 class HttpError extends Error {
@@ -156,6 +186,7 @@ export async function startFakeGitLabApi(options: { token?: string; port?: numbe
   const triggerIds = new Map<number, { project: number; token: string }>();
   let rate = { limit: 2000, remaining: 2000, resetAt: Math.floor(Date.now() / 1000) + 60 };
   let throttle = { count: 0, retryAfter: 1 };
+  let serverErrors = { count: 0, status: 500 };
   let url = '';
 
   const groupByPath = (p: string) => [...groups.values()].find((g) => g.fullPath.toLowerCase() === p.toLowerCase());
@@ -251,6 +282,188 @@ export async function startFakeGitLabApi(options: { token?: string; port?: numbe
 
   function webUrl(p: string) {
     return `${url}/${p}`;
+  }
+
+  /** A user as GitLab embeds one (author, user): an added user, or one made up from the name. */
+  function embeddedUser(username: string) {
+    const u = userByName(username);
+    return {
+      id: u?.id ?? 1,
+      username,
+      name: u?.name ?? (username === 'root' ? 'Administrator' : username),
+      state: u?.state ?? 'active',
+      avatar_url: '',
+      web_url: `${url}/${username}`,
+    };
+  }
+
+  /** A new pipeline in GitLab's (expanded) shape. */
+  function newPipeline(p: Project, input: { ref: string; status: string; source: string; user: string; sha?: string }) {
+    const now = tick();
+    const iid = p.pipelines.length + 1;
+    const label = input.status.replace(/_/g, ' ');
+    const done = ['success', 'failed', 'canceled', 'skipped'].includes(input.status);
+    return {
+      id: nextId++,
+      iid,
+      project_id: p.id,
+      sha: input.sha ?? SHA(`${p.id}:${input.ref}:${iid}`),
+      ref: input.ref,
+      status: input.status,
+      source: input.source,
+      created_at: now,
+      updated_at: now,
+      web_url: `${webUrl(p.pathWithNamespace)}/-/pipelines/${iid}`,
+      before_sha: '0000000000000000000000000000000000000000',
+      tag: false,
+      yaml_errors: null,
+      user: embeddedUser(input.user),
+      started_at: input.status === 'created' || input.status === 'pending' ? null : now,
+      finished_at: done ? now : null,
+      committed_at: null,
+      duration: done ? 0 : null,
+      queued_duration: null,
+      coverage: null,
+      detailed_status: {
+        icon: `status_${input.status}`,
+        text: label.charAt(0).toUpperCase() + label.slice(1),
+        label,
+        group: input.status,
+        tooltip: label,
+        has_details: true,
+        details_path: `/${p.pathWithNamespace}/-/pipelines/${iid}`,
+        illustration: null,
+        favicon: `/assets/ci_favicons/favicon_status_${input.status}.png`,
+      },
+    };
+  }
+
+  /** A new merge request in GitLab's shape (as `POST /projects/:id/merge_requests` answers). */
+  function newMergeRequest(
+    p: Project,
+    input: { title: string; description: string | null; sourceBranch: string; targetBranch: string; author: string; draft: boolean; removeSourceBranch: boolean | null },
+  ) {
+    const iid = p.mergeRequests.length + 1;
+    const now = tick();
+    const author = embeddedUser(input.author);
+    return {
+      id: nextId++,
+      iid,
+      project_id: p.id,
+      title: input.title,
+      description: input.description,
+      state: 'opened',
+      created_at: now,
+      updated_at: now,
+      web_url: `${webUrl(p.pathWithNamespace)}/-/merge_requests/${iid}`,
+      merged_by: null,
+      merge_user: null,
+      merged_at: null,
+      closed_by: null,
+      closed_at: null,
+      target_branch: input.targetBranch,
+      source_branch: input.sourceBranch,
+      user_notes_count: 0,
+      upvotes: 0,
+      downvotes: 0,
+      author,
+      assignees: [],
+      assignee: null,
+      reviewers: [],
+      source_project_id: p.id,
+      target_project_id: p.id,
+      labels: [],
+      draft: input.draft,
+      work_in_progress: input.draft,
+      milestone: null,
+      merge_when_pipeline_succeeds: false,
+      merge_status: 'checking',
+      detailed_merge_status: 'checking',
+      sha: SHA(`${p.id}:${iid}`),
+      merge_commit_sha: null,
+      squash_commit_sha: null,
+      discussion_locked: null,
+      should_remove_source_branch: input.removeSourceBranch,
+      force_remove_source_branch: Boolean(input.removeSourceBranch),
+      reference: `!${iid}`,
+      references: { short: `!${iid}`, relative: `!${iid}`, full: `${p.pathWithNamespace}!${iid}` },
+      time_stats: { time_estimate: 0, total_time_spent: 0, human_time_estimate: null, human_total_time_spent: null },
+      squash: false,
+      task_completion_status: { count: 0, completed_count: 0 },
+      prepared_at: null,
+      has_conflicts: false,
+      blocking_discussions_resolved: true,
+      approvals_before_merge: null,
+      subscribed: true,
+      changes_count: null,
+      latest_build_started_at: null,
+      latest_build_finished_at: null,
+      first_deployed_to_production_at: null,
+      pipeline: null,
+      head_pipeline: null,
+      diff_refs: null,
+      merge_error: null,
+      first_contribution: false,
+      user: { can_merge: true },
+    };
+  }
+
+  /** The head commit of a branch: from the bare repository when the project has one, else the in-memory files' state. */
+  async function headCommit(p: Project, ref: string) {
+    if (ref.startsWith('-')) return undefined;
+    let c: { id: string; parents: string[]; authorName: string; authorEmail: string; authored: string; committerName: string; committerEmail: string; committed: string; message: string } | undefined;
+    if (p.repoDir) {
+      try {
+        const { stdout } = await run('git', ['--git-dir', p.repoDir, 'log', '-1', '--format=%H%x00%P%x00%an%x00%ae%x00%aI%x00%cn%x00%ce%x00%cI%x00%B', ref, '--']);
+        const [id, parents, an, ae, ad, cn, ce, cd, ...body] = stdout.split('\0');
+        c = {
+          id: id!,
+          parents: parents ? parents.split(' ') : [],
+          authorName: an!,
+          authorEmail: ae!,
+          authored: ad!,
+          committerName: cn!,
+          committerEmail: ce!,
+          committed: cd!,
+          message: body.join('\0').replace(/\n+$/, ''),
+        };
+      } catch {
+        /* no such ref or an empty repository: the in-memory state below */
+      }
+    }
+    if (!c) {
+      if (ref !== p.defaultBranch) return undefined;
+      const who = embeddedUser(p.lastCommit?.author ?? 'root');
+      const email = `${who.username}@example.com`;
+      c = {
+        id: SHA(`${p.id}:${p.lastActivityAt}`),
+        parents: [],
+        authorName: who.name,
+        authorEmail: email,
+        authored: p.lastActivityAt,
+        committerName: who.name,
+        committerEmail: email,
+        committed: p.lastActivityAt,
+        message: p.lastCommit?.message ?? 'Initial commit',
+      };
+    }
+    return {
+      id: c.id,
+      short_id: c.id.slice(0, 8),
+      created_at: c.committed,
+      parent_ids: c.parents,
+      title: c.message.split('\n')[0]!,
+      message: c.message,
+      author_name: c.authorName,
+      author_email: c.authorEmail,
+      authored_date: c.authored,
+      committer_name: c.committerName,
+      committer_email: c.committerEmail,
+      committed_date: c.committed,
+      trailers: {},
+      extended_trailers: {},
+      web_url: `${webUrl(p.pathWithNamespace)}/-/commit/${c.id}`,
+    };
   }
 
   function groupJson(g: Group) {
@@ -683,69 +896,15 @@ export async function startFakeGitLabApi(options: { token?: string; port?: numbe
         );
         if (!ok) throw new HttpError(400, JSON.stringify({ source_branch: ['is invalid'] }));
       }
-      const iid = p.mergeRequests.length + 1;
-      const now = tick();
-      const author = { id: 1, username: 'root', name: 'Administrator', state: 'active', avatar_url: '', web_url: `${url}/root` };
-      const mr = {
-        id: nextId++,
-        iid,
-        project_id: p.id,
-        title: body['title'],
-        description: body['description'] ?? null,
-        state: 'opened',
-        created_at: now,
-        updated_at: now,
-        web_url: `${webUrl(p.pathWithNamespace)}/-/merge_requests/${iid}`,
-        merged_by: null,
-        merge_user: null,
-        merged_at: null,
-        closed_by: null,
-        closed_at: null,
-        target_branch: body['target_branch'],
-        source_branch: body['source_branch'],
-        user_notes_count: 0,
-        upvotes: 0,
-        downvotes: 0,
-        author,
-        assignees: [],
-        assignee: null,
-        reviewers: [],
-        source_project_id: p.id,
-        target_project_id: p.id,
-        labels: [],
+      const mr = newMergeRequest(p, {
+        title: String(body['title']),
+        description: (body['description'] as string | undefined) ?? null,
+        sourceBranch: String(body['source_branch']),
+        targetBranch: String(body['target_branch']),
+        author: 'root',
         draft: false,
-        work_in_progress: false,
-        milestone: null,
-        merge_when_pipeline_succeeds: false,
-        merge_status: 'checking',
-        detailed_merge_status: 'checking',
-        sha: SHA(`${p.id}:${iid}`),
-        merge_commit_sha: null,
-        squash_commit_sha: null,
-        discussion_locked: null,
-        should_remove_source_branch: body['remove_source_branch'] ?? null,
-        force_remove_source_branch: Boolean(body['remove_source_branch']),
-        reference: `!${iid}`,
-        references: { short: `!${iid}`, relative: `!${iid}`, full: `${p.pathWithNamespace}!${iid}` },
-        time_stats: { time_estimate: 0, total_time_spent: 0, human_time_estimate: null, human_total_time_spent: null },
-        squash: false,
-        task_completion_status: { count: 0, completed_count: 0 },
-        prepared_at: null,
-        has_conflicts: false,
-        blocking_discussions_resolved: true,
-        approvals_before_merge: null,
-        subscribed: true,
-        changes_count: null,
-        latest_build_started_at: null,
-        latest_build_finished_at: null,
-        first_deployed_to_production_at: null,
-        pipeline: null,
-        head_pipeline: null,
-        diff_refs: null,
-        merge_error: null,
-        first_contribution: false,
-        user: { can_merge: true },
-      };
+        removeSourceBranch: (body['remove_source_branch'] as boolean | undefined) ?? null,
+      });
       p.mergeRequests.push(mr);
       res.statusCode = 201;
       return mr;
@@ -830,6 +989,36 @@ export async function startFakeGitLabApi(options: { token?: string; port?: numbe
       res.statusCode = 201;
       return pipeline;
     }
+    if (method === 'GET' && (m = pathname.match(/^\/projects\/([^/]+)\/pipelines$/))) {
+      const p = findProject(seg(m[1]!));
+      let list = [...p.pipelines];
+      if (query['ref']) list = list.filter((x) => x['ref'] === query['ref']);
+      if (query['status']) list = list.filter((x) => x['status'] === query['status']);
+      list.sort((a, b) => Number(b['id']) - Number(a['id']));
+      if (query['sort'] === 'asc') list.reverse();
+      // The list answer is the short form (GitLab's "List project pipelines").
+      const short = ['id', 'iid', 'project_id', 'sha', 'ref', 'status', 'source', 'created_at', 'updated_at', 'web_url'];
+      return pageOf(
+        req,
+        res,
+        list.map((x) => ({ ...Object.fromEntries(short.map((k) => [k, x[k]])), name: null })),
+        query,
+      );
+    }
+    if (method === 'GET' && (m = pathname.match(/^\/projects\/([^/]+)\/merge_requests$/))) {
+      const p = findProject(seg(m[1]!));
+      const state = query['state'] ?? 'all';
+      let list = p.mergeRequests.filter((x) => state === 'all' || x['state'] === state);
+      list = [...list].sort((a, b) => Number(b['iid']) - Number(a['iid']));
+      if (query['sort'] === 'asc') list.reverse();
+      return pageOf(req, res, list, query);
+    }
+    if (method === 'GET' && (m = pathname.match(/^\/projects\/([^/]+)\/repository\/commits$/))) {
+      const p = findProject(seg(m[1]!));
+      const head = await headCommit(p, query['ref_name'] ?? p.defaultBranch);
+      // Only the head of a branch is served: a history of one commit.
+      return pageOf(req, res, head ? [head] : [], query);
+    }
     throw new HttpError(404, '404 Not Found');
   }
 
@@ -907,6 +1096,12 @@ export async function startFakeGitLabApi(options: { token?: string; port?: numbe
     }
     rate.remaining--;
     rateHeaders(res);
+    if (serverErrors.count > 0) {
+      serverErrors.count--;
+      res.statusCode = serverErrors.status;
+      res.end(JSON.stringify({ message: `${serverErrors.status} Internal Server Error` }));
+      return;
+    }
     try {
       const result = await api(req, res, pathname, query, body);
       if (res.statusCode === 204) res.end();
@@ -1030,6 +1225,45 @@ export async function startFakeGitLabApi(options: { token?: string; port?: numbe
     },
     throttleNext(count, retryAfterSeconds) {
       throttle = { count, retryAfter: retryAfterSeconds };
+    },
+    addPipeline(pathWithNamespace, input = {}) {
+      const p = projectByPath(pathWithNamespace);
+      if (!p) throw new Error(`fake GitLab: no project ${pathWithNamespace}`);
+      const ref = input.ref ?? p.defaultBranch;
+      const pipeline = newPipeline(p, {
+        ref,
+        status: input.status ?? 'success',
+        source: input.source ?? 'push',
+        user: input.user ?? 'root',
+        ...(ref === p.defaultBranch && !p.repoDir ? { sha: SHA(`${p.id}:${p.lastActivityAt}`) } : {}),
+      });
+      p.pipelines.push(pipeline);
+      return pipeline.id;
+    },
+    openMergeRequest(pathWithNamespace, input) {
+      const p = projectByPath(pathWithNamespace);
+      if (!p) throw new Error(`fake GitLab: no project ${pathWithNamespace}`);
+      const mr = newMergeRequest(p, {
+        title: input.title,
+        description: input.description ?? null,
+        sourceBranch: input.sourceBranch ?? `change-${p.mergeRequests.length + 1}`,
+        targetBranch: p.defaultBranch,
+        author: input.author,
+        draft: input.draft ?? false,
+        removeSourceBranch: null,
+      });
+      p.mergeRequests.push(mr);
+      return mr.iid;
+    },
+    commit(pathWithNamespace, c) {
+      const p = projectByPath(pathWithNamespace);
+      if (!p) throw new Error(`fake GitLab: no project ${pathWithNamespace}`);
+      p.lastActivityAt = tick();
+      p.lastCommit = { message: c.message, author: c.author };
+      return SHA(`${p.id}:${p.lastActivityAt}`);
+    },
+    failNext(count, status = 500) {
+      serverErrors = { count, status };
     },
     requests,
     async stop() {

@@ -106,6 +106,28 @@ describe('fake GitLab against @gitbeaker/core typings, through @gitbeaker/rest',
     expect(missing(await api.Users.showCurrentUser(), declaredReturn('Users', 'showCurrentUser'))).toEqual([]);
   });
 
+  it('serves every required field of what the entity card reads: pipelines, open merge requests, the last commit', async () => {
+    gitlab.commit('acme/sub/svc', { message: 'Fix the build\n\nThe long story.', author: 'alice' });
+    gitlab.addPipeline('acme/sub/svc', { status: 'failed' });
+    gitlab.addPipeline('acme/sub/svc', { status: 'running', ref: 'feature' });
+    gitlab.openMergeRequest('acme/sub/svc', { title: 'Add a health check', author: 'alice', draft: true });
+    const api = client.api;
+    const pipelines = (await api.Pipelines.all('acme/sub/svc', { perPage: 5 })) as unknown as Array<Record<string, unknown>>;
+    expect(pipelines.map((p) => [p['status'], p['ref']])).toEqual([
+      ['running', 'feature'],
+      ['failed', 'main'],
+    ]);
+    expect(missing(pipelines[0], declaredReturn('Pipelines', 'all'))).toEqual([]);
+    const mrs = (await api.MergeRequests.all({ projectId: 'acme/sub/svc', state: 'opened' })) as unknown as Array<Record<string, unknown>>;
+    expect(mrs).toHaveLength(1);
+    expect(mrs[0]).toMatchObject({ title: 'Add a health check', draft: true, state: 'opened', author: { username: 'alice' } });
+    expect(missing(mrs[0], 'MergeRequestSchema')).toEqual([]);
+    expect(await api.MergeRequests.all({ projectId: 'acme/sub/svc', state: 'merged' })).toEqual([]);
+    const commits = (await api.Commits.all('acme/sub/svc', { refName: 'main', perPage: 1, maxPages: 1 })) as unknown as Array<Record<string, unknown>>;
+    expect(commits[0]).toMatchObject({ title: 'Fix the build', message: 'Fix the build\n\nThe long story.', author_name: 'alice' });
+    expect(missing(commits[0], declaredReturn('Commits', 'all'))).toEqual([]);
+  });
+
   it('paginates as GitLab does: x-next-page, x-total and Link, which gitbeaker follows', async () => {
     for (let i = 0; i < 7; i++) gitlab.addProject({ pathWithNamespace: `acme/p${i}` });
     const page = (await client.api.Groups.allProjects('acme', {
