@@ -1,6 +1,13 @@
+import { execFile, spawn } from 'node:child_process';
 import crypto from 'node:crypto';
+import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import nodePath from 'node:path';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
 
 /**
  * A local stand-in for GitHub's REST API (api.github.com, or a GitHub Enterprise Server under
@@ -10,6 +17,14 @@ import type { AddressInfo } from 'node:net';
  * with 304 does not count, as on GitHub), a primary limit that runs out, and secondary limits
  * (`403` or `429` with `retry-after`) on demand. Every answer is recorded in `served` so a test
  * can check it against GitHub's OpenAPI description (see githubApi.test.ts).
+ *
+ * It also serves the writes the scaffolder's GitHub actions make: repositories created in an org
+ * or for the token's user, topics, branch protection, pull requests, workflow dispatches and
+ * webhooks. Each repository gets a real bare git repository on first use, served over git smart
+ * HTTP by `git http-backend` at `<url>/<owner>/<repo>.git` (the web host's layout, as on a GitHub
+ * Enterprise Server whose API is at `<url>/api/v3`), authenticated as GitHub does (basic auth,
+ * any user name, a token as the password). A push to the default branch updates the files the
+ * read endpoints serve; the first branch pushed to an empty repository becomes its default.
  */
 export interface FakeGitHubRepoInput {
   /** The repository id (default: a new one), e.g. to match a recorded webhook payload. */
@@ -71,6 +86,26 @@ export interface ServedResponse {
   body: unknown;
 }
 
+/** What a test can check after the scaffolder's GitHub actions ran. */
+export interface FakeGitHubRepoState {
+  owner: string;
+  name: string;
+  defaultBranch: string;
+  visibility: 'public' | 'private' | 'internal';
+  description: string | null;
+  homepage: string | null;
+  topics: string[];
+  /** Repository settings as sent at creation (`has_wiki`, `delete_branch_on_merge`, ...). */
+  settings: Record<string, boolean>;
+  /** Files on the default branch. */
+  files: Record<string, string>;
+  pulls: Array<{ number: number; title: string; body: string | null; head: string; base: string; draft: boolean }>;
+  hooks: Array<{ id: number; url: string; contentType: string; secret?: string; insecureSsl: string; events: string[]; active: boolean }>;
+  dispatches: Array<{ workflowId: string; ref: string; inputs: Record<string, unknown> }>;
+  /** Branch protection bodies as sent, by branch. */
+  protection: Record<string, Record<string, unknown>>;
+}
+
 export interface FakeGitHubApi {
   /** API root, like https://api.github.com (a GHES-style `${url}/api/v3` works too). */
   url: string;
@@ -84,6 +119,12 @@ export interface FakeGitHubApi {
    */
   addApp(app: { appId: number; slug: string; publicKey: string; installations: Array<{ id: number; account: string }> }): void;
   addRepo(repo: FakeGitHubRepoInput): void;
+  /** An organisation without repositories yet (one with repositories or teams exists anyway). */
+  addOrg(login: string): void;
+  /** A repository's state, for assertions (throws when there is none). */
+  repoState(owner: string, name: string): FakeGitHubRepoState;
+  /** The files of any branch, read from the repository's git data. */
+  branchFiles(owner: string, name: string, branch: string): Promise<Record<string, string>>;
   /** Sets (or with null removes) a file on the default branch: a push. */
   pushFile(owner: string, name: string, path: string, content: string | null): void;
   renameRepo(owner: string, name: string, newName: string): void;
@@ -129,7 +170,18 @@ interface Repo {
   /** The last commit's message and author (login). */
   lastCommit?: { message: string; author: string };
   runs?: Array<Required<Omit<FakeGitHubWorkflowRunInput, 'conclusion'>> & { conclusion: string | null; id: number; number: number; sha: string; createdAt: string }>;
-  pulls?: Array<{ id: number; number: number; title: string; author: string; head: string; draft: boolean; body: string | null; sha: string; createdAt: string }>;
+  /** Open pull requests; `base` is the default branch when absent. */
+  pulls?: Array<{ id: number; number: number; title: string; author: string; head: string; base?: string; draft: boolean; body: string | null; sha: string; createdAt: string }>;
+  homepage?: string | null;
+  /** Repository settings sent at creation (`has_wiki`, `delete_branch_on_merge`, ...). */
+  settings?: Record<string, boolean>;
+  /** The bare repository, once git or a write needed it. */
+  gitDir?: string;
+  /** `files` changed (pushFile) since the last commit to `gitDir`. */
+  dirty?: boolean;
+  hooks?: Array<FakeGitHubRepoState['hooks'][number] & { createdAt: string }>;
+  dispatches?: FakeGitHubRepoState['dispatches'];
+  protection?: Map<string, Record<string, unknown>>;
 }
 
 interface Team {
@@ -144,6 +196,28 @@ interface Team {
 
 const DOCS = 'https://docs.github.com/rest';
 const sha1 = (s: string) => crypto.createHash('sha1').update(s).digest('hex');
+const INVALID_JSON = Symbol('invalid JSON');
+/** Repository settings the create endpoints take and the fake keeps. */
+const REPO_SETTINGS = [
+  'has_issues',
+  'has_projects',
+  'has_wiki',
+  'has_discussions',
+  'has_downloads',
+  'is_template',
+  'allow_merge_commit',
+  'allow_squash_merge',
+  'allow_rebase_merge',
+  'allow_auto_merge',
+  'delete_branch_on_merge',
+];
+const readBody = (req: http.IncomingMessage) =>
+  new Promise<Buffer>((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
 
 export async function startFakeGitHubApi(options: { port?: number } = {}): Promise<FakeGitHubApi> {
   const tokens = new Map<string, { login: string; scopes: string[] }>();
@@ -431,7 +505,7 @@ export async function startFakeGitHubApi(options: { port?: number } = {}): Promi
       requested_reviewers: [],
       requested_teams: [],
       head: { label: `${r.owner}:${p.head}`, ref: p.head, repo, sha: p.sha, user: repo.owner },
-      base: { label: `${r.owner}:${r.defaultBranch}`, ref: r.defaultBranch, repo, sha: r.commit, user: repo.owner },
+      base: { label: `${r.owner}:${p.base ?? r.defaultBranch}`, ref: p.base ?? r.defaultBranch, repo, sha: r.commit, user: repo.owner },
       _links: {
         self: { href: u },
         html: { href: html },
@@ -492,6 +566,13 @@ export async function startFakeGitHubApi(options: { port?: number } = {}): Promi
     [/^\/repos\/[^/]+\/[^/]+\/actions\/runs$/, '/repos/{owner}/{repo}/actions/runs'],
     [/^\/repos\/[^/]+\/[^/]+\/pulls$/, '/repos/{owner}/{repo}/pulls'],
     [/^\/repos\/[^/]+\/[^/]+\/commits$/, '/repos/{owner}/{repo}/commits'],
+    [/^\/users\/[^/]+$/, '/users/{username}'],
+    [/^\/repos\/[^/]+\/[^/]+$/, '/repos/{owner}/{repo}'],
+    [/^\/user\/repos$/, '/user/repos'],
+    [/^\/repos\/[^/]+\/[^/]+\/topics$/, '/repos/{owner}/{repo}/topics'],
+    [/^\/repos\/[^/]+\/[^/]+\/branches\/.+\/protection$/, '/repos/{owner}/{repo}/branches/{branch}/protection'],
+    [/^\/repos\/[^/]+\/[^/]+\/actions\/workflows\/[^/]+\/dispatches$/, '/repos/{owner}/{repo}/actions/workflows/{workflow_id}/dispatches'],
+    [/^\/repos\/[^/]+\/[^/]+\/hooks$/, '/repos/{owner}/{repo}/hooks'],
   ];
   const operationOf = (path: string) => OPERATIONS.find(([re]) => re.test(path))?.[1] ?? path;
 
@@ -545,16 +626,282 @@ export async function startFakeGitHubApi(options: { port?: number } = {}): Promi
 
   const findRepo = (owner: string, name: string) => repos.get(`${owner}/${name}`.toLowerCase());
 
-  const server = http.createServer((req, res) => {
-    try {
-      handle(req, res);
-    } catch (e) {
-      res.writeHead(500, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ message: String(e) }));
-    }
+  // ---- Writes (the scaffolder's GitHub actions) and git smart HTTP ----
+
+  const orgs = new Set<string>();
+  const isUserLogin = (login: string) => [...tokens.values()].some((t) => t.login.toLowerCase() === login.toLowerCase());
+  /** An organisation: added, or the owner of repositories, teams or an app installation that is no token's user. */
+  const orgExists = (login: string) => {
+    const l = login.toLowerCase();
+    if (isUserLogin(l)) return false;
+    return (
+      orgs.has(l) ||
+      [...teams.values()].some((t) => t.org.toLowerCase() === l) ||
+      [...repos.values()].some((r) => r.owner.toLowerCase() === l) ||
+      [...apps.values()].some((a) => a.installations.some((i) => i.account.toLowerCase() === l))
+    );
+  };
+
+  /** `GET /users/{username}` (`public-user`; an organisation answers with type Organization). */
+  const publicUserJson = (login: string, type: 'User' | 'Organization') => ({
+    ...userJson(login, type),
+    name: login,
+    company: null,
+    blog: '',
+    location: null,
+    email: null,
+    hireable: null,
+    bio: null,
+    public_repos: [...repos.values()].filter((r) => r.owner.toLowerCase() === login.toLowerCase() && r.visibility === 'public').length,
+    public_gists: 0,
+    followers: 0,
+    following: 0,
+    created_at: '2020-01-01T00:00:00Z',
+    updated_at: '2026-01-01T00:00:00Z',
   });
 
-  function handle(req: http.IncomingMessage, res: http.ServerResponse): void {
+  /** A repository as `GET /repos/{owner}/{repo}` and the create endpoints answer (`full-repository`). */
+  const fullRepoJson = (r: Repo) => ({
+    ...repoJson(r),
+    homepage: r.homepage ?? null,
+    size: r.files.size === 0 ? 0 : 100,
+    mirror_url: null,
+    svn_url: `https://github.com/${r.owner}/${r.name}`,
+    license: null,
+    has_discussions: false,
+    allow_merge_commit: true,
+    allow_squash_merge: true,
+    allow_rebase_merge: true,
+    allow_auto_merge: false,
+    delete_branch_on_merge: false,
+    ...(r.settings ?? {}),
+    network_count: 0,
+    subscribers_count: 0,
+  });
+
+  const hookJson = (r: Repo, h: NonNullable<Repo['hooks']>[number]) => {
+    const u = `${base}/repos/${r.owner}/${r.name}/hooks/${h.id}`;
+    return {
+      type: 'Repository',
+      id: h.id,
+      name: 'web',
+      active: h.active,
+      events: h.events,
+      config: { url: h.url, content_type: h.contentType, insecure_ssl: h.insecureSsl, ...(h.secret ? { secret: '********' } : {}) },
+      updated_at: h.createdAt,
+      created_at: h.createdAt,
+      url: u,
+      test_url: `${u}/test`,
+      ping_url: `${u}/pings`,
+      deliveries_url: `${u}/deliveries`,
+      last_response: { code: null, status: 'unused', message: null },
+    };
+  };
+
+  /** `PUT .../branches/{branch}/protection`'s answer (`protected-branch`) for the body sent. */
+  const protectionJson = (r: Repo, branch: string, b: Record<string, unknown>) => {
+    const u = `${base}/repos/${r.owner}/${r.name}/branches/${encodeURIComponent(branch)}/protection`;
+    const checks = b['required_status_checks'] as { strict?: boolean; contexts?: string[] } | null;
+    const reviews = b['required_pull_request_reviews'] as {
+      dismiss_stale_reviews?: boolean;
+      require_code_owner_reviews?: boolean;
+      required_approving_review_count?: number;
+      require_last_push_approval?: boolean;
+    } | null;
+    const on = (k: string) => ({ enabled: b[k] === true });
+    return {
+      url: u,
+      ...(checks
+        ? {
+            required_status_checks: {
+              url: `${u}/required_status_checks`,
+              strict: checks.strict === true,
+              contexts: checks.contexts ?? [],
+              contexts_url: `${u}/required_status_checks/contexts`,
+              checks: (checks.contexts ?? []).map((context) => ({ context, app_id: null })),
+            },
+          }
+        : {}),
+      ...(reviews
+        ? {
+            required_pull_request_reviews: {
+              url: `${u}/required_pull_request_reviews`,
+              dismiss_stale_reviews: reviews.dismiss_stale_reviews === true,
+              require_code_owner_reviews: reviews.require_code_owner_reviews === true,
+              required_approving_review_count: reviews.required_approving_review_count ?? 1,
+              require_last_push_approval: reviews.require_last_push_approval === true,
+            },
+          }
+        : {}),
+      required_signatures: { url: `${u}/required_signatures`, enabled: false },
+      enforce_admins: { url: `${u}/enforce_admins`, enabled: b['enforce_admins'] === true },
+      required_linear_history: on('required_linear_history'),
+      allow_force_pushes: on('allow_force_pushes'),
+      allow_deletions: on('allow_deletions'),
+      block_creations: on('block_creations'),
+      required_conversation_resolution: on('required_conversation_resolution'),
+      lock_branch: on('lock_branch'),
+      allow_fork_syncing: on('allow_fork_syncing'),
+    };
+  };
+
+  let reposDir: string | undefined;
+  const gitEnv = (extra: Record<string, string> = {}): NodeJS.ProcessEnv => ({
+    PATH: process.env['PATH'] ?? '/usr/bin:/bin',
+    HOME: os.tmpdir(),
+    GIT_CONFIG_NOSYSTEM: '1',
+    GIT_AUTHOR_NAME: 'GitHub',
+    GIT_AUTHOR_EMAIL: 'noreply@github.com',
+    GIT_COMMITTER_NAME: 'GitHub',
+    GIT_COMMITTER_EMAIL: 'noreply@github.com',
+    ...extra,
+  });
+  const git = (gitDir: string, args: string[], extra: Record<string, string> = {}) =>
+    run('git', ['--git-dir', gitDir, ...args], { env: gitEnv(extra), maxBuffer: 64 * 1024 * 1024 });
+
+  /** Commits `files` (the whole tree) onto the default branch. */
+  async function commitFiles(r: Repo, message: string): Promise<void> {
+    const tmp = fs.mkdtempSync(nodePath.join(os.tmpdir(), 'atrium-fake-github-wt-'));
+    try {
+      const tree = nodePath.join(tmp, 'tree');
+      fs.mkdirSync(tree);
+      for (const [p, c] of r.files) {
+        const abs = nodePath.join(tree, p);
+        fs.mkdirSync(nodePath.dirname(abs), { recursive: true });
+        fs.writeFileSync(abs, c);
+      }
+      const env = { GIT_INDEX_FILE: nodePath.join(tmp, 'index') };
+      await git(r.gitDir!, ['--work-tree', tree, 'add', '--all', '--', '.'], env);
+      await git(r.gitDir!, ['--work-tree', tree, 'commit', '--quiet', '--allow-empty', '--no-verify', '-m', message], env);
+      r.commit = (await git(r.gitDir!, ['rev-parse', 'HEAD'])).stdout.trim();
+    } finally {
+      fs.rmSync(tmp, { recursive: true, force: true });
+    }
+    r.dirty = false;
+  }
+
+  /** The repository's bare git repository, made on first use (its files become the first commit). */
+  async function ensureGit(r: Repo): Promise<string> {
+    if (!r.gitDir) {
+      reposDir ??= fs.mkdtempSync(nodePath.join(os.tmpdir(), 'atrium-fake-github-'));
+      const dir = nodePath.join(reposDir, `${r.id}.git`);
+      await run('git', ['init', '--bare', '--quiet', `--initial-branch=${r.defaultBranch}`, dir], { env: gitEnv() });
+      await git(dir, ['config', 'http.receivepack', 'true']);
+      r.gitDir = dir;
+      r.dirty = r.files.size > 0;
+    }
+    if (r.dirty) await commitFiles(r, r.lastCommit?.message ?? 'Initial commit');
+    return r.gitDir;
+  }
+
+  const branchSha = async (r: Repo, branch: string): Promise<string | undefined> => {
+    const dir = await ensureGit(r);
+    return git(dir, ['rev-parse', '--verify', '--quiet', `refs/heads/${branch}^{commit}`]).then(
+      (o) => o.stdout.trim(),
+      () => undefined,
+    );
+  };
+
+  async function readBranch(dir: string, branch: string): Promise<Map<string, string>> {
+    const files = new Map<string, string>();
+    const listing = (await git(dir, ['ls-tree', '-r', '-z', '--full-tree', `refs/heads/${branch}`])).stdout;
+    for (const entry of listing.split('\0').filter(Boolean)) {
+      const tab = entry.indexOf('\t');
+      const [, type, sha] = entry.slice(0, tab).split(' ');
+      if (type === 'blob') files.set(entry.slice(tab + 1), (await git(dir, ['cat-file', 'blob', sha!])).stdout);
+    }
+    return files;
+  }
+
+  /** After a push: the first branch of an empty repository becomes its default; the default branch's files are served. */
+  async function syncAfterPush(r: Repo): Promise<void> {
+    const dir = r.gitDir!;
+    const heads = (await git(dir, ['for-each-ref', '--format=%(refname:short)', 'refs/heads/'])).stdout.split('\n').filter(Boolean);
+    if (heads.length === 0) return;
+    if (!heads.includes(r.defaultBranch)) {
+      r.defaultBranch = heads[0]!;
+      await git(dir, ['symbolic-ref', 'HEAD', `refs/heads/${r.defaultBranch}`]);
+    }
+    const head = (await git(dir, ['rev-parse', `refs/heads/${r.defaultBranch}`])).stdout.trim();
+    if (head !== r.commit) {
+      r.files = await readBranch(dir, r.defaultBranch);
+      r.commit = head;
+      r.pushedAt = tick();
+      r.lastCommit = { message: (await git(dir, ['log', '-1', '--format=%s', head])).stdout.trim(), author: r.owner };
+    }
+  }
+
+  /** git smart HTTP at `<url>/<owner>/<repo>.git` through `git http-backend`; a token is the basic-auth password. */
+  async function gitHttp(req: http.IncomingMessage, res: http.ServerResponse, url: URL, m: RegExpExecArray): Promise<void> {
+    const basic = /^Basic\s+(.+)$/i.exec(req.headers.authorization ?? '')?.[1];
+    const password = basic ? Buffer.from(basic, 'base64').toString('utf8').split(':').slice(1).join(':') : undefined;
+    if (!password || !tokens.has(password)) {
+      res.writeHead(401, { 'www-authenticate': 'Basic realm="GitHub"', 'content-type': 'text/plain' });
+      res.end('Invalid username or token. Password authentication is not supported for Git operations.\n');
+      return;
+    }
+    const r = findRepo(decodeURIComponent(m[1]!), decodeURIComponent(m[2]!));
+    if (!r) {
+      res.writeHead(404, { 'content-type': 'text/plain' });
+      res.end('Repository not found.\n');
+      return;
+    }
+    const dir = await ensureGit(r);
+    const input = await readBody(req);
+    const child = spawn('git', ['http-backend'], {
+      env: gitEnv({
+        GIT_PROJECT_ROOT: nodePath.dirname(dir),
+        GIT_HTTP_EXPORT_ALL: '1',
+        PATH_INFO: `/${nodePath.basename(dir)}/${m[3]}`,
+        REQUEST_METHOD: req.method ?? 'GET',
+        QUERY_STRING: url.search.slice(1),
+        CONTENT_TYPE: String(req.headers['content-type'] ?? ''),
+        CONTENT_LENGTH: String(input.length),
+        ...(req.headers['content-encoding'] ? { HTTP_CONTENT_ENCODING: String(req.headers['content-encoding']) } : {}),
+        ...(req.headers['git-protocol'] ? { GIT_PROTOCOL: String(req.headers['git-protocol']) } : {}),
+        REMOTE_USER: 'x-access-token',
+        REMOTE_ADDR: '127.0.0.1',
+      }),
+    });
+    const out: Buffer[] = [];
+    child.stdout.on('data', (c: Buffer) => out.push(c));
+    child.stdin.end(input);
+    await new Promise<void>((resolve) => child.on('close', () => resolve()));
+    if (m[3] === 'git-receive-pack') await syncAfterPush(r);
+    const all = Buffer.concat(out);
+    const split = all.indexOf('\r\n\r\n');
+    res.statusCode = 200;
+    for (const line of all.subarray(0, Math.max(0, split)).toString('utf8').split('\r\n')) {
+      const i = line.indexOf(':');
+      const k = line.slice(0, i).trim();
+      const v = line.slice(i + 1).trim();
+      if (k.toLowerCase() === 'status') res.statusCode = Number(v.split(' ')[0]);
+      else if (k) res.setHeader(k, v);
+    }
+    res.end(split >= 0 ? all.subarray(split + 4) : all);
+  }
+
+  const GIT_PATH = /^\/([^/]+)\/([^/]+?)\.git\/(info\/refs|git-upload-pack|git-receive-pack)$/;
+  const server = http.createServer((req, res) => {
+    void (async () => {
+      const url = new URL(req.url ?? '/', 'http://fake');
+      const gitMatch = GIT_PATH.exec(url.pathname);
+      if (gitMatch) return gitHttp(req, res, url, gitMatch);
+      const raw = req.method === 'GET' || req.method === 'HEAD' ? Buffer.alloc(0) : await readBody(req);
+      let body: unknown = {};
+      try {
+        if (raw.length) body = JSON.parse(raw.toString('utf8'));
+      } catch {
+        body = INVALID_JSON;
+      }
+      await handle(req, res, body);
+    })().catch((e: unknown) => {
+      if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ message: String(e) }));
+    });
+  });
+
+  async function handle(req: http.IncomingMessage, res: http.ServerResponse, body: unknown): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://fake');
     const path = url.pathname.replace(/^\/api\/v3(?=\/)/, '');
     const method = req.method ?? 'GET';
@@ -677,10 +1024,187 @@ export async function startFakeGitHubApi(options: { port?: number } = {}): Promi
       send(404, { message: 'Not Found', documentation_url: DOCS, status: '404' });
     };
 
-    if (method !== 'GET') {
+    /** A counted answer to a write (rate-limit headers, no ETag). */
+    const answer = (status: number, payload?: unknown) => {
+      budget!.remaining -= 1;
+      countedCalls += 1;
+      Object.assign(headers, rateHeaders());
+      if (payload === undefined) headers['content-type'] = '';
+      return send(status, payload);
+    };
+    const invalid = (message: string, errors?: unknown[]) => answer(422, { message, ...(errors ? { errors } : {}), documentation_url: DOCS });
+
+    /** The writes the scaffolder's GitHub actions make. */
+    async function write(): Promise<void> {
+      if (body === INVALID_JSON) return answer(400, { message: 'Problems parsing JSON', documentation_url: DOCS, status: '400' });
+      const b = (body && typeof body === 'object' && !Array.isArray(body) ? body : {}) as Record<string, unknown>;
+      let w: RegExpExecArray | null;
+      const repoAt = (x: RegExpExecArray) => findRepo(decodeURIComponent(x[1]!), decodeURIComponent(x[2]!));
+
+      if (method === 'POST' && ((w = /^\/orgs\/([^/]+)\/repos$/.exec(path)) || path === '/user/repos')) {
+        const forUser = path === '/user/repos';
+        operation = forUser ? '/user/repos' : '/orgs/{org}/repos';
+        // An installation token acts for an app, which has no user account to create repositories in.
+        if (forUser && who!.login.endsWith('[bot]')) return answer(403, { message: 'Resource not accessible by integration', documentation_url: DOCS, status: '403' });
+        const owner = forUser ? who!.login : decodeURIComponent(w![1]!);
+        if (!forUser && !orgExists(owner)) return answer(404, { message: 'Not Found', documentation_url: DOCS, status: '404' });
+        const name = typeof b['name'] === 'string' ? b['name'] : '';
+        if (!/^[A-Za-z0-9._-]{1,100}$/.test(name) || name === '.' || name === '..')
+          return invalid('Repository creation failed.', [{ resource: 'Repository', code: 'custom', field: 'name', message: 'name is invalid' }]);
+        if (findRepo(owner, name))
+          return invalid('Repository creation failed.', [{ resource: 'Repository', code: 'custom', field: 'name', message: 'name already exists on this account' }]);
+        const v = b['visibility'];
+        const visibility = !forUser && (v === 'public' || v === 'private' || v === 'internal') ? v : b['private'] === true ? 'private' : 'public';
+        const settings: Record<string, boolean> = {};
+        for (const k of REPO_SETTINGS) if (typeof b[k] === 'boolean') settings[k] = b[k];
+        const at = tick();
+        const r: Repo = {
+          id: idOf(`repo:${owner}/${name}`.toLowerCase()),
+          owner,
+          name,
+          visibility,
+          archived: false,
+          topics: [],
+          language: null,
+          description: typeof b['description'] === 'string' ? b['description'] : null,
+          homepage: typeof b['homepage'] === 'string' ? b['homepage'] : null,
+          defaultBranch: 'main',
+          files: new Map(),
+          adminTeams: [],
+          createdAt: at,
+          pushedAt: at,
+          commit: sha1(`${owner}/${name}:${at}`),
+          settings,
+        };
+        repos.set(`${owner}/${name}`.toLowerCase(), r);
+        await ensureGit(r);
+        return answer(201, fullRepoJson(r));
+      }
+
+      if (method === 'PUT' && (w = /^\/repos\/([^/]+)\/([^/]+)\/topics$/.exec(path))) {
+        operation = '/repos/{owner}/{repo}/topics';
+        const r = repoAt(w);
+        if (!r) return notFound();
+        const names = b['names'];
+        if (!Array.isArray(names)) return invalid('Invalid request.', ['"names" wasn\'t supplied.']);
+        const bad = names.find((n) => typeof n !== 'string' || !/^[a-z0-9][a-z0-9-]{0,49}$/.test(n));
+        if (bad !== undefined) return invalid('Validation Failed', [`${JSON.stringify(bad)} is not a valid topic name`]);
+        r.topics = [...new Set(names as string[])];
+        return answer(200, { names: r.topics });
+      }
+
+      if (method === 'PUT' && (w = /^\/repos\/([^/]+)\/([^/]+)\/branches\/(.+)\/protection$/.exec(path))) {
+        operation = '/repos/{owner}/{repo}/branches/{branch}/protection';
+        const r = repoAt(w);
+        if (!r) return notFound();
+        const branch = decodeURIComponent(w[3]!);
+        const missing = ['required_status_checks', 'enforce_admins', 'required_pull_request_reviews', 'restrictions'].filter((k) => !(k in b));
+        if (missing.length) return invalid('Invalid request.', missing.map((k) => `"${k}" wasn't supplied.`));
+        if (!(await branchSha(r, branch))) return answer(404, { message: 'Branch not found', documentation_url: DOCS, status: '404' });
+        (r.protection ??= new Map()).set(branch, b);
+        return answer(200, protectionJson(r, branch, b));
+      }
+
+      if (method === 'POST' && (w = /^\/repos\/([^/]+)\/([^/]+)\/pulls$/.exec(path))) {
+        operation = '/repos/{owner}/{repo}/pulls';
+        const r = repoAt(w);
+        if (!r) return notFound();
+        const { title, head: headIn, base: baseIn } = b;
+        if (typeof title !== 'string' || !title || typeof headIn !== 'string' || typeof baseIn !== 'string') {
+          const field = typeof title !== 'string' || !title ? 'title' : typeof headIn !== 'string' ? 'head' : 'base';
+          return invalid('Validation Failed', [{ resource: 'PullRequest', code: 'missing_field', field }]);
+        }
+        const head = headIn.includes(':') ? headIn.slice(headIn.indexOf(':') + 1) : headIn;
+        const headSha = await branchSha(r, head);
+        if (!headSha) return invalid('Validation Failed', [{ resource: 'PullRequest', code: 'invalid', field: 'head' }]);
+        const baseSha = await branchSha(r, baseIn);
+        if (!baseSha) return invalid('Validation Failed', [{ resource: 'PullRequest', code: 'invalid', field: 'base' }]);
+        if (headSha === baseSha) return invalid('Validation Failed', [{ resource: 'PullRequest', code: 'custom', message: `No commits between ${baseIn} and ${head}` }]);
+        const pulls = (r.pulls ??= []);
+        if (pulls.some((p) => p.head === head && (p.base ?? r.defaultBranch) === baseIn))
+          return invalid('Validation Failed', [{ resource: 'PullRequest', code: 'custom', message: `A pull request already exists for ${r.owner}:${head}.` }]);
+        const p = {
+          id: nextId++,
+          number: pulls.length + 1,
+          title,
+          author: who!.login,
+          head,
+          base: baseIn,
+          draft: b['draft'] === true,
+          body: typeof b['body'] === 'string' ? b['body'] : null,
+          sha: headSha,
+          createdAt: tick(),
+        };
+        pulls.push(p);
+        return answer(201, {
+          ...pullJson(r, p),
+          merged: false,
+          mergeable: null,
+          rebaseable: null,
+          mergeable_state: 'unknown',
+          merged_by: null,
+          comments: 0,
+          review_comments: 0,
+          maintainer_can_modify: false,
+          commits: 1,
+          additions: 0,
+          deletions: 0,
+          changed_files: 0,
+        });
+      }
+
+      if (method === 'POST' && (w = /^\/repos\/([^/]+)\/([^/]+)\/actions\/workflows\/([^/]+)\/dispatches$/.exec(path))) {
+        operation = '/repos/{owner}/{repo}/actions/workflows/{workflow_id}/dispatches';
+        const r = repoAt(w);
+        const workflowId = decodeURIComponent(w[3]!);
+        const workflow = r?.files.get(`.github/workflows/${workflowId}`);
+        if (!r || workflow === undefined) return notFound();
+        const ref = b['ref'];
+        if (typeof ref !== 'string' || !ref) return answer(422, { message: 'Invalid request.\n\n"ref" wasn\'t supplied.', documentation_url: DOCS, status: '422' });
+        if (!(await branchSha(r, ref.replace(/^refs\/heads\//, '')))) return answer(422, { message: `No ref found for: ${ref}`, documentation_url: DOCS, status: '422' });
+        if (!/workflow_dispatch/.test(workflow))
+          return answer(422, { message: "Workflow does not have 'workflow_dispatch' trigger", documentation_url: DOCS, status: '422' });
+        const inputs = b['inputs'] ?? {};
+        if (!inputs || typeof inputs !== 'object' || Array.isArray(inputs) || Object.keys(inputs).length > 25)
+          return answer(422, { message: 'inputs must be an object of at most 25 properties', documentation_url: DOCS, status: '422' });
+        (r.dispatches ??= []).push({ workflowId, ref, inputs: inputs as Record<string, unknown> });
+        return answer(204);
+      }
+
+      if (method === 'POST' && (w = /^\/repos\/([^/]+)\/([^/]+)\/hooks$/.exec(path))) {
+        operation = '/repos/{owner}/{repo}/hooks';
+        const r = repoAt(w);
+        if (!r) return notFound();
+        const config = (b['config'] && typeof b['config'] === 'object' ? b['config'] : {}) as Record<string, unknown>;
+        const hookUrl = config['url'];
+        if (typeof hookUrl !== 'string' || !/^https?:\/\/./.test(hookUrl))
+          return invalid('Validation Failed', [{ resource: 'Hook', code: 'custom', message: 'Config must contain URL for webhooks' }]);
+        const events = b['events'] === undefined ? ['push'] : b['events'];
+        if (!Array.isArray(events) || events.length === 0 || events.some((e) => typeof e !== 'string'))
+          return invalid('Validation Failed', [{ resource: 'Hook', code: 'custom', field: 'events', message: 'events are invalid' }]);
+        const hooks = (r.hooks ??= []);
+        if (hooks.some((h) => h.url === hookUrl)) return invalid('Validation Failed', [{ resource: 'Hook', code: 'custom', message: 'Hook already exists on this repository' }]);
+        const secret = typeof config['secret'] === 'string' && config['secret'] ? config['secret'] : undefined;
+        const h = {
+          id: nextId++,
+          url: hookUrl,
+          contentType: config['content_type'] === 'json' ? 'json' : 'form',
+          ...(secret ? { secret } : {}),
+          insecureSsl: String(config['insecure_ssl'] ?? '0'),
+          events: events as string[],
+          active: b['active'] !== false,
+          createdAt: tick(),
+        };
+        hooks.push(h);
+        return answer(201, hookJson(r, h));
+      }
+
       operation = path;
       return notFound();
     }
+
+    if (method !== 'GET') return write();
+
 
     const paginate = (items: unknown[], path0: string) => {
       const perPage = Math.min(100, Math.max(1, Number(url.searchParams.get('per_page') ?? 30)));
@@ -702,6 +1226,20 @@ export async function startFakeGitHubApi(options: { port?: number } = {}): Promi
     if (path === '/user') {
       operation = '/user';
       return conditional(privateUserJson(who.login), { 'x-oauth-scopes': who.scopes.join(', '), 'x-accepted-oauth-scopes': '' });
+    }
+    if ((m = /^\/users\/([^/]+)$/.exec(path))) {
+      operation = '/users/{username}';
+      const login = decodeURIComponent(m[1]!);
+      const user = [...tokens.values()].find((t) => t.login.toLowerCase() === login.toLowerCase());
+      if (user) return conditional(publicUserJson(user.login, 'User'));
+      if (orgExists(login)) return conditional(publicUserJson(login, 'Organization'));
+      return notFound();
+    }
+    if ((m = /^\/repos\/([^/]+)\/([^/]+)$/.exec(path))) {
+      operation = '/repos/{owner}/{repo}';
+      const r = findRepo(decodeURIComponent(m[1]!), decodeURIComponent(m[2]!));
+      if (!r) return notFound();
+      return conditional(fullRepoJson(r));
     }
     if ((m = /^\/orgs\/([^/]+)\/repos$/.exec(path)) || (m = /^\/users\/([^/]+)\/repos$/.exec(path))) {
       operation = path.startsWith('/orgs/') ? '/orgs/{org}/repos' : '/users/{username}/repos';
@@ -863,6 +1401,8 @@ export async function startFakeGitHubApi(options: { port?: number } = {}): Promi
       if (content === null) r.files.delete(path);
       else r.files.set(path, content);
       bump(r);
+      // The next git access commits the change, so git and the REST endpoints agree.
+      if (r.gitDir) r.dirty = true;
     },
     renameRepo(owner, name, newName) {
       const r = need(owner, name);
@@ -955,6 +1495,35 @@ export async function startFakeGitHubApi(options: { port?: number } = {}): Promi
     },
     counted: () => countedCalls,
     repoJson: (owner, name) => repoJson(need(owner, name)),
-    stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    addOrg(login) {
+      orgs.add(login.toLowerCase());
+    },
+    repoState(owner, name) {
+      const r = need(owner, name);
+      return {
+        owner: r.owner,
+        name: r.name,
+        defaultBranch: r.defaultBranch,
+        visibility: r.visibility,
+        description: r.description,
+        homepage: r.homepage ?? null,
+        topics: [...r.topics],
+        settings: { ...(r.settings ?? {}) },
+        files: Object.fromEntries(r.files),
+        pulls: (r.pulls ?? []).map((p) => ({ number: p.number, title: p.title, body: p.body, head: p.head, base: p.base ?? r.defaultBranch, draft: p.draft })),
+        hooks: (r.hooks ?? []).map(({ createdAt: _c, ...h }) => h),
+        dispatches: [...(r.dispatches ?? [])],
+        protection: Object.fromEntries(r.protection ?? []),
+      };
+    },
+    async branchFiles(owner, name, branch) {
+      const dir = await ensureGit(need(owner, name));
+      return Object.fromEntries(await readBranch(dir, branch));
+    },
+    async stop() {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      if (reposDir) fs.rmSync(reposDir, { recursive: true, force: true });
+    },
   };
 }
