@@ -33,6 +33,8 @@ export function createFreshDatabase(kind, runId) {
       describe: `Postgres ${pgServerVersion()} at ${PG_HOST}:${PG_PORT}/${name} (autovacuum ${psql('show autovacuum')})`,
       pgDatabase: name,
       cleanup() {
+        // BENCH_KEEP_DB=1 leaves the database for a look afterwards (EXPLAIN, psql).
+        if (process.env.BENCH_KEEP_DB === '1') return console.error(`bench: kept database ${name} (BENCH_KEEP_DB=1)`);
         try {
           psql(`drop database if exists ${name} with (force)`);
         } catch (e) {
