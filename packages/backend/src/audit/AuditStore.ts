@@ -76,19 +76,29 @@ export class AuditStore {
    * transaction of its own. Returns the row written.
    */
   async append(entry: AuditAppend, trx?: Knex.Transaction): Promise<AuditRecord> {
-    if (!trx) return this.db.transaction((own) => this.appendIn(own, entry));
-    const level = String(((await trx.raw(`select current_setting('transaction_isolation') as level`)) as { rows: Array<{ level: string }> }).rows[0]?.level);
-    if (level !== 'read committed') {
-      throw new Error(`audit.record({ trx }) needs a READ COMMITTED transaction (this one is ${level}): the chain head is read after the audit lock is taken`);
-    }
-    return this.appendIn(trx, entry);
+    if (!trx) return this.db.transaction((own) => this.appendIn(own, entry, false));
+    return this.appendIn(trx, entry, true);
   }
 
-  private async appendIn(trx: Knex.Transaction, entry: AuditAppend): Promise<AuditRecord> {
-    await trx.raw('select pg_advisory_xact_lock(?)', [AUDIT_LOCK_KEY]);
-    const prevHash = await this.headHash(trx);
-    const idRows = (await trx.raw(`select nextval(pg_get_serial_sequence('${SCHEMA}.audit_events', 'id'))::text as id`)) as { rows: Array<{ id: string }> };
-    const id = String(idRows.rows[0]!.id);
+  // Three statements: the lock (with the isolation check), the chain head and next id (read
+  // after the lock, in a statement of their own, so a read-committed snapshot sees the last
+  // committed row), the insert.
+  private async appendIn(trx: Knex.Transaction, entry: AuditAppend, callersTransaction: boolean): Promise<AuditRecord> {
+    const locked = (await trx.raw(`select current_setting('transaction_isolation') as level, pg_advisory_xact_lock(?)::text as locked`, [AUDIT_LOCK_KEY])) as {
+      rows: Array<{ level: string }>;
+    };
+    const level = String(locked.rows[0]?.level);
+    if (callersTransaction && level !== 'read committed') {
+      throw new Error(`audit.record({ trx }) needs a READ COMMITTED transaction (this one is ${level}): the chain head is read after the audit lock is taken`);
+    }
+    const head = (await trx.raw(
+      `select nextval(pg_get_serial_sequence('${SCHEMA}.audit_events', 'id'))::text as id,
+              coalesce((select hash from ${SCHEMA}.audit_events order by id desc limit 1),
+                       (select hash from ${SCHEMA}.audit_checkpoints order by id desc limit 1), ?) as prev_hash`,
+      [GENESIS_HASH],
+    )) as { rows: Array<{ id: string; prev_hash: string }> };
+    const id = String(head.rows[0]!.id);
+    const prevHash = String(head.rows[0]!.prev_hash);
     const record: AuditRecord = {
       id,
       time: new Date().toISOString(),
@@ -118,14 +128,6 @@ export class AuditStore {
         hash: record.hash,
       });
     return record;
-  }
-
-  /** The hash the next row chains from: the last row's, else the last checkpoint's, else genesis. */
-  private async headHash(trx: Knex.Transaction): Promise<string> {
-    const last = (await trx.withSchema(SCHEMA).table('audit_events').select('hash').orderBy('id', 'desc').first()) as { hash: string } | undefined;
-    if (last) return last.hash;
-    const checkpoint = (await trx.withSchema(SCHEMA).table('audit_checkpoints').select('hash').orderBy('id', 'desc').first()) as { hash: string } | undefined;
-    return checkpoint?.hash ?? GENESIS_HASH;
   }
 
   /** Newest first, filtered; `nextCursor` when older rows match. */
