@@ -10,6 +10,7 @@ export * from './serviceFactory.js';
 export * from './coreServices.js';
 export * from './serviceRegistry.js';
 export * from './search.js';
+export * from './coalescingQueue.js';
 export { createGuestAuth } from './defaults/guestAuth.js';
 export { createAllowAllPermissions, createPermissions, scopesAllow } from './defaults/permissions.js';
 export { createLogAudit } from './defaults/logAudit.js';

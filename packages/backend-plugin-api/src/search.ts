@@ -56,6 +56,8 @@ export interface SearchCollator {
   collate(signal: AbortSignal): AsyncIterable<readonly SearchDocument[]>;
   /** Follow changes and push them to `sink` (called once the type is registered); returns an unsubscribe function. */
   subscribe?(sink: SearchDocumentSink): () => void;
+  /** Resolves once every change the collator has heard is in the sink (a collator that queues changes; tests and benchmarks wait on it). */
+  idle?(): Promise<void>;
 }
 
 /** The collators of one backend: plugins register, the search plugin indexes. */

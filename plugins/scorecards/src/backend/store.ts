@@ -375,9 +375,14 @@ export class ScorecardStore {
     return (await q).map(toExemption);
   }
 
+  /**
+   * The exemption methods take `alsoInTransaction` (the route's audit record): it runs in the
+   * change's transaction, so a change is never stored without its audit record or the reverse.
+   */
   async addExemption(
     e: Pick<Exemption, 'entityRef' | 'scorecardId' | 'ruleId' | 'reason' | 'expiresAt' | 'status' | 'requestedBy' | 'approvedBy'>,
     now: Date,
+    alsoInTransaction?: (trx: Knex.Transaction, exemption: Exemption) => Promise<void>,
   ): Promise<Exemption> {
     const row = {
       id: randomUUID(),
@@ -392,17 +397,31 @@ export class ScorecardStore {
       created_at: now,
       granted_at: e.status === 'granted' ? now : null,
     };
-    await this.db('exemptions').insert(row);
-    return toExemption(row);
+    const exemption = toExemption(row);
+    await this.db.transaction(async (trx) => {
+      await trx('exemptions').insert(row);
+      await alsoInTransaction?.(trx, exemption);
+    });
+    return exemption;
   }
 
   /** Grants a requested exemption; undefined when there is no such request (unknown, or already granted). */
-  async grantExemption(id: string, approvedBy: string, now: Date): Promise<Exemption | undefined> {
-    const [row] = await this.db('exemptions')
-      .where({ id, status: 'requested' })
-      .update({ status: 'granted', approved_by: approvedBy, granted_at: now })
-      .returning('*');
-    return row ? toExemption(row) : undefined;
+  async grantExemption(
+    id: string,
+    approvedBy: string,
+    now: Date,
+    alsoInTransaction?: (trx: Knex.Transaction, exemption: Exemption) => Promise<void>,
+  ): Promise<Exemption | undefined> {
+    return this.db.transaction(async (trx) => {
+      const [row] = await trx('exemptions')
+        .where({ id, status: 'requested' })
+        .update({ status: 'granted', approved_by: approvedBy, granted_at: now })
+        .returning('*');
+      if (!row) return undefined;
+      const exemption = toExemption(row);
+      await alsoInTransaction?.(trx, exemption);
+      return exemption;
+    });
   }
 
   async exemption(id: string): Promise<Exemption | undefined> {
@@ -410,9 +429,14 @@ export class ScorecardStore {
     return row ? toExemption(row) : undefined;
   }
 
-  async deleteExemption(id: string): Promise<Exemption | undefined> {
-    const [row] = await this.db('exemptions').where('id', id).delete().returning('*');
-    return row ? toExemption(row) : undefined;
+  async deleteExemption(id: string, alsoInTransaction?: (trx: Knex.Transaction, exemption: Exemption) => Promise<void>): Promise<Exemption | undefined> {
+    return this.db.transaction(async (trx) => {
+      const [row] = await trx('exemptions').where('id', id).delete().returning('*');
+      if (!row) return undefined;
+      const exemption = toExemption(row);
+      await alsoInTransaction?.(trx, exemption);
+      return exemption;
+    });
   }
 }
 

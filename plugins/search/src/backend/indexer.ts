@@ -147,9 +147,13 @@ export class Indexer {
     this.rechecks.set(type, timer);
   }
 
-  /** Resolves when no build is running (tests, the bench). */
+  /** Resolves when no build is running and no collator has changes queued (tests, the bench). */
   async idle(): Promise<void> {
-    while (this.builds.size > 0) await Promise.allSettled([...this.builds.values()]);
+    for (;;) {
+      while (this.builds.size > 0) await Promise.allSettled([...this.builds.values()]);
+      await Promise.allSettled([...this.collators.values()].map((c) => c.idle?.()));
+      if (this.builds.size === 0) return;
+    }
   }
 
   async status(): Promise<SearchStatusResponse> {

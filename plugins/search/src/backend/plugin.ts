@@ -34,7 +34,7 @@ export const searchPlugin = definePlugin<unknown, { collators: typeof searchColl
   setup({ router, db, auth, permissions, audit, logger, lifecycle, instance, deps, optionalDeps }) {
     const indexer = new Indexer(db, logger, instance.replicaId);
     if (optionalDeps.catalog) {
-      deps.collators.register(createCatalogSearchCollator(optionalDeps.catalog));
+      deps.collators.register(createCatalogSearchCollator(optionalDeps.catalog, logger));
       deps.collators.register(createTemplateSearchCollator(optionalDeps.catalog));
     }
     indexer.attach(deps.collators);

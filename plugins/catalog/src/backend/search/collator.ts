@@ -1,4 +1,4 @@
-import type { SearchCollator, SearchDocument } from '@atrium/backend-plugin-api';
+import { CoalescingQueue, type Logger, type SearchCollator, type SearchDocument } from '@atrium/backend-plugin-api';
 import { DEFAULT_NAMESPACE, type Entity } from '@atrium/catalog-model';
 import type { CatalogService } from '../../common/index.js';
 import { buildSearchRows } from '../stitching/searchRows.js';
@@ -60,12 +60,19 @@ export async function* allEntities(catalog: CatalogService, signal: AbortSignal,
   }
 }
 
+/** Entities read and indexed together when following changes. */
+const CHANGE_BATCH = 500;
+
 /**
  * The `software-catalog` search documents: one per entity, kept fresh from
- * `onEntityChange` (every replica sees every change). The search plugin registers it when the
+ * `onEntityChange` (every replica sees every change). Changes are coalesced per entity and
+ * indexed in batches by one worker (see CoalescingQueue): a bulk ingest costs a few hundred
+ * batched reads and writes instead of one concurrent read and write per entity, which used to
+ * exhaust the connection pool at 100,000 entities. The search plugin registers it when the
  * catalog is installed.
  */
-export function createCatalogSearchCollator(catalog: CatalogService): SearchCollator {
+export function createCatalogSearchCollator(catalog: CatalogService, logger?: Logger): SearchCollator {
+  let queue: CoalescingQueue<'changed' | 'removed'> | undefined;
   return {
     type: 'software-catalog',
     title: 'Software Catalog',
@@ -74,12 +81,31 @@ export function createCatalogSearchCollator(catalog: CatalogService): SearchColl
       for await (const batch of allEntities(catalog, signal)) yield batch.map(entityToSearchDocument);
     },
     subscribe(sink) {
-      return catalog.onEntityChange(async (change) => {
-        if (change.type === 'removed') return sink.remove([change.entityRef.toLowerCase()]);
-        const entity = await catalog.getEntityByRef(change.entityRef);
-        if (entity) await sink.upsert([entityToSearchDocument(entity)]);
-        else await sink.remove([change.entityRef.toLowerCase()]);
-      });
+      const changes = new CoalescingQueue<'changed' | 'removed'>(
+        async (batch) => {
+          const changed = [...batch].filter(([, what]) => what === 'changed').map(([ref]) => ref);
+          const gone = [...batch].filter(([, what]) => what === 'removed').map(([ref]) => ref);
+          const entities = changed.length > 0 ? await catalog.getEntitiesByRefs(changed) : [];
+          const docs: SearchDocument[] = [];
+          entities.forEach((entity, i) => {
+            if (entity) docs.push(entityToSearchDocument(entity));
+            else gone.push(changed[i]!);
+          });
+          if (docs.length > 0) await sink.upsert(docs);
+          if (gone.length > 0) await sink.remove(gone);
+        },
+        {
+          batchSize: CHANGE_BATCH,
+          onError: (e, keys) => logger?.warn({ err: e, keys }, 'search: could not read changed entities; retrying'),
+        },
+      );
+      queue = changes;
+      const unsubscribe = catalog.onEntityChange((change) => changes.add(change.entityRef.toLowerCase(), change.type === 'removed' ? 'removed' : 'changed'));
+      return () => {
+        unsubscribe();
+        changes.stop();
+      };
     },
+    idle: () => queue?.idle() ?? Promise.resolve(),
   };
 }

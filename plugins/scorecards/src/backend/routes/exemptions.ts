@@ -94,13 +94,14 @@ export const createExemption = defineRoute<ScorecardsRouteServices, Record<strin
         approvedBy: b.approvedBy ?? caller.userEntityRef,
       },
       new Date(),
+      (trx, created) =>
+        Promise.resolve(
+          services.audit.record(
+            { actor: caller, action: 'scorecards.exemption.create', target: entityRef, meta: { id: created.id, ruleId: b.ruleId, scorecardId: b.scorecardId } },
+            { trx },
+          ),
+        ),
     );
-    services.audit.record({
-      actor: caller,
-      action: 'scorecards.exemption.create',
-      target: entityRef,
-      meta: { id: exemption.id, ruleId: b.ruleId, scorecardId: b.scorecardId },
-    });
     services.runtime.enqueue(entityRef);
     return exemption;
   },
@@ -133,13 +134,19 @@ export const requestExemption = defineRoute<ScorecardsRouteServices, Record<stri
         approvedBy: null,
       },
       new Date(),
+      (trx, created) =>
+        Promise.resolve(
+          services.audit.record(
+            {
+              actor: caller,
+              action: 'scorecards.exemption.request',
+              target: entityRef,
+              meta: { id: created.id, ruleId: b.ruleId, scorecardId: b.scorecardId },
+            },
+            { trx },
+          ),
+        ),
     );
-    services.audit.record({
-      actor: caller,
-      action: 'scorecards.exemption.request',
-      target: entityRef,
-      meta: { id: exemption.id, ruleId: b.ruleId, scorecardId: b.scorecardId },
-    });
     return exemption;
   },
 });
@@ -164,14 +171,15 @@ export const grantExemption = defineRoute<ScorecardsRouteServices, { id: string 
     if (!existing) throw noExemption(id);
     if (existing.status === 'granted') throw new ConflictError(`Exemption "${id}" is already granted`);
     if (Date.parse(existing.expiresAt) <= Date.now()) throw new InputError(`Exemption "${id}" expired on ${existing.expiresAt}; ask for a new one`);
-    const granted = await store.grantExemption(id, caller.userEntityRef, new Date());
+    const granted = await store.grantExemption(id, caller.userEntityRef, new Date(), (trx, g) =>
+      Promise.resolve(
+        audit.record(
+          { actor: caller, action: 'scorecards.exemption.grant', target: g.entityRef, meta: { id, ruleId: g.ruleId, scorecardId: g.scorecardId } },
+          { trx },
+        ),
+      ),
+    );
     if (!granted) throw new ConflictError(`Exemption "${id}" is already granted`);
-    audit.record({
-      actor: caller,
-      action: 'scorecards.exemption.grant',
-      target: granted.entityRef,
-      meta: { id, ruleId: granted.ruleId, scorecardId: granted.scorecardId },
-    });
     runtime.enqueue(granted.entityRef);
     return granted;
   },
@@ -187,9 +195,12 @@ export const deleteExemption = defineRoute<ScorecardsRouteServices, { id: string
   response: { status: 204, description: 'Removed' },
   responses: { '404': { description: 'No such exemption' } },
   handler: async ({ params: { id }, caller, res }, { store, audit, runtime }) => {
-    const removed = await store.deleteExemption(id);
+    const removed = await store.deleteExemption(id, (trx, r) =>
+      Promise.resolve(
+        audit.record({ actor: caller, action: 'scorecards.exemption.delete', target: r.entityRef, meta: { id: r.id, status: r.status } }, { trx }),
+      ),
+    );
     if (!removed) throw new NotFoundError(`No exemption "${id}"`);
-    audit.record({ actor: caller, action: 'scorecards.exemption.delete', target: removed.entityRef, meta: { id: removed.id, status: removed.status } });
     if (removed.status === 'granted') runtime.enqueue(removed.entityRef);
     res.status(204).end();
   },
