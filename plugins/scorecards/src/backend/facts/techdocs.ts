@@ -40,14 +40,17 @@ export async function followTechdocsBuilds(deps: {
   register: (provider: FactProvider) => void;
   onBuild: (entityRef: string) => void;
 }): Promise<() => void> {
-  let builds = await deps.store.techdocsBuilds();
+  const builds = await deps.store.techdocsBuilds();
   let seenAny = builds.size > 0;
   deps.register(techdocsFactProvider(() => ({ seenAny, builds })));
+  // Every replica hears every build (the event bus), so each keeps its map by the events alone:
+  // reloading the table per build made a bulk sync of n sites cost n² rows.
   return deps.events.subscribe(techdocsBuildFinished, async ({ payload }) => {
     const entityRef = payload.entityRef.toLowerCase();
-    await deps.store.recordTechdocsBuild(entityRef, payload.status === 'built', new Date());
+    const ok = payload.status === 'built';
+    await deps.store.recordTechdocsBuild(entityRef, ok, new Date());
     seenAny = true;
-    builds = await deps.store.techdocsBuilds();
+    builds.set(entityRef, ok);
     deps.onBuild(entityRef);
   });
 }
