@@ -6,7 +6,7 @@
 //   node bench/lib/catalog-backend.mjs --config FILE
 import { parseArgs } from 'node:util';
 import { coreServices, createServiceFactory } from '@atrium/backend-plugin-api';
-import { createBackend, loadConfig } from '@atrium/backend';
+import { createBackend, defaultPlugins, loadConfig } from '@atrium/backend';
 import { catalogPlugin } from '@atrium/plugin-catalog/backend';
 import { systemPlugin } from '@atrium/plugin-system/backend';
 
@@ -21,9 +21,14 @@ const noEventLog = {
   stats: async () => ({ rows: 0, bytes: 0, oldestId: null, newestId: null, oldestAt: null, retentionDays: 0 }),
 };
 const services = process.env.BENCH_EVENT_LOG === 'off' ? [createServiceFactory(coreServices.eventLog, () => noEventLog)] : [];
-const backend = await createBackend({ config, plugins: [systemPlugin, catalogPlugin], appDistDir: null, services });
+// BENCH_EXTRA_PLUGINS=scorecards,search: these default plugins too, to measure what each adds (issue 20).
+const extra = (process.env.BENCH_EXTRA_PLUGINS ?? '').split(',').filter(Boolean);
+const unknown = extra.filter((id) => !defaultPlugins.some((p) => p.id === id));
+if (unknown.length) throw new Error(`BENCH_EXTRA_PLUGINS: no default plugin ${unknown.join(', ')} (there are ${defaultPlugins.map((p) => p.id).join(', ')})`);
+const plugins = [systemPlugin, catalogPlugin, ...defaultPlugins.filter((p) => extra.includes(p.id) && p !== systemPlugin && p !== catalogPlugin)];
+const backend = await createBackend({ config, plugins, appDistDir: null, services });
 const { port } = await backend.start();
-backend.logger.info({ port, plugins: ['system', 'catalog'] }, `catalog-only backend running on port ${port}`);
+backend.logger.info({ port, plugins: plugins.map((p) => p.id) }, `catalog-only backend running on port ${port}`);
 
 let stopping = false;
 const shutdown = () => {
