@@ -106,9 +106,7 @@ export const techdocsPlugin = definePlugin<RawTechdocsConfig, Deps, TechdocsServ
     });
     logger.info({ storage: settings.storage, allowedRoots: settings.allowedRoots }, 'techdocs: settings');
 
-    const unsubscribe = deps.catalog.onEntityChange((change) =>
-      sync.onChange(change).catch((e) => logger.warn({ err: e, entityRef: change.entityRef }, 'techdocs: could not follow a catalog change')),
-    );
+    const unsubscribe = deps.catalog.onEntityChange((change) => sync.onChange(change));
     scheduler.every('techdocs.sync', { intervalSeconds: settings.refreshIntervalSeconds, runOnStart: true }, async () => {
       const r = await sync.syncAll();
       logger.info(r, 'techdocs: catalog sync');
@@ -118,12 +116,16 @@ export const techdocsPlugin = definePlugin<RawTechdocsConfig, Deps, TechdocsServ
     deps.search.register(createTechdocsSearchCollator(db, events, logger));
     lifecycle.onShutdown(async () => {
       unsubscribe();
+      sync.stop();
       unsubscribePublished();
       await builder.stop();
     });
     return {
       syncNow: () => sync.syncAll(),
-      idle: () => builder.idle(),
+      idle: async () => {
+        await sync.idle();
+        await builder.idle();
+      },
       buildCount: () => builder.builds,
       recentBuilds: () => [...builder.history],
     };

@@ -1,4 +1,4 @@
-import type { Logger } from '@atrium/backend-plugin-api';
+import { CoalescingQueue, type Logger } from '@atrium/backend-plugin-api';
 import { CATALOG_FILTER_EXISTS, type CatalogService, type EntityChange } from '@atrium/plugin-catalog/backend';
 import { stringifyEntityRef, type Entity } from '@atrium/catalog-model';
 import { TECHDOCS_REF_ANNOTATION } from '../../common/index.js';
@@ -50,20 +50,46 @@ export class CatalogSync {
     },
   ) {}
 
-  async onChange(change: EntityChange): Promise<void> {
-    const ref = change.entityRef.toLocaleLowerCase('en-US');
-    if (change.type === 'removed') {
-      await this.remove(ref);
-      return;
+  // Changes are coalesced per entity and handled 500 at a time by one worker: a bulk ingest of
+  // thousands of entities (most without docs) costs a few batched reads, not one read and one
+  // delete per entity competing with the ingest for connections.
+  private readonly changes = new CoalescingQueue<'changed' | 'removed'>((batch) => this.applyChanges(batch), {
+    batchSize: PAGE_SIZE,
+    onError: (e, keys) => this.o.logger.warn({ err: e, keys }, 'techdocs: could not follow catalog changes; retrying'),
+  });
+
+  onChange(change: EntityChange): Promise<void> {
+    this.changes.add(change.entityRef.toLocaleLowerCase('en-US'), change.type === 'removed' ? 'removed' : 'changed');
+    return Promise.resolve();
+  }
+
+  /** Resolves once every change heard so far is applied (tests). */
+  idle(): Promise<void> {
+    return this.changes.idle();
+  }
+
+  stop(): void {
+    this.changes.stop();
+  }
+
+  private async applyChanges(batch: Map<string, 'changed' | 'removed'>): Promise<void> {
+    const changed = [...batch].filter(([, what]) => what === 'changed').map(([ref]) => ref);
+    const gone = [...batch].filter(([, what]) => what === 'removed').map(([ref]) => ref);
+    const entities = changed.length > 0 ? await this.o.catalog.getEntitiesByRefs(changed) : [];
+    let queued = false;
+    for (let i = 0; i < changed.length; i++) {
+      const entity = entities[i];
+      const info = entity ? docsInfoOf(entity) : undefined;
+      if (!info) {
+        gone.push(changed[i]!);
+        continue;
+      }
+      await this.o.entities.upsert(info);
+      queued = true;
     }
-    const entity = await this.o.catalog.getEntityByRef(change.entityRef);
-    const info = entity ? docsInfoOf(entity) : undefined;
-    if (!info) {
-      await this.remove(ref);
-      return;
-    }
-    await this.o.entities.upsert(info);
-    this.o.onQueued();
+    // Only entities that had docs have anything to remove.
+    for (const ref of await this.o.entities.existing(gone)) await this.remove(ref);
+    if (queued) this.o.onQueued();
   }
 
   /** One pass over every catalog entity with docs. */

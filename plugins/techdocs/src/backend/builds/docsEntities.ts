@@ -120,7 +120,11 @@ export class DocsEntities {
          namespace = excluded.namespace, kind = excluded.kind, name = excluded.name, title = excluded.title,
          description = excluded.description, owner = excluded.owner, spec_type = excluded.spec_type,
          lifecycle = excluded.lifecycle, techdocs_ref = excluded.techdocs_ref, location_ref = excluded.location_ref,
-         build_requested_at = coalesce(docs_entities.build_requested_at, now()),
+         build_requested_at = case
+           when docs_entities.techdocs_ref is distinct from excluded.techdocs_ref
+             or docs_entities.location_ref is distinct from excluded.location_ref
+           then coalesce(docs_entities.build_requested_at, now())
+           else docs_entities.build_requested_at end,
          updated_at = now()`,
       [
         info.entityRef,
@@ -140,6 +144,13 @@ export class DocsEntities {
 
   async delete(entityRef: string): Promise<boolean> {
     return (await this.db('docs_entities').where({ entity_ref: entityRef }).delete()) > 0;
+  }
+
+  /** Which of these refs have a row (one query, for following catalog changes in batches). */
+  async existing(entityRefs: string[]): Promise<Set<string>> {
+    if (entityRefs.length === 0) return new Set();
+    const rows = (await this.db('docs_entities').whereIn('entity_ref', entityRefs).select('entity_ref')) as Array<{ entity_ref: string }>;
+    return new Set(rows.map((r) => r.entity_ref));
   }
 
   async allRefs(): Promise<string[]> {
