@@ -4,12 +4,6 @@ import { GENESIS_HASH, hashRow, type ChainedRow } from './auditHash.js';
 import { jsonRoundTrip } from './canonicalJson.js';
 
 const SCHEMA = 'atrium_host';
-/**
- * Key of the transaction-scoped advisory lock every append (and prune) takes first, so appends
- * from every replica form one sequence: the id and the previous hash are read under the lock and
- * the lock is held until the appending transaction ends.
- */
-export const AUDIT_LOCK_KEY = 0x41756474; // "Audt"
 const VERIFY_BATCH = 1000;
 
 /** A record about to be appended: everything but id, time and the chain. */
@@ -80,25 +74,21 @@ export class AuditStore {
     return this.appendIn(trx, entry, true);
   }
 
-  // Three statements: the lock (with the isolation check), the chain head and next id (read
-  // after the lock, in a statement of their own, so a read-committed snapshot sees the last
-  // committed row), the insert.
+  // Two statements: lock the head row and read it (under READ COMMITTED a locking read waits for
+  // a concurrent append and then sees its committed head), then insert the row and move the head.
   private async appendIn(trx: Knex.Transaction, entry: AuditAppend, callersTransaction: boolean): Promise<AuditRecord> {
-    const locked = (await trx.raw(`select current_setting('transaction_isolation') as level, pg_advisory_xact_lock(?)::text as locked`, [AUDIT_LOCK_KEY])) as {
-      rows: Array<{ level: string }>;
-    };
-    const level = String(locked.rows[0]?.level);
-    if (callersTransaction && level !== 'read committed') {
-      throw new Error(`audit.record({ trx }) needs a READ COMMITTED transaction (this one is ${level}): the chain head is read after the audit lock is taken`);
+    const locked = (await trx.raw(
+      `select current_setting('transaction_isolation') as level, (last_id + 1)::text as id, last_hash from ${SCHEMA}.audit_head for update`,
+    )) as { rows: Array<{ level: string; id: string; last_hash: string }> };
+    const head = locked.rows[0];
+    if (!head) throw new Error(`${SCHEMA}.audit_head has no row: the audit log's migrations did not run`);
+    if (callersTransaction && head.level !== 'read committed') {
+      throw new Error(
+        `audit.record({ trx }) needs a READ COMMITTED transaction (this one is ${head.level}): the chain head is read after the audit lock is taken`,
+      );
     }
-    const head = (await trx.raw(
-      `select nextval(pg_get_serial_sequence('${SCHEMA}.audit_events', 'id'))::text as id,
-              coalesce((select hash from ${SCHEMA}.audit_events order by id desc limit 1),
-                       (select hash from ${SCHEMA}.audit_checkpoints order by id desc limit 1), ?) as prev_hash`,
-      [GENESIS_HASH],
-    )) as { rows: Array<{ id: string; prev_hash: string }> };
-    const id = String(head.rows[0]!.id);
-    const prevHash = String(head.rows[0]!.prev_hash);
+    const id = String(head.id);
+    const prevHash = String(head.last_hash);
     const record: AuditRecord = {
       id,
       time: new Date().toISOString(),
@@ -109,24 +99,28 @@ export class AuditStore {
       hash: '',
     };
     record.hash = hashRow(chained(record));
-    await trx
-      .withSchema(SCHEMA)
-      .table('audit_events')
-      .insert({
+    await trx.raw(
+      `with row as (
+         insert into ${SCHEMA}.audit_events (id, time, actor, actor_type, action, target, outcome, request_id, client_address, diff, meta, prev_hash, hash)
+         values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?::jsonb, ?, ?) returning id)
+       update ${SCHEMA}.audit_head set last_id = (select id from row), last_hash = ?`,
+      [
         id,
-        time: record.time,
-        actor: record.actor,
-        actor_type: record.actorType,
-        action: record.action,
-        target: record.target,
-        outcome: record.outcome,
-        request_id: record.requestId,
-        client_address: record.clientAddress,
-        diff: record.diff === null ? null : JSON.stringify(record.diff),
-        meta: record.meta === null ? null : JSON.stringify(record.meta),
-        prev_hash: record.prevHash,
-        hash: record.hash,
-      });
+        record.time,
+        record.actor,
+        record.actorType,
+        record.action,
+        record.target,
+        record.outcome,
+        record.requestId,
+        record.clientAddress,
+        record.diff === null ? null : JSON.stringify(record.diff),
+        record.meta === null ? null : JSON.stringify(record.meta),
+        record.prevHash,
+        record.hash,
+        record.hash,
+      ],
+    );
     return record;
   }
 
@@ -199,7 +193,8 @@ export class AuditStore {
    */
   async prune(before: Date): Promise<number> {
     return this.db.transaction(async (trx) => {
-      await trx.raw('select pg_advisory_xact_lock(?)', [AUDIT_LOCK_KEY]);
+      // Appends wait while the head row is locked: nothing is chained onto rows being removed.
+      await trx.raw(`select 1 from ${SCHEMA}.audit_head for update`);
       const last = (await trx
         .withSchema(SCHEMA)
         .table('audit_events')

@@ -1,5 +1,5 @@
 import type { Migration } from '@atrium/backend-plugin-api';
-import { auditLogMigration } from '../audit/auditMigration.js';
+import { auditHeadMigration, auditLogMigration } from '../audit/auditMigration.js';
 import { eventLogMigration } from '../eventLog/eventLogMigration.js';
 
 /** Tables the host itself keeps, in the `atrium_host` schema. */
@@ -31,4 +31,5 @@ export const hostMigrations: Migration[] = [
   },
   auditLogMigration,
   eventLogMigration,
+  auditHeadMigration,
 ];
