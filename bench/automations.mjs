@@ -6,7 +6,12 @@
 //  2. event-to-delivery latency when idle: an event appended by a plugin (probe.ping) to the
 //     webhook request arriving at the receiver, p50/p95 over --idle samples.
 //
-//   node --conditions=source --import tsx bench/automations.mjs [--n 10000] [--db pglite|pg] [--idle 50]
+//   node --conditions=source --import tsx bench/automations.mjs [--n 10000] [--db pglite|pg] [--idle 50] [--concurrency 32]
+//
+// Deliveries per second are given over the whole delivery window (first to last arrival), after
+// the catalog had stored the burst (the automations' own pace, no longer bound by the catalog's),
+// and per second of the window (p50 and the slowest full second). The catalog API's latency is
+// given overall and split into while the catalog was storing the burst and after.
 //
 // `--db pg` uses ATRIUM_TEST_POSTGRES_URL (a fresh database is created and dropped).
 import fs from 'node:fs';
@@ -18,11 +23,16 @@ import { definePlugin } from '@atrium/backend-plugin-api';
 import { automationKinds, automationsPlugin, automationsServiceRef } from '@atrium/plugin-automations/backend';
 import { catalogPlugin } from '@atrium/plugin-catalog/backend';
 import { startTestBackend } from '@atrium/test-utils';
-import { loadAverage } from './lib/proc.mjs';
+import { loadAverage, processCpuSeconds } from './lib/proc.mjs';
 import { summarize } from './lib/stats.mjs';
 
 const { values: opt } = parseArgs({
-  options: { n: { type: 'string', default: '10000' }, db: { type: 'string', default: 'pglite' }, idle: { type: 'string', default: '50' } },
+  options: {
+    n: { type: 'string', default: '10000' },
+    db: { type: 'string', default: 'pglite' },
+    idle: { type: 'string', default: '50' },
+    concurrency: { type: 'string', default: '32' },
+  },
 });
 const N = Number(opt.n);
 const IDLE = Number(opt.idle);
@@ -81,7 +91,7 @@ const backend = await startTestBackend({
     catalog: { readers: { fileRoots: [dir] }, kinds: automationKinds, locations: [{ type: 'file', target: 'catalog.yaml' }] },
     automations: {
       allowedHosts: ['127.0.0.1'],
-      deliveryConcurrency: 32,
+      deliveryConcurrency: Number(opt.concurrency),
       pollIntervalMs: 250,
       rules: [
         {
@@ -121,6 +131,7 @@ const load0 = loadAverage();
 fs.writeFileSync(file, docs(N));
 const expected = N + Math.ceil(N / 2);
 const started = performance.now();
+const cpu0 = processCpuSeconds(process.pid);
 let apiDone = false;
 const apiSamples = [];
 const apiLoop = (async () => {
@@ -128,7 +139,7 @@ const apiLoop = (async () => {
     const t = performance.now();
     const r = await backend.fetch('/api/catalog/entities/by-query?limit=20&filter=kind=component');
     await r.arrayBuffer();
-    apiSamples.push(performance.now() - t);
+    apiSamples.push({ at: t, ms: performance.now() - t });
   }
 })();
 await backend.json('/api/catalog/refresh', { method: 'POST', body: { entityRef: 'group:default/team-a' } });
@@ -152,7 +163,15 @@ const first = Math.min(...arrivals.map((a) => a.at));
 const last = Math.max(...arrivals.map((a) => a.at));
 const perAutomation = (id) => new Set(arrivals.filter((a) => a.automation === id).map((a) => a.ref)).size;
 const duplicates = [...byKey.values()].filter((n) => n > 1).length;
+const catalogDoneAt = started + catalogDoneMs;
+const afterCatalog = arrivals.filter((a) => a.at >= catalogDoneAt);
+const afterFirst = afterCatalog.length ? Math.max(catalogDoneAt, first) : last;
+// Deliveries in each full second of the window (the last, partial second left out).
+const perSecond = [];
+for (let t = first; t + 1000 <= last; t += 1000) perSecond.push(arrivals.filter((a) => a.at >= t && a.at < t + 1000).length);
+const sortedSeconds = [...perSecond].sort((a, b) => a - b);
 const loadBurst = loadAverage();
+const cpuBurst = processCpuSeconds(process.pid);
 
 // ---- 2. idle latency ----
 const service = backend.backend.service(automationsServiceRef);
@@ -169,6 +188,7 @@ for (let i = 0; i < IDLE; i++) {
 const result = {
   n: N,
   db: opt.db,
+  concurrency: Number(opt.concurrency),
   burst: {
     deliveries: arrivals.length,
     expected,
@@ -177,11 +197,21 @@ const result = {
     // At-least-once: a delivery whose answer came after its timeout (a loaded machine) is sent again.
     deliveredMoreThanOnce: duplicates,
     totalMs: Math.round(burstMs),
+    // This process (backend, receiver and API client; with PGlite also the database).
+    processCpuSeconds: cpu0 === null || cpuBurst === null ? null : Math.round((cpuBurst - cpu0) * 10) / 10,
     catalogStoredMs: Math.round(catalogDoneMs),
     firstDeliveryMs: Math.round(Math.min(...arrivals.map((a) => a.at)) - started),
     deliveryWindowMs: Math.round(last - first),
     deliveriesPerSecond: Math.round((arrivals.length / Math.max(1, last - first)) * 1000),
-    catalogApiMs: summarize(apiSamples),
+    afterCatalogStored: {
+      deliveries: afterCatalog.length,
+      ms: Math.round(last - afterFirst),
+      perSecond: afterCatalog.length > 1 ? Math.round((afterCatalog.length / Math.max(1, last - afterFirst)) * 1000) : null,
+    },
+    perSecondOfWindow: perSecond.length ? { seconds: perSecond.length, p50: sortedSeconds[Math.floor(sortedSeconds.length / 2)], min: sortedSeconds[0] } : null,
+    catalogApiMs: summarize(apiSamples.map((x) => x.ms)),
+    catalogApiMsWhileStoring: summarize(apiSamples.filter((x) => x.at < catalogDoneAt).map((x) => x.ms)),
+    catalogApiMsAfter: summarize(apiSamples.filter((x) => x.at >= catalogDoneAt).map((x) => x.ms)),
   },
   idleEventToDeliveryMs: summarize(latencies),
   loadAverage: { before: load0, afterBurst: loadBurst, end: loadAverage() },

@@ -27,6 +27,24 @@ export interface SendOptions {
   maxLogBytes: number;
   /** Hosts that may be private or loopback (`automations.allowedHosts`). */
   allowedHosts: readonly string[];
+  /** Keep-alive agents to reuse connections with; without them every request opens its own. */
+  agents?: OutboundAgents;
+}
+
+export interface OutboundAgents {
+  http: http.Agent;
+  https: https.Agent;
+}
+
+/**
+ * Agents that keep connections to receivers open between deliveries. An idle connection is
+ * closed after 4 s, or a second before the receiver says it closes it (`Keep-Alive: timeout=`),
+ * so a request is seldom sent on a connection the receiver is closing; when one is, it fails
+ * like any dropped connection and is retried.
+ */
+export function createOutboundAgents(): OutboundAgents {
+  const options = { keepAlive: true, timeout: 4000, maxFreeSockets: 64, scheduling: 'lifo' as const };
+  return { http: new http.Agent(options), https: new https.Agent(options) };
 }
 
 /**
@@ -69,7 +87,7 @@ export async function sendRequest(request: OutboundRequest, options: SendOptions
     const req = lib.request(url, {
       method: request.method,
       signal,
-      agent: false,
+      agent: options.agents ? (url.protocol === 'https:' ? options.agents.https : options.agents.http) : false,
       ...(addresses.length ? { lookup: pinnedLookup(addresses) } : {}),
       headers: {
         ...request.headers,

@@ -105,43 +105,55 @@ export const automationsPlugin = definePlugin<
       notifications: optionalDeps.notifications,
       mailer,
       pluginId,
-      onSettled: () => kick(),
     });
 
-    // The loop: follow the log, then send what is due. Every replica runs it; the cursor row and
-    // the delivery leases decide who does what.
+    // Two loops that every replica runs; the cursor row and the delivery leases decide who does
+    // what. The follower reads the log a page at a time and records the runs; the worker sends
+    // what is due with its own claims, so sending never waits for a read of the log (and
+    // following the log never waits for a webhook).
     let stopped = false;
-    let running = false;
-    let again = false;
+    let following = false;
+    let followAgain = false;
     let timer: NodeJS.Timeout | undefined;
-    const tick = async () => {
-      if (running) {
-        again = true;
-        return;
-      }
-      running = true;
+    let followRun: Promise<void> | undefined;
+    const followPages = async () => {
       try {
         do {
-          again = false;
-          while (!stopped && (await engine.consumeOnce()) > 0) again = true;
-          if (!stopped && (await worker.pump()) > 0) again = true;
-        } while (again && !stopped);
+          followAgain = false;
+          while (!stopped && (await engine.consumeOnce()) > 0) worker.wake();
+        } while (followAgain && !stopped);
       } catch (e) {
-        if (!stopped) logger.error({ err: e }, 'automations loop failed; retrying');
+        if (!stopped) logger.error({ err: e }, 'automations: following the event log failed; retrying');
       } finally {
-        running = false;
+        following = false;
       }
     };
+    const follow = (): Promise<void> => {
+      if (following) {
+        followAgain = true;
+        return Promise.resolve();
+      }
+      following = true;
+      followRun = followPages();
+      return followRun;
+    };
+    const kick = () => {
+      void follow();
+      worker.wake();
+    };
+    // The poll is the fallback (and what finds retries whose time has come).
     const loop = () => {
       if (stopped) return;
-      timer = setTimeout(() => void tick().finally(loop), config.pollIntervalMs);
+      timer = setTimeout(() => {
+        worker.wake();
+        void follow().finally(loop);
+      }, config.pollIntervalMs);
     };
-    const kick = () => void tick();
     loop();
 
     feed.start();
-    // Any replica's append wakes the loop at once (the poll is the fallback).
-    const offAppended = events.subscribe('host.eventlog.appended', () => kick());
+    // Any replica's append wakes the follower at once.
+    const offAppended = events.subscribe('host.eventlog.appended', () => void follow());
 
     scheduler.every(TIMERS_JOB, { intervalSeconds: config.timerIntervalSeconds }, async () => {
       const fired = await engine.fireTimers(new Date());
@@ -158,6 +170,7 @@ export const automationsPlugin = definePlugin<
       if (timer) clearTimeout(timer);
       if (reloadTimer) clearTimeout(reloadTimer);
       feed.stop();
+      await followRun;
       await worker.stop();
     });
 
