@@ -1,4 +1,4 @@
-import { definePlugin, mountRoutes } from '@atrium/backend-plugin-api';
+import { coreServices, definePlugin, mountRoutes } from '@atrium/backend-plugin-api';
 import { catalogServiceRef } from '@atrium/plugin-catalog/backend';
 import { notificationsServiceRef } from '@atrium/plugin-notifications/backend';
 import { createBuiltinRegistry } from './actions/builtin.js';
@@ -18,6 +18,8 @@ import { CallbackSigner, createLocalGitPullRequestChecker, createWaitActions, Wa
 import { anonymousWhenSignedOut } from './routes/callbackAuth.js';
 import { callbackRoute } from './routes/steps.js';
 import { scaffolderPermissions } from './permissions.js';
+import { startTask } from './startTask.js';
+import { taskOutcomeRecorder } from './taskOutcomes.js';
 
 /**
  * Runs Backstage v1beta3 software templates: tasks in Postgres claimed by any replica,
@@ -25,7 +27,7 @@ import { scaffolderPermissions } from './permissions.js';
  */
 export const scaffolderPlugin = definePlugin<
   ScaffolderConfig,
-  { catalog: typeof catalogServiceRef },
+  { catalog: typeof catalogServiceRef; eventLog: typeof coreServices.eventLog },
   ScaffolderActionsService,
   { notifications: typeof notificationsServiceRef }
 >({
@@ -33,7 +35,7 @@ export const scaffolderPlugin = definePlugin<
   permissions: scaffolderPermissions,
   configSchema: scaffolderConfigSchema,
   migrations: scaffolderMigrations,
-  deps: { catalog: catalogServiceRef },
+  deps: { catalog: catalogServiceRef, eventLog: coreServices.eventLog },
   // notification:send delivers through the notifications plugin when it is installed.
   optionalDeps: { notifications: notificationsServiceRef },
   provides: scaffolderActionsRef,
@@ -42,7 +44,9 @@ export const scaffolderPlugin = definePlugin<
   async setup({ router, db, config, configBaseDir, logger, scheduler, auth, permissions, audit, lifecycle, host, instance, deps, optionalDeps, baseUrl }) {
     const paths = scaffolderPaths(host.dataDir);
     const box = await SecretBox.create(db, config.secretsKey);
-    const store = new TaskStore(db, box, config.logs);
+    // Task outcomes (completed, failed, needs-attention, awaiting-approval) go to the durable event log.
+    const outcomes = taskOutcomeRecorder(deps.eventLog);
+    const store = new TaskStore(db, box, config.logs, outcomes);
     const registry = createBuiltinRegistry({
       notifications: optionalDeps.notifications,
       publish: {
@@ -105,7 +109,7 @@ export const scaffolderPlugin = definePlugin<
       if (n) logger.info({ removed: n }, 'scaffolder: removed workspace snapshot contents no unfinished task needs');
     });
 
-    const services = { store, registry, catalog: deps.catalog, worker, runner, permissions, audit, db, waits };
+    const services = { store, registry, catalog: deps.catalog, worker, runner, permissions, audit, db, waits, outcomes };
     // The signed callback authenticates by its signature: a caller without a session is not refused before it is checked.
     mountRoutes({ router, auth: anonymousWhenSignedOut(auth), permissions }, [callbackRoute], services);
     mountRoutes(
@@ -134,6 +138,7 @@ export const scaffolderPlugin = definePlugin<
     return {
       registerAction: (action) => registry.register(action),
       registerPullRequestChecker: (checker) => registry.registerPullRequestChecker(checker),
+      createTask: (request, { caller, ...options }) => startTask(services, caller, request as Parameters<typeof startTask>[2], options),
     };
   },
 });

@@ -1,4 +1,4 @@
-import type { JsonSchema } from '@atrium/backend-plugin-api';
+import type { Caller, JsonSchema } from '@atrium/backend-plugin-api';
 import type { CatalogService } from '@atrium/plugin-catalog/common';
 import type { TemplateSources } from '../sources.js';
 
@@ -119,6 +119,16 @@ export interface ScaffolderActionsService {
   registerAction(action: AnyTemplateAction): void;
   /** Adds a provider for `wait:pull-request` (GitHub, GitLab, ...). */
   registerPullRequestChecker(checker: PullRequestChecker): void;
+  /**
+   * Runs a template (or a day-2 template, its entity passed in `values`) as `options.caller`,
+   * under the same checks as POST /v2/tasks: `scaffolder.task.create` on the Template, values and
+   * steps validated (an InputError names every problem), approval honoured, audited. With
+   * `idempotencyKey` the same caller and key start one task only; with `dryRun` nothing is created.
+   */
+  createTask(
+    request: { templateRef: string; values?: Record<string, unknown>; secrets?: Record<string, string> },
+    options: { caller: Caller; idempotencyKey?: string; dryRun?: boolean; startedBy?: Record<string, unknown> },
+  ): Promise<{ id?: string; existed?: boolean; awaitingApproval?: boolean }>;
 }
 
 export function createTemplateAction<I = Record<string, unknown>>(action: TemplateAction<I>): TemplateAction<I> {

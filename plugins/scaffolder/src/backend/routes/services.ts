@@ -7,6 +7,7 @@ import type { TaskStore } from '../tasks/taskStore.js';
 import type { TaskWorker } from '../tasks/taskWorker.js';
 import type { WaitService } from '../tasks/waits.js';
 import type { Knex } from 'knex';
+import type { TaskOutcomeRecorder } from '../taskOutcomes.js';
 
 /** What the scaffolder's route handlers use, passed to mountRoutes by setup(). */
 export interface ScaffolderRouteServices {
@@ -21,6 +22,8 @@ export interface ScaffolderRouteServices {
   /** For mutations audited in the same transaction. */
   db: Knex;
   waits: WaitService;
+  /** Appends task outcomes to the host's event log (awaiting-approval at creation). */
+  outcomes?: TaskOutcomeRecorder;
 }
 
 export interface TaskIdParams {

@@ -1,8 +1,8 @@
 import { defineRoute, type JsonSchema } from '@atrium/backend-plugin-api';
 import type { JsonObject, TaskStatus } from '../../common/index.js';
 import { approvalOf, buildTaskSpec, loadTemplate, templateRefOf } from '../templates.js';
-import { assertTemplateStructure, checkSteps, checkedTaskSpec } from './taskSpecs.js';
-import { parseDurationMs } from '../tasks/durable.js';
+import { checkSteps } from './taskSpecs.js';
+import { createTaskBody, startTask, type CreateTaskRequest } from '../startTask.js';
 import { publicWaiting, type StoredWaiting } from '../tasks/waits.js';
 import type { Caller } from '@atrium/backend-plugin-api';
 import type { SerializedTask } from '../../common/index.js';
@@ -13,22 +13,7 @@ export function forCaller(task: SerializedTask, caller: Caller): SerializedTask 
 }
 import { TASK_CREATE, TASK_READ, taskIdParams, taskNotFound, taskOr404, type ScaffolderRouteServices, type TaskIdParams } from './services.js';
 
-interface CreateTaskBody {
-  templateRef: string;
-  values: JsonObject;
-  secrets?: Record<string, string>;
-}
-
-const createTaskBody: JsonSchema = {
-  type: 'object',
-  required: ['templateRef'],
-  additionalProperties: false,
-  properties: {
-    templateRef: { type: 'string', minLength: 1, description: 'The Template entity to run, e.g. template:default/service' },
-    values: { type: 'object', default: {}, description: "The form's values, checked against the template's parameters" },
-    secrets: { type: 'object', additionalProperties: { type: 'string' }, description: 'Kept encrypted until the task ends; never logged' },
-  },
-};
+type CreateTaskBody = CreateTaskRequest & { values: JsonObject };
 
 const STATUSES: TaskStatus[] = ['open', 'awaiting-approval', 'processing', 'waiting', 'needs-attention', 'completed', 'failed', 'cancelled'];
 const ORDER = '(asc|desc):(created_at|status|created_by)';
@@ -69,27 +54,7 @@ export const createTask = defineRoute<ScaffolderRouteServices, Record<string, st
   summary: 'Run a template: {templateRef, values, secrets?}',
   response: { status: 201, description: 'The task was queued (or waits for approval)', schema: { type: 'object', properties: { id: { type: 'string' } } } },
   responses: { '404': { description: 'No such template' } },
-  handler: async ({ body, caller }, { catalog, permissions, registry, store, audit, worker, runner }) => {
-    const template = await loadTemplate(catalog, body.templateRef);
-    // Again with the template: a policy may allow running only some templates (by tag, owner, type…).
-    await permissions.assert(caller, { permission: TASK_CREATE, resourceRef: templateRefOf(template), resource: template });
-    await assertTemplateStructure(template, registry, runner);
-    const spec = checkedTaskSpec(template, body.values, body.secrets ?? {}, registry, caller.userEntityRef);
-    const approval = approvalOf(template);
-    const timeoutMs = spec.timeout !== undefined ? parseDurationMs(spec.timeout) : undefined;
-    const id = await store.createTask({
-      spec,
-      ...(timeoutMs !== undefined ? { timeoutMs } : {}),
-      templateRef: templateRefOf(template),
-      createdBy: caller.userEntityRef,
-      ...(body.secrets ? { secrets: body.secrets } : {}),
-      ...(approval ? { approval } : {}),
-    });
-    await store.appendEvent(id, 'log', { message: approval ? `Waiting for approval by ${approval.approvers.join(', ')}` : 'Task queued' });
-    audit.record({ actor: caller, action: 'scaffolder.task.create', target: id, meta: { templateRef: templateRefOf(template) } });
-    worker.wake();
-    return { id };
-  },
+  handler: async ({ body, caller }, services) => ({ id: (await startTask(services, caller, body)).id }),
 });
 
 /** GET /v2/tasks */

@@ -15,6 +15,7 @@ import type {
 } from '../../common/index.js';
 import type { SnapshotFile } from './durable.js';
 import { maskSecrets, type SecretBox } from './secrets.js';
+import type { TaskOutcomeRecorder } from '../taskOutcomes.js';
 
 /** The task's lease was taken over by another replica (this one stalled past its lease): stop, record nothing. */
 export class LeaseLostError extends Error {
@@ -106,6 +107,8 @@ export class TaskStore {
     private readonly db: Knex,
     private readonly box: SecretBox,
     private readonly limits: LogLimits,
+    /** Appends task outcomes to the host's event log, in the transaction that records them. */
+    private readonly outcomes?: TaskOutcomeRecorder,
   ) {}
 
   async createTask(input: {
@@ -117,8 +120,10 @@ export class TaskStore {
     retryOf?: string;
     /** spec.timeout, resolved: the task fails when it is not done by then. */
     timeoutMs?: number;
+    /** A chosen id (a plugin's idempotent start); a second insert with it fails on the primary key. */
+    id?: string;
   }): Promise<string> {
-    const id = randomUUID();
+    const id = input.id ?? randomUUID();
     await this.db('tasks').insert({
       ...(input.timeoutMs !== undefined ? { deadline_at: new Date(Date.now() + input.timeoutMs) } : {}),
       ...(input.approval ? { waiting_for: input.approval.approvers } : {}),
@@ -305,6 +310,7 @@ export class TaskStore {
     if (!n) return false;
     await trx('task_steps').where({ task_id: taskId, step_id: stepId }).update({ status: 'failed', error, finished_at: trx.fn.now() });
     await this.appendEvent(taskId, 'completion', { message: `Run failed: ${error}`, status: 'failed', error: { name: 'Error', message: error } }, {}, trx);
+    await this.outcomes?.(trx, taskId, 'failed', { error, stepId });
     return true;
   }
 
@@ -330,6 +336,7 @@ export class TaskStore {
       if (!n) throw new LeaseLostError(taskId);
       await trx('task_steps').where({ task_id: taskId, step_id: stepId }).update({ status: 'needs-attention' });
       await this.appendEvent(taskId, 'log', { message: `Needs attention: ${reason}`, stepId, status: 'needs-attention' }, {}, trx);
+      await this.outcomes?.(trx, taskId, 'needs-attention', { reason, stepId });
     });
   }
 
@@ -522,26 +529,36 @@ export class TaskStore {
     result: { output?: JsonObject; error?: string },
     workerId?: string,
   ): Promise<void> {
-    const n = await this.db('tasks')
-      .where({ id })
-      .modify((b) => {
-        // A worker finishes only a task it still holds.
-        if (workerId) b.where({ claimed_by: workerId, status: 'processing' });
-      })
-      .update({
-        status,
-        completed_at: this.db.fn.now(),
-        lease_expires_at: null,
-        secrets_enc: null,
-        output: result.output ? JSON.stringify(result.output) : null,
-        error: result.error ?? null,
-      });
-    if (!n) throw new LeaseLostError(id);
-    await this.appendEvent(id, status === 'cancelled' ? 'cancelled' : 'completion', {
-      message: status === 'completed' ? 'Run completed' : status === 'cancelled' ? 'Run cancelled' : `Run failed: ${result.error ?? ''}`,
-      status,
-      ...(result.output ? { output: result.output } : {}),
-      ...(result.error ? { error: { name: 'Error', message: result.error } } : {}),
+    // One transaction: the status, the completion event and the outcome in the host's event log.
+    await this.db.transaction(async (trx) => {
+      const n = await trx('tasks')
+        .where({ id })
+        .modify((b) => {
+          // A worker finishes only a task it still holds.
+          if (workerId) b.where({ claimed_by: workerId, status: 'processing' });
+        })
+        .update({
+          status,
+          completed_at: trx.fn.now(),
+          lease_expires_at: null,
+          secrets_enc: null,
+          output: result.output ? JSON.stringify(result.output) : null,
+          error: result.error ?? null,
+        });
+      if (!n) throw new LeaseLostError(id);
+      await this.appendEvent(
+        id,
+        status === 'cancelled' ? 'cancelled' : 'completion',
+        {
+          message: status === 'completed' ? 'Run completed' : status === 'cancelled' ? 'Run cancelled' : `Run failed: ${result.error ?? ''}`,
+          status,
+          ...(result.output ? { output: result.output } : {}),
+          ...(result.error ? { error: { name: 'Error', message: result.error } } : {}),
+        },
+        {},
+        trx,
+      );
+      if (status !== 'cancelled') await this.outcomes?.(trx, id, status, result.error !== undefined ? { error: result.error } : {});
     });
   }
 
