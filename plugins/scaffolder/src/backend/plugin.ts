@@ -18,6 +18,8 @@ import { CallbackSigner, createLocalGitPullRequestChecker, createWaitActions, Wa
 import { anonymousWhenSignedOut } from './routes/callbackAuth.js';
 import { callbackRoute } from './routes/steps.js';
 import { scaffolderPermissions } from './permissions.js';
+import { registerTemplateCheck } from './templateEntityCheck.js';
+import { followPullRequestEvents } from './tasks/pullRequestEvents.js';
 import { startTask } from './startTask.js';
 import { taskOutcomeRecorder } from './taskOutcomes.js';
 
@@ -41,7 +43,24 @@ export const scaffolderPlugin = definePlugin<
   provides: scaffolderActionsRef,
   openapi: scaffolderOpenApi,
   routes: scaffolderRoutes,
-  async setup({ router, db, config, configBaseDir, logger, scheduler, auth, permissions, audit, lifecycle, host, instance, deps, optionalDeps, baseUrl }) {
+  async setup({
+    router,
+    db,
+    config,
+    configBaseDir,
+    logger,
+    scheduler,
+    events,
+    auth,
+    permissions,
+    audit,
+    lifecycle,
+    host,
+    instance,
+    deps,
+    optionalDeps,
+    baseUrl,
+  }) {
     const paths = scaffolderPaths(host.dataDir);
     const box = await SecretBox.create(db, config.secretsKey);
     // Task outcomes (completed, failed, needs-attention, awaiting-approval) go to the durable event log.
@@ -100,6 +119,8 @@ export const scaffolderPlugin = definePlugin<
       run: (task, signal) => runner.runTask(task, signal),
     });
 
+    // A pull request an integration's webhook reports closed ends its waits at once, not at the next poll.
+    const stopPullRequestEvents = followPullRequestEvents(events, waits, logger);
     // Waiting tasks hold no worker: this job (once per tick across replicas) ends the due ones.
     scheduler.every('scaffolder.waits', { intervalSeconds: config.waitPollSeconds, timeoutSeconds: 120 }, async () => {
       await waits.poll();
@@ -122,6 +143,7 @@ export const scaffolderPlugin = definePlugin<
     // this setup returns: a resumed task must not find its steps' actions missing, so tasks are
     // claimed once no plugin is still starting (or after a minute, whatever is still starting).
     let stopping = false;
+    let removeTemplateCheck: (() => void) | undefined;
     void (async () => {
       const deadline = Date.now() + 60_000;
       while (!stopping && Date.now() < deadline) {
@@ -130,9 +152,17 @@ export const scaffolderPlugin = definePlugin<
         await new Promise((r) => setTimeout(r, 100));
       }
       if (!stopping) worker.start();
+      // Templates are checked when the catalog reads them, against every action now registered.
+      if (!stopping)
+        removeTemplateCheck = await registerTemplateCheck(deps.catalog, registry, logger).catch((e: unknown) => {
+          logger.error({ err: e }, 'scaffolder: could not add the template check to the catalog');
+          return undefined;
+        });
     })();
     lifecycle.onShutdown(() => {
       stopping = true;
+      stopPullRequestEvents();
+      removeTemplateCheck?.();
       return worker.stop();
     });
     return {

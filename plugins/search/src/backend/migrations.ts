@@ -63,4 +63,18 @@ export const searchMigrations: Migration[] = [
       await knex.raw(`alter table index_state drop column builder, drop column heartbeat_at`);
     },
   },
+  {
+    name: '0003_candidate_indexes',
+    async up(knex) {
+      // A broad query is ranked among bounded candidates (searchQuery.ts): title/name/keyword/tag
+      // matches come from the A-C part of the tsvector, which has its own (much smaller) GIN index;
+      // exact titles from a lower(title) index, as exact names come from documents_name.
+      await knex.raw(`create index documents_head_tsv on documents using gin (ts_filter(tsv, '{a,b,c}'))`);
+      await knex.raw(`create index documents_title on documents (lower(title))`);
+    },
+    async down(knex) {
+      await knex.raw('drop index if exists documents_head_tsv');
+      await knex.raw('drop index if exists documents_title');
+    },
+  },
 ];

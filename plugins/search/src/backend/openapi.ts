@@ -48,6 +48,10 @@ const searchQueryResponse: JsonSchema = {
     nextPageCursor: { type: 'string' },
     previousPageCursor: { type: 'string' },
     numberOfResults: { type: 'integer' },
+    numberOfResultsIsLowerBound: {
+      type: 'boolean',
+      description: 'true when more documents matched than are counted exactly (1,000): numberOfResults and facet counts are lower bounds',
+    },
     facets: {
       type: 'object',
       properties: { type: facet, kind: facet, owner: facet, lifecycle: facet, tags: facet },

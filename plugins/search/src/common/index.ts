@@ -35,6 +35,11 @@ export interface SearchQueryResponse {
   nextPageCursor?: string;
   previousPageCursor?: string;
   numberOfResults: number;
+  /**
+   * Present (true) when the query matched more documents than the search ranks and counts exactly
+   * (1,000): `numberOfResults` and the facet counts are then lower bounds, taken over the ranked candidates.
+   */
+  numberOfResultsIsLowerBound?: boolean;
   facets: { type: FacetCount[]; kind: FacetCount[]; owner: FacetCount[]; lifecycle: FacetCount[]; tags: FacetCount[] };
   /** "Did you mean": the term with its unknown words replaced by the closest indexed names. */
   suggestion?: string;

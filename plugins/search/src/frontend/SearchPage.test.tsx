@@ -66,6 +66,19 @@ describe('SearchPage', () => {
     await waitFor(() => expect(calls.at(-1)!.url.searchParams.getAll('types')).toEqual(['techdocs']));
   });
 
+  it('says when the count is a lower bound', async () => {
+    fakeSearchApi(() =>
+      response([result('software-catalog', 'payments-service-000001', '/catalog/default/component/payments-service-000001')], {
+        numberOfResults: 1204,
+        numberOfResultsIsLowerBound: true,
+        facets: { type: [{ value: 'software-catalog', count: 1204 }] },
+      }),
+    );
+    rendered = await renderSearchUi(<SearchPage />, '/search?q=payments');
+    await waitFor(() => expect(document.body.textContent).toContain('More than 1,204 results'));
+    expect([...document.querySelectorAll('[role="tab"]')].map((t) => t.textContent)).toEqual(['All (1204+)', 'Catalog (1204+)', 'Docs', 'Templates']);
+  });
+
   it('offers the suggestion and clearing the filters when nothing matched', async () => {
     fakeSearchApi(() => response([], { suggestion: 'payments' }));
     rendered = await renderSearchUi(<SearchPage />, '/search?q=paymnts&lifecycle=production');

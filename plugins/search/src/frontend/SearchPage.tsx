@@ -90,7 +90,8 @@ function TypeTabs(props: { state: SearchUrlState; data: SearchResponse | undefin
   const typeFacet = props.data?.facets?.type;
   const count = (type: string) => typeFacet?.find((f) => f.value === type)?.count;
   const all = typeFacet ? typeFacet.reduce((sum, f) => sum + f.count, 0) : props.state.type ? undefined : props.data?.numberOfResults;
-  const label = (text: string, n: number | undefined) => (n === undefined ? text : `${text} (${n})`);
+  const plus = props.data?.numberOfResultsIsLowerBound ? '+' : '';
+  const label = (text: string, n: number | undefined) => (n === undefined ? text : `${text} (${n}${plus})`);
   return (
     <Tabs value={props.state.type ?? 'all'} onChange={(value) => props.onChange(value === 'all' || !value ? undefined : value)}>
       <Tabs.List aria-label="Result types">
@@ -146,7 +147,11 @@ function Results(props: { state: SearchUrlState; query: ReturnType<typeof useSea
   return (
     <Stack gap="md" aria-busy={query.isFetching}>
       <Text size="sm" c="dimmed" aria-live="polite">
-        {data.numberOfResults === 1 ? '1 result' : `${data.numberOfResults} results`}
+        {data.numberOfResultsIsLowerBound
+          ? `More than ${data.numberOfResults.toLocaleString('en')} results`
+          : data.numberOfResults === 1
+            ? '1 result'
+            : `${data.numberOfResults} results`}
         {query.isFetching ? ' · updating…' : ''}
       </Text>
       <Stack gap="md" component="section" aria-label="Search results">

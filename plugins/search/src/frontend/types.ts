@@ -31,6 +31,8 @@ export interface SearchResponse {
   nextPageCursor?: string;
   previousPageCursor?: string;
   numberOfResults: number;
+  /** The query matched more than the server counts exactly: `numberOfResults` and facet counts are lower bounds. */
+  numberOfResultsIsLowerBound?: boolean;
   facets?: Partial<Record<FacetName, FacetValue[]>>;
   suggestion?: string;
 }

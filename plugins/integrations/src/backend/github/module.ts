@@ -7,6 +7,7 @@ import { INTEGRATION_PERMISSIONS } from '../permissions.js';
 import type { StoredIntegration } from '../store.js';
 import { createGitHubClient, missingScopes, rateLimitOf, type GitHubAuth } from './client.js';
 import { describeError, GitHubDiscovery, type DiscoveryTarget } from './discovery.js';
+import { githubPullRequestClosed, publishPullRequestClosed } from '../pullRequestEvents.js';
 
 const NEEDED_SCOPES = ['repo', 'read:org'];
 
@@ -149,7 +150,7 @@ export const githubWebhookRoute = defineRoute<IntegrationRouteServices, Record<s
     public: true,
     reason: 'GitHub calls it; authenticated by the X-Hub-Signature-256 HMAC of the body with the webhook secret (401 when missing or wrong)',
   },
-  summary: 'GitHub webhook deliveries (push, repository, membership, team, organization)',
+  summary: 'GitHub webhook deliveries (push, repository, membership, team, organization, pull_request)',
   response: { status: 202, description: 'Accepted (handled, ignored as a replay, or an event discovery does not use)' },
   responses: { '401': { description: 'Missing or bad signature: nothing is done' } },
   handler: async ({ req, res, body }, services) => {
@@ -189,7 +190,12 @@ export const githubWebhookRoute = defineRoute<IntegrationRouteServices, Record<s
     }
     let outcome: string;
     try {
-      outcome = await handleEvent(discovery, event, body, logger);
+      if (event === 'pull_request') {
+        // A closed pull request ends the scaffolder steps waiting on it (through the events service).
+        const closed = githubPullRequestClosed(body, delivery);
+        if (closed) await publishPullRequestClosed(ctx.events, closed);
+        outcome = closed ? 'published' : 'ignored';
+      } else outcome = await handleEvent(discovery, event, body, logger);
     } catch (e) {
       // Not handled: forget the id, so GitHub's redelivery of it is not taken for a replay.
       await ctx.db('webhook_deliveries').where({ source: 'github', delivery_id: delivery }).delete();
