@@ -3,6 +3,7 @@ import type { EntityValidator } from '@atrium/catalog-model';
 import type { Knex } from 'knex';
 import type { CatalogSettings } from './config.js';
 import type { CatalogEvents } from './orchestration/catalogEvents.js';
+import type { EntityChecks } from './orchestration/entityChecks.js';
 import type { LocationProcessor } from './orchestration/locationProcessor.js';
 import type { EntityProviders } from './providers/entityProviders.js';
 import type { EntityLookup } from './query/entityLookup.js';
@@ -24,6 +25,8 @@ export interface CatalogContext {
   providers: EntityProviders;
   events: CatalogEvents;
   validator: EntityValidator;
+  /** Checks other plugins add to processing (registerEntityCheck). */
+  checks: EntityChecks;
   logger: Logger;
   auth: AuthService;
   permissions: PermissionsService;

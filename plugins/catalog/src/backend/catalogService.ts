@@ -212,6 +212,18 @@ export function createCatalogService(ctx: CatalogContext, events: EventsService)
     async getEntityProviderStatus(name) {
       return (await ctx.providers.list(name))[0];
     },
+    async registerEntityCheck(check) {
+      const kinds = check.kinds.map((k) => k.toLowerCase());
+      const remove = ctx.checks.add(check);
+      const recheck = async () => {
+        ctx.checks.changed();
+        const n = await ctx.processor.recheckStoredEntities(kinds);
+        if (n > 0) ctx.logger.info({ check: check.id, locations: n }, `catalog: entity check ${check.id}: reading ${n} locations again`);
+      };
+      // Entities stored before the check existed (or checked by its previous rules) whose problems change are read again now.
+      await recheck();
+      return { recheck, remove };
+    },
     onEntityChange(handler: (change: EntityChange) => void | Promise<void>) {
       const off1 = events.subscribe(catalogEntityUpserted, (e) => handler({ type: 'upserted', ...e.payload }));
       const off2 = events.subscribe(catalogEntityRemoved, (e) => handler({ type: 'removed', ...e.payload }));

@@ -9,6 +9,7 @@ import { catalogConfigSchema, resolveCatalogSettings, type RawCatalogConfig } fr
 import { catalogMigrations } from './migrations/index.js';
 import { catalogOpenApi } from './openapi.js';
 import { CatalogEvents } from './orchestration/catalogEvents.js';
+import { EntityChecks } from './orchestration/entityChecks.js';
 import { LocationProcessor } from './orchestration/locationProcessor.js';
 import { ProcessingLoop } from './orchestration/processingLoop.js';
 import { EntityProviders } from './providers/entityProviders.js';
@@ -52,6 +53,7 @@ export const catalogPlugin = definePlugin<RawCatalogConfig, { sources: typeof so
     const locations = new LocationsStore(db, settings.locationLeaseSeconds);
     const writer = new EntityWriter(db, deps.eventLog);
     const catalogEvents = new CatalogEvents(events, logger);
+    const checks = new EntityChecks(logger);
     const stitchWorkers = embedded ? 1 : 2;
     // Parsing runs on worker threads (catalog.readWorkers; 0 parses on the main thread).
     const readPool = settings.readWorkers > 0 ? new ReadPool(settings.readWorkers) : undefined;
@@ -65,6 +67,7 @@ export const catalogPlugin = definePlugin<RawCatalogConfig, { sources: typeof so
       replicaId,
       stitchWorkers,
       eventLog: deps.eventLog,
+      checks,
       ...(readPool ? { read: (spec, options) => readPool.read(spec, options) } : {}),
     });
     const aggregates = new CatalogAggregates(db);
@@ -82,6 +85,7 @@ export const catalogPlugin = definePlugin<RawCatalogConfig, { sources: typeof so
       providers: new EntityProviders({ db, writer, validator, processor, events: catalogEvents, logger }),
       events: catalogEvents,
       validator,
+      checks,
       logger,
       auth,
       permissions,

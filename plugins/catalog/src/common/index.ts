@@ -217,6 +217,38 @@ export interface CatalogService {
   listEntityProviders(): Promise<EntityProviderStatus[]>;
   /** Status of one provider; undefined when none by that name is known. */
   getEntityProviderStatus(name: string): Promise<EntityProviderStatus | undefined>;
+  /**
+   * Adds a check to the processing of entities read from locations (the scaffolder checks that
+   * a Template's steps can run). A valid entity of one of its kinds that the check finds
+   * problems in is still stored, with each problem as a processing error: on the entity's page
+   * (status items) and among its location's errors, at the named field's line. At once, and
+   * again after `recheck()`, the check runs on the stored entities of those kinds and the
+   * locations of those whose problems change are read again.
+   */
+  registerEntityCheck(check: EntityCheck): Promise<EntityCheckRegistration>;
+}
+
+/** A problem an EntityCheck found: what is wrong, and the field (`spec.steps[2].input`) it is in. */
+export interface EntityCheckProblem {
+  message: string;
+  field?: string;
+}
+
+/** A plugin's check on entities of some kinds (CatalogService.registerEntityCheck). */
+export interface EntityCheck {
+  /** `<pluginId>.<name>`, unique, e.g. `scaffolder.template-steps`. */
+  id: string;
+  /** Kinds it checks (case-insensitive). */
+  kinds: string[];
+  /** Problems of one valid entity (placeholders resolved, defaults applied); empty when fine. Should be quick and not throw. */
+  check(entity: Entity): EntityCheckProblem[] | Promise<EntityCheckProblem[]>;
+}
+
+export interface EntityCheckRegistration {
+  /** What the check decides may have changed (e.g. new actions exist): check the stored entities again. */
+  recheck(): Promise<void>;
+  /** Removes the check (entities keep their errors until their location is read again). */
+  remove(): void;
 }
 
 /**

@@ -1,7 +1,9 @@
-import type { FieldError } from '@atrium/backend-plugin-api';
-import type { TaskSpec } from '../common/index.js';
+import { createAjv, type FieldError } from '@atrium/backend-plugin-api';
+import type { JsonObject, TaskSpec } from '../common/index.js';
 import type { ActionRegistry } from './actions/registry.js';
 import { parseDurationMs } from './tasks/durable.js';
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** `steps.<id>` and `steps['<id>']` / `steps["<id>"]` inside `${{ }}` and `{% %}` expressions. */
 function referencedSteps(value: unknown): string[] {
@@ -32,6 +34,9 @@ export function checkTemplateSteps(spec: Pick<TaskSpec, 'steps' | 'timeout'>, re
         message: `unknown wait action "${step.action}" (known: ${['wait:approval', 'wait:callback', 'wait:until', 'wait:pull-request'].join(', ')})`,
       });
     }
+    if (step.action.startsWith('wait:') && registry.isWaitAction(step.action) && isObject(step.input)) {
+      errors.push(...checkWaitInput(step.action, step.input, `spec.steps[${i}].input`, registry));
+    }
     if (step.timeout !== undefined && parseDurationMs(step.timeout) === undefined) {
       errors.push({ path: `spec.steps[${i}].timeout`, message: `must be seconds or an ISO 8601 duration such as PT10M, not ${JSON.stringify(step.timeout)}` });
     }
@@ -50,6 +55,83 @@ export function checkTemplateSteps(spec: Pick<TaskSpec, 'steps' | 'timeout'>, re
       }
     }
   });
+  return errors;
+}
+
+/** Whether a value holds a `${{ }}` or `{% %}` expression (known only when the step runs). */
+export function hasExpression(value: unknown): boolean {
+  return /\$\{\{|\{%/.test(JSON.stringify(value ?? null));
+}
+
+const schemaAjv = createAjv({ useDefaults: false });
+
+/**
+ * What a waiting step's written-out input gets wrong that its JSON Schema cannot say: durations
+ * and times that do not parse, `wait:until` without exactly one of `until` and `duration`, an
+ * approval naming no approvers, a callback schema that is not a JSON Schema, a pull request URL
+ * no checker knows. Fields holding expressions are left to the run.
+ */
+export function checkWaitInput(action: string, input: Record<string, unknown>, at: string, registry: ActionRegistry): FieldError[] {
+  const errors: FieldError[] = [];
+  const literal = (key: string) => input[key] !== undefined && !hasExpression(input[key]);
+  const duration = (key: string, timeAllowed: boolean) => {
+    if (!literal(key)) return;
+    const v = input[key];
+    if (timeAllowed && typeof v === 'string' && /^\d{4}-\d{2}-\d{2}T/.test(v)) {
+      if (Number.isNaN(new Date(v).getTime())) errors.push({ path: `${at}.${key}`, message: `${JSON.stringify(v)} is not a valid time` });
+      return;
+    }
+    if (parseDurationMs(v) === undefined) {
+      errors.push({
+        path: `${at}.${key}`,
+        message: `must be seconds or an ISO 8601 duration such as PT10M${timeAllowed ? ' (or an ISO 8601 time)' : ''}, not ${JSON.stringify(v)}`,
+      });
+    }
+  };
+  const whole = !hasExpression(input);
+  switch (action) {
+    case 'wait:approval': {
+      duration('expiresIn', true);
+      duration('remindEvery', false);
+      const named = (key: string) => {
+        const v = input[key];
+        return v !== undefined && !(Array.isArray(v) && v.length === 0);
+      };
+      if (whole && !named('groups') && !named('users') && !named('ownerOf'))
+        errors.push({ path: at, message: 'names no approvers: give groups, users or ownerOf' });
+      break;
+    }
+    case 'wait:callback':
+      duration('expiresIn', true);
+      if (literal('schema') && isObject(input['schema'])) {
+        try {
+          schemaAjv.compile(input['schema'] as JsonObject);
+        } catch (e) {
+          errors.push({ path: `${at}.schema`, message: `is not a valid JSON Schema: ${(e as Error).message}` });
+        }
+      }
+      break;
+    case 'wait:until':
+      if (whole && (input['until'] === undefined) === (input['duration'] === undefined))
+        errors.push({ path: at, message: 'give exactly one of until (an ISO 8601 time) and duration' });
+      duration('duration', false);
+      if (literal('until')) {
+        const until = input['until'];
+        if (typeof until !== 'string' || Number.isNaN(new Date(until).getTime()))
+          errors.push({ path: `${at}.until`, message: `${JSON.stringify(until)} is not a valid ISO 8601 time` });
+      }
+      break;
+    case 'wait:pull-request':
+      duration('pollInterval', false);
+      duration('maxPollInterval', false);
+      duration('expiresIn', true);
+      if (literal('url')) {
+        const url = input['url'];
+        if (typeof url === 'string' && !registry.pullRequestCheckers.some((c) => c.matches(url)))
+          errors.push({ path: `${at}.url`, message: `no pull request checker knows ${url} (install the integration for its host)` });
+      }
+      break;
+  }
   return errors;
 }
 

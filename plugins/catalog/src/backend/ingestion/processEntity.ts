@@ -1,6 +1,6 @@
 import { applyEntityDefaults, DEFAULT_NAMESPACE, stringifyEntityRef, type Entity, type EntityRelation, type EntityValidator } from '@atrium/catalog-model';
 import type { LocationAnnotations } from './annotations.js';
-import { isPlainObject } from './fieldPaths.js';
+import { formatPath, isPlainObject, type PathSegment } from './fieldPaths.js';
 import type { YamlDocument } from './parseYaml.js';
 import { findNul, NUL, nulMessage } from './nulCharacters.js';
 import { hasPlaceholders, resolvePlaceholders, type PlaceholderOptions } from './placeholders.js';
@@ -17,6 +17,30 @@ export interface EntityContext {
   validator: EntityValidator;
   rules: RulesChecker | undefined;
   placeholders: PlaceholderOptions;
+  /** Kinds (lower case) whose valid entities carry the line of each field (see IngestionOptions.fieldLinesFor). */
+  fieldLinesFor?: readonly string[];
+}
+
+/** Fields below this depth, or past this many, get no line of their own (their ancestor's is used). */
+const FIELD_LINES_DEPTH = 6;
+const FIELD_LINES_MAX = 2000;
+
+/** The line of every field of `value` down to FIELD_LINES_DEPTH, by its path. */
+export function fieldLinesOf(value: unknown, doc: Pick<YamlDocument, 'locate'>): Record<string, number> {
+  const lines: Record<string, number> = {};
+  let count = 0;
+  const walk = (v: unknown, path: PathSegment[]) => {
+    if (count >= FIELD_LINES_MAX || path.length > FIELD_LINES_DEPTH) return;
+    if (path.length > 0) {
+      const field = formatPath(path);
+      lines[field] = doc.locate(field).line;
+      count++;
+    }
+    if (Array.isArray(v)) v.forEach((item, i) => walk(item, [...path, i]));
+    else if (isPlainObject(v)) for (const [k, item] of Object.entries(v)) walk(item, [...path, k]);
+  };
+  walk(value, []);
+  return lines;
 }
 
 /** Canonical ref of a raw document, when it has a string kind and name. */
@@ -93,5 +117,7 @@ export async function processEntity(raw: Record<string, unknown>, doc: YamlDocum
   const annotations = { ...ctx.annotations.defaults, ...entity.metadata.annotations, ...ctx.annotations.forced };
   // uid and etag belong to the store; a descriptor that carries them (a copied export) must not set them.
   const { uid: _uid, etag: _etag, ...metadata } = entity.metadata;
-  return result([], { ...entity, metadata: { ...metadata, annotations }, relations: forward });
+  const ingested = result([], { ...entity, metadata: { ...metadata, annotations }, relations: forward });
+  if (ctx.fieldLinesFor?.includes(entity.kind.toLowerCase())) ingested.fieldLines = fieldLinesOf(raw, doc);
+  return ingested;
 }

@@ -137,6 +137,7 @@ export async function readLocation(spec: LocationSpec, options: IngestionOptions
       validator,
       rules,
       placeholders: { base: place, reader: placeholderReader, aliasBudget },
+      ...(options.fieldLinesFor?.length ? { fieldLinesFor: options.fieldLinesFor } : {}),
     };
     for (const doc of parseYamlDocuments(content.toString('utf8'), { aliasBudget })) {
       if (doc.empty) continue;

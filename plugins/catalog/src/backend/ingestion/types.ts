@@ -87,6 +87,12 @@ export interface IngestionOptions {
    * bytes plus this many nodes once aliases are followed. Default 100 000.
    */
   yamlAliasBudget?: number;
+  /**
+   * Kinds (lower case) whose entities carry `fieldLines`: the line of each field, so problems
+   * that entity checks registered by other plugins find later (on the main thread, without the
+   * YAML) can still point at the field's line.
+   */
+  fieldLinesFor?: string[];
   /** Cancels reads in flight. */
   signal?: AbortSignal;
 }
@@ -117,6 +123,8 @@ export interface IngestedEntity {
   entityRef?: string;
   /** Empty when valid. */
   errors: IngestionError[];
+  /** For kinds in `IngestionOptions.fieldLinesFor`: 1-based line of each field path (`spec.steps[2].input`), a few levels deep. */
+  fieldLines?: Record<string, number>;
   source: {
     /** The file the document is in (as in IngestionError.file). */
     url: string;

@@ -110,7 +110,15 @@ export class LocationApplier {
         continue;
       }
       const current = mine ?? other;
-      if (current && current.location_id === locationId && current.hash === item.hash && !current.has_errors && !current.orphan) continue;
+      if (current && current.location_id === locationId && current.hash === item.hash && !current.orphan) {
+        if (!current.has_errors) continue;
+        // Stored as it is, check problems included (they are part of the hash); its errors may
+        // since have been replaced by those of a newer, refused version: put the problems back.
+        if (item.status?.length) {
+          errorUpdates.push({ id: current.id, errors: item.status });
+          continue;
+        }
+      }
       toWrite.push(item);
     }
 

@@ -1,7 +1,7 @@
 import type { EventLogService, Logger } from '@atrium/backend-plugin-api';
-import type { Entity } from '@atrium/catalog-model';
+import type { Entity, EntityStatusItem } from '@atrium/catalog-model';
 import type { Knex } from 'knex';
-import type { LocationError } from '../../common/index.js';
+import { ENTITY_STATUS_PROCESSING_TYPE, type LocationError } from '../../common/index.js';
 import type { CatalogSettings } from '../config.js';
 import { locationRefOf, readLocation, type IngestionOptions, type LocationSpec } from '../ingestion/index.js';
 import type { EntityWriter } from '../store/entityWriter.js';
@@ -16,6 +16,9 @@ import type { CatalogEvents } from './catalogEvents.js';
 import { CATALOG_LOG_TOPICS } from '../../common/entityHistory.js';
 import { CATALOG_ACTOR } from '../store/entityLog.js';
 import { readLocationTree, walkLocationTree, type ReadLocationFn } from './readLocationTree.js';
+import type { EntityChecks } from './entityChecks.js';
+import { withConfigKeys } from './configHints.js';
+import { rows } from '../store/sql.js';
 import type { LocationTreeRead } from './types.js';
 
 export interface ProcessorDeps {
@@ -31,6 +34,8 @@ export interface ProcessorDeps {
   read?: ReadLocationFn;
   /** The durable event log: entity changes and location errors are appended in their transactions. */
   eventLog?: EventLogService;
+  /** Checks other plugins registered (CatalogService.registerEntityCheck). */
+  checks?: EntityChecks;
 }
 
 /**
@@ -62,7 +67,7 @@ export class LocationProcessor {
 
   /** Reads a location tree without storing anything (dry runs, analyze-location). */
   async readTree(spec: LocationSpec, source: 'config' | 'api' = 'api'): Promise<LocationTreeRead> {
-    return readLocationTree(spec, this.ingestionOptions(source), this.deps.read);
+    return readLocationTree(spec, this.ingestionOptions(source), this.deps.read, this.deps.checks);
   }
 
   /** Claims and processes one due location; false when none is due. */
@@ -145,10 +150,17 @@ export class LocationProcessor {
         orphanStrategy: settings.orphanStrategy,
         analyze: () => this.analyze(['entities', 'relations']),
       });
-      const tree = await walkLocationTree(spec, this.ingestionOptions(row.source, row.rules ?? undefined, signal), this.deps.read ?? readLocation, (items) => {
-        signal.throwIfAborted();
-        return applier.add(items);
-      });
+      const checksVersion = this.deps.checks?.version;
+      const tree = await walkLocationTree(
+        spec,
+        this.ingestionOptions(row.source, row.rules ?? undefined, signal),
+        this.deps.read ?? readLocation,
+        (items) => {
+          signal.throwIfAborted();
+          return applier.add(items);
+        },
+        this.deps.checks,
+      );
       const walkMs = Date.now() - started;
       const fingerprint = tree.probeable ? await fileFingerprint(tree.files) : undefined;
       const probe = { files: fingerprint ? tree.files : null, fingerprint: fingerprint ?? null };
@@ -206,6 +218,8 @@ export class LocationProcessor {
       if (newErrors) {
         await events.locationError({ locationId: row.id, errors });
       }
+      // An entity check was added or changed while this read went on: what it stored may be checked by the old rules.
+      if (this.deps.checks && this.deps.checks.version !== checksVersion) await locations.requestRefresh(row.id);
       await events.removed(applied.removedRefs);
       await this.stitch({ settle: true });
     } catch (e) {
@@ -259,6 +273,38 @@ export class LocationProcessor {
       await breathe();
       await this.deps.db.raw(`${vacuum ? 'vacuum (analyze)' : 'analyze'} ${t}`).catch((e) => this.deps.logger.warn({ err: e }, `analyze ${t} failed`));
     }
+  }
+
+  /**
+   * After entity checks on these kinds (lower case) were added or changed: runs them on the
+   * stored entities of those kinds, and asks for the locations of those whose problems would
+   * differ from the ones stored to be read again (their files may well be unchanged). Returns how
+   * many locations that is. A restart whose checks decide as before re-reads nothing.
+   */
+  async recheckStoredEntities(kinds: readonly string[]): Promise<number> {
+    const checks = this.deps.checks;
+    if (!checks || kinds.length === 0) return 0;
+    const found = await rows<{ location_id: string; processed: Entity | string; errors: EntityStatusItem[] | string | null }>(
+      this.deps.db,
+      `select location_id, processed, errors from entities where location_id is not null and lower(split_part(entity_ref, ':', 1)) = any(?::text[])`,
+      [[...kinds]],
+    );
+    const stale = new Set<string>();
+    const place = { source: { url: '', locationRef: '', line: 1, column: 1 } };
+    for (const row of found) {
+      if (stale.has(row.location_id)) continue;
+      const entity = (typeof row.processed === 'string' ? JSON.parse(row.processed) : row.processed) as Entity;
+      const errors = (typeof row.errors === 'string' ? JSON.parse(row.errors) : (row.errors ?? [])) as EntityStatusItem[];
+      const stored = errors
+        .filter((i) => i.type === ENTITY_STATUS_PROCESSING_TYPE)
+        .map((i) => `${String((i.error as { field?: unknown } | undefined)?.field ?? '')}\n${String(i.error?.message ?? i.message)}`)
+        .sort();
+      const now = (await checks.run(entity, place)).map((e) => `${e.field ?? ''}\n${withConfigKeys(e.message)}`).sort();
+      if (stableStringify(stored) !== stableStringify(now)) stale.add(row.location_id);
+      await breathe();
+    }
+    for (const id of stale) await this.deps.locations.requestRefresh(id);
+    return stale.size;
   }
 
   /** Removes a location's entities (unregistering it) and restitches their neighbours. */

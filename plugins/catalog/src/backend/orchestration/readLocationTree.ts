@@ -21,7 +21,9 @@ import {
 import { fastHashOf } from '../stitching/hash.js';
 import { breathe } from '../store/breathe.js';
 import { withConfigKeys } from './configHints.js';
+import type { EntityChecks } from './entityChecks.js';
 import { generatedLocationEntity } from './generatedLocation.js';
+import { toStatusItem } from './locationApplier.js';
 import type { LocationTreeRead, ProcessedItem } from './types.js';
 
 /** Bump when processing changes what is stored, so every location is re-applied once. */
@@ -54,7 +56,13 @@ export type ItemSink = (items: ProcessedItem[]) => Promise<void>;
  * parallel, but their items go to `sink` strictly in order, so the outcome is deterministic,
  * and only the reads in flight are held in memory (a 100,000-entity tree is never whole).
  */
-export async function walkLocationTree(root: LocationSpec, options: IngestionOptions, read: ReadLocationFn, sink: ItemSink): Promise<LocationTreeSummary> {
+export async function walkLocationTree(
+  root: LocationSpec,
+  options: IngestionOptions,
+  read: ReadLocationFn,
+  sink: ItemSink,
+  checks?: EntityChecks,
+): Promise<LocationTreeSummary> {
   const validator = validatorFor(options.customKinds ?? []);
   const rootEntity = generatedLocationEntity(root);
   const rootRef = locationRefOf(root);
@@ -84,7 +92,13 @@ export async function walkLocationTree(root: LocationSpec, options: IngestionOpt
     await forEachInOrder(
       level,
       PARALLEL_READS,
-      ({ spec }) => read(spec, { ...options, originLocation: { type: root.type, target: root.target } }),
+      ({ spec }) =>
+        read(spec, {
+          ...options,
+          originLocation: { type: root.type, target: root.target },
+          // Entities of kinds a check looks at carry their fields' lines, for the checks' errors.
+          ...(checks ? { fieldLinesFor: checks.kinds() } : {}),
+        }),
       async ({ spec, parentRef }, result) => {
         for (const file of result.files) files.push(file);
         if (spec.type !== 'file' || /[*?[\]{}]/.test(spec.target) || result.errors.length > 0) probeable = false;
@@ -114,6 +128,14 @@ export async function walkLocationTree(root: LocationSpec, options: IngestionOpt
             continue;
           }
           sourceOf.set(item.entityRef, item.sourceFile);
+          if (checks && ingested.entity && item.entity) {
+            const problems = await checks.run(ingested.entity, ingested);
+            if (problems.length > 0) {
+              for (const e of problems) addError(toLocationError(e, item.entityRef));
+              item.status = problems.map(toStatusItem);
+              item.hash = fastHashOf({ stored: item.hash, status: item.status });
+            }
+          }
           items.push(item);
           if (items.length >= SINK_BATCH) {
             // A big file is handed on in slices, letting the event loop run between them.
@@ -144,11 +166,22 @@ export async function walkLocationTree(root: LocationSpec, options: IngestionOpt
 }
 
 /** The whole tree in memory: for dry runs and previews, which store nothing. */
-export async function readLocationTree(root: LocationSpec, options: IngestionOptions, read: ReadLocationFn = readLocation): Promise<LocationTreeRead> {
+export async function readLocationTree(
+  root: LocationSpec,
+  options: IngestionOptions,
+  read: ReadLocationFn = readLocation,
+  checks?: EntityChecks,
+): Promise<LocationTreeRead> {
   const items: ProcessedItem[] = [];
-  const { itemCount: _count, ...summary } = await walkLocationTree(root, options, read, async (batch) => {
-    for (const item of batch) items.push(item);
-  });
+  const { itemCount: _count, ...summary } = await walkLocationTree(
+    root,
+    options,
+    read,
+    async (batch) => {
+      for (const item of batch) items.push(item);
+    },
+    checks,
+  );
   return { ...summary, items };
 }
 

@@ -1,4 +1,4 @@
-import type { Entity, GeneratedRelation } from '@atrium/catalog-model';
+import type { Entity, EntityStatusItem, GeneratedRelation } from '@atrium/catalog-model';
 import type { LocationError } from '../../common/index.js';
 import type { IngestionError } from '../ingestion/index.js';
 
@@ -10,6 +10,11 @@ export interface ProcessedItem {
   /** Relations from its spec in both directions (inverse rows have the target as source). */
   relations: GeneratedRelation[];
   errors: IngestionError[];
+  /**
+   * Problems entity checks (CatalogService.registerEntityCheck) found in the valid `entity`,
+   * as processing-error status items stored with it. Part of `hash`.
+   */
+  status?: EntityStatusItem[];
   /** The descriptor file it came from (as in ingestion errors). */
   sourceFile: string;
   /** The Location entity that led to it; null for the generated root Location entity. */

@@ -73,7 +73,7 @@ export class EntityWriter {
 
   /**
    * Inserts or updates valid entities for a location, or for an entity provider
-   * (`{ provider }`). A row owned by another location or provider is left alone (checked again
+   * (`{ provider }`), with the problems entity checks found in them as their errors. A row owned by another location or provider is left alone (checked again
    * in the statement, so a concurrent replica cannot steal it); returns the refs refused that way.
    */
   async upsert(owner: string | { provider: string }, items: ProcessedItem[], newId: () => string): Promise<{ refused: string[] }> {
@@ -85,10 +85,10 @@ export class EntityWriter {
         const written = await bulkRows<{ id: string; entity_ref: string; inserted: boolean }>(
           trx,
           `insert into entities as e (id, entity_ref, location_id, provider, location_key, source_file, parent_ref, processed, hash, errors, orphan, updated_at)
-           select u.id, u.ref, ?::uuid, ?::text, u.location_key, u.source_file, u.parent_ref, u.processed::json, u.hash, '[]'::jsonb, false, now()
-           from unnest(?::uuid[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[]) as u(id, ref, source_file, parent_ref, processed, hash, location_key)
+           select u.id, u.ref, ?::uuid, ?::text, u.location_key, u.source_file, u.parent_ref, u.processed::json, u.hash, u.errors::jsonb, false, now()
+           from unnest(?::uuid[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[]) as u(id, ref, source_file, parent_ref, processed, hash, location_key, errors)
            on conflict (entity_ref) do update set location_id = excluded.location_id, provider = excluded.provider, location_key = excluded.location_key,
-             source_file = excluded.source_file, parent_ref = excluded.parent_ref, processed = excluded.processed, hash = excluded.hash, errors = '[]'::jsonb,
+             source_file = excluded.source_file, parent_ref = excluded.parent_ref, processed = excluded.processed, hash = excluded.hash, errors = excluded.errors,
              orphan = false, updated_at = now()
            where (e.location_id is null and e.provider is null) or e.location_id = excluded.location_id or e.provider = excluded.provider
            returning id, entity_ref, (xmax = 0) as inserted`,
@@ -102,6 +102,8 @@ export class EntityWriter {
             batch.map((i) => JSON.stringify(i.entity)),
             batch.map((i) => i.hash),
             batch.map((i) => i.locationKey ?? null),
+            // Problems entity checks found in a valid entity are stored with it (see ProcessedItem.status).
+            batch.map((i) => jsonWithoutNul(i.status ?? [])),
           ],
         );
         const ids = new Map(written.map((w) => [w.entity_ref, w.id]));

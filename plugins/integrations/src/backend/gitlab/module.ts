@@ -6,6 +6,7 @@ import { createGitLabClient, GitLabApiError } from './client.js';
 import { checkCatalogPath, gitlabApiBaseUrl, readGitLabDiscoveryConfig, type GitLabDiscoveryConfig } from './config.js';
 import { GitLabDiscovery, providerSlug, type GitLabTarget } from './discovery.js';
 import { gitlabWebhookRoute, GitLabWebhooks, type GitLabRuntime } from './webhook.js';
+import { publishPullRequestClosed } from '../pullRequestEvents.js';
 
 const SERVICE_ACTOR = { type: 'service' as const, userEntityRef: 'plugin:integrations', ownershipEntityRefs: [], displayName: 'GitLab webhook' };
 
@@ -136,7 +137,14 @@ export const gitlabModule: IntegrationModule = {
         .delete();
     });
 
-    const webhooks = new GitLabWebhooks({ db: ctx.db, logger: ctx.logger, audit: ctx.audit, targets: () => [...discoveries.values()], actor: SERVICE_ACTOR });
+    const webhooks = new GitLabWebhooks({
+      db: ctx.db,
+      logger: ctx.logger,
+      audit: ctx.audit,
+      targets: () => [...discoveries.values()],
+      actor: SERVICE_ACTOR,
+      mergeRequestClosed: (event) => publishPullRequestClosed(ctx.events, event),
+    });
     ctx.lifecycle.onShutdown(() => webhooks.idle());
 
     const scaffolder = (ctx as IntegrationModuleContext & { scaffolder?: Parameters<typeof registerGitLabActions>[0] }).scaffolder;

@@ -3,6 +3,8 @@ import { AuthenticationError, defineRoute, ServiceUnavailableError, type AuditSe
 import type { Knex } from 'knex';
 import type { IntegrationModuleRuntime, IntegrationRouteServices } from '../modules.js';
 import type { GitLabDiscovery } from './discovery.js';
+import type { PullRequestClosedEvent } from '../../common/index.js';
+import { gitlabMergeRequestClosed } from '../pullRequestEvents.js';
 
 /** What the GitLab module adds to the shared module runtime. */
 export interface GitLabRuntime extends IntegrationModuleRuntime {
@@ -71,13 +73,24 @@ const ORG_EVENTS = new Set([
  * - push to the branch discovery reads (and system hooks' `repository_update`) re-reads that
  *   project; `project_create`/`project_update`/`project_rename`/`project_transfer` re-read it (a
  *   rename or transfer out of the group removes its entities); `project_destroy` removes them;
- *   group and membership events re-run the group sync. Anything else is logged and ignored.
+ *   group and membership events re-run the group sync; a merge request merged or closed is
+ *   published for the scaffolder's waiting steps. Anything else is logged and ignored.
  * The work runs after the answer (GitLab wants a quick one); it takes a few API calls.
  */
 export class GitLabWebhooks {
   private pending = new Set<Promise<unknown>>();
 
-  constructor(private readonly deps: { db: Knex; logger: Logger; audit: AuditService; targets: () => GitLabDiscovery[]; actor: Caller }) {}
+  constructor(
+    private readonly deps: {
+      db: Knex;
+      logger: Logger;
+      audit: AuditService;
+      targets: () => GitLabDiscovery[];
+      actor: Caller;
+      /** A merge request merged or closed (the scaffolder's waiting steps follow it). */
+      mergeRequestClosed?: (event: PullRequestClosedEvent) => Promise<void>;
+    },
+  ) {}
 
   idle(): Promise<void> {
     return Promise.allSettled([...this.pending]).then(() => undefined);
@@ -117,6 +130,11 @@ export class GitLabWebhooks {
     if (!fresh) {
       logger.info({ event, deliveryId }, `GitLab webhook ${deliveryId} was already received: ignored`);
       return { status: 'ignored', event, reason: `delivery ${deliveryId} was already received` };
+    }
+    const closed = event === 'merge_request' && this.deps.mergeRequestClosed ? gitlabMergeRequestClosed(body, deliveryId) : undefined;
+    if (closed) {
+      await this.deps.mergeRequestClosed!(closed);
+      return { status: 'accepted', event, targets: targetIds };
     }
     const work = this.plan(event, body, targets);
     if (!work) {

@@ -19,11 +19,23 @@ export class ActionRegistry {
   private readonly placeholders = new Set<string>();
   /** Providers for wait:pull-request; integrations add theirs. */
   readonly pullRequestCheckers: PullRequestChecker[] = [];
+  private readonly listeners = new Set<() => void>();
+
+  /** Calls `listener` after each action or checker registered (what a template may use changed). Returns its removal. */
+  onChange(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private changed(): void {
+    for (const l of this.listeners) l();
+  }
 
   registerPullRequestChecker(checker: PullRequestChecker): void {
     if (this.pullRequestCheckers.some((c) => c.id === checker.id)) throw new Error(`A pull request checker "${checker.id}" is already registered`);
     // Integrations' checkers first; the built-in local one last.
     this.pullRequestCheckers.unshift(checker);
+    this.changed();
   }
 
   /** Whether a step of this action may simply run again after it was cut off (see TemplateAction.idempotent). */
@@ -51,6 +63,7 @@ export class ActionRegistry {
     this.validators.delete(action.id);
     if (action.schema?.input) this.validators.set(action.id, ajv.compile(action.schema.input));
     this.actions.set(action.id, action);
+    this.changed();
   }
 
   get(id: string): AnyTemplateAction | undefined {

@@ -110,4 +110,15 @@ export const scaffolderMigrations: Migration[] = [
       });
     },
   },
+  {
+    // A pull/merge request webhook finds the tasks waiting on it by URL (see pullRequestUrlKey),
+    // among any number of waiting tasks, without reading them all.
+    name: '0004_pull_request_wait_index',
+    async up(knex) {
+      await knex.raw(`create index tasks_pull_request_url_idx on tasks (lower(rtrim(waiting_on->>'pullRequestUrl', '/'))) where status = 'waiting'`);
+    },
+    async down(knex) {
+      await knex.raw('drop index if exists tasks_pull_request_url_idx');
+    },
+  },
 ];

@@ -73,6 +73,14 @@ export class CallbackSigner {
   }
 }
 
+/**
+ * How a pull request URL is matched against webhook events: lower case, no trailing slash (the
+ * same expression as the tasks_pull_request_url_idx index).
+ */
+export function pullRequestUrlKey(url: string): string {
+  return url.toLowerCase().replace(/\/+$/, '');
+}
+
 /** Checks `file://` "pull requests" in local bare repositories under the publish roots: merged once `head` is in `base`. */
 export function createLocalGitPullRequestChecker(fileRoots: string[]): PullRequestChecker {
   return {
@@ -349,6 +357,14 @@ const callbackCaller = (taskId: string, stepId: string): Caller => ({
   displayName: 'signed callback',
 });
 
+/** Who ends a pull request wait from a webhook: the integration that received it (`plugin:integrations`). */
+const webhookCaller = (source: string): Caller => ({
+  type: 'service',
+  userEntityRef: source,
+  ownershipEntityRefs: [],
+  displayName: 'source-control webhook',
+});
+
 /**
  * Ends waits: the scheduled poll (times reached, pull requests, reminders, expiries, task
  * timeouts) and the events that end one at once (an approval, a callback). Each ending is one
@@ -477,18 +493,57 @@ export class WaitService {
     await db.transaction((trx) => store.updateWaiting(trx, taskId, waiting, wakeAt));
   }
 
-  private async resolve(taskId: string, stepId: string, output: JsonObject, message: string): Promise<void> {
+  /**
+   * A source-control webhook said a pull/merge request was closed (merged or not): every task
+   * waiting on it (by URL, see pullRequestUrlKey) ends its wait now, as the poll would have on
+   * its next look. Each ending is conditional, so replicas handling the same event end it once.
+   * Returns how many waits it ended.
+   */
+  async pullRequestClosed(event: { urls: readonly string[]; merged: boolean; detail: string; source: string }): Promise<number> {
+    const keys = [...new Set(event.urls.map(pullRequestUrlKey))];
+    if (keys.length === 0) return 0;
+    const waiting = (await this.deps
+      .db('tasks')
+      .where('status', 'waiting')
+      .whereRaw(`lower(rtrim(waiting_on->>'pullRequestUrl', '/')) = any(?::text[])`, [keys])
+      .whereRaw(`waiting_on->>'kind' = 'pull-request'`)
+      .select('id', this.deps.db.raw(`waiting_on->>'stepId' as step_id`), this.deps.db.raw(`waiting_on->>'pullRequestUrl' as url`))) as Array<{
+      id: string;
+      step_id: string;
+      url: string;
+    }>;
+    let ended = 0;
+    for (const t of waiting) {
+      const ok = event.merged
+        ? await this.resolve(t.id, t.step_id, { state: 'merged', detail: event.detail }, `Merged: ${t.url} (${event.detail})`)
+        : await this.fail(t.id, t.step_id, `Step "${t.step_id}": the pull request ${t.url} was closed without being merged (${event.detail})`);
+      if (!ok) continue;
+      ended++;
+      await this.deps.audit.record({
+        actor: webhookCaller(event.source),
+        action: 'scaffolder.task.step.pull-request',
+        target: t.id,
+        outcome: 'succeeded',
+        meta: { stepId: t.step_id, url: t.url, merged: event.merged, detail: event.detail },
+      });
+    }
+    return ended;
+  }
+
+  private async resolve(taskId: string, stepId: string, output: JsonObject, message: string): Promise<boolean> {
     const done = await this.deps.db.transaction(async (trx) => {
       const ok = await this.deps.store.resolveWait(trx, taskId, stepId, output);
       if (ok) await this.deps.store.appendEvent(taskId, 'log', { message, stepId, status: 'completed' }, {}, trx);
       return ok;
     });
     if (done) this.deps.wake();
+    return done;
   }
 
-  private async fail(taskId: string, stepId: string, error: string): Promise<void> {
-    await this.deps.db.transaction((trx) => this.deps.store.failWait(trx, taskId, stepId, error));
+  private async fail(taskId: string, stepId: string, error: string): Promise<boolean> {
+    const failed = await this.deps.db.transaction((trx) => this.deps.store.failWait(trx, taskId, stepId, error));
     await this.withdraw(taskId);
+    return failed;
   }
 
   /**
