@@ -1,5 +1,5 @@
 import { createAjv, toFieldErrors, formatFieldErrors } from '@atrium/backend-plugin-api';
-import type { Entity } from '@atrium/catalog-model';
+import { parseEntityRef, type Entity } from '@atrium/catalog-model';
 import type { ActionSpec, AutomationSpec, TriggerSpec } from '../common/index.js';
 import { AUTOMATION_API_VERSION, AUTOMATION_KIND, BUILTIN_TRIGGERS } from '../common/index.js';
 import { parseCron, type CronSchedule } from './cron.js';
@@ -30,6 +30,12 @@ export interface Automation {
 
 const ajv = createAjv({ useDefaults: false });
 const stringMap = { type: 'object', additionalProperties: { type: 'string' } };
+/** An annotation or label key: an optional DNS-name prefix and `/`, then a name of at most 63 characters. */
+const metadataKey = {
+  type: 'string',
+  pattern: '^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?[A-Za-z0-9]([-_.A-Za-z0-9]{0,61}[A-Za-z0-9])?$',
+  maxLength: 317,
+};
 const retry = { timeoutMs: { type: 'integer', minimum: 100, maximum: 120_000 }, maxAttempts: { type: 'integer', minimum: 1, maximum: 50 } };
 const actionSchema = {
   type: 'object',
@@ -95,11 +101,25 @@ const actionSchema = {
     },
     {
       if: { properties: { type: { const: 'annotate' } } },
-      then: { properties: { type: {}, annotations: stringMap, labels: stringMap }, additionalProperties: false },
+      then: {
+        properties: {
+          type: {},
+          entityRef: { type: 'string', minLength: 1 },
+          annotations: { ...stringMap, propertyNames: metadataKey },
+          labels: { ...stringMap, propertyNames: metadataKey },
+          removeAnnotations: { type: 'array', items: metadataKey },
+          removeLabels: { type: 'array', items: metadataKey },
+        },
+        additionalProperties: false,
+      },
     },
     {
       if: { properties: { type: { const: 'scaffolder' } } },
-      then: { required: ['template'], properties: { type: {}, template: { type: 'string' }, values: { type: 'object' } }, additionalProperties: false },
+      then: {
+        required: ['template'],
+        properties: { type: {}, template: { type: 'string', minLength: 1 }, values: { type: 'object' } },
+        additionalProperties: false,
+      },
     },
   ],
 };
@@ -241,10 +261,22 @@ export function compileAutomation(
         template('payload', action.payload ?? {});
         break;
       case 'annotate':
+        if (![action.annotations, action.labels].some((m) => m && Object.keys(m).length) && !action.removeAnnotations?.length && !action.removeLabels?.length)
+          errors.push(`${where}: annotate changes nothing: give annotations, labels, removeAnnotations or removeLabels`);
+        if (action.entityRef !== undefined) template('entityRef', action.entityRef);
         template('annotations', action.annotations ?? {});
         template('labels', action.labels ?? {});
+        template('removeAnnotations', action.removeAnnotations ?? []);
+        template('removeLabels', action.removeLabels ?? []);
         break;
       case 'scaffolder':
+        if (action.template.includes('{{')) errors.push(`${where}: template is a fixed Template ref; placeholders belong in values`);
+        else
+          try {
+            parseEntityRef(action.template, { defaultKind: 'template' });
+          } catch (e) {
+            errors.push(`${where}: template ${JSON.stringify(action.template)} is not an entity ref (${(e as Error).message})`);
+          }
         template('values', action.values ?? {});
         break;
     }

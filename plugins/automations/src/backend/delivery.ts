@@ -3,6 +3,7 @@ import type { Knex } from 'knex';
 import type { NotificationsService } from '@atrium/plugin-notifications/backend';
 import type { AutomationsConfig } from './config.js';
 import { backoffMs, createOutboundAgents, sendRequest, signBody, type OutboundResult } from './http.js';
+import type { EntityActions } from './actions/entityActions.js';
 
 export interface DeliveryRow {
   id: string;
@@ -38,6 +39,8 @@ export interface DeliveryDeps {
   notifications: NotificationsService | undefined;
   mailer: Mailer | undefined;
   pluginId: string;
+  /** `annotate` and `scaffolder` (actions/entityActions.ts). */
+  entityActions?: EntityActions;
 }
 
 interface Outcome {
@@ -328,6 +331,7 @@ export class DeliveryWorker {
         // Written in record(), in the same transaction as the outcome.
         return { ok: true, retryable: false, durationMs: 0 };
       default:
+        if (this.deps.entityActions?.handles(row.action_type)) return this.deps.entityActions.attempt(row);
         return { ok: false, retryable: false, durationMs: 0, error: `unknown action type ${row.action_type}` };
     }
   }

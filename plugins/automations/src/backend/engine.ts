@@ -10,6 +10,7 @@ import type { ExpressionContext } from './expression.js';
 import { applyEntityChanges as applyChanges } from '@atrium/plugin-catalog/common';
 import { createHash } from 'node:crypto';
 import { ENTITY_TRIGGERS, type EventSource, type PathChange, type SourceEvent } from './source.js';
+import { renderAnnotate, renderScaffolder } from './actions/entityActions.js';
 
 // The catalog's helper, typed with our view of a change (its common module names another type EntityChange).
 const applyEntityChanges = applyChanges as unknown as <T>(before: T, changes: readonly PathChange[]) => T;
@@ -281,8 +282,12 @@ export class Engine {
         };
       case 'emit':
         return { type: 'emit', maxAttempts: 1, request: { event: spec.event, payload: t('payload'), entityRef: event.entityRef ?? null, hop: event.hop + 1 } };
+      case 'annotate':
+        return { type: 'annotate', maxAttempts: 1, request: { ...renderAnnotate(spec, t, event.entityRef) } };
+      case 'scaffolder':
+        return { type: 'scaffolder', maxAttempts: config.defaultMaxAttempts, request: { ...renderScaffolder(spec, t, event.hop + 1) } };
       default:
-        throw new Error(`the ${spec.type} action is not available`);
+        throw new Error(`the ${(spec as { type: string }).type} action is not available`);
     }
   }
 

@@ -1,6 +1,8 @@
 import { coreServices, definePlugin, InputError, mountRoutes } from '@atrium/backend-plugin-api';
 import { catalogServiceRef } from '@atrium/plugin-catalog/backend';
 import { notificationsServiceRef, type NotificationsService } from '@atrium/plugin-notifications/backend';
+import { scaffolderActionsRef } from '@atrium/plugin-scaffolder/backend';
+import { EntityActions } from './actions/entityActions.js';
 import type { Knex } from 'knex';
 import { BUILTIN_TRIGGERS } from '../common/index.js';
 import { automationsConfigSchema, type AutomationsConfig } from './config.js';
@@ -26,19 +28,19 @@ export const automationsPlugin = definePlugin<
   AutomationsConfig,
   { catalog: typeof catalogServiceRef; eventLog: typeof coreServices.eventLog },
   AutomationsService,
-  { notifications: typeof notificationsServiceRef }
+  { notifications: typeof notificationsServiceRef; scaffolder: typeof scaffolderActionsRef }
 >({
   id: 'automations',
   configSchema: automationsConfigSchema,
   migrations: automationsMigrations,
   deps: { catalog: catalogServiceRef, eventLog: coreServices.eventLog },
-  optionalDeps: { notifications: notificationsServiceRef },
+  optionalDeps: { notifications: notificationsServiceRef, scaffolder: scaffolderActionsRef },
   provides: automationsServiceRef,
   permissions: automationsPermissions,
   openapi: automationsOpenApi,
   routes: automationsRoutes,
   async setup(ctx) {
-    const { db, config, logger, scheduler, events, audit, lifecycle, instance, deps, optionalDeps, pluginId } = ctx;
+    const { db, config, logger, scheduler, events, audit, auth, lifecycle, instance, deps, optionalDeps, pluginId } = ctx;
     const catalog = deps.catalog;
     const customTriggers = new Map<string, { type: string; description: string; pluginId: string }>();
     let automations: Automation[] = [];
@@ -55,16 +57,9 @@ export const automationsPlugin = definePlugin<
       automations = compileAll(entities, config.rules, {
         customTriggers: new Set(customTriggers.keys()),
         secrets: new Set(Object.keys(config.secrets)),
-        unavailableActions: new Map([
-          [
-            'annotate',
-            'the annotate action is not available: the catalog has no API to write annotations on entities read from their source (see docs/automations.md)',
-          ],
-          [
-            'scaffolder',
-            'the scaffolder action is not available: the scaffolder plugin offers no service to start a template run from another plugin (see docs/automations.md)',
-          ],
-        ]),
+        unavailableActions: new Map<string, string>(
+          optionalDeps.scaffolder ? [] : [['scaffolder', 'the scaffolder action is not available: the scaffolder plugin is not installed']],
+        ),
       });
       const errors = new Set<string>();
       for (const a of automations) for (const err of a.errors) errors.add(`${a.source}: ${err}`);
@@ -96,6 +91,8 @@ export const automationsPlugin = definePlugin<
     await engine.ensureCursor();
 
     const mailer = createMailer(optionalDeps.notifications);
+    // annotate and scaffolder; tasks are started as the plugin's own identity (plugin:automations).
+    const entityActions = new EntityActions({ catalog, scaffolder: optionalDeps.scaffolder, audit, logger, caller: auth.serviceCaller(pluginId) });
     const worker = new DeliveryWorker({
       db,
       config,
@@ -105,6 +102,7 @@ export const automationsPlugin = definePlugin<
       notifications: optionalDeps.notifications,
       mailer,
       pluginId,
+      entityActions,
     });
 
     // Two loops that every replica runs; the cursor row and the delivery leases decide who does
@@ -182,6 +180,7 @@ export const automationsPlugin = definePlugin<
       automations: () => automations,
       customTriggers: () => [...customTriggers.values()],
       kick,
+      checkAction: (type, request) => entityActions.check(type, request),
     });
 
     return {

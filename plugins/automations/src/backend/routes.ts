@@ -16,6 +16,8 @@ export interface RouteServices {
   customTriggers(): Array<{ type: string; description: string; pluginId: string }>;
   /** Wakes the delivery loop after a re-delivery. */
   kick(): void;
+  /** Dry runs: why an action would fail now (annotate, scaffolder), without doing it. */
+  checkAction?(type: string, request: Record<string, unknown>): Promise<string | undefined>;
 }
 
 const idParams = { type: 'object', required: ['id'], properties: { id: { type: 'string', minLength: 1, maxLength: 200 } } };
@@ -199,7 +201,13 @@ const test = defineRoute<RouteServices, { id: string }, Record<string, never>, T
     const plan = s.engine.plan(a, event, entity);
     if (!plan) return { matched: false, reason: 'the condition is false for this event', actions: [] };
     if (plan.status !== 'running') return { matched: false, reason: plan.reason ?? plan.status, actions: [] };
-    return { matched: true, actions: plan.actions.map((x) => ({ type: x.type, request: x.request })) };
+    const actions = await Promise.all(
+      plan.actions.map(async (x) => {
+        const error = await s.checkAction?.(x.type, x.request);
+        return { type: x.type, request: x.request, ...(error ? { error } : {}) };
+      }),
+    );
+    return { matched: true, actions };
   },
 });
 

@@ -54,6 +54,7 @@ export const TOPIC_TRIGGERS: Record<string, string> = {
   'scorecards.level-changed': 'scorecard.level-changed',
   'scorecards.initiative.deadline-approaching': 'initiative.deadline-approaching',
   'scorecards.initiative.deadline-passed': 'initiative.deadline-passed',
+  'scaffolder.task.completed': 'scaffolder.task.succeeded',
 };
 
 export const triggerOfTopic = (topic: string): string => TOPIC_TRIGGERS[topic] ?? topic;

@@ -61,7 +61,10 @@ function summaryOf(
     source: a.source,
     trigger: a.spec.trigger,
     ...(a.spec.condition ? { condition: a.spec.condition } : {}),
-    actions: (a.spec.actions ?? []).map((x) => ({ type: x.type, ...('url' in x && typeof x.url === 'string' ? { target: redactUrl(x.url) } : {}) })),
+    actions: (a.spec.actions ?? []).map((x) => ({
+      type: x.type,
+      ...('url' in x && typeof x.url === 'string' ? { target: redactUrl(x.url) } : x.type === 'scaffolder' ? { target: x.template } : {}),
+    })),
     enabled: a.enabled,
     paused,
     errors: a.errors,

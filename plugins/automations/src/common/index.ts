@@ -22,6 +22,7 @@ export const BUILTIN_TRIGGERS = {
   'scaffolder.task.succeeded': 'A scaffolder task finished successfully.',
   'scaffolder.task.failed': 'A scaffolder task failed.',
   'scaffolder.task.awaiting-approval': 'A scaffolder task waits for an approval.',
+  'scaffolder.task.needs-attention': 'A scaffolder task stopped at a step cut off half-way; a person must retry or skip it.',
   'techdocs.build.failed': 'A TechDocs build failed.',
   'entity.timer': 'A date in an entity field passed (e.g. an expires-at annotation).',
   schedule: 'A cron schedule (UTC).',
@@ -85,14 +86,26 @@ export interface EmitActionSpec {
   event: string;
   payload?: unknown;
 }
+/**
+ * Set or remove annotations and labels on an entity (the event's unless `entityRef` is given).
+ * The catalog refuses the change for entities whose metadata comes from a descriptor file or an
+ * entity provider (see docs/automations.md); a change already in place succeeds.
+ */
 export interface AnnotateActionSpec {
   type: 'annotate';
+  /** Default: the event's entity. May hold `{{ cel }}` placeholders. */
+  entityRef?: string;
   annotations?: Record<string, string>;
   labels?: Record<string, string>;
+  removeAnnotations?: string[];
+  removeLabels?: string[];
 }
+/** Run a scaffolder template (a day-2 template: pass the entity in `values`) as `plugin:automations`. */
 export interface ScaffolderActionSpec {
   type: 'scaffolder';
+  /** The Template entity ref (`template:default/rotate-secrets`; the kind may be left out). */
   template: string;
+  /** The template's parameters; strings may hold `{{ cel }}` placeholders. */
   values?: Record<string, unknown>;
 }
 

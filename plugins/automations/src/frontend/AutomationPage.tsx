@@ -277,9 +277,16 @@ function DryRun(props: { trigger: string; run: (event: unknown) => Promise<DryRu
           <Alert color={result.matched ? 'green' : 'gray'} title={result.matched ? 'It would run' : 'It would not run'}>
             {result.reason && <Text size="sm">{result.reason}</Text>}
             {result.actions.map((x, i) => (
-              <Code key={i} block style={{ whiteSpace: 'pre-wrap', overflowWrap: 'anywhere' }}>
-                {x.type}: {JSON.stringify(x.request, null, 2)}
-              </Code>
+              <Stack key={i} gap={2}>
+                <Code block style={{ whiteSpace: 'pre-wrap', overflowWrap: 'anywhere' }}>
+                  {x.type}: {JSON.stringify(x.request, null, 2)}
+                </Code>
+                {x.error && (
+                  <Text size="sm" c="red">
+                    It would fail: {x.error}
+                  </Text>
+                )}
+              </Stack>
             ))}
           </Alert>
         )}

@@ -1,0 +1,226 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { coreServices, createServiceFactory, type AuditEvent } from '@atrium/backend-plugin-api';
+import { catalogPlugin } from '@atrium/plugin-catalog/backend';
+import { scaffolderPlugin } from '@atrium/plugin-scaffolder/backend';
+import { startTestBackend, testDatabaseKinds, waitFor, type TestBackend } from '@atrium/test-utils';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AutomationRun, AutomationSummary, DeliveryView, DryRunResult } from '../common/index.js';
+import { automationKinds } from './config.js';
+import { automationsPlugin } from './plugin.js';
+import { automationsServiceRef } from './service.js';
+import { probePlugin } from './testing/probePlugin.js';
+
+const yamlDocs = (...docs: object[]) => docs.map((d) => JSON.stringify(d)).join('\n---\n');
+const template = (name: string, steps: object[]) => ({
+  apiVersion: 'scaffolder.backstage.io/v1beta3',
+  kind: 'Template',
+  metadata: { name },
+  spec: {
+    type: 'service',
+    parameters: [{ required: ['name'], properties: { name: { type: 'string', minLength: 1 } } }],
+    steps,
+  },
+});
+const alpha = {
+  apiVersion: 'backstage.io/v1alpha1',
+  kind: 'Component',
+  metadata: { name: 'alpha', annotations: { 'example.com/tier': 'gold' } },
+  spec: { type: 'service', lifecycle: 'production', owner: 'team-a' },
+};
+const emitDone = (target: string) => [{ type: 'emit', event: 'probe.loop', payload: { target } }];
+
+interface TaskView {
+  id: string;
+  status: string;
+  createdBy?: string;
+  templateRef: string;
+}
+
+describe.each(testDatabaseKinds())('automations: annotate and scaffolder actions, scaffolder task outcomes (%s)', (database) => {
+  let dir: string;
+  let backend: TestBackend;
+  const audited: AuditEvent[] = [];
+  const api = <T = unknown>(p: string, init?: Omit<RequestInit, 'body'> & { body?: unknown }) => backend.json<T>(`/api/automations${p}`, init);
+  const runs = async (id: string) => (await api<{ automation: AutomationSummary; runs: AutomationRun[] }>(`/automations/${id}?limit=200`)).body.runs;
+  const ping = (payload: Record<string, unknown>) => backend.backend.service(automationsServiceRef).emit('probe.ping', { payload });
+  /** The settled run of an automation for the ping whose payload has this `n`. */
+  const settledRun = (id: string, n: number) =>
+    waitFor(
+      async () =>
+        (await runs(id)).find(
+          (r) => (r.event.payload as { n?: number } | undefined)?.n === n && r.status !== 'running' && r.deliveries?.every((d) => d.status !== 'pending'),
+        ) ?? false,
+      { timeoutMs: 30_000 },
+    );
+  const tasksOfAutomations = async () =>
+    (await backend.json<{ tasks: TaskView[] }>('/api/scaffolder/v2/tasks?createdBy=plugin:automations&limit=500')).body.tasks;
+
+  beforeAll(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'atrium-automation-actions-'));
+    fs.writeFileSync(
+      path.join(dir, 'catalog.yaml'),
+      yamlDocs(
+        alpha,
+        template('hello', [{ id: 'log', name: 'Say hello', action: 'debug:log', input: { message: 'hello ${{ parameters.name }}' } }]),
+        // Valid when checked, fails when run: debug:wait refuses more than 10 minutes.
+        template('doomed', [{ id: 'wait', name: 'Wait too long', action: 'debug:wait', input: { minutes: 11 } }]),
+      ),
+    );
+    backend = await startTestBackend({
+      database,
+      plugins: [catalogPlugin, scaffolderPlugin, automationsPlugin, probePlugin],
+      services: [createServiceFactory(coreServices.audit, () => ({ record: (event) => void audited.push(event) }))],
+      configDir: dir,
+      config: {
+        catalog: { processingPollMs: 50, readers: { fileRoots: [dir] }, kinds: automationKinds, locations: [{ type: 'file', target: 'catalog.yaml' }] },
+        scaffolder: { pollMs: 50 },
+        automations: {
+          pollIntervalMs: 50,
+          backoffBaseMs: 20,
+          backoffMaxMs: 100,
+          rules: [
+            {
+              id: 'tier',
+              trigger: { type: 'probe.ping' },
+              condition: 'event.payload.target == "annotate"',
+              actions: [{ type: 'annotate', entityRef: '{{ event.payload.ref }}', annotations: { 'example.com/tier': '{{ event.payload.tier }}' } }],
+            },
+            {
+              id: 'hello',
+              trigger: { type: 'probe.ping' },
+              condition: 'event.payload.target == "hello"',
+              actions: [{ type: 'scaffolder', template: 'hello', values: { name: '{{ event.payload.name }}' } }],
+            },
+            {
+              id: 'doomed',
+              trigger: { type: 'probe.ping' },
+              condition: 'event.payload.target == "doomed"',
+              actions: [{ type: 'scaffolder', template: 'template:default/doomed', values: { name: 'x' } }],
+            },
+            { id: 'on-success', trigger: { type: 'scaffolder.task.succeeded' }, actions: emitDone('success') },
+            { id: 'on-failure', trigger: { type: 'scaffolder.task.failed' }, actions: emitDone('failure') },
+            { id: 'annotate-nothing', trigger: { type: 'probe.ping' }, actions: [{ type: 'annotate', labels: {} }] },
+            { id: 'annotate-bad-key', trigger: { type: 'probe.ping' }, actions: [{ type: 'annotate', labels: { 'not a key!': 'x' } }] },
+            { id: 'templated-template', trigger: { type: 'probe.ping' }, actions: [{ type: 'scaffolder', template: '{{ event.payload.t }}' }] },
+          ],
+        },
+      },
+    });
+    await waitFor(async () => (await backend.json('/api/catalog/entities/by-name/template/default/doomed')).status === 200, { timeoutMs: 60_000 });
+  }, 120_000);
+  afterAll(async () => {
+    await backend?.stop();
+    if (dir) fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('accepts both actions, and refuses definitions that change nothing, bad keys and a templated template', async () => {
+    const { body } = await api<{ items: AutomationSummary[] }>('/automations');
+    const byId = new Map(body.items.map((a) => [a.id, a]));
+    expect(byId.get('tier')).toMatchObject({ enabled: true, errors: [] });
+    expect(byId.get('hello')).toMatchObject({ enabled: true, errors: [], actions: [{ type: 'scaffolder', target: 'hello' }] });
+    expect(byId.get('annotate-nothing')?.errors.join(' ')).toMatch(/actions\[0\]: annotate changes nothing/);
+    expect(byId.get('annotate-bad-key')?.errors.join(' ')).toMatch(/spec\.actions\.0\.labels/);
+    expect(byId.get('annotate-bad-key')?.enabled).toBe(false);
+    expect(byId.get('templated-template')?.errors.join(' ')).toMatch(/template is a fixed Template ref/);
+  });
+
+  it('annotate: a change already in place succeeds; one the catalog cannot keep fails with where to make it, audited', async () => {
+    await ping({ target: 'annotate', ref: 'component:default/alpha', tier: 'gold', n: 1 });
+    await ping({ target: 'annotate', ref: 'component:default/alpha', tier: 'silver', n: 2 });
+    await ping({ target: 'annotate', ref: 'component:default/missing', tier: 'gold', n: 3 });
+    const same = await settledRun('tier', 1);
+    expect(same.status).toBe('succeeded');
+    const refused = await settledRun('tier', 2);
+    expect(refused.status).toBe('failed');
+    const delivery = refused.deliveries![0] as DeliveryView;
+    expect(delivery).toMatchObject({ status: 'failed', attempts: 1, actionType: 'annotate' });
+    expect(delivery.lastError).toMatch(/not annotated: component:default\/alpha is read from file:.*catalog\.yaml, a descriptor file/);
+    expect(delivery.request).toMatchObject({ body: { entityRef: 'component:default/alpha', set: { annotations: { 'example.com/tier': 'silver' } } } });
+    expect((await settledRun('tier', 3)).deliveries![0]!.lastError).toMatch(/component:default\/missing is not in the catalog/);
+    // The catalog still says gold.
+    const entity = (await backend.json<typeof alpha>('/api/catalog/entities/by-name/component/default/alpha')).body;
+    expect(entity.metadata.annotations['example.com/tier']).toBe('gold');
+    const audit = audited.filter((a) => a.action === 'automations.entity.annotate' && a.target === 'component:default/alpha');
+    expect(audit.map((a) => a.outcome)).toEqual(expect.arrayContaining(['succeeded', 'failed']));
+    expect(audit.every((a) => a.actor.userEntityRef === 'plugin:automations')).toBe(true);
+  });
+
+  it('dry run: shows the rendered request and why it would fail, creating nothing', async () => {
+    const before = (await tasksOfAutomations()).length;
+    const annotate = await api<DryRunResult>('/automations/tier/test', {
+      method: 'POST',
+      body: { event: { payload: { target: 'annotate', ref: 'component:default/alpha', tier: 'bronze' } } },
+    });
+    expect(annotate.body.matched).toBe(true);
+    expect(annotate.body.actions[0]!.error).toMatch(/descriptor file/);
+    const ok = await api<DryRunResult>('/automations/hello/test', { method: 'POST', body: { event: { payload: { target: 'hello', name: 'dry' } } } });
+    expect(ok.body).toEqual({
+      matched: true,
+      actions: [{ type: 'scaffolder', request: { templateRef: 'template:default/hello', values: { name: 'dry' }, hop: 1 } }],
+    });
+    const bad = await api<DryRunResult>('/automations/hello/test', { method: 'POST', body: { event: { payload: { target: 'hello', name: '' } } } });
+    expect(bad.body.actions[0]!.error).toMatch(/template:default\/hello: Invalid template parameters: .*name/);
+    expect((await tasksOfAutomations()).length).toBe(before);
+  });
+
+  it('scaffolder: runs the template as plugin:automations, records the task id, once per delivery even when re-delivered', async () => {
+    await ping({ target: 'hello', name: 'world', n: 10 });
+    const run = await settledRun('hello', 10);
+    expect(run.status).toBe('succeeded');
+    const delivery = run.deliveries![0]!;
+    const taskId = (JSON.parse(delivery.history.at(-1)!.response!) as { taskId: string }).taskId;
+    expect(taskId).toMatch(/^[0-9a-f-]{36}$/);
+    const task = await waitFor(async () => {
+      const t = (await backend.json<TaskView>(`/api/scaffolder/v2/tasks/${taskId}`)).body;
+      return t.status === 'completed' ? t : false;
+    });
+    expect(task).toMatchObject({ createdBy: 'plugin:automations', templateRef: 'template:default/hello' });
+    expect(audited.some((a) => a.action === 'automations.scaffolder.run' && a.target === taskId)).toBe(true);
+    expect(audited.some((a) => a.action === 'scaffolder.task.create' && a.target === taskId && a.actor.userEntityRef === 'plugin:automations')).toBe(true);
+
+    // Re-delivery sends the same idempotency key: the scaffolder answers the same task.
+    expect((await api(`/deliveries/${delivery.id}/redeliver`, { method: 'POST' })).status).toBe(200);
+    const again = await waitFor(async () => {
+      const d = (await api<DeliveryView>(`/deliveries/${delivery.id}`)).body;
+      return d.status === 'succeeded' && d.history.length === 2 ? d : false;
+    });
+    expect(JSON.parse(again.history.at(-1)!.response!)).toEqual({ taskId, existed: true });
+    expect((await tasksOfAutomations()).filter((t) => t.templateRef === 'template:default/hello')).toHaveLength(1);
+  });
+
+  it('scaffolder: values that fail the template fail the run with the reason, without retries', async () => {
+    await ping({ target: 'hello', name: '', n: 11 });
+    const run = await settledRun('hello', 11);
+    expect(run.status).toBe('failed');
+    expect(run.deliveries![0]).toMatchObject({ status: 'failed', attempts: 1 });
+    expect(run.deliveries![0]!.lastError).toMatch(/Invalid template parameters: .*name/);
+  });
+
+  it('task outcomes reach the event log: completed and failed trigger automations, with the hop carried on', async () => {
+    await ping({ target: 'doomed', n: 20 });
+    const started = await settledRun('doomed', 20);
+    const doomedTask = (JSON.parse(started.deliveries![0]!.history.at(-1)!.response!) as { taskId: string }).taskId;
+    const failed = await waitFor(async () => (await runs('on-failure')).find((r) => (r.event.payload as { taskId?: string }).taskId === doomedTask) ?? false, {
+      timeoutMs: 30_000,
+    });
+    expect(failed.event).toMatchObject({ type: 'scaffolder.task.failed', hop: 1, payload: { status: 'failed', templateRef: 'template:default/doomed' } });
+    expect(failed.event.id).toMatch(/^log:\d+$/);
+    expect((failed.event.payload as { error: string }).error).toMatch(/10 minute/);
+
+    const succeeded = await waitFor(
+      async () => (await runs('on-success')).find((r) => (r.event.payload as { status?: string }).status === 'completed') ?? false,
+      {
+        timeoutMs: 30_000,
+      },
+    );
+    expect(succeeded.event).toMatchObject({
+      type: 'scaffolder.task.succeeded',
+      hop: 1,
+      payload: { templateRef: 'template:default/hello', createdBy: 'plugin:automations' },
+    });
+    // One run per outcome event.
+    expect((await runs('on-failure')).filter((r) => (r.event.payload as { taskId?: string }).taskId === doomedTask)).toHaveLength(1);
+  });
+});
