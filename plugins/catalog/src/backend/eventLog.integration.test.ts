@@ -161,4 +161,49 @@ describe.each(testDatabaseKinds())('catalog changes in the event log: history, c
     expect((await t.json('/api/events?topics=Bad%20Topic')).status).toBe(400);
     expect((await t.json('/api/events?after=-1')).status).toBe(400);
   });
+
+  it('pages stay full past hidden events, and the cursors give exactly what one read gives', async () => {
+    const { next: start } = await readFeed('0', '&topics=catalog.entity.*');
+    // Hidden (untagged) entities between visible ones.
+    write([
+      component('a', {}, { description: 'fourth' }),
+      plainComponent('h1'),
+      plainComponent('h2'),
+      component('v1'),
+      plainComponent('h3'),
+      plainComponent('h4'),
+      plainComponent('h5'),
+      component('v2'),
+      component('v3'),
+      plainComponent('h6'),
+      component('secret'),
+    ]);
+    await refresh();
+    await waitFor(async () => (await t.json('/api/catalog/entities/by-name/component/default/v3')).status === 200);
+    await waitFor(async () => (await entity('a')).metadata.description === 'fourth');
+    const whole = await t.json<Feed>(`/api/events?after=${start}&topics=catalog.entity.*&limit=1000`);
+    expect(whole.body.events.length).toBeGreaterThanOrEqual(4);
+    const pages: FeedEvent[][] = [];
+    let cursor = start;
+    for (;;) {
+      const page = await t.json<Feed>(`/api/events?after=${cursor}&topics=catalog.entity.*&limit=2`);
+      expect(page.status).toBe(200);
+      if (page.body.events.length > 0) pages.push(page.body.events);
+      if (page.body.next === cursor) break;
+      cursor = page.body.next;
+    }
+    // Every page but the last is full, although hidden events lie between the visible ones.
+    pages.slice(0, -1).forEach((p) => expect(p).toHaveLength(2));
+    // (Anything appended after the one read is left out of the comparison.)
+    const upTo = BigInt(whole.body.next);
+    expect(
+      pages
+        .flat()
+        .filter((e) => BigInt(e.id) <= upTo)
+        .map((e) => e.id),
+    ).toEqual(whole.body.events.map((e) => e.id));
+    const refs = new Set(pages.flat().map((e) => e.entityRef));
+    for (const hidden of ['h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'secret']) expect(refs.has(`component:default/${hidden}`)).toBe(false);
+    for (const shown of ['v1', 'v2', 'v3']) expect(refs.has(`component:default/${shown}`)).toBe(true);
+  });
 });

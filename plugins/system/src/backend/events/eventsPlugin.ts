@@ -96,6 +96,42 @@ export async function visibleFeedEvents(permissions: PermissionsService, caller:
   return events.filter((e) => allowed.has(e));
 }
 
+/** Raw pages one answer reads at most while skipping events the caller may not see. */
+const MAX_SCANS = 10;
+
+/**
+ * Up to `limit` events the caller may see after `after`: reads on past hidden events, one
+ * batched check per page read (`visibleFeedEvents`), so a page is full whenever the log holds
+ * that many visible events (within MAX_SCANS reads). `next` is the last event returned when the
+ * page filled up mid-read, else the read's own `next`; `more` says whether to answer now rather
+ * than wait (the page filled up or the scan budget ran out).
+ */
+export async function readVisiblePage(
+  eventLog: EventLogService,
+  permissions: PermissionsService,
+  caller: Caller,
+  filters: { topics?: string[]; entityRef?: string },
+  after: string,
+  limit: number,
+): Promise<{ events: EventLogEntry[]; next: string; more: boolean }> {
+  const events: EventLogEntry[] = [];
+  let next = after;
+  for (let scan = 0; scan < MAX_SCANS; scan++) {
+    const page = await eventLog.read({ ...filters, after: next, limit });
+    const visible = await visibleFeedEvents(permissions, caller, page.events);
+    const room = limit - events.length;
+    if (visible.length > room) {
+      events.push(...visible.slice(0, room));
+      return { events, next: events.at(-1)?.id ?? next, more: true };
+    }
+    events.push(...visible);
+    next = page.next;
+    if (events.length === limit) return { events, next, more: true };
+    if (page.events.length < limit) return { events, next, more: false };
+  }
+  return { events, next, more: true };
+}
+
 function topicPermission(topic: string): string {
   const [plugin, thing] = topic.split('.');
   return `${plugin}.${thing ?? 'event'}.read`;
@@ -144,10 +180,9 @@ export const getEventFeed = defineRoute<FeedServices, Record<string, string>, Fe
     let after = query.after ?? '0';
     const deadline = Date.now() + (query.wait ?? 0) * 1000;
     for (;;) {
-      const page = await eventLog.read({ ...filters, after, limit });
-      const events = await visibleFeedEvents(permissions, caller, page.events);
+      const page = await readVisiblePage(eventLog, permissions, caller, filters, after, limit);
       after = page.next;
-      if (events.length > 0 || page.events.length === limit || Date.now() >= deadline) return { events: events.map(toFeed), next: page.next };
+      if (page.events.length > 0 || page.more || Date.now() >= deadline) return { events: page.events.map(toFeed), next: page.next };
       await waitForAppend(eventLog, filters, after, deadline - Date.now(), req);
       if (req.destroyed) return undefined;
     }
