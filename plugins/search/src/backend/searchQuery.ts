@@ -81,11 +81,11 @@ async function rareWords(trx: Db, tokens: string[]): Promise<string[]> {
  * How many matches a query counts and facets exactly. A broader query is answered from a bounded
  * candidate set (see `searchStatement`) and its count is a lower bound.
  */
-export const RESULT_WINDOW = 1000;
+export const RESULT_WINDOW = 500;
 /** The same for a term with a likely typo (trigram matching, checked per row). */
 export const FUZZY_WINDOW = 200;
 /** Candidates scored with `ts_rank_cd` (the best by the cheap score); the others keep the cheap score. */
-export const FULL_RANK = 200;
+export const FULL_RANK = 100;
 /** Name-prefix candidates taken (in name order) when the match set is larger than the window. */
 const PREFIX_CANDIDATES = 200;
 
