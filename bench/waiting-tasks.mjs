@@ -8,8 +8,16 @@
 //   - backend RSS
 // Targets: by-query and task list p95 within 10 % of before; memory flat.
 //
-//   node bench/waiting-tasks.mjs [--tasks 10000] [--db pglite|pg] [--requests 200] [--concurrency 8] [--settle-s 20]
-//                                [--corpus bench/out/corpus-1000/all.yaml]
+// How the runs are made (--create):
+//   sql  (default) two real runs through the API (one waits for an approval, one for a callback),
+//        then copied in bulk in SQL into TASKS rows with their steps and events: seconds for 10,000.
+//        On Postgres the copies are made beside the running backend (psql); PGlite is one process's
+//        own database, so the backend is stopped, the copies made with PGlite, and it is started
+//        again; the baseline is then also taken on a freshly started backend (holding the 2 seeds).
+//   http every run created through POST /v2/tasks and run to its wait (slow at 10,000).
+//
+//   node bench/waiting-tasks.mjs [--tasks 10000] [--create sql|http] [--db pglite|pg] [--requests 200] [--concurrency 8]
+//                                [--settle-s 20] [--corpus bench/out/corpus-1000/all.yaml]
 // Needs a build (npm run build): it starts packages/cli/bin/atrium.js.
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -17,7 +25,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { performance } from 'node:perf_hooks';
-import { createFreshDatabase } from './lib/db.mjs';
+import { createFreshDatabase, psql } from './lib/db.mjs';
 import { loadAverage, processMemory, round } from './lib/proc.mjs';
 import { summarize } from './lib/stats.mjs';
 
@@ -25,6 +33,7 @@ const repoRoot = path.resolve(import.meta.dirname, '..');
 const { values: opt } = parseArgs({
   options: {
     tasks: { type: 'string', default: '10000' },
+    create: { type: 'string', default: 'sql' },
     db: { type: 'string', default: 'pglite' },
     port: { type: 'string', default: '17931' },
     requests: { type: 'string', default: '200' },
@@ -35,6 +44,8 @@ const { values: opt } = parseArgs({
   strict: true,
 });
 const TASKS = Number(opt.tasks);
+if (!['sql', 'http'].includes(opt.create)) throw new Error('--create must be sql or http');
+if (!Number.isInteger(TASKS) || TASKS < 2) throw new Error('--tasks must be an integer of at least 2');
 const PORT = Number(opt.port);
 if (PORT < 17900 || PORT > 17999) throw new Error('--port must be in 17900-17999');
 const BASE = `http://127.0.0.1:${PORT}`;
@@ -80,18 +91,38 @@ fs.writeFileSync(
   }),
 );
 
-const server = spawn(process.execPath, [path.join(repoRoot, 'packages/cli/bin/atrium.js'), 'start', '--config', configPath], {
-  cwd: work,
-  stdio: ['ignore', 'ignore', 'pipe'],
-  env: { ...process.env, LOG_LEVEL: 'warn' },
-});
+let server;
 let stderr = '';
-server.on('exit', (code, signal) => (stderr += `\n[backend exited: code ${code} signal ${signal}]`));
-server.stderr.on('data', (d) => (stderr = (stderr + d).slice(-4000)));
-const cleanup = async () => {
+function startServer() {
+  server = spawn(process.execPath, [path.join(repoRoot, 'packages/cli/bin/atrium.js'), 'start', '--config', configPath], {
+    cwd: work,
+    stdio: ['ignore', 'ignore', 'pipe'],
+    env: { ...process.env, LOG_LEVEL: 'warn' },
+  });
+  server.on('exit', (code, signal) => (stderr += `\n[backend exited: code ${code} signal ${signal}]`));
+  server.stderr.on('data', (d) => (stderr = (stderr + d).slice(-4000)));
+}
+async function stopServer() {
+  if (!server || server.exitCode !== null || server.signalCode !== null) return;
   const exited = new Promise((r) => server.once('exit', r));
   server.kill('SIGTERM');
-  await Promise.race([exited, sleep(10_000)]);
+  await Promise.race([exited, sleep(30_000)]);
+}
+/** Until the backend answers and the catalog holds the template. */
+async function ready() {
+  for (let i = 0; ; i++) {
+    if (i > 600) throw new Error(`backend did not start:\n${stderr}`);
+    if ((await fetch(`${BASE}/readyz`).catch(() => undefined))?.ok) break;
+    await sleep(200);
+  }
+  for (let i = 0; ; i++) {
+    if ((await json('/api/scaffolder/v2/templates/default/template/bench-wait/parameter-schema')).status === 200) break;
+    if (i > 1200) throw new Error('the catalog did not load the template in time');
+    await sleep(250);
+  }
+}
+const cleanup = async () => {
+  await stopServer();
   db.cleanup();
   fs.rmSync(work, { recursive: true, force: true });
 };
@@ -122,27 +153,13 @@ async function measure() {
   return { ...Object.fromEntries(Object.entries(samples).map(([k, s]) => [k, summarize(s)])), rssMiB: round(processMemory(server.pid)?.rssMiB ?? NaN) };
 }
 
-try {
-  for (let i = 0; ; i++) {
-    if (i > 600) throw new Error(`backend did not start:\n${stderr}`);
-    if ((await fetch(`${BASE}/readyz`).catch(() => undefined))?.ok) break;
-    await sleep(200);
-  }
-  for (let i = 0; ; i++) {
-    if ((await json('/api/scaffolder/v2/templates/default/template/bench-wait/parameter-schema')).status === 200) break;
-    if (i > 1200) throw new Error('the catalog did not load the template in time');
-    await sleep(250);
-  }
-  // Let the other plugins' first sweeps settle before the baseline.
-  await sleep(Number(opt['settle-s']) * 1000);
-  const before = await measure();
-
-  const started = performance.now();
-  let next = 0;
+/** Creates runs i = from..to-1 through the API, `concurrency` at a time; returns their ids. */
+async function createThroughApi(from, to) {
+  let next = from;
   const ids = [];
   await Promise.all(
     Array.from({ length: Number(opt.concurrency) }, async () => {
-      while (next < TASKS) {
+      while (next < to) {
         const i = next++;
         const r = await json('/api/scaffolder/v2/tasks', {
           method: 'POST',
@@ -154,17 +171,103 @@ try {
       }
     }),
   );
-  const createSeconds = (performance.now() - started) / 1000;
-  // Until every run is parked (each ran one step, then let go of its worker).
-  let waiting = 0;
+  return ids;
+}
+const waitingCount = async () => (await json('/api/scaffolder/v2/tasks?status=waiting&limit=1')).body.totalTasks;
+async function untilWaiting(n) {
   for (let i = 0; ; i++) {
-    waiting = (await json('/api/scaffolder/v2/tasks?status=waiting&limit=1')).body.totalTasks;
-    if (waiting >= TASKS) break;
-    if (i > 7200) throw new Error(`only ${waiting} of ${TASKS} tasks reached waiting`);
+    const waiting = await waitingCount();
+    if (waiting >= n) return waiting;
+    if (i > 7200) throw new Error(`only ${waiting} of ${n} tasks reached waiting`);
     await sleep(500);
   }
+}
+
+/**
+ * SQL that copies the parked seed runs (rows, steps, events) until `total` runs wait: each copy a
+ * new id and a slightly older created_at, whatever columns the tables have by then.
+ */
+function cloneSql(seedIds, total) {
+  const copies = total - seedIds.length;
+  const perSeed = Math.ceil(copies / seedIds.length);
+  const seeds = seedIds.map((id) => `'${id.replace(/[^0-9a-f-]/gi, '')}'::uuid`).join(', ');
+  return `
+    create temp table bench_clone as
+      select src, gen_random_uuid() as id, n from (
+        select t.id as src, g as n, row_number() over (order by g, t.id) as k
+        from scaffolder.tasks t, generate_series(1, ${perSeed}) g where t.id in (${seeds})
+      ) x where k <= ${copies};
+    insert into scaffolder.tasks
+      select (jsonb_populate_record(null::scaffolder.tasks,
+        to_jsonb(t) || jsonb_build_object('id', c.id, 'created_at', t.created_at - c.n * interval '1 millisecond'))).*
+      from bench_clone c join scaffolder.tasks t on t.id = c.src;
+    insert into scaffolder.task_steps
+      select (jsonb_populate_record(null::scaffolder.task_steps, to_jsonb(s) || jsonb_build_object('task_id', c.id))).*
+      from bench_clone c join scaffolder.task_steps s on s.task_id = c.src;
+    insert into scaffolder.task_events (task_id, event_type, body, created_at)
+      select c.id, e.event_type, e.body, e.created_at from bench_clone c join scaffolder.task_events e on e.task_id = c.src;
+    drop table bench_clone;
+    analyze scaffolder.tasks;
+    analyze scaffolder.task_steps;
+    analyze scaffolder.task_events;
+  `;
+}
+
+async function cloneRuns(seedIds) {
+  const sql = cloneSql(seedIds, TASKS);
+  if (opt.db === 'pg') {
+    psql(sql, db.pgDatabase);
+    return { restarted: false };
+  }
+  // PGlite: one process at a time holds the directory.
+  await stopServer();
+  const { PGlite } = await import('@electric-sql/pglite');
+  const pglite = await PGlite.create(db.dataDir);
+  try {
+    await pglite.exec(sql);
+  } finally {
+    await pglite.close();
+  }
+  startServer();
+  await ready();
+  return { restarted: true };
+}
+
+try {
+  startServer();
+  await ready();
+  // The copies are made of two runs parked for real (one of each kind).
+  let seeds;
+  const restartsAroundCopy = opt.create === 'sql' && opt.db !== 'pg';
+  if (restartsAroundCopy) {
+    // The "after" backend will be a fresh process: so is the baseline's (holding the 2 seed runs).
+    seeds = await createThroughApi(0, 2);
+    await untilWaiting(2);
+    await stopServer();
+    startServer();
+    await ready();
+  }
+  // Let the other plugins' first sweeps settle before the baseline.
+  await sleep(Number(opt['settle-s']) * 1000);
+  const before = await measure();
+
+  const started = performance.now();
+  let restarted = false;
+  if (opt.create === 'http') {
+    await createThroughApi(0, TASKS);
+  } else {
+    if (!seeds) {
+      seeds = await createThroughApi(0, 2);
+      await untilWaiting(2);
+    }
+    restarted = (await cloneRuns(seeds)).restarted;
+  }
+  const createSeconds = (performance.now() - started) / 1000;
+  // Until every run is parked (each ran one step, then let go of its worker).
+  const waiting = await untilWaiting(TASKS);
   const parkedSeconds = (performance.now() - started) / 1000;
-  await sleep(5000);
+  // A restarted backend settles like the first one did before its baseline.
+  await sleep(restarted ? Number(opt['settle-s']) * 1000 : 5000);
   const after = await measure();
   const pct = (a, b) => `${round(((b - a) / a) * 100)} %`;
   const result = {
@@ -173,6 +276,10 @@ try {
     database: db.describe,
     corpus: corpus ? path.relative(repoRoot, corpus) : 'none',
     tasks: TASKS,
+    create:
+      opt.create === 'sql'
+        ? `2 runs through the API, the rest copied in SQL${restarted ? ' (PGlite: before and after each measured on a freshly started backend)' : ''}`
+        : 'every run through the API',
     waiting,
     createSeconds: round(createSeconds),
     parkedSeconds: round(parkedSeconds),
@@ -186,6 +293,10 @@ try {
     },
   };
   console.log(JSON.stringify(result, null, 2));
+  const line = (k) => `${k} p95 ${round(before[k].p95)} → ${round(after[k].p95)} ms (${result.p95Change[k]})`;
+  console.error(
+    `bench: ${waiting} waiting runs — ${line('byQuery')}; ${line('taskList')}; ${line('waitingForMe')}; RSS ${before.rssMiB} → ${after.rssMiB} MiB (${result.p95Change.rss})`,
+  );
 } catch (e) {
   console.error(e);
   process.exitCode = 1;
