@@ -199,8 +199,8 @@ function searchStatement(params: SearchParams, tokens: string[], vis: Visibility
       + ${qTrigrams.length > 0 ? shared() : '0'} + ${KIND_BOOST})`;
   };
   const hint = () => (tsq ? `(case when ${tokens.map((t) => `strpos(lower(d.title), ${s.v(t)}) > 0`).join(' and ')} then 1 else 0 end)` : '0');
-  const cols = () =>
-    `d.type, d.key, d.entity_ref, d.title, d.location, d.kind, d.namespace, d.name, d.owner, d.lifecycle, d.tags, ${base()}::float8 as base, ${hint()} as hint`;
+  // Plain columns only in the branches; the cheap score is computed once, over their union.
+  const cols = () => `d.type, d.key, d.entity_ref, d.title, d.location, d.kind, d.namespace, d.name, d.owner, d.lifecycle, d.tags, d.trigrams`;
   // The match, the caller's visibility and the filters, in the order their placeholders are written.
   const where = (withTypes: boolean, m: () => string = match) => {
     const parts = [m()];
@@ -238,7 +238,8 @@ function searchStatement(params: SearchParams, tokens: string[], vis: Visibility
     branches.push('b_all');
   }
   ctes.push(
-    `cand as materialized (select distinct on (type, key) * from (${branches.map((b) => `select * from ${b}`).join(' union all ')}) u order by type, key, p)`,
+    `cand as materialized (select distinct on (d.type, d.key) d.*, ${base()}::float8 as base, ${hint()} as hint
+      from (${branches.map((b) => `select * from ${b}`).join(' union all ')}) d order by d.type, d.key, d.p)`,
   );
   if (tsq) {
     ctes.push(`ranked as materialized (select c.type, c.key, c.base + 4 * ts_rank_cd(d.tsv, ${tq()}, 1) as score
@@ -263,7 +264,8 @@ function searchStatement(params: SearchParams, tokens: string[], vis: Visibility
   const sql = `with ${ctes.join(',\n')}
     select
       (select coalesce(json_agg(to_json(r) order by ${orderR}), '[]'::json)
-         from (select p.*, x.text from page p join documents x on x.type = p.type and x.key = p.key) r) as page,
+         from (select p.type, p.key, p.entity_ref, p.title, p.location, p.kind, p.namespace, p.name, p.owner, p.lifecycle, p.tags,
+           p.score, p.full_rank, x.text from page p join documents x on x.type = p.type and x.key = p.key) r) as page,
       (select count(*) from cand) as total,
       ${lowerBound} as lower_bound,
       ${facetSql('type', params.types.length > 0 ? 'tf' : 'cand')} as type,
