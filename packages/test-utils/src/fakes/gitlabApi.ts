@@ -341,7 +341,15 @@ export async function startFakeGitLabApi(options: { token?: string; port?: numbe
   /** A new merge request in GitLab's shape (as `POST /projects/:id/merge_requests` answers). */
   function newMergeRequest(
     p: Project,
-    input: { title: string; description: string | null; sourceBranch: string; targetBranch: string; author: string; draft: boolean; removeSourceBranch: boolean | null },
+    input: {
+      title: string;
+      description: string | null;
+      sourceBranch: string;
+      targetBranch: string;
+      author: string;
+      draft: boolean;
+      removeSourceBranch: boolean | null;
+    },
   ) {
     const iid = p.mergeRequests.length + 1;
     const now = tick();
@@ -411,10 +419,30 @@ export async function startFakeGitLabApi(options: { token?: string; port?: numbe
   /** The head commit of a branch: from the bare repository when the project has one, else the in-memory files' state. */
   async function headCommit(p: Project, ref: string) {
     if (ref.startsWith('-')) return undefined;
-    let c: { id: string; parents: string[]; authorName: string; authorEmail: string; authored: string; committerName: string; committerEmail: string; committed: string; message: string } | undefined;
+    let c:
+      | {
+          id: string;
+          parents: string[];
+          authorName: string;
+          authorEmail: string;
+          authored: string;
+          committerName: string;
+          committerEmail: string;
+          committed: string;
+          message: string;
+        }
+      | undefined;
     if (p.repoDir) {
       try {
-        const { stdout } = await run('git', ['--git-dir', p.repoDir, 'log', '-1', '--format=%H%x00%P%x00%an%x00%ae%x00%aI%x00%cn%x00%ce%x00%cI%x00%B', ref, '--']);
+        const { stdout } = await run('git', [
+          '--git-dir',
+          p.repoDir,
+          'log',
+          '-1',
+          '--format=%H%x00%P%x00%an%x00%ae%x00%aI%x00%cn%x00%ce%x00%cI%x00%B',
+          ref,
+          '--',
+        ]);
         const [id, parents, an, ae, ad, cn, ce, cd, ...body] = stdout.split('\0');
         c = {
           id: id!,

@@ -4,6 +4,7 @@ import type { ScaffolderActionsService } from '@atrium/plugin-scaffolder/backend
 import type { Knex } from 'knex';
 import type { ConnectionTestResult, DiscoveryStatus } from '../common/index.js';
 import type { IntegrationsConfig } from './config.js';
+import type { EntityScmService } from './scm/entityScm.js';
 import type { SecretBox } from './secretBox.js';
 import type { IntegrationStore, StoredIntegration } from './store.js';
 
@@ -53,6 +54,10 @@ export interface IntegrationRouteServices {
   assertOutbound(url: string): Promise<void>;
   /** Started modules by kind (`github`, `gitlab`, ...). */
   modules: Map<string, IntegrationModuleRuntime>;
+  /** The catalog, read as the caller by the entity routes. */
+  catalog: CatalogService;
+  /** Entity cards: an entity's repository (CI runs, open changes, last commit). */
+  scm: EntityScmService;
 }
 
 /** A source-control or directory module. Add one to `integrationModules` in plugin.ts. */

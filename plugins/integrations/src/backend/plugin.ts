@@ -11,7 +11,9 @@ import { integrationsMigrations } from './migrations.js';
 import type { IntegrationModule, IntegrationModuleRuntime, IntegrationRouteServices } from './modules.js';
 import { integrationsOpenApi } from './openapi.js';
 import { integrationsPermissions } from './permissions.js';
+import { entityScmRoutes } from './routes/entityScm.js';
 import { integrationRoutes } from './routes/integrations.js';
+import { EntityScmService } from './scm/entityScm.js';
 import { loadSecretBox } from './secretBox.js';
 import { IntegrationStore } from './store.js';
 
@@ -21,7 +23,7 @@ import { IntegrationStore } from './store.js';
  */
 export const integrationModules: IntegrationModule[] = [githubModule, gitlabModule, ldapModule];
 
-const routes: RouteDefinition<IntegrationRouteServices>[] = [...integrationRoutes, ...integrationModules.flatMap((m) => m.routes ?? [])];
+const routes: RouteDefinition<IntegrationRouteServices>[] = [...integrationRoutes, ...entityScmRoutes, ...integrationModules.flatMap((m) => m.routes ?? [])];
 
 /** Source-control and directory integrations: config, admin-added credentials, discovery into the catalog, webhooks. */
 export const integrationsPlugin = definePlugin<
@@ -81,6 +83,7 @@ export const integrationsPlugin = definePlugin<
         }),
       );
     }
-    mountRoutes(ctx, routes, { db, store, audit, permissions, logger, config, assertOutbound, modules });
+    const scm = new EntityScmService({ config, store, logger: logger.child({ feature: 'entity-scm' }) });
+    mountRoutes(ctx, routes, { db, store, audit, permissions, logger, config, assertOutbound, modules, catalog: deps.catalog, scm });
   },
 });

@@ -80,3 +80,58 @@ export interface DiscoveryStatus {
   errors: Array<{ repo: string; path?: string; message: string }>;
   repos: Array<{ name: string; url: string; entities: number; hasDescriptor: boolean; errors: number }>;
 }
+
+/** A CI run's state on the entity card, the same words for GitHub Actions and GitLab pipelines. */
+export type ScmRunState = 'success' | 'failure' | 'running' | 'queued' | 'cancelled' | 'skipped' | 'other';
+
+/** A GitHub Actions workflow run or a GitLab pipeline. */
+export interface EntityScmRun {
+  id: string;
+  /** The workflow's name (GitHub) or `Pipeline #<iid>` (GitLab). */
+  name: string;
+  state: ScmRunState;
+  /** The provider's own word (`completed/failure`, `failed`, `in_progress`...). */
+  detail: string;
+  branch: string | null;
+  createdAt: string;
+  url: string;
+}
+
+/** An open pull request (GitHub) or merge request (GitLab). */
+export interface EntityScmChange {
+  id: string;
+  /** `#12` on GitHub, `!12` on GitLab. */
+  reference: string;
+  title: string;
+  author: string;
+  draft: boolean;
+  createdAt: string;
+  url: string;
+}
+
+/** The last commit on the default branch. */
+export interface EntityScmCommit {
+  sha: string;
+  /** The first line of the message. */
+  title: string;
+  message: string;
+  author: string;
+  committedAt: string;
+  url: string;
+}
+
+/** `GET /api/integrations/entity/:kind/:namespace/:name/scm`: what the entity's repository shows now. */
+export interface EntityScmSummary {
+  provider: 'github' | 'gitlab';
+  host: string;
+  /** `owner/repo` or `group/subgroup/project`, from the entity's annotation. */
+  project: string;
+  projectUrl: string;
+  /** Newest first, at most 5. */
+  runs: EntityScmRun[];
+  /** Newest first, at most 5. */
+  changes: EntityScmChange[];
+  lastCommit: EntityScmCommit | null;
+  /** When this replica fetched it from the provider (answers are kept 60 s). */
+  fetchedAt: string;
+}

@@ -1,6 +1,6 @@
 import { apiFetch } from '@atrium/frontend-plugin-api';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import type { ConnectionTestResult, DiscoveryStatus, IntegrationSummary, NewIntegration } from '../common';
+import type { ConnectionTestResult, DiscoveryStatus, EntityScmSummary, IntegrationSummary, NewIntegration } from '../common';
 
 const KEY = ['integrations'] as const;
 
@@ -41,4 +41,34 @@ export function useIntegrationActions() {
       onSuccess: refresh,
     }),
   };
+}
+
+/** Where an entity is: kind, namespace, name (the entity page's own). */
+export interface EntityName {
+  kind: string;
+  namespace: string;
+  name: string;
+}
+
+const scmPath = (e: EntityName) =>
+  `/integrations/entity/${encodeURIComponent(e.kind.toLowerCase())}/${encodeURIComponent(e.namespace.toLowerCase())}/${encodeURIComponent(e.name)}/scm`;
+
+/**
+ * The entity's repository (CI runs, open pull/merge requests, last commit). The server keeps
+ * the provider's answer 60 s; `refresh` asks the provider now and puts the answer in the cache.
+ */
+export function useEntityScm(entity: EntityName) {
+  const client = useQueryClient();
+  const queryKey = [...KEY, 'scm', entity.kind.toLowerCase(), entity.namespace.toLowerCase(), entity.name];
+  const query = useQuery({
+    queryKey,
+    queryFn: ({ signal }) => apiFetch<EntityScmSummary>(scmPath(entity), { signal }),
+    retry: false,
+    staleTime: 30_000,
+  });
+  const refresh = useMutation({
+    mutationFn: () => apiFetch<EntityScmSummary>(scmPath(entity), { query: { refresh: true } }),
+    onSuccess: (data) => client.setQueryData(queryKey, data),
+  });
+  return { query, refresh };
 }

@@ -1,5 +1,11 @@
-import { definePlugin } from '@atrium/frontend-plugin-api';
+import { definePlugin, type EntityLike } from '@atrium/frontend-plugin-api';
 import { IconPlugConnected } from '@tabler/icons-react';
+
+/** An entity naming its repository (the same check as the card's, kept here so the card's chunk loads only when it shows). */
+const namesRepository = (entity: EntityLike) => {
+  const annotations = (entity.metadata['annotations'] ?? {}) as Record<string, unknown>;
+  return ['github.com/project-slug', 'gitlab.com/project-slug'].some((k) => typeof annotations[k] === 'string' && (annotations[k] as string).trim() !== '');
+};
 
 export const integrationsPlugin = definePlugin({
   id: 'integrations',
@@ -14,4 +20,6 @@ export const integrationsPlugin = definePlugin({
       permission: 'integrations.integration.read',
     },
   ],
+  // Latest CI runs, open pull/merge requests and last commit of the repository an entity names.
+  entityCards: [{ id: 'source-control', area: 'main', if: namesRepository, loader: () => import('./EntityScmCard') }],
 });
