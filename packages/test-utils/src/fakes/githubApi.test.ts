@@ -1,11 +1,16 @@
+import { execFile } from 'node:child_process';
 import { createRequire } from 'node:module';
 import crypto from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import nodePath from 'node:path';
+import { promisify } from 'node:util';
 import { createAppAuth } from '@octokit/auth-app';
 import { Octokit } from '@octokit/rest';
 import { Ajv, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startFakeGitHubApi, type FakeGitHubApi } from './githubApi.js';
+import { startFakeGitHubApi, type FakeGitHubApi, type ServedResponse } from './githubApi.js';
 
 // Every answer the fake serves is checked against GitHub's published description of its REST
 // API (@octokit/openapi, api.github.com): a field the fake leaves out, renames or types wrongly
@@ -184,4 +189,177 @@ describe('the fake GitHub REST API', () => {
     ).rejects.toMatchObject({ status: 304 });
     expect(gh.counted()).toBe(before);
   });
+});
+
+/** Each answer is a documented status of a GitHub operation, and its body validates against the documented schema. */
+function expectDocumented(list: ServedResponse[]): Set<string> {
+  const operations = new Set<string>();
+  for (const served of list) {
+    const op = spec.paths[served.operation]?.[served.method.toLowerCase()];
+    expect(op, `${served.method} ${served.operation} is not a GitHub operation`).toBeDefined();
+    operations.add(`${served.method} ${served.operation}`);
+    const documented = op!.responses[String(served.status)];
+    if (!documented && served.status < 400) throw new Error(`${served.method} ${served.operation} answered ${served.status}, which GitHub does not document`);
+    const schema = documented?.content?.['application/json']?.schema ?? (served.status >= 400 ? basicError : undefined);
+    if (schema) {
+      const validate = validatorFor(schema);
+      expect(validate(served.body), `${served.method} ${served.operation} ${served.status}: ${ajv.errorsText(validate.errors)}`).toBe(true);
+    } else {
+      expect(served.body, `${served.method} ${served.operation} ${served.status} has no body`).toBeUndefined();
+    }
+    expect(served.headers['x-ratelimit-remaining']).toMatch(/^\d+$/);
+  }
+  return operations;
+}
+
+describe('the fake GitHub REST API: the writes of the scaffolder actions, and git over smart HTTP', () => {
+  // Asynchronous: the fake answers git from this same process.
+  const gitAs = async (token: string, cwd: string, args: string[]) =>
+    (
+      await promisify(execFile)('git', ['-c', `http.extraHeader=Authorization: Basic ${Buffer.from(`x-access-token:${token}`).toString('base64')}`, ...args], {
+        cwd,
+        env: {
+          PATH: process.env['PATH'],
+          HOME: os.tmpdir(),
+          GIT_TERMINAL_PROMPT: '0',
+          GIT_AUTHOR_NAME: 't',
+          GIT_AUTHOR_EMAIL: 't@x',
+          GIT_COMMITTER_NAME: 't',
+          GIT_COMMITTER_EMAIL: 't@x',
+        },
+      })
+    ).stdout;
+
+  it('creates repositories, takes pushes, sets topics and protection, opens pull requests, dispatches workflows, adds webhooks; all as GitHub documents', async () => {
+    const from = gh.served.length;
+    expect((await octokit.rest.users.getByUsername({ username: 'octo' })).data).toMatchObject({ login: 'octo', type: 'User' });
+    expect((await octokit.rest.users.getByUsername({ username: 'acme' })).data).toMatchObject({ login: 'acme', type: 'Organization' });
+    await expect(octokit.rest.users.getByUsername({ username: 'nobody-here' })).rejects.toMatchObject({ status: 404 });
+
+    const made = await octokit.rest.repos.createInOrg({ org: 'acme', name: 'made', private: true, description: 'new', delete_branch_on_merge: true });
+    expect(made.status).toBe(201);
+    expect(made.data).toMatchObject({ full_name: 'acme/made', private: true, size: 0, delete_branch_on_merge: true });
+    await expect(octokit.rest.repos.createInOrg({ org: 'acme', name: 'made' })).rejects.toMatchObject({ status: 422 });
+    await expect(octokit.rest.repos.createInOrg({ org: 'no-such-org', name: 'x' })).rejects.toMatchObject({ status: 404 });
+    expect((await octokit.rest.repos.createForAuthenticatedUser({ name: 'own' })).data.owner.login).toBe('octo');
+    expect((await octokit.rest.repos.replaceAllTopics({ owner: 'acme', repo: 'made', names: ['a', 'b-c'] })).data.names).toEqual(['a', 'b-c']);
+    await expect(octokit.rest.repos.replaceAllTopics({ owner: 'acme', repo: 'made', names: ['Not Valid'] })).rejects.toMatchObject({ status: 422 });
+
+    // git: a push to the empty repository (its first branch becomes the default), then a branch.
+    const work = fs.mkdtempSync(nodePath.join(os.tmpdir(), 'atrium-fake-github-push-'));
+    try {
+      const remote = `${gh.url}/acme/made.git`;
+      fs.mkdirSync(nodePath.join(work, '.github/workflows'), { recursive: true });
+      fs.writeFileSync(nodePath.join(work, 'catalog-info.yaml'), 'kind: Component\n');
+      fs.writeFileSync(nodePath.join(work, '.github/workflows/ci.yml'), 'on:\n  workflow_dispatch:\n');
+      fs.writeFileSync(nodePath.join(work, '.github/workflows/push-only.yml'), 'on: push\n');
+      await gitAs('ghp_schema', work, ['init', '--quiet', '--initial-branch=trunk']);
+      await gitAs('ghp_schema', work, ['add', '--all']);
+      await gitAs('ghp_schema', work, ['commit', '--quiet', '-m', 'first']);
+      await expect(gitAs('not-a-token', work, ['push', '--quiet', remote, 'HEAD:refs/heads/trunk'])).rejects.toThrow(
+        /401|Authentication failed|terminal prompts disabled|could not read Username/,
+      );
+      await gitAs('ghp_schema', work, ['push', '--quiet', remote, 'HEAD:refs/heads/trunk']);
+      fs.writeFileSync(nodePath.join(work, 'README.md'), '# made\n');
+      await gitAs('ghp_schema', work, ['checkout', '--quiet', '-b', 'feature']);
+      await gitAs('ghp_schema', work, ['add', '--all']);
+      await gitAs('ghp_schema', work, ['commit', '--quiet', '-m', 'readme']);
+      await gitAs('ghp_schema', work, ['push', '--quiet', remote, 'HEAD:refs/heads/feature']);
+      // And back: a clone sees both branches.
+      const clone = nodePath.join(work, 'clone');
+      await gitAs('ghp_schema', work, ['clone', '--quiet', remote, clone]);
+      expect(fs.readFileSync(nodePath.join(clone, 'catalog-info.yaml'), 'utf8')).toBe('kind: Component\n');
+    } finally {
+      fs.rmSync(work, { recursive: true, force: true });
+    }
+    expect((await octokit.rest.repos.get({ owner: 'acme', repo: 'made' })).data.default_branch).toBe('trunk');
+    const file = await octokit.rest.repos.getContent({ owner: 'acme', repo: 'made', path: 'catalog-info.yaml' });
+    expect(Buffer.from((file.data as { content: string }).content, 'base64').toString('utf8')).toBe('kind: Component\n');
+    expect(await gh.branchFiles('acme', 'made', 'feature')).toMatchObject({ 'README.md': '# made\n' });
+
+    const protection = await octokit.rest.repos.updateBranchProtection({
+      owner: 'acme',
+      repo: 'made',
+      branch: 'trunk',
+      required_status_checks: { strict: true, contexts: ['ci'] },
+      enforce_admins: true,
+      required_pull_request_reviews: { required_approving_review_count: 2 },
+      restrictions: null,
+    });
+    expect(protection.data.required_pull_request_reviews?.required_approving_review_count).toBe(2);
+    await expect(
+      octokit.rest.repos.updateBranchProtection({
+        owner: 'acme',
+        repo: 'made',
+        branch: 'nope',
+        required_status_checks: null,
+        enforce_admins: null,
+        required_pull_request_reviews: null,
+        restrictions: null,
+      }),
+    ).rejects.toMatchObject({ status: 404 });
+
+    const pr = await octokit.rest.pulls.create({ owner: 'acme', repo: 'made', title: 'Readme', head: 'feature', base: 'trunk', body: 'Adds it', draft: true });
+    expect(pr.data).toMatchObject({ number: 1, state: 'open', draft: true, head: { ref: 'feature' }, base: { ref: 'trunk' } });
+    await expect(octokit.rest.pulls.create({ owner: 'acme', repo: 'made', title: 'Again', head: 'feature', base: 'trunk' })).rejects.toMatchObject({
+      status: 422,
+    });
+    await expect(octokit.rest.pulls.create({ owner: 'acme', repo: 'made', title: 'None', head: 'missing', base: 'trunk' })).rejects.toMatchObject({
+      status: 422,
+    });
+    expect((await octokit.rest.pulls.list({ owner: 'acme', repo: 'made' })).data.map((p) => p.number)).toEqual([1]);
+
+    const dispatched = await octokit.rest.actions.createWorkflowDispatch({
+      owner: 'acme',
+      repo: 'made',
+      workflow_id: 'ci.yml',
+      ref: 'trunk',
+      inputs: { a: '1' },
+    });
+    expect(dispatched.status).toBe(204);
+    await expect(octokit.rest.actions.createWorkflowDispatch({ owner: 'acme', repo: 'made', workflow_id: 'missing.yml', ref: 'trunk' })).rejects.toMatchObject({
+      status: 404,
+    });
+    await expect(octokit.rest.actions.createWorkflowDispatch({ owner: 'acme', repo: 'made', workflow_id: 'ci.yml', ref: 'nope' })).rejects.toMatchObject({
+      status: 422,
+    });
+    await expect(
+      octokit.rest.actions.createWorkflowDispatch({ owner: 'acme', repo: 'made', workflow_id: 'push-only.yml', ref: 'trunk' }),
+    ).rejects.toMatchObject({
+      status: 422,
+    });
+
+    const hook = await octokit.rest.repos.createWebhook({
+      owner: 'acme',
+      repo: 'made',
+      config: { url: 'https://hooks.example.com/x', content_type: 'json', secret: 's' },
+      events: ['push'],
+    });
+    expect(hook.data).toMatchObject({ name: 'web', active: true, events: ['push'], config: { url: 'https://hooks.example.com/x', secret: '********' } });
+    await expect(octokit.rest.repos.createWebhook({ owner: 'acme', repo: 'made', config: { url: 'https://hooks.example.com/x' } })).rejects.toMatchObject({
+      status: 422,
+    });
+
+    expect(gh.repoState('acme', 'made')).toMatchObject({
+      defaultBranch: 'trunk',
+      topics: ['a', 'b-c'],
+      dispatches: [{ workflowId: 'ci.yml', ref: 'trunk', inputs: { a: '1' } }],
+      hooks: [{ url: 'https://hooks.example.com/x', contentType: 'json', secret: 's', events: ['push'] }],
+      pulls: [{ number: 1, head: 'feature', base: 'trunk', draft: true }],
+    });
+
+    const operations = expectDocumented(gh.served.slice(from));
+    for (const op of [
+      'GET /users/{username}',
+      'POST /orgs/{org}/repos',
+      'POST /user/repos',
+      'GET /repos/{owner}/{repo}',
+      'PUT /repos/{owner}/{repo}/topics',
+      'PUT /repos/{owner}/{repo}/branches/{branch}/protection',
+      'POST /repos/{owner}/{repo}/pulls',
+      'POST /repos/{owner}/{repo}/actions/workflows/{workflow_id}/dispatches',
+      'POST /repos/{owner}/{repo}/hooks',
+    ])
+      expect(operations, op).toContain(op);
+  }, 60_000);
 });

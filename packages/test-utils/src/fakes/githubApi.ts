@@ -169,9 +169,22 @@ interface Repo {
   commit: string;
   /** The last commit's message and author (login). */
   lastCommit?: { message: string; author: string };
-  runs?: Array<Required<Omit<FakeGitHubWorkflowRunInput, 'conclusion'>> & { conclusion: string | null; id: number; number: number; sha: string; createdAt: string }>;
+  runs?: Array<
+    Required<Omit<FakeGitHubWorkflowRunInput, 'conclusion'>> & { conclusion: string | null; id: number; number: number; sha: string; createdAt: string }
+  >;
   /** Open pull requests; `base` is the default branch when absent. */
-  pulls?: Array<{ id: number; number: number; title: string; author: string; head: string; base?: string; draft: boolean; body: string | null; sha: string; createdAt: string }>;
+  pulls?: Array<{
+    id: number;
+    number: number;
+    title: string;
+    author: string;
+    head: string;
+    base?: string;
+    draft: boolean;
+    body: string | null;
+    sha: string;
+    createdAt: string;
+  }>;
   homepage?: string | null;
   /** Repository settings sent at creation (`has_wiki`, `delete_branch_on_merge`, ...). */
   settings?: Record<string, boolean>;
@@ -1045,18 +1058,24 @@ export async function startFakeGitHubApi(options: { port?: number } = {}): Promi
         const forUser = path === '/user/repos';
         operation = forUser ? '/user/repos' : '/orgs/{org}/repos';
         // An installation token acts for an app, which has no user account to create repositories in.
-        if (forUser && who!.login.endsWith('[bot]')) return answer(403, { message: 'Resource not accessible by integration', documentation_url: DOCS, status: '403' });
+        if (forUser && who!.login.endsWith('[bot]'))
+          return answer(403, { message: 'Resource not accessible by integration', documentation_url: DOCS, status: '403' });
         const owner = forUser ? who!.login : decodeURIComponent(w![1]!);
         if (!forUser && !orgExists(owner)) return answer(404, { message: 'Not Found', documentation_url: DOCS, status: '404' });
         const name = typeof b['name'] === 'string' ? b['name'] : '';
         if (!/^[A-Za-z0-9._-]{1,100}$/.test(name) || name === '.' || name === '..')
           return invalid('Repository creation failed.', [{ resource: 'Repository', code: 'custom', field: 'name', message: 'name is invalid' }]);
         if (findRepo(owner, name))
-          return invalid('Repository creation failed.', [{ resource: 'Repository', code: 'custom', field: 'name', message: 'name already exists on this account' }]);
+          return invalid('Repository creation failed.', [
+            { resource: 'Repository', code: 'custom', field: 'name', message: 'name already exists on this account' },
+          ]);
         const v = b['visibility'];
         const visibility = !forUser && (v === 'public' || v === 'private' || v === 'internal') ? v : b['private'] === true ? 'private' : 'public';
         const settings: Record<string, boolean> = {};
-        for (const k of REPO_SETTINGS) if (typeof b[k] === 'boolean') settings[k] = b[k];
+        for (const k of REPO_SETTINGS) {
+          const value = b[k];
+          if (typeof value === 'boolean') settings[k] = value;
+        }
         const at = tick();
         const r: Repo = {
           id: idOf(`repo:${owner}/${name}`.toLowerCase()),
@@ -1099,7 +1118,11 @@ export async function startFakeGitHubApi(options: { port?: number } = {}): Promi
         if (!r) return notFound();
         const branch = decodeURIComponent(w[3]!);
         const missing = ['required_status_checks', 'enforce_admins', 'required_pull_request_reviews', 'restrictions'].filter((k) => !(k in b));
-        if (missing.length) return invalid('Invalid request.', missing.map((k) => `"${k}" wasn't supplied.`));
+        if (missing.length)
+          return invalid(
+            'Invalid request.',
+            missing.map((k) => `"${k}" wasn't supplied.`),
+          );
         if (!(await branchSha(r, branch))) return answer(404, { message: 'Branch not found', documentation_url: DOCS, status: '404' });
         (r.protection ??= new Map()).set(branch, b);
         return answer(200, protectionJson(r, branch, b));
@@ -1119,7 +1142,8 @@ export async function startFakeGitHubApi(options: { port?: number } = {}): Promi
         if (!headSha) return invalid('Validation Failed', [{ resource: 'PullRequest', code: 'invalid', field: 'head' }]);
         const baseSha = await branchSha(r, baseIn);
         if (!baseSha) return invalid('Validation Failed', [{ resource: 'PullRequest', code: 'invalid', field: 'base' }]);
-        if (headSha === baseSha) return invalid('Validation Failed', [{ resource: 'PullRequest', code: 'custom', message: `No commits between ${baseIn} and ${head}` }]);
+        if (headSha === baseSha)
+          return invalid('Validation Failed', [{ resource: 'PullRequest', code: 'custom', message: `No commits between ${baseIn} and ${head}` }]);
         const pulls = (r.pulls ??= []);
         if (pulls.some((p) => p.head === head && (p.base ?? r.defaultBranch) === baseIn))
           return invalid('Validation Failed', [{ resource: 'PullRequest', code: 'custom', message: `A pull request already exists for ${r.owner}:${head}.` }]);
@@ -1160,8 +1184,10 @@ export async function startFakeGitHubApi(options: { port?: number } = {}): Promi
         const workflow = r?.files.get(`.github/workflows/${workflowId}`);
         if (!r || workflow === undefined) return notFound();
         const ref = b['ref'];
-        if (typeof ref !== 'string' || !ref) return answer(422, { message: 'Invalid request.\n\n"ref" wasn\'t supplied.', documentation_url: DOCS, status: '422' });
-        if (!(await branchSha(r, ref.replace(/^refs\/heads\//, '')))) return answer(422, { message: `No ref found for: ${ref}`, documentation_url: DOCS, status: '422' });
+        if (typeof ref !== 'string' || !ref)
+          return answer(422, { message: 'Invalid request.\n\n"ref" wasn\'t supplied.', documentation_url: DOCS, status: '422' });
+        if (!(await branchSha(r, ref.replace(/^refs\/heads\//, ''))))
+          return answer(422, { message: `No ref found for: ${ref}`, documentation_url: DOCS, status: '422' });
         if (!/workflow_dispatch/.test(workflow))
           return answer(422, { message: "Workflow does not have 'workflow_dispatch' trigger", documentation_url: DOCS, status: '422' });
         const inputs = b['inputs'] ?? {};
@@ -1183,8 +1209,10 @@ export async function startFakeGitHubApi(options: { port?: number } = {}): Promi
         if (!Array.isArray(events) || events.length === 0 || events.some((e) => typeof e !== 'string'))
           return invalid('Validation Failed', [{ resource: 'Hook', code: 'custom', field: 'events', message: 'events are invalid' }]);
         const hooks = (r.hooks ??= []);
-        if (hooks.some((h) => h.url === hookUrl)) return invalid('Validation Failed', [{ resource: 'Hook', code: 'custom', message: 'Hook already exists on this repository' }]);
-        const secret = typeof config['secret'] === 'string' && config['secret'] ? config['secret'] : undefined;
+        if (hooks.some((h) => h.url === hookUrl))
+          return invalid('Validation Failed', [{ resource: 'Hook', code: 'custom', message: 'Hook already exists on this repository' }]);
+        const rawSecret = config['secret'];
+        const secret = typeof rawSecret === 'string' && rawSecret ? rawSecret : undefined;
         const h = {
           id: nextId++,
           url: hookUrl,
@@ -1204,7 +1232,6 @@ export async function startFakeGitHubApi(options: { port?: number } = {}): Promi
     }
 
     if (method !== 'GET') return write();
-
 
     const paginate = (items: unknown[], path0: string) => {
       const perPage = Math.min(100, Math.max(1, Number(url.searchParams.get('per_page') ?? 30)));

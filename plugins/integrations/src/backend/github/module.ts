@@ -5,6 +5,7 @@ import { githubApiBaseUrl, type GitHubDiscoveryConfig, type IntegrationsConfig }
 import type { IntegrationModule, IntegrationModuleContext, IntegrationModuleRuntime, IntegrationRouteServices } from '../modules.js';
 import { INTEGRATION_PERMISSIONS } from '../permissions.js';
 import type { StoredIntegration } from '../store.js';
+import { githubHosts, registerGitHubActions } from './actions/index.js';
 import { createGitHubClient, missingScopes, rateLimitOf, type GitHubAuth } from './client.js';
 import { describeError, GitHubDiscovery, type DiscoveryTarget } from './discovery.js';
 import { githubPullRequestClosed, publishPullRequestClosed } from '../pullRequestEvents.js';
@@ -272,7 +273,7 @@ export const githubPreviewRoute = defineRoute<IntegrationRouteServices, { id: st
   },
 });
 
-/** GitHub: discovery of an org's or user's repositories, org sync, webhooks, connection tests. */
+/** GitHub: discovery of an org's or user's repositories, org sync, webhooks, connection tests, and the scaffolder's GitHub actions. */
 export const githubModule: IntegrationModule = {
   kind: 'github',
   routes: [githubWebhookRoute, githubPreviewRoute] as RouteDefinition<IntegrationRouteServices>[],
@@ -295,6 +296,9 @@ export const githubModule: IntegrationModule = {
         ctx.logger.warn({ integration: i.id }, `github integration ${i.name} not started: ${(e as Error).message}`);
       }
     }
+    // Backstage's GitHub actions (publish:github, ...) replace the scaffolder's placeholders when it is installed.
+    if (ctx.scaffolder)
+      registerGitHubActions(ctx.scaffolder, { hosts: () => githubHosts(ctx.config, ctx.store), assertOutbound: ctx.assertOutbound, logger: ctx.logger });
     const statusOf = async (integrationId?: string): Promise<DiscoveryStatus[]> =>
       discovery.status([...discovery.targets.values()].filter((t) => (integrationId ? t.integrationId === integrationId : true)).map((t) => t.id));
     const runtime: GitHubRuntime = {
