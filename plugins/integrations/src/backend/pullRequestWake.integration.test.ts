@@ -7,7 +7,7 @@ import { definePlugin } from '@atrium/backend-plugin-api';
 import { catalogPlugin } from '@atrium/plugin-catalog/backend';
 import { scaffolderActionsRef, scaffolderPlugin } from '@atrium/plugin-scaffolder/backend';
 import type { SerializedTask } from '@atrium/plugin-scaffolder/common';
-import { startTestBackend, testDatabaseKinds, waitFor, type TestBackend } from '@atrium/test-utils';
+import { startFakeGitLabApi, startTestBackend, testDatabaseKinds, waitFor, type FakeGitLabApi, type TestBackend } from '@atrium/test-utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { integrationsPlugin } from './plugin.js';
 import { githubPullRequestClosed, gitlabMergeRequestClosed } from './pullRequestEvents.js';
@@ -112,9 +112,12 @@ describe('pull request events from webhooks', () => {
 describe.each(testDatabaseKinds())('wait:pull-request woken by a GitHub webhook (%s)', (database) => {
   let backend: TestBackend;
   let root: string;
+  let gitlab: FakeGitLabApi;
 
   beforeAll(async () => {
     checks = 0;
+    gitlab = await startFakeGitLabApi();
+    gitlab.addGroup({ fullPath: 'acme' });
     root = await fs.realpath(await fs.mkdtemp(path.join(os.tmpdir(), 'atrium-pr-wake-')));
     await fs.writeFile(path.join(root, 'template.yaml'), template);
     backend = await startTestBackend({
@@ -124,7 +127,12 @@ describe.each(testDatabaseKinds())('wait:pull-request woken by a GitHub webhook 
         catalog: { locations: [{ type: 'file', target: path.join(root, 'template.yaml') }], processingPollMs: 100, readers: { fileRoots: [root] } },
         // The poll would look again only in an hour: whatever ends the waits here is the webhook.
         scaffolder: { pollMs: 50, waitPollSeconds: 1, publish: { fileRoots: [root] } },
-        integrations: { encryptionKey: 'x'.repeat(40), github: [{ host: 'github.com', token: 'ghp_unused', webhookSecret: SECRET }] },
+        integrations: {
+          encryptionKey: 'x'.repeat(40),
+          github: [{ host: 'github.com', token: 'ghp_unused', webhookSecret: SECRET }],
+          gitlab: [{ host: 'gitlab.test', apiBaseUrl: gitlab.apiUrl, token: gitlab.token }],
+          discovery: { gitlab: [{ id: 'acme', host: 'gitlab.test', group: 'acme', webhookSecret: 'the-gitlab-secret' }] },
+        },
       },
     });
     await waitFor(async () => (await backend.json('/api/scaffolder/v2/templates/default/template/merge-wait/parameter-schema')).status === 200, {
@@ -135,6 +143,7 @@ describe.each(testDatabaseKinds())('wait:pull-request woken by a GitHub webhook 
 
   afterAll(async () => {
     await backend?.stop();
+    await gitlab?.stop();
     if (root) await fs.rm(root, { recursive: true, force: true });
   });
 
@@ -207,5 +216,39 @@ describe.each(testDatabaseKinds())('wait:pull-request woken by a GitHub webhook 
       rows: Array<{ target: string; meta: { merged: boolean } | string }>;
     };
     expect(audited.rows.map((r) => r.target).sort()).toEqual([merged, closed].sort());
+  });
+
+  it('a GitLab merge_request hook (action merge, right X-Gitlab-Token) ends the wait on that merge request', async () => {
+    const mrUrl = `https://${HOST}/acme/app/-/merge_requests/5`;
+    const r = await backend.json<{ id: string }>('/api/scaffolder/v2/tasks', {
+      method: 'POST',
+      body: { templateRef: 'template:default/merge-wait', values: { pr: mrUrl } },
+    });
+    expect(r.status).toBe(201);
+    await waitFor(async () => (await task(r.body.id)).status === 'waiting', { timeoutMs: 30_000, message: 'not waiting' });
+    const hook = {
+      object_kind: 'merge_request',
+      project: { id: 1, path_with_namespace: 'acme/app' },
+      object_attributes: { iid: 5, action: 'merge', state: 'merged', url: mrUrl, merge_commit_sha: 'feed000000000000000000000000000000000000' },
+    };
+    const post = (token: string, key: string) =>
+      backend.fetch('/api/integrations/gitlab/webhook', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-gitlab-token': token, 'idempotency-key': key },
+        body: JSON.stringify(hook),
+      });
+    expect((await post('wrong', `mr-5-bad-${database}`)).status).toBe(401);
+    expect((await task(r.body.id)).status).toBe('waiting');
+    const ok = await post('the-gitlab-secret', `mr-5-${database}`);
+    expect(ok.status).toBe(202);
+    expect(await ok.json()).toMatchObject({ status: 'accepted', event: 'merge_request' });
+    const done = await waitFor(
+      async () => {
+        const t = await task(r.body.id);
+        return t.status === 'completed' ? t : false;
+      },
+      { timeoutMs: 10_000, message: 'the merged merge request did not end the wait' },
+    );
+    expect(done.output).toMatchObject({ merge: 'merged' });
   });
 });
