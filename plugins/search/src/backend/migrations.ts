@@ -69,8 +69,8 @@ export const searchMigrations: Migration[] = [
       // A broad query is ranked among bounded candidates (searchQuery.ts): title/name/keyword/tag
       // matches come from the A-C part of the tsvector, which has its own (much smaller) GIN index;
       // exact titles from a lower(title) index, as exact names come from documents_name.
-      await knex.raw(`create index documents_head_tsv on documents using gin (ts_filter(tsv, '{a,b,c}'))`);
-      await knex.raw(`create index documents_title on documents (lower(title))`);
+      await knex.raw(`create index if not exists documents_head_tsv on documents using gin (ts_filter(tsv, '{a,b,c}'))`);
+      await knex.raw(`create index if not exists documents_title on documents (lower(title))`);
     },
     async down(knex) {
       await knex.raw('drop index if exists documents_head_tsv');
