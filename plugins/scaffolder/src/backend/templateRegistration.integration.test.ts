@@ -119,11 +119,13 @@ describe.each(testDatabaseKinds())('templates checked when registered in the cat
 
   it('a template whose steps cannot run is flagged on its entity and among its location’s errors, naming step, field and line', async () => {
     const id = await register('bad.yaml');
-    // The scaffolder adds its check once every plugin has started; the location is then read again.
+    // The scaffolder adds its check once every plugin has started. A read that began before that
+    // flags the template without its fields' lines (line 1) and asks for the location to be read
+    // again, which then names each field's line: wait for that final state.
     const errors = await waitFor(
       async () => {
         const found = processingErrors(await entity('bad-steps'));
-        return found.length >= 3 ? found : false;
+        return found.length >= 3 && found.every((e: { line?: number }) => (e.line ?? 1) > 1) ? found : false;
       },
       { timeoutMs: 30_000, message: 'the bad template shows no processing errors' },
     );
@@ -143,8 +145,15 @@ describe.each(testDatabaseKinds())('templates checked when registered in the cat
       ]),
     );
     expect(errors).toHaveLength(3);
-    const listed = await locationErrors(id);
-    expect(listed.filter((e: LocationError) => e.entityRef === 'template:default/bad-steps').map((e) => [e.field, e.line, e.file])).toEqual([
+    // The location's errors are written when its read finishes, just after the entity's.
+    const listed = await waitFor(
+      async () => {
+        const mine = (await locationErrors(id)).filter((e: LocationError) => e.entityRef === 'template:default/bad-steps');
+        return mine.length >= 3 && mine.every((e) => (e.line ?? 1) > 1) ? mine : false;
+      },
+      { timeoutMs: 30_000, message: "the location's errors do not name the fields' lines" },
+    );
+    expect(listed.map((e) => [e.field, e.line, e.file])).toEqual([
       ['spec.steps[1].input.duration', LINES.laterDuration, path.join(root, 'bad.yaml')],
       ['spec.steps[2].action', LINES.mergeAction, path.join(root, 'bad.yaml')],
       ['spec.steps[3].action', LINES.deployAction, path.join(root, 'bad.yaml')],
