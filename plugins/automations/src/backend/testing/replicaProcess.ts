@@ -16,5 +16,12 @@ const backend = await startTestBackend({
   plugins: [catalogPlugin, automationsPlugin, probePlugin],
   config: JSON.parse(process.env['ATRIUM_REPLICA_CONFIG'] ?? '{}') as Record<string, unknown>,
 });
+// The probe plugin registers `probe.ping` after the automations plugin started, which enables the
+// rules on it a moment later: emit only then (an event for a disabled rule runs nothing).
+for (let i = 0; i < 600; i++) {
+  const list = await backend.json<{ items: Array<{ id: string; enabled: boolean }> }>('/api/automations/automations');
+  if (list.body.items.find((a) => a.id === 'hold')?.enabled) break;
+  await new Promise((r) => setTimeout(r, 50));
+}
 await backend.backend.service(automationsServiceRef).emit('probe.ping', { payload: JSON.parse(process.env['ATRIUM_REPLICA_PAYLOAD'] ?? '{}') as unknown });
 process.stdout.write('READY\n');
