@@ -18,6 +18,7 @@ import { entityQueryFromBody, entityQueryFromParams } from './query/entityQueryR
 import { projectFields } from './query/fields.js';
 import { finalEntitiesByRefs, listEntityRows, queryEntityPage } from './query/queryEntities.js';
 import { markForStitch } from './store/entityWriter.js';
+import { withStitchScope } from './store/stitchScope.js';
 import { locationRefOf } from './ingestion/index.js';
 import { checkTarget } from './routes/locationTarget.js';
 import { toLocation } from './store/locationsStore.js';
@@ -139,8 +140,10 @@ export function createCatalogService(ctx: CatalogContext, events: EventsService)
         await ctx.locations.requestRefresh(record.location_id);
         await ctx.processor.processNow(record.location_id);
       } else {
-        await markForStitch(ctx.db, [record.entity_ref]);
-        await ctx.processor.stitch({ settle: true });
+        await withStitchScope(async (scope) => {
+          await markForStitch(ctx.db, [record.entity_ref]);
+          await ctx.processor.stitch({ settle: true, scope });
+        });
       }
     },
     async addLocation(request, options = {}) {

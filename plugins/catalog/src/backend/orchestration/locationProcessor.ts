@@ -7,6 +7,7 @@ import { locationRefOf, readLocation, type IngestionOptions, type LocationSpec }
 import type { EntityWriter } from '../store/entityWriter.js';
 import type { LocationRow, LocationsStore } from '../store/locationsStore.js';
 import { stitchPending } from '../stitching/stitchPending.js';
+import { withStitchScope, type StitchScope } from '../store/stitchScope.js';
 import { stableStringify } from '../stitching/hash.js';
 import { jsonWithoutNul } from '../ingestion/nulCharacters.js';
 import { breathe } from '../store/breathe.js';
@@ -132,7 +133,11 @@ export class LocationProcessor {
     }
   }
 
-  private async readAndStore(row: LocationRow, signal: AbortSignal): Promise<void> {
+  private readAndStore(row: LocationRow, signal: AbortSignal): Promise<void> {
+    return withStitchScope((scope) => this.readAndStoreIn(scope, row, signal));
+  }
+
+  private async readAndStoreIn(scope: StitchScope, row: LocationRow, signal: AbortSignal): Promise<void> {
     const { locations, writer, settings, logger, replicaId, events } = this.deps;
     const spec: LocationSpec = { type: row.type, target: row.target, presence: row.presence };
     const started = Date.now();
@@ -221,7 +226,7 @@ export class LocationProcessor {
       // An entity check was added or changed while this read went on: what it stored may be checked by the old rules.
       if (this.deps.checks && this.deps.checks.version !== checksVersion) await locations.requestRefresh(row.id);
       await events.removed(applied.removedRefs);
-      await this.stitch({ settle: true });
+      await this.stitch({ settle: true, scope });
     } catch (e) {
       if (this.abort.signal.aborted) logger.info({ location: locationRefOf(spec) }, `catalog: stopped reading location ${locationRefOf(spec)} (shutting down)`);
       else
@@ -238,14 +243,18 @@ export class LocationProcessor {
   /**
    * Stitches everything queued (by this or any replica) and publishes the changes. With
    * `settle`, also waits (up to 10 s) for batches another stitcher holds, so an API call that
-   * changed something answers only once the change is visible.
+   * changed something answers only once the change is visible. With `scope`, only what that
+   * work queued (see StitchScope): others' queued entities are left to their own stitch.
    */
-  async stitch(options: { settle?: boolean } = {}): Promise<number> {
+  async stitch(options: { settle?: boolean; scope?: StitchScope } = {}): Promise<number> {
     const started = Date.now();
     let changed = 0;
     const deadline = Date.now() + 10_000;
+    const refs = options.scope?.targets();
+    if (refs?.length === 0) return 0;
     for (;;) {
       changed += await stitchPending(this.deps.db, {
+        ...(refs ? { refs } : {}),
         signal: this.abort.signal,
         workers: this.deps.stitchWorkers ?? 1,
         onBatch: (batch) => this.deps.events.upserted(batch),
@@ -257,7 +266,8 @@ export class LocationProcessor {
         },
       });
       if (!options.settle || this.abort.signal.aborted || Date.now() > deadline) break;
-      const [pending] = await this.deps.db('stitch_queue').count<{ count: string }[]>({ count: '*' });
+      const queue = this.deps.db('stitch_queue');
+      const [pending] = await (refs ? queue.whereRaw('entity_ref = any(?::text[])', [refs]) : queue).count<{ count: string }[]>({ count: '*' });
       if (Number(pending?.count ?? 0) === 0) break;
       await new Promise((r) => setTimeout(r, 50));
     }
@@ -309,11 +319,13 @@ export class LocationProcessor {
 
   /** Removes a location's entities (unregistering it) and restitches their neighbours. */
   async removeLocationEntities(locationId: string): Promise<string[]> {
-    const ids = await this.deps.writer.idsOfLocation(locationId);
-    const removed = await this.deps.writer.remove(ids);
-    await this.deps.events.removed(removed);
-    await this.stitch({ settle: true });
-    return removed;
+    return withStitchScope(async (scope) => {
+      const ids = await this.deps.writer.idsOfLocation(locationId);
+      const removed = await this.deps.writer.remove(ids);
+      await this.deps.events.removed(removed);
+      await this.stitch({ settle: true, scope });
+      return removed;
+    });
   }
 
   /** Final entities of a location, for the POST /locations answer. */

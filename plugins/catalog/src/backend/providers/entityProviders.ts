@@ -5,6 +5,7 @@ import type { EntityProvider, EntityProviderConnection, EntityProviderMutationRe
 import type { CatalogEvents } from '../orchestration/catalogEvents.js';
 import type { LocationProcessor } from '../orchestration/locationProcessor.js';
 import { markForStitch, type EntityWriter } from '../store/entityWriter.js';
+import { withStitchScope } from '../store/stitchScope.js';
 import { bulkRows } from '../store/sql.js';
 import { applyProviderMutation } from './applyProviderMutation.js';
 import { checkMutation, checkProviderName } from './mutationSchema.js';
@@ -72,9 +73,12 @@ export class EntityProviders {
   private async apply(name: string, raw: unknown): Promise<EntityProviderMutationResult> {
     const mutation = checkMutation(name, raw);
     const { writer, validator, processor, events, logger } = this.deps;
-    const result = await applyProviderMutation({ writer, validator }, name, mutation);
-    await events.removed(result.removed);
-    await processor.stitch({ settle: true });
+    const result = await withStitchScope(async (scope) => {
+      const applied = await applyProviderMutation({ writer, validator }, name, mutation);
+      await events.removed(applied.removed);
+      await processor.stitch({ settle: true, scope });
+      return applied;
+    });
     await this.store.recordMutation(name, mutation.type, result.errors);
     const summary = { provider: name, type: mutation.type, written: result.written, removed: result.removed.length, errors: result.errors.length };
     if (result.errors.length === 0) logger.info(summary, `catalog: entity provider ${name} applied a ${mutation.type} mutation`);
@@ -99,10 +103,12 @@ export class EntityProviders {
       keys,
     ]);
     if (found.length === 0) return;
-    await markForStitch(
-      this.deps.db,
-      found.map((f) => f.entity_ref),
-    );
-    await this.deps.processor.stitch({ settle: true });
+    await withStitchScope(async (scope) => {
+      await markForStitch(
+        this.deps.db,
+        found.map((f) => f.entity_ref),
+      );
+      await this.deps.processor.stitch({ settle: true, scope });
+    });
   }
 }

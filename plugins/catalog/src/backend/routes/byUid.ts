@@ -1,3 +1,4 @@
+import { withStitchScope } from '../store/stitchScope.js';
 import { defineRoute, NotFoundError } from '@atrium/backend-plugin-api';
 import { sendJsonText } from './respond.js';
 import * as schemas from './schemas.js';
@@ -43,11 +44,13 @@ export const deleteEntityByUid = defineRoute<CatalogRouteServices, { uid: string
   handler: async ({ params, caller, res }, ctx) => {
     const record = await ctx.lookup.byUid(params.uid);
     if (record) {
-      const removed = await ctx.writer.remove([record.id], undefined, caller.userEntityRef);
-      // Let the owning location yield it again on its next read, as in Backstage.
-      if (record.location_id) await ctx.db('locations').where({ id: record.location_id }).update({ content_hash: null });
-      await ctx.events.removed(removed);
-      await ctx.processor.stitch({ settle: true });
+      await withStitchScope(async (scope) => {
+        const removed = await ctx.writer.remove([record.id], undefined, caller.userEntityRef);
+        // Let the owning location yield it again on its next read, as in Backstage.
+        if (record.location_id) await ctx.db('locations').where({ id: record.location_id }).update({ content_hash: null });
+        await ctx.events.removed(removed);
+        await ctx.processor.stitch({ settle: true, scope });
+      });
       ctx.audit.record({ actor: caller, action: 'catalog.entity.delete', target: record.entity_ref, status: 'succeeded' });
     }
     res.status(204).end();

@@ -1,6 +1,7 @@
 import { defineRoute, InputError, NotFoundError } from '@atrium/backend-plugin-api';
 import { parseEntityRef, stringifyEntityRef } from '@atrium/catalog-model';
 import { markForStitch } from '../store/entityWriter.js';
+import { withStitchScope } from '../store/stitchScope.js';
 import * as schemas from './schemas.js';
 import { notFoundReply, type CatalogRouteServices } from './services.js';
 
@@ -43,8 +44,10 @@ export const refreshEntity = defineRoute<CatalogRouteServices, Record<string, st
       await ctx.locations.requestRefresh(record.location_id);
       await ctx.processor.processNow(record.location_id);
     } else {
-      await markForStitch(ctx.db, [ref]);
-      await ctx.processor.stitch({ settle: true });
+      await withStitchScope(async (scope) => {
+        await markForStitch(ctx.db, [ref]);
+        await ctx.processor.stitch({ settle: true, scope });
+      });
     }
     res.status(200).end();
   },

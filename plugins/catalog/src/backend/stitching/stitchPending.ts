@@ -58,6 +58,8 @@ export interface StitchOptions {
   workers?: number;
   /** Records `catalog.entity.created` / `updated` (with the diff) in each batch's transaction. */
   eventLog?: EventLogService;
+  /** Only these queued entities (see StitchScope); every queued entity when absent. */
+  refs?: readonly string[];
 }
 
 /**
@@ -73,6 +75,7 @@ export interface StitchOptions {
  * the queue with the reason in `entities.stitch_error` (shown on their location's status).
  */
 export async function stitchPending(db: Knex, options: StitchOptions = {}): Promise<number> {
+  if (options.refs?.length === 0) return 0;
   // Several workers overlap one batch's JSON building with another's writes; SKIP LOCKED keeps
   // their batches disjoint. (On PGlite they simply take turns on the one session.)
   const worker = async () => {
@@ -81,10 +84,10 @@ export async function stitchPending(db: Knex, options: StitchOptions = {}): Prom
       if (options.signal?.aborted) break;
       let result: BatchResult;
       try {
-        result = await transactionWithRetry(db, (trx) => stitchBatch(trx, false, options.eventLog));
+        result = await transactionWithRetry(db, (trx) => stitchBatch(trx, false, options.eventLog, options.refs));
       } catch (e) {
         if (!isDataError(e)) throw e;
-        result = await transactionWithRetry(db, (trx) => stitchBatch(trx, true, options.eventLog));
+        result = await transactionWithRetry(db, (trx) => stitchBatch(trx, true, options.eventLog, options.refs));
       }
       if (result.claimed === 0) break;
       if (result.failed.length > 0) options.onFailed?.(result.failed);
@@ -109,9 +112,15 @@ export function isDataError(e: unknown): boolean {
   return typeof code === 'string' && (code.startsWith('22') || code.startsWith('54'));
 }
 
-async function stitchBatch(trx: Knex.Transaction, oneByOne: boolean, eventLog?: EventLogService): Promise<BatchResult> {
+async function stitchBatch(trx: Knex.Transaction, oneByOne: boolean, eventLog?: EventLogService, only?: readonly string[]): Promise<BatchResult> {
   const claimed = (
-    await bulkRows<{ entity_ref: string }>(trx, `select entity_ref from stitch_queue order by entity_ref limit ? for update skip locked`, [BATCH])
+    only
+      ? await bulkRows<{ entity_ref: string }>(
+          trx,
+          `select entity_ref from stitch_queue where entity_ref = any(?::text[]) order by entity_ref limit ? for update skip locked`,
+          [only, BATCH],
+        )
+      : await bulkRows<{ entity_ref: string }>(trx, `select entity_ref from stitch_queue order by entity_ref limit ? for update skip locked`, [BATCH])
   ).map((r) => r.entity_ref);
   if (claimed.length === 0) return { claimed: 0, changed: [], failed: [] };
   const pending = await bulkRows<PendingRow>(

@@ -6,6 +6,7 @@ import type { Knex } from 'knex';
 import type { ProcessedItem } from '../orchestration/types.js';
 import { jsonWithoutNul } from '../ingestion/nulCharacters.js';
 import { advanceGeneration } from './generation.js';
+import { currentStitchScope } from './stitchScope.js';
 import { bulkExec, bulkRows, chunk, transactionWithRetry, WRITE_BATCH, type Db } from './sql.js';
 
 export interface StoredEntityState {
@@ -264,14 +265,14 @@ export async function markForStitch(db: Db, refs: string[], appearedOrGone: stri
   for (let i = 0; i < Math.max(unique.length, appearedOrGone.length); i += step) {
     const named = unique.slice(i, i + step);
     const changed = appearedOrGone.slice(i, i + step);
-    await bulkExec(
-      db,
-      `insert into stitch_queue (entity_ref)
+    const sql = `insert into stitch_queue (entity_ref)
        select entity_ref from entities where entity_ref = any(?::text[])
        union
        select r.source_ref from relations r join entities e on e.entity_ref = r.source_ref where r.target_ref = any(?::text[])
-       ${REQUEUE}`,
-      [named, changed],
-    );
+       ${REQUEUE}`;
+    // Work that stitches only what it queued (see StitchScope) needs to know what that was.
+    const scope = currentStitchScope();
+    if (!scope?.collecting) await bulkExec(db, sql, [named, changed]);
+    else scope.add((await bulkRows<{ entity_ref: string }>(db, `${sql} returning entity_ref`, [named, changed])).map((r) => r.entity_ref));
   }
 }
