@@ -93,10 +93,13 @@ fs.writeFileSync(
 
 let server;
 let stderr = '';
+const backendLog = path.join(repoRoot, 'bench/out', `waiting-tasks-backend-${Date.now()}.log`);
+fs.mkdirSync(path.dirname(backendLog), { recursive: true });
 function startServer() {
   server = spawn(process.execPath, [path.join(repoRoot, 'packages/cli/bin/atrium.js'), 'start', '--config', configPath], {
     cwd: work,
-    stdio: ['ignore', 'ignore', 'pipe'],
+    // The backend's log (warnings and up) is kept beside the results, for a run that goes wrong.
+    stdio: ['ignore', fs.openSync(backendLog, 'a'), 'pipe'],
     env: { ...process.env, LOG_LEVEL: 'warn' },
   });
   server.on('exit', (code, signal) => (stderr += `\n[backend exited: code ${code} signal ${signal}]`));
@@ -129,7 +132,17 @@ const cleanup = async () => {
 process.on('SIGINT', () => void cleanup().then(() => process.exit(1)));
 
 async function json(p, init) {
-  const res = await fetch(`${BASE}${p}`, init);
+  // A kept-alive connection the server closed while this request was on its way: a GET is sent again once.
+  const send = () => fetch(`${BASE}${p}`, init);
+  const res = await send()
+    .catch((e) => {
+      if (init?.method && init.method !== 'GET') throw e;
+      if (e.cause?.code !== 'UND_ERR_SOCKET') throw e;
+      return send();
+    })
+    .catch((e) => {
+      throw new Error(`${p}: ${e.cause?.message ?? e.message}; backend stderr: ${stderr.trim() || '(none)'}`, { cause: e });
+    });
   const text = await res.text();
   return { status: res.status, body: text ? JSON.parse(text) : undefined };
 }
