@@ -1,3 +1,5 @@
+import type { WorkloadService } from './workload.js';
+
 /**
  * Follows a stream of changes by key without being flooded by it: each key is kept once (its last
  * value wins), and one worker takes them out in batches of at most `batchSize`, one batch at a
@@ -16,7 +18,15 @@ export class CoalescingQueue<V> {
 
   constructor(
     private readonly process: (batch: Map<string, V>) => Promise<void>,
-    private readonly options: { batchSize?: number; retryMs?: number; onError?: (error: unknown, keys: number) => void } = {},
+    private readonly options: {
+      batchSize?: number;
+      retryMs?: number;
+      onError?: (error: unknown, keys: number) => void;
+      /** Bulk work to let finish first (see WorkloadService): each batch waits for it, at most `maxWaitMs`. */
+      yieldTo?: Pick<WorkloadService, 'whenIdle'>;
+      /** The longest a batch waits for bulk work (default 10 s). */
+      maxWaitMs?: number;
+    } = {},
   ) {}
 
   /** Queues a key (replacing a value still waiting for it) and makes sure a worker runs. */
@@ -49,6 +59,9 @@ export class CoalescingQueue<V> {
       // Changes made in the same turn (an ingest's batch of events) go into one batch.
       await new Promise((r) => setImmediate(r));
       while (this.pending.size > 0 && !this.stopped) {
+        // Keys keep coalescing while bulk work (an ingest) runs: fewer, fuller batches after it.
+        if (this.options.yieldTo) await this.options.yieldTo.whenIdle(this.options.maxWaitMs);
+        if (this.stopped) break;
         const batch = new Map<string, V>();
         for (const [key, value] of this.pending) {
           batch.set(key, value);

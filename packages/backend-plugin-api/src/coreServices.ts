@@ -3,6 +3,7 @@ import { createLogAudit } from './defaults/logAudit.js';
 import { createAllowAllPermissions } from './defaults/permissions.js';
 import { createCoreServiceRef } from './serviceFactory.js';
 import type { EventLogService } from './eventLog.js';
+import { createWorkload, type WorkloadService } from './workload.js';
 import type {
   AuditLogService,
   AuditService,
@@ -90,6 +91,8 @@ export const coreServices = {
       };
     },
   }),
+  /** Bulk work running in this process (a catalog ingest), for reactions to yield to (`deps: { workload: coreServices.workload }`). */
+  workload: createCoreServiceRef<WorkloadService, 'root'>({ id: 'core.workload', scope: 'root', defaultCreate: () => createWorkload() }),
   /** Facts about the running host for admin pages (`ctx.host`). */
   host: createCoreServiceRef<HostInfoService, 'root'>({ id: 'core.host', scope: 'root' }),
 } as const;

@@ -11,6 +11,7 @@ export * from './coreServices.js';
 export * from './serviceRegistry.js';
 export * from './search.js';
 export * from './coalescingQueue.js';
+export * from './workload.js';
 export { createGuestAuth } from './defaults/guestAuth.js';
 export { createAllowAllPermissions, createPermissions, scopesAllow } from './defaults/permissions.js';
 export { createLogAudit } from './defaults/logAudit.js';

@@ -27,14 +27,18 @@ import { LocationsStore } from './store/locationsStore.js';
  * The software catalog: reads locations (config and registered), stores and stitches their
  * entities in Postgres, and serves Backstage's catalog REST API at /api/catalog.
  */
-export const catalogPlugin = definePlugin<RawCatalogConfig, { sources: typeof sourcesServiceRef; eventLog: typeof coreServices.eventLog }, CatalogService>({
+export const catalogPlugin = definePlugin<
+  RawCatalogConfig,
+  { sources: typeof sourcesServiceRef; eventLog: typeof coreServices.eventLog; workload: typeof coreServices.workload },
+  CatalogService
+>({
   id: 'catalog',
   permissions: catalogPermissions,
   configSchema: catalogConfigSchema,
   migrations: catalogMigrations,
   // File roots and private-network access come from the shared sources service (backend.reading).
   // The event log records every entity change in its transaction (history, change feed).
-  deps: { sources: sourcesServiceRef, eventLog: coreServices.eventLog },
+  deps: { sources: sourcesServiceRef, eventLog: coreServices.eventLog, workload: coreServices.workload },
   provides: catalogServiceRef,
   openapi: catalogOpenApi,
   routes: catalogRoutes,
@@ -67,6 +71,7 @@ export const catalogPlugin = definePlugin<RawCatalogConfig, { sources: typeof so
       replicaId,
       stitchWorkers,
       eventLog: deps.eventLog,
+      workload: deps.workload,
       checks,
       ...(readPool ? { read: (spec, options) => readPool.read(spec, options) } : {}),
     });

@@ -1,4 +1,4 @@
-import { createServiceRef, definePlugin, mountRoutes, searchCollatorsServiceRef } from '@atrium/backend-plugin-api';
+import { coreServices, createServiceRef, definePlugin, mountRoutes, searchCollatorsServiceRef } from '@atrium/backend-plugin-api';
 import { catalogServiceRef, createCatalogSearchCollator } from '@atrium/plugin-catalog/backend';
 import { createTemplateSearchCollator } from '@atrium/plugin-scaffolder/backend';
 import { Indexer } from './indexer.js';
@@ -21,11 +21,16 @@ export const searchServiceRef = createServiceRef<SearchService>('search');
  * any plugin's own), in the portal's Postgres: weighted full text, trigram typo tolerance,
  * facets, permission-filtered in SQL, updated by events.
  */
-export const searchPlugin = definePlugin<unknown, { collators: typeof searchCollatorsServiceRef }, SearchService, { catalog: typeof catalogServiceRef }>({
+export const searchPlugin = definePlugin<
+  unknown,
+  { collators: typeof searchCollatorsServiceRef; workload: typeof coreServices.workload },
+  SearchService,
+  { catalog: typeof catalogServiceRef }
+>({
   id: 'search',
   permissions: searchPermissions,
   migrations: searchMigrations,
-  deps: { collators: searchCollatorsServiceRef },
+  deps: { collators: searchCollatorsServiceRef, workload: coreServices.workload },
   // The catalog's own documents (entities and templates) are registered here when it is installed.
   optionalDeps: { catalog: catalogServiceRef },
   openapi: searchOpenApi,
@@ -34,7 +39,7 @@ export const searchPlugin = definePlugin<unknown, { collators: typeof searchColl
   setup({ router, db, auth, permissions, audit, logger, lifecycle, instance, deps, optionalDeps }) {
     const indexer = new Indexer(db, logger, instance.replicaId);
     if (optionalDeps.catalog) {
-      deps.collators.register(createCatalogSearchCollator(optionalDeps.catalog, logger));
+      deps.collators.register(createCatalogSearchCollator(optionalDeps.catalog, logger, deps.workload));
       deps.collators.register(createTemplateSearchCollator(optionalDeps.catalog));
     }
     indexer.attach(deps.collators);

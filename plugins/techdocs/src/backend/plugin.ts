@@ -37,6 +37,7 @@ type Deps = {
   sources: typeof sourcesServiceRef;
   search: typeof searchCollatorsServiceRef;
   eventLog: typeof coreServices.eventLog;
+  workload: typeof coreServices.workload;
 };
 
 const SITE_CACHE = { maxBytes: 64 * 1024 * 1024, ttlMs: 30_000, maxAssetBytes: 512 * 1024 };
@@ -52,7 +53,13 @@ export const techdocsPlugin = definePlugin<RawTechdocsConfig, Deps, TechdocsServ
   configSchema: techdocsConfigSchema,
   migrations: techdocsMigrations,
   // Readable roots come from the shared sources service (backend.reading), not the catalog's section.
-  deps: { catalog: catalogServiceRef, sources: sourcesServiceRef, search: searchCollatorsServiceRef, eventLog: coreServices.eventLog },
+  deps: {
+    catalog: catalogServiceRef,
+    sources: sourcesServiceRef,
+    search: searchCollatorsServiceRef,
+    eventLog: coreServices.eventLog,
+    workload: coreServices.workload,
+  },
   provides: techdocsServiceRef,
   openapi: techdocsOpenApi,
   routes: techdocsRoutes,
@@ -75,6 +82,7 @@ export const techdocsPlugin = definePlugin<RawTechdocsConfig, Deps, TechdocsServ
       logger,
       // Builds are claimed under the replica's one id (leases in docs_entities.claimed_by).
       replicaId: instance.replicaId,
+      workload: deps.workload,
       // Other plugins (scorecards' `techdocsBuilt` fact) learn each outcome from this declared topic.
       onFinished: (entityRef, outcome) => {
         if (outcome === 'unchanged') return;
@@ -103,6 +111,7 @@ export const techdocsPlugin = definePlugin<RawTechdocsConfig, Deps, TechdocsServ
       logger,
       refreshIntervalSeconds: settings.refreshIntervalSeconds,
       onQueued: () => builder.wake(),
+      workload: deps.workload,
     });
     logger.info({ storage: settings.storage, allowedRoots: settings.allowedRoots }, 'techdocs: settings');
 

@@ -53,6 +53,11 @@ export class LocationApplier {
     this.nextAnalyzeAt = ANALYZE_FIRST_AT;
   }
 
+  /** Entities written so far (new or changed). */
+  get writtenSoFar(): number {
+    return this.written;
+  }
+
   static async start(writer: EntityWriter, locationId: string, options: ApplyOptions): Promise<LocationApplier> {
     const owned = new Map((await writer.ownedBy(locationId)).map((s) => [s.entity_ref, s]));
     return new LocationApplier(writer, locationId, owned, options);

@@ -1,4 +1,4 @@
-import type { EventLogService, Logger } from '@atrium/backend-plugin-api';
+import type { EventLogService, Logger, WorkloadService } from '@atrium/backend-plugin-api';
 import type { Entity, EntityStatusItem } from '@atrium/catalog-model';
 import type { Knex } from 'knex';
 import { ENTITY_STATUS_PROCESSING_TYPE, type LocationError } from '../../common/index.js';
@@ -37,7 +37,12 @@ export interface ProcessorDeps {
   eventLog?: EventLogService;
   /** Checks other plugins registered (CatalogService.registerEntityCheck). */
   checks?: EntityChecks;
+  /** Where a large read marks itself as bulk work, so plugins' reactions wait for it (see WorkloadService). */
+  workload?: WorkloadService;
 }
+
+/** Entities written by one read from which it counts as bulk work (plugins' reactions wait for it). */
+const BULK_FROM = 2000;
 
 /**
  * Reads locations and stores what they yield. A location is processed by whichever replica
@@ -133,11 +138,17 @@ export class LocationProcessor {
     }
   }
 
-  private readAndStore(row: LocationRow, signal: AbortSignal): Promise<void> {
-    return withStitchScope((scope) => this.readAndStoreIn(scope, row, signal));
+  private async readAndStore(row: LocationRow, signal: AbortSignal): Promise<void> {
+    const bulk: { end?: () => void } = {};
+    try {
+      await withStitchScope((scope) => this.readAndStoreIn(scope, bulk, row, signal));
+    } finally {
+      bulk.end?.();
+    }
   }
 
-  private async readAndStoreIn(scope: StitchScope, row: LocationRow, signal: AbortSignal): Promise<void> {
+  /** `bulk.end` is set once the read has written BULK_FROM entities: it is bulk work until it has stitched them. */
+  private async readAndStoreIn(scope: StitchScope, bulk: { end?: () => void }, row: LocationRow, signal: AbortSignal): Promise<void> {
     const { locations, writer, settings, logger, replicaId, events } = this.deps;
     const spec: LocationSpec = { type: row.type, target: row.target, presence: row.presence };
     const started = Date.now();
@@ -160,9 +171,12 @@ export class LocationProcessor {
         spec,
         this.ingestionOptions(row.source, row.rules ?? undefined, signal),
         this.deps.read ?? readLocation,
-        (items) => {
+        async (items) => {
           signal.throwIfAborted();
-          return applier.add(items);
+          await applier.add(items);
+          if (!bulk.end && this.deps.workload && applier.writtenSoFar >= BULK_FROM) {
+            bulk.end = this.deps.workload.beginBulk(`catalog: reading ${locationRefOf(spec)}`);
+          }
         },
         this.deps.checks,
       );

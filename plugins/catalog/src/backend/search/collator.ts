@@ -1,4 +1,4 @@
-import { CoalescingQueue, type Logger, type SearchCollator, type SearchDocument } from '@atrium/backend-plugin-api';
+import { CoalescingQueue, type Logger, type SearchCollator, type SearchDocument, type WorkloadService } from '@atrium/backend-plugin-api';
 import { DEFAULT_NAMESPACE, type Entity } from '@atrium/catalog-model';
 import type { CatalogService } from '../../common/index.js';
 import { buildSearchRows } from '../stitching/searchRows.js';
@@ -71,7 +71,7 @@ const CHANGE_BATCH = 500;
  * exhaust the connection pool at 100,000 entities. The search plugin registers it when the
  * catalog is installed.
  */
-export function createCatalogSearchCollator(catalog: CatalogService, logger?: Logger): SearchCollator {
+export function createCatalogSearchCollator(catalog: CatalogService, logger?: Logger, workload?: Pick<WorkloadService, 'whenIdle'>): SearchCollator {
   let queue: CoalescingQueue<'changed' | 'removed'> | undefined;
   return {
     type: 'software-catalog',
@@ -97,6 +97,8 @@ export function createCatalogSearchCollator(catalog: CatalogService, logger?: Lo
         {
           batchSize: CHANGE_BATCH,
           onError: (e, keys) => logger?.warn({ err: e, keys }, 'search: could not read changed entities; retrying'),
+          // An ingest's changes are indexed once it ends (at most every 10 s while it runs).
+          ...(workload ? { yieldTo: workload } : {}),
         },
       );
       queue = changes;

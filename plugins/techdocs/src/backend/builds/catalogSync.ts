@@ -1,4 +1,4 @@
-import { CoalescingQueue, type Logger } from '@atrium/backend-plugin-api';
+import { CoalescingQueue, type Logger, type WorkloadService } from '@atrium/backend-plugin-api';
 import { CATALOG_FILTER_EXISTS, type CatalogService, type EntityChange } from '@atrium/plugin-catalog/backend';
 import { stringifyEntityRef, type Entity } from '@atrium/catalog-model';
 import { TECHDOCS_REF_ANNOTATION } from '../../common/index.js';
@@ -47,6 +47,8 @@ export class CatalogSync {
       logger: Logger;
       refreshIntervalSeconds: number;
       onQueued(): void;
+      /** Bulk work (a catalog ingest) to let finish before following its changes. */
+      workload?: Pick<WorkloadService, 'whenIdle'>;
     },
   ) {}
 
@@ -56,6 +58,8 @@ export class CatalogSync {
   private readonly changes = new CoalescingQueue<'changed' | 'removed'>((batch) => this.applyChanges(batch), {
     batchSize: PAGE_SIZE,
     onError: (e, keys) => this.o.logger.warn({ err: e, keys }, 'techdocs: could not follow catalog changes; retrying'),
+    // An ingest's changes wait for it to end (coalescing meanwhile), then are followed in full batches.
+    yieldTo: { whenIdle: (ms) => this.o.workload?.whenIdle(ms) ?? Promise.resolve() },
   });
 
   onChange(change: EntityChange): Promise<void> {

@@ -1,4 +1,4 @@
-import type { Logger } from '@atrium/backend-plugin-api';
+import type { Logger, WorkloadService } from '@atrium/backend-plugin-api';
 import type { BuildLogEntry } from '../../common/index.js';
 import { buildSite } from '../build/buildSite.js';
 import { PageRenderPool } from '../render/renderPool.js';
@@ -18,6 +18,8 @@ export interface DocsBuilderOptions {
   replicaId: string;
   /** Told every build outcome, e.g. to announce it to other plugins (scorecards' "TechDocs built" fact). */
   onFinished?: (entityRef: string, outcome: 'built' | 'unchanged' | 'failed') => void;
+  /** Bulk work (a catalog ingest) that new builds wait for (at most 10 s at a time). */
+  workload?: Pick<WorkloadService, 'whenIdle'>;
 }
 
 /**
@@ -72,6 +74,9 @@ export class DocsBuilder {
 
   private async drain(): Promise<void> {
     while (!this.stopped && this.running.size < this.o.settings.concurrency) {
+      // Builds start after an ingest (or between its 10 s waits), not in the middle of it.
+      await this.o.workload?.whenIdle();
+      if (this.stopped) return;
       const row = await this.o.entities.claim(this.o.replicaId, this.leaseSeconds());
       if (!row) return;
       const run = this.run(row, row.requested_force).finally(() => {
