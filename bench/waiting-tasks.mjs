@@ -6,14 +6,15 @@
 //   - "Waiting for me" p95: GET /api/scaffolder/v2/tasks?waitingForMe=true&limit=50
 //   - catalog by-query p95: GET /api/catalog/entities/by-query?filter=kind=component&limit=20
 //   - backend RSS
-// Targets: by-query and task list p95 within 10 % of before; memory flat.
+// Targets: by-query and task list p95 within 10 % of before; memory flat. "Before" already holds
+// 100 waiting runs, so each list shows a full page (50) in both measurements.
 //
 // How the runs are made (--create):
 //   sql  (default) two real runs through the API (one waits for an approval, one for a callback),
 //        then copied in bulk in SQL into TASKS rows with their steps and events: seconds for 10,000.
 //        On Postgres the copies are made beside the running backend (psql); PGlite is one process's
 //        own database, so the backend is stopped, the copies made with PGlite, and it is started
-//        again; the baseline is then also taken on a freshly started backend (holding the 2 seeds).
+//        again; the baseline is then also taken on a freshly started backend (holding 100 runs).
 //   http every run created through POST /v2/tasks and run to its wait (slow at 10,000).
 //
 //   node bench/waiting-tasks.mjs [--tasks 10000] [--create sql|http] [--db pglite|pg] [--requests 200] [--concurrency 8]
@@ -45,7 +46,9 @@ const { values: opt } = parseArgs({
 });
 const TASKS = Number(opt.tasks);
 if (!['sql', 'http'].includes(opt.create)) throw new Error('--create must be sql or http');
-if (!Number.isInteger(TASKS) || TASKS < 2) throw new Error('--tasks must be an integer of at least 2');
+/** Waiting runs in the baseline: two full pages of the lists (half of them wait for the guest's approval). */
+const BASE_TASKS = 100;
+if (!Number.isInteger(TASKS) || TASKS <= BASE_TASKS) throw new Error(`--tasks must be an integer above ${BASE_TASKS} (the baseline's runs)`);
 const PORT = Number(opt.port);
 if (PORT < 17900 || PORT > 17999) throw new Error('--port must be in 17900-17999');
 const BASE = `http://127.0.0.1:${PORT}`;
@@ -226,8 +229,8 @@ function cloneSql(seedIds, total) {
   `;
 }
 
-async function cloneRuns(seedIds) {
-  const sql = cloneSql(seedIds, TASKS);
+async function cloneRuns(seedIds, total) {
+  const sql = cloneSql(seedIds, total);
   if (opt.db === 'pg') {
     psql(sql, db.pgDatabase);
     return { restarted: false };
@@ -249,32 +252,23 @@ async function cloneRuns(seedIds) {
 try {
   startServer();
   await ready();
+  // The baseline already holds BASE_TASKS waiting runs, so both lists show a full page of 50 before
+  // and after: the comparison is of a page among BASE_TASKS runs and a page among TASKS runs.
   // The copies are made of two runs parked for real (one of each kind).
-  let seeds;
-  const restartsAroundCopy = opt.create === 'sql' && opt.db !== 'pg';
-  if (restartsAroundCopy) {
-    // The "after" backend will be a fresh process: so is the baseline's (holding the 2 seed runs).
-    seeds = await createThroughApi(0, 2);
-    await untilWaiting(2);
-    await stopServer();
-    startServer();
-    await ready();
-  }
-  // Let the other plugins' first sweeps settle before the baseline.
+  const seeds = await createThroughApi(0, 2);
+  await untilWaiting(2);
+  if (opt.create === 'http') await createThroughApi(2, BASE_TASKS);
+  else await cloneRuns(seeds, BASE_TASKS);
+  await untilWaiting(BASE_TASKS);
+  // Let the other plugins' first sweeps settle before the baseline (on PGlite the backend was just
+  // restarted by the copy; it is again before "after").
   await sleep(Number(opt['settle-s']) * 1000);
   const before = await measure();
 
   const started = performance.now();
   let restarted = false;
-  if (opt.create === 'http') {
-    await createThroughApi(0, TASKS);
-  } else {
-    if (!seeds) {
-      seeds = await createThroughApi(0, 2);
-      await untilWaiting(2);
-    }
-    restarted = (await cloneRuns(seeds)).restarted;
-  }
+  if (opt.create === 'http') await createThroughApi(BASE_TASKS, TASKS);
+  else restarted = (await cloneRuns(seeds, TASKS - BASE_TASKS + seeds.length)).restarted;
   const createSeconds = (performance.now() - started) / 1000;
   // Until every run is parked (each ran one step, then let go of its worker).
   const waiting = await untilWaiting(TASKS);
@@ -291,7 +285,7 @@ try {
     tasks: TASKS,
     create:
       opt.create === 'sql'
-        ? `2 runs through the API, the rest copied in SQL${restarted ? ' (PGlite: before and after each measured on a freshly started backend)' : ''}`
+        ? `2 runs through the API, the rest copied in SQL; baseline with ${BASE_TASKS}${restarted ? ' (PGlite: before and after each measured on a freshly started backend)' : ''}`
         : 'every run through the API',
     waiting,
     createSeconds: round(createSeconds),
