@@ -23,6 +23,7 @@ const template = (name: string, steps: object[]) => ({
     steps,
   },
 });
+const withApproval = (t: ReturnType<typeof template>, approvers: string[]) => ({ ...t, spec: { ...t.spec, approval: { approvers } } });
 const alpha = {
   apiVersion: 'backstage.io/v1alpha1',
   kind: 'Component',
@@ -66,6 +67,9 @@ describe.each(testDatabaseKinds())('automations: annotate and scaffolder actions
         template('hello', [{ id: 'log', name: 'Say hello', action: 'debug:log', input: { message: 'hello ${{ parameters.name }}' } }]),
         // Valid when checked, fails when run: debug:wait refuses more than 10 minutes.
         template('doomed', [{ id: 'wait', name: 'Wait too long', action: 'debug:wait', input: { minutes: 11 } }]),
+        // Waits for an approval by the test's user (who may reject their own task, not approve it).
+        withApproval(template('gated', [{ id: 'log', name: 'Say hello', action: 'debug:log', input: { message: 'approved' } }]), ['user:default/guest']),
+        template('slow', [{ id: 'wait', name: 'Wait a while', action: 'debug:wait', input: { minutes: 5 } }]),
       ),
     );
     backend = await startTestBackend({
@@ -101,6 +105,8 @@ describe.each(testDatabaseKinds())('automations: annotate and scaffolder actions
             },
             { id: 'on-success', trigger: { type: 'scaffolder.task.succeeded' }, actions: emitDone('success') },
             { id: 'on-failure', trigger: { type: 'scaffolder.task.failed' }, actions: emitDone('failure') },
+            { id: 'on-cancelled', trigger: { type: 'scaffolder.task.cancelled' }, actions: emitDone('cancelled') },
+            { id: 'on-rejected', trigger: { type: 'scaffolder.task.rejected' }, actions: emitDone('rejected') },
             { id: 'annotate-nothing', trigger: { type: 'probe.ping' }, actions: [{ type: 'annotate', labels: {} }] },
             { id: 'annotate-bad-key', trigger: { type: 'probe.ping' }, actions: [{ type: 'annotate', labels: { 'not a key!': 'x' } }] },
             { id: 'templated-template', trigger: { type: 'probe.ping' }, actions: [{ type: 'scaffolder', template: '{{ event.payload.t }}' }] },
@@ -108,7 +114,8 @@ describe.each(testDatabaseKinds())('automations: annotate and scaffolder actions
         },
       },
     });
-    await waitFor(async () => (await backend.json('/api/catalog/entities/by-name/template/default/doomed')).status === 200, { timeoutMs: 60_000 });
+    for (const name of ['doomed', 'gated', 'slow'])
+      await waitFor(async () => (await backend.json(`/api/catalog/entities/by-name/template/default/${name}`)).status === 200, { timeoutMs: 60_000 });
   }, 120_000);
   afterAll(async () => {
     await backend?.stop();
@@ -222,5 +229,69 @@ describe.each(testDatabaseKinds())('automations: annotate and scaffolder actions
     });
     // One run per outcome event.
     expect((await runs('on-failure')).filter((r) => (r.event.payload as { taskId?: string }).taskId === doomedTask)).toHaveLength(1);
+  });
+
+  it('task cancellations and rejections reach the event log and trigger automations', async () => {
+    const task = async (id: string) => (await backend.json<TaskView>(`/api/scaffolder/v2/tasks/${id}`)).body;
+    const create = async (name: string) => {
+      const r = await backend.json<{ id: string }>('/api/scaffolder/v2/tasks', {
+        method: 'POST',
+        body: { templateRef: `template:default/${name}`, values: { name: 'x' } },
+      });
+      expect(r.status).toBe(201);
+      return r.body.id;
+    };
+    const cancel = (id: string) => backend.json<{ status: string }>(`/api/scaffolder/v2/tasks/${id}/cancel`, { method: 'POST', body: {} });
+    const runFor = (automation: string, taskId: string) =>
+      waitFor(async () => (await runs(automation)).find((r) => (r.event.payload as { taskId?: string }).taskId === taskId) ?? false, { timeoutMs: 30_000 });
+
+    // Rejected: the requester rejects their own task; it ends cancelled, and the event says rejected.
+    const rejectedId = await create('gated');
+    expect((await task(rejectedId)).status).toBe('awaiting-approval');
+    const decided = await backend.json<TaskView>(`/api/scaffolder/v2/tasks/${rejectedId}/approval`, {
+      method: 'POST',
+      body: { decision: 'reject', comment: 'not now' },
+    });
+    expect(decided.body.status).toBe('cancelled');
+    const rejected = await runFor('on-rejected', rejectedId);
+    expect(rejected.event).toMatchObject({
+      type: 'scaffolder.task.rejected',
+      hop: 0,
+      payload: {
+        status: 'rejected',
+        templateRef: 'template:default/gated',
+        decidedBy: 'user:default/guest',
+        reason: 'Rejected by user:default/guest: not now',
+      },
+    });
+    expect(rejected.event.id).toMatch(/^log:\d+$/);
+
+    // Cancelled before it ran (awaiting approval): the store cancels it at once.
+    const idleId = await create('gated');
+    expect((await cancel(idleId)).body.status).toBe('cancelled');
+    const idle = await runFor('on-cancelled', idleId);
+    expect(idle.event).toMatchObject({
+      type: 'scaffolder.task.cancelled',
+      payload: { status: 'cancelled', templateRef: 'template:default/gated', reason: 'Cancelled while awaiting-approval' },
+    });
+
+    // Cancelled while running: its worker stops it and records the outcome.
+    const slowId = await create('slow');
+    await waitFor(async () => (await task(slowId)).status === 'processing', { timeoutMs: 30_000 });
+    expect((await cancel(slowId)).status).toBe(200);
+    const running = await runFor('on-cancelled', slowId);
+    expect(running.event).toMatchObject({
+      type: 'scaffolder.task.cancelled',
+      payload: { status: 'cancelled', templateRef: 'template:default/slow', reason: 'The task was cancelled' },
+    });
+    expect((await task(slowId)).status).toBe('cancelled');
+
+    // One event per outcome, in log order: by now every earlier event has been followed, and a
+    // rejection was not also a cancellation (or a failure).
+    const cancelledRuns = await runs('on-cancelled');
+    expect(cancelledRuns.filter((r) => (r.event.payload as { taskId?: string }).taskId === rejectedId)).toHaveLength(0);
+    expect(cancelledRuns.filter((r) => [idleId, slowId].includes((r.event.payload as { taskId: string }).taskId))).toHaveLength(2);
+    expect((await runs('on-failure')).some((r) => [rejectedId, idleId, slowId].includes((r.event.payload as { taskId: string }).taskId))).toBe(false);
+    expect((await runs('on-rejected')).filter((r) => (r.event.payload as { taskId?: string }).taskId === rejectedId)).toHaveLength(1);
   });
 });

@@ -23,6 +23,8 @@ export const BUILTIN_TRIGGERS = {
   'scaffolder.task.failed': 'A scaffolder task failed.',
   'scaffolder.task.awaiting-approval': 'A scaffolder task waits for an approval.',
   'scaffolder.task.needs-attention': 'A scaffolder task stopped at a step cut off half-way; a person must retry or skip it.',
+  'scaffolder.task.cancelled': 'A scaffolder task was cancelled.',
+  'scaffolder.task.rejected': "A scaffolder task's approval was rejected (the task ends cancelled).",
   'techdocs.build.failed': 'A TechDocs build failed.',
   'entity.timer': 'A date in an entity field passed (e.g. an expires-at annotation).',
   schedule: 'A cron schedule (UTC).',

@@ -63,7 +63,7 @@ export const scaffolderPlugin = definePlugin<
   }) {
     const paths = scaffolderPaths(host.dataDir);
     const box = await SecretBox.create(db, config.secretsKey);
-    // Task outcomes (completed, failed, needs-attention, awaiting-approval) go to the durable event log.
+    // Task outcomes (completed, failed, needs-attention, cancelled, rejected, awaiting-approval) go to the durable event log.
     const outcomes = taskOutcomeRecorder(deps.eventLog);
     const store = new TaskStore(db, box, config.logs, outcomes);
     const registry = createBuiltinRegistry({

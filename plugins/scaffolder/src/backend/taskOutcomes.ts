@@ -8,10 +8,12 @@ export interface ScaffolderTaskOutcomeEvent {
   templateRef: string;
   createdBy: string | null;
   retryOf: string | null;
-  /** failed: the (secret-masked) error; needs-attention: the reason. */
+  /** failed: the (secret-masked) error; needs-attention, cancelled, rejected: the reason. */
   error?: string;
   reason?: string;
   stepId?: string;
+  /** rejected: who rejected the approval. */
+  decidedBy?: string;
 }
 
 /**
@@ -23,12 +25,18 @@ export const scaffolderTaskCompleted = defineEventTopic<ScaffolderTaskOutcomeEve
 export const scaffolderTaskFailed = defineEventTopic<ScaffolderTaskOutcomeEvent>('scaffolder.task.failed');
 export const scaffolderTaskNeedsAttention = defineEventTopic<ScaffolderTaskOutcomeEvent>('scaffolder.task.needs-attention');
 export const scaffolderTaskAwaitingApproval = defineEventTopic<ScaffolderTaskOutcomeEvent>('scaffolder.task.awaiting-approval');
+/** Cancelled by a person (before it ran, while it waited, or while running; after compensation). */
+export const scaffolderTaskCancelled = defineEventTopic<ScaffolderTaskOutcomeEvent>('scaffolder.task.cancelled');
+/** Its approval was rejected (the task ends cancelled). */
+export const scaffolderTaskRejected = defineEventTopic<ScaffolderTaskOutcomeEvent>('scaffolder.task.rejected');
 
 const TOPICS = {
   completed: scaffolderTaskCompleted,
   failed: scaffolderTaskFailed,
   'needs-attention': scaffolderTaskNeedsAttention,
   'awaiting-approval': scaffolderTaskAwaitingApproval,
+  cancelled: scaffolderTaskCancelled,
+  rejected: scaffolderTaskRejected,
 } as const;
 
 export type TaskOutcome = keyof typeof TOPICS;
@@ -38,7 +46,7 @@ export type TaskOutcomeRecorder = (
   db: Knex | Knex.Transaction,
   taskId: string,
   outcome: TaskOutcome,
-  detail?: { error?: string; reason?: string; stepId?: string },
+  detail?: { error?: string; reason?: string; stepId?: string; decidedBy?: string },
 ) => Promise<void>;
 
 /**
@@ -70,6 +78,7 @@ export function taskOutcomeRecorder(eventLog: EventLogService): TaskOutcomeRecor
       ...(detail.error !== undefined ? { error: detail.error } : {}),
       ...(detail.reason !== undefined ? { reason: detail.reason } : {}),
       ...(detail.stepId !== undefined ? { stepId: detail.stepId } : {}),
+      ...(detail.decidedBy !== undefined ? { decidedBy: detail.decidedBy } : {}),
     };
     const trx = (db as Knex.Transaction).isTransaction ? (db as Knex.Transaction) : undefined;
     await eventLog.append(

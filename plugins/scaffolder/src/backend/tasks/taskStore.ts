@@ -558,7 +558,8 @@ export class TaskStore {
         {},
         trx,
       );
-      if (status !== 'cancelled') await this.outcomes?.(trx, id, status, result.error !== undefined ? { error: result.error } : {});
+      if (status === 'cancelled') await this.outcomes?.(trx, id, 'cancelled', result.error !== undefined ? { reason: result.error } : {});
+      else await this.outcomes?.(trx, id, status, result.error !== undefined ? { error: result.error } : {});
     });
   }
 
@@ -580,6 +581,7 @@ export class TaskStore {
         return 'open';
       }
     } else {
+      const before = (await trx('tasks').where({ id }).first('status')) as { status: TaskStatus } | undefined;
       const now = await trx('tasks')
         .whereIn('status', idle)
         .where({ id })
@@ -587,6 +589,7 @@ export class TaskStore {
       if (now) {
         await trx('task_steps').where({ task_id: id }).whereIn('status', ['waiting', 'needs-attention', 'open']).update({ status: 'cancelled' });
         await this.appendEvent(id, 'cancelled', { message: 'Run cancelled', status: 'cancelled' }, {}, trx);
+        await this.outcomes?.(trx, id, 'cancelled', { reason: `Cancelled while ${before?.status ?? 'idle'}` });
         return 'cancelled';
       }
     }
@@ -597,24 +600,31 @@ export class TaskStore {
     return row?.status;
   }
 
+  /** Approves (the task is open for a worker) or rejects (it ends cancelled) a task awaiting approval; one transaction with its log line and, for a rejection, its outcome event. */
   async decideApproval(id: string, approval: ApprovalState): Promise<boolean> {
     const status = approval.decision === 'approved' ? 'open' : 'cancelled';
-    const n = await this.db('tasks')
-      .where({ id, status: 'awaiting-approval' })
-      .update({
-        status,
-        waiting_for: null,
-        approval: JSON.stringify(approval),
-        ...(status === 'cancelled'
-          ? { completed_at: this.db.fn.now(), secrets_enc: null, error: `Rejected by ${approval.decidedBy}${approval.comment ? `: ${approval.comment}` : ''}` }
-          : {}),
-      });
-    if (!n) return false;
-    await this.appendEvent(id, status === 'open' ? 'log' : 'cancelled', {
-      message: `${approval.decision === 'approved' ? 'Approved' : 'Rejected'} by ${approval.decidedBy}${approval.comment ? `: ${approval.comment}` : ''}`,
-      ...(status === 'cancelled' ? { status: 'cancelled' as const } : {}),
+    const decision = `${approval.decision === 'approved' ? 'Approved' : 'Rejected'} by ${approval.decidedBy}${approval.comment ? `: ${approval.comment}` : ''}`;
+    return this.db.transaction(async (trx) => {
+      const n = await trx('tasks')
+        .where({ id, status: 'awaiting-approval' })
+        .update({
+          status,
+          waiting_for: null,
+          approval: JSON.stringify(approval),
+          ...(status === 'cancelled' ? { completed_at: trx.fn.now(), secrets_enc: null, error: decision } : {}),
+        });
+      if (!n) return false;
+      await this.appendEvent(
+        id,
+        status === 'open' ? 'log' : 'cancelled',
+        { message: decision, ...(status === 'cancelled' ? { status: 'cancelled' as const } : {}) },
+        {},
+        trx,
+      );
+      if (status === 'cancelled')
+        await this.outcomes?.(trx, id, 'rejected', { reason: decision, ...(approval.decidedBy ? { decidedBy: approval.decidedBy } : {}) });
+      return true;
     });
-    return true;
   }
 }
 
