@@ -144,6 +144,31 @@ describe.each(testDatabaseKinds())('automations on %s', (database) => {
               condition: 'event.payload.target == "mail"',
               actions: [{ type: 'email', to: ['ops@example.com'], subject: 'Ping {{ event.payload.n }}', text: 'Hello from {{ event.type }}' }],
             },
+            {
+              id: 'nested-change',
+              trigger: { type: 'entity.updated' },
+              condition: 'event.entityRef == "component:default/delta" && before.spec.deploy.tier.level != after.spec.deploy.tier.level',
+              actions: [
+                {
+                  type: 'webhook',
+                  url: `${receiver.url}/ok/nested`,
+                  body: {
+                    level: '{{ [before.spec.deploy.tier.level, after.spec.deploy.tier.level] }}',
+                    region: '{{ [before.spec.deploy.region, after.spec.deploy.region] }}',
+                    owner: '{{ [before.spec.owner, after.spec.owner] }}',
+                    canaryRemoved: '{{ has(before.spec.deploy.canary) && !has(after.spec.deploy.canary) }}',
+                    note: '{{ ["example.com/note" in before.metadata.annotations, "example.com/note" in after.metadata.annotations] }}',
+                    noteWas: '{{ before.metadata.annotations["example.com/note"] }}',
+                  },
+                },
+              ],
+            },
+            // Its trigger type is registered only by the start-up gap test, after the plugin started.
+            {
+              id: 'late',
+              trigger: { type: 'probe.late' },
+              actions: [{ type: 'webhook', url: `${receiver.url}/ok/late`, body: { n: '{{ event.payload.n }}' } }],
+            },
             { id: 'loop', trigger: { type: 'probe.loop' }, actions: [{ type: 'emit', event: 'probe.loop', payload: { again: true } }] },
             { id: 'unknown-trigger', trigger: { type: 'nobody.registered-this' }, actions: [{ type: 'webhook', url: `${receiver.url}/ok/x` }] },
             { id: 'scaffolder', trigger: { type: 'probe.ping' }, actions: [{ type: 'scaffolder', template: 'template:default/x' }] },
@@ -207,6 +232,49 @@ describe.each(testDatabaseKinds())('automations on %s', (database) => {
       return n.items.length > 0 && n;
     });
     expect(notes.items[0]).toMatchObject({ title: 'alpha is now deprecated', entityRef: 'component:default/alpha' });
+  });
+
+  it("gives before and after of a nested change and of removed fields, rebuilt from the catalog's changed paths", async () => {
+    const others = [component('alpha', { lifecycle: 'deprecated' }), component('beta'), component('gamma', { type: 'website' })];
+    writeCatalog(...others, component('delta', { deploy: { region: 'eu', tier: { level: 1 }, canary: true } }, { 'example.com/note': 'keep me' }));
+    await refresh();
+    // The creation is followed first (its run is delivered), so the update comes on a later page:
+    // its before is the catalog's version with the update undone, not the created payload.
+    await waitFor(() => receiver.received.some((r) => r.path === '/ok/created' && (r.body as { ref: string }).ref === 'component:default/delta'), {
+      timeoutMs: 30_000,
+    });
+    writeCatalog(...others, component('delta', { deploy: { region: 'eu', tier: { level: 2 } } }));
+    await refresh();
+    const hit = await waitFor(() => receiver.received.find((r) => r.path === '/ok/nested') ?? false, { timeoutMs: 30_000 });
+    expect(hit.body).toEqual({
+      level: [1, 2],
+      region: ['eu', 'eu'],
+      owner: ['team-a', 'team-a'],
+      canaryRemoved: true,
+      note: [true, false],
+      noteWas: 'keep me',
+    });
+    const runs = await waitFor(async () => {
+      const r = (await detail('nested-change')).runs;
+      return r.length > 0 && r.every((x) => x.status === 'succeeded') && r;
+    });
+    expect(runs).toHaveLength(1);
+  });
+
+  it('enables the rules on a trigger type registered after start-up at once: an event appended in the same tick runs them', async () => {
+    const listed = async () => (await api<{ items: AutomationSummary[] }>('/automations')).body.items.find((a) => a.id === 'late')!;
+    expect(await listed()).toMatchObject({ enabled: false });
+    expect((await listed()).errors.join(' ')).toMatch(/trigger type "probe.late" is not known/);
+    const service = backend.backend.service(automationsServiceRef);
+    // No await between the registration and the append: the follower, woken by the append, must
+    // not consume the event while the rule on it is still disabled.
+    service.registerTrigger({ type: 'probe.late', description: 'A trigger type registered after start-up' });
+    await service.emit('probe.late', { payload: { n: 42 } });
+    const run = await waitFor(async () => (await detail('late')).runs.find((r) => r.status === 'succeeded') ?? false, { timeoutMs: 30_000 });
+    expect(run.event).toMatchObject({ type: 'probe.late', payload: { n: 42 } });
+    expect(receiver.received.filter((r) => r.path === '/ok/late').map((r) => r.body)).toEqual([{ n: 42 }]);
+    expect(await listed()).toMatchObject({ enabled: true, errors: [] });
+    expect((await detail('late')).runs).toHaveLength(1);
   });
 
   it('retries a receiver that fails twice, with backoff, then succeeds', async () => {

@@ -8,7 +8,6 @@ import type { AutomationsConfig } from './config.js';
 import type { Automation, CompiledAction } from './definitions.js';
 import type { ExpressionContext } from './expression.js';
 import { applyEntityChanges as applyChanges } from '@atrium/plugin-catalog/common';
-import { createHash } from 'node:crypto';
 import { ENTITY_TRIGGERS, type EventSource, type PathChange, type SourceEvent } from './source.js';
 import { renderAnnotate, renderScaffolder } from './actions/entityActions.js';
 
@@ -97,8 +96,6 @@ export class Engine {
         await db('cursors').where({ consumer: CURSOR, position: cursor.position }).update({ position, updated_at: db.fn.now() });
       return 0;
     }
-    const snapshots = await this.entityStates(events);
-
     const paused = await this.paused();
     const byType = new Map<string, Automation[]>();
     for (const a of this.deps.automations()) {
@@ -107,6 +104,8 @@ export class Engine {
       list.push(a);
       byType.set(a.spec.trigger.type, list);
     }
+    await this.entityStates(events, position, (type) => byType.has(type));
+
     // Entities of events that carry none (a TechDocs build), read before the transaction.
     const wanted = [
       ...new Set(events.filter((e) => byType.has(e.type) && e.entityRef && e.after === undefined && e.before === undefined).map((e) => e.entityRef!)),
@@ -127,7 +126,6 @@ export class Engine {
       const locked = (await trx('cursors').where({ consumer: CURSOR }).forUpdate().skipLocked().first()) as { position: string } | undefined;
       // Another replica holds the cursor, or moved it since we read: it handles (or handled) this batch.
       if (!locked || locked.position !== cursor.position) return 0;
-      await writeSnapshots(trx, snapshots);
       await this.recordRuns(
         trx,
         planned.map((p) => ({ automationId: p.automation.id, event: p.event, plan: p.plan })),
@@ -138,53 +136,43 @@ export class Engine {
   }
 
   /**
-   * Fills `before` and `after` of the batch's entity events from the last version of each entity
-   * this engine recorded (`entity_snapshots`, written with the cursor): a creation carries the
-   * entity, an update its changed paths (applied to the previous version), a deletion the last
-   * version. Returns the versions to store.
+   * Fills `before` and `after` of the page's entity events that an automation listens to, and of
+   * the other events of those entities in the page (they chain). Nothing is stored: a creation
+   * carries the whole entity, a deletion the last served one, and an update each changed path
+   * with its old and new value, so the versions are rebuilt from the log. An entity whose page
+   * carries no whole version starts from the catalog's current version with the changes logged
+   * after the page undone. The log is read after the catalog: a change committed in between is
+   * undone from a version that never had it, which sets its paths to the values they already
+   * have. (A change the log does not show yet, committed while another transaction holds its
+   * horizon back, is not undone: its paths keep their newer values in the unchanged part.)
    */
-  private async entityStates(events: SourceEvent[]): Promise<Map<string, Entity | null>> {
-    const { db, catalog } = this.deps;
-    const refs = [...new Set(events.filter((e) => ENTITY_TRIGGERS.has(e.type) && e.entityRef).map((e) => e.entityRef!))];
-    const known = new Map<string, Entity | null>();
-    for (let i = 0; i < refs.length; i += 1000) {
-      const rows = (await db('entity_snapshots')
-        .whereIn('entity_ref', refs.slice(i, i + 1000))
-        .select('entity_ref', 'entity')) as Array<{ entity_ref: string; entity: Entity }>;
-      for (const r of rows) known.set(r.entity_ref, r.entity);
-    }
-    // Updates of entities never seen (installed after they were created): start from the catalog's
-    // current version with the update's changes undone.
-    const unseen = [...new Set(events.filter((e) => e.type === 'entity.updated' && e.entityRef && !known.has(e.entityRef)).map((e) => e.entityRef!))];
-    const current = unseen.length ? await catalog.getEntitiesByRefs(unseen) : [];
-    const fallback = new Map(unseen.map((ref, i) => [ref, current[i] ?? null]));
-    const changed = new Map<string, Entity | null>();
+  private async entityStates(events: SourceEvent[], position: string, listened: (type: string) => boolean): Promise<void> {
+    const { source, catalog } = this.deps;
+    const refs = new Set(events.filter((e) => ENTITY_TRIGGERS.has(e.type) && e.entityRef && listened(e.type)).map((e) => e.entityRef!));
+    if (refs.size === 0) return;
+    const byRef = new Map<string, SourceEvent[]>();
     for (const e of events) {
-      if (!ENTITY_TRIGGERS.has(e.type) || !e.entityRef) continue;
-      const ref = e.entityRef;
-      const previous = changed.has(ref) ? changed.get(ref)! : (known.get(ref) ?? null);
-      if (e.type === 'entity.created') {
-        e.before = null;
-        e.after = e.logEntity ?? null;
-      } else if (e.type === 'entity.updated') {
-        let before = previous;
-        if (!before && fallback.get(ref)) {
-          const undo = (e.changes ?? []).map((c) => ({ path: c.path, ...('new' in c ? { old: c.new } : {}), ...('old' in c ? { new: c.old } : {}) }));
-          before = applyEntityChanges(fallback.get(ref)!, undo);
-          fallback.delete(ref);
-        }
-        e.before = before;
-        e.after = before ? applyEntityChanges(before, e.changes ?? []) : null;
-      } else if (e.type === 'entity.deleted') {
-        e.before = e.logEntity ?? previous;
-        e.after = null;
-      } else {
-        e.before = previous;
-        e.after = e.logEntity ?? previous;
-      }
-      changed.set(ref, e.after);
+      if (!ENTITY_TRIGGERS.has(e.type) || !e.entityRef || !refs.has(e.entityRef)) continue;
+      const list = byRef.get(e.entityRef) ?? [];
+      list.push(e);
+      byRef.set(e.entityRef, list);
     }
-    return changed;
+    const unanchored = [...byRef].filter(([, list]) => list.findIndex(carriesWholeEntity) === -1).map(([ref]) => ref);
+    const latest = new Map<string, Entity | null>();
+    for (let i = 0; i < unanchored.length; i += 1000) {
+      const chunk = unanchored.slice(i, i + 1000);
+      const found = await catalog.getEntitiesByRefs(chunk);
+      chunk.forEach((ref, j) => latest.set(ref, found[j] ?? null));
+    }
+    const later =
+      unanchored.length && source.entityEventsAfter
+        ? await source.entityEventsAfter(position, unanchored, events.length >= BATCH)
+        : new Map<string, SourceEvent[]>();
+    for (const [ref, list] of byRef) {
+      let state = latest.get(ref) ?? null;
+      for (const e of [...(later.get(ref) ?? [])].reverse()) state = stateBefore(state, e);
+      chainEntityStates(list, state);
+    }
   }
 
   /**
@@ -399,21 +387,54 @@ export class Engine {
   }
 }
 
-/** Stores the versions the batch left (deleted entities are forgotten). */
-async function writeSnapshots(trx: Knex.Transaction, states: Map<string, Entity | null>): Promise<void> {
-  const gone = [...states].filter(([, e]) => !e).map(([ref]) => ref);
-  const kept = [...states]
-    .filter(([, e]) => e)
-    .map(([ref, e]) => ({ entity_ref: ref, hash: createHash('sha256').update(JSON.stringify(e)).digest('hex'), entity: JSON.stringify(e) }));
-  for (let i = 0; i < gone.length; i += 1000)
-    await trx('entity_snapshots')
-      .whereIn('entity_ref', gone.slice(i, i + 1000))
-      .delete();
-  for (let i = 0; i < kept.length; i += 500) {
-    await trx('entity_snapshots')
-      .insert(kept.slice(i, i + 500))
-      .onConflict('entity_ref')
-      .merge({ hash: trx.raw('excluded.hash'), entity: trx.raw('excluded.entity'), updated_at: trx.fn.now() });
+/** A creation, or a deletion that carries the last served entity: the page then needs no other version of it. */
+const carriesWholeEntity = (e: SourceEvent): boolean => (e.type === 'entity.created' || e.type === 'entity.deleted') && Boolean(e.logEntity);
+
+const undoChanges = (entity: Entity, changes: readonly PathChange[]): Entity =>
+  applyEntityChanges(
+    entity,
+    changes.map((c) => ({ path: c.path, ...('new' in c ? { old: c.new } : {}), ...('old' in c ? { new: c.old } : {}) })),
+  );
+
+/** The entity just before `e`, given the entity just after it (null: not in the catalog). */
+export function stateBefore(after: Entity | null, e: SourceEvent): Entity | null {
+  switch (e.type) {
+    case 'entity.created':
+      return null;
+    case 'entity.deleted':
+      return e.logEntity ?? null;
+    case 'entity.updated':
+      return after ? undoChanges(after, e.changes ?? []) : null;
+    default:
+      return after; // orphaned: the served entity is unchanged (its orphan annotation comes with the next update)
+  }
+}
+
+/**
+ * Sets `before` and `after` of one entity's events, in log order. `stateAfterAll` is the entity
+ * just after the last of them; it is used only when none of them carries a whole version (a
+ * creation, a deletion with the last served entity), and then walked back through them.
+ */
+export function chainEntityStates(list: readonly SourceEvent[], stateAfterAll: Entity | null): void {
+  const whole = list.findIndex(carriesWholeEntity);
+  let state = whole === -1 ? stateAfterAll : stateBefore(null, list[whole]!);
+  for (let i = (whole === -1 ? list.length : whole) - 1; i >= 0; i--) state = stateBefore(state, list[i]!);
+  for (const e of list) {
+    if (e.type === 'entity.created') {
+      e.before = null;
+      e.after = e.logEntity ?? null;
+    } else if (e.type === 'entity.updated') {
+      // The changed paths get the logged new values even when a later change (outside the page) moved them on.
+      e.before = state;
+      e.after = state ? applyEntityChanges(state, e.changes ?? []) : null;
+    } else if (e.type === 'entity.deleted') {
+      e.before = e.logEntity ?? state;
+      e.after = null;
+    } else {
+      e.before = state;
+      e.after = e.logEntity ?? state;
+    }
+    state = e.after ?? null;
   }
 }
 

@@ -69,4 +69,12 @@ export const automationsMigrations: Migration[] = [
       );
     },
   },
+  {
+    // `before` of entity events is rebuilt from the catalog's events (each changed path with its
+    // old value) instead of from a second copy of every entity.
+    name: '0002_drop_entity_snapshots',
+    async up(knex) {
+      await knex.raw(`drop table if exists entity_snapshots`);
+    },
+  },
 ];

@@ -3,6 +3,7 @@ import { catalogServiceRef } from '@atrium/plugin-catalog/backend';
 import { notificationsServiceRef, type NotificationsService } from '@atrium/plugin-notifications/backend';
 import { scaffolderActionsRef } from '@atrium/plugin-scaffolder/backend';
 import { EntityActions } from './actions/entityActions.js';
+import type { Entity } from '@atrium/catalog-model';
 import type { Knex } from 'knex';
 import { BUILTIN_TRIGGERS } from '../common/index.js';
 import { automationsConfigSchema, type AutomationsConfig } from './config.js';
@@ -40,20 +41,17 @@ export const automationsPlugin = definePlugin<
   openapi: automationsOpenApi,
   routes: automationsRoutes,
   async setup(ctx) {
-    const { db, config, logger, scheduler, events, audit, auth, lifecycle, instance, deps, optionalDeps, pluginId } = ctx;
+    const { db, config, logger, scheduler, events, audit, auth, lifecycle, instance, host, deps, optionalDeps, pluginId } = ctx;
     const catalog = deps.catalog;
     const customTriggers = new Map<string, { type: string; description: string; pluginId: string }>();
+    let entities: Entity[] = []; // the Automation entities of the last catalog read
     let automations: Automation[] = [];
+    // A trigger type was registered since the definitions were compiled.
+    let triggersChanged = false;
     let loggedErrors = new Set<string>();
 
-    const loadDefinitions = async (log = true) => {
-      let entities: Awaited<ReturnType<typeof catalog.getEntities>>['items'] = [];
-      try {
-        entities = (await catalog.getEntities({ filter: { kind: 'Automation' } })).items.filter(isAutomationEntity);
-      } catch (e) {
-        logger.warn({ err: e }, 'could not read Automation entities; keeping the previous definitions');
-        return;
-      }
+    const compile = () => {
+      triggersChanged = false;
       automations = compileAll(entities, config.rules, {
         customTriggers: new Set(customTriggers.keys()),
         secrets: new Set(Object.keys(config.secrets)),
@@ -61,6 +59,24 @@ export const automationsPlugin = definePlugin<
           optionalDeps.scaffolder ? [] : [['scaffolder', 'the scaffolder action is not available: the scaffolder plugin is not installed']],
         ),
       });
+    };
+    /**
+     * The definitions, compiled again first when a trigger type was registered since. The
+     * follower asks for them after it has read a page of events, so an event a plugin appends
+     * right after registering its trigger type (even in the same tick) meets its rules enabled.
+     */
+    const current = (): Automation[] => {
+      if (triggersChanged) compile();
+      return automations;
+    };
+    const loadDefinitions = async (log = true) => {
+      try {
+        entities = (await catalog.getEntities({ filter: { kind: 'Automation' } })).items.filter(isAutomationEntity);
+      } catch (e) {
+        logger.warn({ err: e }, 'could not read Automation entities; keeping the previous definitions');
+        return;
+      }
+      compile();
       const errors = new Set<string>();
       for (const a of automations) for (const err of a.errors) errors.add(`${a.source}: ${err}`);
       if (!log) return;
@@ -76,8 +92,9 @@ export const automationsPlugin = definePlugin<
       }, 100);
     };
 
-    // Plugins that start after this one register their trigger types in their own setup: the
-    // first load is not reported, the one just after start-up is.
+    // Plugins that start after this one register their trigger types in their own setup (their
+    // rules are enabled at once, see current()): the first load is not reported, the one just
+    // after start-up is.
     await loadDefinitions(false);
     setTimeout(() => void loadDefinitions(), 1000).unref();
     const offCatalog = catalog.onEntityChange((change) => {
@@ -87,7 +104,7 @@ export const automationsPlugin = definePlugin<
     const eventLog = deps.eventLog;
     const source = new EventLogSource(eventLog);
     const feed = new BusFeed({ events, eventLog, instance, logger });
-    const engine = new Engine({ db, config, logger, catalog, source, automations: () => automations });
+    const engine = new Engine({ db, config, logger, catalog, source, automations: current });
     await engine.ensureCursor();
 
     const mailer = createMailer(optionalDeps.notifications);
@@ -114,8 +131,18 @@ export const automationsPlugin = definePlugin<
     let followAgain = false;
     let timer: NodeJS.Timeout | undefined;
     let followRun: Promise<void> | undefined;
+    // The host starts plugins one after another, and those set up after this one register their
+    // trigger types in their setup: the log is followed only once every plugin has started, so
+    // events of their types already in the log (appended by another replica, or before a restart)
+    // are not read while the automations on them are still unknown.
+    let pluginsStarted = false;
+    const everyPluginStarted = async (): Promise<boolean> => {
+      if (!pluginsStarted) pluginsStarted = (await host.plugins()).every((p) => p.status !== 'starting');
+      return pluginsStarted;
+    };
     const followPages = async () => {
       try {
+        if (!(await everyPluginStarted())) return;
         do {
           followAgain = false;
           while (!stopped && (await engine.consumeOnce()) > 0) worker.wake();
@@ -177,7 +204,7 @@ export const automationsPlugin = definePlugin<
       audit,
       catalog,
       engine,
-      automations: () => automations,
+      automations: current,
       customTriggers: () => [...customTriggers.values()],
       kick,
       checkAction: (type, request) => entityActions.check(type, request),
@@ -188,7 +215,8 @@ export const automationsPlugin = definePlugin<
         if (!TRIGGER_TYPE.test(trigger.type)) throw new Error(`Trigger type ${JSON.stringify(trigger.type)} must look like <plugin>.<name> in lower case`);
         if (trigger.type in BUILTIN_TRIGGERS) throw new Error(`Trigger type ${trigger.type} is built in`);
         customTriggers.set(trigger.type, { type: trigger.type, description: trigger.description, pluginId: trigger.type.split('.')[0]! });
-        reloadSoon();
+        // No debounce: the rules on it are compiled before the follower plans its next page.
+        triggersChanged = true;
       },
       async emit(type, event = {}, options = {}) {
         if (!customTriggers.has(type) && !(type in BUILTIN_TRIGGERS)) throw new InputError(`Unknown trigger type ${type}: register it first`);

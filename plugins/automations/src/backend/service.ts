@@ -9,7 +9,7 @@ export interface TriggerRegistration {
 
 /** What the automations plugin offers other backend plugins (`deps` or `optionalDeps: { automations: automationsServiceRef }`). */
 export interface AutomationsService {
-  /** Declares a trigger type; call it in setup(). Its events come from `emit`. */
+  /** Declares a trigger type; call it in setup(). Its events come from `emit`; the automations on it are enabled at once (an event emitted right after runs them). */
   registerTrigger(trigger: TriggerRegistration): void;
   /**
    * Records an event of a registered type in the plugin's durable journal (in `trx` when given,

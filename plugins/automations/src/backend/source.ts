@@ -35,6 +35,11 @@ export interface EventSource {
   /** The position of the newest event: where a new cursor starts (history is not replayed). */
   head(): Promise<string>;
   read(position: string, limit: number): Promise<{ events: SourceEvent[]; position: string }>;
+  /**
+   * The catalog entity events of these entities after `position`, in order, by entity ref.
+   * `behind`: the follower read a full page, so many events may follow.
+   */
+  entityEventsAfter?(position: string, entityRefs: readonly string[], behind: boolean): Promise<Map<string, SourceEvent[]>>;
 }
 
 /**
@@ -57,11 +62,14 @@ export const TOPIC_TRIGGERS: Record<string, string> = {
   'scaffolder.task.completed': 'scaffolder.task.succeeded',
 };
 
+const CATALOG_ENTITY_TOPICS = 'catalog.entity.*';
+const LOOKAHEAD_PAGE = 1000;
+
 export const triggerOfTopic = (topic: string): string => TOPIC_TRIGGERS[topic] ?? topic;
 
 export const ENTITY_TRIGGERS = new Set(['entity.created', 'entity.updated', 'entity.deleted', 'entity.orphaned']);
 
-/** Turns an event-log entry into what the engine sees; entity events get `before`/`after` from the engine's snapshots. */
+/** Turns an event-log entry into what the engine sees; the engine fills `before`/`after` of entity events from what they carry. */
 export function fromLogEntry(e: EventLogEntry): SourceEvent {
   const payload = (e.payload ?? {}) as Record<string, unknown>;
   const type = triggerOfTopic(e.topic);
@@ -101,6 +109,38 @@ export class EventLogSource implements EventSource {
   async read(position: string, limit: number): Promise<{ events: SourceEvent[]; position: string }> {
     const page = await this.log.read({ after: position, limit });
     return { events: page.events.map(fromLogEntry), position: page.next };
+  }
+
+  async entityEventsAfter(position: string, entityRefs: readonly string[], behind: boolean): Promise<Map<string, SourceEvent[]>> {
+    const wanted = new Set(entityRefs);
+    const out = new Map<string, SourceEvent[]>();
+    const add = (entries: EventLogEntry[]) => {
+      for (const entry of entries) {
+        if (!entry.entityRef || !wanted.has(entry.entityRef)) continue;
+        const list = out.get(entry.entityRef) ?? [];
+        list.push(fromLogEntry(entry));
+        out.set(entry.entityRef, list);
+      }
+    };
+    // Usually the follower is at the head: one read holds every later entity event.
+    if (!behind) {
+      const all = await this.log.read({ after: position, topics: [CATALOG_ENTITY_TOPICS], limit: LOOKAHEAD_PAGE });
+      if (all.events.length < LOOKAHEAD_PAGE) {
+        add(all.events);
+        return out;
+      }
+    }
+    // Behind (a bulk load): each entity's own later events, through the (entity_ref, id) index.
+    for (const ref of wanted) {
+      let after = position;
+      for (;;) {
+        const page = await this.log.read({ after, entityRef: ref, topics: [CATALOG_ENTITY_TOPICS], limit: LOOKAHEAD_PAGE });
+        add(page.events);
+        if (page.events.length < LOOKAHEAD_PAGE) break;
+        after = page.next;
+      }
+    }
+    return out;
   }
 }
 

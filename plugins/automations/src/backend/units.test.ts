@@ -3,7 +3,9 @@ import { parseCron } from './cron.js';
 import { compileAll } from './definitions.js';
 import { compileCondition, compileTemplate } from './expression.js';
 import { backoffMs, signBody } from './http.js';
-import { fromLogEntry } from './source.js';
+import { chainEntityStates, stateBefore } from './engine.js';
+import { fromLogEntry, type SourceEvent } from './source.js';
+import type { Entity } from '@atrium/catalog-model';
 
 const ctx = (over: Partial<{ event: Record<string, unknown>; entity: unknown; before: unknown; after: unknown }> = {}) => ({
   event: { type: 'entity.created', hop: 0 },
@@ -132,5 +134,79 @@ describe('event log entries', () => {
         txid: '1',
       }),
     ).toMatchObject({ type: 'probe.ping', hop: 0, payload: { a: 1 } });
+  });
+});
+
+describe('before and after of entity events (rebuilt from the log, nothing stored)', () => {
+  const ev = (type: string, extra: Partial<SourceEvent> = {}): SourceEvent => ({
+    key: 'log:1',
+    type,
+    time: '',
+    entityRef: 'component:default/a',
+    hop: 0,
+    ...extra,
+  });
+  const base: Entity = {
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'Component',
+    metadata: { name: 'a', annotations: { note: 'x' } },
+    spec: { owner: 'team-a', deploy: { region: 'eu', tier: { level: 1 } } },
+  };
+  const level = (e: Entity | null | undefined) => (e?.spec?.['deploy'] as { tier: { level: number } } | undefined)?.tier.level;
+
+  it('walks back from the version after the page: nested and removed paths get their old values, a later change is undone too', () => {
+    const u1 = ev('entity.updated', {
+      changes: [
+        { path: ['metadata', 'annotations', 'note'], old: 'x' },
+        { path: ['spec', 'deploy', 'tier', 'level'], old: 1, new: 2 },
+      ],
+    });
+    const u2 = ev('entity.updated', { changes: [{ path: ['spec', 'owner'], old: 'team-a', new: 'team-b' }] });
+    const later = ev('entity.updated', { changes: [{ path: ['spec', 'system'], new: 'payments' }] });
+    const now: Entity = {
+      ...base,
+      metadata: { name: 'a', annotations: {} },
+      spec: { owner: 'team-b', system: 'payments', deploy: { region: 'eu', tier: { level: 2 } } },
+    };
+    chainEntityStates([u1, u2], stateBefore(now, later));
+    expect(u1.before).toEqual(base);
+    const afterU1 = { ...base, metadata: { name: 'a', annotations: {} }, spec: { owner: 'team-a', deploy: { region: 'eu', tier: { level: 2 } } } };
+    expect(u1.after).toEqual(afterU1);
+    expect(u2.before).toEqual(afterU1);
+    expect(u2.after).toEqual({ ...afterU1, spec: { ...afterU1.spec, owner: 'team-b' } });
+    // The condition language sees exactly that.
+    const c = compileCondition(
+      '"note" in before.metadata.annotations && !("note" in after.metadata.annotations) && before.spec.deploy.tier.level < after.spec.deploy.tier.level',
+    );
+    expect(c.evaluate(ctx({ before: u1.before, after: u1.after }))).toBe(true);
+  });
+
+  it('starts from a creation or a deletion carried in the page, whatever the catalog holds now', () => {
+    const created = ev('entity.created', { logEntity: base });
+    const bump = ev('entity.updated', { changes: [{ path: ['spec', 'deploy', 'tier', 'level'], old: 1, new: 3 }] });
+    const orphaned = ev('entity.orphaned', { logEntity: null });
+    const deleted = ev('entity.deleted', { logEntity: { ...base, spec: { ...base.spec, deploy: { region: 'eu', tier: { level: 3 } } } } });
+    chainEntityStates([created, bump, orphaned, deleted], { ...base, metadata: { name: 'unrelated' } });
+    expect(created).toMatchObject({ before: null, after: base });
+    expect(bump.before).toEqual(base);
+    expect(level(bump.after)).toBe(3);
+    expect(orphaned.before).toEqual(bump.after);
+    expect(orphaned.after).toEqual(bump.after);
+    expect(level(deleted.before)).toBe(3);
+    expect(deleted.after).toBeNull();
+
+    // An update before a deletion that carries the entity: walked back from the deleted version.
+    const u0 = ev('entity.updated', { changes: [{ path: ['spec', 'deploy', 'tier', 'level'], old: 0, new: 1 }] });
+    const gone = ev('entity.deleted', { logEntity: base });
+    chainEntityStates([u0, gone], null);
+    expect(level(u0.before)).toBe(0);
+    expect(u0.after).toEqual(base);
+    expect(gone).toMatchObject({ before: base, after: null });
+  });
+
+  it('gives null versions for an update of an entity that is gone without a trace in the log', () => {
+    const u = ev('entity.updated', { changes: [{ path: ['spec', 'owner'], old: 'a', new: 'b' }] });
+    chainEntityStates([u], null);
+    expect(u).toMatchObject({ before: null, after: null });
   });
 });

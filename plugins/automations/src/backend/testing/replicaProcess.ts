@@ -16,8 +16,9 @@ const backend = await startTestBackend({
   plugins: [catalogPlugin, automationsPlugin, probePlugin],
   config: JSON.parse(process.env['ATRIUM_REPLICA_CONFIG'] ?? '{}') as Record<string, unknown>,
 });
-// The probe plugin registers `probe.ping` after the automations plugin started, which enables the
-// rules on it a moment later: emit only then (an event for a disabled rule runs nothing).
+// The probe plugin registers `probe.ping` after the automations plugin started; the rules on it
+// are enabled from that moment (automations.integration.test.ts proves an event emitted in the
+// same tick runs them). Waiting until the list says so keeps this test about the kill, not start-up.
 for (let i = 0; i < 600; i++) {
   const list = await backend.json<{ items: Array<{ id: string; enabled: boolean }> }>('/api/automations/automations');
   if (list.body.items.find((a) => a.id === 'hold')?.enabled) break;
