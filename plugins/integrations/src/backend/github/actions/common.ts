@@ -5,7 +5,8 @@ import type { ActionContext, TemplateAction } from '@atrium/plugin-scaffolder/ba
 import { GitCommandError, validateGitRef, type RunGitOptions } from '@atrium/source-readers';
 import { githubApiBaseUrl, type IntegrationsConfig } from '../../config.js';
 import type { IntegrationCredentials, IntegrationStore } from '../../store.js';
-import { author, inWorkspace, scratchDir } from '../../gitlab/actions/common.js';
+import { author, scratchDir } from '../../git.js';
+import { inWorkspace } from '../../gitlab/actions/common.js';
 import { hasControlCharacter } from '../../gitlab/config.js';
 import { createGitHubClient } from '../client.js';
 import { checkOwner, checkRepoName, checkRepoPath } from '../names.js';

@@ -1,9 +1,9 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { runGit, type RunGitOptions } from '@atrium/source-readers';
+import { runGit } from '@atrium/source-readers';
+import { author, withBranchCheckout } from '../../git.js';
 import {
   apiMessage,
-  author,
   branchSchema,
   checkRef,
   connect,
@@ -16,7 +16,6 @@ import {
   parseRepoUrl,
   repoPath,
   repoUrlSchema,
-  scratchDir,
   tokenSchema,
   warnUnknownInputs,
   type GitHubAction,
@@ -102,39 +101,36 @@ export function pullRequestAction(settings: GitHubActionSettings): GitHubAction<
       const { files, skipped } = await listFiles(source);
       if (skipped.length) ctx.logger.warn(`Not committed (not regular files): ${skipped.slice(0, 20).join(', ')}`);
       const token = await conn.gitToken();
-      const scratch = await scratchDir('github-pr');
-      try {
-        const base = gitAuth(token, ctx.signal);
-        const gitDir = path.join(scratch.dir, 'repo.git');
-        const work = path.join(scratch.dir, 'tree');
-        await fs.mkdir(work);
-        await runGit(['init', '--quiet', '--bare', '--', gitDir], base);
-        const inTree: RunGitOptions = { ...base, gitDir, workTree: work, cwd: work, env: author(input) };
-        try {
-          await runGit(['fetch', '--quiet', '--depth=1', '--', conn.gitUrl, `+refs/heads/${targetBranch}:refs/remotes/origin/${targetBranch}`], inTree);
-        } catch (e) {
-          throw new Error(`${action.id}: targetBranchName ${targetBranch} could not be fetched from ${target.owner}/${target.repo}: ${gitMessage(e)}`);
-        }
-        await runGit(['checkout', '--quiet', '-B', input.branchName, `refs/remotes/origin/${targetBranch}`], inTree);
-        const dest = path.join(work, targetPath);
-        for (const file of files) {
-          await fs.mkdir(path.dirname(path.join(dest, file)), { recursive: true });
-          await fs.copyFile(path.join(source, file), path.join(dest, file));
-        }
-        await runGit(['add', '--all'], inTree);
-        if (!(await runGit(['status', '--porcelain'], inTree)).stdout.trim())
-          throw new Error(`${action.id}: sourcePath has no changes against ${targetBranch} of ${target.owner}/${target.repo}: nothing to propose`);
-        await runGit(['commit', '--quiet', '-m', input.commitMessage ?? input.title], inTree);
-        try {
-          await runGit(['push', '--quiet', '--', conn.gitUrl, `HEAD:refs/heads/${input.branchName}`], inTree);
-        } catch (e) {
-          throw new Error(
-            `${action.id}: pushing branchName ${input.branchName} failed: ${gitMessage(e)} (an existing branch with other commits is never overwritten)`,
-          );
-        }
-      } finally {
-        await scratch.remove();
-      }
+      await withBranchCheckout(
+        {
+          prefix: 'github-pr',
+          remoteUrl: conn.gitUrl,
+          targetBranch,
+          branchName: input.branchName,
+          auth: gitAuth(token, ctx.signal),
+          env: author(input),
+          fetchError: (e) =>
+            new Error(`${action.id}: targetBranchName ${targetBranch} could not be fetched from ${target.owner}/${target.repo}: ${gitMessage(e)}`),
+        },
+        async ({ work, git }) => {
+          const dest = path.join(work, targetPath);
+          for (const file of files) {
+            await fs.mkdir(path.dirname(path.join(dest, file)), { recursive: true });
+            await fs.copyFile(path.join(source, file), path.join(dest, file));
+          }
+          await runGit(['add', '--all'], git);
+          if (!(await runGit(['status', '--porcelain'], git)).stdout.trim())
+            throw new Error(`${action.id}: sourcePath has no changes against ${targetBranch} of ${target.owner}/${target.repo}: nothing to propose`);
+          await runGit(['commit', '--quiet', '-m', input.commitMessage ?? input.title], git);
+          try {
+            await runGit(['push', '--quiet', '--', conn.gitUrl, `HEAD:refs/heads/${input.branchName}`], git);
+          } catch (e) {
+            throw new Error(
+              `${action.id}: pushing branchName ${input.branchName} failed: ${gitMessage(e)} (an existing branch with other commits is never overwritten)`,
+            );
+          }
+        },
+      );
       let pr: { html_url: string; number: number };
       try {
         pr = (

@@ -1,11 +1,10 @@
-import { promises as fs } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { confinePath, ReadError, type RunGitOptions } from '@atrium/source-readers';
 import { createGitLabClient, type GitLabClient } from '../client.js';
 import { GROUP_PATH_PATTERN, hasControlCharacter } from '../config.js';
 import { checkProjectPath } from '../descriptor.js';
 import type { GitLabHost } from '../module.js';
+
+export { author, scratchDir } from '../../git.js';
 
 export interface GitLabActionSettings {
   /** The configured hosts with their tokens (`integrations.gitlab[]`). */
@@ -99,15 +98,4 @@ export async function inWorkspace(workspace: string, rel: string | undefined, fi
     if (e instanceof ReadError) throw new Error(`${field}: ${e.message}`);
     throw e;
   }
-}
-
-export async function scratchDir(prefix: string): Promise<{ dir: string; remove(): Promise<void> }> {
-  const dir = await fs.mkdtemp(path.join(os.tmpdir(), `atrium-${prefix}-`));
-  return { dir, remove: () => fs.rm(dir, { recursive: true, force: true }) };
-}
-
-export function author(input: { gitAuthorName?: string; gitAuthorEmail?: string }): Record<string, string> {
-  const name = input.gitAuthorName ?? 'Atrium Scaffolder';
-  const email = input.gitAuthorEmail ?? 'scaffolder@atrium.local';
-  return { GIT_AUTHOR_NAME: name, GIT_AUTHOR_EMAIL: email, GIT_COMMITTER_NAME: name, GIT_COMMITTER_EMAIL: email };
 }

@@ -2,6 +2,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { Logger } from '@atrium/backend-plugin-api';
 import { runGit, validateGitRef, type RunGitOptions } from '@atrium/source-readers';
+import { withBranchCheckout } from '../../git.js';
 import { GitLabApiError } from '../client.js';
 import { author, checkCloneUrl, clientFor, gitAuth, hostFor, inWorkspace, instanceUrl, parseRepoUrl, scratchDir, type GitLabActionSettings } from './common.js';
 
@@ -226,32 +227,24 @@ export function mergeRequestAction(settings: GitLabActionSettings): Action<Merge
       const targetBranch = input.targetBranchName ?? project.default_branch;
       validateGitRef(targetBranch);
       const cloneUrl = checkCloneUrl(host, project.http_url_to_repo);
-      const scratch = await scratchDir('gitlab-mr');
-      try {
-        const base = gitAuth(token, ctx.signal);
-        const gitDir = path.join(scratch.dir, 'repo.git');
-        const work = path.join(scratch.dir, 'tree');
-        await fs.mkdir(work);
-        await runGit(['init', '--quiet', '--bare', '--', gitDir], base);
-        const inTree: RunGitOptions = { ...base, gitDir, workTree: work, cwd: work, env: author(input) };
-        await runGit(['fetch', '--quiet', '--depth=1', '--', cloneUrl, `+refs/heads/${targetBranch}:refs/remotes/origin/${targetBranch}`], inTree);
-        await runGit(['checkout', '--quiet', '-B', input.branchName, `refs/remotes/origin/${targetBranch}`], inTree);
-        const dest = path.join(work, targetPath);
-        if (input.commitAction === 'delete') {
-          for (const entry of await listFiles(source)) await fs.rm(path.join(dest, entry), { force: true });
-        } else {
-          await fs.mkdir(dest, { recursive: true });
-          for (const entry of await listFiles(source)) {
-            await fs.mkdir(path.dirname(path.join(dest, entry)), { recursive: true });
-            await fs.copyFile(path.join(source, entry), path.join(dest, entry));
+      await withBranchCheckout(
+        { prefix: 'gitlab-mr', remoteUrl: cloneUrl, targetBranch, branchName: input.branchName, auth: gitAuth(token, ctx.signal), env: author(input) },
+        async ({ work, git }) => {
+          const dest = path.join(work, targetPath);
+          if (input.commitAction === 'delete') {
+            for (const entry of await listFiles(source)) await fs.rm(path.join(dest, entry), { force: true });
+          } else {
+            await fs.mkdir(dest, { recursive: true });
+            for (const entry of await listFiles(source)) {
+              await fs.mkdir(path.dirname(path.join(dest, entry)), { recursive: true });
+              await fs.copyFile(path.join(source, entry), path.join(dest, entry));
+            }
           }
-        }
-        await runGit(['add', '--all'], inTree);
-        await runGit(['commit', '--quiet', '--allow-empty', '-m', input.title], inTree);
-        await runGit(['push', '--quiet', '--', cloneUrl, `HEAD:refs/heads/${input.branchName}`], inTree);
-      } finally {
-        await scratch.remove();
-      }
+          await runGit(['add', '--all'], git);
+          await runGit(['commit', '--quiet', '--allow-empty', '-m', input.title], git);
+          await runGit(['push', '--quiet', '--', cloneUrl, `HEAD:refs/heads/${input.branchName}`], git);
+        },
+      );
       const mr = (await api.MergeRequests.create(project.id, input.branchName, targetBranch, input.title, {
         ...(input.description ? { description: input.description } : {}),
         ...(input.removeSourceBranch !== undefined ? { removeSourceBranch: input.removeSourceBranch } : {}),
