@@ -7,7 +7,8 @@ import { startAtriumServer } from './atriumServer';
 
 // The Source control card on an entity page: CI runs, open pull requests and the last commit of
 // the repository its github.com/project-slug names, read from a local fake of GitHub's REST API;
-// and the "not connected" state for a host no integration covers. Own server (ATRIUM_E2E_PORT+7).
+// the one-line "not connected" note for a host no integration covers; and one part failing beside
+// the others. Own server (ATRIUM_E2E_PORT+7).
 const PORT = Number(process.env['ATRIUM_E2E_PORT'] ?? 17345) + 7;
 const BASE = `http://localhost:${PORT}`;
 test.use({ baseURL: BASE });
@@ -105,10 +106,33 @@ test('an empty repository says there are no CI runs yet; a host without an integ
   await expect(quiet.getByText(/No CI runs yet/)).toBeVisible({ timeout: 20_000 });
   await expect(quiet.getByText('No open pull requests.')).toBeVisible();
 
+  // Without a policy the guest may add integrations: one line with the link (the full reason on hover).
   await page.goto('/catalog/default/component/on-premises');
   const missing = page.getByRole('region', { name: 'Source control' });
-  await expect(missing.getByText('Not connected')).toBeVisible({ timeout: 20_000 });
-  await expect(missing.getByText(/No GitLab integration for host gitlab\.example\.com/)).toBeVisible();
-  await expect(missing.getByRole('link', { name: 'Set up an integration' })).toHaveAttribute('href', '/integrations');
+  await expect(missing).toHaveText('Source control: not connected to GitLab (gitlab.example.com)Connect', { timeout: 20_000 });
+  await expect(missing.getByTitle(/^No GitLab integration for host gitlab\.example\.com/)).toBeVisible();
+  await expect(missing.getByRole('link', { name: 'Connect' })).toHaveAttribute('href', '/integrations');
+  // The whole line shows: nothing cut off.
+  expect(await missing.locator('p').evaluate((p) => p.scrollWidth <= p.clientWidth)).toBe(true);
+  expect((await missing.boundingBox())?.height).toBeLessThan(60);
   await missing.screenshot({ path: 'test-results/e2e/entity-scm-card-not-configured.png' });
+});
+
+test('one part failing leaves the others: pull requests answer 502, the runs and the last commit still show', async ({ page }) => {
+  await page.goto('/catalog/default/component/payments-api');
+  const card = page.getByRole('region', { name: 'Source control' });
+  await expect(card.getByRole('link', { name: 'acme-e2e/payments-api' })).toBeVisible({ timeout: 20_000 });
+  gh.failServerNext({ operation: '/repos/{owner}/{repo}/pulls', status: 502 });
+  await card.getByRole('button', { name: 'Refresh source control' }).click();
+  await expect(card.getByTestId('scm-part-error')).toHaveText(
+    'Could not read the open pull requests: GitHub (github.com) answered 502 for acme-e2e/payments-api (Server Error)',
+  );
+  await expect(card.getByRole('link', { name: 'Refunds: partial amounts' })).toHaveCount(0);
+  await expect(card.getByRole('listitem').filter({ has: page.getByRole('link', { name: /^(CI|Release)$/ }) })).toHaveCount(3);
+  await expect(card.getByText('Retry card captures on gateway timeouts')).toBeVisible();
+  await card.screenshot({ path: 'test-results/e2e/entity-scm-card-partial.png' });
+  // The partial answer was not kept: the next read has every part again.
+  await card.getByRole('button', { name: 'Refresh source control' }).click();
+  await expect(card.getByRole('link', { name: 'Refunds: partial amounts' })).toBeVisible();
+  await expect(card.getByTestId('scm-part-error')).toHaveCount(0);
 });

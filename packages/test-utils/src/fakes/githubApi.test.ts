@@ -101,6 +101,11 @@ describe('the fake GitHub REST API', () => {
     await expect(octokit.rest.repos.listCommits({ owner: 'acme', repo: 'repo-1', sha: 'no-such-branch' })).rejects.toMatchObject({ status: 404 });
     gh.failServerNext();
     await expect(octokit.rest.pulls.list({ owner: 'acme', repo: 'repo-1' })).rejects.toMatchObject({ status: 500 });
+    // One operation only: its next request fails, the others beside it are served.
+    gh.failServerNext({ operation: '/repos/{owner}/{repo}/pulls', status: 502 });
+    expect((await octokit.rest.repos.listCommits({ owner: 'acme', repo: 'repo-1', per_page: 1 })).status).toBe(200);
+    await expect(octokit.rest.pulls.list({ owner: 'acme', repo: 'repo-1' })).rejects.toMatchObject({ status: 502 });
+    expect((await octokit.rest.pulls.list({ owner: 'acme', repo: 'repo-1' })).status).toBe(200);
     gh.failNext({ status: 429, retryAfterSeconds: 3 });
     await expect(octokit.rest.repos.listForOrg({ org: 'acme' })).rejects.toMatchObject({ status: 429 });
     gh.failNext({ status: 403, retryAfterSeconds: 3 });

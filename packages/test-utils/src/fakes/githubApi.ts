@@ -138,8 +138,12 @@ export interface FakeGitHubApi {
   openPullRequest(owner: string, name: string, pr: FakeGitHubPullRequestInput): number;
   /** A commit on the default branch (no file change); returns its sha. */
   commit(owner: string, name: string, commit: { message: string; author: string }): string;
-  /** The next `count` authenticated requests answer with a server error (default 500). */
-  failServerNext(options?: { status?: 500 | 502 | 503; count?: number }): void;
+  /**
+   * The next `count` authenticated requests answer with a server error (default 500); with
+   * `operation` (an OpenAPI path such as `/repos/{owner}/{repo}/pulls`) only requests of that
+   * operation fail, and the others are served as usual.
+   */
+  failServerNext(options?: { status?: 500 | 502 | 503; count?: number; operation?: string }): void;
   /** The primary limit per token: `limit` calls per window of `windowSeconds`. */
   setRateLimit(options: { limit: number; remaining?: number; windowSeconds?: number }): void;
   /** The next `count` requests get a secondary limit answer. */
@@ -245,7 +249,7 @@ export async function startFakeGitHubApi(options: { port?: number } = {}): Promi
   let windowSeconds = 3600;
   const budgets = new Map<string, { remaining: number; reset: number }>();
   let failures: { status: 403 | 429; retryAfterSeconds: number; count: number } | undefined;
-  let serverErrors = { status: 500, count: 0 };
+  let serverErrors: { status: number; count: number; operation?: string } = { status: 500, count: 0 };
   let countedCalls = 0;
   let clock = Date.parse('2026-01-01T00:00:00Z');
   const tick = () => new Date((clock += 1000)).toISOString().replace(/\.\d{3}Z$/, 'Z');
@@ -1008,7 +1012,7 @@ export async function startFakeGitHubApi(options: { port?: number } = {}): Promi
     }
 
     // Server errors, on demand (counted, with the rate-limit headers).
-    if (serverErrors.count > 0) {
+    if (serverErrors.count > 0 && (serverErrors.operation === undefined || serverErrors.operation === operation)) {
       serverErrors.count -= 1;
       budget.remaining -= 1;
       countedCalls += 1;
@@ -1508,7 +1512,7 @@ export async function startFakeGitHubApi(options: { port?: number } = {}): Promi
       return r.commit;
     },
     failServerNext(o = {}) {
-      serverErrors = { status: o.status ?? 500, count: o.count ?? 1 };
+      serverErrors = { status: o.status ?? 500, count: o.count ?? 1, ...(o.operation ? { operation: o.operation } : {}) };
     },
     setRateLimit(o) {
       limit = o.limit;

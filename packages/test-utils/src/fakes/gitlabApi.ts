@@ -120,8 +120,11 @@ export interface FakeGitLabApi {
   openMergeRequest(pathWithNamespace: string, input: FakeGitLabMergeRequestInput): number;
   /** A commit on the default branch of a project without a repository (no file change). */
   commit(pathWithNamespace: string, commit: { message: string; author: string }): string;
-  /** The next `count` API requests answer with a server error (default 500). */
-  failNext(count: number, status?: number): void;
+  /**
+   * The next `count` API requests answer with a server error (default 500); with `path` (matched
+   * against the path after `/api/v4`, still URL-encoded) only matching requests fail.
+   */
+  failNext(count: number, status?: number, only?: { path: RegExp }): void;
   requests: FakeGitLabRequest[];
   stop(): Promise<void>;
 }
@@ -186,7 +189,7 @@ export async function startFakeGitLabApi(options: { token?: string; port?: numbe
   const triggerIds = new Map<number, { project: number; token: string }>();
   let rate = { limit: 2000, remaining: 2000, resetAt: Math.floor(Date.now() / 1000) + 60 };
   let throttle = { count: 0, retryAfter: 1 };
-  let serverErrors = { count: 0, status: 500 };
+  let serverErrors: { count: number; status: number; path?: RegExp } = { count: 0, status: 500 };
   let url = '';
 
   const groupByPath = (p: string) => [...groups.values()].find((g) => g.fullPath.toLowerCase() === p.toLowerCase());
@@ -1124,7 +1127,7 @@ export async function startFakeGitLabApi(options: { token?: string; port?: numbe
     }
     rate.remaining--;
     rateHeaders(res);
-    if (serverErrors.count > 0) {
+    if (serverErrors.count > 0 && (!serverErrors.path || serverErrors.path.test(pathname))) {
       serverErrors.count--;
       res.statusCode = serverErrors.status;
       res.end(JSON.stringify({ message: `${serverErrors.status} Internal Server Error` }));
@@ -1290,8 +1293,8 @@ export async function startFakeGitLabApi(options: { token?: string; port?: numbe
       p.lastCommit = { message: c.message, author: c.author };
       return SHA(`${p.id}:${p.lastActivityAt}`);
     },
-    failNext(count, status = 500) {
-      serverErrors = { count, status };
+    failNext(count, status = 500, only) {
+      serverErrors = { count, status, ...(only ? { path: only.path } : {}) };
     },
     requests,
     async stop() {

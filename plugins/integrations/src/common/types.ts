@@ -120,7 +120,24 @@ export interface EntityScmCommit {
   url: string;
 }
 
-/** `GET /api/integrations/entity/:kind/:namespace/:name/scm`: what the entity's repository shows now. */
+/** Why one part of the Source control card could not be read (the others may have been). */
+export interface EntityScmPartError {
+  /** `BadGatewayError`: the provider failed, refused or could not be reached. */
+  name: string;
+  /** What the provider answered and what it means, e.g. `GitHub (github.com) answered 500 for acme/orders (Server Error)`. */
+  message: string;
+  /** The provider's HTTP status, when it answered. */
+  upstreamStatus?: number;
+}
+
+/** One part of the card, read on its own: its data, or why it could not be read. */
+export type EntityScmPart<T> = { status: 'ok'; data: T } | { status: 'error'; error: EntityScmPartError };
+
+/**
+ * `GET /api/integrations/entity/:kind/:namespace/:name/scm`: what the entity's repository shows
+ * now. Each part is read separately, so one failing (a `502` from the provider on pull requests,
+ * say) leaves the others; when all three fail the route answers `502` instead.
+ */
 export interface EntityScmSummary {
   provider: 'github' | 'gitlab';
   host: string;
@@ -128,10 +145,11 @@ export interface EntityScmSummary {
   project: string;
   projectUrl: string;
   /** Newest first, at most 5. */
-  runs: EntityScmRun[];
-  /** Newest first, at most 5. */
-  changes: EntityScmChange[];
-  lastCommit: EntityScmCommit | null;
-  /** When this replica fetched it from the provider (answers are kept 60 s). */
+  runs: EntityScmPart<EntityScmRun[]>;
+  /** Open ones, newest first, at most 5. */
+  changes: EntityScmPart<EntityScmChange[]>;
+  /** The last commit on the default branch (null when it has none). */
+  lastCommit: EntityScmPart<EntityScmCommit | null>;
+  /** When this replica fetched it from the provider (complete answers are kept 60 s). */
   fetchedAt: string;
 }

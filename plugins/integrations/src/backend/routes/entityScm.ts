@@ -46,7 +46,6 @@ const changeSchema = {
 };
 const commitSchema = {
   type: 'object',
-  nullable: true,
   required: ['sha', 'title', 'message', 'author', 'committedAt', 'url'],
   properties: {
     sha: { type: 'string' },
@@ -58,12 +57,38 @@ const commitSchema = {
   },
 };
 
+/** One part of the card: `{ status: 'ok', data }`, or `{ status: 'error', error }` when the provider failed on it. */
+const part = (data: Record<string, unknown>, description: string) => ({
+  description,
+  oneOf: [
+    { type: 'object', required: ['status', 'data'], properties: { status: { type: 'string', enum: ['ok'] }, data } },
+    {
+      type: 'object',
+      required: ['status', 'error'],
+      properties: {
+        status: { type: 'string', enum: ['error'] },
+        error: {
+          type: 'object',
+          required: ['name', 'message'],
+          properties: {
+            name: { type: 'string' },
+            message: { type: 'string', description: 'What the provider answered, e.g. "GitHub (github.com) answered 500 for acme/orders (Server Error)"' },
+            upstreamStatus: { type: 'integer', description: "The provider's HTTP status, when it answered" },
+          },
+        },
+      },
+    },
+  ],
+});
+
 /**
  * GET /entity/:kind/:namespace/:name/scm: the latest CI runs, open pull/merge requests and the
  * default branch's last commit of the repository an entity names (`github.com/project-slug` or
  * `gitlab.com/project-slug`). The entity is read as the caller: one it may not see is a 404 like a
- * missing one. Errors say what to fix: no annotation (404), a bad annotation or no integration for
- * the host (422, naming the config key), the provider failing (502, naming what it answered).
+ * missing one. The three parts are read separately and each has its own status, so one the
+ * provider fails on (its error named in the part) leaves the others. Errors say what to fix: no
+ * annotation (404), a bad annotation or no integration for the host (422, naming the config key),
+ * the provider failing on all three parts (502, naming what it answered).
  */
 export const entityScmRoute = defineRoute<IntegrationRouteServices, EntityParams, { refresh: boolean }>({
   method: 'get',
@@ -78,7 +103,7 @@ export const entityScmRoute = defineRoute<IntegrationRouteServices, EntityParams
   permission: 'catalog.entity.read',
   summary: "An entity's repository: latest CI runs, open pull or merge requests, last commit",
   response: {
-    description: 'What the repository shows now (kept 60 s per replica)',
+    description: 'What the repository shows now, each part with its own status (complete answers are kept 60 s per replica)',
     schema: {
       type: 'object',
       required: ['provider', 'host', 'project', 'projectUrl', 'runs', 'changes', 'lastCommit', 'fetchedAt'],
@@ -87,9 +112,9 @@ export const entityScmRoute = defineRoute<IntegrationRouteServices, EntityParams
         host: { type: 'string' },
         project: { type: 'string' },
         projectUrl: { type: 'string' },
-        runs: { type: 'array', items: runSchema },
-        changes: { type: 'array', items: changeSchema },
-        lastCommit: commitSchema,
+        runs: part({ type: 'array', items: runSchema }, 'The latest CI runs (GitHub Actions workflow runs, GitLab pipelines), newest first'),
+        changes: part({ type: 'array', items: changeSchema }, 'The open pull or merge requests, newest first'),
+        lastCommit: part({ ...commitSchema, nullable: true }, 'The last commit on the default branch (null when it has none)'),
         fetchedAt: { type: 'string' },
       },
     },
@@ -97,7 +122,7 @@ export const entityScmRoute = defineRoute<IntegrationRouteServices, EntityParams
   responses: {
     '404': { description: 'No such entity (or hidden from the caller), or it has neither annotation' },
     '422': { description: 'The annotation is not a project path, or no integration covers its host (the message names the config key)' },
-    '502': { description: 'GitHub or GitLab failed or refused (the message names its status)' },
+    '502': { description: 'GitHub or GitLab failed or refused on every part (the message names its status)' },
   },
   handler: async ({ params: { kind, namespace, name }, query, caller, res }, services): Promise<EntityScmSummary> => {
     const ref = stringifyEntityRef({ kind, namespace, name });

@@ -1,13 +1,14 @@
 /**
  * A small per-replica cache: answers are fresh for `ttlMs`, one load per key runs at a time
- * (concurrent callers share it), failures are not kept, and the oldest entries go first once
- * `maxEntries` is reached. `now` is injectable so tests never wait on the clock.
+ * (concurrent callers share it), failures are not kept (nor values `keep` refuses, which also
+ * drop the key's older value), and the oldest entries go first once `maxEntries` is reached.
+ * `now` is injectable so tests never wait on the clock.
  */
 export class FreshCache<V> {
   private readonly entries = new Map<string, { value: V; at: number }>();
   private readonly loading = new Map<string, Promise<V>>();
 
-  constructor(private readonly options: { ttlMs: number; maxEntries: number; now?: () => number }) {}
+  constructor(private readonly options: { ttlMs: number; maxEntries: number; keep?: (value: V) => boolean; now?: () => number }) {}
 
   private now(): number {
     return this.options.now?.() ?? Date.now();
@@ -22,6 +23,7 @@ export class FreshCache<V> {
     const promise = load()
       .then((value) => {
         this.entries.delete(key);
+        if (this.options.keep && !this.options.keep(value)) return value;
         this.entries.set(key, { value, at: this.now() });
         while (this.entries.size > this.options.maxEntries) this.entries.delete(this.entries.keys().next().value!);
         return value;

@@ -1,5 +1,5 @@
 import { HttpError, type Logger } from '@atrium/backend-plugin-api';
-import type { EntityScmSummary } from '../../common/index.js';
+import type { EntityScmPart, EntityScmSummary } from '../../common/index.js';
 import { githubApiBaseUrl, type IntegrationsConfig } from '../config.js';
 import { rateLimitOf, RateLimitedError, type GitHubAuth } from '../github/client.js';
 import { GitLabApiError, GitLabRateLimitedError } from '../gitlab/client.js';
@@ -9,6 +9,7 @@ import type { ScmProject } from './annotations.js';
 import { FreshCache } from './cache.js';
 import { GitHubScmReader, type GitHubScmTarget } from './githubScm.js';
 import { GitLabScmReader, type GitLabScmTarget } from './gitlabScm.js';
+import type { ScmRead } from './types.js';
 
 /** How long this replica serves an answer before asking the provider again. */
 export const SCM_CACHE_SECONDS = 60;
@@ -52,6 +53,14 @@ export function upstreamError(p: ScmProject, e: unknown): HttpError {
   return new HttpError('BadGatewayError', 502, `${name} could not be reached for ${p.project}: ${cause}`, details());
 }
 
+/** One settled part as the route answers it: its data, or the error the provider's failure is worded as. */
+function partOf<T>(p: ScmProject, settled: PromiseSettledResult<T>): EntityScmPart<T> {
+  if (settled.status === 'fulfilled') return { status: 'ok', data: settled.value };
+  const e = upstreamError(p, settled.reason);
+  const upstreamStatus = (e.details as { upstreamStatus?: unknown } | undefined)?.upstreamStatus;
+  return { status: 'error', error: { name: e.name, message: e.message, ...(typeof upstreamStatus === 'number' ? { upstreamStatus } : {}) } };
+}
+
 /**
  * What an entity's repository shows now: the integration for its host (config first, then
  * those added on the Integrations page), read through the provider's client, kept
@@ -63,26 +72,52 @@ export class EntityScmService {
   private readonly gitlab = new GitLabScmReader();
 
   constructor(private readonly deps: { config: IntegrationsConfig; store: IntegrationStore; logger: Logger; now?: () => number }) {
-    this.cache = new FreshCache({ ttlMs: SCM_CACHE_SECONDS * 1000, maxEntries: 2000, ...(deps.now ? { now: deps.now } : {}) });
+    this.cache = new FreshCache({
+      ttlMs: SCM_CACHE_SECONDS * 1000,
+      maxEntries: 2000,
+      keep: (summary) => [summary.runs, summary.changes, summary.lastCommit].every((part) => part.status === 'ok'),
+      ...(deps.now ? { now: deps.now } : {}),
+    });
   }
 
+  /**
+   * The repository's three parts, each with its own status: a part the provider failed on carries
+   * the error (worded as the 502 would be) and the others their data. Only when all three fail is
+   * it a 502. Only complete answers are kept: a partial one is asked for again at the next request.
+   */
   async summary(p: ScmProject, options: { refresh?: boolean } = {}): Promise<EntityScmSummary> {
     const key = `${p.provider}|${p.host}|${p.project.toLowerCase()}`;
     return this.cache.get(
       key,
       async () => {
+        let read: ScmRead;
         try {
-          return p.provider === 'github'
-            ? await this.github.read(await this.githubTarget(p), p.project)
-            : await this.gitlab.read(await this.gitlabTarget(p), p.project);
+          read =
+            p.provider === 'github'
+              ? await this.github.read(await this.githubTarget(p), p.project)
+              : await this.gitlab.read(await this.gitlabTarget(p), p.project);
         } catch (e) {
-          const error = upstreamError(p, e);
-          if (error.statusCode === 502) this.deps.logger.warn({ host: p.host, project: p.project }, `integrations: entity SCM read failed: ${error.message}`);
-          throw error;
+          throw this.failed(p, e, 'entity SCM read failed');
         }
+        const parts = [
+          ['CI runs', read.runs],
+          ['open changes', read.changes],
+          ['last commit', read.lastCommit],
+        ] as const;
+        const rejected = parts.filter(([, s]) => s.status === 'rejected');
+        if (rejected.length === parts.length) throw this.failed(p, (read.runs as PromiseRejectedResult).reason, 'entity SCM read failed');
+        for (const [what, s] of rejected) this.failed(p, (s as PromiseRejectedResult).reason, `entity SCM read of the ${what} failed`);
+        return { ...read, runs: partOf(p, read.runs), changes: partOf(p, read.changes), lastCommit: partOf(p, read.lastCommit) };
       },
       options.refresh ?? false,
     );
+  }
+
+  /** The error the provider's failure is answered with (a 502 is logged). */
+  private failed(p: ScmProject, e: unknown, what: string): HttpError {
+    const error = upstreamError(p, e);
+    if (error.statusCode === 502) this.deps.logger.warn({ host: p.host, project: p.project }, `integrations: ${what}: ${error.message}`);
+    return error;
   }
 
   private async githubTarget(p: ScmProject): Promise<GitHubScmTarget> {

@@ -1,7 +1,8 @@
 import crypto from 'node:crypto';
-import type { EntityScmSummary, ScmRunState } from '../../common/index.js';
+import type { EntityScmChange, EntityScmCommit, EntityScmRun, ScmRunState } from '../../common/index.js';
 import { createGitHubClient, type GitHubAuth, type GitHubClient } from '../github/client.js';
 import { BoundedMap } from './cache.js';
+import type { ScmRead } from './types.js';
 
 /** A GitHub host with the credentials to read it. */
 export interface GitHubScmTarget {
@@ -90,53 +91,67 @@ export class GitHubScmReader {
     }
   }
 
-  async read(target: GitHubScmTarget, project: string): Promise<EntityScmSummary> {
+  /**
+   * The three parts, each its own request and settled on its own: a failing one (a 5xx on pull
+   * requests, say) leaves the others. Resolving an App's installation comes first; its failure
+   * rejects the whole read.
+   */
+  async read(target: GitHubScmTarget, project: string): Promise<ScmRead> {
     const [owner, repo] = project.split('/') as [string, string];
     const auth = await this.resolveAuth(target, owner);
     const { octokit } = this.client(target.baseUrl, auth);
     const keyOf = (what: string) => `${target.baseUrl}|${this.authKey(auth)}|${project}|${what}`;
     const request = () => ({ signal: AbortSignal.timeout(TIMEOUT_MS) });
-    const [runs, pulls, commits] = await Promise.all([
+    const [runs, changes, lastCommit] = await Promise.allSettled([
       this.conditional(keyOf('runs'), (headers) =>
         octokit.rest.actions.listWorkflowRunsForRepo({ owner, repo, per_page: LIMIT, exclude_pull_requests: true, headers, request: request() }),
+      ).then((answer) =>
+        answer.workflow_runs.slice(0, LIMIT).map((r): EntityScmRun => ({
+          id: String(r.id),
+          name: r.name ?? r.display_title,
+          state: githubRunState(r.status, r.conclusion),
+          detail: r.status === 'completed' ? (r.conclusion ?? 'completed') : (r.status ?? 'unknown'),
+          branch: r.head_branch,
+          createdAt: r.created_at,
+          url: r.html_url,
+        })),
       ),
-      this.conditional(keyOf('pulls'), (headers) => octokit.rest.pulls.list({ owner, repo, state: 'open', per_page: LIMIT, headers, request: request() })),
-      this.conditional(keyOf('commits'), (headers) => octokit.rest.repos.listCommits({ owner, repo, per_page: 1, headers, request: request() })),
+      this.conditional(keyOf('pulls'), (headers) => octokit.rest.pulls.list({ owner, repo, state: 'open', per_page: LIMIT, headers, request: request() })).then(
+        (pulls) =>
+          pulls.slice(0, LIMIT).map((p): EntityScmChange => ({
+            id: String(p.id),
+            reference: `#${p.number}`,
+            title: p.title,
+            author: p.user?.login ?? 'unknown',
+            draft: p.draft ?? false,
+            createdAt: p.created_at,
+            url: p.html_url,
+          })),
+      ),
+      this.conditional(keyOf('commits'), (headers) => octokit.rest.repos.listCommits({ owner, repo, per_page: 1, headers, request: request() })).then(
+        (commits): EntityScmCommit | null => {
+          const last = commits[0];
+          return last
+            ? {
+                sha: last.sha,
+                title: firstLine(last.commit.message),
+                message: last.commit.message,
+                author: last.author && 'login' in last.author ? last.author.login : (last.commit.author?.name ?? 'unknown'),
+                committedAt: last.commit.committer?.date ?? last.commit.author?.date ?? '',
+                url: last.html_url,
+              }
+            : null;
+        },
+      ),
     ]);
-    const last = commits[0];
     return {
       provider: 'github',
       host: target.host,
       project,
       projectUrl: `https://${target.host}/${project}`,
-      runs: runs.workflow_runs.slice(0, LIMIT).map((r) => ({
-        id: String(r.id),
-        name: r.name ?? r.display_title,
-        state: githubRunState(r.status, r.conclusion),
-        detail: r.status === 'completed' ? (r.conclusion ?? 'completed') : (r.status ?? 'unknown'),
-        branch: r.head_branch,
-        createdAt: r.created_at,
-        url: r.html_url,
-      })),
-      changes: pulls.slice(0, LIMIT).map((p) => ({
-        id: String(p.id),
-        reference: `#${p.number}`,
-        title: p.title,
-        author: p.user?.login ?? 'unknown',
-        draft: p.draft ?? false,
-        createdAt: p.created_at,
-        url: p.html_url,
-      })),
-      lastCommit: last
-        ? {
-            sha: last.sha,
-            title: firstLine(last.commit.message),
-            message: last.commit.message,
-            author: last.author && 'login' in last.author ? last.author.login : (last.commit.author?.name ?? 'unknown'),
-            committedAt: last.commit.committer?.date ?? last.commit.author?.date ?? '',
-            url: last.html_url,
-          }
-        : null,
+      runs,
+      changes,
+      lastCommit,
       fetchedAt: new Date().toISOString(),
     };
   }

@@ -1,7 +1,8 @@
 import crypto from 'node:crypto';
-import type { EntityScmSummary, ScmRunState } from '../../common/index.js';
+import type { EntityScmChange, EntityScmCommit, EntityScmRun, ScmRunState } from '../../common/index.js';
 import { createGitLabClient, type GitLabClient } from '../gitlab/client.js';
 import { BoundedMap } from './cache.js';
+import type { ScmRead } from './types.js';
 
 /** A GitLab host with the token to read it. */
 export interface GitLabScmTarget {
@@ -85,49 +86,48 @@ export class GitLabScmReader {
     return client;
   }
 
-  async read(target: GitLabScmTarget, project: string): Promise<EntityScmSummary> {
+  /** The three parts, each its own request and settled on its own: a failing one leaves the others. */
+  async read(target: GitLabScmTarget, project: string): Promise<ScmRead> {
     const { api } = this.client(target);
-    const [pipelines, mergeRequests, commits] = (await Promise.all([
-      api.Pipelines.all(project, { perPage: LIMIT, maxPages: 1 }),
-      api.MergeRequests.all({ projectId: project, state: 'opened', perPage: LIMIT, maxPages: 1 }),
-      api.Commits.all(project, { perPage: 1, maxPages: 1 }),
-    ])) as unknown as [PipelineLike[], MergeRequestLike[], CommitLike[]];
-    const last = commits[0];
+    const [runs, changes, lastCommit] = await Promise.allSettled([
+      (api.Pipelines.all(project, { perPage: LIMIT, maxPages: 1 }) as unknown as Promise<PipelineLike[]>).then((pipelines) =>
+        pipelines.slice(0, LIMIT).map((p): EntityScmRun => ({
+          id: String(p.id),
+          name: p.name || `Pipeline #${p.iid}`,
+          state: gitlabPipelineState(p.status),
+          detail: p.status,
+          branch: p.ref,
+          createdAt: p.created_at,
+          url: p.web_url,
+        })),
+      ),
+      (api.MergeRequests.all({ projectId: project, state: 'opened', perPage: LIMIT, maxPages: 1 }) as unknown as Promise<MergeRequestLike[]>).then(
+        (mergeRequests) =>
+          mergeRequests.slice(0, LIMIT).map((m): EntityScmChange => ({
+            id: String(m.id),
+            reference: `!${m.iid}`,
+            title: m.title,
+            author: m.author?.username ?? m.author?.name ?? 'unknown',
+            draft: Boolean(m.draft ?? m.work_in_progress),
+            createdAt: m.created_at,
+            url: m.web_url,
+          })),
+      ),
+      (api.Commits.all(project, { perPage: 1, maxPages: 1 }) as unknown as Promise<CommitLike[]>).then((commits): EntityScmCommit | null => {
+        const last = commits[0];
+        return last
+          ? {
+              sha: last.id,
+              title: last.title,
+              message: last.message,
+              author: last.author_name,
+              committedAt: last.committed_date ?? last.created_at,
+              url: last.web_url,
+            }
+          : null;
+      }),
+    ]);
     const web = target.apiBaseUrl.replace(/\/api\/v4\/?$/, '');
-    return {
-      provider: 'gitlab',
-      host: target.host,
-      project,
-      projectUrl: `${web}/${project}`,
-      runs: pipelines.slice(0, LIMIT).map((p) => ({
-        id: String(p.id),
-        name: p.name || `Pipeline #${p.iid}`,
-        state: gitlabPipelineState(p.status),
-        detail: p.status,
-        branch: p.ref,
-        createdAt: p.created_at,
-        url: p.web_url,
-      })),
-      changes: mergeRequests.slice(0, LIMIT).map((m) => ({
-        id: String(m.id),
-        reference: `!${m.iid}`,
-        title: m.title,
-        author: m.author?.username ?? m.author?.name ?? 'unknown',
-        draft: Boolean(m.draft ?? m.work_in_progress),
-        createdAt: m.created_at,
-        url: m.web_url,
-      })),
-      lastCommit: last
-        ? {
-            sha: last.id,
-            title: last.title,
-            message: last.message,
-            author: last.author_name,
-            committedAt: last.committed_date ?? last.created_at,
-            url: last.web_url,
-          }
-        : null,
-      fetchedAt: new Date().toISOString(),
-    };
+    return { provider: 'gitlab', host: target.host, project, projectUrl: `${web}/${project}`, runs, changes, lastCommit, fetchedAt: new Date().toISOString() };
   }
 }
