@@ -1,5 +1,6 @@
 import { createServiceRef, InputError, validateInput, type EventsService, type Logger } from '@atrium/backend-plugin-api';
 import { parseEntityRef, stringifyEntityRef } from '@atrium/catalog-model';
+import type { Knex } from 'knex';
 import {
   BROADCAST,
   DEFAULT_CHANNEL_SETTINGS,
@@ -8,6 +9,7 @@ import {
   type NotificationPreferences,
   type NotificationsService,
   type PreferenceRule,
+  type ReadStateOptions,
   type SendNotificationRequest,
 } from '../common/index.js';
 import type { Deliverer } from './deliveries.js';
@@ -123,7 +125,23 @@ export function inAppFilter(p: NotificationPreferences): InAppFilter | undefined
   return { sql: `(${sql})`, bindings };
 }
 
-export function createNotificationsService(o: NotificationsServiceOptions): NotificationsService {
+/** How a read-state change is made by this plugin's own routes. */
+export interface ReadStateChange extends ReadStateOptions {
+  /**
+   * Runs in the change's transaction, after it (the route's audit record: `audit.record(event, { trx })`),
+   * with how many notifications it concerns; a rejection rolls the change back. markRead calls it
+   * whenever the notification is found, read already or not.
+   */
+  inTransaction?: (trx: Knex.Transaction, count: number) => Promise<void>;
+}
+
+/** The service as the plugin's routes use it: read-state changes take {@link ReadStateChange}. */
+export interface NotificationsBackendService extends NotificationsService {
+  markRead(id: string, recipients: string[], options?: ReadStateChange): Promise<boolean>;
+  markAllRead(recipients: string[], options?: ReadStateChange): Promise<number>;
+}
+
+export function createNotificationsService(o: NotificationsServiceOptions): NotificationsBackendService {
   const { store, email, deliverer, events, logger } = o;
   const changed = (recipients: string[]) => {
     if (recipients.length === 0) return;
@@ -167,12 +185,13 @@ export function createNotificationsService(o: NotificationsServiceOptions): Noti
     },
     async markRead(id, recipients, options = {}) {
       if (!UUID.test(id)) return false;
-      const r = await store.markRead(id, recipients, options.reader, options.now ?? new Date());
+      const inTransaction = options.inTransaction;
+      const r = await store.markRead(id, recipients, options.reader, options.now ?? new Date(), inTransaction && ((trx) => inTransaction(trx, 1)));
       if (r.changed) changed(options.reader ? [options.reader] : recipients);
       return r.found;
     },
     async markAllRead(recipients, options = {}) {
-      const n = await store.markAllRead(recipients, options.reader, options.now ?? new Date());
+      const n = await store.markAllRead(recipients, options.reader, options.now ?? new Date(), options.inTransaction);
       if (n > 0) changed(options.reader ? [options.reader] : recipients);
       return n;
     },

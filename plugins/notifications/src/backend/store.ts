@@ -162,44 +162,67 @@ export class NotificationStore {
   /**
    * Marks one read for `reader`: a user's own row itself, a group row or broadcast only for the
    * reader. Without a reader the row itself (read for everyone). False when it is not visible.
+   * One transaction: `inTransaction` (the route's audit record) runs in it once the notification is
+   * found, so the record and the read mark are written together or not at all.
    */
-  async markRead(id: string, recipients: string[], reader: string | undefined, now: Date): Promise<{ found: boolean; changed: boolean }> {
-    const found = (await this.visible(recipients, reader)
-      .where('n.id', id)
-      .first('n.id', 'n.recipient', this.db.raw(`${this.readAt(reader)} as effective_read_at`))) as Row | undefined;
-    if (!found) return { found: false, changed: false };
-    if (found['effective_read_at'] != null) return { found: true, changed: false };
-    if (!reader || found['recipient'] === reader) {
-      await this.db('notifications').where('id', id).whereNull('read_at').update({ read_at: now });
-    } else {
-      await this.db('notification_reads').insert({ notification_id: id, user_ref: reader, read_at: now }).onConflict(['notification_id', 'user_ref']).ignore();
-    }
-    return { found: true, changed: true };
+  async markRead(
+    id: string,
+    recipients: string[],
+    reader: string | undefined,
+    now: Date,
+    inTransaction?: (trx: Knex.Transaction) => Promise<void>,
+  ): Promise<{ found: boolean; changed: boolean }> {
+    return this.db.transaction(async (trx) => {
+      const found = (await this.visible(recipients, reader)
+        .transacting(trx)
+        .where('n.id', id)
+        .first('n.id', 'n.recipient', this.db.raw(`${this.readAt(reader)} as effective_read_at`))) as Row | undefined;
+      if (!found) return { found: false, changed: false };
+      const changed = found['effective_read_at'] == null;
+      if (changed && (!reader || found['recipient'] === reader)) {
+        await trx('notifications').where('id', id).whereNull('read_at').update({ read_at: now });
+      } else if (changed) {
+        await trx('notification_reads').insert({ notification_id: id, user_ref: reader, read_at: now }).onConflict(['notification_id', 'user_ref']).ignore();
+      }
+      await inTransaction?.(trx);
+      return { found: true, changed };
+    });
   }
 
-  async markAllRead(recipients: string[], reader: string | undefined, now: Date): Promise<number> {
-    if (!reader)
-      return this.db('notifications')
-        .whereIn('recipient', [...new Set([...recipients.map((r) => r.toLowerCase()), BROADCAST])])
-        .whereNull('read_at')
-        .update({ read_at: now });
+  /** Marks every visible unread one read for `reader`, in one transaction with `inTransaction` (given how many). */
+  async markAllRead(
+    recipients: string[],
+    reader: string | undefined,
+    now: Date,
+    inTransaction?: (trx: Knex.Transaction, updated: number) => Promise<void>,
+  ): Promise<number> {
     return this.db.transaction(async (trx) => {
-      const unread = (await this.visible(recipients, reader)
-        .transacting(trx)
-        .whereRaw(`${this.readAt(reader)} is null`)
-        .select('n.id', 'n.recipient')) as Row[];
-      const own = unread.filter((r) => r['recipient'] === reader).map((r) => String(r['id']));
-      const shared = unread.filter((r) => r['recipient'] !== reader).map((r) => String(r['id']));
-      for (let i = 0; i < own.length; i += 500)
-        await trx('notifications')
-          .whereIn('id', own.slice(i, i + 500))
+      let updated: number;
+      if (!reader) {
+        updated = await trx('notifications')
+          .whereIn('recipient', [...new Set([...recipients.map((r) => r.toLowerCase()), BROADCAST])])
           .whereNull('read_at')
           .update({ read_at: now });
-      for (let i = 0; i < shared.length; i += 500) {
-        const rows = shared.slice(i, i + 500).map((id) => ({ notification_id: id, user_ref: reader, read_at: now }));
-        await trx('notification_reads').insert(rows).onConflict(['notification_id', 'user_ref']).ignore();
+      } else {
+        const unread = (await this.visible(recipients, reader)
+          .transacting(trx)
+          .whereRaw(`${this.readAt(reader)} is null`)
+          .select('n.id', 'n.recipient')) as Row[];
+        const own = unread.filter((r) => r['recipient'] === reader).map((r) => String(r['id']));
+        const shared = unread.filter((r) => r['recipient'] !== reader).map((r) => String(r['id']));
+        for (let i = 0; i < own.length; i += 500)
+          await trx('notifications')
+            .whereIn('id', own.slice(i, i + 500))
+            .whereNull('read_at')
+            .update({ read_at: now });
+        for (let i = 0; i < shared.length; i += 500) {
+          const rows = shared.slice(i, i + 500).map((id) => ({ notification_id: id, user_ref: reader, read_at: now }));
+          await trx('notification_reads').insert(rows).onConflict(['notification_id', 'user_ref']).ignore();
+        }
+        updated = unread.length;
       }
-      return unread.length;
+      await inTransaction?.(trx, updated);
+      return updated;
     });
   }
 

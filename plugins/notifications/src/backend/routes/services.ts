@@ -1,11 +1,11 @@
 import { InputError, type AuditService, type Caller, type PermissionsService } from '@atrium/backend-plugin-api';
 import { parseEntityRef, stringifyEntityRef } from '@atrium/catalog-model';
-import type { NotificationsService } from '../../common/index.js';
+import type { NotificationsBackendService } from '../notificationsService.js';
 import type { StreamRegistry } from './stream.js';
 
 /** What the notifications route handlers use, passed to mountRoutes by setup(). */
 export interface NotificationRouteServices {
-  service: NotificationsService;
+  service: NotificationsBackendService;
   /** For the second check a handler makes (another recipient's list needs read-others). */
   permissions: PermissionsService;
   audit: AuditService;
