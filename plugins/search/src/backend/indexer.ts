@@ -1,4 +1,5 @@
 import type { Db, Logger, SearchCollator, SearchCollatorRegistry, SearchDocumentSink } from '@atrium/backend-plugin-api';
+import type { Knex } from 'knex';
 import type { SearchStatusResponse, SearchTypeStatus } from '../common/index.js';
 import { DocumentStore } from './store.js';
 
@@ -14,6 +15,16 @@ interface StateRow {
   error: string | null;
   builder?: string | null;
   heartbeat_at?: Date | null;
+}
+
+/** What a rebuild request did, type by type. */
+export interface RebuildOutcome {
+  /** Claimed here: building now. */
+  started: string[];
+  /** Already building on this replica: the running build goes on. */
+  joined: string[];
+  /** Another replica is building it: followed, taken over if it stops reporting progress. */
+  following: string[];
 }
 
 /** A build whose builder has not reported progress for this long is taken over by another replica. */
@@ -84,14 +95,75 @@ export class Indexer {
     return run;
   }
 
-  private async build(collator: SearchCollator, reason: string): Promise<void> {
-    const started = Date.now();
-    const type = collator.type;
-    const generation = (await this.store.generationOf(type)) + 1;
-    // The new generation first: single changes arriving during the build are written with it and
-    // survive the sweep. The row is also the claim: a replica whose build is fresh (progress
-    // reported within BUILD_STALE_SECONDS) keeps it, and another replica leaves the type alone.
-    const claimed = (await this.db.raw(
+  /**
+   * An admin's rebuild request: the builds of `types` are claimed in one transaction together with
+   * `inTransaction` (the request's audit record), so the claims and the record are stored together
+   * or not at all; the builds run after the commit, in the background. A type already building on
+   * this replica is joined, one another replica builds is followed (as {@link rebuild} does).
+   * Resolves once the transaction has committed, with what was started.
+   */
+  async requestRebuild(
+    types: string[],
+    reason: string,
+    inTransaction: (trx: Knex.Transaction, outcome: RebuildOutcome) => Promise<void>,
+  ): Promise<RebuildOutcome> {
+    const outcome: RebuildOutcome = { started: [], joined: [], following: [] };
+    const claims = new Map<string, number>();
+    let committed = false;
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const fresh: SearchCollator[] = [];
+    for (const type of types) {
+      const collator = this.collators.get(type);
+      if (!collator) continue;
+      if (this.builds.has(type)) {
+        outcome.joined.push(type);
+        continue;
+      }
+      // Reserved now, so no other build of the type starts here while the claim is being written.
+      fresh.push(collator);
+      const run = gate
+        .then(() => {
+          const generation = claims.get(type);
+          if (!committed) return;
+          if (generation === undefined) {
+            this.logger.info({ type, reason }, 'search: another replica is building the index; following it');
+            this.recheckLater(type);
+            return;
+          }
+          return this.run(collator, generation, reason);
+        })
+        .finally(() => this.builds.delete(type));
+      this.builds.set(type, run);
+    }
+    try {
+      await this.db.transaction(async (trx) => {
+        for (const collator of fresh) {
+          const generation = await this.claim(collator, trx);
+          if (generation === undefined) outcome.following.push(collator.type);
+          else {
+            claims.set(collator.type, generation);
+            outcome.started.push(collator.type);
+          }
+        }
+        await inTransaction(trx, outcome);
+      });
+      committed = true;
+    } finally {
+      release();
+    }
+    return outcome;
+  }
+
+  /**
+   * Claims a full build of the type: the next generation, written first (single changes arriving
+   * during the build are written with it and survive the sweep). The row is the claim: a replica
+   * whose build is fresh (progress reported within BUILD_STALE_SECONDS) keeps it, and another
+   * replica leaves the type alone. The generation, or undefined when another replica has it.
+   */
+  private async claim(collator: SearchCollator, trx: Db = this.db): Promise<number | undefined> {
+    const generation = (await this.store.generationOf(collator.type, trx)) + 1;
+    const claimed = (await trx.raw(
       `insert into index_state (type, version, state, generation, indexed, started_at, finished_at, duration_ms, error, builder, heartbeat_at)
        values (?, ?, 'building', ?, 0, now(), null, null, null, ?, now())
        on conflict (type) do update set version = excluded.version, state = 'building', generation = excluded.generation,
@@ -99,13 +171,25 @@ export class Indexer {
        where index_state.state <> 'building' or index_state.builder = excluded.builder or index_state.heartbeat_at is null
          or index_state.heartbeat_at < now() - make_interval(secs => ?)
        returning type`,
-      [type, collator.version, generation, this.replicaId, BUILD_STALE_SECONDS],
+      [collator.type, collator.version, generation, this.replicaId, BUILD_STALE_SECONDS],
     )) as { rows: unknown[] };
-    if (claimed.rows.length === 0) {
-      this.logger.info({ type, reason }, 'search: another replica is building the index; following it');
-      this.recheckLater(type);
+    return claimed.rows.length === 0 ? undefined : generation;
+  }
+
+  private async build(collator: SearchCollator, reason: string): Promise<void> {
+    const generation = await this.claim(collator);
+    if (generation === undefined) {
+      this.logger.info({ type: collator.type, reason }, 'search: another replica is building the index; following it');
+      this.recheckLater(collator.type);
       return;
     }
+    await this.run(collator, generation, reason);
+  }
+
+  /** Collates every document of a claimed type into `generation`, then drops the older ones. */
+  private async run(collator: SearchCollator, generation: number, reason: string): Promise<void> {
+    const started = Date.now();
+    const type = collator.type;
     this.logger.info({ type, reason }, 'search: building the index');
     let indexed = 0;
     try {

@@ -57,8 +57,10 @@ const rebuild = defineRoute<SearchRouteServices, Record<string, string>, Record<
     if (unknown.length > 0) {
       throw new InputError(`Unknown type "${unknown[0]}": allowed types are ${known.join(', ')}`);
     }
-    for (const t of types) void indexer.rebuild(t, `requested by ${caller.userEntityRef}`);
-    audit.record({ actor: caller, action: 'search.index.rebuild', target: types.join(','), meta: { types } });
+    // The builds are claimed and the request audited in one transaction: both or neither.
+    await indexer.requestRebuild(types, `requested by ${caller.userEntityRef}`, async (trx, outcome) => {
+      await audit.record({ actor: caller, action: 'search.index.rebuild', target: types.join(','), meta: { types, ...outcome } }, { trx });
+    });
     return { started: types, status: await indexer.status() };
   },
 });
