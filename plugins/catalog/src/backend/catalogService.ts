@@ -25,6 +25,7 @@ import { toLocation } from './store/locationsStore.js';
 import { rows } from './store/sql.js';
 import { readableEntities, visibility } from './routes/visibility.js';
 import { fullTextCondition } from './filters/fullText.js';
+import { writeEntityOverlay } from './overlays/entityOverlays.js';
 
 /** The catalog's in-process API for other backend plugins: `deps: { catalog: catalogServiceRef }`. */
 export const catalogServiceRef = createServiceRef<CatalogService>('catalog');
@@ -226,6 +227,12 @@ export function createCatalogService(ctx: CatalogContext, events: EventsService)
       // Entities stored before the check existed (or checked by its previous rules) whose problems change are read again now.
       await recheck();
       return { recheck, remove };
+    },
+    setEntityOverlay(ref, changes, options) {
+      return writeEntityOverlay(ctx, { ref, changes, actor: options.actor, source: options.source, ...(options.dryRun ? { dryRun: true } : {}) });
+    },
+    clearEntityOverlay(ref, options) {
+      return writeEntityOverlay(ctx, { ref, actor: options.actor, source: options.source });
     },
     onEntityChange(handler: (change: EntityChange) => void | Promise<void>) {
       const off1 = events.subscribe(catalogEntityUpserted, (e) => handler({ type: 'upserted', ...e.payload }));

@@ -8,6 +8,10 @@ export type {
   EntityCheck,
   EntityCheckProblem,
   EntityCheckRegistration,
+  EntityOverlay,
+  EntityOverlayChanges,
+  EntityOverlayOptions,
+  EntityOverlayResult,
   EntityFilterQuery,
   EntityProvider,
   EntityProviderConnection,
@@ -18,7 +22,7 @@ export type {
   EntityRemovedEvent,
   LocationErrorEvent,
 } from '../common/index.js';
-export { catalogEntityRemoved, catalogEntityUpserted, catalogLocationError, CATALOG_FILTER_EXISTS } from '../common/index.js';
+export { catalogEntityRemoved, catalogEntityUpserted, catalogLocationError, CATALOG_FILTER_EXISTS, ENTITY_STATUS_OVERLAY_TYPE } from '../common/index.js';
 // Offline validation (`atrium validate`) reads descriptor files with the catalog's own reader.
 export { readLocation } from './ingestion/index.js';
 export type { IngestionError, IngestedEntity, LocationReadResult } from './ingestion/index.js';

@@ -20,6 +20,12 @@ export const catalogPermissions: readonly PermissionDefinition[] = [
     resourceType: CATALOG_ENTITY_RESOURCE,
     description: 'Ask the catalog to re-read an entity from its source now.',
   }),
+  definePermission({
+    name: 'catalog.entity.annotate',
+    action: 'update',
+    resourceType: CATALOG_ENTITY_RESOURCE,
+    description: "Set or clear annotations and labels in an entity's metadata overlay (keys its source sets stay the source's).",
+  }),
   definePermission({ name: 'catalog.entity.validate', action: 'read', description: 'Validate an entity descriptor without storing it.' }),
   definePermission({
     name: 'catalog.location.read',

@@ -157,6 +157,8 @@ export const catalogLocationError = defineEventTopic<LocationErrorEvent>('catalo
 export const ENTITY_STATUS_PROCESSING_TYPE = 'backstage.io/catalog-processing';
 /** Status item type listing relation targets that are not in the catalog. */
 export const ENTITY_STATUS_UNRESOLVED_RELATIONS_TYPE = 'atrium.dev/unresolved-relations';
+/** Status item type (a warning) for overlay annotations or labels the entity's own source overrides. */
+export const ENTITY_STATUS_OVERLAY_TYPE = 'atrium.dev/metadata-overlay';
 
 /**
  * Reads on behalf of a caller: with `caller`, only the entities it may `catalog.entity.read`
@@ -226,6 +228,50 @@ export interface CatalogService {
    * locations of those whose problems change are read again.
    */
   registerEntityCheck(check: EntityCheck): Promise<EntityCheckRegistration>;
+  /**
+   * Sets or removes annotations and labels on an entity through the catalog's metadata overlay
+   * (a key with value `null` is removed), as `options.source` (e.g. `automation:<id>`): the
+   * change is merged into that source's overlay row, audited (`catalog.overlay.update`) in the
+   * same transaction, and the entity is re-stitched before this resolves. The entity's own source
+   * (its descriptor file or provider) wins: a key it sets cannot be set to another value or
+   * removed here (ConflictError naming the source). Checks `catalog.entity.annotate` on the
+   * entity for `options.actor` (NotAllowedError); bad keys or values are an InputError, a missing
+   * entity a NotFoundError. With `dryRun` it checks everything and writes nothing.
+   */
+  setEntityOverlay(ref: string, changes: EntityOverlayChanges, options: EntityOverlayOptions & { dryRun?: boolean }): Promise<EntityOverlayResult>;
+  /** Removes everything `options.source` set on the entity (audited as `catalog.overlay.delete`); same checks as setEntityOverlay. */
+  clearEntityOverlay(ref: string, options: EntityOverlayOptions): Promise<EntityOverlayResult>;
+}
+
+/** Annotations and labels to set (a string) or remove (`null`) in one source's overlay of an entity. */
+export interface EntityOverlayChanges {
+  annotations?: Record<string, string | null>;
+  labels?: Record<string, string | null>;
+}
+
+export interface EntityOverlayOptions {
+  /** Who asks: checked for `catalog.entity.annotate` and named in the audit record. */
+  actor: Caller;
+  /**
+   * Whose overlay it is: `automation:<id>`, `api` (the HTTP route's default), `<plugin>:<name>`.
+   * Letters, digits and `.` `_` `:` `/` `@` `-`, at most 200 characters.
+   */
+  source: string;
+}
+
+/** One source's overlay of an entity. */
+export interface EntityOverlay {
+  source: string;
+  annotations: Record<string, string>;
+  labels: Record<string, string>;
+}
+
+export interface EntityOverlayResult {
+  entityRef: string;
+  /** This source's overlay after the change (empty maps once nothing is left). */
+  overlay: EntityOverlay;
+  /** The entity as served after the change (undefined for a dry run). */
+  entity?: Entity;
 }
 
 /** A problem an EntityCheck found: what is wrong, and the field (`spec.steps[2].input`) it is in. */

@@ -208,4 +208,30 @@ const entityProviders: Migration = {
   },
 };
 
-export const catalogMigrations: Migration[] = [init, generation, ginPending, bytewise, jsonText, stitchError, entityProviders];
+/**
+ * Metadata overlays: annotations and labels set on an entity through the catalog
+ * (CatalogService.setEntityOverlay, POST /entities/by-name/…/overlay) by someone other than its
+ * source, one row per entity and source (`automation:<id>`, `api`, …). The stitcher merges them
+ * into the served entity; keys the entity's own source sets win. Keyed by the entity's id, so
+ * deleting the entity deletes its overlays.
+ */
+const entityOverlays: Migration = {
+  name: '0008_entity_overlays',
+  async up(knex) {
+    await knex.raw(`
+      create table entity_overlays (
+        entity_id uuid not null references entities(id) on delete cascade,
+        source text not null,
+        annotations jsonb not null default '{}'::jsonb,
+        labels jsonb not null default '{}'::jsonb,
+        updated_by text,
+        updated_at timestamptz not null default now(),
+        primary key (entity_id, source)
+      )`);
+  },
+  async down(knex) {
+    await knex.raw(`drop table if exists entity_overlays`);
+  },
+};
+
+export const catalogMigrations: Migration[] = [init, generation, ginPending, bytewise, jsonText, stitchError, entityProviders, entityOverlays];

@@ -10,6 +10,7 @@ import { catalogEventStream } from './eventStream.js';
 import { getEntityFacets, queryEntityFacets } from './facets.js';
 import { getLocationByEntity, queryLocations } from './locationLookups.js';
 import { addLocation, deleteLocation, getLocation, getLocationStatus, listLocations, updateLocation } from './locations.js';
+import { clearEntityOverlay, setEntityOverlay } from './overlay.js';
 import { listEntityProviders } from './providers.js';
 import { refreshEntity } from './refresh.js';
 import type { CatalogRouteServices } from './services.js';
@@ -28,6 +29,8 @@ export const catalogRoutes: RouteDefinition<CatalogRouteServices>[] = [
   getEntityByName,
   getEntityAncestry,
   getEntityHistory,
+  setEntityOverlay,
+  clearEntityOverlay,
   listLocations,
   queryLocations,
   getLocationByEntity,

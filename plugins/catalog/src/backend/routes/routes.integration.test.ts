@@ -114,6 +114,7 @@ describe('catalog routes (declared with defineRoute)', () => {
       .flatMap(([p, item]) => Object.entries(item).map(([method, op]) => `${method.toUpperCase()} ${p} ${JSON.stringify(op['x-atrium-permission'])}`))
       .sort();
     expect(operations).toEqual([
+      'DELETE /api/catalog/entities/by-name/{kind}/{namespace}/{name}/overlay "catalog.entity.annotate"',
       'DELETE /api/catalog/entities/by-uid/{uid} "catalog.entity.delete"',
       'DELETE /api/catalog/locations/{id} "catalog.location.delete"',
       'GET /api/catalog/entities "catalog.entity.read"',
@@ -130,6 +131,7 @@ describe('catalog routes (declared with defineRoute)', () => {
       'GET /api/catalog/locations/{id}/status "catalog.location.read"',
       'GET /api/catalog/providers "catalog.provider.read"',
       'POST /api/catalog/analyze-location "catalog.location.analyze"',
+      'POST /api/catalog/entities/by-name/{kind}/{namespace}/{name}/overlay "catalog.entity.annotate"',
       'POST /api/catalog/entities/by-query "catalog.entity.read"',
       'POST /api/catalog/entities/by-refs "catalog.entity.read"',
       'POST /api/catalog/entity-facets "catalog.entity.read"',

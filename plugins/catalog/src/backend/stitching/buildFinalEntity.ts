@@ -1,5 +1,6 @@
 import { ANNOTATION_ORPHAN, type Entity, type EntityRelation, type EntityStatusItem } from '@atrium/catalog-model';
-import { ENTITY_STATUS_UNRESOLVED_RELATIONS_TYPE } from '../../common/index.js';
+import { ENTITY_STATUS_OVERLAY_TYPE, ENTITY_STATUS_UNRESOLVED_RELATIONS_TYPE, type EntityOverlay } from '../../common/index.js';
+import { mergeOverlays } from '../overlays/overlayRules.js';
 import { fastHashOf } from './hash.js';
 
 export interface StitchInput {
@@ -13,12 +14,16 @@ export interface StitchInput {
   orphan: boolean;
   /** Relation targets that are not in the catalog. */
   unresolvedTargets: string[];
+  /** Metadata overlays of the entity (entity_overlays), oldest first; null or absent when there are none. */
+  overlays?: EntityOverlay[] | null;
 }
 
 /**
  * The entity served by the API: the processed entity plus its relations in both directions
- * (distinct, sorted by type then target), status items, the orphan annotation when no
- * location yields it any more, its stable uid and an etag that is the hash of all of that.
+ * (distinct, sorted by type then target), the annotations and labels of its metadata overlays
+ * that its source does not set (see mergeOverlays; a differing value is a status warning),
+ * status items, the orphan annotation when no location yields it any more, its stable uid and
+ * an etag that is the hash of all of that.
  */
 export function buildFinalEntity(input: StitchInput): Entity {
   const { processed } = input;
@@ -34,7 +39,10 @@ export function buildFinalEntity(input: StitchInput): Entity {
 
   const { uid: _uid, etag: _etag, ...meta } = processed.metadata;
   const metadata: Entity['metadata'] = { ...meta, uid: input.uid };
-  if (input.orphan) metadata.annotations = { ...(meta.annotations ?? {}), [ANNOTATION_ORPHAN]: 'true' };
+  const overlaid = input.overlays?.length ? mergeOverlays(meta, input.overlays) : undefined;
+  if (overlaid?.annotations) metadata.annotations = overlaid.annotations;
+  if (overlaid?.labels) metadata.labels = overlaid.labels;
+  if (input.orphan) metadata.annotations = { ...(metadata.annotations ?? {}), [ANNOTATION_ORPHAN]: 'true' };
 
   const items: EntityStatusItem[] = [...input.errors];
   if (input.unresolvedTargets.length > 0) {
@@ -43,6 +51,13 @@ export function buildFinalEntity(input: StitchInput): Entity {
       type: ENTITY_STATUS_UNRESOLVED_RELATIONS_TYPE,
       level: 'warning',
       message: `Related entities not found in the catalog: ${missing.join(', ')}`,
+    });
+  }
+  if (overlaid && overlaid.conflicts.length > 0) {
+    items.push({
+      type: ENTITY_STATUS_OVERLAY_TYPE,
+      level: 'warning',
+      message: `Metadata overlay not applied where the entity's source sets the key: ${overlaid.conflicts.join('; ')}`,
     });
   }
   const { relations: _r, status: _s, ...rest } = processed;

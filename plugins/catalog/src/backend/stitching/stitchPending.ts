@@ -1,6 +1,7 @@
 import type { EventLogAppend, EventLogService } from '@atrium/backend-plugin-api';
 import { ANNOTATION_LOCATION, type Entity, type EntityRelation, type EntityStatusItem } from '@atrium/catalog-model';
 import { CATALOG_LOG_TOPICS, diffEntities } from '../../common/entityHistory.js';
+import type { EntityOverlay } from '../../common/index.js';
 import { appendEntityEvents, CATALOG_ACTOR, entityLogMeta } from '../store/entityLog.js';
 import type { Knex } from 'knex';
 import { advanceGeneration } from '../store/generation.js';
@@ -31,6 +32,8 @@ interface PendingRow {
   previous: Entity | null;
   provider: string | null;
   revision: string | null;
+  /** Its metadata overlays, oldest first (null: none). */
+  overlays: EntityOverlay[] | null;
 }
 
 interface Prepared {
@@ -126,7 +129,9 @@ async function stitchBatch(trx: Knex.Transaction, oneByOne: boolean, eventLog?: 
   const pending = await bulkRows<PendingRow>(
     trx,
     `select e.id, e.entity_ref, e.processed, e.errors, e.orphan, f.etag, e.stitch_error is not null as had_stitch_error,
-       ${eventLog ? 'f.final' : 'null'} as previous, e.provider, l.revision
+       ${eventLog ? 'f.final' : 'null'} as previous, e.provider, l.revision,
+       (select json_agg(json_build_object('source', o.source, 'annotations', o.annotations, 'labels', o.labels) order by o.updated_at, o.source)
+          from entity_overlays o where o.entity_id = e.id) as overlays
      from entities e left join final_entities f on f.entity_id = e.id left join locations l on l.id = e.location_id
      where e.entity_ref = any(?::text[])`,
     [claimed],
@@ -165,6 +170,7 @@ async function stitchBatch(trx: Knex.Transaction, oneByOne: boolean, eventLog?: 
         errors: row.errors ?? [],
         orphan: row.orphan,
         unresolvedTargets: relations.filter((r) => !existing.has(r.targetRef)).map((r) => r.targetRef),
+        overlays: row.overlays,
       });
     } catch (e) {
       failed.push({ entityRef: row.entity_ref, message: messageOf(e) });
