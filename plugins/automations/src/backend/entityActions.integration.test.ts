@@ -133,25 +133,60 @@ describe.each(testDatabaseKinds())('automations: annotate and scaffolder actions
     expect(byId.get('templated-template')?.errors.join(' ')).toMatch(/template is a fixed Template ref/);
   });
 
-  it('annotate: a change already in place succeeds; one the catalog cannot keep fails with where to make it, audited', async () => {
+  it("annotate: writes through the catalog's metadata overlay, audited; a change already in place writes nothing; a key the descriptor sets is refused naming the file", async () => {
+    const hello = async () => (await backend.json<typeof alpha>('/api/catalog/entities/by-name/template/default/hello')).body;
+    // A dry run checks the write and writes nothing.
+    const dry = await api<DryRunResult>('/automations/tier/test', {
+      method: 'POST',
+      body: { event: { payload: { target: 'annotate', ref: 'template:default/hello', tier: 'bronze' } } },
+    });
+    expect(dry.body.actions[0]).not.toHaveProperty('error');
+    expect((await hello()).metadata.annotations).not.toHaveProperty('example.com/tier');
+
     await ping({ target: 'annotate', ref: 'component:default/alpha', tier: 'gold', n: 1 });
     await ping({ target: 'annotate', ref: 'component:default/alpha', tier: 'silver', n: 2 });
     await ping({ target: 'annotate', ref: 'component:default/missing', tier: 'gold', n: 3 });
+    await ping({ target: 'annotate', ref: 'template:default/hello', tier: 'silver', n: 4 });
     const same = await settledRun('tier', 1);
     expect(same.status).toBe('succeeded');
+    // The descriptor of alpha sets the key: the source wins, and the refusal names the file.
     const refused = await settledRun('tier', 2);
     expect(refused.status).toBe('failed');
     const delivery = refused.deliveries![0] as DeliveryView;
     expect(delivery).toMatchObject({ status: 'failed', attempts: 1, actionType: 'annotate' });
-    expect(delivery.lastError).toMatch(/not annotated: component:default\/alpha is read from file:.*catalog\.yaml, a descriptor file/);
+    expect(delivery.lastError).toMatch(
+      /not annotated: component:default\/alpha: annotation example\.com\/tier is set to "gold" by the source\. .*read from file:.*catalog\.yaml, a descriptor file/,
+    );
     expect(delivery.request).toMatchObject({ body: { entityRef: 'component:default/alpha', set: { annotations: { 'example.com/tier': 'silver' } } } });
     expect((await settledRun('tier', 3)).deliveries![0]!.lastError).toMatch(/component:default\/missing is not in the catalog/);
-    // The catalog still says gold.
-    const entity = (await backend.json<typeof alpha>('/api/catalog/entities/by-name/component/default/alpha')).body;
-    expect(entity.metadata.annotations['example.com/tier']).toBe('gold');
+    const stillGold = (await backend.json<typeof alpha>('/api/catalog/entities/by-name/component/default/alpha')).body;
+    expect(stillGold.metadata.annotations['example.com/tier']).toBe('gold');
+
+    // hello's descriptor does not set it: the overlay of automation:tier does, and the entity shows it.
+    expect((await settledRun('tier', 4)).status).toBe('succeeded');
+    expect((await hello()).metadata.annotations['example.com/tier']).toBe('silver');
+    const history = await backend.json<{ items: Array<{ topic: string; changes?: Array<{ path: string[]; new?: unknown }> }> }>(
+      '/api/catalog/entities/by-name/template/default/hello/history',
+    );
+    expect(history.body.items.find((i) => i.topic === 'catalog.entity.updated')?.changes).toEqual(
+      expect.arrayContaining([{ path: ['metadata', 'annotations', 'example.com/tier'], new: 'silver' }]),
+    );
+    // It survives a re-read of the descriptor.
+    expect((await backend.json('/api/catalog/refresh', { method: 'POST', body: { entityRef: 'template:default/hello' } })).status).toBe(200);
+    expect((await hello()).metadata.annotations['example.com/tier']).toBe('silver');
+
     const audit = audited.filter((a) => a.action === 'automations.entity.annotate' && a.target === 'component:default/alpha');
     expect(audit.map((a) => a.outcome)).toEqual(expect.arrayContaining(['succeeded', 'failed']));
     expect(audit.every((a) => a.actor.userEntityRef === 'plugin:automations')).toBe(true);
+    const written = audited.filter((a) => a.action === 'catalog.overlay.update' && a.target === 'template:default/hello');
+    expect(written).toHaveLength(1);
+    expect(written[0]).toMatchObject({
+      actor: { userEntityRef: 'plugin:automations' },
+      outcome: 'succeeded',
+      meta: { source: 'automation:tier' },
+      after: { annotations: { 'example.com/tier': 'silver' }, labels: {} },
+    });
+    expect(audited.some((a) => a.action === 'catalog.overlay.update' && a.target === 'component:default/alpha')).toBe(false);
   });
 
   it('dry run: shows the rendered request and why it would fail, creating nothing', async () => {

@@ -1,7 +1,7 @@
 import type { Entity } from '@atrium/catalog-model';
 import { describe, expect, it } from 'vitest';
 import { compileAll } from '../definitions.js';
-import { alreadyAnnotated, annotateRefusal, renderAnnotate, renderScaffolder } from './entityActions.js';
+import { alreadyAnnotated, overlayChanges, overlaySource, renderAnnotate, renderScaffolder } from './entityActions.js';
 
 const entity = (annotations: Record<string, string>, labels: Record<string, string> = {}): Entity => ({
   apiVersion: 'backstage.io/v1alpha1',
@@ -35,12 +35,15 @@ describe('annotate', () => {
     expect(alreadyAnnotated(entity({ k: 'v', gone: '1' }), r)).toBe(false);
   });
 
-  it('names where the change belongs: the descriptor file or the owning provider', () => {
-    const ORIGIN = 'backstage.io/managed-by-origin-location';
-    expect(annotateRefusal(entity({ [ORIGIN]: 'file:/repo/catalog-info.yaml' }), 'component:default/a')).toMatch(
-      /read from file:\/repo\/catalog-info.yaml, a descriptor file in source control/,
-    );
-    expect(annotateRefusal(entity({ [ORIGIN]: 'provider:ldap' }), 'component:default/a')).toMatch(/owned by the entity provider ldap/);
+  it("asks the catalog's overlay to set values and remove keys (null), as the automation's own source", () => {
+    const r = {
+      entityRef: 'component:default/a',
+      set: { annotations: { 'x.io/k': 'v' }, labels: { tier: 'gold' } },
+      remove: { annotations: ['x.io/old'], labels: [] },
+    };
+    expect(overlayChanges(r)).toEqual({ annotations: { 'x.io/k': 'v', 'x.io/old': null }, labels: { tier: 'gold' } });
+    expect(overlaySource('ops.tier')).toBe('automation:ops.tier');
+    expect(overlaySource('my rule!')).toBe('automation:my_rule_');
   });
 });
 

@@ -1,6 +1,6 @@
 import type { AuditService, Caller, Logger } from '@atrium/backend-plugin-api';
-import { ANNOTATION_ORIGIN_LOCATION, parseEntityRef, stringifyEntityRef, type Entity } from '@atrium/catalog-model';
-import type { CatalogService } from '@atrium/plugin-catalog/backend';
+import { parseEntityRef, stringifyEntityRef, type Entity } from '@atrium/catalog-model';
+import type { CatalogService, EntityOverlayChanges } from '@atrium/plugin-catalog/backend';
 import type { ScaffolderActionsService } from '@atrium/plugin-scaffolder/backend';
 import type { AnnotateActionSpec, ScaffolderActionSpec } from '../../common/index.js';
 
@@ -83,19 +83,20 @@ export function alreadyAnnotated(entity: Entity, r: AnnotateRequest): boolean {
   );
 }
 
-/**
- * Why the catalog will not take an annotation or label from an automation for this entity.
- * The catalog's only writers are the entity's own source: the descriptor file of its location
- * (re-read on every refresh) or the entity provider that owns it (which replaces it on every
- * sync). It has no overlay for metadata set by someone else, so a change made behind the
- * source's back would be lost; it is refused with where to change it instead.
- */
-export function annotateRefusal(entity: Entity, ref: string): string {
-  const origin = entity.metadata.annotations?.[ANNOTATION_ORIGIN_LOCATION] ?? '';
-  if (origin.startsWith('provider:'))
-    return `${ref} is owned by the entity provider ${origin.slice('provider:'.length)}: only that provider writes it (the next sync would undo the change); set it at the provider's source`;
-  return `${ref} is read from ${origin || 'a catalog location'}, a descriptor file in source control: the catalog takes its annotations and labels from that file on every read, so they are changed there (for example with a webhook action that opens a pull request)`;
+/** What the action asks of the catalog's metadata overlay: values to set, `null` for keys to remove. */
+export function overlayChanges(r: AnnotateRequest): EntityOverlayChanges {
+  const removed = (keys: string[]) => Object.fromEntries(keys.map((k) => [k, null]));
+  return {
+    annotations: { ...r.set.annotations, ...removed(r.remove.annotations) },
+    labels: { ...r.set.labels, ...removed(r.remove.labels) },
+  };
 }
+
+/**
+ * Whose overlay an automation writes: one per automation, so each can only undo its own. (The
+ * catalog takes letters, digits and `._:/@-`, at most 200; a config id with anything else is folded.)
+ */
+export const overlaySource = (automationId: string) => `automation:${automationId.replace(/[^A-Za-z0-9._:/@-]/g, '_')}`.slice(0, 200);
 
 export interface EntityActionDeps {
   catalog: CatalogService;
@@ -119,7 +120,7 @@ export class EntityActions {
     const took = () => Math.round(performance.now() - started);
     if (row.action_type === 'annotate') {
       const r = row.request as unknown as AnnotateRequest;
-      const outcome = await this.annotate(r);
+      const outcome = await this.annotate(r, row.automation_id);
       await this.deps.audit.record({
         actor: this.deps.caller,
         action: 'automations.entity.annotate',
@@ -165,7 +166,7 @@ export class EntityActions {
 
   /** For a dry run: why the action would fail now (undefined: it would run). Nothing is written or started. */
   async check(type: string, request: Record<string, unknown>): Promise<string | undefined> {
-    if (type === 'annotate') return (await this.annotate(request as unknown as AnnotateRequest, true)).error;
+    if (type === 'annotate') return (await this.annotate(request as unknown as AnnotateRequest, 'dry-run', true)).error;
     if (type !== 'scaffolder') return undefined;
     if (!this.deps.scaffolder) return 'the scaffolder plugin is not installed';
     const r = request as unknown as ScaffolderRequest;
@@ -177,13 +178,33 @@ export class EntityActions {
     }
   }
 
-  private async annotate(r: AnnotateRequest, dryRun = false): Promise<{ ok: boolean; error?: string; response?: string }> {
-    const entity = await this.deps.catalog.getEntityByRef(r.entityRef);
+  /**
+   * Writes the change into the entity's metadata overlay (source `automation:<id>`) through the
+   * catalog, which checks the keys, refuses keys the entity's own source sets (naming where to
+   * change them), audits the write and re-stitches the entity. Nothing is written when the entity
+   * already is as asked; a dry run checks the same things and writes nothing.
+   */
+  private async annotate(r: AnnotateRequest, automationId: string, dryRun = false): Promise<{ ok: boolean; error?: string; response?: string }> {
+    const { catalog, caller } = this.deps;
+    const entity = await catalog.getEntityByRef(r.entityRef);
     if (!entity) return { ok: false, error: `${r.entityRef} is not in the catalog` };
     if (alreadyAnnotated(entity, r))
       return { ok: true, response: JSON.stringify({ entityRef: r.entityRef, changed: false, note: 'already as asked; nothing to write' }) };
-    const refusal = annotateRefusal(entity, r.entityRef);
-    if (!dryRun) this.deps.logger.info({ entityRef: r.entityRef, reason: refusal }, 'automations: annotate refused');
-    return { ok: false, error: `not annotated: ${refusal}` };
+    const source = overlaySource(automationId);
+    try {
+      const result = await catalog.setEntityOverlay(r.entityRef, overlayChanges(r), { actor: caller, source, ...(dryRun ? { dryRun: true } : {}) });
+      if (dryRun) return { ok: true };
+      // A key removed here may still come from another source's overlay.
+      if (!result.entity || !alreadyAnnotated(result.entity, r))
+        return {
+          ok: false,
+          error: `not annotated: the overlay of ${source} is as asked, but ${r.entityRef} still differs (another source's overlay sets those keys)`,
+        };
+      return { ok: true, response: JSON.stringify({ entityRef: r.entityRef, changed: true, source, overlay: result.overlay }) };
+    } catch (e) {
+      const reason = (e as Error).message;
+      if (!dryRun) this.deps.logger.info({ entityRef: r.entityRef, reason }, 'automations: annotate refused');
+      return { ok: false, error: `not annotated: ${reason}` };
+    }
   }
 }
