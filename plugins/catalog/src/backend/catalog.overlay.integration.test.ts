@@ -6,7 +6,7 @@ import type { Entity } from '@atrium/catalog-model';
 import { startTestBackend, testDatabaseKinds, type TestBackend } from '@atrium/test-utils';
 import type { Knex } from 'knex';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ENTITY_STATUS_OVERLAY_TYPE, type CatalogService, type EntityOverlayResult } from '../common/index.js';
+import { ENTITY_STATUS_OVERLAY_TYPE, type CatalogService, type EntityOverlayResult, type EntityProviderConnection } from '../common/index.js';
 import { catalogServiceRef } from './catalogService.js';
 import { catalogPlugin } from './plugin.js';
 import { component, group, yamlDocs } from './testing/catalogTestkit.testing.js';
@@ -268,5 +268,27 @@ describe.each(testDatabaseKinds())('catalog metadata overlays (%s)', (database) 
     const back = await entity('two');
     expect(back.metadata.name).toBe('two');
     expect(back.metadata.labels).toBeUndefined();
+  });
+
+  it("an entity provider's entity: the overlay survives the provider's next sync, and the provider's own keys stay its own", async () => {
+    const holder: { connection?: EntityProviderConnection } = {};
+    await catalog.registerEntityProvider({ name: 'hr', connect: async (c) => void (holder.connection = c) });
+    const connection = holder.connection;
+    if (!connection) throw new Error('the provider was not connected');
+    const svc = (description: string) => ({
+      entity: component('svc', { owner: 'team-a' }, { description, labels: { source: 'hr' } }) as Entity,
+      locationKey: 'hr:svc',
+    });
+    expect((await connection.applyMutation({ type: 'full', entities: [svc('v1')] })).errors).toEqual([]);
+    expect((await overlay('jdoe', 'svc', { labels: { team: 'a' } })).status).toBe(200);
+    const refused = await overlay<ErrorBody>('jdoe', 'svc', { labels: { source: 'me' } });
+    expect(refused.status).toBe(409);
+    expect(refused.body.error.message).toMatch(
+      /label source is set to "hr" by the source\. .*owned by the entity provider hr.*change it at the provider's source/,
+    );
+    await connection.applyMutation({ type: 'full', entities: [svc('v2')] });
+    const served = await entity('svc');
+    expect(served.metadata.description).toBe('v2');
+    expect(served.metadata.labels).toEqual({ source: 'hr', team: 'a' });
   });
 });
