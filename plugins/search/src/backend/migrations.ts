@@ -1,4 +1,5 @@
 import type { Migration } from '@atrium/backend-plugin-api';
+import { backfillVocabulary } from './vocabulary.js';
 
 export const searchMigrations: Migration[] = [
   {
@@ -75,6 +76,24 @@ export const searchMigrations: Migration[] = [
     async down(knex) {
       await knex.raw('drop index if exists documents_head_tsv');
       await knex.raw('drop index if exists documents_title');
+    },
+  },
+  {
+    name: '0004_vocabulary',
+    async up(knex) {
+      // The distinct words of the documents' names and titles with their trigrams (vocabulary.ts):
+      // a typo is matched against these, then the documents are found by the close words. Filled
+      // here from the documents already indexed, so no rebuild is needed.
+      await knex.raw(`create table vocabulary (word text primary key, trigrams text[] not null)`);
+      await knex.raw(`create index vocabulary_trigrams on vocabulary using gin (trigrams)`);
+      await backfillVocabulary(knex);
+      // Typos no longer look for documents by their trigrams (the trigrams column stays: it
+      // scores the candidates), so its GIN index only cost writes and space.
+      await knex.raw('drop index if exists documents_trigrams');
+    },
+    async down(knex) {
+      await knex.raw('create index if not exists documents_trigrams on documents using gin (trigrams)');
+      await knex.raw('drop table if exists vocabulary');
     },
   },
 ];

@@ -4,6 +4,7 @@ import { decodeCursor, encodeCursor, queryHash } from './cursor.js';
 import { predicateToSql, UnsupportedPredicateError, type SqlFragment } from './predicateSql.js';
 import type { SearchParams } from './queryParams.js';
 import { highlight, snippet, tokenize, toTsQueryText, trigramSimilarity, wordTrigrams } from './text.js';
+import { closeWords } from './vocabulary.js';
 
 const FUZZY_MIN = 0.5;
 const READ = 'catalog.entity.read';
@@ -102,22 +103,6 @@ class SqlBuilder {
   }
 }
 
-/**
- * A GIN-indexable pre-filter implied by "shares at least `need` of `trigrams`": split them into
- * `need - 1` runs; a row sharing `need` has two shared in some run (pigeonhole), so it contains
- * one of the runs' pairs (`trigrams @> {a,b}`: both posting lists, far fewer rows than `&&`).
- */
-export function trigramPairs(trigrams: readonly string[], need: number): string[][] | null {
-  const groups = need - 1;
-  if (groups < 1 || trigrams.length < 2) return null;
-  const pairs: string[][] = [];
-  for (let g = 0; g < groups; g++) {
-    const run = trigrams.slice(Math.floor((g * trigrams.length) / groups), Math.floor(((g + 1) * trigrams.length) / groups));
-    for (let i = 0; i < run.length; i++) for (let j = i + 1; j < run.length; j++) pairs.push([run[i]!, run[j]!]);
-  }
-  return pairs;
-}
-
 function filterSql(s: SqlBuilder, params: SearchParams, withTypes: boolean): string {
   const parts: string[] = [];
   if (withTypes && params.types.length > 0) parts.push(`d.type in (${params.types.map((t) => s.v(t)).join(', ')})`);
@@ -168,23 +153,23 @@ interface Aggregate {
  * (`4 × ts_rank_cd` + name, kind and trigram terms; the tsvector is read for them only) and come
  * first; the rest follow by cheap score. The document text is read for the page's rows only.
  */
-function searchStatement(params: SearchParams, tokens: string[], vis: Visibility, fuzzyWords: string[], limit: number, offset: number) {
+function searchStatement(params: SearchParams, tokens: string[], vis: Visibility, fuzzy: { words: string[]; close: string[] }, limit: number, offset: number) {
   const s = new SqlBuilder();
   const tsq = toTsQueryText(tokens);
-  const qTrigrams = [...new Set(fuzzyWords.flatMap(wordTrigrams))];
+  const qTrigrams = fuzzy.close.length > 0 ? [...new Set(fuzzy.words.flatMap(wordTrigrams))] : [];
   // Trigram matches are checked row by row (the share), so a typo's sample is smaller.
   const window = qTrigrams.length > 0 ? FUZZY_WINDOW : RESULT_WINDOW;
-  const need = Math.ceil(qTrigrams.length * FUZZY_MIN);
   const tq = () => `(to_tsquery('simple', ${s.v(tsq)}) || to_tsquery('english', ${s.v(tsq)}))`;
   // One `= any` per query trigram: no subquery per row (measured about 5 times cheaper than unnest).
   const shared = () => `((${qTrigrams.map((t) => `(${s.v(t)} = any(d.trigrams))::int`).join(' + ')})::float8 / ${qTrigrams.length})`;
-  const fuzzyCandidates = () => {
-    const pairs = trigramPairs(qTrigrams, need);
-    return pairs ? `(${pairs.map((p) => `d.trigrams @> ${s.v(p)}::text[]`).join(' or ')})` : `d.trigrams && ${s.v(qTrigrams)}::text[]`;
-  };
+  // The documents holding one of the vocabulary words close to the typos (as a word: the name and
+  // title words are `simple` lexemes of the head of the tsvector, which has its own GIN index).
+  const fuzzyCandidates = () => `${HEAD_TSV} @@ to_tsquery('simple', ${s.v(fuzzy.close.map((w) => `'${w}'`).join(' | '))})`;
   const match = () => {
     if (!tsq) return 'true';
     if (qTrigrams.length === 0) return `d.tsv @@ ${tq()}`;
+    // The share is still checked: the head also holds keywords and tags, and the typos' trigrams
+    // must be found in the name and title as before.
     return `(d.tsv @@ ${tq()} or (${fuzzyCandidates()} and ${shared()} >= ${FUZZY_MIN}))`;
   };
   const phrase = tokens.join(' ');
@@ -293,16 +278,18 @@ export async function runSearch(db: Db, permissions: PermissionsService, caller:
     // planner's guess for a trigram or prefix match is often low, and a sequential scan "until
     // 1,001 rows match" then reads most of the table (measured: 250 ms against 10 ms).
     if (tokens.length > 0) await trx.raw('set local enable_seqscan = off');
-    const run = async (fuzzyWords: string[]) => {
-      const st = searchStatement(params, tokens, vis, fuzzyWords, limit, offset);
+    const run = async (fuzzy: { words: string[]; close: string[] }) => {
+      const st = searchStatement(params, tokens, vis, fuzzy, limit, offset);
       return ((await trx.raw(st.sql, st.bindings as never[])) as { rows: Aggregate[] }).rows[0]!;
     };
-    const exact = await run([]);
+    const exact = await run({ words: [], close: [] });
     // A term matching 5 or more documents has no word matching fewer (every word matches each of
     // them), so the likely typos are looked for only when it matches fewer.
     if (tokens.length === 0 || exact.lower_bound || Number(exact.total) >= FEW_EXACT) return exact;
     const fuzzyWords = await rareWords(trx, tokens);
-    return fuzzyWords.length > 0 ? run(fuzzyWords) : exact;
+    // The words of names and titles close to the typos, from the vocabulary (not the documents).
+    const close = await closeWords(trx, fuzzyWords, FUZZY_MIN);
+    return close.length > 0 ? run({ words: fuzzyWords, close }) : exact;
   });
   const parse = <T>(v: unknown): T => (typeof v === 'string' ? JSON.parse(v) : v) as T;
   const page = parse<Row[]>(agg.page);

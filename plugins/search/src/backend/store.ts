@@ -1,6 +1,7 @@
 import type { Db, SearchDocument } from '@atrium/backend-plugin-api';
 import { ownerRef } from './queryParams.js';
-import { documentTrigrams } from './text.js';
+import { documentTrigrams, vocabularyWords } from './text.js';
+import { pruneVocabulary, VOCABULARY_INSERT, vocabularyRows } from './vocabulary.js';
 
 const BATCH = 500;
 const WORD = /[\p{L}\p{N}]+/gu;
@@ -18,33 +19,46 @@ const TSV = `
 const COLUMNS =
   'type, key, entity_ref, title, text, location, kind, namespace, name, owner, lifecycle, tags, filter_fields, trigrams, tsv, generation, updated_at';
 
-/** Writes and removes documents of one type (every write is one statement per 500 documents). */
+/**
+ * Writes and removes documents of one type (every write is one statement per 500 documents), and
+ * keeps the vocabulary of their names and titles (`vocabulary.ts`): new words are added in the
+ * statement that writes the documents; words of removed documents are pruned once the removal has
+ * committed, and every full build sweeps the words no document holds.
+ */
 export class DocumentStore {
   constructor(private readonly db: Db) {}
 
   async upsert(type: string, docs: readonly SearchDocument[], generation: number, trx: Db = this.db): Promise<void> {
     for (let i = 0; i < docs.length; i += BATCH) {
-      const rows = docs.slice(i, i + BATCH).map((d) => ({
-        type,
-        key: d.key,
-        entity_ref: d.entityRef ?? null,
-        title: d.title.slice(0, 1000),
-        text: d.text.slice(0, MAX_TEXT),
-        location: d.location,
-        kind: d.kind ?? null,
-        namespace: d.namespace ?? null,
-        name: d.name ?? null,
-        owner: d.owner ? ownerRef(d.owner) : null,
-        lifecycle: d.lifecycle ?? null,
-        tags: d.tags ?? [],
-        // Words as the query tokenizer sees them (Postgres' parser keeps `node.js` or `a-b` whole).
-        title_words: words(d.title),
-        keywords: words([d.name ?? '', ...(d.keywords ?? [])].join(' ')).slice(0, 10_000),
-        filter_fields: d.filterFields ?? null,
-        trigrams: documentTrigrams(d.name, d.title),
-      }));
+      const batchWords = new Set<string>();
+      const rows = docs.slice(i, i + BATCH).map((d) => {
+        const title = d.title.slice(0, 1000);
+        for (const w of vocabularyWords(d.name, title)) batchWords.add(w);
+        return {
+          type,
+          key: d.key,
+          entity_ref: d.entityRef ?? null,
+          title,
+          text: d.text.slice(0, MAX_TEXT),
+          location: d.location,
+          kind: d.kind ?? null,
+          namespace: d.namespace ?? null,
+          name: d.name ?? null,
+          owner: d.owner ? ownerRef(d.owner) : null,
+          lifecycle: d.lifecycle ?? null,
+          tags: d.tags ?? [],
+          // Words as the query tokenizer sees them (Postgres' parser keeps `node.js` or `a-b` whole).
+          title_words: words(d.title),
+          keywords: words([d.name ?? '', ...(d.keywords ?? [])].join(' ')).slice(0, 10_000),
+          filter_fields: d.filterFields ?? null,
+          trigrams: documentTrigrams(d.name, d.title),
+        };
+      });
+      // One statement: the new words of the names and titles, and the documents. (A word a rename
+      // dropped stays until the next full build sweeps it: pruning on every upsert cost ~10 ms.)
       await trx.raw(
-        `insert into documents (${COLUMNS})
+        `with vocab as (${VOCABULARY_INSERT})
+         insert into documents (${COLUMNS})
          select r.type, r.key, r.entity_ref, r.title, r.text, r.location, r.kind, r.namespace, r.name, r.owner, r.lifecycle,
            r.tags, r.filter_fields, r.trigrams, ${TSV}, ?, now()
          from jsonb_to_recordset(?::jsonb) as r(type text, key text, entity_ref text, title text, text text, location text, kind text,
@@ -53,26 +67,36 @@ export class DocumentStore {
            .filter((c) => c !== 'type' && c !== 'key')
            .map((c) => `${c} = excluded.${c}`)
            .join(', ')}`,
-        [generation, JSON.stringify(rows)],
+        [JSON.stringify(vocabularyRows(batchWords)), generation, JSON.stringify(rows)],
       );
     }
   }
 
   async remove(type: string, keys: readonly string[]): Promise<void> {
-    if (keys.length > 0)
-      await this.db('documents')
-        .where({ type })
-        .whereIn('key', [...keys])
-        .delete();
+    if (keys.length === 0) return;
+    const r = (await this.db.raw(`delete from documents where type = ? and key = any(?::text[]) returning name, title`, [type, [...keys]])) as {
+      rows: Array<{ name: string | null; title: string }>;
+    };
+    await this.prune(r.rows.flatMap((o) => vocabularyWords(o.name, o.title)));
   }
 
   async replaceForEntity(type: string, entityRef: string, docs: readonly SearchDocument[]): Promise<void> {
-    await this.db.transaction(async (trx) => {
+    const dropped = await this.db.transaction(async (trx) => {
       const keep = docs.map((d) => d.key);
-      const q = trx('documents').where({ type, entity_ref: entityRef });
-      await (keep.length > 0 ? q.whereNotIn('key', keep) : q).delete();
+      const r = (await trx.raw(
+        `delete from documents where type = ? and entity_ref = ? ${keep.length > 0 ? 'and not (key = any(?::text[]))' : ''} returning name, title`,
+        keep.length > 0 ? [type, entityRef, keep] : [type, entityRef],
+      )) as { rows: Array<{ name: string | null; title: string }> };
+      const gone = r.rows.flatMap((o) => vocabularyWords(o.name, o.title));
       await this.upsert(type, docs, await this.generationOf(type, trx), trx);
+      return gone;
     });
+    await this.prune(dropped);
+  }
+
+  /** Words a write dropped: deleted when no document holds them any more (after the write committed). */
+  private async prune(candidates: string[]): Promise<void> {
+    if (candidates.length > 0) await pruneVocabulary(this.db, candidates);
   }
 
   async generationOf(type: string, trx: Db = this.db): Promise<number> {
@@ -80,9 +104,12 @@ export class DocumentStore {
     return Number(row?.generation ?? 0);
   }
 
-  /** After a full build: what the build did not write is gone. */
+  /** After a full build: what the build did not write is gone, and so are the words no document holds. */
   async removeOlder(type: string, generation: number): Promise<number> {
-    return this.db('documents').where({ type }).where('generation', '<', generation).delete();
+    const removed = await this.db('documents').where({ type }).where('generation', '<', generation).delete();
+    // The periodic sweep: every word no document holds (also any a lost race left behind).
+    await pruneVocabulary(this.db);
+    return removed;
   }
 
   async counts(): Promise<Map<string, number>> {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { highlight, snippet, tokenize, toTsQueryText, trigramSimilarity } from './text.js';
+import { highlight, snippet, tokenize, toTsQueryText, trigramSimilarity, vocabularyWords } from './text.js';
 
 describe('query text', () => {
   it('keeps only words: tsquery syntax and SQL never reach Postgres', () => {
@@ -14,6 +14,13 @@ describe('query text', () => {
   it('scores a typo by shared trigrams', () => {
     expect(trigramSimilarity('paymnt', 'payment')).toBeGreaterThan(0.4);
     expect(trigramSimilarity('paymnt', 'warehouse')).toBe(0);
+  });
+});
+
+describe('vocabularyWords', () => {
+  it('keeps the distinct words of 3+ characters with a letter, lower-cased', () => {
+    expect(vocabularyWords('payments-service-000042', 'Payments service v2 API', undefined, null)).toEqual(['payments', 'service', 'api']);
+    expect(vocabularyWords('Über-Zähler e2e')).toEqual(['über', 'zähler', 'e2e']);
   });
 });
 

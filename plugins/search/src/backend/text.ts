@@ -1,6 +1,7 @@
 /** Words, trigrams and highlighting: the text handling shared by indexing and querying. */
 
 const WORD = /[\p{L}\p{N}]+/gu;
+const LETTER = /\p{L}/u;
 /** Terms are cut here before anything else looks at them. */
 export const MAX_TERM_CHARS = 10_240;
 const MAX_TOKENS = 16;
@@ -34,6 +35,16 @@ export function documentTrigrams(...texts: Array<string | undefined>): string[] 
   const out = new Set<string>();
   for (const text of texts) for (const w of text?.toLowerCase().match(WORD) ?? []) if (w.length >= 3) for (const t of wordTrigrams(w)) out.add(t);
   return [...out].slice(0, 200);
+}
+
+/**
+ * The vocabulary words of a document: the distinct lower-cased words of its name and title with
+ * 3+ characters and a letter in them (numbers are never corrected), as `documentTrigrams` splits them.
+ */
+export function vocabularyWords(...texts: Array<string | null | undefined>): string[] {
+  const out = new Set<string>();
+  for (const text of texts) for (const w of text?.toLowerCase().match(WORD) ?? []) if (w.length >= 3 && LETTER.test(w)) out.add(w);
+  return [...out];
 }
 
 /** How much of `word` shows up in `candidate` (shared trigrams / trigrams of word), 0..1. */
