@@ -1,14 +1,16 @@
 import { stringifyEntityRef } from '@atrium/catalog-model';
-import { permissionDeniedText, usePermission } from '@atrium/frontend-plugin-api';
-import { EntityRefLinks, ErrorState, LoadingState, PageLayout, SectionCard } from '@atrium/ui';
+import { isApiError, permissionDeniedText, usePermission } from '@atrium/frontend-plugin-api';
+import { EntityRefLinks, entityRoutePath, ErrorState, LoadingState, PageLayout, SectionCard } from '@atrium/ui';
 import { Alert, Button, Group, Text } from '@mantine/core';
 import { useMutation } from '@tanstack/react-query';
 import { useMemo } from 'react';
 import { Link, useNavigate, useParams, useSearchParams } from 'react-router';
 import { createTask, useParameterSchema } from '../api';
 import { isNotFound, NotFoundPage } from '../components/NotFound';
+import { TemplateRunProblems } from '../components/TemplateProblems';
 import { secretFieldNames } from '../form/fields';
 import { TemplateForm } from '../form/TemplateForm';
+import { useTemplateEntity, useTemplateRunCheck, type TemplateRunCheck } from '../templateProblems';
 
 /** /create/templates/:namespace/:name: the template's form, a review page, then the task. */
 export default function TemplateFormPage() {
@@ -19,6 +21,12 @@ export default function TemplateFormPage() {
   const templateRef = stringifyEntityRef({ kind: 'template', namespace, name });
   const canRun = usePermission({ permission: 'scaffolder.task.create', resourceRef: templateRef });
   const runDenied = permissionDeniedText(canRun, 'run this template');
+  // A template the catalog's checks flag (its steps cannot run) is refused up front, with the reasons.
+  const entity = useTemplateEntity(namespace, name);
+  const checked = useTemplateRunCheck(entity.isFetchedAfterMount ? entity.data : undefined);
+  // When the entity cannot be read here, nothing is known against running it: the server decides.
+  // Until it is read afresh, what the cache holds may be out of date: still checking.
+  const runCheck: TemplateRunCheck = entity.isError ? { state: 'runnable' } : checked;
   // `?formData={...}` pre-fills the form (start over, and day-2 actions from an entity page).
   const initial = useMemo(() => {
     try {
@@ -89,15 +97,24 @@ export default function TemplateFormPage() {
             <Text size="sm">{runDenied}</Text>
           </Alert>
         )}
-        {create.error && <ErrorState error={create.error} title="Could not start the template" />}
-        <TemplateForm
-          steps={schema.steps}
-          initialValues={initial}
-          {...(schema.presentation ? { presentation: schema.presentation } : {})}
-          submitting={create.isPending}
-          submitDisabled={!canRun.allowed}
-          onSubmit={(values) => create.mutate(values)}
-        />
+        <TemplateRunProblems check={runCheck} catalogPath={entityRoutePath(templateRef)} />
+        {create.error && (
+          <ErrorState
+            error={create.error}
+            title={isApiError(create.error) && create.error.status === 400 ? 'The server refused to run this template' : 'Could not start the template'}
+          />
+        )}
+        {runCheck.state !== 'blocked' && (
+          <TemplateForm
+            steps={schema.steps}
+            initialValues={initial}
+            {...(schema.presentation ? { presentation: schema.presentation } : {})}
+            submitting={create.isPending}
+            // While the catalog is asked whether the template's problems keep it from running, wait for the answer.
+            submitDisabled={!canRun.allowed || runCheck.state === 'checking'}
+            onSubmit={(values) => create.mutate(values)}
+          />
+        )}
       </SectionCard>
     </PageLayout>
   );
