@@ -14,7 +14,7 @@ export const scorecardsConfigSchema: JsonSchema = {
     /** Scorecards defined in config (each a Scorecard spec plus `id`), next to Scorecard entities. */
     definitions: { type: 'array', default: [], items: { type: 'object', required: ['id'], properties: { id: { type: 'string' } } } },
     initiatives: { type: 'array', default: [], items: { type: 'object', required: ['id'], properties: { id: { type: 'string' } } } },
-    /** Delay that gathers catalog change events into one batch. */
+    /** Pause between two batches of changed entities while changes keep arriving (an ingest): the ingest goes first and more changes coalesce. */
     eventBatchMs: { type: 'number', minimum: 0, default: 200 },
     git: {
       type: 'object',

@@ -11,7 +11,7 @@ import { ownerRefOf, refOf } from './facts/builtins.js';
 import { UNKNOWN, type FactContext, type FactProvider } from './facts/types.js';
 import type { Notifier } from './notifier.js';
 import { matchesSelector } from './selector.js';
-import type { ResultRow, ScorecardStore, StoredFacts } from './store.js';
+import type { PreviousResult, ResultRow, ScorecardStore, StoredFacts } from './store.js';
 import { forEachYielding } from './yielding.js';
 
 export interface EvaluatorDeps {
@@ -28,8 +28,10 @@ export interface EvaluatorDeps {
 
 interface BatchOptions {
   trigger: 'sweep' | 'event';
+  /** Refs of every Group and User (a sweep reads them once); else the batch's owners are looked up. */
   principals?: Set<string>;
-  exemptions?: Map<string, Set<string>>;
+  /** Entities gone from the catalog: their results and facts are deleted with the batch's write. */
+  removed?: string[];
   signal?: AbortSignal;
   now?: Date;
 }
@@ -68,7 +70,11 @@ export class Evaluator {
   private readonly loggedErrors = new Set<string>();
   constructor(private readonly deps: EvaluatorDeps) {}
 
-  /** Evaluates a batch of catalog entities; returns how many results changed. */
+  /**
+   * Evaluates a batch of catalog entities with one read (their stored facts, results and
+   * exemptions: ScorecardStore.loadBatch) and one write (what changed: writeBatch); entities whose
+   * facts and results did not change write nothing. Returns how many results changed.
+   */
   async evaluateEntities(entities: Entity[], options: BatchOptions): Promise<{ changed: number; applicable: Array<[string, string]> }> {
     const { store } = this.deps;
     const now = options.now ?? new Date();
@@ -77,9 +83,10 @@ export class Evaluator {
     const version = definitionsVersion(loaded);
     const today = now.toISOString().slice(0, 10);
     const refs = entities.map(refOf);
-    const stored = await store.loadFacts(refs);
-    const principals = options.principals ?? (await this.principalsFor(entities));
-    const exemptions = options.exemptions ?? (await this.exemptionsFor(refs, now));
+    const [state, principals] = await Promise.all([refs.length ? store.loadBatch(refs, now) : undefined, options.principals ?? this.principalsFor(entities)]);
+    const stored = state?.facts ?? new Map<string, StoredFacts>();
+    const previous = state?.previous ?? new Map<string, PreviousResult>();
+    const exemptions = state?.exemptions ?? new Map<string, Set<string>>();
 
     // Entity change times: a new hash means the entity changed now.
     const hashes = new Map(entities.map((e, i) => [refs[i]!, entityHash(e)]));
@@ -130,7 +137,7 @@ export class Evaluator {
       const factValues = Object.fromEntries(Object.entries(facts.merged).map(([k, v]) => [k, v.value]));
       // Results depend on the entity, its facts, its exemptions, the definitions and the day
       // (effective dates, daysSince()); when none of them changed, the stored results stand.
-      const inputHash = sha1(JSON.stringify([hashes.get(ref), factValues, [...(exemptions.get(ref) ?? [])].sort(), version, today]));
+      const inputHash = sha1(canonicalJson([hashes.get(ref), factValues, [...(exemptions.get(ref) ?? [])].sort(), version, today]));
       if (!old || old.entityHash !== hashes.get(ref) || facts.changed || old.inputHash !== inputHash) {
         factRows.push({ entityRef: ref, facts: facts.merged, entityHash: hashes.get(ref)!, entityChangedAt: changedAt.get(ref)!, inputHash });
       }
@@ -140,7 +147,6 @@ export class Evaluator {
         toEvaluate.push({ entity, ref, factValues });
       }
     });
-    const previous = await store.loadResultHashes(toEvaluate.map((x) => x.ref));
     await forEachYielding(toEvaluate, ({ entity, ref, factValues }) => {
       const evalCtx = prepareContext({ entity, facts: factValues, relations: relationsByType(entity, this.deps.relationTypes), now });
       const owner = ownerRefOf(entity);
@@ -168,9 +174,9 @@ export class Evaluator {
         });
       }
     });
-    // Results first: facts carry the input hash, which must only be stored once results are.
-    const changes = await store.writeResults(rows, previous, now);
-    await store.saveFacts(factRows, now);
+    // One write: results, history, facts (with the input hash they stand for) and removals together.
+    const removed = options.removed ?? [];
+    const changes = rows.length || factRows.length || removed.length ? await store.writeBatch({ results: rows, previous, facts: factRows, removed }, now) : [];
     for (const { row, previous: prev } of changes) {
       if (!prev || row.levelRank >= prev.levelRank) continue;
       const def = scorecards.find((s) => s.definition.id === row.scorecardId)!.definition;
@@ -186,7 +192,6 @@ export class Evaluator {
     const started = Date.now();
     const now = new Date();
     const principals = await this.allPrincipals();
-    const exemptions = await this.exemptionsFor(undefined, now);
     const seen = new Set<string>();
     const applicable = new Set<string>();
     let changed = 0;
@@ -200,7 +205,7 @@ export class Evaluator {
       next = cursor && page.items.length ? this.deps.catalog.queryEntities({ cursor, limit }) : undefined;
       next?.catch(() => undefined); // surfaced when awaited
       for (const e of page.items) seen.add(refOf(e));
-      const r = await this.evaluateEntities(page.items, { trigger: 'sweep', principals, exemptions, now, ...(signal ? { signal } : {}) });
+      const r = await this.evaluateEntities(page.items, { trigger: 'sweep', principals, now, ...(signal ? { signal } : {}) });
       changed += r.changed;
       for (const [ref, sc] of r.applicable) applicable.add(`${ref}\n${sc}`);
     }
@@ -233,19 +238,6 @@ export class Evaluator {
     const found = await this.deps.catalog.getEntitiesByRefs(owners, { fields: ['kind', 'metadata.name', 'metadata.namespace'] });
     return new Set(found.filter((e): e is Entity => !!e).map(refOf));
   }
-
-  private async exemptionsFor(refs: string[] | undefined, now: Date): Promise<Map<string, Set<string>>> {
-    const all = await this.deps.store.activeExemptions(now);
-    const wanted = refs ? new Set(refs) : undefined;
-    const out = new Map<string, Set<string>>();
-    for (const x of all) {
-      if (wanted && !wanted.has(x.entityRef)) continue;
-      let set = out.get(x.entityRef);
-      if (!set) out.set(x.entityRef, (set = new Set()));
-      set.add(`${x.scorecardId}/${x.ruleId}`);
-    }
-    return out;
-  }
 }
 
 /** New values over old ones; a fact's timestamp moves only when its value or status changes. */
@@ -254,9 +246,21 @@ function mergeFacts(old: EntityFacts, fresh: EntityFacts): { merged: EntityFacts
   let changed = false;
   for (const [name, value] of Object.entries(fresh)) {
     const prev: FactValue | undefined = old[name];
-    if (prev && prev.status === value.status && JSON.stringify(prev.value) === JSON.stringify(value.value)) continue;
+    if (prev && prev.status === value.status && canonicalJson(prev.value) === canonicalJson(value.value)) continue;
     merged[name] = value;
     changed = true;
   }
   return { merged, changed };
+}
+
+/**
+ * JSON with object keys in order at every level: facts read back from jsonb come with their keys
+ * in another order than freshly computed ones, and that alone must not count as a change.
+ */
+function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) =>
+    v && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      : v,
+  );
 }

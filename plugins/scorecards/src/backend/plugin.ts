@@ -23,7 +23,12 @@ const SWEEP_JOB = 'scorecards.evaluate-all';
 /** Scorecards and initiatives: rules over catalog entities and their facts, levels, history, rollups. */
 export const scorecardsPlugin = definePlugin<
   ScorecardsConfig,
-  { catalog: typeof catalogServiceRef; sources: typeof sourcesServiceRef; eventLog: typeof coreServices.eventLog },
+  {
+    catalog: typeof catalogServiceRef;
+    sources: typeof sourcesServiceRef;
+    eventLog: typeof coreServices.eventLog;
+    workload: typeof coreServices.workload;
+  },
   ScorecardsFactsService,
   { notifications: typeof notificationsServiceRef }
 >({
@@ -32,7 +37,7 @@ export const scorecardsPlugin = definePlugin<
   configSchema: scorecardsConfigSchema,
   migrations: scorecardsMigrations,
   // Readable file roots come from the shared sources service (backend.reading), not the catalog's section.
-  deps: { catalog: catalogServiceRef, sources: sourcesServiceRef, eventLog: coreServices.eventLog },
+  deps: { catalog: catalogServiceRef, sources: sourcesServiceRef, eventLog: coreServices.eventLog, workload: coreServices.workload },
   // Level drops and deadline reminders go to the notifications plugin when it is installed.
   optionalDeps: { notifications: notificationsServiceRef },
   provides: scorecardsFactsRef,
@@ -49,6 +54,8 @@ export const scorecardsPlugin = definePlugin<
       notifier,
       logger,
       relationTypes: customRelationTypes(rootConfig['catalog']),
+      // Catalog changes wait while the catalog ingests in bulk (coalescing), then catch up.
+      workload: deps.workload,
     });
 
     runtime.registerFactProvider(catalogFactProvider);
@@ -70,21 +77,23 @@ export const scorecardsPlugin = definePlugin<
         }),
       );
     }
-    // Catalog changes: a changed definition re-reads them all, any other entity is evaluated again.
-    const unfollowCatalog = deps.catalog.onEntityChange(async (change) => {
-      if (change.type === 'removed') await runtime.removed(change.entityRef);
-      else if (/^(scorecard|initiative):/i.test(change.entityRef))
+    // Catalog changes: a changed definition re-reads them all (a sweep, and the next batch reads
+    // definitions again), any other entity is queued and evaluated with others in a batch.
+    const unfollowCatalog = deps.catalog.onEntityChange((change) => {
+      if (change.type === 'removed') runtime.removed(change.entityRef);
+      else if (/^(scorecard|initiative):/i.test(change.entityRef)) {
+        runtime.definitionsChanged();
         void scheduler.trigger(SWEEP_JOB).catch((err: unknown) => logger.error({ err }, 'scorecards: sweep failed'));
-      else runtime.enqueue(change.entityRef);
+      } else runtime.enqueue(change.entityRef);
     });
 
     scheduler.every(SWEEP_JOB, { intervalSeconds: config.evaluationIntervalSeconds, runOnStart: true, timeoutSeconds: 30 * 60 }, async (signal) => {
       await runtime.sweep(signal);
     });
-    lifecycle.onShutdown(() => {
+    lifecycle.onShutdown(async () => {
       unfollowCatalog();
-      unfollowTechdocs();
-      return runtime.stop();
+      await unfollowTechdocs();
+      await runtime.stop();
     });
 
     mountRoutes(ctx, scorecardsRoutes, {

@@ -1,16 +1,21 @@
-import type { Logger } from '@atrium/backend-plugin-api';
+import { CoalescingQueue, type Logger, type WorkloadService } from '@atrium/backend-plugin-api';
+import type { Entity } from '@atrium/catalog-model';
 import type { CatalogService } from '@atrium/plugin-catalog/backend';
-import type { DefinitionError, InitiativeDefinition } from '../common/index.js';
+import type { CatalogChangesStatus, DefinitionError, InitiativeDefinition } from '../common/index.js';
 import { readRawDefinitions, INITIATIVE_KIND, SCORECARD_KIND, type ScorecardsConfig } from './config.js';
 import { loadDefinitions, type LoadedScorecard, type LoadResult } from './definitions.js';
 import { BUILT_IN_RELATION_TYPES } from './engine.js';
 import { Evaluator, type SweepStats } from './evaluator.js';
-import { refOf } from './facts/builtins.js';
 import type { FactProvider } from './facts/types.js';
 import { coalesced } from './coalesce.js';
 import { trackInitiative } from './initiatives.js';
 import type { Notifier } from './notifier.js';
 import type { ScorecardStore } from './store.js';
+
+/** Changes processed together: one catalog read, one scorecards read and one write per batch. */
+const EVENT_BATCH_SIZE = 500;
+const DEFINITION_KINDS = [SCORECARD_KIND, INITIATIVE_KIND];
+const DEFINITION_REF = /^(scorecard|initiative):/i;
 
 /**
  * The scorecards plugin at run time: the fact providers, the loaded definitions, and the work
@@ -22,9 +27,18 @@ export class ScorecardsRuntime {
   private loaded: LoadResult = { scorecards: [], initiatives: [], errors: [] };
   readonly evaluator: Evaluator;
   lastSweep: (SweepStats & { finishedAt: string }) | undefined;
-  private pending = new Set<string>();
-  private timer: NodeJS.Timeout | undefined;
-  private draining: Promise<void> = Promise.resolve();
+  /** Whether a sweep runs in this process now. */
+  sweeping = false;
+  /**
+   * Catalog changes (and other reasons to evaluate an entity again), coalesced per entity ref and
+   * evaluated by one worker, a batch at a time: a bulk ingest costs a read and a write per batch.
+   */
+  private readonly changes: CoalescingQueue<'changed' | 'removed'>;
+  /** Definitions must be read again before the next batch (never read yet, or a definition changed). */
+  private definitionsStale = true;
+  private readonly progress = { heard: 0, batches: 0, entities: 0, lastBatchAt: null as string | null, caughtUpAt: null as string | null };
+  /** A batch is being evaluated. */
+  private applying = false;
   private stopped = false;
 
   constructor(
@@ -36,6 +50,8 @@ export class ScorecardsRuntime {
       logger: Logger;
       /** Every relation type conditions may name: the built-in ones and those of custom kinds. */
       relationTypes?: readonly string[];
+      /** Bulk work (a catalog ingest) that batches wait for, so its changes coalesce and are evaluated after it. */
+      workload?: Pick<WorkloadService, 'whenIdle'>;
     },
   ) {
     this.evaluator = new Evaluator({
@@ -46,6 +62,12 @@ export class ScorecardsRuntime {
       providers: () => this.providers,
       definitions: () => this.loaded,
       relationTypes: this.relationTypes,
+    });
+    this.changes = new CoalescingQueue<'changed' | 'removed'>((batch) => this.applyChanges(batch), {
+      batchSize: EVENT_BATCH_SIZE,
+      onError: (err, keys) => deps.logger.error({ err, keys }, 'scorecards: could not evaluate changed entities; retrying'),
+      // An ingest's changes are evaluated once it ends (at most every 10 s while it runs).
+      ...(deps.workload ? { yieldTo: deps.workload } : {}),
     });
   }
 
@@ -76,6 +98,7 @@ export class ScorecardsRuntime {
   }
 
   async reloadDefinitions(): Promise<void> {
+    this.definitionsStale = false;
     const raw = await readRawDefinitions(this.deps.config, this.deps.catalog);
     this.loaded = loadDefinitions(raw.scorecards, raw.initiatives, { facts: this.knownFacts(), relations: new Set(this.relationTypes) });
     for (const e of this.loaded.errors) this.deps.logger.warn({ ...e }, `scorecards: definition rejected: ${e.message}`);
@@ -94,6 +117,15 @@ export class ScorecardsRuntime {
   private readonly coalescedSweep = coalesced(() => this.sweepOnce(this.sweepSignal));
 
   private async sweepOnce(signal?: AbortSignal): Promise<SweepStats> {
+    this.sweeping = true;
+    try {
+      return await this.sweepSteps(signal);
+    } finally {
+      this.sweeping = false;
+    }
+  }
+
+  private async sweepSteps(signal?: AbortSignal): Promise<SweepStats> {
     await this.reloadDefinitions();
     const stats = await this.evaluator.evaluateAll(signal);
     const now = new Date();
@@ -107,45 +139,77 @@ export class ScorecardsRuntime {
     return stats;
   }
 
-  /** Queues an entity for evaluation; queued refs are evaluated together after a short delay. */
+  /**
+   * Queues an entity for evaluation (a catalog change, an exemption, a TechDocs build). Queued
+   * entities are evaluated in batches of up to EVENT_BATCH_SIZE, each entity once however often it
+   * was queued meanwhile.
+   */
   enqueue(entityRef: string): void {
     if (this.stopped) return;
-    this.pending.add(entityRef.toLowerCase());
-    this.timer ??= setTimeout(() => {
-      this.timer = undefined;
-      this.draining = this.draining.then(() => this.drain()).catch((err: unknown) => this.deps.logger.error({ err }, 'scorecards: event evaluation failed'));
-    }, this.deps.config.eventBatchMs);
+    this.progress.heard++;
+    this.changes.add(entityRef.toLowerCase(), 'changed');
   }
 
-  /** Resolves once every queued entity has been evaluated (used by tests and the bench). */
-  async idle(): Promise<void> {
-    while (this.timer || this.pending.size) {
-      await new Promise((r) => setTimeout(r, 20));
-      await this.draining;
+  /** Queues the removal of an entity's results and facts (it left the catalog). */
+  removed(entityRef: string): void {
+    if (this.stopped) return;
+    this.progress.heard++;
+    if (DEFINITION_REF.test(entityRef)) this.definitionsStale = true;
+    this.changes.add(entityRef.toLowerCase(), 'removed');
+  }
+
+  /** A Scorecard or Initiative entity changed: the next batch reads definitions again. */
+  definitionsChanged(): void {
+    this.definitionsStale = true;
+  }
+
+  /** Resolves once every queued entity has been evaluated (tests; the bench reads catalogChanges()). */
+  idle(): Promise<void> {
+    return this.changes.idle();
+  }
+
+  /** Whether this process has caught up with the changes it heard (GET /status, `catalogChanges`). */
+  catalogChanges(): CatalogChangesStatus {
+    const queued = this.changes.size;
+    return { idle: queued === 0 && !this.applying, queued, ...this.progress };
+  }
+
+  private async applyChanges(batch: Map<string, 'changed' | 'removed'>): Promise<void> {
+    this.applying = true;
+    const heardBefore = this.progress.heard;
+    try {
+      const changed = [...batch].filter(([, what]) => what === 'changed').map(([ref]) => ref);
+      const gone = [...batch].filter(([, what]) => what === 'removed').map(([ref]) => ref);
+      const entities: Entity[] = [];
+      if (changed.length) {
+        const found = await this.deps.catalog.getEntitiesByRefs(changed);
+        for (const [i, entity] of found.entries()) {
+          if (entity) entities.push(entity);
+          else gone.push(changed[i]!); // no longer in the catalog (removed since it was queued)
+        }
+      }
+      if (this.definitionsStale || entities.some((e) => DEFINITION_KINDS.includes(e.kind)) || gone.some((r) => DEFINITION_REF.test(r))) {
+        await this.reloadDefinitions();
+      }
+      await this.evaluator.evaluateEntities(entities, { trigger: 'event', removed: gone });
+      this.progress.batches++;
+      this.progress.entities += batch.size;
+      this.progress.lastBatchAt = new Date().toISOString();
+    } finally {
+      this.applying = false;
     }
-    await this.draining;
+    if (this.changes.size === 0) this.progress.caughtUpAt = new Date().toISOString();
+    // Changes arrived while this batch ran: something (an ingest) is producing them. Give it the
+    // room before the next batch; changes to the same entities meanwhile are evaluated once.
+    else if (this.progress.heard > heardBefore && this.deps.config.eventBatchMs > 0 && !this.stopped) {
+      await new Promise((r) => setTimeout(r, this.deps.config.eventBatchMs).unref());
+    }
   }
 
-  private async drain(): Promise<void> {
-    const refs = [...this.pending];
-    this.pending.clear();
-    if (!refs.length) return;
-    const entities = (await this.deps.catalog.getEntitiesByRefs(refs)).filter((e) => !!e);
-    const definitionsChanged = entities.some((e) => [SCORECARD_KIND, INITIATIVE_KIND].includes(e.kind));
-    if (definitionsChanged || !this.loaded.scorecards.length) await this.reloadDefinitions();
-    const found = new Set(entities.map(refOf));
-    const missing = refs.filter((r) => !found.has(r));
-    for (const ref of missing) await this.deps.store.deleteEntity(ref);
-    await this.evaluator.evaluateEntities(entities, { trigger: 'event' });
-  }
-
-  async removed(entityRef: string): Promise<void> {
-    await this.deps.store.deleteEntity(entityRef.toLowerCase());
-    if (/^(scorecard|initiative):/i.test(entityRef)) await this.reloadDefinitions();
-  }
-
-  stop(): void {
+  /** Stops following changes; resolves when a batch still running has finished. */
+  stop(): Promise<void> {
     this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
+    this.changes.stop();
+    return this.changes.idle();
   }
 }

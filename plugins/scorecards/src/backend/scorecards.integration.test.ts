@@ -6,7 +6,7 @@ import { coreServices, createGuestAuth, createServiceFactory } from '@atrium/bac
 import { catalogPlugin } from '@atrium/plugin-catalog/backend';
 import { startTestBackend, testDatabaseKinds, type TestBackend } from '@atrium/test-utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { EntityResultsResponse, ListScorecardsResponse } from '../common/index.js';
+import type { CatalogChangesStatus, EntityResultsResponse, ListScorecardsResponse } from '../common/index.js';
 import { SCORECARD_NOTIFICATION_TOPICS } from '../common/index.js';
 import { notificationsPlugin, type NotificationList } from '@atrium/plugin-notifications/backend';
 import { scorecardKinds } from './config.js';
@@ -171,6 +171,15 @@ describe.each(testDatabaseKinds())('scorecards on %s', (database) => {
   it('re-evaluates an entity when the catalog reports a change, records history and notifies on a level drop', async () => {
     await refresh(entitiesFile({ alphaSystem: false }));
     await waitFor(async () => (await entityResults('alpha')).results[0]?.level === 'bronze');
+    // The catalog's changes were heard, evaluated in batches, and the plugin says it has caught up.
+    const { catalogChanges } = await waitFor(async () => {
+      const status = (await api<{ catalogChanges: CatalogChangesStatus }>('/status')).body;
+      return status.catalogChanges.idle && status.catalogChanges.caughtUpAt !== null && status;
+    });
+    expect(catalogChanges).toMatchObject({ queued: 0, batches: expect.any(Number), lastBatchAt: expect.any(String) });
+    expect(catalogChanges.heard).toBeGreaterThanOrEqual(catalogChanges.entities);
+    expect(catalogChanges.entities).toBeGreaterThan(0);
+    expect(catalogChanges.batches).toBeLessThanOrEqual(catalogChanges.entities);
     const history = (await api<{ items: Array<{ level: string }> }>('/history?entityRef=component:default/alpha')).body.items;
     expect(history.map((h) => h.level)).toEqual(['gold', 'bronze']);
     // A sweep that happens to run now (one starts whenever definitions are re-read) may also remind

@@ -34,14 +34,30 @@ export interface ResultRow {
   hash: string;
 }
 
+/** What a stored result was before an evaluation: its hash (status part `:` detail part) and level. */
+export interface PreviousResult {
+  hash: string;
+  level: string | null;
+  levelRank: number;
+}
+
+/** What loadBatch reads for a batch of entities; `previous` is keyed `entityRef\nscorecardId`. */
+export interface BatchState {
+  facts: Map<string, StoredFacts>;
+  previous: Map<string, PreviousResult>;
+  /** `scorecardId/ruleId` of the granted, unexpired exemptions, per entity. */
+  exemptions: Map<string, Set<string>>;
+}
+
 export interface ResultChange {
   row: ResultRow;
   previous: { level: string | null; levelRank: number } | undefined;
 }
 
-// Rows per statement. Larger batches (400+ rows with jsonb) made the next BEGIN fail on PGlite 0.5.16
-// ("BeginTransactionBlock: unexpected state END"), so writes stay well below that.
-const CHUNK = 200;
+// Entities per statement on PGlite. Multi-row VALUES inserts of 400+ rows with jsonb made the next
+// BEGIN fail on PGlite 0.5.16 ("BeginTransactionBlock: unexpected state END"); writes now pass their
+// rows as one jsonb parameter (jsonb_to_recordset), which the search plugin also writes 500 at a time.
+const CHUNK = 500;
 function chunks<T>(items: T[], size: number): T[][] {
   const out: T[][] = [];
   for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
@@ -54,7 +70,7 @@ const parseJson = <T>(v: unknown): T => (typeof v === 'string' ? (JSON.parse(v) 
 
 /** All reads and writes of the scorecards tables. */
 export class ScorecardStore {
-  /** `embedded`: PGlite, which needs small write batches (see CHUNK); a Postgres server takes larger ones. */
+  /** Entities per read and write statement. `embedded`: PGlite, which needs smaller ones (see CHUNK). */
   private readonly chunk: number;
   constructor(
     private readonly db: Knex,
@@ -65,140 +81,127 @@ export class ScorecardStore {
     this.chunk = mode === 'embedded' ? CHUNK : 1000;
   }
 
+  /** Stored facts of some entities (the entity page; evaluation reads them with loadBatch). */
   async loadFacts(refs: string[]): Promise<Map<string, StoredFacts>> {
     const out = new Map<string, StoredFacts>();
     for (const part of chunks(refs, 1000)) {
       const rows = await this.db('facts').whereIn('entity_ref', part);
-      for (const r of rows) {
-        out.set(r.entity_ref, {
-          facts: parseJson(r.facts),
-          entityHash: r.entity_hash,
-          entityChangedAt: new Date(r.entity_changed_at),
-          inputHash: r.input_hash ?? null,
-        });
-      }
-    }
-    return out;
-  }
-
-  async saveFacts(rows: Array<{ entityRef: string } & StoredFacts>, now: Date): Promise<void> {
-    for (const part of chunks(rows, this.chunk)) {
-      await this.db('facts')
-        .insert(
-          part.map((r) => ({
-            entity_ref: r.entityRef,
-            facts: JSON.stringify(r.facts),
-            entity_hash: r.entityHash,
-            entity_changed_at: r.entityChangedAt,
-            input_hash: r.inputHash,
-            updated_at: now,
-          })),
-        )
-        .onConflict('entity_ref')
-        .merge();
-    }
-  }
-
-  async loadResultHashes(refs: string[]): Promise<Map<string, { hash: string; level: string | null; levelRank: number }>> {
-    const out = new Map<string, { hash: string; level: string | null; levelRank: number }>();
-    for (const part of chunks(refs, 1000)) {
-      const rows = await this.db('results').whereIn('entity_ref', part).select('entity_ref', 'scorecard_id', 'hash', 'level', 'level_rank');
-      for (const r of rows) out.set(`${r.entity_ref}\n${r.scorecard_id}`, { hash: r.hash, level: r.level, levelRank: r.level_rank });
+      for (const r of rows) out.set(r.entity_ref, toStoredFacts(r));
     }
     return out;
   }
 
   /**
-   * Writes results whose hash differs from the stored one (`previous`, read before evaluating),
-   * and a history row for each whose status part changed. The upsert only touches rows whose
-   * stored hash still differs and returns them, so an event-driven evaluation and a sweep racing
-   * on the same entity do not both record the same change. Returns what was written.
+   * Everything an evaluation of these entities starts from, in one statement: their stored facts,
+   * the hash and level of each of their results, and their granted, unexpired exemptions.
    */
-  async writeResults(rows: ResultRow[], previous: Map<string, { hash: string; level: string | null; levelRank: number }>, now: Date): Promise<ResultChange[]> {
-    const changes: ResultChange[] = [];
+  async loadBatch(refs: string[], now: Date): Promise<BatchState> {
+    const state: BatchState = { facts: new Map(), previous: new Map(), exemptions: new Map() };
+    for (const part of chunks(refs, this.chunk)) {
+      const { rows } = (await this.db.raw(
+        `select r.ref, f.facts, f.entity_hash, f.entity_changed_at, f.input_hash,
+           (select jsonb_agg(jsonb_build_array(x.scorecard_id, x.hash, x.level, x.level_rank)) from results x where x.entity_ref = r.ref) as results,
+           (select jsonb_agg(e.scorecard_id || '/' || e.rule_id) from exemptions e
+             where e.entity_ref = r.ref and e.status = 'granted' and e.expires_at > ?) as exemptions
+         from unnest(?::text[]) as r(ref)
+         left join facts f on f.entity_ref = r.ref`,
+        [now, part],
+      )) as { rows: Array<Record<string, unknown>> };
+      for (const r of rows) {
+        const ref = String(r['ref']);
+        if (r['entity_hash'] != null) state.facts.set(ref, toStoredFacts(r));
+        for (const [scorecardId, hash, level, rank] of parseJson<Array<[string, string, string | null, number]> | null>(r['results']) ?? []) {
+          state.previous.set(`${ref}\n${scorecardId}`, { hash, level, levelRank: Number(rank) });
+        }
+        const exempt = parseJson<string[] | null>(r['exemptions']);
+        if (exempt?.length) state.exemptions.set(ref, new Set(exempt));
+      }
+    }
+    return state;
+  }
+
+  /**
+   * Stores what an evaluation changed, as one statement per `chunk` entities (one for a batch of
+   * changes): results whose hash differs from the stored one (`previous`, read before evaluating),
+   * a history row for each whose status part changed, the entities' facts rows given (only those
+   * that changed), and the removal of `removed` entities' results and facts. The results upsert
+   * only touches rows whose stored hash still differs and returns them, so an event-driven
+   * evaluation and a sweep racing on the same entity do not both record the same change. Level
+   * changes are appended to the event log in the same transaction. Facts carry the input hash,
+   * which is stored with (never before) the results it stands for. Returns the results written.
+   */
+  async writeBatch(
+    batch: { results: ResultRow[]; previous: Map<string, PreviousResult>; facts?: Array<{ entityRef: string } & StoredFacts>; removed?: string[] },
+    now: Date,
+  ): Promise<ResultChange[]> {
     const key = (r: ResultRow) => `${r.entityRef}\n${r.scorecardId}`;
-    for (const part of chunks(
-      rows.filter((r) => previous.get(key(r))?.hash !== r.hash),
-      this.chunk,
-    )) {
-      await this.db.transaction(async (trx) => {
-        const returned: Array<{ entity_ref: string; scorecard_id: string }> = await trx('results')
-          .insert(
-            part.map((r) => ({
-              entity_ref: r.entityRef,
-              scorecard_id: r.scorecardId,
-              owner: r.owner,
-              level: r.level,
-              level_rank: r.levelRank,
-              points: r.points,
-              max_points: r.maxPoints,
-              rules: JSON.stringify(r.rules),
-              hash: r.hash,
-              evaluated_at: now,
-              changed_at: now,
-            })),
-          )
-          .onConflict(['entity_ref', 'scorecard_id'])
-          .merge()
-          .where('results.hash', '<>', trx.raw('excluded.hash'))
-          .returning(['entity_ref', 'scorecard_id']);
-        const written = new Set(returned.map((r) => `${r.entity_ref}\n${r.scorecard_id}`));
-        const done = part.filter((r) => written.has(key(r)));
-        const statusChanged = done.filter((r) => previous.get(key(r))?.hash.split(':')[0] !== r.hash.split(':')[0]);
-        if (statusChanged.length) {
-          await trx('history').insert(
-            statusChanged.map((r) => ({
-              entity_ref: r.entityRef,
-              scorecard_id: r.scorecardId,
-              owner: r.owner,
-              level: r.level,
-              points: r.points,
-              max_points: r.maxPoints,
-              passed_rules: JSON.stringify(r.rules.filter((x) => isMet(x.status)).map((x) => x.ruleId)),
-              recorded_at: now,
-            })),
-          );
-        }
-        for (const r of done) changes.push({ row: r, previous: previous.get(key(r)) });
-        const levelChanged = done.filter((r) => (previous.get(key(r))?.level ?? null) !== r.level);
-        if (this.eventLog && levelChanged.length > 0) {
-          await this.eventLog.append(
-            levelChanged.map((r) => ({
-              topic: 'scorecards.level.changed',
-              entityRef: r.entityRef,
-              actor: 'plugin:scorecards',
-              payload: {
-                entityRef: r.entityRef,
-                scorecardId: r.scorecardId,
-                from: previous.get(key(r))?.level ?? null,
-                to: r.level,
-                points: r.points,
-                maxPoints: r.maxPoints,
-              },
-              meta: {
-                summary: `Scorecard ${r.scorecardId}: ${previous.get(key(r))?.level ?? 'no level'} → ${r.level ?? 'no level'} (${r.points}/${r.maxPoints} points)`,
-              },
-            })),
-            { trx },
-          );
-        }
-      });
+    const { previous } = batch;
+    const results = batch.results.filter((r) => previous.get(key(r))?.hash !== r.hash);
+    const facts = batch.facts ?? [];
+    const removed = batch.removed ?? [];
+    // Chunks of entities: an entity's results and facts always go in the same statement.
+    const byEntity = new Map<string, { results: ResultRow[]; facts?: { entityRef: string } & StoredFacts }>();
+    const entry = (ref: string) => byEntity.get(ref) ?? byEntity.set(ref, { results: [] }).get(ref)!;
+    for (const r of results) entry(r.entityRef).results.push(r);
+    for (const f of facts) entry(f.entityRef).facts = f;
+    const parts = chunks([...byEntity.values()], this.chunk);
+    if (removed.length && !parts.length) parts.push([]);
+    const changes: ResultChange[] = [];
+    for (const [i, part] of parts.entries()) {
+      const partResults = part.flatMap((e) => e.results);
+      const partFacts = part.flatMap((e) => (e.facts ? [e.facts] : []));
+      const partRemoved = i === 0 ? removed : [];
+      const statement = writeStatement(partResults, partFacts, partRemoved, previous, now);
+      // A transaction only when a level may change: its event-log entry goes in with the results.
+      const levelMayChange = partResults.some((r) => (previous.get(key(r))?.level ?? null) !== r.level);
+      const run = async (db: Knex): Promise<ResultRow[]> => {
+        const { rows } = (await db.raw(statement.sql, statement.bindings)) as { rows: Array<{ entity_ref: string; scorecard_id: string }> };
+        const written = new Set(rows.map((r) => `${r.entity_ref}\n${r.scorecard_id}`));
+        return partResults.filter((r) => written.has(key(r)));
+      };
+      const done = levelMayChange
+        ? await this.db.transaction(async (trx) => {
+            const written = await run(trx);
+            await this.appendLevelChanges(trx, written, previous);
+            return written;
+          })
+        : await run(this.db);
+      for (const r of done) changes.push({ row: r, previous: previous.get(key(r)) });
     }
     return changes;
   }
 
-  async deleteEntity(ref: string): Promise<void> {
-    await this.db('results').where('entity_ref', ref).delete();
-    await this.db('facts').where('entity_ref', ref).delete();
+  private async appendLevelChanges(trx: Knex.Transaction, written: ResultRow[], previous: Map<string, PreviousResult>): Promise<void> {
+    const from = (r: ResultRow) => previous.get(`${r.entityRef}\n${r.scorecardId}`)?.level ?? null;
+    const levelChanged = written.filter((r) => from(r) !== r.level);
+    if (!this.eventLog || levelChanged.length === 0) return;
+    await this.eventLog.append(
+      levelChanged.map((r) => ({
+        topic: 'scorecards.level.changed',
+        entityRef: r.entityRef,
+        actor: 'plugin:scorecards',
+        payload: { entityRef: r.entityRef, scorecardId: r.scorecardId, from: from(r), to: r.level, points: r.points, maxPoints: r.maxPoints },
+        meta: {
+          summary: `Scorecard ${r.scorecardId}: ${from(r) ?? 'no level'} → ${r.level ?? 'no level'} (${r.points}/${r.maxPoints} points)`,
+        },
+      })),
+      { trx },
+    );
   }
 
   /** Drops results of entities no longer in the catalog, or of scorecards no longer defined or applying. */
   async deleteStale(seen: Set<string>, keep: (entityRef: string, scorecardId: string) => boolean): Promise<number> {
     const rows: Array<{ entity_ref: string; scorecard_id: string }> = await this.db('results').select('entity_ref', 'scorecard_id');
     const stale = rows.filter((r) => !seen.has(r.entity_ref) || !keep(r.entity_ref, r.scorecard_id));
-    for (const r of stale) await this.db('results').where({ entity_ref: r.entity_ref, scorecard_id: r.scorecard_id }).delete();
+    for (const part of chunks(stale, 1000)) {
+      await this.db.raw(
+        `delete from results r using unnest(?::text[], ?::text[]) as s(entity_ref, scorecard_id)
+         where r.entity_ref = s.entity_ref and r.scorecard_id = s.scorecard_id`,
+        [part.map((r) => r.entity_ref), part.map((r) => r.scorecard_id)],
+      );
+    }
     const gone = [...new Set(rows.map((r) => r.entity_ref))].filter((r) => !seen.has(r));
-    for (const part of chunks(gone, this.chunk)) await this.db('facts').whereIn('entity_ref', part).delete();
+    for (const part of chunks(gone, 1000)) await this.db('facts').whereIn('entity_ref', part).delete();
     return stale.length;
   }
 
@@ -347,18 +350,19 @@ export class ScorecardStore {
     return rows.map((r) => ({ day: iso(r.day).slice(0, 10), passing: r.passing, total: r.total }));
   }
 
-  async recordTechdocsBuild(entityRef: string, ok: boolean, at: Date): Promise<void> {
-    await this.db('techdocs_builds').insert({ entity_ref: entityRef, ok, built_at: at }).onConflict('entity_ref').merge();
+  /** Records TechDocs build outcomes (one statement per chunk; a later outcome of an entity replaces its row). */
+  async recordTechdocsBuilds(builds: Array<{ entityRef: string; ok: boolean }>, at: Date): Promise<void> {
+    for (const part of chunks(builds, 1000)) {
+      await this.db('techdocs_builds')
+        .insert(part.map((b) => ({ entity_ref: b.entityRef, ok: b.ok, built_at: at })))
+        .onConflict('entity_ref')
+        .merge();
+    }
   }
 
   async techdocsBuilds(): Promise<Map<string, boolean>> {
     const rows = await this.db('techdocs_builds').select('entity_ref', 'ok');
     return new Map(rows.map((r) => [r.entity_ref, r.ok]));
-  }
-
-  /** Granted exemptions that have not expired (what evaluation counts). */
-  async activeExemptions(now: Date, entityRef?: string): Promise<Exemption[]> {
-    return this.exemptions({ now, status: 'granted', ...(entityRef ? { entityRef } : {}) });
   }
 
   async exemptions(where: {
@@ -438,6 +442,102 @@ export class ScorecardStore {
       return exemption;
     });
   }
+}
+
+function toStoredFacts(r: Record<string, unknown>): StoredFacts {
+  return {
+    facts: parseJson<EntityFacts>(r['facts']),
+    entityHash: String(r['entity_hash']),
+    entityChangedAt: new Date(r['entity_changed_at'] as string | Date),
+    inputHash: (r['input_hash'] as string | null) ?? null,
+  };
+}
+
+/**
+ * The one statement that stores an evaluation's changes (see ScorecardStore.writeBatch): the rows
+ * go in as jsonb parameters, and data-modifying CTEs upsert results (returning those written),
+ * append history for the written ones whose status changed, upsert facts and delete removed
+ * entities' rows. Parts with nothing to do are left out.
+ */
+function writeStatement(
+  results: ResultRow[],
+  facts: Array<{ entityRef: string } & StoredFacts>,
+  removed: string[],
+  previous: Map<string, PreviousResult>,
+  now: Date,
+): { sql: string; bindings: Knex.RawBinding[] } {
+  const ctes: string[] = [];
+  const bindings: Knex.RawBinding[] = [];
+  const statusOf = (hash: string | undefined) => hash?.split(':')[0];
+  if (results.length) {
+    ctes.push(
+      `res as (select * from jsonb_to_recordset(?::jsonb) as x(entity_ref text, scorecard_id text, owner text, level text, level_rank integer,
+         points double precision, max_points double precision, rules jsonb, hash text, passed_rules jsonb, status_changed boolean))`,
+      `written as (insert into results (entity_ref, scorecard_id, owner, level, level_rank, points, max_points, rules, hash, evaluated_at, changed_at)
+         select entity_ref, scorecard_id, owner, level, level_rank, points, max_points, rules, hash, ?::timestamptz, ?::timestamptz from res
+         on conflict (entity_ref, scorecard_id) do update set owner = excluded.owner, level = excluded.level, level_rank = excluded.level_rank,
+           points = excluded.points, max_points = excluded.max_points, rules = excluded.rules, hash = excluded.hash,
+           evaluated_at = excluded.evaluated_at, changed_at = excluded.changed_at
+         where results.hash <> excluded.hash
+         returning entity_ref, scorecard_id)`,
+      `hist as (insert into history (entity_ref, scorecard_id, owner, level, points, max_points, passed_rules, recorded_at)
+         select res.entity_ref, res.scorecard_id, res.owner, res.level, res.points, res.max_points, res.passed_rules, ?::timestamptz
+         from res join written on written.entity_ref = res.entity_ref and written.scorecard_id = res.scorecard_id
+         where res.status_changed
+         returning 1)`,
+    );
+    bindings.push(
+      JSON.stringify(
+        results.map((r) => ({
+          entity_ref: r.entityRef,
+          scorecard_id: r.scorecardId,
+          owner: r.owner,
+          level: r.level,
+          level_rank: r.levelRank,
+          points: r.points,
+          max_points: r.maxPoints,
+          rules: r.rules,
+          hash: r.hash,
+          passed_rules: r.rules.filter((x) => isMet(x.status)).map((x) => x.ruleId),
+          status_changed: statusOf(previous.get(`${r.entityRef}\n${r.scorecardId}`)?.hash) !== statusOf(r.hash),
+        })),
+      ),
+      now,
+      now,
+      now,
+    );
+  }
+  if (facts.length) {
+    ctes.push(
+      `fx as (insert into facts (entity_ref, facts, entity_hash, entity_changed_at, input_hash, updated_at)
+         select entity_ref, facts, entity_hash, entity_changed_at, input_hash, ?::timestamptz
+         from jsonb_to_recordset(?::jsonb) as f(entity_ref text, facts jsonb, entity_hash text, entity_changed_at timestamptz, input_hash text)
+         on conflict (entity_ref) do update set facts = excluded.facts, entity_hash = excluded.entity_hash,
+           entity_changed_at = excluded.entity_changed_at, input_hash = excluded.input_hash, updated_at = excluded.updated_at
+         returning 1)`,
+    );
+    bindings.push(
+      now,
+      JSON.stringify(
+        facts.map((f) => ({
+          entity_ref: f.entityRef,
+          facts: f.facts,
+          entity_hash: f.entityHash,
+          entity_changed_at: f.entityChangedAt.toISOString(),
+          input_hash: f.inputHash,
+        })),
+      ),
+    );
+  }
+  if (removed.length) {
+    ctes.push(
+      'gone_results as (delete from results where entity_ref = any(?::text[]) returning 1)',
+      'gone_facts as (delete from facts where entity_ref = any(?::text[]) returning 1)',
+    );
+    bindings.push(removed, removed);
+  }
+  const select = results.length ? 'select entity_ref, scorecard_id from written' : 'select null::text as entity_ref, null::text as scorecard_id where false';
+  return { sql: `with ${ctes.join(',\n')}\n${select}`, bindings };
 }
 
 function toResult(r: Record<string, unknown>): EntityScorecardResult {

@@ -220,5 +220,22 @@ export interface RuleResultsResponse {
   items: Array<{ entityRef: string; owner: string | null; level: string | null; rule: RuleResult }>;
 }
 
+/**
+ * GET /status `catalogChanges`: how far this replica's evaluation of catalog changes has got.
+ * `idle` is true when nothing is queued or being evaluated; `caughtUpAt` is when the queue last
+ * became empty (null before the first batch). Counts are since the process started: `heard`
+ * changes queued (an entity queued twice before its batch counts twice), `entities` evaluated
+ * (or removed) in `batches` batches.
+ */
+export interface CatalogChangesStatus {
+  idle: boolean;
+  queued: number;
+  heard: number;
+  batches: number;
+  entities: number;
+  lastBatchAt: string | null;
+  caughtUpAt: string | null;
+}
+
 /** Topic published after an entity's results change. */
 export const SCORECARDS_EVENTS = { resultChanged: 'scorecards.result.changed' } as const;

@@ -1,4 +1,4 @@
-import type { EventsService, Logger } from '@atrium/backend-plugin-api';
+import { CoalescingQueue, type EventsService, type Logger } from '@atrium/backend-plugin-api';
 import { techdocsBuildFinished, TECHDOCS_REF_ANNOTATION } from '@atrium/plugin-techdocs/common';
 import type { ScorecardStore } from '../store.js';
 import { refOf } from './builtins.js';
@@ -31,7 +31,9 @@ export function techdocsFactProvider(lookup: () => { seenAny: boolean; builds: M
 /**
  * Keeps the recorded TechDocs build outcomes (table techdocs_builds, shared by the replicas) and
  * registers the provider reading them. `onBuild` is called with the entity whose outcome changed,
- * so it is evaluated again. Returns the unsubscribe function.
+ * so it is evaluated again. Outcomes are kept in memory at once and written to the table in
+ * batches (the last outcome per entity, one statement per batch), so a bulk TechDocs sync costs
+ * a few writes, not one per site. Returns the function that stops following (after the last write).
  */
 export async function followTechdocsBuilds(deps: {
   events: EventsService;
@@ -39,18 +41,32 @@ export async function followTechdocsBuilds(deps: {
   logger: Logger;
   register: (provider: FactProvider) => void;
   onBuild: (entityRef: string) => void;
-}): Promise<() => void> {
+}): Promise<() => Promise<void>> {
   const builds = await deps.store.techdocsBuilds();
   let seenAny = builds.size > 0;
   deps.register(techdocsFactProvider(() => ({ seenAny, builds })));
+  const writes = new CoalescingQueue<boolean>(
+    (batch) =>
+      deps.store.recordTechdocsBuilds(
+        [...batch].map(([entityRef, ok]) => ({ entityRef, ok })),
+        new Date(),
+      ),
+    { onError: (err, keys) => deps.logger.warn({ err, keys }, 'scorecards: could not record TechDocs build outcomes; retrying') },
+  );
   // Every replica hears every build (the event bus), so each keeps its map by the events alone:
   // reloading the table per build made a bulk sync of n sites cost n² rows.
-  return deps.events.subscribe(techdocsBuildFinished, async ({ payload }) => {
+  const unsubscribe = deps.events.subscribe(techdocsBuildFinished, ({ payload }) => {
     const entityRef = payload.entityRef.toLowerCase();
     const ok = payload.status === 'built';
-    await deps.store.recordTechdocsBuild(entityRef, ok, new Date());
     seenAny = true;
     builds.set(entityRef, ok);
+    writes.add(entityRef, ok);
     deps.onBuild(entityRef);
   });
+  return async () => {
+    unsubscribe();
+    // Outcomes heard but not written yet are written before the database closes (unless it fails for 5 s).
+    await Promise.race([writes.idle(), new Promise((r) => setTimeout(r, 5000).unref())]);
+    writes.stop();
+  };
 }

@@ -17,10 +17,12 @@ export const getStatus = defineRoute<ScorecardsRouteServices>({
   method: 'get',
   path: '/status',
   permission: 'scorecards.read',
-  summary: 'Last sweep, definition errors, fact providers',
+  summary: 'Last sweep, definition errors, fact providers, catch-up with catalog changes',
   response: json('Status'),
   handler: (_request, { runtime }) => ({
     lastSweep: runtime.lastSweep ?? null,
+    sweeping: runtime.sweeping,
+    catalogChanges: runtime.catalogChanges(),
     errors: runtime.errors,
     facts: runtime.providers.map((p) => ({ provider: p.id, facts: p.facts })),
   }),
