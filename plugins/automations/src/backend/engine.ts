@@ -271,7 +271,7 @@ export class Engine {
       case 'emit':
         return { type: 'emit', maxAttempts: 1, request: { event: spec.event, payload: t('payload'), entityRef: event.entityRef ?? null, hop: event.hop + 1 } };
       case 'annotate':
-        return { type: 'annotate', maxAttempts: 1, request: { ...renderAnnotate(spec, t, event.entityRef) } };
+        return { type: 'annotate', maxAttempts: 1, request: { ...renderAnnotate(spec, t, event.entityRef, event.hop + 1) } };
       case 'scaffolder':
         return { type: 'scaffolder', maxAttempts: config.defaultMaxAttempts, request: { ...renderScaffolder(spec, t, event.hop + 1) } };
       default:

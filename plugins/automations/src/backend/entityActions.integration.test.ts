@@ -31,6 +31,8 @@ const alpha = {
   spec: { type: 'service', lifecycle: 'production', owner: 'team-a' },
 };
 const emitDone = (target: string) => [{ type: 'emit', event: 'probe.loop', payload: { target } }];
+/** Annotated by an automation on its own updates: a loop the hop count must stop. */
+const loopy = { ...alpha, metadata: { name: 'loopy' } };
 
 interface TaskView {
   id: string;
@@ -64,6 +66,7 @@ describe.each(testDatabaseKinds())('automations: annotate and scaffolder actions
       path.join(dir, 'catalog.yaml'),
       yamlDocs(
         alpha,
+        loopy,
         template('hello', [{ id: 'log', name: 'Say hello', action: 'debug:log', input: { message: 'hello ${{ parameters.name }}' } }]),
         // Valid when checked, fails when run: debug:wait refuses more than 10 minutes.
         template('doomed', [{ id: 'wait', name: 'Wait too long', action: 'debug:wait', input: { minutes: 11 } }]),
@@ -84,7 +87,15 @@ describe.each(testDatabaseKinds())('automations: annotate and scaffolder actions
           pollIntervalMs: 50,
           backoffBaseMs: 20,
           backoffMaxMs: 100,
+          maxHops: 3,
           rules: [
+            {
+              // Each run changes loopy again (a new value every time), whose update runs it again.
+              id: 'self-annotate',
+              trigger: { type: 'entity.updated' },
+              condition: 'event.entityRef == "component:default/loopy"',
+              actions: [{ type: 'annotate', annotations: { 'example.com/seen': 'event {{ event.id }}' } }],
+            },
             {
               id: 'tier',
               trigger: { type: 'probe.ping' },
@@ -187,6 +198,28 @@ describe.each(testDatabaseKinds())('automations: annotate and scaffolder actions
       after: { annotations: { 'example.com/tier': 'silver' }, labels: {} },
     });
     expect(audited.some((a) => a.action === 'catalog.overlay.update' && a.target === 'component:default/alpha')).toBe(false);
+  });
+
+  it('annotate: an automation that annotates the entity whose update triggers it is stopped after maxHops', async () => {
+    // Start the loop: a first overlay change on loopy (hop 0, as a person or plugin would make it).
+    const catalog = await backend.json('/api/catalog/entities/by-name/component/default/loopy/overlay', {
+      method: 'POST',
+      body: { annotations: { 'example.com/seen': 'start' } },
+    });
+    expect(catalog.status).toBe(200);
+    const stopped = await waitFor(async () => (await runs('self-annotate')).find((r) => r.status === 'loop-stopped') ?? false, { timeoutMs: 30_000 });
+    expect(stopped.reason).toMatch(/automations.maxHops is 3/);
+    expect(stopped.event.hop).toBe(4);
+    // Hops 0..3 each annotated once; the update at hop 4 ran nothing, so nothing follows it.
+    await new Promise((r) => setTimeout(r, 500));
+    const all = await runs('self-annotate');
+    expect(
+      all
+        .filter((r) => r.status === 'succeeded')
+        .map((r) => r.event.hop)
+        .sort(),
+    ).toEqual([0, 1, 2, 3]);
+    expect(all.filter((r) => r.status === 'loop-stopped')).toHaveLength(1);
   });
 
   it('dry run: shows the rendered request and why it would fail, creating nothing', async () => {

@@ -27,14 +27,14 @@ const TRIGGER_TYPE = /^[a-z][a-z0-9-]*(\.[a-z0-9-]+)+$/;
  */
 export const automationsPlugin = definePlugin<
   AutomationsConfig,
-  { catalog: typeof catalogServiceRef; eventLog: typeof coreServices.eventLog },
+  { catalog: typeof catalogServiceRef; eventLog: typeof coreServices.eventLog; workload: typeof coreServices.workload },
   AutomationsService,
   { notifications: typeof notificationsServiceRef; scaffolder: typeof scaffolderActionsRef }
 >({
   id: 'automations',
   configSchema: automationsConfigSchema,
   migrations: automationsMigrations,
-  deps: { catalog: catalogServiceRef, eventLog: coreServices.eventLog },
+  deps: { catalog: catalogServiceRef, eventLog: coreServices.eventLog, workload: coreServices.workload },
   optionalDeps: { notifications: notificationsServiceRef, scaffolder: scaffolderActionsRef },
   provides: automationsServiceRef,
   permissions: automationsPermissions,
@@ -140,12 +140,18 @@ export const automationsPlugin = definePlugin<
       if (!pluginsStarted) pluginsStarted = (await host.plugins()).every((p) => p.status !== 'starting');
       return pluginsStarted;
     };
+    const consumeAfterBulk = async (): Promise<number> => {
+      await deps.workload.whenIdle();
+      return stopped ? 0 : engine.consumeOnce();
+    };
     const followPages = async () => {
       try {
         if (!(await everyPluginStarted())) return;
         do {
           followAgain = false;
-          while (!stopped && (await engine.consumeOnce()) > 0) worker.wake();
+          // A bulk ingest (thousands of catalog changes) is followed once it ends, or a page every
+          // 10 s while it runs: its runs are the same, and the ingest is not slowed by them.
+          while (!stopped && (await consumeAfterBulk()) > 0) worker.wake();
         } while (followAgain && !stopped);
       } catch (e) {
         if (!stopped) logger.error({ err: e }, 'automations: following the event log failed; retrying');

@@ -142,7 +142,7 @@ export function createCatalogService(ctx: CatalogContext, events: EventsService)
         await ctx.processor.processNow(record.location_id);
       } else {
         await withStitchScope(async (scope) => {
-          await markForStitch(ctx.db, [record.entity_ref]);
+          await markForStitch(ctx.db, [record.entity_ref], [], scope);
           await ctx.processor.stitch({ settle: true, scope });
         });
       }
@@ -229,7 +229,14 @@ export function createCatalogService(ctx: CatalogContext, events: EventsService)
       return { recheck, remove };
     },
     setEntityOverlay(ref, changes, options) {
-      return writeEntityOverlay(ctx, { ref, changes, actor: options.actor, source: options.source, ...(options.dryRun ? { dryRun: true } : {}) });
+      return writeEntityOverlay(ctx, {
+        ref,
+        changes,
+        actor: options.actor,
+        source: options.source,
+        ...(options.dryRun ? { dryRun: true } : {}),
+        ...(options.hop !== undefined ? { hop: options.hop } : {}),
+      });
     },
     clearEntityOverlay(ref, options) {
       return writeEntityOverlay(ctx, { ref, actor: options.actor, source: options.source });

@@ -257,6 +257,12 @@ export interface EntityOverlayOptions {
    * Letters, digits and `.` `_` `:` `/` `@` `-`, at most 200 characters.
    */
   source: string;
+  /**
+   * For automations: how many automation steps led to this change. The entity's next
+   * `catalog.entity.updated` event carries it in `meta.hop`, so an automation that reacts to
+   * entity updates by annotating is stopped like any other loop (automations.maxHops).
+   */
+  hop?: number;
 }
 
 /** One source's overlay of an entity. */

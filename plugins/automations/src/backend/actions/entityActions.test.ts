@@ -18,14 +18,16 @@ describe('annotate', () => {
         { type: 'annotate' },
         values({ annotations: { 'x.io/a': 'b' }, labels: {}, removeAnnotations: [], removeLabels: ['t'] }),
         'Component:default/A',
+        2,
       ),
     ).toEqual({
       entityRef: 'component:default/a',
       set: { annotations: { 'x.io/a': 'b' }, labels: {} },
       remove: { annotations: [], labels: ['t'] },
+      hop: 2,
     });
-    expect(() => renderAnnotate({ type: 'annotate' }, values({}), undefined)).toThrow(/concerns no entity/);
-    expect(() => renderAnnotate({ type: 'annotate', entityRef: 'x' }, values({ entityRef: 'no-kind' }), undefined)).toThrow(/not an entity ref/);
+    expect(() => renderAnnotate({ type: 'annotate' }, values({}), undefined, 1)).toThrow(/concerns no entity/);
+    expect(() => renderAnnotate({ type: 'annotate', entityRef: 'x' }, values({ entityRef: 'no-kind' }), undefined, 1)).toThrow(/not an entity ref/);
   });
 
   it('knows when the entity already is as asked', () => {

@@ -226,6 +226,9 @@ const entityOverlays: Migration = {
         labels jsonb not null default '{}'::jsonb,
         updated_by text,
         updated_at timestamptz not null default now(),
+        -- The automation hop count of the last change (see EntityOverlayOptions.hop), until the
+        -- stitch that serves it carries it on in its event's meta and clears it.
+        pending_hop integer,
         primary key (entity_id, source)
       )`);
   },

@@ -19,6 +19,8 @@ export interface OverlayWrite {
   source: string;
   /** Check everything, write nothing. */
   dryRun?: boolean;
+  /** Automation steps that led here (EntityOverlayOptions.hop). */
+  hop?: number;
   /** The permission was checked already (a declared route checks it before its handler). */
   permissionChecked?: boolean;
 }
@@ -113,11 +115,11 @@ export async function writeEntityOverlay(ctx: CatalogContext, w: OverlayWrite): 
       if (sameMaps(before, after)) return false;
       if (!isEmpty(after)) {
         await trx.raw(
-          `update entity_overlays set annotations = ?::jsonb, labels = ?::jsonb, updated_by = ?, updated_at = now() where entity_id = ? and source = ?`,
-          [JSON.stringify(after.annotations), JSON.stringify(after.labels), w.actor.userEntityRef, entity.id, w.source],
+          `update entity_overlays set annotations = ?::jsonb, labels = ?::jsonb, updated_by = ?, updated_at = now(), pending_hop = ? where entity_id = ? and source = ?`,
+          [JSON.stringify(after.annotations), JSON.stringify(after.labels), w.actor.userEntityRef, validHop(w.hop), entity.id, w.source],
         );
       }
-      await markForStitch(trx, [ref]);
+      await markForStitch(trx, [ref], [], scope);
       // Last in the transaction: audited transactions queue behind each other from their audit write.
       await ctx.audit.record(
         {
@@ -137,4 +139,9 @@ export async function writeEntityOverlay(ctx: CatalogContext, w: OverlayWrite): 
   });
   const text = await ctx.lookup.finalTextByRef(ref);
   return result(after, text ? (JSON.parse(text) as Entity) : undefined);
+}
+
+/** A hop count to carry on (a non-negative integer), else none. */
+function validHop(hop: number | undefined): number | null {
+  return hop !== undefined && Number.isInteger(hop) && hop >= 0 && hop <= 1000 ? hop : null;
 }

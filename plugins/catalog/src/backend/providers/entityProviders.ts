@@ -107,6 +107,8 @@ export class EntityProviders {
       await markForStitch(
         this.deps.db,
         found.map((f) => f.entity_ref),
+        [],
+        scope,
       );
       await this.deps.processor.stitch({ settle: true, scope });
     });

@@ -45,7 +45,7 @@ export const refreshEntity = defineRoute<CatalogRouteServices, Record<string, st
       await ctx.processor.processNow(record.location_id);
     } else {
       await withStitchScope(async (scope) => {
-        await markForStitch(ctx.db, [ref]);
+        await markForStitch(ctx.db, [ref], [], scope);
         await ctx.processor.stitch({ settle: true, scope });
       });
     }

@@ -34,6 +34,8 @@ interface PendingRow {
   revision: string | null;
   /** Its metadata overlays, oldest first (null: none). */
   overlays: EntityOverlay[] | null;
+  /** The automation hop count of an overlay change not yet announced (null: none). */
+  overlay_hop: number | null;
 }
 
 interface Prepared {
@@ -131,7 +133,8 @@ async function stitchBatch(trx: Knex.Transaction, oneByOne: boolean, eventLog?: 
     `select e.id, e.entity_ref, e.processed, e.errors, e.orphan, f.etag, e.stitch_error is not null as had_stitch_error,
        ${eventLog ? 'f.final' : 'null'} as previous, e.provider, l.revision,
        (select json_agg(json_build_object('source', o.source, 'annotations', o.annotations, 'labels', o.labels) order by o.updated_at, o.source)
-          from entity_overlays o where o.entity_id = e.id) as overlays
+          from entity_overlays o where o.entity_id = e.id) as overlays,
+       (select max(o.pending_hop) from entity_overlays o where o.entity_id = e.id) as overlay_hop
      from entities e left join final_entities f on f.entity_id = e.id left join locations l on l.id = e.location_id
      where e.entity_ref = any(?::text[])`,
     [claimed],
@@ -201,6 +204,9 @@ async function stitchBatch(trx: Knex.Transaction, oneByOne: boolean, eventLog?: 
   }
   for (const p of stored) if (p.row.had_stitch_error) recovered.push(p.row.id);
   if (eventLog) await appendEntityEvents(eventLog, trx, stored.map(changeEvent));
+  // An overlay change's hop count is carried by the event of the stitch that serves it (or by none, if nothing changed).
+  const hopped = pending.filter((p) => p.overlay_hop !== null).map((p) => p.id);
+  if (hopped.length > 0) await bulkExec(trx, `update entity_overlays set pending_hop = null where entity_id = any(?::uuid[])`, [hopped]);
 
   if (failed.length > 0) {
     await bulkExec(trx, `update entities e set stitch_error = u.message from unnest(?::text[], ?::text[]) as u(ref, message) where e.entity_ref = u.ref`, [
@@ -248,7 +254,8 @@ async function writeFinal(trx: Knex.Transaction, prepared: Prepared[]): Promise<
 function changeEvent(p: Prepared): EventLogAppend {
   const { row, entity } = p;
   const meta = entityLogMeta({ location_ref: entity.metadata.annotations?.[ANNOTATION_LOCATION] ?? null, revision: row.revision, provider: row.provider });
-  const base = { entityRef: row.entity_ref, actor: CATALOG_ACTOR, ...(meta ? { meta: { ...meta } } : {}) };
+  const hop = row.overlay_hop === null ? {} : { hop: Number(row.overlay_hop) };
+  const base = { entityRef: row.entity_ref, actor: CATALOG_ACTOR, ...(meta || row.overlay_hop !== null ? { meta: { ...meta, ...hop } } : {}) };
   if (row.etag === null || row.previous === null) {
     return { ...base, topic: CATALOG_LOG_TOPICS.created, payload: { entityRef: row.entity_ref, uid: row.id, entity } };
   }

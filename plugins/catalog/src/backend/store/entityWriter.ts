@@ -6,7 +6,7 @@ import type { Knex } from 'knex';
 import type { ProcessedItem } from '../orchestration/types.js';
 import { jsonWithoutNul } from '../ingestion/nulCharacters.js';
 import { advanceGeneration } from './generation.js';
-import { currentStitchScope } from './stitchScope.js';
+import { currentStitchScope, type StitchScope } from './stitchScope.js';
 import { bulkExec, bulkRows, chunk, transactionWithRetry, WRITE_BATCH, type Db } from './sql.js';
 
 export interface StoredEntityState {
@@ -78,6 +78,8 @@ export class EntityWriter {
    * in the statement, so a concurrent replica cannot steal it); returns the refs refused that way.
    */
   async upsert(owner: string | { provider: string }, items: ProcessedItem[], newId: () => string): Promise<{ refused: string[] }> {
+    // Taken here, not inside the transaction: a pooled connection's callback may run in another context.
+    const scope = currentStitchScope();
     const locationId = typeof owner === 'string' ? owner : null;
     const provider = typeof owner === 'string' ? null : owner.provider;
     const refused: string[] = [];
@@ -116,7 +118,12 @@ export class EntityWriter {
           kept.map((i) => ({ id: ids.get(i.entityRef)!, item: i })),
           updatedIds,
         );
-        await markForStitch(trx, [...kept.map((i) => i.entityRef), ...oldSources, ...kept.flatMap((i) => i.relations.map((r) => r.sourceRef))], inserted);
+        await markForStitch(
+          trx,
+          [...kept.map((i) => i.entityRef), ...oldSources, ...kept.flatMap((i) => i.relations.map((r) => r.sourceRef))],
+          inserted,
+          scope,
+        );
         return batch.filter((i) => !ids.has(i.entityRef)).map((i) => i.entityRef);
       });
       refused.push(...refusedHere);
@@ -153,6 +160,8 @@ export class EntityWriter {
 
   /** Keeps an entity's last good version and shows why the newest one was refused. */
   async setErrors(updates: Array<{ id: string; errors: EntityStatusItem[] }>): Promise<void> {
+    // Taken here, not inside the transaction: a pooled connection's callback may run in another context.
+    const scope = currentStitchScope();
     for (const batch of chunk(updates, WRITE_BATCH)) {
       await transactionWithRetry(this.db, async (trx) => {
         const changed = await bulkRows<{ entity_ref: string }>(
@@ -164,6 +173,8 @@ export class EntityWriter {
         await markForStitch(
           trx,
           changed.map((c) => c.entity_ref),
+          [],
+          scope,
         );
       });
     }
@@ -171,6 +182,8 @@ export class EntityWriter {
 
   /** Deletes entities with their relations and index rows; returns the refs removed. `actor` names who asked (default the catalog). */
   async remove(ids: string[], onlyOwner?: string | { provider: string }, actor?: string): Promise<string[]> {
+    // Taken here, not inside the transaction: a pooled connection's callback may run in another context.
+    const scope = currentStitchScope();
     const removed: string[] = [];
     const ownerColumn = onlyOwner === undefined ? undefined : typeof onlyOwner === 'string' ? 'location_id' : 'provider';
     const ownerValue = onlyOwner === undefined ? undefined : typeof onlyOwner === 'string' ? onlyOwner : onlyOwner.provider;
@@ -202,6 +215,7 @@ export class EntityWriter {
           trx,
           old.map((o) => o.source_ref),
           refs,
+          scope,
         );
         await appendEntityEvents(
           this.eventLog,
@@ -218,6 +232,8 @@ export class EntityWriter {
 
   /** orphanStrategy keep: the entity stays, owned by no location, marked as an orphan. */
   async orphan(ids: string[]): Promise<void> {
+    // Taken here, not inside the transaction: a pooled connection's callback may run in another context.
+    const scope = currentStitchScope();
     for (const batch of chunk(ids, WRITE_BATCH)) {
       await transactionWithRetry(this.db, async (trx) => {
         const changed = await bulkRows<{ id: string; entity_ref: string }>(
@@ -228,6 +244,8 @@ export class EntityWriter {
         await markForStitch(
           trx,
           changed.map((c) => c.entity_ref),
+          [],
+          scope,
         );
         await appendEntityEvents(
           this.eventLog,
@@ -259,7 +277,12 @@ const REQUEUE = 'on conflict (entity_ref) do update set queued_at = excluded.que
  * Marks for stitching the entities named in `refs`, plus the entities with relations whose
  * target is one of `appearedOrGone` (their unresolved-relation status changes).
  */
-export async function markForStitch(db: Db, refs: string[], appearedOrGone: string[] = []): Promise<void> {
+export async function markForStitch(
+  db: Db,
+  refs: string[],
+  appearedOrGone: string[] = [],
+  scope: StitchScope | undefined = currentStitchScope(),
+): Promise<void> {
   const unique = [...new Set(refs)];
   const step = WRITE_BATCH * 10;
   for (let i = 0; i < Math.max(unique.length, appearedOrGone.length); i += step) {
@@ -271,7 +294,6 @@ export async function markForStitch(db: Db, refs: string[], appearedOrGone: stri
        select r.source_ref from relations r join entities e on e.entity_ref = r.source_ref where r.target_ref = any(?::text[])
        ${REQUEUE}`;
     // Work that stitches only what it queued (see StitchScope) needs to know what that was.
-    const scope = currentStitchScope();
     if (!scope?.collecting) await bulkExec(db, sql, [named, changed]);
     else scope.add((await bulkRows<{ entity_ref: string }>(db, `${sql} returning entity_ref`, [named, changed])).map((r) => r.entity_ref));
   }
