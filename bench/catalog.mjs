@@ -146,6 +146,7 @@ let snapshotAtForcedEnd = null; // end of the forced refresh: start of a no-chan
 // ---------- start the backend: t = 0 ----------
 const logFile = fs.openSync(path.join(runDir, 'backend.log'), 'w');
 const t0 = performance.now();
+const spawnEpochMs = Date.now();
 const cpu0 = machineCpu();
 const entry = PLUGINS === 'all' ? [path.join(repoRoot, 'packages/cli/bin/atrium.js'), 'start'] : [path.join(repoRoot, 'bench/lib/catalog-backend.mjs')];
 const nodeArgs = process.env.BENCH_NODE_ARGS ? process.env.BENCH_NODE_ARGS.split(' ') : []; // e.g. --cpu-prof
@@ -174,6 +175,7 @@ log(`run ${runId}: backend pid ${pid}, port ${PORT}, ${database.describe}, corpu
 
 try {
   await phaseIngest();
+  if (PLUGINS === 'all' && result.phases.ingest?.done) await phaseScorecardsCaughtUp();
   if (opt.analyze) {
     // Diagnostic only: what autovacuum's analyze would give (it is off on the CI cluster, absent in PGlite).
     const t = performance.now();
@@ -284,6 +286,33 @@ async function phaseIngest() {
   log(
     `(1) ingest done at ${t.done} s (components ${t.components} s, all visible ${t.allVisible} s, groups ${t.groupsComplete} s); backend CPU ${result.phases.ingest.backendCpuS} s`,
   );
+}
+
+/**
+ * (1b) With every plugin: when Scorecards had evaluated every entity of the ingest. Its status
+ * (`GET /api/scorecards/status`, `catalogChanges`) says when its queue of catalog changes last
+ * became empty (`caughtUpAt`, after it heard the ingest's changes); polled until it is idle.
+ */
+async function phaseScorecardsCaughtUp() {
+  const url = `http://127.0.0.1:${PORT}/api/scorecards/status`;
+  const started = performance.now();
+  while ((performance.now() - started) / 1000 < 600) {
+    const res = await fetch(url).catch(() => undefined);
+    const body = res?.ok ? await res.json() : undefined;
+    const c = body?.catalogChanges;
+    if (c?.idle && c.caughtUpAt && c.entities >= EXPECTED_TOTAL) {
+      const at = round((Date.parse(c.caughtUpAt) - spawnEpochMs) / 1000, 2);
+      result.phases.scorecards = { caughtUpS: at, afterIngestS: round(at - result.phases.ingest.done, 2), batches: c.batches, entities: c.entities };
+      log(`(1b) scorecards caught up at ${at} s (${result.phases.scorecards.afterIngestS} s after the ingest; ${c.entities} entities in ${c.batches} batches)`);
+      return;
+    }
+    if (!res?.ok && res?.status !== 503) {
+      result.phases.scorecards = { error: `GET /api/scorecards/status answered ${res?.status ?? 'nothing'}` };
+      return;
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  result.phases.scorecards = { timedOut: true };
 }
 
 /** (2) no-change refresh of everything: POST /refresh on an entity of the (single, config) location forces a full re-read and re-apply. */
@@ -746,6 +775,7 @@ function printReport() {
     row('all entities visible (s)', p.ingest.allVisible);
     row('**(1) done: all three (s)**', `**${p.ingest.done ?? 'not reached'}**`);
     row('visible entities / min', p.ingest.visiblePerMin);
+    if (p.scorecards?.caughtUpS !== undefined) row('scorecards caught up (s; after the ingest)', `${p.scorecards.caughtUpS} (+${p.scorecards.afterIngestS})`);
     row('slowest status poll during ingest (2 count queries) (s)', p.ingest.slowestPollS);
     row('backend CPU s during ingest / machine CPU', `${p.ingest.backendCpuS} / ${pct(p.ingest.machineCpu)}`);
     row('load 1 min during ingest (start → done)', `${p.ingest.loadStart} → ${p.ingest.loadEnd}`);
