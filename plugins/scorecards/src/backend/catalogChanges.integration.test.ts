@@ -142,7 +142,10 @@ describe.each(testDatabaseKinds())('scorecards following catalog changes on %s',
     expect(await rowCount('facts')).toBe(N);
     expect(await rowCount('history')).toBe(N);
     // Owned by team-a: bronze, and silver when described; owned by a missing group: no level.
-    const levels: Array<{ level: string | null; n: string | number }> = await db('results').select('level').count({ n: '*' }).groupBy('level').orderBy('level');
+    const levels = (await db('results').select('level').count({ n: '*' }).groupBy('level').orderBy('level')) as unknown as Array<{
+      level: string | null;
+      n: string | number;
+    }>;
     expect(levels.map((l) => [l.level, Number(l.n)])).toEqual([
       ['bronze', 200],
       ['silver', 200],
