@@ -23,3 +23,4 @@ export { entityTitleOf, canonicalRefKey } from './entityTitles';
 export { useEntityTitle, useEntityTitles } from './useEntityTitle';
 export { NotFoundPage, type NotFoundPageProps } from './NotFoundPage';
 export { CodeBlock, type CodeBlockProps } from './CodeBlock';
+export { ProblemList, problemPlace, type LocatedProblem } from './ProblemList';

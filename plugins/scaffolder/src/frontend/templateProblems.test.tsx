@@ -4,7 +4,8 @@ import { renderForTest, type RenderResult } from '@atrium/ui/testing';
 import { MemoryRouter } from 'react-router';
 import { afterEach, describe, expect, it } from 'vitest';
 import { TemplateRunProblems } from './components/TemplateProblems';
-import { judgeTemplate, placeOf } from './templateProblems';
+import { problemPlace } from '@atrium/ui';
+import { judgeTemplate } from './templateProblems';
 
 const FILE = '/srv/templates/pause.yaml';
 const waitMessage = 'Step "pause", action: unknown wait action "wait:untill" (known: wait:approval, wait:callback, wait:until, wait:pull-request)';
@@ -25,7 +26,7 @@ describe('judgeTemplate', () => {
   it('is blocked by the problems the catalog finds in the stored version, each at its line and field', () => {
     const check = judgeTemplate([item(waitMessage, 21, 'spec.steps[1].action')], [{ message: waitMessage, field: 'spec.steps[1].action' }]);
     expect(check).toEqual({ state: 'blocked', problems: [{ message: waitMessage, file: FILE, line: 21, field: 'spec.steps[1].action' }] });
-    expect(check.state === 'blocked' ? check.problems.map(placeOf) : []).toEqual([`${FILE}:21`]);
+    expect(check.state === 'blocked' ? check.problems.map(problemPlace) : []).toEqual([`${FILE}:21`]);
   });
 
   it('is runnable when the errors are those of a newer definition the catalog refused (the stored version passes)', () => {

@@ -122,9 +122,3 @@ export function useTemplateEntity(namespace: string, name: string) {
     queryFn: ({ signal }) => apiFetch<Entity>(`/catalog/entities/by-name/template/${encodeURIComponent(namespace)}/${encodeURIComponent(name)}`, { signal }),
   });
 }
-
-/** `file:line` of a problem (or the file alone); undefined when it names no file. */
-export function placeOf(problem: TemplateProblem): string | undefined {
-  if (!problem.file) return undefined;
-  return problem.line !== undefined ? `${problem.file}:${problem.line}` : problem.file;
-}

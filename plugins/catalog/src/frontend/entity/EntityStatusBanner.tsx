@@ -1,9 +1,10 @@
 import { ANNOTATION_ORPHAN, stringifyEntityRef, type Entity, type EntityStatusItem } from '@atrium/catalog-model';
 import { usePermission } from '@atrium/frontend-plugin-api';
-import { Alert, Button, Code, List, Stack, Text } from '@mantine/core';
+import { ProblemList } from '@atrium/ui';
+import { Alert, Button, List, Stack, Text } from '@mantine/core';
 import { IconAlertTriangle, IconUnlink } from '@tabler/icons-react';
 import type { ReactNode } from 'react';
-import { processingErrorItems, useShownVersionVerdict, type ProcessingProblem, type ShownVersionVerdict } from './shownVersion';
+import { processingErrorItems, useShownVersionVerdict, type ShownVersionVerdict } from './shownVersion';
 
 /** Status items worth a banner: errors first, then warnings. */
 export function statusProblems(entity: Entity): { errors: EntityStatusItem[]; warnings: EntityStatusItem[] } {
@@ -121,35 +122,6 @@ export function ProcessingErrorsAlert(props: { verdict: ShownVersionVerdict; kin
       </Text>
       <ProblemList problems={verdict.reported} />
     </>,
-  );
-}
-
-/** `file:line` (or the file alone); undefined when the problem names no file. */
-export function problemPlace(problem: ProcessingProblem): string | undefined {
-  if (!problem.file) return undefined;
-  return problem.line !== undefined ? `${problem.file}:${problem.line}` : problem.file;
-}
-
-function ProblemList(props: { problems: ProcessingProblem[] }) {
-  return (
-    <List size="sm" spacing={4}>
-      {props.problems.map((problem, index) => {
-        const place = problemPlace(problem);
-        return (
-          <List.Item key={index}>
-            {place && <Code style={{ overflowWrap: 'anywhere' }}>{place}</Code>}
-            {problem.field && (
-              <Text size="sm" span c="dimmed" ml={place ? 6 : 0}>
-                field {problem.field}
-              </Text>
-            )}
-            <Text size="sm" style={{ overflowWrap: 'anywhere' }}>
-              {problem.message}
-            </Text>
-          </List.Item>
-        );
-      })}
-    </List>
   );
 }
 

@@ -1,31 +1,8 @@
-import { Alert, Button, Code, List, Stack, Text } from '@mantine/core';
+import { ProblemList } from '@atrium/ui';
+import { Alert, Button, Stack, Text } from '@mantine/core';
 import { IconAlertTriangle } from '@tabler/icons-react';
 import { Link } from 'react-router';
-import { placeOf, type TemplateProblem, type TemplateRunCheck } from '../templateProblems';
-
-/** Each problem: where (`file:line`, field) and what. */
-export function TemplateProblemList(props: { problems: TemplateProblem[] }) {
-  return (
-    <List size="sm" spacing={4}>
-      {props.problems.map((problem, index) => {
-        const place = placeOf(problem);
-        return (
-          <List.Item key={index}>
-            {place && <Code style={{ overflowWrap: 'anywhere' }}>{place}</Code>}
-            {problem.field && (
-              <Text size="sm" span c="dimmed" ml={place ? 6 : 0}>
-                field {problem.field}
-              </Text>
-            )}
-            <Text size="sm" style={{ overflowWrap: 'anywhere' }}>
-              {problem.message}
-            </Text>
-          </List.Item>
-        );
-      })}
-    </List>
-  );
-}
+import { type TemplateRunCheck } from '../templateProblems';
 
 /**
  * On a template's form page: why it cannot be run (its stored version has problems), or that
@@ -42,7 +19,7 @@ export function TemplateRunProblems(props: { check: TemplateRunCheck; catalogPat
             The catalog stored this template, but the checks made when it read the file found {one ? 'a problem' : `${check.problems.length} problems`} in it.
             Creating a run is refused until the file is fixed and its location refreshed.
           </Text>
-          <TemplateProblemList problems={check.problems} />
+          <ProblemList problems={check.problems} />
           {props.catalogPath && (
             <Button component={Link} to={props.catalogPath} size="xs" variant="default">
               Open its catalog page
@@ -57,7 +34,7 @@ export function TemplateRunProblems(props: { check: TemplateRunCheck; catalogPat
       <Alert color="yellow" mb="md" title="The catalog reported problems with this template" icon={<IconAlertTriangle aria-hidden />}>
         <Stack gap="xs">
           <Text size="sm">Whether they keep it from running could not be checked. If they do, creating a run is refused with the reasons.</Text>
-          <TemplateProblemList problems={check.reported} />
+          <ProblemList problems={check.reported} />
         </Stack>
       </Alert>
     );
