@@ -251,6 +251,37 @@ describe.each(testDatabaseKinds())('durable steps and waits (%s)', (database) =>
     expect((await api(`/api/scaffolder/v2/tasks/${id}/steps/done/retry`, { body: {} })).status).toBe(409);
   }, 90_000);
 
+  it('the task list counts exactly up to 1,000 matches and beyond says its total is a lower bound', async () => {
+    const db = await backend.backend.database.forSchema('scaffolder');
+    const who = 'user:default/many-runs';
+    await db.raw(
+      `insert into tasks (id, spec, status, template_ref, created_by, created_at)
+       select gen_random_uuid(), '{"apiVersion":"scaffolder.backstage.io/v1beta3","steps":[],"output":{}}'::jsonb,
+         case when n % 2 = 0 then 'cancelled' else 'failed' end, 'template:default/waits', ?, now() - n * interval '1 second'
+       from generate_series(1, 1005) n`,
+      [who],
+    );
+    const list = async (query: string) => (await api<ListTasksResponse>(`/api/scaffolder/v2/tasks?createdBy=${encodeURIComponent(who)}&${query}`)).body;
+    const first = await list('limit=50');
+    expect(first.tasks).toHaveLength(50);
+    expect(first).toMatchObject({ totalTasks: 1000, totalTasksIsLowerBound: true });
+    // Paging past the limit: the total is at least where this page ends.
+    const last = await list('limit=50&offset=1000');
+    expect(last.tasks).toHaveLength(5);
+    expect(last).toMatchObject({ totalTasks: 1005, totalTasksIsLowerBound: true });
+    // At or under the limit the count is exact and unflagged.
+    const failed = await list('status=failed&limit=10');
+    expect(failed.totalTasks).toBe(503);
+    expect(failed.totalTasksIsLowerBound).toBeUndefined();
+    await db('tasks')
+      .whereIn('id', db('tasks').select('id').where({ created_by: who }).orderBy('created_at', 'asc').limit(5))
+      .del();
+    const exact = await list('limit=10');
+    expect(exact.totalTasks).toBe(1000);
+    expect(exact.totalTasksIsLowerBound).toBeUndefined();
+    await db('tasks').where({ created_by: who }).del();
+  });
+
   it('a requester cannot approve their own task unless the step allows it (403); another approver can', async () => {
     const { body } = await create('self-approval');
     await waitingAt(body.id, 'approve');

@@ -138,7 +138,9 @@ export interface SerializedTaskEvent {
 /** GET /v2/tasks */
 export interface ListTasksResponse {
   tasks: SerializedTask[];
+  /** Exact up to 1,000 matching tasks; beyond, a lower bound and `totalTasksIsLowerBound` is true. */
   totalTasks: number;
+  totalTasksIsLowerBound?: true;
 }
 
 export interface ActionInfo {

@@ -45,15 +45,31 @@ export function useTask(taskId: string) {
   });
 }
 
-/** Runs: the caller's (`owned`), everyone's (`all`), or those waiting for the caller's approval (`waiting`). */
-export function useTasks(scope: 'owned' | 'all' | 'waiting', status?: string) {
+/** How many runs a page of the task list shows. */
+export const TASK_PAGE_SIZE = 100;
+
+/**
+ * Runs, newest first: the caller's (`owned`), everyone's (`all`), or those waiting for the
+ * caller's approval (`waiting`), one page of `TASK_PAGE_SIZE` from `offset`. The page shown stays
+ * on screen while the next page of the same list loads.
+ */
+export function useTasks(scope: 'owned' | 'all' | 'waiting', status?: string, offset = 0) {
   return useQuery({
-    queryKey: ['scaffolder', 'tasks', scope, status],
+    queryKey: ['scaffolder', 'tasks', scope, status, offset],
     queryFn: ({ signal }) =>
       apiFetch<ListTasksResponse>(`${BASE}/tasks`, {
-        query: { owned: scope === 'owned' || undefined, waitingForMe: scope === 'waiting' || undefined, status, limit: 100, order: 'desc:created_at' },
+        query: {
+          owned: scope === 'owned' || undefined,
+          waitingForMe: scope === 'waiting' || undefined,
+          status,
+          limit: TASK_PAGE_SIZE,
+          offset: offset || undefined,
+          order: 'desc:created_at',
+        },
         signal,
       }),
+    // Only between pages of one list: another scope or status shows its own loading state.
+    placeholderData: (previous, previousQuery) => (previousQuery?.queryKey[2] === scope && previousQuery.queryKey[3] === status ? previous : undefined),
     refetchInterval: 5000,
   });
 }

@@ -64,7 +64,14 @@ export const listTasks = defineRoute<ScaffolderRouteServices, Record<string, str
   query: listTasksQuery,
   permission: TASK_READ,
   summary: 'List tasks (createdBy, owned, waitingForMe, status, order, limit, offset)',
-  response: { description: '{tasks, totalTasks}', schema: { type: 'object', properties: { tasks: { type: 'array' }, totalTasks: { type: 'integer' } } } },
+  response: {
+    description:
+      '{tasks, totalTasks, totalTasksIsLowerBound?}: totalTasks is exact up to 1,000 matches, beyond it a lower bound with totalTasksIsLowerBound: true',
+    schema: {
+      type: 'object',
+      properties: { tasks: { type: 'array' }, totalTasks: { type: 'integer' }, totalTasksIsLowerBound: { type: 'boolean', enum: [true] } },
+    },
+  },
   handler: async ({ query: q, caller }, { store }) => {
     const createdBy = q.owned ? caller.userEntityRef : q.createdBy;
     const status = split(q.status) as TaskStatus[];

@@ -80,6 +80,12 @@ interface EventRow {
   created_at: Date | string;
 }
 
+/**
+ * The task list counts its matches exactly up to this many; beyond, `totalTasks` is a lower bound
+ * and `totalTasksIsLowerBound` is set (as search's `numberOfResultsIsLowerBound`).
+ */
+export const TASK_COUNT_LIMIT = 1000;
+
 const json = <T>(v: T | string | null): T | undefined => (v === null || v === undefined ? undefined : typeof v === 'string' ? (JSON.parse(v) as T) : v);
 const iso = (v: Date | string | null | undefined) => (v ? new Date(v).toISOString() : undefined);
 
@@ -419,7 +425,18 @@ export class TaskStore {
         b.whereIn('status', ['waiting', 'awaiting-approval']).whereRaw(`waiting_for && array[${refs.map(() => '?').join(', ')}]::text[]`, refs);
       }
     });
-    const [{ count }] = (await base.clone().count({ count: '*' })) as [{ count: string | number }];
+    // Counted up to TASK_COUNT_LIMIT + 1 rows only: an exact count reads every match, so it would grow
+    // with the number of runs (10,000 waiting ones) while the page itself does not.
+    const counted = (await this.db
+      .from(
+        base
+          .clone()
+          .select(this.db.raw('1'))
+          .limit(TASK_COUNT_LIMIT + 1)
+          .as('c'),
+      )
+      .count({ count: '*' })) as [{ count: string | number }];
+    const count = Number(counted[0].count);
     const rows = (await base
       .clone()
       .modify((b) => {
@@ -428,7 +445,9 @@ export class TaskStore {
       })
       .limit(q.limit)
       .offset(q.offset)) as TaskRow[];
-    return { tasks: rows.map(serialize), totalTasks: Number(count) };
+    if (count <= TASK_COUNT_LIMIT) return { tasks: rows.map(serialize), totalTasks: count };
+    // More than the limit: a lower bound (at least the limit, and at least up to this page's end).
+    return { tasks: rows.map(serialize), totalTasks: Math.max(TASK_COUNT_LIMIT, q.offset + rows.length), totalTasksIsLowerBound: true as const };
   }
 
   /**

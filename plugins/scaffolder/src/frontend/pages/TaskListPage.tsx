@@ -3,11 +3,17 @@ import { Anchor, Button, Card, Group, SegmentedControl, Select, Stack, Table, Te
 import { useMediaQuery } from '@mantine/hooks';
 import { useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
-import type { SerializedTask } from '../../common/index';
-import { useTasks } from '../api';
+import type { ListTasksResponse, SerializedTask } from '../../common/index';
+import { TASK_PAGE_SIZE, useTasks } from '../api';
 import { TaskStatusBadge } from '../components/StatusBadges';
 import { TASK_STATUSES, taskStatusLabel } from '../display/statusLabels';
 import { taskTemplateTitle } from '../display/taskTitle';
+
+/** `?page=N` (from 1); anything else is the first page. */
+function pageNumber(value: string | null): number {
+  const n = Number(value);
+  return Number.isInteger(n) && n >= 1 && n <= 1_000_000 ? n : 1;
+}
 
 /** Wider than this the runs are a table; narrower (phones), a list of cards. */
 const TABLE_QUERY = '(min-width: 48em)';
@@ -16,16 +22,28 @@ const TABLE_QUERY = '(min-width: 48em)';
 export default function TaskListPage() {
   const [params, setParams] = useSearchParams();
   const owner = (['owned', 'all', 'waiting'].includes(params.get('show') ?? '') ? params.get('show') : 'owned') as 'owned' | 'all' | 'waiting';
+  const page = pageNumber(params.get('page'));
+  const setPage = (n: number) =>
+    setParams((p) => {
+      if (n > 1) p.set('page', String(n));
+      else p.delete('page');
+      return p;
+    });
   const setOwner = (v: string) =>
     setParams(
       (p) => {
         p.set('show', v);
+        p.delete('page');
         return p;
       },
       { replace: true },
     );
-  const [status, setStatus] = useState<string | null>(null);
-  const query = useTasks(owner, status ?? undefined);
+  const [status, setStatusState] = useState<string | null>(null);
+  const setStatus = (v: string | null) => {
+    setStatusState(v);
+    if (page > 1) setPage(1);
+  };
+  const query = useTasks(owner, status ?? undefined, (page - 1) * TASK_PAGE_SIZE);
   const wide = useMediaQuery(TABLE_QUERY, typeof window !== 'undefined' ? window.matchMedia(TABLE_QUERY).matches : true, { getInitialValueInEffect: false });
   return (
     <PageLayout
@@ -62,7 +80,7 @@ export default function TaskListPage() {
         query={query}
         loadingLabel="Loading runs…"
         errorTitle="Could not load the runs"
-        isEmpty={(d) => d.tasks.length === 0}
+        isEmpty={(d) => d.tasks.length === 0 && page === 1}
         empty={
           status ? (
             <EmptyState title={`No runs are ${taskStatusLabel(status).toLowerCase()}`} description="Clear the status filter to see every run." />
@@ -85,7 +103,12 @@ export default function TaskListPage() {
           )
         }
       >
-        {(data) => (wide ? <TaskTable tasks={data.tasks} /> : <TaskCards tasks={data.tasks} />)}
+        {(data) => (
+          <Stack gap="sm">
+            {wide ? <TaskTable tasks={data.tasks} /> : <TaskCards tasks={data.tasks} />}
+            <TaskPager data={data} page={page} onPage={setPage} loading={query.isPlaceholderData} />
+          </Stack>
+        )}
       </QueryBoundary>
     </PageLayout>
   );
@@ -166,5 +189,39 @@ function TaskCards({ tasks }: { tasks: SerializedTask[] }) {
         </Card>
       ))}
     </Stack>
+  );
+}
+
+/**
+ * Which runs are shown of how many ("1–100 of 1,000+ runs": the server counts up to 1,000 and
+ * then says its total is a lower bound), with the previous and next pages.
+ */
+export function TaskPager(props: { data: ListTasksResponse; page: number; onPage: (page: number) => void; loading?: boolean }) {
+  const { data, page } = props;
+  const first = (page - 1) * TASK_PAGE_SIZE + 1;
+  const last = first + data.tasks.length - 1;
+  const total = `${data.totalTasks.toLocaleString('en')}${data.totalTasksIsLowerBound ? '+' : ''}`;
+  const hasNext = data.tasks.length === TASK_PAGE_SIZE && (data.totalTasksIsLowerBound === true || last < data.totalTasks);
+  if (page === 1 && !hasNext) {
+    return (
+      <Text size="sm" c="dimmed">
+        {data.totalTasks === 1 ? '1 run' : `${total} runs`}
+      </Text>
+    );
+  }
+  return (
+    <Group justify="space-between" wrap="wrap" gap="xs">
+      <Text size="sm" c="dimmed" aria-live="polite">
+        {data.tasks.length > 0 ? `${first.toLocaleString('en')}–${last.toLocaleString('en')} of ${total} runs` : `No runs on page ${page}`}
+      </Text>
+      <Group gap="xs" role="navigation" aria-label="Pages of runs">
+        <Button variant="default" size="xs" disabled={page <= 1 || props.loading} onClick={() => props.onPage(page - 1)}>
+          Previous
+        </Button>
+        <Button variant="default" size="xs" disabled={!hasNext || props.loading} onClick={() => props.onPage(page + 1)}>
+          Next
+        </Button>
+      </Group>
+    </Group>
   );
 }
