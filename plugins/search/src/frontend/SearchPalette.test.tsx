@@ -95,11 +95,11 @@ describe('SearchPalette', () => {
     expect(navigate).toHaveBeenCalledWith('/catalog/default/component/orders');
   });
 
-  it('waits for typing to pause, and aborts a request the next term replaces', async () => {
+  it('gathers keys closer together than the quiet time into one search, and aborts a request the next term replaces', async () => {
     const calls = fakeSearchApi((url) => response([result('software-catalog', `hit for ${url.searchParams.get('term')}`, '/catalog/default/component/x')]), {
       delayMs: 1_500,
     });
-    // A pause longer than a busy test machine takes between keystrokes; answers slower than it.
+    // A quiet time longer than a busy test machine takes between keystrokes; answers slower than it.
     await openPalette(vi.fn(), vi.fn(), 400);
     // Three quick keystrokes: one request, for the last term.
     await typeInto(input(), 'p');

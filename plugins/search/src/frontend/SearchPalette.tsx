@@ -1,10 +1,10 @@
 import { Box, Group, Kbd, Loader, Modal, Stack, Text, TextInput, UnstyledButton, VisuallyHidden } from '@mantine/core';
-import { useDebouncedValue } from '@mantine/hooks';
 import { errorMessage } from '@atrium/ui';
 import { IconSearch } from '@tabler/icons-react';
 import { useId, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import { useNavigate } from 'react-router';
 import { useSearch } from './api';
+import { useTypingValue } from './useTypingValue';
 import { Highlighted } from './Highlighted';
 import { moveActive, paletteGroups, type PaletteItem } from './paletteItems';
 import { readRecent, rememberRecent } from './recent';
@@ -12,9 +12,10 @@ import { searchPagePath } from './appPath';
 import classes from './SearchPalette.module.css';
 
 /**
- * How long the palette waits after the last keystroke before it asks the server: short, so results
- * follow typing within 100 ms (bench/search-palette.mjs); a query still in flight when the next one
- * starts is cancelled, and the previous results stay on screen until the new ones arrive.
+ * Keys closer together than this are gathered into one search (a burst or a paste); a key after a
+ * longer pause is searched at once, so typing waits no debounce (results within 100 ms of the
+ * last key: bench/search-palette.mjs). A query still in flight when the next one starts is
+ * cancelled, and the previous results stay on screen until the new ones arrive.
  */
 export const PALETTE_DEBOUNCE_MS = 40;
 const PALETTE_PAGE_LIMIT = 12;
@@ -24,7 +25,7 @@ export interface SearchPaletteProps {
   onClose: () => void;
   /** For tests: how to navigate (defaults to the router's). */
   navigate?: (path: string) => void;
-  /** For tests: the pause after the last keystroke before searching (default 150 ms). */
+  /** For tests: keys closer together than this are gathered into one search (default PALETTE_DEBOUNCE_MS). */
   debounceMs?: number;
 }
 
@@ -56,7 +57,7 @@ function PaletteBody(props: { onClose: () => void; navigate?: (path: string) => 
   const routerNavigate = useNavigate();
   const navigate = props.navigate ?? routerNavigate;
   const [term, setTerm] = useState('');
-  const [debounced] = useDebouncedValue(term.trim(), props.debounceMs);
+  const debounced = useTypingValue(term.trim(), props.debounceMs);
   const inputRef = useRef<HTMLInputElement>(null);
   // A key typed right after Ctrl-K can arrive before the dialog has moved focus to the input:
   // a printable key outside the input goes into it instead of being lost.
