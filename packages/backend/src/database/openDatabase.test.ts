@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ConfigBundle } from '../config/ConfigBundle.js';
-import { openDatabase } from './openDatabase.js';
+import { isPostgresServer, openDatabase } from './openDatabase.js';
 import { toPgConfig } from './openPostgres.js';
 
 let dir: string;
@@ -46,6 +46,38 @@ describe('the embedded database directory', () => {
     } finally {
       await db.close();
     }
+  });
+});
+
+describe('a Postgres server given as the connection', () => {
+  it('is recognised without client: pg (a URL or a server object), and a directory is not', () => {
+    expect(isPostgresServer('postgres://postgres@127.0.0.1:5432/atrium')).toBe(true);
+    expect(isPostgresServer(' postgresql://db.internal/atrium')).toBe(true);
+    expect(isPostgresServer({ host: 'db.internal', database: 'atrium' })).toBe(true);
+    expect(isPostgresServer({ directory: 'state/db' })).toBe(false);
+    expect(isPostgresServer('state/db')).toBe(false);
+    expect(isPostgresServer(':memory:')).toBe(false);
+    expect(isPostgresServer(undefined)).toBe(false);
+  });
+
+  it('is refused with client: pglite, saying what to set, instead of becoming a directory named "postgres:"', async () => {
+    const config = ConfigBundle.fromObject(
+      { backend: { database: { client: 'pglite', connection: 'postgres://postgres@127.0.0.1:1/atrium' } } },
+      dir,
+      'app-config.yaml',
+    );
+    await expect(openDatabase(config)).rejects.toThrow(/client is "pglite" \(embedded\) but backend\.database\.connection names a Postgres server.*"pg"/);
+    expect(fs.readdirSync(dir)).toEqual([]);
+  });
+
+  it('without client is opened as a server (here: none listens, so the error names the server)', async () => {
+    const config = ConfigBundle.fromObject(
+      { backend: { database: { connection: 'postgres://postgres@127.0.0.1:1/atrium', connectTimeoutSeconds: 1 } } },
+      dir,
+      'app-config.yaml',
+    );
+    await expect(openDatabase(config)).rejects.toThrow(/127\.0\.0\.1/);
+    expect(fs.readdirSync(dir)).toEqual([]);
   });
 });
 

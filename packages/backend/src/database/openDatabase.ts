@@ -17,7 +17,14 @@ export async function openDatabase(config: ConfigService): Promise<Database> {
     connection?: string | Record<string, unknown>;
     connectTimeoutSeconds?: number;
   };
-  const client = db.client ?? 'pglite';
+  const client = db.client ?? (isPostgresServer(db.connection) ? 'pg' : 'pglite');
+  if (client === 'pglite' && isPostgresServer(db.connection)) {
+    throw new StartupError(
+      `${config.originOf('backend.database.connection') ?? 'Config'}: backend.database.client is "pglite" (embedded) but backend.database.connection ` +
+        `names a Postgres server. Set backend.database.client to "pg" to use that server, or give the embedded database a directory ` +
+        `({ directory: <path> }) or ":memory:".`,
+    );
+  }
   if (client === 'pg') {
     if (!db.connection) {
       throw new StartupError(`${config.originOf('backend.database') ?? 'Config'}: backend.database.client is "pg" but backend.database.connection is not set.`);
@@ -29,4 +36,17 @@ export async function openDatabase(config: ConfigService): Promise<Database> {
   const dir = typeof conn === 'string' ? conn : (conn?.['directory'] as string | undefined);
   if (dir === undefined) return openPglite(path.join(resolveDataDir(config), 'data'));
   return openPglite(path.resolve(config.baseDirOf('backend.database.connection'), dir));
+}
+
+/**
+ * Whether a connection setting names a Postgres server rather than an embedded database's
+ * directory: a `postgres://` / `postgresql://` URL, or an object with a server's fields. Without
+ * this a URL given without `client: pg` became the path of an embedded database ("postgres:/…").
+ */
+export function isPostgresServer(connection: unknown): boolean {
+  if (typeof connection === 'string') return /^postgres(ql)?:\/\//i.test(connection.trim());
+  if (connection && typeof connection === 'object') {
+    return ['connectionString', 'host', 'port', 'user', 'password', 'database'].some((k) => k in connection);
+  }
+  return false;
 }
