@@ -7,7 +7,7 @@
 // first frame that shows an option naming that component once the answer to the whole name has
 // arrived (debounce, request, render included; earlier keys' results do not count).
 //
-//   npm run build && node bench/search-palette.mjs [--n 1000] [--db pglite|pg] [--runs 30] [--port 17401]
+//   npm run build && node bench/search-palette.mjs [--n 1000] [--db pglite|pg] [--runs 30] [--port 17401] [--keep-db] [--settle-s 0]
 //
 // --db pg needs ATRIUM_TEST_POSTGRES_URL's server (a fresh database atrium_bench_palette_<time>).
 import { execFileSync, spawn } from 'node:child_process';
@@ -25,6 +25,8 @@ const { values: opt } = parseArgs({
     port: { type: 'string', default: '17401' },
     serve: { type: 'boolean', default: false },
     config: { type: 'string' },
+    'keep-db': { type: 'boolean', default: false },
+    'settle-s': { type: 'string', default: '0' },
   },
   strict: true,
 });
@@ -66,22 +68,29 @@ async function main() {
   let dropDatabase = () => {};
   if (opt.db === 'pg') {
     const server = new URL(process.env.ATRIUM_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres');
-    const name = `atrium_bench_palette_${Date.now()}`;
-    execFileSync('psql', [
-      '-h',
-      server.hostname,
-      '-p',
-      server.port || '5432',
-      '-U',
-      server.username || 'postgres',
-      '-d',
-      'postgres',
-      '-qc',
-      `create database ${name}`,
-    ]);
-    server.pathname = `/${name}`;
-    database = { connection: server.href };
-    dropDatabase = () =>
+    // --keep-db: one database per corpus size, kept for the next run (which then skips the ingest:
+    // compare two frontend builds on the same data without ingesting 100k entities twice).
+    const name = opt['keep-db'] ? `atrium_bench_palette_keep_${N}` : `atrium_bench_palette_${Date.now()}`;
+    const exists = () =>
+      execFileSync(
+        'psql',
+        [
+          '-h',
+          server.hostname,
+          '-p',
+          server.port || '5432',
+          '-U',
+          server.username || 'postgres',
+          '-d',
+          'postgres',
+          '-tAc',
+          `select 1 from pg_database where datname = '${name}'`,
+        ],
+        {
+          encoding: 'utf8',
+        },
+      ).trim() === '1';
+    if (!(opt['keep-db'] && exists()))
       execFileSync('psql', [
         '-h',
         server.hostname,
@@ -92,8 +101,24 @@ async function main() {
         '-d',
         'postgres',
         '-qc',
-        `drop database if exists ${name} with (force)`,
+        `create database ${name}`,
       ]);
+    server.pathname = `/${name}`;
+    database = { client: 'pg', connection: server.href };
+    if (!opt['keep-db'])
+      dropDatabase = () =>
+        execFileSync('psql', [
+          '-h',
+          server.hostname,
+          '-p',
+          server.port || '5432',
+          '-U',
+          server.username || 'postgres',
+          '-d',
+          'postgres',
+          '-qc',
+          `drop database if exists ${name} with (force)`,
+        ]);
   } else {
     database = { client: 'pglite', connection: { directory: path.join(runDir, 'pglite') } };
   }
@@ -131,6 +156,8 @@ async function main() {
       await new Promise((resolve) => setTimeout(resolve, 1000));
     }
     console.error(`ready after ${((Date.now() - started) / 1000).toFixed(1)} s; measuring ${RUNS} searches`);
+    // A restarted backend over a kept database checks its locations again: let that finish first.
+    await new Promise((resolve) => setTimeout(resolve, Number(opt['settle-s']) * 1000));
     browser = await chromium.launch({
       executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
       args: ['--headless', '--no-sandbox', '--disable-gpu'],
