@@ -203,8 +203,18 @@ describe.each(testDatabaseKinds())('catalog metadata overlays (%s)', (database) 
     expect((await api('jdoe', '/entities/by-name/component/default/one/overlay', { method: 'DELETE' })).status).toBe(200);
     expect(await audits()).toHaveLength(after.length);
 
-    await catalog.clearEntityOverlay('component:default/one', { actor: service('probe'), source: 'automation:probe' });
+    // An HTTP caller may clear a plugin's overlay (an automation deleted since), though not write one.
+    const probeCleared = await api<EntityOverlayResult>('jdoe', '/entities/by-name/component/default/one/overlay?source=automation:probe', {
+      method: 'DELETE',
+    });
+    expect(probeCleared.status).toBe(200);
     expect((await entity('one')).metadata.labels).toEqual({ tier: 'gold' });
+    expect(await overlayRows('component:default/one')).toEqual([]);
+    // A named API source has its own overlay.
+    const named = await overlay<EntityOverlayResult>('jdoe', 'one', { source: 'api:pager-sync', labels: { paged: 'yes' } });
+    expect(named.status).toBe(200);
+    expect(named.body.overlay).toEqual({ source: 'api:pager-sync', annotations: {}, labels: { paged: 'yes' } });
+    expect((await api('jdoe', '/entities/by-name/component/default/one/overlay?source=api:pager-sync', { method: 'DELETE' })).status).toBe(200);
     expect(await overlayRows('component:default/one')).toEqual([]);
   });
 
@@ -241,6 +251,8 @@ describe.each(testDatabaseKinds())('catalog metadata overlays (%s)', (database) 
     expect(await bad({ annotations: { 'example.com/n': 5 } })).toBeTruthy();
     expect(await bad({ annotations: { 'example.com/n': 'x' }, spec: {} })).toBeTruthy();
     expect(await bad({ source: 'has space', annotations: { 'example.com/n': 'x' } })).toBeTruthy();
+    // A plugin's overlay is not written over HTTP (automations write theirs through the service).
+    expect(await bad({ source: 'automation:probe', annotations: { 'example.com/n': 'x' } })).toMatch(/source/);
     await expect(
       catalog.setEntityOverlay('component:default/two', { labels: { ok: 'x' } }, { actor: service('probe'), source: 'bad source' }),
     ).rejects.toMatchObject({

@@ -15,10 +15,21 @@ interface OverlayQuery {
   source?: string;
 }
 
+/** Any source's overlay may be cleared over HTTP (an automation's too, once the automation is gone). */
 const SOURCE_SCHEMA: JsonSchema = {
   type: 'string',
   pattern: '^[A-Za-z0-9][A-Za-z0-9._:/@-]{0,199}$',
-  description: 'Whose overlay: `api` (default), `automation:<id>`, …',
+  description: 'Whose overlay: `api` (default), `api:<name>`, `automation:<id>`, …',
+};
+/**
+ * Over HTTP a caller writes only `api` or `api:<name>` overlays: the others belong to plugins,
+ * which write through CatalogService (an automation's `automation:<id>`), and a person editing
+ * one would make the plugin's later changes and removals act on values it never set.
+ */
+const WRITE_SOURCE_SCHEMA: JsonSchema = {
+  type: 'string',
+  pattern: '^api(:[A-Za-z0-9][A-Za-z0-9._:/@-]{0,195})?$',
+  description: '`api` (default) or `api:<name>`; other sources are written by plugins through CatalogService',
 };
 /** key: value to set, key: null to remove. Keys are checked against the catalog model's rules in the handler (a 400 naming each). */
 const changesSchema = (what: string): JsonSchema => ({
@@ -31,7 +42,7 @@ const changesSchema = (what: string): JsonSchema => ({
 const overlayBody: JsonSchema = {
   type: 'object',
   additionalProperties: false,
-  properties: { source: SOURCE_SCHEMA, annotations: changesSchema('Annotations'), labels: changesSchema('Labels') },
+  properties: { source: WRITE_SOURCE_SCHEMA, annotations: changesSchema('Annotations'), labels: changesSchema('Labels') },
 };
 
 const overlayReply: JsonSchema = {
