@@ -27,6 +27,9 @@ const { values: opt } = parseArgs({
     config: { type: 'string' },
     'keep-db': { type: 'boolean', default: false },
     'settle-s': { type: 'string', default: '0' },
+    // Measure against a backend already serving on --port (started with --serve): compare two
+    // frontend builds by swapping packages/app/dist between runs, on one warm database.
+    attach: { type: 'boolean', default: false },
   },
   strict: true,
 });
@@ -63,7 +66,10 @@ async function main() {
     execFileSync(process.execPath, [gen, String(N), corpus], { stdio: 'inherit' });
   }
   const manifest = JSON.parse(fs.readFileSync(path.join(corpus, 'manifest.json'), 'utf8'));
-  const runDir = fs.mkdtempSync(path.join(os.tmpdir(), 'atrium-bench-palette-'));
+  // With --keep-db the config stays at one path too: the catalog keys its config locations by the
+  // file that sets them, so a config in a new directory each run would drop and read every entity again.
+  const runDir = opt['keep-db'] ? path.join(outRoot, `palette-keep-${N}`) : fs.mkdtempSync(path.join(os.tmpdir(), 'atrium-bench-palette-'));
+  fs.mkdirSync(runDir, { recursive: true });
   let database;
   let dropDatabase = () => {};
   if (opt.db === 'pg') {
@@ -132,12 +138,14 @@ async function main() {
       '',
     ].join('\n'),
   );
-  const server = spawn(process.execPath, [import.meta.filename, '--serve', '--config', configFile], {
-    cwd: runDir,
-    env: { ...process.env, NODE_ENV: 'production' },
-    stdio: ['ignore', fs.openSync(path.join(runDir, 'backend.log'), 'w'), fs.openSync(path.join(runDir, 'backend.log'), 'a')],
-  });
-  const stop = () => server.kill('SIGTERM');
+  const server = opt.attach
+    ? undefined
+    : spawn(process.execPath, [import.meta.filename, '--serve', '--config', configFile], {
+        cwd: runDir,
+        env: { ...process.env, NODE_ENV: 'production' },
+        stdio: ['ignore', fs.openSync(path.join(runDir, 'backend.log'), 'w'), fs.openSync(path.join(runDir, 'backend.log'), 'a')],
+      });
+  const stop = () => server?.kill('SIGTERM');
   process.on('exit', stop);
   let browser;
   try {
@@ -222,9 +230,11 @@ async function main() {
     );
   } finally {
     await browser?.close();
-    stop();
-    await new Promise((resolve) => server.once('exit', resolve));
+    if (server) {
+      stop();
+      await new Promise((resolve) => server.once('exit', resolve));
+    }
     dropDatabase();
-    fs.rmSync(runDir, { recursive: true, force: true });
+    if (!opt['keep-db']) fs.rmSync(runDir, { recursive: true, force: true });
   }
 }
