@@ -210,6 +210,7 @@ async function main() {
       await page.keyboard.type(name, { delay: 60 });
       const ms = await page.evaluate(() => window.__palette);
       if (run >= 3) times.push(ms);
+      if (process.env.BENCH_VERBOSE) console.error(`${name} ${ms.toFixed(1)} ms`);
       await page.keyboard.press('Escape');
     }
     times.sort((a, b) => a - b);

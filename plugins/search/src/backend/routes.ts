@@ -2,7 +2,8 @@ import { defineRoute, InputError, type AuditService, type Db, type Logger, type 
 import type { Indexer } from './indexer.js';
 import { SEARCH_PERMISSIONS } from './permissions.js';
 import { parseSearchParams } from './queryParams.js';
-import { runSearch } from './searchQuery.js';
+import { isCancelledStatement, runSearch } from './searchQuery.js';
+import type { SearchQueryResponse } from '../common/index.js';
 
 export interface SearchRouteServices {
   db: Db;
@@ -22,9 +23,27 @@ const query = defineRoute<SearchRouteServices>({
     'Results the caller may not read (catalog.entity.read) are neither returned nor counted.',
   response: { description: 'A page of results', schema: { $ref: '#/components/schemas/SearchQueryResponse' } },
   responses: { '400': { description: 'Unknown type, filter or parameter, or a page cursor of another query' } },
-  handler: async ({ req, caller }, { db, indexer, permissions, logger }) =>
-    runSearch(db, permissions, caller, parseSearchParams(req.query as Record<string, unknown>, indexer.types()), logger),
+  handler: async ({ req, res, caller }, { db, indexer, permissions, logger }) => {
+    const params = parseSearchParams(req.query as Record<string, unknown>, indexer.types());
+    // A caller that goes away before the answer (the palette's superseded keystrokes) stops its statement.
+    const gone = new AbortController();
+    const onClose = () => {
+      if (!res.writableFinished) gone.abort();
+    };
+    res.once('close', onClose);
+    try {
+      return await runSearch(db, permissions, caller, params, logger, gone.signal);
+    } catch (e) {
+      // Nobody is there to read an answer.
+      if (gone.signal.aborted && isCancelledStatement(e)) return ABANDONED;
+      throw e;
+    } finally {
+      res.off('close', onClose);
+    }
+  },
 });
+
+const ABANDONED: SearchQueryResponse = { results: [], numberOfResults: 0, facets: { type: [], kind: [], owner: [], lifecycle: [], tags: [] } };
 
 const status = defineRoute<SearchRouteServices>({
   method: 'get',
