@@ -77,54 +77,15 @@ async function main() {
     // --keep-db: one database per corpus size, kept for the next run (which then skips the ingest:
     // compare two frontend builds on the same data without ingesting 100k entities twice).
     const name = opt['keep-db'] ? `atrium_bench_palette_keep_${N}` : `atrium_bench_palette_${Date.now()}`;
-    const exists = () =>
-      execFileSync(
-        'psql',
-        [
-          '-h',
-          server.hostname,
-          '-p',
-          server.port || '5432',
-          '-U',
-          server.username || 'postgres',
-          '-d',
-          'postgres',
-          '-tAc',
-          `select 1 from pg_database where datname = '${name}'`,
-        ],
-        {
-          encoding: 'utf8',
-        },
-      ).trim() === '1';
-    if (!(opt['keep-db'] && exists()))
-      execFileSync('psql', [
-        '-h',
-        server.hostname,
-        '-p',
-        server.port || '5432',
-        '-U',
-        server.username || 'postgres',
-        '-d',
-        'postgres',
-        '-qc',
-        `create database ${name}`,
-      ]);
+    // One statement on the server's maintenance database (psql, as ATRIUM_TEST_POSTGRES_URL's user).
+    const admin = (sql) =>
+      execFileSync('psql', ['-h', server.hostname, '-p', server.port || '5432', '-U', server.username || 'postgres', '-d', 'postgres', '-tAqc', sql], {
+        encoding: 'utf8',
+      }).trim();
+    if (!(opt['keep-db'] && admin(`select 1 from pg_database where datname = '${name}'`) === '1')) admin(`create database ${name}`);
     server.pathname = `/${name}`;
     database = { client: 'pg', connection: server.href };
-    if (!opt['keep-db'])
-      dropDatabase = () =>
-        execFileSync('psql', [
-          '-h',
-          server.hostname,
-          '-p',
-          server.port || '5432',
-          '-U',
-          server.username || 'postgres',
-          '-d',
-          'postgres',
-          '-qc',
-          `drop database if exists ${name} with (force)`,
-        ]);
+    if (!opt['keep-db']) dropDatabase = () => admin(`drop database if exists ${name} with (force)`);
   } else {
     database = { client: 'pglite', connection: { directory: path.join(runDir, 'pglite') } };
   }
