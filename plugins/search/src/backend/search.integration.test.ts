@@ -116,6 +116,22 @@ describe.each(testDatabaseKinds())('search on %s', (database) => {
     expect((await search('term=payments')).body.numberOfResults).toBeGreaterThan(0);
   });
 
+  it("finds names starting with a last word too short to be a prefix in the text index (the palette's first keys)", async () => {
+    // `p` and `payments s` are what a person has typed on the way to payments-service: the short last
+    // word is a whole word in the tsquery, and the names starting with the words come from the name index.
+    const one = await search('term=p&types=software-catalog&pageLimit=25');
+    expect(one.status).toBe(200);
+    const names = one.body.results.map((r) => r.document.name);
+    expect(names).toContain('payments-service');
+    expect(names.filter((n) => !n?.startsWith('p'))).toEqual([]);
+    const two = await search('term=payments%20s');
+    expect(two.body.results.slice(0, 3).map((r) => r.document.entityRef)).toContain('component:default/payments-service');
+    // The name branch filters by what the caller may read like every other branch.
+    const hidden = await search('term=q');
+    expect(hidden.body.results.map((r) => r.document.name)).not.toContain('quokka-vault');
+    expect(hidden.body.facets.tags.map((f) => f.value)).not.toContain('hidden-by-policy');
+  });
+
   it('never returns nor counts what the caller may not read', async () => {
     const catalog = t.backend.service(catalogServiceRef);
     await waitFor(async () => (await catalog.getEntityByRef('component:default/quokka-vault')) !== undefined, { timeoutMs: 20_000 });

@@ -3,7 +3,7 @@ import type { FacetCount, SearchQueryResponse, SearchResult } from '../common/in
 import { decodeCursor, encodeCursor, queryHash } from './cursor.js';
 import { predicateToSql, UnsupportedPredicateError, type SqlFragment } from './predicateSql.js';
 import type { SearchParams } from './queryParams.js';
-import { highlight, snippet, tokenize, toTsQueryText, trigramSimilarity, wordTrigrams } from './text.js';
+import { highlight, lastIsShort, snippet, tokenize, toTsQueryText, trigramSimilarity, wordTrigrams } from './text.js';
 import { closeWords } from './vocabulary.js';
 
 const FUZZY_MIN = 0.5;
@@ -147,7 +147,9 @@ interface Aggregate {
  * `window + 1`. When either is over `window` the match set is larger than what is counted: the
  * count is a lower bound, and exact names/titles (`b_exact`) and name prefixes in name order
  * (`b_prefix`) are added through the name and title indexes, wherever they lie in the table.
- * Otherwise the candidates are exactly the matches and count and facets are exact.
+ * Otherwise the candidates are exactly the matches and count and facets are exact. A last word
+ * shorter than `MIN_PREFIX_CHARS` is a whole word in the tsquery, so its name prefixes are always
+ * added (and when they reach their limit the count is a lower bound).
  *
  * Ranking: the `FULL_RANK` best candidates by the cheap score are scored as before
  * (`4 × ts_rank_cd` + name, kind and trigram terms; the tsvector is read for them only) and come
@@ -206,17 +208,21 @@ function searchStatement(params: SearchParams, tokens: string[], vis: Visibility
       `b_all as materialized (select ${cols()}, 3 as p from documents d
         where (select count(*) from b_head) <= ${window} and ${where(true)} limit ${s.v(window + 1)})`,
     );
-    lowerBound = `((select count(*) from b_head) > ${window} or (select count(*) from b_all) > ${window})`;
+    const overWindow = `((select count(*) from b_head) > ${window} or (select count(*) from b_all) > ${window})`;
     // An exact name or title, or a name starting with the words, is a match (names and titles are
-    // indexed as their words), so these need no tsvector; they run only when the match set is too large.
+    // indexed as their words), so these need no tsvector; they run only when the match set is too
+    // large, or (the prefixes) when the last word was too short to be a prefix in the tsquery.
+    const short = lastIsShort(tokens);
     ctes.push(
       `b_exact as (select ${cols()}, 0 as p from documents d
-        where ${lowerBound} and (lower(d.name) in (${s.v(phrase)}, ${s.v(dashed)}) or lower(d.title) = ${s.v(phrase)}) and ${where(true, () => 'true')}
+        where ${overWindow} and (lower(d.name) in (${s.v(phrase)}, ${s.v(dashed)}) or lower(d.title) = ${s.v(phrase)}) and ${where(true, () => 'true')}
         limit ${s.v(window)})`,
-      `b_prefix as (select ${cols()}, 1 as p from documents d
-        where ${lowerBound} and lower(d.name) like ${s.v(prefix)} and ${where(true, () => 'true')}
+      `b_prefix as ${short ? 'materialized ' : ''}(select ${cols()}, 1 as p from documents d
+        where ${short ? 'true' : overWindow} and lower(d.name) like ${s.v(prefix)} and ${where(true, () => 'true')}
         order by lower(d.name) using ~<~ limit ${PREFIX_CANDIDATES})`,
     );
+    // Name prefixes taken to their limit may have left some out: the count is then a lower bound too.
+    lowerBound = short ? `(${overWindow} or (select count(*) from b_prefix) >= ${PREFIX_CANDIDATES})` : overWindow;
     branches.push('b_exact', 'b_prefix', 'b_head', 'b_all');
   } else {
     ctes.push(`b_all as materialized (select ${cols()}, 3 as p from documents d where ${where(true)} limit ${s.v(window + 1)})`);

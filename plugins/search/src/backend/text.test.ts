@@ -7,6 +7,17 @@ describe('query text', () => {
     expect(tokenize('&|!():*<>')).toEqual([]);
     expect(toTsQueryText(tokenize('"pay  gate'))).toBe("'pay' & 'gate':*");
     expect(toTsQueryText([])).toBeNull();
+  });
+
+  it('matches a last word shorter than three characters as a whole word, not as a prefix', () => {
+    expect(toTsQueryText(['pay', 'g'])).toBe("'pay' & 'g'");
+    expect(toTsQueryText(['config', 'frontend', '0'])).toBe("'config' & 'frontend' & '0'");
+    expect(toTsQueryText(['co'])).toBe("'co'");
+    expect(toTsQueryText(['con'])).toBe("'con':*");
+    expect(toTsQueryText(['ui', 'kit'])).toBe("'ui' & 'kit':*");
+  });
+
+  it('cuts long input', () => {
     expect(tokenize('a '.repeat(100_000))).toHaveLength(16);
     expect(tokenize('x'.repeat(500))[0]).toHaveLength(64);
   });

@@ -14,12 +14,28 @@ export function tokenize(term: string): string[] {
 }
 
 /**
+ * The last word is matched as a prefix from this many characters. A shorter one (`c`, `co`, the
+ * `0` of `config-frontend-0`) would expand to a large share of the index's words, and collecting
+ * their documents cost 120–280 ms at 100,000 entities while a person is still typing; it is
+ * matched as a whole word, and names starting with it come from the name index instead.
+ */
+export const MIN_PREFIX_CHARS = 3;
+
+/** Whether the last of `tokens` is too short to be matched as a prefix in the tsquery. */
+export function lastIsShort(tokens: readonly string[]): boolean {
+  const last = tokens[tokens.length - 1];
+  return last !== undefined && last.length < MIN_PREFIX_CHARS;
+}
+
+/**
  * A tsquery text built only from tokens (letters and digits, quoted), never from raw input:
- * every word must match, the last one as a prefix (`pay gate` → `'pay' & 'gate':*`).
+ * every word must match, the last one as a prefix when it has `MIN_PREFIX_CHARS` or more
+ * (`pay gate` → `'pay' & 'gate':*`, `pay g` → `'pay' & 'g'`).
  */
 export function toTsQueryText(tokens: readonly string[]): string | null {
   if (tokens.length === 0) return null;
-  return tokens.map((t, i) => `'${t}'${i === tokens.length - 1 ? ':*' : ''}`).join(' & ');
+  const prefix = !lastIsShort(tokens);
+  return tokens.map((t, i) => `'${t}'${i === tokens.length - 1 && prefix ? ':*' : ''}`).join(' & ');
 }
 
 /** pg_trgm-style trigrams of one word (two leading spaces, one trailing). */
