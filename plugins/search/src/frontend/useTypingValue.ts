@@ -1,11 +1,13 @@
 import { useEffect, useRef, useState } from 'react';
 
 /**
- * The value to search for while someone types: a change that comes `quietMs` or more after the
- * last one searched is taken at once (each key of ordinary typing, which is slower than that);
- * changes closer together than that (a burst, a held key, a paste typed by a tool) are gathered
- * and the last one is taken `quietMs` after it. So a typist waits no debounce at all, and a burst
- * still costs one request.
+ * The value to search for while someone types: at most one value per `quietMs`. A change that
+ * comes `quietMs` or more after the last value taken is taken at once (each key of ordinary
+ * typing, which is slower than that); a change sooner than that waits only for the rest of the
+ * `quietMs` since the last one taken, and then the newest value is taken. So a typist waits no
+ * debounce, a burst (a held key, a paste typed by a tool) costs a request per `quietMs`, and a key
+ * that came a little early (its handler ran late while the page drew the previous answer) waits
+ * a few milliseconds, not a whole `quietMs` that would push every later key back too.
  */
 export function useTypingValue<T>(value: T, quietMs: number): T {
   const [taken, setTaken] = useState(value);
@@ -17,8 +19,9 @@ export function useTypingValue<T>(value: T, quietMs: number): T {
       lastTakenAt.current = performance.now();
       setTaken(value);
     };
-    if (performance.now() - lastTakenAt.current >= quietMs) take();
-    else timer.current = setTimeout(take, quietMs);
+    const wait = lastTakenAt.current + quietMs - performance.now();
+    if (wait <= 0) take();
+    else timer.current = setTimeout(take, wait);
     return () => clearTimeout(timer.current);
   }, [value, quietMs]);
   return taken;
