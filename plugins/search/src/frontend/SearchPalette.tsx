@@ -12,9 +12,9 @@ import { searchPagePath } from './appPath';
 import classes from './SearchPalette.module.css';
 
 /**
- * Keys closer together than this are gathered into one search (a burst or a paste); a key after a
- * longer pause is searched at once, so typing waits no debounce (results within 100 ms of the
- * last key: bench/search-palette.mjs). A query still in flight when the next one starts is
+ * At most one search per this many milliseconds: a key this long after the last search is searched
+ * at once, so typing waits no debounce (results within 100 ms of the last key:
+ * bench/search-palette.mjs); a sooner one (a burst, a held key) waits for the rest of it. A query still in flight when the next one starts is
  * cancelled, and the previous results stay on screen until the new ones arrive.
  */
 export const PALETTE_DEBOUNCE_MS = 40;
@@ -25,7 +25,7 @@ export interface SearchPaletteProps {
   onClose: () => void;
   /** For tests: how to navigate (defaults to the router's). */
   navigate?: (path: string) => void;
-  /** For tests: keys closer together than this are gathered into one search (default PALETTE_DEBOUNCE_MS). */
+  /** For tests: at most one search per this many milliseconds (default PALETTE_DEBOUNCE_MS). */
   debounceMs?: number;
 }
 
