@@ -101,16 +101,17 @@ try {
   const search = t.backend.service(searchServiceRef);
   await search.idle();
 
-  // Full build of every type (the documents are there already: this is the rebuild cost).
+  // Full build of every type at once, as a start with no index (or an admin's rebuild of
+  // everything) runs them (the documents are there already: this is the rebuild cost). Each
+  // type's time is until its own build ended.
   const b0 = performance.now();
-  await search.rebuild('software-catalog');
-  const buildMs = performance.now() - b0;
-  let docsBuildMs = 0;
-  if (DOCS > 0) {
-    const d0 = performance.now();
-    await search.rebuild('techdocs');
-    docsBuildMs = performance.now() - d0;
-  }
+  const ended = {};
+  await Promise.all(
+    ['software-catalog', ...(DOCS > 0 ? ['techdocs'] : [])].map((type) => search.rebuild(type).then(() => (ended[type] = performance.now() - b0))),
+  );
+  const allBuildMs = performance.now() - b0;
+  const buildMs = ended['software-catalog'];
+  const docsBuildMs = ended['techdocs'] ?? 0;
 
   // Incremental update: one document upserted through a collator's sink, as an event would.
   const single = [];
@@ -164,7 +165,9 @@ try {
     db: opt.db,
     documents: status.documents,
     docsPages: DOCS,
-    fullBuildMs: Math.round(buildMs),
+    // Every type built together (the "full index build of that corpus"); then each type's part.
+    fullBuildMs: Math.round(allBuildMs),
+    catalogBuildMs: Math.round(buildMs),
     ...(DOCS > 0 ? { docsFullBuildMs: Math.round(docsBuildMs) } : {}),
     indexMB: +(status.indexBytes / 2 ** 20).toFixed(1),
     catalogDataMB: catalogMB,
