@@ -39,8 +39,9 @@ describe.skipIf(!url)('an abandoned search is cancelled on a Postgres server', (
     const db = await t.backend.database.forSchema('search');
     const gone = new AbortController();
     await db.transaction(async (trx) => {
-      const stop = await cancelOnAbort(db, trx, gone.signal);
-      await trx.raw('select 1');
+      // The transaction's settings come in the same statement as the process id.
+      const stop = await cancelOnAbort(db, trx, gone.signal, undefined, { enable_seqscan: 'off' });
+      expect(((await trx.raw('show enable_seqscan')) as { rows: unknown[] }).rows).toEqual([{ enable_seqscan: 'off' }]);
       await stop();
     });
     gone.abort();

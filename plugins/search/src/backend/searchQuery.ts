@@ -287,7 +287,10 @@ export async function runSearch(
   const limit = vis.mode === 'per-row' ? params.pageLimit * 4 : params.pageLimit + 1;
   // Every page of one query is cut from the same candidates, so paging neither repeats nor skips.
   const agg = await db.transaction(async (trx) => {
-    const stopCancelling = await cancelOnAbort(db, trx, signal, logger);
+    // With a term every scan of `documents` should come from an index and stop at its limit: the
+    // planner's guess for a trigram or prefix match is often low, and a sequential scan "until
+    // 1,001 rows match" then reads most of the table (measured: 250 ms against 10 ms).
+    const stopCancelling = await cancelOnAbort(db, trx, signal, logger, tokens.length > 0 ? { enable_seqscan: 'off' } : {});
     try {
       return await searchInTransaction(trx);
     } finally {
@@ -295,10 +298,6 @@ export async function runSearch(
     }
   });
   async function searchInTransaction(trx: Db): Promise<Aggregate> {
-    // With a term every scan of `documents` should come from an index and stop at its limit: the
-    // planner's guess for a trigram or prefix match is often low, and a sequential scan "until
-    // 1,001 rows match" then reads most of the table (measured: 250 ms against 10 ms).
-    if (tokens.length > 0) await trx.raw('set local enable_seqscan = off');
     const run = async (fuzzy: { words: string[]; close: string[] }) => {
       const st = searchStatement(params, tokens, vis, fuzzy, limit, offset);
       return ((await trx.raw(st.sql, st.bindings as never[])) as { rows: Aggregate[] }).rows[0]!;
@@ -389,12 +388,25 @@ function suggest(tokens: string[], rows: Row[]): string | undefined {
  * nobody reads (250 ms for "c" at 100,000 entities) while the search that matters waits for the
  * CPU. On a server, `pg_cancel_backend` from another pooled connection; the embedded database runs
  * one statement at a time in this process, so there is nothing to cancel it from.
+ *
+ * `localSettings` are set for the transaction (`set_config(…, true)`) in the same statement that
+ * asks for the connection's process id, so a search pays one round trip for both.
  */
-export async function cancelOnAbort(db: Db, trx: Db, signal: AbortSignal | undefined, logger?: Logger): Promise<() => Promise<void>> {
+export async function cancelOnAbort(
+  db: Db,
+  trx: Db,
+  signal: AbortSignal | undefined,
+  logger?: Logger,
+  localSettings: Record<string, string> = {},
+): Promise<() => Promise<void>> {
   const none = async () => {};
-  if (!signal || (db.client as { config?: { client?: unknown } }).config?.client !== 'pg') return none;
-  const pid = ((await trx.raw('select pg_backend_pid() as pid')) as { rows: Array<{ pid: number }> }).rows[0]?.pid;
-  if (pid === undefined) return none;
+  const watch = signal !== undefined && (db.client as { config?: { client?: unknown } }).config?.client === 'pg';
+  const settings = Object.entries(localSettings);
+  if (!watch && settings.length === 0) return none;
+  const columns = [...(watch ? ['pg_backend_pid() as pid'] : []), ...settings.map((_, i) => `set_config(?, ?, true) as s${i}`)];
+  const first = (await trx.raw(`select ${columns.join(', ')}`, settings.flat())) as { rows: Array<{ pid?: number }> };
+  const pid = first.rows[0]?.pid;
+  if (!watch || !signal || pid === undefined) return none;
   let done = false;
   let sent: Promise<unknown> | undefined;
   const cancel = () => {
