@@ -17,8 +17,9 @@
 //        again; the baseline is then also taken on a freshly started backend (holding 100 runs).
 //   http every run created through POST /v2/tasks and run to its wait (slow at 10,000).
 //
-//   node bench/waiting-tasks.mjs [--tasks 10000] [--create sql|http] [--db pglite|pg] [--requests 200] [--concurrency 8]
-//                                [--settle-s 20] [--corpus bench/out/corpus-1000/all.yaml]
+//   node bench/waiting-tasks.mjs [--tasks 10000] [--create sql|http] [--db pglite|pg] [--requests 200] [--rounds 3]
+//                                [--concurrency 8] [--settle-s 20] [--corpus bench/out/corpus-1000/all.yaml]
+// Each figure is the median of --rounds rounds of --requests sequential requests per endpoint.
 // Needs a build (npm run build): it starts packages/cli/bin/atrium.js.
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -40,6 +41,7 @@ const { values: opt } = parseArgs({
     requests: { type: 'string', default: '200' },
     concurrency: { type: 'string', default: '8' },
     'settle-s': { type: 'string', default: '20' },
+    rounds: { type: 'string', default: '3' },
     corpus: { type: 'string', default: path.join(repoRoot, 'bench/out/corpus-1000/all.yaml') },
   },
   strict: true,
@@ -169,6 +171,21 @@ async function measure() {
   return { ...Object.fromEntries(Object.entries(samples).map(([k, s]) => [k, summarize(s)])), rssMiB: round(processMemory(server.pid)?.rssMiB ?? NaN) };
 }
 
+/**
+ * A phase is measured in `--rounds` rounds of `--requests` each: sequential p95s on this machine
+ * move by ±25 % from one round to the next, so each figure is the median of the rounds' (and every
+ * round's p95 is printed, to show the spread).
+ */
+async function measurePhase() {
+  const rounds = [];
+  for (let r = 0; r < Math.max(1, Number(opt.rounds)); r++) rounds.push(await measure());
+  const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+  const phase = { roundsP95: rounds.map((m) => Object.fromEntries(Object.keys(PATHS).map((k) => [k, m[k].p95]))) };
+  for (const k of Object.keys(PATHS)) phase[k] = { p50: median(rounds.map((m) => m[k].p50)), p95: median(rounds.map((m) => m[k].p95)) };
+  phase.rssMiB = rounds.at(-1).rssMiB;
+  return phase;
+}
+
 /** Creates runs i = from..to-1 through the API, `concurrency` at a time; returns their ids. */
 async function createThroughApi(from, to) {
   let next = from;
@@ -272,7 +289,7 @@ try {
   // Let the other plugins' first sweeps settle before the baseline (on PGlite the backend was just
   // restarted by the copy; it is again before "after").
   await sleep(Number(opt['settle-s']) * 1000);
-  const before = await measure();
+  const before = await measurePhase();
 
   const started = performance.now();
   let restarted = false;
@@ -286,7 +303,7 @@ try {
   // are still being written out for seconds afterwards, which slowed every request measured 5 s
   // after it (by-query, whose data the copy never touches, +17–22 %); a restarted backend warms up.
   await sleep(Number(opt['settle-s']) * 1000);
-  const after = await measure();
+  const after = await measurePhase();
   const pct = (a, b) => `${round(((b - a) / a) * 100)} %`;
   const result = {
     date: new Date().toISOString(),
