@@ -269,6 +269,10 @@ describe.each(testDatabaseKinds())('durable steps and waits (%s)', (database) =>
     const last = await list('limit=50&offset=1000');
     expect(last.tasks).toHaveLength(5);
     expect(last).toMatchObject({ totalTasks: 1005, totalTasksIsLowerBound: true });
+    // A page past the end claims no more runs than were counted (not "at least the offset").
+    const beyond = await list('limit=50&offset=50000');
+    expect(beyond.tasks).toHaveLength(0);
+    expect(beyond).toMatchObject({ totalTasks: 1000, totalTasksIsLowerBound: true });
     // At or under the limit the count is exact and unflagged.
     const failed = await list('status=failed&limit=10');
     expect(failed.totalTasks).toBe(503);

@@ -446,8 +446,10 @@ export class TaskStore {
       .limit(q.limit)
       .offset(q.offset)) as TaskRow[];
     if (count <= TASK_COUNT_LIMIT) return { tasks: rows.map(serialize), totalTasks: count };
-    // More than the limit: a lower bound (at least the limit, and at least up to this page's end).
-    return { tasks: rows.map(serialize), totalTasks: Math.max(TASK_COUNT_LIMIT, q.offset + rows.length), totalTasksIsLowerBound: true as const };
+    // More than the limit: a lower bound (at least the limit, and at least up to this page's end
+    // when the page holds runs; an empty page past the end proves nothing beyond the limit).
+    const atLeast = rows.length > 0 ? Math.max(TASK_COUNT_LIMIT, q.offset + rows.length) : TASK_COUNT_LIMIT;
+    return { tasks: rows.map(serialize), totalTasks: atLeast, totalTasksIsLowerBound: true as const };
   }
 
   /**

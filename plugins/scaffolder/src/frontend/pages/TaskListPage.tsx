@@ -209,10 +209,33 @@ export function TaskPager(props: { data: ListTasksResponse; page: number; onPage
       </Text>
     );
   }
+  if (data.tasks.length === 0) {
+    // Past the end (an old link, or fewer runs than when the page was opened): lead to the first
+    // page, and to the last one when the total is exact.
+    const lastPage = data.totalTasksIsLowerBound ? undefined : Math.max(1, Math.ceil(data.totalTasks / TASK_PAGE_SIZE));
+    return (
+      <Group justify="space-between" wrap="wrap" gap="xs">
+        <Text size="sm" c="dimmed" aria-live="polite">
+          {`No runs on page ${page.toLocaleString('en')}`}
+          {data.totalTasks > 0 ? ` (there are ${total} runs)` : ''}
+        </Text>
+        <Group gap="xs" role="navigation" aria-label="Pages of runs">
+          <Button variant="default" size="xs" disabled={props.loading} onClick={() => props.onPage(1)}>
+            First page
+          </Button>
+          {lastPage !== undefined && lastPage > 1 && lastPage < page ? (
+            <Button variant="default" size="xs" disabled={props.loading} onClick={() => props.onPage(lastPage)}>
+              Last page
+            </Button>
+          ) : null}
+        </Group>
+      </Group>
+    );
+  }
   return (
     <Group justify="space-between" wrap="wrap" gap="xs">
       <Text size="sm" c="dimmed" aria-live="polite">
-        {data.tasks.length > 0 ? `${first.toLocaleString('en')}–${last.toLocaleString('en')} of ${total} runs` : `No runs on page ${page}`}
+        {`${first.toLocaleString('en')}–${last.toLocaleString('en')} of ${total} runs`}
       </Text>
       <Group gap="xs" role="navigation" aria-label="Pages of runs">
         <Button variant="default" size="xs" disabled={page <= 1 || props.loading} onClick={() => props.onPage(page - 1)}>

@@ -44,9 +44,20 @@ describe('TaskPager', () => {
     expect(onPage).toHaveBeenCalledWith(2);
   });
 
-  it('a page past the end says so and leads back', async () => {
-    const { text, button } = await pager({ tasks: [], totalTasks: 3 }, 9);
-    expect(text).toContain('No runs on page 9');
-    expect(button('Previous')?.disabled).toBe(false);
+  it('a page past the end says so and leads to the first page, and to the last when the total is exact', async () => {
+    const exact = await pager({ tasks: [], totalTasks: TASK_PAGE_SIZE * 2 + 3 }, 9);
+    expect(exact.text).toContain('No runs on page 9');
+    expect(exact.text).toContain(`there are ${TASK_PAGE_SIZE * 2 + 3} runs`);
+    expect(exact.button('Previous')).toBeUndefined();
+    await click(exact.button('Last page')!);
+    expect(exact.onPage).toHaveBeenCalledWith(3);
+    await click(exact.button('First page')!);
+    expect(exact.onPage).toHaveBeenCalledWith(1);
+    await rendered?.unmount();
+    const bound = await pager({ tasks: [], totalTasks: 1000, totalTasksIsLowerBound: true }, 999);
+    expect(bound.text).toContain('No runs on page 999 (there are 1,000+ runs)');
+    expect(bound.button('Last page')).toBeUndefined();
+    await click(bound.button('First page')!);
+    expect(bound.onPage).toHaveBeenCalledWith(1);
   });
 });
