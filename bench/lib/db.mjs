@@ -51,6 +51,7 @@ export function createFreshDatabase(kind, runId) {
       describe: `PGlite in ${dataDir}`,
       dataDir,
       cleanup() {
+        if (process.env.BENCH_KEEP_DB === '1') return console.error(`bench: kept PGlite directory ${dataDir} (BENCH_KEEP_DB=1)`);
         fs.rmSync(dir, { recursive: true, force: true });
       },
     };
