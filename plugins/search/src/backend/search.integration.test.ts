@@ -126,6 +126,9 @@ describe.each(testDatabaseKinds())('search on %s', (database) => {
     expect(names.filter((n) => !n?.startsWith('p'))).toEqual([]);
     const two = await search('term=payments%20s');
     expect(two.body.results.slice(0, 3).map((r) => r.document.entityRef)).toContain('component:default/payments-service');
+    // The short word is the start of a word of the name or title, not any "s" (a possessive's) in the text.
+    const startsWithS = /(^|[^\p{L}\p{N}])s/iu;
+    for (const r of two.body.results) expect(startsWithS.test(r.document.title) || startsWithS.test(r.document.name ?? ''), r.document.title).toBe(true);
     // The name branch filters by what the caller may read like every other branch.
     const hidden = await search('term=q');
     expect(hidden.body.results.map((r) => r.document.name)).not.toContain('quokka-vault');

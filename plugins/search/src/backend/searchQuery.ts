@@ -157,7 +157,18 @@ interface Aggregate {
  */
 function searchStatement(params: SearchParams, tokens: string[], vis: Visibility, fuzzy: { words: string[]; close: string[] }, limit: number, offset: number) {
   const s = new SqlBuilder();
-  const tsq = toTsQueryText(tokens);
+  // A short last word after other words (`payments s`): the others are matched through the index
+  // and the short one row by row, as the start of a word of the name or title. As a prefix in the
+  // tsquery it would expand to a large share of the index's words; as a whole word it matched
+  // every possessive "'s". (A short word alone is a whole word, beside the name prefixes.)
+  const shortWord = lastIsShort(tokens) && tokens.length > 1 ? tokens[tokens.length - 1] : undefined;
+  const tsq = toTsQueryText(shortWord ? tokens.slice(0, -1) : tokens);
+  // The word holds only letters and digits (tokenize), none of them special in a regular expression.
+  const startsWord = () => {
+    const re = `(^|[^[:alnum:]])${shortWord}`;
+    return `(lower(d.name) ~ ${s.v(re)} or lower(d.title) ~ ${s.v(re)})`;
+  };
+  const withShort = (expr: string) => (shortWord ? `(${expr} and ${startsWord()})` : expr);
   const qTrigrams = fuzzy.close.length > 0 ? [...new Set(fuzzy.words.flatMap(wordTrigrams))] : [];
   // Trigram matches are checked row by row (the share), so a typo's sample is smaller.
   const window = qTrigrams.length > 0 ? FUZZY_WINDOW : RESULT_WINDOW;
@@ -169,10 +180,10 @@ function searchStatement(params: SearchParams, tokens: string[], vis: Visibility
   const fuzzyCandidates = () => `${HEAD_TSV} @@ to_tsquery('simple', ${s.v(fuzzy.close.map((w) => `'${w}'`).join(' | '))})`;
   const match = () => {
     if (!tsq) return 'true';
-    if (qTrigrams.length === 0) return `d.tsv @@ ${tq()}`;
+    if (qTrigrams.length === 0) return withShort(`d.tsv @@ ${tq()}`);
     // The share is still checked: the head also holds keywords and tags, and the typos' trigrams
     // must be found in the name and title as before.
-    return `(d.tsv @@ ${tq()} or (${fuzzyCandidates()} and ${shared()} >= ${FUZZY_MIN}))`;
+    return withShort(`(d.tsv @@ ${tq()} or (${fuzzyCandidates()} and ${shared()} >= ${FUZZY_MIN}))`);
   };
   const phrase = tokens.join(' ');
   const dashed = tokens.join('-');
@@ -201,7 +212,7 @@ function searchStatement(params: SearchParams, tokens: string[], vis: Visibility
   let lowerBound = `(select count(*) from b_all) > ${window}`;
   if (tsq) {
     ctes.push(
-      `b_head as materialized (select ${cols()}, 2 as p from documents d where ${where(true, () => `${HEAD_TSV} @@ ${tq()}`)} limit ${s.v(window + 1)})`,
+      `b_head as materialized (select ${cols()}, 2 as p from documents d where ${where(true, () => withShort(`${HEAD_TSV} @@ ${tq()}`))} limit ${s.v(window + 1)})`,
     );
     // Gated (a one-time filter): the body is searched only when the head matches are few.
     ctes.push(
@@ -239,7 +250,7 @@ function searchStatement(params: SearchParams, tokens: string[], vis: Visibility
   // `facets.type` counts every type (the filters but not `types`): its own capped sample when types are chosen.
   if (params.types.length > 0 && tsq) {
     ctes.push(
-      `tf_head as materialized (select d.type from documents d where ${where(false, () => `${HEAD_TSV} @@ ${tq()}`)} limit ${s.v(window + 1)})`,
+      `tf_head as materialized (select d.type from documents d where ${where(false, () => withShort(`${HEAD_TSV} @@ ${tq()}`))} limit ${s.v(window + 1)})`,
       `tf as (select type from tf_head where (select count(*) from tf_head) > ${window}
         union all select d.type from documents d where (select count(*) from tf_head) <= ${window} and ${where(false)} limit ${s.v(window + 1)})`,
     );
