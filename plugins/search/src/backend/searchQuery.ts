@@ -148,8 +148,8 @@ interface Aggregate {
  * count is a lower bound, and exact names/titles (`b_exact`) and name prefixes in name order
  * (`b_prefix`) are added through the name and title indexes, wherever they lie in the table.
  * Otherwise the candidates are exactly the matches and count and facets are exact. A last word
- * shorter than `MIN_PREFIX_CHARS` is a whole word in the tsquery, so its name prefixes are always
- * added (and when they reach their limit the count is a lower bound).
+ * shorter than `MIN_PREFIX_CHARS` is not a prefix in the tsquery (`shortWord` below), so the name
+ * prefixes are always added (and when they reach their limit the count is a lower bound).
  *
  * Ranking: the `FULL_RANK` best candidates by the cheap score are scored as before
  * (`4 × ts_rank_cd` + name, kind and trigram terms; the tsvector is read for them only) and come
