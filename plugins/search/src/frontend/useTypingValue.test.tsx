@@ -20,13 +20,23 @@ afterEach(() => {
   vi.useRealTimers();
 });
 
+/** A Probe rendered with '' in a fresh root: `show` renders it with another value. */
+async function mountProbe() {
+  const host = document.createElement('div');
+  document.body.append(host);
+  const root = createRoot(host);
+  const show = (value: string) => act(async () => root.render(<Probe value={value} />));
+  const unmount = async () => {
+    await act(async () => root.unmount());
+    host.remove();
+  };
+  await show('');
+  return { host, show, unmount };
+}
+
 describe('useTypingValue', () => {
   it('takes each key of ordinary typing at once, and a burst at most once per quiet time', async () => {
-    const host = document.createElement('div');
-    document.body.append(host);
-    const root = createRoot(host);
-    const show = (value: string) => act(async () => root.render(<Probe value={value} />));
-    await show('');
+    const { host, show, unmount } = await mountProbe();
     // Typing: 60 ms between keys, more than the 40 ms quiet time: no wait at all.
     for (const v of ['p', 'pa', 'pay']) {
       await act(async () => vi.advanceTimersByTime(60));
@@ -47,16 +57,11 @@ describe('useTypingValue', () => {
     await act(async () => vi.advanceTimersByTime(1));
     expect(host.textContent).toBe('payment');
     expect(new Set(seen)).toEqual(new Set(['', 'p', 'pa', 'pay', 'paym', 'payment']));
-    await act(async () => root.unmount());
-    host.remove();
+    await unmount();
   });
 
   it('makes a key that came a little early wait only for the rest of the quiet time, and catches up with the typist', async () => {
-    const host = document.createElement('div');
-    document.body.append(host);
-    const root = createRoot(host);
-    const show = (value: string) => act(async () => root.render(<Probe value={value} />));
-    await show('');
+    const { host, show, unmount } = await mountProbe();
     await act(async () => vi.advanceTimersByTime(60));
     await show('c');
     // The next key's handler ran 35 ms after the last value was taken (the page was busy): 5 ms to wait.
@@ -75,16 +80,11 @@ describe('useTypingValue', () => {
     await act(async () => vi.advanceTimersByTime(40));
     await show('conf');
     expect(host.textContent).toBe('conf');
-    await act(async () => root.unmount());
-    host.remove();
+    await unmount();
   });
 
   it('takes a held key about once per quiet time, ending with its last value', async () => {
-    const host = document.createElement('div');
-    document.body.append(host);
-    const root = createRoot(host);
-    const show = (value: string) => act(async () => root.render(<Probe value={value} />));
-    await show('');
+    const { host, show, unmount } = await mountProbe();
     seen.length = 0;
     let v = '';
     for (let i = 0; i < 20; i++) {
@@ -97,7 +97,6 @@ describe('useTypingValue', () => {
     // 200 ms of keys every 10 ms: a value taken at most every 40 ms (6), not one per key (20).
     expect(new Set(seen).size).toBeLessThanOrEqual(7);
     expect(new Set(seen).size).toBeGreaterThanOrEqual(2);
-    await act(async () => root.unmount());
-    host.remove();
+    await unmount();
   });
 });
