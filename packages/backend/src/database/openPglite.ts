@@ -5,6 +5,7 @@ import type { Knex } from 'knex';
 import { StartupError } from '../host/StartupError.js';
 import type { Database } from './Database.js';
 import { lockDataDir } from './dataDirLock.js';
+import { hasPgliteDatabase, initPgliteDataDir } from './initPgliteDataDir.js';
 import { createPgliteKnex, sharePglite } from './pgliteKnex.js';
 
 /** Opens embedded Postgres in `dataDir` (created when missing), or in memory for `:memory:`. */
@@ -24,6 +25,7 @@ export async function openPglite(dataDir: string | ':memory:'): Promise<Database
   }
   let pglite: PGlite;
   try {
+    if (dataDir !== ':memory:' && !hasPgliteDatabase(dataDir)) await initPgliteDataDir(dataDir);
     pglite = await PGlite.create(dataDir === ':memory:' ? undefined : dataDir);
   } catch (e) {
     unlock();
