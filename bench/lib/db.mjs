@@ -46,6 +46,23 @@ export function createFreshDatabase(kind, runId) {
   if (kind === 'pglite') {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), `atrium-bench-${runId}-`));
     const dataDir = path.join(dir, 'data');
+    // BENCH_PGLITE_SEED=<a dumpDataDir tarball>: the directory is made from it in a child process,
+    // so the backend opens an existing database instead of running initdb itself (issue 20's
+    // question: what a first start without initdb in the server's process costs and saves).
+    if (process.env.BENCH_PGLITE_SEED) {
+      execFileSync(
+        process.execPath,
+        [
+          '--input-type=module',
+          '-e',
+          `import { PGlite } from '@electric-sql/pglite'; import fs from 'node:fs';
+           const db = await PGlite.create(process.argv[1], { loadDataDir: new Blob([fs.readFileSync(process.argv[2])]) }); await db.close();`,
+          dataDir,
+          process.env.BENCH_PGLITE_SEED,
+        ],
+        { stdio: 'inherit', cwd: path.resolve(import.meta.dirname, '..') },
+      );
+    }
     return {
       config: { client: 'pglite', connection: { directory: dataDir } },
       describe: `PGlite in ${dataDir}`,
