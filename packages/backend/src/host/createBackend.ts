@@ -1,3 +1,4 @@
+import { analyzeGrownTables } from '../database/analyzeGrownTables.js';
 import type { Server } from 'node:http';
 import express, { type Express } from 'express';
 import type { Logger } from 'pino';
@@ -121,6 +122,16 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
   await registry.get(coreServices.host);
   // The audit store schedules its retention prune even when the audit service is overridden.
   await registry.get(hostAuditStoreRef);
+
+  // The embedded database has no autovacuum: a table that grew by a fifth is analyzed, as
+  // autovacuum would on a server (analyzeGrownTables.ts).
+  if (database.info.mode === 'embedded') {
+    const hostDb = await database.forSchema('atrium_host');
+    scheduler.forPlugin('host').every('host.table-statistics', { intervalSeconds: 30 }, async () => {
+      const analyzed = await analyzeGrownTables(hostDb);
+      if (analyzed.length > 0) logger.debug({ tables: analyzed }, 'embedded database: statistics of grown tables refreshed');
+    });
+  }
 
   const hostAuth = await registry.get(hostAuthRef);
   scheduler.forPlugin('host').every('host.auth.prune-sessions', { intervalSeconds: 3600, runOnStart: false }, async () => {

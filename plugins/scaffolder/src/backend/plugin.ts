@@ -20,7 +20,6 @@ import { callbackRoute } from './routes/steps.js';
 import { scaffolderPermissions } from './permissions.js';
 import { registerTemplateCheck } from './templateEntityCheck.js';
 import { followPullRequestEvents } from './tasks/pullRequestEvents.js';
-import { analyzeGrownTables } from './tasks/tableStatistics.js';
 import { startTask } from './startTask.js';
 import { taskOutcomeRecorder } from './taskOutcomes.js';
 
@@ -126,15 +125,6 @@ export const scaffolderPlugin = definePlugin<
     scheduler.every('scaffolder.waits', { intervalSeconds: config.waitPollSeconds, timeoutSeconds: 120 }, async () => {
       await waits.poll();
     });
-    // The embedded database has no autovacuum: the task tables' statistics would stay those of the
-    // first runs, and at 10,000 waiting runs "Waiting for me" planned for 2 rows (a sort of all
-    // 5,000 matches: twice as slow, bench/waiting-tasks.mjs). A table grown by a fifth since its
-    // statistics were taken is analyzed, as autovacuum would on a server.
-    if (host.database().mode === 'embedded') {
-      scheduler.every('scaffolder.table-statistics', { intervalSeconds: 30 }, async () => {
-        await analyzeGrownTables(db, ['tasks', 'task_steps', 'task_events']);
-      });
-    }
     scheduler.every('scaffolder.workspace-blobs', { intervalSeconds: 3600, runOnStart: false }, async () => {
       const n = await collectBlobs(db);
       if (n) logger.info({ removed: n }, 'scaffolder: removed workspace snapshot contents no unfinished task needs');
