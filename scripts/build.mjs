@@ -4,6 +4,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { mtime, newestMtime, repoRoot, run, viteBuildCommand } from './lib.mjs';
+import { ensureTemplate } from './pglite-template.mjs';
 
 const force = process.argv.includes('--force');
 
@@ -11,6 +12,13 @@ const tscCode = await run(process.execPath, [path.join(repoRoot, 'node_modules/t
 if (tscCode !== 0) {
   console.error('build: TypeScript compilation failed (see the errors above).');
   process.exit(tscCode);
+}
+
+try {
+  await ensureTemplate();
+} catch (e) {
+  // Not fatal: without a template each new embedded database runs initdb, as before.
+  console.error(`build: no embedded database template (${e instanceof Error ? e.message : String(e)}); new databases will run initdb`);
 }
 
 const frontendSources = [

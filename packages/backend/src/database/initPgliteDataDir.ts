@@ -37,7 +37,7 @@ export async function initPgliteDataDir(dataDir: string): Promise<void> {
 }
 
 /** The URL of the PGlite module this package uses (its ES module, or its CommonJS one where resolving ES modules is not offered). */
-function pgliteModuleUrl(): string {
+export function pgliteModuleUrl(): string {
   try {
     return import.meta.resolve('@electric-sql/pglite');
   } catch {

@@ -7,9 +7,18 @@ import type { Database } from './Database.js';
 import { lockDataDir } from './dataDirLock.js';
 import { hasPgliteDatabase, initPgliteDataDir } from './initPgliteDataDir.js';
 import { createPgliteKnex, sharePglite } from './pgliteKnex.js';
+import { copyPgliteTemplate, readPgliteTemplate, type PgliteTemplate } from './pgliteTemplate.js';
 
-/** Opens embedded Postgres in `dataDir` (created when missing), or in memory for `:memory:`. */
-export async function openPglite(dataDir: string | ':memory:'): Promise<Database> {
+export interface OpenPgliteOptions {
+  /** The template a new database is made from (see pgliteTemplate.ts); the build's by default, null for initdb. */
+  template?: PgliteTemplate | null;
+}
+
+/**
+ * Opens embedded Postgres in `dataDir` (created when missing), or in memory for `:memory:`. A
+ * new database is a copy of the build's empty template when there is one, else made by initdb.
+ */
+export async function openPglite(dataDir: string | ':memory:', options: OpenPgliteOptions = {}): Promise<Database> {
   let unlock = () => {};
   if (dataDir !== ':memory:') {
     try {
@@ -25,8 +34,16 @@ export async function openPglite(dataDir: string | ':memory:'): Promise<Database
   }
   let pglite: PGlite;
   try {
-    if (dataDir !== ':memory:' && !hasPgliteDatabase(dataDir)) await initPgliteDataDir(dataDir);
-    pglite = await PGlite.create(dataDir === ':memory:' ? undefined : dataDir);
+    const template = options.template === undefined ? readPgliteTemplate() : options.template;
+    if (dataDir === ':memory:') {
+      pglite = await (template ? PGlite.create({ loadDataDir: new Blob([fs.readFileSync(template.tarball)]) }) : PGlite.create());
+    } else {
+      if (!hasPgliteDatabase(dataDir)) {
+        if (template) copyPgliteTemplate(template, dataDir);
+        else await initPgliteDataDir(dataDir);
+      }
+      pglite = await PGlite.create(dataDir);
+    }
   } catch (e) {
     unlock();
     throw new StartupError(
