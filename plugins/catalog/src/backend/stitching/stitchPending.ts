@@ -5,7 +5,7 @@ import type { EntityOverlay } from '../../common/index.js';
 import { appendEntityEvents, CATALOG_ACTOR, entityLogMeta } from '../store/entityLog.js';
 import type { Knex } from 'knex';
 import { advanceGeneration } from '../store/generation.js';
-import { bulkExec, bulkRows, transactionWithRetry } from '../store/sql.js';
+import { bulkExec, bulkRows, transactionWithRetry, unnestColumns } from '../store/sql.js';
 import { buildFinalEntity } from './buildFinalEntity.js';
 import { buildFullTextDocument, buildSearchRows, type SearchRow } from './searchRows.js';
 
@@ -223,12 +223,18 @@ async function stitchBatch(trx: Knex.Transaction, oneByOne: boolean, eventLog?: 
 async function writeFinal(trx: Knex.Transaction, prepared: Prepared[]): Promise<void> {
   if (prepared.length === 0) return;
   const ids = prepared.map((p) => p.row.id);
+  const rows = unnestColumns([
+    [ids, 'uuid'],
+    [prepared.map((p) => p.final), 'text'],
+    [prepared.map((p) => p.etag), 'text'],
+    [prepared.map((p) => p.fts), 'text'],
+  ]);
   await bulkExec(
     trx,
     `insert into final_entities (entity_id, final, etag, fts, updated_at)
-     select u.id, u.final::json, u.etag, u.fts::tsvector, now() from unnest(?::uuid[], ?::text[], ?::text[], ?::text[]) as u(id, final, etag, fts)
+     select u.id, u.final::json, u.etag, u.fts::tsvector, now() from ${rows.sql} as u(id, final, etag, fts)
      on conflict (entity_id) do update set final = excluded.final, etag = excluded.etag, fts = excluded.fts, updated_at = now()`,
-    [ids, prepared.map((p) => p.final), prepared.map((p) => p.etag), prepared.map((p) => p.fts)],
+    rows.bindings,
   );
   // Entities stitched for the first time have no index rows to delete.
   const restitched = prepared.filter((p) => p.row.etag !== null).map((p) => p.row.id);
@@ -242,12 +248,13 @@ async function writeFinal(trx: Knex.Transaction, prepared: Prepared[]): Promise<
       search.originals.push(s.original);
     }
   }
-  await bulkExec(trx, `insert into search (entity_id, key, value, original_value) select * from unnest(?::uuid[], ?::text[], ?::text[], ?::text[])`, [
-    search.ids,
-    search.keys,
-    search.values,
-    search.originals,
-  ] as unknown as Knex.RawBinding[]);
+  const searchRows = unnestColumns([
+    [search.ids, 'uuid'],
+    [search.keys, 'text'],
+    [search.values, 'text'],
+    [search.originals, 'text'],
+  ]);
+  await bulkExec(trx, `insert into search (entity_id, key, value, original_value) select * from ${searchRows.sql}`, searchRows.bindings);
 }
 
 /** `created` with the whole entity the first time, else `updated` with the changed paths. */

@@ -7,7 +7,7 @@ import type { ProcessedItem } from '../orchestration/types.js';
 import { jsonWithoutNul } from '../ingestion/nulCharacters.js';
 import { advanceGeneration } from './generation.js';
 import { currentStitchScope, type StitchScope } from './stitchScope.js';
-import { bulkExec, bulkRows, chunk, transactionWithRetry, WRITE_BATCH, type Db } from './sql.js';
+import { bulkExec, bulkRows, chunk, transactionWithRetry, unnestColumns, WRITE_BATCH, type Db } from './sql.js';
 
 export interface StoredEntityState {
   id: string;
@@ -85,29 +85,28 @@ export class EntityWriter {
     const refused: string[] = [];
     for (const batch of chunk(items, WRITE_BATCH)) {
       const refusedHere = await transactionWithRetry(this.db, async (trx) => {
+        const rows = unnestColumns([
+          [batch.map(() => newId()), 'uuid'],
+          [batch.map((i) => i.entityRef), 'text'],
+          [batch.map((i) => i.sourceFile), 'text'],
+          [batch.map((i) => i.parentRef), 'text'],
+          [batch.map((i) => JSON.stringify(i.entity)), 'text'],
+          [batch.map((i) => i.hash), 'text'],
+          [batch.map((i) => i.locationKey ?? null), 'text'],
+          // Problems entity checks found in a valid entity are stored with it (see ProcessedItem.status).
+          [batch.map((i) => jsonWithoutNul(i.status ?? [])), 'text'],
+        ]);
         const written = await bulkRows<{ id: string; entity_ref: string; inserted: boolean }>(
           trx,
           `insert into entities as e (id, entity_ref, location_id, provider, location_key, source_file, parent_ref, processed, hash, errors, orphan, updated_at)
            select u.id, u.ref, ?::uuid, ?::text, u.location_key, u.source_file, u.parent_ref, u.processed::json, u.hash, u.errors::jsonb, false, now()
-           from unnest(?::uuid[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[]) as u(id, ref, source_file, parent_ref, processed, hash, location_key, errors)
+           from ${rows.sql} as u(id, ref, source_file, parent_ref, processed, hash, location_key, errors)
            on conflict (entity_ref) do update set location_id = excluded.location_id, provider = excluded.provider, location_key = excluded.location_key,
              source_file = excluded.source_file, parent_ref = excluded.parent_ref, processed = excluded.processed, hash = excluded.hash, errors = excluded.errors,
              orphan = false, updated_at = now()
            where (e.location_id is null and e.provider is null) or e.location_id = excluded.location_id or e.provider = excluded.provider
            returning id, entity_ref, (xmax = 0) as inserted`,
-          [
-            locationId,
-            provider,
-            batch.map(() => newId()),
-            batch.map((i) => i.entityRef),
-            batch.map((i) => i.sourceFile),
-            batch.map((i) => i.parentRef),
-            batch.map((i) => JSON.stringify(i.entity)),
-            batch.map((i) => i.hash),
-            batch.map((i) => i.locationKey ?? null),
-            // Problems entity checks found in a valid entity are stored with it (see ProcessedItem.status).
-            batch.map((i) => jsonWithoutNul(i.status ?? [])),
-          ],
+          [locationId, provider, ...rows.bindings],
         );
         const ids = new Map(written.map((w) => [w.entity_ref, w.id]));
         const kept = batch.filter((i) => ids.has(i.entityRef));
@@ -149,11 +148,13 @@ export class EntityWriter {
     }
     for (let i = 0; i < cols.ids.length; i += WRITE_BATCH * 10) {
       const end = i + WRITE_BATCH * 10;
-      await bulkExec(
-        trx,
-        `insert into relations (originating_entity_id, source_ref, type, target_ref) select * from unnest(?::uuid[], ?::text[], ?::text[], ?::text[])`,
-        [cols.ids.slice(i, end), cols.sources.slice(i, end), cols.types.slice(i, end), cols.targets.slice(i, end)],
-      );
+      const rows = unnestColumns([
+        [cols.ids.slice(i, end), 'uuid'],
+        [cols.sources.slice(i, end), 'text'],
+        [cols.types.slice(i, end), 'text'],
+        [cols.targets.slice(i, end), 'text'],
+      ]);
+      await bulkExec(trx, `insert into relations (originating_entity_id, source_ref, type, target_ref) select * from ${rows.sql}`, rows.bindings);
     }
     return old.map((o) => o.source_ref);
   }
