@@ -12,6 +12,7 @@ export * from './serviceRegistry.js';
 export * from './search.js';
 export * from './coalescingQueue.js';
 export * from './workload.js';
+export * from './bulkParams.js';
 export { createGuestAuth } from './defaults/guestAuth.js';
 export { createAllowAllPermissions, createPermissions, scopesAllow } from './defaults/permissions.js';
 export { createLogAudit } from './defaults/logAudit.js';

@@ -1,4 +1,11 @@
-import type { EventLogAppend, EventLogEntry, EventLogPage, EventLogReadOptions, EventLogStats } from '@atrium/backend-plugin-api';
+import {
+  unnestColumns,
+  type EventLogAppend,
+  type EventLogEntry,
+  type EventLogPage,
+  type EventLogReadOptions,
+  type EventLogStats,
+} from '@atrium/backend-plugin-api';
 import type { Knex } from 'knex';
 
 const TABLE = 'atrium_host.event_log';
@@ -13,6 +20,15 @@ export const EVENT_LOG_LOCK_BASE = 0x45760000; // "Ev"
 const LOCK_SPAN = 65536;
 const TWO_31 = 2147483648n;
 const INSERT_CHUNK = 5000;
+
+/** One entry as written: text columns, JSON already serialized. */
+interface LogRow {
+  topic: string;
+  entity_ref: string | null;
+  actor: string | null;
+  payload: string;
+  meta: string | null;
+}
 const TOPIC_RE = /^[a-z][a-z0-9_-]*(\.[a-z0-9_-]+)+$/;
 
 export interface EventLogRow {
@@ -75,7 +91,7 @@ export class EventLogStore {
     return this.appendIn(trx, rows);
   }
 
-  private toRow(e: EventLogAppend): Record<string, unknown> {
+  private toRow(e: EventLogAppend): LogRow {
     if (typeof e.topic !== 'string' || !TOPIC_RE.test(e.topic))
       throw new TypeError(`event log: bad topic ${JSON.stringify(e.topic)} (want <plugin>.<word>[.<word>…], lower case)`);
     const payload = JSON.stringify(e.payload ?? null);
@@ -88,7 +104,7 @@ export class EventLogStore {
     };
   }
 
-  private async appendIn(trx: Knex.Transaction, rows: Record<string, unknown>[]): Promise<string[]> {
+  private async appendIn(trx: Knex.Transaction, rows: LogRow[]): Promise<string[]> {
     if (!this.marked.has(trx)) {
       // Read the sequence's last value and lock it in one statement, before drawing any id.
       await trx.raw(
@@ -99,9 +115,22 @@ export class EventLogStore {
     }
     const ids: string[] = [];
     for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
-      const chunk = rows.slice(i, i + INSERT_CHUNK).map((r) => ({ id: trx.raw(`nextval('${SEQUENCE}')`), ...r }));
-      const out = (await trx.withSchema('atrium_host').table('event_log').insert(chunk).returning('id')) as Array<{ id: string | number }>;
-      for (const r of out) ids.push(String(r.id));
+      const chunk = rows.slice(i, i + INSERT_CHUNK);
+      const u = unnestColumns([
+        [chunk.map((r) => r.topic), 'text'],
+        [chunk.map((r) => r.entity_ref), 'text'],
+        [chunk.map((r) => r.actor), 'text'],
+        [chunk.map((r) => r.payload), 'text'],
+        [chunk.map((r) => r.meta), 'text'],
+      ]);
+      const out = (await trx.raw(
+        `insert into atrium_host.event_log (id, topic, entity_ref, actor, payload, meta)
+         select nextval('${SEQUENCE}'), u.topic, u.entity_ref, u.actor, u.payload::jsonb, u.meta::jsonb
+         from ${u.sql} as u(topic, entity_ref, actor, payload, meta)
+         returning id`,
+        u.bindings as Knex.RawBinding[],
+      )) as { rows: Array<{ id: string | number }> };
+      for (const r of out.rows) ids.push(String(r.id));
     }
     return ids.sort((a, b) => (BigInt(a) < BigInt(b) ? -1 : 1));
   }

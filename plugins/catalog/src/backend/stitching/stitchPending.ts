@@ -1,11 +1,11 @@
-import type { EventLogAppend, EventLogService } from '@atrium/backend-plugin-api';
+import { unnestColumns, type EventLogAppend, type EventLogService } from '@atrium/backend-plugin-api';
 import { ANNOTATION_LOCATION, type Entity, type EntityRelation, type EntityStatusItem } from '@atrium/catalog-model';
 import { CATALOG_LOG_TOPICS, diffEntities } from '../../common/entityHistory.js';
 import type { EntityOverlay } from '../../common/index.js';
 import { appendEntityEvents, CATALOG_ACTOR, entityLogMeta } from '../store/entityLog.js';
 import type { Knex } from 'knex';
 import { advanceGeneration } from '../store/generation.js';
-import { bulkExec, bulkRows, transactionWithRetry, unnestColumns } from '../store/sql.js';
+import { bulkExec, bulkRows, transactionWithRetry } from '../store/sql.js';
 import { buildFinalEntity } from './buildFinalEntity.js';
 import { buildFullTextDocument, buildSearchRows, type SearchRow } from './searchRows.js';
 

@@ -1,4 +1,4 @@
-import type { EventLogService } from '@atrium/backend-plugin-api';
+import { unnestColumns, type EventLogService } from '@atrium/backend-plugin-api';
 import type { EntityStatusItem } from '@atrium/catalog-model';
 import { CATALOG_LOG_TOPICS } from '../../common/entityHistory.js';
 import { appendEntityEvents, removedEvent } from './entityLog.js';
@@ -7,7 +7,7 @@ import type { ProcessedItem } from '../orchestration/types.js';
 import { jsonWithoutNul } from '../ingestion/nulCharacters.js';
 import { advanceGeneration } from './generation.js';
 import { currentStitchScope, type StitchScope } from './stitchScope.js';
-import { bulkExec, bulkRows, chunk, transactionWithRetry, unnestColumns, WRITE_BATCH, type Db } from './sql.js';
+import { bulkExec, bulkRows, chunk, transactionWithRetry, WRITE_BATCH, type Db } from './sql.js';
 
 export interface StoredEntityState {
   id: string;

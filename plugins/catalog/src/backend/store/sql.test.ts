@@ -2,7 +2,7 @@ import { testDatabaseKinds } from '@atrium/test-utils';
 import type { Knex } from 'knex';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startCatalog, type CatalogTestkit } from '../testing/catalogTestkit.testing.js';
-import { textArrayParam, unnestColumns } from './sql.js';
+import { textArrayParam, unnestColumns } from '@atrium/backend-plugin-api';
 
 describe('textArrayParam', () => {
   it('joins plain lists into one string, and leaves lists it cannot join as arrays', () => {
