@@ -14,12 +14,7 @@ if (tscCode !== 0) {
   process.exit(tscCode);
 }
 
-try {
-  await ensureTemplate();
-} catch (e) {
-  // Not fatal: without a template each new embedded database runs initdb, as before.
-  console.error(`build: no embedded database template (${e instanceof Error ? e.message : String(e)}); new databases will run initdb`);
-}
+await ensureTemplate();
 
 const frontendSources = [
   'packages/app',

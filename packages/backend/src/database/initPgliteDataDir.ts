@@ -26,12 +26,20 @@ await db.close();
  * database against 300 MiB for opening an existing one). The child exits and takes it with it.
  */
 export async function initPgliteDataDir(dataDir: string): Promise<void> {
-  const url = pgliteModuleUrl();
+  await runPgliteChild(CHILD, [dataDir], 'creating the embedded database');
+}
+
+/**
+ * Runs `script` (an ES module given PGlite's module URL and then `args` as process.argv[1…]) in a
+ * short-lived Node process, so the WebAssembly memory it uses goes away with it. Rejects with
+ * `<what> failed: <last lines of its stderr>` when it fails or runs over five minutes.
+ */
+export async function runPgliteChild(script: string, args: readonly string[], what: string): Promise<void> {
   await new Promise<void>((resolve, reject) => {
-    execFile(process.execPath, ['--input-type=module', '-e', CHILD, url, dataDir], { timeout: 300_000 }, (error, _stdout, stderr) => {
+    execFile(process.execPath, ['--input-type=module', '-e', script, pgliteModuleUrl(), ...args], { timeout: 300_000 }, (error, _stdout, stderr) => {
       if (!error) return resolve();
       const detail = stderr.trim().split('\n').slice(-3).join(' ').trim();
-      reject(new Error(`creating the embedded database failed${detail ? `: ${detail}` : ''} (${error.message.split('\n')[0]})`));
+      reject(new Error(`${what} failed${detail ? `: ${detail}` : ''} (${error.message.split('\n')[0]})`));
     });
   });
 }

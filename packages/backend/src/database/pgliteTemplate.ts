@@ -1,9 +1,8 @@
-import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { pgliteModuleUrl } from './initPgliteDataDir.js';
+import { pgliteModuleUrl, runPgliteChild } from './initPgliteDataDir.js';
 
 /**
  * A new embedded database made from a template instead of by initdb.
@@ -29,9 +28,14 @@ export function defaultPgliteTemplateDir(): string {
   return path.join(fileURLToPath(new URL('../../', import.meta.url)), 'dist', 'pglite-template');
 }
 
-/** The PGlite version this package runs (from its package.json). */
+let version: string | undefined;
+
+/** The PGlite version this package runs (from its package.json; read once). */
 export function pgliteVersion(): string {
-  const require = createRequire(import.meta.url);
+  return (version ??= readPgliteVersion());
+}
+
+function readPgliteVersion(): string {
   let dir = path.dirname(fileURLToPath(pgliteModuleUrl()));
   for (;;) {
     const file = path.join(dir, 'package.json');
@@ -44,7 +48,7 @@ export function pgliteVersion(): string {
     dir = up;
   }
   // Not found beside the module: ask the resolver (throws if the package is not installed).
-  return (require('@electric-sql/pglite/package.json') as { version: string }).version;
+  return (createRequire(import.meta.url)('@electric-sql/pglite/package.json') as { version: string }).version;
 }
 
 /** The template in `dir` if it is complete and made by this PGlite version; otherwise null. */
@@ -96,24 +100,12 @@ await db.close();
  */
 export async function ensurePgliteTemplate(dir: string = defaultPgliteTemplateDir()): Promise<boolean> {
   if (readPgliteTemplate(dir)) return false;
-  const version = pgliteVersion();
   const work = `${dir}.tmp-${process.pid}`;
   fs.rmSync(work, { recursive: true, force: true });
   fs.mkdirSync(work, { recursive: true });
   try {
-    await new Promise<void>((resolve, reject) => {
-      execFile(
-        process.execPath,
-        ['--input-type=module', '-e', CHILD, pgliteModuleUrl(), path.join(work, 'data.tar.gz'), path.join(work, 'data')],
-        { timeout: 300_000 },
-        (error, _stdout, stderr) => {
-          if (!error) return resolve();
-          const detail = stderr.trim().split('\n').slice(-3).join(' ').trim();
-          reject(new Error(`making the embedded database template failed${detail ? `: ${detail}` : ''} (${error.message.split('\n')[0]})`));
-        },
-      );
-    });
-    fs.writeFileSync(path.join(work, MARKER), `${JSON.stringify({ pglite: version, created: new Date().toISOString() })}\n`);
+    await runPgliteChild(CHILD, [path.join(work, 'data.tar.gz'), path.join(work, 'data')], 'making the embedded database template');
+    fs.writeFileSync(path.join(work, MARKER), `${JSON.stringify({ pglite: pgliteVersion(), created: new Date().toISOString() })}\n`);
     fs.rmSync(dir, { recursive: true, force: true });
     try {
       fs.renameSync(work, dir);
