@@ -57,6 +57,8 @@ export const backendConfigSchema: JsonSchema = {
               ],
             },
             connectTimeoutSeconds: { type: 'number', minimum: 1, maximum: 120 },
+            /** The embedded database's page cache (Postgres' shared_buffers), e.g. `48MB`; a server's is its own setting. */
+            sharedBuffers: { type: 'string', pattern: '^[1-9][0-9]*(kB|MB|GB)$' },
           },
           additionalProperties: false,
         },

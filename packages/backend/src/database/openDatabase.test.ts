@@ -4,7 +4,8 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ConfigBundle } from '../config/ConfigBundle.js';
 import { isPostgresServer, openDatabase } from './openDatabase.js';
-import { toPgConfig } from './openPostgres.js';
+import { DEFAULT_PGLITE_SHARED_BUFFERS } from './openPglite.js';
+import { toPgConfig, withLz4Compression } from './openPostgres.js';
 
 let dir: string;
 beforeEach(() => {
@@ -32,6 +33,23 @@ describe('the embedded database directory', () => {
     } finally {
       await db.close();
     }
+  });
+
+  it(`keeps a ${DEFAULT_PGLITE_SHARED_BUFFERS} page cache unless backend.database.sharedBuffers says otherwise`, async () => {
+    const show = async (database: Record<string, unknown>) => {
+      const db = await openDatabase(
+        ConfigBundle.fromObject({ backend: { database: { client: 'pglite', connection: ':memory:', ...database } } }, dir, 'app-config.yaml'),
+      );
+      try {
+        const knex = await db.forSchema('probe');
+        const result = (await knex.raw('show shared_buffers')) as { rows: Array<{ shared_buffers: string }> };
+        return result.rows[0]?.shared_buffers;
+      } finally {
+        await db.close();
+      }
+    };
+    expect(await show({})).toBe(DEFAULT_PGLITE_SHARED_BUFFERS);
+    expect(await show({ sharedBuffers: '24MB' })).toBe('24MB');
   });
 
   it('follows an explicit directory, relative to the file that set it', async () => {
@@ -78,6 +96,32 @@ describe('a Postgres server given as the connection', () => {
     );
     await expect(openDatabase(config)).rejects.toThrow(/127\.0\.0\.1/);
     expect(fs.readdirSync(dir)).toEqual([]);
+  });
+});
+
+describe('withLz4Compression', () => {
+  it('asks for lz4 alongside the options given, and keeps a compression the configuration chose', () => {
+    expect(withLz4Compression(undefined)).toBe('-c default_toast_compression=lz4');
+    expect(withLz4Compression('-c statement_timeout=5000')).toBe('-c statement_timeout=5000 -c default_toast_compression=lz4');
+    expect(withLz4Compression('-c default_toast_compression=pglz')).toBe('-c default_toast_compression=pglz');
+  });
+});
+
+const postgresUrl = process.env['ATRIUM_TEST_POSTGRES_URL'];
+describe.skipIf(!postgresUrl)('a Postgres server that offers lz4', () => {
+  it('compresses what every plugin stores with lz4 (checked on a plugin schema connection)', async () => {
+    const db = await openDatabase(ConfigBundle.fromObject({ backend: { database: { client: 'pg', connection: postgresUrl } } }, dir, 'app-config.yaml'));
+    try {
+      const knex = await db.forSchema('atrium_probe_lz4');
+      const offered = (await knex.raw(`select 'lz4' = any(enumvals) as lz4 from pg_settings where name = 'default_toast_compression'`)) as {
+        rows: Array<{ lz4: boolean }>;
+      };
+      const shown = (await knex.raw('show default_toast_compression')) as { rows: Array<{ default_toast_compression: string }> };
+      expect(shown.rows[0]?.default_toast_compression).toBe(offered.rows[0]?.lz4 ? 'lz4' : 'pglz');
+      await knex.raw('drop schema atrium_probe_lz4');
+    } finally {
+      await db.close();
+    }
   });
 });
 

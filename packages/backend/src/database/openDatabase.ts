@@ -16,6 +16,7 @@ export async function openDatabase(config: ConfigService): Promise<Database> {
     client?: 'pglite' | 'pg';
     connection?: string | Record<string, unknown>;
     connectTimeoutSeconds?: number;
+    sharedBuffers?: string;
   };
   const client = db.client ?? (isPostgresServer(db.connection) ? 'pg' : 'pglite');
   if (client === 'pglite' && isPostgresServer(db.connection)) {
@@ -32,10 +33,11 @@ export async function openDatabase(config: ConfigService): Promise<Database> {
     return openPostgres(db.connection as PgConnection, db.connectTimeoutSeconds);
   }
   const conn = db.connection;
-  if (conn === ':memory:') return openPglite(':memory:');
+  const options = db.sharedBuffers ? { sharedBuffers: db.sharedBuffers } : {};
+  if (conn === ':memory:') return openPglite(':memory:', options);
   const dir = typeof conn === 'string' ? conn : (conn?.['directory'] as string | undefined);
-  if (dir === undefined) return openPglite(path.join(resolveDataDir(config), 'data'));
-  return openPglite(path.resolve(config.baseDirOf('backend.database.connection'), dir));
+  if (dir === undefined) return openPglite(path.join(resolveDataDir(config), 'data'), options);
+  return openPglite(path.resolve(config.baseDirOf('backend.database.connection'), dir), options);
 }
 
 /**
