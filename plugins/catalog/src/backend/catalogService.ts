@@ -220,7 +220,7 @@ export function createCatalogService(ctx: CatalogContext, events: EventsService)
       const kinds = check.kinds.map((k) => k.toLowerCase());
       const remove = ctx.checks.add(check);
       const recheck = async () => {
-        ctx.checks.changed();
+        ctx.checks.changed(kinds);
         const n = await ctx.processor.recheckStoredEntities(kinds);
         if (n > 0) ctx.logger.info({ check: check.id, locations: n }, `catalog: entity check ${check.id}: reading ${n} locations again`);
       };

@@ -15,7 +15,8 @@ const CHECK_ID = /^[a-z][a-z0-9-]*(\.[a-z0-9-]+)+$/;
  */
 export class EntityChecks {
   private readonly checks = new Map<string, EntityCheck>();
-  private changes = 0;
+  /** The lower-case kinds of each change so far, oldest first: change n is `changes[n - 1]`. */
+  private readonly changes: string[][] = [];
 
   constructor(private readonly logger: Logger) {}
 
@@ -25,23 +26,28 @@ export class EntityChecks {
     if (this.checks.has(check.id)) throw new Error(`An entity check "${check.id}" is already registered`);
     if (check.kinds.length === 0) throw new TypeError(`Entity check "${check.id}" names no kinds`);
     this.checks.set(check.id, check);
-    this.changes++;
+    this.changed(check.kinds);
     return () => {
       if (this.checks.get(check.id) === check) {
         this.checks.delete(check.id);
-        this.changes++;
+        this.changed(check.kinds);
       }
     };
   }
 
-  /** Bumped by every change to what the checks decide: a read that started before one is read again. */
+  /** Bumped by every change to what the checks decide: a read that started before one checks its entities of those kinds again. */
   get version(): number {
-    return this.changes;
+    return this.changes.length;
   }
 
-  /** A check says its answers changed (an action was registered, say). */
-  changed(): void {
-    this.changes++;
+  /** What the checks decide on entities of these kinds changed (an action was registered, say). */
+  changed(kinds: readonly string[]): void {
+    this.changes.push(kinds.map((k) => k.toLowerCase()));
+  }
+
+  /** Lower-case kinds whose checks changed after `version`. */
+  kindsChangedSince(version: number): string[] {
+    return [...new Set(this.changes.slice(version).flat())];
   }
 
   /** Lower-case kinds some check looks at. */

@@ -237,8 +237,13 @@ export class LocationProcessor {
       if (newErrors) {
         await events.locationError({ locationId: row.id, errors });
       }
-      // An entity check was added or changed while this read went on: what it stored may be checked by the old rules.
-      if (this.deps.checks && this.deps.checks.version !== checksVersion) await locations.requestRefresh(row.id);
+      // An entity check was added or changed while this read went on: what it stored of those kinds may have been
+      // checked by the old rules. Only the locations whose problems would now differ are read again (on a first
+      // start, plugins register their checks while the catalog reads, and nearly always nothing differs).
+      if (this.deps.checks && checksVersion !== undefined && this.deps.checks.version !== checksVersion) {
+        const n = await this.recheckStoredEntities(this.deps.checks.kindsChangedSince(checksVersion));
+        if (n > 0) logger.info({ locations: n }, `catalog: entity checks changed during a read; reading ${n} locations again`);
+      }
       await events.removed(applied.removedRefs);
       await this.stitch({ settle: true, scope });
     } catch (e) {
