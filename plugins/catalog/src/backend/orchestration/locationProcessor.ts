@@ -245,7 +245,8 @@ export class LocationProcessor {
         if (n > 0) logger.info({ locations: n }, `catalog: entity checks changed during a read; reading ${n} locations again`);
       }
       await events.removed(applied.removedRefs);
-      await this.stitch({ settle: true, scope });
+      // The read's bulk work ends once its entities are served: plugins catch up while the tables are vacuumed.
+      await this.stitch({ settle: true, scope, onServed: () => bulk.end?.() });
     } catch (e) {
       if (this.abort.signal.aborted) logger.info({ location: locationRefOf(spec) }, `catalog: stopped reading location ${locationRefOf(spec)} (shutting down)`);
       else
@@ -265,7 +266,7 @@ export class LocationProcessor {
    * changed something answers only once the change is visible. With `scope`, only what that
    * work queued (see StitchScope): others' queued entities are left to their own stitch.
    */
-  async stitch(options: { settle?: boolean; scope?: StitchScope } = {}): Promise<number> {
+  async stitch(options: { settle?: boolean; scope?: StitchScope; onServed?: () => void } = {}): Promise<number> {
     const started = Date.now();
     let changed = 0;
     const deadline = Date.now() + 10_000;
@@ -293,6 +294,7 @@ export class LocationProcessor {
     // A bulk stitch leaves the index tables unvacuumed: vacuum sets the visibility map so counts
     // and facets are index-only scans, and analyze refreshes the statistics.
     if (changed > 0) this.deps.logger.info({ changed, ms: Date.now() - started }, `catalog: stitched ${changed} entities`);
+    options.onServed?.();
     if (changed > 2000) await this.analyze(['final_entities', 'search'], true);
     return changed;
   }
