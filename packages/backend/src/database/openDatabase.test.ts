@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ConfigBundle } from '../config/ConfigBundle.js';
 import { isPostgresServer, openDatabase } from './openDatabase.js';
 import { DEFAULT_PGLITE_SHARED_BUFFERS } from './openPglite.js';
-import { toPgConfig, withLz4Compression } from './openPostgres.js';
+import { toPgConfig } from './openPostgres.js';
 
 let dir: string;
 beforeEach(() => {
@@ -99,29 +99,31 @@ describe('a Postgres server given as the connection', () => {
   });
 });
 
-describe('withLz4Compression', () => {
-  it('asks for lz4 alongside the options given, and keeps a compression the configuration chose', () => {
-    expect(withLz4Compression(undefined)).toBe('-c default_toast_compression=lz4');
-    expect(withLz4Compression('-c statement_timeout=5000')).toBe('-c statement_timeout=5000 -c default_toast_compression=lz4');
-    expect(withLz4Compression('-c default_toast_compression=pglz')).toBe('-c default_toast_compression=pglz');
-  });
-});
-
 const postgresUrl = process.env['ATRIUM_TEST_POSTGRES_URL'];
 describe.skipIf(!postgresUrl)('a Postgres server that offers lz4', () => {
-  it('compresses what every plugin stores with lz4 (checked on a plugin schema connection)', async () => {
-    const db = await openDatabase(ConfigBundle.fromObject({ backend: { database: { client: 'pg', connection: postgresUrl } } }, dir, 'app-config.yaml'));
+  /** The compression a plugin's connection uses, and whether the server offers lz4. */
+  const compressionOf = async (connection: unknown) => {
+    const db = await openDatabase(ConfigBundle.fromObject({ backend: { database: { client: 'pg', connection } } }, dir, 'app-config.yaml'));
     try {
       const knex = await db.forSchema('atrium_probe_lz4');
       const offered = (await knex.raw(`select 'lz4' = any(enumvals) as lz4 from pg_settings where name = 'default_toast_compression'`)) as {
         rows: Array<{ lz4: boolean }>;
       };
       const shown = (await knex.raw('show default_toast_compression')) as { rows: Array<{ default_toast_compression: string }> };
-      expect(shown.rows[0]?.default_toast_compression).toBe(offered.rows[0]?.lz4 ? 'lz4' : 'pglz');
-      await knex.raw('drop schema atrium_probe_lz4');
+      await knex.raw('drop schema if exists atrium_probe_lz4');
+      return { offered: offered.rows[0]?.lz4 === true, used: shown.rows[0]?.default_toast_compression };
     } finally {
       await db.close();
     }
+  };
+
+  it('compresses what every plugin stores with lz4 (checked on a plugin schema connection)', async () => {
+    const { offered, used } = await compressionOf(postgresUrl);
+    expect(used).toBe(offered ? 'lz4' : 'pglz');
+  });
+
+  it('keeps the compression the connection options choose', async () => {
+    expect((await compressionOf({ connectionString: postgresUrl, options: '-c default_toast_compression=pglz' })).used).toBe('pglz');
   });
 });
 

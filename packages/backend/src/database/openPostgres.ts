@@ -43,14 +43,17 @@ export function describePg(config: Knex.PgConnectionConfig): string {
 }
 
 /**
- * Connection options that make the server compress large values (entity JSON, full-text
- * documents, event payloads) with lz4 rather than pglz: writing a catalog's final entities took
- * a third less time in a measurement on Postgres 15 (bench/RESULTS.md, session 11). Values already
- * stored keep their compression; a compression setting the configuration gives is kept.
+ * Has a new connection compress large values (entity JSON, full-text documents, event payloads)
+ * with lz4 rather than pglz: writing a catalog's final entities took a third less time in a
+ * measurement on Postgres 15 (bench/RESULTS.md, session 11). A session setting rather than a
+ * startup option, so connection poolers that refuse startup options (PgBouncer) still work.
+ * Values already stored keep their compression.
  */
-export function withLz4Compression(options: string | undefined): string {
-  if (options?.includes('default_toast_compression')) return options;
-  return [options, '-c default_toast_compression=lz4'].filter(Boolean).join(' ');
+function useLz4(connection: pg.Client, done: (err: Error | null, connection: pg.Client) => void): void {
+  connection.query('set default_toast_compression = lz4').then(
+    () => done(null, connection),
+    (e: unknown) => done(e instanceof Error ? e : new Error(String(e)), connection),
+  );
 }
 
 /**
@@ -64,6 +67,7 @@ export async function openPostgres(connection: PgConnection, connectTimeoutSecon
   };
   const where = describePg(config);
   let serverVersion: string;
+  let lz4 = false;
   const probe = new pg.Client(config as pg.ClientConfig);
   try {
     await probe.connect();
@@ -71,7 +75,8 @@ export async function openPostgres(connection: PgConnection, connectTimeoutSecon
     const compression = await probe.query<{ lz4: boolean }>(
       `select coalesce('lz4' = any(enumvals), false) as lz4 from pg_settings where name = 'default_toast_compression'`,
     );
-    if (compression.rows[0]?.lz4) config.options = withLz4Compression(config.options);
+    // A compression the connection's options choose is left alone.
+    lz4 = compression.rows[0]?.lz4 === true && !config.options?.includes('default_toast_compression');
   } catch (e) {
     const reason = (e as Error).message || String(e);
     const noPassword = !config.password && !passwordIn(config.connectionString) && !process.env['PGPASSWORD'];
@@ -107,7 +112,7 @@ export async function openPostgres(connection: PgConnection, connectTimeoutSecon
         client: 'pg',
         connection: config,
         searchPath: [schema, 'public'],
-        pool: { min: 0, max: 5 },
+        pool: { min: 0, max: 5, ...(lz4 ? { afterCreate: useLz4 } : {}) },
         acquireConnectionTimeout: 30_000,
       });
       knexes.push(knex);
