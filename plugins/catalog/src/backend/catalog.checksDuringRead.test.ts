@@ -7,9 +7,9 @@ import { component, startCatalog, yamlDocs, type CatalogTestkit } from './testin
 
 /**
  * Plugins register their entity checks while the catalog is already reading (on a first start,
- * the whole corpus). A read that a check change overtook checks again only the stored entities
- * of the kinds that changed, and reads again only the locations whose problems now differ,
- * instead of reading the whole location tree a second time (issue 20).
+ * the whole corpus). A read that a check change overtook reads its location again only if it
+ * stored entities of the kinds that changed (their problems, or the field lines of the problems,
+ * may be missing), instead of always reading the whole location tree a second time (issue 20).
  */
 describe.each(testDatabaseKinds())('entity checks that change during a read, on %s', (database) => {
   let kit: CatalogTestkit;
@@ -55,7 +55,7 @@ describe.each(testDatabaseKinds())('entity checks that change during a read, on 
     expect(await forceRefresh(file)).toBe(false);
   });
 
-  it('reads a location again when an entity it stored before the change would now have other problems', async () => {
+  it('reads a location again when it stored an entity of a kind whose checks changed', async () => {
     registerWhenChecking.set('trigger-b', 'System');
     const system = { apiVersion: 'backstage.io/v1alpha1', kind: 'System', metadata: { name: 'early' }, spec: { owner: 'team-a' } };
     const file = kit.write('b.yaml', yamlDocs(system, component('trigger-b')));

@@ -35,7 +35,7 @@ export class EntityChecks {
     };
   }
 
-  /** Bumped by every change to what the checks decide: a read that started before one checks its entities of those kinds again. */
+  /** Bumped by every change to what the checks decide: a read that started before one is read again if it stored entities of those kinds. */
   get version(): number {
     return this.changes.length;
   }

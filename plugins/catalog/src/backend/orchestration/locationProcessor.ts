@@ -238,11 +238,17 @@ export class LocationProcessor {
         await events.locationError({ locationId: row.id, errors });
       }
       // An entity check was added or changed while this read went on: what it stored of those kinds may have been
-      // checked by the old rules. Only the locations whose problems would now differ are read again (on a first
-      // start, plugins register their checks while the catalog reads, and nearly always nothing differs).
+      // checked by the old rules, or without the field lines a read asks for only for checked kinds. It is read again
+      // if it stored any entity of those kinds. (On a first start plugins register their checks while the catalog
+      // reads the whole corpus, which then holds no entity of their kinds more often than not.)
       if (this.deps.checks && checksVersion !== undefined && this.deps.checks.version !== checksVersion) {
-        const n = await this.recheckStoredEntities(this.deps.checks.kindsChangedSince(checksVersion));
-        if (n > 0) logger.info({ locations: n }, `catalog: entity checks changed during a read; reading ${n} locations again`);
+        const kinds = this.deps.checks.kindsChangedSince(checksVersion);
+        const [found] = await rows<{ found: boolean }>(
+          this.deps.db,
+          `select exists (select 1 from entities where location_id = ? and split_part(entity_ref, ':', 1) = any(?::text[])) as found`,
+          [row.id, kinds],
+        );
+        if (found?.found) await locations.requestRefresh(row.id);
       }
       await events.removed(applied.removedRefs);
       // The read's bulk work ends once its entities are served: plugins catch up while the tables are vacuumed.
