@@ -52,6 +52,17 @@ describe('the embedded database directory', () => {
     expect(await show({ sharedBuffers: '24MB' })).toBe('24MB');
   });
 
+  it('refuses a page cache smaller than Postgres allows, naming the key and its file', async () => {
+    const config = ConfigBundle.fromObject(
+      { backend: { database: { client: 'pglite', connection: ':memory:', sharedBuffers: '64kB' } } },
+      dir,
+      'app-config.yaml',
+    );
+    await expect(openDatabase(config)).rejects.toThrow(
+      /app-config\.yaml.*backend\.database\.sharedBuffers is 64kB; the embedded database needs at least 128kB/,
+    );
+  });
+
   it('follows an explicit directory, relative to the file that set it', async () => {
     const config = ConfigBundle.fromObject(
       { backend: { dataDir: 'state', database: { client: 'pglite', connection: { directory: 'elsewhere/db' } } } },

@@ -33,11 +33,26 @@ export async function openDatabase(config: ConfigService): Promise<Database> {
     return openPostgres(db.connection as PgConnection, db.connectTimeoutSeconds);
   }
   const conn = db.connection;
+  if (db.sharedBuffers && sizeInKb(db.sharedBuffers) < MIN_SHARED_BUFFERS_KB) {
+    throw new StartupError(
+      `${config.originOf('backend.database.sharedBuffers') ?? 'Config'}: backend.database.sharedBuffers is ${db.sharedBuffers}; ` +
+        `the embedded database needs at least 128kB (the default is 48MB).`,
+    );
+  }
   const options = db.sharedBuffers ? { sharedBuffers: db.sharedBuffers } : {};
   if (conn === ':memory:') return openPglite(':memory:', options);
   const dir = typeof conn === 'string' ? conn : (conn?.['directory'] as string | undefined);
   if (dir === undefined) return openPglite(path.join(resolveDataDir(config), 'data'), options);
   return openPglite(path.resolve(config.baseDirOf('backend.database.connection'), dir), options);
+}
+
+/** Postgres' smallest shared_buffers (16 pages of 8kB). */
+const MIN_SHARED_BUFFERS_KB = 128;
+
+/** A size as the config schema allows it (`<n>kB`, `<n>MB`, `<n>GB`) in kB. */
+function sizeInKb(size: string): number {
+  const n = Number.parseInt(size, 10);
+  return size.endsWith('GB') ? n * 1024 * 1024 : size.endsWith('MB') ? n * 1024 : n;
 }
 
 /**
