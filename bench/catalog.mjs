@@ -7,7 +7,7 @@
 // corpus comes from ../shared/bench/gen-corpus.mjs (nested layout), the script spawns the
 // backend itself (t = 0 is process start, migrations included), and latency is 200 sequential
 // keep-alive requests per endpoint after 10 warm-ups. See bench/README.md for every option.
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import net from 'node:net';
@@ -23,7 +23,10 @@ const GEN = process.env.BENCH_GEN_CORPUS ?? path.resolve(repoRoot, '../shared/be
 const { values: opt } = parseArgs({
   options: {
     n: { type: 'string', default: '1000' },
-    db: { type: 'string', default: 'pglite' },
+    db: { type: 'string' },
+    full: { type: 'boolean', default: false },
+    'sample-during': { type: 'boolean', default: false },
+    floor: { type: 'boolean', default: false },
     port: { type: 'string' },
     'poll-ms': { type: 'string', default: '500' },
     'timeout-s': { type: 'string', default: '1800' },
@@ -46,7 +49,10 @@ const { values: opt } = parseArgs({
 });
 
 const N = Number(opt.n);
-const DB = opt.db;
+const FULL = opt.full;
+// `--full` without `--db`: the product on Postgres, then on PGlite, one run each, summarised together.
+if (FULL && !opt.db) await runBothDatabases();
+const DB = opt.db ?? 'pglite';
 const PORT = Number(opt.port ?? (DB === 'pg' ? 17951 : 17953));
 if (!Number.isInteger(N) || N < 10) fail('--n must be an integer >= 10');
 if (PORT < 17900 || PORT > 17999) fail('--port must be in 17900-17999 (other ports are taken by other work on this machine)');
@@ -57,7 +63,9 @@ const REQUESTS = Number(opt.requests);
 const WARMUP = Number(opt.warmup);
 const REFRESH_INTERVAL = Number(opt['refresh-interval']);
 const REQUEST_TIMEOUT_S = Number(opt['request-timeout-s']);
-const PLUGINS = opt.plugins;
+const PLUGINS = FULL ? 'all' : opt.plugins;
+const SAMPLE_DURING = FULL || opt['sample-during'];
+const FLOOR = FULL || opt.floor;
 if (!['catalog', 'all'].includes(PLUGINS)) fail('--plugins must be catalog (catalog + system plugin, like the Backstage anchor) or all (`atrium start`)');
 const ENDPOINT_BUDGET_S = Number(opt['endpoint-budget-s']);
 if (opt.analyze && DB !== 'pg') fail('--analyze needs --db pg (it runs ANALYZE through psql)');
@@ -92,6 +100,16 @@ if (componentNames.length !== N) fail(`manifest lists ${componentNames.length} c
 // ---------- database and config ----------
 const database = createFreshDatabase(DB, runId);
 const configFile = path.join(runDir, 'bench-config.yaml');
+const EXAMPLES = path.join(repoRoot, 'catalog-examples/all.yaml');
+// --full: the config `npm start` reads (app-config.yaml and app-config.local.yaml from the
+// repository root) with this file last. Arrays are replaced, so the locations list is the
+// examples (as in app-config.yaml) plus the corpus; the data directory is the run's own.
+// Otherwise only this file applies (the backend starts in the run directory).
+const locationTargets = [...(FULL && fs.existsSync(EXAMPLES) ? [EXAMPLES] : []), path.join(corpus, 'all.yaml')];
+const databaseConfig =
+  FULL && DB === 'pglite'
+    ? [] // npm start's default: PGlite in <dataDir>/data
+    : [`  database: ${JSON.stringify(database.config)}`];
 fs.writeFileSync(
   configFile,
   [
@@ -100,18 +118,20 @@ fs.writeFileSync(
     `  baseUrl: http://127.0.0.1:${PORT}`,
     '  listen:',
     `    port: ${PORT}`,
-    `  database: ${JSON.stringify(database.config)}`,
-    '# Guest on under NODE_ENV=production: the requests come from the benchmark itself.',
-    'auth:',
-    '  allowGuestInProduction: true',
+    ...(FULL ? [`  dataDir: ${JSON.stringify(DB === 'pglite' ? path.dirname(database.dataDir) : path.join(runDir, '.atrium'))}`] : []),
+    ...databaseConfig,
+    ...(FULL ? [] : ['# Guest on under NODE_ENV=production: the requests come from the benchmark itself.', 'auth:', '  allowGuestInProduction: true']),
     'catalog:',
     `  refreshIntervalSeconds: ${REFRESH_INTERVAL}`,
     ...(process.env.BENCH_READ_WORKERS ? [`  readWorkers: ${Number(process.env.BENCH_READ_WORKERS)}`] : []),
     '  locations:',
-    `    - { type: file, target: ${JSON.stringify(path.join(corpus, 'all.yaml'))} }`,
+    ...locationTargets.map((target) => `    - { type: file, target: ${JSON.stringify(target)} }`),
     '',
   ].join('\n'),
 );
+// With the examples beside it, counts are of the corpus's own entities (its origin location).
+const CORPUS_FILTER = FULL ? `metadata.annotations.backstage.io/managed-by-origin-location=file:${path.join(corpus, 'all.yaml')}` : null;
+const floor = FLOOR ? measureFloor() : null;
 
 const result = {
   bench: 'catalog',
@@ -125,8 +145,14 @@ const result = {
   catalogBuild: catalogBuild(),
   machine: { cores: (await import('node:os')).cpus().length, memGiB: round((await import('node:os')).totalmem() / 2 ** 30, 1) },
   corpus: { entities: manifest.total, locations: manifest.locations, expectedCatalogTotal: EXPECTED_TOTAL, files: manifest.files, layout: manifest.layout },
+  floor,
   settings: {
-    plugins: PLUGINS === 'all' ? 'all (atrium start)' : 'catalog + system only (bench/lib/catalog-backend.mjs)',
+    plugins: FULL
+      ? 'all, as npm start (app-config.yaml + the examples + the corpus)'
+      : PLUGINS === 'all'
+        ? 'all (atrium start)'
+        : 'catalog + system only (bench/lib/catalog-backend.mjs)',
+    sampleDuringIngest: SAMPLE_DURING,
     analyzeAfterIngest: opt.analyze,
     requestTimeoutS: REQUEST_TIMEOUT_S,
     endpointBudgetS: ENDPOINT_BUDGET_S,
@@ -151,8 +177,12 @@ const cpu0 = machineCpu();
 const entry = PLUGINS === 'all' ? [path.join(repoRoot, 'packages/cli/bin/atrium.js'), 'start'] : [path.join(repoRoot, 'bench/lib/catalog-backend.mjs')];
 const nodeArgs = process.env.BENCH_NODE_ARGS ? process.env.BENCH_NODE_ARGS.split(' ') : []; // e.g. --cpu-prof
 const backend = spawn(process.execPath, [...nodeArgs, ...entry, '--config', configFile], {
-  cwd: runDir, // no app-config.yaml here: only the bench config applies
-  env: { ...process.env, NODE_ENV: 'production', LOG_LEVEL: process.env.LOG_LEVEL ?? 'info' },
+  // --full starts in the repository root, as npm start does; otherwise the run directory has no
+  // app-config.yaml, so only the bench config applies.
+  cwd: FULL ? repoRoot : runDir,
+  env: FULL
+    ? { ...process.env, LOG_LEVEL: process.env.LOG_LEVEL ?? 'info' }
+    : { ...process.env, NODE_ENV: 'production', LOG_LEVEL: process.env.LOG_LEVEL ?? 'info' },
   stdio: ['ignore', logFile, logFile],
 });
 const pid = backend.pid;
@@ -223,53 +253,59 @@ async function phaseIngest() {
   let polls = 0;
   let peakRss = 0;
   let maxPollS = 0;
-  for (;;) {
-    if (exited) throw new Error(`backend exited during ingestion (${JSON.stringify(exited)}); see ${runDir}/backend.log`);
-    if (since() > TIMEOUT_S) {
-      result.phases.ingest = { timedOut: true, timeoutS: TIMEOUT_S, ...t, last: timeline.at(-1) };
-      throw new Error(`ingestion not done after ${TIMEOUT_S} s (last poll: ${JSON.stringify(timeline.at(-1))})`);
-    }
-    const point = { t: null, sent: round(since(), 2) };
-    try {
-      point.components = await totalItems('filter=kind=component');
-      // The unfiltered count scans the entities table while few are stitched: every 5th poll until components = N.
-      if (point.components === N || polls % 5 === 0) point.all = await totalItems('');
-      // Conditions count from when the answers arrived (on PGlite a poll can wait seconds behind processing).
-      point.t = round(since(), 2);
-      maxPollS = Math.max(maxPollS, point.t - point.sent);
-      if (t.httpUp === null) t.httpUp = point.t;
-      if (t.firstEntity === null && point.all > 0) t.firstEntity = point.t;
-      if (t.components === null && point.components === N) t.components = point.t;
-      if (t.allVisible === null && point.all === EXPECTED_TOTAL) t.allVisible = point.t;
-      if (point.components === N && t.groupsComplete === null) {
-        const groups = await sampleGroupsOwnerOf();
-        point.groups = groups.map((g) => g.ownerOf);
-        if (groups.every((g) => g.ownerOf === g.expected)) t.groupsComplete = round(since(), 2);
+  const sampler = SAMPLE_DURING ? sampleDuringIngest() : null;
+  try {
+    for (;;) {
+      if (exited) throw new Error(`backend exited during ingestion (${JSON.stringify(exited)}); see ${runDir}/backend.log`);
+      if (since() > TIMEOUT_S) {
+        result.phases.ingest = { timedOut: true, timeoutS: TIMEOUT_S, ...t, last: timeline.at(-1) };
+        throw new Error(`ingestion not done after ${TIMEOUT_S} s (last poll: ${JSON.stringify(timeline.at(-1))})`);
       }
-    } catch (e) {
-      point.t = round(since(), 2);
-      point.error = String(e.message ?? e).slice(0, 200);
+      const point = { t: null, sent: round(since(), 2) };
+      try {
+        point.components = await totalItems(corpusFilter('kind=component'));
+        // The unfiltered count scans the entities table while few are stitched: every 5th poll until components = N.
+        if (point.components === N || polls % 5 === 0) point.all = await totalItems(corpusFilter(''));
+        // Conditions count from when the answers arrived (on PGlite a poll can wait seconds behind processing).
+        point.t = round(since(), 2);
+        maxPollS = Math.max(maxPollS, point.t - point.sent);
+        if (t.httpUp === null) t.httpUp = point.t;
+        if (t.firstEntity === null && point.all > 0) t.firstEntity = point.t;
+        if (t.components === null && point.components === N) t.components = point.t;
+        if (t.allVisible === null && point.all === EXPECTED_TOTAL) t.allVisible = point.t;
+        if (point.components === N && t.groupsComplete === null) {
+          const groups = await sampleGroupsOwnerOf();
+          point.groups = groups.map((g) => g.ownerOf);
+          if (groups.every((g) => g.ownerOf === g.expected)) t.groupsComplete = round(since(), 2);
+        }
+      } catch (e) {
+        point.t = round(since(), 2);
+        point.error = String(e.message ?? e).slice(0, 200);
+      }
+      const mem = processMemory(pid);
+      if (mem) peakRss = Math.max(peakRss, mem.rssMiB);
+      point.rssMiB = mem ? round(mem.rssMiB, 0) : null;
+      point.cpuS = round(processCpuSeconds(pid), 1);
+      point.load1 = loadAverage().one;
+      // psql counts scan the entities table too: every 10th poll, and every poll once components = N.
+      if (database.pgDatabase && t.httpUp !== null && (polls % 10 === 0 || point.components === N)) point.db = pgCounts();
+      timeline.push(point);
+      polls++;
+      if (polls % Math.max(1, Math.round(10_000 / POLL_MS)) === 0 || (t.components !== null && t.done === null)) {
+        log(
+          `  t=${point.t}s components=${point.components ?? '-'}/${N} all=${point.all ?? '-'}/${EXPECTED_TOTAL} rss=${point.rssMiB}MiB cpu=${point.cpuS}s${point.db ? ` db=${JSON.stringify(point.db)}` : ''}${point.error ? ` (${point.error})` : ''}`,
+        );
+      }
+      if (t.components !== null && t.allVisible !== null && t.groupsComplete !== null) {
+        t.done = Math.max(t.components, t.allVisible, t.groupsComplete);
+        break;
+      }
+      await sleep(POLL_MS);
     }
-    const mem = processMemory(pid);
-    if (mem) peakRss = Math.max(peakRss, mem.rssMiB);
-    point.rssMiB = mem ? round(mem.rssMiB, 0) : null;
-    point.cpuS = round(processCpuSeconds(pid), 1);
-    point.load1 = loadAverage().one;
-    // psql counts scan the entities table too: every 10th poll, and every poll once components = N.
-    if (database.pgDatabase && t.httpUp !== null && (polls % 10 === 0 || point.components === N)) point.db = pgCounts();
-    timeline.push(point);
-    polls++;
-    if (polls % Math.max(1, Math.round(10_000 / POLL_MS)) === 0 || (t.components !== null && t.done === null)) {
-      log(
-        `  t=${point.t}s components=${point.components ?? '-'}/${N} all=${point.all ?? '-'}/${EXPECTED_TOTAL} rss=${point.rssMiB}MiB cpu=${point.cpuS}s${point.db ? ` db=${JSON.stringify(point.db)}` : ''}${point.error ? ` (${point.error})` : ''}`,
-      );
-    }
-    if (t.components !== null && t.allVisible !== null && t.groupsComplete !== null) {
-      t.done = Math.max(t.components, t.allVisible, t.groupsComplete);
-      break;
-    }
-    await sleep(POLL_MS);
+  } finally {
+    sampler?.stop();
   }
+  const during = sampler ? await sampler.done : null;
   const end = snapshot(pid);
   // Backstage's "(a) done" was components = N plus the sampled groups; ours also needs every entity visible.
   t.backstageCriterion = Math.max(t.components, t.groupsComplete);
@@ -282,6 +318,8 @@ async function phaseIngest() {
     pgCountsAtDone: pending,
     polls,
     slowestPollS: round(maxPollS, 2),
+    ...(floor ? { floorS: floor.floorS, timesFloor: round(t.done / floor.floorS, 1) } : {}),
+    ...(during ? { latencyDuring: during } : {}),
   };
   log(
     `(1) ingest done at ${t.done} s (components ${t.components} s, all visible ${t.allVisible} s, groups ${t.groupsComplete} s); backend CPU ${result.phases.ingest.backendCpuS} s`,
@@ -454,37 +492,7 @@ async function phaseChange() {
 
 /** (4) latency: 200 sequential keep-alive requests per endpoint after 10 warm-ups (same as the Backstage anchor). */
 async function phaseLatency() {
-  const rnd = prng(0xbe7c4 ^ N);
-  const term = encodeURIComponent(manifest.fullTextTerm);
-  const endpoints = [
-    { key: 'byQueryKind', label: 'by-query `filter=kind=component&limit=50`', path: () => '/entities/by-query?filter=kind=component&limit=50' },
-    {
-      key: 'fullTextDescription',
-      label: `by-query \`fullTextFilterTerm=${manifest.fullTextTerm}&fullTextFilterFields=metadata.description&limit=50\``,
-      path: () => `/entities/by-query?fullTextFilterTerm=${term}&fullTextFilterFields=metadata.description&limit=50`,
-    },
-    {
-      key: 'fullTextBare',
-      label: `by-query \`fullTextFilterTerm=${manifest.fullTextTerm}&limit=50\` (no fields)`,
-      path: () => `/entities/by-query?fullTextFilterTerm=${term}&limit=50`,
-    },
-    {
-      key: 'facetsSpecType',
-      label: '`entity-facets?facet=spec.type&filter=kind=component`',
-      path: () => '/entity-facets?facet=spec.type&filter=kind=component',
-    },
-    {
-      key: 'byName',
-      label: '`entities/by-name/component/default/<random>`',
-      path: () => `/entities/by-name/component/default/${componentNames[Math.floor(rnd() * N)]}`,
-    },
-    {
-      key: 'byRefs100',
-      label: 'POST `entities/by-refs`, 100 random refs',
-      path: () => '/entities/by-refs',
-      body: () => ({ entityRefs: Array.from({ length: 100 }, () => `component:default/${componentNames[Math.floor(rnd() * N)]}`) }),
-    },
-  ];
+  const endpoints = latencyEndpoints(prng(0xbe7c4 ^ N));
   const out = {};
   const phaseStart = snapshot(pid);
   for (const ep of endpoints) {
@@ -543,9 +551,153 @@ async function phaseLatency() {
   log(`(4) latency measured in ${result.phases.latency.wallS} s`);
 }
 
+/** The five query kinds the issue names (by-query, full text twice, facets, by-name, by-refs). */
+function latencyEndpoints(rnd) {
+  const term = encodeURIComponent(manifest.fullTextTerm);
+  return [
+    { key: 'byQueryKind', label: 'by-query `filter=kind=component&limit=50`', path: () => '/entities/by-query?filter=kind=component&limit=50' },
+    {
+      key: 'fullTextDescription',
+      label: `by-query \`fullTextFilterTerm=${manifest.fullTextTerm}&fullTextFilterFields=metadata.description&limit=50\``,
+      path: () => `/entities/by-query?fullTextFilterTerm=${term}&fullTextFilterFields=metadata.description&limit=50`,
+    },
+    {
+      key: 'fullTextBare',
+      label: `by-query \`fullTextFilterTerm=${manifest.fullTextTerm}&limit=50\` (no fields)`,
+      path: () => `/entities/by-query?fullTextFilterTerm=${term}&limit=50`,
+    },
+    {
+      key: 'facetsSpecType',
+      label: '`entity-facets?facet=spec.type&filter=kind=component`',
+      path: () => '/entity-facets?facet=spec.type&filter=kind=component',
+    },
+    {
+      key: 'byName',
+      label: '`entities/by-name/component/default/<random>`',
+      path: () => `/entities/by-name/component/default/${componentNames[Math.floor(rnd() * N)]}`,
+    },
+    {
+      key: 'byRefs100',
+      label: 'POST `entities/by-refs`, 100 random refs',
+      path: () => '/entities/by-refs',
+      body: () => ({ entityRefs: Array.from({ length: 100 }, () => `component:default/${componentNames[Math.floor(rnd() * N)]}`) }),
+    },
+  ];
+}
+
+/**
+ * Query latency *during* the ingest: the endpoints of phase (4) in turn, one request at a time
+ * with 100 ms between them, from the first answer until the ingest is done. Refused
+ * connections before the backend listens are not samples.
+ */
+function sampleDuringIngest() {
+  const endpoints = latencyEndpoints(prng(0xd0e1 ^ N));
+  const samples = Object.fromEntries(endpoints.map((ep) => [ep.key, []]));
+  const errors = Object.fromEntries(endpoints.map((ep) => [ep.key, 0]));
+  let stopped = false;
+  const done = (async () => {
+    for (let i = 0; !stopped; i++) {
+      const ep = endpoints[i % endpoints.length];
+      const t = performance.now();
+      try {
+        const res = await fetch(BASE + ep.path(), {
+          signal: AbortSignal.timeout(REQUEST_TIMEOUT_S * 1000),
+          ...(ep.body ? { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(ep.body()) } : {}),
+        });
+        await res.arrayBuffer();
+        if (!stopped) {
+          samples[ep.key].push(performance.now() - t);
+          // by-name answers 404 for a component not read yet: an answer, not an error.
+          if (res.status !== 200 && !(res.status === 404 && ep.key === 'byName')) errors[ep.key]++;
+        }
+      } catch (e) {
+        if (e.cause?.code !== 'ECONNREFUSED' && !stopped) {
+          samples[ep.key].push(performance.now() - t);
+          errors[ep.key]++;
+        }
+      }
+      await sleep(100);
+    }
+    return Object.fromEntries(endpoints.map((ep) => [ep.key, { label: ep.label, ...summarize(samples[ep.key]), errors: errors[ep.key] }]));
+  })();
+  return {
+    done,
+    stop() {
+      stopped = true;
+    },
+  };
+}
+
 // =====================================================================================
 // Helpers
 // =====================================================================================
+
+/** A by-query `filter=` parameter for `expression`, narrowed to the corpus's entities under --full. */
+function corpusFilter(expression) {
+  const parts = [expression, CORPUS_FILTER].filter(Boolean);
+  return parts.length ? `filter=${encodeURIComponent(parts.join(','))}` : '';
+}
+
+/** bench/catalog-floor.mjs on the same corpus (best of three): parse + envelope check + COPY. */
+function measureFloor() {
+  if (!fs.existsSync(path.join(cachedCorpus, 'manifest.json'))) return null;
+  log('measuring the floor (bench/catalog-floor.mjs: read + js-yaml + envelope + COPY, best of 3)');
+  try {
+    const out = execFileSync(
+      process.execPath,
+      [path.join(import.meta.dirname, 'catalog-floor.mjs'), '--n', String(N), '--corpus', cachedCorpus, '--runs', '3'],
+      {
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
+    );
+    const line = out.split('\n').find((l) => l.startsWith('FLOOR_JSON '));
+    const floorResult = JSON.parse(line.slice('FLOOR_JSON '.length));
+    log(`floor: ${floorResult.floorS} s`);
+    return { floorS: floorResult.floorS, best: floorResult.best };
+  } catch (e) {
+    log(`floor not measured: ${e.message}`);
+    return null;
+  }
+}
+
+/** --full without --db: one run on Postgres, then one on PGlite, each in its own process; then both figures side by side. */
+async function runBothDatabases() {
+  const args = process.argv.slice(2);
+  const results = [];
+  for (const db of ['pg', 'pglite']) {
+    const out = await new Promise((resolve, reject) => {
+      const child = spawn(process.execPath, [import.meta.filename, ...args, '--db', db], { stdio: ['ignore', 'pipe', 'inherit'] });
+      let text = '';
+      child.stdout.on('data', (chunk) => {
+        text += chunk;
+        process.stdout.write(chunk);
+      });
+      child.on('error', reject);
+      child.on('exit', (code) => resolve({ code, text }));
+    });
+    const line = out.text.split('\n').find((l) => l.startsWith('BENCH_JSON '));
+    results.push({ db, code: out.code, result: line ? JSON.parse(line.slice('BENCH_JSON '.length)) : null });
+  }
+  console.log('\n## Full product, both databases\n');
+  console.log('| | Postgres | PGlite |');
+  console.log('|---|---|---|');
+  const cell = (fn) => results.map((r) => (r.result ? (fn(r.result) ?? '–') : `failed (exit ${r.code})`)).join(' | ');
+  const p95 = (key) => (r) => {
+    const e = r.phases.ingest?.latencyDuring?.[key];
+    return e ? `${e.p95} (n=${e.n})` : undefined;
+  };
+  console.log(`| ingest done (s from spawn) | ${cell((r) => r.phases.ingest?.done)} |`);
+  console.log(
+    `| × the floor | ${cell((r) => (r.phases.ingest?.timesFloor ? `${r.phases.ingest.timesFloor}× (floor ${r.phases.ingest.floorS} s)` : undefined))} |`,
+  );
+  console.log(`| scorecards caught up (s after the ingest) | ${cell((r) => r.phases.scorecards?.afterIngestS)} |`);
+  console.log(`| peak RSS (MiB) | ${cell((r) => r.peakRssMiB)} |`);
+  for (const key of ['byQueryKind', 'fullTextDescription', 'fullTextBare', 'facetsSpecType', 'byName', 'byRefs100'])
+    console.log(`| p95 during the ingest, ${key} (ms) | ${cell(p95(key))} |`);
+  console.log(`| load average at start / end | ${cell((r) => `${r.loadAtStart.one} / ${r.loadAtEnd?.one}`)} |`);
+  process.exit(results.every((r) => r.code === 0) ? 0 : 1);
+}
 
 async function totalItems(query) {
   // limit=0: only the count runs (a page query would be measured as well; see RESULTS.md).
@@ -776,6 +928,9 @@ function printReport() {
     row('**(1) done: all three (s)**', `**${p.ingest.done ?? 'not reached'}**`);
     row('visible entities / min', p.ingest.visiblePerMin);
     if (p.scorecards?.caughtUpS !== undefined) row('scorecards caught up (s; after the ingest)', `${p.scorecards.caughtUpS} (+${p.scorecards.afterIngestS})`);
+    if (p.ingest.timesFloor) row('× the floor (parse + envelope + COPY, bench/catalog-floor.mjs)', `${p.ingest.timesFloor}× (floor ${p.ingest.floorS} s)`);
+    for (const e of Object.values(p.ingest.latencyDuring ?? {}))
+      row(`p50 / p95 / p99 during the ingest: ${e.label} (ms)`, `${e.p50} / ${e.p95} / ${e.p99} (n=${e.n}${e.errors ? `, ${e.errors} errors` : ''})`);
     row('slowest status poll during ingest (2 count queries) (s)', p.ingest.slowestPollS);
     row('backend CPU s during ingest / machine CPU', `${p.ingest.backendCpuS} / ${pct(p.ingest.machineCpu)}`);
     row('load 1 min during ingest (start → done)', `${p.ingest.loadStart} → ${p.ingest.loadEnd}`);
