@@ -65,8 +65,11 @@ const result = {
   loadAtStart,
   loadAtEnd: loadAverage(),
 };
-for (const r of runs) console.log(`run: read ${r.readS} s, parse + envelope ${r.parseS} s, COPY ${r.copyS} s = ${r.totalS} s (${r.documents} documents, ${r.files} files)`);
-console.log(`floor (best of ${RUNS}): ${best.totalS} s for ${best.documents} documents in ${best.files} files; load ${loadAtStart.one} → ${result.loadAtEnd.one}`);
+for (const r of runs)
+  console.log(`run: read ${r.readS} s, parse + envelope ${r.parseS} s, COPY ${r.copyS} s = ${r.totalS} s (${r.documents} documents, ${r.files} files)`);
+console.log(
+  `floor (best of ${RUNS}): ${best.totalS} s for ${best.documents} documents in ${best.files} files; load ${loadAtStart.one} → ${result.loadAtEnd.one}`,
+);
 console.log(`FLOOR_JSON ${JSON.stringify(result)}`);
 
 async function oneRun(index) {
