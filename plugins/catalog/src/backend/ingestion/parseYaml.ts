@@ -1,3 +1,4 @@
+import { parseFast, type FastDocument } from './fastYaml.js';
 import { constructFromEvents, CORE_SCHEMA, EVENT_ID, getScalarValue, mergeTag, parseEvents, SCALAR_STYLE, YAMLException, type Event } from 'js-yaml';
 
 /**
@@ -9,6 +10,8 @@ import { constructFromEvents, CORE_SCHEMA, EVENT_ID, getScalarValue, mergeTag, p
  * - each document knows where it starts, and can map a field path to a line;
  * - a syntax error only costs the document it is in: the file is re-parsed document by
  *   document to keep the others.
+ * Most descriptor files take a faster path first (fastYaml.ts) that gives the same values and
+ * document starts; it hands everything it cannot do exactly back to the event stream.
  */
 
 const SCHEMA = CORE_SCHEMA.withTags(mergeTag);
@@ -67,6 +70,34 @@ class LineIndex {
 export function parseYamlDocuments(text: string, options: ParseOptions): YamlDocument[] {
   const source = text.charCodeAt(0) === 0xfeff ? ` ${text.slice(1)}` : text; // keep offsets, drop the BOM
   const lines = new LineIndex(source);
+  const fast = text === source ? parseFast(source) : undefined;
+  return fast ? fastDocuments(source, fast, lines, options) : parseWithEvents(source, lines, options);
+}
+
+/** The same without the fast path: every document from js-yaml 5's event stream (the reference the fast path is tested against). */
+export function parseYamlDocumentsWithEvents(text: string, options: ParseOptions): YamlDocument[] {
+  const source = text.charCodeAt(0) === 0xfeff ? ` ${text.slice(1)}` : text;
+  return parseWithEvents(source, new LineIndex(source), options);
+}
+
+/**
+ * Documents from the fast path. Field positions come from the event parser, run on the whole file
+ * the first time any document of it is asked for one; each document finds its twin by start.
+ */
+function fastDocuments(source: string, fast: FastDocument[], lines: LineIndex, options: ParseOptions): YamlDocument[] {
+  let twins: Map<string, YamlDocument> | undefined;
+  const twinOf = (start: Position) => {
+    twins ??= new Map(parseWithEvents(source, lines, options).map((d) => [`${d.start.line}:${d.start.column}`, d]));
+    return twins.get(`${start.line}:${start.column}`);
+  };
+  return fast.map((d) => {
+    const start = lines.at(Math.max(d.start, 0));
+    const locate = (fieldPath: string) => twinOf(start)?.locate(fieldPath) ?? start;
+    return d.start < 0 ? { value: undefined, empty: true, start, locate } : { value: d.value, empty: false, start, locate };
+  });
+}
+
+function parseWithEvents(source: string, lines: LineIndex, options: ParseOptions): YamlDocument[] {
   try {
     return documentsOf(source, parseEvents(source, {}), 0, lines, options);
   } catch (error) {
