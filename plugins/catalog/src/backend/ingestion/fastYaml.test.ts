@@ -117,7 +117,31 @@ metadata: { name: ann }
       seed = (Math.imul(seed, 1103515245) + 12345) & 0x7fffffff;
       return seed;
     };
-    const scalars = new Set<string>(['0b101', '-.5', '.5', '+.5', '0o17', '-0o17', '0x1F', '+0x1F', '1_000', '1e3', '1E+3', '.inf', '-.Inf', '.NaN', 'TRUE', 'True', 'yes', 'Null', '~', '012', '-0', '1:20', '0.']);
+    const scalars = new Set<string>([
+      '0b101',
+      '-.5',
+      '.5',
+      '+.5',
+      '0o17',
+      '-0o17',
+      '0x1F',
+      '+0x1F',
+      '1_000',
+      '1e3',
+      '1E+3',
+      '.inf',
+      '-.Inf',
+      '.NaN',
+      'TRUE',
+      'True',
+      'yes',
+      'Null',
+      '~',
+      '012',
+      '-0',
+      '1:20',
+      '0.',
+    ]);
     while (scalars.size < 5000) {
       const length = 1 + (next() % 6);
       let s = '';
