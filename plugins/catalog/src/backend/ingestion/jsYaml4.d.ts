@@ -1,11 +1,12 @@
 /** The part of js-yaml 4's API (installed as `js-yaml-4`) that fastYaml.ts uses. */
 declare module 'js-yaml-4' {
-  export class Type {
-    constructor(
-      tag: string,
-      options: { kind: 'scalar' | 'sequence' | 'mapping'; resolve?: (data: string | null) => boolean; construct?: (data: string) => unknown },
-    );
+  export interface Type {
+    readonly tag: string;
   }
+  export const Type: new (
+    tag: string,
+    options: { kind: 'scalar' | 'sequence' | 'mapping'; resolve?: (data: string | null) => boolean; construct?: (data: string) => unknown },
+  ) => Type;
   export class Schema {
     extend(definition: { implicit?: Type[]; explicit?: Type[] }): Schema;
   }
