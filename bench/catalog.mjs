@@ -587,8 +587,9 @@ function latencyEndpoints(rnd) {
 
 /**
  * Query latency *during* the ingest: the endpoints of phase (4) in turn, one request at a time
- * with 100 ms between them, from the first answer until the ingest is done. Refused
- * connections before the backend listens are not samples.
+ * with 100 ms between them, from the first answer until the ingest is done (a request sent
+ * before then counts even if it answers after). Refused connections before the backend listens
+ * are not samples.
  */
 function sampleDuringIngest() {
   const endpoints = latencyEndpoints(prng(0xd0e1 ^ N));
@@ -605,18 +606,17 @@ function sampleDuringIngest() {
           ...(ep.body ? { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(ep.body()) } : {}),
         });
         await res.arrayBuffer();
-        if (!stopped) {
-          samples[ep.key].push(performance.now() - t);
-          // by-name answers 404 for a component not read yet: an answer, not an error.
-          if (res.status !== 200 && !(res.status === 404 && ep.key === 'byName')) errors[ep.key]++;
-        }
+        // A request sent before the ingest was done counts, even if it answers after.
+        samples[ep.key].push(performance.now() - t);
+        // by-name answers 404 for a component not read yet: an answer, not an error.
+        if (res.status !== 200 && !(res.status === 404 && ep.key === 'byName')) errors[ep.key]++;
       } catch (e) {
-        if (e.cause?.code !== 'ECONNREFUSED' && !stopped) {
+        if (e.cause?.code !== 'ECONNREFUSED') {
           samples[ep.key].push(performance.now() - t);
           errors[ep.key]++;
         }
       }
-      await sleep(100);
+      if (!stopped) await sleep(100);
     }
     return Object.fromEntries(endpoints.map((ep) => [ep.key, { label: ep.label, ...summarize(samples[ep.key]), errors: errors[ep.key] }]));
   })();
