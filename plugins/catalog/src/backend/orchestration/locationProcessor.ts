@@ -6,7 +6,7 @@ import type { CatalogSettings } from '../config.js';
 import { locationRefOf, readLocation, type IngestionOptions, type LocationSpec } from '../ingestion/index.js';
 import type { EntityWriter } from '../store/entityWriter.js';
 import type { LocationRow, LocationsStore } from '../store/locationsStore.js';
-import { stitchPending } from '../stitching/stitchPending.js';
+import { stitchPending, type StitchedChange } from '../stitching/stitchPending.js';
 import { withStitchScope, type StitchScope } from '../store/stitchScope.js';
 import { stableStringify } from '../stitching/hash.js';
 import { jsonWithoutNul } from '../ingestion/nulCharacters.js';
@@ -43,6 +43,8 @@ export interface ProcessorDeps {
 
 /** Entities written by one read from which it counts as bulk work (plugins' reactions wait for it). */
 const BULK_FROM = 2000;
+/** The fewest entities a stitch has stitched before it refreshes the planner's statistics. */
+const STATS_FROM = 2000;
 
 /**
  * Reads locations and stores what they yield. A location is processed by whichever replica
@@ -278,12 +280,28 @@ export class LocationProcessor {
     const deadline = Date.now() + 10_000;
     const refs = options.scope?.targets();
     if (refs?.length === 0) return 0;
+    // Statistics while a bulk stitch goes on: without them (autovacuum is off, or PGlite, which has
+    // none) the planner takes the growing search table for empty, and a facet or a filtered count
+    // asked during a first ingest picks a nested loop that takes seconds. Refreshed each time the
+    // entities stitched reach twice the count of the refresh before (at least STATS_FROM, and at
+    // least the entities already served): a handful of ANALYZEs for any load, none for small changes.
+    let stitchedSoFar = 0;
+    let nextStatsAt: number | undefined;
+    const onBatch = async (batch: StitchedChange[]) => {
+      await this.deps.events.upserted(batch);
+      stitchedSoFar += batch.length;
+      nextStatsAt ??= Math.max(STATS_FROM, await this.servedEstimate());
+      if (stitchedSoFar >= nextStatsAt) {
+        nextStatsAt = stitchedSoFar * 2;
+        await this.analyze(['search']);
+      }
+    };
     for (;;) {
       changed += await stitchPending(this.deps.db, {
         ...(refs ? { refs } : {}),
         signal: this.abort.signal,
         workers: this.deps.stitchWorkers ?? 1,
-        onBatch: (batch) => this.deps.events.upserted(batch),
+        onBatch,
         ...(this.deps.eventLog ? { eventLog: this.deps.eventLog } : {}),
         onFailed: (failed) => {
           for (const f of failed) {
@@ -303,6 +321,16 @@ export class LocationProcessor {
     options.onServed?.();
     if (changed > 2000) await this.analyze(['final_entities', 'search'], true);
     return changed;
+  }
+
+  /** The planner's count of served entities (0 before the first ANALYZE or VACUUM). */
+  private async servedEstimate(): Promise<number> {
+    const [row] = await rows<{ n: number }>(
+      this.deps.db,
+      `select greatest(reltuples, 0)::float8 as n from pg_class where oid = 'final_entities'::regclass`,
+      [],
+    );
+    return Number(row?.n ?? 0);
   }
 
   private async analyze(tables: string[], vacuum = false): Promise<void> {
