@@ -104,6 +104,17 @@ metadata: { name: ann }
     expectSameAsEvents(text);
   });
 
+  it.each([
+    ['Windows line ends', 'kind: A\r\nmetadata:\r\n  name: a\r\n---\r\nkind: B\r\n'],
+    ['escapes in double quotes', 'a: "\\N\\_\\L\\P\\e\\a\\x41\\u263A\\U0001F600\\0\\t"\n'],
+    ['prototype-looking keys', '__proto__: {polluted: true}\nconstructor: x\ntoString: y\n'],
+    ['tabs and trailing spaces', 'a:\t1   \nb: "x\ty"  \n'],
+    ['multi-line plain and quoted scalars', "a: one\n  two\n\n  three\nb: 'x\n\n  y'\n"],
+    ['keep and strip chomping', 'a: |+\n  x\n\nb: >-\n  y\n  z\n'],
+  ])('gives the same result as the event parser for %s', (_name, text) => {
+    expect(expectSameAsEvents(text)).toBe(true);
+  });
+
   it('merges inline `<<` mappings as the event parser does', () => {
     expect(expectSameAsEvents('a:\n  <<: {x: 1, y: 2}\n  y: 3\n')).toBe(true);
     expect(parseYamlDocuments('a:\n  <<: {x: 1, y: 2}\n  y: 3\n', options)[0]!.value).toEqual({ a: { x: 1, y: 3 } });
