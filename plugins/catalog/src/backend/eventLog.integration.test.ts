@@ -109,7 +109,6 @@ describe.each(testDatabaseKinds())('catalog changes in the event log: history, c
     expect(first.status).toBe(200);
     const [latest] = first.body.items;
     expect(latest?.topic).toBe('catalog.entity.updated');
-    expect(latest?.changes).toContainEqual({ path: ['metadata', 'description'], old: 'first', new: 'second' });
     expect(latest?.meta?.location).toMatch(/^file:.*catalog-info\.yaml$/);
     const all: EntityHistoryPage['items'] = [...first.body.items];
     let cursor = first.body.nextCursor;
@@ -119,6 +118,10 @@ describe.each(testDatabaseKinds())('catalog changes in the event log: history, c
       cursor = page.body.nextCursor;
     }
     expect(all[all.length - 1]?.topic).toBe('catalog.entity.created');
+    // The description change is in one update; `a` may be stitched once more, for the relation it
+    // loses when `b` is deleted, and that update is then the latest.
+    const updates = all.filter((i) => i.topic === 'catalog.entity.updated');
+    expect(updates.flatMap((i) => i.changes ?? [])).toContainEqual({ path: ['metadata', 'description'], old: 'first', new: 'second' });
     expect(all.map((i) => BigInt(i.id))).toEqual(all.map((i) => BigInt(i.id)).sort((x, y) => (x > y ? -1 : 1)));
     // Hidden and missing entities are both 404; bad cursors are 400.
     expect((await t.json('/api/catalog/entities/by-name/component/default/secret/history')).status).toBe(404);
