@@ -61,17 +61,14 @@ const SCHEMA = FAILSAFE_SCHEMA.extend({ implicit: [types.null, types.bool, INT, 
 
 /**
  * What only the event parser handles as js-yaml 5 does, found on the text (a match may be a false
- * alarm, which only costs that file the slower path):
- * - an anchor or tag where a node may start (after a space, a flow indicator or the line start),
- *   a directive, a byte order mark. `R&D` and `a=1&b=2` do not match; `Tom & Jerry` does;
- * - anything that could make a collection a mapping key, which js-yaml 5 refuses and js-yaml 4
- *   turns into a string: an explicit key (`? `), a flow collection followed by `:`, or one
- *   opening right after `{` or `,` (comments between allowed), as in `{{x}}` or `{a, [b]}`.
+ * alarm, which only costs that file the slower path): an anchor or tag where a node may start
+ * (after a space, a flow indicator or the line start), an explicit key (`? `), a directive, a byte
+ * order mark. `R&D` and `a=1&b=2` do not match; `Tom & Jerry` does.
  */
-const NEEDS_EVENTS = /(?:^|[\s[\]{},])[&!?]|^%|\uFEFF|[\]}]\s*:|[{,]\s*(?:#[^\n]*\n\s*)*[{[]/m;
+const NEEDS_EVENTS = /(?:^|[\s[\]{},])[&!?]|^%|\uFEFF/m;
 
 export function parseFast(source: string): FastDocument[] | undefined {
-  if (NEEDS_EVENTS.test(source)) return undefined;
+  if (NEEDS_EVENTS.test(source) || mayHaveCollectionKey(source)) return undefined;
   const starts = documentStarts(source);
   if (!starts) return undefined;
   let values: unknown[];
@@ -136,4 +133,32 @@ function firstContent(source: string, from: number, to: number): number {
     }
   }
   return -1;
+}
+
+/**
+ * Whether a collection could be a mapping key, which js-yaml 5 refuses and js-yaml 4 turns into a
+ * string: a flow collection opening right after `{` or `,` (as in `{{x}}` or `{a, [b]}`), or one
+ * closing right before `:` (`[a, b]: 1`), with white space and comments between them skipped.
+ * Also true of some text that only looks like it. One pass, so no input makes it slow.
+ */
+function mayHaveCollectionKey(source: string): boolean {
+  let previous = 0;
+  for (let i = 0; i < source.length; i++) {
+    const c = source.charCodeAt(i);
+    if (c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d) continue;
+    if (c === 0x23 /* # */ && (i === 0 || isSpace(source.charCodeAt(i - 1)))) {
+      const eol = source.indexOf('\n', i);
+      if (eol === -1) return false;
+      i = eol;
+      continue;
+    }
+    if ((c === 0x7b /* { */ || c === 0x5b) /* [ */ && (previous === 0x7b || previous === 0x2c) /* { , */) return true;
+    if (c === 0x3a /* : */ && (previous === 0x5d || previous === 0x7d) /* ] } */) return true;
+    previous = c;
+  }
+  return false;
+}
+
+function isSpace(c: number): boolean {
+  return c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d;
 }
