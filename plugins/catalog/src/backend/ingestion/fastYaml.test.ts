@@ -98,6 +98,7 @@ metadata: { name: ann }
     ['a flow sequence as a key', '[a, b]: 1\n'],
     ['a flow mapping as a key in a flow mapping', '{x: 1, {a: 1}: 2}\n'],
     ['a collection as a key after a comment', '{ # why\n  [a] }\n'],
+    ['a collection as a key after a quoted `#`', '{ "x #y", {a} }\n'],
     ['an explicit collection key', '? [a]\n: 1\n'],
   ])('hands %s to the event parser, with the same result', (_name, text) => {
     expect(parseFast(text)).toBeUndefined();

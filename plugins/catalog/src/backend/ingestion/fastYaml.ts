@@ -122,7 +122,7 @@ function firstContent(source: string, from: number, to: number): number {
   let i = from;
   while (i < to) {
     const c = source.charCodeAt(i);
-    if (c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d) {
+    if (isSpace(c)) {
       i++;
     } else if (c === 0x23 /* # */) {
       const eol = source.indexOf('\n', i);
@@ -138,18 +138,22 @@ function firstContent(source: string, from: number, to: number): number {
 /**
  * Whether a collection could be a mapping key, which js-yaml 5 refuses and js-yaml 4 turns into a
  * string: a flow collection opening right after `{` or `,` (as in `{{x}}` or `{a, [b]}`), or one
- * closing right before `:` (`[a, b]: 1`), with white space and comments between them skipped.
+ * closing right before `:` (`[a, b]: 1`), with white space and comments between them skipped (a
+ * comment holding a bracket counts as a match: it may be a `#` in a quoted scalar).
  * Also true of some text that only looks like it. One pass, so no input makes it slow.
  */
 function mayHaveCollectionKey(source: string): boolean {
   let previous = 0;
   for (let i = 0; i < source.length; i++) {
     const c = source.charCodeAt(i);
-    if (c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d) continue;
+    if (isSpace(c)) continue;
     if (c === 0x23 /* # */ && (i === 0 || isSpace(source.charCodeAt(i - 1)))) {
+      // A comment, or a `#` inside a quoted scalar that only looks like one: either way, a bracket
+      // in the rest of the line could matter, so its presence alone sends the file to the events.
       const eol = source.indexOf('\n', i);
-      if (eol === -1) return false;
-      i = eol;
+      const end = eol === -1 ? source.length : eol;
+      if (BRACKET.test(source.slice(i, end))) return true;
+      i = end;
       continue;
     }
     if ((c === 0x7b /* { */ || c === 0x5b) /* [ */ && (previous === 0x7b || previous === 0x2c) /* { , */) return true;
@@ -158,6 +162,8 @@ function mayHaveCollectionKey(source: string): boolean {
   }
   return false;
 }
+
+const BRACKET = /[[\]{}]/;
 
 function isSpace(c: number): boolean {
   return c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d;
