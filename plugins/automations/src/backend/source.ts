@@ -1,4 +1,4 @@
-import type { EventLogEntry, EventLogService, EventsService, InstanceService, Logger } from '@atrium/backend-plugin-api';
+import type { EventLogAppend, EventLogEntry, EventLogService, EventsService, InstanceService, Logger } from '@atrium/backend-plugin-api';
 import type { Entity } from '@atrium/catalog-model';
 import { techdocsBuildFinished } from '@atrium/plugin-techdocs/common';
 
@@ -153,22 +153,32 @@ export class EventLogSource implements EventSource {
  */
 export class BusFeed {
   private offs: Array<() => void> = [];
+  /** Failures heard in this turn of the event loop, appended together (a bulk sync announces many at once). */
+  private pending: EventLogAppend[] = [];
 
   constructor(private readonly deps: { events: EventsService; eventLog: EventLogService; instance: InstanceService; logger: Logger }) {}
 
   start(): void {
-    const { events, eventLog, instance, logger } = this.deps;
+    const { events, instance } = this.deps;
     this.offs.push(
       events.subscribe(techdocsBuildFinished, (e) => {
         if (e.origin !== instance.replicaId || e.payload.status !== 'failed') return;
-        eventLog
-          .append([{ topic: 'automations.techdocs.build.failed', entityRef: e.payload.entityRef, payload: { ...e.payload }, actor: 'plugin:techdocs' }])
-          .catch((err: unknown) => logger.error({ err }, 'could not append a TechDocs build failure to the event log'));
+        if (this.pending.length === 0) setImmediate(() => this.flush());
+        this.pending.push({ topic: 'automations.techdocs.build.failed', entityRef: e.payload.entityRef, payload: { ...e.payload }, actor: 'plugin:techdocs' });
       }),
     );
   }
 
+  private flush(): void {
+    const entries = this.pending.splice(0);
+    if (entries.length === 0) return;
+    this.deps.eventLog
+      .append(entries)
+      .catch((err: unknown) => this.deps.logger.error({ err, count: entries.length }, 'could not append TechDocs build failures to the event log'));
+  }
+
   stop(): void {
     for (const off of this.offs.splice(0)) off();
+    this.flush();
   }
 }

@@ -84,23 +84,27 @@ export const techdocsPlugin = definePlugin<RawTechdocsConfig, Deps, TechdocsServ
       replicaId: instance.replicaId,
       workload: deps.workload,
       // Other plugins (scorecards' `techdocsBuilt` fact) learn each outcome from this declared topic.
-      onFinished: (entityRef, outcome) => {
-        if (outcome === 'unchanged') return;
+      onFinished: (outcomes) => {
+        const announced = outcomes.filter((o) => o.outcome !== 'unchanged');
+        if (announced.length === 0) return;
         void events
-          .publish(techdocsBuildFinished, { entityRef, status: outcome })
-          .catch((e) => logger.warn({ err: e }, 'techdocs: could not announce a build result'));
-        // Durable too (change feed, automations): the build's state is already stored when this runs.
+          .publishMany(
+            techdocsBuildFinished,
+            announced.map((o) => ({ entityRef: o.entityRef, status: o.outcome as 'built' | 'failed' })),
+          )
+          .catch((e) => logger.warn({ err: e }, 'techdocs: could not announce build results'));
+        // Durable too (change feed, automations): the builds' state is already stored when this runs.
         void deps.eventLog
-          .append([
-            {
+          .append(
+            announced.map((o) => ({
               topic: techdocsBuildFinished.name,
-              entityRef,
+              entityRef: o.entityRef,
               actor: 'plugin:techdocs',
-              payload: { entityRef, status: outcome },
-              meta: { summary: outcome === 'built' ? 'Documentation built and published' : 'Documentation build failed (see the Docs tab for its log)' },
-            },
-          ])
-          .catch((e) => logger.warn({ err: e }, 'techdocs: could not record a build result in the event log'));
+              payload: { entityRef: o.entityRef, status: o.outcome },
+              meta: { summary: o.outcome === 'built' ? 'Documentation built and published' : 'Documentation build failed (see the Docs tab for its log)' },
+            })),
+          )
+          .catch((e) => logger.warn({ err: e }, 'techdocs: could not record build results in the event log'));
       },
     });
     const sync = new CatalogSync({

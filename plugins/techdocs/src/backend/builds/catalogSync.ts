@@ -80,20 +80,17 @@ export class CatalogSync {
     const changed = [...batch].filter(([, what]) => what === 'changed').map(([ref]) => ref);
     const gone = [...batch].filter(([, what]) => what === 'removed').map(([ref]) => ref);
     const entities = changed.length > 0 ? await this.o.catalog.getEntitiesByRefs(changed) : [];
-    let queued = false;
+    const withDocs: DocsEntityInfo[] = [];
     for (let i = 0; i < changed.length; i++) {
       const entity = entities[i];
       const info = entity ? docsInfoOf(entity) : undefined;
-      if (!info) {
-        gone.push(changed[i]!);
-        continue;
-      }
-      await this.o.entities.upsert(info);
-      queued = true;
+      if (info) withDocs.push(info);
+      else gone.push(changed[i]!);
     }
+    await this.o.entities.upsertMany(withDocs);
     // Only entities that had docs have anything to remove.
     for (const ref of await this.o.entities.existing(gone)) await this.remove(ref);
-    if (queued) this.o.onQueued();
+    if (withDocs.length > 0) this.o.onQueued();
   }
 
   /** One pass over every catalog entity with docs. */
@@ -106,12 +103,9 @@ export class CatalogSync {
           ? { cursor, limit: PAGE_SIZE }
           : { filter: { [`metadata.annotations.${TECHDOCS_REF_ANNOTATION}`]: CATALOG_FILTER_EXISTS }, limit: PAGE_SIZE, totalItems: 'exclude' },
       );
-      for (const entity of page.items) {
-        const info = docsInfoOf(entity);
-        if (!info) continue;
-        seen.add(info.entityRef);
-        await this.o.entities.upsert(info);
-      }
+      const withDocs = page.items.map(docsInfoOf).filter((info): info is DocsEntityInfo => info !== undefined);
+      for (const info of withDocs) seen.add(info.entityRef);
+      await this.o.entities.upsertMany(withDocs);
       cursor = page.pageInfo.nextCursor;
     } while (cursor);
     let removed = 0;

@@ -6,7 +6,7 @@ import type { TechdocsSettings } from '../config.js';
 import type { SearchIndex } from '../search/searchIndex.js';
 import { DocsSourceError } from '../source/DocsSource.js';
 import { toPublishedSite, type SiteStore } from '../store/SiteStore.js';
-import type { DocsEntities, DocsEntityRow } from './docsEntities.js';
+import type { DocsEntities, DocsEntityRow, FinishedBuild } from './docsEntities.js';
 import { openDocsTree } from './openDocsTree.js';
 
 export interface DocsBuilderOptions {
@@ -16,20 +16,45 @@ export interface DocsBuilderOptions {
   settings: TechdocsSettings;
   logger: Logger;
   replicaId: string;
-  /** Told every build outcome, e.g. to announce it to other plugins (scorecards' "TechDocs built" fact). */
-  onFinished?: (entityRef: string, outcome: 'built' | 'unchanged' | 'failed') => void;
+  /**
+   * Told build outcomes once they are recorded, e.g. to announce them to other plugins
+   * (scorecards' "TechDocs built" fact): builds that finish close together are told together.
+   */
+  onFinished?: (outcomes: BuildOutcome[]) => void;
   /** Bulk work (a catalog ingest) that new builds wait for (at most 10 s at a time). */
   workload?: Pick<WorkloadService, 'whenIdle'>;
 }
 
+export interface BuildOutcome {
+  entityRef: string;
+  outcome: 'built' | 'unchanged' | 'failed';
+}
+
 /**
- * Runs queued builds on this replica: claims one entity at a time from `docs_entities`
- * (up to `builder.concurrency` at once), builds its site, publishes it and indexes it.
- * Polls the queue, and is woken at once when this replica queues a build.
+ * Most builds claimed at once by one runner. A runner claims one build at a time while builds
+ * take long (a rebuild someone asked for never waits behind a claimed batch of real sites), and
+ * doubles its claim while they are quick (sources without docs fail in milliseconds): a sync of
+ * thousands of them costs a claim per batch.
+ */
+const CLAIM_BATCH = 16;
+/** Outcomes finished this long ago are recorded (and announced) before the next build starts. */
+const RECORD_AFTER_MS = 250;
+/** Claims held longer than this since their last renewal are renewed before the next build starts. */
+const RENEW_AFTER_MS = 15_000;
+
+/**
+ * Runs queued builds on this replica: up to `builder.concurrency` runners each claim a few
+ * entities at a time from `docs_entities` and build them one after the other (build the site,
+ * publish it, index it). Outcomes are recorded and announced together for builds that finish
+ * close together (a sync of sources without docs fails thousands of builds in a few seconds),
+ * and right after a slow build. Polls the queue, and is woken at once when this replica queues
+ * a build.
  */
 export class DocsBuilder {
   private timer: NodeJS.Timeout | undefined;
   private running = new Set<Promise<void>>();
+  /** How many builds the next claim asks for (see CLAIM_BATCH). */
+  private claimSize = 1;
   private draining = false;
   private stopped = false;
   private readonly abort = new AbortController();
@@ -77,9 +102,9 @@ export class DocsBuilder {
       // Builds start after an ingest (or between its 10 s waits), not in the middle of it.
       await this.o.workload?.whenIdle();
       if (this.stopped) return;
-      const row = await this.o.entities.claim(this.o.replicaId, this.leaseSeconds());
-      if (!row) return;
-      const run = this.run(row, row.requested_force).finally(() => {
+      const rows = await this.o.entities.claimMany(this.o.replicaId, this.leaseSeconds(), this.claimSize);
+      if (rows.length === 0) return;
+      const run = this.runClaimed(rows).finally(() => {
         this.running.delete(run);
         this.wake();
       });
@@ -87,12 +112,56 @@ export class DocsBuilder {
     }
   }
 
+  /**
+   * Builds claimed rows one after the other. Finished builds are recorded in one write once the
+   * oldest has waited RECORD_AFTER_MS (checked after each build) and at the end; claims not yet
+   * recorded are renewed before a build when RENEW_AFTER_MS have passed, so each build starts with
+   * at least its timeout left on every claim this runner holds.
+   */
+  private async runClaimed(rows: Array<DocsEntityRow & { requested_force: boolean }>): Promise<void> {
+    const finished: Array<FinishedBuild & { entityRef: string }> = [];
+    const startedAt = Date.now();
+    let oldestFinishedAt = 0;
+    let renewedAt = Date.now();
+    for (let i = 0; i < rows.length; i++) {
+      const row = rows[i]!;
+      // Stopping: the rest are released when the lease expires and built then (here or elsewhere).
+      if (this.stopped) break;
+      if (Date.now() - renewedAt > RENEW_AFTER_MS) {
+        const held = [...finished.map((f) => f.entityRef), ...rows.slice(i).map((r) => r.entity_ref)];
+        await this.o.entities
+          .renewMany(held, this.o.replicaId, this.leaseSeconds())
+          .catch((e: unknown) => this.o.logger.warn({ err: e }, 'techdocs: could not renew build claims'));
+        renewedAt = Date.now();
+      }
+      const result = await this.run(row, row.requested_force);
+      if (finished.length === 0) oldestFinishedAt = Date.now();
+      finished.push(result);
+      if (Date.now() - oldestFinishedAt >= RECORD_AFTER_MS) await this.record(finished.splice(0));
+    }
+    await this.record(finished.splice(0));
+    const quick = (Date.now() - startedAt) / rows.length < RECORD_AFTER_MS;
+    this.claimSize = quick ? Math.min(CLAIM_BATCH, this.claimSize * 2) : 1;
+  }
+
+  /** Records finished builds (one write), then tells onFinished. */
+  private async record(finished: Array<FinishedBuild & { entityRef: string }>): Promise<void> {
+    if (finished.length === 0) return;
+    try {
+      await this.o.entities.finishMany(this.o.replicaId, finished);
+    } catch (e) {
+      this.o.logger.warn({ err: e, entityRefs: finished.map((f) => f.entityRef) }, 'techdocs: could not record build results');
+    }
+    this.o.onFinished?.(finished.map((f) => ({ entityRef: f.entityRef, outcome: f.outcome })));
+  }
+
   private leaseSeconds(): number {
     return this.o.settings.timeoutSeconds + 30;
   }
 
-  private async run(row: DocsEntityRow, force: boolean): Promise<void> {
-    const { entities, store, search, settings, logger, replicaId } = this.o;
+  /** Builds one claimed entity; the caller records the result. */
+  private async run(row: DocsEntityRow, force: boolean): Promise<FinishedBuild & { entityRef: string }> {
+    const { store, search, settings, logger } = this.o;
     const started = Date.now();
     const triplet = { namespace: row.namespace, kind: row.kind, name: row.name };
     const timeout = AbortSignal.timeout(settings.timeoutSeconds * 1000);
@@ -143,14 +212,9 @@ export class DocsBuilder {
       if (!(e instanceof DocsSourceError)) logger.warn({ err: e, entityRef: row.entity_ref }, 'techdocs build failed');
     }
     const durationMs = Date.now() - started;
-    try {
-      await entities.finish(row.entity_ref, replicaId, { outcome, durationMs, log, sourceHash, revision, siteName });
-    } catch (e) {
-      logger.warn({ err: e, entityRef: row.entity_ref }, 'techdocs: could not record a build result');
-    }
     this.history.push({ entityRef: row.entity_ref, startedAt: started, finishedAt: Date.now(), outcome });
     if (this.history.length > 200) this.history.shift();
     logger.info({ entityRef: row.entity_ref, outcome, durationMs }, `techdocs build ${outcome}`);
-    this.o.onFinished?.(row.entity_ref, outcome);
+    return { entityRef: row.entity_ref, outcome, durationMs, log, sourceHash, revision, siteName };
   }
 }

@@ -1,3 +1,4 @@
+import { unnestColumns } from '@atrium/backend-plugin-api';
 import type { Knex } from 'knex';
 import type { BuildLogEntry, BuildStatus, DocsBuildInfo, DocsEntityDetail, DocsEntitySummary } from '../../common/index.js';
 
@@ -112,10 +113,34 @@ export class DocsEntities {
 
   /** Inserts or refreshes an entity; a new one, or one whose docs source moved, is queued for a build. */
   async upsert(info: DocsEntityInfo): Promise<void> {
+    await this.upsertMany([info]);
+  }
+
+  /**
+   * upsert for many entities in one statement (following a bulk catalog change costs one write
+   * per batch, not one per entity). A ref listed twice keeps its last info.
+   */
+  async upsertMany(infos: readonly DocsEntityInfo[]): Promise<void> {
+    const byRef = new Map(infos.map((i) => [i.entityRef, i]));
+    if (byRef.size === 0) return;
+    const list = [...byRef.values()];
+    const rows = unnestColumns([
+      [list.map((i) => i.entityRef), 'text'],
+      [list.map((i) => i.namespace), 'text'],
+      [list.map((i) => i.kind), 'text'],
+      [list.map((i) => i.name), 'text'],
+      [list.map((i) => i.title), 'text'],
+      [list.map((i) => i.description), 'text'],
+      [list.map((i) => i.owner), 'text'],
+      [list.map((i) => i.specType), 'text'],
+      [list.map((i) => i.lifecycle), 'text'],
+      [list.map((i) => i.techdocsRef), 'text'],
+      [list.map((i) => i.locationRef), 'text'],
+    ]);
     await this.db.raw(
       `insert into docs_entities (entity_ref, namespace, kind, name, title, description, owner, spec_type, lifecycle,
           techdocs_ref, location_ref, build_requested_at, updated_at)
-       values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, now(), now())
+       select u.*, now(), now() from ${rows.sql} as u
        on conflict (entity_ref) do update set
          namespace = excluded.namespace, kind = excluded.kind, name = excluded.name, title = excluded.title,
          description = excluded.description, owner = excluded.owner, spec_type = excluded.spec_type,
@@ -126,19 +151,7 @@ export class DocsEntities {
            then coalesce(docs_entities.build_requested_at, now())
            else docs_entities.build_requested_at end,
          updated_at = now()`,
-      [
-        info.entityRef,
-        info.namespace,
-        info.kind,
-        info.name,
-        info.title,
-        info.description,
-        info.owner,
-        info.specType,
-        info.lifecycle,
-        info.techdocsRef,
-        info.locationRef,
-      ],
+      rows.bindings as Knex.RawBinding[],
     );
   }
 
@@ -195,63 +208,82 @@ export class DocsEntities {
    * `requested_force` is the force flag of the request being served.
    */
   async claim(replicaId: string, leaseSeconds: number): Promise<(DocsEntityRow & { requested_force: boolean }) | undefined> {
-    const [row] = await rows<DocsEntityRow & { requested_force: boolean }>(
+    return (await this.claimMany(replicaId, leaseSeconds, 1))[0];
+  }
+
+  /** claim for up to `limit` builds at once, in queue order (each under the same lease). */
+  async claimMany(replicaId: string, leaseSeconds: number, limit: number): Promise<Array<DocsEntityRow & { requested_force: boolean }>> {
+    const claimed = await rows<DocsEntityRow & { requested_force: boolean; requested_at: Date | string | null }>(
       this.db,
       `with next as (
-         select entity_ref, force_build from docs_entities
+         select entity_ref, force_build, build_requested_at from docs_entities
          where (build_requested_at is not null and build_requested_at <= now() and (claimed_by is null or claim_expires_at < now()))
             or (claimed_by is not null and claim_expires_at < now())
          order by force_build desc, build_requested_at nulls first
-         limit 1 for update skip locked)
+         limit ? for update skip locked)
        update docs_entities d set claimed_by = ?, claim_expires_at = now() + make_interval(secs => ?),
          last_build_started_at = now(), build_requested_at = null, force_build = false
        from next where d.entity_ref = next.entity_ref
-       returning d.*, next.force_build as requested_force`,
-      [replicaId, leaseSeconds],
+       returning d.*, next.force_build as requested_force, next.build_requested_at as requested_at`,
+      [Math.max(1, Math.floor(limit)), replicaId, leaseSeconds],
     );
-    return row;
+    // In queue order (RETURNING has none): forced first, then expired leases, then the oldest request.
+    const queuedAt = (r: { requested_at: Date | string | null }) => (r.requested_at === null ? -Infinity : new Date(r.requested_at).getTime());
+    return claimed
+      .sort((a, b) => Number(b.requested_force) - Number(a.requested_force) || queuedAt(a) - queuedAt(b))
+      .map(({ requested_at: _at, ...row }) => row);
   }
 
   /** Records a finished build and releases the claim. */
   async finish(entityRef: string, replicaId: string, b: FinishedBuild): Promise<void> {
-    const warnings = b.log.filter((e) => e.level === 'warning').length;
-    const errors = b.log.filter((e) => e.level === 'error').length;
-    const built = b.outcome === 'built';
+    await this.finishMany(replicaId, [{ entityRef, ...b }]);
+  }
+
+  /**
+   * Records finished builds and releases their claims, in one statement. A build whose claim this
+   * replica no longer holds (its lease expired and another replica took it) is not recorded.
+   */
+  async finishMany(replicaId: string, builds: ReadonlyArray<FinishedBuild & { entityRef: string }>): Promise<void> {
+    if (builds.length === 0) return;
+    const records = builds.map((b) => ({
+      entity_ref: b.entityRef,
+      outcome: b.outcome,
+      duration_ms: Math.round(b.durationMs),
+      log: b.log,
+      warnings: b.log.filter((e) => e.level === 'warning').length,
+      errors: b.log.filter((e) => e.level === 'error').length,
+      source_hash: b.sourceHash,
+      revision: b.revision,
+      site_name: b.siteName,
+    }));
     // An unchanged source keeps the log of the build that made the site being served.
-    const keepLog = b.outcome === 'unchanged';
     await this.db.raw(
-      `update docs_entities set
+      `update docs_entities d set
          claimed_by = null, claim_expires_at = null,
-         last_result = ?,
-         last_build_finished_at = now(), last_build_duration_ms = ?,
-         log = case when ? and last_result is distinct from 'failed' then log else ?::jsonb end,
-         warning_count = case when ? and last_result is distinct from 'failed' then warning_count else ? end,
-         error_count = case when ? and last_result is distinct from 'failed' then error_count else ? end,
-         source_hash = case when ? then ? else source_hash end,
-         revision = case when ? then ? else revision end,
-         site_name = case when ? then ? else site_name end,
-         built_at = case when ? then now() else built_at end
-       where entity_ref = ? and claimed_by = ?`,
-      [
-        b.outcome,
-        Math.round(b.durationMs),
-        keepLog,
-        JSON.stringify(b.log),
-        keepLog,
-        warnings,
-        keepLog,
-        errors,
-        built,
-        b.sourceHash,
-        built,
-        b.revision,
-        built,
-        b.siteName,
-        built,
-        entityRef,
-        replicaId,
-      ],
+         last_result = b.outcome,
+         last_build_finished_at = now(), last_build_duration_ms = b.duration_ms,
+         log = case when b.outcome = 'unchanged' and d.last_result is distinct from 'failed' then d.log else b.log end,
+         warning_count = case when b.outcome = 'unchanged' and d.last_result is distinct from 'failed' then d.warning_count else b.warnings end,
+         error_count = case when b.outcome = 'unchanged' and d.last_result is distinct from 'failed' then d.error_count else b.errors end,
+         source_hash = case when b.outcome = 'built' then b.source_hash else d.source_hash end,
+         revision = case when b.outcome = 'built' then b.revision else d.revision end,
+         site_name = case when b.outcome = 'built' then b.site_name else d.site_name end,
+         built_at = case when b.outcome = 'built' then now() else d.built_at end
+       from jsonb_to_recordset(?::jsonb) as b(entity_ref text, outcome text, duration_ms integer, log jsonb, warnings integer, errors integer,
+         source_hash text, revision text, site_name text)
+       where d.entity_ref = b.entity_ref and d.claimed_by = ?`,
+      [JSON.stringify(records), replicaId],
     );
+  }
+
+  /** Extends the leases of builds this replica holds (claimed and not yet recorded). */
+  async renewMany(entityRefs: readonly string[], replicaId: string, leaseSeconds: number): Promise<void> {
+    if (entityRefs.length === 0) return;
+    await this.db.raw(`update docs_entities set claim_expires_at = now() + make_interval(secs => ?) where entity_ref = any(?::text[]) and claimed_by = ?`, [
+      leaseSeconds,
+      [...entityRefs],
+      replicaId,
+    ]);
   }
 
   /** Extends a running build's lease. */
