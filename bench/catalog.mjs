@@ -206,6 +206,7 @@ log(`run ${runId}: backend pid ${pid}, port ${PORT}, ${database.describe}, corpu
 try {
   await phaseIngest();
   if (PLUGINS === 'all' && result.phases.ingest?.done) await phaseScorecardsCaughtUp();
+  if (PLUGINS === 'all' && result.phases.ingest?.done && database.pgDatabase) await phaseTechdocsSettled();
   if (opt.analyze) {
     // Diagnostic only: what autovacuum's analyze would give (it is off on the CI cluster, absent in PGlite).
     const t = performance.now();
@@ -351,6 +352,40 @@ async function phaseScorecardsCaughtUp() {
     await new Promise((r) => setTimeout(r, 200));
   }
   result.phases.scorecards = { timedOut: true };
+}
+
+/**
+ * (1c) With every plugin, on Postgres: when TechDocs had built (or failed to build) the docs of
+ * every entity with a techdocs-ref annotation: nothing queued or claimed in docs_entities, read
+ * through psql every 500 ms; the time is that of the last build's finish.
+ */
+async function phaseTechdocsSettled() {
+  const started = performance.now();
+  let table;
+  while ((performance.now() - started) / 1000 < 900) {
+    try {
+      table ??=
+        psql(`select quote_ident(table_schema) || '.docs_entities' from information_schema.tables where table_name = 'docs_entities'`, database.pgDatabase) ||
+        undefined;
+      if (table) {
+        const [total, waiting, lastMs] = psql(
+          `select count(*), count(*) filter (where build_requested_at is not null or claimed_by is not null),
+             coalesce(extract(epoch from max(last_build_finished_at)) * 1000, 0)::bigint from ${table}`,
+          database.pgDatabase,
+        ).split('|');
+        if (Number(total) > 0 && Number(waiting) === 0) {
+          const at = round((Number(lastMs) - spawnEpochMs) / 1000, 2);
+          result.phases.techdocs = { settledS: at, afterIngestS: round(at - result.phases.ingest.done, 2), entities: Number(total) };
+          log(`(1c) TechDocs settled at ${at} s (${result.phases.techdocs.afterIngestS} s after the ingest; ${total} entities with docs)`);
+          return;
+        }
+      }
+    } catch {
+      /* not migrated yet */
+    }
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  result.phases.techdocs = { timedOut: true };
 }
 
 /** (2) no-change refresh of everything: POST /refresh on an entity of the (single, config) location forces a full re-read and re-apply. */
@@ -692,6 +727,7 @@ async function runBothDatabases() {
     `| × the floor | ${cell((r) => (r.phases.ingest?.timesFloor ? `${r.phases.ingest.timesFloor}× (floor ${r.phases.ingest.floorS} s)` : undefined))} |`,
   );
   console.log(`| scorecards caught up (s after the ingest) | ${cell((r) => r.phases.scorecards?.afterIngestS)} |`);
+  console.log(`| TechDocs settled (s after the ingest; Postgres only) | ${cell((r) => r.phases.techdocs?.afterIngestS)} |`);
   console.log(`| peak RSS (MiB) | ${cell((r) => r.peakRssMiB)} |`);
   for (const key of ['byQueryKind', 'fullTextDescription', 'fullTextBare', 'facetsSpecType', 'byName', 'byRefs100'])
     console.log(`| p95 during the ingest, ${key} (ms) | ${cell(p95(key))} |`);
@@ -928,6 +964,11 @@ function printReport() {
     row('**(1) done: all three (s)**', `**${p.ingest.done ?? 'not reached'}**`);
     row('visible entities / min', p.ingest.visiblePerMin);
     if (p.scorecards?.caughtUpS !== undefined) row('scorecards caught up (s; after the ingest)', `${p.scorecards.caughtUpS} (+${p.scorecards.afterIngestS})`);
+    if (p.techdocs?.settledS !== undefined)
+      row(
+        'TechDocs settled: every docs build finished (s; after the ingest)',
+        `${p.techdocs.settledS} (+${p.techdocs.afterIngestS}; ${p.techdocs.entities} entities)`,
+      );
     if (p.ingest.timesFloor) row('× the floor (parse + envelope + COPY, bench/catalog-floor.mjs)', `${p.ingest.timesFloor}× (floor ${p.ingest.floorS} s)`);
     for (const e of Object.values(p.ingest.latencyDuring ?? {}))
       row(`p50 / p95 / p99 during the ingest: ${e.label} (ms)`, `${e.p50} / ${e.p95} / ${e.p99} (n=${e.n}${e.errors ? `, ${e.errors} errors` : ''})`);

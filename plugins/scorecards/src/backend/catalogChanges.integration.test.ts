@@ -62,6 +62,8 @@ describe.each(testDatabaseKinds())('scorecards following catalog changes on %s',
   let catalog: CatalogService;
   let eventLog: EventLogService;
   let runtime: ScorecardsRuntime;
+  let store: ScorecardStore;
+  let logger: Logger;
   let statements: string[] = [];
   const rowCount = async (table: string, where: Record<string, string> = {}) => Number((await db(table).where(where).count({ n: '*' }))[0]!.n);
   const levelChanges = async () =>
@@ -96,7 +98,8 @@ describe.each(testDatabaseKinds())('scorecards following catalog changes on %s',
     });
     ({ db, catalog, eventLog } = captured!);
     db.on('query', (q: { sql: string }) => statements.push(q.sql));
-    const store = new ScorecardStore(db, captured!.mode, eventLog);
+    store = new ScorecardStore(db, captured!.mode, eventLog);
+    logger = captured!.logger;
     runtime = new ScorecardsRuntime({
       config,
       catalog,
@@ -203,5 +206,54 @@ describe.each(testDatabaseKinds())('scorecards following catalog changes on %s',
     expect(await rowCount('results', { entity_ref: ref(3) })).toBe(0);
     expect(await rowCount('facts', { entity_ref: ref(3) })).toBe(0);
     expect(await rowCount('results', { entity_ref: ref(4) })).toBe(1);
+  });
+
+  it('goes on at once with a backlog of a full batch heard meanwhile, and waits eventBatchMs for a trickle', async () => {
+    const slow = { ...config, eventBatchMs: 60_000 };
+    /** A runtime that hears `during` more changes while its first batch reads the catalog. */
+    const runtimeHearing = (during: number) => {
+      let first = true;
+      const hearing: CatalogService = {
+        ...catalog,
+        getEntitiesByRefs: (refs, options) => {
+          if (first) {
+            first = false;
+            for (let i = 0; i < during; i++) r.enqueue(`component:default/gone-${i}`);
+          }
+          return catalog.getEntitiesByRefs(refs, options);
+        },
+      };
+      const r: ScorecardsRuntime = new ScorecardsRuntime({
+        config: slow,
+        catalog: hearing,
+        store,
+        notifier: new Notifier(undefined, slow.notifications, logger),
+        logger,
+      });
+      r.registerFactProvider(catalogFactProvider);
+      return r;
+    };
+    const settle = (r: ScorecardsRuntime) => Promise.race([r.idle().then(() => 'idle'), new Promise((res) => setTimeout(() => res('waiting'), 20_000))]);
+
+    // 600 queued, 600 more heard during the first batch: 700 wait after it, a full batch and more.
+    const backlog = runtimeHearing(N);
+    try {
+      for (let i = 0; i < N; i++) backlog.enqueue(ref(i));
+      expect(await settle(backlog)).toBe('idle');
+      expect(backlog.catalogChanges()).toMatchObject({ idle: true, queued: 0, heard: 2 * N, batches: 3, entities: 2 * N });
+    } finally {
+      await backlog.stop();
+    }
+
+    // 10 queued, 5 heard during the batch: they wait for eventBatchMs (more may come for them).
+    const trickle = runtimeHearing(5);
+    try {
+      for (let i = 0; i < 10; i++) trickle.enqueue(ref(i));
+      await waitFor(async () => trickle.catalogChanges().batches === 1, { timeoutMs: 20_000 });
+      await new Promise((r) => setTimeout(r, 1000));
+      expect(trickle.catalogChanges()).toMatchObject({ queued: 5, batches: 1, entities: 10 });
+    } finally {
+      await trickle.stop();
+    }
   });
 });

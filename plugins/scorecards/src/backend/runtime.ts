@@ -40,6 +40,8 @@ export class ScorecardsRuntime {
   /** A batch is being evaluated. */
   private applying = false;
   private stopped = false;
+  /** Ends the wait between two batches early (stopping). */
+  private endPause: (() => void) | undefined;
 
   constructor(
     private readonly deps: {
@@ -199,10 +201,16 @@ export class ScorecardsRuntime {
       this.applying = false;
     }
     if (this.changes.size === 0) this.progress.caughtUpAt = new Date().toISOString();
-    // Changes arrived while this batch ran: something (an ingest) is producing them. Give it the
-    // room before the next batch; changes to the same entities meanwhile are evaluated once.
-    else if (this.progress.heard > heardBefore && this.deps.config.eventBatchMs > 0 && !this.stopped) {
-      await new Promise((r) => setTimeout(r, this.deps.config.eventBatchMs).unref());
+    // Changes arrived while this batch ran, but not a full batch of them: something is producing
+    // them. Give it the room before the next batch; changes to the same entities meanwhile are
+    // evaluated once. A backlog of a full batch or more (catching up after an ingest) goes on at once:
+    // waiting would coalesce nothing more into a batch that is already full.
+    else if (this.progress.heard > heardBefore && this.changes.size < EVENT_BATCH_SIZE && this.deps.config.eventBatchMs > 0 && !this.stopped) {
+      await new Promise<void>((resolve) => {
+        this.endPause = resolve;
+        setTimeout(resolve, this.deps.config.eventBatchMs).unref();
+      });
+      this.endPause = undefined;
     }
   }
 
@@ -210,6 +218,7 @@ export class ScorecardsRuntime {
   stop(): Promise<void> {
     this.stopped = true;
     this.changes.stop();
+    this.endPause?.();
     return this.changes.idle();
   }
 }
