@@ -196,7 +196,7 @@ export async function buildSite(input: BuildSiteInput): Promise<BuildResult> {
     if (e instanceof DocsSourceError) log.error(e.message);
     else if ((e as Error).name === 'AbortError') log.error('The build was cancelled (timeout or shutdown)');
     else log.error(`Build failed: ${(e as Error).message}`);
-    return { outcome: 'failed', sourceHash: null, log: log.toJSON() };
+    return { outcome: 'failed', sourceHash: null, log: log.toJSON(), ...(e instanceof DocsSourceError && e.kind === 'not-found' ? { noDocs: true } : {}) };
   }
 }
 

@@ -64,4 +64,6 @@ export interface BuildResult {
   sourceHash: string | null;
   site?: BuiltSite;
   log: BuildLogEntry[];
+  /** Failed because the source has no docs (no Markdown, no docs folder): not a fault of the build. */
+  noDocs?: boolean;
 }

@@ -104,6 +104,9 @@ describe.each(testDatabaseKinds())('TechDocs builder: a sync of many sources wit
 
     const rows = (await db('docs_entities').select('*')) as DocsEntityRow[];
     expect(rows).toHaveLength(names.length + 1);
+    // The shared folder is read once per claim: later entities of the claim reuse that build's log.
+    const reused = rows.filter((r) => JSON.stringify(r.log).includes('The same folder was found without docs for component:default/no-docs-'));
+    expect(reused.length).toBeGreaterThan(names.length / 2);
     for (const row of rows) {
       expect(row.claimed_by, row.entity_ref).toBeNull();
       expect(row.build_requested_at, row.entity_ref).toBeNull();

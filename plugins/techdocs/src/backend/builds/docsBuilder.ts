@@ -7,6 +7,7 @@ import type { SearchIndex } from '../search/searchIndex.js';
 import { DocsSourceError } from '../source/DocsSource.js';
 import { toPublishedSite, type SiteStore } from '../store/SiteStore.js';
 import type { DocsEntities, DocsEntityRow, FinishedBuild } from './docsEntities.js';
+import { resolveDocsLocation } from '../source/resolveDocsLocation.js';
 import { openDocsTree } from './openDocsTree.js';
 
 export interface DocsBuilderOptions {
@@ -23,6 +24,19 @@ export interface DocsBuilderOptions {
   onFinished?: (outcomes: BuildOutcome[]) => void;
   /** Bulk work (a catalog ingest) that new builds wait for (at most 10 s at a time). */
   workload?: Pick<WorkloadService, 'whenIdle'>;
+}
+
+/** Local docs folders (resolved paths) found without docs, with the build that found it so. */
+type NoDocsSources = Map<string, { entityRef: string; log: BuildLogEntry[] }>;
+
+/** The local folder an entity's docs come from (`dir:` sources), or undefined (git, or a bad reference). */
+function localFolderOf(row: DocsEntityRow): string | undefined {
+  try {
+    const location = resolveDocsLocation(row.techdocs_ref, row.location_ref ?? undefined);
+    return location.type === 'dir' ? location.path : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 export interface BuildOutcome {
@@ -120,6 +134,7 @@ export class DocsBuilder {
    */
   private async runClaimed(rows: Array<DocsEntityRow & { requested_force: boolean }>): Promise<void> {
     const finished: Array<FinishedBuild & { entityRef: string }> = [];
+    const noDocs: NoDocsSources = new Map();
     const startedAt = Date.now();
     let oldestFinishedAt = 0;
     let renewedAt = Date.now();
@@ -134,7 +149,7 @@ export class DocsBuilder {
           .catch((e: unknown) => this.o.logger.warn({ err: e }, 'techdocs: could not renew build claims'));
         renewedAt = Date.now();
       }
-      const result = await this.run(row, row.requested_force);
+      const result = await this.run(row, row.requested_force, noDocs);
       if (finished.length === 0) oldestFinishedAt = Date.now();
       finished.push(result);
       if (Date.now() - oldestFinishedAt >= RECORD_AFTER_MS) await this.record(finished.splice(0));
@@ -159,8 +174,13 @@ export class DocsBuilder {
     return this.o.settings.timeoutSeconds + 30;
   }
 
-  /** Builds one claimed entity; the caller records the result. */
-  private async run(row: DocsEntityRow, force: boolean): Promise<FinishedBuild & { entityRef: string }> {
+  /**
+   * Builds one claimed entity; the caller records the result. `noDocs`: local folders found
+   * without docs by earlier builds of the same claim (many entities of one catalog file point
+   * `dir:.` at one folder); such an entity fails with that build's log without reading the
+   * folder again, unless the build was forced.
+   */
+  private async run(row: DocsEntityRow, force: boolean, noDocs: NoDocsSources): Promise<FinishedBuild & { entityRef: string }> {
     const { store, search, settings, logger } = this.o;
     const started = Date.now();
     const triplet = { namespace: row.namespace, kind: row.kind, name: row.name };
@@ -172,6 +192,15 @@ export class DocsBuilder {
     let sourceHash: string | null = null;
     let revision: string | null = null;
     let siteName: string | null = null;
+    const folder = localFolderOf(row);
+    const known = folder !== undefined && !force ? noDocs.get(folder) : undefined;
+    if (known) {
+      this.history.push({ entityRef: row.entity_ref, startedAt: started, finishedAt: Date.now(), outcome });
+      if (this.history.length > 200) this.history.shift();
+      logger.info({ entityRef: row.entity_ref, outcome, durationMs: 0, sameFolderAs: known.entityRef }, 'techdocs build failed');
+      const log = [...known.log, { level: 'info' as const, message: `The same folder was found without docs for ${known.entityRef} a moment earlier` }];
+      return { entityRef: row.entity_ref, outcome, durationMs: Date.now() - started, log, sourceHash, revision, siteName };
+    }
     try {
       const tree = await openDocsTree(row.techdocs_ref, row.location_ref, settings, signal);
       const hasSite = row.built_at !== null && (await store.getSite(row.entity_ref, triplet)) !== undefined;
@@ -189,6 +218,7 @@ export class DocsBuilder {
       log = result.log;
       outcome = result.outcome;
       sourceHash = result.sourceHash;
+      if (result.noDocs && folder !== undefined) noDocs.set(folder, { entityRef: row.entity_ref, log });
       if (result.site) {
         const builtMs = Date.now() - started;
         const published = toPublishedSite(row.entity_ref, triplet, result.site, new Date());
@@ -209,6 +239,7 @@ export class DocsBuilder {
       outcome = 'failed';
       const message = e instanceof DocsSourceError ? e.message : `Build failed: ${(e as Error).message}`;
       log = [...log, { level: 'error', message }];
+      if (e instanceof DocsSourceError && e.kind === 'not-found' && folder !== undefined) noDocs.set(folder, { entityRef: row.entity_ref, log });
       if (!(e instanceof DocsSourceError)) logger.warn({ err: e, entityRef: row.entity_ref }, 'techdocs build failed');
     }
     const durationMs = Date.now() - started;
