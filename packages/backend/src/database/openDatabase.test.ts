@@ -121,8 +121,9 @@ describe.skipIf(!postgresUrl)('a Postgres server that offers lz4', () => {
         rows: Array<{ lz4: boolean }>;
       };
       const shown = (await knex.raw('show default_toast_compression')) as { rows: Array<{ default_toast_compression: string }> };
+      const jit = (await knex.raw('show jit')) as { rows: Array<{ jit: string }> };
       await knex.raw('drop schema if exists atrium_probe_lz4');
-      return { offered: offered.rows[0]?.lz4 === true, used: shown.rows[0]?.default_toast_compression };
+      return { offered: offered.rows[0]?.lz4 === true, used: shown.rows[0]?.default_toast_compression, jit: jit.rows[0]?.jit };
     } finally {
       await db.close();
     }
@@ -135,6 +136,11 @@ describe.skipIf(!postgresUrl)('a Postgres server that offers lz4', () => {
 
   it('keeps the compression the connection options choose', async () => {
     expect((await compressionOf({ connectionString: postgresUrl, options: '-c default_toast_compression=pglz' })).used).toBe('pglz');
+  });
+
+  it('turns JIT compilation off on every plugin connection, unless the connection options choose it', async () => {
+    expect((await compressionOf(postgresUrl)).jit).toBe('off');
+    expect((await compressionOf({ connectionString: postgresUrl, options: '-c jit=on' })).jit).toBe('on');
   });
 });
 

@@ -43,17 +43,31 @@ export function describePg(config: Knex.PgConnectionConfig): string {
 }
 
 /**
- * Has a new connection compress large values (entity JSON, full-text documents, event payloads)
- * with lz4 rather than pglz: writing a catalog's final entities took a third less time in a
- * measurement on Postgres 15 (bench/RESULTS.md, session 11). A session setting rather than a
- * startup option, so connection poolers that refuse startup options (PgBouncer) still work.
- * Values already stored keep their compression.
+ * Session settings for each new connection (session settings rather than startup options, so
+ * connection poolers that refuse startup options, such as PgBouncer, still work):
+ * - `jit = off`: Atrium's statements are short and index-driven, but bulk statements over tables
+ *   without statistics yet (a first ingest) get large cost estimates, and then Postgres spends
+ *   50–250 ms compiling each one with LLVM before running it (the scorecards' batch read after an
+ *   ingest; bench/RESULTS.md, session 13).
+ * - `default_toast_compression = lz4` where the server offers it: large values (entity JSON,
+ *   full-text documents, event payloads) compress with lz4 rather than pglz; writing a catalog's
+ *   final entities took a third less time on Postgres 15 (bench/RESULTS.md, session 11). Values
+ *   already stored keep their compression.
+ * A setting the connection's `options` choose (`-c jit=on`) is left alone.
  */
-function useLz4(connection: pg.Client, done: (err: Error | null, connection: pg.Client) => void): void {
-  connection.query('set default_toast_compression = lz4').then(
-    () => done(null, connection),
-    (e: unknown) => done(e instanceof Error ? e : new Error(String(e)), connection),
-  );
+export function sessionSettings(options: string | undefined, lz4Offered: boolean): string[] {
+  const chosen = (name: string) => options?.includes(name) ?? false;
+  return [...(chosen('jit') ? [] : ['set jit = off']), ...(lz4Offered && !chosen('default_toast_compression') ? ['set default_toast_compression = lz4'] : [])];
+}
+
+function applySettings(statements: string[]) {
+  const sql = statements.join('; ');
+  return (connection: pg.Client, done: (err: Error | null, connection: pg.Client) => void): void => {
+    connection.query(sql).then(
+      () => done(null, connection),
+      (e: unknown) => done(e instanceof Error ? e : new Error(String(e)), connection),
+    );
+  };
 }
 
 /**
@@ -75,8 +89,7 @@ export async function openPostgres(connection: PgConnection, connectTimeoutSecon
     const compression = await probe.query<{ lz4: boolean }>(
       `select coalesce('lz4' = any(enumvals), false) as lz4 from pg_settings where name = 'default_toast_compression'`,
     );
-    // A compression the connection's options choose is left alone.
-    lz4 = compression.rows[0]?.lz4 === true && !config.options?.includes('default_toast_compression');
+    lz4 = compression.rows[0]?.lz4 === true;
   } catch (e) {
     const reason = (e as Error).message || String(e);
     const noPassword = !config.password && !passwordIn(config.connectionString) && !process.env['PGPASSWORD'];
@@ -89,6 +102,7 @@ export async function openPostgres(connection: PgConnection, connectTimeoutSecon
     await probe.end().catch(() => {});
   }
 
+  const settings = sessionSettings(config.options, lz4);
   const knexes: Knex[] = [];
   const admin = knexFactory({ client: 'pg', connection: config, pool: { min: 0, max: 1 } });
   knexes.push(admin);
@@ -112,7 +126,7 @@ export async function openPostgres(connection: PgConnection, connectTimeoutSecon
         client: 'pg',
         connection: config,
         searchPath: [schema, 'public'],
-        pool: { min: 0, max: 5, ...(lz4 ? { afterCreate: useLz4 } : {}) },
+        pool: { min: 0, max: 5, ...(settings.length > 0 ? { afterCreate: applySettings(settings) } : {}) },
         acquireConnectionTimeout: 30_000,
       });
       knexes.push(knex);
