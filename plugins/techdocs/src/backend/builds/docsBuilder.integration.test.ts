@@ -149,4 +149,34 @@ describe.each(testDatabaseKinds())('TechDocs builder: a sync of many sources wit
     expect(row.claimed_by).toBe('replica-b');
     expect(row.last_result).toBeNull();
   });
+
+  it('gives claimed builds back, still forced when they were, and only those it holds', async () => {
+    const entities = new DocsEntities(db);
+    await entities.upsertMany([info('given-back', 'dir:.'), info('given-back-forced', 'dir:.'), info('held-elsewhere', 'dir:.')]);
+    await entities.requestBuild('component:default/given-back-forced', true);
+    const claimed = await entities.claimMany('replica-a', 60, 10);
+    // The forced request first; the other two were queued by one statement (at the same time).
+    expect(claimed[0]?.entity_ref).toBe('component:default/given-back-forced');
+    expect(claimed.map((r) => r.entity_ref).sort()).toEqual([
+      'component:default/given-back',
+      'component:default/given-back-forced',
+      'component:default/held-elsewhere',
+    ]);
+    await db('docs_entities').where({ entity_ref: 'component:default/held-elsewhere' }).update({ claimed_by: 'replica-b' });
+    await entities.release(
+      claimed.map((r) => ({ entityRef: r.entity_ref, force: r.requested_force })),
+      'replica-a',
+    );
+    const rows = (await db('docs_entities')
+      .whereIn(
+        'entity_ref',
+        claimed.map((r) => r.entity_ref),
+      )
+      .orderBy('entity_ref')) as DocsEntityRow[];
+    expect(rows.map((r) => [r.entity_ref, r.claimed_by, r.build_requested_at !== null, r.force_build])).toEqual([
+      ['component:default/given-back', null, true, false],
+      ['component:default/given-back-forced', null, true, true],
+      ['component:default/held-elsewhere', 'replica-b', false, false],
+    ]);
+  });
 });

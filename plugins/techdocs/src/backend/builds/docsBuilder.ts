@@ -140,8 +140,14 @@ export class DocsBuilder {
     let renewedAt = Date.now();
     for (let i = 0; i < rows.length; i++) {
       const row = rows[i]!;
-      // Stopping: the rest are released when the lease expires and built then (here or elsewhere).
-      if (this.stopped) break;
+      if (this.stopped) {
+        // Stopping: the builds not started are queued again at once (not when their lease expires).
+        const rest = rows.slice(i).map((r) => ({ entityRef: r.entity_ref, force: r.requested_force }));
+        await this.o.entities
+          .release(rest, this.o.replicaId)
+          .catch((e: unknown) => this.o.logger.warn({ err: e }, 'techdocs: could not give back claimed builds'));
+        break;
+      }
       if (Date.now() - renewedAt > RENEW_AFTER_MS) {
         const held = [...finished.map((f) => f.entityRef), ...rows.slice(i).map((r) => r.entity_ref)];
         await this.o.entities

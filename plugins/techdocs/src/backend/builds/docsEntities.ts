@@ -276,6 +276,18 @@ export class DocsEntities {
     );
   }
 
+  /** Gives back claimed builds that were not started (stopping): queued again (forced ones still forced), for any replica. */
+  async release(builds: ReadonlyArray<{ entityRef: string; force: boolean }>, replicaId: string): Promise<void> {
+    if (builds.length === 0) return;
+    await this.db.raw(
+      `update docs_entities d set claimed_by = null, claim_expires_at = null,
+         build_requested_at = coalesce(d.build_requested_at, now()), force_build = d.force_build or u.force
+       from unnest(?::text[], ?::boolean[]) as u(entity_ref, force)
+       where d.entity_ref = u.entity_ref and d.claimed_by = ?`,
+      [builds.map((b) => b.entityRef), builds.map((b) => b.force), replicaId],
+    );
+  }
+
   /** Extends the leases of builds this replica holds (claimed and not yet recorded). */
   async renewMany(entityRefs: readonly string[], replicaId: string, leaseSeconds: number): Promise<void> {
     if (entityRefs.length === 0) return;
