@@ -136,14 +136,19 @@ describe.each(testDatabaseKinds())('scorecards store on %s', (database) => {
       onBuild: (ref) => heard.push(ref),
     });
     const payloads = Array.from({ length: 40 }, (_, i) => ({ entityRef: `Component:default/docs-${i % 20}`, status: i < 20 ? 'failed' : 'built' }) as const);
-    await backend.backend.events.service().publishMany(techdocsBuildFinished, payloads);
+    // After them, the last 20 outcomes again (a periodic re-check): they change no fact, so of
+    // those only the new entity's is heard.
+    await backend.backend.events
+      .service()
+      .publishMany(techdocsBuildFinished, [...payloads, ...payloads.slice(20), { entityRef: 'component:default/docs-new', status: 'failed' }]);
     await stop();
     db.off('query', onQuery);
-    expect(heard).toHaveLength(40);
+    expect(heard).toHaveLength(41);
+    expect(heard.at(-1)).toBe('component:default/docs-new');
     expect(inserts).toHaveLength(1);
     const rows = await db('techdocs_builds').where('entity_ref', 'like', 'component:default/docs-%').select('entity_ref', 'ok');
-    expect(rows).toHaveLength(20);
-    expect(rows.every((r) => r.ok === true)).toBe(true);
+    expect(rows).toHaveLength(21);
+    expect(rows.filter((r) => r.entity_ref !== 'component:default/docs-new').every((r) => r.ok === true)).toBe(true);
     expect(providers.map((p) => p.id)).toEqual(['techdocs']);
   });
 });

@@ -30,8 +30,8 @@ export function techdocsFactProvider(lookup: () => { seenAny: boolean; builds: M
 
 /**
  * Keeps the recorded TechDocs build outcomes (table techdocs_builds, shared by the replicas) and
- * registers the provider reading them. `onBuild` is called with the entity whose outcome changed,
- * so it is evaluated again. Outcomes are kept in memory at once and written to the table in
+ * registers the provider reading them. `onBuild` is called with the entity whose outcome changed
+ * (or was heard for the first time), so it is evaluated again. Outcomes are kept in memory at once and written to the table in
  * batches (the last outcome per entity, one statement per batch), so a bulk TechDocs sync costs
  * a few writes, not one per site. Returns the function that stops following (after the last write).
  */
@@ -58,10 +58,13 @@ export async function followTechdocsBuilds(deps: {
   const unsubscribe = deps.events.subscribe(techdocsBuildFinished, ({ payload }) => {
     const entityRef = payload.entityRef.toLowerCase();
     const ok = payload.status === 'built';
+    // The same outcome as the last one heard (a periodic re-check of a source without docs, or of
+    // an unchanged site) changes no fact: the entity is not evaluated again.
+    const unchanged = seenAny && builds.get(entityRef) === ok;
     seenAny = true;
     builds.set(entityRef, ok);
     writes.add(entityRef, ok);
-    deps.onBuild(entityRef);
+    if (!unchanged) deps.onBuild(entityRef);
   });
   return async () => {
     unsubscribe();
