@@ -200,6 +200,12 @@ describe.each(testDatabaseKinds())('durable scaffolder tasks across kill -9 (%s)
     });
     const id = body.id;
     await waitFor(async () => (await counted(countDir, `${id}-charge`, 'started')) === 1, { timeoutMs: 60_000, message: 'the charge step never started' });
+    // The step logs just after it counts its start, and the log is stored a moment later: the kill
+    // waits for it (it is the last log "needs attention" is asserted to show).
+    await waitFor(async () => JSON.stringify((await first.json(`/api/scaffolder/v2/tasks/${id}/events`)).body).includes('charging the credit card'), {
+      timeoutMs: 60_000,
+      message: 'the charge step never logged',
+    });
     await first.kill9();
 
     const second = await start('d');
