@@ -3,7 +3,7 @@ import { catalogServiceRef, type CatalogService } from '@atrium/plugin-catalog/b
 import { sourcesServiceRef } from '@atrium/source-readers';
 import { techdocsBuildFinished, techdocsSitePublished } from '../common/index.js';
 import { CatalogSync } from './builds/catalogSync.js';
-import { DocsBuilder } from './builds/docsBuilder.js';
+import { DocsBuilder, type BuildOutcome } from './builds/docsBuilder.js';
 import { DocsEntities } from './builds/docsEntities.js';
 import { resolveTechdocsSettings, techdocsConfigSchema, type RawTechdocsConfig } from './config.js';
 import { techdocsMigrations } from './migrations/index.js';
@@ -85,12 +85,12 @@ export const techdocsPlugin = definePlugin<RawTechdocsConfig, Deps, TechdocsServ
       workload: deps.workload,
       // Other plugins (scorecards' `techdocsBuilt` fact) learn each outcome from this declared topic.
       onFinished: (outcomes) => {
-        const announced = outcomes.filter((o) => o.outcome !== 'unchanged');
+        const announced = outcomes.filter((o): o is BuildOutcome & { outcome: 'built' | 'failed' } => o.outcome !== 'unchanged');
         if (announced.length === 0) return;
         void events
           .publishMany(
             techdocsBuildFinished,
-            announced.map((o) => ({ entityRef: o.entityRef, status: o.outcome as 'built' | 'failed' })),
+            announced.map((o) => ({ entityRef: o.entityRef, status: o.outcome })),
           )
           .catch((e) => logger.warn({ err: e }, 'techdocs: could not announce build results'));
         // Durable too (change feed, automations): the builds' state is already stored when this runs.

@@ -31,9 +31,9 @@ export function techdocsFactProvider(lookup: () => { seenAny: boolean; builds: M
 /**
  * Keeps the recorded TechDocs build outcomes (table techdocs_builds, shared by the replicas) and
  * registers the provider reading them. `onBuild` is called with the entity whose outcome changed
- * (or was heard for the first time), so it is evaluated again. Outcomes are kept in memory at once and written to the table in
- * batches (the last outcome per entity, one statement per batch), so a bulk TechDocs sync costs
- * a few writes, not one per site. Returns the function that stops following (after the last write).
+ * (or was heard for the first time), so it is evaluated again. Outcomes are kept in memory at once
+ * and written to the table in batches (the last outcome per entity, one statement per batch), so a
+ * bulk TechDocs sync costs a few writes, not one per site. Returns the function that stops following (after the last write).
  */
 export async function followTechdocsBuilds(deps: {
   events: EventsService;
