@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { createBackend, defaultPlugins, loadConfig, resolveAppDist } from '@atrium/backend';
+import { limitHeapGrowth } from '../heapGrowth.js';
 
 /** `atrium start [--config FILE]...`: starts the portal and keeps running until SIGINT/SIGTERM. */
 export async function startCommand(argv: string[]): Promise<number> {
@@ -13,6 +14,9 @@ export async function startCommand(argv: string[]): Promise<number> {
   }
   const config = loadConfig({ rootDir: process.cwd(), configFiles: values.config ?? [] });
   const backend = await createBackend({ config, plugins: defaultPlugins, appDistDir: resolveAppDist() ?? null });
+  // The embedded database runs in this process: keep the heap tight there (see heapGrowth.ts). Set
+  // before the plugins start reading; the catalog's read and TechDocs' render threads share it.
+  if (backend.database.info.mode === 'embedded') limitHeapGrowth();
   const { port } = await backend.start();
   const shown = (config.get('backend.baseUrl') as string | undefined) ?? `http://localhost:${port}`;
   backend.logger.info({ port }, `Atrium is running at ${shown}`);

@@ -71,4 +71,44 @@ describe('PageRenderPool', () => {
     const outcome = await pool.render(site(), 'index.md', markdown, { timeMs: 60_000, maxHtmlBytes: 1024 * 1024 });
     expect(outcome).toMatchObject({ ok: false, reason: 'error', message: 'its HTML would be larger than 1 MB' });
   });
+
+  it('stops its thread once idle for idleMs, and renders the next page on a fresh one', async () => {
+    const idle = new PageRenderPool(100);
+    try {
+      const s = site();
+      const first = await idle.render(s, 'index.md', '# One\n', generous);
+      expect(first.ok && first.page.title).toBe('One');
+      expect(idle.threadRunning).toBe(true);
+      await waitFor(() => !idle.threadRunning);
+      const second = await idle.render(s, 'index.md', '# Two\n\n```ts\nconst b = 2;\n```\n', generous);
+      expect(second.ok && second.page.html).toContain('class="shiki"');
+      expect(idle.threadRunning).toBe(true);
+    } finally {
+      await idle.close();
+    }
+  });
+
+  it('keeps its thread while pages keep coming within idleMs', async () => {
+    const idle = new PageRenderPool(60_000);
+    try {
+      const s = site();
+      for (let i = 0; i < 3; i++) {
+        const outcome = await idle.render(s, 'index.md', `# Page ${i}\n`, generous);
+        expect(outcome.ok).toBe(true);
+        expect(idle.threadRunning).toBe(true);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      expect(idle.threadRunning).toBe(true);
+    } finally {
+      await idle.close();
+    }
+  });
 });
+
+async function waitFor(check: () => boolean, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}

@@ -21,6 +21,12 @@ export interface PageBudget {
 // Preparing a site loads highlighter grammars; generous, but a hung thread is still replaced.
 const SITE_TIMEOUT_MS = 120_000;
 const MEMORY_LIMIT_MB = 512;
+/**
+ * How long the thread may sit idle before it is stopped. Its highlighter grammars and heap are
+ * ~100-150 MB of the process's memory, and builds come in bursts (a start, a push, a refresh
+ * cycle): between them the memory goes back, and the next build starts a fresh thread.
+ */
+export const DEFAULT_RENDER_IDLE_MS = 10_000;
 
 /**
  * Renders pages on a worker thread, one at a time, each within a budget: a page that takes
@@ -30,25 +36,52 @@ const MEMORY_LIMIT_MB = 512;
  */
 export class PageRenderPool {
   private worker: Worker | undefined;
+  private idleTimer: NodeJS.Timeout | undefined;
+  /** Jobs queued or running: the thread is stopped only when none is left for `idleMs`. */
+  private jobs = 0;
   private workerSite: object | undefined;
   private nextId = 1;
   private pending: { id: number; resolve: (r: RenderResponse) => void; reject: (e: Error) => void } | undefined;
   private chain: Promise<unknown> = Promise.resolve();
   private closed = false;
 
+  /** `idleMs`: stop the thread after this long without a page to render (see DEFAULT_RENDER_IDLE_MS). */
+  constructor(private readonly idleMs = DEFAULT_RENDER_IDLE_MS) {}
+
+  /** Whether a render thread is running now (tests, diagnostics). */
+  get threadRunning(): boolean {
+    return this.worker !== undefined;
+  }
+
   /**
    * Renders one page of `site` (any object identifying one build: the thread is told the site's
    * files, routes and languages when it changes). Jobs run one after another.
    */
   render(site: { context: () => SiteContext }, srcPath: string, markdown: string, budget: PageBudget, signal?: AbortSignal): Promise<PageRenderOutcome> {
+    this.jobs++;
+    clearTimeout(this.idleTimer);
     const run = this.chain.then(() => this.renderNow(site, srcPath, markdown, budget, signal));
-    this.chain = run.catch(() => undefined);
+    this.chain = run
+      .catch(() => undefined)
+      .finally(() => {
+        if (--this.jobs === 0) this.scheduleIdleStop();
+      });
     return run;
+  }
+
+  private scheduleIdleStop(): void {
+    clearTimeout(this.idleTimer);
+    if (!this.worker) return;
+    this.idleTimer = setTimeout(() => {
+      if (this.jobs === 0) void this.kill();
+    }, this.idleMs);
+    this.idleTimer.unref();
   }
 
   /** Stops the thread (plugin shutdown). */
   async close(): Promise<void> {
     this.closed = true;
+    clearTimeout(this.idleTimer);
     await this.kill();
   }
 
