@@ -13,7 +13,7 @@ import { EntityChecks } from './orchestration/entityChecks.js';
 import { LocationProcessor } from './orchestration/locationProcessor.js';
 import { ProcessingLoop } from './orchestration/processingLoop.js';
 import { EntityProviders } from './providers/entityProviders.js';
-import { ReadPool } from './ingestion/worker/readPool.js';
+import { EMBEDDED_READ_LIMITS, ReadPool } from './ingestion/worker/readPool.js';
 import { EntityLookup } from './query/entityLookup.js';
 import { CatalogAggregates } from './query/catalogAggregates.js';
 import { catalogRoutes } from './routes/index.js';
@@ -60,7 +60,7 @@ export const catalogPlugin = definePlugin<
     const checks = new EntityChecks(logger);
     const stitchWorkers = embedded ? 1 : 2;
     // Parsing runs on worker threads (catalog.readWorkers; 0 parses on the main thread).
-    const readPool = settings.readWorkers > 0 ? new ReadPool(settings.readWorkers) : undefined;
+    const readPool = settings.readWorkers > 0 ? new ReadPool(settings.readWorkers, embedded ? EMBEDDED_READ_LIMITS : {}) : undefined;
     const processor = new LocationProcessor({
       db,
       locations,

@@ -22,11 +22,12 @@ export interface PageBudget {
 const SITE_TIMEOUT_MS = 120_000;
 const MEMORY_LIMIT_MB = 512;
 /**
- * How long the thread may sit idle before it is stopped. Its highlighter grammars and heap are
- * ~100-150 MB of the process's memory, and builds come in bursts (a start, a push, a refresh
- * cycle): between them the memory goes back, and the next build starts a fresh thread.
+ * How long the thread may sit idle before it is stopped. Its heap and the highlighter's
+ * WebAssembly memory (which never shrinks) held ~140 MB after rendering the examples' sites, and
+ * builds come in bursts (a start, a push, a refresh cycle): between them the memory goes back,
+ * and the next build starts a fresh thread. The pages of one build follow each other closely.
  */
-export const DEFAULT_RENDER_IDLE_MS = 10_000;
+export const DEFAULT_RENDER_IDLE_MS = 3_000;
 
 /**
  * Renders pages on a worker thread, one at a time, each within a budget: a page that takes

@@ -3,7 +3,7 @@ import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { readLocation } from '../readLocation.js';
 import { component, removeTempDirs, tempDir, writeTree } from '../testUtils.js';
 import { PART_SIZE } from './protocol.js';
-import { ReadPool } from './readPool.js';
+import { EMBEDDED_READ_LIMITS, ReadPool } from './readPool.js';
 
 afterAll(removeTempDirs);
 
@@ -49,6 +49,25 @@ describe('ReadPool (locations read on worker threads)', () => {
     const [inWorker, inProcess] = await Promise.all([pool.read(spec, { fileRoots: [root] }), readLocation(spec, { fileRoots: [root] })]);
     expect(inWorker.entities).toHaveLength(count);
     expect(inWorker).toEqual(inProcess);
+  });
+
+  it("starts its workers with the pool's resource limits", async () => {
+    await writeTree(root, { 'a.yaml': component('svc-a') });
+    const spec = { type: 'file' as const, target: path.join(root, 'a.yaml') };
+    // The embedded database's limits still read a file...
+    const embedded = new ReadPool(1, EMBEDDED_READ_LIMITS);
+    try {
+      expect((await embedded.read(spec, { fileRoots: [root] })).entities.map((e) => e.entityRef)).toEqual(['component:default/svc-a']);
+    } finally {
+      await embedded.close();
+    }
+    // ...and limits the worker cannot start within fail its read instead of being ignored.
+    const starved = new ReadPool(1, { maxOldGenerationSizeMb: 1, maxYoungGenerationSizeMb: 1 });
+    try {
+      await expect(starved.read(spec, { fileRoots: [root] })).rejects.toThrow(/worker/i);
+    } finally {
+      await starved.close();
+    }
   });
 
   it('refuses reads outside the allowed roots on the worker too', async () => {

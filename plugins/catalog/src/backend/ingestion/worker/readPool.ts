@@ -1,9 +1,18 @@
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import fs from 'node:fs';
-import { Worker } from 'node:worker_threads';
+import { Worker, type ResourceLimits } from 'node:worker_threads';
 import type { IngestedEntity, IngestionOptions, LocationReadResult, LocationSpec } from '../types.js';
 import type { ReadRequest, ReadResponse, WorkerMessage } from './protocol.js';
+
+/**
+ * Worker limits with the embedded database: an 8 MB young generation. By default V8 let a read
+ * worker's young generation grow to its maximum while it parsed the bench corpus; with the
+ * embedded database in the same process, peak RSS of a first 10k ingest fell from 613-660 to
+ * 564-579 MiB (bench/RESULTS.md, session 14). With a Postgres server the default stays: there the
+ * smaller young generation made the read ~0.9 s slower, and both cores are busy.
+ */
+export const EMBEDDED_READ_LIMITS: ResourceLimits = { maxYoungGenerationSizeMb: 8 };
 
 interface Pending {
   /** Entities of the answer received so far in parts (see ReadResponse). */
@@ -34,7 +43,14 @@ export class ReadPool {
   private nextId = 1;
   private closed = false;
 
-  constructor(size: number) {
+  /**
+   * `resourceLimits` of each worker: with the embedded database the catalog gives its workers a
+   * small young generation (EMBEDDED_READ_LIMITS), so parsing a large tree holds less memory.
+   */
+  constructor(
+    size: number,
+    private readonly resourceLimits: ResourceLimits = {},
+  ) {
     this.slots = Array.from({ length: Math.max(1, size) }, (_, index) => ({ worker: undefined, busy: 0, index }));
   }
 
@@ -76,7 +92,7 @@ export class ReadPool {
 
   private workerOf(slot: Slot): Worker {
     if (slot.worker) return slot.worker;
-    const worker = startWorker();
+    const worker = startWorker(this.resourceLimits);
     worker.unref();
     worker.on('message', (response: ReadResponse) => {
       const entry = this.pending.get(response.id);
@@ -118,9 +134,9 @@ export class ReadPool {
  * Built code runs readWorker.js directly. From TypeScript sources (tests, `npm run dev`) the
  * worker first registers tsx, which Node does not apply to worker threads by itself.
  */
-function startWorker(): Worker {
+function startWorker(resourceLimits: ResourceLimits): Worker {
   const compiled = new URL('./readWorker.js', import.meta.url);
-  if (fs.existsSync(fileURLToPath(compiled))) return new Worker(compiled);
+  if (fs.existsSync(fileURLToPath(compiled))) return new Worker(compiled, { resourceLimits });
   const source = new URL('./readWorker.ts', import.meta.url).href;
   const tsx = pathToFileURL(
     createRequire(import.meta.url)
@@ -128,5 +144,5 @@ function startWorker(): Worker {
       .replace(/index\.cjs$/, 'index.mjs'),
   ).href;
   const code = `const { register } = await import(${JSON.stringify(tsx)}); register(); await import(${JSON.stringify(source)});`;
-  return new Worker(new URL(`data:text/javascript,${encodeURIComponent(code)}`), { execArgv: ['--conditions=source'] });
+  return new Worker(new URL(`data:text/javascript,${encodeURIComponent(code)}`), { execArgv: ['--conditions=source'], resourceLimits });
 }
