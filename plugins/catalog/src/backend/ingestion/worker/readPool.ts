@@ -9,7 +9,7 @@ import type { ReadRequest, ReadResponse, WorkerMessage } from './protocol.js';
  * Worker limits with the embedded database: an 8 MB young generation. By default V8 let a read
  * worker's young generation grow to its maximum while it parsed the bench corpus; with the
  * embedded database in the same process, peak RSS of a first 10k ingest fell from 613-660 to
- * 564-579 MiB (bench/RESULTS.md, session 14). With a Postgres server the default stays: there the
+ * 564-598 MiB (bench/RESULTS.md, session 14). With a Postgres server the default stays: there the
  * smaller young generation made the read ~0.9 s slower, and both cores are busy.
  */
 export const EMBEDDED_READ_LIMITS: ResourceLimits = { maxYoungGenerationSizeMb: 8 };
