@@ -4,6 +4,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { createTestPostgresDatabase, testDatabaseKinds } from '@atrium/test-utils';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../..');
@@ -126,5 +127,56 @@ describe('atrium start: bad input stops the start with a clear message and a non
     const r = await atrium(dir, ['start']);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain(`is in use by another Atrium process (pid ${process.pid})`);
+  });
+});
+
+/** Starts `atrium start` in `cwd`, waits until it serves, stops it (SIGTERM) and returns what it printed. */
+function startAndStop(cwd: string, timeoutMs = 90_000) {
+  return new Promise<{ stdout: string; stderr: string }>((resolve, reject) => {
+    const child = spawn(process.execPath, [tsx, '--conditions=source', entry, 'start'], { cwd, env: { ...process.env, LOG_LEVEL: 'info' } });
+    let stderr = '';
+    let stdout = '';
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`atrium start did not come up in time:\n${stderr}`));
+    }, timeoutMs);
+    // Stopped once the banner (stderr) and the log line (stdout) both say it serves.
+    const stopWhenUp = () => {
+      if (stderr.includes('Atrium is running at') && stdout.includes('Atrium is running at')) child.kill('SIGTERM');
+    };
+    child.stdout.on('data', (d) => {
+      stdout += d;
+      stopWhenUp();
+    });
+    child.stderr.on('data', (d) => {
+      stderr += d;
+      stopWhenUp();
+    });
+    child.on('exit', () => {
+      clearTimeout(timer);
+      resolve({ stdout, stderr });
+    });
+  });
+}
+
+describe.each(testDatabaseKinds())('atrium start: the JavaScript heap (%s)', (kind) => {
+  it(kind === 'pglite' ? 'is kept tight next to the embedded database' : 'is left to V8 with a Postgres server', async () => {
+    const port = await new Promise<number>((resolve) => {
+      const probe = net.createServer().listen(0, () => {
+        const { port: free } = probe.address() as net.AddressInfo;
+        probe.close(() => resolve(free));
+      });
+    });
+    const created = kind === 'postgres' ? await createTestPostgresDatabase() : undefined;
+    try {
+      const database = created ? { client: 'pg', connection: created.url } : { client: 'pglite', connection: ':memory:' };
+      fs.writeFileSync(path.join(dir, 'app-config.yaml'), JSON.stringify({ backend: { listen: { port }, dataDir: path.join(dir, 'data'), database } }));
+      const { stdout } = await startAndStop(dir);
+      expect(stdout).toContain('Atrium is running at');
+      if (kind === 'pglite') expect(stdout).toContain('the JavaScript heap is kept tight (--heap-growing-percent=40');
+      else expect(stdout).not.toContain('heap-growing-percent');
+    } finally {
+      await created?.drop();
+    }
   });
 });

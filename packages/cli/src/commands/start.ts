@@ -16,7 +16,12 @@ export async function startCommand(argv: string[]): Promise<number> {
   const backend = await createBackend({ config, plugins: defaultPlugins, appDistDir: resolveAppDist() ?? null });
   // The embedded database runs in this process: keep the heap tight there (see heapGrowth.ts). Set
   // before the plugins start reading; the catalog's read and TechDocs' render threads share it.
-  if (backend.database.info.mode === 'embedded') limitHeapGrowth();
+  const heapFlag = backend.database.info.mode === 'embedded' ? limitHeapGrowth() : undefined;
+  if (heapFlag)
+    backend.logger.info(
+      { v8Flag: heapFlag },
+      `embedded database: the JavaScript heap is kept tight (${heapFlag}; start Node with your own to choose otherwise)`,
+    );
   const { port } = await backend.start();
   const shown = (config.get('backend.baseUrl') as string | undefined) ?? `http://localhost:${port}`;
   backend.logger.info({ port }, `Atrium is running at ${shown}`);
