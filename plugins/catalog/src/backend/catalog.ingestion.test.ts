@@ -34,7 +34,8 @@ describe.each(testDatabaseKinds())('catalog ingestion on %s', (database) => {
         { type: 'dependencyOf', targetRef: 'component:default/svc-b' },
         { type: 'ownedBy', targetRef: 'group:default/team-a' },
       ]);
-      expect(svcA.metadata.uid).toMatch(/^[0-9a-f-]{36}$/);
+      // A time-ordered UUID (version 7, see store/entityId.ts).
+      expect(svcA.metadata.uid).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
       expect(svcA.metadata.etag).toBeTruthy();
       expect(svcA.metadata.annotations['backstage.io/managed-by-location']).toBe(`file:${kit.dir}/services.yaml`);
       expect(svcA.metadata.annotations['backstage.io/managed-by-origin-location']).toBe(`file:${kit.dir}/all.yaml`);

@@ -1,7 +1,7 @@
-import { randomUUID } from 'node:crypto';
 import type { EntityStatusItem } from '@atrium/catalog-model';
 import { ENTITY_STATUS_PROCESSING_TYPE, type LocationError } from '../../common/index.js';
 import type { IngestionError } from '../ingestion/index.js';
+import { newEntityId } from '../store/entityId.js';
 import type { EntityWriter, StoredEntityState } from '../store/entityWriter.js';
 import { withConfigKeys } from './configHints.js';
 import type { LocationTreeRead, ProcessedItem } from './types.js';
@@ -127,7 +127,7 @@ export class LocationApplier {
       toWrite.push(item);
     }
 
-    const { refused } = await writer.upsert(locationId, toWrite, randomUUID);
+    const { refused } = await writer.upsert(locationId, toWrite, newEntityId);
     for (const ref of refused) {
       emitted.delete(ref);
       this.errors.push({

@@ -1,9 +1,9 @@
-import { randomUUID } from 'node:crypto';
 import { parseEntityRef, stringifyEntityRef, type EntityStatusItem, type EntityValidator } from '@atrium/catalog-model';
 import { ENTITY_STATUS_PROCESSING_TYPE, type EntityProviderMutation, type EntityProviderMutationResult, type LocationError } from '../../common/index.js';
 import { refOfRaw } from '../ingestion/processEntity.js';
 import { isPlainObject } from '../ingestion/fieldPaths.js';
 import type { ProcessedItem } from '../orchestration/types.js';
+import { newEntityId } from '../store/entityId.js';
 import type { EntityWriter, StoredEntityState } from '../store/entityWriter.js';
 import { originOf, processProvidedEntity } from './processProvidedEntity.js';
 
@@ -67,7 +67,7 @@ export async function applyProviderMutation(
     if (mine && mine.hash === item.hash && !mine.has_errors && !mine.orphan) continue;
     toWrite.push(item);
   }
-  const { refused } = await writer.upsert({ provider }, toWrite, randomUUID);
+  const { refused } = await writer.upsert({ provider }, toWrite, newEntityId);
   for (const ref of refused) {
     emitted.delete(ref);
     const [other] = await writer.byRefs([ref]);
