@@ -4,6 +4,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { repoRoot, run } from './lib.mjs';
+import { failedPlaywrightTests, failedVitestTests } from './testReport.mjs';
 
 const results = path.join(repoRoot, 'test-results');
 fs.mkdirSync(results, { recursive: true });
@@ -13,6 +14,8 @@ let passed = 0;
 let failed = 0;
 let flakyTotal = 0;
 const summary = [];
+/** One line per failed test (runner, file, name, first line of the message), printed last. */
+const failures = [];
 
 async function step(name, fn) {
   const started = Date.now();
@@ -36,7 +39,10 @@ function readJson(file) {
 await step('lint (eslint)', async () => {
   // Errors only here; `npm run lint` also lists the warnings.
   const code = await run(node, [bin('eslint/bin/eslint.js'), '--quiet', '.']);
-  if (code !== 0) console.error('lint failed: npm run lint');
+  if (code !== 0) {
+    console.error('lint failed: npm run lint');
+    failures.push('lint: eslint found errors (npm run lint lists them)');
+  }
   return code === 0 ? { passed: 1, failed: 0 } : { passed: 0, failed: 1 };
 });
 
@@ -53,6 +59,7 @@ await step('typecheck', async () => {
     else {
       bad++;
       console.error(`typecheck failed: tsc ${args.join(' ')}`);
+      failures.push(`typecheck: tsc ${args.join(' ')} found errors`);
     }
   }
   return { passed: ok, failed: bad };
@@ -67,6 +74,7 @@ await step('unit and integration (vitest)', async () => {
   const code = await run(node, [bin('vitest/vitest.mjs'), 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`]);
   const r = readJson(report);
   if (!r) return { passed: 0, failed: 1 };
+  for (const line of failedVitestTests(r, repoRoot)) failures.push(`vitest: ${line}`);
   const failedTests = r.numFailedTests + (code !== 0 && r.numFailedTests === 0 ? 1 : 0);
   return { passed: r.numPassedTests, failed: failedTests };
 });
@@ -96,10 +104,13 @@ await step('end-to-end (playwright)', async () => {
     console.log(`\nflaky end-to-end tests (failed, then passed on retry): ${flaky}`);
     for (const n of names) console.log(`  flaky: ${n}`);
   }
+  for (const line of failedPlaywrightTests(r)) failures.push(`playwright: ${line}`);
   const bad = r.stats.unexpected;
   return { passed: r.stats.expected + flaky, failed: bad + (code !== 0 && bad === 0 ? 1 : 0), flaky };
 });
 
+// The failed tests just above the closing lines, so a log cut to its end still names them.
+if (failures.length > 0) console.log(`\nfailed tests (${failures.length}):\n${failures.map((f) => `  ${f}`).join('\n')}`);
 console.log('\n' + summary.join('\n'));
 if (flakyTotal > 0) console.log(`flaky: ${flakyTotal} end-to-end test(s) passed only on a retry (listed above)`);
 console.log(`${passed} passed, ${failed} failed`);
