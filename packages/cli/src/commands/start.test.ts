@@ -11,8 +11,11 @@ const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../
 const tsx = path.join(repoRoot, 'node_modules/tsx/dist/cli.mjs');
 const entry = path.join(repoRoot, 'packages/cli/src/dev.ts');
 
-/** Runs `atrium start` from source in `cwd`; resolves when it exits (or kills it after `timeoutMs`). */
-function atrium(cwd: string, args: string[], env: NodeJS.ProcessEnv = {}, timeoutMs = 60_000) {
+/**
+ * Runs `atrium start` from source in `cwd`; resolves when it exits (or kills it after `timeoutMs`).
+ * With `stopWhen`, it is stopped (SIGTERM) as soon as what it printed so far satisfies it.
+ */
+function atrium(cwd: string, args: string[], env: NodeJS.ProcessEnv = {}, timeoutMs = 60_000, stopWhen?: (out: { stdout: string; stderr: string }) => boolean) {
   return new Promise<{ code: number | null; stderr: string; stdout: string }>((resolve) => {
     const child = spawn(process.execPath, [tsx, '--conditions=source', entry, ...args], {
       cwd,
@@ -20,8 +23,17 @@ function atrium(cwd: string, args: string[], env: NodeJS.ProcessEnv = {}, timeou
     });
     let stderr = '';
     let stdout = '';
-    child.stderr.on('data', (d) => (stderr += d));
-    child.stdout.on('data', (d) => (stdout += d));
+    const check = () => {
+      if (stopWhen?.({ stdout, stderr }) && child.exitCode === null) child.kill('SIGTERM');
+    };
+    child.stderr.on('data', (d) => {
+      stderr += d;
+      check();
+    });
+    child.stdout.on('data', (d) => {
+      stdout += d;
+      check();
+    });
     const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
     child.on('exit', (code) => {
       clearTimeout(timer);
@@ -130,35 +142,6 @@ describe('atrium start: bad input stops the start with a clear message and a non
   });
 });
 
-/** Starts `atrium start` in `cwd`, waits until it serves, stops it (SIGTERM) and returns what it printed. */
-function startAndStop(cwd: string, timeoutMs = 90_000) {
-  return new Promise<{ stdout: string; stderr: string }>((resolve, reject) => {
-    const child = spawn(process.execPath, [tsx, '--conditions=source', entry, 'start'], { cwd, env: { ...process.env, LOG_LEVEL: 'info' } });
-    let stderr = '';
-    let stdout = '';
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`atrium start did not come up in time:\n${stderr}`));
-    }, timeoutMs);
-    // Stopped once the banner (stderr) and the log line (stdout) both say it serves.
-    const stopWhenUp = () => {
-      if (stderr.includes('Atrium is running at') && stdout.includes('Atrium is running at')) child.kill('SIGTERM');
-    };
-    child.stdout.on('data', (d) => {
-      stdout += d;
-      stopWhenUp();
-    });
-    child.stderr.on('data', (d) => {
-      stderr += d;
-      stopWhenUp();
-    });
-    child.on('exit', () => {
-      clearTimeout(timer);
-      resolve({ stdout, stderr });
-    });
-  });
-}
-
 describe.each(testDatabaseKinds())('atrium start: the JavaScript heap (%s)', (kind) => {
   it(kind === 'pglite' ? 'is kept tight next to the embedded database' : 'is left to V8 with a Postgres server', async () => {
     const port = await new Promise<number>((resolve) => {
@@ -171,8 +154,10 @@ describe.each(testDatabaseKinds())('atrium start: the JavaScript heap (%s)', (ki
     try {
       const database = created ? { client: 'pg', connection: created.url } : { client: 'pglite', connection: ':memory:' };
       fs.writeFileSync(path.join(dir, 'app-config.yaml'), JSON.stringify({ backend: { listen: { port }, dataDir: path.join(dir, 'data'), database } }));
-      const { stdout } = await startAndStop(dir);
-      expect(stdout).toContain('Atrium is running at');
+      // Stopped once the banner (stderr) and the log line (stdout) both say it serves.
+      const up = (o: { stdout: string; stderr: string }) => o.stderr.includes('Atrium is running at') && o.stdout.includes('Atrium is running at');
+      const { stdout, stderr } = await atrium(dir, ['start'], { LOG_LEVEL: 'info' }, 90_000, up);
+      expect(stdout, stderr).toContain('Atrium is running at');
       if (kind === 'pglite') expect(stdout).toContain('the JavaScript heap is kept tight (--heap-growing-percent=40');
       else expect(stdout).not.toContain('heap-growing-percent');
     } finally {
