@@ -1,5 +1,5 @@
 import { InputError } from '@atrium/backend-plugin-api';
-import { quoteLexeme, wordsOf } from '../stitching/searchRows.js';
+import { fieldTag, quoteLexeme, wordsOf } from '../stitching/searchRows.js';
 import type { Sql } from './filterQuery.js';
 
 /**
@@ -16,7 +16,7 @@ export function fullTextCondition(term: string | undefined, fields: string[] | u
   const query = words
     .map((w) => {
       if (keys.length === 0) return `${quoteLexeme(w)}:*`;
-      return `(${keys.map((k) => `${quoteLexeme(`~${k}|${w}`)}:*`).join(' | ')})`;
+      return `(${keys.map((k) => `${quoteLexeme(`${fieldTag(k)}|${w}`)}:*`).join(' | ')})`;
     })
     .join(' & ');
   return { sql: `${column} @@ ?::tsquery`, bindings: [query] };

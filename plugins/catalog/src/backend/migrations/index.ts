@@ -237,4 +237,29 @@ const entityOverlays: Migration = {
   },
 };
 
-export const catalogMigrations: Migration[] = [init, generation, ginPending, bytewise, jsonText, stitchError, entityProviders, entityOverlays];
+/**
+ * Full-text field tags become short (see stitching/searchRows.ts fieldTag): every served entity's
+ * tagged lexemes `~<field key>|<word>` are rewritten to `~<first 8 hex digits of md5(key)>|<word>`,
+ * the tag the stitcher now writes. Words hold no `|`, so the key is everything before the last one.
+ * The index is dropped and built again afterwards: one bulk build instead of an update per entry.
+ */
+const shortFieldTags: Migration = {
+  name: '0009_fts_short_field_tags',
+  async up(knex) {
+    await knex.raw(`drop index final_entities_fts`);
+    await knex.raw(`
+      update final_entities f set fts = coalesce((
+        select array_to_tsvector(array_agg(
+          case when l ~ '^~.*[|][^|]*$' then '~' || left(md5(substring(l from '^~(.*)[|][^|]*$')), 8) || substring(l from '[|][^|]*$') else l end))
+        from unnest(tsvector_to_array(f.fts)) as l), ''::tsvector)
+      where f.fts::text like '%~%'`);
+    await knex.raw(`create index final_entities_fts on final_entities using gin (fts) with (gin_pending_list_limit = 131072)`);
+  },
+  // The keys cannot be read back from their tags: every entity is stitched again (its etag cleared).
+  async down(knex) {
+    await knex.raw(`update final_entities set etag = ''`);
+    await knex.raw(`insert into stitch_queue (entity_ref) select entity_ref from entities on conflict do nothing`);
+  },
+};
+
+export const catalogMigrations: Migration[] = [init, generation, ginPending, bytewise, jsonText, stitchError, entityProviders, entityOverlays, shortFieldTags];

@@ -1,7 +1,7 @@
 import type { Entity } from '@atrium/catalog-model';
 import { describe, expect, it } from 'vitest';
 import { buildFinalEntity } from './buildFinalEntity.js';
-import { buildFullTextDocument, buildSearchRows } from './searchRows.js';
+import { buildFullTextDocument, buildSearchRows, fieldTag } from './searchRows.js';
 
 const processed: Entity = {
   apiVersion: 'backstage.io/v1alpha1',
@@ -61,8 +61,9 @@ describe('buildSearchRows', () => {
     expect(get('metadata.uid')).toEqual(['u1']);
     expect(get('metadata.etag')).toEqual([]);
     const fts = buildFullTextDocument(final, rows);
-    expect(fts).toContain("'payments'");
-    expect(fts).toContain("'~metadata.description|payments'");
-    expect(fts).not.toContain('~metadata.uid');
+    expect(fts).toContain('payments');
+    expect(fts).toContain(`${fieldTag('metadata.description')}|payments`);
+    expect(fts.filter((l) => l.startsWith(fieldTag('metadata.uid')))).toEqual([]);
+    expect(fts.every((l) => /^(~[0-9a-f]{8}[|])?[\p{L}\p{N}]+$/u.test(l))).toBe(true);
   });
 });
