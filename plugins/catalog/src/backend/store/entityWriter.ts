@@ -269,10 +269,13 @@ export class EntityWriter {
 }
 
 /**
- * DO UPDATE (not DO NOTHING) on purpose: it waits for a stitcher holding the queue row's lock,
- * and once that stitcher has deleted the row it inserts it again, so no change is missed.
+ * DO UPDATE (not DO NOTHING) on purpose: it locks a queued row before it decides, so it waits for
+ * a stitcher holding that row's lock, and once that stitcher has deleted the row it inserts it
+ * again: no change is missed. `where false`: a row that is queued and not being stitched is left
+ * as it is (locked, not rewritten). Its stitch reads whatever is committed by then, and a bulk
+ * read queues most entities several times over (bench/RESULTS.md, session 16).
  */
-const REQUEUE = 'on conflict (entity_ref) do update set queued_at = excluded.queued_at';
+const REQUEUE = 'on conflict (entity_ref) do update set queued_at = excluded.queued_at where false';
 
 /**
  * Marks for stitching the entities named in `refs`, plus the entities with relations whose
@@ -289,13 +292,20 @@ export async function markForStitch(
   for (let i = 0; i < Math.max(unique.length, appearedOrGone.length); i += step) {
     const named = unique.slice(i, i + step);
     const changed = appearedOrGone.slice(i, i + step);
-    const sql = `insert into stitch_queue (entity_ref)
-       select entity_ref from entities where entity_ref = any(?::text[])
+    const candidates = `select entity_ref from entities where entity_ref = any(?::text[])
        union
-       select r.source_ref from relations r join entities e on e.entity_ref = r.source_ref where r.target_ref = any(?::text[])
-       ${REQUEUE}`;
-    // Work that stitches only what it queued (see StitchScope) needs to know what that was.
-    if (!scope?.collecting) await bulkExec(db, sql, [named, changed]);
-    else scope.add((await bulkRows<{ entity_ref: string }>(db, `${sql} returning entity_ref`, [named, changed])).map((r) => r.entity_ref));
+       select r.source_ref from relations r join entities e on e.entity_ref = r.source_ref where r.target_ref = any(?::text[])`;
+    // Work that stitches only what it queued (see StitchScope) needs to know what that was: every
+    // candidate, whether its row was inserted or was queued already.
+    if (!scope?.collecting) await bulkExec(db, `insert into stitch_queue (entity_ref) ${candidates} ${REQUEUE}`, [named, changed]);
+    else {
+      const queued = await bulkRows<{ entity_ref: string }>(
+        db,
+        `with candidates as (${candidates}), queued as (insert into stitch_queue (entity_ref) select entity_ref from candidates ${REQUEUE})
+         select entity_ref from candidates`,
+        [named, changed],
+      );
+      scope.add(queued.map((r) => r.entity_ref));
+    }
   }
 }
