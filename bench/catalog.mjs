@@ -14,6 +14,7 @@ import net from 'node:net';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { createFreshDatabase, pgBackendPids, psql } from './lib/db.mjs';
+import { statementDiff, statementSnapshot, statementsUnavailable } from './lib/pgStatements.mjs';
 import { loadAverage, machineCpu, machineCpuShare, phaseFigures, processCpuSeconds, processMemory, round, snapshot } from './lib/proc.mjs';
 import { prng, summarize } from './lib/stats.mjs';
 
@@ -37,6 +38,7 @@ const { values: opt } = parseArgs({
     'request-timeout-s': { type: 'string', default: '30' },
     'endpoint-budget-s': { type: 'string', default: '180' },
     analyze: { type: 'boolean', default: false },
+    statements: { type: 'boolean', default: false },
     plugins: { type: 'string', default: 'catalog' },
     'scheduled-refresh': { type: 'boolean', default: true },
     'no-scheduled-refresh': { type: 'boolean', default: false },
@@ -99,6 +101,8 @@ if (componentNames.length !== N) fail(`manifest lists ${componentNames.length} c
 
 // ---------- database and config ----------
 const database = createFreshDatabase(DB, runId);
+// --statements: Postgres time per statement in the read, the stitch and the plugins' catch-up.
+const statements = opt.statements && DB === 'pg' ? openStatements() : null;
 const configFile = path.join(runDir, 'bench-config.yaml');
 const EXAMPLES = path.join(repoRoot, 'catalog-examples/all.yaml');
 // --full: the config `npm start` reads (app-config.yaml and app-config.local.yaml from the
@@ -154,6 +158,7 @@ const result = {
         : 'catalog + system only (bench/lib/catalog-backend.mjs)',
     sampleDuringIngest: SAMPLE_DURING,
     analyzeAfterIngest: opt.analyze,
+    statements: statements ? 'pg_stat_statements, by phase' : opt.statements ? `unavailable${DB === 'pg' ? '' : ' (Postgres server only)'}` : false,
     requestTimeoutS: REQUEST_TIMEOUT_S,
     endpointBudgetS: ENDPOINT_BUDGET_S,
     pollMs: POLL_MS,
@@ -207,6 +212,7 @@ try {
   await phaseIngest();
   if (PLUGINS === 'all' && result.phases.ingest?.done) await phaseScorecardsCaughtUp();
   if (PLUGINS === 'all' && result.phases.ingest?.done && database.pgDatabase) await phaseTechdocsSettled();
+  if (statements) result.phases.statements = statements.phases();
   if (opt.analyze) {
     // Diagnostic only: what autovacuum's analyze would give (it is off on the CI cluster, absent in PGlite).
     const t = performance.now();
@@ -271,7 +277,10 @@ async function phaseIngest() {
         point.t = round(since(), 2);
         maxPollS = Math.max(maxPollS, point.t - point.sent);
         if (t.httpUp === null) t.httpUp = point.t;
-        if (t.firstEntity === null && point.all > 0) t.firstEntity = point.t;
+        if (t.firstEntity === null && point.all > 0) {
+          t.firstEntity = point.t;
+          statements?.mark('firstEntity');
+        }
         if (t.components === null && point.components === N) t.components = point.t;
         if (t.allVisible === null && point.all === EXPECTED_TOTAL) t.allVisible = point.t;
         if (point.components === N && t.groupsComplete === null) {
@@ -299,6 +308,7 @@ async function phaseIngest() {
       }
       if (t.components !== null && t.allVisible !== null && t.groupsComplete !== null) {
         t.done = Math.max(t.components, t.allVisible, t.groupsComplete);
+        statements?.mark('done');
         break;
       }
       await sleep(POLL_MS);
@@ -343,6 +353,7 @@ async function phaseScorecardsCaughtUp() {
       const at = round((Date.parse(c.caughtUpAt) - spawnEpochMs) / 1000, 2);
       result.phases.scorecards = { caughtUpS: at, afterIngestS: round(at - result.phases.ingest.done, 2), batches: c.batches, entities: c.entities };
       log(`(1b) scorecards caught up at ${at} s (${result.phases.scorecards.afterIngestS} s after the ingest; ${c.entities} entities in ${c.batches} batches)`);
+      statements?.mark('scorecards');
       return;
     }
     if (!res?.ok && res?.status !== 503) {
@@ -1007,9 +1018,45 @@ function printReport() {
     row('machine CPU during latency phase', pct(p.latency.machineCpu));
   }
   row('**(5) peak RSS (VmHWM)**', `**${result.peakRssMiB} MiB**`);
+  for (const [name, phase] of Object.entries(p.statements ?? {})) {
+    row(`Postgres statements, ${name} (${phase.fromS}–${phase.toS} s): total ms`, phase.totalMs);
+    for (const st of phase.top.slice(0, 6))
+      row(`&nbsp;&nbsp;${st.query.slice(0, 90).replaceAll('|', '\\|')}`, `${st.ms} ms, ${st.calls} calls, ${st.rows} rows`);
+  }
   row('backend CPU s whole run / wall s', `${result.backendCpuTotalS} / ${result.wallS}`);
   if (result.errors.length) row('errors', result.errors.map((e) => e.split('\n')[0]).join('; '));
   console.log(`\n## catalog bench ${runId}\n\n| figure | value |\n|---|---|\n${rows.join('\n')}\n\nraw: ${runDir}/result.json\n`);
+}
+
+/**
+ * pg_stat_statements snapshots of the run's database at spawn, first entity served, ingest done
+ * and Scorecards caught up; `phases()` gives what ran between them (read, stitch, after the
+ * ingest). Null, with the reason logged, when the server does not preload the module.
+ */
+function openStatements() {
+  const why = statementsUnavailable(database.pgDatabase);
+  if (why) {
+    log(`--statements: ${why}; no per-statement figures`);
+    return null;
+  }
+  const marks = [{ name: 'spawn', at: 0, snapshot: statementSnapshot(database.pgDatabase) }];
+  return {
+    mark(name) {
+      marks.push({ name, at: round(since(), 2), snapshot: statementSnapshot(database.pgDatabase) });
+    },
+    phases() {
+      const label = {
+        firstEntity: 'read (to the first entity served)',
+        done: 'stitch (to the ingest done)',
+        scorecards: 'after the ingest (to Scorecards caught up)',
+      };
+      const out = {};
+      for (let i = 1; i < marks.length; i++) {
+        out[label[marks[i].name] ?? marks[i].name] = { fromS: marks[i - 1].at, toS: marks[i].at, ...statementDiff(marks[i - 1].snapshot, marks[i].snapshot) };
+      }
+      return out;
+    },
+  };
 }
 
 function pct(x) {
