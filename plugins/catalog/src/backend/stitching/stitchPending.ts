@@ -235,9 +235,9 @@ async function writeFinal(trx: Knex.Transaction, prepared: Prepared[]): Promise<
   await bulkExec(
     trx,
     `insert into final_entities (entity_id, final, etag, fts, updated_at)
-     select u.id, u.final::json, u.etag, array_to_tsvector(string_to_array(u.fts, E'\\x1d')), now() from ${rows.sql} as u(id, final, etag, fts)
+     select u.id, u.final::json, u.etag, array_to_tsvector(string_to_array(u.fts, ?)), now() from ${rows.sql} as u(id, final, etag, fts)
      on conflict (entity_id) do update set final = excluded.final, etag = excluded.etag, fts = excluded.fts, updated_at = now()`,
-    rows.bindings,
+    [LEXEME_SEPARATOR, ...rows.bindings],
   );
   // Entities stitched for the first time have no index rows to delete.
   const restitched = prepared.filter((p) => p.row.etag !== null).map((p) => p.row.id);
