@@ -108,6 +108,33 @@ export function detailOf(row: DocsEntityRow): DocsEntityDetail {
  * A build is claimed with FOR UPDATE SKIP LOCKED plus a lease, so with several replicas one
  * builds a given entity at a time.
  */
+/**
+ * The claim statement (see DocsEntities.claimMany): the heads of the expired-lease and request
+ * lists, merged in queue order, taken under a new lease. Bindings from `claimBindings`.
+ */
+export const CLAIM_SQL = `with expired as (
+     select entity_ref, force_build, build_requested_at from docs_entities
+     where claimed_by is not null and claim_expires_at < now()
+     order by force_build desc, build_requested_at nulls first
+     limit ? for update skip locked),
+   requested as (
+     select entity_ref, force_build, build_requested_at from docs_entities
+     where build_requested_at is not null and claimed_by is null and build_requested_at <= now()
+     order by force_build desc, build_requested_at
+     limit ? for update skip locked),
+   next as (
+     select * from expired union all select * from requested
+     order by force_build desc, build_requested_at nulls first
+     limit ?)
+   update docs_entities d set claimed_by = ?, claim_expires_at = now() + make_interval(secs => ?),
+     last_build_started_at = now(), build_requested_at = null, force_build = false
+   from next where d.entity_ref = next.entity_ref
+   returning d.*, next.force_build as requested_force, next.build_requested_at as requested_at`;
+
+export function claimBindings(replicaId: string, leaseSeconds: number, limit: number): Array<string | number> {
+  return [limit, limit, limit, replicaId, leaseSeconds];
+}
+
 export class DocsEntities {
   constructor(private readonly db: Knex) {}
 
@@ -211,21 +238,20 @@ export class DocsEntities {
     return (await this.claimMany(replicaId, leaseSeconds, 1))[0];
   }
 
-  /** claim for up to `limit` builds at once, in queue order (each under the same lease). */
+  /**
+   * claim for up to `limit` builds at once, in queue order (each under the same lease). The queue
+   * is two index-ordered lists, each read only as far as `limit` unlocked rows: leases that expired
+   * (few; `docs_entities_leases`) and unclaimed requests (`docs_entities_queue`, forced first then
+   * oldest). The two heads are merged in queue order, so a claim costs the same with 30 or 30,000
+   * requests waiting. Rows read but not taken stay locked only until this statement commits; a
+   * concurrent claimer skips them and takes the next ones.
+   */
   async claimMany(replicaId: string, leaseSeconds: number, limit: number): Promise<Array<DocsEntityRow & { requested_force: boolean }>> {
+    const size = Math.max(1, Math.floor(limit));
     const claimed = await rows<DocsEntityRow & { requested_force: boolean; requested_at: Date | string | null }>(
       this.db,
-      `with next as (
-         select entity_ref, force_build, build_requested_at from docs_entities
-         where (build_requested_at is not null and build_requested_at <= now() and (claimed_by is null or claim_expires_at < now()))
-            or (claimed_by is not null and claim_expires_at < now())
-         order by force_build desc, build_requested_at nulls first
-         limit ? for update skip locked)
-       update docs_entities d set claimed_by = ?, claim_expires_at = now() + make_interval(secs => ?),
-         last_build_started_at = now(), build_requested_at = null, force_build = false
-       from next where d.entity_ref = next.entity_ref
-       returning d.*, next.force_build as requested_force, next.build_requested_at as requested_at`,
-      [Math.max(1, Math.floor(limit)), replicaId, leaseSeconds],
+      CLAIM_SQL,
+      claimBindings(replicaId, leaseSeconds, size),
     );
     // In queue order (RETURNING has none): forced first, then expired leases, then the oldest request.
     const queuedAt = (r: { requested_at: Date | string | null }) => (r.requested_at === null ? -Infinity : new Date(r.requested_at).getTime());

@@ -90,4 +90,26 @@ const init: Migration = {
   },
 };
 
-export const techdocsMigrations: Migration[] = [init];
+/**
+ * The build queue's two heads, each an index in claim order so a claim reads only the rows it
+ * takes: unclaimed requests (forced first, then oldest) and claims whose lease expired. The first
+ * replaces `docs_entities_due`, which nothing else read.
+ */
+const buildQueueIndexes: Migration = {
+  name: '0002_build_queue_indexes',
+  async up(knex) {
+    await knex.raw(
+      `create index docs_entities_queue on docs_entities (force_build desc, build_requested_at)
+       where build_requested_at is not null and claimed_by is null`,
+    );
+    await knex.raw(`create index docs_entities_leases on docs_entities (claim_expires_at) where claimed_by is not null`);
+    await knex.raw(`drop index if exists docs_entities_due`);
+  },
+  async down(knex) {
+    await knex.raw(`create index if not exists docs_entities_due on docs_entities (build_requested_at) where build_requested_at is not null`);
+    await knex.raw(`drop index if exists docs_entities_leases`);
+    await knex.raw(`drop index if exists docs_entities_queue`);
+  },
+};
+
+export const techdocsMigrations: Migration[] = [init, buildQueueIndexes];
