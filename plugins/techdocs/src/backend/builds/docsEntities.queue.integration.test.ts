@@ -116,6 +116,13 @@ describe.each(testDatabaseKinds())('TechDocs build queue (%s)', (database) => {
     expect(requested).not.toContain('Sort');
   });
 
+  it("tells which of a catch-up's refs have docs, beyond the 65,535 parameters a statement can take", async () => {
+    await entities.upsertMany([info('documented-1'), info('documented-2')]);
+    const asked = [...Array.from({ length: 70_000 }, (_, i) => ref(`undocumented-${i}`)), ref('documented-2'), ref('documented-1')];
+    expect([...(await entities.existing(asked))].sort()).toEqual([ref('documented-1'), ref('documented-2')]);
+    expect(await entities.existing([])).toEqual(new Set());
+  });
+
   it.runIf(database === 'postgres')('gives each queued build to exactly one of several concurrent claimers', async () => {
     const names = Array.from({ length: 120 }, (_, i) => `contested-${i}`);
     await entities.upsertMany(names.map(info));

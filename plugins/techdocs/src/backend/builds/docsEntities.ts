@@ -189,7 +189,8 @@ export class DocsEntities {
   /** Which of these refs have a row (one query, for following catalog changes in batches). */
   async existing(entityRefs: string[]): Promise<Set<string>> {
     if (entityRefs.length === 0) return new Set();
-    const rows = (await this.db('docs_entities').whereIn('entity_ref', entityRefs).select('entity_ref')) as Array<{ entity_ref: string }>;
+    // One array parameter, not one placeholder per ref: a catch-up asks about thousands at once.
+    const rows = (await this.db('docs_entities').whereRaw('entity_ref = any(?::text[])', [entityRefs]).select('entity_ref')) as Array<{ entity_ref: string }>;
     return new Set(rows.map((r) => r.entity_ref));
   }
 
