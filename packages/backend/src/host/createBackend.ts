@@ -1,6 +1,7 @@
 import { analyzeGrownTables } from '../database/analyzeGrownTables.js';
 import type { Server } from 'node:http';
 import express, { type Express } from 'express';
+import type { Knex } from 'knex';
 import type { Logger } from 'pino';
 import {
   ConfigError,
@@ -45,6 +46,10 @@ import { hostAuditStoreRef, hostEventBusRef, hostSchedulerRef, hostServiceFactor
 import { listen } from './listen.js';
 import { orderPlugins } from './orderPlugins.js';
 import { PluginRuntime, schemaFor } from './PluginRuntime.js';
+import { Semaphore } from './Semaphore.js';
+
+/** Plugins whose migrations run at once on a first start (see migrateAll). */
+const MIGRATION_CONCURRENCY = 4;
 
 export interface BackendOptions {
   config: ConfigBundle;
@@ -245,17 +250,51 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
   serveApp(app, options.appDistDir ?? undefined);
   app.use(errorHandler(logger));
 
+  /** Creates a plugin's schema and runs its pending migrations. */
+  async function migratePlugin(runtime: PluginRuntime): Promise<Knex> {
+    const knex = await database.forSchema(runtime.schema);
+    runtime.db = knex;
+    await runMigrations(knex, runtime.schema, runtime.plugin.migrations ?? []);
+    return knex;
+  }
+
+  /** Each plugin's migration, once started by migrateAll (its knex, or the migration's error). */
+  const migrated = new Map<string, Promise<Knex>>();
+
+  /**
+   * Every plugin's schema and migrations, before the first setup and under one startup lock
+   * (replicas starting together still take turns). A first start creates every plugin's tables;
+   * one after another that was ~1 s of round trips on Postgres, so up to MIGRATION_CONCURRENCY
+   * plugins migrate at once, each on its own connections (the embedded database serialises them
+   * on its one session). A plugin migrates only after the plugins it depends on, so a migration
+   * may read what theirs created; one whose dependency failed to migrate does not migrate.
+   */
+  async function migrateAll(): Promise<void> {
+    await database.withStartupLock(async () => {
+      const slots = new Semaphore(MIGRATION_CONCURRENCY);
+      for (const runtime of runtimes.values()) {
+        const after = (ids: string[]) => ids.flatMap((d) => migrated.get(d) ?? []);
+        const optional = runtime.optionalDependsOn;
+        const run = (async () => {
+          // A required dependency that failed to migrate fails this one too; an optional one does not.
+          await Promise.all(after(runtime.dependsOn.filter((d) => !optional.includes(d))));
+          await Promise.allSettled(after(optional));
+          return slots.run(() => migratePlugin(runtime));
+        })();
+        run.catch(() => {}); // reported by startPlugin, when the plugin starts
+        migrated.set(runtime.plugin.id, run);
+      }
+      await Promise.allSettled(migrated.values());
+    });
+  }
+
   async function startPlugin(runtime: PluginRuntime): Promise<void> {
     const { plugin } = runtime;
     const started = Date.now();
     const failedDep = runtime.dependsOn.find((d) => !runtime.optionalDependsOn.includes(d) && runtimes.get(d)?.status !== 'running');
     if (failedDep) throw new Error(`it depends on the ${failedDep} plugin, which did not start`);
-    const db = await database.withStartupLock(async () => {
-      const knex = await database.forSchema(runtime.schema);
-      runtime.db = knex;
-      await runMigrations(knex, runtime.schema, plugin.migrations ?? []);
-      return knex;
-    });
+    // Migrated before any plugin's setup (migrateAll); a failed migration fails this plugin here.
+    const db = await (migrated.get(plugin.id) ?? migratePlugin(runtime));
     const service = <T>(ref: ServiceRef<T>) => registry.get(ref as never, plugin.id) as Promise<T>;
     const provided = async (ref: ServiceRef<unknown>) =>
       isCoreServiceRef(ref) ? service(ref) : [...runtimes.values()].find((r) => r.plugin.provides?.id === ref.id && r.status === 'running')?.provided;
@@ -312,6 +351,7 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
     },
     async start() {
       await events.start();
+      await migrateAll();
       for (const runtime of runtimes.values()) {
         try {
           await startPlugin(runtime);
