@@ -10,7 +10,8 @@ import { techdocsMigrations } from '../migrations/index.js';
 import { SearchIndex } from '../search/searchIndex.js';
 import { DatabaseSiteStore } from '../store/databaseSiteStore.js';
 import { DocsBuilder, type BuildOutcome } from './docsBuilder.js';
-import { DocsEntities, type DocsEntityInfo, type DocsEntityRow } from './docsEntities.js';
+import { docsEntityInfo } from '../testing/docsEntityInfo.testing.js';
+import { DocsEntities, type DocsEntityRow } from './docsEntities.js';
 
 // The builder against a real database and real folders, with nothing else running: a stand-in
 // plugin with the techdocs id and migrations hands out its knex.
@@ -42,19 +43,14 @@ describe.each(testDatabaseKinds())('TechDocs builder: a sync of many sources wit
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  const info = (name: string, techdocsRef: string): DocsEntityInfo => ({
-    entityRef: `component:default/${name}`,
-    namespace: 'default',
-    kind: 'component',
-    name,
-    title: name,
-    description: null,
-    owner: 'group:default/team-a',
-    specType: 'service',
-    lifecycle: 'production',
-    techdocsRef,
-    locationRef: `file:${path.join(dir, 'catalog-info.yaml')}`,
-  });
+  const info = (name: string, techdocsRef: string) =>
+    docsEntityInfo(name, {
+      owner: 'group:default/team-a',
+      specType: 'service',
+      lifecycle: 'production',
+      techdocsRef,
+      locationRef: `file:${path.join(dir, 'catalog-info.yaml')}`,
+    });
 
   it('records every outcome once, in few claims and few writes, and announces outcomes together', async () => {
     const entities = new DocsEntities(db);

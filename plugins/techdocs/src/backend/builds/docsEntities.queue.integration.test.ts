@@ -3,7 +3,8 @@ import { startTestBackend, testDatabaseKinds, type TestBackend } from '@atrium/t
 import type { Knex } from 'knex';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { techdocsMigrations } from '../migrations/index.js';
-import { claimBindings, CLAIM_SQL, DocsEntities, type DocsEntityInfo } from './docsEntities.js';
+import { docsEntityInfo } from '../testing/docsEntityInfo.testing.js';
+import { claimBindings, CLAIM_SQL, DocsEntities } from './docsEntities.js';
 
 // The build queue as claimers see it: its order across forced requests, expired leases and plain
 // requests, what it leaves alone, and (on Postgres) that concurrent claimers never share a build.
@@ -32,19 +33,7 @@ describe.each(testDatabaseKinds())('TechDocs build queue (%s)', (database) => {
     await db('docs_entities').delete();
   });
 
-  const info = (name: string): DocsEntityInfo => ({
-    entityRef: `component:default/${name}`,
-    namespace: 'default',
-    kind: 'component',
-    name,
-    title: name,
-    description: null,
-    owner: null,
-    specType: null,
-    lifecycle: null,
-    techdocsRef: 'dir:.',
-    locationRef: null,
-  });
+  const info = (name: string) => docsEntityInfo(name);
   const ref = (name: string) => `component:default/${name}`;
   /** Sets a row's queue state; `requested` and `expires` are seconds from now (negative: in the past). */
   async function state(name: string, s: { requested?: number | null; force?: boolean; claimedBy?: string | null; expires?: number | null }) {
