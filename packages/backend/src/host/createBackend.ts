@@ -263,8 +263,9 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
 
   /**
    * Every plugin's schema and migrations, before the first setup and under one startup lock
-   * (replicas starting together still take turns). A first start creates every plugin's tables;
-   * one after another that was ~1 s of round trips on Postgres, so up to MIGRATION_CONCURRENCY
+   * (replicas starting together still take turns). A first start creates every plugin's tables:
+   * one plugin after another that took ~1 s on a fresh Postgres database (readiness 2.8 s, now
+   * 2.0 s; bench/RESULTS.md, session 17), so up to MIGRATION_CONCURRENCY
    * plugins migrate at once, each on its own connections (the embedded database serialises them
    * on its one session). A plugin migrates only after the plugins it depends on, so a migration
    * may read what theirs created; one whose dependency failed to migrate does not migrate.
