@@ -8,6 +8,8 @@ export class PluginRuntime {
   status: PluginStatusInfo['status'] = 'starting';
   error: string | undefined;
   startupMs: number | undefined;
+  /** How long its schema and migrations took (part of startupMs). */
+  migrationMs: number | undefined;
   db: Knex | undefined;
   provided: unknown;
   /** Mounted at /api/<id> before the plugin starts, so route order never depends on start order. */

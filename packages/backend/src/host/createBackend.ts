@@ -252,9 +252,11 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
 
   /** Creates a plugin's schema and runs its pending migrations. */
   async function migratePlugin(runtime: PluginRuntime): Promise<Knex> {
+    const started = Date.now();
     const knex = await database.forSchema(runtime.schema);
     runtime.db = knex;
     await runMigrations(knex, runtime.schema, runtime.plugin.migrations ?? []);
+    runtime.migrationMs = Date.now() - started;
     return knex;
   }
 
@@ -291,11 +293,11 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
 
   async function startPlugin(runtime: PluginRuntime): Promise<void> {
     const { plugin } = runtime;
-    const started = Date.now();
     const failedDep = runtime.dependsOn.find((d) => !runtime.optionalDependsOn.includes(d) && runtimes.get(d)?.status !== 'running');
     if (failedDep) throw new Error(`it depends on the ${failedDep} plugin, which did not start`);
     // Migrated before any plugin's setup (migrateAll); a failed migration fails this plugin here.
     const db = await (migrated.get(plugin.id) ?? migratePlugin(runtime));
+    const started = Date.now();
     const service = <T>(ref: ServiceRef<T>) => registry.get(ref as never, plugin.id) as Promise<T>;
     const provided = async (ref: ServiceRef<unknown>) =>
       isCoreServiceRef(ref) ? service(ref) : [...runtimes.values()].find((r) => r.plugin.provides?.id === ref.id && r.status === 'running')?.provided;
@@ -330,7 +332,8 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
     if (plugin.provides && runtime.provided === undefined) {
       throw new Error(`setup() must return the "${plugin.provides.id}" service it declares in provides`);
     }
-    runtime.startupMs = Date.now() - started;
+    // Its own migrations plus its setup (not the time it waited for other plugins' migrations).
+    runtime.startupMs = (runtime.migrationMs ?? 0) + Date.now() - started;
     runtime.status = 'running';
   }
 

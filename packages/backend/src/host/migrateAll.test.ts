@@ -37,10 +37,13 @@ describe.each(testDatabaseKinds())('migrations on a first start (%s)', (database
       ...(extra.provides ? { provides: extra.provides } : {}),
       ...(extra.deps ? { deps: extra.deps } : {}),
       ...(extra.optionalDeps ? { optionalDeps: extra.optionalDeps } : {}),
-      async setup({ db, router }) {
+      async setup({ db, router, host }) {
         log.push(`${id}:setup`);
         router.get('/marker', async (_req, res) => {
           res.json(await db('marker').select('id'));
+        });
+        router.get('/startup', async (_req, res) => {
+          res.json(Object.fromEntries((await host.plugins()).map((p) => [p.id, p.startupMs ?? null])));
         });
         return extra.provides ? ({ [extra.provides === baseRef ? 'base' : 'bad']: true } as never) : undefined;
       },
@@ -76,6 +79,13 @@ describe.each(testDatabaseKinds())('migrations on a first start (%s)', (database
     expect(log).not.toContain('needs-bad:start');
     // An optional dependency is waited for, but its failure does not stop the migration.
     expect(log.indexOf('may-use-bad:start')).toBeGreaterThan(log.indexOf('bad:end'));
+  });
+
+  it('counts each plugin’s own migrations in its start-up time', async () => {
+    const startup = (await t.json<Record<string, number | null>>('/api/base/startup')).body;
+    // Each migration holds the database for 150 ms; a failed plugin has no start-up time.
+    for (const id of ['base', 'needs-base', 'alone-1', 'alone-2', 'may-use-bad']) expect(startup[id], id).toBeGreaterThanOrEqual(150);
+    expect(startup['bad']).toBeNull();
   });
 
   it.runIf(database === 'postgres')('runs independent plugins’ migrations at the same time on Postgres', () => {

@@ -104,11 +104,6 @@ export function detailOf(row: DocsEntityRow): DocsEntityDetail {
 }
 
 /**
- * The `docs_entities` table: documented entities, their build queue and build results.
- * A build is claimed with FOR UPDATE SKIP LOCKED plus a lease, so with several replicas one
- * builds a given entity at a time.
- */
-/**
  * The claim statement (see DocsEntities.claimMany): the heads of the expired-lease and request
  * lists, merged in queue order, taken under a new lease. Bindings from `claimBindings`.
  */
@@ -131,10 +126,16 @@ export const CLAIM_SQL = `with expired as (
    from next where d.entity_ref = next.entity_ref
    returning d.*, next.force_build as requested_force, next.build_requested_at as requested_at`;
 
+/** CLAIM_SQL's bindings: how far to read each list and how many to take, then the lease. */
 export function claimBindings(replicaId: string, leaseSeconds: number, limit: number): Array<string | number> {
   return [limit, limit, limit, replicaId, leaseSeconds];
 }
 
+/**
+ * The `docs_entities` table: documented entities, their build queue and build results.
+ * A build is claimed with FOR UPDATE SKIP LOCKED plus a lease, so with several replicas one
+ * builds a given entity at a time.
+ */
 export class DocsEntities {
   constructor(private readonly db: Knex) {}
 
@@ -189,7 +190,7 @@ export class DocsEntities {
   /** Which of these refs have a row (one query, for following catalog changes in batches). */
   async existing(entityRefs: string[]): Promise<Set<string>> {
     if (entityRefs.length === 0) return new Set();
-    // One array parameter, not one placeholder per ref: a catch-up asks about thousands at once.
+    // One array parameter, not one placeholder per ref (the sync asks about 500 at a time; any number works).
     const rows = (await this.db('docs_entities').whereRaw('entity_ref = any(?::text[])', [entityRefs]).select('entity_ref')) as Array<{ entity_ref: string }>;
     return new Set(rows.map((r) => r.entity_ref));
   }
