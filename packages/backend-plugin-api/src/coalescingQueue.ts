@@ -24,7 +24,7 @@ export class CoalescingQueue<V> {
       onError?: (error: unknown, keys: number) => void;
       /** Bulk work to let finish first (see WorkloadService): each batch waits for it, at most `maxWaitMs`. */
       yieldTo?: Pick<WorkloadService, 'whenIdle'>;
-      /** The longest a batch waits for bulk work (default 10 s). */
+      /** How long a batch waits for bulk work that reports no progress (default 10 s; see WorkloadService.whenIdle). */
       maxWaitMs?: number;
     } = {},
   ) {}

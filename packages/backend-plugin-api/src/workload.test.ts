@@ -1,6 +1,6 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { CoalescingQueue } from './coalescingQueue.js';
-import { createWorkload } from './workload.js';
+import { createWorkload, MAX_WAIT_FACTOR } from './workload.js';
 
 describe('WorkloadService', () => {
   it('is idle at once with no bulk work, and waits for every running bulk job to end', async () => {
@@ -26,6 +26,66 @@ describe('WorkloadService', () => {
     const started = Date.now();
     await workload.whenIdle(30);
     expect(Date.now() - started).toBeGreaterThanOrEqual(25);
+  });
+});
+
+describe('WorkloadService: waiting on bulk work that reports progress', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  /** Advances fake time and says whether the wait has ended. */
+  const after = async (ms: number, state: { idle: boolean }) => {
+    await vi.advanceTimersByTimeAsync(ms);
+    return state.idle;
+  };
+
+  it('keeps waiting while the bulk work progresses, and stops once it has been quiet for maxWaitMs', async () => {
+    vi.useFakeTimers();
+    const workload = createWorkload();
+    const bulk = workload.beginBulk('ingest');
+    const state = { idle: false };
+    void workload.whenIdle(100).then(() => (state.idle = true));
+    expect(await after(80, state)).toBe(false);
+    bulk.progress(); // at 80: quiet until 180
+    expect(await after(80, state)).toBe(false); // 160
+    bulk.progress(); // at 160: quiet until 260
+    expect(await after(90, state)).toBe(false); // 250
+    expect(await after(15, state)).toBe(true); // 265: 105 ms without progress
+  });
+
+  it(`stops after ${MAX_WAIT_FACTOR} × maxWaitMs even if the bulk work never stops progressing`, async () => {
+    vi.useFakeTimers();
+    const workload = createWorkload();
+    const bulk = workload.beginBulk('endless');
+    const state = { idle: false };
+    void workload.whenIdle(100).then(() => (state.idle = true));
+    for (let t = 0; t < MAX_WAIT_FACTOR * 100 - 50; t += 50) {
+      bulk.progress();
+      expect(await after(50, state)).toBe(false);
+    }
+    bulk.progress();
+    expect(await after(60, state)).toBe(true);
+  });
+
+  it('ignores progress reported after the work ended, and still ends the wait when the work ends', async () => {
+    vi.useFakeTimers();
+    const workload = createWorkload();
+    const old = workload.beginBulk('old');
+    old();
+    old.progress(); // ended: no effect on later waits
+    const bulk = workload.beginBulk('new');
+    const state = { idle: false };
+    void workload.whenIdle(100).then(() => (state.idle = true));
+    expect(await after(50, state)).toBe(false);
+    bulk();
+    expect(await after(0, state)).toBe(true);
+    // A stalled bulk (no progress at all) is waited for maxWaitMs, as before.
+    workload.beginBulk('stalled');
+    const second = { idle: false };
+    void workload.whenIdle(100).then(() => (second.idle = true));
+    expect(await after(99, second)).toBe(false);
+    expect(await after(2, second)).toBe(true);
   });
 });
 

@@ -150,7 +150,8 @@ export const automationsPlugin = definePlugin<
         do {
           followAgain = false;
           // A bulk ingest (thousands of catalog changes) is followed once it ends, or a page every
-          // 10 s while it runs: its runs are the same, and the ingest is not slowed by them.
+          // 10 s while it stalls (60 s at most while it progresses): its runs are the same, and the ingest is not
+          // slowed by them.
           while (!stopped && (await consumeAfterBulk()) > 0) worker.wake();
         } while (followAgain && !stopped);
       } catch (e) {

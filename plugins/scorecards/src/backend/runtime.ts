@@ -68,7 +68,7 @@ export class ScorecardsRuntime {
     this.changes = new CoalescingQueue<'changed' | 'removed'>((batch) => this.applyChanges(batch), {
       batchSize: EVENT_BATCH_SIZE,
       onError: (err, keys) => deps.logger.error({ err, keys }, 'scorecards: could not evaluate changed entities; retrying'),
-      // An ingest's changes are evaluated once it ends (at most every 10 s while it runs).
+      // An ingest's changes are evaluated once it ends (see WorkloadService for the bound on the wait).
       ...(deps.workload ? { yieldTo: deps.workload } : {}),
     });
   }

@@ -1,4 +1,4 @@
-import type { EventLogService, Logger, WorkloadService } from '@atrium/backend-plugin-api';
+import type { BulkWork, EventLogService, Logger, WorkloadService } from '@atrium/backend-plugin-api';
 import type { Entity, EntityStatusItem } from '@atrium/catalog-model';
 import type { Knex } from 'knex';
 import { ENTITY_STATUS_PROCESSING_TYPE, type LocationError } from '../../common/index.js';
@@ -41,7 +41,10 @@ export interface ProcessorDeps {
   workload?: WorkloadService;
 }
 
-/** Entities written by one read from which it counts as bulk work (plugins' reactions wait for it). */
+/**
+ * Entities written by one read from which it counts as bulk work (plugins' reactions wait for it).
+ * A location's first read, and a read of a location that held this many, count from their start.
+ */
 const BULK_FROM = 2000;
 /** The fewest entities a stitch has stitched before it refreshes the planner's statistics. */
 const STATS_FROM = 2000;
@@ -141,7 +144,12 @@ export class LocationProcessor {
   }
 
   private async readAndStore(row: LocationRow, signal: AbortSignal): Promise<void> {
-    const bulk: { end?: () => void } = {};
+    const bulk: { end?: BulkWork } = {};
+    // A first read may be a whole organisation's catalog: it counts as bulk work before its first
+    // write, so plugins' reactions (a docs build, a scorecard sweep) do not compete with its read.
+    if (this.deps.workload && (row.last_read_at === null || row.entity_count >= BULK_FROM)) {
+      bulk.end = this.deps.workload.beginBulk(`catalog: reading ${locationRefOf(row)}`);
+    }
     try {
       await withStitchScope((scope) => this.readAndStoreIn(scope, bulk, row, signal));
     } finally {
@@ -149,8 +157,12 @@ export class LocationProcessor {
     }
   }
 
-  /** `bulk.end` is set once the read has written BULK_FROM entities: it is bulk work until it has stitched them. */
-  private async readAndStoreIn(scope: StitchScope, bulk: { end?: () => void }, row: LocationRow, signal: AbortSignal): Promise<void> {
+  /**
+   * `bulk.end` is set from the start (see readAndStore) or once the read has written BULK_FROM
+   * entities: it is bulk work until it has stitched them, and each batch written or stitched
+   * reports its progress (waits for it last while it moves, see WorkloadService).
+   */
+  private async readAndStoreIn(scope: StitchScope, bulk: { end?: BulkWork }, row: LocationRow, signal: AbortSignal): Promise<void> {
     const { locations, writer, settings, logger, replicaId, events } = this.deps;
     const spec: LocationSpec = { type: row.type, target: row.target, presence: row.presence };
     const started = Date.now();
@@ -179,6 +191,7 @@ export class LocationProcessor {
           if (!bulk.end && this.deps.workload && applier.writtenSoFar >= BULK_FROM) {
             bulk.end = this.deps.workload.beginBulk(`catalog: reading ${locationRefOf(spec)}`);
           }
+          bulk.end?.progress();
         },
         this.deps.checks,
       );
@@ -254,7 +267,7 @@ export class LocationProcessor {
       }
       await events.removed(applied.removedRefs);
       // The read's bulk work ends once its entities are served: plugins catch up while the tables are vacuumed.
-      await this.stitch({ settle: true, scope, onServed: () => bulk.end?.() });
+      await this.stitch({ settle: true, scope, onBatch: () => bulk.end?.progress(), onServed: () => bulk.end?.() });
     } catch (e) {
       if (this.abort.signal.aborted) logger.info({ location: locationRefOf(spec) }, `catalog: stopped reading location ${locationRefOf(spec)} (shutting down)`);
       else
@@ -274,7 +287,7 @@ export class LocationProcessor {
    * changed something answers only once the change is visible. With `scope`, only what that
    * work queued (see StitchScope): others' queued entities are left to their own stitch.
    */
-  async stitch(options: { settle?: boolean; scope?: StitchScope; onServed?: () => void } = {}): Promise<number> {
+  async stitch(options: { settle?: boolean; scope?: StitchScope; onBatch?: () => void; onServed?: () => void } = {}): Promise<number> {
     const started = Date.now();
     let changed = 0;
     const deadline = Date.now() + 10_000;
@@ -288,6 +301,7 @@ export class LocationProcessor {
     let stitchedSoFar = 0;
     let nextStatsAt: number | undefined;
     const onBatch = async (batch: StitchedChange[]) => {
+      options.onBatch?.();
       await this.deps.events.upserted(batch);
       stitchedSoFar += batch.length;
       nextStatsAt ??= Math.max(STATS_FROM, await this.servedEstimate());

@@ -97,7 +97,7 @@ export function createCatalogSearchCollator(catalog: CatalogService, logger?: Lo
         {
           batchSize: CHANGE_BATCH,
           onError: (e, keys) => logger?.warn({ err: e, keys }, 'search: could not read changed entities; retrying'),
-          // An ingest's changes are indexed once it ends (at most every 10 s while it runs).
+          // An ingest's changes are indexed once it ends (see WorkloadService for the bound on the wait).
           ...(workload ? { yieldTo: workload } : {}),
         },
       );

@@ -31,6 +31,8 @@ export async function startCatalog(
     postgresUrl?: string;
     replicaId?: string;
     dir?: string;
+    /** Plugins started beside the catalog (e.g. one that observes a core service). */
+    plugins?: Parameters<typeof startTestBackend>[0]['plugins'];
   } = {},
 ): Promise<CatalogTestkit> {
   const dir = options.dir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'atrium-catalog-'));
@@ -43,7 +45,7 @@ export async function startCatalog(
   for (const [file, content] of Object.entries(options.files ?? {})) write(file, content);
   const backend = await startTestBackend({
     database,
-    plugins: [catalogPlugin],
+    plugins: [catalogPlugin, ...(options.plugins ?? [])],
     configDir: dir,
     ...(options.postgresUrl ? { postgresUrl: options.postgresUrl } : {}),
     ...(options.replicaId ? { replicaId: options.replicaId } : {}),

@@ -22,7 +22,7 @@ export interface DocsBuilderOptions {
    * (scorecards' "TechDocs built" fact): builds that finish close together are told together.
    */
   onFinished?: (outcomes: BuildOutcome[]) => void;
-  /** Bulk work (a catalog ingest) that new builds wait for (at most 10 s at a time). */
+  /** Bulk work (a catalog ingest) that new builds wait for (see WorkloadService.whenIdle for the bound). */
   workload?: Pick<WorkloadService, 'whenIdle'>;
 }
 
@@ -113,7 +113,7 @@ export class DocsBuilder {
 
   private async drain(): Promise<void> {
     while (!this.stopped && this.running.size < this.o.settings.concurrency) {
-      // Builds start after an ingest (or between its 10 s waits), not in the middle of it.
+      // Builds start after an ingest (or once it stalls), not in the middle of it.
       await this.o.workload?.whenIdle();
       if (this.stopped) return;
       const rows = await this.o.entities.claimMany(this.o.replicaId, this.leaseSeconds(), this.claimSize);

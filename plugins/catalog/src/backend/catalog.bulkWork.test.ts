@@ -1,0 +1,59 @@
+import { coreServices, definePlugin, type WorkloadService } from '@atrium/backend-plugin-api';
+import type { Entity } from '@atrium/catalog-model';
+import { testDatabaseKinds } from '@atrium/test-utils';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { CatalogService } from '../common/index.js';
+import { catalogServiceRef } from './index.js';
+import { component, startCatalog, yamlDocs, type CatalogTestkit } from './testing/catalogTestkit.testing.js';
+
+/**
+ * Plugins that react to catalog changes wait while the catalog reads in bulk (WorkloadService).
+ * A location's first read may be a whole organisation's catalog, so it is bulk work from its
+ * start, before it has written anything; a later read of a small location is not. What the
+ * workload reports is observed from an entity check, which runs in the middle of each read.
+ */
+describe.each(testDatabaseKinds())('bulk work of a location read, on %s', (database) => {
+  let kit: CatalogTestkit;
+  let catalog: CatalogService;
+  /** The bulk work running when each component was checked, by component name (the last read wins). */
+  const seen = new Map<string, string[]>();
+
+  let workload: WorkloadService;
+
+  beforeAll(async () => {
+    // Core services reach plugins only: this one hands the workload to the test.
+    const probe = definePlugin({
+      id: 'workload-probe',
+      deps: { workload: coreServices.workload },
+      setup(ctx) {
+        workload = ctx.deps.workload;
+      },
+    });
+    kit = await startCatalog(database, { catalog: { processingPollMs: 120_000 }, plugins: [probe] });
+    catalog = kit.backend.backend.service(catalogServiceRef);
+    await catalog.registerEntityCheck({
+      id: 'test.workload',
+      kinds: ['Component'],
+      check: (entity: Entity) => {
+        seen.set(entity.metadata.name, workload.running());
+        return [];
+      },
+    });
+  });
+  afterAll(async () => kit?.stop());
+
+  it('marks a first read as bulk work from its start, and a re-read of a small location not at all', async () => {
+    const file = kit.write('first.yaml', yamlDocs(component('first-a'), component('first-b')));
+    const created = await kit.json('/locations', { method: 'POST', body: { type: 'file', target: file } });
+    expect(created.status).toBe(201);
+    expect(seen.get('first-a')).toEqual([`catalog: reading file:${file}`]);
+    // Ended once its entities were served.
+    expect(workload.running()).toEqual([]);
+
+    // Changed content, so the re-read reads (and checks) the file again: 2 entities stored before, so not bulk work.
+    kit.write('first.yaml', yamlDocs(component('first-a', { lifecycle: 'experimental' }), component('first-b')));
+    seen.clear();
+    expect((await kit.json('/refresh', { method: 'POST', body: { entityRef: 'component:default/first-a' } })).status).toBe(200);
+    expect(seen.get('first-a')).toEqual([]);
+  });
+});
