@@ -2,7 +2,7 @@ import { coreServices, definePlugin, type WorkloadService } from '@atrium/backen
 import type { Entity } from '@atrium/catalog-model';
 import { testDatabaseKinds } from '@atrium/test-utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CatalogService } from '../common/index.js';
+import type { CatalogService, EntityProviderConnection } from '../common/index.js';
 import { catalogServiceRef } from './index.js';
 import { component, startCatalog, yamlDocs, type CatalogTestkit } from './testing/catalogTestkit.testing.js';
 
@@ -55,5 +55,34 @@ describe.each(testDatabaseKinds())('bulk work of a location read, on %s', (datab
     seen.clear();
     expect((await kit.json('/refresh', { method: 'POST', body: { entityRef: 'component:default/first-a' } })).status).toBe(200);
     expect(seen.get('first-a')).toEqual([]);
+  });
+
+  it("marks an entity provider's mutation of 2,000 entities as bulk work until they are served, and a small one not at all", async () => {
+    let connection: EntityProviderConnection | undefined;
+    await catalog.registerEntityProvider({
+      name: 'bulk-directory',
+      connect: async (c) => {
+        connection = c;
+      },
+    });
+    // Changes are announced per stitched batch, while the mutation still runs.
+    const during = new Set<string>();
+    const off = catalog.onEntityChange(() => {
+      for (const label of workload.running()) during.add(label);
+      if (workload.running().length === 0) during.add('(none)');
+    });
+    try {
+      const many = Array.from({ length: 2000 }, (_, i) => ({ entity: component(`provided-${i}`) as Entity, locationKey: `k${i}` }));
+      const applied = await connection!.applyMutation({ type: 'full', entities: many });
+      expect(applied.written).toBe(2000);
+      expect([...during]).toEqual(['catalog: entity provider bulk-directory']);
+      expect(workload.running()).toEqual([]);
+
+      during.clear();
+      await connection!.applyMutation({ type: 'delta', added: [{ entity: component('provided-extra') as Entity, locationKey: 'extra' }], removed: [] });
+      expect([...during]).toEqual(['(none)']);
+    } finally {
+      off();
+    }
   });
 });

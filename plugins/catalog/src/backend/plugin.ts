@@ -87,7 +87,7 @@ export const catalogPlugin = definePlugin<
       lookup: new EntityLookup(db),
       aggregates,
       processor,
-      providers: new EntityProviders({ db, writer, validator, processor, events: catalogEvents, logger }),
+      providers: new EntityProviders({ db, writer, validator, processor, events: catalogEvents, logger, workload: deps.workload }),
       events: catalogEvents,
       validator,
       checks,

@@ -43,9 +43,10 @@ export interface ProcessorDeps {
 
 /**
  * Entities written by one read from which it counts as bulk work (plugins' reactions wait for it).
- * A location's first read, and a read of a location that held this many, count from their start.
+ * A location's first read, and a read of a location that held this many, count from their start;
+ * so does an entity provider's mutation of this many entities (see EntityProviders).
  */
-const BULK_FROM = 2000;
+export const BULK_FROM = 2000;
 /** The fewest entities a stitch has stitched before it refreshes the planner's statistics. */
 const STATS_FROM = 2000;
 

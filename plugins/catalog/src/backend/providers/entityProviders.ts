@@ -1,9 +1,9 @@
-import { ConflictError, type Logger } from '@atrium/backend-plugin-api';
+import { ConflictError, type Logger, type WorkloadService } from '@atrium/backend-plugin-api';
 import type { EntityValidator } from '@atrium/catalog-model';
 import type { Knex } from 'knex';
 import type { EntityProvider, EntityProviderConnection, EntityProviderMutationResult, EntityProviderStatus } from '../../common/index.js';
 import type { CatalogEvents } from '../orchestration/catalogEvents.js';
-import type { LocationProcessor } from '../orchestration/locationProcessor.js';
+import { BULK_FROM, type LocationProcessor } from '../orchestration/locationProcessor.js';
 import { markForStitch, type EntityWriter } from '../store/entityWriter.js';
 import { withStitchScope } from '../store/stitchScope.js';
 import { bulkRows } from '../store/sql.js';
@@ -18,6 +18,8 @@ export interface EntityProvidersDeps {
   processor: Pick<LocationProcessor, 'stitch'>;
   events: CatalogEvents;
   logger: Logger;
+  /** Where a large mutation marks itself as bulk work, so plugins' reactions wait for it. */
+  workload?: Pick<WorkloadService, 'beginBulk'>;
 }
 
 /**
@@ -72,13 +74,23 @@ export class EntityProviders {
 
   private async apply(name: string, raw: unknown): Promise<EntityProviderMutationResult> {
     const mutation = checkMutation(name, raw);
-    const { writer, validator, processor, events, logger } = this.deps;
-    const result = await withStitchScope(async (scope) => {
-      const applied = await applyProviderMutation({ writer, validator }, name, mutation);
-      await events.removed(applied.removed);
-      await processor.stitch({ settle: true, scope });
-      return applied;
-    });
+    const { writer, validator, processor, events, logger, workload } = this.deps;
+    // A mutation of thousands of entities (a directory's first sync) is bulk work, like a large
+    // location read: from its start until its entities are served, progressing per stitched batch.
+    const size = mutation.type === 'full' ? mutation.entities.length : mutation.added.length + mutation.removed.length;
+    const bulk = size >= BULK_FROM ? workload?.beginBulk(`catalog: entity provider ${name}`) : undefined;
+    let result: EntityProviderMutationResult;
+    try {
+      result = await withStitchScope(async (scope) => {
+        const applied = await applyProviderMutation({ writer, validator }, name, mutation);
+        bulk?.progress();
+        await events.removed(applied.removed);
+        await processor.stitch({ settle: true, scope, onBatch: () => bulk?.progress(), onServed: () => bulk?.() });
+        return applied;
+      });
+    } finally {
+      bulk?.();
+    }
     await this.store.recordMutation(name, mutation.type, result.errors);
     const summary = { provider: name, type: mutation.type, written: result.written, removed: result.removed.length, errors: result.errors.length };
     if (result.errors.length === 0) logger.info(summary, `catalog: entity provider ${name} applied a ${mutation.type} mutation`);
