@@ -7,12 +7,14 @@ import { catalogServiceRef } from './index.js';
 import { component, startCatalog, yamlDocs, type CatalogTestkit } from './testing/catalogTestkit.testing.js';
 
 /**
- * Plugins that react to catalog changes wait while the catalog reads in bulk (WorkloadService).
+ * Plugins that react to catalog changes wait while the catalog works in bulk (WorkloadService).
  * A location's first read may be a whole organisation's catalog, so it is bulk work from its
- * start, before it has written anything; a later read of a small location is not. What the
- * workload reports is observed from an entity check, which runs in the middle of each read.
+ * start, before it has written anything; a later read of a small location is not. An entity
+ * provider's mutation of thousands of entities is bulk work too. What the workload reports is
+ * observed from inside the work: from an entity check (run in the middle of each read) and from
+ * the change announcements (made per stitched batch).
  */
-describe.each(testDatabaseKinds())('bulk work of a location read, on %s', (database) => {
+describe.each(testDatabaseKinds())('bulk work of location reads and provider mutations, on %s', (database) => {
   let kit: CatalogTestkit;
   let catalog: CatalogService;
   /** The bulk work running when each component was checked, by component name (the last read wins). */
@@ -65,6 +67,8 @@ describe.each(testDatabaseKinds())('bulk work of a location read, on %s', (datab
         connection = c;
       },
     });
+    if (!connection) throw new Error('the provider was not connected');
+    const directory = connection;
     // Changes are announced per stitched batch, while the mutation still runs.
     const during = new Set<string>();
     const off = catalog.onEntityChange(() => {
@@ -73,13 +77,13 @@ describe.each(testDatabaseKinds())('bulk work of a location read, on %s', (datab
     });
     try {
       const many = Array.from({ length: 2000 }, (_, i) => ({ entity: component(`provided-${i}`) as Entity, locationKey: `k${i}` }));
-      const applied = await connection!.applyMutation({ type: 'full', entities: many });
+      const applied = await directory.applyMutation({ type: 'full', entities: many });
       expect(applied.written).toBe(2000);
       expect([...during]).toEqual(['catalog: entity provider bulk-directory']);
       expect(workload.running()).toEqual([]);
 
       during.clear();
-      await connection!.applyMutation({ type: 'delta', added: [{ entity: component('provided-extra') as Entity, locationKey: 'extra' }], removed: [] });
+      await directory.applyMutation({ type: 'delta', added: [{ entity: component('provided-extra') as Entity, locationKey: 'extra' }], removed: [] });
       expect([...during]).toEqual(['(none)']);
     } finally {
       off();
