@@ -29,24 +29,26 @@ function escapeLike(text: string): string {
   return text.replace(/[\\%_]/g, (c) => `\\${c}`);
 }
 
-/** Search-row condition (over columns key, value) of a leaf node. */
-function leafRowCondition(node: Extract<FilterNode, { op: 'exists' | 'in' | 'prefix' }>): Sql {
+/** Search-row condition (over columns key, value, or `<alias>.key`, `<alias>.value`) of a leaf node. */
+function leafRowCondition(node: Extract<FilterNode, { op: 'exists' | 'in' | 'prefix' }>, alias?: string): Sql {
+  const key = alias ? `${alias}.key` : 'key';
+  const value = alias ? `${alias}.value` : 'value';
   switch (node.op) {
     case 'exists': {
-      const alternatives = [sql('key = ?', node.key), ...elementSplits(node.key).map(([k, v]) => sql('(key = ? and value = ?)', k, v))];
+      const alternatives = [sql(`${key} = ?`, node.key), ...elementSplits(node.key).map(([k, v]) => sql(`(${key} = ? and ${value} = ?)`, k, v))];
       return alternatives.length === 1 ? alternatives[0]! : { ...joinSql(alternatives, ' or '), sql: `(${joinSql(alternatives, ' or ').sql})` };
     }
     case 'in': {
       const main =
         node.values.length === 1
-          ? sql('(key = ? and value = ?)', node.key, node.values[0])
-          : sql('(key = ? and value = any(?::text[]))', node.key, node.values);
+          ? sql(`(${key} = ? and ${value} = ?)`, node.key, node.values[0])
+          : sql(`(${key} = ? and ${value} = any(?::text[]))`, node.key, node.values);
       if (!node.values.includes('true')) return main;
-      const alternatives = [main, ...elementSplits(node.key).map(([k, v]) => sql('(key = ? and value = ?)', k, v))];
+      const alternatives = [main, ...elementSplits(node.key).map(([k, v]) => sql(`(${key} = ? and ${value} = ?)`, k, v))];
       return { ...joinSql(alternatives, ' or '), sql: `(${joinSql(alternatives, ' or ').sql})` };
     }
     case 'prefix':
-      return sql(`(key = ? and value like ?)`, node.key, `${escapeLike(node.prefix)}%`);
+      return sql(`(${key} = ? and ${value} like ?)`, node.key, `${escapeLike(node.prefix)}%`);
   }
 }
 
@@ -57,7 +59,10 @@ const isLeaf = (n: FilterNode): n is Leaf => n.op === 'exists' || n.op === 'in' 
 
 /** `a ∨ b ∨ …` of leaves as one scan of the search table (several OR-ed index conditions). */
 function leavesIdSet(leaves: Leaf[]): Sql {
-  const conds = joinSql(leaves.map(leafRowCondition), ' or ');
+  const conds = joinSql(
+    leaves.map((leaf) => leafRowCondition(leaf)),
+    ' or ',
+  );
   return { sql: `select entity_id from search where ${conds.sql}`, bindings: conds.bindings };
 }
 
@@ -142,6 +147,34 @@ function wrap(s: Sql): Sql {
 
 /** Keys with one search row per entity: counting their rows counts entities. */
 const ONE_ROW_KEYS = new Set(['kind', 'metadata.name', 'metadata.namespace']);
+
+/** The search rows of a leaf that matches at most one row per entity, and the rest of its filter. */
+export interface FilterDriver {
+  /** Condition over the columns key and value of one search row (`<alias>.key`, `<alias>.value` when given). */
+  rows: Sql;
+  /** What else an entity must match (absent: nothing). */
+  rest?: FilterNode;
+}
+
+/**
+ * A leaf to read a filter's matches from: `key = value` with one value, which matches at most one
+ * search row per entity (an entity's rows are unique by key and value), ANDed with the rest.
+ * Kind, name and namespace come first (every entity has exactly one such row). Reading the rows
+ * of a driver in index order (key, value, entity_id) gives the matches in id order, so a first
+ * page stops after its rows instead of relying on the planner to guess where in the id order
+ * the matches are (see queryEntityPage). None when the filter has no such leaf at its top.
+ */
+export function filterDriver(input: FilterNode | undefined, alias?: string): FilterDriver | undefined {
+  const node = input && simplifyFilter(input);
+  if (!node) return undefined;
+  const drives = (n: FilterNode): n is Extract<FilterNode, { op: 'in' }> => n.op === 'in' && n.values.length === 1 && !n.values.includes('true');
+  if (drives(node)) return { rows: leafRowCondition(node, alias) };
+  if (node.op !== 'all') return undefined;
+  const driver = node.nodes.find((n) => drives(n) && ONE_ROW_KEYS.has(n.key)) ?? node.nodes.find(drives);
+  if (!driver || !drives(driver)) return undefined;
+  const others = node.nodes.filter((n) => n !== driver);
+  return { rows: leafRowCondition(driver, alias), ...(others.length > 0 ? { rest: { op: 'all', nodes: others } } : {}) };
+}
 
 /**
  * Counts matching stitched entities without touching the entities table when it can. An AND

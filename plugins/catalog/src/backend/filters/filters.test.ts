@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { MATCH_NOTHING } from '../routes/visibility.js';
-import { allOf } from './filterNode.js';
-import { filterCondition, filterCount, filterIdSet } from './filterQuery.js';
+import { allOf, type FilterNode } from './filterNode.js';
+import { filterCondition, filterCount, filterDriver, filterIdSet } from './filterQuery.js';
 import { filterFromObject, parseFilterParams } from './parseFilter.js';
 import { parsePredicate } from './parsePredicate.js';
 
@@ -99,6 +99,26 @@ describe('filter SQL', () => {
   it('counts a single equality straight from the index', () => {
     expect(filterCount({ op: 'in', key: 'kind', values: ['component'] }).sql).toBe('select count(*)::int as count from search where key = ? and value = ?');
     expect(filterCount({ op: 'all', nodes: [] }).sql).toContain('final_entities');
+  });
+  it('picks a one-value leaf to read a page from, kind before the others, with the rest apart', () => {
+    const kind: FilterNode = { op: 'in', key: 'kind', values: ['component'] };
+    const tag: FilterNode = { op: 'in', key: 'metadata.tags', values: ['java'] };
+    expect(filterDriver(kind, 's')).toEqual({ rows: { sql: '(s.key = ? and s.value = ?)', bindings: ['kind', 'component'] } });
+    expect(filterDriver({ op: 'all', nodes: [tag, kind] }, 's')).toEqual({
+      rows: { sql: '(s.key = ? and s.value = ?)', bindings: ['kind', 'component'] },
+      rest: { op: 'all', nodes: [tag] },
+    });
+    expect(filterDriver({ op: 'all', nodes: [{ op: 'exists', key: 'spec.owner' }, tag] })?.rows).toEqual({
+      sql: '(key = ? and value = ?)',
+      bindings: ['metadata.tags', 'java'],
+    });
+    // Several values, `true` (which may also mean an array item), existence, an OR, a NOT: each may match more than one row of an entity, or none.
+    expect(filterDriver({ op: 'in', key: 'kind', values: ['component', 'api'] })).toBeUndefined();
+    expect(filterDriver({ op: 'in', key: 'spec.tags.java', values: ['true'] })).toBeUndefined();
+    expect(filterDriver({ op: 'exists', key: 'spec.owner' })).toBeUndefined();
+    expect(filterDriver({ op: 'any', nodes: [kind, tag] })).toBeUndefined();
+    expect(filterDriver({ op: 'not', node: kind })).toBeUndefined();
+    expect(filterDriver(undefined)).toBeUndefined();
   });
 });
 

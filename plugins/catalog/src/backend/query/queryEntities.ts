@@ -1,5 +1,5 @@
 import type { EntityOrder, FilterPredicate, FullTextFilter } from '../../common/index.js';
-import { filterCondition, filterCount, joinSql, sql, type Sql } from '../filters/filterQuery.js';
+import { filterCondition, filterCount, filterDriver, joinSql, sql, type Sql } from '../filters/filterQuery.js';
 import type { FilterNode } from '../filters/filterNode.js';
 import { fullTextCondition } from '../filters/fullText.js';
 import { rows, type Db } from '../store/sql.js';
@@ -45,13 +45,22 @@ export async function queryEntityPage(
   // Phase one picks the page's ids from the narrow index tables only; phase two reads the
   // (wide) final entities of just those ids, so sorting never drags entity JSON along.
   const needsFinal = Boolean(q.fullText?.term);
-  const from = sortKey ? sql(`search s${needsFinal ? ' join final_entities e on e.entity_id = s.entity_id' : ''}`) : sql('final_entities e');
-  const idColumn = sortKey ? 's.entity_id' : 'e.entity_id';
+  // In id order, a filter with a one-value leaf is read from that leaf's search rows, which the
+  // index holds in id order: the first page reads its rows and stops. Left to the planner, it
+  // walked the id index of all search rows and tested each row's key (585 ms for a page of
+  // `kind=component` in a 100k ingest, where the first 25,000 ids were not components).
+  const driver = !sortKey && !needsFinal ? filterDriver(q.filter, 's') : undefined;
+  const fromSearch = Boolean(sortKey || driver);
+  const from = fromSearch ? sql(`search s${needsFinal ? ' join final_entities e on e.entity_id = s.entity_id' : ''}`) : sql('final_entities e');
+  const idColumn = fromSearch ? 's.entity_id' : 'e.entity_id';
   const where: Sql[] = sortKey ? [sql('s.key = ? and s.value is not null', sortKey)] : [];
-  if (q.filter) where.push(filterCondition(q.filter, idColumn));
+  if (driver) {
+    where.push(driver.rows);
+    if (driver.rest) where.push(filterCondition(driver.rest, idColumn));
+  } else if (q.filter) where.push(filterCondition(q.filter, idColumn));
   const fts = fullTextCondition(q.fullText?.term, q.fullText?.fields);
   if (fts) where.push(fts);
-  if (sortKey && !needsFinal) where.push(sql(`exists (select 1 from final_entities x where x.entity_id = s.entity_id)`));
+  if (fromSearch && !needsFinal) where.push(sql(`exists (select 1 from final_entities x where x.entity_id = s.entity_id)`));
 
   let totalItems = q.cursor?.totalItems;
   if (!q.cursor && q.includeTotal) totalItems = await count(q.filter, fts);
@@ -63,10 +72,10 @@ export async function queryEntityPage(
     if (q.cursor) {
       const values = q.cursor.orderFieldValues;
       if (sortKey) where.push(sql(`(s.value, s.entity_id) ${cmp} (?, ?::uuid)`, values[0], values[values.length - 1]));
-      else where.push(sql(`e.entity_id ${cmp} ?::uuid`, values[values.length - 1]));
+      else where.push(sql(`${idColumn} ${cmp} ?::uuid`, values[values.length - 1]));
     }
     const w = where.length ? joinSql(where, ' and ') : sql('true');
-    const orderBy = sortKey ? `s.value ${fetchDir}, s.entity_id ${fetchDir}` : `e.entity_id ${fetchDir}`;
+    const orderBy = sortKey ? `s.value ${fetchDir}, s.entity_id ${fetchDir}` : `${idColumn} ${fetchDir}`;
     const offset = !q.cursor && q.offset ? q.offset : 0;
     const query = `with page as (
         select ${idColumn} as id, ${sortKey ? 's.value' : 'null::text'} as sort_value from ${from.sql}
