@@ -170,8 +170,9 @@ export function filterDriver(input: FilterNode | undefined, alias?: string): Fil
   const drives = (n: FilterNode): n is Extract<FilterNode, { op: 'in' }> => n.op === 'in' && n.values.length === 1 && !n.values.includes('true');
   if (drives(node)) return { rows: leafRowCondition(node, alias) };
   if (node.op !== 'all') return undefined;
-  const driver = node.nodes.find((n) => drives(n) && ONE_ROW_KEYS.has(n.key)) ?? node.nodes.find(drives);
-  if (!driver || !drives(driver)) return undefined;
+  const candidates = node.nodes.filter(drives);
+  const driver = candidates.find((n) => ONE_ROW_KEYS.has(n.key)) ?? candidates[0];
+  if (!driver) return undefined;
   const others = node.nodes.filter((n) => n !== driver);
   return { rows: leafRowCondition(driver, alias), ...(others.length > 0 ? { rest: { op: 'all', nodes: others } } : {}) };
 }
