@@ -103,7 +103,9 @@ describe.each(testDatabaseKinds())('catalog ingestion on %s', (database) => {
     });
 
     it('registers a location through the API; a second location claiming the same entity gets a conflict', async () => {
-      kit.write('other/catalog-info.yaml', yamlDocs(component('svc-other'), component('svc-a', { owner: 'intruder' })));
+      // svc-a valid, held by the first location; svc-b invalid (no lifecycle or owner).
+      const invalidSvcB = { apiVersion: 'backstage.io/v1alpha1', kind: 'Component', metadata: { name: 'svc-b' }, spec: { type: 'service' } };
+      kit.write('other/catalog-info.yaml', yamlDocs(component('svc-other'), component('svc-a', { owner: 'intruder' }), invalidSvcB));
       const res = await kit.json('/locations', { method: 'POST', body: { type: 'file', target: `${kit.dir}/other/catalog-info.yaml` } });
       expect(res.status).toBe(201);
       expect(res.body.location).toEqual({ id: expect.any(String), type: 'file', target: `${kit.dir}/other/catalog-info.yaml` });
@@ -111,7 +113,16 @@ describe.each(testDatabaseKinds())('catalog ingestion on %s', (database) => {
       // The first location keeps svc-a.
       expect((await byName(kit, 'component:svc-a')).body.spec.owner).toBe('team-b');
       const status = (await kit.json(`/locations/${res.body.location.id}/status`)).body;
-      expect(status.errors).toEqual([expect.objectContaining({ name: 'ConflictError', entityRef: 'component:default/svc-a' })]);
+      // The conflict names the file that holds the entity; the invalid svc-b is reported as invalid.
+      expect(status.errors).toEqual([
+        expect.objectContaining({ name: 'InputError', entityRef: 'component:default/svc-b', field: 'spec.lifecycle' }),
+        expect.objectContaining({ name: 'InputError', entityRef: 'component:default/svc-b', field: 'spec.owner' }),
+        expect.objectContaining({
+          name: 'ConflictError',
+          entityRef: 'component:default/svc-a',
+          message: expect.stringContaining(`provided by ${kit.dir}/services.yaml`),
+        }),
+      ]);
       expect(status.entityCount).toBe(2); // svc-other + the generated Location entity
       const by = await kit.json('/locations/by-entity/component/default/svc-other');
       expect(by.body).toEqual(res.body.location);

@@ -97,8 +97,12 @@ export class LocationApplier {
 
   private async writeBatch(batch: ProcessedItem[]): Promise<void> {
     const { writer, locationId, owned, emitted } = this;
-    const foreignRefs = batch.map((i) => i.entityRef).filter((r) => !owned.has(r));
-    const others = new Map((await writer.byRefs(foreignRefs)).map((s) => [s.entity_ref, s]));
+    // Who else holds a ref is asked only where it matters: for refs whose newest version is invalid
+    // (not written, so the upsert cannot tell), and for the refs the upsert refused. A first read
+    // would otherwise look up every ref it writes, one query per batch on the read's critical path
+    // for what is a conflict once in a blue moon (bench/RESULTS.md, session 20).
+    const invalidForeign = batch.filter((i) => !i.entity && !owned.has(i.entityRef)).map((i) => i.entityRef);
+    const others = new Map((invalidForeign.length > 0 ? await writer.byRefs(invalidForeign) : []).map((s) => [s.entity_ref, s]));
     const toWrite: ProcessedItem[] = [];
     const errorUpdates: Array<{ id: string; errors: EntityStatusItem[] }> = [];
     for (const item of batch) {
@@ -114,13 +118,14 @@ export class LocationApplier {
         if (mine) errorUpdates.push({ id: mine.id, errors: item.errors.map(toStatusItem) });
         continue;
       }
-      const current = mine ?? other;
-      if (current && current.location_id === locationId && current.hash === item.hash && !current.orphan) {
-        if (!current.has_errors) continue;
+      // Only this location's own rows can be unchanged: a row it does not own yet (unowned, or
+      // another's, which the upsert refuses) is written or refused.
+      if (mine && mine.hash === item.hash && !mine.orphan) {
+        if (!mine.has_errors) continue;
         // Stored as it is, check problems included (they are part of the hash); its errors may
         // since have been replaced by those of a newer, refused version: put the problems back.
         if (item.status?.length) {
-          errorUpdates.push({ id: current.id, errors: item.status });
+          errorUpdates.push({ id: mine.id, errors: item.status });
           continue;
         }
       }
@@ -128,14 +133,15 @@ export class LocationApplier {
     }
 
     const { refused } = await writer.upsert(locationId, toWrite, newEntityId);
-    for (const ref of refused) {
-      emitted.delete(ref);
-      this.errors.push({
-        name: 'ConflictError',
-        kind: 'conflict',
-        message: `Entity ${ref} is provided by another location or entity provider, which registered it first; this location's definition is ignored`,
-        entityRef: ref,
-      });
+    if (refused.length > 0) {
+      const holders = new Map((await writer.byRefs(refused)).map((s) => [s.entity_ref, s]));
+      const refusedSet = new Set(refused);
+      for (const item of toWrite) {
+        if (!refusedSet.has(item.entityRef)) continue;
+        emitted.delete(item.entityRef);
+        const holder = holders.get(item.entityRef);
+        this.errors.push(holder ? conflictError(item, holder) : refusedError(item.entityRef));
+      }
     }
     await writer.setErrors(errorUpdates);
     const written = toWrite.length - refused.length;
@@ -154,6 +160,16 @@ export class LocationApplier {
  * cost grows with the table, making a 100,000-entity load quadratic.
  */
 const ANALYZE_FIRST_AT = 20_000;
+
+/** A ref the upsert refused whose holder is gone by now (it was deleted in between). */
+function refusedError(ref: string): LocationError {
+  return {
+    name: 'ConflictError',
+    kind: 'conflict',
+    message: `Entity ${ref} is provided by another location or entity provider, which registered it first; this location's definition is ignored`,
+    entityRef: ref,
+  };
+}
 
 function conflictError(item: ProcessedItem, other: StoredEntityState): LocationError {
   return {
