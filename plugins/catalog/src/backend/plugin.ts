@@ -11,6 +11,7 @@ import { catalogOpenApi } from './openapi.js';
 import { CatalogEvents } from './orchestration/catalogEvents.js';
 import { EntityChecks } from './orchestration/entityChecks.js';
 import { LocationProcessor } from './orchestration/locationProcessor.js';
+import { ensureFullTextIndex } from './store/fullTextIndex.js';
 import { ProcessingLoop } from './orchestration/processingLoop.js';
 import { EntityProviders } from './providers/entityProviders.js';
 import { EMBEDDED_READ_LIMITS, ReadPool } from './ingestion/worker/readPool.js';
@@ -52,6 +53,8 @@ export const catalogPlugin = definePlugin<
       if (e instanceof InvalidKindDefinitionError) throw new ConfigError('catalog.kinds', e.message);
       throw e;
     }
+    // A process that stopped during a bulk stitch left the full-text index dropped (see fullTextIndex.ts).
+    if (await ensureFullTextIndex(db)) logger.warn('catalog: built the full-text index, which an interrupted bulk load had dropped');
     // Locations are claimed under the replica's one id (locations.claimed_by).
     const replicaId = instance.replicaId;
     const locations = new LocationsStore(db, settings.locationLeaseSeconds);

@@ -20,6 +20,7 @@ import { readLocationTree, walkLocationTree, type ReadLocationFn } from './readL
 import type { EntityChecks } from './entityChecks.js';
 import { withConfigKeys } from './configHints.js';
 import { rows } from '../store/sql.js';
+import { DEFER_FULL_TEXT_INDEX_FROM, dropFullTextIndex, ensureFullTextIndex } from '../store/fullTextIndex.js';
 import type { LocationTreeRead } from './types.js';
 
 export interface ProcessorDeps {
@@ -39,6 +40,8 @@ export interface ProcessorDeps {
   checks?: EntityChecks;
   /** Where a large read marks itself as bulk work, so plugins' reactions wait for it (see WorkloadService). */
   workload?: WorkloadService;
+  /** Entities a stitch serves, at least, before it drops the full-text index for the duration (see fullTextIndex.ts). */
+  deferFullTextIndexFrom?: number;
 }
 
 /**
@@ -301,6 +304,7 @@ export class LocationProcessor {
     // least the entities already served): a handful of ANALYZEs for any load, none for small changes.
     let stitchedSoFar = 0;
     let nextStatsAt: number | undefined;
+    const fullTextDropped = await this.dropFullTextIndexForBulk(refs);
     const onBatch = async (batch: StitchedChange[]) => {
       options.onBatch?.();
       await this.deps.events.upserted(batch);
@@ -311,6 +315,27 @@ export class LocationProcessor {
         await this.analyze(['search']);
       }
     };
+    try {
+      changed = await this.stitchUntilSettled(options, refs, deadline, onBatch);
+    } finally {
+      // Not when shutting down: the next start builds it (ensureFullTextIndex).
+      if (fullTextDropped && !this.abort.signal.aborted) await this.rebuildFullTextIndex();
+    }
+    // A bulk stitch leaves the index tables unvacuumed: vacuum sets the visibility map so counts
+    // and facets are index-only scans, and analyze refreshes the statistics.
+    if (changed > 0) this.deps.logger.info({ changed, ms: Date.now() - started }, `catalog: stitched ${changed} entities`);
+    options.onServed?.();
+    if (changed > 2000) await this.analyze(['final_entities', 'search'], true);
+    return changed;
+  }
+
+  private async stitchUntilSettled(
+    options: { settle?: boolean },
+    refs: string[] | undefined,
+    deadline: number,
+    onBatch: (batch: StitchedChange[]) => Promise<void>,
+  ): Promise<number> {
+    let changed = 0;
     for (;;) {
       changed += await stitchPending(this.deps.db, {
         ...(refs ? { refs } : {}),
@@ -330,12 +355,39 @@ export class LocationProcessor {
       if (Number(pending?.count ?? 0) === 0) break;
       await new Promise((r) => setTimeout(r, 50));
     }
-    // A bulk stitch leaves the index tables unvacuumed: vacuum sets the visibility map so counts
-    // and facets are index-only scans, and analyze refreshes the statistics.
-    if (changed > 0) this.deps.logger.info({ changed, ms: Date.now() - started }, `catalog: stitched ${changed} entities`);
-    options.onServed?.();
-    if (changed > 2000) await this.analyze(['final_entities', 'search'], true);
     return changed;
+  }
+
+  /**
+   * Drops the full-text index when this stitch serves at least deferFullTextIndexFrom entities and
+   * more than are served already (a first load): see fullTextIndex.ts. True when it dropped it.
+   */
+  private async dropFullTextIndexForBulk(refs: string[] | undefined): Promise<boolean> {
+    const from = this.deps.deferFullTextIndexFrom ?? DEFER_FULL_TEXT_INDEX_FROM;
+    // Counted up to the threshold only: a stitch with little to do (most are) costs one short query.
+    const queued =
+      refs?.length ??
+      Number((await rows<{ n: number }>(this.deps.db, `select count(*)::int as n from (select 1 from stitch_queue limit ?) q`, [from]))[0]?.n ?? 0);
+    if (queued < from) return false;
+    const pending = refs?.length ?? Number((await rows<{ n: number }>(this.deps.db, `select count(*)::int as n from stitch_queue`))[0]?.n ?? 0);
+    // Served entities, counted up to the stitch's size (exact: the planner's estimate is 0 before an ANALYZE).
+    const served = Number(
+      (await rows<{ n: number }>(this.deps.db, `select count(*)::int as n from (select 1 from final_entities limit ?) f`, [pending]))[0]?.n ?? 0,
+    );
+    if (served >= pending) return false;
+    const dropped = await dropFullTextIndex(this.deps.db);
+    if (dropped) this.deps.logger.info({ queued: pending }, `catalog: full-text index dropped while ${pending} queued entities are stitched`);
+    return dropped;
+  }
+
+  private async rebuildFullTextIndex(): Promise<void> {
+    const started = Date.now();
+    try {
+      if (await ensureFullTextIndex(this.deps.db)) this.deps.logger.info({ ms: Date.now() - started }, 'catalog: full-text index built again');
+    } catch (e) {
+      // Full-text queries still answer (by scanning the table); the next start builds it.
+      this.deps.logger.error({ err: e }, `catalog: building the full-text index failed: ${e instanceof Error ? e.message : String(e)}`);
+    }
   }
 
   /** The planner's count of served entities (0 before the first ANALYZE or VACUUM). */
