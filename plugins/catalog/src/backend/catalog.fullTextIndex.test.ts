@@ -104,6 +104,16 @@ describe.each(testDatabaseKinds())('the full-text index around a bulk stitch on 
     expect((await fullText('striped')).totalItems).toBe(18);
   });
 
+  it('builds the index after a bulk stitch that found it missing', async () => {
+    const migrated = await definition();
+    expect(await dropFullTextIndex(db)).toBe(true);
+    // 22 components + 1 Location: more than the 21 served.
+    await process(kit.write('third.yaml', zebras(Array.from({ length: 22 }, (_, i) => `u${i}`))));
+    expect(messages.filter((m) => m.includes('full-text index'))).toEqual(['catalog: full-text index built again']);
+    expect(await definition()).toBe(migrated);
+    expect((await fullText('zebra')).totalItems).toBe(40);
+  });
+
   it.runIf(database === 'postgres')('does not wait long to drop the index while a query holds the table', async () => {
     const holder = await kit.backend.backend.database.forSchema('catalog');
     const trx = await holder.transaction();

@@ -20,7 +20,7 @@ import { readLocationTree, walkLocationTree, type ReadLocationFn } from './readL
 import type { EntityChecks } from './entityChecks.js';
 import { withConfigKeys } from './configHints.js';
 import { rows } from '../store/sql.js';
-import { DEFER_FULL_TEXT_INDEX_FROM, dropFullTextIndex, ensureFullTextIndex } from '../store/fullTextIndex.js';
+import { DEFER_FULL_TEXT_INDEX_FROM, dropFullTextIndex, ensureFullTextIndex, hasFullTextIndex } from '../store/fullTextIndex.js';
 import type { LocationTreeRead } from './types.js';
 
 export interface ProcessorDeps {
@@ -360,7 +360,8 @@ export class LocationProcessor {
 
   /**
    * Drops the full-text index when this stitch serves at least deferFullTextIndexFrom entities and
-   * more than are served already (a first load): see fullTextIndex.ts. True when it dropped it.
+   * more than are served already (a first load): see fullTextIndex.ts. True when the index is gone
+   * then (dropped now, or missing already: a build that failed), so the stitch builds it after.
    */
   private async dropFullTextIndexForBulk(refs: string[] | undefined): Promise<boolean> {
     const from = this.deps.deferFullTextIndexFrom ?? DEFER_FULL_TEXT_INDEX_FROM;
@@ -375,9 +376,11 @@ export class LocationProcessor {
       (await rows<{ n: number }>(this.deps.db, `select count(*)::int as n from (select 1 from final_entities limit ?) f`, [pending]))[0]?.n ?? 0,
     );
     if (served >= pending) return false;
-    const dropped = await dropFullTextIndex(this.deps.db);
-    if (dropped) this.deps.logger.info({ queued: pending }, `catalog: full-text index dropped while ${pending} queued entities are stitched`);
-    return dropped;
+    if (await dropFullTextIndex(this.deps.db)) {
+      this.deps.logger.info({ queued: pending }, `catalog: full-text index dropped while ${pending} queued entities are stitched`);
+      return true;
+    }
+    return !(await hasFullTextIndex(this.deps.db));
   }
 
   private async rebuildFullTextIndex(): Promise<void> {

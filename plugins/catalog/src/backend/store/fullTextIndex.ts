@@ -35,8 +35,7 @@ export async function dropFullTextIndex(db: Knex): Promise<boolean> {
   try {
     return await db.transaction(async (trx) => {
       await trx.raw(`set local lock_timeout = '${DROP_LOCK_TIMEOUT}'`);
-      const [found] = (await trx.raw(`select to_regclass(?) is not null as found`, [FULL_TEXT_INDEX])).rows as Array<{ found: boolean }>;
-      if (!found?.found) return false;
+      if (!(await hasFullTextIndex(trx))) return false;
       await trx.raw(`drop index ${FULL_TEXT_INDEX}`);
       return true;
     });
@@ -46,13 +45,18 @@ export async function dropFullTextIndex(db: Knex): Promise<boolean> {
   }
 }
 
+/** Whether the index is there (a stitch that finds it missing builds it when it is done). */
+export async function hasFullTextIndex(db: Knex | Knex.Transaction): Promise<boolean> {
+  const [found] = (await db.raw(`select to_regclass(?) is not null as found`, [FULL_TEXT_INDEX])).rows as Array<{ found: boolean }>;
+  return found?.found === true;
+}
+
 /**
  * Builds the index if it is missing: after a bulk stitch, and when the catalog starts (a process
  * that stopped during a bulk stitch left it dropped). Returns true when it built it.
  */
 export async function ensureFullTextIndex(db: Knex): Promise<boolean> {
-  const [found] = (await db.raw(`select to_regclass(?) is not null as found`, [FULL_TEXT_INDEX])).rows as Array<{ found: boolean }>;
-  if (found?.found) return false;
+  if (await hasFullTextIndex(db)) return false;
   try {
     await db.raw(CREATE);
   } catch (e) {
