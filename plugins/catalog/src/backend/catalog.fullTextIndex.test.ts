@@ -2,16 +2,15 @@ import { testDatabaseKinds } from '@atrium/test-utils';
 import type { Knex } from 'knex';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { resolveCatalogSettings } from './config.js';
-import { CatalogEvents } from './orchestration/catalogEvents.js';
-import { LocationProcessor } from './orchestration/locationProcessor.js';
-import { EntityWriter } from './store/entityWriter.js';
+import type { LocationProcessor } from './orchestration/locationProcessor.js';
 import { dropFullTextIndex, ensureFullTextIndex } from './store/fullTextIndex.js';
-import { LocationsStore } from './store/locationsStore.js';
-import { component, startCatalog, yamlDocs, type CatalogTestkit } from './testing/catalogTestkit.testing.js';
+import type { LocationsStore } from './store/locationsStore.js';
+import { component, yamlDocs, type CatalogTestkit } from './testing/catalogTestkit.testing.js';
+import { startOwnProcessor, type OwnProcessor } from './testing/ownProcessor.testing.js';
 
 /** A stitch that serves more entities than are served already drops the full-text index and builds it again after. */
 describe.each(testDatabaseKinds())('the full-text index around a bulk stitch on %s', (database) => {
+  let own: OwnProcessor;
   let kit: CatalogTestkit;
   let db: Knex;
   let processor: LocationProcessor;
@@ -35,39 +34,11 @@ describe.each(testDatabaseKinds())('the full-text index around a bulk stitch on 
   const fullText = async (term: string) => (await kit.json(`/entities/by-query?fullTextFilterTerm=${term}&limit=50`)).body;
 
   beforeAll(async () => {
-    // The plugin's own processing loop ticks once at start, then (idle) not again during the test.
-    kit = await startCatalog(database, { catalog: { processingPollMs: 600_000 } });
-    db = await kit.backend.backend.database.forSchema('catalog');
     const logger = pino({ level: 'info' }, { write: (line: string) => void messages.push((JSON.parse(line) as { msg: string }).msg) });
-    const settings = resolveCatalogSettings(
-      {
-        locations: [],
-        kinds: [],
-        orphanStrategy: 'delete',
-        refreshIntervalSeconds: 3600,
-        processingPollMs: 100,
-        readers: { allowPrivateNetworks: false, fileRoots: [kit.dir] },
-      },
-      () => kit.dir,
-      { dataDir: kit.dir, embeddedDatabase: database === 'pglite', homeDir: kit.dir },
-    );
-    locations = new LocationsStore(db);
-    processor = new LocationProcessor({
-      db,
-      locations,
-      writer: new EntityWriter(db),
-      settings,
-      events: new CatalogEvents(kit.backend.backend.events.service(), logger),
-      logger,
-      replicaId: 'full-text-index-test',
-      deferFullTextIndexFrom: 6,
-    });
+    own = await startOwnProcessor(database, logger, { replicaId: 'full-text-index-test', deferFullTextIndexFrom: 6 });
+    ({ kit, db, locations, processor } = own);
   });
-  afterAll(async () => {
-    processor?.stop();
-    if (database === 'postgres') await db?.destroy();
-    await kit?.stop();
-  });
+  afterAll(async () => own?.stop());
 
   it('drops the index while a first load is stitched and builds it again as the migrations made it', async () => {
     const migrated = await definition();

@@ -2,12 +2,10 @@ import { testDatabaseKinds } from '@atrium/test-utils';
 import type { Knex } from 'knex';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { resolveCatalogSettings } from '../config.js';
-import { EntityWriter } from '../store/entityWriter.js';
-import { LocationsStore } from '../store/locationsStore.js';
-import { component, startCatalog, yamlDocs, type CatalogTestkit } from '../testing/catalogTestkit.testing.js';
-import { CatalogEvents } from './catalogEvents.js';
-import { LocationProcessor } from './locationProcessor.js';
+import type { LocationsStore } from '../store/locationsStore.js';
+import { component, yamlDocs, type CatalogTestkit } from '../testing/catalogTestkit.testing.js';
+import { startOwnProcessor, type OwnProcessor } from '../testing/ownProcessor.testing.js';
+import type { LocationProcessor } from './locationProcessor.js';
 
 interface LogLine {
   level: number;
@@ -18,6 +16,7 @@ const WARN = 40;
 
 /** Processing problems reach the log at warn level, with the reasons, not just a count. */
 describe.each(testDatabaseKinds())('processing logs on %s', (database) => {
+  let own: OwnProcessor;
   let kit: CatalogTestkit;
   let db: Knex;
   let processor: LocationProcessor;
@@ -25,38 +24,11 @@ describe.each(testDatabaseKinds())('processing logs on %s', (database) => {
   const lines: LogLine[] = [];
 
   beforeAll(async () => {
-    // The plugin's own processing loop ticks once at start, then (idle) not again during the test.
-    kit = await startCatalog(database, { catalog: { processingPollMs: 600_000 } });
-    db = await kit.backend.backend.database.forSchema('catalog');
     const logger = pino({ level: 'info' }, { write: (line: string) => void lines.push(JSON.parse(line) as LogLine) });
-    const settings = resolveCatalogSettings(
-      {
-        locations: [],
-        kinds: [],
-        orphanStrategy: 'delete',
-        refreshIntervalSeconds: 3600,
-        processingPollMs: 100,
-        readers: { allowPrivateNetworks: false, fileRoots: [kit.dir] },
-      },
-      () => kit.dir,
-      { dataDir: kit.dir, embeddedDatabase: database === 'pglite', homeDir: kit.dir },
-    );
-    locations = new LocationsStore(db);
-    processor = new LocationProcessor({
-      db,
-      locations,
-      writer: new EntityWriter(db),
-      settings,
-      events: new CatalogEvents(kit.backend.backend.events.service(), logger),
-      logger,
-      replicaId: 'logging-test',
-    });
+    own = await startOwnProcessor(database, logger, { replicaId: 'logging-test' });
+    ({ kit, db, locations, processor } = own);
   });
-  afterAll(async () => {
-    processor?.stop();
-    if (database === 'postgres') await db?.destroy();
-    await kit?.stop();
-  });
+  afterAll(async () => own?.stop());
 
   it('warns about a location read with errors, saying what and where', async () => {
     const file = kit.write('bad.yaml', `${yamlDocs(component('fine'))}\n---\n${yamlDocs(component('broken', { lifecycle: 42 }))}`);
