@@ -103,26 +103,35 @@ describe.each(testDatabaseKinds())('catalog ingestion on %s', (database) => {
     });
 
     it('registers a location through the API; a second location claiming the same entity gets a conflict', async () => {
-      // svc-a valid, held by the first location; svc-b invalid (no lifecycle or owner).
-      const invalidSvcB = { apiVersion: 'backstage.io/v1alpha1', kind: 'Component', metadata: { name: 'svc-b' }, spec: { type: 'service' } };
-      kit.write('other/catalog-info.yaml', yamlDocs(component('svc-other'), component('svc-a', { owner: 'intruder' }), invalidSvcB));
+      // Both held by the first location: svc-a (services.yaml) in a valid version, team-a (teams.yaml) in
+      // an invalid one (no spec.type), which is not written, so the read asks who holds it.
+      const invalidTeamA = { apiVersion: 'backstage.io/v1alpha1', kind: 'Group', metadata: { name: 'team-a' }, spec: { children: [] } };
+      kit.write('other/catalog-info.yaml', yamlDocs(component('svc-other'), component('svc-a', { owner: 'intruder' }), invalidTeamA));
       const res = await kit.json('/locations', { method: 'POST', body: { type: 'file', target: `${kit.dir}/other/catalog-info.yaml` } });
       expect(res.status).toBe(201);
       expect(res.body.location).toEqual({ id: expect.any(String), type: 'file', target: `${kit.dir}/other/catalog-info.yaml` });
       expect((await byName(kit, 'component:svc-other')).status).toBe(200);
-      // The first location keeps svc-a.
+      // The first location keeps svc-a and team-a.
       expect((await byName(kit, 'component:svc-a')).body.spec.owner).toBe('team-b');
+      expect((await byName(kit, 'group:team-a')).body.spec.type).toBe('team');
       const status = (await kit.json(`/locations/${res.body.location.id}/status`)).body;
-      // The conflict names the file that holds the entity; the invalid svc-b is reported as invalid.
-      expect(status.errors).toEqual([
-        expect.objectContaining({ name: 'InputError', entityRef: 'component:default/svc-b', field: 'spec.lifecycle' }),
-        expect.objectContaining({ name: 'InputError', entityRef: 'component:default/svc-b', field: 'spec.owner' }),
-        expect.objectContaining({
-          name: 'ConflictError',
-          entityRef: 'component:default/svc-a',
-          message: expect.stringContaining(`provided by ${kit.dir}/services.yaml`),
-        }),
-      ]);
+      // Each conflict names the file that holds the entity.
+      expect(status.errors).toHaveLength(3);
+      expect(status.errors).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({ name: 'InputError', entityRef: 'group:default/team-a', field: 'spec.type' }),
+          expect.objectContaining({
+            name: 'ConflictError',
+            entityRef: 'group:default/team-a',
+            message: expect.stringContaining(`provided by ${kit.dir}/teams.yaml`),
+          }),
+          expect.objectContaining({
+            name: 'ConflictError',
+            entityRef: 'component:default/svc-a',
+            message: expect.stringContaining(`provided by ${kit.dir}/services.yaml`),
+          }),
+        ]),
+      );
       expect(status.entityCount).toBe(2); // svc-other + the generated Location entity
       const by = await kit.json('/locations/by-entity/component/default/svc-other');
       expect(by.body).toEqual(res.body.location);
